@@ -1,0 +1,3 @@
+from rcdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""Versioned schema migrations (Alembic), applied when a database is opened.
+
+Revisions are named "0001", "0002"…; each one also stamps `PRAGMA user_version` with its
+number inside its own transaction, so start-up can tell "up to date" from a one-line
+pragma without importing Alembic. Before upgrading an existing database a backup is taken
+(before any write); a database stamped with a newer number is refused untouched.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from rcdesk.errors import DatabaseTooNew, StorageError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def head_version() -> int:
+    nums = [int(p.name[:4]) for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")]
+    return max(nums)
+
+
+def current_version(engine: Engine) -> tuple[int, bool]:
+    """(user_version, has_tables) of the database behind `engine`."""
+    with engine.connect() as c:
+        version = c.exec_driver_sql("PRAGMA user_version").scalar_one()
+        has_tables = c.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        ).scalar_one() > 0
+    return int(version), bool(has_tables)
+
+
+def _alembic_config(connection):  # noqa: ANN001
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade_to(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
+    with engine.connect() as conn:
+        command.upgrade(_alembic_config(conn), target)
+
+
+def upgrade(engine: Engine, paths=None) -> int:  # noqa: ANN001
+    latest = head_version()
+    try:
+        found, has_tables = current_version(engine)
+    except Exception as exc:  # noqa: BLE001 - not a database at all, or unreadable
+        raise StorageError(f"No se puede abrir la base de datos: {exc}") from exc
+    if found > latest:
+        raise DatabaseTooNew(found, latest)
+    if found == latest:
+        return latest
+    if found == 0 and has_tables:
+        raise StorageError("El archivo no es una base de datos de rcdesk; no se ha modificado.")
+    if found > 0 and paths is not None and paths.database.exists():
+        from rcdesk.db.backup import backup_database
+
+        backup_database(paths.database, paths.backups, pre_upgrade_from=found)
+    log.info("upgrading schema %s -> %s", found, latest)
+    upgrade_to(engine, "head")
+    return latest

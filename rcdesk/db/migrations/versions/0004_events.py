@@ -1,0 +1,18 @@
+"""Tables of the events capability.
+
+Revision ID: 0004
+Revises: 0003
+"""
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+from rcdesk.db.migration_helpers import record_columns, record_indexes  # noqa: F401
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass

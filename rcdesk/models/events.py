@@ -1,0 +1,1 @@
+"""Tables of the events capability (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Tables of the followup capability (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Tables of the poa capability (filled in by its issue)."""

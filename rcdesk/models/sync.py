@@ -1,0 +1,1 @@
+"""Tables of the sync capability (filled in by its issue)."""

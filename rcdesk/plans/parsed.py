@@ -1,0 +1,139 @@
+"""Plain data for a plan read from (or written to) a workbook.
+
+Importers produce a `ParsedPlan`; `PlanService` stores it; `PlanService.as_parsed()`
+rebuilds the same structure from the database so exporters only ever see this shape.
+Nothing here knows about SQLAlchemy or Qt.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterator, Literal
+
+Layout = Literal["cpccs", "murc", "dated", "paac", "generic"]
+LAYOUTS: tuple[str, ...] = ("cpccs", "murc", "dated", "paac", "generic")
+
+LAYOUT_LABELS = {
+    "cpccs": "Fases CPCCS (Ecuador)",
+    "murc": "Matriz MURC con etapas y cuatrimestres (Colombia)",
+    "dated": "Cronograma con fechas por etapa (Colombia)",
+    "paac": "PAAC componente 3 (Colombia)",
+    "generic": "Formato genérico rcdesk",
+}
+
+# MURC stages (art. 56 Ley 1757/2015), in order; codes are stable identifiers.
+MURC_STAGES: tuple[tuple[str, str], ...] = (
+    ("aprestamiento", "Aprestamiento"),
+    ("diseno", "Diseño"),
+    ("preparacion", "Preparación"),
+    ("ejecucion", "Ejecución"),
+    ("seguimiento", "Seguimiento y Evaluación"),
+)
+
+# Group kinds as layouts name them.
+GROUP_KINDS = {
+    "fase": "Fase",
+    "etapa": "Etapa",
+    "elemento": "Elemento",
+    "componente": "Componente",
+    "subcomponente": "Subcomponente",
+    "seccion": "Sección",
+}
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass
+class Problem:
+    """Something found while reading a file. Messages are Spanish, for the user."""
+
+    severity: Severity
+    message: str
+    sheet: str | None = None
+    row: int | None = None  # 1-based, as Excel shows it
+    column: str | None = None  # header text or column letter
+
+    def where(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"hoja «{self.sheet}»")
+        if self.row:
+            parts.append(f"fila {self.row}")
+        if self.column:
+            parts.append(f"columna «{self.column}»")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class ParsedActivity:
+    description: str
+    number: str = ""  # as written in the file ("1", "1.1"); empty when the layout has none
+    responsible: str = ""  # free text, kept verbatim
+    meta: str = ""  # meta / producto
+    recursos: str = ""
+    indicator: str = ""
+    stages: list[str] = field(default_factory=list)  # MURC stage codes
+    cuatrimestres: list[int] = field(default_factory=list)  # subset of 1, 2, 3
+    start_date: date | None = None
+    end_date: date | None = None
+    scheduled_text: str = ""  # "Febrero a diciembre de 2022", kept verbatim
+    extra: dict[str, str] = field(default_factory=dict)  # unmapped columns: header -> text
+    source_sheet: str | None = None
+    source_row: int | None = None
+    activity_id: str | None = None  # set when rebuilt from the database
+
+
+@dataclass
+class ParsedGroup:
+    kind: str  # a key of GROUP_KINDS
+    name: str
+    code: str = ""  # "FASE 0", "Subcomponente 1", "INFORMACIÓN"...
+    children: list["ParsedGroup"] = field(default_factory=list)
+    activities: list[ParsedActivity] = field(default_factory=list)
+    group_id: str | None = None  # set when rebuilt from the database
+
+    def walk(self) -> Iterator["ParsedGroup"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class ParsedPlan:
+    layout: str  # one of LAYOUTS
+    title: str = ""
+    entity: str = ""  # institution name as found in the title rows ("Gobernación de Chimborazo")
+    year: int | None = None  # vigencia
+    header_lines: list[str] = field(default_factory=list)  # title rows above the table, verbatim
+    groups: list[ParsedGroup] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    source_name: str = ""  # file name the plan came from
+    sheet_names: list[str] = field(default_factory=list)
+
+    def walk_groups(self) -> Iterator[ParsedGroup]:
+        for g in self.groups:
+            yield from g.walk()
+
+    def activities(self) -> Iterator[ParsedActivity]:
+        for g in self.walk_groups():
+            yield from g.activities
+
+    @property
+    def activity_count(self) -> int:
+        return sum(1 for _ in self.activities())
+
+    @property
+    def group_count(self) -> int:
+        return sum(1 for _ in self.walk_groups())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
