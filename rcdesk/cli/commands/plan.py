@@ -1,0 +1,144 @@
+"""plan import | list | show | export | templates | new | delete."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rcdesk.errors import UserError
+
+
+def register(cli) -> None:  # noqa: ANN001
+    g = cli.group("plan", "planes de rendición de cuentas (cronogramas)")
+    p = cli.command(g, "import", "importar un plan desde un archivo Excel (.xlsx)", _import)
+    p.add_argument("file", metavar="ARCHIVO")
+    p.add_argument("--entity", metavar="NOMBRE", help="nombre de la entidad (si el archivo no lo trae)")
+    p.add_argument("--year", type=int, metavar="AÑO", help="vigencia (si el archivo no la trae)")
+    p.add_argument("--dry-run", action="store_true", help="solo revisar el archivo, sin guardar")
+
+    cli.command(g, "list", "listar los planes", _list)
+
+    p = cli.command(g, "show", "mostrar un plan con sus grupos y actividades", _show)
+    p.add_argument("plan_id", metavar="PLAN_ID")
+
+    p = cli.command(g, "export", "exportar un plan a Excel", _export)
+    p.add_argument("plan_id", metavar="PLAN_ID")
+    p.add_argument("--out", required=True, metavar="ARCHIVO.xlsx")
+    p.add_argument("--layout", choices=["original", "generic"], default="original",
+                   help="original: el formato del que vino; generic: formato plano de rcdesk")
+
+    cli.command(g, "templates", "listar las plantillas incorporadas", _templates)
+
+    p = cli.command(g, "new", "crear un plan para una nueva vigencia a partir de una plantilla", _new)
+    p.add_argument("--template", required=True, metavar="CLAVE")
+    p.add_argument("--year", required=True, type=int, metavar="AÑO")
+    p.add_argument("--entity", metavar="NOMBRE")
+
+    p = cli.command(g, "delete", "eliminar un plan (queda marcado como eliminado)", _delete)
+    p.add_argument("plan_id", metavar="PLAN_ID")
+
+
+def _import(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.plans.importer import read_plan
+    from rcdesk.services.plans import PlanService
+
+    path = Path(args.file)
+    parsed = read_plan(path, progress=ctx.progress, cancel=ctx.cancel)
+    warnings = [str(p) for p in parsed.warnings]
+    if args.dry_run:
+        if parsed.errors:
+            raise UserError(f"«{path.name}» tiene {len(parsed.errors)} error(es).",
+                            details=[str(p) for p in parsed.errors])
+        return {"plan_id": None, "layout": parsed.layout, "groups": parsed.group_count,
+                "activities": parsed.activity_count, "warnings": warnings, "entity": parsed.entity,
+                "year": parsed.year,
+                "_text": f"«{path.name}»: {parsed.activity_count} actividades en {parsed.group_count} grupos "
+                         f"(formato {parsed.layout}); {len(warnings)} advertencia(s). No se guardó nada."}
+    summary = PlanService(ctx.db).save_parsed(parsed, entity=args.entity, year=args.year,
+                                              progress=ctx.progress, cancel=ctx.cancel)
+    text = [f"Plan importado: {summary.plan_id}",
+            f"  {summary.entity}, vigencia {summary.year}, formato {summary.layout}",
+            f"  {summary.activities} actividades en {summary.groups} grupos"]
+    if warnings:
+        text.append(f"  {len(warnings)} advertencia(s):")
+        text += [f"   - {w}" for w in warnings[:30]]
+    return {"plan_id": summary.plan_id, "layout": summary.layout, "groups": summary.groups,
+            "activities": summary.activities, "warnings": warnings, "entity": summary.entity,
+            "year": summary.year, "_text": "\n".join(text)}
+
+
+def _list(ctx, args) -> dict:  # noqa: ANN001, ARG001
+    from rcdesk.services.plans import PlanService
+
+    plans = PlanService(ctx.db).list_plans()
+    rows = [{"plan_id": p.plan_id, "entity": p.entity, "year": p.year, "layout": p.layout,
+             "activities": p.activities, "title": p.title} for p in plans]
+    text = "\n".join(f"{p.plan_id}  {p.year}  {p.layout:<7} {p.activities:5d} act.  {p.entity}" for p in plans)
+    return {"plans": rows, "_text": text or "No hay planes. Importe uno con «rcdesk plan import ARCHIVO»."}
+
+
+def _show(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.services.plans import PlanService
+
+    svc = PlanService(ctx.db)
+    plan_id = svc.resolve_plan_id(args.plan_id)
+    summary = svc.summary(plan_id)
+    acts = svc.activities(plan_id)
+    by_group: dict = {}
+    for a in acts:
+        by_group.setdefault(a.group_id, []).append(a)
+    groups = [{"group_id": g.group_id, "parent_id": g.parent_id, "kind": g.kind, "code": g.code, "name": g.name,
+               "activities": [a.as_json() for a in by_group.get(g.group_id, [])]} for g in svc.groups(plan_id)]
+    if by_group.get(None):
+        groups.append({"group_id": None, "parent_id": None, "kind": "seccion", "code": "", "name": "Sin grupo",
+                       "activities": [a.as_json() for a in by_group[None]]})
+    lines = [f"{summary.entity} — vigencia {summary.year} ({summary.layout})", summary.title or ""]
+    paths = svc.group_path(plan_id)
+    for g in groups:
+        if g["activities"]:
+            lines.append(f"\n[{paths.get(g['group_id'], g['name'])}]")
+            lines += [f"  {a['activity_id'][:8]}  {a['description'][:90]}" for a in g["activities"]]
+    return {**summary.as_json(), "groups": groups, "_text": "\n".join(lines)}
+
+
+def _export(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.plans.exporter import write_plan
+    from rcdesk.services.plans import PlanService
+
+    svc = PlanService(ctx.db)
+    plan_id = svc.resolve_plan_id(args.plan_id)
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError("El archivo de salida debe terminar en .xlsx")
+    parsed = svc.as_parsed(plan_id)
+    write_plan(parsed, out, layout=args.layout)
+    layout = parsed.layout if args.layout == "original" else "generic"
+    return {"plan_id": plan_id, "file": str(out), "layout": layout, "activities": parsed.activity_count,
+            "_text": f"Plan exportado a {out} (formato {layout}, {parsed.activity_count} actividades)."}
+
+
+def _templates(ctx, args) -> dict:  # noqa: ANN001, ARG001
+    from rcdesk.plans.templates import list_templates
+
+    items = list_templates()
+    rows = [{"key": t.key, "title": t.title, "layout": t.layout, "country": t.country, "year": t.year} for t in items]
+    return {"templates": rows,
+            "_text": "\n".join(f"{t.key:<28} {t.country} {t.year} {t.layout:<6} {t.title}" for t in items)}
+
+
+def _new(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.plans.templates import load_template
+    from rcdesk.services.plans import PlanService
+
+    parsed = load_template(args.template, args.year)
+    summary = PlanService(ctx.db).save_parsed(parsed, entity=args.entity, year=args.year)
+    return {**summary.as_json(), "template": args.template,
+            "_text": f"Plan {summary.plan_id} creado desde la plantilla «{args.template}» para {args.year} "
+                     f"({summary.activities} actividades)."}
+
+
+def _delete(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.services.plans import PlanService
+
+    svc = PlanService(ctx.db)
+    plan_id = svc.resolve_plan_id(args.plan_id)
+    svc.delete_plan(plan_id)
+    return {"plan_id": plan_id, "deleted": True, "_text": f"Plan {plan_id} eliminado."}

@@ -1,0 +1,72 @@
+"""Unexpected errors: a Spanish dialog with a copyable report; what was saved stays saved."""
+from __future__ import annotations
+
+import faulthandler
+import logging
+import platform
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+_fault_log = None
+
+
+class CrashDialog(QDialog):
+    def __init__(self, report: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from rcdesk import __version__
+
+        self.setWindowTitle("rcdesk — error inesperado")
+        self.resize(640, 420)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(
+            "<b>Ocurrió un error inesperado.</b><br>Los datos que ya estaban guardados no se han perdido. "
+            "Copie este informe y envíelo al equipo de soporte junto con lo que estaba haciendo."
+        ))
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setPlainText(
+            f"rcdesk {__version__} · Python {platform.python_version()} · {platform.platform()}\n\n{report}"
+        )
+        lay.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        copy = buttons.addButton("Copiar informe", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+
+def install_crash_handler(log_dir: Path) -> None:
+    global _fault_log
+    log_dir.mkdir(parents=True, exist_ok=True)
+    _fault_log = open(log_dir / "fallos-graves.log", "a", encoding="utf-8")  # noqa: SIM115 - must stay open
+    faulthandler.enable(_fault_log)
+
+    def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
+        log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
+        if QApplication.instance() is None or threading.current_thread() is not threading.main_thread():
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        from rcdesk.errors import UserError
+
+        if isinstance(exc, UserError):
+            from ui.tasks import show_error
+
+            show_error(QApplication.activeWindow(), exc)
+            return
+        CrashDialog("".join(traceback.format_exception(exc_type, exc, tb)), QApplication.activeWindow()).exec()
+
+    sys.excepthook = hook

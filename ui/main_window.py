@@ -1,0 +1,267 @@
+"""Main window: a navigation sidebar, the current plan selector, and one page per section.
+
+Pages are built the first time they are shown, so start-up only pays for the first one.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QProcess, QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QWidget,
+)
+
+from rcdesk.services.changes import Changes
+from ui.shell import PageSpec, UiContext, discover_pages
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext, pages: list[PageSpec] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.specs = pages if pages is not None else discover_pages()
+        self._built: dict[str, QWidget] = {}
+        self.setWindowTitle(f"rcdesk — {ctx.db.installation_name}")
+        self.setMinimumSize(QSize(900, 560))
+
+        self._build_toolbar()
+        self._build_body()
+        self._build_menus()
+        self._restore_geometry()
+        self.statusBar().showMessage(
+            f"Instalación: {ctx.db.installation_name} · Base de datos: {ctx.db.paths.database if ctx.db.paths else 'en memoria'}"
+        )
+        ctx.events.data_changed.connect(self._on_data_changed)
+        ctx.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.reload_plans()
+        if self.specs:
+            self.nav.setCurrentRow(0)
+
+    # -- layout ------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Plan", self)
+        bar.setObjectName("plan_toolbar")
+        bar.setMovable(False)
+        label = QLabel(" Plan actual: ")
+        bar.addWidget(label)
+        self.plan_combo = QComboBox(self)
+        self.plan_combo.setObjectName("plan_combo")
+        self.plan_combo.setMinimumContentsLength(40)
+        self.plan_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.plan_combo.setToolTip("Plan sobre el que trabajan las secciones (Ctrl+P)")
+        label.setBuddy(self.plan_combo)
+        self.plan_combo.currentIndexChanged.connect(self._on_plan_combo)
+        bar.addWidget(self.plan_combo)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.plan_combo.setFocus)
+
+    def _build_body(self) -> None:
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Secciones")
+        self.nav.setMinimumWidth(170)
+        self.nav.setMaximumWidth(240)
+        self.stack = QStackedWidget(self)
+        style = self.style()
+        for i, spec in enumerate(self.specs):
+            item = QListWidgetItem(spec.title)
+            if spec.icon and hasattr(QStyle.StandardPixmap, spec.icon):
+                item.setIcon(style.standardIcon(getattr(QStyle.StandardPixmap, spec.icon)))
+            shortcut = f"Ctrl+{i + 1}" if i < 9 else ""
+            item.setToolTip(f"{spec.tooltip or spec.title} {('(' + shortcut + ')') if shortcut else ''}".strip())
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # placeholder until first shown
+            if shortcut:
+                QShortcut(QKeySequence(shortcut), self, activated=lambda row=i: self._go(row))
+        self.nav.currentRowChanged.connect(self._show_page)
+        split = QSplitter(self)
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.splitter = split
+        self.setCentralWidget(split)
+
+    def _build_menus(self) -> None:
+        m = self.menuBar().addMenu("&Archivo")
+        act = QAction("Hacer copia de &seguridad", self, triggered=self.backup_now)
+        m.addAction(act)
+        m.addAction(QAction("&Restaurar una copia…", self, triggered=self.restore_backup))
+        m.addAction(QAction("Abrir la carpeta de &datos", self, triggered=self.open_data_folder))
+        m.addSeparator()
+        m.addAction(QAction("&Salir", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+        h = self.menuBar().addMenu("A&yuda")
+        h.addAction(QAction("&Acerca de rcdesk", self, triggered=self.about))
+
+    # -- navigation --------------------------------------------------------------------
+    def _go(self, row: int) -> None:
+        self.nav.setCurrentRow(row)
+        self.stack.currentWidget().setFocus()
+
+    def page(self, key: str) -> QWidget:
+        """The page widget for `key`, building it if needed (used by tests and links)."""
+        for row, spec in enumerate(self.specs):
+            if spec.key == key:
+                return self._ensure(row)
+        raise KeyError(key)
+
+    def show_page(self, key: str) -> QWidget:
+        for row, spec in enumerate(self.specs):
+            if spec.key == key:
+                self.nav.setCurrentRow(row)
+                return self._ensure(row)
+        raise KeyError(key)
+
+    def _ensure(self, row: int) -> QWidget:
+        spec = self.specs[row]
+        widget = self._built.get(spec.key)
+        if widget is None:
+            widget = spec.factory(self.ctx)
+            widget.setObjectName(f"page_{spec.key}")
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._built[spec.key] = widget
+        return widget
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        widget = self._ensure(row)
+        self.stack.setCurrentWidget(widget)
+
+    # -- current plan ------------------------------------------------------------------
+    def reload_plans(self) -> None:
+        from rcdesk.services.plans import PlanService
+
+        plans = PlanService(self.ctx.db).list_plans()
+        current = self.ctx.current_plan_id or self.ctx.settings.value("plan/current", "", str)
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for p in plans:
+            self.plan_combo.addItem(f"{p.year} · {p.entity} · {p.title or p.layout}"[:120], p.plan_id)
+        idx = self.plan_combo.findData(current) if current else -1
+        if idx < 0 and plans:
+            idx = 0
+        self.plan_combo.setCurrentIndex(idx)
+        self.plan_combo.blockSignals(False)
+        if not plans:
+            self.plan_combo.addItem("(sin planes: importe uno o cargue el ejemplo)", None)
+        self.ctx.select_plan(self.plan_combo.itemData(idx) if idx >= 0 else None)
+
+    def _on_plan_combo(self, idx: int) -> None:
+        plan_id = self.plan_combo.itemData(idx)
+        if plan_id:
+            self.ctx.settings.setValue("plan/current", plan_id)
+        self.ctx.select_plan(plan_id)
+
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:  # noqa: ARG002
+        if changes.plans or changes.everything:
+            self.reload_plans()
+
+    # -- file menu ---------------------------------------------------------------------
+    def backup_now(self) -> None:
+        from rcdesk.db.backup import backup_database
+
+        paths = self.ctx.db.paths
+        if paths is None:
+            return
+
+        def job(progress, cancel):  # noqa: ANN001, ARG001
+            return backup_database(paths.database, paths.backups)
+
+        self.ctx.runner.run(job, title="Copiando la base de datos…", parent=self, cancellable=False,
+                            on_done=lambda dest: self.statusBar().showMessage(f"Copia guardada en {dest}", 10000))
+
+    def restore_backup(self) -> None:
+        from rcdesk.db.backup import list_backups
+
+        paths = self.ctx.db.paths
+        if paths is None:
+            return
+        start = str(paths.backups)
+        latest = list_backups(paths.backups)
+        if latest:
+            start = str(latest[0].path)
+        path, _ = QFileDialog.getOpenFileName(self, "Elegir la copia a restaurar", start,
+                                              "Copias de rcdesk (*.db);;Todos los archivos (*)")
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Restaurar copia",
+            "Se reemplazará la base de datos actual por la copia elegida.\n"
+            "Antes se guardará una copia de la base actual. rcdesk se reiniciará.\n\n¿Continuar?",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from rcdesk.db.backup import check_backup_file, restore_database
+        from rcdesk.db.migrate import head_version
+        from rcdesk.errors import UserError
+        from ui.tasks import show_error
+
+        try:
+            check_backup_file(Path(path), head_version())
+            self.ctx.runner.wait()
+            self.ctx.db.close()
+            restore_database(Path(path), paths.database, paths.backups, head_version())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        QMessageBox.information(self, "rcdesk", "La copia se restauró. rcdesk se reiniciará ahora.")
+        QProcess.startDetached(sys.executable, sys.argv)
+        QApplication.quit()
+
+    def open_data_folder(self) -> None:
+        if self.ctx.db.paths:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.db.paths.data)))
+
+    def about(self) -> None:
+        from rcdesk import __version__
+
+        QMessageBox.about(
+            self, "Acerca de rcdesk",
+            f"<b>rcdesk {__version__}</b><br>Rendición de cuentas y seguimiento del POA para gobiernos "
+            f"locales de Ecuador y Colombia.<br><br>Instalación: {self.ctx.db.installation_name}<br>"
+            f"Identificador: {self.ctx.db.installation_id}",
+        )
+
+    # -- geometry ----------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geo = self.ctx.settings.value("window/geometry")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        else:
+            screen = QApplication.primaryScreen()
+            avail = screen.availableGeometry() if screen else None
+            if avail is not None:
+                self.resize(min(1280, avail.width() - 40), min(760, avail.height() - 40))
+        split = self.ctx.settings.value("window/splitter")
+        if isinstance(split, QByteArray) and not split.isEmpty():
+            self.splitter.restoreState(split)
+        else:
+            self.splitter.setSizes([190, 1000])
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
+        self.ctx.runner.shutdown()
+        super().closeEvent(event)
+

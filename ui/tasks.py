@@ -1,0 +1,177 @@
+"""The one place where long core jobs meet Qt: a worker thread, a progress dialog, Cancel.
+
+A job is `fn(progress, cancel)` from the core (see rcdesk/jobs.py). Jobs run one at a
+time on a single worker thread (one writer for SQLite); results and errors come back to
+the GUI thread through signals, never by touching widgets from the worker.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from rcdesk.errors import UserError
+from rcdesk.jobs import CancelToken, Cancelled
+
+log = logging.getLogger(__name__)
+
+CANCELLED_TEXT = "Operación cancelada. No se guardó ningún cambio."
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable, cancel: CancelToken) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.cancel = cancel
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        def progress(done: int, total: int | None = None, text: str = "") -> None:
+            self.signals.progress.emit(int(done), int(total or 0), text or "")
+
+        try:
+            result = self.fn(progress, self.cancel)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread
+            if not isinstance(exc, UserError):
+                log.exception("background job failed")
+            self.signals.failed.emit(exc, "".join(traceback.format_exception(exc)))
+        else:
+            self.signals.finished.emit(result)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, report: str = "") -> None:
+    if isinstance(exc, UserError):
+        box = QMessageBox(QMessageBox.Icon.Warning, "No se pudo completar", exc.message, parent=parent)
+        if exc.details:
+            box.setDetailedText("\n".join(exc.details))
+            box.setInformativeText(f"{len(exc.details)} problema(s). Pulse «Mostrar detalles…».")
+        box.exec()
+        return
+    from ui.crash import CrashDialog
+
+    CrashDialog(report or "".join(traceback.format_exception(exc)), parent=parent).exec()
+
+
+class TaskRunner(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._live: set[_Job] = set()
+
+    def run(
+        self,
+        fn: Callable,
+        *,
+        title: str,
+        parent: QWidget | None = None,
+        on_done: Callable[[object], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        cancellable: bool = True,
+    ) -> CancelToken:
+        cancel = CancelToken()
+        job = _Job(fn, cancel)
+        dlg = QProgressDialog(title, "Cancelar" if cancellable else "", 0, 0, parent)
+        dlg.setWindowTitle("rcdesk")
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(300)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        if not cancellable:
+            dlg.setCancelButton(None)
+        dlg.canceled.connect(cancel.cancel)
+
+        @Slot(int, int, str)
+        def _progress(done: int, total: int, text: str) -> None:
+            dlg.setMaximum(total if total > 0 else 0)
+            if total > 0:
+                dlg.setValue(min(done, total))
+            if text:
+                dlg.setLabelText(f"{title}\n{text}")
+
+        def _cleanup() -> None:
+            dlg.close()
+            dlg.deleteLater()
+            self._live.discard(job)
+
+        def _finished(result: object) -> None:
+            _cleanup()
+            if on_done:
+                on_done(result)
+
+        def _failed(exc: BaseException, report: str) -> None:
+            _cleanup()
+            if on_error:
+                on_error(exc)
+            else:
+                show_error(parent, exc, report)
+
+        def _cancelled() -> None:
+            _cleanup()
+            if on_cancel:
+                on_cancel()
+            else:
+                QMessageBox.information(parent, "rcdesk", CANCELLED_TEXT)
+
+        job.signals.progress.connect(_progress, Qt.ConnectionType.QueuedConnection)
+        job.signals.finished.connect(_finished, Qt.ConnectionType.QueuedConnection)
+        job.signals.failed.connect(_failed, Qt.ConnectionType.QueuedConnection)
+        job.signals.cancelled.connect(_cancelled, Qt.ConnectionType.QueuedConnection)
+        self._live.add(job)
+        self.pool.start(job)
+        return cancel
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    def shutdown(self) -> None:
+        self.pool.waitForDone()
+
+
+class SyncTaskRunner:
+    """Runs jobs inline (tests); same call signature as TaskRunner.run."""
+
+    def __init__(self) -> None:
+        self.cancel_next = False
+
+    def run(self, fn, *, title: str, parent=None, on_done=None, on_error=None, on_cancel=None,  # noqa: ANN001
+            cancellable: bool = True) -> CancelToken:  # noqa: ARG002
+        cancel = CancelToken()
+        if self.cancel_next:
+            cancel.cancel()
+            self.cancel_next = False
+        try:
+            result = fn(lambda *a, **k: None, cancel)
+        except Cancelled:
+            if on_cancel:
+                on_cancel()
+            return cancel
+        except BaseException as exc:  # noqa: BLE001
+            if on_error:
+                on_error(exc)
+            else:
+                raise
+            return cancel
+        if on_done:
+            on_done(result)
+        return cancel
+
+    def wait(self, msecs: int = -1) -> bool:  # noqa: ARG002
+        return True
+
+    def shutdown(self) -> None:
+        pass
