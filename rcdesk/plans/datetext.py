@@ -57,6 +57,7 @@ _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(\d{{1,2}})\s*(?:de\s+)?({_MONTH_RE})\.?\s*(?:de\s+|del\s+)?(\d{{4}})(?!\d)"
 )
+_DAY_MONTH = re.compile(rf"(?<![\d/])(\d{{1,2}})\s*(?:de\s+)?({_MONTH_RE})\b")
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})\s*(?:de|del|,)?\s*(\d{{4}})(?!\d)")
 
 
@@ -155,12 +156,21 @@ def parse_schedule(value: object, default_year: int | None = None) -> tuple[date
     if single:
         return single, single
     found = _dates_in(text)
+    years = [int(y) for y in _YEAR.findall(text)]
+    year = years[-1] if years else default_year
+    if year is not None:
+        # "del 1 de marzo al 30 de abril de 2022": the first date takes the year written later
+        spans = [m.span() for rx in (_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
+                 for m in rx.finditer(text)]
+        for m in _DAY_MONTH.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in spans):
+                continue
+            d = _ymd(year, MONTHS[m[2]], int(m[1]))
+            if d:
+                found.append((m.start(), d))
     if found:
         ds = [d for _, d in found]
         return min(ds), max(ds)
-
-    years = [int(y) for y in _YEAR.findall(text)]
-    year = years[-1] if years else default_year
     if year is None:
         return None
 

@@ -171,18 +171,24 @@ def map_header(grid: Grid, r: int) -> ColumnMap | None:
         role = header_role(text)
         if role is None:
             n = cuatrimestre_number(text)
-            if n is not None and not fold(text).isdigit():
-                cuatri.setdefault(n, c)
+            if n is not None and not fold(text).isdigit() and n not in cuatri:
+                cuatri[n] = c
                 continue
             unknown[c] = text
         elif role.startswith("stage:"):
-            stages.setdefault(role[6:], c)
+            if role[6:] in stages:
+                unknown[c] = text  # a repeated stage column: kept as extra
+            else:
+                stages[role[6:]] = c
         elif role == "cuatrimestre_group":
             cuatri_group_col = c
         elif role == "stage_group":
             stage_group_col = c
         elif role in ("elemento", "componente", "seccion", "fase", "etapa"):
-            group_candidates[c] = role
+            if role in group_candidates.values():
+                unknown[c] = text
+            else:
+                group_candidates[c] = role
         elif role in roles:
             unknown[c] = text  # a second "Responsable" column: keep it as extra
         else:
@@ -228,8 +234,15 @@ def map_header(grid: Grid, r: int) -> ColumnMap | None:
             cmap.group_col = c
             cmap.roles.setdefault(role, c)
             break
-    if "subcomponente" in roles and roles["subcomponente"] < desc:
-        cmap.group_col = roles["subcomponente"]
+    if "subcomponente" in roles:
+        if roles["subcomponente"] < desc:
+            cmap.group_col = roles["subcomponente"]
+        else:
+            sc = roles.pop("subcomponente")
+            unknown[sc] = headers[sc]
+    for c, role in group_candidates.items():
+        if c != cmap.group_col:
+            unknown[c] = headers[c]
     if cmap.group_col is None and desc > 0:
         left = [c for c in range(desc) if c not in cmap.known_columns()]
         if left and left[0] == 0 and (0 not in headers or 0 in unknown):

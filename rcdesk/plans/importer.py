@@ -1,0 +1,199 @@
+"""Read an accountability plan from an ``.xlsx`` workbook, whatever its layout.
+
+    parsed = read_plan(path, progress=..., cancel=...)
+
+Unreadable files and workbooks without a recognisable header raise `UserError` (Spanish,
+naming the file). Everything else is read, and row-level issues are listed in
+``parsed.problems``: severity "error" blocks saving, "warning" is informative. Nothing is
+written anywhere; saving is `PlanService.save_parsed()`'s job.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rcdesk.errors import UserError
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.plans.detect import ColumnMap, find_header, fold
+from rcdesk.plans.importers import PARSERS
+from rcdesk.plans.importers.base import Context, SheetParser
+from rcdesk.plans.importers.generic import find_generic_header, parse_generic
+from rcdesk.plans.parsed import LAYOUT_LABELS, ParsedPlan, Problem
+from rcdesk.plans.xlsx_grid import Grid, cell_text, read_workbook
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_YEAR_HINT = re.compile(r"\b(vigencia|ano|periodo|año|gestion|fiscal)\s+(20\d{2})\b")
+_ENTITY = re.compile(
+    r"\b(gobernaci[oó]n|alcald[ií]a|municipio|gobierno\s+(?:aut[oó]nomo\s+descentralizado|provincial|municipal|"
+    r"parroquial|departamental)|gad\b|prefectura|ministerio|secretar[ií]a|departamento\s+de|concejo|personer[ií]a|"
+    r"contralor[ií]a|instituto|universidad|hospital|empresa|junta\s+parroquial|distrito|defensor[ií]a|"
+    r"consejo|registro\s+de\s+la\s+propiedad|corporaci[oó]n|e\.?s\.?e\.?)\b[^\n]*",
+    re.IGNORECASE,
+)
+_ENTITY_STOP = re.compile(r"\s*(?:\d|[-–—,(|]|\bvigencia\b|\ba[ñn]o\b).*$", re.IGNORECASE)
+_TITLE_WORDS = re.compile(r"cronograma|plan\b|estrategia|estratégia|rendici|matriz|programa|informe", re.IGNORECASE)
+_SOCIAL = re.compile(r"^(@\S+|www\.\S+|https?://\S+)$", re.IGNORECASE)
+
+
+def read_plan(
+    path: str | Path,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> ParsedPlan:
+    """Read `path` into a ParsedPlan (see module docstring)."""
+    path = Path(path)
+    progress(0, None, "Abriendo el archivo…")
+    grids = read_workbook(path)
+    cancel.check()
+    plan = ParsedPlan(layout="", source_name=path.name, sheet_names=[g.name for g in grids])
+    total = sum(g.height for g in grids)
+    ctx = Context(plan=plan, progress=progress, cancel=cancel, total_rows=total)
+
+    parsed_any = False
+    skipped: list[str] = []
+    for index, grid in enumerate(grids):
+        cancel.check()
+        if not grid.rows or all(grid.row_is_blank(r) for r in range(grid.height)):
+            ctx.tick(grid.height)
+            continue
+        generic_row = find_generic_header(grid)
+        if generic_row is not None:
+            if not plan.layout:
+                plan.layout = "generic"
+            parse_generic(grid, generic_row, ctx, first_sheet=not parsed_any)
+            parsed_any = True
+            continue
+        cmap = find_header(grid)
+        if cmap is None:
+            skipped.append(grid.name)
+            ctx.tick(grid.height)
+            continue
+        if not plan.layout:
+            plan.layout = cmap.layout
+        elif plan.layout != cmap.layout and plan.layout != "generic":
+            plan.problems.append(Problem(
+                "warning",
+                f"Esta hoja parece tener otro formato ({LAYOUT_LABELS.get(cmap.layout, cmap.layout)}); "
+                "se leyó con sus propios encabezados.",
+                sheet=grid.name,
+            ))
+        parser = PARSERS[cmap.layout](grid, cmap, ctx)
+        _pre_header(parser, grid, cmap, ctx, first=not parsed_any)
+        parser.parse(cmap.header_row + cmap.header_rows)
+        parsed_any = True
+
+    if not parsed_any:
+        raise UserError(
+            f"No se encontró la tabla de actividades en «{path.name}»: ninguna hoja tiene una fila de "
+            "encabezados con una columna «Actividad» o «Actividades» (junto a «Responsable», "
+            "«Fecha», «Meta», etapas o cuatrimestres).",
+            details=[f"Hojas revisadas: {', '.join(g.name for g in grids)}"],
+        )
+    for name in skipped:
+        plan.problems.append(Problem(
+            "warning",
+            "La hoja no tiene una tabla de actividades reconocible; no se importó.",
+            sheet=name,
+        ))
+    if plan.activity_count == 0:
+        sev = "warning" if plan.group_count else "error"
+        plan.problems.append(Problem(sev, f"No se encontró ninguna actividad en «{path.name}»."))
+    if plan.year is None:
+        plan.year = _year_from_activities(plan)
+    progress(total, total, "Lectura terminada")
+    return plan
+
+
+def _pre_header(parser: SheetParser, grid: Grid, cmap: ColumnMap, ctx: Context, *, first: bool) -> None:
+    """Rows above the first header: title lines, and the group row(s) just before it."""
+    plan = ctx.plan
+    rows: list[tuple[int, list]] = []
+    for r in range(cmap.header_row):
+        ctx.tick()
+        cells = parser.cells(r)
+        if cells:
+            rows.append((r, cells))
+    # trailing group rows right above the header ("FASE 0 …", "ETAPA DE …", "COMPONENTE 3: …")
+    groups: list[tuple[str, str, str]] = []
+    while rows:
+        r, cells = rows[-1]
+        g = parser.group_row(r, cells)
+        if g is None:
+            break
+        groups.insert(0, g)
+        rows.pop()
+    lines = []
+    for r, cells in rows:
+        texts = list(dict.fromkeys(cell_text(v) for _, v in cells))
+        lines.append(" ".join(texts))
+    for line in lines:
+        ctx.title_lines_folded.add(fold(line))
+        for part in line.split("\n"):
+            ctx.title_lines_folded.add(fold(part))
+    if first:
+        plan.header_lines.extend(lines)
+        _describe(plan, lines)
+        parser.default_year = plan.year
+    else:
+        for line in lines:
+            if line not in plan.header_lines:
+                plan.header_lines.append(line)
+    for kind, code, name in groups:
+        if kind == parser.top_kind:
+            parser.open_top(kind, code, name)
+        else:
+            parser.open_child(code, name)
+    # the group label in the header row itself (Ibagué: "INFORMACIÓN | ACTIVIDADES | …")
+    label = parser.header_group_value(cmap.header_row)
+    if label:
+        parser.open_child(*parser.split_group_label(label))
+
+
+def _describe(plan: ParsedPlan, lines: list[str]) -> None:
+    """Entity, year and title from the title rows."""
+    parts = [p.strip().strip("*").strip() for line in lines for p in line.split("\n")]
+    parts = [p for p in parts if p and not _SOCIAL.match(p)]
+    for p in parts:
+        m = _YEAR_HINT.search(fold(p))
+        if m:
+            plan.year = int(m[2])
+            break
+    if plan.year is None:
+        for p in parts:
+            m = _YEAR.search(p)
+            if m:
+                plan.year = int(m[1])
+                break
+    for p in parts:
+        m = _ENTITY.search(p)
+        if m:
+            entity = _ENTITY_STOP.sub("", m[0]).strip(" .:;-")
+            if len(entity.split()) >= 2 or fold(entity) in ("gad",):
+                plan.entity = entity
+                break
+    # title: the first line that reads like one, cut before the entity / date lines of its cell
+    for line in lines:
+        sub = [s.strip().strip("*").strip() for s in line.split("\n") if s.strip()]
+        if not any(_TITLE_WORDS.search(s) for s in sub):
+            continue
+        kept = []
+        for s in sub:
+            if kept and (_ENTITY.match(s) or _YEAR.search(s) and len(s) < 40):
+                break
+            kept.append(s)
+        plan.title = " ".join(kept)
+        break
+    if not plan.title and parts:
+        plan.title = parts[0]
+
+
+def _year_from_activities(plan: ParsedPlan) -> int | None:
+    counts: dict[int, int] = {}
+    for act in plan.activities():
+        for d in (act.start_date, act.end_date):
+            if d:
+                counts[d.year] = counts.get(d.year, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda y: (counts[y], -y))

@@ -1,0 +1,30 @@
+"""Dated cronograma by etapa (Colombia, seed 002): "ETAPA DE …" rows, each followed by a
+"No. | ACTIVIDAD | FECHA INICIAL | FECHA FINAL | RESPONSABLE" header. Dates come as real Excel
+dates or as d/mm/yyyy text. Groups: etapa.
+"""
+from __future__ import annotations
+
+import re
+
+from rcdesk.plans.importers.base import SheetParser
+from rcdesk.plans.xlsx_grid import cell_text
+
+ETAPA_RE = re.compile(r"^\s*(etapa|fase)\b", re.IGNORECASE)
+
+
+class DatedParser(SheetParser):
+    layout = "dated"
+    top_kind = "etapa"
+    group_col_kind = "etapa"
+    group_col_is_top = True
+
+    def group_row(self, r, cells):
+        if not cells or len(cells) > 2:
+            return None
+        c0, v0 = cells[0]
+        text = cell_text(v0)
+        if c0 > 1 or not isinstance(v0, str) or not ETAPA_RE.match(text):
+            return None
+        if len(cells) == 2:
+            return None
+        return "etapa", "", text
