@@ -21,3 +21,17 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     return _SPACES.sub(" ", str(text).replace("\u00a0", " ")).strip()
+
+
+_SMALL_WORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "en", "para", "por", "a"}
+
+
+def smart_title(text: str) -> str:
+    """"MUNICIPIO DE ITAGÜÍ" -> "Municipio de Itagüí"; text already in mixed case is kept."""
+    text = clean(text)
+    if not text or text != text.upper():
+        return text
+    words = text.lower().split(" ")
+    return " ".join(
+        w if (i > 0 and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )

@@ -5,6 +5,13 @@ from importlib import resources
 
 ORDER = 10
 
+# Seed 001 never names its entity; its activities (e.g. "Facebook Live Conéctate con Andrés")
+# are the Alcaldía de Ibagué's 2021 strategy, the predecessor of seed 003.
+FALLBACK_ENTITY = {
+    "001_murc_estrategia_2021.xlsx": "Alcaldía Municipal de Ibagué",
+    "003_murc_ibague_2022.xlsx": "Alcaldía Municipal de Ibagué",  # only its web address names it
+}
+
 
 def seed_files() -> list:
     folder = resources.files("rcdesk.data.seeds")
@@ -25,7 +32,7 @@ def load(db, progress) -> dict:  # noqa: ANN001
             continue
         with resources.as_file(f) as path:
             parsed = read_plan(path)
-        summary = svc.save_parsed(parsed)
+        summary = svc.save_parsed(parsed, entity=None if parsed.entity else FALLBACK_ENTITY.get(f.name))
         plans += 1
         activities += summary.activities
     progress(len(files), len(files), "Planes cargados")

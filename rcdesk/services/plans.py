@@ -27,7 +27,7 @@ from rcdesk.plans.parsed import (
     ParsedPlan,
 )
 from rcdesk.services.reference import ReferenceService, UnitRow, match_units
-from rcdesk.text import clean, fold
+from rcdesk.text import clean, fold, smart_title
 
 STAGE_CODES = tuple(code for code, _ in MURC_STAGES)
 STAGE_LABELS = dict(MURC_STAGES)
@@ -250,7 +250,7 @@ class PlanService:
             )
         if parsed.layout not in LAYOUTS:
             raise UserError(f"Formato de plan desconocido: «{parsed.layout}».")
-        entity_name = clean(entity) or clean(parsed.entity)
+        entity_name = clean(entity) or smart_title(parsed.entity)
         if not entity_name:
             raise UserError(
                 f"No se encontró el nombre de la entidad en «{parsed.source_name or 'el archivo'}»; "
