@@ -81,7 +81,7 @@ STAGE_LABELS = dict(MURC_STAGES)
 
 CUATRI_RE = re.compile(
     r"^(?:(?:cuatrimestre|cuatr|c)\s*(1|2|3|i|ii|iii)|(1|2|3|i|ii|iii|primer|segundo|tercer)\s*"
-    r"(?:er|do)?\s*cuatrimestre|(1|2|3))$"
+    r"(?:er|do)?\s*cuatrimestre|(1|2|3|i|ii|iii))$"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "primer": 1, "segundo": 2, "tercer": 3}
 
@@ -171,7 +171,7 @@ def map_header(grid: Grid, r: int) -> ColumnMap | None:
         role = header_role(text)
         if role is None:
             n = cuatrimestre_number(text)
-            if n is not None and not fold(text).isdigit() and n not in cuatri:
+            if n is not None and fold(text) not in ("1", "2", "3", "i", "ii", "iii") and n not in cuatri:
                 cuatri[n] = c
                 continue
             unknown[c] = text

@@ -134,6 +134,8 @@ def _pre_header(parser: SheetParser, grid: Grid, cmap: ColumnMap, ctx: Context, 
     if first:
         plan.header_lines.extend(lines)
         _describe(plan, lines)
+        if plan.title:
+            ctx.title_lines_folded.add(fold(plan.title))
         parser.default_year = plan.year
     else:
         for line in lines:

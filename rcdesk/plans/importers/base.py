@@ -253,6 +253,7 @@ class SheetParser:
         """A row with a single text cell outside the activity column."""
         folded = fold(text)
         if folded in self.ctx.title_lines_folded or self.precedes_header(r):
+            self.ctx.title_lines_folded.add(folded)
             self.after_break = True
             return  # a page title repeated at a page break
         if c == self.cmap.group_col and self.looks_like_group_label(text):

@@ -23,8 +23,16 @@ class DatedParser(SheetParser):
             return None
         c0, v0 = cells[0]
         text = cell_text(v0)
-        if c0 > 1 or not isinstance(v0, str) or not ETAPA_RE.match(text):
+        if c0 > 1 or not isinstance(v0, str) or len(cells) == 2:
             return None
-        if len(cells) == 2:
+        if ETAPA_RE.match(text):
+            return "etapa", "", text
+        # any other label standing alone right above a repeated header names an etapa too
+        from rcdesk.plans.detect import fold
+
+        if fold(text) in self.ctx.title_lines_folded:
             return None
-        return "etapa", "", text
+        k = self.next_nonblank(r, limit=2)
+        if k is not None and self.is_header_like(self.cells(k)):
+            return "etapa", "", text
+        return None
