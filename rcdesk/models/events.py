@@ -162,6 +162,8 @@ class Attendance(Record, Base):
     is_minor: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     signed_on_paper: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     source: Mapped[str] = mapped_column(String(12), nullable=False, default="PUERTA")
+    # fold()ed "name id organization territory" for accent-insensitive filtering as you type
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, default="", info=PERSONAL)
     # Only with the separate optional consent for sensitive data (scope DATOS_SENSIBLES):
     gender: Mapped[str | None] = mapped_column(String(20), nullable=True, info=PERSONAL)
     ethnicity: Mapped[str | None] = mapped_column(String(30), nullable=True, info=PERSONAL)

@@ -110,6 +110,7 @@ def upgrade() -> None:
         sa.Column("is_minor", sa.Boolean, nullable=False),
         sa.Column("signed_on_paper", sa.Boolean, nullable=False),
         sa.Column("source", sa.String(12), nullable=False),
+        sa.Column("search_text", sa.Text, nullable=False),
         sa.Column("gender", sa.String(20), nullable=True),
         sa.Column("ethnicity", sa.String(30), nullable=True),
         indexes=("event_id", "person_id"),
