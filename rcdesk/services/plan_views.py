@@ -1,0 +1,207 @@
+"""Read-only views of one plan for the GUI: the group tree with counts, search text, timeline spans.
+
+Everything here is plain Python (no Qt) so the page stays thin and the logic is testable.
+Activities are read with one Core query (a plan may hold 20,000 of them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from rcdesk.db.database import Database
+from rcdesk.models.plans import PlanActivity
+from rcdesk.plans.datetext import month_end
+from rcdesk.plans.parsed import MURC_STAGES
+from rcdesk.services.plans import ActivityRow, GroupRow, PlanService, PlanSummary
+from rcdesk.text import fold
+
+STAGE_SHORT = {"aprestamiento": "Apr", "diseno": "Dis", "preparacion": "Pre", "ejecucion": "Eje",
+               "seguimiento": "Seg"}
+STAGE_NAMES = dict(MURC_STAGES)
+CUATRIMESTRE_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
+MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+               "octubre", "noviembre", "diciembre")
+MONTH_SHORT = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+
+
+@dataclass(frozen=True)
+class GroupNode:
+    """One group of the plan's tree, with the activities it holds directly and in total."""
+
+    group_id: str
+    parent_id: str | None
+    label: str
+    path: str
+    depth: int
+    own: int
+    total: int
+    children: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    summary: PlanSummary
+    groups: tuple[GroupNode, ...]  # depth-first order, as the plan lists them
+    activities: tuple[ActivityRow, ...]
+    group_paths: dict
+
+    def descendants(self, group_id: str) -> set[str]:
+        """`group_id` and every group below it."""
+        by_id = {g.group_id: g for g in self.groups}
+        out, todo = set(), [group_id]
+        while todo:
+            gid = todo.pop()
+            if gid in out or gid not in by_id:
+                continue
+            out.add(gid)
+            todo.extend(by_id[gid].children)
+        return out
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    end: date
+    kind: str  # "fechas" (real dates) or "cuatrimestre" (only the four-month period is known)
+
+
+class PlanViewService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.plans = PlanService(db)
+
+    def load(self, plan_id: str) -> PlanView:
+        summary = self.plans.summary(plan_id)
+        groups = self.plans.groups(plan_id)
+        activities = self.activities(plan_id, groups)
+        return build_view(summary, groups, activities)
+
+    def activities(self, plan_id: str, groups: list[GroupRow] | None = None) -> list[ActivityRow]:
+        groups = groups if groups is not None else self.plans.groups(plan_id)
+        labels = {g.group_id: g.label for g in groups}
+        t = PlanActivity.__table__
+        stmt = (
+            select(t.c.id, t.c.group_id, t.c.position, t.c.number, t.c.description, t.c.responsible, t.c.meta,
+                   t.c.recursos, t.c.indicator, t.c.stages, t.c.cuatrimestres, t.c.start_date, t.c.end_date,
+                   t.c.scheduled_text, t.c.extra, t.c.version)
+            .where(t.c.plan_id == plan_id, t.c.deleted.is_(False))
+            .order_by(t.c.position)
+        )
+        with self.db.session() as s:
+            return [
+                ActivityRow(
+                    r.id, plan_id, r.group_id, labels.get(r.group_id, ""), r.position, r.number or "",
+                    r.description or "", r.responsible or "", r.meta or "", r.recursos or "", r.indicator or "",
+                    tuple(r.stages or ()), tuple(int(q) for q in (r.cuatrimestres or ())), r.start_date,
+                    r.end_date, r.scheduled_text or "", dict(r.extra or {}), r.version,
+                )
+                for r in s.execute(stmt)
+            ]
+
+
+def build_view(summary: PlanSummary, groups: list[GroupRow], activities: list[ActivityRow]) -> PlanView:
+    by_id = {g.group_id: g for g in groups}
+    children: dict[str | None, list[str]] = {}
+    for g in groups:
+        parent = g.parent_id if g.parent_id in by_id else None
+        children.setdefault(parent, []).append(g.group_id)
+    own: dict[str | None, int] = {}
+    for a in activities:
+        own[a.group_id] = own.get(a.group_id, 0) + 1
+
+    nodes: list[GroupNode] = []
+    paths: dict[str, str] = {}
+
+    def total(gid: str) -> int:
+        return own.get(gid, 0) + sum(total(c) for c in children.get(gid, ()))
+
+    def visit(gid: str, depth: int, prefix: str) -> None:
+        g = by_id[gid]
+        path = f"{prefix} › {g.label}" if prefix else g.label
+        paths[gid] = path
+        nodes.append(GroupNode(gid, g.parent_id if g.parent_id in by_id else None, g.label, path, depth,
+                               own.get(gid, 0), total(gid), tuple(children.get(gid, ()))))
+        for c in children.get(gid, ()):
+            visit(c, depth + 1, path)
+
+    for root in children.get(None, ()):
+        visit(root, 0, "")
+    return PlanView(summary, tuple(nodes), tuple(activities), paths)
+
+
+# -- text for the table -------------------------------------------------------------------
+def stage_marks(stages: tuple[str, ...] | list[str]) -> str:
+    """"Apr/Eje" style marks in MURC order (empty when none)."""
+    return "/".join(STAGE_SHORT[c] for c, _ in MURC_STAGES if c in stages)
+
+
+def stage_names(stages: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(STAGE_NAMES[c] for c, _ in MURC_STAGES if c in stages)
+
+
+def cuatrimestre_marks(cuatrimestres: tuple[int, ...] | list[int]) -> str:
+    return ", ".join(str(q) for q in sorted(set(cuatrimestres)))
+
+
+def format_date(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def haystack(a: ActivityRow, path: str = "") -> str:
+    """Folded text a search matches against ("garcia" finds "García")."""
+    return fold(" ".join((a.number, a.description, a.responsible, a.meta, a.recursos, a.indicator,
+                          a.scheduled_text, path or a.group_label)))
+
+
+def matches(hay: str, query: str) -> bool:
+    """Every word of the (already folded) query appears in the haystack."""
+    return all(w in hay for w in query.split())
+
+
+def natural_key(number: str) -> tuple:
+    """"1.10" sorts after "1.9"; text without digits sorts after numbers."""
+    parts = []
+    for chunk in number.replace(",", ".").split("."):
+        chunk = chunk.strip()
+        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, fold(chunk)))
+    return tuple(parts) if number.strip() else ((2, 0, ""),)
+
+
+# -- timeline -------------------------------------------------------------------------------
+def spans(a: ActivityRow, year: int) -> list[Span]:
+    """Where an activity sits on the vigencia's calendar: its dates, else its cuatrimestres."""
+    if a.start_date or a.end_date:
+        start = a.start_date or a.end_date
+        end = a.end_date or a.start_date
+        if end < start:
+            start, end = end, start
+        return [Span(start, end, "fechas")]
+    out = []
+    for q in sorted(set(a.cuatrimestres)):
+        if q in CUATRIMESTRE_MONTHS:
+            m0, m1 = CUATRIMESTRE_MONTHS[q]
+            out.append(Span(date(year, m0, 1), month_end(year, m1), "cuatrimestre"))
+    return out
+
+
+def timeline_range(year: int, activities: list[ActivityRow] | tuple[ActivityRow, ...]) -> tuple[date, date]:
+    """The months the timeline shows: the vigencia, widened to whole months for dates outside it."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    for a in activities:
+        for d in (a.start_date, a.end_date):
+            if d is None or abs(d.year - year) > 1:  # a typo such as 2202 must not stretch the chart
+                continue
+            if d < start:
+                start = date(d.year, d.month, 1)
+            if d > end:
+                end = month_end(d.year, d.month)
+    return start, end
+
+
+__all__ = [
+    "CUATRIMESTRE_MONTHS", "GroupNode", "MONTH_NAMES", "MONTH_SHORT", "PlanView", "PlanViewService", "STAGE_SHORT",
+    "Span", "build_view", "cuatrimestre_marks", "format_date", "haystack", "matches", "natural_key", "spans",
+    "stage_marks", "stage_names", "timeline_range",
+]

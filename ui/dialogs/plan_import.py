@@ -1,0 +1,216 @@
+"""Import a plan from Excel: read it off the GUI thread, preview everything, then save.
+
+    start_import(ctx, parent, on_saved)   # file dialog → reading (progress, Cancelar) → preview
+
+Nothing is written until the user presses «Guardar» in the preview, and the save itself
+runs in one transaction through the task runner (Cancelar leaves the database unchanged).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.plans.parsed import LAYOUT_LABELS
+from ui.models.plan_import import PCOL_DESCRIPTION, ParsedActivityModel, ProblemModel
+
+NO_YEAR = 1989  # spin box value shown as "(sin año)"
+FILE_FILTER = "Libros de Excel (*.xlsx);;Todos los archivos (*)"
+
+
+def start_import(ctx, parent: QWidget, on_saved: Callable | None = None) -> None:  # noqa: ANN001
+    """Ask for a workbook, read it through ctx.runner, and open the preview (non-modal `open()`)."""
+    start_dir = ctx.settings.value("plans/import_dir", str(Path.home()), str)
+    path, _ = QFileDialog.getOpenFileName(parent, "Importar un plan desde Excel", start_dir, FILE_FILTER)
+    if not path:
+        return
+    ctx.settings.setValue("plans/import_dir", str(Path(path).parent))
+
+    def job(progress, cancel):  # noqa: ANN001, ANN202
+        from rcdesk.plans.importer import read_plan
+
+        return read_plan(path, progress=progress, cancel=cancel)
+
+    def done(parsed) -> None:  # noqa: ANN001
+        dlg = PlanImportDialog(ctx, parsed, path, parent)
+        if on_saved is not None:
+            dlg.saved.connect(on_saved)
+        parent.import_dialog = dlg  # keeps it alive; tests reach it here
+        dlg.open()
+
+    ctx.runner.run(job, title=f"Leyendo «{Path(path).name}»…", parent=parent, on_done=done,
+                   on_cancel=lambda: None)
+
+
+class PlanImportDialog(QDialog):
+    """Preview of a ParsedPlan; «Guardar» stays disabled while the file has errors."""
+
+    saved = Signal(object)  # PlanSummary
+
+    def __init__(self, ctx, parsed, path: str, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.parsed = parsed
+        self.path = path
+        self.summary = None
+        self.setWindowTitle(f"Vista previa de la importación — {Path(path).name}")
+        self.resize(1100, 640)
+
+        form = QFormLayout()
+        form.addRow("Archivo:", QLabel(Path(path).name, self))
+        form.addRow("Formato detectado:", QLabel(LAYOUT_LABELS.get(parsed.layout, parsed.layout or "—"), self))
+        self.entity = QLineEdit(parsed.entity or "", self)
+        self.entity.setPlaceholderText("Nombre de la entidad (no se encontró en el archivo)")
+        lbl = QLabel("&Entidad:", self)
+        lbl.setBuddy(self.entity)
+        form.addRow(lbl, self.entity)
+        self.year = QSpinBox(self)
+        self.year.setRange(NO_YEAR, 2100)
+        self.year.setSpecialValueText("(sin año: indíquelo)")
+        self.year.setValue(parsed.year or NO_YEAR)
+        if not parsed.year:
+            from datetime import date
+
+            self.year.setValue(NO_YEAR)
+            self.year.setToolTip(f"Escriba la vigencia, p. ej. {date.today().year}")
+        lbl = QLabel("&Vigencia:", self)
+        lbl.setBuddy(self.year)
+        form.addRow(lbl, self.year)
+        if parsed.title:
+            title = QLabel(parsed.title, self)
+            title.setWordWrap(True)
+            form.addRow("Título:", title)
+
+        n_err, n_warn = len(parsed.errors), len(parsed.warnings)
+        self.counts = QLabel(
+            f"<b>{parsed.activity_count}</b> actividad(es) en <b>{parsed.group_count}</b> grupo(s) · "
+            f"<b>{n_err}</b> error(es) · <b>{n_warn}</b> advertencia(s)", self)
+
+        self.tabs = QTabWidget(self)
+        self.problems_view = self._table(ProblemModel(parsed.problems, self))
+        self.problems_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.activities_view = self._table(ParsedActivityModel(parsed, self))
+        self.activities_view.setColumnWidth(PCOL_DESCRIPTION, 380)
+        self.groups_tree = QTreeWidget(self)
+        self.groups_tree.setHeaderLabels(["Grupo", "Actividades"])
+        self._fill_groups(parsed.groups, self.groups_tree.invisibleRootItem())
+        self.groups_tree.expandToDepth(1)
+        self.groups_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.groups_tree.header().setStretchLastSection(False)
+        self.tabs.addTab(self.activities_view, f"&Actividades ({parsed.activity_count})")
+        self.tabs.addTab(self.groups_tree, f"G&rupos ({parsed.group_count})")
+        self.tabs.addTab(self.problems_view, f"&Problemas ({len(parsed.problems)})")
+        if n_err:
+            self.tabs.setCurrentWidget(self.problems_view)
+
+        self.reason = QLabel(self)
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color: #b00020;")
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("&Guardar", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.counts)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.reason)
+        lay.addWidget(self.buttons)
+        self.entity.textChanged.connect(self._update)
+        self.year.valueChanged.connect(self._update)
+        self._update()
+
+    def _table(self, model) -> QTableView:  # noqa: ANN001
+        view = QTableView(self)
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setWordWrap(False)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().setDefaultSectionSize(22)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setDefaultSectionSize(110)
+        return view
+
+    def _fill_groups(self, groups, parent_item) -> int:  # noqa: ANN001
+        total = 0
+        for g in groups:
+            label = g.name if not g.code or g.code == g.name else (f"{g.code} – {g.name}" if g.name else g.code)
+            item = QTreeWidgetItem(parent_item, [label, ""])
+            n = len(g.activities) + self._fill_groups(g.children, item)
+            item.setText(1, str(n))
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            total += n
+        return total
+
+    # -- state ---------------------------------------------------------------------------------
+    def blocking_reason(self) -> str:
+        n_err = len(self.parsed.errors)
+        if n_err:
+            return (f"El archivo tiene {n_err} error(es) (pestaña «Problemas»). Corríjalos en Excel y vuelva "
+                    "a importarlo; no se guardará nada mientras haya errores.")
+        if self.parsed.activity_count == 0:
+            return "El archivo no contiene actividades."
+        if not self.entity.text().strip():
+            return "Escriba el nombre de la entidad."
+        if self.year.value() == NO_YEAR:
+            return "Indique la vigencia (año) del plan."
+        return ""
+
+    def _update(self) -> None:
+        reason = self.blocking_reason()
+        self.reason.setText(reason)
+        self.reason.setVisible(bool(reason))
+        self.save_button.setEnabled(not reason)
+
+    def save(self) -> None:
+        if self.blocking_reason():
+            return
+        from rcdesk.services.plans import PlanService
+
+        entity, year, parsed, db = self.entity.text().strip(), self.year.value(), self.parsed, self.ctx.db
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            return PlanService(db).save_parsed(parsed, entity=entity, year=year, progress=progress, cancel=cancel)
+
+        self.save_button.setEnabled(False)
+        self.ctx.runner.run(job, title=f"Guardando {parsed.activity_count} actividad(es)…", parent=self,
+                            on_done=self._saved, on_error=self._failed, on_cancel=self._cancelled)
+
+    def _saved(self, summary) -> None:  # noqa: ANN001
+        self.summary = summary
+        self.saved.emit(summary)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        from ui.tasks import show_error
+
+        self._update()
+        show_error(self, exc)
+
+    def _cancelled(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from ui.tasks import CANCELLED_TEXT
+
+        self._update()
+        QMessageBox.information(self, "rcdesk", CANCELLED_TEXT)
