@@ -81,6 +81,7 @@ class BusinessCalendar:
         self._holidays = dict(holidays)
         self._years = set(years)
         self._fallback: dict[int, dict[date, str]] = {}
+        self._cum_tables: dict[int, list[int]] = {}
 
     # -- queries -----------------------------------------------------------------------
     def holiday_name(self, d: date) -> str | None:
@@ -123,12 +124,29 @@ class BusinessCalendar:
         if b == a:
             return 0
         sign, lo, hi = (1, a, b) if b > a else (-1, b, a)
-        count, cur = 0, lo
-        while cur < hi:
-            cur += timedelta(days=1)
-            if self.is_business_day(cur):
-                count += 1
-        return sign * count
+        if lo.year == hi.year:
+            n = self._upto(hi) - self._upto(lo)
+        else:
+            n = self._year_table(lo.year)[-1] - self._upto(lo)
+            n += sum(self._year_table(y)[-1] for y in range(lo.year + 1, hi.year))
+            n += self._upto(hi)
+        return sign * n
+
+    def _upto(self, d: date) -> int:
+        """Business days from 1 January of d's year up to and including d (cached per year)."""
+        return self._year_table(d.year)[d.timetuple().tm_yday - 1]
+
+    def _year_table(self, year: int) -> list[int]:
+        table = self._cum_tables.get(year)
+        if table is None:
+            table, n, cur = [], 0, date(year, 1, 1)
+            while cur.year == year:
+                if self.is_business_day(cur):
+                    n += 1
+                table.append(n)
+                cur += timedelta(days=1)
+            self._cum_tables[year] = table
+        return table
 
     def nth_business_day_of_month(self, year: int, month: int, n: int) -> date:
         if n < 1:

@@ -1,0 +1,1 @@
+"""Activity follow-up (issue 3): periods, compliance computation, informe de seguimiento data."""
