@@ -91,7 +91,10 @@ for _role, _variants in ROLE_HEADERS.items():
         _LOOKUP.setdefault(_v, _role)
 _STAGE_LOOKUP = {v: code for code, vs in STAGE_HEADERS.items() for v in vs}
 
-ALL_HEADER_WORDS = set(_LOOKUP) | set(_STAGE_LOOKUP) | {"etapas", "cuatrimestre", "1", "2", "3"}
+# words that only ever appear in header rows (element names such as "INFORMACIÓN" head a
+# column in some files but are group labels everywhere else)
+ALL_HEADER_WORDS = (set(_LOOKUP) | set(_STAGE_LOOKUP) | {"etapas", "cuatrimestre", "1", "2", "3"}) - {
+    "informacion", "dialogo", "responsabilidad"}
 
 
 def header_role(text: object) -> str | None:

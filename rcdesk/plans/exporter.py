@@ -277,7 +277,7 @@ class _LayoutWriter:
         two_rows = self.layout == "murc"
         for i, col in enumerate(self.cols, start=1):
             text = col.header
-            if col.key == "group":
+            if col.key == "group" and self.layout == "murc":
                 text = group_label
             if two_rows and col.key.startswith(("stage:", "cuatri:")) and col.key in self._murc_base():
                 self.put(r + 1, i, text, style="header")
@@ -419,6 +419,9 @@ class _LayoutWriter:
 
     def save(self, path: Path) -> None:
         self.write()
+        self.wb.properties.keywords = f"rcdesk-layout:{self.layout}"
+        self.wb.properties.title = self.parsed.title or None
+        self.wb.properties.creator = "rcdesk"
         self.ws.freeze_panes = None
         self.wb.save(path)
 

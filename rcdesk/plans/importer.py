@@ -19,7 +19,7 @@ from rcdesk.plans.importers import PARSERS
 from rcdesk.plans.importers.base import Context, SheetParser
 from rcdesk.plans.importers.generic import find_generic_header, parse_generic
 from rcdesk.plans.parsed import LAYOUT_LABELS, ParsedPlan, Problem
-from rcdesk.plans.xlsx_grid import Grid, cell_text, read_workbook
+from rcdesk.plans.xlsx_grid import Grid, cell_text, read_layout_hint, read_workbook
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _YEAR_HINT = re.compile(r"\b(vigencia|ano|periodo|año|gestion|fiscal)\s+(20\d{2})\b")
@@ -50,6 +50,8 @@ def read_plan(
     total = sum(g.height for g in grids)
     ctx = Context(plan=plan, progress=progress, cancel=cancel, total_rows=total)
 
+    # a file rcdesk exported says which layout it is, even when extra columns were added
+    hint = read_layout_hint(path)
     parsed_any = False
     skipped: list[str] = []
     for index, grid in enumerate(grids):
@@ -69,6 +71,8 @@ def read_plan(
             skipped.append(grid.name)
             ctx.tick(grid.height)
             continue
+        if hint in PARSERS:
+            cmap.layout = hint
         if not plan.layout:
             plan.layout = cmap.layout
         elif plan.layout != cmap.layout and plan.layout != "generic":

@@ -173,6 +173,20 @@ def sniff(path: Path) -> None:
         )
 
 
+LAYOUT_HINT = re.compile(r"rcdesk-layout:(\w+)")
+
+
+def read_layout_hint(path: str | Path) -> str:
+    """The layout rcdesk wrote into the file's keywords when it exported it ("" if none)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            core = zf.read("docProps/core.xml").decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        return ""
+    m = LAYOUT_HINT.search(core)
+    return m[1] if m else ""
+
+
 def read_workbook(path: str | Path) -> list[Grid]:
     """Read every worksheet of `path`; raises UserError for unreadable or empty workbooks."""
     from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum

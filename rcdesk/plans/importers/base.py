@@ -27,6 +27,7 @@ from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan, Problem
 from rcdesk.plans.xlsx_grid import Grid, cell_text
 
 PROGRESS_EVERY = 200
+_GROUP_ROLES = {"elemento", "componente", "seccion", "fase", "etapa", "subcomponente"}
 
 MARKS = {"x", "si", "s", "yes", "1", "ok", "v", "true", "verdadero"}
 MARK_CHARS = set("xX✓✔√•●■☑✗✘*")
@@ -185,7 +186,10 @@ class SheetParser:
                 continue
             f = fold(cell_text(v))
             own = self._header_folded.get(c)
-            if f and (f == own or f in ALL_HEADER_WORDS or (header_role(v) is not None and len(f) < 40)):
+            role = header_role(v)
+            if role in _GROUP_ROLES:
+                role = None  # "INFORMACIÓN", "Etapa": group labels as often as headers
+            if f and (f == own or f in ALL_HEADER_WORDS or (role is not None and len(f) < 40)):
                 hits += 1
             else:
                 return False
