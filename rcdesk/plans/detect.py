@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from rcdesk.plans.parsed import MURC_STAGES
@@ -18,8 +19,15 @@ def fold(text: object) -> str:
     """Accent-free, lower-case, punctuation-free, single-spaced text for comparisons."""
     if text is None:
         return ""
-    t = unicodedata.normalize("NFKD", str(text))
-    t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
+    return _fold(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _fold(t: str) -> str:
+    if not t.isascii():
+        t = unicodedata.normalize("NFKD", t)
+        t = "".join(c for c in t if not unicodedata.combining(c))
+    t = t.casefold()
     t = t.replace("º", "o").replace("°", "o")
     t = re.sub(r"[^\w#]+", " ", t)
     return re.sub(r"\s+", " ", t).strip()

@@ -184,6 +184,8 @@ class SheetParser:
         for c, v in cells:
             if c == self.cmap.group_col:
                 continue
+            if isinstance(v, str) and len(v) > 60:
+                return False  # header cells are short; activity texts are not
             f = fold(cell_text(v))
             own = self._header_folded.get(c)
             role = header_role(v)
