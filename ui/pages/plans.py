@@ -1,0 +1,614 @@
+"""«Planes»: the list of plans and the plan view (group tree, activity table, timeline).
+
+Thin Qt code over `PlanService` / `PlanViewService`; long jobs (import, save, export,
+templates, demo data) go through `ctx.runner` so the window never freezes.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.errors import UserError
+from rcdesk.services.changes import EVERYTHING, Changes
+from ui.models.plan_activities import (
+    COL_CUATRI,
+    COL_DESCRIPTION,
+    COL_END,
+    COL_GROUP,
+    COL_META,
+    COL_NUMBER,
+    COL_RESPONSIBLE,
+    COL_SCHEDULED,
+    COL_STAGES,
+    COL_START,
+    ActivityFilterProxy,
+    ActivityTableModel,
+)
+from ui.models.plan_groups import ALL, NONE, PlanGroupModel
+from ui.shell import PageSpec
+from ui.widgets.search_filter import SearchBox
+from ui.widgets.timeline import TimelineWidget
+
+LAYOUT_SHORT = {"cpccs": "CPCCS", "murc": "MURC", "dated": "Con fechas", "paac": "PAAC", "generic": "Genérico"}
+PLAN_HEADERS = ("Entidad", "Vigencia", "Formato", "Actividades", "Título / archivo de origen")
+PlanIdRole = Qt.ItemDataRole.UserRole + 1
+EMPTY_TEXT = (
+    "<h2>Todavía no hay planes</h2>"
+    "<p>Un plan de rendición de cuentas (cronograma) reúne las actividades de una vigencia, "
+    "agrupadas en fases, etapas o componentes. Para empezar puede:</p>"
+    "<ul><li><b>Importar</b> la matriz en Excel que ya usa su institución (fases CPCCS, matriz MURC, "
+    "cronograma con fechas o PAAC). Antes de guardar verá una vista previa con cada problema encontrado.</li>"
+    "<li>Crear un plan <b>nuevo desde una plantilla</b> incorporada, con las fechas pasadas a la nueva vigencia.</li>"
+    "<li><b>Cargar los datos de ejemplo</b> (cinco planes reales de Ecuador y Colombia) para conocer rcdesk.</li></ul>"
+)
+
+
+class PlansPage(QWidget):
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        super().__init__()
+        from rcdesk.services.plan_views import PlanViewService
+        from rcdesk.services.plans import PlanService
+
+        self.ctx = ctx
+        self.plans = PlanService(ctx.db)
+        self.views = PlanViewService(ctx.db)
+        self.view = None  # PlanView of the loaded plan
+        self.loaded_plan_id: str | None = None
+        self.import_dialog = None
+        self.form_dialog = None
+        self.template_dialog = None
+        self.export_dialog = None
+        self._timeline_dirty = True
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._build_empty())
+        self.stack.addWidget(self._build_main())
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.stack)
+
+        ctx.events.plan_selected.connect(self._on_plan_selected)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.reload_plans()
+
+    # -- building ----------------------------------------------------------------------------------
+    def _build_empty(self) -> QWidget:
+        w = QWidget(self)
+        text = QLabel(EMPTY_TEXT, w)
+        text.setWordWrap(True)
+        text.setMaximumWidth(720)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_import = QPushButton("&Importar desde Excel…", w)
+        self.empty_template = QPushButton("&Nuevo desde plantilla…", w)
+        self.empty_demo = QPushButton("Cargar datos de &ejemplo", w)
+        self.empty_import.clicked.connect(self.import_plan)
+        self.empty_template.clicked.connect(self.new_from_template)
+        self.empty_demo.clicked.connect(self.load_demo)
+        buttons = QHBoxLayout()
+        for b in (self.empty_import, self.empty_template, self.empty_demo):
+            b.setMinimumHeight(34)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        inner = QVBoxLayout()
+        inner.addWidget(text)
+        inner.addLayout(buttons)
+        outer = QHBoxLayout(w)
+        outer.addStretch(1)
+        box = QVBoxLayout()
+        box.addStretch(1)
+        box.addLayout(inner)
+        box.addStretch(2)
+        outer.addLayout(box, 4)
+        outer.addStretch(1)
+        return w
+
+    def _build_main(self) -> QWidget:
+        w = QWidget(self)
+        # plan actions
+        self.import_button = QPushButton("&Importar desde Excel…", w)
+        self.template_button = QPushButton("&Nuevo desde plantilla…", w)
+        self.export_button = QPushButton("E&xportar a Excel…", w)
+        self.delete_plan_button = QPushButton("Eliminar p&lan…", w)
+        self.import_button.clicked.connect(self.import_plan)
+        self.template_button.clicked.connect(self.new_from_template)
+        self.export_button.clicked.connect(self.export_plan)
+        self.delete_plan_button.clicked.connect(self.delete_plan)
+        actions = QHBoxLayout()
+        plans_label = QLabel("<b>Planes</b>", w)
+        actions.addWidget(plans_label)
+        actions.addStretch(1)
+        for b in (self.import_button, self.template_button, self.export_button, self.delete_plan_button):
+            actions.addWidget(b)
+
+        self.plan_model = QStandardItemModel(0, len(PLAN_HEADERS), self)
+        self.plan_model.setHorizontalHeaderLabels(list(PLAN_HEADERS))
+        self.plans_view = QTableView(w)
+        self.plans_view.setObjectName("plans_table")
+        self.plans_view.setAccessibleName("Lista de planes")
+        self.plans_view.setModel(self.plan_model)
+        self.plans_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.plans_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.plans_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.plans_view.setTabKeyNavigation(False)
+        self.plans_view.verticalHeader().hide()
+        self.plans_view.verticalHeader().setDefaultSectionSize(22)
+        self.plans_view.setWordWrap(False)
+        hh = self.plans_view.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        self.plans_view.setColumnWidth(0, 300)
+        for c, width in ((1, 70), (2, 90), (3, 85)):
+            self.plans_view.setColumnWidth(c, width)
+        self.plans_view.selectionModel().currentRowChanged.connect(self._on_plan_row)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.plans_view, activated=self.delete_plan,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+
+        top = QWidget(w)
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(actions)
+        tl.addWidget(self.plans_view)
+
+        # plan view
+        self.plan_title = QLabel(w)
+        self.plan_title.setWordWrap(False)
+        self.plan_title.setTextFormat(Qt.TextFormat.RichText)
+        self.search = SearchBox("Buscar actividad, responsable, meta… (Ctrl+F)", parent=w)
+        self.search.setMinimumWidth(260)
+        self.search.search.connect(self._on_search)
+        self.new_button = QPushButton("Nueva &actividad (Insert)", w)
+        self.edit_button = QPushButton("E&ditar", w)
+        self.delete_button = QPushButton("Eli&minar actividad", w)
+        self.new_button.clicked.connect(self.new_activity)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        bar = QHBoxLayout()
+        bar.addWidget(self.plan_title, 1)
+        bar.addWidget(self.search)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
+
+        self.group_model = PlanGroupModel(self)
+        self.group_view = QTreeView(w)
+        self.group_view.setObjectName("group_tree")
+        self.group_view.setAccessibleName("Grupos del plan")
+        self.group_view.setModel(self.group_model)
+        self.group_view.setUniformRowHeights(True)
+        self.group_view.header().setStretchLastSection(False)
+        self.group_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.group_view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.group_view.selectionModel().currentChanged.connect(self._on_group)
+
+        self.model = ActivityTableModel(self)
+        self.proxy = ActivityFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(w)
+        self.table.setObjectName("activity_table")
+        self.table.setAccessibleName("Actividades del plan")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().hide()
+        widths = {COL_NUMBER: 48, COL_GROUP: 150, COL_DESCRIPTION: 340, COL_RESPONSIBLE: 170, COL_META: 170,
+                  COL_STAGES: 90, COL_CUATRI: 62, COL_START: 82, COL_END: 82, COL_SCHEDULED: 170}
+        for col, width in widths.items():
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        for key, slot in (((Qt.Key.Key_Return,), self.edit_current), ((Qt.Key.Key_Enter,), self.edit_current),
+                          ((Qt.Key.Key_Delete,), self.delete_current)):
+            QShortcut(QKeySequence(key[0]), self.table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
+
+        self.timeline = TimelineWidget(w)
+        self.timeline.setObjectName("timeline")
+        self.timeline.activated.connect(self.edit_activity)
+
+        self.tabs = QTabWidget(w)
+        self.tabs.addTab(self.table, "&Tabla")
+        self.tabs.addTab(self.timeline, "&Cronograma")
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.count_label = QLabel(w)
+
+        right = QWidget(w)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.tabs, 1)
+        rl.addWidget(self.count_label)
+        self.hsplit = QSplitter(Qt.Orientation.Horizontal, w)
+        self.hsplit.addWidget(self.group_view)
+        self.hsplit.addWidget(right)
+        self.hsplit.setStretchFactor(1, 1)
+        self.hsplit.setSizes([250, 900])
+        self.hsplit.setChildrenCollapsible(False)
+
+        bottom = QWidget(w)
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addLayout(bar)
+        bl.addWidget(self.hsplit, 1)
+
+        self.vsplit = QSplitter(Qt.Orientation.Vertical, w)
+        self.vsplit.addWidget(top)
+        self.vsplit.addWidget(bottom)
+        self.vsplit.setStretchFactor(1, 1)
+        self.vsplit.setSizes([150, 500])
+        self.vsplit.setChildrenCollapsible(False)
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.vsplit)
+
+        QShortcut(QKeySequence.StandardKey.Find, w, activated=self._focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), w, activated=self.new_activity,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.setFocusProxy(self.table)
+        return w
+
+    # -- plans list -------------------------------------------------------------------------------
+    def reload_plans(self) -> None:
+        plans = self.plans.list_plans()
+        self.stack.setCurrentIndex(0 if not plans else 1)
+        self.plan_model.removeRows(0, self.plan_model.rowCount())
+        for p in plans:
+            title = p.title or ""
+            if p.source_name:
+                title = f"{title} ({p.source_name})" if title else p.source_name
+            items = [QStandardItem(p.entity), QStandardItem(str(p.year)),
+                     QStandardItem(LAYOUT_SHORT.get(p.layout, p.layout)), QStandardItem(str(p.activities)),
+                     QStandardItem(title)]
+            for it in items:
+                it.setEditable(False)
+                it.setData(p.plan_id, PlanIdRole)
+                it.setToolTip(it.text())
+            items[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            items[1].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.plan_model.appendRow(items)
+        ids = [p.plan_id for p in plans]
+        current = self.ctx.current_plan_id
+        if current not in ids:
+            current = ids[0] if ids else None
+            self.ctx.select_plan(current)  # → _on_plan_selected
+        self._select_plan_row(current)
+        if current != self.loaded_plan_id:
+            self.load_plan(current)
+        self._update_actions()
+
+    def _select_plan_row(self, plan_id: str | None) -> None:
+        sel = self.plans_view.selectionModel()
+        for r in range(self.plan_model.rowCount()):
+            if self.plan_model.item(r, 0).data(PlanIdRole) == plan_id:
+                if sel.currentIndex().row() != r:
+                    sel.blockSignals(True)
+                    sel.setCurrentIndex(self.plan_model.index(r, 0),
+                                        QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                        | QItemSelectionModel.SelectionFlag.Rows)
+                    sel.blockSignals(False)
+                    self.plans_view.viewport().update()
+                return
+        sel.clearSelection()
+
+    def _on_plan_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        plan_id = self.plan_model.item(current.row(), 0).data(PlanIdRole)
+        if plan_id and plan_id != self.ctx.current_plan_id:
+            self.ctx.select_plan(plan_id)
+            self.ctx.changed(Changes(plans=True), self)  # the toolbar's plan selector follows
+
+    def _on_plan_selected(self, plan_id: str) -> None:
+        plan_id = plan_id or None
+        self._select_plan_row(plan_id)
+        if plan_id != self.loaded_plan_id:
+            self.load_plan(plan_id)
+
+    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
+        if initiator is self:
+            return
+        if changes.plans or changes.everything:
+            self.reload_plans()
+        elif changes.activities and self.loaded_plan_id:
+            self.reload_plans()
+            self.load_plan(self.loaded_plan_id)
+
+    def selected_plan_id(self) -> str | None:
+        return self.ctx.current_plan_id
+
+    # -- plan view --------------------------------------------------------------------------------
+    def load_plan(self, plan_id: str | None, keep_activity: str | None = None) -> None:
+        from rcdesk.errors import NotFound
+
+        group_key = self.group_model.key(self.group_view.currentIndex()) if plan_id == self.loaded_plan_id else None
+        try:
+            self.view = self.views.load(plan_id) if plan_id else None
+        except NotFound:
+            self.view = None
+        self.loaded_plan_id = self.view.summary.plan_id if self.view else None
+        if self.view is None:
+            self.plan_title.setText("")
+            self.group_model.set_view(None)
+            self.model.set_rows([])
+            self.timeline.clear()
+            self._update_actions()
+            return
+        s = self.view.summary
+        self.plan_title.setText(f"<b>{s.entity}</b> — vigencia {s.year}")
+        self.plan_title.setToolTip(s.title or "")
+        self.group_model.set_view(self.view)
+        self.group_view.expandToDepth(0)
+        self.model.set_rows(self.view.activities, self.view.group_paths)
+        key = group_key if group_key and self.group_model.index_of(group_key).isValid() else ALL
+        self.group_view.selectionModel().blockSignals(True)
+        self.group_view.setCurrentIndex(self.group_model.index_of(key))
+        self.group_view.selectionModel().blockSignals(False)
+        self.proxy.set_filter(self.search.text(), self.group_model.group_filter(key))
+        self._timeline_dirty = True
+        self._refresh_after_filter()
+        if keep_activity:
+            self.select_activity(keep_activity)
+        self._update_actions()
+
+    def _on_group(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = self.group_model.key(current)
+        self.proxy.set_filter(groups=self.group_model.group_filter(key))
+        self._timeline_dirty = True
+        self._refresh_after_filter()
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_filter(query=text)
+        self._timeline_dirty = True
+        self._refresh_after_filter()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_tab(self, _index: int) -> None:
+        self._refresh_after_filter()
+
+    def _refresh_after_filter(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        key = self.group_model.key(self.group_view.currentIndex())
+        where = ""
+        if key and key not in (ALL,):
+            where = " en «Sin grupo»" if key == NONE else f" en «{self.group_model.label(key)}»"
+        query = self.proxy.query.strip()
+        text = f"Mostrando {shown} de {total} actividades{where}"
+        if query:
+            text += f" que contienen «{query}»"
+        self.count_label.setText(text + ".")
+        if self.tabs.currentWidget() is self.timeline and self._timeline_dirty:
+            self.refresh_timeline()
+
+    def refresh_timeline(self) -> None:
+        if self.view is None:
+            self.timeline.clear()
+        else:
+            visible = {self.proxy.activity_id(self.proxy.index(r, 0)) for r in range(self.proxy.rowCount())}
+            if len(visible) == self.model.rowCount():
+                visible = None
+            self.timeline.set_plan(self.view.summary.year, self.view.groups, self.model.rows(), visible)
+        self._timeline_dirty = False
+
+    def _update_actions(self) -> None:
+        has_plan = self.view is not None
+        for b in (self.export_button, self.delete_plan_button, self.new_button):
+            b.setEnabled(has_plan)
+        self.edit_button.setEnabled(has_plan)
+        self.delete_button.setEnabled(has_plan)
+
+    def current_activity_id(self) -> str | None:
+        if self.tabs.currentWidget() is self.timeline:
+            return self.timeline.canvas.current_activity_id()
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            rows = self.table.selectionModel().selectedRows()
+            idx = rows[0] if rows else QModelIndex()
+        return self.proxy.activity_id(idx) if idx.isValid() else None
+
+    def select_activity(self, activity_id: str) -> None:
+        row = self.model.row_of(activity_id)
+        if row < 0:
+            return
+        idx = self.proxy.mapFromSource(self.model.index(row, COL_DESCRIPTION))
+        if idx.isValid():
+            self.table.setCurrentIndex(idx)
+            self.table.scrollTo(idx)
+
+    # -- activities -------------------------------------------------------------------------------
+    def _group_choices(self) -> list[tuple[str, str, int]]:
+        return [(g.group_id, g.label, g.depth) for g in self.view.groups] if self.view else []
+
+    def new_activity(self) -> None:
+        if self.view is None:
+            return
+        from ui.dialogs.activity_form import ActivityFormDialog
+
+        key = self.group_model.key(self.group_view.currentIndex())
+        default_group = key if key not in (None, ALL, NONE) else None
+        dlg = ActivityFormDialog(self._group_choices(), None, year=self.view.summary.year,
+                                 default_group=default_group, parent=self)
+        dlg.accepted.connect(lambda: self._save_activity(dlg, None))
+        self.form_dialog = dlg
+        dlg.open()
+
+    def edit_current(self) -> None:
+        aid = self.current_activity_id()
+        if aid:
+            self.edit_activity(aid)
+
+    def edit_activity(self, activity_id: str) -> None:
+        if self.view is None:
+            return
+        from ui.dialogs.activity_form import ActivityFormDialog
+        from ui.tasks import show_error
+
+        try:
+            row = self.plans.activity(activity_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        dlg = ActivityFormDialog(self._group_choices(), row, year=self.view.summary.year, parent=self)
+        dlg.accepted.connect(lambda: self._save_activity(dlg, row))
+        self.form_dialog = dlg
+        dlg.open()
+
+    def _save_activity(self, dlg, row) -> None:  # noqa: ANN001
+        from ui.tasks import show_error
+
+        data = dlg.value()
+        try:
+            if row is None:
+                saved = self.plans.add_activity(self.loaded_plan_id, data)
+                msg = "Actividad agregada."
+            else:
+                saved = self.plans.update_activity(row.activity_id, data, expected_version=row.version)
+                msg = "Actividad guardada."
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._after_activity_change(saved.activity_id, msg)
+
+    def delete_current(self) -> None:
+        aid = self.current_activity_id()
+        if not aid or self.view is None:
+            return
+        from ui.tasks import show_error
+
+        row = self.plans.activity(aid)
+        desc = row.description if len(row.description) <= 160 else row.description[:157] + "…"
+        answer = QMessageBox.question(
+            self, "Eliminar actividad",
+            f"¿Eliminar la actividad «{desc}»?\n\nSe quitará del plan (queda registrada en el historial).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        # keep the cursor near the deleted row
+        idx = self.table.currentIndex()
+        nxt = None
+        if idx.isValid():
+            for r in (idx.row() + 1, idx.row() - 1):
+                if 0 <= r < self.proxy.rowCount():
+                    nxt = self.proxy.activity_id(self.proxy.index(r, 0))
+                    break
+        try:
+            self.plans.delete_activity(aid)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._after_activity_change(nxt, "Actividad eliminada.")
+
+    def _after_activity_change(self, activity_id: str | None, message: str) -> None:
+        self.load_plan(self.loaded_plan_id, keep_activity=activity_id)
+        self._refresh_plan_counts()
+        self.ctx.changed(Changes(activities=True), self)
+        self.ctx.events.status_message.emit(message)
+        self.table.setFocus()
+
+    def _refresh_plan_counts(self) -> None:
+        if self.view is None:
+            return
+        for r in range(self.plan_model.rowCount()):
+            if self.plan_model.item(r, 0).data(PlanIdRole) == self.loaded_plan_id:
+                self.plan_model.item(r, 3).setText(str(len(self.view.activities)))
+
+    # -- plan actions ------------------------------------------------------------------------------
+    def import_plan(self) -> None:
+        from ui.dialogs.plan_import import start_import
+
+        start_import(self.ctx, self, on_saved=self._on_plan_created)
+
+    def new_from_template(self) -> None:
+        from ui.dialogs.plan_new import NewFromTemplateDialog
+
+        dlg = NewFromTemplateDialog(self.ctx, self)
+        dlg.saved.connect(self._on_plan_created)
+        self.template_dialog = dlg
+        dlg.open()
+
+    def _on_plan_created(self, summary) -> None:  # noqa: ANN001
+        self.ctx.select_plan(summary.plan_id)
+        self.reload_plans()
+        self.ctx.changed(Changes(plans=True, activities=True), self)
+        text = f"Plan guardado: {summary.entity}, vigencia {summary.year}, {summary.activities} actividades."
+        if summary.warnings:
+            text += f" {len(summary.warnings)} advertencia(s)."
+        self.ctx.events.status_message.emit(text)
+        self.table.setFocus()
+
+    def export_plan(self) -> None:
+        if not self.loaded_plan_id:
+            return
+        from ui.dialogs.plan_export import PlanExportDialog
+
+        dlg = PlanExportDialog(self.ctx, self.loaded_plan_id, self)
+        self.export_dialog = dlg
+        dlg.open()
+
+    def delete_plan(self) -> None:
+        if self.view is None:
+            return
+        from ui.tasks import show_error
+
+        s = self.view.summary
+        answer = QMessageBox.question(
+            self, "Eliminar plan",
+            f"¿Eliminar el plan de «{s.entity}», vigencia {s.year}, con sus {s.activities} actividades?\n\n"
+            "Dejará de verse en rcdesk (queda registrado en el historial).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.plans.delete_plan(s.plan_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.select_plan(None)
+        self.reload_plans()
+        self.ctx.changed(Changes(plans=True, activities=True), self)
+        self.ctx.events.status_message.emit(f"Plan de «{s.entity}» ({s.year}) eliminado.")
+
+    def load_demo(self) -> None:
+        db = self.ctx.db
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202, ARG001
+            from rcdesk.demo import load_all
+
+            return load_all(db, progress)
+
+        def done(_result) -> None:  # noqa: ANN001
+            self.reload_plans()
+            self.ctx.changed(EVERYTHING, self)
+            self.ctx.events.status_message.emit("Datos de ejemplo cargados.")
+
+        self.ctx.runner.run(job, title="Cargando los datos de ejemplo…", parent=self, on_done=done,
+                            cancellable=False)
+
+
+PAGES = [
+    PageSpec(key="plans", title="Planes", order=10, factory=lambda ctx: PlansPage(ctx),
+             icon="SP_FileDialogDetailedView",
+             tooltip="Planes de rendición de cuentas: actividades, cronograma, importar y exportar"),
+]
