@@ -21,7 +21,7 @@ never travel in packages themselves.
   package carries every record whose `version` is above its `base_version` together with
   that base version; headquarters applies the record when its own copy is still at that
   base version (or was last written by the same installation), and otherwise queues a
-  conflict. Status badges: consolidated (`base_version >= version`), exported
+  conflict (the last receipt lists such records: `hq_conflict`). Status badges: consolidated (`base_version >= version`), exported
   (`sent_version >= version`), local (otherwise), in conflict (open `sync_conflict`).
 - `sync_conflict` (headquarters side): both versions of a record edited concurrently, with
   the list of differing fields; nothing is overwritten until a reviewer chooses per field
@@ -96,6 +96,7 @@ class SyncRecord(Base):
     base_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     sent_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     sent_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    hq_conflict: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 class SyncConflict(Base):

@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("base_version", sa.Integer, nullable=False),
         sa.Column("sent_version", sa.Integer, nullable=False),
         sa.Column("sent_seq", sa.Integer, nullable=False),
+        sa.Column("hq_conflict", sa.Boolean, nullable=False),
         sa.PrimaryKeyConstraint("table_name", "record_id", name="pk_sync_record"),
     )
     op.create_table(

@@ -1,0 +1,282 @@
+"""Base package: headquarters → one field installation.
+
+Carries the reference and planning data a technician works on (every exchanged table
+without citizens' personal data: institution, territory, units, plans, POAs, planned
+events, catalogs, holiday calendars…; a table can narrow what it sends through
+`tables.register_base_filter`), headquarters' public keys, and the territories/units
+assigned to that technician. Signed by headquarters.
+
+On the field installation the first base package pins headquarters' keys (its fingerprint
+is shown so it can be checked by phone); later ones must be signed with the same key.
+Records are applied when the local copy has no unsent local changes; a local change is
+kept (it will travel to headquarters and be reconciled there).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from rcdesk.db.migrate import head_version
+from rcdesk.errors import UserError
+from rcdesk.ids import utcnow
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.models.core import ROLE_FIELD, ROLE_HQ, Installation
+from rcdesk.models.sync import SyncAssignment, SyncPackage, SyncPeer, SyncRecord
+from rcdesk.sync.consolidate import (
+    BATCH,
+    INSERT,
+    KEEP_LOCAL,
+    SAME,
+    UPDATE,
+    Applier,
+    PackageReport,
+    SeqRange,
+    ST_IMPORTED,
+    check_references,
+    read_tables,
+)
+from rcdesk.sync.keys import fingerprint, load_or_create
+from rcdesk.sync.package import OpenedPackage, PackageWriter
+from rcdesk.sync.tables import (
+    BASE_FILTERS,
+    ID_RE,
+    exchange_tables,
+    in_base_package,
+    label,
+    raw_table,
+    to_wire,
+    wire_columns,
+)
+
+
+def export_base(db, installation_id: str, out: Path, *, territories: list[str] | None = None,  # noqa: ANN001
+                units: list[str] | None = None, name: str | None = None,
+                progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
+    """Write the base package for field installation `installation_id`."""
+    if db.role != ROLE_HQ:
+        raise UserError("Solo la sede central emite paquetes base. Esta instalación es de campo "
+                        "(use «rcdesk init --role hq» en la sede).")
+    target = (installation_id or "").strip().lower()
+    if not ID_RE.match(target):
+        raise UserError(f"«{installation_id}» no es un identificador de instalación válido (se ve con "
+                        "«rcdesk installation show» en el equipo del técnico).")
+    if target == db.installation_id:
+        raise UserError("El paquete base es para una instalación de campo, no para la sede misma.")
+    ring = load_or_create(db)
+    out = Path(out)
+    with db.connect() as conn:
+        it = Installation.__table__
+        if conn.execute(select(it.c.id).where(it.c.id == target)).first() is None:
+            conn.execute(insert(it).values(id=target, name=name or f"Instalación {target[:8]}", role=ROLE_FIELD,
+                                           is_self=False, created_at=utcnow(), next_seq=1))
+        elif name:
+            conn.execute(update(it).where(it.c.id == target).values(name=name))
+        inst_name = conn.execute(select(it.c.name).where(it.c.id == target)).scalar_one()
+        at = SyncAssignment.__table__
+        if territories is not None or units is not None:
+            conn.execute(delete(at).where(at.c.installation_id == target))
+            rows = [{"installation_id": target, "territory_id": t, "unit_id": None} for t in territories or []]
+            rows += [{"installation_id": target, "territory_id": None, "unit_id": u} for u in units or []]
+            if rows:
+                conn.execute(insert(at), rows)
+        assignments = [dict(r) for r in conn.execute(
+            select(at.c.territory_id, at.c.unit_id).where(at.c.installation_id == target)).mappings()]
+        pk = SyncPackage.__table__
+        last = conn.execute(select(pk.c.seq, pk.c.sha256).where(
+            pk.c.direction == "out", pk.c.kind == "base", pk.c.target_id == target).order_by(pk.c.seq.desc())
+            .limit(1)).first()
+        seq = (last[0] if last else 0) + 1
+        writer = PackageWriter(out, "base")
+        try:
+            tables_meta, counts = {}, {}
+            tables = [t for t in exchange_tables() if in_base_package(t)]
+            for ti, table in enumerate(tables):
+                cancel.check()
+                progress(ti, len(tables), f"Reuniendo {label(table.name)}")
+                rt = raw_table(table.name)
+                cols = wire_columns(table)
+                stmt = select(*[rt.c[c] for c in cols], rt.c.version)
+                flt = BASE_FILTERS.get(table.name)
+                if flt is not None:
+                    where = flt(rt, target, assignments)
+                    if where is not None:
+                        stmt = stmt.where(where)
+                rows = conn.execute(stmt.order_by(rt.c.id)).all()
+                if not rows:
+                    continue
+                data = "".join(json.dumps([to_wire(v) for v in r], ensure_ascii=False) + "\n" for r in rows)
+                writer.add_bytes(f"records/{table.name}.jsonl", data.encode("utf-8"))
+                tables_meta[table.name] = {"columns": cols, "personal": [], "count": len(rows)}
+                counts[table.name] = len(rows)
+            manifest = {
+                "schema_version": head_version(),
+                "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
+                                 "sign_public": ring.sign_public, "enc_public": ring.enc_public},
+                "target": {"id": target, "name": inst_name},
+                "seq": seq, "prev_hash": last[1] if last else None,
+                "tables": tables_meta, "counts": counts, "assignments": assignments,
+            }
+            sha, manifest = writer.finish(manifest, ring)
+        except BaseException:
+            writer.abort()
+            raise
+        try:
+            conn.execute(insert(pk).values(
+                sha256=sha, package_id=manifest["package_id"], direction="out", kind="base",
+                installation_id=db.installation_id, target_id=target, seq=seq, prev_hash=manifest["prev_hash"],
+                file_name=out.name[:300], created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts),
+                report="{}"))
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+    return {"file": str(out), "installation_id": target, "name": inst_name, "seq": seq, "sha256": sha,
+            "counts": counts, "records": sum(counts.values()), "assignments": len(assignments)}
+
+
+def classify_field(r: dict, local: dict | None, sync: tuple | None, self_id: str, ap: Applier) -> str:
+    if local is None:
+        return INSERT
+    if ap.same(r, local):
+        return SAME if local["version"] == r["version"] else UPDATE
+    clean = (local["version"] <= sync[0]) if sync is not None else (local["modified_by"] != self_id)
+    return UPDATE if clean else KEEP_LOCAL
+
+
+def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  # noqa: ANN001
+                cancel: CancelToken = NEVER_CANCELLED) -> PackageReport:
+    m = pkg.manifest
+    author = m["installation"]
+    report = PackageReport(file=pkg.file_name, kind="base", installation_id=author["id"],
+                           installation_name=author.get("name", ""), seq=m["seq"], sha256=pkg.sha256)
+    if db.role == ROLE_HQ:
+        raise UserError(f"«{pkg.file_name}» es un paquete base: se importa en una instalación de campo, no en la "
+                        "sede central.")
+    if author.get("role") != ROLE_HQ:
+        raise UserError(f"«{pkg.file_name}» no fue emitido por una sede central.")
+    target = (m.get("target") or {}).get("id")
+    if target != db.installation_id:
+        raise UserError(f"«{pkg.file_name}» es el paquete base de otra instalación («{(m.get('target') or {}).get('name')}», "
+                        f"{target}); esta es {db.installation_name} ({db.installation_id}). No se importó nada.")
+    load_or_create(db)
+    hq_id = author["id"]
+    with db.connect() as conn:
+        pk, pt, it = SyncPackage.__table__, SyncPeer.__table__, Installation.__table__
+        dup = conn.execute(select(pk.c.processed_at).where(pk.c.sha256 == pkg.sha256)).first()
+        if dup is not None:
+            raise UserError(f"«{pkg.file_name}» ya fue importado el {dup[0]:%d/%m/%Y %H:%M}; no se cambió nada.")
+        other_hq = conn.execute(select(it.c.name).join(pt, pt.c.installation_id == it.c.id).where(
+            it.c.role == ROLE_HQ, it.c.id != hq_id, pt.c.trusted.is_(True))).scalar()
+        if other_hq:
+            raise UserError(f"«{pkg.file_name}» viene de otra sede central; esta instalación trabaja con «{other_hq}». "
+                            "No se importó nada.")
+        peer = conn.execute(select(pt).where(pt.c.installation_id == hq_id)).mappings().first()
+        if peer is not None and peer["revoked"]:
+            raise UserError(f"«{pkg.file_name}» está firmado por una sede revocada; no se importó nada.")
+        if peer is not None and peer["sign_public"] and peer["sign_public"] != author.get("sign_public"):
+            raise UserError(f"«{pkg.file_name}» dice venir de «{author.get('name')}» pero su clave de firma no es la "
+                            "registrada (posible suplantación); no se importó nada.")
+        last_base = conn.execute(select(func.max(pk.c.seq)).where(
+            pk.c.direction == "in", pk.c.kind == "base", pk.c.installation_id == hq_id)).scalar() or 0
+        if m["seq"] <= last_base:
+            raise UserError(f"«{pkg.file_name}» (paquete base n.º {m['seq']}) es anterior al último importado "
+                            f"(n.º {last_base}); no se importó nada.")
+        tables = list(read_tables(pkg, None, cancel=cancel, progress=progress))
+        check_references(conn, pkg.file_name, tables)
+        if conn.execute(select(it.c.id).where(it.c.id == hq_id)).first() is None:
+            conn.execute(insert(it).values(id=hq_id, name=author.get("name") or "Sede central", role=ROLE_HQ,
+                                           is_self=False, created_at=utcnow(), next_seq=1))
+        else:
+            conn.execute(update(it).where(it.c.id == hq_id).values(name=author.get("name") or "Sede central",
+                                                                  role=ROLE_HQ))
+        if peer is None:
+            conn.execute(insert(pt).values(installation_id=hq_id, sign_public=author.get("sign_public"),
+                                           enc_public=author.get("enc_public"), trusted=True, revoked=False,
+                                           last_seq=0, changed_at=utcnow()))
+            report.warnings.append("Primera vez que se recibe un paquete de esta sede central: compruebe con la sede "
+                                   f"que la huella de su clave es {fingerprint(author.get('sign_public'))}.")
+        else:
+            conn.execute(update(pt).where(pt.c.installation_id == hq_id).values(
+                sign_public=author.get("sign_public"), enc_public=author.get("enc_public"), trusted=True))
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        seqs = SeqRange(conn)
+        try:
+            _apply_base(conn, db.installation_id, tables, report, seqs, cancel, progress)
+        except IntegrityError as exc:
+            raise UserError(f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); "
+                            "no se importó nada.") from exc
+        at = SyncAssignment.__table__
+        conn.execute(delete(at).where(at.c.installation_id == db.installation_id))
+        rows = [{"installation_id": db.installation_id, "territory_id": a.get("territory_id"),
+                 "unit_id": a.get("unit_id")} for a in (m.get("assignments") or []) if isinstance(a, dict)]
+        if rows:
+            conn.execute(insert(at), rows)
+        counts = {k: v.as_json() for k, v in report.kinds.items()}
+        conn.execute(insert(pk).values(
+            sha256=pkg.sha256, package_id=m["package_id"], direction="in", kind="base", installation_id=hq_id,
+            target_id=db.installation_id, seq=m["seq"], prev_hash=m.get("prev_hash"), file_name=pkg.file_name[:300],
+            created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts), report="{}",
+            local_seq_from=seqs.first, local_seq_to=seqs.last))
+    kept = sum(c.conflicts for c in report.kinds.values())
+    if kept:
+        report.warnings.append(f"{kept} registro(s) con cambios locales sin enviar se conservaron; la sede los "
+                               "conciliará cuando reciba su próximo paquete.")
+    report.status = ST_IMPORTED
+    t = report.total()
+    report.message = f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios"
+    return report
+
+
+def _apply_base(conn, self_id: str, tables, report: PackageReport, seqs: SeqRange,  # noqa: ANN001
+                cancel: CancelToken, progress: ProgressFn) -> None:
+    sr = SyncRecord.__table__
+    total = sum(len(t.rows) for t in tables)
+    done = 0
+    for tr in tables:
+        ap = Applier(conn, tr.table, tr.columns)
+        counts = report.counts(tr.name)
+        for k in range(0, len(tr.rows), BATCH):
+            cancel.check()
+            batch = [dict(zip(tr.columns, r)) for r in tr.rows[k:k + BATCH]]
+            ids = [r["id"] for r in batch]
+            have = ap.existing(ids)
+            state = {}
+            for i in range(0, len(ids), 900):
+                for row in conn.execute(select(sr.c.record_id, sr.c.base_version).where(
+                        sr.c.table_name == tr.name, sr.c.record_id.in_(ids[i:i + 900]))):
+                    state[row[0]] = (row[1],)
+            ins, upd, synced = [], [], []
+            for r in batch:
+                action = classify_field(r, have.get(r["id"]), state.get(r["id"]), self_id, ap)
+                if action == INSERT:
+                    ins.append(r)
+                elif action == UPDATE:
+                    if ap.same(r, have[r["id"]]):
+                        counts.unchanged += 1
+                    else:
+                        counts.updated += 1
+                    upd.append(r)
+                elif action == SAME:
+                    counts.unchanged += 1
+                    synced.append(r)
+                else:
+                    counts.conflicts += 1
+            start = seqs.take(len(ins) + len(upd))
+            for r in ins + upd:
+                r["change_seq"] = start
+                start += 1
+            ap.insert(ins)
+            ap.update(upd)
+            counts.inserted += len(ins)
+            marks = [{"table_name": tr.name, "record_id": r["id"], "base_version": r["version"], "sent_version": 0,
+                      "sent_seq": 0, "hq_conflict": False} for r in ins + upd + synced]
+            if marks:
+                stmt = sqlite_insert(sr)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[sr.c.table_name, sr.c.record_id],
+                    set_={"base_version": stmt.excluded.base_version, "hq_conflict": False}), marks)
+            done += len(batch)
+            progress(done, total, f"Importando {label(tr.name)}")

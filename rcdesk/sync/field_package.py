@@ -1,0 +1,171 @@
+"""Field package export: everything not yet acknowledged by headquarters (or everything).
+
+A record goes in the package when its `version` is above the `base_version` headquarters
+acknowledged (see `rcdesk.models.sync`), with that base version, so headquarters can tell a
+clean update from a concurrent edit. Citizens' personal columns are moved to encrypted
+members for headquarters' public key. The export is one read/write transaction: the file
+is written, then the package log and the per-record "sent" marks are stored; a failure or
+a cancel leaves neither a file nor a trace.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from rcdesk.db.migrate import head_version
+from rcdesk.errors import UserError
+from rcdesk.ids import utcnow
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.models.core import ROLE_HQ, Installation
+from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
+from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
+from rcdesk.sync.package import PackageWriter
+from rcdesk.sync.tables import (
+    EVIDENCE_HASH_COLUMN,
+    exchange_tables,
+    label,
+    personal_columns,
+    raw_table,
+    to_wire,
+    wire_columns,
+)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    seq: int
+    sha256: str
+    counts: dict[str, int]
+    evidence: int
+    missing_evidence: int
+    full: bool
+
+    @property
+    def records(self) -> int:
+        return sum(self.counts.values())
+
+    def as_json(self) -> dict:
+        return {"file": str(self.path), "seq": self.seq, "sha256": self.sha256, "records": self.records,
+                "counts": self.counts, "evidence": self.evidence, "missing_evidence": self.missing_evidence,
+                "full": self.full}
+
+
+def headquarters(conn) -> dict | None:  # noqa: ANN001
+    it, pt = Installation.__table__, SyncPeer.__table__
+    return conn.execute(
+        select(it.c.id, it.c.name, pt.c.sign_public, pt.c.enc_public, pt.c.last_seq, pt.c.revoked)
+        .join(pt, pt.c.installation_id == it.c.id)
+        .where(it.c.role == ROLE_HQ, it.c.is_self.is_(False), pt.c.trusted.is_(True))
+    ).mappings().first()
+
+
+def export_field_package(db, out: Path, *, full: bool = False, progress: ProgressFn = no_progress,  # noqa: ANN001
+                         cancel: CancelToken = NEVER_CANCELLED) -> ExportResult:
+    if db.role == ROLE_HQ:
+        raise UserError("Esta instalación es la sede central: los paquetes de campo se exportan en las "
+                        "instalaciones de campo. Para enviar datos a un técnico use «paquete base».")
+    ring = load_or_create(db)
+    out = Path(out)
+    with db.connect() as conn:
+        hq = headquarters(conn)
+        if hq is None or not hq["enc_public"]:
+            raise UserError("Esta instalación todavía no conoce la sede central: importe primero el paquete base "
+                            "que le entregó la sede (sin su clave pública no se pueden cifrar los datos personales).")
+        pk = SyncPackage.__table__
+        last = conn.execute(select(pk.c.seq, pk.c.sha256).where(pk.c.direction == "out", pk.c.kind == "field")
+                            .order_by(pk.c.seq.desc()).limit(1)).first()
+        seq = (last[0] if last else 0) + 1
+        prev_hash = last[1] if last else None
+        writer = PackageWriter(out, "field")
+        try:
+            sealer = Sealer(hq["enc_public"])
+            tables_meta: dict[str, dict] = {}
+            counts: dict[str, int] = {}
+            sent: list[dict] = []
+            hashes: set[str] = set()
+            tables = exchange_tables()
+            sr = SyncRecord.__table__
+            for ti, table in enumerate(tables):
+                cancel.check()
+                progress(ti, len(tables), f"Reuniendo {label(table.name)}")
+                rt = raw_table(table.name)
+                cols = wire_columns(table)
+                base = func.coalesce(sr.c.base_version, 0)
+                stmt = (select(*[rt.c[c] for c in cols], base)
+                        .select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))))
+                if not full:
+                    stmt = stmt.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
+                rows = conn.execute(stmt.order_by(rt.c.id)).all()
+                if not rows:
+                    continue
+                personal = personal_columns(table)
+                pidx = [cols.index(c) for c in personal]
+                vidx, iidx = cols.index("version"), cols.index("id")
+                hidx = cols.index(EVIDENCE_HASH_COLUMN) if EVIDENCE_HASH_COLUMN in cols else None
+                lines, plines = [], []
+                for row in rows:
+                    values = [to_wire(v) for v in row]
+                    if pidx:
+                        plines.append(json.dumps([values[i] for i in pidx], ensure_ascii=False))
+                        for i in pidx:
+                            values[i] = None
+                    lines.append(json.dumps(values, ensure_ascii=False))
+                    sent.append({"t": table.name, "r": row[iidx], "v": row[vidx]})
+                    if hidx is not None and isinstance(row[hidx], str) and len(row[hidx]) == 64:
+                        hashes.add(row[hidx])
+                writer.add_bytes(f"records/{table.name}.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
+                if pidx:
+                    name = f"personal/{table.name}.jsonl.enc"
+                    data = ("\n".join(plines) + "\n").encode("utf-8")
+                    writer.add_bytes(name, sealer.seal(data, name.encode("ascii") + b"|" + writer.package_id.encode()),
+                                     compress=False)
+                tables_meta[table.name] = {"columns": cols, "personal": personal, "count": len(rows)}
+                counts[table.name] = len(rows)
+            missing = 0
+            carried = 0
+            for sha in sorted(hashes):
+                cancel.check()
+                src = db.paths.evidence / sha[:2] / sha if db.paths is not None else None
+                if src is not None and src.is_file():
+                    writer.add_file(f"evidence/{sha}", src)
+                    carried += 1
+                else:
+                    missing += 1
+            manifest = {
+                "schema_version": head_version(),
+                "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
+                                 "sign_public": ring.sign_public, "enc_public": ring.enc_public},
+                "target": {"id": hq["id"], "name": hq["name"], "enc_fingerprint": fingerprint(hq["enc_public"])},
+                "seq": seq, "prev_hash": prev_hash, "acked_seq": int(hq["last_seq"] or 0), "full": full,
+                "tables": tables_meta, "counts": counts, "evidence": carried,
+                "encryption": {"scheme": "X25519-HKDF-SHA256/AES-256-GCM", "recipient": hq["id"],
+                               "ephemeral_public": sealer.ephemeral_public},
+            }
+            cancel.check()
+            progress(len(tables), len(tables), "Firmando el paquete")
+            sha, manifest = writer.finish(manifest, ring)
+        except BaseException:
+            writer.abort()
+            raise
+        try:
+            conn.execute(insert(pk).values(
+                sha256=sha, package_id=manifest["package_id"], direction="out", kind="field",
+                installation_id=db.installation_id, target_id=hq["id"], seq=seq, prev_hash=prev_hash,
+                file_name=out.name[:300], created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts),
+                report="{}"))
+            for k in range(0, len(sent), 5000):
+                chunk = [{"table_name": s["t"], "record_id": s["r"], "base_version": 0, "sent_version": s["v"],
+                          "sent_seq": seq, "hq_conflict": False} for s in sent[k:k + 5000]]
+                stmt = sqlite_insert(sr)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[sr.c.table_name, sr.c.record_id],
+                    set_={"sent_version": stmt.excluded.sent_version, "sent_seq": stmt.excluded.sent_seq}), chunk)
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+    return ExportResult(out, seq, sha, counts, carried, missing, full)

@@ -1,0 +1,114 @@
+"""Generic access to every exchanged table (every `Record` table), in stored form.
+
+Packages carry values exactly as SQLite stores them (text, integers, reals, NULL), read
+and written through typeless Core table clauses, so a record round-trips bit for bit and no
+per-type conversion costs time on the bulk paths. Tables are visited in foreign-key
+dependency order (`metadata.sorted_tables`); nothing here names a table by hand, so the
+tables other capabilities add are exchanged automatically.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from functools import lru_cache
+from typing import Any, Callable
+
+import sqlalchemy as sa
+
+from rcdesk.db.base import Base, record_tables
+
+ID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+# Columns that never travel as "content": the local change counter.
+LOCAL_COLUMNS = ("change_seq",)
+# Columns compared to decide whether two copies of a record hold the same data.
+META_COLUMNS = ("id", "created_at", "updated_at", "modified_by", "version", "change_seq")
+# A column with this name holds the SHA-256 of an evidence file in the content store.
+EVIDENCE_HASH_COLUMN = "sha256"
+
+
+def exchange_tables() -> list[sa.Table]:
+    """Record tables in foreign-key dependency order (parents first)."""
+    wanted = {t.name for t in record_tables()}
+    return [t for t in Base.metadata.sorted_tables if t.name in wanted]
+
+
+def table_by_name(name: str) -> sa.Table | None:
+    t = Base.metadata.tables.get(name)
+    if t is None or t.name not in {x.name for x in record_tables()}:
+        return None
+    return t
+
+
+def personal_columns(table: sa.Table) -> list[str]:
+    return [c.name for c in table.columns if c.info.get("personal")]
+
+
+def wire_columns(table: sa.Table) -> list[str]:
+    """Columns written in packages, in table order."""
+    return [c.name for c in table.columns if c.name not in LOCAL_COLUMNS]
+
+
+def content_columns(table: sa.Table) -> list[str]:
+    return [c.name for c in table.columns if c.name not in META_COLUMNS]
+
+
+def binary_columns(table: sa.Table) -> set[str]:
+    return {c.name for c in table.columns if isinstance(c.type, sa.LargeBinary)}
+
+
+@lru_cache(maxsize=None)
+def raw_table(name: str) -> sa.TableClause:
+    """A typeless clause for table `name`: values go in and out exactly as stored."""
+    t = Base.metadata.tables[name]
+    return sa.table(name, *[sa.column(c.name) for c in t.columns])
+
+
+def fk_columns(table: sa.Table) -> list[tuple[str, str]]:
+    """(column, referenced table) for every foreign key of `table`."""
+    out = []
+    for fk in table.foreign_keys:
+        out.append((fk.parent.name, fk.column.table.name))
+    return out
+
+
+def label(table_name: str) -> str:
+    """Spanish-ish readable name of a table for messages (its name with spaces)."""
+    return KIND_LABELS.get(table_name, table_name.replace("_", " "))
+
+
+KIND_LABELS = {
+    "territory": "territorios", "institution": "instituciones", "org_unit": "unidades",
+    "plan": "planes", "plan_group": "grupos del plan", "plan_activity": "actividades",
+    "activity_unit": "responsables de actividades", "holiday": "feriados", "evidence": "evidencias",
+    "progress_report": "reportes de avance", "poa": "POA",
+}
+
+
+def to_wire(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"$b64": base64.b64encode(bytes(value)).decode("ascii")}
+    return value
+
+
+def from_wire(value: Any) -> Any:
+    if isinstance(value, dict) and "$b64" in value:
+        return base64.b64decode(value["$b64"])
+    return value
+
+
+# -- base package filters ----------------------------------------------------------------
+# table name -> fn(raw table clause, target installation id, assignments) returning a WHERE
+# clause, or None to send the whole table. Capabilities may register their own.
+BaseFilter = Callable[[sa.TableClause, str, list[dict]], Any]
+BASE_FILTERS: dict[str, BaseFilter] = {}
+
+
+def register_base_filter(table_name: str, fn: BaseFilter) -> None:
+    BASE_FILTERS[table_name] = fn
+
+
+def in_base_package(table: sa.Table) -> bool:
+    """Tables holding citizens' personal data never go in base packages (they are
+    headquarters' consolidated data, not reference data for a technician)."""
+    return not personal_columns(table)
