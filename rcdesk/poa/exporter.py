@@ -1,0 +1,100 @@
+"""Write POAs back to .xlsx in the layout the importer reads (one sheet per unit, with
+«Unidad» and «Cantón» columns so the file re-imports even when the sheet name had to be
+shortened). Text that starts with "=" stays text.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rcdesk.errors import UserError
+from rcdesk.models.poa import POLARITIES
+from rcdesk.poa.parsed import ParsedPoa
+from rcdesk.poa.periods import period_code
+
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def headers_for(poa: ParsedPoa, n: int) -> list[str]:
+    k = poa.period_kind
+    return [
+        "Unidad", "Cantón", "Código objetivo", "Objetivo", "Alineación", "No. meta", "Meta", "Indicador", "Unidad de medida",
+        "Línea base", "Meta anual", "Polaridad", "Actividades",
+        *[f"Programado {period_code(k, i)}" for i in range(1, n + 1)],
+        *[f"Ejecutado {period_code(k, i)}" for i in range(1, n + 1)],
+        *[f"Presupuesto {period_code(k, i)}" for i in range(1, n + 1)],
+        *[f"Devengado {period_code(k, i)}" for i in range(1, n + 1)],
+        "Presupuesto codificado", "Presupuesto comprometido", "Descripción de la gestión",
+        "Cómo aporta al plan de desarrollo",
+    ]
+
+
+def sheet_title(name: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "POA"
+    title, i = base, 2
+    while title.lower() in used:
+        suffix = f" ({i})"
+        title = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(title.lower())
+    return title
+
+
+def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from rcdesk.poa.periods import period_count
+
+    if not poas:
+        raise UserError("No hay POA para exportar.")
+    out = Path(out)
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor="1F4E79")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for poa in poas:
+        n = period_count(poa.period_kind)
+        ws = wb.create_sheet(sheet_title(poa.unit_name, used))
+        ws.append([f"POA {poa.fiscal_year} — {poa.unit_name}"])
+        ws["A1"].font = Font(bold=True, size=13)
+        headers = headers_for(poa, n)
+        ws.append(headers)
+        for c in ws[2]:
+            c.font, c.fill = head_font, head_fill
+            c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        for o in poa.objectives:
+            for m in o.metas:
+                row = [
+                    poa.unit_name, poa.canton_name, o.code, o.description, o.alignment, m.number, m.description, m.indicator,
+                    m.unit_of_measure, m.baseline, m.annual_target, POLARITIES.get(m.polarity, m.polarity),
+                    "\n".join(m.activities),
+                    *(list(m.planned) + [None] * n)[:n],
+                    *(list(m.executed) + [None] * n)[:n],
+                    *(list(m.planned_budget) + [None] * n)[:n],
+                    *(list(m.devengado) + [None] * n)[:n],
+                    m.codificado, m.comprometido, m.narrative, m.contribution,
+                ]
+                ws.append(row)
+                r = ws.max_row
+                for c in ws[r]:
+                    if isinstance(c.value, str):
+                        if c.value.startswith("=") or c.value.startswith("#"):
+                            c.data_type = "s"
+                        c.alignment = wrap
+        widths = {"Objetivo": 40, "Meta": 45, "Indicador": 32, "Actividades": 40, "Unidad": 30, "Alineación": 30,
+                  "Descripción de la gestión": 45, "Cómo aporta al plan de desarrollo": 35}
+        for i, h in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = widths.get(h, 13)
+        ws.freeze_panes = "H3"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        wb.save(out)
+    except PermissionError as exc:
+        raise UserError(f"No se puede escribir «{out.name}»: ¿está abierto en Excel? Ciérrelo e intente de nuevo.") from exc
+    except OSError as exc:
+        raise UserError(f"No se puede escribir «{out}»: {exc.strerror or exc}.") from exc
+    return out

@@ -1,0 +1,250 @@
+"""CPCCS «Formulario de Informe de Rendición de Cuentas» — quantitative sections as .xlsx:
+«Ejecución programática» (domain.md §3.3 item 15) and «Cumplimiento de ejecución
+presupuestaria» (item 17), ready to be typed or pasted into the CPCCS system.
+
+Each section sheet starts with its header in row 1 (the CPCCS fields first, in the form's
+order, then reference columns to the right) so that a block can be copied as is; a «Notas»
+sheet records the cut, the rules applied and the counts. CPCCS rules: % = cumplidos /
+planificados × 100 rounded to 2 decimals and 0 when nothing was planned; ONE budget-execution
+type for the whole report (META, PROGRAMA Y/O PROYECTO or AREA).
+
+Written with openpyxl's write-only mode; text starting with "=" (or an Excel error code)
+is forced to stay text, never a formula.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from rcdesk.errors import UserError
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+
+BUDGET_TYPES = {"META": "META", "PROGRAMA": "PROGRAMA Y/O PROYECTO", "AREA": "AREA"}
+
+PROGRAMMATIC_SHEET = "Ejecución programática"
+BUDGET_SHEET = "Cumplimiento ejecución presup."  # sheet names are limited to 31 characters
+BUDGET_TITLE = "Cumplimiento de ejecución presupuestaria"
+
+PROGRAMMATIC_HEADERS = (
+    "OBJETIVO ESTRATÉGICO / COMPETENCIA / FUNCIÓN",
+    "NO. DE META",
+    "DESCRIPCIÓN DE LA META",
+    "INDICADOR DE LA META",
+    "TOTAL DE RESULTADOS PLANIFICADOS",
+    "TOTAL DE RESULTADOS CUMPLIDOS",
+    "% DE LA GESTIÓN",
+    "DESCRIPCIÓN DE LA GESTIÓN POR META",
+    "CÓMO APORTA EL RESULTADO ALCANZADO AL LOGRO DEL PLAN DE DESARROLLO",
+    "UNIDAD (referencia)",
+    "CANTÓN (referencia)",
+    "NO. DE META EN EL POA DE LA UNIDAD (referencia)",
+)
+PROGRAMMATIC_WIDTHS = (45, 8, 50, 40, 14, 14, 11, 60, 45, 38, 16, 14)
+BUDGET_HEADERS = (
+    "TIPO DE EJECUCIÓN PRESUPUESTARIA",
+    "DESCRIPCIÓN",
+    "PRESUPUESTO CODIFICADO",
+    "PRESUPUESTO EJECUTADO",
+    "% CUMPLIMIENTO DEL PRESUPUESTO",
+    "LINK AL MEDIO DE VERIFICACIÓN PUBLICADO EN LA PÁG. WEB DE LA INSTITUCIÓN",
+    "UNIDAD (referencia)",
+    "CANTÓN (referencia)",
+)
+BUDGET_WIDTHS = (18, 60, 16, 16, 14, 45, 38, 16)
+
+
+@dataclass(frozen=True)
+class CpccsRows:
+    programmatic: list[tuple]
+    budget: list[tuple]
+    notes: list[tuple]
+    skipped_budget: int
+
+
+def _needs_text_guard(v: object) -> bool:
+    return isinstance(v, str) and len(v) > 1 and (v[0] == "=" or v[0] == "#")
+
+
+def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NEVER_CANCELLED) -> Path:
+    """Write the three sheets (write-only mode). Only header cells are styled."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    out = Path(out)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor="1F4E79")
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+    def sheet(title: str, headers: tuple, widths: tuple, data: list[tuple]) -> None:
+        ws = wb.create_sheet(title)
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        ws.freeze_panes = "A2"
+        head = []
+        for h in headers:
+            c = WriteOnlyCell(ws, value=h)
+            c.font, c.fill, c.alignment = bold, fill, wrap
+            head.append(c)
+        ws.append(head)
+        append = ws.append
+        for n, row in enumerate(data):
+            if any(_needs_text_guard(v) for v in row):
+                guarded = []
+                for v in row:
+                    if _needs_text_guard(v):
+                        c = WriteOnlyCell(ws, value=v)
+                        c.data_type = "s"
+                        guarded.append(c)
+                    else:
+                        guarded.append(v)
+                append(guarded)
+            else:
+                append(row)
+            if n % 2000 == 1999:
+                cancel.check()
+
+    sheet(PROGRAMMATIC_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_WIDTHS, rows.programmatic)
+    sheet(BUDGET_SHEET, BUDGET_HEADERS, BUDGET_WIDTHS, rows.budget)
+    notes = wb.create_sheet("Notas")
+    notes.column_dimensions["A"].width = 34
+    notes.column_dimensions["B"].width = 100
+    for r in rows.notes:
+        notes.append(list(r))
+    cancel.check()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(out)
+    except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"No se puede escribir «{out.name}»: ¿está abierto en Excel? Ciérrelo e intente de nuevo.") from exc
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"No se puede escribir «{out}»: {exc.strerror or exc}.") from exc
+    return out
+
+
+def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] | None = None,  # noqa: ANN001
+               entity: str = "") -> CpccsRows:
+    """Rows of both sections from an `Evaluation` (see `rcdesk/services/poa_eval.py`)."""
+    if budget_type not in BUDGET_TYPES:
+        raise UserError(f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
+                        f"(use {', '.join(BUDGET_TYPES)}); el CPCCS admite un solo tipo por informe.")
+    links = links or {}
+    units = {u.key: u for u in evaluation.units}
+    prog = []
+    for n, m in enumerate(evaluation.metas, start=1):
+        u = units.get(m.unit_id)
+        pct = 0.0 if m.pct is None else m.pct
+        prog.append((
+            m.objective, n, m.description, m.indicator or m.unit_of_measure, m.planned, m.executed, pct,
+            m.narrative, m.contribution, u.label if u else "", u.canton if u else "", m.number,
+        ))
+    kind = BUDGET_TYPES[budget_type]
+    budget = []
+    skipped = 0
+    if budget_type == "META":
+        for m in evaluation.metas:
+            if not m.codificado:
+                skipped += 1
+                continue
+            u = units.get(m.unit_id)
+            budget.append((kind, m.description, m.codificado, m.devengado, m.pct_budget or 0.0,
+                           links.get(m.meta_id, ""), u.label if u else "", u.canton if u else ""))
+    elif budget_type == "PROGRAMA":
+        for o in evaluation.objectives:
+            if not o.codificado:
+                skipped += 1
+                continue
+            u = units.get(o.parent_key)
+            budget.append((kind, o.label, o.codificado, o.devengado, o.pct_budget or 0.0, "",
+                           u.label if u else "", u.canton if u else ""))
+    else:
+        for u in evaluation.units:
+            if not u.codificado:
+                skipped += 1
+                continue
+            budget.append((kind, u.label, u.codificado, u.devengado, u.pct_budget or 0.0, "", u.label, u.canton))
+    p = evaluation.province
+    notes = [
+        ("Informe", "Formulario de Informe de Rendición de Cuentas (CPCCS) — secciones cuantitativas"),
+        ("Entidad", entity),
+        ("Año fiscal", evaluation.year),
+        ("Fecha de corte", evaluation.cut.strftime("%d/%m/%Y")),
+        ("Generado", datetime.now().strftime("%d/%m/%Y %H:%M")),
+        ("Metas exportadas", len(prog)),
+        ("Unidades", len(evaluation.units)),
+        ("% de la gestión", "Resultados cumplidos / planificados × 100, redondeado a 2 decimales; 0 cuando no "
+                            "hubo resultados planificados (regla del sistema del CPCCS)."),
+        ("Tipo de ejecución presupuestaria", f"{kind} (el CPCCS admite un solo tipo para todo el informe)."),
+        ("Filas sin presupuesto", f"{skipped} (sin presupuesto codificado; no se incluyen en la sección "
+                                  "presupuestaria)."),
+        ("Cumplimiento promedio provincial", "N/A" if p.pct is None else f"{p.pct:.2f} %".replace(".", ",")),
+        ("Ejecución presupuestaria provincial", "N/A" if p.pct_budget is None
+         else f"{p.pct_budget:.2f} %".replace(".", ",")),
+        ("Columnas «(referencia)»", "No forman parte del formulario del CPCCS: sirven para ubicar la unidad y su "
+                                    "meta. Copie solo las columnas del formulario."),
+    ]
+    return CpccsRows(prog, budget, notes, skipped)
+
+
+def evidence_links(db, year: int) -> dict[str, str]:  # noqa: ANN001
+    """meta id -> first published link (evidence of kind LINK) of any of its executions."""
+    from rcdesk.models.followup import Evidence
+    from rcdesk.models.poa import Poa, PoaExecution, PoaMeta
+
+    out: dict[str, str] = {}
+    with db.session() as s:
+        rows = s.execute(
+            select(PoaExecution.meta_id, Evidence.url)
+            .join(Evidence, Evidence.owner_id == PoaExecution.id)
+            .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
+            .where(Evidence.owner_type == "poa_execution", Evidence.kind == "LINK", Evidence.deleted.is_(False),
+                   PoaExecution.deleted.is_(False), Poa.fiscal_year == int(year))
+            .order_by(PoaExecution.period_no)
+        ).all()
+    for meta_id, url in rows:
+        if url:
+            out.setdefault(meta_id, url)
+    return out
+
+
+def export_cpccs(db, year: int, out: str | Path, *, cut: date | None = None, budget_type: str = "META",  # noqa: ANN001
+                 canton_id: str | None = None, unit_ids: list[str] | None = None,
+                 progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
+    from rcdesk.services.poa_eval import EvaluationService
+
+    if budget_type not in BUDGET_TYPES:
+        raise UserError(f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
+                        f"(use {', '.join(BUDGET_TYPES)}).")
+    progress(0, 3, "Calculando el cumplimiento…")
+    ev = EvaluationService(db).evaluate(int(year), cut, canton_id=canton_id, unit_ids=unit_ids)
+    if not ev.metas:
+        raise UserError(f"No hay metas de POA del año {year} para exportar.")
+    cancel.check()
+    progress(1, 3, "Preparando las filas…")
+    rows = build_rows(ev, budget_type=budget_type, links=evidence_links(db, year), entity=_entity(db, ev))
+    cancel.check()
+    progress(2, 3, "Escribiendo el libro…")
+    path = write_workbook(out, rows, cancel=cancel)
+    progress(3, 3, "Listo")
+    return {"out": str(path), "year": int(year), "cut": ev.cut.isoformat(), "metas": len(rows.programmatic),
+            "budget_rows": len(rows.budget), "budget_type": BUDGET_TYPES[budget_type],
+            "skipped_budget": rows.skipped_budget}
+
+
+def _entity(db, ev) -> str:  # noqa: ANN001
+    from rcdesk.models.poa import Poa
+    from rcdesk.models.reference import Institution
+
+    with db.session() as s:
+        names = sorted(set(s.scalars(select(Institution.name).join(Poa, Poa.institution_id == Institution.id)
+                                     .where(Poa.fiscal_year == ev.year, Poa.deleted.is_(False)))))
+    return "; ".join(names)

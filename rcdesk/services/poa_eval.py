@@ -1,0 +1,347 @@
+"""POA evaluation at a cut: % cumplimiento per meta, objective, unit, unit type, canton and
+the province, budget execution, physical-vs-financial gap and traffic lights.
+
+Aggregation (domain.md §4.1): objectives and units take the simple mean of their metas'
+capped percentages (CPCCS parity) or, as an option, the mean weighted by codificado;
+unit types, cantons and the province take the simple mean of their units, so that a
+Jefatura with many metas does not outweigh the Tenencias of its canton. Budget execution
+of a group is Σ devengado / Σ codificado. Metas without programming are grey and left
+out of every mean. Everything is read with a handful of Core queries (the canton overview
+of a province must compute in well under a second on a modest laptop).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from rcdesk.compliance import (
+    GREY,
+    Compliance,
+    ThresholdProfile,
+    aggregate,
+    compliance,
+    distribution,
+)
+from rcdesk.db.database import Database
+from rcdesk.errors import UserError
+from rcdesk.models.core import Setting
+from rcdesk.models.poa import (
+    PERIOD_COUNTS,
+    Poa,
+    PoaExecution,
+    PoaIndicator,
+    PoaMeta,
+    PoaObjective,
+    PoaProgramming,
+)
+from rcdesk.models.reference import UNIT_TYPES, Institution
+from rcdesk.poa.calc import DEFAULT_GAP_PP, meta_figures, pct_float
+from rcdesk.poa.periods import closed_periods, period_code
+from rcdesk.services.poa import unit_places
+
+SETTINGS_KEY = "poa.evaluation"
+AGGREGATIONS = {"simple": "Promedio simple (CPCCS)", "presupuesto": "Promedio ponderado por presupuesto codificado"}
+
+
+@dataclass(frozen=True)
+class EvalSettings:
+    gap_pp: float = DEFAULT_GAP_PP
+    aggregation: str = "simple"
+    only_validated: bool = False
+
+
+@dataclass(frozen=True)
+class MetaEval:
+    meta_id: str
+    poa_id: str
+    unit_id: str
+    objective_id: str
+    objective: str
+    number: str
+    description: str
+    indicator: str
+    unit_of_measure: str
+    annual_target: float
+    periods_closed: int
+    period_label: str
+    planned: float
+    executed: float
+    pct: float | None
+    pct_annual: float | None
+    codificado: float
+    devengado: float
+    pct_budget: float | None
+    gap: float | None
+    gap_flag: bool
+    light: str
+    light_label: str
+    over: bool
+    narrative: str
+    contribution: str
+
+
+@dataclass(frozen=True)
+class GroupEval:
+    level: str            # objetivo | unidad | tipo | canton | provincia
+    key: str
+    label: str
+    metas: int
+    evaluated: int
+    pct: float | None
+    pct_annual: float | None
+    codificado: float
+    devengado: float
+    pct_budget: float | None
+    gap: float | None
+    gap_flag: bool
+    light: str
+    light_label: str
+    lights: dict = field(default_factory=dict)   # colour -> count of members (metas or units)
+    units: int = 0
+    units_red: int = 0
+    canton: str = ""
+    unit_type: str = ""
+    parent_key: str = ""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    year: int
+    cut: date
+    profile: ThresholdProfile
+    settings: EvalSettings
+    metas: tuple[MetaEval, ...]
+    objectives: tuple[GroupEval, ...]
+    units: tuple[GroupEval, ...]
+    unit_types: tuple[GroupEval, ...]
+    cantons: tuple[GroupEval, ...]
+    province: GroupEval
+
+    def metas_of(self, unit_id: str) -> list[MetaEval]:
+        return [m for m in self.metas if m.unit_id == unit_id]
+
+    def units_of(self, canton_key: str) -> list[GroupEval]:
+        return [u for u in self.units if u.parent_key == canton_key]
+
+
+def _f(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 2)
+
+
+class EvaluationService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- settings ------------------------------------------------------------------------------
+    def settings(self) -> EvalSettings:
+        with self.db.session() as s:
+            row = s.get(Setting, SETTINGS_KEY)
+        if row is None:
+            return EvalSettings()
+        data = json.loads(row.value)
+        return EvalSettings(float(data.get("gap_pp", DEFAULT_GAP_PP)), data.get("aggregation", "simple"),
+                            bool(data.get("only_validated", False)))
+
+    def save_settings(self, settings: EvalSettings) -> None:
+        if not 0 < settings.gap_pp <= 100:
+            raise UserError("La brecha físico-financiera debe estar entre 0 y 100 puntos porcentuales.")
+        if settings.aggregation not in AGGREGATIONS:
+            raise UserError(f"Forma de promediar «{settings.aggregation}» desconocida (simple o presupuesto).")
+        value = json.dumps({"gap_pp": settings.gap_pp, "aggregation": settings.aggregation,
+                            "only_validated": settings.only_validated})
+        with self.db.begin() as s:
+            row = s.get(Setting, SETTINGS_KEY)
+            if row is None:
+                s.add(Setting(key=SETTINGS_KEY, value=value))
+            else:
+                row.value = value
+
+    def _profile(self, country: str) -> ThresholdProfile:
+        from rcdesk.services.thresholds import ThresholdService
+
+        return ThresholdService(self.db).profile_for_country(country)
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def evaluate(self, year: int, cut: date | None = None, *, settings: EvalSettings | None = None,
+                 canton_id: str | None = None, unit_ids: list[str] | None = None) -> Evaluation:
+        cut = cut or date(int(year), 12, 31)
+        st = settings or self.settings()
+        with self.db.session() as s:
+            places = {u.unit_id: u for u in unit_places(s)}
+            poas = s.execute(select(Poa.id, Poa.unit_id, Poa.period_kind, Poa.institution_id).where(
+                Poa.fiscal_year == int(year), Poa.deleted.is_(False))).all()
+            if unit_ids is not None:
+                wanted = set(unit_ids)
+                poas = [p for p in poas if p[1] in wanted]
+            if canton_id:
+                poas = [p for p in poas if places.get(p[1]) and places[p[1]].canton_id == canton_id]
+            poa_info = {p[0]: (p[1], p[2]) for p in poas}
+            inst_ids = {p[3] for p in poas}
+            countries = {c for (i, c) in s.execute(select(Institution.id, Institution.country)).all() if i in inst_ids}
+            objectives = dict(s.execute(
+                select(PoaObjective.id, PoaObjective.description)
+                .join(Poa, Poa.id == PoaObjective.poa_id)
+                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaObjective.deleted.is_(False))
+            ).all())
+            metas = [m for m in s.execute(
+                select(PoaMeta.id, PoaMeta.poa_id, PoaMeta.objective_id, PoaMeta.number, PoaMeta.description,
+                       PoaMeta.unit_of_measure, PoaMeta.annual_target, PoaMeta.baseline, PoaMeta.polarity,
+                       PoaMeta.codificado, PoaMeta.contribution, PoaMeta.position)
+                .join(Poa, Poa.id == PoaMeta.poa_id)
+                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaMeta.deleted.is_(False))
+            ).all() if m[1] in poa_info]
+            indicators: dict[str, tuple[str, str]] = {}
+            for mid, name, acc in s.execute(
+                select(PoaIndicator.meta_id, PoaIndicator.name, PoaIndicator.accumulation)
+                .join(PoaMeta, PoaMeta.id == PoaIndicator.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
+                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaIndicator.deleted.is_(False))
+            ):
+                indicators.setdefault(mid, (name, acc))
+            prog: dict[str, list] = {}
+            for mid, no, qty, bud in s.execute(
+                select(PoaProgramming.meta_id, PoaProgramming.period_no, PoaProgramming.planned_qty,
+                       PoaProgramming.planned_budget)
+                .join(PoaMeta, PoaMeta.id == PoaProgramming.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
+                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaProgramming.deleted.is_(False))
+            ):
+                prog.setdefault(mid, []).append((no, qty, bud))
+            execs: dict[str, list] = {}
+            for row in s.execute(
+                select(PoaExecution.meta_id, PoaExecution.period_no, PoaExecution.executed_qty,
+                       PoaExecution.codificado, PoaExecution.devengado, PoaExecution.validation_status,
+                       PoaExecution.narrative)
+                .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
+                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaExecution.deleted.is_(False))
+            ):
+                if st.only_validated and row[5] != "VALIDADO":
+                    continue
+                execs.setdefault(row[0], []).append(row[1:])
+        country = "CO" if countries == {"CO"} else "EC"
+        profile = self._profile(country)
+        return self._compute(int(year), cut, st, profile, places, poa_info, objectives, metas, indicators, prog, execs)
+
+    def _compute(self, year, cut, st, profile, places, poa_info, objectives, metas, indicators,  # noqa: ANN001, C901
+                 prog, execs) -> Evaluation:
+        classify = profile.classify
+        meta_rows: list[MetaEval] = []
+        metas = sorted(metas, key=lambda m: (m[1], m[11]))
+        for (mid, poa_id, obj_id, number, desc, uom, target, baseline, polarity, mcod, contrib, _pos) in metas:
+            unit_id, kind = poa_info[poa_id]
+            n = PERIOD_COUNTS[kind]
+            k = closed_periods(kind, year, cut)
+            planned = [0.0] * n
+            budget = [0.0] * n
+            for no, qty, bud in prog.get(mid, ()):
+                if 1 <= no <= n:
+                    planned[no - 1] = qty or 0.0
+                    budget[no - 1] = bud or 0.0
+            executed: list[float | None] = [None] * n
+            cod: list[float | None] = [None] * n
+            dev: list[float | None] = [None] * n
+            notes = []
+            for no, qty, c, d, _status, narrative in sorted(execs.get(mid, ()), key=lambda e: e[0]):
+                if 1 <= no <= n:
+                    executed[no - 1], cod[no - 1], dev[no - 1] = qty, c, d
+                    if narrative and no <= k:
+                        notes.append(f"{period_code(kind, no)}: {narrative}")
+            ind_name, acc = indicators.get(mid, ("", "SUMA"))
+            f = meta_figures(k=k, planned=planned, executed=executed, annual_target=target or 0.0,
+                             polarity=polarity, baseline=baseline, accumulation=acc, planned_budget=budget,
+                             codificado=cod, devengado=dev, meta_codificado=mcod, gap_pp=st.gap_pp)
+            light = classify(f.period)
+            meta_rows.append(MetaEval(
+                mid, poa_id, unit_id, obj_id, objectives.get(obj_id, ""), number, desc, ind_name, uom,
+                target or 0.0, k, period_code(kind, k) if k else "—", round(f.planned, 2), round(f.executed, 2),
+                pct_float(f.period), pct_float(f.annual), round(f.codificado, 2), round(f.devengado, 2),
+                pct_float(f.budget), _f(f.gap), f.gap_flag, light.color, light.label, f.period.over,
+                " ".join(notes), contrib,
+            ))
+
+        def group(level, key, label, members: list[MetaEval], **extra) -> GroupEval:  # noqa: ANN001, ANN003
+            vals = [_c(m.pct) for m in members]
+            if st.aggregation == "presupuesto":
+                pct = aggregate(vals, [m.codificado for m in members])
+                if pct.raw is None:
+                    pct = aggregate(vals)
+            else:
+                pct = aggregate(vals)
+            annual = aggregate([_c(m.pct_annual) for m in members])
+            cod = sum(m.codificado for m in members)
+            dev = sum(m.devengado for m in members)
+            return _group_row(level, key, label, len(members), sum(1 for m in members if m.pct is not None),
+                              pct, annual, cod, dev, st.gap_pp, classify,
+                              distribution(classify(_c(m.pct)) for m in members), **extra)
+
+        by_obj: dict[str, list[MetaEval]] = {}
+        by_unit: dict[str, list[MetaEval]] = {}
+        for m in meta_rows:
+            by_obj.setdefault(m.objective_id, []).append(m)
+            by_unit.setdefault(m.unit_id, []).append(m)
+        obj_rows = tuple(group("objetivo", oid, ms[0].objective, ms, parent_key=ms[0].unit_id)
+                         for oid, ms in by_obj.items())
+        unit_rows = []
+        for uid in {info[0] for info in poa_info.values()}:
+            u = places.get(uid)
+            if u is None:
+                continue
+            ckey = u.canton_id or "provincial"
+            unit_rows.append(group("unidad", uid, u.name, by_unit.get(uid, []), canton=u.canton_name,
+                                   unit_type=u.unit_type, parent_key=ckey))
+        unit_rows.sort(key=lambda g: (g.canton, _type_order(g.unit_type), g.label))
+
+        def of_units(level, key, label, members: list[GroupEval], **extra) -> GroupEval:  # noqa: ANN001, ANN003
+            pct = aggregate([_c(u.pct) for u in members])
+            annual = aggregate([_c(u.pct_annual) for u in members])
+            cod = sum(u.codificado for u in members)
+            dev = sum(u.devengado for u in members)
+            lights = distribution(classify(_c(u.pct)) for u in members)
+            return _group_row(level, key, label, sum(u.metas for u in members), sum(u.evaluated for u in members),
+                              pct, annual, cod, dev, st.gap_pp, classify, lights, units=len(members),
+                              units_red=sum(1 for u in members if u.light == "rojo"), **extra)
+
+        by_canton: dict[str, list[GroupEval]] = {}
+        by_type: dict[str, list[GroupEval]] = {}
+        for u in unit_rows:
+            by_canton.setdefault(u.parent_key, []).append(u)
+            by_type.setdefault(u.unit_type, []).append(u)
+        canton_rows = sorted(
+            (of_units("canton", key, us[0].canton, us) for key, us in by_canton.items()),
+            key=lambda g: (g.key == "provincial", g.label))
+        type_rows = sorted((of_units("tipo", t, UNIT_TYPES.get(t, t), us) for t, us in by_type.items()),
+                           key=lambda g: _type_order(g.key))
+        province = of_units("provincia", "provincia", "Consolidado provincial", unit_rows)
+        return Evaluation(year, cut, profile, st, tuple(meta_rows), obj_rows, tuple(unit_rows), tuple(type_rows),
+                          tuple(canton_rows), province)
+
+
+_TYPE_ORDER = ("INTENDENCIA_POLICIA", "SUBINTENDENCIA_POLICIA", "JEFATURA_POLITICA", "COMISARIA_NACIONAL",
+               "TENENCIA_POLITICA")
+
+
+def _type_order(t: str) -> int:
+    return _TYPE_ORDER.index(t) if t in _TYPE_ORDER else len(_TYPE_ORDER)
+
+
+def _c(pct: float | None) -> Compliance:
+    from rcdesk.compliance import from_percent
+
+    return from_percent(pct) if pct is not None else Compliance(None)
+
+
+def _group_row(level, key, label, n, evaluated, pct: Compliance, annual: Compliance, cod, dev, gap_pp,  # noqa: ANN001
+               classify, lights, **extra) -> GroupEval:  # noqa: ANN003
+    budget = compliance(dev, cod)
+    gap = None
+    flag = False
+    if annual.raw is not None and budget.raw is not None:
+        gap = round(float(annual.rated) - float(budget.rated), 2)
+        flag = abs(gap) > gap_pp
+    light = classify(pct)
+    return GroupEval(level, key, label, n, evaluated, pct_float(pct), pct_float(annual), round(cod, 2), round(dev, 2),
+                     pct_float(budget), gap, flag, light.color, light.label, lights, **extra)
+
+
+__all__ = ["AGGREGATIONS", "EvalSettings", "Evaluation", "EvaluationService", "GREY", "GroupEval", "MetaEval"]
