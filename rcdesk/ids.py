@@ -9,14 +9,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import uuid6
-
 # Namespace for deterministic ids of shipped reference data (territories, catalogs), so
 # that every installation gives the same row the same id and merging never duplicates it.
 REFERENCE_NAMESPACE = uuid.UUID("6f1c9d0e-3b0a-4a52-9b8e-2d9f1c0a7e41")
 
 
 def new_id() -> str:
+    import uuid6  # deferred: its import costs ~20 ms of start-up and reads never need it
+
     return str(uuid6.uuid7())
 
 

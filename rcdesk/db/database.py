@@ -1,32 +1,51 @@
-"""An open rcdesk database: engine, sessions and this installation's identity.
+"""An open rcdesk database: engine, sessions, fast reads and this installation's identity.
 
 Services receive a `Database` in their constructor; nothing else opens connections.
+
+Start-up budget: importing SQLAlchemy costs more than showing a whole Qt window, so an
+up-to-date database is opened with a plain `sqlite3` probe and the engine is built on
+first use. Read paths that the first screen needs use `db.read()` (a plain sqlite3
+connection per thread); writes go through SQLAlchemy sessions as usual.
 """
 from __future__ import annotations
 
 import getpass
 import logging
 import socket
+import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from sqlalchemy import Connection, Engine, select
-from sqlalchemy.orm import Session, sessionmaker
-
-from rcdesk.db import migrate, stamping
-from rcdesk.db.engine import make_engine
+from rcdesk.db import migrate
+from rcdesk.db import BUSY_TIMEOUT_MS
 from rcdesk.ids import new_id
 from rcdesk.paths import AppPaths
 
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
+
 log = logging.getLogger(__name__)
 
-
-class RcSession(Session):
-    """Session class that carries the Record stamping listener."""
+_session_class = None
 
 
-stamping.install(RcSession)
+def _rc_session_class():  # noqa: ANN202
+    """Session class carrying the Record stamping listener (built once, on first use)."""
+    global _session_class
+    if _session_class is None:
+        from sqlalchemy.orm import Session
+
+        from rcdesk.db import stamping
+
+        class RcSession(Session):
+            pass
+
+        stamping.install(RcSession)
+        _session_class = RcSession
+    return _session_class
 
 
 def _os_user() -> str:
@@ -36,11 +55,27 @@ def _os_user() -> str:
         return ""
 
 
+def _probe(path: Path) -> tuple[int, tuple | None]:
+    """(user_version, own installation row or None) read with plain sqlite3, read-only."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        row = None
+        if version:
+            row = conn.execute("SELECT id, name, role FROM installation WHERE is_self = 1").fetchone()
+        return int(version), row
+    finally:
+        conn.close()
+
+
 class Database:
-    def __init__(self, engine: Engine, paths: AppPaths | None) -> None:
-        self.engine = engine
+    def __init__(self, paths: AppPaths | None, engine: "Engine | None" = None) -> None:
         self.paths = paths
-        self._sessions = sessionmaker(engine, class_=RcSession, expire_on_commit=False)
+        self._engine = engine
+        self._sessions = None
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
         self.user = _os_user()
         self.installation_id: str | None = None
         self.installation_name: str = ""
@@ -71,18 +106,48 @@ class Database:
                 from rcdesk.errors import StorageError
 
                 raise StorageError(f"No existe la base de datos «{paths.database}».")
+            if paths.database.exists() and not name and not role:
+                try:
+                    version, me = _probe(paths.database)
+                except sqlite3.Error:
+                    version, me = -1, None  # let the full path report what is wrong
+                if version == migrate.head_version() and me is not None:
+                    db = cls(paths)
+                    db.installation_id, db.installation_name, db.role = me
+                    return db
+        from rcdesk.db.engine import make_engine
+
         engine = make_engine(paths.database if paths else None)
         try:
             migrate.upgrade(engine, paths)
         except BaseException:
             engine.dispose()
             raise
-        db = cls(engine, paths)
+        db = cls(paths, engine)
         db._ensure_installation(name=name, role=role)
         return db
 
+    @property
+    def engine(self) -> "Engine":
+        if self._engine is None:
+            from rcdesk.db.engine import make_engine
+
+            with self._lock:
+                if self._engine is None:
+                    self._engine = make_engine(self.paths.database if self.paths else None)
+        return self._engine
+
     def close(self) -> None:
-        self.engine.dispose()
+        with self._lock:
+            for conn in self._readers:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._readers.clear()
+            self._local = threading.local()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> "Database":
         return self
@@ -90,26 +155,53 @@ class Database:
     def __exit__(self, *exc) -> None:  # noqa: ANN002
         self.close()
 
+    # -- fast reads --------------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A plain sqlite3 connection for read-only queries (one per thread, reused)."""
+        if self.paths is None:  # in-memory: the engine's single shared connection
+            raw = self.engine.raw_connection()
+            try:
+                yield raw.driver_connection
+            finally:
+                raw.close()
+            return
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.paths.database), timeout=BUSY_TIMEOUT_MS / 1000,
+                                   check_same_thread=False, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
+        yield conn
+
     # -- sessions ----------------------------------------------------------------------
-    def session(self, **info) -> RcSession:  # noqa: ANN003
+    def session(self, **info) -> "Session":  # noqa: ANN003
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, class_=_rc_session_class(), expire_on_commit=False)
         s = self._sessions()
         s.info.update(installation_id=self.installation_id, user=self.user, **info)
         return s
 
     @contextmanager
-    def begin(self, **info) -> Iterator[RcSession]:  # noqa: ANN003
+    def begin(self, **info) -> Iterator["Session"]:  # noqa: ANN003
         """A session inside one transaction: commit on success, roll back on any error."""
         with self.session(**info) as s, s.begin():
             yield s
 
     @contextmanager
-    def connect(self) -> Iterator[Connection]:
+    def connect(self) -> Iterator["Connection"]:
         """A Core connection inside one transaction, for bulk paths."""
         with self.engine.begin() as conn:
             yield conn
 
     # -- identity ----------------------------------------------------------------------
     def _ensure_installation(self, *, name: str | None, role: str | None) -> None:
+        from sqlalchemy import select
+
         from rcdesk.models.core import ROLE_FIELD, Installation
 
         with self.session(stamp="off") as s, s.begin():

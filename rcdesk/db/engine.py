@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import StaticPool
 
-BUSY_TIMEOUT_MS = 10_000
+from rcdesk.db import BUSY_TIMEOUT_MS
 
 
 def make_engine(path: Path | None) -> Engine:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 from rcdesk.errors import DatabaseTooNew, StorageError
 

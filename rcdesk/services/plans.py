@@ -1,353 +1,65 @@
-"""Accountability plans: store parsed workbooks, list, read, edit and rebuild them.
+"""Accountability plans: the service the GUI and the command line use.
 
-Services return plain dataclasses that are safe to hand to the GUI thread; nothing here
-returns ORM objects.
+Reads are plain SQL (plan_reads.py, cheap enough for the first screen); writes are
+delegated to PlanStore (plan_store.py), which loads SQLAlchemy on first use. Services
+return plain dataclasses that are safe to hand to the GUI thread.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from datetime import date
-
-from sqlalchemy import func, insert, select
-
-from rcdesk.db.database import Database
-from rcdesk.db.stamping import allocate_seq, record_values
-from rcdesk.errors import NotFound, UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
-from rcdesk.models.core import AuditLog
-from rcdesk.models.plans import ActivityUnit, Plan, PlanActivity, PlanGroup
-from rcdesk.models.reference import Institution, OrgUnit
-from rcdesk.plans.parsed import (
-    GROUP_KINDS,
-    LAYOUTS,
-    MURC_STAGES,
-    ParsedActivity,
-    ParsedGroup,
-    ParsedPlan,
+from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan
+from rcdesk.plans.rows import (
+    STAGE_CODES,
+    STAGE_LABELS,
+    ActivityInput,
+    ActivityRow,
+    GroupRow,
+    PlanSummary,
+    validate_activity,
 )
-from rcdesk.services.reference import ReferenceService, UnitRow, match_units
-from rcdesk.text import clean, fold, smart_title
-
-STAGE_CODES = tuple(code for code, _ in MURC_STAGES)
-STAGE_LABELS = dict(MURC_STAGES)
-_LAYOUT_COUNTRY = {"cpccs": "EC", "murc": "CO", "dated": "CO", "paac": "CO", "generic": "EC"}
-_BATCH = 500
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    plan_id: str
-    entity: str
-    institution_id: str
-    year: int
-    layout: str
-    title: str
-    activities: int
-    groups: int
-    source_name: str | None = None
-    warnings: tuple[str, ...] = ()
-
-    def as_json(self) -> dict:
-        return {
-            "plan_id": self.plan_id, "entity": self.entity, "year": self.year, "layout": self.layout,
-            "title": self.title, "activities": self.activities, "groups": self.groups,
-        }
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    group_id: str
-    parent_id: str | None
-    kind: str
-    code: str
-    name: str
-    position: int
-
-    @property
-    def label(self) -> str:
-        if self.code and self.name and fold(self.code) != fold(self.name):
-            return f"{self.code} – {self.name}"
-        return self.name or self.code or GROUP_KINDS.get(self.kind, self.kind)
-
-
-@dataclass(frozen=True)
-class ActivityRow:
-    activity_id: str
-    plan_id: str
-    group_id: str | None
-    group_label: str
-    position: int
-    number: str
-    description: str
-    responsible: str
-    meta: str
-    recursos: str
-    indicator: str
-    stages: tuple[str, ...]
-    cuatrimestres: tuple[int, ...]
-    start_date: date | None
-    end_date: date | None
-    scheduled_text: str
-    extra: dict = field(default_factory=dict, hash=False, compare=False)
-    version: int = 1
-
-    def as_json(self) -> dict:
-        return {
-            "activity_id": self.activity_id, "number": self.number, "description": self.description,
-            "responsible": self.responsible, "meta": self.meta, "recursos": self.recursos,
-            "indicator": self.indicator, "stages": list(self.stages), "cuatrimestres": list(self.cuatrimestres),
-            "start_date": self.start_date.isoformat() if self.start_date else None,
-            "end_date": self.end_date.isoformat() if self.end_date else None,
-            "scheduled_text": self.scheduled_text, "extra": self.extra,
-        }
-
-
-@dataclass(frozen=True)
-class ActivityInput:
-    """What the activity form (or the command line) sends to create or edit an activity."""
-
-    description: str
-    group_id: str | None = None
-    number: str = ""
-    responsible: str = ""
-    meta: str = ""
-    recursos: str = ""
-    indicator: str = ""
-    stages: tuple[str, ...] = ()
-    cuatrimestres: tuple[int, ...] = ()
-    start_date: date | None = None
-    end_date: date | None = None
-    scheduled_text: str = ""
-
-
-def validate_activity(data: ActivityInput) -> dict[str, str]:
-    """Field name -> Spanish message, for every problem in `data` (empty when valid)."""
-    problems: dict[str, str] = {}
-    if not clean(data.description):
-        problems["description"] = "La descripción de la actividad es obligatoria."
-    bad_stages = [s for s in data.stages if s not in STAGE_CODES]
-    if bad_stages:
-        problems["stages"] = f"Etapa desconocida: {', '.join(bad_stages)}."
-    bad_q = [q for q in data.cuatrimestres if q not in (1, 2, 3)]
-    if bad_q:
-        problems["cuatrimestres"] = "Los cuatrimestres válidos son 1, 2 y 3."
-    if data.start_date and data.end_date and data.end_date < data.start_date:
-        problems["end_date"] = "La fecha final es anterior a la fecha inicial."
-    return problems
+from rcdesk.services import plan_reads
 
 
 class PlanService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db) -> None:  # noqa: ANN001
         self.db = db
 
-    # -- listing -----------------------------------------------------------------------
+    def _store(self):  # noqa: ANN202
+        from rcdesk.services.plan_store import PlanStore
+
+        return PlanStore(self.db)
+
+    # -- reads -------------------------------------------------------------------------
     def list_plans(self) -> list[PlanSummary]:
-        acts = (
-            select(PlanActivity.plan_id, func.count().label("n"))
-            .where(PlanActivity.deleted.is_(False)).group_by(PlanActivity.plan_id).subquery()
-        )
-        groups = (
-            select(PlanGroup.plan_id, func.count().label("n"))
-            .where(PlanGroup.deleted.is_(False)).group_by(PlanGroup.plan_id).subquery()
-        )
-        stmt = (
-            select(Plan, Institution.name, func.coalesce(acts.c.n, 0), func.coalesce(groups.c.n, 0))
-            .join(Institution, Institution.id == Plan.institution_id)
-            .outerjoin(acts, acts.c.plan_id == Plan.id)
-            .outerjoin(groups, groups.c.plan_id == Plan.id)
-            .where(Plan.deleted.is_(False))
-            .order_by(Plan.year.desc(), Institution.name, Plan.title)
-        )
-        with self.db.session() as s:
-            return [
-                PlanSummary(p.id, name, p.institution_id, p.year, p.layout, p.title, n_act, n_grp, p.source_name)
-                for p, name, n_act, n_grp in s.execute(stmt)
-            ]
+        return plan_reads.list_plans(self.db)
 
     def summary(self, plan_id: str) -> PlanSummary:
-        for p in self.list_plans():
-            if p.plan_id == plan_id:
-                return p
-        raise NotFound(f"No existe el plan «{plan_id}».")
+        return plan_reads.summary(self.db, plan_id)
 
     def resolve_plan_id(self, text: str) -> str:
         """Accept a full plan id or an unambiguous prefix of at least 6 characters (CLI)."""
-        text = text.strip()
-        with self.db.session() as s:
-            if s.get(Plan, text) is not None:
-                return text
-            if len(text) >= 6:
-                ids = s.scalars(select(Plan.id).where(Plan.id.like(f"{text}%"), Plan.deleted.is_(False))).all()
-                if len(ids) == 1:
-                    return ids[0]
-        raise NotFound(f"No existe el plan «{text}».")
+        return plan_reads.resolve_plan_id(self.db, text)
 
     def groups(self, plan_id: str) -> list[GroupRow]:
-        with self.db.session() as s:
-            rows = s.scalars(
-                select(PlanGroup).where(PlanGroup.plan_id == plan_id, PlanGroup.deleted.is_(False))
-                .order_by(PlanGroup.position)
-            )
-            return [GroupRow(g.id, g.parent_id, g.kind, g.code, g.name, g.position) for g in rows]
+        return plan_reads.groups(self.db, plan_id)
 
     def activities(self, plan_id: str) -> list[ActivityRow]:
-        groups = {g.group_id: g for g in self.groups(plan_id)}
-        with self.db.session() as s:
-            rows = s.scalars(
-                select(PlanActivity).where(PlanActivity.plan_id == plan_id, PlanActivity.deleted.is_(False))
-                .order_by(PlanActivity.position)
-            )
-            return [self._row(a, groups) for a in rows]
+        return plan_reads.activities(self.db, plan_id)
 
     def activity(self, activity_id: str) -> ActivityRow:
-        with self.db.session() as s:
-            a = s.get(PlanActivity, activity_id)
-            if a is None or a.deleted:
-                raise NotFound(f"No existe la actividad «{activity_id}».")
-            plan_id = a.plan_id
-        groups = {g.group_id: g for g in self.groups(plan_id)}
-        with self.db.session() as s:
-            return self._row(s.get(PlanActivity, activity_id), groups)
-
-    @staticmethod
-    def _row(a: PlanActivity, groups: dict[str, GroupRow]) -> ActivityRow:
-        g = groups.get(a.group_id) if a.group_id else None
-        return ActivityRow(
-            a.id, a.plan_id, a.group_id, g.label if g else "", a.position, a.number, a.description,
-            a.responsible, a.meta, a.recursos, a.indicator, tuple(a.stages or ()),
-            tuple(int(q) for q in (a.cuatrimestres or ())), a.start_date, a.end_date,
-            a.scheduled_text, dict(a.extra or {}), a.version,
-        )
+        return plan_reads.activity(self.db, activity_id)
 
     def group_path(self, plan_id: str) -> dict[str, str]:
-        """group id -> "FASE 0 › EQUIPO" style path, for tables and reports."""
-        groups = {g.group_id: g for g in self.groups(plan_id)}
-        out = {}
-        for gid, g in groups.items():
-            parts, cur = [], g
-            while cur is not None:
-                parts.append(cur.label)
-                cur = groups.get(cur.parent_id) if cur.parent_id else None
-            out[gid] = " › ".join(reversed(parts))
-        return out
+        """group id -> "FASE 0 – … › EQUIPO" style path, for tables and reports."""
+        return plan_reads.group_path(self.db, plan_id)
 
-    # -- storing a parsed workbook ---------------------------------------------------------
-    def save_parsed(
-        self,
-        parsed: ParsedPlan,
-        *,
-        entity: str | None = None,
-        year: int | None = None,
-        progress: ProgressFn = no_progress,
-        cancel: CancelToken = NEVER_CANCELLED,
-    ) -> PlanSummary:
-        """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
-        if parsed.errors:
-            raise UserError(
-                f"«{parsed.source_name or 'el archivo'}» tiene {len(parsed.errors)} error(es); no se guardó nada.",
-                details=[str(p) for p in parsed.errors],
-            )
-        if parsed.layout not in LAYOUTS:
-            raise UserError(f"Formato de plan desconocido: «{parsed.layout}».")
-        entity_name = clean(entity) or smart_title(parsed.entity)
-        if not entity_name:
-            raise UserError(
-                f"No se encontró el nombre de la entidad en «{parsed.source_name or 'el archivo'}»; "
-                "indíquelo (opción --entity)."
-            )
-        plan_year = year or parsed.year
-        if not plan_year:
-            raise UserError(
-                f"No se encontró la vigencia (año) en «{parsed.source_name or 'el archivo'}»; "
-                "indíquela (opción --year)."
-            )
-        if not 1990 <= int(plan_year) <= 2100:
-            raise UserError(f"Vigencia {plan_year} fuera de rango.")
-        if parsed.activity_count == 0:
-            raise UserError(f"«{parsed.source_name or 'el archivo'}» no contiene actividades.")
-        country = _LAYOUT_COUNTRY.get(parsed.layout, "EC")
-        inst = ReferenceService(self.db).find_or_create_institution(entity_name, country)
-        units = ReferenceService(self.db).units(inst.institution_id)
-
-        total = parsed.activity_count
-        groups = list(_flatten(parsed.groups))
-        installation = self.db.installation_id
-        done = 0
-        progress(0, total, "Guardando actividades…")
-        with self.db.connect() as conn:
-            seq = allocate_seq(conn, 1 + len(groups) + total)
-            plan_vals = record_values(installation, seq)
-            seq += 1
-            plan_id = plan_vals["id"]
-            plan_vals.update(
-                institution_id=inst.institution_id, year=int(plan_year), layout=parsed.layout,
-                title=parsed.title or "", period_kind="cuatrimestre" if parsed.layout != "cpccs" else "trimestre",
-                source_name=parsed.source_name or None, header_lines=list(parsed.header_lines),
-            )
-            conn.execute(insert(Plan), [plan_vals])
-            group_ids: dict[int, str] = {}
-            group_rows = []
-            for pos, (g, parent) in enumerate(groups):
-                vals = record_values(installation, seq)
-                seq += 1
-                group_ids[id(g)] = vals["id"]
-                vals.update(
-                    plan_id=plan_id, parent_id=group_ids[id(parent)] if parent is not None else None,
-                    kind=g.kind if g.kind in GROUP_KINDS else "seccion", code=g.code or "", name=g.name or "",
-                    position=pos,
-                )
-                group_rows.append(vals)
-            if group_rows:
-                conn.execute(insert(PlanGroup), group_rows)
-            batch, links, pos = [], [], 0
-            for g, _parent in groups:
-                for a in g.activities:
-                    vals = record_values(installation, seq)
-                    seq += 1
-                    vals.update(_activity_values(a))
-                    vals.update(plan_id=plan_id, group_id=group_ids[id(g)], position=pos)
-                    pos += 1
-                    batch.append(vals)
-                    for unit_id in match_units(a.responsible, units):
-                        links.append((vals["id"], unit_id))
-                    if len(batch) >= _BATCH:
-                        cancel.check()
-                        conn.execute(insert(PlanActivity), batch)
-                        done += len(batch)
-                        batch = []
-                        progress(done, total, "Guardando actividades…")
-            if batch:
-                cancel.check()
-                conn.execute(insert(PlanActivity), batch)
-                done += len(batch)
-            if links:
-                link_seq = allocate_seq(conn, len(links))
-                link_rows = []
-                for n, (aid, uid) in enumerate(links):
-                    v = record_values(installation, link_seq + n)
-                    v.update(activity_id=aid, unit_id=uid)
-                    link_rows.append(v)
-                conn.execute(insert(ActivityUnit), link_rows)
-            conn.execute(insert(AuditLog), [{
-                "installation_id": installation, "user": self.db.user, "table_name": "plan",
-                "record_id": plan_id, "action": "import",
-                "changes": json.dumps({"source": parsed.source_name, "activities": total}, ensure_ascii=False),
-                "at": plan_vals["created_at"],
-            }])
-            cancel.check()
-        progress(total, total, "Plan guardado")
-        return PlanSummary(
-            plan_id, inst.name, inst.institution_id, int(plan_year), parsed.layout, parsed.title or "",
-            total, len(groups), parsed.source_name or None, tuple(str(p) for p in parsed.warnings),
-        )
+    def linked_units(self, activity_id: str) -> list[str]:
+        return plan_reads.linked_units(self.db, activity_id)
 
     # -- rebuilding for export ---------------------------------------------------------
     def as_parsed(self, plan_id: str) -> ParsedPlan:
         summary = self.summary(plan_id)
-        with self.db.session() as s:
-            plan = s.get(Plan, plan_id)
-            header_lines = list(plan.header_lines or [])
+        header_lines = plan_reads.header_lines(self.db, plan_id)
         out = ParsedPlan(
             layout=summary.layout, title=summary.title, entity=summary.entity, year=summary.year,
             header_lines=header_lines, source_name=summary.source_name or "",
@@ -375,137 +87,32 @@ class PlanService:
             target.activities.append(pa)
         return out
 
-    # -- editing -----------------------------------------------------------------------
-    def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
-        problems = validate_activity(data)
-        if problems:
-            raise UserError("La actividad tiene errores.", details=list(problems.values()))
-        with self.db.begin() as s:
-            plan = s.get(Plan, plan_id)
-            if plan is None or plan.deleted:
-                raise NotFound(f"No existe el plan «{plan_id}».")
-            self._check_group(s, plan_id, data.group_id)
-            last = s.scalar(select(func.max(PlanActivity.position)).where(PlanActivity.plan_id == plan_id))
-            a = PlanActivity(plan_id=plan_id, position=(last or 0) + 1, **_input_values(data))
-            s.add(a)
-            s.flush()
-            self._link_units(s, a, plan.institution_id)
-            activity_id = a.id
-        return self.activity(activity_id)
+    # -- writes ------------------------------------------------------------------------
+    def save_parsed(self, parsed: ParsedPlan, *, entity: str | None = None, year: int | None = None,
+                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> PlanSummary:
+        """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
+        return self._store().save_parsed(parsed, entity=entity, year=year, progress=progress, cancel=cancel)
 
-    def update_activity(self, activity_id: str, data: ActivityInput, *, expected_version: int | None = None) -> ActivityRow:
-        problems = validate_activity(data)
-        if problems:
-            raise UserError("La actividad tiene errores.", details=list(problems.values()))
-        with self.db.begin() as s:
-            a = s.get(PlanActivity, activity_id)
-            if a is None or a.deleted:
-                raise NotFound(f"No existe la actividad «{activity_id}».")
-            if expected_version is not None and a.version != expected_version:
-                raise UserError("La actividad fue modificada por otra operación; vuelva a abrirla.")
-            self._check_group(s, a.plan_id, data.group_id)
-            for k, v in _input_values(data).items():
-                if getattr(a, k) != v:
-                    setattr(a, k, v)
-            plan = s.get(Plan, a.plan_id)
-            self._link_units(s, a, plan.institution_id)
-        return self.activity(activity_id)
+    def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
+        return self._store().add_activity(plan_id, data)
+
+    def update_activity(self, activity_id: str, data: ActivityInput, *,
+                        expected_version: int | None = None) -> ActivityRow:
+        return self._store().update_activity(activity_id, data, expected_version=expected_version)
 
     def delete_activity(self, activity_id: str) -> None:
-        with self.db.begin() as s:
-            a = s.get(PlanActivity, activity_id)
-            if a is None or a.deleted:
-                raise NotFound(f"No existe la actividad «{activity_id}».")
-            a.deleted = True
-            for link in s.scalars(select(ActivityUnit).where(ActivityUnit.activity_id == activity_id,
-                                                             ActivityUnit.deleted.is_(False))):
-                link.deleted = True
+        self._store().delete_activity(activity_id)
 
     def delete_plan(self, plan_id: str) -> None:
         """Tombstone the plan with its groups and activities (one transaction)."""
-        with self.db.begin() as s:
-            plan = s.get(Plan, plan_id)
-            if plan is None or plan.deleted:
-                raise NotFound(f"No existe el plan «{plan_id}».")
-            plan.deleted = True
-            for model in (PlanActivity, PlanGroup):
-                for row in s.scalars(select(model).where(model.plan_id == plan_id, model.deleted.is_(False))):
-                    row.deleted = True
+        self._store().delete_plan(plan_id)
 
     def rename_plan(self, plan_id: str, title: str) -> None:
-        with self.db.begin() as s:
-            plan = s.get(Plan, plan_id)
-            if plan is None or plan.deleted:
-                raise NotFound(f"No existe el plan «{plan_id}».")
-            plan.title = clean(title)
-
-    def linked_units(self, activity_id: str) -> list[str]:
-        with self.db.session() as s:
-            return list(s.scalars(select(ActivityUnit.unit_id).where(
-                ActivityUnit.activity_id == activity_id, ActivityUnit.deleted.is_(False))))
-
-    @staticmethod
-    def _check_group(s, plan_id: str, group_id: str | None) -> None:  # noqa: ANN001
-        if group_id is None:
-            return
-        g = s.get(PlanGroup, group_id)
-        if g is None or g.deleted or g.plan_id != plan_id:
-            raise UserError("El grupo elegido no pertenece a este plan.")
-
-    def _link_units(self, s, a: PlanActivity, institution_id: str) -> None:  # noqa: ANN001
-        units = [
-            UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
-            for u in s.scalars(select(OrgUnit).where(OrgUnit.institution_id == institution_id,
-                                                     OrgUnit.deleted.is_(False)))
-        ]
-        wanted = set(match_units(a.responsible, units))
-        current = {
-            link.unit_id: link for link in s.scalars(
-                select(ActivityUnit).where(ActivityUnit.activity_id == a.id, ActivityUnit.deleted.is_(False)))
-        }
-        for uid in wanted - current.keys():
-            s.add(ActivityUnit(activity_id=a.id, unit_id=uid))
-        for uid in current.keys() - wanted:
-            current[uid].deleted = True
+        self._store().rename_plan(plan_id, title)
 
     def link_plan_to_units(self, plan_id: str) -> int:
         """Re-match every activity's free-text responsible against known units."""
-        n = 0
-        with self.db.begin() as s:
-            plan = s.get(Plan, plan_id)
-            if plan is None:
-                raise NotFound(f"No existe el plan «{plan_id}».")
-            for a in s.scalars(select(PlanActivity).where(PlanActivity.plan_id == plan_id,
-                                                          PlanActivity.deleted.is_(False))):
-                self._link_units(s, a, plan.institution_id)
-                n += 1
-        return n
-
-
-def _flatten(groups: list[ParsedGroup], parent: ParsedGroup | None = None):  # noqa: ANN202
-    for g in groups:
-        yield g, parent
-        yield from _flatten(g.children, g)
-
-
-def _activity_values(a: ParsedActivity) -> dict:
-    return {
-        "number": clean(a.number)[:20], "description": a.description, "responsible": a.responsible or "",
-        "meta": a.meta or "", "recursos": a.recursos or "", "indicator": a.indicator or "",
-        "stages": [s for s in a.stages if s in STAGE_CODES], "cuatrimestres": sorted({int(q) for q in a.cuatrimestres}),
-        "start_date": a.start_date, "end_date": a.end_date, "scheduled_text": a.scheduled_text or "",
-        "extra": dict(a.extra or {}),
-    }
-
-
-def _input_values(d: ActivityInput) -> dict:
-    return {
-        "group_id": d.group_id, "number": clean(d.number)[:20], "description": clean(d.description),
-        "responsible": clean(d.responsible), "meta": d.meta.strip(), "recursos": clean(d.recursos),
-        "indicator": clean(d.indicator), "stages": [s for s in STAGE_CODES if s in d.stages],
-        "cuatrimestres": sorted(set(d.cuatrimestres)), "start_date": d.start_date, "end_date": d.end_date,
-        "scheduled_text": clean(d.scheduled_text),
-    }
+        return self._store().link_plan_to_units(plan_id)
 
 
 __all__ = [

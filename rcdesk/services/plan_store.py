@@ -1,0 +1,276 @@
+"""Writes to plans: bulk save of parsed workbooks and single-activity edits.
+
+Loaded on the first write (it pulls in SQLAlchemy); reads live in plan_reads.py.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, insert, select
+
+from rcdesk.db.database import Database
+from rcdesk.db.stamping import allocate_seq, record_values
+from rcdesk.errors import NotFound, UserError
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.models.core import AuditLog
+from rcdesk.models.plans import ActivityUnit, Plan, PlanActivity, PlanGroup
+from rcdesk.models.reference import OrgUnit
+from rcdesk.plans.parsed import GROUP_KINDS, LAYOUTS, ParsedActivity, ParsedGroup, ParsedPlan
+from rcdesk.plans.rows import STAGE_CODES, ActivityInput, ActivityRow, PlanSummary, validate_activity
+from rcdesk.services import plan_reads
+from rcdesk.services.reference import ReferenceService, UnitRow, match_units
+from rcdesk.text import clean, smart_title
+
+_LAYOUT_COUNTRY = {"cpccs": "EC", "murc": "CO", "dated": "CO", "paac": "CO", "generic": "EC"}
+_BATCH = 500
+
+
+class PlanStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def activity(self, activity_id: str) -> ActivityRow:
+        return plan_reads.activity(self.db, activity_id)
+
+    # -- storing a parsed workbook ---------------------------------------------------------
+    def save_parsed(
+        self,
+        parsed: ParsedPlan,
+        *,
+        entity: str | None = None,
+        year: int | None = None,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> PlanSummary:
+        """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
+        if parsed.errors:
+            raise UserError(
+                f"«{parsed.source_name or 'el archivo'}» tiene {len(parsed.errors)} error(es); no se guardó nada.",
+                details=[str(p) for p in parsed.errors],
+            )
+        if parsed.layout not in LAYOUTS:
+            raise UserError(f"Formato de plan desconocido: «{parsed.layout}».")
+        entity_name = clean(entity) or smart_title(parsed.entity)
+        if not entity_name:
+            raise UserError(
+                f"No se encontró el nombre de la entidad en «{parsed.source_name or 'el archivo'}»; "
+                "indíquelo (opción --entity)."
+            )
+        plan_year = year or parsed.year
+        if not plan_year:
+            raise UserError(
+                f"No se encontró la vigencia (año) en «{parsed.source_name or 'el archivo'}»; "
+                "indíquela (opción --year)."
+            )
+        if not 1990 <= int(plan_year) <= 2100:
+            raise UserError(f"Vigencia {plan_year} fuera de rango.")
+        if parsed.activity_count == 0:
+            raise UserError(f"«{parsed.source_name or 'el archivo'}» no contiene actividades.")
+        country = _LAYOUT_COUNTRY.get(parsed.layout, "EC")
+        inst = ReferenceService(self.db).find_or_create_institution(entity_name, country)
+        units = ReferenceService(self.db).units(inst.institution_id)
+
+        total = parsed.activity_count
+        groups = list(_flatten(parsed.groups))
+        installation = self.db.installation_id
+        done = 0
+        progress(0, total, "Guardando actividades…")
+        with self.db.connect() as conn:
+            seq = allocate_seq(conn, 1 + len(groups) + total)
+            plan_vals = record_values(installation, seq)
+            seq += 1
+            plan_id = plan_vals["id"]
+            plan_vals.update(
+                institution_id=inst.institution_id, year=int(plan_year), layout=parsed.layout,
+                title=parsed.title or "", period_kind="cuatrimestre" if parsed.layout != "cpccs" else "trimestre",
+                source_name=parsed.source_name or None, header_lines=list(parsed.header_lines),
+            )
+            conn.execute(insert(Plan), [plan_vals])
+            group_ids: dict[int, str] = {}
+            group_rows = []
+            for pos, (g, parent) in enumerate(groups):
+                vals = record_values(installation, seq)
+                seq += 1
+                group_ids[id(g)] = vals["id"]
+                vals.update(
+                    plan_id=plan_id, parent_id=group_ids[id(parent)] if parent is not None else None,
+                    kind=g.kind if g.kind in GROUP_KINDS else "seccion", code=g.code or "", name=g.name or "",
+                    position=pos,
+                )
+                group_rows.append(vals)
+            if group_rows:
+                conn.execute(insert(PlanGroup), group_rows)
+            batch, links, pos = [], [], 0
+            for g, _parent in groups:
+                for a in g.activities:
+                    vals = record_values(installation, seq)
+                    seq += 1
+                    vals.update(_activity_values(a))
+                    vals.update(plan_id=plan_id, group_id=group_ids[id(g)], position=pos)
+                    pos += 1
+                    batch.append(vals)
+                    for unit_id in match_units(a.responsible, units):
+                        links.append((vals["id"], unit_id))
+                    if len(batch) >= _BATCH:
+                        cancel.check()
+                        conn.execute(insert(PlanActivity), batch)
+                        done += len(batch)
+                        batch = []
+                        progress(done, total, "Guardando actividades…")
+            if batch:
+                cancel.check()
+                conn.execute(insert(PlanActivity), batch)
+                done += len(batch)
+            if links:
+                link_seq = allocate_seq(conn, len(links))
+                link_rows = []
+                for n, (aid, uid) in enumerate(links):
+                    v = record_values(installation, link_seq + n)
+                    v.update(activity_id=aid, unit_id=uid)
+                    link_rows.append(v)
+                conn.execute(insert(ActivityUnit), link_rows)
+            conn.execute(insert(AuditLog), [{
+                "installation_id": installation, "user": self.db.user, "table_name": "plan",
+                "record_id": plan_id, "action": "import",
+                "changes": json.dumps({"source": parsed.source_name, "activities": total}, ensure_ascii=False),
+                "at": plan_vals["created_at"],
+            }])
+            cancel.check()
+        progress(total, total, "Plan guardado")
+        return PlanSummary(
+            plan_id, inst.name, inst.institution_id, int(plan_year), parsed.layout, parsed.title or "",
+            total, len(groups), parsed.source_name or None, tuple(str(p) for p in parsed.warnings),
+        )
+
+    # -- editing -----------------------------------------------------------------------
+    def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
+        problems = validate_activity(data)
+        if problems:
+            raise UserError("La actividad tiene errores.", details=list(problems.values()))
+        with self.db.begin() as s:
+            plan = s.get(Plan, plan_id)
+            if plan is None or plan.deleted:
+                raise NotFound(f"No existe el plan «{plan_id}».")
+            self._check_group(s, plan_id, data.group_id)
+            last = s.scalar(select(func.max(PlanActivity.position)).where(PlanActivity.plan_id == plan_id))
+            a = PlanActivity(plan_id=plan_id, position=(last or 0) + 1, **_input_values(data))
+            s.add(a)
+            s.flush()
+            self._link_units(s, a, plan.institution_id)
+            activity_id = a.id
+        return self.activity(activity_id)
+
+    def update_activity(self, activity_id: str, data: ActivityInput, *, expected_version: int | None = None) -> ActivityRow:
+        problems = validate_activity(data)
+        if problems:
+            raise UserError("La actividad tiene errores.", details=list(problems.values()))
+        with self.db.begin() as s:
+            a = s.get(PlanActivity, activity_id)
+            if a is None or a.deleted:
+                raise NotFound(f"No existe la actividad «{activity_id}».")
+            if expected_version is not None and a.version != expected_version:
+                raise UserError("La actividad fue modificada por otra operación; vuelva a abrirla.")
+            self._check_group(s, a.plan_id, data.group_id)
+            for k, v in _input_values(data).items():
+                if getattr(a, k) != v:
+                    setattr(a, k, v)
+            plan = s.get(Plan, a.plan_id)
+            self._link_units(s, a, plan.institution_id)
+        return self.activity(activity_id)
+
+    def delete_activity(self, activity_id: str) -> None:
+        with self.db.begin() as s:
+            a = s.get(PlanActivity, activity_id)
+            if a is None or a.deleted:
+                raise NotFound(f"No existe la actividad «{activity_id}».")
+            a.deleted = True
+            for link in s.scalars(select(ActivityUnit).where(ActivityUnit.activity_id == activity_id,
+                                                             ActivityUnit.deleted.is_(False))):
+                link.deleted = True
+
+    def delete_plan(self, plan_id: str) -> None:
+        """Tombstone the plan with its groups and activities (one transaction)."""
+        with self.db.begin() as s:
+            plan = s.get(Plan, plan_id)
+            if plan is None or plan.deleted:
+                raise NotFound(f"No existe el plan «{plan_id}».")
+            plan.deleted = True
+            for model in (PlanActivity, PlanGroup):
+                for row in s.scalars(select(model).where(model.plan_id == plan_id, model.deleted.is_(False))):
+                    row.deleted = True
+
+    def rename_plan(self, plan_id: str, title: str) -> None:
+        with self.db.begin() as s:
+            plan = s.get(Plan, plan_id)
+            if plan is None or plan.deleted:
+                raise NotFound(f"No existe el plan «{plan_id}».")
+            plan.title = clean(title)
+
+    def linked_units(self, activity_id: str) -> list[str]:
+        with self.db.session() as s:
+            return list(s.scalars(select(ActivityUnit.unit_id).where(
+                ActivityUnit.activity_id == activity_id, ActivityUnit.deleted.is_(False))))
+
+    @staticmethod
+    def _check_group(s, plan_id: str, group_id: str | None) -> None:  # noqa: ANN001
+        if group_id is None:
+            return
+        g = s.get(PlanGroup, group_id)
+        if g is None or g.deleted or g.plan_id != plan_id:
+            raise UserError("El grupo elegido no pertenece a este plan.")
+
+    def _link_units(self, s, a: PlanActivity, institution_id: str) -> None:  # noqa: ANN001
+        units = [
+            UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+            for u in s.scalars(select(OrgUnit).where(OrgUnit.institution_id == institution_id,
+                                                     OrgUnit.deleted.is_(False)))
+        ]
+        wanted = set(match_units(a.responsible, units))
+        current = {
+            link.unit_id: link for link in s.scalars(
+                select(ActivityUnit).where(ActivityUnit.activity_id == a.id, ActivityUnit.deleted.is_(False)))
+        }
+        for uid in wanted - current.keys():
+            s.add(ActivityUnit(activity_id=a.id, unit_id=uid))
+        for uid in current.keys() - wanted:
+            current[uid].deleted = True
+
+    def link_plan_to_units(self, plan_id: str) -> int:
+        """Re-match every activity's free-text responsible against known units."""
+        n = 0
+        with self.db.begin() as s:
+            plan = s.get(Plan, plan_id)
+            if plan is None:
+                raise NotFound(f"No existe el plan «{plan_id}».")
+            for a in s.scalars(select(PlanActivity).where(PlanActivity.plan_id == plan_id,
+                                                          PlanActivity.deleted.is_(False))):
+                self._link_units(s, a, plan.institution_id)
+                n += 1
+        return n
+
+
+
+def _flatten(groups: list[ParsedGroup], parent: ParsedGroup | None = None):  # noqa: ANN202
+    for g in groups:
+        yield g, parent
+        yield from _flatten(g.children, g)
+
+
+def _activity_values(a: ParsedActivity) -> dict:
+    return {
+        "number": clean(a.number)[:20], "description": a.description, "responsible": a.responsible or "",
+        "meta": a.meta or "", "recursos": a.recursos or "", "indicator": a.indicator or "",
+        "stages": [s for s in a.stages if s in STAGE_CODES], "cuatrimestres": sorted({int(q) for q in a.cuatrimestres}),
+        "start_date": a.start_date, "end_date": a.end_date, "scheduled_text": a.scheduled_text or "",
+        "extra": dict(a.extra or {}),
+    }
+
+
+def _input_values(d: ActivityInput) -> dict:
+    return {
+        "group_id": d.group_id, "number": clean(d.number)[:20], "description": clean(d.description),
+        "responsible": clean(d.responsible), "meta": d.meta.strip(), "recursos": clean(d.recursos),
+        "indicator": clean(d.indicator), "stages": [s for s in STAGE_CODES if s in d.stages],
+        "cuatrimestres": sorted(set(d.cuatrimestres)), "start_date": d.start_date, "end_date": d.end_date,
+        "scheduled_text": clean(d.scheduled_text),
+    }
