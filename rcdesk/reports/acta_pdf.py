@@ -1,0 +1,205 @@
+"""Acta de deliberación pública / audiencia and acta de compromiso (domain.md §7.1–7.2) as PDF.
+
+Rendered ONLY from the canonical content dict (rcdesk.services.actas.build_content), so the
+SHA-256 fingerprint printed in every footer (and in the QR code) describes exactly what is
+printed. A4 portrait, "página x de y".
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rcdesk.reports.events_common import esc, long_date, numbered_canvas, short_date, styles, table_style
+
+MARGIN = 42
+FOOTER_H = 58
+QR_SIZE = 50
+
+CONSIDERANDOS_EC = [
+    "Que el artículo 100 de la Constitución de la República establece que en todos los niveles de gobierno se "
+    "conformarán instancias de participación para, entre otros fines, fortalecer la democracia con mecanismos "
+    "permanentes de transparencia, rendición de cuentas y control social;",
+    "Que los artículos 204 a 208 de la Constitución determinan las atribuciones del Consejo de Participación "
+    "Ciudadana y Control Social en la promoción de la participación y la rendición de cuentas;",
+    "Que los artículos 88 a 95 de la Ley Orgánica de Participación Ciudadana regulan la rendición de cuentas "
+    "y su deliberación pública con la ciudadanía;",
+    "Que el Reglamento de Rendición de Cuentas del CPCCS dispone que los aportes ciudadanos recogidos en la "
+    "deliberación pública se incorporen en un plan de trabajo y se informe de su cumplimiento;",
+]
+CONSIDERANDOS_CO = [
+    "Que la Ley 1757 de 2015, Título IV, regula la rendición de cuentas de la rama ejecutiva como un proceso "
+    "permanente de información, diálogo y responsabilidad;",
+    "Que el Manual Único de Rendición de Cuentas (MURC) orienta el seguimiento de los compromisos asumidos "
+    "en los espacios de diálogo con la ciudadanía;",
+]
+
+
+def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) -> None:
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+
+    st = styles()
+    page_w, page_h = A4
+    ev = content["event"]
+    kind = content["kind"]
+    heading = "ACTA DE COMPROMISO" if kind == "compromiso" else (
+        "ACTA DE AUDIENCIA PÚBLICA" if ev["type"].lower().startswith("audiencia") else "ACTA DE DELIBERACIÓN PÚBLICA")
+    qr_payload = f"RCDESK-ACTA;{content['number']};{acta_id};{sha256}"
+
+    def footer(c, page: int, total: int) -> None:  # noqa: ANN001
+        w = QrCodeWidget(qr_payload)
+        b = w.getBounds()
+        d = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (b[2] - b[0]), 0, 0, QR_SIZE / (b[3] - b[1]), 0, 0])
+        d.add(w)
+        d.drawOn(c, MARGIN - 4, 10)
+        c.setFillColor(colors.HexColor("#333333"))
+        c.setFont("Helvetica", 7.5)
+        x = MARGIN + QR_SIZE + 4
+        c.drawString(x, 44, f"{content['entity']} — {heading} No. {content['number']}"[:110])
+        c.setFont("Helvetica", 6.6)
+        c.drawString(x, 33, f"Huella SHA-256 del contenido: {sha256}")
+        c.drawString(x, 23, "Verifique una copia impresa con «rcdesk acta verify» o en rcdesk › Eventos › Actas.")
+        c.setFont("Helvetica", 7.5)
+        c.drawRightString(page_w - MARGIN, 44, f"página {page} de {total}")
+
+    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=36,
+                            bottomMargin=FOOTER_H + 8, title=f"{heading} No. {content['number']}",
+                            author=content["entity"], subject=ev["title"], creator="rcdesk",
+                            keywords=f"{'rcdesk-acta'}:{acta_id}:{sha256}")
+    width = page_w - 2 * MARGIN
+    body, small, cell = st["body"], st["small"], st["cell"]
+    story = [
+        Paragraph(esc(content["entity"].upper()), st["title"]),
+        Paragraph(f"{heading} No. {esc(content['number'])}", st["subtitle"]),
+        Spacer(1, 4),
+    ]
+    place = ", ".join(p for p in (ev["venue"], ev["territory"]) if p)
+    times = " a ".join(t for t in (ev["start_time"], ev["end_time"]) if t)
+    info = [
+        ["Evento", ev["title"]],
+        ["Periodo que se rinde", ev["period"] or "—"],
+        ["Fecha", long_date(ev["date"])],
+        ["Hora de inicio y fin", times or "—"],
+        ["Lugar", place or "—"],
+        ["Modalidad", ev["modality"] + (f" — transmisión: {ev['stream_url']}" if ev["stream_url"] else "")],
+    ]
+    t = Table([[Paragraph(f"<b>{esc(a)}</b>", cell), Paragraph(esc(b), cell)] for a, b in info],
+              colWidths=[120, width - 120])
+    s = table_style(0, 8.5, 2.5)
+    s.add("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f5"))
+    t.setStyle(s)
+    story += [t, Spacer(1, 8)]
+
+    def h2(text: str) -> None:
+        story.append(Paragraph(esc(text), st["h2"]))
+
+    def para(text: str) -> None:
+        story.append(Paragraph(esc(text), body))
+
+    def grid(header: list[str], rows: list[list[str]], widths: list[float], empty: str) -> None:
+        if not rows:
+            para(empty)
+            return
+        data = [[Paragraph(f"<b>{esc(h)}</b>", cell) for h in header]]
+        data += [[Paragraph(esc(v), cell) for v in r] for r in rows]
+        tb = Table(data, colWidths=widths, repeatRows=1)
+        tb.setStyle(table_style(1, 8, 2.5))
+        story.append(tb)
+
+    if kind == "deliberacion":
+        att = content["attendance"]
+        h2("1. Instalación y verificación de asistencia")
+        para(f"Se instaló la sesión con la asistencia de {att['total']} persona(s); {att['registered']} "
+             "constan en la lista de asistencia, que se adjunta como anexo. Desagregación agregada y anónima:")
+        rows = []
+        if att["genero"]:
+            rows.append(["Género", "; ".join(f"{k}: {v}" for k, v in att["genero"].items())])
+        if any(att["pueblos_cpccs"].values()):
+            rows.append(["Pueblos y nacionalidades (CPCCS)",
+                         "; ".join(f"{k.capitalize()}: {v}" for k, v in att["pueblos_cpccs"].items() if v)])
+        if att["etnia_aparte"]:
+            rows.append(["Otras respuestas de autoidentificación",
+                         "; ".join(f"{k}: {v}" for k, v in att["etnia_aparte"].items())])
+        if rows:
+            grid(["Desagregación", "Conteo"], rows, [150, width - 150], "")
+        h2("2. Lectura del orden del día y de las reglas de la deliberación")
+        if ev["agenda"]:
+            for i, item in enumerate(ev["agenda"], start=1):
+                story.append(Paragraph(f"{i}. {esc(item)}", body))
+        else:
+            para("Se dio lectura al orden del día y a las reglas de intervención (tiempos e inscripción).")
+        h2("3. Designación de moderador/a y secretario/a")
+        para(f"Moderador/a: {ev['moderator'] or '________________'}.  Secretario/a: "
+             f"{ev['secretary'] or '________________'}.")
+        h2("4. Intervención de la ciudadanía")
+        para(f"La ciudadanía intervino con {len(content['questions'])} pregunta(s) y "
+             f"{sum(len(m['aportes']) for m in content['mesas'])} aporte(s) registrados en esta acta.")
+        h2("5. Presentación del informe de rendición de cuentas")
+        para(f"La máxima autoridad o su delegado/a ({ev['authority'] or '________________'}) presentó el "
+             "informe con el resumen de la ejecución programática y presupuestaria del periodo.")
+        h2("6. Preguntas y respuestas")
+        grid(["Nº", "Ciudadano/a u organización", "Pregunta", "Respuesta en el evento o compromiso de respuesta escrita"],
+             [[str(q["n"]), q["asker"] + (f" ({q['organization']})" if q["organization"] else ""), q["text"],
+               q["answer"] or f"Respuesta escrita hasta el {short_date(q['due_date'])}"]
+              for q in content["questions"]],
+             [22, 110, (width - 132) / 2, (width - 132) / 2], "No se registraron preguntas.")
+        h2("7. Mesas de trabajo: aportes y sugerencias")
+        if content["mesas"]:
+            for m in content["mesas"]:
+                story.append(Paragraph(f"<b>{esc(m['mesa'])}</b>", body))
+                for a in m["aportes"]:
+                    story.append(Paragraph(f"• {esc(a)}", body))
+        else:
+            para("No se registraron aportes por mesa.")
+        h2("8. Aportes ciudadanos y compromisos asumidos")
+        grid(["Nº", "Aporte ciudadano", "Compromiso", "Responsable", "Fecha"],
+             [[str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"])]
+              for c in content["commitments"]],
+             [22, (width - 172) / 2, (width - 172) / 2, 90, 60], "No se asumieron compromisos.")
+        h2("9. Evaluación del evento")
+        evaluation = content["evaluation"]
+        if evaluation["responses"]:
+            para(f"Se recibieron {evaluation['responses']} encuesta(s) de evaluación. Resultados por pregunta:")
+            grid(["Pregunta", "Respuestas (porcentaje sobre quienes respondieron)"],
+                 [[it["question"], "; ".join(f"{o}: {p:.0f} %" for o, n, p in it["options"] if n)]
+                  for it in evaluation["items"]],
+                 [width * 0.42, width * 0.58], "")
+        else:
+            para("No se registraron encuestas de evaluación.")
+        h2("10. Conclusiones y cierre")
+        para(ev["conclusions"] or "Sin más puntos que tratar, se clausuró la sesión.")
+        if ev["end_time"]:
+            para(f"Hora de cierre: {ev['end_time']}.")
+    else:
+        h2("Considerando:")
+        for c in (CONSIDERANDOS_CO if content["country"] == "CO" else CONSIDERANDOS_EC):
+            story.append(Paragraph(esc(c), body))
+            story.append(Spacer(1, 2))
+        para(f"En la {ev['type'].lower()} realizada el {long_date(ev['date'])}"
+             f"{' en ' + place if place else ''}, la entidad asume ante la ciudadanía los siguientes compromisos:")
+        story.append(Spacer(1, 4))
+        grid(["Nº", "Aporte / sugerencia ciudadana", "Compromiso institucional", "Unidad responsable", "Plazo",
+              "Indicador / medio de verificación"],
+             [[str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"]), c["indicador"]]
+              for c in content["commitments"]],
+             [20, 100, 120, 80, 52, width - 372], "No se asumieron compromisos.")
+        story.append(Spacer(1, 6))
+        para("La entidad incorporará estos compromisos en su plan de trabajo, informará periódicamente su avance "
+             "a la ciudadanía y reportará su cumplimiento en el informe de rendición de cuentas del próximo periodo "
+             "(sección «Incorporación de los aportes ciudadanos»).")
+
+    # signatures
+    story.append(Spacer(1, 18))
+    signers = [("Máxima autoridad o delegado/a", ev["authority"]), ("Secretario/a", ev["secretary"]),
+               ("Delegado/a ciudadano/a", ""), ("Delegado/a ciudadano/a", "")]
+    cells = []
+    for role, name in signers:
+        cells.append([Spacer(1, 26), Paragraph("_______________________________", body),
+                      Paragraph(esc(name) if name else "Nombre: ______________________", small),
+                      Paragraph("C.I.: ______________________", small), Paragraph(f"<b>{esc(role)}</b>", small)])
+    sig = Table([cells[0:2], cells[2:4]], colWidths=[width / 2, width / 2])
+    sig.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
+    story.append(KeepTogether([Paragraph("Firmas", st["h2"]), sig]))
+    doc.build(story, canvasmaker=numbered_canvas(footer))

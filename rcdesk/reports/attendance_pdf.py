@@ -1,0 +1,184 @@
+"""Attendance sheets as PDF (domain.md §7.3, §9.3): A4 landscape, "página x de y".
+
+Three modes:
+- ``blank``: numbered empty rows for paper registration, privacy notice on every page, a
+  signature column, and a last page for the ANONYMOUS tally (gender, self-identification,
+  disability, age band) that never carries names;
+- ``filled``: the registered attendees with a signature column;
+- ``published``: for the web: masked ID numbers (17•••••103), no contact, no signatures.
+
+Long lists are built as tables of one page each (reportlab tables grow worse than linearly).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.reports.events_common import esc, fit, numbered_canvas, styles, table_style
+from rcdesk.validation.ids import mask_id
+
+MODES = ("blank", "filled", "published")
+MARGIN = 28
+HEADER_H = 118
+FOOTER_H = 26
+
+
+@dataclass(frozen=True)
+class SheetHeader:
+    entity: str
+    event_title: str
+    event_type: str
+    date_text: str
+    time_text: str
+    place: str
+    notice: str
+    tally_dimensions: dict = field(default_factory=dict, hash=False)  # label -> [category labels]
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    seq_no: int
+    full_name: str
+    id_number: str | None
+    organization: str | None
+    territory: str
+    contact: str
+
+
+def _columns(mode: str) -> list[tuple[str, float]]:
+    if mode == "published":
+        return [("Nº", 34), ("Nombres y apellidos", 250), ("Nº de documento", 100),
+                ("Organización / sector", 220), ("Cantón / parroquia / comunidad", 182)]
+    return [("Nº", 30), ("Nombres y apellidos", 186), ("Nº de documento (opcional)", 84),
+            ("Organización / sector (o «ciudadano/a»)", 148), ("Cantón / parroquia / comunidad", 118),
+            ("Teléfono o correo (opcional: autoriza ser contactado/a)", 112), ("Firma", 108)]
+
+
+def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[SheetRow] = (), *,
+                         mode: str = "filled", blank_rows: int = 60, progress: ProgressFn = no_progress,
+                         cancel: CancelToken = NEVER_CANCELLED) -> int:
+    """Write the PDF; returns the number of attendee rows printed."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table
+
+    if mode not in MODES:
+        raise ValueError(mode)
+    st = styles()
+    page_w, page_h = landscape(A4)
+    cols = _columns(mode)
+    widths = [w for _, w in cols]
+    head = [Paragraph(f"<b>{esc(t)}</b>", st["cell_bold"]) for t, _ in cols]
+    row_h = 23 if mode == "blank" else None
+    usable = page_h - 2 * MARGIN - HEADER_H - FOOTER_H
+    per_page = max(5, int((usable - 30) // (row_h or 15)))
+
+    titles = {"blank": "REGISTRO DE ASISTENCIA", "filled": "LISTA DE ASISTENCIA",
+              "published": "LISTA DE ASISTENCIA — VERSIÓN PARA PUBLICACIÓN"}
+
+    def on_page(c, doc) -> None:  # noqa: ANN001
+        top = page_h - MARGIN
+        c.setFont("Helvetica-Bold", 12)
+        c.drawCentredString(page_w / 2, top - 10, header.entity.upper()[:110])
+        c.setFont("Helvetica-Bold", 11)
+        c.drawCentredString(page_w / 2, top - 25, titles[mode])
+        c.setFont("Helvetica", 9)
+        c.drawString(MARGIN, top - 42, f"Evento: {header.event_type} — {header.event_title}"[:150])
+        c.drawString(MARGIN, top - 55, f"Fecha: {header.date_text}    Hora: {header.time_text or '____'}"
+                                       f"    Lugar: {header.place or '________________'}"[:160])
+        if mode == "published":
+            text = ("Versión para publicación: los números de documento están enmascarados y no se incluyen "
+                    "firmas ni datos de contacto, para proteger los datos personales de los asistentes.")
+        else:
+            text = header.notice
+        p = Paragraph(esc(text), st["notice"])
+        w = page_w - 2 * MARGIN - 12
+        _, h = p.wrap(w, 80)
+        box_top = top - 62
+        c.setStrokeColor(colors.HexColor("#556070"))
+        c.setFillColor(colors.HexColor("#f3f5f8"))
+        c.rect(MARGIN, box_top - h - 8, page_w - 2 * MARGIN, h + 8, stroke=1, fill=1)
+        c.setFillColor(colors.black)
+        p.drawOn(c, MARGIN + 6, box_top - h - 4)
+
+    def footer(c, page: int, total: int) -> None:  # noqa: ANN001
+        c.setFont("Helvetica", 8)
+        c.setFillColor(colors.HexColor("#333333"))
+        c.drawString(MARGIN, MARGIN - 8, f"{header.entity} — {header.event_title}"[:120])
+        c.drawRightString(page_w - MARGIN, MARGIN - 8, f"página {page} de {total}")
+
+    doc = BaseDocTemplate(str(out), pagesize=(page_w, page_h), leftMargin=MARGIN, rightMargin=MARGIN,
+                          topMargin=MARGIN + HEADER_H, bottomMargin=MARGIN + FOOTER_H,
+                          title=f"{titles[mode].title()} – {header.event_title}", author=header.entity,
+                          subject="Registro de asistencia", creator="rcdesk")
+    frame = Frame(MARGIN, MARGIN + FOOTER_H - 6, page_w - 2 * MARGIN, usable + 6, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame], onPage=on_page)])
+    style = table_style(1, 8, 2.5)
+    if mode == "blank":
+        style.add("FONT", (0, 1), (0, -1), "Helvetica", 9)
+        style.add("ALIGN", (0, 1), (0, -1), "CENTER")
+
+    story = []
+    cs = st["cell"]
+    n = len(rows) if mode != "blank" else blank_rows
+    for start in range(0, n, per_page):
+        cancel.check()
+        data = [head]
+        if mode == "blank":
+            data += [[str(i + 1), "", "", "", "", "", ""] for i in range(start, min(n, start + per_page))]
+        else:
+            for r in rows[start:start + per_page]:
+                if mode == "published":
+                    data.append([str(r.seq_no), fit(r.full_name, widths[1], cs), mask_id(r.id_number),
+                                 fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs)])
+                else:
+                    data.append([str(r.seq_no), fit(r.full_name, widths[1], cs), r.id_number or "",
+                                 fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs),
+                                 fit(r.contact, widths[5], cs), ""])
+        t = Table(data, colWidths=widths, rowHeights=[None] + [row_h] * (len(data) - 1) if row_h else None,
+                  repeatRows=1)
+        t.setStyle(style)
+        story.append(t)
+        progress(min(n, start + per_page), n, "Preparando el PDF…")
+    if mode != "blank" and not rows:
+        story.append(Paragraph("No hay asistentes registrados.", st["body"]))
+    if mode == "blank" and header.tally_dimensions:
+        story += [PageBreak(), *_tally_page(header, st, page_w)]
+    elif mode == "blank":
+        story.append(Spacer(1, 1))
+    doc.build(story, canvasmaker=numbered_canvas(footer))
+    return 0 if mode == "blank" else len(rows)
+
+
+def _tally_page(header: SheetHeader, st: dict, page_w: float) -> list:
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    out = [Paragraph("HOJA DE CONTEO ANÓNIMO (no escriba nombres)", st["subtitle"]),
+           Paragraph("Marque una raya por cada persona que responda, sin relacionarla con su nombre. Estos datos son "
+                     "sensibles y solo se usan como totales (género, autoidentificación, discapacidad y edad) para "
+                     "el informe al CPCCS / MURC. Responder es voluntario.", st["body"]),
+           Spacer(1, 6)]
+    dims = list(header.tally_dimensions.items())
+    half = (len(dims) + 1) // 2
+    columns = []
+    for part in (dims[:half], dims[half:]):
+        data = [["Categoría", "Conteo (rayas)", "Total"]]
+        spans = []
+        for label, cats in part:
+            spans.append(len(data))
+            data.append([label, "", ""])
+            data += [[f"   {c}", "", ""] for c in cats]
+        t = Table(data, colWidths=[150, 170, 45], rowHeights=16)
+        s = table_style(1, 8, 1.5)
+        for i in spans:
+            s.add("FONT", (0, i), (-1, i), "Helvetica-Bold", 8)
+            s.add("SPAN", (0, i), (-1, i))
+        t.setStyle(s)
+        columns.append(t)
+    holder = Table([columns], colWidths=[(page_w - 2 * MARGIN) / 2] * 2)
+    holder.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
+    out.append(holder)
+    return out
