@@ -255,7 +255,7 @@ EC_POA = ThresholdProfile(
     bands=(
         Band(RED, _d("0"), _d("70"), "Incumplida (< 70 %)"),
         Band(YELLOW, _d("70"), _d("85"), "Parcialmente cumplida (70–84,99 %)"),
-        Band(GREEN, _d("85"), None, "Cumplida (≥ 85 %)"),
+        Band(GREEN, _d("85"), None, "Cumplida (85 % o más)"),
     ),
     notes="Convención habitual de seguimiento del POA; configurable.",
 )

@@ -615,8 +615,6 @@ def _statuses(data: dict, kind: str, year: int, cut: date, today: date, cal: Bus
     for a in data["activities"]:
         reps = by_act.get(a.id, ())
         validated = [r for r in reps if r.status == "VALIDADO" and r.period_no <= cut_period]
-        latest_any_valid = max((r for r in reps if r.status == "VALIDADO"),
-                               key=lambda r: (r.period_no, r.reviewed_at or r.created_at), default=None)
         last = max(validated, key=lambda r: (r.period_no, r.reviewed_at or r.created_at), default=None)
         start, due, sched = _schedule(a, kind, year)
         flags = []
@@ -632,9 +630,7 @@ def _statuses(data: dict, kind: str, year: int, cut: date, today: date, cal: Bus
             flags.append("Sin reporte validado")
         else:
             c = NOT_PROGRAMMED
-        done_pct = _effective(latest_any_valid.percent, latest_any_valid.quantity,
-                              latest_any_valid.target_quantity) if latest_any_valid else None
-        done = done_pct is not None and done_pct >= 100
+        done = c.raw is not None and last is not None and c.raw >= 100
         days_left = (due - today).days if due else None
         bdays = cal.business_days_between(today, due) if due else None
         overdue = bool(due and due < today and not done)
