@@ -161,6 +161,8 @@ class SyncService:
             for r in rows:
                 counts = json.loads(r["counts"] or "{}")
                 total = 0
+                if r["kind"] == "receipt":
+                    counts = {"acknowledged": counts.get("acknowledged", 0)}
                 for v in counts.values():
                     if isinstance(v, int):
                         total += v

@@ -762,11 +762,11 @@ def retry_quarantined(db, *, progress: ProgressFn = no_progress,  # noqa: ANN001
     result = ImportResult()
     waiting = peers.quarantined(db)
     pkgs = []
-    names = {}
     for q in waiting:
         try:
-            pkgs.append(open_package(Path(q["path"]), schema_version=head_version()))
-            names[q["sha256"]] = q.get("file") or Path(q["path"]).name
+            pkg = open_package(Path(q["path"]), schema_version=head_version())
+            pkg.display_name = q.get("file") or None
+            pkgs.append(pkg)
         except UserError:
             continue
     pkgs.sort(key=lambda k: (k.author["id"], k.manifest["seq"]))
@@ -778,7 +778,6 @@ def retry_quarantined(db, *, progress: ProgressFn = no_progress,  # noqa: ANN001
                 cancel.check()
                 rep = _import_one(db, pkg, progress=progress, cancel=cancel, from_quarantine=True)
                 if rep.status != ST_QUARANTINE:
-                    rep.file = names.get(pkg.sha256, rep.file)
                     result.packages.append(rep)
                     pkgs.remove(pkg)
                     pkg.close()

@@ -144,6 +144,7 @@ class OpenedPackage:
     signature: bytes
     zf: zipfile.ZipFile
     warnings: list[str] = field(default_factory=list)
+    display_name: str | None = None  # original file name of a package kept in quarantine
 
     @property
     def kind(self) -> str:
@@ -155,7 +156,7 @@ class OpenedPackage:
 
     @property
     def file_name(self) -> str:
-        return self.path.name
+        return self.display_name or self.path.name
 
     def close(self) -> None:
         self.zf.close()

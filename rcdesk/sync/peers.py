@@ -101,10 +101,15 @@ def release_from_quarantine(db, sha256: str) -> None:  # noqa: ANN001
 
 
 def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
+    from rcdesk.sync.keys import load_or_create
+
     pending: dict[str, int] = {}
     waiting = quarantined(db)
+    waiting_fp: dict[str, str] = {}
     for q in waiting:
         pending[q["installation_id"]] = pending.get(q["installation_id"], 0) + 1
+        waiting_fp[q["installation_id"]] = q.get("fingerprint", "—")
+    my_fp = fingerprint(load_or_create(db).sign_public)
     out = []
     with db.session() as s:
         rows = s.execute(select(Installation, SyncPeer).outerjoin(
@@ -112,11 +117,16 @@ def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
         known = set()
         for inst, peer in rows:
             known.add(inst.id)
+            if inst.is_self:
+                fp = my_fp
+            elif peer is not None and peer.sign_public:
+                fp = fingerprint(peer.sign_public)
+            else:
+                fp = waiting_fp.get(inst.id, "—")
             out.append(InstallationRow(
                 inst.id, inst.name, inst.role, bool(inst.is_self),
                 bool(peer and peer.trusted), bool(peer and peer.revoked),
-                fingerprint(peer.sign_public) if peer else "—", peer.last_seq if peer else 0,
-                pending.get(inst.id, 0),
+                fp, peer.last_seq if peer else 0, pending.get(inst.id, 0),
             ))
     seen = set()
     for q in waiting:
