@@ -386,7 +386,7 @@ class AttendanceService:
 
         invalid="keep": rows with an invalid ID are saved with status "invalid" (a warning);
         invalid="reject": those rows are not saved. Duplicates and rows without a name are
-        never saved. Raises UserError when nothing at all could be imported.
+        never saved (they are counted and listed in `problems`).
         """
         if invalid not in ("keep", "reject"):
             raise UserError("Opción --invalid desconocida: use «keep» (guardar con aviso) o «reject» (rechazar).")
@@ -405,10 +405,8 @@ class AttendanceService:
             rows=len(parsed.rows), duplicates=parsed.count("duplicate"), invalid_ids=parsed.count("invalid"),
             repaired_ids=parsed.count("repaired"), warnings=parsed.count("warning"), rejected=rejected,
         )
-        if not to_save:
-            raise UserError(f"«{parsed.source}», hoja «{parsed.sheet}»: ninguna fila se puede importar "
-                            "(todas están duplicadas, sin nombre o rechazadas). No se importó nada.",
-                            details=problems)
+        if not to_save:  # e.g. the same sheet imported twice: report, write nothing
+            return ImportResult(imported=0, new_people=0, problems=tuple(problems), **counts)
         installation = self.db.installation_id
         now = utcnow()
         total = len(to_save)
