@@ -625,6 +625,11 @@ def consolidate_package(db, pkg: OpenedPackage, *, progress: ProgressFn = no_pro
             local_seq_from=seqs.first, local_seq_to=seqs.last))
         conn.execute(update(SyncPeer.__table__).where(SyncPeer.installation_id == src).values(
             last_seq=seq, last_hash=pkg.sha256))
+        if author.get("name"):
+            from rcdesk.models.core import Installation
+
+            it = Installation.__table__
+            conn.execute(update(it).where(it.c.id == src, it.c.is_self.is_(False)).values(name=author["name"][:200]))
         conn.execute(insert(AuditLog.__table__).values(
             at=utcnow(), installation_id=db.installation_id, user=db.user[:100], table_name="sync_package",
             record_id=m["package_id"], action="import",

@@ -1,0 +1,199 @@
+"""Consolidated workbook for the central office (openpyxl write-only: streaming, flat memory).
+
+Every text cell, headers included, that a spreadsheet could read as a formula (starting with
+= + - @, a tab or a carriage return) is written as a string cell with the "quote prefix"
+style, so it is shown as text and stays text when edited. No personal data of citizens is
+written (see `consolidated_data`).
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from rcdesk.compliance import COLOR_LABELS, cpccs_band, format_pct, from_percent
+from rcdesk.errors import UserError
+from rcdesk.ids import utcnow
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.sync.consolidated_data import (
+    counts_by_parent,
+    group_label,
+    installation_summary,
+    iter_rows,
+    live_count,
+    sheet_specs,
+)
+from rcdesk.sync.provenance import ProvenanceIndex
+from rcdesk.sync.tables import label
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 1_048_000
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+class SafeCells:
+    """Turns a row of values into write-only cells, neutralizing formula-like text."""
+
+    def __init__(self, ws) -> None:  # noqa: ANN001
+        from openpyxl.cell import WriteOnlyCell
+
+        self.ws = ws
+        self._cell = WriteOnlyCell
+
+    def text(self, value: str):  # noqa: ANN201
+        c = self._cell(self.ws, value=value)
+        c.data_type = "s"
+        c.quotePrefix = True
+        return c
+
+    def row(self, values) -> list:  # noqa: ANN001
+        out = list(values)
+        for i, v in enumerate(out):
+            if v.__class__ is str:
+                if v and v[0] in DANGEROUS:
+                    out[i] = self.text(v)
+                elif len(v) > 32_000:
+                    out[i] = v[:32_000] + "…"
+        return out
+
+    def bold(self, values) -> list:  # noqa: ANN001
+        from openpyxl.styles import Font
+
+        out = []
+        for v in values:
+            c = self._cell(self.ws, value=v)
+            if isinstance(v, str) and v[:1] in DANGEROUS:
+                c.data_type = "s"
+                c.quotePrefix = True
+            c.font = Font(bold=True)
+            out.append(c)
+        return out
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = _BAD_SHEET.sub(" ", title).strip()[:31] or "Hoja"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name = base[:31 - len(suffix)] + suffix
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress,  # noqa: ANN001
+                            cancel: CancelToken = NEVER_CANCELLED) -> dict:
+    from openpyxl import Workbook
+
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"«{out.name}»: el libro consolidado debe terminar en .xlsx.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".parcial")
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    sheets: dict[str, int] = {}
+    with db.connect() as conn:
+        prov = ProvenanceIndex(conn)
+        specs = sheet_specs()
+        totals = {s.table.name: live_count(conn, s.table) for s in specs}
+        grand = sum(totals.values()) or 1
+        done = 0
+
+        # -- summary ---------------------------------------------------------------------
+        ws = wb.create_sheet(_sheet_name("Resumen", used))
+        sc = SafeCells(ws)
+        ws.append(sc.bold(["Consolidado de rendición de cuentas y POA"]))
+        ws.append(sc.row(["Generado", utcnow().strftime("%d/%m/%Y %H:%M UTC")]))
+        ws.append(sc.row(["Instalación", f"{db.installation_name} ({db.installation_id})"]))
+        ws.append(sc.row(["Datos personales", "Este libro no contiene datos personales de la ciudadanía: la "
+                          "asistencia y los registros de personas se muestran solo como conteos anónimos."]))
+        ws.append([])
+        ws.append(sc.bold(["Instalación", "Rol", "Paquetes consolidados", "Registros vigentes"]))
+        for name, role, npk, nrec in installation_summary(conn):
+            ws.append(sc.row([name, "Sede central" if role == "hq" else "Campo", npk, nrec]))
+        ws.append([])
+        ws.append(sc.bold(["Tipo de registro", "Registros vigentes", "Hoja"]))
+        summary_rows = []
+        for s in specs:
+            if totals[s.table.name]:
+                summary_rows.append((label(s.table.name), totals[s.table.name], s))
+        for lbl, n, s in summary_rows:
+            title = f"{lbl} (conteos)" if s.count_only else lbl
+            ws.append(sc.row([lbl, n, title[:31]]))
+        sheets["Resumen"] = 0
+
+        # -- plans and activities ----------------------------------------------------------
+        if totals.get("plan_activity"):
+            from rcdesk.sync.consolidated_data import activity_rows
+
+            ws = wb.create_sheet(_sheet_name("Planes y actividades", used))
+            sc = SafeCells(ws)
+            ws.append(sc.bold(["Plan", "Año", "N.º", "Actividad", "Responsable", "Indicador", "Último avance %",
+                               "Periodo", "Semáforo", "Registrado por", "Paquete"]))
+            n = 0
+            for r in activity_rows(conn):
+                c = from_percent(r[6]) if r[6] is not None else None
+                band = COLOR_LABELS.get(cpccs_band(c), "") if c is not None else "Sin reporte"
+                period = f"{r[7]} {r[8]}" if r[7] else ""
+                ws.append(sc.row([r[0], r[1], r[2], r[3], r[4], r[5],
+                                  format_pct(c) if c is not None else "", period, band,
+                                  prov.installation(r[9]), prov.package(r[10])]))
+                n += 1
+                if n % 5000 == 0:
+                    cancel.check()
+            sheets["Planes y actividades"] = n
+
+        # -- one sheet per kind ------------------------------------------------------------
+        for s in specs:
+            name = s.table.name
+            if not totals[name]:
+                continue
+            cancel.check()
+            if s.count_only:
+                ws = wb.create_sheet(_sheet_name(f"{label(name)} (conteos)", used))
+                sc = SafeCells(ws)
+                glabel = group_label(s) or "Grupo"
+                ws.append(sc.bold([glabel.capitalize(), "Identificador", "Registros"]))
+                rows = counts_by_parent(conn, s)
+                for gid, glbl, cnt in rows:
+                    ws.append(sc.row([glbl, gid, cnt]))
+                sheets[ws.title] = len(rows)
+                done += totals[name]
+                progress(done, grand, f"Escribiendo {label(name)}")
+                continue
+            part = 1
+            ws = wb.create_sheet(_sheet_name(label(name), used))
+            sc = SafeCells(ws)
+            head = sc.bold(s.headers + ["Registrado por", "Paquete"])
+            ws.append(head)
+            in_sheet = 0
+            convs = [(i, f) for i, f in enumerate(s.converters) if f is not None]
+            ncols = len(s.columns)
+            for row in iter_rows(conn, s):
+                values = list(row[:ncols])
+                for i, f in convs:
+                    values[i] = f(values[i])
+                values.append(prov.installation(row[ncols]))
+                values.append(prov.package(row[ncols + 1]))
+                if in_sheet >= MAX_ROWS:
+                    sheets[ws.title] = in_sheet
+                    part += 1
+                    ws = wb.create_sheet(_sheet_name(f"{label(name)} {part}", used))
+                    sc = SafeCells(ws)
+                    ws.append(sc.bold(s.headers + ["Registrado por", "Paquete"]))
+                    in_sheet = 0
+                ws.append(sc.row(values))
+                in_sheet += 1
+                done += 1
+                if done % 5000 == 0:
+                    cancel.check()
+                    progress(done, grand, f"Escribiendo {label(name)}")
+            sheets[ws.title] = in_sheet
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    progress(grand, grand, "Libro guardado")
+    return {"file": str(out), "sheets": sheets, "records": sum(totals.values())}
