@@ -76,7 +76,8 @@ class PlanImportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Archivo:", QLabel(Path(path).name, self))
-        form.addRow("Formato detectado:", QLabel(LAYOUT_LABELS.get(parsed.layout, parsed.layout or "—"), self))
+        self.layout_label = QLabel(LAYOUT_LABELS.get(parsed.layout, parsed.layout or "—"), self)
+        form.addRow("Formato detectado:", self.layout_label)
         self.entity = QLineEdit(parsed.entity or "", self)
         self.entity.setPlaceholderText("Nombre de la entidad (no se encontró en el archivo)")
         lbl = QLabel("&Entidad:", self)

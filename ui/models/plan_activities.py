@@ -148,7 +148,7 @@ class ActivityTableModel(QAbstractTableModel):
                                self._rows[i].position)
         order_idx = sorted(range(len(self._rows)), key=keyfn,
                            reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         new_pos = {old: new for new, old in enumerate(order_idx)}
         old_list = self.persistentIndexList()
         new_list = [self.index(new_pos[i.row()], i.column()) for i in old_list]
@@ -157,7 +157,7 @@ class ActivityTableModel(QAbstractTableModel):
         self._hay = [self._hay[i] for i in order_idx]
         self._visible = [self._visible[i] for i in order_idx]
         self.changePersistentIndexList(old_list, new_list)
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
 
 class ActivityFilterProxy(QSortFilterProxyModel):
@@ -181,8 +181,9 @@ class ActivityFilterProxy(QSortFilterProxyModel):
         self.refilter()
 
     def refilter(self) -> None:
+        self.beginFilterChange()
         self.source().compute_filter(self._query, self._groups)
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     @property
     def query(self) -> str:

@@ -295,6 +295,9 @@ class PlansPage(QWidget):
             self.load_plan(current)
         self._update_actions()
 
+    def _listed_ids(self) -> list[str]:
+        return [self.plan_model.item(r, 0).data(PlanIdRole) for r in range(self.plan_model.rowCount())]
+
     def _select_plan_row(self, plan_id: str | None) -> None:
         sel = self.plans_view.selectionModel()
         for r in range(self.plan_model.rowCount()):
@@ -319,6 +322,9 @@ class PlansPage(QWidget):
 
     def _on_plan_selected(self, plan_id: str) -> None:
         plan_id = plan_id or None
+        if plan_id and plan_id not in self._listed_ids():  # created elsewhere (CLI, another page)
+            self.reload_plans()
+            return
         self._select_plan_row(plan_id)
         if plan_id != self.loaded_plan_id:
             self.load_plan(plan_id)

@@ -24,10 +24,10 @@ from rcdesk.services.plan_views import (
     timeline_range,
 )
 
-LABEL_W = 360
+LABEL_W = 300
 ROW_H = 24
 HEADER_H = 42
-MIN_MONTH_W = 52
+MIN_MONTH_W = 40
 BAR_COLOR = QColor("#2f6db5")
 QUARTER_COLOR = QColor("#7fa8d9")
 GROUP_BG = QColor("#e8eef7")
@@ -190,16 +190,19 @@ class _Canvas(QWidget):
         p.setPen(text_color)
         p.setFont(bold)
         years = sorted({y for y, _ in months})
-        p.drawText(QRect(6, top, LABEL_W - 12, HEADER_H), Qt.AlignmentFlag.AlignVCenter,
+        half = HEADER_H // 2
+        if len(years) == 1:
+            p.drawText(QRect(6, top, LABEL_W - 12, half), Qt.AlignmentFlag.AlignVCenter, f"Vigencia {years[0]}")
+        p.drawText(QRect(6, top + half, LABEL_W - 12, half), Qt.AlignmentFlag.AlignVCenter,
                    "Actividad" if len(self.rows) else "Sin actividades para mostrar")
         p.setFont(self.font())
         for i, (y, m) in enumerate(months):
             w = xs[i + 1] - xs[i]
             name = MONTH_NAMES[m - 1] if w >= fm.horizontalAdvance("septiembre") + 8 else MONTH_SHORT[m - 1]
-            p.drawText(QRectF(xs[i], top + HEADER_H / 2, w, HEADER_H / 2), Qt.AlignmentFlag.AlignCenter, name)
-            if m == 1 or i == 0:
+            p.drawText(QRectF(xs[i], top + half, w, half), Qt.AlignmentFlag.AlignCenter, name)
+            if len(years) > 1 and (m == 1 or i == 0):
                 p.setFont(bold)
-                p.drawText(QRectF(xs[i] + 4, top, 200, HEADER_H / 2), Qt.AlignmentFlag.AlignVCenter, str(y))
+                p.drawText(QRectF(xs[i] + 4, top, 200, half), Qt.AlignmentFlag.AlignVCenter, str(y))
                 p.setFont(self.font())
         if len(years) == 1:  # cuatrimestre bands for a one-year vigencia
             for q, (m0, m1) in enumerate(((1, 4), (5, 8), (9, 12)), start=1):
