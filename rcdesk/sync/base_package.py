@@ -44,12 +44,12 @@ from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.tables import (
     BASE_FILTERS,
     ID_RE,
+    base_columns,
     exchange_tables,
     in_base_package,
     label,
     raw_table,
     to_wire,
-    wire_columns,
 )
 
 
@@ -98,7 +98,7 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
                 cancel.check()
                 progress(ti, len(tables), f"Reuniendo {label(table.name)}")
                 rt = raw_table(table.name)
-                cols = wire_columns(table)
+                cols = base_columns(table)
                 stmt = select(*[rt.c[c] for c in cols], rt.c.version)
                 flt = BASE_FILTERS.get(table.name)
                 if flt is not None:

@@ -511,21 +511,23 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
     import hashlib
     import os
 
+    from rcdesk.sync.field_package import find_blob
+
     names = [n for n in pkg.manifest["members"] if n.startswith("evidence/")]
     store = db.paths.evidence if db.paths is not None else None
     for n in names:
-        sha = n.split("/", 1)[1]
+        fname = n.split("/", 1)[1]
+        sha = fname[:64]
         if store is None:
-            h = hashlib.sha256(pkg.read(n)).hexdigest()
-            got = h
+            got = hashlib.sha256(pkg.read(n)).hexdigest()
         else:
-            dest = store / sha[:2] / sha
+            dest = store / sha[:2] / fname
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(dest.name + f".{os.getpid()}.parcial")
+            tmp = dest.with_name(f".{fname}.{os.getpid()}.parcial")
             try:
                 with open(tmp, "wb") as fh:
                     got = pkg.copy_to(n, fh)
-                if got == sha:
+                if got == sha and find_blob(db, sha) is None:
                     os.replace(tmp, dest)
             finally:
                 tmp.unlink(missing_ok=True)
@@ -537,9 +539,8 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
         if EVIDENCE_HASH_COLUMN in tr.columns:
             i = tr.columns.index(EVIDENCE_HASH_COLUMN)
             referenced.update(r[i] for r in tr.rows if isinstance(r[i], str) and len(r[i]) == 64)
-    carried = {n.split("/", 1)[1] for n in names}
-    missing = [s for s in referenced - carried
-               if store is None or not (store / s[:2] / s).is_file()]
+    carried = {n.split("/", 1)[1][:64] for n in names}
+    missing = [s for s in referenced - carried if store is None or find_blob(db, s) is None]
     if missing:
         report.warnings.append(f"{len(missing)} archivo(s) de evidencia no vinieron en el paquete ni están en la "
                                "sede (evidencia faltante).")

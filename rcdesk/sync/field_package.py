@@ -55,6 +55,21 @@ class ExportResult:
                 "full": self.full}
 
 
+def find_blob(db, sha: str) -> Path | None:  # noqa: ANN001
+    """The stored evidence file `<store>/<sha[:2]>/<sha>[.ext]`, if present."""
+    import re
+
+    if db.paths is None:
+        return None
+    shard = db.paths.evidence / sha[:2]
+    if not shard.is_dir():
+        return None
+    for cand in sorted(shard.glob(f"{sha}*")):
+        if cand.is_file() and re.fullmatch(r"[0-9a-f]{64}(\.[a-z0-9]{1,8})?", cand.name.lower()):
+            return cand
+    return None
+
+
 def headquarters(conn) -> dict | None:  # noqa: ANN001
     it, pt = Installation.__table__, SyncPeer.__table__
     return conn.execute(
@@ -130,9 +145,9 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
             carried = 0
             for sha in sorted(hashes):
                 cancel.check()
-                src = db.paths.evidence / sha[:2] / sha if db.paths is not None else None
-                if src is not None and src.is_file():
-                    writer.add_file(f"evidence/{sha}", src)
+                src = find_blob(db, sha)
+                if src is not None:
+                    writer.add_file(f"evidence/{src.name.lower()}", src)
                     carried += 1
                 else:
                     missing += 1

@@ -55,7 +55,7 @@ MAX_MANIFEST_BYTES = 64 * 1024**2
 MAX_RATIO = 200  # uncompressed/compressed, for members above 1 MB
 
 _MEMBER_RE = re.compile(r"^(manifest\.json|records/[a-z0-9_]{1,64}\.jsonl|personal/[a-z0-9_]{1,64}\.jsonl\.enc"
-                        r"|evidence/[0-9a-f]{64}|acuse\.json)$")
+                        r"|evidence/[0-9a-f]{64}(\.[a-z0-9]{1,8})?|acuse\.json)$")
 _CHUNK = 1024 * 1024
 
 

@@ -109,6 +109,12 @@ def register_base_filter(table_name: str, fn: BaseFilter) -> None:
 
 
 def in_base_package(table: sa.Table) -> bool:
-    """Tables holding citizens' personal data never go in base packages (they are
-    headquarters' consolidated data, not reference data for a technician)."""
-    return not personal_columns(table)
+    """Tables whose rows are about people (a required personal column: attendance lists,
+    the people directory…) never go in base packages; other tables go without their
+    personal columns (e.g. an event without its moderator's name)."""
+    return not any(c.info.get("personal") and not c.nullable for c in table.columns)
+
+
+def base_columns(table: sa.Table) -> list[str]:
+    personal = set(personal_columns(table))
+    return [c for c in wire_columns(table) if c not in personal]
