@@ -326,7 +326,7 @@ def _visit_list(ctx, args) -> dict:  # noqa: ANN001
 
     canton = _canton(ctx, args.canton)
     rows = VisitService(ctx.db).visits(args.year, canton.territory_id if canton else None)
-    text = "\n".join(f"{v.visit_id}  {v.visit_date:%d/%m/%Y}  {v.canton_name:<14} {len(v.unit_ids)} unidades  "
+    text = "\n".join(f"{v.visit_id}  {v.visit_date:%d/%m/%Y}  {v.canton_name:<14} {len(v.unit_ids)} unidad(es)  "
                      f"{v.open_commitments}/{v.commitments} compromisos pendientes" for v in rows)
     return {"visits": [_visit_json(v) for v in rows], "_text": text or "No hay visitas registradas."}
 

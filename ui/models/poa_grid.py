@@ -1,0 +1,180 @@
+"""Execution grid of one POA for one period: one row per meta, executed and budget cells
+editable. Edits go through `PoaService.save_execution` (the model never touches SQL)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from rcdesk.compliance import COLOR_HEX, compliance
+
+COL_NUMBER, COL_META, COL_UOM, COL_TARGET, COL_PLANNED, COL_EXECUTED, COL_CODIFICADO, COL_COMPROMETIDO, \
+    COL_DEVENGADO, COL_PCT, COL_PCT_BUDGET, COL_STATE = range(12)
+HEADERS = ("No.", "Meta", "Unidad", "Anual", "Program.", "Ejecutado", "Codificado",
+           "Comprometido", "Devengado", "% cumpl.", "% presup.", "Validación")
+HEADER_TIPS = ("Número de la meta", "Descripción de la meta", "Unidad de medida", "Meta anual",
+               "Cantidad programada en el periodo", "Cantidad ejecutada en el periodo (editable)",
+               "Presupuesto codificado al cierre del periodo, USD (editable; entre paréntesis el anual de la meta)",
+               "Presupuesto comprometido en el periodo, USD (editable)",
+               "Presupuesto devengado en el periodo, USD (editable)",
+               "% de cumplimiento del periodo (color del semáforo)", "% de ejecución presupuestaria del periodo",
+               "Estado de validación del reporte")
+EDITABLE = {COL_EXECUTED: "executed_qty", COL_CODIFICADO: "codificado", COL_COMPROMETIDO: "comprometido",
+            COL_DEVENGADO: "devengado"}
+MetaIdRole = Qt.ItemDataRole.UserRole + 1
+STATE_COLORS = {"VALIDADO": "#2E7D32", "OBSERVADO": "#E65100", "REPORTADO": "#1565C0"}
+
+
+def fmt_number(v: float | None) -> str:
+    if v is None:
+        return ""
+    if float(v).is_integer():
+        return f"{int(v):,}".replace(",", ".")
+    return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def parse_cell(text: str) -> float | None:
+    """Accept what people type: "1.234,5", "1234.5", "85", empty → None."""
+    from rcdesk.poa.importer import parse_number
+
+    return parse_number(text.strip()) if text.strip() else None
+
+
+@dataclass
+class GridRow:
+    meta: object       # rcdesk.services.poa.MetaRow
+    execution: object  # rcdesk.services.poa.ExecutionRow
+
+
+class PoaGridModel(QAbstractTableModel):
+    edit_failed = Signal(str)
+    saved = Signal(object)   # ExecutionRow (with warnings)
+
+    def __init__(self, service, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.service = service
+        self.rows: list[GridRow] = []
+        self.profile = None
+
+    def set_rows(self, rows: list[GridRow], profile=None) -> None:  # noqa: ANN001
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.profile = profile
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            tip = HEADER_TIPS[section]
+            return tip + (". Escriba el valor y pulse Intro para pasar a la fila siguiente" if section in EDITABLE
+                          else "")
+        return None
+
+    def flags(self, index):  # noqa: ANN001
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.isValid() and index.column() in EDITABLE:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def _pcts(self, r: GridRow):  # noqa: ANN202
+        e = r.execution
+        pct = compliance(e.executed_qty, e.planned_qty) if e.executed_qty is not None else compliance(0, e.planned_qty)
+        cod = e.codificado if e.codificado is not None else r.meta.codificado
+        budget = compliance(e.devengado, cod) if e.devengado is not None and cod else None
+        return pct, budget
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, C901
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        m, e, col = r.meta, r.execution, index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == COL_NUMBER:
+                return m.number
+            if col == COL_META:
+                return m.description
+            if col == COL_UOM:
+                return m.unit_of_measure
+            if col == COL_TARGET:
+                return fmt_number(m.annual_target)
+            if col == COL_PLANNED:
+                return fmt_number(e.planned_qty)
+            if col in EDITABLE:
+                v = getattr(e, EDITABLE[col])
+                if col == COL_CODIFICADO and v is None and role == Qt.ItemDataRole.DisplayRole and m.codificado:
+                    return f"({fmt_number(m.codificado)})"
+                return fmt_number(v)
+            if col == COL_PCT:
+                pct, _ = self._pcts(r)
+                return "N/A" if pct.raw is None else f"{pct.raw:.2f}".replace(".", ",") + " %"
+            if col == COL_PCT_BUDGET:
+                _, b = self._pcts(r)
+                return "" if b is None or b.raw is None else f"{b.raw:.2f}".replace(".", ",") + " %"
+            if col == COL_STATE:
+                return e.validation_label if e.execution_id else "Sin reporte"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col not in (COL_META, COL_UOM, COL_STATE, COL_NUMBER):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if col == COL_PCT and self.profile is not None:
+                pct, _ = self._pcts(r)
+                light = self.profile.classify(pct)
+                return QBrush(QColor(COLOR_HEX[light.color]).lighter(170))
+            if col in EDITABLE:
+                return QBrush(QColor("#FFFDE7"))
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATE and e.execution_id:
+            return QBrush(QColor(STATE_COLORS.get(e.validation_status, "#000000")))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_META:
+                tip = f"{m.description}\nUnidad de medida: {m.unit_of_measure or '—'}"
+                return tip + (f"\nIndicador: {m.indicator}" if m.indicator else "")
+            if col == COL_CODIFICADO and e.codificado is None and m.codificado:
+                return "Entre paréntesis: el codificado anual de la meta (sin reforma registrada en el periodo)"
+            if col == COL_STATE and e.validation_note:
+                return f"Observación: {e.validation_note}"
+        if role == MetaIdRole:
+            return m.meta_id
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001, N802
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() not in EDITABLE:
+            return False
+        r = self.rows[index.row()]
+        field = EDITABLE[index.column()]
+        try:
+            number = parse_cell(str(value)) if not isinstance(value, (int, float)) else float(value)
+        except ValueError:
+            self.edit_failed.emit(f"«{value}» no es un número.")
+            return False
+        if number == getattr(r.execution, field):
+            return True
+        from rcdesk.errors import UserError
+
+        try:
+            row = self.service.save_execution(r.meta.meta_id, r.execution.period_no, **{field: number})
+        except UserError as exc:
+            self.edit_failed.emit(str(exc))
+            return False
+        r.execution = row
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(HEADERS) - 1))
+        self.saved.emit(row)
+        return True
+
+    def row_at(self, row: int) -> GridRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def replace_execution(self, meta_id: str, execution) -> None:  # noqa: ANN001
+        for i, r in enumerate(self.rows):
+            if r.meta.meta_id == meta_id:
+                r.execution = execution
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(HEADERS) - 1))
+
+
+__all__ = ["COL_EXECUTED", "EDITABLE", "GridRow", "HEADERS", "MetaIdRole", "PoaGridModel", "QPersistentModelIndex"]

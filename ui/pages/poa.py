@@ -1,0 +1,482 @@
+"""«POA»: choose a unit (filtered by canton) and a period, browse objectives → metas and
+type the executed quantities and budget per period in a keyboard-friendly grid (Intro goes
+to the next row), with the narrative, validation and evidence of the selected meta."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.errors import UserError
+from rcdesk.poa.periods import period_count, period_name
+from rcdesk.services.changes import Changes
+from ui.models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel
+from ui.shell import PageSpec
+from ui.tasks import show_error
+
+MetaRole = Qt.ItemDataRole.UserRole + 1
+ALL = "__all__"
+
+
+class GridView(QTableView):
+    """Table where Intro after editing a cell moves to the same column of the next row."""
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: ANN001, N802
+        super().closeEditor(editor, hint)
+        if hint in (QAbstractItemDelegate.EndEditHint.NoHint, QAbstractItemDelegate.EndEditHint.SubmitModelCache):
+            cur = self.currentIndex()
+            nxt = self.model().index(cur.row() + 1, cur.column()) if cur.isValid() else cur
+            if nxt.isValid():
+                self.setCurrentIndex(nxt)
+
+
+class PoaPage(QWidget):
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        super().__init__()
+        from rcdesk.services.poa import PoaService
+        from rcdesk.services.thresholds import ThresholdService
+
+        self.ctx = ctx
+        self.service = PoaService(ctx.db)
+        self.profile = ThresholdService(ctx.db).profile_for_country("EC")
+        self.poa = None
+        self.import_dialog = None
+        self._loading = False
+
+        # -- filter bar -----------------------------------------------------------------
+        self.year_combo = QComboBox()
+        self.canton_combo = QComboBox()
+        self.unit_combo = QComboBox()
+        self.unit_combo.setMinimumContentsLength(32)
+        self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.period_combo = QComboBox()
+        self.import_button = QPushButton("&Importar POA…")
+        self.export_button = QPushButton("E&xportar…")
+        self.import_button.clicked.connect(self.open_import)
+        self.export_button.clicked.connect(self.export_current)
+        bar = QHBoxLayout()
+        for text, w in (("Añ&o:", self.year_combo), ("&Cantón:", self.canton_combo), ("&Unidad:", self.unit_combo),
+                        ("&Periodo:", self.period_combo)):
+            lbl = QLabel(text)
+            lbl.setBuddy(w)
+            bar.addWidget(lbl)
+            bar.addWidget(w, 2 if w is self.unit_combo else 0)
+        bar.addStretch(1)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.export_button)
+
+        # -- tree and grid ----------------------------------------------------------------
+        self.tree_model = QStandardItemModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.tree_model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setWordWrap(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.selectionModel().currentChanged.connect(self._tree_current)
+        self.grid_model = PoaGridModel(self.service, self)
+        self.grid_model.edit_failed.connect(self._edit_failed)
+        self.grid_model.saved.connect(self._saved)
+        self.grid = GridView()
+        self.grid.setModel(self.grid_model)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                                  | QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.grid.verticalHeader().hide()
+        self.grid.setWordWrap(False)
+        hh = self.grid.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(COL_META, QHeaderView.ResizeMode.Interactive)
+        hh.resizeSection(COL_META, 240)
+        self.grid.setColumnHidden(COL_UOM, True)  # shown in the meta's tooltip; keeps 1366×768 without scrolling
+        self.grid.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+
+        # -- detail of the selected meta/period ---------------------------------------------
+        self.detail_title = QLabel("")
+        self.detail_title.setWordWrap(True)
+        self.narrative = QPlainTextEdit()
+        self.difficulties = QPlainTextEdit()
+        self.corrective = QPlainTextEdit()
+        for w, ph in ((self.narrative, "Descripción de la gestión realizada en el periodo"),
+                      (self.difficulties, "Dificultades encontradas"),
+                      (self.corrective, "Acciones correctivas")):
+            w.setPlaceholderText(ph)
+            w.setTabChangesFocus(True)
+            w.setMaximumHeight(58)
+        self.save_text_button = QPushButton("&Guardar descripción")
+        self.save_text_button.clicked.connect(self.save_texts)
+        self.validate_button = QPushButton("&Validar")
+        self.observe_button = QPushButton("&Observar…")
+        self.validate_button.clicked.connect(lambda: self.set_validation("VALIDADO"))
+        self.observe_button.clicked.connect(lambda: self.set_validation("OBSERVADO"))
+        self.evidence_list = QListWidget()
+        self.evidence_list.setMaximumHeight(110)
+        self.evidence_list.itemActivated.connect(self._open_evidence)
+        self.add_file_button = QPushButton("Adjuntar &archivo…")
+        self.add_link_button = QPushButton("Agregar &enlace…")
+        self.add_file_button.clicked.connect(self.add_file)
+        self.add_link_button.clicked.connect(self.add_link)
+        texts = QFormLayout()
+        texts.addRow("Gestión:", self.narrative)
+        texts.addRow("Dificultades:", self.difficulties)
+        texts.addRow("Correctivas:", self.corrective)
+        actions = QHBoxLayout()
+        for b in (self.save_text_button, self.validate_button, self.observe_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        ev_box = QVBoxLayout()
+        ev_box.addWidget(QLabel("Medios de verificación:"))
+        ev_box.addWidget(self.evidence_list)
+        ev_buttons = QHBoxLayout()
+        ev_buttons.addWidget(self.add_file_button)
+        ev_buttons.addWidget(self.add_link_button)
+        ev_box.addLayout(ev_buttons)
+        ev_box.addStretch(1)
+        detail = QGroupBox("Reporte del periodo")
+        dl = QHBoxLayout(detail)
+        left = QVBoxLayout()
+        left.addWidget(self.detail_title)
+        left.addLayout(texts)
+        left.addLayout(actions)
+        dl.addLayout(left, 3)
+        dl.addLayout(ev_box, 2)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.grid, 3)
+        rl.addWidget(self.status)
+        rl.addWidget(detail, 0)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.tree)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        split.setSizes([210, 950])
+        self.empty = QLabel("<h3>No hay POA para los filtros elegidos</h3><p>Importe el POA de una unidad "
+                            "(«Importar POA…») o cargue los datos de ejemplo.</p>")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.empty)
+        lay.addWidget(split, 1)
+        self.split = split
+
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_texts)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.grid.setFocus())
+        self.year_combo.currentIndexChanged.connect(lambda *_: self._fill_units())
+        self.canton_combo.currentIndexChanged.connect(lambda *_: self._fill_units(keep_cantons=True))
+        self.unit_combo.currentIndexChanged.connect(lambda *_: self._load_poa())
+        self.period_combo.currentIndexChanged.connect(lambda *_: self._load_grid())
+        ctx.events.data_changed.connect(self._on_changed)
+        self.reload()
+
+    # -- loading --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._loading = True
+        year = self.year_combo.currentData()
+        self.year_combo.clear()
+        years = self.service.years()
+        for y in years:
+            self.year_combo.addItem(str(y), y)
+        if year in years:
+            self.year_combo.setCurrentIndex(years.index(year))
+        self._loading = False
+        self._fill_units()
+
+    def _fill_units(self, keep_cantons: bool = False) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        year = self.year_combo.currentData()
+        rows = self.service.list_poas(year=year) if year else []
+        if not keep_cantons:
+            canton = self.canton_combo.currentData()
+            self.canton_combo.clear()
+            self.canton_combo.addItem("Todos los cantones", ALL)
+            for cid, name in sorted({(r.canton_id or "", r.canton_name) for r in rows}, key=lambda x: x[1]):
+                self.canton_combo.addItem(name, cid)
+            i = self.canton_combo.findData(canton)
+            self.canton_combo.setCurrentIndex(max(i, 0))
+        canton = self.canton_combo.currentData()
+        unit = self.unit_combo.currentData()
+        self.unit_combo.clear()
+        for r in rows:
+            if canton not in (None, ALL) and (r.canton_id or "") != canton:
+                continue
+            self.unit_combo.addItem(f"{r.unit_name} ({r.canton_name})", r.poa_id)
+        i = self.unit_combo.findData(unit)
+        self.unit_combo.setCurrentIndex(max(i, 0))
+        self._loading = False
+        self._load_poa()
+
+    def _load_poa(self) -> None:
+        if self._loading:
+            return
+        poa_id = self.unit_combo.currentData()
+        self.poa = self.service.poa(poa_id) if poa_id else None
+        has = self.poa is not None
+        self.empty.setVisible(not has)
+        self.split.setVisible(has)
+        self.export_button.setEnabled(has)
+        if not has:
+            self.tree_model.clear()
+            self.grid_model.set_rows([])
+            return
+        self._loading = True
+        period = self.period_combo.currentData()
+        self.period_combo.clear()
+        for n in range(1, period_count(self.poa.period_kind) + 1):
+            self.period_combo.addItem(period_name(self.poa.period_kind, n), n)
+        idx = self.period_combo.findData(period)
+        self.period_combo.setCurrentIndex(idx if idx >= 0 else 0)
+        self._loading = False
+        self.nodes = self.service.tree(self.poa.poa_id)
+        self.tree_model.clear()
+        root = QStandardItem(f"Todas las metas ({sum(len(o.metas) for o in self.nodes)})")
+        root.setData(None, MetaRole)
+        self.tree_model.appendRow(root)
+        for o in self.nodes:
+            oi = QStandardItem(f"{o.code + ' ' if o.code else ''}{o.description}")
+            oi.setData(("obj", o.objective_id), MetaRole)
+            oi.setToolTip(f"{o.description}\nAlineación: {o.alignment}" if o.alignment else o.description)
+            for m in o.metas:
+                mi = QStandardItem(f"{m.number} {m.description}")
+                mi.setData(("meta", m.meta_id), MetaRole)
+                mi.setToolTip(m.description)
+                oi.appendRow(mi)
+            root.appendRow(oi)
+        self.tree.expandAll()
+        self.tree.setCurrentIndex(self.tree_model.index(0, 0))
+        self._load_grid()
+
+    def _load_grid(self) -> None:
+        if self._loading or self.poa is None:
+            return
+        period = self.period_combo.currentData() or 1
+        execs = self.service.executions(self.poa.poa_id)
+        cur = self.tree.currentIndex()
+        sel = cur.data(MetaRole) if cur.isValid() else None
+        rows = []
+        for o in self.nodes:
+            if sel and sel[0] == "obj" and sel[1] != o.objective_id:
+                continue
+            for m in o.metas:
+                rows.append(GridRow(m, execs[m.meta_id][period - 1]))
+        current = self.grid.currentIndex()
+        self.grid_model.set_rows(rows, self.profile)
+        if sel and sel[0] == "meta":
+            for i, r in enumerate(rows):
+                if r.meta.meta_id == sel[1]:
+                    self.grid.setCurrentIndex(self.grid_model.index(i, COL_EXECUTED))
+        elif rows:
+            row = min(current.row(), len(rows) - 1) if current.isValid() else 0
+            self.grid.setCurrentIndex(self.grid_model.index(row, COL_EXECUTED))
+        self._show_detail()
+
+    def _tree_current(self, cur, _prev) -> None:  # noqa: ANN001
+        sel = cur.data(MetaRole) if cur.isValid() else None
+        if sel and sel[0] == "meta":
+            for i, r in enumerate(self.grid_model.rows):
+                if r.meta.meta_id == sel[1]:
+                    self.grid.setCurrentIndex(self.grid_model.index(i, COL_EXECUTED))
+                    return
+        self._load_grid()
+
+    # -- detail -----------------------------------------------------------------------------
+    def current_row(self) -> GridRow | None:
+        idx = self.grid.currentIndex()
+        return self.grid_model.row_at(idx.row()) if idx.isValid() else None
+
+    def _show_detail(self) -> None:
+        r = self.current_row()
+        enabled = r is not None
+        for w in (self.narrative, self.difficulties, self.corrective, self.save_text_button, self.validate_button,
+                  self.observe_button, self.add_file_button, self.add_link_button):
+            w.setEnabled(enabled)
+        self.evidence_list.clear()
+        if r is None:
+            self.detail_title.setText("")
+            for w in (self.narrative, self.difficulties, self.corrective):
+                w.setPlainText("")
+            return
+        e = r.execution
+        state = e.validation_label if e.execution_id else "sin reporte"
+        note = f" — Observación: {e.validation_note}" if e.validation_note else ""
+        self.detail_title.setText(f"<b>{r.meta.number} {r.meta.description}</b> — "
+                                  f"{period_name(self.poa.period_kind, e.period_no)} ({state}){note}")
+        self.narrative.setPlainText(e.narrative)
+        self.difficulties.setPlainText(e.difficulties)
+        self.corrective.setPlainText(e.corrective_actions)
+        if e.execution_id:
+            from rcdesk.services.evidence import EvidenceService
+
+            for ev in EvidenceService(self.ctx.db).list_for("poa_execution", e.execution_id):
+                item = QListWidgetItem(ev.label if ev.kind == "FILE" else f"{ev.label} ({ev.url})")
+                item.setData(Qt.ItemDataRole.UserRole, ev)
+                self.evidence_list.addItem(item)
+
+    def save_texts(self) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        try:
+            row = self.service.save_execution(
+                r.meta.meta_id, r.execution.period_no, narrative=self.narrative.toPlainText(),
+                difficulties=self.difficulties.toPlainText(), corrective_actions=self.corrective.toPlainText())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.grid_model.replace_execution(r.meta.meta_id, row)
+        self._saved(row)
+        self.status.setText("Descripción guardada.")
+
+    def set_validation(self, status: str) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        note = ""
+        if status == "OBSERVADO":
+            note, ok = QInputDialog.getMultiLineText(self, "Observar el reporte",
+                                                     "Observación para la unidad (qué falta o qué corregir):")
+            if not ok:
+                return
+        try:
+            row = self.service.set_validation(r.meta.meta_id, r.execution.period_no, status, note)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.grid_model.replace_execution(r.meta.meta_id, row)
+        self.ctx.changed(Changes(poa=True), self)
+        self._show_detail()
+
+    def add_file(self) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Adjuntar medio de verificación")
+        if not path:
+            return
+        from rcdesk.services.evidence import EvidenceService
+
+        try:
+            exec_id = self.service.ensure_execution(r.meta.meta_id, r.execution.period_no)
+            EvidenceService(self.ctx.db).add_file(Path(path), "poa_execution", exec_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._after_evidence(r)
+
+    def add_link(self) -> None:
+        r = self.current_row()
+        if r is None:
+            return
+        url, ok = QInputDialog.getText(self, "Agregar enlace", "Enlace al medio de verificación publicado "
+                                                               "(http:// o https://):")
+        if not ok or not url.strip():
+            return
+        from rcdesk.services.evidence import EvidenceService
+
+        try:
+            exec_id = self.service.ensure_execution(r.meta.meta_id, r.execution.period_no)
+            EvidenceService(self.ctx.db).add_link(url.strip(), "poa_execution", exec_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._after_evidence(r)
+
+    def _after_evidence(self, r: GridRow) -> None:
+        self.grid_model.replace_execution(r.meta.meta_id, self.service.execution(r.meta.meta_id,
+                                                                                 r.execution.period_no))
+        self.ctx.changed(Changes(poa=True, followup=True), self)
+        self._show_detail()
+
+    def _open_evidence(self, item) -> None:  # noqa: ANN001
+        ev = item.data(Qt.ItemDataRole.UserRole)
+        if ev.kind == "LINK" and ev.url:
+            QDesktopServices.openUrl(QUrl(ev.url))
+            return
+        from rcdesk.services.evidence import EvidenceService
+
+        try:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(EvidenceService(self.ctx.db).file_path(ev.evidence_id))))
+        except UserError as exc:
+            show_error(self, exc)
+
+    # -- feedback ---------------------------------------------------------------------------
+    def _edit_failed(self, message: str) -> None:
+        self.status.setText(f"<span style='color:#C62828'>No se guardó: {message}</span>")
+
+    def _saved(self, row) -> None:  # noqa: ANN001
+        if row.warnings:
+            self.status.setText("<span style='color:#8D6E00'>Guardado con advertencias: "
+                                + " ".join(row.warnings) + "</span>")
+        else:
+            self.status.setText("Guardado.")
+        self.ctx.changed(Changes(poa=True), self)
+
+    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+        if initiator is self:
+            return
+        if changes.poa or changes.reference or changes.everything:
+            self.reload()
+
+    # -- import / export ----------------------------------------------------------------------
+    def open_import(self) -> None:
+        from ui.dialogs.poa_import import PoaImportDialog
+
+        self.import_dialog = PoaImportDialog(self.ctx, self)
+        if self.import_dialog.exec() and self.import_dialog.result is not None:
+            res = self.import_dialog.result
+            self.reload()
+            QMessageBox.information(self, "POA importado", f"Se importaron {res.poas} POA con {res.metas} metas.")
+
+    def export_current(self) -> None:
+        if self.poa is None:
+            return
+        from rcdesk.poa.exporter import export_poas
+
+        default = f"POA {self.poa.fiscal_year} {self.poa.unit_name}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "Exportar POA", default, "Libros de Excel (*.xlsx)")
+        if not path:
+            return
+        poa_id = self.poa.poa_id
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            return export_poas([self.service.as_parsed(poa_id)], Path(path))
+
+        self.ctx.runner.run(job, title="Exportando el POA…", parent=self,
+                            on_done=lambda out: self.status.setText(f"POA exportado a {out}"),
+                            on_error=lambda exc: show_error(self, exc))
+
+
+PAGES = [PageSpec(key="poa", title="POA", order=40, factory=lambda ctx: PoaPage(ctx),
+                  icon="SP_FileDialogContentsView",
+                  tooltip="Seguimiento del POA por unidad: metas, ejecución por periodo y presupuesto")]
+
+__all__ = ["GridView", "PAGES", "PoaPage", "QItemSelectionModel"]
