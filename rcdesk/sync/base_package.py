@@ -208,6 +208,7 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
         except IntegrityError as exc:
             raise UserError(f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); "
                             "no se importó nada.") from exc
+        _remember_withheld(conn, tables)
         at = SyncAssignment.__table__
         conn.execute(delete(at).where(at.c.installation_id == db.installation_id))
         rows = [{"installation_id": db.installation_id, "territory_id": a.get("territory_id"),
@@ -228,6 +229,21 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
     t = report.total()
     report.message = f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios"
     return report
+
+
+def _remember_withheld(conn, tables) -> None:  # noqa: ANN001
+    from rcdesk.models.core import Setting
+    from rcdesk.sync.field_package import WITHHELD_KEY, withheld_columns
+    from rcdesk.sync.tables import personal_columns
+
+    data = withheld_columns(conn)
+    for tr in tables:
+        missing = [c for c in personal_columns(tr.table) if c not in tr.columns]
+        if missing:
+            data[tr.name] = sorted(set(data.get(tr.name, [])) | set(missing))
+    st = Setting.__table__
+    stmt = sqlite_insert(st).values(key=WITHHELD_KEY, value=json.dumps(data))
+    conn.execute(stmt.on_conflict_do_update(index_elements=[st.c.key], set_={"value": stmt.excluded.value}))
 
 
 def _apply_base(conn, self_id: str, tables, report: PackageReport, seqs: SeqRange,  # noqa: ANN001

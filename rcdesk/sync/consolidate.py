@@ -367,7 +367,8 @@ def check_references(conn, fname: str, tables: list[TableRows]) -> None:  # noqa
 class Applier:
     """Bulk writes for one table with Core statements on typeless columns."""
 
-    def __init__(self, conn, table: sa.Table, columns: list[str]) -> None:  # noqa: ANN001
+    def __init__(self, conn, table: sa.Table, columns: list[str],  # noqa: ANN001
+                 withheld: list[str] | None = None) -> None:
         self.conn = conn
         self.table = table
         self.columns = columns
@@ -377,6 +378,14 @@ class Applier:
         sets["change_seq"] = bindparam("p_change_seq")
         self.upd = update(self.rt).where(self.rt.c.id == bindparam("p_id")).values(sets)
         self.content = [c for c in content_columns(table) if c in columns]
+        # personal columns headquarters withheld from the field's base package: a NULL from
+        # the field there means "not known on the laptop", never "erase it"
+        self.keep_if_null = [c for c in (withheld or []) if c in columns]
+
+    def fill_withheld(self, r: dict, h: dict) -> None:
+        for c in self.keep_if_null:
+            if r[c] is None and h[c] is not None:
+                r[c] = h[c]
 
     def existing(self, ids: list[str]) -> dict[str, dict]:
         out = {}
@@ -387,9 +396,13 @@ class Applier:
         return out
 
     def same(self, r: dict, h: dict) -> bool:
+        if self.keep_if_null:
+            self.fill_withheld(r, h)
         return all(r[c] == h[c] for c in self.content)
 
     def diff(self, r: dict, h: dict) -> list[str]:
+        if self.keep_if_null:
+            self.fill_withheld(r, h)
         return [c for c in self.content if r[c] != h[c]]
 
     def insert(self, rows: list[dict]) -> None:
@@ -442,8 +455,10 @@ def apply_field_tables(conn, pkg: OpenedPackage, tables: list[TableRows], report
     total = sum(len(t.rows) for t in tables)
     done = 0
     now = utcnow()
+    declared = pkg.manifest.get("tables") or {}
     for tr in tables:
-        ap = Applier(conn, tr.table, tr.columns)
+        withheld = (declared.get(tr.name) or {}).get("withheld") or []
+        ap = Applier(conn, tr.table, tr.columns, withheld if isinstance(withheld, list) else [])
         counts = report.counts(tr.name)
         cols = tr.columns
         discarded = 0

@@ -70,6 +70,22 @@ def find_blob(db, sha: str) -> Path | None:  # noqa: ANN001
     return None
 
 
+WITHHELD_KEY = "sync.withheld"
+
+
+def withheld_columns(conn) -> dict[str, list[str]]:  # noqa: ANN001
+    """Per table, the personal columns headquarters left out of this laptop's base packages."""
+    from rcdesk.models.core import Setting
+
+    st = Setting.__table__
+    raw = conn.execute(select(st.c.value).where(st.c.key == WITHHELD_KEY)).scalar()
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
 def headquarters(conn) -> dict | None:  # noqa: ANN001
     it, pt = Installation.__table__, SyncPeer.__table__
     return conn.execute(
@@ -105,6 +121,7 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
             hashes: set[str] = set()
             tables = exchange_tables()
             sr = SyncRecord.__table__
+            withheld_all = withheld_columns(conn)
             for ti, table in enumerate(tables):
                 cancel.check()
                 progress(ti, len(tables), f"Reuniendo {label(table.name)}")
@@ -139,7 +156,8 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                     data = ("\n".join(plines) + "\n").encode("utf-8")
                     writer.add_bytes(name, sealer.seal(data, name.encode("ascii") + b"|" + writer.package_id.encode()),
                                      compress=False)
-                tables_meta[table.name] = {"columns": cols, "personal": personal, "count": len(rows)}
+                tables_meta[table.name] = {"columns": cols, "personal": personal, "count": len(rows),
+                                           "withheld": withheld_all.get(table.name, [])}
                 counts[table.name] = len(rows)
             missing = 0
             carried = 0

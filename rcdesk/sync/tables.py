@@ -82,6 +82,15 @@ KIND_LABELS = {
     "plan": "planes", "plan_group": "grupos del plan", "plan_activity": "actividades",
     "activity_unit": "responsables de actividades", "holiday": "feriados", "evidence": "evidencias",
     "progress_report": "reportes de avance", "poa": "POA",
+    "field_visit": "visitas de campo", "field_visit_commitment": "compromisos de visitas",
+    "field_visit_unit": "unidades visitadas", "person": "personas", "document_request": "oficios",
+    "event": "eventos", "acta": "actas", "attendance_tally": "conteos de asistencia",
+    "citizen_question": "preguntas ciudadanas", "consent_record": "consentimientos", "contribution": "aportes",
+    "event_invitation": "invitaciones", "poa_objective": "objetivos del POA", "survey_question": "preguntas de encuesta",
+    "survey_response": "respuestas de encuesta", "attendance": "asistencia", "commitment": "compromisos",
+    "poa_meta": "metas del POA", "commitment_followup": "seguimiento de compromisos",
+    "poa_activity": "actividades del POA", "poa_execution": "ejecución del POA", "poa_indicator": "indicadores del POA",
+    "poa_programming": "programación del POA",
 }
 
 

@@ -178,3 +178,16 @@ def test_deadlines_cuts_and_pending_by_urgency(fu, plan):
     assert d.next_cut.no == 1 and d.next_cut.days_to_publish == 14
     pend = [a.number for a in fu.pending(plan_id, today=TODAY)]
     assert pend[:3] == ["2.1", "1.1", "2.2"] and "5.2" not in pend
+
+
+def test_latest_validated_report_up_to_the_cut_counts(fu, plan):
+    plan_id, acts = plan
+    a = acts["5.2"]
+    fu.review(_report(fu, a, 1, 40).report_id, validate=True)
+    fu.review(_report(fu, a, 3, 90, reported_on=date(2024, 9, 20)).report_id, validate=True)
+    fu.review(_report(fu, a, 2, 70, reported_on=date(2024, 5, 20)).report_id, validate=False, note="Falta el acta")
+    pct = lambda cut: {s.number: s.pct for s in fu.dashboard(plan_id, cut=cut, today=cut).activities}["5.2"]  # noqa: E731
+    assert pct(date(2024, 4, 30)) == D("40.00")
+    assert pct(date(2024, 8, 31)) == D("40.00")      # period 2 was observed, so period 1 still counts
+    assert pct(date(2024, 12, 31)) == D("90.00")
+    assert fu.dashboard(plan_id, cut=date(2024, 12, 31), today=TODAY).activities[-1].last_report.period_no == 3
