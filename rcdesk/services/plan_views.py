@@ -5,10 +5,13 @@ Activities are read with one Core query (a plan may hold 20,000 of them).
 """
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from rcdesk.db.database import Database
 from rcdesk.models.plans import PlanActivity
@@ -17,6 +20,7 @@ from rcdesk.plans.parsed import MURC_STAGES
 from rcdesk.services.plans import ActivityRow, GroupRow, PlanService, PlanSummary
 from rcdesk.text import fold
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 STAGE_SHORT = {"aprestamiento": "Apr", "diseno": "Dis", "preparacion": "Pre", "ejecucion": "Eje",
                "seguimiento": "Seg"}
 STAGE_NAMES = dict(MURC_STAGES)
@@ -82,23 +86,34 @@ class PlanViewService:
         groups = groups if groups is not None else self.plans.groups(plan_id)
         labels = {g.group_id: g.label for g in groups}
         t = PlanActivity.__table__
+        raw = {c: type_coerce(t.c[c], String).label(c) for c in ("stages", "cuatrimestres", "extra", "start_date",
+                                                                "end_date")}
         stmt = (
             select(t.c.id, t.c.group_id, t.c.position, t.c.number, t.c.description, t.c.responsible, t.c.meta,
-                   t.c.recursos, t.c.indicator, t.c.stages, t.c.cuatrimestres, t.c.start_date, t.c.end_date,
-                   t.c.scheduled_text, t.c.extra, t.c.version)
+                   t.c.recursos, t.c.indicator, *raw.values(), t.c.scheduled_text, t.c.version)
             .where(t.c.plan_id == plan_id, t.c.deleted.is_(False))
             .order_by(t.c.position)
         )
         with self.db.session() as s:
+            # JSON and dates decoded by hand: SQLAlchemy's per-value processors cost ~1 s for 20,000 rows
             return [
                 ActivityRow(
                     r.id, plan_id, r.group_id, labels.get(r.group_id, ""), r.position, r.number or "",
                     r.description or "", r.responsible or "", r.meta or "", r.recursos or "", r.indicator or "",
-                    tuple(r.stages or ()), tuple(int(q) for q in (r.cuatrimestres or ())), r.start_date,
-                    r.end_date, r.scheduled_text or "", dict(r.extra or {}), r.version,
+                    _json_tuple(r.stages), tuple(int(q) for q in _json_tuple(r.cuatrimestres)),
+                    _iso(r.start_date), _iso(r.end_date), r.scheduled_text or "",
+                    json.loads(r.extra) if r.extra and r.extra != "{}" else {}, r.version,
                 )
                 for r in s.execute(stmt)
             ]
+
+
+def _json_tuple(text: str | None) -> tuple:
+    return tuple(json.loads(text)) if text and text != "[]" else ()
+
+
+def _iso(text: str | None) -> date | None:
+    return date.fromisoformat(text[:10]) if text else None
 
 
 def build_view(summary: PlanSummary, groups: list[GroupRow], activities: list[ActivityRow]) -> PlanView:
@@ -146,13 +161,23 @@ def cuatrimestre_marks(cuatrimestres: tuple[int, ...] | list[int]) -> str:
 
 
 def format_date(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}" if d else ""
+
+
+def search_fold(text: str) -> str:
+    """Same result as `rcdesk.text.fold` for Spanish text (accents and case ignored), ~10× faster.
+
+    A plan view folds 20,000 rows on every load, and per-character Python loops cost over a second.
+    """
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(text.casefold().split())
 
 
 def haystack(a: ActivityRow, path: str = "") -> str:
     """Folded text a search matches against ("garcia" finds "García")."""
-    return fold(" ".join((a.number, a.description, a.responsible, a.meta, a.recursos, a.indicator,
-                          a.scheduled_text, path or a.group_label)))
+    return search_fold(" ".join((a.number, a.description, a.responsible, a.meta, a.recursos, a.indicator,
+                                 a.scheduled_text, path or a.group_label)))
 
 
 def matches(hay: str, query: str) -> bool:
@@ -202,6 +227,6 @@ def timeline_range(year: int, activities: list[ActivityRow] | tuple[ActivityRow,
 
 __all__ = [
     "CUATRIMESTRE_MONTHS", "GroupNode", "MONTH_NAMES", "MONTH_SHORT", "PlanView", "PlanViewService", "STAGE_SHORT",
-    "Span", "build_view", "cuatrimestre_marks", "format_date", "haystack", "matches", "natural_key", "spans",
+    "Span", "build_view", "cuatrimestre_marks", "format_date", "haystack", "matches", "natural_key", "search_fold", "spans",
     "stage_marks", "stage_names", "timeline_range",
 ]

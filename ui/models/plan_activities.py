@@ -11,10 +11,10 @@ from rcdesk.services.plan_views import (
     haystack,
     matches,
     natural_key,
+    search_fold,
     stage_marks,
     stage_names,
 )
-from rcdesk.text import fold
 
 (COL_NUMBER, COL_GROUP, COL_DESCRIPTION, COL_RESPONSIBLE, COL_META, COL_STAGES, COL_CUATRI, COL_START,
  COL_END, COL_SCHEDULED) = range(10)
@@ -64,6 +64,10 @@ class ActivityTableModel(QAbstractTableModel):
         self._visible = [True] * len(self._rows)
         self.endResetModel()
 
+    def empty_columns(self) -> list[int]:
+        """Columns with no text in any row (a CPCCS plan has no stages, a MURC one no dates…)."""
+        return [c for c in range(len(HEADERS)) if not any(t[c] for t in self._text)]
+
     def row_at(self, row: int):  # noqa: ANN201
         return self._rows[row]
 
@@ -78,11 +82,17 @@ class ActivityTableModel(QAbstractTableModel):
 
     # -- filtering (used by ActivityFilterProxy) -------------------------------------------
     def compute_filter(self, query: str, groups: set | None) -> None:
-        q = fold(query)
+        q = search_fold(query)
         self._visible = [
             (groups is None or a.group_id in groups) and (not q or matches(h, q))
             for a, h in zip(self._rows, self._hay)
         ]
+
+    def visible_ids(self) -> set | None:
+        """Ids of the rows the filter shows; None when it shows every row."""
+        if all(self._visible):
+            return None
+        return {a.activity_id for a, v in zip(self._rows, self._visible) if v}
 
     def is_visible(self, row: int) -> bool:
         return self._visible[row]
@@ -144,7 +154,7 @@ class ActivityTableModel(QAbstractTableModel):
         elif column == COL_GROUP:
             keyfn = lambda i: self._rows[i].position  # noqa: E731 - plan order groups activities
         else:
-            keyfn = lambda i: (self._text[i][column] == "", fold(self._text[i][column]),  # noqa: E731
+            keyfn = lambda i: (self._text[i][column] == "", search_fold(self._text[i][column]),  # noqa: E731
                                self._rows[i].position)
         order_idx = sorted(range(len(self._rows)), key=keyfn,
                            reverse=order == Qt.SortOrder.DescendingOrder)

@@ -364,6 +364,9 @@ class PlansPage(QWidget):
         self.group_model.set_view(self.view)
         self.group_view.expandToDepth(0)
         self.model.set_rows(self.view.activities, self.view.group_paths)
+        empty = set(self.model.empty_columns()) - {COL_DESCRIPTION, COL_GROUP}
+        for col in range(self.model.columnCount()):
+            self.table.setColumnHidden(col, col in empty)  # shown again once some activity fills it
         key = group_key if group_key and self.group_model.index_of(group_key).isValid() else ALL
         self.group_view.selectionModel().blockSignals(True)
         self.group_view.setCurrentIndex(self.group_model.index_of(key))
@@ -412,9 +415,7 @@ class PlansPage(QWidget):
         if self.view is None:
             self.timeline.clear()
         else:
-            visible = {self.proxy.activity_id(self.proxy.index(r, 0)) for r in range(self.proxy.rowCount())}
-            if len(visible) == self.model.rowCount():
-                visible = None
+            visible = self.model.visible_ids()
             self.timeline.set_plan(self.view.summary.year, self.view.groups, self.model.rows(), visible)
         self._timeline_dirty = False
 
