@@ -98,7 +98,11 @@ class ResultsModel(_RowsModel):
 
     def __init__(self, first_header: str = "Cantón", parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.HEADERS = (first_header, *ResultsModel.HEADERS[1:])
+        headers = list(ResultsModel.HEADERS)
+        headers[0] = first_header
+        if first_header != "Cantón":
+            headers[self.COL_RED] = "Metas en rojo"
+        self.HEADERS = tuple(headers)
 
     def text(self, r, col: int) -> str:  # noqa: ANN001
         return (
@@ -150,15 +154,24 @@ OFICIO_COLORS = {"VENCIDO": "#C62828", "POR_VENCER": "#E65100", "RESPONDIDO": "#
 
 class OficiosModel(_RowsModel):
     COL_NUMBER, COL_SENT, COL_UNIT, COL_SUBJECT, COL_TERM, COL_DUE, COL_ANSWER, COL_STATE = range(8)
-    HEADERS = ("Oficio (Quipux)", "Enviado", "Unidad destinataria", "Asunto", "Término (días hábiles)", "Vence",
+    HEADERS = ("Oficio (Quipux)", "Enviado", "Unidad destinataria", "Asunto", "Término", "Vence",
                "Respondido", "Estado")
     NUMERIC = {4}
 
     def text(self, r, col: int) -> str:  # noqa: ANN001
-        state = r.state_label + (f" ({r.days_late} días hábiles)" if r.days_late else "")
+        state = r.state_label + (f" ({r.days_late} d. háb.)" if r.days_late else "")
         return (r.quipux_no, r.date_sent.strftime("%d/%m/%Y"), r.addressee, r.subject, str(r.term_days),
                 r.due_date.strftime("%d/%m/%Y"), r.response_date.strftime("%d/%m/%Y") if r.response_date else "",
                 state)[col]
+
+    def tooltip(self, r, col: int) -> str | None:  # noqa: ANN001
+        if col == self.COL_TERM:
+            return "Término en días hábiles (sin fines de semana ni feriados)"
+        if col == self.COL_SUBJECT:
+            return r.subject + (f"\n{r.requested_items}" if r.requested_items else "")
+        if col == self.COL_STATE and r.days_late:
+            return f"{r.days_late} días hábiles después del vencimiento"
+        return None
 
     def foreground(self, r, col: int) -> str | None:  # noqa: ANN001
         if col == self.COL_STATE:

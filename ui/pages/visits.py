@@ -1,0 +1,341 @@
+"""«Visitas» (field visits to the cantons, commitments, evidence, printable report) and
+«Oficios» (document requests by Quipux with business-day due dates and overdue alerts)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.errors import UserError
+from rcdesk.services.changes import Changes
+from ui.models.poa_tables import CommitmentsModel, OficiosModel, SortRole, VisitsModel
+from ui.shell import PageSpec
+from ui.tasks import show_error
+
+
+def _table(model, stretch: int) -> QTableView:  # noqa: ANN001
+    proxy = QSortFilterProxyModel(model)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SortRole)
+    t = QTableView()
+    t.setModel(proxy)
+    t.setSortingEnabled(True)
+    t.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().hide()
+    t.setWordWrap(True)
+    hh = t.horizontalHeader()
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    hh.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+def _current(table: QTableView, model):  # noqa: ANN001, ANN202
+    idx = table.currentIndex()
+    if not idx.isValid():
+        return None
+    return model.row_at(table.model().mapToSource(idx).row())
+
+
+class VisitsPage(QWidget):
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        super().__init__()
+        from rcdesk.services.poa_visits import VisitService
+
+        self.ctx = ctx
+        self.service = VisitService(ctx.db)
+        self.dialog = None
+        self.year_combo = QComboBox()
+        self.new_button = QPushButton("&Nueva visita…")
+        self.commit_button = QPushButton("&Compromiso…")
+        self.done_button = QPushButton("Marcar c&umplido")
+        self.evidence_button = QPushButton("Adjuntar &evidencia…")
+        self.pdf_button = QPushButton("Informe &PDF…")
+        self.new_button.clicked.connect(self.new_visit)
+        self.commit_button.clicked.connect(self.add_commitment)
+        self.done_button.clicked.connect(self.mark_done)
+        self.evidence_button.clicked.connect(self.add_evidence)
+        self.pdf_button.clicked.connect(self.export_pdf)
+        bar = QHBoxLayout()
+        lbl = QLabel("Añ&o:")
+        lbl.setBuddy(self.year_combo)
+        bar.addWidget(lbl)
+        bar.addWidget(self.year_combo)
+        bar.addStretch(1)
+        for b in (self.new_button, self.commit_button, self.done_button, self.evidence_button, self.pdf_button):
+            bar.addWidget(b)
+        self.model = VisitsModel(self)
+        self.table = _table(self.model, VisitsModel.COL_UNITS)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.detail = QTextBrowser()
+        self.commitments_model = CommitmentsModel(self)
+        self.commitments = _table(self.commitments_model, CommitmentsModel.COL_DESC)
+        ch = self.commitments.horizontalHeader()
+        for col, width in ((CommitmentsModel.COL_UNIT, 170), (CommitmentsModel.COL_RESP, 110)):
+            ch.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            ch.resizeSection(col, width)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.detail)
+        lower.addWidget(self.commitments)
+        lower.setSizes([430, 730])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(lower)
+        split.setSizes([300, 300])
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(split, 1)
+        self.year_combo.currentIndexChanged.connect(lambda *_: self.reload(keep_years=True))
+        ctx.events.data_changed.connect(self._on_changed)
+        self.reload()
+
+    def reload(self, keep_years: bool = False) -> None:
+        if not keep_years:
+            year = self.year_combo.currentData()
+            self.year_combo.blockSignals(True)
+            self.year_combo.clear()
+            self.year_combo.addItem("Todos", None)
+            for y in sorted({v.visit_date.year for v in self.service.visits()}, reverse=True):
+                self.year_combo.addItem(str(y), y)
+            self.year_combo.setCurrentIndex(max(self.year_combo.findData(year), 0))
+            self.year_combo.blockSignals(False)
+        current = _current(self.table, self.model)
+        rows = self.service.visits(self.year_combo.currentData())
+        self.model.set_rows(rows)
+        row = 0
+        for i, v in enumerate(rows):
+            if current is not None and v.visit_id == current.visit_id:
+                row = i
+        if rows:
+            self.table.selectRow(row)
+        self._show_detail()
+
+    def current(self):  # noqa: ANN201
+        return _current(self.table, self.model)
+
+    def _show_detail(self) -> None:
+        v = self.current()
+        for b in (self.commit_button, self.evidence_button, self.pdf_button):
+            b.setEnabled(v is not None)
+        if v is None:
+            self.detail.setHtml("<p>No hay visitas registradas. Pulse «Nueva visita…».</p>")
+            self.commitments_model.set_rows([])
+            self.done_button.setEnabled(False)
+            return
+        from html import escape
+
+        from rcdesk.services.evidence import EvidenceService
+
+        ev = EvidenceService(self.ctx.db).list_for("field_visit", v.visit_id)
+        units = "".join(f"<li>{escape(n)}</li>" for n in v.unit_names) or "<li>—</li>"
+        evid = "".join(f"<li>{escape(e.label)}</li>" for e in ev) or "<li>Sin evidencias</li>"
+        self.detail.setHtml(
+            f"<h3>{escape(v.canton_name)} — {v.visit_date:%d/%m/%Y}</h3><p><b>Equipo:</b> {escape(v.team)}</p>"
+            f"<p><b>Objetivo:</b> {escape(v.purpose)}</p><p><b>Unidades visitadas:</b></p><ul>{units}</ul>"
+            f"<p><b>Hallazgos:</b> {escape(v.findings)}</p><p><b>Recomendaciones:</b> "
+            f"{escape(v.recommendations)}</p><p><b>Medios de verificación:</b></p><ul>{evid}</ul>")
+        self.commitments_model.set_rows(self.service.commitments(v.visit_id))
+        self.done_button.setEnabled(self.commitments_model.rowCount() > 0)
+
+    def new_visit(self) -> None:
+        from ui.dialogs.poa_visit import VisitDialog
+
+        self.dialog = VisitDialog(self.ctx, self)
+        if self.dialog.exec() and self.dialog.result_row is not None:
+            self.ctx.changed(Changes(poa=True), self)
+            self.reload()
+
+    def add_commitment(self) -> None:
+        v = self.current()
+        if v is None:
+            return
+        from ui.dialogs.poa_visit import CommitmentDialog
+
+        self.dialog = CommitmentDialog(self.ctx, v, self)
+        if self.dialog.exec():
+            self.ctx.changed(Changes(poa=True), self)
+            self.reload()
+
+    def mark_done(self) -> None:
+        c = _current(self.commitments, self.commitments_model)
+        if c is None:
+            QMessageBox.information(self, "Compromisos", "Elija primero un compromiso en la lista.")
+            return
+        try:
+            self.service.set_commitment_status(c.commitment_id, "CUMPLIDO")
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(Changes(poa=True), self)
+        self.reload()
+
+    def add_evidence(self) -> None:
+        v = self.current()
+        if v is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Adjuntar evidencia de la visita (fotos, actas…)")
+        if not path:
+            return
+        from rcdesk.services.evidence import EvidenceService
+
+        try:
+            EvidenceService(self.ctx.db).add_file(Path(path), "field_visit", v.visit_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(Changes(poa=True, followup=True), self)
+        self._show_detail()
+
+    def export_pdf(self) -> None:
+        v = self.current()
+        if v is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Guardar informe de visita",
+                                              f"Visita {v.canton_name} {v.visit_date:%Y-%m-%d}.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        from rcdesk.reports.poa_visit_pdf import write_visit_report
+
+        self.ctx.runner.run(lambda progress, cancel: write_visit_report(self.ctx.db, v.visit_id, Path(path)),
+                            title="Generando el informe de visita…", parent=self,
+                            on_done=lambda out: self.ctx.events.status_message.emit(f"Informe guardado en {out}"),
+                            on_error=lambda exc: show_error(self, exc))
+
+    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+        if initiator is not self and (changes.poa or changes.reference or changes.everything):
+            self.reload()
+
+
+class OficiosPage(QWidget):
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        super().__init__()
+        from rcdesk.services.poa_visits import VisitService
+
+        self.ctx = ctx
+        self.service = VisitService(ctx.db)
+        self.dialog = None
+        self.overdue_only = QCheckBox("Solo &vencidos")
+        self.new_button = QPushButton("&Nuevo oficio…")
+        self.answer_button = QPushButton("Registrar &respuesta…")
+        self.cancel_button = QPushButton("&Anular")
+        self.new_button.clicked.connect(self.new_oficio)
+        self.answer_button.clicked.connect(self.answer)
+        self.cancel_button.clicked.connect(self.cancel_oficio)
+        self.alert = QLabel("")
+        self.alert.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(self.overdue_only)
+        bar.addStretch(1)
+        for b in (self.new_button, self.answer_button, self.cancel_button):
+            bar.addWidget(b)
+        self.model = OficiosModel(self)
+        self.table = _table(self.model, OficiosModel.COL_SUBJECT)
+        self.table.horizontalHeader().setSectionResizeMode(OficiosModel.COL_UNIT, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().resizeSection(OficiosModel.COL_UNIT, 240)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.alert)
+        lay.addWidget(self.table, 1)
+        self.overdue_only.toggled.connect(lambda *_: self.reload())
+        ctx.events.data_changed.connect(self._on_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = self.service.oficios()
+        overdue = [o for o in rows if o.overdue]
+        soon = [o for o in rows if o.state == "POR_VENCER"]
+        if overdue or soon:
+            parts = []
+            if overdue:
+                parts.append(f"{len(overdue)} oficio(s) vencido(s) sin respuesta: "
+                             + "; ".join(f"{o.quipux_no} ({o.addressee}, {o.days_late} días hábiles)"
+                                         for o in overdue[:5]))
+            if soon:
+                parts.append(f"{len(soon)} por vencer en los próximos días")
+            self.alert.setText("<span style='color:#C62828'><b>Alerta:</b> " + ". ".join(parts) + ".</span>")
+        else:
+            self.alert.setText("Ningún oficio vencido." if rows else
+                               "No hay oficios registrados. Pulse «Nuevo oficio…» para registrar uno enviado por "
+                               "Quipux.")
+        self.model.set_rows(overdue if self.overdue_only.isChecked() else rows)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def current(self):  # noqa: ANN201
+        return _current(self.table, self.model)
+
+    def _update_buttons(self) -> None:
+        o = self.current()
+        open_ = o is not None and o.status == "ENVIADO"
+        self.answer_button.setEnabled(open_)
+        self.cancel_button.setEnabled(open_)
+
+    def new_oficio(self) -> None:
+        from ui.dialogs.poa_visit import OficioDialog
+
+        self.dialog = OficioDialog(self.ctx, self)
+        if self.dialog.exec():
+            self.ctx.changed(Changes(poa=True), self)
+            self.reload()
+
+    def answer(self) -> None:
+        o = self.current()
+        if o is None:
+            return
+        from ui.dialogs.poa_visit import AnswerDialog
+
+        self.dialog = AnswerDialog(self.ctx, o, self)
+        if self.dialog.exec():
+            self.ctx.changed(Changes(poa=True), self)
+            self.reload()
+
+    def cancel_oficio(self) -> None:
+        o = self.current()
+        if o is None:
+            return
+        if QMessageBox.question(self, "Anular oficio", f"¿Anular el oficio {o.quipux_no}? Dejará de generar "
+                                                        "alertas.") != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.service.cancel_oficio(o.oficio_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(Changes(poa=True), self)
+        self.reload()
+
+    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+        if initiator is not self and (changes.poa or changes.reference or changes.everything):
+            self.reload()
+
+
+PAGES = [
+    PageSpec(key="poa_visits", title="Visitas", order=42, factory=lambda ctx: VisitsPage(ctx),
+             icon="SP_DriveNetIcon", tooltip="Visitas de seguimiento a los cantones y compromisos acordados"),
+    PageSpec(key="poa_oficios", title="Oficios", order=43, factory=lambda ctx: OficiosPage(ctx),
+             icon="SP_FileDialogListView", tooltip="Oficios de solicitud de información (Quipux) y vencimientos"),
+]
+
+__all__ = ["OficiosPage", "PAGES", "VisitsPage", "QInputDialog", "date"]
