@@ -118,7 +118,8 @@ def test_errors_in_the_file_block_saving_and_are_listed_with_sheet_and_row(page,
     assert problems.index(0, COL_SHEET).data() == "Cronograma"
     assert problems.index(0, COL_ROW).data() == "11"  # as Excel numbers it
     assert "descripción" in problems.index(0, COL_MESSAGE).data()
-    assert dlg.tabs.currentWidget() is dlg.problems_view
+    assert dlg.tabs.currentWidget() is dlg.problems_page
+    assert "fila 11" in dlg.problem_detail.text()
     assert not dlg.save_button.isEnabled()
     assert "error" in dlg.reason.text()
     dlg.save()  # even if forced, nothing is written

@@ -40,7 +40,7 @@ class PlanExportDialog(QDialog):
         self.plan_id = plan_id
         self.summary = PlanService(ctx.db).summary(plan_id)
         self.setWindowTitle("Exportar plan a Excel")
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(760)
         s = self.summary
         head = QLabel(f"<b>{s.entity}</b> — vigencia {s.year} ({s.activities} actividades)", self)
         head.setWordWrap(True)

@@ -108,8 +108,24 @@ class PlanImportDialog(QDialog):
         self.tabs = QTabWidget(self)
         self.problems_view = self._table(ProblemModel(parsed.problems, self))
         self.problems_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 95), (1, 130), (2, 55), (3, 150)):
+            self.problems_view.setColumnWidth(col, width)
+        self.problem_detail = QLabel(self)
+        self.problem_detail.setWordWrap(True)
+        self.problem_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_view.selectionModel().currentRowChanged.connect(self._show_problem)
+        problems_page = QWidget(self)
+        pl = QVBoxLayout(problems_page)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.problems_view, 1)
+        pl.addWidget(self.problem_detail)
         self.activities_view = self._table(ParsedActivityModel(parsed, self))
-        self.activities_view.setColumnWidth(PCOL_DESCRIPTION, 380)
+        widths = (160, 45, 380, 180, 160, 90, 60, 80, 80, 160, 110)
+        for col, width in enumerate(widths):
+            self.activities_view.setColumnWidth(col, width)
+        for col in self.activities_view.model().empty_columns():
+            if col != PCOL_DESCRIPTION:
+                self.activities_view.setColumnHidden(col, True)
         self.groups_tree = QTreeWidget(self)
         self.groups_tree.setHeaderLabels(["Grupo", "Actividades"])
         self._fill_groups(parsed.groups, self.groups_tree.invisibleRootItem())
@@ -118,9 +134,12 @@ class PlanImportDialog(QDialog):
         self.groups_tree.header().setStretchLastSection(False)
         self.tabs.addTab(self.activities_view, f"&Actividades ({parsed.activity_count})")
         self.tabs.addTab(self.groups_tree, f"G&rupos ({parsed.group_count})")
-        self.tabs.addTab(self.problems_view, f"&Problemas ({len(parsed.problems)})")
+        self.tabs.addTab(problems_page, f"&Problemas ({len(parsed.problems)})")
+        self.problems_page = problems_page
+        if parsed.problems:
+            self.problems_view.setCurrentIndex(self.problems_view.model().index(0, 0))
         if n_err:
-            self.tabs.setCurrentWidget(self.problems_view)
+            self.tabs.setCurrentWidget(problems_page)
 
         self.reason = QLabel(self)
         self.reason.setWordWrap(True)
@@ -151,6 +170,12 @@ class PlanImportDialog(QDialog):
         view.verticalHeader().hide()
         view.horizontalHeader().setDefaultSectionSize(110)
         return view
+
+    def _show_problem(self, current, _previous) -> None:  # noqa: ANN001
+        if current.isValid():
+            p = self.problems_view.model().problem(current.row())
+            kind = "Error" if p.severity == "error" else "Advertencia"
+            self.problem_detail.setText(f"<b>{kind}</b> — {p}")
 
     def _fill_groups(self, groups, parent_item) -> int:  # noqa: ANN001
         total = 0

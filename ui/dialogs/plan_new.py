@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from rcdesk.plans.parsed import LAYOUT_LABELS
 
 COUNTRY_LABELS = {"EC": "Ecuador", "CO": "Colombia"}
+LAYOUT_SHORT = {"cpccs": "Fases CPCCS", "murc": "Matriz MURC", "dated": "Con fechas", "paac": "PAAC", "generic": "Genérico"}
 
 
 class NewFromTemplateDialog(QDialog):
@@ -41,12 +42,12 @@ class NewFromTemplateDialog(QDialog):
         self.table = QTableWidget(len(self.templates), 4, self)
         self.table.setHorizontalHeaderLabels(["Plantilla", "País", "Formato", "Vigencia de origen"])
         for r, t in enumerate(self.templates):
-            cells = (t.title, COUNTRY_LABELS.get(t.country, t.country), LAYOUT_LABELS.get(t.layout, t.layout),
+            cells = (t.title, COUNTRY_LABELS.get(t.country, t.country), LAYOUT_SHORT.get(t.layout, t.layout),
                      str(t.year))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                item.setToolTip(text)
+                item.setToolTip(LAYOUT_LABELS.get(t.layout, text) if c == 2 else text)
                 self.table.setItem(r, c, item)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -77,6 +77,11 @@ class ParsedActivityModel(QAbstractTableModel):
                 self._rows.append((path, a))
             self._flatten(g.children, path)
 
+    def empty_columns(self, sample: int = 5000) -> list[int]:
+        """Columns with no text in the first `sample` rows (hidden in the preview)."""
+        n = min(len(self._rows), sample)
+        return [c for c in range(len(PREVIEW_HEADERS)) if not any(self._text(r)[c] for r in range(n))]
+
     def _text(self, row: int) -> tuple[str, ...]:
         t = self._cache.get(row)
         if t is None:
