@@ -214,9 +214,9 @@ class OpenedPackage:
                     if read > expected:  # never trust the declared size: stop a bomb early
                         raise UserError(f"«{self.file_name}»: el componente «{name}» es más grande de lo declarado.")
                     yield chunk
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            if isinstance(exc, UserError):
-                raise
+        except UserError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile, CRC errors: the file is damaged
             raise UserError(f"«{self.file_name}» está dañado: no se puede leer «{name}» ({exc}).") from exc
 
     def lines(self, name: str) -> list:
@@ -261,7 +261,7 @@ def open_package(path: Path, *, schema_version: int | None = None) -> OpenedPack
     digest = _digest_file(path, size - SIG_LEN)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001
         raise UserError(f"«{fname}» está dañado o incompleto: no es un ZIP válido ({exc}).") from exc
     try:
         manifest = _check_structure(zf, fname, schema_version)
@@ -311,7 +311,7 @@ def _check_structure(zf: zipfile.ZipFile, fname: str, schema_version: int | None
         with zf.open(info) as fh:
             raw = fh.read(MAX_MANIFEST_BYTES + 1)
         manifest = json.loads(raw.decode("utf-8"))
-    except (zipfile.BadZipFile, ValueError, UnicodeDecodeError, OSError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile, bad JSON…: all mean "damaged"
         raise UserError(f"«{fname}» está dañado: el manifiesto no se puede leer ({exc}).") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise UserError(f"«{fname}» no es un paquete de rcdesk.")

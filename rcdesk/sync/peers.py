@@ -109,6 +109,7 @@ def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
     for q in waiting:
         pending[q["installation_id"]] = pending.get(q["installation_id"], 0) + 1
         waiting_fp[q["installation_id"]] = q.get("fingerprint", "—")
+    waiting_name = {q["installation_id"]: q.get("name") for q in waiting if q.get("name")}
     my_fp = fingerprint(load_or_create(db).sign_public)
     out = []
     with db.session() as s:
@@ -123,8 +124,11 @@ def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
                 fp = fingerprint(peer.sign_public)
             else:
                 fp = waiting_fp.get(inst.id, "—")
+            name = inst.name
+            if not inst.is_self and name.startswith("Instalación ") and inst.id in waiting_name:
+                name = waiting_name[inst.id]
             out.append(InstallationRow(
-                inst.id, inst.name, inst.role, bool(inst.is_self),
+                inst.id, name, inst.role, bool(inst.is_self),
                 bool(peer and peer.trusted), bool(peer and peer.revoked),
                 fp, peer.last_seq if peer else 0, pending.get(inst.id, 0),
             ))
