@@ -183,9 +183,11 @@ def test_deadlines_cuts_and_pending_by_urgency(fu, plan):
 def test_latest_validated_report_up_to_the_cut_counts(fu, plan):
     plan_id, acts = plan
     a = acts["5.2"]
-    fu.review(_report(fu, a, 1, 40).report_id, validate=True)
-    fu.review(_report(fu, a, 3, 90, reported_on=date(2024, 9, 20)).report_id, validate=True)
-    fu.review(_report(fu, a, 2, 70, reported_on=date(2024, 5, 20)).report_id, validate=False, note="Falta el acta")
+    late = date(2024, 12, 31)
+    add = lambda period, pct, on: fu.add_report(ReportInput(a, period, pct, reported_on=on), today=late)  # noqa: E731
+    fu.review(add(1, 40, date(2024, 4, 20)).report_id, validate=True)
+    fu.review(add(3, 90, date(2024, 9, 20)).report_id, validate=True)
+    fu.review(add(2, 70, date(2024, 5, 20)).report_id, validate=False, note="Falta el acta")
     pct = lambda cut: {s.number: s.pct for s in fu.dashboard(plan_id, cut=cut, today=cut).activities}["5.2"]  # noqa: E731
     assert pct(date(2024, 4, 30)) == D("40.00")
     assert pct(date(2024, 8, 31)) == D("40.00")      # period 2 was observed, so period 1 still counts
