@@ -1,0 +1,135 @@
+"""Keys (backup, passphrase export/import) and interrupted consolidations."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from rcdesk.errors import UserError
+from rcdesk.jobs import CancelToken, Cancelled
+from rcdesk.sync import consolidate
+from rcdesk.sync.keys import backup_keys, fingerprint, load_or_create
+from tests.core.sync_world import World, dump
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = World(tmp_path)
+    w.ids = w.seed_hq()
+    w.join(w.a, w.A)
+    yield w
+    w.close()
+
+
+def test_keys_live_in_the_data_folder_and_in_the_database(tmp_path):
+    from rcdesk.db.database import Database
+
+    path = tmp_path / "sede" / "rcdesk.db"
+    db = Database.open(path, name="Sede", role="hq")
+    ring = load_or_create(db)
+    fp = fingerprint(ring.sign_public)
+    assert (db.paths.keys / "firma-privada.pem").is_file()
+    saved = tmp_path / "copia"
+    assert backup_keys(db, saved) and (saved / "firma-privada.pem").is_file()
+    db.close()
+    # the key folder is lost (e.g. only the database was restored): the keys come back from the database
+    for f in (tmp_path / "sede" / "rcdesk-archivos" / "claves").iterdir():
+        f.unlink()
+    db = Database.open(path)
+    try:
+        assert fingerprint(load_or_create(db).sign_public) == fp
+        assert (db.paths.keys / "firma-privada.pem").is_file()
+    finally:
+        db.close()
+
+
+def test_keys_export_import_with_passphrase(world, tmp_path):
+    w = world
+    out = tmp_path / "claves.json"
+    w.A.export_keys(out, "frase muy secreta")
+    assert b"PRIVATE KEY" in out.read_bytes() and b"ENCRYPTED" in out.read_bytes()
+    with pytest.raises(UserError, match="frase de paso no es correcta"):
+        w.A.import_keys(out, "otra frase cualquiera")
+    with pytest.raises(UserError, match="otra instalación"):
+        w.B.import_keys(out, "frase muy secreta")
+    with pytest.raises(UserError, match="al menos 8"):
+        w.A.export_keys(tmp_path / "x.json", "corta")
+    # the laptop's keys are replaced by the exported ones: packages still verify at headquarters
+    fp = w.A.import_keys(out, "frase muy secreta")
+    assert fp == w.A.me().sign_fingerprint
+    w.add_attendance(w.a, w.ids["event"], 1)
+    assert w.H.import_packages([w.send(w.A)]).packages[0].status == "consolidado"
+
+
+def test_failure_or_cancel_in_the_middle_leaves_the_database_as_it_was(world, monkeypatch):
+    w = world
+    w.add_attendance(w.a, w.ids["event"], 5)
+    w.add_evidence(w.a, w.ids["event"])
+    p = w.send(w.A)
+    before = dump(w.hq)
+
+    calls = {"n": 0}
+    real = consolidate.Applier.insert
+
+    def boom(self, rows):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("corte de luz simulado")
+        return real(self, rows)
+
+    monkeypatch.setattr(consolidate.Applier, "insert", boom)
+    with pytest.raises(RuntimeError):
+        w.H.import_packages([p])
+    assert dump(w.hq) == before
+    monkeypatch.setattr(consolidate.Applier, "insert", real)
+
+    token = CancelToken()
+    seen = {"n": 0}
+
+    def progress(done, total=None, text=""):  # noqa: ANN001, ANN202
+        seen["n"] += 1
+        if text.startswith("Consolidando"):
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        w.H.import_packages([p], progress=progress, cancel=token)
+    assert dump(w.hq) == before
+    res = w.H.import_packages([p])  # running again completes
+    assert res.packages[0].status == "consolidado"
+
+
+def test_killed_process_leaves_database_unchanged_and_rerun_completes(world, tmp_path):
+    w = world
+    w.add_attendance(w.a, w.ids["event"], 5)
+    p = w.send(w.A)
+    before = dump(w.hq)
+    hq_path = w.hq.paths.database
+    w.hq.close()
+    script = textwrap.dedent(f"""
+        import os, signal
+        from rcdesk.sync import consolidate
+        real = consolidate.Applier.insert
+        n = {{"c": 0}}
+        def killer(self, rows):
+            n["c"] += 1
+            real(self, rows)
+            if n["c"] == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+        consolidate.Applier.insert = killer
+        from rcdesk.cli import main
+        main(["--db", {str(hq_path)!r}, "package", "import", {str(p)!r}])
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=os.environ | {"PYTHONPATH": os.getcwd()})
+    assert proc.returncode == -9, proc.stderr[-2000:]
+    from rcdesk.db.database import Database
+
+    w.hq = Database.open(hq_path)
+    from rcdesk.services.sync import SyncService
+
+    w.H = SyncService(w.hq)
+    assert dump(w.hq) == before
+    assert w.H.import_packages([p]).packages[0].status == "consolidado"
