@@ -171,7 +171,7 @@ class PlansPage(QWidget):
         self.search = SearchBox("Buscar actividad, responsable, meta… (Ctrl+F)", parent=w)
         self.search.setMinimumWidth(260)
         self.search.search.connect(self._on_search)
-        self.new_button = QPushButton("Nueva &actividad (Insert)", w)
+        self.new_button = QPushButton("Nueva acti&vidad (Insert)", w)
         self.edit_button = QPushButton("E&ditar", w)
         self.delete_button = QPushButton("Eli&minar actividad", w)
         self.new_button.clicked.connect(self.new_activity)
@@ -264,6 +264,11 @@ class PlansPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Insert), w, activated=self.new_activity,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.setFocusProxy(self.table)
+        chain = (self.import_button, self.template_button, self.export_button, self.delete_plan_button,
+                 self.plans_view, self.search, self.new_button, self.edit_button, self.delete_button,
+                 self.group_view, self.tabs, self.table, self.timeline.canvas)
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
         return w
 
     # -- plans list -------------------------------------------------------------------------------
