@@ -116,7 +116,7 @@ def test_killed_process_leaves_database_unchanged_and_rerun_completes(world, tmp
         def killer(self, rows):
             n["c"] += 1
             real(self, rows)
-            if n["c"] == 2:
+            if n["c"] == 1 and rows:
                 os.kill(os.getpid(), signal.SIGKILL)
         consolidate.Applier.insert = killer
         from rcdesk.cli import main
