@@ -1,0 +1,110 @@
+"""Commitments across events (overdue filter, follow-ups with evidence) and overdue questions."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from rcdesk.models.events import COMMITMENT_STATUSES
+from ui.models.events_tables import CommitmentsModel, FollowUpsModel, QuestionsModel
+from ui.shell import PageSpec
+from ui.widgets.events_tabs import record_followup, selected, table
+
+
+class CommitmentsPage(QWidget):
+    FILTERS = {"": "Todos los compromisos", "overdue": "Solo vencidos", **{k: v for k, v in COMMITMENT_STATUSES.items()}}
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        from rcdesk.services.commitments import CommitmentService
+
+        self.ctx = ctx
+        self.svc = CommitmentService(ctx.db)
+        lay = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("&Mostrar:"))
+        self.filter = QComboBox()
+        for k, v in self.FILTERS.items():
+            self.filter.addItem(v, k)
+        row.itemAt(0).widget().setBuddy(self.filter)
+        self.filter.currentIndexChanged.connect(lambda _i: self.reload())
+        row.addWidget(self.filter)
+        self.status = QComboBox()
+        for k, v in COMMITMENT_STATUSES.items():
+            self.status.addItem(v, k)
+        self.status.setAccessibleName("Nuevo estado")
+        set_status = QPushButton("Cambiar &estado")
+        set_status.clicked.connect(self.change_status)
+        follow = QPushButton("&Registrar seguimiento…")
+        follow.clicked.connect(self.followup)
+        row.addStretch(1)
+        row.addWidget(self.status)
+        row.addWidget(set_status)
+        row.addWidget(follow)
+        lay.addLayout(row)
+        self.summary = QLabel()
+        lay.addWidget(self.summary)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.model = CommitmentsModel(self)
+        self.view = table(self.model, CommitmentsModel.COL_DESCRIPTION)
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        for col, w in ((CommitmentsModel.COL_RESPONSIBLE, 200), (CommitmentsModel.COL_STATUS, 150),
+                       (CommitmentsModel.COL_EVENT, 220)):
+            self.view.setColumnWidth(col, w)
+        split.addWidget(self.view)
+        self.fmodel = FollowUpsModel(self)
+        self.fview = table(self.fmodel, FollowUpsModel.COL_NOTE)
+        split.addWidget(self.fview)
+        box = QWidget()
+        bl = QVBoxLayout(box)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(QLabel("Preguntas ciudadanas vencidas sin respuesta:"))
+        self.qmodel = QuestionsModel(self)
+        bl.addWidget(table(self.qmodel, QuestionsModel.COL_TEXT))
+        split.addWidget(box)
+        split.setSizes([380, 160, 160])
+        lay.addWidget(split, 1)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        from rcdesk.services.questions import QuestionService
+
+        key = self.filter.currentData()
+        rows = self.svc.list_commitments(overdue_only=key == "overdue", status=key if key not in ("", "overdue") else None)
+        self.model.set_rows(rows)
+        everything = self.svc.list_commitments()
+        met = self.svc.met_pct()
+        overdue = sum(1 for c in everything if c.overdue)
+        self.summary.setText(f"{len(everything)} compromiso(s); cumplidos: "
+                             f"{'—' if met is None else f'{met:.1f} %'}; vencidos: {overdue}.")
+        self.qmodel.set_rows(QuestionService(self.ctx.db).overdue())
+        self.fmodel.set_rows([])
+
+    def _selected(self, current, _prev) -> None:  # noqa: ANN001
+        c = self.model.row_at(current.row())
+        self.fmodel.set_rows(self.svc.followups(c.commitment_id) if c else [])
+
+    def followup(self) -> None:
+        c = selected(self.view)
+        if c is not None and record_followup(self, self.ctx, c):
+            self.reload()
+
+    def change_status(self) -> None:
+        from rcdesk.services.changes import Changes
+
+        c = selected(self.view)
+        if c is None:
+            return
+        self.svc.set_status(c.commitment_id, self.status.currentData())
+        self.ctx.changed(Changes(events=True), self)
+        self.reload()
+
+    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
+        if initiator is not self and (changes.events or changes.everything):
+            self.reload()
+
+
+PAGES = [
+    PageSpec(key="commitments", title="Compromisos", order=55, factory=lambda ctx: CommitmentsPage(ctx),
+             icon="SP_DialogApplyButton", tooltip="Compromisos con la ciudadanía y su seguimiento"),
+]

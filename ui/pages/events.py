@@ -1,0 +1,265 @@
+"""Events page (list, month calendar, workspace with tabs) and the people directory page."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.errors import UserError
+from rcdesk.services.changes import Changes
+from rcdesk.reports.events_common import MONTHS
+from ui.dialogs.events_dialogs import NewEventDialog, qdate
+from ui.models.events_tables import EventListModel, PeopleModel
+from ui.shell import PageSpec
+from ui.tasks import show_error
+from ui.widgets.events_tabs import (
+    ActasTab,
+    AttendanceTab,
+    ContributionsTab,
+    DataTab,
+    EvaluationTab,
+    QuestionsTab,
+    StatsTab,
+    selected,
+    table,
+)
+from ui.widgets.search_filter import SearchBox
+
+
+class EventWorkspace(QWidget):
+    TABS = (("datos", "&Datos"), ("asistencia", "&Asistencia"), ("estadisticas", "E&stadísticas"),
+            ("preguntas", "&Preguntas"), ("aportes", "Aportes y &compromisos"), ("evaluacion", "E&valuación"),
+            ("actas", "Ac&tas"))
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ev = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.header = QLabel("Elija un evento de la lista o cree uno nuevo.")
+        self.header.setWordWrap(True)
+        f = self.header.font()
+        f.setBold(True)
+        f.setPointSizeF(f.pointSizeF() * 1.15)
+        self.header.setFont(f)
+        lay.addWidget(self.header)
+        self.tabs = QTabWidget()
+        classes = {"datos": DataTab, "asistencia": AttendanceTab, "estadisticas": StatsTab, "preguntas": QuestionsTab,
+                   "aportes": ContributionsTab, "evaluacion": EvaluationTab, "actas": ActasTab}
+        self.pages: dict[str, QWidget] = {}
+        for key, title in self.TABS:
+            w = classes[key](ctx)
+            self.pages[key] = w
+            self.tabs.addTab(w, title.replace("&", ""))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.setEnabled(False)
+        lay.addWidget(self.tabs, 1)
+        self._stale: set[str] = set()
+
+    def set_event(self, ev) -> None:  # noqa: ANN001
+        self.ev = ev
+        self.tabs.setEnabled(ev is not None)
+        if ev is None:
+            self.header.setText("Elija un evento de la lista o cree uno nuevo.")
+            return
+        self.header.setText(f"{ev.type_label}: {ev.title} — {ev.event_date:%d/%m/%Y} {ev.place}")
+        self._stale = set(self.pages)
+        self._tab_changed(self.tabs.currentIndex())
+
+    def _tab_changed(self, index: int) -> None:
+        """Tabs load when shown (a tab with charts is not built for nothing)."""
+        key = self.TABS[index][0] if 0 <= index < len(self.TABS) else None
+        if key and key in self._stale and self.ev is not None:
+            self._stale.discard(key)
+            self.pages[key].set_event(self.ev)
+
+    def tab(self, key: str) -> QWidget:
+        self.tabs.setCurrentIndex([k for k, _ in self.TABS].index(key))
+        return self.pages[key]
+
+
+class EventsPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        from rcdesk.services.events import EventService
+
+        self.ctx = ctx
+        self.svc = EventService(ctx.db)
+        lay = QHBoxLayout(self)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.new_btn = QPushButton("&Nuevo evento…")
+        self.new_btn.clicked.connect(self.new_event)
+        row.addWidget(self.new_btn)
+        self.month = QComboBox()
+        self.month.addItem("Todos los meses", 0)
+        for i, m in enumerate(MONTHS, start=1):
+            self.month.addItem(m.capitalize(), i)
+        self.month.setAccessibleName("Mes")
+        self.year = QSpinBox()
+        self.year.setRange(0, 2100)
+        self.year.setSpecialValueText("Todos los años")
+        self.year.setAccessibleName("Año")
+        self.month.currentIndexChanged.connect(lambda _i: self.reload())
+        self.year.valueChanged.connect(lambda _v: self.reload())
+        row.addWidget(self.month)
+        row.addWidget(self.year)
+        ll.addLayout(row)
+        self.search = SearchBox("Buscar evento…")
+        self.search.search.connect(lambda _t: self.reload())
+        ll.addWidget(self.search)
+        self.model = EventListModel(self)
+        self.view = table(self.model, EventListModel.COL_TITLE)
+        for c in (EventListModel.COL_TYPE, EventListModel.COL_PLACE, EventListModel.COL_STATUS):
+            self.view.setColumnHidden(c, True)
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        ll.addWidget(self.view, 3)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.setLocale(QLocale(QLocale.Language.Spanish, QLocale.Country.Ecuador))
+        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.calendar.clicked.connect(self._day_clicked)
+        ll.addWidget(self.calendar, 2)
+        split.addWidget(left)
+        self.workspace = EventWorkspace(ctx)
+        split.addWidget(self.workspace)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
+        split.setSizes([380, 960])
+        lay.addWidget(split)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self._marked: list[date] = []
+        self.reload()
+
+    def reload(self, keep: str | None = None) -> None:
+        keep = keep or (self.workspace.ev.event_id if self.workspace.ev else None)
+        rows = self.svc.list_events(year=self.year.value() or None,
+                                    month=(self.month.currentData() or None) if self.year.value() else None,
+                                    text=self.search.text() or None)
+        self.model.set_rows(rows)
+        self._mark_calendar(rows)
+        for i, r in enumerate(rows):
+            if r.event_id == keep:
+                self.view.selectRow(i)
+                break
+
+    def _mark_calendar(self, rows) -> None:  # noqa: ANN001
+        plain, bold = QTextCharFormat(), QTextCharFormat()
+        bold.setFontWeight(700)
+        bold.setBackground(Qt.GlobalColor.yellow)
+        for d in self._marked:
+            self.calendar.setDateTextFormat(qdate(d), plain)
+        self._marked = [r.event_date for r in rows]
+        for d in self._marked:
+            self.calendar.setDateTextFormat(qdate(d), bold)
+
+    def _day_clicked(self, qd: QDate) -> None:
+        for i in range(self.model.rowCount()):
+            if self.model.row_at(i).event_date == date(qd.year(), qd.month(), qd.day()):
+                self.view.selectRow(i)
+                return
+
+    def _selected(self, current, _prev) -> None:  # noqa: ANN001
+        ev = self.model.row_at(current.row())
+        if ev is not None:
+            self.calendar.setSelectedDate(qdate(ev.event_date))
+        self.workspace.set_event(ev)
+
+    def select_event(self, event_id: str) -> None:
+        self.reload(keep=event_id)
+
+    def new_event(self) -> None:
+        from rcdesk.services.plans import PlanService
+        from rcdesk.services.reference import ReferenceService
+
+        terr = [t for t in ReferenceService(self.ctx.db).territories() if t.level not in ("PROVINCIA", "DEPARTAMENTO")]
+        dlg = NewEventDialog(PlanService(self.ctx.db).list_plans(), terr, self.ctx.current_plan_id, self)
+        if not dlg.exec():
+            return
+        try:
+            ev = self.svc.create(dlg.values())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(Changes(events=True), self)
+        self.year.setValue(0)
+        self.search.clear()
+        self.reload(keep=ev.event_id)
+
+    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
+        if initiator is self:
+            return
+        if changes.events or changes.everything or changes.plans:
+            current = self.workspace.ev.event_id if self.workspace.ev else None
+            rows = self.svc.list_events(year=self.year.value() or None,
+                                        month=(self.month.currentData() or None) if self.year.value() else None,
+                                        text=self.search.text() or None)
+            self.model.set_rows(rows)
+            self._mark_calendar(rows)
+            for i, r in enumerate(rows):
+                if r.event_id == current:
+                    self.view.selectionModel().blockSignals(True)
+                    self.view.selectRow(i)
+                    self.view.selectionModel().blockSignals(False)
+                    self.workspace.ev = r
+                    ws = self.workspace
+                    ws.header.setText(f"{r.type_label}: {r.title} — {r.event_date:%d/%m/%Y} {r.place}")
+                    # other tabs reload when shown next; the tab that wrote is already current
+                    ws._stale = {k for k in ws.pages if ws.pages[k] is not initiator and k != "asistencia"}
+                    for k in ws._stale:
+                        ws.pages[k].ev = r
+                    break
+
+
+class DirectoryPage(QWidget):
+    """People seen in events (de-duplicated by ID number); FTS5 search, lazily loaded."""
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        from rcdesk.services.attendance import AttendanceService
+
+        self.svc = AttendanceService(ctx.db)
+        lay = QVBoxLayout(self)
+        hint = QLabel("Personas registradas en eventos (sin duplicados por número de documento). Escriba parte del "
+                      "nombre, del documento o de la organización; no importan tildes ni mayúsculas.")
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
+        self.search = SearchBox("Buscar persona…", delay_ms=80)
+        self.search.search.connect(self.apply)
+        lay.addWidget(self.search)
+        self.model = PeopleModel(self)
+        self.view = table(self.model, PeopleModel.COL_NAME)
+        lay.addWidget(self.view, 1)
+        ctx.events.data_changed.connect(lambda ch, ini: self.apply(self.search.text()) if ch.events else None)
+        self.apply("")
+
+    def apply(self, text: str) -> None:
+        self.model.set_fetch(lambda off, lim: self.svc.search_people(text, off, lim))
+
+
+__all__ = ["DirectoryPage", "EventsPage", "selected"]
+
+PAGES = [
+    PageSpec(key="events", title="Eventos y participación", order=50, factory=lambda ctx: EventsPage(ctx),
+             icon="SP_FileDialogContentsView", tooltip="Deliberaciones, audiencias, asistencia, preguntas y actas"),
+    PageSpec(key="people", title="Directorio de personas", order=58, factory=lambda ctx: DirectoryPage(ctx),
+             icon="SP_DirHomeIcon", tooltip="Personas que asistieron a eventos"),
+]
