@@ -88,6 +88,12 @@ class Column:
     period_kind: str | None = None
 
 
+def es_num(v: float) -> str:
+    """Spanish display of a number in messages: 1.234,5 (no trailing zeros)."""
+    text = f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return text[:-3] if text.endswith(",00") else text
+
+
 def col_letter(c: int) -> str:
     s = ""
     c += 1
@@ -519,22 +525,22 @@ def _parse_rows(grid, header, prev, known, poas, sheet_unit, unit_col, canton_co
         if target is None:
             target = round(sum(planned_v), 2)
         if planned_cols and abs(sum(planned_v) - target) > 0.01:
-            prev.warnings.append(f"{where(r)}: la programación suma {sum(planned_v):g} y la meta anual es "
-                                 f"{target:g}.")
+            prev.warnings.append(f"{where(r)}: la programación suma {es_num(sum(planned_v))} y la meta anual es "
+                                 f"{es_num(target)}.")
         devengado = list(dev_p)
         if dev_total is not None and not dev_cols:
             last = max((i for i, v in enumerate(executed) if v is not None), default=n - 1)
             devengado[last] = dev_total
         elif dev_total is not None and dev_cols and abs(sum(v or 0 for v in dev_p) - dev_total) > 0.01:
-            prev.warnings.append(f"{where(r)}: el devengado total ({dev_total:,.2f}) no coincide con la suma por "
-                                 f"periodo ({sum(v or 0 for v in dev_p):,.2f}); se usan los valores por periodo.")
+            prev.warnings.append(f"{where(r)}: el devengado total ({es_num(dev_total)}) no coincide con la suma "
+                                 f"por periodo ({es_num(sum(v or 0 for v in dev_p))}); se usan los valores por periodo.")
         dev_sum = sum(v or 0 for v in devengado)
         if cod is not None and dev_sum > cod + 0.005:
-            prev.warnings.append(f"{where(r)}: el devengado ({dev_sum:,.2f}) supera al codificado ({cod:,.2f}).")
+            prev.warnings.append(f"{where(r)}: el devengado ({es_num(dev_sum)}) supera al codificado ({es_num(cod)}).")
         for i, (p, e) in enumerate(zip(planned_v, executed), start=1):
             if e is not None and p > 0 and e > 2 * p:
-                prev.warnings.append(f"{where(r, exec_cols.get(i))}: lo ejecutado ({e:g}) supera el doble de lo "
-                                     f"programado ({p:g}); revise.")
+                prev.warnings.append(f"{where(r, exec_cols.get(i))}: lo ejecutado ({es_num(e)}) supera el doble de "
+                                     f"lo programado ({es_num(p)}); revise.")
         key = (unit.unit_id, fy)
         poa = poas.get(key)
         if poa is None:

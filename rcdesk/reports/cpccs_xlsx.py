@@ -223,7 +223,7 @@ def export_cpccs(db, year: int, out: str | Path, *, cut: date | None = None, bud
 
     if budget_type not in BUDGET_TYPES:
         raise UserError(f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
-                        f"(use {', '.join(BUDGET_TYPES)}).")
+                        f"(use {', '.join(BUDGET_TYPES)}); el CPCCS admite un solo tipo por informe.")
     progress(0, 3, "Calculando el cumplimiento…")
     ev = EvaluationService(db).evaluate(int(year), cut, canton_id=canton_id, unit_ids=unit_ids)
     if not ev.metas:

@@ -186,13 +186,16 @@ def check_amount(value: object, label: str, where: str = "") -> float | None:
 
 def execution_warnings(planned: float, executed: float | None, codificado: float | None,
                        devengado: float | None, label: str = "") -> list[str]:
+    from rcdesk.poa.importer import es_num
+
     out = []
     if codificado is not None and devengado is not None and devengado > codificado + 0.005:
-        out.append(f"{label}el devengado ({devengado:,.2f}) supera al codificado ({codificado:,.2f}).")
+        out.append(f"{label}el devengado ({es_num(devengado)}) supera al codificado ({es_num(codificado)}).")
     if executed is not None and planned > 0 and executed > 2 * planned:
-        out.append(f"{label}lo ejecutado ({executed:g}) supera el doble de lo programado ({planned:g}); revise.")
+        out.append(f"{label}lo ejecutado ({es_num(executed)}) supera el doble de lo programado "
+                   f"({es_num(planned)}); revise.")
     elif executed is not None and planned > 0 and executed > planned:
-        out.append(f"{label}sobrecumplimiento: ejecutado {executed:g} de {planned:g} programado.")
+        out.append(f"{label}sobrecumplimiento: ejecutado {es_num(executed)} de {es_num(planned)} programado.")
     return out
 
 
@@ -503,7 +506,9 @@ class PoaService:
                 s.add(PoaProgramming(meta_id=m.id, period_no=i + 1, planned_qty=qty[i], planned_budget=bud[i]))
             warns = []
             if planned is not None and abs(sum(qty) - target) > 0.01:
-                warns.append(f"La programación suma {sum(qty):g} y la meta anual es {target:g}.")
+                from rcdesk.poa.importer import es_num
+
+                warns.append(f"La programación suma {es_num(sum(qty))} y la meta anual es {es_num(target)}.")
             return m.id, tuple(warns)
 
     def delete_poa(self, poa_id: str) -> None:
