@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt, QTime
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -872,8 +871,6 @@ class EvaluationTab(_Tab):
         rs.setWidgetResizable(True)
         rs.setWidget(self.results)
         lay.addWidget(rs, 3)
-        for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, self.save_response)
         self.widgets: dict[str, QWidget] = {}
         self.questions = []
 
@@ -900,6 +897,14 @@ class EvaluationTab(_Tab):
             self.entry_form.addRow(lbl, w)
             self.widgets[q.question_id] = w
         self._results(svc)
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        """Ctrl+Enter anywhere in the form saves the survey (child widgets pass it up)."""
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.save_response()
+            return
+        super().keyPressEvent(event)
 
     def _results(self, svc) -> None:  # noqa: ANN001
         from ui.widgets.events_charts import bar_chart
