@@ -1,0 +1,210 @@
+"""Table models of the Sincronización page (small lists held in memory)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+_OK = QBrush(QColor("#d1e7dd"))
+_WARN = QBrush(QColor("#fff3cd"))
+_BAD = QBrush(QColor("#f8d7da"))
+
+
+class RowsModel(QAbstractTableModel):
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self._rows: list = []
+
+    def set_rows(self, rows: Sequence) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int):  # noqa: ANN201
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201, N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(item, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.background(item, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(item, index.column())
+        return None
+
+    def text(self, item, col: int) -> str:  # noqa: ANN001
+        return str(item[col])
+
+    def background(self, item, col: int):  # noqa: ANN001, ANN201
+        return None
+
+    def tooltip(self, item, col: int):  # noqa: ANN001, ANN201
+        return None
+
+
+class PackageReportModel(RowsModel):
+    """One row per imported file: status and message."""
+
+    COL_FILE, COL_STATUS, COL_FROM, COL_MESSAGE = range(4)
+    HEADERS = ("Archivo", "Resultado", "Origen", "Detalle")
+
+    def text(self, p, col: int) -> str:  # noqa: ANN001
+        from rcdesk.sync.consolidate import STATUS_LABELS
+
+        if col == self.COL_FILE:
+            return p.file
+        if col == self.COL_STATUS:
+            return STATUS_LABELS.get(p.status, p.status)
+        if col == self.COL_FROM:
+            return f"{p.installation_name} (n.º {p.seq})" if p.installation_name else ""
+        msg = p.message
+        if p.warnings:
+            msg += " · " + " · ".join(p.warnings)
+        return msg
+
+    def background(self, p, col: int):  # noqa: ANN001, ANN201
+        if col != self.COL_STATUS:
+            return None
+        return {"consolidado": _OK, "importado": _OK, "en cuarentena": _WARN}.get(p.status, _BAD)
+
+    def tooltip(self, p, col: int):  # noqa: ANN001, ANN201
+        lines = [p.message, *p.details, *p.warnings]
+        return "\n".join(x for x in lines if x)
+
+
+class KindCountsModel(RowsModel):
+    """Per kind of record: inserted, updated, unchanged, conflicts, rejected."""
+
+    COL_KIND, COL_INSERTED, COL_UPDATED, COL_UNCHANGED, COL_CONFLICTS, COL_REJECTED = range(6)
+    HEADERS = ("Tipo de registro", "Nuevos", "Actualizados", "Sin cambios", "En conflicto", "Rechazados")
+
+    def text(self, item, col: int) -> str:  # noqa: ANN001
+        kind, c = item
+        if col == self.COL_KIND:
+            from rcdesk.sync.tables import label
+
+            return label(kind)
+        return str((c.inserted, c.updated, c.unchanged, c.conflicts, c.rejected)[col - 1])
+
+    def background(self, item, col: int):  # noqa: ANN001, ANN201
+        _kind, c = item
+        if col == self.COL_CONFLICTS and c.conflicts:
+            return _WARN
+        if col == self.COL_REJECTED and c.rejected:
+            return _BAD
+        return None
+
+
+class InstallationsModel(RowsModel):
+    COL_NAME, COL_ROLE, COL_STATE, COL_LAST, COL_PENDING, COL_FP, COL_ID = range(7)
+    HEADERS = ("Instalación", "Rol", "Estado", "Último paquete", "En cuarentena", "Huella de la clave", "Identificador")
+
+    def text(self, r, col: int) -> str:  # noqa: ANN001
+        return str((r.name, r.role_label, r.state_label, r.last_seq or "", r.pending or "", r.sign_fingerprint,
+                    r.installation_id)[col])
+
+    def background(self, r, col: int):  # noqa: ANN001, ANN201
+        if col != self.COL_STATE or r.is_self:
+            return None
+        if r.revoked:
+            return _BAD
+        return _OK if r.trusted else _WARN
+
+
+class ConflictsModel(RowsModel):
+    COL_KIND, COL_RECORD, COL_FROM, COL_FIELDS, COL_STATUS, COL_DATE = range(6)
+    HEADERS = ("Tipo", "Registro", "Viene de", "Campos distintos", "Estado", "Detectado")
+
+    def text(self, c, col: int) -> str:  # noqa: ANN001
+        if col == self.COL_KIND:
+            return c.kind_label
+        if col == self.COL_RECORD:
+            return c.summary or c.record_id
+        if col == self.COL_FROM:
+            return c.installation_name
+        if col == self.COL_FIELDS:
+            return ", ".join(d.column for d in c.diffs)
+        if col == self.COL_STATUS:
+            return c.status_label
+        return f"{c.created_at:%d/%m/%Y %H:%M}"
+
+
+def _show(value) -> str:  # noqa: ANN001
+    if value is None:
+        return "(vacío)"
+    if isinstance(value, bool):
+        return "Sí" if value else "No"
+    return str(value)
+
+
+class DiffModel(RowsModel):
+    """Field-by-field difference; the last column is a check box "use the field's value"."""
+
+    COL_FIELD, COL_SEDE, COL_CAMPO, COL_USE_CAMPO = range(4)
+    HEADERS = ("Campo", "Valor en la sede", "Valor del campo", "Usar el del campo")
+
+    def set_rows(self, rows: Sequence) -> None:
+        super().set_rows(rows)
+        self.use_campo = [False] * len(self._rows)
+
+    def text(self, d, col: int) -> str:  # noqa: ANN001
+        from rcdesk.sync.consolidated_data import header
+
+        if col == self.COL_FIELD:
+            return header(d.column) + (" (dato personal)" if d.personal else "")
+        if col == self.COL_SEDE:
+            return "(dato personal: ver en la ficha)" if d.personal else _show(d.local)
+        if col == self.COL_CAMPO:
+            return "(dato personal: ver en la ficha)" if d.personal else _show(d.incoming)
+        return "Campo" if self.use_campo[self._rows.index(d)] else "Sede"
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+        if index.isValid() and index.column() == self.COL_USE_CAMPO and role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if self.use_campo[index.row()] else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+    def flags(self, index: QModelIndex):  # noqa: ANN201
+        f = super().flags(index)
+        if index.isValid() and index.column() == self.COL_USE_CAMPO:
+            f |= Qt.ItemFlag.ItemIsUserCheckable
+        return f
+
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001, N802
+        if index.isValid() and index.column() == self.COL_USE_CAMPO and role == Qt.ItemDataRole.CheckStateRole:
+            self.use_campo[index.row()] = Qt.CheckState(value) == Qt.CheckState.Checked
+            self.dataChanged.emit(index.siblingAtColumn(0), index)
+            return True
+        return False
+
+    def set_all(self, campo: bool) -> None:
+        self.use_campo = [campo] * len(self._rows)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.COL_USE_CAMPO))
+
+    def choices(self) -> dict[str, str]:
+        return {d.column: ("campo" if use else "sede") for d, use in zip(self._rows, self.use_campo)}
+
+
+class PackageLogModel(RowsModel):
+    COL_DATE, COL_WHAT, COL_SEQ, COL_WHO, COL_RECORDS, COL_FILE = range(6)
+    HEADERS = ("Fecha", "Movimiento", "N.º", "Instalación", "Registros", "Archivo")
+
+    def text(self, r, col: int) -> str:  # noqa: ANN001
+        return str((f"{r.processed_at:%d/%m/%Y %H:%M}", r.label, r.seq, r.installation, r.records, r.file_name)[col])

@@ -1,0 +1,439 @@
+"""Sincronización: packages field ↔ headquarters, import report, conflict review, installations.
+
+Thin Qt code: everything goes through `rcdesk.services.sync.SyncService`; long jobs run in
+the task runner (progress dialog with a Cancelar button).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.models.sync_tables import (
+    ConflictsModel,
+    DiffModel,
+    InstallationsModel,
+    KindCountsModel,
+    PackageLogModel,
+    PackageReportModel,
+)
+from ui.shell import PageSpec
+
+PACKAGE_FILTER = "Paquetes de rcdesk (*.rcpaq);;Todos los archivos (*)"
+
+
+def _table(model, parent=None) -> QTableView:  # noqa: ANN001
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setWordWrap(False)
+    return view
+
+
+class SyncPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        from rcdesk.services.sync import SyncService
+
+        self.ctx = ctx
+        self.svc = SyncService(ctx.db)
+        self.setAcceptDrops(True)
+        lay = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.header)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+        self._build_packages_tab()
+        self._build_conflicts_tab()
+        self._build_installations_tab()
+        self._build_keys_tab()
+        ctx.events.data_changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- tabs ----------------------------------------------------------------------------
+    def _build_packages_tab(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        row = QHBoxLayout()
+        self.btn_export = QPushButton("&Exportar paquete para la sede…")
+        self.btn_export.clicked.connect(self.export_package)
+        self.chk_full = QCheckBox("Incluir &todo (no solo lo pendiente)")
+        self.btn_import = QPushButton("&Importar paquetes…")
+        self.btn_import.clicked.connect(self.choose_and_import)
+        self.btn_folder = QPushButton("Importar una &carpeta…")
+        self.btn_folder.clicked.connect(self.choose_folder_and_import)
+        for b in (self.btn_export, self.chk_full, self.btn_import, self.btn_folder):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.drop_hint = QLabel("También puede arrastrar aquí archivos .rcpaq (paquetes, paquetes base o acuses).")
+        self.drop_hint.setStyleSheet("color: #555; border: 1px dashed #999; padding: 8px;")
+        lay.addWidget(self.drop_hint)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.report_model = PackageReportModel(self)
+        self.report_view = _table(self.report_model)
+        self.kinds_model = KindCountsModel(self)
+        self.kinds_view = _table(self.kinds_model)
+        self.log_model = PackageLogModel(self)
+        self.log_view = _table(self.log_model)
+        box = QWidget()
+        bl = QVBoxLayout(box)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(QLabel("Resultado de la última importación:"))
+        bl.addWidget(self.report_view)
+        bl.addWidget(self.kinds_view)
+        split.addWidget(box)
+        box2 = QWidget()
+        b2 = QVBoxLayout(box2)
+        b2.setContentsMargins(0, 0, 0, 0)
+        b2.addWidget(QLabel("Historial de paquetes enviados y recibidos:"))
+        b2.addWidget(self.log_view)
+        split.addWidget(box2)
+        lay.addWidget(split, 1)
+        self.tabs.addTab(w, "&Paquetes")
+
+    def _build_conflicts_tab(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel("Registros editados a la vez en la sede y en el campo. Nada se sobrescribe hasta que "
+                             "usted elija, campo por campo o para todo el registro."))
+        self.conflicts_model = ConflictsModel(self)
+        self.conflicts_view = _table(self.conflicts_model)
+        self.conflicts_view.selectionModel().currentRowChanged.connect(self._show_diff)
+        self.diff_model = DiffModel(self)
+        self.diff_view = _table(self.diff_model)
+        self.diff_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.conflicts_view)
+        split.addWidget(self.diff_view)
+        lay.addWidget(split, 1)
+        row = QHBoxLayout()
+        self.btn_all_sede = QPushButton("Conservar todo lo de la &sede")
+        self.btn_all_sede.clicked.connect(lambda: self.resolve("sede"))
+        self.btn_all_campo = QPushButton("Tomar todo lo del ca&mpo")
+        self.btn_all_campo.clicked.connect(lambda: self.resolve("campo"))
+        self.btn_per_field = QPushButton("&Aplicar la elección por campo")
+        self.btn_per_field.clicked.connect(lambda: self.resolve(None))
+        for b in (self.btn_all_sede, self.btn_all_campo, self.btn_per_field):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.tabs.addTab(w, "C&onflictos")
+
+    def _build_installations_tab(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.inst_model = InstallationsModel(self)
+        self.inst_view = _table(self.inst_model)
+        lay.addWidget(self.inst_view, 1)
+        row = QHBoxLayout()
+        self.btn_trust = QPushButton("Aceptar como de &confianza")
+        self.btn_trust.clicked.connect(self.trust_selected)
+        self.btn_revoke = QPushButton("&Revocar")
+        self.btn_revoke.clicked.connect(self.revoke_selected)
+        self.btn_base = QPushButton("Paquete &base para un técnico…")
+        self.btn_base.clicked.connect(self.export_base)
+        self.btn_receipt = QPushButton("Acuse de reci&bo…")
+        self.btn_receipt.clicked.connect(self.export_receipt)
+        self.btn_consolidated = QPushButton("Archivos consoli&dados…")
+        self.btn_consolidated.clicked.connect(self.export_consolidated)
+        for b in (self.btn_trust, self.btn_revoke, self.btn_base, self.btn_receipt, self.btn_consolidated):
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.tabs.addTab(w, "I&nstalaciones")
+
+    def _build_keys_tab(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.keys_label = QLabel()
+        self.keys_label.setWordWrap(True)
+        self.keys_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.keys_label)
+        row = QHBoxLayout()
+        b1 = QPushButton("E&xportar claves protegidas…")
+        b1.clicked.connect(self.export_keys)
+        b2 = QPushButton("Im&portar claves…")
+        b2.clicked.connect(self.import_keys)
+        row.addWidget(b1)
+        row.addWidget(b2)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addStretch(1)
+        self.tabs.addTab(w, "C&laves")
+
+    # -- refresh -------------------------------------------------------------------------
+    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+        if initiator is not self and (getattr(changes, "sync", False) or getattr(changes, "everything", False)):
+            self.refresh()
+
+    def refresh(self) -> None:
+        ov = self.svc.overview()
+        hq = ov.role == "hq"
+        parts = [f"<b>{ov.name}</b> — {ov.role_label}", f"huella de la clave: <code>{ov.fingerprint}</code>"]
+        if hq:
+            parts.append(f"{ov.open_conflicts} conflicto(s) abierto(s)")
+            parts.append(f"{ov.quarantined} paquete(s) en cuarentena")
+        else:
+            parts.append(f"sede central: {ov.headquarters or 'todavía no importó el paquete base'}")
+            parts.append(f"{ov.pending_records} registro(s) sin confirmar por la sede")
+            if ov.last_export:
+                parts.append(f"último paquete: {ov.last_export}")
+        self.header.setText(" · ".join(parts))
+        self.btn_export.setEnabled(not hq)
+        self.chk_full.setEnabled(not hq)
+        for b in (self.btn_trust, self.btn_revoke, self.btn_base, self.btn_receipt):
+            b.setEnabled(hq)
+        self.inst_model.set_rows(self.svc.installations())
+        self.conflicts_model.set_rows(self.svc.conflicts() if hq else [])
+        self.diff_model.set_rows([])
+        self.log_model.set_rows(self.svc.package_log())
+        self.keys_label.setText(
+            f"Instalación {ov.name} ({ov.installation_id}).<br>Huella de la clave de firma: <code>{ov.fingerprint}</code>"
+            "<br>Las claves se guardan en la carpeta de datos y dentro de la base de datos (se copian con cada copia "
+            "de seguridad). Exporte una copia protegida con frase de paso y guárdela fuera de este equipo.")
+        for v in (self.report_view, self.inst_view, self.conflicts_view, self.log_view):
+            v.resizeColumnsToContents()
+
+    # -- packages ------------------------------------------------------------------------
+    def export_package(self) -> None:
+        default = str(Path.home() / "paquete-campo.rcpaq")
+        path, _ = QFileDialog.getSaveFileName(self, "Guardar paquete para la sede", default, PACKAGE_FILTER)
+        if not path:
+            return
+        full = self.chk_full.isChecked()
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            return self.svc.export_package(Path(path), full=full, progress=progress, cancel=cancel)
+
+        def done(res) -> None:  # noqa: ANN001
+            self._changed()
+            QMessageBox.information(self, "Paquete exportado",
+                                    f"Paquete n.º {res.seq} guardado en {res.path}\n{res.records} registro(s), "
+                                    f"{res.evidence} evidencia(s)."
+                                    + (f"\nAviso: faltan {res.missing_evidence} archivo(s) de evidencia."
+                                       if res.missing_evidence else ""))
+
+        self.ctx.runner.run(job, title="Exportando el paquete…", parent=self, on_done=done)
+
+    def choose_and_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Importar paquetes", str(Path.home()), PACKAGE_FILTER)
+        if files:
+            self.import_files([Path(f) for f in files])
+
+    def choose_folder_and_import(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Carpeta con paquetes", str(Path.home()))
+        if folder:
+            self.import_files([Path(folder)])
+
+    def import_files(self, files: list[Path]) -> None:
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            return self.svc.import_packages(files, progress=progress, cancel=cancel)
+
+        self.ctx.runner.run(job, title="Importando paquetes…", parent=self, on_done=self.show_report)
+
+    def show_report(self, result) -> None:  # noqa: ANN001
+        self.report_model.set_rows(result.packages)
+        self.kinds_model.set_rows(sorted(result.by_kind().items()))
+        self.tabs.setCurrentIndex(0)
+        self._changed()
+        self.report_view.resizeColumnsToContents()
+        self.kinds_view.resizeColumnsToContents()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.import_files(files)
+
+    # -- conflicts -----------------------------------------------------------------------
+    def _show_diff(self, current, _previous=None) -> None:  # noqa: ANN001
+        c = self.conflicts_model.row_at(current.row()) if current.isValid() else None
+        self.diff_model.set_rows(list(c.diffs) if c else [])
+        self.diff_view.resizeColumnsToContents()
+
+    def resolve(self, choice: str | None) -> None:
+        idx = self.conflicts_view.currentIndex()
+        c = self.conflicts_model.row_at(idx.row()) if idx.isValid() else None
+        if c is None:
+            QMessageBox.information(self, "Conflictos", "Seleccione primero un conflicto de la lista.")
+            return
+        from rcdesk.errors import UserError
+        from ui.tasks import show_error
+
+        try:
+            self.svc.resolve(c.conflict_id, choice if choice else self.diff_model.choices())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._changed()
+
+    # -- installations -------------------------------------------------------------------
+    def _selected_installation(self):  # noqa: ANN202
+        idx = self.inst_view.currentIndex()
+        r = self.inst_model.row_at(idx.row()) if idx.isValid() else None
+        if r is None or r.is_self:
+            QMessageBox.information(self, "Instalaciones", "Seleccione otra instalación de la lista.")
+            return None
+        return r
+
+    def trust_selected(self) -> None:
+        r = self._selected_installation()
+        if r is None:
+            return
+        ok = QMessageBox.question(
+            self, "Aceptar instalación",
+            f"¿Aceptar «{r.name}» como instalación de confianza?\n\nCompruebe por teléfono con el técnico que la "
+            f"huella de su clave es:\n{r.sign_fingerprint}")
+        if ok != QMessageBox.StandardButton.Yes:
+            return
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            return self.svc.trust(r.installation_id, progress=progress, cancel=cancel)[1]
+
+        self.ctx.runner.run(job, title="Consolidando los paquetes en cuarentena…", parent=self,
+                            on_done=self.show_report)
+
+    def revoke_selected(self) -> None:
+        r = self._selected_installation()
+        if r is None:
+            return
+        ok = QMessageBox.question(self, "Revocar instalación",
+                                  f"¿Revocar «{r.name}»? Sus paquetes futuros se rechazarán.")
+        if ok == QMessageBox.StandardButton.Yes:
+            self.svc.revoke(r.installation_id)
+            self._changed()
+
+    def export_base(self) -> None:
+        idx = self.inst_view.currentIndex()
+        r = self.inst_model.row_at(idx.row()) if idx.isValid() else None
+        default_id = r.installation_id if r is not None and not r.is_self else ""
+        iid, ok = QInputDialog.getText(self, "Paquete base", "Identificador de la instalación del técnico "
+                                       "(se ve en su página Sincronización):", QLineEdit.EchoMode.Normal, default_id)
+        if not ok or not iid.strip():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Guardar paquete base", str(Path.home() / "paquete-base.rcpaq"),
+                                              PACKAGE_FILTER)
+        if not path:
+            return
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            return self.svc.export_base(iid.strip(), Path(path), progress=progress, cancel=cancel)
+
+        def done(res) -> None:  # noqa: ANN001
+            self._changed()
+            QMessageBox.information(self, "Paquete base", f"Paquete base n.º {res['seq']} para «{res['name']}» "
+                                    f"guardado en {res['file']} ({res['records']} registros).")
+
+        self.ctx.runner.run(job, title="Exportando el paquete base…", parent=self, on_done=done)
+
+    def export_receipt(self) -> None:
+        r = self._selected_installation()
+        if r is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Guardar acuse de recibo",
+                                              str(Path.home() / "acuse-de-recibo.rcpaq"), PACKAGE_FILTER)
+        if not path:
+            return
+        from rcdesk.errors import UserError
+        from ui.tasks import show_error
+
+        try:
+            res = self.svc.export_receipt(r.installation_id, Path(path))
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._changed()
+        QMessageBox.information(self, "Acuse de recibo", f"Acuse para «{res['name']}» guardado en {res['file']}: "
+                                f"paquetes hasta el n.º {res['consolidated_seq']}, {res['conflicts']} en conflicto.")
+
+    def export_consolidated(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Guardar archivo consolidado",
+                                              str(Path.home() / "consolidado.xlsx"),
+                                              "Libro de Excel (*.xlsx);;Informe PDF (*.pdf)")
+        if not path:
+            return
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            return self.svc.export_consolidated(Path(path), progress=progress, cancel=cancel)
+
+        self.ctx.runner.run(job, title="Generando el archivo consolidado…", parent=self,
+                            on_done=lambda res: QMessageBox.information(
+                                self, "Archivo consolidado", f"Guardado en {res['file']}."))
+
+    # -- keys ----------------------------------------------------------------------------
+    def export_keys(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Exportar claves", str(Path.home() / "claves-rcdesk.json"),
+                                              "Claves (*.json)")
+        if not path:
+            return
+        phrase, ok = QInputDialog.getText(self, "Frase de paso", "Frase de paso (al menos 8 caracteres):",
+                                          QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        from rcdesk.errors import UserError
+        from ui.tasks import show_error
+
+        try:
+            out = self.svc.export_keys(Path(path), phrase)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        QMessageBox.information(self, "Claves", f"Claves exportadas en {out}. Sin la frase de paso no se pueden usar.")
+
+    def import_keys(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Importar claves", str(Path.home()), "Claves (*.json)")
+        if not path:
+            return
+        phrase, ok = QInputDialog.getText(self, "Frase de paso", "Frase de paso:", QLineEdit.EchoMode.Password)
+        if not ok:
+            return
+        from rcdesk.errors import UserError
+        from ui.tasks import show_error
+
+        try:
+            fp = self.svc.import_keys(Path(path), phrase)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.refresh()
+        QMessageBox.information(self, "Claves", f"Claves importadas. Huella: {fp}")
+
+    # -- helpers -------------------------------------------------------------------------
+    def _changed(self) -> None:
+        from rcdesk.services.sync import SYNC_CHANGES
+
+        self.refresh()
+        self.ctx.changed(SYNC_CHANGES, self)
+
+
+PAGES = [PageSpec(key="sync", title="Sincronización", order=70, factory=lambda ctx: SyncPage(ctx),
+                  icon="SP_BrowserReload", tooltip="Paquetes entre el campo y la sede central")]
