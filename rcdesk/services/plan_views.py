@@ -1,24 +1,19 @@
 """Read-only views of one plan for the GUI: the group tree with counts, search text, timeline spans.
 
 Everything here is plain Python (no Qt) so the page stays thin and the logic is testable.
-Activities are read with one Core query (a plan may hold 20,000 of them).
+Reads go through `plan_reads` (plain SQL, no SQLAlchemy: the plans page is the first screen).
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, select, type_coerce
-
-from rcdesk.db.database import Database
-from rcdesk.models.plans import PlanActivity
 from rcdesk.plans.datetext import month_end
 from rcdesk.plans.parsed import MURC_STAGES
-from rcdesk.services.plans import ActivityRow, GroupRow, PlanService, PlanSummary
-from rcdesk.text import fold
+from rcdesk.plans.rows import ActivityRow, GroupRow, PlanSummary
+from rcdesk.services import plan_reads
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 STAGE_SHORT = {"aprestamiento": "Apr", "diseno": "Dis", "preparacion": "Pre", "ejecucion": "Eje",
@@ -72,48 +67,14 @@ class Span:
 
 
 class PlanViewService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db) -> None:  # noqa: ANN001 - rcdesk.db.database.Database
         self.db = db
-        self.plans = PlanService(db)
 
     def load(self, plan_id: str) -> PlanView:
-        summary = self.plans.summary(plan_id)
-        groups = self.plans.groups(plan_id)
-        activities = self.activities(plan_id, groups)
+        summary = plan_reads.summary(self.db, plan_id)
+        groups = plan_reads.groups(self.db, plan_id)
+        activities = plan_reads.activities(self.db, plan_id)
         return build_view(summary, groups, activities)
-
-    def activities(self, plan_id: str, groups: list[GroupRow] | None = None) -> list[ActivityRow]:
-        groups = groups if groups is not None else self.plans.groups(plan_id)
-        labels = {g.group_id: g.label for g in groups}
-        t = PlanActivity.__table__
-        raw = {c: type_coerce(t.c[c], String).label(c) for c in ("stages", "cuatrimestres", "extra", "start_date",
-                                                                "end_date")}
-        stmt = (
-            select(t.c.id, t.c.group_id, t.c.position, t.c.number, t.c.description, t.c.responsible, t.c.meta,
-                   t.c.recursos, t.c.indicator, *raw.values(), t.c.scheduled_text, t.c.version)
-            .where(t.c.plan_id == plan_id, t.c.deleted.is_(False))
-            .order_by(t.c.position)
-        )
-        with self.db.session() as s:
-            # JSON and dates decoded by hand: SQLAlchemy's per-value processors cost ~1 s for 20,000 rows
-            return [
-                ActivityRow(
-                    r.id, plan_id, r.group_id, labels.get(r.group_id, ""), r.position, r.number or "",
-                    r.description or "", r.responsible or "", r.meta or "", r.recursos or "", r.indicator or "",
-                    _json_tuple(r.stages), tuple(int(q) for q in _json_tuple(r.cuatrimestres)),
-                    _iso(r.start_date), _iso(r.end_date), r.scheduled_text or "",
-                    json.loads(r.extra) if r.extra and r.extra != "{}" else {}, r.version,
-                )
-                for r in s.execute(stmt)
-            ]
-
-
-def _json_tuple(text: str | None) -> tuple:
-    return tuple(json.loads(text)) if text and text != "[]" else ()
-
-
-def _iso(text: str | None) -> date | None:
-    return date.fromisoformat(text[:10]) if text else None
 
 
 def build_view(summary: PlanSummary, groups: list[GroupRow], activities: list[ActivityRow]) -> PlanView:

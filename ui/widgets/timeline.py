@@ -159,7 +159,9 @@ class _Canvas(QWidget):
                        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
             if not row.spans:
                 p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-                p.drawText(QRect(LABEL_W + 6, y, 200, ROW_H), Qt.AlignmentFlag.AlignVCenter, "sin fecha")
+                note = f"sin fecha · {row.activity.scheduled_text}" if row.activity.scheduled_text else "sin fecha"
+                p.drawText(QRect(LABEL_W + 6, y, self.width() - LABEL_W - 12, ROW_H), Qt.AlignmentFlag.AlignVCenter,
+                           fm.elidedText(note, Qt.TextElideMode.ElideRight, self.width() - LABEL_W - 12))
                 continue
             for s in row.spans:
                 x0 = self.x_of(max(s.start, self.start))
