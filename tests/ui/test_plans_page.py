@@ -333,9 +333,10 @@ def test_page_follows_the_main_window_plan_selector(ui_ctx, plan_id, tmp_path, q
     from rcdesk.plans.importer import read_plan
     from rcdesk.services.plans import PlanService
     from ui.main_window import MainWindow
+    from ui.pages.plans import PAGES
 
     other = PlanService(ui_ctx.db).save_parsed(read_plan(make_workbook(tmp_path / "b.xlsx")), year=2023).plan_id
-    win = MainWindow(ui_ctx)
+    win = MainWindow(ui_ctx, pages=PAGES)  # only this page: other sections are tested by their owners
     qtbot.addWidget(win)
     page = win.show_page("plans")
     combo = win.plan_combo
