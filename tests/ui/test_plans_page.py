@@ -442,3 +442,22 @@ def test_fast_search_folding_matches_rcdesk_fold_on_the_seed_plans(ui_ctx):
     assert len(raw) > 100
     assert [search_fold(t) for t in raw] == [fold(t) for t in raw]
     assert search_fold("Diseño y Difusión  GARCÍA") == "diseno y difusion garcia"
+
+
+def test_keyboard_only_choose_a_plan_and_open_an_activity(page, ui_ctx, plan_id, tmp_path, qtbot):
+    from rcdesk.plans.importer import read_plan
+    from rcdesk.services.plans import PlanService
+
+    other = PlanService(ui_ctx.db).save_parsed(read_plan(make_workbook(tmp_path / "c.xlsx")), year=2023).plan_id
+    page.reload_plans()
+    page.plans_view.setFocus()
+    start = ui_ctx.current_plan_id
+    qtbot.keyClick(page.plans_view, Qt.Key.Key_Down if page.plans_view.currentIndex().row() == 0 else Qt.Key.Key_Up)
+    assert ui_ctx.current_plan_id != start and ui_ctx.current_plan_id in (plan_id, other)
+    qtbot.keyClick(page.plans_view, Qt.Key.Key_Return)
+    assert page.table.hasFocus() and page.current_activity_id()
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    qtbot.keyClicks(page.search, "AUDIENCIA")
+    page.search.flush()
+    assert shown_descriptions(page) == ["Audiencia pública participativa"]

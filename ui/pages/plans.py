@@ -157,6 +157,10 @@ class PlansPage(QWidget):
         self.plans_view.selectionModel().currentRowChanged.connect(self._on_plan_row)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.plans_view, activated=self.delete_plan,
                   context=Qt.ShortcutContext.WidgetShortcut)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # "open" the plan: go to its activities
+            QShortcut(QKeySequence(key), self.plans_view, activated=self._open_plan,
+                      context=Qt.ShortcutContext.WidgetShortcut)
+        self.plans_view.doubleClicked.connect(lambda _i: self._open_plan())
 
         top = QWidget(w)
         tl = QVBoxLayout(top)
@@ -324,6 +328,12 @@ class PlansPage(QWidget):
         if plan_id and plan_id != self.ctx.current_plan_id:
             self.ctx.select_plan(plan_id)
             self.ctx.changed(Changes(plans=True), self)  # the toolbar's plan selector follows
+
+    def _open_plan(self) -> None:
+        self.tabs.currentWidget().setFocus()
+        if self.tabs.currentWidget() is self.table and not self.table.currentIndex().isValid() \
+                and self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, COL_DESCRIPTION))
 
     def _on_plan_selected(self, plan_id: str) -> None:
         plan_id = plan_id or None
