@@ -216,7 +216,8 @@ class PlansPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().hide()
-        widths = {COL_NUMBER: 48, COL_GROUP: 150, COL_DESCRIPTION: 340, COL_RESPONSIBLE: 170, COL_META: 170,
+        # narrow enough that the marks and dates stay in view on a 1366×768 screen (full text in tooltips)
+        widths = {COL_NUMBER: 44, COL_GROUP: 110, COL_DESCRIPTION: 290, COL_RESPONSIBLE: 140, COL_META: 140,
                   COL_STAGES: 90, COL_CUATRI: 62, COL_START: 82, COL_END: 82, COL_SCHEDULED: 170}
         for col, width in widths.items():
             self.table.setColumnWidth(col, width)
@@ -244,7 +245,7 @@ class PlansPage(QWidget):
         self.hsplit.addWidget(self.group_view)
         self.hsplit.addWidget(right)
         self.hsplit.setStretchFactor(1, 1)
-        self.hsplit.setSizes([250, 900])
+        self.hsplit.setSizes([210, 940])
         self.hsplit.setChildrenCollapsible(False)
 
         bottom = QWidget(w)
