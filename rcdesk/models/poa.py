@@ -13,11 +13,7 @@ from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rcdesk.db.base import Base, Record
-
-# period kind -> number of periods in the fiscal year
-PERIOD_COUNTS = {"trimestre": 4, "cuatrimestre": 3, "mes": 12}
-PERIOD_LABELS = {"trimestre": "Trimestre", "cuatrimestre": "Cuatrimestre", "mes": "Mes"}
-PERIOD_PREFIX = {"trimestre": "T", "cuatrimestre": "C", "mes": "M"}
+from rcdesk.poa.periods import PERIOD_COUNTS, PERIOD_LABELS, PERIOD_PREFIX  # noqa: F401 (re-exported)
 
 POLARITIES = {"INCREMENTO": "Incremento", "REDUCCION": "Reducción", "MANTENIMIENTO": "Mantenimiento"}
 ACCUMULATIONS = {"SUMA": "Suma", "ULTIMO_VALOR": "Último valor", "PROMEDIO": "Promedio"}

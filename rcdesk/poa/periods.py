@@ -1,10 +1,16 @@
-"""Reporting periods of a fiscal year (trimestre, cuatrimestre, mes) and evaluation cuts."""
+"""Reporting periods of a fiscal year (trimestre, cuatrimestre, mes) and evaluation cuts.
+
+Pure Python (no SQLAlchemy): the GUI pages import it at start-up.
+"""
 from __future__ import annotations
 
 import calendar
 from datetime import date
 
-from rcdesk.models.poa import PERIOD_COUNTS, PERIOD_LABELS, PERIOD_PREFIX
+# period kind -> number of periods in the fiscal year
+PERIOD_COUNTS = {"trimestre": 4, "cuatrimestre": 3, "mes": 12}
+PERIOD_LABELS = {"trimestre": "Trimestre", "cuatrimestre": "Cuatrimestre", "mes": "Mes"}
+PERIOD_PREFIX = {"trimestre": "T", "cuatrimestre": "C", "mes": "M"}
 
 MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
           "septiembre", "octubre", "noviembre", "diciembre")
