@@ -24,10 +24,10 @@ from rcdesk.services.plan_views import (
     timeline_range,
 )
 
-LABEL_W = 300
+LABEL_W = 280
 ROW_H = 24
 HEADER_H = 42
-MIN_MONTH_W = 40
+MIN_MONTH_W = 34
 BAR_COLOR = QColor("#2f6db5")
 QUARTER_COLOR = QColor("#7fa8d9")
 GROUP_BG = QColor("#e8eef7")
