@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER, format_pct
+from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER
 from rcdesk.followup.informe import COLUMNS, Seguimiento
 from rcdesk.followup.periods import date_text
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress

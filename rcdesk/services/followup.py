@@ -17,49 +17,41 @@ activity's `extra["peso"]` when asked), capping each at 100 (domain.md §4.1).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from rcdesk.compliance import (
-    NOT_PROGRAMMED,
-    Compliance,
-    Light,
-    ThresholdProfile,
-    aggregate,
-    compliance,
-    distribution,
-    from_percent,
-)
+from rcdesk.compliance import ThresholdProfile, compliance
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
-from rcdesk.followup.periods import (
-    PERIOD_COUNTS,
-    period_code,
-    period_label,
-    period_of,
-    period_range,
-    parse_period,
+from rcdesk.followup.compute import (  # noqa: F401 - ActivityStatus, CutRow, Dashboard… re-exported
+    PUBLICATION_RULE,
+    ActivityStatus,
+    CutRow,
+    Dashboard,
+    GroupStatus,
+    ReportRow,
+    _cuts,
+    _effective,
+    _fmt,
+    _short,
 )
+from rcdesk.followup.periods import PERIOD_COUNTS, parse_period, period_code, period_label, period_range
 from rcdesk.ids import utcnow
 from rcdesk.models.core import Setting
-from rcdesk.models.followup import REPORT_STATES, Evidence, ProgressReport
-from rcdesk.models.plans import ActivityUnit, Plan, PlanActivity, PlanGroup
-from rcdesk.models.reference import Institution, OrgUnit
-from rcdesk.services.calendar import BusinessCalendar, CalendarService
+from rcdesk.models.followup import REPORT_STATES, ProgressReport
+from rcdesk.models.plans import Plan, PlanActivity
+from rcdesk.models.reference import Institution
+from rcdesk.services.calendar import CalendarService
 from rcdesk.services.evidence import EvidenceRow, EvidenceService, check_url
-from rcdesk.services.thresholds import ThresholdService
 from rcdesk.text import clean
 
 OWNER = "progress_report"
 EVIDENCE_REQUIRED_KEY = "followup.evidence_required"
 MAX_PERCENT = Decimal(500)
-_CUAT_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
-PUBLICATION_RULE = {"CO": "co_seguimiento_oci", "EC": "ec_poa_reporte_trimestral"}
 
 
 # -- rows handed to the GUI / CLI -----------------------------------------------------------
@@ -77,119 +69,6 @@ class ReportInput:
     reported_on: date | None = None
     evidence_files: tuple[Path, ...] = ()
     evidence_links: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    report_id: str
-    activity_id: str
-    period_kind: str
-    period_no: int
-    period_code: str
-    period_label: str
-    percent: Decimal | None          # effective % (reported, or quantity / target)
-    quantity: float | None
-    target_quantity: float | None
-    done_text: str
-    difficulties: str
-    justification: str
-    reporter: str
-    reported_on: date
-    status: str
-    reviewer: str
-    review_note: str
-    reviewed_at: datetime | None
-    evidence: tuple[EvidenceRow, ...] = ()
-    created_at: datetime | None = None
-
-    @property
-    def status_label(self) -> str:
-        return REPORT_STATES.get(self.status, self.status)
-
-    def as_json(self) -> dict:
-        return {
-            "report_id": self.report_id, "activity_id": self.activity_id, "period": self.period_code,
-            "period_no": self.period_no, "percent": float(self.percent) if self.percent is not None else None,
-            "quantity": self.quantity, "target_quantity": self.target_quantity, "done_text": self.done_text,
-            "difficulties": self.difficulties, "justification": self.justification, "reporter": self.reporter,
-            "reported_on": self.reported_on.isoformat(), "status": self.status, "reviewer": self.reviewer,
-            "review_note": self.review_note, "evidence": [e.as_json() for e in self.evidence],
-        }
-
-
-@dataclass(frozen=True)
-class ActivityStatus:
-    """One activity at a cut: compliance, light, deadline and flags."""
-
-    activity_id: str
-    number: str
-    description: str
-    responsible: str
-    meta: str
-    group_id: str | None
-    scheduled: str
-    due: date | None
-    compliance: Compliance
-    light: Light
-    done: bool
-    overdue: bool
-    days_left: int | None
-    business_days_left: int | None
-    last_report: ReportRow | None
-    pending_review: int
-    flags: tuple[str, ...] = ()
-
-    @property
-    def pct(self) -> Decimal | None:
-        return self.compliance.raw
-
-
-@dataclass(frozen=True)
-class GroupStatus:
-    group_id: str
-    parent_id: str | None
-    depth: int
-    kind: str
-    label: str
-    compliance: Compliance
-    light: Light
-    activities: int
-    colors: dict = field(hash=False, compare=False, default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CutRow:
-    no: int
-    code: str
-    label: str
-    start: date
-    cut: date
-    publish_by: date
-    days_to_publish: int
-    past: bool
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    plan_id: str
-    entity: str
-    country: str
-    year: int
-    period_kind: str
-    cut: date
-    today: date
-    profile: ThresholdProfile
-    plan: Compliance
-    plan_light: Light
-    groups: tuple[GroupStatus, ...]
-    components: tuple[tuple[str, Compliance, Light], ...]
-    units: tuple[tuple[str, Compliance, Light, int], ...]
-    activities: tuple[ActivityStatus, ...]
-    overdue: tuple[ActivityStatus, ...]
-    due_this_week: tuple[ActivityStatus, ...]
-    pending_review: int
-    next_cut: CutRow | None
-    colors: dict = field(hash=False, compare=False, default_factory=dict)
 
 
 def _dec(v: object, what: str) -> Decimal | None:
@@ -464,52 +343,17 @@ class FollowupService:
     def dashboard(self, plan_id: str, *, cut: date | None = None, today: date | None = None,
                   weighted: bool = False, profile: ThresholdProfile | None = None,
                   with_reports: bool = True) -> Dashboard:
-        """Everything the home page shows, computed in a few queries.
+        """Everything the home page shows (see `rcdesk/followup/reads.py`, plain SQL).
 
         `with_reports=False` leaves `ActivityStatus.last_report` empty (the home page does not
         need the texts of the reports; the informe and the activity table do).
         """
-        today = today or date.today()
+        from rcdesk.followup import reads
+
         country, years = self._country_years(plan_id)
         CalendarService(self.db).ensure_seeded(country, years)
-        rule = self._publication_rule(country)
-        if profile is None:
-            profile = ThresholdService(self.db).profile_for_country(country)
-        require_evidence = self.evidence_required(plan_id)
-        with self.db.session() as s:
-            plan, entity, country = self._plan(s, plan_id)
-            kind, year = plan.period_kind, plan.year
-            cal = CalendarService.calendar_in(s, country, years)
-            if cut is None:
-                cut = min(max(today, date(year, 1, 1)), date(year, 12, 31))
-            data = _load(s, plan_id, cut_period(kind, year, cut), weighted=weighted)
-            chosen: dict[str, str] = {}
-            statuses = _statuses(data, kind, year, cut, today, cal, profile, require_evidence=require_evidence,
-                                 chosen=chosen)
-            details = _report_details(s, year, list(chosen.values())) if with_reports else {}
-        if details:
-            statuses = [replace(a, last_report=details.get(chosen[a.activity_id])) if a.activity_id in chosen
-                        else a for a in statuses]
-        by_id = {a.activity_id: a for a in statuses}
-        weights = data["weights"] if weighted else None
-        groups = _group_statuses(data["groups"], statuses, profile, weights)
-        plan_c = aggregate([a.compliance for a in statuses],
-                           [weights.get(a.activity_id, 1) for a in statuses] if weights else None)
-        components = tuple((g.label, g.compliance, g.light) for g in groups if g.depth == 0)
-        units = _unit_statuses(data, by_id, profile)
-        not_done = [a for a in statuses if not a.done and a.due is not None]
-        overdue = sorted((a for a in not_done if a.overdue), key=lambda a: a.due)
-        week = sorted((a for a in not_done if not a.overdue and a.due <= today + timedelta(days=7)),
-                      key=lambda a: a.due)
-        cuts = _cuts(kind, year, cal, rule, today)
-        next_cut = next((c for c in cuts if c.publish_by >= today), None)
-        return Dashboard(
-            plan_id=plan_id, entity=entity, country=country, year=year, period_kind=kind, cut=cut, today=today,
-            profile=profile, plan=plan_c, plan_light=profile.classify(plan_c), groups=tuple(groups),
-            components=components, units=tuple(units), activities=tuple(statuses), overdue=tuple(overdue),
-            due_this_week=tuple(week), pending_review=sum(a.pending_review for a in statuses), next_cut=next_cut,
-            colors=distribution(a.light for a in statuses),
-        )
+        return reads.dashboard(self.db, plan_id, cut=cut, today=today, weighted=weighted, profile=profile,
+                               with_reports=with_reports)
 
     def pending(self, plan_id: str, *, today: date | None = None) -> list[ActivityStatus]:
         """"Pendientes": activities not completed, most urgent first (overdue, then fewest days left)."""
@@ -525,22 +369,6 @@ class FollowupService:
 
 
 # -- pure computation helpers -----------------------------------------------------------------
-def _short(text: str, n: int = 60) -> str:
-    t = clean(text)
-    return t if len(t) <= n else t[: n - 1] + "…"
-
-
-def _fmt(v: Decimal) -> str:
-    return f"{v:.2f}".replace(".", ",") + " %"
-
-
-def _effective(percent: float | None, quantity: float | None, target: float | None) -> Decimal | None:
-    if percent is not None:
-        return from_percent(percent).raw
-    if quantity is not None and target:
-        return compliance(quantity, target).raw
-    return None
-
 
 def _report_row(r: ProgressReport, year: int, evidence: list[EvidenceRow]) -> ReportRow:
     return ReportRow(
@@ -549,219 +377,3 @@ def _report_row(r: ProgressReport, year: int, evidence: list[EvidenceRow]) -> Re
         r.quantity, r.target_quantity, r.done_text, r.difficulties, r.justification, r.reporter, r.reported_on,
         r.status, r.reviewer, r.review_note, r.reviewed_at, tuple(evidence), r.created_at,
     )
-
-
-def _load(s, plan_id: str, cut_period: int, *, weighted: bool = False) -> dict:  # noqa: ANN001
-    """Fetch what the computations need with Core selects, only the columns used (fast for big plans)."""
-    conn = s.connection()
-    A = PlanActivity
-    cols = [A.id, A.number, A.description, A.responsible, A.meta, A.group_id, A.cuatrimestres, A.start_date,
-            A.end_date, A.scheduled_text]
-    if weighted:
-        cols.append(A.extra)
-    acts = conn.execute(select(*cols).where(A.plan_id == plan_id, A.deleted.is_(False)).order_by(A.position)).all()
-    groups = conn.execute(
-        select(PlanGroup.id, PlanGroup.parent_id, PlanGroup.kind, PlanGroup.code, PlanGroup.name)
-        .where(PlanGroup.plan_id == plan_id, PlanGroup.deleted.is_(False)).order_by(PlanGroup.position)
-    ).all()
-    R = ProgressReport
-    in_plan = select(A.id).where(A.plan_id == plan_id, A.deleted.is_(False)).scalar_subquery()
-    # The report that counts: the VALIDADO one with the highest period ≤ the cut (at most one
-    # VALIDADO per activity and period). SQLite takes the bare columns of a MAX() aggregate
-    # from the row holding the maximum, so this returns one row per activity.
-    latest = conn.execute(
-        select(R.activity_id, func.max(R.period_no), R.id, R.percent, R.quantity, R.target_quantity)
-        .where(R.activity_id.in_(in_plan), R.deleted.is_(False), R.status == "VALIDADO", R.period_no <= cut_period)
-        .group_by(R.activity_id)
-    ).all()
-    pending = dict(conn.execute(
-        select(R.activity_id, func.count()).where(R.activity_id.in_(in_plan), R.deleted.is_(False),
-                                                  R.status == "REPORTADO").group_by(R.activity_id)
-    ).all())
-    ids = [r.id for r in latest]
-    with_evidence: set[str] = set()
-    for i in range(0, len(ids), 900):
-        with_evidence.update(conn.execute(
-            select(Evidence.owner_id).where(Evidence.owner_type == OWNER, Evidence.deleted.is_(False),
-                                            Evidence.owner_id.in_(ids[i:i + 900]))).scalars())
-    units = conn.execute(
-        select(ActivityUnit.activity_id, OrgUnit.name).join(OrgUnit, OrgUnit.id == ActivityUnit.unit_id)
-        .join(A, A.id == ActivityUnit.activity_id)
-        .where(A.plan_id == plan_id, ActivityUnit.deleted.is_(False))
-    ).all()
-    weights = {}
-    if weighted:
-        for a in acts:
-            w = (a.extra or {}).get("peso") if isinstance(a.extra, dict) else None
-            if w is not None:
-                try:
-                    weights[a.id] = Decimal(str(w).replace(",", "."))
-                except Exception:  # noqa: BLE001
-                    pass
-    return {"activities": acts, "groups": groups, "latest": {r.activity_id: r for r in latest},
-            "pending": pending, "with_evidence": with_evidence, "units": units, "weights": weights}
-
-
-def _report_details(s, year: int, ids: list[str]) -> dict[str, ReportRow]:  # noqa: ANN001
-    """Full rows (texts, dates) of the chosen reports only."""
-    R = ProgressReport
-    conn = s.connection()
-    out = {}
-    for i in range(0, len(ids), 900):
-        for r in conn.execute(select(
-                R.id, R.activity_id, R.period_kind, R.period_no, R.percent, R.quantity, R.target_quantity,
-                R.done_text, R.difficulties, R.justification, R.reporter, R.reported_on, R.status, R.reviewer,
-                R.review_note, R.reviewed_at, R.created_at).where(R.id.in_(ids[i:i + 900]))):
-            out[r.id] = _light_report(r, year)
-    return out
-
-
-def cut_period(kind: str, year: int, cut: date) -> int:
-    """Last period of the vigencia that has started by `cut` (0 before the vigencia)."""
-    if cut.year == year:
-        return period_of(kind, cut)
-    return PERIOD_COUNTS[kind] if cut.year > year else 0
-
-
-def _schedule(a, kind: str, year: int) -> tuple[date, date | None, str]:  # noqa: ANN001
-    """(programmed from, due date, schedule text) of an activity."""
-    marks = sorted(int(q) for q in (a.cuatrimestres or ()) if int(q) in _CUAT_MONTHS)
-    start = a.start_date
-    due = a.end_date
-    if marks:
-        m_start = date(year, _CUAT_MONTHS[marks[0]][0], 1)
-        m_end = period_range("cuatrimestre", year, marks[-1])[1]
-        start = start or m_start
-        due = due or m_end
-    if due is None and start is not None:
-        due = start  # a single scheduled date
-    text = clean(a.scheduled_text)
-    if not text:
-        if a.start_date and a.end_date and a.start_date != a.end_date:
-            text = f"{a.start_date:%d/%m/%Y} – {a.end_date:%d/%m/%Y}"
-        elif due:
-            text = f"{due:%d/%m/%Y}"
-        elif marks:
-            text = "Cuatrimestre " + ", ".join(str(q) for q in marks)
-    return start or date(year, 1, 1), due, text
-
-
-def _statuses(data: dict, kind: str, year: int, cut: date, today: date, cal: BusinessCalendar,
-              profile: ThresholdProfile, *, require_evidence: bool,
-              chosen: dict[str, str]) -> list[ActivityStatus]:
-    """Status of every activity; `chosen` receives activity id -> the report that counts."""
-    latest = data["latest"]
-    pending_by = data["pending"]
-    with_ev = data["with_evidence"]
-    out = []
-    for a in data["activities"]:
-        last = latest.get(a.id)
-        pending = pending_by.get(a.id, 0)
-        start, due, sched = _schedule(a, kind, year)
-        flags = []
-        if last is not None:
-            pct = _effective(last.percent, last.quantity, last.target_quantity)
-            c = Compliance(pct, over=pct is not None and pct > 100)
-            if c.over:
-                flags.append("Más de 100 %: revisar")
-            if require_evidence and last.id not in with_ev:
-                flags.append("Sin medio de verificación")
-        elif start <= cut:
-            c = Compliance(Decimal("0.00"))
-            flags.append("Sin reporte validado")
-        else:
-            c = NOT_PROGRAMMED
-        done = c.raw is not None and last is not None and c.raw >= 100
-        days_left = (due - today).days if due else None
-        bdays = cal.business_days_between(today, due) if due else None
-        overdue = bool(due and due < today and not done)
-        if overdue:
-            flags.append("Vencida")
-        out.append(ActivityStatus(
-            a.id, a.number or "", a.description, a.responsible or "", a.meta or "", a.group_id, sched, due, c,
-            profile.classify(c), done, overdue, days_left, bdays, None, pending, tuple(flags),
-        ))
-        if last is not None:
-            chosen[a.id] = last.id
-    return out
-
-
-def _light_report(r, year: int) -> ReportRow:  # noqa: ANN001
-    return ReportRow(
-        r.id, r.activity_id, r.period_kind, r.period_no, period_code(r.period_kind, year, r.period_no),
-        period_label(r.period_kind, year, r.period_no), _effective(r.percent, r.quantity, r.target_quantity),
-        r.quantity, r.target_quantity, r.done_text, r.difficulties, r.justification, r.reporter, r.reported_on,
-        r.status, r.reviewer, r.review_note, r.reviewed_at, (), r.created_at,
-    )
-
-
-def _group_statuses(groups: list, statuses: list[ActivityStatus], profile: ThresholdProfile,
-                    weights: dict | None) -> list[GroupStatus]:
-    children: dict[str | None, list] = defaultdict(list)
-    ids = {g.id for g in groups}
-    for g in groups:
-        children[g.parent_id if g.parent_id in ids else None].append(g)
-    acts_in: dict[str | None, list[ActivityStatus]] = defaultdict(list)
-    for a in statuses:
-        acts_in[a.group_id].append(a)
-    out: list[GroupStatus] = []
-
-    def subtree(gid: str) -> list[ActivityStatus]:
-        res = list(acts_in.get(gid, ()))
-        for ch in children.get(gid, ()):
-            res.extend(subtree(ch.id))
-        return res
-
-    def walk(parent: str | None, depth: int) -> None:
-        for g in children.get(parent, ()):
-            acts = subtree(g.id)
-            c = aggregate([a.compliance for a in acts],
-                          [weights.get(a.activity_id, 1) for a in acts] if weights else None)
-            label = f"{g.code} – {g.name}" if g.code and g.name and g.code != g.name else (g.name or g.code or g.kind)
-            out.append(GroupStatus(g.id, g.parent_id, depth, g.kind, clean(label), c, profile.classify(c), len(acts),
-                                   distribution(a.light for a in acts)))
-            walk(g.id, depth + 1)
-
-    walk(None, 0)
-    loose = acts_in.get(None)
-    if loose:
-        c = aggregate([a.compliance for a in loose])
-        out.append(GroupStatus("", None, 0, "seccion", "Sin grupo", c, profile.classify(c), len(loose),
-                               distribution(a.light for a in loose)))
-    return out
-
-
-def _unit_statuses(data: dict, by_id: dict[str, ActivityStatus], profile: ThresholdProfile) -> list:
-    linked: dict[str, list[str]] = defaultdict(list)
-    for activity_id, unit_name in data["units"]:
-        linked[activity_id].append(unit_name)
-    per_unit: dict[str, list[ActivityStatus]] = defaultdict(list)
-    for a in by_id.values():
-        names = linked.get(a.activity_id) or [_short(a.responsible, 50) or "Sin responsable"]
-        for n in names:
-            per_unit[n].append(a)
-    out = []
-    for name, acts in per_unit.items():
-        c = aggregate([a.compliance for a in acts])
-        out.append((name, c, profile.classify(c), len(acts)))
-    out.sort(key=lambda t: (-t[3], t[0]))
-    return out
-
-
-def _cuts(kind: str, year: int, cal: BusinessCalendar, rule, today: date) -> list[CutRow]:  # noqa: ANN001
-    out = []
-    for n in range(1, PERIOD_COUNTS[kind] + 1):
-        start, end = period_range(kind, year, n)
-        if rule is not None:
-            publish = rule.apply(cal, end)
-        else:
-            nxt = cal.add_calendar(date(end.year, end.month, 1), months=1)
-            publish = cal.nth_business_day_of_month(nxt.year, nxt.month, 10)
-        out.append(CutRow(n, period_code(kind, year, n), period_label(kind, year, n), start, end, publish,
-                          (publish - today).days, end < today))
-    return out
-
-
-__all__ = [
-    "ActivityStatus", "CutRow", "Dashboard", "FollowupService", "GroupStatus", "ReportInput", "ReportRow",
-]

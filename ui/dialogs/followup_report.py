@@ -1,0 +1,268 @@
+"""«Reportar avance»: one dialog, usable with the keyboard alone; evidence by chooser or drag-and-drop."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.services.changes import Changes
+
+EVIDENCE_FILTER = ("Evidencias (*.pdf *.jpg *.jpeg *.png *.gif *.doc *.docx *.xls *.xlsx *.ppt *.pptx *.odt "
+                   "*.ods *.txt *.csv *.zip *.mp4 *.mp3);;Todos los archivos (*)")
+PathRole = Qt.ItemDataRole.UserRole + 1
+
+
+class EvidenceList(QListWidget):
+    """List of files/links to attach; accepts files dropped from the file manager."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setAccessibleName("Evidencias")
+        self.setToolTip("Arrastre aquí los archivos de evidencia, o use «Agregar archivo…»")
+        self.setMinimumHeight(80)
+
+    def add_file(self, path: Path) -> None:
+        path = Path(path)
+        if any(self.item(i).data(PathRole) == ("file", str(path)) for i in range(self.count())):
+            return
+        item = QListWidgetItem(f"Archivo: {path.name}")
+        item.setToolTip(str(path))
+        item.setData(PathRole, ("file", str(path)))
+        self.addItem(item)
+
+    def add_link(self, url: str) -> None:
+        item = QListWidgetItem(f"Enlace: {url}")
+        item.setToolTip(url)
+        item.setData(PathRole, ("link", url))
+        self.addItem(item)
+
+    def files(self) -> list[Path]:
+        return [Path(v) for k, v in (self.item(i).data(PathRole) for i in range(self.count())) if k == "file"]
+
+    def links(self) -> list[str]:
+        return [v for k, v in (self.item(i).data(PathRole) for i in range(self.count())) if k == "link"]
+
+    # drag-and-drop
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+        if not event.mimeData().hasUrls():
+            return super().dropEvent(event)
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.add_file(Path(url.toLocalFile()))
+            elif url.scheme() in ("http", "https"):
+                self.add_link(url.toString())
+        event.acceptProposedAction()
+        return None
+
+
+class ReportDialog(QDialog):
+    """Report the progress of one activity for one period (save = Ctrl+Enter)."""
+
+    def __init__(self, ctx, activity, periods: list[tuple[int, str, str]], *, period_no: int | None = None,  # noqa: ANN001
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.activity = activity
+        self.result_row = None
+        self.setWindowTitle("Reportar avance")
+        self.setMinimumWidth(580)
+        self.setMinimumHeight(640)
+
+        head = QLabel(f"<b>{activity.number + ' ' if activity.number else ''}{_html(activity.description)}</b>"
+                      f"<br><span style='color:#555'>Responsable: {_html(activity.responsible) or '—'} · "
+                      f"Meta: {_html(activity.meta) or '—'}</span>")
+        head.setWordWrap(True)
+        head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.period = QComboBox()
+        for no, code, label in periods:
+            self.period.addItem(f"{label}", no)
+        if period_no is not None:
+            self.period.setCurrentIndex(max(0, self.period.findData(period_no)))
+        self.percent = QDoubleSpinBox()
+        self.percent.setRange(0, 500)
+        self.percent.setDecimals(2)
+        self.percent.setSuffix(" %")
+        self.percent.setToolTip("Avance respecto de lo programado hasta el final del periodo")
+        self.use_quantity = QCheckBox("Reportar cantidad lograda frente a la meta del periodo")
+        self.quantity = QDoubleSpinBox()
+        self.quantity.setRange(0, 10**9)
+        self.quantity.setDecimals(2)
+        self.target = QDoubleSpinBox()
+        self.target.setRange(0, 10**9)
+        self.target.setDecimals(2)
+        qrow = QHBoxLayout()
+        qrow.addWidget(QLabel("Lograda:"))
+        qrow.addWidget(self.quantity)
+        qrow.addWidget(QLabel("Meta:"))
+        qrow.addWidget(self.target)
+        self.qbox = QWidget()
+        self.qbox.setLayout(qrow)
+        qrow.setContentsMargins(0, 0, 0, 0)
+        self.done_text = QPlainTextEdit()
+        self.done_text.setTabChangesFocus(True)
+        self.done_text.setPlaceholderText("Actividades realizadas en el periodo")
+        self.done_text.setFixedHeight(70)
+        self.difficulties = QPlainTextEdit()
+        self.difficulties.setTabChangesFocus(True)
+        self.difficulties.setFixedHeight(48)
+        self.justification = QPlainTextEdit()
+        self.justification.setTabChangesFocus(True)
+        self.justification.setFixedHeight(48)
+        self.justification.setPlaceholderText("Obligatoria si el avance supera el 100 %")
+        self.reporter = QLineEdit(ctx.db.user or "")
+        self.reported_on = QDateEdit(QDate.currentDate())
+        self.reported_on.setCalendarPopup(True)
+        self.reported_on.setDisplayFormat("dd/MM/yyyy")
+        self.evidence = EvidenceList()
+        add_file = QPushButton("Agregar &archivo…")
+        add_link = QPushButton("Agregar &enlace…")
+        remove = QPushButton("&Quitar")
+        add_file.clicked.connect(self.choose_files)
+        add_link.clicked.connect(self.ask_link)
+        remove.clicked.connect(self.remove_selected)
+        ev_buttons = QHBoxLayout()
+        for b in (add_file, add_link, remove):
+            ev_buttons.addWidget(b)
+        ev_buttons.addStretch(1)
+
+        form = QFormLayout()
+        form.addRow("&Periodo:", self.period)
+        form.addRow("% de a&vance:", self.percent)
+        form.addRow("", self.use_quantity)
+        form.addRow("Cantidad:", self.qbox)
+        form.addRow("&Qué se hizo:", self.done_text)
+        form.addRow("&Dificultades:", self.difficulties)
+        form.addRow("&Justificación:", self.justification)
+        form.addRow("&Reporta:", self.reporter)
+        form.addRow("&Fecha del reporte:", self.reported_on)
+        ev_box = QVBoxLayout()
+        ev_box.addWidget(self.evidence)
+        hint = QLabel("Puede arrastrar archivos a esta lista desde el explorador.")
+        hint.setStyleSheet("color:#666")
+        ev_box.addWidget(hint)
+        ev_box.addLayout(ev_buttons)
+        form.addRow("Evidencias:", ev_box)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar (Ctrl+Intro)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addLayout(form)
+        lay.addWidget(self.buttons)
+        self.use_quantity.toggled.connect(self._toggle_quantity)
+        self.percent.valueChanged.connect(self._toggle_justification)
+        self._toggle_quantity(False)
+        self._toggle_justification()
+        self.setAcceptDrops(True)
+        self.percent.setFocus()
+
+    # -- evidence ---------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Elegir archivos de evidencia", "", EVIDENCE_FILTER)
+        for f in files:
+            self.evidence.add_file(Path(f))
+
+    def ask_link(self) -> None:
+        url, ok = QInputDialog.getText(self, "Enlace de evidencia",
+                                       "Dirección publicada (debe empezar por http:// o https://):")
+        if ok and url.strip():
+            self.evidence.add_link(url.strip())
+
+    def remove_selected(self) -> None:
+        for item in self.evidence.selectedItems():
+            self.evidence.takeItem(self.evidence.row(item))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.evidence.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.evidence.dropEvent(event)
+
+    # -- saving -------------------------------------------------------------------------------
+    def _toggle_quantity(self, on: bool) -> None:
+        self.qbox.setEnabled(on)
+        self.percent.setEnabled(not on)
+
+    def _toggle_justification(self) -> None:
+        self.justification.setEnabled(self.use_quantity.isChecked() or self.percent.value() > 100)
+
+    def report_input(self):  # noqa: ANN201
+        from rcdesk.services.followup import ReportInput
+
+        qd = self.reported_on.date()
+        use_q = self.use_quantity.isChecked()
+        return ReportInput(
+            self.activity.activity_id, int(self.period.currentData()),
+            None if use_q else round(self.percent.value(), 2),
+            quantity=self.quantity.value() if use_q else None,
+            target_quantity=(self.target.value() or None) if use_q else None,
+            done_text=self.done_text.toPlainText(), difficulties=self.difficulties.toPlainText(),
+            justification=self.justification.toPlainText(), reporter=self.reporter.text(),
+            reported_on=date(qd.year(), qd.month(), qd.day()),
+            evidence_files=tuple(self.evidence.files()), evidence_links=tuple(self.evidence.links()),
+        )
+
+    def save(self) -> None:
+        from rcdesk.services.followup import FollowupService
+
+        data = self.report_input()
+        db = self.ctx.db
+
+        def job(progress, cancel):  # noqa: ANN001, ARG001
+            return FollowupService(db).add_report(data)
+
+        def done(row) -> None:  # noqa: ANN001
+            self.result_row = row
+            self.ctx.changed(Changes(followup=True), self)
+            self.accept()
+
+        self.ctx.runner.run(job, title="Guardando el reporte y sus evidencias…", parent=self, on_done=done,
+                            cancellable=False)
+
+
+def _html(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,299 @@
+"""«Tablero» (home page): compliance per group with traffic lights and progress bars, charts by
+component and by responsible unit, overdue and due-this-week lists, the next cut.
+
+Start-up budget: this is the first screen, so it reads with plain SQL
+(`rcdesk/followup/reads.py`, no SQLAlchemy) and imports QtCharts only when a chart tab is
+opened. The numbers are computed through `ctx.runner`.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, format_pct
+from ui.shell import PageSpec
+
+ActivityRole = Qt.ItemDataRole.UserRole + 1
+
+
+def _bar(value, color: str) -> QProgressBar:  # noqa: ANN001
+    bar = QProgressBar()
+    bar.setRange(0, 100)
+    bar.setValue(int(round(float(value))) if value is not None else 0)
+    bar.setFormat(format_pct(value) if value is not None else "sin programación")
+    bar.setTextVisible(True)
+    bar.setMaximumHeight(18)
+    bar.setStyleSheet(f"QProgressBar {{border:1px solid #BDBDBD; border-radius:3px; text-align:center;"
+                      f" background:#FAFAFA; color:#212121}} QProgressBar::chunk {{background:{COLOR_HEX[color]}}}")
+    return bar
+
+
+def _dot(color: str) -> QBrush:
+    return QBrush(QColor(COLOR_HEX.get(color, "#9E9E9E")))
+
+
+class DashboardPage(QWidget):
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        super().__init__()
+        self.ctx = ctx
+        self.data = None
+
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.plan_bar = QProgressBar()
+        self.plan_bar.setMinimumWidth(220)
+        self.cut_label = QLabel()
+        self.cut_label.setWordWrap(True)
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        head = QGridLayout()
+        head.addWidget(self.heading, 0, 0, 1, 2)
+        head.addWidget(QLabel("Avance del plan:"), 1, 0)
+        head.addWidget(self.plan_bar, 1, 1)
+        head.addWidget(self.cut_label, 2, 0, 1, 2)
+        head.addWidget(self.counts, 3, 0, 1, 2)
+        head.setColumnStretch(1, 1)
+
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Cumplimiento por grupo")
+        self.tree.setHeaderLabels(["Grupo", "Avance", "Semáforo", "Actividades"])
+        self.tree.setColumnWidth(0, 360)
+        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(2, 80)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
+
+        self.overdue = QListWidget()
+        self.overdue.setAccessibleName("Actividades vencidas")
+        self.week = QListWidget()
+        self.week.setAccessibleName("Actividades que vencen esta semana")
+        for w in (self.overdue, self.week):
+            w.itemActivated.connect(self._go_followup)
+        self.overdue_label = QLabel("Vencidas")
+        self.week_label = QLabel("Vencen esta semana")
+        lists_w = QWidget()
+        lists = QVBoxLayout(lists_w)
+        for lab, w in ((self.overdue_label, self.overdue), (self.week_label, self.week)):
+            lists.addWidget(lab)
+            lists.addWidget(w)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Vencimientos y gráficos")
+        self.tabs.addTab(lists_w, "Vencimientos")
+        self.component_tab = QWidget()
+        self.unit_tab = QWidget()
+        for tab in (self.component_tab, self.unit_tab):
+            QVBoxLayout(tab).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.component_tab, "Gráfico por componente")
+        self.tabs.addTab(self.unit_tab, "Gráfico por unidad responsable")
+        self.tabs.currentChanged.connect(lambda _i: self._fill_charts())
+        self._charts_for = None  # the Dashboard the charts show
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(self.tree)
+        body.addWidget(self.tabs)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+
+        self.empty = QLabel("<h2>Tablero de seguimiento</h2><p>Elija o importe un plan para ver su cumplimiento, "
+                            "los semáforos, las actividades vencidas y el próximo corte de seguimiento.</p>")
+        self.empty.setWordWrap(True)
+        self.content = QWidget()
+        cl = QVBoxLayout(self.content)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addLayout(head)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        cl.addWidget(line)
+        cl.addWidget(body, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.content)
+
+        ctx.events.plan_selected.connect(lambda _pid: self.refresh())
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.refresh()
+
+    # -- data ---------------------------------------------------------------------------------------
+    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001, ARG002
+        if changes.everything or changes.plans or changes.activities or changes.followup:
+            self.refresh()
+
+    def refresh(self) -> None:
+        plan_id = self.ctx.current_plan_id
+        if not plan_id:
+            self.show_data(None)
+            return
+        db = self.ctx.db
+
+        def job(progress, cancel):  # noqa: ANN001, ARG001
+            from rcdesk.followup.reads import dashboard
+
+            return dashboard(db, plan_id, with_reports=False)
+
+        self.ctx.runner.run(job, title="Calculando el tablero…", parent=self, on_done=self.show_data,
+                            cancellable=False)
+
+    def show_data(self, d) -> None:  # noqa: ANN001
+        self.data = d
+        self.empty.setVisible(d is None)
+        self.content.setVisible(d is not None)
+        if d is None:
+            return
+        light = d.plan_light
+        self.heading.setText(
+            f"<h2 style='margin:0'>{_h(d.entity)} — vigencia {d.year}</h2>"
+            f"<span style='color:#555'>Corte al {d.cut:%d/%m/%Y} · semáforo «{_h(d.profile.name)}»</span>")
+        self.plan_bar.setValue(int(round(float(d.plan.rated or 0))))
+        self.plan_bar.setFormat(f"{format_pct(d.plan)} — {light.label}")
+        self.plan_bar.setStyleSheet(
+            f"QProgressBar {{text-align:center; color:#212121}} QProgressBar::chunk {{background:{light.hex}}}")
+        if d.next_cut:
+            c = d.next_cut
+            when = ("hoy" if c.days_to_publish == 0 else f"en {c.days_to_publish} días")
+            self.cut_label.setText(
+                f"<b>Próximo corte:</b> {c.label}, al {c.cut:%d/%m/%Y} — publicar el informe de seguimiento a más "
+                f"tardar el <b>{c.publish_by:%d/%m/%Y}</b> ({when}).")
+        else:
+            self.cut_label.setText("<b>Cortes:</b> todos los cortes de esta vigencia ya pasaron.")
+        parts = [f"<span style='color:{COLOR_HEX[c]}'>■</span> {COLOR_LABELS[c]}: {n}"
+                 for c, n in d.colors.items() if n]
+        self.counts.setText(" &nbsp; ".join(parts) + f" &nbsp; · &nbsp; <b>{d.pending_review}</b> reporte(s) por validar"
+                            f" · <b>{len(d.overdue)}</b> vencida(s)")
+        self._fill_tree(d)
+        self._fill_lists(d)
+        self._fill_charts()
+
+    def _fill_tree(self, d) -> None:  # noqa: ANN001
+        self.tree.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        for g in d.groups:
+            parent = items.get(g.parent_id) if g.parent_id else None
+            item = QTreeWidgetItem([g.label, "", COLOR_LABELS[g.light.color], str(g.activities)])
+            item.setToolTip(0, g.label)
+            item.setToolTip(2, g.light.label)
+            item.setForeground(2, _dot(g.light.color))
+            if parent is None:
+                self.tree.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            items[g.group_id] = item
+            self.tree.setItemWidget(item, 1, _bar(g.compliance.rated, g.light.color))
+        self.tree.expandToDepth(0)
+
+    def _fill_lists(self, d) -> None:  # noqa: ANN001
+        for widget, label, rows, title in ((self.overdue, self.overdue_label, d.overdue, "Vencidas"),
+                                           (self.week, self.week_label, d.due_this_week, "Vencen esta semana")):
+            widget.clear()
+            label.setText(f"<b>{title}</b> ({len(rows)})")
+            for a in rows:
+                when = f"hace {-a.days_left} d" if a.overdue else (
+                    "hoy" if a.days_left == 0 else f"en {a.days_left} d")
+                item = QListWidgetItem(f"{a.due:%d/%m} ({when}) · {a.number + ' ' if a.number else ''}{a.description}")
+                item.setToolTip(f"{a.description}\nResponsable: {a.responsible}\n% avance: {format_pct(a.compliance)}")
+                item.setForeground(_dot("rojo" if a.overdue else "amarillo"))
+                item.setData(ActivityRole, a.activity_id)
+                widget.addItem(item)
+            if not rows:
+                widget.addItem("(ninguna)")
+
+    def _fill_charts(self) -> None:
+        """Build the chart of the visible tab (QtCharts is imported only here, on first use)."""
+        d = self.data
+        tab = self.tabs.currentWidget()
+        if d is None or tab not in (self.component_tab, self.unit_tab):
+            return
+        if getattr(tab, "shown_for", None) is d:
+            return
+        layout = tab.layout()
+        while layout.count():
+            old = layout.takeAt(0).widget()
+            if old is not None:
+                old.deleteLater()
+        if tab is self.component_tab:
+            rows = [(label, c, light) for label, c, light in d.components]
+            view = _chart("% de avance por componente", rows)
+        else:
+            rows = [(name, c, light) for name, c, light, _n in d.units[:15]]
+            view = _chart("% de avance por unidad responsable (15 con más actividades)", rows)
+        layout.addWidget(view)
+        tab.shown_for = d
+
+    def _go_followup(self, item: QListWidgetItem) -> None:
+        activity_id = item.data(ActivityRole)
+        if not activity_id:
+            return
+        win = self.window()
+        if hasattr(win, "show_page"):
+            page = win.show_page("followup")
+            for r, a in enumerate(page.model.rows()):
+                if a.activity_id == activity_id:
+                    page.tabs.setCurrentIndex(0)
+                    page.table.selectRow(r)
+                    page.table.setFocus()
+                    break
+
+
+def _chart(title: str, rows: list):  # noqa: ANN202
+    """A horizontal bar chart, one bar per row, each in its traffic-light colour."""
+    from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries, QValueAxis
+    from PySide6.QtGui import QPainter
+
+    ch = QChart()
+    ch.setTitle(title)
+    ch.legend().setVisible(False)
+    series = QHorizontalStackedBarSeries()
+    # one set per colour so each bar takes its light's colour (stacked: only one is non-zero per bar)
+    sets = {}
+    for color in ("rojo", "amarillo", "verde", "azul", "gris"):
+        s = QBarSet(COLOR_LABELS[color])
+        s.setColor(QColor(COLOR_HEX[color]))
+        sets[color] = s
+    labels = []
+    for label, comp, light in reversed(rows):
+        labels.append(label if len(label) <= 38 else label[:37] + "…")
+        for color, s in sets.items():
+            s.append(float(comp.rated or 0) if color == light.color else 0.0)
+    for s in sets.values():
+        series.append(s)
+    ch.addSeries(series)
+    cats = QBarCategoryAxis()
+    cats.append(labels or ["—"])
+    ch.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(cats)
+    vals = QValueAxis()
+    vals.setRange(0, 100)
+    vals.setLabelFormat("%d %%")
+    vals.setTickCount(6)
+    ch.addAxis(vals, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(vals)
+    view = QChartView(ch)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setToolTip("\n".join(f"{lab}: {format_pct(c)}" for lab, c, _l in rows[:40]))
+    return view
+
+
+def _h(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+PAGES = [
+    PageSpec(key="dashboard", title="Tablero", order=5, factory=lambda ctx: DashboardPage(ctx),
+             icon="SP_ComputerIcon",
+             tooltip="Cumplimiento, semáforos, vencimientos y próximo corte del plan actual"),
+]

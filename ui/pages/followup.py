@@ -1,0 +1,567 @@
+"""«Seguimiento»: report progress, review, pending list, calendar, and the informe de seguimiento.
+
+Thin Qt over `FollowupService`, `CalendarService` and the informe writers; writing files
+and computing the informe go through `ctx.runner`.
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.services.changes import Changes
+from ui.dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
+from ui.models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
+from ui.shell import PageSpec
+
+
+def _table(model) -> QTableView:  # noqa: ANN001
+    t = QTableView()
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setAlternatingRowColors(True)
+    t.verticalHeader().setVisible(False)
+    t.setWordWrap(False)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setTabKeyNavigation(False)
+    return t
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+def print_pdf(pdf_path: Path, printer) -> int:  # noqa: ANN001
+    """Render each page of a PDF onto a QPrinter (QtPdf); returns pages printed."""
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    doc.load(str(pdf_path))
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        for i in range(doc.pageCount()):
+            if i:
+                printer.newPage()
+            target = painter.viewport()
+            size = doc.pagePointSize(i)
+            scale = min(target.width() / size.width(), target.height() / size.height())
+            w, h = int(size.width() * scale), int(size.height() * scale)
+            image = doc.render(i, QSize(w, h))
+            painter.drawImage(target.x() + (target.width() - w) // 2, target.y(), image)
+    finally:
+        painter.end()
+        doc.close()
+    return doc.pageCount()
+
+
+class FollowupPage(QWidget):
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        super().__init__()
+        from rcdesk.services.followup import FollowupService
+
+        self.ctx = ctx
+        self.fu = FollowupService(ctx.db)
+        self.plan_id: str | None = None
+        self.year: int | None = None
+        self.periods: list = []
+        self.last_saved: Path | None = None
+
+        # top bar -------------------------------------------------------------------------
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.cut = QDateEdit()
+        self.cut.setCalendarPopup(True)
+        self.cut.setDisplayFormat("dd/MM/yyyy")
+        self.cut.setToolTip("Fecha de corte del seguimiento (cuatrimestre: 30/04, 31/08, 31/12)")
+        cut_label = QLabel("&Corte:")
+        cut_label.setBuddy(self.cut)
+        self.report_button = QPushButton("&Reportar avance…")
+        self.report_button.setToolTip("Reportar el avance de la actividad seleccionada (Ctrl+R)")
+        self.review_button = QPushButton("Re&visar…")
+        self.informe_button = QToolButton()
+        self.informe_button.setText("&Informe de seguimiento")
+        self.informe_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.informe_button)
+        menu.addAction("Guardar en &PDF…", self.save_pdf)
+        menu.addAction("Guardar en &Excel…", self.save_xlsx)
+        menu.addAction("&Imprimir…", self.print_informe)
+        self.informe_button.setMenu(menu)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(cut_label)
+        top.addWidget(self.cut)
+        top.addWidget(self.report_button)
+        top.addWidget(self.review_button)
+        top.addWidget(self.informe_button)
+
+        # tabs ------------------------------------------------------------------------------
+        self.tabs = QTabWidget()
+        self.model = ActivityStatusModel(self)
+        self.table = _table(self.model)
+        self.table.setAccessibleName("Actividades y su avance")
+        hdr = self.table.horizontalHeader()
+        hdr.setSectionResizeMode(ActivityStatusModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((ActivityStatusModel.COL_NUMBER, 46), (ActivityStatusModel.COL_RESPONSIBLE, 160),
+                           (ActivityStatusModel.COL_DUE, 82), (ActivityStatusModel.COL_DAYS, 130),
+                           (ActivityStatusModel.COL_PCT, 76), (ActivityStatusModel.COL_LIGHT, 76),
+                           (ActivityStatusModel.COL_LAST, 96), (ActivityStatusModel.COL_PENDING, 74),
+                           (ActivityStatusModel.COL_FLAGS, 150)):
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(lambda _i: self.report_progress())
+        self.history_model = ReportHistoryModel(self)
+        self.history = _table(self.history_model)
+        self.history.setAccessibleName("Historial de reportes de la actividad")
+        self.history.doubleClicked.connect(lambda _i: self.review_selected_history())
+        self.history_evidence = QListWidget()
+        self.history_evidence.setAccessibleName("Evidencias del reporte")
+        self.history_evidence.itemActivated.connect(lambda it: open_evidence(ctx, it.data(EvidenceRole), self))
+        self.history_evidence.setMaximumWidth(320)
+        self.add_evidence_button = QPushButton("Agregar evidencia…")
+        self.add_evidence_button.clicked.connect(self.add_evidence)
+        ev_box = QVBoxLayout()
+        ev_box.addWidget(QLabel("Evidencias (Intro para abrir):"))
+        ev_box.addWidget(self.history_evidence)
+        ev_box.addWidget(self.add_evidence_button)
+        ev_w = QWidget()
+        ev_w.setLayout(ev_box)
+        ev_box.setContentsMargins(0, 0, 0, 0)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.history)
+        lower.addWidget(ev_w)
+        lower.setStretchFactor(0, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        hist_w = QWidget()
+        hl = QVBoxLayout(hist_w)
+        hl.setContentsMargins(0, 0, 0, 0)
+        self.history_label = QLabel("Historial de la actividad")
+        hl.addWidget(self.history_label)
+        hl.addWidget(lower)
+        split.addWidget(hist_w)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.tabs.addTab(split, "&Actividades")
+
+        self.queue_model = ReviewQueueModel(self)
+        self.queue = _table(self.queue_model)
+        self.queue.setAccessibleName("Reportes por validar")
+        self.queue.horizontalHeader().setSectionResizeMode(ReviewQueueModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch)
+        self.queue.doubleClicked.connect(lambda _i: self.review_queue_selected())
+        self.tabs.addTab(self.queue, "Por &validar")
+
+        self.pending_model = ActivityStatusModel(self)
+        self.pending = _table(self.pending_model)
+        self.pending.setAccessibleName("Pendientes por urgencia")
+        self.pending.horizontalHeader().setSectionResizeMode(ActivityStatusModel.COL_ACTIVITY,
+                                                             QHeaderView.ResizeMode.Stretch)
+        self.pending.doubleClicked.connect(self._report_from_pending)
+        self.tabs.addTab(self.pending, "&Pendientes")
+
+        self.calendar = CalendarTab(ctx)
+        self.tabs.addTab(self.calendar, "Ca&lendario")
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.tabs)
+
+        self.report_button.clicked.connect(self.report_progress)
+        self.review_button.clicked.connect(self.review_current)
+        self.cut.dateChanged.connect(lambda _d: self.reload())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._load_history())
+        self.history.selectionModel().currentRowChanged.connect(lambda *_: self._show_history_evidence())
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.report_progress)
+        ctx.events.plan_selected.connect(self.set_plan)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.set_plan(ctx.current_plan_id or "")
+
+    # -- loading ----------------------------------------------------------------------------------
+    def set_plan(self, plan_id: str) -> None:
+        self.plan_id = plan_id or None
+        enabled = self.plan_id is not None
+        for w in (self.report_button, self.review_button, self.informe_button, self.cut):
+            w.setEnabled(enabled)
+        if not self.plan_id:
+            self.title.setText("<i>Elija un plan en la barra superior.</i>")
+            for m in (self.model, self.queue_model, self.pending_model, self.history_model):
+                m.set_rows([])
+            return
+        from rcdesk.services.plans import PlanService
+
+        summary = PlanService(self.ctx.db).summary(self.plan_id)
+        self.year = summary.year
+        self.periods = self.fu.periods(self.plan_id)
+        cuts = self.fu.cuts(self.plan_id)
+        today = date.today()
+        past = [c.cut for c in cuts if c.cut <= today]
+        default = past[-1] if past else cuts[0].cut
+        self.cut.blockSignals(True)
+        self.cut.setDateRange(_qdate(date(summary.year, 1, 1)), _qdate(date(summary.year, 12, 31)))
+        self.cut.setDate(_qdate(default if today.year != summary.year else min(today, date(summary.year, 12, 31))))
+        self.cut.blockSignals(False)
+        self.title.setText(f"<b>{summary.entity}</b> — vigencia {summary.year}")
+        self.calendar.follow_plan(self.plan_id, summary.year)
+        self.reload()
+
+    def reload(self) -> None:
+        if not self.plan_id:
+            return
+        cut = _pydate(self.cut.date())
+        current = self.current_activity()
+        d = self.fu.dashboard(self.plan_id, cut=cut)
+        self.model.set_rows(d.activities)
+        self.pending_model.set_rows(self.fu.pending(self.plan_id))
+        names = {a.activity_id: f"{a.number} {a.description}".strip() for a in d.activities}
+        self.queue_model.activity_names = names
+        queue = self.fu.reports_to_review(self.plan_id)
+        self.queue_model.set_rows(queue)
+        self.tabs.setTabText(1, f"Por &validar ({len(queue)})")
+        if current is not None:
+            for r, a in enumerate(self.model.rows()):
+                if a.activity_id == current.activity_id:
+                    self.table.selectRow(r)
+                    break
+        elif self.model.rowCount():
+            self.table.selectRow(0)
+        self._load_history()
+
+    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001, ARG002
+        if changes.everything or changes.plans:
+            self.set_plan(self.ctx.current_plan_id or "")
+        elif changes.followup or changes.activities:
+            self.reload()
+
+    def current_activity(self):  # noqa: ANN201
+        idx = self.table.currentIndex()
+        return self.model.row(idx.row()) if idx.isValid() else None
+
+    def _load_history(self) -> None:
+        a = self.current_activity()
+        if a is None:
+            self.history_model.set_rows([])
+            self.history_evidence.clear()
+            self.history_label.setText("Historial de la actividad")
+            return
+        self.history_label.setText(f"Historial de «{(a.number + ' ') if a.number else ''}{a.description[:90]}»")
+        self.history_model.set_rows(self.fu.history(a.activity_id))
+        if self.history_model.rowCount():
+            self.history.selectRow(0)
+        self._show_history_evidence()
+
+    def _show_history_evidence(self) -> None:
+        idx = self.history.currentIndex()
+        r = self.history_model.row(idx.row()) if idx.isValid() else None
+        fill_evidence_list(self.history_evidence, r.evidence if r else ())
+        self.add_evidence_button.setEnabled(r is not None and r.status != "VALIDADO")
+
+    # -- actions --------------------------------------------------------------------------------
+    def report_progress(self, activity=None) -> None:  # noqa: ANN001
+        from ui.dialogs.followup_report import ReportDialog
+
+        a = activity or self.current_activity()
+        if a is None or not self.plan_id:
+            QMessageBox.information(self, "Reportar avance", "Seleccione primero una actividad.")
+            return
+        from rcdesk.followup.periods import period_of
+
+        default_no = None  # the period of the cut date
+        if self.periods:
+            n = len(self.periods)
+            default_no = period_of({3: "cuatrimestre", 4: "trimestre", 12: "mes"}[n], _pydate(self.cut.date()))
+        self.report_dialog = ReportDialog(self.ctx, a, self.periods, period_no=default_no, parent=self)
+        self.report_dialog.open()
+
+    def _report_from_pending(self, index) -> None:  # noqa: ANN001
+        a = self.pending_model.row(index.row())
+        if a is not None:
+            self.report_progress(a)
+
+    def review_current(self) -> None:
+        if self.tabs.currentIndex() == 1:
+            self.review_queue_selected()
+        else:
+            self.review_selected_history()
+
+    def review_selected_history(self) -> None:
+        idx = self.history.currentIndex()
+        r = self.history_model.row(idx.row()) if idx.isValid() else None
+        a = self.current_activity()
+        if r is None or a is None:
+            QMessageBox.information(self, "Revisar", "Seleccione un reporte del historial.")
+            return
+        self._open_review(r, f"{a.number} {a.description}".strip())
+
+    def review_queue_selected(self) -> None:
+        idx = self.queue.currentIndex()
+        r = self.queue_model.row(idx.row()) if idx.isValid() else None
+        if r is None:
+            QMessageBox.information(self, "Revisar", "Seleccione un reporte por validar.")
+            return
+        self._open_review(r, self.queue_model.activity_names.get(r.activity_id, ""))
+
+    def _open_review(self, report, label: str) -> None:  # noqa: ANN001
+        from ui.dialogs.followup_review import ReviewDialog
+
+        if report.status != "REPORTADO":
+            QMessageBox.information(self, "Revisar", f"Este reporte ya está {report.status_label.lower()}.")
+            return
+        self.review_dialog = ReviewDialog(self.ctx, report, label, parent=self)
+        self.review_dialog.open()
+
+    def add_evidence(self) -> None:
+        from ui.dialogs.followup_report import EVIDENCE_FILTER
+
+        idx = self.history.currentIndex()
+        r = self.history_model.row(idx.row()) if idx.isValid() else None
+        if r is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(self, "Agregar evidencia al reporte", "", EVIDENCE_FILTER)
+        if not files:
+            return
+        fu = self.fu
+
+        def job(progress, cancel):  # noqa: ANN001, ARG001
+            return fu.add_evidence(r.report_id, [Path(f) for f in files])
+
+        self.ctx.runner.run(job, title="Guardando evidencias…", parent=self,
+                            on_done=lambda _x: self.ctx.changed(Changes(followup=True), None), cancellable=False)
+
+    # -- informe ----------------------------------------------------------------------------------
+    def _informe_job(self, out: Path, kind: str):  # noqa: ANN202
+        from rcdesk.followup.informe import build_seguimiento
+
+        db, plan_id, cut = self.ctx.db, self.plan_id, _pydate(self.cut.date())
+
+        def job(progress, cancel):  # noqa: ANN001
+            data = build_seguimiento(db, plan_id, cut, progress=progress, cancel=cancel)
+            if kind == "pdf":
+                from rcdesk.reports.seguimiento_pdf import write_pdf
+
+                return write_pdf(data, out, progress=progress, cancel=cancel)
+            from rcdesk.reports.seguimiento_xlsx import write_xlsx
+
+            return write_xlsx(data, out, progress=progress, cancel=cancel)
+
+        return job
+
+    def _suggested(self, suffix: str) -> str:
+        base = self.ctx.db.paths.exports if self.ctx.db.paths else Path.home()
+        return str(Path(base) / f"informe_seguimiento_{_pydate(self.cut.date()):%Y-%m-%d}.{suffix}")
+
+    def save_pdf(self) -> None:
+        self._save("pdf", "Guardar el informe en PDF", "PDF (*.pdf)")
+
+    def save_xlsx(self) -> None:
+        self._save("xlsx", "Guardar el informe en Excel", "Libro de Excel (*.xlsx)")
+
+    def _save(self, kind: str, title: str, filt: str) -> None:
+        if not self.plan_id:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, title, self._suggested(kind), filt)
+        if not path:
+            return
+        out = Path(path)
+        if out.suffix.lower() != f".{kind}":
+            out = out.with_suffix(f".{kind}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+
+        def done(result) -> None:  # noqa: ANN001
+            self.last_saved = Path(result)
+            self.ctx.events.status_message.emit(f"Informe guardado en {result}")
+
+        self.ctx.runner.run(self._informe_job(out, kind), title="Generando el informe de seguimiento…",
+                            parent=self, on_done=done)
+
+    def print_informe(self) -> None:
+        from PySide6.QtGui import QPageLayout
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if not self.plan_id:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        printer.setDocName("Informe de seguimiento")
+        dlg = QPrintDialog(printer, self)
+        dlg.setWindowTitle("Imprimir el informe de seguimiento")
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        tmp = Path(tempfile.mkdtemp(prefix="rcdesk-")) / "informe.pdf"
+
+        def done(result) -> None:  # noqa: ANN001
+            pages = print_pdf(Path(result), printer)
+            self.ctx.events.status_message.emit(f"Informe enviado a la impresora ({pages} páginas).")
+
+        self.ctx.runner.run(self._informe_job(tmp, "pdf"), title="Preparando la impresión…", parent=self,
+                            on_done=done)
+
+
+class CalendarTab(QWidget):
+    """Holidays per country and year: add local holidays / bridge days, remove ones that do not apply."""
+
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        super().__init__()
+        from rcdesk.services.calendar import CalendarService
+
+        self.ctx = ctx
+        self.svc = CalendarService(ctx.db)
+        self.country = QComboBox()
+        self.country.addItem("Ecuador", "EC")
+        self.country.addItem("Colombia", "CO")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.model = HolidayModel(self)
+        self.table = _table(self.model)
+        self.table.setAccessibleName("Feriados")
+        self.table.horizontalHeader().setSectionResizeMode(HolidayModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        add = QPushButton("A&gregar feriado…")
+        remove = QPushButton("&Quitar feriado")
+        add.clicked.connect(self.add)
+        remove.clicked.connect(self.remove)
+        self.add_button, self.remove_button = add, remove
+        bar = QHBoxLayout()
+        for label, w in (("País:", self.country), ("Año:", self.year)):
+            lab = QLabel(label)
+            lab.setBuddy(w)
+            bar.addWidget(lab)
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(add)
+        bar.addWidget(remove)
+        note = QLabel("Los feriados nacionales vienen del calendario oficial (biblioteca «holidays»). Agregue los "
+                      "feriados locales de su cantón o municipio y los días de descanso decretados; quite los que no "
+                      "apliquen. Los plazos en días hábiles se recalculan de inmediato.")
+        note.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(note)
+        lay.addWidget(self.table)
+        self.country.currentIndexChanged.connect(lambda _i: self.reload())
+        self.year.valueChanged.connect(lambda _v: self.reload())
+        self._loaded = False
+
+    def follow_plan(self, plan_id: str, year: int) -> None:
+        """Show the calendar of the plan's country and vigencia."""
+        from rcdesk.followup.reads import plan_facts
+
+        with self.ctx.db.read() as c:
+            country = plan_facts(c, plan_id)[1]
+        self.country.blockSignals(True)
+        self.year.blockSignals(True)
+        self.country.setCurrentIndex(max(0, self.country.findData(country)))
+        self.year.setValue(year)
+        self.country.blockSignals(False)
+        self.year.blockSignals(False)
+        if self._loaded:
+            self.reload()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        if not self._loaded:
+            self._loaded = True
+            self.reload()
+        super().showEvent(event)
+
+    def reload(self) -> None:
+        self.model.set_rows(self.svc.holidays(self.country.currentData(), self.year.value()))
+
+    def add(self) -> None:
+        dlg = HolidayDialog(self.year.value(), self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        from rcdesk.errors import UserError
+        from ui.tasks import show_error
+
+        try:
+            day, name, locality = dlg.values()
+            self.svc.add_holiday(self.country.currentData(), day, name,
+                                 scope="local" if locality else "nacional", locality=locality or None)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.year.setValue(day.year)
+        self.reload()
+        self.ctx.changed(Changes(followup=True), self)
+
+    def remove(self) -> None:
+        idx = self.table.currentIndex()
+        h = self.model.row(idx.row()) if idx.isValid() else None
+        if h is None:
+            return
+        answer = QMessageBox.question(self, "Quitar feriado",
+                                      f"¿Quitar «{h.name}» del {h.day:%d/%m/%Y}? Ese día pasará a ser hábil.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.svc.remove_holiday(h.holiday_id)
+        self.reload()
+        self.ctx.changed(Changes(followup=True), self)
+
+
+class HolidayDialog(QDialog):
+    def __init__(self, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Agregar feriado")
+        self.day = QDateEdit(_qdate(date(year, 1, 1) if year != date.today().year else date.today()))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("p. ej. Independencia de Riobamba, feriado puente decretado")
+        self.local = QCheckBox("Solo en una localidad (feriado local)")
+        self.locality = QLineEdit()
+        self.locality.setPlaceholderText("Cantón o municipio")
+        self.locality.setEnabled(False)
+        self.local.toggled.connect(self.locality.setEnabled)
+        form = QFormLayout(self)
+        form.addRow("&Fecha:", self.day)
+        form.addRow("&Nombre:", self.name)
+        form.addRow("", self.local)
+        form.addRow("&Localidad:", self.locality)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Agregar")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[date, str, str]:
+        return _pydate(self.day.date()), self.name.text(), self.locality.text() if self.local.isChecked() else ""
+
+
+PAGES = [
+    PageSpec(key="followup", title="Seguimiento", order=30, factory=lambda ctx: FollowupPage(ctx),
+             icon="SP_DialogApplyButton",
+             tooltip="Reportar avances con evidencias, validar, pendientes, calendario e informe de seguimiento"),
+]
