@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
             f"Instalación: {ctx.db.installation_name} · Base de datos: {ctx.db.paths.database if ctx.db.paths else 'en memoria'}"
         )
         ctx.events.data_changed.connect(self._on_data_changed)
+        ctx.events.plan_selected.connect(self._follow_plan)
         ctx.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.reload_plans()
         if self.specs:
@@ -166,6 +167,15 @@ class MainWindow(QMainWindow):
         if not plans:
             self.plan_combo.addItem("(sin planes: importe uno o cargue el ejemplo)", None)
         self.ctx.select_plan(self.plan_combo.itemData(idx) if idx >= 0 else None)
+
+    def _follow_plan(self, plan_id: str) -> None:
+        """Keep the selector in step when a page picks another plan."""
+        idx = self.plan_combo.findData(plan_id) if plan_id else -1
+        if idx >= 0 and idx != self.plan_combo.currentIndex():
+            self.plan_combo.blockSignals(True)
+            self.plan_combo.setCurrentIndex(idx)
+            self.plan_combo.blockSignals(False)
+            self.ctx.settings.setValue("plan/current", plan_id)
 
     def _on_plan_combo(self, idx: int) -> None:
         plan_id = self.plan_combo.itemData(idx)
