@@ -216,6 +216,13 @@ class ReportDialog(QDialog):
         for item in self.evidence.selectedItems():
             self.evidence.takeItem(self.evidence.row(item))
 
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.save()
+            return
+        super().keyPressEvent(event)
+
     def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
         self.evidence.dragEnterEvent(event)
 
@@ -260,8 +267,13 @@ class ReportDialog(QDialog):
             self.ctx.changed(Changes(followup=True), self)
             self.accept()
 
+        def failed(exc: BaseException) -> None:
+            from ui.tasks import show_error
+
+            show_error(self, exc)  # the dialog stays open with what the user typed
+
         self.ctx.runner.run(job, title="Guardando el reporte y sus evidencias…", parent=self, on_done=done,
-                            cancellable=False)
+                            on_error=failed, cancellable=False)
 
 
 def _html(text: str) -> str:
