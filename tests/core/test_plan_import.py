@@ -238,3 +238,27 @@ def test_cancel_stops_the_import(big_workbook):
     with pytest.raises(Cancelled):
         read_plan(big_workbook, progress=progress, cancel=token)
     assert max(seen) < 20_000
+
+
+def test_dated_title_line_right_above_the_header_is_a_title_not_an_etapa(tmp_path):
+    """Found by the GUI tests: a lone title line directly above the first header."""
+    import openpyxl
+
+    from rcdesk.plans.importer import read_plan
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["CRONOGRAMA DE RENDICIÓN DE CUENTAS MUNICIPIO DE PRUEBA 2024"])
+    ws.append(["No.", "ACTIVIDAD", "FECHA INICIAL", "FECHA FINAL", "RESPONSABLE"])
+    ws.append([1, "Elaborar propuesta", "9/09/2024", "11/09/2024", "Planeación"])
+    ws.append(["ETAPA DE INFORMACION"])
+    ws.append(["No.", "ACTIVIDAD", "FECHA INICIAL", "FECHA FINAL", "RESPONSABLE"])
+    ws.append([1, "Publicar cronograma", "5/10/2024", "26/10/2024", "TIC"])
+    path = tmp_path / "titulo.xlsx"
+    wb.save(path)
+    plan = read_plan(path)
+    assert plan.layout == "dated" and plan.year == 2024 and plan.activity_count == 2
+    names = [g.name for g in plan.groups]
+    assert "ETAPA DE INFORMACION" in names
+    assert not any("CRONOGRAMA" in n for n in names)
+    assert any("CRONOGRAMA" in line for line in plan.header_lines)

@@ -10,6 +10,11 @@ from rcdesk.plans.importers.base import SheetParser
 from rcdesk.plans.xlsx_grid import cell_text
 
 ETAPA_RE = re.compile(r"^\s*(etapa|fase)\b", re.IGNORECASE)
+# A lone line above a header that names the document, not an etapa: "CRONOGRAMA … 2024",
+# "MUNICIPIO DE …", "VIGENCIA 2022" (matched on the accent-free, lower-case text).
+TITLE_HINT_RE = re.compile(
+    r"\b(19|20)\d{2}\b|cronograma|vigencia|rendicion de cuentas general|municipio de|alcaldia|gobernacion"
+)
 
 
 class DatedParser(SheetParser):
@@ -30,7 +35,7 @@ class DatedParser(SheetParser):
         # any other label standing alone right above a repeated header names an etapa too
         from rcdesk.plans.detect import fold
 
-        if fold(text) in self.ctx.title_lines_folded:
+        if fold(text) in self.ctx.title_lines_folded or TITLE_HINT_RE.search(fold(text)):
             return None
         k = self.next_nonblank(r, limit=2)
         if k is not None and self.is_header_like(self.cells(k)):
