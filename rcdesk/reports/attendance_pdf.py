@@ -70,13 +70,21 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
     page_w, page_h = landscape(A4)
     cols = _columns(mode)
     widths = [w for _, w in cols]
-    head = [Paragraph(f"<b>{esc(t)}</b>", st["cell_bold"]) for t, _ in cols]
+    head = [_wrap_header(t, w) for t, w in cols]
+    head_h = 5 + 9.6 * max(h.count("\n") + 1 for h in head)
     row_h = 23 if mode == "blank" else None
     usable = page_h - 2 * MARGIN - HEADER_H - FOOTER_H
-    per_page = max(5, int((usable - 30) // (row_h or 15)))
 
     titles = {"blank": "REGISTRO DE ASISTENCIA", "filled": "LISTA DE ASISTENCIA",
               "published": "LISTA DE ASISTENCIA — VERSIÓN PARA PUBLICACIÓN"}
+
+    if mode == "published":
+        text = ("Versión para publicación: los números de documento están enmascarados y no se incluyen "
+                "firmas ni datos de contacto, para proteger los datos personales de los asistentes.")
+    else:
+        text = header.notice
+    para = Paragraph(esc(text), st["notice"])
+    notice = (para, para.wrap(page_w - 2 * MARGIN - 12, 80)[1])
 
     def on_page(c, doc) -> None:  # noqa: ANN001
         top = page_h - MARGIN
@@ -88,14 +96,7 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
         c.drawString(MARGIN, top - 42, f"Evento: {header.event_type} — {header.event_title}"[:150])
         c.drawString(MARGIN, top - 55, f"Fecha: {header.date_text}    Hora: {header.time_text or '____'}"
                                        f"    Lugar: {header.place or '________________'}"[:160])
-        if mode == "published":
-            text = ("Versión para publicación: los números de documento están enmascarados y no se incluyen "
-                    "firmas ni datos de contacto, para proteger los datos personales de los asistentes.")
-        else:
-            text = header.notice
-        p = Paragraph(esc(text), st["notice"])
-        w = page_w - 2 * MARGIN - 12
-        _, h = p.wrap(w, 80)
+        p, h = notice
         box_top = top - 62
         c.setStrokeColor(colors.HexColor("#556070"))
         c.setFillColor(colors.HexColor("#f3f5f8"))
@@ -124,25 +125,42 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
     story = []
     cs = st["cell"]
     n = len(rows) if mode != "blank" else blank_rows
-    for start in range(0, n, per_page):
-        cancel.check()
-        data = [head]
-        if mode == "blank":
-            data += [[str(i + 1), "", "", "", "", "", ""] for i in range(start, min(n, start + per_page))]
-        else:
-            for r in rows[start:start + per_page]:
-                if mode == "published":
-                    data.append([str(r.seq_no), fit(r.full_name, widths[1], cs), mask_id(r.id_number),
-                                 fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs)])
-                else:
-                    data.append([str(r.seq_no), fit(r.full_name, widths[1], cs), r.id_number or "",
-                                 fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs),
-                                 fit(r.contact, widths[5], cs), ""])
+    room = usable - head_h - 4
+
+    def flush(data: list) -> None:
+        if story:
+            story.append(PageBreak())  # each table is sized to one page: no failed fit attempts
         t = Table(data, colWidths=widths, rowHeights=[None] + [row_h] * (len(data) - 1) if row_h else None,
                   repeatRows=1)
         t.setStyle(style)
         story.append(t)
-        progress(min(n, start + per_page), n, "Preparando el PDF…")
+
+    data, used = [head], 0.0
+    if mode == "blank":
+        per_page = max(5, int(room // row_h))
+        for start in range(0, n, per_page):
+            flush([head] + [[str(i + 1), "", "", "", "", "", ""] for i in range(start, min(n, start + per_page))])
+    else:
+        for i, r in enumerate(rows):
+            if i % 500 == 0:
+                cancel.check()
+                progress(i, n, "Preparando el PDF…")
+            if mode == "published":
+                cells = [str(r.seq_no), fit(r.full_name, widths[1], cs), mask_id(r.id_number),
+                         fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs)]
+            else:
+                cells = [str(r.seq_no), fit(r.full_name, widths[1], cs), r.id_number or "",
+                         fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs),
+                         fit(r.contact, widths[5], cs), ""]
+            h = _row_height(cells, widths)
+            if used + h > room and len(data) > 1:  # one table per page: no splitting
+                flush(data)
+                data, used = [head], 0.0
+            data.append(cells)
+            used += h
+        if len(data) > 1:
+            flush(data)
+    progress(n, n, "Escribiendo el PDF…")
     if mode != "blank" and not rows:
         story.append(Paragraph("No hay asistentes registrados.", st["body"]))
     if mode == "blank" and header.tally_dimensions:
@@ -151,6 +169,31 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
         story.append(Spacer(1, 1))
     doc.build(story, canvasmaker=numbered_canvas(footer))
     return 0 if mode == "blank" else len(rows)
+
+
+def _wrap_header(text: str, width: float) -> str:
+    """Header text broken into lines that fit the column (plain strings draw much faster)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, cur = [], ""
+    for word in text.split():
+        trial = f"{cur} {word}".strip()
+        if cur and stringWidth(trial, "Helvetica-Bold", 8) > width - 6:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = trial
+    lines.append(cur)
+    return "\n".join(lines)
+
+
+def _row_height(cells: list, widths: list[float]) -> float:
+    """Estimated height of a data row: one line for plain strings, more for wrapped paragraphs."""
+    lines = 1
+    for c, w in zip(cells, widths):
+        if not isinstance(c, str):
+            lines = max(lines, len(c.breakLines([w - 6]).lines) if hasattr(c, "breakLines") else 2)
+    return 5 + 9.6 * lines + 0.6
 
 
 def _tally_page(header: SheetHeader, st: dict, page_w: float) -> list:
