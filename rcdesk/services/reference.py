@@ -244,12 +244,24 @@ class ReferenceService:
             raise UserError(f"Tipo de entidad «{fields['kind']}» desconocido.")
         if "name" in fields and not clean(fields["name"]):
             raise UserError("El nombre de la entidad no puede quedar vacío.")
+        if "country" in fields and fields["country"] not in COUNTRIES:
+            raise UserError(f"País «{fields['country']}» desconocido (use EC o CO).")
+        for key in ("email", "phone", "address", "website", "tax_id"):
+            if key in fields:
+                fields[key] = clean(fields[key]) or None
+        if fields.get("website") and not fields["website"].startswith(("http://", "https://")):
+            raise UserError("La página web debe empezar por http:// o https://")
         with self.db.begin() as s:
             inst = s.get(Institution, institution_id)
             if inst is None or inst.deleted:
                 raise NotFound("La entidad no existe.")
+            if fields.get("tax_id"):
+                fields["tax_id"] = _checked_tax_id(fields["tax_id"], fields.get("country", inst.country))
+            if fields.get("territory_id") and s.get(Territory, fields["territory_id"]) is None:
+                raise NotFound("El territorio no existe.")
             for k, v in fields.items():
-                setattr(inst, k, v)
+                if getattr(inst, k) != v:
+                    setattr(inst, k, v)
             return InstitutionRow(inst.id, inst.name, inst.country, inst.kind, inst.tax_id, inst.territory_id)
 
     # -- organizational units ----------------------------------------------------------
@@ -287,6 +299,65 @@ class ReferenceService:
             s.add(u)
             s.flush()
             return UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+
+
+    def update_unit(self, unit_id: str, *, name: str, unit_type: str, territory_id: str | None) -> UnitRow:
+        name = clean(name)
+        if not name:
+            raise UserError("Falta el nombre de la dependencia.")
+        if unit_type not in UNIT_TYPES:
+            raise UserError(f"Tipo de dependencia «{unit_type}» desconocido.")
+        with self.db.begin() as s:
+            u = s.get(OrgUnit, unit_id)
+            if u is None or u.deleted:
+                raise NotFound("La dependencia no existe.")
+            if territory_id and s.get(Territory, territory_id) is None:
+                raise NotFound("El territorio no existe.")
+            dup = s.scalar(
+                select(func.count()).select_from(OrgUnit).where(
+                    OrgUnit.institution_id == u.institution_id, OrgUnit.deleted.is_(False),
+                    OrgUnit.id != unit_id, func.lower(OrgUnit.name) == name.lower(),
+                )
+            )
+            if dup:
+                raise UserError(f"Ya existe la dependencia «{name}».")
+            for k, v in (("name", name), ("unit_type", unit_type), ("territory_id", territory_id)):
+                if getattr(u, k) != v:
+                    setattr(u, k, v)
+            return UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+
+    def delete_unit(self, unit_id: str) -> None:
+        """Tombstone a unit; activities keep their free-text responsible."""
+        from rcdesk.models.plans import ActivityUnit
+
+        with self.db.begin() as s:
+            u = s.get(OrgUnit, unit_id)
+            if u is None or u.deleted:
+                raise NotFound("La dependencia no existe.")
+            u.deleted = True
+            for link in s.scalars(select(ActivityUnit).where(ActivityUnit.unit_id == unit_id,
+                                                             ActivityUnit.deleted.is_(False))):
+                link.deleted = True
+
+    def institution(self, institution_id: str) -> dict:
+        """Every profile field of one institution (for the profile form)."""
+        with self.db.session() as s:
+            i = s.get(Institution, institution_id)
+            if i is None or i.deleted:
+                raise NotFound("La entidad no existe.")
+            return {k: getattr(i, k) for k in ("id", "name", "country", "kind", "tax_id", "territory_id",
+                                               "address", "email", "phone", "website")}
+
+
+def _checked_tax_id(value: str, country: str) -> str:
+    """RUC (Ecuador) or NIT (Colombia), normalized; checksum doubts on company RUCs only warn."""
+    from rcdesk.validation.ids import check_id
+
+    result = check_id(value, country, "RUC" if country == "EC" else "NIT")
+    if result.status == "invalid":
+        kind = "RUC" if country == "EC" else "NIT"
+        raise UserError(f"El {kind} «{value}» no es válido: {result.message}.")
+    return result.number
 
 
 def _guess_kind(name: str, country: str) -> str:

@@ -1,0 +1,348 @@
+"""«Entidad y territorio»: institution profile, its units (dependencias) and the territory tree."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcdesk.errors import UserError
+from rcdesk.catalogs import COUNTRIES, INSTITUTION_KINDS, TERRITORY_LEVELS, UNIT_TYPES
+from rcdesk.services.changes import Changes
+from ui.models.units import UnitTableModel
+from ui.shell import PageSpec, UiContext
+from ui.tasks import show_error
+
+_PARENT_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
+
+
+def _services(ctx: UiContext):  # noqa: ANN202
+    # imported here: the reference service loads SQLAlchemy, which the first screen avoids
+    from rcdesk.services.reference import ReferenceService
+
+    svc = ReferenceService(ctx.db)
+    svc.ensure_builtin_territories()
+    return svc
+
+
+def _territory_combo(svc, country: str, current: str | None, *, levels=None) -> QComboBox:  # noqa: ANN001
+    combo = QComboBox()
+    combo.addItem("(sin territorio)", None)
+    for t in svc.territories(country=country):
+        if levels and t.level not in levels:
+            continue
+        indent = "    " if t.level in ("CANTON", "MUNICIPIO") else ("        " if len(t.code) >= 6 else "")
+        combo.addItem(f"{indent}{t.name} ({t.code}) · {TERRITORY_LEVELS.get(t.level, t.level)}", t.territory_id)
+    idx = combo.findData(current) if current else 0
+    combo.setCurrentIndex(max(idx, 0))
+    return combo
+
+
+class UnitDialog(QDialog):
+    def __init__(self, svc, country: str, unit=None, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setWindowTitle("Editar dependencia" if unit else "Nueva dependencia")
+        form = QFormLayout(self)
+        self.name = QLineEdit(unit.name if unit else "")
+        self.name.setPlaceholderText("p. ej. Jefatura Política de Guamote")
+        self.kind = QComboBox()
+        for key, label in UNIT_TYPES.items():
+            self.kind.addItem(label, key)
+        self.kind.setCurrentIndex(max(self.kind.findData(unit.unit_type if unit else "JEFATURA_POLITICA"), 0))
+        self.territory = _territory_combo(svc, country, unit.territory_id if unit else None)
+        form.addRow("&Nombre:", self.name)
+        form.addRow("&Tipo:", self.kind)
+        form.addRow("T&erritorio:", self.territory)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Guardar")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(480)
+
+    def values(self) -> dict:
+        return {"name": self.name.text(), "unit_type": self.kind.currentData(),
+                "territory_id": self.territory.currentData()}
+
+
+class ReferencePage(QWidget):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.svc = _services(ctx)
+        lay = QVBoxLayout(self)
+        title = QLabel("<b>Entidad, dependencias y territorio</b>")
+        lay.addWidget(title)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("&Entidad:"))
+        self.entity = QComboBox()
+        self.entity.setMinimumContentsLength(40)
+        top.itemAt(0).widget().setBuddy(self.entity)
+        top.addWidget(self.entity, 1)
+        self.new_entity = QPushButton("Nueva entidad…")
+        self.new_entity.clicked.connect(self._new_entity)
+        top.addWidget(self.new_entity)
+        lay.addLayout(top)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._profile_tab(), "Perfil")
+        self.tabs.addTab(self._units_tab(), "Dependencias")
+        self.tabs.addTab(self._territory_tab(), "Territorios")
+        lay.addWidget(self.tabs, 1)
+        self.entity.currentIndexChanged.connect(self._load_entity)
+        ctx.events.data_changed.connect(self._on_changed)
+        self.reload()
+
+    # -- tabs --------------------------------------------------------------------------
+    def _profile_tab(self) -> QWidget:
+        w = QWidget()
+        form = QFormLayout(w)
+        self.f_name = QLineEdit()
+        self.f_country = QComboBox()
+        for code, label in COUNTRIES.items():
+            self.f_country.addItem(label, code)
+        self.f_kind = QComboBox()
+        for key, label in INSTITUTION_KINDS.items():
+            self.f_kind.addItem(label, key)
+        self.f_tax = QLineEdit()
+        self.f_tax.setPlaceholderText("RUC (13 dígitos) o NIT con dígito de verificación")
+        self.f_territory = QComboBox()
+        self.f_address = QLineEdit()
+        self.f_email = QLineEdit()
+        self.f_phone = QLineEdit()
+        self.f_web = QLineEdit()
+        self.f_web.setPlaceholderText("https://…")
+        for label, widget in (("&Nombre:", self.f_name), ("&País:", self.f_country), ("&Tipo de entidad:", self.f_kind),
+                              ("&RUC / NIT:", self.f_tax), ("&Territorio:", self.f_territory),
+                              ("&Dirección:", self.f_address), ("&Correo:", self.f_email),
+                              ("Te&léfono:", self.f_phone), ("Página &web:", self.f_web)):
+            form.addRow(label, widget)
+        self.f_country.currentIndexChanged.connect(lambda _i: self._fill_territories(None))
+        self.save_profile = QPushButton("&Guardar perfil")
+        self.save_profile.clicked.connect(self._save_profile)
+        form.addRow("", self.save_profile)
+        return w
+
+    def _units_tab(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        buttons = QHBoxLayout()
+        self.add_unit = QPushButton("&Agregar dependencia…")
+        self.edit_unit = QPushButton("&Editar…")
+        self.del_unit = QPushButton("E&liminar")
+        for b in (self.add_unit, self.edit_unit, self.del_unit):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
+        self.unit_model = UnitTableModel(self)
+        self.unit_view = QTableView()
+        self.unit_view.setModel(self.unit_model)
+        self.unit_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.unit_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.unit_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.unit_view.verticalHeader().hide()
+        self.unit_view.doubleClicked.connect(lambda _i: self._edit_unit())
+        lay.addWidget(self.unit_view, 1)
+        self.add_unit.clicked.connect(self._add_unit)
+        self.edit_unit.clicked.connect(self._edit_unit)
+        self.del_unit.clicked.connect(self._delete_unit)
+        return w
+
+    def _territory_tab(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        row = QHBoxLayout()
+        self.import_csv = QPushButton("&Importar territorios desde CSV…")
+        self.import_csv.setToolTip("Columnas: country, level, code, name, parent_code[, active]")
+        self.import_csv.clicked.connect(self._import_csv)
+        row.addWidget(self.import_csv)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Territorio", "Código", "Nivel"])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.tree, 1)
+        return w
+
+    # -- loading -----------------------------------------------------------------------
+    def reload(self) -> None:
+        current = self.entity.currentData()
+        self.entity.blockSignals(True)
+        self.entity.clear()
+        for inst in self.svc.institutions():
+            self.entity.addItem(f"{inst.name} ({COUNTRIES.get(inst.country, inst.country)})", inst.institution_id)
+        idx = self.entity.findData(current) if current else 0
+        self.entity.setCurrentIndex(max(idx, 0))
+        self.entity.blockSignals(False)
+        self._load_entity()
+        self._load_tree()
+
+    def _load_entity(self) -> None:
+        inst_id = self.entity.currentData()
+        has = inst_id is not None
+        for w in (self.save_profile, self.add_unit, self.edit_unit, self.del_unit):
+            w.setEnabled(has)
+        if not has:
+            self.unit_model.set_rows([], {})
+            return
+        data = self.svc.institution(inst_id)
+        self.f_name.setText(data["name"])
+        self.f_country.blockSignals(True)
+        self.f_country.setCurrentIndex(max(self.f_country.findData(data["country"]), 0))
+        self.f_country.blockSignals(False)
+        self.f_kind.setCurrentIndex(max(self.f_kind.findData(data["kind"]), 0))
+        self.f_tax.setText(data["tax_id"] or "")
+        self._fill_territories(data["territory_id"])
+        self.f_address.setText(data["address"] or "")
+        self.f_email.setText(data["email"] or "")
+        self.f_phone.setText(data["phone"] or "")
+        self.f_web.setText(data["website"] or "")
+        self._load_units()
+
+    def _fill_territories(self, current: str | None) -> None:
+        country = self.f_country.currentData()
+        fresh = _territory_combo(self.svc, country, current, levels=_PARENT_LEVELS)
+        self.f_territory.clear()
+        for i in range(fresh.count()):
+            self.f_territory.addItem(fresh.itemText(i), fresh.itemData(i))
+        self.f_territory.setCurrentIndex(fresh.currentIndex())
+
+    def _load_units(self) -> None:
+        inst_id = self.entity.currentData()
+        names = {t.territory_id: f"{t.name} ({t.code})" for t in self.svc.territories(include_inactive=True)}
+        self.unit_model.set_rows(self.svc.units(inst_id) if inst_id else [], names)
+
+    def _load_tree(self) -> None:
+        self.tree.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        rows = sorted(self.svc.territories(include_inactive=True), key=lambda t: (len(t.code), t.code))
+        for t in rows:
+            label = t.name if t.active else f"{t.name} (inactivo)"
+            item = QTreeWidgetItem([label, t.code, TERRITORY_LEVELS.get(t.level, t.level)])
+            parent = items.get(t.parent_id) if t.parent_id else None
+            if parent is not None:
+                parent.addChild(item)
+            else:
+                item.setText(0, f"{label} — {COUNTRIES.get(t.country, t.country)}")
+                self.tree.addTopLevelItem(item)
+            items[t.territory_id] = item
+        for i in range(self.tree.topLevelItemCount()):
+            self.tree.topLevelItem(i).setExpanded(True)
+
+    def _on_changed(self, changes: Changes, initiator: object) -> None:
+        if initiator is not self and (changes.reference or changes.plans or changes.everything):
+            self.reload()
+
+    # -- actions -----------------------------------------------------------------------
+    def _new_entity(self) -> None:
+        name, ok = QInputDialog.getText(self, "Nueva entidad", "Nombre de la entidad:")
+        if not ok or not name.strip():
+            return
+        country, ok = QInputDialog.getItem(self, "Nueva entidad", "País:", list(COUNTRIES.values()), 0, False)
+        if not ok:
+            return
+        code = next(k for k, v in COUNTRIES.items() if v == country)
+        try:
+            inst = self.svc.find_or_create_institution(name, code)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(Changes(reference=True), self)
+        self.reload()
+        self.entity.setCurrentIndex(self.entity.findData(inst.institution_id))
+
+    def _save_profile(self) -> None:
+        inst_id = self.entity.currentData()
+        try:
+            self.svc.update_institution(
+                inst_id, name=self.f_name.text(), country=self.f_country.currentData(),
+                kind=self.f_kind.currentData(), tax_id=self.f_tax.text(),
+                territory_id=self.f_territory.currentData(), address=self.f_address.text(),
+                email=self.f_email.text(), phone=self.f_phone.text(), website=self.f_web.text(),
+            )
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(Changes(reference=True), self)
+        self.reload()
+        self.ctx.events.status_message.emit("Perfil de la entidad guardado.")
+
+    def _selected_unit(self):  # noqa: ANN202
+        rows = self.unit_view.selectionModel().selectedRows()
+        return self.unit_model.row_at(rows[0].row()) if rows else None
+
+    def _add_unit(self) -> None:
+        dlg = UnitDialog(self.svc, self.f_country.currentData(), parent=self)
+        while dlg.exec() == QDialog.DialogCode.Accepted:
+            try:
+                self.svc.add_unit(self.entity.currentData(), **dlg.values())
+            except UserError as exc:
+                show_error(self, exc)
+                continue
+            self.ctx.changed(Changes(reference=True), self)
+            self._load_units()
+            return
+
+    def _edit_unit(self) -> None:
+        unit = self._selected_unit()
+        if unit is None:
+            return
+        dlg = UnitDialog(self.svc, self.f_country.currentData(), unit, parent=self)
+        while dlg.exec() == QDialog.DialogCode.Accepted:
+            try:
+                self.svc.update_unit(unit.unit_id, **dlg.values())
+            except UserError as exc:
+                show_error(self, exc)
+                continue
+            self.ctx.changed(Changes(reference=True), self)
+            self._load_units()
+            return
+
+    def _delete_unit(self) -> None:
+        unit = self._selected_unit()
+        if unit is None:
+            return
+        answer = QMessageBox.question(
+            self, "Eliminar dependencia",
+            f"¿Eliminar «{unit.name}»? Las actividades conservan el texto de su responsable.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.svc.delete_unit(unit.unit_id)
+            self.ctx.changed(Changes(reference=True), self)
+            self._load_units()
+
+    def _import_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Importar territorios", "", "CSV (*.csv);;Todos (*)")
+        if not path:
+            return
+        from pathlib import Path
+
+        try:
+            n = self.svc.import_territories_csv(Path(path))
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._load_tree()
+        self.ctx.changed(Changes(reference=True), self)
+        QMessageBox.information(self, "Territorios", f"Se importaron {n} territorio(s) nuevo(s).")
+
+
+PAGES = [PageSpec(key="reference", title="Entidad y territorio", order=80, factory=ReferencePage,
+                  icon="SP_DirHomeIcon", tooltip="Perfil de la entidad, dependencias y territorios")]
