@@ -1,6 +1,7 @@
 """«Entidad y territorio»: institution profile, its units (dependencias) and the territory tree."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -112,7 +113,11 @@ class ReferencePage(QWidget):
 
     # -- tabs --------------------------------------------------------------------------
     def _profile_tab(self) -> QWidget:
+        outer = QWidget()
+        outer_lay = QHBoxLayout(outer)
         w = QWidget()
+        w.setMaximumWidth(760)
+        outer_lay.addWidget(w, 1, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         form = QFormLayout(w)
         self.f_name = QLineEdit()
         self.f_country = QComboBox()
@@ -138,7 +143,7 @@ class ReferencePage(QWidget):
         self.save_profile = QPushButton("&Guardar perfil")
         self.save_profile.clicked.connect(self._save_profile)
         form.addRow("", self.save_profile)
-        return w
+        return outer
 
     def _units_tab(self) -> QWidget:
         w = QWidget()
