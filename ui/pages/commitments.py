@@ -4,19 +4,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from rcdesk.models.events import COMMITMENT_STATUSES
 from ui.models.events_tables import CommitmentsModel, FollowUpsModel, QuestionsModel
 from ui.shell import PageSpec
 from ui.widgets.events_tabs import record_followup, selected, table
 
 
 class CommitmentsPage(QWidget):
-    FILTERS = {"": "Todos los compromisos", "overdue": "Solo vencidos", **{k: v for k, v in COMMITMENT_STATUSES.items()}}
-
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
+        from rcdesk.models.events import COMMITMENT_STATUSES  # lazily: SQLAlchemy is not loaded at start-up
         from rcdesk.services.commitments import CommitmentService
 
+        self.FILTERS = {"": "Todos los compromisos", "overdue": "Solo vencidos", **COMMITMENT_STATUSES}
         self.ctx = ctx
         self.svc = CommitmentService(ctx.db)
         lay = QVBoxLayout(self)
