@@ -193,3 +193,20 @@ def test_new_event_dialog_refuses_date_outside_plan(qtbot, ui_ctx, page, errors,
     page.new_event()
     assert errors and "vigencia" in errors[0]
     assert page.model.rowCount() == 1
+
+
+def test_acta_printed_through_the_print_dialog(qtbot, page, monkeypatch, tmp_path):
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printed = tmp_path / "impreso.pdf"
+
+    def accept(self):
+        self.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        self.printer().setOutputFileName(str(printed))
+        return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    tab = page.workspace.tab("actas")
+    tab.print_("compromiso")
+    assert printed.exists() and printed.stat().st_size > 1000
+    assert tab.model.rowCount() == 1 and "Huella" in tab.result.text()
