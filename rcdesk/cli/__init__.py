@@ -199,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Cancelado por el usuario; no se guardó nada.", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        # `rcdesk plan list | head`: the reader went away; that is not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # noqa: BLE001
         log.exception("command failed")
         print(f"Error inesperado: {exc.__class__.__name__}: {exc}", file=sys.stderr)
