@@ -59,11 +59,26 @@ def _last_nonzero(values: Sequence[float | None], k: int) -> float:
     return 0.0
 
 
+_MEMO: dict[tuple[float, float], Compliance] = {}
+
+
+def cached_compliance(executed: float, planned: float) -> Compliance:
+    """`compliance()` memoized: POA quantities repeat a lot (3 of 3, 12 of 12…) and the
+    Decimal arithmetic dominates a province-wide evaluation."""
+    key = (executed, planned)
+    c = _MEMO.get(key)
+    if c is None:
+        if len(_MEMO) > 100_000:
+            _MEMO.clear()
+        c = _MEMO[key] = compliance(executed, planned)
+    return c
+
+
 def physical_compliance(executed: float, planned: float, *, polarity: str = "INCREMENTO",
                         baseline: float | None = None) -> Compliance:
     """% cumplimiento of one figure; reduction metas measure distance travelled from the baseline."""
     if polarity != "REDUCCION":
-        return compliance(executed, planned)
+        return cached_compliance(executed, planned)
     if baseline is not None and baseline != planned:
         pct = (baseline - executed) / (baseline - planned) * 100.0
         return from_percent(max(pct, 0.0))
@@ -116,7 +131,7 @@ def meta_figures(
     if cod is None:
         cod = float(meta_codificado) if meta_codificado is not None else float(sum(v or 0 for v in planned_budget))
     dev = float(sum(v or 0 for v in devengado[:k]))
-    budget = compliance(dev, cod)
+    budget = cached_compliance(dev, cod)
 
     gap = None
     flag = False

@@ -245,7 +245,7 @@ def write_poa_report(db, year: int, cut: date, out: str | Path, *, canton_id: st
     from rcdesk.services.poa_visits import VisitService
 
     progress(0, 4, "Calculando el cumplimiento…")
-    ev = EvaluationService(db).evaluate(int(year), cut, canton_id=canton_id)
+    ev = EvaluationService(db).evaluate(int(year), cut, canton_id=canton_id, with_text=False)
     if not ev.metas:
         raise UserError(f"No hay metas de POA del año {year} para evaluar.")
     cancel.check()

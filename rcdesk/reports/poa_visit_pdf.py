@@ -26,7 +26,8 @@ def write_visit_report(db, visit_id: str, out: str | Path) -> Path:  # noqa: ANN
     commitments = vs.commitments(visit_id)
     evidence = EvidenceService(db).list_for("field_visit", visit_id)
     places = {u.unit_id: u for u in PoaService(db).unit_places()}
-    ev = EvaluationService(db).evaluate(v.visit_date.year, v.visit_date, unit_ids=list(v.unit_ids)) \
+    ev = EvaluationService(db).evaluate(v.visit_date.year, v.visit_date, unit_ids=list(v.unit_ids),
+                                           with_text=False) \
         if v.unit_ids else None
     results = {u.key: u for u in ev.units} if ev else {}
     st = styles()

@@ -19,24 +19,16 @@ from sqlalchemy import select
 
 from rcdesk.compliance import (
     GREY,
+    LIGHT_ORDER,
     Compliance,
     ThresholdProfile,
     aggregate,
     compliance,
-    distribution,
 )
 from rcdesk.db.database import Database
 from rcdesk.errors import UserError
 from rcdesk.models.core import Setting
-from rcdesk.models.poa import (
-    PERIOD_COUNTS,
-    Poa,
-    PoaExecution,
-    PoaIndicator,
-    PoaMeta,
-    PoaObjective,
-    PoaProgramming,
-)
+from rcdesk.models.poa import PERIOD_COUNTS, Poa
 from rcdesk.models.reference import UNIT_TYPES, Institution
 from rcdesk.poa.calc import DEFAULT_GAP_PP, meta_figures, pct_float
 from rcdesk.poa.periods import closed_periods, period_code
@@ -166,10 +158,14 @@ class EvaluationService:
 
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate(self, year: int, cut: date | None = None, *, settings: EvalSettings | None = None,
-                 canton_id: str | None = None, unit_ids: list[str] | None = None) -> Evaluation:
+                 canton_id: str | None = None, unit_ids: list[str] | None = None,
+                 with_text: bool = True) -> Evaluation:
+        """Evaluate every POA of `year` at `cut`; `with_text=False` skips the narratives
+        (`MetaEval.narrative`), which only the CPCCS export needs."""
         cut = cut or date(int(year), 12, 31)
         st = settings or self.settings()
-        with self.db.session() as s:
+        with self.db.session() as session:
+            s = session.connection()  # Core rows: no ORM row loading on the hot path
             places = {u.unit_id: u for u in unit_places(s)}
             poas = s.execute(select(Poa.id, Poa.unit_id, Poa.period_kind, Poa.institution_id).where(
                 Poa.fiscal_year == int(year), Poa.deleted.is_(False))).all()
@@ -181,41 +177,38 @@ class EvaluationService:
             poa_info = {p[0]: (p[1], p[2]) for p in poas}
             inst_ids = {p[3] for p in poas}
             countries = {c for (i, c) in s.execute(select(Institution.id, Institution.country)).all() if i in inst_ids}
-            objectives = dict(s.execute(
-                select(PoaObjective.id, PoaObjective.description)
-                .join(Poa, Poa.id == PoaObjective.poa_id)
-                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaObjective.deleted.is_(False))
-            ).all())
-            metas = [m for m in s.execute(
-                select(PoaMeta.id, PoaMeta.poa_id, PoaMeta.objective_id, PoaMeta.number, PoaMeta.description,
-                       PoaMeta.unit_of_measure, PoaMeta.annual_target, PoaMeta.baseline, PoaMeta.polarity,
-                       PoaMeta.codificado, PoaMeta.contribution, PoaMeta.position)
-                .join(Poa, Poa.id == PoaMeta.poa_id)
-                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaMeta.deleted.is_(False))
-            ).all() if m[1] in poa_info]
+            y = (int(year),)
+            raw = s.connection.driver_connection  # the sqlite3 connection of this same transaction
+            objectives = dict(raw.execute(
+                "SELECT o.id, o.description FROM poa_objective o JOIN poa p ON p.id = o.poa_id "
+                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND o.deleted = 0", y).fetchall())
+            metas = [m for m in raw.execute(
+                "SELECT m.id, m.poa_id, m.objective_id, m.number, m.description, m.unit_of_measure, "
+                "m.annual_target, m.baseline, m.polarity, m.codificado, "
+                + ("m.contribution" if with_text else "''") + ", m.position FROM poa_meta m "
+                "JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND p.deleted = 0 AND m.deleted = 0",
+                y).fetchall() if m[1] in poa_info]
+            # the big reads in plain SQL on the DB-API cursor: building SQLAlchemy rows for
+            # 30,000 tuples costs more than the whole computation of a province
             indicators: dict[str, tuple[str, str]] = {}
-            for mid, name, acc in s.execute(
-                select(PoaIndicator.meta_id, PoaIndicator.name, PoaIndicator.accumulation)
-                .join(PoaMeta, PoaMeta.id == PoaIndicator.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
-                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaIndicator.deleted.is_(False))
-            ):
+            for mid, name, acc in raw.execute(
+                "SELECT i.meta_id, i.name, i.accumulation FROM poa_indicator i "
+                "JOIN poa_meta m ON m.id = i.meta_id JOIN poa p ON p.id = m.poa_id "
+                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND i.deleted = 0", y).fetchall():
                 indicators.setdefault(mid, (name, acc))
             prog: dict[str, list] = {}
-            for mid, no, qty, bud in s.execute(
-                select(PoaProgramming.meta_id, PoaProgramming.period_no, PoaProgramming.planned_qty,
-                       PoaProgramming.planned_budget)
-                .join(PoaMeta, PoaMeta.id == PoaProgramming.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
-                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaProgramming.deleted.is_(False))
-            ):
+            for mid, no, qty, bud in raw.execute(
+                "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa_programming g "
+                "JOIN poa_meta m ON m.id = g.meta_id JOIN poa p ON p.id = m.poa_id "
+                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND g.deleted = 0", y).fetchall():
                 prog.setdefault(mid, []).append((no, qty, bud))
             execs: dict[str, list] = {}
-            for row in s.execute(
-                select(PoaExecution.meta_id, PoaExecution.period_no, PoaExecution.executed_qty,
-                       PoaExecution.codificado, PoaExecution.devengado, PoaExecution.validation_status,
-                       PoaExecution.narrative)
-                .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
-                .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaExecution.deleted.is_(False))
-            ):
+            text_col = "e.narrative" if with_text else "''"
+            for row in raw.execute(
+                "SELECT e.meta_id, e.period_no, e.executed_qty, e.codificado, e.devengado, e.validation_status, "
+                f"{text_col} FROM poa_execution e "
+                "JOIN poa_meta m ON m.id = e.meta_id JOIN poa p ON p.id = m.poa_id "
+                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND e.deleted = 0", y).fetchall():
                 if st.only_validated and row[5] != "VALIDADO":
                     continue
                 execs.setdefault(row[0], []).append(row[1:])
@@ -227,11 +220,15 @@ class EvaluationService:
                  prog, execs) -> Evaluation:
         classify = profile.classify
         meta_rows: list[MetaEval] = []
+        comp: dict[str, tuple[Compliance, Compliance, str]] = {}   # meta id -> (period, annual, colour)
+        closed: dict[str, int] = {}
         metas = sorted(metas, key=lambda m: (m[1], m[11]))
         for (mid, poa_id, obj_id, number, desc, uom, target, baseline, polarity, mcod, contrib, _pos) in metas:
             unit_id, kind = poa_info[poa_id]
             n = PERIOD_COUNTS[kind]
-            k = closed_periods(kind, year, cut)
+            k = closed.get(kind)
+            if k is None:
+                k = closed[kind] = closed_periods(kind, year, cut)
             planned = [0.0] * n
             budget = [0.0] * n
             for no, qty, bud in prog.get(mid, ()):
@@ -252,6 +249,7 @@ class EvaluationService:
                              polarity=polarity, baseline=baseline, accumulation=acc, planned_budget=budget,
                              codificado=cod, devengado=dev, meta_codificado=mcod, gap_pp=st.gap_pp)
             light = classify(f.period)
+            comp[mid] = (f.period, f.annual, light.color)
             meta_rows.append(MetaEval(
                 mid, poa_id, unit_id, obj_id, objectives.get(obj_id, ""), number, desc, ind_name, uom,
                 target or 0.0, k, period_code(kind, k) if k else "—", round(f.planned, 2), round(f.executed, 2),
@@ -260,44 +258,48 @@ class EvaluationService:
                 " ".join(notes), contrib,
             ))
 
-        def group(level, key, label, members: list[MetaEval], **extra) -> GroupEval:  # noqa: ANN001, ANN003
-            vals = [_c(m.pct) for m in members]
+        def group(level, key, label, members: list[MetaEval], **extra):  # noqa: ANN001, ANN003, ANN202
+            vals = [comp[m.meta_id][0] for m in members]
             if st.aggregation == "presupuesto":
                 pct = aggregate(vals, [m.codificado for m in members])
                 if pct.raw is None:
                     pct = aggregate(vals)
             else:
                 pct = aggregate(vals)
-            annual = aggregate([_c(m.pct_annual) for m in members])
+            annual = aggregate([comp[m.meta_id][1] for m in members])
             cod = sum(m.codificado for m in members)
             dev = sum(m.devengado for m in members)
-            return _group_row(level, key, label, len(members), sum(1 for m in members if m.pct is not None),
-                              pct, annual, cod, dev, st.gap_pp, classify,
-                              distribution(classify(_c(m.pct)) for m in members), **extra)
+            lights = _count(comp[m.meta_id][2] for m in members)
+            row = _group_row(level, key, label, len(members), sum(1 for m in members if m.pct is not None),
+                             pct, annual, cod, dev, st.gap_pp, classify, lights, **extra)
+            return row, pct, annual
 
         by_obj: dict[str, list[MetaEval]] = {}
         by_unit: dict[str, list[MetaEval]] = {}
         for m in meta_rows:
             by_obj.setdefault(m.objective_id, []).append(m)
             by_unit.setdefault(m.unit_id, []).append(m)
-        obj_rows = tuple(group("objetivo", oid, ms[0].objective, ms, parent_key=ms[0].unit_id)
+        obj_rows = tuple(group("objetivo", oid, ms[0].objective, ms, parent_key=ms[0].unit_id)[0]
                          for oid, ms in by_obj.items())
         unit_rows = []
+        unit_comp: dict[str, tuple[Compliance, Compliance]] = {}
         for uid in {info[0] for info in poa_info.values()}:
             u = places.get(uid)
             if u is None:
                 continue
             ckey = u.canton_id or "provincial"
-            unit_rows.append(group("unidad", uid, u.name, by_unit.get(uid, []), canton=u.canton_name,
-                                   unit_type=u.unit_type, parent_key=ckey))
+            row, pct, annual = group("unidad", uid, u.name, by_unit.get(uid, []), canton=u.canton_name,
+                                     unit_type=u.unit_type, parent_key=ckey)
+            unit_rows.append(row)
+            unit_comp[uid] = (pct, annual)
         unit_rows.sort(key=lambda g: (g.canton, _type_order(g.unit_type), g.label))
 
         def of_units(level, key, label, members: list[GroupEval], **extra) -> GroupEval:  # noqa: ANN001, ANN003
-            pct = aggregate([_c(u.pct) for u in members])
-            annual = aggregate([_c(u.pct_annual) for u in members])
+            pct = aggregate([unit_comp[u.key][0] for u in members])
+            annual = aggregate([unit_comp[u.key][1] for u in members])
             cod = sum(u.codificado for u in members)
             dev = sum(u.devengado for u in members)
-            lights = distribution(classify(_c(u.pct)) for u in members)
+            lights = _count(u.light for u in members)
             return _group_row(level, key, label, sum(u.metas for u in members), sum(u.evaluated for u in members),
                               pct, annual, cod, dev, st.gap_pp, classify, lights, units=len(members),
                               units_red=sum(1 for u in members if u.light == "rojo"), **extra)
@@ -317,18 +319,19 @@ class EvaluationService:
                           tuple(canton_rows), province)
 
 
+def _count(colors) -> dict:  # noqa: ANN001
+    out = {c: 0 for c in LIGHT_ORDER}
+    for c in colors:
+        out[c] = out.get(c, 0) + 1
+    return out
+
+
 _TYPE_ORDER = ("INTENDENCIA_POLICIA", "SUBINTENDENCIA_POLICIA", "JEFATURA_POLITICA", "COMISARIA_NACIONAL",
                "TENENCIA_POLITICA")
 
 
 def _type_order(t: str) -> int:
     return _TYPE_ORDER.index(t) if t in _TYPE_ORDER else len(_TYPE_ORDER)
-
-
-def _c(pct: float | None) -> Compliance:
-    from rcdesk.compliance import from_percent
-
-    return from_percent(pct) if pct is not None else Compliance(None)
 
 
 def _group_row(level, key, label, n, evaluated, pct: Compliance, annual: Compliance, cod, dev, gap_pp,  # noqa: ANN001

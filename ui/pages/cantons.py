@@ -156,7 +156,7 @@ class CantonsPage(QWidget):
             self.canton_model.set_rows([])
             self.unit_model.set_rows([])
             return
-        ev = self.evaluation = self.evals.evaluate(year, self.cut())
+        ev = self.evaluation = self.evals.evaluate(year, self.cut(), with_text=False)
         p = ev.province
         lights = ", ".join(f"{COLOR_LABELS[c].lower()}: {n}" for c, n in p.lights.items() if n)
         self.summary.setText(

@@ -225,7 +225,8 @@ def _eval(ctx, args) -> dict:  # noqa: ANN001
             raise UserError("La brecha debe estar entre 0 y 100 puntos porcentuales.")
         settings = replace(settings, gap_pp=args.gap)
     canton = _canton(ctx, args.canton)
-    ev = svc.evaluate(year, cut, settings=settings, canton_id=canton.territory_id if canton else None)
+    ev = svc.evaluate(year, cut, settings=settings, canton_id=canton.territory_id if canton else None,
+                      with_text=False)
     if not ev.metas:
         raise UserError(f"No hay metas de POA del año {year}.")
 

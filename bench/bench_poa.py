@@ -1,0 +1,155 @@
+"""Benchmark of issue 4 (POA follow-up) on a province-sized data set.
+
+    .venv/bin/python bench/bench_poa.py [--cantons 10] [--units 60] [--metas 3000]
+
+Builds, in a temporary database, 60 units spread over the 10 cantons of Chimborazo with
+3,000 metas (12,000 programming rows and 12,000 execution rows, trimestre), then measures:
+
+1. the canton overview (`EvaluationService.evaluate`, which computes every meta, objective,
+   unit, unit type, canton and the province) — requirement: under 0.3 s (median of 5 runs),
+   printed next to the raw cost of just SELECTing the same rows with sqlite3 in the same run;
+2. the CPCCS sections workbook — our writer vs openpyxl's write-only mode appending the same
+   rows (same values, same sheets) — requirement: ratio = baseline time / our time ≥ 0.7.
+   The end-to-end export (evaluation + rows + workbook) is printed too.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(fn, repeat: int = 5):  # noqa: ANN001, ANN201
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def build(db, n_cantons: int, n_units: int, n_metas: int, year: int) -> None:  # noqa: ANN001
+    from rcdesk.poa.parsed import ImportPreview, ParsedMeta, ParsedObjective, ParsedPoa
+    from rcdesk.services.poa import PoaService
+    from rcdesk.services.reference import ReferenceService
+
+    ref = ReferenceService(db)
+    ref.ensure_builtin_territories()
+    inst = ref.find_or_create_institution("Gobernación de Chimborazo", "EC", "GOBERNACION_EC")
+    cantons = [c for c in ref.territories("EC", "CANTON") if c.code.startswith("06")][:n_cantons]
+    rnd = random.Random(7)
+    units = []
+    for i in range(n_units):
+        c = cantons[i % len(cantons)]
+        kind = "JEFATURA_POLITICA" if i < len(cantons) else rnd.choice(["TENENCIA_POLITICA", "COMISARIA_NACIONAL"])
+        units.append(ref.add_unit(inst.institution_id, f"Unidad {i + 1:02d} de {c.name}", kind, c.territory_id))
+    per_unit = n_metas // n_units
+    poas = []
+    for u in units:
+        objectives = []
+        for o in range(5):
+            po = ParsedObjective(f"Objetivo {o + 1} de {u.name}", f"OE{o + 1}", "PND Objetivo 3")
+            for m in range(per_unit // 5):
+                planned = [float(rnd.randint(1, 20)) for _ in range(4)]
+                executed = [round(p * rnd.uniform(0.4, 1.2)) for p in planned]
+                cod = round(rnd.uniform(500, 20000), 2) if m % 3 else None
+                dev = [round(cod / 4 * rnd.uniform(0.3, 1.1), 2) for _ in range(4)] if cod else [None] * 4
+                po.metas.append(ParsedMeta(
+                    number=f"{o + 1}.{m + 1}", description=f"Meta {m + 1} del objetivo {o + 1} — {u.name}",
+                    indicator="Número de acciones realizadas", unit_of_measure="Acción", annual_target=sum(planned),
+                    planned=planned, executed=executed, planned_budget=[(cod or 0) / 4] * 4, devengado=dev,
+                    codificado=cod, narrative="Se ejecutaron las acciones programadas con apoyo interinstitucional."))
+            objectives.append(po)
+        poas.append(ParsedPoa(u.unit_id, u.name, year, "trimestre", "", "bench", "", objectives))
+    PoaService(db).save_import(ImportPreview("bench", poas))
+
+
+def raw_select(path: Path, year: int) -> int:
+    con = sqlite3.connect(path)
+    try:
+        n = 0
+        for sql in (
+            "SELECT m.id, m.poa_id, m.objective_id, m.number, m.description, m.annual_target, m.codificado "
+            "FROM poa_meta m JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND m.deleted = 0",
+            "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa_programming g "
+            "JOIN poa_meta m ON m.id = g.meta_id JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND g.deleted = 0",
+            "SELECT e.meta_id, e.period_no, e.executed_qty, e.codificado, e.devengado FROM poa_execution e "
+            "JOIN poa_meta m ON m.id = e.meta_id JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND e.deleted = 0",
+        ):
+            n += len(con.execute(sql, (year,)).fetchall())
+        return n
+    finally:
+        con.close()
+
+
+def baseline_workbook(out: Path, rows) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    from rcdesk.reports.cpccs_xlsx import BUDGET_HEADERS, BUDGET_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_SHEET
+
+    wb = Workbook(write_only=True)
+    for title, headers, data in ((PROGRAMMATIC_SHEET, PROGRAMMATIC_HEADERS, rows.programmatic),
+                                 (BUDGET_SHEET, BUDGET_HEADERS, rows.budget)):
+        ws = wb.create_sheet(title)
+        ws.append(list(headers))
+        for r in data:
+            ws.append(r)
+    notes = wb.create_sheet("Notas")
+    for r in rows.notes:
+        notes.append(list(r))
+    wb.save(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cantons", type=int, default=10)
+    ap.add_argument("--units", type=int, default=60)
+    ap.add_argument("--metas", type=int, default=3000)
+    args = ap.parse_args()
+    from rcdesk.db.database import Database
+    from rcdesk.reports.cpccs_xlsx import build_rows, export_cpccs, write_workbook
+    from rcdesk.services.poa_eval import EvaluationService
+
+    year = 2025
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        path = tmp / "bench.db"
+        db = Database.open(path)
+        t = time.perf_counter()
+        build(db, args.cantons, args.units, args.metas, year)
+        print(f"data set: {args.cantons} cantons, {args.units} units, {args.metas} metas, "
+              f"{args.metas * 4} programming + {args.metas * 4} execution rows (built in {time.perf_counter() - t:.1f} s)")
+
+        svc = EvaluationService(db)
+        cut = date(year, 9, 30)
+        t_eval, ev = timed(lambda: svc.evaluate(year, cut, with_text=False))
+        t_raw, n_rows = timed(lambda: raw_select(path, year))
+        assert len(ev.cantons) == args.cantons and len(ev.metas) == args.metas, (len(ev.cantons), len(ev.metas))
+        print(f"1. canton overview: {t_eval:.3f} s (requirement < 0.300 s: {'OK' if t_eval < 0.3 else 'FAIL'}); "
+              f"raw sqlite3 SELECT of the same {n_rows} rows: {t_raw:.3f} s; ratio ours/raw = {t_eval / t_raw:.1f}×")
+
+        rows = build_rows(svc.evaluate(year, cut), budget_type="META")
+        t_base, _ = timed(lambda: baseline_workbook(tmp / "base.xlsx", rows), repeat=3)
+        t_ours, _ = timed(lambda: write_workbook(tmp / "ours.xlsx", rows), repeat=3)
+        ratio = t_base / t_ours
+        print(f"2. CPCCS workbook ({len(rows.programmatic)} + {len(rows.budget)} rows): ours {t_ours:.3f} s, "
+              f"openpyxl write-only baseline {t_base:.3f} s; speed ratio baseline/ours = {ratio:.2f} "
+              f"(requirement ≥ 0.70: {'OK' if ratio >= 0.7 else 'FAIL'})")
+        t_full, _ = timed(lambda: export_cpccs(db, year, tmp / "full.xlsx", cut=cut), repeat=3)
+        print(f"   end-to-end `report cpccs` (evaluation + links + rows + workbook): {t_full:.3f} s")
+        db.close()
+        return 0 if t_eval < 0.3 and ratio >= 0.7 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
