@@ -187,23 +187,58 @@ class ImportResult:
 
 
 # -- reading and validating the records of a package --------------------------------------
-def _checker(col: sa.Column) -> Callable[[object], bool] | None:
+def _kind(col: sa.Column) -> str | None:
+    """The check applied to a column's stored values (see `_check_column`)."""
     t = col.type
     if isinstance(t, sa.Boolean):
-        return lambda v: v in (0, 1) and not isinstance(v, float)
+        return "bool"
     if isinstance(t, sa.Integer):
-        return lambda v: isinstance(v, int) and not isinstance(v, bool)
+        return "int"
     if isinstance(t, (sa.Float, sa.Numeric)):
-        return lambda v: isinstance(v, (int, float, str)) and not isinstance(v, bool)
+        return "num"
     if isinstance(t, sa.DateTime):
-        return lambda v: isinstance(v, str) and _DT_RE.match(v) is not None
+        return "datetime"
     if isinstance(t, sa.Date):
-        return lambda v: isinstance(v, str) and _D_RE.match(v) is not None
+        return "date"
     if isinstance(t, sa.LargeBinary):
-        return lambda v: isinstance(v, (bytes, dict))
+        return "bin"
     if isinstance(t, (sa.String, sa.Text, sa.JSON)):
-        return lambda v: isinstance(v, str)
+        return "str"
     return None
+
+
+_ALLOWED_TYPES = {"bool": {int}, "int": {int}, "num": {int, float, str}, "datetime": {str}, "date": {str},
+                  "bin": {dict, bytes}, "str": {str}}
+
+
+def _bad_value(kind: str, v: object) -> bool:
+    if type(v) not in _ALLOWED_TYPES[kind]:
+        return True
+    if kind == "bool":
+        return v not in (0, 1)
+    if kind == "datetime":
+        return _DT_RE.match(v) is None
+    if kind == "date":
+        return _D_RE.match(v) is None
+    return False
+
+
+def _check_column(kind: str | None, values: tuple) -> bool:
+    """True when every non-NULL stored value fits the column (fast, column at a time)."""
+    if kind is None:
+        return True
+    present = [v for v in values if v is not None]
+    if not present:
+        return True
+    if not set(map(type, present)) <= _ALLOWED_TYPES[kind]:
+        return False
+    if kind == "bool":
+        return set(present) <= {0, 1}
+    if kind == "datetime":
+        return all(map(_DT_RE.match, present))
+    if kind == "date":
+        return all(map(_D_RE.match, present))
+    return True
 
 
 _TYPE_WORDS = {"Boolean": "sí/no", "Integer": "número entero", "Float": "número", "Numeric": "número",
@@ -245,6 +280,14 @@ def read_tables(pkg: OpenedPackage, opener=None, *, cancel: CancelToken = NEVER_
         yield tr
 
 
+def parse_lines(data: bytes) -> list:
+    """JSON lines -> list of values, parsed in one call (JSON strings never hold raw newlines)."""
+    text = data.decode("utf-8").strip()
+    if not text:
+        return []
+    return json.loads("[" + text.replace("\n", ",") + "]")
+
+
 def _read_table(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> TableRows:  # noqa: ANN001
     fname = pkg.file_name
     name = table.name
@@ -275,7 +318,7 @@ def _read_table(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> Tabl
             raise UserError(f"«{fname}» trae datos personales cifrados y esta instalación no puede descifrarlos.")
         plain = opener.open(pkg.read(pmember), pmember.encode("ascii") + b"|" + pkg.manifest["package_id"].encode())
         try:
-            plines = [json.loads(x) for x in plain.splitlines() if x]
+            plines = parse_lines(plain)
         except ValueError as exc:
             raise UserError(f"«{fname}»: los datos personales de «{label(name)}» están dañados.") from exc
         if len(plines) != len(rows):
@@ -284,48 +327,47 @@ def _read_table(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> Tabl
         plines = None
     id_i = columns.index("id")
     bins = binary_columns(table)
-    checks = []
-    for i, c in enumerate(columns):
-        col = local[c]
-        checks.append((i, c, col.nullable or (col.primary_key and False), _checker(col),
-                       _TYPE_WORDS.get(type(col.type).__name__, type(col.type).__name__.lower())))
     errors: list[str] = []
-    seen: set[str] = set()
-    for n, row in enumerate(rows, start=1):
-        if not isinstance(row, list) or len(row) != width:
-            errors.append(f"{label(name)}, fila {n}: número de valores incorrecto")
-            if len(errors) >= 20:
-                break
-            continue
-        if plines is not None:
-            pl = plines[n - 1]
-            if not isinstance(pl, list) or len(pl) != len(pidx):
-                errors.append(f"{label(name)}, fila {n}: datos personales incompletos")
-                continue
+    bad_width = [n for n, row in enumerate(rows, 1) if row.__class__ is not list or len(row) != width]
+    if bad_width:
+        raise UserError(f"«{fname}»: hay registros no válidos; no se importó nada.",
+                        details=[f"{label(name)}, fila {n}: número de valores incorrecto" for n in bad_width[:20]])
+    if plines is not None:
+        for row, pl in zip(rows, plines):
+            if pl.__class__ is not list or len(pl) != len(pidx):
+                raise UserError(f"«{fname}»: los datos personales de «{label(name)}» están incompletos.")
             for j, i in enumerate(pidx):
                 row[i] = pl[j]
-        rid = row[id_i]
-        if not isinstance(rid, str) or not ID_RE.match(rid):
-            errors.append(f"{label(name)}, fila {n}: identificador no válido ({str(rid)[:40]!r})")
-        elif rid in seen:
-            errors.append(f"{label(name)}, fila {n}: el registro {rid} aparece dos veces")
-        else:
+    by_column = list(zip(*rows)) if rows else [()] * width
+    ids = by_column[id_i]
+    if len(set(ids)) != len(ids) or not all(isinstance(r, str) and ID_RE.match(r) for r in ids):
+        seen: set = set()
+        for n, rid in enumerate(ids, 1):
+            if not isinstance(rid, str) or not ID_RE.match(rid):
+                errors.append(f"{label(name)}, fila {n}: identificador no válido ({str(rid)[:40]!r})")
+            elif rid in seen:
+                errors.append(f"{label(name)}, fila {n}: el registro {rid} aparece dos veces")
             seen.add(rid)
-        base = row[-1]
-        if not isinstance(base, int) or isinstance(base, bool) or base < 0:
-            errors.append(f"{label(name)}, fila {n} ({rid}): versión base no válida")
-        for i, c, nullable, check, word in checks:
-            v = row[i]
-            if v is None:
-                if not nullable:
-                    errors.append(f"{label(name)}, fila {n} ({rid}), campo «{c}»: falta el valor obligatorio")
-            elif check is not None and not check(v):
-                errors.append(f"{label(name)}, fila {n} ({rid}), campo «{c}»: se esperaba {word}, "
-                              f"llegó {str(v)[:40]!r}")
+    bases = by_column[-1]
+    if not _check_column("int", bases) or None in bases or any(b < 0 for b in bases):
+        errors += [f"{label(name)}, fila {n}: versión base no válida" for n, b in enumerate(bases, 1)
+                   if not isinstance(b, int) or isinstance(b, bool) or b < 0][:5]
+    for i, c in enumerate(columns):
+        col = local[c]
+        kind = _kind(col)
+        values = by_column[i]
+        if not col.nullable and None in values:
+            errors += [f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: falta el valor obligatorio"
+                       for n, v in enumerate(values, 1) if v is None][:5]
+        if not _check_column(kind, values):
+            word = _TYPE_WORDS.get(type(col.type).__name__, type(col.type).__name__.lower())
+            errors += [f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: se esperaba {word}, "
+                       f"llegó {str(v)[:40]!r}" for n, v in enumerate(values, 1)
+                       if v is not None and _bad_value(kind, v)][:5]
         if len(errors) >= 20:
             break
     if errors:
-        raise UserError(f"«{fname}»: hay registros no válidos; no se importó nada.", details=errors)
+        raise UserError(f"«{fname}»: hay registros no válidos; no se importó nada.", details=errors[:20])
     if bins:
         bidx = [columns.index(c) for c in bins if c in columns]
         for row in rows:
@@ -364,6 +406,25 @@ def check_references(conn, fname: str, tables: list[TableRows]) -> None:  # noqa
 
 
 # -- applying ---------------------------------------------------------------------------
+_STATEMENTS: dict = {}
+
+
+def _statements(name: str, columns: tuple, dialect) -> tuple:  # noqa: ANN001
+    """Insert (dicts), insert compiled for tuples, and update statements; built once per shape."""
+    key = (name, columns, dialect.name)
+    got = _STATEMENTS.get(key)
+    if got is None:
+        rt = raw_table(name)
+        ins_cols = [c for c in columns if c != "change_seq"] + ["change_seq"]
+        compiled = insert(rt).values({c: bindparam(c) for c in ins_cols}).compile(dialect=dialect)
+        assert list(compiled.positiontup) == ins_cols
+        sets = {c: bindparam(f"p_{c}") for c in columns if c != "id"}
+        sets["change_seq"] = bindparam("p_change_seq")
+        upd = update(rt).where(rt.c.id == bindparam("p_id")).values(sets)
+        got = _STATEMENTS[key] = (insert(rt), str(compiled), upd)
+    return got
+
+
 class Applier:
     """Bulk writes for one table with Core statements on typeless columns."""
 
@@ -373,10 +434,7 @@ class Applier:
         self.table = table
         self.columns = columns
         self.rt = raw_table(table.name)
-        self.ins = insert(self.rt)
-        sets = {c: bindparam(f"p_{c}") for c in columns if c != "id"}
-        sets["change_seq"] = bindparam("p_change_seq")
-        self.upd = update(self.rt).where(self.rt.c.id == bindparam("p_id")).values(sets)
+        self.ins, self.ins_sql, self.upd = _statements(table.name, tuple(columns), conn.dialect)
         self.content = [c for c in content_columns(table) if c in columns]
         # personal columns headquarters withheld from the field's base package: a NULL from
         # the field there means "not known on the laptop", never "erase it"
@@ -405,9 +463,14 @@ class Applier:
             self.fill_withheld(r, h)
         return [c for c in self.content if r[c] != h[c]]
 
-    def insert(self, rows: list[dict]) -> None:
-        if rows:
+    def insert(self, rows: list) -> None:
+        """Insert dicts (column -> value) or tuples (columns in order, then change_seq)."""
+        if not rows:
+            return
+        if isinstance(rows[0], dict):
             self.conn.execute(self.ins, rows)
+        else:  # the bulk path: the compiled insert through the driver's executemany
+            self.conn.exec_driver_sql(self.ins_sql, rows)
 
     def update(self, rows: list[dict]) -> None:
         if rows:
@@ -462,24 +525,30 @@ def apply_field_tables(conn, pkg: OpenedPackage, tables: list[TableRows], report
         counts = report.counts(tr.name)
         cols = tr.columns
         discarded = 0
+        id_i = cols.index("id")
         for k in range(0, len(tr.rows), BATCH):
             cancel.check()
-            batch = [dict(zip(cols, r)) | {"_base": r[-1]} for r in tr.rows[k:k + BATCH]]
-            have = ap.existing([r["id"] for r in batch])
-            ins, upd, conflicts = [], [], []
+            batch = tr.rows[k:k + BATCH]
+            have = ap.existing([r[id_i] for r in batch])
+            new_rows, upd, conflicts = [], [], []
             for r in batch:
-                h = have.get(r["id"])
-                action = classify_hq(r, h, src, ap)
-                if action == INSERT:
-                    ins.append(r)
-                elif action == UPDATE:
-                    upd.append(r)
+                h = have.get(r[id_i]) if have else None
+                if h is None:
+                    new_rows.append(r)
+                    continue
+                rd = dict(zip(cols, r))
+                rd["_base"] = r[-1]
+                action = classify_hq(rd, h, src, ap)
+                if action == UPDATE:
+                    upd.append(rd)
                 elif action == SAME:
                     counts.unchanged += 1
                 else:
-                    conflicts.append((action, r, h))
-            start = seqs.take(len(ins) + len(upd))
-            for r in ins + upd:
+                    conflicts.append((action, rd, h))
+            start = seqs.take(len(new_rows) + len(upd))
+            ins = [(*r[:-1], start + i) for i, r in enumerate(new_rows)]
+            start += len(ins)
+            for r in upd:
                 del r["_base"]
                 r["change_seq"] = start
                 start += 1

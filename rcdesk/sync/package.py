@@ -222,8 +222,10 @@ class OpenedPackage:
     def lines(self, name: str) -> list:
         data = self.read(name)
         try:
-            return [json.loads(line) for line in data.splitlines() if line]
-        except ValueError as exc:
+            from rcdesk.sync.consolidate import parse_lines
+
+            return parse_lines(data)
+        except (ValueError, UnicodeDecodeError) as exc:
             raise UserError(f"«{self.file_name}»: «{name}» no contiene registros válidos ({exc}).") from exc
 
     def verify_signature(self, public_b64: str) -> bool:
