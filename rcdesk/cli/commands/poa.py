@@ -140,7 +140,13 @@ def _canton(ctx, ref: str | None):  # noqa: ANN001, ANN202
 
 
 def _pct(v: float | None) -> str:
-    return "  N/A " if v is None else f"{v:6.2f}"
+    return "   N/A" if v is None else f"{v:6.2f}".replace(".", ",")
+
+
+def _light(color: str) -> str:
+    from rcdesk.compliance import COLOR_LABELS
+
+    return COLOR_LABELS.get(color, color)
 
 
 # -- poa ------------------------------------------------------------------------------------------
@@ -239,12 +245,13 @@ def _eval(ctx, args) -> dict:  # noqa: ANN001
         rows = [{"meta_id": m.meta_id, "unit_id": m.unit_id, "number": m.number, "description": m.description,
                  "planned": m.planned, "executed": m.executed, "pct": m.pct, "pct_annual": m.pct_annual,
                  "pct_budget": m.pct_budget, "gap_flag": m.gap_flag, "light": m.light} for m in ev.metas]
-        lines = [f"{_pct(m['pct'])} %  {m['light']:<8} {m['number']:<6} {m['description'][:70]}" for m in rows]
+        lines = [f"{_pct(m['pct'])} %  {_light(m['light']):<8} {m['number']:<6} {m['description'][:70]}"
+                 for m in rows]
     else:
         groups = {"canton": ev.cantons, "tipo": ev.unit_types, "unidad": ev.units}[args.level]
         rows = [g(x) for x in groups]
         lines = [f"{_pct(x.pct)} %  presup. {_pct(x.pct_budget)} %  {'BRECHA ' if x.gap_flag else '       '}"
-                 f"{x.light:<8} {x.label}" for x in groups]
+                 f"{_light(x.light):<8} {x.label}" for x in groups]
     p = ev.province
     head = (f"Evaluación POA {year}, corte {ev.cut:%d/%m/%Y} — {ev.profile.name}\n"
             f"Provincia: {_pct(p.pct)} % cumplimiento, {_pct(p.pct_budget)} % presupuesto, {p.units} unidades, "
