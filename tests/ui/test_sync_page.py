@@ -63,6 +63,12 @@ def test_field_and_headquarters_pages_through_a_season(world, tmp_path, qtbot, m
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     field.btn_export.click()
     assert out.is_file() and "Paquete n.º 1" in infos[-1]
+    from ui.widgets.sync_badge import SyncBadge
+
+    badge = SyncBadge(field.ctx)
+    qtbot.addWidget(badge)
+    badge.show_record("plan_activity", a1)
+    assert badge.text() == "Enviado, sin acuse" and not badge.isHidden()
     assert field.log_model.rowCount() == 2
 
     # -- headquarters: drag and drop, quarantine, trust, report per kind -----------------------
