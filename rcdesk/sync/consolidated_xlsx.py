@@ -70,6 +70,35 @@ class SafeCells:
         return out
 
 
+def _widths(ws, widths: list[float], *, freeze: bool = True) -> None:  # noqa: ANN001
+    """Column widths and a frozen header row (write-only sheets accept both before any row)."""
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    if freeze:
+        ws.freeze_panes = "A2"
+
+
+def _spec_widths(spec) -> list[float]:  # noqa: ANN001
+    import sqlalchemy as sa
+
+    out = []
+    for c in spec.columns:
+        t = spec.table.c[c].type
+        if c == "id" or c.endswith("_id"):
+            out.append(38)
+        elif isinstance(t, (sa.DateTime, sa.Date)):
+            out.append(18)
+        elif isinstance(t, (sa.Integer, sa.Float, sa.Numeric, sa.Boolean)):
+            out.append(11)
+        elif isinstance(t, sa.String) and (t.length or 100) <= 40:
+            out.append(16)
+        else:
+            out.append(40)
+    return out + [24, 40]
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
     base = _BAD_SHEET.sub(" ", title).strip()[:31] or "Hoja"
     name, n = base, 2
@@ -102,6 +131,7 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
 
         # -- summary ---------------------------------------------------------------------
         ws = wb.create_sheet(_sheet_name("Resumen", used))
+        _widths(ws, [34, 60, 22, 20], freeze=False)
         sc = SafeCells(ws)
         ws.append(sc.bold(["Consolidado de rendición de cuentas y POA"]))
         ws.append(sc.row(["Generado", utcnow().strftime("%d/%m/%Y %H:%M UTC")]))
@@ -128,6 +158,7 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
             from rcdesk.sync.consolidated_data import activity_rows
 
             ws = wb.create_sheet(_sheet_name("Planes y actividades", used))
+            _widths(ws, [36, 8, 8, 60, 30, 30, 14, 16, 12, 24, 40])
             sc = SafeCells(ws)
             ws.append(sc.bold(["Plan", "Año", "N.º", "Actividad", "Responsable", "Indicador", "Último avance %",
                                "Periodo", "Semáforo", "Registrado por", "Paquete"]))
@@ -152,6 +183,7 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
             cancel.check()
             if s.count_only:
                 ws = wb.create_sheet(_sheet_name(f"{label(name)} (conteos)", used))
+                _widths(ws, [50, 38, 12])
                 sc = SafeCells(ws)
                 glabel = group_label(s) or "Grupo"
                 ws.append(sc.bold([glabel.capitalize(), "Identificador", "Registros"]))
@@ -164,6 +196,8 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
                 continue
             part = 1
             ws = wb.create_sheet(_sheet_name(label(name), used))
+            widths = _spec_widths(s)
+            _widths(ws, widths)
             sc = SafeCells(ws)
             head = sc.bold(s.headers + ["Registrado por", "Paquete"])
             ws.append(head)
@@ -180,6 +214,7 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
                     sheets[ws.title] = in_sheet
                     part += 1
                     ws = wb.create_sheet(_sheet_name(f"{label(name)} {part}", used))
+                    _widths(ws, widths)
                     sc = SafeCells(ws)
                     ws.append(sc.bold(s.headers + ["Registrado por", "Paquete"]))
                     in_sheet = 0
