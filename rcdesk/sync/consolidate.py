@@ -27,7 +27,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, insert, select, update
@@ -50,7 +50,6 @@ from rcdesk.sync.tables import (
     fk_columns,
     from_wire,
     label,
-    personal_columns,
     raw_table,
     table_by_name,
 )

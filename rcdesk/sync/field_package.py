@@ -179,8 +179,8 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 "encryption": {"scheme": "X25519-HKDF-SHA256/AES-256-GCM", "recipient": hq["id"],
                                "ephemeral_public": sealer.ephemeral_public},
             }
-            cancel.check()
             progress(len(tables), len(tables), "Firmando el paquete")
+            cancel.check()
             sha, manifest = writer.finish(manifest, ring)
         except BaseException:
             writer.abort()

@@ -133,3 +133,26 @@ def test_killed_process_leaves_database_unchanged_and_rerun_completes(world, tmp
     w.H = SyncService(w.hq)
     assert dump(w.hq) == before
     assert w.H.import_packages([p]).packages[0].status == "consolidado"
+
+
+def test_cancelled_export_leaves_no_file_and_no_trace(world, tmp_path):
+    w = world
+    w.add_attendance(w.a, w.ids["event"], 3)
+    before = dump(w.a)
+    token = CancelToken()
+
+    def progress(done, total=None, text=""):  # noqa: ANN001, ANN202
+        if text.startswith("Firmando"):
+            token.cancel()
+
+    out = tmp_path / "cancelado.rcpaq"
+    with pytest.raises(Cancelled):
+        w.A.export_package(out, progress=progress, cancel=token)
+    assert not out.exists() and not list(tmp_path.glob("*.parcial"))
+    assert dump(w.a) == before
+    assert w.A.status_of("attendance", row_id(w)).code == "local"
+
+
+def row_id(w: World) -> str:
+    with w.a.engine.connect() as c:
+        return c.exec_driver_sql("SELECT id FROM attendance LIMIT 1").scalar_one()
