@@ -21,8 +21,9 @@ never travel in packages themselves.
   package carries every record whose `version` is above its `base_version` together with
   that base version; headquarters applies the record when its own copy is still at that
   base version (or was last written by the same installation), and otherwise queues a
-  conflict (the last receipt lists such records: `hq_conflict`). Status badges: consolidated (`base_version >= version`), exported
-  (`sent_version >= version`), local (otherwise), in conflict (open `sync_conflict`).
+  conflict (the last receipt lists such records: `hq_conflict`). Status badges:
+  consolidated (`base_version >= version`), exported (`sent_version >= version`), local
+  (otherwise), in conflict (`hq_conflict`, or an open `sync_conflict` at headquarters).
 - `sync_conflict` (headquarters side): both versions of a record edited concurrently, with
   the list of differing fields; nothing is overwritten until a reviewer chooses per field
   or per record. Changes to records deleted at headquarters are kept here as "descartado".
