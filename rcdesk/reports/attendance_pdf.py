@@ -87,6 +87,16 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
     notice = (para, para.wrap(page_w - 2 * MARGIN - 12, 80)[1])
 
     def on_page(c, doc) -> None:  # noqa: ANN001
+        # The header is the same on every page: draw it once as a form XObject and reuse it
+        # (a 200-page list then carries one copy of the privacy notice, not 200).
+        if not getattr(c, "_rc_header_ready", False):
+            c.beginForm("rcSheetHeader")
+            draw_header(c)
+            c.endForm()
+            c._rc_header_ready = True
+        c.doForm("rcSheetHeader")
+
+    def draw_header(c) -> None:  # noqa: ANN001
         top = page_h - MARGIN
         c.setFont("Helvetica-Bold", 12)
         c.drawCentredString(page_w / 2, top - 10, header.entity.upper()[:110])
@@ -117,7 +127,7 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
     frame = Frame(MARGIN, MARGIN + FOOTER_H - 6, page_w - 2 * MARGIN, usable + 6, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame], onPage=on_page)])
-    style = table_style(1, 8, 2.5)
+    style = table_style(1, 8, 2)
     if mode == "blank":
         style.add("FONT", (0, 1), (0, -1), "Helvetica", 9)
         style.add("ALIGN", (0, 1), (0, -1), "CENTER")
@@ -187,13 +197,9 @@ def _wrap_header(text: str, width: float) -> str:
     return "\n".join(lines)
 
 
-def _row_height(cells: list, widths: list[float]) -> float:
-    """Estimated height of a data row: one line for plain strings, more for wrapped paragraphs."""
-    lines = 1
-    for c, w in zip(cells, widths):
-        if not isinstance(c, str):
-            lines = max(lines, len(c.breakLines([w - 6]).lines) if hasattr(c, "breakLines") else 2)
-    return 5 + 9.6 * lines + 0.6
+def _row_height(cells: list, widths: list[float]) -> float:  # noqa: ARG001
+    """Height of a data row: 9.6 pt per text line plus padding."""
+    return 4.6 + 9.6 * max(c.count("\n") + 1 if isinstance(c, str) else 2 for c in cells)
 
 
 def _tally_page(header: SheetHeader, st: dict, page_w: float) -> list:

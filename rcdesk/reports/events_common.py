@@ -54,15 +54,34 @@ def esc(text: object) -> str:
     return escape("" if text is None else str(text))
 
 
-def fit(text: object, width: float, style, font: str = "Helvetica", size: float = 8):  # noqa: ANN001, ANN201
-    """Plain string when it fits the column (fast), a wrapping Paragraph otherwise."""
+def fit(text: object, width: float, style=None, font: str = "Helvetica", size: float = 8) -> str:  # noqa: ANN001
+    """Cell text that fits the column: unchanged when it fits, else broken into lines with "\n"
+    (plain strings draw far faster than Paragraphs in long tables). `style` is unused (kept for
+    callers that pass it)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Paragraph
 
     s = "" if text is None else str(text)
-    if stringWidth(s, font, size) <= width - 6:
+    room = width - 6
+    if stringWidth(s, font, size) <= room:
         return s
-    return Paragraph(esc(s), style)
+    lines, cur = [], ""
+    for word in s.split():
+        trial = f"{cur} {word}" if cur else word
+        if stringWidth(trial, font, size) <= room:
+            cur = trial
+            continue
+        if cur:
+            lines.append(cur)
+        while stringWidth(word, font, size) > room and len(word) > 1:  # a very long word: cut it
+            cut = len(word)
+            while cut > 1 and stringWidth(word[:cut], font, size) > room:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        cur = word
+    if cur:
+        lines.append(cur)
+    return "\n".join(lines)
 
 
 def numbered_canvas(footer: Callable) -> type:  # noqa: ANN001

@@ -232,11 +232,15 @@ class AttendanceService:
             return int(s.scalar(self._filter(select(func.count()).select_from(Attendance), event_id, text_)))
 
     def attendance_window(self, event_id: str, text_: str = "", offset: int = 0, limit: int = 200) -> list[AttendanceRow]:
+        a = Attendance
         stmt = self._filter(
-            select(Attendance, Territory.name).outerjoin(Territory, Territory.id == Attendance.territory_id),
-            event_id, text_).order_by(Attendance.seq_no).offset(offset).limit(limit)
-        with self.db.session() as s:
-            return [_att_row(a, t) for a, t in s.execute(stmt)]
+            select(a.id, a.event_id, a.seq_no, a.full_name, a.id_type, a.id_number, a.id_status, a.id_message,
+                   a.organization, a.role, func.coalesce(Territory.name, a.territory_text, ""), a.phone, a.email,
+                   a.is_minor, a.source, a.person_id)
+            .outerjoin(Territory, Territory.id == a.territory_id),
+            event_id, text_).order_by(a.seq_no).offset(offset).limit(limit)
+        with self.db.session() as s:  # plain columns, no ORM identity map: 20,000 rows stay cheap
+            return [AttendanceRow(*r[:13], bool(r[13]), r[14], r[15]) for r in s.execute(stmt)]
 
     def all_attendance(self, event_id: str) -> list[AttendanceRow]:
         return self.attendance_window(event_id, "", 0, 10_000_000)
