@@ -1,8 +1,8 @@
 """Start-up: rcdesk's main window with a plan open vs a bare PySide6 window with a table view.
 
 Each measurement is a fresh interpreter (as a user double-clicking the icon), timed from
-process start until the window has been shown and the event loop has processed its
-first paint; the median of N runs is reported. Requirement (issue 2): ratio <= 1.5.
+process start until the window has been shown, its first paint processed and the home
+page (the dashboard of the current plan) has its figures on screen; the median of N runs is reported. Requirement (issue 2): ratio <= 1.5.
 
     .venv/bin/python bench/bench_startup.py [--runs 7]
 """
@@ -50,9 +50,18 @@ from ui.app import create_window
 db = Database.open({db!r})
 w = create_window(db)
 w.show()
-QTimer.singleShot(0, app.quit)
+
+def ready():
+    # the home page computes its figures on the worker thread: wait until they are shown
+    w.ctx.runner.wait()
+    app.processEvents()
+    app.quit()
+
+QTimer.singleShot(0, ready)
 app.exec()
 assert w.ctx.current_plan_id, "no plan open"
+page = w.stack.currentWidget()
+assert getattr(page, "data", True) is not None, "home page has no data"
 """
 
 
@@ -67,6 +76,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # An installed rcdesk has its bytecode compiled by pip; give the source tree the same.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "rcdesk"), str(ROOT / "ui"),
+                    str(ROOT / "main.py")], check=True, env=env)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         subprocess.run([sys.executable, "-m", "rcdesk", "--db", str(db), "demo"], check=True,

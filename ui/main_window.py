@@ -8,17 +8,15 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QProcess, QSize, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -211,6 +209,9 @@ class MainWindow(QMainWindow):
         latest = list_backups(paths.backups)
         if latest:
             start = str(latest[0].path)
+        from PySide6.QtCore import QProcess
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         path, _ = QFileDialog.getOpenFileName(self, "Elegir la copia a restaurar", start,
                                               "Copias de rcdesk (*.db);;Todos los archivos (*)")
         if not path:
@@ -240,10 +241,15 @@ class MainWindow(QMainWindow):
         QApplication.quit()
 
     def open_data_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         if self.ctx.db.paths:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.db.paths.data)))
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from rcdesk import __version__
 
         QMessageBox.about(
@@ -256,7 +262,7 @@ class MainWindow(QMainWindow):
     # -- geometry ----------------------------------------------------------------------
     def _restore_geometry(self) -> None:
         geo = self.ctx.settings.value("window/geometry")
-        if isinstance(geo, QByteArray) and not geo.isEmpty():
+        if geo is not None and hasattr(geo, "isEmpty") and not geo.isEmpty():
             self.restoreGeometry(geo)
         else:
             screen = QApplication.primaryScreen()
@@ -264,7 +270,7 @@ class MainWindow(QMainWindow):
             if avail is not None:
                 self.resize(min(1280, avail.width() - 40), min(760, avail.height() - 40))
         split = self.ctx.settings.value("window/splitter")
-        if isinstance(split, QByteArray) and not split.isEmpty():
+        if split is not None and hasattr(split, "isEmpty") and not split.isEmpty():
             self.splitter.restoreState(split)
         else:
             self.splitter.setSizes([190, 1000])

@@ -52,15 +52,28 @@ class PageSpec:
     tooltip: str = ""
 
 
+def _lazy_factory(module: str, key: str) -> Callable[[UiContext], QWidget]:
+    def build(ctx: UiContext) -> QWidget:
+        mod = importlib.import_module(f"ui.pages.{module}")
+        spec = next(s for s in mod.PAGES if s.key == key)
+        return spec.factory(ctx)
+
+    return build
+
+
 def discover_pages() -> list[PageSpec]:
+    """The sections from `ui/pages/__init__.py`'s index; modules load when first shown."""
+    from ui.pages import PAGE_INDEX
+
+    specs = [
+        PageSpec(key=key, title=title, order=order, factory=_lazy_factory(module, key), icon=icon, tooltip=tip)
+        for module, key, title, order, icon, tip in PAGE_INDEX
+    ]
+    return sorted(specs, key=lambda s: (s.order, s.title))
+
+
+def page_modules() -> list[str]:
+    """Every module under ui/pages (for the index consistency test)."""
     from ui import pages
 
-    specs: list[PageSpec] = []
-    for info in pkgutil.iter_modules(pages.__path__):
-        try:
-            mod = importlib.import_module(f"ui.pages.{info.name}")
-        except Exception:  # noqa: BLE001 - one broken page must not take the app down
-            log.exception("could not load page module %s", info.name)
-            continue
-        specs.extend(getattr(mod, "PAGES", []))
-    return sorted(specs, key=lambda s: (s.order, s.title))
+    return sorted(info.name for info in pkgutil.iter_modules(pages.__path__))

@@ -10,8 +10,8 @@ import logging
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from rcdesk.errors import UserError
 from rcdesk.jobs import CancelToken, Cancelled
@@ -19,6 +19,7 @@ from rcdesk.jobs import CancelToken, Cancelled
 log = logging.getLogger(__name__)
 
 CANCELLED_TEXT = "Operación cancelada. No se guardó ningún cambio."
+SHOW_AFTER_MS = 300
 
 
 class _Signals(QObject):
@@ -53,6 +54,8 @@ class _Job(QRunnable):
 
 
 def show_error(parent: QWidget | None, exc: BaseException, report: str = "") -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     if isinstance(exc, UserError):
         box = QMessageBox(QMessageBox.Icon.Warning, "No se pudo completar", exc.message, parent=parent)
         if exc.details:
@@ -85,27 +88,46 @@ class TaskRunner(QObject):
     ) -> CancelToken:
         cancel = CancelToken()
         job = _Job(fn, cancel)
-        dlg = QProgressDialog(title, "Cancelar" if cancellable else "", 0, 0, parent)
-        dlg.setWindowTitle("rcdesk")
-        dlg.setWindowModality(Qt.WindowModality.WindowModal)
-        dlg.setMinimumDuration(300)
-        dlg.setAutoClose(False)
-        dlg.setAutoReset(False)
-        if not cancellable:
-            dlg.setCancelButton(None)
-        dlg.canceled.connect(cancel.cancel)
+        # The dialog is only built when the job outlasts SHOW_AFTER_MS: most jobs are quick
+        # and a dialog flashing on screen (or built for nothing at start-up) helps nobody.
+        state: dict = {"dialog": None, "done": False, "progress": (0, 0, "")}
 
-        @Slot(int, int, str)
-        def _progress(done: int, total: int, text: str) -> None:
+        def _apply(dlg: QProgressDialog) -> None:
+            done, total, text = state["progress"]
             dlg.setMaximum(total if total > 0 else 0)
             if total > 0:
                 dlg.setValue(min(done, total))
             if text:
                 dlg.setLabelText(f"{title}\n{text}")
 
+        def _show_dialog() -> None:
+            if state["done"]:
+                return
+            dlg = QProgressDialog(title, "Cancelar" if cancellable else "", 0, 0, parent)
+            dlg.setWindowTitle("rcdesk")
+            dlg.setWindowModality(Qt.WindowModality.WindowModal)
+            dlg.setMinimumDuration(0)
+            dlg.setAutoClose(False)
+            dlg.setAutoReset(False)
+            if not cancellable:
+                dlg.setCancelButton(None)
+            dlg.canceled.connect(cancel.cancel)
+            _apply(dlg)
+            dlg.show()
+            state["dialog"] = dlg
+
+        @Slot(int, int, str)
+        def _progress(done: int, total: int, text: str) -> None:
+            state["progress"] = (done, total, text)
+            if state["dialog"] is not None:
+                _apply(state["dialog"])
+
         def _cleanup() -> None:
-            dlg.close()
-            dlg.deleteLater()
+            state["done"] = True
+            dlg = state["dialog"]
+            if dlg is not None:
+                dlg.close()
+                dlg.deleteLater()
             self._live.discard(job)
 
         def _finished(result: object) -> None:
@@ -125,6 +147,8 @@ class TaskRunner(QObject):
             if on_cancel:
                 on_cancel()
             else:
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.information(parent, "rcdesk", CANCELLED_TEXT)
 
         job.signals.progress.connect(_progress, Qt.ConnectionType.QueuedConnection)
@@ -132,6 +156,7 @@ class TaskRunner(QObject):
         job.signals.failed.connect(_failed, Qt.ConnectionType.QueuedConnection)
         job.signals.cancelled.connect(_cancelled, Qt.ConnectionType.QueuedConnection)
         self._live.add(job)
+        QTimer.singleShot(SHOW_AFTER_MS, self, _show_dialog)
         self.pool.start(job)
         return cancel
 

@@ -9,9 +9,7 @@ connection per thread); writes go through SQLAlchemy sessions as usual.
 """
 from __future__ import annotations
 
-import getpass
 import logging
-import socket
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -49,6 +47,8 @@ def _rc_session_class():  # noqa: ANN202
 
 
 def _os_user() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name on some Windows set-ups
@@ -76,10 +76,17 @@ class Database:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.user = _os_user()
+        self._user: str | None = None
         self.installation_id: str | None = None
         self.installation_name: str = ""
         self.role: str = "field"
+
+    @property
+    def user(self) -> str:
+        """The operating-system user, recorded in the audit log."""
+        if self._user is None:
+            self._user = _os_user()
+        return self._user
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -207,6 +214,8 @@ class Database:
         with self.session(stamp="off") as s, s.begin():
             me = s.scalars(select(Installation).where(Installation.is_self.is_(True))).first()
             if me is None:
+                import socket
+
                 me = Installation(
                     id=new_id(),
                     name=name or f"Instalación {socket.gethostname()}",

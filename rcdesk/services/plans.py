@@ -6,8 +6,9 @@ return plain dataclasses that are safe to hand to the GUI thread.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
-from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan
 from rcdesk.plans.rows import (
     STAGE_CODES,
     STAGE_LABELS,
@@ -18,6 +19,9 @@ from rcdesk.plans.rows import (
     validate_activity,
 )
 from rcdesk.services import plan_reads
+
+if TYPE_CHECKING:
+    from rcdesk.plans.parsed import ParsedPlan
 
 
 class PlanService:
@@ -57,7 +61,9 @@ class PlanService:
         return plan_reads.linked_units(self.db, activity_id)
 
     # -- rebuilding for export ---------------------------------------------------------
-    def as_parsed(self, plan_id: str) -> ParsedPlan:
+    def as_parsed(self, plan_id: str) -> "ParsedPlan":
+        from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan
+
         summary = self.summary(plan_id)
         header_lines = plan_reads.header_lines(self.db, plan_id)
         out = ParsedPlan(
@@ -88,7 +94,7 @@ class PlanService:
         return out
 
     # -- writes ------------------------------------------------------------------------
-    def save_parsed(self, parsed: ParsedPlan, *, entity: str | None = None, year: int | None = None,
+    def save_parsed(self, parsed: "ParsedPlan", *, entity: str | None = None, year: int | None = None,
                     progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> PlanSummary:
         """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
         return self._store().save_parsed(parsed, entity=entity, year=year, progress=progress, cancel=cancel)
