@@ -173,10 +173,14 @@ def check_amount(value: object, label: str, where: str = "") -> float | None:
     """A non-negative number or None; raises UserError naming the field otherwise."""
     if value is None or value == "":
         return None
-    try:
-        v = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    from rcdesk.poa.importer import parse_number
+
+    try:  # what people type: "1.234,50", "1,234.50", "85", "$ 200"
+        v = parse_number(value) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise UserError(f"{where}{label}: «{value}» no es un número.") from None
+    if v is None:
+        return None
     if v != v or v in (float("inf"), float("-inf")):
         raise UserError(f"{where}{label}: valor no válido.")
     if v < 0:
