@@ -195,11 +195,19 @@ class ThresholdProfile:
         bands = sorted(self.bands, key=lambda b: b.min_inclusive)
         if bands[0].min_inclusive != 0:
             problems.append(f"El primer rango de «{self.name}» debe empezar en 0 %.")
+        if not self.name.strip():
+            problems.append("El perfil necesita un nombre.")
         for a, b in zip(bands, bands[1:]):
-            if a.max_exclusive is None or a.max_exclusive != b.min_inclusive:
+            if a.max_exclusive is None or a.max_exclusive > b.min_inclusive:
+                upto = "sin límite" if a.max_exclusive is None else f"hasta {_num(a.max_exclusive)}"
                 problems.append(
-                    f"Los rangos «{a.label}» y «{b.label}» de «{self.name}» no son contiguos "
-                    f"(hasta {a.max_exclusive} y desde {b.min_inclusive})."
+                    f"Los rangos «{a.label}» ({upto}) y «{b.label}» (desde {_num(b.min_inclusive)}) de "
+                    f"«{self.name}» se superponen."
+                )
+            elif a.max_exclusive < b.min_inclusive:
+                problems.append(
+                    f"Los rangos «{a.label}» y «{b.label}» de «{self.name}» dejan un hueco entre "
+                    f"{_num(a.max_exclusive)} y {_num(b.min_inclusive)}."
                 )
         last = bands[-1]
         if last.max_exclusive is not None and last.max_exclusive <= HUNDRED:
@@ -209,6 +217,8 @@ class ThresholdProfile:
                 problems.append(f"Color «{b.color}» desconocido (use rojo, amarillo o verde).")
             if b.max_exclusive is not None and b.max_exclusive <= b.min_inclusive:
                 problems.append(f"El rango «{b.label}» está vacío.")
+            if not b.label.strip():
+                problems.append(f"El rango desde {_num(b.min_inclusive)} necesita una etiqueta.")
         return problems
 
     def as_json(self) -> dict:
@@ -232,6 +242,11 @@ class ThresholdProfile:
             blue_label=str(data.get("blue_label", "Más de 100 % (revisar)")),
             notes=str(data.get("notes", "")),
         )
+
+
+def _num(x: Decimal) -> str:
+    """85 → '85'; 84.99 → '84,99' (Spanish decimals in messages)."""
+    return (f"{x.normalize():f}" if x == x.to_integral() else f"{x}").replace(".", ",")
 
 
 def _d(x: str) -> Decimal:

@@ -23,7 +23,10 @@ from rcdesk.followup.business_days import BusinessCalendar
 from rcdesk.followup.periods import PERIOD_COUNTS, period_code, period_label, period_of, period_range
 from rcdesk.text import clean
 
-REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado"}
+# SUSTITUIDO: replaced by a later version (an edit of a reported report, or a correction of a
+# validated one once the correction is validated); kept for the history, never counted.
+REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado",
+                 "SUSTITUIDO": "Sustituido"}
 _CUAT_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
 PUBLICATION_RULE = {"CO": "co_seguimiento_oci", "EC": "ec_poa_reporte_trimestral"}
 

@@ -66,9 +66,15 @@ def plan_facts(c, plan_id: str) -> tuple[str, str, int, str]:  # noqa: ANN001
     return row[0], row[1], int(row[2]), row[3]
 
 
-def profile_for(c, country: str) -> ThresholdProfile:  # noqa: ANN001
+def profile_for(c, country: str, plan_id: str | None = None) -> ThresholdProfile:  # noqa: ANN001
+    """The plan's own profile when one was chosen (and still exists), else its country's default."""
     profiles = [ThresholdProfile.from_json(p) for p in setting(c, "compliance.profiles", None) or []] \
         or list(DEFAULT_PROFILES)
+    if plan_id:
+        own = setting(c, f"compliance.plan_profile.{plan_id}", None)
+        chosen = next((p for p in profiles if p.code == own), None) if own else None
+        if chosen is not None:
+            return chosen
     mapping = setting(c, "compliance.default_profiles", None) or dict(DEFAULT_PROFILE_BY_COUNTRY)
     code = mapping.get(country, DEFAULT_PROFILE_BY_COUNTRY.get(country, "EC-POA"))
     return next((p for p in profiles if p.code == code), profiles[0])
@@ -170,7 +176,7 @@ def dashboard(db, plan_id: str, *, cut: date | None = None, today: date | None =
     today = today or date.today()
     with db.read() as c:
         entity, country, year, kind = plan_facts(c, plan_id)
-        profile = profile or profile_for(c, country)
+        profile = profile or profile_for(c, country, plan_id)
         rule = publication_rule(c, country)
         require_evidence = bool(setting(c, f"followup.evidence_required.{plan_id}", True))
         cal = business_calendar(c, country, [year, year + 1])

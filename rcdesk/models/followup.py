@@ -21,7 +21,10 @@ HOLIDAY_SOURCES = {"biblioteca": "Calendario oficial (biblioteca holidays)", "us
 
 EVIDENCE_KINDS = {"FILE": "Archivo", "LINK": "Enlace"}
 
-REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado"}
+# SUSTITUIDO: replaced by a later version (an edit of a reported report, or a correction of a
+# validated one once the correction is validated); kept for the history, never counted.
+REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado",
+                 "SUSTITUIDO": "Sustituido"}
 
 
 class Holiday(Record, Base):

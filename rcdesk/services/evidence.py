@@ -206,6 +206,20 @@ class EvidenceService:
         s.add(ev)
         return ev
 
+    @staticmethod
+    def copy_in(s, evidence_ids: list[str], owner_type: str, owner_id: str) -> int:  # noqa: ANN001
+        """Link existing evidence (same stored file or link) to another owner too, inside the caller's
+        session; the original rows stay with their owner. Returns how many were copied."""
+        n = 0
+        for eid in evidence_ids:
+            ev = s.get(Evidence, eid)
+            if ev is None or ev.deleted:
+                raise NotFound(f"No existe la evidencia «{eid}».")
+            s.add(Evidence(owner_type=owner_type, owner_id=owner_id, kind=ev.kind, sha256=ev.sha256,
+                           filename=ev.filename, size=ev.size, mime=ev.mime, url=ev.url, title=ev.title))
+            n += 1
+        return n
+
     def add_file(self, path: Path | str, owner_type: str, owner_id: str, title: str | None = None) -> EvidenceRow:
         _check_owner(owner_type, owner_id)
         staged = self.stage_file(path)

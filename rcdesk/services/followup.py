@@ -17,7 +17,8 @@ activity's `extra["peso"]` when asked), capping each at 100 (domain.md §4.1).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -69,6 +70,18 @@ class ReportInput:
     reported_on: date | None = None
     evidence_files: tuple[Path, ...] = ()
     evidence_links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    kind: str
+    period_no: int
+    percent: Decimal | None
+    quantity: Decimal | None
+    target: Decimal | None
+    reported_on: date
+    links: tuple[str, ...]
+    max_bytes: int
 
 
 def _dec(v: object, what: str) -> Decimal | None:
@@ -153,6 +166,55 @@ class FollowupService:
     # -- reporting ----------------------------------------------------------------------
     def add_report(self, data: ReportInput, *, today: date | None = None) -> ReportRow:
         """Validate everything, store evidence files, then write the report in one transaction."""
+        prep = self._prepare(data, today=today)
+        return self._write(prep, data)
+
+    def edit_report(self, report_id: str, data: ReportInput, *, keep_evidence: Sequence[str] = (),
+                    today: date | None = None) -> ReportRow:
+        """Correct a report that was not validated (REPORTADO or OBSERVADO) with a new version.
+
+        History is kept: the new version is a new REPORTADO report; a REPORTADO original becomes
+        SUSTITUIDO, an OBSERVADO one stays observed as the reviewer left it. `keep_evidence`
+        lists evidence ids of the original to carry over (new files/links come in `data`).
+        A VALIDADO report cannot be edited: see `supersede_report()`.
+        """
+        old = self.report(report_id)
+        if old.status == "VALIDADO":
+            raise UserError("Un reporte validado no se puede modificar: registre una corrección que lo sustituya "
+                            "cuando sea validada.")
+        if old.status not in ("REPORTADO", "OBSERVADO"):
+            raise UserError(f"Este reporte ya fue {old.status_label.lower()} por otra versión; edite la más reciente.")
+        data = replace(data, activity_id=old.activity_id)
+        kept = self._kept_evidence(old, keep_evidence)
+        prep = self._prepare(data, today=today, exclude=(report_id,))
+        return self._write(prep, data, kept=kept, origin=(report_id, old.status),
+                           replace_origin=old.status == "REPORTADO")
+
+    def supersede_report(self, report_id: str, data: ReportInput, *, keep_evidence: Sequence[str] = (),
+                         today: date | None = None) -> ReportRow:
+        """Register a correction of a VALIDADO report (same activity and period).
+
+        The correction is a new REPORTADO report; the validated one keeps counting until the
+        correction is validated, and then becomes SUSTITUIDO (see `review()`).
+        """
+        old = self.report(report_id)
+        if old.status != "VALIDADO":
+            raise UserError("Solo se sustituye un reporte validado; un reporte sin validar se puede editar.")
+        data = replace(data, activity_id=old.activity_id, period=old.period_no)
+        kept = self._kept_evidence(old, keep_evidence)
+        prep = self._prepare(data, today=today, exclude=(report_id,))
+        return self._write(prep, data, kept=kept, origin=(report_id, "VALIDADO"))
+
+    @staticmethod
+    def _kept_evidence(old: ReportRow, keep: Sequence[str]) -> list[str]:
+        mine = {e.evidence_id for e in old.evidence}
+        stray = [e for e in keep if e not in mine]
+        if stray:
+            raise UserError("Las evidencias a conservar deben pertenecer al reporte que se corrige.")
+        return list(dict.fromkeys(keep))
+
+    def _prepare(self, data: ReportInput, *, today: date | None, exclude: Sequence[str] = ()) -> _Prepared:
+        """Check a report before writing anything; UserError with every problem found."""
         today = today or date.today()
         problems: list[str] = []
         with self.db.session() as s:
@@ -202,33 +264,53 @@ class FollowupService:
         for f in data.evidence_files:
             problems.extend(self.evidence.check_file(f, max_bytes=max_bytes))
         with self.db.session() as s:
-            dup = s.scalars(select(ProgressReport).where(
+            stmt = select(ProgressReport).where(
                 ProgressReport.activity_id == data.activity_id, ProgressReport.period_no == period_no,
-                ProgressReport.deleted.is_(False), ProgressReport.status.in_(("REPORTADO", "VALIDADO")))).first()
+                ProgressReport.deleted.is_(False), ProgressReport.status.in_(("REPORTADO", "VALIDADO")))
+            if exclude:
+                stmt = stmt.where(ProgressReport.id.not_in(list(exclude)))
+            dup = s.scalars(stmt).first()
             if dup is not None:
                 problems.append(
                     f"Ya existe un reporte de {period_code(kind, year, period_no)} para esta actividad "
                     f"(estado {REPORT_STATES[dup.status].lower()}, del {dup.reported_on:%d/%m/%Y}). "
-                    "Solo se puede reportar de nuevo un periodo cuyo reporte fue observado.")
+                    + ("Edite ese reporte o retírelo antes de registrar otro." if dup.status == "REPORTADO" else
+                       "Para cambiar un reporte validado registre una corrección que lo sustituya."))
         if problems:
             raise UserError(f"No se guardó el reporte de {label} ({period_code(kind, year, period_no)}).",
                             details=problems)
-        staged = [self.evidence.stage_file(f, max_bytes=max_bytes) for f in data.evidence_files]
+        return _Prepared(kind, period_no, percent, quantity, target, reported_on, tuple(links), max_bytes)
+
+    def _write(self, prep: _Prepared, data: ReportInput, *, kept: Sequence[str] = (),
+               origin: tuple[str, str] | None = None, replace_origin: bool = False) -> ReportRow:
+        """Insert the report (and its evidence) in one transaction. `origin` = (id, expected status) of
+        the report being corrected; `replace_origin` marks it SUSTITUIDO."""
+        staged = [self.evidence.stage_file(f, max_bytes=prep.max_bytes) for f in data.evidence_files]
         with self.db.begin() as s:
+            old = None
+            if origin is not None:
+                # the original may have been reviewed meanwhile (another window, a field package)
+                old = s.get(ProgressReport, origin[0])
+                if old is None or old.deleted or old.status != origin[1]:
+                    raise UserError("El reporte cambió mientras lo editaba (fue revisado o retirado); "
+                                    "vuelva a abrirlo.")
             r = ProgressReport(
-                activity_id=data.activity_id, period_kind=kind, period_no=period_no,
-                percent=float(percent) if percent is not None else None,
-                quantity=float(quantity) if quantity is not None else None,
-                target_quantity=float(target) if target is not None else None,
+                activity_id=data.activity_id, period_kind=prep.kind, period_no=prep.period_no,
+                percent=float(prep.percent) if prep.percent is not None else None,
+                quantity=float(prep.quantity) if prep.quantity is not None else None,
+                target_quantity=float(prep.target) if prep.target is not None else None,
                 done_text=(data.done_text or "").strip(), difficulties=(data.difficulties or "").strip(),
                 justification=(data.justification or "").strip(), reporter=clean(data.reporter)[:200],
-                reported_on=reported_on, status="REPORTADO", reviewer="", review_note="",
+                reported_on=prep.reported_on, status="REPORTADO", reviewer="", review_note="",
             )
             s.add(r)
             s.flush()
+            if replace_origin and old is not None:
+                old.status = "SUSTITUIDO"
+            EvidenceService.copy_in(s, list(kept), OWNER, r.id)
             for st in staged:
                 self.evidence.attach(s, st, OWNER, r.id)
-            for url in links:
+            for url in prep.links:
                 self.evidence.attach_link(s, url, OWNER, r.id)
             report_id = r.id
         return self.report(report_id)
@@ -269,6 +351,12 @@ class FollowupService:
             if not validate and not note:
                 raise UserError("Para observar un reporte escriba la observación (qué debe corregir el responsable).")
             r.status = "VALIDADO" if validate else "OBSERVADO"
+            if validate:  # a validated correction replaces the report validated before for that period
+                for old in s.scalars(select(ProgressReport).where(
+                        ProgressReport.activity_id == r.activity_id, ProgressReport.period_no == r.period_no,
+                        ProgressReport.id != r.id, ProgressReport.deleted.is_(False),
+                        ProgressReport.status == "VALIDADO")):
+                    old.status = "SUSTITUIDO"
             r.review_note = note
             r.reviewer = clean(reviewer or self.db.user)[:200]
             r.reviewed_at = utcnow()
@@ -281,7 +369,9 @@ class FollowupService:
             if r is None or r.deleted:
                 raise NotFound(f"No existe el reporte «{report_id}».")
             if r.status == "VALIDADO":
-                raise UserError("Un reporte validado no se puede eliminar.")
+                raise UserError("Un reporte validado no se puede retirar; registre una corrección que lo sustituya.")
+            if r.status == "SUSTITUIDO":
+                raise UserError("Este reporte ya fue sustituido por otra versión; se conserva en el historial.")
             r.deleted = True
 
     # -- reading reports -------------------------------------------------------------------

@@ -83,7 +83,7 @@ def test_profile_round_trips_as_json_and_validates():
     assert again == CO_PAAC
     assert CO_PAAC.validate() == [] and EC_POA.validate() == []
     gap = ThresholdProfile("X", "Con hueco", (Band("rojo", D(0), D(50), "a"), Band("verde", D(60), None, "b")))
-    assert any("contiguos" in p for p in gap.validate())
+    assert any("hueco entre 50 y 60" in p for p in gap.validate())
 
 
 @pytest.mark.parametrize("value,band", [
