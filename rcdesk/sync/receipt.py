@@ -5,6 +5,21 @@ lists the records of yours still in the conflict queue. Imported on the field, i
 every record sent in those packages (and not in conflict) as consolidated, so the next
 package only carries what headquarters has not acknowledged and every record can show
 whether it reached headquarters.
+
+It also carries **corrections**: headquarters' current copy of every record this
+installation sent that headquarters settled differently (a reviewed conflict, or a change
+"descartado" because the record was deleted at headquarters), as `records/<table>.jsonl`
+members in the package format. Personal columns of tables about people travel encrypted
+for the field installation's own public key (pinned from its packages); other tables go
+without their personal columns, as in base packages. On the field a correction replaces
+the local copy only when the laptop has no change newer than what headquarters already
+consolidated (otherwise the local change is kept and travels in the next package), and it
+never brings a locally deleted record back to life (a tombstone from headquarters is
+applied like any correction, so a pending local edit still reaches headquarters, where it
+is archived as "descartado", before the laptop lets the record go). Rows that point to
+records this laptop does not have are left out with a warning instead of blocking the
+receipt. After a receipt the field holds exactly headquarters' decision, so its next edit
+of that record is a clean update instead of a new conflict.
 """
 from __future__ import annotations
 
@@ -12,16 +27,48 @@ import json
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 
 from rcdesk.db.migrate import head_version
 from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
-from rcdesk.models.core import ROLE_HQ, Installation
-from rcdesk.models.sync import CONFLICT_OPEN, SyncConflict, SyncPackage, SyncPeer, SyncRecord
-from rcdesk.sync.consolidate import PackageReport, ST_IMPORTED
-from rcdesk.sync.keys import load_or_create
+from rcdesk.models.core import ROLE_HQ, AuditLog, Installation
+from rcdesk.models.sync import (
+    CONFLICT_DISCARDED,
+    CONFLICT_OPEN,
+    CONFLICT_RESOLVED,
+    SyncConflict,
+    SyncPackage,
+    SyncPeer,
+    SyncRecord,
+)
+from rcdesk.sync.consolidate import (
+    BATCH,
+    INSERT,
+    KEEP_LOCAL,
+    SAME,
+    UPDATE,
+    Applier,
+    PackageReport,
+    SeqRange,
+    ST_IMPORTED,
+    TableRows,
+    read_tables,
+)
+from rcdesk.sync.keys import Opener, Sealer, load_or_create
 from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.peers import resolve_id
+from rcdesk.sync.tables import (
+    base_columns,
+    exchange_tables,
+    fk_columns,
+    in_base_package,
+    label,
+    personal_columns,
+    raw_table,
+    to_wire,
+    wire_columns,
+)
 
 
 def export_receipt(db, installation_id: str, out: Path) -> dict:  # noqa: ANN001
@@ -43,17 +90,19 @@ def export_receipt(db, installation_id: str, out: Path) -> dict:  # noqa: ANN001
             pk.c.direction == "out", pk.c.kind == "receipt", pk.c.target_id == iid).order_by(pk.c.seq.desc())
             .limit(1)).first()
         seq = (last[0] if last else 0) + 1
-        body = {"consolidated_seq": peer["last_seq"], "consolidated_hash": peer["last_hash"],
-                "conflicts": conflicts, "issued_at": utcnow().isoformat(timespec="seconds")}
         writer = PackageWriter(out, "receipt")
         try:
+            tables_meta, counts, extra = _write_corrections(conn, writer, iid, peer["enc_public"])
+            body = {"consolidated_seq": peer["last_seq"], "consolidated_hash": peer["last_hash"],
+                    "conflicts": conflicts, "corrections": sum(counts.values()),
+                    "issued_at": utcnow().isoformat(timespec="seconds")}
             writer.add_bytes("acuse.json", json.dumps(body, ensure_ascii=False).encode("utf-8"))
             sha, manifest = writer.finish({
                 "schema_version": head_version(),
                 "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
                                  "sign_public": ring.sign_public, "enc_public": ring.enc_public},
                 "target": {"id": iid, "name": name}, "seq": seq, "prev_hash": last[1] if last else None,
-                "tables": {}, "counts": {},
+                "tables": tables_meta, "counts": counts, **extra,
             }, ring)
         except BaseException:
             writer.abort()
@@ -63,12 +112,70 @@ def export_receipt(db, installation_id: str, out: Path) -> dict:  # noqa: ANN001
                 sha256=sha, package_id=manifest["package_id"], direction="out", kind="receipt",
                 installation_id=db.installation_id, target_id=iid, seq=seq, prev_hash=manifest["prev_hash"],
                 file_name=out.name[:300], created_at=utcnow(), processed_at=utcnow(),
-                counts=json.dumps({"consolidated_seq": peer["last_seq"], "conflicts": len(conflicts)}), report="{}"))
+                counts=json.dumps({"consolidated_seq": peer["last_seq"], "conflicts": len(conflicts),
+                                   "corrections": sum(counts.values())}), report="{}"))
         except BaseException:
             out.unlink(missing_ok=True)
             raise
     return {"file": str(out), "installation_id": iid, "name": name, "consolidated_seq": peer["last_seq"],
-            "conflicts": len(conflicts), "seq": seq}
+            "conflicts": len(conflicts), "corrections": sum(counts.values()), "correction_counts": counts,
+            "seq": seq}
+
+
+def _write_corrections(conn, writer: PackageWriter, iid: str, field_enc_public: str | None):  # noqa: ANN001
+    """Add headquarters' current copy of every record of `iid` settled differently (reviewed
+    or discarded conflicts with no newer open conflict). Returns (tables, counts, extra manifest)."""
+    ct = SyncConflict.__table__
+    settled = conn.execute(select(ct.c.table_name, ct.c.record_id).where(
+        ct.c.installation_id == iid, ct.c.status.in_([CONFLICT_RESOLVED, CONFLICT_DISCARDED])).distinct()).all()
+    still_open = set(conn.execute(select(ct.c.table_name, ct.c.record_id).where(
+        ct.c.installation_id == iid, ct.c.status == CONFLICT_OPEN)).all())
+    wanted: dict[str, list[str]] = {}
+    for t, r in settled:
+        if (t, r) not in still_open:
+            wanted.setdefault(t, []).append(r)
+    tables_meta: dict[str, dict] = {}
+    counts: dict[str, int] = {}
+    sealer = None
+    for table in exchange_tables():
+        ids = sorted(wanted.get(table.name, []))
+        if not ids:
+            continue
+        people = not in_base_package(table)
+        if people and not field_enc_public:
+            continue  # no key to protect the personal data with: a new base package will carry the rest
+        cols = wire_columns(table) if people else base_columns(table)
+        rt = raw_table(table.name)
+        rows = []
+        for k in range(0, len(ids), 900):
+            rows += conn.execute(select(*[rt.c[c] for c in cols]).where(rt.c.id.in_(ids[k:k + 900]))
+                                 .order_by(rt.c.id)).all()
+        if not rows:
+            continue
+        personal = personal_columns(table) if people else []
+        pidx = [cols.index(c) for c in personal]
+        lines, plines = [], []
+        for row in rows:
+            values = [to_wire(v) for v in row]
+            if pidx:
+                plines.append(json.dumps([values[i] for i in pidx], ensure_ascii=False))
+                for i in pidx:
+                    values[i] = None
+            lines.append(json.dumps(values + [0], ensure_ascii=False))
+        writer.add_bytes(f"records/{table.name}.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
+        if pidx:
+            sealer = sealer or Sealer(field_enc_public)
+            name = f"personal/{table.name}.jsonl.enc"
+            data = ("\n".join(plines) + "\n").encode("utf-8")
+            writer.add_bytes(name, sealer.seal(data, name.encode("ascii") + b"|" + writer.package_id.encode()),
+                             compress=False)
+        tables_meta[table.name] = {"columns": cols, "personal": personal, "count": len(rows)}
+        counts[table.name] = len(rows)
+    extra = {}
+    if sealer is not None:
+        extra["encryption"] = {"scheme": "X25519-HKDF-SHA256/AES-256-GCM", "recipient": iid,
+                               "ephemeral_public": sealer.ephemeral_public}
+    return tables_meta, counts, extra
 
 
 def import_receipt(db, pkg: OpenedPackage) -> PackageReport:  # noqa: ANN001
@@ -88,6 +195,13 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:  # noqa: ANN001
         conflicts = [(str(t), str(r)) for t, r, _v in body.get("conflicts", [])]
     except (ValueError, KeyError, TypeError) as exc:
         raise UserError(f"«{pkg.file_name}»: el acuse de recibo está dañado.") from exc
+    enc = m.get("encryption")
+    opener = None
+    if enc:
+        if not isinstance(enc, dict) or enc.get("recipient") != db.installation_id:
+            raise UserError(f"«{pkg.file_name}»: las correcciones están cifradas para otra instalación; no se "
+                            "importó nada.")
+        opener = Opener(load_or_create(db).enc_key, str(enc.get("ephemeral_public", "")))
     with db.connect() as conn:
         pt, pk, sr = SyncPeer.__table__, SyncPackage.__table__, SyncRecord.__table__
         peer = conn.execute(select(pt).where(pt.c.installation_id == author["id"])).mappings().first()
@@ -108,6 +222,7 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:  # noqa: ANN001
         if sent is None or (body.get("consolidated_hash") and sent != body["consolidated_hash"]):
             raise UserError(f"«{pkg.file_name}» acusa un paquete n.º {n} que esta instalación no exportó; no se "
                             "cambió nada.")
+        tables = list(read_tables(pkg, opener))
         conn.execute(update(sr).where(sr.c.sent_seq > 0, sr.c.sent_seq <= n).values(hq_conflict=False))
         for k in range(0, len(conflicts), 400):
             conn.execute(update(sr).where(tuple_(sr.c.table_name, sr.c.record_id).in_(conflicts[k:k + 400]))
@@ -115,15 +230,130 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:  # noqa: ANN001
         acked = conn.execute(update(sr).where(
             sr.c.sent_seq > 0, sr.c.sent_seq <= n, sr.c.hq_conflict.is_(False),
             sr.c.base_version < sr.c.sent_version).values(base_version=sr.c.sent_version)).rowcount
+        fixed = 0
+        if tables:
+            conflict_set = set(conflicts)
+            tables = _drop_unreachable(conn, tables, report)
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            seqs = SeqRange(conn)
+            try:
+                fixed = _apply_corrections(conn, tables, report, seqs, n, conflict_set)
+            except IntegrityError as exc:
+                raise UserError(f"«{pkg.file_name}»: las correcciones de la sede chocan con datos de este equipo "
+                                f"({exc.orig}); no se importó nada.") from exc
+            if fixed:
+                conn.execute(insert(AuditLog.__table__).values(
+                    at=utcnow(), installation_id=db.installation_id, user=db.user[:100], table_name="sync_package",
+                    record_id=m["package_id"], action="import",
+                    changes=json.dumps({"archivo": pkg.file_name, "correcciones": fixed}, ensure_ascii=False)))
         conn.execute(update(pt).where(pt.c.installation_id == author["id"]).values(
             last_seq=max(n, int(peer["last_seq"] or 0)), changed_at=utcnow()))
         conn.execute(insert(pk).values(
             sha256=pkg.sha256, package_id=m["package_id"], direction="in", kind="receipt",
             installation_id=author["id"], target_id=db.installation_id, seq=m["seq"], prev_hash=m.get("prev_hash"),
             file_name=pkg.file_name[:300], created_at=utcnow(), processed_at=utcnow(),
-            counts=json.dumps({"consolidated_seq": n, "acknowledged": acked, "conflicts": len(conflicts)}),
-            report="{}"))
+            counts=json.dumps({"consolidated_seq": n, "acknowledged": acked, "conflicts": len(conflicts),
+                               "corrections": fixed}),
+            report=json.dumps({"warnings": report.warnings}, ensure_ascii=False)))
     report.status = ST_IMPORTED
     report.message = (f"La sede confirmó los paquetes hasta el n.º {n}: {acked} registro(s) marcados como "
                       f"consolidados; {len(conflicts)} en conflicto en la sede.")
+    if fixed:
+        report.message += f" Se aplicaron {fixed} corrección(es) decididas en la sede."
     return report
+
+
+def classify_correction(r: dict, local: dict | None, state: tuple | None, n: int, ap: Applier) -> str:
+    """What a correction does to the local copy (`state` = base, sent version, sent package)."""
+    if local is None:
+        return INSERT
+    if ap.same(r, local):
+        return SAME if local["version"] == r["version"] else UPDATE
+    if local["deleted"] and not r["deleted"]:
+        return KEEP_LOCAL  # deleted here: no resurrection; the tombstone travels to headquarters
+    base, sent, sent_seq = state or (0, 0, 0)
+    consolidated = local["version"] <= base or (0 < sent_seq <= n and local["version"] <= sent)
+    return UPDATE if consolidated else KEEP_LOCAL
+
+
+def _drop_unreachable(conn, tables: list[TableRows], report: PackageReport) -> list[TableRows]:  # noqa: ANN001
+    """Leave out corrections pointing to records this laptop does not have (parents first)."""
+    kept: dict[str, set[str]] = {}
+    out = []
+    for tr in tables:
+        refs = [(tr.columns.index(c), ref) for c, ref in fk_columns(tr.table) if c in tr.columns]
+        rows = tr.rows
+        for i, ref in refs:
+            wanted = {r[i] for r in rows if r[i] is not None} - kept.get(ref, set())
+            if not wanted:
+                continue
+            rt, found, vals = raw_table(ref), set(), sorted(wanted)
+            for k in range(0, len(vals), 900):
+                found.update(conn.execute(select(rt.c.id).where(rt.c.id.in_(vals[k:k + 900]))).scalars())
+            missing = wanted - found
+            if missing:
+                before = len(rows)
+                rows = [r for r in rows if r[i] not in missing]
+                report.warnings.append(f"{label(tr.name)}: {before - len(rows)} corrección(es) se omitieron porque "
+                                       f"hacen referencia a {label(ref)} que este equipo no tiene (llegarán con el "
+                                       "próximo paquete base).")
+        id_i = tr.columns.index("id")
+        kept[tr.name] = {r[id_i] for r in rows}
+        if rows:
+            out.append(TableRows(tr.table, tr.columns, rows))
+    return out
+
+
+def _apply_corrections(conn, tables: list[TableRows], report: PackageReport, seqs: SeqRange, n: int,  # noqa: ANN001
+                       in_conflict: set) -> int:
+    sr = SyncRecord.__table__
+    fixed = 0
+    for tr in tables:
+        ap = Applier(conn, tr.table, tr.columns)
+        counts = report.counts(tr.name)
+        kept = 0
+        for k in range(0, len(tr.rows), BATCH):
+            batch = [dict(zip(tr.columns, r)) for r in tr.rows[k:k + BATCH]]
+            batch = [r for r in batch if (tr.name, r["id"]) not in in_conflict]
+            ids = [r["id"] for r in batch]
+            have = ap.existing(ids)
+            state = {}
+            for i in range(0, len(ids), 900):
+                for row in conn.execute(select(sr.c.record_id, sr.c.base_version, sr.c.sent_version, sr.c.sent_seq)
+                                        .where(sr.c.table_name == tr.name, sr.c.record_id.in_(ids[i:i + 900]))):
+                    state[row[0]] = (row[1], row[2], row[3])
+            ins, upd, synced = [], [], []
+            for r in batch:
+                action = classify_correction(r, have.get(r["id"]), state.get(r["id"]), n, ap)
+                if action == INSERT:
+                    ins.append(r)
+                elif action == UPDATE:
+                    upd.append(r)
+                elif action == SAME:
+                    synced.append(r)
+                else:
+                    kept += 1
+            start = seqs.take(len(ins) + len(upd))
+            for r in ins + upd:
+                r["change_seq"] = start
+                start += 1
+            ap.insert(ins)
+            ap.update(upd)
+            counts.inserted += len(ins)
+            counts.updated += len(upd)
+            counts.unchanged += len(synced)
+            counts.conflicts += kept
+            fixed += len(ins) + len(upd)
+            marks = [{"table_name": tr.name, "record_id": r["id"], "base_version": r["version"], "sent_version": 0,
+                      "sent_seq": 0, "hq_conflict": False} for r in ins + upd + synced]
+            if marks:
+                from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+                stmt = sqlite_insert(sr)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[sr.c.table_name, sr.c.record_id],
+                    set_={"base_version": stmt.excluded.base_version, "hq_conflict": False}), marks)
+        if kept:
+            report.warnings.append(f"{label(tr.name)}: {kept} registro(s) tienen cambios en este equipo posteriores a "
+                                   "la decisión de la sede; se conservaron y viajarán en el próximo paquete.")
+    return fixed
