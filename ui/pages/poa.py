@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -63,6 +63,7 @@ class PoaPage(QWidget):
         self.service = PoaService(ctx.db)
         self.profile = ThresholdService(ctx.db).profile_for_country("EC")
         self.poa = None
+        self.nodes = []
         self.import_dialog = None
         self._loading = False
 
@@ -73,6 +74,9 @@ class PoaPage(QWidget):
         self.unit_combo.setMinimumContentsLength(32)
         self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.period_combo = QComboBox()
+        self.new_poa_button = QPushButton("&Nuevo POA…")
+        self.new_poa_button.setToolTip("Crear el POA de una unidad a mano (sin archivo de Excel)")
+        self.new_poa_button.clicked.connect(self.new_poa)
         self.import_button = QPushButton("&Importar POA…")
         self.export_button = QPushButton("E&xportar…")
         self.import_button.clicked.connect(self.open_import)
@@ -85,6 +89,7 @@ class PoaPage(QWidget):
             bar.addWidget(lbl)
             bar.addWidget(w, 2 if w is self.unit_combo else 0)
         bar.addStretch(1)
+        bar.addWidget(self.new_poa_button)
         bar.addWidget(self.import_button)
         bar.addWidget(self.export_button)
 
@@ -96,6 +101,34 @@ class PoaPage(QWidget):
         self.tree.setWordWrap(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.selectionModel().currentChanged.connect(self._tree_current)
+        self.tree.setToolTip("Ins: nueva meta · F2: editar · Supr: eliminar")
+        self.new_objective_button = QPushButton("Nuevo ob&jetivo…")
+        self.new_meta_button = QPushButton("Nueva &meta…")
+        self.edit_node_button = QPushButton("Edi&tar…")
+        self.delete_node_button = QPushButton("Elimina&r…")
+        self.new_objective_button.clicked.connect(self.new_objective)
+        self.new_meta_button.clicked.connect(self.new_meta)
+        self.edit_node_button.clicked.connect(self.edit_node)
+        self.delete_node_button.clicked.connect(self.delete_node)
+        self.new_meta_button.setToolTip("Nueva meta en el objetivo seleccionado (Ins)")
+        self.edit_node_button.setToolTip("Editar el objetivo o la meta seleccionada (F2)")
+        self.delete_node_button.setToolTip("Eliminar el objetivo o la meta seleccionada (Supr); "
+                                           "con «Todas las metas» seleccionado, el POA completo")
+        self._tree_keys = {Qt.Key.Key_Insert: self.new_meta, Qt.Key.Key_F2: self.edit_node,
+                           Qt.Key.Key_Delete: self.delete_node}
+        self.tree.installEventFilter(self)
+        tree_panel = QWidget()
+        tp = QVBoxLayout(tree_panel)
+        tp.setContentsMargins(0, 0, 0, 0)
+        tp.addWidget(self.tree, 1)
+        tree_buttons = QHBoxLayout()
+        tree_buttons.addWidget(self.new_objective_button)
+        tree_buttons.addWidget(self.new_meta_button)
+        tp.addLayout(tree_buttons)
+        tree_buttons2 = QHBoxLayout()
+        tree_buttons2.addWidget(self.edit_node_button)
+        tree_buttons2.addWidget(self.delete_node_button)
+        tp.addLayout(tree_buttons2)
         self.grid_model = PoaGridModel(self.service, self)
         self.grid_model.edit_failed.connect(self._edit_failed)
         self.grid_model.saved.connect(self._saved)
@@ -174,12 +207,13 @@ class PoaPage(QWidget):
         rl.addWidget(self.status)
         rl.addWidget(detail, 0)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.tree)
+        split.addWidget(tree_panel)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([210, 950])
-        self.empty = QLabel("<h3>No hay POA para los filtros elegidos</h3><p>Importe el POA de una unidad "
-                            "(«Importar POA…») o cargue los datos de ejemplo.</p>")
+        split.setSizes([230, 930])
+        self.empty = QLabel("<h3>No hay POA para los filtros elegidos</h3><p>Cree el POA de una unidad "
+                            "(«Nuevo POA…»), impórtelo de Excel («Importar POA…») o cargue los datos de "
+                            "ejemplo.</p>")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
@@ -244,7 +278,10 @@ class PoaPage(QWidget):
         self.empty.setVisible(not has)
         self.split.setVisible(has)
         self.export_button.setEnabled(has)
+        for b in (self.new_objective_button, self.new_meta_button, self.edit_node_button, self.delete_node_button):
+            b.setEnabled(has)
         if not has:
+            self.nodes = []
             self.tree_model.clear()
             self.grid_model.set_rows([])
             return
@@ -445,6 +482,158 @@ class PoaPage(QWidget):
             return
         if changes.poa or changes.reference or changes.everything:
             self.reload()
+
+    # -- structure editing (by hand) -------------------------------------------------------------
+    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
+        """Ins / F2 / Supr on the tree: new meta, edit, delete."""
+        if obj is self.tree and event.type() == QEvent.Type.KeyPress and \
+                event.modifiers() == Qt.KeyboardModifier.NoModifier and event.key() in self._tree_keys:
+            self._tree_keys[event.key()]()
+            return True
+        return super().eventFilter(obj, event)
+
+    def selected_node(self) -> tuple[str, str] | None:
+        """("obj", id), ("meta", id) or None for «Todas las metas» / nothing."""
+        cur = self.tree.currentIndex()
+        return cur.data(MetaRole) if cur.isValid() else None
+
+    def _objectives(self) -> list[tuple[str, str]]:
+        return [(o.objective_id, f"{o.code + ' ' if o.code else ''}{o.description}") for o in self.nodes]
+
+    def _objective_of(self, node) -> str | None:  # noqa: ANN001
+        if node and node[0] == "obj":
+            return node[1]
+        if node and node[0] == "meta":
+            return next((o.objective_id for o in self.nodes for m in o.metas if m.meta_id == node[1]), None)
+        return self.nodes[0].objective_id if self.nodes else None
+
+    def select_node(self, node) -> None:  # noqa: ANN001
+        """Select an objective or meta in the tree by its (kind, id)."""
+        def walk(parent):  # noqa: ANN001, ANN202
+            for r in range(self.tree_model.rowCount(parent)):
+                idx = self.tree_model.index(r, 0, parent)
+                if idx.data(MetaRole) == node:
+                    return idx
+                found = walk(idx)
+                if found is not None:
+                    return found
+            return None
+
+        idx = walk(self.tree.rootIndex()) if node else None
+        if idx is not None:
+            self.tree.setCurrentIndex(idx)
+
+    def _structure_changed(self, node=None, warnings=()) -> None:  # noqa: ANN001
+        self._load_poa()
+        self.select_node(node)
+        self.tree.setFocus()
+        if warnings:
+            self.status.setText("<span style='color:#8D6E00'>Guardado con advertencias: "
+                                + " ".join(warnings) + "</span>")
+        else:
+            self.status.setText("Cambios guardados.")
+        self.ctx.changed(Changes(poa=True), self)
+
+    def new_poa(self) -> None:
+        from ui.dialogs.poa_edit import NewPoaDialog
+
+        dlg = NewPoaDialog(self.ctx, self, year=self.year_combo.currentData())
+        if not dlg.exec() or dlg.result_row is None:
+            return
+        row = dlg.result_row
+        self.reload()
+        self.year_combo.setCurrentIndex(max(self.year_combo.findData(row.fiscal_year), 0))
+        self.canton_combo.setCurrentIndex(0)
+        self.unit_combo.setCurrentIndex(max(self.unit_combo.findData(row.poa_id), 0))
+        self.status.setText(f"POA {row.fiscal_year} de «{row.unit_name}» creado. Agregue sus objetivos y metas.")
+        self.ctx.changed(Changes(poa=True), self)
+        self.new_objective_button.setFocus()
+
+    def new_objective(self) -> None:
+        if self.poa is None:
+            return
+        from ui.dialogs.poa_edit import ObjectiveDialog
+
+        dlg = ObjectiveDialog(self.ctx, self.poa.poa_id, parent=self)
+        if dlg.exec() and dlg.result_row is not None:
+            self._structure_changed(("obj", dlg.result_row.id))
+
+    def new_meta(self) -> None:
+        if self.poa is None:
+            return
+        objective_id = self._objective_of(self.selected_node())
+        if objective_id is None:
+            QMessageBox.information(self, "Nueva meta", "Agregue primero un objetivo («Nuevo objetivo…»); "
+                                                        "cada meta pertenece a un objetivo.")
+            return
+        from ui.dialogs.poa_edit import MetaDialog
+
+        dlg = MetaDialog(self.ctx, self.poa, self._objectives(), objective_id, parent=self)
+        if dlg.exec() and dlg.result_row is not None:
+            self._structure_changed(("meta", dlg.result_row.id), dlg.result_row.warnings)
+
+    def edit_node(self) -> None:
+        node = self.selected_node()
+        if self.poa is None or node is None:
+            return
+        if node[0] == "obj":
+            from ui.dialogs.poa_edit import ObjectiveDialog
+
+            dlg = ObjectiveDialog(self.ctx, self.poa.poa_id, node[1], parent=self)
+        else:
+            from ui.dialogs.poa_edit import MetaDialog
+
+            dlg = MetaDialog(self.ctx, self.poa, self._objectives(), self._objective_of(node), node[1], parent=self)
+        if dlg.exec() and dlg.result_row is not None:
+            self._structure_changed(node, getattr(dlg.result_row, "warnings", ()))
+
+    def delete_node(self) -> None:
+        if self.poa is None:
+            return
+        from rcdesk.services.poa_edit import PoaEditService
+
+        edit = PoaEditService(self.ctx.db)
+        node = self.selected_node()
+        try:
+            if node is None:
+                title = "Eliminar POA"
+                question = (f"¿Eliminar el POA {self.poa.fiscal_year} de «{self.poa.unit_name}» completo, con sus "
+                            f"{self.poa.meta_count} metas, su programación y los reportes de ejecución?")
+            elif node[0] == "obj":
+                o = edit.objective(node[1])
+                title = "Eliminar objetivo"
+                question = (f"¿Eliminar el objetivo «{o.description}» y sus {o.meta_count} metas, con su "
+                            "programación y los reportes de ejecución?")
+            else:
+                m = edit.meta(node[1])
+                title = "Eliminar meta"
+                question = f"¿Eliminar la meta {m.number} «{m.description}»"
+                question += (f" y sus {m.reports} reportes de ejecución?" if m.reports else "?")
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        answer = QMessageBox.question(self, title, question + "\n\nDejará de verse en rcdesk (queda registrado en "
+                                      "el historial).", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            if node is None:
+                edit.delete_poa(self.poa.poa_id)
+            elif node[0] == "obj":
+                edit.delete_objective(node[1])
+            else:
+                edit.delete_meta(node[1])
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        if node is None:
+            self.reload()
+            self.status.setText("POA eliminado.")
+            self.ctx.changed(Changes(poa=True), self)
+        else:
+            self._structure_changed(None)
+            self.status.setText("Meta eliminada." if node[0] == "meta" else "Objetivo eliminado.")
 
     # -- import / export ----------------------------------------------------------------------
     def open_import(self) -> None:
