@@ -1,4 +1,8 @@
-"""«Reportar avance»: one dialog, usable with the keyboard alone; evidence by chooser or drag-and-drop."""
+"""«Reportar avance»: one dialog, usable with the keyboard alone; evidence by chooser or drag-and-drop.
+
+The same dialog edits a report not yet validated (a new version replaces it) or registers the
+correction of a validated one (mode "edit" / "supersede", see `FollowupService`).
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -61,6 +65,17 @@ class EvidenceList(QListWidget):
         item.setData(PathRole, ("link", url))
         self.addItem(item)
 
+    def add_kept(self, ev) -> None:  # noqa: ANN001
+        """Evidence already attached to the report being corrected (carried over unless removed)."""
+        kind = "Enlace" if ev.kind == "LINK" else "Archivo"
+        item = QListWidgetItem(f"{kind} ya adjunto: {ev.label}")
+        item.setToolTip(ev.url or ev.filename or "")
+        item.setData(PathRole, ("kept", ev.evidence_id))
+        self.addItem(item)
+
+    def kept(self) -> list[str]:
+        return [v for k, v in (self.item(i).data(PathRole) for i in range(self.count())) if k == "kept"]
+
     def files(self) -> list[Path]:
         return [Path(v) for k, v in (self.item(i).data(PathRole) for i in range(self.count())) if k == "file"]
 
@@ -95,13 +110,18 @@ class EvidenceList(QListWidget):
 class ReportDialog(QDialog):
     """Report the progress of one activity for one period (save = Ctrl+Enter)."""
 
+    TITLES = {"new": "Reportar avance", "edit": "Editar reporte de avance",
+              "supersede": "Corregir reporte validado"}
+
     def __init__(self, ctx, activity, periods: list[tuple[int, str, str]], *, period_no: int | None = None,  # noqa: ANN001
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, report=None, mode: str = "new") -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
         self.activity = activity
         self.result_row = None
-        self.setWindowTitle("Reportar avance")
+        self.original = report
+        self.mode = mode if report is not None else "new"
+        self.setWindowTitle(self.TITLES[self.mode])
         self.setMinimumWidth(580)
         self.setMinimumHeight(640)
 
@@ -191,6 +211,21 @@ class ReportDialog(QDialog):
 
         lay = QVBoxLayout(self)
         lay.addWidget(head)
+        if self.mode != "new":
+            note = QLabel(
+                "Se guardará una nueva versión del reporte; la anterior queda en el historial como «sustituida»."
+                if self.mode == "edit" and report.status == "REPORTADO" else
+                "Se guardará una nueva versión para revisión; el reporte observado queda en el historial con su "
+                "observación." if self.mode == "edit" else
+                "El reporte validado sigue vigente hasta que se valide esta corrección; entonces queda en el "
+                "historial como «sustituido».")
+            note.setWordWrap(True)
+            note.setStyleSheet("background:#FFF8E1; border:1px solid #FFE082; padding:4px; color:#212121")
+            lay.addWidget(note)
+            if report.review_note:
+                obs = QLabel(f"<b>Observación del revisor:</b> {_html(report.review_note)}")
+                obs.setWordWrap(True)
+                lay.addWidget(obs)
         lay.addLayout(form)
         lay.addWidget(self.buttons)
         self.use_quantity.toggled.connect(self._toggle_quantity)
@@ -198,7 +233,30 @@ class ReportDialog(QDialog):
         self._toggle_quantity(False)
         self._toggle_justification()
         self.setAcceptDrops(True)
+        if report is not None:
+            self._fill_from(report)
         self.percent.setFocus()
+
+    def _fill_from(self, r) -> None:  # noqa: ANN001
+        """Start from the report being corrected."""
+        self.period.setCurrentIndex(max(0, self.period.findData(r.period_no)))
+        self.period.setEnabled(self.mode != "supersede")  # a correction is for the same period
+        if r.quantity is not None and r.target_quantity:
+            self.use_quantity.setChecked(True)
+            self.quantity.setValue(float(r.quantity))
+            self.target.setValue(float(r.target_quantity))
+        elif r.percent is not None:
+            self.percent.setValue(float(r.percent))
+        self.done_text.setPlainText(r.done_text)
+        self.difficulties.setPlainText(r.difficulties)
+        self.justification.setPlainText(r.justification)
+        if r.reporter:
+            self.reporter.setText(r.reporter)
+        if self.mode == "edit":
+            d = r.reported_on
+            self.reported_on.setDate(QDate(d.year, d.month, d.day))
+        for ev in r.evidence:
+            self.evidence.add_kept(ev)
 
     # -- evidence ---------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -258,9 +316,15 @@ class ReportDialog(QDialog):
 
         data = self.report_input()
         db = self.ctx.db
+        mode, original, kept = self.mode, self.original, self.evidence.kept()
 
         def job(progress, cancel):  # noqa: ANN001, ARG001
-            return FollowupService(db).add_report(data)
+            fu = FollowupService(db)
+            if mode == "edit":
+                return fu.edit_report(original.report_id, data, keep_evidence=kept)
+            if mode == "supersede":
+                return fu.supersede_report(original.report_id, data, keep_evidence=kept)
+            return fu.add_report(data)
 
         def done(row) -> None:  # noqa: ANN001
             self.result_row = row

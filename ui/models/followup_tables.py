@@ -152,7 +152,7 @@ class ReportHistoryModel(_Base):
         return r.period_label if col == self.COL_PERIOD else None
 
     def _light(self, r) -> str:  # noqa: ANN001
-        return {"VALIDADO": "verde", "OBSERVADO": "rojo", "REPORTADO": "amarillo"}.get(r.status)
+        return {"VALIDADO": "verde", "OBSERVADO": "rojo", "REPORTADO": "amarillo", "SUSTITUIDO": "gris"}.get(r.status)
 
 
 class ReviewQueueModel(_Base):
@@ -177,3 +177,59 @@ class HolidayModel(_Base):
     def _texts(self, h) -> tuple[str, ...]:  # noqa: ANN001
         return (fmt_date(h.day), WEEKDAYS[h.day.weekday()], h.name, h.scope_label,
                 "Calendario oficial" if h.source == "biblioteca" else "Agregado")
+
+
+def _num(x) -> str:  # noqa: ANN001
+    return (f"{x.normalize():f}" if x == x.to_integral() else f"{x}").replace(".", ",")
+
+
+def bands_text(profile) -> str:  # noqa: ANN001
+    """'Rojo 0–60 · Amarillo 60–80 · Verde 80 o más' (upper bounds exclusive)."""
+    parts = []
+    for b in sorted(profile.bands, key=lambda b: b.min_inclusive):
+        upto = f"–{_num(b.max_exclusive)}" if b.max_exclusive is not None else " o más"
+        parts.append(f"{COLOR_LABELS.get(b.color, b.color)} {_num(b.min_inclusive)}{upto}")
+    return " · ".join(parts)
+
+
+class ProfileModel(_Base):
+    """Traffic-light profiles; `uses` maps profile code → where it is used (set before set_rows)."""
+
+    COL_NAME, COL_BANDS, COL_USE = range(3)
+    HEADERS = ("Perfil", "Rangos (% de avance; el límite superior no se incluye)", "Uso")
+
+    def __init__(self, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.uses: dict[str, str] = {}
+
+    def _texts(self, p) -> tuple[str, ...]:  # noqa: ANN001
+        return (p.name, bands_text(p), self.uses.get(p.code, ""))
+
+    def _tooltip(self, p, col: int) -> str | None:  # noqa: ANN001
+        if col == self.COL_NAME:
+            return f"{p.name} (código {p.code})" + (f"\n{p.notes}" if p.notes else "")
+        if col == self.COL_BANDS:
+            return "\n".join(f"{COLOR_LABELS.get(b.color, b.color)}: {b.label}" for b in p.bands)
+        return None
+
+
+class DeadlineRuleModel(_Base):
+    COL_COUNTRY, COL_LABEL, COL_TRIGGER, COL_OFFSET, COL_BASIS = range(5)
+    HEADERS = ("País", "Plazo", "Se cuenta desde", "Regla", "Fundamento")
+    CENTERED = (0,)
+    COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
+
+    def _texts(self, r) -> tuple[str, ...]:  # noqa: ANN001
+        return (self.COUNTRY_NAMES.get(r.country, r.country), r.label, r.trigger, rule_text(r), r.basis)
+
+
+def rule_text(r) -> str:  # noqa: ANN001
+    """Spanish reading of a rule's offset: '15 días hábiles después', '15 días calendario antes'."""
+    n = abs(r.offset)
+    if r.unit == "nth_business_day_next_month":
+        return f"{r.offset}.º día hábil del mes siguiente"
+    unit = {"business_days": ("día hábil", "días hábiles"), "calendar_days": ("día calendario", "días calendario"),
+            "months": ("mes", "meses")}.get(r.unit, (r.unit, r.unit))[0 if n == 1 else 1]
+    if r.offset == 0:
+        return "el mismo día"
+    return f"{n} {unit} {'antes' if r.offset < 0 else 'después'}"

@@ -153,10 +153,21 @@ class FollowupPage(QWidget):
         self.history_evidence.setMaximumWidth(320)
         self.add_evidence_button = QPushButton("Agregar evidencia…")
         self.add_evidence_button.clicked.connect(self.add_evidence)
+        self.edit_button = QPushButton("&Editar reporte…")
+        self.edit_button.setToolTip("Corregir el reporte seleccionado del historial (Ctrl+E). Un reporte validado "
+                                    "no se modifica: se registra una corrección que lo sustituye al validarse.")
+        self.edit_button.clicked.connect(self.edit_selected_report)
+        self.withdraw_button = QPushButton("Re&tirar reporte")
+        self.withdraw_button.setToolTip("Retirar un reporte que aún no fue validado")
+        self.withdraw_button.clicked.connect(self.withdraw_selected_report)
         ev_box = QVBoxLayout()
         ev_box.addWidget(QLabel("Evidencias (Intro para abrir):"))
         ev_box.addWidget(self.history_evidence)
         ev_box.addWidget(self.add_evidence_button)
+        report_buttons = QHBoxLayout()
+        report_buttons.addWidget(self.edit_button)
+        report_buttons.addWidget(self.withdraw_button)
+        ev_box.addLayout(report_buttons)
         ev_w = QWidget()
         ev_w.setLayout(ev_box)
         ev_box.setContentsMargins(0, 0, 0, 0)
@@ -195,6 +206,11 @@ class FollowupPage(QWidget):
         self.calendar = CalendarTab(ctx)
         self.tabs.addTab(self.calendar, "Ca&lendario")
 
+        from ui.dialogs.followup_settings import FollowupSettingsTab
+
+        self.settings_tab = FollowupSettingsTab(ctx)
+        self.tabs.addTab(self.settings_tab, "Con&figuración")
+
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.tabs)
@@ -205,6 +221,7 @@ class FollowupPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._load_history())
         self.history.selectionModel().currentRowChanged.connect(lambda *_: self._show_history_evidence())
         QShortcut(QKeySequence("Ctrl+R"), self, activated=self.report_progress)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_selected_report)
         ctx.events.plan_selected.connect(self.set_plan)
         ctx.events.data_changed.connect(self._on_data_changed)
         self.set_plan(ctx.current_plan_id or "")
@@ -286,7 +303,12 @@ class FollowupPage(QWidget):
         idx = self.history.currentIndex()
         r = self.history_model.row(idx.row()) if idx.isValid() else None
         fill_evidence_list(self.history_evidence, r.evidence if r else ())
-        self.add_evidence_button.setEnabled(r is not None and r.status != "VALIDADO")
+        open_report = r is not None and r.status in ("REPORTADO", "OBSERVADO")
+        self.add_evidence_button.setEnabled(open_report)
+        self.withdraw_button.setEnabled(open_report)
+        self.edit_button.setEnabled(r is not None and r.status != "SUSTITUIDO")
+        self.edit_button.setText("Corr&egir (sustituir)…" if r is not None and r.status == "VALIDADO"
+                                 else "&Editar reporte…")
 
     # -- actions --------------------------------------------------------------------------------
     def report_progress(self, activity=None) -> None:  # noqa: ANN001
@@ -304,6 +326,58 @@ class FollowupPage(QWidget):
             default_no = period_of({3: "cuatrimestre", 4: "trimestre", 12: "mes"}[n], _pydate(self.cut.date()))
         self.report_dialog = ReportDialog(self.ctx, a, self.periods, period_no=default_no, parent=self)
         self.report_dialog.open()
+
+    def selected_report(self):  # noqa: ANN201
+        idx = self.history.currentIndex()
+        return self.history_model.row(idx.row()) if idx.isValid() else None
+
+    def edit_selected_report(self) -> None:
+        """Edit a report not yet validated, or register the correction of a validated one."""
+        from ui.dialogs.followup_report import ReportDialog
+
+        r, a = self.selected_report(), self.current_activity()
+        if r is None or a is None:
+            QMessageBox.information(self, "Editar reporte", "Seleccione un reporte del historial.")
+            return
+        if r.status == "SUSTITUIDO":
+            QMessageBox.information(self, "Editar reporte", "Este reporte ya fue sustituido por una versión más "
+                                    "reciente; edite esa versión.")
+            return
+        mode = "edit"
+        if r.status == "VALIDADO":
+            answer = QMessageBox.question(
+                self, "Corregir reporte validado",
+                f"El reporte de {r.period_label} ya está validado y no se puede modificar.\n\n¿Registrar una "
+                "corrección? El reporte validado sigue contando hasta que se valide la corrección.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            mode = "supersede"
+        self.report_dialog = ReportDialog(self.ctx, a, self.periods, report=r, mode=mode, parent=self)
+        self.report_dialog.open()
+
+    def withdraw_selected_report(self) -> None:
+        from rcdesk.errors import UserError
+        from ui.tasks import show_error
+
+        r = self.selected_report()
+        if r is None:
+            return
+        if r.status not in ("REPORTADO", "OBSERVADO"):
+            QMessageBox.information(self, "Retirar reporte", f"Un reporte {r.status_label.lower()} no se puede "
+                                    "retirar; queda en el historial.")
+            return
+        answer = QMessageBox.question(self, "Retirar reporte",
+                                      f"¿Retirar el reporte de {r.period_label} ({r.status_label.lower()}, "
+                                      f"del {r.reported_on:%d/%m/%Y})? El periodo quedará libre para reportarlo "
+                                      "de nuevo.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.fu.withdraw(r.report_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.changed(Changes(followup=True), self)
 
     def _report_from_pending(self, index) -> None:  # noqa: ANN001
         a = self.pending_model.row(index.row())
