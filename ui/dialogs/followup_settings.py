@@ -111,7 +111,7 @@ class FollowupSettingsTab(QWidget):
         self.profiles.setAccessibleName("Perfiles de semáforo")
         self.profiles.horizontalHeader().setSectionResizeMode(ProfileModel.COL_BANDS, QHeaderView.ResizeMode.Stretch)
         self.profiles.setColumnWidth(ProfileModel.COL_NAME, 230)
-        self.profiles.setColumnWidth(ProfileModel.COL_USE, 170)
+        self.profiles.setColumnWidth(ProfileModel.COL_USE, 260)
         self.profiles.horizontalHeader().setStretchLastSection(False)
         self.profiles.doubleClicked.connect(lambda _i: self.edit_profile())
         self.new_profile_button = QPushButton("&Nuevo perfil…")
@@ -179,9 +179,9 @@ class FollowupSettingsTab(QWidget):
         grid.addLayout(top, 0, 0)
         grid.addWidget(self.profiles_box, 1, 0)
         grid.addWidget(self.rules_box, 2, 0)
-        grid.setRowStretch(1, 2)
-        grid.setRowStretch(2, 3)
-        self.profiles.setMinimumHeight(110)
+        grid.setRowStretch(2, 1)
+        self.profiles.setMinimumHeight(90)
+        self.profiles.setMaximumHeight(130)
         self.rules.setMinimumHeight(150)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -250,8 +250,8 @@ class FollowupSettingsTab(QWidget):
         self.plan_profile.clear()
         if self.plan_id:
             default = next((p for p in profiles if p.code == defaults.get(country)), profiles[0])
-            self.plan_profile.addItem(f"El predeterminado de {COUNTRY_NAMES.get(country, country)} "
-                                      f"({default.name})", None)
+            self.plan_profile.addItem(f"Predeterminado de {COUNTRY_NAMES.get(country, country)}: {default.name}",
+                                      None)
             for p in profiles:
                 self.plan_profile.addItem(p.name, p.code)
             idx = self.plan_profile.findData(own) if own and any(p.code == own for p in profiles) else 0
@@ -621,7 +621,9 @@ class RuleDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.offset)
         row.addWidget(self.unit, 1)
-        form.addRow("&Cantidad:", row)
+        amount = QLabel("&Cantidad:")
+        amount.setBuddy(self.offset)
+        form.addRow(amount, row)
         form.addRow("", self.preview)
         form.addRow("&Fundamento:", self.basis)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
