@@ -25,7 +25,7 @@ def headers_for(poa: ParsedPoa, n: int) -> list[str]:
         *[f"Presupuesto {period_code(k, i)}" for i in range(1, n + 1)],
         *[f"Devengado {period_code(k, i)}" for i in range(1, n + 1)],
         "Presupuesto codificado", "Presupuesto comprometido", "Descripción de la gestión",
-        "Cómo aporta al plan de desarrollo",
+        "Medio de verificación (enlace)", "Cómo aporta al plan de desarrollo",
     ]
 
 
@@ -76,7 +76,7 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
                     *(list(m.executed) + [None] * n)[:n],
                     *(list(m.planned_budget) + [None] * n)[:n],
                     *(list(m.devengado) + [None] * n)[:n],
-                    m.codificado, m.comprometido, m.narrative, m.contribution,
+                    m.codificado, m.comprometido, m.narrative, "\n".join(u for _, u in m.links), m.contribution,
                 ]
                 ws.append(row)
                 r = ws.max_row
@@ -86,7 +86,8 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
                             c.data_type = "s"
                         c.alignment = wrap
         widths = {"Objetivo": 40, "Meta": 45, "Indicador": 32, "Actividades": 40, "Unidad": 30, "Alineación": 30,
-                  "Descripción de la gestión": 45, "Cómo aporta al plan de desarrollo": 35}
+                  "Descripción de la gestión": 45, "Cómo aporta al plan de desarrollo": 35,
+                  "Medio de verificación (enlace)": 40}
         for i, h in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(i)].width = widths.get(h, 13)
         ws.freeze_panes = "H3"

@@ -57,6 +57,11 @@ _EXACT = {
     "contribution": {"como aporta al plan de desarrollo", "aporte al plan de desarrollo",
                      "como aporta el resultado alcanzado al logro del plan de desarrollo"},
     "year": {"ano", "año", "ano fiscal", "ejercicio fiscal", "ejercicio", "periodo fiscal"},
+    "evidence": {"medio de verificacion", "medios de verificacion", "medio de verificacion (enlace)",
+                 "medios de verificacion (enlaces)", "link", "links", "enlace", "enlaces", "evidencia", "evidencias",
+                 "url", "link al medio de verificacion", "enlace al medio de verificacion",
+                 "link al medio de verificacion publicado en la pag. web de la institucion",
+                 "link al medio de verificacion publicado en la pagina web de la institucion"},
 }
 _LABEL_TO_FIELD = {label: f for f, labels in _EXACT.items() for label in labels}
 
@@ -76,6 +81,9 @@ _YEAR_RE = re.compile(r"\b(20\d\d)\b")
 _NUM_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
 _NUM_COMMA_DEC = re.compile(r"^\d+(,\d+)?$")
 _NUM_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_EVIDENCE_WORDS = ("medio de verificacion", "medios de verificacion", "link", "enlace", "evidencia")
+# what looks like an address in a «medio de verificación» cell (validated with check_url)
+_URL_LIKE = re.compile(r"(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)[^\s;,<>\"]+", re.IGNORECASE)
 _EMPTY_MARKS = {"-", "--", "—", "–", "n/a", "na", "no aplica", "s/d", "nd"}
 
 
@@ -128,6 +136,8 @@ def classify_header(raw: str) -> Column | None:
     if label in _LABEL_TO_FIELD:
         return Column(_LABEL_TO_FIELD[label], -1, raw)
     period = _period_of(label)
+    if label.startswith(_EVIDENCE_WORDS) or "medio de verificacion" in label or "medios de verificacion" in label:
+        return Column("evidence", -1, raw, period[1] if period else None, period[0] if period else None)
     if period:
         kind, n = period
         if "devengad" in label:
@@ -156,6 +166,27 @@ def classify_header(raw: str) -> Column | None:
     if label.startswith(("descripcion de la meta", "meta ")) and "anual" not in label:
         return Column("meta", -1, raw)
     return None
+
+
+def parse_links(text: str) -> tuple[list[str], list[str]]:
+    """(valid http(s) links, problems) of a «medio de verificación» cell.
+
+    Several links may share a cell (one per line, or separated by spaces or «;»). Text
+    with no address at all (a description such as «Actas firmadas») gives no link and no
+    problem: the caller decides whether to warn."""
+    from rcdesk.services.evidence import check_url
+
+    links, problems = [], []
+    for m in _URL_LIKE.finditer(text or ""):
+        url = m.group(0).rstrip(").,;:")
+        try:
+            u = check_url(url)
+        except UserError as exc:
+            problems.append(exc.message)
+            continue
+        if u not in links:
+            links.append(u)
+    return links, problems
 
 
 def parse_number(value: object) -> float | None:
@@ -430,6 +461,7 @@ def _parse_rows(grid, header, prev, known, poas, sheet_unit, unit_col, canton_co
     exec_cols = {c.period: c for c in h.periodic("executed_p")}
     budget_cols = {c.period: c for c in h.periodic("budget_p")}
     dev_cols = {c.period: c for c in h.periodic("devengado_p")}
+    evidence_cols = h.periodic("evidence")
     current_obj = ""
     current_code = ""
     current_align = ""
@@ -552,6 +584,22 @@ def _parse_rows(grid, header, prev, known, poas, sheet_unit, unit_col, canton_co
         if obj is None:
             obj = ParsedObjective(current_obj or "(sin objetivo)", current_code, current_align)
             poa.objectives.append(obj)
+        links: list[tuple[int | None, str]] = []
+        link_problems = []
+        for ecol in evidence_cols:
+            etext = text(r, ecol)
+            found, bad = parse_links(etext)
+            link_problems += [f"{where(r, ecol)}: {b}" for b in bad]
+            if etext and not found and not bad:
+                prev.warnings.append(f"{where(r, ecol)}: «{etext[:60]}» no contiene un enlace (http:// o https://); "
+                                     "no se guardó como medio de verificación. Si la celda es un hipervínculo, "
+                                     "escriba en ella la dirección completa.")
+            if ecol.period is not None and not 1 <= ecol.period <= n:
+                continue
+            links += [(ecol.period, u) for u in found]
+        if link_problems:
+            prev.errors.extend(link_problems)
+            continue
         acts = [a.strip(" -•·\t") for a in text(r, h.get("activities")).split("\n")]
         obj.metas.append(ParsedMeta(
             number=text(r, c_num) or str(sum(len(o.metas) for o in poa.objectives) + 1),
@@ -560,5 +608,5 @@ def _parse_rows(grid, header, prev, known, poas, sheet_unit, unit_col, canton_co
             executed=executed, planned_budget=[v or 0.0 for v in budget], devengado=devengado,
             codificado=cod, comprometido=comp, activities=[a for a in acts if a],
             narrative=text(r, h.get("narrative")), contribution=text(r, h.get("contribution")),
-            where=where(r),
+            links=links, where=where(r),
         ))

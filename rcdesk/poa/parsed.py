@@ -22,6 +22,8 @@ class ParsedMeta:
     activities: list[str] = field(default_factory=list)
     narrative: str = ""
     contribution: str = ""
+    # medios de verificación: (period no. or None for "the latest reported period", http(s) URL)
+    links: list[tuple[int | None, str]] = field(default_factory=list)
     where: str = ""  # "hoja «X», fila N" for messages
 
 

@@ -16,6 +16,7 @@ from rcdesk.errors import NotFound, UserError
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import AuditLog
+from rcdesk.models.followup import Evidence
 from rcdesk.models.poa import (
     PERIOD_COUNTS,
     POLARITIES,
@@ -599,7 +600,8 @@ class PoaService:
                     for r in table_rows:
                         r.update(change_seq=seq, created_at=now, updated_at=now, modified_by=inst_id)
                         seq += 1
-                for model in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity, PoaProgramming, PoaExecution):
+                for model in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity, PoaProgramming, PoaExecution,
+                              Evidence):
                     batch = rows[model]
                     for i in range(0, len(batch), _BATCH):
                         cancel.check()
@@ -618,9 +620,27 @@ class PoaService:
         return SaveResult(tuple(poa_ids), len(poa_ids), total, n_exec, replaced, tuple(preview.warnings))
 
     # -- rebuilding for export -----------------------------------------------------------------
+    def evidence_links(self, poa_id: str) -> dict[str, list[str]]:
+        """meta id -> its published links (evidence of kind LINK of its reports), by period."""
+        out: dict[str, list[str]] = {}
+        with self.db.session() as s:
+            for meta_id, url in s.execute(
+                select(PoaExecution.meta_id, Evidence.url)
+                .join(Evidence, Evidence.owner_id == PoaExecution.id)
+                .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id)
+                .where(PoaMeta.poa_id == poa_id, Evidence.owner_type == "poa_execution", Evidence.kind == "LINK",
+                       Evidence.deleted.is_(False), PoaExecution.deleted.is_(False))
+                .order_by(PoaExecution.period_no, Evidence.created_at, Evidence.id)
+            ):
+                links = out.setdefault(meta_id, [])
+                if url and url not in links:
+                    links.append(url)
+        return out
+
     def as_parsed(self, poa_id: str) -> ParsedPoa:
         row = self.poa(poa_id)
         execs = self.executions(poa_id)
+        links = self.evidence_links(poa_id)
         objectives = []
         for node in self.tree(poa_id):
             po = ParsedObjective(node.description, node.code, node.alignment)
@@ -637,6 +657,7 @@ class PoaService:
                     devengado=[e.devengado for e in ers], codificado=cod,
                     comprometido=sum(comp_vals) if comp_vals else None,
                     activities=list(m.activities), narrative=narrative, contribution=m.contribution,
+                    links=[(None, u) for u in links.get(m.meta_id, ())],
                 ))
             objectives.append(po)
         return ParsedPoa(row.unit_id, row.unit_name, row.fiscal_year, row.period_kind, row.canton_name,
@@ -654,7 +675,7 @@ def _exec_row(meta_id: str, no: int, qty: float, bud: float, e: PoaExecution | N
 def _poa_rows(parsed: ParsedPoa, institution_id: str) -> dict[type, list[dict]]:
     """Core insert payloads (ids assigned; change_seq/timestamps filled by the caller)."""
     rows: dict[type, list[dict]] = {m: [] for m in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity,
-                                                   PoaProgramming, PoaExecution)}
+                                                   PoaProgramming, PoaExecution, Evidence)}
     n = PERIOD_COUNTS[parsed.period_kind]
     pv = record_values(None, 0)
     poa_id = pv["id"]
@@ -697,9 +718,13 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str) -> dict[type, list[dict]]:
             devengado = (list(m.devengado) + [None] * n)[:n]
             reported = [i for i in range(n) if executed[i] is not None or devengado[i] is not None]
             last = reported[-1] if reported else None
-            if last is None and (m.comprometido is not None or m.narrative):
+            if last is None and (m.comprometido is not None or m.narrative or any(p is None for p, _ in m.links)):
                 last = n - 1
                 reported = [last]
+            # links go to their period's report, or to the latest reported period
+            link_period = {u: (p - 1 if p else last) for p, u in m.links}
+            reported = sorted(set(reported) | set(link_period.values()))
+            exec_ids = {}
             for i in reported:
                 ev = record_values(None, 0)
                 ev.update(meta_id=mid, period_no=i + 1, executed_qty=executed[i], codificado=None,
@@ -708,6 +733,12 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str) -> dict[type, list[dict]]:
                           validation_status="REPORTADO", validation_note="", reported_at=now, reported_by=None,
                           validated_at=None, validated_by=None)
                 rows[PoaExecution].append(ev)
+                exec_ids[i] = ev["id"]
+            for url, i in link_period.items():
+                lv = record_values(None, 0)
+                lv.update(owner_type="poa_execution", owner_id=exec_ids[i], kind="LINK", sha256=None, filename=None,
+                          size=None, mime=None, url=url, title=None)
+                rows[Evidence].append(lv)
     return rows
 
 
