@@ -136,12 +136,13 @@ class SyncService:
         return import_files(self.db, [Path(f) for f in files], kinds=kinds, progress=progress, cancel=cancel)
 
     def export_base(self, installation_id: str, out: Path, *, territories: list[str] | None = None,
-                    units: list[str] | None = None, name: str | None = None,
+                    units: list[str] | None = None, name: str | None = None, everything: bool = False,
                     progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
+        """Base package for a technician, narrowed to their assignments unless `everything`."""
         from rcdesk.sync.base_package import export_base
 
         return export_base(self.db, installation_id, Path(out), territories=territories, units=units, name=name,
-                           progress=progress, cancel=cancel)
+                           everything=everything, progress=progress, cancel=cancel)
 
     def export_receipt(self, installation_id: str, out: Path) -> dict:
         from rcdesk.sync.receipt import export_receipt

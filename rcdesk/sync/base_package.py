@@ -4,7 +4,11 @@ Carries the reference and planning data a technician works on (every exchanged t
 without citizens' personal data: institution, territory, units, plans, POAs, planned
 events, catalogs, holiday calendars…; a table can narrow what it sends through
 `tables.register_base_filter`), headquarters' public keys, and the territories/units
-assigned to that technician. Signed by headquarters.
+assigned to that technician. Signed by headquarters. By default the package is narrowed
+to the technician's assignments (`rcdesk.sync.scope`: a technician of Guamote gets
+Guamote's units, POAs and events); "everything" sends the whole database. The evidence
+files of the evidence records sent travel in the package (`evidence/<sha256>`), and
+every file's hash is verified on import before anything is stored.
 
 On the field installation the first base package pins headquarters' keys (its fingerprint
 is shown so it can be checked by phone); later ones must be signed with the same key.
@@ -38,11 +42,15 @@ from rcdesk.sync.consolidate import (
     ST_IMPORTED,
     check_references,
     read_tables,
+    store_evidence,
 )
+from rcdesk.sync.field_package import find_blob
 from rcdesk.sync.keys import fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage, PackageWriter
+from rcdesk.sync.scope import build_scope, is_evidence_table
 from rcdesk.sync.tables import (
     BASE_FILTERS,
+    EVIDENCE_HASH_COLUMN,
     ID_RE,
     base_columns,
     exchange_tables,
@@ -54,9 +62,13 @@ from rcdesk.sync.tables import (
 
 
 def export_base(db, installation_id: str, out: Path, *, territories: list[str] | None = None,  # noqa: ANN001
-                units: list[str] | None = None, name: str | None = None,
+                units: list[str] | None = None, name: str | None = None, everything: bool = False,
                 progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
-    """Write the base package for field installation `installation_id`."""
+    """Write the base package for field installation `installation_id`.
+
+    `territories`/`units` replace the technician's assignments when given. The package is
+    narrowed to the assignments (`rcdesk.sync.scope`) unless `everything` is true or there
+    are none. Evidence files of the evidence records sent travel with them."""
     if db.role != ROLE_HQ:
         raise UserError("Solo la sede central emite paquetes base. Esta instalación es de campo "
                         "(use «rcdesk init --role hq» en la sede).")
@@ -93,10 +105,14 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
         writer = PackageWriter(out, "base")
         try:
             tables_meta, counts = {}, {}
+            scope = None if everything else build_scope(conn, assignments)
             tables = [t for t in exchange_tables() if in_base_package(t)]
+            # evidence records follow their owners: gather them last
+            tables = [t for t in tables if not is_evidence_table(t)] + [t for t in tables if is_evidence_table(t)]
+            collected = []
             for ti, table in enumerate(tables):
                 cancel.check()
-                progress(ti, len(tables), f"Reuniendo {label(table.name)}")
+                progress(ti, len(tables) + 1, f"Reuniendo {label(table.name)}")
                 rt = raw_table(table.name)
                 cols = base_columns(table)
                 stmt = select(*[rt.c[c] for c in cols], rt.c.version)
@@ -106,19 +122,41 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
                     if where is not None:
                         stmt = stmt.where(where)
                 rows = conn.execute(stmt.order_by(rt.c.id)).all()
+                if scope is not None:
+                    rows = scope.keep(table, cols, rows)
+                collected.append((table, cols, rows))
+            if scope is not None:
+                collected = scope.trim(collected)
+            hashes: set[str] = set()
+            for table, cols, rows in collected:
                 if not rows:
                     continue
                 data = "".join(json.dumps([to_wire(v) for v in r], ensure_ascii=False) + "\n" for r in rows)
                 writer.add_bytes(f"records/{table.name}.jsonl", data.encode("utf-8"))
                 tables_meta[table.name] = {"columns": cols, "personal": [], "count": len(rows)}
                 counts[table.name] = len(rows)
+                if EVIDENCE_HASH_COLUMN in cols:
+                    hi, di = cols.index(EVIDENCE_HASH_COLUMN), cols.index("deleted")
+                    hashes.update(r[hi] for r in rows if isinstance(r[hi], str) and len(r[hi]) == 64 and not r[di])
+            progress(len(tables), len(tables) + 1, "Copiando archivos de evidencia")
+            carried = missing = 0
+            for sha in sorted(hashes):
+                cancel.check()
+                src = find_blob(db, sha)
+                if src is None:
+                    missing += 1
+                    continue
+                writer.add_file(f"evidence/{src.name.lower()}", src)
+                carried += 1
             manifest = {
                 "schema_version": head_version(),
                 "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
                                  "sign_public": ring.sign_public, "enc_public": ring.enc_public},
                 "target": {"id": target, "name": inst_name},
                 "seq": seq, "prev_hash": last[1] if last else None,
-                "tables": tables_meta, "counts": counts, "assignments": assignments,
+                "tables": tables_meta, "counts": counts, "assignments": assignments, "evidence": carried,
+                "scope": {"everything": scope is None, "territories": len(scope.territories) if scope else None,
+                          "units": len(scope.units) if scope else None},
             }
             sha, manifest = writer.finish(manifest, ring)
         except BaseException:
@@ -134,7 +172,10 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
             out.unlink(missing_ok=True)
             raise
     return {"file": str(out), "installation_id": target, "name": inst_name, "seq": seq, "sha256": sha,
-            "counts": counts, "records": sum(counts.values()), "assignments": len(assignments)}
+            "counts": counts, "records": sum(counts.values()), "assignments": len(assignments),
+            "scope": "todo" if scope is None else "asignado",
+            "left_out": dict(scope.left_out) if scope is not None else {},
+            "evidence": carried, "missing_evidence": missing}
 
 
 def classify_field(r: dict, local: dict | None, sync: tuple | None, self_id: str, ap: Applier) -> str:
@@ -209,6 +250,7 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
             raise UserError(f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); "
                             "no se importó nada.") from exc
         _remember_withheld(conn, tables)
+        store_evidence(db, pkg, tables, report)
         at = SyncAssignment.__table__
         conn.execute(delete(at).where(at.c.installation_id == db.installation_id))
         rows = [{"installation_id": db.installation_id, "territory_id": a.get("territory_id"),

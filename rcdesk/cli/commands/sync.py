@@ -35,6 +35,8 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--name", metavar="NOMBRE", help="nombre del técnico o de la instalación")
     p.add_argument("--territory", action="append", metavar="CÓDIGO", help="cantón o parroquia asignado (repetible)")
     p.add_argument("--unit", action="append", metavar="ID", help="unidad asignada (repetible)")
+    p.add_argument("--todo", action="store_true", dest="everything",
+                   help="enviar todo, no solo lo de los territorios y unidades asignados")
     p = cli.command(g, "import", "importar el paquete base recibido de la sede", _base_import)
     p.add_argument("file", metavar="ARCHIVO")
 
@@ -150,9 +152,16 @@ def _base_export(ctx, args) -> dict:  # noqa: ANN001
         ref = ReferenceService(ctx.db)
         territories = [ref.territory_by_code(code).territory_id for code in args.territory]
     res = _svc(ctx).export_base(args.installation, Path(args.out), territories=territories, units=args.unit,
-                                name=args.name, progress=ctx.progress, cancel=ctx.cancel)
-    return res | {"_text": f"Paquete base n.º {res['seq']} para «{res['name']}» guardado en {res['file']} "
-                           f"({res['records']} registros)."}
+                                name=args.name, everything=args.everything, progress=ctx.progress,
+                                cancel=ctx.cancel)
+    scope = ("todo" if res["scope"] == "todo" and not res["assignments"] else
+             "todo (se pidió --todo)" if res["scope"] == "todo" else
+             f"solo lo asignado ({res['assignments']} asignación(es))")
+    text = (f"Paquete base n.º {res['seq']} para «{res['name']}» guardado en {res['file']} "
+            f"({res['records']} registros, {res['evidence']} archivo(s) de evidencia; alcance: {scope}).")
+    if res.get("missing_evidence"):
+        text += f"\nAviso: {res['missing_evidence']} archivo(s) de evidencia no están en esta sede."
+    return res | {"_text": text}
 
 
 def _base_import(ctx, args) -> dict:  # noqa: ANN001
