@@ -133,7 +133,9 @@ class PoaImportDialog(QDialog):
             item.setForeground(QBrush(QColor("#8D6E00")))
             self.problems.addItem(item)
         if preview.ok:
-            self.summary.setText(f"Se importarán {len(preview.poas)} POA con {preview.meta_count} metas "
+            links = sum(len(m.links) for p in preview.poas for o in p.objectives for m in o.metas)
+            link_text = f", {links} enlace(s) a medios de verificación" if links else ""
+            self.summary.setText(f"Se importarán {len(preview.poas)} POA con {preview.meta_count} metas{link_text} "
                                  f"({len(preview.warnings)} advertencia(s)).")
         else:
             self.summary.setText(f"<b>El archivo tiene {len(preview.errors)} error(es); corrija el libro y "
