@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QSplitter,
     QTabWidget,
     QTreeWidget,
@@ -27,20 +26,9 @@ from PySide6.QtWidgets import (
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, format_pct
 from ui.shell import PageSpec
+from ui.widgets.pct_bar import BarRole, PctBar, PctBarDelegate
 
 ActivityRole = Qt.ItemDataRole.UserRole + 1
-
-
-def _bar(value, color: str) -> QProgressBar:  # noqa: ANN001
-    bar = QProgressBar()
-    bar.setRange(0, 100)
-    bar.setValue(int(round(float(value))) if value is not None else 0)
-    bar.setFormat(format_pct(value) if value is not None else "sin programación")
-    bar.setTextVisible(True)
-    bar.setMaximumHeight(18)
-    bar.setStyleSheet(f"QProgressBar {{border:1px solid #BDBDBD; border-radius:3px; text-align:center;"
-                      f" background:#FAFAFA; color:#212121}} QProgressBar::chunk {{background:{COLOR_HEX[color]}}}")
-    return bar
 
 
 def _dot(color: str) -> QBrush:
@@ -56,7 +44,7 @@ class DashboardPage(QWidget):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.plan_bar = QProgressBar()
+        self.plan_bar = PctBar()
         self.plan_bar.setMinimumWidth(220)
         self.cut_label = QLabel()
         self.cut_label.setWordWrap(True)
@@ -74,7 +62,9 @@ class DashboardPage(QWidget):
         self.tree.setAccessibleName("Cumplimiento por grupo")
         self.tree.setHeaderLabels(["Grupo", "Avance", "Semáforo", "Actividades"])
         self.tree.setColumnWidth(0, 360)
-        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(1, 190)
+        # % column: bar + readable text beside it, painted by a delegate (no widget per row)
+        self.tree.setItemDelegateForColumn(1, PctBarDelegate(self.tree))
         self.tree.setColumnWidth(2, 80)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
@@ -159,10 +149,8 @@ class DashboardPage(QWidget):
         self.heading.setText(
             f"<h2 style='margin:0'>{_h(d.entity)} — vigencia {d.year}</h2>"
             f"<span style='color:#555'>Corte al {d.cut:%d/%m/%Y} · semáforo «{_h(d.profile.name)}»</span>")
-        self.plan_bar.setValue(int(round(float(d.plan.rated or 0))))
-        self.plan_bar.setFormat(f"{format_pct(d.plan)} — {light.label}")
-        self.plan_bar.setStyleSheet(
-            f"QProgressBar {{text-align:center; color:#212121}} QProgressBar::chunk {{background:{light.hex}}}")
+        self.plan_bar.set_value(float(d.plan.rated) if d.plan.rated is not None else None, light.hex,
+                                f"{format_pct(d.plan)} — {light.label}")
         if d.next_cut:
             c = d.next_cut
             when = ("hoy" if c.days_to_publish == 0 else f"en {c.days_to_publish} días")
@@ -184,7 +172,11 @@ class DashboardPage(QWidget):
         items: dict[str, QTreeWidgetItem] = {}
         for g in d.groups:
             parent = items.get(g.parent_id) if g.parent_id else None
-            item = QTreeWidgetItem([g.label, "", COLOR_LABELS[g.light.color], str(g.activities)])
+            rated = g.compliance.rated
+            item = QTreeWidgetItem([g.label, format_pct(rated, none="sin programación"),
+                                    COLOR_LABELS[g.light.color], str(g.activities)])
+            item.setData(1, BarRole, (float(rated) if rated is not None else None, COLOR_HEX[g.light.color]))
+            item.setToolTip(1, f"{format_pct(g.compliance)} de avance")
             item.setToolTip(0, g.label)
             item.setToolTip(2, g.light.label)
             item.setForeground(2, _dot(g.light.color))
@@ -193,7 +185,6 @@ class DashboardPage(QWidget):
             else:
                 parent.addChild(item)
             items[g.group_id] = item
-            self.tree.setItemWidget(item, 1, _bar(g.compliance.rated, g.light.color))
         self.tree.expandToDepth(0)
 
     def _fill_lists(self, d) -> None:  # noqa: ANN001
