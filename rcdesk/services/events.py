@@ -346,17 +346,55 @@ class EventService:
             ]
 
     def add_invitation(self, event_id: str, name: str, organization: str | None = None,
-                       stakeholder_group: str | None = None, contact: str | None = None) -> InvitationRow:
+                       stakeholder_group: str | None = None, contact: str | None = None,
+                       status: str = "PENDIENTE") -> InvitationRow:
+        from rcdesk.text import fold
+
         if not clean(name):
             raise UserError("Falta el nombre del invitado/a.")
+        if status not in INVITATION_STATUSES:
+            raise UserError(f"Estado de invitación «{status}» desconocido.")
         with self.db.begin() as s:
             self._event(s, event_id)
+            key = fold(name)
+            for other in s.scalars(select(EventInvitation.name).where(EventInvitation.event_id == event_id,
+                                                                      EventInvitation.deleted.is_(False))):
+                if fold(other) == key:
+                    raise UserError(f"{other} ya está en la lista de invitados de este evento.")
             i = EventInvitation(event_id=event_id, name=clean(name), organization=clean(organization) or None,
                                 stakeholder_group=clean(stakeholder_group) or None, contact=clean(contact) or None,
-                                status="PENDIENTE")
+                                status=status)
             s.add(i)
             s.flush()
             return InvitationRow(i.id, i.event_id, i.name, i.organization, i.stakeholder_group, i.contact, i.status)
+
+    def invite_person(self, event_id: str, person_id: str, stakeholder_group: str | None = None) -> InvitationRow:
+        """Invite someone from the people directory (name, organization and contact copied)."""
+        from rcdesk.models.events import Person
+
+        with self.db.session() as s:
+            p = s.get(Person, person_id)
+            if p is None or p.deleted:
+                raise NotFound("La persona ya no está en el directorio.")
+            name, org, contact = p.full_name, p.organization, p.email or p.phone
+        return self.add_invitation(event_id, name, org, stakeholder_group, contact)
+
+    def remove_invitation(self, invitation_id: str) -> None:
+        with self.db.begin() as s:
+            i = s.get(EventInvitation, invitation_id)
+            if i is None or i.deleted:
+                raise NotFound("La invitación no existe.")
+            i.deleted = True
+
+    def invitation_counts(self, event_id: str) -> dict[str, int]:
+        """{status: n} for every invitation status (zeros included) plus "total"."""
+        with self.db.session() as s:
+            found = dict(s.execute(select(EventInvitation.status, func.count()).where(
+                EventInvitation.event_id == event_id, EventInvitation.deleted.is_(False))
+                .group_by(EventInvitation.status)).all())
+        out = {k: int(found.get(k, 0)) for k in INVITATION_STATUSES}
+        out["total"] = sum(out.values())
+        return out
 
     def set_invitation_status(self, invitation_id: str, status: str) -> None:
         if status not in INVITATION_STATUSES:

@@ -242,3 +242,12 @@ class ActasModel(RowsModel):
         ("Número", lambda a: a.number), ("Tipo", lambda a: "Deliberación" if a.kind == "deliberacion" else "Compromiso"),
         ("Huella SHA-256", lambda a: a.sha256),
     )
+
+
+class InvitationsModel(RowsModel):
+    COL_NAME, COL_ORG, COL_GROUP, COL_CONTACT, COL_STATUS = range(5)
+    COLUMNS = (
+        ("Invitado/a", lambda i: i.name), ("Organización", lambda i: i.organization or ""),
+        ("Grupo de valor", lambda i: i.stakeholder_group or ""), ("Contacto", lambda i: i.contact or ""),
+        ("Confirmación", lambda i: i.status_label),
+    )

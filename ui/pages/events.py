@@ -7,6 +7,7 @@ from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
+    QMessageBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -40,7 +41,8 @@ from ui.widgets.search_filter import SearchBox
 
 
 class EventWorkspace(QWidget):
-    TABS = (("datos", "&Datos"), ("asistencia", "&Asistencia"), ("estadisticas", "E&stadísticas"),
+    TABS = (("datos", "&Datos"), ("invitaciones", "&Invitaciones"), ("asistencia", "&Asistencia"),
+            ("estadisticas", "E&stadísticas"),
             ("preguntas", "&Preguntas"), ("aportes", "Aportes y &compromisos"), ("evaluacion", "E&valuación"),
             ("actas", "Ac&tas"))
 
@@ -58,7 +60,9 @@ class EventWorkspace(QWidget):
         self.header.setFont(f)
         lay.addWidget(self.header)
         self.tabs = QTabWidget()
-        classes = {"datos": DataTab, "asistencia": AttendanceTab, "estadisticas": StatsTab, "preguntas": QuestionsTab,
+        from ui.widgets.events_invitations import InvitationsTab
+
+        classes = {"datos": DataTab, "invitaciones": InvitationsTab, "asistencia": AttendanceTab, "estadisticas": StatsTab, "preguntas": QuestionsTab,
                    "aportes": ContributionsTab, "evaluacion": EvaluationTab, "actas": ActasTab}
         self.pages: dict[str, QWidget] = {}
         for key, title in self.TABS:
@@ -230,16 +234,21 @@ class EventsPage(QWidget):
 
 
 class DirectoryPage(QWidget):
-    """People seen in events (de-duplicated by ID number); FTS5 search, lazily loaded."""
+    """People seen in events (de-duplicated by ID number); FTS5 search, lazily loaded; the
+    data-subject requests (see and export what is held, rectify, revoke consent, anonymise)
+    and the retention of identities."""
 
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         from rcdesk.services.attendance import AttendanceService
 
+        self.ctx = ctx
         self.svc = AttendanceService(ctx.db)
         lay = QVBoxLayout(self)
         hint = QLabel("Personas registradas en eventos (sin duplicados por número de documento). Escriba parte del "
-                      "nombre, del documento o de la organización; no importan tildes ni mayúsculas.")
+                      "nombre, del documento o de la organización; no importan tildes ni mayúsculas. Para atender "
+                      "una solicitud del titular (acceso, rectificación, revocación, anonimización), elija a la "
+                      "persona y use los botones.")
         hint.setWordWrap(True)
         lay.addWidget(hint)
         self.search = SearchBox("Buscar persona…", delay_ms=80)
@@ -247,12 +256,127 @@ class DirectoryPage(QWidget):
         lay.addWidget(self.search)
         self.model = PeopleModel(self)
         self.view = table(self.model, PeopleModel.COL_NAME)
+        self.view.setAccessibleName("Directorio de personas")
+        self.view.doubleClicked.connect(lambda _i: self.show_data())
         lay.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        self.data_btn = QPushButton("&Ver y exportar datos…")
+        self.data_btn.clicked.connect(self.show_data)
+        self.rectify_btn = QPushButton("&Rectificar…")
+        self.rectify_btn.clicked.connect(self.rectify)
+        self.revoke_btn = QPushButton("Re&vocar consentimiento…")
+        self.revoke_btn.clicked.connect(self.revoke)
+        self.anon_btn = QPushButton("A&nonimizar…")
+        self.anon_btn.clicked.connect(self.anonymize)
+        self.retention_btn = QPushButton("&Conservación de datos…")
+        self.retention_btn.setToolTip("Plazos de conservación y anonimización de identidades vencidas")
+        self.retention_btn.clicked.connect(self.retention)
+        for b in (self.data_btn, self.rectify_btn, self.revoke_btn, self.anon_btn):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.retention_btn)
+        lay.addLayout(row)
         ctx.events.data_changed.connect(lambda ch, ini: self.apply(self.search.text()) if ch.events else None)
         self.apply("")
 
     def apply(self, text: str) -> None:
         self.model.set_fetch(lambda off, lim: self.svc.search_people(text, off, lim))
+
+    def current(self):  # noqa: ANN201
+        p = selected(self.view)
+        if p is None:
+            QMessageBox.information(self, "Directorio de personas", "Elija primero a una persona de la lista.")
+        return p
+
+    def _done(self, message: str, person_id: str | None = None) -> None:
+        from rcdesk.services.changes import Changes
+
+        self.ctx.changed(Changes(events=True), self)
+        self.apply(self.search.text())
+        for i in range(self.model.rowCount()):  # keep the person selected (first loaded page)
+            if self.model.row_at(i).person_id == person_id:
+                self.view.selectRow(i)
+                break
+        self.ctx.events.status_message.emit(message)
+
+    def show_data(self) -> None:
+        from ui.dialogs.events_people import DossierDialog
+
+        p = self.current()
+        if p is not None:
+            DossierDialog(self.ctx, p.person_id, self).exec()
+
+    def rectify(self) -> None:
+        from rcdesk.services.privacy import PrivacyService
+        from ui.dialogs.events_people import RectifyDialog
+
+        p = self.current()
+        if p is None:
+            return
+        dlg = RectifyDialog(p, self)
+        if not dlg.exec():
+            return
+        try:
+            res = PrivacyService(self.ctx.db).rectify(p.person_id, **dlg.values())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._done(f"Datos corregidos ({res['attendance_rows']} registro(s) de asistencia)." if res["changed"]
+                   else "No había nada que corregir.", p.person_id)
+
+    def revoke(self) -> None:
+        from rcdesk.services.privacy import PrivacyService
+        from ui.dialogs.events_people import RevokeConsentDialog
+
+        p = self.current()
+        if p is None:
+            return
+        dlg = RevokeConsentDialog(p.full_name, self)
+        if not dlg.exec() or not dlg.scopes():
+            return
+        scopes = dlg.scopes()
+        if "IDENTIFICACION" in scopes and not self._confirm_anonymize(p):
+            return
+        svc = PrivacyService(self.ctx.db)
+        try:
+            if "IDENTIFICACION" in scopes:
+                svc.revoke_consent(p.person_id, "IDENTIFICACION")
+            else:
+                for scope in scopes:
+                    svc.revoke_consent(p.person_id, scope)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._done("Consentimiento revocado.", p.person_id)
+
+    def _confirm_anonymize(self, p) -> bool:  # noqa: ANN001
+        box = QMessageBox(QMessageBox.Icon.Warning, "Anonimizar",
+                          f"Se reemplazarán el nombre, el documento y los contactos de {p.full_name} en el directorio, "
+                          "en su asistencia, preguntas, aportes e invitaciones. Los conteos de los eventos se "
+                          "conservan. No se puede deshacer. ¿Continuar?", parent=self)
+        yes = box.addButton("&Anonimizar", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Cancelar", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def anonymize(self) -> None:
+        from rcdesk.services.privacy import PrivacyService
+
+        p = self.current()
+        if p is None or not self._confirm_anonymize(p):
+            return
+        try:
+            PrivacyService(self.ctx.db).anonymize(p.person_id)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._done("Persona anonimizada.")
+
+    def retention(self) -> None:
+        from ui.dialogs.events_people import RetentionDialog
+
+        RetentionDialog(self.ctx, self).exec()
+        self.apply(self.search.text())
 
 
 __all__ = ["DirectoryPage", "EventsPage", "selected"]

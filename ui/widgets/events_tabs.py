@@ -181,27 +181,10 @@ class DataTab(_Tab):
         right.addWidget(QLabel("Actividades del plan que atiende:"))
         self.activities = QListWidget()
         right.addWidget(self.activities, 1)
-        inv = QHBoxLayout()
-        self.invite_name = QLineEdit()
-        self.invite_name.setPlaceholderText("Invitado/a")
-        self.invite_org = QLineEdit()
-        self.invite_org.setPlaceholderText("Organización")
-        add_inv = QPushButton("Invitar")
-        add_inv.clicked.connect(self._invite)
-        self.invite_name.returnPressed.connect(self._invite)
-        inv.addWidget(self.invite_name)
-        inv.addWidget(self.invite_org)
-        inv.addWidget(add_inv)
-        right.addWidget(QLabel("Invitaciones (doble clic: cambiar confirmación):"))
-        right.addLayout(inv)
-        self.invitations = QListWidget()
-        self.invitations.itemDoubleClicked.connect(self._cycle_invitation)
-        right.addWidget(self.invitations, 1)
         outer.addLayout(right, 2)
         self._loading = False
 
     def refresh(self) -> None:
-        from rcdesk.services.events import EventService
         from rcdesk.services.plans import PlanService
         from rcdesk.services.reference import ReferenceService
 
@@ -247,11 +230,6 @@ class DataTab(_Tab):
                 self.activities.addItem(it)
         else:
             self.activities.addItem("(el evento no está vinculado a un plan)")
-        self.invitations.clear()
-        for i in EventService(self.ctx.db).invitations(ev.event_id):
-            it = QListWidgetItem(f"{i.name} — {i.organization or ''} [{i.status_label}]")
-            it.setData(Qt.ItemDataRole.UserRole, (i.invitation_id, i.status))
-            self.invitations.addItem(it)
         self._loading = False
 
     def _input(self):  # noqa: ANN202
@@ -289,24 +267,6 @@ class DataTab(_Tab):
         items = [(self.checklist.item(i).text(), self.checklist.item(i).checkState() == Qt.CheckState.Checked)
                  for i in range(self.checklist.count())]
         self.ev = EventService(self.ctx.db).set_checklist(self.ev.event_id, items)
-
-    def _invite(self) -> None:
-        from rcdesk.services.events import EventService
-
-        if self._try(EventService(self.ctx.db).add_invitation, self.ev.event_id, self.invite_name.text(),
-                     self.invite_org.text()) is not None:
-            self.invite_name.clear()
-            self.invite_org.clear()
-            self.refresh()
-
-    def _cycle_invitation(self, item: QListWidgetItem) -> None:
-        from rcdesk.models.events import INVITATION_STATUSES
-        from rcdesk.services.events import EventService
-
-        inv_id, status = item.data(Qt.ItemDataRole.UserRole)
-        keys = list(INVITATION_STATUSES)
-        EventService(self.ctx.db).set_invitation_status(inv_id, keys[(keys.index(status) + 1) % len(keys)])
-        self.refresh()
 
 
 # -- asistencia -----------------------------------------------------------------------------
