@@ -50,6 +50,19 @@ class RecordStatus:
 
 
 @dataclass(frozen=True)
+class BrowseRow:
+    """One record in the Sincronización page's record browser."""
+
+    table: str
+    record_id: str
+    summary: str
+    version: int
+    updated_at: str
+    deleted: bool
+    status: RecordStatus
+
+
+@dataclass(frozen=True)
 class PackageLogRow:
     direction: str
     kind: str
@@ -247,6 +260,45 @@ class SyncService:
                     out[rid] = RecordStatus(code, inst, pkg)
         return out
 
+    def record_kinds(self) -> list[tuple[str, str]]:
+        """(table, Spanish label) of every exchanged kind of record that has rows here."""
+        from rcdesk.sync.tables import exchange_tables, label, raw_table
+
+        out = []
+        with self.db.connect() as conn:
+            for t in exchange_tables():
+                rt = raw_table(t.name)
+                if conn.execute(select(rt.c.id).limit(1)).first() is not None:
+                    out.append((t.name, label(t.name)))
+        return sorted(out, key=lambda x: x[1].lower())
+
+    def browse(self, table: str, *, status: str | None = None, limit: int = 500) -> list[BrowseRow]:
+        """The most recently changed records of `table` with their sync status (optionally
+        only one status), newest first. Summaries never show citizens' personal data."""
+        from rcdesk.sync.tables import personal_columns, raw_table, table_by_name
+
+        t = table_by_name(table)
+        if t is None:
+            raise UserError(f"Tipo de registro desconocido: {table}.")
+        personal = set(personal_columns(t))
+        cols = [c.name for c in t.columns if c.name not in personal]
+        rt = raw_table(table)
+        scan = limit if status is None else max(limit * 10, 5000)
+        with self.db.connect() as conn:
+            rows = conn.execute(select(*[rt.c[c] for c in cols]).order_by(rt.c.change_seq.desc()).limit(scan)
+                                ).mappings().all()
+        statuses = self.statuses(table, [r["id"] for r in rows])
+        out = []
+        for r in rows:
+            st = statuses.get(r["id"], RecordStatus(ST_LOCAL))
+            if status is not None and st.code != status:
+                continue
+            out.append(BrowseRow(table, r["id"], _record_summary(r, cols), int(r["version"]),
+                                 str(r["updated_at"] or "")[:16], bool(r["deleted"]), st))
+            if len(out) >= limit:
+                break
+        return out
+
     # -- keys -------------------------------------------------------------------------
     def export_keys(self, out: Path, passphrase: str) -> Path:
         from rcdesk.sync.keys import export_keys
@@ -280,3 +332,17 @@ class SyncService:
 
             return write_consolidated_pdf(self.db, out, progress=progress, cancel=cancel)
         raise UserError(f"«{out.name}»: el archivo consolidado debe terminar en .xlsx o .pdf.")
+
+
+_SUMMARY_KEYS = ("title", "name", "description", "number", "code", "question", "text", "filename", "content")
+
+
+def _record_summary(r, cols: list[str]) -> str:  # noqa: ANN001
+    """A short readable line for a record (its title, name, description…)."""
+    for key in _SUMMARY_KEYS + tuple(c for c in cols if c not in _SUMMARY_KEYS):
+        if key in ("id", "modified_by", "created_at", "updated_at") or key.endswith("_id"):
+            continue
+        v = r.get(key) if key in cols else None
+        if isinstance(v, str) and v.strip() and not v.lstrip().startswith(("{", "[")):
+            return " ".join(v.split())[:90]
+    return ""

@@ -208,3 +208,42 @@ class PackageLogModel(RowsModel):
 
     def text(self, r, col: int) -> str:  # noqa: ANN001
         return str((f"{r.processed_at:%d/%m/%Y %H:%M}", r.label, r.seq, r.installation, r.records, r.file_name)[col])
+
+
+class RecordBrowserModel(RowsModel):
+    """Records of one kind with their sync status (Sincronización → Registros)."""
+
+    COL_STATUS, COL_SUMMARY, COL_VERSION, COL_UPDATED, COL_FROM, COL_ID = range(6)
+    HEADERS = ("Estado", "Registro", "Versión", "Último cambio", "Origen del último cambio", "Identificador")
+
+    def text(self, r, col: int) -> str:  # noqa: ANN001
+        if col == self.COL_STATUS:
+            return r.status.label
+        if col == self.COL_SUMMARY:
+            return (r.summary or "(sin título)") + (" — eliminado" if r.deleted else "")
+        if col == self.COL_VERSION:
+            return str(r.version)
+        if col == self.COL_UPDATED:
+            return r.updated_at.replace("T", " ")
+        if col == self.COL_FROM:
+            return r.status.installation + (f" ({r.status.package})" if r.status.package else "")
+        return r.record_id
+
+    def background(self, r, col: int):  # noqa: ANN001, ANN201
+        if col != self.COL_STATUS:
+            return None
+        from ui.widgets.sync_badge import status_colors
+
+        return QBrush(QColor(status_colors(r.status.code)[0]))
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+        if index.isValid() and index.column() == self.COL_STATUS and role == Qt.ItemDataRole.ForegroundRole:
+            from ui.widgets.sync_badge import status_colors
+
+            return QBrush(QColor(status_colors(self._rows[index.row()].status.code)[1]))
+        return super().data(index, role)
+
+    def tooltip(self, r, col: int):  # noqa: ANN001, ANN201
+        if col in (self.COL_STATUS, self.COL_FROM) and r.status.package:
+            return f"Llegó en: {r.status.package}"
+        return None

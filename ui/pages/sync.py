@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -33,6 +34,7 @@ from ui.models.sync_tables import (
     KindCountsModel,
     PackageLogModel,
     PackageReportModel,
+    RecordBrowserModel,
 )
 from ui.shell import PageSpec
 
@@ -69,6 +71,7 @@ class SyncPage(QWidget):
         lay.addWidget(self.tabs, 1)
         self._build_packages_tab()
         self._build_conflicts_tab()
+        self._build_records_tab()
         self._build_installations_tab()
         self._build_keys_tab()
         ctx.events.data_changed.connect(self._on_changed)
@@ -144,6 +147,64 @@ class SyncPage(QWidget):
         lay.addLayout(row)
         self.tabs.addTab(w, "C&onflictos")
 
+    def _build_records_tab(self) -> None:
+        from ui.widgets.sync_badge import install_sync_badge
+
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        row = QHBoxLayout()
+        lbl = QLabel("&Tipo de registro:")
+        self.kind_combo = QComboBox()
+        self.kind_combo.setMinimumContentsLength(24)
+        lbl.setBuddy(self.kind_combo)
+        lbl2 = QLabel("&Estado:")
+        self.status_combo = QComboBox()
+        lbl2.setBuddy(self.status_combo)
+        from rcdesk.services.sync import STATUS_LABELS
+
+        self.status_combo.addItem("Todos", None)
+        for code, text in STATUS_LABELS.items():
+            self.status_combo.addItem(text, code)
+        for x in (lbl, self.kind_combo, lbl2, self.status_combo):
+            row.addWidget(x)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.records_model = RecordBrowserModel(self)
+        self.records_view = _table(self.records_model)
+        lay.addWidget(self.records_view, 1)
+        foot = QHBoxLayout()
+        self.records_info = QLabel()
+        foot.addWidget(self.records_info)
+        foot.addStretch(1)
+        foot.addWidget(QLabel("Registro seleccionado:"))
+        self.record_badge = install_sync_badge(
+            self.ctx, self.records_view, lambda: self.kind_combo.currentData(),
+            lambda r: self.records_model.row_at(r).record_id, foot)
+        lay.addLayout(foot)
+        self.kind_combo.currentIndexChanged.connect(self._reload_records)
+        self.status_combo.currentIndexChanged.connect(self._reload_records)
+        self._records_tab = self.tabs.addTab(w, "&Registros")
+        self.tabs.currentChanged.connect(lambda i: self._reload_records() if i == self._records_tab else None)
+
+    def _reload_records(self) -> None:
+        if self.tabs.currentIndex() != self._records_tab:
+            return
+        current = self.kind_combo.currentData()
+        kinds = self.svc.record_kinds()
+        if [self.kind_combo.itemData(i) for i in range(self.kind_combo.count())] != [k for k, _ in kinds]:
+            self.kind_combo.blockSignals(True)
+            self.kind_combo.clear()
+            for table, text in kinds:
+                self.kind_combo.addItem(text[:1].upper() + text[1:], table)
+            i = self.kind_combo.findData(current)
+            self.kind_combo.setCurrentIndex(max(i, 0))
+            self.kind_combo.blockSignals(False)
+        table = self.kind_combo.currentData()
+        rows = self.svc.browse(table, status=self.status_combo.currentData()) if table else []
+        self.records_model.set_rows(rows)
+        self.records_info.setText(f"{len(rows)} registro(s)" + (" (los 500 más recientes)" if len(rows) >= 500 else ""))
+        self.records_view.resizeColumnsToContents()
+
     def _build_installations_tab(self) -> None:
         w = QWidget()
         lay = QVBoxLayout(w)
@@ -157,11 +218,15 @@ class SyncPage(QWidget):
         self.btn_revoke.clicked.connect(self.revoke_selected)
         self.btn_base = QPushButton("Paquete &base para un técnico…")
         self.btn_base.clicked.connect(self.export_base)
+        self.chk_base_all = QCheckBox("Paquete base con t&odo (no solo lo asignado)")
+        self.chk_base_all.setToolTip("Sin marcar, el paquete base lleva solo las unidades, POA y eventos de los "
+                                     "territorios y unidades asignados al técnico.")
         self.btn_receipt = QPushButton("Acuse de reci&bo…")
         self.btn_receipt.clicked.connect(self.export_receipt)
         self.btn_consolidated = QPushButton("Archivos consoli&dados…")
         self.btn_consolidated.clicked.connect(self.export_consolidated)
-        for b in (self.btn_trust, self.btn_revoke, self.btn_base, self.btn_receipt, self.btn_consolidated):
+        for b in (self.btn_trust, self.btn_revoke, self.btn_base, self.chk_base_all, self.btn_receipt,
+                  self.btn_consolidated):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
@@ -206,7 +271,7 @@ class SyncPage(QWidget):
         self.header.setText(" · ".join(parts))
         self.btn_export.setEnabled(not hq)
         self.chk_full.setEnabled(not hq)
-        for b in (self.btn_trust, self.btn_revoke, self.btn_base, self.btn_receipt):
+        for b in (self.btn_trust, self.btn_revoke, self.btn_base, self.chk_base_all, self.btn_receipt):
             b.setEnabled(hq)
         self.inst_model.set_rows(self.svc.installations())
         self.conflicts_model.set_rows(self.svc.conflicts() if hq else [])
@@ -218,6 +283,7 @@ class SyncPage(QWidget):
             "de seguridad). Exporte una copia protegida con frase de paso y guárdela fuera de este equipo.")
         for v in (self.report_view, self.inst_view, self.conflicts_view, self.log_view):
             v.resizeColumnsToContents()
+        self._reload_records()
 
     # -- packages ------------------------------------------------------------------------
     def export_package(self) -> None:
@@ -345,13 +411,18 @@ class SyncPage(QWidget):
         if not path:
             return
 
+        everything = self.chk_base_all.isChecked()
+
         def job(progress, cancel):  # noqa: ANN001, ANN202
-            return self.svc.export_base(iid.strip(), Path(path), progress=progress, cancel=cancel)
+            return self.svc.export_base(iid.strip(), Path(path), everything=everything, progress=progress,
+                                        cancel=cancel)
 
         def done(res) -> None:  # noqa: ANN001
             self._changed()
+            scope = "todo" if res["scope"] == "todo" else "solo lo asignado al técnico"
             QMessageBox.information(self, "Paquete base", f"Paquete base n.º {res['seq']} para «{res['name']}» "
-                                    f"guardado en {res['file']} ({res['records']} registros).")
+                                    f"guardado en {res['file']} ({res['records']} registros, {res['evidence']} "
+                                    f"archivo(s) de evidencia; alcance: {scope}).")
 
         self.ctx.runner.run(job, title="Exportando el paquete base…", parent=self, on_done=done)
 

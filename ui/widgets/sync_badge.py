@@ -1,11 +1,23 @@
-"""A small badge telling whether a record reached headquarters, for any page's detail view.
+"""Sync status badges: whether a record is only on this laptop, sent, consolidated at
+headquarters or in conflict.
+
+For a page with a table of records, one line wires a badge that follows the current row
+(and refreshes after packages, receipts or edits):
+
+    install_sync_badge(ctx, self.view, "plan_activity", lambda row: self.model.row_at(row).id, some_layout)
+
+For a detail view, create one and tell it which record to show:
 
     badge = SyncBadge(ctx)
     badge.show_record("plan_activity", activity_id)
+
+`status_brushes(code)` gives the same colours for a status column in a table model.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from typing import Callable
+
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLayout, QWidget
 
 COLORS = {
     "local": ("#fff3cd", "#664d03"),
@@ -15,20 +27,32 @@ COLORS = {
 }
 
 
+def status_colors(code: str) -> tuple[str, str]:
+    """(background, text) colours of a status code."""
+    return COLORS.get(code, ("#eeeeee", "#333333"))
+
+
 class SyncBadge(QLabel):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
+        self._record: tuple[str, str] | None = None
         self.setVisible(False)
 
     def show_record(self, table: str | None, record_id: str | None) -> None:
         if not table or not record_id:
+            self._record = None
             self.setVisible(False)
             return
         from rcdesk.services.sync import SyncService
 
+        self._record = (table, record_id)
         st = SyncService(self.ctx.db).status_of(table, record_id)
-        bg, fg = COLORS.get(st.code, ("#eeeeee", "#333333"))
+        self.show_status(st)
+
+    def show_status(self, st) -> None:  # noqa: ANN001
+        """Show an already known `RecordStatus` (e.g. from `SyncService.statuses`)."""
+        bg, fg = status_colors(st.code)
         self.setText(st.label)
         self.setStyleSheet(f"background:{bg}; color:{fg}; border-radius:6px; padding:1px 8px;")
         tip = [st.label]
@@ -39,3 +63,55 @@ class SyncBadge(QLabel):
         self.setToolTip("\n".join(tip))
         self.setAccessibleName(f"Estado de sincronización: {st.label}")
         self.setVisible(True)
+
+    def refresh(self) -> None:
+        if self._record is not None:
+            self.show_record(*self._record)
+
+
+def install_sync_badge(ctx, view: QAbstractItemView, table: str | Callable[[], str | None],  # noqa: ANN001
+                       record_id_of: Callable[[int], str | None], layout: QLayout | None = None) -> SyncBadge:
+    """A badge that shows the sync status of `view`'s current row, a record of `table` (a
+    table name, or a function returning it for views that list several kinds);
+    `record_id_of(row)` gives the record's id, or None. Added to `layout` when given;
+    follows the selection and refreshes when data changes. Returns the badge."""
+    badge = SyncBadge(ctx, view.parentWidget())
+    if layout is not None:
+        layout.addWidget(badge)
+
+    def current_id() -> str | None:
+        idx = view.currentIndex()
+        if not idx.isValid():
+            return None
+        try:
+            return record_id_of(idx.row())
+        except (AttributeError, IndexError, TypeError):  # row vanished during a model reset
+            return None
+
+    def update(*_args) -> None:  # noqa: ANN002
+        try:
+            badge.show_record(table() if callable(table) else table, current_id())
+        except RuntimeError:  # the widget was deleted with its page
+            pass
+
+    def hook_selection(*_args) -> None:  # noqa: ANN002
+        sm = view.selectionModel()
+        if sm is not None:
+            sm.currentRowChanged.connect(update)
+
+    hook_selection()
+    model = view.model()
+    if model is not None:
+        model.modelReset.connect(update)
+    events = getattr(ctx, "events", None)
+    if events is not None:
+        events.data_changed.connect(update)
+        badge.destroyed.connect(lambda *_: _disconnect(events.data_changed, update))
+    return badge
+
+
+def _disconnect(signal, slot) -> None:  # noqa: ANN001
+    try:
+        signal.disconnect(slot)
+    except (RuntimeError, TypeError):
+        pass
