@@ -165,3 +165,38 @@ def test_meta_form_refuses_negative_budget_and_stays_open(qtbot, ui_ctx, monkeyp
     assert seen[0].result() != QDialog.DialogCode.Accepted
     assert errors == ["Presupuesto programado T2 no puede ser negativo (-50)."]
     assert len(PoaService(ui_ctx.db).tree(world.poa_guano)[0].metas) == 2
+
+
+def test_evaluation_settings_dialog_on_the_cantons_page(qtbot, ui_ctx, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from rcdesk.services.poa_eval import EvaluationService
+    from ui.dialogs.poa_eval_settings import EvalSettingsDialog
+    from ui.models.poa_tables import ResultsModel
+    from ui.pages.cantons import CantonsPage
+
+    pw.make_world(ui_ctx.db)
+    page = CantonsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.cut_edit.setDate(QDate(2025, 6, 30))
+    m = page.canton_model
+
+    def guano_pct() -> str:
+        return next(m.index(r, ResultsModel.COL_PCT).data() for r in range(m.rowCount())
+                    if m.index(r, 0).data() == "Guano")
+
+    assert guano_pct() == "82,50 %" and "promedio simple; brecha &gt; 20 puntos" in page.summary.text()
+
+    def fill(d):  # noqa: ANN001, ANN202
+        assert d.gap_spin.value() == 20 and d.aggregation_combo.currentData() == "simple"
+        d.gap_spin.setValue(35.5)
+        d.aggregation_combo.setCurrentIndex(d.aggregation_combo.findData("presupuesto"))
+
+    _run_dialog(monkeypatch, EvalSettingsDialog, fill)
+    page.settings_button.click()
+    st = EvaluationService(ui_ctx.db).settings()
+    assert (st.gap_pp, st.aggregation, st.only_validated) == (35.5, "presupuesto", False)
+    # Jefatura de Guano now weighs its metas by codificado: only 1.2 (50 %) has budget → (50 + 90) / 2
+    assert guano_pct() == "70,00 %"
+    assert "promedio ponderado por codificado; brecha &gt; 35,5 puntos" in page.summary.text()
+    assert "mayor a 35,5 puntos" in page.units_title.text()

@@ -28,6 +28,13 @@ from ui.shell import PageSpec
 from ui.tasks import show_error
 
 
+def _settings_text(st) -> str:  # noqa: ANN001
+    mean = "promedio simple" if st.aggregation == "simple" else "promedio ponderado por codificado"
+    gap = f"{st.gap_pp:g}".replace(".", ",")
+    return (f"Metas: {mean}; brecha &gt; {gap} puntos"
+            + ("; solo reportes validados." if st.only_validated else "."))
+
+
 def _table(model) -> QTableView:  # noqa: ANN001
     proxy = QSortFilterProxyModel(model)
     proxy.setSourceModel(model)
@@ -69,6 +76,9 @@ class CantonsPage(QWidget):
         self.pdf_button = QPushButton("Informe &PDF…")
         self.cpccs_button = QPushButton("Secciones C&PCCS (.xlsx)…")
         self.refresh_button.clicked.connect(self.recompute)
+        self.settings_button = QPushButton("&Ajustes de evaluación…")
+        self.settings_button.setToolTip("Brecha físico-financiera (puntos) y forma de promediar las metas")
+        self.settings_button.clicked.connect(self.edit_settings)
         self.pdf_button.clicked.connect(self.export_pdf)
         self.cpccs_button.clicked.connect(self.export_cpccs)
         bar = QHBoxLayout()
@@ -78,6 +88,7 @@ class CantonsPage(QWidget):
             bar.addWidget(lbl)
             bar.addWidget(w)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.settings_button)
         bar.addStretch(1)
         bar.addWidget(QLabel("Presupuesto CPCCS:"))
         bar.addWidget(self.budget_combo)
@@ -163,7 +174,8 @@ class CantonsPage(QWidget):
             f"<b>Consolidado provincial al {ev.cut:%d/%m/%Y}</b>: cumplimiento "
             f"<span style='background:{COLOR_HEX.get(p.light)};color:white'>&nbsp;{pct(p.pct)}&nbsp;</span>, "
             f"avance anual {pct(p.pct_annual)}, ejecución presupuestaria {pct(p.pct_budget)} — {p.units} unidades, "
-            f"{p.metas} metas (unidades por color: {lights}). Semáforo: {ev.profile.name}.")
+            f"{p.metas} metas (unidades por color: {lights}). Semáforo: {ev.profile.name}. "
+            f"{_settings_text(ev.settings)}")
         selected = self._selected_canton_key()
         self.canton_model.set_rows(ev.cantons)
         self.cantons.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
@@ -190,8 +202,9 @@ class CantonsPage(QWidget):
             return
         units = self.evaluation.units_of(key)
         c = next((c for c in self.evaluation.cantons if c.key == key), None)
+        gap = f"{self.evaluation.settings.gap_pp:g}".replace(".", ",")
         self.units_title.setText(f"<b>Unidades de {c.label if c else ''}</b> ({len(units)}) — * brecha "
-                                 f"físico-financiera mayor a {self.evaluation.settings.gap_pp:g} puntos")
+                                 f"físico-financiera mayor a {gap} puntos")
         self.unit_model.set_rows(units)
         self.units.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # Jefatura first, then the others
 
@@ -200,6 +213,15 @@ class CantonsPage(QWidget):
             return
         if changes.poa or changes.reference or changes.everything:
             self.reload()
+
+    def edit_settings(self) -> None:
+        from rcdesk.services.changes import Changes
+        from ui.dialogs.poa_eval_settings import EvalSettingsDialog
+
+        dlg = EvalSettingsDialog(self.ctx, self)
+        if dlg.exec() and dlg.saved is not None:
+            self.recompute()
+            self.ctx.changed(Changes(poa=True), self)
 
     def export_pdf(self) -> None:
         year = self.year_combo.currentData()
