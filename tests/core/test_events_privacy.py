@@ -210,3 +210,19 @@ def test_after_restore_reindexes_people(db, world):
 
 def test_after_restore_without_people(db):
     assert after_restore(db) == {"people_reindexed": 0}
+
+
+def test_invitations_from_directory_counts_and_duplicates(db, world):
+    svc = EventService(db)
+    ev = world["new"].event_id
+    inv = svc.invite_person(ev, world["maria"], "Barrios")
+    assert (inv.name, inv.contact, inv.stakeholder_group) == ("María García", "maria@example.org", "Barrios")
+    with pytest.raises(UserError) as e:
+        svc.add_invitation(ev, "MARIA GARCIA")
+    assert "ya está en la lista" in str(e.value)
+    other = svc.add_invitation(ev, "Rosa Yumbo", status="CONFIRMADO")
+    assert svc.invitation_counts(ev) == {"PENDIENTE": 1, "CONFIRMADO": 1, "RECHAZADO": 0, "ASISTIO": 0, "total": 2}
+    svc.remove_invitation(other.invitation_id)
+    assert [i.name for i in svc.invitations(ev)] == ["María García"]
+    with pytest.raises(UserError):
+        svc.add_invitation(ev, "Nadie", status="QUIZAS")
