@@ -24,6 +24,8 @@ def build_person_pdf(out: Path | str, dossier) -> None:  # noqa: ANN001
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
+    from rcdesk.validation.ids import ID_TYPES
+
     st = styles()
     width, height = A4
     margin = 42
@@ -35,7 +37,8 @@ def build_person_pdf(out: Path | str, dossier) -> None:  # noqa: ANN001
     story = [
         Paragraph(esc(dossier.entity or "Entidad"), st["subtitle"]),
         Paragraph("Informe de datos personales", st["title"]),
-        Paragraph("Respuesta a la solicitud de acceso del/la titular (LOPDP art. 13 / Ley 1581 de 2012, art. 8). "
+        Paragraph("Respuesta a la solicitud de acceso del/la titular de los datos (derecho de acceso: LOPDP en Ecuador, "
+                  "Ley 1581 de 2012 en Colombia). "
                   f"Generado el {esc(long_date(dossier.generated_at.date()))} a las "
                   f"{dossier.generated_at:%H:%M} (UTC).", st["body"]),
         Spacer(1, 6),
@@ -58,8 +61,9 @@ def build_person_pdf(out: Path | str, dossier) -> None:  # noqa: ANN001
 
     yes = {True: "sí", False: "no"}
     ident = [
-        ["Nombres y apellidos", p["full_name"]], ["Documento", " ".join(x for x in (p["id_type"] or "",
-                                                                             p["id_number"] or "") if x)],
+        ["Nombres y apellidos", p["full_name"]],
+        ["Documento", " — ".join(x for x in (p["id_number"], ID_TYPES.get(p["id_type"] or "", p["id_type"] or "")) if x)
+         if p["id_number"] else "No registrado"],
         ["Organización", p["organization"] or ""], ["Rol", p["role"] or ""], ["Territorio", p["territory"]],
         ["Teléfono", p["phone"] or ""], ["Correo", p["email"] or ""], ["Menor de edad", yes[p["is_minor"]]],
         ["En el directorio desde", _dt(p["first_seen"])], ["Última modificación", _dt(p["last_change"])],

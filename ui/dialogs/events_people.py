@@ -32,7 +32,10 @@ from ui.widgets.search_filter import SearchBox
 def _table(model):  # noqa: ANN001, ANN202
     from ui.widgets.events_tabs import table
 
-    return table(model, PeopleModel.COL_NAME)
+    t = table(model, PeopleModel.COL_ORG)
+    t.setColumnWidth(PeopleModel.COL_NAME, 260)
+    t.setColumnWidth(PeopleModel.COL_ID, 100)
+    return t
 
 
 class PersonPickerDialog(QDialog):
@@ -238,6 +241,7 @@ class RetentionDialog(QDialog):
             sb.setSuffix(" años")
             sb.setValue(current[key])
             sb.setAccessibleName(label)
+            sb.setMinimumWidth(110)
             lbl = QLabel(label + ":")
             lbl.setBuddy(sb)
             grid.addWidget(lbl, i, 0)
@@ -245,7 +249,8 @@ class RetentionDialog(QDialog):
             self.years[key] = sb
         self.save_btn = QPushButton("&Guardar plazos y revisar")
         self.save_btn.clicked.connect(self.save_years)
-        grid.addWidget(self.save_btn, len(RECORD_TYPES), 1)
+        grid.addWidget(self.save_btn, 0, 2)
+        grid.setColumnStretch(3, 1)
         lay.addLayout(grid)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
