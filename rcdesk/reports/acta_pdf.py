@@ -88,9 +88,14 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
     t = Table([[Paragraph(f"<b>{esc(a)}</b>", cell), Paragraph(esc(b), cell)] for a, b in info],
               colWidths=[120, width - 120])
     s = table_style(0, 8.5, 2.5)
+    s.add("BACKGROUND", (0, 0), (-1, -1), colors.white)  # no header row: values on white
     s.add("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f5"))
     t.setStyle(s)
     story += [t, Spacer(1, 8)]
+
+    from reportlab.lib.styles import ParagraphStyle
+
+    bullet = ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=4)
 
     def h2(text: str) -> None:
         story.append(Paragraph(esc(text), st["h2"]))
@@ -111,8 +116,9 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
     if kind == "deliberacion":
         att = content["attendance"]
         h2("1. Instalación y verificación de asistencia")
-        para(f"Se instaló la sesión con la asistencia de {att['total']} persona(s); {att['registered']} "
-             "constan en la lista de asistencia, que se adjunta como anexo. Desagregación agregada y anónima:")
+        para(f"Se instaló la sesión con la asistencia de {_n(att['total'], 'persona', 'personas')}; "
+             f"{att['registered']} {'consta' if att['registered'] == 1 else 'constan'} en la lista de asistencia, "
+             "que se adjunta como anexo. Desagregación agregada y anónima:")
         rows = []
         if att["genero"]:
             rows.append(["Género", "; ".join(f"{k}: {v}" for k, v in att["genero"].items())])
@@ -134,8 +140,10 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
         para(f"Moderador/a: {ev['moderator'] or '________________'}.  Secretario/a: "
              f"{ev['secretary'] or '________________'}.")
         h2("4. Intervención de la ciudadanía")
-        para(f"La ciudadanía intervino con {len(content['questions'])} pregunta(s) y "
-             f"{sum(len(m['aportes']) for m in content['mesas'])} aporte(s) registrados en esta acta.")
+        n_q, n_a = len(content["questions"]), sum(len(m["aportes"]) for m in content["mesas"])
+        para("La ciudadanía intervino con " + (f"{_n(n_q, 'pregunta', 'preguntas')} y {_n(n_a, 'aporte', 'aportes')}"
+                                                " registrados en esta acta." if n_q or n_a else
+                                                "intervenciones que no se registraron como preguntas ni aportes."))
         h2("5. Presentación del informe de rendición de cuentas")
         para(f"La máxima autoridad o su delegado/a ({ev['authority'] or '________________'}) presentó el "
              "informe con el resumen de la ejecución programática y presupuestaria del periodo.")
@@ -150,7 +158,7 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
             for m in content["mesas"]:
                 story.append(Paragraph(f"<b>{esc(m['mesa'])}</b>", body))
                 for a in m["aportes"]:
-                    story.append(Paragraph(f"• {esc(a)}", body))
+                    story.append(Paragraph(esc(a), bullet, bulletText="•"))
         else:
             para("No se registraron aportes por mesa.")
         h2("8. Aportes ciudadanos y compromisos asumidos")
@@ -161,7 +169,8 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
         h2("9. Evaluación del evento")
         evaluation = content["evaluation"]
         if evaluation["responses"]:
-            para(f"Se recibieron {evaluation['responses']} encuesta(s) de evaluación. Resultados por pregunta:")
+            para(f"Se recibieron {_n(evaluation['responses'], 'encuesta', 'encuestas')} de evaluación. "
+                 "Resultados por pregunta:")
             grid(["Pregunta", "Respuestas (porcentaje sobre quienes respondieron)"],
                  [[it["question"], "; ".join(f"{o}: {p:.0f} %" for o, n, p in it["options"] if n)]
                   for it in evaluation["items"]],
@@ -178,7 +187,8 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
             story.append(Paragraph(esc(c), body))
             story.append(Spacer(1, 2))
         para(f"En la {ev['type'].lower()} realizada el {long_date(ev['date'])}"
-             f"{' en ' + place if place else ''}, la entidad asume ante la ciudadanía los siguientes compromisos:")
+             f"{' (' + place + ')' if place else ''}, la entidad asume ante la ciudadanía los siguientes "
+             "compromisos:")
         story.append(Spacer(1, 4))
         grid(["Nº", "Aporte / sugerencia ciudadana", "Compromiso institucional", "Unidad responsable", "Plazo",
               "Indicador / medio de verificación"],
@@ -203,3 +213,8 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
     sig.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
     story.append(KeepTogether([Paragraph("Firmas", st["h2"]), sig]))
     doc.build(story, canvasmaker=numbered_canvas(footer))
+
+
+def _n(n: int, one: str, many: str) -> str:
+    """'1 persona', '3 personas' (no "(s)" in a public document)."""
+    return f"{n} {one if n == 1 else many}"

@@ -35,6 +35,7 @@ class SheetHeader:
     place: str
     notice: str
     tally_dimensions: dict = field(default_factory=dict, hash=False)  # label -> [category labels]
+    country: str = "EC"
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,10 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
         c.setFillColor(colors.HexColor("#333333"))
         c.drawString(MARGIN, MARGIN - 8, f"{header.entity} — {header.event_title}"[:120])
         c.drawRightString(page_w - MARGIN, MARGIN - 8, f"página {page} de {total}")
+        if page == total and mode != "blank" and rows:  # below the last table, above the footer line
+            c.setFont("Helvetica-Bold", 9)
+            c.setFillColor(colors.black)
+            c.drawString(MARGIN, MARGIN + 6, f"Total de asistentes registrados: {len(rows)}")
 
     doc = BaseDocTemplate(str(out), pagesize=(page_w, page_h), leftMargin=MARGIN, rightMargin=MARGIN,
                           topMargin=MARGIN + HEADER_H, bottomMargin=MARGIN + FOOTER_H,
@@ -208,7 +213,9 @@ def _tally_page(header: SheetHeader, st: dict, page_w: float) -> list:
     out = [Paragraph("HOJA DE CONTEO ANÓNIMO (no escriba nombres)", st["subtitle"]),
            Paragraph("Marque una raya por cada persona que responda, sin relacionarla con su nombre. Estos datos son "
                      "sensibles y solo se usan como totales (género, autoidentificación, discapacidad y edad) para "
-                     "el informe al CPCCS / MURC. Responder es voluntario.", st["body"]),
+                     + ("el informe de rendición de cuentas (MURC)" if header.country == "CO" else
+                        "el informe de rendición de cuentas al CPCCS")
+                     + ". Responder es voluntario.", st["body"]),
            Spacer(1, 6)]
     dims = list(header.tally_dimensions.items())
     half = (len(dims) + 1) // 2
@@ -220,7 +227,7 @@ def _tally_page(header: SheetHeader, st: dict, page_w: float) -> list:
             spans.append(len(data))
             data.append([label, "", ""])
             data += [[f"   {c}", "", ""] for c in cats]
-        t = Table(data, colWidths=[150, 170, 45], rowHeights=16)
+        t = Table(data, colWidths=[150, 170, 45], rowHeights=18)  # room for tally marks
         s = table_style(1, 8, 1.5)
         for i in spans:
             s.add("FONT", (0, i), (-1, i), "Helvetica-Bold", 8)

@@ -16,14 +16,14 @@ from rcdesk.validation.ids import mask_id
 FORMULA_START = ("=", "+", "-", "@")
 
 
-def sheet_header(ev: EventRow):  # noqa: ANN201
+def sheet_header(ev: EventRow, retention_years: int | None = None):  # noqa: ANN201
     from rcdesk.reports.attendance_pdf import SheetHeader
 
     entity = ev.institution_name or "Entidad"
     times = "–".join(t for t in (ev.start_time, ev.end_time) if t)
     dims = {spec["label"]: list(spec["categories"].values()) for spec in tallies.dimensions(ev.country).values()}
     return SheetHeader(entity, ev.title, ev.type_label, long_date(ev.event_date), times, ev.place,
-                       notice_text(entity, ev.country), dims)
+                       notice_text(entity, ev.country, retention_years), dims, ev.country)
 
 
 def _sheet_rows(rows: list[AttendanceRow]) -> list:
@@ -48,7 +48,10 @@ class EventDocuments:
         ev = EventService(self.db).get(event_id)
         rows = [] if mode == "blank" else AttendanceService(self.db).all_attendance(event_id)
         out = _writable(out)
-        return build_attendance_pdf(out, sheet_header(ev), _sheet_rows(rows), mode=mode, blank_rows=blank_rows,
+        from rcdesk.services.privacy import PrivacyService
+
+        years = PrivacyService(self.db).retention_years()["attendance"]
+        return build_attendance_pdf(out, sheet_header(ev, years), _sheet_rows(rows), mode=mode, blank_rows=blank_rows,
                                     progress=progress, cancel=cancel)
 
     def attendance_xlsx(self, event_id: str, out: Path | str, *, published: bool = False,
