@@ -162,9 +162,48 @@ def group_label(spec: SheetSpec) -> str:
     return label(ref.name)
 
 
+def cap(text: str) -> str:
+    """A label with its first letter in upper case ("actividades del POA" -> "Actividades del POA")."""
+    return text[:1].upper() + text[1:]
+
+
+def plan_profiles(db) -> dict:  # noqa: ANN001
+    """Traffic-light profile of every plan (its own choice or its country's default).
+    Call it before opening the connection the report reads with (it opens its own)."""
+    from rcdesk.services.thresholds import ThresholdService
+
+    pl, inst = raw_table("plan"), raw_table("institution")
+    with db.connect() as conn:
+        plans = conn.execute(select(pl.c.id, inst.c.country).select_from(
+            pl.outerjoin(inst, inst.c.id == pl.c.institution_id))).all()
+    svc = ThresholdService(db)
+    out = {}
+    by_country: dict = {}
+    for pid, country in plans:
+        code = svc.plan_profile_code(pid)
+        if code is not None:
+            try:
+                out[pid] = svc.profile(code)
+                continue
+            except Exception:  # noqa: BLE001 - a profile removed since: fall back to the country's
+                pass
+        c = country or "EC"
+        if c not in by_country:
+            by_country[c] = svc.profile_for_country(c)
+        out[pid] = by_country[c]
+    return out
+
+
+def activity_light(profiles: dict, plan_id: str, compliance):  # noqa: ANN001, ANN201
+    """The traffic light (color, label) of an activity's latest reported compliance."""
+    from rcdesk.compliance import EC_POA
+
+    return profiles.get(plan_id, EC_POA).classify(compliance)
+
+
 def activity_rows(conn) -> Iterator[tuple]:  # noqa: ANN001
     """(plan title, year, number, description, responsible, indicator, latest percent,
-    period, activity modified_by, change_seq) for live activities of live plans."""
+    period, activity modified_by, change_seq, plan id) for live activities of live plans."""
     pa, pl = raw_table("plan_activity"), raw_table("plan")
     latest = None
     md = sa.MetaData()
@@ -183,7 +222,7 @@ def activity_rows(conn) -> Iterator[tuple]:  # noqa: ANN001
         cols += [latest.c.percent, latest.c.period_kind, latest.c.period_no]
     else:
         cols += [sa.null(), sa.null(), sa.null()]
-    cols += [pa.c.modified_by, pa.c.change_seq]
+    cols += [pa.c.modified_by, pa.c.change_seq, pl.c.id]
     j = pa.join(pl, pl.c.id == pa.c.plan_id)
     if latest is not None:
         j = j.outerjoin(latest, latest.c.activity_id == pa.c.id)

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER, aggregate, cpccs_band, format_pct, from_percent
+from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER, aggregate, format_pct, from_percent
 from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.sync.consolidated_data import (
+    activity_light,
     activity_rows,
+    cap,
     counts_by_parent,
     group_label,
     installation_summary,
     live_count,
+    plan_profiles,
     sheet_specs,
 )
 from rcdesk.sync.tables import label
@@ -37,7 +40,8 @@ def _styles():  # noqa: ANN202
     return {
         "title": ParagraphStyle("t", parent=base["Title"], fontSize=16, leading=20, spaceAfter=4),
         "sub": ParagraphStyle("s", parent=base["BodyText"], fontSize=9.5, leading=12, textColor="#455A64"),
-        "h1": ParagraphStyle("h1", parent=base["Heading2"], fontSize=12.5, leading=15, spaceBefore=10, spaceAfter=4),
+        "h1": ParagraphStyle("h1", parent=base["Heading2"], fontSize=12.5, leading=15, spaceBefore=10, spaceAfter=4,
+                             keepWithNext=1),
         "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=9.5, leading=12.5),
         "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=8, leading=9.6),
         "head": ParagraphStyle("hd", parent=base["BodyText"], fontSize=8, leading=9.6, fontName="Helvetica-Bold",
@@ -142,19 +146,20 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
     st = _styles()
     story: list = []
     now = utcnow()
+    profiles = plan_profiles(db)
     with db.connect() as conn:
         progress(0, 5, "Reuniendo datos")
         insts = installation_summary(conn)
         specs = sheet_specs()
-        totals = [(label(s.table.name) + (" (conteo)" if s.count_only else ""), live_count(conn, s.table), s)
+        totals = [(cap(label(s.table.name)) + (" (solo conteo)" if s.count_only else ""), live_count(conn, s.table), s)
                   for s in specs]
-        totals = [t for t in totals if t[1]]
+        totals = sorted((t for t in totals if t[1]), key=lambda t: t[0].lower())
         cancel.check()
         by_light = {k: 0 for k in LIGHT_ORDER}
         plans: dict[str, list] = {}
         for r in activity_rows(conn):
             c = from_percent(r[6]) if r[6] is not None else None
-            light = cpccs_band(c) if c is not None else "gris"
+            light = activity_light(profiles, r[11], c).color if c is not None else "gris"
             by_light[light] = by_light.get(light, 0) + 1
             plans.setdefault(f"{r[0]} ({r[1]})", []).append(c)
         cancel.check()
@@ -162,7 +167,8 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
         attendance = []
         for s in people:
             for gid, glbl, n in counts_by_parent(conn, s):
-                attendance.append((label(s.table.name), group_label(s), glbl or (gid or "")[:8], n))
+                attendance.append((cap(label(s.table.name)), group_label(s),
+                                   glbl or ("(sin dato)" if gid is None else gid[:8]), n))
         from sqlalchemy import select
 
         from rcdesk.models.sync import SyncPackage
@@ -208,11 +214,11 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
 
     story.append(Paragraph("4. Eventos y asistencia (conteos anónimos)", st["h1"]))
     if attendance:
-        att = sorted((a for a in attendance if a[0] == label("attendance")) or attendance, key=lambda x: -x[3])
+        att = sorted([a for a in attendance if a[0] == cap(label("attendance"))] or attendance, key=lambda x: -x[3])
         story.append(_hbar([(a[2], a[3]) for a in att], "Registros de asistencia por evento (15 mayores)",
                            color="#2E7D32"))
-        story += _table([["Registro", "Agrupado por", "Grupo", "Cantidad"]] + [list(a) for a in attendance],
-                        [110, 80, 230, 70], st)
+        story += _table([["Qué se cuenta", "Por", "Grupo", "Cantidad"]] + [list(a) for a in attendance],
+                        [120, 80, 230, 70], st)
     else:
         story.append(Paragraph("No hay registros de asistencia consolidados.", st["body"]))
 
@@ -227,7 +233,10 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
         except (ValueError, AttributeError):
             n = ""
         rows.append([prov.installation(iid), seq, fname, f"{at:%d/%m/%Y %H:%M}", n])
-    story += _table(rows, [130, 35, 200, 80, 60], st)
+    if len(rows) > 1:
+        story += _table(rows, [130, 35, 200, 80, 60], st)
+    else:
+        story.append(Paragraph("Todavía no se ha consolidado ningún paquete de campo en esta instalación.", st["body"]))
     cancel.check()
     progress(3, 5, "Guardando el PDF")
     out.parent.mkdir(parents=True, exist_ok=True)

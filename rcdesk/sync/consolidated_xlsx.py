@@ -11,16 +11,19 @@ import os
 import re
 from pathlib import Path
 
-from rcdesk.compliance import COLOR_LABELS, cpccs_band, format_pct, from_percent
+from rcdesk.compliance import format_pct, from_percent
 from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.sync.consolidated_data import (
+    activity_light,
+    cap,
     counts_by_parent,
     group_label,
     installation_summary,
     iter_rows,
     live_count,
+    plan_profiles,
     sheet_specs,
 )
 from rcdesk.sync.provenance import ProvenanceIndex
@@ -39,6 +42,7 @@ class SafeCells:
 
         self.ws = ws
         self._cell = WriteOnlyCell
+        self._center = None
 
     def text(self, value: str):  # noqa: ANN201
         c = self._cell(self.ws, value=value)
@@ -56,6 +60,19 @@ class SafeCells:
                     out[i] = v[:32_000] + "…"
         return out
 
+    def centered(self, value):  # noqa: ANN001, ANN201
+        """A centred cell (short numbers next to text columns), formula-safe."""
+        from openpyxl.styles import Alignment
+
+        if self._center is None:
+            self._center = Alignment(horizontal="center")
+        c = self._cell(self.ws, value=value)
+        if isinstance(value, str) and value[:1] in DANGEROUS:
+            c.data_type = "s"
+            c.quotePrefix = True
+        c.alignment = self._center
+        return c
+
     def bold(self, values) -> list:  # noqa: ANN001
         from openpyxl.styles import Font
 
@@ -71,13 +88,30 @@ class SafeCells:
 
 
 def _widths(ws, widths: list[float], *, freeze: bool = True) -> None:  # noqa: ANN001
-    """Column widths and a frozen header row (write-only sheets accept both before any row)."""
+    """Column widths, a frozen header row and the print layout (write-only sheets accept
+    all of these before any row): A4 landscape, scaled to one page wide (a few for wide
+    sheets), the header row repeated on every printed page, "Página x de y" and the
+    sheet's name in the footer."""
     from openpyxl.utils import get_column_letter
 
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     if freeze:
         ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    # about 150 character widths fit across a landscape page at 100 %; up to 220 still print
+    # at a readable size (~7.5 pt), wider data sheets go over a few pages across instead
+    ws.page_setup.fitToWidth = max(1, -(-int(sum(widths)) // 220))
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Página &P de &N"
+    ws.oddFooter.right.size = 8
 
 
 def _spec_widths(spec) -> list[float]:  # noqa: ANN001
@@ -87,16 +121,18 @@ def _spec_widths(spec) -> list[float]:  # noqa: ANN001
     for c in spec.columns:
         t = spec.table.c[c].type
         if c == "id" or c.endswith("_id"):
-            out.append(38)
+            out.append(14)  # the first characters identify a record (commands accept a prefix)
         elif isinstance(t, (sa.DateTime, sa.Date)):
             out.append(18)
         elif isinstance(t, (sa.Integer, sa.Float, sa.Numeric, sa.Boolean)):
             out.append(11)
+        elif c == "sha256":
+            out.append(14)
         elif isinstance(t, sa.String) and (t.length or 100) <= 40:
             out.append(16)
         else:
-            out.append(40)
-    return out + [24, 40]
+            out.append(32)
+    return out + [22, 34]
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -122,16 +158,17 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
     wb = Workbook(write_only=True)
     used: set[str] = set()
     sheets: dict[str, int] = {}
+    profiles = plan_profiles(db)
     with db.connect() as conn:
         prov = ProvenanceIndex(conn)
-        specs = sheet_specs()
+        specs = sorted(sheet_specs(), key=lambda sp: label(sp.table.name).lower())
         totals = {s.table.name: live_count(conn, s.table) for s in specs}
         grand = sum(totals.values()) or 1
         done = 0
 
         # -- summary ---------------------------------------------------------------------
         ws = wb.create_sheet(_sheet_name("Resumen", used))
-        _widths(ws, [34, 60, 22, 20], freeze=False)
+        _widths(ws, [30, 20, 26, 20], freeze=False)  # long texts in B spill over the empty C and D
         sc = SafeCells(ws)
         ws.append(sc.bold(["Consolidado de rendición de cuentas y POA"]))
         ws.append(sc.row(["Generado", utcnow().strftime("%d/%m/%Y %H:%M UTC")]))
@@ -143,14 +180,11 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
         for name, role, npk, nrec in installation_summary(conn):
             ws.append(sc.row([name, "Sede central" if role == "hq" else "Campo", npk, nrec]))
         ws.append([])
-        ws.append(sc.bold(["Tipo de registro", "Registros vigentes", "Hoja"]))
-        summary_rows = []
+        ws.append(sc.bold(["Hoja (tipo de registro)", "Registros vigentes"]))
         for s in specs:
             if totals[s.table.name]:
-                summary_rows.append((label(s.table.name), totals[s.table.name], s))
-        for lbl, n, s in summary_rows:
-            title = f"{lbl} (conteos)" if s.count_only else lbl
-            ws.append(sc.row([lbl, n, title[:31]]))
+                title = cap(label(s.table.name)) + (" (conteos)" if s.count_only else "")
+                ws.append(sc.row([_BAD_SHEET.sub(" ", title).strip()[:31], totals[s.table.name]]))
         sheets["Resumen"] = 0
 
         # -- plans and activities ----------------------------------------------------------
@@ -158,16 +192,16 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
             from rcdesk.sync.consolidated_data import activity_rows
 
             ws = wb.create_sheet(_sheet_name("Planes y actividades", used))
-            _widths(ws, [36, 8, 8, 60, 30, 30, 14, 16, 12, 24, 40])
+            _widths(ws, [28, 6, 6, 48, 22, 22, 13, 12, 18, 16, 24])
             sc = SafeCells(ws)
             ws.append(sc.bold(["Plan", "Año", "N.º", "Actividad", "Responsable", "Indicador", "Último avance %",
                                "Periodo", "Semáforo", "Registrado por", "Paquete"]))
             n = 0
             for r in activity_rows(conn):
                 c = from_percent(r[6]) if r[6] is not None else None
-                band = COLOR_LABELS.get(cpccs_band(c), "") if c is not None else "Sin reporte"
+                band = activity_light(profiles, r[11], c).label if c is not None else "Sin reporte"
                 period = f"{r[7]} {r[8]}" if r[7] else ""
-                ws.append(sc.row([r[0], r[1], r[2], r[3], r[4], r[5],
+                ws.append(sc.row([r[0], sc.centered(r[1]), sc.centered(r[2]), r[3], r[4], r[5],
                                   format_pct(c) if c is not None else "", period, band,
                                   prov.installation(r[9]), prov.package(r[10])]))
                 n += 1
@@ -182,20 +216,20 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
                 continue
             cancel.check()
             if s.count_only:
-                ws = wb.create_sheet(_sheet_name(f"{label(name)} (conteos)", used))
+                ws = wb.create_sheet(_sheet_name(f"{cap(label(name))} (conteos)", used))
                 _widths(ws, [50, 38, 12])
                 sc = SafeCells(ws)
                 glabel = group_label(s) or "Grupo"
                 ws.append(sc.bold([glabel.capitalize(), "Identificador", "Registros"]))
                 rows = counts_by_parent(conn, s)
                 for gid, glbl, cnt in rows:
-                    ws.append(sc.row([glbl, gid, cnt]))
+                    ws.append(sc.row([glbl or ("(sin dato)" if gid is None else ""), gid, cnt]))
                 sheets[ws.title] = len(rows)
                 done += totals[name]
                 progress(done, grand, f"Escribiendo {label(name)}")
                 continue
             part = 1
-            ws = wb.create_sheet(_sheet_name(label(name), used))
+            ws = wb.create_sheet(_sheet_name(cap(label(name)), used))
             widths = _spec_widths(s)
             _widths(ws, widths)
             sc = SafeCells(ws)
@@ -213,7 +247,7 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
                 if in_sheet >= MAX_ROWS:
                     sheets[ws.title] = in_sheet
                     part += 1
-                    ws = wb.create_sheet(_sheet_name(f"{label(name)} {part}", used))
+                    ws = wb.create_sheet(_sheet_name(f"{cap(label(name))} {part}", used))
                     _widths(ws, widths)
                     sc = SafeCells(ws)
                     ws.append(sc.bold(s.headers + ["Registrado por", "Paquete"]))
