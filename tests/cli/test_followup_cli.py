@@ -87,3 +87,20 @@ def test_deadlines_and_holidays(setup, capsys):
     assert code == 2   # a national holiday (Independencia de Cartagena) and the local one share the day
     code, out, err = run(capsys, path, "holidays", "add", "--country", "CO", "--date", "2022-13-01", "--name", "X")
     assert code == 2 and "AAAA-MM-DD" in err
+
+
+def test_progress_withdraw_only_before_validation(setup, capsys):
+    path, _plan_id, acts = setup
+    _, out, _ = run(capsys, path, "progress", "add", acts["1.2"], "--period", "1", "--percent", "50",
+                    "--date", "2022-03-01")
+    first = out["report_id"]
+    code, out, _ = run(capsys, path, "progress", "withdraw", first[:20])
+    assert code == 0 and out == {"report_id": first, "withdrawn": True}
+    _, out, _ = run(capsys, path, "progress", "add", acts["1.2"], "--period", "1", "--percent", "60",
+                    "--date", "2022-03-01")
+    second = out["report_id"]
+    run(capsys, path, "progress", "validate", second)
+    code, out, err = run(capsys, path, "progress", "withdraw", second)
+    assert code == 2 and "validado no se puede retirar" in err
+    _, out, _ = run(capsys, path, "progress", "history", acts["1.2"])
+    assert [r["status"] for r in out["reports"]] == ["VALIDADO"]

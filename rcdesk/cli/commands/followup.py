@@ -44,6 +44,9 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--observe", metavar="TEXTO", help="observar (devolver) el reporte con esta observación")
     p.add_argument("--reviewer", default="", metavar="NOMBRE", help="quién revisa")
 
+    p = cli.command(g, "withdraw", "retirar un reporte aún no validado (reportado u observado)", _withdraw)
+    p.add_argument("report_id", metavar="REPORT_ID")
+
     p = cli.command(g, "history", "historial de reportes de una actividad", _history)
     p.add_argument("activity_id", metavar="ACTIVITY_ID")
 
@@ -110,6 +113,15 @@ def _validate(ctx, args) -> dict:  # noqa: ANN001
     r = fu.review(report_id, validate=not observe, note=args.observe or "", reviewer=args.reviewer)
     return {"report_id": r.report_id, "status": r.status, "review_note": r.review_note, "reviewer": r.reviewer,
             "_text": f"Reporte {r.report_id}: {r.status_label.lower()}."}
+
+
+def _withdraw(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.services.followup import FollowupService
+
+    fu = FollowupService(ctx.db)
+    report_id = fu.resolve_report_id(args.report_id)
+    fu.withdraw(report_id)
+    return {"report_id": report_id, "withdrawn": True, "_text": f"Reporte {report_id} retirado."}
 
 
 def _history(ctx, args) -> dict:  # noqa: ANN001
