@@ -83,7 +83,7 @@ def test_season_through_the_command_line(capsys, tmp_path):
     assert code == 0 and xlsx.is_file()
     from openpyxl import load_workbook
 
-    ws = load_workbook(xlsx)["instituciones"]
+    ws = load_workbook(xlsx)["Instituciones"]
     cell = next(c for r in ws.iter_rows() for c in r if isinstance(c.value, str) and c.value.startswith("=HYPER"))
     assert cell.data_type == "s" and cell.quotePrefix
     code, out, _ = run(capsys, hq, "export", "consolidated", "--out", str(tmp_path / "consolidado.pdf"))
