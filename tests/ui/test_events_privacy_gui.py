@@ -178,3 +178,18 @@ def test_retention_dialog_previews_then_anonymizes_after_confirmation(qtbot, ui_
     assert dlg.result["attendance"] == 2 and dlg.table.rowCount() == 0
     assert AttendanceService(ui_ctx.db).search_people("garcia") == []
     assert EventService(ui_ctx.db).get(world["old"].event_id).attendance == 2
+
+
+def test_survey_chart_labels_stay_readable(qtbot):
+    from PySide6.QtCharts import QAbstractBarSeries
+
+    from ui.widgets.events_charts import bar_chart
+
+    title = "¿Se presentaron los resultados de la gestión y del presupuesto? (124 respuestas)"
+    view = bar_chart(title, [("Sí", 69.4), ("No", 5.6), ("Parcialmente", 25.0)], suffix=" %", max_value=100)
+    qtbot.addWidget(view)
+    chart = view.chart()
+    series = chart.series()[0]
+    assert series.labelsPosition() == QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd
+    assert [series.barSets()[0].at(i) for i in range(3)] == [25.0, 6.0, 69.0]  # whole percentages
+    assert "<br>" in chart.title() and "respuestas" in chart.title()  # wrapped, not cut off

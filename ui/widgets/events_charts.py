@@ -15,24 +15,30 @@ def bar_chart(title: str, pairs: list[tuple[str, float]], *, suffix: str = "", m
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QPainter
 
+    from PySide6.QtCharts import QAbstractBarSeries
+
     labels = [lbl if len(lbl) <= 34 else lbl[:33] + "…" for lbl, _ in pairs][::-1]
-    values = [float(v) for _, v in pairs][::-1]
+    # whole numbers: the bar labels cannot use Spanish decimal commas, and "32 %" reads well enough
+    values = [float(round(v)) for _, v in pairs][::-1]
     s = QBarSet(title)
     s.append(values)
     s.setLabelColor(s.color().darker(250))
     series = QHorizontalBarSeries()
     series.append(s)
     series.setLabelsVisible(True)
+    series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)  # small bars stay readable
     series.setLabelsFormat("@value" + suffix)
     chart = QChart()
     chart.addSeries(series)
-    chart.setTitle(title)
+    chart.setTitle(_wrap(title))
     chart.legend().setVisible(False)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     ay = QBarCategoryAxis()
     ay.append(labels)
     ax = QValueAxis()
-    ax.setRange(0, max_value or (max(values) * 1.2 or 1))
+    top = max_value or (max(values) * 1.2 or 1)
+    ax.setRange(0, max(top, max(values) * 1.15))  # room for the label after the longest bar
+    ax.applyNiceNumbers()  # round ticks (0, 25, 50…) instead of 0, 33, 67…
     ax.setLabelFormat("%d")
     chart.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
@@ -40,5 +46,15 @@ def bar_chart(title: str, pairs: list[tuple[str, float]], *, suffix: str = "", m
     series.attachAxis(ax)
     view = QChartView(chart, parent)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(max(160, 34 * len(pairs) + 70))
+    view.setMinimumHeight(max(160, 34 * len(pairs) + 70) + 16 * chart.title().count("<br>"))
     return view
+
+
+def _wrap(title: str, width: int = 70) -> str:
+    """Long titles (survey questions) on two lines instead of being cut off with "…"."""
+    if len(title) <= width:
+        return title
+    from html import escape
+    from textwrap import wrap
+
+    return "<br>".join(escape(line) for line in wrap(title, width))

@@ -371,7 +371,7 @@ class AttendanceTab(_Tab):
         eid, text = self.ev.event_id, self.filter.text()
         self.model.set_fetch(lambda off, lim: self.svc.attendance_window(eid, text, off, lim))
         total = self.svc.attendance_count(eid, text)
-        self.count.setText(f"{total} asistente(s)")
+        self.count.setText(f"{total} asistente{'' if total == 1 else 's'}")
 
     # door registration --------------------------------------------------------------------
     def _lookup(self) -> bool:
@@ -874,7 +874,7 @@ class EvaluationTab(_Tab):
             if w:
                 w.deleteLater()
         n = svc.response_count(self.ev.event_id)
-        self.count.setText(f"{n} encuesta(s) registradas.")
+        self.count.setText(f"{n} encuesta registrada." if n == 1 else f"{n} encuestas registradas.")
         for r in svc.results(self.ev.event_id):
             if r.question.kind == "choice":
                 self.results_layout.addWidget(bar_chart(
