@@ -105,7 +105,8 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
         writer = PackageWriter(out, "base")
         try:
             tables_meta, counts = {}, {}
-            scope = None if everything else build_scope(conn, assignments)
+            scope = build_scope(conn, assignments, {t.name for t in exchange_tables() if not in_base_package(t)},
+                                everything=everything)
             tables = [t for t in exchange_tables() if in_base_package(t)]
             # evidence records follow their owners: gather them last
             tables = [t for t in tables if not is_evidence_table(t)] + [t for t in tables if is_evidence_table(t)]
@@ -121,12 +122,9 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
                     where = flt(rt, target, assignments)
                     if where is not None:
                         stmt = stmt.where(where)
-                rows = conn.execute(stmt.order_by(rt.c.id)).all()
-                if scope is not None:
-                    rows = scope.keep(table, cols, rows)
+                rows = scope.keep(table, cols, conn.execute(stmt.order_by(rt.c.id)).all())
                 collected.append((table, cols, rows))
-            if scope is not None:
-                collected = scope.trim(collected)
+            collected = scope.trim(collected)
             hashes: set[str] = set()
             for table, cols, rows in collected:
                 if not rows:
@@ -155,8 +153,9 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
                 "target": {"id": target, "name": inst_name},
                 "seq": seq, "prev_hash": last[1] if last else None,
                 "tables": tables_meta, "counts": counts, "assignments": assignments, "evidence": carried,
-                "scope": {"everything": scope is None, "territories": len(scope.territories) if scope else None,
-                          "units": len(scope.units) if scope else None},
+                "scope": {"everything": scope.everything,
+                          "territories": None if scope.everything else len(scope.territories),
+                          "units": None if scope.everything else len(scope.units)},
             }
             sha, manifest = writer.finish(manifest, ring)
         except BaseException:
@@ -173,8 +172,7 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
             raise
     return {"file": str(out), "installation_id": target, "name": inst_name, "seq": seq, "sha256": sha,
             "counts": counts, "records": sum(counts.values()), "assignments": len(assignments),
-            "scope": "todo" if scope is None else "asignado",
-            "left_out": dict(scope.left_out) if scope is not None else {},
+            "scope": "todo" if scope.everything else "asignado", "left_out": dict(scope.left_out),
             "evidence": carried, "missing_evidence": missing}
 
 

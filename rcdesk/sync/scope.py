@@ -19,6 +19,9 @@ is narrowed to that scope:
 
 Reference data that every technician needs whole (territories, institutions, plans,
 holiday calendars, catalogs) is not narrowed. Without assignments everything is sent.
+In every case, rows that point to a table left out of base packages (rows about people,
+such as the team of a field visit) stay behind with it, and so does the evidence of
+records that are not sent.
 """
 from __future__ import annotations
 
@@ -54,18 +57,22 @@ def is_evidence_table(table: sa.Table) -> bool:
 
 @dataclass
 class Scope:
-    territories: set[str]
-    units: set[str]
+    territories: set[str] | None  # None: everything (no assignment filter)
+    units: set[str] | None
     narrowed: dict[str, set[str]] = field(default_factory=dict)  # table -> ids kept, for narrowed tables
     sent: set[str] = field(default_factory=set)  # every id kept so far
     left_out: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def everything(self) -> bool:
+        return self.territories is None
 
     def keep(self, table: sa.Table, cols: list[str], rows: list) -> list:
         """The rows of `table` (values in `cols` order, maybe more after) that belong in scope."""
         kept = rows
         narrowed = False
         root = SCOPE_ROOTS.get(table.name)
-        if root is not None and root[1] in cols:
+        if root is not None and root[1] in cols and not self.everything:
             allowed = self.territories if root[0] == TERRITORY else self.units
             i = cols.index(root[1])
             kept = [r for r in kept if r[i] in allowed]
@@ -89,6 +96,8 @@ class Scope:
 
     def trim(self, collected: list[tuple[sa.Table, list[str], list]]) -> list[tuple[sa.Table, list[str], list]]:
         """Cut `TRIMMED_TABLES` to the scope units plus whatever the other rows refer to."""
+        if self.everything:
+            return collected
         out = []
         for table, cols, rows in collected:
             if table.name in TRIMMED_TABLES:
@@ -107,12 +116,14 @@ class Scope:
         return out
 
 
-def build_scope(conn, assignments: list[dict]) -> Scope | None:  # noqa: ANN001
-    """The scope of a technician's assignments; None (everything) when there are none."""
+def build_scope(conn, assignments: list[dict], excluded: set[str], *, everything: bool = False) -> Scope:  # noqa: ANN001
+    """The scope of a technician's assignments (everything when asked or when there are
+    none). `excluded` are the tables that never go in base packages (rows about people):
+    rows pointing to them stay behind too, whatever the scope."""
     territories = {a["territory_id"] for a in assignments if a.get("territory_id")}
     units = {a["unit_id"] for a in assignments if a.get("unit_id")}
-    if not territories and not units:
-        return None
+    if everything or (not territories and not units):
+        return Scope(None, None, narrowed={t: set() for t in excluded})
     ou, tt = raw_table("org_unit"), raw_table("territory")
     children: dict[str, list[str]] = {}
     for tid, parent in conn.execute(select(tt.c.id, tt.c.parent_id).where(tt.c.parent_id.is_not(None))):
@@ -133,4 +144,4 @@ def build_scope(conn, assignments: list[dict]) -> Scope | None:  # noqa: ANN001
     if units:  # events and visits where an assigned unit sits come along too
         territories |= below({t for t in conn.execute(select(ou.c.territory_id).where(ou.c.id.in_(sorted(units))))
                               .scalars() if t})
-    return Scope(territories, units)
+    return Scope(territories, units, narrowed={t: set() for t in excluded})

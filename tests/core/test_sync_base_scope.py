@@ -129,3 +129,27 @@ def test_base_package_with_an_altered_evidence_file_is_refused(world, tmp_path):
     assert p.status == "rechazado" and "SHA-256" in p.message and "evidencia" in p.message, res.text()
     assert dump(w.a) == before and files_of(w.a.paths.evidence) == files
     assert w.A.import_packages([good]).packages[0].status == "importado"
+
+
+def test_rows_pointing_to_people_tables_stay_behind_even_with_everything(world):
+    """A field visit (its team is personal data) never goes in a base package, so the units it
+    visited cannot go either: the laptop would hold records pointing to nothing."""
+    from rcdesk.models.poa import FieldVisit, FieldVisitUnit
+
+    w = world
+    with w.hq.begin() as s:
+        v = FieldVisit(territory_id=w.guamote, visit_date=date(2026, 3, 4), team="Ing. Rosa Paguay",
+                       purpose="Seguimiento del POA")
+        s.add(v)
+        s.flush()
+        fvu = FieldVisitUnit(visit_id=v.id, unit_id=w.rows["g"]["unit"])
+        s.add(fvu)
+        s.flush()
+        ids = (v.id, fvu.id)
+    p = w.path("base-todo")
+    info = w.H.export_base(w.a.installation_id, p, everything=True)
+    assert info["left_out"].get("field_visit_unit") == 1
+    res = w.A.import_packages([p])
+    assert res.packages[0].status == "importado", res.text()
+    assert not present(w.a, "field_visit", ids[0]) and not present(w.a, "field_visit_unit", ids[1])
+    assert present(w.a, "org_unit", w.rows["g"]["unit"])
