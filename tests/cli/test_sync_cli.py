@@ -36,7 +36,10 @@ def test_season_through_the_command_line(capsys, tmp_path):
     base = tmp_path / "base.rcpaq"
     code, out, _ = run(capsys, hq, "base", "export", "--installation", aid, "--out", str(base),
                        "--name", "Técnico Guano", "--territory", "0603")
-    assert code == 0 and out["seq"] == 1 and out["assignments"] == 1
+    assert code == 0 and out["seq"] == 1 and out["assignments"] == 1 and out["scope"] == "asignado"
+    code, out, _ = run(capsys, hq, "base", "export", "--installation", aid, "--out", str(tmp_path / "todo.rcpaq"),
+                       "--todo")
+    assert code == 0 and out["scope"] == "todo" and out["assignments"] == 1  # assignments kept, not applied
     code, out, _ = run(capsys, a, "base", "import", str(base))
     assert code == 0 and out["packages"] == 1 and out["rejected"] == []
 
