@@ -46,6 +46,7 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
     from openpyxl.utils import get_column_letter
 
     from rcdesk.poa.periods import period_count
+    from rcdesk.poa.xlsx_layout import print_setup, row_height
 
     if not poas:
         raise UserError("No hay POA para exportar.")
@@ -56,6 +57,11 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="1F4E79")
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    widths_by_header = {"Objetivo": 40, "Meta": 45, "Indicador": 32, "Actividades": 40, "Unidad": 30, "Alineación": 30,
+                        "Descripción de la gestión": 45, "Cómo aporta al plan de desarrollo": 35,
+                        "Medio de verificación (enlace)": 40, "Cantón": 14, "Código objetivo": 11, "No. meta": 9,
+                        "Unidad de medida": 16}
     for poa in poas:
         n = period_count(poa.period_kind)
         ws = wb.create_sheet(sheet_title(poa.unit_name, used))
@@ -66,6 +72,10 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
         for c in ws[2]:
             c.font, c.fill = head_font, head_fill
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.row_dimensions[2].height = 48
+        widths = [widths_by_header.get(h, 13) for h in headers]
+        money = {i for i, h in enumerate(headers) if h.startswith(("Presupuesto", "Devengado"))}
+        text_cols = [i for i, h in enumerate(headers) if widths_by_header.get(h, 13) >= 30]
         for o in poa.objectives:
             for m in o.metas:
                 row = [
@@ -80,17 +90,22 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
                 ]
                 ws.append(row)
                 r = ws.max_row
-                for c in ws[r]:
+                for i, c in enumerate(ws[r]):
                     if isinstance(c.value, str):
-                        if c.value.startswith("=") or c.value.startswith("#"):
+                        if c.data_type != "s":   # "=…" or "#N/A": text, never a formula or an error
                             c.data_type = "s"
                         c.alignment = wrap
-        widths = {"Objetivo": 40, "Meta": 45, "Indicador": 32, "Actividades": 40, "Unidad": 30, "Alineación": 30,
-                  "Descripción de la gestión": 45, "Cómo aporta al plan de desarrollo": 35,
-                  "Medio de verificación (enlace)": 40}
-        for i, h in enumerate(headers, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = widths.get(h, 13)
+                    else:
+                        c.alignment = top
+                        if isinstance(c.value, (int, float)):
+                            c.number_format = "#,##0.00" if i in money else "0.00"
+                h = row_height(row, widths, text_cols)
+                if h is not None:
+                    ws.row_dimensions[r].height = h
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "H3"
+        print_setup(ws, fit_width=3, title_rows="2:2")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         wb.save(out)

@@ -42,7 +42,7 @@ PROGRAMMATIC_HEADERS = (
     "CANTÓN (referencia)",
     "NO. DE META EN EL POA DE LA UNIDAD (referencia)",
 )
-PROGRAMMATIC_WIDTHS = (45, 8, 50, 40, 14, 14, 11, 60, 45, 38, 16, 14)
+PROGRAMMATIC_WIDTHS = (36, 8, 42, 30, 16, 16, 11, 50, 36, 30, 14, 16)
 BUDGET_HEADERS = (
     "TIPO DE EJECUCIÓN PRESUPUESTARIA",
     "DESCRIPCIÓN",
@@ -53,7 +53,7 @@ BUDGET_HEADERS = (
     "UNIDAD (referencia)",
     "CANTÓN (referencia)",
 )
-BUDGET_WIDTHS = (18, 60, 16, 16, 14, 45, 38, 16)
+BUDGET_WIDTHS = (21, 48, 16, 16, 18, 40, 30, 14)
 
 
 @dataclass(frozen=True)
@@ -64,58 +64,93 @@ class CpccsRows:
     skipped_budget: int
 
 
-def _needs_text_guard(v: object) -> bool:
-    return isinstance(v, str) and len(v) > 1 and (v[0] == "=" or v[0] == "#")
+# column formats: "money" (#,##0.00), "num" (0.00), "wrap" (long text, wrapped), "top" (as is);
+# every cell sits at the top of its row, next to the first line of the wrapped texts
+PROGRAMMATIC_FORMATS = ("wrap", "top", "wrap", "wrap", "num", "num", "num", "wrap", "wrap", "wrap", "top", "top")
+BUDGET_FORMATS = ("top", "wrap", "money", "money", "num", "wrap", "wrap", "top")
+NUMBER_FORMATS = {"money": "#,##0.00", "num": "0.00"}
 
 
 def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NEVER_CANCELLED) -> Path:
-    """Write the three sheets (write-only mode). Only header cells are styled."""
+    """Write the three sheets (write-only mode).
+
+    Numbers show 2 decimals and long texts wrap: one styled template cell per formatted
+    column is reused for every row (the write-only writer serialises a row as soon as it
+    is appended), so styling costs a value assignment per cell, not a new cell."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from rcdesk.poa.xlsx_layout import print_setup, row_height, text_lines
+
+    text_lines.cache_clear()   # each export pays for its own measuring (honest benchmark)
     out = Path(out)
     wb = Workbook(write_only=True)
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="1F4E79")
     wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    top = Alignment(vertical="top")
+    top_wrap = Alignment(wrap_text=True, vertical="top")
 
-    def sheet(title: str, headers: tuple, widths: tuple, data: list[tuple]) -> None:
+    def sheet(title: str, headers: tuple, widths: tuple, formats: tuple, data: list[tuple], fit: int) -> None:
         ws = wb.create_sheet(title)
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = "A2"
+        ws.row_dimensions[1].height = 62
+        print_setup(ws, fit_width=fit)
         head = []
         for h in headers:
             c = WriteOnlyCell(ws, value=h)
             c.font, c.fill, c.alignment = bold, fill, wrap
             head.append(c)
         ws.append(head)
-        append = ws.append
-        for n, row in enumerate(data):
-            if any(_needs_text_guard(v) for v in row):
-                guarded = []
-                for v in row:
-                    if _needs_text_guard(v):
-                        c = WriteOnlyCell(ws, value=v)
-                        c.data_type = "s"
-                        guarded.append(c)
-                    else:
-                        guarded.append(v)
-                append(guarded)
+        templates = []
+        for f in formats:
+            if f is None:
+                templates.append(None)
+                continue
+            c = WriteOnlyCell(ws)
+            if f == "wrap":
+                c.alignment = top_wrap
+            elif f == "top":
+                c.alignment = top
             else:
-                append(row)
+                c.number_format = NUMBER_FORMATS[f]
+                c.alignment = top
+            templates.append(c)
+        ws._values_to_row = _styled_rows(ws, templates)
+        append = ws.append
+        dims = ws.row_dimensions
+        wrap_cols = [i for i, f in enumerate(formats) if f == "wrap"]
+        for n, row in enumerate(data):
+            h = row_height(row, widths, wrap_cols)
+            if h is not None:
+                dims[n + 2].height = h
+            append(row)
             if n % 2000 == 1999:
                 cancel.check()
 
-    sheet(PROGRAMMATIC_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_WIDTHS, rows.programmatic)
-    sheet(BUDGET_SHEET, BUDGET_HEADERS, BUDGET_WIDTHS, rows.budget)
+    # the programmatic section is 2 pages wide on paper (readable type), the budget one fits in 1
+    sheet(PROGRAMMATIC_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_WIDTHS, PROGRAMMATIC_FORMATS, rows.programmatic, 2)
+    sheet(BUDGET_SHEET, BUDGET_HEADERS, BUDGET_WIDTHS, BUDGET_FORMATS, rows.budget, 1)
     notes = wb.create_sheet("Notas")
     notes.column_dimensions["A"].width = 34
     notes.column_dimensions["B"].width = 100
-    for r in rows.notes:
-        notes.append(list(r))
+    print_setup(notes, title_rows=None)
+    label = Font(bold=True)
+    for n, r in enumerate(rows.notes, start=1):
+        h = row_height(r, (34, 100), (1,))
+        if h is not None:
+            notes.row_dimensions[n].height = h
+        a = WriteOnlyCell(notes, value=r[0])
+        a.font, a.alignment = label, top
+        b = WriteOnlyCell(notes, value=r[1])
+        b.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        if isinstance(r[1], str):
+            b.data_type = "s"
+        notes.append([a, b])
     cancel.check()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -129,6 +164,31 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
         tmp.unlink(missing_ok=True)
         raise UserError(f"No se puede escribir «{out}»: {exc.strerror or exc}.") from exc
     return out
+
+
+def _styled_rows(ws, templates: list):  # noqa: ANN001, ANN202
+    """Replacement for openpyxl's `WriteOnlyWorksheet._values_to_row` that gives each value
+    the styled template cell of its column (plain values share one unstyled cell, as
+    openpyxl does). Text starting with "=" or "#" is forced to stay text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    plain = WriteOnlyCell(ws)
+    width = len(templates)
+
+    def values_to_row(values, row_idx: int):  # noqa: ANN001, ANN202
+        for col_idx, value in enumerate(values, 1):
+            if value is None or value == "":
+                continue
+            t = templates[col_idx - 1] if col_idx <= width else None
+            cell = plain if t is None else t
+            cell.value = value
+            if cell.data_type != "s" and isinstance(value, str):   # "=…" formula or "#N/A" error code
+                cell.data_type = "s"
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+    return values_to_row
 
 
 def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] | None = None,  # noqa: ANN001

@@ -22,6 +22,10 @@ def esc(text: object) -> str:
             .replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>"))
 
 
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def pct_text(v: float | None, none: str = "N/A") -> str:
     return none if v is None else f"{v:.2f}".replace(".", ",") + " %"
 
@@ -291,17 +295,21 @@ def write_poa_report(db, year: int, cut: date, out: str | Path, *, canton_id: st
                          "Unidades en rojo", "Semáforo"], rows, [200, 60, 60, 90, 90, 80, 90], st, light_col=6,
                         lights=[t.light for t in ev.unit_types])
     progress(1, 4, "Dibujando gráficos…")
-    story.append(KeepTogether([Paragraph("3. Cumplimiento por cantón", st["h1"]), canton_chart(ev.cantons)]))
+    story.append(KeepTogether([Paragraph("3. Cumplimiento por cantón", st["h1"]), canton_chart(ev.cantons, bar_h=7.5 if len(ev.cantons) > 8 else 8.5)]))
     head = ["Cantón", "Unidades", "Metas", "% cumplimiento", "% avance anual", "% ejec. presup.", "Brecha (pp)",
             "Unidades en rojo", "Semáforo"]
     rows = [[c.label, num(str(c.units), st), num(str(c.metas), st), num(pct_text(c.pct), st),
              num(pct_text(c.pct_annual), st), num(pct_text(c.pct_budget), st),
              gap_cell(c.gap, c.gap_flag, st),
              num(str(c.units_red), st), light_cell(c.light, st)] for c in ev.cantons]
-    story += grid_table(head, rows, [130, 55, 50, 85, 85, 85, 70, 70, 90], st, light_col=8,
+    gap_pp = f"{ev.settings.gap_pp:g}".replace(".", ",")
+    tables = grid_table(head, rows, [130, 55, 50, 85, 85, 85, 70, 70, 90], st, light_col=8,
                         lights=[c.light for c in ev.cantons])
-    story.append(Paragraph(esc(f"* Brecha entre el avance físico anual y la ejecución presupuestaria mayor a "
-                               f"{ev.settings.gap_pp:g} puntos porcentuales."), st["small"]))
+    # the footnote travels with the last rows of the table (never alone on a page)
+    story += tables[:-1]
+    story.append(KeepTogether([tables[-1], Paragraph(esc(
+        f"* Brecha entre el avance físico anual y la ejecución presupuestaria mayor a {gap_pp} puntos "
+        "porcentuales."), st["small"])]))
     cancel.check()
     progress(2, 4, "Tablas por cantón…")
     story += [PageBreak(), Paragraph("4. Resultados por cantón y unidad", st["h1"])]
@@ -312,7 +320,8 @@ def write_poa_report(db, year: int, cut: date, out: str | Path, *, canton_id: st
     for c in ev.cantons:
         units = ev.units_of(c.key)
         block = [Paragraph(esc(f"{c.label}: {pct_text(c.pct)} — {COLOR_LABELS.get(c.light, '')} "
-                               f"({c.units} unidades, {c.metas} metas)"), st["h2"])]
+                               f"({plural(c.units, 'unidad', 'unidades')}, {plural(c.metas, 'meta', 'metas')})"),
+                           st["h2"])]
         rows = [[u.label, UNIT_TYPES.get(u.unit_type, u.unit_type), num(str(u.metas), st), num(pct_text(u.pct), st),
                  num(pct_text(u.pct_annual), st), num(money(u.codificado), st), num(money(u.devengado), st),
                  num(pct_text(u.pct_budget), st),

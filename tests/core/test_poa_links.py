@@ -103,3 +103,35 @@ def test_malformed_link_is_refused_naming_sheet_row_column_and_nothing_is_saved(
     assert "hoja «Jefatura Política de Guano», fila 3, columna K («Medio de verificación»)" in text
     assert "debe empezar por http:// o https://" in text
     assert _count(db, Poa) == 0 and _count(db, Evidence) == 0
+
+
+def test_cpccs_workbook_reads_well_formats_wrap_links_and_print_setup(db, tmp_path):
+    from datetime import date
+
+    from rcdesk.reports.cpccs_xlsx import BUDGET_SHEET, PROGRAMMATIC_SHEET, export_cpccs
+
+    pw.make_units(db)
+    svc = PoaService(db)
+    path = links_workbook(tmp_path / "poa.xlsx", cell=ACTA)
+    wb0 = load_workbook(path)
+    ws0 = wb0.active
+    ws0.cell(2, 12, "Presupuesto codificado")
+    ws0.cell(2, 13, "Devengado T1")
+    ws0.cell(3, 12, 1500)
+    ws0.cell(3, 13, 412.5)
+    ws0.cell(4, 3, "#N/A en el sistema anterior")
+    wb0.save(path)
+    svc.import_file(path)
+    export_cpccs(db, 2025, tmp_path / "cpccs.xlsx", cut=date(2025, 6, 30))
+    wb = load_workbook(tmp_path / "cpccs.xlsx")
+    ws = wb[PROGRAMMATIC_SHEET]
+    assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.row_dimensions[1].height == 62 and ws["A1"].alignment.wrap_text
+    assert ws["C2"].alignment.wrap_text and ws["A2"].alignment.wrap_text        # long texts wrap
+    assert ws["G2"].number_format == "0.00" and ws["E2"].number_format == "0.00"
+    assert ws["C3"].value == "#N/A en el sistema anterior" and ws["C3"].data_type == "s"
+    budget = wb[BUDGET_SHEET]
+    assert budget["C2"].value == 1500 and budget["C2"].number_format == "#,##0.00"
+    assert budget["D2"].value == 412.5 and budget["E2"].value == 27.5
+    assert budget["F2"].value == ACTA                                             # the published link
