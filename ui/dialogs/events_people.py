@@ -151,6 +151,7 @@ class RectifyDialog(QDialog):
     def __init__(self, person, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setWindowTitle("Rectificar datos")
+        self.setMinimumWidth(520)
         self.person = person
         form = QFormLayout(self)
         form.addRow(QLabel("La corrección se aplica también a sus registros de asistencia."))
