@@ -233,6 +233,11 @@ class MainWindow(QMainWindow):
             self.ctx.runner.wait()
             self.ctx.db.close()
             restore_database(Path(path), paths.database, paths.backups, head_version())
+            from rcdesk.db.database import Database
+            from rcdesk.services.maintenance import after_restore
+
+            with Database.open(paths=paths) as restored:  # upgrades an older copy, then rebuilds indexes
+                after_restore(restored)
         except UserError as exc:
             show_error(self, exc)
             return

@@ -81,6 +81,9 @@ def _restore(ctx, args) -> dict:  # noqa: ANN001
     ctx.close()
     safety = restore_database(Path(args.file), ctx.paths.database, ctx.paths.backups, head_version())
     db = ctx.db  # reopen: upgrades an older copy (taking its own backup first)
+    from rcdesk.services.maintenance import after_restore
+
+    after_restore(db)
     return {
         "restored_from": str(Path(args.file)), "safety_backup": str(safety) if safety else None,
         "installation_id": db.installation_id,
