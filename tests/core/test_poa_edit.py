@@ -143,3 +143,18 @@ def test_spread_keeps_the_total():
     assert spread(10, 4) == [2.5, 2.5, 2.5, 2.5]
     assert spread(10, 3) == [3.33, 3.33, 3.34]
     assert round(sum(spread(1000, 12)), 2) == 1000
+
+
+def test_move_meta_to_another_objective_of_the_same_poa_only(db):
+    w = make_world(db)
+    edit = PoaEditService(db)
+    other = edit.save_objective(w.poa_guano, "Convivencia pacífica", "OE2").id
+    d = edit.meta(w.meta_12)
+    edit.save_meta(MetaInput(other, d.description, number=d.number, annual_target=d.annual_target,
+                             planned=d.planned, codificado=d.codificado), meta_id=w.meta_12)
+    tree = PoaService(db).tree(w.poa_guano)
+    assert [m.meta_id for m in tree[1].metas] == [w.meta_12] and len(tree[0].metas) == 1
+    foreign = PoaService(db).tree(w.poa_chambo)[0].objective_id
+    with pytest.raises(UserError, match="otro POA"):
+        edit.save_meta(MetaInput(foreign, d.description, annual_target=20, planned=d.planned), meta_id=w.meta_12)
+    assert edit.meta(w.meta_12).objective_id == other
