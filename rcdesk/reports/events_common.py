@@ -5,6 +5,8 @@ the GUI at start-up time through the services).
 """
 from __future__ import annotations
 
+from rcdesk.reports.pdf_pages import numbered_canvas  # noqa: F401  (re-exported for the events reports)
+
 from datetime import date
 from typing import Callable
 
@@ -82,30 +84,6 @@ def fit(text: object, width: float, style=None, font: str = "Helvetica", size: f
     if cur:
         lines.append(cur)
     return "\n".join(lines)
-
-
-def numbered_canvas(footer: Callable) -> type:  # noqa: ANN001
-    """A Canvas class that knows the page count: `footer(canvas, page, total)` draws each footer."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-            super().__init__(*args, **kwargs)
-            self._saved = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab API
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                footer(self, self._pageNumber, total)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def table_style(header_rows: int = 1, font_size: float = 8, pad: float = 3):  # noqa: ANN201

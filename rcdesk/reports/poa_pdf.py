@@ -61,38 +61,21 @@ def styles():  # noqa: ANN201
 
 def numbered_canvas(header: str):  # noqa: ANN201
     """Canvas class writing a running header and "Página x de y" on every page."""
-    from reportlab.pdfgen import canvas
+    from rcdesk.reports import pdf_pages
 
     stamp = datetime.now().strftime("%d/%m/%Y %H:%M")
 
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict] = []
+    def footer(c, page: int, total: int) -> None:  # noqa: ANN001
+        w, h = c._pagesize
+        c.saveState()
+        c.setFont("Helvetica", 7.5)
+        c.setFillColorRGB(0.35, 0.35, 0.35)
+        c.drawString(30, h - 20, header.translate(_PDF_SAFE))
+        c.drawString(30, 18, f"Generado con rcdesk el {stamp}")
+        c.drawRightString(w - 30, 18, f"Página {page} de {total}")
+        c.restoreState()
 
-        def showPage(self) -> None:  # noqa: N802
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            w, h = self._pagesize
-            self.saveState()
-            self.setFont("Helvetica", 7.5)
-            self.setFillColorRGB(0.35, 0.35, 0.35)
-            self.drawString(30, h - 20, header.translate(_PDF_SAFE))
-            self.drawString(30, 18, f"Generado con rcdesk el {stamp}")
-            self.drawRightString(w - 30, 18, f"Página {self._pageNumber} de {total}")
-            self.restoreState()
-
-    return NumberedCanvas
+    return pdf_pages.numbered_canvas(footer)
 
 
 def grid_table(header: list[str], rows: list[list], widths: list[float], st, *,  # noqa: ANN001

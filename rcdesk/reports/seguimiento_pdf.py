@@ -66,35 +66,16 @@ def table_style(n_rows: int, light_cells: list[tuple[int, str]]):  # noqa: ANN20
 
 
 def _numbered_canvas(header: str):  # noqa: ANN202
-    from reportlab.pdfgen import canvas
+    from rcdesk.reports import pdf_pages
 
-    class NumberedCanvas(canvas.Canvas):
-        """Two-pass page numbering: 'Página x de y' once the total is known."""
+    def footer(c, page: int, total: int) -> None:  # noqa: ANN001
+        w, _h = c._pagesize
+        c.setFont("Helvetica", 7.5)
+        c.setFillGray(0.35)
+        c.drawString(30, 18, header.translate(_PDF_SAFE)[:150])
+        c.drawRightString(w - 30, 18, f"Página {page} de {total}")
 
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-            super().__init__(*args, **kwargs)
-            self._saved = []
-
-        def showPage(self) -> None:  # noqa: N802
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            w, _h = self._pagesize
-            self.setFont("Helvetica", 7.5)
-            self.setFillGray(0.35)
-            self.drawString(30, 18, header.translate(_PDF_SAFE)[:150])
-            self.drawRightString(w - 30, 18, f"Página {self._pageNumber} de {total}")
-
-    return NumberedCanvas
+    return pdf_pages.numbered_canvas(footer)
 
 
 def summary_chart(data: Seguimiento, width: float = 520, height: float | None = None,  # noqa: ANN201
