@@ -81,3 +81,19 @@ def test_install_sync_badge_hook_on_any_table(world, tmp_path, qtbot):
     ctx.events.data_changed.emit(Changes(everything=True), None)
     assert badge.text() == "Solo en este equipo"
     assert "sincronización" in badge.accessibleName()
+    # behind a sorting proxy the hook maps the view's row to the source model's row
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+    proxy = QSortFilterProxyModel(host)
+    proxy.setSourceModel(model)
+    view2 = QTableView()
+    view2.setModel(proxy)
+    lay.addWidget(view2)
+    badge2 = install_sync_badge(ctx, view2, "plan_activity", lambda r: model.row_at(r)[0], lay)
+    w.edit(w.a, PlanActivity, acts[0], meta="Otro cambio local")
+    proxy.sort(0, Qt.SortOrder.DescendingOrder)  # the newest id (acts[2], consolidated) on top
+    assert proxy.mapToSource(proxy.index(2, 0)).row() == 0
+    view2.setCurrentIndex(proxy.index(2, 0))
+    assert badge2.text() == "Solo en este equipo"  # acts[0], not the source's row 2
+    view2.setCurrentIndex(proxy.index(0, 0))
+    assert badge2.text() == "Consolidado en la sede"

@@ -4,7 +4,7 @@ headquarters or in conflict.
 For a page with a table of records, one line wires a badge that follows the current row
 (and refreshes after packages, receipts or edits):
 
-    install_sync_badge(ctx, self.view, "plan_activity", lambda row: self.model.row_at(row).id, some_layout)
+    install_sync_badge(ctx, self.table, "plan_activity", lambda r: self.model.row_at(r).activity_id, layout)
 
 For a detail view, create one and tell it which record to show:
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QAbstractProxyModel
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLayout, QWidget
 
 COLORS = {
@@ -73,14 +74,19 @@ def install_sync_badge(ctx, view: QAbstractItemView, table: str | Callable[[], s
                        record_id_of: Callable[[int], str | None], layout: QLayout | None = None) -> SyncBadge:
     """A badge that shows the sync status of `view`'s current row, a record of `table` (a
     table name, or a function returning it for views that list several kinds);
-    `record_id_of(row)` gives the record's id, or None. Added to `layout` when given;
-    follows the selection and refreshes when data changes. Returns the badge."""
+    `record_id_of(row)` gives the record's id, or None, from a row of the *source* model
+    (sorting/filtering proxies are mapped through). Added to `layout` when given; follows
+    the selection and refreshes when data changes. Returns the badge."""
     badge = SyncBadge(ctx, view.parentWidget())
     if layout is not None:
         layout.addWidget(badge)
 
     def current_id() -> str | None:
         idx = view.currentIndex()
+        model = view.model()
+        while idx.isValid() and isinstance(model, QAbstractProxyModel):
+            idx = model.mapToSource(idx)
+            model = model.sourceModel()
         if not idx.isValid():
             return None
         try:
