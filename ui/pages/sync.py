@@ -183,7 +183,7 @@ class SyncPage(QWidget):
         lay.addLayout(foot)
         self.kind_combo.currentIndexChanged.connect(self._reload_records)
         self.status_combo.currentIndexChanged.connect(self._reload_records)
-        self._records_tab = self.tabs.addTab(w, "&Registros")
+        self._records_tab = self.tabs.addTab(w, "Re&gistros")
         self.tabs.currentChanged.connect(lambda i: self._reload_records() if i == self._records_tab else None)
 
     def _reload_records(self) -> None:
@@ -218,7 +218,7 @@ class SyncPage(QWidget):
         self.btn_revoke.clicked.connect(self.revoke_selected)
         self.btn_base = QPushButton("Paquete &base para un técnico…")
         self.btn_base.clicked.connect(self.export_base)
-        self.chk_base_all = QCheckBox("Paquete base con t&odo (no solo lo asignado)")
+        self.chk_base_all = QCheckBox("Paquete base con todo (sin &filtrar por lo asignado)")
         self.chk_base_all.setToolTip("Sin marcar, el paquete base lleva solo las unidades, POA y eventos de los "
                                      "territorios y unidades asignados al técnico.")
         self.btn_receipt = QPushButton("Acuse de reci&bo…")
