@@ -35,6 +35,7 @@ def test_first_screen_does_not_load_heavy_libraries(tmp_path):
         "bad = sorted({n.split('.')[0] for n in sys.modules if n.split('.')[0] in heavy})\n"
         "bad += [n for n in sys.modules if n == 'PySide6.QtCharts']\n"
         "assert not bad, bad\n"
+        "w.close()  # waits for the home page's background job, as quitting the app does\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
