@@ -75,8 +75,6 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Secciones")
-        self.nav.setMinimumWidth(170)
-        self.nav.setMaximumWidth(240)
         self.stack = QStackedWidget(self)
         style = self.style()
         for i, spec in enumerate(self.specs):
@@ -90,6 +88,10 @@ class MainWindow(QMainWindow):
             if shortcut:
                 QShortcut(QKeySequence(shortcut), self, activated=lambda row=i: self._go(row))
         self.nav.currentRowChanged.connect(self._show_page)
+        # wide pages must not squeeze the section titles into a scrolling strip
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setMinimumWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8)
+        self.nav.setMaximumWidth(max(self.nav.minimumWidth(), 240))
         split = QSplitter(self)
         split.addWidget(self.nav)
         split.addWidget(self.stack)

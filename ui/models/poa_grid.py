@@ -110,7 +110,9 @@ class PoaGridModel(QAbstractTableModel):
             if col in EDITABLE:
                 v = getattr(e, EDITABLE[col])
                 if col == COL_CODIFICADO and v is None and role == Qt.ItemDataRole.DisplayRole and m.codificado:
-                    return f"({fmt_number(m.codificado)})"
+                    # the meta's annual amount, shown as a hint (grey, see ForegroundRole); parentheses
+                    # would read as a negative amount to finance staff
+                    return fmt_number(m.codificado)
                 return fmt_number(v)
             if col == COL_PCT:
                 pct, _ = self._pcts(r)
@@ -120,6 +122,11 @@ class PoaGridModel(QAbstractTableModel):
                 return "" if b is None or b.raw is None else f"{b.raw:.2f}".replace(".", ",") + " %"
             if col == COL_STATE:
                 return e.validation_label if e.execution_id else "Sin reporte"
+        if col == COL_CODIFICADO and getattr(e, EDITABLE[COL_CODIFICADO]) is None and m.codificado:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#8a8a8a"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Codificado anual de la meta; el periodo aún no tiene un valor propio."
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (COL_META, COL_UOM, COL_STATE, COL_NUMBER):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
