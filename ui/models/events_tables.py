@@ -12,6 +12,8 @@ from typing import Callable, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ui.models.rows import ListTableModel
+
 RowRole = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 
@@ -121,33 +123,13 @@ class PeopleModel(LazyTableModel):
         return (p.full_name, p.id_number or "", p.organization or "", p.territory_text or "")[col]
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ListTableModel):
     """A small list of frozen dataclass rows with (header, getter) columns."""
 
     COLUMNS: tuple[tuple[str, Callable], ...] = ()
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._rows: list = []
-
-    def set_rows(self, rows: Sequence) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int):  # noqa: ANN201
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section][0]
-        return None
+    def headers(self) -> list[str]:
+        return [c[0] for c in self.COLUMNS]
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
         if not index.isValid():

@@ -2,8 +2,10 @@
 oficios. Each is a list of frozen rows with COL_* constants and a `set_rows()` reset."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
+
+from ui.models.rows import ListTableModel
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
 
@@ -22,32 +24,8 @@ def money(v: float | None) -> str:
     return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-class _RowsModel(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
+class _RowsModel(ListTableModel):
     NUMERIC: set[int] = set()
-
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self.rows: list = []
-
-    def set_rows(self, rows) -> None:  # noqa: ANN001
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def row_at(self, row: int):  # noqa: ANN201
-        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
         if not index.isValid():
