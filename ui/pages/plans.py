@@ -221,6 +221,8 @@ class PlansPage(QWidget):
                   COL_STAGES: 90, COL_CUATRI: 62, COL_START: 82, COL_END: 82, COL_SCHEDULED: 170}
         for col, width in widths.items():
             self.table.setColumnWidth(col, width)
+        # plans whose empty columns are hidden (a CPCCS plan has no dates) leave no dead space
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         for key, slot in (((Qt.Key.Key_Return,), self.edit_current), ((Qt.Key.Key_Enter,), self.edit_current),
                           ((Qt.Key.Key_Delete,), self.delete_current)):
@@ -240,7 +242,14 @@ class PlansPage(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.tabs, 1)
-        rl.addWidget(self.count_label)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.count_label, 1)
+        rl.addLayout(status_row)
+        from ui.widgets.sync_badge import install_sync_badge
+
+        # whether the selected activity has reached headquarters (issue 6's status badges)
+        self.sync_badge = install_sync_badge(
+            self.ctx, self.table, "plan_activity", lambda r: self.model.row_at(r).activity_id, status_row)
         self.hsplit = QSplitter(Qt.Orientation.Horizontal, w)
         self.hsplit.addWidget(self.group_view)
         self.hsplit.addWidget(right)

@@ -1,0 +1,20 @@
+"""The plan view says whether the selected activity has reached headquarters."""
+from __future__ import annotations
+
+from rcdesk.demo import plans as demo_plans
+from rcdesk.jobs import no_progress
+from rcdesk.services.plans import PlanService
+from ui.pages.plans import PlansPage
+
+
+def test_selected_activity_shows_its_sync_status(qtbot, ui_ctx):
+    demo_plans.load(ui_ctx.db, no_progress)
+    page = PlansPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    ui_ctx.select_plan(PlanService(ui_ctx.db).list_plans()[0].plan_id)
+    qtbot.waitUntil(lambda: page.table.model().rowCount() > 0)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.sync_badge.isVisible())
+    # nothing was ever packaged on this fresh installation
+    assert "Solo en este equipo" in page.sync_badge.text()
