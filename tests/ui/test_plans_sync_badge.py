@@ -18,3 +18,20 @@ def test_selected_activity_shows_its_sync_status(qtbot, ui_ctx):
     qtbot.waitUntil(lambda: page.sync_badge.isVisible())
     # nothing was ever packaged on this fresh installation
     assert "Solo en este equipo" in page.sync_badge.text()
+
+
+def test_events_and_commitments_show_sync_status(qtbot, ui_ctx):
+    from rcdesk.demo import events as demo_events
+    from ui.pages.commitments import CommitmentsPage
+    from ui.pages.events import EventsPage
+
+    demo_plans.load(ui_ctx.db, no_progress)
+    demo_events.load(ui_ctx.db, no_progress)
+    for page_class in (EventsPage, CommitmentsPage):
+        page = page_class(ui_ctx)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitUntil(lambda p=page: p.view.model().rowCount() > 0)
+        page.view.selectRow(0)
+        qtbot.waitUntil(lambda p=page: p.sync_badge.isVisible())
+        assert "Solo en este equipo" in page.sync_badge.text()

@@ -50,6 +50,10 @@ class CommitmentsPage(QWidget):
                        (CommitmentsModel.COL_EVENT, 220)):
             self.view.setColumnWidth(col, w)
         split.addWidget(self.view)
+        from ui.widgets.sync_badge import install_sync_badge
+
+        self.sync_badge = install_sync_badge(
+            ctx, self.view, "commitment", lambda r: self.model.row_at(r).commitment_id, lay)
         self.fmodel = FollowUpsModel(self)
         self.fview = table(self.fmodel, FollowUpsModel.COL_NOTE)
         split.addWidget(self.fview)

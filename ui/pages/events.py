@@ -135,6 +135,11 @@ class EventsPage(QWidget):
             self.view.setColumnHidden(c, True)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         ll.addWidget(self.view, 3)
+        from ui.widgets.sync_badge import install_sync_badge
+
+        # whether the selected event has reached headquarters (issue 6's status badges)
+        self.sync_badge = install_sync_badge(
+            ctx, self.view, "event", lambda r: self.model.row_at(r).event_id, ll)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
         self.calendar.setLocale(QLocale(QLocale.Language.Spanish, QLocale.Country.Ecuador))
