@@ -51,7 +51,10 @@ class MainWindow(QMainWindow):
         ctx.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.reload_plans()
         if self.specs:
-            self.nav.setCurrentRow(0)
+            # a new installation has no plan: open where it can import one or load the example
+            keys = [spec.key for spec in self.specs]
+            start = keys.index("plans") if self.ctx.current_plan_id is None and "plans" in keys else 0
+            self.nav.setCurrentRow(start)
 
     # -- layout ------------------------------------------------------------------------
     def _build_toolbar(self) -> None:

@@ -38,3 +38,13 @@ def test_geometry_is_remembered(qtbot, ui_ctx):
     again.show()
     # the offscreen screen is 800×600 and clamps widths; the height shows the state came back
     assert again.size().height() == 640
+
+
+def test_a_new_installation_opens_where_a_plan_can_be_imported(qtbot, ui_ctx):
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    assert window.specs[window.nav.currentRow()].key == "plans"
+    demo_plans.load(ui_ctx.db, no_progress)
+    again = MainWindow(ui_ctx)
+    qtbot.addWidget(again)
+    assert again.nav.currentRow() == 0  # with plans, the home page (the dashboard) comes first
