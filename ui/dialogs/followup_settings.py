@@ -38,22 +38,10 @@ from PySide6.QtWidgets import (
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
 from rcdesk.services.changes import Changes
 from ui.models.followup_tables import DeadlineRuleModel, ProfileModel
+from ui.widgets.tables import row_table
 
 BAND_COLORS = ("rojo", "amarillo", "verde")
 COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
-
-
-def _table(model) -> QTableView:  # noqa: ANN001
-    t = QTableView()
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.verticalHeader().setVisible(False)
-    t.setWordWrap(False)
-    t.setTabKeyNavigation(False)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
 
 
 def _num(x: Decimal | None) -> str:
@@ -108,7 +96,7 @@ class FollowupSettingsTab(QWidget):
         # -- profiles ---------------------------------------------------------------------------
         self.profiles_box = QGroupBox("Perfiles de semáforo")
         self.profile_model = ProfileModel(self)
-        self.profiles = _table(self.profile_model)
+        self.profiles = row_table(self.profile_model)
         self.profiles.setAccessibleName("Perfiles de semáforo")
         self.profiles.horizontalHeader().setSectionResizeMode(ProfileModel.COL_BANDS, QHeaderView.ResizeMode.Stretch)
         self.profiles.setColumnWidth(ProfileModel.COL_NAME, 230)
@@ -148,7 +136,7 @@ class FollowupSettingsTab(QWidget):
         # -- deadline rules ----------------------------------------------------------------------
         self.rules_box = QGroupBox("Reglas de plazos")
         self.rule_model = DeadlineRuleModel(self)
-        self.rules = _table(self.rule_model)
+        self.rules = row_table(self.rule_model)
         self.rules.setAccessibleName("Reglas de plazos")
         for col, width in ((DeadlineRuleModel.COL_COUNTRY, 70), (DeadlineRuleModel.COL_LABEL, 290),
                            (DeadlineRuleModel.COL_TRIGGER, 220), (DeadlineRuleModel.COL_OFFSET, 200)):

@@ -41,19 +41,7 @@ from rcdesk.services.changes import Changes
 from ui.dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
 from ui.models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
 from ui.shell import PageSpec
-
-
-def _table(model) -> QTableView:  # noqa: ANN001
-    t = QTableView()
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.verticalHeader().setVisible(False)
-    t.setWordWrap(False)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.setTabKeyNavigation(False)
-    return t
+from ui.widgets.tables import row_table
 
 
 def _qdate(d: date) -> QDate:
@@ -132,7 +120,7 @@ class FollowupPage(QWidget):
         # tabs ------------------------------------------------------------------------------
         self.tabs = QTabWidget()
         self.model = ActivityStatusModel(self)
-        self.table = _table(self.model)
+        self.table = row_table(self.model)
         self.table.setAccessibleName("Actividades y su avance")
         hdr = self.table.horizontalHeader()
         hdr.setSectionResizeMode(ActivityStatusModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch)
@@ -144,7 +132,7 @@ class FollowupPage(QWidget):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.report_progress())
         self.history_model = ReportHistoryModel(self)
-        self.history = _table(self.history_model)
+        self.history = row_table(self.history_model)
         self.history.setAccessibleName("Historial de reportes de la actividad")
         self.history.doubleClicked.connect(lambda _i: self.review_selected_history())
         self.history_evidence = QListWidget()
@@ -189,14 +177,14 @@ class FollowupPage(QWidget):
         self.tabs.addTab(split, "&Actividades")
 
         self.queue_model = ReviewQueueModel(self)
-        self.queue = _table(self.queue_model)
+        self.queue = row_table(self.queue_model)
         self.queue.setAccessibleName("Reportes por validar")
         self.queue.horizontalHeader().setSectionResizeMode(ReviewQueueModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch)
         self.queue.doubleClicked.connect(lambda _i: self.review_queue_selected())
         self.tabs.addTab(self.queue, "Por &validar")
 
         self.pending_model = ActivityStatusModel(self)
-        self.pending = _table(self.pending_model)
+        self.pending = row_table(self.pending_model)
         self.pending.setAccessibleName("Pendientes por urgencia")
         self.pending.horizontalHeader().setSectionResizeMode(ActivityStatusModel.COL_ACTIVITY,
                                                              QHeaderView.ResizeMode.Stretch)
@@ -519,7 +507,7 @@ class CalendarTab(QWidget):
         self.year.setRange(2000, 2100)
         self.year.setValue(date.today().year)
         self.model = HolidayModel(self)
-        self.table = _table(self.model)
+        self.table = row_table(self.model)
         self.table.setAccessibleName("Feriados")
         self.table.horizontalHeader().setSectionResizeMode(HolidayModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
         add = QPushButton("A&gregar feriado…")

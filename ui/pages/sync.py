@@ -37,21 +37,9 @@ from ui.models.sync_tables import (
     RecordBrowserModel,
 )
 from ui.shell import PageSpec
+from ui.widgets.tables import row_table
 
 PACKAGE_FILTER = "Paquetes de rcdesk (*.rcpaq);;Todos los archivos (*)"
-
-
-def _table(model, parent=None) -> QTableView:  # noqa: ANN001
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setWordWrap(False)
-    return view
 
 
 class SyncPage(QWidget):
@@ -98,11 +86,11 @@ class SyncPage(QWidget):
         lay.addWidget(self.drop_hint)
         split = QSplitter(Qt.Orientation.Vertical)
         self.report_model = PackageReportModel(self)
-        self.report_view = _table(self.report_model)
+        self.report_view = row_table(self.report_model)
         self.kinds_model = KindCountsModel(self)
-        self.kinds_view = _table(self.kinds_model)
+        self.kinds_view = row_table(self.kinds_model)
         self.log_model = PackageLogModel(self)
-        self.log_view = _table(self.log_model)
+        self.log_view = row_table(self.log_model)
         box = QWidget()
         bl = QVBoxLayout(box)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -125,10 +113,10 @@ class SyncPage(QWidget):
         lay.addWidget(QLabel("Registros editados a la vez en la sede y en el campo. Nada se sobrescribe hasta que "
                              "usted elija, campo por campo o para todo el registro."))
         self.conflicts_model = ConflictsModel(self)
-        self.conflicts_view = _table(self.conflicts_model)
+        self.conflicts_view = row_table(self.conflicts_model)
         self.conflicts_view.selectionModel().currentRowChanged.connect(self._show_diff)
         self.diff_model = DiffModel(self)
-        self.diff_view = _table(self.diff_model)
+        self.diff_view = row_table(self.diff_model)
         self.diff_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.conflicts_view)
@@ -170,7 +158,7 @@ class SyncPage(QWidget):
         row.addStretch(1)
         lay.addLayout(row)
         self.records_model = RecordBrowserModel(self)
-        self.records_view = _table(self.records_model)
+        self.records_view = row_table(self.records_model)
         lay.addWidget(self.records_view, 1)
         foot = QHBoxLayout()
         self.records_info = QLabel()
@@ -209,7 +197,7 @@ class SyncPage(QWidget):
         w = QWidget()
         lay = QVBoxLayout(w)
         self.inst_model = InstallationsModel(self)
-        self.inst_view = _table(self.inst_model)
+        self.inst_view = row_table(self.inst_model)
         lay.addWidget(self.inst_view, 1)
         row = QHBoxLayout()
         self.btn_trust = QPushButton("Aceptar como de &confianza")
