@@ -1,6 +1,12 @@
 """Main window: a navigation sidebar, the current plan selector, and one page per section.
 
 Pages are built the first time they are shown, so start-up only pays for the first one.
+
+Start-up budget: PySide6 builds the Python enums of a Qt class the first time the class is
+touched, and `Qt` (the namespace, ~95 enums) and `QStyle` cost more than a fifth of a bare
+window's start-up. Nothing on the first screen touches them: the sidebar icons are PNG files
+in `resources/icons/` (`QStyle` standard icons only as a fallback) and enum-typed properties
+are set by name where `Qt` would be needed (`tests/ui/test_startup_budget.py` guards this).
 """
 from __future__ import annotations
 
@@ -8,8 +14,8 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -19,7 +25,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QToolBar,
     QWidget,
 )
@@ -28,6 +33,24 @@ from rcdesk.services.changes import Changes
 from ui.shell import PageSpec, UiContext, discover_pages
 
 log = logging.getLogger(__name__)
+
+_SCROLLBAR_ALWAYS_OFF = 1  # Qt.ScrollBarPolicy.ScrollBarAlwaysOff, set by property name (see above)
+
+
+def section_icon(name: str | None, widget: QWidget) -> QIcon | None:
+    """The sidebar icon `name` (a QStyle.StandardPixmap name): a shipped PNG, else the style's."""
+    if not name:
+        return None
+    from resources import ICONS
+
+    path = ICONS / f"{name}.png"
+    if path.exists():
+        return QIcon(str(path))  # 32 px: drawn at the list's icon size
+    from PySide6.QtWidgets import QStyle
+
+    if hasattr(QStyle.StandardPixmap, name):
+        return widget.style().standardIcon(getattr(QStyle.StandardPixmap, name))
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -71,7 +94,7 @@ class MainWindow(QMainWindow):
         label.setBuddy(self.plan_combo)
         self.plan_combo.currentIndexChanged.connect(self._on_plan_combo)
         bar.addWidget(self.plan_combo)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.addToolBar(bar)  # top area
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self.plan_combo.setFocus)
 
     def _build_body(self) -> None:
@@ -79,11 +102,11 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Secciones")
         self.stack = QStackedWidget(self)
-        style = self.style()
         for i, spec in enumerate(self.specs):
             item = QListWidgetItem(spec.title)
-            if spec.icon and hasattr(QStyle.StandardPixmap, spec.icon):
-                item.setIcon(style.standardIcon(getattr(QStyle.StandardPixmap, spec.icon)))
+            icon = section_icon(spec.icon, self)
+            if icon is not None:
+                item.setIcon(icon)
             shortcut = f"Ctrl+{i + 1}" if i < 9 else ""
             item.setToolTip(f"{spec.tooltip or spec.title} {('(' + shortcut + ')') if shortcut else ''}".strip())
             self.nav.addItem(item)
@@ -92,10 +115,10 @@ class MainWindow(QMainWindow):
                 QShortcut(QKeySequence(shortcut), self, activated=lambda row=i: self._go(row))
         self.nav.currentRowChanged.connect(self._show_page)
         # wide pages must not squeeze the section titles into a scrolling strip
-        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setProperty("horizontalScrollBarPolicy", _SCROLLBAR_ALWAYS_OFF)
         self.nav.setMinimumWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8)
         self.nav.setMaximumWidth(max(self.nav.minimumWidth(), 240))
-        split = QSplitter(self)
+        split = QSplitter()  # horizontal; QSplitter(parent) would build the Qt enums to pick an overload
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
@@ -110,7 +133,9 @@ class MainWindow(QMainWindow):
         m.addAction(QAction("&Restaurar una copia…", self, triggered=self.restore_backup))
         m.addAction(QAction("Abrir la carpeta de &datos", self, triggered=self.open_data_folder))
         m.addSeparator()
-        m.addAction(QAction("&Salir", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+        quit_action = QAction("&Salir", self, triggered=self.close)
+        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])  # setShortcut(…) would build the Qt enums
+        m.addAction(quit_action)
         h = self.menuBar().addMenu("A&yuda")
         h.addAction(QAction("&Acerca de rcdesk", self, triggered=self.about))
 

@@ -10,8 +10,8 @@ import logging
 import traceback
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from rcdesk.errors import UserError
 from rcdesk.jobs import CancelToken, Cancelled
@@ -92,7 +92,7 @@ class TaskRunner(QObject):
         # and a dialog flashing on screen (or built for nothing at start-up) helps nobody.
         state: dict = {"dialog": None, "done": False, "progress": (0, 0, "")}
 
-        def _apply(dlg: QProgressDialog) -> None:
+        def _apply(dlg) -> None:  # noqa: ANN001 - a QProgressDialog
             done, total, text = state["progress"]
             dlg.setMaximum(total if total > 0 else 0)
             if total > 0:
@@ -103,6 +103,9 @@ class TaskRunner(QObject):
         def _show_dialog() -> None:
             if state["done"]:
                 return
+            from PySide6.QtCore import Qt
+            from PySide6.QtWidgets import QProgressDialog
+
             dlg = QProgressDialog(title, "Cancelar" if cancellable else "", 0, 0, parent)
             dlg.setWindowTitle("rcdesk")
             dlg.setWindowModality(Qt.WindowModality.WindowModal)
@@ -116,7 +119,6 @@ class TaskRunner(QObject):
             dlg.show()
             state["dialog"] = dlg
 
-        @Slot(int, int, str)
         def _progress(done: int, total: int, text: str) -> None:
             state["progress"] = (done, total, text)
             if state["dialog"] is not None:
@@ -151,10 +153,14 @@ class TaskRunner(QObject):
 
                 QMessageBox.information(parent, "rcdesk", CANCELLED_TEXT)
 
-        job.signals.progress.connect(_progress, Qt.ConnectionType.QueuedConnection)
-        job.signals.finished.connect(_finished, Qt.ConnectionType.QueuedConnection)
-        job.signals.failed.connect(_failed, Qt.ConnectionType.QueuedConnection)
-        job.signals.cancelled.connect(_cancelled, Qt.ConnectionType.QueuedConnection)
+        # `job.signals` lives in the GUI thread and the job emits from the worker, so these
+        # (automatic) connections are queued: the callbacks run in the GUI thread's event loop.
+        # Not spelled Qt.ConnectionType.QueuedConnection: that would build the `Qt` namespace's
+        # enums on the first screen (costly at start-up, see ui/main_window.py).
+        job.signals.progress.connect(_progress)
+        job.signals.finished.connect(_finished)
+        job.signals.failed.connect(_failed)
+        job.signals.cancelled.connect(_cancelled)
         self._live.add(job)
         QTimer.singleShot(SHOW_AFTER_MS, self, _show_dialog)
         self.pool.start(job)

@@ -1,16 +1,15 @@
-"""The dashboard's % bars: painted by a delegate (no widget per row) with the text beside the bar,
-in the normal text colour, so it never sits on a red or green chunk."""
+"""The dashboard's % bars: a bar image beside the text (no widget per row), the text in the normal
+text colour, so it never sits on a red or green chunk."""
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage
 
 from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan
 from rcdesk.services.followup import FollowupService, ReportInput
 from rcdesk.services.plans import PlanService
-from ui.widgets.pct_bar import BarRole, PctBarDelegate, paint_pct_bar
+from ui.widgets.pct_bar import DECORATION_ROLE, TRACK, BarRole, bar_image
 
 YEAR = date.today().year
 RED = QColor("#D32F2F")
@@ -20,17 +19,18 @@ def _dark(c: QColor) -> bool:
     return c.red() < 110 and c.green() < 110 and c.blue() < 110
 
 
-def test_text_is_drawn_beside_a_full_bar_never_on_it(qapp):
-    img = QImage(240, 20, QImage.Format.Format_RGB32)
-    img.fill(QColor("white"))
-    p = QPainter(img)
-    paint_pct_bar(p, QRect(0, 0, 240, 20), 100.0, RED.name(), "100,00 %", QColor("#212121"), text_width=70)
-    p.end()
-    red_cols = {x for x in range(240) for y in range(20) if img.pixelColor(x, y) == RED}
-    dark_cols = {x for x in range(240) for y in range(20) if _dark(img.pixelColor(x, y))}
-    assert red_cols and dark_cols
-    assert max(red_cols) < min(dark_cols)           # all the text is to the right of the chunk
-    assert max(red_cols) > 150                      # and the bar is full width (100 %)
+def test_bar_image_fills_in_proportion_inside_a_frame(qapp):
+    full, half, empty = (bar_image(v, RED.name(), 100, 10) for v in (100.0, 50.0, None))
+    assert (full.width(), full.height()) == (100, 10)
+    middle = 5
+    assert all(full.pixelColor(x, middle) == RED for x in range(1, 99))          # 100 %: the whole track
+    reds = [x for x in range(100) if half.pixelColor(x, middle) == RED]
+    assert reds and min(reds) == 1 and 48 <= max(reds) <= 50                       # 50 %: the left half
+    assert half.pixelColor(80, middle) == QColor(TRACK)
+    assert not any(empty.pixelColor(x, middle) == RED for x in range(100))        # no figure: empty track
+    assert full.pixelColor(0, middle) != RED and full.pixelColor(50, 0) != RED     # framed
+    sharp = bar_image(100.0, RED.name(), 100, 10, 2.0)                              # high-DPI screens
+    assert (sharp.width(), sharp.height(), sharp.devicePixelRatio()) == (200, 20, 2.0)
 
 
 def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
@@ -50,7 +50,7 @@ def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
     qtbot.addWidget(page)
     item = page.tree.topLevelItem(0)
     assert page.tree.itemWidget(item, 1) is None
-    assert isinstance(page.tree.itemDelegateForColumn(1), PctBarDelegate)
+    assert isinstance(item.data(1, DECORATION_ROLE), QImage)
     assert item.text(1) == "45,00 %" and item.data(1, BarRole) == (45.0, "#D32F2F")
     assert page.plan_bar.text().startswith("45,00 % — ")
     page.resize(1200, 600)
@@ -59,4 +59,7 @@ def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
     rect = page.tree.visualItemRect(item)
     x0 = page.tree.header().sectionViewportPosition(1)
     row = [shot.pixelColor(x, rect.center().y()) for x in range(x0, x0 + page.tree.columnWidth(1))]
-    assert any(c == RED for c in row)                # the bar is painted in the light's colour
+    red_cols = [x for x, c in enumerate(row) if c == RED]
+    dark_cols = [x for x, c in enumerate(row) if _dark(c)]
+    assert red_cols and dark_cols                    # the bar is painted in the light's colour
+    assert max(red_cols) < min(dark_cols)            # and the text is beside it, never on it

@@ -3,12 +3,12 @@ component and by responsible unit, overdue and due-this-week lists, the next cut
 
 Start-up budget: this is the first screen, so it reads with plain SQL
 (`rcdesk/followup/reads.py`, no SQLAlchemy) and imports QtCharts only when a chart tab is
-opened. The numbers are computed through `ctx.runner`.
+opened. The numbers are computed through `ctx.runner`. Nothing here touches `Qt` (the
+namespace) or `QStyle` before the figures are painted (see ui/main_window.py).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, format_pct
 from ui.shell import PageSpec
-from ui.widgets.pct_bar import BarRole, PctBar, PctBarDelegate
+from ui.widgets.pct_bar import FOREGROUND_ROLE, USER_ROLE, PctBar, set_bar
 
-ActivityRole = Qt.ItemDataRole.UserRole + 1
+ActivityRole = USER_ROLE + 1
 
 
-def _dot(color: str) -> QBrush:
-    return QBrush(QColor(COLOR_HEX.get(color, "#9E9E9E")))
+def _dot(color: str) -> QColor:
+    """Text colour of a traffic light; set as FOREGROUND_ROLE data (QBrush(…) would build the Qt enums)."""
+    return QColor(COLOR_HEX.get(color, "#9E9E9E"))
 
 
 class DashboardPage(QWidget):
@@ -42,8 +43,7 @@ class DashboardPage(QWidget):
         self.data = None
 
         self.heading = QLabel()
-        self.heading.setWordWrap(True)
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)  # rich text: its HTML starts with a tag
         self.plan_bar = PctBar()
         self.plan_bar.setMinimumWidth(220)
         self.cut_label = QLabel()
@@ -62,9 +62,8 @@ class DashboardPage(QWidget):
         self.tree.setAccessibleName("Cumplimiento por grupo")
         self.tree.setHeaderLabels(["Grupo", "Avance", "Semáforo", "Actividades"])
         self.tree.setColumnWidth(0, 360)
-        self.tree.setColumnWidth(1, 190)
-        # % column: bar + readable text beside it, painted by a delegate (no widget per row)
-        self.tree.setItemDelegateForColumn(1, PctBarDelegate(self.tree))
+        # % column: a bar image + the readable text beside it (no widget per row, see pct_bar.py)
+        self.tree.setColumnWidth(1, 200)
         self.tree.setColumnWidth(2, 80)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
@@ -94,7 +93,7 @@ class DashboardPage(QWidget):
         self.tabs.currentChanged.connect(lambda _i: self._fill_charts())
         self._charts_for = None  # the Dashboard the charts show
 
-        body = QSplitter(Qt.Orientation.Horizontal)
+        body = QSplitter()  # horizontal
         body.addWidget(self.tree)
         body.addWidget(self.tabs)
         body.setStretchFactor(0, 3)
@@ -169,17 +168,18 @@ class DashboardPage(QWidget):
 
     def _fill_tree(self, d) -> None:  # noqa: ANN001
         self.tree.clear()
+        ratio = self.tree.devicePixelRatioF()
         items: dict[str, QTreeWidgetItem] = {}
         for g in d.groups:
             parent = items.get(g.parent_id) if g.parent_id else None
             rated = g.compliance.rated
             item = QTreeWidgetItem([g.label, format_pct(rated, none="sin programación"),
                                     COLOR_LABELS[g.light.color], str(g.activities)])
-            item.setData(1, BarRole, (float(rated) if rated is not None else None, COLOR_HEX[g.light.color]))
+            set_bar(item, 1, float(rated) if rated is not None else None, COLOR_HEX[g.light.color], ratio)
             item.setToolTip(1, f"{format_pct(g.compliance)} de avance")
             item.setToolTip(0, g.label)
             item.setToolTip(2, g.light.label)
-            item.setForeground(2, _dot(g.light.color))
+            item.setData(2, FOREGROUND_ROLE, _dot(g.light.color))
             if parent is None:
                 self.tree.addTopLevelItem(item)
             else:
@@ -197,7 +197,7 @@ class DashboardPage(QWidget):
                     "hoy" if a.days_left == 0 else f"en {a.days_left} d")
                 item = QListWidgetItem(f"{a.due:%d/%m} ({when}) · {a.number + ' ' if a.number else ''}{a.description}")
                 item.setToolTip(f"{a.description}\nResponsable: {a.responsible}\n% avance: {format_pct(a.compliance)}")
-                item.setForeground(_dot("rojo" if a.overdue else "amarillo"))
+                item.setData(FOREGROUND_ROLE, _dot("rojo" if a.overdue else "amarillo"))
                 item.setData(ActivityRole, a.activity_id)
                 widget.addItem(item)
             if not rows:
@@ -243,6 +243,7 @@ class DashboardPage(QWidget):
 def _chart(title: str, rows: list):  # noqa: ANN202
     """A horizontal bar chart, one bar per row, each in its traffic-light colour."""
     from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries, QValueAxis
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QPainter
 
     ch = QChart()

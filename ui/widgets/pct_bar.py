@@ -1,112 +1,101 @@
 """A progress bar that stays readable: the bar in its traffic-light colour and the percentage
 written BESIDE it in the normal text colour (never on top of a red or green chunk).
 
-- `paint_pct_bar(painter, rect, value, color_hex, text, text_color)`: the drawing, shared;
-- `PctBarDelegate`: paints a view column whose items carry `BarRole` = (value or None, colour hex)
-  and their display text (far cheaper than one QProgressBar widget per row);
-- `PctBar`: a small widget (the plan's total on the home page).
+- `bar_image(value, color_hex, width, height, ratio)`: the bar as a small image built from its
+  pixels (light-grey track, thin frame, the filled part in the light's colour);
+- `set_bar(item, column, value, color_hex, ratio)`: shows such a bar before the text of a tree
+  item. The view's own delegate paints image + text (in the selection's colours when selected),
+  so there is no widget per row and no Python painting code;
+- `PctBar`: a bar and its text as a small widget (the plan's total on the home page).
+
+Start-up budget: these show the home page's first figures. PySide6 builds the Python enums of
+`Qt` (the namespace) and `QStyle` the first time they are touched, which costs more than a
+fifth of a bare window's start-up (see ui/main_window.py); painting with QPen/QBrush or reading
+a style option touches them, an image and a label do not. Roles are their documented integer
+values for the same reason.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QStyle, QStyledItemDelegate, QWidget
+import sys
+from functools import lru_cache
 
-BarRole = Qt.ItemDataRole.UserRole + 7
-TRACK = QColor("#ECEFF1")
-FRAME = QColor("#B0BEC5")
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+DISPLAY_ROLE = 0  # Qt.ItemDataRole.DisplayRole
+DECORATION_ROLE = 1  # Qt.ItemDataRole.DecorationRole (a QImage is drawn at its own size)
+FOREGROUND_ROLE = 9  # Qt.ItemDataRole.ForegroundRole (a QColor is taken as a brush)
+USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
+BarRole = USER_ROLE + 7  # (value or None, colour hex) of the bar shown in an item
+TRACK = "#ECEFF1"
+FRAME = "#B0BEC5"
+BAR_WIDTH = 96  # logical pixels, in tables
+BAR_HEIGHT = 10
 _GAP = 6
 
 
-def paint_pct_bar(painter: QPainter, rect: QRect, value: float | None, color_hex: str, text: str,
-                  text_color: QColor, *, text_width: int | None = None, bar_height: int = 10) -> None:
-    """Bar on the left of `rect`, `text` right after it; value in 0–100 (None = empty track)."""
-    fm = QFontMetrics(painter.font())
-    tw = text_width if text_width is not None else fm.horizontalAdvance(text) + 2
-    bar_w = max(16, rect.width() - tw - _GAP)
-    h = min(bar_height, max(4, rect.height() - 4))
-    top = rect.top() + (rect.height() - h) // 2
-    track = QRect(rect.left(), top, bar_w, h)
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-    painter.setPen(QPen(FRAME))
-    painter.setBrush(TRACK)
-    painter.drawRect(track.adjusted(0, 0, -1, -1))
-    if value is not None and value > 0:
-        fill_w = round((bar_w - 2) * min(float(value), 100.0) / 100.0)
-        if fill_w > 0:
-            painter.fillRect(QRect(track.left() + 1, track.top() + 1, fill_w, h - 2), QColor(color_hex))
-    painter.setPen(text_color)
-    text_rect = QRect(track.right() + 1 + _GAP, rect.top(), rect.right() - track.right() - _GAP, rect.height())
-    painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                     fm.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width()))
-    painter.restore()
+def _pixel(color_hex: str) -> bytes:
+    """One opaque pixel of QImage.Format_RGB32 (0xffRRGGBB in the machine's byte order)."""
+    return (0xFF000000 | int(color_hex.lstrip("#"), 16)).to_bytes(4, sys.byteorder)
 
 
-class PctBarDelegate(QStyledItemDelegate):
-    """Paints items that carry `BarRole`; others are painted as usual."""
+@lru_cache(maxsize=512)
+def bar_image(value: float | None, color_hex: str, width: int = BAR_WIDTH, height: int = BAR_HEIGHT,
+              ratio: float = 1.0) -> QImage:
+    """A bar `width`×`height` logical pixels filled to `value` % (0–100; None = empty track),
+    drawn for a screen with device pixel `ratio` (sharp on high-DPI screens)."""
+    w, h = max(4, round(width * ratio)), max(4, round(height * ratio))
+    inner = w - 2
+    fill = 0 if value is None or value <= 0 else max(1, round(inner * min(float(value), 100.0) / 100.0))
+    frame = _pixel(FRAME)
+    edge = frame * w
+    row = frame + _pixel(color_hex) * fill + _pixel(TRACK) * (inner - fill) + frame
+    data = edge + row * (h - 2) + edge
+    image = QImage(data, w, h, w * 4, QImage.Format.Format_RGB32).copy()  # copy: owns its pixels
+    image.setDevicePixelRatio(ratio)
+    return image
 
-    def __init__(self, parent=None, *, text_sample: str = "100,00 %") -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._sample = text_sample
 
-    def paint(self, painter: QPainter, option, index) -> None:  # noqa: ANN001
-        bar = index.data(BarRole)
-        if bar is None:
-            super().paint(painter, option, index)
-            return
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(option.rect, option.palette.highlight())
-        text_color = option.palette.highlightedText().color() if selected else option.palette.text().color()
-        value, color_hex = bar
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        tw = max(QFontMetrics(option.font).horizontalAdvance(self._sample),
-                 QFontMetrics(option.font).horizontalAdvance(text)) + 2
-        painter.save()
-        painter.setFont(option.font)
-        paint_pct_bar(painter, option.rect.adjusted(4, 0, -4, 0), value, color_hex, text, text_color, text_width=tw)
-        painter.restore()
-
-    def sizeHint(self, option, index) -> QSize:  # noqa: ANN001, N802
-        hint = super().sizeHint(option, index)
-        if index.data(BarRole) is not None:
-            hint.setWidth(max(hint.width(), QFontMetrics(option.font).horizontalAdvance(self._sample) + 90))
-        return hint
+def set_bar(item, column: int, value: float | None, color_hex: str, ratio: float = 1.0) -> None:  # noqa: ANN001
+    """Show a bar before the text of `column` in a QTreeWidgetItem (the text says the figure)."""
+    item.setData(column, BarRole, (value, color_hex))
+    item.setData(column, DECORATION_ROLE, bar_image(value, color_hex, ratio=ratio))
 
 
 class PctBar(QWidget):
     """A single readable bar with its text beside it."""
 
-    def __init__(self, parent: QWidget | None = None, *, bar_width: int = 260) -> None:
+    def __init__(self, parent: QWidget | None = None, *, bar_width: int = 260, bar_height: int = 14) -> None:
         super().__init__(parent)
         self._value: float | None = None
         self._color = "#9E9E9E"
         self._text = ""
-        self._bar_width = bar_width
+        self._size = (bar_width, bar_height)
+        self._bar = QLabel(self)
+        self._label = QLabel(self)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(_GAP)
+        lay.addWidget(self._bar)
+        lay.addWidget(self._label)
+        lay.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._draw()
 
     def set_value(self, value: float | None, color_hex: str, text: str) -> None:
         self._value, self._color, self._text = value, color_hex, text
         self.setToolTip(text)
         self.setAccessibleName(f"Avance: {text}")
-        self.update()
+        self._label.setText(text)
+        self._draw()
+
+    def _draw(self) -> None:
+        width, height = self._size
+        image = bar_image(self._value, self._color, width, height, self.devicePixelRatioF())
+        self._bar.setPixmap(QPixmap.fromImage(image))
 
     def text(self) -> str:
         return self._text
 
     def value(self) -> float | None:
         return self._value
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        fm = self.fontMetrics()
-        return QSize(self._bar_width + _GAP + fm.horizontalAdvance(self._text) + 4, max(20, fm.height() + 4))
-
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802, ARG002
-        painter = QPainter(self)
-        tw = self.fontMetrics().horizontalAdvance(self._text) + 2
-        r = self.rect()
-        r.setWidth(min(r.width(), self._bar_width + _GAP + tw))
-        paint_pct_bar(painter, r, self._value, self._color, self._text, self.palette().windowText().color(),
-                      text_width=min(tw, max(0, r.width() - 16 - _GAP)), bar_height=14)
-        painter.end()

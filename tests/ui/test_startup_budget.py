@@ -1,0 +1,46 @@
+"""Start-up budget of the first screen (issue 2: at most 1.5× a bare PySide6 window).
+
+PySide6 builds the Python enums of a Qt class the first time the class is touched; `Qt` (the
+namespace, ~95 enums) and `QStyle` alone cost more than a fifth of a bare window's start-up.
+The main window with the dashboard's figures on screen must not touch them (see
+ui/main_window.py); bench/bench_startup.py measures the time itself.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from ui.pages import PAGE_INDEX
+
+
+def test_first_screen_never_builds_the_qt_namespace_or_qstyle(tmp_path):
+    db = tmp_path / "s.db"
+    subprocess.run([sys.executable, "-m", "rcdesk", "--db", str(db), "demo"], check=True, capture_output=True)
+    code = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6 import QtCore, QtWidgets\n"
+        "app = QtWidgets.QApplication([])\n"
+        "assert 'Qt' not in vars(QtCore) and 'QStyle' not in vars(QtWidgets)\n"
+        "from rcdesk.db.database import Database\n"
+        "from ui.app import create_window\n"
+        f"w = create_window(Database.open({str(db)!r}))\n"
+        "w.show(); app.processEvents(); w.ctx.runner.wait(); app.processEvents()\n"
+        "page = w.stack.currentWidget()\n"
+        "assert page.objectName() == 'page_dashboard' and page.data is not None, 'no figures on screen'\n"
+        "assert page.tree.topLevelItemCount() > 0\n"
+        "built = [n for n, mod in (('Qt', QtCore), ('QStyle', QtWidgets)) if n in vars(mod)]\n"
+        "assert not built, f'the first screen built the enums of {built}'\n"
+        "QtCore.Qt.AlignmentFlag  # the check above can fail: touching `Qt` registers it\n"
+        "assert 'Qt' in vars(QtCore)\n"
+        "w.close()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_every_section_icon_ships_as_a_png():
+    from resources import ICONS
+
+    missing = sorted({icon for _m, _k, _t, _o, icon, _tip in PAGE_INDEX if icon and not (ICONS / f"{icon}.png").exists()})
+    assert not missing, f"add resources/icons/<name>.png for {missing} (a QStyle icon costs start-up time)"
