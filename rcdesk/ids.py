@@ -6,12 +6,11 @@ inserts than random UUIDv4 on the reference machines).
 """
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 # Namespace for deterministic ids of shipped reference data (territories, catalogs), so
 # that every installation gives the same row the same id and merging never duplicates it.
-REFERENCE_NAMESPACE = uuid.UUID("6f1c9d0e-3b0a-4a52-9b8e-2d9f1c0a7e41")
+REFERENCE_NAMESPACE = "6f1c9d0e-3b0a-4a52-9b8e-2d9f1c0a7e41"
 
 
 def new_id() -> str:
@@ -21,7 +20,9 @@ def new_id() -> str:
 
 
 def reference_id(kind: str, key: str) -> str:
-    return str(uuid.uuid5(REFERENCE_NAMESPACE, f"{kind}:{key}"))
+    import uuid  # deferred with `platform`, which it imports: start-up never needs them
+
+    return str(uuid.uuid5(uuid.UUID(REFERENCE_NAMESPACE), f"{kind}:{key}"))
 
 
 def utcnow() -> datetime:

@@ -179,9 +179,10 @@ class MainWindow(QMainWindow):
 
     # -- current plan ------------------------------------------------------------------
     def reload_plans(self) -> None:
-        from rcdesk.services.plans import PlanService
+        # PlanService.list_plans() without loading the whole plans service (start-up budget)
+        from rcdesk.services.plan_reads import list_plans
 
-        plans = PlanService(self.ctx.db).list_plans()
+        plans = list_plans(self.ctx.db)
         current = self.ctx.current_plan_id or self.ctx.settings.value("plan/current", "", str)
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()

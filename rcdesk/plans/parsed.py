@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator, Literal
 
+from rcdesk.plans.labels import GROUP_KINDS, MURC_STAGES  # noqa: F401 - defined there, importable here
+
 Layout = Literal["cpccs", "murc", "dated", "paac", "generic"]
 LAYOUTS: tuple[str, ...] = ("cpccs", "murc", "dated", "paac", "generic")
 
@@ -19,25 +21,6 @@ LAYOUT_LABELS = {
     "dated": "Cronograma con fechas por etapa (Colombia)",
     "paac": "PAAC componente 3 (Colombia)",
     "generic": "Formato genérico rcdesk",
-}
-
-# MURC stages (art. 56 Ley 1757/2015), in order; codes are stable identifiers.
-MURC_STAGES: tuple[tuple[str, str], ...] = (
-    ("aprestamiento", "Aprestamiento"),
-    ("diseno", "Diseño"),
-    ("preparacion", "Preparación"),
-    ("ejecucion", "Ejecución"),
-    ("seguimiento", "Seguimiento y Evaluación"),
-)
-
-# Group kinds as layouts name them.
-GROUP_KINDS = {
-    "fase": "Fase",
-    "etapa": "Etapa",
-    "elemento": "Elemento",
-    "componente": "Componente",
-    "subcomponente": "Subcomponente",
-    "seccion": "Sección",
 }
 
 Severity = Literal["error", "warning"]

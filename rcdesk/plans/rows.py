@@ -7,31 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from rcdesk.plans.parsed import GROUP_KINDS, MURC_STAGES
+from rcdesk.plans.labels import GROUP_KINDS, MURC_STAGES
+from rcdesk.plans.summary import PlanSummary  # noqa: F401 - defined there, importable here
 from rcdesk.text import clean, fold
 
 STAGE_CODES = tuple(code for code, _ in MURC_STAGES)
 STAGE_LABELS = dict(MURC_STAGES)
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    plan_id: str
-    entity: str
-    institution_id: str
-    year: int
-    layout: str
-    title: str
-    activities: int
-    groups: int
-    source_name: str | None = None
-    warnings: tuple[str, ...] = ()
-
-    def as_json(self) -> dict:
-        return {
-            "plan_id": self.plan_id, "entity": self.entity, "year": self.year, "layout": self.layout,
-            "title": self.title, "activities": self.activities, "groups": self.groups,
-        }
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from typing import TYPE_CHECKING
+
 from rcdesk.errors import NotFound
-from rcdesk.plans.rows import ActivityRow, GroupRow, PlanSummary
+from rcdesk.plans.summary import PlanSummary
+
+if TYPE_CHECKING:
+    from rcdesk.plans.rows import ActivityRow, GroupRow
+
+# The plan selector on the first screen needs only `list_plans`: the other row classes
+# (rcdesk/plans/rows.py, dataclass-heavy) are imported where they are used.
 
 _PLANS_SQL = """
 SELECT p.id, i.name, p.institution_id, p.year, p.layout, p.title,
@@ -68,6 +76,8 @@ def resolve_plan_id(db, text: str) -> str:  # noqa: ANN001
 
 
 def groups(db, plan_id: str) -> list[GroupRow]:  # noqa: ANN001
+    from rcdesk.plans.rows import GroupRow
+
     with db.read() as c:
         return [
             GroupRow(*row) for row in c.execute(
@@ -77,6 +87,8 @@ def groups(db, plan_id: str) -> list[GroupRow]:  # noqa: ANN001
 
 
 def _activity(row: tuple, labels: dict[str, str]) -> ActivityRow:
+    from rcdesk.plans.rows import ActivityRow
+
     (aid, plan_id, group_id, position, number, description, responsible, meta, recursos, indicator,
      stages, cuatrimestres, start, end, scheduled, extra, version) = row
     return ActivityRow(
