@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.services.changes import Changes
 from ui.shell import PageSpec, UiContext, discover_pages
+
+if TYPE_CHECKING:
+    from rcdesk.services.changes import Changes
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -74,6 +73,8 @@ def discover_pages() -> list[PageSpec]:
 
 def page_modules() -> list[str]:
     """Every module under ui/pages (for the index consistency test)."""
+    import pkgutil
+
     from ui import pages
 
     return sorted(info.name for info in pkgutil.iter_modules(pages.__path__))

@@ -44,3 +44,30 @@ def test_every_section_icon_ships_as_a_png():
 
     missing = sorted({icon for _m, _k, _t, _o, icon, _tip in PAGE_INDEX if icon and not (ICONS / f"{icon}.png").exists()})
     assert not missing, f"add resources/icons/<name>.png for {missing} (a QStyle icon costs start-up time)"
+
+
+def test_while_the_figures_are_computed_the_home_page_does_not_say_there_is_no_plan(qtbot, ui_ctx):
+    from rcdesk.demo import plans as demo_plans
+    from rcdesk.jobs import no_progress
+    from ui.pages.dashboard import DashboardPage
+
+    demo_plans.load(ui_ctx.db, no_progress)
+    from rcdesk.services.plan_reads import list_plans
+
+    ui_ctx.select_plan(list_plans(ui_ctx.db)[0].plan_id)
+    pending = []
+
+    class LaterRunner:  # a job still running on the worker thread
+        def run(self, fn, *, title, parent=None, on_done=None, **_kw):  # noqa: ANN001, ANN003, ARG002
+            pending.append((fn, on_done))
+
+    ui_ctx.runner = LaterRunner()
+    page = DashboardPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert pending and not page.empty.isVisible()
+    fn, on_done = pending.pop()
+    on_done(fn(no_progress, None))
+    assert page.data is not None and page.tree.topLevelItemCount() > 0 and not page.empty.isVisible()
+    ui_ctx.select_plan(None)
+    assert page.empty.isVisible() and not page.content.isVisible()

@@ -113,6 +113,9 @@ class DashboardPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.empty)
         lay.addWidget(self.content)
+        # while the figures are computed (they may be painted meanwhile) the page must not say
+        # that there is no plan: the message only shows when show_data(None) says so
+        self.empty.setVisible(False)
 
         ctx.events.plan_selected.connect(lambda _pid: self.refresh())
         ctx.events.data_changed.connect(self._on_data_changed)
