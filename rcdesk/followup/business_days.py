@@ -13,12 +13,12 @@ The stored calendar (user edits) lives in `rcdesk/services/calendar.py`.
 """
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable
 
 from rcdesk.errors import UserError
+from rcdesk.followup.periods import days_in_month
 
 
 def library_holidays(country: str, year: int) -> dict[date, str]:
@@ -126,7 +126,7 @@ class BusinessCalendar:
         if months:
             m0 = start.month - 1 + months
             y, m = start.year + m0 // 12, m0 % 12 + 1
-            last = _cal.monthrange(y, m)[1]
+            last = days_in_month(y, m)
             start = date(y, m, min(start.day, last))
         return start + timedelta(days=days)
 

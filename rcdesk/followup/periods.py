@@ -8,9 +8,8 @@ Period codes users type (command line, imports):
 """
 from __future__ import annotations
 
-import calendar as _cal
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from rcdesk.errors import UserError
 
@@ -23,6 +22,12 @@ MONTHS_LONG = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "
                "octubre", "noviembre", "diciembre")
 
 _CODE = re.compile(r"^\s*(?:(\d{4})\s*[-/ ]\s*)?([CTMQ])?\s*(\d{1,2})\s*$", re.IGNORECASE)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without importing `calendar` (and `locale`) on the
+    home page's start-up path."""
+    return (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
 
 
 def _kind(kind: str) -> str:
@@ -43,7 +48,7 @@ def period_range(kind: str, year: int, no: int) -> tuple[date, date]:
     months = PERIOD_MONTHS[kind]
     m1 = (no - 1) * months + 1
     m2 = m1 + months - 1
-    return date(year, m1, 1), date(year, m2, _cal.monthrange(year, m2)[1])
+    return date(year, m1, 1), date(year, m2, days_in_month(year, m2))
 
 
 def period_of(kind: str, d: date) -> int:
