@@ -18,6 +18,8 @@ ENV_DB = "RCDESK_DB"
 
 @dataclass(frozen=True)
 class AppPaths:
+    """The database file and the folder of its companion files."""
+
     database: Path
     data: Path
 

@@ -105,9 +105,12 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Secciones")
         self.stack = QStackedWidget(self)
+        icons: dict[str | None, QIcon | None] = {}
         for i, spec in enumerate(self.specs):
             item = QListWidgetItem(spec.title)
-            icon = section_icon(spec.icon, self)
+            if spec.icon not in icons:  # one QIcon per file: each PNG is decoded once
+                icons[spec.icon] = section_icon(spec.icon, self)
+            icon = icons[spec.icon]
             if icon is not None:
                 item.setIcon(icon)
             shortcut = f"Ctrl+{i + 1}" if i < 9 else ""

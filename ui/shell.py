@@ -26,6 +26,8 @@ class AppEvents(QObject):
 
 @dataclass
 class UiContext:
+    """What every page receives: the database, app-wide signals, the task runner, settings, the plan."""
+
     db: object  # rcdesk.db.database.Database
     runner: object  # ui.tasks.TaskRunner
     settings: QSettings
@@ -43,6 +45,8 @@ class UiContext:
 
 @dataclass(frozen=True)
 class PageSpec:
+    """One section of the main window: its key, sidebar title, order and how to build it."""
+
     key: str
     title: str
     order: int

@@ -33,6 +33,8 @@ PUBLICATION_RULE = {"CO": "co_seguimiento_oci", "EC": "ec_poa_reporte_trimestral
 
 @dataclass(frozen=True)
 class ReportRow:
+    """One progress report with its effective % and review state."""
+
     report_id: str
     activity_id: str
     period_kind: str
@@ -98,6 +100,8 @@ class ActivityStatus:
 
 @dataclass(frozen=True)
 class GroupStatus:
+    """A plan group at a cut: compliance of its activities and its light."""
+
     group_id: str
     parent_id: str | None
     depth: int
@@ -111,6 +115,8 @@ class GroupStatus:
 
 @dataclass(frozen=True)
 class CutRow:
+    """A follow-up cut of the year and the date its report must be published by."""
+
     no: int
     code: str
     label: str
@@ -123,6 +129,8 @@ class CutRow:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """Everything the home page (Tablero) shows for one plan at one cut."""
+
     plan_id: str
     entity: str
     country: str

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PlanSummary:
+    """A plan as lists show it: entity, year, layout, title and counts."""
+
     plan_id: str
     entity: str
     institution_id: str
