@@ -228,16 +228,9 @@ class EventService:
 
     def resolve_event_id(self, text: str) -> str:
         """Full id or an unambiguous prefix (≥ 6 characters), for the command line."""
-        text = clean(text)
-        with self.db.session() as s:
-            e = s.get(Event, text)
-            if e is not None and not e.deleted:
-                return text
-            if len(text) >= 6:
-                ids = s.scalars(select(Event.id).where(Event.id.like(f"{text}%"), Event.deleted.is_(False))).all()
-                if len(ids) == 1:
-                    return ids[0]
-        raise NotFound(f"No existe el evento «{text}».")
+        from rcdesk.services.lookup import resolve_record_id
+
+        return resolve_record_id(self.db, Event, text, "el evento")
 
     @staticmethod
     def _row(e: Event, t: Territory | None, i: Institution | None, n: int) -> EventRow:

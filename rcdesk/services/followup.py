@@ -117,30 +117,14 @@ class FollowupService:
 
     def resolve_activity_id(self, text: str) -> str:
         """Full activity id or an unambiguous prefix of at least 6 characters (CLI)."""
-        text = clean(text)
-        with self.db.session() as s:
-            a = s.get(PlanActivity, text)
-            if a is not None and not a.deleted:
-                return a.id
-            if len(text) >= 6:
-                ids = s.scalars(select(PlanActivity.id).where(PlanActivity.id.like(f"{text}%"),
-                                                              PlanActivity.deleted.is_(False)).limit(2)).all()
-                if len(ids) == 1:
-                    return ids[0]
-        raise NotFound(f"No existe la actividad «{text}».")
+        from rcdesk.services.lookup import resolve_record_id
+
+        return resolve_record_id(self.db, PlanActivity, text, "la actividad")
 
     def resolve_report_id(self, text: str) -> str:
-        text = clean(text)
-        with self.db.session() as s:
-            r = s.get(ProgressReport, text)
-            if r is not None and not r.deleted:
-                return r.id
-            if len(text) >= 6:
-                ids = s.scalars(select(ProgressReport.id).where(ProgressReport.id.like(f"{text}%"),
-                                                                ProgressReport.deleted.is_(False)).limit(2)).all()
-                if len(ids) == 1:
-                    return ids[0]
-        raise NotFound(f"No existe el reporte «{text}».")
+        from rcdesk.services.lookup import resolve_record_id
+
+        return resolve_record_id(self.db, ProgressReport, text, "el reporte")
 
     def evidence_required(self, plan_id: str) -> bool:
         with self.db.session() as s:

@@ -167,19 +167,10 @@ class PrivacyService:
     def resolve_person_id(self, text_: str) -> str:
         """Full id or an unambiguous prefix (≥ 6 characters), for the command line."""
         from rcdesk.models.events import Person
+        from rcdesk.services.lookup import resolve_record_id
 
-        text_ = clean(text_)
-        with self.db.session() as s:
-            p = s.get(Person, text_)
-            if p is not None:
-                return p.id
-            if len(text_) >= 6:
-                ids = s.scalars(select(Person.id).where(Person.id.like(f"{text_}%"))).all()
-                if len(ids) == 1:
-                    return ids[0]
-                if len(ids) > 1:
-                    raise UserError(f"«{text_}» coincide con {len(ids)} personas; escriba más caracteres del id.")
-        raise NotFound(f"No existe la persona «{text_}» en el directorio. Búsquela con: rcdesk person search TEXTO")
+        return resolve_record_id(self.db, Person, text_, "la persona",
+                                 hint="Búsquela con: rcdesk person search TEXTO")
 
     # -- what is held about a person ----------------------------------------------------------
     def _person(self, s, person_id: str):  # noqa: ANN001, ANN202
