@@ -35,3 +35,35 @@ def test_events_and_commitments_show_sync_status(qtbot, ui_ctx):
         page.view.selectRow(0)
         qtbot.waitUntil(lambda p=page: p.sync_badge.isVisible())
         assert "Solo en este equipo" in page.sync_badge.text()
+
+
+def test_visits_oficios_and_report_history_show_sync_status(qtbot, ui_ctx):
+    from rcdesk.demo import followup as demo_followup
+    from rcdesk.demo import poa as demo_poa
+    from ui.pages.followup import FollowupPage
+    from ui.pages.visits import OficiosPage, VisitsPage
+
+    demo_plans.load(ui_ctx.db, no_progress)
+    demo_followup.load(ui_ctx.db, no_progress)
+    demo_poa.load(ui_ctx.db, no_progress)
+    for page_class in (VisitsPage, OficiosPage):
+        page = page_class(ui_ctx)
+        qtbot.addWidget(page)
+        page.show()
+        qtbot.waitUntil(lambda p=page: p.table.model().rowCount() > 0)
+        page.table.selectRow(0)
+        qtbot.waitUntil(lambda p=page: p.sync_badge.isVisible())
+        assert "Solo en este equipo" in page.sync_badge.text()
+
+    ui_ctx.select_plan(PlanService(ui_ctx.db).list_plans()[0].plan_id)
+    page = FollowupPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.history_model.rowCount() > 0 or page.table.model().rowCount() > 0)
+    for row in range(page.table.model().rowCount()):  # the first activity that has reports
+        page.table.selectRow(row)
+        if page.history_model.rowCount():
+            break
+    page.history.selectRow(0)
+    qtbot.waitUntil(lambda: page.sync_badge.isVisible())
+    assert "Solo en este equipo" in page.sync_badge.text()

@@ -153,6 +153,11 @@ class FollowupPage(QWidget):
         ev_box.addWidget(self.history_evidence)
         ev_box.addWidget(self.add_evidence_button)
         report_buttons = QHBoxLayout()
+        from ui.widgets.sync_badge import install_sync_badge
+
+        # whether the selected report has reached headquarters (issue 6's status badges)
+        self.sync_badge = install_sync_badge(
+            ctx, self.history, "progress_report", lambda r: self.history_model.row(r).report_id, ev_box)
         report_buttons.addWidget(self.edit_button)
         report_buttons.addWidget(self.withdraw_button)
         ev_box.addLayout(report_buttons)

@@ -105,6 +105,11 @@ class VisitsPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
+        from ui.widgets.sync_badge import install_sync_badge
+
+        # whether the selected visit has reached headquarters (issue 6's status badges)
+        self.sync_badge = install_sync_badge(
+            ctx, self.table, "field_visit", lambda r: self.model.row_at(r).visit_id, lay)
         self.year_combo.currentIndexChanged.connect(lambda *_: self.reload(keep_years=True))
         ctx.events.data_changed.connect(self._on_changed)
         self.reload()
@@ -257,6 +262,10 @@ class OficiosPage(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.alert)
         lay.addWidget(self.table, 1)
+        from ui.widgets.sync_badge import install_sync_badge
+
+        self.sync_badge = install_sync_badge(
+            ctx, self.table, "document_request", lambda r: self.model.row_at(r).oficio_id, lay)
         self.overdue_only.toggled.connect(lambda *_: self.reload())
         ctx.events.data_changed.connect(self._on_changed)
         self.reload()
