@@ -27,6 +27,7 @@ from rcdesk.errors import UserError
 from ui.models.events_tables import PeopleModel
 from ui.tasks import show_error
 from ui.widgets.search_filter import SearchBox
+from ui.widgets.buttons import OK, dialog_buttons
 
 
 def _table(model):  # noqa: ANN001, ANN202
@@ -57,11 +58,7 @@ class PersonPickerDialog(QDialog):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.doubleClicked.connect(lambda _i: self.accept())
         lay.addWidget(self.view, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Invitar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "&Invitar", accept_button=OK)
         lay.addWidget(buttons)
         self.apply("")
 
@@ -165,11 +162,7 @@ class RectifyDialog(QDialog):
         form.addRow("&Teléfono:", self.phone)
         self.email = QLineEdit(person.email or "")
         form.addRow("&Correo:", self.email)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar corrección")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "&Guardar corrección")
         form.addRow(buttons)
 
     def values(self) -> dict:
@@ -204,11 +197,7 @@ class RevokeConsentDialog(QDialog):
             b = QCheckBox(f"{label}: {self.EFFECTS[key]}")
             self.boxes[key] = b
             lay.addWidget(b)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Revocar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "&Revocar", accept_button=OK)
         lay.addWidget(buttons)
 
     def scopes(self) -> list[str]:

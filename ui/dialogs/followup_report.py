@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.services.changes import Changes
+from ui.widgets.buttons import dialog_buttons
 
 EVIDENCE_FILTER = ("Evidencias (*.pdf *.jpg *.jpeg *.png *.gif *.doc *.docx *.xls *.xlsx *.ppt *.pptx *.odt "
                    "*.ods *.txt *.csv *.zip *.mp4 *.mp3);;Todos los archivos (*)")
@@ -201,11 +202,7 @@ class ReportDialog(QDialog):
         ev_box.addLayout(ev_buttons)
         form.addRow("Evidencias:", ev_box)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar (Ctrl+Intro)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "&Guardar (Ctrl+Intro)", self.save)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
 

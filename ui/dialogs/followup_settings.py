@@ -39,6 +39,7 @@ from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
 from rcdesk.services.changes import Changes
 from ui.models.followup_tables import DeadlineRuleModel, ProfileModel
 from ui.widgets.tables import row_table
+from ui.widgets.buttons import dialog_buttons
 
 BAND_COLORS = ("rojo", "amarillo", "verde")
 COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
@@ -455,11 +456,7 @@ class ProfileDialog(QDialog):
         form.addRow("Etiqueta &gris:", self.grey_label)
         form.addRow("Etiqueta a&zul:", self.blue_label)
         form.addRow("No&tas:", self.notes)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "&Guardar", self.save)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.problems)
@@ -615,11 +612,7 @@ class RuleDialog(QDialog):
         form.addRow(amount, row)
         form.addRow("", self.preview)
         form.addRow("&Fundamento:", self.basis)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "&Guardar", self.save)
         form.addRow(buttons)
         self.offset.valueChanged.connect(lambda _v: self._preview())
         self.unit.currentIndexChanged.connect(lambda _i: self._preview())

@@ -36,6 +36,7 @@ from rcdesk.errors import UserError
 from rcdesk.poa.periods import PERIOD_COUNTS, period_name
 from ui.models.poa_grid import fmt_number
 from ui.tasks import show_error
+from ui.widgets.buttons import dialog_buttons
 
 POLARITY_LABELS = {"INCREMENTO": "Incremento", "REDUCCION": "Reducción", "MANTENIMIENTO": "Mantenimiento"}
 ACCUMULATION_LABELS = {"SUMA": "Suma", "ULTIMO_VALOR": "Último valor", "PROMEDIO": "Promedio"}
@@ -64,11 +65,7 @@ class _Form(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.result_row = None
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "&Guardar", self._save)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self._save)
 
     def _save(self) -> None:

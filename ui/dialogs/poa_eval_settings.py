@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from rcdesk.errors import UserError
 from ui.tasks import show_error
+from ui.widgets.buttons import dialog_buttons
 
 
 class EvalSettingsDialog(QDialog):
@@ -53,11 +54,7 @@ class EvalSettingsDialog(QDialog):
                       "más que las demás. Los ajustes se guardan en esta base de datos y se aplican a la vista de "
                       "cantones, al informe PDF y a las secciones CPCCS.")
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "&Guardar", self._save)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(note)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from rcdesk.errors import UserError
 from ui.tasks import show_error
+from ui.widgets.buttons import dialog_buttons
 
 
 def _date_edit(d: date | None = None) -> QDateEdit:
@@ -54,11 +55,7 @@ class _Form(QDialog):
         self.setWindowTitle(title)
         self.result_row = None
         self.form = QFormLayout()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Guardar")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, "&Guardar", self._save)
         lay = QVBoxLayout(self)
         lay.addLayout(self.form)
         lay.addStretch(1)

@@ -42,6 +42,7 @@ from ui.dialogs.followup_review import EvidenceRole, fill_evidence_list, open_ev
 from ui.models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
 from ui.shell import PageSpec
 from ui.widgets.tables import row_table
+from ui.widgets.buttons import OK, dialog_buttons
 
 
 def _qdate(d: date) -> QDate:
@@ -616,11 +617,7 @@ class HolidayDialog(QDialog):
         form.addRow("&Nombre:", self.name)
         form.addRow("", self.local)
         form.addRow("&Localidad:", self.locality)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Agregar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Agregar", accept_button=OK)
         form.addRow(buttons)
 
     def values(self) -> tuple[date, str, str]:

@@ -30,6 +30,7 @@ from rcdesk.services.changes import Changes
 from ui.models.units import UnitTableModel
 from ui.shell import PageSpec, UiContext
 from ui.tasks import show_error
+from ui.widgets.buttons import OK, dialog_buttons
 
 _PARENT_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
 
@@ -71,11 +72,7 @@ class UnitDialog(QDialog):
         form.addRow("&Nombre:", self.name)
         form.addRow("&Tipo:", self.kind)
         form.addRow("T&erritorio:", self.territory)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Guardar")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, "Guardar", accept_button=OK)
         form.addRow(buttons)
         self.setMinimumWidth(480)
 
