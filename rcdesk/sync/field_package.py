@@ -30,7 +30,7 @@ from rcdesk.sync.tables import (
     label,
     personal_columns,
     raw_table,
-    to_wire,
+    wire_row,
     wire_columns,
 )
 
@@ -141,11 +141,9 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 hidx = cols.index(EVIDENCE_HASH_COLUMN) if EVIDENCE_HASH_COLUMN in cols else None
                 lines, plines = [], []
                 for row in rows:
-                    values = [to_wire(v) for v in row]
-                    if pidx:
-                        plines.append(json.dumps([values[i] for i in pidx], ensure_ascii=False))
-                        for i in pidx:
-                            values[i] = None
+                    values, pvalues = wire_row(row, pidx)
+                    if pvalues is not None:
+                        plines.append(json.dumps(pvalues, ensure_ascii=False))
                     lines.append(json.dumps(values, ensure_ascii=False))
                     sent.append({"t": table.name, "r": row[iidx], "v": row[vidx]})
                     if hidx is not None and isinstance(row[hidx], str) and len(row[hidx]) == 64:

@@ -66,7 +66,7 @@ from rcdesk.sync.tables import (
     label,
     personal_columns,
     raw_table,
-    to_wire,
+    wire_row,
     wire_columns,
 )
 
@@ -156,11 +156,9 @@ def _write_corrections(conn, writer: PackageWriter, iid: str, field_enc_public: 
         pidx = [cols.index(c) for c in personal]
         lines, plines = [], []
         for row in rows:
-            values = [to_wire(v) for v in row]
-            if pidx:
-                plines.append(json.dumps([values[i] for i in pidx], ensure_ascii=False))
-                for i in pidx:
-                    values[i] = None
+            values, pvalues = wire_row(row, pidx)
+            if pvalues is not None:
+                plines.append(json.dumps(pvalues, ensure_ascii=False))
             lines.append(json.dumps(values + [0], ensure_ascii=False))
         writer.add_bytes(f"records/{table.name}.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
         if pidx:

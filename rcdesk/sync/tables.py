@@ -100,6 +100,18 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+def wire_row(row, personal_idx: list[int]) -> tuple[list, list | None]:  # noqa: ANN001
+    """Wire values of `row` with its personal values (at `personal_idx`) moved out into their own
+    list, to be encrypted apart; the row keeps None in their place."""
+    values = [to_wire(v) for v in row]
+    if not personal_idx:
+        return values, None
+    personal = [values[i] for i in personal_idx]
+    for i in personal_idx:
+        values[i] = None
+    return values, personal
+
+
 def from_wire(value: Any) -> Any:
     if isinstance(value, dict) and "$b64" in value:
         return base64.b64decode(value["$b64"])
