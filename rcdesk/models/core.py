@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rcdesk.db.base import Base
@@ -52,3 +52,23 @@ class AuditLog(Base):
     record_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
     action: Mapped[str] = mapped_column(String(10), nullable=False)  # insert|update|delete|restore|import
     changes: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ImportMapping(Base):
+    """A confirmed column mapping, offered again for workbooks with the same headers.
+
+    `signature` is the SHA-256 of the kind plus the normalised header paths (see rcdesk.imports.profiles);
+    `mapping` is the profile document (JSON text) exactly as `--mapping FILE` would hold it. Local to an
+    installation: not a Record, never synced.
+    """
+
+    __tablename__ = "import_mapping"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    signature: Mapped[str] = mapped_column(String(64), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    mapping: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("kind", "signature", name="uq_import_mapping_kind_signature"),)

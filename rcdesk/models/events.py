@@ -273,3 +273,8 @@ class Acta(Record, Base):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     content: Mapped[dict] = mapped_column(JSON, nullable=False, info=PERSONAL)
     issued_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    # SHA-256 of the exact PDF bytes issued and an Ed25519 signature over the acta's fingerprints by
+    # the issuing installation (actas issued before revision 0006 have neither)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    signature: Mapped[str | None] = mapped_column(Text, nullable=True)
+    signer_public: Mapped[str | None] = mapped_column(String(100), nullable=True)

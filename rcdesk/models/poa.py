@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rcdesk.db.base import Base, Record
@@ -38,6 +38,9 @@ class Poa(Record, Base):
     title: Mapped[str] = mapped_column(Text, nullable=False, default="")
     source_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
     approved_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    report_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # «fecha de reporte» of the file
+    # what the workbook's title block said (organismo, vigencia…) and columns kept as «otros datos»
+    extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class PoaObjective(Record, Base):
@@ -48,6 +51,11 @@ class PoaObjective(Record, Base):
     code: Mapped[str] = mapped_column(String(30), nullable=False, default="")
     description: Mapped[str] = mapped_column(Text, nullable=False)
     alignment: Mapped[str] = mapped_column(Text, nullable=False, default="")  # PND / PEI / PDOT / competencia
+    # Hierarchy (eje > programa > subprograma > meta de resultado…). No FOREIGN KEY on purpose: SQLite
+    # cannot add one to an existing table without rebuilding the tables that reference it.
+    parent_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    level: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="")
+    indicator: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
 
 class PoaMeta(Record, Base):
@@ -64,6 +72,9 @@ class PoaMeta(Record, Base):
     polarity: Mapped[str] = mapped_column(String(15), nullable=False, default="INCREMENTO")
     codificado: Mapped[float | None] = mapped_column(Float, nullable=True)  # annual budget in force
     contribution: Mapped[str] = mapped_column(Text, nullable=False, default="")  # cómo aporta al plan
+    level: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="")  # producto…
+    initial_budget: Mapped[float | None] = mapped_column(Float, nullable=True)  # asignación / apropiación inicial
+    extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # «otros datos»: {encabezado: valor}
 
 
 class PoaIndicator(Record, Base):
@@ -115,6 +126,7 @@ class PoaExecution(Record, Base):
     codificado: Mapped[float | None] = mapped_column(Float, nullable=True)
     comprometido: Mapped[float | None] = mapped_column(Float, nullable=True)
     devengado: Mapped[float | None] = mapped_column(Float, nullable=True)
+    pagado: Mapped[float | None] = mapped_column(Float, nullable=True)  # Colombia: pagos
     narrative: Mapped[str] = mapped_column(Text, nullable=False, default="")
     difficulties: Mapped[str] = mapped_column(Text, nullable=False, default="")
     corrective_actions: Mapped[str] = mapped_column(Text, nullable=False, default="")
