@@ -54,15 +54,27 @@ def excel_serial_to_date(value: float) -> date | None:
 
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?!\d)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# "30 de abril de 2022", "2 de oct. 2020", "14-sep-2020", "2-oct-20" (two-digit years only after a dash)
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\s*(?:de\s+)?({_MONTH_RE})\.?\s*(?:de\s+|del\s+)?(\d{{4}})(?!\d)"
+    rf"(?<![\d/])(\d{{1,2}})(?:\s*[-/.]\s*|\s*(?:de\s+)?)({_MONTH_RE})\.?"
+    rf"(?:\s*[-/]\s*(\d{{4}}|\d{{2}})|\s*,?\s*(?:de\s+|del\s+)?(\d{{4}}))(?!\d)"
 )
 _DAY_MONTH = re.compile(rf"(?<![\d/])(\d{{1,2}})\s*(?:de\s+)?({_MONTH_RE})\b")
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})\s*(?:de|del|,)?\s*(\d{{4}})(?!\d)")
+# Several days of one month: "22 al 28 de abril de 2017", "19 y 20 de abril", "1, 2 y 3 de junio"
+_DAY_LIST = re.compile(
+    rf"(?<![\d/.\-])(\d{{1,2}})((?:\s*(?:,|y|al|a|hasta|-|–|—)\s*\d{{1,2}})+)\s*(?:de\s+)?({_MONTH_RE})\b\.?"
+    rf"(?:\s*,?\s*(?:de\s+|del\s+)?(\d{{4}})(?!\d))?"
+)
+_WEEKDAYS = r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b"
+
+
+def _year_of(m: re.Match, first: int, second: int) -> int:
+    return int(m[first] or m[second])
 
 
 def _dates_in(folded: str) -> list[tuple[int, date]]:
-    """Every complete date written in `folded` text, with its position."""
+    """Every complete single date written in `folded` text, with its position."""
     found: list[tuple[int, date]] = []
     taken: list[tuple[int, int]] = []
 
@@ -80,11 +92,42 @@ def _dates_in(folded: str) -> list[tuple[int, date]]:
     for m in _NUMERIC_DATE.finditer(folded):
         add(m, _ymd(int(m[3]), int(m[2]), int(m[1])))  # day/month/year, as written in EC and CO
     for m in _DAY_MONTH_YEAR.finditer(folded):
-        add(m, _ymd(int(m[3]), MONTHS[m[2]], int(m[1])))
+        add(m, _ymd(_year_of(m, 3, 4), MONTHS[m[2]], int(m[1])))
     for m in _MONTH_DAY_YEAR.finditer(folded):
         add(m, _ymd(int(m[3]), MONTHS[m[1]], int(m[2])))
     found.sort()
     return found
+
+
+def _day_lists(folded: str, default_year: int | None) -> tuple[list[tuple[int, date]], list[tuple[int, int]]]:
+    """Dates (first and last day) of day lists such as "22 al 28 de abril de 2017", and their spans."""
+    out: list[tuple[int, date]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _DAY_LIST.finditer(folded):
+        days = [int(m[1]), *(int(x) for x in re.findall(r"\d{1,2}", m[2]))]
+        year = int(m[4]) if m[4] else _year_after(folded, m.end(), default_year)
+        if year is None:
+            continue
+        month = MONTHS[m[3]]
+        last = _ymd(year, month, days[-1])
+        if last is None:
+            continue
+        if days[0] <= days[-1]:
+            first = _ymd(year, month, days[0])
+        else:  # "30 al 2 de mayo": the first day belongs to the month before
+            py, pm = (year, month - 1) if month > 1 else (year - 1, 12)
+            first = _ymd(py, pm, days[0])
+        if first is None:
+            continue
+        out += [(m.start(), first), (m.start(), last)]
+        spans.append(m.span())
+    return out, spans
+
+
+def _year_after(folded: str, pos: int, default_year: int | None) -> int | None:
+    """The first year written after `pos` ("del 1 de marzo al 30 de abril de 2022"), else `default_year`."""
+    m = _YEAR.search(folded, pos)
+    return int(m[1]) if m else default_year
 
 
 def parse_date(value: object) -> date | None:
@@ -110,8 +153,10 @@ def parse_date(value: object) -> date | None:
     leftover = _ISO_DATE.sub("", leftover)
     leftover = _DAY_MONTH_YEAR.sub("", leftover)
     leftover = _MONTH_DAY_YEAR.sub("", leftover)
+    leftover = re.sub(_WEEKDAYS, "", leftover)  # "martes, 15 de diciembre de 2020"
     leftover = re.sub(r"\d{1,2}:\d{2}(:\d{2})?|[.,;()\s]|\b(el|del|de|dia|hasta|desde)\b", "", leftover)
     return found[0][1] if not leftover else None
+
 
 
 _YEAR = re.compile(r"(?<![\d/.\-])(20\d{2}|19\d{2})(?![\d/\-])")
@@ -158,16 +203,24 @@ def parse_schedule(value: object, default_year: int | None = None) -> tuple[date
     found = _dates_in(text)
     years = [int(y) for y in _YEAR.findall(text)]
     year = years[-1] if years else default_year
-    if year is not None:
-        # "del 1 de marzo al 30 de abril de 2022": the first date takes the year written later
-        spans = [m.span() for rx in (_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
-                 for m in rx.finditer(text)]
-        for m in _DAY_MONTH.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in spans):
-                continue
-            d = _ymd(year, MONTHS[m[2]], int(m[1]))
-            if d:
-                found.append((m.start(), d))
+    listed, taken = _day_lists(text, default_year)
+    found += listed
+    # "del 1 de marzo al 30 de abril de 2022": a day and month without a year take the year
+    # written after them, one less when that would put them after the date that follows
+    taken += [m.span() for rx in (_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
+              for m in rx.finditer(text)]
+    for m in _DAY_MONTH.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        y = _year_after(text, m.end(), default_year)
+        if y is None:
+            continue
+        d = _ymd(y, MONTHS[m[2]], int(m[1]))
+        later = [x for pos, x in found if pos > m.start()]
+        if d and later and d > min(later):
+            d = _ymd(y - 1, MONTHS[m[2]], int(m[1]))
+        if d:
+            found.append((m.start(), d))
     if found:
         ds = [d for _, d in found]
         return min(ds), max(ds)

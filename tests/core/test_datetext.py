@@ -60,3 +60,41 @@ def test_parse_date_accepts_only_a_single_date():
 def test_shift_year_clamps_29_february():
     assert shift_year(date(2024, 2, 29), 2025) == date(2025, 2, 28)
     assert shift_year(date(2021, 9, 9), 2025) == date(2025, 9, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("22 al 28 de abril de 2017", date(2017, 4, 22), date(2017, 4, 28)),
+        ("19 y 20 de abril de 2017", date(2017, 4, 19), date(2017, 4, 20)),
+        ("1, 2 y 3 de junio de 2021", date(2021, 6, 1), date(2021, 6, 3)),
+        ("Semana del 5 al 9 de julio 2021", date(2021, 7, 5), date(2021, 7, 9)),
+        ("14 - 18 de junio de 2021", date(2021, 6, 14), date(2021, 6, 18)),
+        ("30 de abril al 2 de mayo de 2021", date(2021, 4, 30), date(2021, 5, 2)),
+        ("30 al 2 de mayo de 2021", date(2021, 4, 30), date(2021, 5, 2)),
+        ("28 de diciembre al 3 de enero de 2022", date(2021, 12, 28), date(2022, 1, 3)),
+        ("14-sep-2020", date(2020, 9, 14), date(2020, 9, 14)),
+        ("2-oct-2020", date(2020, 10, 2), date(2020, 10, 2)),
+        ("2 de oct. 2020", date(2020, 10, 2), date(2020, 10, 2)),
+        ("15 de sept 2020", date(2020, 9, 15), date(2020, 9, 15)),
+        ("Sept. 2020", date(2020, 9, 1), date(2020, 9, 30)),
+        ("martes, 15 de diciembre de 2020", date(2020, 12, 15), date(2020, 12, 15)),
+        ("lunes 4 de mayo de 2021", date(2021, 5, 4), date(2021, 5, 4)),
+    ],
+)
+def test_day_ranges_abbreviated_months_and_weekdays(text, start, end):
+    assert parse_schedule(text) == (start, end)
+
+
+def test_day_range_without_year_takes_the_plan_year():
+    assert parse_schedule("del 3 al 5 de mayo") is None
+    assert parse_schedule("del 3 al 5 de mayo", default_year=2021) == (date(2021, 5, 3), date(2021, 5, 5))
+    assert parse_schedule("miércoles 2 de junio", default_year=2021) == (date(2021, 6, 2), date(2021, 6, 2))
+
+
+def test_single_dates_with_weekday_or_dashes_are_one_date_but_ranges_are_not():
+    assert parse_date("martes, 15 de diciembre de 2020") == date(2020, 12, 15)
+    assert parse_date("14-sep-2020") == date(2020, 9, 14)
+    assert parse_date("14-sep-20") == date(2020, 9, 14)
+    assert parse_date("22 al 28 de abril de 2017") is None
+    assert parse_date("19 y 20 de abril de 2017") is None
