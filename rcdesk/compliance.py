@@ -192,6 +192,13 @@ class ThresholdProfile:
         if not self.bands:
             problems.append(f"El perfil «{self.name}» no tiene rangos.")
             return problems
+        # NaN/infinite bounds (typed "nan" in a form) would make every comparison below raise
+        odd = [b for b in self.bands
+               if not b.min_inclusive.is_finite() or (b.max_exclusive is not None and not b.max_exclusive.is_finite())]
+        if odd:
+            problems.extend(f"El rango «{b.label}» de «{self.name}» tiene un límite que no es un número válido."
+                            for b in odd)
+            return problems
         bands = sorted(self.bands, key=lambda b: b.min_inclusive)
         if bands[0].min_inclusive != 0:
             problems.append(f"El primer rango de «{self.name}» debe empezar en 0 %.")

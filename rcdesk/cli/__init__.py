@@ -2,7 +2,9 @@
 
 Global options `--db PATH` and `--json` (accepted before or after the command). With
 `--json` every command prints exactly one JSON object on stdout. Exit codes: 0 success;
-2 bad input (Spanish message on stderr, database unchanged); 1 anything else.
+2 bad input or a refusal (Spanish message on stderr, database unchanged; a handler that
+refused only part of its input returns `"_exit": 2` and still prints its result); 1 a bug.
+No message of the database driver or of Python reaches the user in English.
 
 Commands live in `rcdesk/cli/commands/*.py`; each module defines `register(cli)` and is
 discovered automatically, so capabilities add commands without touching this file.
@@ -35,14 +37,46 @@ class _SpanishParser(argparse.ArgumentParser):
     """argparse with Spanish usage errors that exit with code 2 (bad input)."""
 
     def error(self, message: str) -> None:  # noqa: D401
-        message = (message.replace("the following arguments are required", "faltan los argumentos")
-                   .replace("unrecognized arguments", "argumentos no reconocidos")
-                   .replace("invalid choice", "opción no válida")
-                   .replace("argument ", "argumento ")
-                   .replace("expected one argument", "se esperaba un valor")
-                   .replace("invalid int value", "número entero no válido"))
+        for english, spanish in _ARGPARSE_SPANISH:
+            message = message.replace(english, spanish)
         self.print_usage(sys.stderr)
         raise _UsageError(f"{self.prog}: error: {message}")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "uso:", 1)
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "uso:", 1)
+        for english, spanish in _HELP_SPANISH:
+            text = text.replace(english, spanish)
+        return text
+
+
+# argparse's own messages (Python 3.11–3.13), most specific first
+_ARGPARSE_SPANISH = (
+    ("the following arguments are required", "faltan los argumentos"),
+    ("unrecognized arguments", "argumentos no reconocidos"),
+    ("invalid choice", "opción no válida"),
+    ("(choose from", "(elija entre"),
+    ("expected one argument", "se esperaba un valor"),
+    ("expected at least one argument", "se esperaba al menos un valor"),
+    ("expected at most one argument", "se esperaba como mucho un valor"),
+    ("invalid int value", "número entero no válido"),
+    ("invalid float value", "número no válido"),
+    ("not allowed with argument", "no se puede usar junto con"),
+    ("one of the arguments", "uno de los argumentos"),
+    ("is required", "es obligatorio"),
+    ("ambiguous option", "opción ambigua"),
+    ("could match", "podría ser"),
+    ("ignored explicit argument", "se ignoró el valor explícito"),
+    ("argument ", "argumento "),
+)
+_HELP_SPANISH = (
+    ("positional arguments:", "argumentos:"),
+    ("options:", "opciones:"),
+    ("show this help message and exit", "mostrar esta ayuda y salir"),
+    ("show program's version number and exit", "mostrar la versión y salir"),
+)
 
 
 class _UsageError(Exception):
@@ -186,13 +220,14 @@ def main(argv: list[str] | None = None) -> int:
             pass  # a read-only data folder must not stop a read-only command
         result = handler(ctx, args) or {}
         text = result.pop("_text", None)
+        code = result.pop("_exit", EXIT_OK)
         if ctx.json:
             print(json.dumps(result, ensure_ascii=False, default=_default))
         elif text is not None:
             print(text)
         else:
             print(json.dumps(result, ensure_ascii=False, indent=2, default=_default))
-        return EXIT_OK
+        return code
     except UserError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -206,8 +241,56 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001
+        known = _known_problem(exc, ctx)
+        if known is not None:
+            log.warning("command refused: %r", exc)
+            print(f"Error: {known}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         log.exception("command failed")
-        print(f"Error inesperado: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        # the driver's or Python's English text goes to the log only
+        print(f"Error inesperado ({exc.__class__.__name__}). Los detalles quedaron en el registro: "
+              f"{_log_file(ctx)}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         ctx.close()
+
+
+def _known_problem(exc: Exception, ctx: CliContext) -> str | None:
+    """Spanish message for a failure the user can fix (storage, files); None for a bug."""
+    from rcdesk.db.driver_errors import storage_message
+
+    try:
+        db_file = ctx.paths.database
+    except Exception:  # noqa: BLE001 - the message is still useful without the file name
+        db_file = ctx.db_path
+    message = storage_message(exc, db_file)
+    if message is not None:
+        return message
+    if isinstance(exc, OSError):
+        return _os_message(exc)
+    return None
+
+
+def _os_message(exc: OSError) -> str:
+    import errno
+
+    name = f" «{exc.filename}»" if exc.filename else ""
+    if isinstance(exc, FileNotFoundError):
+        return f"No existe el archivo o la carpeta{name}."
+    if isinstance(exc, PermissionError):
+        return (f"No hay permiso para usar{name or ' el archivo'}; si está abierto en otro programa "
+                "(por ejemplo Excel), ciérrelo e inténtelo de nuevo.")
+    if isinstance(exc, IsADirectoryError):
+        return f"{name.strip() or 'La ruta'} es una carpeta; indique un archivo."
+    if isinstance(exc, NotADirectoryError):
+        return f"La ruta{name} no es una carpeta válida."
+    if exc.errno == errno.ENOSPC:
+        return "El disco está lleno: libere espacio e inténtelo de nuevo."
+    return f"No se pudo leer o escribir{name or ' un archivo'} (error del sistema {exc.errno or 'desconocido'})."
+
+
+def _log_file(ctx: CliContext) -> str:
+    try:
+        return str(ctx.paths.logs / "rcdesk.log")
+    except Exception:  # noqa: BLE001
+        return "rcdesk.log"

@@ -58,7 +58,10 @@ def upgrade(engine: Engine, paths=None) -> int:  # noqa: ANN001
     try:
         found, has_tables = current_version(engine)
     except Exception as exc:  # noqa: BLE001 - not a database at all, or unreadable
-        raise StorageError(f"No se puede abrir la base de datos: {exc}") from exc
+        from rcdesk.db.driver_errors import storage_message
+
+        where = paths.database if paths is not None else None
+        raise StorageError(storage_message(exc, where) or "No se puede abrir la base de datos.") from exc
     if found > latest:
         raise DatabaseTooNew(found, latest)
     if found == latest:

@@ -196,10 +196,12 @@ class CommitmentService:
 
     def add_followup(self, commitment_id: str, cut_date: date, progress_pct: float, narrative: str = "",
                      reviewer: str = "", *, files: list[Path | str] = (), links: list[str] = ()) -> FollowUpRow:
-        try:
-            pct = round(float(progress_pct), 2)
-        except (TypeError, ValueError):
-            raise UserError(f"El porcentaje «{progress_pct}» no es un número.") from None
+        from rcdesk.numbers import parse_float
+
+        pct = parse_float(progress_pct, "Avance del compromiso")
+        if pct is None:
+            raise UserError("Indique el % de avance del compromiso.")
+        pct = round(pct, 2)
         if not 0 <= pct <= 100:
             raise UserError("El avance debe estar entre 0 y 100 %.")
         from rcdesk.services.evidence import EvidenceService

@@ -48,6 +48,7 @@ from rcdesk.models.plans import Plan, PlanActivity
 from rcdesk.models.reference import Institution
 from rcdesk.services.calendar import CalendarService
 from rcdesk.services.evidence import EvidenceRow, EvidenceService, check_url
+from rcdesk.numbers import parse_decimal
 from rcdesk.text import clean
 
 OWNER = "progress_report"
@@ -82,15 +83,6 @@ class _Prepared:
     reported_on: date
     links: tuple[str, ...]
     max_bytes: int
-
-
-def _dec(v: object, what: str) -> Decimal | None:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    try:
-        return Decimal(str(v).strip().replace(",", "."))
-    except Exception as exc:  # noqa: BLE001
-        raise UserError(f"{what}: «{v}» no es un número.") from exc
 
 
 class FollowupService:
@@ -209,9 +201,9 @@ class FollowupService:
             kind, year = plan.period_kind, plan.year
             label = f"Actividad {a.number or ''} «{_short(a.description)}»".replace("  ", " ")
         period_no = parse_period(data.period, kind, year)
-        percent = _dec(data.percent, "% de avance")
-        quantity = _dec(data.quantity, "Cantidad lograda")
-        target = _dec(data.target_quantity, "Meta del periodo")
+        percent = parse_decimal(data.percent, "% de avance")
+        quantity = parse_decimal(data.quantity, "Cantidad lograda")
+        target = parse_decimal(data.target_quantity, "Meta del periodo")
         if percent is None and quantity is None:
             problems.append("Indique el % de avance o la cantidad lograda frente a la meta.")
         if quantity is not None and quantity < 0:

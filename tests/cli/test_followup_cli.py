@@ -104,3 +104,22 @@ def test_progress_withdraw_only_before_validation(setup, capsys):
     assert code == 2 and "validado no se puede retirar" in err
     _, out, _ = run(capsys, path, "progress", "history", acts["1.2"])
     assert [r["status"] for r in out["reports"]] == ["VALIDADO"]
+
+
+
+@pytest.mark.parametrize("option", ["--percent", "--quantity", "--target"])
+def test_bad_numbers_are_refused_in_spanish(setup, capsys, option):
+    path, _plan_id, acts = setup
+    field = {"--percent": "% de avance", "--quantity": "Cantidad lograda", "--target": "Meta del periodo"}[option]
+    companion = {"--percent": [], "--quantity": ["--target=4"], "--target": ["--quantity=3"]}[option]
+    for value in ["nan", "NaN", "sNaN", "inf", "-inf", "Infinity", "1e400", "", " ", "abc", "12,5,3"]:
+        code, out, err = run(capsys, path, "progress", "add", acts["1.1"], "--period", "1", f"{option}={value}",
+                             *companion, "--justification", "sobrecumplimiento")
+        assert code == 2 and out is None, value
+        assert err.startswith("Error: ") and "Traceback" not in err and "Invalid" not in err, err
+        if value.strip():
+            assert f"{field}: «{value}»" in err  # names the field and what was typed
+        else:
+            assert "ndique" in err  # an empty field counts as not given, and one is needed
+    _, out, _ = run(capsys, path, "progress", "history", acts["1.1"])
+    assert out["count"] == 0

@@ -67,8 +67,9 @@ def test_season_through_the_command_line(capsys, tmp_path):
     # the same file again: refused with a reason, nothing changes
     before = dump(hq)
     code, out, err = run(capsys, hq, "package", "import", str(p1))
-    assert code == 0 and out["packages"] == 0
+    assert code == 2 and out["packages"] == 0  # a script sees the refusal; the JSON still explains it
     assert out["rejected"][0]["file"] == "p1.rcpaq" and "ya fue consolidado" in out["rejected"][0]["reason"]
+    assert "p1.rcpaq" in err
     assert dump(hq) == before
 
     rc = tmp_path / "acuse.rcpaq"
@@ -128,7 +129,7 @@ def test_conflict_resolution_and_bad_input(capsys, tmp_path):
     code, _, err = run(capsys, hq, "installation", "trust", "zzzz")
     assert code == 2 and "No hay ninguna instalación" in err
     code, out, _ = run(capsys, hq, "package", "import", str(tmp_path / "no-existe.rcpaq"))
-    assert code == 0 and "No existe" in out["rejected"][0]["reason"]
+    assert code == 2 and "No existe" in out["rejected"][0]["reason"]
     code, _, err = run(capsys, hq, "base", "export", "--installation", "abc", "--out", str(tmp_path / "b.rcpaq"))
     assert code == 2 and "identificador" in err
     code, _, err = run(capsys, hq, "export", "consolidated", "--out", str(tmp_path / "x.docx"))

@@ -106,7 +106,7 @@ def _inst_trust(ctx, args) -> dict:  # noqa: ANN001
     text = f"«{row.name}» ({row.installation_id}) es ahora una instalación de confianza (huella {row.sign_fingerprint})."
     if result.packages:
         text += "\nPaquetes que esperaban en cuarentena:\n" + result.text()
-    return row.as_json() | {"import": result.as_json(), "_text": text}
+    return row.as_json() | {"import": result.as_json(), "_text": text, **_refused(result)}
 
 
 def _inst_revoke(ctx, args) -> dict:  # noqa: ANN001
@@ -126,8 +126,13 @@ def _pkg_export(ctx, args) -> dict:  # noqa: ANN001
 
 def _report(ctx, result) -> dict:  # noqa: ANN001
     for p in result.rejected:
-        print(f"Rechazado: {p.message}", file=sys.stderr)
-    return result.as_json() | {"_text": result.text()}
+        print(f"Rechazado: {p.file}: {p.message}", file=sys.stderr)
+    return result.as_json() | {"_text": result.text(), **_refused(result)}
+
+
+def _refused(result) -> dict:  # noqa: ANN001
+    """Exit 2 when any package was refused, so a script sees it; the result still lists every package."""
+    return {"_exit": 2} if result.rejected else {}
 
 
 def _pkg_import(ctx, args) -> dict:  # noqa: ANN001
