@@ -3,10 +3,15 @@
 Rendered ONLY from the canonical content dict (rcdesk.services.actas.build_content), so the
 SHA-256 fingerprint printed in every footer (and in the QR code) describes exactly what is
 printed. A4 portrait, "página x de y".
+
+Rendering is deterministic (reportlab's invariant mode, the issue time as the document date):
+the same acta rendered again gives the same bytes, so every copy saved or printed from the
+archive has the SHA-256 stored at issue time and `acta verify FILE` can demand an exact copy.
 """
 from __future__ import annotations
 
-from pathlib import Path
+import io
+from datetime import datetime
 
 from rcdesk.reports.events_common import esc, long_date, numbered_canvas, short_date, styles, table_style
 
@@ -33,7 +38,8 @@ CONSIDERANDOS_CO = [
 ]
 
 
-def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) -> None:
+def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetime) -> bytes:
+    """The acta's PDF bytes; a pure function of its arguments (see the module docstring)."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
@@ -64,10 +70,11 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
         c.setFont("Helvetica", 7.5)
         c.drawRightString(page_w - MARGIN, 44, f"página {page} de {total}")
 
-    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=36,
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=36,
                             bottomMargin=FOOTER_H + 8, title=f"{heading} No. {content['number']}",
                             author=content["entity"], subject=ev["title"], creator="rcdesk",
-                            keywords=f"{'rcdesk-acta'}:{acta_id}:{sha256}")
+                            keywords=f"{'rcdesk-acta'}:{acta_id}:{sha256}", invariant=1)
     width = page_w - 2 * MARGIN
     body, small, cell = st["body"], st["small"], st["cell"]
     story = [
@@ -212,7 +219,17 @@ def build_acta_pdf(out: Path | str, content: dict, sha256: str, acta_id: str) ->
     sig = Table([cells[0:2], cells[2:4]], colWidths=[width / 2, width / 2])
     sig.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
     story.append(KeepTogether([Paragraph("Firmas", st["h2"]), sig]))
-    doc.build(story, canvasmaker=numbered_canvas(footer))
+    base = numbered_canvas(footer)
+    stamp = f"D:{issued_at:%Y%m%d%H%M%S}+00'00'"  # issued_at is UTC
+
+    class ActaCanvas(base):
+        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            super().__init__(*args, **kwargs)
+            # invariant mode would date the file 2000-01-01; the issue time is just as fixed
+            self.setDateFormatter(lambda *_: stamp)
+
+    doc.build(story, canvasmaker=ActaCanvas)
+    return buf.getvalue()
 
 
 def _n(n: int, one: str, many: str) -> str:

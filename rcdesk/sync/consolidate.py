@@ -41,6 +41,7 @@ from rcdesk.models.core import ROLE_HQ, AuditLog
 from rcdesk.models.sync import CONFLICT_DISCARDED, CONFLICT_OPEN, SyncConflict, SyncPackage, SyncPeer
 from rcdesk.sync import peers
 from rcdesk.sync.package import EXTENSION, OpenedPackage, open_package
+from rcdesk.sync.scope import is_evidence_table
 from rcdesk.sync.tables import (
     EVIDENCE_HASH_COLUMN,
     ID_RE,
@@ -619,7 +620,7 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
                             "(archivo alterado); no se importó nada.")
     referenced = set()
     for tr in tables:
-        if EVIDENCE_HASH_COLUMN in tr.columns:
+        if is_evidence_table(tr.table) and EVIDENCE_HASH_COLUMN in tr.columns:  # not an acta's fingerprint
             i = tr.columns.index(EVIDENCE_HASH_COLUMN)
             referenced.update(r[i] for r in tr.rows if isinstance(r[i], str) and len(r[i]) == 64)
     carried = {n.split("/", 1)[1][:64] for n in names}

@@ -24,6 +24,7 @@ from rcdesk.models.core import ROLE_HQ, Installation
 from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
 from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
 from rcdesk.sync.package import PackageWriter
+from rcdesk.sync.scope import is_evidence_table
 from rcdesk.sync.tables import (
     EVIDENCE_HASH_COLUMN,
     exchange_tables,
@@ -138,7 +139,8 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 personal = personal_columns(table)
                 pidx = [cols.index(c) for c in personal]
                 vidx, iidx = cols.index("version"), cols.index("id")
-                hidx = cols.index(EVIDENCE_HASH_COLUMN) if EVIDENCE_HASH_COLUMN in cols else None
+                # an acta's `sha256` is its content fingerprint, not a file of the evidence store
+                hidx = cols.index(EVIDENCE_HASH_COLUMN) if is_evidence_table(table) else None
                 lines, plines = [], []
                 for row in rows:
                     values, pvalues = wire_row(row, pidx)

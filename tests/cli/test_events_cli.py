@@ -95,8 +95,19 @@ def test_sheets_and_actas(capsys, tmp_path, event_id):
     assert code == 0 and len(data["sha256"]) == 64 and data["number"] == "001-2026"
     code, ver, _ = run(capsys, db, "acta", "verify", str(out))
     assert code == 0 and ver["status"] == "valid" and ver["sha256"] == data["sha256"]
-    code, ver, _ = run(capsys, db, "acta", "verify", "--hash", data["sha256"][:16])
-    assert ver["status"] == "valid"
+    assert ver["pdf_sha256"] == data["pdf_sha256"] and ver["signature"] == "valid"
+    code, ver, _ = run(capsys, db, "acta", "verify", "--code", data["sha256"][:16])
+    assert code == 0 and ver["status"] == "valid" and ver["number"] == "001-2026" and ver["event_date"] == "2026-05-20"
+    assert ver["issuer"] and ver["signer_fingerprint"]
+    altered = tmp_path / "alterada.pdf"
+    altered.write_bytes(out.read_bytes() + b"%")
+    code, ver, err = run(capsys, db, "acta", "verify", str(altered))
+    assert code == 2 and ver is None and "La copia no coincide con ninguna acta emitida" in err
+    code, _, err = run(capsys, db, "acta", "verify", "--code", "0" * 16)
+    assert code == 2 and "no corresponde a ninguna acta" in err
+    assert main(["--db", str(db), "acta", "verify", "--code", data["sha256"]]) == 0
+    shown = capsys.readouterr().out
+    assert "Acta No. 001-2026" in shown and "Firma: firma válida" in shown and data["sha256"] in shown
     code, _, err = run(capsys, db, "acta", event_id, "--kind", "compromiso")
     assert code == 2 and "--out" in err
 

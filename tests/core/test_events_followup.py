@@ -113,8 +113,9 @@ def test_acta_fingerprint_verifies_and_detects_later_changes(db, event, tmp_path
     CommitmentService(db).add_contribution(event.event_id, "Nuevo aporte")
     result = svc.verify_pdf(out)
     assert result.status == "outdated" and result.number == "001-2026"
-    assert svc.verify_hash("0" * 64).status == "unknown"
-    assert svc.verify_hash(issued.sha256[:12]).acta_id == issued.acta_id
+    with pytest.raises(UserError, match="no corresponde a ninguna acta"):
+        svc.verify_code("0" * 64)
+    assert svc.verify_code(issued.sha256[:12]).acta_id == issued.acta_id
     newer = svc.write_pdf(event.event_id, "deliberacion", tmp_path / "v2.pdf")
     assert newer.number == "001-2026" and newer.sha256 != issued.sha256
     second = EventService(db).create(EventInput(title="Otra", event_date=date(2026, 6, 1)))

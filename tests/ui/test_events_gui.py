@@ -125,7 +125,7 @@ def test_survey_quick_entry(qtbot, page):
     assert first.currentIndex() == 0
 
 
-def test_acta_saved_and_verified(qtbot, page, monkeypatch, tmp_path):
+def test_acta_saved_and_verified(qtbot, page, monkeypatch, tmp_path, errors):
     out = tmp_path / "acta.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     tab = page.workspace.tab("actas")
@@ -134,7 +134,12 @@ def test_acta_saved_and_verified(qtbot, page, monkeypatch, tmp_path):
     sha = tab.model.row_at(0).sha256
     qtbot.keyClicks(tab.hash, sha[:10])
     qtbot.keyClick(tab.hash, Qt.Key.Key_Return)
-    assert "coincide" in tab.result.text()
+    assert "coincide" in tab.result.text() and "firma válida" in tab.result.text()
+    altered = tmp_path / "alterada.pdf"
+    altered.write_bytes(out.read_bytes() + b" ")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(altered), ""))
+    tab.verify_file()
+    assert errors and "no coincide con ninguna acta emitida" in errors[-1]
 
 
 def test_commitments_page_overdue_filter_and_followup(qtbot, ui_ctx, page, monkeypatch):

@@ -961,7 +961,8 @@ class ActasTab(_Tab):
         super().__init__(ctx, parent)
         lay = QVBoxLayout(self)
         intro = QLabel("Cada acta lleva un número, un código QR y la huella SHA-256 de su contenido en el pie de "
-                       "página: con ella se comprueba después si una copia impresa coincide con la base de datos.")
+                       "página, y queda firmada por esta instalación. Un archivo PDF es válido solo si es una copia "
+                       "exacta del emitido; una copia impresa se compara por su código con el acta archivada.")
         intro.setWordWrap(True)
         lay.addWidget(intro)
         for kind, label in (("deliberacion", "Acta de deliberación / audiencia"), ("compromiso", "Acta de compromiso")):
@@ -982,9 +983,9 @@ class ActasTab(_Tab):
         lay.addWidget(self.view, 1)
         ver = QHBoxLayout()
         self.hash = QLineEdit()
-        self.hash.setPlaceholderText("Huella impresa (al menos 8 caracteres)")
+        self.hash.setPlaceholderText("Código impreso en el pie de página (al menos 8 caracteres) o texto del QR")
         self.hash.returnPressed.connect(self.verify_hash)
-        vb = QPushButton("&Verificar huella")
+        vb = QPushButton("&Verificar código")
         vb.clicked.connect(self.verify_hash)
         vf = QPushButton("Verificar &archivo PDF…")
         vf.clicked.connect(self.verify_file)
@@ -1025,13 +1026,15 @@ class ActasTab(_Tab):
             print_pdf(path, self)
 
     def _show(self, res) -> None:  # noqa: ANN001
-        extra = f" Acta No. {res.number} — {res.event_title}." if res.number else ""
-        self.result.setText(res.message + extra)
+        lines = [res.message, *res.details()]
+        if not res.trusted:
+            lines.insert(0, "ATENCIÓN: el registro de esta acta no se puede confiar.")
+        self.result.setText("\n".join(lines))
 
     def verify_hash(self) -> None:
         from rcdesk.services.actas import ActaService
 
-        res = self._try(ActaService(self.ctx.db).verify_hash, self.hash.text())
+        res = self._try(ActaService(self.ctx.db).verify_code, self.hash.text())
         if res is not None:
             self._show(res)
 

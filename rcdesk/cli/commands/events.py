@@ -78,11 +78,13 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--published", action="store_true", help="versión para publicar (documentos enmascarados)")
 
     p = cli.command(None, "acta", "emitir un acta en PDF (rcdesk acta EVENT_ID --kind … --out …) o verificarla "
-                                  "(rcdesk acta verify ARCHIVO.pdf | --hash HUELLA)", _acta)
+                                  "(rcdesk acta verify ARCHIVO.pdf | verify --code CÓDIGO)", _acta)
     p.add_argument("target", nargs="*", metavar="EVENT_ID | verify ARCHIVO.pdf")
     p.add_argument("--kind", choices=["deliberacion", "compromiso"], default="deliberacion")
     p.add_argument("--out", metavar="ARCHIVO.pdf")
-    p.add_argument("--hash", metavar="HUELLA", help="verificar por la huella SHA-256 impresa (al menos 8 caracteres)")
+    p.add_argument("--code", "--hash", dest="code", metavar="CÓDIGO",
+                   help="copia impresa: el código del pie de página (al menos 8 caracteres) o el texto del QR; "
+                        "muestra el acta archivada para compararla")
 
     q = cli.group("question", "preguntas ciudadanas")
     p = cli.command(q, "add", "registrar una pregunta", _q_add)
@@ -291,15 +293,18 @@ def _acta(ctx, args) -> dict:  # noqa: ANN001
 
     svc = ActaService(ctx.db)
     target = list(args.target)
-    if target[:1] == ["verify"] or (not target and args.hash):
-        if args.hash:
-            res = svc.verify_hash(args.hash)
-        elif len(target) == 2:
+    if target[:1] == ["verify"] or (not target and args.code):
+        if args.code and len(target) <= 1:
+            res = svc.verify_code(args.code)
+            lines = [*res.details(), res.message]
+            if not res.trusted:  # a record that fails its signature is not shown as the archived acta
+                raise UserError("El registro de esta acta no se puede confiar:\n  " + "\n  ".join(lines))
+        elif len(target) == 2 and not args.code:
             res = svc.verify_pdf(Path(target[1]))
+            lines = [res.message, *res.details()]
         else:
-            raise UserError("Uso: rcdesk acta verify ARCHIVO.pdf  (o rcdesk acta verify --hash HUELLA)")
-        text = res.message + (f"\n  Acta No. {res.number} — {res.event_title}" if res.number else "")
-        return {**res.as_json(), "_text": text}
+            raise UserError("Uso: rcdesk acta verify ARCHIVO.pdf  (o rcdesk acta verify --code CÓDIGO)")
+        return {**res.as_json(), "_text": "\n  ".join(lines)}
     if len(target) != 1 or not args.out:
         raise UserError("Uso: rcdesk acta EVENT_ID --kind deliberacion|compromiso --out ARCHIVO.pdf")
     out = Path(args.out)
@@ -308,8 +313,9 @@ def _acta(ctx, args) -> dict:  # noqa: ANN001
     event_id = EventService(ctx.db).resolve_event_id(target[0])
     issued = svc.write_pdf(event_id, args.kind, out)
     return {"event_id": event_id, "acta_id": issued.acta_id, "number": issued.number, "kind": args.kind,
-            "sha256": issued.sha256, "file": str(out),
-            "_text": f"Acta No. {issued.number} guardada en {out}\n  Huella SHA-256: {issued.sha256}"}
+            "sha256": issued.sha256, "pdf_sha256": issued.pdf_sha256, "file": str(out),
+            "_text": f"Acta No. {issued.number} guardada en {out}\n  Código (huella del contenido): {issued.sha256}"
+                     f"\n  Huella SHA-256 del archivo: {issued.pdf_sha256}"}
 
 
 # -- questions ------------------------------------------------------------------------------------
