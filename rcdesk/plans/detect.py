@@ -103,6 +103,11 @@ _STAGE_LOOKUP = {v: code for code, vs in STAGE_HEADERS.items() for v in vs}
 # column in some files but are group labels everywhere else)
 ALL_HEADER_WORDS = (set(_LOOKUP) | set(_STAGE_LOOKUP) | {"etapas", "cuatrimestre", "1", "2", "3"}) - {
     "informacion", "dialogo", "responsabilidad"}
+# headers of a group column («Subcomponente/proceso», «Fases», «Pasos»): never a group's name
+GROUP_HEADER_WORDS = {
+    v for role in ("subcomponente", "componente", "elemento", "seccion", "fase", "etapa", "stage_group")
+    for v in ROLE_HEADERS[role]
+} - {"informacion", "dialogo", "responsabilidad"}
 
 
 def header_role(text: object) -> str | None:

@@ -18,7 +18,7 @@ from rcdesk.plans.detect import ColumnMap, find_header, fold
 from rcdesk.plans.importers import PARSERS
 from rcdesk.plans.importers.base import Context, SheetParser
 from rcdesk.plans.importers.generic import find_generic_header, parse_generic
-from rcdesk.plans.parsed import LAYOUT_LABELS, ParsedPlan, Problem
+from rcdesk.plans.parsed import LAYOUT_LABELS, ParsedGroup, ParsedPlan, Problem
 from rcdesk.plans.xlsx_grid import Grid, cell_text, read_layout_hint, read_workbook
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -85,6 +85,7 @@ def read_plan(
         parser = PARSERS[cmap.layout](grid, cmap, ctx)
         _pre_header(parser, grid, cmap, ctx, first=not parsed_any)
         parser.parse(cmap.header_row + cmap.header_rows)
+        plan.columns += parser.ledger()
         parsed_any = True
 
     if not parsed_any:
@@ -100,9 +101,19 @@ def read_plan(
             "La hoja no tiene una tabla de actividades reconocible; no se importó.",
             sheet=name,
         ))
+    _drop_header_groups(plan.groups, ctx.title_lines_folded)
+    for col in plan.ignored_columns:
+        plan.problems.append(Problem(
+            "warning",
+            f"la columna {col.column} («{col.header or 'sin encabezado'}») no corresponde a ningún campo "
+            f"del formato «{LAYOUT_LABELS.get(plan.layout, plan.layout)}»; no se importó.",
+            sheet=col.sheet, column=col.column,
+        ))
     if plan.activity_count == 0:
         sev = "warning" if plan.group_count else "error"
         plan.problems.append(Problem(sev, f"No se encontró ninguna actividad en «{path.name}»."))
+    else:
+        _warn_without_dates(plan)
     if plan.year is None:
         plan.year = _year_from_activities(plan)
     progress(total, total, "Lectura terminada")
@@ -192,6 +203,34 @@ def _describe(plan: ParsedPlan, lines: list[str]) -> None:
         break
     if not plan.title and parts:
         plan.title = parts[0]
+
+
+def _drop_header_groups(groups: list[ParsedGroup], titles: set[str]) -> None:
+    """Remove empty groups named like a column header or a title line: cells, not groups."""
+    for g in list(groups):
+        _drop_header_groups(g.children, titles)
+        if g.activities or g.children or g.code:
+            continue
+        if SheetParser.is_header_text(g.name) or fold(g.name) in titles:
+            groups.remove(g)
+
+
+def _warn_without_dates(plan: ParsedPlan) -> None:
+    """A cronograma none of whose activities has a readable date cannot warn of deadlines."""
+    acts = list(plan.activities())
+    if any(a.start_date or a.end_date or a.cuatrimestres for a in acts):
+        return
+    date_cols = [c for c in plan.columns if c.use in ("start", "end", "scheduled")]
+    if date_cols:
+        where = ", ".join(f"«{c.header}» (hoja «{c.sheet}»)" for c in date_cols)
+        detail = f"ninguna de sus {len(acts)} actividades tiene una fecha legible en {where}"
+    else:
+        detail = "no tiene una columna de fechas («Fecha», «Fecha inicial», «Plazo»…)"
+    plan.problems.append(Problem(
+        "warning",
+        f"El cronograma {detail}; se importa sin fechas y el seguimiento no podrá avisar de plazos vencidos. "
+        "Los textos de fecha se conservan tal cual.",
+    ))
 
 
 def _year_from_activities(plan: ParsedPlan) -> int | None:

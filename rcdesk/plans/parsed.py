@@ -35,12 +35,15 @@ class Problem:
     sheet: str | None = None
     row: int | None = None  # 1-based, as Excel shows it
     column: str | None = None  # header text or column letter
+    last_row: int | None = None  # set when the problem covers rows row..last_row
 
     def where(self) -> str:
         parts = []
         if self.sheet:
             parts.append(f"hoja «{self.sheet}»")
-        if self.row:
+        if self.row and self.last_row and self.last_row != self.row:
+            parts.append(f"filas {self.row}–{self.last_row}")
+        elif self.row:
             parts.append(f"fila {self.row}")
         if self.column:
             parts.append(f"columna «{self.column}»")
@@ -49,6 +52,30 @@ class Problem:
     def __str__(self) -> str:
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+    def as_json(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "last_row": self.last_row, "column": self.column,
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class SourceColumn:
+    """One column of the source workbook and what the import did with it.
+
+    `use` is a field name ("description", "stage:diseno", "group"…), EXTRA ("kept in the
+    activity's otros datos") or IGNORED (read by nobody: reported, never silently dropped).
+    """
+
+    sheet: str
+    column: str  # letter, as Excel shows it
+    header: str
+    use: str
+
+    def as_json(self) -> dict:
+        return {"sheet": self.sheet, "column": self.column, "header": self.header}
+
+
+EXTRA, IGNORED = "extra", "ignored"
 
 
 @dataclass
@@ -96,6 +123,11 @@ class ParsedPlan:
     problems: list[Problem] = field(default_factory=list)
     source_name: str = ""  # file name the plan came from
     sheet_names: list[str] = field(default_factory=list)
+    columns: list[SourceColumn] = field(default_factory=list)  # every source column and its use
+
+    @property
+    def ignored_columns(self) -> list[SourceColumn]:
+        return [c for c in self.columns if c.use == IGNORED]
 
     def walk_groups(self) -> Iterator[ParsedGroup]:
         for g in self.groups:

@@ -17,13 +17,16 @@ from rcdesk.jobs import CancelToken, ProgressFn
 from rcdesk.plans.datetext import format_date, parse_date, parse_schedule
 from rcdesk.plans.detect import (
     ALL_HEADER_WORDS,
+    GROUP_HEADER_WORDS,
     STAGE_LABELS,
     ColumnMap,
     cuatrimestre_number,
     fold,
     header_role,
 )
-from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan, Problem
+from rcdesk.plans.importers.group_labels import split_label
+from rcdesk.plans.importers.sections import BULLET_LIST, Section, heading_of, is_bullet
+from rcdesk.plans.parsed import EXTRA, IGNORED, ParsedActivity, ParsedGroup, ParsedPlan, Problem, SourceColumn
 from rcdesk.plans.xlsx_grid import Grid, cell_text
 
 PROGRESS_EVERY = 200
@@ -31,6 +34,7 @@ _GROUP_ROLES = {"elemento", "componente", "seccion", "fase", "etapa", "subcompon
 
 MARKS = {"x", "si", "s", "yes", "1", "ok", "v", "true", "verdadero"}
 MARK_CHARS = set("xX✓✔√•●■☑✗✘*")
+_ITEM_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 _BULLET = re.compile(r"^\s*([-•*·]|\d+[.)]\s)")
 
 
@@ -111,6 +115,8 @@ class SheetParser:
         self.default_year = ctx.plan.year
         self._header_folded = {c: fold(t) for c, t in cmap.headers.items()}
         self._data_cols = cmap.known_columns() | set(cmap.extra)
+        self.activities_here = 0  # activities taken from this sheet (sections only follow a table)
+        self.data_seen: set[int] = set()  # columns holding data in activity rows (column ledger)
 
     # ---- hooks for layouts -------------------------------------------------------------
     def group_row(self, r: int, cells: list[tuple[int, object]]) -> tuple[str, str, str] | None:
@@ -118,8 +124,17 @@ class SheetParser:
         return None
 
     def split_group_label(self, text: str) -> tuple[str, str]:
-        """(code, name) for a label found in the group column."""
-        return "", text
+        """(code, name) for a label found in the group column: «Subcomponente 1: Diálogo» → both parts."""
+        _kind, code, name = split_label(text)
+        return code, name
+
+    def open_group_label(self, text: str) -> None:
+        """Open the group a label names; «FASE 1» in a cpccs group column is a fase, not a sección."""
+        kind, code, name = split_label(text)
+        if kind is not None and kind == self.top_kind and not self.group_col_is_top:
+            self.open_top(kind, code, name)
+        else:
+            self.open_child(*self.split_group_label(text))
 
     def looks_like_group_label(self, text: str) -> bool:
         return bool(text) and len(text) <= 120 and not _BULLET.match(text)
@@ -204,11 +219,18 @@ class SheetParser:
         if gc is None:
             return ""
         text = cell_text(self.grid.get(r, gc))
-        f = fold(text)
-        if not f or f in ("elemento", "elementos", "componente", "componentes", "subcomponente",
-                          "subcomponentes", "seccion", "fase", "etapa", "no", "n", "grupo"):
+        if self.is_header_text(text):
             return ""
         return text
+
+    @staticmethod
+    def is_header_text(text: str) -> bool:
+        """The text heads a group column («Subcomponente/proceso», «FASE», «No.»): never a group name.
+
+        Element names («INFORMACIÓN») are left out: Ibagué's matrix heads its group column with one.
+        """
+        f = fold(text)
+        return not f or f in GROUP_HEADER_WORDS or f in ("no", "n", "grupo", "grupos")
 
     def next_nonblank(self, r: int, limit: int = 3) -> int | None:
         for k in range(r + 1, min(self.grid.height, r + 1 + limit)):
@@ -230,21 +252,78 @@ class SheetParser:
                 return False
         return False
 
+    # ---- sections under the table ------------------------------------------------------
+    def has_anchor(self, cells: list[tuple[int, object]]) -> bool:
+        """The row carries what only activity rows carry: a date, an X mark, or an item number."""
+        cmap = self.cmap
+        anchors = {cmap.roles[k] for k in ("start", "end", "scheduled") if k in cmap.roles}
+        anchors |= set(cmap.stages.values()) | set(cmap.cuatrimestres.values())
+        number = cmap.roles.get("number")
+        cols = {c for c, _ in cells}
+        for c, v in cells:
+            if c in anchors:
+                return True
+            if c == number and cmap.description in cols and _ITEM_NUMBER.match(cell_text(v)):
+                return True
+        return False
+
+    def section_start(self, cells: list[tuple[int, object]], *, blank_before: bool) -> str | None:
+        """The section's name when this row opens one under the table (see importers/sections.py)."""
+        if not self.activities_here or len(cells) > 2 or self.has_anchor(cells):
+            return None
+        text = cell_text(cells[0][1])
+        name = heading_of(text)
+        if name:
+            return name
+        if blank_before and len(cells) == 1 and is_bullet(text):
+            return BULLET_LIST
+        return None
+
+    def close_section(self, section: Section) -> None:
+        self.plan.problems.append(Problem(
+            "warning", f"sección «{section.name}» bajo la tabla; no se importó como actividades",
+            sheet=self.sheet, row=section.first + 1, last_row=section.last + 1,
+        ))
+        self.ctx.last_activity = None
+
     # ---- main loop ---------------------------------------------------------------------
     def parse(self, first_row: int) -> None:
         grid = self.grid
+        section: Section | None = None
+        previous_blank = False
         for r in range(first_row, grid.height):
             self.ctx.tick()
             cells = self.cells(r)
             if not cells:
+                previous_blank = True
                 continue
-            if self.is_header_like(cells):
+            blank_before, previous_blank = previous_blank, False
+            if section is not None:
+                if not (self.is_header_like(cells) or self.group_row(r, cells) is not None
+                        or self.has_anchor(cells)):
+                    name = heading_of(cell_text(cells[0][1])) if len(cells) <= 2 else None
+                    if name:
+                        self.close_section(section)
+                        section = Section(name, r, r)
+                    else:
+                        section.last = r
+                    continue
+                self.close_section(section)  # the table goes on (a new page, a new fase)
+                section = None
+            name = self.section_start(cells, blank_before=blank_before)
+            if name is not None:
+                section = Section(name, r, r)
+                continue
+            # a lone label the layout reads as a group («APRESTAMIENTO» above a repeated header)
+            # wins over a header word that happens to spell the same
+            lone_group = self.group_row(r, cells) if len(cells) == 1 else None
+            if lone_group is None and self.is_header_like(cells):
                 label = self.header_group_value(r)
                 if label:
-                    self.open_child(*self.split_group_label(label))
+                    self.open_group_label(label)
                 self.after_break = True
                 continue
-            g = self.group_row(r, cells)
+            g = lone_group or self.group_row(r, cells)
             if g is not None:
                 kind, code, name = g
                 if kind == self.top_kind:
@@ -254,6 +333,8 @@ class SheetParser:
                 self.after_break = True
                 continue
             self.data_row(r, cells)
+        if section is not None:
+            self.close_section(section)
 
     def lone_text_row(self, r: int, c: int, text: str) -> None:
         """A row with a single text cell outside the activity column."""
@@ -263,7 +344,10 @@ class SheetParser:
             self.after_break = True
             return  # a page title repeated at a page break
         if c == self.cmap.group_col and self.looks_like_group_label(text):
-            self.open_child(*self.split_group_label(text))
+            if self.is_header_text(text):
+                self.after_break = True
+                return  # a stray copy of the group column's header
+            self.open_group_label(text)
             return
         self.problem(
             "warning",
@@ -292,7 +376,7 @@ class SheetParser:
                 self.lone_text_row(r, c, text)
                 return
         if group_text:
-            self.open_child(*self.split_group_label(group_text))
+            self.open_group_label(group_text)
             if not non_group:
                 return
 
@@ -323,6 +407,7 @@ class SheetParser:
             return
         self.check_dates(r, act)
         self.current_group().activities.append(act)
+        self.activities_here += 1
         self.ctx.last_activity = act
         self.ctx.last_activity_row = r
         self.after_break = False
@@ -368,6 +453,25 @@ class SheetParser:
             )
         self.after_break = False
 
+    # ---- column ledger -----------------------------------------------------------------
+    def ledger(self) -> list[SourceColumn]:
+        """Every column of this sheet's table with its use: a field, «otros datos», or ignored."""
+        cmap = self.cmap
+        uses: dict[int, str] = {}
+        for role, c in cmap.roles.items():
+            uses[c] = "group" if role in _GROUP_ROLES else role
+        uses.update({c: f"stage:{code}" for code, c in cmap.stages.items()})
+        uses.update({c: f"cuatrimestre:{n}" for n, c in cmap.cuatrimestres.items()})
+        if cmap.group_col is not None:
+            uses[cmap.group_col] = "group"
+        for c in (*cmap.extra, *self.data_seen):  # unnamed columns with data are kept as «Columna X»
+            uses.setdefault(c, EXTRA)
+        return [
+            SourceColumn(self.sheet, column_letter(c), (cmap.headers.get(c) or "").replace("\n", " "),
+                         uses.get(c, IGNORED))
+            for c in sorted(set(cmap.headers) | self.data_seen)
+        ]
+
     # ---- fields ------------------------------------------------------------------------
     def text_at(self, r: int, c: int | None) -> str:
         if c is None:
@@ -401,12 +505,19 @@ class SheetParser:
         start_v = grid.value(r, roles["start"]) if "start" in roles else ""
         end_v = grid.value(r, roles["end"]) if "end" in roles else ""
         unparsed: list[str] = []
+        ranges: list[tuple[date, date]] = []
         for v, attr, col in ((start_v, "start_date", roles.get("start")), (end_v, "end_date", roles.get("end"))):
             if v == "":
                 continue
             d = parse_date(v)
             if d is None:
                 unparsed.append(cell_text(v))
+                rng = parse_schedule(v, self.default_year)
+                if rng is not None:
+                    # a range in a single date cell: the start column takes its first day, the end its last
+                    setattr(act, attr, rng[0] if attr == "start_date" else rng[1])
+                    ranges.append(rng)
+                    continue
                 self.problem(
                     "warning",
                     f"No se pudo leer la fecha «{_short(cell_text(v))}»; se conserva el texto tal cual "
@@ -416,6 +527,10 @@ class SheetParser:
                 )
             else:
                 setattr(act, attr, d)
+        if ranges and (act.start_date is None or act.end_date is None):
+            # «22 al 28 de abril» in the start cell and nothing in the end cell
+            act.start_date = act.start_date or ranges[0][0]
+            act.end_date = act.end_date or ranges[-1][1]
         sched_v = grid.value(r, roles["scheduled"]) if "scheduled" in roles else ""
         if sched_v != "":
             if isinstance(sched_v, date) and act.start_date is None and act.end_date is None:
@@ -437,6 +552,7 @@ class SheetParser:
         if unparsed:
             text = " – ".join(dict.fromkeys(unparsed))
             act.scheduled_text = _join(act.scheduled_text, text) if act.scheduled_text != text else text
+        self.data_seen.update(c for c, v in enumerate(grid.rows[r]) if v != "")
         # columns kept verbatim
         for c, header in cmap.extra.items():
             t = self.text_at(r, c)
@@ -446,7 +562,7 @@ class SheetParser:
         for c, v in enumerate(grid.rows[r]):
             if v == "" or c in known:
                 continue
-            key = f"Columna {column_letter(c)}"
+            key = (cmap.headers.get(c) or "").replace("\n", " ") or f"Columna {column_letter(c)}"
             act.extra[key] = cell_text(v)
         return act
 

@@ -11,9 +11,11 @@ from rcdesk.plans.xlsx_grid import cell_text
 
 ETAPA_RE = re.compile(r"^\s*(etapa|fase)\b", re.IGNORECASE)
 # A lone line above a header that names the document, not an etapa: "CRONOGRAMA … 2024",
-# "MUNICIPIO DE …", "VIGENCIA 2022" (matched on the accent-free, lower-case text).
+# "MUNICIPIO DE …", "VIGENCIA 2022", "ESTRATEGIA DE PARTICIPACIÓN CIUDADANA" (matched on the
+# accent-free, lower-case text).
 TITLE_HINT_RE = re.compile(
-    r"\b(19|20)\d{2}\b|cronograma|vigencia|rendicion de cuentas general|municipio de|alcaldia|gobernacion"
+    r"\b(19|20)\d{2}\b|cronograma|vigencia|rendicion de cuentas general|municipio de|alcaldia|gobernacion|"
+    r"\bplan\b|estrategia|matriz|participacion ciudadana"
 )
 
 

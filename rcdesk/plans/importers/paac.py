@@ -36,11 +36,5 @@ class PaacParser(SheetParser):
             return None
         return "componente", m[1].strip(), name
 
-    def split_group_label(self, text):
-        m = SUBCOMPONENTE_RE.match(text)
-        if m:
-            return m[1].strip(), m[2].strip()
-        return "", text
-
     def looks_like_group_label(self, text):
         return bool(SUBCOMPONENTE_RE.match(text)) or super().looks_like_group_label(text)
