@@ -42,3 +42,11 @@ class DatabaseTooNew(StorageError):
         )
         self.found = found
         self.supported = supported
+
+
+class DatabaseBusy(StorageError):
+    """Another program kept the database locked for longer than the busy timeout."""
+
+
+class DatabaseInUse(StorageError):
+    """Another rcdesk window holds the database file (its lock file)."""

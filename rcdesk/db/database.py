@@ -181,28 +181,57 @@ class Database:
             self._local.conn = conn
             with self._lock:
                 self._readers.append(conn)
-        yield conn
+        try:
+            yield conn
+        except sqlite3.OperationalError as exc:
+            from rcdesk.db.engine import busy_error, is_busy
+
+            if is_busy(exc):
+                raise busy_error(self.paths.database) from exc
+            raise
 
     # -- sessions ----------------------------------------------------------------------
-    def session(self, **info) -> "Session":  # noqa: ANN003
+    # A session for reading begins deferred (no lock); `begin()` and `connect()` are writes and
+    # begin IMMEDIATE on SQLite: they wait for another writer up to the busy timeout instead of
+    # failing when they first write (see rcdesk/db/engine.py).
+    def _sessionmaker(self, write: bool):  # noqa: ANN202
         if self._sessions is None:
             from sqlalchemy.orm import sessionmaker
 
-            self._sessions = sessionmaker(self.engine, class_=_rc_session_class(), expire_on_commit=False)
-        s = self._sessions()
+            from rcdesk.db.engine import READ_ONLY
+
+            cls = _rc_session_class()
+            self._sessions = {
+                True: sessionmaker(self.engine, class_=cls, expire_on_commit=False),
+                False: sessionmaker(self.engine.execution_options(**READ_ONLY), class_=cls, expire_on_commit=False),
+            }
+        return self._sessions[write]
+
+    def session(self, **info) -> "Session":  # noqa: ANN003
+        """A session for reading: its transaction takes no lock (use `begin()` to write)."""
+        return self._new_session(False, info)
+
+    def _new_session(self, write: bool, info: dict) -> "Session":
+        s = self._sessionmaker(write)()
         s.info.update(installation_id=self.installation_id, user=self.user, **info)
         return s
 
     @contextmanager
     def begin(self, **info) -> Iterator["Session"]:  # noqa: ANN003
-        """A session inside one transaction: commit on success, roll back on any error."""
-        with self.session(**info) as s, s.begin():
+        """A session inside one write transaction: commit on success, roll back on any error."""
+        with self._new_session(True, info) as s, s.begin():
             yield s
 
     @contextmanager
-    def connect(self) -> Iterator["Connection"]:
-        """A Core connection inside one transaction, for bulk paths."""
-        with self.engine.begin() as conn:
+    def connect(self, *, write: bool = True) -> Iterator["Connection"]:
+        """A Core connection inside one transaction, for bulk paths (`write=False`: reads only)."""
+        if write:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        from rcdesk.db.engine import READ_ONLY
+
+        with self.engine.connect().execution_options(**READ_ONLY) as conn, conn.begin():
             yield conn
 
     # -- identity ----------------------------------------------------------------------
@@ -211,7 +240,7 @@ class Database:
 
         from rcdesk.models.core import ROLE_FIELD, Installation
 
-        with self.session(stamp="off") as s, s.begin():
+        with self.begin(stamp="off") as s:
             me = s.scalars(select(Installation).where(Installation.is_self.is_(True))).first()
             if me is None:
                 import socket

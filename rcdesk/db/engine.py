@@ -3,9 +3,22 @@
 SQLite is configured on every new connection: foreign keys on, WAL, busy timeout. The
 driver's own transaction handling is switched off and `BEGIN` is issued by us, so DDL in
 migrations is transactional and a failed step leaves nothing behind.
+
+One writer at a time: a transaction begins `BEGIN IMMEDIATE` (it takes the write lock
+first, waiting up to the busy timeout) unless it was opened as a read (`READ_ONLY`
+execution options: `Database.session()`, `Database.connect(write=False)`). A deferred
+transaction that reads and then writes cannot wait for another writer: SQLite refuses the
+upgrade at once (its snapshot may be stale), which is how "database is locked" used to reach
+users in 0.00 s despite the timeout. Only SQLite needs this; the option is ignored elsewhere.
+
+A database that stays busy beyond the timeout raises `DatabaseBusy` (a `UserError`, exit 2 on
+the command line, a dialog in the GUI), never the driver's OperationalError.
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,9 +26,50 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import StaticPool
 
 from rcdesk.db import BUSY_TIMEOUT_MS
+from rcdesk.errors import DatabaseBusy
+
+log = logging.getLogger(__name__)
+
+# Execution option naming how a transaction begins; absent means a write.
+BEGIN_OPTION = "rcdesk_begin"
+READ_ONLY = {BEGIN_OPTION: "DEFERRED"}
+
+# SQLite primary result codes meaning "someone else holds the lock".
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (extended codes keep these in the low byte)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when a sqlite3 error means another connection holds the database."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY_CODES
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def busy_error(path: Path | None, timeout_ms: int | None = None) -> DatabaseBusy:
+    """The Spanish message for a database still busy after the timeout, naming the holder if known."""
+    from rcdesk.db.lock import holder_description
+
+    seconds = (BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms) / 1000
+    holder = holder_description(path) if path is not None else None
+    who = holder or "otro programa o ventana de rcdesk que está guardando cambios"
+    return DatabaseBusy(
+        f"La base de datos está ocupada por otro programa ({who}; se esperó {seconds:g} s). "
+        "Intente de nuevo en unos segundos. No se guardó ningún cambio."
+    )
+
+
+class _WriteHolders(threading.local):
+    """DBAPI connections of this thread that hold an IMMEDIATE transaction."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
 
 
 def make_engine(path: Path | None) -> Engine:
+    timeout_ms = BUSY_TIMEOUT_MS
     if path is None:  # tests: one shared in-memory connection
         engine = create_engine(
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
@@ -23,15 +77,16 @@ def make_engine(path: Path | None) -> Engine:
     else:
         engine = create_engine(
             URL.create("sqlite", database=str(path)),
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            connect_args={"check_same_thread": False, "timeout": timeout_ms / 1000},
         )
+    holders = _WriteHolders()
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_conn, _record):  # noqa: ANN001
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")  # a no-op inside a transaction: do it here
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={timeout_ms}")
         if path is not None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -39,6 +94,29 @@ def make_engine(path: Path | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN")
+        mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+        me = id(conn.connection.dbapi_connection)
+        if mode == "IMMEDIATE" and holders.ids - {me}:
+            # This thread already holds the write lock on another connection: waiting for it
+            # would wait for ourselves. Such a nested transaction can only read safely, so it
+            # begins deferred, as all transactions did before.
+            log.warning("nested write transaction on a second connection begins deferred")
+            mode = "DEFERRED"
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+        if mode == "IMMEDIATE":
+            holders.ids.add(me)
+
+    def _end(conn) -> None:  # noqa: ANN001
+        dbapi = conn.connection.dbapi_connection if not conn.invalidated else None
+        if dbapi is not None:
+            holders.ids.discard(id(dbapi))
+
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
+
+    @event.listens_for(engine, "handle_error")
+    def _busy(ctx):  # noqa: ANN001
+        if is_busy(ctx.original_exception):
+            raise busy_error(path, timeout_ms) from ctx.original_exception
 
     return engine
