@@ -1,171 +1,71 @@
-"""Read POA workbooks: one sheet per unit, or one sheet with a «Unidad» column.
+"""Read POA-shaped workbooks through the column mapping: POAs, plans de acción, planes indicativos.
 
-The header row is found by content (the row naming the most known columns within the
-first 25 rows). A two-row header whose upper row groups columns with a horizontally
-merged cell ("Programado" over "T1 T2 T3 T4") is understood; a merged cell inside the
-header row itself is refused with a message naming the sheet, row and columns, because
-the columns it covers have no name of their own.
+Shapes of real offices this reads (each column mapped, kept or reported — nothing dropped):
+- one sheet per unit, or one sheet with a unit / «RESPONSABLE» column (one unit per distinct
+  value, matched ignoring case, accents and spacing; units the database lacks are created);
+- quarter (cuatrimestre, month) blocks «T1. PLANEADO 2024», «T1. EJECUTADO 2024» … repeated per
+  year: one POA per unit and year, or only `year`'s columns;
+- a hierarchy in columns (eje, programa, subprograma, meta de resultado + indicador) or in rows
+  typed by a «Clase» column (D / L / P / I / Pr) or by the length of their code;
+- a title block above the table (organismo, fecha de reporte, vigencia);
+- Ecuador's budget columns (codificado, comprometido, devengado) and Colombia's (apropiación
+  inicial / definitiva, compromisos, obligaciones, pagos).
+Numbers are kept exactly as the cell holds them (rounding happens only where they are shown).
 
-Nothing here touches the database: `parse_workbook` gets the known units and cantons and
-returns an `ImportPreview` with every problem (errors block the save, warnings do not).
+Nothing here touches the database: `parse_grids` gets the known units and cantons and returns an
+`ImportPreview` with every problem (errors block the save, warnings do not).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from rcdesk.errors import UserError
+from rcdesk.imports.fields import EXACT, POA, WORDS, read_label
+from rcdesk.imports.headers import Table, col_letter, find_table
+from rcdesk.imports.mapping import Decision, SheetMapping, propose, unknown_overrides
 from rcdesk.models.poa import PERIOD_COUNTS, POLARITIES
 from rcdesk.plans.xlsx_grid import Grid, cell_text, read_workbook
 from rcdesk.poa.parsed import ImportPreview, ParsedMeta, ParsedObjective, ParsedPoa
-from rcdesk.poa.periods import MONTHS
 from rcdesk.text import fold
 
-MAX_HEADER_SCAN = 25
-
-# (field, exact folded labels) — tried before the keyword rules below
-_EXACT = {
-    "unit": {"unidad", "unidad administrativa", "dependencia", "unidad responsable", "unidad de atencion",
-             "unidad de gestion", "area", "jefatura / tenencia"},
-    "canton": {"canton", "cantones", "municipio"},
-    "objective": {"objetivo", "objetivos", "objetivo estrategico", "objetivo operativo", "objetivo institucional",
-                  "objetivo estrategico / competencia / funcion", "objetivo estrategico/competencia/funcion",
-                  "objetivo estrategico, competencia o funcion", "objetivo poa"},
-    "objective_code": {"codigo objetivo", "cod. objetivo", "no. objetivo", "n° objetivo", "nro. objetivo",
-                       "codigo del objetivo"},
-    "alignment": {"alineacion", "alineacion pnd", "alineacion al pnd", "objetivo pnd", "articulacion",
-                  "alineacion al plan nacional de desarrollo", "alineacion pdot", "alineacion pei"},
-    "number": {"no. meta", "n° meta", "no meta", "nº meta", "numero de meta", "nro. meta", "nro meta", "# meta",
-               "no. de meta", "n.° meta", "cod. meta", "codigo meta", "numero meta"},
-    "meta": {"meta", "metas", "descripcion de la meta", "meta poa", "descripcion meta", "meta operativa",
-             "meta / producto", "meta o producto"},
-    "indicator": {"indicador", "indicadores", "indicador de la meta", "nombre del indicador", "indicador de gestion"},
-    "uom": {"unidad de medida", "u. de medida", "u. medida", "unidad medida"},
-    "baseline": {"linea base", "linea de base", "lb"},
-    "annual_target": {"meta anual", "meta programada anual", "total programado", "programado anual",
-                      "programacion anual", "meta total", "total planificado", "meta programada"},
-    "polarity": {"polaridad", "sentido", "sentido del indicador"},
-    "activities": {"actividades", "actividad", "actividades principales", "principales actividades"},
-    "codificado": {"presupuesto codificado", "codificado", "monto codificado", "codificado usd",
-                   "presupuesto codificado (usd)"},
-    "comprometido": {"presupuesto comprometido", "comprometido", "monto comprometido"},
-    "devengado": {"presupuesto devengado", "devengado", "presupuesto ejecutado", "monto devengado",
-                  "devengado usd", "presupuesto devengado (usd)", "devengado total"},
-    "narrative": {"descripcion de la gestion", "descripcion de la gestion por meta", "gestion realizada",
-                  "observaciones", "observacion", "logros", "resultados alcanzados", "descripcion de resultados"},
-    "contribution": {"como aporta al plan de desarrollo", "aporte al plan de desarrollo",
-                     "como aporta el resultado alcanzado al logro del plan de desarrollo"},
-    "year": {"ano", "año", "ano fiscal", "ejercicio fiscal", "ejercicio", "periodo fiscal"},
-    "evidence": {"medio de verificacion", "medios de verificacion", "medio de verificacion (enlace)",
-                 "medios de verificacion (enlaces)", "link", "links", "enlace", "enlaces", "evidencia", "evidencias",
-                 "url", "link al medio de verificacion", "enlace al medio de verificacion",
-                 "link al medio de verificacion publicado en la pag. web de la institucion",
-                 "link al medio de verificacion publicado en la pagina web de la institucion"},
-}
-_LABEL_TO_FIELD = {label: f for f, labels in _EXACT.items() for label in labels}
-
-FIELD_NAMES = {
-    "unit": "Unidad", "canton": "Cantón", "objective": "Objetivo", "meta": "Meta", "number": "No. meta",
-    "annual_target": "Meta anual", "baseline": "Línea base", "codificado": "Presupuesto codificado",
-    "comprometido": "Presupuesto comprometido", "devengado": "Presupuesto devengado",
-}
-_PERIOD_RE = re.compile(
-    r"(?:^|[\s_.\-(])(t|trim|trimestre|c|cuatrim|cuatrimestre|m|mes)\s*\.?\s*(\d{1,2})(?:$|[\s)_.\-])")
-_ORDINAL_RE = re.compile(r"(\d{1,2})\s*(?:er|ero|do|ro|to|vo|mo|no|°|º|o)?\s*\.?\s*(trimestre|cuatrimestre|mes)")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_ROMAN_RE = re.compile(r"(?:^|\s)(i|ii|iii|iv)\s+(trimestre|cuatrimestre)")
-_KIND_LETTER = {"t": "trimestre", "trim": "trimestre", "trimestre": "trimestre", "c": "cuatrimestre",
-                "cuatrim": "cuatrimestre", "cuatrimestre": "cuatrimestre", "m": "mes", "mes": "mes"}
-_YEAR_RE = re.compile(r"\b(20\d\d)\b")
+_YEAR_RE = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _NUM_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")
 _NUM_COMMA_DEC = re.compile(r"^\d+(,\d+)?$")
 _NUM_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_EVIDENCE_WORDS = ("medio de verificacion", "medios de verificacion", "link", "enlace", "evidencia")
 # what looks like an address in a «medio de verificación» cell (validated with check_url)
 _URL_LIKE = re.compile(r"(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)[^\s;,<>\"]+", re.IGNORECASE)
 _EMPTY_MARKS = {"-", "--", "—", "–", "n/a", "na", "no aplica", "s/d", "nd"}
+_TOTALS = ("total", "subtotal", "suman", "promedio")
+_DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2,4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    col: int
-    label: str
-    period: int | None = None
-    period_kind: str | None = None
+# row classes of a plan de acción («Clase» column) -> (level key, rank in the hierarchy)
+_CLASSES = {"d": ("dimension", 1), "dimension": ("dimension", 1), "e": ("eje", 1), "eje": ("eje", 1),
+            "l": ("linea", 2), "linea": ("linea", 2), "linea estrategica": ("linea", 2),
+            "p": ("programa", 3), "programa": ("programa", 3), "sp": ("subprograma", 4),
+            "subprograma": ("subprograma", 4), "pr": ("proyecto", 5), "proyecto": ("proyecto", 5),
+            "i": ("resultado", 0), "indicador": ("resultado", 0), "ir": ("resultado", 0),
+            "indicador de resultado": ("resultado", 0)}
+_META_CLASSES = {"m", "mp", "meta", "meta de producto", "producto", "ip", "indicador de producto", "a", "actividad"}
+LEVEL_LABELS = {"eje": "Eje", "dimension": "Dimensión", "linea": "Línea estratégica", "programa": "Programa",
+                "subprograma": "Subprograma", "proyecto": "Proyecto", "resultado": "Meta de resultado",
+                "objetivo": "Objetivo", "nivel": "Nivel"}
+# hierarchy columns, top-down
+_LEVEL_FIELDS = (("eje", "eje"), ("programa", "programa"), ("subprograma", "subprograma"),
+                 ("objetivo", ""), ("meta_resultado", "resultado"))
+_UNIT_TITLE_KEYS = ("organismo", "dependencia", "unidad", "unidad responsable", "secretaria", "entidad",
+                    "unidad administrativa", "direccion")
+_DATE_TITLE_KEYS = ("fecha de reporte", "fecha de corte", "fecha", "corte", "fecha del reporte", "fecha reporte")
+_YEAR_TITLE_KEYS = ("vigencia", "ano", "ano fiscal", "periodo", "ejercicio fiscal", "ejercicio")
 
 
 def es_num(v: float) -> str:
     """Spanish display of a number in messages: 1.234,5 (no trailing zeros)."""
     text = f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
     return text[:-3] if text.endswith(",00") else text
-
-
-def col_letter(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def _period_of(label: str) -> tuple[str, int] | None:
-    m = _PERIOD_RE.search(label)
-    if m:
-        return _KIND_LETTER[m.group(1)], int(m.group(2))
-    m = _ORDINAL_RE.search(label)
-    if m:
-        return m.group(2), int(m.group(1))
-    m = _ROMAN_RE.search(label)
-    if m:
-        return m.group(2), _ROMAN[m.group(1)]
-    for i, name in enumerate(MONTHS, start=1):
-        if re.search(rf"(?:^|\s){name}(?:$|\s)", label):
-            return "mes", i
-    return None
-
-
-def classify_header(raw: str) -> Column | None:
-    """Field of one header label (folded), or None when it is not a known column."""
-    label = fold(raw).replace(":", "").strip()
-    label = re.sub(r"\s*\((usd|\$|dolares|cantidad|unidades)\)$", "", label)
-    if not label:
-        return None
-    if label in _LABEL_TO_FIELD:
-        return Column(_LABEL_TO_FIELD[label], -1, raw)
-    period = _period_of(label)
-    if label.startswith(_EVIDENCE_WORDS) or "medio de verificacion" in label or "medios de verificacion" in label:
-        return Column("evidence", -1, raw, period[1] if period else None, period[0] if period else None)
-    if period:
-        kind, n = period
-        if "devengad" in label:
-            f = "devengado_p"
-        elif "codificad" in label or "comprometid" in label:
-            return None
-        elif "presupuest" in label or "monto" in label or "asignad" in label:
-            f = "budget_p"
-        elif any(k in label for k in ("ejecut", "ejec", "cumplid", "realizad", "logrado", "alcanzad")):
-            f = "executed_p"
-        else:  # "Programado T1", "Meta T1", "Planificado T1" or a bare "T1"
-            f = "planned_p"
-        return Column(f, -1, raw, n, kind)
-    if label.startswith(("no. meta", "n° meta", "nº meta", "numero de meta")):
-        return Column("number", -1, raw)
-    if "unidad de medida" in label:
-        return Column("uom", -1, raw)
-    if label.startswith("indicador"):
-        return Column("indicator", -1, raw)
-    if label.startswith("objetivo"):
-        return Column("objective", -1, raw)
-    if label.startswith("linea base"):
-        return Column("baseline", -1, raw)
-    if label.startswith("meta anual"):
-        return Column("annual_target", -1, raw)
-    if label.startswith(("descripcion de la meta", "meta ")) and "anual" not in label:
-        return Column("meta", -1, raw)
-    return None
 
 
 def parse_links(text: str) -> tuple[list[str], list[str]]:
@@ -190,18 +90,20 @@ def parse_links(text: str) -> tuple[list[str], list[str]]:
 
 
 def parse_number(value: object) -> float | None:
-    """Number from a cell: numbers as is, Spanish/English texts ("1.234,50", "1,234.50",
-    "85 %", "$ 200"); empty and "N/A"/"-" give None. Raises ValueError for other text."""
+    """Number from a cell, exactly: numbers as is, Spanish/English texts ("1.234,50", "1,234.50",
+    "85 %", "$ 200", "0,125"); empty and "N/A"/"-" give None. Raises ValueError for other text."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise ValueError(str(value))
     if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(str(value))
         return float(value)
     if not isinstance(value, str):
         raise ValueError(str(value))
-    s = value.strip().lower().replace("usd", "").replace("$", "").replace("%", "").replace(" ", "")
-    s = s.replace("\u00a0", "")
+    s = value.strip().lower().replace("usd", "").replace("cop", "").replace("$", "").replace("%", "")
+    s = s.replace(" ", "").replace("\u00a0", "")
     if fold(value) in _EMPTY_MARKS or s in _EMPTY_MARKS:
         return None
     neg = s.startswith("-")
@@ -212,199 +114,183 @@ def parse_number(value: object) -> float | None:
         body = body.replace(",", ".")
     elif _NUM_COMMAS.match(body):
         body = body.replace(",", "")
-    try:
-        v = float(body)
-    except ValueError:
-        raise ValueError(value) from None
+    if not re.fullmatch(r"\d+(\.\d+)?(e[+-]?\d+)?|\.\d+", body):
+        raise ValueError(value)
+    v = float(body)
+    if v in (float("inf"),):
+        raise ValueError(value)
     return -v if neg else v
 
 
-@dataclass
-class _Header:
-    row: int
-    columns: list[Column]
-    problems: list[str]
-
-    def get(self, field: str) -> Column | None:
-        for c in self.columns:
-            if c.field == field:
-                return c
-        return None
-
-    def periodic(self, field: str) -> list[Column]:
-        return [c for c in self.columns if c.field == field]
-
-
-def _horizontal_anchor(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
-    """Anchor of a horizontal merge on row r covering column c (anchor itself included)."""
-    a = grid.merged_from.get((r, c))
-    if a is not None and a[0] == r:
-        return a
-    if grid.merged_from.get((r, c + 1)) == (r, c):
-        return (r, c)
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        t = value.strip()
+        m = _DATE_TEXT.match(t)
+        if m:
+            d, mo, y = (int(x) for x in m.groups())
+            y = y + 2000 if y < 100 else y
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                return None
+        m = _ISO_DATE.match(t)
+        if m:
+            try:
+                return date(*(int(x) for x in m.groups()))
+            except ValueError:
+                return None
     return None
 
 
-def _header_labels(grid: Grid, r: int) -> list[str]:
-    labels = []
-    for c in range(grid.width):
-        own = cell_text(grid.value(r, c))
-        prefix = ""
-        if r > 0:
-            a = _horizontal_anchor(grid, r - 1, c)
-            if a is not None:
-                prefix = cell_text(grid.get(*a))
-        if prefix and own and fold(own) != fold(prefix):
-            labels.append(f"{prefix} {own}")
-        else:
-            labels.append(own)
-    return labels
+def unit_key(name: str) -> str:
+    """How unit names are compared: case, accents and spacing ignored."""
+    return re.sub(r"[\s.,;:_\-]+", "", fold(name))
 
 
-def find_header(grid: Grid) -> _Header | None:
-    best: _Header | None = None
-    best_score = 0
-    for r in range(min(grid.height, MAX_HEADER_SCAN)):
-        labels = _header_labels(grid, r)
-        cols = []
-        for c, label in enumerate(labels):
-            k = classify_header(label) if label else None
-            if k is not None:
-                cols.append(Column(k.field, c, label, k.period, k.period_kind))
-        fields = {c.field for c in cols}
-        score = len(cols)
-        if "meta" in fields and score >= 3 and score > best_score:
-            best, best_score = _Header(r, cols, []), score
-    if best is None:
-        return None
-    # merged cells inside the header row itself hide column names
-    r = best.row
-    seen = set()
-    for c in range(grid.width):
-        a = _horizontal_anchor(grid, r, c)
-        if a is None or a in seen:
-            continue
-        seen.add(a)
-        last = a[1]
-        while grid.merged_from.get((r, last + 1)) == a:
-            last += 1
-        best.problems.append(
-            f"hoja «{grid.name}», fila {r + 1}, columnas {col_letter(a[1])}–{col_letter(last)}: celdas de "
-            f"encabezado combinadas («{cell_text(grid.get(*a))}»). Separe las celdas y escriba un encabezado "
-            "por columna (por ejemplo «Programado T1», «Programado T2»…)."
-        )
-    # the same field twice is ambiguous
-    single: dict[str, Column] = {}
-    for col in best.columns:
-        key = col.field if col.period is None else f"{col.field}{col.period}"
-        if key in single:
-            best.problems.append(
-                f"hoja «{grid.name}», fila {r + 1}: las columnas {col_letter(single[key].col)} y "
-                f"{col_letter(col.col)} tienen el mismo significado («{single[key].label}», «{col.label}»)."
-            )
-        else:
-            single[key] = col
-    return best
+def _strip_code(name: str) -> str:
+    return re.sub(r"^\s*[\d.\-]+\s*[-–.:]?\s*", "", name)
 
 
-class _Units:
+class Units:
+    """Known units and cantons, and the new units a file names (created on save)."""
+
     def __init__(self, units, cantons: dict[str, tuple[str, str]]) -> None:  # noqa: ANN001
         self.units = list(units)
         self.cantons = cantons  # folded name or code -> (id, name)
-        self._folded = [(fold(u.name), u) for u in self.units]
+        self._by_key: dict[str, list] = {}
+        for u in self.units:
+            for k in {unit_key(u.name), unit_key(_strip_code(u.name))}:
+                if k:
+                    self._by_key.setdefault(k, []).append(u)
+        self.new: dict[str, str] = {}  # key -> name as first written
 
     def canton(self, text: str) -> tuple[str, str] | None:
         return self.cantons.get(fold(text))
 
-    def match(self, text: str, canton_id: str | None = None):  # noqa: ANN201
-        key = fold(text)
-        if not key:
-            return [], []
-        found = [u for f, u in self._folded if f == key]
+    def match(self, text: str, canton_id: str | None = None) -> list:
+        found = []
+        for k in (unit_key(text), unit_key(_strip_code(text))):
+            found = self._by_key.get(k, [])
+            if found:
+                break
         if not found:
-            found = [u for f, u in self._folded if key in f or (len(f) >= 6 and f in key)]
-        in_canton = [u for u in found if canton_id is None or u.canton_id == canton_id]
-        return found, in_canton
+            # «Guano» for «Jefatura Política de Guano»: a unique whole-word match
+            words = fold(_strip_code(text))
+            if len(words) >= 4:
+                found = [u for u in self.units if re.search(rf"\b{re.escape(words)}\b", fold(u.name))]
+                if canton_id is None and len(found) > 1:
+                    found = []
+        if canton_id is not None:
+            found = [u for u in found if u.canton_id == canton_id] or found
+        return found
+
+    def resolve(self, text: str, canton_id: str | None = None) -> tuple[str | None, str, str]:
+        """(unit id or None for a new unit, unit name, canton name)."""
+        found = self.match(text, canton_id)
+        if found:
+            u = found[0]
+            return u.unit_id, u.name, u.canton_name
+        name = " ".join(text.split())
+        self.new.setdefault(unit_key(name), name)
+        return None, self.new[unit_key(name)], ""
+
+
+def _score(text: str) -> int:
+    """How strongly a header cell names a POA field (header band detection)."""
+    if len(text) > 60:
+        return 0
+    f, s = POA.match(read_label(text))
+    return s if f is not None and s >= WORDS and (s == EXACT or len(text) <= 40) else 0
 
 
 def parse_workbook(path: str | Path, *, units, cantons: dict[str, tuple[str, str]],  # noqa: ANN001
                    unit_id: str | None = None, year: int | None = None, replace: bool = False,
-                   existing: set[tuple[str, int]] | None = None) -> ImportPreview:
+                   existing: set[tuple[str, int]] | None = None, sheets: list[str] | None = None,
+                   profile: dict[str, str] | None = None, overrides: dict[str, str] | None = None,
+                   profile_name: str = "") -> ImportPreview:
     """Read and check a POA workbook; never raises for bad content (see `ImportPreview.errors`)."""
     path = Path(path)
     grids = read_workbook(path)
     return parse_grids(grids, path.name, units=units, cantons=cantons, unit_id=unit_id, year=year,
-                       replace=replace, existing=existing)
+                       replace=replace, existing=existing, sheets=sheets, profile=profile, overrides=overrides,
+                       profile_name=profile_name)
+
+
+def tables(grids: list[Grid], sheets: list[str] | None = None) -> tuple[list[Table], list[str]]:
+    """The POA tables of a workbook and a warning for each sheet skipped."""
+    warnings = []
+    found = []
+    wanted = {fold(s) for s in sheets or []}
+    if wanted:
+        missing = wanted - {fold(g.name) for g in grids}
+        if missing:
+            names = ", ".join(f"«{g.name}»" for g in grids)
+            raise UserError(f"El libro no tiene la hoja «{sorted(missing)[0]}». Hojas: {names}.")
+    for grid in grids:
+        if wanted and fold(grid.name) not in wanted:
+            continue
+        if not grid.rows:
+            continue
+        table = find_table(grid, _score)
+        if table is None:
+            warnings.append(f"hoja «{grid.name}»: no se encontraron encabezados de POA (Meta, Indicador, "
+                            "Programado…); se omitió.")
+            continue
+        found.append(table)
+    return found, warnings
 
 
 def parse_grids(grids: list[Grid], source_name: str, *, units, cantons, unit_id=None,  # noqa: ANN001, C901
-                year=None, replace=False, existing=None) -> ImportPreview:
-    prev = ImportPreview(source_name=source_name, replace=replace)
-    known = _Units(units, cantons)
+                year=None, replace=False, existing=None, sheets=None, profile=None, overrides=None,
+                profile_name="") -> ImportPreview:
+    prev = ImportPreview(source_name=source_name, replace=replace, profile_name=profile_name, year=year)
+    known = Units(units, cantons)
     fixed_unit = None
     if unit_id:
         fixed_unit = next((u for u in known.units if u.unit_id == unit_id or u.unit_id.startswith(unit_id)), None)
         if fixed_unit is None:
             raise UserError(f"No existe la unidad «{unit_id}». Use «rcdesk poa units» para ver las unidades.")
-    file_year = _year_in(source_name)
-    poas: dict[tuple[str, int], ParsedPoa] = {}
-    period_kinds: set[str] = set()
-    data_sheets = 0
-    for grid in grids:
-        if not grid.rows:
-            continue
-        header = find_header(grid)
-        if header is None:
-            prev.warnings.append(f"hoja «{grid.name}»: no se encontraron encabezados de POA (Objetivo, Meta, "
-                                 "Indicador…); se omitió.")
-            continue
-        data_sheets += 1
-        prev.errors.extend(header.problems)
-        if header.problems:
-            continue
-        sheet_year = year or _year_in_top(grid, header.row) or _year_in(grid.name) or file_year
-        kinds = {c.period_kind for c in header.columns if c.period_kind}
-        if len(kinds) > 1:
-            prev.errors.append(f"hoja «{grid.name}»: mezcla periodos de distinto tipo "
-                               f"({', '.join(sorted(kinds))}); use solo trimestres, cuatrimestres o meses.")
-            continue
-        kind = kinds.pop() if kinds else "trimestre"
-        period_kinds.add(kind)
-        n_periods = PERIOD_COUNTS[kind]
-        bad_period = [c for c in header.columns if c.period is not None and not 1 <= c.period <= n_periods]
-        for c in bad_period:
-            prev.errors.append(f"hoja «{grid.name}», columna {col_letter(c.col)} («{c.label}»): el periodo "
-                               f"{c.period} no existe (hay {n_periods}).")
-        if bad_period:
-            continue
-        if not header.periodic("planned_p"):
-            prev.warnings.append(f"hoja «{grid.name}»: no hay columnas «Programado T1…»; la meta anual se "
-                                 "programó en el último periodo.")
-        unit_col, canton_col = header.get("unit"), header.get("canton")
-        sheet_unit = fixed_unit
-        if sheet_unit is None and unit_col is None:
-            found, _ = known.match(grid.name)
-            if len(found) == 1:
-                sheet_unit = found[0]
-            else:
-                what = "coincide con varias unidades" if found else "no corresponde a ninguna unidad registrada"
-                prev.errors.append(
-                    f"hoja «{grid.name}»: el nombre de la hoja {what} y no hay columna «Unidad». Añada la "
-                    "columna «Unidad», cambie el nombre de la hoja o indique la unidad (opción --unit).")
-                continue
-        _parse_rows(grid, header, prev, known, poas, sheet_unit, unit_col, canton_col, kind, n_periods,
-                    sheet_year, source_name)
-    if data_sheets == 0:
+    found, skipped = tables(grids, sheets)
+    prev.warnings.extend(skipped)
+    mappings = [propose(t, POA, year=year, profile=profile, overrides=overrides, profile_name=profile_name)
+                for t in found]
+    if overrides:
+        for head in unknown_overrides(mappings, overrides):
+            prev.errors.append(f"--map «{head}»: ninguna hoja tiene esa columna.")
+    data = [sm for sm in mappings if sm.mapped("meta") or (sm.mapped("clase") and sm.mapped("nombre"))]
+    for sm in mappings:
+        if sm not in data:
+            prev.warnings.append(f"hoja «{sm.sheet}»: ninguna columna es la meta; se omitió (asigne el campo «meta» "
+                                 "a una columna si la hoja tiene metas).")
+    if not data:
         raise UserError(
-            f"«{source_name}» no parece un POA: ninguna hoja tiene encabezados como «Objetivo», «Meta», "
-            "«Indicador», «Meta anual», «Programado T1»…")
-    if len(period_kinds) > 1:
-        prev.errors.append("Las hojas usan periodos de distinto tipo; importe cada periodicidad por separado.")
-    for (uid, fy), p in poas.items():
-        if existing and (uid, fy) in existing and not replace:
+            f"«{source_name}» no parece un POA: ninguna hoja tiene una columna de metas («Meta», «Meta de producto», "
+            "«Descripción de la meta»…). Asigne el campo «meta» a una columna (--map \"ENCABEZADO=meta\").")
+    prev.mappings = data
+    for sm in data:
+        prev.questions.extend(sm.questions)
+    file_year = _year_in(source_name)
+    multi_sheet = len(data) > 1
+    poas: dict[tuple[str, int], ParsedPoa] = {}
+    for sm in data:
+        _parse_sheet(sm, prev, known, poas, fixed_unit, year, file_year, multi_sheet, source_name)
+    for (ukey, fy), p in poas.items():
+        if existing and p.unit_id and (p.unit_id, fy) in existing and not replace:
             prev.errors.append(f"Ya existe el POA {fy} de «{p.unit_name}». Elija «Reemplazar» (opción --replace) "
                                "para sustituirlo por el del archivo.")
-    prev.poas = sorted(poas.values(), key=lambda p: (p.canton_name, p.unit_name))
+    prev.poas = sorted((p for p in poas.values() if p.meta_count), key=lambda p: (p.canton_name, p.unit_name,
+                                                                                  p.fiscal_year))
+    prev.new_units = sorted(known.new.values(), key=fold)
+    if prev.new_units:
+        prev.warnings.append("Unidades nuevas que se crearán al guardar: " + ", ".join(f"«{n}»" for n in prev.new_units)
+                             + ".")
+    kinds = {p.period_kind for p in prev.poas}
+    if len(kinds) > 1:
+        prev.errors.append("Las hojas usan periodos de distinto tipo; importe cada periodicidad por separado.")
     if not prev.poas and not prev.errors:
         prev.errors.append(f"«{source_name}» no contiene metas.")
     return prev
@@ -415,198 +301,484 @@ def _year_in(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _year_in_top(grid: Grid, header_row: int) -> int | None:
-    for r in range(header_row):
-        for v in grid.rows[r]:
-            if isinstance(v, str):
-                y = _year_in(v)
-                if y:
-                    return y
+def _title(table: Table, keys: tuple[str, ...]) -> object:
+    for k in keys:
+        if k in table.title and table.title[k] not in ("", None):
+            return table.title[k]
     return None
 
 
-def _parse_rows(grid, header, prev, known, poas, sheet_unit, unit_col, canton_col, kind, n,  # noqa: ANN001, C901
-                sheet_year, source_name) -> None:
-    def cell(r: int, col: Column | None):  # noqa: ANN202
-        return "" if col is None else grid.value(r, col.col)
+def _title_year(table: Table) -> int | None:
+    v = _title(table, _YEAR_TITLE_KEYS)
+    if isinstance(v, (int, float)) and 1990 <= int(v) <= 2100:
+        return int(v)
+    if isinstance(v, str) and _year_in(v):
+        return _year_in(v)
+    for line in table.title_lines:
+        y = _year_in(line)
+        if y:
+            return y
+    return None
 
-    def text(r: int, col: Column | None) -> str:
-        return cell_text(cell(r, col)).strip()
 
-    def where(r: int, col: Column | None = None) -> str:
-        s = f"hoja «{grid.name}», fila {r + 1}"
-        if col is not None:
-            s += f", columna {col_letter(col.col)} («{col.label}»)"
+@dataclass
+class _Sheet:
+    """What one sheet's rows need while they are read."""
+
+    sm: SheetMapping
+    prev: ImportPreview
+    kind: str
+    n: int
+    fixed_unit: bool = False  # --unit: every row belongs to that unit whatever a column says
+
+    @property
+    def grid(self) -> Grid:
+        return self.sm.table.grid
+
+    def where(self, r: int, d: Decision | None = None) -> str:
+        s = f"hoja «{self.grid.name}», fila {r + 1}"
+        if d is not None:
+            s += f", columna {d.letter} («{d.header}»)"
         return s
 
-    def number(r: int, col: Column | None, problems: list[str]) -> float | None:
-        v = cell(r, col)
-        if col is None:
+    def raw(self, r: int, d: Decision | None) -> object:
+        return "" if d is None else self.grid.value(r, d.column.index)
+
+    def text(self, r: int, d: Decision | None) -> str:
+        return cell_text(self.raw(r, d)).strip()
+
+    def number(self, r: int, d: Decision | None, problems: list[str], *, negative: bool = False) -> float | None:
+        if d is None:
             return None
+        v = self.raw(r, d)
         try:
             x = parse_number(v)
         except ValueError:
-            problems.append(f"{where(r, col)}: «{cell_text(v)}» no es un número.")
+            problems.append(f"{self.where(r, d)}: «{cell_text(v)}» no es un número.")
             return None
-        if x is not None and x < 0:
-            problems.append(f"{where(r, col)}: el valor no puede ser negativo ({cell_text(v)}).")
+        if x is not None and x < 0 and not negative:
+            problems.append(f"{self.where(r, d)}: el valor no puede ser negativo ({cell_text(v)}).")
             return None
-        return None if x is None else round(x, 2)
+        return x
 
-    h = header
-    c_obj, c_meta, c_num = h.get("objective"), h.get("meta"), h.get("number")
-    c_code, c_align = h.get("objective_code"), h.get("alignment")
-    c_year = h.get("year")
-    planned_cols = {c.period: c for c in h.periodic("planned_p")}
-    exec_cols = {c.period: c for c in h.periodic("executed_p")}
-    budget_cols = {c.period: c for c in h.periodic("budget_p")}
-    dev_cols = {c.period: c for c in h.periodic("devengado_p")}
-    evidence_cols = h.periodic("evidence")
-    current_obj = ""
-    current_code = ""
-    current_align = ""
-    for r in range(h.row + 1, grid.height):
+
+def _parse_sheet(sm: SheetMapping, prev: ImportPreview, known: Units, poas: dict,  # noqa: ANN001, C901
+                 fixed_unit, year: int | None, file_year: int | None, multi_sheet: bool, source_name: str) -> None:
+    table = sm.table
+    grid = table.grid
+    kinds = sm.period_kinds()
+    if len(kinds) > 1:
+        prev.errors.append(f"hoja «{grid.name}»: mezcla periodos de distinto tipo ({', '.join(sorted(kinds))}); "
+                           "use solo trimestres, cuatrimestres o meses (o ignore las columnas que sobran).")
+        return
+    kind = kinds.pop() if kinds else "trimestre"
+    if kind not in PERIOD_COUNTS:
+        prev.errors.append(f"hoja «{grid.name}»: periodos de tipo «{kind}» no admitidos (trimestre, cuatrimestre o "
+                           "mes).")
+        return
+    n = PERIOD_COUNTS[kind]
+    for d in sm.decisions:
+        if d.action == "campo" and d.target and d.target.period is not None and not 1 <= d.target.period <= n:
+            prev.errors.append(f"hoja «{grid.name}», columna {d.letter} («{d.header}»): el periodo {d.target.period} "
+                               f"no existe (hay {n}).")
+    sh = _Sheet(sm, prev, kind, n, fixed_unit is not None)
+    # which years: the year-labelled blocks, or one year for the whole sheet
+    sheet_year = year or _title_year(table) or _year_in(grid.name) or file_year
+    years = sm.years()
+    if year is not None:
+        all_years = sorted({y for d in sm.decisions if (y := read_label(d.column.path).year)})
+        if all_years and year not in all_years:
+            prev.errors.append(f"hoja «{grid.name}»: no hay columnas del año {year} (el archivo tiene "
+                               f"{', '.join(map(str, all_years))}).")
+            return
+        years = [year]
+    elif not years:
+        years = [sheet_year] if sheet_year else []
+    if not years:
+        prev.errors.append(f"hoja «{grid.name}»: no se sabe el año fiscal del POA; escríbalo en el título "
+                           "(«POA 2025») o indíquelo (opción --year).")
+        return
+    if len(years) > 1:
+        prev.warnings.append(f"hoja «{grid.name}»: hay columnas de {len(years)} años ({', '.join(map(str, years))}); "
+                             "se crea un POA por unidad y año (use --year para importar solo uno).")
+    report_date = _as_date(_title(table, _DATE_TITLE_KEYS))
+    sheet_unit = _sheet_unit(sm, prev, known, fixed_unit, multi_sheet)
+    if sheet_unit is False:
+        return
+    extra_title = {k: cell_text(v) if not isinstance(v, str) else v for k, v in table.title.items()}
+    _rows(sh, known, poas, years, sheet_unit, report_date, extra_title, source_name)
+
+
+def _sheet_unit(sm: SheetMapping, prev: ImportPreview, known: Units, fixed_unit, multi_sheet: bool):  # noqa: ANN001, ANN202
+    """(id, name, canton) of the unit a whole sheet belongs to, None when rows say it, False on error."""
+    grid = sm.table.grid
+    if fixed_unit is not None:
+        return fixed_unit.unit_id, fixed_unit.name, fixed_unit.canton_name
+    titled = _title(sm.table, _UNIT_TITLE_KEYS)
+    if isinstance(titled, str) and titled.strip():
+        return known.resolve(titled)
+    if known.match(grid.name):
+        return known.resolve(grid.name)
+    if sm.mapped("unidad"):
+        return None
+    if multi_sheet or re.match(r"^\s*\d{2,}\s*[-–.]?\s*\S", grid.name):
+        return known.resolve(grid.name)  # one sheet per unit, named after it
+    prev.errors.append(
+        f"hoja «{grid.name}»: no se sabe de qué unidad es el POA: el nombre de la hoja no es una unidad registrada y "
+        "ninguna columna es «unidad». Asigne el campo «unidad» a una columna (p. ej. «RESPONSABLE») o indique la "
+        "unidad (opción --unit).")
+    return False
+
+
+def _level_of_class(text: str) -> tuple[str, int] | None:
+    t = fold(text).strip(" .")
+    if t in _META_CLASSES:
+        return None
+    if text.strip() in ("Pr", "PR", "pr"):
+        return "proyecto", 5
+    return _CLASSES.get(t)
+
+
+def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, report_date,  # noqa: ANN001, C901
+          extra_title: dict, source_name: str) -> None:
+    sm, prev, grid, n = sh.sm, sh.prev, sh.grid, sh.n
+    one = sm.one
+    c_meta, c_name, c_class, c_code = one("meta"), one("nombre"), one("clase"), one("codigo")
+    c_unit, c_canton = one("unidad"), one("canton")
+    c_num, c_ind, c_uom = one("numero"), one("indicador"), one("unidad_medida")
+    c_base, c_trend, c_acts = one("linea_base"), one("tendencia"), one("actividades")
+    c_narr, c_contrib, c_year = one("gestion"), one("aporte"), one("anio")
+    c_code_obj, c_align, c_res_ind = one("codigo_objetivo"), one("alineacion"), one("indicador_resultado")
+    level_cols = [(lvl, one(f)) for f, lvl in _LEVEL_FIELDS if one(f) is not None]
+    kept = sm.kept()
+    header_texts = [fold(cell_text(grid.get(sm.table.bottom, c))) for c in range(grid.width)]
+    code_levels = _code_levels(sh, c_code, c_meta, c_class)
+    exec_annual_period = None
+    if sm.mapped("ejecutado_anual"):
+        exec_annual_period = n
+        if report_date is not None:
+            exec_annual_period = min(n, (report_date.month - 1) // (12 // n) + 1)
+        when = f"la fecha de reporte {report_date:%d/%m/%Y}" if report_date else "sin fecha de reporte: el último"
+        prev.warnings.append(f"hoja «{grid.name}»: el valor ejecutado sin periodo se guarda en el periodo "
+                             f"{exec_annual_period} ({when}).")
+    filled: dict[str, str] = {}        # hierarchy columns carried down
+    stack: list[tuple[int, str, str, str]] = []  # class-typed rows: (rank, level, name, code)
+    for r in range(sm.table.first_data_row, grid.height):
         if grid.row_is_blank(r):
             continue
-        meta_text = text(r, c_meta)
-        obj_text = text(r, c_obj)
-        first = fold(next((cell_text(v) for v in grid.rows[r] if v != ""), ""))
-        if first.startswith(("total", "subtotal", "suman", "promedio")) and not text(r, c_num) and \
-                (not meta_text or fold(meta_text) == first):
-            continue  # a totals row
-        if obj_text:
-            current_obj = obj_text
-            current_code = text(r, c_code)
-            current_align = text(r, c_align)
-        problems: list[str] = []
-        target = number(r, h.get("annual_target"), problems)
-        planned = [number(r, planned_cols.get(i), problems) for i in range(1, n + 1)]
-        executed = [number(r, exec_cols.get(i), problems) for i in range(1, n + 1)]
-        budget = [number(r, budget_cols.get(i), problems) for i in range(1, n + 1)]
-        dev_p = [number(r, dev_cols.get(i), problems) for i in range(1, n + 1)]
-        baseline = number(r, h.get("baseline"), problems)
-        cod = number(r, h.get("codificado"), problems)
-        comp = number(r, h.get("comprometido"), problems)
-        dev_total = number(r, h.get("devengado"), problems)
-        if not meta_text:
-            has_numbers = any(v is not None for v in [target, *planned, *executed, cod, dev_total])
-            if has_numbers and not problems:
-                prev.errors.append(f"{where(r, c_meta)}: hay cifras pero falta la descripción de la meta.")
-            prev.errors.extend(problems)
+        row_fold = [fold(cell_text(v)) for v in grid.rows[r]]
+        if sum(1 for a, b in zip(row_fold, header_texts, strict=False) if a and a == b) >= 3:
+            continue  # the header repeated after a page break
+        first = next((t for t in row_fold if t), "")
+        meta_text = sh.text(r, c_meta)
+        if first.startswith(_TOTALS) and not sh.text(r, c_num) and (not meta_text or fold(meta_text) == first):
             continue
-        prev.errors.extend(problems)
-        # unit and canton of the row
+        problems: list[str] = []
+        # hierarchy from columns (written once per block, or merged vertically)
+        for lvl, d in level_cols:
+            t = sh.text(r, d)
+            if t:
+                filled[lvl] = t
+                deeper = False
+                for lvl2, _ in level_cols:
+                    if deeper:
+                        filled.pop(lvl2, None)
+                    if lvl2 == lvl:
+                        deeper = True
+                if lvl == "resultado":
+                    filled["resultado_ind"] = sh.text(r, c_res_ind)
+        # rows typed by class or by code length
+        row_level = None
+        ctext = sh.text(r, c_class)
+        if c_class is not None and ctext:
+            row_level = _level_of_class(ctext)
+            if row_level is None and fold(ctext) not in _META_CLASSES:
+                prev.warnings.append(f"{sh.where(r, c_class)}: clase «{ctext}» desconocida; la fila se leyó como meta.")
+        elif code_levels and sh.text(r, c_code) in code_levels:
+            row_level = code_levels[sh.text(r, c_code)]
+        name = sh.text(r, c_name) or meta_text
+        if row_level is not None and row_level[0] != "resultado":
+            rank, lvl = row_level[1], row_level[0]
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            stack.append((rank, lvl, name or f"({LEVEL_LABELS.get(lvl, lvl)} sin nombre)", sh.text(r, c_code)))
+            if not _has_values(sh, r):
+                continue  # a hierarchy row: its values, if any, are kept as a meta of that level below
+        path = [(lvl, filled[lvl], "", filled.get("resultado_ind", "") if lvl == "resultado" else "")
+                for lvl, _ in level_cols if filled.get(lvl)]
+        path += [(lvl, nm, code, "") for _, lvl, nm, code in stack]
+        level = ""
+        if row_level is not None:
+            level = row_level[0]
+            if level != "resultado":
+                path = path[:-1] if path and path[-1][0] == level else path  # the meta sits in its own objective
+        elif c_class is not None or code_levels or any(lvl == "resultado" for lvl, _ in level_cols):
+            level = "producto"
+        if not meta_text:
+            meta_text = name
+        if not meta_text:
+            if _has_values(sh, r):
+                prev.errors.append(f"{sh.where(r, c_meta)}: hay cifras pero falta la descripción de la meta.")
+            continue
+        # unit and canton
         canton = None
-        ctext = text(r, canton_col)
-        if ctext:
-            canton = known.canton(ctext)
+        cantext = sh.text(r, c_canton)
+        if cantext:
+            canton = known.canton(cantext)
             if canton is None:
-                prev.errors.append(f"{where(r, canton_col)}: el cantón «{ctext}» no existe en el catálogo de "
+                prev.errors.append(f"{sh.where(r, c_canton)}: el cantón «{cantext}» no existe en el catálogo de "
                                    "territorios.")
                 continue
         unit = sheet_unit
-        if unit_col is not None and sheet_unit is None:
-            utext = text(r, unit_col)
-            if not utext:
-                prev.errors.append(f"{where(r, unit_col)}: falta la unidad.")
-                continue
-            found, in_canton = known.match(utext, canton[0] if canton else None)
-            if len(in_canton) == 1:
-                unit = in_canton[0]
-            elif not found:
-                prev.errors.append(f"{where(r, unit_col)}: la unidad «{utext}» no existe. Regístrela primero o "
-                                   "corrija el nombre.")
-                continue
-            elif canton and not in_canton:
-                prev.errors.append(f"{where(r, unit_col)}: la unidad «{utext}» no pertenece al cantón «{canton[1]}».")
-                continue
-            else:
-                names = ", ".join(f"«{u.name}»" for u in in_canton[:4])
-                prev.errors.append(f"{where(r, unit_col)}: «{utext}» coincide con varias unidades ({names}); "
-                                   "escriba el nombre completo.")
-                continue
-        elif canton and unit is not None and unit.canton_id and unit.canton_id != canton[0]:
-            prev.errors.append(f"{where(r, canton_col)}: la unidad «{unit.name}» no pertenece al cantón «{canton[1]}».")
+        utext = sh.text(r, c_unit)
+        if c_unit is not None and utext and not sh.fixed_unit:
+            unit = known.resolve(utext, canton[0] if canton else None)
+        if unit is None:
+            prev.errors.append(f"{sh.where(r, c_unit)}: falta la unidad.")
             continue
-        fy = sheet_year
-        if c_year is not None and text(r, c_year):
+        if canton and unit[0] is not None:
+            u = next(x for x in known.units if x.unit_id == unit[0])
+            if u.canton_id and u.canton_id != canton[0]:
+                prev.errors.append(f"{sh.where(r, c_unit or c_canton)}: la unidad «{u.name}» no pertenece al cantón "
+                                   f"«{canton[1]}».")
+                continue
+        # the fiscal year of a row, when a column says it
+        row_years = years
+        if c_year is not None and sh.text(r, c_year):
             try:
-                fy = int(parse_number(cell(r, c_year)) or 0)
+                fy = int(parse_number(sh.raw(r, c_year)) or 0)
             except ValueError:
-                prev.errors.append(f"{where(r, c_year)}: «{text(r, c_year)}» no es un año.")
+                prev.errors.append(f"{sh.where(r, c_year)}: «{sh.text(r, c_year)}» no es un año.")
                 continue
-        if not fy:
-            prev.errors.append(f"hoja «{grid.name}»: no se sabe el año fiscal del POA; escríbalo en el título "
-                               "(«POA 2025») o indíquelo (opción --year).")
-            return
-        if not 1990 <= fy <= 2100:
-            prev.errors.append(f"{where(r)}: año fiscal {fy} fuera de rango.")
-            continue
+            if not 1990 <= fy <= 2100:
+                prev.errors.append(f"{sh.where(r, c_year)}: año fiscal {fy} fuera de rango.")
+                continue
+            row_years = [fy]
         polarity = "INCREMENTO"
-        ptext = fold(text(r, h.get("polarity")))
+        ptext = fold(sh.text(r, c_trend))
         if ptext:
-            match = [k for k, lbl in POLARITIES.items() if fold(lbl).startswith(ptext[:5]) or fold(k) == ptext]
-            if not match:
-                prev.errors.append(f"{where(r, h.get('polarity'))}: polaridad «{text(r, h.get('polarity'))}» "
-                                   "desconocida (Incremento, Reducción o Mantenimiento).")
+            polarity = _polarity(ptext)
+            if polarity is None:
+                prev.errors.append(f"{sh.where(r, c_trend)}: tendencia «{sh.text(r, c_trend)}» desconocida "
+                                   "(Incremento, Reducción o Mantenimiento; I, D o M).")
                 continue
-            polarity = match[0]
-        planned_v = [v or 0.0 for v in planned]
-        if not planned_cols:
-            planned_v = [0.0] * (n - 1) + [target or 0.0]
-        if target is None:
-            target = round(sum(planned_v), 2)
-        if planned_cols and abs(sum(planned_v) - target) > 0.01:
-            prev.warnings.append(f"{where(r)}: la programación suma {es_num(sum(planned_v))} y la meta anual es "
-                                 f"{es_num(target)}.")
-        devengado = list(dev_p)
-        if dev_total is not None and not dev_cols:
-            last = max((i for i, v in enumerate(executed) if v is not None), default=n - 1)
-            devengado[last] = dev_total
-        elif dev_total is not None and dev_cols and abs(sum(v or 0 for v in dev_p) - dev_total) > 0.01:
-            prev.warnings.append(f"{where(r)}: el devengado total ({es_num(dev_total)}) no coincide con la suma "
-                                 f"por periodo ({es_num(sum(v or 0 for v in dev_p))}); se usan los valores por periodo.")
-        dev_sum = sum(v or 0 for v in devengado)
-        if cod is not None and dev_sum > cod + 0.005:
-            prev.warnings.append(f"{where(r)}: el devengado ({es_num(dev_sum)}) supera al codificado ({es_num(cod)}).")
-        for i, (p, e) in enumerate(zip(planned_v, executed), start=1):
-            if e is not None and p > 0 and e > 2 * p:
-                prev.warnings.append(f"{where(r, exec_cols.get(i))}: lo ejecutado ({es_num(e)}) supera el doble de "
-                                     f"lo programado ({es_num(p)}); revise.")
-        key = (unit.unit_id, fy)
-        poa = poas.get(key)
-        if poa is None:
-            poa = poas[key] = ParsedPoa(unit.unit_id, unit.name, fy, kind, unit.canton_name, source_name, grid.name)
-        elif poa.period_kind != kind:
-            prev.errors.append(f"hoja «{grid.name}»: la unidad «{unit.name}» aparece con otra periodicidad en otra hoja.")
-            continue
-        obj = next((o for o in poa.objectives if fold(o.description) == fold(current_obj)), None)
-        if obj is None:
-            obj = ParsedObjective(current_obj or "(sin objetivo)", current_code, current_align)
-            poa.objectives.append(obj)
-        links: list[tuple[int | None, str]] = []
-        link_problems = []
-        for ecol in evidence_cols:
-            etext = text(r, ecol)
-            found, bad = parse_links(etext)
-            link_problems += [f"{where(r, ecol)}: {b}" for b in bad]
-            if etext and not found and not bad:
-                prev.warnings.append(f"{where(r, ecol)}: «{etext[:60]}» no contiene un enlace (http:// o https://); "
-                                     "no se guardó como medio de verificación. Si la celda es un hipervínculo, "
-                                     "escriba en ella la dirección completa.")
-            if ecol.period is not None and not 1 <= ecol.period <= n:
+        baseline = sh.number(r, c_base, problems, negative=True)
+        links, link_problems, link_warnings = _links(sh, r)
+        extra = {d.header: _keep_value(sh.raw(r, d)) for d in kept if sh.raw(r, d) != ""}
+        made_any = False
+        for fy in row_years:
+            values = _year_values(sh, r, fy, problems, exec_annual_period)
+            if len(row_years) > 1 and not values["any"]:
+                continue  # this year's block is empty for the row
+            key = ((unit[0] or "new:" + unit_key(unit[1])), fy)
+            poa = poas.get(key)
+            if poa is None:
+                poa = poas[key] = ParsedPoa(unit[0], unit[1], fy, sh.kind, (canton[1] if canton else unit[2]),
+                                            source_name, grid.name, report_date=report_date,
+                                            extra={k: v for k, v in extra_title.items()})
+            elif poa.period_kind != sh.kind:
+                prev.errors.append(f"hoja «{grid.name}»: la unidad «{unit[1]}» aparece con otra periodicidad en otra "
+                                   "hoja.")
                 continue
-            links += [(ecol.period, u) for u in found]
-        if link_problems:
-            prev.errors.extend(link_problems)
+            obj = _objective(poa, path, sh.text(r, c_code_obj), sh.text(r, c_align))
+            planned = values["planned"]
+            target = values["target"]
+            if not values["has_planned"]:
+                planned = [0.0] * (n - 1) + [target or 0.0]
+            if target is None:
+                target = sum(planned)
+            elif values["has_planned"] and abs(sum(planned) - target) > 1e-9 * max(1.0, abs(target)) and \
+                    abs(sum(planned) - target) > 0.005:
+                which = f"la programación {fy}" if len(row_years) > 1 else "la programación"
+                prev.warnings.append(f"{sh.where(r)}: {which} suma {es_num(sum(planned))} y la meta anual "
+                                     f"es {es_num(target)}.")
+            dev_sum = sum(v or 0 for v in values["devengado"])
+            if values["codificado"] is not None and dev_sum > values["codificado"] + 0.005:
+                prev.warnings.append(f"{sh.where(r)}: el devengado ({es_num(dev_sum)}) supera al codificado "
+                                     f"({es_num(values['codificado'])}).")
+            acts = [a.strip(" -•·\t") for a in sh.text(r, c_acts).split("\n")]
+            obj.metas.append(ParsedMeta(
+                number=sh.text(r, c_num) or sh.text(r, c_code) or str(sum(len(o.metas) for o in poa.objectives) + 1),
+                description=meta_text, indicator=sh.text(r, c_ind), unit_of_measure=sh.text(r, c_uom),
+                annual_target=target, baseline=baseline, polarity=polarity, planned=planned,
+                executed=values["executed"], planned_budget=values["budget"], devengado=values["devengado"],
+                codificado=values["codificado"], comprometido=values["comprometido"], activities=[a for a in acts if a],
+                narrative=sh.text(r, c_narr), contribution=sh.text(r, c_contrib), links=links, where=sh.where(r),
+                level=level, initial_budget=values["inicial"], pagado=values["pagado"], extra=dict(extra),
+            ))
+            made_any = True
+        if problems or link_problems:
+            prev.errors.extend(problems + link_problems)
             continue
-        acts = [a.strip(" -•·\t") for a in text(r, h.get("activities")).split("\n")]
-        obj.metas.append(ParsedMeta(
-            number=text(r, c_num) or str(sum(len(o.metas) for o in poa.objectives) + 1),
-            description=meta_text, indicator=text(r, h.get("indicator")), unit_of_measure=text(r, h.get("uom")),
-            annual_target=target, baseline=baseline, polarity=polarity, planned=planned_v,
-            executed=executed, planned_budget=[v or 0.0 for v in budget], devengado=devengado,
-            codificado=cod, comprometido=comp, activities=[a for a in acts if a],
-            narrative=text(r, h.get("narrative")), contribution=text(r, h.get("contribution")),
-            links=links, where=where(r),
-        ))
+        if made_any:
+            prev.warnings.extend(link_warnings)
+            _value_warnings(sh, r, prev)
+
+
+def _keep_value(v: object) -> object:
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def _polarity(ptext: str) -> str | None:
+    t = ptext.strip(" .")
+    short = {"i": "INCREMENTO", "a": "INCREMENTO", "m": "MANTENIMIENTO", "d": "REDUCCION", "r": "REDUCCION"}
+    if t in short:
+        return short[t]
+    for k, lbl in POLARITIES.items():
+        if fold(lbl).startswith(t[:5]) or fold(k) == t:
+            return k
+    if t.startswith(("aument", "crec", "increment")):
+        return "INCREMENTO"
+    if t.startswith(("dismin", "reduc", "decrec")):
+        return "REDUCCION"
+    return None
+
+
+def _has_values(sh: _Sheet, r: int) -> bool:
+    for d in sh.sm.decisions:
+        if d.action == "campo" and d.target and d.target.field in _NUMERIC_FIELDS:
+            v = sh.raw(r, d)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return True
+            if isinstance(v, str) and v.strip():
+                try:
+                    if parse_number(v) is not None:
+                        return True
+                except ValueError:
+                    return True
+    return False
+
+
+_NUMERIC_FIELDS = {"meta_anual", "programado", "ejecutado", "presupuesto", "devengado_periodo", "codificado",
+                   "comprometido", "devengado", "pagado", "presupuesto_inicial", "ejecutado_anual"}
+
+
+def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_period: int | None) -> dict:
+    sm, n = sh.sm, sh.n
+
+    def per_period(field: str) -> tuple[list[float | None], bool]:
+        out: list[float | None] = [None] * n
+        has = False
+        for d in sm.mapped(field):
+            if d.target.year not in (None, fy) or d.target.period is None or not 1 <= d.target.period <= n:
+                continue
+            has = True
+            v = sh.number(r, d, problems)
+            if v is not None:
+                out[d.target.period - 1] = v
+        return out, has
+
+    def annual(field: str) -> float | None:
+        d = sm.one(field, fy)
+        return sh.number(r, d, problems) if d is not None and d.target.year in (None, fy) else None
+
+    planned, has_planned = per_period("programado")
+    executed, _ = per_period("ejecutado")
+    budget, _ = per_period("presupuesto")
+    dev_p, has_dev_p = per_period("devengado_periodo")
+    exec_annual = annual("ejecutado_anual")
+    if exec_annual is not None and exec_annual_period and executed[exec_annual_period - 1] is None:
+        executed[exec_annual_period - 1] = exec_annual
+    dev_total = annual("devengado")
+    devengado = list(dev_p)
+    if dev_total is not None and not has_dev_p:
+        last = max((i for i, v in enumerate(executed) if v is not None), default=(exec_annual_period or n) - 1)
+        devengado[last] = dev_total
+    values = {
+        "planned": [v if v is not None else 0.0 for v in planned], "has_planned": has_planned,
+        "executed": executed, "budget": [v if v is not None else 0.0 for v in budget], "devengado": devengado,
+        "target": annual("meta_anual"), "codificado": annual("codificado"), "comprometido": annual("comprometido"),
+        "inicial": annual("presupuesto_inicial"), "pagado": annual("pagado"), "dev_total": dev_total,
+    }
+    values["any"] = any(v is not None for v in (*planned, *executed, *dev_p, values["target"], values["codificado"],
+                                                values["comprometido"], values["inicial"], values["pagado"], dev_total)) \
+        or any(b for b in budget if b)
+    return values
+
+
+def _value_warnings(sh: _Sheet, r: int, prev: ImportPreview) -> None:
+    # executed far above planned is usually a typo (a total typed in a quarter)
+    for d in sh.sm.mapped("ejecutado"):
+        e = sh.raw(r, d)
+        p_cols = [x for x in sh.sm.mapped("programado") if x.target.period == d.target.period
+                  and x.target.year == d.target.year]
+        if not p_cols:
+            continue
+        try:
+            ev, pv = parse_number(e), parse_number(sh.raw(r, p_cols[0]))
+        except ValueError:
+            continue
+        if ev is not None and pv and pv > 0 and ev > 2 * pv:
+            prev.warnings.append(f"{sh.where(r, d)}: lo ejecutado ({es_num(ev)}) supera el doble de lo programado "
+                                 f"({es_num(pv)}); revise.")
+
+
+def _links(sh: _Sheet, r: int) -> tuple[list[tuple[int | None, str]], list[str], list[str]]:
+    links: list[tuple[int | None, str]] = []
+    problems, warnings = [], []
+    cols = [(d, None) for d in sh.sm.mapped("enlaces")] + [(d, d.target.period) for d in sh.sm.mapped("enlaces_periodo")]
+    for d, period in cols:
+        etext = sh.text(r, d)
+        found, bad = parse_links(etext)
+        problems += [f"{sh.where(r, d)}: {b}" for b in bad]
+        if etext and not found and not bad:
+            warnings.append(f"{sh.where(r, d)}: «{etext[:60]}» no contiene un enlace (http:// o https://); no se guardó "
+                            "como medio de verificación. Si la celda es un hipervínculo, escriba en ella la dirección "
+                            "completa, o guarde la columna como otros datos.")
+        if period is not None and not 1 <= period <= sh.n:
+            continue
+        links += [(period, u) for u in found]
+    return links, problems, warnings
+
+
+def _code_levels(sh: _Sheet, c_code: Decision | None, c_meta: Decision | None,
+                 c_class: Decision | None) -> dict[str, tuple[str, int]]:
+    """Rows typed by the length of their code (1, 1.2, 1.2.3 …): the shorter codes are levels.
+
+    Only when there is no «Clase» column and the codes have at least two lengths; the longest
+    codes are the metas."""
+    if c_code is None or c_class is not None:
+        return {}
+    grid = sh.grid
+    codes = {}
+    for r in range(sh.sm.table.first_data_row, grid.height):
+        t = sh.text(r, c_code)
+        if t:
+            codes[t] = len(re.findall(r"\d+", t)) if re.search(r"[.\-]", t) else len(t)
+    lengths = sorted(set(codes.values()))
+    if len(lengths) < 2 or len(lengths) > 6:
+        return {}
+    names = ["eje", "programa", "subprograma", "proyecto", "nivel"]
+    rank_of = {ln: i for i, ln in enumerate(lengths)}
+    top = lengths[-1]
+    return {code: (names[min(rank_of[ln], len(names) - 1)], rank_of[ln] + 1)
+            for code, ln in codes.items() if ln != top}
+
+
+def _objective(poa: ParsedPoa, path: list[tuple[str, str, str, str]], code: str, alignment: str) -> ParsedObjective:
+    """The objective at the end of `path` (created with its parents on first use)."""
+    if not path:
+        path = [("objetivo", "(sin objetivo)", "", "")]
+    parent = None
+    node = None
+    for lvl, name, ocode, indicator in path:
+        node = next((o for o in poa.objectives if o.parent is parent and o.level == lvl and fold(o.description) ==
+                     fold(name)), None)
+        if node is None:
+            node = ParsedObjective(name, ocode, "", level=lvl, parent=parent, indicator=indicator)
+            poa.objectives.append(node)
+        parent = node
+    assert node is not None
+    if code and not node.code:
+        node.code = code
+    if alignment and not node.alignment:
+        node.alignment = alignment
+    return node
+
+
+__all__ = ["LEVEL_LABELS", "Units", "col_letter", "es_num", "parse_grids", "parse_links", "parse_number",
+           "parse_workbook", "tables", "unit_key"]

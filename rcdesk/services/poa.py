@@ -6,6 +6,7 @@ Returns frozen dataclasses only. Bad input raises `UserError` (Spanish) and writ
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -33,6 +34,7 @@ from rcdesk.models.reference import UNIT_TYPES, Institution, OrgUnit, Territory
 from rcdesk.poa.parsed import ImportPreview, ParsedMeta, ParsedObjective, ParsedPoa
 from rcdesk.poa.periods import period_code
 from rcdesk.text import clean, fold
+from rcdesk.poa.importer import unit_key
 
 _BATCH = 2000
 EXEC_NUMBER_FIELDS = {
@@ -94,6 +96,9 @@ class MetaRow:
     codificado: float | None
     contribution: str
     activities: tuple[str, ...] = ()
+    level: str = ""
+    initial_budget: float | None = None
+    extra: tuple[tuple[str, object], ...] = ()  # «otros datos», in the file's column order
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,9 @@ class ObjectiveNode:
     description: str
     alignment: str
     metas: tuple[MetaRow, ...]
+    level: str = ""
+    parent_id: str | None = None
+    indicator: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,8 @@ class SaveResult:
     executions: int
     replaced: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    new_units: tuple[str, ...] = ()
+    dry_run: bool = False
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -282,7 +292,8 @@ class PoaService:
     def tree(self, poa_id: str) -> list[ObjectiveNode]:
         with self.db.session() as s:
             objectives = s.execute(
-                select(PoaObjective.id, PoaObjective.code, PoaObjective.description, PoaObjective.alignment)
+                select(PoaObjective.id, PoaObjective.code, PoaObjective.description, PoaObjective.alignment,
+                       PoaObjective.level, PoaObjective.parent_id, PoaObjective.indicator)
                 .where(PoaObjective.poa_id == poa_id, PoaObjective.deleted.is_(False))
                 .order_by(PoaObjective.position)
             ).all()
@@ -310,10 +321,10 @@ class PoaService:
                 by_obj.setdefault(m.objective_id, []).append(MetaRow(
                     m.id, m.objective_id, m.number, m.description, indicators.get(m.id, ""), m.unit_of_measure,
                     m.annual_target, m.baseline, m.polarity, m.codificado, m.contribution,
-                    tuple(activities.get(m.id, ())),
+                    tuple(activities.get(m.id, ())), m.level or "", m.initial_budget, tuple((m.extra or {}).items()),
                 ))
-        return [ObjectiveNode(oid, code, desc, align, tuple(by_obj.get(oid, ())))
-                for oid, code, desc, align in objectives]
+        return [ObjectiveNode(oid, code, desc, align, tuple(by_obj.get(oid, ())), level or "", parent, ind or "")
+                for oid, code, desc, align, level, parent, ind in objectives]
 
     def executions(self, poa_id: str) -> dict[str, list[ExecutionRow]]:
         """meta id -> one ExecutionRow per period (planned figures plus what was reported)."""
@@ -541,9 +552,19 @@ class PoaService:
 
     # -- import ------------------------------------------------------------------------------
     def preview_import(self, path, *, unit_id: str | None = None, year: int | None = None,  # noqa: ANN001
-                       replace: bool = False) -> ImportPreview:
-        """Read and check a POA workbook against the known units and cantons (writes nothing)."""
-        from rcdesk.poa.importer import parse_workbook
+                       replace: bool = False, sheets: list[str] | None = None,
+                       overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
+                       profile_name: str = "", remembered: bool = True) -> ImportPreview:
+        """Read and check a POA workbook against the known units and cantons (writes nothing).
+
+        The mapping applied is, in order: the proposal from the headers, then `profile` (a file)
+        or else the mapping remembered for workbooks with the same headers, then `overrides`
+        (the user's own choices)."""
+        from rcdesk.imports import profiles
+        from rcdesk.imports.fields import POA as POA_FIELDS
+        from rcdesk.poa.importer import parse_grids
+        from rcdesk.plans.xlsx_grid import read_workbook
+        from rcdesk.services.import_mappings import ImportMappings
 
         with self.db.session() as s:
             units = unit_places(s)
@@ -554,22 +575,40 @@ class PoaService:
                 cantons[code] = (tid, name)
             existing = {(u, y) for u, y in s.execute(
                 select(Poa.unit_id, Poa.fiscal_year).where(Poa.deleted.is_(False)))}
-        return parse_workbook(path, units=units, cantons=cantons, unit_id=unit_id, year=year,
-                              replace=replace, existing=existing)
+        path = Path(path)
+        grids = read_workbook(path)
+
+        def parse(prof: dict[str, str] | None, name: str) -> ImportPreview:
+            return parse_grids(grids, path.name, units=units, cantons=cantons, unit_id=unit_id, year=year,
+                               replace=replace, existing=existing, sheets=sheets, profile=prof,
+                               overrides=overrides, profile_name=name)
+
+        prev = parse(profile, profile_name)
+        prev.signature = profiles.signature("poa", prev.mappings)
+        if profile is None and remembered:
+            doc = ImportMappings(self.db).remembered("poa", prev.signature)
+            if doc is not None:
+                prev = parse(profiles.columns_of(doc, POA_FIELDS), "recordado")
+                prev.signature = profiles.signature("poa", prev.mappings)
+        return prev
 
     def import_file(self, path, *, unit_id: str | None = None, year: int | None = None,  # noqa: ANN001
                     replace: bool = False, progress: ProgressFn = no_progress,
-                    cancel: CancelToken = NEVER_CANCELLED) -> SaveResult:
+                    cancel: CancelToken = NEVER_CANCELLED, dry_run: bool = False, **mapping) -> SaveResult:  # noqa: ANN003
         """Preview + save in one call (command line): errors raise UserError and save nothing."""
         progress(0, None, "Leyendo el libro…")
-        preview = self.preview_import(path, unit_id=unit_id, year=year, replace=replace)
+        preview = self.preview_import(path, unit_id=unit_id, year=year, replace=replace, **mapping)
         cancel.check()
-        return self.save_import(preview, progress=progress, cancel=cancel)
+        return self.save_import(preview, progress=progress, cancel=cancel, dry_run=dry_run)
 
     # -- bulk save of an import ---------------------------------------------------------------
     def save_import(self, preview: ImportPreview, *, progress: ProgressFn = no_progress,
-                    cancel: CancelToken = NEVER_CANCELLED) -> SaveResult:
-        """Write every POA of a checked preview in ONE transaction (Core bulk inserts)."""
+                    cancel: CancelToken = NEVER_CANCELLED, dry_run: bool = False,
+                    remember: bool = True) -> SaveResult:
+        """Write every POA of a checked preview in ONE transaction (Core bulk inserts).
+
+        `dry_run` runs exactly the same writes and rolls them back, so what it reports is what
+        the real import stores. A real import remembers the mapping for the same headers."""
         if not preview.ok:
             raise UserError(f"«{preview.source_name}» tiene errores; no se importó nada.", details=preview.errors)
         if not preview.poas:
@@ -580,44 +619,89 @@ class PoaService:
         replaced = 0
         n_exec = 0
         poa_ids = []
-        progress(0, total, "Guardando metas…")
-        with self.db.connect() as conn:
-            institutions = dict(conn.execute(select(OrgUnit.id, OrgUnit.institution_id)).all())
-            for parsed in preview.poas:
-                existing = list(conn.scalars(select(Poa.id).where(
-                    Poa.unit_id == parsed.unit_id, Poa.fiscal_year == parsed.fiscal_year, Poa.deleted.is_(False))))
-                if existing:
-                    if not preview.replace:
-                        raise UserError(
-                            f"Ya existe el POA {parsed.fiscal_year} de «{parsed.unit_name}»; "
-                            "elija «Reemplazar» (opción --replace) para sustituirlo.")
-                    self._tombstone_poas(conn, existing)
-                    replaced += len(existing)
-                rows = _poa_rows(parsed, institutions[parsed.unit_id])
-                seq = allocate_seq(conn, sum(len(v) for v in rows.values()))
-                now = utcnow()
-                for table_rows in rows.values():
-                    for r in table_rows:
-                        r.update(change_seq=seq, created_at=now, updated_at=now, modified_by=inst_id)
-                        seq += 1
-                for model in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity, PoaProgramming, PoaExecution,
-                              Evidence):
-                    batch = rows[model]
-                    for i in range(0, len(batch), _BATCH):
-                        cancel.check()
-                        conn.execute(insert(model), batch[i:i + _BATCH])
-                n_exec += len(rows[PoaExecution])
-                poa_ids.append(rows[Poa][0]["id"])
-                done += parsed.meta_count
-                progress(done, total, f"Guardado: {parsed.unit_name}")
-            conn.execute(insert(AuditLog), [{
-                "installation_id": inst_id, "user": self.db.user, "table_name": "poa",
-                "record_id": pid, "action": "import",
-                "changes": json.dumps({"source": preview.source_name}, ensure_ascii=False), "at": utcnow(),
-            } for pid in poa_ids])
-            cancel.check()
+        progress(0, total, "Guardando metas…" if not dry_run else "Revisando (sin guardar)…")
+        try:
+            with self.db.connect() as conn:
+                institutions = dict(conn.execute(select(OrgUnit.id, OrgUnit.institution_id)).all())
+                new_units = self._create_units(conn, preview, institutions)
+                for parsed in preview.poas:
+                    unit_id = parsed.unit_id or new_units[unit_key(parsed.unit_name)]
+                    existing = list(conn.scalars(select(Poa.id).where(
+                        Poa.unit_id == unit_id, Poa.fiscal_year == parsed.fiscal_year, Poa.deleted.is_(False))))
+                    if existing:
+                        if not preview.replace:
+                            raise UserError(
+                                f"Ya existe el POA {parsed.fiscal_year} de «{parsed.unit_name}»; "
+                                "elija «Reemplazar» (opción --replace) para sustituirlo.")
+                        self._tombstone_poas(conn, existing)
+                        replaced += len(existing)
+                    rows = _poa_rows(parsed, institutions[unit_id], unit_id)
+                    seq = allocate_seq(conn, sum(len(v) for v in rows.values()))
+                    now = utcnow()
+                    for table_rows in rows.values():
+                        for r in table_rows:
+                            r.update(change_seq=seq, created_at=now, updated_at=now, modified_by=inst_id)
+                            seq += 1
+                    for model in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity, PoaProgramming,
+                                  PoaExecution, Evidence):
+                        batch = rows[model]
+                        for i in range(0, len(batch), _BATCH):
+                            cancel.check()
+                            conn.execute(insert(model), batch[i:i + _BATCH])
+                    n_exec += len(rows[PoaExecution])
+                    poa_ids.append(rows[Poa][0]["id"])
+                    done += parsed.meta_count
+                    progress(done, total, f"Guardado: {parsed.unit_name}")
+                conn.execute(insert(AuditLog), [{
+                    "installation_id": inst_id, "user": self.db.user, "table_name": "poa",
+                    "record_id": pid, "action": "import",
+                    "changes": json.dumps({"source": preview.source_name}, ensure_ascii=False), "at": utcnow(),
+                } for pid in poa_ids])
+                cancel.check()
+                result = SaveResult(tuple(poa_ids), len(poa_ids), total, n_exec, replaced, tuple(preview.warnings),
+                                    tuple(preview.new_units), dry_run)
+                if dry_run:
+                    raise _DryRun(result)
+        except _DryRun as done_dry:
+            progress(total, total, "Revisión terminada; no se guardó nada")
+            return done_dry.result
+        if remember and preview.mappings:
+            from rcdesk.imports import profiles
+            from rcdesk.services.import_mappings import ImportMappings
+
+            ImportMappings(self.db).remember("poa", preview.signature,
+                                             profiles.build("poa", preview.mappings, preview.source_name))
         progress(total, total, "POA guardado")
-        return SaveResult(tuple(poa_ids), len(poa_ids), total, n_exec, replaced, tuple(preview.warnings))
+        return result
+
+    def _create_units(self, conn, preview: ImportPreview, institutions: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
+        """Units the file names and the database lacks: created in the same transaction."""
+        wanted = {unit_key(p.unit_name): p.unit_name for p in preview.poas if p.unit_id is None}
+        if not wanted:
+            return {}
+        counts: dict[str, int] = {}
+        for inst in institutions.values():
+            counts[inst] = counts.get(inst, 0) + 1
+        inst_id = max(counts, key=counts.get) if counts else None
+        if inst_id is None:
+            inst_id = conn.scalar(select(Institution.id).where(Institution.deleted.is_(False))
+                                  .order_by(Institution.created_at))
+        if inst_id is None:
+            raise UserError("Registre primero la entidad (Entidad y territorio, o «rcdesk entity set») para crear sus "
+                            "unidades.")
+        out = {}
+        rows = []
+        seq = allocate_seq(conn, len(wanted))
+        for key, name in wanted.items():
+            v = record_values(self.db.installation_id, seq)
+            seq += 1
+            v.update(institution_id=inst_id, name=name[:300], unit_type="OTRA", territory_id=None, head_name=None,
+                     email=None, phone=None)
+            rows.append(v)
+            out[key] = v["id"]
+            institutions[v["id"]] = inst_id
+        conn.execute(insert(OrgUnit), rows)
+        return out
 
     # -- rebuilding for export -----------------------------------------------------------------
     def evidence_links(self, poa_id: str) -> dict[str, list[str]]:
@@ -641,13 +725,26 @@ class PoaService:
         row = self.poa(poa_id)
         execs = self.executions(poa_id)
         links = self.evidence_links(poa_id)
+        pagado: dict[str, list[float]] = {}
+        with self.db.session() as s:
+            for mid, paid in s.execute(select(PoaExecution.meta_id, PoaExecution.pagado).join(
+                    PoaMeta, PoaMeta.id == PoaExecution.meta_id).where(
+                    PoaMeta.poa_id == poa_id, PoaExecution.deleted.is_(False), PoaExecution.pagado.is_not(None))):
+                pagado.setdefault(mid, []).append(paid)
+        with self.db.session() as s:
+            poa = s.get(Poa, poa_id)
+            report_date, poa_extra = (poa.report_date, dict(poa.extra or {})) if poa else (None, {})
         objectives = []
+        made: dict[str, ParsedObjective] = {}
         for node in self.tree(poa_id):
-            po = ParsedObjective(node.description, node.code, node.alignment)
+            po = ParsedObjective(node.description, node.code, node.alignment, level=node.level,
+                                 parent=made.get(node.parent_id) if node.parent_id else None, indicator=node.indicator)
+            made[node.objective_id] = po
             for m in node.metas:
                 ers = execs.get(m.meta_id, [])
                 cod = next((e.codificado for e in reversed(ers) if e.codificado is not None), m.codificado)
                 comp_vals = [e.comprometido for e in ers if e.comprometido is not None]
+                paid = pagado.get(m.meta_id, [])
                 narrative = next((e.narrative for e in reversed(ers) if e.narrative), "")
                 po.metas.append(ParsedMeta(
                     number=m.number, description=m.description, indicator=m.indicator,
@@ -657,11 +754,12 @@ class PoaService:
                     devengado=[e.devengado for e in ers], codificado=cod,
                     comprometido=sum(comp_vals) if comp_vals else None,
                     activities=list(m.activities), narrative=narrative, contribution=m.contribution,
-                    links=[(None, u) for u in links.get(m.meta_id, ())],
+                    links=[(None, u) for u in links.get(m.meta_id, ())], level=m.level,
+                    initial_budget=m.initial_budget, pagado=sum(paid) if paid else None, extra=dict(m.extra),
                 ))
             objectives.append(po)
         return ParsedPoa(row.unit_id, row.unit_name, row.fiscal_year, row.period_kind, row.canton_name,
-                         objectives=objectives)
+                         objectives=objectives, report_date=report_date, extra=poa_extra)
 
 
 def _exec_row(meta_id: str, no: int, qty: float, bud: float, e: PoaExecution | None) -> ExecutionRow:
@@ -672,23 +770,33 @@ def _exec_row(meta_id: str, no: int, qty: float, bud: float, e: PoaExecution | N
                         e.validation_note, e.version)
 
 
-def _poa_rows(parsed: ParsedPoa, institution_id: str) -> dict[type, list[dict]]:
+class _DryRun(Exception):  # noqa: N818 (control flow: roll the dry run's transaction back)
+    def __init__(self, result: SaveResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None) -> dict[type, list[dict]]:
     """Core insert payloads (ids assigned; change_seq/timestamps filled by the caller)."""
     rows: dict[type, list[dict]] = {m: [] for m in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity,
                                                    PoaProgramming, PoaExecution, Evidence)}
     n = PERIOD_COUNTS[parsed.period_kind]
     pv = record_values(None, 0)
     poa_id = pv["id"]
-    pv.update(institution_id=institution_id, unit_id=parsed.unit_id, fiscal_year=parsed.fiscal_year,
+    pv.update(institution_id=institution_id, unit_id=unit_id or parsed.unit_id, fiscal_year=parsed.fiscal_year,
               period_kind=parsed.period_kind, status="BORRADOR", title="",
-              source_name=(parsed.source_name or None), approved_at=None)
+              source_name=(parsed.source_name or None)[:300] if parsed.source_name else None, approved_at=None,
+              report_date=parsed.report_date, extra=(parsed.extra or None))
     rows[Poa].append(pv)
     now = utcnow()
     mpos = 0
+    obj_ids: dict[int, str] = {}
     for opos, o in enumerate(parsed.objectives, start=1):
         ov = record_values(None, 0)
+        obj_ids[id(o)] = ov["id"]
         ov.update(poa_id=poa_id, position=opos, code=o.code[:30], description=o.description or "(sin objetivo)",
-                  alignment=o.alignment or "")
+                  alignment=o.alignment or "", parent_id=obj_ids.get(id(o.parent)) if o.parent is not None else None,
+                  level=o.level[:20], indicator=o.indicator or "")
         rows[PoaObjective].append(ov)
         for m in o.metas:
             mpos += 1
@@ -697,7 +805,8 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str) -> dict[type, list[dict]]:
             mv.update(poa_id=poa_id, objective_id=ov["id"], position=mpos, number=m.number[:20],
                       description=m.description, unit_of_measure=m.unit_of_measure[:100],
                       annual_target=m.annual_target, baseline=m.baseline, polarity=m.polarity,
-                      codificado=m.codificado, contribution=m.contribution or "")
+                      codificado=m.codificado, contribution=m.contribution or "", level=m.level[:20],
+                      initial_budget=m.initial_budget, extra=(m.extra or None))
             rows[PoaMeta].append(mv)
             if m.indicator:
                 iv = record_values(None, 0)
@@ -718,7 +827,8 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str) -> dict[type, list[dict]]:
             devengado = (list(m.devengado) + [None] * n)[:n]
             reported = [i for i in range(n) if executed[i] is not None or devengado[i] is not None]
             last = reported[-1] if reported else None
-            if last is None and (m.comprometido is not None or m.narrative or any(p is None for p, _ in m.links)):
+            if last is None and (m.comprometido is not None or m.pagado is not None or m.narrative
+                                 or any(p is None for p, _ in m.links)):
                 last = n - 1
                 reported = [last]
             # links go to their period's report, or to the latest reported period
@@ -729,6 +839,7 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str) -> dict[type, list[dict]]:
                 ev = record_values(None, 0)
                 ev.update(meta_id=mid, period_no=i + 1, executed_qty=executed[i], codificado=None,
                           comprometido=m.comprometido if i == last else None, devengado=devengado[i],
+                          pagado=m.pagado if i == last else None,
                           narrative=m.narrative if i == last else "", difficulties="", corrective_actions="",
                           validation_status="REPORTADO", validation_note="", reported_at=now, reported_by=None,
                           validated_at=None, validated_by=None)

@@ -59,7 +59,8 @@ def test_bad_input_names_sheet_row_and_column_and_saves_nothing(db, tmp_path):
     text = "\n".join(prev.errors)
     assert "fila 2, columna J («Ejecutado T1»): el valor no puede ser negativo" in text
     assert "fila 3, columna E («Meta anual»): «doce» no es un número" in text
-    assert "«Jefatura Política de Atlántida» no existe" in text
+    # a unit the database lacks is not an error: it is listed and created with the import
+    assert prev.new_units == ["Jefatura Política de Atlántida"]
     assert "el cantón «Ciudad Gótica» no existe" in text
     assert "«Jefatura Política de Chambo» no pertenece al cantón «Guano»" in text
     assert all(e.startswith("hoja «POA 2025», fila") for e in prev.errors)
@@ -69,13 +70,20 @@ def test_bad_input_names_sheet_row_and_column_and_saves_nothing(db, tmp_path):
     assert _count(db, Poa) == 0 and _count(db, PoaMeta) == 0
 
 
-def test_merged_header_cells_are_refused_with_their_range(db, tmp_path):
+def test_merged_header_cells_become_a_question_that_the_mapping_answers(db, tmp_path):
+    """«Programado» merged over four unnamed columns: asked, not refused; --map answers it."""
     pw.make_units(db)
-    prev = PoaService(db).preview_import(pw.merged_header_workbook(tmp_path / "m.xlsx"), year=2025)
-    assert prev.errors == [
-        "hoja «Guano», fila 1, columnas D–G: celdas de encabezado combinadas («Programado»). Separe las celdas y "
-        "escriba un encabezado por columna (por ejemplo «Programado T1», «Programado T2»…)."
-    ]
+    svc = PoaService(db)
+    path = pw.merged_header_workbook(tmp_path / "m.xlsx")
+    prev = svc.preview_import(path, year=2025)
+    assert prev.ok
+    assert any("las columnas C («Meta anual») y E («Programado») parecen ser «Meta anual" in q and '--map "E=campo"' in q
+               for q in prev.questions)
+    answers = {"D": "programado:T1", "E": "programado:T2", "F": "programado:T3", "G": "programado:T4"}
+    prev = svc.preview_import(path, year=2025, overrides=answers)
+    assert prev.ok and prev.questions == []
+    meta = prev.poas[0].objectives[0].metas[0]
+    assert meta.planned == [3, 3, 3, 3] and meta.annual_target == 12
 
 
 def test_warnings_do_not_block_and_formula_like_text_stays_text(db, tmp_path):
