@@ -5,9 +5,10 @@ python-calamine does the reading (much faster than openpyxl). Each cell becomes 
 (Excel dates) or ``bool``. Merged ranges are recorded so layout parsers can carry a
 vertically merged value (a section label, a responsible unit) down to every row it covers.
 
-Files that cannot be read raise `UserError` with a Spanish message naming the file:
-not an xlsx, an old ``.xls`` or password-protected workbook (both are OLE/CFB containers),
-a corrupt or truncated file, an empty workbook.
+Files that cannot be read raise `UserError` with a Spanish message naming the file (and the
+sheet when known): not a workbook, a password-protected workbook, a corrupt or truncated file,
+an empty workbook, or one that would not fit in memory (`rcdesk.imports.limits.check_workbook`
+runs before anything is loaded). Old ``.xls`` and LibreOffice ``.ods`` files are read too.
 """
 from __future__ import annotations
 
@@ -18,10 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from rcdesk.errors import UserError
-
-CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-ZIP_MAGIC = b"PK\x03\x04"
-MAX_ROWS = 200_000  # per workbook; beyond this we refuse rather than exhaust a modest laptop
+from rcdesk.imports.limits import CFB_MAGIC, MAX_ROWS, ZIP_MAGIC, check_workbook  # noqa: F401 - re-exported
 
 _INLINE_SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u200b\ufeff]+")
 _LINE_BREAKS = re.compile(r"\r\n?|\u2028|\u2029")
@@ -126,51 +124,10 @@ class Grid:
         return all(v == "" for v in self.rows[r])
 
 
-def sniff(path: Path) -> None:
-    """Raise UserError unless `path` looks like a readable .xlsx file."""
-    name = path.name
-    if not path.exists():
-        raise UserError(f"No se encontró el archivo «{name}».", details=[str(path)])
-    if path.is_dir():
-        raise UserError(f"«{name}» es una carpeta, no un archivo de Excel.")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise UserError(f"No se pudo abrir el archivo «{name}»: {exc.strerror or exc}.") from exc
-    if not head:
-        raise UserError(f"El archivo «{name}» está vacío (0 bytes).")
-    if head.startswith(CFB_MAGIC):
-        raise UserError(
-            f"El archivo «{name}» está protegido con contraseña o es un libro de Excel antiguo (.xls). "
-            "Ábralo en Excel o LibreOffice, quite la contraseña si la tiene y guárdelo como "
-            "«Libro de Excel (.xlsx)»; luego impórtelo de nuevo."
-        )
-    if not head.startswith(ZIP_MAGIC):
-        raise UserError(
-            f"El archivo «{name}» no es un libro de Excel (.xlsx). "
-            "Si es un CSV, PDF u otro formato, ábralo en Excel o LibreOffice y guárdelo como "
-            "«Libro de Excel (.xlsx)»."
-        )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UserError(
-            f"El archivo «{name}» está dañado o incompleto y no se puede leer como libro de Excel. "
-            "Vuelva a descargarlo o a guardarlo desde Excel."
-        ) from exc
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        if "content.xml" in names:
-            kind = "una hoja de cálculo de LibreOffice (.ods)"
-        elif "word/document.xml" in names:
-            kind = "un documento de Word"
-        else:
-            kind = "un archivo comprimido que no es un libro de Excel"
-        raise UserError(
-            f"El archivo «{name}» es {kind}. Ábralo en Excel o LibreOffice y guárdelo como "
-            "«Libro de Excel (.xlsx)»."
-        )
+def sniff(path: Path) -> str:
+    """Raise UserError unless `path` is a workbook a reader can load within the limits of
+    `rcdesk.imports.limits`; returns its kind ("xlsx", "xlsb", "ods" or "xls")."""
+    return check_workbook(path)
 
 
 LAYOUT_HINT = re.compile(r"rcdesk-layout:(\w+)")
@@ -179,9 +136,12 @@ LAYOUT_HINT = re.compile(r"rcdesk-layout:(\w+)")
 def read_layout_hint(path: str | Path) -> str:
     """The layout rcdesk wrote into the file's keywords when it exported it ("" if none)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            core = zf.read("docProps/core.xml").decode("utf-8", "replace")
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        with zipfile.ZipFile(path) as zf, zf.open("docProps/core.xml") as fh:
+            # bounded: this runs before the workbook's parts are checked
+            core = fh.read(64 * 1024).decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return ""
+    except Exception:  # noqa: BLE001 - zlib.error and friends: no hint, the real read will say why
         return ""
     m = LAYOUT_HINT.search(core)
     return m[1] if m else ""
@@ -195,8 +155,12 @@ def read_workbook(path: str | Path) -> list[Grid]:
     sniff(path)
     name = path.name
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except CalamineError as exc:
+        # from the bytes, not the extension: a real .xlsx saved as «.xls» is read all the same
+        with path.open("rb") as fh:
+            wb = CalamineWorkbook.from_filelike(fh)
+    except OSError as exc:
+        raise UserError(f"No se pudo abrir el archivo «{name}»: {exc.strerror or exc}.") from exc
+    except (CalamineError, ValueError, TypeError) as exc:
         msg = str(exc).lower()
         if "password" in msg or "encrypt" in msg:
             raise UserError(
@@ -204,7 +168,7 @@ def read_workbook(path: str | Path) -> list[Grid]:
                 "y guárdelo de nuevo antes de importarlo."
             ) from exc
         raise UserError(
-            f"El archivo «{name}» está dañado y no se puede leer como libro de Excel.",
+            f"El archivo «{name}» está dañado y no se puede leer como libro de cálculo.",
             details=[str(exc)],
         ) from exc
     grids: list[Grid] = []
@@ -217,7 +181,7 @@ def read_workbook(path: str | Path) -> list[Grid]:
                 sheet = wb.get_sheet_by_name(meta.name)
                 raw = sheet.to_python(skip_empty_area=False)
                 merged = sheet.merged_cell_ranges or []
-            except CalamineError as exc:
+            except (CalamineError, OSError, ValueError, TypeError, OverflowError) as exc:
                 raise UserError(
                     f"No se pudo leer la hoja «{meta.name}» del archivo «{name}»: el archivo está dañado.",
                     details=[str(exc)],
@@ -234,9 +198,12 @@ def read_workbook(path: str | Path) -> list[Grid]:
             while rows and all(v == "" for v in rows[-1]):
                 rows.pop()
             merged_from: dict[tuple[int, int], tuple[int, int]] = {}
+            width = max((len(r) for r in rows), default=0)
             for (r0, c0), (r1, c1) in merged:
+                # clipped to the cells read: a range merged over whole rows/columns is not a loop
+                # over 16 384 columns × 1 048 576 rows
                 for r in range(r0, min(r1, len(rows) - 1) + 1):
-                    for c in range(c0, c1 + 1):
+                    for c in range(c0, min(c1, width - 1) + 1):
                         if (r, c) != (r0, c0):
                             merged_from[(r, c)] = (r0, c0)
             grids.append(Grid(meta.name, rows, merged_from))

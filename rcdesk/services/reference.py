@@ -86,22 +86,21 @@ class ReferenceService:
         added = 0
         for name in BUILTIN_TERRITORY_FILES:
             text = resources.files("rcdesk.data.territories").joinpath(name).read_text("utf-8")
-            added += self._load_territory_csv(text, source=name, only_new=True)
+            rows = list(csv.reader(io.StringIO(text)))
+            added += self._load_territory_csv(rows, source=name, only_new=True)
         return added
 
     def import_territories_csv(self, path: Path) -> int:
-        try:
-            text = Path(path).read_text("utf-8-sig")
-        except UnicodeDecodeError:
-            text = Path(path).read_text("latin-1")
-        except OSError as exc:
-            raise UserError(f"No se puede leer «{path}»: {exc.strerror or exc}") from exc
-        return self._load_territory_csv(text, source=Path(path).name, only_new=False)
+        """Any encoding and delimiter `read_text_table` recognizes (Excel's «;» CSV in cp1252 too)."""
+        from rcdesk.imports.text_files import read_text_table
 
-    def _load_territory_csv(self, text: str, *, source: str, only_new: bool) -> int:
-        reader = csv.DictReader(io.StringIO(text))
+        table = read_text_table(path)
+        return self._load_territory_csv(table.rows, source=table.source, only_new=False)
+
+    def _load_territory_csv(self, table: list[list[str]], *, source: str, only_new: bool) -> int:
+        header = [fold(h) for h in (table[0] if table else [])]
         needed = {"country", "level", "code", "name", "parent_code"}
-        headers = {fold(h) for h in (reader.fieldnames or [])}
+        headers = set(header)
         missing = needed - headers
         if missing:
             raise UserError(
@@ -109,8 +108,8 @@ class ReferenceService:
                 "Se esperan: country, level, code, name, parent_code[, active]."
             )
         rows, problems = [], []
-        for i, raw in enumerate(reader, start=2):
-            r = {fold(k): clean(v) for k, v in raw.items() if k}
+        for i, raw in enumerate(table[1:], start=2):
+            r = {k: clean(raw[j]) if j < len(raw) else "" for j, k in enumerate(header) if k}
             country, level, code = r["country"].upper(), r["level"].upper(), r["code"]
             if not any(r.values()):
                 continue
