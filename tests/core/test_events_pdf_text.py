@@ -1,5 +1,4 @@
 """What the events PDFs say, read back as text: retention in the privacy notice, totals, plain Spanish plurals."""
-import subprocess
 from datetime import date
 
 from rcdesk.services.actas import ActaService
@@ -8,11 +7,11 @@ from rcdesk.services.event_documents import EventDocuments
 from rcdesk.services.events import EventInput, EventService
 from rcdesk.services.privacy import PrivacyService
 from rcdesk.services.questions import QuestionInput, QuestionService
+from tests.pdf_text import pdf_text
 
 
 def _text(path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(out.split())
+    return " ".join(pdf_text(path).split())
 
 
 def _event(db):

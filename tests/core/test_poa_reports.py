@@ -1,7 +1,6 @@
 """CPCCS sections workbook and PDF reports."""
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 
 import pytest
@@ -11,6 +10,7 @@ from rcdesk.errors import UserError
 from rcdesk.reports.cpccs_xlsx import BUDGET_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_SHEET, export_cpccs
 from rcdesk.services.poa import PoaService
 from tests.core.poa_world import make_world
+from tests.pdf_text import pdf_text
 
 
 def test_cpccs_sections_follow_the_form_and_its_rules(db, tmp_path):
@@ -54,8 +54,7 @@ def test_cpccs_single_budget_type_per_report(db, tmp_path):
 
 
 def _pdf_text(path) -> str:  # noqa: ANN001
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return pdf_text(path)
 
 
 def test_poa_evaluation_pdf_by_canton_and_unit(db, tmp_path):

@@ -48,7 +48,7 @@ def test_workbook_traffic_lights_and_print_layout(tmp_path):
 
 
 def test_pdf_lights_and_empty_package_list_read_well(tmp_path):
-    import subprocess
+    from tests.pdf_text import pdf_text
 
     w, _ids = _hq_with_reports(tmp_path)
     try:
@@ -56,8 +56,7 @@ def test_pdf_lights_and_empty_package_list_read_well(tmp_path):
         w.H.export_consolidated(pdf)
     finally:
         w.close()
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = pdf_text(pdf)
     assert "Todavía no se ha consolidado ningún paquete" in text
     assert "Página 1 de" in text
     # the semáforo chart counts real lights: one green (95 %), one red (20 %), one grey (no report)
