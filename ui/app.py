@@ -97,16 +97,28 @@ def run(argv: list[str] | None = None) -> int:
     _install_spanish_qt(app)
 
     from rcdesk.db.database import Database
-    from rcdesk.errors import UserError
+    from rcdesk.db.lock import ProcessLock
+    from rcdesk.errors import DatabaseInUse, UserError
 
+    # One window per database file: a second one would write behind the first one's back.
+    lock = ProcessLock(paths.database)
     try:
-        db = Database.open(paths=paths)
-    except UserError as exc:
-        QMessageBox.critical(None, "rcdesk — no se puede abrir la base de datos", str(exc))
+        lock.acquire()
+    except DatabaseInUse as exc:
+        QMessageBox.warning(None, "rcdesk — la base de datos ya está abierta", str(exc))
         return 2
-    auto_backup(paths)
-    window = create_window(db)
-    window.show()
-    code = app.exec()
-    db.close()
-    return code
+    try:
+        try:
+            db = Database.open(paths=paths)
+        except UserError as exc:
+            QMessageBox.critical(None, "rcdesk — no se puede abrir la base de datos", str(exc))
+            return 2
+        auto_backup(paths)
+        window = create_window(db)
+        window.show()
+        code = app.exec()
+        window.ctx.runner.shutdown()  # a write still running must finish before the file is let go
+        db.close()
+        return code
+    finally:
+        lock.release()

@@ -3,6 +3,10 @@
 A job is `fn(progress, cancel)` from the core (see rcdesk/jobs.py). Jobs run one at a
 time on a single worker thread (one writer for SQLite); results and errors come back to
 the GUI thread through signals, never by touching widgets from the worker.
+
+Every write of the GUI goes through this worker, short ones too (`TaskRunner.write`): a
+write on the GUI thread would wait for (or race with) the job running here, and the window
+would freeze while SQLite waits for another program.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from rcdesk.jobs import CancelToken, Cancelled
 log = logging.getLogger(__name__)
 
 CANCELLED_TEXT = "Operación cancelada. No se guardó ningún cambio."
+SAVING_TEXT = "Guardando cambios…"
 SHOW_AFTER_MS = 300
 
 
@@ -166,6 +171,29 @@ class TaskRunner(QObject):
         self.pool.start(job)
         return cancel
 
+    def write(
+        self,
+        fn: Callable[[], object],
+        *,
+        parent: QWidget | None,
+        on_done: Callable[[object], None] | None = None,
+        on_user_error: Callable[[UserError], None] | None = None,
+        title: str = SAVING_TEXT,
+    ) -> None:
+        """Run a short write `fn()` on the worker; `on_done(result)` then updates the widgets.
+
+        A refusal (`UserError`, e.g. invalid data or a busy database) goes to `on_user_error`
+        or, by default, to a warning box; anything else is a bug and shows the crash report.
+        """
+        def _error(exc: BaseException) -> None:
+            if isinstance(exc, UserError):
+                (on_user_error or (lambda e: show_error(parent, e)))(exc)
+            else:
+                show_error(parent, exc)
+
+        self.run(lambda _progress, _cancel: fn(), title=title, parent=parent, on_done=on_done,
+                 on_error=_error, cancellable=False)
+
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
 
@@ -200,6 +228,15 @@ class SyncTaskRunner:
         if on_done:
             on_done(result)
         return cancel
+
+    def write(self, fn, *, parent, on_done=None, on_user_error=None, title: str = SAVING_TEXT) -> None:  # noqa: ANN001
+        """Same contract as TaskRunner.write, inline; a bug (not a UserError) is raised to the test."""
+        def _error(exc: BaseException) -> None:
+            if not isinstance(exc, UserError):
+                raise exc
+            (on_user_error or (lambda e: show_error(parent, e)))(exc)
+
+        self.run(lambda _progress, _cancel: fn(), title=title, parent=parent, on_done=on_done, on_error=_error)
 
     def wait(self, msecs: int = -1) -> bool:  # noqa: ARG002
         return True

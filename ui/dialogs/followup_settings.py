@@ -281,37 +281,45 @@ class FollowupSettingsTab(QWidget):
     def _changed(self) -> None:
         self.ctx.changed(Changes(followup=True), self)
 
+    def _write(self, fn) -> None:  # noqa: ANN001
+        """Save on the worker; the tab shows the new state once it is saved."""
+        def done(_result: object) -> None:
+            self.reload()
+            self._changed()
+
+        self.ctx.runner.write(fn, parent=self, on_done=done)
+
     # -- plan ---------------------------------------------------------------------------------
     def save_plan_profile(self) -> None:
         from rcdesk.services.thresholds import ThresholdService
 
         if not self.plan_id:
             return
-        ThresholdService(self.ctx.db).set_plan_profile(self.plan_id, self.plan_profile.currentData())
-        self.reload()
-        self._changed()
+        plan_id, code = self.plan_id, self.plan_profile.currentData()
+        self._write(lambda: ThresholdService(self.ctx.db).set_plan_profile(plan_id, code))
 
     def save_evidence_required(self, on: bool) -> None:
         from rcdesk.services.followup import FollowupService
 
         if not self.plan_id:
             return
-        FollowupService(self.ctx.db).set_evidence_required(self.plan_id, on)
-        self.ctx.events.status_message.emit(
-            "Evidencia obligatoria en este plan." if on else "La evidencia ya no es obligatoria en este plan.")
-        self._changed()
+        plan_id = self.plan_id
+
+        def done(_result: object) -> None:
+            self.ctx.events.status_message.emit(
+                "Evidencia obligatoria en este plan." if on else "La evidencia ya no es obligatoria en este plan.")
+            self._changed()
+
+        self.ctx.runner.write(lambda: FollowupService(self.ctx.db).set_evidence_required(plan_id, on),
+                              parent=self, on_done=done)
 
     def save_max_mb(self) -> None:
-        from rcdesk.errors import UserError
         from rcdesk.services.evidence import EvidenceService
-        from ui.tasks import show_error
 
-        try:
-            EvidenceService(self.ctx.db).set_max_mb(self.max_mb.value())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.events.status_message.emit(f"Tamaño máximo de evidencias: {self.max_mb.value():.0f} MB.")
+        mb = self.max_mb.value()
+        self.ctx.runner.write(
+            lambda: EvidenceService(self.ctx.db).set_max_mb(mb), parent=self,
+            on_done=lambda _r: self.ctx.events.status_message.emit(f"Tamaño máximo de evidencias: {mb:.0f} MB."))
 
     # -- profiles ------------------------------------------------------------------------------
     def new_profile(self) -> None:
@@ -335,9 +343,7 @@ class FollowupSettingsTab(QWidget):
             self._changed()
 
     def delete_profile(self) -> None:
-        from rcdesk.errors import UserError
         from rcdesk.services.thresholds import ThresholdService
-        from ui.tasks import show_error
 
         idx = self.profiles.currentIndex()
         p = self.profile_model.row(idx.row()) if idx.isValid() else None
@@ -347,13 +353,7 @@ class FollowupSettingsTab(QWidget):
                                       "planes que lo usan pasarán al predeterminado de su país.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            ThresholdService(self.ctx.db).delete_profile(p.code)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.reload()
-        self._changed()
+        self._write(lambda: ThresholdService(self.ctx.db).delete_profile(p.code))
 
     def reset_profiles(self) -> None:
         from rcdesk.services.thresholds import ThresholdService
@@ -363,18 +363,14 @@ class FollowupSettingsTab(QWidget):
                                       "cambios de rangos.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        ThresholdService(self.ctx.db).reset()
-        self.reload()
-        self._changed()
+        self._write(lambda: ThresholdService(self.ctx.db).reset())
 
     def save_country_default(self, country: str) -> None:
         from rcdesk.services.thresholds import ThresholdService
 
         code = self.country_default[country].currentData()
         if code:
-            ThresholdService(self.ctx.db).set_country_default(country, code)
-            self.reload()
-            self._changed()
+            self._write(lambda: ThresholdService(self.ctx.db).set_country_default(country, code))
 
     # -- rules ---------------------------------------------------------------------------------
     def edit_rule(self) -> None:
@@ -395,9 +391,7 @@ class FollowupSettingsTab(QWidget):
                                       "pierden los cambios hechos a las reglas.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        CalendarService(self.ctx.db).reset_rules()
-        self.reload()
-        self._changed()
+        self._write(lambda: CalendarService(self.ctx.db).reset_rules())
 
 
 class ProfileDialog(QDialog):
@@ -565,13 +559,12 @@ class ProfileDialog(QDialog):
         if problems:
             show_error(self, UserError("El perfil de semáforo tiene errores.", details=problems))
             return
-        try:
-            ThresholdService(self.ctx.db).save_profile(profile)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.saved_code = profile.code
-        self.accept()
+
+        def done(_result: object) -> None:
+            self.saved_code = profile.code
+            self.accept()
+
+        self.ctx.runner.write(lambda: ThresholdService(self.ctx.db).save_profile(profile), parent=self, on_done=done)
 
 
 class RuleDialog(QDialog):
@@ -640,14 +633,11 @@ class RuleDialog(QDialog):
             problems.append("Indique el nombre del plazo.")
         if not rule.trigger:
             problems.append("Indique desde qué fecha se cuenta.")
-        try:
-            if problems:
-                raise UserError("La regla de plazo tiene errores.", details=problems)
-            CalendarService(self.ctx.db).save_rule(rule)
-        except UserError as exc:
-            show_error(self, exc)
+        if problems:
+            show_error(self, UserError("La regla de plazo tiene errores.", details=problems))
             return
-        self.accept()
+        self.ctx.runner.write(lambda: CalendarService(self.ctx.db).save_rule(rule), parent=self,
+                              on_done=lambda _r: self.accept())
 
 
 def _h(text: str) -> str:

@@ -59,23 +59,29 @@ def _num(v: float | None) -> str:
 
 
 class _Form(QDialog):
-    """Save/Cancel form; `save()` returns the result or raises UserError (form stays open)."""
+    """Save/Cancel form. `save()` checks the form on the GUI thread and returns the write to run
+    (a function without arguments, run on the worker), or None to go back; a UserError from
+    either keeps the form open."""
 
-    def __init__(self, title: str, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, title: str, ctx, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.runner = ctx.runner
         self.result_row = None
         self.buttons = dialog_buttons(self, "&Guardar", self._save)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self._save)
 
     def _save(self) -> None:
         try:
-            row = self.save()
+            write = self.save()
         except UserError as exc:
             show_error(self, exc)
             return
-        if row is None:   # the user chose to go back and fix something
+        if write is None:   # the user chose to go back and fix something
             return
+        self.runner.write(write, parent=self, on_done=self._saved, on_user_error=lambda exc: show_error(self, exc))
+
+    def _saved(self, row) -> None:  # noqa: ANN001
         self.result_row = row
         self.accept()
 
@@ -87,7 +93,7 @@ class NewPoaDialog(_Form):
     """Nuevo POA: unit (type to search), fiscal year and periodicity."""
 
     def __init__(self, ctx, parent=None, year: int | None = None) -> None:  # noqa: ANN001
-        super().__init__("Nuevo POA", parent)
+        super().__init__("Nuevo POA", ctx, parent)
         from rcdesk.services.poa import PoaService
         from rcdesk.services.poa_edit import PoaEditService
 
@@ -130,13 +136,14 @@ class NewPoaDialog(_Form):
         if i < 0:
             raise UserError(f"Unidad: «{self.unit_combo.currentText()}» no es una unidad registrada; elíjala de "
                             "la lista (regístrela antes en la página de la entidad).")
-        return self.service.create_poa(self.unit_combo.itemData(i), self.year_spin.value(),
-                                       self.kind_combo.currentData(), self.title_edit.text())
+        args = (self.unit_combo.itemData(i), self.year_spin.value(), self.kind_combo.currentData(),
+                self.title_edit.text())
+        return lambda: self.service.create_poa(*args)
 
 
 class ObjectiveDialog(_Form):
     def __init__(self, ctx, poa_id: str, objective_id: str | None = None, parent=None) -> None:  # noqa: ANN001
-        super().__init__("Editar objetivo" if objective_id else "Nuevo objetivo", parent)
+        super().__init__("Editar objetivo" if objective_id else "Nuevo objetivo", ctx, parent)
         from rcdesk.services.poa_edit import PoaEditService
 
         self.service = PoaEditService(ctx.db)
@@ -162,8 +169,9 @@ class ObjectiveDialog(_Form):
         self.resize(560, self.sizeHint().height())
 
     def save(self):  # noqa: ANN201
-        return self.service.save_objective(self.poa_id, self.description_edit.toPlainText(), self.code_edit.text(),
-                                           self.alignment_edit.toPlainText(), objective_id=self.objective_id)
+        args = (self.poa_id, self.description_edit.toPlainText(), self.code_edit.text(),
+                self.alignment_edit.toPlainText())
+        return lambda: self.service.save_objective(*args, objective_id=self.objective_id)
 
 
 class MetaDialog(_Form):
@@ -171,7 +179,7 @@ class MetaDialog(_Form):
 
     def __init__(self, ctx, poa, objectives: list[tuple[str, str]], objective_id: str,  # noqa: ANN001
                  meta_id: str | None = None, parent=None) -> None:  # noqa: ANN001
-        super().__init__("Editar meta" if meta_id else "Nueva meta", parent)
+        super().__init__("Editar meta" if meta_id else "Nueva meta", ctx, parent)
         from rcdesk.services.poa_edit import PoaEditService
 
         self.service = PoaEditService(ctx.db)
@@ -417,7 +425,7 @@ class MetaDialog(_Form):
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Save:
                 return None
-        return self.service.save_meta(inp, meta_id=self.meta_id)
+        return lambda: self.service.save_meta(inp, meta_id=self.meta_id)
 
 
 __all__ = ["MetaDialog", "NewPoaDialog", "ObjectiveDialog"]

@@ -28,6 +28,7 @@ class EvalSettingsDialog(QDialog):
 
         self.setWindowTitle("Ajustes de evaluación del POA")
         self.service = EvaluationService(ctx.db)
+        self.runner = ctx.runner
         self.saved = None
         current = self.service.settings()
         self.gap_spin = QDoubleSpinBox()
@@ -66,13 +67,12 @@ class EvalSettingsDialog(QDialog):
 
         settings = EvalSettings(round(self.gap_spin.value(), 1), self.aggregation_combo.currentData(),
                                 self.validated_check.isChecked())
-        try:
-            self.service.save_settings(settings)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.saved = settings
-        self.accept()
+        def done(_result: object) -> None:
+            self.saved = settings
+            self.accept()
+
+        self.runner.write(lambda: self.service.save_settings(settings), parent=self, on_done=done,
+                          on_user_error=lambda exc: show_error(self, exc))
 
 
 __all__ = ["EvalSettingsDialog"]

@@ -50,9 +50,12 @@ def _text(ph: str, height: int = 70) -> QPlainTextEdit:
 
 
 class _Form(QDialog):
-    def __init__(self, title: str, parent=None) -> None:  # noqa: ANN001
+    """Save/Cancel form: `save()` checks the form and returns the write, which runs on the worker."""
+
+    def __init__(self, title: str, ctx, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.runner = ctx.runner
         self.result_row = None
         self.form = QFormLayout()
         self.buttons = dialog_buttons(self, "&Guardar", self._save)
@@ -63,10 +66,14 @@ class _Form(QDialog):
 
     def _save(self) -> None:
         try:
-            self.result_row = self.save()
+            write = self.save()
         except UserError as exc:
             show_error(self, exc)
             return
+        self.runner.write(write, parent=self, on_done=self._saved, on_user_error=lambda exc: show_error(self, exc))
+
+    def _saved(self, row) -> None:  # noqa: ANN001
+        self.result_row = row
         self.accept()
 
     def save(self):  # noqa: ANN201
@@ -75,7 +82,7 @@ class _Form(QDialog):
 
 class VisitDialog(_Form):
     def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
-        super().__init__("Nueva visita de seguimiento", parent)
+        super().__init__("Nueva visita de seguimiento", ctx, parent)
         from rcdesk.services.poa import PoaService
         from rcdesk.services.poa_visits import VisitService
 
@@ -126,15 +133,15 @@ class VisitDialog(_Form):
         cid = self.canton_combo.currentData()
         if not cid:
             raise UserError("Elija el cantón visitado.")
-        return self.service.add_visit(
-            cid, _pydate(self.date_edit), team=self.team_edit.text(), unit_ids=self.checked_units(),
-            purpose=self.purpose_edit.toPlainText(), findings=self.findings_edit.toPlainText(),
-            recommendations=self.recommendations_edit.toPlainText())
+        day, fields = _pydate(self.date_edit), dict(
+            team=self.team_edit.text(), unit_ids=self.checked_units(), purpose=self.purpose_edit.toPlainText(),
+            findings=self.findings_edit.toPlainText(), recommendations=self.recommendations_edit.toPlainText())
+        return lambda: self.service.add_visit(cid, day, **fields)
 
 
 class CommitmentDialog(_Form):
     def __init__(self, ctx, visit, parent=None) -> None:  # noqa: ANN001
-        super().__init__("Compromiso acordado en la visita", parent)
+        super().__init__("Compromiso acordado en la visita", ctx, parent)
         from rcdesk.services.poa_visits import VisitService
 
         self.service = VisitService(ctx.db)
@@ -156,15 +163,15 @@ class CommitmentDialog(_Form):
         self.form.addRow(self.due_check, self.due_edit)
 
     def save(self):  # noqa: ANN201
-        return self.service.add_commitment(
-            self.visit.visit_id, self.desc_edit.toPlainText(), unit_id=self.unit_combo.currentData(),
-            responsible=self.responsible_edit.text(),
+        desc, fields = self.desc_edit.toPlainText(), dict(
+            unit_id=self.unit_combo.currentData(), responsible=self.responsible_edit.text(),
             due_date=_pydate(self.due_edit) if self.due_check.isChecked() else None)
+        return lambda: self.service.add_commitment(self.visit.visit_id, desc, **fields)
 
 
 class OficioDialog(_Form):
     def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
-        super().__init__("Nuevo oficio (Quipux)", parent)
+        super().__init__("Nuevo oficio (Quipux)", ctx, parent)
         from rcdesk.services.poa import PoaService
         from rcdesk.services.poa_visits import VisitService
 
@@ -206,14 +213,14 @@ class OficioDialog(_Form):
         uid = self.unit_combo.currentData()
         if not uid:
             raise UserError("Elija la unidad destinataria.")
-        return self.service.add_oficio(self.number_edit.text(), _pydate(self.date_edit), uid,
-                                       self.subject_edit.text(), term_days=self.term_spin.value(),
-                                       requested_items=self.items_edit.toPlainText())
+        args = (self.number_edit.text(), _pydate(self.date_edit), uid, self.subject_edit.text())
+        fields = dict(term_days=self.term_spin.value(), requested_items=self.items_edit.toPlainText())
+        return lambda: self.service.add_oficio(*args, **fields)
 
 
 class AnswerDialog(_Form):
     def __init__(self, ctx, oficio, parent=None) -> None:  # noqa: ANN001
-        super().__init__(f"Respuesta al oficio {oficio.quipux_no}", parent)
+        super().__init__(f"Respuesta al oficio {oficio.quipux_no}", ctx, parent)
         from rcdesk.services.poa_visits import VisitService
 
         self.service = VisitService(ctx.db)
@@ -227,4 +234,5 @@ class AnswerDialog(_Form):
         self.form.addRow("&Referencia:", self.ref_edit)
 
     def save(self):  # noqa: ANN201
-        return self.service.answer_oficio(self.oficio.oficio_id, _pydate(self.date_edit), self.ref_edit.text())
+        day, ref = _pydate(self.date_edit), self.ref_edit.text()
+        return lambda: self.service.answer_oficio(self.oficio.oficio_id, day, ref)

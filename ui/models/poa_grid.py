@@ -51,9 +51,10 @@ class PoaGridModel(QAbstractTableModel):
     edit_failed = Signal(str)
     saved = Signal(object)   # ExecutionRow (with warnings)
 
-    def __init__(self, service, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, service, parent=None, runner=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.service = service
+        self.runner = runner  # the worker that saves edits (ui/tasks.py); never the GUI thread
         self.rows: list[GridRow] = []
         self.profile = None
 
@@ -163,15 +164,22 @@ class PoaGridModel(QAbstractTableModel):
         if number == getattr(r.execution, field):
             return True
         from rcdesk.errors import UserError
+        from rcdesk.services.poa import EXEC_NUMBER_FIELDS, check_amount
 
-        try:
-            row = self.service.save_execution(r.meta.meta_id, r.execution.period_no, **{field: number})
+        try:  # refused here, at once, when the value alone is wrong; the save runs on the worker
+            check_amount(number, EXEC_NUMBER_FIELDS[field].capitalize())
         except UserError as exc:
             self.edit_failed.emit(str(exc))
             return False
-        r.execution = row
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(HEADERS) - 1))
-        self.saved.emit(row)
+        meta_id, period_no = r.meta.meta_id, r.execution.period_no
+
+        def done(row) -> None:  # noqa: ANN001
+            if any(x.meta.meta_id == meta_id and x.execution.period_no == period_no for x in self.rows):
+                self.replace_execution(meta_id, row)  # still showing that period
+            self.saved.emit(row)
+
+        self.runner.write(lambda: self.service.save_execution(meta_id, period_no, **{field: number}),
+                          parent=None, on_done=done, on_user_error=lambda exc: self.edit_failed.emit(str(exc)))
         return True
 
     def row_at(self, row: int) -> GridRow | None:

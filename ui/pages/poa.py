@@ -129,7 +129,7 @@ class PoaPage(QWidget):
         tree_buttons2.addWidget(self.edit_node_button)
         tree_buttons2.addWidget(self.delete_node_button)
         tp.addLayout(tree_buttons2)
-        self.grid_model = PoaGridModel(self.service, self)
+        self.grid_model = PoaGridModel(self.service, self, runner=self.ctx.runner)
         self.grid_model.edit_failed.connect(self._edit_failed)
         self.grid_model.saved.connect(self._saved)
         self.grid = GridView()
@@ -382,16 +382,15 @@ class PoaPage(QWidget):
         r = self.current_row()
         if r is None:
             return
-        try:
-            row = self.service.save_execution(
-                r.meta.meta_id, r.execution.period_no, narrative=self.narrative.toPlainText(),
-                difficulties=self.difficulties.toPlainText(), corrective_actions=self.corrective.toPlainText())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.grid_model.replace_execution(r.meta.meta_id, row)
-        self._saved(row)
-        self.status.setText("Descripción guardada.")
+        texts = dict(narrative=self.narrative.toPlainText(), difficulties=self.difficulties.toPlainText(),
+                     corrective_actions=self.corrective.toPlainText())
+
+        def done(row) -> None:  # noqa: ANN001
+            self.grid_model.replace_execution(r.meta.meta_id, row)
+            self._saved(row)
+            self.status.setText("Descripción guardada.")
+
+        self._write(lambda: self.service.save_execution(r.meta.meta_id, r.execution.period_no, **texts), done)
 
     def set_validation(self, status: str) -> None:
         r = self.current_row()
@@ -403,14 +402,12 @@ class PoaPage(QWidget):
                                                      "Observación para la unidad (qué falta o qué corregir):")
             if not ok:
                 return
-        try:
-            row = self.service.set_validation(r.meta.meta_id, r.execution.period_no, status, note)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.grid_model.replace_execution(r.meta.meta_id, row)
-        self.ctx.changed(Changes(poa=True), self)
-        self._show_detail()
+        def done(row) -> None:  # noqa: ANN001
+            self.grid_model.replace_execution(r.meta.meta_id, row)
+            self.ctx.changed(Changes(poa=True), self)
+            self._show_detail()
+
+        self._write(lambda: self.service.set_validation(r.meta.meta_id, r.execution.period_no, status, note), done)
 
     def add_file(self) -> None:
         r = self.current_row()
@@ -421,13 +418,11 @@ class PoaPage(QWidget):
             return
         from rcdesk.services.evidence import EvidenceService
 
-        try:
+        def save() -> None:
             exec_id = self.service.ensure_execution(r.meta.meta_id, r.execution.period_no)
             EvidenceService(self.ctx.db).add_file(Path(path), "poa_execution", exec_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._after_evidence(r)
+
+        self._write(save, lambda _r: self._after_evidence(r))
 
     def add_link(self) -> None:
         r = self.current_row()
@@ -439,13 +434,11 @@ class PoaPage(QWidget):
             return
         from rcdesk.services.evidence import EvidenceService
 
-        try:
+        def save() -> None:
             exec_id = self.service.ensure_execution(r.meta.meta_id, r.execution.period_no)
             EvidenceService(self.ctx.db).add_link(url.strip(), "poa_execution", exec_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._after_evidence(r)
+
+        self._write(save, lambda _r: self._after_evidence(r))
 
     def _after_evidence(self, r: GridRow) -> None:
         self.grid_model.replace_execution(r.meta.meta_id, self.service.execution(r.meta.meta_id,
@@ -464,6 +457,10 @@ class PoaPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(EvidenceService(self.ctx.db).file_path(ev.evidence_id))))
         except UserError as exc:
             show_error(self, exc)
+
+    def _write(self, fn, on_done) -> None:  # noqa: ANN001
+        """Save on the worker; `on_done(result)` updates the page once it is saved."""
+        self.ctx.runner.write(fn, parent=self, on_done=on_done, on_user_error=lambda exc: show_error(self, exc))
 
     # -- feedback ---------------------------------------------------------------------------
     def _edit_failed(self, message: str) -> None:
@@ -617,23 +614,26 @@ class PoaPage(QWidget):
                                       QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
+        poa_id = self.poa.poa_id
+
+        def delete() -> None:
             if node is None:
-                edit.delete_poa(self.poa.poa_id)
+                edit.delete_poa(poa_id)
             elif node[0] == "obj":
                 edit.delete_objective(node[1])
             else:
                 edit.delete_meta(node[1])
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        if node is None:
-            self.reload()
-            self.status.setText("POA eliminado.")
-            self.ctx.changed(Changes(poa=True), self)
-        else:
-            self._structure_changed(None)
-            self.status.setText("Meta eliminada." if node[0] == "meta" else "Objetivo eliminado.")
+
+        def done(_result: object) -> None:
+            if node is None:
+                self.reload()
+                self.status.setText("POA eliminado.")
+                self.ctx.changed(Changes(poa=True), self)
+            else:
+                self._structure_changed(None)
+                self.status.setText("Meta eliminada." if node[0] == "meta" else "Objetivo eliminado.")
+
+        self._write(delete, done)
 
     # -- import / export ----------------------------------------------------------------------
     def open_import(self) -> None:

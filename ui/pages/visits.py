@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.errors import UserError
 from rcdesk.services.changes import Changes
 from ui.models.poa_tables import CommitmentsModel, OficiosModel, SortRole, VisitsModel
 from ui.shell import PageSpec
@@ -56,6 +55,11 @@ def _current(table: QTableView, model):  # noqa: ANN001, ANN202
         return None
     return model.row_at(table.model().mapToSource(idx).row())
 
+
+
+def _write(page, fn, on_done) -> None:  # noqa: ANN001
+    """Save on the worker (never the GUI thread); `on_done(result)` updates the page afterwards."""
+    page.ctx.runner.write(fn, parent=page, on_done=on_done, on_user_error=lambda exc: show_error(page, exc))
 
 class VisitsPage(QWidget):
     def __init__(self, ctx) -> None:  # noqa: ANN001
@@ -186,13 +190,7 @@ class VisitsPage(QWidget):
         if c is None:
             QMessageBox.information(self, "Compromisos", "Elija primero un compromiso en la lista.")
             return
-        try:
-            self.service.set_commitment_status(c.commitment_id, "CUMPLIDO")
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(poa=True), self)
-        self.reload()
+        _write(self, lambda: self.service.set_commitment_status(c.commitment_id, "CUMPLIDO"), self._poa_changed)
 
     def add_evidence(self) -> None:
         v = self.current()
@@ -203,13 +201,15 @@ class VisitsPage(QWidget):
             return
         from rcdesk.services.evidence import EvidenceService
 
-        try:
-            EvidenceService(self.ctx.db).add_file(Path(path), "field_visit", v.visit_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(poa=True, followup=True), self)
-        self._show_detail()
+        def done(_result: object) -> None:
+            self.ctx.changed(Changes(poa=True, followup=True), self)
+            self._show_detail()
+
+        _write(self, lambda: EvidenceService(self.ctx.db).add_file(Path(path), "field_visit", v.visit_id), done)
+
+    def _poa_changed(self, _result: object = None) -> None:
+        self.ctx.changed(Changes(poa=True), self)
+        self.reload()
 
     def export_pdf(self) -> None:
         v = self.current()
@@ -327,13 +327,11 @@ class OficiosPage(QWidget):
         if QMessageBox.question(self, "Anular oficio", f"¿Anular el oficio {o.quipux_no}? Dejará de generar "
                                                         "alertas.") != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.service.cancel_oficio(o.oficio_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(poa=True), self)
-        self.reload()
+        def done(_result: object) -> None:
+            self.ctx.changed(Changes(poa=True), self)
+            self.reload()
+
+        _write(self, lambda: self.service.cancel_oficio(o.oficio_id), done)
 
     def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
         if initiator is not self and (changes.poa or changes.reference or changes.everything):
