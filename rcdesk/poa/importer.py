@@ -509,9 +509,7 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         path += [(lvl, nm, code, "") for _, lvl, nm, code in stack]
         level = ""
         if row_level is not None:
-            level = row_level[0]
-            if level != "resultado":
-                path = path[:-1] if path and path[-1][0] == level else path  # the meta sits in its own objective
+            level = row_level[0]  # a level row's own figures: a meta of that level inside its objective
         elif c_class is not None or code_levels or any(lvl == "resultado" for lvl, _ in level_cols):
             level = "producto"
         if not meta_text:

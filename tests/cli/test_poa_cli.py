@@ -35,7 +35,7 @@ def test_import_list_export_and_eval(capsys, tmp_path):
     code, out, _ = run(capsys, db, "poa", "import", str(book), "--dry-run", "--replace")
     assert code == 0 and out["poa_ids"] == [] and out["metas"] == 3
     code, out, err = run(capsys, db, "poa", "import", str(book))
-    assert code == 2 and out is None
+    assert code == 2 and out["errors"][0]["message"].startswith("Ya existe el POA 2025 de «Jefatura Política de Guano»")
     assert "Ya existe el POA 2025 de «Jefatura Política de Guano»" in err
     code, out, _ = run(capsys, db, "poa", "import", str(book), "--replace")
     assert code == 0 and len(out["poa_ids"]) == 2 and out["replaced"] == 2
@@ -57,7 +57,8 @@ def test_bad_workbook_exit_2_spanish_and_db_unchanged(capsys, tmp_path):
     world(db)
     before = dump(db)
     code, out, err = run(capsys, db, "poa", "import", str(pw.bad_workbook(tmp_path / "malo.xlsx")))
-    assert code == 2 and out is None
+    assert code == 2 and {"sheet": "POA 2025", "row": 3, "column": "E", "header": "Meta anual",
+                          "message": "«doce» no es un número."} in out["errors"]
     assert "no se importó nada" in err and "fila 3, columna E («Meta anual»): «doce» no es un número" in err
     code, _, err = run(capsys, db, "poa", "export", "--unit", "Unidad inexistente", "--year", "2025",
                        "--out", str(tmp_path / "x.xlsx"))

@@ -15,10 +15,12 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--unit", metavar="UNIDAD", help="id o nombre de la unidad (si el libro no la indica)")
     p.add_argument("--year", type=int, metavar="AÑO", help="año fiscal (si el libro no lo indica)")
     p.add_argument("--replace", action="store_true", help="reemplazar el POA existente de la unidad y año")
-    p.add_argument("--dry-run", action="store_true", help="solo revisar el archivo, sin guardar")
+    p.add_argument("--dry-run", action="store_true",
+                   help="hacer la importación completa y deshacerla: informa exactamente lo que se guardaría")
+    mapping_options(p)
 
-    p = cli.command(g, "export", "exportar el POA de una unidad a Excel", _export)
-    p.add_argument("--unit", required=True, metavar="UNIDAD")
+    p = cli.command(g, "export", "exportar a Excel el POA de una unidad, o de todas (una hoja por unidad)", _export)
+    p.add_argument("--unit", metavar="UNIDAD", help="sin esta opción: todas las unidades con POA del año")
     p.add_argument("--year", required=True, type=int, metavar="AÑO")
     p.add_argument("--out", required=True, metavar="ARCHIVO.xlsx")
 
@@ -150,33 +152,82 @@ def _light(color: str) -> str:
 
 
 # -- poa ------------------------------------------------------------------------------------------
+def mapping_options(p) -> None:  # noqa: ANN001
+    """The column-mapping options every workbook import takes."""
+    p.add_argument("--sheet", action="append", default=[], metavar="HOJA", help="importar solo esta hoja (repetible)")
+    p.add_argument("--map", action="append", default=[], metavar="ENCABEZADO=campo",
+                   help="asignar una columna (por su encabezado o su letra) a un campo, «otros» o «ignorar» "
+                        "(repetible; «rcdesk import fields» lista los campos)")
+    p.add_argument("--mapping", metavar="PERFIL.json", help="aplicar un perfil de columnas guardado")
+    p.add_argument("--save-mapping", metavar="PERFIL.json", help="guardar la asignación usada como perfil")
+    p.add_argument("--no-remembered", action="store_true",
+                   help="no aplicar la asignación recordada para libros con los mismos encabezados")
+
+
 def _import(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.imports import profiles
+    from rcdesk.imports.fields import POA
+    from rcdesk.imports.mapping import ignored_columns, kept_columns, ledger, parse_overrides
+    from rcdesk.imports.problems import problems_json
     from rcdesk.services.poa import PoaService
 
     svc = PoaService(ctx.db)
     unit_id = _unit(ctx, args.unit).unit_id if args.unit else None
-    preview = svc.preview_import(Path(args.file), unit_id=unit_id, year=args.year, replace=args.replace)
+    overrides = parse_overrides(args.map)
+    profile = profile_name = None
+    if args.mapping:
+        profile_name, profile = profiles.load(args.mapping, POA)
     name = Path(args.file).name
+    preview = svc.preview_import(Path(args.file), unit_id=unit_id, year=args.year, replace=args.replace,
+                                 sheets=args.sheet or None, overrides=overrides, profile=profile,
+                                 profile_name=profile_name or "", remembered=not args.no_remembered)
+    if args.save_mapping:
+        profiles.save(args.save_mapping, profiles.build("poa", preview.mappings, name))
+    base = {"file": str(args.file), "dry_run": args.dry_run, "year": args.year,
+            "profile": preview.profile_name or None, "ignored_columns": ignored_columns(preview.mappings),
+            "kept_columns": kept_columns(preview.mappings), "questions": preview.questions,
+            "warnings": preview.warnings, "columns": ledger(preview.mappings, POA)}
     if not preview.ok:
+        if ctx.json:
+            refusal = UserError(f"«{name}» tiene {len(preview.errors)} error(es); no se importó nada.",
+                                details=preview.errors)
+            return {**base, "errors": problems_json(preview.errors), "_exit": 2, "_stderr": str(refusal)}
         raise UserError(f"«{name}» tiene {len(preview.errors)} error(es); no se importó nada.",
                         details=preview.errors)
+    res = svc.save_import(preview, progress=ctx.progress, cancel=ctx.cancel, dry_run=args.dry_run)
     poas = [{"unit_id": p.unit_id, "unit": p.unit_name, "year": p.fiscal_year, "period_kind": p.period_kind,
-             "metas": p.meta_count} for p in preview.poas]
-    if args.dry_run:
-        return {"poa_ids": [], "poas": poas, "metas": preview.meta_count, "warnings": preview.warnings,
-                "_text": f"«{name}»: {len(poas)} POA con {preview.meta_count} metas; "
-                         f"{len(preview.warnings)} advertencia(s). No se guardó nada."
-                         + "".join(f"\n   - {w}" for w in preview.warnings[:30])}
-    res = svc.save_import(preview, progress=ctx.progress, cancel=ctx.cancel)
-    text = [f"POA importados: {res.poas} ({res.metas} metas, {res.executions} reportes de ejecución)"]
+             "metas": p.meta_count, "objectives": len(p.objectives)} for p in preview.poas]
+    units = sorted({p.unit_name for p in preview.poas})
+    entity_years = sorted({p.fiscal_year for p in preview.poas})
+    verb = "Se importarían" if args.dry_run else "POA importados:"
+    text = [f"{verb} {res.poas} POA ({res.metas} metas, {preview.objective_count} objetivos, "
+            f"{res.executions} reportes de ejecución) de {len(units)} unidad(es), año(s) "
+            f"{', '.join(map(str, entity_years))}."]
+    if preview.profile_name:
+        text.append(f"  Asignación de columnas: {preview.profile_name}.")
     text += [f"  {p['year']}  {p['unit']}  ({p['metas']} metas)" for p in poas]
+    if res.new_units:
+        text.append("  Unidades nuevas: " + ", ".join(f"«{u}»" for u in res.new_units))
     if res.replaced:
-        text.append(f"  Se reemplazaron {res.replaced} POA existentes.")
+        text.append(f"  Se reemplazarían {res.replaced} POA existentes." if args.dry_run else
+                    f"  Se reemplazaron {res.replaced} POA existentes.")
+    ignored = base["ignored_columns"]
+    if ignored:
+        text.append(f"  Columnas no importadas ({len(ignored)}):")
+        text += [f"   - hoja «{c['sheet']}», columna {c['column']} («{c['header']}»): {c['reason']}" for c in ignored[:40]]
+    if base["kept_columns"]:
+        text.append("  Guardadas como otros datos: " + ", ".join(f"«{c['header']}»" for c in base["kept_columns"]))
+    for q in preview.questions:
+        text.append(f"  Revise: {q}")
     if preview.warnings:
         text.append(f"  {len(preview.warnings)} advertencia(s):")
         text += [f"   - {w}" for w in preview.warnings[:30]]
-    return {"poa_ids": list(res.poa_ids), "poas": poas, "metas": res.metas, "executions": res.executions,
-            "replaced": res.replaced, "warnings": preview.warnings, "_text": "\n".join(text)}
+    if args.dry_run:
+        text.append("Revisión completa: no se guardó nada.")
+    return {**base, "poa_ids": [] if args.dry_run else list(res.poa_ids), "poas": poas, "metas": res.metas,
+            "objectives": preview.objective_count, "units": units, "new_units": list(res.new_units),
+            "values": preview.values_count, "executions": res.executions, "replaced": res.replaced,
+            "errors": [], "_text": "\n".join(text)}
 
 
 def _export(ctx, args) -> dict:  # noqa: ANN001
@@ -184,13 +235,22 @@ def _export(ctx, args) -> dict:  # noqa: ANN001
     from rcdesk.services.poa import PoaService
 
     svc = PoaService(ctx.db)
-    unit = _unit(ctx, args.unit)
-    row = svc.find_poa(unit.unit_id, args.year)
-    if row is None:
-        raise NotFound(f"No existe el POA {args.year} de «{unit.name}».")
-    out = export_poas([svc.as_parsed(row.poa_id)], Path(args.out))
-    return {"out": str(out), "poa_id": row.poa_id, "metas": row.meta_count,
-            "_text": f"POA {args.year} de «{unit.name}» exportado a {out} ({row.meta_count} metas)."}
+    if args.unit:
+        unit = _unit(ctx, args.unit)
+        row = svc.find_poa(unit.unit_id, args.year)
+        if row is None:
+            raise NotFound(f"No existe el POA {args.year} de «{unit.name}».")
+        rows = [row]
+        what = f"POA {args.year} de «{unit.name}»"
+    else:
+        rows = svc.list_poas(year=args.year)
+        if not rows:
+            raise NotFound(f"No hay POA del año {args.year}.")
+        what = f"{len(rows)} POA del año {args.year} (una hoja por unidad)"
+    out = export_poas([svc.as_parsed(r.poa_id) for r in rows], Path(args.out))
+    metas = sum(r.meta_count for r in rows)
+    return {"out": str(out), "poa_id": rows[0].poa_id if args.unit else None, "poa_ids": [r.poa_id for r in rows],
+            "metas": metas, "_text": f"{what} exportado a {out} ({metas} metas)."}
 
 
 def _list(ctx, args) -> dict:  # noqa: ANN001
