@@ -221,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         result = handler(ctx, args) or {}
         text = result.pop("_text", None)
         code = result.pop("_exit", EXIT_OK)
+        note = result.pop("_stderr", None)  # a refusal explained to people while --json gets the object
+        if note:
+            print(f"Error: {note}", file=sys.stderr)
         if ctx.json:
             print(json.dumps(result, ensure_ascii=False, default=_default))
         elif text is not None:
