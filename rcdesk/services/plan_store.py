@@ -14,14 +14,18 @@ from rcdesk.errors import NotFound, UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import AuditLog
 from rcdesk.models.plans import ActivityUnit, Plan, PlanActivity, PlanGroup
-from rcdesk.models.reference import OrgUnit
-from rcdesk.plans.parsed import GROUP_KINDS, LAYOUTS, ParsedActivity, ParsedGroup, ParsedPlan
+from rcdesk.models.reference import COUNTRIES, Institution, OrgUnit
+from rcdesk.plans.import_result import PlanImportResult, PlanRefused
+from rcdesk.plans.parsed import GROUP_KINDS, LAYOUT_LABELS, LAYOUTS, ParsedActivity, ParsedGroup, ParsedPlan
 from rcdesk.plans.rows import STAGE_CODES, ActivityInput, ActivityRow, PlanSummary, validate_activity
 from rcdesk.services import plan_reads
-from rcdesk.services.reference import ReferenceService, UnitRow, match_units
-from rcdesk.text import clean, smart_title
+from rcdesk.services.reference import UnitRow, match_units
+from rcdesk.services.reference import _guess_kind as guess_institution_kind
+from rcdesk.text import clean, fold, smart_title
 
-_LAYOUT_COUNTRY = {"cpccs": "EC", "murc": "CO", "dated": "CO", "paac": "CO", "generic": "EC"}
+# the country a layout is typical of: a hint to mention, never a fact about the entity
+_LAYOUT_COUNTRY = {"cpccs": "EC", "murc": "CO", "dated": "CO", "paac": "CO"}
+COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
 _BATCH = 500
 
 
@@ -39,108 +43,138 @@ class PlanStore:
         *,
         entity: str | None = None,
         year: int | None = None,
+        country: str | None = None,
         progress: ProgressFn = no_progress,
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> PlanSummary:
         """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
+        return self.import_parsed(parsed, entity=entity, year=year, country=country, progress=progress,
+                                  cancel=cancel).summary
+
+    def import_parsed(
+        self,
+        parsed: ParsedPlan,
+        *,
+        entity: str | None = None,
+        year: int | None = None,
+        country: str | None = None,
+        dry_run: bool = False,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> PlanImportResult:
+        """Store a parsed plan in one transaction, or with `dry_run` do exactly the same and roll back.
+
+        `entity`, `year` and `country` override what the file says; an entity that already
+        exists keeps the country of its profile (a different layout or `country` is only warned).
+        """
+        source = parsed.source_name or "el archivo"
         if parsed.errors:
-            raise UserError(
-                f"«{parsed.source_name or 'el archivo'}» tiene {len(parsed.errors)} error(es); no se guardó nada.",
-                details=[str(p) for p in parsed.errors],
-            )
+            raise PlanRefused(f"«{source}» tiene {len(parsed.errors)} error(es); no se guardó nada.", parsed.errors)
         if parsed.layout not in LAYOUTS:
-            raise UserError(f"Formato de plan desconocido: «{parsed.layout}».")
+            raise PlanRefused(f"Formato de plan desconocido: «{parsed.layout}».")
         entity_name = clean(entity) or smart_title(parsed.entity)
         if not entity_name:
-            raise UserError(
-                f"No se encontró el nombre de la entidad en «{parsed.source_name or 'el archivo'}»; "
-                "indíquelo (opción --entity)."
-            )
+            raise PlanRefused(f"No se encontró el nombre de la entidad en «{source}»; indíquelo (opción --entity).")
         plan_year = year or parsed.year
         if not plan_year:
-            raise UserError(
-                f"No se encontró la vigencia (año) en «{parsed.source_name or 'el archivo'}»; "
-                "indíquela (opción --year)."
-            )
+            raise PlanRefused(f"No se encontró la vigencia (año) en «{source}»; indíquela (opción --year).")
         if not 1990 <= int(plan_year) <= 2100:
-            raise UserError(f"Vigencia {plan_year} fuera de rango.")
+            raise PlanRefused(f"Vigencia {plan_year} fuera de rango.")
         if parsed.activity_count == 0:
-            raise UserError(f"«{parsed.source_name or 'el archivo'}» no contiene actividades.")
-        country = _LAYOUT_COUNTRY.get(parsed.layout, "EC")
-        inst = ReferenceService(self.db).find_or_create_institution(entity_name, country)
-        units = ReferenceService(self.db).units(inst.institution_id)
+            raise PlanRefused(f"«{source}» no contiene actividades.")
+        if country is not None and country not in COUNTRIES:
+            raise PlanRefused(f"País «{country}» desconocido (use EC o CO).")
+        try:
+            with self.db.begin() as s:
+                result = self._store(s, parsed, entity_name, int(plan_year), country, dry_run, progress, cancel)
+                if dry_run:
+                    raise _RollBack(result)
+        except _RollBack as done:
+            return done.result
+        progress(parsed.activity_count, parsed.activity_count, "Plan guardado")
+        return result
 
+    def _store(self, s, parsed: ParsedPlan, entity_name: str, plan_year: int, country: str | None,  # noqa: ANN001
+               dry_run: bool, progress: ProgressFn, cancel: CancelToken) -> PlanImportResult:
+        warnings = [str(p) for p in parsed.warnings]
+        inst, new_entity, notes = _institution(s, entity_name, country, parsed.layout)
+        warnings += notes
+        units = [UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+                 for u in s.scalars(select(OrgUnit).where(OrgUnit.institution_id == inst.id,
+                                                          OrgUnit.deleted.is_(False)))]
+        conn = s.connection()
         total = parsed.activity_count
         groups = list(_flatten(parsed.groups))
         installation = self.db.installation_id
         done = 0
-        progress(0, total, "Guardando actividades…")
-        with self.db.connect() as conn:
-            seq = allocate_seq(conn, 1 + len(groups) + total)
-            plan_vals = record_values(installation, seq)
+        verb = "Revisando" if dry_run else "Guardando"
+        progress(0, total, f"{verb} actividades…")
+        seq = allocate_seq(conn, 1 + len(groups) + total)
+        plan_vals = record_values(installation, seq)
+        seq += 1
+        plan_id = plan_vals["id"]
+        plan_vals.update(
+            institution_id=inst.id, year=plan_year, layout=parsed.layout,
+            title=parsed.title or "", period_kind="cuatrimestre" if parsed.layout != "cpccs" else "trimestre",
+            source_name=parsed.source_name or None, header_lines=list(parsed.header_lines),
+        )
+        conn.execute(insert(Plan), [plan_vals])
+        group_ids: dict[int, str] = {}
+        group_rows = []
+        for pos, (g, parent) in enumerate(groups):
+            vals = record_values(installation, seq)
             seq += 1
-            plan_id = plan_vals["id"]
-            plan_vals.update(
-                institution_id=inst.institution_id, year=int(plan_year), layout=parsed.layout,
-                title=parsed.title or "", period_kind="cuatrimestre" if parsed.layout != "cpccs" else "trimestre",
-                source_name=parsed.source_name or None, header_lines=list(parsed.header_lines),
+            group_ids[id(g)] = vals["id"]
+            vals.update(
+                plan_id=plan_id, parent_id=group_ids[id(parent)] if parent is not None else None,
+                kind=g.kind if g.kind in GROUP_KINDS else "seccion", code=g.code or "", name=g.name or "",
+                position=pos,
             )
-            conn.execute(insert(Plan), [plan_vals])
-            group_ids: dict[int, str] = {}
-            group_rows = []
-            for pos, (g, parent) in enumerate(groups):
+            group_rows.append(vals)
+        if group_rows:
+            conn.execute(insert(PlanGroup), group_rows)
+        batch, links, pos = [], [], 0
+        for g, _parent in groups:
+            for a in g.activities:
                 vals = record_values(installation, seq)
                 seq += 1
-                group_ids[id(g)] = vals["id"]
-                vals.update(
-                    plan_id=plan_id, parent_id=group_ids[id(parent)] if parent is not None else None,
-                    kind=g.kind if g.kind in GROUP_KINDS else "seccion", code=g.code or "", name=g.name or "",
-                    position=pos,
-                )
-                group_rows.append(vals)
-            if group_rows:
-                conn.execute(insert(PlanGroup), group_rows)
-            batch, links, pos = [], [], 0
-            for g, _parent in groups:
-                for a in g.activities:
-                    vals = record_values(installation, seq)
-                    seq += 1
-                    vals.update(_activity_values(a))
-                    vals.update(plan_id=plan_id, group_id=group_ids[id(g)], position=pos)
-                    pos += 1
-                    batch.append(vals)
-                    for unit_id in match_units(a.responsible, units):
-                        links.append((vals["id"], unit_id))
-                    if len(batch) >= _BATCH:
-                        cancel.check()
-                        conn.execute(insert(PlanActivity), batch)
-                        done += len(batch)
-                        batch = []
-                        progress(done, total, "Guardando actividades…")
-            if batch:
-                cancel.check()
-                conn.execute(insert(PlanActivity), batch)
-                done += len(batch)
-            if links:
-                link_seq = allocate_seq(conn, len(links))
-                link_rows = []
-                for n, (aid, uid) in enumerate(links):
-                    v = record_values(installation, link_seq + n)
-                    v.update(activity_id=aid, unit_id=uid)
-                    link_rows.append(v)
-                conn.execute(insert(ActivityUnit), link_rows)
-            conn.execute(insert(AuditLog), [{
-                "installation_id": installation, "user": self.db.user, "table_name": "plan",
-                "record_id": plan_id, "action": "import",
-                "changes": json.dumps({"source": parsed.source_name, "activities": total}, ensure_ascii=False),
-                "at": plan_vals["created_at"],
-            }])
+                vals.update(_activity_values(a))
+                vals.update(plan_id=plan_id, group_id=group_ids[id(g)], position=pos)
+                pos += 1
+                batch.append(vals)
+                for unit_id in match_units(a.responsible, units):
+                    links.append((vals["id"], unit_id))
+                if len(batch) >= _BATCH:
+                    cancel.check()
+                    conn.execute(insert(PlanActivity), batch)
+                    done += len(batch)
+                    batch = []
+                    progress(done, total, f"{verb} actividades…")
+        if batch:
             cancel.check()
-        progress(total, total, "Plan guardado")
-        return PlanSummary(
-            plan_id, inst.name, inst.institution_id, int(plan_year), parsed.layout, parsed.title or "",
-            total, len(groups), parsed.source_name or None, tuple(str(p) for p in parsed.warnings),
+            conn.execute(insert(PlanActivity), batch)
+            done += len(batch)
+        if links:
+            link_seq = allocate_seq(conn, len(links))
+            link_rows = []
+            for n, (aid, uid) in enumerate(links):
+                v = record_values(installation, link_seq + n)
+                v.update(activity_id=aid, unit_id=uid)
+                link_rows.append(v)
+            conn.execute(insert(ActivityUnit), link_rows)
+        conn.execute(insert(AuditLog), [{
+            "installation_id": installation, "user": self.db.user, "table_name": "plan",
+            "record_id": plan_id, "action": "import",
+            "changes": json.dumps({"source": parsed.source_name, "activities": total}, ensure_ascii=False),
+            "at": plan_vals["created_at"],
+        }])
+        cancel.check()
+        summary = PlanSummary(
+            plan_id, inst.name, inst.id, plan_year, parsed.layout, parsed.title or "",
+            total, len(groups), parsed.source_name or None, tuple(warnings),
         )
+        return PlanImportResult(summary, dry_run, inst.country, new_entity, len(links),
+                                tuple(parsed.ignored_columns))
 
     # -- editing -----------------------------------------------------------------------
     def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
@@ -248,6 +282,50 @@ class PlanStore:
                 n += 1
         return n
 
+
+
+class _RollBack(Exception):
+    """Raised inside the import transaction of a dry run so that nothing it wrote stays."""
+
+    def __init__(self, result: PlanImportResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def _institution(s, name: str, country: str | None, layout: str) -> tuple[Institution, bool, list[str]]:  # noqa: ANN001
+    """The entity named `name` (matched ignoring case and accents), created when new, and warnings.
+
+    Its country comes from its profile when it exists; a layout only hints at one, and that hint
+    is never applied to an existing entity nor used for a new one without saying so.
+    """
+    hinted = _LAYOUT_COUNTRY.get(layout)
+    layout_label = LAYOUT_LABELS.get(layout, layout)
+    key = fold(name)
+    found = next((i for i in s.scalars(select(Institution).where(Institution.deleted.is_(False)))
+                  if fold(i.name) == key), None)
+    notes: list[str] = []
+    if found is not None:
+        if country and country != found.country:
+            notes.append(
+                f"La entidad «{found.name}» está registrada en {COUNTRY_NAMES[found.country]} según su perfil; "
+                f"se conserva ese país (no se aplicó {COUNTRY_NAMES[country]}). Cámbielo en el perfil si es un error.")
+        elif hinted and hinted != found.country:
+            notes.append(
+                f"El formato del archivo («{layout_label}») es de {COUNTRY_NAMES[hinted]}, pero la entidad "
+                f"«{found.name}» es de {COUNTRY_NAMES[found.country]} según su perfil; se importa como entidad de "
+                f"{COUNTRY_NAMES[found.country]}.")
+        return found, False, notes
+    chosen = country or hinted or "EC"
+    if country is None:
+        why = (f"por el formato del archivo («{layout_label}»)" if hinted
+               else "porque el archivo no permite saberlo")
+        notes.append(
+            f"La entidad «{name}» es nueva: se registró en {COUNTRY_NAMES[chosen]} {why}. Si no es así, "
+            "corríjalo en el perfil de la entidad o vuelva a importar con la opción --country.")
+    inst = Institution(name=name, country=chosen, kind=guess_institution_kind(name, chosen))
+    s.add(inst)
+    s.flush()
+    return inst, True, notes
 
 
 def _flatten(groups: list[ParsedGroup], parent: ParsedGroup | None = None):  # noqa: ANN202

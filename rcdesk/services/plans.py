@@ -21,6 +21,7 @@ from rcdesk.plans.rows import (
 from rcdesk.services import plan_reads
 
 if TYPE_CHECKING:
+    from rcdesk.plans.import_result import PlanImportResult
     from rcdesk.plans.parsed import ParsedPlan
 
 
@@ -95,9 +96,21 @@ class PlanService:
 
     # -- writes ------------------------------------------------------------------------
     def save_parsed(self, parsed: "ParsedPlan", *, entity: str | None = None, year: int | None = None,
-                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> PlanSummary:
+                    country: str | None = None, progress: ProgressFn = no_progress,
+                    cancel: CancelToken = NEVER_CANCELLED) -> PlanSummary:
         """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
-        return self._store().save_parsed(parsed, entity=entity, year=year, progress=progress, cancel=cancel)
+        return self._store().save_parsed(parsed, entity=entity, year=year, country=country, progress=progress,
+                                         cancel=cancel)
+
+    def import_parsed(self, parsed: "ParsedPlan", *, entity: str | None = None, year: int | None = None,
+                      country: str | None = None, dry_run: bool = False, progress: ProgressFn = no_progress,
+                      cancel: CancelToken = NEVER_CANCELLED) -> "PlanImportResult":
+        """What the import stores (entity, year, counts, warnings, ignored columns); with `dry_run`
+        the very same writes are made and rolled back, so the preview cannot differ from the import.
+        Raises `PlanRefused` (a UserError naming sheet, row and column) when the plan cannot be stored.
+        """
+        return self._store().import_parsed(parsed, entity=entity, year=year, country=country, dry_run=dry_run,
+                                           progress=progress, cancel=cancel)
 
     def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
         return self._store().add_activity(plan_id, data)

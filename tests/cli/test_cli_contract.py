@@ -86,7 +86,7 @@ def test_bad_input_exits_2_in_spanish_and_changes_nothing(capsys, tmp_path):
     not_xlsx = tmp_path / "notas.xlsx"
     not_xlsx.write_text("esto no es un libro de Excel", "utf-8")
     code, out, err = run(capsys, db, "plan", "import", str(not_xlsx))
-    assert code == 2 and out is None
+    assert code == 2 and "notas.xlsx" in out["errors"][0]["message"]  # a refused import says why in JSON too
     assert "notas.xlsx" in err
     code, _, err = run(capsys, db, "plan", "show", "no-existe")
     assert code == 2 and "No existe el plan" in err

@@ -1,9 +1,12 @@
 """plan import | list | show | export | templates | new | delete."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rcdesk.errors import UserError
+
+COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
 
 
 def register(cli) -> None:  # noqa: ANN001
@@ -12,7 +15,10 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("file", metavar="ARCHIVO")
     p.add_argument("--entity", metavar="NOMBRE", help="nombre de la entidad (si el archivo no lo trae)")
     p.add_argument("--year", type=int, metavar="AÑO", help="vigencia (si el archivo no la trae)")
-    p.add_argument("--dry-run", action="store_true", help="solo revisar el archivo, sin guardar")
+    p.add_argument("--country", choices=["EC", "CO"], metavar="PAÍS",
+                   help="país de la entidad si es nueva (EC o CO); una entidad existente conserva el de su perfil")
+    p.add_argument("--dry-run", action="store_true",
+                   help="revisar el archivo y mostrar exactamente lo que se guardaría, sin guardar nada")
 
     cli.command(g, "list", "listar los planes", _list)
 
@@ -37,32 +43,41 @@ def register(cli) -> None:  # noqa: ANN001
 
 
 def _import(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.plans.import_result import PlanRefused
     from rcdesk.plans.importer import read_plan
     from rcdesk.services.plans import PlanService
 
     path = Path(args.file)
-    parsed = read_plan(path, progress=ctx.progress, cancel=ctx.cancel)
-    warnings = [str(p) for p in parsed.warnings]
+    try:
+        parsed = read_plan(path, progress=ctx.progress, cancel=ctx.cancel)
+        # the dry run goes through the very same save, rolled back: it reports what the import stores
+        result = PlanService(ctx.db).import_parsed(
+            parsed, entity=args.entity, year=args.year, country=args.country, dry_run=args.dry_run,
+            progress=ctx.progress, cancel=ctx.cancel)
+    except UserError as exc:
+        if ctx.json:
+            errors = exc.errors_json() if isinstance(exc, PlanRefused) else [
+                {"sheet": None, "row": None, "column": None, "message": str(exc)}]
+            print(json.dumps({"file": str(path), "dry_run": args.dry_run, "errors": errors}, ensure_ascii=False))
+        raise
+    out = result.as_json()
+    s = result.summary
+    entity = f"{s.entity} ({'nueva, ' if result.new_entity else ''}{COUNTRY_NAMES.get(result.country, result.country)})"
     if args.dry_run:
-        if parsed.errors:
-            raise UserError(f"«{path.name}» tiene {len(parsed.errors)} error(es).",
-                            details=[str(p) for p in parsed.errors])
-        return {"plan_id": None, "layout": parsed.layout, "groups": parsed.group_count,
-                "activities": parsed.activity_count, "warnings": warnings, "entity": parsed.entity,
-                "year": parsed.year,
-                "_text": f"«{path.name}»: {parsed.activity_count} actividades en {parsed.group_count} grupos "
-                         f"(formato {parsed.layout}); {len(warnings)} advertencia(s). No se guardó nada."}
-    summary = PlanService(ctx.db).save_parsed(parsed, entity=args.entity, year=args.year,
-                                              progress=ctx.progress, cancel=ctx.cancel)
-    text = [f"Plan importado: {summary.plan_id}",
-            f"  {summary.entity}, vigencia {summary.year}, formato {summary.layout}",
-            f"  {summary.activities} actividades en {summary.groups} grupos"]
-    if warnings:
-        text.append(f"  {len(warnings)} advertencia(s):")
-        text += [f"   - {w}" for w in warnings[:30]]
-    return {"plan_id": summary.plan_id, "layout": summary.layout, "groups": summary.groups,
-            "activities": summary.activities, "warnings": warnings, "entity": summary.entity,
-            "year": summary.year, "_text": "\n".join(text)}
+        text = [f"Revisión de «{path.name}» (no se guardó nada):",
+                f"  se importaría para {entity}, vigencia {s.year}, formato {s.layout}",
+                f"  {s.activities} actividades en {s.groups} grupos"]
+    else:
+        text = [f"Plan importado: {s.plan_id}",
+                f"  {entity}, vigencia {s.year}, formato {s.layout}",
+                f"  {s.activities} actividades en {s.groups} grupos"]
+    if result.ignored_columns:
+        text.append("  columnas no importadas: " + ", ".join(
+            f"{c.column} «{c.header}» (hoja «{c.sheet}»)" for c in result.ignored_columns))
+    if s.warnings:
+        text.append(f"  {len(s.warnings)} advertencia(s):")
+        text += [f"   - {w}" for w in s.warnings[:30]]
+    return {**out, "_text": "\n".join(text)}
 
 
 def _list(ctx, args) -> dict:  # noqa: ANN001, ARG001
@@ -128,8 +143,11 @@ def _new(ctx, args) -> dict:  # noqa: ANN001
     from rcdesk.plans.templates import load_template
     from rcdesk.services.plans import PlanService
 
+    from rcdesk.plans.templates import list_templates
+
     parsed = load_template(args.template, args.year)
-    summary = PlanService(ctx.db).save_parsed(parsed, entity=args.entity, year=args.year)
+    country = next((t.country for t in list_templates() if t.key == args.template), None)
+    summary = PlanService(ctx.db).save_parsed(parsed, entity=args.entity, year=args.year, country=country)
     return {**summary.as_json(), "template": args.template,
             "_text": f"Plan {summary.plan_id} creado desde la plantilla «{args.template}» para {args.year} "
                      f"({summary.activities} actividades)."}
