@@ -5,8 +5,9 @@
 
 Both are read back by `read_plan` into the same groups, activities and fields. Columns a
 layout does not have (a MURC plan with dates, extra columns of the original file) are added
-after the layout's own columns, so nothing is dropped. Text that starts with = + - @ is
-written as text, never as a formula.
+after the layout's own columns, so nothing is dropped. Cells follow the safe-cell rule
+(`rcdesk.reports.cells`): text starting with = + - @, a tab or a carriage return is
+quote-prefixed text, never a formula.
 """
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from rcdesk.plans.datetext import parse_schedule
 from rcdesk.plans.detect import header_role
 from rcdesk.plans.importers.generic import FIELD_HEADERS, GROUP_HEADERS, MARKER, META_LABELS
 from rcdesk.plans.parsed import GROUP_KINDS, LAYOUTS, MURC_STAGES, ParsedActivity, ParsedGroup, ParsedPlan
+from rcdesk.reports.cells import put as put_safe
 
 DATE_FORMAT = "dd/mm/yyyy"
-FORMULA_START = ("=", "+", "-", "@")
 HEADER_FILL = "D9E2F3"
 GROUP_FILL = "FCE4D6"
 TITLE_FILL = "FFFFFF"
@@ -222,10 +223,7 @@ class _LayoutWriter:
     def put(self, r: int, c: int, value: object, *, style: str = "data") -> None:
         cell = self.ws.cell(row=r, column=c)
         if isinstance(value, str):
-            cell.value = value
-            if value.startswith(FORMULA_START):
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            put_safe(cell, value)
         elif isinstance(value, date):
             cell.value = value
             cell.number_format = DATE_FORMAT
@@ -470,10 +468,7 @@ def _write_generic(parsed: ParsedPlan, path: Path) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def cell(value: object, *, header: bool = False) -> object:
-        c = WriteOnlyCell(ws, value=value if value != "" else None)
-        if isinstance(value, str) and value.startswith(FORMULA_START):
-            c.data_type = "s"
-            c.quotePrefix = True
+        c = put_safe(WriteOnlyCell(ws), value if value != "" else None)
         if isinstance(value, date):
             c.number_format = DATE_FORMAT
         if header:

@@ -1,6 +1,6 @@
 """Write POAs back to .xlsx in the layout the importer reads (one sheet per unit, with
 «Unidad» and «Cantón» columns so the file re-imports even when the sheet name had to be
-shortened). Text that starts with "=" stays text.
+shortened). Cells follow the safe-cell rule (`rcdesk.reports.cells`).
 """
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
 
     from rcdesk.poa.periods import period_count
     from rcdesk.poa.xlsx_layout import print_setup, row_height
+    from rcdesk.reports.cells import as_text, put
 
     if not poas:
         raise UserError("No hay POA para exportar.")
@@ -65,11 +66,11 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
     for poa in poas:
         n = period_count(poa.period_kind)
         ws = wb.create_sheet(sheet_title(poa.unit_name, used))
-        ws.append([f"POA {poa.fiscal_year} — {poa.unit_name}"])
-        ws["A1"].font = Font(bold=True, size=13)
+        put(ws["A1"], f"POA {poa.fiscal_year} — {poa.unit_name}").font = Font(bold=True, size=13)
         headers = headers_for(poa, n)
         ws.append(headers)
         for c in ws[2]:
+            as_text(c)
             c.font, c.fill = head_font, head_fill
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.row_dimensions[2].height = 48
@@ -92,8 +93,7 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
                 r = ws.max_row
                 for i, c in enumerate(ws[r]):
                     if isinstance(c.value, str):
-                        if c.data_type != "s":   # "=…" or "#N/A": text, never a formula or an error
-                            c.data_type = "s"
+                        as_text(c)
                         c.alignment = wrap
                     else:
                         c.alignment = top

@@ -8,8 +8,8 @@ sheet records the cut, the rules applied and the counts. CPCCS rules: % = cumpli
 planificados × 100 rounded to 2 decimals and 0 when nothing was planned; ONE budget-execution
 type for the whole report (META, PROGRAMA Y/O PROYECTO or AREA).
 
-Written with openpyxl's write-only mode; text starting with "=" (or an Excel error code)
-is forced to stay text, never a formula.
+Written with openpyxl's write-only mode under the safe-cell rule (`rcdesk.reports.cells`):
+text starting with = + - @, a tab or a carriage return is quote-prefixed text, never a formula.
 """
 from __future__ import annotations
 
@@ -83,6 +83,7 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
     from openpyxl.utils import get_column_letter
 
     from rcdesk.poa.xlsx_layout import print_setup, row_height, text_lines
+    from rcdesk.reports.cells import put
 
     text_lines.cache_clear()   # each export pays for its own measuring (honest benchmark)
     out = Path(out)
@@ -102,7 +103,7 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
         print_setup(ws, fit_width=fit)
         head = []
         for h in headers:
-            c = WriteOnlyCell(ws, value=h)
+            c = put(WriteOnlyCell(ws), h)
             c.font, c.fill, c.alignment = bold, fill, wrap
             head.append(c)
         ws.append(head)
@@ -144,12 +145,10 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
         h = row_height(r, (34, 100), (1,))
         if h is not None:
             notes.row_dimensions[n].height = h
-        a = WriteOnlyCell(notes, value=r[0])
+        a = put(WriteOnlyCell(notes), r[0])
         a.font, a.alignment = label, top
-        b = WriteOnlyCell(notes, value=r[1])
+        b = put(WriteOnlyCell(notes), r[1])
         b.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-        if isinstance(r[1], str):
-            b.data_type = "s"
         notes.append([a, b])
     cancel.check()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -169,8 +168,10 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
 def _styled_rows(ws, templates: list):  # noqa: ANN001, ANN202
     """Replacement for openpyxl's `WriteOnlyWorksheet._values_to_row` that gives each value
     the styled template cell of its column (plain values share one unstyled cell, as
-    openpyxl does). Text starting with "=" or "#" is forced to stay text."""
+    openpyxl does), under the safe-cell rule."""
     from openpyxl.cell import WriteOnlyCell
+
+    from rcdesk.reports.cells import put
 
     plain = WriteOnlyCell(ws)
     width = len(templates)
@@ -180,10 +181,7 @@ def _styled_rows(ws, templates: list):  # noqa: ANN001, ANN202
             if value is None or value == "":
                 continue
             t = templates[col_idx - 1] if col_idx <= width else None
-            cell = plain if t is None else t
-            cell.value = value
-            if cell.data_type != "s" and isinstance(value, str):   # "=…" formula or "#N/A" error code
-                cell.data_type = "s"
+            cell = put(plain if t is None else t, value)
             cell.column = col_idx
             cell.row = row_idx
             yield cell

@@ -4,7 +4,7 @@ Sheet «Seguimiento»: header block (Entidad, Vigencia, Periodo, Fecha de public
 for each component a title row, the column headers and one row per activity with the
 Semáforo cell filled in its colour, and the component's average. Sheet «Resumen»: average
 and colour distribution per component. Sheet «Alertas»: alerts and recommendations.
-Written in openpyxl write-only mode; text that starts with = + - @ stays text.
+Written in openpyxl write-only mode under the safe-cell rule (`rcdesk.reports.cells`).
 
 Print/read layout (checked through LibreOffice → PDF): A4 landscape fitted to the page width,
 narrow margins, "Página x de y" footer, 10-pt body text and explicit row heights for wrapped
@@ -22,7 +22,6 @@ from rcdesk.followup.periods import date_text
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 
 WIDTHS = (24, 42, 38, 26, 22, 14, 10, 11, 30)
-_FORMULA_START = ("=", "+", "-", "@")
 BODY_PT = 10
 LINE_PT = 13.0  # height of one 10-pt line
 
@@ -59,6 +58,8 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+    from rcdesk.reports.cells import put
+
     path = Path(path)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Seguimiento")
@@ -84,9 +85,7 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
         sheet.append(row)
 
     def cell(value, *, font=None, fill=None, align=None, brd=None, fmt=None, sheet=None):  # noqa: ANN001, ANN202
-        c = WriteOnlyCell(sheet or ws, value=value)
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            c.data_type = "s"  # never a formula
+        c = put(WriteOnlyCell(sheet or ws), value)
         c.font = font or body
         if fill:
             c.fill = fill

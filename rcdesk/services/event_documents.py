@@ -13,9 +13,6 @@ from rcdesk.services.attendance import AttendanceRow, AttendanceService
 from rcdesk.services.events import EventRow, EventService
 from rcdesk.validation.ids import mask_id
 
-FORMULA_START = ("=", "+", "-", "@")
-
-
 def sheet_header(ev: EventRow, retention_years: int | None = None):  # noqa: ANN201
     from rcdesk.reports.attendance_pdf import SheetHeader
 
@@ -56,11 +53,13 @@ class EventDocuments:
 
     def attendance_xlsx(self, event_id: str, out: Path | str, *, published: bool = False,
                         progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> int:
-        """The attendance list as a workbook (write-only). Text cells are ALWAYS text: a name typed as
-        "=HYPERLINK(…)" or "+593…" never becomes a formula."""
+        """The attendance list as a workbook (write-only), under the safe-cell rule: a name typed as
+        "=HYPERLINK(…)" or a phone "+593…" is quote-prefixed text, never a formula."""
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
+
+        from rcdesk.reports.cells import put
 
         ev = EventService(self.db).get(event_id)
         rows = AttendanceService(self.db).all_attendance(event_id)
@@ -70,9 +69,7 @@ class EventDocuments:
         bold = Font(bold=True)
 
         def cell(value, font=None):  # noqa: ANN001, ANN202
-            c = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                c.data_type = "s"  # never a formula, whatever the first character
+            c = put(WriteOnlyCell(ws), value)
             if font is not None:
                 c.font = font
             return c

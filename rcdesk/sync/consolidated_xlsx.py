@@ -1,8 +1,7 @@
 """Consolidated workbook for the central office (openpyxl write-only: streaming, flat memory).
 
-Every text cell, headers included, that a spreadsheet could read as a formula (starting with
-= + - @, a tab or a carriage return) is written as a string cell with the "quote prefix"
-style, so it is shown as text and stays text when edited. No personal data of citizens is
+Every cell, headers included, follows the safe-cell rule (`rcdesk.reports.cells`): text a
+spreadsheet could evaluate is a quote-prefixed string cell. No personal data of citizens is
 written (see `consolidated_data`).
 """
 from __future__ import annotations
@@ -15,6 +14,7 @@ from rcdesk.compliance import format_pct, from_percent
 from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.reports.cells import SafeCells
 from rcdesk.sync.consolidated_data import (
     activity_light,
     cap,
@@ -29,62 +29,8 @@ from rcdesk.sync.consolidated_data import (
 from rcdesk.sync.provenance import ProvenanceIndex
 from rcdesk.sync.tables import label
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 1_048_000
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
-
-
-class SafeCells:
-    """Turns a row of values into write-only cells, neutralizing formula-like text."""
-
-    def __init__(self, ws) -> None:  # noqa: ANN001
-        from openpyxl.cell import WriteOnlyCell
-
-        self.ws = ws
-        self._cell = WriteOnlyCell
-        self._center = None
-
-    def text(self, value: str):  # noqa: ANN201
-        c = self._cell(self.ws, value=value)
-        c.data_type = "s"
-        c.quotePrefix = True
-        return c
-
-    def row(self, values) -> list:  # noqa: ANN001
-        out = list(values)
-        for i, v in enumerate(out):
-            if v.__class__ is str:
-                if v and v[0] in DANGEROUS:
-                    out[i] = self.text(v)
-                elif len(v) > 32_000:
-                    out[i] = v[:32_000] + "…"
-        return out
-
-    def centered(self, value):  # noqa: ANN001, ANN201
-        """A centred cell (short numbers next to text columns), formula-safe."""
-        from openpyxl.styles import Alignment
-
-        if self._center is None:
-            self._center = Alignment(horizontal="center")
-        c = self._cell(self.ws, value=value)
-        if isinstance(value, str) and value[:1] in DANGEROUS:
-            c.data_type = "s"
-            c.quotePrefix = True
-        c.alignment = self._center
-        return c
-
-    def bold(self, values) -> list:  # noqa: ANN001
-        from openpyxl.styles import Font
-
-        out = []
-        for v in values:
-            c = self._cell(self.ws, value=v)
-            if isinstance(v, str) and v[:1] in DANGEROUS:
-                c.data_type = "s"
-                c.quotePrefix = True
-            c.font = Font(bold=True)
-            out.append(c)
-        return out
 
 
 def _widths(ws, widths: list[float], *, freeze: bool = True) -> None:  # noqa: ANN001

@@ -1,0 +1,103 @@
+"""The one safe-cell rule of every workbook rcdesk writes.
+
+Text a spreadsheet could evaluate — starting with = + - @, a tab or a carriage return — is
+written as a string cell with the "quote prefix" style: it is shown exactly as typed («=1+1»,
+«+593 99…», «-5 personas») and stays text when the user edits the cell or saves as CSV. Every
+other text is a string cell too (so «#N/A» is not read as an error code); numbers and dates
+stay what they are. No openpyxl import here: cells are passed in.
+"""
+from __future__ import annotations
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 32_000  # a cell holds at most 32,767 characters; longer text makes the file unreadable
+
+
+def is_dangerous(value: object) -> bool:
+    """Text a spreadsheet would evaluate (or re-evaluate once the cell is edited)."""
+    return value.__class__ is str and value[:1] in DANGEROUS
+
+
+def as_text(cell):  # noqa: ANN001, ANN201
+    """Mark `cell` (its value already a str) as text, quote-prefixed when dangerous."""
+    cell.data_type = "s"
+    quoted = cell.value[:1] in DANGEROUS
+    if quoted or cell.quotePrefix:  # a reused (write-only template) cell may carry the last value's flag
+        _quote(cell, quoted)
+    return cell
+
+
+def put(cell, value):  # noqa: ANN001, ANN201
+    """Assign `value` to `cell` under the rule (normal or write-only cells)."""
+    cell.value = value
+    if value.__class__ is str:
+        as_text(cell)
+    elif cell.quotePrefix:
+        _quote(cell, False)
+    return cell
+
+
+def _quote(cell, on: bool) -> None:  # noqa: ANN001
+    # openpyxl registers a cell's style array object itself in the workbook's style list, and
+    # write-only writers reuse one styled cell per column: flipping the flag in place would
+    # rewrite the style of every cell already written with it, so flip it on a copy
+    from openpyxl.styles.cell_style import StyleArray
+
+    style = StyleArray() if cell._style is None else StyleArray(cell._style)
+    style.quotePrefix = on
+    cell._style = style
+
+
+class SafeCells:
+    """Rows for openpyxl's write-only `ws.append`: plain values pass through untouched (the fast
+    path) and only the text the rule concerns becomes a cell of its own."""
+
+    def __init__(self, ws) -> None:  # noqa: ANN001
+        from openpyxl.cell import WriteOnlyCell
+
+        self.ws = ws
+        self._cell = WriteOnlyCell
+        self._center = None
+        self._bold = None
+
+    def text(self, value: str):  # noqa: ANN201
+        return as_text(self._cell(self.ws, value=value))
+
+    def cell(self, value, **style):  # noqa: ANN001, ANN003, ANN201
+        """One write-only cell with `style` attributes (font=…, fill=…, alignment=…, number_format=…)."""
+        c = put(self._cell(self.ws), _clip(value))
+        for k, v in style.items():
+            if v is not None:
+                setattr(c, k, v)
+        return c
+
+    def row(self, values) -> list:  # noqa: ANN001
+        out = list(values)
+        for i, v in enumerate(out):
+            if v.__class__ is str and v:
+                # "#N/A" and friends would become error cells: text too
+                if v[0] in DANGEROUS or v[0] == "#":
+                    out[i] = self.text(_clip(v))
+                elif len(v) > MAX_TEXT:
+                    out[i] = _clip(v)
+        return out
+
+    def centered(self, value):  # noqa: ANN001, ANN201
+        """A centred cell (short numbers next to text columns)."""
+        from openpyxl.styles import Alignment
+
+        if self._center is None:
+            self._center = Alignment(horizontal="center")
+        return self.cell(value, alignment=self._center)
+
+    def bold(self, values) -> list:  # noqa: ANN001
+        from openpyxl.styles import Font
+
+        if self._bold is None:
+            self._bold = Font(bold=True)
+        return [self.cell(v, font=self._bold) for v in values]
+
+
+def _clip(value):  # noqa: ANN001, ANN202
+    if value.__class__ is str and len(value) > MAX_TEXT:
+        return value[:MAX_TEXT] + "…"
+    return value
