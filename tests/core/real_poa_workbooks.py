@@ -112,5 +112,8 @@ def plan_accion(path: Path) -> Path:
         ]
         for r in rows:
             ws.append(r)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # typed with a leading apostrophe: text, not a formula
     wb.save(path)
     return path
