@@ -7,24 +7,35 @@ module finds the header, maps the columns, validates each ID (rcdesk.validation.
 marks duplicates inside the file. No database access: the service adds the duplicates
 against rows already registered and saves everything in one transaction.
 
+Demographic columns (género, sexo, rango de edad, autoidentificación étnica, discapacidad),
+typed as text or marked with X under sub-headers («Género» merged over «F | M | LGBTIQ+»), are
+read into category codes kept in memory only: the service turns them into the event's anonymous
+tally and never stores them on the named row (domain.md §9). Every column not taken is listed
+in `ignored_columns`.
+
 Formula-looking text (= + - @ at the start) is kept as plain text; exports keep it text.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from rcdesk.errors import UserError
+from rcdesk.events import tallies
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.text import clean, fold
+from rcdesk.imports.text_files import read_text_table, to_grid
+from rcdesk.plans.xlsx_grid import Grid, read_workbook
 from rcdesk.validation.ids import IdCheck, check_id
 
 FIELDS = ("name", "first", "last", "id", "org", "role", "territory", "phone", "email", "contact", "minor",
-          "age", "ignore")
+          "age", "gender", "sex", "age_range", "ethnicity", "disability", "ignore")
+# demographic field → tally dimension (rcdesk/data/events/tallies.json); «sexo» fills género's
+# count for a row whose género is blank (the CPCCS form asks hombres / mujeres / GLBTI)
+DEMOGRAPHIC = {"gender": "genero", "sex": "genero", "age_range": "edad", "ethnicity": "etnia",
+               "disability": "discapacidad"}
 _EXACT = {
     "name": {"nombres y apellidos", "apellidos y nombres", "nombre completo", "nombre", "nombre y apellido",
              "nombres y apellido", "participante", "asistente", "nombre del participante", "nombre del asistente",
@@ -47,10 +58,19 @@ _EXACT = {
     "contact": {"telefono o correo", "contacto", "telefono correo", "datos de contacto"},
     "minor": {"menor de edad", "menor", "es menor de edad"},
     "age": {"edad", "anos"},
+    "gender": {"genero", "identidad de genero", "genero sexo", "sexo genero", "genero f m lgbtiq+"},
+    "sex": {"sexo", "sexo h m", "sexo biologico"},
+    "age_range": {"rango de edad", "rango edad", "rangos de edad", "grupo de edad", "grupo etario", "edad rango",
+                  "grupo etareo", "rango etario"},
+    "ethnicity": {"etnia", "autoidentificacion", "autoidentificacion etnica", "pueblos y nacionalidades",
+                  "pueblo y nacionalidad", "pueblo o nacionalidad", "pueblo nacionalidad", "autorreconocimiento etnico",
+                  "grupo etnico", "pertenencia etnica", "etnia pueblo"},
+    "disability": {"discapacidad", "tiene discapacidad", "persona con discapacidad", "con discapacidad"},
     "ignore": {"no", "n", "nro", "numero", "item", "firma", "orden", "n o", "no orden", "observaciones", "hora"},
 }
 _CONTAINS = (
-    ("firma", "ignore"), ("correo", "email"), ("mail", "email"), ("telefono", "phone"), ("celular", "phone"),
+    ("firma", "ignore"), ("genero", "gender"), ("autoidentific", "ethnicity"), ("etnic", "ethnicity"),
+    ("pueblos", "ethnicity"), ("discapacidad", "disability"), ("rango de edad", "age_range"), ("correo", "email"), ("mail", "email"), ("telefono", "phone"), ("celular", "phone"),
     ("cedula", "id"), ("documento", "id"), ("identificacion", "id"), ("nombre", "name"),
     ("organizacion", "org"), ("institucion", "org"), ("canton", "territory"), ("parroquia", "territory"),
     ("comunidad", "territory"), ("municipio", "territory"), ("cargo", "role"), ("menor", "minor"),
@@ -79,6 +99,21 @@ class SheetRow:
     status: str = "ok"         # key of ROW_STATUSES
     message: str = ""
     duplicate_of: str = ""     # "fila 12" or "ya registrado como Nº 34 …"
+    # ((dimension, category), …) for the anonymous tally; in memory only, never saved on the row
+    demographics: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class IgnoredColumn:
+    sheet: str
+    column: str                # letter, as the user sees it (A, B, … AA)
+    header: str
+
+    def as_json(self) -> dict:
+        return {"sheet": self.sheet, "column": self.column, "header": self.header}
+
+    def __str__(self) -> str:
+        return f"hoja «{self.sheet}», columna {self.column} («{self.header or 'sin encabezado'}»)"
 
 
 @dataclass
@@ -89,9 +124,22 @@ class ParsedSheet:
     columns: dict[str, str]    # field -> header text found
     rows: list[SheetRow] = field(default_factory=list)
     blank_rows: int = 0
+    ignored_columns: list[IgnoredColumn] = field(default_factory=list)
+    demographic_columns: dict[str, str] = field(default_factory=dict)  # tally dimension → header(s) read
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = ""         # CSV only: how the text was decoded (shown in the preview)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
+
+    def tally(self, rows: list[SheetRow] | None = None) -> dict[str, dict[str, int]]:
+        """Anonymous counts {dimension: {category: n}} over `rows` (default: every row read)."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.rows if rows is None else rows:
+            for dim, code in r.demographics:
+                out.setdefault(dim, {})
+                out[dim][code] = out[dim].get(code, 0) + 1
+        return out
 
 
 def _norm_header(value: object) -> str:
@@ -147,39 +195,93 @@ def _text(v: object) -> str:
     return clean(v)
 
 
-def _read_grid(path: Path) -> list[tuple[str, list[list[object]]]]:
-    """[(sheet name, rows)] of the file; raises UserError for unreadable files."""
+def _read_grid(path: Path) -> tuple[list[Grid], str, list[str]]:
+    """(sheets, CSV encoding or "", warnings); raises UserError for unreadable or hostile files."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise UserError(f"No existe el archivo «{path}».")
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        try:
-            from python_calamine import CalamineWorkbook
-
-            wb = CalamineWorkbook.from_path(str(path))
-            return [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                    for name in wb.sheet_names]
-        except UserError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
-            raise UserError(f"No se puede leer «{path.name}» como hoja de cálculo: {exc}") from exc
+        return read_workbook(path), "", []
     if suffix in (".csv", ".txt"):
-        raw = path.read_bytes()
-        for enc in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
+        table = read_text_table(path)
+        return [to_grid(table)], table.described, list(table.warnings)
+    raise UserError(f"«{path.name}»: formato no admitido; use .xlsx, .xls, .ods o .csv.")
+
+
+def col_letter(c: int) -> str:
+    out = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass
+class _Marks:
+    """X-mark columns of one demographic field: column → category, under a group header."""
+
+    field: str
+    header: str
+    columns: dict[int, str]
+
+
+def _span(grid: Grid, r: int, c: int) -> range:
+    """Columns under a group header cell: its merged range, else up to the next header cell."""
+    end = c
+    while end + 1 < grid.width and (grid.merged_from.get((r, end + 1)) == (r, c)):
+        end += 1
+    if end == c and not any(a == (r, c) for a in grid.merged_from.values()):
+        while end + 1 < min(grid.width, c + 12) and grid.get(r, end + 1) == "":
+            end += 1
+    return range(c, end + 1)
+
+
+def _mark_groups(grid: Grid, top: int, sub: int, country: str) -> list[_Marks]:
+    """Demographic headers in row `top` whose columns in row `sub` are category labels."""
+    if not (0 <= top < sub < grid.height):
+        return []
+    groups = []
+    for c in range(grid.width):
+        head = grid.get(top, c)
+        fld = classify_header(head) if isinstance(head, str) else None
+        if fld not in DEMOGRAPHIC:
+            continue
+        dim = DEMOGRAPHIC[fld]
+        cols = {}
+        for j in _span(grid, top, c):
+            label = grid.get(sub, j)
+            if label == "":
                 continue
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-            if sample.count(";") > sample.count(","):
-                dialect = type("Semi", (csv.excel,), {"delimiter": ";"})
-        return [(path.stem, [list(r) for r in csv.reader(io.StringIO(text), dialect)])]
-    raise UserError(f"«{path.name}»: formato no admitido; use .xlsx, .xls o .csv.")
+            code = tallies.category(dim, label, country)
+            if code is None:
+                cols = {}
+                break
+            cols[j] = code
+        if len(cols) >= 2:
+            groups.append(_Marks(fld, _text(head), cols))
+    return groups
+
+
+def _single_row_marks(grid: Grid, r: int, taken: set[int], country: str) -> list[_Marks]:
+    """Header cells that are themselves categories («Mujer | Hombre | LGBTIQ+», «18-29 | 30-64»), one
+    row, X below: grouped per dimension when at least two of a dimension sit side by side."""
+    by_field: dict[str, _Marks] = {}
+    for c in range(grid.width):
+        head = grid.get(r, c)
+        if c in taken or not isinstance(head, str) or len(head) < 2 or classify_header(head):
+            continue
+        for fld, dim in (("gender", "genero"), ("age_range", "edad"), ("ethnicity", "etnia")):
+            code = tallies.category(dim, head, country)
+            if code is not None and code != tallies.NO_RESPONSE:
+                by_field.setdefault(fld, _Marks(fld, "", {})).columns[c] = code
+                break
+    out = []
+    for m in by_field.values():
+        if len(m.columns) >= 2:
+            m.header = " | ".join(_text(grid.get(r, c)) for c in m.columns)
+            out.append(m)
+    return out
 
 
 def _find_header(rows: list[list[object]]) -> tuple[int, dict[int, str]] | None:
@@ -200,36 +302,77 @@ def _find_header(rows: list[list[object]]) -> tuple[int, dict[int, str]] | None:
     return (best[0], best[1]) if best else None
 
 
+_NOT_MARKED = {"", "no", "0", "-", "false", "falso", "n"}
+
+
+def _marked(value: object) -> bool:
+    return fold(_text(value)) not in _NOT_MARKED
+
+
 def read_attendance(path: Path | str, country: str = "EC", *, progress: ProgressFn = no_progress,
                     cancel: CancelToken = NEVER_CANCELLED) -> ParsedSheet:
     """Read and check an attendance sheet; raises UserError when no name column is found."""
     path = Path(path)
-    grids = _read_grid(path)
+    grids, encoding, warnings = _read_grid(path)
     found = None
-    for sheet, rows in grids:
-        h = _find_header(rows)
+    for g in grids:
+        h = _find_header(g.rows)
         if h:
-            found = (sheet, rows, *h)
+            found = (g, *h)
             break
     if found is None:
-        names = ", ".join(f"«{s}»" for s, _ in grids) or "(sin hojas)"
+        names = ", ".join(f"«{g.name}»" for g in grids) or "(sin hojas)"
         raise UserError(
             f"«{path.name}»: no se encontró la columna de nombres en ninguna hoja ({names}). "
             "La fila de encabezados debe tener una columna «Nombres y apellidos» (o «Nombre», «Nombres» y "
             "«Apellidos», «Participante»). No se importó nada.")
-    sheet, rows, header_idx, mapping = found
+    grid, header_idx, mapping = found
+    sheet, rows = grid.name, grid.rows
     header = rows[header_idx]
+    # X marks: the header row holds «Género» over «F | M | LGBTIQ+» in the row below, or the
+    # header row holds the sub-headers and the group sits in the row above it
+    marks = _mark_groups(grid, header_idx, header_idx + 1, country)
+    data_start = header_idx + 2 if marks else header_idx + 1
+    if not marks:
+        marks = _mark_groups(grid, header_idx - 1, header_idx, country)
+    for m in marks:
+        mapping = {j: f for j, f in mapping.items() if f != m.field}
+    marks += _single_row_marks(grid, header_idx, set(mapping) | {j for m in marks for j in m.columns}, country)
+    marked_cols = {j for m in marks for j in m.columns}
     columns = {fld: _text(header[j]) for j, fld in mapping.items() if fld != "ignore"}
-    parsed = ParsedSheet(path.name, sheet, header_idx + 1, columns)
+    parsed = ParsedSheet(path.name, sheet, header_idx + 1, columns, warnings=warnings, encoding=encoding)
     col = {fld: j for j, fld in mapping.items() if fld != "ignore"}
     if "first" in col and "last" not in col and "name" not in col:
         col["name"] = col.pop("first")
+    text_demo = {fld: j for fld, j in col.items() if fld in DEMOGRAPHIC}
+    for fld, j in text_demo.items():
+        dim = DEMOGRAPHIC[fld]
+        parsed.demographic_columns.setdefault(dim, "")
+        parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns[dim],
+                                                                     f"«{_text(header[j])}» (texto)")))
+    for m in marks:
+        labels = " | ".join(_text(grid.get(data_start - 1, j)) or _text(header[j]) for j in m.columns)
+        dim = DEMOGRAPHIC[m.field]
+        desc = f"«{m.header}»: {labels} (marcas X)" if m.header and m.header != labels else f"{labels} (marcas X)"
+        parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim), desc)))
+    taken = set(col.values()) | marked_cols
+    used_cols: set[int] = set()
+    for row in rows[data_start:]:
+        used_cols.update(j for j, v in enumerate(row) if v != "")
+    for j in range(grid.width):
+        head = _text(header[j]) if j < len(header) else ""
+        if not head and data_start > header_idx + 1:
+            head = _text(grid.get(header_idx + 1, j))
+        if j not in taken and (head or j in used_cols):
+            parsed.ignored_columns.append(IgnoredColumn(sheet, col_letter(j), head))
+    unknown: dict[tuple[str, str], int] = {}
+    ambiguous: list[int] = []
     seen: dict[str, int] = {}
-    total = len(rows) - header_idx - 1
-    for n, row in enumerate(rows[header_idx + 1:], start=header_idx + 2):
+    total = len(rows) - data_start
+    for n, row in enumerate(rows[data_start:], start=data_start + 1):
         if n % 500 == 0:
             cancel.check()
-            progress(n - header_idx - 1, total, "Revisando filas…")
+            progress(n - data_start, total, "Revisando filas…")
 
         def get(fld: str) -> object:
             j = col.get(fld)
@@ -258,8 +401,34 @@ def read_attendance(path: Path | str, country: str = "EC", *, progress: Progress
                 minor = True
         except ValueError:
             pass
+        found_codes: dict[str, str] = {}
+        for fld, j in text_demo.items():
+            value = _text(row[j]) if j < len(row) else ""
+            if not value:
+                continue
+            code = tallies.category(DEMOGRAPHIC[fld], value, country)
+            if code is None:
+                key = (_text(header[j]), value)
+                unknown[key] = unknown.get(key, 0) + 1
+            else:
+                found_codes.setdefault(fld, code)
+        for m in marks:
+            hits = {m.columns[j] for j in m.columns if j < len(row) and _marked(row[j])}
+            if len(hits) == 1:
+                found_codes.setdefault(m.field, hits.pop())
+            elif hits:
+                ambiguous.append(n)
+        if "age_range" not in found_codes and age not in (None, ""):
+            code = tallies.age_category(age, country)
+            if code:
+                found_codes["age_range"] = code
+        demo = {}
+        for fld in ("gender", "sex", "age_range", "ethnicity", "disability"):
+            if fld in found_codes:
+                demo.setdefault(DEMOGRAPHIC[fld], found_codes[fld])
         idc = check_id(id_raw, country)
-        r = SheetRow(n, smart_case(name), idc, org, role_code(_text(get("role"))), terr, phone, email, minor)
+        r = SheetRow(n, smart_case(name), idc, org, role_code(_text(get("role"))), terr, phone, email, minor,
+                     demographics=tuple(demo.items()))
         if not name:
             r = replace(r, status="error", message=f"fila {n}: falta el nombre")
         elif idc.status == "invalid":
@@ -276,5 +445,12 @@ def read_attendance(path: Path | str, country: str = "EC", *, progress: Progress
     if not parsed.rows:
         raise UserError(f"«{path.name}», hoja «{sheet}»: no hay filas con datos debajo del encabezado "
                         f"(fila {header_idx + 1}). No se importó nada.")
+    for (head, value), k in sorted(unknown.items()):
+        parsed.warnings.append(f"hoja «{sheet}», columna «{head}»: valor «{value}» no reconocido en {k} fila(s); "
+                               "se cuenta como «No responde».")
+    if ambiguous:
+        shown = ", ".join(map(str, ambiguous[:10])) + (" …" if len(ambiguous) > 10 else "")
+        parsed.warnings.append(f"hoja «{sheet}»: filas con más de una X en el mismo grupo ({shown}); no se cuentan "
+                               "en ese grupo.")
     progress(total, total, "Hoja revisada")
     return parsed

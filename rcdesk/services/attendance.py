@@ -9,26 +9,29 @@
 - Import of typed sheets: `preview_import` (duplicates against the database too), then
   `save_import` writes people, consent and attendance with Core bulk inserts in ONE
   transaction (a cancel or an error leaves nothing behind).
-- Gender/ethnicity on a named row only with the separate consent for sensitive data.
+- Gender/ethnicity on a named row only with the separate consent for sensitive data. Demographic
+  columns of an imported sheet are added to the event's anonymous tally (counts only), in the
+  same transaction as the rows; the rows themselves never get them.
 """
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 
 from rcdesk.db.database import Database
 from rcdesk.db.stamping import allocate_seq, record_values
 from rcdesk.errors import NotFound, UserError
-from rcdesk.events.attendance_import import ParsedSheet, SheetRow, read_attendance
+from rcdesk.events import tallies
+from rcdesk.events.attendance_import import IgnoredColumn, ParsedSheet, SheetRow, read_attendance
 from rcdesk.events.privacy import NOTICE_VERSION
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import AuditLog
-from rcdesk.models.events import ROLES, Attendance, ConsentRecord, Event, Person
+from rcdesk.models.events import ROLES, Attendance, AttendanceTally, ConsentRecord, Event, Person
 from rcdesk.models.reference import Institution, Territory
 from rcdesk.text import clean, fold
 from rcdesk.validation.ids import IdCheck, check_id
@@ -114,11 +117,16 @@ class ImportResult:
     warnings: int
     new_people: int
     problems: tuple[str, ...]
+    ignored_columns: tuple[IgnoredColumn, ...] = ()
+    tally_added: dict = field(default_factory=dict, hash=False)  # {dimension: {category: n}} of saved rows
+    notes: tuple[str, ...] = ()        # sheet-level warnings (unrecognized values, several X in a group)
 
     def as_json(self) -> dict:
         return {"rows": self.rows, "imported": self.imported, "duplicates": self.duplicates,
                 "invalid_ids": self.invalid_ids, "repaired_ids": self.repaired_ids, "rejected": self.rejected,
-                "warnings": self.warnings, "new_people": self.new_people, "problems": list(self.problems)}
+                "warnings": self.warnings, "new_people": self.new_people, "problems": list(self.problems),
+                "ignored_columns": [c.as_json() for c in self.ignored_columns], "tally_added": self.tally_added,
+                "notes": list(self.notes)}
 
 
 class DuplicateAttendance(UserError):
@@ -419,9 +427,12 @@ class AttendanceService:
         counts = dict(
             rows=len(parsed.rows), duplicates=parsed.count("duplicate"), invalid_ids=parsed.count("invalid"),
             repaired_ids=parsed.count("repaired"), warnings=parsed.count("warning"), rejected=rejected,
+            ignored_columns=tuple(parsed.ignored_columns), notes=tuple(parsed.warnings),
         )
         if not to_save:  # e.g. the same sheet imported twice: report, write nothing
             return ImportResult(imported=0, new_people=0, problems=tuple(problems), **counts)
+        # only the rows saved are counted: a duplicate is a person already counted
+        added = parsed.tally(to_save)
         installation = self.db.installation_id
         now = utcnow()
         total = len(to_save)
@@ -430,9 +441,12 @@ class AttendanceService:
                              .where(Event.id == event_id)).first()
             if e is None or e.deleted:
                 raise NotFound(f"No existe el evento «{event_id}».")
-            country = "EC"
+            country = None
             if e.territory_id:
-                country = conn.execute(select(Territory.country).where(Territory.id == e.territory_id)).scalar() or "EC"
+                country = conn.execute(select(Territory.country).where(Territory.id == e.territory_id)).scalar()
+            if country is None and e.institution_id:
+                country = conn.execute(select(Institution.country).where(Institution.id == e.institution_id)).scalar()
+            country = country or "EC"
             territories = _territory_index(conn, country)
             numbers = sorted({r.id_check.number for r in to_save if _directory_number(r)})
             people: dict[str, str] = {}
@@ -493,15 +507,51 @@ class AttendanceService:
                 cancel.check()
                 _bulk_insert(conn, ConsentRecord.__table__, consent_batch)
                 _bulk_insert(conn, Attendance.__table__, att_batch)
+            if added:
+                _add_to_tally(conn, event_id, country, total, added, installation, now)
             conn.execute(insert(AuditLog), [{
                 "installation_id": installation, "user": self.db.user, "table_name": "attendance",
                 "record_id": event_id, "action": "import", "at": now,
-                "changes": json.dumps({"source": parsed.source, "sheet": parsed.sheet, "imported": total},
-                                      ensure_ascii=False),
+                "changes": json.dumps({"source": parsed.source, "sheet": parsed.sheet, "imported": total,
+                                       "tally_added": added}, ensure_ascii=False),
             }])
             cancel.check()
         progress(total, total, "Asistencia importada")
-        return ImportResult(imported=total, new_people=len(new_people), problems=tuple(problems), **counts)
+        return ImportResult(imported=total, new_people=len(new_people), problems=tuple(problems),
+                            tally_added=added, **counts)
+
+
+def _add_to_tally(conn, event_id: str, country: str, imported: int, added: dict[str, dict[str, int]],  # noqa: ANN001
+                  installation: str | None, now) -> None:  # noqa: ANN001
+    """Add an imported sheet's counts to the event's anonymous tally (created on first use).
+
+    Without a tally the event's total was its registered attendees; those registered before this
+    sheet stay in the total without categories, i.e. «No responde».
+    """
+    t = AttendanceTally.__table__
+    row = conn.execute(select(t.c.id, t.c.total, t.c.counts).where(t.c.event_id == event_id,
+                                                                   t.c.deleted.is_(False))).first()
+    if row is None:
+        before = conn.execute(select(func.count()).select_from(Attendance).where(
+            Attendance.event_id == event_id, Attendance.deleted.is_(False))).scalar() - imported
+        total, counts = before, {}
+    else:
+        total, counts = int(row.total), {d: dict(v) for d, v in (row.counts or {}).items()}
+    total += imported
+    for dim, values in added.items():
+        bucket = counts.setdefault(dim, {})
+        for code, n in values.items():
+            bucket[code] = int(bucket.get(code, 0)) + n
+    checked = tallies.validate_tally(total, counts, country).counts
+    seq = allocate_seq(conn, 1)
+    if row is None:
+        v = record_values(installation, seq, now=now)
+        v.update(event_id=event_id, total=total, counts=checked)
+        conn.execute(insert(t), [v])
+    else:
+        conn.execute(update(t).where(t.c.id == row.id).values(
+            total=total, counts=checked, version=t.c.version + 1, updated_at=now, modified_by=installation,
+            change_seq=seq))
 
 
 def _bulk_insert(conn, table, rows: list[dict]) -> None:  # noqa: ANN001
