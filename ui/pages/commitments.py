@@ -89,8 +89,8 @@ class CommitmentsPage(QWidget):
 
     def followup(self) -> None:
         c = selected(self.view)
-        if c is not None and record_followup(self, self.ctx, c):
-            self.reload()
+        if c is not None:
+            record_followup(self, self.ctx, c, self.reload)
 
     def change_status(self) -> None:
         from rcdesk.services.changes import Changes

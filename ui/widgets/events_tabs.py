@@ -104,11 +104,17 @@ class _Tab(QWidget):
         self.ctx.changed(CHANGED, self)
 
     def _try(self, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        """A read on the GUI thread; a refusal is shown and gives None."""
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
             show_error(self, exc)
             return None
+
+    def _save(self, on_done, fn, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        """A write on the worker; `on_done(result)` updates the tab once it is saved."""
+        self.ctx.runner.write(lambda: fn(*args, **kwargs), parent=self, on_done=on_done,
+                              on_user_error=lambda exc: show_error(self, exc))
 
 
 # -- datos ------------------------------------------------------------------------------------
@@ -253,11 +259,12 @@ class DataTab(_Tab):
     def save(self) -> None:
         from rcdesk.services.events import EventService
 
-        ev = self._try(EventService(self.ctx.db).update, self.ev.event_id, self._input())
-        if ev is not None:
+        def done(ev) -> None:  # noqa: ANN001
             self.ev = ev
             self._changed()
             self.ctx.events.status_message.emit("Datos del evento guardados.")
+
+        self._save(done, EventService(self.ctx.db).update, self.ev.event_id, self._input())
 
     def _checklist_changed(self, _item) -> None:  # noqa: ANN001
         from rcdesk.services.events import EventService
@@ -266,7 +273,7 @@ class DataTab(_Tab):
             return
         items = [(self.checklist.item(i).text(), self.checklist.item(i).checkState() == Qt.CheckState.Checked)
                  for i in range(self.checklist.count())]
-        self.ev = EventService(self.ctx.db).set_checklist(self.ev.event_id, items)
+        self._save(lambda ev: setattr(self, "ev", ev), EventService(self.ctx.db).set_checklist, self.ev.event_id, items)
 
 
 # -- asistencia -----------------------------------------------------------------------------
@@ -436,19 +443,25 @@ class AttendanceTab(_Tab):
             phone="" if "@" in contact else contact, email=contact if "@" in contact else "",
             is_minor=self.minor.isChecked(), guardian_name=self.guardian.text(),
             keep_invalid_id=self.keep_invalid.isChecked())
-        try:
-            row = self.svc.register(self.ev.event_id, data)
-        except DuplicateAttendance as exc:
-            self.message.setText(str(exc))
-            self.id_edit.selectAll()
-            self.id_edit.setFocus()
-            return
-        except UserError as exc:
-            self.message.setText(str(exc).replace("\n", " "))
-            return
+        fields = (self.id_edit, self.name, self.org, self.territory, self.contact, self.guardian)
+        sent = [w.text() for w in fields]
+
+        def refused(exc: UserError) -> None:
+            if isinstance(exc, DuplicateAttendance):
+                self.message.setText(str(exc))
+                self.id_edit.selectAll()
+                self.id_edit.setFocus()
+            else:
+                self.message.setText(str(exc).replace("\n", " "))
+
+        self.ctx.runner.write(lambda: self.svc.register(self.ev.event_id, data), parent=self,
+                              on_done=lambda row: self._registered(row, fields, sent), on_user_error=refused)
+
+    def _registered(self, row, fields, sent) -> None:  # noqa: ANN001
         self.message.setText(f"Registrado/a Nº {row.seq_no}: {row.full_name}.")
-        for w in (self.id_edit, self.name, self.org, self.territory, self.contact, self.guardian):
-            w.clear()
+        for w, text in zip(fields, sent):
+            if w.text() == text:  # what was typed for the next person while saving stays
+                w.clear()
         self.minor.setChecked(False)
         self.keep_invalid.setChecked(False)
         set_combo(self.role, "CIUDADANO")
@@ -499,9 +512,11 @@ class AttendanceTab(_Tab):
             return
         if QMessageBox.question(self, "Quitar registro", f"¿Quitar a {r.full_name} (Nº {r.seq_no}) de la lista?") \
                 == QMessageBox.StandardButton.Yes:
-            self.svc.remove(r.attendance_id)
-            self.reload()
-            self._changed()
+            def done(_result: object) -> None:
+                self.reload()
+                self._changed()
+
+            self._save(done, self.svc.remove, r.attendance_id)
 
 
 # -- estadísticas -------------------------------------------------------------------------------
@@ -596,11 +611,12 @@ class StatsTab(_Tab):
         for (dim, cat), sp in self.spins.items():
             if sp.value():
                 counts.setdefault(dim, {})[cat] = sp.value()
-        row = self._try(EventService(self.ctx.db).save_tally, self.ev.event_id, self.total.value(), counts)
-        if row is not None:
+        def done(row) -> None:  # noqa: ANN001
             self.refresh()
             self.warnings.setText("Conteo guardado.\n" + "\n".join(row.warnings))
             self._changed()
+
+        self._save(done, EventService(self.ctx.db).save_tally, self.ev.event_id, self.total.value(), counts)
 
 
 # -- preguntas ---------------------------------------------------------------------------------
@@ -669,16 +685,17 @@ class QuestionsTab(_Tab):
     def add(self) -> None:
         from rcdesk.services.questions import QuestionInput, QuestionService
 
-        q = self._try(QuestionService(self.ctx.db).add, QuestionInput(
-            asker_name=self.asker.text(), text=self.text.text(), received_on=pydate(self.received.date()),
-            channel=self.channel.currentData(), kind=self.kind.currentData(), event_id=self.ev.event_id,
-            contact=self.contact.text(), organization=self.org.text(), assigned_unit_id=self.unit.currentData()))
-        if q is not None:
+        def done(_q) -> None:  # noqa: ANN001
             for w in (self.asker, self.contact, self.org, self.text):
                 w.clear()
             self.refresh()
             self._changed()
             self.asker.setFocus()
+
+        self._save(done, QuestionService(self.ctx.db).add, QuestionInput(
+            asker_name=self.asker.text(), text=self.text.text(), received_on=pydate(self.received.date()),
+            channel=self.channel.currentData(), kind=self.kind.currentData(), event_id=self.ev.event_id,
+            contact=self.contact.text(), organization=self.org.text(), assigned_unit_id=self.unit.currentData()))
 
     def _selected(self, current, _prev) -> None:  # noqa: ANN001
         q = self.model.row_at(current.row())
@@ -693,10 +710,12 @@ class QuestionsTab(_Tab):
         if q is None:
             QMessageBox.information(self, "Preguntas", "Seleccione una pregunta de la lista.")
             return
-        if self._try(QuestionService(self.ctx.db).answer, q.question_id, self.answer.toPlainText(),
-                     pydate(self.answered_on.date()), published_url=self.url.text()) is not None:
-            self.refresh()
-            self._changed()
+        self._save(self._saved, QuestionService(self.ctx.db).answer, q.question_id, self.answer.toPlainText(),
+                   pydate(self.answered_on.date()), published_url=self.url.text())
+
+    def _saved(self, _result: object = None) -> None:
+        self.refresh()
+        self._changed()
 
 
 # -- aportes y compromisos -------------------------------------------------------------------------
@@ -748,13 +767,15 @@ class ContributionsTab(_Tab):
     def add(self) -> None:
         from rcdesk.services.commitments import CommitmentService
 
-        if self._try(CommitmentService(self.ctx.db).add_contribution, self.ev.event_id, self.text.text(),
-                     self.mesa.text(), self.by.text()) is not None:
+        def done(_c) -> None:  # noqa: ANN001
             self.text.clear()
             self.by.clear()
             self.refresh()
             self._changed()
             self.text.setFocus()
+
+        self._save(done, CommitmentService(self.ctx.db).add_contribution, self.ev.event_id, self.text.text(),
+                   self.mesa.text(), self.by.text())
 
     def to_commitment(self) -> None:
         from rcdesk.services.commitments import CommitmentInput, CommitmentService
@@ -769,34 +790,37 @@ class ContributionsTab(_Tab):
         if not dlg.exec():
             return
         v = dlg.values()
-        if self._try(CommitmentService(self.ctx.db).add, CommitmentInput(contribution_id=c.contribution_id, **v)):
+        def done(_k) -> None:  # noqa: ANN001
             self.refresh()
             self._changed()
+
+        self._save(done, CommitmentService(self.ctx.db).add, CommitmentInput(contribution_id=c.contribution_id, **v))
 
     def followup(self) -> None:
         k = selected(self.kview)
         if k is None:
             QMessageBox.information(self, "Compromisos", "Seleccione un compromiso.")
             return
-        if record_followup(self, self.ctx, k):
-            self.refresh()
+        record_followup(self, self.ctx, k, self.refresh)
 
 
-def record_followup(parent: QWidget, ctx, k) -> bool:  # noqa: ANN001
+def record_followup(parent: QWidget, ctx, k, on_saved) -> None:  # noqa: ANN001
+    """Ask for a follow-up of commitment `k`, save it on the worker, then call `on_saved()`."""
     from rcdesk.services.commitments import CommitmentService
 
     dlg = FollowUpDialog(k.description, k.progress_pct, parent)
     if not dlg.exec():
-        return False
+        return
     v = dlg.values()
-    try:
-        CommitmentService(ctx.db).add_followup(k.commitment_id, v["cut_date"], v["progress_pct"], v["narrative"],
-                                               files=v["files"], links=v["links"])
-    except UserError as exc:
-        show_error(parent, exc)
-        return False
-    ctx.changed(CHANGED, parent)
-    return True
+
+    def done(_result: object) -> None:
+        ctx.changed(CHANGED, parent)
+        on_saved()
+
+    ctx.runner.write(
+        lambda: CommitmentService(ctx.db).add_followup(k.commitment_id, v["cut_date"], v["progress_pct"],
+                                                       v["narrative"], files=v["files"], links=v["links"]),
+        parent=parent, on_done=done, on_user_error=lambda exc: show_error(parent, exc))
 
 
 # -- evaluación ---------------------------------------------------------------------------------------
@@ -894,17 +918,18 @@ class EvaluationTab(_Tab):
             answers[qid] = w.currentData() if isinstance(w, QComboBox) else w.text()
         if not any(answers.values()):
             return
-        if self._try(SurveyService(self.ctx.db).add_responses, self.ev.event_id, [answers]) is None:
-            return
-        for w in self.widgets.values():
-            if isinstance(w, QComboBox):
-                w.setCurrentIndex(0)
-            else:
-                w.clear()
-        self._results(SurveyService(self.ctx.db))
-        first = next(iter(self.widgets.values()), None)
-        if first is not None:
-            first.setFocus()
+        def done(_result: object) -> None:
+            for w in self.widgets.values():
+                if isinstance(w, QComboBox):
+                    w.setCurrentIndex(0)
+                else:
+                    w.clear()
+            self._results(SurveyService(self.ctx.db))
+            first = next(iter(self.widgets.values()), None)
+            if first is not None:
+                first.setFocus()
+
+        self._save(done, SurveyService(self.ctx.db).add_responses, self.ev.event_id, [answers])
 
     def edit_question(self) -> None:
         from rcdesk.services.surveys import SurveyService
@@ -923,8 +948,8 @@ class EvaluationTab(_Tab):
         if not lines:
             return
         kind = "choice" if len(lines) > 1 else "text"
-        if self._try(SurveyService(self.ctx.db).update_question, q.question_id, lines[0], kind, lines[1:]) is not False:
-            self.refresh()
+        self._save(lambda _r: self.refresh(), SurveyService(self.ctx.db).update_question, q.question_id, lines[0],
+                   kind, lines[1:])
 
 
 # -- actas --------------------------------------------------------------------------------------------
@@ -1003,14 +1028,17 @@ class ActasTab(_Tab):
         if self.ev is not None:
             self.model.set_rows(ActaService(self.ctx.db).issued(self.ev.event_id))
 
-    def _write(self, kind: str, path: str):  # noqa: ANN202
+    def _write(self, kind: str, path: str, then=None) -> None:  # noqa: ANN001
+        """Issue the acta (numbered and recorded, so a write) on the worker; then `then()`."""
         from rcdesk.services.actas import ActaService
 
-        issued = self._try(ActaService(self.ctx.db).write_pdf, self.ev.event_id, kind, path)
-        if issued is not None:
+        def done(issued) -> None:  # noqa: ANN001
             self.refresh()
             self.result.setText(f"Acta No. {issued.number} guardada. Huella: {issued.sha256}")
-        return issued
+            if then is not None:
+                then()
+
+        self._save(done, ActaService(self.ctx.db).write_pdf, self.ev.event_id, kind, path)
 
     def save(self, kind: str) -> None:
         path = save_path(self, "Guardar acta", f"acta_{kind}.pdf", "PDF (*.pdf)")
@@ -1022,8 +1050,7 @@ class ActasTab(_Tab):
 
         folder = Path(tempfile.mkdtemp(prefix="rcdesk-acta-"))
         path = str(folder / f"acta_{kind}.pdf")
-        if self._write(kind, path) is not None:
-            print_pdf(path, self)
+        self._write(kind, path, then=lambda: print_pdf(path, self))
 
     def _show(self, res) -> None:  # noqa: ANN001
         lines = [res.message, *res.details()]
