@@ -65,8 +65,9 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
         x = MARGIN + QR_SIZE + 4
         c.drawString(x, 44, f"{content['entity']} — {heading} No. {content['number']}"[:110])
         c.setFont("Helvetica", 6.6)
-        c.drawString(x, 33, f"Huella SHA-256 del contenido: {sha256}")
-        c.drawString(x, 23, "Verifique una copia impresa con «rcdesk acta verify» o en rcdesk › Eventos › Actas.")
+        c.drawString(x, 33, f"Código de verificación (SHA-256 del contenido): {sha256}")
+        c.drawString(x, 23, "Copia impresa: «rcdesk acta verify --code CÓDIGO» o rcdesk › Eventos › Actas muestra el "
+                            "acta archivada.")
         c.setFont("Helvetica", 7.5)
         c.drawRightString(page_w - MARGIN, 44, f"página {page} de {total}")
 
