@@ -1,18 +1,34 @@
-"""Shared fixtures. Qt runs offscreen; every test gets its own throw-away database."""
+"""Shared fixtures. Qt runs offscreen on a 1366×768 screen; every test gets its own throw-away database."""
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-# keep tests away from the real user's data folder
-os.environ.pop("RCDESK_DB", None)
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# Users have 1366×768 laptops; Qt's offscreen screen is 800×800 unless told otherwise.
+USER_SCREEN = (1366, 768)
+
+
+def _offscreen_platform() -> str:
+    config = ROOT / "tests" / "offscreen_screen.json"
+    path = str(config)
+    if ":" in path or "," in path:  # Qt splits platform options on these (a Windows drive letter)
+        try:
+            path = os.path.relpath(config)
+        except ValueError:  # another drive: keep the default screen rather than break Qt
+            return "offscreen"
+    return f"offscreen:configfile={path}" if ":" not in path and "," not in path else "offscreen"
+
+
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = _offscreen_platform()
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# keep tests away from the real user's data folder
+os.environ.pop("RCDESK_DB", None)
 
 import pytest  # noqa: E402
 
@@ -32,9 +48,68 @@ def db(db_path: Path):
 
 
 @pytest.fixture
+def user_screen() -> tuple[int, int]:
+    """Width and height of the offscreen screen: the 1366×768 laptops users have."""
+    return USER_SCREEN
+
+
+@pytest.fixture
 def seed_dir() -> Path:
     """The shipped seed workbooks (demo data and templates)."""
     return ROOT / "rcdesk" / "data" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> tuple[Path, dict]:
+    """`rcdesk demo` (all example data, field installation) run once per session: (database, its JSON).
+
+    Building the demo takes seconds; tests get a copy through `demo_db_path`, never this file.
+    """
+    import contextlib
+    import io
+    import json
+
+    from rcdesk.cli import main
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--db", str(path), "--json", "demo"])
+    assert code == 0, "rcdesk demo failed while building the session's demo database"
+    return path, json.loads(out.getvalue())
+
+
+@pytest.fixture
+def demo_db_path(demo_template, tmp_path) -> Path:
+    """A private copy of the session's demo database (with its companion folder)."""
+    import shutil
+
+    from rcdesk.paths import AppPaths
+
+    source, _ = demo_template
+    target = tmp_path / source.name
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+    companion = AppPaths.for_database(source).data
+    if companion.exists():
+        shutil.copytree(companion, AppPaths.for_database(target).data)
+    return target
+
+
+@pytest.fixture
+def demo_ctx(qtbot, demo_db_path, tmp_path):  # noqa: ARG001 - qtbot ensures a QApplication
+    """A UiContext over a copy of the demo database."""
+    from PySide6.QtCore import QSettings
+
+    from rcdesk.db.database import Database
+    from ui.shell import UiContext
+    from ui.tasks import SyncTaskRunner
+
+    database = Database.open(demo_db_path)
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    yield UiContext(db=database, runner=SyncTaskRunner(), settings=settings)
+    database.close()
 
 
 @pytest.fixture

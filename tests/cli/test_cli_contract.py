@@ -100,10 +100,9 @@ def test_usage_errors_exit_2(capsys, tmp_path):
     assert "faltan los argumentos" in capsys.readouterr().err
 
 
-def test_demo_loads_the_five_seed_plans(capsys, tmp_path):
-    db = tmp_path / "demo.db"
-    code, out, err = run(capsys, db, "demo")
-    assert code == 0, err
+def test_demo_loads_the_five_seed_plans(capsys, demo_template, demo_db_path):
+    _, out = demo_template  # `rcdesk demo --json`, run once for the whole session
+    db = demo_db_path
     assert out["plans"] >= 5  # later capabilities may add plans for the current vigencia
     _, listing, _ = run(capsys, db, "plan", "list")
     seeds = sorted((p["year"], p["layout"]) for p in listing["plans"] if p["year"] <= 2022)

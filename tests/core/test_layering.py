@@ -16,11 +16,10 @@ def test_core_never_imports_qt_or_ui():
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
-def test_first_screen_does_not_load_heavy_libraries(tmp_path):
+def test_first_screen_does_not_load_heavy_libraries(demo_db_path):
     """Start-up budget: the main window with a plan open must not import SQLAlchemy,
     openpyxl, reportlab or QtCharts (each costs more than a bare Qt window)."""
-    db = tmp_path / "s.db"
-    subprocess.run([sys.executable, "-m", "rcdesk", "--db", str(db), "demo"], check=True, capture_output=True)
+    db = demo_db_path
     code = (
         "import os, sys\n"
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"

@@ -8,8 +8,8 @@ from rcdesk.jobs import no_progress
 from ui.main_window import MainWindow
 
 
-def test_every_section_opens_and_the_plan_selector_follows(qtbot, ui_ctx):
-    demo_plans.load(ui_ctx.db, no_progress)
+def test_every_section_opens_and_the_plan_selector_follows(qtbot, demo_ctx):
+    ui_ctx = demo_ctx
     window = MainWindow(ui_ctx)
     qtbot.addWidget(window)
     window.show()
@@ -36,8 +36,23 @@ def test_geometry_is_remembered(qtbot, ui_ctx):
     again = MainWindow(ui_ctx)
     qtbot.addWidget(again)
     again.show()
-    # the offscreen screen is 800×600 and clamps widths; the height shows the state came back
-    assert again.size().height() == 640
+    assert (again.width(), again.height()) == (1000, 640)
+
+
+def test_every_section_fits_a_1366x768_laptop(qtbot, demo_ctx, user_screen):
+    from PySide6.QtWidgets import QApplication
+
+    screen = QApplication.primaryScreen().availableGeometry()
+    assert (screen.width(), screen.height()) == user_screen  # tests see the screen users have
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.resize(*user_screen)
+    window.show()
+    for row, spec in enumerate(window.specs):
+        window.nav.setCurrentRow(row)
+        need = window.minimumSizeHint().expandedTo(window.minimumSize())
+        assert need.width() <= user_screen[0] and need.height() <= user_screen[1], (spec.key, need)
+        assert (window.width(), window.height()) == user_screen, spec.key
 
 
 def test_a_new_installation_opens_where_a_plan_can_be_imported(qtbot, ui_ctx):

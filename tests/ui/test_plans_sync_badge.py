@@ -1,14 +1,12 @@
 """The plan view says whether the selected activity has reached headquarters."""
 from __future__ import annotations
 
-from rcdesk.demo import plans as demo_plans
-from rcdesk.jobs import no_progress
 from rcdesk.services.plans import PlanService
 from ui.pages.plans import PlansPage
 
 
-def test_selected_activity_shows_its_sync_status(qtbot, ui_ctx):
-    demo_plans.load(ui_ctx.db, no_progress)
+def test_selected_activity_shows_its_sync_status(qtbot, demo_ctx):
+    ui_ctx = demo_ctx
     page = PlansPage(ui_ctx)
     qtbot.addWidget(page)
     page.show()
@@ -20,13 +18,11 @@ def test_selected_activity_shows_its_sync_status(qtbot, ui_ctx):
     assert "Solo en este equipo" in page.sync_badge.text()
 
 
-def test_events_and_commitments_show_sync_status(qtbot, ui_ctx):
-    from rcdesk.demo import events as demo_events
+def test_events_and_commitments_show_sync_status(qtbot, demo_ctx):
     from ui.pages.commitments import CommitmentsPage
     from ui.pages.events import EventsPage
 
-    demo_plans.load(ui_ctx.db, no_progress)
-    demo_events.load(ui_ctx.db, no_progress)
+    ui_ctx = demo_ctx
     for page_class in (EventsPage, CommitmentsPage):
         page = page_class(ui_ctx)
         qtbot.addWidget(page)
@@ -37,15 +33,11 @@ def test_events_and_commitments_show_sync_status(qtbot, ui_ctx):
         assert "Solo en este equipo" in page.sync_badge.text()
 
 
-def test_visits_oficios_and_report_history_show_sync_status(qtbot, ui_ctx):
-    from rcdesk.demo import followup as demo_followup
-    from rcdesk.demo import poa as demo_poa
+def test_visits_oficios_and_report_history_show_sync_status(qtbot, demo_ctx):
     from ui.pages.followup import FollowupPage
     from ui.pages.visits import OficiosPage, VisitsPage
 
-    demo_plans.load(ui_ctx.db, no_progress)
-    demo_followup.load(ui_ctx.db, no_progress)
-    demo_poa.load(ui_ctx.db, no_progress)
+    ui_ctx = demo_ctx
     for page_class in (VisitsPage, OficiosPage):
         page = page_class(ui_ctx)
         qtbot.addWidget(page)

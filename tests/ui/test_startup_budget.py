@@ -13,9 +13,8 @@ import sys
 from ui.pages import PAGE_INDEX
 
 
-def test_first_screen_never_builds_the_qt_namespace_or_qstyle(tmp_path):
-    db = tmp_path / "s.db"
-    subprocess.run([sys.executable, "-m", "rcdesk", "--db", str(db), "demo"], check=True, capture_output=True)
+def test_first_screen_never_builds_the_qt_namespace_or_qstyle(demo_db_path):
+    db = demo_db_path
     code = (
         "import os, sys\n"
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
