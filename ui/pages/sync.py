@@ -340,15 +340,9 @@ class SyncPage(QWidget):
         if c is None:
             QMessageBox.information(self, "Conflictos", "Seleccione primero un conflicto de la lista.")
             return
-        from rcdesk.errors import UserError
-        from ui.tasks import show_error
-
-        try:
-            self.svc.resolve(c.conflict_id, choice if choice else self.diff_model.choices())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._changed()
+        chosen = choice if choice else self.diff_model.choices()
+        self.ctx.runner.write(lambda: self.svc.resolve(c.conflict_id, chosen), parent=self,
+                              on_done=lambda _r: self._changed())
 
     # -- installations -------------------------------------------------------------------
     def _selected_installation(self):  # noqa: ANN202
@@ -383,8 +377,8 @@ class SyncPage(QWidget):
         ok = QMessageBox.question(self, "Revocar instalación",
                                   f"¿Revocar «{r.name}»? Sus paquetes futuros se rechazarán.")
         if ok == QMessageBox.StandardButton.Yes:
-            self.svc.revoke(r.installation_id)
-            self._changed()
+            self.ctx.runner.write(lambda: self.svc.revoke(r.installation_id), parent=self,
+                                  on_done=lambda _r: self._changed())
 
     def export_base(self) -> None:
         idx = self.inst_view.currentIndex()
@@ -422,17 +416,13 @@ class SyncPage(QWidget):
                                               str(Path.home() / "acuse-de-recibo.rcpaq"), PACKAGE_FILTER)
         if not path:
             return
-        from rcdesk.errors import UserError
-        from ui.tasks import show_error
+        def done(res: dict) -> None:
+            self._changed()
+            QMessageBox.information(self, "Acuse de recibo", f"Acuse para «{res['name']}» guardado en {res['file']}: "
+                                    f"paquetes hasta el n.º {res['consolidated_seq']}, {res['conflicts']} en conflicto.")
 
-        try:
-            res = self.svc.export_receipt(r.installation_id, Path(path))
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._changed()
-        QMessageBox.information(self, "Acuse de recibo", f"Acuse para «{res['name']}» guardado en {res['file']}: "
-                                f"paquetes hasta el n.º {res['consolidated_seq']}, {res['conflicts']} en conflicto.")
+        self.ctx.runner.write(lambda: self.svc.export_receipt(r.installation_id, Path(path)), parent=self,
+                              on_done=done, title="Guardando el acuse de recibo…")
 
     def export_consolidated(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Guardar archivo consolidado",
@@ -475,16 +465,12 @@ class SyncPage(QWidget):
         phrase, ok = QInputDialog.getText(self, "Frase de paso", "Frase de paso:", QLineEdit.EchoMode.Password)
         if not ok:
             return
-        from rcdesk.errors import UserError
-        from ui.tasks import show_error
+        def done(fp: str) -> None:
+            self.refresh()
+            QMessageBox.information(self, "Claves", f"Claves importadas. Huella: {fp}")
 
-        try:
-            fp = self.svc.import_keys(Path(path), phrase)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.refresh()
-        QMessageBox.information(self, "Claves", f"Claves importadas. Huella: {fp}")
+        self.ctx.runner.write(lambda: self.svc.import_keys(Path(path), phrase), parent=self, on_done=done,
+                              title="Importando las claves…")
 
     # -- helpers -------------------------------------------------------------------------
     def _changed(self) -> None:
