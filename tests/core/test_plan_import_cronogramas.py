@@ -216,3 +216,14 @@ def test_every_column_is_mapped_kept_or_reported(tmp_path):
     assert [(c.sheet, c.column, c.header) for c in plan.ignored_columns] == [
         ("Cronograma", "F", "Cuatrimestre de ejecución")]
     assert any("la columna F («Cuatrimestre de ejecución»)" in str(w) for w in plan.warnings)
+
+
+def test_rcdesk_generic_export_reads_back_with_every_column_used_or_kept(tmp_path):
+    from rcdesk.plans.exporter import write_plan
+
+    plan = read_plan(paac_subcomponentes(tmp_path / "paac.xlsx"))
+    back = read_plan(write_plan(plan, tmp_path / "generico.xlsx", "generic"))
+    assert back.layout == "paac" and back.activity_count == plan.activity_count
+    uses = {c.header: c.use for c in back.columns}
+    assert uses["Descripción"] == "description" and uses["Grupo 1"] == "group"
+    assert back.ignored_columns == []

@@ -552,15 +552,17 @@ class SheetParser:
         if unparsed:
             text = " – ".join(dict.fromkeys(unparsed))
             act.scheduled_text = _join(act.scheduled_text, text) if act.scheduled_text != text else text
-        self.data_seen.update(c for c, v in enumerate(grid.rows[r]) if v != "")
         # columns kept verbatim
         for c, header in cmap.extra.items():
             t = self.text_at(r, c)
             if t:
                 act.extra[header.replace("\n", " ")] = t
-        known = self._data_cols
+        known, seen = self._data_cols, self.data_seen
         for c, v in enumerate(grid.rows[r]):
-            if v == "" or c in known:
+            if v == "":
+                continue
+            seen.add(c)
+            if c in known:
                 continue
             key = (cmap.headers.get(c) or "").replace("\n", " ") or f"Columna {column_letter(c)}"
             act.extra[key] = cell_text(v)

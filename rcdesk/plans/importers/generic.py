@@ -9,7 +9,16 @@ from __future__ import annotations
 from rcdesk.plans.datetext import parse_date, parse_schedule
 from rcdesk.plans.detect import fold
 from rcdesk.plans.importers.base import Context, _short, column_letter, is_mark
-from rcdesk.plans.parsed import GROUP_KINDS, LAYOUTS, MURC_STAGES, ParsedActivity, ParsedGroup, Problem
+from rcdesk.plans.parsed import (
+    EXTRA,
+    GROUP_KINDS,
+    LAYOUTS,
+    MURC_STAGES,
+    ParsedActivity,
+    ParsedGroup,
+    Problem,
+    SourceColumn,
+)
 from rcdesk.plans.xlsx_grid import Grid, cell_text
 
 MARKER = "Formato genérico rcdesk"
@@ -103,6 +112,7 @@ def parse_generic(grid: Grid, header_row: int, ctx: Context, *, first_sheet: boo
             extra[c] = h
     depth = max(levels) if levels else 0
     desc_col = cols["description"]
+    seen: set[int] = set()  # columns without a header that hold data: kept as «Columna X»
 
     def get(r: int, key: str) -> object:
         c = cols.get(key)
@@ -202,4 +212,11 @@ def parse_generic(grid: Grid, header_row: int, ctx: Context, *, first_sheet: boo
                 x for lv in levels.values() for x in lv.values()
             }:
                 act.extra[f"Columna {column_letter(c)}"] = cell_text(v)
+                seen.add(c)
         group.activities.append(act)
+    # rcdesk's own layout uses or keeps every column; the ledger says so for the import result
+    uses = {c: key for key, c in cols.items()} | {c: "group" for lv in levels.values() for c in lv.values()}
+    plan.columns += [
+        SourceColumn(sheet, column_letter(c), header[c] if c < len(header) else "", uses.get(c, EXTRA))
+        for c in sorted(set(uses) | set(extra) | seen)
+    ]
