@@ -177,14 +177,16 @@ POA = Catalog("poa", "POA / plan de acción / plan indicativo", (
           help="con «clase» o por la longitud del código da el nivel de cada fila"),
     Field("nombre", "Nombre / descripción de la fila", _ex("nombre", "descripción", "descripcion", "denominación",
                                                           "nombre del registro", "detalle")),
-    Field("eje", "Eje / dimensión / línea", _ex("eje", "eje estratégico", "dimensión", "dimension", "línea",
-                                               "línea estratégica", "sector", "pilar", "componente", "eje temático"),
-          (("eje",), ("dimension",), ("linea", "estrategica"))),
+    Field("eje", "Eje / dimensión", _ex("eje", "eje estratégico", "dimensión", "dimension", "sector", "pilar",
+                                        "componente", "eje temático", "ejes"),
+          (("eje",), ("dimension",))),
+    Field("linea", "Línea estratégica", _ex("línea", "línea estratégica", "líneas estratégicas", "linea de accion",
+                                            "línea de acción"), (("linea", "estrategica"),)),
     Field("programa", "Programa", _ex("programa", "programas", "nombre del programa", "programa presupuestal"),
           (("programa",),)),
-    Field("subprograma", "Subprograma", _ex("subprograma", "subprogramas", "proyecto", "proyectos",
-                                            "nombre del proyecto"),
-          (("subprograma",), ("proyecto",))),
+    Field("subprograma", "Subprograma", _ex("subprograma", "subprogramas"), (("subprograma",),)),
+    Field("proyecto", "Proyecto", _ex("proyecto", "proyectos", "nombre del proyecto", "proyecto de inversión"),
+          (("proyecto",),)),
     Field("objetivo", "Objetivo", _ex(
         "objetivo", "objetivos", "objetivo estratégico", "objetivo operativo", "objetivo institucional",
         "objetivo estratégico / competencia / función", "objetivo estratégico, competencia o función",
@@ -200,6 +202,8 @@ POA = Catalog("poa", "POA / plan de acción / plan indicativo", (
     Field("indicador_resultado", "Indicador de resultado", _ex("indicador de resultado", "indicadores de resultado",
                                                                "indicador resultado"),
           (("indicador", "resultado"),)),
+    Field("nivel_meta", "Nivel de la meta", _ex("nivel de la meta", "nivel meta", "tipo de meta"),
+          help="producto, resultado, proyecto…"),
     Field("numero", "No. de meta", _ex("no meta", "n meta", "nº meta", "numero de meta", "nro meta", "meta no",
                                        "no de meta", "n de meta", "cod meta", "código meta", "número meta", "item",
                                        "no", "n", "nro")),
@@ -221,7 +225,7 @@ POA = Catalog("poa", "POA / plan de acción / plan indicativo", (
         "meta cuatrienio", "valor esperado", "meta del año", "meta de la vigencia", "programado"),
         (("meta", "anual"), ("valor", "meta")), yearly=True),
     Field("tendencia", "Tendencia / polaridad", _ex("tendencia", "polaridad", "sentido", "sentido del indicador",
-                                                    "tipo de meta", "comportamiento"), (("tendencia",), ("polaridad",))),
+                                                    "comportamiento"), (("tendencia",), ("polaridad",))),
     Field("actividades", "Actividades", _ex("actividades", "actividad", "actividades principales",
                                             "principales actividades")),
     Field("gestion", "Gestión realizada / explicación del avance", _ex(
@@ -278,6 +282,8 @@ POA = Catalog("poa", "POA / plan de acción / plan indicativo", (
 
 CATALOGS: dict[str, Catalog] = {"poa": POA}
 KEEP, IGNORE = "otros", "ignorar"
+# rcdesk writes «otros datos» back under this prefix so that a re-import keeps them again
+KEPT_PREFIX = "Otros datos: "
 
 
 def catalog(kind: str) -> Catalog:

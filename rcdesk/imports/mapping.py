@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from rcdesk.errors import UserError
-from rcdesk.imports.fields import EXACT, IGNORE, KEEP, NEAR, WORDS, Catalog, norm, read_label
+from rcdesk.imports.fields import EXACT, IGNORE, KEEP, KEPT_PREFIX, NEAR, WORDS, Catalog, norm, read_label
 from rcdesk.imports.headers import SourceColumn, Table
 
 MAP = "campo"
@@ -56,6 +56,12 @@ class Decision:
     @property
     def header(self) -> str:
         return self.column.header
+
+    @property
+    def kept_name(self) -> str:
+        """The name a kept value is stored under: the header, without rcdesk's export prefix."""
+        h = self.column.path[-1] if self.column.path else self.column.header
+        return h[len(KEPT_PREFIX):] if h.startswith(KEPT_PREFIX) else self.column.header
 
     @property
     def letter(self) -> str:
@@ -154,6 +160,8 @@ def propose(table: Table, catalog: Catalog, *, year: int | None = None, profile:
         d = Decision(col, key, IGNORE, period_kind=label.period_kind)
         if not col.path:
             d.note = "columna sin encabezado" if col.samples else "columna vacía"
+        elif col.path[-1].startswith(KEPT_PREFIX):
+            d.action, d.source, d.note = KEEP, "exacto", "otros datos exportados por rcdesk"
         else:
             f, score = catalog.match(label)
             if f is not None:

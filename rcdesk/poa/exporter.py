@@ -5,27 +5,110 @@ shortened). Cells follow the safe-cell rule (`rcdesk.reports.cells`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from rcdesk.errors import UserError
 from rcdesk.models.poa import POLARITIES
-from rcdesk.poa.parsed import ParsedPoa
+from rcdesk.imports.fields import KEPT_PREFIX
+from rcdesk.poa.importer import META_LEVEL_LABELS
+from rcdesk.poa.parsed import ParsedMeta, ParsedObjective, ParsedPoa
 from rcdesk.poa.periods import period_code
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-def headers_for(poa: ParsedPoa, n: int) -> list[str]:
+# objective levels as columns, top-down (the importer maps each header back to its level)
+LEVEL_COLUMNS = (("dimension", "Dimensión"), ("eje", "Eje"), ("linea", "Línea estratégica"), ("programa", "Programa"),
+                 ("subprograma", "Subprograma"), ("proyecto", "Proyecto"))
+BUDGET_LABELS = {
+    "EC": {"inicial": "Asignación inicial", "codificado": "Presupuesto codificado",
+           "comprometido": "Presupuesto comprometido", "devengado": "Devengado", "pagado": "Pagado"},
+    "CO": {"inicial": "Apropiación inicial", "codificado": "Apropiación definitiva", "comprometido": "Compromisos",
+           "devengado": "Obligaciones", "pagado": "Pagos"},
+}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which optional columns a POA needs (a plain Ecuadorian POA keeps the classic layout)."""
+
+    levels: tuple[str, ...]
+    result: bool
+    meta_levels: bool
+    inicial: bool
+    pagado: bool
+    kept: tuple[str, ...]
+
+
+def _chain(o: ParsedObjective) -> list[ParsedObjective]:
+    out = []
+    while o is not None:
+        out.append(o)
+        o = o.parent
+    return out[::-1]
+
+
+def _shape(poa: ParsedPoa) -> _Shape:
+    levels = {x.level for o in poa.objectives for x in _chain(o)}
+    metas = [m for o in poa.objectives for m in o.metas]
+    kept: list[str] = []
+    for m in metas:
+        for k in m.extra:
+            if k not in kept:
+                kept.append(k)
+    return _Shape(tuple(lvl for lvl, _ in LEVEL_COLUMNS if lvl in levels), "resultado" in levels,
+                  any(m.level for m in metas), any(m.initial_budget is not None for m in metas),
+                  any(m.pagado is not None for m in metas), tuple(kept))
+
+
+def headers_for(poa: ParsedPoa, n: int, country: str = "EC") -> list[str]:
     k = poa.period_kind
+    shape = _shape(poa)
+    money = BUDGET_LABELS.get(country, BUDGET_LABELS["EC"])
     return [
-        "Unidad", "Cantón", "Código objetivo", "Objetivo", "Alineación", "No. meta", "Meta", "Indicador", "Unidad de medida",
+        "Unidad", "Cantón",
+        *[label for lvl, label in LEVEL_COLUMNS if lvl in shape.levels],
+        "Código objetivo", "Objetivo", "Alineación",
+        *(["Meta de resultado", "Indicador de resultado"] if shape.result else []),
+        *(["Nivel de la meta"] if shape.meta_levels else []),
+        "No. meta", "Meta", "Indicador", "Unidad de medida",
         "Línea base", "Meta anual", "Polaridad", "Actividades",
         *[f"Programado {period_code(k, i)}" for i in range(1, n + 1)],
         *[f"Ejecutado {period_code(k, i)}" for i in range(1, n + 1)],
         *[f"Presupuesto {period_code(k, i)}" for i in range(1, n + 1)],
-        *[f"Devengado {period_code(k, i)}" for i in range(1, n + 1)],
-        "Presupuesto codificado", "Presupuesto comprometido", "Descripción de la gestión",
-        "Medio de verificación (enlace)", "Cómo aporta al plan de desarrollo",
+        *[f"{money['devengado']} {period_code(k, i)}" for i in range(1, n + 1)],
+        *([money["inicial"]] if shape.inicial else []),
+        money["codificado"], money["comprometido"],
+        *([money["pagado"]] if shape.pagado else []),
+        "Descripción de la gestión", "Medio de verificación (enlace)", "Cómo aporta al plan de desarrollo",
+        *[KEPT_PREFIX + k for k in shape.kept],
+    ]
+
+
+def row_for(poa: ParsedPoa, o: ParsedObjective, m: ParsedMeta, n: int, shape: _Shape) -> list:
+    chain = _chain(o)
+    by_level = {x.level: x for x in chain}
+    plain = by_level.get("")
+    result = by_level.get("resultado")
+    return [
+        poa.unit_name, poa.canton_name,
+        *[by_level[lvl].description if lvl in by_level else None for lvl in shape.levels],
+        o.code, plain.description if plain else None, o.alignment,
+        *([result.description if result else None, result.indicator if result else None] if shape.result else []),
+        *([META_LEVEL_LABELS.get(m.level, m.level) or None] if shape.meta_levels else []),
+        m.number, m.description, m.indicator,
+        m.unit_of_measure, m.baseline, m.annual_target, POLARITIES.get(m.polarity, m.polarity),
+        "\n".join(m.activities),
+        *(list(m.planned) + [None] * n)[:n],
+        *(list(m.executed) + [None] * n)[:n],
+        *(list(m.planned_budget) + [None] * n)[:n],
+        *(list(m.devengado) + [None] * n)[:n],
+        *([m.initial_budget] if shape.inicial else []),
+        m.codificado, m.comprometido,
+        *([m.pagado] if shape.pagado else []),
+        m.narrative, "\n".join(u for _, u in m.links), m.contribution,
+        *[m.extra.get(k) for k in shape.kept],
     ]
 
 
@@ -40,7 +123,7 @@ def sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
+def export_poas(poas: list[ParsedPoa], out: str | Path, *, country: str = "EC") -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -67,28 +150,25 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
         n = period_count(poa.period_kind)
         ws = wb.create_sheet(sheet_title(poa.unit_name, used))
         put(ws["A1"], f"POA {poa.fiscal_year} — {poa.unit_name}").font = Font(bold=True, size=13)
-        headers = headers_for(poa, n)
+        hr = 2
+        if poa.report_date is not None:
+            put(ws["A2"], f"Fecha de reporte: {poa.report_date:%d/%m/%Y}")
+            hr = 3
+        headers = headers_for(poa, n, country)
         ws.append(headers)
-        for c in ws[2]:
+        for c in ws[hr]:
             as_text(c)
             c.font, c.fill = head_font, head_fill
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.row_dimensions[2].height = 48
+        ws.row_dimensions[hr].height = 48
         widths = [widths_by_header.get(h, 13) for h in headers]
-        money = {i for i, h in enumerate(headers) if h.startswith(("Presupuesto", "Devengado"))}
+        money_heads = tuple(BUDGET_LABELS.get(country, BUDGET_LABELS["EC"]).values()) + ("Presupuesto",)
+        money = {i for i, h in enumerate(headers) if h.startswith(money_heads)}
         text_cols = [i for i, h in enumerate(headers) if widths_by_header.get(h, 13) >= 30]
+        shape = _shape(poa)
         for o in poa.objectives:
             for m in o.metas:
-                row = [
-                    poa.unit_name, poa.canton_name, o.code, o.description, o.alignment, m.number, m.description, m.indicator,
-                    m.unit_of_measure, m.baseline, m.annual_target, POLARITIES.get(m.polarity, m.polarity),
-                    "\n".join(m.activities),
-                    *(list(m.planned) + [None] * n)[:n],
-                    *(list(m.executed) + [None] * n)[:n],
-                    *(list(m.planned_budget) + [None] * n)[:n],
-                    *(list(m.devengado) + [None] * n)[:n],
-                    m.codificado, m.comprometido, m.narrative, "\n".join(u for _, u in m.links), m.contribution,
-                ]
+                row = row_for(poa, o, m, n, shape)
                 ws.append(row)
                 r = ws.max_row
                 for i, c in enumerate(ws[r]):
@@ -98,14 +178,15 @@ def export_poas(poas: list[ParsedPoa], out: str | Path) -> Path:
                     else:
                         c.alignment = top
                         if isinstance(c.value, (int, float)):
-                            c.number_format = "#,##0.00" if i in money else "0.00"
+                            # quantities as the cell holds them (0,125 must not read 0,13); money with cents
+                            c.number_format = "#,##0.00" if i in money else "General"
                 h = row_height(row, widths, text_cols)
                 if h is not None:
                     ws.row_dimensions[r].height = h
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = "H3"
-        print_setup(ws, fit_width=3, title_rows="2:2")
+        ws.freeze_panes = f"{get_column_letter(headers.index('Meta') + 2)}{hr + 1}"
+        print_setup(ws, fit_width=3, title_rows=f"{hr}:{hr}")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         wb.save(out)

@@ -17,6 +17,7 @@ Nothing here touches the database: `parse_grids` gets the known units and canton
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,9 +54,12 @@ _META_CLASSES = {"m", "mp", "meta", "meta de producto", "producto", "ip", "indic
 LEVEL_LABELS = {"eje": "Eje", "dimension": "Dimensión", "linea": "Línea estratégica", "programa": "Programa",
                 "subprograma": "Subprograma", "proyecto": "Proyecto", "resultado": "Meta de resultado",
                 "objetivo": "Objetivo", "nivel": "Nivel"}
+META_LEVEL_LABELS = {"producto": "Producto", "resultado": "Resultado", "proyecto": "Proyecto", "programa": "Programa",
+                     "dimension": "Dimensión", "linea": "Línea", "eje": "Eje", "subprograma": "Subprograma"}
+_LEVEL_NAMES = {fold(v): k for k, v in META_LEVEL_LABELS.items()}
 # hierarchy columns, top-down
-_LEVEL_FIELDS = (("eje", "eje"), ("programa", "programa"), ("subprograma", "subprograma"),
-                 ("objetivo", ""), ("meta_resultado", "resultado"))
+_LEVEL_FIELDS = (("eje", "eje"), ("linea", "linea"), ("programa", "programa"), ("subprograma", "subprograma"),
+                 ("proyecto", "proyecto"), ("objetivo", ""), ("meta_resultado", "resultado"))
 _UNIT_TITLE_KEYS = ("organismo", "dependencia", "unidad", "unidad responsable", "secretaria", "entidad",
                     "unidad administrativa", "direccion")
 _DATE_TITLE_KEYS = ("fecha de reporte", "fecha de corte", "fecha", "corte", "fecha del reporte", "fecha reporte")
@@ -449,7 +453,9 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
     c_base, c_trend, c_acts = one("linea_base"), one("tendencia"), one("actividades")
     c_narr, c_contrib, c_year = one("gestion"), one("aporte"), one("anio")
     c_code_obj, c_align, c_res_ind = one("codigo_objetivo"), one("alineacion"), one("indicador_resultado")
-    level_cols = [(lvl, one(f)) for f, lvl in _LEVEL_FIELDS if one(f) is not None]
+    c_level = one("nivel_meta")
+    level_cols = [("dimension" if lvl == "eje" and fold(one(f).header).startswith("dimension") else lvl, one(f))
+                  for f, lvl in _LEVEL_FIELDS if one(f) is not None]
     kept = sm.kept()
     header_texts = [fold(cell_text(grid.get(sm.table.bottom, c))) for c in range(grid.width)]
     code_levels = _code_levels(sh, c_code, c_meta, c_class)
@@ -510,6 +516,8 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         level = ""
         if row_level is not None:
             level = row_level[0]  # a level row's own figures: a meta of that level inside its objective
+        elif c_level is not None and sh.text(r, c_level):
+            level = _LEVEL_NAMES.get(fold(sh.text(r, c_level)), fold(sh.text(r, c_level)))[:20]
         elif c_class is not None or code_levels or any(lvl == "resultado" for lvl, _ in level_cols):
             level = "producto"
         if not meta_text:
@@ -521,7 +529,7 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         # unit and canton
         canton = None
         cantext = sh.text(r, c_canton)
-        if cantext:
+        if cantext and fold(cantext) not in _NO_CANTON:
             canton = known.canton(cantext)
             if canton is None:
                 prev.errors.append(f"{sh.where(r, c_canton)}: el cantón «{cantext}» no existe en el catálogo de "
@@ -562,7 +570,7 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
                 continue
         baseline = sh.number(r, c_base, problems, negative=True)
         links, link_problems, link_warnings = _links(sh, r)
-        extra = {d.header: _keep_value(sh.raw(r, d)) for d in kept if sh.raw(r, d) != ""}
+        extra = {d.kept_name: _keep_value(sh.raw(r, d)) for d in kept if sh.raw(r, d) != ""}
         made_any = False
         for fy in row_years:
             values = _year_values(sh, r, fy, problems, exec_annual_period)
@@ -584,7 +592,8 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
             if not values["has_planned"]:
                 planned = [0.0] * (n - 1) + [target or 0.0]
             if target is None:
-                target = sum(planned)
+                # a computed total without binary noise (0.1 + 0.2): written and read back the same
+                target = float(f"{math.fsum(planned):.15g}")
             elif values["has_planned"] and abs(sum(planned) - target) > 1e-9 * max(1.0, abs(target)) and \
                     abs(sum(planned) - target) > 0.005:
                 which = f"la programación {fy}" if len(row_years) > 1 else "la programación"
@@ -651,6 +660,8 @@ def _has_values(sh: _Sheet, r: int) -> bool:
     return False
 
 
+# what rcdesk itself writes in «Cantón» for a unit without one
+_NO_CANTON = {"sin territorio", "nivel provincial", "-", "n/a"}
 _NUMERIC_FIELDS = {"meta_anual", "programado", "ejecutado", "presupuesto", "devengado_periodo", "codificado",
                    "comprometido", "devengado", "pagado", "presupuesto_inicial", "ejecutado_anual"}
 
