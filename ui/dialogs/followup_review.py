@@ -106,18 +106,18 @@ class ReviewDialog(QDialog):
         self.validate_button.setAutoDefault(False)
 
     def decide(self, validate: bool) -> None:
-        from rcdesk.errors import UserError
         from rcdesk.services.followup import FollowupService
         from ui.tasks import show_error
 
-        try:
-            FollowupService(self.ctx.db).review(self.report.report_id, validate=validate,
-                                                note=self.note.toPlainText(), reviewer=self.reviewer.text())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(followup=True), self)
-        self.accept()
+        note, reviewer = self.note.toPlainText(), self.reviewer.text()
+
+        def done(_result: object) -> None:
+            self.ctx.changed(Changes(followup=True), self)
+            self.accept()
+
+        self.ctx.runner.write(lambda: FollowupService(self.ctx.db).review(
+            self.report.report_id, validate=validate, note=note, reviewer=reviewer), parent=self, on_done=done,
+            on_user_error=lambda exc: show_error(self, exc))
 
 
 def _h(text: str) -> str:

@@ -350,7 +350,6 @@ class FollowupPage(QWidget):
         self.report_dialog.open()
 
     def withdraw_selected_report(self) -> None:
-        from rcdesk.errors import UserError
         from ui.tasks import show_error
 
         r = self.selected_report()
@@ -366,12 +365,9 @@ class FollowupPage(QWidget):
                                       "de nuevo.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.fu.withdraw(r.report_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(followup=True), self)
+        self.ctx.runner.write(lambda: self.fu.withdraw(r.report_id), parent=self,
+                              on_done=lambda _r: self.ctx.changed(Changes(followup=True), self),
+                              on_user_error=lambda exc: show_error(self, exc))
 
     def _report_from_pending(self, index) -> None:  # noqa: ANN001
         a = self.pending_model.row(index.row())
@@ -575,14 +571,19 @@ class CalendarTab(QWidget):
 
         try:
             day, name, locality = dlg.values()
-            self.svc.add_holiday(self.country.currentData(), day, name,
-                                 scope="local" if locality else "nacional", locality=locality or None)
         except UserError as exc:
             show_error(self, exc)
             return
-        self.year.setValue(day.year)
-        self.reload()
-        self.ctx.changed(Changes(followup=True), self)
+        country = self.country.currentData()
+
+        def done(_result: object) -> None:
+            self.year.setValue(day.year)
+            self.reload()
+            self.ctx.changed(Changes(followup=True), self)
+
+        self.ctx.runner.write(
+            lambda: self.svc.add_holiday(country, day, name, scope="local" if locality else "nacional",
+                                         locality=locality or None), parent=self, on_done=done)
 
     def remove(self) -> None:
         idx = self.table.currentIndex()
@@ -593,9 +594,12 @@ class CalendarTab(QWidget):
                                       f"¿Quitar «{h.name}» del {h.day:%d/%m/%Y}? Ese día pasará a ser hábil.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.svc.remove_holiday(h.holiday_id)
-        self.reload()
-        self.ctx.changed(Changes(followup=True), self)
+
+        def done(_result: object) -> None:
+            self.reload()
+            self.ctx.changed(Changes(followup=True), self)
+
+        self.ctx.runner.write(lambda: self.svc.remove_holiday(h.holiday_id), parent=self, on_done=done)
 
 
 class HolidayDialog(QDialog):
