@@ -179,3 +179,121 @@ def test_every_reader_error_on_attendance_import_is_a_user_error_and_writes_noth
             svc.import_file(event.event_id, path)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Attendance)) == 0
+
+
+# -- CSV ----------------------------------------------------------------------------------------------
+from rcdesk.imports.text_files import read_csv_grid, read_text_table  # noqa: E402
+
+CSV_TEXT = "Nombres y apellidos;Cédula;Organización\r\nJosé Ñaupari;1714307103;Comité «Pro Mejoras» – Guano\r\n"
+
+
+@pytest.mark.parametrize(("encode", "encoding"), [
+    (lambda t: t.encode("utf-8"), "UTF-8"),
+    (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "UTF-8 con BOM"),
+    (lambda t: t.encode("cp1252"), "Windows-1252"),
+    (lambda t: b"\xff\xfe" + t.encode("utf-16-le"), "UTF-16 LE"),
+    (lambda t: b"\xfe\xff" + t.encode("utf-16-be"), "UTF-16 BE"),
+    (lambda t: t.encode("utf-16-le"), "UTF-16 LE"),
+])
+def test_csv_encodings_are_read_and_named(tmp_path, encode, encoding):
+    path = tmp_path / "asistencia.csv"
+    path.write_bytes(encode(CSV_TEXT))
+    table = read_text_table(path)
+    assert table.encoding == encoding and table.delimiter == ";"
+    assert table.rows[1] == ["José Ñaupari", "1714307103", "Comité «Pro Mejoras» – Guano"]
+    assert "punto y coma" in table.described
+
+
+def test_latin1_only_stands_in_for_bytes_cp1252_leaves_undefined(tmp_path):
+    path = tmp_path / "raro.csv"
+    path.write_bytes(b"Nombre,Organizaci\xf3n\nAna,Acci\xf3n\x81 \x96 S\xed\n")  # 0x81: undefined in cp1252
+    table = read_text_table(path)
+    assert table.encoding.startswith("Windows-1252") and table.delimiter == ","
+    assert table.rows[1] == ["Ana", "Acción\x81 – Sí"]
+
+
+@pytest.mark.parametrize(("sep", "name"), [(",", "coma"), ("\t", "tabulador"), ("|", "barra vertical")])
+def test_csv_delimiters_are_detected(tmp_path, sep, name):
+    path = tmp_path / "d.csv"
+    path.write_text(sep.join(["Nombre", "Cédula", "Cantón"]) + "\n" + sep.join(['"Pérez; Ana"', "1", "Guano"]) + "\n",
+                    encoding="utf-8")
+    table = read_text_table(path)
+    assert table.delimiter_label == name and table.rows[1] == ["Pérez; Ana", "1", "Guano"]
+
+
+def test_a_single_column_csv_gets_a_warning_and_becomes_a_grid(tmp_path):
+    path = tmp_path / "nombres.csv"
+    path.write_text("Nombre\nAna\nLuis\n\n\n", encoding="utf-8")
+    assert "una sola columna" in read_text_table(path).warnings[0]
+    grid = read_csv_grid(path)
+    assert grid.name == "nombres" and grid.rows == [["Nombre"], ["Ana"], ["Luis"]]
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"Nombre\x00;\x00\x00\x01\x02binario" * 50, "datos binarios"),
+    (b"PK\x03\x04\x14\x00\x00\x00" + b"\x00" * 100, "libro de Excel con la extensión cambiada"),
+    (b"%PDF-1.4\n\x00\x00stream", "es un PDF"),
+    (b"", "está vacío"),
+])
+def test_binary_content_in_a_csv_is_refused_naming_the_file(tmp_path, content, expected):
+    path = tmp_path / "lista.csv"
+    path.write_bytes(content)
+    with pytest.raises(UserError, match=expected) as info:
+        read_text_table(path)
+    assert "«lista.csv»" in str(info.value)
+
+
+def test_csv_limits_on_size_rows_and_cells(tmp_path, monkeypatch):
+    path = tmp_path / "grande.csv"
+    path.write_text("a;b;c\n" * 50, encoding="utf-8")
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", 100)
+    with pytest.raises(UserError, match="«grande.csv» ocupa"):
+        read_text_table(path)
+    monkeypatch.setattr(limits, "MAX_CSV_BYTES", 10**6)
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
+    with pytest.raises(UserError, match="más de 10 filas"):
+        read_text_table(path)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1000)
+    monkeypatch.setattr(limits, "MAX_CELLS", 60)
+    with pytest.raises(UserError, match="más de 60 celdas"):
+        read_text_table(path)
+
+
+def test_attendance_csv_in_cp1252_with_byte_0x81_and_binary_csv_leave_the_database_as_it_was(db, tmp_path):
+    from datetime import date
+
+    from rcdesk.models.events import Attendance
+    from rcdesk.services.attendance import AttendanceService
+    from rcdesk.services.events import EventInput, EventService
+
+    event = EventService(db).create(EventInput(title="Deliberación", event_date=date(2026, 5, 20)))
+    svc = AttendanceService(db)
+    odd = tmp_path / "asistencia.csv"
+    odd.write_bytes(b"Nombres;C\xe9dula;G\xe9nero\r\nJos\xe9 Pe\xf1a\x81;1714307103;M\r\n")
+    res = svc.import_file(event.event_id, odd)
+    assert res.imported == 1 and res.tally_added == {"genero": {"MASCULINO": 1}}
+    binary = tmp_path / "binario.csv"
+    binary.write_bytes(b"Nombres\x00\x01\x02" * 100)
+    with pytest.raises(UserError, match="«binario.csv»"):
+        svc.import_file(event.event_id, binary)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_territory_csv_from_spanish_excel_and_refusals_change_nothing(db, tmp_path):
+    from rcdesk.models.reference import Territory
+    from rcdesk.services.reference import ReferenceService
+
+    ref = ReferenceService(db)
+    with db.session() as s:
+        before = s.scalar(select(func.count()).select_from(Territory))
+    good = tmp_path / "territorios.csv"
+    good.write_bytes("country;level;code;name;parent_code\r\nEC;PROVINCIA;25;Provincia Ñ;\r\n".encode("cp1252"))
+    bad = tmp_path / "malo.csv"
+    bad.write_bytes(b"country;level\x00\x00\x01" * 40)
+    with pytest.raises(UserError, match="«malo.csv»"):
+        ref.import_territories_csv(bad)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Territory)) == before
+    assert ref.import_territories_csv(good) == 1
+    assert [t.name for t in ref.territories("EC") if t.code == "25"] == ["Provincia Ñ"]
