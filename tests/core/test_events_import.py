@@ -154,3 +154,14 @@ def test_formula_looking_text_stays_text_in_the_workbook(db, event, tmp_path):
     cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] in "=+-@"]
     assert len(cells) == 8
     assert all(c.data_type == "s" for c in cells)
+
+
+def test_old_xls_sheet_is_imported_and_unused_columns_are_reported(db, event, tmp_path):
+    from tests.core import hostile_files as hf
+
+    path = hf.xls_workbook(tmp_path / "registro.xls", "Hoja1", [
+        ["Nombres y apellidos", "Cédula", "Firma", "Color favorito"], ["Ana Pérez", 1714307103, "", "azul"]])
+    res = AttendanceService(db).import_file(event.event_id, path)
+    assert res.imported == 1
+    assert [(c.column, c.header) for c in res.ignored_columns] == [("C", "Firma"), ("D", "Color favorito")]
+    assert AttendanceService(db).all_attendance(event.event_id)[0].id_number == "1714307103"
