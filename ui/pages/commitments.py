@@ -98,9 +98,13 @@ class CommitmentsPage(QWidget):
         c = selected(self.view)
         if c is None:
             return
-        self.svc.set_status(c.commitment_id, self.status.currentData())
-        self.ctx.changed(Changes(events=True), self)
-        self.reload()
+        status = self.status.currentData()
+
+        def done(_result: object) -> None:
+            self.ctx.changed(Changes(events=True), self)
+            self.reload()
+
+        self.ctx.runner.write(lambda: self.svc.set_status(c.commitment_id, status), parent=self, on_done=done)
 
     def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
         if initiator is not self and (changes.events or changes.everything):
