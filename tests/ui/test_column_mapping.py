@@ -193,6 +193,7 @@ def test_a_saved_profile_loads_back_as_the_same_mapping(dialog, tmp_path, monkey
 def test_remembered_mapping_is_said_and_can_be_set_aside(dialog):
     first = dialog()
     _choose(first, "Observaciones internas", "Guardar como otros datos")
+    _choose_year(first, 2024)
     assert not first.mapping_page.note_frame.isVisibleTo(first)
     first.import_button.click()
     assert first.result is not None
@@ -202,6 +203,13 @@ def test_remembered_mapping_is_said_and_can_be_set_aside(dialog):
     assert page.note_frame.isVisibleTo(again)
     assert page.note_label.text() == "Se aplicó la asignación recordada para estos encabezados."
     assert _specs(again)["Observaciones internas"] == "otros"
+    m = page.model
+    assert m.index(_row(again, "RESPONSABLE"), m.COL_NOTE).data() == "asignación recordada para estos encabezados"
+    # 2024 was imported alone; next time the 2025 block is still there to import
+    assert _specs(again)["T1. PLANEADO 2025"] == "programado:T1@2025"
+    _choose_year(again, 2025)
+    assert again.preview.ok and again.preview.meta_count == 3
+    assert {p.fiscal_year for p in again.preview.poas} == {2025}
     page.note_button.click()
     assert _specs(again)["Observaciones internas"] == "ignorar"
     assert page.preview_options()["remembered"] is False
@@ -282,3 +290,39 @@ def test_fits_a_1366x768_screen_and_is_reachable_by_keyboard(dialog):
     assert all("&" in t for t in texts)
     # Tab walks from the table to «Importar» without stopping in every cell
     assert not page.table.tabKeyNavigation()
+
+
+def test_a_pick_from_the_open_list_applies_at_once(dialog):
+    dlg = dialog()
+    page = dlg.mapping_page
+    page.table.setCurrentIndex(page.model.index(_row(dlg, "Tendencia"), ColumnMappingModel.COL_FIELD))
+    QTest.keyClick(page.table, Qt.Key.Key_F2)
+    (editor,) = [w for w in page.table.viewport().findChildren(QComboBox) if w.isVisible()]
+    editor.showPopup()
+    view = editor.view()
+    target = view.model().index(editor.findText("Guardar como otros datos"), 0)
+    view.scrollTo(target)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(target).center())
+    QApplication.processEvents()
+    assert page.overrides == {"Tendencia": "otros"}
+    assert _specs(dlg)["Tendencia"] == "otros"
+
+
+def test_changes_are_read_off_the_gui_thread_and_the_last_one_wins(dialog, ui_ctx, qtbot):
+    from ui.tasks import TaskRunner
+
+    dlg = dialog()
+    runner = ui_ctx.runner = TaskRunner()
+    try:
+        m = dlg.mapping_page.model
+        # two quick changes: the second arrives while the first preview is being read
+        m.setData(m.index(_row(dlg, "Observaciones internas"), m.COL_FIELD), "otros")
+        assert dlg._busy and not dlg.import_button.isEnabled()
+        m.setData(m.index(_row(dlg, "L.B"), m.COL_FIELD), "ignorar")
+        qtbot.waitUntil(lambda: not dlg._busy and _specs(dlg)["L.B"] == "ignorar", timeout=10_000)
+        assert _specs(dlg)["Observaciones internas"] == "otros"
+        assert dlg.import_button.isEnabled()
+        dlg.replace_check.setChecked(True)   # an option of the file step reads the file again too
+        qtbot.waitUntil(lambda: not dlg._busy and dlg.preview.replace, timeout=10_000)
+    finally:
+        runner.shutdown()

@@ -5,6 +5,7 @@ Every change on the «Columnas» page re-reads the workbook with the new choices
 thread, so the preview always shows what «Importar» will store."""
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rcdesk.imports.choices import profile_document
 from rcdesk.imports.fields import POA as POA_FIELDS
 from rcdesk.imports.mapping import ignored_columns, kept_columns
 from rcdesk.services.changes import Changes
@@ -100,6 +102,11 @@ class PoaImportDialog(QDialog):
         form.labelForField(options).setBuddy(self.unit_combo)
         form.labelForField(file_row).setBuddy(self.path_edit)
 
+        # options that change what is read: the open file is read again at once
+        self.replace_check.toggled.connect(self._options_changed)
+        self.unit_combo.activated.connect(self._options_changed)
+        self.year_spin.editingFinished.connect(self._options_changed)
+
         self.mapping_page = ColumnMappingPage(POA_FIELDS, ctx.settings)
         self.mapping_page.changed.connect(self.run_preview)
 
@@ -165,6 +172,10 @@ class PoaImportDialog(QDialog):
         if path:
             self.path_edit.setText(path)
             self.ctx.settings.setValue("poa/import_dir", str(Path(path).parent))
+            self.run_preview()
+
+    def _options_changed(self, *_args) -> None:  # noqa: ANN002
+        if self._path and self._path == self.path_edit.text().strip():
             self.run_preview()
 
     def _year(self) -> int | None:
@@ -275,8 +286,10 @@ class PoaImportDialog(QDialog):
     @staticmethod
     def _summary(preview) -> str:  # noqa: ANN001
         if not preview.ok:
-            return (f"<b>El archivo tiene {_n(len(preview.errors), 'error', 'errores')}; cambie la asignación de "
-                    "columnas o corrija el libro. No se guardará nada.</b> (Vea «Vista previa».)")
+            first = html.escape(preview.errors[0])
+            more = " (los demás, en «Vista previa»)" if len(preview.errors) > 1 else ""
+            return (f"<b>{_n(len(preview.errors), 'error impide', 'errores impiden')} importar; no se guardará "
+                    f"nada.</b> {first}{more}")
         values = preview.values_count
         units = {p.unit_name for p in preview.poas}
         ignored = len(ignored_columns(preview.mappings))
@@ -297,8 +310,16 @@ class PoaImportDialog(QDialog):
             return
         preview = self.preview
 
+        from rcdesk.services.import_mappings import ImportMappings
+
         def job(progress, cancel):  # noqa: ANN001, ANN202
-            return self.service.save_import(preview, progress=progress, cancel=cancel)
+            result = self.service.save_import(preview, progress=progress, cancel=cancel, remember=False)
+            if preview.mappings:
+                # remembered as a profile file would be: the block a year chooser set aside keeps
+                # its field, so importing the other year next time needs no new choices
+                ImportMappings(self.ctx.db).remember("poa", preview.signature, profile_document(
+                    "poa", preview.mappings, preview.source_name))
+            return result
 
         def done(result) -> None:  # noqa: ANN001
             self.result = result

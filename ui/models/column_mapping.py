@@ -13,6 +13,8 @@ from ui.models.rows import ListTableModel
 
 QUESTION_BG = QColor("#FFF6C7")   # pale yellow: the importer chose between candidates
 IGNORED_FG = QColor("#8A8A8A")    # grey: the column is not imported
+REMEMBERED = "recordado"           # the importer's profile name for a remembered mapping
+REMEMBERED_NOTE = "asignación recordada para estos encabezados"
 
 
 class ColumnMappingModel(ListTableModel):
@@ -70,7 +72,9 @@ class ColumnMappingModel(ListTableModel):
             if col == self.COL_SOURCE:
                 return "usuario" if pending else d.source
             if col == self.COL_NOTE:
-                return "se revisa de nuevo…" if pending else d.note
+                if pending:
+                    return "se revisa de nuevo…"
+                return REMEMBERED_NOTE if d.note == f"perfil «{REMEMBERED}»" else d.note
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if d.question and d.ask and not pending:

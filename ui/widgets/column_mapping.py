@@ -30,10 +30,8 @@ from rcdesk.imports import profiles
 from rcdesk.imports.choices import field_choices, file_years, period_kinds, profile_document, sheet_groups
 from rcdesk.imports.fields import Catalog
 from rcdesk.imports.mapping import SheetMapping
-from ui.models.column_mapping import ColumnMappingModel
+from ui.models.column_mapping import REMEMBERED, ColumnMappingModel
 from ui.tasks import show_error
-
-REMEMBERED = "recordado"   # the importer's profile_name for a remembered mapping
 
 
 class _FieldCombo(QComboBox):
@@ -47,6 +45,9 @@ class _FieldCombo(QComboBox):
         super().__init__(parent)
         self._from_popup = False
         self.setMaxVisibleItems(20)
+        # a list of ~80 fields must scroll, not cover a 768-pixel screen (styles that open the
+        # list over the current item ignore maxVisibleItems)
+        self.setStyleSheet("QComboBox { combobox-popup: 0; }")
         self.activated.connect(self._activated)
 
     def showPopup(self) -> None:  # noqa: N802
@@ -72,6 +73,9 @@ class FieldDelegate(QStyledItemDelegate):
         combo = _FieldCombo(parent)
         for c in index.data(ColumnMappingModel.ChoicesRole) or []:
             combo.addItem(c.label, c.spec)
+        # the cell is narrower than «Presupuesto inicial (asignación / apropiación inicial) 2024»
+        view = combo.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width() + 8)
         combo.picked.connect(lambda: self._commit(combo))
         return combo
 
@@ -127,6 +131,7 @@ class ColumnMappingPage(QWidget):
         self.sheet_combo.currentIndexChanged.connect(self._show_sheet)
         self.year_label = QLabel("Año a i&mportar:")
         self.year_combo = QComboBox()
+        self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_label.setBuddy(self.year_combo)
         self.year_combo.activated.connect(lambda _i: self.changed.emit())
         self.load_button = QPushButton("Cargar perfi&l…")
