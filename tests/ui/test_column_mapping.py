@@ -290,6 +290,16 @@ def test_fits_a_1366x768_screen_and_is_reachable_by_keyboard(dialog):
     assert all("&" in t for t in texts)
     # Tab walks from the table to «Importar» without stopping in every cell
     assert not page.table.tabKeyNavigation()
+    # Enter on a row opens its field list; it never imports by surprise
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(_row(dlg, "Tendencia"), ColumnMappingModel.COL_LETTER))
+    QTest.keyClick(page.table, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert [w for w in page.table.viewport().findChildren(QComboBox) if w.isVisible()]
+    assert dlg.result is None and dlg.isVisible()
+    QTest.keyClick(dlg.path_edit, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert dlg.result is None and dlg.isVisible()
 
 
 def test_a_pick_from_the_open_list_applies_at_once(dialog):
@@ -326,3 +336,25 @@ def test_changes_are_read_off_the_gui_thread_and_the_last_one_wins(dialog, ui_ct
         qtbot.waitUntil(lambda: not dlg._busy and dlg.preview.replace, timeout=10_000)
     finally:
         runner.shutdown()
+
+
+def test_a_choice_the_file_cannot_be_read_with_is_taken_back(dialog, monkeypatch):
+    import ui.dialogs.poa_import as mod
+    from rcdesk.errors import UserError
+
+    dlg = dialog()
+    shown = []
+    monkeypatch.setattr(mod, "show_error", lambda parent, exc: shown.append(str(exc)))
+    real = dlg.service.preview_import
+
+    def preview(path, **kw):  # noqa: ANN001, ANN003, ANN202
+        if "L.B" in (kw.get("overrides") or {}):
+            raise UserError("La columna D no se puede leer así.")
+        return real(path, **kw)
+
+    monkeypatch.setattr(dlg.service, "preview_import", preview)
+    _choose(dlg, "L.B", "Ignorar")
+    assert shown == ["La columna D no se puede leer así."]
+    assert dlg.mapping_page.overrides == {}
+    assert _specs(dlg)["L.B"] == "linea_base"
+    assert dlg.preview is not None and dlg.import_button.isEnabled()

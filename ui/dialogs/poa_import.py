@@ -69,7 +69,6 @@ class PoaImportDialog(QDialog):
 
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("Libro de Excel (.xlsx) con el POA de una o varias unidades")
-        self.path_edit.returnPressed.connect(self.run_preview)
         self.browse_button = QPushButton("&Examinar…")
         self.browse_button.clicked.connect(self._browse)
         self.check_button = QPushButton("Re&visar el archivo")
@@ -147,6 +146,9 @@ class PoaImportDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("&Importar", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
+        # Enter reads the file again; importing takes a deliberate click or Alt+I
+        self.import_button.setAutoDefault(False)
+        self.check_button.setDefault(True)
         cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText("Cancelar")
         self.buttons.accepted.connect(self.run_save)
@@ -212,9 +214,13 @@ class PoaImportDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self._busy = False
+            show_error(self, exc)
+            if self.preview is not None and self.mapping_page.undo_last_choice():
+                # the choice just made cannot be read: back to the last preview that could
+                self.run_preview()
+                return
             self.preview = None
             self.summary.setText("No se pudo revisar el archivo; corríjalo o elija otro.")
-            show_error(self, exc)
 
         def cancelled() -> None:
             self._busy = False

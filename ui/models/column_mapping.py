@@ -31,6 +31,16 @@ class ColumnMappingModel(ListTableModel):
         self._choices: list[Choice] = []
         self._pending: dict[int, str] = {}
 
+    _SOURCE_HELP = ("exacto: el encabezado es un nombre conocido del campo; probable: por sus palabras clave; "
+                    "parecido: se escribe casi igual; perfil: de un perfil cargado o de la asignación recordada; "
+                    "usuario: elegido por usted")
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201, N802
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
+                and section == self.COL_SOURCE:
+            return self._SOURCE_HELP
+        return super().headerData(section, orientation, role)
+
     def set_decisions(self, decisions: list[Decision], choices: list[Choice]) -> None:
         self._choices = choices
         self._pending = {}

@@ -95,7 +95,16 @@ class FieldDelegate(QStyledItemDelegate):
 
 
 class MappingTable(QTableView):
-    """Rows are columns of the workbook; F2 or typing anywhere on a row edits its «Campo»."""
+    """Rows are columns of the workbook; F2, Enter or typing anywhere on a row edits its «Campo»."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        # Enter opens the field list: left to the dialog it would press a button instead
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                self.state() != QAbstractItemView.State.EditingState and self.currentIndex().isValid():
+            self.edit(self.currentIndex(), QAbstractItemView.EditTrigger.EditKeyPressed, event)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def edit(self, index, trigger=None, event=None):  # noqa: ANN001, ANN201
         if trigger is None:  # the one-argument overload (QTableView.edit(index))
@@ -123,6 +132,7 @@ class ColumnMappingPage(QWidget):
         self._groups: list[tuple[str, SheetMapping]] = []
         self._years: list[int] = []
         self._applied = ""   # profile_name of the preview on screen
+        self._undo: tuple[str, str | None] | None = None   # the last choice, while it is being read
 
         self.sheet_label = QLabel("&Hoja:")
         self.sheet_combo = QComboBox()
@@ -186,7 +196,7 @@ class ColumnMappingPage(QWidget):
                            (ColumnMappingModel.COL_SAMPLES, 230), (ColumnMappingModel.COL_FIELD, 290),
                            (ColumnMappingModel.COL_SOURCE, 76)):
             self.table.setColumnWidth(col, width)
-        table_label = QLabel("Colum&nas del libro (F2 o escriba para cambiar el campo; amarillo: "
+        table_label = QLabel("Colum&nas del libro (Intro, F2 o escriba para cambiar el campo; amarillo: "
                              "confirme la elección; gris: no se importa):")
         table_label.setBuddy(self.table)
         table_label.setWordWrap(True)
@@ -217,6 +227,7 @@ class ColumnMappingPage(QWidget):
 
     # -- showing a preview -------------------------------------------------------------------
     def show_mappings(self, mappings: list[SheetMapping], *, profile_name: str) -> None:
+        self._undo = None
         self.mappings = list(mappings)
         self._applied = profile_name
         current = self.sheet_combo.currentText()
@@ -293,8 +304,21 @@ class ColumnMappingPage(QWidget):
 
     # -- the user's changes ------------------------------------------------------------------
     def _chosen(self, key: str, spec: str) -> None:
+        self._undo = (key, self.overrides.get(key))
         self.overrides[key] = spec
         self.changed.emit()
+
+    def undo_last_choice(self) -> bool:
+        """Take back the last choice (the file could not be read with it); True when there was one."""
+        if self._undo is None:
+            return False
+        key, before = self._undo
+        self._undo = None
+        if before is None:
+            self.overrides.pop(key, None)
+        else:
+            self.overrides[key] = before
+        return True
 
     def _toggle_profile(self) -> None:
         if self._applied == REMEMBERED or self.profile is not None:
