@@ -358,3 +358,18 @@ def test_a_choice_the_file_cannot_be_read_with_is_taken_back(dialog, monkeypatch
     assert dlg.mapping_page.overrides == {}
     assert _specs(dlg)["L.B"] == "linea_base"
     assert dlg.preview is not None and dlg.import_button.isEnabled()
+
+
+def test_a_fiscal_year_typed_before_reading_shows_on_the_year_chooser(dialog, qtbot, ui_ctx, tmp_path):
+    from ui.dialogs.poa_import import PoaImportDialog
+
+    dlg = PoaImportDialog(ui_ctx)
+    qtbot.addWidget(dlg)
+    dlg.year_spin.setValue(2025)
+    dlg.path_edit.setText(str(plan_indicativo(tmp_path / "otro.xlsx")))
+    dlg.run_preview()
+    assert {p.fiscal_year for p in dlg.preview.poas} == {2025}
+    assert dlg.mapping_page.year_combo.currentText() == "2025"
+    assert not dlg.year_spin.isEnabled()   # from now on the page's chooser decides
+    _choose_year(dlg, None)
+    assert {p.fiscal_year for p in dlg.preview.poas} == set(YEARS)

@@ -181,7 +181,9 @@ class PoaImportDialog(QDialog):
             self.run_preview()
 
     def _year(self) -> int | None:
-        return self.mapping_page.selected_year() or self.year_spin.value() or None
+        if self.mapping_page.has_years():
+            return self.mapping_page.selected_year()
+        return self.year_spin.value() or None
 
     def run_preview(self) -> None:
         path = self.path_edit.text().strip()
@@ -192,6 +194,7 @@ class PoaImportDialog(QDialog):
             # another workbook: the choices made for the previous one do not apply
             self._path = path
             self.mapping_page.reset()
+            self.year_spin.setEnabled(True)
             self.tabs.setCurrentIndex(self.TAB_COLUMNS)
         if self._busy:
             self._again = True
@@ -233,6 +236,9 @@ class PoaImportDialog(QDialog):
         self.preview = preview
         self.mapping_page.show_mappings(preview.mappings, profile_name=preview.profile_name)
         self.mapping_page.set_year(year)
+        # a file with year blocks is filtered on the «Columnas» page; the fiscal-year box is for
+        # workbooks that do not say their year
+        self.year_spin.setEnabled(not self.mapping_page.has_years())
         self.poa_model.removeRows(0, self.poa_model.rowCount())
         for p in preview.poas:
             planned = sum(1 for o in p.objectives for m in o.metas for v in m.planned if v is not None)

@@ -214,8 +214,12 @@ class ColumnMappingPage(QWidget):
         return {"overrides": dict(self.overrides), "profile": self.profile, "profile_name": self.profile_name,
                 "remembered": self.remembered}
 
+    def has_years(self) -> bool:
+        """The file has blocks of several years (the page's year chooser applies)."""
+        return len(self._years) > 1
+
     def selected_year(self) -> int | None:
-        return self.year_combo.currentData() if len(self._years) > 1 else None
+        return self.year_combo.currentData() if self.has_years() else None
 
     def reset(self) -> None:
         """A new file: forget the choices made for the previous one."""
