@@ -87,7 +87,9 @@ class SafeCells:
 
         if self._center is None:
             self._center = Alignment(horizontal="center")
-        return self.cell(value, alignment=self._center)
+        c = put(self._cell(self.ws), value)  # no **style here: this runs for every row of a big sheet
+        c.alignment = self._center
+        return c
 
     def bold(self, values) -> list:  # noqa: ANN001
         from openpyxl.styles import Font
