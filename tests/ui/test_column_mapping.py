@@ -300,6 +300,16 @@ def test_fits_a_1366x768_screen_and_is_reachable_by_keyboard(dialog):
     QTest.keyClick(dlg.path_edit, Qt.Key.Key_Return)
     QApplication.processEvents()
     assert dlg.result is None and dlg.isVisible()
+    # typing on a row starts the choice with that letter
+    page.table.setCurrentIndex(page.model.index(_row(dlg, "L.B"), ColumnMappingModel.COL_HEADER))
+    QTest.keyClick(page.table, "g")
+    (editor,) = [w for w in page.table.viewport().findChildren(QComboBox) if w.isVisible()]
+    assert editor.currentText().startswith("G")
+    QTest.keyClicks(editor, "uar")
+    assert editor.currentText() == "Guardar como otros datos"
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert page.overrides == {"L.B": "otros"}
 
 
 def test_a_pick_from_the_open_list_applies_at_once(dialog):
