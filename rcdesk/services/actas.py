@@ -27,7 +27,6 @@ from rcdesk.errors import NotFound, UserError
 from rcdesk.events import tallies
 from rcdesk.ids import new_id, utcnow
 from rcdesk.models.events import ACTA_KINDS, Acta, Event
-from rcdesk.services.attendance import AttendanceService
 from rcdesk.services.commitments import CommitmentService
 from rcdesk.services.events import EventService
 from rcdesk.services.questions import QuestionService
