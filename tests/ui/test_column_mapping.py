@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLabel
 
+from rcdesk.imports.mapping import kept_columns
 from rcdesk.services.poa import PoaService
 from tests.core import poa_world as pw
 from ui.models.column_mapping import IGNORED_FG, QUESTION_BG, ColumnMappingModel
@@ -269,8 +270,7 @@ def test_sheets_with_the_same_headers_share_one_mapping(qtbot, ui_ctx, tmp_path)
     assert page.sheet_combo.isVisibleTo(dlg) and page.sheet_combo.count() == 2
     assert "2 hojas con los mismos encabezados" in page.sheet_combo.itemText(0)
     _choose(dlg, "Comentario del técnico", "Guardar como otros datos")
-    kept = [(k["sheet"]) for k in __import__("rcdesk.imports.mapping", fromlist=["kept_columns"])
-            .kept_columns(dlg.preview.mappings)]
+    kept = [k["sheet"] for k in kept_columns(dlg.preview.mappings)]
     assert kept == ["Jefatura Política de Guano", "Jefatura Política de Chambo"]
     page.sheet_combo.setCurrentIndex(1)
     assert page.model.rowCount() == 6
@@ -282,8 +282,7 @@ def test_fits_a_1366x768_screen_and_is_reachable_by_keyboard(dialog):
     assert dlg.minimumSizeHint().height() <= 700 and dlg.minimumSizeHint().width() <= 1366
     assert dlg.height() <= 700
     page = dlg.mapping_page
-    labels = {w.text(): w.buddy() for w in dlg.findChildren(__import__("PySide6.QtWidgets", fromlist=["QLabel"])
-                                                                .QLabel) if w.buddy() is not None}
+    labels = {w.text(): w.buddy() for w in dlg.findChildren(QLabel) if w.buddy() is not None}
     assert labels["Año a i&mportar:"] is page.year_combo
     assert any(k.startswith("Colum&nas del libro") and v is page.table for k, v in labels.items())
     texts = [b.text() for b in (page.load_button, page.save_button, dlg.import_button, dlg.browse_button)]
