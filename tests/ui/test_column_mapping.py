@@ -178,6 +178,9 @@ def test_a_saved_profile_loads_back_as_the_same_mapping(dialog, tmp_path, monkey
     assert doc["columnas"]["Observaciones internas"] == "otros" and doc["columnas"]["L.B"] == "ignorar"
     # the block the year chooser set aside keeps its field in the profile
     assert doc["columnas"]["T1. PLANEADO 2025"] == "programado:T1@2025"
+    # a profile made for a workbook with one more column says so instead of failing
+    doc["columnas"]["Columna de otro libro"] = "otros"
+    out.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
     fresh = dialog()
     assert _specs(fresh)["Observaciones internas"] == "ignorar"
@@ -185,6 +188,7 @@ def test_a_saved_profile_loads_back_as_the_same_mapping(dialog, tmp_path, monkey
     fresh.mapping_page.load_button.click()
     assert fresh.mapping_page.note_frame.isVisibleTo(fresh)
     assert "Se aplicó el perfil «perfil pdm»" in fresh.mapping_page.note_label.text()
+    assert "Este libro no tiene 1 de sus columnas: «Columna de otro libro»" in fresh.mapping_page.note_label.text()
     _choose_year(fresh, 2024)
     assert _specs(fresh) == saved
     m = fresh.mapping_page.model

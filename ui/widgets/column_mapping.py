@@ -29,7 +29,7 @@ from rcdesk.errors import UserError
 from rcdesk.imports import profiles
 from rcdesk.imports.choices import field_choices, file_years, period_kinds, profile_document, sheet_groups
 from rcdesk.imports.fields import Catalog
-from rcdesk.imports.mapping import SheetMapping
+from rcdesk.imports.mapping import SheetMapping, unknown_overrides
 from ui.models.column_mapping import REMEMBERED, ColumnMappingModel
 from ui.tasks import show_error
 
@@ -290,6 +290,10 @@ class ColumnMappingPage(QWidget):
             button = "Volver a la pr&opuesta"
         elif self._applied and self.profile is not None:
             text = f"Se aplicó el perfil «{self._applied}»."
+            missing = unknown_overrides(self.mappings, self.profile)
+            if missing:
+                names = ", ".join(f"«{h}»" for h in missing[:5]) + ("…" if len(missing) > 5 else "")
+                text += f" Este libro no tiene {len(missing)} de sus columnas: {names}."
             button = "Quitar el perfil y volver a la pr&opuesta"
         elif not self.remembered and self.mappings:
             text = "Se muestra la propuesta del importador; no se aplica la asignación recordada."
