@@ -80,8 +80,10 @@ class PoaGridModel(QAbstractTableModel):
         return None
 
     def flags(self, index):  # noqa: ANN001
+        if not index.isValid():  # the root is no cell (Qt's model contract)
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and index.column() in EDITABLE:
+        if index.column() in EDITABLE:
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
