@@ -51,6 +51,7 @@ class Decision:
     note: str = ""                # why, in Spanish, for the preview
     question: bool = False        # the importer chose between candidates: the user should confirm
     ask: str = ""                 # that question, in Spanish
+    set_aside: Target | None = None  # the field of a column left out only by the year chosen
     period_kind: str | None = None
 
     @property
@@ -182,7 +183,9 @@ def propose(table: Table, catalog: Catalog, *, year: int | None = None, profile:
     if year is not None:
         for d in sm.decisions:
             if d.action == MAP and d.target and d.target.year is not None and d.target.year != year:
-                d.action, d.note = IGNORE, f"columna del año {d.target.year}; se importa el año {year}"
+                d.set_aside = d.target
+                d.action, d.target = IGNORE, None
+                d.note = f"columna del año {d.set_aside.year}; se importa el año {year}"
     # the catalog's required fields must be mapped on a sheet that has any mapped column
     return sm
 
@@ -233,7 +236,8 @@ def _resolve_collisions(sm: SheetMapping, catalog: Catalog, keep_sources: tuple[
 
 
 def _find(sm: SheetMapping, head: str) -> list[Decision]:
-    key = norm(head)
+    m = re.match(r"^(.*?)\s*#\s*(\d+)$", head)
+    key = f"{norm(m.group(1))} #{m.group(2)}" if m else norm(head)
     found = [d for d in sm.decisions if d.key == key]
     if not found:
         found = [d for d in sm.decisions if norm(d.header) == key]

@@ -39,7 +39,13 @@ def build(kind: str, mappings: list[SheetMapping], name: str = "") -> dict:
                 continue
             seen.add(d.key)
             # a repeated header is named by its key («indicador #2»); the others as the file writes them
-            columns[d.key if "#" in d.key else d.header] = d.target.spec if d.action == MAP and d.target else d.action
+            if d.action == MAP and d.target:
+                spec = d.target.spec
+            elif d.set_aside is not None:  # left out for this year only: next year's import wants it
+                spec = d.set_aside.spec
+            else:
+                spec = d.action
+            columns[d.key if "#" in d.key else d.header] = spec
     return {"rcdesk_mapeo": VERSION, "tipo": kind, "nombre": name, "columnas": columns}
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 
@@ -150,6 +151,7 @@ def _as_date(value: object) -> date | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def unit_key(name: str) -> str:
     """How unit names are compared: case, accents and spacing ignored."""
     return re.sub(r"[\s.,;:_\-]+", "", fold(name))
@@ -335,6 +337,22 @@ class _Sheet:
     n: int
     fixed_unit: bool = False  # --unit: every row belongs to that unit whatever a column says
 
+    def __post_init__(self) -> None:
+        # decisions by field, once: rows ask for them thousands of times
+        self.by_field: dict[str, list[Decision]] = {}
+        for d in self.sm.decisions:
+            if d.action == "campo" and d.target is not None:
+                self.by_field.setdefault(d.target.field, []).append(d)
+        self.numeric = [d for k, ds in self.by_field.items() if k in _NUMERIC_FIELDS for d in ds]
+
+    def mapped(self, key: str) -> list[Decision]:
+        return self.by_field.get(key, [])
+
+    def one(self, key: str, year: int | None = None) -> Decision | None:
+        found = [d for d in self.by_field.get(key, ()) if year is None or d.target.year in (None, year)]
+        exact = [d for d in found if d.target.year == year]
+        return (exact or found or [None])[0]
+
     @property
     def grid(self) -> Grid:
         return self.sm.table.grid
@@ -457,7 +475,7 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
     level_cols = [("dimension" if lvl == "eje" and fold(one(f).header).startswith("dimension") else lvl, one(f))
                   for f, lvl in _LEVEL_FIELDS if one(f) is not None]
     kept = sm.kept()
-    header_texts = [fold(cell_text(grid.get(sm.table.bottom, c))) for c in range(grid.width)]
+    header_cells = list(grid.rows[sm.table.bottom])
     code_levels = _code_levels(sh, c_code, c_meta, c_class)
     exec_annual_period = None
     if sm.mapped("ejecutado_anual"):
@@ -467,15 +485,17 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         when = f"la fecha de reporte {report_date:%d/%m/%Y}" if report_date else "sin fecha de reporte: el último"
         prev.warnings.append(f"hoja «{grid.name}»: el valor ejecutado sin periodo se guarda en el periodo "
                              f"{exec_annual_period} ({when}).")
+    obj_index: dict = {}
+    meta_counts: dict[int, int] = {}
     filled: dict[str, str] = {}        # hierarchy columns carried down
     stack: list[tuple[int, str, str, str]] = []  # class-typed rows: (rank, level, name, code)
     for r in range(sm.table.first_data_row, grid.height):
         if grid.row_is_blank(r):
             continue
-        row_fold = [fold(cell_text(v)) for v in grid.rows[r]]
-        if sum(1 for a, b in zip(row_fold, header_texts, strict=False) if a and a == b) >= 3:
+        cells = grid.rows[r]
+        if sum(1 for a, b in zip(cells, header_cells, strict=False) if isinstance(a, str) and a and a == b) >= 3:
             continue  # the header repeated after a page break
-        first = next((t for t in row_fold if t), "")
+        first = fold(next((cell_text(v) for v in cells if v != ""), ""))
         meta_text = sh.text(r, c_meta)
         if first.startswith(_TOTALS) and not sh.text(r, c_num) and (not meta_text or fold(meta_text) == first):
             continue
@@ -586,7 +606,7 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
                 prev.errors.append(f"hoja «{grid.name}»: la unidad «{unit[1]}» aparece con otra periodicidad en otra "
                                    "hoja.")
                 continue
-            obj = _objective(poa, path, sh.text(r, c_code_obj), sh.text(r, c_align))
+            obj = _objective(poa, path, sh.text(r, c_code_obj), sh.text(r, c_align), obj_index)
             planned = values["planned"]
             target = values["target"]
             if not values["has_planned"]:
@@ -605,7 +625,7 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
                                      f"({es_num(values['codificado'])}).")
             acts = [a.strip(" -•·\t") for a in sh.text(r, c_acts).split("\n")]
             obj.metas.append(ParsedMeta(
-                number=sh.text(r, c_num) or sh.text(r, c_code) or str(sum(len(o.metas) for o in poa.objectives) + 1),
+                number=sh.text(r, c_num) or sh.text(r, c_code) or str(meta_counts.get(id(poa), 0) + 1),
                 description=meta_text, indicator=sh.text(r, c_ind), unit_of_measure=sh.text(r, c_uom),
                 annual_target=target, baseline=baseline, polarity=polarity, planned=planned,
                 executed=values["executed"], planned_budget=values["budget"], devengado=values["devengado"],
@@ -613,6 +633,7 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
                 narrative=sh.text(r, c_narr), contribution=sh.text(r, c_contrib), links=links, where=sh.where(r),
                 level=level, initial_budget=values["inicial"], pagado=values["pagado"], extra=dict(extra),
             ))
+            meta_counts[id(poa)] = meta_counts.get(id(poa), 0) + 1
             made_any = True
         if problems or link_problems:
             prev.errors.extend(problems + link_problems)
@@ -646,20 +667,20 @@ def _polarity(ptext: str) -> str | None:
 
 
 def _has_values(sh: _Sheet, r: int) -> bool:
-    for d in sh.sm.decisions:
-        if d.action == "campo" and d.target and d.target.field in _NUMERIC_FIELDS:
-            v = sh.raw(r, d)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                return True
-            if isinstance(v, str) and v.strip():
-                try:
-                    if parse_number(v) is not None:
-                        return True
-                except ValueError:
+    for d in sh.numeric:
+        v = sh.raw(r, d)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return True
+        if isinstance(v, str) and v.strip():
+            try:
+                if parse_number(v) is not None:
                     return True
+            except ValueError:
+                return True
     return False
 
 
+_fold = lru_cache(maxsize=65536)(fold)  # hierarchy names repeat on every row of their block
 # what rcdesk itself writes in «Cantón» for a unit without one
 _NO_CANTON = {"sin territorio", "nivel provincial", "-", "n/a"}
 _NUMERIC_FIELDS = {"meta_anual", "programado", "ejecutado", "presupuesto", "devengado_periodo", "codificado",
@@ -672,7 +693,7 @@ def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_p
     def per_period(field: str) -> tuple[list[float | None], bool]:
         out: list[float | None] = [None] * n
         has = False
-        for d in sm.mapped(field):
+        for d in sh.mapped(field):
             if d.target.year not in (None, fy) or d.target.period is None or not 1 <= d.target.period <= n:
                 continue
             has = True
@@ -682,7 +703,7 @@ def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_p
         return out, has
 
     def annual(field: str) -> float | None:
-        d = sm.one(field, fy)
+        d = sh.one(field, fy)
         return sh.number(r, d, problems) if d is not None and d.target.year in (None, fy) else None
 
     planned, has_planned = per_period("programado")
@@ -711,9 +732,9 @@ def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_p
 
 def _value_warnings(sh: _Sheet, r: int, prev: ImportPreview) -> None:
     # executed far above planned is usually a typo (a total typed in a quarter)
-    for d in sh.sm.mapped("ejecutado"):
+    for d in sh.mapped("ejecutado"):
         e = sh.raw(r, d)
-        p_cols = [x for x in sh.sm.mapped("programado") if x.target.period == d.target.period
+        p_cols = [x for x in sh.mapped("programado") if x.target.period == d.target.period
                   and x.target.year == d.target.year]
         if not p_cols:
             continue
@@ -729,7 +750,7 @@ def _value_warnings(sh: _Sheet, r: int, prev: ImportPreview) -> None:
 def _links(sh: _Sheet, r: int) -> tuple[list[tuple[int | None, str]], list[str], list[str]]:
     links: list[tuple[int | None, str]] = []
     problems, warnings = [], []
-    cols = [(d, None) for d in sh.sm.mapped("enlaces")] + [(d, d.target.period) for d in sh.sm.mapped("enlaces_periodo")]
+    cols = [(d, None) for d in sh.mapped("enlaces")] + [(d, d.target.period) for d in sh.mapped("enlaces_periodo")]
     for d, period in cols:
         etext = sh.text(r, d)
         found, bad = parse_links(etext)
@@ -768,18 +789,23 @@ def _code_levels(sh: _Sheet, c_code: Decision | None, c_meta: Decision | None,
             for code, ln in codes.items() if ln != top}
 
 
-def _objective(poa: ParsedPoa, path: list[tuple[str, str, str, str]], code: str, alignment: str) -> ParsedObjective:
-    """The objective at the end of `path` (created with its parents on first use)."""
+def _objective(poa: ParsedPoa, path: list[tuple[str, str, str, str]], code: str, alignment: str,
+               index: dict) -> ParsedObjective:
+    """The objective at the end of `path` (created with its parents on first use).
+
+    `index` maps (poa, parent, level, folded name) to the objective, so a 5,000-meta sheet does
+    not search its objectives once per row."""
     if not path:
-        path = [("objetivo", "(sin objetivo)", "", "")]
+        path = [("", "(sin objetivo)", "", "")]
     parent = None
     node = None
     for lvl, name, ocode, indicator in path:
-        node = next((o for o in poa.objectives if o.parent is parent and o.level == lvl and fold(o.description) ==
-                     fold(name)), None)
+        key = (id(poa), id(parent), lvl, _fold(name))
+        node = index.get(key)
         if node is None:
             node = ParsedObjective(name, ocode, "", level=lvl, parent=parent, indicator=indicator)
             poa.objectives.append(node)
+            index[key] = node
         parent = node
     assert node is not None
     if code and not node.code:

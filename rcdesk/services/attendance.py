@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text, update
 
+from rcdesk.db.bulk import bulk_insert
 from rcdesk.db.database import Database
 from rcdesk.db.stamping import allocate_seq, record_values
 from rcdesk.errors import NotFound, UserError
@@ -470,7 +471,7 @@ class AttendanceService:
                 person_rows.append(v)
             for i in range(0, len(person_rows), _BATCH):
                 cancel.check()
-                _bulk_insert(conn, Person.__table__, person_rows[i:i + _BATCH])
+                bulk_insert(conn, Person.__table__, person_rows[i:i + _BATCH])
             next_no = (conn.execute(select(func.max(Attendance.seq_no)).where(Attendance.event_id == event_id))
                        .scalar() or 0) + 1
             consent_batch, att_batch = [], []
@@ -498,15 +499,15 @@ class AttendanceService:
                 att_batch.append(a)
                 if len(att_batch) >= _BATCH:
                     cancel.check()
-                    _bulk_insert(conn, ConsentRecord.__table__, consent_batch)
-                    _bulk_insert(conn, Attendance.__table__, att_batch)
+                    bulk_insert(conn, ConsentRecord.__table__, consent_batch)
+                    bulk_insert(conn, Attendance.__table__, att_batch)
                     done += len(att_batch)
                     consent_batch, att_batch = [], []
                     progress(done, total, "Guardando asistentes…")
             if att_batch:
                 cancel.check()
-                _bulk_insert(conn, ConsentRecord.__table__, consent_batch)
-                _bulk_insert(conn, Attendance.__table__, att_batch)
+                bulk_insert(conn, ConsentRecord.__table__, consent_batch)
+                bulk_insert(conn, Attendance.__table__, att_batch)
             if added:
                 _add_to_tally(conn, event_id, country, total, added, installation, now)
             conn.execute(insert(AuditLog), [{
@@ -552,19 +553,6 @@ def _add_to_tally(conn, event_id: str, country: str, imported: int, added: dict[
         conn.execute(update(t).where(t.c.id == row.id).values(
             total=total, counts=checked, version=t.c.version + 1, updated_at=now, modified_by=installation,
             change_seq=seq))
-
-
-def _bulk_insert(conn, table, rows: list[dict]) -> None:  # noqa: ANN001
-    """executemany of plain tuples: one statement, values converted by the columns' own SQLAlchemy
-    bind processors (same storage format as Core insert(), without its per-row overhead)."""
-    if not rows:
-        return
-    cols = list(rows[0])
-    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
-    names = ", ".join('"' + c + '"' for c in cols)
-    marks = ", ".join("?" * len(cols))
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-    conn.exec_driver_sql(sql, [tuple(p(r[c]) if p else r[c] for c, p in zip(cols, procs)) for r in rows])
 
 
 def _directory_number(r: SheetRow) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from rcdesk.db.bulk import bulk_insert
 from rcdesk.db.database import Database
 from rcdesk.db.stamping import allocate_seq, record_values
 from rcdesk.errors import NotFound, UserError
@@ -647,7 +648,7 @@ class PoaService:
                         batch = rows[model]
                         for i in range(0, len(batch), _BATCH):
                             cancel.check()
-                            conn.execute(insert(model), batch[i:i + _BATCH])
+                            bulk_insert(conn, model.__table__, batch[i:i + _BATCH])
                     n_exec += len(rows[PoaExecution])
                     poa_ids.append(rows[Poa][0]["id"])
                     done += parsed.meta_count
@@ -781,18 +782,18 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
     rows: dict[type, list[dict]] = {m: [] for m in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity,
                                                    PoaProgramming, PoaExecution, Evidence)}
     n = PERIOD_COUNTS[parsed.period_kind]
-    pv = record_values(None, 0)
+    now = utcnow()
+    pv = record_values(None, 0, now=now)
     poa_id = pv["id"]
     pv.update(institution_id=institution_id, unit_id=unit_id or parsed.unit_id, fiscal_year=parsed.fiscal_year,
               period_kind=parsed.period_kind, status="BORRADOR", title="",
               source_name=(parsed.source_name or None)[:300] if parsed.source_name else None, approved_at=None,
               report_date=parsed.report_date, extra=(parsed.extra or None))
     rows[Poa].append(pv)
-    now = utcnow()
     mpos = 0
     obj_ids: dict[int, str] = {}
     for opos, o in enumerate(parsed.objectives, start=1):
-        ov = record_values(None, 0)
+        ov = record_values(None, 0, now=now)
         obj_ids[id(o)] = ov["id"]
         ov.update(poa_id=poa_id, position=opos, code=o.code[:30], description=o.description or "(sin objetivo)",
                   alignment=o.alignment or "", parent_id=obj_ids.get(id(o.parent)) if o.parent is not None else None,
@@ -800,7 +801,7 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
         rows[PoaObjective].append(ov)
         for m in o.metas:
             mpos += 1
-            mv = record_values(None, 0)
+            mv = record_values(None, 0, now=now)
             mid = mv["id"]
             mv.update(poa_id=poa_id, objective_id=ov["id"], position=mpos, number=m.number[:20],
                       description=m.description, unit_of_measure=m.unit_of_measure[:100],
@@ -809,18 +810,18 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
                       initial_budget=m.initial_budget, extra=(m.extra or None))
             rows[PoaMeta].append(mv)
             if m.indicator:
-                iv = record_values(None, 0)
+                iv = record_values(None, 0, now=now)
                 iv.update(meta_id=mid, name=m.indicator, formula="", accumulation="SUMA", source="")
                 rows[PoaIndicator].append(iv)
             for apos, a in enumerate(m.activities, start=1):
-                av = record_values(None, 0)
+                av = record_values(None, 0, now=now)
                 av.update(meta_id=mid, position=apos, description=a, responsible_unit_id=None, budget_line="",
                           product="", start_date=None, end_date=None)
                 rows[PoaActivity].append(av)
             planned = (list(m.planned) + [0.0] * n)[:n]
             budget = (list(m.planned_budget) + [0.0] * n)[:n]
             for i in range(n):
-                gv = record_values(None, 0)
+                gv = record_values(None, 0, now=now)
                 gv.update(meta_id=mid, period_no=i + 1, planned_qty=planned[i] or 0.0, planned_budget=budget[i] or 0.0)
                 rows[PoaProgramming].append(gv)
             executed = (list(m.executed) + [None] * n)[:n]
@@ -836,7 +837,7 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
             reported = sorted(set(reported) | set(link_period.values()))
             exec_ids = {}
             for i in reported:
-                ev = record_values(None, 0)
+                ev = record_values(None, 0, now=now)
                 ev.update(meta_id=mid, period_no=i + 1, executed_qty=executed[i], codificado=None,
                           comprometido=m.comprometido if i == last else None, devengado=devengado[i],
                           pagado=m.pagado if i == last else None,
@@ -846,7 +847,7 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
                 rows[PoaExecution].append(ev)
                 exec_ids[i] = ev["id"]
             for url, i in link_period.items():
-                lv = record_values(None, 0)
+                lv = record_values(None, 0, now=now)
                 lv.update(owner_type="poa_execution", owner_id=exec_ids[i], kind="LINK", sha256=None, filename=None,
                           size=None, mime=None, url=url, title=None)
                 rows[Evidence].append(lv)

@@ -195,3 +195,17 @@ def test_import_export_import_keeps_every_number_and_level(db, tmp_path, shape):
     after = {(p.unit_name, p.fiscal_year): p for p in (svc.as_parsed(pid) for pid in res2.poa_ids)}
     for p in before:
         assert _numbers(after[(p.unit_name, p.fiscal_year)]) == _numbers(p)
+
+
+def test_profile_keeps_other_years_fields_and_names_repeated_headers(db, tmp_path):
+    pw.make_units(db)
+    svc = PoaService(db)
+    path, _ = rw.plan_indicativo(tmp_path / "pdm.xlsx")
+    prev = svc.preview_import(path, year=2024)
+    cols = profiles.build("poa", prev.mappings)["columnas"]
+    assert cols["T1. PLANEADO 2025"] == "programado:T1@2025"  # set aside for 2024 only, not «ignorar»
+    assert cols["l b #2"] == "linea_base" and cols["L.B"] == "otros"
+    # the repeated header is found again by its name in the profile
+    again = svc.preview_import(path, profile={"l b #2": "otros", "L.B": "linea_base"}, profile_name="p")
+    sm = again.mappings[0]
+    assert [d.action for d in sm.decisions if d.header == "L.B"] == ["campo", "otros"]
