@@ -90,7 +90,7 @@ KIND_LABELS = {
     "survey_response": "respuestas de encuesta", "attendance": "asistencia", "commitment": "compromisos",
     "poa_meta": "metas del POA", "commitment_followup": "seguimiento de compromisos",
     "poa_activity": "actividades del POA", "poa_execution": "ejecución del POA", "poa_indicator": "indicadores del POA",
-    "poa_programming": "programación del POA",
+    "poa_programming": "programación del POA", "cpccs_form": "formularios del informe CPCCS",
 }
 
 
