@@ -31,7 +31,11 @@ def fmt_number(v: float | None) -> str:
         return ""
     if float(v).is_integer():
         return f"{int(v):,}".replace(",", ".")
-    return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    # up to 4 decimals so 0,125 or 0,001 read as typed; at least 2 (amounts keep their cents)
+    text = f"{v:,.4f}"
+    while text.endswith("0") and len(text.rsplit(".", 1)[1]) > 2:
+        text = text[:-1]
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def parse_cell(text: str) -> float | None:

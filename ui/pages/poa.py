@@ -3,6 +3,7 @@ type the executed quantities and budget per period in a keyboard-friendly grid (
 to the next row), with the narrative, validation and evidence of the selected meta."""
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QUrl
@@ -31,14 +32,32 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.errors import UserError
+from rcdesk.poa.importer import LEVEL_LABELS, META_LEVEL_LABELS
 from rcdesk.poa.periods import period_count, period_name
 from rcdesk.services.changes import Changes
-from ui.models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel
+from ui.models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel, fmt_number
 from ui.shell import PageSpec
 from ui.tasks import show_error
 
 MetaRole = Qt.ItemDataRole.UserRole + 1
 ALL = "__all__"
+
+
+def _meta_facts(m) -> str:  # noqa: ANN001
+    """Level, baseline, initial budget and «otros datos» of a meta, as lines under its title."""
+    def show(v: object) -> str:
+        return fmt_number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
+    facts = []
+    if m.level:
+        facts.append(f"Nivel: {META_LEVEL_LABELS.get(m.level, m.level)}")
+    if m.baseline is not None:
+        facts.append(f"Línea base: {show(m.baseline)}")
+    if m.initial_budget is not None:
+        facts.append(f"Presupuesto inicial: {show(m.initial_budget)}")
+    if m.extra:
+        facts.append("Otros datos: " + " · ".join(f"{k}: {show(v)}" for k, v in m.extra))
+    return f"<br><small>{escape(' · '.join(facts))}</small>" if facts else ""
 
 
 class GridView(QTableView):
@@ -298,16 +317,24 @@ class PoaPage(QWidget):
         root = QStandardItem(f"Todas las metas ({sum(len(o.metas) for o in self.nodes)})")
         root.setData(None, MetaRole)
         self.tree_model.appendRow(root)
-        for o in self.nodes:
-            oi = QStandardItem(f"{o.code + ' ' if o.code else ''}{o.description}")
+        items: dict[str, QStandardItem] = {}
+        for o in self.nodes:  # parents come before their children (import order)
+            level = LEVEL_LABELS.get(o.level, "") if o.level else ""
+            oi = QStandardItem(f"{level + ': ' if level else ''}{o.code + ' ' if o.code else ''}{o.description}")
             oi.setData(("obj", o.objective_id), MetaRole)
-            oi.setToolTip(f"{o.description}\nAlineación: {o.alignment}" if o.alignment else o.description)
+            tip = [o.description]
+            if o.indicator:
+                tip.append(f"Indicador de resultado: {o.indicator}")
+            if o.alignment:
+                tip.append(f"Alineación: {o.alignment}")
+            oi.setToolTip("\n".join(tip))
             for m in o.metas:
                 mi = QStandardItem(f"{m.number} {m.description}")
                 mi.setData(("meta", m.meta_id), MetaRole)
                 mi.setToolTip(m.description)
                 oi.appendRow(mi)
-            root.appendRow(oi)
+            items[o.objective_id] = oi
+            (items.get(o.parent_id) or root).appendRow(oi)
         self.tree.expandAll()
         self.tree.setCurrentIndex(self.tree_model.index(0, 0))
         self._load_grid()
@@ -320,8 +347,9 @@ class PoaPage(QWidget):
         cur = self.tree.currentIndex()
         sel = cur.data(MetaRole) if cur.isValid() else None
         rows = []
+        shown = self._subtree(sel[1]) if sel and sel[0] == "obj" else None
         for o in self.nodes:
-            if sel and sel[0] == "obj" and sel[1] != o.objective_id:
+            if shown is not None and o.objective_id not in shown:
                 continue
             for m in o.metas:
                 rows.append(GridRow(m, execs[m.meta_id][period - 1]))
@@ -335,6 +363,18 @@ class PoaPage(QWidget):
             row = min(current.row(), len(rows) - 1) if current.isValid() else 0
             self.grid.setCurrentIndex(self.grid_model.index(row, COL_EXECUTED))
         self._show_detail()
+
+    def _subtree(self, objective_id: str) -> set[str]:
+        """An objective and every objective under it (eje > programa > subprograma…)."""
+        out = {objective_id}
+        grew = True
+        while grew:
+            grew = False
+            for o in self.nodes:
+                if o.parent_id in out and o.objective_id not in out:
+                    out.add(o.objective_id)
+                    grew = True
+        return out
 
     def _tree_current(self, cur, _prev) -> None:  # noqa: ANN001
         sel = cur.data(MetaRole) if cur.isValid() else None
@@ -365,8 +405,9 @@ class PoaPage(QWidget):
         e = r.execution
         state = e.validation_label if e.execution_id else "sin reporte"
         note = f" — Observación: {e.validation_note}" if e.validation_note else ""
-        self.detail_title.setText(f"<b>{r.meta.number} {r.meta.description}</b> — "
-                                  f"{period_name(self.poa.period_kind, e.period_no)} ({state}){note}")
+        self.detail_title.setText(f"<b>{escape(r.meta.number)} {escape(r.meta.description)}</b> — "
+                                  f"{period_name(self.poa.period_kind, e.period_no)} ({state}){escape(note)}"
+                                  + _meta_facts(r.meta))
         self.narrative.setPlainText(e.narrative)
         self.difficulties.setPlainText(e.difficulties)
         self.corrective.setPlainText(e.corrective_actions)
