@@ -695,10 +695,13 @@ class PoaPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Exportar POA", default, "Libros de Excel (*.xlsx)")
         if not path:
             return
-        poa_id = self.poa.poa_id
+        poa_id, unit_id = self.poa.poa_id, self.poa.unit_id
 
         def job(progress, cancel):  # noqa: ANN001, ANN202
-            return export_poas([self.service.as_parsed(poa_id)], Path(path))
+            from rcdesk.services.poa import institution_country
+
+            return export_poas([self.service.as_parsed(poa_id)], Path(path),
+                               country=institution_country(self.ctx.db, unit_id))
 
         self.ctx.runner.run(job, title="Exportando el POA…", parent=self,
                             on_done=lambda out: self.status.setText(f"POA exportado a {out}"),

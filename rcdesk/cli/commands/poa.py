@@ -247,7 +247,10 @@ def _export(ctx, args) -> dict:  # noqa: ANN001
         if not rows:
             raise NotFound(f"No hay POA del año {args.year}.")
         what = f"{len(rows)} POA del año {args.year} (una hoja por unidad)"
-    out = export_poas([svc.as_parsed(r.poa_id) for r in rows], Path(args.out))
+    from rcdesk.services.poa import institution_country
+
+    out = export_poas([svc.as_parsed(r.poa_id) for r in rows], Path(args.out),
+                      country=institution_country(ctx.db, rows[0].unit_id))
     metas = sum(r.meta_count for r in rows)
     return {"out": str(out), "poa_id": rows[0].poa_id if args.unit else None, "poa_ids": [r.poa_id for r in rows],
             "metas": metas, "_text": f"{what} exportado a {out} ({metas} metas)."}
