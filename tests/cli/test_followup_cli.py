@@ -35,10 +35,11 @@ def test_progress_add_validate_and_informe(setup, capsys, tmp_path):
     path, plan_id, acts = setup
     ev = tmp_path / "acta.pdf"
     ev.write_bytes(b"%PDF-1.4 acta")
-    code, out, _ = run(capsys, path, "progress", "add", acts["1.1"][:13], "--period", "2022-C1", "--percent", "75",
+    # a prefix through the UUIDv7 counter: ids made in the same millisecond share the first 13 characters
+    code, out, err = run(capsys, path, "progress", "add", acts["1.1"][:18], "--period", "2022-C1", "--percent", "75",
                        "--note", "Audiencia realizada", "--evidence", str(ev), "--evidence", str(ev),
                        "--link", "https://pasto.gov.co/rdc", "--date", "2022-05-03")
-    assert code == 0 and out["status"] == "REPORTADO" and out["period"] == "2022-C1"
+    assert code == 0 and out["status"] == "REPORTADO" and out["period"] == "2022-C1", err
     assert out["percent"] == 75.0 and out["evidence_count"] == 3
     report_id = out["report_id"]
     code, out, _ = run(capsys, path, "progress", "validate", report_id)
