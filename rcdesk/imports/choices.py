@@ -80,7 +80,9 @@ def period_kinds(sm: SheetMapping) -> list[str]:
 
 def field_choices(catalog: Catalog, *, kinds: list[str], years: list[int]) -> list[Choice]:
     """Every choice the page offers for a sheet whose headers have `kinds` of periods and `years`."""
-    out = [Choice(ACTION_LABELS[IGNORE], IGNORE), Choice(ACTION_LABELS[KEEP], KEEP)]
+    out = [Choice(ACTION_LABELS[IGNORE], IGNORE)]
+    if catalog.keeps_other_data:
+        out.append(Choice(ACTION_LABELS[KEEP], KEEP))
     per_year = years if len(years) > 1 else [None]
     for f in catalog.fields:
         ys = per_year if f.yearly else [None]

@@ -104,6 +104,8 @@ class Catalog:
     title: str
     fields: tuple[Field, ...]
     required: tuple[str, ...] = ()
+    # False for personal data (attendance): no «otros datos», an unmapped column is ignored
+    keeps_other_data: bool = True
 
     def get(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)

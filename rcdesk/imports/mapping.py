@@ -122,12 +122,16 @@ def parse_spec(text: str, catalog: Catalog) -> tuple[str, Target | None]:
     if t in (IGNORE, "ignore", "ninguno", ""):
         return IGNORE, None
     if t in (KEEP, "otros_datos", "guardar", "keep"):
+        if not catalog.keeps_other_data:
+            raise UserError(f"La importación de {catalog.title} no guarda «otros datos» (son datos personales): "
+                            f"asigne la columna a un campo o a «{IGNORE}».")
         return KEEP, None
     m = _SPEC.match(text.strip().lower())
     if not m or catalog.get(m.group(1)) is None:
         names = ", ".join(f.key for f in catalog.fields)
+        extra = f"«{KEEP}» y «{IGNORE}»" if catalog.keeps_other_data else f"«{IGNORE}»"
         raise UserError(f"«{text}» no es un campo de la importación de {catalog.title}. Campos: {names}, "
-                        f"además de «{KEEP}» y «{IGNORE}».")
+                        f"además de {extra}.")
     return MAP, Target(m.group(1), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None)
 
 
