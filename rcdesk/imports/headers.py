@@ -33,6 +33,16 @@ def col_letter(c: int) -> str:
     return s
 
 
+def sample_text(v: object) -> str:
+    """A cell as a Spanish reader expects it in a preview: 0,125 and 1.500,5, not 0.125 or 1500.5."""
+    if isinstance(v, float):
+        text = f"{v:,.4f}".rstrip("0").rstrip(".") if abs(v) < 1e15 else repr(v)
+        return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}".replace(",", ".") if abs(v) >= 10000 else str(v)
+    return cell_text(v)
+
+
 @dataclass(frozen=True)
 class SourceColumn:
     index: int                 # 0-based column in the sheet
@@ -198,7 +208,7 @@ def _columns(grid: Grid, top: int, bottom: int) -> list[SourceColumn]:
         for r in range(data_start, min(grid.height, data_start + 200)):
             v = grid.get(r, c)
             if v != "":
-                samples.append(cell_text(v)[:60])
+                samples.append(sample_text(v)[:60])
                 if len(samples) >= SAMPLES:
                     break
         if path or samples:

@@ -68,8 +68,12 @@ _YEAR_TITLE_KEYS = ("vigencia", "ano", "ano fiscal", "periodo", "ejercicio fisca
 
 
 def es_num(v: float) -> str:
-    """Spanish display of a number in messages: 1.234,5 (no trailing zeros)."""
-    text = f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    """Spanish display of a number in messages: 1.234,50; 12; 0,125 (more decimals only when it has them)."""
+    digits = 2 if round(v, 2) == v else 4
+    text = f"{v:,.{digits}f}"
+    if digits == 4:
+        text = text.rstrip("0")
+    text = text.replace(",", "X").replace(".", ",").replace("X", ".")
     return text[:-3] if text.endswith(",00") else text
 
 
@@ -422,7 +426,7 @@ def _parse_sheet(sm: SheetMapping, prev: ImportPreview, known: Units, poas: dict
         return
     if len(years) > 1:
         prev.warnings.append(f"hoja «{grid.name}»: hay columnas de {len(years)} años ({', '.join(map(str, years))}); "
-                             "se crea un POA por unidad y año (use --year para importar solo uno).")
+                             "se crea un POA por unidad y año (elija un año, o --year, para importar solo uno).")
     report_date = _as_date(_title(table, _DATE_TITLE_KEYS))
     sheet_unit = _sheet_unit(sm, prev, known, fixed_unit, multi_sheet)
     if sheet_unit is False:

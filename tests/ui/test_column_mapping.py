@@ -118,7 +118,7 @@ def test_every_column_is_listed_with_its_proposed_field(dialog, qtmodeltester):
     assert specs["Observaciones internas"] == "ignorar"
     r = _row(dlg, "T1. PLANEADO 2024")
     assert m.index(r, m.COL_LETTER).data() == "F"
-    assert m.index(r, m.COL_SAMPLES).data() == "1.125 · 2.125 · 3.125"
+    assert m.index(r, m.COL_SAMPLES).data() == "1,125 · 2,125 · 3,125"
     assert m.index(r, m.COL_FIELD).data() == "Programado del periodo T1 2024"
     assert m.index(r, m.COL_SOURCE).data() == "exacto"
     unknown = _row(dlg, "Observaciones internas")
