@@ -39,10 +39,18 @@ def fmt_number(v: float | None) -> str:
 
 
 def parse_cell(text: str) -> float | None:
-    """Accept what people type: "1.234,5", "1234.5", "85", empty → None."""
+    """Accept what people type: "1.234,5", "1234.5", "85", empty → None.
+
+    Raises ValueError for text that is no number, and for "nan", "inf" or "1e400": float()
+    takes them, and every caller already answers a ValueError with a Spanish message."""
+    import math
+
     from rcdesk.poa.importer import parse_number
 
-    return parse_number(text.strip()) if text.strip() else None
+    number = parse_number(text.strip()) if text.strip() else None
+    if number is not None and not math.isfinite(number):
+        raise ValueError(text)
+    return number
 
 
 @dataclass
