@@ -97,6 +97,20 @@ def test_argument_errors_are_spanish(capsys, tmp_path):
     assert not db.exists()  # nothing was even opened
 
 
+@pytest.mark.parametrize(("args", "field"), [
+    (["poa", "eval", "--year", "2025", "--gap"], "brecha"),
+    (["commitment", "followup", "0" * 36, "--pct"], "Avance del compromiso"),
+])
+def test_other_numbers_from_the_command_line_refuse_nan_and_inf(capsys, tmp_path, args, field):
+    db = tmp_path / "r.db"
+    assert run(capsys, db, "init")[0] == 0
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM audit_log").fetchone()
+    for value in ("nan", "inf", "-inf", "1e400"):
+        code, out, err = run(capsys, db, *args[:-1], f"{args[-1]}={value}")
+        assert code == 2 and out is None and spanish_only(err) and field in err, (value, err)
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM audit_log").fetchone() == before
+
+
 def test_package_import_with_a_refused_package_exits_2_and_lists_every_package(capsys, tmp_path):
     hq, field = tmp_path / "sede.db", tmp_path / "campo.db"
     run(capsys, hq, "init", "--role", "hq", "--name", "Sede")
