@@ -1,83 +1,50 @@
-"""Read attendance sheets typed after an event (.xlsx/.xls/.csv) into checked rows.
+"""Read attendance sheets typed after an event (.xlsx/.xls/.ods/.csv) into checked rows.
 
 Real sheets have title rows above the header, header variants ("Nombres y apellidos",
 "APELLIDOS Y NOMBRES", "N° Cédula", "C.I."…), ID numbers stored as numbers (leading zero
 lost, 1714307103.0), blank and pre-numbered empty rows, mixed case and stray spaces. This
-module finds the header, maps the columns, validates each ID (rcdesk.validation.ids) and
-marks duplicates inside the file. No database access: the service adds the duplicates
-against rows already registered and saves everything in one transaction.
+module finds the header band, maps every column through the one column mapping
+(`rcdesk.imports.mapping.propose` with the `ATTENDANCE` catalog, then the user's profile and
+`--map` choices), validates each ID (rcdesk.validation.ids) and marks duplicates inside the
+file. No database access: the service adds the duplicates against rows already registered
+and saves everything in one transaction.
 
 Demographic columns (género, sexo, rango de edad, autoidentificación étnica, discapacidad),
 typed as text or marked with X under sub-headers («Género» merged over «F | M | LGBTIQ+»), are
 read into category codes kept in memory only: the service turns them into the event's anonymous
-tally and never stores them on the named row (domain.md §9). Every column not taken is listed
-in `ignored_columns`.
+tally and never stores them on the named row (domain.md §9). A column mapped to a demographic
+field whose own header names a category («Género / F», «Mujer», «18-29») is read as X marks for
+that category; otherwise its values are read as text. Every column not mapped is listed in
+`ignored_columns` (attendance keeps no «otros datos»: personal data, data minimisation).
 
 Formula-looking text (= + - @ at the start) is kept as plain text; exports keep it text.
 """
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from rcdesk.errors import UserError
 from rcdesk.events import tallies
-from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
-from rcdesk.text import clean, fold
+from rcdesk.events.attendance_fields import ATTENDANCE, DEMOGRAPHIC, SIGNATURE_WORD
+from rcdesk.imports import profiles
+from rcdesk.imports.fields import IGNORE, KEEP, norm, read_label
+from rcdesk.imports.headers import SourceColumn, Table, col_letter
+from rcdesk.imports.mapping import MAP, SheetMapping, Target, parse_spec, propose, unknown_overrides
 from rcdesk.imports.text_files import read_text_table, to_grid
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.plans.xlsx_grid import Grid, read_workbook
+from rcdesk.text import clean, fold
 from rcdesk.validation.ids import IdCheck, check_id
 
-FIELDS = ("name", "first", "last", "id", "org", "role", "territory", "phone", "email", "contact", "minor",
-          "age", "gender", "sex", "age_range", "ethnicity", "disability", "ignore")
-# demographic field → tally dimension (rcdesk/data/events/tallies.json); «sexo» fills género's
-# count for a row whose género is blank (the CPCCS form asks hombres / mujeres / GLBTI)
-DEMOGRAPHIC = {"gender": "genero", "sex": "genero", "age_range": "edad", "ethnicity": "etnia",
-               "disability": "discapacidad"}
-_EXACT = {
-    "name": {"nombres y apellidos", "apellidos y nombres", "nombre completo", "nombre", "nombre y apellido",
-             "nombres y apellido", "participante", "asistente", "nombre del participante", "nombre del asistente",
-             "nombres completos", "apellidos nombres", "nombres apellidos"},
-    "first": {"nombres"},
-    "last": {"apellidos"},
-    "id": {"cedula", "ci", "c i", "cc", "no cedula", "nro cedula", "numero de cedula", "n cedula", "documento",
-           "no documento", "numero de documento", "nro de documento", "no de documento", "documento de identidad",
-           "identificacion", "no identificacion", "dni", "nit", "ruc", "cedula ruc", "cedula o ruc", "n de cedula",
-           "no de cedula", "cedula de identidad", "cedula de ciudadania", "num documento", "id"},
-    "org": {"organizacion", "institucion", "entidad", "sector", "organizacion sector", "organizacion o sector",
-            "organizacion institucion", "empresa", "colectivo", "institucion u organizacion", "dependencia"},
-    "role": {"cargo", "rol", "calidad", "tipo de participante", "tipo", "calidad en la que asiste", "funcion"},
-    "territory": {"canton", "parroquia", "comunidad", "barrio", "municipio", "territorio", "procedencia", "lugar",
-                  "localidad", "recinto", "vereda", "canton parroquia comunidad", "canton parroquia",
-                  "lugar de procedencia", "corregimiento", "zona", "direccion"},
-    "phone": {"telefono", "celular", "movil", "tel", "telefono celular", "no telefono", "numero de telefono",
-              "whatsapp", "telf"},
-    "email": {"correo", "email", "e mail", "correo electronico", "mail"},
-    "contact": {"telefono o correo", "contacto", "telefono correo", "datos de contacto"},
-    "minor": {"menor de edad", "menor", "es menor de edad"},
-    "age": {"edad", "anos"},
-    "gender": {"genero", "identidad de genero", "genero sexo", "sexo genero", "genero f m lgbtiq+"},
-    "sex": {"sexo", "sexo h m", "sexo biologico"},
-    "age_range": {"rango de edad", "rango edad", "rangos de edad", "grupo de edad", "grupo etario", "edad rango",
-                  "grupo etareo", "rango etario"},
-    "ethnicity": {"etnia", "autoidentificacion", "autoidentificacion etnica", "pueblos y nacionalidades",
-                  "pueblo y nacionalidad", "pueblo o nacionalidad", "pueblo nacionalidad", "autorreconocimiento etnico",
-                  "grupo etnico", "pertenencia etnica", "etnia pueblo"},
-    "disability": {"discapacidad", "tiene discapacidad", "persona con discapacidad", "con discapacidad"},
-    "ignore": {"no", "n", "nro", "numero", "item", "firma", "orden", "n o", "no orden", "observaciones", "hora"},
-}
-_CONTAINS = (
-    ("firma", "ignore"), ("genero", "gender"), ("autoidentific", "ethnicity"), ("etnic", "ethnicity"),
-    ("pueblos", "ethnicity"), ("discapacidad", "disability"), ("rango de edad", "age_range"), ("correo", "email"), ("mail", "email"), ("telefono", "phone"), ("celular", "phone"),
-    ("cedula", "id"), ("documento", "id"), ("identificacion", "id"), ("nombre", "name"),
-    ("organizacion", "org"), ("institucion", "org"), ("canton", "territory"), ("parroquia", "territory"),
-    ("comunidad", "territory"), ("municipio", "territory"), ("cargo", "role"), ("menor", "minor"),
-)
-_PUNCT = re.compile(r"[.,:;°º#/()\-_*¿?'\"“”]+")
 _YES = {"si", "s", "x", "1", "yes", "true", "verdadero", "menor"}
 _PARTICLES = {"de", "del", "la", "las", "los", "y", "da", "van", "von"}
+_DEMO_ORDER = ("genero", "sexo", "rango_edad", "etnia", "discapacidad")   # género wins over sexo
+HEADER_SCAN = 25
+SAMPLES = 3
+REMEMBERED = "recordado"
 
 ROW_STATUSES = {
     "ok": "Correcta", "repaired": "Reparada", "warning": "Con aviso", "invalid": "Documento no válido",
@@ -108,6 +75,7 @@ class IgnoredColumn:
     sheet: str
     column: str                # letter, as the user sees it (A, B, … AA)
     header: str
+    reason: str = ""           # why it is not imported, as the mapping page says it
 
     def as_json(self) -> dict:
         return {"sheet": self.sheet, "column": self.column, "header": self.header}
@@ -121,13 +89,17 @@ class ParsedSheet:
     source: str
     sheet: str
     header_line: int
-    columns: dict[str, str]    # field -> header text found
+    columns: dict[str, str]    # field key (ATTENDANCE) -> header text found
     rows: list[SheetRow] = field(default_factory=list)
     blank_rows: int = 0
     ignored_columns: list[IgnoredColumn] = field(default_factory=list)
     demographic_columns: dict[str, str] = field(default_factory=dict)  # tally dimension → header(s) read
     warnings: list[str] = field(default_factory=list)
     encoding: str = ""         # CSV only: how the text was decoded (shown in the preview)
+    mapping: SheetMapping | None = None   # every column's decision (page, --json «columns», profiles)
+    errors: list[str] = field(default_factory=list)  # «hoja «S», fila N: …»; any error: nothing is saved
+    profile_name: str = ""     # the profile applied («recordado»: the mapping remembered for these headers)
+    signature: str = ""        # header signature under which a real import remembers the mapping
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -140,23 +112,6 @@ class ParsedSheet:
                 out.setdefault(dim, {})
                 out[dim][code] = out[dim].get(code, 0) + 1
         return out
-
-
-def _norm_header(value: object) -> str:
-    return clean(_PUNCT.sub(" ", fold(clean(value))))
-
-
-def classify_header(value: object) -> str | None:
-    h = _norm_header(value)
-    if not h:
-        return None
-    for fld, variants in _EXACT.items():
-        if h in variants:
-            return fld
-    for needle, fld in _CONTAINS:
-        if needle in h:
-            return fld
-    return None
 
 
 def smart_case(name: str) -> str:
@@ -208,13 +163,50 @@ def _read_grid(path: Path) -> tuple[list[Grid], str, list[str]]:
     raise UserError(f"«{path.name}»: formato no admitido; use .xlsx, .xls, .ods o .csv.")
 
 
-def col_letter(c: int) -> str:
-    out = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        out = chr(65 + rem) + out
+# -- finding the header band ------------------------------------------------------------------
+def field_of(text: object, user: dict[str, str | None] | None = None) -> str | None:
+    """The ATTENDANCE field a header cell names: the user's choice for that header first, then the
+    catalog (None: no field, or a signature column)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    key = norm(text)
+    if user and key in user:
+        return user[key]
+    if SIGNATURE_WORD in key.split():
+        return None
+    f, _ = ATTENDANCE.match(read_label(text))
+    return f.key if f else None
+
+
+def _user_fields(choices: dict[str, str]) -> dict[str, str | None]:
+    """{normalised header: field or None} of a profile or --map (letters name no header text)."""
+    out: dict[str, str | None] = {}
+    for head, spec in choices.items():
+        action, target = parse_spec(spec, ATTENDANCE)
+        out[norm(head)] = target.field if action == MAP and target else None
     return out
+
+
+def _find_header(grid: Grid, user: dict[str, str | None]) -> tuple[int, int, bool] | None:
+    """(row, distinct fields named, names a person) of the best header row among the first rows."""
+    best: tuple[int, int, bool] | None = None
+    cache: dict[str, str | None] = {}
+    for i in range(min(grid.height, HEADER_SCAN)):
+        fields = set()
+        for cell in grid.rows[i]:
+            if isinstance(cell, str) and cell:
+                if cell not in cache:
+                    cache[cell] = field_of(cell, user)
+                if cache[cell]:
+                    fields.add(cache[cell])
+        named = "nombre" in fields or "nombres" in fields
+        score = len(fields)
+        if score == 0 or (not named and score < 2):
+            continue
+        # a row naming a person wins over any row that does not
+        if best is None or (named, score) > (best[2], best[1]):
+            best = (i, score, named)
+    return best
 
 
 @dataclass
@@ -243,8 +235,7 @@ def _mark_groups(grid: Grid, top: int, sub: int, country: str) -> list[_Marks]:
         return []
     groups = []
     for c in range(grid.width):
-        head = grid.get(top, c)
-        fld = classify_header(head) if isinstance(head, str) else None
+        fld = field_of(grid.get(top, c))
         if fld not in DEMOGRAPHIC:
             continue
         dim = DEMOGRAPHIC[fld]
@@ -259,7 +250,7 @@ def _mark_groups(grid: Grid, top: int, sub: int, country: str) -> list[_Marks]:
                 break
             cols[j] = code
         if len(cols) >= 2:
-            groups.append(_Marks(fld, _text(head), cols))
+            groups.append(_Marks(fld, _text(grid.get(top, c)), cols))
     return groups
 
 
@@ -269,9 +260,9 @@ def _single_row_marks(grid: Grid, r: int, taken: set[int], country: str) -> list
     by_field: dict[str, _Marks] = {}
     for c in range(grid.width):
         head = grid.get(r, c)
-        if c in taken or not isinstance(head, str) or len(head) < 2 or classify_header(head):
+        if c in taken or not isinstance(head, str) or len(head) < 2 or field_of(head):
             continue
-        for fld, dim in (("gender", "genero"), ("age_range", "edad"), ("ethnicity", "etnia")):
+        for fld, dim in (("genero", "genero"), ("rango_edad", "edad"), ("etnia", "etnia")):
             code = tallies.category(dim, head, country)
             if code is not None and code != tallies.NO_RESPONSE:
                 by_field.setdefault(fld, _Marks(fld, "", {})).columns[c] = code
@@ -284,24 +275,105 @@ def _single_row_marks(grid: Grid, r: int, taken: set[int], country: str) -> list
     return out
 
 
-def _find_header(rows: list[list[object]]) -> tuple[int, dict[int, str]] | None:
-    best = None
-    for i, row in enumerate(rows[:25]):
-        mapping: dict[int, str] = {}
-        for j, cell in enumerate(row):
-            fld = classify_header(cell) if isinstance(cell, str) else None
-            if fld and fld not in mapping.values() or fld == "ignore":
-                mapping[j] = fld
-        fields = set(mapping.values())
-        has_name = "name" in fields or ("first" in fields and "last" in fields) or "first" in fields
-        if not has_name:
+def _band_text(grid: Grid, r: int, c: int) -> str:
+    """A header cell's text; a cell inside a horizontal merge reads its group label."""
+    v = grid.get(r, c)
+    if v == "":
+        anchor = grid.merged_from.get((r, c))
+        if anchor is not None and anchor[0] == r:
+            v = grid.get(*anchor)
+    return _text(v)
+
+
+def _table(grid: Grid, header_idx: int, country: str) -> tuple[Table, dict[int, tuple[str, str]]]:
+    """The header band as a Table (a path per column) and the X-mark columns found in it
+    (column → (field, category)) — the catalog's proposal for them."""
+    # «Género» in the header row over «F | M | LGBTIQ+» in the row below, or the header row holds
+    # the sub-headers and the group sits in the row above it
+    marks = _mark_groups(grid, header_idx, header_idx + 1, country)
+    top, bottom = (header_idx, header_idx + 1) if marks else (header_idx, header_idx)
+    if not marks:
+        marks = _mark_groups(grid, header_idx - 1, header_idx, country)
+        if marks:
+            top = header_idx - 1
+    in_group = {j: m for m in marks for j in m.columns}
+    taken = set(in_group) | {j for j in range(grid.width) if field_of(grid.get(header_idx, j))}
+    singles = _single_row_marks(grid, header_idx, taken, country)
+    proposed = {j: (m.field, code) for m in marks + singles for j, code in m.columns.items()}
+    columns, last = [], -1
+    for j in range(grid.width):
+        if j in in_group:
+            path = [in_group[j].header, _text(grid.get(bottom, j))]
+        elif top < header_idx:  # group row above: only the groups' own columns read it
+            path = [_text(grid.get(header_idx, j))]
+        else:
+            path = [_band_text(grid, r, j) for r in range(top, bottom + 1)]
+        clean_path: list[str] = []
+        for t in path:
+            if t and (not clean_path or fold(clean_path[-1]) != fold(t)):
+                clean_path.append(t)
+        samples = []
+        for r in range(bottom + 1, min(grid.height, bottom + 201)):
+            t = _text(grid.get(r, j))
+            if t:
+                samples.append(t[:60])
+                if len(samples) >= SAMPLES:
+                    break
+        if clean_path or samples:
+            last = j
+        columns.append(SourceColumn(j, tuple(clean_path), tuple(samples)))
+    return Table(grid, top, bottom, columns[: last + 1]), proposed
+
+
+# -- the mapping ------------------------------------------------------------------------------
+def mark_category(fld: str, column: SourceColumn, country: str) -> str | None:
+    """The category an X in this column counts as, when its own header names one
+    («Género / F» → FEMENINO, «18-29» → 18_29); None: the column holds text values."""
+    dim = DEMOGRAPHIC.get(fld)
+    if dim is None or not column.path:
+        return None
+    if len(column.path) == 1 and field_of(column.path[0]) == fld:
+        return None  # «Con discapacidad» names the field: its cells are typed values
+    code = tallies.category(dim, column.path[-1], country)
+    if len(column.path) == 1 and code == tallies.NO_RESPONSE:
+        return None
+    return code
+
+
+def _category_label(fld: str, code: str, country: str) -> str:
+    dim = DEMOGRAPHIC[fld]
+    return tallies.dimensions(country)[dim]["categories"].get(code, code)
+
+
+def map_sheet(table: Table, proposed: dict[int, tuple[str, str]], country: str, *,
+              profile: dict[str, str] | None = None, overrides: dict[str, str] | None = None,
+              profile_name: str = "") -> SheetMapping:
+    """Every column's decision: the catalog's proposal, the X-mark groups found under demographic
+    headers, then the profile and the user's choices (which always win)."""
+    sm = propose(table, ATTENDANCE, profile=profile, overrides=overrides, profile_name=profile_name)
+    for d in sm.decisions:
+        chosen = d.source in ("perfil", "usuario")
+        if not chosen and d.column.index in proposed:
+            fld, code = proposed[d.column.index]
+            d.action, d.target, d.question, d.ask = MAP, Target(fld), False, ""
+            d.source = "exacto" if len(d.column.path) > 1 else "probable"
+        elif not chosen and d.action == KEEP:
+            d.action, d.target, d.note = IGNORE, None, "la asistencia no guarda otros datos (datos personales)"
             continue
-        score = len(fields - {"ignore"})
-        if best is None or score > best[2]:
-            best = (i, mapping, score)
-    return (best[0], best[1]) if best else None
+        elif not chosen and d.column.path and SIGNATURE_WORD in norm(d.header).split():
+            d.action, d.target, d.question, d.ask = IGNORE, None, False, ""
+            d.note = "firmas: no se importan"
+            continue
+        if d.action == MAP and d.target is not None and d.target.field in DEMOGRAPHIC:
+            code = mark_category(d.target.field, d.column, country)
+            what = f"marca X = «{_category_label(d.target.field, code, country)}»" if code else "valores escritos"
+            d.note = f"{what}; solo para el conteo anónimo" + (f" ({d.note})" if chosen and d.note else "")
+        elif d.action == IGNORE and not d.note:
+            d.note = "no se importa"
+    return sm
 
 
+# -- reading ------------------------------------------------------------------------------------
 _NOT_MARKED = {"", "no", "0", "-", "false", "falso", "n"}
 
 
@@ -309,62 +381,132 @@ def _marked(value: object) -> bool:
     return fold(_text(value)) not in _NOT_MARKED
 
 
-def read_attendance(path: Path | str, country: str = "EC", *, progress: ProgressFn = no_progress,
-                    cancel: CancelToken = NEVER_CANCELLED) -> ParsedSheet:
-    """Read and check an attendance sheet; raises UserError when no name column is found."""
+def _pick_sheets(grids: list[Grid], sheets: list[str] | None, path: Path) -> list[Grid]:
+    if not sheets:
+        return grids
+    if len(sheets) > 1:
+        raise UserError(f"«{path.name}»: la asistencia se importa de una hoja por vez; indique una sola hoja "
+                        f"(--sheet), no {len(sheets)}.")
+    want = fold(sheets[0])
+    found = [g for g in grids if fold(g.name) == want]
+    if not found:
+        names = ", ".join(f"«{g.name}»" for g in grids) or "(sin hojas)"
+        raise UserError(f"«{path.name}» no tiene la hoja «{sheets[0]}». Hojas: {names}.")
+    return found
+
+
+def read_attendance(path: Path | str, country: str = "EC", *, sheets: list[str] | None = None,
+                    overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
+                    profile_name: str = "", remembered: Callable[[str], dict | None] | None = None,
+                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> ParsedSheet:
+    """Read, map and check an attendance sheet.
+
+    The mapping is the catalog's proposal, then `profile` (a file) or else the mapping
+    `remembered(signature)` returns for these headers, then `overrides` (the user's choices).
+    Problems the user can fix by mapping (no name column, a --map naming no column) come back in
+    `errors` with the mapping, so the preview can show them; an unreadable file or a sheet with
+    no header at all raises UserError.
+    """
     path = Path(path)
+    overrides = dict(overrides or {})
+    user = _user_fields(profile or {}) | _user_fields(overrides)
     grids, encoding, warnings = _read_grid(path)
+    grids = _pick_sheets(grids, sheets, path)
     found = None
     for g in grids:
-        h = _find_header(g.rows)
-        if h:
-            found = (g, *h)
-            break
+        h = _find_header(g, user)
+        if h and (found is None or (h[2] and not found[1][2])):
+            found = (g, h)
+            if h[2]:
+                break
     if found is None:
         names = ", ".join(f"«{g.name}»" for g in grids) or "(sin hojas)"
         raise UserError(
             f"«{path.name}»: no se encontró la columna de nombres en ninguna hoja ({names}). "
             "La fila de encabezados debe tener una columna «Nombres y apellidos» (o «Nombre», «Nombres» y "
             "«Apellidos», «Participante»). No se importó nada.")
-    grid, header_idx, mapping = found
+    grid, (header_idx, _score, _named) = found
+    sheet = grid.name
+    others = [g.name for g in grids if g is not grid and any(not g.row_is_blank(r) for r in range(g.height))]
+    if others:
+        warnings = [*warnings, f"se importa la hoja «{sheet}»; no se importan las hojas "
+                               f"{', '.join(f'«{n}»' for n in others)} (elija otra con --sheet)."]
+    table, proposed = _table(grid, header_idx, country)
+    sm = map_sheet(table, proposed, country, profile=profile, overrides=overrides, profile_name=profile_name)
+    signature = profiles.signature(ATTENDANCE.kind, [sm])
+    if profile is None and remembered is not None:
+        doc = remembered(signature)
+        if doc is not None:
+            try:
+                kept = profiles.columns_of(doc, ATTENDANCE)
+            except UserError:
+                kept = None  # a remembered mapping this version cannot use is not offered
+            if kept:
+                profile_name = REMEMBERED
+                sm = map_sheet(table, proposed, country, profile=kept, overrides=overrides, profile_name=REMEMBERED)
+    parsed = ParsedSheet(path.name, sheet, header_idx + 1, {}, warnings=warnings, encoding=encoding, mapping=sm,
+                         profile_name=profile_name, signature=signature)
+    unknown = unknown_overrides([sm], overrides)
+    if unknown:
+        heads = ", ".join(f"«{d.header}»" for d in sm.decisions if d.column.path)
+        parsed.errors += [f"hoja «{sheet}»: --map «{h}»: la hoja no tiene esa columna (columnas: {heads})."
+                          for h in unknown]
+    _read_rows(parsed, grid, sm, country, progress, cancel)
+    return parsed
+
+
+def _reading_plan(sm: SheetMapping, country: str) -> tuple[dict[str, int], dict[str, int], dict[str, dict[int, str]]]:
+    """(field → column for text fields, demographic field → column typed as text,
+    demographic field → {column: category} read as X marks)."""
+    col: dict[str, int] = {}
+    text_demo: dict[str, int] = {}
+    marks: dict[str, dict[int, str]] = {}
+    for d in sm.decisions:
+        if d.action != MAP or d.target is None:
+            continue
+        fld, j = d.target.field, d.column.index
+        code = mark_category(fld, d.column, country)
+        if code is not None:
+            marks.setdefault(fld, {})[j] = code
+        elif fld in DEMOGRAPHIC:
+            text_demo.setdefault(fld, j)
+        else:
+            col.setdefault(fld, j)
+    if "nombres" in col and "apellidos" not in col and "nombre" not in col:
+        col["nombre"] = col.pop("nombres")
+    return col, text_demo, marks
+
+
+def _read_rows(parsed: ParsedSheet, grid: Grid, sm: SheetMapping, country: str, progress: ProgressFn,
+               cancel: CancelToken) -> None:
     sheet, rows = grid.name, grid.rows
-    header = rows[header_idx]
-    # X marks: the header row holds «Género» over «F | M | LGBTIQ+» in the row below, or the
-    # header row holds the sub-headers and the group sits in the row above it
-    marks = _mark_groups(grid, header_idx, header_idx + 1, country)
-    data_start = header_idx + 2 if marks else header_idx + 1
-    if not marks:
-        marks = _mark_groups(grid, header_idx - 1, header_idx, country)
-    for m in marks:
-        mapping = {j: f for j, f in mapping.items() if f != m.field}
-    marks += _single_row_marks(grid, header_idx, set(mapping) | {j for m in marks for j in m.columns}, country)
-    marked_cols = {j for m in marks for j in m.columns}
-    columns = {fld: _text(header[j]) for j, fld in mapping.items() if fld != "ignore"}
-    parsed = ParsedSheet(path.name, sheet, header_idx + 1, columns, warnings=warnings, encoding=encoding)
-    col = {fld: j for j, fld in mapping.items() if fld != "ignore"}
-    if "first" in col and "last" not in col and "name" not in col:
-        col["name"] = col.pop("first")
-    text_demo = {fld: j for fld, j in col.items() if fld in DEMOGRAPHIC}
+    col, text_demo, marks = _reading_plan(sm, country)
+    headers = {d.column.index: d.header for d in sm.decisions}
+    parsed.columns = {fld: headers[j] for fld, j in col.items()}
     for fld, j in text_demo.items():
         dim = DEMOGRAPHIC[fld]
-        parsed.demographic_columns.setdefault(dim, "")
-        parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns[dim],
-                                                                     f"«{_text(header[j])}» (texto)")))
-    for m in marks:
-        labels = " | ".join(_text(grid.get(data_start - 1, j)) or _text(header[j]) for j in m.columns)
-        dim = DEMOGRAPHIC[m.field]
-        desc = f"«{m.header}»: {labels} (marcas X)" if m.header and m.header != labels else f"{labels} (marcas X)"
-        parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim), desc)))
-    taken = set(col.values()) | marked_cols
+        parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim),
+                                                                     f"«{headers[j]}» (texto)")))
+    for fld, cols in marks.items():
+        dim = DEMOGRAPHIC[fld]
+        groups: dict[str, list[str]] = {}
+        for j in cols:
+            path = sm.decisions[j].column.path
+            groups.setdefault(path[0] if len(path) > 1 else "", []).append(path[-1])
+        for group, labels in groups.items():
+            desc = f"«{group}»: {' | '.join(labels)} (marcas X)" if group else f"{' | '.join(labels)} (marcas X)"
+            parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim), desc)))
+    data_start = sm.table.first_data_row
+    if "nombre" not in col and not ("nombres" in col and "apellidos" in col):
+        parsed.errors.insert(0, (
+            f"hoja «{sheet}», fila {parsed.header_line}: no se encontró la columna de nombres. La fila de "
+            "encabezados debe tener una columna «Nombres y apellidos» (o «Nombre», «Nombres» y «Apellidos», "
+            "«Participante»), o asigne la columna que los tiene al campo «nombre» "
+            "(--map \"ENCABEZADO=nombre\"). No se importó nada."))
     used_cols: set[int] = set()
-    for row in rows[data_start:]:
-        used_cols.update(j for j, v in enumerate(row) if v != "")
-    for j in range(grid.width):
-        head = _text(header[j]) if j < len(header) else ""
-        if not head and data_start > header_idx + 1:
-            head = _text(grid.get(header_idx + 1, j))
-        if j not in taken and (head or j in used_cols):
-            parsed.ignored_columns.append(IgnoredColumn(sheet, col_letter(j), head))
+    if parsed.errors:
+        _ignored(parsed, sm, used_cols)
+        return
     unknown: dict[tuple[str, str], int] = {}
     ambiguous: list[int] = []
     seen: dict[str, int] = {}
@@ -373,19 +515,20 @@ def read_attendance(path: Path | str, country: str = "EC", *, progress: Progress
         if n % 500 == 0:
             cancel.check()
             progress(n - data_start, total, "Revisando filas…")
+        used_cols.update(j for j, v in enumerate(row) if v != "")
 
         def get(fld: str) -> object:
             j = col.get(fld)
             return row[j] if j is not None and j < len(row) else None
 
-        if "name" in col:
-            name = _text(get("name"))
+        if "nombre" in col:
+            name = _text(get("nombre"))
         else:
-            name = clean(f"{_text(get('first'))} {_text(get('last'))}")
-        id_raw = get("id")
-        org, terr = _text(get("org")), _text(get("territory"))
-        phone, email = _text(get("phone")), _text(get("email"))
-        contact = _text(get("contact"))
+            name = clean(f"{_text(get('nombres'))} {_text(get('apellidos'))}")
+        id_raw = get("documento")
+        org, terr = _text(get("organizacion")), _text(get("territorio"))
+        phone, email = _text(get("telefono")), _text(get("correo"))
+        contact = _text(get("contacto"))
         if contact:
             if "@" in contact:
                 email = email or contact
@@ -394,8 +537,8 @@ def read_attendance(path: Path | str, country: str = "EC", *, progress: Progress
         if not any((name, _text(id_raw), org, terr, phone, email)):
             parsed.blank_rows += 1
             continue
-        minor = fold(_text(get("minor"))) in _YES
-        age = get("age")
+        minor = fold(_text(get("menor"))) in _YES
+        age = get("edad")
         try:
             if age not in (None, "") and float(str(age).replace(",", ".")) < 18:
                 minor = True
@@ -408,31 +551,31 @@ def read_attendance(path: Path | str, country: str = "EC", *, progress: Progress
                 continue
             code = tallies.category(DEMOGRAPHIC[fld], value, country)
             if code is None:
-                key = (_text(header[j]), value)
+                key = (headers[j], value)
                 unknown[key] = unknown.get(key, 0) + 1
             else:
                 found_codes.setdefault(fld, code)
-        for m in marks:
-            hits = {m.columns[j] for j in m.columns if j < len(row) and _marked(row[j])}
+        for fld, cols in marks.items():
+            hits = {code for j, code in cols.items() if j < len(row) and _marked(row[j])}
             if len(hits) == 1:
-                found_codes.setdefault(m.field, hits.pop())
+                found_codes.setdefault(fld, hits.pop())
             elif hits:
                 ambiguous.append(n)
-        if "age_range" not in found_codes and age not in (None, ""):
+        if "rango_edad" not in found_codes and age not in (None, ""):
             code = tallies.age_category(age, country)
             if code:
-                found_codes["age_range"] = code
-        demo = {}
-        for fld in ("gender", "sex", "age_range", "ethnicity", "disability"):
+                found_codes["rango_edad"] = code
+        demo: dict[str, str] = {}
+        for fld in _DEMO_ORDER:
             if fld in found_codes:
                 demo.setdefault(DEMOGRAPHIC[fld], found_codes[fld])
         idc = check_id(id_raw, country)
-        r = SheetRow(n, smart_case(name), idc, org, role_code(_text(get("role"))), terr, phone, email, minor,
+        r = SheetRow(n, smart_case(name), idc, org, role_code(_text(get("cargo"))), terr, phone, email, minor,
                      demographics=tuple(demo.items()))
         if not name:
             r = replace(r, status="error", message=f"fila {n}: falta el nombre")
         elif idc.status == "invalid":
-            r = replace(r, status="invalid", message=f"fila {n}, columna «{columns.get('id', 'documento')}»: "
+            r = replace(r, status="invalid", message=f"fila {n}, columna «{parsed.columns.get('documento', 'documento')}»: "
                                                     f"{idc.raw} – {idc.message}")
         elif idc.number and idc.number in seen:
             r = replace(r, status="duplicate", duplicate_of=f"fila {seen[idc.number]}",
@@ -442,9 +585,10 @@ def read_attendance(path: Path | str, country: str = "EC", *, progress: Progress
         if idc.number and r.status != "duplicate" and idc.status != "invalid":
             seen.setdefault(idc.number, n)
         parsed.rows.append(r)
+    _ignored(parsed, sm, used_cols)
     if not parsed.rows:
-        raise UserError(f"«{path.name}», hoja «{sheet}»: no hay filas con datos debajo del encabezado "
-                        f"(fila {header_idx + 1}). No se importó nada.")
+        parsed.errors.append(f"hoja «{sheet}»: no hay filas con datos debajo del encabezado "
+                             f"(fila {parsed.header_line}). No se importó nada.")
     for (head, value), k in sorted(unknown.items()):
         parsed.warnings.append(f"hoja «{sheet}», columna «{head}»: valor «{value}» no reconocido en {k} fila(s); "
                                "se cuenta como «No responde».")
@@ -453,4 +597,20 @@ def read_attendance(path: Path | str, country: str = "EC", *, progress: Progress
         parsed.warnings.append(f"hoja «{sheet}»: filas con más de una X en el mismo grupo ({shown}); no se cuentan "
                                "en ese grupo.")
     progress(total, total, "Hoja revisada")
-    return parsed
+
+
+def _ignored(parsed: ParsedSheet, sm: SheetMapping, used_cols: set[int]) -> None:
+    """Every column not mapped that has a header or data: nothing is dropped without a word."""
+    in_table = {d.column.index for d in sm.decisions}
+    for d in sm.decisions:
+        if d.action != MAP and (d.column.path or d.column.samples or d.column.index in used_cols):
+            head = d.header if d.column.path else ""
+            parsed.ignored_columns.append(IgnoredColumn(parsed.sheet, d.letter, head, d.note))
+    for j in sorted(used_cols - in_table):
+        parsed.ignored_columns.append(IgnoredColumn(parsed.sheet, col_letter(j), "", "columna sin encabezado"))
+
+
+def refusal(parsed: ParsedSheet) -> UserError:
+    """The Spanish refusal of a preview with errors (nothing is saved)."""
+    first = parsed.errors[0]
+    return UserError(f"«{parsed.source}», {first}", details=parsed.errors[1:])

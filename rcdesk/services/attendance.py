@@ -27,7 +27,7 @@ from rcdesk.db.database import Database
 from rcdesk.db.stamping import allocate_seq, record_values
 from rcdesk.errors import NotFound, UserError
 from rcdesk.events import tallies
-from rcdesk.events.attendance_import import IgnoredColumn, ParsedSheet, SheetRow, read_attendance
+from rcdesk.events.attendance_import import IgnoredColumn, ParsedSheet, SheetRow, read_attendance, refusal
 from rcdesk.events.privacy import NOTICE_VERSION
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
@@ -363,13 +363,37 @@ class AttendanceService:
             c.revoked_at = utcnow()
 
     # -- import ------------------------------------------------------------------------------
-    def read_file(self, event_id: str, path: Path | str, *, progress: ProgressFn = no_progress,
-                  cancel: CancelToken = NEVER_CANCELLED) -> ParsedSheet:
-        """Read a sheet and mark rows already registered in the event (the preview)."""
+    def preview_import(self, event_id: str, path: Path | str, *, sheets: list[str] | None = None,
+                       overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
+                       profile_name: str = "", remembered: bool = True, progress: ProgressFn = no_progress,
+                       cancel: CancelToken = NEVER_CANCELLED) -> ParsedSheet:
+        """Read and map a sheet and mark rows already registered in the event (writes nothing).
+
+        The mapping is the importer's proposal, then `profile` (a file) or else the mapping
+        remembered for sheets with the same headers, then `overrides` (the user's choices).
+        Problems the mapping can fix come back in `parsed.errors` (the preview shows them)."""
         with self.db.session() as s:
             country = self.event_country(s, self._event(s, event_id))
-        parsed = read_attendance(path, country, progress=progress, cancel=cancel)
-        return self.mark_registered(event_id, parsed)
+        lookup = None
+        if remembered and profile is None:
+            from rcdesk.services.import_mappings import ImportMappings
+
+            store = ImportMappings(self.db)
+
+            def lookup(signature: str) -> dict | None:
+                return store.remembered("attendance", signature)
+
+        parsed = read_attendance(path, country, sheets=sheets, overrides=overrides, profile=profile,
+                                 profile_name=profile_name, remembered=lookup, progress=progress, cancel=cancel)
+        return parsed if parsed.errors else self.mark_registered(event_id, parsed)
+
+    def read_file(self, event_id: str, path: Path | str, *, progress: ProgressFn = no_progress,
+                  cancel: CancelToken = NEVER_CANCELLED, **mapping) -> ParsedSheet:  # noqa: ANN003
+        """`preview_import` that refuses (UserError) a sheet with errors."""
+        parsed = self.preview_import(event_id, path, progress=progress, cancel=cancel, **mapping)
+        if parsed.errors:
+            raise refusal(parsed)
+        return parsed
 
     def mark_registered(self, event_id: str, parsed: ParsedSheet) -> ParsedSheet:
         numbers = {r.id_check.number for r in parsed.rows if r.id_check.number}
@@ -400,20 +424,41 @@ class AttendanceService:
         return out
 
     def import_file(self, event_id: str, path: Path | str, *, invalid: str = "keep",
-                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> ImportResult:
-        parsed = self.read_file(event_id, path, progress=progress, cancel=cancel)
-        return self.save_import(event_id, parsed, invalid=invalid, progress=progress, cancel=cancel)
+                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED,
+                    dry_run: bool = False, **mapping) -> ImportResult:  # noqa: ANN003
+        parsed = self.read_file(event_id, path, progress=progress, cancel=cancel, **mapping)
+        return self.save_import(event_id, parsed, invalid=invalid, progress=progress, cancel=cancel, dry_run=dry_run)
 
     def save_import(self, event_id: str, parsed: ParsedSheet, *, invalid: str = "keep",
-                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> ImportResult:
+                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED,
+                    dry_run: bool = False, remember: bool = True) -> ImportResult:
         """Write the importable rows of a preview in one transaction.
 
         invalid="keep": rows with an invalid ID are saved with status "invalid" (a warning);
         invalid="reject": those rows are not saved. Duplicates and rows without a name are
-        never saved (they are counted and listed in `problems`).
+        never saved (they are counted and listed in `problems`). `dry_run` runs exactly the same
+        writes and rolls them back, so what it reports is what the real import stores. A real
+        import remembers the column mapping for sheets with the same headers.
         """
         if invalid not in ("keep", "reject"):
             raise UserError("Opción --invalid desconocida: use «keep» (guardar con aviso) o «reject» (rechazar).")
+        if parsed.errors:
+            raise refusal(parsed)
+        try:
+            result = self._save_rows(event_id, parsed, invalid, progress, cancel, dry_run)
+        except _DryRun as done:
+            progress(1, 1, "Revisión terminada; no se guardó nada")
+            return done.result
+        if remember and not dry_run and parsed.mapping is not None and parsed.signature:
+            from rcdesk.imports import profiles
+            from rcdesk.services.import_mappings import ImportMappings
+
+            ImportMappings(self.db).remember("attendance", parsed.signature,
+                                             profiles.build("attendance", [parsed.mapping], parsed.source))
+        return result
+
+    def _save_rows(self, event_id: str, parsed: ParsedSheet, invalid: str, progress: ProgressFn,
+                   cancel: CancelToken, dry_run: bool) -> ImportResult:
         parsed = self.mark_registered(event_id, parsed)
         to_save: list[SheetRow] = []
         problems, rejected = [], 0
@@ -517,9 +562,18 @@ class AttendanceService:
                                        "tally_added": added}, ensure_ascii=False),
             }])
             cancel.check()
+            result = ImportResult(imported=total, new_people=len(new_people), problems=tuple(problems),
+                                  tally_added=added, **counts)
+            if dry_run:
+                raise _DryRun(result)  # leaves the transaction: everything above is rolled back
         progress(total, total, "Asistencia importada")
-        return ImportResult(imported=total, new_people=len(new_people), problems=tuple(problems),
-                            tally_added=added, **counts)
+        return result
+
+
+class _DryRun(Exception):  # noqa: N818 (control flow: roll the dry run's transaction back)
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("dry run")
+        self.result = result
 
 
 def _add_to_tally(conn, event_id: str, country: str, imported: int, added: dict[str, dict[str, int]],  # noqa: ANN001

@@ -17,6 +17,8 @@ def _date(text: str | None, field: str = "fecha") -> date | None:
 
 
 def register(cli) -> None:  # noqa: ANN001
+    from rcdesk.cli.commands.poa import mapping_options
+
     g = cli.group("event", "eventos de participación (deliberación, audiencia, mesas…)")
     p = cli.command(g, "create", "crear un evento", _event_create)
     p.add_argument("--title", required=True, metavar="TEXTO")
@@ -50,7 +52,9 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("file", metavar="ARCHIVO")
     p.add_argument("--invalid", choices=["keep", "reject"], default="keep",
                    help="documentos no válidos: keep = guardar con aviso (por omisión); reject = no importar esas filas")
-    p.add_argument("--dry-run", action="store_true", help="solo revisar (vista previa), sin guardar")
+    p.add_argument("--dry-run", action="store_true",
+                   help="hacer la importación completa y deshacerla: informa exactamente lo que se guardaría")
+    mapping_options(p)
     p = cli.command(a, "sheet", "hoja de asistencia en PDF (en blanco, llena o para publicar)", _att_sheet)
     p.add_argument("event_id", metavar="EVENT_ID")
     p.add_argument("--out", required=True, metavar="ARCHIVO.pdf")
@@ -197,30 +201,62 @@ def _stats(ctx, args) -> dict:  # noqa: ANN001
 
 # -- attendance -------------------------------------------------------------------------------
 def _att_import(ctx, args) -> dict:  # noqa: ANN001
-    from rcdesk.events.attendance_import import ROW_STATUSES
+    from rcdesk.events.attendance_fields import ATTENDANCE
+    from rcdesk.events.attendance_import import refusal
+    from rcdesk.imports import profiles
+    from rcdesk.imports.mapping import ledger, parse_overrides
+    from rcdesk.imports.problems import problems_json
     from rcdesk.services.attendance import AttendanceService
     from rcdesk.services.events import EventService
 
     event_id = EventService(ctx.db).resolve_event_id(args.event_id)
     svc = AttendanceService(ctx.db)
+    overrides = parse_overrides(args.map)
+    profile = profile_name = None
+    if args.mapping:
+        profile_name, profile = profiles.load(args.mapping, ATTENDANCE)
+    parsed = svc.preview_import(event_id, Path(args.file), sheets=args.sheet or None, overrides=overrides,
+                                profile=profile, profile_name=profile_name or "", remembered=not args.no_remembered,
+                                progress=ctx.progress, cancel=ctx.cancel)
+    sm = parsed.mapping
+    if args.save_mapping and sm is not None:
+        profiles.save(args.save_mapping, profiles.build("attendance", [sm], Path(args.file).name))
+    base = {"event_id": event_id, "file": str(args.file), "dry_run": args.dry_run, "sheet": parsed.sheet,
+            "profile": parsed.profile_name or None,
+            "ignored_columns": [c.as_json() for c in parsed.ignored_columns],
+            "questions": sm.questions if sm else [], "demographic_columns": parsed.demographic_columns,
+            "columns": ledger([sm], ATTENDANCE) if sm else []}
+    if parsed.errors:
+        exc = refusal(parsed)
+        if ctx.json:
+            return {**base, "errors": problems_json(parsed.errors), "_exit": 2, "_stderr": str(exc)}
+        raise exc
+    res = svc.save_import(event_id, parsed, invalid=args.invalid, progress=ctx.progress, cancel=ctx.cancel,
+                          dry_run=args.dry_run)
     if args.dry_run:
-        parsed = svc.read_file(event_id, Path(args.file), progress=ctx.progress, cancel=ctx.cancel)
-        counts = {k: parsed.count(k) for k in ROW_STATUSES}
-        problems = [r.message for r in parsed.rows if r.message]
-        rejected = counts["error"] + (counts["invalid"] if args.invalid == "reject" else 0)
-        importable = len(parsed.rows) - counts["duplicate"] - rejected
-        return {"event_id": event_id, "rows": len(parsed.rows), "imported": 0, "importable": importable,
-                "duplicates": counts["duplicate"], "invalid_ids": counts["invalid"], "repaired_ids": counts["repaired"],
-                "rejected": rejected, "warnings": counts["warning"], "problems": problems, "sheet": parsed.sheet,
-                "_text": "\n".join([f"«{parsed.source}», hoja «{parsed.sheet}»: {len(parsed.rows)} filas; se "
-                                    f"importarían {importable}. No se guardó nada.", *[f"  - {p}" for p in problems]])}
-    res = svc.import_file(event_id, Path(args.file), invalid=args.invalid, progress=ctx.progress, cancel=ctx.cancel)
-    text = [f"Asistencia importada: {res.imported} de {res.rows} filas ({res.new_people} personas nuevas en el "
-            "directorio).",
-            f"  Reparados: {res.repaired_ids}; documentos no válidos: {res.invalid_ids}; duplicados: "
-            f"{res.duplicates}; rechazadas: {res.rejected}."]
+        text = [f"Se importarían {res.imported} de {res.rows} filas de «{parsed.source}», hoja «{parsed.sheet}» "
+                f"({res.new_people} personas nuevas en el directorio)."]
+    else:
+        text = [f"Asistencia importada: {res.imported} de {res.rows} filas ({res.new_people} personas nuevas en el "
+                "directorio)."]
+    text.append(f"  Reparados: {res.repaired_ids}; documentos no válidos: {res.invalid_ids}; duplicados: "
+                f"{res.duplicates}; rechazadas: {res.rejected}.")
+    if parsed.profile_name:
+        text.append(f"  Asignación de columnas: {parsed.profile_name}.")
+    for dim, values in res.tally_added.items():
+        text.append(f"  Conteo anónimo, {dim}: " + ", ".join(f"{k} {n}" for k, n in values.items()))
+    if parsed.ignored_columns:
+        text.append(f"  Columnas no importadas ({len(parsed.ignored_columns)}):")
+        text += [f"   - {c}" + (f": {c.reason}" if c.reason else "") for c in parsed.ignored_columns[:40]]
+    text += [f"  Revise: {q}" for q in base["questions"]]
+    text += [f"  Aviso: {n}" for n in res.notes]
     text += [f"  - {p}" for p in res.problems[:40]]
-    return {"event_id": event_id, **res.as_json(), "_text": "\n".join(text)}
+    if args.dry_run:
+        text.append("Revisión completa: no se guardó nada.")
+    out = {**base, **res.as_json(), "importable": res.imported, "errors": [], "_text": "\n".join(text)}
+    if args.dry_run:
+        out["imported"] = 0  # nothing was stored; «importable» is what the real import stores
+    return out
 
 
 def _att_sheet(ctx, args) -> dict:  # noqa: ANN001
