@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-from rcdesk.errors import DatabaseTooNew, StorageError
+from rcdesk.errors import DatabaseTooNew, StorageError, UserError
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ def upgrade(engine: Engine, paths=None) -> int:  # noqa: ANN001
     latest = head_version()
     try:
         found, has_tables = current_version(engine)
+    except UserError:
+        raise  # already a Spanish message (DatabaseBusy…): a generic one would hide what to do
     except Exception as exc:  # noqa: BLE001 - not a database at all, or unreadable
         from rcdesk.db.driver_errors import storage_message
 
@@ -72,6 +74,10 @@ def upgrade(engine: Engine, paths=None) -> int:  # noqa: ANN001
         from rcdesk.db.backup import backup_database
 
         backup_database(paths.database, paths.backups, pre_upgrade_from=found)
+    if found > 0:
+        from rcdesk.db import schema_repair
+
+        schema_repair.repair(engine, found)
     log.info("upgrading schema %s -> %s", found, latest)
     upgrade_to(engine, "head")
     return latest
