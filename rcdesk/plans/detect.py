@@ -152,6 +152,7 @@ class ColumnMap:
     group_col: int | None = None  # column holding element / section / subcomponente labels
     extra: dict[int, str] = field(default_factory=dict)  # column -> header text (kept as extra)
     headers: dict[int, str] = field(default_factory=dict)  # column -> header text as written
+    ignored: dict[int, str] = field(default_factory=dict)  # column -> why: the user's mapping leaves it out
     layout: str = ""
 
     @property

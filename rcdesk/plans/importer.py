@@ -12,12 +12,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from collections.abc import Callable
+
 from rcdesk.errors import UserError
+from rcdesk.imports import profiles
+from rcdesk.imports.mapping import SheetMapping, unknown_overrides
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.plans.detect import ColumnMap, find_header, fold
 from rcdesk.plans.importers import PARSERS
 from rcdesk.plans.importers.base import Context, SheetParser
 from rcdesk.plans.importers.generic import find_generic_header, parse_generic
+from rcdesk.plans.mapped import (
+    MappedParser,
+    chosen,
+    find_sheet_table,
+    layout_mapping,
+    needs_mapped_reader,
+    proposed_mapping,
+    sheet_cmap,
+)
 from rcdesk.plans.parsed import LAYOUT_LABELS, ParsedGroup, ParsedPlan, Problem
 from rcdesk.plans.xlsx_grid import Grid, cell_text, read_layout_hint, read_workbook
 
@@ -32,6 +45,7 @@ _ENTITY = re.compile(
 )
 _ENTITY_STOP = re.compile(r"\s*(?:\d|[-–—,(|]|\bvigencia\b|\ba[ñn]o\b).*$", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"cronograma|plan\b|estrategia|estratégia|rendici|matriz|programa|informe", re.IGNORECASE)
+REMEMBERED = "recordado"  # the profile name of a remembered mapping (the mapping page knows it)
 _SOCIAL = re.compile(r"^(@\S+|www\.\S+|https?://\S+)$", re.IGNORECASE)
 
 
@@ -40,41 +54,105 @@ def read_plan(
     *,
     progress: ProgressFn = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
+    sheets: list[str] | None = None,
+    overrides: dict[str, str] | None = None,
+    profile: dict[str, str] | None = None,
+    profile_name: str = "",
+    remembered: Callable[[str], dict[str, str] | None] | None = None,
 ) -> ParsedPlan:
-    """Read `path` into a ParsedPlan (see module docstring)."""
+    """Read `path` into a ParsedPlan (see module docstring).
+
+    The column mapping, in order: the layout's columns or the proposal from the headers, then
+    `profile` (a file) or else what `remembered(signature)` returns for these headers, then
+    `overrides` (the user's own choices, `--map`). A known layout without choices reads as it always did.
+    """
     path = Path(path)
     progress(0, None, "Abriendo el archivo…")
     grids = read_workbook(path)
     cancel.check()
     plan = ParsedPlan(layout="", source_name=path.name, sheet_names=[g.name for g in grids])
+    grids = _selected(grids, sheets, path.name)
     total = sum(g.height for g in grids)
     ctx = Context(plan=plan, progress=progress, cancel=cancel, total_rows=total)
 
     # a file rcdesk exported says which layout it is, even when extra columns were added
     hint = read_layout_hint(path)
-    parsed_any = False
-    skipped: list[str] = []
-    for index, grid in enumerate(grids):
-        cancel.check()
+    named = {**(profile or {}), **(overrides or {})}
+    found: list[tuple[Grid, str, object]] = []  # (sheet, "generic" | "layout" | "table", what was found)
+    for grid in grids:
         if not grid.rows or all(grid.row_is_blank(r) for r in range(grid.height)):
-            ctx.tick(grid.height)
             continue
         generic_row = find_generic_header(grid)
         if generic_row is not None:
-            if not plan.layout:
-                plan.layout = "generic"
-            parse_generic(grid, generic_row, ctx, first_sheet=not parsed_any)
-            parsed_any = True
+            found.append((grid, "generic", generic_row))
             continue
         cmap = find_header(grid)
-        if cmap is None:
+        if cmap is not None:
+            if hint in PARSERS:
+                cmap.layout = hint
+            found.append((grid, "layout", cmap))
+        else:
+            found.append((grid, "table", find_sheet_table(grid, named)))
+
+    def mappings(prof: dict[str, str] | None, prof_name: str, over: dict[str, str] | None) -> dict[str, SheetMapping]:
+        out = {}
+        for grid, kind, what in found:
+            if kind == "layout":
+                out[grid.name] = layout_mapping(grid, what, PARSERS[what.layout].group_col_kind, profile=prof,
+                                                overrides=over, profile_name=prof_name)
+            elif kind == "table" and what is not None:
+                out[grid.name] = proposed_mapping(what, profile=prof, overrides=over, profile_name=prof_name)
+        return out
+
+    maps = mappings(None, "", None)
+    plan.signature = profiles.signature("plan", list(maps.values()))
+    if profile is None and remembered is not None and maps:
+        profile = remembered(plan.signature)
+        if profile is not None:
+            profile_name = REMEMBERED
+    if profile or overrides:
+        maps = mappings(profile, profile_name, overrides)
+        plan.profile_name = profile_name if profile else ""
+    plan.mappings = list(maps.values())
+    if overrides:
+        for head in unknown_overrides(plan.mappings, overrides):
+            plan.problems.append(Problem("error", f"--map «{head}»: ninguna hoja tiene esa columna."))
+
+    parsed_any = False
+    skipped: list[str] = []
+    no_activity: list[str] = []
+    for grid, kind, what in found:
+        cancel.check()
+        if kind == "generic":
+            if not plan.layout:
+                plan.layout = "generic"
+            parse_generic(grid, what, ctx, first_sheet=not parsed_any)
+            parsed_any = True
+            continue
+        sm = maps.get(grid.name)
+        if sm is None:
             skipped.append(grid.name)
             ctx.tick(grid.height)
             continue
-        if hint in PARSERS:
-            cmap.layout = hint
+        if kind == "layout" and not chosen(sm):
+            cmap = what
+            parser: SheetParser = PARSERS[cmap.layout](grid, cmap, ctx)
+        else:
+            cmap = sheet_cmap(sm, what.layout if kind == "layout" else "")
+            if cmap is None:
+                no_activity.append(grid.name)
+                ctx.tick(grid.height)
+                continue
+            plan.mapped = True
+            plan.questions.extend(sm.questions)
+            if kind == "layout" and not needs_mapped_reader(sm, what):
+                cmap.headers = {**cmap.headers, **what.headers}
+                parser = PARSERS[cmap.layout](grid, cmap, ctx)
+            else:
+                parser = MappedParser(grid, cmap, ctx, sm)
         if not plan.layout:
             plan.layout = cmap.layout
+            plan.layout_guessed = kind == "table"
         elif plan.layout != cmap.layout and plan.layout != "generic":
             plan.problems.append(Problem(
                 "warning",
@@ -82,17 +160,24 @@ def read_plan(
                 "se leyó con sus propios encabezados.",
                 sheet=grid.name,
             ))
-        parser = PARSERS[cmap.layout](grid, cmap, ctx)
         _pre_header(parser, grid, cmap, ctx, first=not parsed_any)
         parser.parse(cmap.header_row + cmap.header_rows)
         plan.columns += parser.ledger()
         parsed_any = True
 
-    if not parsed_any:
+    for name in no_activity:
+        plan.problems.append(Problem(
+            "warning" if parsed_any else "error",
+            "ninguna columna es la actividad" + ("; la hoja no se importó" if parsed_any else "")
+            + ". Asigne el campo «actividad» a la columna que la describe (--map \"ENCABEZADO=actividad\").",
+            sheet=name,
+        ))
+    if not parsed_any and not no_activity:
         raise UserError(
             f"No se encontró la tabla de actividades en «{path.name}»: ninguna hoja tiene una fila de "
             "encabezados con una columna «Actividad» o «Actividades» (junto a «Responsable», "
-            "«Fecha», «Meta», etapas o cuatrimestres).",
+            "«Fecha», «Meta», etapas o cuatrimestres). Si la tabla usa otros nombres, asígnelos: "
+            "--map \"ENCABEZADO=actividad\" («rcdesk import fields plan» lista los campos).",
             details=[f"Hojas revisadas: {', '.join(g.name for g in grids)}"],
         )
     for name in skipped:
@@ -103,21 +188,35 @@ def read_plan(
         ))
     _drop_header_groups(plan.groups, ctx.title_lines_folded)
     for col in plan.ignored_columns:
+        head = col.header or "sin encabezado"
         plan.problems.append(Problem(
             "warning",
-            f"la columna {col.column} («{col.header or 'sin encabezado'}») no corresponde a ningún campo "
+            f"la columna {col.column} («{head}») no se importó: {col.reason}." if col.reason else
+            f"la columna {col.column} («{head}») no corresponde a ningún campo "
             f"del formato «{LAYOUT_LABELS.get(plan.layout, plan.layout)}»; no se importó.",
             sheet=col.sheet, column=col.column,
         ))
-    if plan.activity_count == 0:
+    if parsed_any and plan.activity_count == 0:
         sev = "warning" if plan.group_count else "error"
         plan.problems.append(Problem(sev, f"No se encontró ninguna actividad en «{path.name}»."))
-    else:
+    elif parsed_any:
         _warn_without_dates(plan)
     if plan.year is None:
         plan.year = _year_from_activities(plan)
     progress(total, total, "Lectura terminada")
     return plan
+
+
+def _selected(grids: list[Grid], sheets: list[str] | None, source: str) -> list[Grid]:
+    if not sheets:
+        return grids
+    wanted = {fold(s): s for s in sheets}
+    have = {fold(g.name) for g in grids}
+    missing = [s for f, s in wanted.items() if f not in have]
+    if missing:
+        names = ", ".join(f"«{g.name}»" for g in grids)
+        raise UserError(f"«{source}» no tiene la hoja «{missing[0]}». Hojas: {names}.")
+    return [g for g in grids if fold(g.name) in wanted]
 
 
 def _pre_header(parser: SheetParser, grid: Grid, cmap: ColumnMap, ctx: Context, *, first: bool) -> None:

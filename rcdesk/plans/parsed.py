@@ -70,9 +70,13 @@ class SourceColumn:
     column: str  # letter, as Excel shows it
     header: str
     use: str
+    reason: str = ""  # why an ignored column was left out, in Spanish
 
     def as_json(self) -> dict:
-        return {"sheet": self.sheet, "column": self.column, "header": self.header}
+        out = {"sheet": self.sheet, "column": self.column, "header": self.header}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
 
 
 EXTRA, IGNORED = "extra", "ignored"
@@ -124,6 +128,14 @@ class ParsedPlan:
     source_name: str = ""  # file name the plan came from
     sheet_names: list[str] = field(default_factory=list)
     columns: list[SourceColumn] = field(default_factory=list)  # every source column and its use
+    # the column mapping (rcdesk.imports.mapping.SheetMapping per sheet with a table), its header
+    # signature, the profile applied («recordado» for a remembered one) and the questions it asks
+    mappings: list = field(default_factory=list)
+    signature: str = ""
+    profile_name: str = ""
+    questions: list[str] = field(default_factory=list)
+    mapped: bool = False  # read through the user's mapping (or one proposed for an unknown layout)
+    layout_guessed: bool = False  # no layout was recognised: `layout` only names the closest one
 
     @property
     def ignored_columns(self) -> list[SourceColumn]:

@@ -97,7 +97,8 @@ class PlanStore:
     def _store(self, s, parsed: ParsedPlan, entity_name: str, plan_year: int, country: str | None,  # noqa: ANN001
                dry_run: bool, progress: ProgressFn, cancel: CancelToken) -> PlanImportResult:
         warnings = [str(p) for p in parsed.warnings]
-        inst, new_entity, notes = _institution(s, entity_name, country, parsed.layout)
+        # a layout guessed for an office's own columns says nothing about the entity's country
+        inst, new_entity, notes = _institution(s, entity_name, country, "" if parsed.layout_guessed else parsed.layout)
         warnings += notes
         units = [UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
                  for u in s.scalars(select(OrgUnit).where(OrgUnit.institution_id == inst.id,

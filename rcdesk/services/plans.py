@@ -94,6 +94,33 @@ class PlanService:
             target.activities.append(pa)
         return out
 
+    # -- reading a workbook ------------------------------------------------------------
+    def read_file(self, path, *, sheets: list[str] | None = None,  # noqa: ANN001
+                  overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
+                  profile_name: str = "", remembered: bool = True, progress: ProgressFn = no_progress,
+                  cancel: CancelToken = NEVER_CANCELLED) -> "ParsedPlan":
+        """Read a plan workbook (writes nothing). The column mapping is the layout's or the proposal,
+        then `profile` or else the one remembered for workbooks with the same headers, then `overrides`."""
+        from rcdesk.plans.importer import read_plan
+
+        return read_plan(path, progress=progress, cancel=cancel, sheets=sheets, overrides=overrides,
+                         profile=profile, profile_name=profile_name,
+                         remembered=self._remembered if remembered else None)
+
+    def _remembered(self, signature: str) -> dict[str, str] | None:
+        from rcdesk.errors import UserError
+        from rcdesk.imports import profiles
+        from rcdesk.plans.fields import PLAN
+        from rcdesk.services.import_mappings import ImportMappings
+
+        doc = ImportMappings(self.db).remembered("plan", signature)
+        if doc is None:
+            return None
+        try:
+            return profiles.columns_of(doc, PLAN)
+        except UserError:
+            return None  # remembered by an older rcdesk with fields this one lacks: propose afresh
+
     # -- writes ------------------------------------------------------------------------
     def save_parsed(self, parsed: "ParsedPlan", *, entity: str | None = None, year: int | None = None,
                     country: str | None = None, progress: ProgressFn = no_progress,
@@ -109,8 +136,22 @@ class PlanService:
         the very same writes are made and rolled back, so the preview cannot differ from the import.
         Raises `PlanRefused` (a UserError naming sheet, row and column) when the plan cannot be stored.
         """
-        return self._store().import_parsed(parsed, entity=entity, year=year, country=country, dry_run=dry_run,
-                                           progress=progress, cancel=cancel)
+        result = self._store().import_parsed(parsed, entity=entity, year=year, country=country, dry_run=dry_run,
+                                             progress=progress, cancel=cancel)
+        if not dry_run:
+            self.remember_mapping(parsed)
+        return result
+
+    def remember_mapping(self, parsed: "ParsedPlan") -> None:
+        """Offer a workbook's confirmed mapping again for workbooks with the same headers. Only a
+        mapped import is remembered: a known layout read as it is needs no mapping."""
+        if not (parsed.mapped and parsed.mappings and parsed.signature):
+            return
+        from rcdesk.imports.choices import profile_document
+        from rcdesk.services.import_mappings import ImportMappings
+
+        ImportMappings(self.db).remember("plan", parsed.signature,
+                                         profile_document("plan", parsed.mappings, parsed.source_name))
 
     def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
         return self._store().add_activity(plan_id, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rcdesk.cli.mapping_options import mapping_options
 from rcdesk.errors import UserError
 
 COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
@@ -19,6 +20,7 @@ def register(cli) -> None:  # noqa: ANN001
                    help="país de la entidad si es nueva (EC o CO); una entidad existente conserva el de su perfil")
     p.add_argument("--dry-run", action="store_true",
                    help="revisar el archivo y mostrar exactamente lo que se guardaría, sin guardar nada")
+    mapping_options(p)
 
     cli.command(g, "list", "listar los planes", _list)
 
@@ -43,25 +45,49 @@ def register(cli) -> None:  # noqa: ANN001
 
 
 def _import(ctx, args) -> dict:  # noqa: ANN001
+    from rcdesk.imports import profiles
+    from rcdesk.imports.choices import profile_document
+    from rcdesk.imports.mapping import kept_columns, ledger, parse_overrides
+    from rcdesk.plans.fields import PLAN
     from rcdesk.plans.import_result import PlanRefused
-    from rcdesk.plans.importer import read_plan
     from rcdesk.services.plans import PlanService
 
     path = Path(args.file)
+    svc = PlanService(ctx.db)
+    parsed = None
     try:
-        parsed = read_plan(path, progress=ctx.progress, cancel=ctx.cancel)
+        overrides = parse_overrides(args.map)
+        profile = profile_name = None
+        if args.mapping:
+            profile_name, profile = profiles.load(args.mapping, PLAN)
+        parsed = svc.read_file(path, sheets=args.sheet or None, overrides=overrides, profile=profile,
+                               profile_name=profile_name or "", remembered=not args.no_remembered,
+                               progress=ctx.progress, cancel=ctx.cancel)
+        if args.save_mapping:
+            if not parsed.mappings:
+                raise UserError(f"«{path.name}» no tiene columnas que guardar en un perfil.")
+            profiles.save(args.save_mapping, profile_document("plan", parsed.mappings, path.name))
         # the dry run goes through the very same save, rolled back: it reports what the import stores
-        result = PlanService(ctx.db).import_parsed(
+        result = svc.import_parsed(
             parsed, entity=args.entity, year=args.year, country=args.country, dry_run=args.dry_run,
             progress=ctx.progress, cancel=ctx.cancel)
     except UserError as exc:
+        columns = ledger(parsed.mappings, PLAN) if parsed is not None else []
         if ctx.json:
             errors = exc.errors_json() if isinstance(exc, PlanRefused) else [
                 {"sheet": None, "row": None, "column": None, "message": str(exc)}]
-            print(json.dumps({"file": str(path), "dry_run": args.dry_run, "errors": errors}, ensure_ascii=False))
+            print(json.dumps({"file": str(path), "dry_run": args.dry_run, "errors": errors, "columns": columns},
+                             ensure_ascii=False))
+        elif columns and isinstance(exc, PlanRefused):
+            # what each column was taken as: the user sees what to map with --map
+            exc.details.append("Columnas: " + "; ".join(
+                f"hoja «{c['sheet']}» {c['column']} «{c['header']}» → {c['label']}" for c in columns[:40]))
         raise
     out = result.as_json()
     s = result.summary
+    kept = kept_columns(parsed.mappings) if parsed.mapped else []
+    out.update(profile=parsed.profile_name or None, mapped=parsed.mapped, questions=list(parsed.questions),
+               kept_columns=kept, columns=ledger(parsed.mappings, PLAN))
     entity = f"{s.entity} ({'nueva, ' if result.new_entity else ''}{COUNTRY_NAMES.get(result.country, result.country)})"
     if args.dry_run:
         text = [f"Revisión de «{path.name}» (no se guardó nada):",
@@ -71,9 +97,14 @@ def _import(ctx, args) -> dict:  # noqa: ANN001
         text = [f"Plan importado: {s.plan_id}",
                 f"  {entity}, vigencia {s.year}, formato {s.layout}",
                 f"  {s.activities} actividades en {s.groups} grupos"]
+    if parsed.profile_name:
+        text.append(f"  Asignación de columnas: {parsed.profile_name}.")
     if result.ignored_columns:
         text.append("  columnas no importadas: " + ", ".join(
             f"{c.column} «{c.header}» (hoja «{c.sheet}»)" for c in result.ignored_columns))
+    if kept:
+        text.append("  guardadas como otros datos: " + ", ".join(f"{c['column']} «{c['header']}»" for c in kept))
+    text += [f"  Revise: {q}" for q in parsed.questions]
     if s.warnings:
         text.append(f"  {len(s.warnings)} advertencia(s):")
         text += [f"   - {w}" for w in s.warnings[:30]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from rcdesk.cli.mapping_options import mapping_options
 from rcdesk.errors import NotFound, UserError
 
 
@@ -48,13 +49,13 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--narrative", metavar="TEXTO")
 
     r = cli.group("report", "informes y exportaciones")
-    p = cli.command(r, "cpccs", "secciones cuantitativas del formulario CPCCS (.xlsx)", _report_cpccs)
+    p = cli.command(r, "cpccs", "informe CPCCS completo: libro (.xlsx, una hoja por sección) o borrador (.pdf)",
+                    _report_cpccs)
     p.add_argument("--year", required=True, type=int, metavar="AÑO")
-    p.add_argument("--out", required=True, metavar="ARCHIVO.xlsx")
-    p.add_argument("--cut", metavar="AAAA-MM-DD")
+    p.add_argument("--out", required=True, metavar="ARCHIVO.xlsx|.pdf")
+    p.add_argument("--cut", metavar="AAAA-MM-DD", help="fecha de corte del POA (por omisión, fin del año)")
     p.add_argument("--budget-type", choices=["META", "PROGRAMA", "AREA"], default="META",
                    help="tipo de ejecución presupuestaria (uno solo para todo el informe)")
-    p.add_argument("--canton", metavar="CANTÓN")
     p = cli.command(r, "poa", "informe PDF de evaluación del POA por cantón y unidad", _report_poa)
     p.add_argument("--cut", required=True, metavar="AAAA-MM-DD")
     p.add_argument("--out", required=True, metavar="ARCHIVO.pdf")
@@ -152,18 +153,6 @@ def _light(color: str) -> str:
 
 
 # -- poa ------------------------------------------------------------------------------------------
-def mapping_options(p) -> None:  # noqa: ANN001
-    """The column-mapping options every workbook import takes."""
-    p.add_argument("--sheet", action="append", default=[], metavar="HOJA", help="importar solo esta hoja (repetible)")
-    p.add_argument("--map", action="append", default=[], metavar="ENCABEZADO=campo",
-                   help="asignar una columna (por su encabezado o su letra) a un campo, «otros» o «ignorar» "
-                        "(repetible; «rcdesk import fields» lista los campos)")
-    p.add_argument("--mapping", metavar="PERFIL.json", help="aplicar un perfil de columnas guardado")
-    p.add_argument("--save-mapping", metavar="PERFIL.json", help="guardar la asignación usada como perfil")
-    p.add_argument("--no-remembered", action="store_true",
-                   help="no aplicar la asignación recordada para libros con los mismos encabezados")
-
-
 def _import(ctx, args) -> dict:  # noqa: ANN001
     from rcdesk.imports import profiles
     from rcdesk.imports.fields import POA
@@ -344,15 +333,14 @@ def _record(ctx, args) -> dict:  # noqa: ANN001
 
 # -- reports --------------------------------------------------------------------------------------
 def _report_cpccs(ctx, args) -> dict:  # noqa: ANN001
-    from rcdesk.reports.cpccs_xlsx import export_cpccs
+    from rcdesk.reports.cpccs_report import export_report
 
-    canton = _canton(ctx, args.canton)
-    res = export_cpccs(ctx.db, args.year, Path(args.out), cut=_date(args.cut, "Fecha de corte"),
-                       budget_type=args.budget_type, canton_id=canton.territory_id if canton else None,
-                       progress=ctx.progress, cancel=ctx.cancel)
-    res["_text"] = (f"Secciones CPCCS {args.year} escritas en {res['out']}: {res['metas']} metas en «Ejecución "
-                    f"programática», {res['budget_rows']} filas de ejecución presupuestaria "
-                    f"(tipo {res['budget_type']}).")
+    res = export_report(ctx.db, args.year, Path(args.out), cut=_date(args.cut, "Fecha de corte"),
+                        budget_type=args.budget_type, progress=ctx.progress, cancel=ctx.cancel)
+    missing = [s["title"] for s in res["sections"] if s["state"] == "incompleta"]
+    res["_text"] = (f"Informe CPCCS {args.year} escrito en {res['out']}: {res['completa']} secciones completas, "
+                    f"{res['incompleta']} incompletas, {res['no_aplica']} no aplican."
+                    + (f" Faltan datos en: {'; '.join(missing)}." if missing else ""))
     return res
 
 

@@ -114,7 +114,8 @@ class SheetParser:
         self.after_break = False
         self.default_year = ctx.plan.year
         self._header_folded = {c: fold(t) for c, t in cmap.headers.items()}
-        self._data_cols = cmap.known_columns() | set(cmap.extra)
+        # columns the user's mapping ignores count as read: their values never slip into «otros datos»
+        self._data_cols = cmap.known_columns() | set(cmap.extra) | set(cmap.ignored)
         self.activities_here = 0  # activities taken from this sheet (sections only follow a table)
         self.data_seen: set[int] = set()  # columns holding data in activity rows (column ledger)
 
@@ -465,11 +466,12 @@ class SheetParser:
         if cmap.group_col is not None:
             uses[cmap.group_col] = "group"
         for c in (*cmap.extra, *self.data_seen):  # unnamed columns with data are kept as «Columna X»
-            uses.setdefault(c, EXTRA)
+            if c not in cmap.ignored:
+                uses.setdefault(c, EXTRA)
         return [
             SourceColumn(self.sheet, column_letter(c), (cmap.headers.get(c) or "").replace("\n", " "),
-                         uses.get(c, IGNORED))
-            for c in sorted(set(cmap.headers) | self.data_seen)
+                         uses.get(c, IGNORED), cmap.ignored.get(c, ""))
+            for c in sorted(set(cmap.headers) | self.data_seen | set(cmap.ignored))
         ]
 
     # ---- fields ------------------------------------------------------------------------
