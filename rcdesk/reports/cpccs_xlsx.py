@@ -230,7 +230,10 @@ def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] |
                 skipped += 1
                 continue
             budget.append((kind, u.label, u.codificado, u.devengado, u.pct_budget or 0.0, "", u.label, u.canton))
+    from rcdesk.services.cpccs import rows_average
+
     p = evaluation.province
+    avg = rows_average(evaluation)
     notes = [
         ("Informe", "Formulario de Informe de Rendición de Cuentas (CPCCS) — secciones cuantitativas"),
         ("Entidad", entity),
@@ -244,7 +247,8 @@ def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] |
         ("Tipo de ejecución presupuestaria", f"{kind} (el CPCCS admite un solo tipo para todo el informe)."),
         ("Filas sin presupuesto", f"{skipped} (sin presupuesto codificado; no se incluyen en la sección "
                                   "presupuestaria)."),
-        ("Cumplimiento promedio provincial", "N/A" if p.pct is None else f"{p.pct:.2f} %".replace(".", ",")),
+        # §4.1: the simple mean over the metas' rows, not a mean of unit means
+        ("Cumplimiento promedio provincial", "N/A" if avg is None else f"{avg:.2f} %".replace(".", ",")),
         ("Ejecución presupuestaria provincial", "N/A" if p.pct_budget is None
          else f"{p.pct_budget:.2f} %".replace(".", ",")),
         ("Columnas «(referencia)»", "No forman parte del formulario del CPCCS: sirven para ubicar la unidad y su "

@@ -1,0 +1,123 @@
+"""The CPCCS report as a workbook: «Estado del informe» first (each section's state and what is
+still missing), then one sheet per section with the form's labels, ready to be typed or pasted
+into the CPCCS system. Every cell goes through the safe-cell rule (`rcdesk.reports.cells`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rcdesk.services.cpccs import CpccsReport
+from rcdesk.services.cpccs_schema import SectionView
+
+STATUS_SHEET = "Estado del informe"
+SOURCES = {"form": "Formulario", "computed": "Calculada", "mixed": "Calculada y formulario"}
+STATE_FILL = {"completa": "C8E6C9", "incompleta": "FFE0B2", "no_aplica": "E0E0E0"}
+
+
+def write_workbook(out: Path, report: CpccsReport) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from rcdesk.reports.cells import put
+
+    wb = Workbook()
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor="1F4E79")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    head_align = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    bold = Font(bold=True)
+    title_font = Font(bold=True, size=13)
+
+    def cell(ws, r: int, c: int, value, *, font=None, fill=None, align=wrap):  # noqa: ANN001, ANN202
+        x = put(ws.cell(row=r, column=c), value)
+        if isinstance(value, float):
+            x.number_format = "#,##0.00"
+        if font is not None:
+            x.font = font
+        if fill is not None:
+            x.fill = fill
+        x.alignment = align
+        return x
+
+    inst = report.institution
+    ws = wb.active
+    ws.title = STATUS_SHEET
+    cell(ws, 1, 1, f"Informe de rendición de cuentas {report.year} — estado de las secciones", font=title_font,
+         align=Alignment(vertical="top"))
+    cell(ws, 2, 1, f"{inst.name} · corte {report.cut.strftime('%d/%m/%Y')} · generado "
+                   f"{report.generated.strftime('%d/%m/%Y %H:%M')}", align=Alignment(vertical="top"))
+    heads = ("No.", "Sección del formulario", "Origen", "Estado", "Lo que falta", "Hoja")
+    for c, h in enumerate(heads, start=1):
+        cell(ws, 4, c, h, font=head_font, fill=head_fill, align=head_align)
+    for i, s in enumerate(report.sections, start=1):
+        r = 4 + i
+        cell(ws, r, 1, i)
+        cell(ws, r, 2, s.title)
+        cell(ws, r, 3, SOURCES.get(s.source, s.source))
+        cell(ws, r, 4, s.state_label, fill=PatternFill("solid", fgColor=STATE_FILL[s.state]))
+        cell(ws, r, 5, "\n".join(s.missing) or "—")
+        cell(ws, r, 6, s.sheet)
+        ws.row_dimensions[r].height = max(15, 13 * max(1, _lines(s.title, 48), sum(_lines(m, 70) for m in s.missing)))
+    for c, w in enumerate((5, 50, 16, 12, 72, 26), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = "A5"
+
+    for s in report.sections:
+        _section_sheet(wb.create_sheet(s.sheet), s, cell, head_font, head_fill, head_align, bold, title_font)
+    wb.save(out)
+    return out
+
+
+def _lines(text: str, width: int) -> int:
+    return sum(max(1, -(-len(part) // width)) for part in str(text).split("\n"))
+
+
+def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, bold, title_font) -> None:  # noqa: ANN001
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    cell(ws, 1, 1, s.title, font=title_font, align=Alignment(vertical="top"))
+    cell(ws, 2, 1, f"Estado: {s.state_label}", font=bold, align=Alignment(vertical="top"),
+         fill=PatternFill("solid", fgColor=STATE_FILL[s.state]))
+    r = 4
+    for label, value in s.facts:
+        cell(ws, r, 1, label, font=bold)
+        cell(ws, r, 2, value)
+        r += 1
+    ncols = max(len(s.headers), 2)
+    widths = [0] * ncols
+    if s.facts:
+        widths[0] = max(30, min(60, max(len(str(k)) for k, _ in s.facts) * 0.9))
+        widths[1] = max(widths[1], min(50, max(len(str(v)) for _, v in s.facts)))
+        r += 1
+    if s.headers:
+        head_row = r
+        for c, h in enumerate(s.headers, start=1):
+            cell(ws, r, c, h, font=head_font, fill=head_fill, align=head_align)
+        r += 1
+        for row in s.rows:
+            for c, v in enumerate(row, start=1):
+                if v is not None and v != "":
+                    cell(ws, r, c, v)
+            r += 1
+        for c, h in enumerate(s.headers):
+            longest = max([len(str(row[c])) for row in s.rows if c < len(row) and row[c] is not None] or [0])
+            widths[c] = max(widths[c], min(48, max(12, len(h) * 0.45, longest * 0.9)))
+        ws.row_dimensions[head_row].height = min(110, 15 * max(_lines(h, max(8, int(widths[c]))) for c, h in
+                                                               enumerate(s.headers)))
+        ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w or 14
+    if s.missing:
+        r += 1
+        cell(ws, r, 1, "Lo que falta", font=bold)
+        for m in s.missing:
+            r += 1
+            cell(ws, r, 1, f"• {m}", align=Alignment(vertical="top"))
+    if s.notes:
+        r += 2
+        cell(ws, r, 1, "Notas", font=bold)
+        for n in s.notes:
+            r += 1
+            cell(ws, r, 1, n, align=Alignment(vertical="top"))
