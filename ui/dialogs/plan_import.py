@@ -2,7 +2,9 @@
 
     start_import(ctx, parent, on_saved)   # file dialog → reading (progress, Cancelar) → preview
 
-Nothing is written until the user presses «Guardar» in the preview, and the save itself
+The «Columnas» tab shows what each column of the workbook is taken as (the column mapping every
+import shares); a change there reads the workbook again off the GUI thread, so the preview always
+shows what «Guardar» stores. Nothing is written until the user presses «Guardar», and the save
 runs in one transaction through the task runner (Cancelar leaves the database unchanged).
 """
 from __future__ import annotations
@@ -29,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rcdesk.plans.fields import PLAN
 from rcdesk.plans.parsed import LAYOUT_LABELS
 from ui.models.plan_import import PCOL_DESCRIPTION, ParsedActivityModel, ProblemModel
+from ui.widgets.column_mapping import ColumnMappingPage
 
 NO_YEAR = 1989  # spin box value shown as "(sin año)"
 FILE_FILTER = "Libros de Excel (*.xlsx);;Todos los archivos (*)"
@@ -45,9 +49,9 @@ def start_import(ctx, parent: QWidget, on_saved: Callable | None = None) -> None
     ctx.settings.setValue("plans/import_dir", str(Path(path).parent))
 
     def job(progress, cancel):  # noqa: ANN001, ANN202
-        from rcdesk.plans.importer import read_plan
+        from rcdesk.services.plans import PlanService
 
-        return read_plan(path, progress=progress, cancel=cancel)
+        return PlanService(ctx.db).read_file(path, progress=progress, cancel=cancel)
 
     def done(parsed) -> None:  # noqa: ANN001
         dlg = PlanImportDialog(ctx, parsed, path, parent)
@@ -71,12 +75,15 @@ class PlanImportDialog(QDialog):
         self.parsed = parsed
         self.path = path
         self.summary = None
+        self._busy = False    # the workbook is being read again
+        self._again = False   # the choices changed meanwhile: read once more when it is done
         self.setWindowTitle(f"Vista previa de la importación — {Path(path).name}")
-        self.resize(1100, 640)
+        # fits 1366×768 with a taskbar
+        self.resize(1180, 680)
 
         form = QFormLayout()
         form.addRow("Archivo:", QLabel(Path(path).name, self))
-        self.layout_label = QLabel(LAYOUT_LABELS.get(parsed.layout, parsed.layout or "—"), self)
+        self.layout_label = QLabel(self)
         form.addRow("Formato detectado:", self.layout_label)
         self.entity = QLineEdit(parsed.entity or "", self)
         self.entity.setPlaceholderText("Nombre de la entidad (no se encontró en el archivo)")
@@ -90,62 +97,44 @@ class PlanImportDialog(QDialog):
         if not parsed.year:
             from datetime import date
 
-            self.year.setValue(NO_YEAR)
             self.year.setToolTip(f"Escriba la vigencia, p. ej. {date.today().year}")
         lbl = QLabel("&Vigencia:", self)
         lbl.setBuddy(self.year)
         form.addRow(lbl, self.year)
-        if parsed.title:
-            title = QLabel(parsed.title, self)
-            title.setWordWrap(True)
-            form.addRow("Título:", title)
+        self.title_label = QLabel(self)
+        self.title_label.setWordWrap(True)
+        form.addRow("Título:", self.title_label)
 
-        n_err, n_warn = len(parsed.errors), len(parsed.warnings)
-        self.counts = QLabel(
-            f"<b>{parsed.activity_count}</b> actividad(es) en <b>{parsed.group_count}</b> grupo(s) · "
-            f"<b>{n_err}</b> error(es) · <b>{n_warn}</b> advertencia(s)", self)
-
+        self.counts = QLabel(self)
+        self.counts.setWordWrap(True)
         self.tabs = QTabWidget(self)
-        self.problems_view = self._table(ProblemModel(parsed.problems, self))
-        self.problems_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 95), (1, 130), (2, 55), (3, 150)):
-            self.problems_view.setColumnWidth(col, width)
+        self.mapping_page = ColumnMappingPage(PLAN, ctx.settings, self)
+        self.mapping_page.changed.connect(self.run_preview)
+        self.problems_view = self._table(ProblemModel([], self))
         self.problem_detail = QLabel(self)
         self.problem_detail.setWordWrap(True)
         self.problem_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problems_view.selectionModel().currentRowChanged.connect(self._show_problem)
         problems_page = QWidget(self)
         pl = QVBoxLayout(problems_page)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.problems_view, 1)
         pl.addWidget(self.problem_detail)
         self.activities_view = self._table(ParsedActivityModel(parsed, self))
-        widths = (160, 45, 380, 180, 160, 90, 60, 80, 80, 160, 110)
-        for col, width in enumerate(widths):
-            self.activities_view.setColumnWidth(col, width)
-        for col in self.activities_view.model().empty_columns():
-            if col != PCOL_DESCRIPTION:
-                self.activities_view.setColumnHidden(col, True)
         self.groups_tree = QTreeWidget(self)
         self.groups_tree.setHeaderLabels(["Grupo", "Actividades"])
-        self._fill_groups(parsed.groups, self.groups_tree.invisibleRootItem())
-        self.groups_tree.expandToDepth(1)
         self.groups_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.groups_tree.header().setStretchLastSection(False)
-        self.tabs.addTab(self.activities_view, f"&Actividades ({parsed.activity_count})")
-        self.tabs.addTab(self.groups_tree, f"G&rupos ({parsed.group_count})")
-        self.tabs.addTab(problems_page, f"&Problemas ({len(parsed.problems)})")
         self.problems_page = problems_page
-        if parsed.problems:
-            self.problems_view.setCurrentIndex(self.problems_view.model().index(0, 0))
-        if n_err:
-            self.tabs.setCurrentWidget(problems_page)
+        self.tabs.addTab(self.mapping_page, "Col&umnas")
+        self.tabs.addTab(self.activities_view, "&Actividades")
+        self.tabs.addTab(self.groups_tree, "G&rupos")
+        self.tabs.addTab(problems_page, "&Problemas")
 
         self.reason = QLabel(self)
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #b00020;")
         self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Guardar", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton("Guar&dar", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -158,7 +147,98 @@ class PlanImportDialog(QDialog):
         lay.addWidget(self.buttons)
         self.entity.textChanged.connect(self._update)
         self.year.valueChanged.connect(self._update)
+        self._show(parsed, first=True)
+
+    def _show(self, parsed, *, first: bool = False) -> None:  # noqa: ANN001
+        """Fill every tab from `parsed` (the first reading, or one with the user's column choices)."""
+        self.parsed = parsed
+        self.layout_label.setText("Propio del archivo: sus columnas se asignan en «Columnas»" if parsed.layout_guessed
+                                  else LAYOUT_LABELS.get(parsed.layout, parsed.layout or "—"))
+        # what the user typed stays; an empty field takes what this reading found
+        if not self.entity.text().strip() and parsed.entity:
+            self.entity.setText(parsed.entity)
+        if self.year.value() == NO_YEAR and parsed.year:
+            self.year.setValue(parsed.year)
+        self.title_label.setText(parsed.title or "—")
+        self.mapping_page.show_mappings(parsed.mappings, profile_name=parsed.profile_name)
+
+        n_err, n_warn = len(parsed.errors), len(parsed.warnings)
+        ignored = len(parsed.ignored_columns)
+        kept = sum(1 for c in parsed.columns if c.use == "extra")
+        self.counts.setText(
+            f"<b>{parsed.activity_count}</b> actividad(es) en <b>{parsed.group_count}</b> grupo(s) · "
+            f"<b>{n_err}</b> error(es) · <b>{n_warn}</b> advertencia(s) · columnas: {ignored} sin importar, "
+            f"{kept} como otros datos")
+        self.problems_view.setModel(ProblemModel(parsed.problems, self))
+        self.problems_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 95), (1, 130), (2, 55), (3, 150)):
+            self.problems_view.setColumnWidth(col, width)
+        self.problems_view.selectionModel().currentRowChanged.connect(self._show_problem)
+        self.problem_detail.clear()
+        self.activities_view.setModel(ParsedActivityModel(parsed, self))
+        widths = (160, 45, 380, 180, 160, 90, 60, 80, 80, 160, 110)
+        for col, width in enumerate(widths):
+            self.activities_view.setColumnWidth(col, width)
+        empty = set(self.activities_view.model().empty_columns())
+        for col in range(self.activities_view.model().columnCount()):
+            self.activities_view.setColumnHidden(col, col in empty and col != PCOL_DESCRIPTION)
+        self.groups_tree.clear()
+        self._fill_groups(parsed.groups, self.groups_tree.invisibleRootItem())
+        self.groups_tree.expandToDepth(1)
+        self.tabs.setTabText(1, f"&Actividades ({parsed.activity_count})")
+        self.tabs.setTabText(2, f"G&rupos ({parsed.group_count})")
+        self.tabs.setTabText(3, f"&Problemas ({len(parsed.problems)})")
+        if parsed.problems:
+            self.problems_view.setCurrentIndex(self.problems_view.model().index(0, 0))
+        if first:
+            # a file no layout knows starts on its columns; a known one on what will be imported
+            if n_err:
+                self.tabs.setCurrentWidget(self.problems_page)
+            elif parsed.mapped:
+                self.tabs.setCurrentWidget(self.mapping_page)
+            else:
+                self.tabs.setCurrentWidget(self.activities_view)
         self._update()
+
+    # -- reading again with the user's column choices ----------------------------------------------
+    def run_preview(self) -> None:
+        if self._busy:
+            self._again = True
+            return
+        self._busy, self._again = True, False
+        self.save_button.setEnabled(False)
+        options = self.mapping_page.preview_options()
+        path, db = self.path, self.ctx.db
+
+        def job(progress, cancel):  # noqa: ANN001, ANN202
+            from rcdesk.services.plans import PlanService
+
+            return PlanService(db).read_file(path, progress=progress, cancel=cancel, **options)
+
+        def done(parsed) -> None:  # noqa: ANN001
+            self._busy = False
+            if self._again:
+                self.run_preview()
+                return
+            self._show(parsed)
+
+        def failed(exc: BaseException) -> None:
+            from ui.tasks import show_error
+
+            self._busy = False
+            show_error(self, exc)
+            if self.mapping_page.undo_last_choice():
+                # the choice just made cannot be read: back to the last reading that could
+                self.run_preview()
+                return
+            self._update()
+
+        def cancelled() -> None:
+            self._busy = False
+            self._update()
+
+        self.ctx.runner.run(job, title=f"Leyendo «{Path(path).name}» con las columnas elegidas…", parent=self,
+                            on_done=done, on_error=failed, on_cancel=cancelled)
 
     def _table(self, model) -> QTableView:  # noqa: ANN001
         view = QTableView(self)
@@ -191,9 +271,11 @@ class PlanImportDialog(QDialog):
     # -- state ---------------------------------------------------------------------------------
     def blocking_reason(self) -> str:
         n_err = len(self.parsed.errors)
+        if self._busy:
+            return "Leyendo el archivo con las columnas elegidas…"
         if n_err:
-            return (f"El archivo tiene {n_err} error(es) (pestaña «Problemas»). Corríjalos en Excel y vuelva "
-                    "a importarlo; no se guardará nada mientras haya errores.")
+            return (f"El archivo tiene {n_err} error(es) (pestaña «Problemas»). Corríjalos en Excel o cambie la "
+                    "asignación en «Columnas»; no se guardará nada mientras haya errores.")
         if self.parsed.activity_count == 0:
             return "El archivo no contiene actividades."
         if not self.entity.text().strip():
@@ -216,7 +298,9 @@ class PlanImportDialog(QDialog):
         entity, year, parsed, db = self.entity.text().strip(), self.year.value(), self.parsed, self.ctx.db
 
         def job(progress, cancel):  # noqa: ANN001, ANN202
-            return PlanService(db).save_parsed(parsed, entity=entity, year=year, progress=progress, cancel=cancel)
+            # a mapped import is remembered for workbooks with the same headers
+            return PlanService(db).import_parsed(parsed, entity=entity, year=year, progress=progress,
+                                                 cancel=cancel).summary
 
         self.save_button.setEnabled(False)
         self.ctx.runner.run(job, title=f"Guardando {parsed.activity_count} actividad(es)…", parent=self,
