@@ -86,6 +86,22 @@ class Seguimiento:
     def activity_count(self) -> int:
         return sum(len(c.rows) for c in self.components)
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Table headings; Control Interno's (Colombian) format names its own observations column."""
+        if self.country == "CO":
+            return COLUMNS[:-1] + ("Observaciones OCI",)
+        return COLUMNS
+
+    @property
+    def late(self) -> bool:
+        """Published after the deadline of its cut."""
+        return self.publish_by is not None and self.published_on > self.publish_by
+
+    @property
+    def late_warning(self) -> str:
+        return _late_text(self.published_on, self.publish_by) if self.late else ""
+
 
 def build_seguimiento(db, plan_id: str, cut: date, *, published_on: date | None = None,  # noqa: ANN001
                       signer_name: str = "", signer_role: str = "", today: date | None = None,
@@ -134,6 +150,9 @@ def build_seguimiento(db, plan_id: str, cut: date, *, published_on: date | None 
     cancel.check()
     progress(2, 3, "Redactando alertas…")
     alerts = _alerts(d)
+    published_on = published_on or today
+    if publish_by is not None and published_on > publish_by:
+        alerts = [_late_text(published_on, publish_by)] + [a for a in alerts if a != _NO_ALERTS]
     recs = _recommendations(d, publish_by)
     is_co = d.country == "CO"
     intro = ("En cumplimiento del artículo 73 de la Ley 1474 de 2011 y del Decreto 124 de 2016, la Oficina de "
@@ -145,7 +164,7 @@ def build_seguimiento(db, plan_id: str, cut: date, *, published_on: date | None 
     return Seguimiento(
         entity=d.entity, country=d.country, year=summary.year, plan_title=summary.title, cut=cut, cut_no=cut_no,
         period_label=f"{PERIOD_NAMES[kind]} {cut_no}", period_span=span_text(p_start, cut),
-        publish_by=publish_by, published_on=published_on or today, profile_name=d.profile.name,
+        publish_by=publish_by, published_on=published_on, profile_name=d.profile.name,
         subgroups=tuple((g.label, g.compliance, g.light) for g in d.groups if g.depth == 1 and g.activities),
         profile_bands=tuple((b.color, b.label) for b in d.profile.bands) + (
             ("azul", d.profile.blue_label), ("gris", d.profile.grey_label)),
@@ -174,6 +193,14 @@ def shorten(text: str, n: int) -> str:
     return cut + "…"
 
 
+_NO_ALERTS = "No se encontraron alertas a la fecha de corte."
+
+
+def _late_text(published_on: date, publish_by: date) -> str:
+    return (f"Publicación fuera de plazo: la fecha de publicación ({date_text(published_on)}) es "
+            f"{(published_on - publish_by).days} día(s) posterior al plazo ({date_text(publish_by)}).")
+
+
 def _alerts(d) -> list[str]:  # noqa: ANN001
     out = []
     reds = [a for a in d.activities if a.light.color == "rojo"]
@@ -196,7 +223,7 @@ def _alerts(d) -> list[str]:  # noqa: ANN001
         out.append(f"{len(no_ev)} actividad(es) validada(s) sin medio de verificación adjunto.")
     if d.pending_review:
         out.append(f"{d.pending_review} reporte(s) pendiente(s) de validación.")
-    return out or ["No se encontraron alertas a la fecha de corte."]
+    return out or [_NO_ALERTS]
 
 
 def _recommendations(d, publish_by: date | None) -> list[str]:  # noqa: ANN001

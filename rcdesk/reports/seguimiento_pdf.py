@@ -126,11 +126,11 @@ class _Bar:
         self.label, self.compliance, self.light = label, compliance, light
 
 
-def component_tables(block, st) -> list:  # noqa: ANN001
+def component_tables(block, st, columns: tuple[str, ...] = COLUMNS) -> list:  # noqa: ANN001
     """The flowables of one component: chunked tables of Paragraph cells."""
     from reportlab.platypus import Paragraph, Table
 
-    head = [Paragraph(_esc(h), st["head"]) for h in COLUMNS]
+    head = [Paragraph(_esc(h), st["head"]) for h in columns]
     out = []
     rows = block.rows
     for i in range(0, len(rows), CHUNK):
@@ -180,6 +180,11 @@ def write_pdf(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progre
                             ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#ECEFF1")),
                             ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [ht, Spacer(1, 6)]
+    if data.late:
+        warn = Table([[Paragraph(f"<b>ATENCIÓN: {_esc(data.late_warning)}</b>", st["body"])]], colWidths=(775,))
+        warn.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, colors.HexColor("#C62828")),
+                                  ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FFEBEE"))]))
+        story += [warn, Spacer(1, 6)]
     for title, text in (("1. Introducción", data.intro), ("2. Objetivo", data.objective),
                         ("3. Alcance", data.scope), ("4. Metodología", data.method)):
         story += [Paragraph(title, st["h1"]), Paragraph(_esc(text), st["body"])]
@@ -191,7 +196,7 @@ def write_pdf(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progre
         cancel.check()
         story.append(Paragraph(_esc(f"{block.label} — avance {format_pct(block.compliance)} "
                                     f"({COLOR_LABELS[block.light.color]})"), st["h2"]))
-        story += component_tables(block, st)
+        story += component_tables(block, st, data.columns)
         done += len(block.rows)
         progress(done, total, "Armando las tablas…")
 
@@ -222,13 +227,14 @@ def write_pdf(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progre
 
     story.append(Paragraph("6. Alertas", st["h1"]))
     story += [Paragraph(_esc(a).replace("   ", "&nbsp;&nbsp;&nbsp;&nbsp;"), st["body"]) for a in data.alerts]
-    story.append(Paragraph("7. Recomendaciones", st["h1"]))
-    story += [Paragraph("• " + _esc(r), st["body"]) for r in data.recommendations]
+    closing = [Paragraph("7. Recomendaciones", st["h1"])]
+    closing += [Paragraph("• " + _esc(r), st["body"]) for r in data.recommendations]
     sign = Table([[Paragraph("<br/><br/><br/>______________________________________", st["sign"])],
                   [Paragraph(f"<b>{_esc(data.signer_name) or '&nbsp;'}</b>", st["sign"])],
                   [Paragraph(_esc(data.signer_role), st["sign"])],
                   [Paragraph(_esc(data.entity), st["sign"])]], colWidths=(320,))
-    story.append(KeepTogether([Paragraph("8. Firma", st["h1"]), sign]))
+    # the signature closes the recommendations: a page holding only the signature reads as unsigned
+    story.append(KeepTogether(closing + [Paragraph("8. Firma", st["h1"]), sign]))
     cancel.check()
     progress(total - 1, total, "Componiendo el PDF…")
 

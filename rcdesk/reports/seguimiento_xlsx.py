@@ -17,7 +17,7 @@ import math
 from pathlib import Path
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER
-from rcdesk.followup.informe import COLUMNS, Seguimiento
+from rcdesk.followup.informe import Seguimiento
 from rcdesk.followup.periods import date_text
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 
@@ -113,15 +113,17 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
                      align=Alignment(horizontal="left")), None,
                 cell("Semáforo:", font=bold), cell(COLOR_LABELS[data.plan_light.color], font=_light_font(Font, data.plan_light.color, True),
                                                    fill=_fill(PatternFill, data.plan_light.color), align=center)])
+    if data.late:
+        append(ws, [cell(f"ATENCIÓN: {data.late_warning}", font=Font(bold=True, size=BODY_PT, color="C62828"))], 16)
     append(ws, [])
     total = data.activity_count
     done = 0
     for block in data.components:
         cancel.check()
         append(ws, [cell(f"Componente: {block.label}", font=bold, fill=comp_fill)]
-               + [cell("", fill=comp_fill) for _ in COLUMNS[1:]], 18)
-        append(ws, [cell(h, font=head_font, fill=head_fill, align=center, brd=border) for h in COLUMNS],
-               max(_height(list(COLUMNS), WIDTHS), 2 * LINE_PT + 3))  # bold headers wrap sooner
+               + [cell("", fill=comp_fill) for _ in data.columns[1:]], 18)
+        append(ws, [cell(h, font=head_font, fill=head_fill, align=center, brd=border) for h in data.columns],
+               max(_height(list(data.columns), WIDTHS), 2 * LINE_PT + 3))  # bold headers wrap sooner
         for r in block.rows:
             cells = r.cells()
             pct = float(r.pct) / 100 if r.pct is not None else "N/A"

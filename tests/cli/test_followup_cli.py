@@ -124,3 +124,15 @@ def test_bad_numbers_are_refused_in_spanish(setup, capsys, option):
             assert "ndique" in err  # an empty field counts as not given, and one is needed
     _, out, _ = run(capsys, path, "progress", "history", acts["1.1"])
     assert out["count"] == 0
+
+
+def test_informe_published_after_the_deadline_says_so(setup, capsys, tmp_path):
+    path, plan_id, _ = setup
+    out = tmp_path / "informe.pdf"
+    code = main(["--db", str(path), "report", "seguimiento", plan_id, "--cut", "2022-04-30", "--out", str(out),
+                 "--published", "2022-06-01"])
+    text = capsys.readouterr().out
+    assert code == 0 and "Atención: Publicación fuera de plazo: la fecha de publicación (01/06/2022)" in text
+    code, res, _ = run(capsys, path, "report", "seguimiento", plan_id, "--cut", "2022-04-30", "--out", str(out),
+                       "--published", "2022-05-02")
+    assert code == 0 and res["late"] is False and res["warnings"] == []

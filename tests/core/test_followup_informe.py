@@ -80,3 +80,49 @@ def test_xlsx_layout_and_formula_safety(db, plan_id, tmp_path):
     assert first[7].fill.fgColor.rgb.endswith("2E7D32")
     summary = [r for r in wb["Resumen"].iter_rows(values_only=True) if r[0] == "Total del plan"][0]
     assert summary[1:4] == (3, pytest.approx(0.45), "Rojo")
+
+
+def test_colombian_table_says_observaciones_oci(db, plan_id, tmp_path):
+    import dataclasses
+
+    import openpyxl
+
+    from tests.pdf_text import pdf_text
+
+    data = build_seguimiento(db, plan_id, date(2024, 4, 30))
+    assert data.country == "CO" and data.columns[-1] == "Observaciones OCI"
+    assert dataclasses.replace(data, country="EC").columns[-1] == "Observaciones"
+    assert "Observaciones OCI" in pdf_text(write_pdf(data, tmp_path / "informe.pdf"))
+    ws = openpyxl.load_workbook(write_xlsx(data, tmp_path / "informe.xlsx"))["Seguimiento"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "Subcomponente / proceso")
+    assert header[-1] == "Observaciones OCI"
+
+
+def test_late_publication_is_warned_in_the_report(db, plan_id, tmp_path):
+    import openpyxl
+
+    from tests.pdf_text import pdf_text
+
+    on_time = build_seguimiento(db, plan_id, date(2024, 4, 30), published_on=date(2024, 5, 16))
+    assert not on_time.late and not any("fuera de plazo" in a for a in on_time.alerts)
+    late = build_seguimiento(db, plan_id, date(2024, 4, 30), published_on=date(2024, 5, 20))
+    warning = "Publicación fuera de plazo: la fecha de publicación (20/05/2024) es 4 día(s) posterior al plazo (16/05/2024)."
+    assert late.late and late.late_warning == warning and late.alerts[0] == warning
+    assert "ATENCIÓN: Publicación fuera de plazo" in " ".join(pdf_text(write_pdf(late, tmp_path / "i.pdf")).split())
+    cells = [v for row in openpyxl.load_workbook(write_xlsx(late, tmp_path / "i.xlsx"))["Seguimiento"]
+             .iter_rows(max_row=8, values_only=True) for v in row if v]
+    assert f"ATENCIÓN: {warning}" in cells
+
+
+def test_signature_never_stands_alone_on_its_page(db, plan_id, tmp_path):
+    import dataclasses
+
+    from tests.pdf_text import pdf_text
+
+    data = build_seguimiento(db, plan_id, date(2024, 4, 30), signer_name="Ana Ruiz")
+    # longer and longer alert lists push the closing sections across the page break
+    for extra in range(0, 36, 3):
+        alerts = data.alerts + tuple(f"Alerta de relleno número {i}" for i in range(extra))
+        pages = pdf_text(write_pdf(dataclasses.replace(data, alerts=alerts), tmp_path / f"i{extra}.pdf")).split("\f")
+        signed = [p for p in pages if "8. Firma" in p]
+        assert len(signed) == 1 and "7. Recomendaciones" in signed[0] and "Ana Ruiz" in signed[0], extra

@@ -165,9 +165,11 @@ def _seguimiento(ctx, args) -> dict:  # noqa: ANN001
         write_xlsx(data, out, progress=ctx.progress, cancel=ctx.cancel)
     return {"plan_id": plan_id, "file": str(out), "cut": data.cut, "activities": data.activity_count,
             "components": len(data.components), "compliance": _num(data.plan.raw),
-            "light": data.plan_light.color, "publish_by": data.publish_by,
+            "light": data.plan_light.color, "publish_by": data.publish_by, "published_on": data.published_on,
+            "late": data.late, "warnings": [data.late_warning] if data.late else [],
             "_text": f"Informe de seguimiento guardado en {out}\n  {data.entity}, corte {data.cut:%d/%m/%Y}: "
-                     f"{data.activity_count} actividades, avance {_pct(data.plan.raw)}."}
+                     f"{data.activity_count} actividades, avance {_pct(data.plan.raw)}."
+                     + (f"\n  Atención: {data.late_warning}" if data.late else "")}
 
 
 def _num(v) -> float | None:  # noqa: ANN001
