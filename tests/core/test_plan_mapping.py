@@ -215,3 +215,35 @@ def test_import_fields_lists_each_catalog(capsys, tmp_path):
     main(["--db", str(tmp_path / "r.db"), "import", "fields", "plan"])
     text = capsys.readouterr().out
     assert "actividad" in text and "Fecha inicial" in text and "otros" in text and "ignorar" in text
+
+
+def test_sheet_picks_the_sheets_to_import(capsys, tmp_path):
+    wb = Workbook()
+    first = wb.active
+    first.title = "2023"
+    second = wb.create_sheet("2024")
+    for ws, year in ((first, 2023), (second, 2024)):
+        ws.append([f"Cronograma de rendición de cuentas {year}"])
+        ws.append(["Acción", "Dependencia a cargo"])
+        ws.append([f"Informe {year}", "Planificación"])
+    book = tmp_path / "dos.xlsx"
+    wb.save(book)
+    assert read_plan(book).activity_count == 2
+    only = read_plan(book, sheets=["2024"])
+    assert [a.description for a in only.activities()] == ["Informe 2024"] and only.year == 2024
+    code, out, _ = run(capsys, tmp_path / "r.db", "plan", "import", str(book), "--sheet", "2025", "--entity", "X")
+    assert code == 2 and "2025" in out["errors"][0]["message"] and "«2023», «2024»" in out["errors"][0]["message"]
+
+
+def test_import_fields_for_attendance(capsys, tmp_path):
+    code, out, _ = run(capsys, tmp_path / "r.db", "import", "fields", "attendance")
+    assert code == 0 and {"nombre", "documento", "genero"} <= {f["key"] for f in out["fields"]}
+
+
+def test_import_fields_of_a_kind_this_version_lacks_says_so(capsys, tmp_path, monkeypatch):
+    from rcdesk.cli.commands import imports
+
+    monkeypatch.setitem(imports.CATALOG_MODULES, "attendance", "rcdesk.events.sin_catalogo")
+    code = main(["--db", str(tmp_path / "r.db"), "import", "fields", "attendance"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "no está disponible" in err and "Traceback" not in err
