@@ -146,6 +146,17 @@ def test_save_and_print_informe(qtbot, plan_ctx, tmp_path, monkeypatch):
     assert status and "impresora" in status[-1]
 
 
+def test_informe_menu_saves_the_strategy_documents(qtbot, plan_ctx, tmp_path, monkeypatch):
+    page = _page(qtbot, plan_ctx)
+    labels = [a.text() for a in page.informe_button.menu().actions()]
+    assert "Evaluación de la estrategia (MURC) en PDF…" in labels and "Informe en lenguaje claro del cuatrimestre (PDF)…" in labels
+    for doc, kind in (("murc", "xlsx"), ("actividades", "pdf"), ("ciudadano", "pdf")):
+        out = tmp_path / f"{doc}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, _o=out, **k: (str(_o), ""))
+        page.save_document(doc, kind)
+        assert page.last_saved == out.with_suffix(f".{kind}") and page.last_saved.stat().st_size > 1000
+
+
 def test_calendar_tab_adds_a_local_holiday(qtbot, plan_ctx, monkeypatch, messages):
     from ui.pages.followup import HolidayDialog
 

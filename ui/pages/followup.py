@@ -109,6 +109,14 @@ class FollowupPage(QWidget):
         menu.addAction("Guardar en &PDF…", self.save_pdf)
         menu.addAction("Guardar en &Excel…", self.save_xlsx)
         menu.addAction("&Imprimir…", self.print_informe)
+        menu.addSeparator()
+        menu.addAction("Evaluación de la estrategia (MURC) en PDF…", lambda: self.save_document("murc", "pdf"))
+        menu.addAction("Evaluación de la estrategia (MURC) en Excel…", lambda: self.save_document("murc", "xlsx"))
+        menu.addAction("Reporte interno de actividades en PDF…", lambda: self.save_document("actividades", "pdf"))
+        menu.addAction("Reporte interno de actividades en Excel…",
+                       lambda: self.save_document("actividades", "xlsx"))
+        menu.addAction("Informe en lenguaje claro del cuatrimestre (PDF)…",
+                       lambda: self.save_document("ciudadano", "pdf"))
         self.informe_button.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -469,6 +477,49 @@ class FollowupPage(QWidget):
 
         self.ctx.runner.run(self._informe_job(out, kind), title="Generando el informe de seguimiento…",
                             parent=self, on_done=done)
+
+    # -- the Colombian strategy documents and the citizen summary, at the page's cut ------------
+    _DOCUMENTS = {"murc": "evaluacion_estrategia", "actividades": "reporte_actividades", "ciudadano": "lenguaje_claro"}
+
+    def save_document(self, doc: str, kind: str) -> None:
+        if not self.plan_id:
+            return
+        cut = _pydate(self.cut.date())
+        base = self.ctx.db.paths.exports if self.ctx.db.paths else Path.home()
+        suggested = str(Path(base) / f"{self._DOCUMENTS[doc]}_{cut:%Y-%m-%d}.{kind}")
+        filt = "PDF (*.pdf)" if kind == "pdf" else "Libro de Excel (*.xlsx)"
+        path, _ = QFileDialog.getSaveFileName(self, "Guardar el documento", suggested, filt)
+        if not path:
+            return
+        out = Path(path)
+        if out.suffix.lower() != f".{kind}":
+            out = out.with_suffix(f".{kind}")
+        db, plan_id = self.ctx.db, self.plan_id
+
+        def job(progress, cancel):  # noqa: ANN001, ARG001
+            if doc == "ciudadano":
+                from rcdesk.reports.citizen_pdf import write_pdf
+                from rcdesk.services.citizen_summary import build_citizen_summary
+
+                period = f"{cut.year}-C{(cut.month - 1) // 4 + 1}"
+                return write_pdf(build_citizen_summary(db, period, plan_id=plan_id), out)
+            from rcdesk.services import murc_report
+
+            if doc == "murc":
+                data = murc_report.build_murc(db, plan_id, cut)
+                from rcdesk.reports import murc_pdf, murc_xlsx
+
+                return (murc_pdf.write_pdf if kind == "pdf" else murc_xlsx.write_xlsx)(data, out)
+            data = murc_report.build_activity_report(db, plan_id, cut)
+            from rcdesk.reports import activity_report_pdf, activity_report_xlsx
+
+            return (activity_report_pdf.write_pdf if kind == "pdf" else activity_report_xlsx.write_xlsx)(data, out)
+
+        def done(result) -> None:  # noqa: ANN001
+            self.last_saved = Path(result)
+            self.ctx.events.status_message.emit(f"Documento guardado en {result}")
+
+        self.ctx.runner.run(job, title="Generando el documento…", parent=self, on_done=done)
 
     def print_informe(self) -> None:
         from PySide6.QtGui import QPageLayout
