@@ -23,10 +23,10 @@ from rcdesk.plans.importers import PARSERS
 from rcdesk.plans.importers.base import Context, SheetParser
 from rcdesk.plans.importers.generic import find_generic_header, parse_generic
 from rcdesk.plans.mapped import (
-    MappedParser,
     chosen,
     find_sheet_table,
     layout_mapping,
+    mapped_parser,
     needs_mapped_reader,
     proposed_mapping,
     sheet_cmap,
@@ -145,11 +145,13 @@ def read_plan(
                 continue
             plan.mapped = True
             plan.questions.extend(sm.questions)
-            if kind == "layout" and not needs_mapped_reader(sm, what):
+            if kind == "layout":
+                # the texts of the layout's header rows, so repeated headers are still recognised
                 cmap.headers = {**cmap.headers, **what.headers}
+            if kind == "layout" and not needs_mapped_reader(sm, what):
                 parser = PARSERS[cmap.layout](grid, cmap, ctx)
             else:
-                parser = MappedParser(grid, cmap, ctx, sm)
+                parser = mapped_parser(PARSERS[cmap.layout] if kind == "layout" else None)(grid, cmap, ctx, sm)
         if not plan.layout:
             plan.layout = cmap.layout
             plan.layout_guessed = kind == "table"

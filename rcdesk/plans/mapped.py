@@ -226,12 +226,13 @@ class MappedParser(SheetParser):
         # every column of the table is decided: nothing outside the decisions goes to «otros datos»
         self._data_cols |= {d.column.index for d in sm.decisions}
         self.path: list[tuple[int, ParsedGroup]] = []
+        self.field_cols = {d.column.index for d in sm.decisions if d.action == MAP}
 
     # -- groups ------------------------------------------------------------------------------
     def _open(self, level: int, kind: str, code: str, name: str) -> bool:
-        for lv, g in self.path:
-            if lv == level and (g.kind, fold(g.code), fold(g.name)) == (kind, fold(code), fold(name)):
-                return False  # the same group written again on the next row: deeper levels stay open
+        key = (kind, fold(code), fold(name))
+        if any((g.kind, fold(g.code), fold(g.name)) == key for _lv, g in self.path):
+            return False  # the same group written again on the next row: deeper levels stay open
         while self.path and self.path[-1][0] >= level:
             self.path.pop()
         siblings = self.path[-1][1].children if self.path else self.plan.groups
@@ -246,8 +247,11 @@ class MappedParser(SheetParser):
         self._open(0, self.levels[0].kind if self.levels else "seccion", code, name)
 
     def open_group_label(self, text: str) -> None:
-        _kind, code, name = split_label(text)
-        self.open_child(code, name)
+        kind, code, name = split_label(text)
+        if kind is not None and kind != (self.levels[0].kind if self.levels else None):
+            self._open(-1, kind, code, name)  # «FASE 1» in a column of secciones heads them
+        else:
+            self.open_child(*self.split_group_label(text))
 
     def current_group(self) -> ParsedGroup:
         if self.path:
@@ -259,7 +263,12 @@ class MappedParser(SheetParser):
         return ""  # the header band holds headers, never a group's name
 
     def group_row(self, r: int, cells: list[tuple[int, object]]):  # noqa: ANN201
-        """A lone «FASE 1: Planificación» / «Componente 3 …» row between activities."""
+        """A lone «FASE 1: Planificación» / «Componente 3 …» row between activities (or a group row
+        of the sheet's layout, when a known layout is read with the user's columns)."""
+        g = super().group_row(r, cells)
+        if g is not None:
+            self.top_kind = g[0]  # base.parse opens a group of `top_kind` through open_top
+            return g
         if len(cells) != 1 or cells[0][0] == self.cmap.roles.get("description"):
             return None
         kind, code, name = split_label(cell_text(cells[0][1]))
@@ -285,12 +294,17 @@ class MappedParser(SheetParser):
             if not (name or code):
                 continue
             if lv.code_col is None:
-                _k, code, name = split_label(name)
+                code, name = self.split_group_label(name)
             opened = self._open(i, lv.kind, code, name) or opened
         non_group = [(c, v) for c, v in cells if c not in self.group_cols]
         if not non_group:
             return
         desc_col = self.cmap.description
+        if len(non_group) == 1 and non_group[0][0] != desc_col and not opened:
+            c, v = non_group[0]
+            if isinstance(v, str) and len(cell_text(v)) >= 25 and c not in self.field_cols:
+                self.lone_text_row(r, c, cell_text(v))  # a title or note in a column no field takes
+                return
         act = self.read_fields(r)
         self._more_fields(r, act)
         if act.description and self.grid.is_vertical_copy(r, desc_col) and self.grid.get(r, desc_col) == "":
@@ -363,6 +377,14 @@ class MappedParser(SheetParser):
         return out
 
 
+def mapped_parser(layout_parser: type[SheetParser] | None) -> type[MappedParser]:
+    """MappedParser, or for a known layout read with the user's columns one that still knows the
+    layout's group rows («FASE 1 …», «ETAPA DE …», «COMPONENTE 3: …», MURC elements)."""
+    if layout_parser is None:
+        return MappedParser
+    return type(f"Mapped{layout_parser.__name__}", (MappedParser, layout_parser), {})
+
+
 def _use(t: Target) -> str:
     f = t.field
     if f in ROLE_OF:
@@ -382,5 +404,5 @@ def _letter(c: int) -> str:
     return col_letter(c)
 
 
-__all__ = ["CHOSEN", "MappedParser", "chosen", "find_sheet_table", "layout_mapping", "needs_mapped_reader",
+__all__ = ["CHOSEN", "MappedParser", "mapped_parser", "chosen", "find_sheet_table", "layout_mapping", "needs_mapped_reader",
            "proposed_mapping", "sheet_cmap"]

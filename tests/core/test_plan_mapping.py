@@ -247,3 +247,28 @@ def test_import_fields_of_a_kind_this_version_lacks_says_so(capsys, tmp_path, mo
     code = main(["--db", str(tmp_path / "r.db"), "import", "fields", "attendance"])
     out, err = capsys.readouterr()
     assert code == 2 and "no está disponible" in err and "Traceback" not in err
+
+
+def test_a_known_layout_with_month_marks_keeps_its_group_rows(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for row in [
+        ["GAD Parroquial de Quiroga"],
+        ["Cronograma de rendición de cuentas 2024"],
+        ["FASE 1: Planificación"],
+        ["Actividad", "Responsable", "Fecha", "Ene", "Feb"],
+        ["Conformar el equipo", "Presidencia", "", "x", ""],
+        ["FASE 2: Deliberación"],
+        ["Deliberación pública", "Presidencia", "", "", "x"],
+    ]:
+        ws.append(row)
+    book = tmp_path / "meses.xlsx"
+    wb.save(book)
+    as_layout = read_plan(book)
+    assert as_layout.layout == "cpccs" and [a.extra for a in as_layout.activities()] == [{"Ene": "x"}, {"Feb": "x"}]
+    plan = read_plan(book, overrides={"Ene": "mes:1", "Feb": "mes:2"})
+    assert plan.layout == "cpccs"
+    assert [(g.kind, g.code, g.name) for g in plan.groups] == [(g.kind, g.code, g.name) for g in as_layout.groups]
+    assert [(g.code, a.description, a.start_date, a.end_date, a.extra) for g in plan.groups for a in g.activities] == [
+        ("FASE 1", "Conformar el equipo", date(2024, 1, 1), date(2024, 1, 31), {}),
+        ("FASE 2", "Deliberación pública", date(2024, 2, 1), date(2024, 2, 29), {})]
