@@ -645,7 +645,7 @@ class PrivacyService:
         from rcdesk.models.events import Event
 
         today = today or date.today()
-        with self.db.connect() as conn:
+        with self.db.connect(write=False) as conn:  # a preview only reads (the GUI shows it on its thread)
             exp = self._expired(conn, today)
             per: dict[str | None, dict[str, int]] = {}
             for kind, key in (("attendance", "attendance"), ("question", "questions"),

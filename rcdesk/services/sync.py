@@ -229,7 +229,7 @@ class SyncService:
         rt = raw_table(table)
         ct, sr = SyncConflict.__table__, SyncRecord.__table__
         out: dict[str, RecordStatus] = {}
-        with self.db.connect() as conn:
+        with self.db.connect(write=False) as conn:  # the badge reads on the GUI thread: never take the write lock
             prov = ProvenanceIndex(conn)
             for k in range(0, len(record_ids), 900):
                 ids = record_ids[k:k + 900]

@@ -173,7 +173,7 @@ def plan_profiles(db) -> dict:  # noqa: ANN001
     from rcdesk.services.thresholds import ThresholdService
 
     pl, inst = raw_table("plan"), raw_table("institution")
-    with db.connect() as conn:
+    with db.connect(write=False) as conn:
         plans = conn.execute(select(pl.c.id, inst.c.country).select_from(
             pl.outerjoin(inst, inst.c.id == pl.c.institution_id))).all()
     svc = ThresholdService(db)

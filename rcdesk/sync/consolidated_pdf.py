@@ -147,7 +147,7 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
     story: list = []
     now = utcnow()
     profiles = plan_profiles(db)
-    with db.connect() as conn:
+    with db.connect(write=False) as conn:  # a report only reads: never wait for or block a writer
         progress(0, 5, "Reuniendo datos")
         insts = installation_summary(conn)
         specs = sheet_specs()

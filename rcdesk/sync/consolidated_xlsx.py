@@ -105,7 +105,7 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
     used: set[str] = set()
     sheets: dict[str, int] = {}
     profiles = plan_profiles(db)
-    with db.connect() as conn:
+    with db.connect(write=False) as conn:  # a report only reads: never wait for or block a writer
         prov = ProvenanceIndex(conn)
         specs = sorted(sheet_specs(), key=lambda sp: label(sp.table.name).lower())
         totals = {s.table.name: live_count(conn, s.table) for s in specs}

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.errors import UserError
 from ui.models.events_tables import PeopleModel
 from ui.tasks import show_error
 from ui.widgets.search_filter import SearchBox
@@ -106,13 +105,15 @@ class DossierDialog(QDialog):
             return
         if not path.lower().endswith(f".{kind}"):
             path += f".{kind}"
-        try:
-            self.svc.export(self.person_id, path)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.saved = path
-        self.ctx.events.status_message.emit(f"Datos guardados en {path}")
+        svc, person_id = self.svc, self.person_id
+
+        def done(_result) -> None:  # noqa: ANN001
+            self.saved = path
+            self.ctx.events.status_message.emit(f"Datos guardados en {path}")
+
+        # the export is logged in the audit trail: a write, so it runs on the worker
+        self.ctx.runner.write(lambda: svc.export(person_id, path), parent=self, on_done=done,
+                              on_user_error=lambda exc: show_error(self, exc))
 
 
 def dossier_text(d) -> str:  # noqa: ANN001
@@ -265,12 +266,9 @@ class RetentionDialog(QDialog):
         self.preview()
 
     def save_years(self) -> None:
-        try:
-            self.svc.set_retention_years({k: sb.value() for k, sb in self.years.items()})
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.preview()
+        svc, years = self.svc, {k: sb.value() for k, sb in self.years.items()}
+        self.ctx.runner.write(lambda: svc.set_retention_years(years), parent=self, on_done=lambda _r: self.preview(),
+                              on_user_error=lambda exc: show_error(self, exc))
 
     def preview(self) -> None:
         from rcdesk.reports.events_common import short_date

@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.errors import UserError
 from rcdesk.services.changes import Changes
 from rcdesk.reports.events_common import MONTHS
 from ui.dialogs.events_dialogs import NewEventDialog, qdate
 from ui.models.events_tables import EventListModel, PeopleModel
 from ui.shell import PageSpec
-from ui.tasks import show_error
 from ui.widgets.events_tabs import (
     ActasTab,
     AttendanceTab,
@@ -203,15 +201,15 @@ class EventsPage(QWidget):
         dlg = NewEventDialog(PlanService(self.ctx.db).list_plans(), terr, self.ctx.current_plan_id, self)
         if not dlg.exec():
             return
-        try:
-            ev = self.svc.create(dlg.values())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(events=True), self)
-        self.year.setValue(0)
-        self.search.clear()
-        self.reload(keep=ev.event_id)
+        values = dlg.values()
+
+        def done(ev) -> None:  # noqa: ANN001
+            self.ctx.changed(Changes(events=True), self)
+            self.year.setValue(0)
+            self.search.clear()
+            self.reload(keep=ev.event_id)
+
+        self.ctx.runner.write(lambda: self.svc.create(values), parent=self, on_done=done)
 
     def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
         if initiator is self:
@@ -324,13 +322,12 @@ class DirectoryPage(QWidget):
         dlg = RectifyDialog(p, self)
         if not dlg.exec():
             return
-        try:
-            res = PrivacyService(self.ctx.db).rectify(p.person_id, **dlg.values())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._done(f"Datos corregidos ({res['attendance_rows']} registro(s) de asistencia)." if res["changed"]
-                   else "No había nada que corregir.", p.person_id)
+        values, svc = dlg.values(), PrivacyService(self.ctx.db)
+        self.ctx.runner.write(
+            lambda: svc.rectify(p.person_id, **values), parent=self,
+            on_done=lambda res: self._done(
+                f"Datos corregidos ({res['attendance_rows']} registro(s) de asistencia)." if res["changed"]
+                else "No había nada que corregir.", p.person_id))
 
     def revoke(self) -> None:
         from rcdesk.services.privacy import PrivacyService
@@ -346,16 +343,13 @@ class DirectoryPage(QWidget):
         if "IDENTIFICACION" in scopes and not self._confirm_anonymize(p):
             return
         svc = PrivacyService(self.ctx.db)
-        try:
-            if "IDENTIFICACION" in scopes:
-                svc.revoke_consent(p.person_id, "IDENTIFICACION")
-            else:
-                for scope in scopes:
-                    svc.revoke_consent(p.person_id, scope)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._done("Consentimiento revocado.", p.person_id)
+
+        def write() -> None:
+            # revoking the identification anonymises, which withdraws every other use too
+            for scope in ["IDENTIFICACION"] if "IDENTIFICACION" in scopes else scopes:
+                svc.revoke_consent(p.person_id, scope)
+
+        self.ctx.runner.write(write, parent=self, on_done=lambda _r: self._done("Consentimiento revocado.", p.person_id))
 
     def _confirm_anonymize(self, p) -> bool:  # noqa: ANN001
         box = QMessageBox(QMessageBox.Icon.Warning, "Anonimizar",
@@ -373,12 +367,9 @@ class DirectoryPage(QWidget):
         p = self.current()
         if p is None or not self._confirm_anonymize(p):
             return
-        try:
-            PrivacyService(self.ctx.db).anonymize(p.person_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._done("Persona anonimizada.")
+        svc = PrivacyService(self.ctx.db)
+        self.ctx.runner.write(lambda: svc.anonymize(p.person_id), parent=self,
+                              on_done=lambda _r: self._done("Persona anonimizada."))
 
     def retention(self) -> None:
         from ui.dialogs.events_people import RetentionDialog

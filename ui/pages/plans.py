@@ -508,27 +508,22 @@ class PlansPage(QWidget):
         dlg.open()
 
     def _save_activity(self, dlg, row) -> None:  # noqa: ANN001
-        from ui.tasks import show_error
+        data, plans, plan_id = dlg.value(), self.plans, self.loaded_plan_id
+        if row is None:
+            self._write(lambda: plans.add_activity(plan_id, data),
+                        lambda saved: self._after_activity_change(saved.activity_id, "Actividad agregada."))
+        else:
+            self._write(lambda: plans.update_activity(row.activity_id, data, expected_version=row.version),
+                        lambda saved: self._after_activity_change(saved.activity_id, "Actividad guardada."))
 
-        data = dlg.value()
-        try:
-            if row is None:
-                saved = self.plans.add_activity(self.loaded_plan_id, data)
-                msg = "Actividad agregada."
-            else:
-                saved = self.plans.update_activity(row.activity_id, data, expected_version=row.version)
-                msg = "Actividad guardada."
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._after_activity_change(saved.activity_id, msg)
+    def _write(self, fn, on_done) -> None:  # noqa: ANN001
+        """Save on the worker; `on_done(result)` updates the page once it is saved (a refusal shows a warning)."""
+        self.ctx.runner.write(fn, parent=self, on_done=on_done)
 
     def delete_current(self) -> None:
         aid = self.current_activity_id()
         if not aid or self.view is None:
             return
-        from ui.tasks import show_error
-
         row = self.plans.activity(aid)
         desc = row.description if len(row.description) <= 160 else row.description[:157] + "…"
         answer = QMessageBox.question(
@@ -545,12 +540,8 @@ class PlansPage(QWidget):
                 if 0 <= r < self.proxy.rowCount():
                     nxt = self.proxy.activity_id(self.proxy.index(r, 0))
                     break
-        try:
-            self.plans.delete_activity(aid)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._after_activity_change(nxt, "Actividad eliminada.")
+        plans = self.plans
+        self._write(lambda: plans.delete_activity(aid), lambda _r: self._after_activity_change(nxt, "Actividad eliminada."))
 
     def _after_activity_change(self, activity_id: str | None, message: str) -> None:
         self.load_plan(self.loaded_plan_id, keep_activity=activity_id)
@@ -602,8 +593,6 @@ class PlansPage(QWidget):
     def delete_plan(self) -> None:
         if self.view is None:
             return
-        from ui.tasks import show_error
-
         s = self.view.summary
         answer = QMessageBox.question(
             self, "Eliminar plan",
@@ -612,15 +601,14 @@ class PlansPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.plans.delete_plan(s.plan_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.select_plan(None)
-        self.reload_plans()
-        self.ctx.changed(Changes(plans=True, activities=True), self)
-        self.ctx.events.status_message.emit(f"Plan de «{s.entity}» ({s.year}) eliminado.")
+        def done(_result) -> None:  # noqa: ANN001
+            self.ctx.select_plan(None)
+            self.reload_plans()
+            self.ctx.changed(Changes(plans=True, activities=True), self)
+            self.ctx.events.status_message.emit(f"Plan de «{s.entity}» ({s.year}) eliminado.")
+
+        plans = self.plans
+        self._write(lambda: plans.delete_plan(s.plan_id), done)
 
     def load_demo(self) -> None:
         db = self.ctx.db

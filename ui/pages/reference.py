@@ -261,61 +261,69 @@ class ReferencePage(QWidget):
         if not ok:
             return
         code = next(k for k, v in COUNTRIES.items() if v == country)
-        try:
-            inst = self.svc.find_or_create_institution(name, code)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(reference=True), self)
-        self.reload()
-        self.entity.setCurrentIndex(self.entity.findData(inst.institution_id))
+        svc = self.svc
+
+        def done(inst) -> None:  # noqa: ANN001
+            self.ctx.changed(Changes(reference=True), self)
+            self.reload()
+            self.entity.setCurrentIndex(self.entity.findData(inst.institution_id))
+
+        self._write(lambda: svc.find_or_create_institution(name, code), done)
+
+    def _write(self, fn, on_done, on_user_error=None) -> None:  # noqa: ANN001
+        """Save on the worker; `on_done(result)` updates the page once it is saved."""
+        self.ctx.runner.write(fn, parent=self, on_done=on_done,
+                              on_user_error=on_user_error or (lambda exc: show_error(self, exc)))
 
     def _save_profile(self) -> None:
-        inst_id = self.entity.currentData()
-        try:
-            self.svc.update_institution(
-                inst_id, name=self.f_name.text(), country=self.f_country.currentData(),
-                kind=self.f_kind.currentData(), tax_id=self.f_tax.text(),
-                territory_id=self.f_territory.currentData(), address=self.f_address.text(),
-                email=self.f_email.text(), phone=self.f_phone.text(), website=self.f_web.text(),
-            )
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.changed(Changes(reference=True), self)
-        self.reload()
-        self.ctx.events.status_message.emit("Perfil de la entidad guardado.")
+        inst_id, svc = self.entity.currentData(), self.svc
+        values = dict(
+            name=self.f_name.text(), country=self.f_country.currentData(),
+            kind=self.f_kind.currentData(), tax_id=self.f_tax.text(),
+            territory_id=self.f_territory.currentData(), address=self.f_address.text(),
+            email=self.f_email.text(), phone=self.f_phone.text(), website=self.f_web.text(),
+        )
+
+        def done(_result) -> None:  # noqa: ANN001
+            self.ctx.changed(Changes(reference=True), self)
+            self.reload()
+            self.ctx.events.status_message.emit("Perfil de la entidad guardado.")
+
+        # a refusal keeps the form as typed so the user can correct the field named
+        self._write(lambda: svc.update_institution(inst_id, **values), done)
 
     def _selected_unit(self):  # noqa: ANN202
         rows = self.unit_view.selectionModel().selectedRows()
         return self.unit_model.row_at(rows[0].row()) if rows else None
 
     def _add_unit(self) -> None:
-        dlg = UnitDialog(self.svc, self.f_country.currentData(), parent=self)
-        while dlg.exec() == QDialog.DialogCode.Accepted:
-            try:
-                self.svc.add_unit(self.entity.currentData(), **dlg.values())
-            except UserError as exc:
-                show_error(self, exc)
-                continue
-            self.ctx.changed(Changes(reference=True), self)
-            self._load_units()
-            return
+        inst_id, svc = self.entity.currentData(), self.svc
+        self._unit_form(UnitDialog(self.svc, self.f_country.currentData(), parent=self),
+                        lambda values: svc.add_unit(inst_id, **values))
 
     def _edit_unit(self) -> None:
         unit = self._selected_unit()
         if unit is None:
             return
-        dlg = UnitDialog(self.svc, self.f_country.currentData(), unit, parent=self)
-        while dlg.exec() == QDialog.DialogCode.Accepted:
-            try:
-                self.svc.update_unit(unit.unit_id, **dlg.values())
-            except UserError as exc:
-                show_error(self, exc)
-                continue
-            self.ctx.changed(Changes(reference=True), self)
-            self._load_units()
+        svc = self.svc
+        self._unit_form(UnitDialog(self.svc, self.f_country.currentData(), unit, parent=self),
+                        lambda values: svc.update_unit(unit.unit_id, **values))
+
+    def _unit_form(self, dlg: UnitDialog, save) -> None:  # noqa: ANN001
+        """Show the unit form and save it on the worker; a refusal brings the form back as typed."""
+        if dlg.exec() != QDialog.DialogCode.Accepted:
             return
+        values = dlg.values()
+
+        def refused(exc: UserError) -> None:
+            show_error(self, exc)
+            self._unit_form(dlg, save)
+
+        self._write(lambda: save(values), lambda _r: self._units_changed(), refused)
+
+    def _units_changed(self) -> None:
+        self.ctx.changed(Changes(reference=True), self)
+        self._load_units()
 
     def _delete_unit(self) -> None:
         unit = self._selected_unit()
@@ -326,9 +334,8 @@ class ReferencePage(QWidget):
             f"¿Eliminar «{unit.name}»? Las actividades conservan el texto de su responsable.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.svc.delete_unit(unit.unit_id)
-            self.ctx.changed(Changes(reference=True), self)
-            self._load_units()
+            svc = self.svc
+            self._write(lambda: svc.delete_unit(unit.unit_id), lambda _r: self._units_changed())
 
     def _import_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Importar territorios", "", "CSV (*.csv);;Todos (*)")
@@ -336,14 +343,14 @@ class ReferencePage(QWidget):
             return
         from pathlib import Path
 
-        try:
-            n = self.svc.import_territories_csv(Path(path))
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self._load_tree()
-        self.ctx.changed(Changes(reference=True), self)
-        QMessageBox.information(self, "Territorios", f"Se importaron {n} territorio(s) nuevo(s).")
+        svc = self.svc
+
+        def done(n: int) -> None:
+            self._load_tree()
+            self.ctx.changed(Changes(reference=True), self)
+            QMessageBox.information(self, "Territorios", f"Se importaron {n} territorio(s) nuevo(s).")
+
+        self._write(lambda: svc.import_territories_csv(Path(path)), done)
 
 
 PAGES = [PageSpec(key="reference", title="Entidad y territorio", order=80, factory=ReferencePage,
