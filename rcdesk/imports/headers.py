@@ -139,6 +139,13 @@ def find_table(grid: Grid, score: Callable[[str], int], *, min_hits: int = 2) ->
     return table
 
 
+def table_at(grid: Grid, top: int, bottom: int) -> Table:
+    """The table whose header band a layout reader already knows (rows top..bottom, 0-based)."""
+    table = Table(grid, top, bottom, _columns(grid, top, bottom))
+    _read_title_block(grid, top, table)
+    return table
+
+
 def _is_subheader_row(grid: Grid, r: int, below: int) -> bool:
     if _numbers_in_row(grid, below) or grid.row_is_blank(below):
         return False
@@ -241,4 +248,4 @@ def _read_title_block(grid: Grid, top: int, table: Table) -> None:
             i += 1
 
 
-__all__ = ["SourceColumn", "Table", "col_letter", "find_table"]
+__all__ = ["SourceColumn", "Table", "col_letter", "find_table", "sample_text", "table_at"]

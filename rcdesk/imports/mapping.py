@@ -179,11 +179,7 @@ def propose(table: Table, catalog: Catalog, *, year: int | None = None, profile:
         decisions.append(d)
     sm = SheetMapping(table, decisions)
     _resolve_collisions(sm, catalog)
-    if profile:
-        _apply(sm, catalog, profile, "perfil", profile_name)
-    if overrides:
-        _apply(sm, catalog, overrides, "usuario", "", strict=True)
-        _resolve_collisions(sm, catalog, keep_sources=("usuario",))
+    apply_choices(sm, catalog, profile=profile, overrides=overrides, profile_name=profile_name)
     if year is not None:
         for d in sm.decisions:
             if d.action == MAP and d.target and d.target.year is not None and d.target.year != year:
@@ -192,6 +188,16 @@ def propose(table: Table, catalog: Catalog, *, year: int | None = None, profile:
                 d.note = f"columna del año {d.set_aside.year}; se importa el año {year}"
     # the catalog's required fields must be mapped on a sheet that has any mapped column
     return sm
+
+
+def apply_choices(sm: SheetMapping, catalog: Catalog, *, profile: dict[str, str] | None = None,
+                  overrides: dict[str, str] | None = None, profile_name: str = "") -> None:
+    """A profile's choices, then the user's (which win, and settle any collision they create)."""
+    if profile:
+        _apply(sm, catalog, profile, "perfil", profile_name)
+    if overrides:
+        _apply(sm, catalog, overrides, "usuario", "", strict=True)
+        _resolve_collisions(sm, catalog, keep_sources=("usuario",))
 
 
 def _result_section(sm: SheetMapping) -> tuple[int, int] | None:
@@ -306,5 +312,5 @@ def kept_columns(mappings: list[SheetMapping]) -> list[dict]:
     return [{"sheet": sm.sheet, "column": d.letter, "header": d.header} for sm in mappings for d in sm.kept()]
 
 
-__all__ = ["ACTION_LABELS", "Decision", "MAP", "SheetMapping", "Target", "ignored_columns", "kept_columns", "ledger",
+__all__ = ["ACTION_LABELS", "Decision", "MAP", "SheetMapping", "Target", "apply_choices", "ignored_columns", "kept_columns", "ledger",
            "parse_overrides", "parse_spec", "propose", "unknown_overrides"]

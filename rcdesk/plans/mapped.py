@@ -15,14 +15,13 @@ import re
 from dataclasses import dataclass
 
 from rcdesk.imports.fields import IGNORE, KEEP, norm
-from rcdesk.imports.headers import Table, _columns, find_table
+from rcdesk.imports.headers import Table, find_table, table_at
 from rcdesk.imports.mapping import (
     MAP,
     Decision,
     SheetMapping,
     Target,
-    _apply,
-    _resolve_collisions,
+    apply_choices,
     propose,
 )
 from rcdesk.plans.datetext import parse_schedule
@@ -86,11 +85,7 @@ def proposed_mapping(table: Table, *, profile: dict[str, str] | None, overrides:
 
 def _choose(sm: SheetMapping, profile: dict[str, str] | None, overrides: dict[str, str] | None,
             profile_name: str) -> None:
-    if profile:
-        _apply(sm, PLAN, profile, "perfil", profile_name)
-    if overrides:
-        _apply(sm, PLAN, overrides, "usuario", "", strict=True)
-        _resolve_collisions(sm, PLAN, keep_sources=("usuario",))
+    apply_choices(sm, PLAN, profile=profile, overrides=overrides, profile_name=profile_name)
 
 
 def _layout_target(cmap: ColumnMap, c: int, group_kind: str) -> Target | None:
@@ -115,7 +110,7 @@ def layout_mapping(grid: Grid, cmap: ColumnMap, group_kind: str, *, profile: dic
                    overrides: dict[str, str] | None, profile_name: str) -> SheetMapping:
     """The columns as the detected layout reads them, then the user's choices on top."""
     top = cmap.header_row
-    table = Table(grid, top, top + cmap.header_rows - 1, _columns(grid, top, top + cmap.header_rows - 1))
+    table = table_at(grid, top, top + cmap.header_rows - 1)
     sm = propose(table, PLAN)
     note = f"formato «{LAYOUT_LABELS.get(cmap.layout, cmap.layout)}»"
     for d in sm.decisions:
