@@ -74,6 +74,8 @@ class ImportPreview:
     profile_name: str = ""                              # the profile applied («recordado» or a file)
     signature: str = ""                                 # header signature (remembered mappings)
     year: int | None = None                             # --year: only that year's columns
+    entity: str | None = None                           # the entity new units belong to (found or created)
+    country: str | None = None                          # its country when it is new (EC / CO)
 
     @property
     def values_count(self) -> dict[str, int]:

@@ -555,7 +555,8 @@ class PoaService:
     def preview_import(self, path, *, unit_id: str | None = None, year: int | None = None,  # noqa: ANN001
                        replace: bool = False, sheets: list[str] | None = None,
                        overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
-                       profile_name: str = "", remembered: bool = True) -> ImportPreview:
+                       profile_name: str = "", remembered: bool = True, entity: str | None = None,
+                       country: str | None = None) -> ImportPreview:
         """Read and check a POA workbook against the known units and cantons (writes nothing).
 
         The mapping applied is, in order: the proposal from the headers, then `profile` (a file)
@@ -591,6 +592,7 @@ class PoaService:
             if doc is not None:
                 prev = parse(profiles.columns_of(doc, POA_FIELDS), "recordado")
                 prev.signature = profiles.signature("poa", prev.mappings)
+        prev.entity, prev.country = (clean(entity) or None) if entity else None, country
         return prev
 
     def import_file(self, path, *, unit_id: str | None = None, year: int | None = None,  # noqa: ANN001
@@ -675,21 +677,41 @@ class PoaService:
         progress(total, total, "POA guardado")
         return result
 
+    def _entity_id(self, conn, name: str, country: str | None) -> str:  # noqa: ANN001
+        """The entity named by the import: found by name, or created in this transaction."""
+        from rcdesk.catalogs import COUNTRIES
+        from rcdesk.services.reference import _guess_kind
+
+        name = clean(name)
+        for iid, iname in conn.execute(select(Institution.id, Institution.name).where(Institution.deleted.is_(False))):
+            if fold(iname) == fold(name):
+                return iid
+        if country not in COUNTRIES:
+            raise UserError(f"La entidad «{name}» es nueva: indique su país (EC o CO; opción --country).")
+        v = record_values(self.db.installation_id, allocate_seq(conn, 1))
+        v.update(name=name[:300], country=country, kind=_guess_kind(name, country), tax_id=None, territory_id=None,
+                 address=None, email=None, phone=None, website=None)
+        conn.execute(insert(Institution), [v])
+        return v["id"]
+
     def _create_units(self, conn, preview: ImportPreview, institutions: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
-        """Units the file names and the database lacks: created in the same transaction."""
+        """Units the file names and the database lacks: created in the same transaction, under the
+        entity given with the import (created too when new) or else the entity the known units belong to."""
         wanted = {unit_key(p.unit_name): p.unit_name for p in preview.poas if p.unit_id is None}
         if not wanted:
             return {}
-        counts: dict[str, int] = {}
-        for inst in institutions.values():
-            counts[inst] = counts.get(inst, 0) + 1
-        inst_id = max(counts, key=counts.get) if counts else None
+        inst_id = self._entity_id(conn, preview.entity, preview.country) if preview.entity else None
+        if inst_id is None:
+            counts: dict[str, int] = {}
+            for inst in institutions.values():
+                counts[inst] = counts.get(inst, 0) + 1
+            inst_id = max(counts, key=counts.get) if counts else None
         if inst_id is None:
             inst_id = conn.scalar(select(Institution.id).where(Institution.deleted.is_(False))
                                   .order_by(Institution.created_at))
         if inst_id is None:
-            raise UserError("Registre primero la entidad (Entidad y territorio, o «rcdesk entity set») para crear sus "
-                            "unidades.")
+            raise UserError("No hay una entidad registrada para crear las unidades del archivo. Indique la entidad "
+                            "(«Entidad y territorio», u opciones --entity «Nombre» --country EC|CO).")
         out = {}
         rows = []
         seq = allocate_seq(conn, len(wanted))

@@ -108,3 +108,27 @@ def test_visits_and_oficios(capsys, tmp_path):
     assert code == 0 and out["state"] == "RESPONDIDO_TARDE"
     code, _, err = run(capsys, db, "visit", "add", "--canton", "Gotham", "--date", "2025-06-18")
     assert code == 2 and "No existe el cantón «Gotham»" in err
+
+
+def test_plan_indicativo_into_an_empty_database_needs_and_creates_its_entity(capsys, tmp_path):
+    from tests.core import real_poa_workbooks as rw
+
+    db = tmp_path / "t.db"
+    assert main(["--db", str(db), "init", "--name", "Prueba"]) == 0
+    capsys.readouterr()
+    book, _ = rw.plan_indicativo(tmp_path / "pdm.xlsx")
+    before = dump(db)
+    code, out, err = run(capsys, db, "poa", "import", str(book))
+    assert code == 2 and "No hay una entidad registrada" in err and dump(db) == before
+    code, out, err = run(capsys, db, "poa", "import", str(book), "--entity", "Municipio de San Isidro")
+    assert code == 2 and "indique su país" in err
+    code, out, _ = run(capsys, db, "poa", "import", str(book), "--entity", "Municipio de San Isidro", "--country",
+                       "CO", "--dry-run")
+    assert code == 0 and out["dry_run"] and out["metas"] == 12 and dump(db) == before
+    assert out["values"] == {"planned": 48, "executed": 48}
+    assert [c["header"] for c in out["ignored_columns"]] == ["Observación del enlace"]
+    code, real, _ = run(capsys, db, "poa", "import", str(book), "--entity", "Municipio de San Isidro", "--country",
+                        "CO", "--year", "2024")
+    assert code == 0 and real["metas"] == 6 and sorted(real["new_units"]) == sorted(out["new_units"])
+    code, listing, _ = run(capsys, db, "entity", "list")
+    assert [e["name"] for e in listing.get("entities", listing.get("institutions", []))] == ["Municipio de San Isidro"]

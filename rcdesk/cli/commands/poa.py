@@ -18,6 +18,9 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--replace", action="store_true", help="reemplazar el POA existente de la unidad y año")
     p.add_argument("--dry-run", action="store_true",
                    help="hacer la importación completa y deshacerla: informa exactamente lo que se guardaría")
+    p.add_argument("--entity", metavar="ENTIDAD",
+                   help="entidad de las unidades nuevas del archivo (se crea si no existe; con --country)")
+    p.add_argument("--country", choices=["EC", "CO"], help="país de la entidad nueva")
     mapping_options(p)
 
     p = cli.command(g, "export", "exportar a Excel el POA de una unidad, o de todas (una hoja por unidad)", _export)
@@ -169,7 +172,8 @@ def _import(ctx, args) -> dict:  # noqa: ANN001
     name = Path(args.file).name
     preview = svc.preview_import(Path(args.file), unit_id=unit_id, year=args.year, replace=args.replace,
                                  sheets=args.sheet or None, overrides=overrides, profile=profile,
-                                 profile_name=profile_name or "", remembered=not args.no_remembered)
+                                 profile_name=profile_name or "", remembered=not args.no_remembered,
+                                 entity=args.entity, country=args.country)
     if args.save_mapping:
         profiles.save(args.save_mapping, profiles.build("poa", preview.mappings, name))
     base = {"file": str(args.file), "dry_run": args.dry_run, "year": args.year,
