@@ -152,6 +152,11 @@ def read_workbook(path: str | Path) -> list[Grid]:
     from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
     path = Path(path)
+    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        # a CSV is a one-sheet workbook to every import (encoding and delimiter found by the text reader)
+        from rcdesk.imports.text_files import read_csv_grid
+
+        return [read_csv_grid(path)]
     sniff(path)
     name = path.name
     try:

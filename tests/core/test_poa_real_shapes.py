@@ -209,3 +209,15 @@ def test_profile_keeps_other_years_fields_and_names_repeated_headers(db, tmp_pat
     again = svc.preview_import(path, profile={"l b #2": "otros", "L.B": "linea_base"}, profile_name="p")
     sm = again.mappings[0]
     assert [d.action for d in sm.decisions if d.header == "L.B"] == ["campo", "otros"]
+
+
+def test_a_cp1252_semicolon_csv_imports_like_a_one_sheet_workbook(db, tmp_path):
+    pw.make_units(db)
+    path = tmp_path / "poa.csv"
+    path.write_bytes("Objetivo;Meta;Meta anual;Programado T1;Programado T2;Programado T3;Programado T4;Unidad\n"
+                     "OE1;Mesas de diálogo;12;3;3;3,5;2,5;Jefatura Política de Guano\n".encode("cp1252"))
+    prev = PoaService(db).preview_import(path, year=2025)
+    assert prev.ok, prev.errors
+    meta = prev.poas[0].objectives[0].metas[0]
+    assert meta.description == "Mesas de diálogo" and meta.planned == [3, 3, 3.5, 2.5]
+    assert prev.poas[0].unit_id is not None  # «Jefatura Política de Guano» is a known unit
