@@ -317,5 +317,5 @@ def _cuts(kind: str, year: int, cal: BusinessCalendar, rule, today: date) -> lis
 
 
 __all__ = [
-    "ActivityStatus", "CutRow", "Dashboard", "FollowupService", "GroupStatus", "ReportInput", "ReportRow",
+    "ActivityStatus", "CutRow", "Dashboard", "GroupStatus", "ReportRow",
 ]

@@ -692,7 +692,7 @@ _NUMERIC_FIELDS = {"meta_anual", "programado", "ejecutado", "presupuesto", "deve
 
 
 def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_period: int | None) -> dict:
-    sm, n = sh.sm, sh.n
+    n = sh.n
 
     def per_period(field: str) -> tuple[list[float | None], bool]:
         out: list[float | None] = [None] * n

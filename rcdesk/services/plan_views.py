@@ -151,7 +151,7 @@ def natural_key(number: str) -> tuple:
     parts = []
     for chunk in number.replace(",", ".").split("."):
         chunk = chunk.strip()
-        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, fold(chunk)))
+        parts.append((0, int(chunk), "") if chunk.isdigit() else (1, 0, search_fold(chunk)))
     return tuple(parts) if number.strip() else ((2, 0, ""),)
 
 

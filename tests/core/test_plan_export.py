@@ -184,3 +184,10 @@ def test_template_errors():
         load_template("no_existe", 2025)
     with pytest.raises(UserError):
         load_template("paac_narino", 1850)
+
+
+def test_activity_numbers_with_letters_sort_without_crashing():
+    from rcdesk.services.plan_views import natural_key
+
+    numbers = ["1.10", "A.2", "1.9", "b.1", "", "2"]
+    assert sorted(numbers, key=natural_key) == ["1.9", "1.10", "2", "A.2", "b.1", ""]
