@@ -33,6 +33,12 @@ os.environ.pop("RCDESK_DB", None)
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _export_folder(tmp_path_factory) -> None:
+    """Save dialogs start in the export folder (ui/files.py); never the real «Documentos/rcdesk»."""
+    os.environ["RCDESK_EXPORT_DIR"] = str(tmp_path_factory.mktemp("exportaciones"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "rcdesk.db"

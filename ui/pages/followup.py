@@ -236,6 +236,9 @@ class FollowupPage(QWidget):
             w.setEnabled(enabled)
         if not self.plan_id:
             self.title.setText("<i>Elija un plan en la barra superior.</i>")
+            self.cut.blockSignals(True)  # QDateEdit's own default reads «01/01/2000»
+            self.cut.setDate(_qdate(date.today()))
+            self.cut.blockSignals(False)
             for m in (self.model, self.queue_model, self.pending_model, self.history_model):
                 m.set_rows([])
             return
@@ -450,9 +453,13 @@ class FollowupPage(QWidget):
 
         return job
 
-    def _suggested(self, suffix: str) -> str:
-        base = self.ctx.db.paths.exports if self.ctx.db.paths else Path.home()
-        return str(Path(base) / f"informe_seguimiento_{_pydate(self.cut.date()):%Y-%m-%d}.{suffix}")
+    def _suggested(self, what: str, suffix: str) -> str:
+        """«informe-seguimiento-gobernacion-de-chimborazo-2022-04-30.pdf»: entity and cut date."""
+        from rcdesk.services.plan_reads import list_plans
+        from ui.files import default_name
+
+        entity = next((p.entity for p in list_plans(self.ctx.db) if p.plan_id == self.plan_id), "")
+        return default_name(what, entity, on=_pydate(self.cut.date()), suffix=suffix)
 
     def save_pdf(self) -> None:
         self._save("pdf", "Guardar el informe en PDF", "PDF (*.pdf)")
@@ -463,17 +470,17 @@ class FollowupPage(QWidget):
     def _save(self, kind: str, title: str, filt: str) -> None:
         if not self.plan_id:
             return
-        path, _ = QFileDialog.getSaveFileName(self, title, self._suggested(kind), filt)
-        if not path:
+        from ui.files import announce_saved, ask_save_path
+
+        out = ask_save_path(self, self.ctx.settings, kind="informes", title=title,
+                            name=self._suggested("informe seguimiento", kind), filters=filt, suffix=kind)
+        if out is None:
             return
-        out = Path(path)
-        if out.suffix.lower() != f".{kind}":
-            out = out.with_suffix(f".{kind}")
         out.parent.mkdir(parents=True, exist_ok=True)
 
         def done(result) -> None:  # noqa: ANN001
             self.last_saved = Path(result)
-            self.ctx.events.status_message.emit(f"Informe guardado en {result}")
+            announce_saved(self, self.last_saved, "Informe de seguimiento guardado")
 
         self.ctx.runner.run(self._informe_job(out, kind), title="Generando el informe de seguimiento…",
                             parent=self, on_done=done)
@@ -484,16 +491,14 @@ class FollowupPage(QWidget):
     def save_document(self, doc: str, kind: str) -> None:
         if not self.plan_id:
             return
+        from ui.files import announce_saved, ask_save_path
+
         cut = _pydate(self.cut.date())
-        base = self.ctx.db.paths.exports if self.ctx.db.paths else Path.home()
-        suggested = str(Path(base) / f"{self._DOCUMENTS[doc]}_{cut:%Y-%m-%d}.{kind}")
         filt = "PDF (*.pdf)" if kind == "pdf" else "Libro de Excel (*.xlsx)"
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar el documento", suggested, filt)
-        if not path:
+        out = ask_save_path(self, self.ctx.settings, kind="informes", title="Guardar el documento",
+                            name=self._suggested(self._DOCUMENTS[doc], kind), filters=filt, suffix=kind)
+        if out is None:
             return
-        out = Path(path)
-        if out.suffix.lower() != f".{kind}":
-            out = out.with_suffix(f".{kind}")
         db, plan_id = self.ctx.db, self.plan_id
 
         def job(progress, cancel):  # noqa: ANN001, ARG001
@@ -517,7 +522,7 @@ class FollowupPage(QWidget):
 
         def done(result) -> None:  # noqa: ANN001
             self.last_saved = Path(result)
-            self.ctx.events.status_message.emit(f"Documento guardado en {result}")
+            announce_saved(self, self.last_saved, "Documento guardado")
 
         self.ctx.runner.run(job, title="Generando el documento…", parent=self, on_done=done)
 
@@ -577,7 +582,7 @@ class CalendarTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(add)
         bar.addWidget(remove)
-        note = QLabel("Los feriados nacionales vienen del calendario oficial (biblioteca «holidays»). Agregue los "
+        note = QLabel("Los feriados nacionales de Ecuador y Colombia ya vienen incluidos. Agregue los "
                       "feriados locales de su cantón o municipio y los días de descanso decretados; quite los que no "
                       "apliquen. Los plazos en días hábiles se recalculan de inmediato.")
         note.setWordWrap(True)

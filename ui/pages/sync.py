@@ -274,12 +274,30 @@ class SyncPage(QWidget):
         self._reload_records()
 
     # -- packages ------------------------------------------------------------------------
+    def _ask_save(self, title: str, what: str, who: str | None, filters: str = PACKAGE_FILTER) -> Path | None:
+        from ui.files import ask_save_path, default_name
+
+        suffix = "rcpaq" if filters is PACKAGE_FILTER else None
+        return ask_save_path(self, self.ctx.settings, kind="paquetes", title=title, filters=filters, suffix=suffix,
+                             name=default_name(what, who, suffix=suffix or "xlsx"))
+
     def export_package(self) -> None:
-        default = str(Path.home() / "paquete-campo.rcpaq")
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar paquete para la sede", default, PACKAGE_FILTER)
-        if not path:
+        from ui.widgets.banner import banner_for
+
+        ov = self.svc.overview()
+        if not ov.headquarters:
+            # said before the file dialog: the package would be refused after the user named it
+            banner_for(self).warning(
+                "Todavía no puede enviar un paquete: primero importe el paquete base que le envió la sede "
+                "(memoria USB, correo o Quipux).",
+                [("Importar paquete base…", self.choose_and_import)])
+            return
+        path = self._ask_save("Guardar paquete para la sede", "paquete", ov.name)
+        if path is None:
             return
         full = self.chk_full.isChecked()
+
+        from ui.files import announce_saved
 
         def job(progress, cancel):  # noqa: ANN001, ANN202
             return self.svc.export_package(Path(path), full=full, progress=progress, cancel=cancel)
@@ -291,18 +309,24 @@ class SyncPage(QWidget):
                                     f"{res.evidence} evidencia(s)."
                                     + (f"\nAviso: faltan {res.missing_evidence} archivo(s) de evidencia."
                                        if res.missing_evidence else ""))
+            announce_saved(self, Path(res.path), f"Paquete n.º {res.seq} guardado; envíelo a la sede")
 
         self.ctx.runner.run(job, title="Exportando el paquete…", parent=self, on_done=done)
 
     def choose_and_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Importar paquetes", str(Path.home()), PACKAGE_FILTER)
+        from ui.files import ask_open_paths
+
+        files = ask_open_paths(self, self.ctx.settings, kind="paquetes", title="Importar paquetes",
+                               filters=PACKAGE_FILTER, many=True)
         if files:
-            self.import_files([Path(f) for f in files])
+            self.import_files(files)
 
     def choose_folder_and_import(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Carpeta con paquetes", str(Path.home()))
+        from ui.files import ask_folder
+
+        folder = ask_folder(self, self.ctx.settings, kind="paquetes", title="Carpeta con paquetes")
         if folder:
-            self.import_files([Path(folder)])
+            self.import_files([folder])
 
     def import_files(self, files: list[Path]) -> None:
         def job(progress, cancel):  # noqa: ANN001, ANN202
@@ -388,12 +412,13 @@ class SyncPage(QWidget):
                                        "(se ve en su página Sincronización):", QLineEdit.EchoMode.Normal, default_id)
         if not ok or not iid.strip():
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar paquete base", str(Path.home() / "paquete-base.rcpaq"),
-                                              PACKAGE_FILTER)
-        if not path:
+        name = r.name if r is not None and r.installation_id == iid.strip() else None
+        path = self._ask_save("Guardar paquete base", "paquete base", name)
+        if path is None:
             return
 
         everything = self.chk_base_all.isChecked()
+        from ui.files import announce_saved
 
         def job(progress, cancel):  # noqa: ANN001, ANN202
             return self.svc.export_base(iid.strip(), Path(path), everything=everything, progress=progress,
@@ -402,9 +427,9 @@ class SyncPage(QWidget):
         def done(res) -> None:  # noqa: ANN001
             self._changed()
             scope = "todo" if res["scope"] == "todo" else "solo lo asignado al técnico"
-            QMessageBox.information(self, "Paquete base", f"Paquete base n.º {res['seq']} para «{res['name']}» "
-                                    f"guardado en {res['file']} ({res['records']} registros, {res['evidence']} "
-                                    f"archivo(s) de evidencia; alcance: {scope}).")
+            announce_saved(self, Path(res["file"]),
+                           f"Paquete base n.º {res['seq']} para «{res['name']}» ({res['records']} registros, "
+                           f"{res['evidence']} archivo(s) de evidencia; alcance: {scope})")
 
         self.ctx.runner.run(job, title="Exportando el paquete base…", parent=self, on_done=done)
 
@@ -412,31 +437,33 @@ class SyncPage(QWidget):
         r = self._selected_installation()
         if r is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar acuse de recibo",
-                                              str(Path.home() / "acuse-de-recibo.rcpaq"), PACKAGE_FILTER)
-        if not path:
+        path = self._ask_save("Guardar acuse de recibo", "acuse de recibo", r.name)
+        if path is None:
             return
+        from ui.files import announce_saved
+
         def done(res: dict) -> None:
             self._changed()
-            QMessageBox.information(self, "Acuse de recibo", f"Acuse para «{res['name']}» guardado en {res['file']}: "
-                                    f"paquetes hasta el n.º {res['consolidated_seq']}, {res['conflicts']} en conflicto.")
+            announce_saved(self, Path(res["file"]),
+                           f"Acuse para «{res['name']}»: paquetes hasta el n.º {res['consolidated_seq']}, "
+                           f"{res['conflicts']} en conflicto")
 
         self.ctx.runner.write(lambda: self.svc.export_receipt(r.installation_id, Path(path)), parent=self,
                               on_done=done, title="Guardando el acuse de recibo…")
 
     def export_consolidated(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar archivo consolidado",
-                                              str(Path.home() / "consolidado.xlsx"),
-                                              "Libro de Excel (*.xlsx);;Informe PDF (*.pdf)")
-        if not path:
+        path = self._ask_save("Guardar archivo consolidado", "consolidado", self.svc.overview().name,
+                              "Libro de Excel (*.xlsx);;Informe PDF (*.pdf)")
+        if path is None:
             return
 
         def job(progress, cancel):  # noqa: ANN001, ANN202
             return self.svc.export_consolidated(Path(path), progress=progress, cancel=cancel)
 
+        from ui.files import announce_saved
+
         self.ctx.runner.run(job, title="Generando el archivo consolidado…", parent=self,
-                            on_done=lambda res: QMessageBox.information(
-                                self, "Archivo consolidado", f"Guardado en {res['file']}."))
+                            on_done=lambda res: announce_saved(self, Path(res["file"]), "Archivo consolidado"))
 
     # -- keys ----------------------------------------------------------------------------
     def export_keys(self) -> None:
