@@ -12,8 +12,20 @@ log = logging.getLogger(__name__)
 AUTO_BACKUP_EVERY = timedelta(hours=24)
 
 
+class _SpanishHelp(argparse.ArgumentParser):
+    """`rcdesk-gui --help` in Spanish, like the command line's (argparse's headings are English)."""
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "uso:", 1)
+        return text.replace("\noptions:", "\nopciones:").replace("\noptional arguments:", "\nopciones:")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "uso:", 1)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="rcdesk-gui", description="rcdesk (interfaz gráfica)")
+    p = _SpanishHelp(prog="rcdesk-gui", description="rcdesk (interfaz gráfica)", add_help=False)
+    p.add_argument("-h", "--help", action="help", help="mostrar esta ayuda y salir")
     p.add_argument("--db", metavar="RUTA", help="archivo de base de datos")
     return p.parse_known_args(argv)[0]
 
@@ -115,7 +127,13 @@ def run(argv: list[str] | None = None) -> int:
             return 2
         auto_backup(paths)
         window = create_window(db)
-        window.show()
+        window.show_at_start()
+        from rcdesk.services.installation_setup import needs_setup
+
+        if needs_setup(db):
+            from ui.first_start import run_first_start
+
+            run_first_start(window)
         code = app.exec()
         window.ctx.runner.shutdown()  # a write still running must finish before the file is let go
         db.close()

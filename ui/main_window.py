@@ -138,11 +138,18 @@ class MainWindow(QMainWindow):
         m.addAction(act)
         m.addAction(QAction("&Restaurar una copia…", self, triggered=self.restore_backup))
         m.addAction(QAction("Abrir la carpeta de &datos", self, triggered=self.open_data_folder))
+        m.addAction(QAction("Carpeta de &exportación…", self, triggered=self.choose_export_folder))
+        m.addAction(QAction("Asistente de &configuración…", self, triggered=self.open_first_start))
         m.addSeparator()
         quit_action = QAction("&Salir", self, triggered=self.close)
         quit_action.setShortcuts([QKeySequence("Ctrl+Q")])  # setShortcut(…) would build the Qt enums
         m.addAction(quit_action)
         h = self.menuBar().addMenu("A&yuda")
+        guide = QAction("&Guía de uso de esta sección", self, triggered=self.open_help)
+        guide.setShortcuts([QKeySequence("F1")])
+        h.addAction(guide)
+        h.addAction(QAction("Atajos de &teclado", self, triggered=self.show_shortcuts))
+        h.addSeparator()
         h.addAction(QAction("&Acerca de rcdesk", self, triggered=self.about))
 
     # -- navigation --------------------------------------------------------------------
@@ -175,7 +182,22 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(old)
             old.deleteLater()
             self._built[spec.key] = widget
+            self._remember_splitters(spec.key, widget)
         return widget
+
+    def _remember_splitters(self, key: str, page: QWidget) -> None:
+        """Each splitter of a page comes back as the user left it (by its place in the page)."""
+        for i, split in enumerate(page.findChildren(QSplitter)):
+            name = f"splitters/{key}/{split.objectName() or i}"
+            state = self.ctx.settings.value(name)
+            if state is not None and hasattr(state, "isEmpty") and not state.isEmpty():
+                split.restoreState(state)
+            split.splitterMoved.connect(
+                lambda _pos, _idx, sp=split, n=name: self.ctx.settings.setValue(n, sp.saveState()))
+
+    def current_page_key(self) -> str:
+        row = self.nav.currentRow()
+        return self.specs[row].key if 0 <= row < len(self.specs) else ""
 
     def _show_page(self, row: int) -> None:
         if row < 0:
@@ -282,6 +304,33 @@ class MainWindow(QMainWindow):
         QProcess.startDetached(sys.executable, sys.argv)
         QApplication.quit()
 
+    def choose_export_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from ui.files import export_folder, set_export_folder
+
+        folder = QFileDialog.getExistingDirectory(self, "Carpeta donde rcdesk guarda lo que exporta",
+                                                  str(export_folder(self.ctx.settings)))
+        if folder:
+            set_export_folder(self.ctx.settings, folder)
+            self.statusBar().showMessage(f"Los archivos se guardarán en {folder}", 10000)
+
+    def open_first_start(self) -> None:
+        from ui.first_start import run_first_start
+
+        run_first_start(self)
+
+    def open_help(self) -> None:
+        from ui.help import show_guide
+
+        self.help_window = show_guide(self, self.current_page_key())
+
+    def show_shortcuts(self) -> None:
+        from ui.help import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.open()
+
     def open_data_folder(self) -> None:
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
@@ -309,13 +358,21 @@ class MainWindow(QMainWindow):
         else:
             screen = QApplication.primaryScreen()
             avail = screen.availableGeometry() if screen else None
-            if avail is not None:
-                self.resize(min(1280, avail.width() - 40), min(760, avail.height() - 40))
+            if avail is not None:  # a first start opens maximized (show_at_start); this is the restored size
+                self.resize(avail.width(), avail.height())
         split = self.ctx.settings.value("window/splitter")
         if split is not None and hasattr(split, "isEmpty") and not split.isEmpty():
             self.splitter.restoreState(split)
         else:
             self.splitter.setSizes([190, 1000])
+
+    def show_at_start(self) -> None:
+        """Maximized the first time (a 1366×768 laptop needs every pixel), else as it was left."""
+        geo = self.ctx.settings.value("window/geometry")
+        if geo is not None and hasattr(geo, "isEmpty") and not geo.isEmpty():
+            self.show()
+        else:
+            self.showMaximized()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

@@ -108,3 +108,43 @@ def test_a_field_package_before_the_base_package_says_why_before_any_file_dialog
     assert save_dialog[0] == []
     assert page.banner.level == "warning" and "paquete base" in page.banner.text
     assert page.banner.action_texts() == ["Importar paquete base…"]
+
+
+def test_f1_opens_the_guide_at_the_chapter_of_the_page_on_screen(qtbot, ui_ctx):
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
+    window.show_page("sync")
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F1)
+    guide = window._guide
+    assert guide.isVisible() and guide.chapter == "sincronizacion"
+    assert "paquete base" in guide.browser.toPlainText()
+    guide.browser.anchorClicked.emit(guide.browser.source().resolved("archivos.md"))
+    assert guide.chapter == "archivos" and "Documentos/rcdesk" in guide.browser.toPlainText()
+
+
+def test_every_section_has_its_own_chapter_in_spanish():
+    from ui.help import CHAPTERS, GUIDE, chapter_for
+    from ui.pages import PAGE_INDEX
+
+    for _module, key, title, *_rest in PAGE_INDEX:
+        name = chapter_for(key)
+        assert name != "primeros-pasos", f"no chapter explains «{title}»"
+    for name, _title, _keys in CHAPTERS:
+        text = (GUIDE / f"{name}.md").read_text("utf-8")
+        assert text.startswith("# ") and len(text) > 300, name
+
+
+def test_the_shortcuts_list_names_the_keys_pages_answer_to(qtbot, ui_ctx):
+    from ui.help import ShortcutsDialog
+
+    dialog = ShortcutsDialog()
+    qtbot.addWidget(dialog)
+    rows = {(dialog.table.item(r, 0).text(), dialog.table.item(r, 2).text()) for r in range(dialog.table.rowCount())}
+    assert {("F1", "Toda la aplicación"), ("Ctrl+R", "Seguimiento"), ("Ins", "Planes")} <= rows

@@ -1,0 +1,278 @@
+"""The first-start assistant: field or headquarters, who and for which entity, territories, next step.
+
+Built only when a database nobody has set up is opened from `ui.app.run` (never on the normal
+start-up path, never by the tests' contexts). Closing it with «Omitir por ahora» records that
+choice; Archivo › «Asistente de configuración…» opens it again.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from rcdesk.catalogs import COUNTRIES
+
+# the next step offered at the end, in the order shown; `field` and `hq` pick the default
+NEXT_STEPS = (
+    ("base", "Importar el paquete base que me envió la sede"),
+    ("import", "Importar un cronograma o plan desde Excel"),
+    ("template", "Empezar un plan desde una plantilla"),
+    ("demo", "Cargar los datos de ejemplo para conocer rcdesk"),
+    ("nothing", "Nada por ahora: ir a la pantalla principal"),
+)
+_TOP_LEVEL = {"EC": ("PROVINCIA", "CANTON"), "CO": ("DEPARTAMENTO", "MUNICIPIO")}
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
+class RolePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Bienvenido a rcdesk")
+        self.setSubTitle("Unas pocas preguntas para preparar esta instalación. Puede cambiar todo después.")
+        self.field = QRadioButton("&Técnico de campo: trabajo en cantones o parroquias y envío paquetes a la sede")
+        self.hq = QRadioButton("&Sede central: recibo los paquetes de los técnicos y consolido los informes")
+        self.field.setChecked(True)
+        self.group = QButtonGroup(self)
+        for b in (self.field, self.hq):
+            self.group.addButton(b)
+        lay = QVBoxLayout(self)
+        lay.addWidget(_hint("¿Cómo usará esta computadora?"))
+        lay.addWidget(self.field)
+        lay.addWidget(self.hq)
+        lay.addStretch(1)
+
+    @property
+    def role(self) -> str:
+        return "hq" if self.hq.isChecked() else "field"
+
+
+class IdentityPage(QWizardPage):
+    def __init__(self, installation_name: str, person: str) -> None:
+        super().__init__()
+        self.setTitle("Quién y para qué entidad")
+        self.setSubTitle("El nombre de la instalación se ve en la sede junto a cada paquete que envíe.")
+        self.installation = QLineEdit(installation_name)
+        self.installation.setPlaceholderText("p. ej. Técnico cantón Guamote")
+        self.person = QLineEdit(person)
+        self.person.setPlaceholderText("Nombre y apellido de quien usa esta instalación")
+        self.entity = QLineEdit()
+        self.entity.setPlaceholderText("p. ej. GAD Municipal de Guamote o Alcaldía de Pasto")
+        self.country = QComboBox()
+        for code, label in COUNTRIES.items():
+            self.country.addItem(label, code)
+        form = QFormLayout(self)
+        form.addRow("&Nombre de esta instalación:", self.installation)
+        form.addRow("&Su nombre:", self.person)
+        form.addRow("&Entidad:", self.entity)
+        form.addRow("&País:", self.country)
+        self.registerField("installation*", self.installation)
+        self.registerField("entity*", self.entity)
+
+
+class TerritoriesPage(QWizardPage):
+    """Cantons (Ecuador) or municipalities (Colombia) of the entity's country, grouped and searchable."""
+
+    def __init__(self, load: Callable[[str, Callable[[list], None]], None]) -> None:
+        super().__init__()
+        self._load = load
+        self._country = ""
+        self.setTitle("Territorios de trabajo")
+        self.setSubTitle("Marque los cantones o municipios donde trabaja (puede dejarlo para después).")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Buscar por nombre o código…")
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Territorio", "Código"])
+        self.tree.setColumnWidth(0, 360)
+        self.status = _hint("")
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.search)
+        lay.addWidget(self.tree, 1)
+        lay.addWidget(self.status)
+        self.search.textChanged.connect(self._filter)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        country = self.wizard().identity.country.currentData()
+        if country != self._country:
+            self._country = country
+            self.tree.clear()
+            self.status.setText("Cargando territorios…")
+            self._load(country, self._fill)
+
+    def _fill(self, rows: list) -> None:
+        upper, lower = _TOP_LEVEL[self._country]
+        parents = {r.territory_id: r for r in rows if r.level == upper}
+        items: dict[str, QTreeWidgetItem] = {}
+        for r in rows:
+            if r.level != lower:
+                continue
+            top = items.get(r.parent_id or "")
+            if top is None:
+                p = parents.get(r.parent_id or "")
+                top = QTreeWidgetItem([p.name if p else "Sin provincia o departamento", p.code if p else ""])
+                top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                self.tree.addTopLevelItem(top)
+                items[r.parent_id or ""] = top
+            child = QTreeWidgetItem([r.name, r.code])
+            child.setData(0, Qt.ItemDataRole.UserRole, r.territory_id)
+            child.setCheckState(0, Qt.CheckState.Unchecked)
+            top.addChild(child)
+        self.tree.expandAll()
+        count = sum(t.childCount() for t in items.values())
+        self.status.setText(f"{count} {'cantones' if self._country == 'EC' else 'municipios'}. "
+                            "Puede agregar más territorios después en «Entidad y territorio».")
+
+    def _filter(self, text: str) -> None:
+        from rcdesk.text import fold
+
+        key = fold(text.strip())
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(top.childCount()):
+                child = top.child(j)
+                hit = not key or key in fold(child.text(0)) or key in child.text(1) or key in fold(top.text(0))
+                child.setHidden(not hit)
+                shown += hit
+            top.setHidden(shown == 0)
+
+    def checked_ids(self) -> list[str]:
+        out = []
+        it = QTreeWidgetItemIterator(self.tree, QTreeWidgetItemIterator.IteratorFlag.Checked)
+        while it.value():
+            out.append(it.value().data(0, Qt.ItemDataRole.UserRole))
+            it += 1
+        return [i for i in out if i]
+
+
+class NextStepPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("¿Qué quiere hacer ahora?")
+        self.setSubTitle("Al terminar, rcdesk le lleva a ese paso.")
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        lay = QVBoxLayout(self)
+        for key, text in NEXT_STEPS:
+            b = QRadioButton(text)
+            self.group.addButton(b)
+            self.buttons[key] = b
+            lay.addWidget(b)
+        lay.addStretch(1)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        self.buttons["base" if self.wizard().role_page.role == "field" else "import"].setChecked(True)
+
+    @property
+    def choice(self) -> str:
+        return next(k for k, b in self.buttons.items() if b.isChecked())
+
+
+class FirstStartWizard(QWizard):
+    """`answers()` and `next_step` after `accepted`; pages are attributes for keyboard and tests."""
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Asistente de configuración de rcdesk")
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.BackButton, "< &Atrás")
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Siguiente >")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Terminar")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "&Omitir por ahora")
+        name = ctx.db.installation_name
+        suggested = "" if name.startswith("Instalación ") else name  # the computer's name says nothing
+        self.role_page = RolePage()
+        self.identity = IdentityPage(suggested, "")
+        self.territories = TerritoriesPage(self._load_territories)
+        self.next_page = NextStepPage()
+        for page in (self.role_page, self.identity, self.territories, self.next_page):
+            self.addPage(page)
+        self.resize(720, 520)
+
+    def _load_territories(self, country: str, show: Callable[[list], None]) -> None:
+        from rcdesk.services.reference import ReferenceService
+
+        svc = ReferenceService(self.ctx.db)
+
+        def job() -> list:
+            svc.ensure_builtin_territories()  # a new database has none yet: a write, hence the worker
+            return svc.territories(country)
+
+        self.ctx.runner.write(job, parent=self, on_done=show, title="Cargando territorios…")
+
+    def answers(self):  # noqa: ANN201
+        from rcdesk.services.installation_setup import SetupAnswers
+
+        return SetupAnswers(
+            role=self.role_page.role,
+            installation_name=self.identity.installation.text(),
+            person=self.identity.person.text(),
+            entity=self.identity.entity.text(),
+            country=self.identity.country.currentData(),
+            territory_ids=self.territories.checked_ids(),
+        )
+
+    @property
+    def next_step(self) -> str:
+        return self.next_page.choice
+
+
+def run_first_start(window) -> FirstStartWizard:  # noqa: ANN001
+    """Open the assistant over `window`; on Terminar save the answers and take the chosen step."""
+    from rcdesk.services.changes import EVERYTHING
+    from rcdesk.services.installation_setup import confirm_setup, skip_setup
+
+    ctx = window.ctx
+    wizard = FirstStartWizard(ctx, window)
+
+    def saved(_result) -> None:  # noqa: ANN001
+        window.setWindowTitle(f"rcdesk — {ctx.db.installation_name}")
+        ctx.changed(EVERYTHING, wizard)
+        ctx.events.status_message.emit(f"Instalación «{ctx.db.installation_name}» configurada.")
+        take_step(window, wizard.next_step)
+
+    def finished(result: int) -> None:
+        if result == QWizard.DialogCode.Accepted.value:
+            answers = wizard.answers()
+            ctx.runner.write(lambda: confirm_setup(ctx.db, answers), parent=window, on_done=saved,
+                             title="Guardando la configuración…")
+        else:
+            ctx.runner.write(lambda: skip_setup(ctx.db), parent=window)
+
+    wizard.finished.connect(finished)
+    window.first_start = wizard  # kept alive while open
+    wizard.open()
+    return wizard
+
+
+def take_step(window, step: str) -> None:  # noqa: ANN001
+    """Open the page and the dialog of the step chosen at the end of the assistant."""
+    if step == "base":
+        window.show_page("sync").choose_and_import()
+    elif step == "import":
+        window.show_page("plans").import_plan()
+    elif step == "template":
+        window.show_page("plans").new_from_template()
+    elif step == "demo":
+        window.show_page("plans").load_demo()
