@@ -186,9 +186,9 @@ def step_consolidate(work: Path) -> dict:
 def _decode_rows(work: Path) -> list[tuple[str, list[str], list[list]]]:
     """(table, columns, rows) per package member, decrypted: what the raw baseline inserts."""
     from rcdesk.db.database import Database
-    from rcdesk.sync.consolidate import read_tables
     from rcdesk.sync.keys import Opener, load_or_create
     from rcdesk.sync.package import open_package
+    from rcdesk.sync.verify import read_tables
 
     hq = Database.open(work / "sede" / "rcdesk.db")
     ring = load_or_create(hq)

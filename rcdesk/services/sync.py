@@ -20,8 +20,8 @@ from rcdesk.services.changes import Changes
 from rcdesk.sync import conflicts as _conflicts
 from rcdesk.sync import peers
 from rcdesk.sync.conflicts import ConflictRow
-from rcdesk.sync.consolidate import ImportResult
 from rcdesk.sync.field_package import ExportResult
+from rcdesk.sync.import_report import ImportResult
 from rcdesk.sync.peers import InstallationRow
 
 ST_LOCAL = "local"

@@ -21,7 +21,6 @@ import json
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from rcdesk.db.migrate import head_version
@@ -30,21 +29,10 @@ from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_FIELD, ROLE_HQ, Installation
 from rcdesk.models.sync import SyncAssignment, SyncPackage, SyncPeer, SyncRecord
-from rcdesk.sync.consolidate import (
-    BATCH,
-    INSERT,
-    KEEP_LOCAL,
-    SAME,
-    UPDATE,
-    Applier,
-    PackageReport,
-    SeqRange,
-    ST_IMPORTED,
-    check_references,
-    read_tables,
-    store_evidence,
-)
-from rcdesk.sync.field_package import find_blob
+from rcdesk.sync.apply import BATCH, Applier, SeqRange, mark_in_step
+from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_field
+from rcdesk.sync.evidence_files import find_blob, store_evidence
+from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.scope import build_scope, is_evidence_table
@@ -59,6 +47,8 @@ from rcdesk.sync.tables import (
     raw_table,
     to_wire,
 )
+from rcdesk.sync.verify import check_references, read_tables
+from rcdesk.sync.withheld import remember_withheld
 
 
 def export_base(db, installation_id: str, out: Path, *, territories: list[str] | None = None,  # noqa: ANN001
@@ -176,15 +166,6 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
             "evidence": carried, "missing_evidence": missing}
 
 
-def classify_field(r: dict, local: dict | None, sync: tuple | None, self_id: str, ap: Applier) -> str:
-    if local is None:
-        return INSERT
-    if ap.same(r, local):
-        return SAME if local["version"] == r["version"] else UPDATE
-    clean = (local["version"] <= sync[0]) if sync is not None else (local["modified_by"] != self_id)
-    return UPDATE if clean else KEEP_LOCAL
-
-
 def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  # noqa: ANN001
                 cancel: CancelToken = NEVER_CANCELLED) -> PackageReport:
     m = pkg.manifest
@@ -247,7 +228,7 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
         except IntegrityError as exc:
             raise UserError(f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); "
                             "no se importó nada.") from exc
-        _remember_withheld(conn, tables)
+        remember_withheld(conn, tables)
         store_evidence(db, pkg, tables, report)
         at = SyncAssignment.__table__
         conn.execute(delete(at).where(at.c.installation_id == db.installation_id))
@@ -269,21 +250,6 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
     t = report.total()
     report.message = f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios"
     return report
-
-
-def _remember_withheld(conn, tables) -> None:  # noqa: ANN001
-    from rcdesk.models.core import Setting
-    from rcdesk.sync.field_package import WITHHELD_KEY, withheld_columns
-    from rcdesk.sync.tables import personal_columns
-
-    data = withheld_columns(conn)
-    for tr in tables:
-        missing = [c for c in personal_columns(tr.table) if c not in tr.columns]
-        if missing:
-            data[tr.name] = sorted(set(data.get(tr.name, [])) | set(missing))
-    st = Setting.__table__
-    stmt = sqlite_insert(st).values(key=WITHHELD_KEY, value=json.dumps(data))
-    conn.execute(stmt.on_conflict_do_update(index_elements=[st.c.key], set_={"value": stmt.excluded.value}))
 
 
 def _apply_base(conn, self_id: str, tables, report: PackageReport, seqs: SeqRange,  # noqa: ANN001
@@ -327,12 +293,6 @@ def _apply_base(conn, self_id: str, tables, report: PackageReport, seqs: SeqRang
             ap.insert(ins)
             ap.update(upd)
             counts.inserted += len(ins)
-            marks = [{"table_name": tr.name, "record_id": r["id"], "base_version": r["version"], "sent_version": 0,
-                      "sent_seq": 0, "hq_conflict": False} for r in ins + upd + synced]
-            if marks:
-                stmt = sqlite_insert(sr)
-                conn.execute(stmt.on_conflict_do_update(
-                    index_elements=[sr.c.table_name, sr.c.record_id],
-                    set_={"base_version": stmt.excluded.base_version, "hq_conflict": False}), marks)
+            mark_in_step(conn, tr.name, ins + upd + synced)
             done += len(batch)
             progress(done, total, f"Importando {label(tr.name)}")

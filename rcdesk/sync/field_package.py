@@ -22,6 +22,7 @@ from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_HQ, Installation
 from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
+from rcdesk.sync.evidence_files import find_blob
 from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
 from rcdesk.sync.package import PackageWriter
 from rcdesk.sync.scope import is_evidence_table
@@ -31,9 +32,10 @@ from rcdesk.sync.tables import (
     label,
     personal_columns,
     raw_table,
-    wire_row,
     wire_columns,
+    wire_row,
 )
+from rcdesk.sync.withheld import withheld_columns
 
 
 @dataclass(frozen=True)
@@ -54,37 +56,6 @@ class ExportResult:
         return {"file": str(self.path), "seq": self.seq, "sha256": self.sha256, "records": self.records,
                 "counts": self.counts, "evidence": self.evidence, "missing_evidence": self.missing_evidence,
                 "full": self.full}
-
-
-def find_blob(db, sha: str) -> Path | None:  # noqa: ANN001
-    """The stored evidence file `<store>/<sha[:2]>/<sha>[.ext]`, if present."""
-    import re
-
-    if db.paths is None:
-        return None
-    shard = db.paths.evidence / sha[:2]
-    if not shard.is_dir():
-        return None
-    for cand in sorted(shard.glob(f"{sha}*")):
-        if cand.is_file() and re.fullmatch(r"[0-9a-f]{64}(\.[a-z0-9]{1,8})?", cand.name.lower()):
-            return cand
-    return None
-
-
-WITHHELD_KEY = "sync.withheld"
-
-
-def withheld_columns(conn) -> dict[str, list[str]]:  # noqa: ANN001
-    """Per table, the personal columns headquarters left out of this laptop's base packages."""
-    from rcdesk.models.core import Setting
-
-    st = Setting.__table__
-    raw = conn.execute(select(st.c.value).where(st.c.key == WITHHELD_KEY)).scalar()
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}
 
 
 def headquarters(conn) -> dict | None:  # noqa: ANN001

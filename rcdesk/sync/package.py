@@ -30,9 +30,10 @@ import json
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from rcdesk.errors import UserError
 from rcdesk.ids import new_id, utcnow
@@ -59,8 +60,12 @@ _MEMBER_RE = re.compile(r"^(manifest\.json|records/[a-z0-9_]{1,64}\.jsonl|person
 _CHUNK = 1024 * 1024
 
 
-def _name(path: Path) -> str:
-    return Path(path).name
+def parse_lines(data: bytes) -> list:
+    """JSON lines -> list of values, parsed in one call (JSON strings never hold raw newlines)."""
+    text = data.decode("utf-8").strip()
+    if not text:
+        return []
+    return json.loads("[" + text.replace("\n", ",") + "]")
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -161,7 +166,7 @@ class OpenedPackage:
     def close(self) -> None:
         self.zf.close()
 
-    def __enter__(self) -> "OpenedPackage":
+    def __enter__(self) -> OpenedPackage:
         return self
 
     def __exit__(self, *exc) -> None:  # noqa: ANN002
@@ -222,8 +227,6 @@ class OpenedPackage:
     def lines(self, name: str) -> list:
         data = self.read(name)
         try:
-            from rcdesk.sync.consolidate import parse_lines
-
             return parse_lines(data)
         except (ValueError, UnicodeDecodeError) as exc:
             raise UserError(f"«{self.file_name}»: «{name}» no contiene registros válidos ({exc}).") from exc

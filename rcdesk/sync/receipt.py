@@ -42,19 +42,9 @@ from rcdesk.models.sync import (
     SyncPeer,
     SyncRecord,
 )
-from rcdesk.sync.consolidate import (
-    BATCH,
-    INSERT,
-    KEEP_LOCAL,
-    SAME,
-    UPDATE,
-    Applier,
-    PackageReport,
-    SeqRange,
-    ST_IMPORTED,
-    TableRows,
-    read_tables,
-)
+from rcdesk.sync.apply import BATCH, Applier, SeqRange, mark_in_step
+from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_correction
+from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import Opener, Sealer, load_or_create
 from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.peers import resolve_id
@@ -66,9 +56,10 @@ from rcdesk.sync.tables import (
     label,
     personal_columns,
     raw_table,
-    wire_row,
     wire_columns,
+    wire_row,
 )
+from rcdesk.sync.verify import TableRows, read_tables
 
 
 def export_receipt(db, installation_id: str, out: Path) -> dict:  # noqa: ANN001
@@ -261,19 +252,6 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:  # noqa: ANN001
     return report
 
 
-def classify_correction(r: dict, local: dict | None, state: tuple | None, n: int, ap: Applier) -> str:
-    """What a correction does to the local copy (`state` = base, sent version, sent package)."""
-    if local is None:
-        return INSERT
-    if ap.same(r, local):
-        return SAME if local["version"] == r["version"] else UPDATE
-    if local["deleted"] and not r["deleted"]:
-        return KEEP_LOCAL  # deleted here: no resurrection; the tombstone travels to headquarters
-    base, sent, sent_seq = state or (0, 0, 0)
-    consolidated = local["version"] <= base or (0 < sent_seq <= n and local["version"] <= sent)
-    return UPDATE if consolidated else KEEP_LOCAL
-
-
 def _drop_unreachable(conn, tables: list[TableRows], report: PackageReport) -> list[TableRows]:  # noqa: ANN001
     """Leave out corrections pointing to records this laptop does not have (parents first)."""
     kept: dict[str, set[str]] = {}
@@ -342,15 +320,7 @@ def _apply_corrections(conn, tables: list[TableRows], report: PackageReport, seq
             counts.unchanged += len(synced)
             counts.conflicts += kept
             fixed += len(ins) + len(upd)
-            marks = [{"table_name": tr.name, "record_id": r["id"], "base_version": r["version"], "sent_version": 0,
-                      "sent_seq": 0, "hq_conflict": False} for r in ins + upd + synced]
-            if marks:
-                from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-                stmt = sqlite_insert(sr)
-                conn.execute(stmt.on_conflict_do_update(
-                    index_elements=[sr.c.table_name, sr.c.record_id],
-                    set_={"base_version": stmt.excluded.base_version, "hq_conflict": False}), marks)
+            mark_in_step(conn, tr.name, ins + upd + synced)
         if kept:
             report.warnings.append(f"{label(tr.name)}: {kept} registro(s) tienen cambios en este equipo posteriores a "
                                    "la decisión de la sede; se conservaron y viajarán en el próximo paquete.")

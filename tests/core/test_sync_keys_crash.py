@@ -10,7 +10,7 @@ import pytest
 
 from rcdesk.errors import UserError
 from rcdesk.jobs import CancelToken, Cancelled
-from rcdesk.sync import consolidate
+from rcdesk.sync import apply
 from rcdesk.sync.keys import backup_keys, fingerprint, load_or_create
 from tests.core.sync_world import World, dump
 
@@ -72,7 +72,7 @@ def test_failure_or_cancel_in_the_middle_leaves_the_database_as_it_was(world, mo
     before = dump(w.hq)
 
     calls = {"n": 0}
-    real = consolidate.Applier.insert
+    real = apply.Applier.insert
 
     def boom(self, rows):  # noqa: ANN001, ANN202
         calls["n"] += 1
@@ -80,11 +80,11 @@ def test_failure_or_cancel_in_the_middle_leaves_the_database_as_it_was(world, mo
             raise RuntimeError("corte de luz simulado")
         return real(self, rows)
 
-    monkeypatch.setattr(consolidate.Applier, "insert", boom)
+    monkeypatch.setattr(apply.Applier, "insert", boom)
     with pytest.raises(RuntimeError):
         w.H.import_packages([p])
     assert dump(w.hq) == before
-    monkeypatch.setattr(consolidate.Applier, "insert", real)
+    monkeypatch.setattr(apply.Applier, "insert", real)
 
     token = CancelToken()
     seen = {"n": 0}
@@ -110,15 +110,15 @@ def test_killed_process_leaves_database_unchanged_and_rerun_completes(world, tmp
     w.hq.close()
     script = textwrap.dedent(f"""
         import os, signal
-        from rcdesk.sync import consolidate
-        real = consolidate.Applier.insert
+        from rcdesk.sync import apply
+        real = apply.Applier.insert
         n = {{"c": 0}}
         def killer(self, rows):
             n["c"] += 1
             real(self, rows)
             if n["c"] == 1 and rows:
                 os.kill(os.getpid(), signal.SIGKILL)
-        consolidate.Applier.insert = killer
+        apply.Applier.insert = killer
         from rcdesk.cli import main
         main(["--db", {str(hq_path)!r}, "package", "import", {str(p)!r}])
     """)

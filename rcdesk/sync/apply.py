@@ -1,0 +1,117 @@
+"""Bulk writes of incoming records: Core statements built once per table shape.
+
+Rows go in and out through typeless table clauses (values exactly as stored), inserts of
+new records use the driver's executemany on a pre-compiled statement, and every write
+takes its local change number from one contiguous range per package (`SeqRange`), which
+the package log keeps as the provenance of those records.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from rcdesk.db.stamping import allocate_seq
+from rcdesk.models.sync import SyncRecord
+from rcdesk.sync.tables import content_columns, raw_table
+
+BATCH = 2000
+
+_STATEMENTS: dict = {}
+
+
+def _statements(name: str, columns: tuple, dialect) -> tuple:  # noqa: ANN001
+    """Insert (dicts), insert compiled for tuples, and update statements; built once per shape."""
+    key = (name, columns, dialect.name)
+    got = _STATEMENTS.get(key)
+    if got is None:
+        rt = raw_table(name)
+        ins_cols = [c for c in columns if c != "change_seq"] + ["change_seq"]
+        compiled = insert(rt).values({c: bindparam(c) for c in ins_cols}).compile(dialect=dialect)
+        assert list(compiled.positiontup) == ins_cols
+        sets = {c: bindparam(f"p_{c}") for c in columns if c != "id"}
+        sets["change_seq"] = bindparam("p_change_seq")
+        upd = update(rt).where(rt.c.id == bindparam("p_id")).values(sets)
+        got = _STATEMENTS[key] = (insert(rt), str(compiled), upd)
+    return got
+
+
+class Applier:
+    """Bulk writes for one table with Core statements on typeless columns."""
+
+    def __init__(self, conn, table: sa.Table, columns: list[str],  # noqa: ANN001
+                 withheld: list[str] | None = None) -> None:
+        self.conn = conn
+        self.table = table
+        self.columns = columns
+        self.rt = raw_table(table.name)
+        self.ins, self.ins_sql, self.upd = _statements(table.name, tuple(columns), conn.dialect)
+        self.content = [c for c in content_columns(table) if c in columns]
+        # personal columns headquarters withheld from the field's base package: a NULL from
+        # the field there means "not known on the laptop", never "erase it"
+        self.keep_if_null = [c for c in (withheld or []) if c in columns]
+
+    def fill_withheld(self, r: dict, h: dict) -> None:
+        for c in self.keep_if_null:
+            if r[c] is None and h[c] is not None:
+                r[c] = h[c]
+
+    def existing(self, ids: list[str]) -> dict[str, dict]:
+        out = {}
+        for k in range(0, len(ids), 900):
+            for row in self.conn.execute(select(self.rt).where(self.rt.c.id.in_(ids[k:k + 900]))):
+                m = row._mapping
+                out[m["id"]] = dict(m)
+        return out
+
+    def same(self, r: dict, h: dict) -> bool:
+        if self.keep_if_null:
+            self.fill_withheld(r, h)
+        return all(r[c] == h[c] for c in self.content)
+
+    def diff(self, r: dict, h: dict) -> list[str]:
+        if self.keep_if_null:
+            self.fill_withheld(r, h)
+        return [c for c in self.content if r[c] != h[c]]
+
+    def insert(self, rows: list) -> None:
+        """Insert dicts (column -> value) or tuples (columns in order, then change_seq)."""
+        if not rows:
+            return
+        if isinstance(rows[0], dict):
+            self.conn.execute(self.ins, rows)
+        else:  # the bulk path: the compiled insert through the driver's executemany
+            self.conn.exec_driver_sql(self.ins_sql, rows)
+
+    def update(self, rows: list[dict]) -> None:
+        if rows:
+            self.conn.execute(self.upd, [{f"p_{k}": v for k, v in r.items()} for r in rows])
+
+
+class SeqRange:
+    """The local change numbers one package's writes took (first..last), for its log row."""
+
+    def __init__(self, conn) -> None:  # noqa: ANN001
+        self.conn = conn
+        self.first: int | None = None
+        self.last: int | None = None
+
+    def take(self, n: int) -> int:
+        start = allocate_seq(self.conn, n)
+        if n:
+            self.first = start if self.first is None else self.first
+            self.last = start + n - 1
+        return start
+
+
+def mark_in_step(conn, table_name: str, rows: list[dict]) -> None:  # noqa: ANN001
+    """Record that this installation now holds headquarters' version of `rows` (on the field)."""
+    if not rows:
+        return
+    sr = SyncRecord.__table__
+    marks = [{"table_name": table_name, "record_id": r["id"], "base_version": r["version"], "sent_version": 0,
+              "sent_seq": 0, "hq_conflict": False} for r in rows]
+    stmt = sqlite_insert(sr)
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=[sr.c.table_name, sr.c.record_id],
+        set_={"base_version": stmt.excluded.base_version, "hq_conflict": False}), marks)

@@ -1,0 +1,74 @@
+"""Evidence files travelling in packages: finding them in the content store, storing them.
+
+A record names its file by SHA-256 (`<store>/<sha[:2]>/<sha>[.ext]`); a file that comes in
+a package is hashed while it is copied, so an altered file never enters the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from rcdesk.errors import UserError
+from rcdesk.sync.import_report import PackageReport
+from rcdesk.sync.package import OpenedPackage
+from rcdesk.sync.scope import is_evidence_table
+from rcdesk.sync.tables import EVIDENCE_HASH_COLUMN
+from rcdesk.sync.verify import TableRows
+
+_BLOB_RE = re.compile(r"[0-9a-f]{64}(\.[a-z0-9]{1,8})?")
+
+
+def find_blob(db, sha: str) -> Path | None:  # noqa: ANN001
+    """The stored evidence file `<store>/<sha[:2]>/<sha>[.ext]`, if present."""
+    if db.paths is None:
+        return None
+    shard = db.paths.evidence / sha[:2]
+    if not shard.is_dir():
+        return None
+    for cand in sorted(shard.glob(f"{sha}*")):
+        if cand.is_file() and _BLOB_RE.fullmatch(cand.name.lower()):
+            return cand
+    return None
+
+
+def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: PackageReport) -> None:  # noqa: ANN001
+    """Copy the package's evidence files into the content store, checking every hash."""
+    names = [n for n in pkg.manifest["members"] if n.startswith("evidence/")]
+    store = db.paths.evidence if db.paths is not None else None
+    for n in names:
+        fname = n.split("/", 1)[1]
+        sha = fname[:64]
+        if store is None:
+            got = hashlib.sha256(pkg.read(n)).hexdigest()
+        else:
+            got = _copy_into_store(db, pkg, n, store / sha[:2] / fname)
+        if got != sha:
+            raise UserError(f"«{pkg.file_name}»: el archivo de evidencia «{n}» no coincide con su huella SHA-256 "
+                            "(archivo alterado); no se importó nada.")
+    referenced = set()
+    for tr in tables:
+        if is_evidence_table(tr.table) and EVIDENCE_HASH_COLUMN in tr.columns:  # not an acta's fingerprint
+            i = tr.columns.index(EVIDENCE_HASH_COLUMN)
+            referenced.update(r[i] for r in tr.rows if isinstance(r[i], str) and len(r[i]) == 64)
+    carried = {n.split("/", 1)[1][:64] for n in names}
+    missing = [s for s in referenced - carried if store is None or find_blob(db, s) is None]
+    if missing:
+        report.warnings.append(f"{len(missing)} archivo(s) de evidencia no vinieron en el paquete ni están en la "
+                               "sede (evidencia faltante).")
+
+
+def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:  # noqa: ANN001
+    """Stream `member` to `dest` through a partial file; returns the hash of what was read."""
+    sha = dest.name[:64]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.parcial")
+    try:
+        with open(tmp, "wb") as fh:
+            got = pkg.copy_to(member, fh)
+        if got == sha and find_blob(db, sha) is None:
+            os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return got
