@@ -190,23 +190,33 @@ def _user_fields(choices: dict[str, str]) -> dict[str, str | None]:
 def _find_header(grid: Grid, user: dict[str, str | None]) -> tuple[int, int, bool] | None:
     """(row, distinct fields named, names a person) of the best header row among the first rows."""
     best: tuple[int, int, bool] | None = None
+    fallback: tuple[int, int, bool] | None = None
     cache: dict[str, str | None] = {}
     for i in range(min(grid.height, HEADER_SCAN)):
         fields = set()
+        texts = numbers = 0
         for cell in grid.rows[i]:
             if isinstance(cell, str) and cell:
+                texts += 1
                 if cell not in cache:
                     cache[cell] = field_of(cell, user)
                 if cache[cell]:
                     fields.add(cache[cell])
+            elif cell != "":
+                numbers += 1
         named = "nombre" in fields or "nombres" in fields
         score = len(fields)
         if score == 0 or (not named and score < 2):
+            # headers the importer does not know («Quién asiste | Celular»): the first row of texts
+            # above data, so the user can say what its columns are
+            if fallback is None and texts >= 2 and not numbers and i + 1 < grid.height \
+                    and not grid.row_is_blank(i + 1):
+                fallback = (i, score, False)
             continue
         # a row naming a person wins over any row that does not
         if best is None or (named, score) > (best[2], best[1]):
             best = (i, score, named)
-    return best
+    return best or fallback
 
 
 @dataclass
@@ -412,13 +422,10 @@ def read_attendance(path: Path | str, country: str = "EC", *, sheets: list[str] 
     user = _user_fields(profile or {}) | _user_fields(overrides)
     grids, encoding, warnings = _read_grid(path)
     grids = _pick_sheets(grids, sheets, path)
-    found = None
-    for g in grids:
-        h = _find_header(g, user)
-        if h and (found is None or (h[2] and not found[1][2])):
-            found = (g, h)
-            if h[2]:
-                break
+    candidates = [(g, h) for g in grids if (h := _find_header(g, user))]
+    # the first sheet naming a person; else one naming two fields; else the first with a text header
+    found = next((c for c in candidates if c[1][2]), None) or next((c for c in candidates if c[1][1] >= 2), None) \
+        or next(iter(candidates), None)
     if found is None:
         names = ", ".join(f"«{g.name}»" for g in grids) or "(sin hojas)"
         raise UserError(

@@ -1,6 +1,7 @@
 """Dialogs of the events pages: attendance import preview, commitment, follow-up."""
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -49,29 +51,60 @@ def date_edit(d: date | None = None, parent: QWidget | None = None) -> QDateEdit
 
 
 class ImportPreviewDialog(QDialog):
-    """Shows what a typed attendance sheet holds before saving: repaired, invalid and duplicate rows."""
+    """A typed attendance sheet before saving: what each column is («Columnas»), then the rows with
+    their repaired, invalid and duplicate IDs («Vista previa»). Every choice on the column page
+    re-reads the sheet off the GUI thread, so the preview always shows what «Importar» stores."""
+
+    TAB_COLUMNS, TAB_PREVIEW = range(2)
 
     def __init__(self, ctx, event_id: str, path: Path, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
+        from rcdesk.events.attendance_fields import ATTENDANCE
         from rcdesk.services.attendance import AttendanceService
+        from ui.widgets.column_mapping import ColumnMappingPage
 
         self.ctx, self.event_id, self.path = ctx, event_id, Path(path)
         self.svc = AttendanceService(ctx.db)
         self.parsed = None
         self.result_ = None
+        self.failed = False     # the file cannot be read at all: the dialog closed itself
+        self._busy = False      # a preview is being read
+        self._again = False     # the choices changed meanwhile: read once more when it is done
         self.setWindowTitle(f"Importar asistencia – {self.path.name}")
-        self.resize(960, 560)
+        self.resize(1100, 640)
+        self.setMinimumSize(760, 480)
         lay = QVBoxLayout(self)
-        self.summary = QLabel("Leyendo la hoja…")
-        self.summary.setWordWrap(True)
-        lay.addWidget(self.summary)
+
+        self.mapping_page = ColumnMappingPage(ATTENDANCE, ctx.settings)
+        self.mapping_page.changed.connect(self.run_preview)
+        privacy = QLabel("La asistencia tiene datos personales: una columna sin campo no se importa (no hay "
+                         "«otros datos»). Género, sexo, edad, autoidentificación y discapacidad solo se suman al "
+                         "conteo anónimo del evento.")
+        privacy.setWordWrap(True)
+        self.mapping_page.layout().insertWidget(0, privacy)
+
         self.model = ImportPreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(ImportPreviewModel.COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
-        lay.addWidget(self.table, 1)
+        self.table.setAccessibleName("Filas de la hoja")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        preview_page = QWidget()
+        pv = QVBoxLayout(preview_page)
+        pv.setContentsMargins(0, 4, 0, 0)
+        pv.addWidget(self.table, 1)
+        pv.addWidget(self.details)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.mapping_page, "1. &Columnas")
+        self.tabs.addTab(preview_page, "2. Vista &previa")
+        lay.addWidget(self.tabs, 1)
+        self.summary = QLabel("Leyendo la hoja…")
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
         opts = QHBoxLayout()
         opts.addWidget(QLabel("Documentos no válidos:"))
         self.keep = QRadioButton("guardar con aviso")
@@ -85,8 +118,11 @@ class ImportPreviewDialog(QDialog):
         opts.addStretch(1)
         lay.addLayout(opts)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
         self.import_btn = self.buttons.addButton("&Importar", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_btn.setEnabled(False)
+        # Enter on the column table opens a field list; importing takes a deliberate click or Alt+I
+        self.import_btn.setAutoDefault(False)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject_dialog)
         lay.addWidget(self.buttons)
@@ -95,33 +131,72 @@ class ImportPreviewDialog(QDialog):
         QDialog.reject(self)
 
     def load(self) -> None:
+        self.run_preview()
+
+    def run_preview(self) -> None:
+        if self._busy:
+            self._again = True
+            return
+        self._busy, self._again = True, False
+        self.import_btn.setEnabled(False)
+        options = self.mapping_page.preview_options()
+
         def job(progress, cancel):  # noqa: ANN001, ANN202
-            return self.svc.read_file(self.event_id, self.path, progress=progress, cancel=cancel)
+            return self.svc.preview_import(self.event_id, self.path, progress=progress, cancel=cancel, **options)
 
-        self.ctx.runner.run(job, title="Revisando la hoja…", parent=self, on_done=self._loaded,
-                            on_error=self._failed)
+        def done(parsed) -> None:  # noqa: ANN001
+            self._busy = False
+            if self._again:
+                self.run_preview()
+                return
+            self._loaded(parsed)
 
-    def _failed(self, exc: BaseException) -> None:
-        show_error(self, exc)
+        def failed(exc: BaseException) -> None:
+            self._busy = False
+            show_error(self, exc)
+            if self.parsed is not None and self.mapping_page.undo_last_choice():
+                self.run_preview()  # the choice just made cannot be read: back to the last one that could
+                return
+            self._failed()
+
+        self.ctx.runner.run(job, title="Revisando la hoja…", parent=self, on_done=done, on_error=failed,
+                            on_cancel=self._failed)
+
+    def _failed(self) -> None:
+        self.failed = True
         QDialog.reject(self)
 
     def _loaded(self, parsed) -> None:  # noqa: ANN001
         self.parsed = parsed
+        self.mapping_page.show_mappings([parsed.mapping] if parsed.mapping else [], profile_name=parsed.profile_name)
         self.model.set_rows(parsed.rows)
+        demo = "; ".join(f"{dim}: {what}" for dim, what in parsed.demographic_columns.items())
+        ignored = ", ".join(f"{c.column} «{c.header or 'sin encabezado'}»" for c in parsed.ignored_columns)
+        self.details.setText("\n".join(filter(None, (
+            f"Conteo anónimo desde {demo}." if demo else "",
+            f"Columnas que no se importan ({len(parsed.ignored_columns)}): {ignored}." if ignored else "",
+            *(f"Aviso: {w}" for w in parsed.warnings)))))
+        if parsed.errors:
+            self.summary.setText(f"<b>No se puede importar:</b> {html.escape(parsed.errors[0])}")
+            self.tabs.setCurrentIndex(self.TAB_COLUMNS)
+            return
         c = {k: parsed.count(k) for k in ("ok", "repaired", "warning", "invalid", "duplicate", "error")}
         self.summary.setText(
             f"«{parsed.source}», hoja «{parsed.sheet}» (encabezados en la fila {parsed.header_line}): "
             f"{len(parsed.rows)} filas con datos. Correctas: {c['ok']}; reparadas: {c['repaired']}; con aviso: "
             f"{c['warning']}; documento no válido: {c['invalid']}; duplicadas (no se importan): {c['duplicate']}; "
-            f"con error (no se importan): {c['error']}. Filas vacías omitidas: {parsed.blank_rows}.")
+            f"con error (no se importan): {c['error']}. Filas vacías omitidas: {parsed.blank_rows}. "
+            f"Columnas sin importar: {len(parsed.ignored_columns)}.")
         self.import_btn.setEnabled(True)
-        self.import_btn.setFocus()
 
     def _save(self) -> None:
+        if self.parsed is None or self.parsed.errors or self._busy:
+            return
         invalid = "reject" if self.reject.isChecked() else "keep"
+        parsed = self.parsed
 
         def job(progress, cancel):  # noqa: ANN001, ANN202
-            return self.svc.save_import(self.event_id, self.parsed, invalid=invalid, progress=progress, cancel=cancel)
+            return self.svc.save_import(self.event_id, parsed, invalid=invalid, progress=progress, cancel=cancel)
 
         def done(res) -> None:  # noqa: ANN001
             self.result_ = res

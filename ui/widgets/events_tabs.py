@@ -473,12 +473,12 @@ class AttendanceTab(_Tab):
     # actions --------------------------------------------------------------------------------
     def import_sheet(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Importar hoja de asistencia", "",
-                                              "Hojas de cálculo (*.xlsx *.xls *.csv);;Todos los archivos (*)")
+                                              "Hojas de cálculo (*.xlsx *.xls *.ods *.csv);;Todos los archivos (*)")
         if not path:
             return
         dlg = ImportPreviewDialog(self.ctx, self.ev.event_id, Path(path), self)
-        dlg.load()
-        if dlg.parsed is not None and dlg.exec() and dlg.result_ is not None:
+        dlg.load()  # reads on the worker: the dialog opens at once and fills in when the sheet is read
+        if not dlg.failed and dlg.exec() and dlg.result_ is not None:
             r = dlg.result_
             self.message.setText(f"Importados {r.imported} de {r.rows}: reparados {r.repaired_ids}, no válidos "
                                  f"{r.invalid_ids}, duplicados {r.duplicates}, rechazados {r.rejected}.")
