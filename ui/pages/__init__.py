@@ -29,6 +29,8 @@ PAGE_INDEX: tuple[tuple[str, str, str, int, str, str], ...] = (
      "Compromisos con la ciudadanía y su seguimiento"),
     ("events", "people", "Directorio de personas", 58, "SP_DirHomeIcon",
      "Personas que asistieron a eventos"),
+    ("cpccs", "cpccs", "Informe CPCCS", 60, "SP_FileDialogInfoView",
+     "Informe de rendición de cuentas del CPCCS: estado de cada sección, formularios y exportación"),
     ("sync", "sync", "Sincronización", 70, "SP_BrowserReload",
      "Paquetes entre el campo y la sede central"),
     ("reference", "reference", "Entidad y territorio", 80, "SP_DirHomeIcon",

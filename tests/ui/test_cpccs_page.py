@@ -1,0 +1,67 @@
+"""«Informe CPCCS» page: completeness list, a form saved through the worker, exports, 1366×768."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QFileDialog
+
+from rcdesk.services.cpccs import CpccsService
+from tests.core import poa_world as pw
+
+
+def _open(page, key: str) -> None:  # noqa: ANN001
+    keys = [s.key for s in page.report.sections]
+    page.sections.setCurrentRow(keys.index(key))
+
+
+def test_fill_a_section_and_see_it_complete(qtbot, ui_ctx, user_screen):
+    from ui.pages.cpccs import CpccsPage
+
+    pw.make_world(ui_ctx.db)
+    page = CpccsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.resize(*user_screen)
+    assert page.year.value() == 2025 and page.sections.count() == 16
+    _open(page, "transparencia")
+    assert "Incompleta" in page.sections.currentItem().text()
+    t = page.editors["table"]
+    yes19, yes29 = t.cellWidget(0, 1), t.cellWidget(1, 1)
+    assert isinstance(yes19, QComboBox)
+    yes19.setCurrentIndex(yes19.findData("SI"))
+    t.item(0, 2).setText("https://gob.ec/lotaip")
+    yes29.setCurrentIndex(yes29.findData("NO"))
+    page.save_button.click()
+    assert CpccsService(ui_ctx.db).form(2025, "transparencia") == {
+        "art19": {"aplica": "SI", "link": "https://gob.ec/lotaip"}, "art29": {"aplica": "NO"}}
+    assert "Completa" in page.sections.currentItem().text()
+    assert page.report.section("transparencia").state == "completa"
+
+
+def test_bad_value_is_refused_and_nothing_saved(qtbot, ui_ctx, monkeypatch):
+    from ui.pages.cpccs import CpccsPage
+
+    pw.make_world(ui_ctx.db)
+    page = CpccsPage(ui_ctx)
+    qtbot.addWidget(page)
+    _open(page, "datos_generales")
+    page.editors["ruc"][1].setText("0660000000001")
+    page.editors["fecha_fin"][1].setText("31/13/2025")
+    shown = []
+    monkeypatch.setattr("ui.tasks.show_error", lambda _parent, exc: shown.append(str(exc)))
+    page.save_button.click()
+    assert shown and "no es una fecha" in shown[0]
+    assert CpccsService(ui_ctx.db).form(2025, "datos_generales") == {}
+
+
+def test_exports_and_fits_the_screen(qtbot, ui_ctx, user_screen, tmp_path, monkeypatch):
+    from ui.pages.cpccs import CpccsPage
+
+    pw.make_world(ui_ctx.db)
+    page = CpccsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.resize(*user_screen)
+    page.show()
+    for ext, button in ((".xlsx", page.xlsx_button), (".pdf", page.pdf_button)):
+        out = tmp_path / f"informe{ext}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, _o=out, **k: (str(_o), ""))
+        button.click()
+        assert out.exists() and out.stat().st_size > 0
+    assert page.sizeHint().width() <= user_screen[0] and page.minimumSizeHint().height() <= user_screen[1]

@@ -1,0 +1,372 @@
+"""«Informe CPCCS»: the state of every section of the year's report, what each one computes, a
+simple form for what the user fills in, and the exports (workbook and PDF draft)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.shell import PageSpec
+
+STATE_COLORS = {"completa": "#C8E6C9", "incompleta": "#FFE0B2", "no_aplica": "#E0E0E0"}
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return str(v)
+
+
+class CpccsPage(QWidget):
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        from rcdesk.services.cpccs import CpccsService
+
+        self.ctx = ctx
+        self.svc = CpccsService(ctx.db)
+        self.report = None
+        self.editors: dict = {}
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        year_label = QLabel("&Año del informe:")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(self._default_year())
+        year_label.setBuddy(self.year)
+        self.year.valueChanged.connect(lambda _v: self.reload())
+        top.addWidget(year_label)
+        top.addWidget(self.year)
+        self.summary = QLabel()
+        top.addWidget(self.summary, 1)
+        self.xlsx_button = QPushButton("Exportar &libro (.xlsx)…")
+        self.xlsx_button.clicked.connect(lambda: self.export(".xlsx"))
+        self.pdf_button = QPushButton("&Borrador del informe (PDF)…")
+        self.pdf_button.clicked.connect(lambda: self.export(".pdf"))
+        top.addWidget(self.xlsx_button)
+        top.addWidget(self.pdf_button)
+        lay.addLayout(top)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.sections = QListWidget()
+        self.sections.setWordWrap(True)
+        self.sections.setAccessibleName("Secciones del informe")
+        self.sections.currentRowChanged.connect(self._show_section)
+        split.addWidget(self.sections)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
+        rl.addWidget(self.title)
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        rl.addWidget(self.missing)
+        self.tabs = QTabWidget()
+        self.preview = QTableWidget()
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview.setWordWrap(True)
+        self.tabs.addTab(self.preview, "Datos del informe")
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.tabs.addTab(self.form_area, "Completar")
+        rl.addWidget(self.tabs, 1)
+        split.addWidget(right)
+        split.setSizes([340, 980])
+        lay.addWidget(split, 1)
+        ctx.events.data_changed.connect(lambda *_a: self.reload())
+        self.reload()
+
+    def _default_year(self) -> int:
+        from rcdesk.services.poa import PoaService
+
+        years = PoaService(self.ctx.db).years()
+        return years[0] if years else date.today().year - 1
+
+    # -- reading -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        from rcdesk.errors import UserError
+
+        row = max(self.sections.currentRow(), 0)
+        try:
+            self.report = self.svc.report(self.year.value())
+        except UserError as exc:
+            self.report = None
+            self.sections.clear()
+            self.summary.setText(str(exc))
+            return
+        self.sections.blockSignals(True)
+        self.sections.clear()
+        for i, s in enumerate(self.report.sections, start=1):
+            item = QListWidgetItem(f"{i}. {s.title.rstrip(':').capitalize()}\n     {s.state_label}")
+            item.setBackground(QBrush(QColor(STATE_COLORS[s.state])))
+            item.setToolTip("\n".join(s.missing) or s.state_label)
+            self.sections.addItem(item)
+        self.sections.blockSignals(False)
+        done = sum(1 for s in self.report.sections if s.state != "incompleta")
+        self.summary.setText(f"  {self.report.institution.name}: {done} de {len(self.report.sections)} secciones "
+                             "completas o que no aplican.")
+        self.sections.setCurrentRow(min(row, self.sections.count() - 1))
+        self._show_section(self.sections.currentRow())
+
+    def _show_section(self, row: int) -> None:
+        if self.report is None or row < 0:
+            return
+        view = self.report.sections[row]
+        self.title.setText(view.title)
+        text = f"<b>{view.state_label}</b>"
+        if view.missing:
+            text += ". Falta: " + "; ".join(_esc(m) for m in view.missing)
+        self.missing.setText(text)
+        self._fill_preview(view)
+        self._build_form(view)
+
+    def _fill_preview(self, view) -> None:  # noqa: ANN001
+        t = self.preview
+        facts = list(view.facts)
+        headers = list(view.headers) or ["Dato", "Valor"]
+        t.clear()
+        t.setColumnCount(max(len(headers), 2))
+        t.setRowCount(len(facts) + len(view.rows))
+        t.setHorizontalHeaderLabels(headers)
+        for r, (k, v) in enumerate(facts):
+            t.setItem(r, 0, QTableWidgetItem(str(k)))
+            t.setItem(r, 1, QTableWidgetItem(_text(v)))
+        for r, values in enumerate(view.rows, start=len(facts)):
+            for c, v in enumerate(values):
+                t.setItem(r, c, QTableWidgetItem(_text(v)))
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for c in range(t.columnCount()):
+            t.setColumnWidth(c, 260 if c == 0 and facts else 150)
+        _wrap_header(t)
+        t.resizeRowsToContents()
+
+    # -- the form of a section -----------------------------------------------------------------
+    def _build_form(self, view) -> None:  # noqa: ANN001
+        from rcdesk.services import cpccs_schema as schema
+
+        sec = schema.BY_KEY[view.key]
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        self.editors = {"section": sec}
+        if sec.note:
+            note = QLabel(sec.note)
+            note.setWordWrap(True)
+            note.setStyleSheet("color: #455A64;")
+            lay.addWidget(note)
+        form = view.form or {}
+        self.na = QCheckBox("Esta sección &no aplica a la institución este año")
+        self.na.setChecked(bool(form.get("no_aplica")))
+        lay.addWidget(self.na)
+        if sec.layout == "fields":
+            fl = QFormLayout()
+            for f in sec.fields:
+                w = self._editor(f, form.get(f.key))
+                fl.addRow(f.label, w)
+                self.editors[f.key] = (f, w)
+            lay.addLayout(fl)
+        elif sec.layout in ("grid", "table"):
+            rows = sec.rows if sec.layout == "grid" else [(str(i), "") for i in range(len(form.get("filas", [])))]
+            t = QTableWidget(len(rows), len(sec.fields) + (1 if sec.layout == "grid" else 0))
+            heads = ([sec.row_header] if sec.layout == "grid" else []) + [f.label for f in sec.fields]
+            t.setHorizontalHeaderLabels(heads)
+            t.setWordWrap(True)
+            self.editors["table"] = t
+            for r, (rk, label) in enumerate(rows):
+                values = form.get(rk, {}) if sec.layout == "grid" else form["filas"][r]
+                self._fill_row(t, r, sec, label, values)
+            for c in range(t.columnCount()):
+                t.setColumnWidth(c, 320 if c == 0 and sec.layout == "grid" else 170)
+            _wrap_header(t)
+            lay.addWidget(t, 1)
+            if sec.layout == "table":
+                buttons = QHBoxLayout()
+                add = QPushButton("&Agregar fila")
+                add.clicked.connect(lambda: self._add_row(t, sec))
+                remove = QPushButton("&Quitar fila")
+                remove.clicked.connect(lambda: t.removeRow(t.currentRow()) if t.currentRow() >= 0 else None)
+                buttons.addWidget(add)
+                buttons.addWidget(remove)
+                buttons.addStretch(1)
+                lay.addLayout(buttons)
+        elif sec.key == "presupuesto":
+            lines = self.svc.budget_lines(self.year.value())
+            t = QTableWidget(len(lines), 4)
+            t.setHorizontalHeaderLabels(["Línea presupuestaria (meta)", "Unidad", "Codificado", "Clasificación"])
+            self.editors["lines"] = (t, lines)
+            chosen = form.get("clasificacion", {})
+            for r, line in enumerate(lines):
+                for c, v in enumerate((line.label, line.unit, _text(line.codificado))):
+                    item = QTableWidgetItem(v)
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    t.setItem(r, c, item)
+                combo = QComboBox()
+                combo.addItem("(sin clasificar)" if not line.klass else
+                              f"(por la partida: {schema.BUDGET_CLASSES[line.klass]})", "")
+                for k, v in schema.BUDGET_CLASSES.items():
+                    combo.addItem(v, k)
+                combo.setCurrentIndex(max(combo.findData(chosen.get(line.meta_id, "")), 0))
+                t.setCellWidget(r, 3, combo)
+            for c, w in enumerate((420, 260, 110, 230)):
+                t.setColumnWidth(c, w)
+            lay.addWidget(t, 1)
+        else:
+            lay.addWidget(QLabel("Esta sección se calcula de los datos de rcdesk: revise la pestaña «Datos del "
+                                 "informe»; corrija los datos de origen (POA, eventos, compromisos) si algo falta."))
+        save = QPushButton("&Guardar sección")
+        save.clicked.connect(self.save)
+        self.save_button = save
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(save)
+        lay.addLayout(row)
+        lay.addStretch(0)
+        self.form_area.setWidget(box)
+
+    def _editor(self, f, value) -> QWidget:  # noqa: ANN001
+        if f.kind in ("choice", "yesno"):
+            combo = QComboBox()
+            combo.addItem("", "")
+            for c in (f.choices if f.kind == "choice" else ("SI", "NO")):
+                combo.addItem(c, c)
+            combo.setCurrentIndex(max(combo.findData(value or ""), 0))
+            combo.setAccessibleName(f.label)
+            return combo
+        edit = QLineEdit(_text(value) if not isinstance(value, float) else str(value))
+        edit.setAccessibleName(f.label)
+        if f.kind == "link":
+            edit.setPlaceholderText("https://…")
+        elif f.kind == "date":
+            edit.setPlaceholderText("dd/mm/aaaa")
+        return edit
+
+    def _fill_row(self, t: QTableWidget, r: int, sec, label: str, values: dict) -> None:  # noqa: ANN001
+        offset = 0
+        if sec.layout == "grid":
+            item = QTableWidgetItem(label)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            t.setItem(r, 0, item)
+            offset = 1
+        for c, f in enumerate(sec.fields, start=offset):
+            v = values.get(f.key)
+            if f.kind in ("choice", "yesno"):
+                t.setCellWidget(r, c, self._editor(f, v))
+            else:
+                t.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
+
+    def _add_row(self, t: QTableWidget, sec) -> None:  # noqa: ANN001
+        t.insertRow(t.rowCount())
+        self._fill_row(t, t.rowCount() - 1, sec, "", {})
+
+    @staticmethod
+    def _value(w: QWidget | None, item: QTableWidgetItem | None = None) -> str:
+        if isinstance(w, QComboBox):
+            return w.currentData() or ""
+        if isinstance(w, QLineEdit):
+            return w.text()
+        return item.text() if item is not None else ""
+
+    def collect(self) -> dict:
+        """The section's answers as typed (validated by the service when saved)."""
+        sec = self.editors["section"]
+        data: dict = {"no_aplica": "SI" if self.na.isChecked() else ""}
+        if sec.layout == "fields":
+            for f in sec.fields:
+                data[f.key] = self._value(self.editors[f.key][1])
+        elif sec.layout in ("grid", "table"):
+            t = self.editors["table"]
+            offset = 1 if sec.layout == "grid" else 0
+            rows = []
+            for r in range(t.rowCount()):
+                rows.append({f.key: self._value(t.cellWidget(r, c), t.item(r, c))
+                             for c, f in enumerate(sec.fields, start=offset)})
+            if sec.layout == "grid":
+                data.update({rk: row for (rk, _l), row in zip(sec.rows, rows)})
+            else:
+                data["filas"] = [row for row in rows if any(v.strip() for v in row.values())]
+        elif sec.key == "presupuesto":
+            t, lines = self.editors["lines"]
+            data["clasificacion"] = {line.meta_id: t.cellWidget(r, 3).currentData() or ""
+                                     for r, line in enumerate(lines)}
+        return data
+
+    def save(self) -> None:
+        sec = self.editors["section"]
+        year = self.year.value()
+        data = self.collect()
+        self.ctx.runner.write(lambda: self.svc.save_form(year, sec.key, data), parent=self,
+                              on_done=lambda _r: self._saved(sec.title))
+
+    def _saved(self, title: str) -> None:
+        self.reload()
+        self.ctx.events.status_message.emit(f"Sección «{title.rstrip(':')}» guardada.")
+
+    # -- exports -------------------------------------------------------------------------------
+    def export(self, ext: str) -> None:
+        from ui.tasks import show_error
+
+        year = self.year.value()
+        kind = "Libros de Excel (*.xlsx)" if ext == ".xlsx" else "Documentos PDF (*.pdf)"
+        name = f"Informe CPCCS {year}{ext}" if ext == ".xlsx" else f"Borrador informe CPCCS {year}{ext}"
+        path, _ = QFileDialog.getSaveFileName(self, "Guardar el informe CPCCS", name, kind)
+        if not path:
+            return
+        if not path.lower().endswith(ext):
+            path += ext
+        from rcdesk.reports.cpccs_report import export_report
+
+        self.ctx.runner.run(lambda progress, cancel: export_report(self.ctx.db, year, Path(path), progress=progress,
+                                                                   cancel=cancel),
+                            title="Escribiendo el informe CPCCS…", parent=self,
+                            on_done=lambda res: self.ctx.events.status_message.emit(
+                                f"Informe CPCCS guardado en {res['out']} ({res['incompleta']} secciones "
+                                "incompletas)"),
+                            on_error=lambda exc: show_error(self, exc))
+
+
+def _wrap_header(t: QTableWidget) -> None:
+    """Long CPCCS labels wrap in a taller header, and show whole as a tooltip."""
+    h = t.horizontalHeader()
+    h.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    h.setMinimumHeight(72)
+    for c in range(t.columnCount()):
+        item = t.horizontalHeaderItem(c)
+        if item is not None:
+            item.setToolTip(item.text())
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+PAGES = [PageSpec(key="cpccs", title="Informe CPCCS", order=60, factory=lambda ctx: CpccsPage(ctx),
+                  icon="SP_FileDialogInfoView",
+                  tooltip="Informe de rendición de cuentas del CPCCS: estado de cada sección, formularios y "
+                          "exportación")]
