@@ -170,7 +170,10 @@ class ImportPreviewDialog(QDialog):
         self.parsed = parsed
         self.mapping_page.show_mappings([parsed.mapping] if parsed.mapping else [], profile_name=parsed.profile_name)
         self.model.set_rows(parsed.rows)
-        demo = "; ".join(f"{dim}: {what}" for dim, what in parsed.demographic_columns.items())
+        from rcdesk.events.tallies import dimensions
+
+        labels = {dim: spec["label"] for dim, spec in dimensions().items()}
+        demo = "; ".join(f"{labels.get(dim, dim)}: {what}" for dim, what in parsed.demographic_columns.items())
         ignored = ", ".join(f"{c.column} «{c.header or 'sin encabezado'}»" for c in parsed.ignored_columns)
         self.details.setText("\n".join(filter(None, (
             f"Conteo anónimo desde {demo}." if demo else "",
