@@ -41,6 +41,7 @@ from rcdesk.services.changes import Changes
 from ui.dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
 from ui.models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
 from ui.shell import PageSpec
+from ui.widgets.columns import fit_columns
 from ui.widgets.tables import row_table
 from ui.widgets.buttons import OK, dialog_buttons
 
@@ -195,6 +196,8 @@ class FollowupPage(QWidget):
         self.queue.setAccessibleName("Reportes por validar")
         self.queue.horizontalHeader().setSectionResizeMode(ReviewQueueModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch)
         self.queue.doubleClicked.connect(lambda _i: self.review_queue_selected())
+        fit_columns(self.table, ctx.settings, "followup.activities")
+        fit_columns(self.queue, ctx.settings, "followup.queue")
         self.tabs.addTab(self.queue, "Por &validar")
 
         self.pending_model = ActivityStatusModel(self)
@@ -203,6 +206,7 @@ class FollowupPage(QWidget):
         self.pending.horizontalHeader().setSectionResizeMode(ActivityStatusModel.COL_ACTIVITY,
                                                              QHeaderView.ResizeMode.Stretch)
         self.pending.doubleClicked.connect(self._report_from_pending)
+        fit_columns(self.pending, ctx.settings, "followup.pending")
         self.tabs.addTab(self.pending, "&Pendientes")
 
         self.calendar = CalendarTab(ctx)
@@ -568,6 +572,7 @@ class CalendarTab(QWidget):
         self.table = row_table(self.model)
         self.table.setAccessibleName("Feriados")
         self.table.horizontalHeader().setSectionResizeMode(HolidayModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, ctx.settings, "followup.holidays")
         add = QPushButton("A&gregar feriado…")
         remove = QPushButton("&Quitar feriado")
         add.clicked.connect(self.add)

@@ -41,6 +41,7 @@ from ui.models.plan_activities import (
 )
 from ui.models.plan_groups import ALL, NONE, PlanGroupModel
 from ui.shell import PageSpec
+from ui.widgets.columns import fit_columns
 from ui.widgets.search_filter import SearchBox
 from ui.widgets.timeline import TimelineWidget
 
@@ -155,6 +156,7 @@ class PlansPage(QWidget):
         for c, width in ((1, 70), (2, 90), (3, 85)):
             self.plans_view.setColumnWidth(c, width)
         self.plans_view.selectionModel().currentRowChanged.connect(self._on_plan_row)
+        fit_columns(self.plans_view, self.ctx.settings, "plans.list")
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.plans_view, activated=self.delete_plan,
                   context=Qt.ShortcutContext.WidgetShortcut)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # "open" the plan: go to its activities
@@ -198,6 +200,7 @@ class PlansPage(QWidget):
         self.group_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.group_view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.group_view.selectionModel().currentChanged.connect(self._on_group)
+        fit_columns(self.group_view, self.ctx.settings, "plans.groups")
 
         self.model = ActivityTableModel(self)
         self.proxy = ActivityFilterProxy(self)
@@ -224,6 +227,7 @@ class PlansPage(QWidget):
         # plans whose empty columns are hidden (a CPCCS plan has no dates) leave no dead space
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        fit_columns(self.table, self.ctx.settings, "plans.activities")
         for key, slot in (((Qt.Key.Key_Return,), self.edit_current), ((Qt.Key.Key_Enter,), self.edit_current),
                           ((Qt.Key.Key_Delete,), self.delete_current)):
             QShortcut(QKeySequence(key[0]), self.table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)

@@ -37,6 +37,7 @@ from rcdesk.poa.periods import period_count, period_name
 from rcdesk.services.changes import Changes
 from ui.models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel, fmt_number
 from ui.shell import PageSpec
+from ui.widgets.columns import fit_columns
 from ui.tasks import show_error
 
 MetaRole = Qt.ItemDataRole.UserRole + 1
@@ -166,6 +167,7 @@ class PoaPage(QWidget):
         hh.resizeSection(COL_META, 240)
         self.grid.setColumnHidden(COL_UOM, True)  # shown in the meta's tooltip; keeps 1366×768 without scrolling
         self.grid.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        fit_columns(self.grid, self.ctx.settings, "poa.grid")
         self.status = QLabel("")
         self.status.setWordWrap(True)
 

@@ -31,6 +31,7 @@ from ui.models.units import UnitTableModel
 from ui.shell import PageSpec, UiContext
 from ui.tasks import show_error
 from ui.widgets.buttons import OK, dialog_buttons
+from ui.widgets.columns import fit_columns
 
 _PARENT_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
 
@@ -161,6 +162,7 @@ class ReferencePage(QWidget):
         self.unit_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.unit_view.verticalHeader().hide()
         self.unit_view.doubleClicked.connect(lambda _i: self._edit_unit())
+        fit_columns(self.unit_view, self.ctx.settings, "reference.units")
         lay.addWidget(self.unit_view, 1)
         self.add_unit.clicked.connect(self._add_unit)
         self.edit_unit.clicked.connect(self._edit_unit)

@@ -37,6 +37,7 @@ from ui.models.sync_tables import (
     RecordBrowserModel,
 )
 from ui.shell import PageSpec
+from ui.widgets.columns import fit_columns
 from ui.widgets.tables import row_table
 
 PACKAGE_FILTER = "Paquetes de rcdesk (*.rcpaq);;Todos los archivos (*)"
@@ -87,10 +88,13 @@ class SyncPage(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.report_model = PackageReportModel(self)
         self.report_view = row_table(self.report_model)
+        fit_columns(self.report_view, self.ctx.settings, "sync.report")
         self.kinds_model = KindCountsModel(self)
         self.kinds_view = row_table(self.kinds_model)
+        fit_columns(self.kinds_view, self.ctx.settings, "sync.kinds")
         self.log_model = PackageLogModel(self)
         self.log_view = row_table(self.log_model)
+        fit_columns(self.log_view, self.ctx.settings, "sync.log")
         box = QWidget()
         bl = QVBoxLayout(box)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -114,9 +118,11 @@ class SyncPage(QWidget):
                              "usted elija, campo por campo o para todo el registro."))
         self.conflicts_model = ConflictsModel(self)
         self.conflicts_view = row_table(self.conflicts_model)
+        fit_columns(self.conflicts_view, self.ctx.settings, "sync.conflicts")
         self.conflicts_view.selectionModel().currentRowChanged.connect(self._show_diff)
         self.diff_model = DiffModel(self)
         self.diff_view = row_table(self.diff_model)
+        fit_columns(self.diff_view, self.ctx.settings, "sync.diff")
         self.diff_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.conflicts_view)
@@ -159,6 +165,7 @@ class SyncPage(QWidget):
         lay.addLayout(row)
         self.records_model = RecordBrowserModel(self)
         self.records_view = row_table(self.records_model)
+        fit_columns(self.records_view, self.ctx.settings, "sync.records")
         lay.addWidget(self.records_view, 1)
         foot = QHBoxLayout()
         self.records_info = QLabel()
@@ -191,13 +198,13 @@ class SyncPage(QWidget):
         rows = self.svc.browse(table, status=self.status_combo.currentData()) if table else []
         self.records_model.set_rows(rows)
         self.records_info.setText(f"{len(rows)} registro(s)" + (" (los 500 más recientes)" if len(rows) >= 500 else ""))
-        self.records_view.resizeColumnsToContents()
 
     def _build_installations_tab(self) -> None:
         w = QWidget()
         lay = QVBoxLayout(w)
         self.inst_model = InstallationsModel(self)
         self.inst_view = row_table(self.inst_model)
+        fit_columns(self.inst_view, self.ctx.settings, "sync.inst")
         lay.addWidget(self.inst_view, 1)
         row = QHBoxLayout()
         self.btn_trust = QPushButton("Aceptar como de &confianza")
@@ -269,8 +276,6 @@ class SyncPage(QWidget):
             f"Instalación {ov.name} ({ov.installation_id}).<br>Huella de la clave de firma: <code>{ov.fingerprint}</code>"
             "<br>Las claves se guardan en la carpeta de datos y dentro de la base de datos (se copian con cada copia "
             "de seguridad). Exporte una copia protegida con frase de paso y guárdela fuera de este equipo.")
-        for v in (self.report_view, self.inst_view, self.conflicts_view, self.log_view):
-            v.resizeColumnsToContents()
         self._reload_records()
 
     # -- packages ------------------------------------------------------------------------
@@ -339,8 +344,6 @@ class SyncPage(QWidget):
         self.kinds_model.set_rows(sorted(result.by_kind().items()))
         self.tabs.setCurrentIndex(0)
         self._changed()
-        self.report_view.resizeColumnsToContents()
-        self.kinds_view.resizeColumnsToContents()
 
     def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
         if event.mimeData().hasUrls():
@@ -356,7 +359,6 @@ class SyncPage(QWidget):
     def _show_diff(self, current, _previous=None) -> None:  # noqa: ANN001
         c = self.conflicts_model.row_at(current.row()) if current.isValid() else None
         self.diff_model.set_rows(list(c.diffs) if c else [])
-        self.diff_view.resizeColumnsToContents()
 
     def resolve(self, choice: str | None) -> None:
         idx = self.conflicts_view.currentIndex()
