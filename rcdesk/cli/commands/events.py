@@ -17,7 +17,7 @@ def _date(text: str | None, field: str = "fecha") -> date | None:
 
 
 def register(cli) -> None:  # noqa: ANN001
-    from rcdesk.cli.commands.poa import mapping_options
+    from rcdesk.cli.mapping_options import mapping_options
 
     g = cli.group("event", "eventos de participación (deliberación, audiencia, mesas…)")
     p = cli.command(g, "create", "crear un evento", _event_create)
