@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import RowMapping, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rcdesk.db.migrate import head_version
@@ -31,7 +31,7 @@ from rcdesk.models.core import ROLE_FIELD, ROLE_HQ, Installation
 from rcdesk.models.sync import SyncAssignment, SyncPackage, SyncPeer, SyncRecord
 from rcdesk.sync.apply import BATCH, Applier, SeqRange, mark_in_step
 from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_field
-from rcdesk.sync.evidence_files import find_blob, store_evidence
+from rcdesk.sync.evidence_files import carry_evidence, store_evidence
 from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage, PackageWriter
@@ -71,22 +71,8 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
     ring = load_or_create(db)
     out = Path(out)
     with db.connect() as conn:
-        it = Installation.__table__
-        if conn.execute(select(it.c.id).where(it.c.id == target)).first() is None:
-            conn.execute(insert(it).values(id=target, name=name or f"Instalación {target[:8]}", role=ROLE_FIELD,
-                                           is_self=False, created_at=utcnow(), next_seq=1))
-        elif name:
-            conn.execute(update(it).where(it.c.id == target).values(name=name))
-        inst_name = conn.execute(select(it.c.name).where(it.c.id == target)).scalar_one()
-        at = SyncAssignment.__table__
-        if territories is not None or units is not None:
-            conn.execute(delete(at).where(at.c.installation_id == target))
-            rows = [{"installation_id": target, "territory_id": t, "unit_id": None} for t in territories or []]
-            rows += [{"installation_id": target, "territory_id": None, "unit_id": u} for u in units or []]
-            if rows:
-                conn.execute(insert(at), rows)
-        assignments = [dict(r) for r in conn.execute(
-            select(at.c.territory_id, at.c.unit_id).where(at.c.installation_id == target)).mappings()]
+        inst_name = _ensure_field_installation(conn, target, name)
+        assignments = _assignments(conn, target, territories, units)
         pk = SyncPackage.__table__
         last = conn.execute(select(pk.c.seq, pk.c.sha256).where(
             pk.c.direction == "out", pk.c.kind == "base", pk.c.target_id == target).order_by(pk.c.seq.desc())
@@ -94,48 +80,10 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
         seq = (last[0] if last else 0) + 1
         writer = PackageWriter(out, "base")
         try:
-            tables_meta, counts = {}, {}
-            scope = build_scope(conn, assignments, {t.name for t in exchange_tables() if not in_base_package(t)},
-                                everything=everything)
-            tables = [t for t in exchange_tables() if in_base_package(t)]
-            # evidence records follow their owners: gather them last
-            tables = [t for t in tables if not is_evidence_table(t)] + [t for t in tables if is_evidence_table(t)]
-            collected = []
-            for ti, table in enumerate(tables):
-                cancel.check()
-                progress(ti, len(tables) + 1, f"Reuniendo {label(table.name)}")
-                rt = raw_table(table.name)
-                cols = base_columns(table)
-                stmt = select(*[rt.c[c] for c in cols], rt.c.version)
-                flt = BASE_FILTERS.get(table.name)
-                if flt is not None:
-                    where = flt(rt, target, assignments)
-                    if where is not None:
-                        stmt = stmt.where(where)
-                rows = scope.keep(table, cols, conn.execute(stmt.order_by(rt.c.id)).all())
-                collected.append((table, cols, rows))
-            collected = scope.trim(collected)
-            hashes: set[str] = set()
-            for table, cols, rows in collected:
-                if not rows:
-                    continue
-                data = "".join(json.dumps([to_wire(v) for v in r], ensure_ascii=False) + "\n" for r in rows)
-                writer.add_bytes(f"records/{table.name}.jsonl", data.encode("utf-8"))
-                tables_meta[table.name] = {"columns": cols, "personal": [], "count": len(rows)}
-                counts[table.name] = len(rows)
-                if EVIDENCE_HASH_COLUMN in cols:
-                    hi, di = cols.index(EVIDENCE_HASH_COLUMN), cols.index("deleted")
-                    hashes.update(r[hi] for r in rows if isinstance(r[hi], str) and len(r[hi]) == 64 and not r[di])
-            progress(len(tables), len(tables) + 1, "Copiando archivos de evidencia")
-            carried = missing = 0
-            for sha in sorted(hashes):
-                cancel.check()
-                src = find_blob(db, sha)
-                if src is None:
-                    missing += 1
-                    continue
-                writer.add_file(f"evidence/{src.name.lower()}", src)
-                carried += 1
+            scope, collected = _collect(conn, target, assignments, everything, cancel, progress)
+            tables_meta, counts, hashes = _write_records(writer, collected)
+            progress(len(collected), len(collected) + 1, "Copiando archivos de evidencia")
+            carried, missing = carry_evidence(db, writer, hashes, cancel)
             manifest = {
                 "schema_version": head_version(),
                 "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
@@ -166,6 +114,74 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
             "evidence": carried, "missing_evidence": missing}
 
 
+def _ensure_field_installation(conn, target: str, name: str | None) -> str:  # noqa: ANN001
+    """Register the technician's installation (or rename it); returns its name."""
+    it = Installation.__table__
+    if conn.execute(select(it.c.id).where(it.c.id == target)).first() is None:
+        conn.execute(insert(it).values(id=target, name=name or f"Instalación {target[:8]}", role=ROLE_FIELD,
+                                       is_self=False, created_at=utcnow(), next_seq=1))
+    elif name:
+        conn.execute(update(it).where(it.c.id == target).values(name=name))
+    return conn.execute(select(it.c.name).where(it.c.id == target)).scalar_one()
+
+
+def _assignments(conn, target: str, territories: list[str] | None,  # noqa: ANN001
+                 units: list[str] | None) -> list[dict]:
+    """The technician's territories and units, replaced first when new ones are given."""
+    at = SyncAssignment.__table__
+    if territories is not None or units is not None:
+        conn.execute(delete(at).where(at.c.installation_id == target))
+        rows = [{"installation_id": target, "territory_id": t, "unit_id": None} for t in territories or []]
+        rows += [{"installation_id": target, "territory_id": None, "unit_id": u} for u in units or []]
+        if rows:
+            conn.execute(insert(at), rows)
+    return [dict(r) for r in conn.execute(
+        select(at.c.territory_id, at.c.unit_id).where(at.c.installation_id == target)).mappings()]
+
+
+def _collect(conn, target: str, assignments: list[dict], everything: bool,  # noqa: ANN001
+             cancel: CancelToken, progress: ProgressFn) -> tuple:
+    """(scope, [(table, columns, rows)]) of every table the base package carries, narrowed."""
+    scope = build_scope(conn, assignments, {t.name for t in exchange_tables() if not in_base_package(t)},
+                        everything=everything)
+    tables = [t for t in exchange_tables() if in_base_package(t)]
+    # evidence records follow their owners: gather them last
+    tables = [t for t in tables if not is_evidence_table(t)] + [t for t in tables if is_evidence_table(t)]
+    collected = []
+    for ti, table in enumerate(tables):
+        cancel.check()
+        progress(ti, len(tables) + 1, f"Reuniendo {label(table.name)}")
+        rt = raw_table(table.name)
+        cols = base_columns(table)
+        stmt = select(*[rt.c[c] for c in cols], rt.c.version)
+        flt = BASE_FILTERS.get(table.name)
+        if flt is not None:
+            where = flt(rt, target, assignments)
+            if where is not None:
+                stmt = stmt.where(where)
+        rows = scope.keep(table, cols, conn.execute(stmt.order_by(rt.c.id)).all())
+        collected.append((table, cols, rows))
+    return scope, scope.trim(collected)
+
+
+def _write_records(writer: PackageWriter, collected: list) -> tuple[dict, dict, set[str]]:
+    """Write the records members: (tables of the manifest, counts, evidence hashes to carry)."""
+    tables_meta: dict[str, dict] = {}
+    counts: dict[str, int] = {}
+    hashes: set[str] = set()
+    for table, cols, rows in collected:
+        if not rows:
+            continue
+        data = "".join(json.dumps([to_wire(v) for v in r], ensure_ascii=False) + "\n" for r in rows)
+        writer.add_bytes(f"records/{table.name}.jsonl", data.encode("utf-8"))
+        tables_meta[table.name] = {"columns": cols, "personal": [], "count": len(rows)}
+        counts[table.name] = len(rows)
+        if EVIDENCE_HASH_COLUMN in cols:
+            hi, di = cols.index(EVIDENCE_HASH_COLUMN), cols.index("deleted")
+            hashes.update(r[hi] for r in rows if isinstance(r[hi], str) and len(r[hi]) == 64 and not r[di])
+    return tables_meta, counts, hashes
+
+
 def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  # noqa: ANN001
                 cancel: CancelToken = NEVER_CANCELLED) -> PackageReport:
     m = pkg.manifest
@@ -182,45 +198,11 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
         raise UserError(f"«{pkg.file_name}» es el paquete base de otra instalación («{(m.get('target') or {}).get('name')}», "
                         f"{target}); esta es {db.installation_name} ({db.installation_id}). No se importó nada.")
     load_or_create(db)
-    hq_id = author["id"]
     with db.connect() as conn:
-        pk, pt, it = SyncPackage.__table__, SyncPeer.__table__, Installation.__table__
-        dup = conn.execute(select(pk.c.processed_at).where(pk.c.sha256 == pkg.sha256)).first()
-        if dup is not None:
-            raise UserError(f"«{pkg.file_name}» ya fue importado el {dup[0]:%d/%m/%Y %H:%M}; no se cambió nada.")
-        other_hq = conn.execute(select(it.c.name).join(pt, pt.c.installation_id == it.c.id).where(
-            it.c.role == ROLE_HQ, it.c.id != hq_id, pt.c.trusted.is_(True))).scalar()
-        if other_hq:
-            raise UserError(f"«{pkg.file_name}» viene de otra sede central; esta instalación trabaja con «{other_hq}». "
-                            "No se importó nada.")
-        peer = conn.execute(select(pt).where(pt.c.installation_id == hq_id)).mappings().first()
-        if peer is not None and peer["revoked"]:
-            raise UserError(f"«{pkg.file_name}» está firmado por una sede revocada; no se importó nada.")
-        if peer is not None and peer["sign_public"] and peer["sign_public"] != author.get("sign_public"):
-            raise UserError(f"«{pkg.file_name}» dice venir de «{author.get('name')}» pero su clave de firma no es la "
-                            "registrada (posible suplantación); no se importó nada.")
-        last_base = conn.execute(select(func.max(pk.c.seq)).where(
-            pk.c.direction == "in", pk.c.kind == "base", pk.c.installation_id == hq_id)).scalar() or 0
-        if m["seq"] <= last_base:
-            raise UserError(f"«{pkg.file_name}» (paquete base n.º {m['seq']}) es anterior al último importado "
-                            f"(n.º {last_base}); no se importó nada.")
+        peer = _check_headquarters(conn, pkg)
         tables = list(read_tables(pkg, None, cancel=cancel, progress=progress))
         check_references(conn, pkg.file_name, tables)
-        if conn.execute(select(it.c.id).where(it.c.id == hq_id)).first() is None:
-            conn.execute(insert(it).values(id=hq_id, name=author.get("name") or "Sede central", role=ROLE_HQ,
-                                           is_self=False, created_at=utcnow(), next_seq=1))
-        else:
-            conn.execute(update(it).where(it.c.id == hq_id).values(name=author.get("name") or "Sede central",
-                                                                  role=ROLE_HQ))
-        if peer is None:
-            conn.execute(insert(pt).values(installation_id=hq_id, sign_public=author.get("sign_public"),
-                                           enc_public=author.get("enc_public"), trusted=True, revoked=False,
-                                           last_seq=0, changed_at=utcnow()))
-            report.warnings.append("Primera vez que se recibe un paquete de esta sede central: compruebe con la sede "
-                                   f"que la huella de su clave es {fingerprint(author.get('sign_public'))}.")
-        else:
-            conn.execute(update(pt).where(pt.c.installation_id == hq_id).values(
-                sign_public=author.get("sign_public"), enc_public=author.get("enc_public"), trusted=True))
+        _pin_headquarters(conn, author, peer, report)
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         seqs = SeqRange(conn)
         try:
@@ -237,8 +219,8 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
         if rows:
             conn.execute(insert(at), rows)
         counts = {k: v.as_json() for k, v in report.kinds.items()}
-        conn.execute(insert(pk).values(
-            sha256=pkg.sha256, package_id=m["package_id"], direction="in", kind="base", installation_id=hq_id,
+        conn.execute(insert(SyncPackage.__table__).values(
+            sha256=pkg.sha256, package_id=m["package_id"], direction="in", kind="base", installation_id=author["id"],
             target_id=db.installation_id, seq=m["seq"], prev_hash=m.get("prev_hash"), file_name=pkg.file_name[:300],
             created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts), report="{}",
             local_seq_from=seqs.first, local_seq_to=seqs.last))
@@ -250,6 +232,56 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
     t = report.total()
     report.message = f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios"
     return report
+
+
+def _check_headquarters(conn, pkg: OpenedPackage) -> RowMapping | None:  # noqa: ANN001
+    """Refuse a package already imported, from another or a revoked headquarters, with a key
+    other than the pinned one, or older than the last one; returns headquarters' peer row."""
+    m = pkg.manifest
+    author = m["installation"]
+    hq_id = author["id"]
+    pk, pt, it = SyncPackage.__table__, SyncPeer.__table__, Installation.__table__
+    dup = conn.execute(select(pk.c.processed_at).where(pk.c.sha256 == pkg.sha256)).first()
+    if dup is not None:
+        raise UserError(f"«{pkg.file_name}» ya fue importado el {dup[0]:%d/%m/%Y %H:%M}; no se cambió nada.")
+    other_hq = conn.execute(select(it.c.name).join(pt, pt.c.installation_id == it.c.id).where(
+        it.c.role == ROLE_HQ, it.c.id != hq_id, pt.c.trusted.is_(True))).scalar()
+    if other_hq:
+        raise UserError(f"«{pkg.file_name}» viene de otra sede central; esta instalación trabaja con «{other_hq}». "
+                        "No se importó nada.")
+    peer = conn.execute(select(pt).where(pt.c.installation_id == hq_id)).mappings().first()
+    if peer is not None and peer["revoked"]:
+        raise UserError(f"«{pkg.file_name}» está firmado por una sede revocada; no se importó nada.")
+    if peer is not None and peer["sign_public"] and peer["sign_public"] != author.get("sign_public"):
+        raise UserError(f"«{pkg.file_name}» dice venir de «{author.get('name')}» pero su clave de firma no es la "
+                        "registrada (posible suplantación); no se importó nada.")
+    last_base = conn.execute(select(func.max(pk.c.seq)).where(
+        pk.c.direction == "in", pk.c.kind == "base", pk.c.installation_id == hq_id)).scalar() or 0
+    if m["seq"] <= last_base:
+        raise UserError(f"«{pkg.file_name}» (paquete base n.º {m['seq']}) es anterior al último importado "
+                        f"(n.º {last_base}); no se importó nada.")
+    return peer
+
+
+def _pin_headquarters(conn, author: dict, peer: RowMapping | None, report: PackageReport) -> None:  # noqa: ANN001
+    """Register headquarters and trust its keys (the first package pins them)."""
+    hq_id = author["id"]
+    pt, it = SyncPeer.__table__, Installation.__table__
+    if conn.execute(select(it.c.id).where(it.c.id == hq_id)).first() is None:
+        conn.execute(insert(it).values(id=hq_id, name=author.get("name") or "Sede central", role=ROLE_HQ,
+                                       is_self=False, created_at=utcnow(), next_seq=1))
+    else:
+        conn.execute(update(it).where(it.c.id == hq_id).values(name=author.get("name") or "Sede central",
+                                                              role=ROLE_HQ))
+    if peer is None:
+        conn.execute(insert(pt).values(installation_id=hq_id, sign_public=author.get("sign_public"),
+                                       enc_public=author.get("enc_public"), trusted=True, revoked=False,
+                                       last_seq=0, changed_at=utcnow()))
+        report.warnings.append("Primera vez que se recibe un paquete de esta sede central: compruebe con la sede "
+                               f"que la huella de su clave es {fingerprint(author.get('sign_public'))}.")
+    else:
+        conn.execute(update(pt).where(pt.c.installation_id == hq_id).values(
+            sign_public=author.get("sign_public"), enc_public=author.get("enc_public"), trusted=True))
 
 
 def _apply_base(conn, self_id: str, tables, report: PackageReport, seqs: SeqRange,  # noqa: ANN001

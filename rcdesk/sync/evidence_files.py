@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 
 from rcdesk.errors import UserError
+from rcdesk.jobs import CancelToken
 from rcdesk.sync.import_report import PackageReport
-from rcdesk.sync.package import OpenedPackage
+from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.scope import is_evidence_table
 from rcdesk.sync.tables import EVIDENCE_HASH_COLUMN
 from rcdesk.sync.verify import TableRows
@@ -72,3 +73,17 @@ def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:  #
     finally:
         tmp.unlink(missing_ok=True)
     return got
+
+
+def carry_evidence(db, writer: PackageWriter, hashes: set[str], cancel: CancelToken) -> tuple[int, int]:  # noqa: ANN001
+    """Add the stored files of `hashes` to a package being written: (carried, missing)."""
+    carried = missing = 0
+    for sha in sorted(hashes):
+        cancel.check()
+        src = find_blob(db, sha)
+        if src is None:
+            missing += 1
+            continue
+        writer.add_file(f"evidence/{src.name.lower()}", src)
+        carried += 1
+    return carried, missing

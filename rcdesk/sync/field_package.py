@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,7 +23,7 @@ from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_HQ, Installation
 from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
-from rcdesk.sync.evidence_files import find_blob
+from rcdesk.sync.evidence_files import carry_evidence
 from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
 from rcdesk.sync.package import PackageWriter
 from rcdesk.sync.scope import is_evidence_table
@@ -92,54 +93,20 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
             sent: list[dict] = []
             hashes: set[str] = set()
             tables = exchange_tables()
-            sr = SyncRecord.__table__
             withheld_all = withheld_columns(conn)
             for ti, table in enumerate(tables):
                 cancel.check()
                 progress(ti, len(tables), f"Reuniendo {label(table.name)}")
-                rt = raw_table(table.name)
                 cols = wire_columns(table)
-                base = func.coalesce(sr.c.base_version, 0)
-                stmt = (select(*[rt.c[c] for c in cols], base)
-                        .select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))))
-                if not full:
-                    stmt = stmt.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
-                rows = conn.execute(stmt.order_by(rt.c.id)).all()
+                rows = _unacknowledged(conn, table, cols, full)
                 if not rows:
                     continue
                 personal = personal_columns(table)
-                pidx = [cols.index(c) for c in personal]
-                vidx, iidx = cols.index("version"), cols.index("id")
-                # an acta's `sha256` is its content fingerprint, not a file of the evidence store
-                hidx = cols.index(EVIDENCE_HASH_COLUMN) if is_evidence_table(table) else None
-                lines, plines = [], []
-                for row in rows:
-                    values, pvalues = wire_row(row, pidx)
-                    if pvalues is not None:
-                        plines.append(json.dumps(pvalues, ensure_ascii=False))
-                    lines.append(json.dumps(values, ensure_ascii=False))
-                    sent.append({"t": table.name, "r": row[iidx], "v": row[vidx]})
-                    if hidx is not None and isinstance(row[hidx], str) and len(row[hidx]) == 64:
-                        hashes.add(row[hidx])
-                writer.add_bytes(f"records/{table.name}.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
-                if pidx:
-                    name = f"personal/{table.name}.jsonl.enc"
-                    data = ("\n".join(plines) + "\n").encode("utf-8")
-                    writer.add_bytes(name, sealer.seal(data, name.encode("ascii") + b"|" + writer.package_id.encode()),
-                                     compress=False)
+                _write_table(writer, sealer, table, cols, personal, rows, sent, hashes)
                 tables_meta[table.name] = {"columns": cols, "personal": personal, "count": len(rows),
                                            "withheld": withheld_all.get(table.name, [])}
                 counts[table.name] = len(rows)
-            missing = 0
-            carried = 0
-            for sha in sorted(hashes):
-                cancel.check()
-                src = find_blob(db, sha)
-                if src is not None:
-                    writer.add_file(f"evidence/{src.name.lower()}", src)
-                    carried += 1
-                else:
-                    missing += 1
+            carried, missing = carry_evidence(db, writer, hashes, cancel)
             manifest = {
                 "schema_version": head_version(),
                 "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
@@ -162,14 +129,56 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 installation_id=db.installation_id, target_id=hq["id"], seq=seq, prev_hash=prev_hash,
                 file_name=out.name[:300], created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts),
                 report="{}"))
-            for k in range(0, len(sent), 5000):
-                chunk = [{"table_name": s["t"], "record_id": s["r"], "base_version": 0, "sent_version": s["v"],
-                          "sent_seq": seq, "hq_conflict": False} for s in sent[k:k + 5000]]
-                stmt = sqlite_insert(sr)
-                conn.execute(stmt.on_conflict_do_update(
-                    index_elements=[sr.c.table_name, sr.c.record_id],
-                    set_={"sent_version": stmt.excluded.sent_version, "sent_seq": stmt.excluded.sent_seq}), chunk)
+            _mark_sent(conn, sent, seq)
         except BaseException:
             out.unlink(missing_ok=True)
             raise
     return ExportResult(out, seq, sha, counts, carried, missing, full)
+
+
+def _unacknowledged(conn, table: sa.Table, cols: list[str], full: bool) -> list:  # noqa: ANN001
+    """Rows of `table` headquarters has not acknowledged (every row when `full`), with their base version."""
+    sr = SyncRecord.__table__
+    rt = raw_table(table.name)
+    base = func.coalesce(sr.c.base_version, 0)
+    stmt = (select(*[rt.c[c] for c in cols], base)
+            .select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))))
+    if not full:
+        stmt = stmt.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
+    return conn.execute(stmt.order_by(rt.c.id)).all()
+
+
+def _write_table(writer: PackageWriter, sealer: Sealer, table: sa.Table, cols: list[str], personal: list[str],
+                 rows: list, sent: list[dict], hashes: set[str]) -> None:
+    """Write a table's records member (and its sealed personal member); note what was sent and which files."""
+    pidx = [cols.index(c) for c in personal]
+    vidx, iidx = cols.index("version"), cols.index("id")
+    # an acta's `sha256` is its content fingerprint, not a file of the evidence store
+    hidx = cols.index(EVIDENCE_HASH_COLUMN) if is_evidence_table(table) else None
+    lines, plines = [], []
+    for row in rows:
+        values, pvalues = wire_row(row, pidx)
+        if pvalues is not None:
+            plines.append(json.dumps(pvalues, ensure_ascii=False))
+        lines.append(json.dumps(values, ensure_ascii=False))
+        sent.append({"t": table.name, "r": row[iidx], "v": row[vidx]})
+        if hidx is not None and isinstance(row[hidx], str) and len(row[hidx]) == 64:
+            hashes.add(row[hidx])
+    writer.add_bytes(f"records/{table.name}.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
+    if pidx:
+        name = f"personal/{table.name}.jsonl.enc"
+        data = ("\n".join(plines) + "\n").encode("utf-8")
+        writer.add_bytes(name, sealer.seal(data, name.encode("ascii") + b"|" + writer.package_id.encode()),
+                         compress=False)
+
+
+def _mark_sent(conn, sent: list[dict], seq: int) -> None:  # noqa: ANN001
+    """Remember which version of each record travelled in package `seq`."""
+    sr = SyncRecord.__table__
+    for k in range(0, len(sent), 5000):
+        chunk = [{"table_name": s["t"], "record_id": s["r"], "base_version": 0, "sent_version": s["v"],
+                  "sent_seq": seq, "hq_conflict": False} for s in sent[k:k + 5000]]
+        stmt = sqlite_insert(sr)
+        conn.execute(stmt.on_conflict_do_update(
+            index_elements=[sr.c.table_name, sr.c.record_id],
+            set_={"sent_version": stmt.excluded.sent_version, "sent_seq": stmt.excluded.sent_seq}), chunk)

@@ -37,6 +37,8 @@ from typing import IO
 
 from rcdesk.errors import UserError
 from rcdesk.ids import new_id, utcnow
+from rcdesk.sync.keys import verify
+from rcdesk.sync.tables import ID_RE
 
 FORMAT = "rcdesk-paquete"
 FORMAT_VERSION = 1
@@ -232,8 +234,6 @@ class OpenedPackage:
             raise UserError(f"«{self.file_name}»: «{name}» no contiene registros válidos ({exc}).") from exc
 
     def verify_signature(self, public_b64: str) -> bool:
-        from rcdesk.sync.keys import verify
-
         return verify(public_b64, self.signature, _SIG_CONTEXT + bytes.fromhex(self.sha256))
 
 
@@ -334,8 +334,6 @@ def _check_structure(zf: zipfile.ZipFile, fname: str, schema_version: int | None
     members = manifest.get("members")
     if not isinstance(inst, dict) or not isinstance(members, dict) or not isinstance(manifest.get("seq"), int):
         raise UserError(f"«{fname}»: el manifiesto está incompleto.")
-    from rcdesk.sync.tables import ID_RE
-
     if not ID_RE.match(str(inst.get("id", ""))):
         raise UserError(f"«{fname}»: el manifiesto no identifica la instalación de origen.")
     if set(members) != names - {"manifest.json"}:

@@ -18,7 +18,7 @@ from rcdesk.errors import NotFound, UserError
 from rcdesk.ids import utcnow
 from rcdesk.models.core import ROLE_HQ, ROLE_LABELS, Installation
 from rcdesk.models.sync import SyncPeer
-from rcdesk.sync.keys import fingerprint
+from rcdesk.sync.keys import fingerprint, load_or_create
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,6 @@ def release_from_quarantine(db, sha256: str) -> None:  # noqa: ANN001
 
 
 def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
-    from rcdesk.sync.keys import load_or_create
-
     pending: dict[str, int] = {}
     waiting = quarantined(db)
     waiting_fp: dict[str, str] = {}

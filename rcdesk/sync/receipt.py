@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import RowMapping, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from rcdesk.db.migrate import head_version
@@ -192,33 +192,10 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:  # noqa: ANN001
                             "importó nada.")
         opener = Opener(load_or_create(db).enc_key, str(enc.get("ephemeral_public", "")))
     with db.connect() as conn:
-        pt, pk, sr = SyncPeer.__table__, SyncPackage.__table__, SyncRecord.__table__
-        peer = conn.execute(select(pt).where(pt.c.installation_id == author["id"])).mappings().first()
-        if peer is None or not peer["trusted"] or peer["revoked"]:
-            raise UserError(f"«{pkg.file_name}» viene de una sede central que esta instalación no conoce; importe "
-                            "primero el paquete base de su sede.")
-        if peer["sign_public"] != author.get("sign_public"):
-            raise UserError(f"«{pkg.file_name}»: la firma no es la de la sede registrada (posible suplantación); no "
-                            "se importó nada.")
-        if conn.execute(select(pk.c.id).where(pk.c.sha256 == pkg.sha256)).first() is not None:
-            raise UserError(f"«{pkg.file_name}» ya fue importado; no se cambió nada.")
-        last_in = conn.execute(select(func.max(pk.c.seq)).where(
-            pk.c.direction == "in", pk.c.kind == "receipt", pk.c.installation_id == author["id"])).scalar() or 0
-        if m["seq"] <= last_in:
-            raise UserError(f"«{pkg.file_name}» es un acuse anterior al último importado; no se cambió nada.")
-        sent = conn.execute(select(pk.c.sha256).where(
-            pk.c.direction == "out", pk.c.kind == "field", pk.c.seq == n)).scalar()
-        if sent is None or (body.get("consolidated_hash") and sent != body["consolidated_hash"]):
-            raise UserError(f"«{pkg.file_name}» acusa un paquete n.º {n} que esta instalación no exportó; no se "
-                            "cambió nada.")
+        pt, pk = SyncPeer.__table__, SyncPackage.__table__
+        peer = _check_receipt(conn, pkg, n, body)
         tables = list(read_tables(pkg, opener))
-        conn.execute(update(sr).where(sr.c.sent_seq > 0, sr.c.sent_seq <= n).values(hq_conflict=False))
-        for k in range(0, len(conflicts), 400):
-            conn.execute(update(sr).where(tuple_(sr.c.table_name, sr.c.record_id).in_(conflicts[k:k + 400]))
-                         .values(hq_conflict=True))
-        acked = conn.execute(update(sr).where(
-            sr.c.sent_seq > 0, sr.c.sent_seq <= n, sr.c.hq_conflict.is_(False),
-            sr.c.base_version < sr.c.sent_version).values(base_version=sr.c.sent_version)).rowcount
+        acked = _acknowledge(conn, n, conflicts)
         fixed = 0
         if tables:
             conflict_set = set(conflicts)
@@ -250,6 +227,45 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:  # noqa: ANN001
     if fixed:
         report.message += f" Se aplicaron {fixed} corrección(es) decididas en la sede."
     return report
+
+
+def _check_receipt(conn, pkg: OpenedPackage, n: int, body: dict) -> RowMapping:  # noqa: ANN001
+    """Refuse a receipt from an unknown or impersonated headquarters, already imported, older
+    than the last one, or acknowledging a package this installation never sent."""
+    m = pkg.manifest
+    author = m["installation"]
+    pt, pk = SyncPeer.__table__, SyncPackage.__table__
+    peer = conn.execute(select(pt).where(pt.c.installation_id == author["id"])).mappings().first()
+    if peer is None or not peer["trusted"] or peer["revoked"]:
+        raise UserError(f"«{pkg.file_name}» viene de una sede central que esta instalación no conoce; importe "
+                        "primero el paquete base de su sede.")
+    if peer["sign_public"] != author.get("sign_public"):
+        raise UserError(f"«{pkg.file_name}»: la firma no es la de la sede registrada (posible suplantación); no "
+                        "se importó nada.")
+    if conn.execute(select(pk.c.id).where(pk.c.sha256 == pkg.sha256)).first() is not None:
+        raise UserError(f"«{pkg.file_name}» ya fue importado; no se cambió nada.")
+    last_in = conn.execute(select(func.max(pk.c.seq)).where(
+        pk.c.direction == "in", pk.c.kind == "receipt", pk.c.installation_id == author["id"])).scalar() or 0
+    if m["seq"] <= last_in:
+        raise UserError(f"«{pkg.file_name}» es un acuse anterior al último importado; no se cambió nada.")
+    sent = conn.execute(select(pk.c.sha256).where(
+        pk.c.direction == "out", pk.c.kind == "field", pk.c.seq == n)).scalar()
+    if sent is None or (body.get("consolidated_hash") and sent != body["consolidated_hash"]):
+        raise UserError(f"«{pkg.file_name}» acusa un paquete n.º {n} que esta instalación no exportó; no se "
+                        "cambió nada.")
+    return peer
+
+
+def _acknowledge(conn, n: int, conflicts: list[tuple[str, str]]) -> int:  # noqa: ANN001
+    """Mark what travelled up to package `n` as consolidated, except the records in conflict."""
+    sr = SyncRecord.__table__
+    conn.execute(update(sr).where(sr.c.sent_seq > 0, sr.c.sent_seq <= n).values(hq_conflict=False))
+    for k in range(0, len(conflicts), 400):
+        conn.execute(update(sr).where(tuple_(sr.c.table_name, sr.c.record_id).in_(conflicts[k:k + 400]))
+                     .values(hq_conflict=True))
+    return conn.execute(update(sr).where(
+        sr.c.sent_seq > 0, sr.c.sent_seq <= n, sr.c.hq_conflict.is_(False),
+        sr.c.base_version < sr.c.sent_version).values(base_version=sr.c.sent_version)).rowcount
 
 
 def _drop_unreachable(conn, tables: list[TableRows], report: PackageReport) -> list[TableRows]:  # noqa: ANN001
