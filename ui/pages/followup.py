@@ -145,6 +145,7 @@ class FollowupPage(QWidget):
         self.history = row_table(self.history_model)
         self.history.setAccessibleName("Historial de reportes de la actividad")
         self.history.doubleClicked.connect(lambda _i: self.review_selected_history())
+        fit_columns(self.history, ctx.settings, "followup.history")
         self.history_evidence = QListWidget()
         self.history_evidence.setAccessibleName("Evidencias del reporte")
         self.history_evidence.itemActivated.connect(lambda it: open_evidence(ctx, it.data(EvidenceRole), self))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 SAMPLE_ROWS = 60
 SHORT_MAX = 240  # px: wider than this, a column is text and shares the free width
 TEXT_MIN = 140
+TEXT_FLOOR = 70  # px: below this a text column is useless; the view scrolls instead
 LONG_CHARS = 22  # average characters from which a column reads as running text
 
 
@@ -128,6 +129,13 @@ class ColumnLayout(QObject):
                 widths[c] = max(minimum, int(want + (free - wanted) * share) if free >= wanted else int(free * share))
         elif free > 0:  # nothing to read at length: the last column takes the rest
             widths[cols[-1]] += free
+        over = sum(widths.values()) - avail
+        if over > 0 and text:  # text minimums overran the view: texts give back first (tooltips show all)
+            room = {c: max(0, widths[c] - TEXT_FLOOR) for c in text}
+            total = sum(room.values())
+            for c in text:
+                if total:
+                    widths[c] -= min(room[c], -(-over * room[c] // total))
         self._fitting = True
         try:
             for c, w in widths.items():
