@@ -1,22 +1,19 @@
 """Example data for `rcdesk demo` and the GUI's first start.
 
-Every module in this package that defines `ORDER` and `load(db, progress)` is run in
+Every module listed in `steps()` that defines `ORDER` and `load(db, progress)` is run in
 order; each returns a dict of counts. Plans come first (ORDER 10); capabilities build on them.
 """
 from __future__ import annotations
-
-import importlib
-import pkgutil
 
 from rcdesk.jobs import ProgressFn, no_progress
 
 
 def steps() -> list:
-    mods = []
-    for info in pkgutil.iter_modules(__path__):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(mod, "ORDER") and hasattr(mod, "load"):
-            mods.append(mod)
+    # Import statements, not a scan of the folder: a frozen build ships only the modules an
+    # import names. tests/core/test_registries.py fails when a step module is missing here.
+    from rcdesk.demo import events, followup, plans, poa, sync
+
+    mods = [m for m in (events, followup, plans, poa, sync) if hasattr(m, "ORDER") and hasattr(m, "load")]
     return sorted(mods, key=lambda m: m.ORDER)
 
 
