@@ -37,18 +37,13 @@ from PySide6.QtWidgets import (
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
 from rcdesk.services.changes import Changes
+from ui.formatting import decimal_text
 from ui.models.followup_tables import DeadlineRuleModel, ProfileModel
 from ui.widgets.tables import row_table
 from ui.widgets.buttons import dialog_buttons
 
 BAND_COLORS = ("rojo", "amarillo", "verde")
 COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
-
-
-def _num(x: Decimal | None) -> str:
-    if x is None:
-        return ""
-    return (f"{x.normalize():f}" if x == x.to_integral() else f"{x}").replace(".", ",")
 
 
 class FollowupSettingsTab(QWidget):
@@ -458,7 +453,7 @@ class ProfileDialog(QDialog):
 
         src = profile.bands if profile else ()
         for b in sorted(src, key=lambda b: b.min_inclusive):
-            self.add_band(b.color, _num(b.min_inclusive), _num(b.max_exclusive), b.label)
+            self.add_band(b.color, decimal_text(b.min_inclusive), decimal_text(b.max_exclusive), b.label)
         if not src:
             for color, lo, hi in (("rojo", "0", "60"), ("amarillo", "60", "80"), ("verde", "80", "")):
                 self.add_band(color, lo, hi, "")

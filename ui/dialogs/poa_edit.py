@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from rcdesk.errors import UserError
 from rcdesk.poa.periods import PERIOD_COUNTS, period_name
-from ui.models.poa_grid import fmt_number
+from ui.formatting import number_as_typed
 from ui.tasks import show_error
 from ui.widgets.buttons import dialog_buttons
 
@@ -52,10 +52,6 @@ def _text(ph: str, height: int = 64) -> QPlainTextEdit:
     w.setTabChangesFocus(True)
     w.setMaximumHeight(height)
     return w
-
-
-def _num(v: float | None) -> str:
-    return "" if v is None else fmt_number(v)
 
 
 class _Form(QDialog):
@@ -297,10 +293,10 @@ class MetaDialog(_Form):
             self.number_edit.setText(detail.number)
             self.description_edit.setPlainText(detail.description)
             self.uom_edit.setText(detail.unit_of_measure)
-            self.target_edit.setText(_num(detail.annual_target))
-            self.baseline_edit.setText(_num(detail.baseline))
+            self.target_edit.setText(number_as_typed(detail.annual_target))
+            self.baseline_edit.setText(number_as_typed(detail.baseline))
             self.polarity_combo.setCurrentIndex(max(self.polarity_combo.findData(detail.polarity), 0))
-            self.codificado_edit.setText(_num(detail.codificado))
+            self.codificado_edit.setText(number_as_typed(detail.codificado))
             self.contribution_edit.setPlainText(detail.contribution)
             self.set_programming(detail.planned, detail.planned_budget)
             for ind in detail.indicators:
@@ -314,8 +310,8 @@ class MetaDialog(_Form):
     def set_programming(self, planned, budget) -> None:  # noqa: ANN001
         self.programming.blockSignals(True)
         for r in range(self.n):
-            self.programming.item(r, COL_QTY).setText(_num(planned[r]) if r < len(planned) else "")
-            self.programming.item(r, COL_BUDGET).setText(_num(budget[r]) if r < len(budget) else "")
+            self.programming.item(r, COL_QTY).setText(number_as_typed(planned[r]) if r < len(planned) else "")
+            self.programming.item(r, COL_BUDGET).setText(number_as_typed(budget[r]) if r < len(budget) else "")
         self.programming.blockSignals(False)
         self.update_sum()
 
@@ -333,7 +329,7 @@ class MetaDialog(_Form):
             return
         self.programming.blockSignals(True)
         for r, v in enumerate(spread(target, self.n)):
-            self.programming.item(r, COL_QTY).setText(_num(v))
+            self.programming.item(r, COL_QTY).setText(number_as_typed(v))
         self.programming.blockSignals(False)
         self.update_sum()
 
@@ -347,12 +343,12 @@ class MetaDialog(_Form):
         except ValueError:
             self.sum_label.setText("<span style='color:#C62828'>Hay un valor que no es un número.</span>")
             return
-        text = f"Suma programada: <b>{fmt_number(round(total, 2))}</b> de {fmt_number(target)} (meta anual)"
+        text = f"Suma programada: <b>{number_as_typed(round(total, 2))}</b> de {number_as_typed(target)} (meta anual)"
         if abs(total - target) > 0.01:
             text = f"<span style='color:#8D6E00'>⚠ {text}: no coinciden</span>"
         else:
             text = f"<span style='color:#2E7D32'>✓ {text}</span>"
-        text += f"<br>Presupuesto programado: {fmt_number(round(budget, 2))} USD"
+        text += f"<br>Presupuesto programado: {number_as_typed(round(budget, 2))} USD"
         self.sum_label.setText(text)
 
     # -- indicators --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from rcdesk.imports.choices import Choice, choices_for, current_spec, override_key, spec_label
 from rcdesk.imports.fields import IGNORE, Catalog
 from rcdesk.imports.mapping import Decision
-from ui.models.rows import ListTableModel
+from ui.models.rows import ListTableModel, RowRole, columns
 
 QUESTION_BG = QColor("#FFF6C7")   # pale yellow: the importer chose between candidates
 IGNORED_FG = QColor("#8A8A8A")    # grey: the column is not imported
@@ -19,9 +19,12 @@ REMEMBERED_NOTE = "asignación recordada para estos encabezados"
 
 class ColumnMappingModel(ListTableModel):
     COL_LETTER, COL_HEADER, COL_SAMPLES, COL_FIELD, COL_SOURCE, COL_NOTE = range(6)
-    HEADERS = ("Col.", "Encabezado", "Ejemplos", "Campo", "Origen", "Nota")
-    ChoicesRole = Qt.ItemDataRole.UserRole + 1   # list[Choice] for the field editor
-    SpecRole = Qt.ItemDataRole.UserRole + 2      # the spec now chosen («programado:T1@2024», «ignorar»…)
+    COLUMNS = columns("Col.", "Encabezado", "Ejemplos", "Campo", "Origen", "Nota", tips=(
+        "", "", "", "", "exacto: el encabezado es un nombre conocido del campo; probable: por sus palabras clave; "
+        "parecido: se escribe casi igual; perfil: de un perfil cargado o de la asignación recordada; "
+        "usuario: elegido por usted", ""))
+    ChoicesRole = Qt.ItemDataRole.UserRole + 4   # list[Choice] for the field editor
+    SpecRole = Qt.ItemDataRole.UserRole + 5      # the spec now chosen («programado:T1@2024», «ignorar»…)
 
     spec_chosen = Signal(str, str)   # (column key for the importer, spec)
 
@@ -30,16 +33,6 @@ class ColumnMappingModel(ListTableModel):
         self.catalog = catalog
         self._choices: list[Choice] = []
         self._pending: dict[int, str] = {}
-
-    _SOURCE_HELP = ("exacto: el encabezado es un nombre conocido del campo; probable: por sus palabras clave; "
-                    "parecido: se escribe casi igual; perfil: de un perfil cargado o de la asignación recordada; "
-                    "usuario: elegido por usted")
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201, N802
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
-                and section == self.COL_SOURCE:
-            return self._SOURCE_HELP
-        return super().headerData(section, orientation, role)
 
     def set_decisions(self, decisions: list[Decision], choices: list[Choice]) -> None:
         self._choices = choices
@@ -104,6 +97,8 @@ class ColumnMappingModel(ListTableModel):
             return self.choices(row)
         if role == self.SpecRole:
             return self.spec(row)
+        if role == RowRole:
+            return d
         return None
 
     def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001, N802

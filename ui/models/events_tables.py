@@ -3,18 +3,18 @@
 `LazyTableModel` never loads a whole table: it asks a `fetch(offset, limit)` function for one
 page of rows at a time (canFetchMore/fetchMore), so an event with 20,000 attendees or the
 1,000,000-person directory opens and filters instantly. The small lists (events, questions,
-commitments) use `RowsModel` with `set_rows()`.
+commitments) are plain `ListTableModel`s filled with `set_rows()`.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QBrush, QColor
 
-from ui.models.rows import ListTableModel
+from ui.formatting import date_text, percent
+from ui.models.rows import Column, ListTableModel, columns
 
-RowRole = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 
 _WARN = QBrush(QColor("#fff3cd"))
@@ -22,16 +22,14 @@ _BAD = QBrush(QColor("#f8d7da"))
 _OK = QBrush(QColor("#d1e7dd"))
 
 
-class LazyTableModel(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
+class LazyTableModel(ListTableModel):
+    """Rows come a page at a time from `fetch(offset, limit)` as the view scrolls."""
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self._rows: list = []
         self._fetch: Callable[[int, int], list] | None = None
         self._more = False
 
-    # -- loading ---------------------------------------------------------------------------
     def set_fetch(self, fetch: Callable[[int, int], list] | None) -> None:
         """Start over with a new query; loads only the first page."""
         self.beginResetModel()
@@ -55,46 +53,13 @@ class LazyTableModel(QAbstractTableModel):
             self._rows.extend(page)
             self.endInsertRows()
 
-    def row_at(self, row: int):  # noqa: ANN201
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    # -- Qt --------------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, index.column())
-        if role == RowRole:
-            return row
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.background(row, index.column())
-        return None
-
-    def display(self, row, col: int) -> str:  # noqa: ANN001
-        raise NotImplementedError
-
-    def background(self, row, col: int):  # noqa: ANN001, ANN201, ARG002
-        return None
-
 
 class AttendanceModel(LazyTableModel):
     COL_NO, COL_NAME, COL_ID, COL_STATUS, COL_ORG, COL_TERRITORY, COL_ROLE = range(7)
-    HEADERS = ("Nº", "Nombres y apellidos", "Documento", "Validación", "Organización", "Territorio", "Rol")
+    COLUMNS = columns("Nº", "Nombres y apellidos", "Documento", "Validación", "Organización", "Territorio", "Rol")
     _STATUS = {"ok": "Válido", "repaired": "Reparado", "warning": "Aviso", "invalid": "No válido", "empty": "—"}
 
-    def display(self, r, col: int) -> str:  # noqa: ANN001
+    def text(self, r, col: int) -> str:  # noqa: ANN001
         if col == self.COL_NO:
             return str(r.seq_no)
         if col == self.COL_NAME:
@@ -117,119 +82,114 @@ class AttendanceModel(LazyTableModel):
 
 class PeopleModel(LazyTableModel):
     COL_NAME, COL_ID, COL_ORG, COL_TERRITORY = range(4)
-    HEADERS = ("Nombres y apellidos", "Documento", "Organización", "Territorio")
-
-    def display(self, p, col: int) -> str:  # noqa: ANN001
-        return (p.full_name, p.id_number or "", p.organization or "", p.territory_text or "")[col]
-
-
-class RowsModel(ListTableModel):
-    """A small list of frozen dataclass rows with (header, getter) columns."""
-
-    COLUMNS: tuple[tuple[str, Callable], ...] = ()
-
-    def headers(self) -> list[str]:
-        return [c[0] for c in self.COLUMNS]
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[index.column()][1](row)
-        if role == RowRole:
-            return row
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.background(row)
-        return None
-
-    def background(self, row):  # noqa: ANN001, ANN201, ARG002
-        return None
+    COLUMNS = (
+        Column("Nombres y apellidos", lambda p: p.full_name),
+        Column("Documento", lambda p: p.id_number or ""),
+        Column("Organización", lambda p: p.organization or ""),
+        Column("Territorio", lambda p: p.territory_text or ""),
+    )
 
 
-def _d(d) -> str:  # noqa: ANN001
-    return d.strftime("%d/%m/%Y") if d else ""
-
-
-class EventListModel(RowsModel):
+class EventListModel(ListTableModel):
     COL_DATE, COL_TYPE, COL_TITLE, COL_PLACE, COL_ATTENDANCE, COL_STATUS = range(6)
     COLUMNS = (
-        ("Fecha", lambda e: _d(e.event_date)), ("Tipo", lambda e: e.type_label), ("Título", lambda e: e.title),
-        ("Lugar", lambda e: e.place), ("Asistentes", lambda e: str(e.attendance)), ("Estado", lambda e: e.status_label),
+        Column("Fecha", lambda e: date_text(e.event_date)),
+        Column("Tipo", lambda e: e.type_label),
+        Column("Título", lambda e: e.title),
+        Column("Lugar", lambda e: e.place),
+        Column("Asistentes", lambda e: str(e.attendance)),
+        Column("Estado", lambda e: e.status_label),
     )
 
 
-class QuestionsModel(RowsModel):
+class QuestionsModel(ListTableModel):
     COL_RECEIVED, COL_ASKER, COL_TEXT, COL_DUE, COL_STATUS, COL_UNIT = range(6)
     COLUMNS = (
-        ("Recibida", lambda q: _d(q.received_on)), ("Ciudadano/a", lambda q: q.asker_name),
-        ("Pregunta", lambda q: q.text), ("Vence", lambda q: _d(q.due_date)), ("Estado", lambda q: q.status_label),
-        ("Unidad", lambda q: q.assigned_unit),
+        Column("Recibida", lambda q: date_text(q.received_on)),
+        Column("Ciudadano/a", lambda q: q.asker_name),
+        Column("Pregunta", lambda q: q.text),
+        Column("Vence", lambda q: date_text(q.due_date)),
+        Column("Estado", lambda q: q.status_label),
+        Column("Unidad", lambda q: q.assigned_unit),
     )
 
-    def background(self, q):  # noqa: ANN001, ANN201
+    def background(self, q, col: int):  # noqa: ANN001, ANN201, ARG002
         if q.overdue:
             return _BAD
         return _OK if q.answered_on and not q.answered_late else None
 
 
-class ContributionsModel(RowsModel):
+class ContributionsModel(ListTableModel):
     COL_MESA, COL_TEXT, COL_BY, COL_COMMITMENT = range(4)
     COLUMNS = (
-        ("Mesa", lambda c: c.mesa or "Plenaria"), ("Aporte", lambda c: c.text), ("Presentado por", lambda c: c.submitted_by or ""),
-        ("Compromiso", lambda c: "Sí" if c.commitment_id else ""),
+        Column("Mesa", lambda c: c.mesa or "Plenaria"),
+        Column("Aporte", lambda c: c.text),
+        Column("Presentado por", lambda c: c.submitted_by or ""),
+        Column("Compromiso", lambda c: "Sí" if c.commitment_id else ""),
     )
 
 
-class CommitmentsModel(RowsModel):
+class CommitmentsModel(ListTableModel):
     COL_DESCRIPTION, COL_RESPONSIBLE, COL_DUE, COL_PCT, COL_BAND, COL_STATUS, COL_EVENT = range(7)
     COLUMNS = (
-        ("Compromiso", lambda c: c.description), ("Responsable", lambda c: c.responsible),
-        ("Plazo", lambda c: _d(c.due_date)), ("Avance", lambda c: f"{c.progress_pct:.0f} %"),
-        ("Banda CPCCS", lambda c: c.band), ("Estado", lambda c: c.status_label + (" · vencido" if c.overdue else "")),
-        ("Evento", lambda c: c.event_title),
+        Column("Compromiso", lambda c: c.description),
+        Column("Responsable", lambda c: c.responsible),
+        Column("Plazo", lambda c: date_text(c.due_date)),
+        Column("Avance", lambda c: percent(c.progress_pct, 0)),
+        Column("Banda CPCCS", lambda c: c.band),
+        Column("Estado", lambda c: c.status_label + (" · vencido" if c.overdue else "")),
+        Column("Evento", lambda c: c.event_title),
     )
 
-    def background(self, c):  # noqa: ANN001, ANN201
+    def background(self, c, col: int):  # noqa: ANN001, ANN201, ARG002
         if c.overdue:
             return _BAD
         return _OK if c.status == "CUMPLIDO" else None
 
 
-class FollowUpsModel(RowsModel):
+class FollowUpsModel(ListTableModel):
     COL_DATE, COL_PCT, COL_BAND, COL_NOTE, COL_EVIDENCE = range(5)
     COLUMNS = (
-        ("Corte", lambda f: _d(f.cut_date)), ("Avance", lambda f: f"{f.progress_pct:.0f} %"), ("Banda", lambda f: f.band),
-        ("Descripción", lambda f: f.narrative or ""), ("Evidencias", lambda f: ", ".join(e.label for e in f.evidence)),
+        Column("Corte", lambda f: date_text(f.cut_date)),
+        Column("Avance", lambda f: percent(f.progress_pct, 0)),
+        Column("Banda", lambda f: f.band),
+        Column("Descripción", lambda f: f.narrative or ""),
+        Column("Evidencias", lambda f: ", ".join(e.label for e in f.evidence)),
     )
 
 
-class ImportPreviewModel(RowsModel):
+class ImportPreviewModel(ListTableModel):
     COL_LINE, COL_STATUS, COL_NAME, COL_ID, COL_ORG, COL_MESSAGE = range(6)
     _LABELS = {"ok": "Correcta", "repaired": "Reparada", "warning": "Con aviso", "invalid": "Documento no válido",
                "duplicate": "Duplicada", "error": "Con error"}
     COLUMNS = (
-        ("Fila", lambda r: str(r.line)), ("Estado", lambda r: ImportPreviewModel._LABELS.get(r.status, r.status)),
-        ("Nombre", lambda r: r.name), ("Documento", lambda r: r.id_check.number or r.id_check.raw),
-        ("Organización", lambda r: r.organization), ("Observación", lambda r: r.message),
+        Column("Fila", lambda r: str(r.line)),
+        Column("Estado", lambda r: ImportPreviewModel._LABELS.get(r.status, r.status)),
+        Column("Nombre", lambda r: r.name),
+        Column("Documento", lambda r: r.id_check.number or r.id_check.raw),
+        Column("Organización", lambda r: r.organization),
+        Column("Observación", lambda r: r.message),
     )
 
-    def background(self, r):  # noqa: ANN001, ANN201
+    def background(self, r, col: int):  # noqa: ANN001, ANN201, ARG002
         return {"invalid": _BAD, "error": _BAD, "duplicate": _WARN, "repaired": _WARN, "warning": _WARN}.get(r.status)
 
 
-class ActasModel(RowsModel):
+class ActasModel(ListTableModel):
     COL_NUMBER, COL_KIND, COL_SHA = range(3)
     COLUMNS = (
-        ("Número", lambda a: a.number), ("Tipo", lambda a: "Deliberación" if a.kind == "deliberacion" else "Compromiso"),
-        ("Huella SHA-256", lambda a: a.sha256),
+        Column("Número", lambda a: a.number),
+        Column("Tipo", lambda a: "Deliberación" if a.kind == "deliberacion" else "Compromiso"),
+        Column("Huella SHA-256", lambda a: a.sha256),
     )
 
 
-class InvitationsModel(RowsModel):
+class InvitationsModel(ListTableModel):
     COL_NAME, COL_ORG, COL_GROUP, COL_CONTACT, COL_STATUS = range(5)
     COLUMNS = (
-        ("Invitado/a", lambda i: i.name), ("Organización", lambda i: i.organization or ""),
-        ("Grupo de valor", lambda i: i.stakeholder_group or ""), ("Contacto", lambda i: i.contact or ""),
-        ("Confirmación", lambda i: i.status_label),
+        Column("Invitado/a", lambda i: i.name),
+        Column("Organización", lambda i: i.organization or ""),
+        Column("Grupo de valor", lambda i: i.stakeholder_group or ""),
+        Column("Contacto", lambda i: i.contact or ""),
+        Column("Confirmación", lambda i: i.status_label),
     )

@@ -4,21 +4,12 @@ Texts are computed once in `set_rows()`; `data()` only indexes.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, format_pct
+from ui.formatting import date_text, decimal_text
+from ui.models.rows import ListTableModel, columns
 
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_ALIGN = Qt.ItemDataRole.TextAlignmentRole
-_BG = Qt.ItemDataRole.BackgroundRole
-_FG = Qt.ItemDataRole.ForegroundRole
-_CENTER = int(Qt.AlignmentFlag.AlignCenter)
-RowRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 2
 WEEKDAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
 
 
@@ -28,10 +19,6 @@ def light_brush(color: str) -> QBrush:
 
 def light_text(color: str) -> QBrush:
     return QBrush(QColor("#212121" if color == "amarillo" else "#FFFFFF"))
-
-
-def fmt_date(d) -> str:  # noqa: ANN001
-    return d.strftime("%d/%m/%Y") if d else ""
 
 
 def days_text(a) -> str:  # noqa: ANN001
@@ -46,87 +33,56 @@ def days_text(a) -> str:  # noqa: ANN001
     return f"{a.days_left} d ({a.business_days_left} hábiles)"
 
 
-class _Base(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
-    TIPS: tuple[str, ...] = ()
-    CENTERED: tuple[int, ...] = ()
+class _Base(ListTableModel):
+    """Texts are computed once in `set_rows()`; a light column is painted in its colour."""
+
+    CACHE_TEXT = True
     LIGHT_COL: int | None = None
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._rows: list = []
-        self._text: list[tuple[str, ...]] = []
-        self._sort: list[tuple] = []
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY):  # noqa: N802, ANN201
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == _DISPLAY:
-                return self.HEADERS[section]
-            if role == _TOOLTIP and section < len(self.TIPS):
-                return self.TIPS[section]
-        return None
-
     def row(self, r: int):  # noqa: ANN201
-        return self._rows[r] if 0 <= r < len(self._rows) else None
+        return self.row_at(r)
 
-    def rows(self) -> list:
+    def rows(self) -> list:  # a copy: callers loop over it while the model may reset
         return list(self._rows)
 
-    def _texts(self, item) -> tuple[str, ...]:  # noqa: ANN001
-        raise NotImplementedError
+    def text(self, item, col: int) -> str:  # noqa: ANN001
+        return self.texts(item)[col]
 
     def _light(self, item) -> str | None:  # noqa: ANN001
         return None
 
-    def set_rows(self, rows: Sequence) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._text = [self._texts(r) for r in self._rows]
-        self.endResetModel()
-
     def _tooltip(self, item, col: int) -> str | None:  # noqa: ANN001
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):  # noqa: ANN201
-        if not index.isValid():
-            return None
-        r, c = index.row(), index.column()
-        if role == _DISPLAY:
-            return self._text[r][c]
-        if role == _TOOLTIP:
-            return self._tooltip(self._rows[r], c) or self._text[r][c]
-        if role == RowRole:
-            return self._rows[r]
-        if role == _ALIGN and c in self.CENTERED:
-            return _CENTER
-        if c == self.LIGHT_COL and role in (_BG, _FG):
-            color = self._light(self._rows[r])
-            if color:
-                return light_brush(color) if role == _BG else light_text(color)
-        return None
+    def tooltip(self, item, col: int) -> str | None:  # noqa: ANN001
+        return self._tooltip(item, col) or self.text(item, col)
+
+    def background(self, item, col: int):  # noqa: ANN001, ANN201
+        color = self._light(item) if col == self.LIGHT_COL else None
+        return light_brush(color) if color else None
+
+    def foreground(self, item, col: int):  # noqa: ANN001, ANN201
+        color = self._light(item) if col == self.LIGHT_COL else None
+        return light_text(color) if color else None
 
 
 class ActivityStatusModel(_Base):
     (COL_NUMBER, COL_ACTIVITY, COL_RESPONSIBLE, COL_DUE, COL_DAYS, COL_PCT, COL_LIGHT, COL_LAST,
      COL_PENDING, COL_FLAGS) = range(10)
-    HEADERS = ("N.º", "Actividad", "Responsable", "Vence", "Plazo", "% avance", "Semáforo", "Últ. validado",
-               "Por validar", "Alertas")
-    TIPS = ("Número de la actividad", "Descripción", "Dependencia responsable",
-            "Fecha en que vence la actividad (fecha final o fin del último cuatrimestre marcado)",
-            "Días que faltan (calendario y hábiles) o días de retraso",
-            "% de avance del último reporte validado hasta el corte", "Semáforo según el perfil del plan",
-            "Periodo del último reporte validado", "Reportes esperando validación", "Alertas de la actividad")
-    CENTERED = (0, 3, 4, 5, 6, 7, 8)
+    COLUMNS = columns(
+        "N.º", "Actividad", "Responsable", "Vence", "Plazo", "% avance", "Semáforo", "Últ. validado",
+        "Por validar", "Alertas",
+        tips=("Número de la actividad", "Descripción", "Dependencia responsable",
+              "Fecha en que vence la actividad (fecha final o fin del último cuatrimestre marcado)",
+              "Días que faltan (calendario y hábiles) o días de retraso",
+              "% de avance del último reporte validado hasta el corte", "Semáforo según el perfil del plan",
+              "Periodo del último reporte validado", "Reportes esperando validación", "Alertas de la actividad"),
+        center=(0, 3, 4, 5, 6, 7, 8),
+    )
     LIGHT_COL = 6
 
-    def _texts(self, a) -> tuple[str, ...]:  # noqa: ANN001
-        return (a.number, a.description, a.responsible, fmt_date(a.due), days_text(a),
+    def texts(self, a) -> tuple[str, ...]:  # noqa: ANN001
+        return (a.number, a.description, a.responsible, date_text(a.due), days_text(a),
                 format_pct(a.compliance), COLOR_LABELS[a.light.color],
                 a.last_report.period_code if a.last_report else "",
                 str(a.pending_review) if a.pending_review else "", "; ".join(a.flags))
@@ -140,12 +96,12 @@ class ActivityStatusModel(_Base):
 
 class ReportHistoryModel(_Base):
     COL_PERIOD, COL_STATUS, COL_PCT, COL_DATE, COL_REPORTER, COL_EVIDENCE, COL_DONE, COL_NOTE = range(8)
-    HEADERS = ("Periodo", "Estado", "% avance", "Fecha", "Reportó", "Evidencias", "Qué se hizo", "Observación")
-    CENTERED = (0, 1, 2, 3, 5)
+    COLUMNS = columns("Periodo", "Estado", "% avance", "Fecha", "Reportó", "Evidencias", "Qué se hizo",
+                      "Observación", center=(0, 1, 2, 3, 5))
     LIGHT_COL = 1
 
-    def _texts(self, r) -> tuple[str, ...]:  # noqa: ANN001
-        return (r.period_code, r.status_label, format_pct(r.percent), fmt_date(r.reported_on), r.reporter,
+    def texts(self, r) -> tuple[str, ...]:  # noqa: ANN001
+        return (r.period_code, r.status_label, format_pct(r.percent), date_text(r.reported_on), r.reporter,
                 str(len(r.evidence)), r.done_text, r.review_note)
 
     def _tooltip(self, r, col: int) -> str | None:  # noqa: ANN001
@@ -157,38 +113,32 @@ class ReportHistoryModel(_Base):
 
 class ReviewQueueModel(_Base):
     COL_PERIOD, COL_ACTIVITY, COL_PCT, COL_DATE, COL_REPORTER, COL_EVIDENCE = range(6)
-    HEADERS = ("Periodo", "Actividad", "% avance", "Fecha", "Reportó", "Evidencias")
-    CENTERED = (0, 2, 3, 5)
+    COLUMNS = columns("Periodo", "Actividad", "% avance", "Fecha", "Reportó", "Evidencias", center=(0, 2, 3, 5))
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.activity_names: dict[str, str] = {}
 
-    def _texts(self, r) -> tuple[str, ...]:  # noqa: ANN001
+    def texts(self, r) -> tuple[str, ...]:  # noqa: ANN001
         return (r.period_code, self.activity_names.get(r.activity_id, r.activity_id), format_pct(r.percent),
-                fmt_date(r.reported_on), r.reporter, str(len(r.evidence)))
+                date_text(r.reported_on), r.reporter, str(len(r.evidence)))
 
 
 class HolidayModel(_Base):
     COL_DATE, COL_DAY, COL_NAME, COL_SCOPE, COL_SOURCE = range(5)
-    HEADERS = ("Fecha", "Día", "Feriado", "Alcance", "Origen")
-    CENTERED = (0, 1)
+    COLUMNS = columns("Fecha", "Día", "Feriado", "Alcance", "Origen", center=(0, 1))
 
-    def _texts(self, h) -> tuple[str, ...]:  # noqa: ANN001
-        return (fmt_date(h.day), WEEKDAYS[h.day.weekday()], h.name, h.scope_label,
+    def texts(self, h) -> tuple[str, ...]:  # noqa: ANN001
+        return (date_text(h.day), WEEKDAYS[h.day.weekday()], h.name, h.scope_label,
                 "Calendario oficial" if h.source == "biblioteca" else "Agregado")
-
-
-def _num(x) -> str:  # noqa: ANN001
-    return (f"{x.normalize():f}" if x == x.to_integral() else f"{x}").replace(".", ",")
 
 
 def bands_text(profile) -> str:  # noqa: ANN001
     """'Rojo 0–60 · Amarillo 60–80 · Verde 80 o más' (upper bounds exclusive)."""
     parts = []
     for b in sorted(profile.bands, key=lambda b: b.min_inclusive):
-        upto = f"–{_num(b.max_exclusive)}" if b.max_exclusive is not None else " o más"
-        parts.append(f"{COLOR_LABELS.get(b.color, b.color)} {_num(b.min_inclusive)}{upto}")
+        upto = f"–{decimal_text(b.max_exclusive)}" if b.max_exclusive is not None else " o más"
+        parts.append(f"{COLOR_LABELS.get(b.color, b.color)} {decimal_text(b.min_inclusive)}{upto}")
     return " · ".join(parts)
 
 
@@ -196,13 +146,13 @@ class ProfileModel(_Base):
     """Traffic-light profiles; `uses` maps profile code → where it is used (set before set_rows)."""
 
     COL_NAME, COL_BANDS, COL_USE = range(3)
-    HEADERS = ("Perfil", "Rangos (% de avance; el límite superior no se incluye)", "Uso")
+    COLUMNS = columns("Perfil", "Rangos (% de avance; el límite superior no se incluye)", "Uso")
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.uses: dict[str, str] = {}
 
-    def _texts(self, p) -> tuple[str, ...]:  # noqa: ANN001
+    def texts(self, p) -> tuple[str, ...]:  # noqa: ANN001
         return (p.name, bands_text(p), self.uses.get(p.code, ""))
 
     def _tooltip(self, p, col: int) -> str | None:  # noqa: ANN001
@@ -215,11 +165,10 @@ class ProfileModel(_Base):
 
 class DeadlineRuleModel(_Base):
     COL_COUNTRY, COL_LABEL, COL_TRIGGER, COL_OFFSET, COL_BASIS = range(5)
-    HEADERS = ("País", "Plazo", "Se cuenta desde", "Regla", "Fundamento")
-    CENTERED = (0,)
+    COLUMNS = columns("País", "Plazo", "Se cuenta desde", "Regla", "Fundamento", center=(0,))
     COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
 
-    def _texts(self, r) -> tuple[str, ...]:  # noqa: ANN001
+    def texts(self, r) -> tuple[str, ...]:  # noqa: ANN001
         return (self.COUNTRY_NAMES.get(r.country, r.country), r.label, r.trigger, rule_text(r), r.basis)
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from rcdesk.services.plan_views import (
     cuatrimestre_marks,
-    format_date,
     haystack,
     matches,
     natural_key,
@@ -15,6 +14,8 @@ from rcdesk.services.plan_views import (
     stage_marks,
     stage_names,
 )
+from ui.formatting import date_text
+from ui.models.rows import IdRole, ListTableModel, columns
 
 (COL_NUMBER, COL_GROUP, COL_DESCRIPTION, COL_RESPONSIBLE, COL_META, COL_STAGES, COL_CUATRI, COL_START,
  COL_END, COL_SCHEDULED) = range(10)
@@ -28,48 +29,47 @@ HEADER_TIPS = (
     "Cuatrimestres marcados (1: ene–abr, 2: may–ago, 3: sep–dic)", "Fecha inicial", "Fecha final",
     "Fecha programada tal como está escrita en el plan",
 )
-ActivityIdRole = Qt.ItemDataRole.UserRole + 1
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_ALIGN = Qt.ItemDataRole.TextAlignmentRole
-_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+ActivityIdRole = IdRole
 _LONG = (COL_DESCRIPTION, COL_RESPONSIBLE, COL_META, COL_SCHEDULED, COL_GROUP)
 
 
-class ActivityTableModel(QAbstractTableModel):
+class ActivityTableModel(ListTableModel):
     """Rows are `ActivityRow`s; text is computed once in `set_rows()` so `data()` stays lean."""
+
+    COLUMNS = columns(*HEADERS, tips=HEADER_TIPS, center=(COL_NUMBER, COL_STAGES, COL_CUATRI, COL_START, COL_END))
+    CACHE_TEXT = True
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self._rows: list = []
-        self._text: list[tuple[str, ...]] = []
+        self._paths: dict = {}
         self._hay: list[str] = []
         self._visible: list[bool] = []
 
     # -- loading ---------------------------------------------------------------------------
     def set_rows(self, rows: Sequence, paths: dict | None = None) -> None:
-        paths = paths or {}
+        # the filter proxy reads `_visible` while the reset ends, so it is ready before
         self.beginResetModel()
+        self._paths = paths or {}
         self._rows = list(rows)
-        self._text = []
-        self._hay = []
-        for a in self._rows:
-            path = paths.get(a.group_id, a.group_label)
-            self._text.append((
-                a.number, path, a.description, a.responsible, a.meta, stage_marks(a.stages),
-                cuatrimestre_marks(a.cuatrimestres), format_date(a.start_date), format_date(a.end_date),
-                a.scheduled_text,
-            ))
-            self._hay.append(haystack(a, path))
+        self._text = [self.texts(a) for a in self._rows]
+        self._hay = [haystack(a, self._path(a)) for a in self._rows]
         self._visible = [True] * len(self._rows)
         self.endResetModel()
+
+    def _path(self, a) -> str:  # noqa: ANN001
+        return self._paths.get(a.group_id, a.group_label)
+
+    def texts(self, a) -> tuple[str, ...]:  # noqa: ANN001
+        return (a.number, self._path(a), a.description, a.responsible, a.meta, stage_marks(a.stages),
+                cuatrimestre_marks(a.cuatrimestres), date_text(a.start_date), date_text(a.end_date),
+                a.scheduled_text)
+
+    def text(self, a, col: int) -> str:  # noqa: ANN001
+        return self.texts(a)[col]
 
     def empty_columns(self) -> list[int]:
         """Columns with no text in any row (a CPCCS plan has no stages, a MURC one no dates…)."""
         return [c for c in range(len(HEADERS)) if not any(t[c] for t in self._text)]
-
-    def row_at(self, row: int):  # noqa: ANN201
-        return self._rows[row]
 
     def rows(self) -> list:
         return list(self._rows)
@@ -98,41 +98,22 @@ class ActivityTableModel(QAbstractTableModel):
         return self._visible[row]
 
     # -- Qt model API ------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+    def tooltip(self, a, col: int) -> str | None:  # noqa: ANN001
+        if col in _LONG:
+            return self.text(a, col) or None
+        if col == COL_STAGES:
+            return stage_names(a.stages) or None
+        return None
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index, role=_DISPLAY):  # noqa: ANN001, ANN201
-        if not index.isValid():
-            return None
-        if role == _DISPLAY:
-            return self._text[index.row()][index.column()]
-        col = index.column()
-        if role == _TOOLTIP:
-            if col in _LONG:
-                return self._text[index.row()][col] or None
-            if col == COL_STAGES:
-                return stage_names(self._rows[index.row()].stages) or None
-            return None
-        if role == _ALIGN:
-            if col in (COL_STAGES, COL_CUATRI, COL_START, COL_END, COL_NUMBER):
-                return _CENTER
-            return None
-        if role == ActivityIdRole:
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+        if role == ActivityIdRole and index.isValid():
             return self._rows[index.row()].activity_id
-        return None
+        return super().data(index, role)
 
-    def headerData(self, section, orientation, role=_DISPLAY):  # noqa: ANN001, ANN201, N802
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == _DISPLAY:
-                return HEADERS[section]
-            if role == _TOOLTIP:
-                return HEADER_TIPS[section]
-        elif orientation == Qt.Orientation.Vertical and role == _DISPLAY:
-            return str(section + 1)
-        return None
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201, N802
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
+        return super().headerData(section, orientation, role)
 
     def flags(self, index):  # noqa: ANN001, ANN201
         if not index.isValid():

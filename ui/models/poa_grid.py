@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from rcdesk.compliance import COLOR_HEX, compliance
+from ui.formatting import number_as_typed, percent
+from ui.models.rows import RIGHT, IdRole, ListTableModel, columns
 
 COL_NUMBER, COL_META, COL_UOM, COL_TARGET, COL_PLANNED, COL_EXECUTED, COL_CODIFICADO, COL_COMPROMETIDO, \
     COL_DEVENGADO, COL_PCT, COL_PCT_BUDGET, COL_STATE = range(12)
@@ -22,20 +24,11 @@ HEADER_TIPS = ("Número de la meta", "Descripción de la meta", "Unidad de medid
                "Estado de validación del reporte")
 EDITABLE = {COL_EXECUTED: "executed_qty", COL_CODIFICADO: "codificado", COL_COMPROMETIDO: "comprometido",
             COL_DEVENGADO: "devengado"}
-MetaIdRole = Qt.ItemDataRole.UserRole + 1
+MetaIdRole = IdRole
 STATE_COLORS = {"VALIDADO": "#2E7D32", "OBSERVADO": "#E65100", "REPORTADO": "#1565C0"}
 
 
-def fmt_number(v: float | None) -> str:
-    if v is None:
-        return ""
-    if float(v).is_integer():
-        return f"{int(v):,}".replace(",", ".")
-    # up to 4 decimals so 0,125 or 0,001 read as typed; at least 2 (amounts keep their cents)
-    text = f"{v:,.4f}"
-    while text.endswith("0") and len(text.rsplit(".", 1)[1]) > 2:
-        text = text[:-1]
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+fmt_number = number_as_typed  # the name the POA page and dialogs know
 
 
 def parse_cell(text: str) -> float | None:
@@ -59,7 +52,8 @@ class GridRow:
     execution: object  # rcdesk.services.poa.ExecutionRow
 
 
-class PoaGridModel(QAbstractTableModel):
+class PoaGridModel(ListTableModel):
+    COLUMNS = columns(*HEADERS, tips=HEADER_TIPS)
     edit_failed = Signal(str)
     saved = Signal(object)   # ExecutionRow (with warnings)
 
@@ -67,29 +61,17 @@ class PoaGridModel(QAbstractTableModel):
         super().__init__(parent)
         self.service = service
         self.runner = runner  # the worker that saves edits (ui/tasks.py); never the GUI thread
-        self.rows: list[GridRow] = []
         self.profile = None
 
     def set_rows(self, rows: list[GridRow], profile=None) -> None:  # noqa: ANN001
-        self.beginResetModel()
-        self.rows = list(rows)
         self.profile = profile
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(HEADERS)
+        super().set_rows(rows)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            tip = HEADER_TIPS[section]
-            return tip + (". Escriba el valor y pulse Intro para pasar a la fila siguiente" if section in EDITABLE
-                          else "")
-        return None
+        tip = super().headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.ToolTipRole and tip and section in EDITABLE:
+            return tip + ". Escriba el valor y pulse Intro para pasar a la fila siguiente"
+        return tip
 
     def flags(self, index):  # noqa: ANN001
         if not index.isValid():  # the root is no cell (Qt's model contract)
@@ -109,7 +91,7 @@ class PoaGridModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, C901
         if not index.isValid():
             return None
-        r = self.rows[index.row()]
+        r = self._rows[index.row()]
         m, e, col = r.meta, r.execution, index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == COL_NUMBER:
@@ -131,10 +113,10 @@ class PoaGridModel(QAbstractTableModel):
                 return fmt_number(v)
             if col == COL_PCT:
                 pct, _ = self._pcts(r)
-                return "N/A" if pct.raw is None else f"{pct.raw:.2f}".replace(".", ",") + " %"
+                return percent(pct.raw, 2)
             if col == COL_PCT_BUDGET:
                 _, b = self._pcts(r)
-                return "" if b is None or b.raw is None else f"{b.raw:.2f}".replace(".", ",") + " %"
+                return percent(None if b is None else b.raw, 2, none="")
             if col == COL_STATE:
                 return e.validation_label if e.execution_id else "Sin reporte"
         if col == COL_CODIFICADO and getattr(e, EDITABLE[COL_CODIFICADO]) is None and m.codificado:
@@ -143,7 +125,7 @@ class PoaGridModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "Codificado anual de la meta; el periodo aún no tiene un valor propio."
         if role == Qt.ItemDataRole.TextAlignmentRole and col not in (COL_META, COL_UOM, COL_STATE, COL_NUMBER):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT
         if role == Qt.ItemDataRole.BackgroundRole:
             if col == COL_PCT and self.profile is not None:
                 pct, _ = self._pcts(r)
@@ -168,7 +150,7 @@ class PoaGridModel(QAbstractTableModel):
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001, N802
         if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() not in EDITABLE:
             return False
-        r = self.rows[index.row()]
+        r = self._rows[index.row()]
         field = EDITABLE[index.column()]
         try:
             number = parse_cell(str(value)) if not isinstance(value, (int, float)) else float(value)
@@ -188,7 +170,7 @@ class PoaGridModel(QAbstractTableModel):
         meta_id, period_no = r.meta.meta_id, r.execution.period_no
 
         def done(row) -> None:  # noqa: ANN001
-            if any(x.meta.meta_id == meta_id and x.execution.period_no == period_no for x in self.rows):
+            if any(x.meta.meta_id == meta_id and x.execution.period_no == period_no for x in self._rows):
                 self.replace_execution(meta_id, row)  # still showing that period
             self.saved.emit(row)
 
@@ -196,11 +178,8 @@ class PoaGridModel(QAbstractTableModel):
                           parent=None, on_done=done, on_user_error=lambda exc: self.edit_failed.emit(str(exc)))
         return True
 
-    def row_at(self, row: int) -> GridRow | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
     def replace_execution(self, meta_id: str, execution) -> None:  # noqa: ANN001
-        for i, r in enumerate(self.rows):
+        for i, r in enumerate(self._rows):
             if r.meta.meta_id == meta_id:
                 r.execution = execution
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(HEADERS) - 1))

@@ -6,41 +6,19 @@ from typing import Sequence
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ui.models.rows import ListTableModel
+from ui.formatting import datetime_text
+from ui.models.rows import ListTableModel, columns
 
 _OK = QBrush(QColor("#d1e7dd"))
 _WARN = QBrush(QColor("#fff3cd"))
 _BAD = QBrush(QColor("#f8d7da"))
 
 
-class RowsModel(ListTableModel):
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
-        if not index.isValid():
-            return None
-        item = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(item, index.column())
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self.background(item, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(item, index.column())
-        return None
-
-    def text(self, item, col: int) -> str:  # noqa: ANN001
-        return str(item[col])
-
-    def background(self, item, col: int):  # noqa: ANN001, ANN201
-        return None
-
-    def tooltip(self, item, col: int):  # noqa: ANN001, ANN201
-        return None
-
-
-class PackageReportModel(RowsModel):
+class PackageReportModel(ListTableModel):
     """One row per imported file: status and message."""
 
     COL_FILE, COL_STATUS, COL_FROM, COL_MESSAGE = range(4)
-    HEADERS = ("Archivo", "Resultado", "Origen", "Detalle")
+    COLUMNS = columns("Archivo", "Resultado", "Origen", "Detalle")
 
     def text(self, p, col: int) -> str:  # noqa: ANN001
         from rcdesk.sync.consolidate import STATUS_LABELS
@@ -66,11 +44,11 @@ class PackageReportModel(RowsModel):
         return "\n".join(x for x in lines if x)
 
 
-class KindCountsModel(RowsModel):
+class KindCountsModel(ListTableModel):
     """Per kind of record: inserted, updated, unchanged, conflicts, rejected."""
 
     COL_KIND, COL_INSERTED, COL_UPDATED, COL_UNCHANGED, COL_CONFLICTS, COL_REJECTED = range(6)
-    HEADERS = ("Tipo de registro", "Nuevos", "Actualizados", "Sin cambios", "En conflicto", "Rechazados")
+    COLUMNS = columns("Tipo de registro", "Nuevos", "Actualizados", "Sin cambios", "En conflicto", "Rechazados")
 
     def text(self, item, col: int) -> str:  # noqa: ANN001
         kind, c = item
@@ -89,9 +67,9 @@ class KindCountsModel(RowsModel):
         return None
 
 
-class InstallationsModel(RowsModel):
+class InstallationsModel(ListTableModel):
     COL_NAME, COL_ROLE, COL_STATE, COL_LAST, COL_PENDING, COL_FP, COL_ID = range(7)
-    HEADERS = ("Instalación", "Rol", "Estado", "Último paquete", "En cuarentena", "Huella de la clave", "Identificador")
+    COLUMNS = columns("Instalación", "Rol", "Estado", "Último paquete", "En cuarentena", "Huella de la clave", "Identificador")
 
     def text(self, r, col: int) -> str:  # noqa: ANN001
         return str((r.name, r.role_label, r.state_label, r.last_seq or "", r.pending or "", r.sign_fingerprint,
@@ -105,9 +83,9 @@ class InstallationsModel(RowsModel):
         return _OK if r.trusted else _WARN
 
 
-class ConflictsModel(RowsModel):
+class ConflictsModel(ListTableModel):
     COL_KIND, COL_RECORD, COL_FROM, COL_FIELDS, COL_STATUS, COL_DATE = range(6)
-    HEADERS = ("Tipo", "Registro", "Viene de", "Campos distintos", "Estado", "Detectado")
+    COLUMNS = columns("Tipo", "Registro", "Viene de", "Campos distintos", "Estado", "Detectado")
 
     def text(self, c, col: int) -> str:  # noqa: ANN001
         if col == self.COL_KIND:
@@ -120,7 +98,7 @@ class ConflictsModel(RowsModel):
             return ", ".join(d.column for d in c.diffs)
         if col == self.COL_STATUS:
             return c.status_label
-        return f"{c.created_at:%d/%m/%Y %H:%M}"
+        return datetime_text(c.created_at)
 
 
 def _show(value) -> str:  # noqa: ANN001
@@ -131,11 +109,11 @@ def _show(value) -> str:  # noqa: ANN001
     return str(value)
 
 
-class DiffModel(RowsModel):
+class DiffModel(ListTableModel):
     """Field-by-field difference; the last column is a check box "use the field's value"."""
 
     COL_FIELD, COL_SEDE, COL_CAMPO, COL_USE_CAMPO = range(4)
-    HEADERS = ("Campo", "Valor en la sede", "Valor del campo", "Usar el del campo")
+    COLUMNS = columns("Campo", "Valor en la sede", "Valor del campo", "Usar el del campo")
 
     def set_rows(self, rows: Sequence) -> None:
         super().set_rows(rows)
@@ -179,19 +157,19 @@ class DiffModel(RowsModel):
         return {d.column: ("campo" if use else "sede") for d, use in zip(self._rows, self.use_campo)}
 
 
-class PackageLogModel(RowsModel):
+class PackageLogModel(ListTableModel):
     COL_DATE, COL_WHAT, COL_SEQ, COL_WHO, COL_RECORDS, COL_FILE = range(6)
-    HEADERS = ("Fecha", "Movimiento", "N.º", "Instalación", "Registros", "Archivo")
+    COLUMNS = columns("Fecha", "Movimiento", "N.º", "Instalación", "Registros", "Archivo")
 
     def text(self, r, col: int) -> str:  # noqa: ANN001
-        return str((f"{r.processed_at:%d/%m/%Y %H:%M}", r.label, r.seq, r.installation, r.records, r.file_name)[col])
+        return str((datetime_text(r.processed_at), r.label, r.seq, r.installation, r.records, r.file_name)[col])
 
 
-class RecordBrowserModel(RowsModel):
+class RecordBrowserModel(ListTableModel):
     """Records of one kind with their sync status (Sincronización → Registros)."""
 
     COL_STATUS, COL_SUMMARY, COL_VERSION, COL_UPDATED, COL_FROM, COL_ID = range(6)
-    HEADERS = ("Estado", "Registro", "Versión", "Último cambio", "Origen del último cambio", "Identificador")
+    COLUMNS = columns("Estado", "Registro", "Versión", "Último cambio", "Origen del último cambio", "Identificador")
 
     def text(self, r, col: int) -> str:  # noqa: ANN001
         if col == self.COL_STATUS:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
-from ui.models.poa_tables import ResultsModel, SortRole, pct
+from ui.formatting import percent
+from ui.models.poa_tables import ResultsModel, SortRole
 from ui.shell import PageSpec
 from ui.tasks import show_error
 
@@ -172,8 +173,8 @@ class CantonsPage(QWidget):
         lights = ", ".join(f"{COLOR_LABELS[c].lower()}: {n}" for c, n in p.lights.items() if n)
         self.summary.setText(
             f"<b>Consolidado provincial al {ev.cut:%d/%m/%Y}</b>: cumplimiento "
-            f"<span style='background:{COLOR_HEX.get(p.light)};color:white'>&nbsp;{pct(p.pct)}&nbsp;</span>, "
-            f"avance anual {pct(p.pct_annual)}, ejecución presupuestaria {pct(p.pct_budget)} — {p.units} unidades, "
+            f"<span style='background:{COLOR_HEX.get(p.light)};color:white'>&nbsp;{percent(p.pct, 2)}&nbsp;</span>, "
+            f"avance anual {percent(p.pct_annual, 2)}, ejecución presupuestaria {percent(p.pct_budget, 2)} — {p.units} unidades, "
             f"{p.metas} metas (unidades por color: {lights}). Semáforo: {ev.profile.name}. "
             f"{_settings_text(ev.settings)}")
         selected = self._selected_canton_key()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.formatting import number
 from ui.shell import PageSpec
 
 STATE_COLORS = {"completa": "#C8E6C9", "incompleta": "#FFE0B2", "no_aplica": "#E0E0E0"}
@@ -39,7 +40,7 @@ def _text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        return number(v)
     return str(v)
 
 
