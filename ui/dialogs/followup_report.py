@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from rcdesk.services.changes import Changes
 from ui.widgets.buttons import dialog_buttons
+from ui.widgets.dates import DateEdit
 
 EVIDENCE_FILTER = ("Evidencias (*.pdf *.jpg *.jpeg *.png *.gif *.doc *.docx *.xls *.xlsx *.ppt *.pptx *.odt "
                    "*.ods *.txt *.csv *.zip *.mp4 *.mp3);;Todos los archivos (*)")
@@ -168,10 +168,9 @@ class ReportDialog(QDialog):
         self.justification.setTabChangesFocus(True)
         self.justification.setFixedHeight(48)
         self.justification.setPlaceholderText("Obligatoria si el avance supera el 100 %")
-        self.reporter = QLineEdit(ctx.db.user or "")
-        self.reported_on = QDateEdit(QDate.currentDate())
-        self.reported_on.setCalendarPopup(True)
-        self.reported_on.setDisplayFormat("dd/MM/yyyy")
+        self.reporter = QLineEdit(default_reporter(ctx.db))
+        self.reporter.setPlaceholderText("Nombre de quien reporta")
+        self.reported_on = DateEdit()
         self.evidence = EvidenceList()
         add_file = QPushButton("Agregar &archivo…")
         add_link = QPushButton("Agregar &enlace…")
@@ -232,7 +231,25 @@ class ReportDialog(QDialog):
         self.setAcceptDrops(True)
         if report is not None:
             self._fill_from(report)
+        else:
+            self._start_from_last(activity)
         self.percent.setFocus()
+
+    def _start_from_last(self, activity) -> None:  # noqa: ANN001
+        """A new report starts at the activity's last reported % (progress accumulates; typing it
+        again from 0 invites mistakes) and keeps how it was measured (% or quantity / meta)."""
+        from rcdesk.services.followup import FollowupService
+
+        last = next((r for r in FollowupService(self.ctx.db).history(activity.activity_id)
+                     if r.status != "SUSTITUIDO" and r.percent is not None), None)
+        if last is None:
+            return
+        if last.quantity is not None and last.target_quantity:
+            self.use_quantity.setChecked(True)
+            self.quantity.setValue(float(last.quantity))
+            self.target.setValue(float(last.target_quantity))
+        self.percent.setValue(float(last.percent))
+        self.percent.selectAll()  # typing replaces the figure; Tab keeps it
 
     def _fill_from(self, r) -> None:  # noqa: ANN001
         """Start from the report being corrected."""
@@ -335,6 +352,22 @@ class ReportDialog(QDialog):
 
         self.ctx.runner.run(job, title="Guardando el reporte y sus evidencias…", parent=self, on_done=done,
                             on_error=failed, cancellable=False)
+
+
+def default_reporter(db) -> str:  # noqa: ANN001
+    """Who reports from this installation: the person named in the first-start assistant, else
+    whoever signed this installation's last report; never the computer's login name, which
+    would end up in the informe under a name nobody recognises."""
+    from rcdesk.services.installation_setup import saved_setup
+
+    person = (saved_setup(db).get("person") or "").strip()
+    if person:
+        return person
+    with db.read() as conn:
+        row = conn.execute(
+            "SELECT reporter FROM progress_report WHERE deleted = 0 AND reporter <> '' AND modified_by = ? "
+            "ORDER BY created_at DESC LIMIT 1", (db.installation_id,)).fetchone()
+    return row[0] if row else ""
 
 
 def _html(text: str) -> str:

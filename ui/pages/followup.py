@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -42,6 +41,7 @@ from ui.dialogs.followup_review import EvidenceRole, fill_evidence_list, open_ev
 from ui.models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
 from ui.shell import PageSpec
 from ui.widgets.columns import fit_columns
+from ui.widgets.dates import DateEdit
 from ui.widgets.tables import row_table
 from ui.widgets.buttons import OK, dialog_buttons
 
@@ -79,6 +79,21 @@ def print_pdf(pdf_path: Path, printer) -> int:  # noqa: ANN001
     return doc.pageCount()
 
 
+def urgent_first(pending: list, plan_order: list) -> list:  # noqa: ANN001
+    """«Pendientes» as the user works through it: overdue first (longest overdue on top), then
+    fewest days left; among equal deadlines, and for activities with no date, the least
+    advanced first, then the plan's own order (never alphabetical: two «Conformación de…»
+    rows are not related because they start alike)."""
+    position = {a.activity_id: i for i, a in enumerate(plan_order)}
+
+    def key(a):  # noqa: ANN001, ANN202
+        pct = a.compliance.raw
+        return (a.days_left is None, a.days_left or 0, pct is None, pct or 0,
+                position.get(a.activity_id, len(position)))
+
+    return sorted(pending, key=key)
+
+
 class FollowupPage(QWidget):
     def __init__(self, ctx) -> None:  # noqa: ANN001
         super().__init__()
@@ -94,9 +109,7 @@ class FollowupPage(QWidget):
         # top bar -------------------------------------------------------------------------
         self.title = QLabel()
         self.title.setWordWrap(True)
-        self.cut = QDateEdit()
-        self.cut.setCalendarPopup(True)
-        self.cut.setDisplayFormat("dd/MM/yyyy")
+        self.cut = DateEdit()
         self.cut.setToolTip("Fecha de corte del seguimiento (cuatrimestre: 30/04, 31/08, 31/12)")
         cut_label = QLabel("&Corte:")
         cut_label.setBuddy(self.cut)
@@ -271,7 +284,7 @@ class FollowupPage(QWidget):
         current = self.current_activity()
         d = self.fu.dashboard(self.plan_id, cut=cut)
         self.model.set_rows(d.activities)
-        self.pending_model.set_rows(self.fu.pending(self.plan_id))
+        self.pending_model.set_rows(urgent_first(self.fu.pending(self.plan_id), d.activities))
         names = {a.activity_id: f"{a.number} {a.description}".strip() for a in d.activities}
         self.queue_model.activity_names = names
         queue = self.fu.reports_to_review(self.plan_id)
@@ -668,9 +681,7 @@ class HolidayDialog(QDialog):
     def __init__(self, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Agregar feriado")
-        self.day = QDateEdit(_qdate(date(year, 1, 1) if year != date.today().year else date.today()))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day = DateEdit(date(year, 1, 1) if year != date.today().year else date.today())
         self.name = QLineEdit()
         self.name.setPlaceholderText("p. ej. Independencia de Riobamba, feriado puente decretado")
         self.local = QCheckBox("Solo en una localidad (feriado local)")
