@@ -105,7 +105,9 @@ def baseline_pdf(rows_by_component: list[tuple[str, list[list[str]], list[str]]]
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
     from rcdesk.followup.informe import COLUMNS
-    from rcdesk.reports.seguimiento_pdf import WIDTHS, _esc, _styles, table_style
+    from rcdesk.reports.pdf_kit import esc as _esc
+    from rcdesk.reports.pdf_kit import grid_style
+    from rcdesk.reports.seguimiento_pdf import WIDTHS, _styles
 
     st = _styles()
     story = []
@@ -115,7 +117,7 @@ def baseline_pdf(rows_by_component: list[tuple[str, list[list[str]], list[str]]]
         body = [head] + [[Paragraph(_esc(c), st["center"] if k in (5, 6, 7) else st["cell"])
                           for k, c in enumerate(r)] for r in rows]
         t = Table(body, colWidths=WIDTHS, repeatRows=1)
-        t.setStyle(table_style(len(body), [(i + 1, h) for i, h in enumerate(lights)]))
+        t.setStyle(grid_style(len(body), [(i + 1, 7, h) for i, h in enumerate(lights)]))
         story.append(t)
     SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=30, rightMargin=30).build(story)
 

@@ -117,7 +117,8 @@ def main() -> int:
     ap.add_argument("--metas", type=int, default=3000)
     args = ap.parse_args()
     from rcdesk.db.database import Database
-    from rcdesk.reports.cpccs_xlsx import build_rows, export_cpccs, write_workbook
+    from rcdesk.reports.cpccs_xlsx import build_rows, write_workbook
+    from rcdesk.services.cpccs_export import export_cpccs
     from rcdesk.services.poa_eval import EvaluationService
 
     year = 2025

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from rcdesk.errors import UserError
@@ -85,19 +83,9 @@ def load(path: str | Path, catalog: Catalog) -> tuple[str, dict[str, str]]:
 
 def save(path: str | Path, doc: dict) -> Path:
     """Write the profile atomically (a power cut leaves the old file or the new one)."""
-    p = Path(path)
-    data = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".perfil-", suffix=".tmp", dir=str(p.parent or "."))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"No se pudo guardar el perfil «{p.name}»: {exc.strerror or exc}.") from None
-    return p
+    from rcdesk.reports.output import write_text
+
+    return write_text(path, json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 __all__ = ["VERSION", "build", "columns_of", "load", "save", "signature"]

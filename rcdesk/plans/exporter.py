@@ -77,19 +77,11 @@ def write_plan(parsed: ParsedPlan, path: str | Path, layout: str = "original") -
         layout = parsed.layout if parsed.layout in BASE_COLUMNS else "generic"
     if layout not in LAYOUTS:
         raise UserError(f"Formato de exportación desconocido: «{layout}». Use «original» o «generic».")
-    try:
-        if layout == "generic":
-            _write_generic(parsed, path)
-        else:
-            _LayoutWriter(parsed, layout).save(path)
-    except PermissionError as exc:
-        raise UserError(
-            f"No se pudo guardar «{path.name}»: el archivo está abierto en otro programa o la carpeta "
-            "no permite escribir. Ciérrelo e intente de nuevo."
-        ) from exc
-    except OSError as exc:
-        raise UserError(f"No se pudo guardar «{path.name}»: {exc.strerror or exc}.") from exc
-    return path
+    from rcdesk.reports.output import write_file
+
+    if layout == "generic":
+        return write_file(path, lambda tmp: _write_generic(parsed, tmp))
+    return write_file(path, lambda tmp: _LayoutWriter(parsed, layout).save(tmp))
 
 
 # ---- values -----------------------------------------------------------------------------

@@ -187,11 +187,6 @@ def export_poas(poas: list[ParsedPoa], out: str | Path, *, country: str = "EC") 
             ws.column_dimensions[get_column_letter(i)].width = w
         ws.freeze_panes = f"{get_column_letter(headers.index('Meta') + 2)}{hr + 1}"
         print_setup(ws, fit_width=3, title_rows=f"{hr}:{hr}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        wb.save(out)
-    except PermissionError as exc:
-        raise UserError(f"No se puede escribir «{out.name}»: ¿está abierto en Excel? Ciérrelo e intente de nuevo.") from exc
-    except OSError as exc:
-        raise UserError(f"No se puede escribir «{out}»: {exc.strerror or exc}.") from exc
-    return out
+    from rcdesk.reports.output import save_workbook
+
+    return save_workbook(wb, out)

@@ -13,7 +13,10 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from rcdesk.reports.events_common import esc, long_date, numbered_canvas, short_date, styles, table_style
+from rcdesk.reports.events_common import long_date, short_date
+from rcdesk.reports.pdf_kit import esc, numbered_canvas
+from rcdesk.reports.pdf_kit import form_styles as styles
+from rcdesk.reports.pdf_kit import form_table_style as table_style
 
 MARGIN = 42
 FOOTER_H = 58

@@ -13,7 +13,8 @@ from rcdesk.services.murc_report import ActivityReport
 def write_xlsx(data: ActivityReport, path: Path) -> Path:
     from openpyxl import Workbook
 
-    from rcdesk.reports.xlsx_tables import SheetWriter, light, save
+    from rcdesk.reports.output import save_workbook
+    from rcdesk.reports.xlsx_tables import SheetWriter, light
 
     wb = Workbook(write_only=True)
     ws = SheetWriter(wb, "Actividades realizadas", (34, 20, 24, 14, 30, 40, 44, 40, 24))
@@ -34,5 +35,5 @@ def write_xlsx(data: ActivityReport, path: Path) -> Path:
              [[a.number, a.description, a.stages, a.element, a.responsible, a.meta, a.scheduled, a.pct_text,
                light(a.light.color, COLOR_LABELS.get(a.light.color, a.light.color)), a.done_text, a.evidence,
                a.events] for a in data.activities], centered=(0, 6, 7))
-    save(wb, path)
+    save_workbook(wb, path)
     return Path(path)

@@ -16,7 +16,11 @@ from pathlib import Path
 from typing import Sequence
 
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
-from rcdesk.reports.events_common import esc, fit, numbered_canvas, styles, table_style
+from rcdesk.reports.events_common import fit
+from rcdesk.reports.output import write_file
+from rcdesk.reports.pdf_kit import esc, numbered_canvas
+from rcdesk.reports.pdf_kit import form_styles as styles
+from rcdesk.reports.pdf_kit import form_table_style as table_style
 from rcdesk.validation.ids import mask_id
 
 MODES = ("blank", "filled", "published")
@@ -182,7 +186,12 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
         story += [PageBreak(), *_tally_page(header, st, page_w)]
     elif mode == "blank":
         story.append(Spacer(1, 1))
-    doc.build(story, canvasmaker=numbered_canvas(footer))
+
+    def write(tmp: Path) -> None:
+        doc.filename = str(tmp)
+        doc.build(story, canvasmaker=numbered_canvas(footer))
+
+    write_file(out, write)
     return 0 if mode == "blank" else len(rows)
 
 

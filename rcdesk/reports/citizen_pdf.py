@@ -107,8 +107,7 @@ def write_pdf(data: CitizenSummary, path: Path, *, generated: date | None = None
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-    from rcdesk.reports.report_files import build_pdf
-    from rcdesk.reports.seguimiento_pdf import _esc
+    from rcdesk.reports.pdf_kit import build_pdf, esc, page_footer
 
     title = ParagraphStyle("t", fontName="Helvetica-Bold", fontSize=20, leading=24, textColor=BLUE)
     sub = ParagraphStyle("s", fontName="Helvetica", fontSize=12, leading=15, textColor=colors.HexColor("#424242"))
@@ -121,10 +120,10 @@ def write_pdf(data: CitizenSummary, path: Path, *, generated: date | None = None
     note = ParagraphStyle("n", fontName="Helvetica", fontSize=8, leading=10, textColor=colors.HexColor("#616161"))
 
     period = data.period.label[0].upper() + data.period.label[1:]
-    story: list = [Paragraph(_esc(data.title), title), Paragraph(_esc(data.entity), sub),
-                   Paragraph(_esc(period), sub), Spacer(1, 10)]
+    story: list = [Paragraph(esc(data.title), title), Paragraph(esc(data.entity), sub),
+                   Paragraph(esc(period), sub), Spacer(1, 10)]
     figs = _figures(data)
-    cells = [[[Paragraph(_esc(v), big), Paragraph(_esc(label), small)] for v, label in figs[i:i + 3]]
+    cells = [[[Paragraph(esc(v), big), Paragraph(esc(label), small)] for v, label in figs[i:i + 3]]
              for i in range(0, 6, 3)]
     grid = Table(cells, colWidths=(178,) * 3, rowHeights=(62, 62))
     grid.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#E3F2FD")),
@@ -133,14 +132,15 @@ def write_pdf(data: CitizenSummary, path: Path, *, generated: date | None = None
                               ("LINEBELOW", (0, 0), (-1, 0), 4, colors.white),
                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story += [grid, Spacer(1, 8), Paragraph("Lo que hicimos", h)]
-    story += [Paragraph(_esc(t), body) for t in data.sentences]
+    story += [Paragraph(esc(t), body) for t in data.sentences]
     charts = Table([[_bars(data, 265, 190), _pie(data, 265, 190)]], colWidths=(270, 270))
     charts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [Spacer(1, 6), charts, Spacer(1, 8)]
     when = (generated or date.today()).strftime("%d/%m/%Y")
-    story.append(Paragraph(_esc(
+    story.append(Paragraph(esc(
         f"Datos del {data.period.start:%d/%m/%Y} al {data.period.end:%d/%m/%Y}, tomados de los registros de la "
         f"entidad el {when}. Las actividades cuentan si su fecha de entrega cae en el periodo; el avance promedio "
         "toma cada actividad programada hasta el último día del periodo, con un máximo de 100 %."), note))
-    return build_pdf(path, story, title=f"{data.title} — {data.period.code}", author=data.entity,
-                     footer=f"{data.entity} · {data.title} · {data.period.code}", landscape=False)
+    build_pdf(path, story, title=f"{data.title} — {data.period.code}", author=data.entity,
+              footer=page_footer(f"{data.entity} · {data.title} · {data.period.code}"), landscape=False)
+    return Path(path)

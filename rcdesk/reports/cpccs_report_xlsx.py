@@ -20,6 +20,7 @@ def write_workbook(out: Path, report: CpccsReport) -> Path:
     from openpyxl.utils import get_column_letter
 
     from rcdesk.reports.cells import put
+    from rcdesk.reports.output import save_workbook
 
     wb = Workbook()
     head_font = Font(bold=True, color="FFFFFF")
@@ -65,8 +66,7 @@ def write_workbook(out: Path, report: CpccsReport) -> Path:
 
     for s in report.sections:
         _section_sheet(wb.create_sheet(s.sheet), s, cell, head_font, head_fill, head_align, bold, title_font)
-    wb.save(out)
-    return out
+    return save_workbook(wb, out)
 
 
 def _lines(text: str, width: int) -> int:

@@ -10,17 +10,16 @@ type for the whole report (META, PROGRAMA Y/O PROYECTO or AREA).
 
 Written with openpyxl's write-only mode under the safe-cell rule (`rcdesk.reports.cells`):
 text starting with = + - @, a tab or a carriage return is quote-prefixed text, never a formula.
+The data comes from `rcdesk.services.cpccs_export`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from rcdesk.errors import UserError
-from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.jobs import NEVER_CANCELLED, CancelToken
 
 BUDGET_TYPES = {"META": "META", "PROGRAMA": "PROGRAMA Y/O PROYECTO", "AREA": "AREA"}
 
@@ -84,6 +83,7 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
 
     from rcdesk.poa.xlsx_layout import print_setup, row_height, text_lines
     from rcdesk.reports.cells import put
+    from rcdesk.reports.output import save_workbook
 
     text_lines.cache_clear()   # each export pays for its own measuring (honest benchmark)
     out = Path(out)
@@ -151,18 +151,7 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
         b.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         notes.append([a, b])
     cancel.check()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(out)
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"No se puede escribir «{out.name}»: ¿está abierto en Excel? Ciérrelo e intente de nuevo.") from exc
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"No se puede escribir «{out}»: {exc.strerror or exc}.") from exc
-    return out
+    return save_workbook(wb, out)
 
 
 def _styled_rows(ws, templates: list):  # noqa: ANN001, ANN202
@@ -257,56 +246,10 @@ def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] |
     return CpccsRows(prog, budget, notes, skipped)
 
 
-def evidence_links(db, year: int) -> dict[str, str]:  # noqa: ANN001
-    """meta id -> first published link (evidence of kind LINK) of any of its executions."""
-    from rcdesk.models.followup import Evidence
-    from rcdesk.models.poa import Poa, PoaExecution, PoaMeta
+def __getattr__(name: str):  # noqa: ANN202
+    # the driver that reads the database moved to the service; ui/pages/cantons.py still imports it here
+    if name == "export_cpccs":
+        from rcdesk.services.cpccs_export import export_cpccs
 
-    out: dict[str, str] = {}
-    with db.session() as s:
-        rows = s.execute(
-            select(PoaExecution.meta_id, Evidence.url)
-            .join(Evidence, Evidence.owner_id == PoaExecution.id)
-            .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
-            .where(Evidence.owner_type == "poa_execution", Evidence.kind == "LINK", Evidence.deleted.is_(False),
-                   PoaExecution.deleted.is_(False), Poa.fiscal_year == int(year))
-            .order_by(PoaExecution.period_no)
-        ).all()
-    for meta_id, url in rows:
-        if url:
-            out.setdefault(meta_id, url)
-    return out
-
-
-def export_cpccs(db, year: int, out: str | Path, *, cut: date | None = None, budget_type: str = "META",  # noqa: ANN001
-                 canton_id: str | None = None, unit_ids: list[str] | None = None,
-                 progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
-    from rcdesk.services.poa_eval import EvaluationService
-
-    if budget_type not in BUDGET_TYPES:
-        raise UserError(f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
-                        f"(use {', '.join(BUDGET_TYPES)}); el CPCCS admite un solo tipo por informe.")
-    progress(0, 3, "Calculando el cumplimiento…")
-    ev = EvaluationService(db).evaluate(int(year), cut, canton_id=canton_id, unit_ids=unit_ids)
-    if not ev.metas:
-        raise UserError(f"No hay metas de POA del año {year} para exportar.")
-    cancel.check()
-    progress(1, 3, "Preparando las filas…")
-    rows = build_rows(ev, budget_type=budget_type, links=evidence_links(db, year), entity=_entity(db, ev))
-    cancel.check()
-    progress(2, 3, "Escribiendo el libro…")
-    path = write_workbook(out, rows, cancel=cancel)
-    progress(3, 3, "Listo")
-    return {"out": str(path), "year": int(year), "cut": ev.cut.isoformat(), "metas": len(rows.programmatic),
-            "budget_rows": len(rows.budget), "budget_type": BUDGET_TYPES[budget_type],
-            "skipped_budget": rows.skipped_budget}
-
-
-def _entity(db, ev) -> str:  # noqa: ANN001
-    from rcdesk.models.poa import Poa
-    from rcdesk.models.reference import Institution
-
-    with db.session() as s:
-        names = sorted(set(s.scalars(select(Institution.name).join(Poa, Poa.institution_id == Institution.id)
-                                     .where(Poa.fiscal_year == ev.year, Poa.deleted.is_(False)))))
-    return "; ".join(names)
+        return export_cpccs
+    raise AttributeError(name)

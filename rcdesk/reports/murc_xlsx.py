@@ -18,7 +18,8 @@ def _fraction(c):  # noqa: ANN001, ANN202
 def write_xlsx(data: MurcEvaluation, path: Path) -> Path:
     from openpyxl import Workbook
 
-    from rcdesk.reports.xlsx_tables import SheetWriter, light, save
+    from rcdesk.reports.output import save_workbook
+    from rcdesk.reports.xlsx_tables import SheetWriter, light
 
     wb = Workbook(write_only=True)
     ev = SheetWriter(wb, "Evaluación", (34, 14, 16, 16, 40))
@@ -66,5 +67,5 @@ def write_xlsx(data: MurcEvaluation, path: Path) -> Path:
     cm.table(["Compromiso", "Espacio", "Responsable", "Fecha límite", "Estado", "Avance", "Vencido"],
              [[c.description, c.event_title, c.responsible, date_text(c.due), c.status_label, c.progress / 100,
                "Sí" if c.overdue else "No"] for c in data.commitments], centered=(3, 4, 6), percent=(5,))
-    save(wb, path)
+    save_workbook(wb, path)
     return Path(path)

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rcdesk.reports.events_common import esc, long_date, numbered_canvas, short_date, styles, table_style
+from rcdesk.reports.events_common import long_date, short_date
+from rcdesk.reports.output import write_file
+from rcdesk.reports.pdf_kit import esc, numbered_canvas, page_text
+from rcdesk.reports.pdf_kit import form_styles as styles
+from rcdesk.reports.pdf_kit import form_table_style as table_style
 
 MATCH = {"registro": "registro", "documento": "nº de documento", "nombre": "nombre", "aporte": "aporte"}
 
@@ -30,9 +34,6 @@ def build_person_pdf(out: Path | str, dossier) -> None:  # noqa: ANN001
     width, height = A4
     margin = 42
     avail = width - 2 * margin
-    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                            bottomMargin=margin + 14, title="Informe de datos personales",
-                            author=dossier.entity or "rcdesk")
     p = dossier.person
     story = [
         Paragraph(esc(dossier.entity or "Entidad"), st["subtitle"]),
@@ -45,7 +46,7 @@ def build_person_pdf(out: Path | str, dossier) -> None:  # noqa: ANN001
     ]
 
     def para(v, style: str = "cell") -> Paragraph:  # noqa: ANN001
-        return Paragraph(esc("" if v is None else v).replace("\n", "<br/>"), st[style])
+        return Paragraph(esc(v), st[style])
 
     def section(title: str, headers: list[str], rows: list[list], widths: list[float], empty: str) -> None:
         story.append(Paragraph(esc(title), st["h2"]))
@@ -122,7 +123,13 @@ def build_person_pdf(out: Path | str, dossier) -> None:  # noqa: ANN001
         c.setFont("Helvetica", 7.5)
         c.setFillColor(colors.HexColor("#444444"))
         c.drawString(margin, margin - 4, f"Informe de datos personales — {p['full_name']} — documento confidencial")
-        c.drawRightString(width - margin, margin - 4, f"Página {page} de {total}")
+        c.drawRightString(width - margin, margin - 4, page_text(page, total))
         c.restoreState()
 
-    doc.build(story, canvasmaker=numbered_canvas(footer))
+    def write(tmp: Path) -> None:
+        doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                                bottomMargin=margin + 14, title="Informe de datos personales",
+                                author=dossier.entity or "rcdesk")
+        doc.build(story, canvasmaker=numbered_canvas(footer))
+
+    write_file(out, write)

@@ -1,26 +1,17 @@
 """Informe de evaluación del POA por cantón y unidad (PDF, A4 horizontal, Spanish,
 "Página x de y"), with a bar chart of compliance and budget execution per canton.
 
-Tables are built in chunks of `CHUNK` rows (reportlab table layout grows worse than
-linearly), each chunk repeating its header row. Charts use reportlab.graphics.
+The data comes from `rcdesk.services.poa_reports`. Tables are built in chunks, each repeating
+its header row. Charts use reportlab.graphics.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER
-from rcdesk.errors import UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
-
-CHUNK = 60
-_PDF_SAFE = str.maketrans({"≥": ">=", "≤": "<=", "\u2009": " ", "\u202f": " ", "—": "-"})
-
-
-def esc(text: object) -> str:
-    return (str(text if text is not None else "").translate(_PDF_SAFE).replace("&", "&amp;")
-            .replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>"))
-
+from rcdesk.reports.pdf_kit import build_pdf, esc, grid_tables, page_footer, report_styles
 
 def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
@@ -36,78 +27,18 @@ def money(v: float | None) -> str:
     return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-def styles():  # noqa: ANN201
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontSize=17, leading=21, spaceAfter=2),
-        "subtitle": ParagraphStyle("st", parent=base["BodyText"], fontSize=10.5, leading=14, alignment=TA_CENTER,
-                                   textColor="#37474F", spaceAfter=8),
-        "h1": ParagraphStyle("h1", parent=base["Heading2"], fontSize=12.5, leading=15, spaceBefore=10, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base["Heading3"], fontSize=10.5, leading=13, spaceBefore=8, spaceAfter=3),
-        "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=9.5, leading=12.5),
-        "small": ParagraphStyle("sm", parent=base["BodyText"], fontSize=8, leading=10, textColor="#455A64"),
-        "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=8, leading=9.6),
-        "num": ParagraphStyle("n", parent=base["BodyText"], fontSize=8, leading=9.6, alignment=TA_RIGHT),
-        "head": ParagraphStyle("hd", parent=base["BodyText"], fontSize=8, leading=9.6, fontName="Helvetica-Bold",
-                               textColor="white", alignment=TA_CENTER),
-        "light": ParagraphStyle("li", parent=base["BodyText"], fontSize=8, leading=9.6, alignment=TA_CENTER,
-                                fontName="Helvetica-Bold", textColor="white"),
-        "sign": ParagraphStyle("s", parent=base["BodyText"], fontSize=9.5, leading=12, alignment=TA_CENTER),
-    }
-
-
-def numbered_canvas(header: str):  # noqa: ANN201
-    """Canvas class writing a running header and "Página x de y" on every page."""
-    from rcdesk.reports import pdf_pages
-
-    stamp = datetime.now().strftime("%d/%m/%Y %H:%M")
-
-    def footer(c, page: int, total: int) -> None:  # noqa: ANN001
-        w, h = c._pagesize
-        c.saveState()
-        c.setFont("Helvetica", 7.5)
-        c.setFillColorRGB(0.35, 0.35, 0.35)
-        c.drawString(30, h - 20, header.translate(_PDF_SAFE))
-        c.drawString(30, 18, f"Generado con rcdesk el {stamp}")
-        c.drawRightString(w - 30, 18, f"Página {page} de {total}")
-        c.restoreState()
-
-    return pdf_pages.numbered_canvas(footer)
+def styles() -> dict:
+    return report_styles(cell=8)
 
 
 def grid_table(header: list[str], rows: list[list], widths: list[float], st, *,  # noqa: ANN001
                light_col: int | None = None, lights: list[str] | None = None) -> list:
-    """Table flowables in chunks of CHUNK rows; `lights` are colour codes for `light_col`."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
-    out = []
-    head = [Paragraph(esc(h), st["head"]) for h in header]
-    for start in range(0, max(len(rows), 1), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        data = [head]
-        for r in chunk:
-            data.append([c if not isinstance(c, str) else Paragraph(esc(c), st["cell"]) for c in r])
-        t = Table(data, colWidths=widths, repeatRows=1)
-        cmds = [
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1F4E79")),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#B0BEC5")),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ]
-        for i in range(2, len(data), 2):
-            cmds.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F3F6F8")))
-        if light_col is not None and lights:
-            for i, color in enumerate(lights[start:start + CHUNK], start=1):
-                cmds.append(("BACKGROUND", (light_col, i), (light_col, i), colors.HexColor(COLOR_HEX.get(color,
-                                                                                                          "#9E9E9E"))))
-        t.setStyle(TableStyle(cmds))
-        out.append(t)
-    return out
+    """Chunked tables in the POA reports' blue; `lights` are colour codes for `light_col`."""
+    fills = {}
+    if light_col is not None and lights:
+        fills = {(i, light_col): COLOR_HEX.get(color, "#9E9E9E") for i, color in enumerate(lights, start=1)}
+    return grid_tables(header, rows, widths, st, fills=fills, head_color="#1F4E79", line="#B0BEC5", zebra="#F3F6F8",
+                       valign="MIDDLE")
 
 
 def num(v: str, st) -> object:  # noqa: ANN001
@@ -222,21 +153,14 @@ def distribution_chart(lights: dict, width: float = 330, height: float = 120):  
     return d
 
 
-def write_poa_report(db, year: int, cut: date, out: str | Path, *, canton_id: str | None = None,  # noqa: ANN001, C901
-                     progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+def write_pdf(data, out: str | Path, *, progress: ProgressFn = no_progress,  # noqa: ANN001, C901
+              cancel: CancelToken = NEVER_CANCELLED) -> int:
+    """Draw `data` (a `rcdesk.services.poa_reports.PoaReportData`); returns the number of pages."""
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
-    from rcdesk.reports.cpccs_xlsx import _entity
-    from rcdesk.services.poa_eval import AGGREGATIONS, EvaluationService
-    from rcdesk.services.poa_visits import VisitService
+    from rcdesk.services.poa_eval import AGGREGATIONS
 
-    progress(0, 4, "Calculando el cumplimiento…")
-    ev = EvaluationService(db).evaluate(int(year), cut, canton_id=canton_id, with_text=False)
-    if not ev.metas:
-        raise UserError(f"No hay metas de POA del año {year} para evaluar.")
-    cancel.check()
-    entity = _entity(db, ev) or "Entidad"
+    ev, year, cut, entity = data.evaluation, data.year, data.cut, data.entity
     st = styles()
     p = ev.province
     periods = sorted({m.period_label for m in ev.metas})
@@ -298,14 +222,12 @@ def write_poa_report(db, year: int, cut: date, out: str | Path, *, canton_id: st
     story += [PageBreak(), Paragraph("4. Resultados por cantón y unidad", st["h1"])]
     head = ["Unidad", "Tipo", "Metas", "% cumplimiento", "% avance anual", "Codificado (USD)", "Devengado (USD)",
             "% ejec. presup.", "Brecha (pp)", "Semáforo"]
-    from rcdesk.models.reference import UNIT_TYPES
-
     for c in ev.cantons:
         units = ev.units_of(c.key)
         block = [Paragraph(esc(f"{c.label}: {pct_text(c.pct)} — {COLOR_LABELS.get(c.light, '')} "
                                f"({plural(c.units, 'unidad', 'unidades')}, {plural(c.metas, 'meta', 'metas')})"),
                            st["h2"])]
-        rows = [[u.label, UNIT_TYPES.get(u.unit_type, u.unit_type), num(str(u.metas), st), num(pct_text(u.pct), st),
+        rows = [[u.label, data.unit_types.get(u.unit_type, u.unit_type), num(str(u.metas), st), num(pct_text(u.pct), st),
                  num(pct_text(u.pct_annual), st), num(money(u.codificado), st), num(money(u.devengado), st),
                  num(pct_text(u.pct_budget), st),
                  gap_cell(u.gap, u.gap_flag, st),
@@ -348,7 +270,7 @@ def write_poa_report(db, year: int, cut: date, out: str | Path, *, canton_id: st
                             [[units[m.unit_id].label if m.unit_id in units else "", f"{m.number} {m.description}",
                               num(f"{m.planned:g}", st), num(f"{m.executed:g}", st), num(pct_text(m.pct), st)]
                              for m in over[:80]], [200, 330, 80, 80, 80], st)
-    overdue, _ = VisitService(db).overdue(today=max(cut, date.today()) if cut.year == date.today().year else None)
+    overdue = data.overdue
     story.append(Paragraph(esc(f"Oficios vencidos sin respuesta ({len(overdue)})"), st["h2"]))
     if overdue:
         story += grid_table(["Oficio", "Unidad", "Asunto", "Venció", "Días hábiles de atraso"],
@@ -360,15 +282,18 @@ def write_poa_report(db, year: int, cut: date, out: str | Path, *, canton_id: st
         [[Paragraph("______________________________<br/>Elaborado por<br/>Unidad de Planificación", st["sign"]),
           Paragraph("______________________________<br/>Revisado y aprobado por", st["sign"])]],
         colWidths=[380, 380])]
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc = SimpleDocTemplate(str(out), pagesize=landscape(A4), leftMargin=30, rightMargin=30, topMargin=32,
-                            bottomMargin=32, title=f"Evaluación POA {year}", author="rcdesk")
-    try:
-        doc.build(story, canvasmaker=numbered_canvas(f"{entity} — Evaluación del POA {year}, corte "
-                                                     f"{cut:%d/%m/%Y}"))
-    except PermissionError as exc:
-        raise UserError(f"No se puede escribir «{out.name}»: ¿está abierto en otro programa?") from exc
+    stamp = datetime.now().strftime("%d/%m/%Y %H:%M")
+    pages = build_pdf(out, story, title=f"Evaluación POA {year}", author="rcdesk", top=32, bottom=32,
+                      footer=page_footer(f"Generado con rcdesk el {stamp}",
+                                         header=f"{entity} — Evaluación del POA {year}, corte {cut:%d/%m/%Y}"))
     progress(4, 4, "Listo")
-    return {"out": str(out), "pages": doc.page, "cantons": len(ev.cantons), "units": len(ev.units),
-            "metas": len(ev.metas)}
+    return pages
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    # the driver that reads the database moved to the service; ui/pages/cantons.py still imports it here
+    if name == "write_poa_report":
+        from rcdesk.services.poa_reports import write_poa_report
+
+        return write_poa_report
+    raise AttributeError(name)

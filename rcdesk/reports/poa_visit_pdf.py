@@ -1,34 +1,23 @@
 """Informe de visita de seguimiento al cantón (PDF, A4 vertical, Spanish, "Página x de y"):
 data of the visit, units visited with their POA compliance at the visit date, findings,
-recommendations, commitments agreed, evidence and signature lines.
+recommendations, commitments agreed, evidence and signature lines. The data comes from
+`rcdesk.services.poa_reports`.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from rcdesk.compliance import COLOR_LABELS
-from rcdesk.errors import UserError
-from rcdesk.reports.poa_pdf import esc, grid_table, light_cell, num, numbered_canvas, pct_text, styles
+from rcdesk.reports.pdf_kit import build_pdf, esc, page_footer
+from rcdesk.reports.poa_pdf import grid_table, light_cell, num, pct_text, styles
 
 
-def write_visit_report(db, visit_id: str, out: str | Path) -> Path:  # noqa: ANN001
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+def write_pdf(data, out: str | Path) -> Path:  # noqa: ANN001
+    """Draw `data` (a `rcdesk.services.poa_reports.VisitReportData`)."""
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
-    from rcdesk.models.reference import UNIT_TYPES
-    from rcdesk.services.evidence import EvidenceService
-    from rcdesk.services.poa import PoaService
-    from rcdesk.services.poa_eval import EvaluationService
-    from rcdesk.services.poa_visits import VisitService
-
-    vs = VisitService(db)
-    v = vs.visit(visit_id)
-    commitments = vs.commitments(visit_id)
-    evidence = EvidenceService(db).list_for("field_visit", visit_id)
-    places = {u.unit_id: u for u in PoaService(db).unit_places()}
-    ev = EvaluationService(db).evaluate(v.visit_date.year, v.visit_date, unit_ids=list(v.unit_ids),
-                                           with_text=False) \
-        if v.unit_ids else None
+    v, commitments, evidence, places, ev = data.visit, data.commitments, data.evidence, data.places, data.evaluation
     results = {u.key: u for u in ev.units} if ev else {}
     st = styles()
     story: list = [
@@ -45,7 +34,7 @@ def write_visit_report(db, visit_id: str, out: str | Path) -> Path:  # noqa: ANN
             u = places.get(uid)
             r = results.get(uid)
             lights.append(r.light if r else "gris")
-            rows.append([u.name if u else "", UNIT_TYPES.get(u.unit_type, "") if u else "",
+            rows.append([u.name if u else "", data.unit_types.get(u.unit_type, "") if u else "",
                          num(str(r.metas) if r else "0", st), num(pct_text(r.pct if r else None), st),
                          num(pct_text(r.pct_budget if r else None), st), light_cell(r.light if r else "gris", st)])
         story += grid_table(["Unidad", "Tipo", "Metas", "% cumplimiento", "% ejec. presup.", "Semáforo"], rows,
@@ -77,13 +66,8 @@ def write_visit_report(db, visit_id: str, out: str | Path) -> Path:  # noqa: ANN
         [[Paragraph("______________________________<br/>Elaborado por<br/>Técnico/a de seguimiento", st["sign"]),
           Paragraph("______________________________<br/>Recibido por<br/>Titular de la unidad visitada",
                     st["sign"])]], colWidths=[265, 265])])]
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=30, rightMargin=30, topMargin=34, bottomMargin=34,
-                            title=f"Visita de seguimiento {v.canton_name}", author="rcdesk")
-    try:
-        doc.build(story, canvasmaker=numbered_canvas(f"Visita de seguimiento del POA — {v.canton_name}, "
-                                                     f"{v.visit_date:%d/%m/%Y}"))
-    except PermissionError as exc:
-        raise UserError(f"No se puede escribir «{out.name}»: ¿está abierto en otro programa?") from exc
-    return out
+    build_pdf(out, story, title=f"Visita de seguimiento {v.canton_name}", author="rcdesk", landscape=False,
+              top=34, bottom=34,
+              footer=page_footer(f"Generado con rcdesk el {datetime.now():%d/%m/%Y %H:%M}",
+                                 header=f"Visita de seguimiento del POA — {v.canton_name}, {v.visit_date:%d/%m/%Y}"))
+    return Path(out)

@@ -59,6 +59,7 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     from rcdesk.reports.cells import put
+    from rcdesk.reports.output import save_workbook
 
     path = Path(path)
     wb = Workbook(write_only=True)
@@ -205,19 +206,7 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
     append(ws3, [c3(data.entity)])
 
     cancel.check()
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(path)
-    except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
-        from rcdesk.errors import UserError
-
-        raise UserError(f"No se pudo escribir «{path}»: el archivo está abierto en otro programa o la carpeta "
-                        "no permite escribir.") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    save_workbook(wb, path)
     progress(total + 1, total + 1, "Libro listo")
     return path
 

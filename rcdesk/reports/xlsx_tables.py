@@ -95,10 +95,3 @@ class SheetWriter:
 
 def light(color: str, label: str) -> tuple:
     return ("__light__", color, label)
-
-
-def save(wb, path) -> None:  # noqa: ANN001
-    """Save `wb` atomically (temp file + replace)."""
-    from rcdesk.reports.report_files import write_atomically
-
-    write_atomically(path, lambda tmp: wb.save(tmp))

@@ -251,18 +251,14 @@ class ActaService:
         return self._issued(acta_id), data
 
     def write_pdf(self, event_id: str, kind: str, out: Path | str) -> IssuedActa:
-        out = Path(out)
-        if not out.parent.exists():
-            raise UserError(f"No existe la carpeta «{out.parent}».")
+        from rcdesk.reports.output import write_bytes
+
         issued, data = self.issue_pdf(event_id, kind)
-        tmp = out.with_name(out.name + ".parcial")
         try:
-            tmp.write_bytes(data)
-            tmp.replace(out)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise UserError(f"No se puede escribir «{out}»: {exc.strerror or exc}. El acta No. {issued.number} "
-                            "quedó registrada; vuelva a guardarla para obtener el archivo.") from exc
+            write_bytes(out, data)
+        except UserError as exc:
+            raise UserError(f"{exc} El acta No. {issued.number} quedó registrada; vuelva a guardarla para obtener "
+                            "el archivo.") from exc
         return issued
 
     def _issued(self, acta_id: str) -> IssuedActa:

@@ -436,7 +436,7 @@ class CpccsService:
 
     def _programmatic(self, year: int, ev, form: dict) -> _Part:  # noqa: ANN001
         from rcdesk.models.poa import PoaObjective
-        from rcdesk.reports.cpccs_xlsx import evidence_links
+        from rcdesk.services.poa_reports import evidence_links
 
         links = evidence_links(self.db, year)
         with self.db.session() as s:
@@ -520,7 +520,8 @@ class CpccsService:
         return _Part(facts=facts, headers=headers, rows=rows, missing=missing)
 
     def _budget_compliance(self, year: int, ev, budget_type: str) -> _Part:  # noqa: ANN001
-        from rcdesk.reports.cpccs_xlsx import BUDGET_HEADERS, BUDGET_TYPES, build_rows, evidence_links
+        from rcdesk.reports.cpccs_xlsx import BUDGET_HEADERS, BUDGET_TYPES, build_rows
+        from rcdesk.services.poa_reports import evidence_links
 
         built = build_rows(ev, budget_type=budget_type, links=evidence_links(self.db, year)) if ev.metas else None
         rows = list(built.budget) if built else []

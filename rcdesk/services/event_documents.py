@@ -44,7 +44,6 @@ class EventDocuments:
             raise UserError("El número de filas en blanco debe estar entre 1 y 2000.")
         ev = EventService(self.db).get(event_id)
         rows = [] if mode == "blank" else AttendanceService(self.db).all_attendance(event_id)
-        out = _writable(out)
         from rcdesk.services.privacy import PrivacyService
 
         years = PrivacyService(self.db).retention_years()["attendance"]
@@ -60,10 +59,10 @@ class EventDocuments:
         from openpyxl.styles import Font
 
         from rcdesk.reports.cells import put
+        from rcdesk.reports.output import save_workbook
 
         ev = EventService(self.db).get(event_id)
         rows = AttendanceService(self.db).all_attendance(event_id)
-        out = _writable(out)
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("Asistencia")
         bold = Font(bold=True)
@@ -95,12 +94,5 @@ class EventDocuments:
                           r.role_label, r.territory, r.phone or "", r.email or "", "Sí" if r.is_minor else "No",
                           r.source]
             ws.append([cell(v) for v in values])
-        wb.save(str(out))
+        save_workbook(wb, out)
         return len(rows)
-
-
-def _writable(out: Path | str) -> Path:
-    p = Path(out)
-    if p.parent and not p.parent.exists():
-        raise UserError(f"No existe la carpeta «{p.parent}».")
-    return p

@@ -317,16 +317,14 @@ class PrivacyService:
         if suffix not in (".json", ".pdf"):
             raise UserError(f"El archivo «{out.name}» debe terminar en .json o .pdf.")
         d = self.dossier(person_id)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            if suffix == ".json":
-                out.write_text(json.dumps(d.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
-            else:
-                from rcdesk.reports.person_pdf import build_person_pdf
+        if suffix == ".json":
+            from rcdesk.reports.output import write_text
 
-                build_person_pdf(out, d)
-        except OSError as exc:
-            raise UserError(f"No se pudo escribir «{out}»: {exc.strerror or exc}.") from None
+            write_text(out, json.dumps(d.as_json(), ensure_ascii=False, indent=2))
+        else:
+            from rcdesk.reports.person_pdf import build_person_pdf
+
+            build_person_pdf(out, d)
         self._audit_single("person", person_id, "export", {"file": out.name})
         return {"path": str(out), **d.counts()}
 

@@ -303,10 +303,9 @@ class SyncService:
     def export_keys(self, out: Path, passphrase: str) -> Path:
         from rcdesk.sync.keys import export_keys
 
-        data = export_keys(self.db, passphrase)
-        out = Path(out)
-        out.write_bytes(data)
-        return out
+        from rcdesk.reports.output import write_bytes
+
+        return write_bytes(out, export_keys(self.db, passphrase))
 
     def import_keys(self, path: Path, passphrase: str) -> str:
         from rcdesk.sync.keys import fingerprint, import_keys

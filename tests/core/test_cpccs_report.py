@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from rcdesk.errors import UserError
-from rcdesk.reports.cpccs_report import export_report
+from rcdesk.services.cpccs_export import export_report
 from rcdesk.services.cpccs import CpccsService, _class_from_partidas
 from rcdesk.services.cpccs_schema import SECTIONS
 from tests.core.poa_world import make_world

@@ -108,7 +108,8 @@ def test_malformed_link_is_refused_naming_sheet_row_column_and_nothing_is_saved(
 def test_cpccs_workbook_reads_well_formats_wrap_links_and_print_setup(db, tmp_path):
     from datetime import date
 
-    from rcdesk.reports.cpccs_xlsx import BUDGET_SHEET, PROGRAMMATIC_SHEET, export_cpccs
+    from rcdesk.reports.cpccs_xlsx import BUDGET_SHEET, PROGRAMMATIC_SHEET
+    from rcdesk.services.cpccs_export import export_cpccs
 
     pw.make_units(db)
     svc = PoaService(db)

@@ -7,7 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from rcdesk.errors import UserError
-from rcdesk.reports.cpccs_xlsx import BUDGET_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_SHEET, export_cpccs
+from rcdesk.reports.cpccs_xlsx import BUDGET_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_SHEET
+from rcdesk.services.cpccs_export import export_cpccs
 from rcdesk.services.poa import PoaService
 from tests.core.poa_world import make_world
 from tests.pdf_text import pdf_text
@@ -58,7 +59,7 @@ def _pdf_text(path) -> str:  # noqa: ANN001
 
 
 def test_poa_evaluation_pdf_by_canton_and_unit(db, tmp_path):
-    from rcdesk.reports.poa_pdf import write_poa_report
+    from rcdesk.services.poa_reports import write_poa_report
 
     make_world(db)
     res = write_poa_report(db, 2025, date(2025, 6, 30), tmp_path / "eval.pdf")
@@ -71,7 +72,7 @@ def test_poa_evaluation_pdf_by_canton_and_unit(db, tmp_path):
 
 
 def test_visit_report_pdf(db, tmp_path):
-    from rcdesk.reports.poa_visit_pdf import write_visit_report
+    from rcdesk.services.poa_reports import write_visit_report
     from rcdesk.services.poa_visits import VisitService
 
     w = make_world(db)
@@ -82,6 +83,6 @@ def test_visit_report_pdf(db, tmp_path):
                       due_date=date(2025, 7, 15))
     write_visit_report(db, v.visit_id, tmp_path / "visita.pdf")
     text = _pdf_text(tmp_path / "visita.pdf")
-    assert "Informe de visita de seguimiento" in text and "Cantón Guano - 02/07/2025" in text
+    assert "Informe de visita de seguimiento" in text and "Cantón Guano — 02/07/2025" in text
     assert "75,00 %" in text                      # the Jefatura's compliance at the visit date
     assert "Completar las actas del semestre" in text and "Página 1 de 1" in text

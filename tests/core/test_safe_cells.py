@@ -65,7 +65,7 @@ def test_poa_export(db, poa_world, tmp_path):
 
 
 def test_report_cpccs(db, poa_world, tmp_path):
-    from rcdesk.reports.cpccs_xlsx import export_cpccs
+    from rcdesk.services.cpccs_export import export_cpccs
 
     out = tmp_path / "cpccs.xlsx"
     export_cpccs(db, 2025, out, cut=date(2025, 6, 30))

@@ -219,7 +219,7 @@ class VisitsPage(QWidget):
                                               f"Visita {v.canton_name} {v.visit_date:%Y-%m-%d}.pdf", "PDF (*.pdf)")
         if not path:
             return
-        from rcdesk.reports.poa_visit_pdf import write_visit_report
+        from rcdesk.services.poa_reports import write_visit_report
 
         self.ctx.runner.run(lambda progress, cancel: write_visit_report(self.ctx.db, v.visit_id, Path(path)),
                             title="Generando el informe de visita…", parent=self,

@@ -337,7 +337,7 @@ def _record(ctx, args) -> dict:  # noqa: ANN001
 
 # -- reports --------------------------------------------------------------------------------------
 def _report_cpccs(ctx, args) -> dict:  # noqa: ANN001
-    from rcdesk.reports.cpccs_report import export_report
+    from rcdesk.services.cpccs_export import export_report
 
     res = export_report(ctx.db, args.year, Path(args.out), cut=_date(args.cut, "Fecha de corte"),
                         budget_type=args.budget_type, progress=ctx.progress, cancel=ctx.cancel)
@@ -349,7 +349,7 @@ def _report_cpccs(ctx, args) -> dict:  # noqa: ANN001
 
 
 def _report_poa(ctx, args) -> dict:  # noqa: ANN001
-    from rcdesk.reports.poa_pdf import write_poa_report
+    from rcdesk.services.poa_reports import write_poa_report
 
     cut = _date(args.cut, "Fecha de corte")
     canton = _canton(ctx, args.canton)
@@ -395,7 +395,7 @@ def _visit_list(ctx, args) -> dict:  # noqa: ANN001
 
 
 def _visit_report(ctx, args) -> dict:  # noqa: ANN001
-    from rcdesk.reports.poa_visit_pdf import write_visit_report
+    from rcdesk.services.poa_reports import write_visit_report
     from rcdesk.services.poa_visits import VisitService
 
     svc = VisitService(ctx.db)
