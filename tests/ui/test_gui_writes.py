@@ -45,10 +45,11 @@ def real_ctx(qtbot, db, tmp_path):  # noqa: ARG001 - qtbot ensures a QApplicatio
 
 
 def _event_tab(qtbot, ctx, cls_name: str):  # noqa: ANN202
-    import ui.widgets.events_tabs as tabs
+    from ui.widgets.events.attendance_tab import AttendanceTab
+    from ui.widgets.events.contributions_tab import ContributionsTab
 
     ev = EventService(ctx.db).create(EventInput(title="Deliberación", event_date=date(2026, 5, 20)))
-    tab = getattr(tabs, cls_name)(ctx)
+    tab = {"AttendanceTab": AttendanceTab, "ContributionsTab": ContributionsTab}[cls_name](ctx)
     qtbot.addWidget(tab)
     tab.set_event(ev)
     return tab, ev
@@ -84,7 +85,7 @@ def test_door_registration_is_saved_on_the_worker(qtbot, real_ctx, gui_thread_wr
 
 def test_busy_database_shows_a_spanish_dialog_and_keeps_the_form(qtbot, real_ctx, db_path, monkeypatch):
     import rcdesk.db.engine as engine_mod
-    import ui.widgets.events_tabs as tabs
+    import ui.widgets.events.base as tabs
     from rcdesk.db.database import Database
 
     monkeypatch.setattr(engine_mod, "BUSY_TIMEOUT_MS", 200)

@@ -30,7 +30,7 @@ from ui.widgets.buttons import OK, dialog_buttons
 
 
 def _table(model):  # noqa: ANN001, ANN202
-    from ui.widgets.events_tabs import table
+    from ui.widgets.events.base import table
 
     t = table(model, PeopleModel.COL_ORG)
     t.setColumnWidth(PeopleModel.COL_NAME, 260)

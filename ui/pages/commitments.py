@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpli
 
 from ui.models.events_tables import CommitmentsModel, FollowUpsModel, QuestionsModel
 from ui.shell import PageSpec
-from ui.widgets.events_tabs import record_followup, selected, table
+from ui.widgets.events.base import selected, table
+from ui.widgets.events.contributions_tab import record_followup
 
 
 class CommitmentsPage(QWidget):

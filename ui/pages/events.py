@@ -24,17 +24,14 @@ from rcdesk.reports.events_common import MONTHS
 from ui.dialogs.events_dialogs import NewEventDialog, qdate
 from ui.models.events_tables import EventListModel, PeopleModel
 from ui.shell import PageSpec
-from ui.widgets.events_tabs import (
-    ActasTab,
-    AttendanceTab,
-    ContributionsTab,
-    DataTab,
-    EvaluationTab,
-    QuestionsTab,
-    StatsTab,
-    selected,
-    table,
-)
+from ui.widgets.events.actas_tab import ActasTab
+from ui.widgets.events.attendance_tab import AttendanceTab
+from ui.widgets.events.base import selected, table
+from ui.widgets.events.contributions_tab import ContributionsTab
+from ui.widgets.events.data_tab import DataTab
+from ui.widgets.events.evaluation_tab import EvaluationTab
+from ui.widgets.events.questions_tab import QuestionsTab
+from ui.widgets.events.stats_tab import StatsTab
 from ui.widgets.search_filter import SearchBox
 
 
@@ -58,7 +55,7 @@ class EventWorkspace(QWidget):
         self.header.setFont(f)
         lay.addWidget(self.header)
         self.tabs = QTabWidget()
-        from ui.widgets.events_invitations import InvitationsTab
+        from ui.widgets.events.invitations_tab import InvitationsTab
 
         classes = {"datos": DataTab, "invitaciones": InvitationsTab, "asistencia": AttendanceTab, "estadisticas": StatsTab, "preguntas": QuestionsTab,
                    "aportes": ContributionsTab, "evaluacion": EvaluationTab, "actas": ActasTab}

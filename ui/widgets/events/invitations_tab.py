@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 
 from rcdesk.errors import UserError
 from ui.models.events_tables import InvitationsModel
-from ui.widgets.events_tabs import _Tab, selected, set_combo, table
+from ui.widgets.events.base import EventTab, selected, set_combo, table
 
 
-class InvitationsTab(_Tab):
+class InvitationsTab(EventTab):
     def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(ctx, parent)
         from rcdesk.models.events import INVITATION_STATUSES

@@ -1,0 +1,141 @@
+"""«Actas» tab of the event workspace: numbered, signed actas; printing and verifying a PDF copy."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.models.events_tables import (
+    ActasModel,
+)
+from ui.widgets.events.base import EventTab, save_path, table
+
+
+def print_pdf(path: str, parent: QWidget) -> bool:
+    """Send a PDF to a printer chosen in the system print dialog (pages rendered with QtPdf)."""
+    from PySide6.QtCore import QRect, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dlg = QPrintDialog(printer, parent)
+    if dlg.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    doc = QPdfDocument(parent)
+    doc.load(path)
+    painter = QPainter(printer)
+    try:
+        for i in range(doc.pageCount()):
+            if i:
+                printer.newPage()
+            vp = painter.viewport()
+            pt = doc.pagePointSize(i)
+            scale = min(vp.width() / pt.width(), vp.height() / pt.height())
+            size = QSize(int(pt.width() * scale), int(pt.height() * scale))
+            painter.drawImage(QRect(vp.topLeft(), size), doc.render(i, size))
+    finally:
+        painter.end()
+    return True
+
+
+class ActasTab(EventTab):
+    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+        super().__init__(ctx, parent)
+        lay = QVBoxLayout(self)
+        intro = QLabel("Cada acta lleva un número, un código QR y la huella SHA-256 de su contenido en el pie de "
+                       "página, y queda firmada por esta instalación. Un archivo PDF es válido solo si es una copia "
+                       "exacta del emitido; una copia impresa se compara por su código con el acta archivada.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        for kind, label in (("deliberacion", "Acta de deliberación / audiencia"), ("compromiso", "Acta de compromiso")):
+            row = QHBoxLayout()
+            row.addWidget(QLabel(label), 1)
+            b1 = QPushButton(f"Guardar PDF{'…' if kind else ''}")
+            b1.setAccessibleName(f"Guardar {label}")
+            b1.clicked.connect(lambda _c=False, k=kind: self.save(k))
+            b2 = QPushButton("Imprimir…")
+            b2.setAccessibleName(f"Imprimir {label}")
+            b2.clicked.connect(lambda _c=False, k=kind: self.print_(k))
+            row.addWidget(b1)
+            row.addWidget(b2)
+            lay.addLayout(row)
+        self.model = ActasModel(self)
+        self.view = table(self.model, ActasModel.COL_SHA)
+        lay.addWidget(QLabel("Actas emitidas:"))
+        lay.addWidget(self.view, 1)
+        ver = QHBoxLayout()
+        self.hash = QLineEdit()
+        self.hash.setPlaceholderText("Código impreso en el pie de página (al menos 8 caracteres) o texto del QR")
+        self.hash.returnPressed.connect(self.verify_hash)
+        vb = QPushButton("&Verificar código")
+        vb.clicked.connect(self.verify_hash)
+        vf = QPushButton("Verificar &archivo PDF…")
+        vf.clicked.connect(self.verify_file)
+        ver.addWidget(self.hash, 2)
+        ver.addWidget(vb)
+        ver.addWidget(vf)
+        lay.addLayout(ver)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        lay.addWidget(self.result)
+
+    def refresh(self) -> None:
+        from rcdesk.services.actas import ActaService
+
+        if self.ev is not None:
+            self.model.set_rows(ActaService(self.ctx.db).issued(self.ev.event_id))
+
+    def _write(self, kind: str, path: str, then=None) -> None:  # noqa: ANN001
+        """Issue the acta (numbered and recorded, so a write) on the worker; then `then()`."""
+        from rcdesk.services.actas import ActaService
+
+        def done(issued) -> None:  # noqa: ANN001
+            self.refresh()
+            self.result.setText(f"Acta No. {issued.number} guardada. Huella: {issued.sha256}")
+            if then is not None:
+                then()
+
+        self._save(done, ActaService(self.ctx.db).write_pdf, self.ev.event_id, kind, path)
+
+    def save(self, kind: str) -> None:
+        path = save_path(self, "Guardar acta", f"acta_{kind}.pdf", "PDF (*.pdf)")
+        if path:
+            self._write(kind, path)
+
+    def print_(self, kind: str) -> None:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="rcdesk-acta-"))
+        path = str(folder / f"acta_{kind}.pdf")
+        self._write(kind, path, then=lambda: print_pdf(path, self))
+
+    def _show(self, res) -> None:  # noqa: ANN001
+        lines = [res.message, *res.details()]
+        if not res.trusted:
+            lines.insert(0, "ATENCIÓN: el registro de esta acta no se puede confiar.")
+        self.result.setText("\n".join(lines))
+
+    def verify_hash(self) -> None:
+        from rcdesk.services.actas import ActaService
+
+        res = self._try(ActaService(self.ctx.db).verify_code, self.hash.text())
+        if res is not None:
+            self._show(res)
+
+    def verify_file(self) -> None:
+        from rcdesk.services.actas import ActaService
+
+        path, _ = QFileDialog.getOpenFileName(self, "Verificar acta", "", "PDF (*.pdf)")
+        if path:
+            res = self._try(ActaService(self.ctx.db).verify_pdf, path)
+            if res is not None:
+                self._show(res)
