@@ -109,7 +109,8 @@ class EventInvitation(Record, Base):
 
 class Person(Record, Base):
     """People directory (attendees seen before), de-duplicated by ID number; name search via
-    the FTS5 index `person_fts` (created by migration 0004, kept in step by triggers)."""
+    the FTS5 index `person_fts` (created by migration 0004, prefix indexes since 0008, kept in step
+    by triggers)."""
 
     __tablename__ = "person"
 
@@ -123,6 +124,16 @@ class Person(Record, Base):
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True, info=PERSONAL)
     email: Mapped[str | None] = mapped_column(String(200), nullable=True, info=PERSONAL)
     is_minor: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class PersonCount(Base):
+    """One row (id 1): how many people the directory holds, deleted and anonymised ones aside.
+    Kept by triggers on `person` (migration 0008); local, never synchronised (not a Record)."""
+
+    __tablename__ = "person_count"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    live: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class ConsentRecord(Record, Base):

@@ -5,7 +5,9 @@
   refused showing the earlier row; a consent record is written for every registration.
 - Windowed reads (`attendance_window`, `search_people`) for lazy table models: nothing ever
   loads a whole event or the whole directory. Directory name search uses the FTS5 index
-  `person_fts` (remove_diacritics 2: "garcia" finds "García").
+  `person_fts` (remove_diacritics 2: "garcia" finds "García"), whose prefix indexes (1-10
+  characters, migration 0008) keep every keystroke («1», «10»… «comun») far under 100 ms on a
+  million people.
 - Import of typed sheets: `preview_import` (duplicates against the database too), then
   `save_import` writes people, consent and attendance with Core bulk inserts in ONE
   transaction (a cancel or an error leaves nothing behind).
@@ -32,7 +34,7 @@ from rcdesk.events.privacy import NOTICE_VERSION
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import AuditLog
-from rcdesk.models.events import ROLES, Attendance, AttendanceTally, ConsentRecord, Event, Person
+from rcdesk.models.events import ROLES, Attendance, AttendanceTally, ConsentRecord, Event, Person, PersonCount
 from rcdesk.models.reference import Institution, Territory
 from rcdesk.text import clean, fold
 from rcdesk.validation.ids import IdCheck, check_id
@@ -200,8 +202,14 @@ class AttendanceService:
             return _person_row(p) if p else None
 
     def people_count(self) -> int:
+        """People in the directory, deleted and anonymised ones (tombstones) aside. Read from the
+        counter the triggers of migration 0008 keep, since counting a million rows takes 100-300 ms;
+        without it (a database those triggers never ran on) the same figure is counted."""
         with self.db.session() as s:
-            return int(s.scalar(select(func.max(text("rowid"))).select_from(Person)) or 0)
+            n = s.scalar(select(PersonCount.live).where(PersonCount.id == 1))
+            if n is None:
+                n = s.scalar(select(func.count()).select_from(Person).where(Person.deleted == False))
+            return int(n)
 
     def search_people(self, text_: str = "", offset: int = 0, limit: int = 200) -> list[PersonRow]:
         """A window of the directory; with text, an FTS5 prefix search on name, ID and organization."""
@@ -216,7 +224,7 @@ class AttendanceService:
             else:
                 rows = s.execute(text(
                     f"SELECT {cols} FROM person_fts f JOIN person p ON p.rowid = f.rowid "
-                    "WHERE person_fts MATCH :q AND p.deleted = 0 LIMIT :lim OFFSET :off"),
+                    "WHERE person_fts MATCH :q AND p.deleted = 0 ORDER BY f.rowid LIMIT :lim OFFSET :off"),
                     {"q": q, "lim": limit, "off": offset}).all()
         return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10])) for r in rows]
 
@@ -224,9 +232,12 @@ class AttendanceService:
         return self.search_people(text_, 0, limit) if fts_query(text_) else []
 
     def reindex_people(self) -> None:
-        """Rebuild the FTS5 index from `person` (e.g. after restoring a VACUUMed copy)."""
+        """Rebuild the FTS5 index and the people counter from `person` (e.g. after restoring a
+        VACUUMed copy)."""
         with self.db.connect() as conn:
             conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
+            conn.exec_driver_sql("UPDATE person_count SET live = (SELECT count(*) FROM person WHERE deleted = 0) "
+                                 "WHERE id = 1")
 
     # -- attendance reads ------------------------------------------------------------------
     def _filter(self, stmt, event_id: str, text_: str):  # noqa: ANN001, ANN202
