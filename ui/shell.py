@@ -8,10 +8,14 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:  # annotations only: shell loads before the database and the worker exist
+    from rcdesk.db.database import Database
+    from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +32,8 @@ class AppEvents(QObject):
 class UiContext:
     """What every page receives: the database, app-wide signals, the task runner, settings, the plan."""
 
-    db: object  # rcdesk.db.database.Database
-    runner: object  # ui.tasks.TaskRunner
+    db: Database
+    runner: TaskRunner
     settings: QSettings
     events: AppEvents = field(default_factory=AppEvents)
     current_plan_id: str | None = None
