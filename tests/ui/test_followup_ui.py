@@ -101,8 +101,6 @@ def test_bad_percent_keeps_the_dialog_open_with_a_spanish_message(qtbot, plan_ct
 
 
 def test_dashboard_shows_lights_and_builds_charts_on_demand(qtbot, plan_ctx):
-    import sys
-
     from rcdesk.services.followup import FollowupService, ReportInput
     from ui.pages.dashboard import DashboardPage
 
@@ -117,8 +115,11 @@ def test_dashboard_shows_lights_and_builds_charts_on_demand(qtbot, plan_ctx):
     top = page.tree.topLevelItem(0)
     assert top.text(0) == "Componente 3 – Rendición de cuentas" and top.child(0).text(3) == "2"
     assert "Próximo corte" in page.cut_label.text() or "cortes" in page.cut_label.text()
+    assert page.component_tab.layout().count() == 0  # not built for the first screen
     page.tabs.setCurrentIndex(1)
-    assert "PySide6.QtCharts" in sys.modules and page.component_tab.layout().count() == 1
+    assert page.component_tab.layout().count() == 1
+    assert [label.full_text for label in page.component_tab.layout().itemAt(0).widget().labels] == [
+        "Componente 3 – Rendición de cuentas"]
 
 
 def test_save_and_print_informe(qtbot, plan_ctx, tmp_path, monkeypatch):

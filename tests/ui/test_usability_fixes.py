@@ -126,3 +126,38 @@ def test_tab_leaves_the_date_fields(qtbot, ui_ctx):
         assert dlg.focusWidget() is field
         qtbot.keyClick(field, Qt.Key.Key_Backtab)
         assert dlg.focusWidget() is not field
+
+
+def test_dashboard_unit_chart_shows_what_fits_readably_and_says_how_many(qtbot, ui_ctx, user_screen):
+    from ui.pages.dashboard import DashboardPage
+    from ui.widgets.bar_chart import MAX_ROWS
+
+    units = [f"Dirección de Planificación Territorial, sede {n:02d}" for n in range(1, 21)]
+    # unit n has n activities, so the chart keeps the last 15 (most activities first)
+    _save_plan(ui_ctx, [ParsedActivity(f"Actividad {u[-2:]}-{k}", responsible=u)
+                        for n, u in enumerate(units, start=1) for k in range(n)])
+    page = DashboardPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.resize(user_screen[0] - 190, user_screen[1] - 80)  # the window's share at 1366×768
+    page.show()
+    qtbot.waitExposed(page)
+    page.tabs.setCurrentIndex(2)
+    chart = page.unit_tab.layout().itemAt(0).widget()
+    QApplication.processEvents()
+    assert MAX_ROWS == 15 and len(chart.labels) == 15
+    assert "las 15 con más actividades (de 20)" in chart.title.text()
+    assert "No se muestran 5 unidades con menos actividades" in chart.rest.text()
+    assert [lab.full_text for lab in chart.labels] == units[::-1][:15]
+    assert len({lab.text() for lab in chart.labels}) == 15
+    line = chart.fontMetrics().height()
+    tops = [lab.mapTo(page, lab.rect().topLeft()).y() for lab in chart.labels]
+    assert all(b - a >= line + 4 for a, b in zip(tops, tops[1:]))  # rows never overlap
+    last = chart.values[-1]
+    assert last.mapTo(page, last.rect().bottomLeft()).y() <= page.height()  # the 15th row is on screen
+    for lab, value in zip(chart.labels, chart.values):
+        shown = lab.text()
+        assert lab.fontMetrics().horizontalAdvance(shown) <= lab.width()  # never drawn beyond its room
+        head, tail = shown.split("…")  # shortened in the middle: names sharing their start stay apart
+        assert lab.full_text.startswith(head) and lab.full_text.endswith(tail) and len(head) > 8 and tail
+        assert lab.full_text in lab.toolTip()
+        assert "," in value.text() and value.text().endswith(" %")  # «0,00 %», the Spanish way

@@ -2,7 +2,7 @@
 component and by responsible unit, overdue and due-this-week lists, the next cut.
 
 Start-up budget: this is the first screen, so it reads with plain SQL
-(`rcdesk/followup/reads.py`, no SQLAlchemy) and imports QtCharts only when a chart tab is
+(`rcdesk/followup/reads.py`, no SQLAlchemy) and builds its charts only when a chart tab is
 opened. The numbers are computed through `ctx.runner`. Nothing here touches `Qt` (the
 namespace) or `QStyle` before the figures are painted (see ui/main_window.py).
 """
@@ -88,8 +88,8 @@ class DashboardPage(QWidget):
         self.unit_tab = QWidget()
         for tab in (self.component_tab, self.unit_tab):
             QVBoxLayout(tab).setContentsMargins(0, 0, 0, 0)
-        self.tabs.addTab(self.component_tab, "Gráfico por componente")
-        self.tabs.addTab(self.unit_tab, "Gráfico por unidad responsable")
+        self.tabs.addTab(self.component_tab, "Por componente")
+        self.tabs.addTab(self.unit_tab, "Por unidad responsable")
         self.tabs.currentChanged.connect(lambda _i: self._fill_charts())
         self._charts_for = None  # the Dashboard the charts show
 
@@ -207,7 +207,7 @@ class DashboardPage(QWidget):
                 widget.addItem("(ninguna)")
 
     def _fill_charts(self) -> None:
-        """Build the chart of the visible tab (QtCharts is imported only here, on first use)."""
+        """Build the chart of the visible tab (only when it is opened: not on the first screen)."""
         d = self.data
         tab = self.tabs.currentWidget()
         if d is None or tab not in (self.component_tab, self.unit_tab):
@@ -218,13 +218,16 @@ class DashboardPage(QWidget):
         while layout.count():
             old = layout.takeAt(0).widget()
             if old is not None:
+                old.hide()  # deleted later: it must not show under the new chart meanwhile
                 old.deleteLater()
+        from ui.widgets.bar_chart import BarChart
+
         if tab is self.component_tab:
-            rows = [(label, c, light) for label, c, light in d.components]
-            view = _chart("% de avance por componente", rows)
-        else:
-            rows = [(name, c, light) for name, c, light, _n in d.units[:15]]
-            view = _chart("% de avance por unidad responsable (15 con más actividades)", rows)
+            view = BarChart("componente", "componentes", list(d.components),
+                            order="primeros", rest="{n} componentes más")
+        else:  # units come with the most activities first
+            view = BarChart("unidad responsable", "unidades", list(d.units), order="con más actividades",
+                            rest="{n} unidades con menos actividades")
         layout.addWidget(view)
         tab.shown_for = d
 
@@ -241,46 +244,6 @@ class DashboardPage(QWidget):
                     page.table.selectRow(r)
                     page.table.setFocus()
                     break
-
-
-def _chart(title: str, rows: list):  # noqa: ANN202
-    """A horizontal bar chart, one bar per row, each in its traffic-light colour."""
-    from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalStackedBarSeries, QValueAxis
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QPainter
-
-    ch = QChart()
-    ch.setTitle(title)
-    ch.legend().setVisible(False)
-    series = QHorizontalStackedBarSeries()
-    # one set per colour so each bar takes its light's colour (stacked: only one is non-zero per bar)
-    sets = {}
-    for color in ("rojo", "amarillo", "verde", "azul", "gris"):
-        s = QBarSet(COLOR_LABELS[color])
-        s.setColor(QColor(COLOR_HEX[color]))
-        sets[color] = s
-    labels = []
-    for label, comp, light in reversed(rows):
-        labels.append(label if len(label) <= 38 else label[:37] + "…")
-        for color, s in sets.items():
-            s.append(float(comp.rated or 0) if color == light.color else 0.0)
-    for s in sets.values():
-        series.append(s)
-    ch.addSeries(series)
-    cats = QBarCategoryAxis()
-    cats.append(labels or ["—"])
-    ch.addAxis(cats, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(cats)
-    vals = QValueAxis()
-    vals.setRange(0, 100)
-    vals.setLabelFormat("%d %%")
-    vals.setTickCount(6)
-    ch.addAxis(vals, Qt.AlignmentFlag.AlignBottom)
-    series.attachAxis(vals)
-    view = QChartView(ch)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setToolTip("\n".join(f"{lab}: {format_pct(c)}" for lab, c, _l in rows[:40]))
-    return view
 
 
 def _h(text: str) -> str:
