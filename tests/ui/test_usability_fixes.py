@@ -161,3 +161,16 @@ def test_dashboard_unit_chart_shows_what_fits_readably_and_says_how_many(qtbot, 
         assert lab.full_text.startswith(head) and lab.full_text.endswith(tail) and len(head) > 8 and tail
         assert lab.full_text in lab.toolTip()
         assert "," in value.text() and value.text().endswith(" %")  # «0,00 %», the Spanish way
+
+
+def test_commitments_summary_writes_the_share_met_the_spanish_way(qtbot, ui_ctx):
+    from rcdesk.services.commitments import CommitmentInput, CommitmentService
+    from ui.pages.commitments import CommitmentsPage
+
+    cs = CommitmentService(ui_ctx.db)
+    made = [cs.add(CommitmentInput(description=f"Compromiso {n}", due_date=date(2099, 1, n), responsible_text="U"))
+            for n in range(1, 5)]
+    cs.set_status(made[0].commitment_id, "CUMPLIDO")
+    page = CommitmentsPage(ui_ctx)
+    qtbot.addWidget(page)
+    assert "cumplidos: 25,0 %" in page.summary.text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from ui.formatting import percent
 from ui.models.events_tables import CommitmentsModel, FollowUpsModel, QuestionsModel
 from ui.shell import PageSpec
 from ui.widgets.events.base import selected, table
@@ -80,7 +81,7 @@ class CommitmentsPage(QWidget):
         met = self.svc.met_pct()
         overdue = sum(1 for c in everything if c.overdue)
         self.summary.setText(f"{len(everything)} compromiso(s); cumplidos: "
-                             f"{'—' if met is None else f'{met:.1f} %'}; vencidos: {overdue}.")
+                             f"{percent(met, none='—')}; vencidos: {overdue}.")
         self.qmodel.set_rows(QuestionService(self.ctx.db).overdue())
         self.fmodel.set_rows([])
 
