@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
-from rcdesk.reports.pdf_kit import build_pdf, esc, grid_tables, page_footer, report_styles
+from rcdesk.reports.pdf_kit import build_pdf, esc, grid_tables, light_paragraph, page_footer, report_styles
 
 def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
@@ -60,9 +60,7 @@ def gap_cell(gap: float | None, flag: bool, st) -> object:  # noqa: ANN001
 
 
 def light_cell(color: str, st) -> object:  # noqa: ANN001
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(esc(COLOR_LABELS.get(color, color)), st["light"])
+    return light_paragraph(color, COLOR_LABELS.get(color, color), st)
 
 
 def canton_chart(cantons, width: float = 760, bar_h: float = 8.5):  # noqa: ANN001, ANN201

@@ -11,6 +11,7 @@ from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER, aggregate, f
 from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
+from rcdesk.reports.pdf_kit import build_pdf, esc, grid_tables, page_footer, report_styles, safe
 from rcdesk.sync.consolidated_data import (
     activity_light,
     activity_rows,
@@ -24,77 +25,15 @@ from rcdesk.sync.consolidated_data import (
 )
 from rcdesk.sync.tables import label
 
-CHUNK = 50
-_PDF_SAFE = str.maketrans({"≥": ">=", "≤": "<=", "\u2009": " ", "\u202f": " ", "…": "..."})
-
-
-def _esc(text: object) -> str:
-    return (str("" if text is None else text).translate(_PDF_SAFE).replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
-
-
-def _styles():  # noqa: ANN202
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontSize=16, leading=20, spaceAfter=4),
-        "sub": ParagraphStyle("s", parent=base["BodyText"], fontSize=9.5, leading=12, textColor="#455A64"),
-        "h1": ParagraphStyle("h1", parent=base["Heading2"], fontSize=12.5, leading=15, spaceBefore=10, spaceAfter=4,
-                             keepWithNext=1),
-        "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=9.5, leading=12.5),
-        "cell": ParagraphStyle("c", parent=base["BodyText"], fontSize=8, leading=9.6),
-        "head": ParagraphStyle("hd", parent=base["BodyText"], fontSize=8, leading=9.6, fontName="Helvetica-Bold",
-                               textColor="white"),
-    }
-
-
-def _numbered_canvas(header: str):  # noqa: ANN202
-    from reportlab.pdfgen import canvas
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-            super().__init__(*args, **kwargs)
-            self._saved = []
-
-        def showPage(self) -> None:  # noqa: N802
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                w, _h = self._pagesize
-                self.setFont("Helvetica", 7.5)
-                self.setFillGray(0.35)
-                self.drawString(36, 20, header.translate(_PDF_SAFE)[:120])
-                self.drawRightString(w - 36, 20, f"Página {self._pageNumber} de {total}")
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+def _styles() -> dict:
+    st = report_styles(cell=8)
+    st["h1"].keepWithNext = 1
+    return st
 
 
 def _table(rows: list[list], widths: list[float], st) -> list:  # noqa: ANN001
     """Chunked tables (header repeated) from rows of plain values."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
-    head, body = rows[0], rows[1:]
-    out = []
-    for k in range(0, max(len(body), 1), CHUNK):
-        part = [[Paragraph(_esc(h), st["head"]) for h in head]]
-        part += [[Paragraph(_esc(v), st["cell"]) for v in r] for r in body[k:k + CHUNK]]
-        t = Table(part, colWidths=widths, repeatRows=1)
-        cmds = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#37474F")),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#B0BEC5")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
-        cmds += [("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F5F7F8")) for i in range(2, len(part), 2)]
-        t.setStyle(TableStyle(cmds))
-        out.append(t)
-    return out
+    return grid_tables(rows[0], rows[1:], widths, st, chunk=50, line="#B0BEC5", zebra="#F5F7F8")
 
 
 def _hbar(items: list[tuple[str, float]], caption: str, width: float = 480, color: str = "#1565C0",  # noqa: ANN202
@@ -111,7 +50,7 @@ def _hbar(items: list[tuple[str, float]], caption: str, width: float = 480, colo
     ch.x, ch.y = 170, 24
     ch.width, ch.height = width - 210, height - 46
     values = [float(v) for _, v in items][::-1]
-    names = [(s if len(s) <= 32 else s[:31] + "...").translate(_PDF_SAFE) for s, _ in items][::-1]
+    names = [safe(s if len(s) <= 32 else s[:31] + "...") for s, _ in items][::-1]
     ch.data = [values]
     ch.categoryAxis.categoryNames = names
     ch.categoryAxis.labels.fontSize = 7.5
@@ -130,15 +69,14 @@ def _hbar(items: list[tuple[str, float]], caption: str, width: float = 480, colo
     ch.barLabels.boxAnchor = "w"
     ch.barLabels.dx = 3
     d.add(ch)
-    d.add(String(width / 2, height - 12, caption.translate(_PDF_SAFE), fontSize=9, textAnchor="middle",
+    d.add(String(width / 2, height - 12, safe(caption), fontSize=9, textAnchor="middle",
                  fontName="Helvetica-Bold"))
     return d
 
 
 def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,  # noqa: ANN001
                            cancel: CancelToken = NEVER_CANCELLED) -> dict:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
     out = Path(out)
     if out.suffix.lower() != ".pdf":
@@ -182,7 +120,7 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
                                 .order_by(pk.c.processed_at)).all()
     progress(1, 5, "Componiendo el informe")
     story.append(Paragraph("Informe consolidado de rendición de cuentas y POA", st["title"]))
-    story.append(Paragraph(_esc(f"{db.installation_name} · generado el {now:%d/%m/%Y %H:%M} UTC"), st["sub"]))
+    story.append(Paragraph(esc(f"{db.installation_name} · generado el {now:%d/%m/%Y %H:%M} UTC"), st["small"]))
     story.append(Spacer(1, 6))
     story.append(Paragraph("Este informe reúne los datos consolidados en la sede central a partir de los paquetes "
                            "firmados de las instalaciones de campo. No contiene datos personales de la ciudadanía: "
@@ -239,14 +177,8 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
         story.append(Paragraph("Todavía no se ha consolidado ningún paquete de campo en esta instalación.", st["body"]))
     cancel.check()
     progress(3, 5, "Guardando el PDF")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".parcial")
-    doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=40,
-                            title="Informe consolidado", author=db.installation_name)
-    try:
-        doc.build(story, canvasmaker=_numbered_canvas(f"Informe consolidado · {db.installation_name}"))
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    build_pdf(out, story, title="Informe consolidado", author=db.installation_name, landscape=False, margin=36,
+              top=36, bottom=40,
+              footer=page_footer(f"Informe consolidado · {db.installation_name}", margin=36, y=20, limit=120))
     progress(5, 5, "Informe guardado")
     return {"file": str(out), "installations": len(insts), "packages": len(packages)}

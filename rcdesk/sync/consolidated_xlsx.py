@@ -6,7 +6,6 @@ written (see `consolidated_data`).
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.reports.cells import SafeCells
+from rcdesk.reports.output import save_workbook
 from rcdesk.sync.consolidated_data import (
     activity_light,
     cap,
@@ -100,7 +100,6 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"«{out.name}»: el libro consolidado debe terminar en .xlsx.")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".parcial")
     wb = Workbook(write_only=True)
     used: set[str] = set()
     sheets: dict[str, int] = {}
@@ -205,10 +204,6 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
                     cancel.check()
                     progress(done, grand, f"Escribiendo {label(name)}")
             sheets[ws.title] = in_sheet
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    save_workbook(wb, out)
     progress(grand, grand, "Libro guardado")
     return {"file": str(out), "sheets": sheets, "records": sum(totals.values())}

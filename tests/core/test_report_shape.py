@@ -23,8 +23,6 @@ OWN_WRITERS = {
     "sync/keys.py": "key files with restricted permissions",
     "sync/evidence_files.py": "evidence blobs received in a package",
     "sync/peers.py": "notes next to received packages",
-    "sync/consolidated_pdf.py": "sync reports, being moved under reports/",
-    "sync/consolidated_xlsx.py": "sync reports, being moved under reports/",
 }
 
 
