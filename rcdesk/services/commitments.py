@@ -128,16 +128,6 @@ class CommitmentService:
                                                                   Contribution.deleted.is_(False))
                                        .order_by(Contribution.mesa, Contribution.position))]
 
-    def delete_contribution(self, contribution_id: str) -> None:
-        with self.db.begin() as s:
-            c = s.get(Contribution, contribution_id)
-            if c is None or c.deleted:
-                raise NotFound("El aporte no existe.")
-            if s.scalar(select(Commitment.id).where(Commitment.contribution_id == contribution_id,
-                                                    Commitment.deleted.is_(False)).limit(1)):
-                raise UserError("Este aporte ya es un compromiso; elimine primero el compromiso.")
-            c.deleted = True
-
     # -- commitments ---------------------------------------------------------------------
     def add(self, data: CommitmentInput) -> CommitmentRow:
         problems = []

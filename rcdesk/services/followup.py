@@ -100,13 +100,6 @@ class FollowupService:
             raise NotFound(f"No existe el plan «{plan_id}».")
         return row[0], row[1], row[2]
 
-    def plan_of_activity(self, activity_id: str) -> str:
-        with self.db.session() as s:
-            a = s.get(PlanActivity, activity_id)
-            if a is None or a.deleted:
-                raise NotFound(f"No existe la actividad «{activity_id}».")
-            return a.plan_id
-
     def resolve_activity_id(self, text: str) -> str:
         """Full activity id or an unambiguous prefix of at least 6 characters (CLI)."""
         from rcdesk.services.lookup import resolve_record_id

@@ -46,18 +46,6 @@ class PlanView:
     activities: tuple[ActivityRow, ...]
     group_paths: dict
 
-    def descendants(self, group_id: str) -> set[str]:
-        """`group_id` and every group below it."""
-        by_id = {g.group_id: g for g in self.groups}
-        out, todo = set(), [group_id]
-        while todo:
-            gid = todo.pop()
-            if gid in out or gid not in by_id:
-                continue
-            out.add(gid)
-            todo.extend(by_id[gid].children)
-        return out
-
 
 @dataclass(frozen=True)
 class Span:

@@ -275,16 +275,6 @@ class PoaService:
                 return r
         raise NotFound(f"No existe el POA «{poa_id}».")
 
-    def resolve_poa(self, ref: str) -> PoaRow:
-        """A POA by id or id prefix (command line)."""
-        ref = clean(ref)
-        matches = [r for r in self.list_poas() if r.poa_id.startswith(ref)] if ref else []
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise NotFound(f"No existe un POA con identificador «{ref}». Use «rcdesk poa list».")
-        raise UserError(f"El identificador «{ref}» es ambiguo ({len(matches)} POA); escriba más caracteres.")
-
     def find_poa(self, unit_id: str, year: int) -> PoaRow | None:
         for r in self.list_poas(year=year, unit_id=unit_id):
             return r

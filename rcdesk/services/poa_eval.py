@@ -112,9 +112,6 @@ class Evaluation:
     cantons: tuple[GroupEval, ...]
     province: GroupEval
 
-    def metas_of(self, unit_id: str) -> list[MetaEval]:
-        return [m for m in self.metas if m.unit_id == unit_id]
-
     def units_of(self, canton_key: str) -> list[GroupEval]:
         return [u for u in self.units if u.parent_key == canton_key]
 

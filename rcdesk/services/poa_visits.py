@@ -132,42 +132,6 @@ class VisitService:
             visit_id = v.id
         return self.visit(visit_id)
 
-    def update_visit(self, visit_id: str, *, unit_ids: list[str] | None = None, **fields) -> VisitRow:  # noqa: ANN003
-        allowed = {"team", "purpose", "findings", "recommendations", "visit_date", "territory_id"}
-        bad = set(fields) - allowed
-        if bad:
-            raise UserError(f"Campos desconocidos: {', '.join(sorted(bad))}")
-        if "visit_date" in fields:
-            fields["visit_date"] = _date(fields["visit_date"], "Fecha de la visita")
-        with self.db.begin() as s:
-            v = s.get(FieldVisit, visit_id)
-            if v is None or v.deleted:
-                raise NotFound("La visita no existe.")
-            for k, val in fields.items():
-                val = val.strip() if isinstance(val, str) and k != "territory_id" else val
-                if getattr(v, k) != val:
-                    setattr(v, k, val)
-            if unit_ids is not None:
-                current = {link.unit_id: link for link in s.scalars(select(FieldVisitUnit).where(
-                    FieldVisitUnit.visit_id == visit_id, FieldVisitUnit.deleted.is_(False)))}
-                for uid in set(unit_ids) - current.keys():
-                    if s.get(OrgUnit, uid) is None:
-                        raise NotFound(f"La unidad «{uid}» no existe.")
-                    s.add(FieldVisitUnit(visit_id=visit_id, unit_id=uid))
-                for uid in current.keys() - set(unit_ids):
-                    current[uid].deleted = True
-        return self.visit(visit_id)
-
-    def delete_visit(self, visit_id: str) -> None:
-        with self.db.begin() as s:
-            v = s.get(FieldVisit, visit_id)
-            if v is None or v.deleted:
-                raise NotFound("La visita no existe.")
-            v.deleted = True
-            for model in (FieldVisitUnit, FieldVisitCommitment):
-                for row in s.scalars(select(model).where(model.visit_id == visit_id, model.deleted.is_(False))):
-                    row.deleted = True
-
     def visits(self, year: int | None = None, canton_id: str | None = None) -> list[VisitRow]:
         with self.db.session() as s:
             stmt = select(FieldVisit).where(FieldVisit.deleted.is_(False))

@@ -60,10 +60,6 @@ class QuestionRow:
             return "Respondida fuera de término" if self.answered_late else "Respondida"
         return "Vencida" if self.overdue else "Pendiente"
 
-    @property
-    def channel_label(self) -> str:
-        return QUESTION_CHANNELS.get(self.channel, self.channel)
-
     def as_json(self) -> dict:
         return {"question_id": self.question_id, "received_on": self.received_on.isoformat(),
                 "asker_name": self.asker_name, "text": self.text, "kind": self.kind,
@@ -144,14 +140,6 @@ class QuestionService:
             s.flush()
             qid = q.id
         return self.get(qid)
-
-    def assign(self, question_id: str, unit_id: str | None) -> QuestionRow:
-        with self.db.begin() as s:
-            q = self._q(s, question_id)
-            if unit_id and s.get(OrgUnit, unit_id) is None:
-                raise NotFound("La dependencia asignada no existe.")
-            q.assigned_unit_id = unit_id
-        return self.get(question_id)
 
     def answer(self, question_id: str, answer: str, answered_on: date, *, channel: str | None = None,
                published_url: str | None = None) -> QuestionRow:

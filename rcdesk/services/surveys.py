@@ -52,16 +52,6 @@ class SurveyService:
                 s.flush()
             return [SurveyQuestionRow(q.id, q.position, q.text, q.kind, tuple(q.options or ())) for q in rows]
 
-    def add_question(self, event_id: str, text: str, kind: str = "choice", options: list[str] = ()) -> SurveyQuestionRow:
-        self._check(text, kind, options)
-        existing = self.questions(event_id)
-        with self.db.begin() as s:
-            q = SurveyQuestion(event_id=event_id, position=(existing[-1].position + 1) if existing else 1,
-                               text=clean(text), kind=kind, options=[clean(o) for o in options if clean(o)])
-            s.add(q)
-            s.flush()
-            return SurveyQuestionRow(q.id, q.position, q.text, q.kind, tuple(q.options))
-
     def update_question(self, question_id: str, text: str, kind: str, options: list[str]) -> None:
         self._check(text, kind, options)
         with self.db.begin() as s:
@@ -69,13 +59,6 @@ class SurveyService:
             if q is None or q.deleted:
                 raise NotFound("La pregunta de la encuesta no existe.")
             q.text, q.kind, q.options = clean(text), kind, [clean(o) for o in options if clean(o)]
-
-    def remove_question(self, question_id: str) -> None:
-        with self.db.begin() as s:
-            q = s.get(SurveyQuestion, question_id)
-            if q is None or q.deleted:
-                raise NotFound("La pregunta de la encuesta no existe.")
-            q.deleted = True
 
     @staticmethod
     def _check(text: str, kind: str, options: list[str]) -> None:
