@@ -244,12 +244,3 @@ def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] |
                                     "meta. Copie solo las columnas del formulario."),
     ]
     return CpccsRows(prog, budget, notes, skipped)
-
-
-def __getattr__(name: str):  # noqa: ANN202
-    # the driver that reads the database moved to the service; ui/pages/cantons.py still imports it here
-    if name == "export_cpccs":
-        from rcdesk.services.cpccs_export import export_cpccs
-
-        return export_cpccs
-    raise AttributeError(name)

@@ -286,12 +286,3 @@ def write_pdf(data, out: str | Path, *, progress: ProgressFn = no_progress,  # n
                                          header=f"{entity} — Evaluación del POA {year}, corte {cut:%d/%m/%Y}"))
     progress(4, 4, "Listo")
     return pages
-
-
-def __getattr__(name: str):  # noqa: ANN202
-    # the driver that reads the database moved to the service; ui/pages/cantons.py still imports it here
-    if name == "write_poa_report":
-        from rcdesk.services.poa_reports import write_poa_report
-
-        return write_poa_report
-    raise AttributeError(name)

@@ -10,8 +10,6 @@ from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +25,7 @@ from ui.formatting import percent
 from ui.models.poa_tables import ResultsModel, SortRole
 from ui.shell import PageSpec
 from ui.tasks import show_error
+from ui.widgets.dates import DateEdit
 
 
 def _settings_text(st) -> str:  # noqa: ANN001
@@ -65,9 +64,7 @@ class CantonsPage(QWidget):
         self.evaluation = None
 
         self.year_combo = QComboBox()
-        self.cut_edit = QDateEdit()
-        self.cut_edit.setCalendarPopup(True)
-        self.cut_edit.setDisplayFormat("dd/MM/yyyy")
+        self.cut_edit = DateEdit()
         self.budget_combo = QComboBox()
         self.budget_combo.addItem("Por meta", "META")
         self.budget_combo.addItem("Por programa/proyecto (objetivo)", "PROGRAMA")
@@ -224,38 +221,47 @@ class CantonsPage(QWidget):
             self.recompute()
             self.ctx.changed(Changes(poa=True), self)
 
+    def _ask(self, title: str, what: str, suffix: str, filters: str) -> Path | None:
+        """Where to save an export of the year on screen: the export folder, a name with the
+        entity and the cut («evaluacion-poa-gobernacion-de-chimborazo-2026-04-30.pdf»)."""
+        from rcdesk.services.poa_reports import entity_names
+        from ui.files import ask_save_path, default_name
+
+        name = default_name(what, entity_names(self.ctx.db, self.year_combo.currentData()), on=self.cut(),
+                            suffix=suffix)
+        return ask_save_path(self, self.ctx.settings, kind="informes", title=title, name=name, filters=filters,
+                             suffix=suffix)
+
     def export_pdf(self) -> None:
-        year = self.year_combo.currentData()
-        cut = self.cut()
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar informe de evaluación",
-                                              f"Evaluación POA {year} corte {cut:%Y-%m-%d}.pdf", "PDF (*.pdf)")
-        if not path:
+        year, cut = self.year_combo.currentData(), self.cut()
+        path = self._ask("Guardar informe de evaluación", "evaluacion poa", "pdf", "PDF (*.pdf)")
+        if path is None:
             return
         from rcdesk.reports.poa_pdf import write_poa_report
+        from ui.files import announce_saved
 
-        self.ctx.runner.run(lambda progress, cancel: write_poa_report(self.ctx.db, year, cut, Path(path),
+        self.ctx.runner.run(lambda progress, cancel: write_poa_report(self.ctx.db, year, cut, path,
                                                                       progress=progress, cancel=cancel),
                             title="Generando el informe de evaluación…", parent=self,
-                            on_done=lambda res: self.ctx.events.status_message.emit(
-                                f"Informe guardado en {res['out']} ({res['pages']} páginas)"),
+                            on_done=lambda res: announce_saved(
+                                self, Path(res["out"]), f"Informe de evaluación guardado ({res['pages']} páginas)"),
                             on_error=lambda exc: show_error(self, exc))
 
     def export_cpccs(self) -> None:
-        year = self.year_combo.currentData()
-        cut = self.cut()
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar secciones CPCCS", f"CPCCS POA {year}.xlsx",
-                                              "Libros de Excel (*.xlsx)")
-        if not path:
+        year, cut = self.year_combo.currentData(), self.cut()
+        path = self._ask("Guardar secciones CPCCS", "secciones cpccs poa", "xlsx", "Libros de Excel (*.xlsx)")
+        if path is None:
             return
         from rcdesk.reports.cpccs_xlsx import export_cpccs
+        from ui.files import announce_saved
 
         btype = self.budget_combo.currentData()
-        self.ctx.runner.run(lambda progress, cancel: export_cpccs(self.ctx.db, year, Path(path), cut=cut,
+        self.ctx.runner.run(lambda progress, cancel: export_cpccs(self.ctx.db, year, path, cut=cut,
                                                                   budget_type=btype, progress=progress,
                                                                   cancel=cancel),
                             title="Exportando las secciones CPCCS…", parent=self,
-                            on_done=lambda res: self.ctx.events.status_message.emit(
-                                f"Secciones CPCCS guardadas en {res['out']} ({res['metas']} metas)"),
+                            on_done=lambda res: announce_saved(
+                                self, Path(res["out"]), f"Secciones CPCCS guardadas ({res['metas']} metas)"),
                             on_error=lambda exc: show_error(self, exc))
 
 

@@ -341,7 +341,7 @@ class CpccsPage(QWidget):
             return
         if not path.lower().endswith(ext):
             path += ext
-        from rcdesk.reports.cpccs_report import export_report
+        from rcdesk.services.cpccs_export import export_report
 
         self.ctx.runner.run(lambda progress, cancel: export_report(self.ctx.db, year, Path(path), progress=progress,
                                                                    cancel=cancel),
