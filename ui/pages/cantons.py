@@ -237,7 +237,7 @@ class CantonsPage(QWidget):
         path = self._ask("Guardar informe de evaluación", "evaluacion poa", "pdf", "PDF (*.pdf)")
         if path is None:
             return
-        from rcdesk.reports.poa_pdf import write_poa_report
+        from rcdesk.services.poa_reports import write_poa_report
         from ui.files import announce_saved
 
         self.ctx.runner.run(lambda progress, cancel: write_poa_report(self.ctx.db, year, cut, path,
@@ -252,7 +252,7 @@ class CantonsPage(QWidget):
         path = self._ask("Guardar secciones CPCCS", "secciones cpccs poa", "xlsx", "Libros de Excel (*.xlsx)")
         if path is None:
             return
-        from rcdesk.reports.cpccs_xlsx import export_cpccs
+        from rcdesk.services.cpccs_export import export_cpccs
         from ui.files import announce_saved
 
         btype = self.budget_combo.currentData()
