@@ -4,6 +4,7 @@ dashboard chart, save dialogs in the export folder with a banner, Tab leaving da
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -174,3 +175,176 @@ def test_commitments_summary_writes_the_share_met_the_spanish_way(qtbot, ui_ctx)
     page = CommitmentsPage(ui_ctx)
     qtbot.addWidget(page)
     assert "cumplidos: 25,0 %" in page.summary.text()
+
+
+# -- save dialogs: the export folder, names that say what and when, a banner to open the file --------
+
+@pytest.fixture
+def save_dialog(monkeypatch):
+    """The save dialog: records where it started and answers with the file named in `answer`."""
+    from PySide6.QtWidgets import QFileDialog
+
+    calls: list[str] = []
+    answer: list = []
+
+    def fake(parent, title, start, filters):  # noqa: ANN001, ARG001
+        calls.append(start)
+        return (str(answer.pop(0)), "") if answer else ("", "")
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake)
+    return calls, answer
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    seen: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: seen.append(url.toLocalFile()) or True)
+    return seen
+
+
+def _saved_with_banner(page, path, opened) -> None:  # noqa: ANN001
+    assert page.banner.level == "success" and path.name in page.banner.text
+    assert page.banner.action_texts() == ["Abrir", "Abrir carpeta"]
+    page.banner.trigger("Abrir")
+    page.banner.trigger("Abrir carpeta")
+    assert opened[-2:] == [str(path), str(path.parent)]
+
+
+@pytest.fixture
+def poa_world(ui_ctx):
+    from tests.core import poa_world as pw
+
+    return pw.make_world(ui_ctx.db)
+
+
+def test_canton_exports_start_in_the_export_folder_with_entity_and_cut(qtbot, ui_ctx, poa_world, save_dialog,
+                                                                         opened, tmp_path):
+    from PySide6.QtCore import QDate
+
+    from ui.files import export_folder
+    from ui.pages.cantons import CantonsPage
+
+    page = CantonsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.cut_edit.setDate(QDate(2025, 6, 30))
+    calls, answer = save_dialog
+    page.pdf_button.click()  # cancelled: nothing written, no banner
+    start = Path(calls[-1])
+    assert start.parent == export_folder(ui_ctx.settings)
+    assert start.name == "evaluacion-poa-gobernacion-de-chimborazo-2025-06-30.pdf"
+    assert not getattr(page, "banner", None) or page.banner.isHidden()
+
+    answer.append(tmp_path / "evaluacion")  # typed without .pdf
+    page.pdf_button.click()
+    pdf = tmp_path / "evaluacion.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    _saved_with_banner(page, pdf, opened)
+
+    answer.append(tmp_path / "cpccs")
+    page.cpccs_button.click()
+    assert Path(calls[-1]) == tmp_path / "secciones-cpccs-poa-gobernacion-de-chimborazo-2025-06-30.xlsx"
+    _saved_with_banner(page, tmp_path / "cpccs.xlsx", opened)
+
+
+def test_visit_report_is_named_after_its_canton_and_date(qtbot, ui_ctx, poa_world, save_dialog, opened, tmp_path):
+    from rcdesk.services.poa_visits import VisitService
+    from ui.files import export_folder
+    from ui.pages.visits import VisitsPage
+
+    VisitService(ui_ctx.db).add_visit(poa_world.guano_id, date(2025, 6, 18), unit_ids=[poa_world.jp_guano],
+                                      findings="Sin vehículo")
+    page = VisitsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.table.selectRow(0)
+    calls, answer = save_dialog
+    answer.append(tmp_path / "visita.pdf")
+    page.export_pdf()
+    assert Path(calls[-1]) == export_folder(ui_ctx.settings) / "informe-visita-guano-2025-06-18.pdf"
+    assert (tmp_path / "visita.pdf").read_bytes().startswith(b"%PDF")
+    _saved_with_banner(page, tmp_path / "visita.pdf", opened)
+
+
+def test_poa_export_never_replaces_a_file_without_asking(qtbot, ui_ctx, poa_world, save_dialog, opened, tmp_path,
+                                                        monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.pages.poa import PoaPage
+
+    page = PoaPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    i = page.unit_combo.findText("Jefatura Política de Guano", Qt.MatchFlag.MatchStartsWith)
+    page.unit_combo.setCurrentIndex(i)
+    existing = tmp_path / "poa.xlsx"
+    existing.write_bytes(b"el POA del trimestre pasado")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    calls, answer = save_dialog
+    answer.append(tmp_path / "poa")
+    page.export_current()
+    assert Path(calls[-1]).name == f"poa-{page.poa.fiscal_year}-jefatura-politica-de-guano-{TODAY.isoformat()}.xlsx"
+    assert asked and "poa.xlsx" in asked[0] and existing.read_bytes() == b"el POA del trimestre pasado"
+
+    answer.append(tmp_path / "poa-guano.xlsx")
+    page.export_current()
+    _saved_with_banner(page, tmp_path / "poa-guano.xlsx", opened)
+    page.export_current()
+    assert Path(calls[-1]).parent == tmp_path  # the folder last used for POA comes back
+
+
+def test_plan_export_dialog_uses_the_export_folder_and_asks_before_replacing(qtbot, ui_ctx, opened, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.files import export_folder
+    from ui.pages.plans import PlansPage
+
+    plan_id = _save_plan(ui_ctx, [ParsedActivity("Conformar el equipo", number="1")])
+    page = PlansPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    ui_ctx.select_plan(plan_id)
+    page.export_plan()
+    dlg = page.export_dialog
+    first = Path(dlg.path.text())
+    assert first.parent == export_folder(ui_ctx.settings)
+    assert first.name == f"plan-gad-municipal-de-guamote-{YEAR}-{TODAY.isoformat()}.xlsx"
+    dlg.generic.setChecked(True)
+    assert Path(dlg.path.text()).name == f"plan-gad-municipal-de-guamote-{YEAR}-generico-{TODAY.isoformat()}.xlsx"
+    target = Path(dlg.path.text())
+    target.write_bytes(b"otro plan")
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes() == b"otro plan" and dlg.isVisible()  # «No»: kept, the dialog stays
+    qtbot.mouseClick(dlg.export_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"PK") and not dlg.isVisible()
+    _saved_with_banner(page, target, opened)
+
+
+def test_keys_export_and_import_start_in_the_export_folder(qtbot, ui_ctx, save_dialog, opened, tmp_path,
+                                                           monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from ui.files import export_folder, slug
+    from ui.pages.sync import SyncPage
+
+    page = SyncPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("frase de paso larga", True))
+    calls, answer = save_dialog
+    answer.append(tmp_path / "claves")
+    page.export_keys()
+    start = Path(calls[-1])
+    assert start.parent == export_folder(ui_ctx.settings)
+    assert start.name == f"claves-{slug(page.svc.overview().name)}-{TODAY.isoformat()}.json"
+    _saved_with_banner(page, tmp_path / "claves.json", opened)
+    starts: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda parent, title, start, filters: starts.append(start) or ("", ""))
+    page.import_keys()
+    assert starts == [str(tmp_path)]  # where the keys were just saved, not the home folder

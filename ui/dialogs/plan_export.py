@@ -1,7 +1,6 @@
 """Export a plan to .xlsx, in the layout it came from or in rcdesk's generic layout."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -18,15 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.plans.parsed import LAYOUT_LABELS
-from rcdesk.text import fold
 
 XLSX_FILTER = "Libro de Excel (*.xlsx)"
+KIND = "planes"  # ui.files remembers the last folder per kind of file
 
 
 def default_file_name(summary, layout: str) -> str:  # noqa: ANN001
-    stem = re.sub(r"[^a-z0-9]+", "_", fold(summary.entity)).strip("_")[:50] or "plan"
-    suffix = "_generico" if layout == "generic" else ""
-    return f"plan_{stem}_{summary.year}{suffix}.xlsx"
+    """«plan-gad-municipal-de-guamote-2026-generico-2026-05-20.xlsx»: entity, vigencia, layout, date."""
+    from ui.files import default_name
+
+    return default_name("plan", summary.entity, str(summary.year), "generico" if layout == "generic" else None,
+                        suffix="xlsx")
 
 
 class PlanExportDialog(QDialog):
@@ -48,9 +49,10 @@ class PlanExportDialog(QDialog):
             f"Formato &original: {LAYOUT_LABELS.get(s.layout, s.layout)}", self)
         self.generic = QRadioButton("Formato &genérico de rcdesk (una actividad por fila, todos los campos)", self)
         self.original.setChecked(True)
-        folder = ctx.db.paths.exports if ctx.db.paths else Path.home()
-        folder = Path(ctx.settings.value("plans/export_dir", str(folder), str))
-        self.path = QLineEdit(str(folder / default_file_name(s, "original")), self)
+        from ui.files import start_folder
+
+        self._confirmed: Path | None = None  # a file the save dialog already asked to replace
+        self.path = QLineEdit(str(start_folder(ctx.settings, KIND) / default_file_name(s, "original")), self)
         lbl = QLabel("&Archivo:", self)
         lbl.setBuddy(self.path)
         browse = QPushButton("&Examinar…", self)
@@ -84,11 +86,17 @@ class PlanExportDialog(QDialog):
             self.path.setText(str(current.with_name(default_file_name(self.summary, self.layout_key()))))
 
     def browse(self) -> None:
+        from ui.files import confirm_overwrite, with_suffix
+
         path, _ = QFileDialog.getSaveFileName(self, "Guardar el plan como", self.path.text(), XLSX_FILTER)
-        if path:
-            if not path.lower().endswith(".xlsx"):
-                path += ".xlsx"
-            self.path.setText(path)
+        if not path:
+            return
+        out = with_suffix(Path(path), "xlsx")
+        # the dialog asked about the name it saw; a completed name is asked about here
+        if out != Path(path) and out.exists() and not confirm_overwrite(self, out):
+            return
+        self._confirmed = out if out.exists() else None
+        self.path.setText(str(out))
 
     def export(self) -> None:
         from rcdesk.errors import UserError
@@ -99,6 +107,10 @@ class PlanExportDialog(QDialog):
             path = path.with_name(path.name + ".xlsx")
         if not path.parent.is_dir():
             show_error(self, UserError(f"La carpeta «{path.parent}» no existe."))
+            return
+        from ui.files import confirm_overwrite, remember_folder
+
+        if path.exists() and path != self._confirmed and not confirm_overwrite(self, path):
             return
         plan_id, layout, db = self.plan_id, self.layout_key(), self.ctx.db
 
@@ -112,11 +124,17 @@ class PlanExportDialog(QDialog):
             progress(0, None, "Escribiendo el libro de Excel…")
             return str(write_plan(parsed, path, layout=layout))
 
-        self.ctx.settings.setValue("plans/export_dir", str(path.parent))
+        remember_folder(self.ctx.settings, KIND, path)
         self.ctx.runner.run(job, title=f"Exportando a «{path.name}»…", parent=self, on_done=self._done,
                             on_cancel=lambda: None)
 
     def _done(self, path: str) -> None:
+        from ui.files import announce_saved
+
         self.exported.emit(path)
-        self.ctx.events.status_message.emit(f"Plan exportado a {path}")
+        page = self.parentWidget()
+        if page is not None:  # the dialog closes: the plans page says where the file went
+            announce_saved(page, Path(path), "Plan exportado")
+        else:
+            self.ctx.events.status_message.emit(f"Plan exportado a {path}")
         self.accept()

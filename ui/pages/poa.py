@@ -692,21 +692,23 @@ class PoaPage(QWidget):
         if self.poa is None:
             return
         from rcdesk.poa.exporter import export_poas
+        from ui.files import announce_saved, ask_save_path, default_name
 
-        default = f"POA {self.poa.fiscal_year} {self.poa.unit_name}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "Exportar POA", default, "Libros de Excel (*.xlsx)")
-        if not path:
+        name = default_name("poa", str(self.poa.fiscal_year), self.poa.unit_name, suffix="xlsx")
+        path = ask_save_path(self, self.ctx.settings, kind="poa", title="Exportar POA", name=name,
+                             filters="Libros de Excel (*.xlsx)", suffix="xlsx")
+        if path is None:
             return
         poa_id, unit_id = self.poa.poa_id, self.poa.unit_id
 
         def job(progress, cancel):  # noqa: ANN001, ANN202
             from rcdesk.services.poa import institution_country
 
-            return export_poas([self.service.as_parsed(poa_id)], Path(path),
+            return export_poas([self.service.as_parsed(poa_id)], path,
                                country=institution_country(self.ctx.db, unit_id))
 
         self.ctx.runner.run(job, title="Exportando el POA…", parent=self,
-                            on_done=lambda out: self.status.setText(f"POA exportado a {out}"),
+                            on_done=lambda out: announce_saved(self, Path(out), "POA exportado"),
                             on_error=lambda exc: show_error(self, exc))
 
 

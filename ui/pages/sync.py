@@ -469,28 +469,30 @@ class SyncPage(QWidget):
 
     # -- keys ----------------------------------------------------------------------------
     def export_keys(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Exportar claves", str(Path.home() / "claves-rcdesk.json"),
-                                              "Claves (*.json)")
-        if not path:
+        from ui.files import announce_saved, ask_save_path, default_name
+
+        path = ask_save_path(self, self.ctx.settings, kind="claves", title="Exportar claves",
+                             name=default_name("claves", self.svc.overview().name, suffix="json"),
+                             filters="Claves (*.json)", suffix="json")
+        if path is None:
             return
         phrase, ok = QInputDialog.getText(self, "Frase de paso", "Frase de paso (al menos 8 caracteres):",
                                           QLineEdit.EchoMode.Password)
         if not ok:
             return
-        from rcdesk.errors import UserError
-        from ui.tasks import show_error
-
-        try:
-            out = self.svc.export_keys(Path(path), phrase)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        QMessageBox.information(self, "Claves", f"Claves exportadas en {out}. Sin la frase de paso no se pueden usar.")
+        # the first export may create this installation's keys: a write, so on the worker
+        self.ctx.runner.write(lambda: self.svc.export_keys(path, phrase), parent=self, title="Exportando las claves…",
+                              on_done=lambda out: announce_saved(
+                                  self, Path(out), "Claves exportadas (sin la frase de paso no se pueden usar)"))
 
     def import_keys(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Importar claves", str(Path.home()), "Claves (*.json)")
-        if not path:
+        from ui.files import ask_open_paths
+
+        chosen = ask_open_paths(self, self.ctx.settings, kind="claves", title="Importar claves",
+                                filters="Claves (*.json)")
+        if not chosen:
             return
+        path = chosen[0]
         phrase, ok = QInputDialog.getText(self, "Frase de paso", "Frase de paso:", QLineEdit.EchoMode.Password)
         if not ok:
             return

@@ -215,15 +215,19 @@ class VisitsPage(QWidget):
         v = self.current()
         if v is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar informe de visita",
-                                              f"Visita {v.canton_name} {v.visit_date:%Y-%m-%d}.pdf", "PDF (*.pdf)")
-        if not path:
+        from ui.files import announce_saved, ask_save_path, default_name
+
+        # the canton and the visit's own date: two visits never share a name
+        path = ask_save_path(self, self.ctx.settings, kind="informes", title="Guardar informe de visita",
+                             name=default_name("informe visita", v.canton_name, on=v.visit_date, suffix="pdf"),
+                             filters="PDF (*.pdf)", suffix="pdf")
+        if path is None:
             return
         from rcdesk.services.poa_reports import write_visit_report
 
-        self.ctx.runner.run(lambda progress, cancel: write_visit_report(self.ctx.db, v.visit_id, Path(path)),
+        self.ctx.runner.run(lambda progress, cancel: write_visit_report(self.ctx.db, v.visit_id, path),
                             title="Generando el informe de visita…", parent=self,
-                            on_done=lambda out: self.ctx.events.status_message.emit(f"Informe guardado en {out}"),
+                            on_done=lambda out: announce_saved(self, Path(out), "Informe de visita guardado"),
                             on_error=lambda exc: show_error(self, exc))
 
     def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
