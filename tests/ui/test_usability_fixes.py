@@ -107,15 +107,21 @@ def test_a_new_report_starts_at_the_last_reported_percentage_and_reporter(qtbot,
 
 
 def test_tab_leaves_the_date_fields(qtbot, ui_ctx):
+    from tests.core import poa_world as pw
     from ui.dialogs.followup_report import ReportDialog
+    from ui.dialogs.poa_visit import OficioDialog, VisitDialog
+    from ui.pages.cantons import CantonsPage
     from ui.pages.followup import HolidayDialog
 
+    pw.make_world(ui_ctx.db)
     _save_plan(ui_ctx, [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15),
                                        end_date=date(YEAR, 12, 15))])
     page = _followup_page(qtbot, ui_ctx)
     report = ReportDialog(ui_ctx, page.model.row(0), page.periods, period_no=1)
     holiday = HolidayDialog(YEAR)
-    for dlg, field in ((report, report.reported_on), (holiday, holiday.day)):
+    visit, oficio, cantons = VisitDialog(ui_ctx), OficioDialog(ui_ctx), CantonsPage(ui_ctx)
+    for dlg, field in ((report, report.reported_on), (holiday, holiday.day), (visit, visit.date_edit),
+                       (oficio, oficio.date_edit), (cantons, cantons.cut_edit), (page, page.cut)):
         qtbot.addWidget(dlg)
         dlg.show()
         dlg.activateWindow()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,15 +25,11 @@ from PySide6.QtWidgets import (
 from rcdesk.errors import UserError
 from ui.tasks import show_error
 from ui.widgets.buttons import dialog_buttons
+from ui.widgets.dates import DateEdit
 
 
 def _date_edit(d: date | None = None) -> QDateEdit:
-    e = QDateEdit()
-    e.setCalendarPopup(True)
-    e.setDisplayFormat("dd/MM/yyyy")
-    d = d or date.today()
-    e.setDate(QDate(d.year, d.month, d.day))
-    return e
+    return DateEdit(d or date.today())  # Tab leaves it (QDateEdit's Tab walks day, month, year)
 
 
 def _pydate(e: QDateEdit) -> date:
