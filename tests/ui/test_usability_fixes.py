@@ -354,3 +354,27 @@ def test_keys_export_and_import_start_in_the_export_folder(qtbot, ui_ctx, save_d
                         lambda parent, title, start, filters: starts.append(start) or ("", ""))
     page.import_keys()
     assert starts == [str(tmp_path)]  # where the keys were just saved, not the home folder
+
+
+def test_evidence_choosers_start_where_the_last_evidence_came_from(qtbot, ui_ctx, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.dialogs.followup_report import ReportDialog
+    from ui.files import export_folder
+
+    _save_plan(ui_ctx, [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15),
+                                       end_date=date(YEAR, 12, 15))])
+    page = _followup_page(qtbot, ui_ctx)
+    photos = tmp_path / "fotos"
+    photos.mkdir()
+    acta = photos / "acta.pdf"
+    acta.write_bytes(b"%PDF-1.4 acta")
+    starts: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda parent, title, start, filters: starts.append(start) or ([str(acta)], ""))
+    dlg = ReportDialog(ui_ctx, page.model.row(0), page.periods, period_no=1)
+    qtbot.addWidget(dlg)
+    dlg.choose_files()
+    dlg.choose_files()
+    assert starts == [str(export_folder(ui_ctx.settings)), str(photos)]  # never the program's folder
+    assert [p.name for p in dlg.evidence.files()] == ["acta.pdf"]

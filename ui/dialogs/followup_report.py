@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -274,7 +273,10 @@ class ReportDialog(QDialog):
 
     # -- evidence ---------------------------------------------------------------------------
     def choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Elegir archivos de evidencia", "", EVIDENCE_FILTER)
+        from ui.files import ask_open_paths
+
+        files = ask_open_paths(self, self.ctx.settings, kind="evidencias", title="Elegir archivos de evidencia",
+                               filters=EVIDENCE_FILTER, many=True)
         for f in files:
             self.evidence.add_file(Path(f))
 

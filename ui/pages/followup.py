@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -442,7 +441,10 @@ class FollowupPage(QWidget):
         r = self.history_model.row(idx.row()) if idx.isValid() else None
         if r is None:
             return
-        files, _ = QFileDialog.getOpenFileNames(self, "Agregar evidencia al reporte", "", EVIDENCE_FILTER)
+        from ui.files import ask_open_paths
+
+        files = ask_open_paths(self, self.ctx.settings, kind="evidencias", title="Agregar evidencia al reporte",
+                               filters=EVIDENCE_FILTER, many=True)
         if not files:
             return
         fu = self.fu

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -456,7 +455,11 @@ class PoaPage(QWidget):
         r = self.current_row()
         if r is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Adjuntar medio de verificación")
+        from ui.files import ask_open_paths
+
+        chosen = ask_open_paths(self, self.ctx.settings, kind="evidencias", title="Adjuntar medio de verificación",
+                                filters="Todos los archivos (*)")
+        path = str(chosen[0]) if chosen else ""
         if not path:
             return
         from rcdesk.services.evidence import EvidenceService

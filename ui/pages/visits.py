@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -196,7 +195,11 @@ class VisitsPage(QWidget):
         v = self.current()
         if v is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Adjuntar evidencia de la visita (fotos, actas…)")
+        from ui.files import ask_open_paths
+
+        chosen = ask_open_paths(self, self.ctx.settings, kind="evidencias",
+                                title="Adjuntar evidencia de la visita (fotos, actas…)", filters="Todos los archivos (*)")
+        path = str(chosen[0]) if chosen else ""
         if not path:
             return
         from rcdesk.services.evidence import EvidenceService
