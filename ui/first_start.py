@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -16,9 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -26,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.catalogs import COUNTRIES
+from ui.widgets.territory_picker import TerritoryPicker
 
 # the next step offered at the end, in the order shown; `field` and `hq` pick the default
 NEXT_STEPS = (
@@ -35,7 +32,6 @@ NEXT_STEPS = (
     ("demo", "Cargar los datos de ejemplo para conocer rcdesk"),
     ("nothing", "Nada por ahora: ir a la pantalla principal"),
 )
-_TOP_LEVEL = {"EC": ("PROVINCIA", "CANTON"), "CO": ("DEPARTAMENTO", "MUNICIPIO")}
 
 
 def _hint(text: str) -> QLabel:
@@ -98,18 +94,12 @@ class TerritoriesPage(QWizardPage):
         self._country = ""
         self.setTitle("Territorios de trabajo")
         self.setSubTitle("Marque los cantones o municipios donde trabaja (puede dejarlo para después).")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Buscar por nombre o código…")
-        self.search.setClearButtonEnabled(True)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Territorio", "Código"])
-        self.tree.setColumnWidth(0, 360)
+        self.picker = TerritoryPicker(checkable=True, levels=("CANTON", "MUNICIPIO"))
+        self.search, self.tree = self.picker.search, self.picker.tree
         self.status = _hint("")
         lay = QVBoxLayout(self)
-        lay.addWidget(self.search)
-        lay.addWidget(self.tree, 1)
+        lay.addWidget(self.picker, 1)
         lay.addWidget(self.status)
-        self.search.textChanged.connect(self._filter)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         country = self.wizard().identity.country.currentData()
@@ -120,49 +110,12 @@ class TerritoriesPage(QWizardPage):
             self._load(country, self._fill)
 
     def _fill(self, rows: list) -> None:
-        upper, lower = _TOP_LEVEL[self._country]
-        parents = {r.territory_id: r for r in rows if r.level == upper}
-        items: dict[str, QTreeWidgetItem] = {}
-        for r in rows:
-            if r.level != lower:
-                continue
-            top = items.get(r.parent_id or "")
-            if top is None:
-                p = parents.get(r.parent_id or "")
-                top = QTreeWidgetItem([p.name if p else "Sin provincia o departamento", p.code if p else ""])
-                top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
-                self.tree.addTopLevelItem(top)
-                items[r.parent_id or ""] = top
-            child = QTreeWidgetItem([r.name, r.code])
-            child.setData(0, Qt.ItemDataRole.UserRole, r.territory_id)
-            child.setCheckState(0, Qt.CheckState.Unchecked)
-            top.addChild(child)
-        self.tree.expandAll()
-        count = sum(t.childCount() for t in items.values())
+        count = self.picker.set_territories(rows)
         self.status.setText(f"{count} {'cantones' if self._country == 'EC' else 'municipios'}. "
                             "Puede agregar más territorios después en «Entidad y territorio».")
 
-    def _filter(self, text: str) -> None:
-        from rcdesk.text import fold
-
-        key = fold(text.strip())
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            shown = 0
-            for j in range(top.childCount()):
-                child = top.child(j)
-                hit = not key or key in fold(child.text(0)) or key in child.text(1) or key in fold(top.text(0))
-                child.setHidden(not hit)
-                shown += hit
-            top.setHidden(shown == 0)
-
     def checked_ids(self) -> list[str]:
-        out = []
-        it = QTreeWidgetItemIterator(self.tree, QTreeWidgetItemIterator.IteratorFlag.Checked)
-        while it.value():
-            out.append(it.value().data(0, Qt.ItemDataRole.UserRole))
-            it += 1
-        return [i for i in out if i]
+        return self.picker.checked_ids()
 
 
 class NextStepPage(QWizardPage):
