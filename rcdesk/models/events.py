@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rcdesk.db.base import Base, Record
@@ -154,6 +154,8 @@ class ConsentRecord(Record, Base):
 
 class Attendance(Record, Base):
     __tablename__ = "attendance"
+    # the filter as you type: count from this index alone, first page in seq_no order (0009)
+    __table_args__ = (Index("ix_attendance_event_filter", "event_id", "deleted", "seq_no", "search_text"),)
 
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), nullable=False, index=True)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True, index=True)

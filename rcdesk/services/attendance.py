@@ -34,7 +34,7 @@ from rcdesk.events.privacy import NOTICE_VERSION
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import AuditLog
-from rcdesk.models.events import ROLES, Attendance, AttendanceTally, ConsentRecord, Event, Person, PersonCount
+from rcdesk.models.events import ROLES, Attendance, AttendanceTally, ConsentRecord, Event, Person
 from rcdesk.models.reference import Institution, Territory
 from rcdesk.text import clean, fold
 from rcdesk.validation.ids import IdCheck, check_id
@@ -206,7 +206,7 @@ class AttendanceService:
         counter the triggers of migration 0008 keep, since counting a million rows takes 100-300 ms;
         without it (a database those triggers never ran on) the same figure is counted."""
         with self.db.session() as s:
-            n = s.scalar(select(PersonCount.live).where(PersonCount.id == 1))
+            n = s.scalar(text("SELECT live FROM person_count WHERE id = 1"))  # plain SQL: no ORM set-up on first use
             if n is None:
                 n = s.scalar(select(func.count()).select_from(Person).where(Person.deleted == False))
             return int(n)
