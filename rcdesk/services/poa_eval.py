@@ -15,8 +15,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-
 from rcdesk.compliance import (
     GREY,
     LIGHT_ORDER,
@@ -27,12 +25,13 @@ from rcdesk.compliance import (
 )
 from rcdesk.db.database import Database
 from rcdesk.errors import UserError
+from rcdesk.followup.reads import profile_for, setting
 from rcdesk.models.core import Setting
-from rcdesk.models.poa import PERIOD_COUNTS, Poa
-from rcdesk.models.reference import UNIT_TYPES, Institution
+from rcdesk.models.poa import PERIOD_COUNTS
+from rcdesk.models.reference import UNIT_TYPES
 from rcdesk.poa.calc import DEFAULT_GAP_PP, meta_figures, pct_float
 from rcdesk.poa.periods import closed_periods, period_code
-from rcdesk.services.poa import unit_places
+from rcdesk.services.poa import UnitPlace
 
 SETTINGS_KEY = "poa.evaluation"
 AGGREGATIONS = {"simple": "Promedio simple (CPCCS)", "presupuesto": "Promedio ponderado por presupuesto codificado"}
@@ -126,13 +125,8 @@ class EvaluationService:
 
     # -- settings ------------------------------------------------------------------------------
     def settings(self) -> EvalSettings:
-        with self.db.session() as s:
-            row = s.get(Setting, SETTINGS_KEY)
-        if row is None:
-            return EvalSettings()
-        data = json.loads(row.value)
-        return EvalSettings(float(data.get("gap_pp", DEFAULT_GAP_PP)), data.get("aggregation", "simple"),
-                            bool(data.get("only_validated", False)))
+        with self.db.read() as raw:
+            return _settings(raw)
 
     def save_settings(self, settings: EvalSettings) -> None:
         if not 0 < settings.gap_pp <= 100:
@@ -148,11 +142,6 @@ class EvaluationService:
             else:
                 row.value = value
 
-    def _profile(self, country: str) -> ThresholdProfile:
-        from rcdesk.services.thresholds import ThresholdService
-
-        return ThresholdService(self.db).profile_for_country(country)
-
     # -- evaluation ----------------------------------------------------------------------------
     def evaluate(self, year: int, cut: date | None = None, *, settings: EvalSettings | None = None,
                  canton_id: str | None = None, unit_ids: list[str] | None = None,
@@ -160,12 +149,15 @@ class EvaluationService:
         """Evaluate every POA of `year` at `cut`; `with_text=False` skips the narratives
         (`MetaEval.narrative`), which only the CPCCS export needs."""
         cut = cut or date(int(year), 12, 31)
-        st = settings or self.settings()
-        with self.db.session() as session:
-            s = session.connection()  # Core rows: no ORM row loading on the hot path
-            places = {u.unit_id: u for u in unit_places(s)}
-            poas = s.execute(select(Poa.id, Poa.unit_id, Poa.period_kind, Poa.institution_id).where(
-                Poa.fiscal_year == int(year), Poa.deleted.is_(False))).all()
+        # Everything in plain SQL on `db.read()`: the overview is often the first thing computed
+        # after start-up, and configuring the ORM mappers and compiling statements there costs
+        # more than the whole province's arithmetic.
+        with self.db.read() as raw:
+            st = settings or _settings(raw)
+            places = {u.unit_id: u for u in _unit_places(raw)}
+            y = (int(year),)
+            poas = raw.execute("SELECT id, unit_id, period_kind, institution_id FROM poa "
+                               "WHERE fiscal_year = ? AND deleted = 0", y).fetchall()
             if unit_ids is not None:
                 wanted = set(unit_ids)
                 poas = [p for p in poas if p[1] in wanted]
@@ -173,9 +165,8 @@ class EvaluationService:
                 poas = [p for p in poas if places.get(p[1]) and places[p[1]].canton_id == canton_id]
             poa_info = {p[0]: (p[1], p[2]) for p in poas}
             inst_ids = {p[3] for p in poas}
-            countries = {c for (i, c) in s.execute(select(Institution.id, Institution.country)).all() if i in inst_ids}
-            y = (int(year),)
-            raw = s.connection.driver_connection  # the sqlite3 connection of this same transaction
+            countries = {c for (i, c) in raw.execute("SELECT id, country FROM institution").fetchall()
+                         if i in inst_ids}
             objectives = dict(raw.execute(
                 "SELECT o.id, o.description FROM poa_objective o JOIN poa p ON p.id = o.poa_id "
                 "WHERE p.fiscal_year = ? AND p.deleted = 0 AND o.deleted = 0", y).fetchall())
@@ -185,8 +176,6 @@ class EvaluationService:
                 + ("m.contribution" if with_text else "''") + ", m.position FROM poa_meta m "
                 "JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND p.deleted = 0 AND m.deleted = 0",
                 y).fetchall() if m[1] in poa_info]
-            # the big reads in plain SQL on the DB-API cursor: building SQLAlchemy rows for
-            # 30,000 tuples costs more than the whole computation of a province
             indicators: dict[str, tuple[str, str]] = {}
             for mid, name, acc in raw.execute(
                 "SELECT i.meta_id, i.name, i.accumulation FROM poa_indicator i "
@@ -209,8 +198,8 @@ class EvaluationService:
                 if st.only_validated and row[5] != "VALIDADO":
                     continue
                 execs.setdefault(row[0], []).append(row[1:])
-        country = "CO" if countries == {"CO"} else "EC"
-        profile = self._profile(country)
+            country = "CO" if countries == {"CO"} else "EC"
+            profile = profile_for(raw, country)
         return self._compute(int(year), cut, st, profile, places, poa_info, objectives, metas, indicators, prog, execs)
 
     def _compute(self, year, cut, st, profile, places, poa_info, objectives, metas, indicators,  # noqa: ANN001, C901
@@ -314,6 +303,39 @@ class EvaluationService:
         province = of_units("provincia", "provincia", "Consolidado provincial", unit_rows)
         return Evaluation(year, cut, profile, st, tuple(meta_rows), obj_rows, tuple(unit_rows), tuple(type_rows),
                           tuple(canton_rows), province)
+
+
+def _settings(raw) -> EvalSettings:  # noqa: ANN001
+    data = setting(raw, SETTINGS_KEY, None)
+    if data is None:
+        return EvalSettings()
+    return EvalSettings(float(data.get("gap_pp", DEFAULT_GAP_PP)), data.get("aggregation", "simple"),
+                        bool(data.get("only_validated", False)))
+
+
+_CANTON_LEVELS = ("CANTON", "MUNICIPIO")
+_PARISH_LEVELS = ("PARROQUIA_URBANA", "PARROQUIA_RURAL", "CENTRO_POBLADO")
+
+
+def _unit_places(raw) -> list[UnitPlace]:  # noqa: ANN001
+    """`services.poa.unit_places` in plain SQL (same answers: tests/core/test_poa_eval_reads.py)."""
+    rows = raw.execute("SELECT id, level, parent_id, name FROM territory").fetchall()
+    by_id = {r[0]: r for r in rows}
+    cmap: dict[str, tuple[str | None, str]] = {}
+    for tid, level, parent_id, name in rows:
+        if level in _CANTON_LEVELS:
+            cmap[tid] = (tid, name)
+        elif level in _PARISH_LEVELS and parent_id in by_id:
+            cmap[tid] = (parent_id, by_id[parent_id][3])
+        else:
+            cmap[tid] = (None, "Nivel provincial")
+    out = []
+    for uid, inst, name, utype, tid in raw.execute(
+            "SELECT id, institution_id, name, unit_type, territory_id FROM org_unit WHERE deleted = 0 "
+            "ORDER BY name").fetchall():
+        canton_id, canton_name = cmap.get(tid, (None, "Sin territorio")) if tid else (None, "Sin territorio")
+        out.append(UnitPlace(uid, inst, name, utype, tid, canton_id, canton_name))
+    return out
 
 
 def _count(colors) -> dict:  # noqa: ANN001
