@@ -10,6 +10,7 @@ a cancel leaves neither a file nor a trace.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,18 +26,22 @@ from rcdesk.models.core import ROLE_HQ, Installation
 from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
 from rcdesk.sync.evidence_files import carry_evidence
 from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
+from rcdesk.sync.lines import encode_lines
 from rcdesk.sync.package import PackageWriter
 from rcdesk.sync.scope import is_evidence_table
+from rcdesk.sync.sealed import sealed_encryption
 from rcdesk.sync.tables import (
     EVIDENCE_HASH_COLUMN,
     exchange_tables,
     label,
     personal_columns,
     raw_table,
+    table_by_name,
     wire_columns,
-    wire_row,
 )
 from rcdesk.sync.withheld import withheld_columns
+
+_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,6 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
             sealer = Sealer(hq["enc_public"])
             tables_meta: dict[str, dict] = {}
             counts: dict[str, int] = {}
-            sent: list[dict] = []
             hashes: set[str] = set()
             tables = exchange_tables()
             withheld_all = withheld_columns(conn)
@@ -98,14 +102,13 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 cancel.check()
                 progress(ti, len(tables), f"Reuniendo {label(table.name)}")
                 cols = wire_columns(table)
-                rows = _unacknowledged(conn, table, cols, full)
-                if not rows:
-                    continue
                 personal = personal_columns(table)
-                _write_table(writer, sealer, table, cols, personal, rows, sent, hashes)
-                tables_meta[table.name] = {"columns": cols, "personal": personal, "count": len(rows),
+                n = _write_table(conn, writer, sealer, table, cols, personal, full, hashes, cancel)
+                if not n:
+                    continue
+                tables_meta[table.name] = {"columns": cols, "personal": personal, "count": n,
                                            "withheld": withheld_all.get(table.name, [])}
-                counts[table.name] = len(rows)
+                counts[table.name] = n
             carried, missing = carry_evidence(db, writer, hashes, cancel)
             manifest = {
                 "schema_version": head_version(),
@@ -114,8 +117,7 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 "target": {"id": hq["id"], "name": hq["name"], "enc_fingerprint": fingerprint(hq["enc_public"])},
                 "seq": seq, "prev_hash": prev_hash, "acked_seq": int(hq["last_seq"] or 0), "full": full,
                 "tables": tables_meta, "counts": counts, "evidence": carried,
-                "encryption": {"scheme": "X25519-HKDF-SHA256/AES-256-GCM", "recipient": hq["id"],
-                               "ephemeral_public": sealer.ephemeral_public},
+                "encryption": sealed_encryption(sealer, hq["id"]),
             }
             progress(len(tables), len(tables), "Firmando el paquete")
             cancel.check()
@@ -129,14 +131,15 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 installation_id=db.installation_id, target_id=hq["id"], seq=seq, prev_hash=prev_hash,
                 file_name=out.name[:300], created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts),
                 report="{}"))
-            _mark_sent(conn, sent, seq)
+            for name in counts:
+                _mark_sent(conn, table_by_name(name), full, seq)
         except BaseException:
             out.unlink(missing_ok=True)
             raise
     return ExportResult(out, seq, sha, counts, carried, missing, full)
 
 
-def _unacknowledged(conn, table: sa.Table, cols: list[str], full: bool) -> list:  # noqa: ANN001
+def _unacknowledged(table: sa.Table, cols: list[str], full: bool) -> sa.Select:
     """Rows of `table` headquarters has not acknowledged (every row when `full`), with their base version."""
     sr = SyncRecord.__table__
     rt = raw_table(table.name)
@@ -145,40 +148,50 @@ def _unacknowledged(conn, table: sa.Table, cols: list[str], full: bool) -> list:
             .select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))))
     if not full:
         stmt = stmt.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
-    return conn.execute(stmt.order_by(rt.c.id)).all()
+    return stmt.order_by(rt.c.id)
 
 
-def _write_table(writer: PackageWriter, sealer: Sealer, table: sa.Table, cols: list[str], personal: list[str],
-                 rows: list, sent: list[dict], hashes: set[str]) -> None:
-    """Write a table's records member (and its sealed personal member); note what was sent and which files."""
+def _write_table(conn, writer: PackageWriter, sealer: Sealer, table: sa.Table, cols: list[str],  # noqa: ANN001
+                 personal: list[str], full: bool, hashes: set[str], cancel: CancelToken) -> int:
+    """Stream a table's unacknowledged rows into its records member (and its sealed personal
+    member), batch by batch; returns how many rows went, noting the evidence files to carry."""
     pidx = [cols.index(c) for c in personal]
-    vidx, iidx = cols.index("version"), cols.index("id")
     # an acta's `sha256` is its content fingerprint, not a file of the evidence store
     hidx = cols.index(EVIDENCE_HASH_COLUMN) if is_evidence_table(table) else None
-    lines, plines = [], []
-    for row in rows:
-        values, pvalues = wire_row(row, pidx)
-        if pvalues is not None:
-            plines.append(json.dumps(pvalues, ensure_ascii=False))
-        lines.append(json.dumps(values, ensure_ascii=False))
-        sent.append({"t": table.name, "r": row[iidx], "v": row[vidx]})
-        if hidx is not None and isinstance(row[hidx], str) and len(row[hidx]) == 64:
-            hashes.add(row[hidx])
-    writer.add_bytes(f"records/{table.name}.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
-    if pidx:
-        name = f"personal/{table.name}.jsonl.enc"
-        data = ("\n".join(plines) + "\n").encode("utf-8")
-        writer.add_bytes(name, sealer.seal(data, name.encode("ascii") + b"|" + writer.package_id.encode()),
-                         compress=False)
+    result = conn.execute(_unacknowledged(table, cols, full))
+    batch = result.fetchmany(_BATCH)
+    if not batch:
+        result.close()
+        return 0
+    n = 0
+    pname = f"personal/{table.name}.jsonl.enc"
+    with ExitStack() as stack:
+        psink = stack.enter_context(writer.sealed_member(pname, sealer)) if pidx else None
+        sink = stack.enter_context(writer.member(f"records/{table.name}.jsonl"))  # closed before the sealed one
+        while batch:
+            cancel.check()
+            lines, plines = encode_lines(batch, pidx)
+            sink.write(lines)
+            if psink is not None:
+                psink.write(plines)
+            if hidx is not None:
+                hashes.update(r[hidx] for r in batch if isinstance(r[hidx], str) and len(r[hidx]) == 64)
+            n += len(batch)
+            batch = result.fetchmany(_BATCH)
+    return n
 
 
-def _mark_sent(conn, sent: list[dict], seq: int) -> None:  # noqa: ANN001
-    """Remember which version of each record travelled in package `seq`."""
+def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:  # noqa: ANN001
+    """Remember which version of each record travelled in package `seq`: the same rows the export
+    read, selected again inside the same write transaction rather than remembered one by one."""
     sr = SyncRecord.__table__
-    for k in range(0, len(sent), 5000):
-        chunk = [{"table_name": s["t"], "record_id": s["r"], "base_version": 0, "sent_version": s["v"],
-                  "sent_seq": seq, "hq_conflict": False} for s in sent[k:k + 5000]]
-        stmt = sqlite_insert(sr)
-        conn.execute(stmt.on_conflict_do_update(
-            index_elements=[sr.c.table_name, sr.c.record_id],
-            set_={"sent_version": stmt.excluded.sent_version, "sent_seq": stmt.excluded.sent_seq}), chunk)
+    rt = raw_table(table.name)
+    rows = (select(sa.literal(table.name), rt.c.id, sa.literal(0), rt.c.version, sa.literal(seq), sa.false())
+            .select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))))
+    if not full:
+        rows = rows.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
+    stmt = sqlite_insert(sr).from_select(
+        ["table_name", "record_id", "base_version", "sent_version", "sent_seq", "hq_conflict"], rows)
+    conn.execute(stmt.on_conflict_do_update(
+        index_elements=[sr.c.table_name, sr.c.record_id],
+        set_={"sent_version": stmt.excluded.sent_version, "sent_seq": stmt.excluded.sent_seq}))

@@ -13,8 +13,10 @@ import base64
 import hashlib
 import json
 import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -25,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from rcdesk.errors import UserError
+from rcdesk.sync.sealed import CHUNK, SealedWriter, open_chunks
 
 SIGN = "sign"
 ENCRYPT = "encrypt"
@@ -111,6 +114,12 @@ class Sealer:
         nonce = os.urandom(12)
         return nonce + self._aead.encrypt(nonce, data, aad)
 
+    def writer(self, out: IO[bytes], aad: bytes, *, chunk: int = CHUNK) -> SealedWriter:
+        """A compressing, chunk-sealing writer into `out` (format 2, see `rcdesk.sync.sealed`)."""
+        import os
+
+        return SealedWriter(self._aead, aad, out, chunk=chunk, prefix=os.urandom(8))
+
 
 class Opener:
     def __init__(self, enc_key: X25519PrivateKey, ephemeral_public_b64: str) -> None:
@@ -125,6 +134,11 @@ class Opener:
         except (InvalidTag, ValueError) as exc:
             raise UserError("Los datos personales cifrados del paquete no se pueden descifrar con la "
                             "clave de esta sede central (paquete dañado o cifrado para otra sede).") from exc
+
+    def open_stream(self, sealed: Iterable[bytes], aad: bytes, *, chunk: int, limit: int,
+                    what: str) -> Iterator[bytes]:
+        """The plaintext of a format-2 member read as `sealed` pieces, every chunk authenticated."""
+        return open_chunks(self._aead, aad, sealed, chunk=chunk, limit=limit, what=what)
 
 
 # -- storage ---------------------------------------------------------------------------

@@ -11,12 +11,19 @@ A package is a ZIP file:
   order as SQLite stores them, followed by the version the change was based on;
 - `personal/<table>.jsonl.enc`: the citizens' personal columns of those records, aligned
   line by line, encrypted for headquarters (X25519 + HKDF-SHA256 + AES-256-GCM, one
-  ephemeral key per package, the member name as associated data);
+  ephemeral key per package, the member name as associated data). Since format 2 the lines
+  are deflated and sealed in chunks as they are written (`rcdesk.sync.sealed`; the manifest's
+  `encryption.scheme` and `encryption.chunk` say so); format 1 sealed the whole member at
+  once, uncompressed, and is still read;
 - `evidence/<sha256>`: evidence files referenced by the records;
 - the ZIP comment holds a detached Ed25519 signature (`RCSIG1:` + 128 hex digits) over
   SHA-256 of every byte before it, so a change to any byte of the file, including ZIP
   headers, is detected. That digest is also the package's identity (`sha256`) and the link
   in the chain of packages (`prev_hash`).
+
+Members are streamed in and out: an export never holds a table's rows, and a package's
+format version is 2 only when it carries chunk-sealed members, so base packages and
+receipts stay readable by laptops that have not upgraded yet.
 
 Reading verifies before anything else: file size, signature trailer, ZIP structure, member
 names (no absolute paths, no `..`, no duplicates, only the members the manifest lists),
@@ -29,19 +36,25 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from rcdesk.errors import UserError
 from rcdesk.ids import new_id, utcnow
-from rcdesk.sync.keys import verify
+from rcdesk.sync.keys import Sealer, verify
+from rcdesk.sync.lines import encode_lines, parse_lines
+from rcdesk.sync.sealed import CHUNK, SealedWriter
 from rcdesk.sync.tables import ID_RE
 
+__all__ = ["encode_lines", "parse_lines"]  # the records' line format, re-exported for its readers
+
 FORMAT = "rcdesk-paquete"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: personal members compressed and sealed in chunks (rcdesk.sync.sealed)
 EXTENSION = ".rcpaq"
 KINDS = {"field": "paquete de campo", "base": "paquete base", "receipt": "acuse de recibo"}
 
@@ -62,14 +75,6 @@ _MEMBER_RE = re.compile(r"^(manifest\.json|records/[a-z0-9_]{1,64}\.jsonl|person
 _CHUNK = 1024 * 1024
 
 
-def parse_lines(data: bytes) -> list:
-    """JSON lines -> list of values, parsed in one call (JSON strings never hold raw newlines)."""
-    text = data.decode("utf-8").strip()
-    if not text:
-        return []
-    return json.loads("[" + text.replace("\n", ",") + "]")
-
-
 # -- writing ---------------------------------------------------------------------------
 class PackageWriter:
     """Builds a package in `<out>.parcial`; `finish()` signs it and moves it into place."""
@@ -82,25 +87,54 @@ class PackageWriter:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.zf = zipfile.ZipFile(self.tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=5)
         self.members: dict[str, dict] = {}
+        self.format_version = 1  # raised by the first chunk-sealed member
 
     def add_bytes(self, name: str, data: bytes, *, compress: bool = True) -> None:
         self.members[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         self.zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED)
 
-    def add_file(self, name: str, src: Path) -> None:
-        h = hashlib.sha256()
-        size = 0
-        with open(src, "rb") as fin, self.zf.open(name, "w", force_zip64=True) as fout:
-            while chunk := fin.read(_CHUNK):
-                h.update(chunk)
-                size += len(chunk)
+    def add_file(self, name: str, src: Path | IO[bytes], *, compress: bool = True) -> None:
+        if isinstance(src, (str, Path)):
+            with open(src, "rb") as fin:
+                self.add_file(name, fin, compress=compress)
+            return
+        with self.member(name, compress=compress) as fout:
+            while chunk := src.read(_CHUNK):
                 fout.write(chunk)
-        self.members[name] = {"sha256": h.hexdigest(), "size": size}
+
+    @contextmanager
+    def member(self, name: str, *, compress: bool = True) -> Iterator[_MemberSink]:
+        """A member written as a stream (its hash and size are taken on the way)."""
+        if compress:
+            info: str | zipfile.ZipInfo = name
+        else:
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_STORED
+        with self.zf.open(info, "w", force_zip64=True) as fh:
+            sink = _MemberSink(fh)
+            yield sink
+        self.members[name] = {"sha256": sink.sha.hexdigest(), "size": sink.size}
+
+    @contextmanager
+    def sealed_member(self, name: str, sealer: Sealer, *, chunk: int = CHUNK) -> Iterator[SealedWriter]:
+        """A personal member: what is written is deflated and sealed in chunks into a temporary
+        file (the ZIP takes one member at a time, and the records member is being written
+        alongside), then copied in stored (ciphertext does not compress)."""
+        with tempfile.TemporaryFile(prefix="rcdesk-") as tmp:
+            sw = sealer.writer(tmp, self.personal_aad(name), chunk=chunk)
+            yield sw
+            sw.close()
+            tmp.seek(0)
+            self.add_file(name, tmp, compress=False)
+        self.format_version = max(self.format_version, 2)
+
+    def personal_aad(self, name: str) -> bytes:
+        return name.encode("ascii") + b"|" + self.package_id.encode()
 
     def finish(self, manifest: dict, ring) -> tuple[str, dict]:  # noqa: ANN001
         """Write the manifest, sign, rename. Returns (package sha256, manifest)."""
         manifest = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "kind": self.kind,
+            "format": FORMAT, "format_version": self.format_version, "kind": self.kind,
             "package_id": self.package_id, "created_at": utcnow().isoformat(timespec="seconds"),
             **manifest, "members": self.members,
         }
@@ -127,6 +161,18 @@ class PackageWriter:
             self.zf.close()
         finally:
             self.tmp.unlink(missing_ok=True)
+
+
+class _MemberSink:
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.size += len(data)
+        self._fh.write(data)
 
 
 def _digest_file(path: Path, length: int) -> str:
@@ -185,32 +231,28 @@ class OpenedPackage:
         expected = int(info["size"])
         if expected > limit:
             raise UserError(f"«{self.file_name}»: el componente «{name}» supera el tamaño permitido.")
-        h = hashlib.sha256()
-        parts = []
-        got = 0
-        for chunk in self._stream(name, expected):
-            h.update(chunk)
-            parts.append(chunk)
-            got += len(chunk)
-        if got != expected or h.hexdigest() != info["sha256"]:
-            raise UserError(f"«{self.file_name}»: el componente «{name}» no coincide con su huella SHA-256 "
-                            "del manifiesto (archivo dañado o modificado).")
-        return b"".join(parts)
+        return b"".join(self.checked(name))
 
     def copy_to(self, name: str, dest: IO[bytes]) -> str:
         """Stream a member into `dest`; returns its SHA-256 after checking the manifest."""
+        for chunk in self.checked(name):
+            dest.write(chunk)
+        return self.manifest["members"][name]["sha256"]
+
+    def checked(self, name: str) -> Iterator[bytes]:
+        """A member's bytes in pieces; the last step raises unless size and SHA-256 match the
+        manifest, so a consumer that reads to the end never accepts an altered member."""
         info = self.manifest["members"][name]
         expected = int(info["size"])
         h = hashlib.sha256()
         got = 0
         for chunk in self._stream(name, expected):
             h.update(chunk)
-            dest.write(chunk)
             got += len(chunk)
+            yield chunk
         if got != expected or h.hexdigest() != info["sha256"]:
             raise UserError(f"«{self.file_name}»: el componente «{name}» no coincide con su huella SHA-256 "
                             "del manifiesto (archivo dañado o modificado).")
-        return h.hexdigest()
 
     def _stream(self, name: str, expected: int) -> Iterator[bytes]:
         read = 0

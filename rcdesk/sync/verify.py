@@ -16,7 +16,9 @@ from sqlalchemy import select
 
 from rcdesk.errors import UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
-from rcdesk.sync.package import OpenedPackage, parse_lines
+from rcdesk.sync.lines import parse_lines
+from rcdesk.sync.package import MAX_MEMBER_BYTES, OpenedPackage
+from rcdesk.sync.sealed import SCHEME as SEALED_SCHEME
 from rcdesk.sync.tables import (
     ID_RE,
     binary_columns,
@@ -126,7 +128,15 @@ def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list: 
     pmember = f"personal/{name}.jsonl.enc"
     if opener is None:
         raise UserError(f"«{fname}» trae datos personales cifrados y esta instalación no puede descifrarlos.")
-    plain = opener.open(pkg.read(pmember), pmember.encode("ascii") + b"|" + pkg.manifest["package_id"].encode())
+    if not pkg.has(pmember):
+        raise UserError(f"«{fname}»: faltan los datos personales de «{label(name)}».")
+    aad = pmember.encode("ascii") + b"|" + pkg.manifest["package_id"].encode()
+    enc = pkg.manifest.get("encryption") or {}
+    if enc.get("scheme") == SEALED_SCHEME:
+        plain = b"".join(opener.open_stream(pkg.checked(pmember), aad, chunk=enc.get("chunk"),
+                                            limit=MAX_MEMBER_BYTES, what=f"«{fname}»"))
+    else:  # format 1: the whole member sealed at once, uncompressed
+        plain = opener.open(pkg.read(pmember), aad)
     try:
         plines = parse_lines(plain)
     except ValueError as exc:

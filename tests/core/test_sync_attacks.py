@@ -164,7 +164,7 @@ def test_newer_format_or_schema_is_refused(world, tmp_path):
     w = world
     ring = load_or_create(w.a)
     good = fresh_package(w)
-    refused(w, rebuild(good, tmp_path / "f.rcpaq", ring, manifest=lambda m: m.update(format_version=2)),
+    refused(w, rebuild(good, tmp_path / "f.rcpaq", ring, manifest=lambda m: m.update(format_version=pkgmod.FORMAT_VERSION + 1)),
             "versión más reciente")
     refused(w, rebuild(good, tmp_path / "s.rcpaq", ring, manifest=lambda m: m.update(schema_version=9999)),
             "más reciente")
