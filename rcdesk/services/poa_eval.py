@@ -167,6 +167,8 @@ class EvaluationService:
             inst_ids = {p[3] for p in poas}
             countries = {c for (i, c) in raw.execute("SELECT id, country FROM institution").fetchall()
                          if i in inst_ids}
+            # CROSS JOIN keeps SQLite's join order: from the year's few POAs down the meta_id
+            # indexes, instead of scanning every year's rows and probing their metas by text key
             objectives = dict(raw.execute(
                 "SELECT o.id, o.description FROM poa_objective o JOIN poa p ON p.id = o.poa_id "
                 "WHERE p.fiscal_year = ? AND p.deleted = 0 AND o.deleted = 0", y).fetchall())
@@ -178,22 +180,22 @@ class EvaluationService:
                 y).fetchall() if m[1] in poa_info]
             indicators: dict[str, tuple[str, str]] = {}
             for mid, name, acc in raw.execute(
-                "SELECT i.meta_id, i.name, i.accumulation FROM poa_indicator i "
-                "JOIN poa_meta m ON m.id = i.meta_id JOIN poa p ON p.id = m.poa_id "
+                "SELECT i.meta_id, i.name, i.accumulation FROM poa p CROSS JOIN poa_meta m ON m.poa_id = p.id "
+                "CROSS JOIN poa_indicator i ON i.meta_id = m.id "
                 "WHERE p.fiscal_year = ? AND p.deleted = 0 AND i.deleted = 0", y).fetchall():
                 indicators.setdefault(mid, (name, acc))
             prog: dict[str, list] = {}
             for mid, no, qty, bud in raw.execute(
-                "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa_programming g "
-                "JOIN poa_meta m ON m.id = g.meta_id JOIN poa p ON p.id = m.poa_id "
+                "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa p "
+                "CROSS JOIN poa_meta m ON m.poa_id = p.id CROSS JOIN poa_programming g ON g.meta_id = m.id "
                 "WHERE p.fiscal_year = ? AND p.deleted = 0 AND g.deleted = 0", y).fetchall():
                 prog.setdefault(mid, []).append((no, qty, bud))
             execs: dict[str, list] = {}
             text_col = "e.narrative" if with_text else "''"
             for row in raw.execute(
                 "SELECT e.meta_id, e.period_no, e.executed_qty, e.codificado, e.devengado, e.validation_status, "
-                f"{text_col} FROM poa_execution e "
-                "JOIN poa_meta m ON m.id = e.meta_id JOIN poa p ON p.id = m.poa_id "
+                f"{text_col} FROM poa p CROSS JOIN poa_meta m ON m.poa_id = p.id "
+                "CROSS JOIN poa_execution e ON e.meta_id = m.id "
                 "WHERE p.fiscal_year = ? AND p.deleted = 0 AND e.deleted = 0", y).fetchall():
                 if st.only_validated and row[5] != "VALIDADO":
                     continue
@@ -205,16 +207,19 @@ class EvaluationService:
     def _compute(self, year, cut, st, profile, places, poa_info, objectives, metas, indicators,  # noqa: ANN001, C901
                  prog, execs) -> Evaluation:
         classify = profile.classify
+        lights: dict[Compliance, object] = {}   # a province repeats few percentages: classify each once
         meta_rows: list[MetaEval] = []
         comp: dict[str, tuple[Compliance, Compliance, str]] = {}   # meta id -> (period, annual, colour)
-        closed: dict[str, int] = {}
+        closed: dict[str, tuple[int, int, str]] = {}                 # kind -> (periods, closed, label)
+        gap_pp = st.gap_pp
         metas = sorted(metas, key=lambda m: (m[1], m[11]))
         for (mid, poa_id, obj_id, number, desc, uom, target, baseline, polarity, mcod, contrib, _pos) in metas:
             unit_id, kind = poa_info[poa_id]
-            n = PERIOD_COUNTS[kind]
-            k = closed.get(kind)
-            if k is None:
-                k = closed[kind] = closed_periods(kind, year, cut)
+            shape = closed.get(kind)
+            if shape is None:
+                kk = closed_periods(kind, year, cut)
+                shape = closed[kind] = (PERIOD_COUNTS[kind], kk, period_code(kind, kk) if kk else "—")
+            n, k, k_label = shape
             planned = [0.0] * n
             budget = [0.0] * n
             for no, qty, bud in prog.get(mid, ()):
@@ -225,23 +230,29 @@ class EvaluationService:
             cod: list[float | None] = [None] * n
             dev: list[float | None] = [None] * n
             notes = []
-            for no, qty, c, d, _status, narrative in sorted(execs.get(mid, ()), key=lambda e: e[0]):
+            # rows in read order: for a repeated period the last one wins, as a stable sort by period
+            for no, qty, c, d, _status, narrative in execs.get(mid, ()):
                 if 1 <= no <= n:
                     executed[no - 1], cod[no - 1], dev[no - 1] = qty, c, d
                     if narrative and no <= k:
-                        notes.append(f"{period_code(kind, no)}: {narrative}")
+                        notes.append((no, narrative))
+            if notes:
+                notes.sort(key=lambda e: e[0])
             ind_name, acc = indicators.get(mid, ("", "SUMA"))
             f = meta_figures(k=k, planned=planned, executed=executed, annual_target=target or 0.0,
                              polarity=polarity, baseline=baseline, accumulation=acc, planned_budget=budget,
-                             codificado=cod, devengado=dev, meta_codificado=mcod, gap_pp=st.gap_pp)
-            light = classify(f.period)
-            comp[mid] = (f.period, f.annual, light.color)
+                             codificado=cod, devengado=dev, meta_codificado=mcod, gap_pp=gap_pp)
+            period = f.period
+            light = lights.get(period)
+            if light is None:
+                light = lights[period] = classify(period)
+            comp[mid] = (period, f.annual, light.color)
             meta_rows.append(MetaEval(
                 mid, poa_id, unit_id, obj_id, objectives.get(obj_id, ""), number, desc, ind_name, uom,
-                target or 0.0, k, period_code(kind, k) if k else "—", round(f.planned, 2), round(f.executed, 2),
-                pct_float(f.period), pct_float(f.annual), round(f.codificado, 2), round(f.devengado, 2),
-                pct_float(f.budget), _f(f.gap), f.gap_flag, light.color, light.label, f.period.over,
-                " ".join(notes), contrib,
+                target or 0.0, k, k_label, round(f.planned, 2), round(f.executed, 2),
+                pct_float(period), pct_float(f.annual), round(f.codificado, 2), round(f.devengado, 2),
+                pct_float(f.budget), _f(f.gap), f.gap_flag, light.color, light.label, period.over,
+                " ".join(f"{period_code(kind, no)}: {t}" for no, t in notes), contrib,
             ))
 
         def group(level, key, label, members: list[MetaEval], **extra):  # noqa: ANN001, ANN003, ANN202
