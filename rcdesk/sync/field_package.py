@@ -117,7 +117,7 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 "target": {"id": hq["id"], "name": hq["name"], "enc_fingerprint": fingerprint(hq["enc_public"])},
                 "seq": seq, "prev_hash": prev_hash, "acked_seq": int(hq["last_seq"] or 0), "full": full,
                 "tables": tables_meta, "counts": counts, "evidence": carried,
-                "encryption": sealed_encryption(sealer, hq["id"]),
+                "encryption": sealed_encryption(sealer, hq["id"], chunk=writer.chunk),
             }
             progress(len(tables), len(tables), "Firmando el paquete")
             cancel.check()

@@ -115,13 +115,15 @@ class PackageWriter:
             yield sink
         self.members[name] = {"sha256": sink.sha.hexdigest(), "size": sink.size}
 
+    chunk = CHUNK  # compressed bytes per sealed chunk (declared in the manifest; tests make it small)
+
     @contextmanager
-    def sealed_member(self, name: str, sealer: Sealer, *, chunk: int = CHUNK) -> Iterator[SealedWriter]:
+    def sealed_member(self, name: str, sealer: Sealer) -> Iterator[SealedWriter]:
         """A personal member: what is written is deflated and sealed in chunks into a temporary
         file (the ZIP takes one member at a time, and the records member is being written
         alongside), then copied in stored (ciphertext does not compress)."""
         with tempfile.TemporaryFile(prefix="rcdesk-") as tmp:
-            sw = sealer.writer(tmp, self.personal_aad(name), chunk=chunk)
+            sw = sealer.writer(tmp, self.personal_aad(name), chunk=self.chunk)
             yield sw
             sw.close()
             tmp.seek(0)
