@@ -1,13 +1,16 @@
-"""Benchmark of issue 4 (POA follow-up) on a province-sized data set.
+"""Benchmark of issues 4 and 14 (POA follow-up) on a province-sized data set.
 
-    .venv/bin/python bench/bench_poa.py [--cantons 10] [--units 60] [--metas 3000]
+    .venv/bin/python bench/bench_poa.py [--cantons 10] [--units 60] [--metas 3000] [--runs 5] [--scale 0.2]
 
 Builds, in a temporary database, 60 units spread over the 10 cantons of Chimborazo with
 3,000 metas (12,000 programming rows and 12,000 execution rows, trimestre), then measures:
 
 1. the canton overview (`EvaluationService.evaluate`, which computes every meta, objective,
-   unit, unit type, canton and the province) — requirement: under 0.3 s (median of 5 runs),
-   printed next to the raw cost of just SELECTing the same rows with sqlite3 in the same run;
+   unit, unit type, canton and the province) as a user first meets it: each run is a fresh
+   interpreter that opens the database and evaluates once (cold page cache, nothing compiled
+   or configured before), alternating with a fresh interpreter running the raw baseline: plain
+   sqlite3 SELECTing the same rows. Requirement: median first hit under 0.2 s on an idle
+   machine; the load average and the ratio to the baseline are printed with it;
 2. the CPCCS sections workbook — our writer vs openpyxl's write-only mode appending the same
    rows (same values, same sheets) — requirement: ratio = baseline time / our time ≥ 0.7.
    The end-to-end export (evaluation + rows + workbook) is printed too.
@@ -92,6 +95,46 @@ def raw_select(path: Path, year: int) -> int:
         con.close()
 
 
+_CHILD = {
+    "ours": """
+import sys, time
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from rcdesk.db.database import Database
+from rcdesk.services.poa_eval import EvaluationService
+db = Database.open(Path({path!r}))
+svc = EvaluationService(db)
+t = time.perf_counter()
+ev = svc.evaluate({year}, date({year}, 9, 30), with_text=False)
+print(time.perf_counter() - t, len(ev.metas), len(ev.cantons))
+""",
+    "raw": """
+import sys, time
+sys.path.insert(0, {root!r})
+sys.path.insert(0, {bench!r})
+from bench_poa import raw_select
+t = time.perf_counter()
+n = raw_select({path!r}, {year})
+print(time.perf_counter() - t, n, 0)
+""",
+}
+
+
+def first_hits(path: Path, year: int, runs: int) -> dict[str, list[tuple[float, int, int]]]:
+    """Alternating fresh interpreters: ours, raw, ours, raw… (each one a first hit)."""
+    import subprocess
+
+    out: dict[str, list] = {"ours": [], "raw": []}
+    for _ in range(runs):
+        for kind, code in _CHILD.items():
+            src = code.format(root=str(ROOT), bench=str(ROOT / "bench"), path=str(path), year=year)
+            res = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, check=True)
+            t, a, b = res.stdout.split()
+            out[kind].append((float(t), int(a), int(b)))
+    return out
+
+
 def baseline_workbook(out: Path, rows) -> None:  # noqa: ANN001
     from openpyxl import Workbook
 
@@ -115,7 +158,10 @@ def main() -> int:
     ap.add_argument("--cantons", type=int, default=10)
     ap.add_argument("--units", type=int, default=60)
     ap.add_argument("--metas", type=int, default=3000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--scale", type=float, default=1.0, help="multiplies --units and --metas (e.g. 0.2)")
     args = ap.parse_args()
+    args.units, args.metas = max(args.cantons, int(args.units * args.scale)), int(args.metas * args.scale)
     from rcdesk.db.database import Database
     from rcdesk.reports.cpccs_xlsx import build_rows, write_workbook
     from rcdesk.services.cpccs_export import export_cpccs
@@ -133,11 +179,22 @@ def main() -> int:
 
         svc = EvaluationService(db)
         cut = date(year, 9, 30)
-        t_eval, ev = timed(lambda: svc.evaluate(year, cut, with_text=False))
-        t_raw, n_rows = timed(lambda: raw_select(path, year))
-        assert len(ev.cantons) == args.cantons and len(ev.metas) == args.metas, (len(ev.cantons), len(ev.metas))
-        print(f"1. canton overview: {t_eval:.3f} s (requirement < 0.300 s: {'OK' if t_eval < 0.3 else 'FAIL'}); "
-              f"raw sqlite3 SELECT of the same {n_rows} rows: {t_raw:.3f} s; ratio ours/raw = {t_eval / t_raw:.1f}×")
+        db.close()
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        hits = first_hits(path, year, args.runs)
+        t_eval = statistics.median(t for t, _, _ in hits["ours"])
+        t_raw = statistics.median(t for t, _, _ in hits["raw"])
+        _, n_metas, n_cantons = hits["ours"][0]
+        n_rows = hits["raw"][0][1]
+        assert n_cantons == args.cantons and n_metas == args.metas, (n_cantons, n_metas)
+        print(f"1. canton overview, first hit in a fresh interpreter (median of {args.runs}, load average "
+              f"{load:.2f} before, {os.getloadavg()[0]:.2f} after): {t_eval:.3f} s (requirement < 0.200 s on an "
+              f"idle machine: {'OK' if t_eval < 0.2 else 'FAIL'}); raw sqlite3 SELECT of the same {n_rows} rows, "
+              f"fresh interpreter: {t_raw:.3f} s; ratio ours/raw = {t_eval / t_raw:.1f}×")
+        print("   runs ours: " + " ".join(f"{t * 1000:.0f}" for t, _, _ in hits["ours"]) + " ms; raw: "
+              + " ".join(f"{t * 1000:.0f}" for t, _, _ in hits["raw"]) + " ms")
+        db = Database.open(path)
+        svc = EvaluationService(db)
 
         rows = build_rows(svc.evaluate(year, cut), budget_type="META")
         t_base, _ = timed(lambda: baseline_workbook(tmp / "base.xlsx", rows), repeat=3)
@@ -149,7 +206,7 @@ def main() -> int:
         t_full, _ = timed(lambda: export_cpccs(db, year, tmp / "full.xlsx", cut=cut), repeat=3)
         print(f"   end-to-end `report cpccs` (evaluation + links + rows + workbook): {t_full:.3f} s")
         db.close()
-        return 0 if t_eval < 0.3 and ratio >= 0.7 else 1
+        return 0 if t_eval < 0.2 and ratio >= 0.7 else 1
 
 
 if __name__ == "__main__":
