@@ -1,7 +1,8 @@
 """Benchmark: consolidating field packages at headquarters, and the consolidated workbook.
 
 Generates realistic data: 20 field installations × 10 packages = 200 signed packages holding
-1,000,000 attendance records (Spanish names and ID numbers, encrypted for headquarters)
+1,000,000 attendance records (Spanish names and ID numbers, deflated and sealed in chunks for
+headquarters: package format 2)
 and 100,000 progress reports on the headquarters' activities (scale with --scale).
 
 Measured in the same run, each in a fresh process:
@@ -57,6 +58,7 @@ def generate(work: Path, scale: float) -> dict:
     from rcdesk.models.sync import SyncPeer
     from rcdesk.sync.keys import KeyRing, Sealer, load_or_create
     from rcdesk.sync.package import PackageWriter
+    from rcdesk.sync.sealed import sealed_encryption
     from rcdesk.sync.tables import personal_columns, table_by_name, wire_columns
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -134,9 +136,8 @@ def generate(work: Path, scale: float) -> dict:
                     values[i] = None
                 lines.append(json.dumps(values + [0], ensure_ascii=False))
             writer.add_bytes("records/attendance.jsonl", ("\n".join(lines) + "\n").encode())
-            name = "personal/attendance.jsonl.enc"
-            writer.add_bytes(name, sealer.seal(("\n".join(plines) + "\n").encode(),
-                                               name.encode() + b"|" + writer.package_id.encode()), compress=False)
+            with writer.sealed_member("personal/attendance.jsonl.enc", sealer) as sealed:  # format 2, as exported
+                sealed.write(("\n".join(plines) + "\n").encode())
             rlines = []
             for j in range(per_rep):
                 row = {"id": new_id(), "created_at": stamp, "updated_at": stamp, "modified_by": fid, "version": 1,
@@ -157,8 +158,7 @@ def generate(work: Path, scale: float) -> dict:
                 "tables": {"attendance": {"columns": att_cols, "personal": att_personal, "count": per_att},
                            "progress_report": {"columns": rep_cols, "personal": [], "count": per_rep}},
                 "counts": {"attendance": per_att, "progress_report": per_rep},
-                "encryption": {"scheme": "X25519-HKDF-SHA256/AES-256-GCM", "recipient": hq.installation_id,
-                               "ephemeral_public": sealer.ephemeral_public},
+                "encryption": sealed_encryption(sealer, hq.installation_id, chunk=writer.chunk),
             }
             prev, _ = writer.finish(manifest, kr)
             total_bytes += writer.out.stat().st_size
