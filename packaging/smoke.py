@@ -4,6 +4,7 @@
     python packaging/smoke.py --if-changed    # same, but only when packaging/ or the dependencies
                                               # changed since the last passing run (.ci/run uses this)
     python packaging/smoke.py --no-build      # check an existing dist/rcdesk
+    python packaging/smoke.py --unchanged     # exit 0 when that run would be skipped, else 1
 
 Checks, each failing the run: the bundle fits the size budget; every first-party module imports
 inside the frozen programs (the console one: all of rcdesk; the windowed one: ui and what it
@@ -135,12 +136,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--if-changed", action="store_true", help="skip when the stamp matches the inputs")
     ap.add_argument("--no-build", action="store_true", help="check an existing bundle")
+    ap.add_argument("--unchanged", action="store_true", help="only say whether the stamp matches (exit 0/1)")
     ap.add_argument("--dist", type=Path, default=ROOT / "dist")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     args = ap.parse_args(argv)
 
     current = fingerprint()
-    if args.if_changed and STAMP.exists() and STAMP.read_text().split()[0] == current:
+    unchanged = STAMP.exists() and STAMP.read_text().split()[0] == current
+    if args.unchanged:
+        return 0 if unchanged else 1
+    if args.if_changed and unchanged:
         print("frozen smoke test skipped: packaging/ and the dependencies are unchanged since its last pass")
         return 0
     if not args.no_build:
