@@ -186,10 +186,12 @@ def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:  # noqa: AN
     read, selected again inside the same write transaction rather than remembered one by one."""
     sr = SyncRecord.__table__
     rt = raw_table(table.name)
-    rows = (select(sa.literal(table.name), rt.c.id, sa.literal(0), rt.c.version, sa.literal(seq), sa.false())
-            .select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))))
-    if not full:
-        rows = rows.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
+    rows = select(sa.literal(table.name), rt.c.id, sa.literal(0), rt.c.version, sa.literal(seq), sa.false())
+    if full:  # SQLite's upsert after INSERT…SELECT wants a WHERE clause to parse unambiguously
+        rows = rows.where(rt.c.id.is_not(None))
+    else:
+        rows = (rows.select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id)))
+                .where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version)))
     stmt = sqlite_insert(sr).from_select(
         ["table_name", "record_id", "base_version", "sent_version", "sent_seq", "hq_conflict"], rows)
     conn.execute(stmt.on_conflict_do_update(
