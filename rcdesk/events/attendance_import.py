@@ -249,7 +249,7 @@ def _mark_groups(grid: Grid, top: int, sub: int, country: str) -> list[_Marks]:
         if fld not in DEMOGRAPHIC:
             continue
         dim = DEMOGRAPHIC[fld]
-        cols = {}
+        cols: dict[int, str] = {}
         for j in _span(grid, top, c):
             label = grid.get(sub, j)
             if label == "":
@@ -375,8 +375,8 @@ def map_sheet(table: Table, proposed: dict[int, tuple[str, str]], country: str, 
             d.note = "firmas: no se importan"
             continue
         if d.action == MAP and d.target is not None and d.target.field in DEMOGRAPHIC:
-            code = mark_category(d.target.field, d.column, country)
-            what = f"marca X = «{_category_label(d.target.field, code, country)}»" if code else "valores escritos"
+            mark = mark_category(d.target.field, d.column, country)
+            what = f"marca X = «{_category_label(d.target.field, mark, country)}»" if mark else "valores escritos"
             d.note = f"{what}; solo para el conteo anónimo" + (f" ({d.note})" if chosen and d.note else "")
         elif d.action == IGNORE and not d.note:
             d.note = "no se importa"

@@ -504,7 +504,7 @@ def _cfb_stream_names(path: Path) -> set[str]:
             return struct.unpack("<I", fh.read(4))[0]
 
         names: set[str] = set()
-        sector, seen = first_dir, set()
+        sector, seen = first_dir, set[int]()
         while sector < 0xFFFFFFFA and sector not in seen and len(seen) < 65_536:
             seen.add(sector)
             fh.seek((sector + 1) * size)

@@ -59,6 +59,13 @@ class Decision:
         return self.column.header
 
     @property
+    def field_target(self) -> Target:
+        """The target of a mapped column (callers ask only columns they got from `mapped()`)."""
+        if self.target is None:
+            raise ValueError(f"column {self.letter} is not mapped")
+        return self.target
+
+    @property
     def kept_name(self) -> str:
         """The name a kept value is stored under: the header, without rcdesk's export prefix."""
         h = self.column.path[-1] if self.column.path else self.column.header
@@ -98,9 +105,9 @@ class SheetMapping:
         return [d for d in self.decisions if d.action == MAP and d.target and d.target.field == key]
 
     def one(self, key: str, year: int | None = None) -> Decision | None:
-        found = [d for d in self.mapped(key) if year is None or d.target.year in (None, year)]
-        exact = [d for d in found if d.target.year == year]
-        return (exact or found or [None])[0]
+        found = [d for d in self.mapped(key) if year is None or d.field_target.year in (None, year)]
+        exact = [d for d in found if d.field_target.year == year]
+        return exact[0] if exact else (found[0] if found else None)
 
     def kept(self) -> list[Decision]:
         return [d for d in self.decisions if d.action == KEEP]
@@ -274,6 +281,8 @@ def _apply(sm: SheetMapping, catalog: Catalog, choices: dict[str, str], source: 
                 d.target = None
                 continue
             f = catalog.get(target.field)
+            if f is None:  # parse_spec only returns catalog fields
+                raise UserError(f"«{spec}» no es un campo de la importación de {catalog.title}.")
             period = target.period if target.period is not None else (label.period if f.periodic else None)
             year = target.year if target.year is not None else (label.year if f.yearly else None)
             if f.periodic and period is None:

@@ -26,7 +26,8 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 con BOM"),
          (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"))
 
 
-def _latin1_for_undefined(err: UnicodeDecodeError) -> tuple[str, int]:
+def _latin1_for_undefined(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)  # registered for decoding only
     return err.object[err.start:err.end].decode("latin-1"), err.end
 
 
@@ -75,10 +76,10 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
                 raise UserError(f"El archivo «{name}» dice estar en {label} pero tiene bytes no válidos "
                                 f"(posición {exc.start + len(bom)}). Guárdelo de nuevo como «CSV UTF-8».") from exc
     if b"\x00" in raw:
-        codec = _utf16_without_bom(raw)
-        if codec:
+        utf16 = _utf16_without_bom(raw)
+        if utf16:
             try:
-                return raw.decode(codec), codec.upper().replace("UTF-16-", "UTF-16 ")
+                return raw.decode(utf16), utf16.upper().replace("UTF-16-", "UTF-16 ")
             except UnicodeDecodeError:
                 pass
         if raw.startswith(limits.ZIP_MAGIC) or raw.startswith(limits.CFB_MAGIC):

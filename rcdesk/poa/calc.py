@@ -135,7 +135,8 @@ def meta_figures(
 
     gap = None
     flag = False
-    if annual.raw is not None and budget.raw is not None and k > 0:
+    if annual.rated is not None and budget.rated is not None and annual.raw is not None and budget.raw is not None \
+            and k > 0:
         gap = float(annual.rated) - float(budget.rated)
         flag = abs(gap) > gap_pp
     return MetaFigures(plan_k, exec_k, reported, period, annual, cod, dev, budget, gap, flag)

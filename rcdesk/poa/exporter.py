@@ -43,9 +43,10 @@ class _Shape:
 
 def _chain(o: ParsedObjective) -> list[ParsedObjective]:
     out = []
-    while o is not None:
-        out.append(o)
-        o = o.parent
+    node: ParsedObjective | None = o
+    while node is not None:
+        out.append(node)
+        node = node.parent
     return out[::-1]
 
 

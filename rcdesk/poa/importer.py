@@ -353,9 +353,9 @@ class _Sheet:
         return self.by_field.get(key, [])
 
     def one(self, key: str, year: int | None = None) -> Decision | None:
-        found = [d for d in self.by_field.get(key, ()) if year is None or d.target.year in (None, year)]
-        exact = [d for d in found if d.target.year == year]
-        return (exact or found or [None])[0]
+        found = [d for d in self.by_field.get(key, ()) if year is None or d.field_target.year in (None, year)]
+        exact = [d for d in found if d.field_target.year == year]
+        return exact[0] if exact else (found[0] if found else None)
 
     @property
     def grid(self) -> Grid:
@@ -476,8 +476,11 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
     c_narr, c_contrib, c_year = one("gestion"), one("aporte"), one("anio")
     c_code_obj, c_align, c_res_ind = one("codigo_objetivo"), one("alineacion"), one("indicador_resultado")
     c_level = one("nivel_meta")
-    level_cols = [("dimension" if lvl == "eje" and fold(one(f).header).startswith("dimension") else lvl, one(f))
-                  for f, lvl in _LEVEL_FIELDS if one(f) is not None]
+    level_cols: list[tuple[str, Decision]] = []
+    for f, lvl in _LEVEL_FIELDS:
+        col = one(f)
+        if col is not None:
+            level_cols.append(("dimension" if lvl == "eje" and fold(col.header).startswith("dimension") else lvl, col))
     kept = sm.kept()
     header_cells = list(grid.rows[sm.table.bottom])
     code_levels = _code_levels(sh, c_code, c_meta, c_class)
@@ -587,8 +590,10 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         polarity = "INCREMENTO"
         ptext = fold(sh.text(r, c_trend))
         if ptext:
-            polarity = _polarity(ptext)
-            if polarity is None:
+            read = _polarity(ptext)
+            if read is not None:
+                polarity = read
+            else:
                 prev.errors.append(f"{sh.where(r, c_trend)}: tendencia «{sh.text(r, c_trend)}» desconocida "
                                    "(Incremento, Reducción o Mantenimiento; I, D o M).")
                 continue
@@ -698,17 +703,18 @@ def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_p
         out: list[float | None] = [None] * n
         has = False
         for d in sh.mapped(field):
-            if d.target.year not in (None, fy) or d.target.period is None or not 1 <= d.target.period <= n:
+            t = d.field_target
+            if t.year not in (None, fy) or t.period is None or not 1 <= t.period <= n:
                 continue
             has = True
             v = sh.number(r, d, problems)
             if v is not None:
-                out[d.target.period - 1] = v
+                out[t.period - 1] = v
         return out, has
 
     def annual(field: str) -> float | None:
         d = sh.one(field, fy)
-        return sh.number(r, d, problems) if d is not None and d.target.year in (None, fy) else None
+        return sh.number(r, d, problems) if d is not None and d.field_target.year in (None, fy) else None
 
     planned, has_planned = per_period("programado")
     executed, _ = per_period("ejecutado")
@@ -738,8 +744,8 @@ def _value_warnings(sh: _Sheet, r: int, prev: ImportPreview) -> None:
     # executed far above planned is usually a typo (a total typed in a quarter)
     for d in sh.mapped("ejecutado"):
         e = sh.raw(r, d)
-        p_cols = [x for x in sh.mapped("programado") if x.target.period == d.target.period
-                  and x.target.year == d.target.year]
+        p_cols = [x for x in sh.mapped("programado") if x.field_target.period == d.field_target.period
+                  and x.field_target.year == d.field_target.year]
         if not p_cols:
             continue
         try:
@@ -754,7 +760,8 @@ def _value_warnings(sh: _Sheet, r: int, prev: ImportPreview) -> None:
 def _links(sh: _Sheet, r: int) -> tuple[list[tuple[int | None, str]], list[str], list[str]]:
     links: list[tuple[int | None, str]] = []
     problems, warnings = [], []
-    cols = [(d, None) for d in sh.mapped("enlaces")] + [(d, d.target.period) for d in sh.mapped("enlaces_periodo")]
+    cols: list[tuple[Decision, int | None]] = [(d, None) for d in sh.mapped("enlaces")]
+    cols += [(d, d.field_target.period) for d in sh.mapped("enlaces_periodo")]
     for d, period in cols:
         etext = sh.text(r, d)
         found, bad = parse_links(etext)
