@@ -61,7 +61,7 @@ def rotate(backups_dir: Path, keep: int = KEEP) -> None:
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
-    out = []
+    out: list[BackupInfo] = []
     if not backups_dir.exists():
         return out
     for p in backups_dir.glob("rcdesk-*.db"):

@@ -8,6 +8,7 @@ a version number, a tombstone instead of deletion, and a local change sequence n
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -29,6 +30,9 @@ class Base(DeclarativeBase):
 
 class Record:
     """Mixin: identity, provenance and tombstone columns (see module docstring)."""
+
+    if TYPE_CHECKING:  # every Record is also a mapped Base class with its own table name
+        __tablename__: str
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

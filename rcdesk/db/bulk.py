@@ -6,7 +6,9 @@ POA import's 100 000+ rows). Portable: the placeholder follows the dialect's par
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import Connection, Table
 
@@ -22,7 +24,8 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict]) -> None:
     marks = ", ".join([mark] * len(cols))
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
     getter = itemgetter(*cols) if len(cols) > 1 else (lambda r: (r[cols[0]],))
-    converted = [(i, p, {}) for i, p in enumerate(procs) if p is not None]
+    converted: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
+        (i, p, {}) for i, p in enumerate(procs) if p is not None]
     if not converted:
         params = [getter(r) for r in rows]
     else:

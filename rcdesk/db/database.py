@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from rcdesk.db import migrate
 from rcdesk.db import BUSY_TIMEOUT_MS
@@ -72,7 +72,7 @@ class Database:
     def __init__(self, paths: AppPaths | None, engine: "Engine | None" = None) -> None:
         self.paths = paths
         self._engine = engine
-        self._sessions = None
+        self._sessions: dict[bool, Any] | None = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -169,7 +169,9 @@ class Database:
         if self.paths is None:  # in-memory: the engine's single shared connection
             raw = self.engine.raw_connection()
             try:
-                yield raw.driver_connection
+                conn = raw.driver_connection
+                assert isinstance(conn, sqlite3.Connection)  # the fast-read layer is SQLite-only
+                yield conn
             finally:
                 raw.close()
             return

@@ -87,7 +87,7 @@ def reference_schema(version: int) -> _Schema:
         migrate.upgrade_to(engine, f"{version:04d}")
         raw = engine.raw_connection()
         try:
-            return _Schema.read(raw.driver_connection)
+            return _Schema.read(_sqlite(raw.driver_connection))
         finally:
             raw.close()
     finally:
@@ -111,7 +111,7 @@ def repair(engine: Engine, version: int) -> list[str]:
         return []
     raw = engine.raw_connection()
     try:
-        return _repair(raw.driver_connection, version)
+        return _repair(_sqlite(raw.driver_connection), version)
     except sqlite3.OperationalError as exc:
         from rcdesk.db.engine import busy_error, is_busy
 
@@ -122,11 +122,17 @@ def repair(engine: Engine, version: int) -> list[str]:
         raw.close()
 
 
+def _sqlite(conn: object) -> sqlite3.Connection:
+    """The driver connection under a pooled one: the repair only ever runs on SQLite files."""
+    assert isinstance(conn, sqlite3.Connection)
+    return conn
+
+
 def _repair(conn: sqlite3.Connection, version: int) -> list[str]:
     ref, have = reference_schema(version), _Schema.read(conn)
     rebuild = []
     for table, cols in ref.columns.items():
-        if table not in have.columns or ref.objects[table].sql.upper().startswith("CREATE VIRTUAL"):
+        if table not in have.columns or (ref.objects[table].sql or "").upper().startswith("CREATE VIRTUAL"):
             continue
         present = {c[0] for c in have.columns[table]}
         wanted = {c[0] for c in cols}
@@ -177,7 +183,7 @@ def _repair(conn: sqlite3.Connection, version: int) -> list[str]:
 
 def _rebuild(conn: sqlite3.Connection, table: str, ref: _Schema, have: _Schema) -> None:
     temp = f"_rcdesk_repair_{table}"
-    sql = re.sub(rf'^CREATE TABLE\s+("?){re.escape(table)}\1', f'CREATE TABLE "{temp}"', ref.objects[table].sql,
+    sql = re.sub(rf'^CREATE TABLE\s+("?){re.escape(table)}\1', f'CREATE TABLE "{temp}"', ref.objects[table].sql or "",
                  count=1, flags=re.IGNORECASE)
     conn.execute(sql)
     present = {c[0] for c in have.columns[table]}
