@@ -11,7 +11,8 @@ Measured in the same run, each in a fresh process:
      same database (rows already decoded in memory, one transaction per package);
   2. the consolidated workbook vs openpyxl write-only writing the same rows read with plain
      sqlite3 (no conversion, no provenance, no formula safety).
-Peak memory is the process's maximum resident set size (resource.getrusage).
+Peak memory is the process's maximum resident set size (resource.getrusage); generation runs
+in a child process too, since Linux carries a parent's peak into its children's ru_maxrss.
 
     .venv/bin/python bench/bench_sync.py [--scale 1.0] [--keep DIR]
 """
@@ -270,7 +271,11 @@ def step_xlsx_raw(work: Path) -> dict:
     return {"seconds": dt, "rows": n, "peak_mb": rss_mb()}
 
 
-STEPS = {"consolidate": step_consolidate, "raw": step_raw, "xlsx": step_xlsx, "xlsx_raw": step_xlsx_raw}
+def step_generate(work: Path) -> dict:
+    return generate(work, json.loads((work / "scale.json").read_text()))
+
+
+STEPS = {"generate": step_generate, "consolidate": step_consolidate, "raw": step_raw, "xlsx": step_xlsx, "xlsx_raw": step_xlsx_raw}
 
 
 def run_step(name: str, work: Path) -> dict:
@@ -294,7 +299,10 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="rcdesk-bench-sync-"))
     work.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    gen = generate(work, args.scale)
+    # generation runs in its own process too: Linux carries a parent's peak RSS into the
+    # ru_maxrss of the children it starts, so this process must stay small
+    (work / "scale.json").write_text(json.dumps(args.scale))
+    gen = run_step("generate", work)
     print(f"generated {gen} in {time.perf_counter() - t:.1f} s", flush=True)
     raw = run_step("raw", work)
     ours = run_step("consolidate", work)
