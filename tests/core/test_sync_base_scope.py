@@ -13,8 +13,10 @@ from rcdesk.sync.keys import load_or_create
 from tests.core.sync_world import World, dump, files_of, row
 
 
-@pytest.fixture
-def world(tmp_path):
+@pytest.fixture(params=[None, 1], ids=["batches", "row-by-row"])
+def world(tmp_path, monkeypatch, request):
+    if request.param:  # the export streams in batches: the scope must hold across them
+        monkeypatch.setattr("rcdesk.sync.base_records.BATCH", request.param)
     w = World(tmp_path)
     w.ids = w.seed_hq()
     ref = ReferenceService(w.hq)
@@ -66,6 +68,9 @@ def test_technician_of_guamote_gets_guamote_only_and_everything_on_request(world
     p = w.path("base-guamote")
     info = w.H.export_base(w.a.installation_id, p, territories=[w.guamote], name="Técnico Guamote")
     assert info["scope"] == "asignado" and info["evidence"] == 1
+    # what stayed behind, counted over every batch
+    assert info["left_out"] == {"event": 2, "poa": 1, "attendance_tally": 1, "poa_objective": 1, "evidence": 1,
+                                "org_unit": 1}
     res = w.A.import_packages([p])
     assert res.packages[0].status == "importado", res.text()
     g, cp, a = w.rows["g"], w.rows["p"], w.rows["a"]

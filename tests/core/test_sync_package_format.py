@@ -1,7 +1,8 @@
 """Package format 2: personal data deflated and sealed in chunks, format-1 packages still read.
 
-Chunks are made tiny here (`PackageWriter.chunk`) so a few attendees already fill many of
-them: the framing, the counter and the final flag are exercised as at real size."""
+Chunks and row batches are made tiny here (`PackageWriter.chunk`, `field_package._BATCH`) so a
+few attendees already fill many of them: the framing, the counter, the final flag and the
+batch edges are exercised as at real size."""
 from __future__ import annotations
 
 import json
@@ -27,6 +28,7 @@ PEOPLE = [("María Quishpe Guamán", "0602345678", "0987654321", "maria@correo.e
 @pytest.fixture
 def world(tmp_path, monkeypatch):
     monkeypatch.setattr(pkgmod.PackageWriter, "chunk", CHUNK)
+    monkeypatch.setattr("rcdesk.sync.field_package._BATCH", 7)  # rows stream in batches: cross their edges too
     w = World(tmp_path)
     w.ids = w.seed_hq()
     w.join(w.a, w.A)
