@@ -10,6 +10,7 @@ a cancel leaves neither a file nor a trace.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +104,9 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 progress(ti, len(tables), f"Reuniendo {label(table.name)}")
                 cols = wire_columns(table)
                 personal = personal_columns(table)
-                n = _write_table(conn, writer, sealer, table, cols, personal, full, hashes, cancel)
+                n = _write_table(conn, writer, sealer, table, cols, personal, full, hashes, cancel,
+                                 lambda k, ti=ti, name=label(table.name): progress(
+                                     ti, len(tables), f"Reuniendo {name}: {k:,} registros".replace(",", ".")))
                 if not n:
                     continue
                 tables_meta[table.name] = {"columns": cols, "personal": personal, "count": n,
@@ -152,7 +155,8 @@ def _unacknowledged(table: sa.Table, cols: list[str], full: bool) -> sa.Select:
 
 
 def _write_table(conn, writer: PackageWriter, sealer: Sealer, table: sa.Table, cols: list[str],  # noqa: ANN001
-                 personal: list[str], full: bool, hashes: set[str], cancel: CancelToken) -> int:
+                 personal: list[str], full: bool, hashes: set[str], cancel: CancelToken,
+                 note: Callable[[int], None]) -> int:
     """Stream a table's unacknowledged rows into its records member (and its sealed personal
     member), batch by batch; returns how many rows went, noting the evidence files to carry."""
     pidx = [cols.index(c) for c in personal]
@@ -177,6 +181,8 @@ def _write_table(conn, writer: PackageWriter, sealer: Sealer, table: sa.Table, c
             if hidx is not None:
                 hashes.update(r[hidx] for r in batch if isinstance(r[hidx], str) and len(r[hidx]) == 64)
             n += len(batch)
+            if n % (_BATCH * 10) < len(batch):  # a long table moves the text on, not the bar
+                note(n)
             batch = result.fetchmany(_BATCH)
     return n
 
