@@ -190,12 +190,24 @@ def add_attendance(db, rows: int, per_event: int = 5_000, people: int | None = N
                     v.update(event_id=ev["id"], person_id=person_ids[p], consent_id=None, seq_no=s + 1,
                              full_name=names[p], id_type="CEDULA_EC", id_number=f"{1000000000 + p}", id_status="ok",
                              organization=rng.choice(orgs), role="CIUDADANO", source="PUERTA",
-                             search_text=names[p].lower())
+                             search_text=names[p].lower(), is_minor=False, signed_on_paper=False,
+                             territory_text="Riobamba")
                     chunk.append(v)
                 bulk_insert(conn, Attendance.__table__, chunk)
                 done += len(chunk)
             print(f"  asistencia: {done:,} filas", end="\r", file=sys.stderr)
     print(file=sys.stderr)
+
+
+def seed_calendar(db, plan_id: str) -> None:  # noqa: ANN001
+    """Holidays from the plan's year to this one copied into the database, as an installation in
+    use every year has them (Seguimiento copies each plan's years on first use)."""
+    from rcdesk.followup.reads import plan_facts
+    from rcdesk.services.calendar import CalendarService
+
+    with db.read() as c:
+        _entity, country, year, _kind = plan_facts(c, plan_id)
+    CalendarService(db).ensure_seeded(country, range(year, max(year + 1, date.today().year) + 1))
 
 
 def make_large(env: dict, activities: int, reports: int, attendance: int) -> Path:
@@ -217,12 +229,15 @@ def make_large(env: dict, activities: int, reports: int, attendance: int) -> Pat
     print(f"generando {db_path.name} (una vez; queda en {CACHE})…", file=sys.stderr)
     t = time.perf_counter()
     with Database.open(tmp) as db:
-        build(db, activities, reports)
+        plan_id = build(db, activities, reports)
         add_attendance(db, attendance)
+        seed_calendar(db, plan_id)
     with __import__("sqlite3").connect(tmp) as c:  # one file, as a user's database is between sessions
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.rmtree(tmp.parent / f"{tmp.stem}-archivos", ignore_errors=True)
     tmp.replace(db_path)
+    for leftover in (tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+        leftover.unlink(missing_ok=True)
     print(f"  listo en {time.perf_counter() - t:.0f} s, {db_path.stat().st_size / 1e6:.0f} MB", file=sys.stderr)
     return db_path
 

@@ -1,15 +1,24 @@
-"""Start the GUI: crash hook, paths, logging, database (backup + migrations), window."""
+"""Start the GUI: paths, logging, crash hook, lock, database (migrations), window, daily backup.
+
+Start-up budget (bench/bench_startup.py times this whole path against a bare PySide6 window):
+what the first screen needs from `rcdesk` is imported before PySide6 (shiboken's import hook
+reads the source of every module imported after it), and the daily copy of the database is
+taken on its own thread once the window is on screen (`rcdesk.db.backup.DailyBackup`).
+"""
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from datetime import datetime, timedelta
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-AUTO_BACKUP_EVERY = timedelta(hours=24)
+# The daily copy waits this long after the window is shown: copying a large database competes
+# for the disk and the processor with the home page's first figures, and nothing needs it sooner.
+BACKUP_AFTER_MS = 3000
+BACKUP_FAILED_TEXT = ("No se pudo hacer la copia de seguridad diaria (el detalle quedó en el registro). "
+                      "Pruebe «Archivo › Hacer copia de seguridad» y revise el espacio libre del disco.")
 
 
 class _SpanishHelp(argparse.ArgumentParser):
@@ -39,21 +48,6 @@ def _install_spanish_qt(app) -> None:  # noqa: ANN001
         tr = QTranslator(app)
         if tr.load(name, folder):
             app.installTranslator(tr)
-
-
-def auto_backup(paths) -> None:  # noqa: ANN001
-    """A rotating copy at most once a day, taken at start-up (power cuts happen)."""
-    from rcdesk.db.backup import backup_database, list_backups
-
-    if not paths.database.exists():
-        return
-    latest = [b for b in list_backups(paths.backups) if b.kind == "copia"]
-    if latest and datetime.now() - latest[0].created < AUTO_BACKUP_EVERY:
-        return
-    try:
-        backup_database(paths.database, paths.backups)
-    except Exception:  # noqa: BLE001 - a failed copy must not block work
-        log.exception("automatic backup failed")
 
 
 def create_window(db, settings=None):  # noqa: ANN001, ANN201
@@ -87,6 +81,73 @@ def create_window(db, settings=None):  # noqa: ANN001, ANN201
     return window
 
 
+def _import_core_first(has_plan: bool) -> None:
+    """Import, before PySide6, the core modules the first screen will need.
+
+    PySide6's import hook reads the whole source file of every module imported after it (to
+    look for `from __feature__ import …`); core modules never use Qt, so importing them first
+    skips that. The home page's figures are computed on the worker from rcdesk.followup.reads:
+    imported here, before the worker and the window compete for the interpreter.
+    """
+    import rcdesk.db.backup  # noqa: F401
+    import rcdesk.services.installation_setup  # noqa: F401
+    import rcdesk.services.plan_reads  # noqa: F401
+
+    if has_plan:
+        import rcdesk.followup.reads  # noqa: F401
+
+
+def _has_plan(db) -> bool:  # noqa: ANN001
+    with db.read() as c:
+        return c.execute("SELECT 1 FROM plan WHERE deleted = 0 LIMIT 1").fetchone() is not None
+
+
+_bridge_class = None
+
+
+def _backup_bridge(parent):  # noqa: ANN001, ANN202
+    """A QObject whose signal carries the copy's result from its thread to the GUI thread."""
+    global _bridge_class
+    if _bridge_class is None:
+        from PySide6.QtCore import QObject, Signal
+
+        class BackupBridge(QObject):
+            done = Signal(object, object)  # (path or None, error or None)
+
+        _bridge_class = BackupBridge
+    return _bridge_class(parent)
+
+
+def start_daily_backup(window, paths, *, after_ms: int | None = None):  # noqa: ANN001, ANN201
+    """The day's automatic copy, `after_ms` after the window is shown, off the GUI thread.
+
+    Returns the `DailyBackup`; its result comes back to the window through a queued signal:
+    a failure is a warning in the status bar (the work goes on), a success a passing message.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QLabel
+
+    from rcdesk.db.backup import DailyBackup
+
+    bridge = _backup_bridge(window)
+
+    def report(dest, error) -> None:  # noqa: ANN001
+        if error is not None:
+            label = QLabel(f"⚠ {BACKUP_FAILED_TEXT}")
+            label.setObjectName("backup_warning")
+            label.setStyleSheet("color: #7a5200")
+            label.setWordWrap(True)
+            window.statusBar().addPermanentWidget(label, 1)
+        elif dest is not None:
+            window.statusBar().showMessage(f"Copia de seguridad del día guardada en {dest}", 10000)
+
+    bridge.done.connect(report)
+    backup = DailyBackup(paths.database, paths.backups, on_done=bridge.done.emit)
+    backup.bridge = bridge  # the bridge lives as long as the backup that reports through it
+    QTimer.singleShot(BACKUP_AFTER_MS if after_ms is None else after_ms, backup.start)
+    return backup
+
+
 def run(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     args = parse_args(argv[1:])
@@ -101,33 +162,48 @@ def run(argv: list[str] | None = None) -> int:
     setup_logging(paths.logs)
     install_crash_handler(paths.logs)
 
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    app = QApplication.instance() or QApplication(argv)
-    app.setApplicationName("rcdesk")
-    app.setOrganizationName("rcdesk")
-    _install_spanish_qt(app)
-
     from rcdesk.db.database import Database
     from rcdesk.db.lock import ProcessLock
     from rcdesk.errors import DatabaseInUse, UserError
+
+    app = None
+
+    def qt_app():  # noqa: ANN202
+        nonlocal app
+        if app is None:
+            from PySide6.QtWidgets import QApplication
+
+            app = QApplication.instance() or QApplication(argv)
+            app.setApplicationName("rcdesk")
+            app.setOrganizationName("rcdesk")
+            _install_spanish_qt(app)
+        return app
 
     # One window per database file: a second one would write behind the first one's back.
     lock = ProcessLock(paths.database)
     try:
         lock.acquire()
     except DatabaseInUse as exc:
+        qt_app()
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, "rcdesk — la base de datos ya está abierta", str(exc))
         return 2
+    backup = None
     try:
         try:
             db = Database.open(paths=paths)
         except UserError as exc:
+            qt_app()
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, "rcdesk — no se puede abrir la base de datos", str(exc))
             return 2
-        auto_backup(paths)
+        _import_core_first(_has_plan(db))
+        qt_app()
         window = create_window(db)
         window.show_at_start()
+        backup = start_daily_backup(window, paths)
         from rcdesk.services.installation_setup import needs_setup
 
         if needs_setup(db):
@@ -136,6 +212,7 @@ def run(argv: list[str] | None = None) -> int:
             run_first_start(window)
         code = app.exec()
         window.ctx.runner.shutdown()  # a write still running must finish before the file is let go
+        backup.finish()  # closed before the copy started: it is taken now, the window already gone
         db.close()
         return code
     finally:

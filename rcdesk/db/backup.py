@@ -1,22 +1,26 @@
 """Consistent copies of the database (SQLite online backup API, safe with WAL).
 
 Automatic and manual backups rotate (the newest `KEEP` are kept); the copy taken before a
-schema upgrade is kept apart so it survives rotation.
+schema upgrade is kept apart so it survives rotation. The daily automatic copy runs on its own
+thread with its own connections (`DailyBackup`), so the window never waits for it.
 """
 from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Callable
 
 from rcdesk.errors import StorageError, UserError
 
 log = logging.getLogger(__name__)
 
 KEEP = 10
+DAILY_EVERY = timedelta(hours=24)
 PREFIX = "rcdesk-copia-"
 PRE_UPGRADE_PREFIX = "rcdesk-antes-de-actualizar-"
 
@@ -69,6 +73,65 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
         kind = "antes de actualizar" if p.name.startswith(PRE_UPGRADE_PREFIX) else "copia"
         out.append(BackupInfo(p, datetime.fromtimestamp(st.st_mtime), st.st_size, kind))
     return sorted(out, key=lambda b: b.created, reverse=True)
+
+
+def backup_due(backups_dir: Path, every: timedelta = DAILY_EVERY, now: datetime | None = None) -> bool:
+    """No automatic or manual copy within `every` (the copies taken before upgrades do not count)."""
+    latest = [b for b in list_backups(backups_dir) if b.kind == "copia"]
+    return not latest or (now or datetime.now()) - latest[0].created >= every
+
+
+class DailyBackup:
+    """The automatic copy (at most one per `every`), taken on its own thread.
+
+    A power cut must not cost more than a day of work, but copying a large database takes
+    seconds: the GUI starts this once its window is on screen and goes on working. SQLite's
+    online backup reads a consistent snapshot through its own connection (the worker may write
+    meanwhile, WAL keeps readers and the writer apart) and releases the GIL while it copies.
+    `on_done(path or None, error or None)` is called on the copying thread; a failure is logged
+    and reported there, never raised.
+    """
+
+    def __init__(self, db_path: Path, backups_dir: Path, *, every: timedelta = DAILY_EVERY,
+                 on_done: Callable[[Path | None, BaseException | None], None] | None = None) -> None:
+        self.db_path, self.backups_dir, self.every, self.on_done = Path(db_path), Path(backups_dir), every, on_done
+        self.result: Path | None = None
+        self.error: BaseException | None = None
+        self.finished = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> None:
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="copia-diaria")
+                self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            if self.db_path.exists() and backup_due(self.backups_dir, self.every):
+                self.result = backup_database(self.db_path, self.backups_dir)
+        except Exception as exc:  # noqa: BLE001 - a failed copy must never stop the work
+            log.exception("automatic backup of %s failed", self.db_path)
+            self.error = exc
+        finally:
+            self.finished.set()
+        if self.on_done is not None:
+            try:
+                self.on_done(self.result, self.error)
+            except Exception:  # noqa: BLE001
+                log.exception("reporting the automatic backup failed")
+
+    def finish(self, timeout: float | None = None) -> bool:
+        """Take the copy now if it never started (the window was closed first) and wait for it."""
+        self.start()
+        assert self._thread is not None
+        self._thread.join(timeout)
+        return self.finished.is_set()
 
 
 def check_backup_file(path: Path, supported: int) -> int:

@@ -179,9 +179,11 @@ def dashboard(db, plan_id: str, *, cut: date | None = None, today: date | None =
         profile = profile or profile_for(c, country, plan_id)
         rule = publication_rule(c, country)
         require_evidence = bool(setting(c, f"followup.evidence_required.{plan_id}", True))
-        cal = business_calendar(c, country, [year, year + 1])
         if cut is None:
             cut = min(max(today, date(year, 1, 1)), date(year, 12, 31))
+        # Days overdue run up to today: the years up to today's come from the database too when
+        # they were copied there (the `holidays` library costs ~0.2 s to load on the home page).
+        cal = business_calendar(c, country, list(range(year, max(year + 1, today.year, cut.year) + 1)))
         data = _load(c, plan_id, cut_period(kind, year, cut), weighted=weighted)
         chosen: dict[str, str] = {}
         statuses = _statuses(data, kind, year, cut, today, cal, profile, require_evidence=require_evidence,
