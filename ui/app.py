@@ -91,15 +91,31 @@ def _import_core_first(has_plan: bool) -> None:
     """
     import rcdesk.db.backup  # noqa: F401
     import rcdesk.services.installation_setup  # noqa: F401
-    import rcdesk.services.plan_reads  # noqa: F401
 
     if has_plan:
         import rcdesk.followup.reads  # noqa: F401
 
 
-def _has_plan(db) -> bool:  # noqa: ANN001
-    with db.read() as c:
-        return c.execute("SELECT 1 FROM plan WHERE deleted = 0 LIMIT 1").fetchone() is not None
+def _home_plan(db) -> str | None:  # noqa: ANN001
+    """The plan the main window will open on (MainWindow.reload_plans' choice), read without Qt."""
+    from rcdesk.services.plan_reads import list_plans
+
+    plans = [p.plan_id for p in list_plans(db)]
+    if not plans:
+        return None
+    remembered = None
+    ini = db.paths.data / "interfaz.ini" if db.paths else None
+    try:  # QSettings' INI: "[plan]" then "current=<id>"
+        section = ""
+        for line in ini.read_text(encoding="utf-8").splitlines() if ini and ini.exists() else []:
+            line = line.strip()
+            if line.startswith("["):
+                section = line
+            elif section == "[plan]" and line.startswith("current="):
+                remembered = line.split("=", 1)[1].strip()
+    except (OSError, UnicodeError):
+        pass
+    return remembered if remembered in plans else plans[0]
 
 
 _bridge_class = None
@@ -199,7 +215,12 @@ def run(argv: list[str] | None = None) -> int:
 
             QMessageBox.critical(None, "rcdesk — no se puede abrir la base de datos", str(exc))
             return 2
-        _import_core_first(_has_plan(db))
+        home_plan = _home_plan(db)
+        _import_core_first(home_plan is not None)
+        if home_plan is not None:
+            from rcdesk.followup.reads import prefetch_home
+
+            prefetch_home(db, home_plan)  # computed while Qt loads and the window is built
         qt_app()
         window = create_window(db)
         window.show_at_start()

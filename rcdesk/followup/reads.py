@@ -7,7 +7,9 @@ into the database use the `holidays` library directly (nothing is written here).
 from __future__ import annotations
 
 import json
+import threading
 from collections import namedtuple
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -169,10 +171,59 @@ def report_details(c, year: int, ids: list[str]) -> dict:  # noqa: ANN001
     return out
 
 
+# The home page's figures computed ahead, while the GUI starts (see `prefetch_home`).
+_ahead: dict[str, tuple[object, str, Future]] = {}
+_ahead_lock = threading.Lock()
+
+
+def prefetch_home(db, plan_id: str) -> None:  # noqa: ANN001
+    """Start computing the home page's figures for `plan_id` on a thread of its own.
+
+    The GUI calls this as soon as the database is open: the window is built meanwhile, and the
+    reads spend much of their time in SQLite, which lets the window's thread run. The next
+    `dashboard(db, plan_id, with_reports=False)` with default arguments takes the result; any
+    other call drops it, so a result computed before a change is never shown after it.
+    """
+    fut: Future = Future()
+
+    def work() -> None:
+        try:
+            fut.set_result(_dashboard(db, plan_id, with_reports=False))
+        except BaseException as exc:  # noqa: BLE001 - re-raised (or recomputed) by the caller
+            fut.set_exception(exc)
+
+    with _ahead_lock:
+        _ahead["home"] = (db, plan_id, fut)
+    threading.Thread(target=work, name="tablero-inicial", daemon=True).start()
+
+
+def _take_ahead(db, plan_id: str, plain: bool) -> Dashboard | None:  # noqa: ANN001
+    with _ahead_lock:
+        entry = _ahead.pop("home", None)
+    if entry is None or not plain or entry[0] is not db or entry[1] != plan_id:
+        return None
+    try:
+        return entry[2].result()
+    except Exception:  # noqa: BLE001 - computed again by the caller, which reports the error as usual
+        return None
+
+
 def dashboard(db, plan_id: str, *, cut: date | None = None, today: date | None = None,  # noqa: ANN001
               weighted: bool = False, profile: ThresholdProfile | None = None,
               with_reports: bool = True) -> Dashboard:
     """Everything the home page shows, in a handful of plain-SQL queries."""
+    if _ahead:
+        plain = cut is None and today is None and not weighted and profile is None and not with_reports
+        ahead = _take_ahead(db, plan_id, plain)
+        if ahead is not None and ahead.today == date.today():
+            return ahead
+    return _dashboard(db, plan_id, cut=cut, today=today, weighted=weighted, profile=profile,
+                      with_reports=with_reports)
+
+
+def _dashboard(db, plan_id: str, *, cut: date | None = None, today: date | None = None,  # noqa: ANN001
+               weighted: bool = False, profile: ThresholdProfile | None = None,
+               with_reports: bool = True) -> Dashboard:
     today = today or date.today()
     with db.read() as c:
         entity, country, year, kind = plan_facts(c, plan_id)

@@ -70,3 +70,61 @@ def test_while_the_figures_are_computed_the_home_page_does_not_say_there_is_no_p
     assert page.data is not None and page.tree.topLevelItemCount() > 0 and not page.empty.isVisible()
     ui_ctx.select_plan(None)
     assert page.empty.isVisible() and not page.content.isVisible()
+
+
+def test_the_home_page_lists_the_first_overdue_activities_with_the_figures_and_the_rest_after(qtbot, ui_ctx,
+                                                                                              monkeypatch):
+    """A plan far behind schedule: the figures (and a first screenful) come at once, every overdue
+    activity is listed shortly after, in plan order, without a second pass replacing the first."""
+    from rcdesk.demo import plans as demo_plans
+    from rcdesk.followup.reads import dashboard
+    from rcdesk.jobs import no_progress
+    from rcdesk.services.plan_reads import list_plans
+    from ui.pages.dashboard import ActivityRole, DashboardPage
+
+    demo_plans.load(ui_ctx.db, no_progress)
+    plan_id = max(list_plans(ui_ctx.db), key=lambda p: len(dashboard(ui_ctx.db, p.plan_id).overdue)).plan_id
+    d = dashboard(ui_ctx.db, plan_id, with_reports=False)
+    assert len(d.overdue) > 10
+    monkeypatch.setattr(DashboardPage, "FIRST_ROWS", 4)
+    monkeypatch.setattr(DashboardPage, "SLICE_ROWS", 3)
+
+    class NoJobs:  # the figures are handed in below, as the worker's callback does
+        def run(self, *_a, **_kw):  # noqa: ANN002, ANN003
+            pass
+
+    ui_ctx.runner = NoJobs()
+    page = DashboardPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show_data(d)
+    assert page.overdue.count() == 4
+    assert f"({len(d.overdue)})" in page.overdue_label.text()  # the count is the whole count at once
+    qtbot.waitUntil(lambda: page.overdue.count() == len(d.overdue), timeout=5000)
+    listed = [page.overdue.item(i).data(ActivityRole) for i in range(page.overdue.count())]
+    assert listed == [a.activity_id for a in d.overdue]
+
+    page.show_data(d)  # newer figures while slices are pending: one list, never two interleaved
+    page.show_data(d)
+    qtbot.waitUntil(lambda: page.overdue.count() >= len(d.overdue), timeout=5000)
+    qtbot.wait(100)  # any slice of an older fill still pending would land now
+    listed = [page.overdue.item(i).data(ActivityRole) for i in range(page.overdue.count())]
+    assert listed == [a.activity_id for a in d.overdue]
+
+
+def test_figures_computed_ahead_at_start_are_used_once_and_never_after_a_change(ui_ctx):
+    import rcdesk.followup.reads as reads
+    from rcdesk.demo import plans as demo_plans
+    from rcdesk.jobs import no_progress
+    from rcdesk.services.plan_reads import list_plans
+
+    demo_plans.load(ui_ctx.db, no_progress)
+    first, other = (p.plan_id for p in list_plans(ui_ctx.db)[:2])
+    reads.prefetch_home(ui_ctx.db, first)
+    ahead = reads._ahead["home"][2].result(timeout=10)
+    assert reads.dashboard(ui_ctx.db, first, with_reports=False) is ahead  # the home page's first call
+    assert reads.dashboard(ui_ctx.db, first, with_reports=False) is not ahead  # computed again after
+
+    reads.prefetch_home(ui_ctx.db, first)
+    reads._ahead["home"][2].result(timeout=10)
+    reads.dashboard(ui_ctx.db, other, with_reports=False)  # another plan was opened first
+    assert "home" not in reads._ahead  # dropped: a later visit to `first` computes fresh figures

@@ -190,21 +190,37 @@ class DashboardPage(QWidget):
             items[g.group_id] = item
         self.tree.expandToDepth(0)
 
+    # A plan behind schedule can have a couple of thousand overdue activities: the first rows
+    # are listed with the figures, the rest in slices after the page is painted (input between).
+    FIRST_ROWS = 60
+    SLICE_ROWS = 300
+
     def _fill_lists(self, d) -> None:  # noqa: ANN001
+        self._fill_generation = getattr(self, "_fill_generation", 0) + 1
         for widget, label, rows, title in ((self.overdue, self.overdue_label, d.overdue, "Vencidas"),
                                            (self.week, self.week_label, d.due_this_week, "Vencen esta semana")):
             widget.clear()
             label.setText(f"<b>{title}</b> ({len(rows)})")
-            for a in rows:
-                when = f"hace {-a.days_left} d" if a.overdue else (
-                    "hoy" if a.days_left == 0 else f"en {a.days_left} d")
-                item = QListWidgetItem(f"{a.due:%d/%m} ({when}) · {a.number + ' ' if a.number else ''}{a.description}")
-                item.setToolTip(f"{a.description}\nResponsable: {a.responsible}\n% avance: {format_pct(a.compliance)}")
-                item.setData(FOREGROUND_ROLE, _dot("rojo" if a.overdue else "amarillo"))
-                item.setData(ActivityRole, a.activity_id)
-                widget.addItem(item)
             if not rows:
                 widget.addItem("(ninguna)")
+                continue
+            self._add_rows(widget, rows, 0, self.FIRST_ROWS, self._fill_generation)
+
+    def _add_rows(self, widget, rows, start: int, count: int, generation: int) -> None:  # noqa: ANN001
+        if generation != self._fill_generation:
+            return  # newer figures replaced these
+        for a in rows[start:start + count]:
+            when = f"hace {-a.days_left} d" if a.overdue else (
+                "hoy" if a.days_left == 0 else f"en {a.days_left} d")
+            item = QListWidgetItem(f"{a.due:%d/%m} ({when}) · {a.number + ' ' if a.number else ''}{a.description}")
+            item.setToolTip(f"{a.description}\nResponsable: {a.responsible}\n% avance: {format_pct(a.compliance)}")
+            item.setData(FOREGROUND_ROLE, _dot("rojo" if a.overdue else "amarillo"))
+            item.setData(ActivityRole, a.activity_id)
+            widget.addItem(item)
+        if start + count < len(rows):
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, lambda: self._add_rows(widget, rows, start + count, self.SLICE_ROWS, generation))
 
     def _fill_charts(self) -> None:
         """Build the chart of the visible tab (only when it is opened: not on the first screen)."""
