@@ -92,7 +92,9 @@ class BusinessCalendar:
 
     def _upto(self, d: date) -> int:
         """Business days from 1 January of d's year up to and including d (cached per year)."""
-        return self._year_table(d.year)[d.timetuple().tm_yday - 1]
+        # ordinal arithmetic, not timetuple(): that imports `time` on every call, and with PySide6
+        # loaded every import goes through its Python import hook (the home page calls this 4,000×)
+        return self._year_table(d.year)[d.toordinal() - date(d.year, 1, 1).toordinal()]
 
     def _year_table(self, year: int) -> list[int]:
         table = self._cum_tables.get(year)

@@ -177,6 +177,12 @@ def cut_period(kind: str, year: int, cut: date) -> int:
     return PERIOD_COUNTS[kind] if cut.year > year else 0
 
 
+def _dmy(d: date) -> str:
+    # f"{d:%d/%m/%Y}" goes through strftime, which imports `time` on every call; with PySide6
+    # loaded each import runs its Python import hook (thousands of calls on the home page)
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
 def _schedule(a, kind: str, year: int) -> tuple[date, date | None, str]:  # noqa: ANN001
     """(programmed from, due date, schedule text) of an activity."""
     marks = sorted(int(q) for q in (a.cuatrimestres or ()) if int(q) in _CUAT_MONTHS)
@@ -192,9 +198,9 @@ def _schedule(a, kind: str, year: int) -> tuple[date, date | None, str]:  # noqa
     text = clean(a.scheduled_text)
     if not text:
         if a.start_date and a.end_date and a.start_date != a.end_date:
-            text = f"{a.start_date:%d/%m/%Y} – {a.end_date:%d/%m/%Y}"
+            text = f"{_dmy(a.start_date)} – {_dmy(a.end_date)}"
         elif due:
-            text = f"{due:%d/%m/%Y}"
+            text = _dmy(due)
         elif marks:
             text = "Cuatrimestre " + ", ".join(str(q) for q in marks)
     return start or date(year, 1, 1), due, text
