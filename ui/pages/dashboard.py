@@ -212,7 +212,8 @@ class DashboardPage(QWidget):
         for a in rows[start:start + count]:
             when = f"hace {-a.days_left} d" if a.overdue else (
                 "hoy" if a.days_left == 0 else f"en {a.days_left} d")
-            item = QListWidgetItem(f"{a.due:%d/%m} ({when}) · {a.number + ' ' if a.number else ''}{a.description}")
+            # day/month by hand: strftime imports `time` per call, through PySide6's import hook
+            item = QListWidgetItem(f"{a.due.day:02d}/{a.due.month:02d} ({when}) · {a.number + ' ' if a.number else ''}{a.description}")
             item.setToolTip(f"{a.description}\nResponsable: {a.responsible}\n% avance: {format_pct(a.compliance)}")
             item.setData(FOREGROUND_ROLE, _dot("rojo" if a.overdue else "amarillo"))
             item.setData(ActivityRole, a.activity_id)
