@@ -197,6 +197,24 @@ def prefetch_home(db, plan_id: str) -> None:  # noqa: ANN001
     threading.Thread(target=work, name="tablero-inicial", daemon=True).start()
 
 
+def wait_for_home(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for the figures `prefetch_home` computes; True when ready.
+
+    Computing them while the window is built costs more than computing them first: both are
+    Python and take turns on the interpreter. Waiting a bounded time lets a usual plan be ready
+    before the window is built; a very large one goes on while the window is built.
+    """
+    with _ahead_lock:
+        entry = _ahead.get("home")
+    if entry is None:
+        return False
+    try:
+        entry[2].exception(timeout=timeout)
+    except TimeoutError:
+        return False
+    return True
+
+
 def _take_ahead(db, plan_id: str, plain: bool) -> Dashboard | None:  # noqa: ANN001
     with _ahead_lock:
         entry = _ahead.pop("home", None)
