@@ -348,14 +348,32 @@ class _Sheet:
             if d.action == "campo" and d.target is not None:
                 self.by_field.setdefault(d.target.field, []).append(d)
         self.numeric = [d for k, ds in self.by_field.items() if k in _NUMERIC_FIELDS for d in ds]
+        self._one_memo: dict[tuple[str, int | None], Decision | None] = {}
+        self._periodic_memo: dict[tuple[str, int], list[tuple[Decision, int]]] = {}
+        # «Ejecutado T2 2024» -> «Programado T2 2024», for the typo check on every row
+        planned = {(d.field_target.period, d.field_target.year): d for d in self.by_field.get("programado", ())}
+        self.planned_of = {d.letter: planned.get((d.field_target.period, d.field_target.year))
+                           for d in self.by_field.get("ejecutado", ())}
 
     def mapped(self, key: str) -> list[Decision]:
         return self.by_field.get(key, [])
 
     def one(self, key: str, year: int | None = None) -> Decision | None:
-        found = [d for d in self.by_field.get(key, ()) if year is None or d.field_target.year in (None, year)]
-        exact = [d for d in found if d.field_target.year == year]
-        return exact[0] if exact else (found[0] if found else None)
+        memo = self._one_memo
+        if (key, year) not in memo:
+            found = [d for d in self.by_field.get(key, ()) if year is None or d.field_target.year in (None, year)]
+            exact = [d for d in found if d.field_target.year == year]
+            memo[(key, year)] = exact[0] if exact else (found[0] if found else None)
+        return memo[(key, year)]
+
+    def periodic(self, key: str, year: int) -> list[tuple[Decision, int]]:
+        """(column, period) of a per-period field for one year (asked for every row: worked out once)."""
+        memo = self._periodic_memo
+        if (key, year) not in memo:
+            memo[(key, year)] = [(d, t.period) for d in self.by_field.get(key, ())
+                                 if (t := d.field_target).year in (None, year) and t.period is not None
+                                 and 1 <= t.period <= self.n]
+        return memo[(key, year)]
 
     @property
     def grid(self) -> Grid:
@@ -483,6 +501,8 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
             level_cols.append(("dimension" if lvl == "eje" and fold(col.header).startswith("dimension") else lvl, col))
     kept = sm.kept()
     header_cells = list(grid.rows[sm.table.bottom])
+    # a repeated header shows in its first named column: only such rows get the full comparison
+    probe = next((c for c, v in enumerate(header_cells) if isinstance(v, str) and v), None)
     code_levels = _code_levels(sh, c_code, c_meta, c_class)
     exec_annual_period = None
     if sm.mapped("ejecutado_anual"):
@@ -500,7 +520,8 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         if grid.row_is_blank(r):
             continue
         cells = grid.rows[r]
-        if sum(1 for a, b in zip(cells, header_cells, strict=False) if isinstance(a, str) and a and a == b) >= 3:
+        if probe is not None and probe < len(cells) and cells[probe] == header_cells[probe] and \
+                sum(1 for a, b in zip(cells, header_cells, strict=False) if isinstance(a, str) and a and a == b) >= 3:
             continue  # the header repeated after a page break
         first = fold(next((cell_text(v) for v in cells if v != ""), ""))
         meta_text = sh.text(r, c_meta)
@@ -701,16 +722,12 @@ def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_p
 
     def per_period(field: str) -> tuple[list[float | None], bool]:
         out: list[float | None] = [None] * n
-        has = False
-        for d in sh.mapped(field):
-            t = d.field_target
-            if t.year not in (None, fy) or t.period is None or not 1 <= t.period <= n:
-                continue
-            has = True
+        cols = sh.periodic(field, fy)
+        for d, period in cols:
             v = sh.number(r, d, problems)
             if v is not None:
-                out[t.period - 1] = v
-        return out, has
+                out[period - 1] = v
+        return out, bool(cols)
 
     def annual(field: str) -> float | None:
         d = sh.one(field, fy)
@@ -743,13 +760,11 @@ def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_p
 def _value_warnings(sh: _Sheet, r: int, prev: ImportPreview) -> None:
     # executed far above planned is usually a typo (a total typed in a quarter)
     for d in sh.mapped("ejecutado"):
-        e = sh.raw(r, d)
-        p_cols = [x for x in sh.mapped("programado") if x.field_target.period == d.field_target.period
-                  and x.field_target.year == d.field_target.year]
-        if not p_cols:
+        p_col = sh.planned_of.get(d.letter)
+        if p_col is None:
             continue
         try:
-            ev, pv = parse_number(e), parse_number(sh.raw(r, p_cols[0]))
+            ev, pv = parse_number(sh.raw(r, d)), parse_number(sh.raw(r, p_col))
         except ValueError:
             continue
         if ev is not None and pv and pv > 0 and ev > 2 * pv:
