@@ -29,8 +29,18 @@ def page(qtbot, ui_ctx):
 
 @pytest.fixture
 def errors(monkeypatch):
+    """Message boxes: their text is recorded; «Acta incompleta» is answered «Generar de todos modos»
+    (these events have no moderator nor attendance; test_events_usability covers the question)."""
     shown = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+
+    def answer(box):  # noqa: ANN001
+        shown.append(box.text())
+        go = [b for b in box.buttons() if b.text() == "&Generar de todos modos"]
+        if go:
+            go[0].click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     return shown
 
 
@@ -140,6 +150,7 @@ def test_acta_saved_and_verified(qtbot, page, monkeypatch, tmp_path, errors):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(altered), ""))
     tab.verify_file()
     assert errors and "no coincide con ninguna acta emitida" in errors[-1]
+    assert errors[0].startswith("Al acta le falta: moderador/a, secretario/a, autoridad")
 
 
 def test_commitments_page_overdue_filter_and_followup(qtbot, ui_ctx, page, monkeypatch):
@@ -200,7 +211,7 @@ def test_new_event_dialog_refuses_date_outside_plan(qtbot, ui_ctx, page, errors,
     assert page.model.rowCount() == 1
 
 
-def test_acta_printed_through_the_print_dialog(qtbot, page, monkeypatch, tmp_path):
+def test_acta_printed_through_the_print_dialog(qtbot, page, monkeypatch, tmp_path, errors):
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printed = tmp_path / "impreso.pdf"

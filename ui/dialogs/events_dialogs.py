@@ -44,10 +44,10 @@ def pydate(q: QDate) -> date:
 
 
 def date_edit(d: date | None = None, parent: QWidget | None = None) -> QDateEdit:
-    w = QDateEdit(qdate(d or date.today()), parent)
-    w.setCalendarPopup(True)
-    w.setDisplayFormat("dd/MM/yyyy")
-    return w
+    """dd/mm/aaaa with a calendar; Tab leaves it (ui/widgets/dates.py)."""
+    from ui.widgets.dates import DateEdit
+
+    return DateEdit(d or date.today(), parent)
 
 
 class ImportPreviewDialog(QDialog):
@@ -305,14 +305,26 @@ __all__ = ["CommitmentDialog", "FollowUpDialog", "ImportPreviewDialog", "NewEven
 
 
 class NewEventDialog(QDialog):
-    """Title, date, type, plan and territory of a new event (the rest is edited in «Datos»)."""
+    """Title, date, type, plan and territory of a new event (the rest is edited in «Datos»).
+
+    The territories offered are those of the country of the plan's entity (`countries`: the
+    country of each institution id; `default_country` without a plan), so a Colombian
+    municipality never sits among Ecuadorian cantons.
+    """
 
     def __init__(self, plans: list, territories: list, default_plan_id: str | None = None,
-                 parent: QWidget | None = None) -> None:  # noqa: ANN001
+                 parent: QWidget | None = None, *, countries: dict[str, str] | None = None,
+                 default_country: str | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         from rcdesk.models.events import EVENT_TYPES
+        from ui.widgets.territory_picker import TerritoryPicker
 
         self.setWindowTitle("Nuevo evento")
+        self.resize(620, 600)
+        self._territories = list(territories)
+        self._countries = countries or {}
+        self._default_country = default_country
+        self._plan_institution = {p.plan_id: getattr(p, "institution_id", None) for p in plans}
         form = QFormLayout(self)
         self.title = QLineEdit()
         form.addRow("&Título:", self.title)
@@ -329,21 +341,36 @@ class NewEventDialog(QDialog):
         if default_plan_id:
             self.plan.setCurrentIndex(max(0, self.plan.findData(default_plan_id)))
         form.addRow("&Plan (vigencia):", self.plan)
-        self.territory = QComboBox()
-        self.territory.addItem("(sin territorio)", None)
-        for t in territories:
-            self.territory.addItem(f"{t.name} ({t.code})", t.territory_id)
-        form.addRow("&Cantón/parroquia:", self.territory)
+        self.territory = TerritoryPicker(none_text="(sin territorio)")
+        self.territory.search.setPlaceholderText("Buscar cantón o parroquia por nombre o código…")
+        self.territory.setMinimumHeight(240)
+        lbl = QLabel("&Cantón/parroquia:")
+        lbl.setBuddy(self.territory.search)
+        form.addRow(lbl, self.territory)
         self.venue = QLineEdit()
         form.addRow("&Lugar:", self.venue)
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        bb.button(QDialogButtonBox.StandardButton.Ok).setText("&Crear evento")
+        bb.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
         bb.accepted.connect(self.accept)
         bb.rejected.connect(self.reject)
         form.addRow(bb)
+        self.plan.currentIndexChanged.connect(lambda _i: self._fill_territories())
+        self._fill_territories()
+        self.title.setFocus()
+
+    def country(self) -> str | None:
+        """The country whose territories are offered (None: every country, nothing says which)."""
+        institution = self._plan_institution.get(self.plan.currentData())
+        return self._countries.get(institution) or self._default_country
+
+    def _fill_territories(self) -> None:
+        country = self.country()
+        self.territory.set_territories([t for t in self._territories if country is None or t.country == country])
 
     def values(self):  # noqa: ANN201
         from rcdesk.services.events import EventInput
 
         return EventInput(title=self.title.text(), event_date=pydate(self.date.date()),
                           event_type=self.type.currentData(), plan_id=self.plan.currentData(),
-                          territory_id=self.territory.currentData(), venue=self.venue.text())
+                          territory_id=self.territory.current_id(), venue=self.venue.text())

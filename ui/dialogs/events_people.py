@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -81,7 +80,8 @@ class DossierDialog(QDialog):
         self.ctx, self.person_id = ctx, person_id
         self.svc = PrivacyService(ctx.db)
         d = self.svc.dossier(person_id)
-        self.setWindowTitle(f"Datos de {d.person['full_name']}")
+        self.person_name = d.person["full_name"]
+        self.setWindowTitle(f"Datos de {self.person_name}")
         self.resize(820, 560)
         lay = QVBoxLayout(self)
         self.text = QPlainTextEdit(dossier_text(d))
@@ -99,20 +99,23 @@ class DossierDialog(QDialog):
         self.saved: str | None = None
 
     def save(self, kind: str) -> None:
+        from ui.files import announce_saved, ask_save_path, default_name
+
         filt = "PDF (*.pdf)" if kind == "pdf" else "JSON (*.json)"
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar datos de la persona", f"datos_personales.{kind}", filt)
-        if not path:
+        # the person's name: an access request answered for two people gives two files
+        path = ask_save_path(self, self.ctx.settings, kind="datos-personales", title="Guardar datos de la persona",
+                             name=default_name("datos personales", self.person_name, suffix=kind), filters=filt,
+                             suffix=kind)
+        if path is None:
             return
-        if not path.lower().endswith(f".{kind}"):
-            path += f".{kind}"
         svc, person_id = self.svc, self.person_id
 
         def done(_result) -> None:  # noqa: ANN001
-            self.saved = path
-            self.ctx.events.status_message.emit(f"Datos guardados en {path}")
+            self.saved = str(path)
+            announce_saved(self, path, "Datos de la persona guardados")
 
         # the export is logged in the audit trail: a write, so it runs on the worker
-        self.ctx.runner.write(lambda: svc.export(person_id, path), parent=self, on_done=done,
+        self.ctx.runner.write(lambda: svc.export(person_id, str(path)), parent=self, on_done=done,
                               on_user_error=lambda exc: show_error(self, exc))
 
 

@@ -62,6 +62,7 @@ class EventWorkspace(QWidget):
         self.pages: dict[str, QWidget] = {}
         for key, title in self.TABS:
             w = classes[key](ctx)
+            w.notice_host = self  # one banner above the tabs, cleared when another event is chosen
             self.pages[key] = w
             self.tabs.addTab(w, title.replace("&", ""))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -70,6 +71,9 @@ class EventWorkspace(QWidget):
         self._stale: set[str] = set()
 
     def set_event(self, ev) -> None:  # noqa: ANN001
+        banner = getattr(self, "banner", None)
+        if banner is not None and getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):
+            banner.clear()  # «Acta … guardada» belongs to the event it was saved for
         self.ev = ev
         self.tabs.setEnabled(ev is not None)
         if ev is None:
@@ -191,11 +195,17 @@ class EventsPage(QWidget):
         self.reload(keep=event_id)
 
     def new_event(self) -> None:
+        from rcdesk.services.installation_setup import saved_setup
         from rcdesk.services.plans import PlanService
         from rcdesk.services.reference import ReferenceService
 
-        terr = [t for t in ReferenceService(self.ctx.db).territories() if t.level not in ("PROVINCIA", "DEPARTAMENTO")]
-        dlg = NewEventDialog(PlanService(self.ctx.db).list_plans(), terr, self.ctx.current_plan_id, self)
+        ref = ReferenceService(self.ctx.db)
+        countries = {i.institution_id: i.country for i in ref.institutions()}
+        # without a plan: the entity named in the first-start assistant, else the only country in use
+        own = countries.get(saved_setup(self.ctx.db).get("institution_id"))
+        default = own or (next(iter(set(countries.values()))) if len(set(countries.values())) == 1 else None)
+        dlg = NewEventDialog(PlanService(self.ctx.db).list_plans(), ref.territories(), self.ctx.current_plan_id, self,
+                             countries=countries, default_country=default)
         if not dlg.exec():
             return
         values = dlg.values()

@@ -131,8 +131,7 @@ class TerritoryPicker(QWidget):
     def _pick_first_shown(self) -> None:
         """Enter in the search box takes the first match (the search already narrowed the list)."""
         for item in self._leaves():
-            if not item.isHidden() and (item.parent() is None or not item.parent().isHidden()) \
-                    and item.data(0, ID_ROLE) is not None:
+            if self._visible(item) and item.data(0, ID_ROLE) is not None:
                 if self.checkable:
                     item.setCheckState(0, Qt.CheckState.Checked)
                 else:
@@ -156,6 +155,18 @@ class TerritoryPicker(QWidget):
 
     def item_for(self, territory_id: str | None) -> QTreeWidgetItem | None:
         return next((i for i in self._leaves() if i.data(0, ID_ROLE) == territory_id), None)
+
+    @staticmethod
+    def _visible(item: QTreeWidgetItem) -> bool:
+        while item is not None:
+            if item.isHidden():
+                return False
+            item = item.parent()
+        return True
+
+    def shown_names(self) -> list[str]:
+        """The territories the search leaves on screen."""
+        return [i.text(0) for i in self._leaves() if i.data(0, ID_ROLE) is not None and self._visible(i)]
 
     def names(self) -> list[str]:
         """Every territory that can be chosen, in the order listed (for tests and screen readers)."""

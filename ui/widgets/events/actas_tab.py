@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 from ui.models.events_tables import (
     ActasModel,
 )
-from ui.widgets.events.base import EventTab, save_path, table
+from ui.widgets.events.base import EventTab, table
+
+KIND_NAMES = {"deliberacion": "acta deliberacion", "compromiso": "acta compromiso"}
 
 
 def print_pdf(path: str, parent: QWidget) -> bool:
@@ -88,6 +90,12 @@ class ActasTab(EventTab):
         self.result.setWordWrap(True)
         lay.addWidget(self.result)
 
+    def set_event(self, ev) -> None:  # noqa: ANN001
+        if getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):
+            self.result.clear()  # «Acta No. … guardada» was about the last event, not this one
+            self.hash.clear()
+        super().set_event(ev)
+
     def refresh(self) -> None:
         from rcdesk.services.actas import ActaService
 
@@ -102,21 +110,61 @@ class ActasTab(EventTab):
             self.refresh()
             self.result.setText(f"Acta No. {issued.number} guardada. Huella: {issued.sha256}")
             if then is not None:
-                then()
+                then(issued)
 
         self._save(done, ActaService(self.ctx.db).write_pdf, self.ev.event_id, kind, path)
 
+    def missing(self) -> list[str]:
+        """What an acta of the event would lack, in the words the confirmation uses."""
+        from rcdesk.services.events import EventService
+
+        svc = EventService(self.ctx.db)
+        ev = self._try(svc.get, self.ev.event_id)  # read again: «Datos» may have been saved since
+        if ev is None:
+            return []
+        out = [label for label, value in (("moderador/a", ev.moderator), ("secretario/a", ev.secretary),
+                                          ("autoridad", ev.authority)) if not (value or "").strip()]
+        if svc.tally(ev.event_id).total == 0:
+            out.append("asistencia (nadie registrado ni contado)")
+        return out
+
+    def confirm_complete(self) -> bool:
+        """An acta is numbered and signed when produced: ask before issuing one with blanks."""
+        missing = self.missing()
+        if not missing:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, "Acta incompleta",
+                          "Al acta le falta: " + ", ".join(missing) + ".\n\nUna vez emitida queda numerada y "
+                          "firmada: para completarla habría que emitir otra. Complete los datos en «Datos» (y la "
+                          "asistencia en «Asistencia») o genérela así.", parent=self)
+        go = box.addButton("&Generar de todos modos", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Completar primero", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is go
+
     def save(self, kind: str) -> None:
-        path = save_path(self, "Guardar acta", f"acta_{kind}.pdf", "PDF (*.pdf)")
-        if path:
-            self._write(kind, path)
+        from ui.files import announce_saved, ask_save_path, default_name
+
+        if self.ev is None or not self.confirm_complete():
+            return
+        ev = self.ev
+        # kind, place and the event's own date: a second event's acta never lands on the first's
+        path = ask_save_path(self, self.ctx.settings, kind="actas", title="Guardar acta",
+                             name=default_name(KIND_NAMES[kind], ev.territory_name or ev.venue or ev.title,
+                                               on=ev.event_date, suffix="pdf"),
+                             filters="PDF (*.pdf)", suffix="pdf")
+        if path is not None:
+            self._write(kind, str(path), then=lambda issued: announce_saved(
+                self.notice_host, path, f"Acta No. {issued.number} guardada"))
 
     def print_(self, kind: str) -> None:
         import tempfile
 
+        if self.ev is None or not self.confirm_complete():
+            return
         folder = Path(tempfile.mkdtemp(prefix="rcdesk-acta-"))
         path = str(folder / f"acta_{kind}.pdf")
-        self._write(kind, path, then=lambda: print_pdf(path, self))
+        self._write(kind, path, then=lambda _issued: print_pdf(path, self))
 
     def _show(self, res) -> None:  # noqa: ANN001
         lines = [res.message, *res.details()]
@@ -134,8 +182,10 @@ class ActasTab(EventTab):
     def verify_file(self) -> None:
         from rcdesk.services.actas import ActaService
 
-        path, _ = QFileDialog.getOpenFileName(self, "Verificar acta", "", "PDF (*.pdf)")
-        if path:
-            res = self._try(ActaService(self.ctx.db).verify_pdf, path)
+        from ui.files import ask_open_paths
+
+        paths = ask_open_paths(self, self.ctx.settings, kind="actas", title="Verificar acta", filters="PDF (*.pdf)")
+        if paths:
+            res = self._try(ActaService(self.ctx.db).verify_pdf, str(paths[0]))
             if res is not None:
                 self._show(res)

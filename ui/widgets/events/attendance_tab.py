@@ -1,13 +1,11 @@
 """«Asistencia» tab of the event workspace: the attendance list, door registration, sheet import and exports."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,12 +24,15 @@ from ui.models.events_tables import (
 from ui.widgets.events.base import (
     EventTab,
     combo,
-    save_path,
     selected,
     set_combo,
     table,
 )
 from ui.widgets.search_filter import SearchBox
+
+# background, border, text: the banner's colours (ui/widgets/banner.py), so red and amber mean the same everywhere
+_COLOURS = {"error": ("#fdecea", "#c62828", "#7f1d1d"), "warning": ("#fff6dc", "#b7860b", "#5c4300"),
+            "success": ("#e7f4ea", "#2e7d32", "#1b4d20")}
 
 
 class AttendanceTab(EventTab):
@@ -91,6 +92,13 @@ class AttendanceTab(EventTab):
         grid.addWidget(self.register_btn, 2, 5)
         self.message = QLabel(" ")
         self.message.setWordWrap(True)
+        self.message.setAccessibleName("Resultado del registro")
+        self.message_level = ""
+        self.flagged: QLineEdit | None = None
+        self._flashes = 0
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(180)
+        self._flash_timer.timeout.connect(self._flash_step)
         grid.addWidget(self.message, 3, 0, 1, 6)
         for col, stretch in ((1, 2), (3, 3), (4, 1), (5, 2)):
             grid.setColumnStretch(col, stretch)
@@ -100,6 +108,11 @@ class AttendanceTab(EventTab):
         for w in (self.name, self.org, self.territory, self.contact, self.guardian):
             w.returnPressed.connect(self.register)
         self.name.textEdited.connect(self._suggest)
+        # the next person's first keystroke retires the last person's message and marks
+        self.id_edit.textEdited.connect(lambda _t: self.clear_message())
+        self.name.textEdited.connect(lambda _t: self._clear_if_flagged(self.name))
+        for w in (self.contact, self.guardian):
+            w.textEdited.connect(lambda _t, w=w: self._clear_if_flagged(w))
         tools = QHBoxLayout()
         self.filter = SearchBox("Filtrar asistentes (nombre, documento, organización, lugar)…")
         self.filter.search.connect(lambda _t: self.reload())
@@ -124,9 +137,65 @@ class AttendanceTab(EventTab):
             self.view.setColumnWidth(col, w)
         lay.addWidget(self.view, 1)
 
+    def set_event(self, ev) -> None:  # noqa: ANN001
+        if getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):
+            self.clear_message()  # what was said about the last event's door is not about this one
+            self.territory.setText(ev.territory_name if ev is not None else "")
+        super().set_event(ev)
+
     def refresh(self) -> None:
         self.reload()
         self.id_edit.setFocus()
+
+    # messages -------------------------------------------------------------------------------
+    def show_message(self, level: str, text: str, field: QLineEdit | None = None) -> None:
+        """`level`: error (red: not registered), warning (amber: check before saving), success or
+        info. The field at fault gets a coloured border and the message flashes: a door volunteer
+        looking at the queue, not the screen, still catches it without a sound."""
+        self._flash_timer.stop()
+        self._unflag()
+        self.message_level = level
+        self.message.setText(text)
+        self._paint(False)
+        if field is not None and level in ("error", "warning"):
+            self.flagged = field
+            field.setStyleSheet(f"QLineEdit {{ border: 2px solid {_COLOURS[level][1]}; border-radius: 3px; }}")
+        if level in ("error", "warning"):
+            self._flashes = 6
+            self._flash_timer.start()
+
+    def clear_message(self) -> None:
+        self._flash_timer.stop()
+        self._unflag()
+        self.message_level = ""
+        self.message.setText(" ")
+        self.message.setStyleSheet("")
+
+    def _clear_if_flagged(self, field: QLineEdit) -> None:
+        if self.flagged is field or self.message_level == "success":
+            self.clear_message()
+
+    def _unflag(self) -> None:
+        if self.flagged is not None:
+            self.flagged.setStyleSheet("")
+            self.flagged = None
+
+    def _paint(self, strong: bool) -> None:
+        if self.message_level not in _COLOURS:
+            self.message.setStyleSheet("")
+            return
+        background, border, ink = _COLOURS[self.message_level]
+        fill = border if strong else background
+        text = "#ffffff" if strong else ink
+        self.message.setStyleSheet(f"QLabel {{ background: {fill}; color: {text}; border: 1px solid {border}; "
+                                   f"border-radius: 3px; padding: 3px 6px; font-weight: bold; }}")
+
+    def _flash_step(self) -> None:
+        self._flashes -= 1
+        self._paint(self._flashes % 2 == 1)
+        if self._flashes <= 0:
+            self._flash_timer.stop()
+            self._paint(False)
 
     def reload(self) -> None:
         if self.ev is None:
@@ -145,31 +214,38 @@ class AttendanceTab(EventTab):
             return False
         check = self.svc.check_id(self.ev.event_id, raw)
         if check.status == "invalid":
-            self.message.setText(f"Documento no válido: {check.message}.")
+            self.show_message("warning", f"Documento no válido: {check.message}. Corríjalo, déjelo vacío o marque "
+                              "«Guardar aunque el documento no sea válido».", self.id_edit)
             return False
         if check.number != raw:
             self.id_edit.setText(check.number)
         earlier = self.svc.find_in_event(self.ev.event_id, check.number)
         if earlier is not None:
-            self.message.setText(f"Ya registrado/a en este evento: Nº {earlier.seq_no} {earlier.full_name}.")
+            self.show_message("error", f"Ya registrado/a en este evento: Nº {earlier.seq_no} {earlier.full_name}. "
+                              "No se registra de nuevo.",
+                              self.id_edit)
+            self.id_edit.selectAll()
             return False
         p = self.svc.lookup(check.number, self.ev.country)
         if p is None:
-            self.message.setText(check.message or "Persona nueva: complete el nombre.")
+            if check.message:
+                self.show_message("warning", check.message, self.id_edit)
+            else:
+                self.show_message("info", "Persona nueva: complete el nombre.")
             return False
         self._known = p
         self.name.setText(p.full_name)
         self.org.setText(p.organization or "")
-        self.territory.setText(p.territory_text or "")
+        self.territory.setText(p.territory_text or self._event_territory())
         set_combo(self.role, p.role or "CIUDADANO")
-        self.message.setText(f"Persona conocida: {p.full_name}. Pulse Enter para registrar.")
+        self.show_message("info", f"Persona conocida: {p.full_name}. Pulse Enter para registrar.")
         return True
 
     def _id_entered(self) -> None:
         known = self._lookup()
         if known:
             self.register()
-        elif not self.message.text().startswith("Ya registrado"):
+        elif self.message_level != "error":
             self.name.setFocus()
 
     def _suggest(self, text: str) -> None:
@@ -186,7 +262,10 @@ class AttendanceTab(EventTab):
         self.name.setText(p.full_name)
         self.id_edit.setText(p.id_number or "")
         self.org.setText(p.organization or "")
-        self.territory.setText(p.territory_text or "")
+        self.territory.setText(p.territory_text or self._event_territory())
+
+    def _event_territory(self) -> str:
+        return self.ev.territory_name if self.ev is not None else ""
 
     def register(self) -> None:
         from rcdesk.services.attendance import AttendanceInput, DuplicateAttendance
@@ -194,9 +273,13 @@ class AttendanceTab(EventTab):
         if self.ev is None:
             return
         contact = self.contact.text().strip()
+        place = self.territory.text().strip()
+        # the event's own canton or parish, untouched: linked to the territory, not kept as typed text
+        inherited = bool(self.ev.territory_id) and place == self.ev.territory_name
         data = AttendanceInput(
             full_name=self.name.text(), id_number=self.id_edit.text(), organization=self.org.text(),
-            territory_text=self.territory.text(), role=self.role.currentData(),
+            territory_id=self.ev.territory_id if inherited else None, territory_text="" if inherited else place,
+            role=self.role.currentData(),
             phone="" if "@" in contact else contact, email=contact if "@" in contact else "",
             is_minor=self.minor.isChecked(), guardian_name=self.guardian.text(),
             keep_invalid_id=self.keep_invalid.isChecked())
@@ -204,21 +287,35 @@ class AttendanceTab(EventTab):
         sent = [w.text() for w in fields]
 
         def refused(exc: UserError) -> None:
+            text = " ".join(line.strip(" -") for line in str(exc).splitlines() if line.strip(" -"))
             if isinstance(exc, DuplicateAttendance):
-                self.message.setText(str(exc))
-                self.id_edit.selectAll()
-                self.id_edit.setFocus()
+                field = self.id_edit
             else:
-                self.message.setText(str(exc).replace("\n", " "))
+                field = self._field_for(text)
+            self.show_message("error", text, field)
+            if field is not None:
+                field.setFocus()
+                field.selectAll()
 
         self.ctx.runner.write(lambda: self.svc.register(self.ev.event_id, data), parent=self,
                               on_done=lambda row: self._registered(row, fields, sent), on_user_error=refused)
 
+    def _field_for(self, reason: str) -> QLineEdit | None:
+        """The field a refusal is about, to mark it."""
+        low = reason.lower()
+        for words, field in ((("falta el nombre",), self.name), (("documento",), self.id_edit),
+                             (("correo",), self.contact), (("representante",), self.guardian)):
+            if any(w in low for w in words):
+                return field
+        return None
+
     def _registered(self, row, fields, sent) -> None:  # noqa: ANN001
-        self.message.setText(f"Registrado/a Nº {row.seq_no}: {row.full_name}.")
+        self.show_message("success", f"Registrado/a Nº {row.seq_no}: {row.full_name}.")
         for w, text in zip(fields, sent):
             if w.text() == text:  # what was typed for the next person while saving stays
                 w.clear()
+        if not self.territory.text():
+            self.territory.setText(self._event_territory())
         self.minor.setChecked(False)
         self.keep_invalid.setChecked(False)
         set_combo(self.role, "CIUDADANO")
@@ -229,39 +326,61 @@ class AttendanceTab(EventTab):
 
     # actions --------------------------------------------------------------------------------
     def import_sheet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Importar hoja de asistencia", "",
-                                              "Hojas de cálculo (*.xlsx *.xls *.ods *.csv);;Todos los archivos (*)")
-        if not path:
+        from ui.files import ask_open_paths
+
+        if self.ev is None:
             return
-        dlg = ImportPreviewDialog(self.ctx, self.ev.event_id, Path(path), self)
+        paths = ask_open_paths(self, self.ctx.settings, kind="hojas-asistencia", title="Importar hoja de asistencia",
+                               filters="Hojas de cálculo (*.xlsx *.xls *.ods *.csv);;Todos los archivos (*)")
+        if not paths:
+            return
+        dlg = ImportPreviewDialog(self.ctx, self.ev.event_id, paths[0], self)
         dlg.load()  # reads on the worker: the dialog opens at once and fills in when the sheet is read
         if not dlg.failed and dlg.exec() and dlg.result_ is not None:
             r = dlg.result_
-            self.message.setText(f"Importados {r.imported} de {r.rows}: reparados {r.repaired_ids}, no válidos "
-                                 f"{r.invalid_ids}, duplicados {r.duplicates}, rechazados {r.rejected}.")
+            self.show_message("success", f"Importados {r.imported} de {r.rows}: reparados {r.repaired_ids}, no "
+                              f"válidos {r.invalid_ids}, duplicados {r.duplicates}, rechazados {r.rejected}.")
             self.reload()
 
     def pdf(self, mode: str) -> None:
         from rcdesk.services.event_documents import EventDocuments
+        from ui.files import announce_saved, ask_save_path
 
-        names = {"blank": "hoja_asistencia_en_blanco.pdf", "filled": "lista_asistencia.pdf",
-                 "published": "lista_asistencia_publicable.pdf"}
-        path = save_path(self, "Guardar PDF", names[mode], "PDF (*.pdf)")
-        if not path:
+        if self.ev is None:
+            return
+        what = {"blank": ("hoja asistencia", "Hoja de asistencia en blanco guardada"),
+                "filled": ("lista asistencia", "Lista de asistencia guardada"),
+                "published": ("lista asistencia publicable", "Lista para publicar guardada")}
+        words, said = what[mode]
+        path = ask_save_path(self, self.ctx.settings, kind="asistencia", title="Guardar PDF",
+                             name=self._file_name(words, "pdf"), filters="PDF (*.pdf)", suffix="pdf")
+        if path is None:
             return
         eid = self.ev.event_id
         self.ctx.runner.run(lambda progress, cancel: EventDocuments(self.ctx.db).attendance_pdf(
-            eid, path, mode=mode, progress=progress, cancel=cancel), title="Preparando el PDF…", parent=self,
-            on_done=lambda _n: self.ctx.events.status_message.emit(f"PDF guardado en {path}"))
+            eid, str(path), mode=mode, progress=progress, cancel=cancel), title="Preparando el PDF…", parent=self,
+            on_done=lambda _n: announce_saved(self.notice_host, path, said))
 
     def export_xlsx(self) -> None:
         from rcdesk.services.event_documents import EventDocuments
+        from ui.files import announce_saved, ask_save_path
 
-        path = save_path(self, "Exportar a Excel", "asistencia.xlsx", "Excel (*.xlsx)")
-        if path:
+        if self.ev is None:
+            return
+        path = ask_save_path(self, self.ctx.settings, kind="asistencia", title="Exportar a Excel",
+                             name=self._file_name("asistencia", "xlsx"), filters="Excel (*.xlsx)", suffix="xlsx")
+        if path is not None:
             eid = self.ev.event_id
             self.ctx.runner.run(lambda progress, cancel: EventDocuments(self.ctx.db).attendance_xlsx(
-                eid, path, progress=progress, cancel=cancel), title="Exportando…", parent=self)
+                eid, str(path), progress=progress, cancel=cancel), title="Exportando…", parent=self,
+                on_done=lambda _n: announce_saved(self.notice_host, path, "Asistencia exportada"))
+
+    def _file_name(self, words: str, suffix: str) -> str:
+        from ui.files import default_name
+
+        ev = self.ev
+        # the place and the event's date: the lists of two events never share a name
+        return default_name(words, ev.territory_name or ev.venue or ev.title, on=ev.event_date, suffix=suffix)
 
     def remove(self) -> None:
         r = selected(self.view)

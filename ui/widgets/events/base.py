@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHeaderView,
     QTableView,
     QWidget,
@@ -49,11 +48,6 @@ def set_combo(c: QComboBox, value) -> None:  # noqa: ANN001
     c.setCurrentIndex(max(i, 0))
 
 
-def save_path(parent: QWidget, title: str, name: str, filt: str) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, name, filt)
-    return path
-
-
 class EventTab(QWidget):
     """One tab of the event workspace: shows `self.ev`, reads through services, saves on the worker."""
 
@@ -61,6 +55,7 @@ class EventTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.ev = None
+        self.notice_host: QWidget = self  # where «guardado» banners go; the workspace sets itself
 
     def set_event(self, ev) -> None:  # noqa: ANN001
         self.ev = ev

@@ -92,6 +92,7 @@ class DataTab(EventTab):
         right.addWidget(self.activities, 1)
         outer.addLayout(right, 2)
         self._loading = False
+        self._territory_country: str | None = None
 
     def refresh(self) -> None:
         from rcdesk.services.plans import PlanService
@@ -109,9 +110,11 @@ class DataTab(EventTab):
         set_combo(self.modality, ev.modality)
         self.stream.setText(ev.stream_url or "")
         self.venue.setText(ev.venue or "")
-        if self.territory.count() == 0:
+        if self._territory_country != ev.country:  # only the event's country: no municipality among cantons
+            self._territory_country = ev.country
+            self.territory.clear()
             self.territory.addItem("(sin territorio)", None)
-            for t in ReferenceService(self.ctx.db).territories():
+            for t in ReferenceService(self.ctx.db).territories(ev.country):
                 if t.level not in ("PROVINCIA", "DEPARTAMENTO"):
                     self.territory.addItem(f"{t.name} ({t.code})", t.territory_id)
         set_combo(self.territory, ev.territory_id)
