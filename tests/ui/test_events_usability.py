@@ -306,3 +306,59 @@ def test_a_persons_data_is_saved_under_their_name_with_the_banner(qtbot, ui_ctx,
     dlg.save("json")
     assert Path(starts[-1]).name == f"datos-personales-maria-garcia-{date.today().isoformat()}.json"
     assert (tmp_path / "maria.json").is_file() and dlg.banner.action_texts() == ["Abrir", "Abrir carpeta"]
+
+
+# 7. right-click menus ------------------------------------------------------------------------------------
+def _texts(menu) -> list[str]:  # noqa: ANN001
+    return [a.text().replace("&", "") for a in menu.actions()]
+
+
+def _trigger(menu, text: str) -> None:  # noqa: ANN001
+    next(a for a in menu.actions() if a.text().replace("&", "") == text).trigger()
+
+
+def test_events_list_menu_opens_tabs_copies_the_row_and_exports_the_table(qtbot, ui_ctx, page, save_dialog, tmp_path):
+    from openpyxl import load_workbook
+
+    view = page.view
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).title == "Audiencia de rendición")
+    menu = view.table_menu.build(page.model.index(row, 1))
+    assert _texts(menu) == ["Editar datos del evento", "Registrar asistencia", "Actas", "", "Copiar fila", "",
+                            "Exportar tabla a CSV…", "Exportar tabla a Excel…"]
+    assert page.workspace.ev.title == "Audiencia de rendición"  # the right click chose the row it acts on
+    _trigger(menu, "Actas")
+    assert page.workspace.tabs.currentWidget() is page.workspace.pages["actas"]
+
+    _trigger(menu, "Copiar fila")
+    header, line = QApplication.clipboard().text().split("\n")
+    assert "Título" in header.split("\t") and "Audiencia de rendición" in line.split("\t")
+    assert "03/06/2026" in line.split("\t")
+
+    starts, chosen = save_dialog
+    chosen.append(tmp_path / "eventos")
+    _trigger(menu, "Exportar tabla a CSV…")
+    assert Path(starts[-1]).name == f"eventos-{date.today().isoformat()}.csv"
+    text = (tmp_path / "eventos.csv").read_bytes().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert "Título" in lines[0].split(";") and len(lines) == 3 and "Audiencia de rendición" in text
+    chosen[:] = [tmp_path / "eventos.xlsx"]
+    _trigger(menu, "Exportar tabla a Excel…")
+    ws = load_workbook(tmp_path / "eventos.xlsx").active
+    assert ws.max_row == 3 and "Título" in [c.value for c in ws[1]]
+    assert page.banner.action_texts() == ["Abrir", "Abrir carpeta"]
+
+
+def test_tables_with_personal_data_offer_no_export(qtbot, ui_ctx, page):
+    from ui.pages.events import DirectoryPage
+
+    door = page.workspace.tab("asistencia")
+    door.name.setText("Rosa Caiza")
+    door.register()
+    menu = door.view.table_menu.build(door.model.index(0, 1))
+    assert _texts(menu) == ["Quitar registro…", "", "Copiar fila"]
+    invitations = page.workspace.tab("invitaciones")
+    assert not any("Exportar" in t for t in _texts(invitations.view.table_menu.build()))
+    directory = DirectoryPage(ui_ctx)
+    qtbot.addWidget(directory)
+    texts = _texts(directory.view.table_menu.build(directory.model.index(0, 0)))
+    assert texts[0] == "Ver y exportar datos…" and not any("Exportar tabla" in t for t in texts)

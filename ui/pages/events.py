@@ -33,6 +33,7 @@ from ui.widgets.events.evaluation_tab import EvaluationTab
 from ui.widgets.events.questions_tab import QuestionsTab
 from ui.widgets.events.stats_tab import StatsTab
 from ui.widgets.search_filter import SearchBox
+from ui.widgets.table_menu import install_table_menu
 
 
 class EventWorkspace(QWidget):
@@ -133,6 +134,10 @@ class EventsPage(QWidget):
         for c in (EventListModel.COL_TYPE, EventListModel.COL_PLACE, EventListModel.COL_STATUS):
             self.view.setColumnHidden(c, True)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
+        install_table_menu(self.view, [("&Editar datos del evento", lambda: self.workspace.tab("datos")),
+                                       ("Registrar &asistencia", lambda: self.workspace.tab("asistencia")),
+                                       ("Ac&tas", lambda: self.workspace.tab("actas"))],
+                           export=("eventos", ctx.settings))
         ll.addWidget(self.view, 3)
         from ui.widgets.sync_badge import install_sync_badge
 
@@ -271,6 +276,9 @@ class DirectoryPage(QWidget):
         self.view.setColumnWidth(PeopleModel.COL_TERRITORY, 160)
         self.view.setAccessibleName("Directorio de personas")
         self.view.doubleClicked.connect(lambda _i: self.show_data())
+        # no «Exportar tabla» here: a person's data leaves only through «Ver y exportar datos…»
+        install_table_menu(self.view, [("&Ver y exportar datos…", self.show_data), ("&Rectificar…", self.rectify),
+                                       ("Re&vocar consentimiento…", self.revoke), ("A&nonimizar…", self.anonymize)])
         lay.addWidget(self.view, 1)
         row = QHBoxLayout()
         self.data_btn = QPushButton("&Ver y exportar datos…")

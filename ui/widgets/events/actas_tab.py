@@ -17,6 +17,7 @@ from ui.models.events_tables import (
     ActasModel,
 )
 from ui.widgets.events.base import EventTab, table
+from ui.widgets.table_menu import install_table_menu
 
 KIND_NAMES = {"deliberacion": "acta deliberacion", "compromiso": "acta compromiso"}
 
@@ -72,6 +73,7 @@ class ActasTab(EventTab):
             lay.addLayout(row)
         self.model = ActasModel(self)
         self.view = table(self.model, ActasModel.COL_SHA)
+        install_table_menu(self.view, export=("actas emitidas", ctx.settings), host=lambda: self.notice_host)
         lay.addWidget(QLabel("Actas emitidas:"))
         lay.addWidget(self.view, 1)
         ver = QHBoxLayout()

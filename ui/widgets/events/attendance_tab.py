@@ -29,6 +29,7 @@ from ui.widgets.events.base import (
     table,
 )
 from ui.widgets.search_filter import SearchBox
+from ui.widgets.table_menu import install_table_menu
 
 # background, border, text: the banner's colours (ui/widgets/banner.py), so red and amber mean the same everywhere
 _COLOURS = {"error": ("#fdecea", "#c62828", "#7f1d1d"), "warning": ("#fff6dc", "#b7860b", "#5c4300"),
@@ -132,6 +133,8 @@ class AttendanceTab(EventTab):
         lay.addLayout(tools)
         self.model = AttendanceModel(self)
         self.view = table(self.model, AttendanceModel.COL_NAME)
+        # personal data and a lazily loaded list: exported only through «Excel…», the whole list
+        install_table_menu(self.view, [("&Quitar registro…", self.remove)])
         for col, w in ((AttendanceModel.COL_NO, 50), (AttendanceModel.COL_ID, 110), (AttendanceModel.COL_STATUS, 110),
                        (AttendanceModel.COL_ORG, 200), (AttendanceModel.COL_TERRITORY, 130)):
             self.view.setColumnWidth(col, w)

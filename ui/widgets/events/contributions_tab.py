@@ -20,6 +20,7 @@ from ui.models.events_tables import (
 )
 from ui.tasks import show_error
 from ui.widgets.events.base import CHANGED, EventTab, selected, table
+from ui.widgets.table_menu import install_table_menu
 
 
 class ContributionsTab(EventTab):
@@ -48,6 +49,9 @@ class ContributionsTab(EventTab):
         self.kmodel = CommitmentsModel(self)
         self.kview = table(self.kmodel, CommitmentsModel.COL_DESCRIPTION)
         split.addWidget(self.kview)
+        install_table_menu(self.cview, [("&Convertir en compromiso…", self.to_commitment)])
+        install_table_menu(self.kview, [("&Registrar seguimiento…", self.followup)],
+                           export=("compromisos del evento", ctx.settings), host=lambda: self.notice_host)
         lay.addWidget(split, 1)
         btns = QHBoxLayout()
         for text, slot in (("&Convertir en compromiso…", self.to_commitment),

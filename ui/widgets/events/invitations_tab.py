@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from rcdesk.errors import UserError
 from ui.models.events_tables import InvitationsModel
 from ui.widgets.events.base import EventTab, selected, set_combo, table
+from ui.widgets.table_menu import install_table_menu
 
 
 class InvitationsTab(EventTab):
@@ -57,6 +58,7 @@ class InvitationsTab(EventTab):
         self.model = InvitationsModel(self)
         self.view = table(self.model, InvitationsModel.COL_NAME)
         self.view.setAccessibleName("Invitaciones")
+        install_table_menu(self.view, [("&Quitar invitación…", self.remove)])  # names and contacts: not exported
         self.view.selectionModel().currentRowChanged.connect(self._current)
         lay.addWidget(self.view, 1)
         bottom = QHBoxLayout()

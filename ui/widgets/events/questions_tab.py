@@ -17,6 +17,7 @@ from ui.models.events_tables import (
     QuestionsModel,
 )
 from ui.widgets.events.base import EventTab, combo, selected, table
+from ui.widgets.table_menu import install_table_menu
 
 
 class QuestionsTab(EventTab):
@@ -52,6 +53,7 @@ class QuestionsTab(EventTab):
         self.model = QuestionsModel(self)
         self.view = table(self.model, QuestionsModel.COL_TEXT)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
+        install_table_menu(self.view, [("&Responder", lambda: self.answer.setFocus())])  # askers' names: not exported
         lay.addWidget(self.view, 1)
         ans = QGroupBox("Respuesta a la pregunta seleccionada")
         g = QGridLayout(ans)
