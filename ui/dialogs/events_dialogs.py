@@ -367,6 +367,8 @@ class NewEventDialog(QDialog):
     def _fill_territories(self) -> None:
         country = self.country()
         self.territory.set_territories([t for t in self._territories if country is None or t.country == country])
+        if self.territory.current_id() is None:
+            self.territory.set_current(None)  # «(sin territorio)» highlighted: the choice is visible
 
     def values(self):  # noqa: ANN201
         from rcdesk.services.events import EventInput
