@@ -1,4 +1,5 @@
 """Start rcdesk's graphical interface: `python main.py [--db RUTA]`."""
+
 import sys
 
 

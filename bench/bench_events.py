@@ -13,6 +13,7 @@
 3. 5,000-row attendance list PDF vs reportlab building the same table from plain lists:
    speed ratio (baseline time / our time) must be ≥ 0.7.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def timed(fn, repeat: int = 1):  # noqa: ANN001, ANN201
+def timed(fn, repeat: int = 1):
     best, result = None, None
     for _ in range(repeat):
         t = time.perf_counter()
@@ -39,12 +40,12 @@ def timed(fn, repeat: int = 1):  # noqa: ANN001, ANN201
     return best, result
 
 
-def fill_people(db, n: int) -> None:  # noqa: ANN001
+def fill_people(db, n: int) -> None:
     from sqlalchemy import insert
 
     from rcdesk.db.stamping import allocate_seq, record_values
-    from rcdesk.models.events import Person
     from rcdesk.demo.events import FIRST, LAST
+    from rcdesk.models.events import Person
 
     rng = random.Random(5)
     batch = 20_000
@@ -54,10 +55,18 @@ def fill_people(db, n: int) -> None:  # noqa: ANN001
             rows = []
             for i in range(start, min(n, start + batch)):
                 v = record_values(db.installation_id, seq + i)
-                v.update(id_type="CEDULA_EC", id_number=f"{1000000000 + i}", is_minor=False,
-                         full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
-                         organization=rng.choice(("", "Barrio Central", "Comunidad Cacha", "Junta Parroquial")),
-                         role="CIUDADANO", territory_id=None, territory_text="Riobamba", phone=None, email=None)
+                v.update(
+                    id_type="CEDULA_EC",
+                    id_number=f"{1000000000 + i}",
+                    is_minor=False,
+                    full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
+                    organization=rng.choice(("", "Barrio Central", "Comunidad Cacha", "Junta Parroquial")),
+                    role="CIUDADANO",
+                    territory_id=None,
+                    territory_text="Riobamba",
+                    phone=None,
+                    email=None,
+                )
                 rows.append(v)
             conn.execute(insert(Person), rows)
             print(f"  directorio: {min(n, start + batch):,} personas", end="\r", file=sys.stderr)
@@ -68,13 +77,24 @@ def sheet_rows(n: int, seed: int = 7) -> list[list]:
     from rcdesk.demo.events import FIRST, LAST, ORGS, PLACES, fake_cedula
 
     rng = random.Random(seed)
-    rows = [["GOBERNACIÓN DE CHIMBORAZO"], ["Registro de asistencia"], [],
-            ["N°", "Apellidos y nombres", "Cédula", "Organización", "Cantón", "Teléfono"]]
+    rows = [
+        ["GOBERNACIÓN DE CHIMBORAZO"],
+        ["Registro de asistencia"],
+        [],
+        ["N°", "Apellidos y nombres", "Cédula", "Organización", "Cantón", "Teléfono"],
+    ]
     for i in range(n):
         ced = fake_cedula(rng)
-        rows.append([i + 1, f"{rng.choice(LAST).upper()} {rng.choice(LAST).upper()} {rng.choice(FIRST).upper()}",
-                     int(ced) if i % 10 == 0 else ced, rng.choice(ORGS), rng.choice(PLACES),
-                     f"09{rng.randint(10000000, 99999999)}"])
+        rows.append(
+            [
+                i + 1,
+                f"{rng.choice(LAST).upper()} {rng.choice(LAST).upper()} {rng.choice(FIRST).upper()}",
+                int(ced) if i % 10 == 0 else ced,
+                rng.choice(ORGS),
+                rng.choice(PLACES),
+                f"09{rng.randint(10000000, 99999999)}",
+            ]
+        )
     return rows
 
 
@@ -126,9 +146,12 @@ def typing_child(db_path: str, event_id: str) -> dict:
         finally:
             con.close()
 
-    out: dict = {"raw_dir": raw("SELECT * FROM person WHERE deleted = 0 ORDER BY rowid LIMIT 200"),
-                 "raw_att": raw("SELECT * FROM attendance WHERE event_id = ? AND deleted = 0 ORDER BY seq_no "
-                                "LIMIT 200", (event_id,))}
+    out: dict = {
+        "raw_dir": raw("SELECT * FROM person WHERE deleted = 0 ORDER BY rowid LIMIT 200"),
+        "raw_att": raw(
+            "SELECT * FROM attendance WHERE event_id = ? AND deleted = 0 ORDER BY seq_no LIMIT 200", (event_id,)
+        ),
+    }
     app = QApplication.instance() or QApplication([])
     db = Database.open(Path(db_path))
     svc = AttendanceService(db)
@@ -151,8 +174,9 @@ def typing_child(db_path: str, event_id: str) -> dict:
     t = time.perf_counter()
     out["count"] = svc.people_count()
     out["count_s"] = time.perf_counter() - t
-    out["dir"] = {kind: [(k, first_hit(lambda k=k: open_dir(k))) for k in keys]
-                  for kind, keys in DIRECTORY_TYPING.items()}
+    out["dir"] = {
+        kind: [(k, first_hit(lambda k=k: open_dir(k))) for k in keys] for kind, keys in DIRECTORY_TYPING.items()
+    }
 
     model, view = AttendanceModel(), QTableView()
     view.setModel(model)
@@ -167,8 +191,10 @@ def typing_child(db_path: str, event_id: str) -> dict:
     out["att_rows"] = svc.attendance_count(event_id)
     middle = out["att_rows"] // 4
     sample = next(r.id_number for r in svc.attendance_window(event_id, "", middle, 50) if r.id_number)
-    out["att"] = {kind: [(k, first_hit(lambda k=k: open_att(k))) for k in keys]
-                  for kind, keys in attendance_typing(sample).items()}
+    out["att"] = {
+        kind: [(k, first_hit(lambda k=k: open_att(k))) for k in keys]
+        for kind, keys in attendance_typing(sample).items()
+    }
     db.close()
     return out
 
@@ -178,8 +204,12 @@ def bench_models(db_path: Path, event_id: str) -> bool:
     import json
     import subprocess
 
-    proc = subprocess.run([sys.executable, __file__, "--typing-child", str(db_path), event_id],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--typing-child", str(db_path), event_id],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         print(proc.stderr, file=sys.stderr)
         return False
@@ -188,25 +218,32 @@ def bench_models(db_path: Path, event_id: str) -> bool:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"(carga media del equipo: {load:.2f}; latencias de primer acceso, proceso nuevo, una consulta por tecla)")
     for title, open_key, raw_key, typed in (
-            (f"Directorio ({r['count']:,} personas)", "open_dir", "raw_dir", r["dir"]),
-            (f"Asistencia ({r['att_rows']:,} filas)", "open_att", "raw_att", r["att"])):
+        (f"Directorio ({r['count']:,} personas)", "open_dir", "raw_dir", r["dir"]),
+        (f"Asistencia ({r['att_rows']:,} filas)", "open_att", "raw_att", r["att"]),
+    ):
         t_open, base = r[open_key], r[raw_key]
-        ok &= t_open < .3
-        print(f"{title}: abrir {t_open * 1000:.1f} ms (límite 300 ms; consulta SQLite cruda en frío "
-              f"{base * 1000:.1f} ms, razón {t_open / base:.1f}×)")
+        ok &= t_open < 0.3
+        print(
+            f"{title}: abrir {t_open * 1000:.1f} ms (límite 300 ms; consulta SQLite cruda en frío "
+            f"{base * 1000:.1f} ms, razón {t_open / base:.1f}×)"
+        )
         for kind, keys in typed.items():
             worst = max(t for _, t in keys)
-            ok &= worst < .1
+            ok &= worst < 0.1
             steps = " ".join(f"«{k}» {t * 1000:.0f}" for k, t in keys)
-            print(f"  {kind}: máx. {worst * 1000:.1f} ms ({worst / base:.1f}× la cruda) "
-                  f"{'OK' if worst < .1 else 'FUERA DE LÍMITE (100 ms)'} — ms por tecla: {steps}")
-    ok &= r["count_s"] < .1
-    print(f"  people_count() = {r['count']:,} (sin eliminadas ni anonimizadas) en {r['count_s'] * 1000:.1f} ms "
-          f"{'OK' if r['count_s'] < .1 else 'FUERA DE LÍMITE (100 ms)'}")
+            print(
+                f"  {kind}: máx. {worst * 1000:.1f} ms ({worst / base:.1f}× la cruda) "
+                f"{'OK' if worst < 0.1 else 'FUERA DE LÍMITE (100 ms)'} — ms por tecla: {steps}"
+            )
+    ok &= r["count_s"] < 0.1
+    print(
+        f"  people_count() = {r['count']:,} (sin eliminadas ni anonimizadas) en {r['count_s'] * 1000:.1f} ms "
+        f"{'OK' if r['count_s'] < 0.1 else 'FUERA DE LÍMITE (100 ms)'}"
+    )
     return ok
 
 
-def bench_import(db, tmp: Path) -> None:  # noqa: ANN001
+def bench_import(db, tmp: Path) -> None:
     from openpyxl import load_workbook
 
     from rcdesk.services.attendance import AttendanceService
@@ -225,14 +262,16 @@ def bench_import(db, tmp: Path) -> None:  # noqa: ANN001
     times = []
     for i in range(3):
         ev = EventService(db).create(EventInput(title=f"Importación {i}", event_date=date(2026, 5, 20)))
-        t, res = timed(lambda: AttendanceService(db).import_file(ev.event_id, path))
+        t, res = timed(lambda: AttendanceService(db).import_file(ev.event_id, path))  # noqa: B023 - called at once
         times.append(t)
     ratio = min(times) / t_base
-    print(f"Importar 5.000 filas: {min(times):.3f} s (leer, validar y guardar; {res.imported} importadas) vs openpyxl "
-          f"solo lectura {t_base:.3f} s → razón {ratio:.2f}× (límite ≤ 2×) {'OK' if ratio <= 2 else 'FUERA DE LÍMITE'}")
+    print(
+        f"Importar 5.000 filas: {min(times):.3f} s (leer, validar y guardar; {res.imported} importadas) vs openpyxl "
+        f"solo lectura {t_base:.3f} s → razón {ratio:.2f}× (límite ≤ 2×) {'OK' if ratio <= 2 else 'FUERA DE LÍMITE'}"
+    )
 
 
-def bench_pdf(db, tmp: Path, event_id: str) -> None:  # noqa: ANN001
+def bench_pdf(db, tmp: Path, event_id: str) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import SimpleDocTemplate, Table
 
@@ -242,8 +281,10 @@ def bench_pdf(db, tmp: Path, event_id: str) -> None:  # noqa: ANN001
     from rcdesk.services.event_documents import EventDocuments
 
     rows = AttendanceService(db).all_attendance(event_id)[:5000]
-    data = [[str(r.seq_no), r.full_name, r.id_number or "", r.organization or "Ciudadano/a", r.territory,
-             r.phone or "", ""] for r in rows]
+    data = [
+        [str(r.seq_no), r.full_name, r.id_number or "", r.organization or "Ciudadano/a", r.territory, r.phone or "", ""]
+        for r in rows
+    ]
     cols = _columns("filled")
     widths = [w for _, w in cols]
     header = [h for h, _ in cols]
@@ -252,7 +293,7 @@ def bench_pdf(db, tmp: Path, event_id: str) -> None:  # noqa: ANN001
         doc = SimpleDocTemplate(str(tmp / "base.pdf"), pagesize=landscape(A4))
         story = []
         for start in range(0, len(data), 25):
-            t = Table([header] + data[start:start + 25], colWidths=widths, repeatRows=1)
+            t = Table([header] + data[start : start + 25], colWidths=widths, repeatRows=1)
             t.setStyle(table_style(1, 8, 2.5))
             story.append(t)
         doc.build(story)
@@ -261,9 +302,10 @@ def bench_pdf(db, tmp: Path, event_id: str) -> None:  # noqa: ANN001
     from rcdesk.services.events import EventInput, EventService
 
     ev5 = EventService(db).create(EventInput(title="Lista de 5.000", event_date=date(2026, 5, 21)))
+    from sqlalchemy import insert, select
+
     from rcdesk.db.stamping import allocate_seq, record_values
     from rcdesk.models.events import Attendance
-    from sqlalchemy import insert, select
 
     with db.connect() as conn:
         src = conn.execute(select(Attendance).where(Attendance.event_id == event_id).limit(5000)).mappings().all()
@@ -278,8 +320,10 @@ def bench_pdf(db, tmp: Path, event_id: str) -> None:  # noqa: ANN001
     t_base, _ = timed(baseline, 2)
     t_ours, _ = timed(lambda: EventDocuments(db).attendance_pdf(ev5.event_id, tmp / "lista.pdf", mode="filled"), 2)
     ratio = t_base / t_ours
-    print(f"PDF de 5.000 filas: {t_ours:.2f} s vs reportlab con listas simples {t_base:.2f} s → velocidad relativa "
-          f"{ratio:.2f}× (límite ≥ 0,7×) {'OK' if ratio >= 0.7 else 'FUERA DE LÍMITE'}")
+    print(
+        f"PDF de 5.000 filas: {t_ours:.2f} s vs reportlab con listas simples {t_base:.2f} s → velocidad relativa "
+        f"{ratio:.2f}× (límite ≥ 0,7×) {'OK' if ratio >= 0.7 else 'FUERA DE LÍMITE'}"
+    )
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ RCDESK_SMOKE_GUI=ready hook in packaging/rth_smoke.py). Runs alternate; medians 
 Needs dist/rcdesk from `python packaging/smoke.py` (or pyinstaller packaging/rcdesk.spec);
 the bare window is frozen into bench/_work on first use (~1 min).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work" / "frozen_bare"
 EXE = ".exe" if sys.platform == "win32" else ""
 
-BARE = '''import sys
+BARE = """import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
@@ -42,10 +43,10 @@ w.resize(1280, 720)
 w.show()
 QTimer.singleShot(0, app.quit)
 app.exec()
-'''
+"""
 
 # the same Analysis options and Qt trimming as packaging/rcdesk.spec, for one windowed program
-SPEC = '''import sys
+SPEC = """import sys
 sys.path.insert(0, {packaging!r})
 import freeze
 a = Analysis([{script!r}], excludes=freeze.QT_EXCLUDES + freeze.OTHER_EXCLUDES)
@@ -58,7 +59,7 @@ windows = sys.platform == "win32"
 exe = EXE(PYZ(a.pure), a.scripts, [], exclude_binaries=True, name="bare", console=False, upx=False,
           strip=not windows)
 COLLECT(exe, a.binaries, a.datas, upx=False, strip=not windows, name="bare")
-'''
+"""
 
 
 def build_bare() -> Path:
@@ -67,11 +68,25 @@ def build_bare() -> Path:
         return exe
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "bare_window.py").write_text(BARE, encoding="utf-8")
-    (WORK / "bare.spec").write_text(SPEC.format(packaging=str(ROOT / "packaging"),
-                                                script=str(WORK / "bare_window.py")), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-                    "--distpath", str(WORK / "dist"), "--workpath", str(WORK / "build"), str(WORK / "bare.spec")],
-                   check=True)
+    (WORK / "bare.spec").write_text(
+        SPEC.format(packaging=str(ROOT / "packaging"), script=str(WORK / "bare_window.py")), encoding="utf-8"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(WORK / "dist"),
+            "--workpath",
+            str(WORK / "build"),
+            str(WORK / "bare.spec"),
+        ],
+        check=True,
+    )
     return exe
 
 
@@ -99,8 +114,9 @@ def main() -> int:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        subprocess.run([str(bundle / f"rcdesk{EXE}"), "--db", str(db), "demo"], check=True, capture_output=True,
-                       env=env)
+        subprocess.run(
+            [str(bundle / f"rcdesk{EXE}"), "--db", str(db), "demo"], check=True, capture_output=True, env=env
+        )
         ours_cmd = [str(bundle / f"rcdesk-gui{EXE}"), "--db", str(db)]
         ours_env = dict(env, RCDESK_SMOKE_GUI="ready")
         timed([str(bare)], env), timed(ours_cmd, ours_env)  # warm the OS file cache for both
@@ -109,10 +125,14 @@ def main() -> int:
             b_runs.append(timed([str(bare)], env))
             o_runs.append(timed(ours_cmd, ours_env))
     b, o = statistics.median(b_runs), statistics.median(o_runs)
-    print(f"frozen bare PySide6 window + table view : {b * 1000:7.0f} ms (median of {args.runs}; "
-          f"{size_mib(bare.parent):.0f} MiB)")
-    print(f"frozen rcdesk-gui, home page with figures: {o * 1000:7.0f} ms (median of {args.runs}; "
-          f"{size_mib(bundle):.0f} MiB)")
+    print(
+        f"frozen bare PySide6 window + table view : {b * 1000:7.0f} ms (median of {args.runs}; "
+        f"{size_mib(bare.parent):.0f} MiB)"
+    )
+    print(
+        f"frozen rcdesk-gui, home page with figures: {o * 1000:7.0f} ms (median of {args.runs}; "
+        f"{size_mib(bundle):.0f} MiB)"
+    )
     print(f"ratio: {o / b:.2f}")
     return 0
 

@@ -9,6 +9,7 @@ Times, in the same run and on the same file:
   (c) read_plan() + PlanService(db).save_parsed() into a fresh temporary database
 and prints the ratios to (a). Requirement (issue 2): (c)/(a) <= 2.0. Best of N runs each.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,17 +34,52 @@ def build(path: Path, n: int) -> None:
     per = n // len(elements) + 1
     done = 0
     for e in elements:
-        ws.append([e, "ACTIVIDADES", "ETAPAS", None, None, None, None, "META/PRODUCTO", "Cuatrimestre",
-                   None, None, "DEPENDENCIA RESPONSABLE"])
-        ws.append([None, None, "Aprestamiento", "Diseño", "Preparación", "Ejecución",
-                   "Seguimiento y Evaluación", None, 1, 2, 3, None])
+        ws.append(
+            [
+                e,
+                "ACTIVIDADES",
+                "ETAPAS",
+                None,
+                None,
+                None,
+                None,
+                "META/PRODUCTO",
+                "Cuatrimestre",
+                None,
+                None,
+                "DEPENDENCIA RESPONSABLE",
+            ]
+        )
+        ws.append(
+            [
+                None,
+                None,
+                "Aprestamiento",
+                "Diseño",
+                "Preparación",
+                "Ejecución",
+                "Seguimiento y Evaluación",
+                None,
+                1,
+                2,
+                3,
+                None,
+            ]
+        )
         for i in range(min(per, n - done)):
             k = done + i
             marks = [("X" if j == k % 5 else None) for j in range(5)]
             cuatri = [("X" if (k + j) % 3 == 0 else None) for j in range(3)]
-            ws.append([None, f"Actividad {k + 1}: publicar y socializar el informe de gestión con los grupos de valor",
-                       *marks, f"Documento {k + 1} publicado en la página web", *cuatri,
-                       f"Dirección de Planeación {k % 23}"])
+            ws.append(
+                [
+                    None,
+                    f"Actividad {k + 1}: publicar y socializar el informe de gestión con los grupos de valor",
+                    *marks,
+                    f"Documento {k + 1} publicado en la página web",
+                    *cuatri,
+                    f"Dirección de Planeación {k % 23}",
+                ]
+            )
         done += min(per, n - done)
     wb.save(path)
 
@@ -124,14 +160,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if c / a <= 2.0 else 1
 
 
-
-
 # -- POA through the column mapping (issue 9) ---------------------------------------------------------------
 # A 5,000-meta plan indicativo with two years of quarter blocks, read through the mapping pipeline and saved,
 # against openpyxl read-only reading every cell of the same file. Each measurement is the first run of that
 # work in a fresh interpreter (imports loaded before the clock starts); baseline and rcdesk alternate.
 
-_POA_CHILD = r'''
+_POA_CHILD = r"""
 import sys, time, tempfile
 from pathlib import Path
 sys.path.insert(0, {root!r})
@@ -158,7 +192,7 @@ else:
     n = res.metas
     db.close()
 print(time.perf_counter() - t0, n)
-'''
+"""
 
 
 def build_poa(path: Path, metas: int) -> None:
@@ -167,18 +201,38 @@ def build_poa(path: Path, metas: int) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("PDM")
     ws.append(["PLAN INDICATIVO 2024 - 2027"])
-    head = ["Eje", "Programa", "Subprograma", "Meta de resultado", "Indicador de resultado", "Meta de producto",
-            "Indicador de producto", "L.B", "Unidad de medida", "Tendencia", "RESPONSABLE"]
+    head = [
+        "Eje",
+        "Programa",
+        "Subprograma",
+        "Meta de resultado",
+        "Indicador de resultado",
+        "Meta de producto",
+        "Indicador de producto",
+        "L.B",
+        "Unidad de medida",
+        "Tendencia",
+        "RESPONSABLE",
+    ]
     for y in (2024, 2025):
         for q in range(1, 5):
             head += [f"T{q}. PLANEADO {y}", f"T{q}. EJECUTADO {y}"]
     head += ["Apropiación 2024", "Compromisos 2024", "Apropiación 2025", "Compromisos 2025", "Soportes"]
     ws.append(head)
     for i in range(metas):
-        row = [f"Eje {i // 1000 + 1}", f"Programa {i // 100 + 1}", f"Subprograma {i // 20 + 1}",
-               f"Meta de resultado {i // 10 + 1}", f"Indicador de resultado {i // 10 + 1}",
-               f"Meta de producto {i + 1}: dotar y mantener la infraestructura del sector", f"Indicador {i + 1}",
-               i % 7, "Número", "IMD"[i % 3], f"Secretaría {i % 12 + 1}"]
+        row = [
+            f"Eje {i // 1000 + 1}",
+            f"Programa {i // 100 + 1}",
+            f"Subprograma {i // 20 + 1}",
+            f"Meta de resultado {i // 10 + 1}",
+            f"Indicador de resultado {i // 10 + 1}",
+            f"Meta de producto {i + 1}: dotar y mantener la infraestructura del sector",
+            f"Indicador {i + 1}",
+            i % 7,
+            "Número",
+            "IMD"[i % 3],
+            f"Secretaría {i % 12 + 1}",
+        ]
         for k in range(16):
             row.append(((i * 16 + k) % 97) / 8)
         row += [1000000.5 + i, 250000.25 + i, 1100000.5 + i, 260000.25 + i, f"https://ejemplo.gov.co/s/{i}"]
@@ -200,14 +254,18 @@ def bench_poa(metas: int, runs: int) -> int:
             return float(out.split()[0])
 
         ratios = []
-        print(f"POA mapping import: {metas} metas x 2 years, file {path.stat().st_size / 1024:.0f} KiB, "
-              f"{runs} alternating first-hit runs")
+        print(
+            f"POA mapping import: {metas} metas x 2 years, file {path.stat().st_size / 1024:.0f} KiB, "
+            f"{runs} alternating first-hit runs"
+        )
         for i in range(runs):
             a = first_hit("baseline")
             b = first_hit("rcdesk")
             ratios.append(b / a)
-            print(f"  run {i + 1}: openpyxl read-only {a:6.3f} s   rcdesk mapping import + save {b:6.3f} s   "
-                  f"ratio {b / a:.2f}")
+            print(
+                f"  run {i + 1}: openpyxl read-only {a:6.3f} s   rcdesk mapping import + save {b:6.3f} s   "
+                f"ratio {b / a:.2f}"
+            )
         med = statistics.median(ratios)
         print(f"median ratio {med:.2f}  (requirement <= 2.0)")
         return 0 if med <= 2.0 else 1

@@ -20,6 +20,7 @@ The load average is printed with the figures: the machine may be shared.
 
     .venv/bin/python bench/bench_packages.py [--scale 0.1] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,12 +38,60 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-NAMES = ["María", "José", "Luis", "Ana", "Rosa", "Manuel", "Carmen", "Segundo", "Mercedes", "Juan", "Luz",
-         "Pedro", "Gladys", "Wilson", "Blanca", "Ángel", "Fanny", "Marco", "Nelly", "Jorge"]
-SURNAMES = ["Quishpe", "Guamán", "Yépez", "Cepeda", "Paucar", "Tenemaza", "Lema", "Morocho", "Chela", "Inca",
-            "Vallejo", "Naula", "Cando", "Guaranga", "Sagñay", "Tixi", "Orozco", "Pilco", "Caiza", "Allauca"]
-ORGS = ["Junta parroquial", "Comuna San Vicente", "Asociación de productores", "Ciudadano independiente",
-        "Cabildo de Cacha", "Unidad educativa", "Club deportivo", "Caja de ahorro"]
+NAMES = [
+    "María",
+    "José",
+    "Luis",
+    "Ana",
+    "Rosa",
+    "Manuel",
+    "Carmen",
+    "Segundo",
+    "Mercedes",
+    "Juan",
+    "Luz",
+    "Pedro",
+    "Gladys",
+    "Wilson",
+    "Blanca",
+    "Ángel",
+    "Fanny",
+    "Marco",
+    "Nelly",
+    "Jorge",
+]
+SURNAMES = [
+    "Quishpe",
+    "Guamán",
+    "Yépez",
+    "Cepeda",
+    "Paucar",
+    "Tenemaza",
+    "Lema",
+    "Morocho",
+    "Chela",
+    "Inca",
+    "Vallejo",
+    "Naula",
+    "Cando",
+    "Guaranga",
+    "Sagñay",
+    "Tixi",
+    "Orozco",
+    "Pilco",
+    "Caiza",
+    "Allauca",
+]
+ORGS = [
+    "Junta parroquial",
+    "Comuna San Vicente",
+    "Asociación de productores",
+    "Ciudadano independiente",
+    "Cabildo de Cacha",
+    "Unidad educativa",
+    "Club deportivo",
+    "Caja de ahorro",
+]
 STAMP = "2026-05-20 10:00:00.000000"
 
 
@@ -75,17 +124,35 @@ def generate(work: Path, scale: float) -> dict:
         inst = Institution(name="GAD Provincial de Chimborazo", country="EC", kind="GAD_PROVINCIAL")
         s.add(inst)
         s.flush()
-        plan = Plan(institution_id=inst.id, year=2026, layout="cpccs", title="Rendición de cuentas 2026",
-                    header_lines=[])
+        plan = Plan(
+            institution_id=inst.id, year=2026, layout="cpccs", title="Rendición de cuentas 2026", header_lines=[]
+        )
         s.add(plan)
         s.flush()
         acts, events = [], []
         for i in range(200):
-            acts.append(PlanActivity(plan_id=plan.id, number=str(i + 1), position=i, description=f"Actividad {i + 1}",
-                                     stages=[], cuatrimestres=[1, 2], extra={}))
-            events.append(Event(institution_id=inst.id, plan_id=plan.id, title=f"Asamblea parroquial {i + 1}",
-                                event_date=date(2026, 3, 1 + i % 28), activity_ids=[], stakeholder_groups=[],
-                                checklist=[]))
+            acts.append(
+                PlanActivity(
+                    plan_id=plan.id,
+                    number=str(i + 1),
+                    position=i,
+                    description=f"Actividad {i + 1}",
+                    stages=[],
+                    cuatrimestres=[1, 2],
+                    extra={},
+                )
+            )
+            events.append(
+                Event(
+                    institution_id=inst.id,
+                    plan_id=plan.id,
+                    title=f"Asamblea parroquial {i + 1}",
+                    event_date=date(2026, 3, 1 + i % 28),
+                    activity_ids=[],
+                    stakeholder_groups=[],
+                    checklist=[],
+                )
+            )
         s.add_all(acts + events)
         s.flush()
         act_ids, event_ids = [a.id for a in acts], [e.id for e in events]
@@ -101,7 +168,7 @@ def generate(work: Path, scale: float) -> dict:
     hq.close()
     field.close()
 
-    def fill(db: Path, table: str, rows) -> None:  # noqa: ANN001
+    def fill(db: Path, table: str, rows) -> None:
         cols = [c.name for c in table_by_name(table).columns]
         con = sqlite3.connect(db)
         con.execute("PRAGMA synchronous=OFF")
@@ -116,26 +183,58 @@ def generate(work: Path, scale: float) -> dict:
         con.commit()
         con.close()
 
-    def attendance():  # noqa: ANN202
+    def attendance():
         for j in range(n_att):
             first, last = rnd.choice(NAMES), rnd.choice(SURNAMES)
             ced = f"06{rnd.randrange(10**7, 10**8)}"
             full = f"{first} {last} {rnd.choice(SURNAMES)}"
-            yield {"id": new_id(), "created_at": STAMP, "updated_at": STAMP, "modified_by": fid, "version": 1,
-                   "deleted": 0, "change_seq": j + 1, "event_id": rnd.choice(event_ids), "seq_no": j + 1,
-                   "full_name": full, "id_type": "CEDULA", "id_number": ced, "id_status": "valid",
-                   "organization": rnd.choice(ORGS), "role": "CIUDADANO", "territory_text": "Guano",
-                   "phone": f"09{rnd.randrange(10**7, 10**8)}", "is_minor": 0, "signed_on_paper": 1,
-                   "source": "PUERTA", "search_text": f"{full} {ced}".lower()}
+            yield {
+                "id": new_id(),
+                "created_at": STAMP,
+                "updated_at": STAMP,
+                "modified_by": fid,
+                "version": 1,
+                "deleted": 0,
+                "change_seq": j + 1,
+                "event_id": rnd.choice(event_ids),
+                "seq_no": j + 1,
+                "full_name": full,
+                "id_type": "CEDULA",
+                "id_number": ced,
+                "id_status": "valid",
+                "organization": rnd.choice(ORGS),
+                "role": "CIUDADANO",
+                "territory_text": "Guano",
+                "phone": f"09{rnd.randrange(10**7, 10**8)}",
+                "is_minor": 0,
+                "signed_on_paper": 1,
+                "source": "PUERTA",
+                "search_text": f"{full} {ced}".lower(),
+            }
 
-    def reports():  # noqa: ANN202
+    def reports():
         for j in range(n_rep):
-            yield {"id": new_id(), "created_at": STAMP, "updated_at": STAMP, "modified_by": hid, "version": 1,
-                   "deleted": 0, "change_seq": j + 1, "activity_id": rnd.choice(act_ids),
-                   "period_kind": "cuatrimestre", "period_no": 1 + j % 3, "percent": float(rnd.randrange(0, 101)),
-                   "done_text": "Se realizaron las reuniones previstas en la parroquia", "difficulties": "",
-                   "justification": "", "reporter": "Técnico de planificación", "reported_on": "2026-05-20",
-                   "status": "REPORTADO", "reviewer": "", "review_note": ""}
+            yield {
+                "id": new_id(),
+                "created_at": STAMP,
+                "updated_at": STAMP,
+                "modified_by": hid,
+                "version": 1,
+                "deleted": 0,
+                "change_seq": j + 1,
+                "activity_id": rnd.choice(act_ids),
+                "period_kind": "cuatrimestre",
+                "period_no": 1 + j % 3,
+                "percent": float(rnd.randrange(0, 101)),
+                "done_text": "Se realizaron las reuniones previstas en la parroquia",
+                "difficulties": "",
+                "justification": "",
+                "reporter": "Técnico de planificación",
+                "reported_on": "2026-05-20",
+                "status": "REPORTADO",
+                "reviewer": "",
+                "review_note": "",
+            }
 
     fill(work / "campo" / "rcdesk.db", "attendance", attendance())
     fill(work / "sede" / "rcdesk.db", "progress_report", reports())
@@ -154,14 +253,18 @@ def _raw_zip(db: Path, table: str, out: Path) -> dict:
     # the columns a package carries: every stored one but the local change counter
     cols = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")') if r[1] != "change_seq"]
     n = 0
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf, \
-            zf.open(f"{table}.jsonl", "w", force_zip64=True) as fh:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf, zf.open(f"{table}.jsonl", "w", force_zip64=True) as fh:
         for row in con.execute(f'SELECT {", ".join(cols)} FROM "{table}" ORDER BY id'):
             fh.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
             n += 1
     con.close()
-    return {"seconds": time.perf_counter() - t, "rows": n, "mb": out.stat().st_size / 1024**2,
-            "peak_mb": rss_mb(), "before_mb": before}
+    return {
+        "seconds": time.perf_counter() - t,
+        "rows": n,
+        "mb": out.stat().st_size / 1024**2,
+        "peak_mb": rss_mb(),
+        "before_mb": before,
+    }
 
 
 def step_raw_field(work: Path) -> dict:
@@ -185,8 +288,13 @@ def step_field(work: Path) -> dict:
     res = export_field_package(db, out)
     dt = time.perf_counter() - t
     db.close()
-    return {"seconds": dt, "rows": res.records, "mb": out.stat().st_size / 1024**2, "peak_mb": rss_mb(),
-            "before_mb": before}
+    return {
+        "seconds": dt,
+        "rows": res.records,
+        "mb": out.stat().st_size / 1024**2,
+        "peak_mb": rss_mb(),
+        "before_mb": before,
+    }
 
 
 def step_base(work: Path) -> dict:
@@ -203,8 +311,14 @@ def step_base(work: Path) -> dict:
     res = export_base(db, fid, out)
     dt = time.perf_counter() - t
     db.close()
-    return {"seconds": dt, "rows": res["records"], "reports": res["counts"].get("progress_report", 0),
-            "mb": out.stat().st_size / 1024**2, "peak_mb": rss_mb(), "before_mb": before}
+    return {
+        "seconds": dt,
+        "rows": res["records"],
+        "reports": res["counts"].get("progress_report", 0),
+        "mb": out.stat().st_size / 1024**2,
+        "peak_mb": rss_mb(),
+        "before_mb": before,
+    }
 
 
 def step_consolidate(work: Path) -> dict:
@@ -217,21 +331,37 @@ def step_consolidate(work: Path) -> dict:
     dt = time.perf_counter() - t
     db.close()
     p = res.packages[0]
-    return {"seconds": dt, "status": p.status, "message": p.message, "inserted": res.total().inserted,
-            "peak_mb": rss_mb()}
+    return {
+        "seconds": dt,
+        "status": p.status,
+        "message": p.message,
+        "inserted": res.total().inserted,
+        "peak_mb": rss_mb(),
+    }
 
 
 def step_generate(work: Path) -> dict:
     return generate(work, json.loads((work / "scale.json").read_text()))
 
 
-STEPS = {"generate": step_generate, "raw_field": step_raw_field, "raw_base": step_raw_base, "field": step_field, "base": step_base,
-         "consolidate": step_consolidate}
+STEPS = {
+    "generate": step_generate,
+    "raw_field": step_raw_field,
+    "raw_base": step_raw_base,
+    "field": step_field,
+    "base": step_base,
+    "consolidate": step_consolidate,
+}
 
 
 def run_step(name: str, work: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--step", name, "--work", str(work)], capture_output=True,
-                          text=True, cwd=ROOT, check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--work", str(work)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"step {name} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -239,13 +369,16 @@ def run_step(name: str, work: Path) -> dict:
 
 def compare(what: str, ours: dict, raw: dict) -> None:
     rate, raw_rate = ours["rows"] / ours["seconds"], raw["rows"] / raw["seconds"]
-    print(f"{what}: rcdesk {ours['rows']:,} rows in {ours['seconds']:.2f} s ({rate:,.0f} rows/s), "
-          f"{ours['mb']:.1f} MB, peak RSS {ours['peak_mb']:.0f} MB ({ours['before_mb']:.0f} MB before exporting)\n"
-          f"  plain Python zip {raw['rows']:,} rows in {raw['seconds']:.2f} s ({raw_rate:,.0f} rows/s), "
-          f"{raw['mb']:.1f} MB, peak RSS {raw['peak_mb']:.0f} MB ({raw['before_mb']:.0f} MB before)\n"
-          f"  rate ratio rcdesk/plain = {rate / raw_rate:.2f} (target >= 0.5); size ratio = "
-          f"{ours['mb'] / raw['mb']:.2f} (target <= 1.5); memory growth {ours['peak_mb'] - ours['before_mb']:.0f} MB "
-          f"vs {raw['peak_mb'] - raw['before_mb']:.0f} MB   [load {load()}]", flush=True)
+    print(
+        f"{what}: rcdesk {ours['rows']:,} rows in {ours['seconds']:.2f} s ({rate:,.0f} rows/s), "
+        f"{ours['mb']:.1f} MB, peak RSS {ours['peak_mb']:.0f} MB ({ours['before_mb']:.0f} MB before exporting)\n"
+        f"  plain Python zip {raw['rows']:,} rows in {raw['seconds']:.2f} s ({raw_rate:,.0f} rows/s), "
+        f"{raw['mb']:.1f} MB, peak RSS {raw['peak_mb']:.0f} MB ({raw['before_mb']:.0f} MB before)\n"
+        f"  rate ratio rcdesk/plain = {rate / raw_rate:.2f} (target >= 0.5); size ratio = "
+        f"{ours['mb'] / raw['mb']:.2f} (target <= 1.5); memory growth {ours['peak_mb'] - ours['before_mb']:.0f} MB "
+        f"vs {raw['peak_mb'] - raw['before_mb']:.0f} MB   [load {load()}]",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -266,14 +399,19 @@ def main() -> None:
     (work / "scale.json").write_text(json.dumps(args.scale))
     gen = run_step("generate", work)
     (work / "gen.json").write_text(json.dumps(gen))
-    print(f"generated {gen['attendance']:,} attendance rows (field) and {gen['reports']:,} progress reports "
-          f"(headquarters) in {time.perf_counter() - t:.1f} s   [load {load()}]", flush=True)
+    print(
+        f"generated {gen['attendance']:,} attendance rows (field) and {gen['reports']:,} progress reports "
+        f"(headquarters) in {time.perf_counter() - t:.1f} s   [load {load()}]",
+        flush=True,
+    )
     compare("field package", run_step("field", work), run_step("raw_field", work))
     base, raw_base = run_step("base", work), run_step("raw_base", work)
     compare(f"base package ({base['reports']:,} progress reports of {base['rows']:,} records)", base, raw_base)
     c = run_step("consolidate", work)
-    print(f"consolidating the field package at headquarters: {c['status']} in {c['seconds']:.1f} s "
-          f"({c['inserted']:,} inserted, peak RSS {c['peak_mb']:.0f} MB) {c['message']}   [load {load()}]")
+    print(
+        f"consolidating the field package at headquarters: {c['status']} in {c['seconds']:.1f} s "
+        f"({c['inserted']:,} inserted, peak RSS {c['peak_mb']:.0f} MB) {c['message']}   [load {load()}]"
+    )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

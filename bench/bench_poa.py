@@ -15,6 +15,7 @@ Builds, in a temporary database, 60 units spread over the 10 cantons of Chimbora
    rows (same values, same sheets) — requirement: ratio = baseline time / our time ≥ 0.7.
    The end-to-end export (evaluation + rows + workbook) is printed too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def timed(fn, repeat: int = 5):  # noqa: ANN001, ANN201
+def timed(fn, repeat: int = 5):
     times, result = [], None
     for _ in range(repeat):
         t = time.perf_counter()
@@ -41,7 +42,7 @@ def timed(fn, repeat: int = 5):  # noqa: ANN001, ANN201
     return statistics.median(times), result
 
 
-def build(db, n_cantons: int, n_units: int, n_metas: int, year: int) -> None:  # noqa: ANN001
+def build(db, n_cantons: int, n_units: int, n_metas: int, year: int) -> None:
     from rcdesk.poa.parsed import ImportPreview, ParsedMeta, ParsedObjective, ParsedPoa
     from rcdesk.services.poa import PoaService
     from rcdesk.services.reference import ReferenceService
@@ -67,11 +68,21 @@ def build(db, n_cantons: int, n_units: int, n_metas: int, year: int) -> None:  #
                 executed = [round(p * rnd.uniform(0.4, 1.2)) for p in planned]
                 cod = round(rnd.uniform(500, 20000), 2) if m % 3 else None
                 dev = [round(cod / 4 * rnd.uniform(0.3, 1.1), 2) for _ in range(4)] if cod else [None] * 4
-                po.metas.append(ParsedMeta(
-                    number=f"{o + 1}.{m + 1}", description=f"Meta {m + 1} del objetivo {o + 1} — {u.name}",
-                    indicator="Número de acciones realizadas", unit_of_measure="Acción", annual_target=sum(planned),
-                    planned=planned, executed=executed, planned_budget=[(cod or 0) / 4] * 4, devengado=dev,
-                    codificado=cod, narrative="Se ejecutaron las acciones programadas con apoyo interinstitucional."))
+                po.metas.append(
+                    ParsedMeta(
+                        number=f"{o + 1}.{m + 1}",
+                        description=f"Meta {m + 1} del objetivo {o + 1} — {u.name}",
+                        indicator="Número de acciones realizadas",
+                        unit_of_measure="Acción",
+                        annual_target=sum(planned),
+                        planned=planned,
+                        executed=executed,
+                        planned_budget=[(cod or 0) / 4] * 4,
+                        devengado=dev,
+                        codificado=cod,
+                        narrative="Se ejecutaron las acciones programadas con apoyo interinstitucional.",
+                    )
+                )
             objectives.append(po)
         poas.append(ParsedPoa(u.unit_id, u.name, year, "trimestre", "", "bench", "", objectives))
     PoaService(db).save_import(ImportPreview("bench", poas))
@@ -137,14 +148,16 @@ def first_hits(path: Path, year: int, runs: int) -> dict[str, list[tuple[float, 
     return out
 
 
-def baseline_workbook(out: Path, rows) -> None:  # noqa: ANN001
+def baseline_workbook(out: Path, rows) -> None:
     from openpyxl import Workbook
 
     from rcdesk.reports.cpccs_xlsx import BUDGET_HEADERS, BUDGET_SHEET, PROGRAMMATIC_HEADERS, PROGRAMMATIC_SHEET
 
     wb = Workbook(write_only=True)
-    for title, headers, data in ((PROGRAMMATIC_SHEET, PROGRAMMATIC_HEADERS, rows.programmatic),
-                                 (BUDGET_SHEET, BUDGET_HEADERS, rows.budget)):
+    for title, headers, data in (
+        (PROGRAMMATIC_SHEET, PROGRAMMATIC_HEADERS, rows.programmatic),
+        (BUDGET_SHEET, BUDGET_HEADERS, rows.budget),
+    ):
         ws = wb.create_sheet(title)
         ws.append(list(headers))
         for r in data:
@@ -176,8 +189,10 @@ def main() -> int:
         db = Database.open(path)
         t = time.perf_counter()
         build(db, args.cantons, args.units, args.metas, year)
-        print(f"data set: {args.cantons} cantons, {args.units} units, {args.metas} metas, "
-              f"{args.metas * 4} programming + {args.metas * 4} execution rows (built in {time.perf_counter() - t:.1f} s)")
+        print(
+            f"data set: {args.cantons} cantons, {args.units} units, {args.metas} metas, "
+            f"{args.metas * 4} programming + {args.metas * 4} execution rows (built in {time.perf_counter() - t:.1f} s)"
+        )
 
         svc = EvaluationService(db)
         cut = date(year, 9, 30)
@@ -191,14 +206,20 @@ def main() -> int:
         _, _, n_metas, n_cantons = hits["ours"][0]
         n_rows = hits["raw"][0][2]
         assert n_cantons == args.cantons and n_metas == args.metas, (n_cantons, n_metas)
-        print(f"1. canton overview, first hit in a fresh interpreter (median of {args.runs}, load average "
-              f"{load:.2f} before, {os.getloadavg()[0]:.2f} after): {t_eval:.3f} s, CPU {c_eval:.3f} s "
-              f"(requirement < 0.200 s on an idle machine: {'OK' if t_eval < 0.2 else 'FAIL'}); raw sqlite3 "
-              f"SELECT of the same {n_rows} rows, fresh interpreter: {t_raw:.3f} s, CPU {c_raw:.3f} s; "
-              f"ratio ours/raw = {t_eval / t_raw:.1f}× (CPU {c_eval / c_raw:.1f}×)")
-        print("   runs ours: " + " ".join(f"{h[0] * 1000:.0f}/{h[1] * 1000:.0f}" for h in hits["ours"])
-              + " ms; raw: " + " ".join(f"{h[0] * 1000:.0f}/{h[1] * 1000:.0f}" for h in hits["raw"])
-              + " ms (wall/CPU)")
+        print(
+            f"1. canton overview, first hit in a fresh interpreter (median of {args.runs}, load average "
+            f"{load:.2f} before, {os.getloadavg()[0]:.2f} after): {t_eval:.3f} s, CPU {c_eval:.3f} s "
+            f"(requirement < 0.200 s on an idle machine: {'OK' if t_eval < 0.2 else 'FAIL'}); raw sqlite3 "
+            f"SELECT of the same {n_rows} rows, fresh interpreter: {t_raw:.3f} s, CPU {c_raw:.3f} s; "
+            f"ratio ours/raw = {t_eval / t_raw:.1f}× (CPU {c_eval / c_raw:.1f}×)"
+        )
+        print(
+            "   runs ours: "
+            + " ".join(f"{h[0] * 1000:.0f}/{h[1] * 1000:.0f}" for h in hits["ours"])
+            + " ms; raw: "
+            + " ".join(f"{h[0] * 1000:.0f}/{h[1] * 1000:.0f}" for h in hits["raw"])
+            + " ms (wall/CPU)"
+        )
         db = Database.open(path)
         svc = EvaluationService(db)
 
@@ -206,9 +227,11 @@ def main() -> int:
         t_base, _ = timed(lambda: baseline_workbook(tmp / "base.xlsx", rows), repeat=3)
         t_ours, _ = timed(lambda: write_workbook(tmp / "ours.xlsx", rows), repeat=3)
         ratio = t_base / t_ours
-        print(f"2. CPCCS workbook ({len(rows.programmatic)} + {len(rows.budget)} rows): ours {t_ours:.3f} s, "
-              f"openpyxl write-only baseline {t_base:.3f} s; speed ratio baseline/ours = {ratio:.2f} "
-              f"(requirement ≥ 0.70: {'OK' if ratio >= 0.7 else 'FAIL'})")
+        print(
+            f"2. CPCCS workbook ({len(rows.programmatic)} + {len(rows.budget)} rows): ours {t_ours:.3f} s, "
+            f"openpyxl write-only baseline {t_base:.3f} s; speed ratio baseline/ours = {ratio:.2f} "
+            f"(requirement ≥ 0.70: {'OK' if ratio >= 0.7 else 'FAIL'})"
+        )
         t_full, _ = timed(lambda: export_cpccs(db, year, tmp / "full.xlsx", cut=cut), repeat=3)
         print(f"   end-to-end `report cpccs` (evaluation + links + rows + workbook): {t_full:.3f} s")
         db.close()

@@ -17,6 +17,7 @@ every ratio <= 1.5.
 
     .venv/bin/python bench/bench_startup.py [--runs 5] [--scale 1.0] [--only demo]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,7 +63,9 @@ def watch(ready, target=None):
     return probe
 """
 
-BARE = PROBE + r"""
+BARE = (
+    PROBE
+    + r"""
 import sys
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QMainWindow, QTableView
@@ -80,8 +83,11 @@ probe = watch(lambda obj: obj is view.viewport(), view.viewport())
 w.show()
 app.exec()
 """
+)
 
-RCDESK = PROBE + r"""
+RCDESK = (
+    PROBE
+    + r"""
 import sys
 sys.path.insert(0, {root!r})
 import ui.app
@@ -116,12 +122,12 @@ sys.argv = ["rcdesk-gui", "--db", {db!r}]
 code = main.main()
 print("EXIT", code, flush=True)
 """
+)
 
 
 def timed(code: str, env: dict) -> float:
     t0 = time.time()
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
     ready = [line for line in proc.stdout.splitlines() if line.startswith("READY ")]
     rcdesk = "main.main()" in code
     if proc.returncode != 0 or not ready or (rcdesk and "EXIT 0" not in proc.stdout):
@@ -131,8 +137,9 @@ def timed(code: str, env: dict) -> float:
 
 # -- databases -----------------------------------------------------------------------------------
 def _cli(env: dict, db: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "rcdesk", "--db", str(db), *args], check=True, capture_output=True,
-                   env=env, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "rcdesk", "--db", str(db), *args], check=True, capture_output=True, env=env, cwd=ROOT
+    )
 
 
 def make_empty(env: dict, folder: Path) -> Path:
@@ -147,7 +154,7 @@ def make_demo(env: dict, folder: Path) -> Path:
     return db
 
 
-def add_attendance(db, rows: int, per_event: int = 5_000, people: int | None = None) -> None:  # noqa: ANN001
+def add_attendance(db, rows: int, per_event: int = 5_000, people: int | None = None) -> None:
     """`rows` attendance rows over events of `per_event` each, by a directory of `people` persons."""
     from rcdesk.db.bulk import bulk_insert
     from rcdesk.db.stamping import allocate_seq, record_values
@@ -167,9 +174,18 @@ def add_attendance(db, rows: int, per_event: int = 5_000, people: int | None = N
                 v = record_values(db.installation_id, seq)
                 seq += 1
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
-                v.update(id_type="CEDULA_EC", id_number=f"{1000000000 + i}", is_minor=False, full_name=name,
-                         organization=rng.choice(orgs), role="CIUDADANO", territory_id=None,
-                         territory_text="Riobamba", phone=None, email=None)
+                v.update(
+                    id_type="CEDULA_EC",
+                    id_number=f"{1000000000 + i}",
+                    is_minor=False,
+                    full_name=name,
+                    organization=rng.choice(orgs),
+                    role="CIUDADANO",
+                    territory_id=None,
+                    territory_text="Riobamba",
+                    phone=None,
+                    email=None,
+                )
                 chunk.append(v)
                 person_ids.append(v["id"])
                 names.append(name)
@@ -179,9 +195,18 @@ def add_attendance(db, rows: int, per_event: int = 5_000, people: int | None = N
         for k in range(n_events):
             v = record_values(db.installation_id, seq)
             seq += 1
-            v.update(institution_id=None, plan_id=None, event_type="DELIBERACION_PUBLICA",
-                     title=f"Asamblea parroquial {k + 1}", event_date=date(2020 + k % 5, 1 + k % 12, 1 + k % 28),
-                     modality="PRESENCIAL", status="REALIZADO", activity_ids=[], stakeholder_groups=[], checklist=[])
+            v.update(
+                institution_id=None,
+                plan_id=None,
+                event_type="DELIBERACION_PUBLICA",
+                title=f"Asamblea parroquial {k + 1}",
+                event_date=date(2020 + k % 5, 1 + k % 12, 1 + k % 28),
+                modality="PRESENCIAL",
+                status="REALIZADO",
+                activity_ids=[],
+                stakeholder_groups=[],
+                checklist=[],
+            )
             events.append(v)
         bulk_insert(conn, Event.__table__, events)
         done = 0
@@ -192,11 +217,23 @@ def add_attendance(db, rows: int, per_event: int = 5_000, people: int | None = N
                     p = rng.randrange(people)
                     v = record_values(db.installation_id, seq)
                     seq += 1
-                    v.update(event_id=ev["id"], person_id=person_ids[p], consent_id=None, seq_no=s + 1,
-                             full_name=names[p], id_type="CEDULA_EC", id_number=f"{1000000000 + p}", id_status="ok",
-                             organization=rng.choice(orgs), role="CIUDADANO", source="PUERTA",
-                             search_text=names[p].lower(), is_minor=False, signed_on_paper=False,
-                             territory_text="Riobamba")
+                    v.update(
+                        event_id=ev["id"],
+                        person_id=person_ids[p],
+                        consent_id=None,
+                        seq_no=s + 1,
+                        full_name=names[p],
+                        id_type="CEDULA_EC",
+                        id_number=f"{1000000000 + p}",
+                        id_status="ok",
+                        organization=rng.choice(orgs),
+                        role="CIUDADANO",
+                        source="PUERTA",
+                        search_text=names[p].lower(),
+                        is_minor=False,
+                        signed_on_paper=False,
+                        territory_text="Riobamba",
+                    )
                     chunk.append(v)
                 bulk_insert(conn, Attendance.__table__, chunk)
                 done += len(chunk)
@@ -204,7 +241,7 @@ def add_attendance(db, rows: int, per_event: int = 5_000, people: int | None = N
     print(file=sys.stderr)
 
 
-def seed_calendar(db, plan_id: str) -> None:  # noqa: ANN001
+def seed_calendar(db, plan_id: str) -> None:
     """Holidays from the plan's year to this one copied into the database, as an installation in
     use every year has them (Seguimiento copies each plan's years on first use)."""
     from rcdesk.followup.reads import plan_facts
@@ -309,16 +346,32 @@ def _runs(times: list[float]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--scale", type=float, default=1.0,
-                    help="multiplies the generated plan and attendance (e.g. 0.1 for a quick look)")
+    ap.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiplies the generated plan and attendance (e.g. 0.1 for a quick look)",
+    )
     ap.add_argument("--only", choices=("vacia", "demo", "grande"), action="append")
     args = ap.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("RCDESK_DB", None)
     # An installed rcdesk has its bytecode compiled by pip; give the source tree the same.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "rcdesk"), str(ROOT / "ui"),
-                    str(ROOT / "resources"), str(ROOT / "main.py")], check=True, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "compileall",
+            "-q",
+            str(ROOT / "rcdesk"),
+            str(ROOT / "ui"),
+            str(ROOT / "resources"),
+            str(ROOT / "main.py"),
+        ],
+        check=True,
+        env=env,
+    )
     sys.path.insert(0, str(ROOT))
     wanted = args.only or ["vacia", "demo", "grande"]
     n_act, n_rep, n_att = (max(50, int(x * args.scale)) for x in (2_000, 24_000, 1_000_000))
@@ -332,8 +385,13 @@ def main() -> int:
             results += bench_db("demo", make_demo(env, tmp), "dashboard", args.runs, env)
         if "grande" in wanted:
             big = _fresh_copy(make_large(env, n_act, n_rep, n_att), tmp)
-            results += bench_db(f"plan de {n_act:,} actividades / {n_rep:,} reportes + {n_att:,} asistencias",
-                                big, "dashboard", args.runs, env)
+            results += bench_db(
+                f"plan de {n_act:,} actividades / {n_rep:,} reportes + {n_att:,} asistencias",
+                big,
+                "dashboard",
+                args.runs,
+                env,
+            )
     print(f"\ncarga del sistema al terminar: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     worst = max(o / b for _n, o, b in results)
     print(f"peor razón: {worst:.2f}× (requisito ≤ 1,50×) → {'OK' if worst <= 1.5 else 'NO CUMPLE'}")

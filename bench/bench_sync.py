@@ -16,6 +16,7 @@ in a child process too, since Linux carries a parent's peak into its children's 
 
     .venv/bin/python bench/bench_sync.py [--scale 1.0] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,12 +34,60 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FIELDS, PER_FIELD = 20, 10
-NAMES = ["María", "José", "Luis", "Ana", "Rosa", "Manuel", "Carmen", "Segundo", "Mercedes", "Juan", "Luz",
-         "Pedro", "Gladys", "Wilson", "Blanca", "Ángel", "Fanny", "Marco", "Nelly", "Jorge"]
-SURNAMES = ["Quishpe", "Guamán", "Yépez", "Cepeda", "Paucar", "Tenemaza", "Lema", "Morocho", "Chela", "Inca",
-            "Vallejo", "Naula", "Cando", "Guaranga", "Sagñay", "Tixi", "Orozco", "Pilco", "Caiza", "Allauca"]
-ORGS = ["Junta parroquial", "Comuna San Vicente", "Asociación de productores", "Ciudadano independiente",
-        "Cabildo de Cacha", "Unidad educativa", "Club deportivo", "Caja de ahorro"]
+NAMES = [
+    "María",
+    "José",
+    "Luis",
+    "Ana",
+    "Rosa",
+    "Manuel",
+    "Carmen",
+    "Segundo",
+    "Mercedes",
+    "Juan",
+    "Luz",
+    "Pedro",
+    "Gladys",
+    "Wilson",
+    "Blanca",
+    "Ángel",
+    "Fanny",
+    "Marco",
+    "Nelly",
+    "Jorge",
+]
+SURNAMES = [
+    "Quishpe",
+    "Guamán",
+    "Yépez",
+    "Cepeda",
+    "Paucar",
+    "Tenemaza",
+    "Lema",
+    "Morocho",
+    "Chela",
+    "Inca",
+    "Vallejo",
+    "Naula",
+    "Cando",
+    "Guaranga",
+    "Sagñay",
+    "Tixi",
+    "Orozco",
+    "Pilco",
+    "Caiza",
+    "Allauca",
+]
+ORGS = [
+    "Junta parroquial",
+    "Comuna San Vicente",
+    "Asociación de productores",
+    "Ciudadano independiente",
+    "Cabildo de Cacha",
+    "Unidad educativa",
+    "Club deportivo",
+    "Caja de ahorro",
+]
 
 
 def rss_mb() -> float:
@@ -47,6 +96,8 @@ def rss_mb() -> float:
 
 # -- generation --------------------------------------------------------------------------
 def generate(work: Path, scale: float) -> dict:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
     from sqlalchemy import insert
 
     from rcdesk.db.database import Database
@@ -62,9 +113,6 @@ def generate(work: Path, scale: float) -> dict:
     from rcdesk.sync.sealed import sealed_encryption
     from rcdesk.sync.tables import personal_columns, table_by_name, wire_columns
 
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-
     rnd = random.Random(2026)
     n_att = int(1_000_000 * scale)
     n_rep = int(100_000 * scale)
@@ -74,17 +122,31 @@ def generate(work: Path, scale: float) -> dict:
         inst = Institution(name="GAD Provincial de Chimborazo", country="EC", kind="GAD_PROVINCIAL")
         s.add(inst)
         s.flush()
-        plan = Plan(institution_id=inst.id, year=2026, layout="cpccs", title="Rendición de cuentas 2026",
-                    header_lines=[])
+        plan = Plan(
+            institution_id=inst.id, year=2026, layout="cpccs", title="Rendición de cuentas 2026", header_lines=[]
+        )
         s.add(plan)
         s.flush()
         acts, events = [], []
         for i in range(200):
-            a = PlanActivity(plan_id=plan.id, number=str(i + 1), position=i, description=f"Actividad {i + 1}",
-                             stages=[], cuatrimestres=[1, 2], extra={})
-            e = Event(institution_id=inst.id, plan_id=plan.id, title=f"Asamblea parroquial {i + 1}",
-                      event_date=__import__("datetime").date(2026, 3, 1 + i % 28), activity_ids=[],
-                      stakeholder_groups=[], checklist=[])
+            a = PlanActivity(
+                plan_id=plan.id,
+                number=str(i + 1),
+                position=i,
+                description=f"Actividad {i + 1}",
+                stages=[],
+                cuatrimestres=[1, 2],
+                extra={},
+            )
+            e = Event(
+                institution_id=inst.id,
+                plan_id=plan.id,
+                title=f"Asamblea parroquial {i + 1}",
+                event_date=__import__("datetime").date(2026, 3, 1 + i % 28),
+                activity_ids=[],
+                stakeholder_groups=[],
+                checklist=[],
+            )
             s.add_all([a, e])
             acts.append(a)
             events.append(e)
@@ -96,12 +158,26 @@ def generate(work: Path, scale: float) -> dict:
         for f in range(FIELDS):
             kr = KeyRing(Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
             fid = new_id()
-            conn.execute(insert(Installation.__table__).values(
-                id=fid, name=f"Técnico {f + 1}", role="field", is_self=False,
-                created_at=__import__("datetime").datetime(2026, 1, 1), next_seq=1))
-            conn.execute(insert(SyncPeer.__table__).values(
-                installation_id=fid, sign_public=kr.sign_public, enc_public=kr.enc_public, trusted=True,
-                revoked=False, last_seq=0))
+            conn.execute(
+                insert(Installation.__table__).values(
+                    id=fid,
+                    name=f"Técnico {f + 1}",
+                    role="field",
+                    is_self=False,
+                    created_at=__import__("datetime").datetime(2026, 1, 1),
+                    next_seq=1,
+                )
+            )
+            conn.execute(
+                insert(SyncPeer.__table__).values(
+                    installation_id=fid,
+                    sign_public=kr.sign_public,
+                    enc_public=kr.enc_public,
+                    trusted=True,
+                    revoked=False,
+                    last_seq=0,
+                )
+            )
             fields.append((fid, kr))
     att_t, rep_t = table_by_name("attendance"), table_by_name("progress_report")
     att_cols, rep_cols = wire_columns(att_t), wire_columns(rep_t)
@@ -123,14 +199,35 @@ def generate(work: Path, scale: float) -> dict:
                 first, last = rnd.choice(NAMES), rnd.choice(SURNAMES)
                 ced = f"06{rnd.randrange(10**7, 10**8)}"
                 full = f"{first} {last} {rnd.choice(SURNAMES)}"
-                row = {"id": new_id(), "created_at": stamp, "updated_at": stamp, "modified_by": fid, "version": 1,
-                       "deleted": 0, "event_id": rnd.choice(event_ids), "person_id": None, "consent_id": None,
-                       "seq_no": j + 1, "full_name": full, "id_type": "CEDULA", "id_number": ced,
-                       "id_status": "valid", "id_message": None, "organization": rnd.choice(ORGS),
-                       "role": "CIUDADANO", "territory_id": None, "territory_text": "Guano",
-                       "phone": f"09{rnd.randrange(10**7, 10**8)}", "email": None, "is_minor": 0,
-                       "signed_on_paper": 1, "source": "PUERTA", "search_text": f"{full} {ced}".lower(),
-                       "gender": None, "ethnicity": None}
+                row = {
+                    "id": new_id(),
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "modified_by": fid,
+                    "version": 1,
+                    "deleted": 0,
+                    "event_id": rnd.choice(event_ids),
+                    "person_id": None,
+                    "consent_id": None,
+                    "seq_no": j + 1,
+                    "full_name": full,
+                    "id_type": "CEDULA",
+                    "id_number": ced,
+                    "id_status": "valid",
+                    "id_message": None,
+                    "organization": rnd.choice(ORGS),
+                    "role": "CIUDADANO",
+                    "territory_id": None,
+                    "territory_text": "Guano",
+                    "phone": f"09{rnd.randrange(10**7, 10**8)}",
+                    "email": None,
+                    "is_minor": 0,
+                    "signed_on_paper": 1,
+                    "source": "PUERTA",
+                    "search_text": f"{full} {ced}".lower(),
+                    "gender": None,
+                    "ethnicity": None,
+                }
                 values = [row.get(c) for c in att_cols]
                 plines.append(json.dumps([values[i] for i in pidx], ensure_ascii=False))
                 for i in pidx:
@@ -141,23 +238,49 @@ def generate(work: Path, scale: float) -> dict:
                 sealed.write(("\n".join(plines) + "\n").encode())
             rlines = []
             for j in range(per_rep):
-                row = {"id": new_id(), "created_at": stamp, "updated_at": stamp, "modified_by": fid, "version": 1,
-                       "deleted": 0, "activity_id": rnd.choice(act_ids), "period_kind": "cuatrimestre",
-                       "period_no": 1 + j % 3, "percent": float(rnd.randrange(0, 101)), "quantity": None,
-                       "target_quantity": None, "done_text": "Se realizaron las reuniones previstas en la parroquia",
-                       "difficulties": "", "justification": "", "reporter": f"Técnico {f + 1}",
-                       "reported_on": "2026-05-20", "status": "REPORTADO", "reviewer": "", "review_note": "",
-                       "reviewed_at": None}
+                row = {
+                    "id": new_id(),
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "modified_by": fid,
+                    "version": 1,
+                    "deleted": 0,
+                    "activity_id": rnd.choice(act_ids),
+                    "period_kind": "cuatrimestre",
+                    "period_no": 1 + j % 3,
+                    "percent": float(rnd.randrange(0, 101)),
+                    "quantity": None,
+                    "target_quantity": None,
+                    "done_text": "Se realizaron las reuniones previstas en la parroquia",
+                    "difficulties": "",
+                    "justification": "",
+                    "reporter": f"Técnico {f + 1}",
+                    "reported_on": "2026-05-20",
+                    "status": "REPORTADO",
+                    "reviewer": "",
+                    "review_note": "",
+                    "reviewed_at": None,
+                }
                 rlines.append(json.dumps([row.get(c) for c in rep_cols] + [0], ensure_ascii=False))
             writer.add_bytes("records/progress_report.jsonl", ("\n".join(rlines) + "\n").encode())
             manifest = {
                 "schema_version": head_version(),
-                "installation": {"id": fid, "name": f"Técnico {f + 1}", "role": "field",
-                                 "sign_public": kr.sign_public, "enc_public": kr.enc_public},
+                "installation": {
+                    "id": fid,
+                    "name": f"Técnico {f + 1}",
+                    "role": "field",
+                    "sign_public": kr.sign_public,
+                    "enc_public": kr.enc_public,
+                },
                 "target": {"id": hq.installation_id, "name": hq.installation_name},
-                "seq": k + 1, "prev_hash": prev, "acked_seq": 0, "full": False,
-                "tables": {"attendance": {"columns": att_cols, "personal": att_personal, "count": per_att},
-                           "progress_report": {"columns": rep_cols, "personal": [], "count": per_rep}},
+                "seq": k + 1,
+                "prev_hash": prev,
+                "acked_seq": 0,
+                "full": False,
+                "tables": {
+                    "attendance": {"columns": att_cols, "personal": att_personal, "count": per_att},
+                    "progress_report": {"columns": rep_cols, "personal": [], "count": per_rep},
+                },
                 "counts": {"attendance": per_att, "progress_report": per_rep},
                 "encryption": sealed_encryption(sealer, hq.installation_id, chunk=writer.chunk),
             }
@@ -165,8 +288,12 @@ def generate(work: Path, scale: float) -> dict:
             total_bytes += writer.out.stat().st_size
     hq.close()
     shutil.copyfile(work / "sede" / "rcdesk.db", work / "raw.db")
-    return {"packages": n_pk, "attendance": per_att * n_pk, "reports": per_rep * n_pk,
-            "package_mb": round(total_bytes / 1024**2, 1)}
+    return {
+        "packages": n_pk,
+        "attendance": per_att * n_pk,
+        "reports": per_rep * n_pk,
+        "package_mb": round(total_bytes / 1024**2, 1),
+    }
 
 
 # -- measured steps (each in a fresh process) ----------------------------------------------
@@ -220,8 +347,10 @@ def step_raw(work: Path) -> dict:
             table, cols, rows = groups[i]
             allc = cols + ["change_seq"]
             sets = ", ".join(f'"{c}" = excluded."{c}"' for c in allc if c != "id")
-            sql = (f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in allc)}) '
-                   f'VALUES ({", ".join("?" * len(allc))}) ON CONFLICT(id) DO UPDATE SET {sets}')
+            sql = (
+                f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in allc)}) '
+                f"VALUES ({', '.join('?' * len(allc))}) ON CONFLICT(id) DO UPDATE SET {sets}"
+            )
             con.executemany(sql, rows)
             n += len(rows)
             i += 1
@@ -275,12 +404,19 @@ def step_generate(work: Path) -> dict:
     return generate(work, json.loads((work / "scale.json").read_text()))
 
 
-STEPS = {"generate": step_generate, "consolidate": step_consolidate, "raw": step_raw, "xlsx": step_xlsx, "xlsx_raw": step_xlsx_raw}
+STEPS = {
+    "generate": step_generate,
+    "consolidate": step_consolidate,
+    "raw": step_raw,
+    "xlsx": step_xlsx,
+    "xlsx_raw": step_xlsx_raw,
+}
 
 
 def run_step(name: str, work: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--step", name, "--work", str(work)], capture_output=True,
-                          text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--step", name, "--work", str(work)], capture_output=True, text=True, cwd=ROOT
+    )
     if proc.returncode != 0:
         raise SystemExit(f"step {name} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -307,20 +443,29 @@ def main() -> None:
     raw = run_step("raw", work)
     ours = run_step("consolidate", work)
     rows = gen["attendance"] + gen["reports"]
-    print(f"consolidation: {rows:,} rows in {gen['packages']} packages: rcdesk {ours['seconds']:.1f} s "
-          f"({rows / ours['seconds']:,.0f} rows/s, peak RSS {ours['peak_mb']:.0f} MB) vs raw sqlite3 upsert "
-          f"{raw['seconds']:.1f} s ({raw['rows'] / raw['seconds']:,.0f} rows/s)")
+    print(
+        f"consolidation: {rows:,} rows in {gen['packages']} packages: rcdesk {ours['seconds']:.1f} s "
+        f"({rows / ours['seconds']:,.0f} rows/s, peak RSS {ours['peak_mb']:.0f} MB) vs raw sqlite3 upsert "
+        f"{raw['seconds']:.1f} s ({raw['rows'] / raw['seconds']:,.0f} rows/s)"
+    )
     if ours["rejected"]:
         print("REJECTED:", ours["rejected"])
-    print(f"  ratio rcdesk/raw = {raw['seconds'] / ours['seconds']:.2f} (target >= 0.5); "
-          f"peak memory {ours['peak_mb']:.0f} MB (target < 500 MB)", flush=True)
+    print(
+        f"  ratio rcdesk/raw = {raw['seconds'] / ours['seconds']:.2f} (target >= 0.5); "
+        f"peak memory {ours['peak_mb']:.0f} MB (target < 500 MB)",
+        flush=True,
+    )
     xr = run_step("xlsx_raw", work)
     xo = run_step("xlsx", work)
-    print(f"workbook: rcdesk {xo['rows']:,} rows in {xo['seconds']:.1f} s (peak RSS {xo['peak_mb']:.0f} MB, "
-          f"{xo['rss_before_mb']:.0f} MB before writing) vs openpyxl write-only {xr['rows']:,} rows in "
-          f"{xr['seconds']:.1f} s (peak RSS {xr['peak_mb']:.0f} MB)")
-    print(f"  ratio rcdesk/openpyxl = {(xr['seconds'] / xr['rows']) / (xo['seconds'] / xo['rows']):.2f} "
-          "(target >= 0.7, per row)")
+    print(
+        f"workbook: rcdesk {xo['rows']:,} rows in {xo['seconds']:.1f} s (peak RSS {xo['peak_mb']:.0f} MB, "
+        f"{xo['rss_before_mb']:.0f} MB before writing) vs openpyxl write-only {xr['rows']:,} rows in "
+        f"{xr['seconds']:.1f} s (peak RSS {xr['peak_mb']:.0f} MB)"
+    )
+    print(
+        f"  ratio rcdesk/openpyxl = {(xr['seconds'] / xr['rows']) / (xo['seconds'] / xo['rows']):.2f} "
+        "(target >= 0.7, per row)"
+    )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

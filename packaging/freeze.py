@@ -3,6 +3,7 @@
 Kept apart from the spec so the bare window of the start-up bench is frozen with exactly the
 same Qt exclusions as rcdesk itself.
 """
+
 from __future__ import annotations
 
 import ast
@@ -15,27 +16,92 @@ ROOT = Path(__file__).resolve().parent.parent
 # PyInstaller's Qt hooks follow the Python imports, but plugins drag in QML/Quick (the virtual
 # keyboard input context, for one) and those alone are ~100 MB.
 QT_EXCLUDES = [
-    f"PySide6.{name}" for name in (
-        "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender", "QtAsyncio",
-        "QtBluetooth", "QtCanvasPainter", "QtConcurrent", "QtDataVisualization", "QtDesigner", "QtGraphs",
-        "QtGraphsWidgets", "QtHelp", "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets",
-        "QtNetworkAuth", "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdfWidgets", "QtPositioning", "QtQml",
-        "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets", "QtRemoteObjects",
-        "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine",
-        "QtSvg", "QtSvgWidgets", "QtTest", "QtTextToSpeech", "QtUiTools", "QtWebChannel", "QtWebEngineCore",
-        "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets", "QtWebView", "QtXml",
+    f"PySide6.{name}"
+    for name in (
+        "Qt3DAnimation",
+        "Qt3DCore",
+        "Qt3DExtras",
+        "Qt3DInput",
+        "Qt3DLogic",
+        "Qt3DRender",
+        "QtAsyncio",
+        "QtBluetooth",
+        "QtCanvasPainter",
+        "QtConcurrent",
+        "QtDataVisualization",
+        "QtDesigner",
+        "QtGraphs",
+        "QtGraphsWidgets",
+        "QtHelp",
+        "QtHttpServer",
+        "QtLocation",
+        "QtMultimedia",
+        "QtMultimediaWidgets",
+        "QtNetworkAuth",
+        "QtNfc",
+        "QtOpenGL",
+        "QtOpenGLWidgets",
+        "QtPdfWidgets",
+        "QtPositioning",
+        "QtQml",
+        "QtQuick",
+        "QtQuick3D",
+        "QtQuickControls2",
+        "QtQuickTest",
+        "QtQuickWidgets",
+        "QtRemoteObjects",
+        "QtScxml",
+        "QtSensors",
+        "QtSerialBus",
+        "QtSerialPort",
+        "QtSpatialAudio",
+        "QtSql",
+        "QtStateMachine",
+        "QtSvg",
+        "QtSvgWidgets",
+        "QtTest",
+        "QtTextToSpeech",
+        "QtUiTools",
+        "QtWebChannel",
+        "QtWebEngineCore",
+        "QtWebEngineQuick",
+        "QtWebEngineWidgets",
+        "QtWebSockets",
+        "QtWebView",
+        "QtXml",
     )
 ]
 # Standard-library and developer packages nothing at run time needs.
-OTHER_EXCLUDES = ["tkinter", "unittest", "pydoc_data", "lib2to3", "pytest", "_pytest", "pytestqt",
-                  "pdfminer", "IPython", "setuptools", "pip"]
+OTHER_EXCLUDES = [
+    "tkinter",
+    "unittest",
+    "pydoc_data",
+    "lib2to3",
+    "pytest",
+    "_pytest",
+    "pytestqt",
+    "pdfminer",
+    "IPython",
+    "setuptools",
+    "pip",
+]
 
 # Qt plugin folders the app needs; the others pull in QML, multimedia or network stacks.
 # (Linux's platformthemes would bring GTK for native file dialogs; Qt's own dialogs serve.)
 QT_PLUGIN_KEEP = {"platforms", "imageformats", "iconengines", "printsupport", "styles", "xcbglintegrations"}
 # Within kept folders, plugins that would load excluded libraries (QtSvg, Wayland, QtPdf for images).
-QT_PLUGIN_DROP_WORDS = ("wayland", "qsvg", "qpdf", "vnc", "eglfs", "linuxfb", "minimal", "qtuiotouch",
-                        "qtvirtualkeyboard", "xdgdesktopportal")
+QT_PLUGIN_DROP_WORDS = (
+    "wayland",
+    "qsvg",
+    "qpdf",
+    "vnc",
+    "eglfs",
+    "linuxfb",
+    "minimal",
+    "qtuiotouch",
+    "qtvirtualkeyboard",
+    "xdgdesktopportal",
+)
 
 
 def keep_qt_entry(dest: str) -> bool:
@@ -79,8 +145,7 @@ def migration_imports() -> list[str]:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.add(node.module)
                 # `from alembic import op` names a module; `from x import func` does not
-                names.update(f"{node.module}.{a.name}" for a in node.names
-                             if _is_module(f"{node.module}.{a.name}"))
+                names.update(f"{node.module}.{a.name}" for a in node.names if _is_module(f"{node.module}.{a.name}"))
     return sorted(names)
 
 
@@ -99,8 +164,11 @@ def holiday_files() -> tuple[list[str], list[tuple[str, str]]]:
 
     base = Path(holidays.__file__).parent
     modules = ["holidays.countries.ecuador", "holidays.countries.colombia"]
-    datas = [(str(mo), str(mo.parent.relative_to(base.parent)))
-             for code in ("EC", "CO") for mo in sorted(base.glob(f"locale/*/LC_MESSAGES/{code}.mo"))]
+    datas = [
+        (str(mo), str(mo.parent.relative_to(base.parent)))
+        for code in ("EC", "CO")
+        for mo in sorted(base.glob(f"locale/*/LC_MESSAGES/{code}.mo"))
+    ]
     return modules, datas
 
 
@@ -147,7 +215,7 @@ def prune_unreached(binaries: list) -> list:
         reached.add(name)
         try:
             needed = bindepend.get_imports(by_name[name])
-        except Exception:  # noqa: BLE001 - an unreadable file keeps what it might need
+        except Exception:
             needed = []
         todo.extend(Path(entry[0] if isinstance(entry, tuple) else entry).name for entry in needed)
     return [entry for entry in binaries if not candidate(entry[0]) or Path(entry[0]).name in reached]
@@ -158,8 +226,7 @@ def without_dangling_links(toc: list, *tocs: list) -> list:
     import os.path
 
     files = {os.path.normpath(e[0]) for t in (toc, *tocs) for e in t if e[2] != "SYMLINK"}
-    return [e for e in toc
-            if e[2] != "SYMLINK" or os.path.normpath(os.path.join(os.path.dirname(e[0]), e[1])) in files]
+    return [e for e in toc if e[2] != "SYMLINK" or os.path.normpath(os.path.join(os.path.dirname(e[0]), e[1])) in files]
 
 
 def first_party_modules(package: str) -> list[str]:

@@ -1,4 +1,5 @@
 """Entry point of the frozen `rcdesk` console program (the installed `rcdesk` script's twin)."""
+
 import sys
 
 from rcdesk.cli import main

@@ -8,6 +8,7 @@ installer ships, and a lazily imported page or Qt module fails only when first u
   RCDESK_SMOKE_GUI=ready     (rcdesk-gui) quit once the first page has painted its figures
   RCDESK_SMOKE_GUI=pages     (rcdesk-gui) also open every page and the guide, then quit
 """
+
 import os
 
 
@@ -22,7 +23,7 @@ def _smoke_imports() -> None:
     for name in names:
         try:
             importlib.import_module(name)
-        except BaseException:  # noqa: BLE001 - every failure is what the smoke test reports
+        except BaseException:
             failures[name] = traceback.format_exc(limit=3)
     out = os.environ.get("RCDESK_SMOKE_OUT")
     if out:
@@ -39,13 +40,13 @@ def _smoke_gui(mode: str) -> None:
     report: dict = {"pages": [], "errors": []}
     previous_hook = sys.excepthook
 
-    def record(kind, value, tb):  # noqa: ANN001
+    def record(kind, value, tb):
         import traceback
 
         report["errors"].append("".join(traceback.format_exception(kind, value, tb, limit=6)))
         previous_hook(kind, value, tb)
 
-    def create_window(db, settings=None):  # noqa: ANN001, ANN202
+    def create_window(db, settings=None):
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
@@ -73,10 +74,10 @@ def _smoke_gui(mode: str) -> None:
                     report["guide_chars"] = len(guide.browser.toPlainText())
                     guide.close()
                     # imported lazily by the chart tabs and the print paths
-                    import PySide6.QtCharts  # noqa: F401
-                    import PySide6.QtPdf  # noqa: F401
+                    import PySide6.QtCharts
+                    import PySide6.QtPdf
                     import PySide6.QtPrintSupport  # noqa: F401
-            except BaseException:  # noqa: BLE001
+            except BaseException:
                 import traceback
 
                 report["errors"].append(traceback.format_exc())

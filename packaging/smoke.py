@@ -14,6 +14,7 @@ frozen `rcdesk-gui` starts offscreen on the demo database, opens every page and 
 reports no error. On success the fingerprint of the inputs is written to packaging/smoke.sha256
 (commit it with the packaging change), which is what --if-changed compares.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,17 +45,34 @@ def fingerprint() -> str:
         if path.is_file() and path != STAMP and "__pycache__" not in path.parts:
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-    deps = {"dependencies": project.get("dependencies", []),
-            "packaging": project.get("optional-dependencies", {}).get("packaging", [])}
+    deps = {
+        "dependencies": project.get("dependencies", []),
+        "packaging": project.get("optional-dependencies", {}).get("packaging", []),
+    }
     digest.update(json.dumps(deps, sort_keys=True).encode())
     return digest.hexdigest()
 
 
 def build(dist: Path, work: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-                    "--distpath", str(dist), "--workpath", str(work), str(HERE / "rcdesk.spec")],
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+            str(HERE / "rcdesk.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     return time.perf_counter() - t0
 
 
@@ -71,9 +89,15 @@ class Smoke:
         self.failures: list[str] = []
         # a clean environment: nothing from the source tree or the venv may leak into the frozen run
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "QT_"))}
-        self.env.update(QT_QPA_PLATFORM="offscreen", RCDESK_EXPORT_DIR=str(tmp / "export"),
-                        HOME=str(tmp / "home"), LOCALAPPDATA=str(tmp / "home"), APPDATA=str(tmp / "home"),
-                        XDG_DATA_HOME=str(tmp / "home" / "data"), XDG_CONFIG_HOME=str(tmp / "home" / "config"))
+        self.env.update(
+            QT_QPA_PLATFORM="offscreen",
+            RCDESK_EXPORT_DIR=str(tmp / "export"),
+            HOME=str(tmp / "home"),
+            LOCALAPPDATA=str(tmp / "home"),
+            APPDATA=str(tmp / "home"),
+            XDG_DATA_HOME=str(tmp / "home" / "data"),
+            XDG_CONFIG_HOME=str(tmp / "home" / "config"),
+        )
 
     def check(self, ok: bool, what: str) -> None:
         print(("  ok   " if ok else "  FAIL ") + what, flush=True)
@@ -81,11 +105,20 @@ class Smoke:
             self.failures.append(what)
 
     def run(self, exe: Path, *args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-        proc = subprocess.run([str(exe), *args], env=env or self.env, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=timeout, cwd=self.tmp)
+        proc = subprocess.run(
+            [str(exe), *args],
+            env=env or self.env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+            cwd=self.tmp,
+        )
         bad = proc.returncode != 0 or "Traceback" in proc.stderr or "ModuleNotFoundError" in proc.stderr
-        self.check(not bad, f"{exe.name} {' '.join(args[2:] if args[:1] == ('--db',) else args)} "
-                            f"(exit {proc.returncode})")
+        self.check(
+            not bad, f"{exe.name} {' '.join(args[2:] if args[:1] == ('--db',) else args)} (exit {proc.returncode})"
+        )
         if bad:
             print(proc.stdout[-2000:], proc.stderr[-4000:], sep="\n", file=sys.stderr)
         return proc
@@ -110,8 +143,17 @@ class Smoke:
         self.check(bool(plan), f"demo plans listed ({len(rows)})")
         pdf, xlsx = self.tmp / "informe.pdf", self.tmp / "consolidado.xlsx"
         if plan:
-            self.run(self.cli, *db, "report", "seguimiento", str(plan.get("plan_id")), "--cut", "2022-04-30",
-                     "--out", str(pdf))
+            self.run(
+                self.cli,
+                *db,
+                "report",
+                "seguimiento",
+                str(plan.get("plan_id")),
+                "--cut",
+                "2022-04-30",
+                "--out",
+                str(pdf),
+            )
             self.check(pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-", "informe de seguimiento is a PDF")
         self.run(self.cli, *db, "export", "consolidated", "--out", str(xlsx))
         self.check(xlsx.exists() and xlsx.read_bytes()[:2] == b"PK", "libro consolidado is a workbook")
@@ -126,9 +168,11 @@ class Smoke:
         report = json.loads(out.read_text("utf-8")) if out.exists() else {"pages": [], "errors": ["no report"]}
         for error in report["errors"]:
             print(error, file=sys.stderr)
-        self.check(not report["errors"] and len(report["pages"]) >= 10,
-                   f"rcdesk-gui offscreen: {len(report['pages'])} pages opened, "
-                   f"{len(report['errors'])} errors ({time.perf_counter() - t0:.1f} s)")
+        self.check(
+            not report["errors"] and len(report["pages"]) >= 10,
+            f"rcdesk-gui offscreen: {len(report['pages'])} pages opened, "
+            f"{len(report['errors'])} errors ({time.perf_counter() - t0:.1f} s)",
+        )
         self.check(report.get("guide_chars", 0) > 200, "user guide found in the bundle")
 
 

@@ -2,6 +2,7 @@
 
 Kept apart from the models so the GUI can show them without loading SQLAlchemy.
 """
+
 from __future__ import annotations
 
 COUNTRIES = {"EC": "Ecuador", "CO": "Colombia"}

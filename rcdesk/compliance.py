@@ -9,11 +9,12 @@
   exclusive upper bounds), compared against the ROUNDED value. Grey means "sin
   programación / no aplica" and blue means "más de 100 %".
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Iterable, Sequence
 
 HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
@@ -25,11 +26,19 @@ YELLOW = "amarillo"
 GREEN = "verde"
 
 COLOR_LABELS = {
-    RED: "Rojo", YELLOW: "Amarillo", GREEN: "Verde", GREY: "Gris", BLUE: "Azul",
+    RED: "Rojo",
+    YELLOW: "Amarillo",
+    GREEN: "Verde",
+    GREY: "Gris",
+    BLUE: "Azul",
 }
 # Screen/print colours (hex) for each light; shared by the PDF, the workbook and the GUI.
 COLOR_HEX = {
-    RED: "#D32F2F", YELLOW: "#F9A825", GREEN: "#2E7D32", GREY: "#9E9E9E", BLUE: "#1565C0",
+    RED: "#D32F2F",
+    YELLOW: "#F9A825",
+    GREEN: "#2E7D32",
+    GREY: "#9E9E9E",
+    BLUE: "#1565C0",
 }
 LIGHT_ORDER = (RED, YELLOW, GREEN, BLUE, GREY)
 
@@ -94,8 +103,9 @@ def from_percent(percent: object) -> Compliance:
     return Compliance(raw, over=raw > HUNDRED)
 
 
-def aggregate(values: Iterable[Compliance | Decimal | float | None],
-              weights: Sequence[object] | None = None) -> Compliance:
+def aggregate(
+    values: Iterable[Compliance | Decimal | float | None], weights: Sequence[object] | None = None
+) -> Compliance:
     """Mean of capped values (None values are left out); weighted when `weights` is given.
 
     Returns `Compliance(None)` when no value takes part (all not programmed, or all weights 0).
@@ -140,8 +150,10 @@ class Band:
 
     def as_json(self) -> dict:
         return {
-            "color": self.color, "min": str(self.min_inclusive),
-            "max": None if self.max_exclusive is None else str(self.max_exclusive), "label": self.label,
+            "color": self.color,
+            "min": str(self.min_inclusive),
+            "max": None if self.max_exclusive is None else str(self.max_exclusive),
+            "label": self.label,
         }
 
 
@@ -193,11 +205,15 @@ class ThresholdProfile:
             problems.append(f"El perfil «{self.name}» no tiene rangos.")
             return problems
         # NaN/infinite bounds (typed "nan" in a form) would make every comparison below raise
-        odd = [b for b in self.bands
-               if not b.min_inclusive.is_finite() or (b.max_exclusive is not None and not b.max_exclusive.is_finite())]
+        odd = [
+            b
+            for b in self.bands
+            if not b.min_inclusive.is_finite() or (b.max_exclusive is not None and not b.max_exclusive.is_finite())
+        ]
         if odd:
-            problems.extend(f"El rango «{b.label}» de «{self.name}» tiene un límite que no es un número válido."
-                            for b in odd)
+            problems.extend(
+                f"El rango «{b.label}» de «{self.name}» tiene un límite que no es un número válido." for b in odd
+            )
             return problems
         bands = sorted(self.bands, key=lambda b: b.min_inclusive)
         if bands[0].min_inclusive != 0:
@@ -230,21 +246,29 @@ class ThresholdProfile:
 
     def as_json(self) -> dict:
         return {
-            "code": self.code, "name": self.name, "bands": [b.as_json() for b in self.bands],
-            "grey_label": self.grey_label, "blue_label": self.blue_label, "notes": self.notes,
+            "code": self.code,
+            "name": self.name,
+            "bands": [b.as_json() for b in self.bands],
+            "grey_label": self.grey_label,
+            "blue_label": self.blue_label,
+            "notes": self.notes,
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "ThresholdProfile":
+    def from_json(cls, data: dict) -> ThresholdProfile:
         bands = tuple(
             Band(
-                str(b["color"]), to_decimal(b["min"]),
-                None if b.get("max") in (None, "") else to_decimal(b["max"]), str(b.get("label", "")),
+                str(b["color"]),
+                to_decimal(b["min"]),
+                None if b.get("max") in (None, "") else to_decimal(b["max"]),
+                str(b.get("label", "")),
             )
             for b in data.get("bands", [])
         )
         return cls(
-            code=str(data["code"]), name=str(data.get("name", data["code"])), bands=bands,
+            code=str(data["code"]),
+            name=str(data.get("name", data["code"])),
+            bands=bands,
             grey_label=str(data.get("grey_label", "Sin programación")),
             blue_label=str(data.get("blue_label", "Más de 100 % (revisar)")),
             notes=str(data.get("notes", "")),

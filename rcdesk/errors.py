@@ -3,6 +3,7 @@
 `UserError` means "bad input": the command line exits with code 2 and the GUI shows the
 message; in both cases nothing has been written. Anything else is a bug.
 """
+
 from __future__ import annotations
 
 

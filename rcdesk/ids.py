@@ -4,6 +4,7 @@ UUIDv7 keys are generated where a record is created (offline, on any installatio
 sort by creation time, which keeps SQLite's B-tree inserts local (≈2.5× faster bulk
 inserts than random UUIDv4 on the reference machines).
 """
+
 from __future__ import annotations
 
 import os

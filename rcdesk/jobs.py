@@ -6,10 +6,12 @@ wraps such a function in one place (`ui/tasks.py`); the command line calls it di
 A job that writes to the database does so in one transaction, so a cancel (which raises
 `Cancelled` from `check()`) leaves the database as it was.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 
 class Cancelled(Exception):

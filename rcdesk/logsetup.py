@@ -1,4 +1,5 @@
 """Rotating log file in the data folder; console logging stays quiet for the CLI."""
+
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,7 @@ class RotatingLog(logging.FileHandler):
             if self._full(record):
                 self._rotate()
             super().emit(record)
-        except Exception:  # noqa: BLE001 - logging must never break the program
+        except Exception:
             self.handleError(record)
 
     def _full(self, record: logging.LogRecord) -> bool:

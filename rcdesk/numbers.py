@@ -4,6 +4,7 @@
 break a comparison far away (InvalidOperation) or store infinity; every value a user types
 goes through `parse_decimal` first so the refusal names the field instead.
 """
+
 from __future__ import annotations
 
 import math

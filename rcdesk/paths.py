@@ -5,6 +5,7 @@ the database is that file and its companion files (backups, logs, evidence, keys
 in a sibling folder `<name>-archivos/`, so several installations can live side by side
 on one machine (as headquarters and field laptops do in training).
 """
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,7 @@ class AppPaths:
     data: Path
 
     @classmethod
-    def default(cls) -> "AppPaths":
+    def default(cls) -> AppPaths:
         env = os.environ.get(ENV_DB)
         if env:
             return cls.for_database(Path(env))
@@ -34,7 +35,7 @@ class AppPaths:
         return cls(database=data / "rcdesk.db", data=data)
 
     @classmethod
-    def for_database(cls, db: Path) -> "AppPaths":
+    def for_database(cls, db: Path) -> AppPaths:
         db = Path(db).expanduser().absolute()
         return cls(database=db, data=db.parent / f"{db.stem}-archivos")
 
@@ -58,7 +59,7 @@ class AppPaths:
     def exports(self) -> Path:
         return self.data / "exportaciones"
 
-    def ensure(self) -> "AppPaths":
+    def ensure(self) -> AppPaths:
         self.database.parent.mkdir(parents=True, exist_ok=True)
         for p in (self.data, self.backups, self.logs):
             p.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
 """Text helpers for matching Spanish text the way users expect ("garcia" finds "García")."""
+
 from __future__ import annotations
 
 import re
@@ -27,11 +28,9 @@ _SMALL_WORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "en", "para", "
 
 
 def smart_title(text: str) -> str:
-    """"MUNICIPIO DE ITAGÜÍ" -> "Municipio de Itagüí"; text already in mixed case is kept."""
+    """ "MUNICIPIO DE ITAGÜÍ" -> "Municipio de Itagüí"; text already in mixed case is kept."""
     text = clean(text)
     if not text or text != text.upper():
         return text
     words = text.lower().split(" ")
-    return " ".join(
-        w if (i > 0 and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)
-    )
+    return " ".join(w if (i > 0 and w in _SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words))

@@ -1,4 +1,5 @@
 """Shared fixtures. Qt runs offscreen on a 1366×768 screen; every test gets its own throw-away database."""
+
 from __future__ import annotations
 
 import os
@@ -104,7 +105,7 @@ def demo_db_path(demo_template, tmp_path) -> Path:
 
 
 @pytest.fixture
-def demo_ctx(qtbot, demo_db_path, tmp_path):  # noqa: ARG001 - qtbot ensures a QApplication
+def demo_ctx(qtbot, demo_db_path, tmp_path):
     """A UiContext over a copy of the demo database."""
     from PySide6.QtCore import QSettings
 
@@ -119,7 +120,7 @@ def demo_ctx(qtbot, demo_db_path, tmp_path):  # noqa: ARG001 - qtbot ensures a Q
 
 
 @pytest.fixture
-def ui_ctx(qtbot, db, tmp_path):  # noqa: ARG001 - qtbot ensures a QApplication
+def ui_ctx(qtbot, db, tmp_path):
     from PySide6.QtCore import QSettings
 
     from ui.shell import UiContext

@@ -4,12 +4,13 @@ Each page comes out as rows, top to bottom, and each row's pieces left to right 
 sees, like `pdftotext -layout`: a chart's label and its value («Verde 1») share a row even
 when they are drawn far apart, and headers drawn once as a form XObject are included.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 
-def _lines(item):  # noqa: ANN001, ANN202
+def _lines(item):
     from pdfminer.layout import LTTextLine
 
     if isinstance(item, LTTextLine):

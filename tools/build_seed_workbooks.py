@@ -9,6 +9,7 @@ so they exercise the importer the way real files do. Artefacts of the text dump 
 are repaired here, each one noted in a comment (a word split across two cells, a page
 number typed into a cell, a row whose tabs were lost).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,7 +76,11 @@ class Sheet:
                 c.fill = fill or GROUP_FILL
                 c.alignment = Alignment(vertical="center", wrap_text=True)
             else:
-                c.alignment = CENTER if (isinstance(v, str) and v.strip().upper() == "X") or isinstance(v, (int, datetime)) else WRAP
+                c.alignment = (
+                    CENTER
+                    if (isinstance(v, str) and v.strip().upper() == "X") or isinstance(v, (int, datetime))
+                    else WRAP
+                )
                 if isinstance(v, datetime):
                     c.number_format = "dd/mm/yyyy"
         r = self.r
@@ -221,8 +226,23 @@ def murc_row(f: list[str]) -> list:
 def write_murc(s: Sheet, block: dict, *, label_in_header: bool, stray_meta: bool) -> int:
     ws = s.ws
     label = block["label"] or ""
-    r0 = s.row([label if label_in_header else "", "ACTIVIDADES", "ETAPAS", "", "", "", "", "META/PRODUCTO",
-                "Cuatrimestre", "", "", "DEPENDENCIA RESPONSABLE"], style="header")
+    r0 = s.row(
+        [
+            label if label_in_header else "",
+            "ACTIVIDADES",
+            "ETAPAS",
+            "",
+            "",
+            "",
+            "",
+            "META/PRODUCTO",
+            "Cuatrimestre",
+            "",
+            "",
+            "DEPENDENCIA RESPONSABLE",
+        ],
+        style="header",
+    )
     sub = ["", "", *STAGE_HEAD, "META/PRODUCTO" if stray_meta else "", 1, 2, 3, ""]
     s.row(sub, style="header")
     s.merge(r0, 3, r0, 7)
@@ -269,11 +289,24 @@ def build_001(text: list[str], out: Path) -> int:
         if b["label"] is None:
             # last page: no header, one row continuing RESPONSABILIDAD. Dump artefact: its
             # tabs were partly lost; the cells are restored as in the 2022 version (seed 003).
-            s.row(["", "Evaluar y verificar, por parte de la oficina de control interno, el cumplimiento de la "
-                   "estrategia de rendición de cuentas incluyendo la eficacia y pertinencia de los mecanismos "
-                   "de participación ciudadana establecidos en el cronograma.", "", "", "", "", "X",
-                   "Informe cuatrimestral de evaluación de los resultados de implementación de la estrategia.",
-                   "X", "X", "X", "Oficina de Control Interno"])
+            s.row(
+                [
+                    "",
+                    "Evaluar y verificar, por parte de la oficina de control interno, el cumplimiento de la "
+                    "estrategia de rendición de cuentas incluyendo la eficacia y pertinencia de los mecanismos "
+                    "de participación ciudadana establecidos en el cronograma.",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "X",
+                    "Informe cuatrimestral de evaluación de los resultados de implementación de la estrategia.",
+                    "X",
+                    "X",
+                    "X",
+                    "Oficina de Control Interno",
+                ]
+            )
             count += 1
             continue
         count += write_murc(s, b, label_in_header=bool(b["label"]), stray_meta=(i == 1))
@@ -364,7 +397,12 @@ def build_004(text: list[str], out: Path) -> int:
             continue
         nonempty = [x for x in f if x]
         if len(nonempty) == 1 and f[0]:
-            if pages or pending or "RENDICION DE CUENTAS" in f[0] or f[0].startswith("PLAN ANTICORRUPCIÓN Y DE ATENCIÓN AL CIUDADANO -"):
+            if (
+                pages
+                or pending
+                or "RENDICION DE CUENTAS" in f[0]
+                or f[0].startswith("PLAN ANTICORRUPCIÓN Y DE ATENCIÓN AL CIUDADANO -")
+            ):
                 pending.append(f[0])
             else:
                 cover.append(f[0])
@@ -388,8 +426,10 @@ def build_004(text: list[str], out: Path) -> int:
             s.page_break()
         for t in page["titles"]:
             s.title(t, size=12)
-        s.row(["Subcomponente", "Actividades", "Meta o Producto", "Recursos", "Responsable", "Fecha programada"],
-              style="header")
+        s.row(
+            ["Subcomponente", "Actividades", "Meta o Producto", "Recursos", "Responsable", "Fecha programada"],
+            style="header",
+        )
         start = s.r
         label_rows: list[int] = []
         for row in page["rows"]:

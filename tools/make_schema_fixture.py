@@ -18,6 +18,7 @@ The database is then checkpointed, vacuumed, switched to a rollback journal (one
 self-contained file) and xz-compressed; the demo databases are a few MB raw but under 300 KB
 compressed. Usage: `python tools/make_schema_fixture.py [NAME ...]` (default: all).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,8 +93,9 @@ RECIPES: dict[str, Recipe] = {
     "0001": Recipe(FIRST_LANDING, _partial("0001", ("plans",)), "first landing at revision 0001"),
     "0002": Recipe(FIRST_LANDING, _partial("0002", ("plans", "followup")), "first landing at revision 0002"),
     "0003": Recipe(FIRST_LANDING, _partial("0003", ("plans", "followup", "poa")), "first landing at revision 0003"),
-    "0004": Recipe(FIRST_LANDING, _partial("0004", ("plans", "followup", "poa", "events")),
-                   "first landing at revision 0004"),
+    "0004": Recipe(
+        FIRST_LANDING, _partial("0004", ("plans", "followup", "poa", "events")), "first landing at revision 0004"
+    ),
     "0005": Recipe(FIRST_LANDING, _CLI_DEMO, "first landing: rcdesk demo"),
     "0006": Recipe("6f36038", _CLI_DEMO, "revision 0006: rcdesk demo"),
     "0005-early": Recipe("3426b94", _CLI_DEMO, "last commit before 0004 and 0005 were edited"),
@@ -102,8 +104,9 @@ RECIPES: dict[str, Recipe] = {
 
 
 def _resolve(commit: str) -> str:
-    out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{commit}^{{commit}}"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{commit}^{{commit}}"], capture_output=True, text=True
+    )
     if out.returncode:
         raise SystemExit(f"unknown commit {commit}: {out.stderr.strip()}")
     return out.stdout.strip()
@@ -124,8 +127,9 @@ def build(name: str) -> Path:
     commit = _resolve(recipe.commit)
     with tempfile.TemporaryDirectory(prefix="rcdesk-fixture-") as tmp:
         tree = Path(tmp) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit], check=True, capture_output=True
+        )
         try:
             db = Path(tmp) / "data" / f"rcdesk-{name}.db"
             db.parent.mkdir()
@@ -136,8 +140,9 @@ def build(name: str) -> Path:
             target = OUT / f"rcdesk-{name}.db.xz"
             target.write_bytes(lzma.compress(db.read_bytes(), preset=9 | lzma.PRESET_EXTREME))
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-                           check=False, capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False, capture_output=True
+            )
             shutil.rmtree(tree, ignore_errors=True)
     print(f"{target.relative_to(ROOT)}: {target.stat().st_size // 1024} KB ({recipe.note}, {commit[:7]})")
     return target
@@ -145,8 +150,9 @@ def build(name: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("names", nargs="*", metavar="NAME",
-                    help=f"fixtures to rebuild ({', '.join(RECIPES)}); all by default")
+    ap.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"fixtures to rebuild ({', '.join(RECIPES)}); all by default"
+    )
     args = ap.parse_args(argv)
     unknown = [n for n in args.names if n not in RECIPES]
     if unknown:

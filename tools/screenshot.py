@@ -1,7 +1,8 @@
 """Screenshot sections of the main window, to look at the GUI as a user would.
 
-    QT_QPA_PLATFORM=offscreen python tools/screenshot.py --db demo.db --out /tmp/shots plans reference
+QT_QPA_PLATFORM=offscreen python tools/screenshot.py --db demo.db --out /tmp/shots plans reference
 """
+
 from __future__ import annotations
 
 import argparse

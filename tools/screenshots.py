@@ -6,6 +6,7 @@ Without --db the example data is loaded into a throw-away database. Runs offscre
 needed) on a 1366×768 screen unless QT_QPA_PLATFORM says otherwise (e.g. xcb under Xvfb).
 The images are not committed: run the script again when a page changes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _settle(app, window) -> None:  # noqa: ANN001
+def _settle(app, window) -> None:
     for _ in range(3):
         app.processEvents()
         window.ctx.runner.wait()

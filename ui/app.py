@@ -5,6 +5,7 @@ what the first screen needs from `rcdesk` is imported before PySide6 (shiboken's
 reads the source of every module imported after it), and the daily copy of the database is
 taken on its own thread once the window is on screen (`rcdesk.db.backup.DailyBackup`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,10 @@ BACKUP_AFTER_MS = 3000
 # The window is built after the home page's figures when they take less than this (measured:
 # computing them while the window is built costs more, both compete for the interpreter).
 HOME_FIGURES_WAIT_S = 0.4
-BACKUP_FAILED_TEXT = ("No se pudo hacer la copia de seguridad diaria (el detalle quedó en el registro). "
-                      "Pruebe «Archivo › Hacer copia de seguridad» y revise el espacio libre del disco.")
+BACKUP_FAILED_TEXT = (
+    "No se pudo hacer la copia de seguridad diaria (el detalle quedó en el registro). "
+    "Pruebe «Archivo › Hacer copia de seguridad» y revise el espacio libre del disco."
+)
 
 
 class _SpanishHelp(argparse.ArgumentParser):
@@ -42,7 +45,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_known_args(argv)[0]
 
 
-def _install_spanish_qt(app) -> None:  # noqa: ANN001
+def _install_spanish_qt(app) -> None:
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Ecuador))
@@ -53,7 +56,7 @@ def _install_spanish_qt(app) -> None:  # noqa: ANN001
             app.installTranslator(tr)
 
 
-def create_window(db, settings=None):  # noqa: ANN001, ANN201
+def create_window(db, settings=None):
     """The main window on `db`, with its home page opening.
 
     Start-up: the modules, classes and widgets built here live as long as the application, so
@@ -92,14 +95,14 @@ def _import_core_first(has_plan: bool) -> None:
     skips that. The home page's figures are computed on the worker from rcdesk.followup.reads:
     imported here, before the worker and the window compete for the interpreter.
     """
-    import rcdesk.db.backup  # noqa: F401
-    import rcdesk.services.installation_setup  # noqa: F401
+    import rcdesk.db.backup
+    import rcdesk.services.installation_setup
 
     if has_plan:
         import rcdesk.followup.reads  # noqa: F401
 
 
-def _home_plan(db) -> str | None:  # noqa: ANN001
+def _home_plan(db) -> str | None:
     """The plan the main window will open on (MainWindow.reload_plans' choice), read without Qt."""
     from rcdesk.services.plan_reads import list_plans
 
@@ -124,7 +127,7 @@ def _home_plan(db) -> str | None:  # noqa: ANN001
 _bridge_class = None
 
 
-def _backup_bridge(parent):  # noqa: ANN001, ANN202
+def _backup_bridge(parent):
     """A QObject whose signal carries the copy's result from its thread to the GUI thread."""
     global _bridge_class
     if _bridge_class is None:
@@ -137,7 +140,7 @@ def _backup_bridge(parent):  # noqa: ANN001, ANN202
     return _bridge_class(parent)
 
 
-def start_daily_backup(window, paths, *, after_ms: int | None = None):  # noqa: ANN001, ANN201
+def start_daily_backup(window, paths, *, after_ms: int | None = None):
     """The day's automatic copy, `after_ms` after the window is shown, off the GUI thread.
 
     Returns the `DailyBackup`; its result comes back to the window through a queued signal:
@@ -150,7 +153,7 @@ def start_daily_backup(window, paths, *, after_ms: int | None = None):  # noqa: 
 
     bridge = _backup_bridge(window)
 
-    def report(dest, error) -> None:  # noqa: ANN001
+    def report(dest, error) -> None:
         if error is not None:
             label = QLabel(f"⚠ {BACKUP_FAILED_TEXT}")
             label.setObjectName("backup_warning")
@@ -187,7 +190,7 @@ def run(argv: list[str] | None = None) -> int:
 
     app = None
 
-    def qt_app():  # noqa: ANN202
+    def qt_app():
         nonlocal app
         if app is None:
             from PySide6.QtWidgets import QApplication

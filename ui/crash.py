@@ -1,4 +1,5 @@
 """Unexpected errors: a Spanish dialog with a copyable report; what was saved stays saved."""
+
 from __future__ import annotations
 
 import faulthandler
@@ -12,7 +13,7 @@ _fault_log = None
 _dialog_class = None
 
 
-def __getattr__(name: str):  # noqa: ANN202 - PEP 562: `from ui.crash import CrashDialog`
+def __getattr__(name: str):
     # The hook is installed before PySide6 is imported (ui/app.py): Qt and the dialog's widgets
     # are loaded when a crash is shown, never on a normal start.
     if name == "CrashDialog":
@@ -37,10 +38,12 @@ def _crash_dialog_class() -> type:
             self.setWindowTitle("rcdesk — error inesperado")
             self.resize(640, 420)
             lay = QVBoxLayout(self)
-            lay.addWidget(QLabel(
-                "<b>Ocurrió un error inesperado.</b><br>Los datos que ya estaban guardados no se han perdido. "
-                "Copie este informe y envíelo al equipo de soporte junto con lo que estaba haciendo."
-            ))
+            lay.addWidget(
+                QLabel(
+                    "<b>Ocurrió un error inesperado.</b><br>Los datos que ya estaban guardados no se han perdido. "
+                    "Copie este informe y envíelo al equipo de soporte junto con lo que estaba haciendo."
+                )
+            )
             self.text = QPlainTextEdit(self)
             self.text.setReadOnly(True)
             self.text.setPlainText(
@@ -60,13 +63,13 @@ def _crash_dialog_class() -> type:
 def install_crash_handler(log_dir: Path) -> None:
     global _fault_log
     log_dir.mkdir(parents=True, exist_ok=True)
-    _fault_log = open(log_dir / "fallos-graves.log", "a", encoding="utf-8")  # noqa: SIM115 - must stay open
+    _fault_log = open(log_dir / "fallos-graves.log", "a", encoding="utf-8")
     faulthandler.enable(_fault_log)
 
-    def hook(exc_type, exc, tb) -> None:  # noqa: ANN001
+    def hook(exc_type, exc, tb) -> None:
         log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
         qtwidgets = sys.modules.get("PySide6.QtWidgets")
-        QApplication = qtwidgets.QApplication if qtwidgets else None  # noqa: N806
+        QApplication = qtwidgets.QApplication if qtwidgets else None
         on_gui = threading.current_thread() is threading.main_thread()
         if QApplication is None or QApplication.instance() is None or not on_gui:
             sys.__excepthook__(exc_type, exc, tb)
@@ -80,7 +83,8 @@ def install_crash_handler(log_dir: Path) -> None:
             return
         import traceback
 
-        _crash_dialog_class()("".join(traceback.format_exception(exc_type, exc, tb)),
-                              QApplication.activeWindow()).exec()
+        _crash_dialog_class()(
+            "".join(traceback.format_exception(exc_type, exc, tb)), QApplication.activeWindow()
+        ).exec()
 
     sys.excepthook = hook

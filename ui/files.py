@@ -6,6 +6,7 @@ date («acta-deliberacion-guamote-2026-05-20.pdf») so a second event's acta doe
 the first's; nothing is overwritten without the user saying so; after saving, the page's
 banner offers «Abrir» and «Abrir carpeta».
 """
+
 from __future__ import annotations
 
 import os
@@ -31,16 +32,16 @@ def default_export_folder() -> Path:
     return Path(docs or Path.home()) / "rcdesk"
 
 
-def export_folder(settings) -> Path:  # noqa: ANN001
+def export_folder(settings) -> Path:
     chosen = settings.value(KEY_EXPORTS, "", str) if settings is not None else ""
     return Path(chosen) if chosen else default_export_folder()
 
 
-def set_export_folder(settings, folder: Path | str) -> None:  # noqa: ANN001
+def set_export_folder(settings, folder: Path | str) -> None:
     settings.setValue(KEY_EXPORTS, str(folder))
 
 
-def start_folder(settings, kind: str) -> Path:  # noqa: ANN001
+def start_folder(settings, kind: str) -> Path:
     """The folder last used for `kind` if it still exists, else the export folder (created)."""
     last = settings.value(KEY_LAST.format(kind=kind), "", str) if settings is not None else ""
     if last and Path(last).is_dir():
@@ -53,7 +54,7 @@ def start_folder(settings, kind: str) -> Path:  # noqa: ANN001
     return folder
 
 
-def remember_folder(settings, kind: str, path: Path) -> None:  # noqa: ANN001
+def remember_folder(settings, kind: str, path: Path) -> None:
     if settings is not None:
         settings.setValue(KEY_LAST.format(kind=kind), str(path.parent if path.suffix else path))
 
@@ -81,14 +82,18 @@ def with_suffix(path: Path, suffix: str) -> Path:
 
 def confirm_overwrite(parent: QWidget | None, path: Path) -> bool:
     answer = QMessageBox.question(
-        parent, "El archivo ya existe",
+        parent,
+        "El archivo ya existe",
         f"Ya existe «{path.name}» en\n{path.parent}\n\n¿Desea reemplazarlo?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
-def ask_save_path(parent: QWidget | None, settings, *, kind: str, title: str, name: str,  # noqa: ANN001
-                  filters: str, suffix: str | None = None) -> Path | None:
+def ask_save_path(
+    parent: QWidget | None, settings, *, kind: str, title: str, name: str, filters: str, suffix: str | None = None
+) -> Path | None:
     """Ask where to save; None if the user gave up.
 
     `suffix` is added when the user typed a name without it; the dialog confirmed the name it
@@ -112,8 +117,9 @@ def ask_save_path(parent: QWidget | None, settings, *, kind: str, title: str, na
     return out
 
 
-def ask_open_paths(parent: QWidget | None, settings, *, kind: str, title: str, filters: str,  # noqa: ANN001
-                   many: bool = False) -> list[Path]:
+def ask_open_paths(
+    parent: QWidget | None, settings, *, kind: str, title: str, filters: str, many: bool = False
+) -> list[Path]:
     start = str(start_folder(settings, kind))
     if many:
         paths, _ = QFileDialog.getOpenFileNames(parent, title, start, filters)
@@ -126,7 +132,7 @@ def ask_open_paths(parent: QWidget | None, settings, *, kind: str, title: str, f
     return chosen
 
 
-def ask_folder(parent: QWidget | None, settings, *, kind: str, title: str) -> Path | None:  # noqa: ANN001
+def ask_folder(parent: QWidget | None, settings, *, kind: str, title: str) -> Path | None:
     folder = QFileDialog.getExistingDirectory(parent, title, str(start_folder(settings, kind)))
     if not folder:
         return None

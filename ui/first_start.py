@@ -4,9 +4,10 @@ Built only when a database nobody has set up is opened from `ui.app.run` (never 
 start-up path, never by the tests' contexts). Closing it with «Omitir por ahora» records that
 choice; Archivo › «Asistente de configuración…» opens it again.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -101,7 +102,7 @@ class TerritoriesPage(QWizardPage):
         lay.addWidget(self.picker, 1)
         lay.addWidget(self.status)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         country = self.wizard().identity.country.currentData()
         if country != self._country:
             self._country = country
@@ -111,8 +112,10 @@ class TerritoriesPage(QWizardPage):
 
     def _fill(self, rows: list) -> None:
         count = self.picker.set_territories(rows)
-        self.status.setText(f"{count} {'cantones' if self._country == 'EC' else 'municipios'}. "
-                            "Puede agregar más territorios después en «Entidad y territorio».")
+        self.status.setText(
+            f"{count} {'cantones' if self._country == 'EC' else 'municipios'}. "
+            "Puede agregar más territorios después en «Entidad y territorio»."
+        )
 
     def checked_ids(self) -> list[str]:
         return self.picker.checked_ids()
@@ -133,7 +136,7 @@ class NextStepPage(QWizardPage):
             lay.addWidget(b)
         lay.addStretch(1)
 
-    def initializePage(self) -> None:  # noqa: N802 - Qt override
+    def initializePage(self) -> None:
         self.buttons["base" if self.wizard().role_page.role == "field" else "import"].setChecked(True)
 
     @property
@@ -144,7 +147,7 @@ class NextStepPage(QWizardPage):
 class FirstStartWizard(QWizard):
     """`answers()` and `next_step` after `accepted`; pages are attributes for keyboard and tests."""
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Asistente de configuración de rcdesk")
@@ -174,7 +177,7 @@ class FirstStartWizard(QWizard):
 
         self.ctx.runner.write(job, parent=self, on_done=show, title="Cargando territorios…")
 
-    def answers(self):  # noqa: ANN201
+    def answers(self):
         from rcdesk.services.installation_setup import SetupAnswers
 
         return SetupAnswers(
@@ -191,7 +194,7 @@ class FirstStartWizard(QWizard):
         return self.next_page.choice
 
 
-def run_first_start(window) -> FirstStartWizard:  # noqa: ANN001
+def run_first_start(window) -> FirstStartWizard:
     """Open the assistant over `window`; on Terminar save the answers and take the chosen step."""
     from rcdesk.services.changes import EVERYTHING
     from rcdesk.services.installation_setup import confirm_setup, skip_setup
@@ -199,7 +202,7 @@ def run_first_start(window) -> FirstStartWizard:  # noqa: ANN001
     ctx = window.ctx
     wizard = FirstStartWizard(ctx, window)
 
-    def saved(_result) -> None:  # noqa: ANN001
+    def saved(_result) -> None:
         window.setWindowTitle(f"rcdesk — {ctx.db.installation_name}")
         ctx.changed(EVERYTHING, wizard)
         ctx.events.status_message.emit(f"Instalación «{ctx.db.installation_name}» configurada.")
@@ -208,8 +211,12 @@ def run_first_start(window) -> FirstStartWizard:  # noqa: ANN001
     def finished(result: int) -> None:
         if result == QWizard.DialogCode.Accepted.value:
             answers = wizard.answers()
-            ctx.runner.write(lambda: confirm_setup(ctx.db, answers), parent=window, on_done=saved,
-                             title="Guardando la configuración…")
+            ctx.runner.write(
+                lambda: confirm_setup(ctx.db, answers),
+                parent=window,
+                on_done=saved,
+                title="Guardando la configuración…",
+            )
         else:
             ctx.runner.write(lambda: skip_setup(ctx.db), parent=window)
 
@@ -219,7 +226,7 @@ def run_first_start(window) -> FirstStartWizard:  # noqa: ANN001
     return wizard
 
 
-def take_step(window, step: str) -> None:  # noqa: ANN001
+def take_step(window, step: str) -> None:
     """Open the page and the dialog of the step chosen at the end of the assistant."""
     if step == "base":
         window.show_page("sync").choose_and_import()

@@ -3,6 +3,7 @@
 Dates read dd/mm/aaaa, thousands take a dot and decimals a comma (1.234,50), percentages keep a
 space before the sign («25,0 %»). Figures a person typed come back as typed (0,125 not 0,13).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -2,6 +2,7 @@
 
 Both are built the first time they are asked for, never at start-up.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -103,7 +104,7 @@ class GuideWindow(QDialog):
         self.chapter = name
         self.browser.setMarkdown(text)
 
-    def _follow(self, url) -> None:  # noqa: ANN001
+    def _follow(self, url) -> None:
         target = url.toString()
         if target.endswith(".md") and "://" not in target:
             self.show_chapter(Path(target).stem)

@@ -8,6 +8,7 @@ window's start-up. Nothing on the first screen touches them: the sidebar icons a
 in `resources/icons/` (`QStyle` standard icons only as a fallback) and enum-typed properties
 are set by name where `Qt` would be needed (`tests/ui/test_startup_budget.py` guards this).
 """
+
 from __future__ import annotations
 
 import logging
@@ -193,7 +194,8 @@ class MainWindow(QMainWindow):
             if state is not None and hasattr(state, "isEmpty") and not state.isEmpty():
                 split.restoreState(state)
             split.splitterMoved.connect(
-                lambda _pos, _idx, sp=split, n=name: self.ctx.settings.setValue(n, sp.saveState()))
+                lambda _pos, _idx, sp=split, n=name: self.ctx.settings.setValue(n, sp.saveState())
+            )
 
     def current_page_key(self) -> str:
         row = self.nav.currentRow()
@@ -240,7 +242,7 @@ class MainWindow(QMainWindow):
             self.ctx.settings.setValue("plan/current", plan_id)
         self.ctx.select_plan(plan_id)
 
-    def _on_data_changed(self, changes: Changes, initiator: object) -> None:  # noqa: ARG002
+    def _on_data_changed(self, changes: Changes, initiator: object) -> None:
         if changes.plans or changes.everything:
             self.reload_plans()
 
@@ -252,11 +254,16 @@ class MainWindow(QMainWindow):
         if paths is None:
             return
 
-        def job(progress, cancel):  # noqa: ANN001, ARG001
+        def job(progress, cancel):
             return backup_database(paths.database, paths.backups)
 
-        self.ctx.runner.run(job, title="Copiando la base de datos…", parent=self, cancellable=False,
-                            on_done=lambda dest: self.statusBar().showMessage(f"Copia guardada en {dest}", 10000))
+        self.ctx.runner.run(
+            job,
+            title="Copiando la base de datos…",
+            parent=self,
+            cancellable=False,
+            on_done=lambda dest: self.statusBar().showMessage(f"Copia guardada en {dest}", 10000),
+        )
 
     def restore_backup(self) -> None:
         from rcdesk.db.backup import list_backups
@@ -271,12 +278,14 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QProcess
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-        path, _ = QFileDialog.getOpenFileName(self, "Elegir la copia a restaurar", start,
-                                              "Copias de rcdesk (*.db);;Todos los archivos (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Elegir la copia a restaurar", start, "Copias de rcdesk (*.db);;Todos los archivos (*)"
+        )
         if not path:
             return
         answer = QMessageBox.question(
-            self, "Restaurar copia",
+            self,
+            "Restaurar copia",
             "Se reemplazará la base de datos actual por la copia elegida.\n"
             "Antes se guardará una copia de la base actual. rcdesk se reiniciará.\n\n¿Continuar?",
         )
@@ -309,8 +318,9 @@ class MainWindow(QMainWindow):
 
         from ui.files import export_folder, set_export_folder
 
-        folder = QFileDialog.getExistingDirectory(self, "Carpeta donde rcdesk guarda lo que exporta",
-                                                  str(export_folder(self.ctx.settings)))
+        folder = QFileDialog.getExistingDirectory(
+            self, "Carpeta donde rcdesk guarda lo que exporta", str(export_folder(self.ctx.settings))
+        )
         if folder:
             set_export_folder(self.ctx.settings, folder)
             self.statusBar().showMessage(f"Los archivos se guardarán en {folder}", 10000)
@@ -344,7 +354,8 @@ class MainWindow(QMainWindow):
         from rcdesk import __version__
 
         QMessageBox.about(
-            self, "Acerca de rcdesk",
+            self,
+            "Acerca de rcdesk",
             f"<b>rcdesk {__version__}</b><br>Rendición de cuentas y seguimiento del POA para gobiernos "
             f"locales de Ecuador y Colombia.<br><br>Instalación: {self.ctx.db.installation_name}<br>"
             f"Identificador: {self.ctx.db.installation_id}",
@@ -374,9 +385,8 @@ class MainWindow(QMainWindow):
         else:
             self.showMaximized()
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def closeEvent(self, event) -> None:
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/splitter", self.splitter.saveState())
         self.ctx.runner.shutdown()
         super().closeEvent(event)
-

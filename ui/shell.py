@@ -3,12 +3,14 @@
 Pages are discovered from `ui/pages/*.py` modules that define `PAGES = [PageSpec(...)]`,
 so each capability adds its pages without editing the main window.
 """
+
 from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
@@ -43,7 +45,7 @@ class UiContext:
             self.current_plan_id = plan_id
             self.events.plan_selected.emit(plan_id or "")
 
-    def changed(self, changes, initiator: object = None) -> None:  # noqa: ANN001
+    def changed(self, changes, initiator: object = None) -> None:
         self.events.data_changed.emit(changes, initiator)
 
 

@@ -8,17 +8,18 @@ Every write of the GUI goes through this worker, short ones too (`TaskRunner.wri
 write on the GUI thread would wait for (or race with) the job running here, and the window
 would freeze while SQLite waits for another program.
 """
+
 from __future__ import annotations
 
 import logging
 import traceback
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from rcdesk.errors import UserError
-from rcdesk.jobs import CancelToken, Cancelled
+from rcdesk.jobs import Cancelled, CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class _Job(QRunnable):
             result = self.fn(progress, self.cancel)
         except Cancelled:
             self.signals.cancelled.emit()
-        except BaseException as exc:  # noqa: BLE001 - reported to the GUI thread
+        except BaseException as exc:
             if not isinstance(exc, UserError):
                 log.exception("background job failed")
             self.signals.failed.emit(exc, "".join(traceback.format_exception(exc)))
@@ -97,7 +98,7 @@ class TaskRunner(QObject):
         # and a dialog flashing on screen (or built for nothing at start-up) helps nobody.
         state: dict = {"dialog": None, "done": False, "progress": (0, 0, "")}
 
-        def _apply(dlg) -> None:  # noqa: ANN001 - a QProgressDialog
+        def _apply(dlg) -> None:
             done, total, text = state["progress"]
             dlg.setMaximum(total if total > 0 else 0)
             if total > 0:
@@ -185,14 +186,21 @@ class TaskRunner(QObject):
         A refusal (`UserError`, e.g. invalid data or a busy database) goes to `on_user_error`
         or, by default, to a warning box; anything else is a bug and shows the crash report.
         """
+
         def _error(exc: BaseException) -> None:
             if isinstance(exc, UserError):
                 (on_user_error or (lambda e: show_error(parent, e)))(exc)
             else:
                 show_error(parent, exc)
 
-        self.run(lambda _progress, _cancel: fn(), title=title, parent=parent, on_done=on_done,
-                 on_error=_error, cancellable=False)
+        self.run(
+            lambda _progress, _cancel: fn(),
+            title=title,
+            parent=parent,
+            on_done=on_done,
+            on_error=_error,
+            cancellable=False,
+        )
 
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
@@ -207,8 +215,9 @@ class SyncTaskRunner:
     def __init__(self) -> None:
         self.cancel_next = False
 
-    def run(self, fn, *, title: str, parent=None, on_done=None, on_error=None, on_cancel=None,  # noqa: ANN001
-            cancellable: bool = True) -> CancelToken:  # noqa: ARG002
+    def run(
+        self, fn, *, title: str, parent=None, on_done=None, on_error=None, on_cancel=None, cancellable: bool = True
+    ) -> CancelToken:
         cancel = CancelToken()
         if self.cancel_next:
             cancel.cancel()
@@ -219,7 +228,7 @@ class SyncTaskRunner:
             if on_cancel:
                 on_cancel()
             return cancel
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             if on_error:
                 on_error(exc)
             else:
@@ -229,8 +238,9 @@ class SyncTaskRunner:
             on_done(result)
         return cancel
 
-    def write(self, fn, *, parent, on_done=None, on_user_error=None, title: str = SAVING_TEXT) -> None:  # noqa: ANN001
+    def write(self, fn, *, parent, on_done=None, on_user_error=None, title: str = SAVING_TEXT) -> None:
         """Same contract as TaskRunner.write, inline; a bug (not a UserError) is raised to the test."""
+
         def _error(exc: BaseException) -> None:
             if not isinstance(exc, UserError):
                 raise exc
@@ -238,7 +248,7 @@ class SyncTaskRunner:
 
         self.run(lambda _progress, _cancel: fn(), title=title, parent=parent, on_done=on_done, on_error=_error)
 
-    def wait(self, msecs: int = -1) -> bool:  # noqa: ARG002
+    def wait(self, msecs: int = -1) -> bool:
         return True
 
     def shutdown(self) -> None:

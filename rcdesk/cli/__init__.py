@@ -9,17 +9,19 @@ No message of the database driver or of Python reaches the user in English.
 Commands live in `rcdesk/cli/commands/*.py`; each module defines `register(cli)` and is
 listed once in `command_modules()` (a test fails when a module of the folder is not).
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rcdesk.errors import UserError
 from rcdesk.jobs import CancelToken
@@ -34,7 +36,7 @@ EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 class _SpanishParser(argparse.ArgumentParser):
     """argparse with Spanish usage errors that exit with code 2 (bad input)."""
 
-    def error(self, message: str) -> None:  # noqa: D401
+    def error(self, message: str) -> None:
         for english, spanish in _ARGPARSE_SPANISH:
             message = message.replace(english, spanish)
         self.print_usage(sys.stderr)
@@ -83,10 +85,18 @@ class _UsageError(Exception):
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--db", metavar="RUTA", default=default,
-                        help="archivo de base de datos (por omisión, el de la carpeta de datos del usuario)")
-    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="imprimir el resultado como un objeto JSON")
+    parser.add_argument(
+        "--db",
+        metavar="RUTA",
+        default=default,
+        help="archivo de base de datos (por omisión, el de la carpeta de datos del usuario)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="imprimir el resultado como un objeto JSON",
+    )
 
 
 @dataclass
@@ -98,7 +108,7 @@ class CliContext:
     _paths: Any = None
 
     @property
-    def paths(self):  # noqa: ANN201
+    def paths(self):
         if self._paths is None:
             from rcdesk.paths import AppPaths
 
@@ -106,14 +116,14 @@ class CliContext:
         return self._paths
 
     @property
-    def db(self):  # noqa: ANN201
+    def db(self):
         if self._db is None:
             from rcdesk.db.database import Database
 
             self._db = Database.open(paths=self.paths)
         return self._db
 
-    def open_db(self, **kwargs):  # noqa: ANN003, ANN201
+    def open_db(self, **kwargs):
         """Open with options (e.g. `name=` for init); only before `db` was used."""
         from rcdesk.db.database import Database
 
@@ -144,17 +154,18 @@ class CliBuilder:
         self._groups: dict[str, argparse._SubParsersAction] = {}
         self._group_parsers: dict[str, argparse.ArgumentParser] = {}
 
-    def group(self, name: str, help: str) -> str:  # noqa: A002
+    def group(self, name: str, help: str) -> str:
         if name not in self._groups:
             p = self._root.add_parser(name, help=help, description=help)
             _global_options(p, suppress=True)
-            self._groups[name] = p.add_subparsers(dest=f"{name}_command", metavar="SUBCOMANDO",
-                                                  parser_class=_SpanishParser)
+            self._groups[name] = p.add_subparsers(
+                dest=f"{name}_command", metavar="SUBCOMANDO", parser_class=_SpanishParser
+            )
             self._groups[name].required = True
             self._group_parsers[name] = p
         return name
 
-    def command(self, group: str | None, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:  # noqa: A002
+    def command(self, group: str | None, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
         target = self._root if group is None else self._groups[group]
         p = target.add_parser(name, help=help, description=help)
         _global_options(p, suppress=True)
@@ -185,7 +196,17 @@ def command_modules() -> list:
     fails when a module of the folder is missing here.
     """
     from rcdesk.cli.commands import (
-        core, cpccs, events, followup, imports, person, plan, poa, reference, reports_co, sync,
+        core,
+        cpccs,
+        events,
+        followup,
+        imports,
+        person,
+        plan,
+        poa,
+        reference,
+        reports_co,
+        sync,
     )
 
     return [core, cpccs, events, followup, imports, person, plan, poa, reference, reports_co, sync]
@@ -250,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         known = _known_problem(exc, ctx)
         if known is not None:
             log.warning("command refused: %r", exc)
@@ -258,8 +279,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         log.exception("command failed")
         # the driver's or Python's English text goes to the log only
-        print(f"Error inesperado ({exc.__class__.__name__}). Los detalles quedaron en el registro: "
-              f"{_log_file(ctx)}", file=sys.stderr)
+        print(
+            f"Error inesperado ({exc.__class__.__name__}). Los detalles quedaron en el registro: {_log_file(ctx)}",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     finally:
         ctx.close()
@@ -271,7 +294,7 @@ def _known_problem(exc: Exception, ctx: CliContext) -> str | None:
 
     try:
         db_file = ctx.paths.database
-    except Exception:  # noqa: BLE001 - the message is still useful without the file name
+    except Exception:
         db_file = ctx.db_path
     message = storage_message(exc, db_file)
     if message is not None:
@@ -288,8 +311,10 @@ def _os_message(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return f"No existe el archivo o la carpeta{name}."
     if isinstance(exc, PermissionError):
-        return (f"No hay permiso para usar{name or ' el archivo'}; si está abierto en otro programa "
-                "(por ejemplo Excel), ciérrelo e inténtelo de nuevo.")
+        return (
+            f"No hay permiso para usar{name or ' el archivo'}; si está abierto en otro programa "
+            "(por ejemplo Excel), ciérrelo e inténtelo de nuevo."
+        )
     if isinstance(exc, IsADirectoryError):
         return f"{name.strip() or 'La ruta'} es una carpeta; indique un archivo."
     if isinstance(exc, NotADirectoryError):
@@ -302,5 +327,5 @@ def _os_message(exc: OSError) -> str:
 def _log_file(ctx: CliContext) -> str:
     try:
         return str(ctx.paths.logs / "rcdesk.log")
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "rcdesk.log"

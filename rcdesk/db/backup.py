@@ -4,16 +4,17 @@ Automatic and manual backups rotate (the newest `KEEP` are kept); the copy taken
 schema upgrade is kept apart so it survives rotation. The daily automatic copy runs on its own
 thread with its own connections (`DailyBackup`), so the window never waits for it.
 """
+
 from __future__ import annotations
 
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from rcdesk.errors import StorageError, UserError
 
@@ -92,8 +93,14 @@ class DailyBackup:
     and reported there, never raised.
     """
 
-    def __init__(self, db_path: Path, backups_dir: Path, *, every: timedelta = DAILY_EVERY,
-                 on_done: Callable[[Path | None, BaseException | None], None] | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        backups_dir: Path,
+        *,
+        every: timedelta = DAILY_EVERY,
+        on_done: Callable[[Path | None, BaseException | None], None] | None = None,
+    ) -> None:
         self.db_path, self.backups_dir, self.every, self.on_done = Path(db_path), Path(backups_dir), every, on_done
         self.result: Path | None = None
         self.error: BaseException | None = None
@@ -115,7 +122,7 @@ class DailyBackup:
         try:
             if self.db_path.exists() and backup_due(self.backups_dir, self.every):
                 self.result = backup_database(self.db_path, self.backups_dir)
-        except Exception as exc:  # noqa: BLE001 - a failed copy must never stop the work
+        except Exception as exc:
             log.exception("automatic backup of %s failed", self.db_path)
             self.error = exc
         finally:
@@ -123,7 +130,7 @@ class DailyBackup:
         if self.on_done is not None:
             try:
                 self.on_done(self.result, self.error)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("reporting the automatic backup failed")
 
     def finish(self, timeout: float | None = None) -> bool:

@@ -5,6 +5,7 @@ the record was created, UTC created/updated times, the installation that last ch
 a version number, a tombstone instead of deletion, and a local change sequence number
 (monotonic per database) so incremental packages can ask "what changed since N".
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,7 +43,7 @@ class Record:
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
     @declared_attr
-    def change_seq(cls) -> Mapped[int]:  # noqa: N805
+    def change_seq(cls) -> Mapped[int]:
         return mapped_column(Integer, default=0, nullable=False, index=True)
 
 

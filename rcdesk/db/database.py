@@ -7,17 +7,18 @@ up-to-date database is opened with a plain `sqlite3` probe and the engine is bui
 first use. Read paths that the first screen needs use `db.read()` (a plain sqlite3
 connection per thread); writes go through SQLAlchemy sessions as usual.
 """
+
 from __future__ import annotations
 
 import logging
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from rcdesk.db import migrate
-from rcdesk.db import BUSY_TIMEOUT_MS
+from rcdesk.db import BUSY_TIMEOUT_MS, migrate
 from rcdesk.ids import new_id
 from rcdesk.paths import AppPaths
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 _session_class = None
 
 
-def _rc_session_class():  # noqa: ANN202
+def _rc_session_class():
     """Session class carrying the Record stamping listener (built once, on first use)."""
     global _session_class
     if _session_class is None:
@@ -51,7 +52,7 @@ def _os_user() -> str:
 
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name on some Windows set-ups
+    except Exception:
         return ""
 
 
@@ -69,7 +70,7 @@ def _probe(path: Path) -> tuple[int, tuple | None]:
 
 
 class Database:
-    def __init__(self, paths: AppPaths | None, engine: "Engine | None" = None) -> None:
+    def __init__(self, paths: AppPaths | None, engine: Engine | None = None) -> None:
         self.paths = paths
         self._engine = engine
         self._sessions: dict[bool, Any] | None = None
@@ -98,7 +99,7 @@ class Database:
         create: bool = True,
         name: str | None = None,
         role: str | None = None,
-    ) -> "Database":
+    ) -> Database:
         """Open (and create or upgrade) a database.
 
         `path=None` and `paths=None` gives a throw-away in-memory database (tests).
@@ -135,7 +136,7 @@ class Database:
         return db
 
     @property
-    def engine(self) -> "Engine":
+    def engine(self) -> Engine:
         if self._engine is None:
             from rcdesk.db.engine import make_engine
 
@@ -156,10 +157,10 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
-    def __exit__(self, *exc) -> None:  # noqa: ANN002
+    def __exit__(self, *exc) -> None:
         self.close()
 
     # -- fast reads --------------------------------------------------------------------
@@ -177,8 +178,9 @@ class Database:
             return
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(str(self.paths.database), timeout=BUSY_TIMEOUT_MS / 1000,
-                                   check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(
+                str(self.paths.database), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
+            )
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._local.conn = conn
             with self._lock:
@@ -196,7 +198,7 @@ class Database:
     # A session for reading begins deferred (no lock); `begin()` and `connect()` are writes and
     # begin IMMEDIATE on SQLite: they wait for another writer up to the busy timeout instead of
     # failing when they first write (see rcdesk/db/engine.py).
-    def _sessionmaker(self, write: bool):  # noqa: ANN202
+    def _sessionmaker(self, write: bool):
         if self._sessions is None:
             from sqlalchemy.orm import sessionmaker
 
@@ -209,23 +211,23 @@ class Database:
             }
         return self._sessions[write]
 
-    def session(self, **info) -> "Session":  # noqa: ANN003
+    def session(self, **info) -> Session:
         """A session for reading: its transaction takes no lock (use `begin()` to write)."""
         return self._new_session(False, info)
 
-    def _new_session(self, write: bool, info: dict) -> "Session":
+    def _new_session(self, write: bool, info: dict) -> Session:
         s = self._sessionmaker(write)()
         s.info.update(installation_id=self.installation_id, user=self.user, **info)
         return s
 
     @contextmanager
-    def begin(self, **info) -> Iterator["Session"]:  # noqa: ANN003
+    def begin(self, **info) -> Iterator[Session]:
         """A session inside one write transaction: commit on success, roll back on any error."""
         with self._new_session(True, info) as s, s.begin():
             yield s
 
     @contextmanager
-    def connect(self, *, write: bool = True) -> Iterator["Connection"]:
+    def connect(self, *, write: bool = True) -> Iterator[Connection]:
         """A Core connection inside one transaction, for bulk paths (`write=False`: reads only)."""
         if write:
             with self.engine.begin() as conn:

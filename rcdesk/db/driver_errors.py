@@ -4,13 +4,25 @@ sqlite3 and SQLAlchemy report a locked, read-only, full or foreign file as «dat
 locked», «file is not a database»…; a user can act on each of these, so they get a Spanish
 message naming the file instead. Errors that mean a bug in rcdesk get None here.
 """
+
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
 # primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte
-_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _AUTH, _NOTADB = 3, 5, 6, 8, 10, 11, 13, 14, 23, 26
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _AUTH, _NOTADB = (
+    3,
+    5,
+    6,
+    8,
+    10,
+    11,
+    13,
+    14,
+    23,
+    26,
+)
 
 
 def driver_error(exc: BaseException) -> sqlite3.Error | None:
@@ -39,20 +51,30 @@ def storage_message(exc: BaseException, path: Path | str | None = None) -> str |
     if code == _NOTADB or "file is not a database" in text:
         return f"El archivo{where} no es una base de datos de rcdesk (o está dañado); no se ha modificado."
     if code == _CORRUPT or "malformed" in text:
-        return (f"La base de datos{where} está dañada. Restaure la última copia de seguridad "
-                "(carpeta «backups» junto a la base de datos).")
+        return (
+            f"La base de datos{where} está dañada. Restaure la última copia de seguridad "
+            "(carpeta «backups» junto a la base de datos)."
+        )
     if code in (_BUSY, _LOCKED) or "locked" in text:
-        return (f"La base de datos{where} está ocupada por otro programa (otra ventana de rcdesk o la línea de "
-                "comandos). Espere a que termine e inténtelo de nuevo; no se guardó nada.")
+        return (
+            f"La base de datos{where} está ocupada por otro programa (otra ventana de rcdesk o la línea de "
+            "comandos). Espere a que termine e inténtelo de nuevo; no se guardó nada."
+        )
     if code == _READONLY or "readonly" in text or "read-only" in text:
-        return (f"La base de datos{where} es de solo lectura: compruebe los permisos del archivo y de su "
-                "carpeta. No se guardó nada.")
+        return (
+            f"La base de datos{where} es de solo lectura: compruebe los permisos del archivo y de su "
+            "carpeta. No se guardó nada."
+        )
     if code == _FULL or "disk is full" in text:
         return "El disco está lleno: libere espacio e inténtelo de nuevo. No se guardó nada."
     if code in (_CANTOPEN, _PERM, _AUTH) or "unable to open" in text:
-        return (f"No se puede abrir la base de datos{where}: compruebe que la carpeta existe, que es un archivo "
-                "y que tiene permiso para usarlo.")
+        return (
+            f"No se puede abrir la base de datos{where}: compruebe que la carpeta existe, que es un archivo "
+            "y que tiene permiso para usarlo."
+        )
     if code == _IOERR or "disk i/o" in text:
-        return (f"Error de lectura o escritura en el disco al usar la base de datos{where}. Compruebe el disco "
-                "(o la memoria USB) e inténtelo de nuevo.")
+        return (
+            f"Error de lectura o escritura en el disco al usar la base de datos{where}. Compruebe el disco "
+            "(o la memoria USB) e inténtelo de nuevo."
+        )
     return None

@@ -14,6 +14,7 @@ users in 0.00 s despite the timeout. Only SQLite needs this; the option is ignor
 A database that stays busy beyond the timeout raises `DatabaseBusy` (a `UserError`, exit 2 on
 the command line, a dialog in the GUI), never the driver's OperationalError.
 """
+
 from __future__ import annotations
 
 import logging
@@ -71,9 +72,7 @@ class _WriteHolders(threading.local):
 def make_engine(path: Path | None) -> Engine:
     timeout_ms = BUSY_TIMEOUT_MS
     if path is None:  # tests: one shared in-memory connection
-        engine = create_engine(
-            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
         engine = create_engine(
             URL.create("sqlite", database=str(path)),
@@ -82,7 +81,7 @@ def make_engine(path: Path | None) -> Engine:
     holders = _WriteHolders()
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_conn, _record):  # noqa: ANN001
+    def _configure(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")  # a no-op inside a transaction: do it here
@@ -93,7 +92,7 @@ def make_engine(path: Path | None) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):  # noqa: ANN001
+    def _begin(conn):
         mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
         me = id(conn.connection.dbapi_connection)
         if mode == "IMMEDIATE" and holders.ids - {me}:
@@ -106,7 +105,7 @@ def make_engine(path: Path | None) -> Engine:
         if mode == "IMMEDIATE":
             holders.ids.add(me)
 
-    def _end(conn) -> None:  # noqa: ANN001
+    def _end(conn) -> None:
         dbapi = conn.connection.dbapi_connection if not conn.invalidated else None
         if dbapi is not None:
             holders.ids.discard(id(dbapi))
@@ -115,7 +114,7 @@ def make_engine(path: Path | None) -> Engine:
     event.listen(engine, "rollback", _end)
 
     @event.listens_for(engine, "handle_error")
-    def _busy(ctx):  # noqa: ANN001
+    def _busy(ctx):
         if is_busy(ctx.original_exception):
             raise busy_error(path, timeout_ms) from ctx.original_exception
 

@@ -9,6 +9,7 @@ someone else is opening lets two processes each lock a different file.
 The command line does not take this lock (read-only commands must work while the GUI is
 open); its writes wait on SQLite's own lock and name the holder from this file if it stays busy.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,7 @@ def _user() -> str:
         import getpass
 
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name on some Windows set-ups
+    except Exception:
         return ""
 
 
@@ -126,7 +127,7 @@ class ProcessLock:
     def held(self) -> bool:
         return self._fd is not None
 
-    def acquire(self) -> "ProcessLock":
+    def acquire(self) -> ProcessLock:
         if self._fd is not None:
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,8 +135,7 @@ class ProcessLock:
         if not _try_lock(fd):
             os.close(fd)
             raise DatabaseInUse(self._refusal())
-        holder = LockHolder(os.getpid(), self.program, _host(), _user(),
-                            datetime.now().isoformat(timespec="seconds"))
+        holder = LockHolder(os.getpid(), self.program, _host(), _user(), datetime.now().isoformat(timespec="seconds"))
         text = json.dumps(asdict(holder), ensure_ascii=False).encode("utf-8")
         # Whatever a dead holder left is overwritten: the OS lock says it is gone.
         os.lseek(fd, 0, os.SEEK_SET)
@@ -153,9 +153,11 @@ class ProcessLock:
                 break
             time.sleep(0.05)
         who = holder.describe() if holder else "otro programa rcdesk"
-        return (f"La base de datos «{self.db_path}» ya está abierta en {who}. "
-                "Cierre esa ventana (o espere a que termine) y vuelva a abrir rcdesk. "
-                "Para trabajar a la vez desde la línea de comandos no hace falta cerrarla.")
+        return (
+            f"La base de datos «{self.db_path}» ya está abierta en {who}. "
+            "Cierre esa ventana (o espere a que termine) y vuelva a abrir rcdesk. "
+            "Para trabajar a la vez desde la línea de comandos no hace falta cerrarla."
+        )
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
@@ -167,7 +169,7 @@ class ProcessLock:
         finally:
             os.close(fd)
 
-    def __enter__(self) -> "ProcessLock":
+    def __enter__(self) -> ProcessLock:
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:

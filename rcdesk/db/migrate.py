@@ -5,11 +5,11 @@ number inside its own transaction, so start-up can tell "up to date" from a one-
 pragma without importing Alembic. Before upgrading an existing database a backup is taken
 (before any write); a database stamped with a newer number is refused untouched.
 """
+
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,13 +31,16 @@ def current_version(engine: Engine) -> tuple[int, bool]:
     """(user_version, has_tables) of the database behind `engine`."""
     with engine.connect() as c:
         version = c.exec_driver_sql("PRAGMA user_version").scalar_one()
-        has_tables = c.exec_driver_sql(
-            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-        ).scalar_one() > 0
+        has_tables = (
+            c.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            ).scalar_one()
+            > 0
+        )
     return int(version), bool(has_tables)
 
 
-def _alembic_config(connection):  # noqa: ANN001
+def _alembic_config(connection):
     from alembic.config import Config
 
     cfg = Config()
@@ -53,13 +56,13 @@ def upgrade_to(engine: Engine, target: str = "head") -> None:
         command.upgrade(_alembic_config(conn), target)
 
 
-def upgrade(engine: Engine, paths=None) -> int:  # noqa: ANN001
+def upgrade(engine: Engine, paths=None) -> int:
     latest = head_version()
     try:
         found, has_tables = current_version(engine)
     except UserError:
         raise  # already a Spanish message (DatabaseBusy…): a generic one would hide what to do
-    except Exception as exc:  # noqa: BLE001 - not a database at all, or unreadable
+    except Exception as exc:
         from rcdesk.db.driver_errors import storage_message
 
         where = paths.database if paths is not None else None

@@ -1,4 +1,5 @@
 """Column sets shared by migrations. Frozen: never change what an existing revision produced."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,5 +18,5 @@ def record_columns() -> list[sa.Column]:
     ]
 
 
-def record_indexes(op, table: str) -> None:  # noqa: ANN001
+def record_indexes(op, table: str) -> None:
     op.create_index(f"ix_{table}_change_seq", table, ["change_seq"])

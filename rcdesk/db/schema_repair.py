@@ -10,6 +10,7 @@ table lacking columns is rebuilt from it with its rows copied (SQLite cannot add
 column without a default). Nothing is dropped or changed that exists, so running it again does
 nothing. Revision 0006 was never edited: later stamps are trusted.
 """
+
 from __future__ import annotations
 
 import functools
@@ -59,7 +60,7 @@ class _Schema:
     columns: dict[str, list[tuple[str, str, bool, str | None]]]  # name, type, not null, default
 
     @classmethod
-    def read(cls, conn: sqlite3.Connection) -> "_Schema":
+    def read(cls, conn: sqlite3.Connection) -> _Schema:
         rows = conn.execute(
             "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY rowid"
         ).fetchall()
@@ -71,12 +72,11 @@ class _Schema:
                 continue  # FTS shadow tables: created by their virtual table
             objects[name] = _Object(kind, name, table, sql)
             if kind == "table":
-                columns[name] = [(r[1], r[2], bool(r[3]), r[4])
-                                 for r in conn.execute(f'PRAGMA table_info("{name}")')]
+                columns[name] = [(r[1], r[2], bool(r[3]), r[4]) for r in conn.execute(f'PRAGMA table_info("{name}")')]
         return cls(objects, columns)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reference_schema(version: int) -> _Schema:
     """What revisions 0001…`version` build today, read from a throw-away in-memory database."""
     from rcdesk.db import migrate
@@ -183,8 +183,13 @@ def _repair(conn: sqlite3.Connection, version: int) -> list[str]:
 
 def _rebuild(conn: sqlite3.Connection, table: str, ref: _Schema, have: _Schema) -> None:
     temp = f"_rcdesk_repair_{table}"
-    sql = re.sub(rf'^CREATE TABLE\s+("?){re.escape(table)}\1', f'CREATE TABLE "{temp}"', ref.objects[table].sql or "",
-                 count=1, flags=re.IGNORECASE)
+    sql = re.sub(
+        rf'^CREATE TABLE\s+("?){re.escape(table)}\1',
+        f'CREATE TABLE "{temp}"',
+        ref.objects[table].sql or "",
+        count=1,
+        flags=re.IGNORECASE,
+    )
     conn.execute(sql)
     present = {c[0] for c in have.columns[table]}
     names, values = [], []

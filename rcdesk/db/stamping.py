@@ -10,6 +10,7 @@ travel to headquarters and never resurrect). Bulk paths that use Core inserts ca
 "preserve" keeps version/updated_at/modified_by as given (records received from another
 installation) but still assigns a local change sequence number.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,17 +71,14 @@ def record_values(installation_id: str | None, seq: int, *, now: datetime | None
 _SKIP_AUDIT = {"updated_at", "version", "change_seq", "modified_by", "created_at"}
 
 
-def _before_flush(session: Session, _ctx, _instances) -> None:  # noqa: ANN001
+def _before_flush(session: Session, _ctx, _instances) -> None:
     if session.info.get("stamp") == "off":
         return
     preserve = session.info.get("stamp") == "preserve"
     installation_id = session.info.get("installation_id")
     user = session.info.get("user", "")
     new = [o for o in session.new if isinstance(o, Record)]
-    dirty = [
-        o for o in session.dirty
-        if isinstance(o, Record) and session.is_modified(o, include_collections=False)
-    ]
+    dirty = [o for o in session.dirty if isinstance(o, Record) and session.is_modified(o, include_collections=False)]
     for o in session.deleted:
         if isinstance(o, Record):
             raise HardDeleteError(
@@ -106,11 +104,17 @@ def _before_flush(session: Session, _ctx, _instances) -> None:  # noqa: ANN001
         o.change_seq = seq
         seq += 1
         if not session.info.get("no_audit"):
-            audit_rows.append(AuditLog(
-                at=now, installation_id=installation_id, user=user,
-                table_name=o.__tablename__, record_id=o.id,
-                action="import" if preserve else "insert", changes=None,
-            ))
+            audit_rows.append(
+                AuditLog(
+                    at=now,
+                    installation_id=installation_id,
+                    user=user,
+                    table_name=o.__tablename__,
+                    record_id=o.id,
+                    action="import" if preserve else "insert",
+                    changes=None,
+                )
+            )
     for o in dirty:
         changes = {}
         state = inspect(o)
@@ -137,11 +141,17 @@ def _before_flush(session: Session, _ctx, _instances) -> None:  # noqa: ANN001
         else:
             action = "import" if preserve else "update"
         if not session.info.get("no_audit"):
-            audit_rows.append(AuditLog(
-                at=now, installation_id=installation_id, user=user,
-                table_name=o.__tablename__, record_id=o.id, action=action,
-                changes=json.dumps(changes, ensure_ascii=False),
-            ))
+            audit_rows.append(
+                AuditLog(
+                    at=now,
+                    installation_id=installation_id,
+                    user=user,
+                    table_name=o.__tablename__,
+                    record_id=o.id,
+                    action=action,
+                    changes=json.dumps(changes, ensure_ascii=False),
+                )
+            )
     for row in audit_rows:
         session.add(row)
 

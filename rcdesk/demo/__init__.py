@@ -3,6 +3,7 @@
 Every module listed in `steps()` that defines `ORDER` and `load(db, progress)` is run in
 order; each returns a dict of counts. Plans come first (ORDER 10); capabilities build on them.
 """
+
 from __future__ import annotations
 
 from rcdesk.jobs import ProgressFn, no_progress
@@ -17,7 +18,7 @@ def steps() -> list:
     return sorted(mods, key=lambda m: m.ORDER)
 
 
-def load_all(db, progress: ProgressFn = no_progress) -> dict:  # noqa: ANN001
+def load_all(db, progress: ProgressFn = no_progress) -> dict:
     from rcdesk.services.reference import ReferenceService
 
     result: dict = {"territories": ReferenceService(db).ensure_builtin_territories()}

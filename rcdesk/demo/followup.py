@@ -6,6 +6,7 @@ a few go over 100 % with a justification, and some never report (red) or are pro
 only for the last period (grey at earlier cuts). Evidence is given as links to the
 entity's transparency page. Plans that already have reports are left alone.
 """
+
 from __future__ import annotations
 
 import random
@@ -22,17 +23,24 @@ _DONE = (
     "Se elaboró el documento y fue revisado por el comité institucional.",
     "Se avanzó parcialmente; falta la socialización con los grupos de valor.",
 )
-_DIFFICULTIES = ("", "", "Retrasos en la contratación del servicio de logística.",
-                 "Baja participación por las lluvias en las parroquias rurales.", "")
+_DIFFICULTIES = (
+    "",
+    "",
+    "Retrasos en la contratación del servicio de logística.",
+    "Baja participación por las lluvias en las parroquias rurales.",
+    "",
+)
 _REPORTERS = ("María Guamán", "Luis Cando", "Paola Yumbo", "Andrés Ortiz", "Diana Erazo", "Jorge Lema")
-_OBSERVATIONS = ("El medio de verificación no corresponde al periodo reportado.",
-                 "Adjuntar el acta firmada y el listado de asistencia.")
+_OBSERVATIONS = (
+    "El medio de verificación no corresponde al periodo reportado.",
+    "Adjuntar el acta firmada y el listado de asistencia.",
+)
 
 
 CURRENT_TEMPLATES = ("cpccs_chimborazo", "paac_narino")
 
 
-def load(db, progress, *, today: date | None = None) -> dict:  # noqa: ANN001
+def load(db, progress, *, today: date | None = None) -> dict:
     from rcdesk.plans.templates import load_template
     from rcdesk.services.followup import FollowupService
     from rcdesk.services.plans import PlanService
@@ -48,7 +56,7 @@ def load(db, progress, *, today: date | None = None) -> dict:  # noqa: ANN001
             continue
         try:
             parsed = load_template(key, today.year)
-        except Exception:  # noqa: BLE001 - templates belong to the plans capability; never block the demo
+        except Exception:
             continue
         parsed.source_name = source
         parsed.title = f"{parsed.title} (ejemplo de seguimiento)".strip()
@@ -67,16 +75,22 @@ def load(db, progress, *, today: date | None = None) -> dict:  # noqa: ANN001
     return {"plans": new_plans, "progress_reports": reports, "validated_reports": validated}
 
 
-def _has_reports(db, plan_id: str) -> bool:  # noqa: ANN001
+def _has_reports(db, plan_id: str) -> bool:
     from rcdesk.models.followup import ProgressReport
     from rcdesk.models.plans import PlanActivity
 
     with db.session() as s:
-        return bool(s.scalar(select(func.count()).select_from(ProgressReport).join(
-            PlanActivity, PlanActivity.id == ProgressReport.activity_id).where(PlanActivity.plan_id == plan_id)))
+        return bool(
+            s.scalar(
+                select(func.count())
+                .select_from(ProgressReport)
+                .join(PlanActivity, PlanActivity.id == ProgressReport.activity_id)
+                .where(PlanActivity.plan_id == plan_id)
+            )
+        )
 
 
-def _fill(fu, svc, plan, today: date) -> tuple[int, int]:  # noqa: ANN001
+def _fill(fu, svc, plan, today: date) -> tuple[int, int]:
     from rcdesk.services.followup import ReportInput
 
     reports = validated = 0
@@ -106,9 +120,14 @@ def _fill(fu, svc, plan, today: date) -> tuple[int, int]:  # noqa: ANN001
             done_text = rnd.choice(_DONE)
             reported_on = min(start + timedelta(days=rnd.randint(20, 60)), today)
             data = ReportInput(
-                a.activity_id, pno, pct, done_text=done_text, difficulties=rnd.choice(_DIFFICULTIES),
+                a.activity_id,
+                pno,
+                pct,
+                done_text=done_text,
+                difficulties=rnd.choice(_DIFFICULTIES),
                 justification="Se atendió a más población de la prevista." if pct > 100 else "",
-                reporter=rnd.choice(_REPORTERS), reported_on=reported_on,
+                reporter=rnd.choice(_REPORTERS),
+                reported_on=reported_on,
                 evidence_links=(f"{site}/transparencia/{plan.year}/{code.lower()}/actividad-{a.position + 1}",),
             )
             r = fu.add_report(data, today=today)
@@ -117,11 +136,19 @@ def _fill(fu, svc, plan, today: date) -> tuple[int, int]:  # noqa: ANN001
                 continue  # waiting for review
             if rnd.random() < 0.12:
                 fu.review(r.report_id, validate=False, note=rnd.choice(_OBSERVATIONS), reviewer="Control Interno")
-                r = fu.add_report(ReportInput(
-                    a.activity_id, pno, pct, done_text=done_text + " Se corrigió según la observación.",
-                    justification=data.justification, reporter=data.reporter,
-                    reported_on=min(reported_on + timedelta(days=10), today), evidence_links=data.evidence_links,
-                ), today=today)
+                r = fu.add_report(
+                    ReportInput(
+                        a.activity_id,
+                        pno,
+                        pct,
+                        done_text=done_text + " Se corrigió según la observación.",
+                        justification=data.justification,
+                        reporter=data.reporter,
+                        reported_on=min(reported_on + timedelta(days=10), today),
+                        evidence_links=data.evidence_links,
+                    ),
+                    today=today,
+                )
                 reports += 1
             fu.review(r.report_id, validate=True, reviewer="Control Interno")
             validated += 1
@@ -138,5 +165,8 @@ def _site(entity: str) -> str:
 
     words = [w for w in fold(entity).replace(",", " ").split() if w not in {"de", "del", "la", "municipal"}]
     slug = words[-1] if words else "entidad"
-    return f"https://www.{slug}.gov.co" if "alcaldia" in words or "municipio" in words or "narino" in words \
+    return (
+        f"https://www.{slug}.gov.co"
+        if "alcaldia" in words or "municipio" in words or "narino" in words
         else f"https://www.{slug}.gob.ec"
+    )

@@ -1,4 +1,5 @@
 """The five seed plans (Chimborazo, Ibagué ×2, Itagüí, Nariño) as example data."""
+
 from __future__ import annotations
 
 from importlib import resources
@@ -18,7 +19,7 @@ def seed_files() -> list:
     return sorted((p for p in folder.iterdir() if p.name.endswith(".xlsx")), key=lambda p: p.name)
 
 
-def load(db, progress) -> dict:  # noqa: ANN001
+def load(db, progress) -> dict:
     from rcdesk.plans.importer import read_plan
     from rcdesk.services.plans import PlanService
 

@@ -2,6 +2,7 @@
 Tenencias Políticas of the rural parishes, the Intendencia and the Comisarías, each with a
 POA for last year fully executed (some units behind), plus field visits and oficios.
 """
+
 from __future__ import annotations
 
 import random
@@ -13,68 +14,142 @@ COMISARIA_CANTONS = ("0601", "0602", "0603", "0606", "0607")
 BEHIND = {"Pallatanga", "Cebadas", "Palmira", "Columbe", "Comisaría Nacional de Policía de Colta", "Achupallas"}
 
 _JP = [
-    ("Fortalecer la gobernabilidad y la seguridad ciudadana en el cantón",
-     "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral", [
-         ("Realizar mesas técnicas cantonales de seguridad ciudadana", "Número de mesas de seguridad realizadas",
-          "Mesa", 12, 2500),
-         ("Ejecutar operativos de control conjunto con Policía Nacional y Comisaría",
-          "Número de operativos conjuntos ejecutados", "Operativo", 24, 4000),
-         ("Atender conflictos sociales y denuncias ciudadanas", "Número de casos atendidos", "Caso", 120, 0),
-     ]),
-    ("Mejorar la atención a la ciudadanía y la coordinación interinstitucional en el territorio",
-     "PND 2024-2025, Eje Institucional, Objetivo 9: Propender a la gobernanza", [
-         ("Coordinar reuniones de trabajo con el GAD municipal y los GAD parroquiales",
-          "Número de reuniones interinstitucionales", "Reunión", 8, 0),
-         ("Socializar la gestión del Ejecutivo desconcentrado en las parroquias",
-          "Número de eventos de socialización", "Evento", 6, 1800),
-         ("Emitir permisos para eventos públicos y certificaciones", "Número de trámites atendidos", "Trámite",
-          200, 0),
-     ]),
+    (
+        "Fortalecer la gobernabilidad y la seguridad ciudadana en el cantón",
+        "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral",
+        [
+            (
+                "Realizar mesas técnicas cantonales de seguridad ciudadana",
+                "Número de mesas de seguridad realizadas",
+                "Mesa",
+                12,
+                2500,
+            ),
+            (
+                "Ejecutar operativos de control conjunto con Policía Nacional y Comisaría",
+                "Número de operativos conjuntos ejecutados",
+                "Operativo",
+                24,
+                4000,
+            ),
+            ("Atender conflictos sociales y denuncias ciudadanas", "Número de casos atendidos", "Caso", 120, 0),
+        ],
+    ),
+    (
+        "Mejorar la atención a la ciudadanía y la coordinación interinstitucional en el territorio",
+        "PND 2024-2025, Eje Institucional, Objetivo 9: Propender a la gobernanza",
+        [
+            (
+                "Coordinar reuniones de trabajo con el GAD municipal y los GAD parroquiales",
+                "Número de reuniones interinstitucionales",
+                "Reunión",
+                8,
+                0,
+            ),
+            (
+                "Socializar la gestión del Ejecutivo desconcentrado en las parroquias",
+                "Número de eventos de socialización",
+                "Evento",
+                6,
+                1800,
+            ),
+            (
+                "Emitir permisos para eventos públicos y certificaciones",
+                "Número de trámites atendidos",
+                "Trámite",
+                200,
+                0,
+            ),
+        ],
+    ),
 ]
 _TP = [
-    ("Garantizar la convivencia pacífica en la parroquia",
-     "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral", [
-         ("Atender conflictos vecinales, de linderos y de convivencia", "Número de casos atendidos", "Caso", 40, 0),
-         ("Realizar recorridos de control en las comunidades", "Número de recorridos realizados", "Recorrido", 24,
-          600),
-     ]),
-    ("Articular la gestión del Ejecutivo con la comunidad",
-     "PND 2024-2025, Eje Institucional, Objetivo 9: Propender a la gobernanza", [
-         ("Participar en asambleas comunitarias y mingas", "Número de asambleas con participación", "Asamblea", 8,
-          300),
-     ]),
+    (
+        "Garantizar la convivencia pacífica en la parroquia",
+        "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral",
+        [
+            ("Atender conflictos vecinales, de linderos y de convivencia", "Número de casos atendidos", "Caso", 40, 0),
+            (
+                "Realizar recorridos de control en las comunidades",
+                "Número de recorridos realizados",
+                "Recorrido",
+                24,
+                600,
+            ),
+        ],
+    ),
+    (
+        "Articular la gestión del Ejecutivo con la comunidad",
+        "PND 2024-2025, Eje Institucional, Objetivo 9: Propender a la gobernanza",
+        [
+            (
+                "Participar en asambleas comunitarias y mingas",
+                "Número de asambleas con participación",
+                "Asamblea",
+                8,
+                300,
+            ),
+        ],
+    ),
 ]
 _CN = [
-    ("Controlar precios, pesos y medidas y la calidad de productos de consumo masivo",
-     "PND 2024-2025, Eje Económico, Objetivo 5: Fomentar un sistema económico justo", [
-         ("Realizar operativos de control de precios en mercados y ferias", "Número de operativos de control",
-          "Operativo", 48, 3000),
-         ("Sustanciar procesos por contravenciones", "Número de procesos resueltos", "Proceso", 60, 0),
-     ]),
-    ("Controlar espectáculos públicos y locales de diversión",
-     "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral", [
-         ("Inspeccionar locales de diversión nocturna", "Número de inspecciones realizadas", "Inspección", 36, 1500),
-     ]),
+    (
+        "Controlar precios, pesos y medidas y la calidad de productos de consumo masivo",
+        "PND 2024-2025, Eje Económico, Objetivo 5: Fomentar un sistema económico justo",
+        [
+            (
+                "Realizar operativos de control de precios en mercados y ferias",
+                "Número de operativos de control",
+                "Operativo",
+                48,
+                3000,
+            ),
+            ("Sustanciar procesos por contravenciones", "Número de procesos resueltos", "Proceso", 60, 0),
+        ],
+    ),
+    (
+        "Controlar espectáculos públicos y locales de diversión",
+        "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral",
+        [
+            ("Inspeccionar locales de diversión nocturna", "Número de inspecciones realizadas", "Inspección", 36, 1500),
+        ],
+    ),
 ]
 _IG = [
-    ("Regular el funcionamiento de establecimientos y la seguridad en la provincia",
-     "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral", [
-         ("Emitir permisos anuales de funcionamiento", "Número de permisos emitidos", "Permiso", 1200, 6000),
-         ("Coordinar operativos provinciales de control", "Número de operativos provinciales", "Operativo", 24,
-          8000),
-     ]),
-    ("Fortalecer las capacidades de las autoridades de policía",
-     "PND 2024-2025, Eje Institucional, Objetivo 9: Propender a la gobernanza", [
-         ("Capacitar a comisarios, jefes y tenientes políticos", "Número de talleres de capacitación", "Taller", 4,
-          2500),
-     ]),
+    (
+        "Regular el funcionamiento de establecimientos y la seguridad en la provincia",
+        "PND 2024-2025, Eje Social, Objetivo 3: Garantizar la seguridad integral",
+        [
+            ("Emitir permisos anuales de funcionamiento", "Número de permisos emitidos", "Permiso", 1200, 6000),
+            (
+                "Coordinar operativos provinciales de control",
+                "Número de operativos provinciales",
+                "Operativo",
+                24,
+                8000,
+            ),
+        ],
+    ),
+    (
+        "Fortalecer las capacidades de las autoridades de policía",
+        "PND 2024-2025, Eje Institucional, Objetivo 9: Propender a la gobernanza",
+        [
+            (
+                "Capacitar a comisarios, jefes y tenientes políticos",
+                "Número de talleres de capacitación",
+                "Taller",
+                4,
+                2500,
+            ),
+        ],
+    ),
 ]
 
 _NARRATIVES = {
     True: "Se cumplió lo programado con apoyo de la Policía Nacional y los GAD; medios de verificación en el "
-          "archivo de la unidad.",
+    "archivo de la unidad.",
     False: "Cumplimiento parcial: falta de movilización y de personal; se reprogramaron actividades para el "
-           "siguiente periodo.",
+    "siguiente periodo.",
 }
 
 
@@ -91,7 +166,7 @@ def _split(total: float, n: int, rnd: random.Random) -> list[float]:
     return [float(v) for v in base]
 
 
-def load(db, progress) -> dict:  # noqa: ANN001, C901
+def load(db, progress) -> dict:
     from rcdesk.poa.parsed import ImportPreview, ParsedMeta, ParsedObjective, ParsedPoa
     from rcdesk.services.poa import PoaService
     from rcdesk.services.poa_visits import VisitService
@@ -116,8 +191,13 @@ def load(db, progress) -> dict:  # noqa: ANN001, C901
     for p in parishes:
         if p.code.startswith("06"):
             wanted.append((f"Tenencia Política de {p.name}", "TENENCIA_POLITICA", p.territory_id))
-    wanted.append(("Intendencia General de Policía de Chimborazo", "INTENDENCIA_POLICIA",
-                   province.territory_id if province else None))
+    wanted.append(
+        (
+            "Intendencia General de Policía de Chimborazo",
+            "INTENDENCIA_POLICIA",
+            province.territory_id if province else None,
+        )
+    )
     for c in cantons:
         if c.code in COMISARIA_CANTONS:
             wanted.append((f"Comisaría Nacional de Policía de {c.name}", "COMISARIA_NACIONAL", c.territory_id))
@@ -127,8 +207,12 @@ def load(db, progress) -> dict:  # noqa: ANN001, C901
         units.append(u)
 
     rnd = random.Random(year)
-    templates = {"JEFATURA_POLITICA": _JP, "TENENCIA_POLITICA": _TP, "COMISARIA_NACIONAL": _CN,
-                 "INTENDENCIA_POLICIA": _IG}
+    templates = {
+        "JEFATURA_POLITICA": _JP,
+        "TENENCIA_POLITICA": _TP,
+        "COMISARIA_NACIONAL": _CN,
+        "INTENDENCIA_POLICIA": _IG,
+    }
     places = {p.unit_id: p for p in svc.unit_places(inst.institution_id)}
     poas = []
     for u in units:
@@ -148,15 +232,26 @@ def load(db, progress) -> dict:  # noqa: ANN001, C901
                 pbud = [round(cod / 4, 2)] * 4 if cod else [0.0] * 4
                 fin = factor * rnd.uniform(0.55, 1.0) if cod else 0
                 dev = [round(b * fin, 2) for b in pbud] if cod else [None] * 4
-                po.metas.append(ParsedMeta(
-                    number=f"{o_no}.{len(po.metas) + 1}", description=mdesc, indicator=ind, unit_of_measure=uom,
-                    annual_target=float(target), baseline=None, polarity="INCREMENTO", planned=planned,
-                    executed=executed, planned_budget=pbud, devengado=dev, codificado=cod,
-                    comprometido=round(sum(d or 0 for d in dev) * 1.05, 2) if cod else None,
-                    activities=[f"Planificar y convocar: {mdesc.lower()}", "Registrar medios de verificación"],
-                    narrative=_NARRATIVES[not behind],
-                    contribution="Contribuye a la seguridad integral y a la gobernanza en el territorio.",
-                ))
+                po.metas.append(
+                    ParsedMeta(
+                        number=f"{o_no}.{len(po.metas) + 1}",
+                        description=mdesc,
+                        indicator=ind,
+                        unit_of_measure=uom,
+                        annual_target=float(target),
+                        baseline=None,
+                        polarity="INCREMENTO",
+                        planned=planned,
+                        executed=executed,
+                        planned_budget=pbud,
+                        devengado=dev,
+                        codificado=cod,
+                        comprometido=round(sum(d or 0 for d in dev) * 1.05, 2) if cod else None,
+                        activities=[f"Planificar y convocar: {mdesc.lower()}", "Registrar medios de verificación"],
+                        narrative=_NARRATIVES[not behind],
+                        contribution="Contribuye a la seguridad integral y a la gobernanza en el territorio.",
+                    )
+                )
             objectives.append(po)
         place = places[u.unit_id]
         poas.append(ParsedPoa(u.unit_id, u.name, year, "trimestre", place.canton_name, "demo", "", objectives))
@@ -182,61 +277,146 @@ def load(db, progress) -> dict:  # noqa: ANN001, C901
     by_name = {u.name: u for u in units}
     n_visits = 0
     plan = [
-        ("Guamote", date(year, 6, 18), ["Jefatura Política de Guamote", "Tenencia Política de Cebadas",
-                                        "Tenencia Política de Palmira", "Comisaría Nacional de Policía de Guamote"],
-         "Las tenencias de Cebadas y Palmira no cuentan con vehículo para los recorridos; el avance del segundo "
-         "trimestre es bajo. La Jefatura mantiene archivo ordenado de actas.",
-         [("Remitir actas firmadas de las mesas de seguridad del segundo trimestre", "Jefatura Política de Guamote", 10),
-          ("Presentar plan de recuperación de recorridos comunitarios", "Tenencia Política de Cebadas", 15)]),
-        ("Pallatanga", date(year, 7, 9), ["Jefatura Política de Pallatanga"],
-         "Retraso en operativos conjuntos por falta de coordinación con la Policía Nacional; no hay medios de "
-         "verificación del primer trimestre.",
-         [("Entregar los medios de verificación del primer semestre", "Jefatura Política de Pallatanga", 10)]),
-        ("Alausí", date(year, 9, 24), ["Jefatura Política de Alausí", "Tenencia Política de Achupallas",
-                                       "Comisaría Nacional de Policía de Alausí"],
-         "Cumplimiento adecuado en la Jefatura y la Comisaría; Achupallas requiere apoyo por la distancia a las "
-         "comunidades.",
-         [("Coordinar con el GAD parroquial transporte para los recorridos", "Tenencia Política de Achupallas", 20)]),
-        ("Colta", date(year, 11, 12), ["Jefatura Política de Colta", "Comisaría Nacional de Policía de Colta",
-                                       "Tenencia Política de Columbe"],
-         "La Comisaría de Colta presenta bajo número de operativos de control de precios; se acordó calendario de "
-         "operativos en la feria de Cajabamba.",
-         [("Ejecutar cuatro operativos de control de precios en diciembre", "Comisaría Nacional de Policía de Colta", 15)]),
+        (
+            "Guamote",
+            date(year, 6, 18),
+            [
+                "Jefatura Política de Guamote",
+                "Tenencia Política de Cebadas",
+                "Tenencia Política de Palmira",
+                "Comisaría Nacional de Policía de Guamote",
+            ],
+            "Las tenencias de Cebadas y Palmira no cuentan con vehículo para los recorridos; el avance del segundo "
+            "trimestre es bajo. La Jefatura mantiene archivo ordenado de actas.",
+            [
+                (
+                    "Remitir actas firmadas de las mesas de seguridad del segundo trimestre",
+                    "Jefatura Política de Guamote",
+                    10,
+                ),
+                ("Presentar plan de recuperación de recorridos comunitarios", "Tenencia Política de Cebadas", 15),
+            ],
+        ),
+        (
+            "Pallatanga",
+            date(year, 7, 9),
+            ["Jefatura Política de Pallatanga"],
+            "Retraso en operativos conjuntos por falta de coordinación con la Policía Nacional; no hay medios de "
+            "verificación del primer trimestre.",
+            [("Entregar los medios de verificación del primer semestre", "Jefatura Política de Pallatanga", 10)],
+        ),
+        (
+            "Alausí",
+            date(year, 9, 24),
+            [
+                "Jefatura Política de Alausí",
+                "Tenencia Política de Achupallas",
+                "Comisaría Nacional de Policía de Alausí",
+            ],
+            "Cumplimiento adecuado en la Jefatura y la Comisaría; Achupallas requiere apoyo por la distancia a las "
+            "comunidades.",
+            [("Coordinar con el GAD parroquial transporte para los recorridos", "Tenencia Política de Achupallas", 20)],
+        ),
+        (
+            "Colta",
+            date(year, 11, 12),
+            ["Jefatura Política de Colta", "Comisaría Nacional de Policía de Colta", "Tenencia Política de Columbe"],
+            "La Comisaría de Colta presenta bajo número de operativos de control de precios; se acordó calendario de "
+            "operativos en la feria de Cajabamba.",
+            [
+                (
+                    "Ejecutar cuatro operativos de control de precios en diciembre",
+                    "Comisaría Nacional de Policía de Colta",
+                    15,
+                )
+            ],
+        ),
     ]
     canton_ids = {c.name: c.territory_id for c in cantons}
     for canton, day, unit_names, findings, commitments in plan:
         ids = [by_name[n].unit_id for n in unit_names if n in by_name]
-        v = visits.add_visit(canton_ids[canton], day, team="Ing. Marcela Guamán (Planificación); Lcdo. Jorge Yépez",
-                             unit_ids=ids, purpose=f"Seguimiento y evaluación del POA {year} en el cantón {canton}",
-                             findings=findings,
-                             recommendations="Registrar los medios de verificación en el sistema al cierre de cada "
-                                             "trimestre.")
+        v = visits.add_visit(
+            canton_ids[canton],
+            day,
+            team="Ing. Marcela Guamán (Planificación); Lcdo. Jorge Yépez",
+            unit_ids=ids,
+            purpose=f"Seguimiento y evaluación del POA {year} en el cantón {canton}",
+            findings=findings,
+            recommendations="Registrar los medios de verificación en el sistema al cierre de cada trimestre.",
+        )
         for desc, uname, days in commitments:
-            visits.add_commitment(v.visit_id, desc, unit_id=by_name[uname].unit_id if uname in by_name else None,
-                                  responsible="Titular de la unidad", due_date=day + timedelta(days=days))
+            visits.add_commitment(
+                v.visit_id,
+                desc,
+                unit_id=by_name[uname].unit_id if uname in by_name else None,
+                responsible="Titular de la unidad",
+                due_date=day + timedelta(days=days),
+            )
         n_visits += 1
     today = date.today()
     oficios = [  # relative to today so that the alerts look like a live desk
-        ("GCH-PLA-{y}-0041-O", today - timedelta(days=45), "Jefatura Política de Riobamba",
-         "Solicitud de información del tercer trimestre para la evaluación del POA", 5, today - timedelta(days=40)),
-        ("GCH-PLA-{y}-0187-O", today - timedelta(days=30), "Intendencia General de Policía de Chimborazo",
-         "Solicitud de reporte de permisos de funcionamiento del tercer trimestre", 10, today - timedelta(days=18)),
-        ("GCH-PLA-{y}-0302-O", today - timedelta(days=28), "Jefatura Política de Pallatanga",
-         "Solicitud de medios de verificación del tercer trimestre", 10, None),
-        ("GCH-PLA-{y}-0455-O", today - timedelta(days=5), "Comisaría Nacional de Policía de Colta",
-         "Solicitud de informe de operativos de control de precios", 8, None),
-        ("GCH-PLA-{y}-0459-O", today - timedelta(days=20), "Tenencia Política de Cebadas",
-         "Solicitud de informe de recorridos comunitarios del tercer trimestre", 5, None),
+        (
+            "GCH-PLA-{y}-0041-O",
+            today - timedelta(days=45),
+            "Jefatura Política de Riobamba",
+            "Solicitud de información del tercer trimestre para la evaluación del POA",
+            5,
+            today - timedelta(days=40),
+        ),
+        (
+            "GCH-PLA-{y}-0187-O",
+            today - timedelta(days=30),
+            "Intendencia General de Policía de Chimborazo",
+            "Solicitud de reporte de permisos de funcionamiento del tercer trimestre",
+            10,
+            today - timedelta(days=18),
+        ),
+        (
+            "GCH-PLA-{y}-0302-O",
+            today - timedelta(days=28),
+            "Jefatura Política de Pallatanga",
+            "Solicitud de medios de verificación del tercer trimestre",
+            10,
+            None,
+        ),
+        (
+            "GCH-PLA-{y}-0455-O",
+            today - timedelta(days=5),
+            "Comisaría Nacional de Policía de Colta",
+            "Solicitud de informe de operativos de control de precios",
+            8,
+            None,
+        ),
+        (
+            "GCH-PLA-{y}-0459-O",
+            today - timedelta(days=20),
+            "Tenencia Política de Cebadas",
+            "Solicitud de informe de recorridos comunitarios del tercer trimestre",
+            5,
+            None,
+        ),
     ]
     n_oficios = 0
     for num, sent, uname, subject, term, answered in oficios:
         if uname not in by_name:
             continue
-        o = visits.add_oficio(num.format(y=sent.year), sent, by_name[uname].unit_id, subject, term_days=term,
-                              requested_items="Matriz de seguimiento del POA y medios de verificación.")
+        o = visits.add_oficio(
+            num.format(y=sent.year),
+            sent,
+            by_name[uname].unit_id,
+            subject,
+            term_days=term,
+            requested_items="Matriz de seguimiento del POA y medios de verificación.",
+        )
         if answered:
             visits.answer_oficio(o.oficio_id, answered, response_ref=f"Memorando de respuesta {n_oficios + 1}")
         n_oficios += 1
     progress(1, 1, "POA de ejemplo cargados")
-    return {"poa": saved.poas, "poa_metas": saved.metas, "poa_executions": saved.executions,
-            "poa_validated": validated, "field_visits": n_visits, "oficios": n_oficios}
+    return {
+        "poa": saved.poas,
+        "poa_metas": saved.metas,
+        "poa_executions": saved.executions,
+        "poa_validated": validated,
+        "field_visits": n_visits,
+        "oficios": n_oficios,
+    }

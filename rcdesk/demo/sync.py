@@ -16,6 +16,7 @@ A field database gets nothing here: its headquarters can only be a real one, who
 base package pins its key; a demo headquarters with discarded keys would lock the laptop
 out of its real headquarters.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -27,7 +28,7 @@ FIELD_NAME = "Técnico de Colta (demostración)"
 FOLDER = "sincronizacion-demo"
 
 
-def load(db, progress) -> dict:  # noqa: ANN001
+def load(db, progress) -> dict:
     from sqlalchemy import func, select
 
     from rcdesk.models.core import ROLE_HQ
@@ -43,7 +44,7 @@ def load(db, progress) -> dict:  # noqa: ANN001
         return _season(db, Path(tmp), progress)
 
 
-def _season(db, tmp: Path, progress) -> dict:  # noqa: ANN001
+def _season(db, tmp: Path, progress) -> dict:
     from sqlalchemy import select
 
     from rcdesk.db.database import Database
@@ -57,13 +58,22 @@ def _season(db, tmp: Path, progress) -> dict:  # noqa: ANN001
     hq = SyncService(db)
     try:
         colta = ReferenceService(db).territory_by_code("0603", "EC").territory_id
-    except Exception:  # noqa: BLE001 - territories not loaded: everything goes
+    except Exception:
         colta = None
     with db.session() as s:
         plan_id = s.scalars(select(Plan.id).where(Plan.deleted.is_(False)).order_by(Plan.year.desc())).first()
-        acts = list(s.scalars(select(PlanActivity.id).where(PlanActivity.plan_id == plan_id,
-                                                             PlanActivity.deleted.is_(False))
-                              .order_by(PlanActivity.position).limit(3))) if plan_id else []
+        acts = (
+            list(
+                s.scalars(
+                    select(PlanActivity.id)
+                    .where(PlanActivity.plan_id == plan_id, PlanActivity.deleted.is_(False))
+                    .order_by(PlanActivity.position)
+                    .limit(3)
+                )
+            )
+            if plan_id
+            else []
+        )
     if len(acts) < 3:
         return {}
     field = Database.open(tmp / "campo" / "rcdesk.db", name=FIELD_NAME, role="field")
@@ -77,9 +87,17 @@ def _season(db, tmp: Path, progress) -> dict:  # noqa: ANN001
             a0, a1, a2 = (s.get(PlanActivity, i) for i in acts)
             a0.meta = "Equipo técnico conformado con 6 personas (acta n.º 12)"
             a1.indicator = "Informe preliminar socializado en Colta"
-            s.add(ProgressReport(activity_id=a2.id, period_kind="cuatrimestre", period_no=2, percent=60.0,
-                                 done_text="Convocatoria enviada a las juntas parroquiales de Colta",
-                                 reporter="Técnico de Colta", reported_on=date(2026, 8, 14)))
+            s.add(
+                ProgressReport(
+                    activity_id=a2.id,
+                    period_kind="cuatrimestre",
+                    period_no=2,
+                    percent=60.0,
+                    done_text="Convocatoria enviada a las juntas parroquiales de Colta",
+                    reporter="Técnico de Colta",
+                    reported_on=date(2026, 8, 14),
+                )
+            )
         with db.begin() as s:  # meanwhile headquarters corrects the same activity: a conflict to review
             s.get(PlanActivity, acts[0]).meta = "Equipo técnico conformado (pendiente acta)"
         pkg = folder / "02-paquete-campo-colta.rcpaq"

@@ -19,6 +19,7 @@ that category; otherwise its values are read as text. Every column not mapped is
 
 Formula-looking text (= + - @ at the start) is kept as plain text; exports keep it text.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -41,20 +42,24 @@ from rcdesk.validation.ids import IdCheck, check_id
 
 _YES = {"si", "s", "x", "1", "yes", "true", "verdadero", "menor"}
 _PARTICLES = {"de", "del", "la", "las", "los", "y", "da", "van", "von"}
-_DEMO_ORDER = ("genero", "sexo", "rango_edad", "etnia", "discapacidad")   # género wins over sexo
+_DEMO_ORDER = ("genero", "sexo", "rango_edad", "etnia", "discapacidad")  # género wins over sexo
 HEADER_SCAN = 25
 SAMPLES = 3
 REMEMBERED = "recordado"
 
 ROW_STATUSES = {
-    "ok": "Correcta", "repaired": "Reparada", "warning": "Con aviso", "invalid": "Documento no válido",
-    "duplicate": "Duplicada", "error": "Con error",
+    "ok": "Correcta",
+    "repaired": "Reparada",
+    "warning": "Con aviso",
+    "invalid": "Documento no válido",
+    "duplicate": "Duplicada",
+    "error": "Con error",
 }
 
 
 @dataclass(frozen=True)
 class SheetRow:
-    line: int                  # row number as the user sees it in the sheet (1-based)
+    line: int  # row number as the user sees it in the sheet (1-based)
     name: str
     id_check: IdCheck
     organization: str = ""
@@ -63,9 +68,9 @@ class SheetRow:
     phone: str = ""
     email: str = ""
     is_minor: bool = False
-    status: str = "ok"         # key of ROW_STATUSES
+    status: str = "ok"  # key of ROW_STATUSES
     message: str = ""
-    duplicate_of: str = ""     # "fila 12" or "ya registrado como Nº 34 …"
+    duplicate_of: str = ""  # "fila 12" or "ya registrado como Nº 34 …"
     # ((dimension, category), …) for the anonymous tally; in memory only, never saved on the row
     demographics: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
@@ -73,9 +78,9 @@ class SheetRow:
 @dataclass(frozen=True)
 class IgnoredColumn:
     sheet: str
-    column: str                # letter, as the user sees it (A, B, … AA)
+    column: str  # letter, as the user sees it (A, B, … AA)
     header: str
-    reason: str = ""           # why it is not imported, as the mapping page says it
+    reason: str = ""  # why it is not imported, as the mapping page says it
 
     def as_json(self) -> dict:
         return {"sheet": self.sheet, "column": self.column, "header": self.header}
@@ -89,17 +94,17 @@ class ParsedSheet:
     source: str
     sheet: str
     header_line: int
-    columns: dict[str, str]    # field key (ATTENDANCE) -> header text found
+    columns: dict[str, str]  # field key (ATTENDANCE) -> header text found
     rows: list[SheetRow] = field(default_factory=list)
     blank_rows: int = 0
     ignored_columns: list[IgnoredColumn] = field(default_factory=list)
     demographic_columns: dict[str, str] = field(default_factory=dict)  # tally dimension → header(s) read
     warnings: list[str] = field(default_factory=list)
-    encoding: str = ""         # CSV only: how the text was decoded (shown in the preview)
-    mapping: SheetMapping | None = None   # every column's decision (page, --json «columns», profiles)
+    encoding: str = ""  # CSV only: how the text was decoded (shown in the preview)
+    mapping: SheetMapping | None = None  # every column's decision (page, --json «columns», profiles)
     errors: list[str] = field(default_factory=list)  # «hoja «S», fila N: …»; any error: nothing is saved
-    profile_name: str = ""     # the profile applied («recordado»: the mapping remembered for these headers)
-    signature: str = ""        # header signature under which a real import remembers the mapping
+    profile_name: str = ""  # the profile applied («recordado»: the mapping remembered for these headers)
+    signature: str = ""  # header signature under which a real import remembers the mapping
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -130,8 +135,10 @@ def role_code(text: str) -> str:
     for needles, code in (
         (("delegad", "asamble"), "DELEGADO"),
         (("servidor", "funcionari", "tecnic", "analista", "emplead"), "SERVIDOR"),
-        (("autoridad", "alcald", "gobernador", "concejal", "presidente", "teniente", "jefe politic", "comisari"),
-         "AUTORIDAD"),
+        (
+            ("autoridad", "alcald", "gobernador", "concejal", "presidente", "teniente", "jefe politic", "comisari"),
+            "AUTORIDAD",
+        ),
         (("prensa", "periodist", "medio"), "PRENSA"),
         (("dirigente", "representante", "lider", "vocal", "socio"), "ORGANIZACION"),
     ):
@@ -209,8 +216,7 @@ def _find_header(grid: Grid, user: dict[str, str | None]) -> tuple[int, int, boo
         if score == 0 or (not named and score < 2):
             # headers the importer does not know («Quién asiste | Celular»): the first row of texts
             # above data, so the user can say what its columns are
-            if fallback is None and texts >= 2 and not numbers and i + 1 < grid.height \
-                    and not grid.row_is_blank(i + 1):
+            if fallback is None and texts >= 2 and not numbers and i + 1 < grid.height and not grid.row_is_blank(i + 1):
                 fallback = (i, score, False)
             continue
         # a row naming a person wins over any row that does not
@@ -355,9 +361,15 @@ def _category_label(fld: str, code: str, country: str) -> str:
     return tallies.dimensions(country)[dim]["categories"].get(code, code)
 
 
-def map_sheet(table: Table, proposed: dict[int, tuple[str, str]], country: str, *,
-              profile: dict[str, str] | None = None, overrides: dict[str, str] | None = None,
-              profile_name: str = "") -> SheetMapping:
+def map_sheet(
+    table: Table,
+    proposed: dict[int, tuple[str, str]],
+    country: str,
+    *,
+    profile: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+    profile_name: str = "",
+) -> SheetMapping:
     """Every column's decision: the catalog's proposal, the X-mark groups found under demographic
     headers, then the profile and the user's choices (which always win)."""
     sm = propose(table, ATTENDANCE, profile=profile, overrides=overrides, profile_name=profile_name)
@@ -395,8 +407,10 @@ def _pick_sheets(grids: list[Grid], sheets: list[str] | None, path: Path) -> lis
     if not sheets:
         return grids
     if len(sheets) > 1:
-        raise UserError(f"«{path.name}»: la asistencia se importa de una hoja por vez; indique una sola hoja "
-                        f"(--sheet), no {len(sheets)}.")
+        raise UserError(
+            f"«{path.name}»: la asistencia se importa de una hoja por vez; indique una sola hoja "
+            f"(--sheet), no {len(sheets)}."
+        )
     want = fold(sheets[0])
     found = [g for g in grids if fold(g.name) == want]
     if not found:
@@ -405,10 +419,18 @@ def _pick_sheets(grids: list[Grid], sheets: list[str] | None, path: Path) -> lis
     return found
 
 
-def read_attendance(path: Path | str, country: str = "EC", *, sheets: list[str] | None = None,
-                    overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
-                    profile_name: str = "", remembered: Callable[[str], dict | None] | None = None,
-                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> ParsedSheet:
+def read_attendance(
+    path: Path | str,
+    country: str = "EC",
+    *,
+    sheets: list[str] | None = None,
+    overrides: dict[str, str] | None = None,
+    profile: dict[str, str] | None = None,
+    profile_name: str = "",
+    remembered: Callable[[str], dict | None] | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> ParsedSheet:
     """Read, map and check an attendance sheet.
 
     The mapping is the catalog's proposal, then `profile` (a file) or else the mapping
@@ -424,20 +446,27 @@ def read_attendance(path: Path | str, country: str = "EC", *, sheets: list[str] 
     grids = _pick_sheets(grids, sheets, path)
     candidates = [(g, h) for g in grids if (h := _find_header(g, user))]
     # the first sheet naming a person; else one naming two fields; else the first with a text header
-    found = next((c for c in candidates if c[1][2]), None) or next((c for c in candidates if c[1][1] >= 2), None) \
+    found = (
+        next((c for c in candidates if c[1][2]), None)
+        or next((c for c in candidates if c[1][1] >= 2), None)
         or next(iter(candidates), None)
+    )
     if found is None:
         names = ", ".join(f"«{g.name}»" for g in grids) or "(sin hojas)"
         raise UserError(
             f"«{path.name}»: no se encontró la columna de nombres en ninguna hoja ({names}). "
             "La fila de encabezados debe tener una columna «Nombres y apellidos» (o «Nombre», «Nombres» y "
-            "«Apellidos», «Participante»). No se importó nada.")
+            "«Apellidos», «Participante»). No se importó nada."
+        )
     grid, (header_idx, _score, _named) = found
     sheet = grid.name
     others = [g.name for g in grids if g is not grid and any(not g.row_is_blank(r) for r in range(g.height))]
     if others:
-        warnings = [*warnings, f"se importa la hoja «{sheet}»; no se importan las hojas "
-                               f"{', '.join(f'«{n}»' for n in others)} (elija otra con --sheet)."]
+        warnings = [
+            *warnings,
+            f"se importa la hoja «{sheet}»; no se importan las hojas "
+            f"{', '.join(f'«{n}»' for n in others)} (elija otra con --sheet).",
+        ]
     table, proposed = _table(grid, header_idx, country)
     sm = map_sheet(table, proposed, country, profile=profile, overrides=overrides, profile_name=profile_name)
     signature = profiles.signature(ATTENDANCE.kind, [sm])
@@ -451,13 +480,23 @@ def read_attendance(path: Path | str, country: str = "EC", *, sheets: list[str] 
             if kept:
                 profile_name = REMEMBERED
                 sm = map_sheet(table, proposed, country, profile=kept, overrides=overrides, profile_name=REMEMBERED)
-    parsed = ParsedSheet(path.name, sheet, header_idx + 1, {}, warnings=warnings, encoding=encoding, mapping=sm,
-                         profile_name=profile_name, signature=signature)
+    parsed = ParsedSheet(
+        path.name,
+        sheet,
+        header_idx + 1,
+        {},
+        warnings=warnings,
+        encoding=encoding,
+        mapping=sm,
+        profile_name=profile_name,
+        signature=signature,
+    )
     unknown = unknown_overrides([sm], overrides)
     if unknown:
         heads = ", ".join(f"«{d.header}»" for d in sm.decisions if d.column.path)
-        parsed.errors += [f"hoja «{sheet}»: --map «{h}»: la hoja no tiene esa columna (columnas: {heads})."
-                          for h in unknown]
+        parsed.errors += [
+            f"hoja «{sheet}»: --map «{h}»: la hoja no tiene esa columna (columnas: {heads})." for h in unknown
+        ]
     _read_rows(parsed, grid, sm, country, progress, cancel)
     return parsed
 
@@ -484,16 +523,18 @@ def _reading_plan(sm: SheetMapping, country: str) -> tuple[dict[str, int], dict[
     return col, text_demo, marks
 
 
-def _read_rows(parsed: ParsedSheet, grid: Grid, sm: SheetMapping, country: str, progress: ProgressFn,
-               cancel: CancelToken) -> None:
+def _read_rows(
+    parsed: ParsedSheet, grid: Grid, sm: SheetMapping, country: str, progress: ProgressFn, cancel: CancelToken
+) -> None:
     sheet, rows = grid.name, grid.rows
     col, text_demo, marks = _reading_plan(sm, country)
     headers = {d.column.index: d.header for d in sm.decisions}
     parsed.columns = {fld: headers[j] for fld, j in col.items()}
     for fld, j in text_demo.items():
         dim = DEMOGRAPHIC[fld]
-        parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim),
-                                                                     f"«{headers[j]}» (texto)")))
+        parsed.demographic_columns[dim] = " y ".join(
+            filter(None, (parsed.demographic_columns.get(dim), f"«{headers[j]}» (texto)"))
+        )
     for fld, cols in marks.items():
         dim = DEMOGRAPHIC[fld]
         groups: dict[str, list[str]] = {}
@@ -505,11 +546,15 @@ def _read_rows(parsed: ParsedSheet, grid: Grid, sm: SheetMapping, country: str, 
             parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim), desc)))
     data_start = sm.table.first_data_row
     if "nombre" not in col and not ("nombres" in col and "apellidos" in col):
-        parsed.errors.insert(0, (
-            f"hoja «{sheet}», fila {parsed.header_line}: no se encontró la columna de nombres. La fila de "
-            "encabezados debe tener una columna «Nombres y apellidos» (o «Nombre», «Nombres» y «Apellidos», "
-            "«Participante»), o asigne la columna que los tiene al campo «nombre» "
-            "(--map \"ENCABEZADO=nombre\"). No se importó nada."))
+        parsed.errors.insert(
+            0,
+            (
+                f"hoja «{sheet}», fila {parsed.header_line}: no se encontró la columna de nombres. La fila de "
+                "encabezados debe tener una columna «Nombres y apellidos» (o «Nombre», «Nombres» y «Apellidos», "
+                "«Participante»), o asigne la columna que los tiene al campo «nombre» "
+                '(--map "ENCABEZADO=nombre"). No se importó nada.'
+            ),
+        )
     used_cols: set[int] = set()
     if parsed.errors:
         _ignored(parsed, sm, used_cols)
@@ -526,7 +571,7 @@ def _read_rows(parsed: ParsedSheet, grid: Grid, sm: SheetMapping, country: str, 
 
         def get(fld: str) -> object:
             j = col.get(fld)
-            return row[j] if j is not None and j < len(row) else None
+            return row[j] if j is not None and j < len(row) else None  # noqa: B023 - used in this iteration only
 
         if "nombre" in col:
             name = _text(get("nombre"))
@@ -577,16 +622,34 @@ def _read_rows(parsed: ParsedSheet, grid: Grid, sm: SheetMapping, country: str, 
             if fld in found_codes:
                 demo.setdefault(DEMOGRAPHIC[fld], found_codes[fld])
         idc = check_id(id_raw, country)
-        r = SheetRow(n, smart_case(name), idc, org, role_code(_text(get("cargo"))), terr, phone, email, minor,
-                     demographics=tuple(demo.items()))
+        r = SheetRow(
+            n,
+            smart_case(name),
+            idc,
+            org,
+            role_code(_text(get("cargo"))),
+            terr,
+            phone,
+            email,
+            minor,
+            demographics=tuple(demo.items()),
+        )
         if not name:
             r = replace(r, status="error", message=f"fila {n}: falta el nombre")
         elif idc.status == "invalid":
-            r = replace(r, status="invalid", message=f"fila {n}, columna «{parsed.columns.get('documento', 'documento')}»: "
-                                                    f"{idc.raw} – {idc.message}")
+            r = replace(
+                r,
+                status="invalid",
+                message=f"fila {n}, columna «{parsed.columns.get('documento', 'documento')}»: "
+                f"{idc.raw} – {idc.message}",
+            )
         elif idc.number and idc.number in seen:
-            r = replace(r, status="duplicate", duplicate_of=f"fila {seen[idc.number]}",
-                        message=f"fila {n}: documento {idc.number} repetido (ya está en la fila {seen[idc.number]})")
+            r = replace(
+                r,
+                status="duplicate",
+                duplicate_of=f"fila {seen[idc.number]}",
+                message=f"fila {n}: documento {idc.number} repetido (ya está en la fila {seen[idc.number]})",
+            )
         elif idc.status in ("repaired", "warning"):
             r = replace(r, status=idc.status, message=f"fila {n}: {idc.raw} → {idc.number}: {idc.message}")
         if idc.number and r.status != "duplicate" and idc.status != "invalid":
@@ -594,15 +657,20 @@ def _read_rows(parsed: ParsedSheet, grid: Grid, sm: SheetMapping, country: str, 
         parsed.rows.append(r)
     _ignored(parsed, sm, used_cols)
     if not parsed.rows:
-        parsed.errors.append(f"hoja «{sheet}»: no hay filas con datos debajo del encabezado "
-                             f"(fila {parsed.header_line}). No se importó nada.")
+        parsed.errors.append(
+            f"hoja «{sheet}»: no hay filas con datos debajo del encabezado "
+            f"(fila {parsed.header_line}). No se importó nada."
+        )
     for (head, value), k in sorted(unknown.items()):
-        parsed.warnings.append(f"hoja «{sheet}», columna «{head}»: valor «{value}» no reconocido en {k} fila(s); "
-                               "se cuenta como «No responde».")
+        parsed.warnings.append(
+            f"hoja «{sheet}», columna «{head}»: valor «{value}» no reconocido en {k} fila(s); "
+            "se cuenta como «No responde»."
+        )
     if ambiguous:
         shown = ", ".join(map(str, ambiguous[:10])) + (" …" if len(ambiguous) > 10 else "")
-        parsed.warnings.append(f"hoja «{sheet}»: filas con más de una X en el mismo grupo ({shown}); no se cuentan "
-                               "en ese grupo.")
+        parsed.warnings.append(
+            f"hoja «{sheet}»: filas con más de una X en el mismo grupo ({shown}); no se cuentan en ese grupo."
+        )
     progress(total, total, "Hoja revisada")
 
 

@@ -1,4 +1,5 @@
 """Privacy notice printed on attendance sheets, question forms and surveys (domain.md §9.3)."""
+
 from __future__ import annotations
 
 NOTICE_VERSION = "2026-01"
@@ -24,13 +25,16 @@ NOTICE_CO = (
 def retention_sentence(years: int | None) -> str:
     if not years:
         return "Los datos se conservan el tiempo que exige la normativa de archivo."
-    return (f"Su nombre, documento y contacto se conservan {years} año{'s' if years != 1 else ''} después del año "
-            "del evento y luego se anonimizan; los totales se conservan.")
+    return (
+        f"Su nombre, documento y contacto se conservan {years} año{'s' if years != 1 else ''} después del año "
+        "del evento y luego se anonimizan; los totales se conservan."
+    )
 
 
 def notice_text(entity: str, country: str = "EC", retention_years: int | None = None) -> str:
     """The privacy notice; with `retention_years` (setting of the attendance record type) it says how long
     identities are kept (domain.md §9.3-1 asks the notice to state the retention)."""
     template = NOTICE_CO if country == "CO" else NOTICE_EC
-    return template.format(entity=entity or "La entidad", version=NOTICE_VERSION,
-                           retention=retention_sentence(retention_years))
+    return template.format(
+        entity=entity or "La entidad", version=NOTICE_VERSION, retention=retention_sentence(retention_years)
+    )

@@ -1,4 +1,5 @@
 """Small calculations of the events capability (domain.md §4.4, §4.5, §5)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -11,11 +11,12 @@
 Years outside the loaded range fall back to the `holidays` library's national holidays.
 The stored calendar (user edits) lives in `rcdesk/services/calendar.py`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable
 
 from rcdesk.errors import UserError
 from rcdesk.followup.periods import days_in_month
@@ -32,8 +33,9 @@ def library_holidays(country: str, year: int) -> dict[date, str]:
 class BusinessCalendar:
     """Answers business-day questions for one country (and optionally one locality)."""
 
-    def __init__(self, country: str, holidays: dict[date, str], years: Iterable[int],
-                 locality: str | None = None) -> None:
+    def __init__(
+        self, country: str, holidays: dict[date, str], years: Iterable[int], locality: str | None = None
+    ) -> None:
         self.country = country
         self.locality = locality
         self._holidays = dict(holidays)
@@ -141,38 +143,110 @@ class BusinessCalendar:
 # -- deadline rules as data ---------------------------------------------------------------
 # unit: "business_days" | "calendar_days" | "months" | "nth_business_day_next_month"
 DEFAULT_RULES: tuple[dict, ...] = (
-    {"code": "ec_publicar_informe_preliminar", "country": "EC", "label": "Publicar el informe preliminar",
-     "trigger": "Fecha de la deliberación pública", "offset": -15, "unit": "calendar_days",
-     "basis": "Cronograma CPCCS (verificar cada año)"},
-    {"code": "ec_convocatoria", "country": "EC", "label": "Convocatoria pública a la deliberación",
-     "trigger": "Fecha de la deliberación pública", "offset": -15, "unit": "calendar_days",
-     "basis": "Cronograma CPCCS (verificar cada año)"},
-    {"code": "ec_recoger_aportes", "country": "EC", "label": "Recoger aportes ciudadanos tras la deliberación",
-     "trigger": "Fecha de la deliberación pública", "offset": 14, "unit": "calendar_days",
-     "basis": "Cronograma CPCCS (verificar cada año)"},
-    {"code": "ec_entregar_cpccs", "country": "EC", "label": "Entregar el informe al CPCCS",
-     "trigger": "Última deliberación pública", "offset": 30, "unit": "calendar_days",
-     "basis": "Resolución anual del CPCCS"},
-    {"code": "ec_poa_reporte_trimestral", "country": "EC", "label": "Reporte trimestral del POA",
-     "trigger": "Fin del trimestre", "offset": 10, "unit": "business_days",
-     "basis": "Definido por la institución"},
-    {"code": "co_respuesta_peticion", "country": "CO", "label": "Responder una petición ciudadana",
-     "trigger": "Fecha de recepción", "offset": 15, "unit": "business_days",
-     "basis": "Ley 1755 de 2015, art. 14 (10 días para información, 30 para consultas)"},
-    {"code": "co_respuesta_informacion", "country": "CO", "label": "Responder una solicitud de información",
-     "trigger": "Fecha de recepción", "offset": 10, "unit": "business_days", "basis": "Ley 1755 de 2015, art. 14"},
-    {"code": "co_respuesta_consulta", "country": "CO", "label": "Responder una consulta",
-     "trigger": "Fecha de recepción", "offset": 30, "unit": "business_days", "basis": "Ley 1755 de 2015, art. 14"},
-    {"code": "co_publicar_memorias", "country": "CO", "label": "Publicar memorias y conclusiones de la audiencia",
-     "trigger": "Fecha del evento", "offset": 15, "unit": "business_days", "basis": "Documentos de referencia"},
-    {"code": "co_seguimiento_oci", "country": "CO", "label": "Publicar el informe de seguimiento de Control Interno",
-     "trigger": "Corte cuatrimestral (30 abr, 31 ago, 31 dic)", "offset": 10, "unit": "nth_business_day_next_month",
-     "basis": "Seguimiento PAAC: décimo día hábil del mes siguiente al corte"},
-    {"code": "co_publicar_paac", "country": "CO", "label": "Publicar el PAAC de la vigencia",
-     "trigger": "1 de enero de la vigencia", "offset": 30, "unit": "calendar_days", "basis": "A más tardar el 31 de enero"},
+    {
+        "code": "ec_publicar_informe_preliminar",
+        "country": "EC",
+        "label": "Publicar el informe preliminar",
+        "trigger": "Fecha de la deliberación pública",
+        "offset": -15,
+        "unit": "calendar_days",
+        "basis": "Cronograma CPCCS (verificar cada año)",
+    },
+    {
+        "code": "ec_convocatoria",
+        "country": "EC",
+        "label": "Convocatoria pública a la deliberación",
+        "trigger": "Fecha de la deliberación pública",
+        "offset": -15,
+        "unit": "calendar_days",
+        "basis": "Cronograma CPCCS (verificar cada año)",
+    },
+    {
+        "code": "ec_recoger_aportes",
+        "country": "EC",
+        "label": "Recoger aportes ciudadanos tras la deliberación",
+        "trigger": "Fecha de la deliberación pública",
+        "offset": 14,
+        "unit": "calendar_days",
+        "basis": "Cronograma CPCCS (verificar cada año)",
+    },
+    {
+        "code": "ec_entregar_cpccs",
+        "country": "EC",
+        "label": "Entregar el informe al CPCCS",
+        "trigger": "Última deliberación pública",
+        "offset": 30,
+        "unit": "calendar_days",
+        "basis": "Resolución anual del CPCCS",
+    },
+    {
+        "code": "ec_poa_reporte_trimestral",
+        "country": "EC",
+        "label": "Reporte trimestral del POA",
+        "trigger": "Fin del trimestre",
+        "offset": 10,
+        "unit": "business_days",
+        "basis": "Definido por la institución",
+    },
+    {
+        "code": "co_respuesta_peticion",
+        "country": "CO",
+        "label": "Responder una petición ciudadana",
+        "trigger": "Fecha de recepción",
+        "offset": 15,
+        "unit": "business_days",
+        "basis": "Ley 1755 de 2015, art. 14 (10 días para información, 30 para consultas)",
+    },
+    {
+        "code": "co_respuesta_informacion",
+        "country": "CO",
+        "label": "Responder una solicitud de información",
+        "trigger": "Fecha de recepción",
+        "offset": 10,
+        "unit": "business_days",
+        "basis": "Ley 1755 de 2015, art. 14",
+    },
+    {
+        "code": "co_respuesta_consulta",
+        "country": "CO",
+        "label": "Responder una consulta",
+        "trigger": "Fecha de recepción",
+        "offset": 30,
+        "unit": "business_days",
+        "basis": "Ley 1755 de 2015, art. 14",
+    },
+    {
+        "code": "co_publicar_memorias",
+        "country": "CO",
+        "label": "Publicar memorias y conclusiones de la audiencia",
+        "trigger": "Fecha del evento",
+        "offset": 15,
+        "unit": "business_days",
+        "basis": "Documentos de referencia",
+    },
+    {
+        "code": "co_seguimiento_oci",
+        "country": "CO",
+        "label": "Publicar el informe de seguimiento de Control Interno",
+        "trigger": "Corte cuatrimestral (30 abr, 31 ago, 31 dic)",
+        "offset": 10,
+        "unit": "nth_business_day_next_month",
+        "basis": "Seguimiento PAAC: décimo día hábil del mes siguiente al corte",
+    },
+    {
+        "code": "co_publicar_paac",
+        "country": "CO",
+        "label": "Publicar el PAAC de la vigencia",
+        "trigger": "1 de enero de la vigencia",
+        "offset": 30,
+        "unit": "calendar_days",
+        "basis": "A más tardar el 31 de enero",
+    },
 )
 RULE_UNITS = {
-    "business_days": "días hábiles", "calendar_days": "días calendario", "months": "meses",
+    "business_days": "días hábiles",
+    "calendar_days": "días calendario",
+    "months": "meses",
     "nth_business_day_next_month": "º día hábil del mes siguiente",
 }
 
@@ -206,5 +280,12 @@ class DeadlineRule:
         return f"{self.offset:+d} {RULE_UNITS.get(self.unit, self.unit)}"
 
     def as_json(self) -> dict:
-        return {"code": self.code, "country": self.country, "label": self.label, "trigger": self.trigger,
-                "offset": self.offset, "unit": self.unit, "basis": self.basis}
+        return {
+            "code": self.code,
+            "country": self.country,
+            "label": self.label,
+            "trigger": self.trigger,
+            "offset": self.offset,
+            "unit": self.unit,
+            "basis": self.basis,
+        }

@@ -2,6 +2,7 @@
 
 Fed by `rcdesk/followup/reads.py` (plain SQL) so the home page never loads SQLAlchemy.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,8 +26,7 @@ from rcdesk.text import clean
 
 # SUSTITUIDO: replaced by a later version (an edit of a reported report, or a correction of a
 # validated one once the correction is validated); kept for the history, never counted.
-REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado",
-                 "SUSTITUIDO": "Sustituido"}
+REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado", "SUSTITUIDO": "Sustituido"}
 _CUAT_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
 PUBLICATION_RULE = {"CO": "co_seguimiento_oci", "EC": "ec_poa_reporte_trimestral"}
 
@@ -41,7 +41,7 @@ class ReportRow:
     period_no: int
     period_code: str
     period_label: str
-    percent: Decimal | None          # effective % (reported, or quantity / target)
+    percent: Decimal | None  # effective % (reported, or quantity / target)
     quantity: float | None
     target_quantity: float | None
     done_text: str
@@ -62,12 +62,22 @@ class ReportRow:
 
     def as_json(self) -> dict:
         return {
-            "report_id": self.report_id, "activity_id": self.activity_id, "period": self.period_code,
-            "period_no": self.period_no, "percent": float(self.percent) if self.percent is not None else None,
-            "quantity": self.quantity, "target_quantity": self.target_quantity, "done_text": self.done_text,
-            "difficulties": self.difficulties, "justification": self.justification, "reporter": self.reporter,
-            "reported_on": self.reported_on.isoformat(), "status": self.status, "reviewer": self.reviewer,
-            "review_note": self.review_note, "evidence": [e.as_json() for e in self.evidence],
+            "report_id": self.report_id,
+            "activity_id": self.activity_id,
+            "period": self.period_code,
+            "period_no": self.period_no,
+            "percent": float(self.percent) if self.percent is not None else None,
+            "quantity": self.quantity,
+            "target_quantity": self.target_quantity,
+            "done_text": self.done_text,
+            "difficulties": self.difficulties,
+            "justification": self.justification,
+            "reporter": self.reporter,
+            "reported_on": self.reported_on.isoformat(),
+            "status": self.status,
+            "reviewer": self.reviewer,
+            "review_note": self.review_note,
+            "evidence": [e.as_json() for e in self.evidence],
         }
 
 
@@ -152,7 +162,6 @@ class Dashboard:
     colors: dict = field(hash=False, compare=False, default_factory=dict)
 
 
-
 def _short(text: str, n: int = 60) -> str:
     t = clean(text)
     return t if len(t) <= n else t[: n - 1] + "…"
@@ -183,7 +192,7 @@ def _dmy(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
-def _schedule(a, kind: str, year: int) -> tuple[date, date | None, str]:  # noqa: ANN001
+def _schedule(a, kind: str, year: int) -> tuple[date, date | None, str]:
     """(programmed from, due date, schedule text) of an activity."""
     marks = sorted(int(q) for q in (a.cuatrimestres or ()) if int(q) in _CUAT_MONTHS)
     start = a.start_date
@@ -206,9 +215,18 @@ def _schedule(a, kind: str, year: int) -> tuple[date, date | None, str]:  # noqa
     return start or date(year, 1, 1), due, text
 
 
-def _statuses(data: dict, kind: str, year: int, cut: date, today: date, cal: BusinessCalendar,
-              profile: ThresholdProfile, *, require_evidence: bool,
-              chosen: dict[str, str]) -> list[ActivityStatus]:
+def _statuses(
+    data: dict,
+    kind: str,
+    year: int,
+    cut: date,
+    today: date,
+    cal: BusinessCalendar,
+    profile: ThresholdProfile,
+    *,
+    require_evidence: bool,
+    chosen: dict[str, str],
+) -> list[ActivityStatus]:
     """Status of every activity; `chosen` receives activity id -> the report that counts."""
     latest = data["latest"]
     pending_by = data["pending"]
@@ -237,26 +255,60 @@ def _statuses(data: dict, kind: str, year: int, cut: date, today: date, cal: Bus
         overdue = bool(due and due < today and not done)
         if overdue:
             flags.append("Vencida")
-        out.append(ActivityStatus(
-            a.id, a.number or "", a.description, a.responsible or "", a.meta or "", a.group_id, sched, due, c,
-            profile.classify(c), done, overdue, days_left, bdays, None, pending, tuple(flags),
-        ))
+        out.append(
+            ActivityStatus(
+                a.id,
+                a.number or "",
+                a.description,
+                a.responsible or "",
+                a.meta or "",
+                a.group_id,
+                sched,
+                due,
+                c,
+                profile.classify(c),
+                done,
+                overdue,
+                days_left,
+                bdays,
+                None,
+                pending,
+                tuple(flags),
+            )
+        )
         if last is not None:
             chosen[a.id] = last.id
     return out
 
 
-def _light_report(r, year: int) -> ReportRow:  # noqa: ANN001
+def _light_report(r, year: int) -> ReportRow:
     return ReportRow(
-        r.id, r.activity_id, r.period_kind, r.period_no, period_code(r.period_kind, year, r.period_no),
-        period_label(r.period_kind, year, r.period_no), _effective(r.percent, r.quantity, r.target_quantity),
-        r.quantity, r.target_quantity, r.done_text, r.difficulties, r.justification, r.reporter, r.reported_on,
-        r.status, r.reviewer, r.review_note, r.reviewed_at, (), r.created_at,
+        r.id,
+        r.activity_id,
+        r.period_kind,
+        r.period_no,
+        period_code(r.period_kind, year, r.period_no),
+        period_label(r.period_kind, year, r.period_no),
+        _effective(r.percent, r.quantity, r.target_quantity),
+        r.quantity,
+        r.target_quantity,
+        r.done_text,
+        r.difficulties,
+        r.justification,
+        r.reporter,
+        r.reported_on,
+        r.status,
+        r.reviewer,
+        r.review_note,
+        r.reviewed_at,
+        (),
+        r.created_at,
     )
 
 
-def _group_statuses(groups: list, statuses: list[ActivityStatus], profile: ThresholdProfile,
-                    weights: dict | None) -> list[GroupStatus]:
+def _group_statuses(
+    groups: list, statuses: list[ActivityStatus], profile: ThresholdProfile, weights: dict | None
+) -> list[GroupStatus]:
     children: dict[str | None, list] = defaultdict(list)
     ids = {g.id for g in groups}
     for g in groups:
@@ -275,19 +327,42 @@ def _group_statuses(groups: list, statuses: list[ActivityStatus], profile: Thres
     def walk(parent: str | None, depth: int) -> None:
         for g in children.get(parent, ()):
             acts = subtree(g.id)
-            c = aggregate([a.compliance for a in acts],
-                          [weights.get(a.activity_id, 1) for a in acts] if weights else None)
+            c = aggregate(
+                [a.compliance for a in acts], [weights.get(a.activity_id, 1) for a in acts] if weights else None
+            )
             label = f"{g.code} – {g.name}" if g.code and g.name and g.code != g.name else (g.name or g.code or g.kind)
-            out.append(GroupStatus(g.id, g.parent_id, depth, g.kind, clean(label), c, profile.classify(c), len(acts),
-                                   distribution(a.light for a in acts)))
+            out.append(
+                GroupStatus(
+                    g.id,
+                    g.parent_id,
+                    depth,
+                    g.kind,
+                    clean(label),
+                    c,
+                    profile.classify(c),
+                    len(acts),
+                    distribution(a.light for a in acts),
+                )
+            )
             walk(g.id, depth + 1)
 
     walk(None, 0)
     loose = acts_in.get(None)
     if loose:
         c = aggregate([a.compliance for a in loose])
-        out.append(GroupStatus("", None, 0, "seccion", "Sin grupo", c, profile.classify(c), len(loose),
-                               distribution(a.light for a in loose)))
+        out.append(
+            GroupStatus(
+                "",
+                None,
+                0,
+                "seccion",
+                "Sin grupo",
+                c,
+                profile.classify(c),
+                len(loose),
+                distribution(a.light for a in loose),
+            )
+        )
     return out
 
 
@@ -308,7 +383,7 @@ def _unit_statuses(data: dict, by_id: dict[str, ActivityStatus], profile: Thresh
     return out
 
 
-def _cuts(kind: str, year: int, cal: BusinessCalendar, rule, today: date) -> list[CutRow]:  # noqa: ANN001
+def _cuts(kind: str, year: int, cal: BusinessCalendar, rule, today: date) -> list[CutRow]:
     out = []
     for n in range(1, PERIOD_COUNTS[kind] + 1):
         start, end = period_range(kind, year, n)
@@ -317,11 +392,25 @@ def _cuts(kind: str, year: int, cal: BusinessCalendar, rule, today: date) -> lis
         else:
             nxt = cal.add_calendar(date(end.year, end.month, 1), months=1)
             publish = cal.nth_business_day_of_month(nxt.year, nxt.month, 10)
-        out.append(CutRow(n, period_code(kind, year, n), period_label(kind, year, n), start, end, publish,
-                          (publish - today).days, end < today))
+        out.append(
+            CutRow(
+                n,
+                period_code(kind, year, n),
+                period_label(kind, year, n),
+                start,
+                end,
+                publish,
+                (publish - today).days,
+                end < today,
+            )
+        )
     return out
 
 
 __all__ = [
-    "ActivityStatus", "CutRow", "Dashboard", "GroupStatus", "ReportRow",
+    "ActivityStatus",
+    "CutRow",
+    "Dashboard",
+    "GroupStatus",
+    "ReportRow",
 ]

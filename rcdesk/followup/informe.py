@@ -5,6 +5,7 @@ arranges it the way Control Interno publishes it: one table per component, a sum
 component, alerts, recommendations and the signature block. The PDF and XLSX writers
 (`rcdesk/reports/seguimiento_*.py`) only lay this out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,8 +17,15 @@ from rcdesk.followup.periods import PERIOD_NAMES, date_text, period_label, perio
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 
 COLUMNS = (
-    "Subcomponente / proceso", "Actividades programadas", "Actividades realizadas", "Meta / producto",
-    "Responsable", "Fecha programada", "% de avance", "Semáforo", "Observaciones",
+    "Subcomponente / proceso",
+    "Actividades programadas",
+    "Actividades realizadas",
+    "Meta / producto",
+    "Responsable",
+    "Fecha programada",
+    "% de avance",
+    "Semáforo",
+    "Observaciones",
 )
 
 
@@ -37,8 +45,17 @@ class InformeRow:
 
     def cells(self) -> list[str]:
         act = f"{self.number} {self.activity}".strip() if self.number else self.activity
-        return [self.subcomponent, act, self.done, self.meta, self.responsible, self.scheduled, self.pct_text,
-                COLOR_LABELS.get(self.light.color, self.light.color), self.observations]
+        return [
+            self.subcomponent,
+            act,
+            self.done,
+            self.meta,
+            self.responsible,
+            self.scheduled,
+            self.pct_text,
+            COLOR_LABELS.get(self.light.color, self.light.color),
+            self.observations,
+        ]
 
 
 @dataclass(frozen=True)
@@ -64,7 +81,7 @@ class Seguimiento:
     published_on: date
     profile_name: str
     subgroups: tuple[tuple[str, Compliance, Light], ...]  # second level (subcomponentes), for the chart
-    profile_bands: tuple[tuple[str, str], ...]      # (colour, label)
+    profile_bands: tuple[tuple[str, str], ...]  # (colour, label)
     components: tuple[ComponentBlock, ...]
     plan: Compliance
     plan_light: Light
@@ -103,9 +120,18 @@ class Seguimiento:
         return _late_text(self.published_on, self.publish_by) if self.late else ""
 
 
-def build_seguimiento(db, plan_id: str, cut: date, *, published_on: date | None = None,  # noqa: ANN001
-                      signer_name: str = "", signer_role: str = "", today: date | None = None,
-                      progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> Seguimiento:
+def build_seguimiento(
+    db,
+    plan_id: str,
+    cut: date,
+    *,
+    published_on: date | None = None,
+    signer_name: str = "",
+    signer_role: str = "",
+    today: date | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> Seguimiento:
     from rcdesk.services.followup import FollowupService
     from rcdesk.services.plans import PlanService
 
@@ -140,9 +166,21 @@ def build_seguimiento(db, plan_id: str, cut: date, *, published_on: date | None 
         obs = list(a.flags)
         if rep is not None and rep.review_note:
             obs.insert(0, rep.review_note)
-        blocks.setdefault(top, []).append(InformeRow(
-            sub, a.number, a.description, rep.done_text if rep else "", a.meta, a.responsible, a.scheduled,
-            a.pct, format_pct(a.compliance, none="N/A"), a.light, "; ".join(obs)))
+        blocks.setdefault(top, []).append(
+            InformeRow(
+                sub,
+                a.number,
+                a.description,
+                rep.done_text if rep else "",
+                a.meta,
+                a.responsible,
+                a.scheduled,
+                a.pct,
+                format_pct(a.compliance, none="N/A"),
+                a.light,
+                "; ".join(obs),
+            )
+        )
     comps = []
     for g in d.groups:
         if g.depth == 0 and blocks.get(g.group_id):
@@ -155,32 +193,47 @@ def build_seguimiento(db, plan_id: str, cut: date, *, published_on: date | None 
         alerts = [_late_text(published_on, publish_by)] + [a for a in alerts if a != _NO_ALERTS]
     recs = _recommendations(d, publish_by)
     is_co = d.country == "CO"
-    intro = ("En cumplimiento del artículo 73 de la Ley 1474 de 2011 y del Decreto 124 de 2016, la Oficina de "
-             "Control Interno realiza el seguimiento cuatrimestral a las actividades del plan."
-             if is_co else
-             "En cumplimiento de la normativa de participación ciudadana y rendición de cuentas, se presenta el "
-             "seguimiento a la ejecución de las actividades programadas del plan.")
+    intro = (
+        "En cumplimiento del artículo 73 de la Ley 1474 de 2011 y del Decreto 124 de 2016, la Oficina de "
+        "Control Interno realiza el seguimiento cuatrimestral a las actividades del plan."
+        if is_co
+        else "En cumplimiento de la normativa de participación ciudadana y rendición de cuentas, se presenta el "
+        "seguimiento a la ejecución de las actividades programadas del plan."
+    )
     progress(3, 3, "Listo")
     return Seguimiento(
-        entity=d.entity, country=d.country, year=summary.year, plan_title=summary.title, cut=cut, cut_no=cut_no,
-        period_label=f"{PERIOD_NAMES[kind]} {cut_no}", period_span=span_text(p_start, cut),
-        publish_by=publish_by, published_on=published_on, profile_name=d.profile.name,
+        entity=d.entity,
+        country=d.country,
+        year=summary.year,
+        plan_title=summary.title,
+        cut=cut,
+        cut_no=cut_no,
+        period_label=f"{PERIOD_NAMES[kind]} {cut_no}",
+        period_span=span_text(p_start, cut),
+        publish_by=publish_by,
+        published_on=published_on,
+        profile_name=d.profile.name,
         subgroups=tuple((g.label, g.compliance, g.light) for g in d.groups if g.depth == 1 and g.activities),
-        profile_bands=tuple((b.color, b.label) for b in d.profile.bands) + (
-            ("azul", d.profile.blue_label), ("gris", d.profile.grey_label)),
-        components=tuple(comps), plan=d.plan, plan_light=d.plan_light, colors=dict(d.colors),
-        alerts=tuple(alerts), recommendations=tuple(recs),
-        signer_name=signer_name, signer_role=signer_role or (
-            "Jefe(a) de la Oficina de Control Interno" if is_co else "Responsable de planificación y seguimiento"),
+        profile_bands=tuple((b.color, b.label) for b in d.profile.bands)
+        + (("azul", d.profile.blue_label), ("gris", d.profile.grey_label)),
+        components=tuple(comps),
+        plan=d.plan,
+        plan_light=d.plan_light,
+        colors=dict(d.colors),
+        alerts=tuple(alerts),
+        recommendations=tuple(recs),
+        signer_name=signer_name,
+        signer_role=signer_role
+        or ("Jefe(a) de la Oficina de Control Interno" if is_co else "Responsable de planificación y seguimiento"),
         intro=intro,
         objective=f"Verificar el cumplimiento de las actividades programadas con corte al {cut:%d/%m/%Y} "
-                  f"({period_label(kind, summary.year, cut_no)}).",
+        f"({period_label(kind, summary.year, cut_no)}).",
         scope=f"Todas las actividades del plan «{summary.title or summary.entity}» vigencia {summary.year} "
-              f"({d.activities.__len__()} actividades en {len(comps)} componentes).",
+        f"({d.activities.__len__()} actividades en {len(comps)} componentes).",
         method="Se solicitó a los líderes de proceso el reporte de avance con sus medios de verificación; "
-               "solo se consideran los reportes validados. Actividades aún no programadas al corte se "
-               "muestran en gris y no entran en los promedios; el avance por componente es el promedio "
-               "simple de sus actividades (máximo 100 % por actividad).",
+        "solo se consideran los reportes validados. Actividades aún no programadas al corte se "
+        "muestran en gris y no entran en los promedios; el avance por componente es el promedio "
+        "simple de sus actividades (máximo 100 % por actividad).",
     )
 
 
@@ -197,17 +250,21 @@ _NO_ALERTS = "No se encontraron alertas a la fecha de corte."
 
 
 def _late_text(published_on: date, publish_by: date) -> str:
-    return (f"Publicación fuera de plazo: la fecha de publicación ({date_text(published_on)}) es "
-            f"{(published_on - publish_by).days} día(s) posterior al plazo ({date_text(publish_by)}).")
+    return (
+        f"Publicación fuera de plazo: la fecha de publicación ({date_text(published_on)}) es "
+        f"{(published_on - publish_by).days} día(s) posterior al plazo ({date_text(publish_by)})."
+    )
 
 
-def _alerts(d) -> list[str]:  # noqa: ANN001
+def _alerts(d) -> list[str]:
     out = []
     reds = [a for a in d.activities if a.light.color == "rojo"]
     if reds:
         out.append(f"{len(reds)} actividad(es) en rojo (avance bajo):")
-        out += [f"   {a.number} {shorten(a.description, 110)} — {format_pct(a.compliance)} ({shorten(a.responsible, 60)})"
-                for a in reds[:40]]
+        out += [
+            f"   {a.number} {shorten(a.description, 110)} — {format_pct(a.compliance)} ({shorten(a.responsible, 60)})"
+            for a in reds[:40]
+        ]
         if len(reds) > 40:
             out.append(f"   … y {len(reds) - 40} más (ver tablas por componente).")
     if d.overdue:
@@ -226,20 +283,25 @@ def _alerts(d) -> list[str]:  # noqa: ANN001
     return out or [_NO_ALERTS]
 
 
-def _recommendations(d, publish_by: date | None) -> list[str]:  # noqa: ANN001
+def _recommendations(d, publish_by: date | None) -> list[str]:
     recs = []
     if any(a.light.color == "rojo" for a in d.activities):
-        recs.append("Formular acciones de mejora para las actividades en rojo y reprogramarlas si es necesario, "
-                    "dejando constancia de la justificación.")
+        recs.append(
+            "Formular acciones de mejora para las actividades en rojo y reprogramarlas si es necesario, "
+            "dejando constancia de la justificación."
+        )
     if d.overdue:
         recs.append("Priorizar las actividades vencidas y reportar su avance antes del próximo corte.")
     if any("Sin medio de verificación" in a.flags for a in d.activities):
-        recs.append("Adjuntar los medios de verificación (documentos o enlaces publicados) de las actividades "
-                    "reportadas.")
+        recs.append(
+            "Adjuntar los medios de verificación (documentos o enlaces publicados) de las actividades reportadas."
+        )
     if d.pending_review:
         recs.append("Revisar y validar los reportes de avance pendientes.")
-    recs.append("Publicar este informe en la sección de transparencia del sitio web de la entidad"
-                + (f" a más tardar el {date_text(publish_by)}." if publish_by else "."))
+    recs.append(
+        "Publicar este informe en la sección de transparencia del sitio web de la entidad"
+        + (f" a más tardar el {date_text(publish_by)}." if publish_by else ".")
+    )
     return recs
 
 

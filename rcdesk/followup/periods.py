@@ -6,6 +6,7 @@ Period codes users type (command line, imports):
   "2022-05" / "M5"  May                            — monthly plans
   "2"               the plan's period number 2 (whatever its kind)
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,20 @@ PERIOD_MONTHS = {"cuatrimestre": 4, "trimestre": 3, "mes": 1}
 PERIOD_LETTER = {"cuatrimestre": "C", "trimestre": "T", "mes": "M"}
 PERIOD_NAMES = {"cuatrimestre": "Cuatrimestre", "trimestre": "Trimestre", "mes": "Mes"}
 MONTHS_SHORT = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
-MONTHS_LONG = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-               "octubre", "noviembre", "diciembre")
+MONTHS_LONG = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 
 _CODE = re.compile(r"^\s*(?:(\d{4})\s*[-/ ]\s*)?([CTMQ])?\s*(\d{1,2})\s*$", re.IGNORECASE)
 
@@ -71,7 +84,9 @@ def period_label(kind: str, year: int, no: int) -> str:
 
 def span_text(start: date, end: date) -> str:
     """'01-ene a 30-abr de 2022' (the header style of Control Interno's reports)."""
-    return f"{start.day:02d}-{MONTHS_SHORT[start.month - 1]} a {end.day:02d}-{MONTHS_SHORT[end.month - 1]} de {end.year}"
+    return (
+        f"{start.day:02d}-{MONTHS_SHORT[start.month - 1]} a {end.day:02d}-{MONTHS_SHORT[end.month - 1]} de {end.year}"
+    )
 
 
 def date_text(d: date | None) -> str:
@@ -107,6 +122,8 @@ def parse_period(text: str | int, kind: str, year: int) -> int:
             f"use {period_code(kind, year, 1)} … {period_code(kind, year, n)} o el número 1 a {n}."
         )
     if not 1 <= num <= n:
-        raise UserError(f"El periodo «{text}» está fuera de la vigencia {year}: el plan tiene {n} "
-                        f"{'meses' if kind == 'mes' else PERIOD_NAMES[kind].lower() + 's'} (1 a {n}).")
+        raise UserError(
+            f"El periodo «{text}» está fuera de la vigencia {year}: el plan tiene {n} "
+            f"{'meses' if kind == 'mes' else PERIOD_NAMES[kind].lower() + 's'} (1 a {n})."
+        )
     return num

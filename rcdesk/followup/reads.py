@@ -4,6 +4,7 @@ Column names follow rcdesk/models/followup.py and rcdesk/models/plans.py. `Follo
 delegates here too, so there is one implementation. Years whose holidays were never copied
 into the database use the `holidays` library directly (nothing is written here).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,24 +29,28 @@ from rcdesk.followup.compute import (
     cut_period,
 )
 
-_Act = namedtuple("_Act", "id number description responsible meta group_id cuatrimestres start_date end_date "
-                          "scheduled_text extra")
+_Act = namedtuple(
+    "_Act", "id number description responsible meta group_id cuatrimestres start_date end_date scheduled_text extra"
+)
 _Group = namedtuple("_Group", "id parent_id kind code name")
 _Latest = namedtuple("_Latest", "activity_id period_no id percent quantity target_quantity")
-_Report = namedtuple("_Report", "id activity_id period_kind period_no percent quantity target_quantity done_text "
-                                "difficulties justification reporter reported_on status reviewer review_note "
-                                "reviewed_at created_at")
+_Report = namedtuple(
+    "_Report",
+    "id activity_id period_kind period_no percent quantity target_quantity done_text "
+    "difficulties justification reporter reported_on status reviewer review_note "
+    "reviewed_at created_at",
+)
 
 
-def _d(text) -> date | None:  # noqa: ANN001
+def _d(text) -> date | None:
     return date.fromisoformat(str(text)[:10]) if text else None
 
 
-def _dt(text) -> datetime | None:  # noqa: ANN001
+def _dt(text) -> datetime | None:
     return datetime.fromisoformat(str(text)) if text else None
 
 
-def _json(text, default):  # noqa: ANN001, ANN202
+def _json(text, default):
     if not text:
         return default
     try:
@@ -54,24 +59,28 @@ def _json(text, default):  # noqa: ANN001, ANN202
         return default
 
 
-def setting(c, key: str, default):  # noqa: ANN001, ANN201
+def setting(c, key: str, default):
     row = c.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
     return _json(row[0], default) if row else default
 
 
-def plan_facts(c, plan_id: str) -> tuple[str, str, int, str]:  # noqa: ANN001
+def plan_facts(c, plan_id: str) -> tuple[str, str, int, str]:
     """(entity, country, year, period_kind) of a plan."""
-    row = c.execute("SELECT i.name, i.country, p.year, p.period_kind FROM plan p JOIN institution i "
-                    "ON i.id = p.institution_id WHERE p.id = ? AND p.deleted = 0", (plan_id,)).fetchone()
+    row = c.execute(
+        "SELECT i.name, i.country, p.year, p.period_kind FROM plan p JOIN institution i "
+        "ON i.id = p.institution_id WHERE p.id = ? AND p.deleted = 0",
+        (plan_id,),
+    ).fetchone()
     if row is None:
         raise NotFound(f"No existe el plan «{plan_id}».")
     return row[0], row[1], int(row[2]), row[3]
 
 
-def profile_for(c, country: str, plan_id: str | None = None) -> ThresholdProfile:  # noqa: ANN001
+def profile_for(c, country: str, plan_id: str | None = None) -> ThresholdProfile:
     """The plan's own profile when one was chosen (and still exists), else its country's default."""
-    profiles = [ThresholdProfile.from_json(p) for p in setting(c, "compliance.profiles", None) or []] \
-        or list(DEFAULT_PROFILES)
+    profiles = [ThresholdProfile.from_json(p) for p in setting(c, "compliance.profiles", None) or []] or list(
+        DEFAULT_PROFILES
+    )
     if plan_id:
         own = setting(c, f"compliance.plan_profile.{plan_id}", None)
         chosen = next((p for p in profiles if p.code == own), None) if own else None
@@ -82,7 +91,7 @@ def profile_for(c, country: str, plan_id: str | None = None) -> ThresholdProfile
     return next((p for p in profiles if p.code == code), profiles[0])
 
 
-def publication_rule(c, country: str) -> DeadlineRule | None:  # noqa: ANN001
+def publication_rule(c, country: str) -> DeadlineRule | None:
     rules = setting(c, "calendar.deadline_rules", None) or list(DEFAULT_RULES)
     code = PUBLICATION_RULE.get(country, "co_seguimiento_oci")
     for r in rules:
@@ -91,7 +100,7 @@ def publication_rule(c, country: str) -> DeadlineRule | None:  # noqa: ANN001
     return None
 
 
-def business_calendar(c, country: str, years: list[int], locality: str | None = None) -> BusinessCalendar:  # noqa: ANN001
+def business_calendar(c, country: str, years: list[int], locality: str | None = None) -> BusinessCalendar:
     from rcdesk.text import fold
 
     lo, hi = date(min(years), 1, 1).isoformat(), date(max(years), 12, 31).isoformat()
@@ -99,8 +108,10 @@ def business_calendar(c, country: str, years: list[int], locality: str | None = 
     seeded: set[int] = set()
     loc = fold(locality) if locality else None
     for day, name, scope, where, source, active, deleted in c.execute(
-            "SELECT day, name, scope, locality, source, active, deleted FROM holiday "
-            "WHERE country = ? AND day >= ? AND day <= ?", (country, lo, hi)):
+        "SELECT day, name, scope, locality, source, active, deleted FROM holiday "
+        "WHERE country = ? AND day >= ? AND day <= ?",
+        (country, lo, hi),
+    ):
         d = _d(day)
         if source == "biblioteca":
             seeded.add(d.year)
@@ -114,58 +125,100 @@ def business_calendar(c, country: str, years: list[int], locality: str | None = 
     return BusinessCalendar(country, days, years, locality=locality)
 
 
-def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:  # noqa: ANN001
+def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:
     acts = [
-        _Act(r[0], r[1], r[2], r[3], r[4], r[5], _json(r[6], []), _d(r[7]), _d(r[8]), r[9],
-             _json(r[10], {}) if weighted else {})
+        _Act(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            _json(r[6], []),
+            _d(r[7]),
+            _d(r[8]),
+            r[9],
+            _json(r[10], {}) if weighted else {},
+        )
         for r in c.execute(
             "SELECT id, number, description, responsible, meta, group_id, cuatrimestres, start_date, end_date, "
             f"scheduled_text, {'extra' if weighted else 'NULL'} FROM plan_activity "
-            "WHERE plan_id = ? AND deleted = 0 ORDER BY position", (plan_id,))
+            "WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+            (plan_id,),
+        )
     ]
-    groups = [_Group(*r) for r in c.execute(
-        "SELECT id, parent_id, kind, code, name FROM plan_group WHERE plan_id = ? AND deleted = 0 ORDER BY position",
-        (plan_id,))]
+    groups = [
+        _Group(*r)
+        for r in c.execute(
+            "SELECT id, parent_id, kind, code, name FROM plan_group WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+            (plan_id,),
+        )
+    ]
     in_plan = "SELECT id FROM plan_activity WHERE plan_id = ? AND deleted = 0"
     # The report that counts: VALIDADO with the highest period ≤ the cut (one VALIDADO per period).
     # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum.
-    latest = [_Latest(*r) for r in c.execute(
-        "SELECT activity_id, max(period_no), id, percent, quantity, target_quantity FROM progress_report "
-        f"WHERE activity_id IN ({in_plan}) AND deleted = 0 AND status = 'VALIDADO' AND period_no <= ? "
-        "GROUP BY activity_id", (plan_id, cut_no))]
-    pending = dict(c.execute(
-        f"SELECT activity_id, count(*) FROM progress_report WHERE activity_id IN ({in_plan}) AND deleted = 0 "
-        "AND status = 'REPORTADO' GROUP BY activity_id", (plan_id,)).fetchall())
+    latest = [
+        _Latest(*r)
+        for r in c.execute(
+            "SELECT activity_id, max(period_no), id, percent, quantity, target_quantity FROM progress_report "
+            f"WHERE activity_id IN ({in_plan}) AND deleted = 0 AND status = 'VALIDADO' AND period_no <= ? "
+            "GROUP BY activity_id",
+            (plan_id, cut_no),
+        )
+    ]
+    pending = dict(
+        c.execute(
+            f"SELECT activity_id, count(*) FROM progress_report WHERE activity_id IN ({in_plan}) AND deleted = 0 "
+            "AND status = 'REPORTADO' GROUP BY activity_id",
+            (plan_id,),
+        ).fetchall()
+    )
     ids = [r.id for r in latest]
     with_evidence: set[str] = set()
     for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
-        with_evidence.update(r[0] for r in c.execute(
-            "SELECT DISTINCT owner_id FROM evidence WHERE owner_type = 'progress_report' AND deleted = 0 "
-            f"AND owner_id IN ({','.join('?' * len(chunk))})", chunk))
+        chunk = ids[i : i + 900]
+        with_evidence.update(
+            r[0]
+            for r in c.execute(
+                "SELECT DISTINCT owner_id FROM evidence WHERE owner_type = 'progress_report' AND deleted = 0 "
+                f"AND owner_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
     units = c.execute(
         "SELECT au.activity_id, u.name FROM activity_unit au JOIN org_unit u ON u.id = au.unit_id "
-        f"WHERE au.deleted = 0 AND au.activity_id IN ({in_plan})", (plan_id,)).fetchall()
+        f"WHERE au.deleted = 0 AND au.activity_id IN ({in_plan})",
+        (plan_id,),
+    ).fetchall()
     weights = {}
     for a in acts:
         w = a.extra.get("peso") if isinstance(a.extra, dict) else None
         if w is not None:
             try:
                 weights[a.id] = Decimal(str(w).replace(",", "."))
-            except Exception:  # noqa: BLE001 - a non-numeric weight counts as 1
+            except Exception:
                 pass
-    return {"activities": acts, "groups": groups, "latest": {r.activity_id: r for r in latest},
-            "pending": pending, "with_evidence": with_evidence, "units": units, "weights": weights}
+    return {
+        "activities": acts,
+        "groups": groups,
+        "latest": {r.activity_id: r for r in latest},
+        "pending": pending,
+        "with_evidence": with_evidence,
+        "units": units,
+        "weights": weights,
+    }
 
 
-def report_details(c, year: int, ids: list[str]) -> dict:  # noqa: ANN001
+def report_details(c, year: int, ids: list[str]) -> dict:
     out = {}
     for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
+        chunk = ids[i : i + 900]
         for r in c.execute(
-                "SELECT id, activity_id, period_kind, period_no, percent, quantity, target_quantity, done_text, "
-                "difficulties, justification, reporter, reported_on, status, reviewer, review_note, reviewed_at, "
-                f"created_at FROM progress_report WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            "SELECT id, activity_id, period_kind, period_no, percent, quantity, target_quantity, done_text, "
+            "difficulties, justification, reporter, reported_on, status, reviewer, review_note, reviewed_at, "
+            f"created_at FROM progress_report WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
             row = _Report(*r[:11], _d(r[11]), *r[12:15], _dt(r[15]), _dt(r[16]))
             out[row.id] = _light_report(row, year)
     return out
@@ -176,7 +229,7 @@ _ahead: dict[str, tuple[object, str, Future]] = {}
 _ahead_lock = threading.Lock()
 
 
-def prefetch_home(db, plan_id: str) -> None:  # noqa: ANN001
+def prefetch_home(db, plan_id: str) -> None:
     """Start computing the home page's figures for `plan_id` on a thread of its own.
 
     The GUI calls this as soon as the database is open: the window is built meanwhile, and the
@@ -189,7 +242,7 @@ def prefetch_home(db, plan_id: str) -> None:  # noqa: ANN001
     def work() -> None:
         try:
             fut.set_result(_dashboard(db, plan_id, with_reports=False))
-        except BaseException as exc:  # noqa: BLE001 - re-raised (or recomputed) by the caller
+        except BaseException as exc:
             fut.set_exception(exc)
 
     with _ahead_lock:
@@ -215,33 +268,46 @@ def wait_for_home(timeout: float) -> bool:
     return True
 
 
-def _take_ahead(db, plan_id: str, plain: bool) -> Dashboard | None:  # noqa: ANN001
+def _take_ahead(db, plan_id: str, plain: bool) -> Dashboard | None:
     with _ahead_lock:
         entry = _ahead.pop("home", None)
     if entry is None or not plain or entry[0] is not db or entry[1] != plan_id:
         return None
     try:
         return entry[2].result()
-    except Exception:  # noqa: BLE001 - computed again by the caller, which reports the error as usual
+    except Exception:
         return None
 
 
-def dashboard(db, plan_id: str, *, cut: date | None = None, today: date | None = None,  # noqa: ANN001
-              weighted: bool = False, profile: ThresholdProfile | None = None,
-              with_reports: bool = True) -> Dashboard:
+def dashboard(
+    db,
+    plan_id: str,
+    *,
+    cut: date | None = None,
+    today: date | None = None,
+    weighted: bool = False,
+    profile: ThresholdProfile | None = None,
+    with_reports: bool = True,
+) -> Dashboard:
     """Everything the home page shows, in a handful of plain-SQL queries."""
     if _ahead:
         plain = cut is None and today is None and not weighted and profile is None and not with_reports
         ahead = _take_ahead(db, plan_id, plain)
         if ahead is not None and ahead.today == date.today():
             return ahead
-    return _dashboard(db, plan_id, cut=cut, today=today, weighted=weighted, profile=profile,
-                      with_reports=with_reports)
+    return _dashboard(db, plan_id, cut=cut, today=today, weighted=weighted, profile=profile, with_reports=with_reports)
 
 
-def _dashboard(db, plan_id: str, *, cut: date | None = None, today: date | None = None,  # noqa: ANN001
-               weighted: bool = False, profile: ThresholdProfile | None = None,
-               with_reports: bool = True) -> Dashboard:
+def _dashboard(
+    db,
+    plan_id: str,
+    *,
+    cut: date | None = None,
+    today: date | None = None,
+    weighted: bool = False,
+    profile: ThresholdProfile | None = None,
+    with_reports: bool = True,
+) -> Dashboard:
     today = today or date.today()
     with db.read() as c:
         entity, country, year, kind = plan_facts(c, plan_id)
@@ -255,27 +321,43 @@ def _dashboard(db, plan_id: str, *, cut: date | None = None, today: date | None 
         cal = business_calendar(c, country, list(range(year, max(year + 1, today.year, cut.year) + 1)))
         data = _load(c, plan_id, cut_period(kind, year, cut), weighted=weighted)
         chosen: dict[str, str] = {}
-        statuses = _statuses(data, kind, year, cut, today, cal, profile, require_evidence=require_evidence,
-                             chosen=chosen)
+        statuses = _statuses(
+            data, kind, year, cut, today, cal, profile, require_evidence=require_evidence, chosen=chosen
+        )
         details = report_details(c, year, list(chosen.values())) if with_reports else {}
     if details:
-        statuses = [replace(a, last_report=details.get(chosen[a.activity_id])) if a.activity_id in chosen else a
-                    for a in statuses]
+        statuses = [
+            replace(a, last_report=details.get(chosen[a.activity_id])) if a.activity_id in chosen else a
+            for a in statuses
+        ]
     by_id = {a.activity_id: a for a in statuses}
     weights = data["weights"] if weighted else None
     groups = _group_statuses(data["groups"], statuses, profile, weights)
-    plan_c = aggregate([a.compliance for a in statuses],
-                       [weights.get(a.activity_id, 1) for a in statuses] if weights else None)
+    plan_c = aggregate(
+        [a.compliance for a in statuses], [weights.get(a.activity_id, 1) for a in statuses] if weights else None
+    )
     not_done = [a for a in statuses if not a.done and a.due is not None]
     overdue = sorted((a for a in not_done if a.overdue), key=lambda a: a.due)
     week = sorted((a for a in not_done if not a.overdue and a.due <= today + timedelta(days=7)), key=lambda a: a.due)
     cuts = _cuts(kind, year, cal, rule, today)
     return Dashboard(
-        plan_id=plan_id, entity=entity, country=country, year=year, period_kind=kind, cut=cut, today=today,
-        profile=profile, plan=plan_c, plan_light=profile.classify(plan_c), groups=tuple(groups),
+        plan_id=plan_id,
+        entity=entity,
+        country=country,
+        year=year,
+        period_kind=kind,
+        cut=cut,
+        today=today,
+        profile=profile,
+        plan=plan_c,
+        plan_light=profile.classify(plan_c),
+        groups=tuple(groups),
         components=tuple((g.label, g.compliance, g.light) for g in groups if g.depth == 0),
-        units=tuple(_unit_statuses(data, by_id, profile)), activities=tuple(statuses), overdue=tuple(overdue),
-        due_this_week=tuple(week), pending_review=sum(a.pending_review for a in statuses),
+        units=tuple(_unit_statuses(data, by_id, profile)),
+        activities=tuple(statuses),
+        overdue=tuple(overdue),
+        due_this_week=tuple(week),
+        pending_review=sum(a.pending_review for a in statuses),
         next_cut=next((c for c in cuts if c.publish_by >= today), None),
         colors=distribution(a.light for a in statuses),
     )

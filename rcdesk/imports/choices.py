@@ -6,6 +6,7 @@ a per-period field once per period (and per year when the file holds several yea
 line takes (`--map "ENCABEZADO=programado:T1@2024"`), so what the page sends to the importer is
 exactly what a user could type. Nothing here touches Qt or the database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,20 @@ from rcdesk.imports.mapping import ACTION_LABELS, MAP, Decision, SheetMapping, T
 from rcdesk.imports.profiles import build
 
 PERIODS = {"trimestre": 4, "cuatrimestre": 3, "semestre": 2, "mes": 12}
-_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre")
+_MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 
 
 @dataclass(frozen=True)
@@ -115,8 +128,11 @@ def sheet_groups(mappings: list[SheetMapping]) -> list[tuple[str, SheetMapping]]
     out = []
     for sheets in groups.values():
         names = [f"«{sm.sheet}»" for sm in sheets]
-        label = names[0] if len(names) == 1 else \
-            f"{', '.join(names[:3])}{'…' if len(names) > 3 else ''} ({len(names)} hojas con los mismos encabezados)"
+        label = (
+            names[0]
+            if len(names) == 1
+            else f"{', '.join(names[:3])}{'…' if len(names) > 3 else ''} ({len(names)} hojas con los mismos encabezados)"
+        )
         out.append((label, sheets[0]))
     return out
 
@@ -134,5 +150,18 @@ def profile_document(kind: str, mappings: list[SheetMapping], name: str = "") ->
     return doc
 
 
-__all__ = ["Choice", "PERIODS", "choices_for", "current_spec", "field_choices", "file_years", "override_key",
-           "period_kinds", "period_label", "profile_document", "sheet_groups", "spec_label", "target_label"]
+__all__ = [
+    "Choice",
+    "PERIODS",
+    "choices_for",
+    "current_spec",
+    "field_choices",
+    "file_years",
+    "override_key",
+    "period_kinds",
+    "period_label",
+    "profile_document",
+    "sheet_groups",
+    "spec_label",
+    "target_label",
+]

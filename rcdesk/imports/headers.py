@@ -9,6 +9,7 @@ kind's field catalog), then grown upwards over group rows and downwards over sub
 Group labels are carried right only inside the band — never in the data area, where copying a
 merged amount into every spanned row would double-count it.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,9 +46,9 @@ def sample_text(v: object) -> str:
 
 @dataclass(frozen=True)
 class SourceColumn:
-    index: int                 # 0-based column in the sheet
-    path: tuple[str, ...]      # header texts from the top band row down («2024», «T1», «Planeado»)
-    samples: tuple[str, ...]   # the first values under the header, as a user reads them
+    index: int  # 0-based column in the sheet
+    path: tuple[str, ...]  # header texts from the top band row down («2024», «T1», «Planeado»)
+    samples: tuple[str, ...]  # the first values under the header, as a user reads them
 
     @property
     def letter(self) -> str:
@@ -61,11 +62,11 @@ class SourceColumn:
 @dataclass
 class Table:
     grid: Grid
-    top: int                   # first header row (0-based)
-    bottom: int                # last header row
+    top: int  # first header row (0-based)
+    bottom: int  # last header row
     columns: list[SourceColumn]
-    title: dict[str, object] = field(default_factory=dict)   # folded label -> value from the title block
-    title_lines: list[str] = field(default_factory=list)     # every text above the band, in order
+    title: dict[str, object] = field(default_factory=dict)  # folded label -> value from the title block
+    title_lines: list[str] = field(default_factory=list)  # every text above the band, in order
 
     @property
     def first_data_row(self) -> int:

@@ -9,6 +9,7 @@ the sheet) before anything big is allocated. The sheet's ``<dimension>`` is not 
 Excel's writers nor calamine are bound by it (a lying dimension allocates nothing, a true one
 does not prove the cells stay inside it).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,16 +21,16 @@ from pathlib import Path
 from rcdesk.errors import UserError
 
 MB = 1 << 20
-MAX_FILE_BYTES = 100 * MB          # a workbook on disk
-MAX_XLS_BYTES = 64 * MB            # old .xls (BIFF is not compressed: size ~ memory)
+MAX_FILE_BYTES = 100 * MB  # a workbook on disk
+MAX_XLS_BYTES = 64 * MB  # old .xls (BIFF is not compressed: size ~ memory)
 MAX_CSV_BYTES = 50 * MB
-MAX_MEMBERS = 10_000               # parts inside one zip; real workbooks have tens
-MAX_INFLATED_BYTES = 400 * MB      # all parts of a workbook, inflated
-MAX_RATIO = 200                    # inflated / compressed for a part above RATIO_FLOOR
+MAX_MEMBERS = 10_000  # parts inside one zip; real workbooks have tens
+MAX_INFLATED_BYTES = 400 * MB  # all parts of a workbook, inflated
+MAX_RATIO = 200  # inflated / compressed for a part above RATIO_FLOOR
 RATIO_FLOOR = 16 * MB
-MAX_ROWS = 200_000                 # per workbook (and per CSV file)
-MAX_CELLS = 3_000_000              # cell area (rows × columns used) per workbook; ~0.3 GB once read
-MAX_METADATA_BYTES = 8 * MB        # workbook.xml, rels: read whole to name the sheets
+MAX_ROWS = 200_000  # per workbook (and per CSV file)
+MAX_CELLS = 3_000_000  # cell area (rows × columns used) per workbook; ~0.3 GB once read
+MAX_METADATA_BYTES = 8 * MB  # workbook.xml, rels: read whole to name the sheets
 
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -37,8 +38,11 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _CHUNK = MB
 
 # parts the readers never open: pictures, embedded objects, printer settings, macros
-_UNREAD = re.compile(r"(^|/)(media|embeddings|printerSettings|Pictures|Thumbnails)/|vbaProject\.bin$|"
-                     r"\.(png|jpe?g|gif|bmp|emf|wmf|tiff?|svg)$", re.IGNORECASE)
+_UNREAD = re.compile(
+    r"(^|/)(media|embeddings|printerSettings|Pictures|Thumbnails)/|vbaProject\.bin$|"
+    r"\.(png|jpe?g|gif|bmp|emf|wmf|tiff?|svg)$",
+    re.IGNORECASE,
+)
 
 
 def mb(n: int) -> str:
@@ -61,7 +65,8 @@ def _damaged(name: str, detail: str = "") -> UserError:
     return UserError(
         f"El archivo «{name}» está dañado o incompleto y no se puede leer como libro de cálculo"
         + (f" ({detail})" if detail else "")
-        + ". Vuelva a descargarlo o a guardarlo desde Excel o LibreOffice.")
+        + ". Vuelva a descargarlo o a guardarlo desde Excel o LibreOffice."
+    )
 
 
 def check_file(path: Path, *, limit: int, kind: str) -> int:
@@ -83,7 +88,7 @@ def check_file(path: Path, *, limit: int, kind: str) -> int:
 
 
 def workbook_kind(path: Path) -> str:
-    """"zip" (to be checked part by part) or "xls", from the first bytes; raises UserError for the rest."""
+    """ "zip" (to be checked part by part) or "xls", from the first bytes; raises UserError for the rest."""
     name = path.name
     check_file(path, limit=MAX_FILE_BYTES, kind="un libro de cálculo")
     try:
@@ -137,19 +142,24 @@ def _zip_kind(names: set[str], name: str) -> str:
     if "content.xml" in names:
         if "mimetype" in names or "META-INF/manifest.xml" in names:
             return "ods"
-        raise UserError(f"El archivo «{name}» parece una hoja de cálculo de LibreOffice (.ods) incompleta: le "
-                        "faltan partes. Ábrala en LibreOffice y guárdela de nuevo (.ods o .xlsx).")
+        raise UserError(
+            f"El archivo «{name}» parece una hoja de cálculo de LibreOffice (.ods) incompleta: le "
+            "faltan partes. Ábrala en LibreOffice y guárdela de nuevo (.ods o .xlsx)."
+        )
     if "word/document.xml" in names:
         what = "un documento de Word (.docx)"
     elif "ppt/presentation.xml" in names:
         what = "una presentación de PowerPoint (.pptx)"
     elif any(n.startswith("xl/") for n in names):
-        raise UserError(f"El archivo «{name}» está incompleto: le falta la parte «xl/workbook.xml» del libro. "
-                        "Vuelva a guardarlo desde Excel.")
+        raise UserError(
+            f"El archivo «{name}» está incompleto: le falta la parte «xl/workbook.xml» del libro. "
+            "Vuelva a guardarlo desde Excel."
+        )
     else:
         what = "un archivo comprimido que no es un libro de Excel"
-    raise UserError(f"El archivo «{name}» es {what}. Ábralo en Excel o LibreOffice y guárdelo como "
-                    "«Libro de Excel (.xlsx)».")
+    raise UserError(
+        f"El archivo «{name}» es {what}. Ábralo en Excel o LibreOffice y guárdelo como «Libro de Excel (.xlsx)»."
+    )
 
 
 def _check_zip(path: Path) -> str:
@@ -176,8 +186,17 @@ def _check_zip(path: Path) -> str:
                         area += scan.finish(name)
     except UserError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, KeyError,
-            NotImplementedError, RuntimeError, struct.error) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+        struct.error,
+    ) as exc:
         raise _damaged(name) from exc
     except OSError as exc:
         raise UserError(f"No se pudo leer el archivo «{name}»: {exc.strerror or exc}.") from exc
@@ -192,17 +211,21 @@ def _check_declared(name: str, infos: list[zipfile.ZipInfo]) -> None:
         raise too_big(name, f"se expande a {mb(total)} MB al abrirlo (máximo {mb(MAX_INFLATED_BYTES)} MB)")
     for i in infos:
         if i.flag_bits & 0x1:
-            raise UserError(f"El archivo «{name}» tiene partes cifradas («{i.filename}»). Quite la contraseña "
-                            "en Excel y guárdelo de nuevo antes de importarlo.")
+            raise UserError(
+                f"El archivo «{name}» tiene partes cifradas («{i.filename}»). Quite la contraseña "
+                "en Excel y guárdelo de nuevo antes de importarlo."
+            )
         if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _damaged(name, f"la parte «{i.filename}» usa una compresión no admitida")
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise too_big(
-                name, f"contiene una parte («{i.filename}») que se expande {i.file_size // max(i.compress_size, 1)} "
-                      f"veces, de {mb(i.compress_size)} a {mb(i.file_size)} MB, como una «bomba zip»")
+                name,
+                f"contiene una parte («{i.filename}») que se expande {i.file_size // max(i.compress_size, 1)} "
+                f"veces, de {mb(i.compress_size)} a {mb(i.file_size)} MB, como una «bomba zip»",
+            )
 
 
-def _inflate(raw, info: zipfile.ZipInfo, name: str, budget: int, feed) -> int:  # noqa: ANN001
+def _inflate(raw, info: zipfile.ZipInfo, name: str, budget: int, feed) -> int:
     """Inflate one part in 1 MB steps, never past its declared size nor the workbook's budget
     (a part may lie about its size, and the readers would believe the stream, not the header)."""
     raw.seek(info.header_offset)
@@ -268,8 +291,10 @@ def _small(zf: zipfile.ZipFile, member: str) -> bytes:
     except KeyError:
         return b""
     if info.file_size > MAX_METADATA_BYTES:
-        raise UserError(f"La parte «{member}» del archivo «{zf.filename and Path(zf.filename).name}» es "
-                        "demasiado grande para ser la lista de hojas de un libro.")
+        raise UserError(
+            f"La parte «{member}» del archivo «{zf.filename and Path(zf.filename).name}» es "
+            "demasiado grande para ser la lista de hojas de un libro."
+        )
     with zf.open(info) as fh:
         return fh.read(MAX_METADATA_BYTES + 1)
 
@@ -293,7 +318,7 @@ def _sheet_parts(zf: zipfile.ZipFile, kind: str, name: str) -> dict[str, str]:
     return out
 
 
-def _scanner(kind: str, member: str, sheets: dict[str, str]):  # noqa: ANN202
+def _scanner(kind: str, member: str, sheets: dict[str, str]):
     if kind == "xlsx" and (member in sheets or re.match(r"xl/worksheets/[^/]+\.xml$", member)):
         return _XlsxSheetScan(sheets.get(member) or member.rsplit("/", 1)[-1])
     if kind == "ods" and member == "content.xml":
@@ -311,12 +336,16 @@ def _col_index(letters: bytes) -> int:
 
 def _check_extent(name: str, sheet: str, rows: int, cols: int) -> int:
     if rows > MAX_ROWS:
-        raise too_big(name, f"tiene datos hasta la fila {num(rows)} en la hoja «{sheet}» "
-                                f"(máximo {num(MAX_ROWS)} filas)")
+        raise too_big(
+            name, f"tiene datos hasta la fila {num(rows)} en la hoja «{sheet}» (máximo {num(MAX_ROWS)} filas)"
+        )
     area = rows * cols
     if area > MAX_CELLS:
-        raise too_big(name, f"usa {num(rows)} filas × {num(cols)} columnas = {num(area)} celdas en la hoja "
-                                f"«{sheet}» (máximo {num(MAX_CELLS)})")
+        raise too_big(
+            name,
+            f"usa {num(rows)} filas × {num(cols)} columnas = {num(area)} celdas en la hoja "
+            f"«{sheet}» (máximo {num(MAX_CELLS)})",
+        )
     return area
 
 
@@ -431,18 +460,20 @@ class _OdsScan:
         if self.broken is None:
             try:
                 self.parser.Parse(data, False)
-            except Exception as exc:  # noqa: BLE001 - pyexpat.ExpatError and bad numbers alike
+            except Exception as exc:
                 self.broken = exc
 
     def finish(self, name: str) -> int:
         if self.broken is None:
             try:
                 self.parser.Parse(b"", True)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self.broken = exc
         if self.broken is not None:
-            raise UserError(f"El archivo «{name}» es una hoja de cálculo de LibreOffice (.ods) dañada: su contenido "
-                            "no es XML válido. Ábrala en LibreOffice y guárdela de nuevo.") from self.broken
+            raise UserError(
+                f"El archivo «{name}» es una hoja de cálculo de LibreOffice (.ods) dañada: su contenido "
+                "no es XML válido. Ábrala en LibreOffice y guárdela de nuevo."
+            ) from self.broken
         return sum(_check_extent(name, sheet, rows, cols) for sheet, rows, cols in self.tables)
 
 
@@ -464,13 +495,16 @@ def _cfb_kind(path: Path) -> str:
     if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
         raise UserError(
             f"El libro «{name}» está protegido con contraseña (cifrado). Ábralo en Excel, quite la contraseña "
-            "(Archivo › Información › Proteger libro) y guárdelo de nuevo antes de importarlo.")
+            "(Archivo › Información › Proteger libro) y guárdelo de nuevo antes de importarlo."
+        )
     if "Workbook" in streams or "Book" in streams:
         return "xls"
     if not streams:
         raise _damaged(name, "contenedor OLE ilegible")
-    raise UserError(f"El archivo «{name}» es un documento de Word antiguo (.doc), no un libro de Excel. "
-                    "Ábralo en Excel o LibreOffice y guárdelo como «Libro de Excel (.xlsx)».")
+    raise UserError(
+        f"El archivo «{name}» es un documento de Word antiguo (.doc), no un libro de Excel. "
+        "Ábralo en Excel o LibreOffice y guárdelo como «Libro de Excel (.xlsx)»."
+    )
 
 
 def _cfb_stream_names(path: Path) -> set[str]:
@@ -485,7 +519,7 @@ def _cfb_stream_names(path: Path) -> set[str]:
             raise ValueError("sector size")
         size = 1 << shift
         per = size // 4
-        first_dir, = struct.unpack_from("<I", header, 0x30)
+        (first_dir,) = struct.unpack_from("<I", header, 0x30)
         first_difat, n_difat = struct.unpack_from("<II", header, 0x44)
         difat = list(struct.unpack_from("<109I", header, 0x4C))
         sector = first_difat
@@ -512,6 +546,6 @@ def _cfb_stream_names(path: Path) -> set[str]:
             for off in range(0, len(block) - 127, 128):
                 n = struct.unpack_from("<H", block, off + 0x40)[0]
                 if 2 <= n <= 64:
-                    names.add(block[off:off + n - 2].decode("utf-16-le", "replace"))
+                    names.add(block[off : off + n - 2].decode("utf-16-le", "replace"))
             sector = next_sector(sector)
         return names

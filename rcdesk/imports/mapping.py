@@ -9,6 +9,7 @@ applies a remembered or loaded profile («perfil») and the user's choices («us
 several columns fit one field it picks one and records a question instead of refusing. Nothing
 here reads cell values beyond the samples of `Table`, and nothing touches the database.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,13 +45,13 @@ class Target:
 @dataclass
 class Decision:
     column: SourceColumn
-    key: str                      # the header as profiles and --map name it (norm, «#2» for a repeat)
-    action: str                   # MAP | KEEP | IGNORE
+    key: str  # the header as profiles and --map name it (norm, «#2» for a repeat)
+    action: str  # MAP | KEEP | IGNORE
     target: Target | None = None
-    source: str = ""              # exacto | probable | parecido | perfil | usuario | ""
-    note: str = ""                # why, in Spanish, for the preview
-    question: bool = False        # the importer chose between candidates: the user should confirm
-    ask: str = ""                 # that question, in Spanish
+    source: str = ""  # exacto | probable | parecido | perfil | usuario | ""
+    note: str = ""  # why, in Spanish, for the preview
+    question: bool = False  # the importer chose between candidates: the user should confirm
+    ask: str = ""  # that question, in Spanish
     set_aside: Target | None = None  # the field of a column left out only by the year chosen
     period_kind: str | None = None
 
@@ -69,7 +70,7 @@ class Decision:
     def kept_name(self) -> str:
         """The name a kept value is stored under: the header, without rcdesk's export prefix."""
         h = self.column.path[-1] if self.column.path else self.column.header
-        return h[len(KEPT_PREFIX):] if h.startswith(KEPT_PREFIX) else self.column.header
+        return h[len(KEPT_PREFIX) :] if h.startswith(KEPT_PREFIX) else self.column.header
 
     @property
     def letter(self) -> str:
@@ -80,8 +81,11 @@ class Decision:
             f = catalog.get(self.target.field)
             label = f.label if f else self.target.field
             if self.target.period is not None:
-                label += f" T{self.target.period}" if (self.period_kind or "trimestre") == "trimestre" else \
-                    f" ({self.period_kind} {self.target.period})"
+                label += (
+                    f" T{self.target.period}"
+                    if (self.period_kind or "trimestre") == "trimestre"
+                    else f" ({self.period_kind} {self.target.period})"
+                )
             if self.target.year is not None:
                 label += f" {self.target.year}"
             return label
@@ -119,8 +123,9 @@ class SheetMapping:
         return sorted({d.target.year for d in self.decisions if d.action == MAP and d.target and d.target.year})
 
     def period_kinds(self) -> set[str]:
-        return {d.period_kind for d in self.decisions if d.action == MAP and d.target and d.target.period
-                and d.period_kind}
+        return {
+            d.period_kind for d in self.decisions if d.action == MAP and d.target and d.target.period and d.period_kind
+        }
 
 
 def parse_spec(text: str, catalog: Catalog) -> tuple[str, Target | None]:
@@ -130,15 +135,18 @@ def parse_spec(text: str, catalog: Catalog) -> tuple[str, Target | None]:
         return IGNORE, None
     if t in (KEEP, "otros_datos", "guardar", "keep"):
         if not catalog.keeps_other_data:
-            raise UserError(f"La importación de {catalog.title} no guarda «otros datos» (son datos personales): "
-                            f"asigne la columna a un campo o a «{IGNORE}».")
+            raise UserError(
+                f"La importación de {catalog.title} no guarda «otros datos» (son datos personales): "
+                f"asigne la columna a un campo o a «{IGNORE}»."
+            )
         return KEEP, None
     m = _SPEC.match(text.strip().lower())
     if not m or catalog.get(m.group(1)) is None:
         names = ", ".join(f.key for f in catalog.fields)
         extra = f"«{KEEP}» y «{IGNORE}»" if catalog.keeps_other_data else f"«{IGNORE}»"
-        raise UserError(f"«{text}» no es un campo de la importación de {catalog.title}. Campos: {names}, "
-                        f"además de {extra}.")
+        raise UserError(
+            f"«{text}» no es un campo de la importación de {catalog.title}. Campos: {names}, además de {extra}."
+        )
     return MAP, Target(m.group(1), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None)
 
 
@@ -148,7 +156,7 @@ def parse_overrides(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         head, sep, spec = item.rpartition("=")
         if not sep or not head.strip():
-            raise UserError(f"--map «{item}»: escriba «ENCABEZADO=campo», por ejemplo --map \"Meta de producto=meta\".")
+            raise UserError(f'--map «{item}»: escriba «ENCABEZADO=campo», por ejemplo --map "Meta de producto=meta".')
         out[head.strip()] = spec.strip()
     return out
 
@@ -163,8 +171,15 @@ def _keys(columns: list[SourceColumn]) -> list[str]:
     return keys
 
 
-def propose(table: Table, catalog: Catalog, *, year: int | None = None, profile: dict[str, str] | None = None,
-            overrides: dict[str, str] | None = None, profile_name: str = "") -> SheetMapping:
+def propose(
+    table: Table,
+    catalog: Catalog,
+    *,
+    year: int | None = None,
+    profile: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+    profile_name: str = "",
+) -> SheetMapping:
     """The proposed decision for every column of `table` (see the module docstring)."""
     decisions: list[Decision] = []
     for col, key in zip(table.columns, _keys(table.columns), strict=True):
@@ -197,8 +212,14 @@ def propose(table: Table, catalog: Catalog, *, year: int | None = None, profile:
     return sm
 
 
-def apply_choices(sm: SheetMapping, catalog: Catalog, *, profile: dict[str, str] | None = None,
-                  overrides: dict[str, str] | None = None, profile_name: str = "") -> None:
+def apply_choices(
+    sm: SheetMapping,
+    catalog: Catalog,
+    *,
+    profile: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+    profile_name: str = "",
+) -> None:
     """A profile's choices, then the user's (which win, and settle any collision they create)."""
     if profile:
         _apply(sm, catalog, profile, "perfil", profile_name)
@@ -244,12 +265,15 @@ def _resolve_collisions(sm: SheetMapping, catalog: Catalog, keep_sources: tuple[
                 d.note = f"«{flabel}» del nivel de resultado: se guarda como otros datos"
                 continue
             d.action, d.target, d.question = IGNORE, None, True
-            d.note = (f"también parece «{flabel}», que ya toma la columna {winner.letter} («{winner.header}»); "
-                      "elija otro campo si hace falta")
+            d.note = (
+                f"también parece «{flabel}», que ya toma la columna {winner.letter} («{winner.header}»); "
+                "elija otro campo si hace falta"
+            )
             d.ask = (
                 f"hoja «{sm.sheet}»: las columnas {winner.letter} («{winner.header}») y {d.letter} («{d.header}») "
                 f"parecen ser «{flabel}»; se usa {winner.letter}. Cambie la asignación si no es así "
-                f"(--map \"{d.header if '#' not in d.key else d.letter}=campo\").")
+                f'(--map "{d.header if "#" not in d.key else d.letter}=campo").'
+            )
 
 
 def _find(sm: SheetMapping, head: str) -> list[Decision]:
@@ -265,8 +289,9 @@ def _find(sm: SheetMapping, head: str) -> list[Decision]:
     return found
 
 
-def _apply(sm: SheetMapping, catalog: Catalog, choices: dict[str, str], source: str, name: str,
-           *, strict: bool = False) -> None:
+def _apply(
+    sm: SheetMapping, catalog: Catalog, choices: dict[str, str], source: str, name: str, *, strict: bool = False
+) -> None:
     for head, spec in choices.items():
         found = _find(sm, head)
         if not found:
@@ -275,8 +300,11 @@ def _apply(sm: SheetMapping, catalog: Catalog, choices: dict[str, str], source: 
         for d in found:
             label = read_label(d.column.path)
             d.action, d.source, d.question = action, source, False
-            d.note = f"perfil «{name}»" if source == "perfil" and name else \
-                ("elegido por usted" if source == "usuario" else "del perfil")
+            d.note = (
+                f"perfil «{name}»"
+                if source == "perfil" and name
+                else ("elegido por usted" if source == "usuario" else "del perfil")
+            )
             if action != MAP or target is None:
                 d.target = None
                 continue
@@ -286,8 +314,10 @@ def _apply(sm: SheetMapping, catalog: Catalog, choices: dict[str, str], source: 
             period = target.period if target.period is not None else (label.period if f.periodic else None)
             year = target.year if target.year is not None else (label.year if f.yearly else None)
             if f.periodic and period is None:
-                raise UserError(f"hoja «{sm.sheet}», columna {d.letter} («{d.header}»): el campo «{f.key}» va por "
-                                f"periodo; escriba por ejemplo «{f.key}:T1».")
+                raise UserError(
+                    f"hoja «{sm.sheet}», columna {d.letter} («{d.header}»): el campo «{f.key}» va por "
+                    f"periodo; escriba por ejemplo «{f.key}:T1»."
+                )
             if not f.periodic and target.period is not None:
                 raise UserError(f"El campo «{f.key}» no va por periodo (--map «{head}={spec}»).")
             d.target = Target(f.key, period, year)
@@ -305,21 +335,47 @@ def ledger(mappings: list[SheetMapping], catalog: Catalog) -> list[dict]:
     out = []
     for sm in mappings:
         for d in sm.decisions:
-            out.append({"sheet": sm.sheet, "column": d.letter, "header": d.header,
-                        "action": d.action, "field": d.target.spec if d.target else None,
-                        "label": d.describe(catalog), "source": d.source, "note": d.note,
-                        "samples": list(d.column.samples)})
+            out.append(
+                {
+                    "sheet": sm.sheet,
+                    "column": d.letter,
+                    "header": d.header,
+                    "action": d.action,
+                    "field": d.target.spec if d.target else None,
+                    "label": d.describe(catalog),
+                    "source": d.source,
+                    "note": d.note,
+                    "samples": list(d.column.samples),
+                }
+            )
     return out
 
 
 def ignored_columns(mappings: list[SheetMapping]) -> list[dict]:
-    return [{"sheet": sm.sheet, "column": d.letter, "header": d.header, "reason": d.note}
-            for sm in mappings for d in sm.ignored() if d.column.path or d.column.samples]
+    return [
+        {"sheet": sm.sheet, "column": d.letter, "header": d.header, "reason": d.note}
+        for sm in mappings
+        for d in sm.ignored()
+        if d.column.path or d.column.samples
+    ]
 
 
 def kept_columns(mappings: list[SheetMapping]) -> list[dict]:
     return [{"sheet": sm.sheet, "column": d.letter, "header": d.header} for sm in mappings for d in sm.kept()]
 
 
-__all__ = ["ACTION_LABELS", "Decision", "MAP", "SheetMapping", "Target", "apply_choices", "ignored_columns", "kept_columns", "ledger",
-           "parse_overrides", "parse_spec", "propose", "unknown_overrides"]
+__all__ = [
+    "ACTION_LABELS",
+    "Decision",
+    "MAP",
+    "SheetMapping",
+    "Target",
+    "apply_choices",
+    "ignored_columns",
+    "kept_columns",
+    "ledger",
+    "parse_overrides",
+    "parse_spec",
+    "propose",
+    "unknown_overrides",
+]

@@ -8,6 +8,7 @@ offered again for a workbook with the same headers.
     {"rcdesk_mapeo": 1, "tipo": "poa", "nombre": "Plan indicativo",
      "columnas": {"RESPONSABLE": "unidad", "T1. PLANEADO 2024": "programado:T1@2024", "Soportes": "otros"}}
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -75,10 +76,12 @@ def load(path: str | Path, catalog: Catalog) -> tuple[str, dict[str, str]]:
     except FileNotFoundError:
         raise UserError(f"No se encontró el perfil «{p.name}».") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"El perfil «{p.name}» no se puede leer: no es un archivo JSON válido.",
-                        details=[str(exc)]) from None
-    return str(doc.get("nombre") or p.stem) if isinstance(doc, dict) else p.stem, \
-        columns_of(doc, catalog, source=p.name)
+        raise UserError(
+            f"El perfil «{p.name}» no se puede leer: no es un archivo JSON válido.", details=[str(exc)]
+        ) from None
+    return str(doc.get("nombre") or p.stem) if isinstance(doc, dict) else p.stem, columns_of(
+        doc, catalog, source=p.name
+    )
 
 
 def save(path: str | Path, doc: dict) -> Path:

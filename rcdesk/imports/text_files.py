@@ -6,6 +6,7 @@ not text at all (an .xlsx or a PDF renamed .csv). The encoding is chosen as: BOM
 UTF-8, then Windows-1252; Latin-1 only stands in for the five bytes Windows-1252 leaves
 undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D), so a stray byte never stops an import.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -21,14 +22,16 @@ from rcdesk.imports import limits
 DELIMITERS = (";", ",", "\t", "|")  # ";" first: Excel in Spanish writes it, and it wins ties
 DELIMITER_LABELS = {";": "punto y coma", ",": "coma", "\t": "tabulador", "|": "barra vertical"}
 _SAMPLE_CHARS = 64 * 1024
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 con BOM"),
-         (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
-         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 con BOM"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+)
 
 
 def _latin1_for_undefined(err: UnicodeError) -> tuple[str, int]:
     assert isinstance(err, UnicodeDecodeError)  # registered for decoding only
-    return err.object[err.start:err.end].decode("latin-1"), err.end
+    return err.object[err.start : err.end].decode("latin-1"), err.end
 
 
 codecs.register_error("rcdesk-latin1", _latin1_for_undefined)
@@ -38,10 +41,10 @@ codecs.register_error("rcdesk-latin1", _latin1_for_undefined)
 class TextTable:
     """The rows of a CSV file, as text, and how it was read (for the preview)."""
 
-    source: str                    # the file's name
+    source: str  # the file's name
     rows: list[list[str]] = field(hash=False)
-    encoding: str                  # "UTF-8", "UTF-8 con BOM", "UTF-16 LE", "Windows-1252"…
-    delimiter: str                 # one of DELIMITERS
+    encoding: str  # "UTF-8", "UTF-8 con BOM", "UTF-16 LE", "Windows-1252"…
+    delimiter: str  # one of DELIMITERS
     warnings: tuple[str, ...] = ()
 
     @property
@@ -71,10 +74,12 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
     for bom, codec, label in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw[len(bom):].decode(codec.replace("-sig", "")), label
+                return raw[len(bom) :].decode(codec.replace("-sig", "")), label
             except UnicodeDecodeError as exc:
-                raise UserError(f"El archivo «{name}» dice estar en {label} pero tiene bytes no válidos "
-                                f"(posición {exc.start + len(bom)}). Guárdelo de nuevo como «CSV UTF-8».") from exc
+                raise UserError(
+                    f"El archivo «{name}» dice estar en {label} pero tiene bytes no válidos "
+                    f"(posición {exc.start + len(bom)}). Guárdelo de nuevo como «CSV UTF-8»."
+                ) from exc
     if b"\x00" in raw:
         utf16 = _utf16_without_bom(raw)
         if utf16:
@@ -88,8 +93,10 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
             hint = "es un PDF"
         else:
             hint = "contiene datos binarios"
-        raise UserError(f"El archivo «{name}» no es un texto CSV: {hint}. Ábralo en Excel o LibreOffice y "
-                        "guárdelo como «CSV (delimitado por comas)» o como libro de Excel.")
+        raise UserError(
+            f"El archivo «{name}» no es un texto CSV: {hint}. Ábralo en Excel o LibreOffice y "
+            "guárdelo como «CSV (delimitado por comas)» o como libro de Excel."
+        )
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -144,21 +151,28 @@ def read_text_table(path: str | Path) -> TextTable:
             if len(rows) > limits.MAX_ROWS:
                 raise limits.too_big(name, f"tiene más de {limits.num(limits.MAX_ROWS)} filas")
             if cells > limits.MAX_CELLS:
-                raise limits.too_big(name, f"tiene más de {limits.num(limits.MAX_CELLS)} celdas "
-                                               f"(se llegó a ese total en la fila {reader.line_num})")
+                raise limits.too_big(
+                    name,
+                    f"tiene más de {limits.num(limits.MAX_CELLS)} celdas "
+                    f"(se llegó a ese total en la fila {reader.line_num})",
+                )
     except csv.Error as exc:
-        raise UserError(f"El archivo «{name}», línea {reader.line_num}: no se puede leer como CSV ({exc}). "
-                        "Revise las comillas de esa línea.") from exc
+        raise UserError(
+            f"El archivo «{name}», línea {reader.line_num}: no se puede leer como CSV ({exc}). "
+            "Revise las comillas de esa línea."
+        ) from exc
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     warnings = []
     if rows and max(len(r) for r in rows) == 1:
-        warnings.append(f"«{name}» tiene una sola columna: no se reconoció ningún separador (se probaron punto y "
-                        "coma, coma, tabulador y barra vertical).")
+        warnings.append(
+            f"«{name}» tiene una sola columna: no se reconoció ningún separador (se probaron punto y "
+            "coma, coma, tabulador y barra vertical)."
+        )
     return TextTable(name, rows, encoding, delimiter, tuple(warnings))
 
 
-def to_grid(table: TextTable, sheet: str | None = None):  # noqa: ANN201 - Grid, imported lazily
+def to_grid(table: TextTable, sheet: str | None = None):
     """The table as a one-sheet workbook grid (cells cleaned like a workbook's text cells), so the
     workbook pipeline can treat a CSV like an .xlsx with one sheet."""
     from rcdesk.plans.xlsx_grid import Grid, clean_cell
@@ -167,6 +181,6 @@ def to_grid(table: TextTable, sheet: str | None = None):  # noqa: ANN201 - Grid,
     return Grid(sheet or Path(table.source).stem, rows)
 
 
-def read_csv_grid(path: str | Path):  # noqa: ANN201
+def read_csv_grid(path: str | Path):
     """`read_text_table` then `to_grid`; the sheet is named after the file."""
     return to_grid(read_text_table(path))

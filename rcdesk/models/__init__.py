@@ -2,5 +2,5 @@
 
 Each capability keeps its tables in its own module.
 """
-from rcdesk.models import core, plans, reference  # noqa: F401
-from rcdesk.models import followup, poa, events, sync, cpccs  # noqa: F401
+
+from rcdesk.models import core, cpccs, events, followup, plans, poa, reference, sync  # noqa: F401  # noqa: F401

@@ -1,4 +1,5 @@
 """Installation identity, settings and the audit log."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,9 +45,7 @@ class AuditLog(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
-    installation_id: Mapped[str | None] = mapped_column(
-        String(36), ForeignKey("installation.id"), nullable=True
-    )
+    installation_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("installation.id"), nullable=True)
     user: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     table_name: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     record_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)

@@ -5,6 +5,7 @@ the form words them (see `rcdesk.services.cpccs`). Sections computed from the da
 never stored here. The id is derived from (institution, year, section) so two installations
 filling the same section write the same record and sync resolves it as one.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, ForeignKey, Integer, String

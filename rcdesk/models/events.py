@@ -7,6 +7,7 @@ encrypt exactly those). Gender and ethnicity are never stored on a named row exc
 two optional columns of `attendance`, which the service only fills when the person gave the
 separate consent for sensitive data (scope DATOS_SENSIBLES).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,7 +32,10 @@ EVENT_TYPES = {
 MODALITIES = {"PRESENCIAL": "Presencial", "VIRTUAL": "Virtual", "MIXTA": "Mixta"}
 EVENT_STATUSES = {"PLANIFICADO": "Planificado", "REALIZADO": "Realizado", "CANCELADO": "Cancelado"}
 INVITATION_STATUSES = {
-    "PENDIENTE": "Pendiente", "CONFIRMADO": "Confirmado", "RECHAZADO": "No asistirá", "ASISTIO": "Asistió",
+    "PENDIENTE": "Pendiente",
+    "CONFIRMADO": "Confirmado",
+    "RECHAZADO": "No asistirá",
+    "ASISTIO": "Asistió",
 }
 ROLES = {
     "CIUDADANO": "Ciudadano/a",
@@ -49,8 +53,11 @@ CONSENT_SCOPES = {
 }
 CONSENT_FORMS = {"ASISTENCIA": "Registro de asistencia", "PREGUNTA": "Pregunta ciudadana", "ENCUESTA": "Encuesta"}
 QUESTION_CHANNELS = {
-    "EN_EVENTO": "En el evento", "WEB": "Página web", "CORREO": "Correo electrónico",
-    "FISICO": "Documento físico", "REDES": "Redes sociales",
+    "EN_EVENTO": "En el evento",
+    "WEB": "Página web",
+    "CORREO": "Correo electrónico",
+    "FISICO": "Documento físico",
+    "REDES": "Redes sociales",
 }
 QUESTION_KINDS = {
     "PETICION": "Petición / pregunta",
@@ -64,8 +71,11 @@ COMMITMENT_SOURCES = {
     "RECOMENDACION_ORGANISMO_CONTROL": "Recomendación de organismo de control",
 }
 COMMITMENT_STATUSES = {
-    "PENDIENTE": "Pendiente", "EN_CURSO": "En curso", "CUMPLIDO": "Cumplido",
-    "INCUMPLIDO": "Incumplido", "NO_APLICA": "No aplica",
+    "PENDIENTE": "Pendiente",
+    "EN_CURSO": "En curso",
+    "CUMPLIDO": "Cumplido",
+    "INCUMPLIDO": "Incumplido",
+    "NO_APLICA": "No aplica",
 }
 ACTA_KINDS = {"deliberacion": "Acta de deliberación pública", "compromiso": "Acta de compromiso"}
 
@@ -78,7 +88,7 @@ class Event(Record, Base):
     event_type: Mapped[str] = mapped_column(String(30), nullable=False, default="DELIBERACION_PUBLICA")
     title: Mapped[str] = mapped_column(Text, nullable=False)
     event_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
-    start_time: Mapped[str | None] = mapped_column(String(5), nullable=True)   # "HH:MM"
+    start_time: Mapped[str | None] = mapped_column(String(5), nullable=True)  # "HH:MM"
     end_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
     modality: Mapped[str] = mapped_column(String(10), nullable=False, default="PRESENCIAL")
     stream_url: Mapped[str | None] = mapped_column(String(500), nullable=True)

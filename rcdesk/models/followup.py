@@ -7,6 +7,7 @@
 - `progress_report`: what a responsible unit reports for an activity and a period, and the
   reviewer's decision (reportado → validado / observado).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,8 +24,7 @@ EVIDENCE_KINDS = {"FILE": "Archivo", "LINK": "Enlace"}
 
 # SUSTITUIDO: replaced by a later version (an edit of a reported report, or a correction of a
 # validated one once the correction is validated); kept for the history, never counted.
-REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado",
-                 "SUSTITUIDO": "Sustituido"}
+REPORT_STATES = {"REPORTADO": "Reportado", "VALIDADO": "Validado", "OBSERVADO": "Observado", "SUSTITUIDO": "Sustituido"}
 
 
 class Holiday(Record, Base):

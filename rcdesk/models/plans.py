@@ -1,4 +1,5 @@
 """Accountability plans (cronogramas): a tree of groups holding activities."""
+
 from __future__ import annotations
 
 from datetime import date

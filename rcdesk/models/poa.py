@@ -5,6 +5,7 @@ Quantities and amounts are stored as floats (REAL) and rounded to 2 decimals whe
 are shown or exported; SQLite has no decimal type and every figure here is a planning
 quantity or a USD/COP amount far below float precision limits.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Reference data: institutions, the territory tree and organizational units."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,9 +7,8 @@ from datetime import date
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rcdesk.db.base import Base, Record
-
 from rcdesk.catalogs import COUNTRIES, INSTITUTION_KINDS, TERRITORY_LEVELS, UNIT_TYPES  # noqa: F401
+from rcdesk.db.base import Base, Record
 
 
 class Territory(Record, Base):

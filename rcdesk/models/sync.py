@@ -29,6 +29,7 @@ never travel in packages themselves.
   or per record. Changes to records deleted at headquarters are kept here as "descartado".
 - `sync_assignment`: territories/units assigned to a field technician (sent in base packages).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,8 +43,11 @@ from rcdesk.ids import utcnow
 CONFLICT_OPEN = "abierto"
 CONFLICT_RESOLVED = "resuelto"
 CONFLICT_DISCARDED = "descartado"
-CONFLICT_STATES = {CONFLICT_OPEN: "Abierto", CONFLICT_RESOLVED: "Resuelto",
-                   CONFLICT_DISCARDED: "Descartado (eliminado en sede)"}
+CONFLICT_STATES = {
+    CONFLICT_OPEN: "Abierto",
+    CONFLICT_RESOLVED: "Resuelto",
+    CONFLICT_DISCARDED: "Descartado (eliminado en sede)",
+}
 
 
 class SyncKey(Base):

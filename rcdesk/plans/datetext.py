@@ -7,6 +7,7 @@ such as ``9/09/2020``, ``2020-09-14``, ``30 de noviembre de 2022``).
 whole year, ``"Informe elaborado: 30/11/2022, Informe publicado: 31/12/2022"`` → 30 Nov – 31 Dec.
 Anything it cannot read returns ``None``; callers keep the text verbatim and warn.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -15,10 +16,33 @@ import unicodedata
 from datetime import date, datetime, timedelta
 
 MONTHS = {
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6, "jul": 7, "ago": 8,
-    "sep": 9, "sept": 9, "set": 9, "oct": 10, "nov": 11, "dic": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+    "ene": 1,
+    "feb": 2,
+    "mar": 3,
+    "abr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "ago": 8,
+    "sep": 9,
+    "sept": 9,
+    "set": 9,
+    "oct": 10,
+    "nov": 11,
+    "dic": 12,
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -158,7 +182,6 @@ def parse_date(value: object) -> date | None:
     return found[0][1] if not leftover else None
 
 
-
 _YEAR = re.compile(r"(?<![\d/.\-])(20\d{2}|19\d{2})(?![\d/\-])")
 _RANGE_MONTHS = re.compile(
     rf"\b(?:de\s+|desde\s+)?({_MONTH_RE})\.?(?:\s+(?:de\s+|del\s+)?(\d{{4}}))?\s*(?:a|al|hasta|-|–|—|y)\s*"
@@ -170,10 +193,24 @@ _WHOLE_YEAR = re.compile(
     r"todo el ano|durante el ano|durante la vigencia|vigencia|continu\w*)\b"
 )
 _ORDINALS = {
-    "primer": 1, "primero": 1, "1": 1, "1er": 1, "i": 1,
-    "segundo": 2, "2": 2, "2do": 2, "ii": 2,
-    "tercer": 3, "tercero": 3, "3": 3, "3er": 3, "iii": 3,
-    "cuarto": 4, "4": 4, "4to": 4, "iv": 4,
+    "primer": 1,
+    "primero": 1,
+    "1": 1,
+    "1er": 1,
+    "i": 1,
+    "segundo": 2,
+    "2": 2,
+    "2do": 2,
+    "ii": 2,
+    "tercer": 3,
+    "tercero": 3,
+    "3": 3,
+    "3er": 3,
+    "iii": 3,
+    "cuarto": 4,
+    "4": 4,
+    "4to": 4,
+    "iv": 4,
 }
 _PERIOD = re.compile(
     r"\b(primer|primero|segundo|tercer|tercero|cuarto|1er|2do|3er|4to|iv|iii|ii|i|[1-4])\s*(?:\(\w+\)\s*)?"
@@ -207,8 +244,9 @@ def parse_schedule(value: object, default_year: int | None = None) -> tuple[date
     found += listed
     # "del 1 de marzo al 30 de abril de 2022": a day and month without a year take the year
     # written after them, one less when that would put them after the date that follows
-    taken += [m.span() for rx in (_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
-              for m in rx.finditer(text)]
+    taken += [
+        m.span() for rx in (_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR) for m in rx.finditer(text)
+    ]
     for m in _DAY_MONTH.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue

@@ -4,12 +4,13 @@ Header text is compared folded (no accents, lower case, single spaces, punctuati
 dropped), so "ACTIVIDADES", "Actividad" and " actividades " are the same column, and
 "DEPENDENCIA RESPONSABLE", "Responsables" and "Área responsable" all mean `responsible`.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rcdesk.plans.parsed import MURC_STAGES
 from rcdesk.plans.xlsx_grid import Grid, cell_text
@@ -36,36 +37,96 @@ def _fold(t: str) -> str:
 # role -> folded header variants (exact matches after folding)
 ROLE_HEADERS: dict[str, tuple[str, ...]] = {
     "description": (
-        "actividad", "actividades", "descripcion", "descripcion de la actividad", "descripcion actividad",
-        "actividad a desarrollar", "actividades a desarrollar", "accion", "acciones", "tarea", "tareas",
-        "actividades programadas", "actividad programada", "nombre de la actividad", "acciones a desarrollar",
+        "actividad",
+        "actividades",
+        "descripcion",
+        "descripcion de la actividad",
+        "descripcion actividad",
+        "actividad a desarrollar",
+        "actividades a desarrollar",
+        "accion",
+        "acciones",
+        "tarea",
+        "tareas",
+        "actividades programadas",
+        "actividad programada",
+        "nombre de la actividad",
+        "acciones a desarrollar",
     ),
     "responsible": (
-        "responsable", "responsables", "dependencia responsable", "dependencias responsables",
-        "area responsable", "areas responsables", "unidad responsable", "unidades responsables",
-        "responsable s", "lider", "lider responsable", "encargado", "encargados", "dependencia",
-        "dependencias", "oficina responsable", "proceso responsable",
+        "responsable",
+        "responsables",
+        "dependencia responsable",
+        "dependencias responsables",
+        "area responsable",
+        "areas responsables",
+        "unidad responsable",
+        "unidades responsables",
+        "responsable s",
+        "lider",
+        "lider responsable",
+        "encargado",
+        "encargados",
+        "dependencia",
+        "dependencias",
+        "oficina responsable",
+        "proceso responsable",
     ),
     "number": ("no", "n", "nro", "num", "numero", "#", "item", "no actividad", "n actividad", "codigo", "cod"),
     "meta": (
-        "meta", "metas", "producto", "productos", "meta producto", "meta o producto", "metas productos",
-        "producto meta", "entregable", "entregables", "resultado esperado", "meta producto esperado",
-        "meta y producto", "meta producto entregable",
+        "meta",
+        "metas",
+        "producto",
+        "productos",
+        "meta producto",
+        "meta o producto",
+        "metas productos",
+        "producto meta",
+        "entregable",
+        "entregables",
+        "resultado esperado",
+        "meta producto esperado",
+        "meta y producto",
+        "meta producto entregable",
     ),
     "recursos": ("recursos", "recurso", "presupuesto", "fuente de recursos", "fuente de financiacion"),
     "indicator": ("indicador", "indicadores", "indicador de cumplimiento", "indicador de gestion"),
     "start": (
-        "fecha inicial", "fecha inicio", "fecha de inicio", "inicio", "desde", "fecha inicio programada",
-        "fecha de inicio programada", "fecha desde",
+        "fecha inicial",
+        "fecha inicio",
+        "fecha de inicio",
+        "inicio",
+        "desde",
+        "fecha inicio programada",
+        "fecha de inicio programada",
+        "fecha desde",
     ),
     "end": (
-        "fecha final", "fecha fin", "fecha de finalizacion", "fecha de terminacion", "fin", "hasta",
-        "fecha limite", "fecha final programada", "fecha de fin", "fecha hasta", "fecha de cierre",
+        "fecha final",
+        "fecha fin",
+        "fecha de finalizacion",
+        "fecha de terminacion",
+        "fin",
+        "hasta",
+        "fecha limite",
+        "fecha final programada",
+        "fecha de fin",
+        "fecha hasta",
+        "fecha de cierre",
     ),
     "scheduled": (
-        "fecha programada", "fecha", "fechas", "plazo", "fecha de ejecucion", "tiempo de ejecucion",
-        "periodo de ejecucion", "cronograma", "fecha de cumplimiento", "fecha programada de ejecucion",
-        "periodicidad", "fecha de realizacion",
+        "fecha programada",
+        "fecha",
+        "fechas",
+        "plazo",
+        "fecha de ejecucion",
+        "tiempo de ejecucion",
+        "periodo de ejecucion",
+        "cronograma",
+        "fecha de cumplimiento",
+        "fecha programada de ejecucion",
+        "periodicidad",
+        "fecha de realizacion",
     ),
     "subcomponente": ("subcomponente", "subcomponentes", "subcomponente proceso", "sub componente"),
     "componente": ("componente", "componentes"),
@@ -102,10 +163,14 @@ _STAGE_LOOKUP = {v: code for code, vs in STAGE_HEADERS.items() for v in vs}
 # words that only ever appear in header rows (element names such as "INFORMACIÓN" head a
 # column in some files but are group labels everywhere else)
 ALL_HEADER_WORDS = (set(_LOOKUP) | set(_STAGE_LOOKUP) | {"etapas", "cuatrimestre", "1", "2", "3"}) - {
-    "informacion", "dialogo", "responsabilidad"}
+    "informacion",
+    "dialogo",
+    "responsabilidad",
+}
 # headers of a group column («Subcomponente/proceso», «Fases», «Pasos»): never a group's name
 GROUP_HEADER_WORDS = {
-    v for role in ("subcomponente", "componente", "elemento", "seccion", "fase", "etapa", "stage_group")
+    v
+    for role in ("subcomponente", "componente", "elemento", "seccion", "fase", "etapa", "stage_group")
     for v in ROLE_HEADERS[role]
 } - {"informacion", "dialogo", "responsabilidad"}
 
@@ -120,12 +185,21 @@ def header_role(text: object) -> str | None:
         return "stage:" + _STAGE_LOOKUP[f]
     # tolerant prefixes: "Actividades (descripción)", "Responsable(s) de la ejecución"
     for prefix, role in (
-        ("actividad", "description"), ("descripcion de la actividad", "description"),
-        ("dependencia responsable", "responsible"), ("responsable", "responsible"),
-        ("fecha inicial", "start"), ("fecha de inicio", "start"), ("fecha inicio", "start"),
-        ("fecha final", "end"), ("fecha de finalizacion", "end"), ("fecha fin ", "end"),
-        ("fecha programada", "scheduled"), ("meta", "meta"), ("indicador", "indicator"),
-        ("subcomponente", "subcomponente"), ("recursos", "recursos"),
+        ("actividad", "description"),
+        ("descripcion de la actividad", "description"),
+        ("dependencia responsable", "responsible"),
+        ("responsable", "responsible"),
+        ("fecha inicial", "start"),
+        ("fecha de inicio", "start"),
+        ("fecha inicio", "start"),
+        ("fecha final", "end"),
+        ("fecha de finalizacion", "end"),
+        ("fecha fin ", "end"),
+        ("fecha programada", "scheduled"),
+        ("meta", "meta"),
+        ("indicador", "indicator"),
+        ("subcomponente", "subcomponente"),
+        ("recursos", "recursos"),
     ):
         if f.startswith(prefix):
             return role

@@ -9,6 +9,7 @@ after the layout's own columns, so nothing is dropped. Cells follow the safe-cel
 (`rcdesk.reports.cells`): text starting with = + - @, a tab or a carriage return is
 quote-prefixed text, never a formula.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,30 +44,50 @@ BASE_COLUMNS: dict[str, list[Col]] = {
         Col("description", "ACTIVIDADES", 55),
         *(Col(f"stage:{code}", label, 13) for code, label in MURC_STAGES),
         Col("meta", "META/PRODUCTO", 45),
-        Col("cuatri:1", "1", 6), Col("cuatri:2", "2", 6), Col("cuatri:3", "3", 6),
+        Col("cuatri:1", "1", 6),
+        Col("cuatri:2", "2", 6),
+        Col("cuatri:3", "3", 6),
         Col("responsible", "DEPENDENCIA RESPONSABLE", 32),
     ],
     "dated": [
-        Col("number", "No.", 6), Col("description", "ACTIVIDAD", 60), Col("start", "FECHA INICIAL", 14),
-        Col("end", "FECHA FINAL", 14), Col("responsible", "RESPONSABLE", 36),
+        Col("number", "No.", 6),
+        Col("description", "ACTIVIDAD", 60),
+        Col("start", "FECHA INICIAL", 14),
+        Col("end", "FECHA FINAL", 14),
+        Col("responsible", "RESPONSABLE", 36),
     ],
     "paac": [
-        Col("group", "Subcomponente", 30), Col("description", "Actividades", 55),
-        Col("meta", "Meta o Producto", 38), Col("recursos", "Recursos", 16),
-        Col("responsible", "Responsable", 30), Col("scheduled", "Fecha programada", 22),
+        Col("group", "Subcomponente", 30),
+        Col("description", "Actividades", 55),
+        Col("meta", "Meta o Producto", 38),
+        Col("recursos", "Recursos", 16),
+        Col("responsible", "Responsable", 30),
+        Col("scheduled", "Fecha programada", 22),
     ],
 }
 OPTIONAL_COLUMNS = [
-    Col("number", "No.", 6), Col("meta", "Meta / producto", 38), Col("recursos", "Recursos", 16),
+    Col("number", "No.", 6),
+    Col("meta", "Meta / producto", 38),
+    Col("recursos", "Recursos", 16),
     Col("indicator", "Indicador", 30),
     *(Col(f"stage:{code}", label, 13) for code, label in MURC_STAGES),
-    Col("cuatri:1", "Cuatrimestre 1", 8), Col("cuatri:2", "Cuatrimestre 2", 8), Col("cuatri:3", "Cuatrimestre 3", 8),
+    Col("cuatri:1", "Cuatrimestre 1", 8),
+    Col("cuatri:2", "Cuatrimestre 2", 8),
+    Col("cuatri:3", "Cuatrimestre 3", 8),
     Col("responsible", "Responsable", 30),
-    Col("start", "Fecha inicial", 14), Col("end", "Fecha final", 14), Col("scheduled", "Fecha programada", 22),
+    Col("start", "Fecha inicial", 14),
+    Col("end", "Fecha final", 14),
+    Col("scheduled", "Fecha programada", 22),
 ]
 _ROLE_TO_KEY = {
-    "number": "number", "meta": "meta", "recursos": "recursos", "indicator": "indicator",
-    "responsible": "responsible", "start": "start", "end": "end", "scheduled": "scheduled",
+    "number": "number",
+    "meta": "meta",
+    "recursos": "recursos",
+    "indicator": "indicator",
+    "responsible": "responsible",
+    "start": "start",
+    "end": "end",
+    "scheduled": "scheduled",
 }
 
 
@@ -196,8 +217,9 @@ class _LayoutWriter:
         self.with_dates = "start" in self.keys
         self.wb = Workbook()
         self.ws = self.wb.active
-        self.ws.title = {"cpccs": "Cronograma", "murc": "Cronograma", "dated": "Cronograma",
-                         "paac": "Componente 3"}[layout]
+        self.ws.title = {"cpccs": "Cronograma", "murc": "Cronograma", "dated": "Cronograma", "paac": "Componente 3"}[
+            layout
+        ]
         self.row = 1
         thin = Side(style="thin", color="808080")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -278,8 +300,12 @@ class _LayoutWriter:
                 if col.key != "group":
                     self.merge(r, i, r + 1, i)
         if two_rows:
-            stage_cols = [i for i, c in enumerate(self.cols, 1) if c.key.startswith("stage:") and c.key in self._murc_base()]
-            cuatri_cols = [i for i, c in enumerate(self.cols, 1) if c.key.startswith("cuatri:") and c.key in self._murc_base()]
+            stage_cols = [
+                i for i, c in enumerate(self.cols, 1) if c.key.startswith("stage:") and c.key in self._murc_base()
+            ]
+            cuatri_cols = [
+                i for i, c in enumerate(self.cols, 1) if c.key.startswith("cuatri:") and c.key in self._murc_base()
+            ]
             self.put(r, stage_cols[0], "ETAPAS", style="header")
             self.merge(r, stage_cols[0], r, stage_cols[-1])
             self.put(r, cuatri_cols[0], "Cuatrimestre", style="header")
@@ -442,10 +468,22 @@ def _write_generic(parsed: ParsedPlan, path: Path) -> None:
     extra_keys = list(dict.fromkeys(k for a in acts for k in a.extra))
     headers: list[tuple[str, str, float]] = []  # (key, header, width)
     for n in range(1, depth + 1):
-        headers += [(f"g{n}:kind", GROUP_HEADERS[0].format(n=n), 13), (f"g{n}:code", GROUP_HEADERS[1].format(n=n), 14),
-                    (f"g{n}:name", GROUP_HEADERS[2].format(n=n), 30)]
-    widths = {"description": 60, "responsible": 30, "meta": 40, "recursos": 16, "indicator": 25, "scheduled": 26,
-              "number": 6, "start": 13, "end": 13}
+        headers += [
+            (f"g{n}:kind", GROUP_HEADERS[0].format(n=n), 13),
+            (f"g{n}:code", GROUP_HEADERS[1].format(n=n), 14),
+            (f"g{n}:name", GROUP_HEADERS[2].format(n=n), 30),
+        ]
+    widths = {
+        "description": 60,
+        "responsible": 30,
+        "meta": 40,
+        "recursos": 16,
+        "indicator": 25,
+        "scheduled": 26,
+        "number": 6,
+        "start": 13,
+        "end": 13,
+    }
     for key, header in FIELD_HEADERS:
         headers.append((key, header, widths.get(key, 9)))
     for k in extra_keys:
@@ -496,7 +534,7 @@ def _write_generic(parsed: ParsedPlan, path: Path) -> None:
             ws.append(path_cells(trail))
         for a in g.activities:
             row = path_cells(trail)
-            for key, _h, _w in headers[depth * 3:]:
+            for key, _h, _w in headers[depth * 3 :]:
                 row.append(cell(_value(a, key, plan_year=parsed.year, scheduled_with_dates=True)))
             ws.append(row)
         for c in g.children:

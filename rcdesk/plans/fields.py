@@ -4,6 +4,7 @@ The keys are what users type in `rcdesk plan import --map "ENCABEZADO=campo"` an
 files hold; `rcdesk import fields plan` lists them. Each key stands for one role of the layout
 readers (`ROLE_OF`), so a known layout and a mapped workbook fill the same `ParsedActivity`.
 """
+
 from __future__ import annotations
 
 from rcdesk.imports.fields import Catalog, Field, norm, register
@@ -25,8 +26,14 @@ _GROUP_EXACT = {
     "subcomponente": ("subcomponente", "subcomponentes", "subcomponente / proceso", "sub componente"),
     "seccion": ("sección", "secciones", "paso", "pasos", "subfase", "proceso", "grupo", "tema"),
 }
-_GROUP_WORDS = {"fase": (("fase",),), "etapa": (), "elemento": (("elemento",),), "componente": (("componente",),),
-                "subcomponente": (("subcomponente",), ("sub", "componente")), "seccion": (("seccion",),)}
+_GROUP_WORDS = {
+    "fase": (("fase",),),
+    "etapa": (),
+    "elemento": (("elemento",),),
+    "componente": (("componente",),),
+    "subcomponente": (("subcomponente",), ("sub", "componente")),
+    "seccion": (("seccion",),),
+}
 _STAGE_EXACT = {
     "aprestamiento": ("aprestamiento",),
     "diseno": ("diseño",),
@@ -37,68 +44,230 @@ _STAGE_EXACT = {
 
 _fields: list[Field] = []
 for _kind in GROUP_FIELDS:
-    _fields.append(Field(_kind, f"{GROUP_KINDS[_kind]} (grupo)", _ex(*_GROUP_EXACT[_kind]), _GROUP_WORDS[_kind],
-                         help="«Fase 1: Planificación» da código y nombre; columnas de grupo: de izquierda a derecha"))
-    _fields.append(Field(CODE_PREFIX + _kind, f"Código de {GROUP_KINDS[_kind].lower()}",
-                         _ex(f"código {_kind}", f"código de {_kind}", f"cod {_kind}", f"no {_kind}",
-                             f"número de {_kind}"),
-                         help=f"código del grupo (va con la columna «{_kind}» o solo)"))
+    _fields.append(
+        Field(
+            _kind,
+            f"{GROUP_KINDS[_kind]} (grupo)",
+            _ex(*_GROUP_EXACT[_kind]),
+            _GROUP_WORDS[_kind],
+            help="«Fase 1: Planificación» da código y nombre; columnas de grupo: de izquierda a derecha",
+        )
+    )
+    _fields.append(
+        Field(
+            CODE_PREFIX + _kind,
+            f"Código de {GROUP_KINDS[_kind].lower()}",
+            _ex(f"código {_kind}", f"código de {_kind}", f"cod {_kind}", f"no {_kind}", f"número de {_kind}"),
+            help=f"código del grupo (va con la columna «{_kind}» o solo)",
+        )
+    )
 _fields += [
-    Field("numero", "N.º de actividad", _ex("no", "n", "nro", "num", "número", "#", "ítem", "no actividad",
-                                            "n actividad", "código", "cod", "no de actividad", "número de actividad")),
-    Field("actividad", "Actividad (descripción)", _ex(
-        "actividad", "actividades", "descripción", "descripción de la actividad", "descripción actividad",
-        "actividad a desarrollar", "actividades a desarrollar", "acción", "acciones", "tarea", "tareas",
-        "actividades programadas", "actividad programada", "nombre de la actividad", "acciones a desarrollar",
-        "acción a realizar", "acciones a realizar", "qué se hará"),
+    Field(
+        "numero",
+        "N.º de actividad",
+        _ex(
+            "no",
+            "n",
+            "nro",
+            "num",
+            "número",
+            "#",
+            "ítem",
+            "no actividad",
+            "n actividad",
+            "código",
+            "cod",
+            "no de actividad",
+            "número de actividad",
+        ),
+    ),
+    Field(
+        "actividad",
+        "Actividad (descripción)",
+        _ex(
+            "actividad",
+            "actividades",
+            "descripción",
+            "descripción de la actividad",
+            "descripción actividad",
+            "actividad a desarrollar",
+            "actividades a desarrollar",
+            "acción",
+            "acciones",
+            "tarea",
+            "tareas",
+            "actividades programadas",
+            "actividad programada",
+            "nombre de la actividad",
+            "acciones a desarrollar",
+            "acción a realizar",
+            "acciones a realizar",
+            "qué se hará",
+        ),
         (("actividad*",), ("accion", "realizar"), ("accion", "desarrollar")),
-        help="obligatorio: cada fila con actividad es una actividad del plan"),
-    Field("responsable", "Responsable", _ex(
-        "responsable", "responsables", "dependencia responsable", "dependencias responsables", "área responsable",
-        "áreas responsables", "unidad responsable", "unidades responsables", "responsable s", "líder",
-        "líder responsable", "encargado", "encargados", "dependencia", "dependencias", "oficina responsable",
-        "proceso responsable", "a cargo de"),
+        help="obligatorio: cada fila con actividad es una actividad del plan",
+    ),
+    Field(
+        "responsable",
+        "Responsable",
+        _ex(
+            "responsable",
+            "responsables",
+            "dependencia responsable",
+            "dependencias responsables",
+            "área responsable",
+            "áreas responsables",
+            "unidad responsable",
+            "unidades responsables",
+            "responsable s",
+            "líder",
+            "líder responsable",
+            "encargado",
+            "encargados",
+            "dependencia",
+            "dependencias",
+            "oficina responsable",
+            "proceso responsable",
+            "a cargo de",
+        ),
         (("responsable*",), ("dependencia*",), ("encargad*",), ("lider",), ("a cargo",)),
-        help="texto tal cual; se vincula con las unidades de la entidad"),
-    Field("meta", "Meta / producto", _ex(
-        "meta", "metas", "producto", "productos", "meta producto", "meta o producto", "metas productos",
-        "producto meta", "entregable", "entregables", "resultado esperado", "meta producto esperado",
-        "meta y producto", "meta producto entregable"), (("meta",), ("producto*",), ("entregable*",))),
-    Field("indicador", "Indicador", _ex("indicador", "indicadores", "indicador de cumplimiento",
-                                        "indicador de gestión"), (("indicador*",),)),
-    Field("recursos", "Recursos", _ex("recursos", "recurso", "presupuesto", "fuente de recursos",
-                                      "fuente de financiación", "costo", "financiamiento"),
-          (("recurso*",), ("presupuest*",))),
-    *(Field(code, f"Etapa MURC: {label} (marca X)", _ex(*_STAGE_EXACT[code]),
-            help="una X (o «sí») marca la etapa") for code, label in MURC_STAGES),
-    Field("etapa_murc", "Etapas MURC (texto)", _ex("etapa murc", "etapas murc", "etapa del ciclo", "etapas del ciclo",
-                                                   "etapa de la rendición de cuentas"),
-          (("etapa*", "murc"), ("etapa*", "ciclo")),
-          help="texto que nombra una o varias etapas («Diseño; Ejecución»)"),
-    Field("inicio", "Fecha inicial", _ex(
-        "fecha inicial", "fecha inicio", "fecha de inicio", "inicio", "desde", "fecha inicio programada",
-        "fecha de inicio programada", "fecha desde"), (("fecha", "inicio"), ("fecha", "inicial"))),
-    Field("fin", "Fecha final", _ex(
-        "fecha final", "fecha fin", "fecha de finalización", "fecha de terminación", "fin", "hasta",
-        "fecha límite", "fecha final programada", "fecha de fin", "fecha hasta", "fecha de cierre"),
-        (("fecha", "fin*"), ("fecha", "limite"), ("fecha", "termin*"), ("fecha", "cierre"))),
-    Field("fecha", "Fecha programada (texto)", _ex(
-        "fecha programada", "fecha", "fechas", "plazo", "fecha de ejecución", "tiempo de ejecución",
-        "periodo de ejecución", "cronograma", "fecha de cumplimiento", "fecha programada de ejecución",
-        "periodicidad", "fecha de realización", "cuándo"), (("fecha*",), ("plazo",)),
-        help="«Febrero a diciembre de 2022», «22 al 28 de abril»: se guarda el texto y se leen las fechas"),
-    Field("cuatrimestre", "Cuatrimestre (marca X)", periodic=True,
-          help="columnas «Cuatrimestre 1»… o «C1»…: una X marca el cuatrimestre"),
-    Field("mes", "Mes (marca X)", periodic=True,
-          help="columnas «Enero»…«Diciembre» marcadas con X: dan las fechas de inicio y fin"),
+        help="texto tal cual; se vincula con las unidades de la entidad",
+    ),
+    Field(
+        "meta",
+        "Meta / producto",
+        _ex(
+            "meta",
+            "metas",
+            "producto",
+            "productos",
+            "meta producto",
+            "meta o producto",
+            "metas productos",
+            "producto meta",
+            "entregable",
+            "entregables",
+            "resultado esperado",
+            "meta producto esperado",
+            "meta y producto",
+            "meta producto entregable",
+        ),
+        (("meta",), ("producto*",), ("entregable*",)),
+    ),
+    Field(
+        "indicador",
+        "Indicador",
+        _ex("indicador", "indicadores", "indicador de cumplimiento", "indicador de gestión"),
+        (("indicador*",),),
+    ),
+    Field(
+        "recursos",
+        "Recursos",
+        _ex(
+            "recursos",
+            "recurso",
+            "presupuesto",
+            "fuente de recursos",
+            "fuente de financiación",
+            "costo",
+            "financiamiento",
+        ),
+        (("recurso*",), ("presupuest*",)),
+    ),
+    *(
+        Field(code, f"Etapa MURC: {label} (marca X)", _ex(*_STAGE_EXACT[code]), help="una X (o «sí») marca la etapa")
+        for code, label in MURC_STAGES
+    ),
+    Field(
+        "etapa_murc",
+        "Etapas MURC (texto)",
+        _ex("etapa murc", "etapas murc", "etapa del ciclo", "etapas del ciclo", "etapa de la rendición de cuentas"),
+        (("etapa*", "murc"), ("etapa*", "ciclo")),
+        help="texto que nombra una o varias etapas («Diseño; Ejecución»)",
+    ),
+    Field(
+        "inicio",
+        "Fecha inicial",
+        _ex(
+            "fecha inicial",
+            "fecha inicio",
+            "fecha de inicio",
+            "inicio",
+            "desde",
+            "fecha inicio programada",
+            "fecha de inicio programada",
+            "fecha desde",
+        ),
+        (("fecha", "inicio"), ("fecha", "inicial")),
+    ),
+    Field(
+        "fin",
+        "Fecha final",
+        _ex(
+            "fecha final",
+            "fecha fin",
+            "fecha de finalización",
+            "fecha de terminación",
+            "fin",
+            "hasta",
+            "fecha límite",
+            "fecha final programada",
+            "fecha de fin",
+            "fecha hasta",
+            "fecha de cierre",
+        ),
+        (("fecha", "fin*"), ("fecha", "limite"), ("fecha", "termin*"), ("fecha", "cierre")),
+    ),
+    Field(
+        "fecha",
+        "Fecha programada (texto)",
+        _ex(
+            "fecha programada",
+            "fecha",
+            "fechas",
+            "plazo",
+            "fecha de ejecución",
+            "tiempo de ejecución",
+            "periodo de ejecución",
+            "cronograma",
+            "fecha de cumplimiento",
+            "fecha programada de ejecución",
+            "periodicidad",
+            "fecha de realización",
+            "cuándo",
+        ),
+        (("fecha*",), ("plazo",)),
+        help="«Febrero a diciembre de 2022», «22 al 28 de abril»: se guarda el texto y se leen las fechas",
+    ),
+    Field(
+        "cuatrimestre",
+        "Cuatrimestre (marca X)",
+        periodic=True,
+        help="columnas «Cuatrimestre 1»… o «C1»…: una X marca el cuatrimestre",
+    ),
+    Field(
+        "mes",
+        "Mes (marca X)",
+        periodic=True,
+        help="columnas «Enero»…«Diciembre» marcadas con X: dan las fechas de inicio y fin",
+    ),
 ]
 
 PLAN = Catalog("plan", "plan de rendición de cuentas (cronograma)", tuple(_fields), required=("actividad",))
 register(PLAN)
 
 # field key -> the role name the layout readers use (`rcdesk.plans.detect.ROLE_HEADERS`)
-ROLE_OF = {"numero": "number", "actividad": "description", "responsable": "responsible", "meta": "meta",
-           "indicador": "indicator", "recursos": "recursos", "inicio": "start", "fin": "end", "fecha": "scheduled"}
+ROLE_OF = {
+    "numero": "number",
+    "actividad": "description",
+    "responsable": "responsible",
+    "meta": "meta",
+    "indicador": "indicator",
+    "recursos": "recursos",
+    "inicio": "start",
+    "fin": "end",
+    "fecha": "scheduled",
+}
 FIELD_OF_ROLE = {role: key for key, role in ROLE_OF.items()}
 STAGE_FIELDS = tuple(code for code, _ in MURC_STAGES)
 

@@ -3,6 +3,7 @@
 The command line and the GUI show these; a dry run and a real import produce the same
 result through the same code (`PlanStore.import_parsed`), the dry run rolling back.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,10 +29,19 @@ class PlanImportResult:
     def as_json(self) -> dict:
         s = self.summary
         return {
-            "plan_id": None if self.dry_run else s.plan_id, "dry_run": self.dry_run, "entity": s.entity,
-            "new_entity": self.new_entity, "country": self.country, "year": s.year, "layout": s.layout,
-            "title": s.title, "groups": s.groups, "activities": s.activities, "linked_units": self.linked_units,
-            "ignored_columns": [c.as_json() for c in self.ignored_columns], "warnings": list(s.warnings),
+            "plan_id": None if self.dry_run else s.plan_id,
+            "dry_run": self.dry_run,
+            "entity": s.entity,
+            "new_entity": self.new_entity,
+            "country": self.country,
+            "year": s.year,
+            "layout": s.layout,
+            "title": s.title,
+            "groups": s.groups,
+            "activities": s.activities,
+            "linked_units": self.linked_units,
+            "ignored_columns": [c.as_json() for c in self.ignored_columns],
+            "warnings": list(s.warnings),
         }
 
 

@@ -7,12 +7,12 @@ naming the file). Everything else is read, and row-level issues are listed in
 ``parsed.problems``: severity "error" blocks saving, "warning" is informative. Nothing is
 written anywhere; saving is `PlanService.save_parsed()`'s job.
 """
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 
 from rcdesk.errors import UserError
 from rcdesk.imports import profiles
@@ -98,8 +98,14 @@ def read_plan(
         out = {}
         for grid, kind, what in found:
             if kind == "layout":
-                out[grid.name] = layout_mapping(grid, what, PARSERS[what.layout].group_col_kind, profile=prof,
-                                                overrides=over, profile_name=prof_name)
+                out[grid.name] = layout_mapping(
+                    grid,
+                    what,
+                    PARSERS[what.layout].group_col_kind,
+                    profile=prof,
+                    overrides=over,
+                    profile_name=prof_name,
+                )
             elif kind == "table" and what is not None:
                 out[grid.name] = proposed_mapping(what, profile=prof, overrides=over, profile_name=prof_name)
         return out
@@ -156,48 +162,59 @@ def read_plan(
             plan.layout = cmap.layout
             plan.layout_guessed = kind == "table"
         elif plan.layout != cmap.layout and plan.layout != "generic":
-            plan.problems.append(Problem(
-                "warning",
-                f"Esta hoja parece tener otro formato ({LAYOUT_LABELS.get(cmap.layout, cmap.layout)}); "
-                "se leyó con sus propios encabezados.",
-                sheet=grid.name,
-            ))
+            plan.problems.append(
+                Problem(
+                    "warning",
+                    f"Esta hoja parece tener otro formato ({LAYOUT_LABELS.get(cmap.layout, cmap.layout)}); "
+                    "se leyó con sus propios encabezados.",
+                    sheet=grid.name,
+                )
+            )
         _pre_header(parser, grid, cmap, ctx, first=not parsed_any)
         parser.parse(cmap.header_row + cmap.header_rows)
         plan.columns += parser.ledger()
         parsed_any = True
 
     for name in no_activity:
-        plan.problems.append(Problem(
-            "warning" if parsed_any else "error",
-            "ninguna columna es la actividad" + ("; la hoja no se importó" if parsed_any else "")
-            + ". Asigne el campo «actividad» a la columna que la describe (--map \"ENCABEZADO=actividad\").",
-            sheet=name,
-        ))
+        plan.problems.append(
+            Problem(
+                "warning" if parsed_any else "error",
+                "ninguna columna es la actividad"
+                + ("; la hoja no se importó" if parsed_any else "")
+                + '. Asigne el campo «actividad» a la columna que la describe (--map "ENCABEZADO=actividad").',
+                sheet=name,
+            )
+        )
     if not parsed_any and not no_activity:
         raise UserError(
             f"No se encontró la tabla de actividades en «{path.name}»: ninguna hoja tiene una fila de "
             "encabezados con una columna «Actividad» o «Actividades» (junto a «Responsable», "
             "«Fecha», «Meta», etapas o cuatrimestres). Si la tabla usa otros nombres, asígnelos: "
-            "--map \"ENCABEZADO=actividad\" («rcdesk import fields plan» lista los campos).",
+            '--map "ENCABEZADO=actividad" («rcdesk import fields plan» lista los campos).',
             details=[f"Hojas revisadas: {', '.join(g.name for g in grids)}"],
         )
     for name in skipped:
-        plan.problems.append(Problem(
-            "warning",
-            "La hoja no tiene una tabla de actividades reconocible; no se importó.",
-            sheet=name,
-        ))
+        plan.problems.append(
+            Problem(
+                "warning",
+                "La hoja no tiene una tabla de actividades reconocible; no se importó.",
+                sheet=name,
+            )
+        )
     _drop_header_groups(plan.groups, ctx.title_lines_folded)
     for col in plan.ignored_columns:
         head = col.header or "sin encabezado"
-        plan.problems.append(Problem(
-            "warning",
-            f"la columna {col.column} («{head}») no se importó: {col.reason}." if col.reason else
-            f"la columna {col.column} («{head}») no corresponde a ningún campo "
-            f"del formato «{LAYOUT_LABELS.get(plan.layout, plan.layout)}»; no se importó.",
-            sheet=col.sheet, column=col.column,
-        ))
+        plan.problems.append(
+            Problem(
+                "warning",
+                f"la columna {col.column} («{head}») no se importó: {col.reason}."
+                if col.reason
+                else f"la columna {col.column} («{head}») no corresponde a ningún campo "
+                f"del formato «{LAYOUT_LABELS.get(plan.layout, plan.layout)}»; no se importó.",
+                sheet=col.sheet,
+                column=col.column,
+            )
+        )
     if parsed_any and plan.activity_count == 0:
         sev = "warning" if plan.group_count else "error"
         plan.problems.append(Problem(sev, f"No se encontró ninguna actividad en «{path.name}»."))
@@ -327,11 +344,13 @@ def _warn_without_dates(plan: ParsedPlan) -> None:
         detail = f"ninguna de sus {len(acts)} actividades tiene una fecha legible en {where}"
     else:
         detail = "no tiene una columna de fechas («Fecha», «Fecha inicial», «Plazo»…)"
-    plan.problems.append(Problem(
-        "warning",
-        f"El cronograma {detail}; se importa sin fechas y el seguimiento no podrá avisar de plazos vencidos. "
-        "Los textos de fecha se conservan tal cual.",
-    ))
+    plan.problems.append(
+        Problem(
+            "warning",
+            f"El cronograma {detail}; se importa sin fechas y el seguimiento no podrá avisar de plazos vencidos. "
+            "Los textos de fecha se conservan tal cual.",
+        )
+    )
 
 
 def _year_from_activities(plan: ParsedPlan) -> int | None:

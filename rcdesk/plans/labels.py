@@ -3,6 +3,7 @@
 Kept apart from rcdesk/plans/parsed.py (which re-exports them) so that the plan selector and
 the home page load these constants without that module's dataclasses (start-up budget).
 """
+
 from __future__ import annotations
 
 # MURC stages (art. 56 Ley 1757/2015), in order; codes are stable identifiers.

@@ -9,6 +9,7 @@ Two ways in, one result (the `ParsedPlan` the layouts build, saved by the same c
 - a sheet no layout recognises is found by `find_table` and read by `MappedParser` with the
   proposed mapping: a person who maps its columns can always import it.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,6 @@ from rcdesk.imports.fields import IGNORE, KEEP, norm
 from rcdesk.imports.headers import Table, find_table, table_at
 from rcdesk.imports.mapping import (
     MAP,
-    Decision,
     SheetMapping,
     Target,
     apply_choices,
@@ -33,11 +33,27 @@ from rcdesk.plans.parsed import EXTRA, IGNORED, LAYOUT_LABELS, ParsedActivity, P
 from rcdesk.plans.xlsx_grid import Grid, cell_text
 
 CHOSEN = ("usuario", "perfil")
-_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre")
-_STAGE_WORDS = {"aprestamiento": ("aprestamiento",), "diseno": ("diseno",),
-                "preparacion": ("preparacion", "capacitacion"), "ejecucion": ("ejecucion",),
-                "seguimiento": ("seguimiento", "evaluacion")}
+_MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+_STAGE_WORDS = {
+    "aprestamiento": ("aprestamiento",),
+    "diseno": ("diseno",),
+    "preparacion": ("preparacion", "capacitacion"),
+    "ejecucion": ("ejecucion",),
+    "seguimiento": ("seguimiento", "evaluacion"),
+}
 # what the layout readers cannot take: the sheet goes to MappedParser instead
 _MAPPED_ONLY = {"etapa_murc", "mes", *(CODE_PREFIX + k for k in GROUP_FIELDS)}
 
@@ -47,11 +63,13 @@ def chosen(sm: SheetMapping) -> bool:
     return any(d.source in CHOSEN for d in sm.decisions)
 
 
-def _score_with(names: set[str]):  # noqa: ANN202
+def _score_with(names: set[str]):
     """The catalog's header score, plus the headers the user named in --map or a profile: a
     workbook whose headers rcdesk knows none of is still found once the user names them."""
+
     def s(text: str) -> int:
         return 100 if names and norm(text) in names else score(text)
+
     return s
 
 
@@ -75,16 +93,18 @@ def _tidy(sm: SheetMapping) -> None:
                 d.note = "un plan va por cuatrimestres o por meses; asigne un campo si esta columna lo es"
 
 
-def proposed_mapping(table: Table, *, profile: dict[str, str] | None, overrides: dict[str, str] | None,
-                     profile_name: str) -> SheetMapping:
+def proposed_mapping(
+    table: Table, *, profile: dict[str, str] | None, overrides: dict[str, str] | None, profile_name: str
+) -> SheetMapping:
     sm = propose(table, PLAN)
     _tidy(sm)
     _choose(sm, profile, overrides, profile_name)
     return sm
 
 
-def _choose(sm: SheetMapping, profile: dict[str, str] | None, overrides: dict[str, str] | None,
-            profile_name: str) -> None:
+def _choose(
+    sm: SheetMapping, profile: dict[str, str] | None, overrides: dict[str, str] | None, profile_name: str
+) -> None:
     apply_choices(sm, PLAN, profile=profile, overrides=overrides, profile_name=profile_name)
 
 
@@ -106,8 +126,15 @@ def _layout_target(cmap: ColumnMap, c: int, group_kind: str) -> Target | None:
     return None
 
 
-def layout_mapping(grid: Grid, cmap: ColumnMap, group_kind: str, *, profile: dict[str, str] | None,
-                   overrides: dict[str, str] | None, profile_name: str) -> SheetMapping:
+def layout_mapping(
+    grid: Grid,
+    cmap: ColumnMap,
+    group_kind: str,
+    *,
+    profile: dict[str, str] | None,
+    overrides: dict[str, str] | None,
+    profile_name: str,
+) -> SheetMapping:
     """The columns as the detected layout reads them, then the user's choices on top."""
     top = cmap.header_row
     table = table_at(grid, top, top + cmap.header_rows - 1)
@@ -124,8 +151,11 @@ def layout_mapping(grid: Grid, cmap: ColumnMap, group_kind: str, *, profile: dic
             d.action, d.target, d.source, d.note = KEEP, None, "exacto", f"{note}: se guarda como otros datos"
         else:
             d.action, d.target, d.source = IGNORE, None, ""
-            d.note = (f"no corresponde a ningún campo del {note}" if d.column.path else
-                      ("columna sin encabezado" if d.column.samples else "columna vacía"))
+            d.note = (
+                f"no corresponde a ningún campo del {note}"
+                if d.column.path
+                else ("columna sin encabezado" if d.column.samples else "columna vacía")
+            )
             if not d.column.path and d.column.samples:
                 # the layouts keep an unnamed column with data as «Columna X»
                 d.action, d.source, d.note = KEEP, "exacto", f"{note}: columna sin encabezado, se guarda"
@@ -150,8 +180,8 @@ def _levels(sm: SheetMapping) -> list[Level]:
         f = d.target.field
         if f in GROUP_FIELDS:
             names.setdefault(f, d.column.index)
-        elif f.startswith(CODE_PREFIX) and f[len(CODE_PREFIX):] in GROUP_FIELDS:
-            codes.setdefault(f[len(CODE_PREFIX):], d.column.index)
+        elif f.startswith(CODE_PREFIX) and f[len(CODE_PREFIX) :] in GROUP_FIELDS:
+            codes.setdefault(f[len(CODE_PREFIX) :], d.column.index)
     kinds = sorted(set(names) | set(codes), key=lambda k: min(c for c in (names.get(k), codes.get(k)) if c is not None))
     return [Level(k, names.get(k), codes.get(k)) for k in kinds]
 
@@ -257,7 +287,7 @@ class MappedParser(SheetParser):
     def header_group_value(self, r: int) -> str:
         return ""  # the header band holds headers, never a group's name
 
-    def group_row(self, r: int, cells: list[tuple[int, object]]):  # noqa: ANN201
+    def group_row(self, r: int, cells: list[tuple[int, object]]):
         """A lone «FASE 1: Planificación» / «Componente 3 …» row between activities (or a group row
         of the sheet's layout, when a known layout is read with the user's columns)."""
         g = super().group_row(r, cells)
@@ -314,9 +344,13 @@ class MappedParser(SheetParser):
             present = [self.cmap.headers.get(c) or f"columna {c + 1}" for c, _ in non_group]
             self.problem(
                 "error",
-                "La fila tiene datos (" + ", ".join(f"«{p}»" for p in present[:4])
+                "La fila tiene datos ("
+                + ", ".join(f"«{p}»" for p in present[:4])
                 + ") pero no tiene la actividad. Escriba la actividad, borre la fila o asigne el campo "
-                "«actividad» a otra columna.", r, desc_col)
+                "«actividad» a otra columna.",
+                r,
+                desc_col,
+            )
             return
         if not opened and self._is_continuation(act, ""):
             self.merge_into_last(r, act)
@@ -339,8 +373,13 @@ class MappedParser(SheetParser):
                 act.stages = [s for s in STAGE_FIELDS if s in set(act.stages) | set(found)]
             else:
                 act.extra[self.cmap.headers.get(c, "Etapa")] = text
-                self.problem("warning", f"«{text}» no nombra una etapa MURC (aprestamiento, diseño, preparación, "
-                                        "ejecución, seguimiento); se conserva como otros datos.", r, c)
+                self.problem(
+                    "warning",
+                    f"«{text}» no nombra una etapa MURC (aprestamiento, diseño, preparación, "
+                    "ejecución, seguimiento); se conserva como otros datos.",
+                    r,
+                    c,
+                )
         if self.months:
             marked = sorted(n for n, c in self.months.items() if is_mark(self.grid.get(r, c)))
             if marked:
@@ -365,8 +404,9 @@ class MappedParser(SheetParser):
                 use = _use(d.target)
             else:
                 use = EXTRA if d.action == KEEP else IGNORED
-            out.append(SourceColumn(self.sheet, d.letter, d.header.replace("\n", " "), use,
-                                    d.note if use == IGNORED else ""))
+            out.append(
+                SourceColumn(self.sheet, d.letter, d.header.replace("\n", " "), use, d.note if use == IGNORED else "")
+            )
         for c in sorted(self.data_seen - decided):
             out.append(SourceColumn(self.sheet, _letter(c), "", EXTRA))
         return out
@@ -399,5 +439,14 @@ def _letter(c: int) -> str:
     return col_letter(c)
 
 
-__all__ = ["CHOSEN", "MappedParser", "mapped_parser", "chosen", "find_sheet_table", "layout_mapping", "needs_mapped_reader",
-           "proposed_mapping", "sheet_cmap"]
+__all__ = [
+    "CHOSEN",
+    "MappedParser",
+    "mapped_parser",
+    "chosen",
+    "find_sheet_table",
+    "layout_mapping",
+    "needs_mapped_reader",
+    "proposed_mapping",
+    "sheet_cmap",
+]

@@ -4,11 +4,13 @@ Importers produce a `ParsedPlan`; `PlanService` stores it; `PlanService.as_parse
 rebuilds the same structure from the database so exporters only ever see this shape.
 Nothing here knows about SQLAlchemy or Qt.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator, Literal
+from typing import Literal
 
 from rcdesk.plans.labels import GROUP_KINDS, MURC_STAGES  # noqa: F401 - defined there, importable here
 
@@ -54,8 +56,13 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
     def as_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "last_row": self.last_row, "column": self.column,
-                "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "last_row": self.last_row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -106,11 +113,11 @@ class ParsedGroup:
     kind: str  # a key of GROUP_KINDS
     name: str
     code: str = ""  # "FASE 0", "Subcomponente 1", "INFORMACIÓN"...
-    children: list["ParsedGroup"] = field(default_factory=list)
+    children: list[ParsedGroup] = field(default_factory=list)
     activities: list[ParsedActivity] = field(default_factory=list)
     group_id: str | None = None  # set when rebuilt from the database
 
-    def walk(self) -> Iterator["ParsedGroup"]:
+    def walk(self) -> Iterator[ParsedGroup]:
         yield self
         for child in self.children:
             yield from child.walk()

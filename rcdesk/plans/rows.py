@@ -2,6 +2,7 @@
 
 No SQLAlchemy here: the first screen of the app is built from these without loading it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,12 +55,19 @@ class ActivityRow:
 
     def as_json(self) -> dict:
         return {
-            "activity_id": self.activity_id, "number": self.number, "description": self.description,
-            "responsible": self.responsible, "meta": self.meta, "recursos": self.recursos,
-            "indicator": self.indicator, "stages": list(self.stages), "cuatrimestres": list(self.cuatrimestres),
+            "activity_id": self.activity_id,
+            "number": self.number,
+            "description": self.description,
+            "responsible": self.responsible,
+            "meta": self.meta,
+            "recursos": self.recursos,
+            "indicator": self.indicator,
+            "stages": list(self.stages),
+            "cuatrimestres": list(self.cuatrimestres),
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "end_date": self.end_date.isoformat() if self.end_date else None,
-            "scheduled_text": self.scheduled_text, "extra": self.extra,
+            "scheduled_text": self.scheduled_text,
+            "extra": self.extra,
         }
 
 

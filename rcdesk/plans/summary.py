@@ -1,6 +1,7 @@
 """One line per plan (the plan selector, lists): kept apart from rcdesk/plans/rows.py, which
 re-exports it, so the first screen loads one small dataclass instead of all plan rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ class PlanSummary:
 
     def as_json(self) -> dict:
         return {
-            "plan_id": self.plan_id, "entity": self.entity, "year": self.year, "layout": self.layout,
-            "title": self.title, "activities": self.activities, "groups": self.groups,
+            "plan_id": self.plan_id,
+            "entity": self.entity,
+            "year": self.year,
+            "layout": self.layout,
+            "title": self.title,
+            "activities": self.activities,
+            "groups": self.groups,
         }

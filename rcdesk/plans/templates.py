@@ -7,6 +7,7 @@ A template is a copy of the seed plan with every date moved to the new year (day
 kept; 29 February becomes 28 February), and the old year replaced by the new one in the
 title, the title rows, the scheduled-date texts, descriptions and metas.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,16 +32,46 @@ class TemplateInfo:
 
 
 TEMPLATES: tuple[TemplateInfo, ...] = (
-    TemplateInfo("cpccs_chimborazo", "Fases CPCCS — Gobernación de Chimborazo (Ecuador)", "cpccs", "EC", 2021,
-                 "000_cpccs_chimborazo_2021.xlsx"),
-    TemplateInfo("murc_estrategia", "Estrategia MURC con etapas y cuatrimestres (Colombia)", "murc", "CO", 2021,
-                 "001_murc_estrategia_2021.xlsx"),
-    TemplateInfo("dated_itagui", "Cronograma por etapas con fechas — Municipio de Itagüí (Colombia)", "dated",
-                 "CO", 2020, "002_dated_itagui_2020.xlsx"),
-    TemplateInfo("murc_ibague", "Cronograma MURC — Alcaldía de Ibagué (Colombia)", "murc", "CO", 2022,
-                 "003_murc_ibague_2022.xlsx"),
-    TemplateInfo("paac_narino", "PAAC componente 3 — Gobernación de Nariño (Colombia)", "paac", "CO", 2022,
-                 "004_paac_narino_2022.xlsx"),
+    TemplateInfo(
+        "cpccs_chimborazo",
+        "Fases CPCCS — Gobernación de Chimborazo (Ecuador)",
+        "cpccs",
+        "EC",
+        2021,
+        "000_cpccs_chimborazo_2021.xlsx",
+    ),
+    TemplateInfo(
+        "murc_estrategia",
+        "Estrategia MURC con etapas y cuatrimestres (Colombia)",
+        "murc",
+        "CO",
+        2021,
+        "001_murc_estrategia_2021.xlsx",
+    ),
+    TemplateInfo(
+        "dated_itagui",
+        "Cronograma por etapas con fechas — Municipio de Itagüí (Colombia)",
+        "dated",
+        "CO",
+        2020,
+        "002_dated_itagui_2020.xlsx",
+    ),
+    TemplateInfo(
+        "murc_ibague",
+        "Cronograma MURC — Alcaldía de Ibagué (Colombia)",
+        "murc",
+        "CO",
+        2022,
+        "003_murc_ibague_2022.xlsx",
+    ),
+    TemplateInfo(
+        "paac_narino",
+        "PAAC componente 3 — Gobernación de Nariño (Colombia)",
+        "paac",
+        "CO",
+        2022,
+        "004_paac_narino_2022.xlsx",
+    ),
 )
 
 

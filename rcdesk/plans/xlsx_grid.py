@@ -10,6 +10,7 @@ sheet when known): not a workbook, a password-protected workbook, a corrupt or t
 an empty workbook, or one that would not fit in memory (`rcdesk.imports.limits.check_workbook`
 runs before anything is loaded). Old ``.xls`` and LibreOffice ``.ods`` files are read too.
 """
+
 from __future__ import annotations
 
 import re
@@ -141,7 +142,7 @@ def read_layout_hint(path: str | Path) -> str:
             core = fh.read(64 * 1024).decode("utf-8", "replace")
     except (KeyError, OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, EOFError):
         return ""
-    except Exception:  # noqa: BLE001 - zlib.error and friends: no hint, the real read will say why
+    except Exception:
         return ""
     m = LAYOUT_HINT.search(core)
     return m[1] if m else ""

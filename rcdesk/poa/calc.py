@@ -17,10 +17,11 @@ Percentages are `rcdesk.compliance.Compliance` values: None when nothing was pla
 ("sin programación", exported as 0 to the CPCCS), raw values may exceed 100 and ratings
 use the value capped at 100.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from rcdesk.compliance import NOT_PROGRAMMED, Compliance, compliance, from_percent
 
@@ -29,15 +30,15 @@ DEFAULT_GAP_PP = 20.0
 
 @dataclass(frozen=True)
 class MetaFigures:
-    planned: float                 # programmed up to the cut
-    executed: float                # executed up to the cut
-    reported: bool                 # any execution reported up to the cut
-    period: Compliance             # % cumplimiento del periodo (avance del periodo)
-    annual: Compliance             # % avance anual
+    planned: float  # programmed up to the cut
+    executed: float  # executed up to the cut
+    reported: bool  # any execution reported up to the cut
+    period: Compliance  # % cumplimiento del periodo (avance del periodo)
+    annual: Compliance  # % avance anual
     codificado: float
     devengado: float
-    budget: Compliance             # % ejecución presupuestaria
-    gap: float | None              # annual physical − financial, percentage points
+    budget: Compliance  # % ejecución presupuestaria
+    gap: float | None  # annual physical − financial, percentage points
     gap_flag: bool
 
 
@@ -74,8 +75,9 @@ def cached_compliance(executed: float, planned: float) -> Compliance:
     return c
 
 
-def physical_compliance(executed: float, planned: float, *, polarity: str = "INCREMENTO",
-                        baseline: float | None = None) -> Compliance:
+def physical_compliance(
+    executed: float, planned: float, *, polarity: str = "INCREMENTO", baseline: float | None = None
+) -> Compliance:
     """% cumplimiento of one figure; reduction metas measure distance travelled from the baseline."""
     if polarity != "REDUCCION":
         return cached_compliance(executed, planned)
@@ -135,8 +137,13 @@ def meta_figures(
 
     gap = None
     flag = False
-    if annual.rated is not None and budget.rated is not None and annual.raw is not None and budget.raw is not None \
-            and k > 0:
+    if (
+        annual.rated is not None
+        and budget.rated is not None
+        and annual.raw is not None
+        and budget.raw is not None
+        and k > 0
+    ):
         gap = float(annual.rated) - float(budget.rated)
         flag = abs(gap) > gap_pp
     return MetaFigures(plan_k, exec_k, reported, period, annual, cod, dev, budget, gap, flag)

@@ -2,6 +2,7 @@
 «Unidad» and «Cantón» columns so the file re-imports even when the sheet name had to be
 shortened). Cells follow the safe-cell rule (`rcdesk.reports.cells`).
 """
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rcdesk.errors import UserError
-from rcdesk.models.poa import POLARITIES
 from rcdesk.imports.fields import KEPT_PREFIX
+from rcdesk.models.poa import POLARITIES
 from rcdesk.poa.importer import META_LEVEL_LABELS
 from rcdesk.poa.parsed import ParsedMeta, ParsedObjective, ParsedPoa
 from rcdesk.poa.periods import period_code
@@ -19,13 +20,29 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 # objective levels as columns, top-down (the importer maps each header back to its level)
-LEVEL_COLUMNS = (("dimension", "Dimensión"), ("eje", "Eje"), ("linea", "Línea estratégica"), ("programa", "Programa"),
-                 ("subprograma", "Subprograma"), ("proyecto", "Proyecto"))
+LEVEL_COLUMNS = (
+    ("dimension", "Dimensión"),
+    ("eje", "Eje"),
+    ("linea", "Línea estratégica"),
+    ("programa", "Programa"),
+    ("subprograma", "Subprograma"),
+    ("proyecto", "Proyecto"),
+)
 BUDGET_LABELS = {
-    "EC": {"inicial": "Asignación inicial", "codificado": "Presupuesto codificado",
-           "comprometido": "Presupuesto comprometido", "devengado": "Devengado", "pagado": "Pagado"},
-    "CO": {"inicial": "Apropiación inicial", "codificado": "Apropiación definitiva", "comprometido": "Compromisos",
-           "devengado": "Obligaciones", "pagado": "Pagos"},
+    "EC": {
+        "inicial": "Asignación inicial",
+        "codificado": "Presupuesto codificado",
+        "comprometido": "Presupuesto comprometido",
+        "devengado": "Devengado",
+        "pagado": "Pagado",
+    },
+    "CO": {
+        "inicial": "Apropiación inicial",
+        "codificado": "Apropiación definitiva",
+        "comprometido": "Compromisos",
+        "devengado": "Obligaciones",
+        "pagado": "Pagos",
+    },
 }
 
 
@@ -58,9 +75,14 @@ def _shape(poa: ParsedPoa) -> _Shape:
         for k in m.extra:
             if k not in kept:
                 kept.append(k)
-    return _Shape(tuple(lvl for lvl, _ in LEVEL_COLUMNS if lvl in levels), "resultado" in levels,
-                  any(m.level for m in metas), any(m.initial_budget is not None for m in metas),
-                  any(m.pagado is not None for m in metas), tuple(kept))
+    return _Shape(
+        tuple(lvl for lvl, _ in LEVEL_COLUMNS if lvl in levels),
+        "resultado" in levels,
+        any(m.level for m in metas),
+        any(m.initial_budget is not None for m in metas),
+        any(m.pagado is not None for m in metas),
+        tuple(kept),
+    )
 
 
 def headers_for(poa: ParsedPoa, n: int, country: str = "EC") -> list[str]:
@@ -68,21 +90,33 @@ def headers_for(poa: ParsedPoa, n: int, country: str = "EC") -> list[str]:
     shape = _shape(poa)
     money = BUDGET_LABELS.get(country, BUDGET_LABELS["EC"])
     return [
-        "Unidad", "Cantón",
+        "Unidad",
+        "Cantón",
         *[label for lvl, label in LEVEL_COLUMNS if lvl in shape.levels],
-        "Código objetivo", "Objetivo", "Alineación",
+        "Código objetivo",
+        "Objetivo",
+        "Alineación",
         *(["Meta de resultado", "Indicador de resultado"] if shape.result else []),
         *(["Nivel de la meta"] if shape.meta_levels else []),
-        "No. meta", "Meta", "Indicador", "Unidad de medida",
-        "Línea base", "Meta anual", "Polaridad", "Actividades",
+        "No. meta",
+        "Meta",
+        "Indicador",
+        "Unidad de medida",
+        "Línea base",
+        "Meta anual",
+        "Polaridad",
+        "Actividades",
         *[f"Programado {period_code(k, i)}" for i in range(1, n + 1)],
         *[f"Ejecutado {period_code(k, i)}" for i in range(1, n + 1)],
         *[f"Presupuesto {period_code(k, i)}" for i in range(1, n + 1)],
         *[f"{money['devengado']} {period_code(k, i)}" for i in range(1, n + 1)],
         *([money["inicial"]] if shape.inicial else []),
-        money["codificado"], money["comprometido"],
+        money["codificado"],
+        money["comprometido"],
         *([money["pagado"]] if shape.pagado else []),
-        "Descripción de la gestión", "Medio de verificación (enlace)", "Cómo aporta al plan de desarrollo",
+        "Descripción de la gestión",
+        "Medio de verificación (enlace)",
+        "Cómo aporta al plan de desarrollo",
         *[KEPT_PREFIX + k for k in shape.kept],
     ]
 
@@ -93,22 +127,33 @@ def row_for(poa: ParsedPoa, o: ParsedObjective, m: ParsedMeta, n: int, shape: _S
     plain = by_level.get("")
     result = by_level.get("resultado")
     return [
-        poa.unit_name, poa.canton_name,
+        poa.unit_name,
+        poa.canton_name,
         *[by_level[lvl].description if lvl in by_level else None for lvl in shape.levels],
-        o.code, plain.description if plain else None, o.alignment,
+        o.code,
+        plain.description if plain else None,
+        o.alignment,
         *([result.description if result else None, result.indicator if result else None] if shape.result else []),
         *([META_LEVEL_LABELS.get(m.level, m.level) or None] if shape.meta_levels else []),
-        m.number, m.description, m.indicator,
-        m.unit_of_measure, m.baseline, m.annual_target, POLARITIES.get(m.polarity, m.polarity),
+        m.number,
+        m.description,
+        m.indicator,
+        m.unit_of_measure,
+        m.baseline,
+        m.annual_target,
+        POLARITIES.get(m.polarity, m.polarity),
         "\n".join(m.activities),
         *(list(m.planned) + [None] * n)[:n],
         *(list(m.executed) + [None] * n)[:n],
         *(list(m.planned_budget) + [None] * n)[:n],
         *(list(m.devengado) + [None] * n)[:n],
         *([m.initial_budget] if shape.inicial else []),
-        m.codificado, m.comprometido,
+        m.codificado,
+        m.comprometido,
         *([m.pagado] if shape.pagado else []),
-        m.narrative, "\n".join(u for _, u in m.links), m.contribution,
+        m.narrative,
+        "\n".join(u for _, u in m.links),
+        m.contribution,
         *[m.extra.get(k) for k in shape.kept],
     ]
 
@@ -143,10 +188,21 @@ def export_poas(poas: list[ParsedPoa], out: str | Path, *, country: str = "EC") 
     head_fill = PatternFill("solid", fgColor="1F4E79")
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    widths_by_header = {"Objetivo": 40, "Meta": 45, "Indicador": 32, "Actividades": 40, "Unidad": 30, "Alineación": 30,
-                        "Descripción de la gestión": 45, "Cómo aporta al plan de desarrollo": 35,
-                        "Medio de verificación (enlace)": 40, "Cantón": 14, "Código objetivo": 11, "No. meta": 9,
-                        "Unidad de medida": 16}
+    widths_by_header = {
+        "Objetivo": 40,
+        "Meta": 45,
+        "Indicador": 32,
+        "Actividades": 40,
+        "Unidad": 30,
+        "Alineación": 30,
+        "Descripción de la gestión": 45,
+        "Cómo aporta al plan de desarrollo": 35,
+        "Medio de verificación (enlace)": 40,
+        "Cantón": 14,
+        "Código objetivo": 11,
+        "No. meta": 9,
+        "Unidad de medida": 16,
+    }
     for poa in poas:
         n = period_count(poa.period_kind)
         ws = wb.create_sheet(sheet_title(poa.unit_name, used))

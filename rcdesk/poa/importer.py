@@ -15,13 +15,14 @@ Numbers are kept exactly as the cell holds them (rounding happens only where the
 Nothing here touches the database: `parse_grids` gets the known units and cantons and returns an
 `ImportPreview` with every problem (errors block the save, warnings do not).
 """
+
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from rcdesk.errors import UserError
@@ -45,24 +46,68 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2,4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 # row classes of a plan de acción («Clase» column) -> (level key, rank in the hierarchy)
-_CLASSES = {"d": ("dimension", 1), "dimension": ("dimension", 1), "e": ("eje", 1), "eje": ("eje", 1),
-            "l": ("linea", 2), "linea": ("linea", 2), "linea estrategica": ("linea", 2),
-            "p": ("programa", 3), "programa": ("programa", 3), "sp": ("subprograma", 4),
-            "subprograma": ("subprograma", 4), "pr": ("proyecto", 5), "proyecto": ("proyecto", 5),
-            "i": ("resultado", 0), "indicador": ("resultado", 0), "ir": ("resultado", 0),
-            "indicador de resultado": ("resultado", 0)}
+_CLASSES = {
+    "d": ("dimension", 1),
+    "dimension": ("dimension", 1),
+    "e": ("eje", 1),
+    "eje": ("eje", 1),
+    "l": ("linea", 2),
+    "linea": ("linea", 2),
+    "linea estrategica": ("linea", 2),
+    "p": ("programa", 3),
+    "programa": ("programa", 3),
+    "sp": ("subprograma", 4),
+    "subprograma": ("subprograma", 4),
+    "pr": ("proyecto", 5),
+    "proyecto": ("proyecto", 5),
+    "i": ("resultado", 0),
+    "indicador": ("resultado", 0),
+    "ir": ("resultado", 0),
+    "indicador de resultado": ("resultado", 0),
+}
 _META_CLASSES = {"m", "mp", "meta", "meta de producto", "producto", "ip", "indicador de producto", "a", "actividad"}
-LEVEL_LABELS = {"eje": "Eje", "dimension": "Dimensión", "linea": "Línea estratégica", "programa": "Programa",
-                "subprograma": "Subprograma", "proyecto": "Proyecto", "resultado": "Meta de resultado",
-                "objetivo": "Objetivo", "nivel": "Nivel"}
-META_LEVEL_LABELS = {"producto": "Producto", "resultado": "Resultado", "proyecto": "Proyecto", "programa": "Programa",
-                     "dimension": "Dimensión", "linea": "Línea", "eje": "Eje", "subprograma": "Subprograma"}
+LEVEL_LABELS = {
+    "eje": "Eje",
+    "dimension": "Dimensión",
+    "linea": "Línea estratégica",
+    "programa": "Programa",
+    "subprograma": "Subprograma",
+    "proyecto": "Proyecto",
+    "resultado": "Meta de resultado",
+    "objetivo": "Objetivo",
+    "nivel": "Nivel",
+}
+META_LEVEL_LABELS = {
+    "producto": "Producto",
+    "resultado": "Resultado",
+    "proyecto": "Proyecto",
+    "programa": "Programa",
+    "dimension": "Dimensión",
+    "linea": "Línea",
+    "eje": "Eje",
+    "subprograma": "Subprograma",
+}
 _LEVEL_NAMES = {fold(v): k for k, v in META_LEVEL_LABELS.items()}
 # hierarchy columns, top-down
-_LEVEL_FIELDS = (("eje", "eje"), ("linea", "linea"), ("programa", "programa"), ("subprograma", "subprograma"),
-                 ("proyecto", "proyecto"), ("objetivo", ""), ("meta_resultado", "resultado"))
-_UNIT_TITLE_KEYS = ("organismo", "dependencia", "unidad", "unidad responsable", "secretaria", "entidad",
-                    "unidad administrativa", "direccion")
+_LEVEL_FIELDS = (
+    ("eje", "eje"),
+    ("linea", "linea"),
+    ("programa", "programa"),
+    ("subprograma", "subprograma"),
+    ("proyecto", "proyecto"),
+    ("objetivo", ""),
+    ("meta_resultado", "resultado"),
+)
+_UNIT_TITLE_KEYS = (
+    "organismo",
+    "dependencia",
+    "unidad",
+    "unidad responsable",
+    "secretaria",
+    "entidad",
+    "unidad administrativa",
+    "direccion",
+)
 _DATE_TITLE_KEYS = ("fecha de reporte", "fecha de corte", "fecha", "corte", "fecha del reporte", "fecha reporte")
 _YEAR_TITLE_KEYS = ("vigencia", "ano", "ano fiscal", "periodo", "ejercicio fiscal", "ejercicio")
 
@@ -168,7 +213,7 @@ def _strip_code(name: str) -> str:
 class Units:
     """Known units and cantons, and the new units a file names (created on save)."""
 
-    def __init__(self, units, cantons: dict[str, tuple[str, str]]) -> None:  # noqa: ANN001
+    def __init__(self, units, cantons: dict[str, tuple[str, str]]) -> None:
         self.units = list(units)
         self.cantons = cantons  # folded name or code -> (id, name)
         self._by_key: dict[str, list] = {}
@@ -217,17 +262,37 @@ def _score(text: str) -> int:
     return s if f is not None and s >= WORDS and (s == EXACT or len(text) <= 40) else 0
 
 
-def parse_workbook(path: str | Path, *, units, cantons: dict[str, tuple[str, str]],  # noqa: ANN001
-                   unit_id: str | None = None, year: int | None = None, replace: bool = False,
-                   existing: set[tuple[str, int]] | None = None, sheets: list[str] | None = None,
-                   profile: dict[str, str] | None = None, overrides: dict[str, str] | None = None,
-                   profile_name: str = "") -> ImportPreview:
+def parse_workbook(
+    path: str | Path,
+    *,
+    units,
+    cantons: dict[str, tuple[str, str]],
+    unit_id: str | None = None,
+    year: int | None = None,
+    replace: bool = False,
+    existing: set[tuple[str, int]] | None = None,
+    sheets: list[str] | None = None,
+    profile: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+    profile_name: str = "",
+) -> ImportPreview:
     """Read and check a POA workbook; never raises for bad content (see `ImportPreview.errors`)."""
     path = Path(path)
     grids = read_workbook(path)
-    return parse_grids(grids, path.name, units=units, cantons=cantons, unit_id=unit_id, year=year,
-                       replace=replace, existing=existing, sheets=sheets, profile=profile, overrides=overrides,
-                       profile_name=profile_name)
+    return parse_grids(
+        grids,
+        path.name,
+        units=units,
+        cantons=cantons,
+        unit_id=unit_id,
+        year=year,
+        replace=replace,
+        existing=existing,
+        sheets=sheets,
+        profile=profile,
+        overrides=overrides,
+        profile_name=profile_name,
+    )
 
 
 def tables(grids: list[Grid], sheets: list[str] | None = None) -> tuple[list[Table], list[str]]:
@@ -247,16 +312,29 @@ def tables(grids: list[Grid], sheets: list[str] | None = None) -> tuple[list[Tab
             continue
         table = find_table(grid, _score)
         if table is None:
-            warnings.append(f"hoja «{grid.name}»: no se encontraron encabezados de POA (Meta, Indicador, "
-                            "Programado…); se omitió.")
+            warnings.append(
+                f"hoja «{grid.name}»: no se encontraron encabezados de POA (Meta, Indicador, Programado…); se omitió."
+            )
             continue
         found.append(table)
     return found, warnings
 
 
-def parse_grids(grids: list[Grid], source_name: str, *, units, cantons, unit_id=None,  # noqa: ANN001, C901
-                year=None, replace=False, existing=None, sheets=None, profile=None, overrides=None,
-                profile_name="") -> ImportPreview:
+def parse_grids(
+    grids: list[Grid],
+    source_name: str,
+    *,
+    units,
+    cantons,
+    unit_id=None,
+    year=None,
+    replace=False,
+    existing=None,
+    sheets=None,
+    profile=None,
+    overrides=None,
+    profile_name="",
+) -> ImportPreview:
     prev = ImportPreview(source_name=source_name, replace=replace, profile_name=profile_name, year=year)
     known = Units(units, cantons)
     fixed_unit = None
@@ -266,20 +344,24 @@ def parse_grids(grids: list[Grid], source_name: str, *, units, cantons, unit_id=
             raise UserError(f"No existe la unidad «{unit_id}». Use «rcdesk poa units» para ver las unidades.")
     found, skipped = tables(grids, sheets)
     prev.warnings.extend(skipped)
-    mappings = [propose(t, POA, year=year, profile=profile, overrides=overrides, profile_name=profile_name)
-                for t in found]
+    mappings = [
+        propose(t, POA, year=year, profile=profile, overrides=overrides, profile_name=profile_name) for t in found
+    ]
     if overrides:
         for head in unknown_overrides(mappings, overrides):
             prev.errors.append(f"--map «{head}»: ninguna hoja tiene esa columna.")
     data = [sm for sm in mappings if sm.mapped("meta") or (sm.mapped("clase") and sm.mapped("nombre"))]
     for sm in mappings:
         if sm not in data:
-            prev.warnings.append(f"hoja «{sm.sheet}»: ninguna columna es la meta; se omitió (asigne el campo «meta» "
-                                 "a una columna si la hoja tiene metas).")
+            prev.warnings.append(
+                f"hoja «{sm.sheet}»: ninguna columna es la meta; se omitió (asigne el campo «meta» "
+                "a una columna si la hoja tiene metas)."
+            )
     if not data:
         raise UserError(
             f"«{source_name}» no parece un POA: ninguna hoja tiene una columna de metas («Meta», «Meta de producto», "
-            "«Descripción de la meta»…). Asigne el campo «meta» a una columna (--map \"ENCABEZADO=meta\").")
+            '«Descripción de la meta»…). Asigne el campo «meta» a una columna (--map "ENCABEZADO=meta").'
+        )
     prev.mappings = data
     for sm in data:
         prev.questions.extend(sm.questions)
@@ -290,14 +372,18 @@ def parse_grids(grids: list[Grid], source_name: str, *, units, cantons, unit_id=
         _parse_sheet(sm, prev, known, poas, fixed_unit, year, file_year, multi_sheet, source_name)
     for (ukey, fy), p in poas.items():
         if existing and p.unit_id and (p.unit_id, fy) in existing and not replace:
-            prev.errors.append(f"Ya existe el POA {fy} de «{p.unit_name}». Elija «Reemplazar» (opción --replace) "
-                               "para sustituirlo por el del archivo.")
-    prev.poas = sorted((p for p in poas.values() if p.meta_count), key=lambda p: (p.canton_name, p.unit_name,
-                                                                                  p.fiscal_year))
+            prev.errors.append(
+                f"Ya existe el POA {fy} de «{p.unit_name}». Elija «Reemplazar» (opción --replace) "
+                "para sustituirlo por el del archivo."
+            )
+    prev.poas = sorted(
+        (p for p in poas.values() if p.meta_count), key=lambda p: (p.canton_name, p.unit_name, p.fiscal_year)
+    )
     prev.new_units = sorted(known.new.values(), key=fold)
     if prev.new_units:
-        prev.warnings.append("Unidades nuevas que se crearán al guardar: " + ", ".join(f"«{n}»" for n in prev.new_units)
-                             + ".")
+        prev.warnings.append(
+            "Unidades nuevas que se crearán al guardar: " + ", ".join(f"«{n}»" for n in prev.new_units) + "."
+        )
     kinds = {p.period_kind for p in prev.poas}
     if len(kinds) > 1:
         prev.errors.append("Las hojas usan periodos de distinto tipo; importe cada periodicidad por separado.")
@@ -352,8 +438,10 @@ class _Sheet:
         self._periodic_memo: dict[tuple[str, int], list[tuple[Decision, int]]] = {}
         # «Ejecutado T2 2024» -> «Programado T2 2024», for the typo check on every row
         planned = {(d.field_target.period, d.field_target.year): d for d in self.by_field.get("programado", ())}
-        self.planned_of = {d.letter: planned.get((d.field_target.period, d.field_target.year))
-                           for d in self.by_field.get("ejecutado", ())}
+        self.planned_of = {
+            d.letter: planned.get((d.field_target.period, d.field_target.year))
+            for d in self.by_field.get("ejecutado", ())
+        }
 
     def mapped(self, key: str) -> list[Decision]:
         return self.by_field.get(key, [])
@@ -370,9 +458,11 @@ class _Sheet:
         """(column, period) of a per-period field for one year (asked for every row: worked out once)."""
         memo = self._periodic_memo
         if (key, year) not in memo:
-            memo[(key, year)] = [(d, t.period) for d in self.by_field.get(key, ())
-                                 if (t := d.field_target).year in (None, year) and t.period is not None
-                                 and 1 <= t.period <= self.n]
+            memo[(key, year)] = [
+                (d, t.period)
+                for d in self.by_field.get(key, ())
+                if (t := d.field_target).year in (None, year) and t.period is not None and 1 <= t.period <= self.n
+            ]
         return memo[(key, year)]
 
     @property
@@ -406,25 +496,39 @@ class _Sheet:
         return x
 
 
-def _parse_sheet(sm: SheetMapping, prev: ImportPreview, known: Units, poas: dict,  # noqa: ANN001, C901
-                 fixed_unit, year: int | None, file_year: int | None, multi_sheet: bool, source_name: str) -> None:
+def _parse_sheet(
+    sm: SheetMapping,
+    prev: ImportPreview,
+    known: Units,
+    poas: dict,
+    fixed_unit,
+    year: int | None,
+    file_year: int | None,
+    multi_sheet: bool,
+    source_name: str,
+) -> None:
     table = sm.table
     grid = table.grid
     kinds = sm.period_kinds()
     if len(kinds) > 1:
-        prev.errors.append(f"hoja «{grid.name}»: mezcla periodos de distinto tipo ({', '.join(sorted(kinds))}); "
-                           "use solo trimestres, cuatrimestres o meses (o ignore las columnas que sobran).")
+        prev.errors.append(
+            f"hoja «{grid.name}»: mezcla periodos de distinto tipo ({', '.join(sorted(kinds))}); "
+            "use solo trimestres, cuatrimestres o meses (o ignore las columnas que sobran)."
+        )
         return
     kind = kinds.pop() if kinds else "trimestre"
     if kind not in PERIOD_COUNTS:
-        prev.errors.append(f"hoja «{grid.name}»: periodos de tipo «{kind}» no admitidos (trimestre, cuatrimestre o "
-                           "mes).")
+        prev.errors.append(
+            f"hoja «{grid.name}»: periodos de tipo «{kind}» no admitidos (trimestre, cuatrimestre o mes)."
+        )
         return
     n = PERIOD_COUNTS[kind]
     for d in sm.decisions:
         if d.action == "campo" and d.target and d.target.period is not None and not 1 <= d.target.period <= n:
-            prev.errors.append(f"hoja «{grid.name}», columna {d.letter} («{d.header}»): el periodo {d.target.period} "
-                               f"no existe (hay {n}).")
+            prev.errors.append(
+                f"hoja «{grid.name}», columna {d.letter} («{d.header}»): el periodo {d.target.period} "
+                f"no existe (hay {n})."
+            )
     sh = _Sheet(sm, prev, kind, n, fixed_unit is not None)
     # which years: the year-labelled blocks, or one year for the whole sheet
     sheet_year = year or _title_year(table) or _year_in(grid.name) or file_year
@@ -432,19 +536,25 @@ def _parse_sheet(sm: SheetMapping, prev: ImportPreview, known: Units, poas: dict
     if year is not None:
         all_years = sorted({y for d in sm.decisions if (y := read_label(d.column.path).year)})
         if all_years and year not in all_years:
-            prev.errors.append(f"hoja «{grid.name}»: no hay columnas del año {year} (el archivo tiene "
-                               f"{', '.join(map(str, all_years))}).")
+            prev.errors.append(
+                f"hoja «{grid.name}»: no hay columnas del año {year} (el archivo tiene "
+                f"{', '.join(map(str, all_years))})."
+            )
             return
         years = [year]
     elif not years:
         years = [sheet_year] if sheet_year else []
     if not years:
-        prev.errors.append(f"hoja «{grid.name}»: no se sabe el año fiscal del POA; escríbalo en el título "
-                           "(«POA 2025») o indíquelo (opción --year).")
+        prev.errors.append(
+            f"hoja «{grid.name}»: no se sabe el año fiscal del POA; escríbalo en el título "
+            "(«POA 2025») o indíquelo (opción --year)."
+        )
         return
     if len(years) > 1:
-        prev.warnings.append(f"hoja «{grid.name}»: hay columnas de {len(years)} años ({', '.join(map(str, years))}); "
-                             "se crea un POA por unidad y año (elija un año, o --year, para importar solo uno).")
+        prev.warnings.append(
+            f"hoja «{grid.name}»: hay columnas de {len(years)} años ({', '.join(map(str, years))}); "
+            "se crea un POA por unidad y año (elija un año, o --year, para importar solo uno)."
+        )
     report_date = _as_date(_title(table, _DATE_TITLE_KEYS))
     sheet_unit = _sheet_unit(sm, prev, known, fixed_unit, multi_sheet)
     if sheet_unit is False:
@@ -453,7 +563,7 @@ def _parse_sheet(sm: SheetMapping, prev: ImportPreview, known: Units, poas: dict
     _rows(sh, known, poas, years, sheet_unit, report_date, extra_title, source_name)
 
 
-def _sheet_unit(sm: SheetMapping, prev: ImportPreview, known: Units, fixed_unit, multi_sheet: bool):  # noqa: ANN001, ANN202
+def _sheet_unit(sm: SheetMapping, prev: ImportPreview, known: Units, fixed_unit, multi_sheet: bool):
     """(id, name, canton) of the unit a whole sheet belongs to, None when rows say it, False on error."""
     grid = sm.table.grid
     if fixed_unit is not None:
@@ -470,7 +580,8 @@ def _sheet_unit(sm: SheetMapping, prev: ImportPreview, known: Units, fixed_unit,
     prev.errors.append(
         f"hoja «{grid.name}»: no se sabe de qué unidad es el POA: el nombre de la hoja no es una unidad registrada y "
         "ninguna columna es «unidad». Asigne el campo «unidad» a una columna (p. ej. «RESPONSABLE») o indique la "
-        "unidad (opción --unit).")
+        "unidad (opción --unit)."
+    )
     return False
 
 
@@ -483,8 +594,9 @@ def _level_of_class(text: str) -> tuple[str, int] | None:
     return _CLASSES.get(t)
 
 
-def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, report_date,  # noqa: ANN001, C901
-          extra_title: dict, source_name: str) -> None:
+def _rows(
+    sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, report_date, extra_title: dict, source_name: str
+) -> None:
     sm, prev, grid, n = sh.sm, sh.prev, sh.grid, sh.n
     one = sm.one
     c_meta, c_name, c_class, c_code = one("meta"), one("nombre"), one("clase"), one("codigo")
@@ -510,18 +622,23 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         if report_date is not None:
             exec_annual_period = min(n, (report_date.month - 1) // (12 // n) + 1)
         when = f"la fecha de reporte {report_date:%d/%m/%Y}" if report_date else "sin fecha de reporte: el último"
-        prev.warnings.append(f"hoja «{grid.name}»: el valor ejecutado sin periodo se guarda en el periodo "
-                             f"{exec_annual_period} ({when}).")
+        prev.warnings.append(
+            f"hoja «{grid.name}»: el valor ejecutado sin periodo se guarda en el periodo {exec_annual_period} ({when})."
+        )
     obj_index: dict = {}
     meta_counts: dict[int, int] = {}
-    filled: dict[str, str] = {}        # hierarchy columns carried down
+    filled: dict[str, str] = {}  # hierarchy columns carried down
     stack: list[tuple[int, str, str, str]] = []  # class-typed rows: (rank, level, name, code)
     for r in range(sm.table.first_data_row, grid.height):
         if grid.row_is_blank(r):
             continue
         cells = grid.rows[r]
-        if probe is not None and probe < len(cells) and cells[probe] == header_cells[probe] and \
-                sum(1 for a, b in zip(cells, header_cells, strict=False) if isinstance(a, str) and a and a == b) >= 3:
+        if (
+            probe is not None
+            and probe < len(cells)
+            and cells[probe] == header_cells[probe]
+            and sum(1 for a, b in zip(cells, header_cells, strict=False) if isinstance(a, str) and a and a == b) >= 3
+        ):
             continue  # the header repeated after a page break
         first = fold(next((cell_text(v) for v in cells if v != ""), ""))
         meta_text = sh.text(r, c_meta)
@@ -558,8 +675,11 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
             stack.append((rank, lvl, name or f"({LEVEL_LABELS.get(lvl, lvl)} sin nombre)", sh.text(r, c_code)))
             if not _has_values(sh, r):
                 continue  # a hierarchy row: its values, if any, are kept as a meta of that level below
-        path = [(lvl, filled[lvl], "", filled.get("resultado_ind", "") if lvl == "resultado" else "")
-                for lvl, _ in level_cols if filled.get(lvl)]
+        path = [
+            (lvl, filled[lvl], "", filled.get("resultado_ind", "") if lvl == "resultado" else "")
+            for lvl, _ in level_cols
+            if filled.get(lvl)
+        ]
         path += [(lvl, nm, code, "") for _, lvl, nm, code in stack]
         level = ""
         if row_level is not None:
@@ -580,8 +700,9 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         if cantext and fold(cantext) not in _NO_CANTON:
             canton = known.canton(cantext)
             if canton is None:
-                prev.errors.append(f"{sh.where(r, c_canton)}: el cantón «{cantext}» no existe en el catálogo de "
-                                   "territorios.")
+                prev.errors.append(
+                    f"{sh.where(r, c_canton)}: el cantón «{cantext}» no existe en el catálogo de territorios."
+                )
                 continue
         unit = sheet_unit
         utext = sh.text(r, c_unit)
@@ -593,8 +714,9 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
         if canton and unit[0] is not None:
             u = next(x for x in known.units if x.unit_id == unit[0])
             if u.canton_id and u.canton_id != canton[0]:
-                prev.errors.append(f"{sh.where(r, c_unit or c_canton)}: la unidad «{u.name}» no pertenece al cantón "
-                                   f"«{canton[1]}».")
+                prev.errors.append(
+                    f"{sh.where(r, c_unit or c_canton)}: la unidad «{u.name}» no pertenece al cantón «{canton[1]}»."
+                )
                 continue
         # the fiscal year of a row, when a column says it
         row_years = years
@@ -615,8 +737,10 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
             if read is not None:
                 polarity = read
             else:
-                prev.errors.append(f"{sh.where(r, c_trend)}: tendencia «{sh.text(r, c_trend)}» desconocida "
-                                   "(Incremento, Reducción o Mantenimiento; I, D o M).")
+                prev.errors.append(
+                    f"{sh.where(r, c_trend)}: tendencia «{sh.text(r, c_trend)}» desconocida "
+                    "(Incremento, Reducción o Mantenimiento; I, D o M)."
+                )
                 continue
         baseline = sh.number(r, c_base, problems, negative=True)
         links, link_problems, link_warnings = _links(sh, r)
@@ -629,12 +753,21 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
             key = ((unit[0] or "new:" + unit_key(unit[1])), fy)
             poa = poas.get(key)
             if poa is None:
-                poa = poas[key] = ParsedPoa(unit[0], unit[1], fy, sh.kind, (canton[1] if canton else unit[2]),
-                                            source_name, grid.name, report_date=report_date,
-                                            extra={k: v for k, v in extra_title.items()})
+                poa = poas[key] = ParsedPoa(
+                    unit[0],
+                    unit[1],
+                    fy,
+                    sh.kind,
+                    (canton[1] if canton else unit[2]),
+                    source_name,
+                    grid.name,
+                    report_date=report_date,
+                    extra={k: v for k, v in extra_title.items()},
+                )
             elif poa.period_kind != sh.kind:
-                prev.errors.append(f"hoja «{grid.name}»: la unidad «{unit[1]}» aparece con otra periodicidad en otra "
-                                   "hoja.")
+                prev.errors.append(
+                    f"hoja «{grid.name}»: la unidad «{unit[1]}» aparece con otra periodicidad en otra hoja."
+                )
                 continue
             obj = _objective(poa, path, sh.text(r, c_code_obj), sh.text(r, c_align), obj_index)
             planned = values["planned"]
@@ -644,25 +777,48 @@ def _rows(sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, re
             if target is None:
                 # a computed total without binary noise (0.1 + 0.2): written and read back the same
                 target = float(f"{math.fsum(planned):.15g}")
-            elif values["has_planned"] and abs(sum(planned) - target) > 1e-9 * max(1.0, abs(target)) and \
-                    abs(sum(planned) - target) > 0.005:
+            elif (
+                values["has_planned"]
+                and abs(sum(planned) - target) > 1e-9 * max(1.0, abs(target))
+                and abs(sum(planned) - target) > 0.005
+            ):
                 which = f"la programación {fy}" if len(row_years) > 1 else "la programación"
-                prev.warnings.append(f"{sh.where(r)}: {which} suma {es_num(sum(planned))} y la meta anual "
-                                     f"es {es_num(target)}.")
+                prev.warnings.append(
+                    f"{sh.where(r)}: {which} suma {es_num(sum(planned))} y la meta anual es {es_num(target)}."
+                )
             dev_sum = sum(v or 0 for v in values["devengado"])
             if values["codificado"] is not None and dev_sum > values["codificado"] + 0.005:
-                prev.warnings.append(f"{sh.where(r)}: el devengado ({es_num(dev_sum)}) supera al codificado "
-                                     f"({es_num(values['codificado'])}).")
+                prev.warnings.append(
+                    f"{sh.where(r)}: el devengado ({es_num(dev_sum)}) supera al codificado "
+                    f"({es_num(values['codificado'])})."
+                )
             acts = [a.strip(" -•·\t") for a in sh.text(r, c_acts).split("\n")]
-            obj.metas.append(ParsedMeta(
-                number=sh.text(r, c_num) or sh.text(r, c_code) or str(meta_counts.get(id(poa), 0) + 1),
-                description=meta_text, indicator=sh.text(r, c_ind), unit_of_measure=sh.text(r, c_uom),
-                annual_target=target, baseline=baseline, polarity=polarity, planned=planned,
-                executed=values["executed"], planned_budget=values["budget"], devengado=values["devengado"],
-                codificado=values["codificado"], comprometido=values["comprometido"], activities=[a for a in acts if a],
-                narrative=sh.text(r, c_narr), contribution=sh.text(r, c_contrib), links=links, where=sh.where(r),
-                level=level, initial_budget=values["inicial"], pagado=values["pagado"], extra=dict(extra),
-            ))
+            obj.metas.append(
+                ParsedMeta(
+                    number=sh.text(r, c_num) or sh.text(r, c_code) or str(meta_counts.get(id(poa), 0) + 1),
+                    description=meta_text,
+                    indicator=sh.text(r, c_ind),
+                    unit_of_measure=sh.text(r, c_uom),
+                    annual_target=target,
+                    baseline=baseline,
+                    polarity=polarity,
+                    planned=planned,
+                    executed=values["executed"],
+                    planned_budget=values["budget"],
+                    devengado=values["devengado"],
+                    codificado=values["codificado"],
+                    comprometido=values["comprometido"],
+                    activities=[a for a in acts if a],
+                    narrative=sh.text(r, c_narr),
+                    contribution=sh.text(r, c_contrib),
+                    links=links,
+                    where=sh.where(r),
+                    level=level,
+                    initial_budget=values["inicial"],
+                    pagado=values["pagado"],
+                    extra=dict(extra),
+                )
+            )
             meta_counts[id(poa)] = meta_counts.get(id(poa), 0) + 1
             made_any = True
         if problems or link_problems:
@@ -713,8 +869,19 @@ def _has_values(sh: _Sheet, r: int) -> bool:
 _fold = lru_cache(maxsize=65536)(fold)  # hierarchy names repeat on every row of their block
 # what rcdesk itself writes in «Cantón» for a unit without one
 _NO_CANTON = {"sin territorio", "nivel provincial", "-", "n/a"}
-_NUMERIC_FIELDS = {"meta_anual", "programado", "ejecutado", "presupuesto", "devengado_periodo", "codificado",
-                   "comprometido", "devengado", "pagado", "presupuesto_inicial", "ejecutado_anual"}
+_NUMERIC_FIELDS = {
+    "meta_anual",
+    "programado",
+    "ejecutado",
+    "presupuesto",
+    "devengado_periodo",
+    "codificado",
+    "comprometido",
+    "devengado",
+    "pagado",
+    "presupuesto_inicial",
+    "ejecutado_anual",
+}
 
 
 def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_period: int | None) -> dict:
@@ -746,14 +913,32 @@ def _year_values(sh: _Sheet, r: int, fy: int, problems: list[str], exec_annual_p
         last = max((i for i, v in enumerate(executed) if v is not None), default=(exec_annual_period or n) - 1)
         devengado[last] = dev_total
     values = {
-        "planned": [v if v is not None else 0.0 for v in planned], "has_planned": has_planned,
-        "executed": executed, "budget": [v if v is not None else 0.0 for v in budget], "devengado": devengado,
-        "target": annual("meta_anual"), "codificado": annual("codificado"), "comprometido": annual("comprometido"),
-        "inicial": annual("presupuesto_inicial"), "pagado": annual("pagado"), "dev_total": dev_total,
+        "planned": [v if v is not None else 0.0 for v in planned],
+        "has_planned": has_planned,
+        "executed": executed,
+        "budget": [v if v is not None else 0.0 for v in budget],
+        "devengado": devengado,
+        "target": annual("meta_anual"),
+        "codificado": annual("codificado"),
+        "comprometido": annual("comprometido"),
+        "inicial": annual("presupuesto_inicial"),
+        "pagado": annual("pagado"),
+        "dev_total": dev_total,
     }
-    values["any"] = any(v is not None for v in (*planned, *executed, *dev_p, values["target"], values["codificado"],
-                                                values["comprometido"], values["inicial"], values["pagado"], dev_total)) \
-        or any(b for b in budget if b)
+    values["any"] = any(
+        v is not None
+        for v in (
+            *planned,
+            *executed,
+            *dev_p,
+            values["target"],
+            values["codificado"],
+            values["comprometido"],
+            values["inicial"],
+            values["pagado"],
+            dev_total,
+        )
+    ) or any(b for b in budget if b)
     return values
 
 
@@ -768,8 +953,10 @@ def _value_warnings(sh: _Sheet, r: int, prev: ImportPreview) -> None:
         except ValueError:
             continue
         if ev is not None and pv and pv > 0 and ev > 2 * pv:
-            prev.warnings.append(f"{sh.where(r, d)}: lo ejecutado ({es_num(ev)}) supera el doble de lo programado "
-                                 f"({es_num(pv)}); revise.")
+            prev.warnings.append(
+                f"{sh.where(r, d)}: lo ejecutado ({es_num(ev)}) supera el doble de lo programado "
+                f"({es_num(pv)}); revise."
+            )
 
 
 def _links(sh: _Sheet, r: int) -> tuple[list[tuple[int | None, str]], list[str], list[str]]:
@@ -782,17 +969,20 @@ def _links(sh: _Sheet, r: int) -> tuple[list[tuple[int | None, str]], list[str],
         found, bad = parse_links(etext)
         problems += [f"{sh.where(r, d)}: {b}" for b in bad]
         if etext and not found and not bad:
-            warnings.append(f"{sh.where(r, d)}: «{etext[:60]}» no contiene un enlace (http:// o https://); no se guardó "
-                            "como medio de verificación. Si la celda es un hipervínculo, escriba en ella la dirección "
-                            "completa, o guarde la columna como otros datos.")
+            warnings.append(
+                f"{sh.where(r, d)}: «{etext[:60]}» no contiene un enlace (http:// o https://); no se guardó "
+                "como medio de verificación. Si la celda es un hipervínculo, escriba en ella la dirección "
+                "completa, o guarde la columna como otros datos."
+            )
         if period is not None and not 1 <= period <= sh.n:
             continue
         links += [(period, u) for u in found]
     return links, problems, warnings
 
 
-def _code_levels(sh: _Sheet, c_code: Decision | None, c_meta: Decision | None,
-                 c_class: Decision | None) -> dict[str, tuple[str, int]]:
+def _code_levels(
+    sh: _Sheet, c_code: Decision | None, c_meta: Decision | None, c_class: Decision | None
+) -> dict[str, tuple[str, int]]:
     """Rows typed by the length of their code (1, 1.2, 1.2.3 …): the shorter codes are levels.
 
     Only when there is no «Clase» column and the codes have at least two lengths; the longest
@@ -811,12 +1001,12 @@ def _code_levels(sh: _Sheet, c_code: Decision | None, c_meta: Decision | None,
     names = ["eje", "programa", "subprograma", "proyecto", "nivel"]
     rank_of = {ln: i for i, ln in enumerate(lengths)}
     top = lengths[-1]
-    return {code: (names[min(rank_of[ln], len(names) - 1)], rank_of[ln] + 1)
-            for code, ln in codes.items() if ln != top}
+    return {code: (names[min(rank_of[ln], len(names) - 1)], rank_of[ln] + 1) for code, ln in codes.items() if ln != top}
 
 
-def _objective(poa: ParsedPoa, path: list[tuple[str, str, str, str]], code: str, alignment: str,
-               index: dict) -> ParsedObjective:
+def _objective(
+    poa: ParsedPoa, path: list[tuple[str, str, str, str]], code: str, alignment: str, index: dict
+) -> ParsedObjective:
     """The objective at the end of `path` (created with its parents on first use).
 
     `index` maps (poa, parent, level, folded name) to the objective, so a 5,000-meta sheet does
@@ -841,5 +1031,15 @@ def _objective(poa: ParsedPoa, path: list[tuple[str, str, str, str]], code: str,
     return node
 
 
-__all__ = ["LEVEL_LABELS", "Units", "col_letter", "es_num", "parse_grids", "parse_links", "parse_number",
-           "parse_workbook", "tables", "unit_key"]
+__all__ = [
+    "LEVEL_LABELS",
+    "Units",
+    "col_letter",
+    "es_num",
+    "parse_grids",
+    "parse_links",
+    "parse_number",
+    "parse_workbook",
+    "tables",
+    "unit_key",
+]

@@ -2,6 +2,7 @@
 
 Pure Python (no SQLAlchemy): the GUI pages import it at start-up.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -12,8 +13,20 @@ PERIOD_COUNTS = {"trimestre": 4, "cuatrimestre": 3, "mes": 12}
 PERIOD_LABELS = {"trimestre": "Trimestre", "cuatrimestre": "Cuatrimestre", "mes": "Mes"}
 PERIOD_PREFIX = {"trimestre": "T", "cuatrimestre": "C", "mes": "M"}
 
-MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-          "septiembre", "octubre", "noviembre", "diciembre")
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 
 
 def period_count(kind: str) -> int:

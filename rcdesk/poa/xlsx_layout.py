@@ -3,16 +3,17 @@ grows rows by itself, LibreOffice keeps them one line high unless told), and an 
 landscape print set-up with the header row repeated on every page.
 
 Pure Python (openpyxl objects are passed in); no import at start-up."""
+
 from __future__ import annotations
 
 from functools import lru_cache
 
-LINE_PT = 15.0          # one line of Calibri 11 / Liberation Sans 10
-MAX_ROW_PT = 409.0      # Excel's limit
+LINE_PT = 15.0  # one line of Calibri 11 / Liberation Sans 10
+MAX_ROW_PT = 409.0  # Excel's limit
 CHARS_PER_WIDTH = 1.12  # characters of Spanish text per unit of column width (Calibri/Carlito 11)
 
 
-@lru_cache(maxsize=8192)   # objectives, indicators and units repeat on many rows
+@lru_cache(maxsize=8192)  # objectives, indicators and units repeat on many rows
 def text_lines(text: str, width: float) -> int:
     """How many lines `text` takes in a wrapped cell `width` units wide (greedy word wrap,
     as spreadsheets do; a word longer than the line is cut)."""
@@ -36,7 +37,7 @@ def text_lines(text: str, width: float) -> int:
     return lines
 
 
-def row_height(values, widths, wrap_cols) -> float | None:  # noqa: ANN001
+def row_height(values, widths, wrap_cols) -> float | None:
     """Height (points) for a data row whose columns `wrap_cols` (0-based) wrap, or None
     when one line is enough."""
     lines = 1
@@ -51,11 +52,11 @@ def row_height(values, widths, wrap_cols) -> float | None:  # noqa: ANN001
     return min(MAX_ROW_PT, lines * LINE_PT + 2)
 
 
-def print_setup(ws, *, fit_width: int = 1, title_rows: str | None = "1:1") -> None:  # noqa: ANN001
+def print_setup(ws, *, fit_width: int = 1, title_rows: str | None = "1:1") -> None:
     """A4 landscape, `fit_width` pages wide (as many tall as needed), header rows repeated,
     «Página x de y» in the footer."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"   # A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = fit_width
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

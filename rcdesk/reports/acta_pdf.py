@@ -8,6 +8,7 @@ Rendering is deterministic (reportlab's invariant mode, the issue time as the do
 the same acta rendered again gives the same bytes, so every copy saved or printed from the
 archive has the SHA-256 stored at issue time and `acta verify FILE` can demand an exact copy.
 """
+
 from __future__ import annotations
 
 import io
@@ -53,11 +54,18 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
     page_w, page_h = A4
     ev = content["event"]
     kind = content["kind"]
-    heading = "ACTA DE COMPROMISO" if kind == "compromiso" else (
-        "ACTA DE AUDIENCIA PÚBLICA" if ev["type"].lower().startswith("audiencia") else "ACTA DE DELIBERACIÓN PÚBLICA")
+    heading = (
+        "ACTA DE COMPROMISO"
+        if kind == "compromiso"
+        else (
+            "ACTA DE AUDIENCIA PÚBLICA"
+            if ev["type"].lower().startswith("audiencia")
+            else "ACTA DE DELIBERACIÓN PÚBLICA"
+        )
+    )
     qr_payload = f"RCDESK-ACTA;{content['number']};{acta_id};{sha256}"
 
-    def footer(c, page: int, total: int) -> None:  # noqa: ANN001
+    def footer(c, page: int, total: int) -> None:
         w = QrCodeWidget(qr_payload)
         b = w.getBounds()
         d = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (b[2] - b[0]), 0, 0, QR_SIZE / (b[3] - b[1]), 0, 0])
@@ -69,16 +77,29 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
         c.drawString(x, 44, f"{content['entity']} — {heading} No. {content['number']}"[:110])
         c.setFont("Helvetica", 6.6)
         c.drawString(x, 33, f"Código de verificación (SHA-256 del contenido): {sha256}")
-        c.drawString(x, 23, "Copia impresa: «rcdesk acta verify --code CÓDIGO» o rcdesk › Eventos › Actas muestra el "
-                            "acta archivada.")
+        c.drawString(
+            x,
+            23,
+            "Copia impresa: «rcdesk acta verify --code CÓDIGO» o rcdesk › Eventos › Actas muestra el acta archivada.",
+        )
         c.setFont("Helvetica", 7.5)
         c.drawRightString(page_w - MARGIN, 44, f"página {page} de {total}")
 
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=36,
-                            bottomMargin=FOOTER_H + 8, title=f"{heading} No. {content['number']}",
-                            author=content["entity"], subject=ev["title"], creator="rcdesk",
-                            keywords=f"{'rcdesk-acta'}:{acta_id}:{sha256}", invariant=1)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=36,
+        bottomMargin=FOOTER_H + 8,
+        title=f"{heading} No. {content['number']}",
+        author=content["entity"],
+        subject=ev["title"],
+        creator="rcdesk",
+        keywords=f"{'rcdesk-acta'}:{acta_id}:{sha256}",
+        invariant=1,
+    )
     width = page_w - 2 * MARGIN
     body, small, cell = st["body"], st["small"], st["cell"]
     story = [
@@ -96,8 +117,9 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
         ["Lugar", place or "—"],
         ["Modalidad", ev["modality"] + (f" — transmisión: {ev['stream_url']}" if ev["stream_url"] else "")],
     ]
-    t = Table([[Paragraph(f"<b>{esc(a)}</b>", cell), Paragraph(esc(b), cell)] for a, b in info],
-              colWidths=[120, width - 120])
+    t = Table(
+        [[Paragraph(f"<b>{esc(a)}</b>", cell), Paragraph(esc(b), cell)] for a, b in info], colWidths=[120, width - 120]
+    )
     s = table_style(0, 8.5, 2.5)
     s.add("BACKGROUND", (0, 0), (-1, -1), colors.white)  # no header row: values on white
     s.add("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f5"))
@@ -127,18 +149,28 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
     if kind == "deliberacion":
         att = content["attendance"]
         h2("1. Instalación y verificación de asistencia")
-        para(f"Se instaló la sesión con la asistencia de {_n(att['total'], 'persona', 'personas')}; "
-             f"{att['registered']} {'consta' if att['registered'] == 1 else 'constan'} en la lista de asistencia, "
-             "que se adjunta como anexo. Desagregación agregada y anónima:")
+        para(
+            f"Se instaló la sesión con la asistencia de {_n(att['total'], 'persona', 'personas')}; "
+            f"{att['registered']} {'consta' if att['registered'] == 1 else 'constan'} en la lista de asistencia, "
+            "que se adjunta como anexo. Desagregación agregada y anónima:"
+        )
         rows = []
         if att["genero"]:
             rows.append(["Género", "; ".join(f"{k}: {v}" for k, v in att["genero"].items())])
         if any(att["pueblos_cpccs"].values()):
-            rows.append(["Pueblos y nacionalidades (CPCCS)",
-                         "; ".join(f"{k.capitalize()}: {v}" for k, v in att["pueblos_cpccs"].items() if v)])
+            rows.append(
+                [
+                    "Pueblos y nacionalidades (CPCCS)",
+                    "; ".join(f"{k.capitalize()}: {v}" for k, v in att["pueblos_cpccs"].items() if v),
+                ]
+            )
         if att["etnia_aparte"]:
-            rows.append(["Otras respuestas de autoidentificación",
-                         "; ".join(f"{k}: {v}" for k, v in att["etnia_aparte"].items())])
+            rows.append(
+                [
+                    "Otras respuestas de autoidentificación",
+                    "; ".join(f"{k}: {v}" for k, v in att["etnia_aparte"].items()),
+                ]
+            )
         if rows:
             grid(["Desagregación", "Conteo"], rows, [150, width - 150], "")
         h2("2. Lectura del orden del día y de las reglas de la deliberación")
@@ -148,22 +180,45 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
         else:
             para("Se dio lectura al orden del día y a las reglas de intervención (tiempos e inscripción).")
         h2("3. Designación de moderador/a y secretario/a")
-        para(f"Moderador/a: {ev['moderator'] or '________________'}.  Secretario/a: "
-             f"{ev['secretary'] or '________________'}.")
+        para(
+            f"Moderador/a: {ev['moderator'] or '________________'}.  Secretario/a: "
+            f"{ev['secretary'] or '________________'}."
+        )
         h2("4. Intervención de la ciudadanía")
         n_q, n_a = len(content["questions"]), sum(len(m["aportes"]) for m in content["mesas"])
-        para("La ciudadanía intervino con " + (f"{_n(n_q, 'pregunta', 'preguntas')} y {_n(n_a, 'aporte', 'aportes')}"
-                                                " registrados en esta acta." if n_q or n_a else
-                                                "intervenciones que no se registraron como preguntas ni aportes."))
+        para(
+            "La ciudadanía intervino con "
+            + (
+                f"{_n(n_q, 'pregunta', 'preguntas')} y {_n(n_a, 'aporte', 'aportes')} registrados en esta acta."
+                if n_q or n_a
+                else "intervenciones que no se registraron como preguntas ni aportes."
+            )
+        )
         h2("5. Presentación del informe de rendición de cuentas")
-        para(f"La máxima autoridad o su delegado/a ({ev['authority'] or '________________'}) presentó el "
-             "informe con el resumen de la ejecución programática y presupuestaria del periodo.")
+        para(
+            f"La máxima autoridad o su delegado/a ({ev['authority'] or '________________'}) presentó el "
+            "informe con el resumen de la ejecución programática y presupuestaria del periodo."
+        )
         h2("6. Preguntas y respuestas")
-        grid(["Nº", "Ciudadano/a u organización", "Pregunta", "Respuesta en el evento o compromiso de respuesta escrita"],
-             [[str(q["n"]), q["asker"] + (f" ({q['organization']})" if q["organization"] else ""), q["text"],
-               q["answer"] or f"Respuesta escrita hasta el {short_date(q['due_date'])}"]
-              for q in content["questions"]],
-             [22, 110, (width - 132) / 2, (width - 132) / 2], "No se registraron preguntas.")
+        grid(
+            [
+                "Nº",
+                "Ciudadano/a u organización",
+                "Pregunta",
+                "Respuesta en el evento o compromiso de respuesta escrita",
+            ],
+            [
+                [
+                    str(q["n"]),
+                    q["asker"] + (f" ({q['organization']})" if q["organization"] else ""),
+                    q["text"],
+                    q["answer"] or f"Respuesta escrita hasta el {short_date(q['due_date'])}",
+                ]
+                for q in content["questions"]
+            ],
+            [22, 110, (width - 132) / 2, (width - 132) / 2],
+            "No se registraron preguntas.",
+        )
         h2("7. Mesas de trabajo: aportes y sugerencias")
         if content["mesas"]:
             for m in content["mesas"]:
@@ -173,19 +228,31 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
         else:
             para("No se registraron aportes por mesa.")
         h2("8. Aportes ciudadanos y compromisos asumidos")
-        grid(["Nº", "Aporte ciudadano", "Compromiso", "Responsable", "Fecha"],
-             [[str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"])]
-              for c in content["commitments"]],
-             [22, (width - 172) / 2, (width - 172) / 2, 90, 60], "No se asumieron compromisos.")
+        grid(
+            ["Nº", "Aporte ciudadano", "Compromiso", "Responsable", "Fecha"],
+            [
+                [str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"])]
+                for c in content["commitments"]
+            ],
+            [22, (width - 172) / 2, (width - 172) / 2, 90, 60],
+            "No se asumieron compromisos.",
+        )
         h2("9. Evaluación del evento")
         evaluation = content["evaluation"]
         if evaluation["responses"]:
-            para(f"Se recibieron {_n(evaluation['responses'], 'encuesta', 'encuestas')} de evaluación. "
-                 "Resultados por pregunta:")
-            grid(["Pregunta", "Respuestas (porcentaje sobre quienes respondieron)"],
-                 [[it["question"], "; ".join(f"{o}: {p:.0f} %" for o, n, p in it["options"] if n)]
-                  for it in evaluation["items"]],
-                 [width * 0.42, width * 0.58], "")
+            para(
+                f"Se recibieron {_n(evaluation['responses'], 'encuesta', 'encuestas')} de evaluación. "
+                "Resultados por pregunta:"
+            )
+            grid(
+                ["Pregunta", "Respuestas (porcentaje sobre quienes respondieron)"],
+                [
+                    [it["question"], "; ".join(f"{o}: {p:.0f} %" for o, n, p in it["options"] if n)]
+                    for it in evaluation["items"]
+                ],
+                [width * 0.42, width * 0.58],
+                "",
+            )
         else:
             para("No se registraron encuestas de evaluación.")
         h2("10. Conclusiones y cierre")
@@ -194,32 +261,57 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
             para(f"Hora de cierre: {ev['end_time']}.")
     else:
         h2("Considerando:")
-        for c in (CONSIDERANDOS_CO if content["country"] == "CO" else CONSIDERANDOS_EC):
+        for c in CONSIDERANDOS_CO if content["country"] == "CO" else CONSIDERANDOS_EC:
             story.append(Paragraph(esc(c), body))
             story.append(Spacer(1, 2))
-        para(f"En la {ev['type'].lower()} realizada el {long_date(ev['date'])}"
-             f"{' (' + place + ')' if place else ''}, la entidad asume ante la ciudadanía los siguientes "
-             "compromisos:")
+        para(
+            f"En la {ev['type'].lower()} realizada el {long_date(ev['date'])}"
+            f"{' (' + place + ')' if place else ''}, la entidad asume ante la ciudadanía los siguientes "
+            "compromisos:"
+        )
         story.append(Spacer(1, 4))
-        grid(["Nº", "Aporte / sugerencia ciudadana", "Compromiso institucional", "Unidad responsable", "Plazo",
-              "Indicador / medio de verificación"],
-             [[str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"]), c["indicador"]]
-              for c in content["commitments"]],
-             [20, 100, 120, 80, 52, width - 372], "No se asumieron compromisos.")
+        grid(
+            [
+                "Nº",
+                "Aporte / sugerencia ciudadana",
+                "Compromiso institucional",
+                "Unidad responsable",
+                "Plazo",
+                "Indicador / medio de verificación",
+            ],
+            [
+                [str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"]), c["indicador"]]
+                for c in content["commitments"]
+            ],
+            [20, 100, 120, 80, 52, width - 372],
+            "No se asumieron compromisos.",
+        )
         story.append(Spacer(1, 6))
-        para("La entidad incorporará estos compromisos en su plan de trabajo, informará periódicamente su avance "
-             "a la ciudadanía y reportará su cumplimiento en el informe de rendición de cuentas del próximo periodo "
-             "(sección «Incorporación de los aportes ciudadanos»).")
+        para(
+            "La entidad incorporará estos compromisos en su plan de trabajo, informará periódicamente su avance "
+            "a la ciudadanía y reportará su cumplimiento en el informe de rendición de cuentas del próximo periodo "
+            "(sección «Incorporación de los aportes ciudadanos»)."
+        )
 
     # signatures
     story.append(Spacer(1, 18))
-    signers = [("Máxima autoridad o delegado/a", ev["authority"]), ("Secretario/a", ev["secretary"]),
-               ("Delegado/a ciudadano/a", ""), ("Delegado/a ciudadano/a", "")]
+    signers = [
+        ("Máxima autoridad o delegado/a", ev["authority"]),
+        ("Secretario/a", ev["secretary"]),
+        ("Delegado/a ciudadano/a", ""),
+        ("Delegado/a ciudadano/a", ""),
+    ]
     cells = []
     for role, name in signers:
-        cells.append([Spacer(1, 26), Paragraph("_______________________________", body),
-                      Paragraph(esc(name) if name else "Nombre: ______________________", small),
-                      Paragraph("C.I.: ______________________", small), Paragraph(f"<b>{esc(role)}</b>", small)])
+        cells.append(
+            [
+                Spacer(1, 26),
+                Paragraph("_______________________________", body),
+                Paragraph(esc(name) if name else "Nombre: ______________________", small),
+                Paragraph("C.I.: ______________________", small),
+                Paragraph(f"<b>{esc(role)}</b>", small),
+            ]
+        )
     sig = Table([cells[0:2], cells[2:4]], colWidths=[width / 2, width / 2])
     sig.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
     story.append(KeepTogether([Paragraph("Firmas", st["h2"]), sig]))
@@ -227,7 +319,7 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
     stamp = f"D:{issued_at:%Y%m%d%H%M%S}+00'00'"  # issued_at is UTC
 
     class ActaCanvas(base):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             # invariant mode would date the file 2000-01-01; the issue time is just as fixed
             self.setDateFormatter(lambda *_: stamp)

@@ -9,11 +9,12 @@ Three modes:
 
 Long lists are built as tables of one page each (reportlab tables grow worse than linearly).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.reports.events_common import fit
@@ -54,16 +55,34 @@ class SheetRow:
 
 def _columns(mode: str) -> list[tuple[str, float]]:
     if mode == "published":
-        return [("Nº", 34), ("Nombres y apellidos", 250), ("Nº de documento", 100),
-                ("Organización / sector", 220), ("Cantón / parroquia / comunidad", 182)]
-    return [("Nº", 30), ("Nombres y apellidos", 186), ("Nº de documento (opcional)", 84),
-            ("Organización / sector (o «ciudadano/a»)", 148), ("Cantón / parroquia / comunidad", 118),
-            ("Teléfono o correo (opcional: autoriza ser contactado/a)", 112), ("Firma", 108)]
+        return [
+            ("Nº", 34),
+            ("Nombres y apellidos", 250),
+            ("Nº de documento", 100),
+            ("Organización / sector", 220),
+            ("Cantón / parroquia / comunidad", 182),
+        ]
+    return [
+        ("Nº", 30),
+        ("Nombres y apellidos", 186),
+        ("Nº de documento (opcional)", 84),
+        ("Organización / sector (o «ciudadano/a»)", 148),
+        ("Cantón / parroquia / comunidad", 118),
+        ("Teléfono o correo (opcional: autoriza ser contactado/a)", 112),
+        ("Firma", 108),
+    ]
 
 
-def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[SheetRow] = (), *,
-                         mode: str = "filled", blank_rows: int = 60, progress: ProgressFn = no_progress,
-                         cancel: CancelToken = NEVER_CANCELLED) -> int:
+def build_attendance_pdf(
+    out: Path | str,
+    header: SheetHeader,
+    rows: Sequence[SheetRow] = (),
+    *,
+    mode: str = "filled",
+    blank_rows: int = 60,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> int:
     """Write the PDF; returns the number of attendee rows printed."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -80,18 +99,23 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
     row_h = 23 if mode == "blank" else None
     usable = page_h - 2 * MARGIN - HEADER_H - FOOTER_H
 
-    titles = {"blank": "REGISTRO DE ASISTENCIA", "filled": "LISTA DE ASISTENCIA",
-              "published": "LISTA DE ASISTENCIA — VERSIÓN PARA PUBLICACIÓN"}
+    titles = {
+        "blank": "REGISTRO DE ASISTENCIA",
+        "filled": "LISTA DE ASISTENCIA",
+        "published": "LISTA DE ASISTENCIA — VERSIÓN PARA PUBLICACIÓN",
+    }
 
     if mode == "published":
-        text = ("Versión para publicación: los números de documento están enmascarados y no se incluyen "
-                "firmas ni datos de contacto, para proteger los datos personales de los asistentes.")
+        text = (
+            "Versión para publicación: los números de documento están enmascarados y no se incluyen "
+            "firmas ni datos de contacto, para proteger los datos personales de los asistentes."
+        )
     else:
         text = header.notice
     para = Paragraph(esc(text), st["notice"])
     notice = (para, para.wrap(page_w - 2 * MARGIN - 12, 80)[1])
 
-    def on_page(c, doc) -> None:  # noqa: ANN001
+    def on_page(c, doc) -> None:
         # The header is the same on every page: draw it once as a form XObject and reuse it
         # (a 200-page list then carries one copy of the privacy notice, not 200).
         if not getattr(c, "_rc_header_ready", False):
@@ -101,7 +125,7 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
             c._rc_header_ready = True
         c.doForm("rcSheetHeader")
 
-    def draw_header(c) -> None:  # noqa: ANN001
+    def draw_header(c) -> None:
         top = page_h - MARGIN
         c.setFont("Helvetica-Bold", 12)
         c.drawCentredString(page_w / 2, top - 10, header.entity.upper()[:110])
@@ -109,8 +133,12 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
         c.drawCentredString(page_w / 2, top - 25, titles[mode])
         c.setFont("Helvetica", 9)
         c.drawString(MARGIN, top - 42, f"Evento: {header.event_type} — {header.event_title}"[:150])
-        c.drawString(MARGIN, top - 55, f"Fecha: {header.date_text}    Hora: {header.time_text or '____'}"
-                                       f"    Lugar: {header.place or '________________'}"[:160])
+        c.drawString(
+            MARGIN,
+            top - 55,
+            f"Fecha: {header.date_text}    Hora: {header.time_text or '____'}"
+            f"    Lugar: {header.place or '________________'}"[:160],
+        )
         p, h = notice
         box_top = top - 62
         c.setStrokeColor(colors.HexColor("#556070"))
@@ -119,7 +147,7 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
         c.setFillColor(colors.black)
         p.drawOn(c, MARGIN + 6, box_top - h - 4)
 
-    def footer(c, page: int, total: int) -> None:  # noqa: ANN001
+    def footer(c, page: int, total: int) -> None:
         c.setFont("Helvetica", 8)
         c.setFillColor(colors.HexColor("#333333"))
         c.drawString(MARGIN, MARGIN - 8, f"{header.entity} — {header.event_title}"[:120])
@@ -129,12 +157,29 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
             c.setFillColor(colors.black)
             c.drawString(MARGIN, MARGIN + 6, f"Total de asistentes registrados: {len(rows)}")
 
-    doc = BaseDocTemplate(str(out), pagesize=(page_w, page_h), leftMargin=MARGIN, rightMargin=MARGIN,
-                          topMargin=MARGIN + HEADER_H, bottomMargin=MARGIN + FOOTER_H,
-                          title=f"{titles[mode].title()} – {header.event_title}", author=header.entity,
-                          subject="Registro de asistencia", creator="rcdesk")
-    frame = Frame(MARGIN, MARGIN + FOOTER_H - 6, page_w - 2 * MARGIN, usable + 6, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(
+        str(out),
+        pagesize=(page_w, page_h),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER_H,
+        bottomMargin=MARGIN + FOOTER_H,
+        title=f"{titles[mode].title()} – {header.event_title}",
+        author=header.entity,
+        subject="Registro de asistencia",
+        creator="rcdesk",
+    )
+    frame = Frame(
+        MARGIN,
+        MARGIN + FOOTER_H - 6,
+        page_w - 2 * MARGIN,
+        usable + 6,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame], onPage=on_page)])
     style = table_style(1, 8, 2)
     if mode == "blank":
@@ -149,8 +194,9 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
     def flush(data: list) -> None:
         if story:
             story.append(PageBreak())  # each table is sized to one page: no failed fit attempts
-        t = Table(data, colWidths=widths, rowHeights=[None] + [row_h] * (len(data) - 1) if row_h else None,
-                  repeatRows=1)
+        t = Table(
+            data, colWidths=widths, rowHeights=[None] + [row_h] * (len(data) - 1) if row_h else None, repeatRows=1
+        )
         t.setStyle(style)
         story.append(t)
 
@@ -165,12 +211,23 @@ def build_attendance_pdf(out: Path | str, header: SheetHeader, rows: Sequence[Sh
                 cancel.check()
                 progress(i, n, "Preparando el PDF…")
             if mode == "published":
-                cells = [str(r.seq_no), fit(r.full_name, widths[1], cs), mask_id(r.id_number),
-                         fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs)]
+                cells = [
+                    str(r.seq_no),
+                    fit(r.full_name, widths[1], cs),
+                    mask_id(r.id_number),
+                    fit(r.organization or "Ciudadano/a", widths[3], cs),
+                    fit(r.territory, widths[4], cs),
+                ]
             else:
-                cells = [str(r.seq_no), fit(r.full_name, widths[1], cs), r.id_number or "",
-                         fit(r.organization or "Ciudadano/a", widths[3], cs), fit(r.territory, widths[4], cs),
-                         fit(r.contact, widths[5], cs), ""]
+                cells = [
+                    str(r.seq_no),
+                    fit(r.full_name, widths[1], cs),
+                    r.id_number or "",
+                    fit(r.organization or "Ciudadano/a", widths[3], cs),
+                    fit(r.territory, widths[4], cs),
+                    fit(r.contact, widths[5], cs),
+                    "",
+                ]
             h = _row_height(cells, widths)
             if used + h > room and len(data) > 1:  # one table per page: no splitting
                 flush(data)
@@ -211,7 +268,7 @@ def _wrap_header(text: str, width: float) -> str:
     return "\n".join(lines)
 
 
-def _row_height(cells: list, widths: list[float]) -> float:  # noqa: ARG001
+def _row_height(cells: list, widths: list[float]) -> float:
     """Height of a data row: 9.6 pt per text line plus padding."""
     return 4.6 + 9.6 * max(c.count("\n") + 1 if isinstance(c, str) else 2 for c in cells)
 
@@ -219,13 +276,21 @@ def _row_height(cells: list, widths: list[float]) -> float:  # noqa: ARG001
 def _tally_page(header: SheetHeader, st: dict, page_w: float) -> list:
     from reportlab.platypus import Paragraph, Spacer, Table
 
-    out = [Paragraph("HOJA DE CONTEO ANÓNIMO (no escriba nombres)", st["subtitle"]),
-           Paragraph("Marque una raya por cada persona que responda, sin relacionarla con su nombre. Estos datos son "
-                     "sensibles y solo se usan como totales (género, autoidentificación, discapacidad y edad) para "
-                     + ("el informe de rendición de cuentas (MURC)" if header.country == "CO" else
-                        "el informe de rendición de cuentas al CPCCS")
-                     + ". Responder es voluntario.", st["body"]),
-           Spacer(1, 6)]
+    out = [
+        Paragraph("HOJA DE CONTEO ANÓNIMO (no escriba nombres)", st["subtitle"]),
+        Paragraph(
+            "Marque una raya por cada persona que responda, sin relacionarla con su nombre. Estos datos son "
+            "sensibles y solo se usan como totales (género, autoidentificación, discapacidad y edad) para "
+            + (
+                "el informe de rendición de cuentas (MURC)"
+                if header.country == "CO"
+                else "el informe de rendición de cuentas al CPCCS"
+            )
+            + ". Responder es voluntario.",
+            st["body"],
+        ),
+        Spacer(1, 6),
+    ]
     dims = list(header.tally_dimensions.items())
     half = (len(dims) + 1) // 2
     columns = []

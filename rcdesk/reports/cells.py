@@ -6,6 +6,7 @@ written as a string cell with the "quote prefix" style: it is shown exactly as t
 other text is a string cell too (so «#N/A» is not read as an error code); numbers and dates
 stay what they are. No openpyxl import here: cells are passed in.
 """
+
 from __future__ import annotations
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -17,7 +18,7 @@ def is_dangerous(value: object) -> bool:
     return value.__class__ is str and value[:1] in DANGEROUS
 
 
-def as_text(cell):  # noqa: ANN001, ANN201
+def as_text(cell):
     """Mark `cell` (its value already a str) as text, quote-prefixed when dangerous."""
     cell.data_type = "s"
     quoted = cell.value[:1] in DANGEROUS
@@ -26,7 +27,7 @@ def as_text(cell):  # noqa: ANN001, ANN201
     return cell
 
 
-def put(cell, value):  # noqa: ANN001, ANN201
+def put(cell, value):
     """Assign `value` to `cell` under the rule (normal or write-only cells)."""
     cell.value = value
     if value.__class__ is str:
@@ -36,7 +37,7 @@ def put(cell, value):  # noqa: ANN001, ANN201
     return cell
 
 
-def _quote(cell, on: bool) -> None:  # noqa: ANN001
+def _quote(cell, on: bool) -> None:
     # openpyxl registers a cell's style array object itself in the workbook's style list, and
     # write-only writers reuse one styled cell per column: flipping the flag in place would
     # rewrite the style of every cell already written with it, so flip it on a copy
@@ -51,7 +52,7 @@ class SafeCells:
     """Rows for openpyxl's write-only `ws.append`: plain values pass through untouched (the fast
     path) and only the text the rule concerns becomes a cell of its own."""
 
-    def __init__(self, ws) -> None:  # noqa: ANN001
+    def __init__(self, ws) -> None:
         from openpyxl.cell import WriteOnlyCell
 
         self.ws = ws
@@ -59,10 +60,10 @@ class SafeCells:
         self._center = None
         self._bold = None
 
-    def text(self, value: str):  # noqa: ANN201
+    def text(self, value: str):
         return as_text(self._cell(self.ws, value=value))
 
-    def cell(self, value, **style):  # noqa: ANN001, ANN003, ANN201
+    def cell(self, value, **style):
         """One write-only cell with `style` attributes (font=…, fill=…, alignment=…, number_format=…)."""
         c = put(self._cell(self.ws), _clip(value))
         for k, v in style.items():
@@ -70,7 +71,7 @@ class SafeCells:
                 setattr(c, k, v)
         return c
 
-    def row(self, values) -> list:  # noqa: ANN001
+    def row(self, values) -> list:
         out = list(values)
         for i, v in enumerate(out):
             if v.__class__ is str and v:
@@ -81,7 +82,7 @@ class SafeCells:
                     out[i] = _clip(v)
         return out
 
-    def centered(self, value):  # noqa: ANN001, ANN201
+    def centered(self, value):
         """A centred cell (short numbers next to text columns)."""
         from openpyxl.styles import Alignment
 
@@ -91,7 +92,7 @@ class SafeCells:
         c.alignment = self._center
         return c
 
-    def bold(self, values) -> list:  # noqa: ANN001
+    def bold(self, values) -> list:
         from openpyxl.styles import Font
 
         if self._bold is None:
@@ -99,7 +100,7 @@ class SafeCells:
         return [self.cell(v, font=self._bold) for v in values]
 
 
-def _clip(value):  # noqa: ANN001, ANN202
+def _clip(value):
     if value.__class__ is str and len(value) > MAX_TEXT:
         return value[:MAX_TEXT] + "…"
     return value

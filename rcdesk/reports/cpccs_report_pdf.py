@@ -2,6 +2,7 @@
 the state of every section, then each section with the CPCCS labels, what it still lacks and
 its notes. Long tables are laid out in chunks that repeat their header row.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,17 @@ def _widths(headers: tuple, rows: list) -> list[float]:
 
 
 def _table(headers: tuple, rows: list, st: dict, widths: list[float] | None = None, fills: dict | None = None) -> list:
-    return grid_tables(list(headers), [[_text(v) for v in r] for r in rows], widths or _widths(headers, rows), st,
-                       chunk=CHUNK, fills=fills, head_color="#1F4E79", line="#B0BEC5", zebra=None)
+    return grid_tables(
+        list(headers),
+        [[_text(v) for v in r] for r in rows],
+        widths or _widths(headers, rows),
+        st,
+        chunk=CHUNK,
+        fills=fills,
+        head_color="#1F4E79",
+        line="#B0BEC5",
+        zebra=None,
+    )
 
 
 def _section(i: int, s: SectionView, st: dict) -> list:
@@ -46,9 +56,15 @@ def _section(i: int, s: SectionView, st: dict) -> list:
     if s.facts:
         data = [[Paragraph(esc(k), st["bold"]), Paragraph(esc(_text(v)), st["cell"])] for k, v in s.facts]
         t = Table(data, colWidths=[PAGE_WIDTH * 0.45, PAGE_WIDTH * 0.55])
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#B0BEC5")),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#ECEFF1"))]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#B0BEC5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#ECEFF1")),
+                ]
+            )
+        )
         story += [t, Spacer(1, 4)]
     if s.headers:
         tables = _table(s.headers, s.rows, st)
@@ -76,19 +92,33 @@ def write_pdf(out: Path, report: CpccsReport) -> Path:
     stamp = report.generated.strftime("%d/%m/%Y %H:%M")
     story = [
         Paragraph("Borrador del informe de rendición de cuentas", st["title"]),
-        Paragraph(f"{esc(inst.name)} · periodo {report.year} · corte {report.cut.strftime('%d/%m/%Y')}",
-                  st["subtitle"]),
+        Paragraph(
+            f"{esc(inst.name)} · periodo {report.year} · corte {report.cut.strftime('%d/%m/%Y')}", st["subtitle"]
+        ),
         Paragraph("BORRADOR PARA APROBACIÓN INTERNA — no es el informe presentado al CPCCS", st["draft"]),
         Paragraph("Estado del informe", st["h1"]),
     ]
     rows = [(i, s.title, s.state_label, "; ".join(s.missing) or "—") for i, s in enumerate(report.sections, 1)]
     fills = {(i, 2): STATE_HEX[s.state] for i, s in enumerate(report.sections, 1)}
-    story += _table(("No.", "Sección del formulario", "Estado", "Lo que falta"), rows, st,
-                    widths=[28, 290, 70, PAGE_WIDTH - 388], fills=fills)
+    story += _table(
+        ("No.", "Sección del formulario", "Estado", "Lo que falta"),
+        rows,
+        st,
+        widths=[28, 290, 70, PAGE_WIDTH - 388],
+        fills=fills,
+    )
     for i, s in enumerate(report.sections, 1):
         story += _section(i, s, st)
-    build_pdf(out, story, title=f"Borrador del informe de rendición de cuentas {report.year}", author=inst.name,
-              top=32, bottom=32,
-              footer=page_footer(f"Borrador para aprobación interna · generado con rcdesk el {stamp}",
-                                 header=f"{inst.name} — Borrador del informe de rendición de cuentas {report.year}"))
+    build_pdf(
+        out,
+        story,
+        title=f"Borrador del informe de rendición de cuentas {report.year}",
+        author=inst.name,
+        top=32,
+        bottom=32,
+        footer=page_footer(
+            f"Borrador para aprobación interna · generado con rcdesk el {stamp}",
+            header=f"{inst.name} — Borrador del informe de rendición de cuentas {report.year}",
+        ),
+    )
     return Path(out)

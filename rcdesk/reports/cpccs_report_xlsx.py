@@ -2,6 +2,7 @@
 still missing), then one sheet per section with the form's labels, ready to be typed or pasted
 into the CPCCS system. Every cell goes through the safe-cell rule (`rcdesk.reports.cells`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,7 +31,7 @@ def write_workbook(out: Path, report: CpccsReport) -> Path:
     bold = Font(bold=True)
     title_font = Font(bold=True, size=13)
 
-    def cell(ws, r: int, c: int, value, *, font=None, fill=None, align=wrap):  # noqa: ANN001, ANN202
+    def cell(ws, r: int, c: int, value, *, font=None, fill=None, align=wrap):
         x = put(ws.cell(row=r, column=c), value)
         if isinstance(value, float):
             x.number_format = "#,##0.00"
@@ -44,10 +45,22 @@ def write_workbook(out: Path, report: CpccsReport) -> Path:
     inst = report.institution
     ws = wb.active
     ws.title = STATUS_SHEET
-    cell(ws, 1, 1, f"Informe de rendición de cuentas {report.year} — estado de las secciones", font=title_font,
-         align=Alignment(vertical="top"))
-    cell(ws, 2, 1, f"{inst.name} · corte {report.cut.strftime('%d/%m/%Y')} · generado "
-                   f"{report.generated.strftime('%d/%m/%Y %H:%M')}", align=Alignment(vertical="top"))
+    cell(
+        ws,
+        1,
+        1,
+        f"Informe de rendición de cuentas {report.year} — estado de las secciones",
+        font=title_font,
+        align=Alignment(vertical="top"),
+    )
+    cell(
+        ws,
+        2,
+        1,
+        f"{inst.name} · corte {report.cut.strftime('%d/%m/%Y')} · generado "
+        f"{report.generated.strftime('%d/%m/%Y %H:%M')}",
+        align=Alignment(vertical="top"),
+    )
     heads = ("No.", "Sección del formulario", "Origen", "Estado", "Lo que falta", "Hoja")
     for c, h in enumerate(heads, start=1):
         cell(ws, 4, c, h, font=head_font, fill=head_fill, align=head_align)
@@ -73,13 +86,20 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // width)) for part in str(text).split("\n"))
 
 
-def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, bold, title_font) -> None:  # noqa: ANN001
+def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, bold, title_font) -> None:
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
     cell(ws, 1, 1, s.title, font=title_font, align=Alignment(vertical="top"))
-    cell(ws, 2, 1, f"Estado: {s.state_label}", font=bold, align=Alignment(vertical="top"),
-         fill=PatternFill("solid", fgColor=STATE_FILL[s.state]))
+    cell(
+        ws,
+        2,
+        1,
+        f"Estado: {s.state_label}",
+        font=bold,
+        align=Alignment(vertical="top"),
+        fill=PatternFill("solid", fgColor=STATE_FILL[s.state]),
+    )
     r = 4
     for label, value in s.facts:
         cell(ws, r, 1, label, font=bold)
@@ -104,8 +124,9 @@ def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, b
         for c, h in enumerate(s.headers):
             longest = max([len(str(row[c])) for row in s.rows if c < len(row) and row[c] is not None] or [0])
             widths[c] = max(widths[c], min(48, max(12, len(h) * 0.45, longest * 0.9)))
-        ws.row_dimensions[head_row].height = min(110, 15 * max(_lines(h, max(8, int(widths[c]))) for c, h in
-                                                               enumerate(s.headers)))
+        ws.row_dimensions[head_row].height = min(
+            110, 15 * max(_lines(h, max(8, int(widths[c]))) for c, h in enumerate(s.headers))
+        )
         ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w or 14

@@ -12,6 +12,7 @@ Written with openpyxl's write-only mode under the safe-cell rule (`rcdesk.report
 text starting with = + - @, a tab or a carriage return is quote-prefixed text, never a formula.
 The data comes from `rcdesk.services.cpccs_export`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
     from rcdesk.reports.cells import put
     from rcdesk.reports.output import save_workbook
 
-    text_lines.cache_clear()   # each export pays for its own measuring (honest benchmark)
+    text_lines.cache_clear()  # each export pays for its own measuring (honest benchmark)
     out = Path(out)
     wb = Workbook(write_only=True)
     bold = Font(bold=True, color="FFFFFF")
@@ -154,7 +155,7 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
     return save_workbook(wb, out)
 
 
-def _styled_rows(ws, templates: list):  # noqa: ANN001, ANN202
+def _styled_rows(ws, templates: list):
     """Replacement for openpyxl's `WriteOnlyWorksheet._values_to_row` that gives each value
     the styled template cell of its column (plain values share one unstyled cell, as
     openpyxl does), under the safe-cell rule."""
@@ -165,7 +166,7 @@ def _styled_rows(ws, templates: list):  # noqa: ANN001, ANN202
     plain = WriteOnlyCell(ws)
     width = len(templates)
 
-    def values_to_row(values, row_idx: int):  # noqa: ANN001, ANN202
+    def values_to_row(values, row_idx: int):
         for col_idx, value in enumerate(values, 1):
             if value is None or value == "":
                 continue
@@ -178,22 +179,37 @@ def _styled_rows(ws, templates: list):  # noqa: ANN001, ANN202
     return values_to_row
 
 
-def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] | None = None,  # noqa: ANN001
-               entity: str = "") -> CpccsRows:
+def build_rows(
+    evaluation, *, budget_type: str = "META", links: dict[str, str] | None = None, entity: str = ""
+) -> CpccsRows:
     """Rows of both sections from an `Evaluation` (see `rcdesk/services/poa_eval.py`)."""
     if budget_type not in BUDGET_TYPES:
-        raise UserError(f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
-                        f"(use {', '.join(BUDGET_TYPES)}); el CPCCS admite un solo tipo por informe.")
+        raise UserError(
+            f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
+            f"(use {', '.join(BUDGET_TYPES)}); el CPCCS admite un solo tipo por informe."
+        )
     links = links or {}
     units = {u.key: u for u in evaluation.units}
     prog = []
     for n, m in enumerate(evaluation.metas, start=1):
         u = units.get(m.unit_id)
         pct = 0.0 if m.pct is None else m.pct
-        prog.append((
-            m.objective, n, m.description, m.indicator or m.unit_of_measure, m.planned, m.executed, pct,
-            m.narrative, m.contribution, u.label if u else "", u.canton if u else "", m.number,
-        ))
+        prog.append(
+            (
+                m.objective,
+                n,
+                m.description,
+                m.indicator or m.unit_of_measure,
+                m.planned,
+                m.executed,
+                pct,
+                m.narrative,
+                m.contribution,
+                u.label if u else "",
+                u.canton if u else "",
+                m.number,
+            )
+        )
     kind = BUDGET_TYPES[budget_type]
     budget = []
     skipped = 0
@@ -203,16 +219,36 @@ def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] |
                 skipped += 1
                 continue
             u = units.get(m.unit_id)
-            budget.append((kind, m.description, m.codificado, m.devengado, m.pct_budget or 0.0,
-                           links.get(m.meta_id, ""), u.label if u else "", u.canton if u else ""))
+            budget.append(
+                (
+                    kind,
+                    m.description,
+                    m.codificado,
+                    m.devengado,
+                    m.pct_budget or 0.0,
+                    links.get(m.meta_id, ""),
+                    u.label if u else "",
+                    u.canton if u else "",
+                )
+            )
     elif budget_type == "PROGRAMA":
         for o in evaluation.objectives:
             if not o.codificado:
                 skipped += 1
                 continue
             u = units.get(o.parent_key)
-            budget.append((kind, o.label, o.codificado, o.devengado, o.pct_budget or 0.0, "",
-                           u.label if u else "", u.canton if u else ""))
+            budget.append(
+                (
+                    kind,
+                    o.label,
+                    o.codificado,
+                    o.devengado,
+                    o.pct_budget or 0.0,
+                    "",
+                    u.label if u else "",
+                    u.canton if u else "",
+                )
+            )
     else:
         for u in evaluation.units:
             if not u.codificado:
@@ -231,16 +267,26 @@ def build_rows(evaluation, *, budget_type: str = "META", links: dict[str, str] |
         ("Generado", datetime.now().strftime("%d/%m/%Y %H:%M")),
         ("Metas exportadas", len(prog)),
         ("Unidades", len(evaluation.units)),
-        ("% de la gestión", "Resultados cumplidos / planificados × 100, redondeado a 2 decimales; 0 cuando no "
-                            "hubo resultados planificados (regla del sistema del CPCCS)."),
+        (
+            "% de la gestión",
+            "Resultados cumplidos / planificados × 100, redondeado a 2 decimales; 0 cuando no "
+            "hubo resultados planificados (regla del sistema del CPCCS).",
+        ),
         ("Tipo de ejecución presupuestaria", f"{kind} (el CPCCS admite un solo tipo para todo el informe)."),
-        ("Filas sin presupuesto", f"{skipped} (sin presupuesto codificado; no se incluyen en la sección "
-                                  "presupuestaria)."),
+        (
+            "Filas sin presupuesto",
+            f"{skipped} (sin presupuesto codificado; no se incluyen en la sección presupuestaria).",
+        ),
         # §4.1: the simple mean over the metas' rows, not a mean of unit means
         ("Cumplimiento promedio provincial", "N/A" if avg is None else f"{avg:.2f} %".replace(".", ",")),
-        ("Ejecución presupuestaria provincial", "N/A" if p.pct_budget is None
-         else f"{p.pct_budget:.2f} %".replace(".", ",")),
-        ("Columnas «(referencia)»", "No forman parte del formulario del CPCCS: sirven para ubicar la unidad y su "
-                                    "meta. Copie solo las columnas del formulario."),
+        (
+            "Ejecución presupuestaria provincial",
+            "N/A" if p.pct_budget is None else f"{p.pct_budget:.2f} %".replace(".", ","),
+        ),
+        (
+            "Columnas «(referencia)»",
+            "No forman parte del formulario del CPCCS: sirven para ubicar la unidad y su "
+            "meta. Copie solo las columnas del formulario.",
+        ),
     ]
     return CpccsRows(prog, budget, notes, skipped)

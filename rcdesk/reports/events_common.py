@@ -4,14 +4,27 @@ escaping and page numbers are in `rcdesk.reports.pdf_kit`).
 reportlab is imported inside functions only (this module is imported by the command line and
 the GUI at start-up time through the services).
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 from rcdesk.reports.pdf_kit import form_table_style as table_style  # noqa: F401 - bench/bench_events.py imports it here
 
-MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-          "noviembre", "diciembre")
+MONTHS = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 
 
 def long_date(d: date | str | None) -> str:
@@ -30,7 +43,7 @@ def short_date(d: date | str | None) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def fit(text: object, width: float, style=None, font: str = "Helvetica", size: float = 8) -> str:  # noqa: ANN001
+def fit(text: object, width: float, style=None, font: str = "Helvetica", size: float = 8) -> str:
     """Cell text that fits the column: unchanged when it fits, else broken into lines with "\n"
     (plain strings draw far faster than Paragraphs in long tables). `style` is unused (kept for
     callers that pass it)."""

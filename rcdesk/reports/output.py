@@ -6,20 +6,23 @@ or a power cut leaves the previous file as it was, never half a file. The tempor
 per write, so two exports to the same name cannot write into each other. Writers (reportlab,
 openpyxl) create the temporary file themselves, so it gets the user's usual permissions.
 """
+
 from __future__ import annotations
 
 import errno
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from rcdesk.errors import UserError
 
 # on Windows, replacing a file another program holds open (Excel, a PDF viewer) is refused with
 # PermissionError; a read-only folder gives the same error on any system
-LOCKED = ("No se puede escribir «{name}»: el archivo está abierto en otro programa (Excel, un visor de PDF…) o la "
-          "carpeta no permite escribir. Ciérrelo e intente de nuevo.")
+LOCKED = (
+    "No se puede escribir «{name}»: el archivo está abierto en otro programa (Excel, un visor de PDF…) o la "
+    "carpeta no permite escribir. Ciérrelo e intente de nuevo."
+)
 
 
 def write_file(path: Path | str, write: Callable[[Path], object]) -> Path:
@@ -52,7 +55,7 @@ def write_text(path: Path | str, text: str) -> Path:
     return write_file(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def save_workbook(wb, path: Path | str) -> Path:  # noqa: ANN001
+def save_workbook(wb, path: Path | str) -> Path:
     """An openpyxl workbook (normal or write-only)."""
     return write_file(path, lambda tmp: wb.save(tmp))
 
@@ -69,10 +72,15 @@ def _flush(tmp: Path) -> None:
 
 
 # the system's own texts are English: the common cases are said in Spanish, the rest by number
-REASONS = {errno.ENOSPC: "el disco está lleno", errno.EROFS: "la unidad es de solo lectura",
-           errno.ENOTDIR: "«{parent}» no es una carpeta", errno.EEXIST: "«{parent}» no es una carpeta",
-           errno.ENAMETOOLONG: "el nombre o la ruta es demasiado largo", errno.EISDIR: "ya existe una carpeta con ese nombre",
-           errno.ENOENT: "la carpeta no está disponible"}
+REASONS = {
+    errno.ENOSPC: "el disco está lleno",
+    errno.EROFS: "la unidad es de solo lectura",
+    errno.ENOTDIR: "«{parent}» no es una carpeta",
+    errno.EEXIST: "«{parent}» no es una carpeta",
+    errno.ENAMETOOLONG: "el nombre o la ruta es demasiado largo",
+    errno.EISDIR: "ya existe una carpeta con ese nombre",
+    errno.ENOENT: "la carpeta no está disponible",
+}
 
 
 def _user_error(path: Path, exc: OSError) -> UserError:

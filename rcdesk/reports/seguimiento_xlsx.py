@@ -11,6 +11,7 @@ narrow margins, "Página x de y" footer, 10-pt body text and explicit row height
 cells (write-only files carry no computed heights, and LibreOffice does not recompute them,
 so without them wrapped lines overlap the next row).
 """
+
 from __future__ import annotations
 
 import math
@@ -39,7 +40,7 @@ def _height(texts: list, widths: tuple) -> float:
     return round(n * LINE_PT + 3, 1)
 
 
-def _print_setup(ws, *, landscape: bool) -> None:  # noqa: ANN001
+def _print_setup(ws, *, landscape: bool) -> None:
     from openpyxl.worksheet.page import PageMargins
 
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -52,8 +53,9 @@ def _print_setup(ws, *, landscape: bool) -> None:  # noqa: ANN001
     ws.oddFooter.center.size = 8
 
 
-def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progress,
-               cancel: CancelToken = NEVER_CANCELLED) -> Path:
+def write_xlsx(
+    data: Seguimiento, path: Path, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+) -> Path:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -79,13 +81,13 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
     comp_fill = PatternFill("solid", fgColor="CFD8DC")
     counts: dict[str, int] = {}  # rows written per sheet (write-only sheets set heights by row number)
 
-    def append(sheet, row: list, height: float | None = None) -> None:  # noqa: ANN001
+    def append(sheet, row: list, height: float | None = None) -> None:
         counts[sheet.title] = counts.get(sheet.title, 0) + 1
         if height is not None:
             sheet.row_dimensions[counts[sheet.title]].height = height
         sheet.append(row)
 
-    def cell(value, *, font=None, fill=None, align=None, brd=None, fmt=None, sheet=None):  # noqa: ANN001, ANN202
+    def cell(value, *, font=None, fill=None, align=None, brd=None, fmt=None, sheet=None):
         c = put(WriteOnlyCell(sheet or ws), value)
         c.font = font or body
         if fill:
@@ -98,22 +100,62 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
             c.number_format = fmt
         return c
 
-    append(ws, [cell(f"INFORME DE SEGUIMIENTO — {data.plan_title or 'PLAN'}".upper(),
-                     font=Font(bold=True, size=13))], 20)
+    append(
+        ws, [cell(f"INFORME DE SEGUIMIENTO — {data.plan_title or 'PLAN'}".upper(), font=Font(bold=True, size=13))], 20
+    )
     period = f"{data.period_span} · {data.period_label}"
     # labels in A, values in B (wide) and labels in D, values in E
-    append(ws, [cell("Entidad:", font=bold), cell(data.entity, align=wrap), None, cell("Vigencia:", font=bold),
-                cell(str(data.year), align=Alignment(horizontal="left"))], _height([None, data.entity], WIDTHS))
-    append(ws, [cell("Periodo:", font=bold), cell(period, align=wrap), None,
-                cell("Fecha de corte:", font=bold), cell(date_text(data.cut))], _height([None, period], WIDTHS))
-    append(ws, [cell("Fecha de publicación:", font=bold), cell(date_text(data.published_on)), None,
-                cell("Plazo de publicación:", font=bold),
-                cell(date_text(data.publish_by) if data.publish_by else "")])
-    append(ws, [cell("Avance del plan:", font=bold),
-                cell(float(data.plan.raw) / 100 if data.plan.raw is not None else "N/A", fmt="0.00%",
-                     align=Alignment(horizontal="left")), None,
-                cell("Semáforo:", font=bold), cell(COLOR_LABELS[data.plan_light.color], font=_light_font(Font, data.plan_light.color, True),
-                                                   fill=_fill(PatternFill, data.plan_light.color), align=center)])
+    append(
+        ws,
+        [
+            cell("Entidad:", font=bold),
+            cell(data.entity, align=wrap),
+            None,
+            cell("Vigencia:", font=bold),
+            cell(str(data.year), align=Alignment(horizontal="left")),
+        ],
+        _height([None, data.entity], WIDTHS),
+    )
+    append(
+        ws,
+        [
+            cell("Periodo:", font=bold),
+            cell(period, align=wrap),
+            None,
+            cell("Fecha de corte:", font=bold),
+            cell(date_text(data.cut)),
+        ],
+        _height([None, period], WIDTHS),
+    )
+    append(
+        ws,
+        [
+            cell("Fecha de publicación:", font=bold),
+            cell(date_text(data.published_on)),
+            None,
+            cell("Plazo de publicación:", font=bold),
+            cell(date_text(data.publish_by) if data.publish_by else ""),
+        ],
+    )
+    append(
+        ws,
+        [
+            cell("Avance del plan:", font=bold),
+            cell(
+                float(data.plan.raw) / 100 if data.plan.raw is not None else "N/A",
+                fmt="0.00%",
+                align=Alignment(horizontal="left"),
+            ),
+            None,
+            cell("Semáforo:", font=bold),
+            cell(
+                COLOR_LABELS[data.plan_light.color],
+                font=_light_font(Font, data.plan_light.color, True),
+                fill=_fill(PatternFill, data.plan_light.color),
+                align=center,
+            ),
+        ],
+    )
     if data.late:
         append(ws, [cell(f"ATENCIÓN: {data.late_warning}", font=Font(bold=True, size=BODY_PT, color="C62828"))], 16)
     append(ws, [])
@@ -121,30 +163,66 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
     done = 0
     for block in data.components:
         cancel.check()
-        append(ws, [cell(f"Componente: {block.label}", font=bold, fill=comp_fill)]
-               + [cell("", fill=comp_fill) for _ in data.columns[1:]], 18)
-        append(ws, [cell(h, font=head_font, fill=head_fill, align=center, brd=border) for h in data.columns],
-               max(_height(list(data.columns), WIDTHS), 2 * LINE_PT + 3))  # bold headers wrap sooner
+        append(
+            ws,
+            [cell(f"Componente: {block.label}", font=bold, fill=comp_fill)]
+            + [cell("", fill=comp_fill) for _ in data.columns[1:]],
+            18,
+        )
+        append(
+            ws,
+            [cell(h, font=head_font, fill=head_fill, align=center, brd=border) for h in data.columns],
+            max(_height(list(data.columns), WIDTHS), 2 * LINE_PT + 3),
+        )  # bold headers wrap sooner
         for r in block.rows:
             cells = r.cells()
             pct = float(r.pct) / 100 if r.pct is not None else "N/A"
-            append(ws, [
-                cell(cells[0], align=wrap, brd=border), cell(cells[1], align=wrap, brd=border),
-                cell(cells[2], align=wrap, brd=border), cell(cells[3], align=wrap, brd=border),
-                cell(cells[4], align=wrap, brd=border), cell(cells[5], align=center, brd=border),
-                cell(pct, align=center, brd=border, fmt="0.00%"),
-                cell(cells[7], align=center, brd=border, fill=_fill(PatternFill, r.light.color),
-                     font=_light_font(Font, r.light.color, True)),
-                cell(cells[8], align=wrap, brd=border),
-            ], _height(cells, WIDTHS))
+            append(
+                ws,
+                [
+                    cell(cells[0], align=wrap, brd=border),
+                    cell(cells[1], align=wrap, brd=border),
+                    cell(cells[2], align=wrap, brd=border),
+                    cell(cells[3], align=wrap, brd=border),
+                    cell(cells[4], align=wrap, brd=border),
+                    cell(cells[5], align=center, brd=border),
+                    cell(pct, align=center, brd=border, fmt="0.00%"),
+                    cell(
+                        cells[7],
+                        align=center,
+                        brd=border,
+                        fill=_fill(PatternFill, r.light.color),
+                        font=_light_font(Font, r.light.color, True),
+                    ),
+                    cell(cells[8], align=wrap, brd=border),
+                ],
+                _height(cells, WIDTHS),
+            )
         done += len(block.rows)
         progress(done, total + 1, "Escribiendo el libro…")
         # the label is right-aligned so it runs over the empty cells on its left
-        append(ws, [None] * 5 + [cell("Promedio del componente:", font=bold, align=right),
-                                 cell(float(block.compliance.raw) / 100 if block.compliance.raw is not None else "N/A",
-                                      font=bold, fmt="0.00%", align=center, brd=border),
-                                 cell(COLOR_LABELS[block.light.color], fill=_fill(PatternFill, block.light.color),
-                                      font=_light_font(Font, block.light.color, True), align=center, brd=border)], 16)
+        append(
+            ws,
+            [None] * 5
+            + [
+                cell("Promedio del componente:", font=bold, align=right),
+                cell(
+                    float(block.compliance.raw) / 100 if block.compliance.raw is not None else "N/A",
+                    font=bold,
+                    fmt="0.00%",
+                    align=center,
+                    brd=border,
+                ),
+                cell(
+                    COLOR_LABELS[block.light.color],
+                    fill=_fill(PatternFill, block.light.color),
+                    font=_light_font(Font, block.light.color, True),
+                    align=center,
+                    brd=border,
+                ),
+            ],
+            16,
+        )
         append(ws, [])
 
     ws2 = wb.create_sheet("Resumen")
@@ -153,39 +231,80 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
         ws2.column_dimensions[_col(i)].width = w
     _print_setup(ws2, landscape=True)
 
-    def c2(value, **kw):  # noqa: ANN001, ANN202
+    def c2(value, **kw):
         return cell(value, sheet=ws2, **kw)
 
     append(ws2, [c2("Resumen por componente", font=Font(bold=True, size=12))], 18)
     heads = ["Componente", "Actividades", "% de avance", "Semáforo"] + [COLOR_LABELS[c] for c in LIGHT_ORDER]
     append(ws2, [c2(h, font=head_font, fill=head_fill, align=center, brd=border) for h in heads])
     for b in data.components:
-        append(ws2, [c2(b.label, align=wrap, brd=border), c2(len(b.rows), align=center, brd=border),
-                     c2(float(b.compliance.raw) / 100 if b.compliance.raw is not None else "N/A", fmt="0.00%",
-                        align=center, brd=border),
-                     c2(COLOR_LABELS[b.light.color], fill=_fill(PatternFill, b.light.color),
-                        font=_light_font(Font, b.light.color, True), align=center, brd=border)]
-               + [c2(b.colors.get(c, 0), align=center, brd=border) for c in LIGHT_ORDER],
-               _height([b.label], widths2))
-    append(ws2, [c2("Total del plan", font=bold, brd=border), c2(total, font=bold, align=center, brd=border),
-                 c2(float(data.plan.raw) / 100 if data.plan.raw is not None else "N/A", font=bold, fmt="0.00%",
-                    align=center, brd=border),
-                 c2(COLOR_LABELS[data.plan_light.color], fill=_fill(PatternFill, data.plan_light.color),
-                    font=_light_font(Font, data.plan_light.color, True), align=center, brd=border)]
-           + [c2(data.colors.get(c, 0), font=bold, align=center, brd=border) for c in LIGHT_ORDER])
+        append(
+            ws2,
+            [
+                c2(b.label, align=wrap, brd=border),
+                c2(len(b.rows), align=center, brd=border),
+                c2(
+                    float(b.compliance.raw) / 100 if b.compliance.raw is not None else "N/A",
+                    fmt="0.00%",
+                    align=center,
+                    brd=border,
+                ),
+                c2(
+                    COLOR_LABELS[b.light.color],
+                    fill=_fill(PatternFill, b.light.color),
+                    font=_light_font(Font, b.light.color, True),
+                    align=center,
+                    brd=border,
+                ),
+            ]
+            + [c2(b.colors.get(c, 0), align=center, brd=border) for c in LIGHT_ORDER],
+            _height([b.label], widths2),
+        )
+    append(
+        ws2,
+        [
+            c2("Total del plan", font=bold, brd=border),
+            c2(total, font=bold, align=center, brd=border),
+            c2(
+                float(data.plan.raw) / 100 if data.plan.raw is not None else "N/A",
+                font=bold,
+                fmt="0.00%",
+                align=center,
+                brd=border,
+            ),
+            c2(
+                COLOR_LABELS[data.plan_light.color],
+                fill=_fill(PatternFill, data.plan_light.color),
+                font=_light_font(Font, data.plan_light.color, True),
+                align=center,
+                brd=border,
+            ),
+        ]
+        + [c2(data.colors.get(c, 0), font=bold, align=center, brd=border) for c in LIGHT_ORDER],
+    )
     append(ws2, [])
     append(ws2, [c2(f"Convenciones del semáforo: {data.profile_name}", font=bold)])
     for color, label in data.profile_bands:
-        append(ws2, [c2(label, brd=border),
-                     c2(COLOR_LABELS.get(color, color), fill=_fill(PatternFill, color),
-                        font=_light_font(Font, color, True), align=center, brd=border)])
+        append(
+            ws2,
+            [
+                c2(label, brd=border),
+                c2(
+                    COLOR_LABELS.get(color, color),
+                    fill=_fill(PatternFill, color),
+                    font=_light_font(Font, color, True),
+                    align=center,
+                    brd=border,
+                ),
+            ],
+        )
 
     ws3 = wb.create_sheet("Alertas")
     width3 = 75  # fits a portrait A4 page without scaling (also with wider substitute fonts)
     ws3.column_dimensions["A"].width = width3
     _print_setup(ws3, landscape=False)
 
-    def c3(value, **kw):  # noqa: ANN001, ANN202
+    def c3(value, **kw):
         return cell(value, sheet=ws3, **kw)
 
     def text_row(text: str) -> None:
@@ -211,12 +330,12 @@ def write_xlsx(data: Seguimiento, path: Path, *, progress: ProgressFn = no_progr
     return path
 
 
-def _light_font(Font, color: str, bold: bool):  # noqa: ANN001, ANN202, N803
+def _light_font(Font, color: str, bold: bool):
     """Dark text on yellow, white on the other lights."""
     return Font(bold=bold, size=BODY_PT, color="212121" if color == "amarillo" else "FFFFFF")
 
 
-def _fill(PatternFill, color: str):  # noqa: ANN001, ANN202, N803
+def _fill(PatternFill, color: str):
     return PatternFill("solid", fgColor=COLOR_HEX.get(color, "#9E9E9E").lstrip("#"))
 
 

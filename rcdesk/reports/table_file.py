@@ -4,6 +4,7 @@ Values only: every text cell goes through the safe-cell rule, so «=1+1» or «+
 Excel; the CSV uses «;» and a byte-order mark, which is what Excel in Spanish opens as columns
 with accents intact.
 """
+
 from __future__ import annotations
 
 import csv

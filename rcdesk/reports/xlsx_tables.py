@@ -3,6 +3,7 @@
 Every cell goes through the safe-cell rule (`rcdesk.reports.cells.put`); rows get explicit
 heights because write-only files carry none and LibreOffice does not recompute them.
 """
+
 from __future__ import annotations
 
 from rcdesk.reports.seguimiento_xlsx import BODY_PT, _col, _fill, _height, _light_font, _print_setup
@@ -11,7 +12,7 @@ from rcdesk.reports.seguimiento_xlsx import BODY_PT, _col, _fill, _height, _ligh
 class SheetWriter:
     """One write-only sheet: title lines, label/value pairs and bordered tables."""
 
-    def __init__(self, wb, title: str, widths: tuple, *, landscape: bool = True) -> None:  # noqa: ANN001
+    def __init__(self, wb, title: str, widths: tuple, *, landscape: bool = True) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.ws = wb.create_sheet(title)
@@ -30,7 +31,7 @@ class SheetWriter:
         self._Font, self._Fill = Font, PatternFill
         self.rows = 0
 
-    def cell(self, value, *, font=None, fill=None, align=None, border=False, fmt=None):  # noqa: ANN001, ANN201
+    def cell(self, value, *, font=None, fill=None, align=None, border=False, fmt=None):
         from openpyxl.cell import WriteOnlyCell
 
         from rcdesk.reports.cells import put
@@ -59,30 +60,44 @@ class SheetWriter:
     def text(self, text: str, *, bold: bool = False) -> None:
         """A line of prose over the whole width (merged cells are not available in write-only mode)."""
         width = sum(self.widths)
-        self.append([self.cell(text, font=self.bold if bold else self.body, align=self.wrap)],
-                    _height([text], (width * 0.9,)) if len(text) > self.widths[0] else None)
+        self.append(
+            [self.cell(text, font=self.bold if bold else self.body, align=self.wrap)],
+            _height([text], (width * 0.9,)) if len(text) > self.widths[0] else None,
+        )
 
     def pairs(self, items: list[tuple[str, str]]) -> None:
         for label, value in items:
-            self.append([self.cell(label, font=self.bold), self.cell(value, align=self.wrap)],
-                        _height([label, value], self.widths))
+            self.append(
+                [self.cell(label, font=self.bold), self.cell(value, align=self.wrap)],
+                _height([label, value], self.widths),
+            )
 
     def blank(self) -> None:
         self.append([])
 
-    def table(self, head: list[str], rows: list[list], *, centered: tuple[int, ...] = (),
-              percent: tuple[int, ...] = ()) -> None:
+    def table(
+        self, head: list[str], rows: list[list], *, centered: tuple[int, ...] = (), percent: tuple[int, ...] = ()
+    ) -> None:
         """Header row, then one row per item; a Semáforo cell is given as `light(colour, label)`,
         `percent` columns hold fractions shown as 0.00 %."""
-        self.append([self.cell(h, font=self.head_font, fill=self.head_fill, align=self.center, border=True)
-                     for h in head], _height(head, self.widths) + 4)
+        self.append(
+            [self.cell(h, font=self.head_font, fill=self.head_fill, align=self.center, border=True) for h in head],
+            _height(head, self.widths) + 4,
+        )
         for r in rows:
             cells, texts = [], []
             for k, v in enumerate(r):
                 if isinstance(v, tuple) and v and v[0] == "__light__":
                     _, color, label = v
-                    cells.append(self.cell(label, font=_light_font(self._Font, color, True),
-                                           fill=_fill(self._Fill, color), align=self.center, border=True))
+                    cells.append(
+                        self.cell(
+                            label,
+                            font=_light_font(self._Font, color, True),
+                            fill=_fill(self._Fill, color),
+                            align=self.center,
+                            border=True,
+                        )
+                    )
                     texts.append(label)
                 elif k in percent:
                     cells.append(self.cell(v, fmt="0.00%", align=self.center, border=True))

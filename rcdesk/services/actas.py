@@ -11,6 +11,7 @@ Verification: a file is valid only when its bytes hash to an issued PDF whose si
 (`verify_pdf`); a printed copy is compared by its code (`verify_code`), which shows the
 archived acta. Both also say whether the database still says the same thing today.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,9 +43,11 @@ VERIFY_STATUSES = {
     "valid": "La copia coincide con el acta registrada y con los datos actuales.",
     "outdated": "La copia corresponde a un acta emitida, pero los datos cambiaron después; emita una nueva versión.",
 }
-MISMATCH = ("La copia no coincide con ninguna acta emitida: «{name}» no es una copia exacta de un acta emitida "
-            "por rcdesk (basta un byte cambiado o añadido). Para una copia impresa use el código del pie de "
-            "página: rcdesk acta verify --code CÓDIGO.")
+MISMATCH = (
+    "La copia no coincide con ninguna acta emitida: «{name}» no es una copia exacta de un acta emitida "
+    "por rcdesk (basta un byte cambiado o añadido). Para una copia impresa use el código del pie de "
+    "página: rcdesk acta verify --code CÓDIGO."
+)
 SIGNATURE_STATUSES = {
     "valid": "firma válida",
     "unsigned": "sin firma (emitida antes de que rcdesk firmara las actas)",
@@ -100,8 +103,7 @@ class VerifyResult:
         """The archived acta, line by line, to compare with a printed copy."""
         from rcdesk.reports.events_common import long_date
 
-        out = [f"Acta No. {self.number} ({ACTA_KINDS.get(self.kind, self.kind)})",
-               f"Evento: {self.event_title}"]
+        out = [f"Acta No. {self.number} ({ACTA_KINDS.get(self.kind, self.kind)})", f"Evento: {self.event_title}"]
         if self.event_date:
             out.append(f"Fecha del evento: {long_date(self.event_date)}")
         if self.entity:
@@ -117,12 +119,23 @@ class VerifyResult:
         return out
 
     def as_json(self) -> dict:
-        return {"status": self.status, "message": self.message, "sha256": self.sha256, "acta_id": self.acta_id,
-                "number": self.number, "event": self.event_title, "kind": self.kind, "event_date": self.event_date,
-                "entity": self.entity, "pdf_sha256": self.pdf_sha256,
-                "issued_at": self.issued_at.isoformat() if self.issued_at else None,
-                "signature": self.signature, "signature_message": self.signature_label,
-                "issuer": self.issuer, "signer_fingerprint": self.signer_fingerprint}
+        return {
+            "status": self.status,
+            "message": self.message,
+            "sha256": self.sha256,
+            "acta_id": self.acta_id,
+            "number": self.number,
+            "event": self.event_title,
+            "kind": self.kind,
+            "event_date": self.event_date,
+            "entity": self.entity,
+            "pdf_sha256": self.pdf_sha256,
+            "issued_at": self.issued_at.isoformat() if self.issued_at else None,
+            "signature": self.signature,
+            "signature_message": self.signature_label,
+            "issuer": self.issuer,
+            "signer_fingerprint": self.signer_fingerprint,
+        }
 
 
 def fingerprint(content: dict) -> str:
@@ -132,8 +145,14 @@ def fingerprint(content: dict) -> str:
 
 def signed_message(acta_id: str, number: str, kind: str, event_id: str, sha256: str, pdf_sha256: str) -> bytes:
     """The bytes an acta signature covers: both fingerprints and the acta's identity."""
-    doc = {"acta": acta_id, "number": number, "kind": kind, "event": event_id, "sha256": sha256,
-           "pdf_sha256": pdf_sha256}
+    doc = {
+        "acta": acta_id,
+        "number": number,
+        "kind": kind,
+        "event": event_id,
+        "sha256": sha256,
+        "pdf_sha256": pdf_sha256,
+    }
     return SIGNATURE_CONTEXT + json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -152,34 +171,60 @@ class ActaService:
         dims = tallies.dimensions(ev.country)
         commitments = CommitmentService(self.db).list_commitments(event_id)
         content = {
-            "format": FORMAT, "kind": kind, "title": ACTA_KINDS[kind], "number": number,
-            "entity": ev.institution_name or "Entidad", "country": ev.country,
+            "format": FORMAT,
+            "kind": kind,
+            "title": ACTA_KINDS[kind],
+            "number": number,
+            "entity": ev.institution_name or "Entidad",
+            "country": ev.country,
             "event": {
-                "id": ev.event_id, "title": ev.title, "type": ev.type_label, "date": ev.event_date.isoformat(),
-                "start_time": ev.start_time or "", "end_time": ev.end_time or "", "venue": ev.venue or "",
-                "territory": ev.territory_name, "modality": ev.modality_label, "stream_url": ev.stream_url or "",
-                "period": ev.period_label or "", "moderator": ev.moderator or "", "secretary": ev.secretary or "",
-                "authority": ev.authority or "", "agenda": [ln.strip() for ln in (ev.agenda or "").splitlines()
-                                                            if ln.strip()],
+                "id": ev.event_id,
+                "title": ev.title,
+                "type": ev.type_label,
+                "date": ev.event_date.isoformat(),
+                "start_time": ev.start_time or "",
+                "end_time": ev.end_time or "",
+                "venue": ev.venue or "",
+                "territory": ev.territory_name,
+                "modality": ev.modality_label,
+                "stream_url": ev.stream_url or "",
+                "period": ev.period_label or "",
+                "moderator": ev.moderator or "",
+                "secretary": ev.secretary or "",
+                "authority": ev.authority or "",
+                "agenda": [ln.strip() for ln in (ev.agenda or "").splitlines() if ln.strip()],
                 "conclusions": ev.conclusions or "",
             },
             "commitments": [
-                {"n": i, "aporte": c.contribution_text or "", "compromiso": c.description,
-                 "responsable": c.responsible, "plazo": c.due_date.isoformat(), "indicador": c.deliverable or ""}
+                {
+                    "n": i,
+                    "aporte": c.contribution_text or "",
+                    "compromiso": c.description,
+                    "responsable": c.responsible,
+                    "plazo": c.due_date.isoformat(),
+                    "indicador": c.deliverable or "",
+                }
                 for i, c in enumerate(commitments, start=1)
             ],
         }
         if kind == "deliberacion":
             content["attendance"] = {
-                "registered": ev.attendance, "total": max(tally.total, ev.attendance),
+                "registered": ev.attendance,
+                "total": max(tally.total, ev.attendance),
                 "genero": {dims["genero"]["categories"][c]: n for c, n in eff.get("genero", {}).items() if n},
                 "pueblos_cpccs": buckets.get("etnia", {}).get("buckets", {}),
                 "etnia_aparte": buckets.get("etnia", {}).get("aparte", {}),
                 "etnia": {dims["etnia"]["categories"][c]: n for c, n in eff.get("etnia", {}).items() if n},
             }
             content["questions"] = [
-                {"n": i, "asker": q.asker_name, "organization": q.organization or "", "text": q.text,
-                 "answer": q.answer or "", "due_date": q.due_date.isoformat()}
+                {
+                    "n": i,
+                    "asker": q.asker_name,
+                    "organization": q.organization or "",
+                    "text": q.text,
+                    "answer": q.answer or "",
+                    "due_date": q.due_date.isoformat(),
+                }
                 for i, q in enumerate(QuestionService(self.db).list_questions(event_id), start=1)
             ]
             mesas: dict[str, list[str]] = {}
@@ -189,9 +234,15 @@ class ActaService:
             survey = SurveyService(self.db)
             content["evaluation"] = {
                 "responses": survey.response_count(event_id),
-                "items": [{"question": r.question.text, "answered": r.answered,
-                           "options": [[o, n, pct] for o, n, pct in r.counts]}
-                          for r in survey.results(event_id) if r.question.kind == "choice" and r.answered],
+                "items": [
+                    {
+                        "question": r.question.text,
+                        "answered": r.answered,
+                        "options": [[o, n, pct] for o, n, pct in r.counts],
+                    }
+                    for r in survey.results(event_id)
+                    if r.question.kind == "choice" and r.answered
+                ],
             }
         return content
 
@@ -214,8 +265,11 @@ class ActaService:
             if e is None or e.deleted:
                 raise NotFound(f"No existe el evento «{event_id}».")
             year = e.event_date.year
-            earlier = s.scalars(select(Acta).where(Acta.event_id == event_id, Acta.kind == kind,
-                                                   Acta.deleted.is_(False)).order_by(Acta.issued_at.desc())).first()
+            earlier = s.scalars(
+                select(Acta)
+                .where(Acta.event_id == event_id, Acta.kind == kind, Acta.deleted.is_(False))
+                .order_by(Acta.issued_at.desc())
+            ).first()
             if earlier is not None:
                 number = earlier.number
             else:
@@ -225,8 +279,9 @@ class ActaService:
         content = self.build_content(event_id, kind, number)
         sha = fingerprint(content)
         with self.db.session() as s:
-            same = s.scalars(select(Acta).where(Acta.sha256 == sha, Acta.deleted.is_(False))
-                             .order_by(Acta.issued_at.desc())).first()
+            same = s.scalars(
+                select(Acta).where(Acta.sha256 == sha, Acta.deleted.is_(False)).order_by(Acta.issued_at.desc())
+            ).first()
             if same is not None:
                 acta_id, issued_at, number, kept_pdf = same.id, same.issued_at, same.number, same.pdf_sha256
         if same is not None:
@@ -243,8 +298,15 @@ class ActaService:
         with self.db.begin() as s:
             a = s.get(Acta, acta_id)
             if a is None:  # a new acta (or a new copy of one whose renderer changed)
-                a = Acta(id=acta_id, event_id=event_id, kind=kind, number=number, sha256=sha, content=content,
-                         issued_at=issued_at)
+                a = Acta(
+                    id=acta_id,
+                    event_id=event_id,
+                    kind=kind,
+                    number=number,
+                    sha256=sha,
+                    content=content,
+                    issued_at=issued_at,
+                )
                 s.add(a)
             # an acta issued before PDF hashes existed gets its exact file registered now
             a.pdf_sha256, a.signature, a.signer_public = pdf_sha, b64(signature), ring.sign_public
@@ -257,8 +319,9 @@ class ActaService:
         try:
             write_bytes(out, data)
         except UserError as exc:
-            raise UserError(f"{exc} El acta No. {issued.number} quedó registrada; vuelva a guardarla para obtener "
-                            "el archivo.") from exc
+            raise UserError(
+                f"{exc} El acta No. {issued.number} quedó registrada; vuelva a guardarla para obtener el archivo."
+            ) from exc
         return issued
 
     def _issued(self, acta_id: str) -> IssuedActa:
@@ -267,9 +330,12 @@ class ActaService:
 
     def issued(self, event_id: str) -> list[IssuedActa]:
         with self.db.session() as s:
-            return [_issued_row(a)
-                    for a in s.scalars(select(Acta).where(Acta.event_id == event_id, Acta.deleted.is_(False))
-                                       .order_by(Acta.issued_at))]
+            return [
+                _issued_row(a)
+                for a in s.scalars(
+                    select(Acta).where(Acta.event_id == event_id, Acta.deleted.is_(False)).order_by(Acta.issued_at)
+                )
+            ]
 
     # -- verification ----------------------------------------------------------------------------
     def verify_pdf(self, path: Path | str) -> VerifyResult:
@@ -285,19 +351,32 @@ class ActaService:
             if a is None:
                 # a pre-signature acta can only be recognised by the code it carries, never by its bytes
                 m = _KEYWORDS.search(data)
-                legacy = None if m is None else s.scalars(select(Acta).where(
-                    Acta.id == m.group(1).decode(), Acta.sha256 == m.group(2).decode(),
-                    Acta.pdf_sha256.is_(None), Acta.deleted.is_(False))).first()
+                legacy = (
+                    None
+                    if m is None
+                    else s.scalars(
+                        select(Acta).where(
+                            Acta.id == m.group(1).decode(),
+                            Acta.sha256 == m.group(2).decode(),
+                            Acta.pdf_sha256.is_(None),
+                            Acta.deleted.is_(False),
+                        )
+                    ).first()
+                )
                 if legacy is not None:
-                    raise UserError(f"«{p.name}» dice ser el acta No. {legacy.number}, emitida antes de que rcdesk "
-                                    "guardara la huella de cada archivo: esta acta solo puede comprobarse por su "
-                                    f"código (rcdesk acta verify --code {legacy.sha256}) comparando los datos "
-                                    "archivados con la copia.")
+                    raise UserError(
+                        f"«{p.name}» dice ser el acta No. {legacy.number}, emitida antes de que rcdesk "
+                        "guardara la huella de cada archivo: esta acta solo puede comprobarse por su "
+                        f"código (rcdesk acta verify --code {legacy.sha256}) comparando los datos "
+                        "archivados con la copia."
+                    )
                 raise UserError(MISMATCH.format(name=p.name))
             result = self._result(s, a)
         if not result.trusted:
-            raise UserError(f"«{p.name}» es una copia exacta del acta No. {result.number}, pero el registro no se puede "
-                            f"confiar: {result.signature_label}.")
+            raise UserError(
+                f"«{p.name}» es una copia exacta del acta No. {result.number}, pero el registro no se puede "
+                f"confiar: {result.signature_label}."
+            )
         return result
 
     def verify_code(self, code: str) -> VerifyResult:
@@ -307,15 +386,23 @@ class ActaService:
         qr = _QR.search(code)
         with self.db.session() as s:
             if qr is not None:
-                hits = s.scalars(select(Acta).where(Acta.id == qr.group(1).lower(), Acta.sha256 == qr.group(2).lower(),
-                                                    Acta.deleted.is_(False))).all()
+                hits = s.scalars(
+                    select(Acta).where(
+                        Acta.id == qr.group(1).lower(), Acta.sha256 == qr.group(2).lower(), Acta.deleted.is_(False)
+                    )
+                ).all()
             else:
                 sha = code.lower()
                 if not re.fullmatch(r"[0-9a-f]{8,64}", sha):
-                    raise UserError("El código debe ser la huella impresa en el pie de página (entre 8 y 64 "
-                                    "caracteres hexadecimales, 0-9 y a-f) o el texto del código QR.")
-                hits = s.scalars(select(Acta).where(Acta.sha256.like(f"{sha}%"), Acta.deleted.is_(False))
-                                 .order_by(Acta.issued_at.desc())).all()
+                    raise UserError(
+                        "El código debe ser la huella impresa en el pie de página (entre 8 y 64 "
+                        "caracteres hexadecimales, 0-9 y a-f) o el texto del código QR."
+                    )
+                hits = s.scalars(
+                    select(Acta)
+                    .where(Acta.sha256.like(f"{sha}%"), Acta.deleted.is_(False))
+                    .order_by(Acta.issued_at.desc())
+                ).all()
             if len({a.sha256 for a in hits}) > 1:
                 raise UserError("Hay varias actas con ese código parcial; escriba más caracteres.")
             if not hits:
@@ -327,18 +414,31 @@ class ActaService:
         """Kept for callers of the first version: same as `verify_code`."""
         return self.verify_code(sha)
 
-    def _result(self, s, a: Acta) -> VerifyResult:  # noqa: ANN001
+    def _result(self, s, a: Acta) -> VerifyResult:
         signature, issuer, key_fp = self._check_signature(s, a)
         e = s.get(Event, a.event_id)
         archived = a.content or {}
         ev = archived.get("event") or {}
-        current = (fingerprint(self.build_content(a.event_id, a.kind, a.number))
-                   if e is not None and not e.deleted else None)
-        return VerifyResult("valid" if current == a.sha256 else "outdated", a.sha256, a.id, a.number,
-                            ev.get("title") or (e.title if e else None), a.kind, a.pdf_sha256, ev.get("date"),
-                            archived.get("entity"), a.issued_at, signature, issuer, key_fp)
+        current = (
+            fingerprint(self.build_content(a.event_id, a.kind, a.number)) if e is not None and not e.deleted else None
+        )
+        return VerifyResult(
+            "valid" if current == a.sha256 else "outdated",
+            a.sha256,
+            a.id,
+            a.number,
+            ev.get("title") or (e.title if e else None),
+            a.kind,
+            a.pdf_sha256,
+            ev.get("date"),
+            archived.get("entity"),
+            a.issued_at,
+            signature,
+            issuer,
+            key_fp,
+        )
 
-    def _check_signature(self, s, a: Acta) -> tuple[str, str | None, str | None]:  # noqa: ANN001
+    def _check_signature(self, s, a: Acta) -> tuple[str, str | None, str | None]:
         """(status, issuing installation's name, its key's fingerprint) for an acta row."""
         from rcdesk.models.core import Installation
         from rcdesk.models.sync import SyncKey, SyncPeer
@@ -355,8 +455,7 @@ class ActaService:
             sig = unb64(a.signature)
         except ValueError:
             return "invalid", None, key_fp
-        if not verify(a.signer_public, sig, signed_message(a.id, a.number, a.kind, a.event_id, a.sha256,
-                                                          a.pdf_sha256)):
+        if not verify(a.signer_public, sig, signed_message(a.id, a.number, a.kind, a.event_id, a.sha256, a.pdf_sha256)):
             return "invalid", None, key_fp
         own = s.get(SyncKey, SIGN)
         if own is not None and a.signer_public == own.public_b64:
@@ -369,5 +468,6 @@ class ActaService:
 
 
 def _issued_row(a: Acta) -> IssuedActa:
-    return IssuedActa(a.id, a.event_id, a.kind, a.number, a.sha256, a.content, a.pdf_sha256, a.issued_at,
-                      a.signature is not None)
+    return IssuedActa(
+        a.id, a.event_id, a.kind, a.number, a.sha256, a.content, a.pdf_sha256, a.issued_at, a.signature is not None
+    )

@@ -15,6 +15,7 @@
   columns of an imported sheet are added to the event's anonymous tally (counts only), in the
   same transaction as the rows; the rows themselves never get them.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,16 @@ from rcdesk.models.reference import Institution, Territory
 from rcdesk.text import clean, fold
 from rcdesk.validation.ids import IdCheck, check_id
 
-PEOPLE_FTS_OBJECTS = ("person_fts", "person_fts_data", "person_fts_idx", "person_fts_docsize",
-                      "person_fts_config", "person_fts_ai", "person_fts_ad", "person_fts_au")
+PEOPLE_FTS_OBJECTS = (
+    "person_fts",
+    "person_fts_data",
+    "person_fts_idx",
+    "person_fts_docsize",
+    "person_fts_config",
+    "person_fts_ai",
+    "person_fts_ad",
+    "person_fts_au",
+)
 _BATCH = 1000
 
 
@@ -104,9 +113,16 @@ class AttendanceRow:
         return ROLES.get(self.role, self.role)
 
     def as_json(self) -> dict:
-        return {"seq_no": self.seq_no, "full_name": self.full_name, "id_number": self.id_number,
-                "id_status": self.id_status, "organization": self.organization, "role": self.role,
-                "territory": self.territory, "is_minor": self.is_minor}
+        return {
+            "seq_no": self.seq_no,
+            "full_name": self.full_name,
+            "id_number": self.id_number,
+            "id_status": self.id_status,
+            "organization": self.organization,
+            "role": self.role,
+            "territory": self.territory,
+            "is_minor": self.is_minor,
+        }
 
 
 @dataclass(frozen=True)
@@ -122,21 +138,31 @@ class ImportResult:
     problems: tuple[str, ...]
     ignored_columns: tuple[IgnoredColumn, ...] = ()
     tally_added: dict = field(default_factory=dict, hash=False)  # {dimension: {category: n}} of saved rows
-    notes: tuple[str, ...] = ()        # sheet-level warnings (unrecognized values, several X in a group)
+    notes: tuple[str, ...] = ()  # sheet-level warnings (unrecognized values, several X in a group)
 
     def as_json(self) -> dict:
-        return {"rows": self.rows, "imported": self.imported, "duplicates": self.duplicates,
-                "invalid_ids": self.invalid_ids, "repaired_ids": self.repaired_ids, "rejected": self.rejected,
-                "warnings": self.warnings, "new_people": self.new_people, "problems": list(self.problems),
-                "ignored_columns": [c.as_json() for c in self.ignored_columns], "tally_added": self.tally_added,
-                "notes": list(self.notes)}
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "invalid_ids": self.invalid_ids,
+            "repaired_ids": self.repaired_ids,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+            "new_people": self.new_people,
+            "problems": list(self.problems),
+            "ignored_columns": [c.as_json() for c in self.ignored_columns],
+            "tally_added": self.tally_added,
+            "notes": list(self.notes),
+        }
 
 
 class DuplicateAttendance(UserError):
     def __init__(self, earlier: AttendanceRow) -> None:
         super().__init__(
             f"{earlier.full_name} ya está registrado/a en este evento (Nº {earlier.seq_no}, documento "
-            f"{earlier.id_number}). No se registró de nuevo.")
+            f"{earlier.id_number}). No se registró de nuevo."
+        )
         self.earlier = earlier
 
 
@@ -168,13 +194,13 @@ class AttendanceService:
         self.db = db
 
     # -- helpers -------------------------------------------------------------------------
-    def _event(self, s, event_id: str) -> Event:  # noqa: ANN001
+    def _event(self, s, event_id: str) -> Event:
         e = s.get(Event, event_id)
         if e is None or e.deleted:
             raise NotFound(f"No existe el evento «{event_id}».")
         return e
 
-    def event_country(self, s, e: Event) -> str:  # noqa: ANN001
+    def event_country(self, s, e: Event) -> str:
         if e.territory_id:
             t = s.get(Territory, e.territory_id)
             if t is not None:
@@ -197,8 +223,12 @@ class AttendanceService:
         if not idc.number:
             return None
         with self.db.session() as s:
-            p = s.scalars(select(Person).where(Person.id_number == idc.number, Person.deleted.is_(False))
-                          .order_by(Person.updated_at.desc()).limit(1)).first()
+            p = s.scalars(
+                select(Person)
+                .where(Person.id_number == idc.number, Person.deleted.is_(False))
+                .order_by(Person.updated_at.desc())
+                .limit(1)
+            ).first()
             return _person_row(p) if p else None
 
     def people_count(self) -> int:
@@ -208,24 +238,30 @@ class AttendanceService:
         with self.db.session() as s:
             n = s.scalar(text("SELECT live FROM person_count WHERE id = 1"))  # plain SQL: no ORM set-up on first use
             if n is None:
-                n = s.scalar(select(func.count()).select_from(Person).where(Person.deleted == False))
+                n = s.scalar(select(func.count()).select_from(Person).where(Person.deleted.is_(False)))
             return int(n)
 
     def search_people(self, text_: str = "", offset: int = 0, limit: int = 200) -> list[PersonRow]:
         """A window of the directory; with text, an FTS5 prefix search on name, ID and organization."""
         q = fts_query(text_)
-        cols = ("p.id, p.full_name, p.id_type, p.id_number, p.organization, p.role, p.territory_id, "
-                "p.territory_text, p.phone, p.email, p.is_minor")
+        cols = (
+            "p.id, p.full_name, p.id_type, p.id_number, p.organization, p.role, p.territory_id, "
+            "p.territory_text, p.phone, p.email, p.is_minor"
+        )
         with self.db.session() as s:
             if q is None:
-                rows = s.execute(text(
-                    f"SELECT {cols} FROM person p WHERE p.deleted = 0 ORDER BY p.rowid LIMIT :lim OFFSET :off"),
-                    {"lim": limit, "off": offset}).all()
+                rows = s.execute(
+                    text(f"SELECT {cols} FROM person p WHERE p.deleted = 0 ORDER BY p.rowid LIMIT :lim OFFSET :off"),
+                    {"lim": limit, "off": offset},
+                ).all()
             else:
-                rows = s.execute(text(
-                    f"SELECT {cols} FROM person_fts f JOIN person p ON p.rowid = f.rowid "
-                    "WHERE person_fts MATCH :q AND p.deleted = 0 ORDER BY f.rowid LIMIT :lim OFFSET :off"),
-                    {"q": q, "lim": limit, "off": offset}).all()
+                rows = s.execute(
+                    text(
+                        f"SELECT {cols} FROM person_fts f JOIN person p ON p.rowid = f.rowid "
+                        "WHERE person_fts MATCH :q AND p.deleted = 0 ORDER BY f.rowid LIMIT :lim OFFSET :off"
+                    ),
+                    {"q": q, "lim": limit, "off": offset},
+                ).all()
         return [PersonRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10])) for r in rows]
 
     def suggest_names(self, text_: str, limit: int = 12) -> list[PersonRow]:
@@ -236,11 +272,12 @@ class AttendanceService:
         VACUUMed copy)."""
         with self.db.connect() as conn:
             conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
-            conn.exec_driver_sql("UPDATE person_count SET live = (SELECT count(*) FROM person WHERE deleted = 0) "
-                                 "WHERE id = 1")
+            conn.exec_driver_sql(
+                "UPDATE person_count SET live = (SELECT count(*) FROM person WHERE deleted = 0) WHERE id = 1"
+            )
 
     # -- attendance reads ------------------------------------------------------------------
-    def _filter(self, stmt, event_id: str, text_: str):  # noqa: ANN001, ANN202
+    def _filter(self, stmt, event_id: str, text_: str):
         stmt = stmt.where(Attendance.event_id == event_id, Attendance.deleted.is_(False))
         for word in fold(text_).split():
             esc = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -251,14 +288,37 @@ class AttendanceService:
         with self.db.session() as s:
             return int(s.scalar(self._filter(select(func.count()).select_from(Attendance), event_id, text_)))
 
-    def attendance_window(self, event_id: str, text_: str = "", offset: int = 0, limit: int = 200) -> list[AttendanceRow]:
+    def attendance_window(
+        self, event_id: str, text_: str = "", offset: int = 0, limit: int = 200
+    ) -> list[AttendanceRow]:
         a = Attendance
-        stmt = self._filter(
-            select(a.id, a.event_id, a.seq_no, a.full_name, a.id_type, a.id_number, a.id_status, a.id_message,
-                   a.organization, a.role, func.coalesce(Territory.name, a.territory_text, ""), a.phone, a.email,
-                   a.is_minor, a.source, a.person_id)
-            .outerjoin(Territory, Territory.id == a.territory_id),
-            event_id, text_).order_by(a.seq_no).offset(offset).limit(limit)
+        stmt = (
+            self._filter(
+                select(
+                    a.id,
+                    a.event_id,
+                    a.seq_no,
+                    a.full_name,
+                    a.id_type,
+                    a.id_number,
+                    a.id_status,
+                    a.id_message,
+                    a.organization,
+                    a.role,
+                    func.coalesce(Territory.name, a.territory_text, ""),
+                    a.phone,
+                    a.email,
+                    a.is_minor,
+                    a.source,
+                    a.person_id,
+                ).outerjoin(Territory, Territory.id == a.territory_id),
+                event_id,
+                text_,
+            )
+            .order_by(a.seq_no)
+            .offset(offset)
+            .limit(limit)
+        )
         with self.db.session() as s:  # plain columns, no ORM identity map: 20,000 rows stay cheap
             return [AttendanceRow(*r[:13], bool(r[13]), r[14], r[15]) for r in s.execute(stmt)]
 
@@ -269,9 +329,14 @@ class AttendanceService:
         if not id_number:
             return None
         with self.db.session() as s:
-            r = s.execute(select(Attendance, Territory.name).outerjoin(Territory, Territory.id == Attendance.territory_id)
-                          .where(Attendance.event_id == event_id, Attendance.id_number == id_number,
-                                 Attendance.deleted.is_(False)).limit(1)).first()
+            r = s.execute(
+                select(Attendance, Territory.name)
+                .outerjoin(Territory, Territory.id == Attendance.territory_id)
+                .where(
+                    Attendance.event_id == event_id, Attendance.id_number == id_number, Attendance.deleted.is_(False)
+                )
+                .limit(1)
+            ).first()
             return _att_row(*r) if r else None
 
     # -- door registration -------------------------------------------------------------------
@@ -283,8 +348,10 @@ class AttendanceService:
         if data.role not in ROLES:
             problems.append(f"Rol «{data.role}» desconocido.")
         if (data.gender or data.ethnicity) and not data.sensitive_consent:
-            problems.append("El género y la autoidentificación solo se guardan con nombre si la persona dio el "
-                            "consentimiento aparte para datos sensibles; use el conteo anónimo del evento.")
+            problems.append(
+                "El género y la autoidentificación solo se guardan con nombre si la persona dio el "
+                "consentimiento aparte para datos sensibles; use el conteo anónimo del evento."
+            )
         if data.email and "@" not in data.email:
             problems.append(f"El correo «{data.email}» no es válido.")
         if problems:
@@ -294,53 +361,101 @@ class AttendanceService:
             country = self.event_country(s, e)
             idc = check_id(data.id_number, country, data.id_type)
             if idc.status == "invalid" and not data.keep_invalid_id:
-                raise UserError(f"Documento «{idc.raw}» no válido: {idc.message}. Corríjalo, déjelo vacío o "
-                                "márquelo para guardarlo con aviso.")
+                raise UserError(
+                    f"Documento «{idc.raw}» no válido: {idc.message}. Corríjalo, déjelo vacío o "
+                    "márquelo para guardarlo con aviso."
+                )
             number, phone, email = idc.number or None, clean(data.phone) or None, clean(data.email) or None
             if data.is_minor and not clean(data.guardian_name):
                 # Minors without a guardian's consent: no identity or contact capture (§9.3-5).
                 number, phone, email = None, None, None
             if number:
-                dup = s.execute(select(Attendance, Territory.name)
-                                .outerjoin(Territory, Territory.id == Attendance.territory_id)
-                                .where(Attendance.event_id == event_id, Attendance.id_number == number,
-                                       Attendance.deleted.is_(False)).limit(1)).first()
+                dup = s.execute(
+                    select(Attendance, Territory.name)
+                    .outerjoin(Territory, Territory.id == Attendance.territory_id)
+                    .where(
+                        Attendance.event_id == event_id, Attendance.id_number == number, Attendance.deleted.is_(False)
+                    )
+                    .limit(1)
+                ).first()
                 if dup:
                     raise DuplicateAttendance(_att_row(*dup))
             if not data.consent_contact:
                 phone, email = None, None
             person = None
             if number and idc.status != "invalid":
-                person = s.scalars(select(Person).where(Person.id_number == number, Person.deleted.is_(False))
-                                   .order_by(Person.updated_at.desc()).limit(1)).first()
+                person = s.scalars(
+                    select(Person)
+                    .where(Person.id_number == number, Person.deleted.is_(False))
+                    .order_by(Person.updated_at.desc())
+                    .limit(1)
+                ).first()
             org, terr_text = clean(data.organization) or None, clean(data.territory_text) or None
             if person is None and number and idc.status != "invalid":
-                person = Person(id_type=idc.id_type or None, id_number=number, full_name=name, organization=org,
-                                role=data.role, territory_id=data.territory_id, territory_text=terr_text,
-                                phone=phone, email=email, is_minor=data.is_minor)
+                person = Person(
+                    id_type=idc.id_type or None,
+                    id_number=number,
+                    full_name=name,
+                    organization=org,
+                    role=data.role,
+                    territory_id=data.territory_id,
+                    territory_text=terr_text,
+                    phone=phone,
+                    email=email,
+                    is_minor=data.is_minor,
+                )
                 s.add(person)
             elif person is not None:
-                for k, v in (("full_name", name), ("organization", org), ("role", data.role),
-                             ("territory_id", data.territory_id), ("territory_text", terr_text),
-                             ("phone", phone), ("email", email), ("is_minor", data.is_minor)):
+                for k, v in (
+                    ("full_name", name),
+                    ("organization", org),
+                    ("role", data.role),
+                    ("territory_id", data.territory_id),
+                    ("territory_text", terr_text),
+                    ("phone", phone),
+                    ("email", email),
+                    ("is_minor", data.is_minor),
+                ):
                     if v is not None and getattr(person, k) != v:
                         setattr(person, k, v)
             s.flush()
-            scopes = ["IDENTIFICACION"] + (["CONTACTO"] if (phone or email) else []) + (
-                ["DATOS_SENSIBLES"] if data.sensitive_consent else [])
-            consent = ConsentRecord(person_id=person.id if person else None, event_id=event_id, form="ASISTENCIA",
-                                    notice_version=NOTICE_VERSION, scopes=scopes, channel=channel,
-                                    given_at=utcnow(), guardian_name=clean(data.guardian_name) or None)
+            scopes = (
+                ["IDENTIFICACION"]
+                + (["CONTACTO"] if (phone or email) else [])
+                + (["DATOS_SENSIBLES"] if data.sensitive_consent else [])
+            )
+            consent = ConsentRecord(
+                person_id=person.id if person else None,
+                event_id=event_id,
+                form="ASISTENCIA",
+                notice_version=NOTICE_VERSION,
+                scopes=scopes,
+                channel=channel,
+                given_at=utcnow(),
+                guardian_name=clean(data.guardian_name) or None,
+            )
             s.add(consent)
             s.flush()
             seq = (s.scalar(select(func.max(Attendance.seq_no)).where(Attendance.event_id == event_id)) or 0) + 1
             terr_name = s.get(Territory, data.territory_id).name if data.territory_id else None
             a = Attendance(
-                event_id=event_id, person_id=person.id if person else None, consent_id=consent.id, seq_no=seq,
-                full_name=name, id_type=idc.id_type or None, id_number=number,
-                id_status=idc.status if number else "empty", id_message=(idc.message or None) if number else None,
-                organization=org, role=data.role, territory_id=data.territory_id, territory_text=terr_text,
-                phone=phone, email=email, is_minor=data.is_minor, signed_on_paper=data.signed_on_paper,
+                event_id=event_id,
+                person_id=person.id if person else None,
+                consent_id=consent.id,
+                seq_no=seq,
+                full_name=name,
+                id_type=idc.id_type or None,
+                id_number=number,
+                id_status=idc.status if number else "empty",
+                id_message=(idc.message or None) if number else None,
+                organization=org,
+                role=data.role,
+                territory_id=data.territory_id,
+                territory_text=terr_text,
+                phone=phone,
+                email=email,
+                is_minor=data.is_minor,
+                signed_on_paper=data.signed_on_paper,
                 source="PUERTA" if channel == "PUERTA" else "MANUAL",
                 search_text=_search_text(name, number, org, terr_name or terr_text),
                 gender=data.gender if data.sensitive_consent else None,
@@ -359,12 +474,23 @@ class AttendanceService:
 
     def consents(self, person_id: str) -> list[dict]:
         with self.db.session() as s:
-            return [{"consent_id": c.id, "event_id": c.event_id, "form": c.form, "version": c.notice_version,
-                     "scopes": list(c.scopes or []), "channel": c.channel, "given_at": c.given_at,
-                     "revoked_at": c.revoked_at}
-                    for c in s.scalars(select(ConsentRecord).where(ConsentRecord.person_id == person_id,
-                                                                   ConsentRecord.deleted.is_(False))
-                                       .order_by(ConsentRecord.given_at))]
+            return [
+                {
+                    "consent_id": c.id,
+                    "event_id": c.event_id,
+                    "form": c.form,
+                    "version": c.notice_version,
+                    "scopes": list(c.scopes or []),
+                    "channel": c.channel,
+                    "given_at": c.given_at,
+                    "revoked_at": c.revoked_at,
+                }
+                for c in s.scalars(
+                    select(ConsentRecord)
+                    .where(ConsentRecord.person_id == person_id, ConsentRecord.deleted.is_(False))
+                    .order_by(ConsentRecord.given_at)
+                )
+            ]
 
     def revoke_consent(self, consent_id: str) -> None:
         with self.db.begin() as s:
@@ -374,10 +500,19 @@ class AttendanceService:
             c.revoked_at = utcnow()
 
     # -- import ------------------------------------------------------------------------------
-    def preview_import(self, event_id: str, path: Path | str, *, sheets: list[str] | None = None,
-                       overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
-                       profile_name: str = "", remembered: bool = True, progress: ProgressFn = no_progress,
-                       cancel: CancelToken = NEVER_CANCELLED) -> ParsedSheet:
+    def preview_import(
+        self,
+        event_id: str,
+        path: Path | str,
+        *,
+        sheets: list[str] | None = None,
+        overrides: dict[str, str] | None = None,
+        profile: dict[str, str] | None = None,
+        profile_name: str = "",
+        remembered: bool = True,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> ParsedSheet:
         """Read and map a sheet and mark rows already registered in the event (writes nothing).
 
         The mapping is the importer's proposal, then `profile` (a file) or else the mapping
@@ -394,12 +529,28 @@ class AttendanceService:
             def lookup(signature: str) -> dict | None:
                 return store.remembered("attendance", signature)
 
-        parsed = read_attendance(path, country, sheets=sheets, overrides=overrides, profile=profile,
-                                 profile_name=profile_name, remembered=lookup, progress=progress, cancel=cancel)
+        parsed = read_attendance(
+            path,
+            country,
+            sheets=sheets,
+            overrides=overrides,
+            profile=profile,
+            profile_name=profile_name,
+            remembered=lookup,
+            progress=progress,
+            cancel=cancel,
+        )
         return parsed if parsed.errors else self.mark_registered(event_id, parsed)
 
-    def read_file(self, event_id: str, path: Path | str, *, progress: ProgressFn = no_progress,
-                  cancel: CancelToken = NEVER_CANCELLED, **mapping) -> ParsedSheet:  # noqa: ANN003
+    def read_file(
+        self,
+        event_id: str,
+        path: Path | str,
+        *,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+        **mapping,
+    ) -> ParsedSheet:
         """`preview_import` that refuses (UserError) a sheet with errors."""
         parsed = self.preview_import(event_id, path, progress=progress, cancel=cancel, **mapping)
         if parsed.errors:
@@ -415,9 +566,13 @@ class AttendanceService:
                 hit = existing.get(r.id_check.number)
                 if hit and r.status not in ("duplicate", "error"):
                     seq, name = hit
-                    r = replace(r, status="duplicate", duplicate_of=f"Nº {seq} {name}",
-                                message=f"fila {r.line}: {r.id_check.number} ya está registrado/a en el evento "
-                                        f"(Nº {seq}, {name})")
+                    r = replace(
+                        r,
+                        status="duplicate",
+                        duplicate_of=f"Nº {seq} {name}",
+                        message=f"fila {r.line}: {r.id_check.number} ya está registrado/a en el evento "
+                        f"(Nº {seq}, {name})",
+                    )
                 rows.append(r)
             parsed.rows = rows
         return parsed
@@ -427,22 +582,41 @@ class AttendanceService:
         nums = list(numbers)
         with self.db.session() as s:
             for i in range(0, len(nums), 500):
-                for num, seq, name in s.execute(select(Attendance.id_number, Attendance.seq_no, Attendance.full_name)
-                                                .where(Attendance.event_id == event_id,
-                                                       Attendance.id_number.in_(nums[i:i + 500]),
-                                                       Attendance.deleted.is_(False))):
+                for num, seq, name in s.execute(
+                    select(Attendance.id_number, Attendance.seq_no, Attendance.full_name).where(
+                        Attendance.event_id == event_id,
+                        Attendance.id_number.in_(nums[i : i + 500]),
+                        Attendance.deleted.is_(False),
+                    )
+                ):
                     out[num] = (seq, name)
         return out
 
-    def import_file(self, event_id: str, path: Path | str, *, invalid: str = "keep",
-                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED,
-                    dry_run: bool = False, **mapping) -> ImportResult:  # noqa: ANN003
+    def import_file(
+        self,
+        event_id: str,
+        path: Path | str,
+        *,
+        invalid: str = "keep",
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+        dry_run: bool = False,
+        **mapping,
+    ) -> ImportResult:
         parsed = self.read_file(event_id, path, progress=progress, cancel=cancel, **mapping)
         return self.save_import(event_id, parsed, invalid=invalid, progress=progress, cancel=cancel, dry_run=dry_run)
 
-    def save_import(self, event_id: str, parsed: ParsedSheet, *, invalid: str = "keep",
-                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED,
-                    dry_run: bool = False, remember: bool = True) -> ImportResult:
+    def save_import(
+        self,
+        event_id: str,
+        parsed: ParsedSheet,
+        *,
+        invalid: str = "keep",
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+        dry_run: bool = False,
+        remember: bool = True,
+    ) -> ImportResult:
         """Write the importable rows of a preview in one transaction.
 
         invalid="keep": rows with an invalid ID are saved with status "invalid" (a warning);
@@ -464,12 +638,14 @@ class AttendanceService:
             from rcdesk.imports import profiles
             from rcdesk.services.import_mappings import ImportMappings
 
-            ImportMappings(self.db).remember("attendance", parsed.signature,
-                                             profiles.build("attendance", [parsed.mapping], parsed.source))
+            ImportMappings(self.db).remember(
+                "attendance", parsed.signature, profiles.build("attendance", [parsed.mapping], parsed.source)
+            )
         return result
 
-    def _save_rows(self, event_id: str, parsed: ParsedSheet, invalid: str, progress: ProgressFn,
-                   cancel: CancelToken, dry_run: bool) -> ImportResult:
+    def _save_rows(
+        self, event_id: str, parsed: ParsedSheet, invalid: str, progress: ProgressFn, cancel: CancelToken, dry_run: bool
+    ) -> ImportResult:
         parsed = self.mark_registered(event_id, parsed)
         to_save: list[SheetRow] = []
         problems, rejected = [], 0
@@ -482,9 +658,14 @@ class AttendanceService:
             else:
                 to_save.append(r)
         counts = dict(
-            rows=len(parsed.rows), duplicates=parsed.count("duplicate"), invalid_ids=parsed.count("invalid"),
-            repaired_ids=parsed.count("repaired"), warnings=parsed.count("warning"), rejected=rejected,
-            ignored_columns=tuple(parsed.ignored_columns), notes=tuple(parsed.warnings),
+            rows=len(parsed.rows),
+            duplicates=parsed.count("duplicate"),
+            invalid_ids=parsed.count("invalid"),
+            repaired_ids=parsed.count("repaired"),
+            warnings=parsed.count("warning"),
+            rejected=rejected,
+            ignored_columns=tuple(parsed.ignored_columns),
+            notes=tuple(parsed.warnings),
         )
         if not to_save:  # e.g. the same sheet imported twice: report, write nothing
             return ImportResult(imported=0, new_people=0, problems=tuple(problems), **counts)
@@ -494,8 +675,9 @@ class AttendanceService:
         now = utcnow()
         total = len(to_save)
         with self.db.connect() as conn:
-            e = conn.execute(select(Event.id, Event.territory_id, Event.institution_id, Event.deleted)
-                             .where(Event.id == event_id)).first()
+            e = conn.execute(
+                select(Event.id, Event.territory_id, Event.institution_id, Event.deleted).where(Event.id == event_id)
+            ).first()
             if e is None or e.deleted:
                 raise NotFound(f"No existe el evento «{event_id}».")
             country = None
@@ -508,8 +690,11 @@ class AttendanceService:
             numbers = sorted({r.id_check.number for r in to_save if _directory_number(r)})
             people: dict[str, str] = {}
             for i in range(0, len(numbers), 500):
-                for pid, num in conn.execute(select(Person.id, Person.id_number).where(
-                        Person.id_number.in_(numbers[i:i + 500]), Person.deleted.is_(False))):
+                for pid, num in conn.execute(
+                    select(Person.id, Person.id_number).where(
+                        Person.id_number.in_(numbers[i : i + 500]), Person.deleted.is_(False)
+                    )
+                ):
                     people.setdefault(num, pid)
             new_people = [r for r in _unique_by_number(to_save) if r.id_check.number not in people]
             seq0 = allocate_seq(conn, len(new_people) + 2 * total)
@@ -519,37 +704,69 @@ class AttendanceService:
                 v = record_values(installation, seq, now=now)
                 seq += 1
                 tid = territories.get(fast_fold(r.territory)) if r.territory else None
-                v.update(id_type=r.id_check.id_type or None, id_number=r.id_check.number, full_name=r.name,
-                         organization=r.organization or None, role=r.role, territory_id=tid,
-                         territory_text=r.territory or None, phone=r.phone or None, email=r.email or None,
-                         is_minor=r.is_minor)
+                v.update(
+                    id_type=r.id_check.id_type or None,
+                    id_number=r.id_check.number,
+                    full_name=r.name,
+                    organization=r.organization or None,
+                    role=r.role,
+                    territory_id=tid,
+                    territory_text=r.territory or None,
+                    phone=r.phone or None,
+                    email=r.email or None,
+                    is_minor=r.is_minor,
+                )
                 people[r.id_check.number] = v["id"]
                 person_rows.append(v)
             for i in range(0, len(person_rows), _BATCH):
                 cancel.check()
-                bulk_insert(conn, Person.__table__, person_rows[i:i + _BATCH])
-            next_no = (conn.execute(select(func.max(Attendance.seq_no)).where(Attendance.event_id == event_id))
-                       .scalar() or 0) + 1
+                bulk_insert(conn, Person.__table__, person_rows[i : i + _BATCH])
+            next_no = (
+                conn.execute(select(func.max(Attendance.seq_no)).where(Attendance.event_id == event_id)).scalar() or 0
+            ) + 1
             consent_batch, att_batch = [], []
             done = 0
             for r in to_save:
                 pid = people.get(r.id_check.number) if _directory_number(r) else None
                 c = record_values(installation, seq, now=now)
                 seq += 1
-                c.update(person_id=pid, event_id=event_id, form="ASISTENCIA", notice_version=NOTICE_VERSION,
-                         scopes=["IDENTIFICACION"] + (["CONTACTO"] if (r.phone or r.email) else []),
-                         channel="PAPEL", given_at=now, guardian_name=None, revoked_at=None)
+                c.update(
+                    person_id=pid,
+                    event_id=event_id,
+                    form="ASISTENCIA",
+                    notice_version=NOTICE_VERSION,
+                    scopes=["IDENTIFICACION"] + (["CONTACTO"] if (r.phone or r.email) else []),
+                    channel="PAPEL",
+                    given_at=now,
+                    guardian_name=None,
+                    revoked_at=None,
+                )
                 a = record_values(installation, seq, now=now)
                 seq += 1
                 tid = territories.get(fast_fold(r.territory)) if r.territory else None
-                a.update(event_id=event_id, person_id=pid, consent_id=c["id"], seq_no=next_no,
-                         full_name=r.name, id_type=r.id_check.id_type or None, id_number=r.id_check.number or None,
-                         id_status=r.id_check.status, id_message=r.id_check.message or None,
-                         organization=r.organization or None, role=r.role, territory_id=tid,
-                         territory_text=r.territory or None, phone=r.phone or None, email=r.email or None,
-                         is_minor=r.is_minor, signed_on_paper=True, source="IMPORTACION",
-                         search_text=_search_text(r.name, r.id_check.number, r.organization, r.territory),
-                         gender=None, ethnicity=None)
+                a.update(
+                    event_id=event_id,
+                    person_id=pid,
+                    consent_id=c["id"],
+                    seq_no=next_no,
+                    full_name=r.name,
+                    id_type=r.id_check.id_type or None,
+                    id_number=r.id_check.number or None,
+                    id_status=r.id_check.status,
+                    id_message=r.id_check.message or None,
+                    organization=r.organization or None,
+                    role=r.role,
+                    territory_id=tid,
+                    territory_text=r.territory or None,
+                    phone=r.phone or None,
+                    email=r.email or None,
+                    is_minor=r.is_minor,
+                    signed_on_paper=True,
+                    source="IMPORTACION",
+                    search_text=_search_text(r.name, r.id_check.number, r.organization, r.territory),
+                    gender=None,
+                    ethnicity=None,
+                )
                 next_no += 1
                 consent_batch.append(c)
                 att_batch.append(a)
@@ -566,40 +783,60 @@ class AttendanceService:
                 bulk_insert(conn, Attendance.__table__, att_batch)
             if added:
                 _add_to_tally(conn, event_id, country, total, added, installation, now)
-            conn.execute(insert(AuditLog), [{
-                "installation_id": installation, "user": self.db.user, "table_name": "attendance",
-                "record_id": event_id, "action": "import", "at": now,
-                "changes": json.dumps({"source": parsed.source, "sheet": parsed.sheet, "imported": total,
-                                       "tally_added": added}, ensure_ascii=False),
-            }])
+            conn.execute(
+                insert(AuditLog),
+                [
+                    {
+                        "installation_id": installation,
+                        "user": self.db.user,
+                        "table_name": "attendance",
+                        "record_id": event_id,
+                        "action": "import",
+                        "at": now,
+                        "changes": json.dumps(
+                            {"source": parsed.source, "sheet": parsed.sheet, "imported": total, "tally_added": added},
+                            ensure_ascii=False,
+                        ),
+                    }
+                ],
+            )
             cancel.check()
-            result = ImportResult(imported=total, new_people=len(new_people), problems=tuple(problems),
-                                  tally_added=added, **counts)
+            result = ImportResult(
+                imported=total, new_people=len(new_people), problems=tuple(problems), tally_added=added, **counts
+            )
             if dry_run:
                 raise _DryRun(result)  # leaves the transaction: everything above is rolled back
         progress(total, total, "Asistencia importada")
         return result
 
 
-class _DryRun(Exception):  # noqa: N818 (control flow: roll the dry run's transaction back)
+class _DryRun(Exception):
     def __init__(self, result: ImportResult) -> None:
         super().__init__("dry run")
         self.result = result
 
 
-def _add_to_tally(conn, event_id: str, country: str, imported: int, added: dict[str, dict[str, int]],  # noqa: ANN001
-                  installation: str | None, now) -> None:  # noqa: ANN001
+def _add_to_tally(
+    conn, event_id: str, country: str, imported: int, added: dict[str, dict[str, int]], installation: str | None, now
+) -> None:
     """Add an imported sheet's counts to the event's anonymous tally (created on first use).
 
     Without a tally the event's total was its registered attendees; those registered before this
     sheet stay in the total without categories, i.e. «No responde».
     """
     t = AttendanceTally.__table__
-    row = conn.execute(select(t.c.id, t.c.total, t.c.counts).where(t.c.event_id == event_id,
-                                                                   t.c.deleted.is_(False))).first()
+    row = conn.execute(
+        select(t.c.id, t.c.total, t.c.counts).where(t.c.event_id == event_id, t.c.deleted.is_(False))
+    ).first()
     if row is None:
-        before = conn.execute(select(func.count()).select_from(Attendance).where(
-            Attendance.event_id == event_id, Attendance.deleted.is_(False))).scalar() - imported
+        before = (
+            conn.execute(
+                select(func.count())
+                .select_from(Attendance)
+                .where(Attendance.event_id == event_id, Attendance.deleted.is_(False))
+            ).scalar()
+            - imported
+        )
         total, counts = before, {}
     else:
         total, counts = int(row.total), {d: dict(v) for d, v in (row.counts or {}).items()}
@@ -615,9 +852,18 @@ def _add_to_tally(conn, event_id: str, country: str, imported: int, added: dict[
         v.update(event_id=event_id, total=total, counts=checked)
         conn.execute(insert(t), [v])
     else:
-        conn.execute(update(t).where(t.c.id == row.id).values(
-            total=total, counts=checked, version=t.c.version + 1, updated_at=now, modified_by=installation,
-            change_seq=seq))
+        conn.execute(
+            update(t)
+            .where(t.c.id == row.id)
+            .values(
+                total=total,
+                counts=checked,
+                version=t.c.version + 1,
+                updated_at=now,
+                modified_by=installation,
+                change_seq=seq,
+            )
+        )
 
 
 def _directory_number(r: SheetRow) -> bool:
@@ -635,12 +881,15 @@ def _unique_by_number(rows: list[SheetRow]) -> list[SheetRow]:
     return out
 
 
-def _territory_index(conn, country: str) -> dict[str, str]:  # noqa: ANN001
+def _territory_index(conn, country: str) -> dict[str, str]:
     """fold(name) → territory id; cantons/municipalities win over parishes of the same name."""
     rank = {"CANTON": 0, "MUNICIPIO": 0, "PARROQUIA_RURAL": 1, "PARROQUIA_URBANA": 2, "CENTRO_POBLADO": 2}
     out: dict[str, tuple[int, str]] = {}
-    for tid, name, level in conn.execute(select(Territory.id, Territory.name, Territory.level).where(
-            Territory.country == country, Territory.deleted.is_(False))):
+    for tid, name, level in conn.execute(
+        select(Territory.id, Territory.name, Territory.level).where(
+            Territory.country == country, Territory.deleted.is_(False)
+        )
+    ):
         key, r = fold(name), rank.get(level, 3)
         if key not in out or r < out[key][0]:
             out[key] = (r, tid)
@@ -648,15 +897,48 @@ def _territory_index(conn, country: str) -> dict[str, str]:  # noqa: ANN001
 
 
 def _person_row(p: Person) -> PersonRow:
-    return PersonRow(p.id, p.full_name, p.id_type, p.id_number, p.organization, p.role, p.territory_id,
-                     p.territory_text, p.phone, p.email, bool(p.is_minor))
+    return PersonRow(
+        p.id,
+        p.full_name,
+        p.id_type,
+        p.id_number,
+        p.organization,
+        p.role,
+        p.territory_id,
+        p.territory_text,
+        p.phone,
+        p.email,
+        bool(p.is_minor),
+    )
 
 
 def _att_row(a: Attendance, territory_name: str | None) -> AttendanceRow:
-    return AttendanceRow(a.id, a.event_id, a.seq_no, a.full_name, a.id_type, a.id_number, a.id_status,
-                         a.id_message, a.organization, a.role, territory_name or a.territory_text or "",
-                         a.phone, a.email, bool(a.is_minor), a.source, a.person_id)
+    return AttendanceRow(
+        a.id,
+        a.event_id,
+        a.seq_no,
+        a.full_name,
+        a.id_type,
+        a.id_number,
+        a.id_status,
+        a.id_message,
+        a.organization,
+        a.role,
+        territory_name or a.territory_text or "",
+        a.phone,
+        a.email,
+        bool(a.is_minor),
+        a.source,
+        a.person_id,
+    )
 
 
-__all__ = ["AttendanceInput", "AttendanceRow", "AttendanceService", "DuplicateAttendance", "ImportResult",
-           "PEOPLE_FTS_OBJECTS", "PersonRow"]
+__all__ = [
+    "AttendanceInput",
+    "AttendanceRow",
+    "AttendanceService",
+    "DuplicateAttendance",
+    "ImportResult",
+    "PEOPLE_FTS_OBJECTS",
+    "PersonRow",
+]

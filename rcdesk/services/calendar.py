@@ -16,18 +16,19 @@ tombstones it.
 
 Years outside the loaded range fall back to the library's national holidays.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Iterable
 
 from sqlalchemy import select
 
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
-from rcdesk.followup.business_days import (  # noqa: F401 - re-exported for other capabilities
+from rcdesk.followup.business_days import (
     DEFAULT_RULES,
     RULE_UNITS,
     BusinessCalendar,
@@ -64,8 +65,14 @@ class HolidayRow:
 
     def as_json(self) -> dict:
         return {
-            "id": self.holiday_id, "country": self.country, "date": self.day.isoformat(), "name": self.name,
-            "scope": self.scope, "locality": self.locality, "source": self.source, "active": self.active,
+            "id": self.holiday_id,
+            "country": self.country,
+            "date": self.day.isoformat(),
+            "name": self.name,
+            "scope": self.scope,
+            "locality": self.locality,
+            "source": self.source,
+            "active": self.active,
         }
 
 
@@ -74,8 +81,14 @@ class CalendarService:
         self.db = db
 
     # -- calendars -----------------------------------------------------------------------
-    def business_calendar(self, country: str, *, years: Iterable[int] | None = None,
-                          locality: str | None = None, today: date | None = None) -> BusinessCalendar:
+    def business_calendar(
+        self,
+        country: str,
+        *,
+        years: Iterable[int] | None = None,
+        locality: str | None = None,
+        today: date | None = None,
+    ) -> BusinessCalendar:
         """Calendar with the stored holidays for `years` (default: 2 years back, 3 ahead)."""
         country = _country(country)
         year_list = sorted(set(years)) if years is not None else _window(today)
@@ -84,7 +97,7 @@ class CalendarService:
             return self.calendar_in(s, country, year_list, locality=locality)
 
     @staticmethod
-    def calendar_in(s, country: str, years: list[int], *, locality: str | None = None) -> BusinessCalendar:  # noqa: ANN001
+    def calendar_in(s, country: str, years: list[int], *, locality: str | None = None) -> BusinessCalendar:
         """Build a calendar inside an open session (callers that already hold one).
 
         Years never seeded in this database use the library's national holidays.
@@ -92,14 +105,19 @@ class CalendarService:
         lo, hi = date(min(years), 1, 1), date(max(years), 12, 31)
         rows = s.execute(
             select(Holiday.day, Holiday.name, Holiday.scope, Holiday.locality, Holiday.source).where(
-                Holiday.country == country, Holiday.deleted.is_(False), Holiday.active.is_(True),
-                Holiday.day >= lo, Holiday.day <= hi,
+                Holiday.country == country,
+                Holiday.deleted.is_(False),
+                Holiday.active.is_(True),
+                Holiday.day >= lo,
+                Holiday.day <= hi,
             )
         ).all()
         seeded_years = {
-            d.year for (d,) in s.execute(
-                select(Holiday.day).where(Holiday.country == country, Holiday.source == SOURCE_LIBRARY,
-                                          Holiday.day >= lo, Holiday.day <= hi)
+            d.year
+            for (d,) in s.execute(
+                select(Holiday.day).where(
+                    Holiday.country == country, Holiday.source == SOURCE_LIBRARY, Holiday.day >= lo, Holiday.day <= hi
+                )
             ).all()
         }
         days: dict[date, str] = {}
@@ -122,14 +140,30 @@ class CalendarService:
             for year in sorted(set(years)):
                 if not 1990 <= year <= 2100:
                     raise UserError(f"Año {year} fuera de rango (1990–2100).")
-                exists = s.scalar(select(Holiday.id).where(
-                    Holiday.country == country, Holiday.source == SOURCE_LIBRARY,
-                    Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)).limit(1))
+                exists = s.scalar(
+                    select(Holiday.id)
+                    .where(
+                        Holiday.country == country,
+                        Holiday.source == SOURCE_LIBRARY,
+                        Holiday.day >= date(year, 1, 1),
+                        Holiday.day <= date(year, 12, 31),
+                    )
+                    .limit(1)
+                )
                 if exists:
                     continue
                 for d, name in library_holidays(country, year).items():
-                    s.add(Holiday(country=country, day=d, name=name[:200], scope="nacional",
-                                  locality=None, source=SOURCE_LIBRARY, active=True))
+                    s.add(
+                        Holiday(
+                            country=country,
+                            day=d,
+                            name=name[:200],
+                            scope="nacional",
+                            locality=None,
+                            source=SOURCE_LIBRARY,
+                            active=True,
+                        )
+                    )
                     added += 1
         return added
 
@@ -138,16 +172,23 @@ class CalendarService:
         country = _country(country)
         self.ensure_seeded(country, [year])
         with self.db.session() as s:
-            stmt = select(Holiday).where(
-                Holiday.country == country, Holiday.deleted.is_(False),
-                Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31),
-            ).order_by(Holiday.day, Holiday.name)
+            stmt = (
+                select(Holiday)
+                .where(
+                    Holiday.country == country,
+                    Holiday.deleted.is_(False),
+                    Holiday.day >= date(year, 1, 1),
+                    Holiday.day <= date(year, 12, 31),
+                )
+                .order_by(Holiday.day, Holiday.name)
+            )
             if not include_inactive:
                 stmt = stmt.where(Holiday.active.is_(True))
             return [_row(h) for h in s.scalars(stmt)]
 
-    def add_holiday(self, country: str, day: date, name: str, *, scope: str = "nacional",
-                    locality: str | None = None) -> HolidayRow:
+    def add_holiday(
+        self, country: str, day: date, name: str, *, scope: str = "nacional", locality: str | None = None
+    ) -> HolidayRow:
         """Add a local holiday or a decreed bridge day (feriado puente)."""
         country = _country(country)
         name = clean(name)
@@ -167,8 +208,9 @@ class CalendarService:
             raise UserError("No se puede agregar el feriado.", details=problems)
         self.ensure_seeded(country, [day.year])
         with self.db.begin() as s:
-            same = s.scalars(select(Holiday).where(
-                Holiday.country == country, Holiday.day == day, Holiday.deleted.is_(False))).all()
+            same = s.scalars(
+                select(Holiday).where(Holiday.country == country, Holiday.day == day, Holiday.deleted.is_(False))
+            ).all()
             for h in same:
                 if h.scope == scope and fold(h.locality) == fold(locality):
                     if h.active:
@@ -180,8 +222,15 @@ class CalendarService:
                     h.name = name[:200]
                     s.flush()
                     return _row(h)
-            h = Holiday(country=country, day=day, name=name[:200], scope=scope, locality=locality,
-                        source=SOURCE_USER, active=True)
+            h = Holiday(
+                country=country,
+                day=day,
+                name=name[:200],
+                scope=scope,
+                locality=locality,
+                source=SOURCE_USER,
+                active=True,
+            )
             s.add(h)
             s.flush()
             return _row(h)
@@ -202,9 +251,17 @@ class CalendarService:
     def find_holiday(self, country: str, day: date) -> list[HolidayRow]:
         country = _country(country)
         with self.db.session() as s:
-            return [_row(h) for h in s.scalars(select(Holiday).where(
-                Holiday.country == country, Holiday.day == day, Holiday.deleted.is_(False),
-                Holiday.active.is_(True)))]
+            return [
+                _row(h)
+                for h in s.scalars(
+                    select(Holiday).where(
+                        Holiday.country == country,
+                        Holiday.day == day,
+                        Holiday.deleted.is_(False),
+                        Holiday.active.is_(True),
+                    )
+                )
+            ]
 
     # -- deadline rules --------------------------------------------------------------------
     def deadline_rules(self, country: str | None = None) -> list[DeadlineRule]:
@@ -269,6 +326,11 @@ def _row(h: Holiday) -> HolidayRow:
 
 
 __all__ = [
-    "BusinessCalendar", "CalendarService", "DEFAULT_RULES", "DeadlineRule", "HolidayRow", "RULE_UNITS",
+    "BusinessCalendar",
+    "CalendarService",
+    "DEFAULT_RULES",
+    "DeadlineRule",
+    "HolidayRow",
+    "RULE_UNITS",
     "library_holidays",
 ]

@@ -1,4 +1,5 @@
 """What a service call changed, so each view can decide whether to refresh."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ class Changes:
     sync: bool = False
     everything: bool = False
 
-    def __or__(self, other: "Changes") -> "Changes":
+    def __or__(self, other: Changes) -> Changes:
         return Changes(**{k: getattr(self, k) or getattr(other, k) for k in self.__dataclass_fields__})
 
 

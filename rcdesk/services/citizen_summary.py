@@ -10,6 +10,7 @@ Periods: a year («2025»), a cuatrimestre («2025-C2») or a trimestre («2025-
 - commitments whose deadline falls in the period and how many are fulfilled.
 With `plan_id` only that plan and its events count; otherwise every plan of the year.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ class Period:
     code: str
     start: date
     end: date
-    label: str       # "segundo cuatrimestre de 2025 (mayo a agosto)"
+    label: str  # "segundo cuatrimestre de 2025 (mayo a agosto)"
 
 
 def parse_period(text: str) -> Period:
@@ -50,12 +51,17 @@ def parse_period(text: str) -> Period:
         raise UserError(f"Periodo «{text}» no reconocido: {hint}.")
     name, months, count = _KINDS[letter]
     if not 1 <= no <= count:
-        raise UserError(f"El {name} {no} no existe: un año tiene {count} {name}s ({year}-{letter}1 a "
-                        f"{year}-{letter}{count}).")
+        raise UserError(
+            f"El {name} {no} no existe: un año tiene {count} {name}s ({year}-{letter}1 a {year}-{letter}{count})."
+        )
     m1 = (no - 1) * months + 1
     m2 = m1 + months - 1
-    return Period(f"{year}-{letter}{no}", date(year, m1, 1), date(year, m2, days_in_month(year, m2)),
-                  f"{_ORDINAL[no - 1]} {name} de {year} ({MONTHS_LONG[m1 - 1]} a {MONTHS_LONG[m2 - 1]})")
+    return Period(
+        f"{year}-{letter}{no}",
+        date(year, m1, 1),
+        date(year, m2, days_in_month(year, m2)),
+        f"{_ORDINAL[no - 1]} {name} de {year} ({MONTHS_LONG[m1 - 1]} a {MONTHS_LONG[m2 - 1]})",
+    )
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ class CitizenSummary:
     compliance: Compliance
     spaces: int
     participants: int
-    by_gender: tuple[tuple[str, int], ...]   # from the anonymous tallies, for the chart
+    by_gender: tuple[tuple[str, int], ...]  # from the anonymous tallies, for the chart
     contributions: int
     incorporated: int
     commitments_made: int
@@ -81,7 +87,7 @@ class CitizenSummary:
         return "Informe en lenguaje claro"
 
 
-def build_citizen_summary(db, period: str | Period, *, plan_id: str | None = None) -> CitizenSummary:  # noqa: ANN001
+def build_citizen_summary(db, period: str | Period, *, plan_id: str | None = None) -> CitizenSummary:
     from rcdesk.services.followup import FollowupService
     from rcdesk.services.plans import PlanService
 
@@ -105,11 +111,16 @@ def build_citizen_summary(db, period: str | Period, *, plan_id: str | None = Non
     if not chosen and not events:
         raise UserError(f"No hay planes ni eventos del {p.label}: nada que resumir.")
     summary = CitizenSummary(
-        entity=" · ".join(entities) or "Entidad", period=p, plans=len(chosen),
-        activities_planned=len(in_period), activities_done=sum(1 for a in in_period if a.done),
+        entity=" · ".join(entities) or "Entidad",
+        period=p,
+        plans=len(chosen),
+        activities_planned=len(in_period),
+        activities_done=sum(1 for a in in_period if a.done),
         compliance=aggregate(a.compliance for a in statuses),
-        spaces=len(events), participants=sum(e["participants"] for e in events.values()),
-        by_gender=_gender_totals(events), **_aportes_and_commitments(db, p, plan_id, list(events)),
+        spaces=len(events),
+        participants=sum(e["participants"] for e in events.values()),
+        by_gender=_gender_totals(events),
+        **_aportes_and_commitments(db, p, plan_id, list(events)),
         sentences=(),
     )
     from dataclasses import replace
@@ -117,7 +128,7 @@ def build_citizen_summary(db, period: str | Period, *, plan_id: str | None = Non
     return replace(summary, sentences=tuple(sentences(summary)))
 
 
-def _events(db, p: Period, plan_id: str | None, activity_ids: set[str]) -> dict[str, dict]:  # noqa: ANN001
+def _events(db, p: Period, plan_id: str | None, activity_ids: set[str]) -> dict[str, dict]:
     from sqlalchemy import func, select
 
     from rcdesk.events import tallies
@@ -126,15 +137,33 @@ def _events(db, p: Period, plan_id: str | None, activity_ids: set[str]) -> dict[
     from rcdesk.services.murc_report import INTERNAL_TYPES
 
     with db.session() as s:
-        rows = [e for e in s.scalars(select(Event).where(
-            Event.deleted.is_(False), Event.status == "REALIZADO", Event.event_type.not_in(INTERNAL_TYPES),
-            Event.event_date >= p.start, Event.event_date <= p.end))
-            if plan_id is None or e.plan_id == plan_id or activity_ids.intersection(e.activity_ids or ())]
+        rows = [
+            e
+            for e in s.scalars(
+                select(Event).where(
+                    Event.deleted.is_(False),
+                    Event.status == "REALIZADO",
+                    Event.event_type.not_in(INTERNAL_TYPES),
+                    Event.event_date >= p.start,
+                    Event.event_date <= p.end,
+                )
+            )
+            if plan_id is None or e.plan_id == plan_id or activity_ids.intersection(e.activity_ids or ())
+        ]
         ids = [e.id for e in rows]
-        tally = {t.event_id: t for t in s.scalars(select(AttendanceTally).where(
-            AttendanceTally.event_id.in_(ids), AttendanceTally.deleted.is_(False)))}
-        registered = dict(s.execute(select(Attendance.event_id, func.count()).where(
-            Attendance.event_id.in_(ids), Attendance.deleted.is_(False)).group_by(Attendance.event_id)).all())
+        tally = {
+            t.event_id: t
+            for t in s.scalars(
+                select(AttendanceTally).where(AttendanceTally.event_id.in_(ids), AttendanceTally.deleted.is_(False))
+            )
+        }
+        registered = dict(
+            s.execute(
+                select(Attendance.event_id, func.count())
+                .where(Attendance.event_id.in_(ids), Attendance.deleted.is_(False))
+                .group_by(Attendance.event_id)
+            ).all()
+        )
         inst = {i.id: (i.name, i.country) for i in s.scalars(select(Institution))}
         out = {}
         for e in rows:
@@ -164,25 +193,37 @@ def _gender_totals(events: dict[str, dict]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(total.items(), key=lambda kv: -kv[1])) + ((("Sin dato", unknown),) if unknown > 0 else ())
 
 
-def _aportes_and_commitments(db, p: Period, plan_id: str | None, event_ids: list[str]) -> dict:  # noqa: ANN001
+def _aportes_and_commitments(db, p: Period, plan_id: str | None, event_ids: list[str]) -> dict:
     from sqlalchemy import select
 
     from rcdesk.models.events import Commitment, Contribution, Event
 
     with db.session() as s:
-        contributions = list(s.scalars(select(Contribution.id).where(
-            Contribution.event_id.in_(event_ids), Contribution.deleted.is_(False))))
-        made = list(s.scalars(select(Commitment).where(Commitment.event_id.in_(event_ids),
-                                                       Commitment.deleted.is_(False))))
+        contributions = list(
+            s.scalars(
+                select(Contribution.id).where(Contribution.event_id.in_(event_ids), Contribution.deleted.is_(False))
+            )
+        )
+        made = list(
+            s.scalars(select(Commitment).where(Commitment.event_id.in_(event_ids), Commitment.deleted.is_(False)))
+        )
         incorporated = {c.contribution_id for c in made if c.contribution_id}
-        stmt = select(Commitment).where(Commitment.deleted.is_(False), Commitment.due_date >= p.start,
-                                        Commitment.due_date <= p.end, Commitment.status != "NO_APLICA")
+        stmt = select(Commitment).where(
+            Commitment.deleted.is_(False),
+            Commitment.due_date >= p.start,
+            Commitment.due_date <= p.end,
+            Commitment.status != "NO_APLICA",
+        )
         if plan_id:
             stmt = stmt.join(Event, Event.id == Commitment.event_id).where(Event.plan_id == plan_id)
         due = list(s.scalars(stmt))
-    return {"contributions": len(contributions), "incorporated": sum(1 for c in contributions if c in incorporated),
-            "commitments_made": len(made), "commitments_due": len(due),
-            "commitments_met": sum(1 for c in due if c.status == "CUMPLIDO")}
+    return {
+        "contributions": len(contributions),
+        "incorporated": sum(1 for c in contributions if c in incorporated),
+        "commitments_made": len(made),
+        "commitments_due": len(due),
+        "commitments_met": sum(1 for c in due if c.status == "CUMPLIDO"),
+    }
 
 
 # -- plain-language Spanish -------------------------------------------------------------------
@@ -214,40 +255,66 @@ def sentences(s: CitizenSummary) -> list[str]:
     out = []
     if s.activities_planned:
         done = s.activities_done
-        out.append(f"Para este periodo teníamos {count(s.activities_planned, 'actividad', 'actividades', feminine=True)}"
-                   f" con fecha de entrega. "
-                   + ("Las cumplimos todas." if done == s.activities_planned else
-                      "Todavía no cumplimos ninguna." if done == 0 else
-                      f"Cumplimos {_pronoun(done, feminine=True)}."))
+        out.append(
+            f"Para este periodo teníamos {count(s.activities_planned, 'actividad', 'actividades', feminine=True)}"
+            f" con fecha de entrega. "
+            + (
+                "Las cumplimos todas."
+                if done == s.activities_planned
+                else "Todavía no cumplimos ninguna."
+                if done == 0
+                else f"Cumplimos {_pronoun(done, feminine=True)}."
+            )
+        )
     else:
         out.append("Ninguna actividad del plan tenía fecha de entrega en este periodo.")
     if s.compliance.raw is not None:
         pct = number_text(float(s.compliance.rated), decimals=1)
         out.append(f"En promedio, avanzamos el {pct} % de lo que estaba previsto hasta el último día del periodo.")
     if s.spaces:
-        out.append(f"Hicimos {count(s.spaces, 'encuentro', 'encuentros')} con la ciudadanía. "
-                   + (f"Participaron {count(s.participants, 'persona', 'personas', feminine=True)}."
-                      if s.participants else "No se registró cuántas personas participaron."))
+        out.append(
+            f"Hicimos {count(s.spaces, 'encuentro', 'encuentros')} con la ciudadanía. "
+            + (
+                f"Participaron {count(s.participants, 'persona', 'personas', feminine=True)}."
+                if s.participants
+                else "No se registró cuántas personas participaron."
+            )
+        )
     else:
         out.append("En este periodo no hubo encuentros con la ciudadanía.")
     if s.contributions:
-        out.append(f"Ustedes nos dieron {count(s.contributions, 'aporte', 'aportes')}. "
-                   + ("Ninguno se convirtió todavía en un compromiso." if not s.incorporated else
-                      "Todos se convirtieron en compromisos." if s.incorporated == s.contributions else
-                      f"{_pronoun(s.incorporated).capitalize()} se "
-                      f"{'convirtió' if s.incorporated == 1 else 'convirtieron'} en "
-                      f"{'compromiso' if s.incorporated == 1 else 'compromisos'}."))
+        out.append(
+            f"Ustedes nos dieron {count(s.contributions, 'aporte', 'aportes')}. "
+            + (
+                "Ninguno se convirtió todavía en un compromiso."
+                if not s.incorporated
+                else "Todos se convirtieron en compromisos."
+                if s.incorporated == s.contributions
+                else f"{_pronoun(s.incorporated).capitalize()} se "
+                f"{'convirtió' if s.incorporated == 1 else 'convirtieron'} en "
+                f"{'compromiso' if s.incorporated == 1 else 'compromisos'}."
+            )
+        )
     elif s.spaces:
         out.append("En los encuentros no se registraron aportes de la ciudadanía.")
     if s.commitments_due:
         met = s.commitments_met
-        out.append(f"{count(s.commitments_due, 'compromiso', 'compromisos').capitalize()} "
-                   f"{'vencía' if s.commitments_due == 1 else 'vencían'} en este periodo. "
-                   + ("Los cumplimos todos." if met == s.commitments_due else
-                      "Todavía no cumplimos ninguno." if met == 0 else f"Cumplimos {_pronoun(met)}."))
+        out.append(
+            f"{count(s.commitments_due, 'compromiso', 'compromisos').capitalize()} "
+            f"{'vencía' if s.commitments_due == 1 else 'vencían'} en este periodo. "
+            + (
+                "Los cumplimos todos."
+                if met == s.commitments_due
+                else "Todavía no cumplimos ninguno."
+                if met == 0
+                else f"Cumplimos {_pronoun(met)}."
+            )
+        )
     elif s.commitments_made:
-        out.append(f"Asumimos {count(s.commitments_made, 'compromiso nuevo', 'compromisos nuevos')}; "
-                   "sus plazos vencen después de este periodo.")
+        out.append(
+            f"Asumimos {count(s.commitments_made, 'compromiso nuevo', 'compromisos nuevos')}; "
+            "sus plazos vencen después de este periodo."
+        )
     return out
 
 

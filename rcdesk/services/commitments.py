@@ -1,4 +1,5 @@
 """Contributions (aportes) per mesa, commitments and their follow-ups with evidence."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,9 +79,17 @@ class CommitmentRow:
         return COMMITMENT_STATUSES.get(self.status, self.status)
 
     def as_json(self) -> dict:
-        return {"commitment_id": self.commitment_id, "event_id": self.event_id, "description": self.description,
-                "responsible": self.responsible, "due_date": self.due_date.isoformat(), "status": self.status,
-                "progress_pct": self.progress_pct, "band": self.band, "overdue": self.overdue}
+        return {
+            "commitment_id": self.commitment_id,
+            "event_id": self.event_id,
+            "description": self.description,
+            "responsible": self.responsible,
+            "due_date": self.due_date.isoformat(),
+            "status": self.status,
+            "progress_pct": self.progress_pct,
+            "band": self.band,
+            "overdue": self.overdue,
+        }
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,9 @@ class CommitmentService:
         self.db = db
 
     # -- contributions -------------------------------------------------------------------
-    def add_contribution(self, event_id: str, text: str, mesa: str | None = None,
-                         submitted_by: str | None = None) -> ContributionRow:
+    def add_contribution(
+        self, event_id: str, text: str, mesa: str | None = None, submitted_by: str | None = None
+    ) -> ContributionRow:
         if not clean(text):
             raise UserError("Escriba el aporte ciudadano.")
         with self.db.begin() as s:
@@ -112,21 +122,36 @@ class CommitmentService:
             if e is None or e.deleted:
                 raise NotFound(f"No existe el evento «{event_id}».")
             pos = (s.scalar(select(func.max(Contribution.position)).where(Contribution.event_id == event_id)) or 0) + 1
-            c = Contribution(event_id=event_id, text=text.strip(), mesa=clean(mesa) or None,
-                             submitted_by=clean(submitted_by) or None, position=pos)
+            c = Contribution(
+                event_id=event_id,
+                text=text.strip(),
+                mesa=clean(mesa) or None,
+                submitted_by=clean(submitted_by) or None,
+                position=pos,
+            )
             s.add(c)
             s.flush()
             return ContributionRow(c.id, event_id, c.mesa, c.text, c.submitted_by, c.position, None)
 
     def contributions(self, event_id: str) -> list[ContributionRow]:
         with self.db.session() as s:
-            links = dict(s.execute(select(Commitment.contribution_id, Commitment.id).where(
-                Commitment.event_id == event_id, Commitment.deleted.is_(False),
-                Commitment.contribution_id.is_not(None))).all())
-            return [ContributionRow(c.id, c.event_id, c.mesa, c.text, c.submitted_by, c.position, links.get(c.id))
-                    for c in s.scalars(select(Contribution).where(Contribution.event_id == event_id,
-                                                                  Contribution.deleted.is_(False))
-                                       .order_by(Contribution.mesa, Contribution.position))]
+            links = dict(
+                s.execute(
+                    select(Commitment.contribution_id, Commitment.id).where(
+                        Commitment.event_id == event_id,
+                        Commitment.deleted.is_(False),
+                        Commitment.contribution_id.is_not(None),
+                    )
+                ).all()
+            )
+            return [
+                ContributionRow(c.id, c.event_id, c.mesa, c.text, c.submitted_by, c.position, links.get(c.id))
+                for c in s.scalars(
+                    select(Contribution)
+                    .where(Contribution.event_id == event_id, Contribution.deleted.is_(False))
+                    .order_by(Contribution.mesa, Contribution.position)
+                )
+            ]
 
     # -- commitments ---------------------------------------------------------------------
     def add(self, data: CommitmentInput) -> CommitmentRow:
@@ -147,8 +172,11 @@ class CommitmentService:
                 c = s.get(Contribution, data.contribution_id)
                 if c is None or c.deleted:
                     raise NotFound("El aporte no existe.")
-                if s.scalar(select(Commitment.id).where(Commitment.contribution_id == c.id,
-                                                        Commitment.deleted.is_(False)).limit(1)):
+                if s.scalar(
+                    select(Commitment.id)
+                    .where(Commitment.contribution_id == c.id, Commitment.deleted.is_(False))
+                    .limit(1)
+                ):
                     raise UserError("Este aporte ya se convirtió en compromiso.")
                 event_id = event_id or c.event_id
             if event_id:
@@ -156,18 +184,27 @@ class CommitmentService:
                 if e is None or e.deleted:
                     raise NotFound(f"No existe el evento «{event_id}».")
                 if data.due_date < e.event_date:
-                    raise UserError(f"La fecha límite ({data.due_date:%d/%m/%Y}) es anterior al evento "
-                                    f"({e.event_date:%d/%m/%Y}).")
+                    raise UserError(
+                        f"La fecha límite ({data.due_date:%d/%m/%Y}) es anterior al evento ({e.event_date:%d/%m/%Y})."
+                    )
             unit_text = clean(data.responsible_text) or None
             if data.responsible_unit_id:
                 u = s.get(OrgUnit, data.responsible_unit_id)
                 if u is None or u.deleted:
                     raise NotFound("La unidad responsable no existe.")
-            cm = Commitment(event_id=event_id, contribution_id=data.contribution_id, source=data.source,
-                            description=data.description.strip(), responsible_unit_id=data.responsible_unit_id,
-                            responsible_text=unit_text, responsible_person=clean(data.responsible_person) or None,
-                            due_date=data.due_date, deliverable=clean(data.deliverable) or None,
-                            status="PENDIENTE", progress_pct=0.0)
+            cm = Commitment(
+                event_id=event_id,
+                contribution_id=data.contribution_id,
+                source=data.source,
+                description=data.description.strip(),
+                responsible_unit_id=data.responsible_unit_id,
+                responsible_text=unit_text,
+                responsible_person=clean(data.responsible_person) or None,
+                due_date=data.due_date,
+                deliverable=clean(data.deliverable) or None,
+                status="PENDIENTE",
+                progress_pct=0.0,
+            )
             s.add(cm)
             s.flush()
             cid = cm.id
@@ -184,8 +221,17 @@ class CommitmentService:
         with self.db.begin() as s:
             self._c(s, commitment_id).deleted = True
 
-    def add_followup(self, commitment_id: str, cut_date: date, progress_pct: float, narrative: str = "",
-                     reviewer: str = "", *, files: list[Path | str] = (), links: list[str] = ()) -> FollowUpRow:
+    def add_followup(
+        self,
+        commitment_id: str,
+        cut_date: date,
+        progress_pct: float,
+        narrative: str = "",
+        reviewer: str = "",
+        *,
+        files: list[Path | str] = (),
+        links: list[str] = (),
+    ) -> FollowUpRow:
         from rcdesk.numbers import parse_float
 
         pct = parse_float(progress_pct, "Avance del compromiso")
@@ -200,17 +246,25 @@ class CommitmentService:
         staged = [ev.stage_file(f) for f in files]  # validated and copied before any DB write
         with self.db.begin() as s:
             cm = self._c(s, commitment_id)
-            f = CommitmentFollowUp(commitment_id=commitment_id, cut_date=cut_date, progress_pct=pct,
-                                   narrative=(narrative or "").strip() or None, reviewer=clean(reviewer) or None)
+            f = CommitmentFollowUp(
+                commitment_id=commitment_id,
+                cut_date=cut_date,
+                progress_pct=pct,
+                narrative=(narrative or "").strip() or None,
+                reviewer=clean(reviewer) or None,
+            )
             s.add(f)
             s.flush()
             for st in staged:
                 ev.attach(s, st, EVIDENCE_OWNER, f.id)
             for url in links:
                 ev.attach_link(s, url, EVIDENCE_OWNER, f.id)
-            latest = s.scalars(select(CommitmentFollowUp).where(
-                CommitmentFollowUp.commitment_id == commitment_id, CommitmentFollowUp.deleted.is_(False))
-                .order_by(CommitmentFollowUp.cut_date.desc(), CommitmentFollowUp.created_at.desc()).limit(1)).first()
+            latest = s.scalars(
+                select(CommitmentFollowUp)
+                .where(CommitmentFollowUp.commitment_id == commitment_id, CommitmentFollowUp.deleted.is_(False))
+                .order_by(CommitmentFollowUp.cut_date.desc(), CommitmentFollowUp.created_at.desc())
+                .limit(1)
+            ).first()
             cm.progress_pct = latest.progress_pct
             cm.last_followup_on = latest.cut_date
             cm.status = status_for_progress(latest.progress_pct, cm.status)
@@ -221,15 +275,29 @@ class CommitmentService:
         from rcdesk.services.evidence import EvidenceService
 
         with self.db.session() as s:
-            rows = list(s.scalars(select(CommitmentFollowUp).where(
-                CommitmentFollowUp.commitment_id == commitment_id, CommitmentFollowUp.deleted.is_(False))
-                .order_by(CommitmentFollowUp.cut_date)))
+            rows = list(
+                s.scalars(
+                    select(CommitmentFollowUp)
+                    .where(CommitmentFollowUp.commitment_id == commitment_id, CommitmentFollowUp.deleted.is_(False))
+                    .order_by(CommitmentFollowUp.cut_date)
+                )
+            )
             evidence = EvidenceService.list_in(s, EVIDENCE_OWNER, [f.id for f in rows])
-            return [FollowUpRow(f.id, f.commitment_id, f.cut_date, f.progress_pct, f.narrative, f.reviewer,
-                                tuple(evidence.get(f.id, []))) for f in rows]
+            return [
+                FollowUpRow(
+                    f.id,
+                    f.commitment_id,
+                    f.cut_date,
+                    f.progress_pct,
+                    f.narrative,
+                    f.reviewer,
+                    tuple(evidence.get(f.id, [])),
+                )
+                for f in rows
+            ]
 
     @staticmethod
-    def _c(s, commitment_id: str) -> Commitment:  # noqa: ANN001
+    def _c(s, commitment_id: str) -> Commitment:
         c = s.get(Commitment, commitment_id)
         if c is None or c.deleted:
             raise NotFound(f"No existe el compromiso «{commitment_id}».")
@@ -242,8 +310,14 @@ class CommitmentService:
             raise NotFound(f"No existe el compromiso «{commitment_id}».")
         return rows[0]
 
-    def list_commitments(self, event_id: str | None = None, *, overdue_only: bool = False,
-                         status: str | None = None, today: date | None = None) -> list[CommitmentRow]:
+    def list_commitments(
+        self,
+        event_id: str | None = None,
+        *,
+        overdue_only: bool = False,
+        status: str | None = None,
+        today: date | None = None,
+    ) -> list[CommitmentRow]:
         stmt = select(Commitment).where(Commitment.deleted.is_(False))
         if event_id:
             stmt = stmt.where(Commitment.event_id == event_id)
@@ -255,7 +329,7 @@ class CommitmentService:
     def met_pct(self, event_id: str | None = None) -> float | None:
         return commitments_met_pct([c.status for c in self.list_commitments(event_id)])
 
-    def _rows(self, stmt, today: date | None) -> list[CommitmentRow]:  # noqa: ANN001
+    def _rows(self, stmt, today: date | None) -> list[CommitmentRow]:
         today = today or date.today()
         with self.db.session() as s:
             items = list(s.scalars(stmt))
@@ -263,15 +337,32 @@ class CommitmentService:
             ev_ids = {c.event_id for c in items if c.event_id}
             events = {e.id: e for e in s.scalars(select(Event).where(Event.id.in_(ev_ids)))} if ev_ids else {}
             co_ids = {c.contribution_id for c in items if c.contribution_id}
-            contribs = ({c.id: c for c in s.scalars(select(Contribution).where(Contribution.id.in_(co_ids)))}
-                        if co_ids else {})
+            contribs = (
+                {c.id: c for c in s.scalars(select(Contribution).where(Contribution.id.in_(co_ids)))} if co_ids else {}
+            )
             out = []
             for c in items:
                 e, co = events.get(c.event_id), contribs.get(c.contribution_id)
-                out.append(CommitmentRow(
-                    c.id, c.event_id, e.title if e else "", e.event_date if e else None, c.contribution_id,
-                    co.text if co else None, co.mesa if co else None, c.source, c.description,
-                    c.responsible_unit_id, units.get(c.responsible_unit_id) or c.responsible_text or "",
-                    c.responsible_person, c.due_date, c.deliverable, c.status, float(c.progress_pct or 0),
-                    c.last_followup_on, commitment_overdue(c.status, c.due_date, today)))
+                out.append(
+                    CommitmentRow(
+                        c.id,
+                        c.event_id,
+                        e.title if e else "",
+                        e.event_date if e else None,
+                        c.contribution_id,
+                        co.text if co else None,
+                        co.mesa if co else None,
+                        c.source,
+                        c.description,
+                        c.responsible_unit_id,
+                        units.get(c.responsible_unit_id) or c.responsible_text or "",
+                        c.responsible_person,
+                        c.due_date,
+                        c.deliverable,
+                        c.status,
+                        float(c.progress_pct or 0),
+                        c.last_followup_on,
+                        commitment_overdue(c.status, c.due_date, today),
+                    )
+                )
             return out

@@ -10,6 +10,7 @@ Which events belong to the report of year Y: those whose «periodo que se rinde�
 when it is left empty, those held in Y + 1 (accountability of a year happens the next year).
 The aportes «del año anterior» are those of the events that belong to the report of Y − 1.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,16 +31,36 @@ _ID_NAMESPACE = uuid.UUID("6f1c2a8e-3b5d-4f0a-9c7e-2d8b1e4a6c50")
 
 # event types counted as each «mecanismo de participación ciudadana»; the deliberation has its own
 # section and team meetings are no mechanism
-MECHANISM_EVENTS = {"AUDIENCIA_PUBLICA": "audiencia_publica", "DIALOGO": "dialogos", "MESA_TEMATICA": "dialogos",
-                    "ASAMBLEA": "otros", "FERIA": "otros", "VIRTUAL": "otros"}
+MECHANISM_EVENTS = {
+    "AUDIENCIA_PUBLICA": "audiencia_publica",
+    "DIALOGO": "dialogos",
+    "MESA_TEMATICA": "dialogos",
+    "ASAMBLEA": "otros",
+    "FERIA": "otros",
+    "VIRTUAL": "otros",
+}
 # the institution's own offices are not «unidades de atención»
-INTERNAL_UNIT_TYPES = {"DESPACHO", "DIRECCION", "SECRETARIA", "OFICINA", "UNIDAD", "OFICINA_CONTROL_INTERNO",
-                       "EQUIPO"}
-COVERAGE_LEVELS = {"PROVINCIA": "PROVINCIA", "CANTON": "CANTÓN", "PARROQUIA_URBANA": "PARROQUIA",
-                   "PARROQUIA_RURAL": "PARROQUIA", "DEPARTAMENTO": "PROVINCIA", "MUNICIPIO": "CANTÓN",
-                   "CENTRO_POBLADO": "COMUNIDAD O RECINTO"}
-LEVEL_ORDER = ("NACIONAL", "ZONA", "REGIÓN", "PROVINCIA", "DISTRITO", "CIRCUITO", "CANTÓN", "PARROQUIA",
-               "COMUNIDAD O RECINTO")
+INTERNAL_UNIT_TYPES = {"DESPACHO", "DIRECCION", "SECRETARIA", "OFICINA", "UNIDAD", "OFICINA_CONTROL_INTERNO", "EQUIPO"}
+COVERAGE_LEVELS = {
+    "PROVINCIA": "PROVINCIA",
+    "CANTON": "CANTÓN",
+    "PARROQUIA_URBANA": "PARROQUIA",
+    "PARROQUIA_RURAL": "PARROQUIA",
+    "DEPARTAMENTO": "PROVINCIA",
+    "MUNICIPIO": "CANTÓN",
+    "CENTRO_POBLADO": "COMUNIDAD O RECINTO",
+}
+LEVEL_ORDER = (
+    "NACIONAL",
+    "ZONA",
+    "REGIÓN",
+    "PROVINCIA",
+    "DISTRITO",
+    "CIRCUITO",
+    "CANTÓN",
+    "PARROQUIA",
+    "COMUNIDAD O RECINTO",
+)
 GENDER_HEADERS = ("MASCULINO", "FEMENINO", "GLBTI")
 PEOPLES_HEADERS = ("MONTUBIOS", "CHOLOS", "INDIGENAS", "MESTIZOS", "AFROECUATORIANOS")
 
@@ -78,8 +99,8 @@ class BudgetLine:
     partidas: str
     codificado: float
     devengado: float
-    klass: str | None      # CORRIENTE | INVERSION | None
-    origin: str            # formulario | partida | sin clasificar
+    klass: str | None  # CORRIENTE | INVERSION | None
+    origin: str  # formulario | partida | sin clasificar
 
 
 def form_id(institution_id: str, year: int, section: str) -> str:
@@ -109,9 +130,12 @@ class CpccsService:
             else:
                 i = None
                 if year is not None:
-                    row = s.execute(select(Poa.institution_id, func.count()).where(
-                        Poa.fiscal_year == int(year), Poa.deleted.is_(False)).group_by(Poa.institution_id)
-                        .order_by(func.count().desc())).first()
+                    row = s.execute(
+                        select(Poa.institution_id, func.count())
+                        .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False))
+                        .group_by(Poa.institution_id)
+                        .order_by(func.count().desc())
+                    ).first()
                     if row:
                         i = s.get(Inst, row[0])
                 if i is None:
@@ -135,9 +159,13 @@ class CpccsService:
         from rcdesk.models.cpccs import CpccsForm
 
         with self.db.session() as s:
-            rows = s.scalars(select(CpccsForm).where(CpccsForm.institution_id == institution_id,
-                                                     CpccsForm.fiscal_year == int(year),
-                                                     CpccsForm.deleted.is_(False)))
+            rows = s.scalars(
+                select(CpccsForm).where(
+                    CpccsForm.institution_id == institution_id,
+                    CpccsForm.fiscal_year == int(year),
+                    CpccsForm.deleted.is_(False),
+                )
+            )
             return {r.section: dict(r.data or {}) for r in rows}
 
     def save_form(self, year: int, section: str, data: object, institution_id: str | None = None) -> dict:
@@ -152,31 +180,38 @@ class CpccsService:
         with self.db.begin() as s:
             row = s.get(CpccsForm, rid)
             if row is None:
-                s.add(CpccsForm(id=rid, institution_id=inst.institution_id, fiscal_year=int(year),
-                                section=section, data=clean))
+                s.add(
+                    CpccsForm(
+                        id=rid, institution_id=inst.institution_id, fiscal_year=int(year), section=section, data=clean
+                    )
+                )
             else:
                 row.data = clean
                 row.deleted = False
         return clean
 
-    def set_fields(self, year: int, section: str, pairs: list[tuple[str, str]],
-                   institution_id: str | None = None) -> dict:
+    def set_fields(
+        self, year: int, section: str, pairs: list[tuple[str, str]], institution_id: str | None = None
+    ) -> dict:
         """Apply CAMPO VALOR pairs to the stored answers of `section` (see `schema.merge_fields`)."""
         sec = schema.section(section)
         current = self.form(year, section, institution_id)
         return self.save_form(year, section, schema.merge_fields(sec, current, pairs), institution_id)
 
     # -- the report ----------------------------------------------------------------------------
-    def report(self, year: int, *, institution_id: str | None = None, cut: date | None = None,
-               budget_type: str = "META") -> CpccsReport:
+    def report(
+        self, year: int, *, institution_id: str | None = None, cut: date | None = None, budget_type: str = "META"
+    ) -> CpccsReport:
         """Every section for `year`; `budget_type` is the one «tipo de ejecución» of the budget compliance
         section (META, PROGRAMA or AREA: the CPCCS admits one per report)."""
         from rcdesk.reports.cpccs_xlsx import BUDGET_TYPES
 
         _check_year(year)
         if budget_type not in BUDGET_TYPES:
-            raise UserError(f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
-                            f"(use {', '.join(BUDGET_TYPES)}); el CPCCS admite un solo tipo por informe.")
+            raise UserError(
+                f"Tipo de ejecución presupuestaria «{budget_type}» desconocido "
+                f"(use {', '.join(BUDGET_TYPES)}); el CPCCS admite un solo tipo por informe."
+            )
         inst = self.institution(year, institution_id)
         forms = self.forms(year, inst.institution_id)
         cut = cut or date(int(year), 12, 31)
@@ -218,7 +253,7 @@ class CpccsService:
         return self._lines(ev, form)
 
     # -- computed sections ---------------------------------------------------------------------
-    def _evaluation(self, year: int, cut: date):  # noqa: ANN202
+    def _evaluation(self, year: int, cut: date):
         from rcdesk.services.poa_eval import EvaluationService
 
         return EvaluationService(self.db).evaluate(int(year), cut)
@@ -239,12 +274,16 @@ class CpccsService:
         from rcdesk.models.reference import OrgUnit, Territory
 
         with self.db.session() as s:
-            home = s.execute(select(Territory.level, Territory.name).join(Inst, Inst.territory_id == Territory.id)
-                             .where(Inst.id == inst.institution_id)).first()
+            home = s.execute(
+                select(Territory.level, Territory.name)
+                .join(Inst, Inst.territory_id == Territory.id)
+                .where(Inst.id == inst.institution_id)
+            ).first()
             units = s.execute(
                 select(OrgUnit.name, OrgUnit.unit_type, Territory.level, Territory.name)
                 .outerjoin(Territory, Territory.id == OrgUnit.territory_id)
-                .where(OrgUnit.institution_id == inst.institution_id, OrgUnit.deleted.is_(False))).all()
+                .where(OrgUnit.institution_id == inst.institution_id, OrgUnit.deleted.is_(False))
+            ).all()
         by_level: dict[str, list[str]] = {}
         nowhere = []
         for name, utype, level, place in units:
@@ -268,17 +307,30 @@ class CpccsService:
             missing.append(f"{len(nowhere)} unidad(es) sin territorio: {', '.join(sorted(nowhere)[:5])}")
         if not link:
             missing.append("falta «LINK AL MEDIO DE VERIFICACIÓN»")
-        headers = ("NIVEL DE UNIDADES DE ATENCIÓN", "NO. DE UNIDADES DE ATENCIÓN", "COBERTURA", "N. USUARIOS",
-                   *GENDER_HEADERS, *PEOPLES_HEADERS, "LINK AL MEDIO DE VERIFICACIÓN")
-        return _Part(headers=headers, rows=rows, missing=missing,
-                     facts=[("Unidades de atención", sum(r[1] for r in rows))])
+        headers = (
+            "NIVEL DE UNIDADES DE ATENCIÓN",
+            "NO. DE UNIDADES DE ATENCIÓN",
+            "COBERTURA",
+            "N. USUARIOS",
+            *GENDER_HEADERS,
+            *PEOPLES_HEADERS,
+            "LINK AL MEDIO DE VERIFICACIÓN",
+        )
+        return _Part(
+            headers=headers, rows=rows, missing=missing, facts=[("Unidades de atención", sum(r[1] for r in rows))]
+        )
 
     def _alignment(self, year: int, form: dict) -> _Part:
         from rcdesk.models.poa import Poa, PoaObjective
 
         with self.db.session() as s:
-            aligns = list(s.scalars(select(PoaObjective.alignment).join(Poa, Poa.id == PoaObjective.poa_id).where(
-                Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaObjective.deleted.is_(False))))
+            aligns = list(
+                s.scalars(
+                    select(PoaObjective.alignment)
+                    .join(Poa, Poa.id == PoaObjective.poa_id)
+                    .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False), PoaObjective.deleted.is_(False))
+                )
+            )
         total = len(aligns)
         pnd = sum(1 for a in aligns if _mentions_pnd(a))
         pei = sum(1 for a in aligns if _mentions_pei(a))
@@ -293,18 +345,27 @@ class CpccsService:
                 missing.append(f"{label}: falta «{schema.LINK_LABEL}»")
         if not total:
             missing.append(f"no hay objetivos de POA del año {year} para proponer la articulación")
-        return _Part(headers=(sec.row_header, "PONGA SI O NO", schema.LINK_LABEL,
-                              "OBJETIVOS DEL POA ALINEADOS (referencia)"), rows=rows, missing=missing)
+        return _Part(
+            headers=(sec.row_header, "PONGA SI O NO", schema.LINK_LABEL, "OBJETIVOS DEL POA ALINEADOS (referencia)"),
+            rows=rows,
+            missing=missing,
+        )
 
     def _mechanisms(self, inst: Institution, year: int, form: dict) -> _Part:
         from rcdesk.models.events import Event
 
         with self.db.session() as s:
-            types = s.execute(select(Event.event_type, func.count()).where(
-                Event.deleted.is_(False), Event.status != "CANCELADO",
-                Event.event_date >= date(int(year), 1, 1), Event.event_date <= date(int(year), 12, 31),
-                (Event.institution_id == inst.institution_id) | Event.institution_id.is_(None),
-            ).group_by(Event.event_type)).all()
+            types = s.execute(
+                select(Event.event_type, func.count())
+                .where(
+                    Event.deleted.is_(False),
+                    Event.status != "CANCELADO",
+                    Event.event_date >= date(int(year), 1, 1),
+                    Event.event_date <= date(int(year), 12, 31),
+                    (Event.institution_id == inst.institution_id) | Event.institution_id.is_(None),
+                )
+                .group_by(Event.event_type)
+            ).all()
         counted: dict[str, int] = {}
         for t, n in types:
             key = MECHANISM_EVENTS.get(t)
@@ -320,24 +381,38 @@ class CpccsService:
             rows.append((label, yes, number if yes == "SI" else 0, link, counted.get(rk, 0)))
             if yes == "SI" and not link:
                 missing.append(f"{label}: falta el medio de verificación publicado")
-        return _Part(headers=(sec.row_header, "PONGA SI O NO", sec.fields[1].label, sec.fields[2].label,
-                              "EVENTOS REGISTRADOS EN RCDESK (referencia)"), rows=rows, missing=missing)
+        return _Part(
+            headers=(
+                sec.row_header,
+                "PONGA SI O NO",
+                sec.fields[1].label,
+                sec.fields[2].label,
+                "EVENTOS REGISTRADOS EN RCDESK (referencia)",
+            ),
+            rows=rows,
+            missing=missing,
+        )
 
     def _period_events(self, inst: Institution, year: int, types: tuple[str, ...] | None = None) -> list:
         from rcdesk.models.events import Event
 
         with self.db.session() as s:
             stmt = select(Event).where(
-                Event.deleted.is_(False), Event.status != "CANCELADO",
-                (Event.institution_id == inst.institution_id) | Event.institution_id.is_(None))
+                Event.deleted.is_(False),
+                Event.status != "CANCELADO",
+                (Event.institution_id == inst.institution_id) | Event.institution_id.is_(None),
+            )
             if types:
                 stmt = stmt.where(Event.event_type.in_(types))
             events = list(s.scalars(stmt.order_by(Event.event_date, Event.title)))
             s.expunge_all()
         y = str(int(year))
-        return [e for e in events
-                if (e.period_label and re.search(rf"\b{y}\b", e.period_label))
-                or (not (e.period_label or "").strip() and e.event_date.year == int(year) + 1)]
+        return [
+            e
+            for e in events
+            if (e.period_label and re.search(rf"\b{y}\b", e.period_label))
+            or (not (e.period_label or "").strip() and e.event_date.year == int(year) + 1)
+        ]
 
     def _deliberation(self, inst: Institution, year: int) -> _Part:
         from rcdesk.events.tallies import cpccs_buckets
@@ -346,10 +421,19 @@ class CpccsService:
         events = self._period_events(inst, year, ("DELIBERACION_PUBLICA",))
         ids = [e.id for e in events]
         with self.db.session() as s:
-            tallies = {t.event_id: (t.total, dict(t.counts or {})) for t in s.scalars(select(AttendanceTally).where(
-                AttendanceTally.event_id.in_(ids), AttendanceTally.deleted.is_(False)))}
-            registered = dict(s.execute(select(Attendance.event_id, func.count()).where(
-                Attendance.event_id.in_(ids), Attendance.deleted.is_(False)).group_by(Attendance.event_id)).all())
+            tallies = {
+                t.event_id: (t.total, dict(t.counts or {}))
+                for t in s.scalars(
+                    select(AttendanceTally).where(AttendanceTally.event_id.in_(ids), AttendanceTally.deleted.is_(False))
+                )
+            }
+            registered = dict(
+                s.execute(
+                    select(Attendance.event_id, func.count())
+                    .where(Attendance.event_id.in_(ids), Attendance.deleted.is_(False))
+                    .group_by(Attendance.event_id)
+                ).all()
+            )
         rows, missing, notes = [], [], []
         totals = [0] * 9
         for e in events:
@@ -365,19 +449,27 @@ class CpccsService:
             values = [total, *gender, *peoples]
             totals = [a + int(v or 0) for a, v in zip(totals, values)]
             rows.append((when, *values, e.title))
-            apart = [f"{label}: " + ", ".join(f"{k} {v}" for k, v in b.get(dim, {}).get("aparte", {}).items())
-                     for dim, label in (("genero", "género"), ("etnia", "pueblos y nacionalidades"))
-                     if b.get(dim, {}).get("aparte")]
+            apart = [
+                f"{label}: " + ", ".join(f"{k} {v}" for k, v in b.get(dim, {}).get("aparte", {}).items())
+                for dim, label in (("genero", "género"), ("etnia", "pueblos y nacionalidades"))
+                if b.get(dim, {}).get("aparte")
+            ]
             if apart:
                 notes.append(f"{when}, sin casilla en el formulario del CPCCS: {'; '.join(apart)}.")
         if len(rows) > 1:
             rows.append(("TOTAL", *totals, ""))
         if not events:
-            missing.append(f"no hay evento de deliberación pública del periodo {year} (periodo que se rinde "
-                           f"«{year}», o realizado en {int(year) + 1})")
-        facts = [("FECHA EN QUE SE REALIZÓ LA DELIBERACIÓN PÚBLICA Y EVALUACIÓN CIUDADANA DE RENDICIÓN DE "
-                  "CUENTAS:", ", ".join(e.event_date.strftime("%d/%m/%Y") for e in events)),
-                 ("NO. DE PARTICIPANTES", totals[0] if len(rows) != 1 else rows[0][1])]
+            missing.append(
+                f"no hay evento de deliberación pública del periodo {year} (periodo que se rinde "
+                f"«{year}», o realizado en {int(year) + 1})"
+            )
+        facts = [
+            (
+                "FECHA EN QUE SE REALIZÓ LA DELIBERACIÓN PÚBLICA Y EVALUACIÓN CIUDADANA DE RENDICIÓN DE CUENTAS:",
+                ", ".join(e.event_date.strftime("%d/%m/%Y") for e in events),
+            ),
+            ("NO. DE PARTICIPANTES", totals[0] if len(rows) != 1 else rows[0][1]),
+        ]
         headers = ("FECHA", "NO. DE PARTICIPANTES", *GENDER_HEADERS, *PEOPLES_HEADERS, "EVENTO (referencia)")
         return _Part(facts=facts, headers=headers, rows=rows, missing=missing, notes=notes)
 
@@ -387,23 +479,41 @@ class CpccsService:
 
         events = {e.id: e for e in self._period_events(inst, int(year) - 1)}
         with self.db.session() as s:
-            items = list(s.execute(
-                select(Commitment.id, Commitment.description, Commitment.status, Commitment.progress_pct,
-                       Commitment.results, Contribution.text)
-                .outerjoin(Contribution, Contribution.id == Commitment.contribution_id)
-                .where(Commitment.deleted.is_(False), Commitment.source == "APORTE_CIUDADANO",
-                       Commitment.status != "NO_APLICA", Commitment.event_id.in_(list(events)))
-                .order_by(Commitment.due_date, Commitment.created_at)).all())
+            items = list(
+                s.execute(
+                    select(
+                        Commitment.id,
+                        Commitment.description,
+                        Commitment.status,
+                        Commitment.progress_pct,
+                        Commitment.results,
+                        Contribution.text,
+                    )
+                    .outerjoin(Contribution, Contribution.id == Commitment.contribution_id)
+                    .where(
+                        Commitment.deleted.is_(False),
+                        Commitment.source == "APORTE_CIUDADANO",
+                        Commitment.status != "NO_APLICA",
+                        Commitment.event_id.in_(list(events)),
+                    )
+                    .order_by(Commitment.due_date, Commitment.created_at)
+                ).all()
+            )
             ids = [i[0] for i in items]
             links: dict[str, str] = {}
             narratives: dict[str, str] = {}
             for cid, url, narrative in s.execute(
                 select(CommitmentFollowUp.commitment_id, Evidence.url, CommitmentFollowUp.narrative)
-                .outerjoin(Evidence, (Evidence.owner_id == CommitmentFollowUp.id)
-                           & (Evidence.owner_type == "commitment_followup") & (Evidence.kind == "LINK")
-                           & Evidence.deleted.is_(False))
+                .outerjoin(
+                    Evidence,
+                    (Evidence.owner_id == CommitmentFollowUp.id)
+                    & (Evidence.owner_type == "commitment_followup")
+                    & (Evidence.kind == "LINK")
+                    & Evidence.deleted.is_(False),
+                )
                 .where(CommitmentFollowUp.commitment_id.in_(ids), CommitmentFollowUp.deleted.is_(False))
-                .order_by(CommitmentFollowUp.cut_date.desc())):
+                .order_by(CommitmentFollowUp.cut_date.desc())
+            ):
                 if url:
                     links.setdefault(cid, url)
                 if narrative:
@@ -416,32 +526,49 @@ class CpccsService:
             link = links.get(cid) or (NO_APLICA if yes == "NO" else "")
             if yes == "SI" and not link:
                 no_link += 1
-            rows.append((text or desc, yes, cpccs_band(pct or 0) if yes == "SI" else "0",
-                         (results or narratives.get(cid) or "") if yes == "SI" else "", link,
-                         round(float(pct or 0), 2)))
+            rows.append(
+                (
+                    text or desc,
+                    yes,
+                    cpccs_band(pct or 0) if yes == "SI" else "0",
+                    (results or narratives.get(cid) or "") if yes == "SI" else "",
+                    link,
+                    round(float(pct or 0), 2),
+                )
+            )
         missing = []
         if not rows:
-            missing.append(f"no hay aportes ciudadanos registrados de la rendición del periodo {int(year) - 1} "
-                           "(márquela «no aplica» si no los hubo)")
+            missing.append(
+                f"no hay aportes ciudadanos registrados de la rendición del periodo {int(year) - 1} "
+                "(márquela «no aplica» si no los hubo)"
+            )
         if no_link:
             missing.append(f"{no_link} aporte(s) incorporado(s) sin link de verificación en su seguimiento")
-        facts = [("Aportes ciudadanos registrados", len(rows)), ("Aportes incorporados", incorporated),
-                 ("% de aportes incorporados", _pct(incorporated, len(rows)))]
-        headers = ("DESCRIBA LOS PRINCIPALES APORTES CIUDADANOS REPORTADOS EN LA RENDICIÓN DE CUENTAS DEL "
-                   "PERIODO ANTERIOR",
-                   "¿INCORPORÓ EL APORTE CIUDADANO EN LA GESTIÓN INSTITUCIONAL?(PONGA SÍ O NO)",
-                   "PORCENTAJE DE AVANCES DE CUMPLIMIENTO", "DESCRIPCIÓN DE RESULTADOS", schema.LINK_LABEL,
-                   "% DE CUMPLIMIENTO (referencia)")
+        facts = [
+            ("Aportes ciudadanos registrados", len(rows)),
+            ("Aportes incorporados", incorporated),
+            ("% de aportes incorporados", _pct(incorporated, len(rows))),
+        ]
+        headers = (
+            "DESCRIBA LOS PRINCIPALES APORTES CIUDADANOS REPORTADOS EN LA RENDICIÓN DE CUENTAS DEL PERIODO ANTERIOR",
+            "¿INCORPORÓ EL APORTE CIUDADANO EN LA GESTIÓN INSTITUCIONAL?(PONGA SÍ O NO)",
+            "PORCENTAJE DE AVANCES DE CUMPLIMIENTO",
+            "DESCRIPCIÓN DE RESULTADOS",
+            schema.LINK_LABEL,
+            "% DE CUMPLIMIENTO (referencia)",
+        )
         return _Part(facts=facts, headers=headers, rows=rows, missing=missing)
 
-    def _programmatic(self, year: int, ev, form: dict) -> _Part:  # noqa: ANN001
+    def _programmatic(self, year: int, ev, form: dict) -> _Part:
         from rcdesk.models.poa import PoaObjective
         from rcdesk.services.poa_reports import evidence_links
 
         links = evidence_links(self.db, year)
         with self.db.session() as s:
             ids = list({m.objective_id for m in ev.metas})
-            aligns = dict(s.execute(select(PoaObjective.id, PoaObjective.alignment).where(PoaObjective.id.in_(ids))).all())
+            aligns = dict(
+                s.execute(select(PoaObjective.id, PoaObjective.alignment).where(PoaObjective.id.in_(ids))).all()
+            )
         units = {u.key: u.label for u in ev.units}
         tipo = form.get("tipo") or "OBJETIVOS ESTRATÉGICOS"
         rows = []
@@ -450,9 +577,23 @@ class CpccsService:
             link = links.get(m.meta_id, "")
             no_link += not link
             no_text += not (m.narrative or "").strip()
-            rows.append((tipo, m.objective, aligns.get(m.objective_id, ""), n, m.description,
-                         m.indicator or m.unit_of_measure, m.planned, m.executed, 0.0 if m.pct is None else m.pct,
-                         m.narrative, m.contribution, link, units.get(m.unit_id, "")))
+            rows.append(
+                (
+                    tipo,
+                    m.objective,
+                    aligns.get(m.objective_id, ""),
+                    n,
+                    m.description,
+                    m.indicator or m.unit_of_measure,
+                    m.planned,
+                    m.executed,
+                    0.0 if m.pct is None else m.pct,
+                    m.narrative,
+                    m.contribution,
+                    link,
+                    units.get(m.unit_id, ""),
+                )
+            )
         missing = []
         if not rows:
             missing.append(f"no hay metas de POA del año {year}")
@@ -461,25 +602,39 @@ class CpccsService:
         if no_text:
             missing.append(f"{no_text} meta(s) sin descripción de la gestión (narrativa de sus reportes)")
         avg = rows_average(ev)
-        facts = [("Metas", len(rows)),
-                 ("Cumplimiento promedio provincial (promedio simple de las metas, §4.1)",
-                  "N/A" if avg is None else avg)]
-        headers = ("TIPO", "FUNCIONES / OBJETIVOS / FINES", "DESCRIPCIÓN DE COMPETENCIAS (alineación)",
-                   "NO. DE META", "META POA", "INDICADOR DE LA META", "TOTALES PLANIFICADOS", "TOTALES CUMPLIDOS",
-                   "% DE LA GESTIÓN", "DESCRIPCIÓN DE LA GESTIÓN POR META",
-                   "¿CÓMO APORTA EL RESULTADO ALCANZADO AL LOGRO DEL PLAN DE DESARROLLO?",
-                   "LINK AL MEDIO DE VERIFICACIÓN", "UNIDAD (referencia)")
+        facts = [
+            ("Metas", len(rows)),
+            ("Cumplimiento promedio provincial (promedio simple de las metas, §4.1)", "N/A" if avg is None else avg),
+        ]
+        headers = (
+            "TIPO",
+            "FUNCIONES / OBJETIVOS / FINES",
+            "DESCRIPCIÓN DE COMPETENCIAS (alineación)",
+            "NO. DE META",
+            "META POA",
+            "INDICADOR DE LA META",
+            "TOTALES PLANIFICADOS",
+            "TOTALES CUMPLIDOS",
+            "% DE LA GESTIÓN",
+            "DESCRIPCIÓN DE LA GESTIÓN POR META",
+            "¿CÓMO APORTA EL RESULTADO ALCANZADO AL LOGRO DEL PLAN DE DESARROLLO?",
+            "LINK AL MEDIO DE VERIFICACIÓN",
+            "UNIDAD (referencia)",
+        )
         return _Part(facts=facts, headers=headers, rows=rows, missing=missing)
 
-    def _lines(self, ev, form: dict) -> list[BudgetLine]:  # noqa: ANN001
+    def _lines(self, ev, form: dict) -> list[BudgetLine]:
         from rcdesk.models.poa import PoaActivity
 
         chosen = form.get("clasificacion") or {}
         ids = [m.meta_id for m in ev.metas if m.codificado]
         partidas: dict[str, list[str]] = {}
         with self.db.session() as s:
-            for mid, line in s.execute(select(PoaActivity.meta_id, PoaActivity.budget_line).where(
-                    PoaActivity.meta_id.in_(ids), PoaActivity.deleted.is_(False))):
+            for mid, line in s.execute(
+                select(PoaActivity.meta_id, PoaActivity.budget_line).where(
+                    PoaActivity.meta_id.in_(ids), PoaActivity.deleted.is_(False)
+                )
+            ):
                 if (line or "").strip():
                     partidas.setdefault(mid, []).append(line.strip())
         units = {u.key: u.label for u in ev.units}
@@ -492,34 +647,68 @@ class CpccsService:
             if klass is None:
                 klass = _class_from_partidas(ps)
                 origin = "partida" if klass else "sin clasificar"
-            out.append(BudgetLine(m.meta_id, f"{m.number} {m.description}".strip(), units.get(m.unit_id, ""),
-                                  ", ".join(ps), m.codificado, m.devengado, klass, origin))
+            out.append(
+                BudgetLine(
+                    m.meta_id,
+                    f"{m.number} {m.description}".strip(),
+                    units.get(m.unit_id, ""),
+                    ", ".join(ps),
+                    m.codificado,
+                    m.devengado,
+                    klass,
+                    origin,
+                )
+            )
         return out
 
-    def _budget(self, ev, form: dict) -> _Part:  # noqa: ANN001
+    def _budget(self, ev, form: dict) -> _Part:
         lines = self._lines(ev, form)
         cod = round(sum(x.codificado for x in lines), 2)
         cp = round(sum(x.codificado for x in lines if x.klass == "CORRIENTE"), 2)
         ce = round(sum(x.devengado for x in lines if x.klass == "CORRIENTE"), 2)
         ip = round(sum(x.codificado for x in lines if x.klass == "INVERSION"), 2)
         ie = round(sum(x.devengado for x in lines if x.klass == "INVERSION"), 2)
-        facts = [("TOTAL DE PRESUPUESTO INSTITUCIONAL CODIFICADO", cod), ("GASTO CORRIENTE PLANIFICADO", cp),
-                 ("GASTO CORRIENTE EJECUTADO", ce), ("GASTO DE INVERSIÓN PLANIFICADO", ip),
-                 ("GASTO DE INVERSIÓN EJECUTADO", ie), ("% EJECUCIÓN PRESUPUESTARIA", _pct(ce + ie, cod))]
-        rows = [(x.label, x.unit, x.partidas, x.codificado, x.devengado,
-                 schema.BUDGET_CLASSES.get(x.klass, "") if x.klass else "", x.origin) for x in lines]
+        facts = [
+            ("TOTAL DE PRESUPUESTO INSTITUCIONAL CODIFICADO", cod),
+            ("GASTO CORRIENTE PLANIFICADO", cp),
+            ("GASTO CORRIENTE EJECUTADO", ce),
+            ("GASTO DE INVERSIÓN PLANIFICADO", ip),
+            ("GASTO DE INVERSIÓN EJECUTADO", ie),
+            ("% EJECUCIÓN PRESUPUESTARIA", _pct(ce + ie, cod)),
+        ]
+        rows = [
+            (
+                x.label,
+                x.unit,
+                x.partidas,
+                x.codificado,
+                x.devengado,
+                schema.BUDGET_CLASSES.get(x.klass, "") if x.klass else "",
+                x.origin,
+            )
+            for x in lines
+        ]
         missing = []
         unclassified = [x.label for x in lines if not x.klass]
         if unclassified:
-            missing.append(f"{len(unclassified)} línea(s) presupuestaria(s) sin clasificar como corriente o "
-                           f"inversión: {'; '.join(unclassified[:5])}{' …' if len(unclassified) > 5 else ''}")
+            missing.append(
+                f"{len(unclassified)} línea(s) presupuestaria(s) sin clasificar como corriente o "
+                f"inversión: {'; '.join(unclassified[:5])}{' …' if len(unclassified) > 5 else ''}"
+            )
         if not lines:
             missing.append("no hay metas con presupuesto codificado")
-        headers = ("LÍNEA PRESUPUESTARIA (META)", "UNIDAD", "PARTIDA", "CODIFICADO", "DEVENGADO", "CLASIFICACIÓN",
-                   "ORIGEN DE LA CLASIFICACIÓN")
+        headers = (
+            "LÍNEA PRESUPUESTARIA (META)",
+            "UNIDAD",
+            "PARTIDA",
+            "CODIFICADO",
+            "DEVENGADO",
+            "CLASIFICACIÓN",
+            "ORIGEN DE LA CLASIFICACIÓN",
+        )
         return _Part(facts=facts, headers=headers, rows=rows, missing=missing)
 
-    def _budget_compliance(self, year: int, ev, budget_type: str) -> _Part:  # noqa: ANN001
+    def _budget_compliance(self, year: int, ev, budget_type: str) -> _Part:
         from rcdesk.reports.cpccs_xlsx import BUDGET_HEADERS, BUDGET_TYPES, build_rows
         from rcdesk.services.poa_reports import evidence_links
 
@@ -530,15 +719,19 @@ class CpccsService:
             missing.append("no hay metas con presupuesto codificado")
         if budget_type != "META":
             # links of the evidence store belong to metas; a programme or an area has none of its own
-            return _Part(headers=BUDGET_HEADERS, rows=rows, missing=missing,
-                         facts=[("TIPO DE EJECUCIÓN", BUDGET_TYPES[budget_type])])
+            return _Part(
+                headers=BUDGET_HEADERS,
+                rows=rows,
+                missing=missing,
+                facts=[("TIPO DE EJECUCIÓN", BUDGET_TYPES[budget_type])],
+            )
         no_link = sum(1 for r in rows if not r[5])
         if no_link:
             missing.append(f"{no_link} fila(s) sin link al medio de verificación")
         return _Part(headers=BUDGET_HEADERS, rows=rows, missing=missing)
 
 
-def rows_average(ev) -> float | None:  # noqa: ANN001
+def rows_average(ev) -> float | None:
     """«Cumplimiento promedio» by the rule of §4.1: simple mean of the metas' capped percentages
     (metas with nothing planned left out), not a mean of unit means."""
     c = aggregate(m.pct for m in ev.metas)
@@ -558,7 +751,7 @@ class _Part:
         view.missing, view.notes = self.missing, self.notes
 
 
-def _form_rows(sec, data: dict, view: SectionView) -> None:  # noqa: ANN001
+def _form_rows(sec, data: dict, view: SectionView) -> None:
     """Rows of a section typed entirely by the user, in the form's columns."""
     if sec.layout == "grid":
         view.headers = (sec.row_header, *(f.label for f in sec.fields))

@@ -9,6 +9,7 @@ A section's answers are stored as one JSON document (`cpccs_form.data`):
 Every section may also hold {"no_aplica": true}. Values are normalised on the way in (SI/NO,
 integers, amounts, dd/mm/aaaa dates, http(s) links, the form's option texts).
 """
+
 from __future__ import annotations
 
 import re
@@ -26,22 +27,22 @@ LINK_LABEL = "LINK AL MEDIO DE VERIFICACIÓN PUBLICADO EN LA PÁG. WEB DE LA INS
 class Field:
     key: str
     label: str
-    kind: str = "text"          # text | int | money | pct | yesno | date | link | choice
+    kind: str = "text"  # text | int | money | pct | yesno | date | link | choice
     choices: tuple[str, ...] = ()
     required: bool = True
-    when_yes: bool = False      # in a grid/table row: required only when the row's «aplica» is SI
+    when_yes: bool = False  # in a grid/table row: required only when the row's «aplica» is SI
 
 
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str                  # the form's heading, verbatim
-    sheet: str                  # workbook sheet name (≤ 31 characters)
-    source: str                 # "form" | "computed" | "mixed"
-    layout: str = ""            # "fields" | "grid" | "table" | "" (nothing typed)
+    title: str  # the form's heading, verbatim
+    sheet: str  # workbook sheet name (≤ 31 characters)
+    source: str  # "form" | "computed" | "mixed"
+    layout: str = ""  # "fields" | "grid" | "table" | "" (nothing typed)
     fields: tuple[Field, ...] = ()
-    rows: tuple[tuple[str, str], ...] = ()   # grid rows: (key, label)
-    row_header: str = ""        # label of the grid's first column
+    rows: tuple[tuple[str, str], ...] = ()  # grid rows: (key, label)
+    row_header: str = ""  # label of the grid's first column
     note: str = ""
 
     def field(self, key: str) -> Field | None:
@@ -57,7 +58,11 @@ def _link(required: bool = True, when_yes: bool = True) -> Field:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
-        "datos_generales", "DATOS GENERALES", "Datos generales", "mixed", "fields",
+        "datos_generales",
+        "DATOS GENERALES",
+        "Datos generales",
+        "mixed",
+        "fields",
         (
             Field("ruc", "Ruc:", "text"),
             Field("funcion", "Funcion:", "text"),
@@ -67,29 +72,40 @@ SECTIONS: tuple[Section, ...] = (
             Field("sector", "Sector:", "text"),
             Field("representante_legal", "Representante Legal:", "text"),
             Field("responsable_proceso", "Responsable del Proceso de Rendición de Cuentas:", "text"),
-            Field("responsable_registro", "Responsable del Registro del Informe de Rendición de Cuentas:", "text",
-                  required=False),
+            Field(
+                "responsable_registro",
+                "Responsable del Registro del Informe de Rendición de Cuentas:",
+                "text",
+                required=False,
+            ),
             Field("fecha_inicio", "Fecha de inicio:", "date", required=False),
             Field("fecha_fin", "Fecha fin:", "date", required=False),
         ),
         note="Nombre y RUC vienen del registro de la institución; el periodo, por omisión, es el año fiscal.",
     ),
     Section(
-        "cobertura", "COBERTURA GEOGRÁFICA: UNIDADES DE ATENCIÓN O GESTIÓN QUE INTEGRA", "Cobertura geográfica",
-        "mixed", "fields",
+        "cobertura",
+        "COBERTURA GEOGRÁFICA: UNIDADES DE ATENCIÓN O GESTIÓN QUE INTEGRA",
+        "Cobertura geográfica",
+        "mixed",
+        "fields",
         (Field("link", "LINK AL MEDIO DE VERIFICACIÓN", "link"),),
         note="Calculada de las unidades registradas y sus territorios. rcdesk no registra usuarios atendidos: "
-             "N. USUARIOS, GÉNERO y PUEBLOS Y NACIONALIDADES se completan en el sistema del CPCCS.",
+        "N. USUARIOS, GÉNERO y PUEBLOS Y NACIONALIDADES se completan en el sistema del CPCCS.",
     ),
     Section(
-        "politicas_igualdad", "IMPLEMENTACIÓN DE POLÍTICAS PÚBLICAS PARA LA IGUALDAD", "Políticas igualdad", "form",
+        "politicas_igualdad",
+        "IMPLEMENTACIÓN DE POLÍTICAS PÚBLICAS PARA LA IGUALDAD",
+        "Políticas igualdad",
+        "form",
         "grid",
         (
             YESNO,
             Field("descripcion", "DESCRIBA LA POLÍTICA / PROYECTO / ACCIÓN IMPLEMENTADA", when_yes=True),
             Field("resultados", "DETALLE PRINCIPALES RESULTADOS OBTENIDOS", when_yes=True),
-            Field("aporte", "EXPLIQUE CÓMO APORTA EL RESULTADO AL CUMPLIMIENTO DE LAS AGENDAS DE IGUALDAD",
-                  when_yes=True),
+            Field(
+                "aporte", "EXPLIQUE CÓMO APORTA EL RESULTADO AL CUMPLIMIENTO DE LAS AGENDAS DE IGUALDAD", when_yes=True
+            ),
         ),
         (
             ("interculturales", "IMPLEMENTACIÓN DE POLÍTICAS PÚBLICAS INTERCULTURALES"),
@@ -101,17 +117,27 @@ SECTIONS: tuple[Section, ...] = (
         "POLÍTICAS PÚBLICAS PARA LA IGUALDAD",
     ),
     Section(
-        "planificacion_participativa", "PLANIFICACIÓN PARTICIPATIVA", "Planificación participativa", "form", "grid",
+        "planificacion_participativa",
+        "PLANIFICACIÓN PARTICIPATIVA",
+        "Planificación participativa",
+        "form",
+        "grid",
         (YESNO, Field("link", "LINK DE VERIFICACIÓN", "link", when_yes=True)),
         (
-            ("formulacion", "SE HAN IMPLEMENTADO MECANISMOS DE PARTICIPACIÓN CIUDADANA PARA LA FORMULACIÓN DE "
-                            "POLÍTICAS Y PLANES INSTITUCIONALES"),
+            (
+                "formulacion",
+                "SE HAN IMPLEMENTADO MECANISMOS DE PARTICIPACIÓN CIUDADANA PARA LA FORMULACIÓN DE "
+                "POLÍTICAS Y PLANES INSTITUCIONALES",
+            ),
             ("coordinacion", "SE COORDINA CON LAS INSTANCIAS DE PARTICIPACIÓN EXISTENTES EN EL TERRITORIO"),
         ),
         "PLANIFICACIÓN PARTICIPATIVA",
     ),
     Section(
-        "articulacion", "PLANIFICACIÓN: SE REFIERE A LA ARTICULACIÓN DE POLÍTICAS", "Articulación POA", "mixed",
+        "articulacion",
+        "PLANIFICACIÓN: SE REFIERE A LA ARTICULACIÓN DE POLÍTICAS",
+        "Articulación POA",
+        "mixed",
         "grid",
         (Field("aplica", "PONGA SI O NO", "yesno", required=False), _link()),
         (
@@ -120,10 +146,13 @@ SECTIONS: tuple[Section, ...] = (
         ),
         "LA INSTITUCIÓN TIENE ARTICULADO EL PLAN ESTRATÉGICO INSTITUCIONAL",
         note="SI/NO se propone de la alineación de los objetivos del POA (PND / plan estratégico); "
-             "lo escrito en el formulario prevalece.",
+        "lo escrito en el formulario prevalece.",
     ),
     Section(
-        "mecanismos_participacion", "MECANISMOS DE PARTICIPACIÓN CIUDADANA", "Mecanismos participación", "mixed",
+        "mecanismos_participacion",
+        "MECANISMOS DE PARTICIPACIÓN CIUDADANA",
+        "Mecanismos participación",
+        "mixed",
         "grid",
         (
             Field("aplica", "PONGA SI O NO", "yesno", required=False),
@@ -140,15 +169,23 @@ SECTIONS: tuple[Section, ...] = (
         ),
         "MECANISMOS DE PARTICIPACIÓN CIUDADANA",
         note="Los números se cuentan de los eventos del año por tipo (audiencias públicas; diálogos y mesas "
-             "temáticas; asambleas, ferias y espacios virtuales como «OTROS»); un número escrito prevalece.",
+        "temáticas; asambleas, ferias y espacios virtuales como «OTROS»); un número escrito prevalece.",
     ),
     Section(
-        "control_social", "MECANISMOS DE CONTROL SOCIAL", "Control social", "form", "grid",
+        "control_social",
+        "MECANISMOS DE CONTROL SOCIAL",
+        "Control social",
+        "form",
+        "grid",
         (
             YESNO,
             Field("numero", "NÚMERO DE MECANISMOS", "int", when_yes=True),
-            Field("link", "LINK AL MEDIO DE VERIFICACIÓN PUBLICADO EN LA PÁG. WEB DE LA INSTITUCIÓN", "link",
-                  when_yes=True),
+            Field(
+                "link",
+                "LINK AL MEDIO DE VERIFICACIÓN PUBLICADO EN LA PÁG. WEB DE LA INSTITUCIÓN",
+                "link",
+                when_yes=True,
+            ),
         ),
         (
             ("veedurias", "VEEDURÍAS CIUDADANAS"),
@@ -160,28 +197,48 @@ SECTIONS: tuple[Section, ...] = (
         "MECANISMOS DE CONTROL SOCIAL GENERADOS POR LA COMUNIDAD",
     ),
     Section(
-        "deliberacion", "DATOS DE LA DELIBERACIÓN PÚBLICA Y EVALUACIÓN CIUDADANA DE RENDICIÓN DE CUENTAS",
-        "Deliberación pública", "computed",
+        "deliberacion",
+        "DATOS DE LA DELIBERACIÓN PÚBLICA Y EVALUACIÓN CIUDADANA DE RENDICIÓN DE CUENTAS",
+        "Deliberación pública",
+        "computed",
         note="Calculada de los eventos de deliberación pública y sus conteos anónimos de asistencia.",
     ),
     Section(
-        "aportes", "INCORPORACIÓN DE LOS APORTES CIUDADANOS DE LA RENDICIÓN DE CUENTAS DEL AÑO ANTERIOR EN LA "
-                   "GESTIÓN INSTITUCIONAL", "Aportes ciudadanos", "computed",
+        "aportes",
+        "INCORPORACIÓN DE LOS APORTES CIUDADANOS DE LA RENDICIÓN DE CUENTAS DEL AÑO ANTERIOR EN LA "
+        "GESTIÓN INSTITUCIONAL",
+        "Aportes ciudadanos",
+        "computed",
         note="Calculada de los compromisos nacidos de aportes ciudadanos de la rendición del año anterior "
-             "(sus seguimientos y evidencias).",
+        "(sus seguimientos y evidencias).",
     ),
     Section(
-        "recomendaciones", "INCORPORACIÓN DE RECOMENDACIONES Y DICTÁMENES", "Recomendaciones", "form", "table",
+        "recomendaciones",
+        "INCORPORACIÓN DE RECOMENDACIONES Y DICTÁMENES",
+        "Recomendaciones",
+        "form",
+        "table",
         (
-            Field("entidad", "ENTIDAD QUE RECOMIENDA", "choice", (
-                "CONTRALORÍA GENERAL DEL ESTADO", "SUPERINTENDENCIA DE ORDENAMIENTO TERRITORIAL",
-                "SUPERINTENDENCIA DE BANCOS Y SEGUROS", "SUPERINTENDENCIA DE COMPAÑIAS Y VALORES",
-                "SUPERINTENDENCIA DE TELECOMUNICACIONES", "DEFENSORÍA DEL PUEBLO",
-                "CONSEJO DE PARTICIPACIÓN CIUDADANA Y CONTROL SOCIAL",
-                "SUPERINTENDENCIA DE ECONOMÍA POPULAR Y SOLIDARIA", "SUPERINTENDENCIA DE CONTROL DEL PODER DE MERCADO",
-                "CONSEJO DE REGULACION Y DESARROLLO DE LA INFORMACION Y COMUNICACIÓN",
-                "PROCURADURÍA GENERAL DEL ESTADO", "CONSEJO DE ASEGURAMIENTO DE LA CALIDAD DE LA EDUCACIÓN SUPERIOR",
-                "NO HE RECIBIDO OBSERVACIONES NI DICTÁMENES EN EL AÑO ANTERIOR")),
+            Field(
+                "entidad",
+                "ENTIDAD QUE RECOMIENDA",
+                "choice",
+                (
+                    "CONTRALORÍA GENERAL DEL ESTADO",
+                    "SUPERINTENDENCIA DE ORDENAMIENTO TERRITORIAL",
+                    "SUPERINTENDENCIA DE BANCOS Y SEGUROS",
+                    "SUPERINTENDENCIA DE COMPAÑIAS Y VALORES",
+                    "SUPERINTENDENCIA DE TELECOMUNICACIONES",
+                    "DEFENSORÍA DEL PUEBLO",
+                    "CONSEJO DE PARTICIPACIÓN CIUDADANA Y CONTROL SOCIAL",
+                    "SUPERINTENDENCIA DE ECONOMÍA POPULAR Y SOLIDARIA",
+                    "SUPERINTENDENCIA DE CONTROL DEL PODER DE MERCADO",
+                    "CONSEJO DE REGULACION Y DESARROLLO DE LA INFORMACION Y COMUNICACIÓN",
+                    "PROCURADURÍA GENERAL DEL ESTADO",
+                    "CONSEJO DE ASEGURAMIENTO DE LA CALIDAD DE LA EDUCACIÓN SUPERIOR",
+                    "NO HE RECIBIDO OBSERVACIONES NI DICTÁMENES EN EL AÑO ANTERIOR",
+                ),
+            ),
             Field("informe_entidad", "NO. DE INFORME DE LA ENTIDAD QUE RECOMIENDA"),
             Field("informe_cumplimiento", "NO. DE INFORME DE CUMPLIMIENTO"),
             Field("porcentaje", "% DE CUMPLIMIENTO DE LAS RECOMENDACIONES", "pct", required=False),
@@ -191,34 +248,73 @@ SECTIONS: tuple[Section, ...] = (
         note="Entidades de la Función de Transparencia y Control Social, Procuraduría y CACES.",
     ),
     Section(
-        "ejecucion_programatica", "EJECUCIÓN PROGRAMÁTICA", "Ejecución programática", "mixed", "fields",
+        "ejecucion_programatica",
+        "EJECUCIÓN PROGRAMÁTICA",
+        "Ejecución programática",
+        "mixed",
+        "fields",
         (Field("tipo", "Tipo:", "choice", ("OBJETIVOS ESTRATÉGICOS", "FUNCIONES", "FINES"), required=False),),
         note="Una fila por meta del POA al cierre del año; % DE LA GESTIÓN = cumplidos / planificados × 100 "
-             "(0 sin planificación); links de las evidencias registradas en los reportes de la meta.",
+        "(0 sin planificación); links de las evidencias registradas en los reportes de la meta.",
     ),
     Section(
-        "presupuesto", "PRESUPUESTO INSTITUCIONAL", "Presupuesto institucional", "mixed", "fields",
+        "presupuesto",
+        "PRESUPUESTO INSTITUCIONAL",
+        "Presupuesto institucional",
+        "mixed",
+        "fields",
         note="Cada línea presupuestaria del POA (el presupuesto de una meta) se clasifica como gasto corriente o "
-             "de inversión; sin clasificar se propone por su partida (5… corriente; 7… y 8… inversión). "
-             "Planificado = codificado; ejecutado = devengado.",
+        "de inversión; sin clasificar se propone por su partida (5… corriente; 7… y 8… inversión). "
+        "Planificado = codificado; ejecutado = devengado.",
     ),
     Section(
-        "cumplimiento_presupuestario", "CUMPLIMIENTO DE EJECUCIÓN PRESUPUESTARIA", "Cumplimiento ejec. presup.",
-        "computed", note="Tipo de ejecución META: una fila por meta con presupuesto codificado.",
+        "cumplimiento_presupuestario",
+        "CUMPLIMIENTO DE EJECUCIÓN PRESUPUESTARIA",
+        "Cumplimiento ejec. presup.",
+        "computed",
+        note="Tipo de ejecución META: una fila por meta con presupuesto codificado.",
     ),
     Section(
-        "contratacion", "PROCESOS DE CONTRATACIÓN Y COMPRAS PÚBLICAS DE BIENES Y SERVICIOS:", "Contratación pública",
-        "form", "table",
+        "contratacion",
+        "PROCESOS DE CONTRATACIÓN Y COMPRAS PÚBLICAS DE BIENES Y SERVICIOS:",
+        "Contratación pública",
+        "form",
+        "table",
         (
-            Field("tipo", "TIPO DE CONTRATACIÓN", "choice", (
-                "ÍNFIMA CUANTÍA", "PUBLICACIÓN", "TERMINACIÓN UNILATERAL", "CONSULTORÍA", "SEGUROS", "LICITACIÓN",
-                "SUBASTA INVERSA ELECTRÓNICA", "FERIA INCLUSIVA", "PROCESOS DE DECLARATORIA DE EMERGENCIA",
-                "CONCURSO PÚBLICO", "CONTRATACIÓN DIRECTA", "MENOR CUANTÍA OBRAS", "LISTA CORTA",
-                "CONTRATACIÓN EN SITUACIONES DE EMERGENCIA", "COMPRA DE BIENES INMUEBLES",
-                "ARRENDAMIENTO DE BIENES INMUEBLES", "ARRENDAMIENTO DE BIENES MUEBLES", "CATÁLOGO ELECTRÓNICO",
-                "RÉGIMEN ESPECIAL (Todos los procesos)", "COTIZACIÓN", "FERIAS INCLUSIVAS", "COMPRA POR CATALOGO",
-                "PRODUCCIÓN NACIONAL", "MENOR CUANTÍA B Y S", "CONTRATO INTEGRAL POR PRECIO FIJO", "OTRAS",
-                "NO SE REALIZARON CONTRATACIONES")),
+            Field(
+                "tipo",
+                "TIPO DE CONTRATACIÓN",
+                "choice",
+                (
+                    "ÍNFIMA CUANTÍA",
+                    "PUBLICACIÓN",
+                    "TERMINACIÓN UNILATERAL",
+                    "CONSULTORÍA",
+                    "SEGUROS",
+                    "LICITACIÓN",
+                    "SUBASTA INVERSA ELECTRÓNICA",
+                    "FERIA INCLUSIVA",
+                    "PROCESOS DE DECLARATORIA DE EMERGENCIA",
+                    "CONCURSO PÚBLICO",
+                    "CONTRATACIÓN DIRECTA",
+                    "MENOR CUANTÍA OBRAS",
+                    "LISTA CORTA",
+                    "CONTRATACIÓN EN SITUACIONES DE EMERGENCIA",
+                    "COMPRA DE BIENES INMUEBLES",
+                    "ARRENDAMIENTO DE BIENES INMUEBLES",
+                    "ARRENDAMIENTO DE BIENES MUEBLES",
+                    "CATÁLOGO ELECTRÓNICO",
+                    "RÉGIMEN ESPECIAL (Todos los procesos)",
+                    "COTIZACIÓN",
+                    "FERIAS INCLUSIVAS",
+                    "COMPRA POR CATALOGO",
+                    "PRODUCCIÓN NACIONAL",
+                    "MENOR CUANTÍA B Y S",
+                    "CONTRATO INTEGRAL POR PRECIO FIJO",
+                    "OTRAS",
+                    "NO SE REALIZARON CONTRATACIONES",
+                ),
+            ),
             Field("numero_adjudicados", "NÚMERO TOTAL ADJUDICADOS", "int"),
             Field("valor_adjudicados", "VALOR TOTAL ADJUDICADOS", "money"),
             Field("numero_finalizados", "NÚMERO TOTAL FINALIZADOS", "int"),
@@ -227,19 +323,29 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
-        "enajenacion", "ENAJENACIÓN, DONACIONES Y EXPROPIACIONES DE BIENES:", "Enajenación y donaciones", "form",
+        "enajenacion",
+        "ENAJENACIÓN, DONACIONES Y EXPROPIACIONES DE BIENES:",
+        "Enajenación y donaciones",
+        "form",
         "table",
         (
-            Field("tipo", "TIPO", "choice", ("ENAJENACIÓN", "EXPROPIACIONES", "DONACIONES RECIBIDAS",
-                                             "DONACIONES REALIZADAS", "NINGUNA")),
+            Field(
+                "tipo",
+                "TIPO",
+                "choice",
+                ("ENAJENACIÓN", "EXPROPIACIONES", "DONACIONES RECIBIDAS", "DONACIONES REALIZADAS", "NINGUNA"),
+            ),
             Field("bien", "BIEN"),
             Field("valor", "VALOR TOTAL", "money"),
             _link(when_yes=False),
         ),
     ),
     Section(
-        "transparencia", "TRANSPARENCIA Y ACCESO A LA INFORMACIÓN DE LA GESTIÓN INSTITUCIONAL Y DE SU RENDICIÓN DE "
-                         "CUENTAS:", "Transparencia", "form", "grid",
+        "transparencia",
+        "TRANSPARENCIA Y ACCESO A LA INFORMACIÓN DE LA GESTIÓN INSTITUCIONAL Y DE SU RENDICIÓN DE CUENTAS:",
+        "Transparencia",
+        "form",
+        "grid",
         (YESNO, _link()),
         (
             ("art19", "PUBLICACIÓN EN LA PÁG. WEB DE LOS CONTENIDOS ESTABLECIDOS EN EL ART. 19 DE LA LOTAIP"),
@@ -251,16 +357,18 @@ SECTIONS: tuple[Section, ...] = (
 
 BY_KEY = {s.key: s for s in SECTIONS}
 # the option of a table section that means «nothing to report»: its row needs no other value
-NONE_OPTIONS = {"recomendaciones": "NO HE RECIBIDO OBSERVACIONES NI DICTÁMENES EN EL AÑO ANTERIOR",
-                "contratacion": "NO SE REALIZARON CONTRATACIONES", "enajenacion": "NINGUNA"}
+NONE_OPTIONS = {
+    "recomendaciones": "NO HE RECIBIDO OBSERVACIONES NI DICTÁMENES EN EL AÑO ANTERIOR",
+    "contratacion": "NO SE REALIZARON CONTRATACIONES",
+    "enajenacion": "NINGUNA",
+}
 BUDGET_CLASSES = {"CORRIENTE": "Gasto corriente", "INVERSION": "Gasto de inversión"}
 
 
 def section(key: str) -> Section:
     s = BY_KEY.get(key)
     if s is None:
-        raise UserError(f"Sección del informe CPCCS «{key}» desconocida. Secciones válidas: "
-                        f"{', '.join(BY_KEY)}.")
+        raise UserError(f"Sección del informe CPCCS «{key}» desconocida. Secciones válidas: {', '.join(BY_KEY)}.")
     return s
 
 
@@ -317,8 +425,10 @@ def normalise(value: object, f: Field, where: str) -> object:
         if fold(text) == fold(NO_APLICA):
             return NO_APLICA
         if not re.match(r"^https?://\S+\.\S+$", text):
-            raise UserError(f"{where}: «{text}» no es un enlace; escríbalo con el formato "
-                            "http://direccionDePaginaWeb o https://… (o «NO APLICA»).")
+            raise UserError(
+                f"{where}: «{text}» no es un enlace; escríbalo con el formato "
+                "http://direccionDePaginaWeb o https://… (o «NO APLICA»)."
+            )
         return text
     if f.kind == "choice":
         wanted = fold(text)
@@ -358,8 +468,9 @@ def clean_data(s: Section, data: object) -> dict:
             if not code:
                 continue
             if code not in BUDGET_CLASSES:
-                raise UserError(f"{where}, línea «{meta_id}»: clasificación «{v}» desconocida "
-                                f"(use {' o '.join(BUDGET_CLASSES)}).")
+                raise UserError(
+                    f"{where}, línea «{meta_id}»: clasificación «{v}» desconocida (use {' o '.join(BUDGET_CLASSES)})."
+                )
             clean_cls[str(meta_id)] = code
         if clean_cls:
             out["clasificacion"] = clean_cls
@@ -367,8 +478,9 @@ def clean_data(s: Section, data: object) -> dict:
         for k, v in data.items():
             f = s.field(k)
             if f is None:
-                raise UserError(f"{where}: campo «{k}» desconocido. Campos válidos: {_fields_help(s) or 'ninguno'}"
-                                ", no_aplica.")
+                raise UserError(
+                    f"{where}: campo «{k}» desconocido. Campos válidos: {_fields_help(s) or 'ninguno'}, no_aplica."
+                )
             nv = normalise(v, f, f"{where}, campo «{f.label.rstrip(':')}»")
             if nv is not None:
                 out[k] = nv
@@ -378,14 +490,14 @@ def clean_data(s: Section, data: object) -> dict:
             if rk not in rows:
                 raise UserError(f"{where}: fila «{rk}» desconocida. Filas válidas: {', '.join(rows)}.")
             if not isinstance(values, dict):
-                raise UserError(f"{where}, fila «{rows[rk]}»: se esperaba un objeto con los campos "
-                                f"{_fields_help(s)}.")
+                raise UserError(f"{where}, fila «{rows[rk]}»: se esperaba un objeto con los campos {_fields_help(s)}.")
             row = {}
             for k, v in values.items():
                 f = s.field(k)
                 if f is None:
-                    raise UserError(f"{where}, fila «{rows[rk]}»: campo «{k}» desconocido. Campos válidos: "
-                                    f"{_fields_help(s)}.")
+                    raise UserError(
+                        f"{where}, fila «{rows[rk]}»: campo «{k}» desconocido. Campos válidos: {_fields_help(s)}."
+                    )
                 nv = normalise(v, f, f"{where}, fila «{rows[rk]}», campo «{f.label}»")
                 if nv is not None:
                     row[k] = nv
@@ -405,8 +517,7 @@ def clean_data(s: Section, data: object) -> dict:
             for k, v in values.items():
                 f = s.field(k)
                 if f is None:
-                    raise UserError(f"{where}, fila {n}: campo «{k}» desconocido. Campos válidos: "
-                                    f"{_fields_help(s)}.")
+                    raise UserError(f"{where}, fila {n}: campo «{k}» desconocido. Campos válidos: {_fields_help(s)}.")
                 nv = normalise(v, f, f"{where}, fila {n}, campo «{f.label}»")
                 if nv is not None:
                     row[k] = nv
@@ -421,8 +532,7 @@ def clean_data(s: Section, data: object) -> dict:
 
 def merge_fields(s: Section, current: dict, pairs: list[tuple[str, str]]) -> dict:
     """`current` answers with CAMPO=VALOR pairs applied (grid: fila.campo; table: N.campo, N from 1)."""
-    data = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
-            for k, v in current.items()}
+    data = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in current.items()}
     if "filas" in data:
         data["filas"] = [dict(r) for r in data["filas"]]
     for name, value in pairs:
@@ -437,15 +547,19 @@ def merge_fields(s: Section, current: dict, pairs: list[tuple[str, str]]) -> dic
         elif s.layout == "grid":
             row, _, col = name.partition(".")
             if not col:
-                raise UserError(f"{_label(s)}: escriba el campo como fila.campo (p. ej. "
-                                f"{s.rows[0][0]}.{s.fields[0].key}). Filas: {', '.join(k for k, _ in s.rows)}; "
-                                f"campos: {_fields_help(s)}.")
+                raise UserError(
+                    f"{_label(s)}: escriba el campo como fila.campo (p. ej. "
+                    f"{s.rows[0][0]}.{s.fields[0].key}). Filas: {', '.join(k for k, _ in s.rows)}; "
+                    f"campos: {_fields_help(s)}."
+                )
             data.setdefault(row, {})[col] = value
         elif s.layout == "table":
             idx, _, col = name.partition(".")
             if not idx.isdigit() or not col or int(idx) < 1:
-                raise UserError(f"{_label(s)}: escriba el campo como N.campo, con N el número de fila desde 1 "
-                                f"(p. ej. 1.{s.fields[0].key}). Campos: {_fields_help(s)}.")
+                raise UserError(
+                    f"{_label(s)}: escriba el campo como N.campo, con N el número de fila desde 1 "
+                    f"(p. ej. 1.{s.fields[0].key}). Campos: {_fields_help(s)}."
+                )
             rows = data.setdefault("filas", [])
             i = int(idx) - 1
             if i > len(rows):
@@ -469,8 +583,11 @@ def missing_in_form(s: Section, data: dict) -> list[str]:
         for rk, rl in s.rows:
             row = data.get(rk) or {}
             yes = row.get("aplica") == "SI"
-            lacks = [f.label for f in s.fields
-                     if row.get(f.key) in (None, "") and ((f.required and not f.when_yes) or (f.when_yes and yes))]
+            lacks = [
+                f.label
+                for f in s.fields
+                if row.get(f.key) in (None, "") and ((f.required and not f.when_yes) or (f.when_yes and yes))
+            ]
             if lacks:
                 out.append(f"{rl}: falta {', '.join('«' + x + '»' for x in lacks)}")
     elif s.layout == "table":
@@ -494,9 +611,9 @@ class SectionView:
     title: str
     sheet: str
     source: str
-    state: str                                  # completa | incompleta | no_aplica
+    state: str  # completa | incompleta | no_aplica
     missing: list[str] = field(default_factory=list)
-    facts: list[tuple[str, object]] = field(default_factory=list)      # label/value pairs
+    facts: list[tuple[str, object]] = field(default_factory=list)  # label/value pairs
     headers: tuple[str, ...] = ()
     rows: list[tuple] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -507,10 +624,18 @@ class SectionView:
         return STATE_LABELS[self.state]
 
     def as_json(self) -> dict:
-        return {"section": self.key, "title": self.title, "state": self.state, "state_label": self.state_label,
-                "missing": list(self.missing), "facts": [[k, v] for k, v in self.facts],
-                "headers": list(self.headers), "rows": [list(r) for r in self.rows], "notes": list(self.notes),
-                "form": self.form}
+        return {
+            "section": self.key,
+            "title": self.title,
+            "state": self.state,
+            "state_label": self.state_label,
+            "missing": list(self.missing),
+            "facts": [[k, v] for k, v in self.facts],
+            "headers": list(self.headers),
+            "rows": [list(r) for r in self.rows],
+            "notes": list(self.notes),
+            "form": self.form,
+        }
 
 
 STATE_LABELS = {"completa": "Completa", "incompleta": "Incompleta", "no_aplica": "No aplica"}

@@ -1,4 +1,5 @@
 """Printed documents of an event: attendance sheets (PDF) and the attendance workbook (XLSX)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,29 +14,56 @@ from rcdesk.services.attendance import AttendanceRow, AttendanceService
 from rcdesk.services.events import EventRow, EventService
 from rcdesk.validation.ids import mask_id
 
-def sheet_header(ev: EventRow, retention_years: int | None = None):  # noqa: ANN201
+
+def sheet_header(ev: EventRow, retention_years: int | None = None):
     from rcdesk.reports.attendance_pdf import SheetHeader
 
     entity = ev.institution_name or "Entidad"
     times = "–".join(t for t in (ev.start_time, ev.end_time) if t)
     dims = {spec["label"]: list(spec["categories"].values()) for spec in tallies.dimensions(ev.country).values()}
-    return SheetHeader(entity, ev.title, ev.type_label, long_date(ev.event_date), times, ev.place,
-                       notice_text(entity, ev.country, retention_years), dims, ev.country)
+    return SheetHeader(
+        entity,
+        ev.title,
+        ev.type_label,
+        long_date(ev.event_date),
+        times,
+        ev.place,
+        notice_text(entity, ev.country, retention_years),
+        dims,
+        ev.country,
+    )
 
 
 def _sheet_rows(rows: list[AttendanceRow]) -> list:
     from rcdesk.reports.attendance_pdf import SheetRow
 
-    return [SheetRow(r.seq_no, r.full_name, r.id_number, r.organization, r.territory,
-                     " / ".join(x for x in (r.phone, r.email) if x)) for r in rows]
+    return [
+        SheetRow(
+            r.seq_no,
+            r.full_name,
+            r.id_number,
+            r.organization,
+            r.territory,
+            " / ".join(x for x in (r.phone, r.email) if x),
+        )
+        for r in rows
+    ]
 
 
 class EventDocuments:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def attendance_pdf(self, event_id: str, out: Path | str, *, mode: str = "filled", blank_rows: int = 60,
-                       progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> int:
+    def attendance_pdf(
+        self,
+        event_id: str,
+        out: Path | str,
+        *,
+        mode: str = "filled",
+        blank_rows: int = 60,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> int:
         from rcdesk.reports.attendance_pdf import MODES, build_attendance_pdf
 
         if mode not in MODES:
@@ -47,11 +75,25 @@ class EventDocuments:
         from rcdesk.services.privacy import PrivacyService
 
         years = PrivacyService(self.db).retention_years()["attendance"]
-        return build_attendance_pdf(out, sheet_header(ev, years), _sheet_rows(rows), mode=mode, blank_rows=blank_rows,
-                                    progress=progress, cancel=cancel)
+        return build_attendance_pdf(
+            out,
+            sheet_header(ev, years),
+            _sheet_rows(rows),
+            mode=mode,
+            blank_rows=blank_rows,
+            progress=progress,
+            cancel=cancel,
+        )
 
-    def attendance_xlsx(self, event_id: str, out: Path | str, *, published: bool = False,
-                        progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> int:
+    def attendance_xlsx(
+        self,
+        event_id: str,
+        out: Path | str,
+        *,
+        published: bool = False,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> int:
         """The attendance list as a workbook (write-only), under the safe-cell rule: a name typed as
         "=HYPERLINK(…)" or a phone "+593…" is quote-prefixed text, never a formula."""
         from openpyxl import Workbook
@@ -67,7 +109,7 @@ class EventDocuments:
         ws = wb.create_sheet("Asistencia")
         bold = Font(bold=True)
 
-        def cell(value, font=None):  # noqa: ANN001, ANN202
+        def cell(value, font=None):
             c = put(WriteOnlyCell(ws), value)
             if font is not None:
                 c.font = font
@@ -80,8 +122,19 @@ class EventDocuments:
         if published:
             headers = ["Nº", "Nombres y apellidos", "Nº de documento", "Organización / sector", "Territorio"]
         else:
-            headers = ["Nº", "Nombres y apellidos", "Nº de documento", "Estado del documento", "Organización / sector",
-                       "Rol", "Territorio", "Teléfono", "Correo", "Menor de edad", "Origen"]
+            headers = [
+                "Nº",
+                "Nombres y apellidos",
+                "Nº de documento",
+                "Estado del documento",
+                "Organización / sector",
+                "Rol",
+                "Territorio",
+                "Teléfono",
+                "Correo",
+                "Menor de edad",
+                "Origen",
+            ]
         ws.append([cell(h, bold) for h in headers])
         for i, r in enumerate(rows):
             if i % 1000 == 0:
@@ -90,9 +143,19 @@ class EventDocuments:
             if published:
                 values = [r.seq_no, r.full_name, mask_id(r.id_number), r.organization or "Ciudadano/a", r.territory]
             else:
-                values = [r.seq_no, r.full_name, r.id_number or "", r.id_status, r.organization or "",
-                          r.role_label, r.territory, r.phone or "", r.email or "", "Sí" if r.is_minor else "No",
-                          r.source]
+                values = [
+                    r.seq_no,
+                    r.full_name,
+                    r.id_number or "",
+                    r.id_status,
+                    r.organization or "",
+                    r.role_label,
+                    r.territory,
+                    r.phone or "",
+                    r.email or "",
+                    "Sí" if r.is_minor else "No",
+                    r.source,
+                ]
             ws.append([cell(v) for v in values])
         save_workbook(wb, out)
         return len(rows)

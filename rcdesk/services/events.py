@@ -1,4 +1,5 @@
 """Events: create/edit/list, invitations, logistics checklist, anonymous tallies, statistics."""
+
 from __future__ import annotations
 
 import re
@@ -112,10 +113,18 @@ class EventRow:
 
     def as_json(self) -> dict:
         return {
-            "event_id": self.event_id, "title": self.title, "type": self.event_type,
-            "date": self.event_date.isoformat(), "start_time": self.start_time, "end_time": self.end_time,
-            "modality": self.modality, "venue": self.venue, "territory": self.territory_code or None,
-            "plan_id": self.plan_id, "status": self.status, "attendance": self.attendance,
+            "event_id": self.event_id,
+            "title": self.title,
+            "type": self.event_type,
+            "date": self.event_date.isoformat(),
+            "start_time": self.start_time,
+            "end_time": self.end_time,
+            "modality": self.modality,
+            "venue": self.venue,
+            "territory": self.territory_code or None,
+            "plan_id": self.plan_id,
+            "status": self.status,
+            "attendance": self.attendance,
         }
 
 
@@ -158,8 +167,13 @@ def validate_event(data: EventInput) -> list[str]:
     for label, t in (("inicio", data.start_time), ("fin", data.end_time)):
         if t and not _TIME.match(t.strip()):
             problems.append(f"La hora de {label} «{t}» no es válida (use HH:MM, por ejemplo 09:30).")
-    if (data.start_time and data.end_time and _TIME.match(data.start_time.strip())
-            and _TIME.match(data.end_time.strip()) and _minutes(data.end_time) <= _minutes(data.start_time)):
+    if (
+        data.start_time
+        and data.end_time
+        and _TIME.match(data.start_time.strip())
+        and _TIME.match(data.end_time.strip())
+        and _minutes(data.end_time) <= _minutes(data.start_time)
+    ):
         problems.append("La hora de fin debe ser posterior a la hora de inicio.")
     if data.modality in ("VIRTUAL", "MIXTA") and data.stream_url:
         if not re.match(r"^https?://", data.stream_url.strip()):
@@ -184,15 +198,27 @@ class EventService:
         self.db = db
 
     # -- reading -----------------------------------------------------------------------
-    def list_events(self, *, year: int | None = None, month: int | None = None,
-                    event_type: str | None = None, text: str | None = None) -> list[EventRow]:
-        counts = (select(Attendance.event_id, func.count().label("n"))
-                  .where(Attendance.deleted.is_(False)).group_by(Attendance.event_id).subquery())
-        stmt = (select(Event, Territory, Institution, func.coalesce(counts.c.n, 0))
-                .outerjoin(Territory, Territory.id == Event.territory_id)
-                .outerjoin(Institution, Institution.id == Event.institution_id)
-                .outerjoin(counts, counts.c.event_id == Event.id)
-                .where(Event.deleted.is_(False)))
+    def list_events(
+        self,
+        *,
+        year: int | None = None,
+        month: int | None = None,
+        event_type: str | None = None,
+        text: str | None = None,
+    ) -> list[EventRow]:
+        counts = (
+            select(Attendance.event_id, func.count().label("n"))
+            .where(Attendance.deleted.is_(False))
+            .group_by(Attendance.event_id)
+            .subquery()
+        )
+        stmt = (
+            select(Event, Territory, Institution, func.coalesce(counts.c.n, 0))
+            .outerjoin(Territory, Territory.id == Event.territory_id)
+            .outerjoin(Institution, Institution.id == Event.institution_id)
+            .outerjoin(counts, counts.c.event_id == Event.id)
+            .where(Event.deleted.is_(False))
+        )
         if year:
             lo = date(year, month or 1, 1)
             if month:
@@ -203,8 +229,10 @@ class EventService:
         if event_type:
             stmt = stmt.where(Event.event_type == event_type)
         with self.db.session() as s:
-            rows = [self._row(e, t, i, n) for e, t, i, n in s.execute(stmt.order_by(Event.event_date.desc(),
-                                                                                   Event.start_time))]
+            rows = [
+                self._row(e, t, i, n)
+                for e, t, i, n in s.execute(stmt.order_by(Event.event_date.desc(), Event.start_time))
+            ]
         if text:
             from rcdesk.text import fold
 
@@ -213,8 +241,12 @@ class EventService:
         return rows
 
     def get(self, event_id: str) -> EventRow:
-        counts = select(func.count()).select_from(Attendance).where(
-            Attendance.event_id == event_id, Attendance.deleted.is_(False)).scalar_subquery()
+        counts = (
+            select(func.count())
+            .select_from(Attendance)
+            .where(Attendance.event_id == event_id, Attendance.deleted.is_(False))
+            .scalar_subquery()
+        )
         with self.db.session() as s:
             row = s.execute(
                 select(Event, Territory, Institution, counts)
@@ -235,13 +267,34 @@ class EventService:
     @staticmethod
     def _row(e: Event, t: Territory | None, i: Institution | None, n: int) -> EventRow:
         return EventRow(
-            e.id, e.title, e.event_type, e.event_date, e.start_time, e.end_time, e.modality, e.stream_url,
-            e.venue, e.territory_id, t.name if t else "", t.code if t else "", e.plan_id, e.institution_id,
-            i.name if i else "", (t.country if t else (i.country if i else "EC")), e.period_label, e.agenda,
-            e.moderator, e.secretary, e.authority, e.status, tuple(e.activity_ids or ()),
+            e.id,
+            e.title,
+            e.event_type,
+            e.event_date,
+            e.start_time,
+            e.end_time,
+            e.modality,
+            e.stream_url,
+            e.venue,
+            e.territory_id,
+            t.name if t else "",
+            t.code if t else "",
+            e.plan_id,
+            e.institution_id,
+            i.name if i else "",
+            (t.country if t else (i.country if i else "EC")),
+            e.period_label,
+            e.agenda,
+            e.moderator,
+            e.secretary,
+            e.authority,
+            e.status,
+            tuple(e.activity_ids or ()),
             tuple(e.stakeholder_groups or ()),
             tuple((str(c.get("item", "")), bool(c.get("done"))) for c in (e.checklist or [])),
-            e.conclusions, int(n or 0), e.version,
+            e.conclusions,
+            int(n or 0),
+            e.version,
         )
 
     # -- writing -----------------------------------------------------------------------
@@ -281,14 +334,14 @@ class EventService:
         return self.get(event_id)
 
     @staticmethod
-    def _event(s, event_id: str) -> Event:  # noqa: ANN001
+    def _event(s, event_id: str) -> Event:
         e = s.get(Event, event_id)
         if e is None or e.deleted:
             raise NotFound(f"No existe el evento «{event_id}».")
         return e
 
     @staticmethod
-    def _checked_values(s, data: EventInput) -> dict:  # noqa: ANN001
+    def _checked_values(s, data: EventInput) -> dict:
         institution_id = data.institution_id
         if data.plan_id:
             plan = s.get(Plan, data.plan_id)
@@ -297,16 +350,22 @@ class EventService:
             if data.event_date.year != plan.year:
                 raise UserError(
                     f"La fecha del evento ({data.event_date:%d/%m/%Y}) está fuera de la vigencia del plan "
-                    f"({plan.year}). Corrija la fecha o elija el plan de {data.event_date.year}; no se guardó.")
+                    f"({plan.year}). Corrija la fecha o elija el plan de {data.event_date.year}; no se guardó."
+                )
             institution_id = institution_id or plan.institution_id
             if data.activity_ids:
-                found = set(s.scalars(select(PlanActivity.id).where(
-                    PlanActivity.id.in_(list(data.activity_ids)), PlanActivity.plan_id == plan.id,
-                    PlanActivity.deleted.is_(False))))
+                found = set(
+                    s.scalars(
+                        select(PlanActivity.id).where(
+                            PlanActivity.id.in_(list(data.activity_ids)),
+                            PlanActivity.plan_id == plan.id,
+                            PlanActivity.deleted.is_(False),
+                        )
+                    )
+                )
                 missing = [a for a in data.activity_ids if a not in found]
                 if missing:
-                    raise UserError("Algunas actividades elegidas no pertenecen al plan del evento.",
-                                    details=missing)
+                    raise UserError("Algunas actividades elegidas no pertenecen al plan del evento.", details=missing)
         elif data.activity_ids:
             raise UserError("Para vincular actividades, elija primero el plan del evento.")
         if data.territory_id:
@@ -316,14 +375,24 @@ class EventService:
         if institution_id and s.get(Institution, institution_id) is None:
             raise NotFound("La entidad elegida no existe.")
         return {
-            "title": clean(data.title), "event_date": data.event_date, "event_type": data.event_type,
-            "start_time": _norm_time(data.start_time), "end_time": _norm_time(data.end_time),
-            "modality": data.modality, "stream_url": clean(data.stream_url) or None,
-            "venue": clean(data.venue) or None, "territory_id": data.territory_id, "plan_id": data.plan_id,
-            "institution_id": institution_id, "period_label": clean(data.period_label) or None,
-            "agenda": (data.agenda or "").strip() or None, "moderator": clean(data.moderator) or None,
-            "secretary": clean(data.secretary) or None, "authority": clean(data.authority) or None,
-            "status": data.status, "activity_ids": list(dict.fromkeys(data.activity_ids)),
+            "title": clean(data.title),
+            "event_date": data.event_date,
+            "event_type": data.event_type,
+            "start_time": _norm_time(data.start_time),
+            "end_time": _norm_time(data.end_time),
+            "modality": data.modality,
+            "stream_url": clean(data.stream_url) or None,
+            "venue": clean(data.venue) or None,
+            "territory_id": data.territory_id,
+            "plan_id": data.plan_id,
+            "institution_id": institution_id,
+            "period_label": clean(data.period_label) or None,
+            "agenda": (data.agenda or "").strip() or None,
+            "moderator": clean(data.moderator) or None,
+            "secretary": clean(data.secretary) or None,
+            "authority": clean(data.authority) or None,
+            "status": data.status,
+            "activity_ids": list(dict.fromkeys(data.activity_ids)),
             "stakeholder_groups": [clean(g) for g in data.stakeholder_groups if clean(g)],
             "conclusions": (data.conclusions or "").strip() or None,
         }
@@ -333,14 +402,22 @@ class EventService:
         with self.db.session() as s:
             return [
                 InvitationRow(i.id, i.event_id, i.name, i.organization, i.stakeholder_group, i.contact, i.status)
-                for i in s.scalars(select(EventInvitation).where(
-                    EventInvitation.event_id == event_id, EventInvitation.deleted.is_(False))
-                    .order_by(EventInvitation.name))
+                for i in s.scalars(
+                    select(EventInvitation)
+                    .where(EventInvitation.event_id == event_id, EventInvitation.deleted.is_(False))
+                    .order_by(EventInvitation.name)
+                )
             ]
 
-    def add_invitation(self, event_id: str, name: str, organization: str | None = None,
-                       stakeholder_group: str | None = None, contact: str | None = None,
-                       status: str = "PENDIENTE") -> InvitationRow:
+    def add_invitation(
+        self,
+        event_id: str,
+        name: str,
+        organization: str | None = None,
+        stakeholder_group: str | None = None,
+        contact: str | None = None,
+        status: str = "PENDIENTE",
+    ) -> InvitationRow:
         from rcdesk.text import fold
 
         if not clean(name):
@@ -350,13 +427,21 @@ class EventService:
         with self.db.begin() as s:
             self._event(s, event_id)
             key = fold(name)
-            for other in s.scalars(select(EventInvitation.name).where(EventInvitation.event_id == event_id,
-                                                                      EventInvitation.deleted.is_(False))):
+            for other in s.scalars(
+                select(EventInvitation.name).where(
+                    EventInvitation.event_id == event_id, EventInvitation.deleted.is_(False)
+                )
+            ):
                 if fold(other) == key:
                     raise UserError(f"{other} ya está en la lista de invitados de este evento.")
-            i = EventInvitation(event_id=event_id, name=clean(name), organization=clean(organization) or None,
-                                stakeholder_group=clean(stakeholder_group) or None, contact=clean(contact) or None,
-                                status=status)
+            i = EventInvitation(
+                event_id=event_id,
+                name=clean(name),
+                organization=clean(organization) or None,
+                stakeholder_group=clean(stakeholder_group) or None,
+                contact=clean(contact) or None,
+                status=status,
+            )
             s.add(i)
             s.flush()
             return InvitationRow(i.id, i.event_id, i.name, i.organization, i.stakeholder_group, i.contact, i.status)
@@ -382,9 +467,13 @@ class EventService:
     def invitation_counts(self, event_id: str) -> dict[str, int]:
         """{status: n} for every invitation status (zeros included) plus "total"."""
         with self.db.session() as s:
-            found = dict(s.execute(select(EventInvitation.status, func.count()).where(
-                EventInvitation.event_id == event_id, EventInvitation.deleted.is_(False))
-                .group_by(EventInvitation.status)).all())
+            found = dict(
+                s.execute(
+                    select(EventInvitation.status, func.count())
+                    .where(EventInvitation.event_id == event_id, EventInvitation.deleted.is_(False))
+                    .group_by(EventInvitation.status)
+                ).all()
+            )
         out = {k: int(found.get(k, 0)) for k in INVITATION_STATUSES}
         out["total"] = sum(out.values())
         return out
@@ -402,8 +491,9 @@ class EventService:
     def tally(self, event_id: str) -> TallyRow:
         ev = self.get(event_id)
         with self.db.session() as s:
-            t = s.scalars(select(AttendanceTally).where(AttendanceTally.event_id == event_id,
-                                                        AttendanceTally.deleted.is_(False))).first()
+            t = s.scalars(
+                select(AttendanceTally).where(AttendanceTally.event_id == event_id, AttendanceTally.deleted.is_(False))
+            ).first()
             total, counts = (t.total, dict(t.counts or {})) if t else (ev.attendance, {})
         warnings = []
         if total < ev.attendance:
@@ -414,8 +504,9 @@ class EventService:
         ev = self.get(event_id)
         check = tally_rules.validate_tally(total, counts, ev.country)
         with self.db.begin() as s:
-            t = s.scalars(select(AttendanceTally).where(AttendanceTally.event_id == event_id,
-                                                        AttendanceTally.deleted.is_(False))).first()
+            t = s.scalars(
+                select(AttendanceTally).where(AttendanceTally.event_id == event_id, AttendanceTally.deleted.is_(False))
+            ).first()
             if t is None:
                 s.add(AttendanceTally(event_id=event_id, total=total, counts=check.counts))
             else:
@@ -437,15 +528,19 @@ class EventService:
         terr = func.coalesce(Territory.name, Attendance.territory_text, "Sin dato")
         org = func.coalesce(func.nullif(Attendance.organization, ""), "Ciudadano/a independiente")
         with self.db.session() as s:
-            base = select().select_from(Attendance).where(Attendance.event_id == event_id,
-                                                            Attendance.deleted.is_(False))
-            by_terr = s.execute(base.add_columns(terr, func.count())
-                                .outerjoin(Territory, Territory.id == Attendance.territory_id)
-                                .group_by(terr).order_by(func.count().desc())).all()
-            by_org = s.execute(base.add_columns(org, func.count()).group_by(org)
-                               .order_by(func.count().desc())).all()
-            by_role = s.execute(base.add_columns(Attendance.role, func.count()).group_by(Attendance.role)
-                                .order_by(func.count().desc())).all()
+            base = (
+                select().select_from(Attendance).where(Attendance.event_id == event_id, Attendance.deleted.is_(False))
+            )
+            by_terr = s.execute(
+                base.add_columns(terr, func.count())
+                .outerjoin(Territory, Territory.id == Attendance.territory_id)
+                .group_by(terr)
+                .order_by(func.count().desc())
+            ).all()
+            by_org = s.execute(base.add_columns(org, func.count()).group_by(org).order_by(func.count().desc())).all()
+            by_role = s.execute(
+                base.add_columns(Attendance.role, func.count()).group_by(Attendance.role).order_by(func.count().desc())
+            ).all()
         out["Por territorio"] = _top([(str(a), int(b)) for a, b in by_terr])
         out["Por organización"] = _top([(str(a), int(b)) for a, b in by_org])
         out["Por rol"] = [(ROLES.get(a, a), int(b)) for a, b in by_role]
@@ -455,4 +550,4 @@ class EventService:
 def _top(pairs: list[tuple[str, int]], n: int = 10) -> list[tuple[str, int]]:
     if len(pairs) <= n:
         return pairs
-    return pairs[: n - 1] + [("Otros", sum(b for _, b in pairs[n - 1:]))]
+    return pairs[: n - 1] + [("Otros", sum(b for _, b in pairs[n - 1 :]))]

@@ -10,6 +10,7 @@ Attaching is two steps so callers can keep "nothing half-saved":
 is harmless because it is content-addressed), then `attach(s, staged, ...)` writes the row
 inside the caller's transaction. `add_file()` / `add_link()` do both for simple cases.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,25 @@ MAX_MB_KEY = "evidence.max_mb"
 DEFAULT_MAX_MB = 25
 # Files a double click would run instead of open: refused as evidence.
 BLOCKED_EXTENSIONS = {
-    ".exe", ".bat", ".cmd", ".com", ".msi", ".scr", ".vbs", ".vbe", ".js", ".jse", ".ps1", ".lnk",
-    ".pif", ".cpl", ".hta", ".wsf", ".reg", ".jar", ".sh",
+    ".exe",
+    ".bat",
+    ".cmd",
+    ".com",
+    ".msi",
+    ".scr",
+    ".vbs",
+    ".vbe",
+    ".js",
+    ".jse",
+    ".ps1",
+    ".lnk",
+    ".pif",
+    ".cpl",
+    ".hta",
+    ".wsf",
+    ".reg",
+    ".jar",
+    ".sh",
 }
 _CHUNK = 1024 * 1024
 
@@ -75,8 +93,14 @@ class EvidenceRow:
 
     def as_json(self) -> dict:
         return {
-            "id": self.evidence_id, "kind": self.kind, "title": self.title, "filename": self.filename,
-            "size": self.size, "mime": self.mime, "sha256": self.sha256, "url": self.url,
+            "id": self.evidence_id,
+            "kind": self.kind,
+            "title": self.title,
+            "filename": self.filename,
+            "size": self.size,
+            "mime": self.mime,
+            "sha256": self.sha256,
+            "url": self.url,
         }
 
 
@@ -93,8 +117,10 @@ def check_url(url: str) -> str:
     u = clean(url)
     parsed = urlparse(u)
     if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc or " " in u:
-        raise UserError(f"El enlace «{u}» no es válido: debe empezar por http:// o https:// (por ejemplo "
-                        "https://www.entidad.gov.co/transparencia/informe.pdf).")
+        raise UserError(
+            f"El enlace «{u}» no es válido: debe empezar por http:// o https:// (por ejemplo "
+            "https://www.entidad.gov.co/transparencia/informe.pdf)."
+        )
     return u
 
 
@@ -106,8 +132,10 @@ class EvidenceService:
     @property
     def store(self) -> Path:
         if self._store is None:
-            raise UserError("Esta base de datos (en memoria) no tiene carpeta de evidencias; "
-                            "indique una carpeta para guardar los archivos.")
+            raise UserError(
+                "Esta base de datos (en memoria) no tiene carpeta de evidencias; "
+                "indique una carpeta para guardar los archivos."
+            )
         return self._store
 
     # -- settings ------------------------------------------------------------------------
@@ -139,8 +167,10 @@ class EvidenceService:
         if not p.is_file():
             return [f"«{p}» no es un archivo."]
         if p.suffix.lower() in BLOCKED_EXTENSIONS:
-            return [f"«{p.name}»: no se admiten programas ni accesos directos como evidencia "
-                    "(adjunte PDF, imágenes, documentos de oficina o un enlace)."]
+            return [
+                f"«{p.name}»: no se admiten programas ni accesos directos como evidencia "
+                "(adjunte PDF, imágenes, documentos de oficina o un enlace)."
+            ]
         try:
             size = p.stat().st_size
             with p.open("rb") as fh:
@@ -148,8 +178,10 @@ class EvidenceService:
         except OSError as exc:
             return [f"No se puede leer el archivo de evidencia «{p}»: {exc.strerror or exc}."]
         if size > limit:
-            return [f"«{p.name}» pesa {human_size(size)}; el máximo permitido para una evidencia es "
-                    f"{human_size(limit)}. Reduzca el archivo o publíquelo y adjunte el enlace."]
+            return [
+                f"«{p.name}» pesa {human_size(size)}; el máximo permitido para una evidencia es "
+                f"{human_size(limit)}. Reduzca el archivo o publíquelo y adjunte el enlace."
+            ]
         if size == 0:
             return [f"«{p.name}» está vacío (0 bytes)."]
         return []
@@ -191,23 +223,36 @@ class EvidenceService:
         mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
         return StagedFile(sha, p.name[:300], size, mime, blob)
 
-    def attach(self, s, staged: StagedFile, owner_type: str, owner_id: str, title: str | None = None) -> Evidence:  # noqa: ANN001
+    def attach(self, s, staged: StagedFile, owner_type: str, owner_id: str, title: str | None = None) -> Evidence:
         """Write the evidence row for a staged file inside the caller's session."""
-        ev = Evidence(owner_type=owner_type, owner_id=owner_id, kind="FILE", sha256=staged.sha256,
-                      filename=staged.filename, size=staged.size, mime=staged.mime, url=None,
-                      title=(clean(title) or None) and clean(title)[:300])
+        ev = Evidence(
+            owner_type=owner_type,
+            owner_id=owner_id,
+            kind="FILE",
+            sha256=staged.sha256,
+            filename=staged.filename,
+            size=staged.size,
+            mime=staged.mime,
+            url=None,
+            title=(clean(title) or None) and clean(title)[:300],
+        )
         s.add(ev)
         return ev
 
-    def attach_link(self, s, url: str, owner_type: str, owner_id: str, title: str | None = None) -> Evidence:  # noqa: ANN001
+    def attach_link(self, s, url: str, owner_type: str, owner_id: str, title: str | None = None) -> Evidence:
         u = check_url(url)
-        ev = Evidence(owner_type=owner_type, owner_id=owner_id, kind="LINK", url=u,
-                      title=(clean(title) or None) and clean(title)[:300])
+        ev = Evidence(
+            owner_type=owner_type,
+            owner_id=owner_id,
+            kind="LINK",
+            url=u,
+            title=(clean(title) or None) and clean(title)[:300],
+        )
         s.add(ev)
         return ev
 
     @staticmethod
-    def copy_in(s, evidence_ids: list[str], owner_type: str, owner_id: str) -> int:  # noqa: ANN001
+    def copy_in(s, evidence_ids: list[str], owner_type: str, owner_id: str) -> int:
         """Link existing evidence (same stored file or link) to another owner too, inside the caller's
         session; the original rows stay with their owner. Returns how many were copied."""
         n = 0
@@ -215,8 +260,19 @@ class EvidenceService:
             ev = s.get(Evidence, eid)
             if ev is None or ev.deleted:
                 raise NotFound(f"No existe la evidencia «{eid}».")
-            s.add(Evidence(owner_type=owner_type, owner_id=owner_id, kind=ev.kind, sha256=ev.sha256,
-                           filename=ev.filename, size=ev.size, mime=ev.mime, url=ev.url, title=ev.title))
+            s.add(
+                Evidence(
+                    owner_type=owner_type,
+                    owner_id=owner_id,
+                    kind=ev.kind,
+                    sha256=ev.sha256,
+                    filename=ev.filename,
+                    size=ev.size,
+                    mime=ev.mime,
+                    url=ev.url,
+                    title=ev.title,
+                )
+            )
             n += 1
         return n
 
@@ -241,14 +297,16 @@ class EvidenceService:
             return self.list_in(s, owner_type, [owner_id]).get(owner_id, [])
 
     @staticmethod
-    def list_in(s, owner_type: str, owner_ids: list[str]) -> dict[str, list[EvidenceRow]]:  # noqa: ANN001
+    def list_in(s, owner_type: str, owner_ids: list[str]) -> dict[str, list[EvidenceRow]]:
         """owner id -> its evidence, for many owners at once (inside an open session)."""
         out: dict[str, list[EvidenceRow]] = {}
         for i in range(0, len(owner_ids), 500):
-            chunk = owner_ids[i:i + 500]
-            for ev in s.scalars(select(Evidence).where(
-                    Evidence.owner_type == owner_type, Evidence.owner_id.in_(chunk),
-                    Evidence.deleted.is_(False)).order_by(Evidence.created_at)):
+            chunk = owner_ids[i : i + 500]
+            for ev in s.scalars(
+                select(Evidence)
+                .where(Evidence.owner_type == owner_type, Evidence.owner_id.in_(chunk), Evidence.deleted.is_(False))
+                .order_by(Evidence.created_at)
+            ):
                 out.setdefault(ev.owner_id, []).append(_row(ev))
         return out
 
@@ -266,8 +324,10 @@ class EvidenceService:
             raise UserError(f"La evidencia «{ev.label}» es un enlace, no un archivo.")
         blob = self._blob(ev.sha256)
         if blob is None:
-            raise UserError(f"Falta el archivo de la evidencia «{ev.label}» en la carpeta de evidencias "
-                            f"({self.store}). Restaure la copia de seguridad o vuelva a adjuntarlo.")
+            raise UserError(
+                f"Falta el archivo de la evidencia «{ev.label}» en la carpeta de evidencias "
+                f"({self.store}). Restaure la copia de seguridad o vuelva a adjuntarlo."
+            )
         return blob
 
     def remove(self, evidence_id: str) -> None:
@@ -317,8 +377,9 @@ def _check_owner(owner_type: str, owner_id: str) -> None:
 
 
 def _row(ev: Evidence) -> EvidenceRow:
-    return EvidenceRow(ev.id, ev.owner_type, ev.owner_id, ev.kind, ev.title or "", ev.filename, ev.size,
-                       ev.mime, ev.sha256, ev.url)
+    return EvidenceRow(
+        ev.id, ev.owner_type, ev.owner_id, ev.kind, ev.title or "", ev.filename, ev.size, ev.mime, ev.sha256, ev.url
+    )
 
 
 __all__ = ["EvidenceRow", "EvidenceService", "StagedFile", "check_url", "human_size"]

@@ -14,6 +14,7 @@ Compliance of an activity at a cut date:
 Groups and the plan average their activities (simple mean by default; weighted by the
 activity's `extra["peso"]` when asked), capping each at 100 (domain.md §4.1).
 """
+
 from __future__ import annotations
 
 import json
@@ -46,9 +47,9 @@ from rcdesk.models.core import Setting
 from rcdesk.models.followup import REPORT_STATES, ProgressReport
 from rcdesk.models.plans import Plan, PlanActivity
 from rcdesk.models.reference import Institution
+from rcdesk.numbers import parse_decimal
 from rcdesk.services.calendar import CalendarService
 from rcdesk.services.evidence import EvidenceRow, EvidenceService, check_url
-from rcdesk.numbers import parse_decimal
 from rcdesk.text import clean
 
 OWNER = "progress_report"
@@ -91,9 +92,10 @@ class FollowupService:
         self.evidence = EvidenceService(db, store=evidence_store)
 
     # -- plan facts ---------------------------------------------------------------------
-    def _plan(self, s, plan_id: str) -> tuple[Plan, str, str]:  # noqa: ANN001
+    def _plan(self, s, plan_id: str) -> tuple[Plan, str, str]:
         row = s.execute(
-            select(Plan, Institution.name, Institution.country).join(Institution, Institution.id == Plan.institution_id)
+            select(Plan, Institution.name, Institution.country)
+            .join(Institution, Institution.id == Plan.institution_id)
             .where(Plan.id == plan_id)
         ).first()
         if row is None or row[0].deleted:
@@ -138,8 +140,9 @@ class FollowupService:
         prep = self._prepare(data, today=today)
         return self._write(prep, data)
 
-    def edit_report(self, report_id: str, data: ReportInput, *, keep_evidence: Sequence[str] = (),
-                    today: date | None = None) -> ReportRow:
+    def edit_report(
+        self, report_id: str, data: ReportInput, *, keep_evidence: Sequence[str] = (), today: date | None = None
+    ) -> ReportRow:
         """Correct a report that was not validated (REPORTADO or OBSERVADO) with a new version.
 
         History is kept: the new version is a new REPORTADO report; a REPORTADO original becomes
@@ -149,18 +152,22 @@ class FollowupService:
         """
         old = self.report(report_id)
         if old.status == "VALIDADO":
-            raise UserError("Un reporte validado no se puede modificar: registre una corrección que lo sustituya "
-                            "cuando sea validada.")
+            raise UserError(
+                "Un reporte validado no se puede modificar: registre una corrección que lo sustituya "
+                "cuando sea validada."
+            )
         if old.status not in ("REPORTADO", "OBSERVADO"):
             raise UserError(f"Este reporte ya fue {old.status_label.lower()} por otra versión; edite la más reciente.")
         data = replace(data, activity_id=old.activity_id)
         kept = self._kept_evidence(old, keep_evidence)
         prep = self._prepare(data, today=today, exclude=(report_id,))
-        return self._write(prep, data, kept=kept, origin=(report_id, old.status),
-                           replace_origin=old.status == "REPORTADO")
+        return self._write(
+            prep, data, kept=kept, origin=(report_id, old.status), replace_origin=old.status == "REPORTADO"
+        )
 
-    def supersede_report(self, report_id: str, data: ReportInput, *, keep_evidence: Sequence[str] = (),
-                         today: date | None = None) -> ReportRow:
+    def supersede_report(
+        self, report_id: str, data: ReportInput, *, keep_evidence: Sequence[str] = (), today: date | None = None
+    ) -> ReportRow:
         """Register a correction of a VALIDADO report (same activity and period).
 
         The correction is a new REPORTADO report; the validated one keeps counting until the
@@ -215,14 +222,16 @@ class FollowupService:
                 problems.append(f"El % de avance {_fmt(effective)} es excesivo; revise el dato (máximo 500 %).")
             elif not clean(data.justification):
                 problems.append(
-                    f"El avance es {_fmt(effective)} (más de 100 %): escriba la justificación del sobrecumplimiento.")
+                    f"El avance es {_fmt(effective)} (más de 100 %): escriba la justificación del sobrecumplimiento."
+                )
         reported_on = data.reported_on or today
         if reported_on > today:
             problems.append(f"La fecha del reporte ({reported_on:%d/%m/%Y}) no puede ser posterior a hoy.")
         start, _end = period_range(kind, year, period_no)
         if reported_on < start:
-            problems.append(f"La fecha del reporte ({reported_on:%d/%m/%Y}) es anterior al inicio del periodo "
-                            f"({start:%d/%m/%Y}).")
+            problems.append(
+                f"La fecha del reporte ({reported_on:%d/%m/%Y}) es anterior al inicio del periodo ({start:%d/%m/%Y})."
+            )
         links = []
         for url in data.evidence_links:
             try:
@@ -234,8 +243,11 @@ class FollowupService:
             problems.extend(self.evidence.check_file(f, max_bytes=max_bytes))
         with self.db.session() as s:
             stmt = select(ProgressReport).where(
-                ProgressReport.activity_id == data.activity_id, ProgressReport.period_no == period_no,
-                ProgressReport.deleted.is_(False), ProgressReport.status.in_(("REPORTADO", "VALIDADO")))
+                ProgressReport.activity_id == data.activity_id,
+                ProgressReport.period_no == period_no,
+                ProgressReport.deleted.is_(False),
+                ProgressReport.status.in_(("REPORTADO", "VALIDADO")),
+            )
             if exclude:
                 stmt = stmt.where(ProgressReport.id.not_in(list(exclude)))
             dup = s.scalars(stmt).first()
@@ -243,15 +255,27 @@ class FollowupService:
                 problems.append(
                     f"Ya existe un reporte de {period_code(kind, year, period_no)} para esta actividad "
                     f"(estado {REPORT_STATES[dup.status].lower()}, del {dup.reported_on:%d/%m/%Y}). "
-                    + ("Edite ese reporte o retírelo antes de registrar otro." if dup.status == "REPORTADO" else
-                       "Para cambiar un reporte validado registre una corrección que lo sustituya."))
+                    + (
+                        "Edite ese reporte o retírelo antes de registrar otro."
+                        if dup.status == "REPORTADO"
+                        else "Para cambiar un reporte validado registre una corrección que lo sustituya."
+                    )
+                )
         if problems:
-            raise UserError(f"No se guardó el reporte de {label} ({period_code(kind, year, period_no)}).",
-                            details=problems)
+            raise UserError(
+                f"No se guardó el reporte de {label} ({period_code(kind, year, period_no)}).", details=problems
+            )
         return _Prepared(kind, period_no, percent, quantity, target, reported_on, tuple(links), max_bytes)
 
-    def _write(self, prep: _Prepared, data: ReportInput, *, kept: Sequence[str] = (),
-               origin: tuple[str, str] | None = None, replace_origin: bool = False) -> ReportRow:
+    def _write(
+        self,
+        prep: _Prepared,
+        data: ReportInput,
+        *,
+        kept: Sequence[str] = (),
+        origin: tuple[str, str] | None = None,
+        replace_origin: bool = False,
+    ) -> ReportRow:
         """Insert the report (and its evidence) in one transaction. `origin` = (id, expected status) of
         the report being corrected; `replace_origin` marks it SUSTITUIDO."""
         staged = [self.evidence.stage_file(f, max_bytes=prep.max_bytes) for f in data.evidence_files]
@@ -261,16 +285,24 @@ class FollowupService:
                 # the original may have been reviewed meanwhile (another window, a field package)
                 old = s.get(ProgressReport, origin[0])
                 if old is None or old.deleted or old.status != origin[1]:
-                    raise UserError("El reporte cambió mientras lo editaba (fue revisado o retirado); "
-                                    "vuelva a abrirlo.")
+                    raise UserError(
+                        "El reporte cambió mientras lo editaba (fue revisado o retirado); vuelva a abrirlo."
+                    )
             r = ProgressReport(
-                activity_id=data.activity_id, period_kind=prep.kind, period_no=prep.period_no,
+                activity_id=data.activity_id,
+                period_kind=prep.kind,
+                period_no=prep.period_no,
                 percent=float(prep.percent) if prep.percent is not None else None,
                 quantity=float(prep.quantity) if prep.quantity is not None else None,
                 target_quantity=float(prep.target) if prep.target is not None else None,
-                done_text=(data.done_text or "").strip(), difficulties=(data.difficulties or "").strip(),
-                justification=(data.justification or "").strip(), reporter=clean(data.reporter)[:200],
-                reported_on=prep.reported_on, status="REPORTADO", reviewer="", review_note="",
+                done_text=(data.done_text or "").strip(),
+                difficulties=(data.difficulties or "").strip(),
+                justification=(data.justification or "").strip(),
+                reporter=clean(data.reporter)[:200],
+                reported_on=prep.reported_on,
+                status="REPORTADO",
+                reviewer="",
+                review_note="",
             )
             s.add(r)
             s.flush()
@@ -315,16 +347,23 @@ class FollowupService:
             if r is None or r.deleted:
                 raise NotFound(f"No existe el reporte «{report_id}».")
             if r.status != "REPORTADO":
-                raise UserError(f"El reporte ya fue {REPORT_STATES[r.status].lower()}; no se puede revisar de nuevo. "
-                                "Si hay que corregirlo, obsérvelo antes de validarlo o registre un nuevo reporte.")
+                raise UserError(
+                    f"El reporte ya fue {REPORT_STATES[r.status].lower()}; no se puede revisar de nuevo. "
+                    "Si hay que corregirlo, obsérvelo antes de validarlo o registre un nuevo reporte."
+                )
             if not validate and not note:
                 raise UserError("Para observar un reporte escriba la observación (qué debe corregir el responsable).")
             r.status = "VALIDADO" if validate else "OBSERVADO"
             if validate:  # a validated correction replaces the report validated before for that period
-                for old in s.scalars(select(ProgressReport).where(
-                        ProgressReport.activity_id == r.activity_id, ProgressReport.period_no == r.period_no,
-                        ProgressReport.id != r.id, ProgressReport.deleted.is_(False),
-                        ProgressReport.status == "VALIDADO")):
+                for old in s.scalars(
+                    select(ProgressReport).where(
+                        ProgressReport.activity_id == r.activity_id,
+                        ProgressReport.period_no == r.period_no,
+                        ProgressReport.id != r.id,
+                        ProgressReport.deleted.is_(False),
+                        ProgressReport.status == "VALIDADO",
+                    )
+                ):
                     old.status = "SUSTITUIDO"
             r.review_note = note
             r.reviewer = clean(reviewer or self.db.user)[:200]
@@ -357,9 +396,11 @@ class FollowupService:
         """Every report of an activity, newest period first (observed ones included)."""
         with self.db.session() as s:
             year = self._year_of_activity(s, activity_id)
-            rows = s.scalars(select(ProgressReport).where(
-                ProgressReport.activity_id == activity_id, ProgressReport.deleted.is_(False))
-                .order_by(ProgressReport.period_no.desc(), ProgressReport.created_at.desc())).all()
+            rows = s.scalars(
+                select(ProgressReport)
+                .where(ProgressReport.activity_id == activity_id, ProgressReport.deleted.is_(False))
+                .order_by(ProgressReport.period_no.desc(), ProgressReport.created_at.desc())
+            ).all()
             ev = EvidenceService.list_in(s, OWNER, [r.id for r in rows])
             return [_report_row(r, year, ev.get(r.id, [])) for r in rows]
 
@@ -367,17 +408,24 @@ class FollowupService:
         with self.db.session() as s:
             plan, _, _ = self._plan(s, plan_id)
             rows = s.scalars(
-                select(ProgressReport).join(PlanActivity, PlanActivity.id == ProgressReport.activity_id)
-                .where(PlanActivity.plan_id == plan_id, PlanActivity.deleted.is_(False),
-                       ProgressReport.deleted.is_(False), ProgressReport.status == "REPORTADO")
-                .order_by(ProgressReport.reported_on, ProgressReport.created_at)).all()
+                select(ProgressReport)
+                .join(PlanActivity, PlanActivity.id == ProgressReport.activity_id)
+                .where(
+                    PlanActivity.plan_id == plan_id,
+                    PlanActivity.deleted.is_(False),
+                    ProgressReport.deleted.is_(False),
+                    ProgressReport.status == "REPORTADO",
+                )
+                .order_by(ProgressReport.reported_on, ProgressReport.created_at)
+            ).all()
             ev = EvidenceService.list_in(s, OWNER, [r.id for r in rows])
             return [_report_row(r, plan.year, ev.get(r.id, [])) for r in rows]
 
     @staticmethod
-    def _year_of_activity(s, activity_id: str) -> int:  # noqa: ANN001
-        year = s.scalar(select(Plan.year).join(PlanActivity, PlanActivity.plan_id == Plan.id)
-                        .where(PlanActivity.id == activity_id))
+    def _year_of_activity(s, activity_id: str) -> int:
+        year = s.scalar(
+            select(Plan.year).join(PlanActivity, PlanActivity.plan_id == Plan.id).where(PlanActivity.id == activity_id)
+        )
         if year is None:
             raise NotFound(f"No existe la actividad «{activity_id}».")
         return year
@@ -393,15 +441,22 @@ class FollowupService:
             kind, year = plan.period_kind, plan.year
         return _cuts(kind, year, cal, rule, today)
 
-    def _publication_rule(self, country: str):  # noqa: ANN202
+    def _publication_rule(self, country: str):
         try:
             return CalendarService(self.db).rule(PUBLICATION_RULE.get(country, "co_seguimiento_oci"))
         except NotFound:
             return None
 
-    def dashboard(self, plan_id: str, *, cut: date | None = None, today: date | None = None,
-                  weighted: bool = False, profile: ThresholdProfile | None = None,
-                  with_reports: bool = True) -> Dashboard:
+    def dashboard(
+        self,
+        plan_id: str,
+        *,
+        cut: date | None = None,
+        today: date | None = None,
+        weighted: bool = False,
+        profile: ThresholdProfile | None = None,
+        with_reports: bool = True,
+    ) -> Dashboard:
         """Everything the home page shows (see `rcdesk/followup/reads.py`, plain SQL).
 
         `with_reports=False` leaves `ActivityStatus.last_report` empty (the home page does not
@@ -411,15 +466,18 @@ class FollowupService:
 
         country, years = self._country_years(plan_id)
         CalendarService(self.db).ensure_seeded(country, years)
-        return reads.dashboard(self.db, plan_id, cut=cut, today=today, weighted=weighted, profile=profile,
-                               with_reports=with_reports)
+        return reads.dashboard(
+            self.db, plan_id, cut=cut, today=today, weighted=weighted, profile=profile, with_reports=with_reports
+        )
 
     def pending(self, plan_id: str, *, today: date | None = None) -> list[ActivityStatus]:
-        """"Pendientes": activities not completed, most urgent first (overdue, then fewest days left)."""
+        """ "Pendientes": activities not completed, most urgent first (overdue, then fewest days left)."""
         d = self.dashboard(plan_id, today=today)
         rows = [a for a in d.activities if not a.done]
-        return sorted(rows, key=lambda a: (a.due is None, a.days_left if a.days_left is not None else 10**6,
-                                           a.number, a.description))
+        return sorted(
+            rows,
+            key=lambda a: (a.due is None, a.days_left if a.days_left is not None else 10**6, a.number, a.description),
+        )
 
     def _country_years(self, plan_id: str) -> tuple[str, list[int]]:
         with self.db.session() as s:
@@ -429,10 +487,27 @@ class FollowupService:
 
 # -- pure computation helpers -----------------------------------------------------------------
 
+
 def _report_row(r: ProgressReport, year: int, evidence: list[EvidenceRow]) -> ReportRow:
     return ReportRow(
-        r.id, r.activity_id, r.period_kind, r.period_no, period_code(r.period_kind, year, r.period_no),
-        period_label(r.period_kind, year, r.period_no), _effective(r.percent, r.quantity, r.target_quantity),
-        r.quantity, r.target_quantity, r.done_text, r.difficulties, r.justification, r.reporter, r.reported_on,
-        r.status, r.reviewer, r.review_note, r.reviewed_at, tuple(evidence), r.created_at,
+        r.id,
+        r.activity_id,
+        r.period_kind,
+        r.period_no,
+        period_code(r.period_kind, year, r.period_no),
+        period_label(r.period_kind, year, r.period_no),
+        _effective(r.percent, r.quantity, r.target_quantity),
+        r.quantity,
+        r.target_quantity,
+        r.done_text,
+        r.difficulties,
+        r.justification,
+        r.reporter,
+        r.reported_on,
+        r.status,
+        r.reviewer,
+        r.review_note,
+        r.reviewed_at,
+        tuple(evidence),
+        r.created_at,
     )

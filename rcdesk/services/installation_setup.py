@@ -5,11 +5,12 @@ assistant of the GUI (and anyone scripting a roll-out) confirms or changes that 
 answers that have no column of their own (the person, the territories) are kept as one
 setting, which also says the set-up was done (or skipped) so the assistant is not shown again.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from rcdesk.errors import UserError
 from rcdesk.text import clean
@@ -28,7 +29,7 @@ class SetupAnswers:
     territory_ids: list[str] = field(default_factory=list)
 
 
-def needs_setup(db) -> bool:  # noqa: ANN001
+def needs_setup(db) -> bool:
     """True for a database nobody has set up yet: no set-up recorded and no entity.
 
     Plain SQL through `db.read()`: this runs on the start-up path (no SQLAlchemy).
@@ -41,7 +42,7 @@ def needs_setup(db) -> bool:  # noqa: ANN001
     return entity is None
 
 
-def saved_setup(db) -> dict:  # noqa: ANN001
+def saved_setup(db) -> dict:
     """The recorded answers ({} if none): person, territory_ids, confirmed_at or skipped_at."""
     with db.read() as conn:
         row = conn.execute("SELECT value FROM setting WHERE key = ?", (SETUP_KEY,)).fetchone()
@@ -51,7 +52,7 @@ def saved_setup(db) -> dict:  # noqa: ANN001
         return {}
 
 
-def _store(s, value: dict) -> None:  # noqa: ANN001
+def _store(s, value: dict) -> None:
     from rcdesk.models.core import Setting
 
     row = s.get(Setting, SETUP_KEY)
@@ -62,13 +63,13 @@ def _store(s, value: dict) -> None:  # noqa: ANN001
         row.value = text
 
 
-def skip_setup(db) -> None:  # noqa: ANN001
+def skip_setup(db) -> None:
     """Remember that the user chose to set up later (from the menu), so the assistant stays away."""
     with db.begin(stamp="off") as s:
-        _store(s, {"skipped_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        _store(s, {"skipped_at": datetime.now(UTC).isoformat(timespec="seconds")})
 
 
-def confirm_setup(db, answers: SetupAnswers) -> dict:  # noqa: ANN001
+def confirm_setup(db, answers: SetupAnswers) -> dict:
     """Rename this installation, set its role, create the entity, record the person and territories."""
     from sqlalchemy import select
 
@@ -89,11 +90,14 @@ def confirm_setup(db, answers: SetupAnswers) -> dict:  # noqa: ANN001
     with db.begin(stamp="off") as s:
         me = s.scalars(select(Installation).where(Installation.is_self.is_(True))).one()
         me.name, me.role = name[:200], answers.role
-        _store(s, {
-            "person": person,
-            "institution_id": institution.institution_id,
-            "territory_ids": list(answers.territory_ids),
-            "confirmed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        })
+        _store(
+            s,
+            {
+                "person": person,
+                "institution_id": institution.institution_id,
+                "territory_ids": list(answers.territory_ids),
+                "confirmed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+        )
     db.installation_name, db.role = name[:200], answers.role
     return {"installation": db.installation_name, "role": db.role, "institution_id": institution.institution_id}

@@ -1,4 +1,5 @@
 """Housekeeping that other flows call at well-defined moments (no Qt, no user interaction)."""
+
 from __future__ import annotations
 
 from rcdesk.db.database import Database

@@ -3,11 +3,11 @@
 These feed the first screen (plan selector, plan view), so they must not load SQLAlchemy;
 see rcdesk/db/database.py. Column names follow rcdesk/models/plans.py.
 """
+
 from __future__ import annotations
 
 import json
 from datetime import date
-
 from typing import TYPE_CHECKING
 
 from rcdesk.errors import NotFound
@@ -39,7 +39,7 @@ def _date(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 
 
-def _json(text: str | None, default):  # noqa: ANN001, ANN202
+def _json(text: str | None, default):
     if not text:
         return default
     try:
@@ -48,78 +48,119 @@ def _json(text: str | None, default):  # noqa: ANN001, ANN202
         return default
 
 
-def list_plans(db, plan_id: str | None = None) -> list[PlanSummary]:  # noqa: ANN001
+def list_plans(db, plan_id: str | None = None) -> list[PlanSummary]:
     extra, params = ("AND p.id = ?", (plan_id,)) if plan_id else ("", ())
     with db.read() as c:
         return [PlanSummary(*row) for row in c.execute(_PLANS_SQL.format(extra=extra), params)]
 
 
-def summary(db, plan_id: str) -> PlanSummary:  # noqa: ANN001
+def summary(db, plan_id: str) -> PlanSummary:
     rows = list_plans(db, plan_id)
     if not rows:
         raise NotFound(f"No existe el plan «{plan_id}».")
     return rows[0]
 
 
-def resolve_plan_id(db, text: str) -> str:  # noqa: ANN001
+def resolve_plan_id(db, text: str) -> str:
     """A full plan id, or an unambiguous prefix of at least 6 characters."""
     text = text.strip()
     with db.read() as c:
         if c.execute("SELECT 1 FROM plan WHERE id = ? AND deleted = 0", (text,)).fetchone():
             return text
         if len(text) >= 6:
-            ids = [r[0] for r in c.execute(
-                "SELECT id FROM plan WHERE id LIKE ? AND deleted = 0", (text.replace("%", "") + "%",))]
+            ids = [
+                r[0]
+                for r in c.execute(
+                    "SELECT id FROM plan WHERE id LIKE ? AND deleted = 0", (text.replace("%", "") + "%",)
+                )
+            ]
             if len(ids) == 1:
                 return ids[0]
     raise NotFound(f"No existe el plan «{text}».")
 
 
-def groups(db, plan_id: str) -> list[GroupRow]:  # noqa: ANN001
+def groups(db, plan_id: str) -> list[GroupRow]:
     from rcdesk.plans.rows import GroupRow
 
     with db.read() as c:
         return [
-            GroupRow(*row) for row in c.execute(
+            GroupRow(*row)
+            for row in c.execute(
                 "SELECT id, parent_id, kind, code, name, position FROM plan_group "
-                "WHERE plan_id = ? AND deleted = 0 ORDER BY position", (plan_id,))
+                "WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+                (plan_id,),
+            )
         ]
 
 
 def _activity(row: tuple, labels: dict[str, str]) -> ActivityRow:
     from rcdesk.plans.rows import ActivityRow
 
-    (aid, plan_id, group_id, position, number, description, responsible, meta, recursos, indicator,
-     stages, cuatrimestres, start, end, scheduled, extra, version) = row
+    (
+        aid,
+        plan_id,
+        group_id,
+        position,
+        number,
+        description,
+        responsible,
+        meta,
+        recursos,
+        indicator,
+        stages,
+        cuatrimestres,
+        start,
+        end,
+        scheduled,
+        extra,
+        version,
+    ) = row
     return ActivityRow(
-        aid, plan_id, group_id, labels.get(group_id, "") if group_id else "", position, number, description,
-        responsible, meta, recursos, indicator, tuple(_json(stages, [])),
-        tuple(int(q) for q in _json(cuatrimestres, [])), _date(start), _date(end), scheduled,
-        dict(_json(extra, {})), version,
+        aid,
+        plan_id,
+        group_id,
+        labels.get(group_id, "") if group_id else "",
+        position,
+        number,
+        description,
+        responsible,
+        meta,
+        recursos,
+        indicator,
+        tuple(_json(stages, [])),
+        tuple(int(q) for q in _json(cuatrimestres, [])),
+        _date(start),
+        _date(end),
+        scheduled,
+        dict(_json(extra, {})),
+        version,
     )
 
 
-def activities(db, plan_id: str) -> list[ActivityRow]:  # noqa: ANN001
+def activities(db, plan_id: str) -> list[ActivityRow]:
     labels = {g.group_id: g.label for g in groups(db, plan_id)}
     with db.read() as c:
         return [
-            _activity(row, labels) for row in c.execute(
-                f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE plan_id = ? AND deleted = 0 "
-                "ORDER BY position", (plan_id,))
+            _activity(row, labels)
+            for row in c.execute(
+                f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+                (plan_id,),
+            )
         ]
 
 
-def activity(db, activity_id: str) -> ActivityRow:  # noqa: ANN001
+def activity(db, activity_id: str) -> ActivityRow:
     with db.read() as c:
-        row = c.execute(f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE id = ? AND deleted = 0",
-                        (activity_id,)).fetchone()
+        row = c.execute(
+            f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE id = ? AND deleted = 0", (activity_id,)
+        ).fetchone()
     if row is None:
         raise NotFound(f"No existe la actividad «{activity_id}».")
     labels = {g.group_id: g.label for g in groups(db, row[1])}
     return _activity(row, labels)
 
 
-def group_path(db, plan_id: str) -> dict[str, str]:  # noqa: ANN001
+def group_path(db, plan_id: str) -> dict[str, str]:
     """group id -> "FASE 0 – … › EQUIPO" path, for tables and reports."""
     by_id = {g.group_id: g for g in groups(db, plan_id)}
     out = {}
@@ -132,13 +173,17 @@ def group_path(db, plan_id: str) -> dict[str, str]:  # noqa: ANN001
     return out
 
 
-def linked_units(db, activity_id: str) -> list[str]:  # noqa: ANN001
+def linked_units(db, activity_id: str) -> list[str]:
     with db.read() as c:
-        return [r[0] for r in c.execute(
-            "SELECT unit_id FROM activity_unit WHERE activity_id = ? AND deleted = 0", (activity_id,))]
+        return [
+            r[0]
+            for r in c.execute(
+                "SELECT unit_id FROM activity_unit WHERE activity_id = ? AND deleted = 0", (activity_id,)
+            )
+        ]
 
 
-def header_lines(db, plan_id: str) -> list[str]:  # noqa: ANN001
+def header_lines(db, plan_id: str) -> list[str]:
     with db.read() as c:
         row = c.execute("SELECT header_lines FROM plan WHERE id = ?", (plan_id,)).fetchone()
     return list(_json(row[0], [])) if row else []

@@ -2,6 +2,7 @@
 
 Loaded on the first write (it pulls in SQLAlchemy); reads live in plan_reads.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,9 @@ class PlanStore:
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> PlanSummary:
         """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
-        return self.import_parsed(parsed, entity=entity, year=year, country=country, progress=progress,
-                                  cancel=cancel).summary
+        return self.import_parsed(
+            parsed, entity=entity, year=year, country=country, progress=progress, cancel=cancel
+        ).summary
 
     def import_parsed(
         self,
@@ -94,15 +96,25 @@ class PlanStore:
         progress(parsed.activity_count, parsed.activity_count, "Plan guardado")
         return result
 
-    def _store(self, s, parsed: ParsedPlan, entity_name: str, plan_year: int, country: str | None,  # noqa: ANN001
-               dry_run: bool, progress: ProgressFn, cancel: CancelToken) -> PlanImportResult:
+    def _store(
+        self,
+        s,
+        parsed: ParsedPlan,
+        entity_name: str,
+        plan_year: int,
+        country: str | None,
+        dry_run: bool,
+        progress: ProgressFn,
+        cancel: CancelToken,
+    ) -> PlanImportResult:
         warnings = [str(p) for p in parsed.warnings]
         # a layout guessed for an office's own columns says nothing about the entity's country
         inst, new_entity, notes = _institution(s, entity_name, country, "" if parsed.layout_guessed else parsed.layout)
         warnings += notes
-        units = [UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
-                 for u in s.scalars(select(OrgUnit).where(OrgUnit.institution_id == inst.id,
-                                                          OrgUnit.deleted.is_(False)))]
+        units = [
+            UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+            for u in s.scalars(select(OrgUnit).where(OrgUnit.institution_id == inst.id, OrgUnit.deleted.is_(False)))
+        ]
         conn = s.connection()
         total = parsed.activity_count
         groups = list(_flatten(parsed.groups))
@@ -115,9 +127,13 @@ class PlanStore:
         seq += 1
         plan_id = plan_vals["id"]
         plan_vals.update(
-            institution_id=inst.id, year=plan_year, layout=parsed.layout,
-            title=parsed.title or "", period_kind="cuatrimestre" if parsed.layout != "cpccs" else "trimestre",
-            source_name=parsed.source_name or None, header_lines=list(parsed.header_lines),
+            institution_id=inst.id,
+            year=plan_year,
+            layout=parsed.layout,
+            title=parsed.title or "",
+            period_kind="cuatrimestre" if parsed.layout != "cpccs" else "trimestre",
+            source_name=parsed.source_name or None,
+            header_lines=list(parsed.header_lines),
         )
         conn.execute(insert(Plan), [plan_vals])
         group_ids: dict[int, str] = {}
@@ -127,8 +143,11 @@ class PlanStore:
             seq += 1
             group_ids[id(g)] = vals["id"]
             vals.update(
-                plan_id=plan_id, parent_id=group_ids[id(parent)] if parent is not None else None,
-                kind=g.kind if g.kind in GROUP_KINDS else "seccion", code=g.code or "", name=g.name or "",
+                plan_id=plan_id,
+                parent_id=group_ids[id(parent)] if parent is not None else None,
+                kind=g.kind if g.kind in GROUP_KINDS else "seccion",
+                code=g.code or "",
+                name=g.name or "",
                 position=pos,
             )
             group_rows.append(vals)
@@ -163,19 +182,34 @@ class PlanStore:
                 v.update(activity_id=aid, unit_id=uid)
                 link_rows.append(v)
             conn.execute(insert(ActivityUnit), link_rows)
-        conn.execute(insert(AuditLog), [{
-            "installation_id": installation, "user": self.db.user, "table_name": "plan",
-            "record_id": plan_id, "action": "import",
-            "changes": json.dumps({"source": parsed.source_name, "activities": total}, ensure_ascii=False),
-            "at": plan_vals["created_at"],
-        }])
+        conn.execute(
+            insert(AuditLog),
+            [
+                {
+                    "installation_id": installation,
+                    "user": self.db.user,
+                    "table_name": "plan",
+                    "record_id": plan_id,
+                    "action": "import",
+                    "changes": json.dumps({"source": parsed.source_name, "activities": total}, ensure_ascii=False),
+                    "at": plan_vals["created_at"],
+                }
+            ],
+        )
         cancel.check()
         summary = PlanSummary(
-            plan_id, inst.name, inst.id, plan_year, parsed.layout, parsed.title or "",
-            total, len(groups), parsed.source_name or None, tuple(warnings),
+            plan_id,
+            inst.name,
+            inst.id,
+            plan_year,
+            parsed.layout,
+            parsed.title or "",
+            total,
+            len(groups),
+            parsed.source_name or None,
+            tuple(warnings),
         )
-        return PlanImportResult(summary, dry_run, inst.country, new_entity, len(links),
-                                tuple(parsed.ignored_columns))
+        return PlanImportResult(summary, dry_run, inst.country, new_entity, len(links), tuple(parsed.ignored_columns))
 
     # -- editing -----------------------------------------------------------------------
     def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
@@ -195,7 +229,9 @@ class PlanStore:
             activity_id = a.id
         return self.activity(activity_id)
 
-    def update_activity(self, activity_id: str, data: ActivityInput, *, expected_version: int | None = None) -> ActivityRow:
+    def update_activity(
+        self, activity_id: str, data: ActivityInput, *, expected_version: int | None = None
+    ) -> ActivityRow:
         problems = validate_activity(data)
         if problems:
             raise UserError("La actividad tiene errores.", details=list(problems.values()))
@@ -219,8 +255,9 @@ class PlanStore:
             if a is None or a.deleted:
                 raise NotFound(f"No existe la actividad «{activity_id}».")
             a.deleted = True
-            for link in s.scalars(select(ActivityUnit).where(ActivityUnit.activity_id == activity_id,
-                                                             ActivityUnit.deleted.is_(False))):
+            for link in s.scalars(
+                select(ActivityUnit).where(ActivityUnit.activity_id == activity_id, ActivityUnit.deleted.is_(False))
+            ):
                 link.deleted = True
 
     def delete_plan(self, plan_id: str) -> None:
@@ -243,27 +280,35 @@ class PlanStore:
 
     def linked_units(self, activity_id: str) -> list[str]:
         with self.db.session() as s:
-            return list(s.scalars(select(ActivityUnit.unit_id).where(
-                ActivityUnit.activity_id == activity_id, ActivityUnit.deleted.is_(False))))
+            return list(
+                s.scalars(
+                    select(ActivityUnit.unit_id).where(
+                        ActivityUnit.activity_id == activity_id, ActivityUnit.deleted.is_(False)
+                    )
+                )
+            )
 
     @staticmethod
-    def _check_group(s, plan_id: str, group_id: str | None) -> None:  # noqa: ANN001
+    def _check_group(s, plan_id: str, group_id: str | None) -> None:
         if group_id is None:
             return
         g = s.get(PlanGroup, group_id)
         if g is None or g.deleted or g.plan_id != plan_id:
             raise UserError("El grupo elegido no pertenece a este plan.")
 
-    def _link_units(self, s, a: PlanActivity, institution_id: str) -> None:  # noqa: ANN001
+    def _link_units(self, s, a: PlanActivity, institution_id: str) -> None:
         units = [
             UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
-            for u in s.scalars(select(OrgUnit).where(OrgUnit.institution_id == institution_id,
-                                                     OrgUnit.deleted.is_(False)))
+            for u in s.scalars(
+                select(OrgUnit).where(OrgUnit.institution_id == institution_id, OrgUnit.deleted.is_(False))
+            )
         ]
         wanted = set(match_units(a.responsible, units))
         current = {
-            link.unit_id: link for link in s.scalars(
-                select(ActivityUnit).where(ActivityUnit.activity_id == a.id, ActivityUnit.deleted.is_(False)))
+            link.unit_id: link
+            for link in s.scalars(
+                select(ActivityUnit).where(ActivityUnit.activity_id == a.id, ActivityUnit.deleted.is_(False))
+            )
         }
         for uid in wanted - current.keys():
             s.add(ActivityUnit(activity_id=a.id, unit_id=uid))
@@ -277,12 +322,12 @@ class PlanStore:
             plan = s.get(Plan, plan_id)
             if plan is None:
                 raise NotFound(f"No existe el plan «{plan_id}».")
-            for a in s.scalars(select(PlanActivity).where(PlanActivity.plan_id == plan_id,
-                                                          PlanActivity.deleted.is_(False))):
+            for a in s.scalars(
+                select(PlanActivity).where(PlanActivity.plan_id == plan_id, PlanActivity.deleted.is_(False))
+            ):
                 self._link_units(s, a, plan.institution_id)
                 n += 1
         return n
-
 
 
 class _RollBack(Exception):
@@ -293,7 +338,7 @@ class _RollBack(Exception):
         self.result = result
 
 
-def _institution(s, name: str, country: str | None, layout: str) -> tuple[Institution, bool, list[str]]:  # noqa: ANN001
+def _institution(s, name: str, country: str | None, layout: str) -> tuple[Institution, bool, list[str]]:
     """The entity named `name` (matched ignoring case and accents), created when new, and warnings.
 
     Its country comes from its profile when it exists; a layout only hints at one, and that hint
@@ -302,34 +347,37 @@ def _institution(s, name: str, country: str | None, layout: str) -> tuple[Instit
     hinted = _LAYOUT_COUNTRY.get(layout)
     layout_label = LAYOUT_LABELS.get(layout, layout)
     key = fold(name)
-    found = next((i for i in s.scalars(select(Institution).where(Institution.deleted.is_(False)))
-                  if fold(i.name) == key), None)
+    found = next(
+        (i for i in s.scalars(select(Institution).where(Institution.deleted.is_(False))) if fold(i.name) == key), None
+    )
     notes: list[str] = []
     if found is not None:
         if country and country != found.country:
             notes.append(
                 f"La entidad «{found.name}» está registrada en {COUNTRY_NAMES[found.country]} según su perfil; "
-                f"se conserva ese país (no se aplicó {COUNTRY_NAMES[country]}). Cámbielo en el perfil si es un error.")
+                f"se conserva ese país (no se aplicó {COUNTRY_NAMES[country]}). Cámbielo en el perfil si es un error."
+            )
         elif hinted and hinted != found.country:
             notes.append(
                 f"El formato del archivo («{layout_label}») es de {COUNTRY_NAMES[hinted]}, pero la entidad "
                 f"«{found.name}» es de {COUNTRY_NAMES[found.country]} según su perfil; se importa como entidad de "
-                f"{COUNTRY_NAMES[found.country]}.")
+                f"{COUNTRY_NAMES[found.country]}."
+            )
         return found, False, notes
     chosen = country or hinted or "EC"
     if country is None:
-        why = (f"por el formato del archivo («{layout_label}»)" if hinted
-               else "porque el archivo no permite saberlo")
+        why = f"por el formato del archivo («{layout_label}»)" if hinted else "porque el archivo no permite saberlo"
         notes.append(
             f"La entidad «{name}» es nueva: se registró en {COUNTRY_NAMES[chosen]} {why}. Si no es así, "
-            "corríjalo en el perfil de la entidad o vuelva a importar con la opción --country.")
+            "corríjalo en el perfil de la entidad o vuelva a importar con la opción --country."
+        )
     inst = Institution(name=name, country=chosen, kind=guess_institution_kind(name, chosen))
     s.add(inst)
     s.flush()
     return inst, True, notes
 
 
-def _flatten(groups: list[ParsedGroup], parent: ParsedGroup | None = None):  # noqa: ANN202
+def _flatten(groups: list[ParsedGroup], parent: ParsedGroup | None = None):
     for g in groups:
         yield g, parent
         yield from _flatten(g.children, g)
@@ -337,19 +385,33 @@ def _flatten(groups: list[ParsedGroup], parent: ParsedGroup | None = None):  # n
 
 def _activity_values(a: ParsedActivity) -> dict:
     return {
-        "number": clean(a.number)[:20], "description": a.description, "responsible": a.responsible or "",
-        "meta": a.meta or "", "recursos": a.recursos or "", "indicator": a.indicator or "",
-        "stages": [s for s in a.stages if s in STAGE_CODES], "cuatrimestres": sorted({int(q) for q in a.cuatrimestres}),
-        "start_date": a.start_date, "end_date": a.end_date, "scheduled_text": a.scheduled_text or "",
+        "number": clean(a.number)[:20],
+        "description": a.description,
+        "responsible": a.responsible or "",
+        "meta": a.meta or "",
+        "recursos": a.recursos or "",
+        "indicator": a.indicator or "",
+        "stages": [s for s in a.stages if s in STAGE_CODES],
+        "cuatrimestres": sorted({int(q) for q in a.cuatrimestres}),
+        "start_date": a.start_date,
+        "end_date": a.end_date,
+        "scheduled_text": a.scheduled_text or "",
         "extra": dict(a.extra or {}),
     }
 
 
 def _input_values(d: ActivityInput) -> dict:
     return {
-        "group_id": d.group_id, "number": clean(d.number)[:20], "description": clean(d.description),
-        "responsible": clean(d.responsible), "meta": d.meta.strip(), "recursos": clean(d.recursos),
-        "indicator": clean(d.indicator), "stages": [s for s in STAGE_CODES if s in d.stages],
-        "cuatrimestres": sorted(set(d.cuatrimestres)), "start_date": d.start_date, "end_date": d.end_date,
+        "group_id": d.group_id,
+        "number": clean(d.number)[:20],
+        "description": clean(d.description),
+        "responsible": clean(d.responsible),
+        "meta": d.meta.strip(),
+        "recursos": clean(d.recursos),
+        "indicator": clean(d.indicator),
+        "stages": [s for s in STAGE_CODES if s in d.stages],
+        "cuatrimestres": sorted(set(d.cuatrimestres)),
+        "start_date": d.start_date,
+        "end_date": d.end_date,
         "scheduled_text": clean(d.scheduled_text),
     }

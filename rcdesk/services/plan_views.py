@@ -3,6 +3,7 @@
 Everything here is plain Python (no Qt) so the page stays thin and the logic is testable.
 Reads go through `plan_reads` (plain SQL, no SQLAlchemy: the plans page is the first screen).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,12 +17,23 @@ from rcdesk.plans.rows import ActivityRow, GroupRow, PlanSummary
 from rcdesk.services import plan_reads
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-STAGE_SHORT = {"aprestamiento": "Apr", "diseno": "Dis", "preparacion": "Pre", "ejecucion": "Eje",
-               "seguimiento": "Seg"}
+STAGE_SHORT = {"aprestamiento": "Apr", "diseno": "Dis", "preparacion": "Pre", "ejecucion": "Eje", "seguimiento": "Seg"}
 STAGE_NAMES = dict(MURC_STAGES)
 CUATRIMESTRE_MONTHS = {1: (1, 4), 2: (5, 8), 3: (9, 12)}
-MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-               "octubre", "noviembre", "diciembre")
+MONTH_NAMES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 MONTH_SHORT = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
 
@@ -55,7 +67,7 @@ class Span:
 
 
 class PlanViewService:
-    def __init__(self, db) -> None:  # noqa: ANN001 - rcdesk.db.database.Database
+    def __init__(self, db) -> None:
         self.db = db
 
     def load(self, plan_id: str) -> PlanView:
@@ -85,8 +97,18 @@ def build_view(summary: PlanSummary, groups: list[GroupRow], activities: list[Ac
         g = by_id[gid]
         path = f"{prefix} › {g.label}" if prefix else g.label
         paths[gid] = path
-        nodes.append(GroupNode(gid, g.parent_id if g.parent_id in by_id else None, g.label, path, depth,
-                               own.get(gid, 0), total(gid), tuple(children.get(gid, ()))))
+        nodes.append(
+            GroupNode(
+                gid,
+                g.parent_id if g.parent_id in by_id else None,
+                g.label,
+                path,
+                depth,
+                own.get(gid, 0),
+                total(gid),
+                tuple(children.get(gid, ())),
+            )
+        )
         for c in children.get(gid, ()):
             visit(c, depth + 1, path)
 
@@ -97,7 +119,7 @@ def build_view(summary: PlanSummary, groups: list[GroupRow], activities: list[Ac
 
 # -- text for the table -------------------------------------------------------------------
 def stage_marks(stages: tuple[str, ...] | list[str]) -> str:
-    """"Apr/Eje" style marks in MURC order (empty when none)."""
+    """ "Apr/Eje" style marks in MURC order (empty when none)."""
     return "/".join(STAGE_SHORT[c] for c, _ in MURC_STAGES if c in stages)
 
 
@@ -125,8 +147,20 @@ def search_fold(text: str) -> str:
 
 def haystack(a: ActivityRow, path: str = "") -> str:
     """Folded text a search matches against ("garcia" finds "García")."""
-    return search_fold(" ".join((a.number, a.description, a.responsible, a.meta, a.recursos, a.indicator,
-                                 a.scheduled_text, path or a.group_label)))
+    return search_fold(
+        " ".join(
+            (
+                a.number,
+                a.description,
+                a.responsible,
+                a.meta,
+                a.recursos,
+                a.indicator,
+                a.scheduled_text,
+                path or a.group_label,
+            )
+        )
+    )
 
 
 def matches(hay: str, query: str) -> bool:
@@ -135,7 +169,7 @@ def matches(hay: str, query: str) -> bool:
 
 
 def natural_key(number: str) -> tuple:
-    """"1.10" sorts after "1.9"; text without digits sorts after numbers."""
+    """ "1.10" sorts after "1.9"; text without digits sorts after numbers."""
     parts = []
     for chunk in number.replace(",", ".").split("."):
         chunk = chunk.strip()
@@ -175,7 +209,23 @@ def timeline_range(year: int, activities: list[ActivityRow] | tuple[ActivityRow,
 
 
 __all__ = [
-    "CUATRIMESTRE_MONTHS", "GroupNode", "MONTH_NAMES", "MONTH_SHORT", "PlanView", "PlanViewService", "STAGE_SHORT",
-    "Span", "build_view", "cuatrimestre_marks", "format_date", "haystack", "matches", "natural_key", "search_fold", "spans",
-    "stage_marks", "stage_names", "timeline_range",
+    "CUATRIMESTRE_MONTHS",
+    "GroupNode",
+    "MONTH_NAMES",
+    "MONTH_SHORT",
+    "PlanView",
+    "PlanViewService",
+    "STAGE_SHORT",
+    "Span",
+    "build_view",
+    "cuatrimestre_marks",
+    "format_date",
+    "haystack",
+    "matches",
+    "natural_key",
+    "search_fold",
+    "spans",
+    "stage_marks",
+    "stage_names",
+    "timeline_range",
 ]

@@ -4,6 +4,7 @@ Reads are plain SQL (plan_reads.py, cheap enough for the first screen); writes a
 delegated to PlanStore (plan_store.py), which loads SQLAlchemy on first use. Services
 return plain dataclasses that are safe to hand to the GUI thread.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
 
 
 class PlanService:
-    def __init__(self, db) -> None:  # noqa: ANN001
+    def __init__(self, db) -> None:
         self.db = db
 
-    def _store(self):  # noqa: ANN202
+    def _store(self):
         from rcdesk.services.plan_store import PlanStore
 
         return PlanStore(self.db)
@@ -62,14 +63,18 @@ class PlanService:
         return plan_reads.linked_units(self.db, activity_id)
 
     # -- rebuilding for export ---------------------------------------------------------
-    def as_parsed(self, plan_id: str) -> "ParsedPlan":
+    def as_parsed(self, plan_id: str) -> ParsedPlan:
         from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan
 
         summary = self.summary(plan_id)
         header_lines = plan_reads.header_lines(self.db, plan_id)
         out = ParsedPlan(
-            layout=summary.layout, title=summary.title, entity=summary.entity, year=summary.year,
-            header_lines=header_lines, source_name=summary.source_name or "",
+            layout=summary.layout,
+            title=summary.title,
+            entity=summary.entity,
+            year=summary.year,
+            header_lines=header_lines,
+            source_name=summary.source_name or "",
         )
         nodes: dict[str, ParsedGroup] = {}
         for g in self.groups(plan_id):
@@ -80,10 +85,19 @@ class PlanService:
         loose = None
         for a in self.activities(plan_id):
             pa = ParsedActivity(
-                description=a.description, number=a.number, responsible=a.responsible, meta=a.meta,
-                recursos=a.recursos, indicator=a.indicator, stages=list(a.stages),
-                cuatrimestres=list(a.cuatrimestres), start_date=a.start_date, end_date=a.end_date,
-                scheduled_text=a.scheduled_text, extra=dict(a.extra), activity_id=a.activity_id,
+                description=a.description,
+                number=a.number,
+                responsible=a.responsible,
+                meta=a.meta,
+                recursos=a.recursos,
+                indicator=a.indicator,
+                stages=list(a.stages),
+                cuatrimestres=list(a.cuatrimestres),
+                start_date=a.start_date,
+                end_date=a.end_date,
+                scheduled_text=a.scheduled_text,
+                extra=dict(a.extra),
+                activity_id=a.activity_id,
             )
             target = nodes.get(a.group_id) if a.group_id else None
             if target is None:
@@ -95,17 +109,32 @@ class PlanService:
         return out
 
     # -- reading a workbook ------------------------------------------------------------
-    def read_file(self, path, *, sheets: list[str] | None = None,  # noqa: ANN001
-                  overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
-                  profile_name: str = "", remembered: bool = True, progress: ProgressFn = no_progress,
-                  cancel: CancelToken = NEVER_CANCELLED) -> "ParsedPlan":
+    def read_file(
+        self,
+        path,
+        *,
+        sheets: list[str] | None = None,
+        overrides: dict[str, str] | None = None,
+        profile: dict[str, str] | None = None,
+        profile_name: str = "",
+        remembered: bool = True,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> ParsedPlan:
         """Read a plan workbook (writes nothing). The column mapping is the layout's or the proposal,
         then `profile` or else the one remembered for workbooks with the same headers, then `overrides`."""
         from rcdesk.plans.importer import read_plan
 
-        return read_plan(path, progress=progress, cancel=cancel, sheets=sheets, overrides=overrides,
-                         profile=profile, profile_name=profile_name,
-                         remembered=self._remembered if remembered else None)
+        return read_plan(
+            path,
+            progress=progress,
+            cancel=cancel,
+            sheets=sheets,
+            overrides=overrides,
+            profile=profile,
+            profile_name=profile_name,
+            remembered=self._remembered if remembered else None,
+        )
 
     def _remembered(self, signature: str) -> dict[str, str] | None:
         from rcdesk.errors import UserError
@@ -122,27 +151,44 @@ class PlanService:
             return None  # remembered by an older rcdesk with fields this one lacks: propose afresh
 
     # -- writes ------------------------------------------------------------------------
-    def save_parsed(self, parsed: "ParsedPlan", *, entity: str | None = None, year: int | None = None,
-                    country: str | None = None, progress: ProgressFn = no_progress,
-                    cancel: CancelToken = NEVER_CANCELLED) -> PlanSummary:
+    def save_parsed(
+        self,
+        parsed: ParsedPlan,
+        *,
+        entity: str | None = None,
+        year: int | None = None,
+        country: str | None = None,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> PlanSummary:
         """Store a parsed plan in one transaction (nothing is saved if anything fails)."""
-        return self._store().save_parsed(parsed, entity=entity, year=year, country=country, progress=progress,
-                                         cancel=cancel)
+        return self._store().save_parsed(
+            parsed, entity=entity, year=year, country=country, progress=progress, cancel=cancel
+        )
 
-    def import_parsed(self, parsed: "ParsedPlan", *, entity: str | None = None, year: int | None = None,
-                      country: str | None = None, dry_run: bool = False, progress: ProgressFn = no_progress,
-                      cancel: CancelToken = NEVER_CANCELLED) -> "PlanImportResult":
+    def import_parsed(
+        self,
+        parsed: ParsedPlan,
+        *,
+        entity: str | None = None,
+        year: int | None = None,
+        country: str | None = None,
+        dry_run: bool = False,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> PlanImportResult:
         """What the import stores (entity, year, counts, warnings, ignored columns); with `dry_run`
         the very same writes are made and rolled back, so the preview cannot differ from the import.
         Raises `PlanRefused` (a UserError naming sheet, row and column) when the plan cannot be stored.
         """
-        result = self._store().import_parsed(parsed, entity=entity, year=year, country=country, dry_run=dry_run,
-                                             progress=progress, cancel=cancel)
+        result = self._store().import_parsed(
+            parsed, entity=entity, year=year, country=country, dry_run=dry_run, progress=progress, cancel=cancel
+        )
         if not dry_run:
             self.remember_mapping(parsed)
         return result
 
-    def remember_mapping(self, parsed: "ParsedPlan") -> None:
+    def remember_mapping(self, parsed: ParsedPlan) -> None:
         """Offer a workbook's confirmed mapping again for workbooks with the same headers. Only a
         mapped import is remembered: a known layout read as it is needs no mapping."""
         if not (parsed.mapped and parsed.mappings and parsed.signature):
@@ -150,14 +196,16 @@ class PlanService:
         from rcdesk.imports.choices import profile_document
         from rcdesk.services.import_mappings import ImportMappings
 
-        ImportMappings(self.db).remember("plan", parsed.signature,
-                                         profile_document("plan", parsed.mappings, parsed.source_name))
+        ImportMappings(self.db).remember(
+            "plan", parsed.signature, profile_document("plan", parsed.mappings, parsed.source_name)
+        )
 
     def add_activity(self, plan_id: str, data: ActivityInput) -> ActivityRow:
         return self._store().add_activity(plan_id, data)
 
-    def update_activity(self, activity_id: str, data: ActivityInput, *,
-                        expected_version: int | None = None) -> ActivityRow:
+    def update_activity(
+        self, activity_id: str, data: ActivityInput, *, expected_version: int | None = None
+    ) -> ActivityRow:
         return self._store().update_activity(activity_id, data, expected_version=expected_version)
 
     def delete_activity(self, activity_id: str) -> None:
@@ -176,6 +224,12 @@ class PlanService:
 
 
 __all__ = [
-    "ActivityInput", "ActivityRow", "GroupRow", "PlanService", "PlanSummary", "STAGE_CODES", "STAGE_LABELS",
+    "ActivityInput",
+    "ActivityRow",
+    "GroupRow",
+    "PlanService",
+    "PlanSummary",
+    "STAGE_CODES",
+    "STAGE_LABELS",
     "validate_activity",
 ]

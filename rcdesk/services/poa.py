@@ -3,11 +3,12 @@ execution entry with validation, and the bulk save of imported workbooks.
 
 Returns frozen dataclasses only. Bad input raises `UserError` (Spanish) and writes nothing.
 """
+
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import bindparam, func, insert, select, update
 
@@ -32,10 +33,10 @@ from rcdesk.models.poa import (
     PoaProgramming,
 )
 from rcdesk.models.reference import UNIT_TYPES, Institution, OrgUnit, Territory
+from rcdesk.poa.importer import unit_key
 from rcdesk.poa.parsed import ImportPreview, ParsedMeta, ParsedObjective, ParsedPoa
 from rcdesk.poa.periods import period_code
 from rcdesk.text import clean, fold
-from rcdesk.poa.importer import unit_key
 
 _BATCH = 2000
 EXEC_NUMBER_FIELDS = {
@@ -151,11 +152,9 @@ class SaveResult:
 
 
 # -- helpers ------------------------------------------------------------------------------
-def canton_map(s_or_conn) -> dict[str, tuple[str | None, str]]:  # noqa: ANN001
+def canton_map(s_or_conn) -> dict[str, tuple[str | None, str]]:
     """territory id -> (canton id, canton name); provinces map to (None, "Nivel provincial")."""
-    rows = s_or_conn.execute(
-        select(Territory.id, Territory.level, Territory.parent_id, Territory.name)
-    ).all()
+    rows = s_or_conn.execute(select(Territory.id, Territory.level, Territory.parent_id, Territory.name)).all()
     by_id = {r[0]: r for r in rows}
     out: dict[str, tuple[str | None, str]] = {}
     for tid, level, parent_id, name in rows:
@@ -168,10 +167,11 @@ def canton_map(s_or_conn) -> dict[str, tuple[str | None, str]]:  # noqa: ANN001
     return out
 
 
-def unit_places(s_or_conn, institution_id: str | None = None) -> list[UnitPlace]:  # noqa: ANN001
+def unit_places(s_or_conn, institution_id: str | None = None) -> list[UnitPlace]:
     cmap = canton_map(s_or_conn)
     stmt = select(OrgUnit.id, OrgUnit.institution_id, OrgUnit.name, OrgUnit.unit_type, OrgUnit.territory_id).where(
-        OrgUnit.deleted.is_(False))
+        OrgUnit.deleted.is_(False)
+    )
     if institution_id:
         stmt = stmt.where(OrgUnit.institution_id == institution_id)
     out = []
@@ -200,29 +200,39 @@ def check_amount(value: object, label: str, where: str = "") -> float | None:
     return round(v, 2)
 
 
-def execution_warnings(planned: float, executed: float | None, codificado: float | None,
-                       devengado: float | None, label: str = "") -> list[str]:
+def execution_warnings(
+    planned: float, executed: float | None, codificado: float | None, devengado: float | None, label: str = ""
+) -> list[str]:
     from rcdesk.poa.importer import es_num
 
     out = []
     if codificado is not None and devengado is not None and devengado > codificado + 0.005:
         out.append(f"{label}el devengado ({es_num(devengado)}) supera al codificado ({es_num(codificado)}).")
     if executed is not None and planned > 0 and executed > 2 * planned:
-        out.append(f"{label}lo ejecutado ({es_num(executed)}) supera el doble de lo programado "
-                   f"({es_num(planned)}); revise.")
+        out.append(
+            f"{label}lo ejecutado ({es_num(executed)}) supera el doble de lo programado ({es_num(planned)}); revise."
+        )
     elif executed is not None and planned > 0 and executed > planned:
         out.append(f"{label}sobrecumplimiento: ejecutado {es_num(executed)} de {es_num(planned)} programado.")
     return out
 
 
-def _tombstone(conn, table, ids: list[str], installation_id: str | None) -> None:  # noqa: ANN001
+def _tombstone(conn, table, ids: list[str], installation_id: str | None) -> None:
     if not ids:
         return
     seq = allocate_seq(conn, len(ids))
     now = utcnow()
-    stmt = (update(table).where(table.c.id == bindparam("_id"))
-            .values(deleted=True, version=table.c.version + 1, updated_at=now,
-                    modified_by=installation_id, change_seq=bindparam("_seq")))
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values(
+            deleted=True,
+            version=table.c.version + 1,
+            updated_at=now,
+            modified_by=installation_id,
+            change_seq=bindparam("_seq"),
+        )
+    )
     conn.execute(stmt, [{"_id": i, "_seq": seq + n} for n, i in enumerate(ids)])
 
 
@@ -239,13 +249,16 @@ class PoaService:
         with self.db.session() as s:
             return sorted(s.scalars(select(Poa.fiscal_year).where(Poa.deleted.is_(False)).distinct()), reverse=True)
 
-    def list_poas(self, year: int | None = None, canton_id: str | None = None,
-                  unit_id: str | None = None) -> list[PoaRow]:
+    def list_poas(
+        self, year: int | None = None, canton_id: str | None = None, unit_id: str | None = None
+    ) -> list[PoaRow]:
         with self.db.session() as s:
             places = {u.unit_id: u for u in unit_places(s)}
-            counts = dict(s.execute(
-                select(PoaMeta.poa_id, func.count()).where(PoaMeta.deleted.is_(False)).group_by(PoaMeta.poa_id)
-            ).all())
+            counts = dict(
+                s.execute(
+                    select(PoaMeta.poa_id, func.count()).where(PoaMeta.deleted.is_(False)).group_by(PoaMeta.poa_id)
+                ).all()
+            )
             stmt = select(Poa).where(Poa.deleted.is_(False))
             if year:
                 stmt = stmt.where(Poa.fiscal_year == year)
@@ -258,8 +271,20 @@ class PoaService:
                     continue
                 if canton_id and u.canton_id != canton_id:
                     continue
-                out.append(PoaRow(p.id, u.unit_id, u.name, u.unit_type, u.canton_id, u.canton_name,
-                                  p.fiscal_year, p.period_kind, p.status, counts.get(p.id, 0)))
+                out.append(
+                    PoaRow(
+                        p.id,
+                        u.unit_id,
+                        u.name,
+                        u.unit_type,
+                        u.canton_id,
+                        u.canton_name,
+                        p.fiscal_year,
+                        p.period_kind,
+                        p.status,
+                        counts.get(p.id, 0),
+                    )
+                )
         out.sort(key=lambda r: (-r.fiscal_year, r.canton_name, r.unit_name))
         return out
 
@@ -283,13 +308,21 @@ class PoaService:
     def tree(self, poa_id: str) -> list[ObjectiveNode]:
         with self.db.session() as s:
             objectives = s.execute(
-                select(PoaObjective.id, PoaObjective.code, PoaObjective.description, PoaObjective.alignment,
-                       PoaObjective.level, PoaObjective.parent_id, PoaObjective.indicator)
+                select(
+                    PoaObjective.id,
+                    PoaObjective.code,
+                    PoaObjective.description,
+                    PoaObjective.alignment,
+                    PoaObjective.level,
+                    PoaObjective.parent_id,
+                    PoaObjective.indicator,
+                )
                 .where(PoaObjective.poa_id == poa_id, PoaObjective.deleted.is_(False))
                 .order_by(PoaObjective.position)
             ).all()
-            metas = s.scalars(select(PoaMeta).where(PoaMeta.poa_id == poa_id, PoaMeta.deleted.is_(False))
-                              .order_by(PoaMeta.position)).all()
+            metas = s.scalars(
+                select(PoaMeta).where(PoaMeta.poa_id == poa_id, PoaMeta.deleted.is_(False)).order_by(PoaMeta.position)
+            ).all()
             meta_ids = [m.id for m in metas]
             indicators: dict[str, str] = {}
             activities: dict[str, list[str]] = {}
@@ -309,13 +342,29 @@ class PoaService:
                     activities.setdefault(mid, []).append(desc)
             by_obj: dict[str, list[MetaRow]] = {}
             for m in metas:
-                by_obj.setdefault(m.objective_id, []).append(MetaRow(
-                    m.id, m.objective_id, m.number, m.description, indicators.get(m.id, ""), m.unit_of_measure,
-                    m.annual_target, m.baseline, m.polarity, m.codificado, m.contribution,
-                    tuple(activities.get(m.id, ())), m.level or "", m.initial_budget, tuple((m.extra or {}).items()),
-                ))
-        return [ObjectiveNode(oid, code, desc, align, tuple(by_obj.get(oid, ())), level or "", parent, ind or "")
-                for oid, code, desc, align, level, parent, ind in objectives]
+                by_obj.setdefault(m.objective_id, []).append(
+                    MetaRow(
+                        m.id,
+                        m.objective_id,
+                        m.number,
+                        m.description,
+                        indicators.get(m.id, ""),
+                        m.unit_of_measure,
+                        m.annual_target,
+                        m.baseline,
+                        m.polarity,
+                        m.codificado,
+                        m.contribution,
+                        tuple(activities.get(m.id, ())),
+                        m.level or "",
+                        m.initial_budget,
+                        tuple((m.extra or {}).items()),
+                    )
+                )
+        return [
+            ObjectiveNode(oid, code, desc, align, tuple(by_obj.get(oid, ())), level or "", parent, ind or "")
+            for oid, code, desc, align, level, parent, ind in objectives
+        ]
 
     def executions(self, poa_id: str) -> dict[str, list[ExecutionRow]]:
         """meta id -> one ExecutionRow per period (planned figures plus what was reported)."""
@@ -327,16 +376,23 @@ class PoaService:
             meta_ids = list(s.scalars(select(PoaMeta.id).where(PoaMeta.poa_id == poa_id, PoaMeta.deleted.is_(False))))
             plan: dict[tuple[str, int], tuple[float, float]] = {}
             for mid, no, qty, bud in s.execute(
-                select(PoaProgramming.meta_id, PoaProgramming.period_no, PoaProgramming.planned_qty,
-                       PoaProgramming.planned_budget)
+                select(
+                    PoaProgramming.meta_id,
+                    PoaProgramming.period_no,
+                    PoaProgramming.planned_qty,
+                    PoaProgramming.planned_budget,
+                )
                 .join(PoaMeta, PoaMeta.id == PoaProgramming.meta_id)
                 .where(PoaMeta.poa_id == poa_id, PoaProgramming.deleted.is_(False))
             ):
                 plan[(mid, no)] = (qty, bud)
             execs = {
-                (e.meta_id, e.period_no): e for e in s.scalars(
-                    select(PoaExecution).join(PoaMeta, PoaMeta.id == PoaExecution.meta_id)
-                    .where(PoaMeta.poa_id == poa_id, PoaExecution.deleted.is_(False)))
+                (e.meta_id, e.period_no): e
+                for e in s.scalars(
+                    select(PoaExecution)
+                    .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id)
+                    .where(PoaMeta.poa_id == poa_id, PoaExecution.deleted.is_(False))
+                )
             }
             out: dict[str, list[ExecutionRow]] = {}
             for mid in meta_ids:
@@ -351,13 +407,19 @@ class PoaService:
         with self.db.session() as s:
             return self._execution(s, meta_id, period_no)
 
-    def _execution(self, s, meta_id: str, period_no: int, warnings: tuple[str, ...] = ()) -> ExecutionRow:  # noqa: ANN001
-        prog = s.execute(select(PoaProgramming.planned_qty, PoaProgramming.planned_budget).where(
-            PoaProgramming.meta_id == meta_id, PoaProgramming.period_no == period_no,
-            PoaProgramming.deleted.is_(False))).first()
-        e = s.scalars(select(PoaExecution).where(
-            PoaExecution.meta_id == meta_id, PoaExecution.period_no == period_no,
-            PoaExecution.deleted.is_(False))).first()
+    def _execution(self, s, meta_id: str, period_no: int, warnings: tuple[str, ...] = ()) -> ExecutionRow:
+        prog = s.execute(
+            select(PoaProgramming.planned_qty, PoaProgramming.planned_budget).where(
+                PoaProgramming.meta_id == meta_id,
+                PoaProgramming.period_no == period_no,
+                PoaProgramming.deleted.is_(False),
+            )
+        ).first()
+        e = s.scalars(
+            select(PoaExecution).where(
+                PoaExecution.meta_id == meta_id, PoaExecution.period_no == period_no, PoaExecution.deleted.is_(False)
+            )
+        ).first()
         qty, bud = prog if prog else (0.0, 0.0)
         row = _exec_row(meta_id, period_no, qty, bud, e)
         if warnings:
@@ -365,8 +427,9 @@ class PoaService:
         return row
 
     # -- execution entry --------------------------------------------------------------------
-    def save_execution(self, meta_id: str, period_no: int, *, expected_version: int | None = None,
-                       **fields) -> ExecutionRow:  # noqa: ANN003
+    def save_execution(
+        self, meta_id: str, period_no: int, *, expected_version: int | None = None, **fields
+    ) -> ExecutionRow:
         """Record (part of) what was executed in a period; returns the row with warnings.
 
         Fields: executed_qty, codificado, comprometido, devengado (numbers ≥ 0 or None) and
@@ -390,12 +453,23 @@ class PoaService:
             n = PERIOD_COUNTS[poa.period_kind]
             if not 1 <= int(period_no) <= n:
                 raise UserError(f"Periodo {period_no} fuera de rango (1 a {n}).")
-            e = s.scalars(select(PoaExecution).where(
-                PoaExecution.meta_id == meta_id, PoaExecution.period_no == period_no,
-                PoaExecution.deleted.is_(False))).first()
+            e = s.scalars(
+                select(PoaExecution).where(
+                    PoaExecution.meta_id == meta_id,
+                    PoaExecution.period_no == period_no,
+                    PoaExecution.deleted.is_(False),
+                )
+            ).first()
             if e is None:
-                e = PoaExecution(meta_id=meta_id, period_no=int(period_no), narrative="", difficulties="",
-                                 corrective_actions="", validation_status="REPORTADO", validation_note="")
+                e = PoaExecution(
+                    meta_id=meta_id,
+                    period_no=int(period_no),
+                    narrative="",
+                    difficulties="",
+                    corrective_actions="",
+                    validation_status="REPORTADO",
+                    validation_note="",
+                )
                 s.add(e)
             elif expected_version is not None and e.version != expected_version:
                 raise UserError("Este reporte fue modificado por otra operación; vuelva a cargarlo.")
@@ -410,9 +484,13 @@ class PoaService:
                 if e.validation_status == "VALIDADO":
                     e.validation_status = "REPORTADO"
             s.flush()
-            prog = s.execute(select(PoaProgramming.planned_qty).where(
-                PoaProgramming.meta_id == meta_id, PoaProgramming.period_no == period_no,
-                PoaProgramming.deleted.is_(False))).scalar()
+            prog = s.execute(
+                select(PoaProgramming.planned_qty).where(
+                    PoaProgramming.meta_id == meta_id,
+                    PoaProgramming.period_no == period_no,
+                    PoaProgramming.deleted.is_(False),
+                )
+            ).scalar()
             cod = e.codificado if e.codificado is not None else meta.codificado
             warns = tuple(execution_warnings(prog or 0.0, e.executed_qty, cod, e.devengado))
             return self._execution(s, meta_id, period_no, warns)
@@ -430,9 +508,13 @@ class PoaService:
         if status == "OBSERVADO" and not clean(note):
             raise UserError("Escriba la observación para devolver el reporte a la unidad.")
         with self.db.begin() as s:
-            e = s.scalars(select(PoaExecution).where(
-                PoaExecution.meta_id == meta_id, PoaExecution.period_no == period_no,
-                PoaExecution.deleted.is_(False))).first()
+            e = s.scalars(
+                select(PoaExecution).where(
+                    PoaExecution.meta_id == meta_id,
+                    PoaExecution.period_no == period_no,
+                    PoaExecution.deleted.is_(False),
+                )
+            ).first()
             if e is None:
                 raise UserError("No hay nada reportado en ese periodo para validar.")
             e.validation_status = status
@@ -452,12 +534,21 @@ class PoaService:
             u = s.get(OrgUnit, unit_id)
             if u is None or u.deleted:
                 raise NotFound("La unidad no existe.")
-            dup = s.scalar(select(func.count()).select_from(Poa).where(
-                Poa.unit_id == unit_id, Poa.fiscal_year == int(year), Poa.deleted.is_(False)))
+            dup = s.scalar(
+                select(func.count())
+                .select_from(Poa)
+                .where(Poa.unit_id == unit_id, Poa.fiscal_year == int(year), Poa.deleted.is_(False))
+            )
             if dup:
                 raise UserError(f"Ya existe el POA {year} de «{u.name}».")
-            p = Poa(institution_id=u.institution_id, unit_id=unit_id, fiscal_year=int(year),
-                    period_kind=period_kind, status="BORRADOR", title=clean(title))
+            p = Poa(
+                institution_id=u.institution_id,
+                unit_id=unit_id,
+                fiscal_year=int(year),
+                period_kind=period_kind,
+                status="BORRADOR",
+                title=clean(title),
+            )
             s.add(p)
             s.flush()
             poa_id = p.id
@@ -471,16 +562,32 @@ class PoaService:
             if p is None or p.deleted:
                 raise NotFound("El POA no existe.")
             last = s.scalar(select(func.max(PoaObjective.position)).where(PoaObjective.poa_id == poa_id)) or 0
-            o = PoaObjective(poa_id=poa_id, position=last + 1, code=clean(code)[:30],
-                             description=clean(description), alignment=clean(alignment))
+            o = PoaObjective(
+                poa_id=poa_id,
+                position=last + 1,
+                code=clean(code)[:30],
+                description=clean(description),
+                alignment=clean(alignment),
+            )
             s.add(o)
             s.flush()
             return o.id
 
-    def add_meta(self, objective_id: str, description: str, *, number: str = "", indicator: str = "",
-                 unit_of_measure: str = "", annual_target: float = 0, baseline: float | None = None,
-                 polarity: str = "INCREMENTO", planned: list[float] | None = None,
-                 planned_budget: list[float] | None = None, codificado: float | None = None) -> tuple[str, tuple[str, ...]]:
+    def add_meta(
+        self,
+        objective_id: str,
+        description: str,
+        *,
+        number: str = "",
+        indicator: str = "",
+        unit_of_measure: str = "",
+        annual_target: float = 0,
+        baseline: float | None = None,
+        polarity: str = "INCREMENTO",
+        planned: list[float] | None = None,
+        planned_budget: list[float] | None = None,
+        codificado: float | None = None,
+    ) -> tuple[str, tuple[str, ...]]:
         """Add a meta with its programming; returns (meta id, warnings)."""
         if not clean(description):
             raise UserError("Falta la descripción de la meta.")
@@ -495,16 +602,30 @@ class PoaService:
                 raise NotFound("El objetivo no existe.")
             p = s.get(Poa, o.poa_id)
             n = PERIOD_COUNTS[p.period_kind]
-            qty = [check_amount(v, f"Programado {period_code(p.period_kind, i + 1)}") or 0.0
-                   for i, v in enumerate((planned or [])[:n])]
-            bud = [check_amount(v, f"Presupuesto {period_code(p.period_kind, i + 1)}") or 0.0
-                   for i, v in enumerate((planned_budget or [])[:n])]
+            qty = [
+                check_amount(v, f"Programado {period_code(p.period_kind, i + 1)}") or 0.0
+                for i, v in enumerate((planned or [])[:n])
+            ]
+            bud = [
+                check_amount(v, f"Presupuesto {period_code(p.period_kind, i + 1)}") or 0.0
+                for i, v in enumerate((planned_budget or [])[:n])
+            ]
             qty += [0.0] * (n - len(qty))
             bud += [0.0] * (n - len(bud))
             last = s.scalar(select(func.max(PoaMeta.position)).where(PoaMeta.poa_id == p.id)) or 0
-            m = PoaMeta(poa_id=p.id, objective_id=objective_id, position=last + 1, number=clean(number)[:20],
-                        description=clean(description), unit_of_measure=clean(unit_of_measure)[:100],
-                        annual_target=target, baseline=base, polarity=polarity, codificado=cod, contribution="")
+            m = PoaMeta(
+                poa_id=p.id,
+                objective_id=objective_id,
+                position=last + 1,
+                number=clean(number)[:20],
+                description=clean(description),
+                unit_of_measure=clean(unit_of_measure)[:100],
+                annual_target=target,
+                baseline=base,
+                polarity=polarity,
+                codificado=cod,
+                contribution="",
+            )
             s.add(m)
             s.flush()
             if clean(indicator):
@@ -525,28 +646,46 @@ class PoaService:
                 raise NotFound("El POA no existe.")
             self._tombstone_poas(conn, [poa_id])
 
-    def _tombstone_poas(self, conn, poa_ids: list[str]) -> int:  # noqa: ANN001
+    def _tombstone_poas(self, conn, poa_ids: list[str]) -> int:
         inst = self.db.installation_id
         meta_ids = list(conn.scalars(select(PoaMeta.id).where(PoaMeta.poa_id.in_(poa_ids), PoaMeta.deleted.is_(False))))
         for model in (PoaExecution, PoaProgramming, PoaIndicator, PoaActivity):
             ids = []
             for chunk in range(0, len(meta_ids), 500):
-                ids += list(conn.scalars(select(model.id).where(
-                    model.meta_id.in_(meta_ids[chunk:chunk + 500]), model.deleted.is_(False))))
+                ids += list(
+                    conn.scalars(
+                        select(model.id).where(
+                            model.meta_id.in_(meta_ids[chunk : chunk + 500]), model.deleted.is_(False)
+                        )
+                    )
+                )
             _tombstone(conn, model.__table__, ids, inst)
         _tombstone(conn, PoaMeta.__table__, meta_ids, inst)
-        obj_ids = list(conn.scalars(select(PoaObjective.id).where(
-            PoaObjective.poa_id.in_(poa_ids), PoaObjective.deleted.is_(False))))
+        obj_ids = list(
+            conn.scalars(
+                select(PoaObjective.id).where(PoaObjective.poa_id.in_(poa_ids), PoaObjective.deleted.is_(False))
+            )
+        )
         _tombstone(conn, PoaObjective.__table__, obj_ids, inst)
         _tombstone(conn, Poa.__table__, list(poa_ids), inst)
         return len(meta_ids)
 
     # -- import ------------------------------------------------------------------------------
-    def preview_import(self, path, *, unit_id: str | None = None, year: int | None = None,  # noqa: ANN001
-                       replace: bool = False, sheets: list[str] | None = None,
-                       overrides: dict[str, str] | None = None, profile: dict[str, str] | None = None,
-                       profile_name: str = "", remembered: bool = True, entity: str | None = None,
-                       country: str | None = None) -> ImportPreview:
+    def preview_import(
+        self,
+        path,
+        *,
+        unit_id: str | None = None,
+        year: int | None = None,
+        replace: bool = False,
+        sheets: list[str] | None = None,
+        overrides: dict[str, str] | None = None,
+        profile: dict[str, str] | None = None,
+        profile_name: str = "",
+        remembered: bool = True,
+        entity: str | None = None,
+        country: str | None = None,
+    ) -> ImportPreview:
         """Read and check a POA workbook against the known units and cantons (writes nothing).
 
         The mapping applied is, in order: the proposal from the headers, then `profile` (a file)
@@ -554,26 +693,41 @@ class PoaService:
         (the user's own choices)."""
         from rcdesk.imports import profiles
         from rcdesk.imports.fields import POA as POA_FIELDS
-        from rcdesk.poa.importer import parse_grids
         from rcdesk.plans.xlsx_grid import read_workbook
+        from rcdesk.poa.importer import parse_grids
         from rcdesk.services.import_mappings import ImportMappings
 
         with self.db.session() as s:
             units = unit_places(s)
             cantons: dict[str, tuple[str, str]] = {}
-            for tid, name, code in s.execute(select(Territory.id, Territory.name, Territory.code).where(
-                    Territory.level.in_(("CANTON", "MUNICIPIO")), Territory.deleted.is_(False))):
+            for tid, name, code in s.execute(
+                select(Territory.id, Territory.name, Territory.code).where(
+                    Territory.level.in_(("CANTON", "MUNICIPIO")), Territory.deleted.is_(False)
+                )
+            ):
                 cantons[fold(name)] = (tid, name)
                 cantons[code] = (tid, name)
-            existing = {(u, y) for u, y in s.execute(
-                select(Poa.unit_id, Poa.fiscal_year).where(Poa.deleted.is_(False)))}
+            existing = {
+                (u, y) for u, y in s.execute(select(Poa.unit_id, Poa.fiscal_year).where(Poa.deleted.is_(False)))
+            }
         path = Path(path)
         grids = read_workbook(path)
 
         def parse(prof: dict[str, str] | None, name: str) -> ImportPreview:
-            return parse_grids(grids, path.name, units=units, cantons=cantons, unit_id=unit_id, year=year,
-                               replace=replace, existing=existing, sheets=sheets, profile=prof,
-                               overrides=overrides, profile_name=name)
+            return parse_grids(
+                grids,
+                path.name,
+                units=units,
+                cantons=cantons,
+                unit_id=unit_id,
+                year=year,
+                replace=replace,
+                existing=existing,
+                sheets=sheets,
+                profile=prof,
+                overrides=overrides,
+                profile_name=name,
+            )
 
         prev = parse(profile, profile_name)
         prev.signature = profiles.signature("poa", prev.mappings)
@@ -585,9 +739,18 @@ class PoaService:
         prev.entity, prev.country = (clean(entity) or None) if entity else None, country
         return prev
 
-    def import_file(self, path, *, unit_id: str | None = None, year: int | None = None,  # noqa: ANN001
-                    replace: bool = False, progress: ProgressFn = no_progress,
-                    cancel: CancelToken = NEVER_CANCELLED, dry_run: bool = False, **mapping) -> SaveResult:  # noqa: ANN003
+    def import_file(
+        self,
+        path,
+        *,
+        unit_id: str | None = None,
+        year: int | None = None,
+        replace: bool = False,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+        dry_run: bool = False,
+        **mapping,
+    ) -> SaveResult:
         """Preview + save in one call (command line): errors raise UserError and save nothing."""
         progress(0, None, "Leyendo el libro…")
         preview = self.preview_import(path, unit_id=unit_id, year=year, replace=replace, **mapping)
@@ -595,9 +758,15 @@ class PoaService:
         return self.save_import(preview, progress=progress, cancel=cancel, dry_run=dry_run)
 
     # -- bulk save of an import ---------------------------------------------------------------
-    def save_import(self, preview: ImportPreview, *, progress: ProgressFn = no_progress,
-                    cancel: CancelToken = NEVER_CANCELLED, dry_run: bool = False,
-                    remember: bool = True) -> SaveResult:
+    def save_import(
+        self,
+        preview: ImportPreview,
+        *,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+        dry_run: bool = False,
+        remember: bool = True,
+    ) -> SaveResult:
         """Write every POA of a checked preview in ONE transaction (Core bulk inserts).
 
         `dry_run` runs exactly the same writes and rolls them back, so what it reports is what
@@ -619,13 +788,19 @@ class PoaService:
                 new_units = self._create_units(conn, preview, institutions)
                 for parsed in preview.poas:
                     unit_id = parsed.unit_id or new_units[unit_key(parsed.unit_name)]
-                    existing = list(conn.scalars(select(Poa.id).where(
-                        Poa.unit_id == unit_id, Poa.fiscal_year == parsed.fiscal_year, Poa.deleted.is_(False))))
+                    existing = list(
+                        conn.scalars(
+                            select(Poa.id).where(
+                                Poa.unit_id == unit_id, Poa.fiscal_year == parsed.fiscal_year, Poa.deleted.is_(False)
+                            )
+                        )
+                    )
                     if existing:
                         if not preview.replace:
                             raise UserError(
                                 f"Ya existe el POA {parsed.fiscal_year} de «{parsed.unit_name}»; "
-                                "elija «Reemplazar» (opción --replace) para sustituirlo.")
+                                "elija «Reemplazar» (opción --replace) para sustituirlo."
+                            )
                         self._tombstone_poas(conn, existing)
                         replaced += len(existing)
                     rows = _poa_rows(parsed, institutions[unit_id], unit_id)
@@ -635,24 +810,50 @@ class PoaService:
                         for r in table_rows:
                             r.update(change_seq=seq, created_at=now, updated_at=now, modified_by=inst_id)
                             seq += 1
-                    for model in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity, PoaProgramming,
-                                  PoaExecution, Evidence):
+                    for model in (
+                        Poa,
+                        PoaObjective,
+                        PoaMeta,
+                        PoaIndicator,
+                        PoaActivity,
+                        PoaProgramming,
+                        PoaExecution,
+                        Evidence,
+                    ):
                         batch = rows[model]
                         for i in range(0, len(batch), _BATCH):
                             cancel.check()
-                            bulk_insert(conn, model.__table__, batch[i:i + _BATCH])
+                            bulk_insert(conn, model.__table__, batch[i : i + _BATCH])
                     n_exec += len(rows[PoaExecution])
                     poa_ids.append(rows[Poa][0]["id"])
                     done += parsed.meta_count
                     progress(done, total, f"Guardado: {parsed.unit_name}")
-                conn.execute(insert(AuditLog), [{
-                    "installation_id": inst_id, "user": self.db.user, "table_name": "poa",
-                    "record_id": pid, "action": "import",
-                    "changes": json.dumps({"source": preview.source_name}, ensure_ascii=False), "at": utcnow(),
-                } for pid in poa_ids])
+                conn.execute(
+                    insert(AuditLog),
+                    [
+                        {
+                            "installation_id": inst_id,
+                            "user": self.db.user,
+                            "table_name": "poa",
+                            "record_id": pid,
+                            "action": "import",
+                            "changes": json.dumps({"source": preview.source_name}, ensure_ascii=False),
+                            "at": utcnow(),
+                        }
+                        for pid in poa_ids
+                    ],
+                )
                 cancel.check()
-                result = SaveResult(tuple(poa_ids), len(poa_ids), total, n_exec, replaced, tuple(preview.warnings),
-                                    tuple(preview.new_units), dry_run)
+                result = SaveResult(
+                    tuple(poa_ids),
+                    len(poa_ids),
+                    total,
+                    n_exec,
+                    replaced,
+                    tuple(preview.warnings),
+                    tuple(preview.new_units),
+                    dry_run,
+                )
                 if dry_run:
                     raise _DryRun(result)
         except _DryRun as done_dry:
@@ -662,12 +863,13 @@ class PoaService:
             from rcdesk.imports import profiles
             from rcdesk.services.import_mappings import ImportMappings
 
-            ImportMappings(self.db).remember("poa", preview.signature,
-                                             profiles.build("poa", preview.mappings, preview.source_name))
+            ImportMappings(self.db).remember(
+                "poa", preview.signature, profiles.build("poa", preview.mappings, preview.source_name)
+            )
         progress(total, total, "POA guardado")
         return result
 
-    def _entity_id(self, conn, name: str, country: str | None) -> str:  # noqa: ANN001
+    def _entity_id(self, conn, name: str, country: str | None) -> str:
         """The entity named by the import: found by name, or created in this transaction."""
         from rcdesk.catalogs import COUNTRIES
         from rcdesk.services.reference import _guess_kind
@@ -679,12 +881,21 @@ class PoaService:
         if country not in COUNTRIES:
             raise UserError(f"La entidad «{name}» es nueva: indique su país (EC o CO; opción --country).")
         v = record_values(self.db.installation_id, allocate_seq(conn, 1))
-        v.update(name=name[:300], country=country, kind=_guess_kind(name, country), tax_id=None, territory_id=None,
-                 address=None, email=None, phone=None, website=None)
+        v.update(
+            name=name[:300],
+            country=country,
+            kind=_guess_kind(name, country),
+            tax_id=None,
+            territory_id=None,
+            address=None,
+            email=None,
+            phone=None,
+            website=None,
+        )
         conn.execute(insert(Institution), [v])
         return v["id"]
 
-    def _create_units(self, conn, preview: ImportPreview, institutions: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
+    def _create_units(self, conn, preview: ImportPreview, institutions: dict[str, str]) -> dict[str, str]:
         """Units the file names and the database lacks: created in the same transaction, under the
         entity given with the import (created too when new) or else the entity the known units belong to."""
         wanted = {unit_key(p.unit_name): p.unit_name for p in preview.poas if p.unit_id is None}
@@ -697,19 +908,29 @@ class PoaService:
                 counts[inst] = counts.get(inst, 0) + 1
             inst_id = max(counts, key=counts.get) if counts else None
         if inst_id is None:
-            inst_id = conn.scalar(select(Institution.id).where(Institution.deleted.is_(False))
-                                  .order_by(Institution.created_at))
+            inst_id = conn.scalar(
+                select(Institution.id).where(Institution.deleted.is_(False)).order_by(Institution.created_at)
+            )
         if inst_id is None:
-            raise UserError("No hay una entidad registrada para crear las unidades del archivo. Indique la entidad "
-                            "(«Entidad y territorio», u opciones --entity «Nombre» --country EC|CO).")
+            raise UserError(
+                "No hay una entidad registrada para crear las unidades del archivo. Indique la entidad "
+                "(«Entidad y territorio», u opciones --entity «Nombre» --country EC|CO)."
+            )
         out = {}
         rows = []
         seq = allocate_seq(conn, len(wanted))
         for key, name in wanted.items():
             v = record_values(self.db.installation_id, seq)
             seq += 1
-            v.update(institution_id=inst_id, name=name[:300], unit_type="OTRA", territory_id=None, head_name=None,
-                     email=None, phone=None)
+            v.update(
+                institution_id=inst_id,
+                name=name[:300],
+                unit_type="OTRA",
+                territory_id=None,
+                head_name=None,
+                email=None,
+                phone=None,
+            )
             rows.append(v)
             out[key] = v["id"]
             institutions[v["id"]] = inst_id
@@ -725,8 +946,13 @@ class PoaService:
                 select(PoaExecution.meta_id, Evidence.url)
                 .join(Evidence, Evidence.owner_id == PoaExecution.id)
                 .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id)
-                .where(PoaMeta.poa_id == poa_id, Evidence.owner_type == "poa_execution", Evidence.kind == "LINK",
-                       Evidence.deleted.is_(False), PoaExecution.deleted.is_(False))
+                .where(
+                    PoaMeta.poa_id == poa_id,
+                    Evidence.owner_type == "poa_execution",
+                    Evidence.kind == "LINK",
+                    Evidence.deleted.is_(False),
+                    PoaExecution.deleted.is_(False),
+                )
                 .order_by(PoaExecution.period_no, Evidence.created_at, Evidence.id)
             ):
                 links = out.setdefault(meta_id, [])
@@ -740,9 +966,11 @@ class PoaService:
         links = self.evidence_links(poa_id)
         pagado: dict[str, list[float]] = {}
         with self.db.session() as s:
-            for mid, paid in s.execute(select(PoaExecution.meta_id, PoaExecution.pagado).join(
-                    PoaMeta, PoaMeta.id == PoaExecution.meta_id).where(
-                    PoaMeta.poa_id == poa_id, PoaExecution.deleted.is_(False), PoaExecution.pagado.is_not(None))):
+            for mid, paid in s.execute(
+                select(PoaExecution.meta_id, PoaExecution.pagado)
+                .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id)
+                .where(PoaMeta.poa_id == poa_id, PoaExecution.deleted.is_(False), PoaExecution.pagado.is_not(None))
+            ):
                 pagado.setdefault(mid, []).append(paid)
         with self.db.session() as s:
             poa = s.get(Poa, poa_id)
@@ -750,8 +978,14 @@ class PoaService:
         objectives = []
         made: dict[str, ParsedObjective] = {}
         for node in self.tree(poa_id):
-            po = ParsedObjective(node.description, node.code, node.alignment, level=node.level,
-                                 parent=made.get(node.parent_id) if node.parent_id else None, indicator=node.indicator)
+            po = ParsedObjective(
+                node.description,
+                node.code,
+                node.alignment,
+                level=node.level,
+                parent=made.get(node.parent_id) if node.parent_id else None,
+                indicator=node.indicator,
+            )
             made[node.objective_id] = po
             for m in node.metas:
                 ers = execs.get(m.meta_id, [])
@@ -759,31 +993,67 @@ class PoaService:
                 comp_vals = [e.comprometido for e in ers if e.comprometido is not None]
                 paid = pagado.get(m.meta_id, [])
                 narrative = next((e.narrative for e in reversed(ers) if e.narrative), "")
-                po.metas.append(ParsedMeta(
-                    number=m.number, description=m.description, indicator=m.indicator,
-                    unit_of_measure=m.unit_of_measure, annual_target=m.annual_target, baseline=m.baseline,
-                    polarity=m.polarity, planned=[e.planned_qty for e in ers],
-                    executed=[e.executed_qty for e in ers], planned_budget=[e.planned_budget for e in ers],
-                    devengado=[e.devengado for e in ers], codificado=cod,
-                    comprometido=sum(comp_vals) if comp_vals else None,
-                    activities=list(m.activities), narrative=narrative, contribution=m.contribution,
-                    links=[(None, u) for u in links.get(m.meta_id, ())], level=m.level,
-                    initial_budget=m.initial_budget, pagado=sum(paid) if paid else None, extra=dict(m.extra),
-                ))
+                po.metas.append(
+                    ParsedMeta(
+                        number=m.number,
+                        description=m.description,
+                        indicator=m.indicator,
+                        unit_of_measure=m.unit_of_measure,
+                        annual_target=m.annual_target,
+                        baseline=m.baseline,
+                        polarity=m.polarity,
+                        planned=[e.planned_qty for e in ers],
+                        executed=[e.executed_qty for e in ers],
+                        planned_budget=[e.planned_budget for e in ers],
+                        devengado=[e.devengado for e in ers],
+                        codificado=cod,
+                        comprometido=sum(comp_vals) if comp_vals else None,
+                        activities=list(m.activities),
+                        narrative=narrative,
+                        contribution=m.contribution,
+                        links=[(None, u) for u in links.get(m.meta_id, ())],
+                        level=m.level,
+                        initial_budget=m.initial_budget,
+                        pagado=sum(paid) if paid else None,
+                        extra=dict(m.extra),
+                    )
+                )
             objectives.append(po)
-        return ParsedPoa(row.unit_id, row.unit_name, row.fiscal_year, row.period_kind, row.canton_name,
-                         objectives=objectives, report_date=report_date, extra=poa_extra)
+        return ParsedPoa(
+            row.unit_id,
+            row.unit_name,
+            row.fiscal_year,
+            row.period_kind,
+            row.canton_name,
+            objectives=objectives,
+            report_date=report_date,
+            extra=poa_extra,
+        )
 
 
 def _exec_row(meta_id: str, no: int, qty: float, bud: float, e: PoaExecution | None) -> ExecutionRow:
     if e is None:
         return ExecutionRow(None, meta_id, no, qty, bud, None, None, None, None)
-    return ExecutionRow(e.id, meta_id, no, qty, bud, e.executed_qty, e.codificado, e.comprometido, e.devengado,
-                        e.narrative, e.difficulties, e.corrective_actions, e.validation_status,
-                        e.validation_note, e.version)
+    return ExecutionRow(
+        e.id,
+        meta_id,
+        no,
+        qty,
+        bud,
+        e.executed_qty,
+        e.codificado,
+        e.comprometido,
+        e.devengado,
+        e.narrative,
+        e.difficulties,
+        e.corrective_actions,
+        e.validation_status,
+        e.validation_note,
+        e.version,
+    )
 
 
-class _DryRun(Exception):  # noqa: N818 (control flow: roll the dry run's transaction back)
+class _DryRun(Exception):
     def __init__(self, result: SaveResult) -> None:
         super().__init__("dry run")
         self.result = result
@@ -791,35 +1061,62 @@ class _DryRun(Exception):  # noqa: N818 (control flow: roll the dry run's transa
 
 def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None) -> dict[type, list[dict]]:
     """Core insert payloads (ids assigned; change_seq/timestamps filled by the caller)."""
-    rows: dict[type, list[dict]] = {m: [] for m in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity,
-                                                   PoaProgramming, PoaExecution, Evidence)}
+    rows: dict[type, list[dict]] = {
+        m: [] for m in (Poa, PoaObjective, PoaMeta, PoaIndicator, PoaActivity, PoaProgramming, PoaExecution, Evidence)
+    }
     n = PERIOD_COUNTS[parsed.period_kind]
     now = utcnow()
     pv = record_values(None, 0, now=now)
     poa_id = pv["id"]
-    pv.update(institution_id=institution_id, unit_id=unit_id or parsed.unit_id, fiscal_year=parsed.fiscal_year,
-              period_kind=parsed.period_kind, status="BORRADOR", title="",
-              source_name=(parsed.source_name or None)[:300] if parsed.source_name else None, approved_at=None,
-              report_date=parsed.report_date, extra=(parsed.extra or None))
+    pv.update(
+        institution_id=institution_id,
+        unit_id=unit_id or parsed.unit_id,
+        fiscal_year=parsed.fiscal_year,
+        period_kind=parsed.period_kind,
+        status="BORRADOR",
+        title="",
+        source_name=(parsed.source_name or None)[:300] if parsed.source_name else None,
+        approved_at=None,
+        report_date=parsed.report_date,
+        extra=(parsed.extra or None),
+    )
     rows[Poa].append(pv)
     mpos = 0
     obj_ids: dict[int, str] = {}
     for opos, o in enumerate(parsed.objectives, start=1):
         ov = record_values(None, 0, now=now)
         obj_ids[id(o)] = ov["id"]
-        ov.update(poa_id=poa_id, position=opos, code=o.code[:30], description=o.description or "(sin objetivo)",
-                  alignment=o.alignment or "", parent_id=obj_ids.get(id(o.parent)) if o.parent is not None else None,
-                  level=o.level[:20], indicator=o.indicator or "")
+        ov.update(
+            poa_id=poa_id,
+            position=opos,
+            code=o.code[:30],
+            description=o.description or "(sin objetivo)",
+            alignment=o.alignment or "",
+            parent_id=obj_ids.get(id(o.parent)) if o.parent is not None else None,
+            level=o.level[:20],
+            indicator=o.indicator or "",
+        )
         rows[PoaObjective].append(ov)
         for m in o.metas:
             mpos += 1
             mv = record_values(None, 0, now=now)
             mid = mv["id"]
-            mv.update(poa_id=poa_id, objective_id=ov["id"], position=mpos, number=m.number[:20],
-                      description=m.description, unit_of_measure=m.unit_of_measure[:100],
-                      annual_target=m.annual_target, baseline=m.baseline, polarity=m.polarity,
-                      codificado=m.codificado, contribution=m.contribution or "", level=m.level[:20],
-                      initial_budget=m.initial_budget, extra=(m.extra or None))
+            mv.update(
+                poa_id=poa_id,
+                objective_id=ov["id"],
+                position=mpos,
+                number=m.number[:20],
+                description=m.description,
+                unit_of_measure=m.unit_of_measure[:100],
+                annual_target=m.annual_target,
+                baseline=m.baseline,
+                polarity=m.polarity,
+                codificado=m.codificado,
+                contribution=m.contribution or "",
+                level=m.level[:20],
+                initial_budget=m.initial_budget,
+                extra=(m.extra or None),
+            )
             rows[PoaMeta].append(mv)
             if m.indicator:
                 iv = record_values(None, 0, now=now)
@@ -827,8 +1124,16 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
                 rows[PoaIndicator].append(iv)
             for apos, a in enumerate(m.activities, start=1):
                 av = record_values(None, 0, now=now)
-                av.update(meta_id=mid, position=apos, description=a, responsible_unit_id=None, budget_line="",
-                          product="", start_date=None, end_date=None)
+                av.update(
+                    meta_id=mid,
+                    position=apos,
+                    description=a,
+                    responsible_unit_id=None,
+                    budget_line="",
+                    product="",
+                    start_date=None,
+                    end_date=None,
+                )
                 rows[PoaActivity].append(av)
             planned = (list(m.planned) + [0.0] * n)[:n]
             budget = (list(m.planned_budget) + [0.0] * n)[:n]
@@ -840,8 +1145,9 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
             devengado = (list(m.devengado) + [None] * n)[:n]
             reported = [i for i in range(n) if executed[i] is not None or devengado[i] is not None]
             last = reported[-1] if reported else None
-            if last is None and (m.comprometido is not None or m.pagado is not None or m.narrative
-                                 or any(p is None for p, _ in m.links)):
+            if last is None and (
+                m.comprometido is not None or m.pagado is not None or m.narrative or any(p is None for p, _ in m.links)
+            ):
                 last = n - 1
                 reported = [last]
             # links go to their period's report, or to the latest reported period
@@ -850,18 +1156,39 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
             exec_ids = {}
             for i in reported:
                 ev = record_values(None, 0, now=now)
-                ev.update(meta_id=mid, period_no=i + 1, executed_qty=executed[i], codificado=None,
-                          comprometido=m.comprometido if i == last else None, devengado=devengado[i],
-                          pagado=m.pagado if i == last else None,
-                          narrative=m.narrative if i == last else "", difficulties="", corrective_actions="",
-                          validation_status="REPORTADO", validation_note="", reported_at=now, reported_by=None,
-                          validated_at=None, validated_by=None)
+                ev.update(
+                    meta_id=mid,
+                    period_no=i + 1,
+                    executed_qty=executed[i],
+                    codificado=None,
+                    comprometido=m.comprometido if i == last else None,
+                    devengado=devengado[i],
+                    pagado=m.pagado if i == last else None,
+                    narrative=m.narrative if i == last else "",
+                    difficulties="",
+                    corrective_actions="",
+                    validation_status="REPORTADO",
+                    validation_note="",
+                    reported_at=now,
+                    reported_by=None,
+                    validated_at=None,
+                    validated_by=None,
+                )
                 rows[PoaExecution].append(ev)
                 exec_ids[i] = ev["id"]
             for url, i in link_period.items():
                 lv = record_values(None, 0, now=now)
-                lv.update(owner_type="poa_execution", owner_id=exec_ids[i], kind="LINK", sha256=None, filename=None,
-                          size=None, mime=None, url=url, title=None)
+                lv.update(
+                    owner_type="poa_execution",
+                    owner_id=exec_ids[i],
+                    kind="LINK",
+                    sha256=None,
+                    filename=None,
+                    size=None,
+                    mime=None,
+                    url=url,
+                    title=None,
+                )
                 rows[Evidence].append(lv)
     return rows
 
@@ -876,6 +1203,15 @@ def institution_country(db: Database, unit_id: str) -> str:
 
 
 __all__ = [
-    "ExecutionRow", "MetaRow", "ObjectiveNode", "PoaRow", "PoaService", "SaveResult", "UnitPlace",
-    "canton_map", "check_amount", "execution_warnings", "unit_places",
+    "ExecutionRow",
+    "MetaRow",
+    "ObjectiveNode",
+    "PoaRow",
+    "PoaService",
+    "SaveResult",
+    "UnitPlace",
+    "canton_map",
+    "check_amount",
+    "execution_warnings",
+    "unit_places",
 ]

@@ -7,6 +7,7 @@ Single records through the ORM, one transaction per call. Deletes are tombstones
 `UserError` naming the field and writes nothing; `EditResult.warnings` carries what the
 user should know but may keep (domain.md §8.3: programming Σ ≠ annual target).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -56,8 +57,8 @@ class MetaInput:
     polarity: str = "INCREMENTO"
     codificado: object = None
     contribution: str = ""
-    planned: tuple = ()          # quantity per period (numbers or texts as typed)
-    planned_budget: tuple = ()   # budget per period
+    planned: tuple = ()  # quantity per period (numbers or texts as typed)
+    planned_budget: tuple = ()  # budget per period
     indicators: tuple[IndicatorInput, ...] = ()
 
 
@@ -88,7 +89,7 @@ class MetaDetail:
     planned: tuple[float, ...]
     planned_budget: tuple[float, ...]
     indicators: tuple[IndicatorInput, ...]
-    reports: int   # execution rows already reported (deleting the meta removes them too)
+    reports: int  # execution rows already reported (deleting the meta removes them too)
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,10 @@ def programming_warnings(planned: list[float], annual_target: float) -> list[str
 
     total = round(sum(planned), 2)
     if abs(total - annual_target) > TOLERANCE:
-        return [f"La programación por periodo suma {es_num(total)} y la meta anual es {es_num(annual_target)}; "
-                "revise que coincidan."]
+        return [
+            f"La programación por periodo suma {es_num(total)} y la meta anual es {es_num(annual_target)}; "
+            "revise que coincidan."
+        ]
     return []
 
 
@@ -133,12 +136,16 @@ class PoaEditService:
     def objective(self, objective_id: str) -> ObjectiveDetail:
         with self.db.session() as s:
             o = _live(s, PoaObjective, objective_id, "El objetivo no existe.")
-            n = s.scalar(select(func.count()).select_from(PoaMeta).where(
-                PoaMeta.objective_id == objective_id, PoaMeta.deleted.is_(False)))
+            n = s.scalar(
+                select(func.count())
+                .select_from(PoaMeta)
+                .where(PoaMeta.objective_id == objective_id, PoaMeta.deleted.is_(False))
+            )
             return ObjectiveDetail(o.id, o.poa_id, o.code, o.description, o.alignment, n or 0)
 
-    def save_objective(self, poa_id: str, description: str, code: str = "", alignment: str = "",
-                       objective_id: str | None = None) -> EditResult:
+    def save_objective(
+        self, poa_id: str, description: str, code: str = "", alignment: str = "", objective_id: str | None = None
+    ) -> EditResult:
         """Create (objective_id None) or update an objective; returns its id."""
         desc = clean(description)
         if not desc:
@@ -150,8 +157,9 @@ class PoaEditService:
             _live(s, Poa, poa_id, "El POA no existe.")
             if objective_id is None:
                 last = s.scalar(select(func.max(PoaObjective.position)).where(PoaObjective.poa_id == poa_id)) or 0
-                o = PoaObjective(poa_id=poa_id, position=last + 1, code=code, description=desc,
-                                 alignment=clean(alignment))
+                o = PoaObjective(
+                    poa_id=poa_id, position=last + 1, code=code, description=desc, alignment=clean(alignment)
+                )
                 s.add(o)
             else:
                 o = _live(s, PoaObjective, objective_id, "El objetivo no existe.")
@@ -166,8 +174,9 @@ class PoaEditService:
         reports); returns how many metas went with it."""
         with self.db.begin() as s:
             o = _live(s, PoaObjective, objective_id, "El objetivo no existe.")
-            metas = s.scalars(select(PoaMeta).where(PoaMeta.objective_id == objective_id,
-                                                    PoaMeta.deleted.is_(False))).all()
+            metas = s.scalars(
+                select(PoaMeta).where(PoaMeta.objective_id == objective_id, PoaMeta.deleted.is_(False))
+            ).all()
             for m in metas:
                 _tombstone_meta(s, m)
             o.deleted = True
@@ -179,24 +188,47 @@ class PoaEditService:
             m = _live(s, PoaMeta, meta_id, "La meta no existe.")
             p = s.get(Poa, m.poa_id)
             n = PERIOD_COUNTS[p.period_kind]
-            prog = {g.period_no: g for g in s.scalars(select(PoaProgramming).where(
-                PoaProgramming.meta_id == meta_id, PoaProgramming.deleted.is_(False)))}
-            inds = s.scalars(select(PoaIndicator).where(PoaIndicator.meta_id == meta_id,
-                                                        PoaIndicator.deleted.is_(False))
-                             .order_by(PoaIndicator.created_at, PoaIndicator.id)).all()
-            reports = s.scalar(select(func.count()).select_from(PoaExecution).where(
-                PoaExecution.meta_id == meta_id, PoaExecution.deleted.is_(False))) or 0
+            prog = {
+                g.period_no: g
+                for g in s.scalars(
+                    select(PoaProgramming).where(PoaProgramming.meta_id == meta_id, PoaProgramming.deleted.is_(False))
+                )
+            }
+            inds = s.scalars(
+                select(PoaIndicator)
+                .where(PoaIndicator.meta_id == meta_id, PoaIndicator.deleted.is_(False))
+                .order_by(PoaIndicator.created_at, PoaIndicator.id)
+            ).all()
+            reports = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(PoaExecution)
+                    .where(PoaExecution.meta_id == meta_id, PoaExecution.deleted.is_(False))
+                )
+                or 0
+            )
             return MetaDetail(
-                m.id, m.poa_id, m.objective_id, p.period_kind, m.number, m.description, m.unit_of_measure,
-                m.annual_target, m.baseline, m.polarity, m.codificado, m.contribution,
+                m.id,
+                m.poa_id,
+                m.objective_id,
+                p.period_kind,
+                m.number,
+                m.description,
+                m.unit_of_measure,
+                m.annual_target,
+                m.baseline,
+                m.polarity,
+                m.codificado,
+                m.contribution,
                 tuple(prog[i].planned_qty if i in prog else 0.0 for i in range(1, n + 1)),
                 tuple(prog[i].planned_budget if i in prog else 0.0 for i in range(1, n + 1)),
                 tuple(IndicatorInput(i.name, i.formula, i.accumulation, i.source, i.id) for i in inds),
                 reports,
             )
 
-    def check_meta(self, inp: MetaInput, period_kind: str) -> tuple[dict, list[float], list[float],
-                                                                     list[IndicatorInput], list[str]]:
+    def check_meta(
+        self, inp: MetaInput, period_kind: str
+    ) -> tuple[dict, list[float], list[float], list[IndicatorInput], list[str]]:
         """Validate a meta as typed: (clean values, planned, budget, indicators, warnings).
 
         Raises UserError naming the field for anything that cannot be saved."""
@@ -219,10 +251,14 @@ class PoaEditService:
         n = PERIOD_COUNTS[period_kind]
         if len(inp.planned) > n or len(inp.planned_budget) > n:
             raise UserError(f"La programación tiene más de {n} periodos.")
-        planned = [check_amount(v, f"Cantidad programada {period_code(period_kind, i + 1)}") or 0.0
-                   for i, v in enumerate(inp.planned)]
-        budget = [check_amount(v, f"Presupuesto programado {period_code(period_kind, i + 1)}") or 0.0
-                  for i, v in enumerate(inp.planned_budget)]
+        planned = [
+            check_amount(v, f"Cantidad programada {period_code(period_kind, i + 1)}") or 0.0
+            for i, v in enumerate(inp.planned)
+        ]
+        budget = [
+            check_amount(v, f"Presupuesto programado {period_code(period_kind, i + 1)}") or 0.0
+            for i, v in enumerate(inp.planned_budget)
+        ]
         planned += [0.0] * (n - len(planned))
         budget += [0.0] * (n - len(budget))
         indicators = []
@@ -233,19 +269,28 @@ class PoaEditService:
                     raise UserError(f"Indicador {k}: falta el nombre.")
                 continue
             if ind.accumulation not in ACCUMULATIONS:
-                raise UserError(f"Indicador {k}: forma de acumular «{ind.accumulation}» desconocida "
-                                f"({', '.join(ACCUMULATIONS.values())}).")
-            indicators.append(IndicatorInput(name, clean(ind.formula), ind.accumulation, clean(ind.source),
-                                             ind.indicator_id))
+                raise UserError(
+                    f"Indicador {k}: forma de acumular «{ind.accumulation}» desconocida "
+                    f"({', '.join(ACCUMULATIONS.values())})."
+                )
+            indicators.append(
+                IndicatorInput(name, clean(ind.formula), ind.accumulation, clean(ind.source), ind.indicator_id)
+            )
         warnings = programming_warnings(planned, target)
         if cod is not None and sum(budget) > cod + TOLERANCE:
             from rcdesk.poa.importer import es_num
 
-            warnings.append(f"El presupuesto programado ({es_num(sum(budget))}) supera al codificado "
-                            f"({es_num(cod)}).")
-        values = dict(number=number, description=desc, unit_of_measure=uom, annual_target=target,
-                      baseline=baseline, polarity=inp.polarity, codificado=cod,
-                      contribution=clean(inp.contribution))
+            warnings.append(f"El presupuesto programado ({es_num(sum(budget))}) supera al codificado ({es_num(cod)}).")
+        values = dict(
+            number=number,
+            description=desc,
+            unit_of_measure=uom,
+            annual_target=target,
+            baseline=baseline,
+            polarity=inp.polarity,
+            codificado=cod,
+            contribution=clean(inp.contribution),
+        )
         return values, planned, budget, indicators, warnings
 
     def save_meta(self, inp: MetaInput, meta_id: str | None = None) -> EditResult:
@@ -268,9 +313,16 @@ class PoaEditService:
                     if getattr(m, k) != v:
                         setattr(m, k, v)
             if values["number"]:
-                dup = s.scalar(select(func.count()).select_from(PoaMeta).where(
-                    PoaMeta.poa_id == p.id, PoaMeta.number == values["number"], PoaMeta.id != m.id,
-                    PoaMeta.deleted.is_(False)))
+                dup = s.scalar(
+                    select(func.count())
+                    .select_from(PoaMeta)
+                    .where(
+                        PoaMeta.poa_id == p.id,
+                        PoaMeta.number == values["number"],
+                        PoaMeta.id != m.id,
+                        PoaMeta.deleted.is_(False),
+                    )
+                )
                 if dup:
                     warnings.append(f"Ya hay otra meta con el número «{values['number']}» en este POA.")
             self._save_programming(s, m.id, planned, budget)
@@ -278,27 +330,42 @@ class PoaEditService:
             return EditResult(m.id, tuple(warnings))
 
     @staticmethod
-    def _save_programming(s, meta_id: str, planned: list[float], budget: list[float]) -> None:  # noqa: ANN001
-        rows = {g.period_no: g for g in s.scalars(select(PoaProgramming).where(
-            PoaProgramming.meta_id == meta_id, PoaProgramming.deleted.is_(False)))}
+    def _save_programming(s, meta_id: str, planned: list[float], budget: list[float]) -> None:
+        rows = {
+            g.period_no: g
+            for g in s.scalars(
+                select(PoaProgramming).where(PoaProgramming.meta_id == meta_id, PoaProgramming.deleted.is_(False))
+            )
+        }
         for i, (qty, bud) in enumerate(zip(planned, budget), start=1):
             g = rows.pop(i, None)
             if g is None:
                 s.add(PoaProgramming(meta_id=meta_id, period_no=i, planned_qty=qty, planned_budget=bud))
             elif (g.planned_qty, g.planned_budget) != (qty, bud):
                 g.planned_qty, g.planned_budget = qty, bud
-        for g in rows.values():   # periods beyond the POA's count (should not exist)
+        for g in rows.values():  # periods beyond the POA's count (should not exist)
             g.deleted = True
 
     @staticmethod
-    def _save_indicators(s, meta_id: str, indicators: list[IndicatorInput]) -> None:  # noqa: ANN001
-        current = {i.id: i for i in s.scalars(select(PoaIndicator).where(
-            PoaIndicator.meta_id == meta_id, PoaIndicator.deleted.is_(False)))}
+    def _save_indicators(s, meta_id: str, indicators: list[IndicatorInput]) -> None:
+        current = {
+            i.id: i
+            for i in s.scalars(
+                select(PoaIndicator).where(PoaIndicator.meta_id == meta_id, PoaIndicator.deleted.is_(False))
+            )
+        }
         for ind in indicators:
             row = current.pop(ind.indicator_id, None) if ind.indicator_id else None
             if row is None:
-                s.add(PoaIndicator(meta_id=meta_id, name=ind.name, formula=ind.formula,
-                                   accumulation=ind.accumulation, source=ind.source))
+                s.add(
+                    PoaIndicator(
+                        meta_id=meta_id,
+                        name=ind.name,
+                        formula=ind.formula,
+                        accumulation=ind.accumulation,
+                        source=ind.source,
+                    )
+                )
             else:
                 for k in ("name", "formula", "accumulation", "source"):
                     if getattr(row, k) != getattr(ind, k):
@@ -314,14 +381,14 @@ class PoaEditService:
             return _tombstone_meta(s, m)
 
 
-def _live(s, model, record_id: str, message: str):  # noqa: ANN001, ANN202
+def _live(s, model, record_id: str, message: str):
     row = s.get(model, record_id) if record_id else None
     if row is None or row.deleted:
         raise NotFound(message)
     return row
 
 
-def _tombstone_meta(s, m: PoaMeta) -> int:  # noqa: ANN001
+def _tombstone_meta(s, m: PoaMeta) -> int:
     reports = 0
     for model in (PoaProgramming, PoaIndicator, PoaActivity, PoaExecution):
         for row in s.scalars(select(model).where(model.meta_id == m.id, model.deleted.is_(False))):
@@ -332,6 +399,12 @@ def _tombstone_meta(s, m: PoaMeta) -> int:  # noqa: ANN001
 
 
 __all__ = [
-    "EditResult", "IndicatorInput", "MetaDetail", "MetaInput", "ObjectiveDetail", "PoaEditService",
-    "programming_warnings", "spread",
+    "EditResult",
+    "IndicatorInput",
+    "MetaDetail",
+    "MetaInput",
+    "ObjectiveDetail",
+    "PoaEditService",
+    "programming_warnings",
+    "spread",
 ]

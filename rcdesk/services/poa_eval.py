@@ -9,6 +9,7 @@ of a group is Σ devengado / Σ codificado. Metas without programming are grey a
 out of every mean. Everything is read with a handful of Core queries (the canton overview
 of a province must compute in well under a second on a modest laptop).
 """
+
 from __future__ import annotations
 
 import json
@@ -76,7 +77,7 @@ class MetaEval:
 
 @dataclass(frozen=True)
 class GroupEval:
-    level: str            # objetivo | unidad | tipo | canton | provincia
+    level: str  # objetivo | unidad | tipo | canton | provincia
     key: str
     label: str
     metas: int
@@ -90,7 +91,7 @@ class GroupEval:
     gap_flag: bool
     light: str
     light_label: str
-    lights: dict = field(default_factory=dict)   # colour -> count of members (metas or units)
+    lights: dict = field(default_factory=dict)  # colour -> count of members (metas or units)
     units: int = 0
     units_red: int = 0
     canton: str = ""
@@ -133,8 +134,9 @@ class EvaluationService:
             raise UserError("La brecha físico-financiera debe estar entre 0 y 100 puntos porcentuales.")
         if settings.aggregation not in AGGREGATIONS:
             raise UserError(f"Forma de promediar «{settings.aggregation}» desconocida (simple o presupuesto).")
-        value = json.dumps({"gap_pp": settings.gap_pp, "aggregation": settings.aggregation,
-                            "only_validated": settings.only_validated})
+        value = json.dumps(
+            {"gap_pp": settings.gap_pp, "aggregation": settings.aggregation, "only_validated": settings.only_validated}
+        )
         with self.db.begin() as s:
             row = s.get(Setting, SETTINGS_KEY)
             if row is None:
@@ -143,9 +145,16 @@ class EvaluationService:
                 row.value = value
 
     # -- evaluation ----------------------------------------------------------------------------
-    def evaluate(self, year: int, cut: date | None = None, *, settings: EvalSettings | None = None,
-                 canton_id: str | None = None, unit_ids: list[str] | None = None,
-                 with_text: bool = True) -> Evaluation:
+    def evaluate(
+        self,
+        year: int,
+        cut: date | None = None,
+        *,
+        settings: EvalSettings | None = None,
+        canton_id: str | None = None,
+        unit_ids: list[str] | None = None,
+        with_text: bool = True,
+    ) -> Evaluation:
         """Evaluate every POA of `year` at `cut`; `with_text=False` skips the narratives
         (`MetaEval.narrative`), which only the CPCCS export needs."""
         cut = cut or date(int(year), 12, 31)
@@ -156,8 +165,9 @@ class EvaluationService:
             st = settings or _settings(raw)
             places = {u.unit_id: u for u in _unit_places(raw)}
             y = (int(year),)
-            poas = raw.execute("SELECT id, unit_id, period_kind, institution_id FROM poa "
-                               "WHERE fiscal_year = ? AND deleted = 0", y).fetchall()
+            poas = raw.execute(
+                "SELECT id, unit_id, period_kind, institution_id FROM poa WHERE fiscal_year = ? AND deleted = 0", y
+            ).fetchall()
             if unit_ids is not None:
                 wanted = set(unit_ids)
                 poas = [p for p in poas if p[1] in wanted]
@@ -165,30 +175,43 @@ class EvaluationService:
                 poas = [p for p in poas if places.get(p[1]) and places[p[1]].canton_id == canton_id]
             poa_info = {p[0]: (p[1], p[2]) for p in poas}
             inst_ids = {p[3] for p in poas}
-            countries = {c for (i, c) in raw.execute("SELECT id, country FROM institution").fetchall()
-                         if i in inst_ids}
+            countries = {c for (i, c) in raw.execute("SELECT id, country FROM institution").fetchall() if i in inst_ids}
             # CROSS JOIN keeps SQLite's join order: from the year's few POAs down the meta_id
             # indexes, instead of scanning every year's rows and probing their metas by text key
-            objectives = dict(raw.execute(
-                "SELECT o.id, o.description FROM poa_objective o JOIN poa p ON p.id = o.poa_id "
-                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND o.deleted = 0", y).fetchall())
-            metas = [m for m in raw.execute(
-                "SELECT m.id, m.poa_id, m.objective_id, m.number, m.description, m.unit_of_measure, "
-                "m.annual_target, m.baseline, m.polarity, m.codificado, "
-                + ("m.contribution" if with_text else "''") + ", m.position FROM poa_meta m "
-                "JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND p.deleted = 0 AND m.deleted = 0",
-                y).fetchall() if m[1] in poa_info]
+            objectives = dict(
+                raw.execute(
+                    "SELECT o.id, o.description FROM poa_objective o JOIN poa p ON p.id = o.poa_id "
+                    "WHERE p.fiscal_year = ? AND p.deleted = 0 AND o.deleted = 0",
+                    y,
+                ).fetchall()
+            )
+            metas = [
+                m
+                for m in raw.execute(
+                    "SELECT m.id, m.poa_id, m.objective_id, m.number, m.description, m.unit_of_measure, "
+                    "m.annual_target, m.baseline, m.polarity, m.codificado, "
+                    + ("m.contribution" if with_text else "''")
+                    + ", m.position FROM poa_meta m "
+                    "JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND p.deleted = 0 AND m.deleted = 0",
+                    y,
+                ).fetchall()
+                if m[1] in poa_info
+            ]
             indicators: dict[str, tuple[str, str]] = {}
             for mid, name, acc in raw.execute(
                 "SELECT i.meta_id, i.name, i.accumulation FROM poa p CROSS JOIN poa_meta m ON m.poa_id = p.id "
                 "CROSS JOIN poa_indicator i ON i.meta_id = m.id "
-                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND i.deleted = 0", y).fetchall():
+                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND i.deleted = 0",
+                y,
+            ).fetchall():
                 indicators.setdefault(mid, (name, acc))
             prog: dict[str, list] = {}
             for mid, no, qty, bud in raw.execute(
                 "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa p "
                 "CROSS JOIN poa_meta m ON m.poa_id = p.id CROSS JOIN poa_programming g ON g.meta_id = m.id "
-                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND g.deleted = 0", y).fetchall():
+                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND g.deleted = 0",
+                y,
+            ).fetchall():
                 prog.setdefault(mid, []).append((no, qty, bud))
             execs: dict[str, list] = {}
             text_col = "e.narrative" if with_text else "''"
@@ -196,7 +219,9 @@ class EvaluationService:
                 "SELECT e.meta_id, e.period_no, e.executed_qty, e.codificado, e.devengado, e.validation_status, "
                 f"{text_col} FROM poa p CROSS JOIN poa_meta m ON m.poa_id = p.id "
                 "CROSS JOIN poa_execution e ON e.meta_id = m.id "
-                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND e.deleted = 0", y).fetchall():
+                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND e.deleted = 0",
+                y,
+            ).fetchall():
                 if st.only_validated and row[5] != "VALIDADO":
                     continue
                 execs.setdefault(row[0], []).append(row[1:])
@@ -204,16 +229,17 @@ class EvaluationService:
             profile = profile_for(raw, country)
         return self._compute(int(year), cut, st, profile, places, poa_info, objectives, metas, indicators, prog, execs)
 
-    def _compute(self, year, cut, st, profile, places, poa_info, objectives, metas, indicators,  # noqa: ANN001, C901
-                 prog, execs) -> Evaluation:
+    def _compute(
+        self, year, cut, st, profile, places, poa_info, objectives, metas, indicators, prog, execs
+    ) -> Evaluation:
         classify = profile.classify
-        lights: dict[Compliance, object] = {}   # a province repeats few percentages: classify each once
+        lights: dict[Compliance, object] = {}  # a province repeats few percentages: classify each once
         meta_rows: list[MetaEval] = []
-        comp: dict[str, tuple[Compliance, Compliance, str]] = {}   # meta id -> (period, annual, colour)
-        closed: dict[str, tuple[int, int, str]] = {}                 # kind -> (periods, closed, label)
+        comp: dict[str, tuple[Compliance, Compliance, str]] = {}  # meta id -> (period, annual, colour)
+        closed: dict[str, tuple[int, int, str]] = {}  # kind -> (periods, closed, label)
         gap_pp = st.gap_pp
         metas = sorted(metas, key=lambda m: (m[1], m[11]))
-        for (mid, poa_id, obj_id, number, desc, uom, target, baseline, polarity, mcod, contrib, _pos) in metas:
+        for mid, poa_id, obj_id, number, desc, uom, target, baseline, polarity, mcod, contrib, _pos in metas:
             unit_id, kind = poa_info[poa_id]
             shape = closed.get(kind)
             if shape is None:
@@ -239,23 +265,57 @@ class EvaluationService:
             if notes:
                 notes.sort(key=lambda e: e[0])
             ind_name, acc = indicators.get(mid, ("", "SUMA"))
-            f = meta_figures(k=k, planned=planned, executed=executed, annual_target=target or 0.0,
-                             polarity=polarity, baseline=baseline, accumulation=acc, planned_budget=budget,
-                             codificado=cod, devengado=dev, meta_codificado=mcod, gap_pp=gap_pp)
+            f = meta_figures(
+                k=k,
+                planned=planned,
+                executed=executed,
+                annual_target=target or 0.0,
+                polarity=polarity,
+                baseline=baseline,
+                accumulation=acc,
+                planned_budget=budget,
+                codificado=cod,
+                devengado=dev,
+                meta_codificado=mcod,
+                gap_pp=gap_pp,
+            )
             period = f.period
             light = lights.get(period)
             if light is None:
                 light = lights[period] = classify(period)
             comp[mid] = (period, f.annual, light.color)
-            meta_rows.append(MetaEval(
-                mid, poa_id, unit_id, obj_id, objectives.get(obj_id, ""), number, desc, ind_name, uom,
-                target or 0.0, k, k_label, round(f.planned, 2), round(f.executed, 2),
-                pct_float(period), pct_float(f.annual), round(f.codificado, 2), round(f.devengado, 2),
-                pct_float(f.budget), _f(f.gap), f.gap_flag, light.color, light.label, period.over,
-                " ".join(f"{period_code(kind, no)}: {t}" for no, t in notes), contrib,
-            ))
+            meta_rows.append(
+                MetaEval(
+                    mid,
+                    poa_id,
+                    unit_id,
+                    obj_id,
+                    objectives.get(obj_id, ""),
+                    number,
+                    desc,
+                    ind_name,
+                    uom,
+                    target or 0.0,
+                    k,
+                    k_label,
+                    round(f.planned, 2),
+                    round(f.executed, 2),
+                    pct_float(period),
+                    pct_float(f.annual),
+                    round(f.codificado, 2),
+                    round(f.devengado, 2),
+                    pct_float(f.budget),
+                    _f(f.gap),
+                    f.gap_flag,
+                    light.color,
+                    light.label,
+                    period.over,
+                    " ".join(f"{period_code(kind, no)}: {t}" for no, t in notes),
+                    contrib,
+                )
+            )
 
-        def group(level, key, label, members: list[MetaEval], **extra):  # noqa: ANN001, ANN003, ANN202
+        def group(level, key, label, members: list[MetaEval], **extra):
             vals = [comp[m.meta_id][0] for m in members]
             if st.aggregation == "presupuesto":
                 pct = aggregate(vals, [m.codificado for m in members])
@@ -267,8 +327,21 @@ class EvaluationService:
             cod = sum(m.codificado for m in members)
             dev = sum(m.devengado for m in members)
             lights = _count(comp[m.meta_id][2] for m in members)
-            row = _group_row(level, key, label, len(members), sum(1 for m in members if m.pct is not None),
-                             pct, annual, cod, dev, st.gap_pp, classify, lights, **extra)
+            row = _group_row(
+                level,
+                key,
+                label,
+                len(members),
+                sum(1 for m in members if m.pct is not None),
+                pct,
+                annual,
+                cod,
+                dev,
+                st.gap_pp,
+                classify,
+                lights,
+                **extra,
+            )
             return row, pct, annual
 
         by_obj: dict[str, list[MetaEval]] = {}
@@ -276,8 +349,9 @@ class EvaluationService:
         for m in meta_rows:
             by_obj.setdefault(m.objective_id, []).append(m)
             by_unit.setdefault(m.unit_id, []).append(m)
-        obj_rows = tuple(group("objetivo", oid, ms[0].objective, ms, parent_key=ms[0].unit_id)[0]
-                         for oid, ms in by_obj.items())
+        obj_rows = tuple(
+            group("objetivo", oid, ms[0].objective, ms, parent_key=ms[0].unit_id)[0] for oid, ms in by_obj.items()
+        )
         unit_rows = []
         unit_comp: dict[str, tuple[Compliance, Compliance]] = {}
         for uid in {info[0] for info in poa_info.values()}:
@@ -285,21 +359,42 @@ class EvaluationService:
             if u is None:
                 continue
             ckey = u.canton_id or "provincial"
-            row, pct, annual = group("unidad", uid, u.name, by_unit.get(uid, []), canton=u.canton_name,
-                                     unit_type=u.unit_type, parent_key=ckey)
+            row, pct, annual = group(
+                "unidad",
+                uid,
+                u.name,
+                by_unit.get(uid, []),
+                canton=u.canton_name,
+                unit_type=u.unit_type,
+                parent_key=ckey,
+            )
             unit_rows.append(row)
             unit_comp[uid] = (pct, annual)
         unit_rows.sort(key=lambda g: (g.canton, _type_order(g.unit_type), g.label))
 
-        def of_units(level, key, label, members: list[GroupEval], **extra) -> GroupEval:  # noqa: ANN001, ANN003
+        def of_units(level, key, label, members: list[GroupEval], **extra) -> GroupEval:
             pct = aggregate([unit_comp[u.key][0] for u in members])
             annual = aggregate([unit_comp[u.key][1] for u in members])
             cod = sum(u.codificado for u in members)
             dev = sum(u.devengado for u in members)
             lights = _count(u.light for u in members)
-            return _group_row(level, key, label, sum(u.metas for u in members), sum(u.evaluated for u in members),
-                              pct, annual, cod, dev, st.gap_pp, classify, lights, units=len(members),
-                              units_red=sum(1 for u in members if u.light == "rojo"), **extra)
+            return _group_row(
+                level,
+                key,
+                label,
+                sum(u.metas for u in members),
+                sum(u.evaluated for u in members),
+                pct,
+                annual,
+                cod,
+                dev,
+                st.gap_pp,
+                classify,
+                lights,
+                units=len(members),
+                units_red=sum(1 for u in members if u.light == "rojo"),
+                **extra,
+            )
 
         by_canton: dict[str, list[GroupEval]] = {}
         by_type: dict[str, list[GroupEval]] = {}
@@ -308,27 +403,43 @@ class EvaluationService:
             by_type.setdefault(u.unit_type, []).append(u)
         canton_rows = sorted(
             (of_units("canton", key, us[0].canton, us) for key, us in by_canton.items()),
-            key=lambda g: (g.key == "provincial", g.label))
-        type_rows = sorted((of_units("tipo", t, UNIT_TYPES.get(t, t), us) for t, us in by_type.items()),
-                           key=lambda g: _type_order(g.key))
+            key=lambda g: (g.key == "provincial", g.label),
+        )
+        type_rows = sorted(
+            (of_units("tipo", t, UNIT_TYPES.get(t, t), us) for t, us in by_type.items()),
+            key=lambda g: _type_order(g.key),
+        )
         province = of_units("provincia", "provincia", "Consolidado provincial", unit_rows)
-        return Evaluation(year, cut, profile, st, tuple(meta_rows), obj_rows, tuple(unit_rows), tuple(type_rows),
-                          tuple(canton_rows), province)
+        return Evaluation(
+            year,
+            cut,
+            profile,
+            st,
+            tuple(meta_rows),
+            obj_rows,
+            tuple(unit_rows),
+            tuple(type_rows),
+            tuple(canton_rows),
+            province,
+        )
 
 
-def _settings(raw) -> EvalSettings:  # noqa: ANN001
+def _settings(raw) -> EvalSettings:
     data = setting(raw, SETTINGS_KEY, None)
     if data is None:
         return EvalSettings()
-    return EvalSettings(float(data.get("gap_pp", DEFAULT_GAP_PP)), data.get("aggregation", "simple"),
-                        bool(data.get("only_validated", False)))
+    return EvalSettings(
+        float(data.get("gap_pp", DEFAULT_GAP_PP)),
+        data.get("aggregation", "simple"),
+        bool(data.get("only_validated", False)),
+    )
 
 
 _CANTON_LEVELS = ("CANTON", "MUNICIPIO")
 _PARISH_LEVELS = ("PARROQUIA_URBANA", "PARROQUIA_RURAL", "CENTRO_POBLADO")
 
 
-def _unit_places(raw) -> list[UnitPlace]:  # noqa: ANN001
+def _unit_places(raw) -> list[UnitPlace]:
     """`services.poa.unit_places` in plain SQL (same answers: tests/core/test_poa_eval_reads.py)."""
     rows = raw.execute("SELECT id, level, parent_id, name FROM territory").fetchall()
     by_id = {r[0]: r for r in rows}
@@ -342,30 +453,36 @@ def _unit_places(raw) -> list[UnitPlace]:  # noqa: ANN001
             cmap[tid] = (None, "Nivel provincial")
     out = []
     for uid, inst, name, utype, tid in raw.execute(
-            "SELECT id, institution_id, name, unit_type, territory_id FROM org_unit WHERE deleted = 0 "
-            "ORDER BY name").fetchall():
+        "SELECT id, institution_id, name, unit_type, territory_id FROM org_unit WHERE deleted = 0 ORDER BY name"
+    ).fetchall():
         canton_id, canton_name = cmap.get(tid, (None, "Sin territorio")) if tid else (None, "Sin territorio")
         out.append(UnitPlace(uid, inst, name, utype, tid, canton_id, canton_name))
     return out
 
 
-def _count(colors) -> dict:  # noqa: ANN001
+def _count(colors) -> dict:
     out = {c: 0 for c in LIGHT_ORDER}
     for c in colors:
         out[c] = out.get(c, 0) + 1
     return out
 
 
-_TYPE_ORDER = ("INTENDENCIA_POLICIA", "SUBINTENDENCIA_POLICIA", "JEFATURA_POLITICA", "COMISARIA_NACIONAL",
-               "TENENCIA_POLITICA")
+_TYPE_ORDER = (
+    "INTENDENCIA_POLICIA",
+    "SUBINTENDENCIA_POLICIA",
+    "JEFATURA_POLITICA",
+    "COMISARIA_NACIONAL",
+    "TENENCIA_POLITICA",
+)
 
 
 def _type_order(t: str) -> int:
     return _TYPE_ORDER.index(t) if t in _TYPE_ORDER else len(_TYPE_ORDER)
 
 
-def _group_row(level, key, label, n, evaluated, pct: Compliance, annual: Compliance, cod, dev, gap_pp,  # noqa: ANN001
-               classify, lights, **extra) -> GroupEval:  # noqa: ANN003
+def _group_row(
+    level, key, label, n, evaluated, pct: Compliance, annual: Compliance, cod, dev, gap_pp, classify, lights, **extra
+) -> GroupEval:
     budget = compliance(dev, cod)
     gap = None
     flag = False
@@ -373,8 +490,24 @@ def _group_row(level, key, label, n, evaluated, pct: Compliance, annual: Complia
         gap = round(float(annual.rated) - float(budget.rated), 2)
         flag = abs(gap) > gap_pp
     light = classify(pct)
-    return GroupEval(level, key, label, n, evaluated, pct_float(pct), pct_float(annual), round(cod, 2), round(dev, 2),
-                     pct_float(budget), gap, flag, light.color, light.label, lights, **extra)
+    return GroupEval(
+        level,
+        key,
+        label,
+        n,
+        evaluated,
+        pct_float(pct),
+        pct_float(annual),
+        round(cod, 2),
+        round(dev, 2),
+        pct_float(budget),
+        gap,
+        flag,
+        light.color,
+        light.label,
+        lights,
+        **extra,
+    )
 
 
 __all__ = ["AGGREGATIONS", "EvalSettings", "Evaluation", "EvaluationService", "GREY", "GroupEval", "MetaEval"]

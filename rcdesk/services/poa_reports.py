@@ -1,5 +1,6 @@
 """The POA reports' data (evaluation report, visit report), read here and handed as plain data to
 the renderers in `rcdesk.reports` (which never touch the database)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,8 +41,15 @@ def entity_names(db: Database, year: int) -> str:
     from rcdesk.models.reference import Institution
 
     with db.session() as s:
-        names = sorted(set(s.scalars(select(Institution.name).join(Poa, Poa.institution_id == Institution.id)
-                                     .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False)))))
+        names = sorted(
+            set(
+                s.scalars(
+                    select(Institution.name)
+                    .join(Poa, Poa.institution_id == Institution.id)
+                    .where(Poa.fiscal_year == int(year), Poa.deleted.is_(False))
+                )
+            )
+        )
     return "; ".join(names)
 
 
@@ -55,9 +63,15 @@ def evidence_links(db: Database, year: int) -> dict[str, str]:
         rows = s.execute(
             select(PoaExecution.meta_id, Evidence.url)
             .join(Evidence, Evidence.owner_id == PoaExecution.id)
-            .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id).join(Poa, Poa.id == PoaMeta.poa_id)
-            .where(Evidence.owner_type == "poa_execution", Evidence.kind == "LINK", Evidence.deleted.is_(False),
-                   PoaExecution.deleted.is_(False), Poa.fiscal_year == int(year))
+            .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id)
+            .join(Poa, Poa.id == PoaMeta.poa_id)
+            .where(
+                Evidence.owner_type == "poa_execution",
+                Evidence.kind == "LINK",
+                Evidence.deleted.is_(False),
+                PoaExecution.deleted.is_(False),
+                Poa.fiscal_year == int(year),
+            )
             .order_by(PoaExecution.period_no)
         ).all()
     for meta_id, url in rows:
@@ -78,8 +92,16 @@ def poa_report_data(db: Database, year: int, cut: date, *, canton_id: str | None
     return PoaReportData(int(year), cut, entity_names(db, ev.year) or "Entidad", ev, list(overdue), dict(UNIT_TYPES))
 
 
-def write_poa_report(db: Database, year: int, cut: date, out: str | Path, *, canton_id: str | None = None,
-                     progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
+def write_poa_report(
+    db: Database,
+    year: int,
+    cut: date,
+    out: str | Path,
+    *,
+    canton_id: str | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> dict:
     """Informe de evaluación del POA (PDF); returns what the command line prints."""
     from rcdesk.reports.poa_pdf import write_pdf
 
@@ -88,8 +110,7 @@ def write_poa_report(db: Database, year: int, cut: date, out: str | Path, *, can
     cancel.check()
     pages = write_pdf(data, out, progress=progress, cancel=cancel)
     ev = data.evaluation
-    return {"out": str(out), "pages": pages, "cantons": len(ev.cantons), "units": len(ev.units),
-            "metas": len(ev.metas)}
+    return {"out": str(out), "pages": pages, "cantons": len(ev.cantons), "units": len(ev.units), "metas": len(ev.metas)}
 
 
 def visit_report_data(db: Database, visit_id: str) -> VisitReportData:
@@ -100,10 +121,19 @@ def visit_report_data(db: Database, visit_id: str) -> VisitReportData:
 
     vs = VisitService(db)
     v = vs.visit(visit_id)
-    ev = (EvaluationService(db).evaluate(v.visit_date.year, v.visit_date, unit_ids=list(v.unit_ids), with_text=False)
-          if v.unit_ids else None)
-    return VisitReportData(v, list(vs.commitments(visit_id)), list(EvidenceService(db).list_for("field_visit", visit_id)),
-                           {u.unit_id: u for u in PoaService(db).unit_places()}, ev, dict(UNIT_TYPES))
+    ev = (
+        EvaluationService(db).evaluate(v.visit_date.year, v.visit_date, unit_ids=list(v.unit_ids), with_text=False)
+        if v.unit_ids
+        else None
+    )
+    return VisitReportData(
+        v,
+        list(vs.commitments(visit_id)),
+        list(EvidenceService(db).list_for("field_visit", visit_id)),
+        {u.unit_id: u for u in PoaService(db).unit_places()},
+        ev,
+        dict(UNIT_TYPES),
+    )
 
 
 def write_visit_report(db: Database, visit_id: str, out: str | Path) -> Path:

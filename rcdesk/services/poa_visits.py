@@ -2,6 +2,7 @@
 document requests sent by Quipux (oficios) with due dates in business days and overdue
 alerts. Returns frozen dataclasses; bad input raises `UserError` and writes nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -82,8 +83,8 @@ class OficioRow:
     response_date: date | None
     response_ref: str
     status: str
-    state: str               # see OFICIO_VIEW_STATES
-    days_late: int           # business days past the due date (0 when on time)
+    state: str  # see OFICIO_VIEW_STATES
+    days_late: int  # business days past the due date (0 when on time)
 
     @property
     def state_label(self) -> str:
@@ -108,9 +109,17 @@ class VisitService:
         self.db = db
 
     # -- field visits --------------------------------------------------------------------------
-    def add_visit(self, territory_id: str, visit_date: date | str, *, team: str = "",
-                  unit_ids: list[str] | tuple[str, ...] = (), purpose: str = "", findings: str = "",
-                  recommendations: str = "") -> VisitRow:
+    def add_visit(
+        self,
+        territory_id: str,
+        visit_date: date | str,
+        *,
+        team: str = "",
+        unit_ids: list[str] | tuple[str, ...] = (),
+        purpose: str = "",
+        findings: str = "",
+        recommendations: str = "",
+    ) -> VisitRow:
         day = _date(visit_date, "Fecha de la visita")
         with self.db.begin() as s:
             t = s.get(Territory, territory_id)
@@ -122,9 +131,14 @@ class VisitService:
                 u = s.get(OrgUnit, uid)
                 if u is None or u.deleted:
                     raise NotFound(f"La unidad «{uid}» no existe.")
-            v = FieldVisit(territory_id=territory_id, visit_date=day, team=(team or "").strip(),
-                           purpose=(purpose or "").strip(), findings=(findings or "").strip(),
-                           recommendations=(recommendations or "").strip())
+            v = FieldVisit(
+                territory_id=territory_id,
+                visit_date=day,
+                team=(team or "").strip(),
+                purpose=(purpose or "").strip(),
+                findings=(findings or "").strip(),
+                recommendations=(recommendations or "").strip(),
+            )
             s.add(v)
             s.flush()
             for uid in dict.fromkeys(unit_ids):
@@ -137,8 +151,11 @@ class VisitService:
             stmt = select(FieldVisit).where(FieldVisit.deleted.is_(False))
             if canton_id:
                 stmt = stmt.where(FieldVisit.territory_id == canton_id)
-            rows = [v for v in s.scalars(stmt.order_by(FieldVisit.visit_date.desc()))
-                    if year is None or v.visit_date.year == year]
+            rows = [
+                v
+                for v in s.scalars(stmt.order_by(FieldVisit.visit_date.desc()))
+                if year is None or v.visit_date.year == year
+            ]
             return self._visit_rows(s, rows)
 
     def visit(self, visit_id: str) -> VisitRow:
@@ -148,34 +165,60 @@ class VisitService:
                 raise NotFound("La visita no existe.")
             return self._visit_rows(s, [v])[0]
 
-    def _visit_rows(self, s, visits: list[FieldVisit]) -> list[VisitRow]:  # noqa: ANN001
+    def _visit_rows(self, s, visits: list[FieldVisit]) -> list[VisitRow]:
         if not visits:
             return []
         ids = [v.id for v in visits]
         names = dict(s.execute(select(OrgUnit.id, OrgUnit.name)).all())
         tnames = dict(s.execute(select(Territory.id, Territory.name)).all())
         units: dict[str, list[str]] = {}
-        for vid, uid in s.execute(select(FieldVisitUnit.visit_id, FieldVisitUnit.unit_id).where(
-                FieldVisitUnit.visit_id.in_(ids), FieldVisitUnit.deleted.is_(False))):
+        for vid, uid in s.execute(
+            select(FieldVisitUnit.visit_id, FieldVisitUnit.unit_id).where(
+                FieldVisitUnit.visit_id.in_(ids), FieldVisitUnit.deleted.is_(False)
+            )
+        ):
             units.setdefault(vid, []).append(uid)
         total: dict[str, int] = {}
         open_: dict[str, int] = {}
-        for vid, status in s.execute(select(FieldVisitCommitment.visit_id, FieldVisitCommitment.status).where(
-                FieldVisitCommitment.visit_id.in_(ids), FieldVisitCommitment.deleted.is_(False))):
+        for vid, status in s.execute(
+            select(FieldVisitCommitment.visit_id, FieldVisitCommitment.status).where(
+                FieldVisitCommitment.visit_id.in_(ids), FieldVisitCommitment.deleted.is_(False)
+            )
+        ):
             total[vid] = total.get(vid, 0) + 1
             if status == "PENDIENTE":
                 open_[vid] = open_.get(vid, 0) + 1
         out = []
         for v in visits:
             uids = tuple(sorted(units.get(v.id, []), key=lambda u: names.get(u, "")))
-            out.append(VisitRow(v.id, v.territory_id, tnames.get(v.territory_id, ""), v.visit_date, v.team,
-                                v.purpose, v.findings, v.recommendations, uids,
-                                tuple(names.get(u, "") for u in uids), total.get(v.id, 0), open_.get(v.id, 0)))
+            out.append(
+                VisitRow(
+                    v.id,
+                    v.territory_id,
+                    tnames.get(v.territory_id, ""),
+                    v.visit_date,
+                    v.team,
+                    v.purpose,
+                    v.findings,
+                    v.recommendations,
+                    uids,
+                    tuple(names.get(u, "") for u in uids),
+                    total.get(v.id, 0),
+                    open_.get(v.id, 0),
+                )
+            )
         return out
 
     # -- commitments -------------------------------------------------------------------------
-    def add_commitment(self, visit_id: str, description: str, *, unit_id: str | None = None,
-                       responsible: str = "", due_date: date | str | None = None) -> CommitmentRow:
+    def add_commitment(
+        self,
+        visit_id: str,
+        description: str,
+        *,
+        unit_id: str | None = None,
+        responsible: str = "",
+        due_date: date | str | None = None,
+    ) -> CommitmentRow:
         if not clean(description):
             raise UserError("Falta la descripción del compromiso.")
         due = _date(due_date, "Fecha límite") if due_date not in (None, "") else None
@@ -187,8 +230,14 @@ class VisitService:
                 raise UserError("La fecha límite del compromiso no puede ser anterior a la visita.")
             if unit_id and s.get(OrgUnit, unit_id) is None:
                 raise NotFound("La unidad no existe.")
-            c = FieldVisitCommitment(visit_id=visit_id, unit_id=unit_id or None, description=clean(description),
-                                     responsible=clean(responsible)[:200], due_date=due, status="PENDIENTE")
+            c = FieldVisitCommitment(
+                visit_id=visit_id,
+                unit_id=unit_id or None,
+                description=clean(description),
+                responsible=clean(responsible)[:200],
+                due_date=due,
+                status="PENDIENTE",
+            )
             s.add(c)
             s.flush()
             cid = c.id
@@ -211,14 +260,22 @@ class VisitService:
             if visit_id:
                 stmt = stmt.where(FieldVisitCommitment.visit_id == visit_id)
             return [
-                CommitmentRow(c.id, c.visit_id, c.unit_id, names.get(c.unit_id, "") if c.unit_id else "",
-                              c.description, c.responsible, c.due_date, c.status,
-                              c.status == "PENDIENTE" and c.due_date is not None and today > c.due_date)
+                CommitmentRow(
+                    c.id,
+                    c.visit_id,
+                    c.unit_id,
+                    names.get(c.unit_id, "") if c.unit_id else "",
+                    c.description,
+                    c.responsible,
+                    c.due_date,
+                    c.status,
+                    c.status == "PENDIENTE" and c.due_date is not None and today > c.due_date,
+                )
                 for c in s.scalars(stmt.order_by(FieldVisitCommitment.due_date, FieldVisitCommitment.created_at))
             ]
 
     # -- oficios -----------------------------------------------------------------------------
-    def _calendar(self, country: str, years: list[int]):  # noqa: ANN202
+    def _calendar(self, country: str, years: list[int]):
         from rcdesk.services.calendar import CalendarService
 
         return CalendarService(self.db).business_calendar(country, years=years)
@@ -235,8 +292,16 @@ class VisitService:
         cal = self._calendar(self._country_of(unit_id), [date_sent.year, date_sent.year + 1])
         return cal.add_business_days(date_sent, int(term_days))
 
-    def add_oficio(self, quipux_no: str, date_sent: date | str, addressee_unit_id: str, subject: str, *,
-                   term_days: int = 10, requested_items: str = "") -> OficioRow:
+    def add_oficio(
+        self,
+        quipux_no: str,
+        date_sent: date | str,
+        addressee_unit_id: str,
+        subject: str,
+        *,
+        term_days: int = 10,
+        requested_items: str = "",
+    ) -> OficioRow:
         quipux_no = clean(quipux_no)
         if not quipux_no:
             raise UserError("Falta el número de oficio (Quipux).")
@@ -251,13 +316,24 @@ class VisitService:
             raise UserError("El término debe estar entre 1 y 365 días hábiles.")
         due = self.due_date(addressee_unit_id, sent, term)  # also checks the unit
         with self.db.begin() as s:
-            dup = s.scalars(select(DocumentRequest.id).where(
-                DocumentRequest.quipux_no == quipux_no, DocumentRequest.deleted.is_(False))).first()
+            dup = s.scalars(
+                select(DocumentRequest.id).where(
+                    DocumentRequest.quipux_no == quipux_no, DocumentRequest.deleted.is_(False)
+                )
+            ).first()
             if dup:
                 raise UserError(f"Ya está registrado el oficio «{quipux_no}».")
-            o = DocumentRequest(quipux_no=quipux_no[:60], date_sent=sent, addressee_unit_id=addressee_unit_id,
-                                subject=clean(subject), requested_items=(requested_items or "").strip(),
-                                term_days=term, due_date=due, response_ref="", status="ENVIADO")
+            o = DocumentRequest(
+                quipux_no=quipux_no[:60],
+                date_sent=sent,
+                addressee_unit_id=addressee_unit_id,
+                subject=clean(subject),
+                requested_items=(requested_items or "").strip(),
+                term_days=term,
+                due_date=due,
+                response_ref="",
+                status="ENVIADO",
+            )
             s.add(o)
             s.flush()
             oid = o.id
@@ -291,8 +367,14 @@ class VisitService:
             return row
         raise NotFound("El oficio no existe.")
 
-    def oficios(self, *, state: str | None = None, unit_id: str | None = None, today: date | None = None,
-                _ids: list[str] | None = None) -> list[OficioRow]:
+    def oficios(
+        self,
+        *,
+        state: str | None = None,
+        unit_id: str | None = None,
+        today: date | None = None,
+        _ids: list[str] | None = None,
+    ) -> list[OficioRow]:
         """Oficios with their state at `today`; `state` filters (e.g. "VENCIDO")."""
         today = today or date.today()
         with self.db.session() as s:
@@ -330,9 +412,25 @@ class VisitService:
             if state and st != state:
                 continue
             canton = cmap.get(tid, (None, ""))[1] if tid else ""
-            out.append(OficioRow(o.id, o.quipux_no, o.date_sent, o.addressee_unit_id, name, canton, o.subject,
-                                 o.requested_items, o.term_days, o.due_date, o.response_date, o.response_ref,
-                                 o.status, st, late))
+            out.append(
+                OficioRow(
+                    o.id,
+                    o.quipux_no,
+                    o.date_sent,
+                    o.addressee_unit_id,
+                    name,
+                    canton,
+                    o.subject,
+                    o.requested_items,
+                    o.term_days,
+                    o.due_date,
+                    o.response_date,
+                    o.response_ref,
+                    o.status,
+                    st,
+                    late,
+                )
+            )
         return out
 
     def overdue(self, today: date | None = None) -> tuple[list[OficioRow], list[CommitmentRow]]:

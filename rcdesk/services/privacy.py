@@ -23,6 +23,7 @@
 Issued actas are archived documents whose SHA-256 fingerprint is printed on paper; their stored
 content is left untouched (the entity's archive rules govern them).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, or_, select, text, update
 
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
@@ -78,18 +79,30 @@ class Dossier:
     entity: str = ""
 
     def counts(self) -> dict[str, int]:
-        return {"attendance": len(self.attendance), "consents": len(self.consents),
-                "questions": len(self.questions), "contributions": len(self.contributions),
-                "commitments": len(self.commitments), "invitations": len(self.invitations)}
+        return {
+            "attendance": len(self.attendance),
+            "consents": len(self.consents),
+            "questions": len(self.questions),
+            "contributions": len(self.contributions),
+            "commitments": len(self.commitments),
+            "invitations": len(self.invitations),
+        }
 
     def as_json(self) -> dict:
-        return _jsonable({
-            "document": "Datos personales que la entidad conserva sobre el/la titular",
-            "generated_at": self.generated_at, "entity": self.entity, "person": self.person,
-            "attendance": list(self.attendance), "consents": list(self.consents),
-            "questions": list(self.questions), "contributions": list(self.contributions),
-            "commitments": list(self.commitments), "invitations": list(self.invitations),
-        })
+        return _jsonable(
+            {
+                "document": "Datos personales que la entidad conserva sobre el/la titular",
+                "generated_at": self.generated_at,
+                "entity": self.entity,
+                "person": self.person,
+                "attendance": list(self.attendance),
+                "consents": list(self.consents),
+                "questions": list(self.questions),
+                "contributions": list(self.contributions),
+                "commitments": list(self.commitments),
+                "invitations": list(self.invitations),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -115,8 +128,10 @@ class RetentionPreview:
     people: int = 0  # directory entries whose every attendance is past retention
 
     def totals(self) -> dict[str, int]:
-        out = {k: sum(getattr(e, k) for e in self.events) for k in
-               ("attendance", "questions", "contributions", "invitations")}
+        out = {
+            k: sum(getattr(e, k) for e in self.events)
+            for k in ("attendance", "questions", "contributions", "invitations")
+        }
         out["people"] = self.people
         return out
 
@@ -125,7 +140,7 @@ class RetentionPreview:
         return not any(self.totals().values())
 
 
-def _jsonable(v):  # noqa: ANN001, ANN202
+def _jsonable(v):
     if isinstance(v, (date, datetime)):
         return v.isoformat()
     if isinstance(v, dict):
@@ -135,7 +150,7 @@ def _jsonable(v):  # noqa: ANN001, ANN202
     return v
 
 
-def _personal_columns(table) -> list[str]:  # noqa: ANN001
+def _personal_columns(table) -> list[str]:
     return [c.name for c in table.columns if c.info.get("personal")]
 
 
@@ -150,8 +165,10 @@ class PrivacyService:
 
         if not clean(text_):
             raise UserError("Escriba parte del nombre o el número de documento de la persona.")
-        hits = {p.person_id: PersonHit(p.person_id, p.full_name, p.id_number, p.organization, p.territory_text)
-                for p in AttendanceService(self.db).search_people(text_, 0, limit)}
+        hits = {
+            p.person_id: PersonHit(p.person_id, p.full_name, p.id_number, p.organization, p.territory_text)
+            for p in AttendanceService(self.db).search_people(text_, 0, limit)
+        }
         # an ID number typed with dashes or without its leading zero still finds the person
         from rcdesk.models.events import Person
 
@@ -160,8 +177,9 @@ class PrivacyService:
             if number and number.isdigit():
                 with self.db.session() as s:
                     for p in s.scalars(select(Person).where(Person.id_number == number, Person.deleted.is_(False))):
-                        hits.setdefault(p.id, PersonHit(p.id, p.full_name, p.id_number, p.organization,
-                                                        p.territory_text))
+                        hits.setdefault(
+                            p.id, PersonHit(p.id, p.full_name, p.id_number, p.organization, p.territory_text)
+                        )
         return list(hits.values())[:limit]
 
     def resolve_person_id(self, text_: str) -> str:
@@ -169,11 +187,10 @@ class PrivacyService:
         from rcdesk.models.events import Person
         from rcdesk.services.lookup import resolve_record_id
 
-        return resolve_record_id(self.db, Person, text_, "la persona",
-                                 hint="Búsquela con: rcdesk person search TEXTO")
+        return resolve_record_id(self.db, Person, text_, "la persona", hint="Búsquela con: rcdesk person search TEXTO")
 
     # -- what is held about a person ----------------------------------------------------------
-    def _person(self, s, person_id: str):  # noqa: ANN001, ANN202
+    def _person(self, s, person_id: str):
         from rcdesk.models.events import Person
 
         p = s.get(Person, person_id)
@@ -182,10 +199,10 @@ class PrivacyService:
         return p
 
     @staticmethod
-    def _is_anonymous(p) -> bool:  # noqa: ANN001
+    def _is_anonymous(p) -> bool:
         return p.full_name == ANON_NAME and not p.id_number
 
-    def _matches(self, s, p) -> dict:  # noqa: ANN001
+    def _matches(self, s, p) -> dict:
         """ORM objects linked to person `p`: {kind: [(obj, how)]} with how = registro|documento|nombre."""
         from rcdesk.models.events import (
             Attendance,
@@ -199,18 +216,23 @@ class PrivacyService:
         anonymous = self._is_anonymous(p)
         key = "" if anonymous else fold(p.full_name)
         number = p.id_number
-        out: dict[str, list] = {k: [] for k in ("attendance", "consents", "questions", "contributions",
-                                                "commitments", "invitations")}
+        out: dict[str, list] = {
+            k: [] for k in ("attendance", "consents", "questions", "contributions", "commitments", "invitations")
+        }
         conds = [Attendance.person_id == p.id]
         if number:
             conds.append(Attendance.id_number == number)
         if key:  # rows typed without a valid ID number: same name, no other number
             first = key.split(" ")[0].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            conds.append((Attendance.person_id.is_(None)) & (Attendance.id_number.is_(None))
-                         & Attendance.search_text.like(f"{first}%", escape="\\"))
+            conds.append(
+                (Attendance.person_id.is_(None))
+                & (Attendance.id_number.is_(None))
+                & Attendance.search_text.like(f"{first}%", escape="\\")
+            )
         seen = set()
-        for a in s.scalars(select(Attendance).where(or_(*conds), Attendance.deleted.is_(False))
-                           .order_by(Attendance.created_at)):
+        for a in s.scalars(
+            select(Attendance).where(or_(*conds), Attendance.deleted.is_(False)).order_by(Attendance.created_at)
+        ):
             if a.person_id == p.id:
                 how = "registro"
             elif number and a.id_number == number:
@@ -222,30 +244,41 @@ class PrivacyService:
             seen.add(a.id)
             out["attendance"].append((a, how))
         consent_ids = {a.consent_id for a, _ in out["attendance"] if a.consent_id}
-        cons = select(ConsentRecord).where(ConsentRecord.deleted.is_(False), or_(
-            ConsentRecord.person_id == p.id, ConsentRecord.id.in_(list(consent_ids) or [""])))
+        cons = select(ConsentRecord).where(
+            ConsentRecord.deleted.is_(False),
+            or_(ConsentRecord.person_id == p.id, ConsentRecord.id.in_(list(consent_ids) or [""])),
+        )
         out["consents"] = [(c, "registro") for c in s.scalars(cons.order_by(ConsentRecord.given_at))]
-        for q in s.scalars(select(CitizenQuestion).where(CitizenQuestion.deleted.is_(False))
-                           .order_by(CitizenQuestion.received_on)):
+        for q in s.scalars(
+            select(CitizenQuestion).where(CitizenQuestion.deleted.is_(False)).order_by(CitizenQuestion.received_on)
+        ):
             if number and q.asker_id == number:
                 out["questions"].append((q, "documento"))
             elif key and fold(q.asker_name) == key and (not q.asker_id or q.asker_id == number):
                 out["questions"].append((q, "nombre"))
         if key:
-            for c in s.scalars(select(Contribution).where(Contribution.deleted.is_(False),
-                                                           Contribution.submitted_by.is_not(None))
-                               .order_by(Contribution.created_at)):
+            for c in s.scalars(
+                select(Contribution)
+                .where(Contribution.deleted.is_(False), Contribution.submitted_by.is_not(None))
+                .order_by(Contribution.created_at)
+            ):
                 if fold(c.submitted_by) == key:
                     out["contributions"].append((c, "nombre"))
-            for i in s.scalars(select(EventInvitation).where(EventInvitation.deleted.is_(False))
-                               .order_by(EventInvitation.created_at)):
+            for i in s.scalars(
+                select(EventInvitation).where(EventInvitation.deleted.is_(False)).order_by(EventInvitation.created_at)
+            ):
                 if fold(i.name) == key:
                     out["invitations"].append((i, "nombre"))
         contribution_ids = [c.id for c, _ in out["contributions"]]
         if contribution_ids:
-            out["commitments"] = [(c, "aporte") for c in s.scalars(
-                select(Commitment).where(Commitment.contribution_id.in_(contribution_ids),
-                                         Commitment.deleted.is_(False)).order_by(Commitment.due_date))]
+            out["commitments"] = [
+                (c, "aporte")
+                for c in s.scalars(
+                    select(Commitment)
+                    .where(Commitment.contribution_id.in_(contribution_ids), Commitment.deleted.is_(False))
+                    .order_by(Commitment.due_date)
+                )
+            ]
         return out
 
     def dossier(self, person_id: str) -> Dossier:
@@ -269,46 +302,114 @@ class PrivacyService:
                 t = s.get(Territory, tid) if tid else None
                 return t.name if t else (text_ or "")
 
-            person = {"person_id": p.id, "full_name": p.full_name, "id_type": p.id_type, "id_number": p.id_number,
-                      "organization": p.organization, "role": ROLES.get(p.role or "", p.role),
-                      "territory": terr(p.territory_id, p.territory_text), "phone": p.phone, "email": p.email,
-                      "is_minor": bool(p.is_minor), "anonymized": self._is_anonymous(p),
-                      "first_seen": p.created_at, "last_change": p.updated_at}
-            attendance = tuple({
-                **ev(a.event_id), "attendance_id": a.id, "seq_no": a.seq_no, "full_name": a.full_name,
-                "id_number": a.id_number, "organization": a.organization, "role": ROLES.get(a.role, a.role),
-                "territory": terr(a.territory_id, a.territory_text), "phone": a.phone, "email": a.email,
-                "is_minor": bool(a.is_minor), "gender": a.gender, "ethnicity": a.ethnicity,
-                "signed_on_paper": bool(a.signed_on_paper), "match": how} for a, how in m["attendance"])
-            consents = tuple({
-                **ev(c.event_id), "consent_id": c.id, "form": c.form, "notice_version": c.notice_version,
-                "scopes": [CONSENT_SCOPES.get(x, x) for x in (c.scopes or [])], "channel": c.channel,
-                "given_at": c.given_at, "guardian_name": c.guardian_name, "revoked_at": c.revoked_at}
-                for c, _ in m["consents"])
-            questions = tuple({
-                **ev(q.event_id), "question_id": q.id, "received_on": q.received_on,
-                "channel": QUESTION_CHANNELS.get(q.channel, q.channel), "asker_name": q.asker_name,
-                "asker_id": q.asker_id, "contact": q.contact, "text": q.text, "answer": q.answer,
-                "answered_on": q.answered_on, "match": how} for q, how in m["questions"])
-            contributions = tuple({
-                **ev(c.event_id), "contribution_id": c.id, "mesa": c.mesa, "text": c.text,
-                "submitted_by": c.submitted_by, "match": how} for c, how in m["contributions"])
-            commitments = tuple({
-                **ev(c.event_id), "commitment_id": c.id, "description": c.description, "due_date": c.due_date,
-                "status": COMMITMENT_STATUSES.get(c.status, c.status), "progress_pct": c.progress_pct}
-                for c, _ in m["commitments"])
-            invitations = tuple({
-                **ev(i.event_id), "invitation_id": i.id, "name": i.name, "organization": i.organization,
-                "contact": i.contact, "status": INVITATION_STATUSES.get(i.status, i.status), "match": how}
-                for i, how in m["invitations"])
+            person = {
+                "person_id": p.id,
+                "full_name": p.full_name,
+                "id_type": p.id_type,
+                "id_number": p.id_number,
+                "organization": p.organization,
+                "role": ROLES.get(p.role or "", p.role),
+                "territory": terr(p.territory_id, p.territory_text),
+                "phone": p.phone,
+                "email": p.email,
+                "is_minor": bool(p.is_minor),
+                "anonymized": self._is_anonymous(p),
+                "first_seen": p.created_at,
+                "last_change": p.updated_at,
+            }
+            attendance = tuple(
+                {
+                    **ev(a.event_id),
+                    "attendance_id": a.id,
+                    "seq_no": a.seq_no,
+                    "full_name": a.full_name,
+                    "id_number": a.id_number,
+                    "organization": a.organization,
+                    "role": ROLES.get(a.role, a.role),
+                    "territory": terr(a.territory_id, a.territory_text),
+                    "phone": a.phone,
+                    "email": a.email,
+                    "is_minor": bool(a.is_minor),
+                    "gender": a.gender,
+                    "ethnicity": a.ethnicity,
+                    "signed_on_paper": bool(a.signed_on_paper),
+                    "match": how,
+                }
+                for a, how in m["attendance"]
+            )
+            consents = tuple(
+                {
+                    **ev(c.event_id),
+                    "consent_id": c.id,
+                    "form": c.form,
+                    "notice_version": c.notice_version,
+                    "scopes": [CONSENT_SCOPES.get(x, x) for x in (c.scopes or [])],
+                    "channel": c.channel,
+                    "given_at": c.given_at,
+                    "guardian_name": c.guardian_name,
+                    "revoked_at": c.revoked_at,
+                }
+                for c, _ in m["consents"]
+            )
+            questions = tuple(
+                {
+                    **ev(q.event_id),
+                    "question_id": q.id,
+                    "received_on": q.received_on,
+                    "channel": QUESTION_CHANNELS.get(q.channel, q.channel),
+                    "asker_name": q.asker_name,
+                    "asker_id": q.asker_id,
+                    "contact": q.contact,
+                    "text": q.text,
+                    "answer": q.answer,
+                    "answered_on": q.answered_on,
+                    "match": how,
+                }
+                for q, how in m["questions"]
+            )
+            contributions = tuple(
+                {
+                    **ev(c.event_id),
+                    "contribution_id": c.id,
+                    "mesa": c.mesa,
+                    "text": c.text,
+                    "submitted_by": c.submitted_by,
+                    "match": how,
+                }
+                for c, how in m["contributions"]
+            )
+            commitments = tuple(
+                {
+                    **ev(c.event_id),
+                    "commitment_id": c.id,
+                    "description": c.description,
+                    "due_date": c.due_date,
+                    "status": COMMITMENT_STATUSES.get(c.status, c.status),
+                    "progress_pct": c.progress_pct,
+                }
+                for c, _ in m["commitments"]
+            )
+            invitations = tuple(
+                {
+                    **ev(i.event_id),
+                    "invitation_id": i.id,
+                    "name": i.name,
+                    "organization": i.organization,
+                    "contact": i.contact,
+                    "status": INVITATION_STATUSES.get(i.status, i.status),
+                    "match": how,
+                }
+                for i, how in m["invitations"]
+            )
             entity = ""
             for e in events.values():
                 if e is not None and e.institution_id:
                     inst = s.get(Institution, e.institution_id)
                     entity = inst.name if inst else ""
                     break
-        return Dossier(person, attendance, consents, questions, contributions, commitments, invitations,
-                       utcnow(), entity)
+        return Dossier(
+            person, attendance, consents, questions, contributions, commitments, invitations, utcnow(), entity
+        )
 
     def export(self, person_id: str, out: Path | str) -> dict:
         """Write the dossier as .json (portable, machine-readable) or .pdf (for the titular)."""
@@ -329,11 +430,19 @@ class PrivacyService:
         return {"path": str(out), **d.counts()}
 
     # -- rectification ------------------------------------------------------------------------
-    def rectify(self, person_id: str, *, full_name: str | None = None, id_number: str | None = None,
-                phone: str | None = None, email: str | None = None, organization: str | None = None) -> dict:
+    def rectify(
+        self,
+        person_id: str,
+        *,
+        full_name: str | None = None,
+        id_number: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+        organization: str | None = None,
+    ) -> dict:
         """Correct the person's data; the same correction is applied to their attendance rows.
         An empty string erases an optional field (phone, e-mail, ID number, organization)."""
-        from rcdesk.models.events import Attendance, Person
+        from rcdesk.models.events import Person
         from rcdesk.services.attendance import _search_text
         from rcdesk.validation.ids import check_id
 
@@ -360,11 +469,16 @@ class PrivacyService:
                     idc = check_id(id_number, self._country(s, rows))
                     if idc.status == "invalid":
                         raise UserError(f"Documento «{id_number}» no válido: {idc.message}. No se corrigió nada.")
-                    other = s.scalars(select(Person.id).where(Person.id_number == idc.number, Person.id != p.id,
-                                                              Person.deleted.is_(False))).first()
+                    other = s.scalars(
+                        select(Person.id).where(
+                            Person.id_number == idc.number, Person.id != p.id, Person.deleted.is_(False)
+                        )
+                    ).first()
                     if other:
-                        raise UserError(f"El documento {idc.number} ya pertenece a otra persona del directorio "
-                                        f"({other[:8]}…). No se corrigió nada.")
+                        raise UserError(
+                            f"El documento {idc.number} ya pertenece a otra persona del directorio "
+                            f"({other[:8]}…). No se corrigió nada."
+                        )
                     if idc.number != p.id_number:
                         id_status = idc.status
                         changes["id_number"] = idc.number
@@ -396,7 +510,7 @@ class PrivacyService:
             return {"person_id": p.id, "changed": sorted(k for k in changes if k != "id_type"), "attendance_rows": n}
 
     @staticmethod
-    def _country(s, rows) -> str:  # noqa: ANN001
+    def _country(s, rows) -> str:
         """Country of the events the person attended (ID rules differ), Ecuador by default."""
         from rcdesk.models.events import Event
         from rcdesk.services.attendance import AttendanceService
@@ -409,7 +523,6 @@ class PrivacyService:
 
     # -- consent ------------------------------------------------------------------------------
     def revoke_consent(self, person_id: str, scope: str) -> dict:
-        from rcdesk.models.events import ConsentRecord
 
         scope = (scope or "").strip().upper()
         if scope not in CONSENT_SCOPES:
@@ -436,8 +549,11 @@ class PrivacyService:
                 targets += [q for q, how in m["questions"] if how == "documento" or q.contact in own]
             blanked: list[tuple[str, str, list[str]]] = []
             for obj in targets:
-                fields = [c for c in (cols if obj.__tablename__ != "citizen_question" else ("contact",))
-                          if hasattr(obj, c) and getattr(obj, c) is not None]
+                fields = [
+                    c
+                    for c in (cols if obj.__tablename__ != "citizen_question" else ("contact",))
+                    if hasattr(obj, c) and getattr(obj, c) is not None
+                ]
                 for c in fields:
                     setattr(obj, c, None)
                 if fields:
@@ -446,8 +562,7 @@ class PrivacyService:
             s.flush()
             s.info["no_audit"] = False
             self._scrub_history(s, blanked)
-            self._add_audit(s, revoked + [(t, i, "update", {f: [BLANKED, None] for f in fs})
-                                          for t, i, fs in blanked])
+            self._add_audit(s, revoked + [(t, i, "update", {f: [BLANKED, None] for f in fs}) for t, i, fs in blanked])
         return {"person_id": person_id, "scope": scope, "consents": changed, "records_erased": erased}
 
     # -- anonymisation ------------------------------------------------------------------------
@@ -461,7 +576,7 @@ class PrivacyService:
             now = utcnow()
             blanked: list[tuple[str, str, list[str]]] = []
 
-            def blank(obj, values: dict) -> None:  # noqa: ANN001
+            def blank(obj, values: dict) -> None:
                 fields = [k for k, v in values.items() if getattr(obj, k) != v]
                 for k in fields:
                     setattr(obj, k, values[k])
@@ -489,7 +604,7 @@ class PrivacyService:
         return {"person_id": person_id, "anonymized": True, **counts}
 
     # -- history scrubbing / audit -------------------------------------------------------------
-    def _scrub_history(self, s, blanked: list[tuple[str, str, list[str]]], conn=None) -> None:  # noqa: ANN001
+    def _scrub_history(self, s, blanked: list[tuple[str, str, list[str]]], conn=None) -> None:
         """Blank the personal values of these records in earlier audit entries and in sync conflicts."""
         from rcdesk.db.base import Base
 
@@ -501,12 +616,16 @@ class PrivacyService:
             personal = set(_personal_columns(Base.metadata.tables[table_name]))
             ids_l = sorted(ids)
             for i in range(0, len(ids_l), _CHUNK):
-                chunk = ids_l[i:i + _CHUNK]
+                chunk = ids_l[i : i + _CHUNK]
                 marks = ", ".join(f":i{j}" for j in range(len(chunk)))
                 params = {f"i{j}": v for j, v in enumerate(chunk)}
-                rows = ex.execute(text(
-                    f"SELECT id, changes FROM audit_log WHERE table_name = :t AND record_id IN ({marks}) "
-                    "AND changes IS NOT NULL"), {"t": table_name, **params}).all()
+                rows = ex.execute(
+                    text(
+                        f"SELECT id, changes FROM audit_log WHERE table_name = :t AND record_id IN ({marks}) "
+                        "AND changes IS NOT NULL"
+                    ),
+                    {"t": table_name, **params},
+                ).all()
                 fixes = []
                 for aid, changes in rows:
                     try:
@@ -515,14 +634,21 @@ class PrivacyService:
                         continue
                     if isinstance(data, dict) and personal & set(data):
                         for k in personal & set(data):
-                            data[k] = [BLANKED if x is not None else None for x in data[k]] \
-                                if isinstance(data[k], list) else BLANKED
+                            data[k] = (
+                                [BLANKED if x is not None else None for x in data[k]]
+                                if isinstance(data[k], list)
+                                else BLANKED
+                            )
                         fixes.append({"b_id": aid, "b_changes": json.dumps(data, ensure_ascii=False)})
                 if fixes:
                     ex.execute(text("UPDATE audit_log SET changes = :b_changes WHERE id = :b_id"), fixes)
-                rows = ex.execute(text(
-                    f"SELECT id, local_data, incoming_data FROM sync_conflict WHERE table_name = :t "
-                    f"AND record_id IN ({marks})"), {"t": table_name, **params}).all()
+                rows = ex.execute(
+                    text(
+                        f"SELECT id, local_data, incoming_data FROM sync_conflict WHERE table_name = :t "
+                        f"AND record_id IN ({marks})"
+                    ),
+                    {"t": table_name, **params},
+                ).all()
                 fixes = []
                 for cid, local, incoming in rows:
                     new = []
@@ -539,18 +665,28 @@ class PrivacyService:
                         new.append(raw)
                     fixes.append({"b_id": cid, "b_l": new[0], "b_i": new[1]})
                 if fixes:
-                    ex.execute(text("UPDATE sync_conflict SET local_data = :b_l, incoming_data = :b_i "
-                                    "WHERE id = :b_id"), fixes)
+                    ex.execute(
+                        text("UPDATE sync_conflict SET local_data = :b_l, incoming_data = :b_i WHERE id = :b_id"), fixes
+                    )
 
-    def _add_audit(self, s, entries: list[tuple[str, str, str, dict]], conn=None) -> None:  # noqa: ANN001
+    def _add_audit(self, s, entries: list[tuple[str, str, str, dict]], conn=None) -> None:
         from rcdesk.models.core import AuditLog
 
         if not entries:
             return
         now = utcnow()
-        rows = [{"installation_id": self.db.installation_id, "user": self.db.user, "table_name": t,
-                 "record_id": rid, "action": action, "at": now, "changes": json.dumps(ch, ensure_ascii=False)}
-                for t, rid, action, ch in entries]
+        rows = [
+            {
+                "installation_id": self.db.installation_id,
+                "user": self.db.user,
+                "table_name": t,
+                "record_id": rid,
+                "action": action,
+                "at": now,
+                "changes": json.dumps(ch, ensure_ascii=False),
+            }
+            for t, rid, action, ch in entries
+        ]
         from sqlalchemy import insert
 
         (conn if conn is not None else s).execute(insert(AuditLog), rows)
@@ -576,8 +712,10 @@ class PrivacyService:
             if k not in RECORD_TYPES:
                 problems.append(f"Tipo de registro «{k}» desconocido; use: {', '.join(RECORD_TYPES)}.")
             elif not isinstance(v, int) or not 1 <= v <= MAX_YEARS:
-                problems.append(f"{RECORD_TYPES[k]}: los años de conservación deben ser un número entre 1 y "
-                                f"{MAX_YEARS} (se indicó «{v}»).")
+                problems.append(
+                    f"{RECORD_TYPES[k]}: los años de conservación deben ser un número entre 1 y "
+                    f"{MAX_YEARS} (se indicó «{v}»)."
+                )
         if problems:
             raise UserError("No se cambió el plazo de conservación.", details=problems)
         merged = {**self.retention_years(), **values}
@@ -594,47 +732,66 @@ class PrivacyService:
         """Identities of year Y are kept through Y + years; anonymised from 1 January after."""
         return today.year - years - 1
 
-    def _expired(self, conn, today: date) -> dict:  # noqa: ANN001
+    def _expired(self, conn, today: date) -> dict:
         """ids past retention: {"attendance": [(id, event_id)], "question": [...], ...} and the people."""
         from rcdesk.models.events import Attendance, CitizenQuestion, Contribution, Event, EventInvitation
 
         ys = self.retention_years()
         out: dict[str, list] = {}
 
-        def old_events(kind: str):  # noqa: ANN202
+        def old_events(kind: str):
             last = self._last_kept_year(today, ys[kind])
             return select(Event.id).where(Event.event_date < date(last + 1, 1, 1))
 
         a = Attendance
         out["attendance"] = conn.execute(
             select(a.id, a.event_id, a.person_id, a.organization, a.territory_text).where(
-                a.event_id.in_(old_events("attendance")), a.deleted.is_(False),
-                or_(a.full_name != ANON_NAME, a.id_number.is_not(None), a.person_id.is_not(None),
-                    a.phone.is_not(None), a.email.is_not(None)))).all()
+                a.event_id.in_(old_events("attendance")),
+                a.deleted.is_(False),
+                or_(
+                    a.full_name != ANON_NAME,
+                    a.id_number.is_not(None),
+                    a.person_id.is_not(None),
+                    a.phone.is_not(None),
+                    a.email.is_not(None),
+                ),
+            )
+        ).all()
         q = CitizenQuestion
         last_q = self._last_kept_year(today, ys["question"])
         out["question"] = conn.execute(
-            select(q.id, q.event_id).where(q.deleted.is_(False), q.received_on < date(last_q + 1, 1, 1),
-                                           or_(q.asker_name != ANON_NAME, q.asker_id.is_not(None),
-                                               q.contact.is_not(None)))).all()
+            select(q.id, q.event_id).where(
+                q.deleted.is_(False),
+                q.received_on < date(last_q + 1, 1, 1),
+                or_(q.asker_name != ANON_NAME, q.asker_id.is_not(None), q.contact.is_not(None)),
+            )
+        ).all()
         c = Contribution
         out["contribution"] = conn.execute(
-            select(c.id, c.event_id).where(c.deleted.is_(False), c.submitted_by.is_not(None),
-                                           c.event_id.in_(old_events("contribution")))).all()
+            select(c.id, c.event_id).where(
+                c.deleted.is_(False), c.submitted_by.is_not(None), c.event_id.in_(old_events("contribution"))
+            )
+        ).all()
         i = EventInvitation
         out["invitation"] = conn.execute(
-            select(i.id, i.event_id).where(i.deleted.is_(False), i.event_id.in_(old_events("invitation")),
-                                           or_(i.name != ANON_NAME, i.contact.is_not(None)))).all()
+            select(i.id, i.event_id).where(
+                i.deleted.is_(False),
+                i.event_id.in_(old_events("invitation")),
+                or_(i.name != ANON_NAME, i.contact.is_not(None)),
+            )
+        ).all()
         # people whose every attendance is past retention lose their directory entry too
         last_a = self._last_kept_year(today, ys["attendance"])
-        recent = (select(a.person_id).join(Event, Event.id == a.event_id)
-                  .where(a.deleted.is_(False), a.person_id.is_not(None),
-                         Event.event_date >= date(last_a + 1, 1, 1)))
+        recent = (
+            select(a.person_id)
+            .join(Event, Event.id == a.event_id)
+            .where(a.deleted.is_(False), a.person_id.is_not(None), Event.event_date >= date(last_a + 1, 1, 1))
+        )
         candidates = {r[2] for r in out["attendance"] if r[2]}
         keep = set()
         cl = sorted(candidates)
         for k in range(0, len(cl), _CHUNK):
-            keep |= set(conn.execute(recent.where(a.person_id.in_(cl[k:k + _CHUNK]))).scalars())
+            keep |= set(conn.execute(recent.where(a.person_id.in_(cl[k : k + _CHUNK]))).scalars())
         out["people"] = sorted(candidates - keep)
         out["years"] = ys
         return out
@@ -646,29 +803,43 @@ class PrivacyService:
         with self.db.connect(write=False) as conn:  # a preview only reads (the GUI shows it on its thread)
             exp = self._expired(conn, today)
             per: dict[str | None, dict[str, int]] = {}
-            for kind, key in (("attendance", "attendance"), ("question", "questions"),
-                              ("contribution", "contributions"), ("invitation", "invitations")):
+            for kind, key in (
+                ("attendance", "attendance"),
+                ("question", "questions"),
+                ("contribution", "contributions"),
+                ("invitation", "invitations"),
+            ):
                 for r in exp[kind]:
                     d = per.setdefault(r[1], {})
                     d[key] = d.get(key, 0) + 1
             ids = [e for e in per if e]
             info = {}
             for k in range(0, len(ids), _CHUNK):
-                for eid, title, d in conn.execute(select(Event.id, Event.title, Event.event_date)
-                                                  .where(Event.id.in_(ids[k:k + _CHUNK]))):
+                for eid, title, d in conn.execute(
+                    select(Event.id, Event.title, Event.event_date).where(Event.id.in_(ids[k : k + _CHUNK]))
+                ):
                     info[eid] = (title, d)
-        events = [RetentionEvent(eid, *(info.get(eid, ("Preguntas recibidas fuera de eventos", None))
-                                        if eid else ("Preguntas recibidas fuera de eventos", None)), **counts)
-                  for eid, counts in per.items()]
+        events = [
+            RetentionEvent(
+                eid,
+                *(
+                    info.get(eid, ("Preguntas recibidas fuera de eventos", None))
+                    if eid
+                    else ("Preguntas recibidas fuera de eventos", None)
+                ),
+                **counts,
+            )
+            for eid, counts in per.items()
+        ]
         events.sort(key=lambda e: (e.event_date or date.min, e.title))
         return RetentionPreview(today, exp["years"], tuple(events), len(exp["people"]))
 
-    def apply_retention(self, today: date | None = None, *, progress: ProgressFn = no_progress,
-                        cancel: CancelToken = NEVER_CANCELLED) -> dict:
+    def apply_retention(
+        self, today: date | None = None, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+    ) -> dict:
         """Anonymise every identity past retention in ONE transaction; aggregates (counts, organizations,
         territories, roles, tallies, texts of questions and contributions) are kept."""
         from rcdesk.db.stamping import allocate_seq
-        from rcdesk.services.attendance import _search_text
         from rcdesk.models.events import (
             Attendance,
             CitizenQuestion,
@@ -677,6 +848,7 @@ class PrivacyService:
             EventInvitation,
             Person,
         )
+        from rcdesk.services.attendance import _search_text
 
         today = today or date.today()
         inst = self.db.installation_id
@@ -684,24 +856,47 @@ class PrivacyService:
         with self.db.connect() as conn:
             exp = self._expired(conn, today)
             plan = [
-                (Attendance.__table__, [r[0] for r in exp["attendance"]],
-                 {"full_name": ANON_NAME, "id_number": None, "id_status": "empty", "id_message": None,
-                  "phone": None, "email": None, "gender": None, "ethnicity": None, "person_id": None}),
-                (CitizenQuestion.__table__, [r[0] for r in exp["question"]],
-                 {"asker_name": ANON_NAME, "asker_id": None, "contact": None}),
+                (
+                    Attendance.__table__,
+                    [r[0] for r in exp["attendance"]],
+                    {
+                        "full_name": ANON_NAME,
+                        "id_number": None,
+                        "id_status": "empty",
+                        "id_message": None,
+                        "phone": None,
+                        "email": None,
+                        "gender": None,
+                        "ethnicity": None,
+                        "person_id": None,
+                    },
+                ),
+                (
+                    CitizenQuestion.__table__,
+                    [r[0] for r in exp["question"]],
+                    {"asker_name": ANON_NAME, "asker_id": None, "contact": None},
+                ),
                 (Contribution.__table__, [r[0] for r in exp["contribution"]], {"submitted_by": None}),
-                (EventInvitation.__table__, [r[0] for r in exp["invitation"]],
-                 {"name": ANON_NAME, "contact": None}),
-                (Person.__table__, exp["people"],
-                 {"full_name": ANON_NAME, "id_number": None, "phone": None, "email": None, "deleted": True}),
+                (EventInvitation.__table__, [r[0] for r in exp["invitation"]], {"name": ANON_NAME, "contact": None}),
+                (
+                    Person.__table__,
+                    exp["people"],
+                    {"full_name": ANON_NAME, "id_number": None, "phone": None, "email": None, "deleted": True},
+                ),
             ]
             att_ids = [r[0] for r in exp["attendance"]]
             # the anonymous row can still be filtered by organization and territory
             search_texts = {r[0]: _search_text("", None, r[3], r[4]) for r in exp["attendance"]}
             consent_ids = []
             for k in range(0, len(att_ids), _CHUNK):
-                consent_ids += [c for c in conn.execute(select(Attendance.consent_id).where(
-                    Attendance.id.in_(att_ids[k:k + _CHUNK]), Attendance.consent_id.is_not(None))).scalars()]
+                consent_ids += [
+                    c
+                    for c in conn.execute(
+                        select(Attendance.consent_id).where(
+                            Attendance.id.in_(att_ids[k : k + _CHUNK]), Attendance.consent_id.is_not(None)
+                        )
+                    ).scalars()
+                ]
             plan.append((ConsentRecord.__table__, consent_ids, {"guardian_name": None, "person_id": None}))
             total = sum(len(ids) for _, ids, _ in plan)
             done = 0
@@ -713,13 +908,22 @@ class PrivacyService:
                 if not ids:
                     continue
                 extra = {"search_text": bindparam("b_st")} if table.name == "attendance" else {}
-                stmt = (update(table).where(table.c.id == bindparam("b_id"))
-                        .values(**values, **extra, version=table.c.version + 1, updated_at=now,
-                                modified_by=inst, change_seq=bindparam("b_seq")))
+                stmt = (
+                    update(table)
+                    .where(table.c.id == bindparam("b_id"))
+                    .values(
+                        **values,
+                        **extra,
+                        version=table.c.version + 1,
+                        updated_at=now,
+                        modified_by=inst,
+                        change_seq=bindparam("b_seq"),
+                    )
+                )
                 personal = [k for k in values if table.c[k].info.get("personal")]
                 for k in range(0, len(ids), 1000):
                     cancel.check()
-                    chunk = ids[k:k + 1000]
+                    chunk = ids[k : k + 1000]
                     params = [{"b_id": rid, "b_seq": seq + j} for j, rid in enumerate(chunk)]
                     if extra:
                         for prm in params:
@@ -732,20 +936,39 @@ class PrivacyService:
             cancel.check()
             self._scrub_history(None, blanked, conn=conn)
             ys = exp["years"]
-            self._add_audit(None, [("setting", RETENTION_KEY, "retention",
-                                    {"today": today.isoformat(), "years": ys, "counts": counts})], conn=conn)
+            self._add_audit(
+                None,
+                [("setting", RETENTION_KEY, "retention", {"today": today.isoformat(), "years": ys, "counts": counts})],
+                conn=conn,
+            )
             cancel.check()
         progress(total, total, "Conservación aplicada")
         return {"today": today.isoformat(), "years": ys, **counts}
 
 
-def _anonymous_attendance(a) -> dict:  # noqa: ANN001
+def _anonymous_attendance(a) -> dict:
     from rcdesk.services.attendance import _search_text
 
-    return {"full_name": ANON_NAME, "id_number": None, "id_status": "empty", "id_message": None, "phone": None,
-            "email": None, "gender": None, "ethnicity": None,
-            "search_text": _search_text("", None, a.organization, a.territory_text)}
+    return {
+        "full_name": ANON_NAME,
+        "id_number": None,
+        "id_status": "empty",
+        "id_message": None,
+        "phone": None,
+        "email": None,
+        "gender": None,
+        "ethnicity": None,
+        "search_text": _search_text("", None, a.organization, a.territory_text),
+    }
 
 
-__all__ = ["ANON_NAME", "DEFAULT_RETENTION", "RECORD_TYPES", "Dossier", "PersonHit", "PrivacyService",
-           "RetentionEvent", "RetentionPreview"]
+__all__ = [
+    "ANON_NAME",
+    "DEFAULT_RETENTION",
+    "RECORD_TYPES",
+    "Dossier",
+    "PersonHit",
+    "PrivacyService",
+    "RetentionEvent",
+    "RetentionPreview",
+]

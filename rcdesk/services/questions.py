@@ -1,4 +1,5 @@
 """Citizen questions: due dates in business days (holiday calendar), answers, overdue alerts."""
+
 from __future__ import annotations
 
 import json
@@ -61,11 +62,17 @@ class QuestionRow:
         return "Vencida" if self.overdue else "Pendiente"
 
     def as_json(self) -> dict:
-        return {"question_id": self.question_id, "received_on": self.received_on.isoformat(),
-                "asker_name": self.asker_name, "text": self.text, "kind": self.kind,
-                "due_date": self.due_date.isoformat(),
-                "answered_on": self.answered_on.isoformat() if self.answered_on else None,
-                "status": self.status_label, "overdue": self.overdue}
+        return {
+            "question_id": self.question_id,
+            "received_on": self.received_on.isoformat(),
+            "asker_name": self.asker_name,
+            "text": self.text,
+            "kind": self.kind,
+            "due_date": self.due_date.isoformat(),
+            "answered_on": self.answered_on.isoformat() if self.answered_on else None,
+            "status": self.status_label,
+            "overdue": self.overdue,
+        }
 
 
 class QuestionService:
@@ -97,8 +104,7 @@ class QuestionService:
         from rcdesk.services.calendar import CalendarService
 
         days = self.answer_days().get(kind, DEFAULT_ANSWER_DAYS["PETICION"])
-        cal = CalendarService(self.db).business_calendar(
-            country, years=[received_on.year, received_on.year + 1])
+        cal = CalendarService(self.db).business_calendar(country, years=[received_on.year, received_on.year + 1])
         return cal.add_business_days(received_on, days)
 
     # -- writing -------------------------------------------------------------------------
@@ -130,19 +136,34 @@ class QuestionService:
         due = self.due_date(data.received_on, data.kind, country)
         with self.db.begin() as s:
             q = CitizenQuestion(
-                event_id=data.event_id, received_on=data.received_on, channel=data.channel, kind=data.kind,
-                asker_name=clean(data.asker_name), asker_id=clean(data.asker_id) or None,
-                contact=clean(data.contact) or None, organization=clean(data.organization) or None,
-                topic=clean(data.topic) or None, text=data.text.strip(), related_to_report=data.related_to_report,
-                assigned_unit_id=data.assigned_unit_id, due_date=due,
+                event_id=data.event_id,
+                received_on=data.received_on,
+                channel=data.channel,
+                kind=data.kind,
+                asker_name=clean(data.asker_name),
+                asker_id=clean(data.asker_id) or None,
+                contact=clean(data.contact) or None,
+                organization=clean(data.organization) or None,
+                topic=clean(data.topic) or None,
+                text=data.text.strip(),
+                related_to_report=data.related_to_report,
+                assigned_unit_id=data.assigned_unit_id,
+                due_date=due,
             )
             s.add(q)
             s.flush()
             qid = q.id
         return self.get(qid)
 
-    def answer(self, question_id: str, answer: str, answered_on: date, *, channel: str | None = None,
-               published_url: str | None = None) -> QuestionRow:
+    def answer(
+        self,
+        question_id: str,
+        answer: str,
+        answered_on: date,
+        *,
+        channel: str | None = None,
+        published_url: str | None = None,
+    ) -> QuestionRow:
         if not clean(answer):
             raise UserError("Escriba la respuesta.")
         if published_url and not clean(published_url).startswith(("http://", "https://")):
@@ -150,8 +171,10 @@ class QuestionService:
         with self.db.begin() as s:
             q = self._q(s, question_id)
             if answered_on < q.received_on:
-                raise UserError(f"La fecha de respuesta ({answered_on:%d/%m/%Y}) es anterior a la de recepción "
-                                f"({q.received_on:%d/%m/%Y}).")
+                raise UserError(
+                    f"La fecha de respuesta ({answered_on:%d/%m/%Y}) es anterior a la de recepción "
+                    f"({q.received_on:%d/%m/%Y})."
+                )
             q.answer = answer.strip()
             q.answered_on = answered_on
             q.answer_channel = channel
@@ -163,7 +186,7 @@ class QuestionService:
             self._q(s, question_id).deleted = True
 
     @staticmethod
-    def _q(s, question_id: str) -> CitizenQuestion:  # noqa: ANN001
+    def _q(s, question_id: str) -> CitizenQuestion:
         q = s.get(CitizenQuestion, question_id)
         if q is None or q.deleted:
             raise NotFound(f"No existe la pregunta «{question_id}».")
@@ -176,8 +199,9 @@ class QuestionService:
             raise NotFound(f"No existe la pregunta «{question_id}».")
         return rows[0]
 
-    def list_questions(self, event_id: str | None = None, *, overdue_only: bool = False,
-                       today: date | None = None) -> list[QuestionRow]:
+    def list_questions(
+        self, event_id: str | None = None, *, overdue_only: bool = False, today: date | None = None
+    ) -> list[QuestionRow]:
         stmt = select(CitizenQuestion).where(CitizenQuestion.deleted.is_(False))
         if event_id:
             stmt = stmt.where(CitizenQuestion.event_id == event_id)
@@ -187,15 +211,28 @@ class QuestionService:
     def overdue(self, today: date | None = None) -> list[QuestionRow]:
         return self.list_questions(overdue_only=True, today=today)
 
-    def _rows(self, stmt, today: date | None) -> list[QuestionRow]:  # noqa: ANN001
+    def _rows(self, stmt, today: date | None) -> list[QuestionRow]:
         today = today or date.today()
         with self.db.session() as s:
             units = {u.id: u.name for u in s.scalars(select(OrgUnit))}
             return [
                 QuestionRow(
-                    q.id, q.event_id, q.received_on, q.channel, q.kind, q.asker_name, q.contact, q.organization,
-                    q.topic, q.text, q.assigned_unit_id, units.get(q.assigned_unit_id, ""), q.due_date,
-                    q.answered_on, q.answer, q.published_url,
+                    q.id,
+                    q.event_id,
+                    q.received_on,
+                    q.channel,
+                    q.kind,
+                    q.asker_name,
+                    q.contact,
+                    q.organization,
+                    q.topic,
+                    q.text,
+                    q.assigned_unit_id,
+                    units.get(q.assigned_unit_id, ""),
+                    q.due_date,
+                    q.answered_on,
+                    q.answer,
+                    q.published_url,
                     overdue=q.answered_on is None and today > q.due_date,
                     answered_late=q.answered_on is not None and q.answered_on > q.due_date,
                 )

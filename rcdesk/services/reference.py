@@ -1,4 +1,5 @@
 """Institutions, territories and organizational units."""
+
 from __future__ import annotations
 
 import csv
@@ -157,7 +158,9 @@ class ReferenceService:
                     if p is None:
                         problems.append(f"fila {i}: el territorio superior {parent} no existe")
                     elif p[1] not in _PARENT_LEVELS.get(level, set()):
-                        problems.append(f"fila {i}: {TERRITORY_LEVELS[level]} no puede depender de un/a {TERRITORY_LEVELS[p[1]]}")
+                        problems.append(
+                            f"fila {i}: {TERRITORY_LEVELS[level]} no puede depender de un/a {TERRITORY_LEVELS[p[1]]}"
+                        )
             if problems:
                 raise UserError(f"«{source}» tiene errores; no se importó nada.", details=problems)
             new_rows = [r for r in rows if (r[1], r[3]) not in existing]
@@ -167,8 +170,13 @@ class ReferenceService:
             for n, (i, country, level, code, name, parent, active) in enumerate(new_rows):
                 vals = record_values(self.db.installation_id, seq + n)
                 vals.update(
-                    id=known[(country, code)][0], country=country, level=level, code=code, name=name,
-                    parent_id=known[(country, parent)][0] if parent else None, active=active,
+                    id=known[(country, code)][0],
+                    country=country,
+                    level=level,
+                    code=code,
+                    name=name,
+                    parent_id=known[(country, parent)][0] if parent else None,
+                    active=active,
                 )
                 payload.append(vals)
             # parents first, so the foreign key is satisfied inside the same statement batch
@@ -183,8 +191,13 @@ class ReferenceService:
                     t.parent_id = known[(country, parent)][0] if parent else None
         return len(new_rows)
 
-    def territories(self, country: str | None = None, level: str | None = None,
-                    parent_id: str | None = None, include_inactive: bool = False) -> list[TerritoryRow]:
+    def territories(
+        self,
+        country: str | None = None,
+        level: str | None = None,
+        parent_id: str | None = None,
+        include_inactive: bool = False,
+    ) -> list[TerritoryRow]:
         stmt = select(Territory).where(Territory.deleted.is_(False))
         if country:
             stmt = stmt.where(Territory.country == country)
@@ -234,7 +247,7 @@ class ReferenceService:
             s.flush()
             return InstitutionRow(inst.id, inst.name, inst.country, inst.kind, inst.tax_id, inst.territory_id)
 
-    def update_institution(self, institution_id: str, **fields) -> InstitutionRow:  # noqa: ANN003
+    def update_institution(self, institution_id: str, **fields) -> InstitutionRow:
         allowed = {"name", "country", "kind", "tax_id", "territory_id", "address", "email", "phone", "website"}
         bad = set(fields) - allowed
         if bad:
@@ -274,8 +287,9 @@ class ReferenceService:
                 for u in s.scalars(stmt.order_by(OrgUnit.name))
             ]
 
-    def add_unit(self, institution_id: str, name: str, unit_type: str = "OTRA",
-                 territory_id: str | None = None) -> UnitRow:
+    def add_unit(
+        self, institution_id: str, name: str, unit_type: str = "OTRA", territory_id: str | None = None
+    ) -> UnitRow:
         name = clean(name)
         if not name:
             raise UserError("Falta el nombre de la dependencia.")
@@ -287,8 +301,11 @@ class ReferenceService:
             if territory_id and s.get(Territory, territory_id) is None:
                 raise NotFound("El territorio no existe.")
             dup = s.scalar(
-                select(func.count()).select_from(OrgUnit).where(
-                    OrgUnit.institution_id == institution_id, OrgUnit.deleted.is_(False),
+                select(func.count())
+                .select_from(OrgUnit)
+                .where(
+                    OrgUnit.institution_id == institution_id,
+                    OrgUnit.deleted.is_(False),
                     func.lower(OrgUnit.name) == name.lower(),
                 )
             )
@@ -298,7 +315,6 @@ class ReferenceService:
             s.add(u)
             s.flush()
             return UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
-
 
     def update_unit(self, unit_id: str, *, name: str, unit_type: str, territory_id: str | None) -> UnitRow:
         name = clean(name)
@@ -313,9 +329,13 @@ class ReferenceService:
             if territory_id and s.get(Territory, territory_id) is None:
                 raise NotFound("El territorio no existe.")
             dup = s.scalar(
-                select(func.count()).select_from(OrgUnit).where(
-                    OrgUnit.institution_id == u.institution_id, OrgUnit.deleted.is_(False),
-                    OrgUnit.id != unit_id, func.lower(OrgUnit.name) == name.lower(),
+                select(func.count())
+                .select_from(OrgUnit)
+                .where(
+                    OrgUnit.institution_id == u.institution_id,
+                    OrgUnit.deleted.is_(False),
+                    OrgUnit.id != unit_id,
+                    func.lower(OrgUnit.name) == name.lower(),
                 )
             )
             if dup:
@@ -334,8 +354,9 @@ class ReferenceService:
             if u is None or u.deleted:
                 raise NotFound("La dependencia no existe.")
             u.deleted = True
-            for link in s.scalars(select(ActivityUnit).where(ActivityUnit.unit_id == unit_id,
-                                                             ActivityUnit.deleted.is_(False))):
+            for link in s.scalars(
+                select(ActivityUnit).where(ActivityUnit.unit_id == unit_id, ActivityUnit.deleted.is_(False))
+            ):
                 link.deleted = True
 
     def institution(self, institution_id: str) -> dict:
@@ -344,8 +365,21 @@ class ReferenceService:
             i = s.get(Institution, institution_id)
             if i is None or i.deleted:
                 raise NotFound("La entidad no existe.")
-            return {k: getattr(i, k) for k in ("id", "name", "country", "kind", "tax_id", "territory_id",
-                                               "address", "email", "phone", "website")}
+            return {
+                k: getattr(i, k)
+                for k in (
+                    "id",
+                    "name",
+                    "country",
+                    "kind",
+                    "tax_id",
+                    "territory_id",
+                    "address",
+                    "email",
+                    "phone",
+                    "website",
+                )
+            }
 
 
 def _checked_tax_id(value: str, country: str) -> str:

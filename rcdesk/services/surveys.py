@@ -1,4 +1,5 @@
 """Evaluation survey per event: editable questionnaire, quick response entry, results."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,11 +41,16 @@ class SurveyService:
             e = s.get(Event, event_id)
             if e is None or e.deleted:
                 raise NotFound(f"No existe el evento «{event_id}».")
-            rows = list(s.scalars(select(SurveyQuestion).where(SurveyQuestion.event_id == event_id,
-                                                               SurveyQuestion.deleted.is_(False))
-                                  .order_by(SurveyQuestion.position)))
-            if not rows and not s.scalar(select(func.count()).select_from(SurveyQuestion)
-                                         .where(SurveyQuestion.event_id == event_id)):
+            rows = list(
+                s.scalars(
+                    select(SurveyQuestion)
+                    .where(SurveyQuestion.event_id == event_id, SurveyQuestion.deleted.is_(False))
+                    .order_by(SurveyQuestion.position)
+                )
+            )
+            if not rows and not s.scalar(
+                select(func.count()).select_from(SurveyQuestion).where(SurveyQuestion.event_id == event_id)
+            ):
                 for pos, (text, kind, options) in enumerate(DEFAULT_QUESTIONS, start=1):
                     q = SurveyQuestion(event_id=event_id, position=pos, text=text, kind=kind, options=list(options))
                     s.add(q)
@@ -87,8 +93,9 @@ class SurveyService:
                 if q.kind == "choice":
                     match = _match_option(a, q.options)
                     if match is None:
-                        problems.append(f"encuesta {n}, pregunta {q.position}: «{a}» no es una opción "
-                                        f"({', '.join(q.options)})")
+                        problems.append(
+                            f"encuesta {n}, pregunta {q.position}: «{a}» no es una opción ({', '.join(q.options)})"
+                        )
                         continue
                     a = match
                 out[qid] = a
@@ -110,21 +117,31 @@ class SurveyService:
 
     def response_count(self, event_id: str) -> int:
         with self.db.session() as s:
-            return int(s.scalar(select(func.count()).select_from(SurveyResponse).where(
-                SurveyResponse.event_id == event_id, SurveyResponse.deleted.is_(False))))
+            return int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(SurveyResponse)
+                    .where(SurveyResponse.event_id == event_id, SurveyResponse.deleted.is_(False))
+                )
+            )
 
     def results(self, event_id: str) -> list[QuestionResult]:
         qs = self.questions(event_id)
         with self.db.session() as s:
-            answers = [r.answers or {} for r in s.scalars(select(SurveyResponse).where(
-                SurveyResponse.event_id == event_id, SurveyResponse.deleted.is_(False)))]
+            answers = [
+                r.answers or {}
+                for r in s.scalars(
+                    select(SurveyResponse).where(SurveyResponse.event_id == event_id, SurveyResponse.deleted.is_(False))
+                )
+            ]
         out = []
         for q in qs:
             given = [a[q.question_id] for a in answers if a.get(q.question_id)]
             if q.kind == "choice":
                 n = len(given)
-                counts = tuple((o, given.count(o), round(given.count(o) * 100.0 / n, 1) if n else 0.0)
-                               for o in q.options)
+                counts = tuple(
+                    (o, given.count(o), round(given.count(o) * 100.0 / n, 1) if n else 0.0) for o in q.options
+                )
                 out.append(QuestionResult(q, n, counts, ()))
             else:
                 out.append(QuestionResult(q, len(given), (), tuple(given)))

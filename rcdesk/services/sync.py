@@ -3,6 +3,7 @@
 `SyncService(db).status_of(table, record_id)` tells any page whether a record is only on
 this laptop, sent, consolidated at headquarters or in conflict (for a badge).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -111,13 +112,25 @@ class SyncService:
             hq = headquarters(conn) if self.db.role != ROLE_HQ else None
             ct, pk = SyncConflict.__table__, SyncPackage.__table__
             open_c = conn.execute(select(func.count()).select_from(ct).where(ct.c.status == CONFLICT_OPEN)).scalar()
-            last = conn.execute(select(pk.c.seq, pk.c.processed_at).where(
-                pk.c.direction == "out", pk.c.kind == "field").order_by(pk.c.seq.desc()).limit(1)).first()
+            last = conn.execute(
+                select(pk.c.seq, pk.c.processed_at)
+                .where(pk.c.direction == "out", pk.c.kind == "field")
+                .order_by(pk.c.seq.desc())
+                .limit(1)
+            ).first()
         pending = self.pending_count() if self.db.role != ROLE_HQ else 0
         return SyncOverview(
-            self.db.installation_id, self.db.installation_name, self.db.role, hq["name"] if hq else None,
-            fingerprint(ring.sign_public), pending, int(open_c or 0), len(peers.quarantined(self.db)),
-            f"n.º {last[0]} ({last[1]:%d/%m/%Y %H:%M})" if last else None, int(hq["last_seq"] or 0) if hq else 0)
+            self.db.installation_id,
+            self.db.installation_name,
+            self.db.role,
+            hq["name"] if hq else None,
+            fingerprint(ring.sign_public),
+            pending,
+            int(open_c or 0),
+            len(peers.quarantined(self.db)),
+            f"n.º {last[0]} ({last[1]:%d/%m/%Y %H:%M})" if last else None,
+            int(hq["last_seq"] or 0) if hq else 0,
+        )
 
     def pending_count(self) -> int:
         from sqlalchemy import and_, or_
@@ -129,33 +142,67 @@ class SyncService:
         with self.db.connect() as conn:
             for t in exchange_tables():
                 rt = raw_table(t.name)
-                n += conn.execute(select(func.count()).select_from(
-                    rt.outerjoin(sr, and_(sr.c.table_name == t.name, sr.c.record_id == rt.c.id))).where(
-                    or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))).scalar() or 0
+                n += (
+                    conn.execute(
+                        select(func.count())
+                        .select_from(rt.outerjoin(sr, and_(sr.c.table_name == t.name, sr.c.record_id == rt.c.id)))
+                        .where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
+                    ).scalar()
+                    or 0
+                )
         return n
 
     # -- packages ----------------------------------------------------------------------
-    def export_package(self, out: Path, *, full: bool = False, progress: ProgressFn = no_progress,
-                       cancel: CancelToken = NEVER_CANCELLED) -> ExportResult:
+    def export_package(
+        self,
+        out: Path,
+        *,
+        full: bool = False,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> ExportResult:
         from rcdesk.sync.field_package import export_field_package
 
         return export_field_package(self.db, Path(out), full=full, progress=progress, cancel=cancel)
 
-    def import_packages(self, files: list[Path], *, progress: ProgressFn = no_progress,
-                        cancel: CancelToken = NEVER_CANCELLED,
-                        kinds: tuple[str, ...] = ("field", "base", "receipt")) -> ImportResult:
+    def import_packages(
+        self,
+        files: list[Path],
+        *,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+        kinds: tuple[str, ...] = ("field", "base", "receipt"),
+    ) -> ImportResult:
         from rcdesk.sync.consolidate import import_files
 
         return import_files(self.db, [Path(f) for f in files], kinds=kinds, progress=progress, cancel=cancel)
 
-    def export_base(self, installation_id: str, out: Path, *, territories: list[str] | None = None,
-                    units: list[str] | None = None, name: str | None = None, everything: bool = False,
-                    progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
+    def export_base(
+        self,
+        installation_id: str,
+        out: Path,
+        *,
+        territories: list[str] | None = None,
+        units: list[str] | None = None,
+        name: str | None = None,
+        everything: bool = False,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> dict:
         """Base package for a technician, narrowed to their assignments unless `everything`."""
         from rcdesk.sync.base_package import export_base
 
-        return export_base(self.db, installation_id, Path(out), territories=territories, units=units, name=name,
-                           everything=everything, progress=progress, cancel=cancel)
+        return export_base(
+            self.db,
+            installation_id,
+            Path(out),
+            territories=territories,
+            units=units,
+            name=name,
+            everything=everything,
+            progress=progress,
+            cancel=cancel,
+        )
 
     def export_receipt(self, installation_id: str, out: Path) -> dict:
         from rcdesk.sync.receipt import export_receipt
@@ -183,8 +230,18 @@ class SyncService:
                     elif isinstance(v, dict):
                         total += sum(int(x) for k, x in v.items() if k != "rejected")
                 other = r["target_id"] if r["direction"] == "out" else r["installation_id"]
-                out.append(PackageLogRow(r["direction"], r["kind"], names.get(other, (other or "")[:8]),
-                                         r["seq"], r["file_name"], r["processed_at"], total, r["sha256"]))
+                out.append(
+                    PackageLogRow(
+                        r["direction"],
+                        r["kind"],
+                        names.get(other, (other or "")[:8]),
+                        r["seq"],
+                        r["file_name"],
+                        r["processed_at"],
+                        total,
+                        r["sha256"],
+                    )
+                )
         return out
 
     # -- installations ----------------------------------------------------------------
@@ -194,8 +251,9 @@ class SyncService:
     def me(self) -> InstallationRow:
         return next(r for r in self.installations() if r.is_self)
 
-    def trust(self, installation_id: str, *, progress: ProgressFn = no_progress,
-              cancel: CancelToken = NEVER_CANCELLED) -> tuple[InstallationRow, ImportResult]:
+    def trust(
+        self, installation_id: str, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+    ) -> tuple[InstallationRow, ImportResult]:
         from rcdesk.sync.consolidate import retry_quarantined
 
         row = peers.set_trust(self.db, installation_id, True)
@@ -232,14 +290,28 @@ class SyncService:
         with self.db.connect(write=False) as conn:  # the badge reads on the GUI thread: never take the write lock
             prov = ProvenanceIndex(conn)
             for k in range(0, len(record_ids), 900):
-                ids = record_ids[k:k + 900]
-                rows = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
-                    select(rt.c.id, rt.c.version, rt.c.modified_by, rt.c.change_seq).where(rt.c.id.in_(ids)))}
-                conflicted = set(conn.execute(select(ct.c.record_id).where(
-                    ct.c.table_name == table, ct.c.status == CONFLICT_OPEN, ct.c.record_id.in_(ids))).scalars())
-                sync = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
-                    select(sr.c.record_id, sr.c.base_version, sr.c.sent_version, sr.c.hq_conflict).where(
-                        sr.c.table_name == table, sr.c.record_id.in_(ids)))}
+                ids = record_ids[k : k + 900]
+                rows = {
+                    r[0]: (r[1], r[2], r[3])
+                    for r in conn.execute(
+                        select(rt.c.id, rt.c.version, rt.c.modified_by, rt.c.change_seq).where(rt.c.id.in_(ids))
+                    )
+                }
+                conflicted = set(
+                    conn.execute(
+                        select(ct.c.record_id).where(
+                            ct.c.table_name == table, ct.c.status == CONFLICT_OPEN, ct.c.record_id.in_(ids)
+                        )
+                    ).scalars()
+                )
+                sync = {
+                    r[0]: (r[1], r[2], r[3])
+                    for r in conn.execute(
+                        select(sr.c.record_id, sr.c.base_version, sr.c.sent_version, sr.c.hq_conflict).where(
+                            sr.c.table_name == table, sr.c.record_id.in_(ids)
+                        )
+                    )
+                }
                 for rid in ids:
                     if rid not in rows:
                         continue
@@ -285,25 +357,36 @@ class SyncService:
         rt = raw_table(table)
         scan = limit if status is None else max(limit * 10, 5000)
         with self.db.connect() as conn:
-            rows = conn.execute(select(*[rt.c[c] for c in cols]).order_by(rt.c.change_seq.desc()).limit(scan)
-                                ).mappings().all()
+            rows = (
+                conn.execute(select(*[rt.c[c] for c in cols]).order_by(rt.c.change_seq.desc()).limit(scan))
+                .mappings()
+                .all()
+            )
         statuses = self.statuses(table, [r["id"] for r in rows])
         out = []
         for r in rows:
             st = statuses.get(r["id"], RecordStatus(ST_LOCAL))
             if status is not None and st.code != status:
                 continue
-            out.append(BrowseRow(table, r["id"], _record_summary(r, cols), int(r["version"]),
-                                 str(r["updated_at"] or "")[:16], bool(r["deleted"]), st))
+            out.append(
+                BrowseRow(
+                    table,
+                    r["id"],
+                    _record_summary(r, cols),
+                    int(r["version"]),
+                    str(r["updated_at"] or "")[:16],
+                    bool(r["deleted"]),
+                    st,
+                )
+            )
             if len(out) >= limit:
                 break
         return out
 
     # -- keys -------------------------------------------------------------------------
     def export_keys(self, out: Path, passphrase: str) -> Path:
-        from rcdesk.sync.keys import export_keys
-
         from rcdesk.reports.output import write_bytes
+        from rcdesk.sync.keys import export_keys
 
         return write_bytes(out, export_keys(self.db, passphrase))
 
@@ -318,8 +401,9 @@ class SyncService:
         return fingerprint(ring.sign_public)
 
     # -- consolidated files -----------------------------------------------------------
-    def export_consolidated(self, out: Path, *, progress: ProgressFn = no_progress,
-                            cancel: CancelToken = NEVER_CANCELLED) -> dict:
+    def export_consolidated(
+        self, out: Path, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+    ) -> dict:
         out = Path(out)
         suffix = out.suffix.lower()
         if suffix == ".xlsx":
@@ -336,7 +420,7 @@ class SyncService:
 _SUMMARY_KEYS = ("title", "name", "description", "number", "code", "question", "text", "filename", "content")
 
 
-def _record_summary(r, cols: list[str]) -> str:  # noqa: ANN001
+def _record_summary(r, cols: list[str]) -> str:
     """A short readable line for a record (its title, name, description…)."""
     for key in _SUMMARY_KEYS + tuple(c for c in cols if c not in _SUMMARY_KEYS):
         if key in ("id", "modified_by", "created_at", "updated_at") or key.endswith("_id"):

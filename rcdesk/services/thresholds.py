@@ -5,6 +5,7 @@ The shipped profiles (CO-PAAC, EC-POA) are used until the user saves their own v
 (`compliance.plan_profile.<plan id>`) or else its country's default
 (`compliance.default_profiles` maps EC/CO → profile code).
 """
+
 from __future__ import annotations
 
 import json
@@ -101,8 +102,10 @@ class ThresholdService:
         used = [c for c, p in self.country_defaults().items() if p == code]
         if used:
             names = ", ".join({"EC": "Ecuador", "CO": "Colombia"}.get(c, c) for c in sorted(used))
-            raise UserError(f"El perfil «{profile.name}» es el predeterminado de {names}; elija otro "
-                            "predeterminado antes de eliminarlo.")
+            raise UserError(
+                f"El perfil «{profile.name}» es el predeterminado de {names}; elija otro "
+                "predeterminado antes de eliminarlo."
+            )
         value = json.dumps([p.as_json() for p in profiles if p.code != code], ensure_ascii=False)
         with self.db.begin() as s:
             row = s.get(Setting, PROFILES_KEY)

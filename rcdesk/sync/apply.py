@@ -5,6 +5,7 @@ new records use the driver's executemany on a pre-compiled statement, and every 
 takes its local change number from one contiguous range per package (`SeqRange`), which
 the package log keeps as the provenance of those records.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ BATCH = 2000
 _STATEMENTS: dict = {}
 
 
-def _statements(name: str, columns: tuple, dialect) -> tuple:  # noqa: ANN001
+def _statements(name: str, columns: tuple, dialect) -> tuple:
     """Insert (dicts), insert compiled for tuples, and update statements; built once per shape."""
     key = (name, columns, dialect.name)
     got = _STATEMENTS.get(key)
@@ -39,8 +40,7 @@ def _statements(name: str, columns: tuple, dialect) -> tuple:  # noqa: ANN001
 class Applier:
     """Bulk writes for one table with Core statements on typeless columns."""
 
-    def __init__(self, conn, table: sa.Table, columns: list[str],  # noqa: ANN001
-                 withheld: list[str] | None = None) -> None:
+    def __init__(self, conn, table: sa.Table, columns: list[str], withheld: list[str] | None = None) -> None:
         self.conn = conn
         self.table = table
         self.columns = columns
@@ -59,7 +59,7 @@ class Applier:
     def existing(self, ids: list[str]) -> dict[str, dict]:
         out = {}
         for k in range(0, len(ids), 900):
-            for row in self.conn.execute(select(self.rt).where(self.rt.c.id.in_(ids[k:k + 900]))):
+            for row in self.conn.execute(select(self.rt).where(self.rt.c.id.in_(ids[k : k + 900]))):
                 m = row._mapping
                 out[m["id"]] = dict(m)
         return out
@@ -91,7 +91,7 @@ class Applier:
 class SeqRange:
     """The local change numbers one package's writes took (first..last), for its log row."""
 
-    def __init__(self, conn) -> None:  # noqa: ANN001
+    def __init__(self, conn) -> None:
         self.conn = conn
         self.first: int | None = None
         self.last: int | None = None
@@ -104,14 +104,27 @@ class SeqRange:
         return start
 
 
-def mark_in_step(conn, table_name: str, rows: list[dict]) -> None:  # noqa: ANN001
+def mark_in_step(conn, table_name: str, rows: list[dict]) -> None:
     """Record that this installation now holds headquarters' version of `rows` (on the field)."""
     if not rows:
         return
     sr = SyncRecord.__table__
-    marks = [{"table_name": table_name, "record_id": r["id"], "base_version": r["version"], "sent_version": 0,
-              "sent_seq": 0, "hq_conflict": False} for r in rows]
+    marks = [
+        {
+            "table_name": table_name,
+            "record_id": r["id"],
+            "base_version": r["version"],
+            "sent_version": 0,
+            "sent_seq": 0,
+            "hq_conflict": False,
+        }
+        for r in rows
+    ]
     stmt = sqlite_insert(sr)
-    conn.execute(stmt.on_conflict_do_update(
-        index_elements=[sr.c.table_name, sr.c.record_id],
-        set_={"base_version": stmt.excluded.base_version, "hq_conflict": False}), marks)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[sr.c.table_name, sr.c.record_id],
+            set_={"base_version": stmt.excluded.base_version, "hq_conflict": False},
+        ),
+        marks,
+    )

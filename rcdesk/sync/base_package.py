@@ -15,6 +15,7 @@ is shown so it can be checked by phone); later ones must be signed with the same
 Records are applied when the local copy has no unsent local changes; a local change is
 kept (it will travel to headquarters and be reconciled there).
 """
+
 from __future__ import annotations
 
 import json
@@ -41,21 +42,34 @@ from rcdesk.sync.verify import check_references, read_tables
 from rcdesk.sync.withheld import remember_withheld
 
 
-def export_base(db, installation_id: str, out: Path, *, territories: list[str] | None = None,  # noqa: ANN001
-                units: list[str] | None = None, name: str | None = None, everything: bool = False,
-                progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> dict:
+def export_base(
+    db,
+    installation_id: str,
+    out: Path,
+    *,
+    territories: list[str] | None = None,
+    units: list[str] | None = None,
+    name: str | None = None,
+    everything: bool = False,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> dict:
     """Write the base package for field installation `installation_id`.
 
     `territories`/`units` replace the technician's assignments when given. The package is
     narrowed to the assignments (`rcdesk.sync.scope`) unless `everything` is true or there
     are none. Evidence files of the evidence records sent travel with them."""
     if db.role != ROLE_HQ:
-        raise UserError("Solo la sede central emite paquetes base. Esta instalación es de campo "
-                        "(use «rcdesk init --role hq» en la sede).")
+        raise UserError(
+            "Solo la sede central emite paquetes base. Esta instalación es de campo "
+            "(use «rcdesk init --role hq» en la sede)."
+        )
     target = (installation_id or "").strip().lower()
     if not ID_RE.match(target):
-        raise UserError(f"«{installation_id}» no es un identificador de instalación válido (se ve con "
-                        "«rcdesk installation show» en el equipo del técnico).")
+        raise UserError(
+            f"«{installation_id}» no es un identificador de instalación válido (se ve con "
+            "«rcdesk installation show» en el equipo del técnico)."
+        )
     if target == db.installation_id:
         raise UserError("El paquete base es para una instalación de campo, no para la sede misma.")
     ring = load_or_create(db)
@@ -64,59 +78,103 @@ def export_base(db, installation_id: str, out: Path, *, territories: list[str] |
         inst_name = _ensure_field_installation(conn, target, name)
         assignments = _assignments(conn, target, territories, units)
         pk = SyncPackage.__table__
-        last = conn.execute(select(pk.c.seq, pk.c.sha256).where(
-            pk.c.direction == "out", pk.c.kind == "base", pk.c.target_id == target).order_by(pk.c.seq.desc())
-            .limit(1)).first()
+        last = conn.execute(
+            select(pk.c.seq, pk.c.sha256)
+            .where(pk.c.direction == "out", pk.c.kind == "base", pk.c.target_id == target)
+            .order_by(pk.c.seq.desc())
+            .limit(1)
+        ).first()
         seq = (last[0] if last else 0) + 1
         writer = PackageWriter(out, "base")
         try:
-            scope, tables_meta, counts, hashes = write_records(conn, writer, target, assignments, everything,
-                                                               cancel, progress)
+            scope, tables_meta, counts, hashes = write_records(
+                conn, writer, target, assignments, everything, cancel, progress
+            )
             progress(len(tables_meta), len(tables_meta) + 1, "Copiando archivos de evidencia")
             carried, missing = carry_evidence(db, writer, hashes, cancel)
             manifest = {
                 "schema_version": head_version(),
-                "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
-                                 "sign_public": ring.sign_public, "enc_public": ring.enc_public},
+                "installation": {
+                    "id": db.installation_id,
+                    "name": db.installation_name,
+                    "role": db.role,
+                    "sign_public": ring.sign_public,
+                    "enc_public": ring.enc_public,
+                },
                 "target": {"id": target, "name": inst_name},
-                "seq": seq, "prev_hash": last[1] if last else None,
-                "tables": tables_meta, "counts": counts, "assignments": assignments, "evidence": carried,
-                "scope": {"everything": scope.everything,
-                          "territories": None if scope.everything else len(scope.territories),
-                          "units": None if scope.everything else len(scope.units)},
+                "seq": seq,
+                "prev_hash": last[1] if last else None,
+                "tables": tables_meta,
+                "counts": counts,
+                "assignments": assignments,
+                "evidence": carried,
+                "scope": {
+                    "everything": scope.everything,
+                    "territories": None if scope.everything else len(scope.territories),
+                    "units": None if scope.everything else len(scope.units),
+                },
             }
             sha, manifest = writer.finish(manifest, ring)
         except BaseException:
             writer.abort()
             raise
         try:
-            conn.execute(insert(pk).values(
-                sha256=sha, package_id=manifest["package_id"], direction="out", kind="base",
-                installation_id=db.installation_id, target_id=target, seq=seq, prev_hash=manifest["prev_hash"],
-                file_name=out.name[:300], created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts),
-                report="{}"))
+            conn.execute(
+                insert(pk).values(
+                    sha256=sha,
+                    package_id=manifest["package_id"],
+                    direction="out",
+                    kind="base",
+                    installation_id=db.installation_id,
+                    target_id=target,
+                    seq=seq,
+                    prev_hash=manifest["prev_hash"],
+                    file_name=out.name[:300],
+                    created_at=utcnow(),
+                    processed_at=utcnow(),
+                    counts=json.dumps(counts),
+                    report="{}",
+                )
+            )
         except BaseException:
             out.unlink(missing_ok=True)
             raise
-    return {"file": str(out), "installation_id": target, "name": inst_name, "seq": seq, "sha256": sha,
-            "counts": counts, "records": sum(counts.values()), "assignments": len(assignments),
-            "scope": "todo" if scope.everything else "asignado", "left_out": dict(scope.left_out),
-            "evidence": carried, "missing_evidence": missing}
+    return {
+        "file": str(out),
+        "installation_id": target,
+        "name": inst_name,
+        "seq": seq,
+        "sha256": sha,
+        "counts": counts,
+        "records": sum(counts.values()),
+        "assignments": len(assignments),
+        "scope": "todo" if scope.everything else "asignado",
+        "left_out": dict(scope.left_out),
+        "evidence": carried,
+        "missing_evidence": missing,
+    }
 
 
-def _ensure_field_installation(conn, target: str, name: str | None) -> str:  # noqa: ANN001
+def _ensure_field_installation(conn, target: str, name: str | None) -> str:
     """Register the technician's installation (or rename it); returns its name."""
     it = Installation.__table__
     if conn.execute(select(it.c.id).where(it.c.id == target)).first() is None:
-        conn.execute(insert(it).values(id=target, name=name or f"Instalación {target[:8]}", role=ROLE_FIELD,
-                                       is_self=False, created_at=utcnow(), next_seq=1))
+        conn.execute(
+            insert(it).values(
+                id=target,
+                name=name or f"Instalación {target[:8]}",
+                role=ROLE_FIELD,
+                is_self=False,
+                created_at=utcnow(),
+                next_seq=1,
+            )
+        )
     elif name:
         conn.execute(update(it).where(it.c.id == target).values(name=name))
     return conn.execute(select(it.c.name).where(it.c.id == target)).scalar_one()
 
 
-def _assignments(conn, target: str, territories: list[str] | None,  # noqa: ANN001
-                 units: list[str] | None) -> list[dict]:
+def _assignments(conn, target: str, territories: list[str] | None, units: list[str] | None) -> list[dict]:
     """The technician's territories and units, replaced first when new ones are given."""
     at = SyncAssignment.__table__
     if territories is not None or units is not None:
@@ -125,25 +183,37 @@ def _assignments(conn, target: str, territories: list[str] | None,  # noqa: ANN0
         rows += [{"installation_id": target, "territory_id": None, "unit_id": u} for u in units or []]
         if rows:
             conn.execute(insert(at), rows)
-    return [dict(r) for r in conn.execute(
-        select(at.c.territory_id, at.c.unit_id).where(at.c.installation_id == target)).mappings()]
+    return [
+        dict(r)
+        for r in conn.execute(select(at.c.territory_id, at.c.unit_id).where(at.c.installation_id == target)).mappings()
+    ]
 
 
-def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  # noqa: ANN001
-                cancel: CancelToken = NEVER_CANCELLED) -> PackageReport:
+def import_base(
+    db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+) -> PackageReport:
     m = pkg.manifest
     author = m["installation"]
-    report = PackageReport(file=pkg.file_name, kind="base", installation_id=author["id"],
-                           installation_name=author.get("name", ""), seq=m["seq"], sha256=pkg.sha256)
+    report = PackageReport(
+        file=pkg.file_name,
+        kind="base",
+        installation_id=author["id"],
+        installation_name=author.get("name", ""),
+        seq=m["seq"],
+        sha256=pkg.sha256,
+    )
     if db.role == ROLE_HQ:
-        raise UserError(f"«{pkg.file_name}» es un paquete base: se importa en una instalación de campo, no en la "
-                        "sede central.")
+        raise UserError(
+            f"«{pkg.file_name}» es un paquete base: se importa en una instalación de campo, no en la sede central."
+        )
     if author.get("role") != ROLE_HQ:
         raise UserError(f"«{pkg.file_name}» no fue emitido por una sede central.")
     target = (m.get("target") or {}).get("id")
     if target != db.installation_id:
-        raise UserError(f"«{pkg.file_name}» es el paquete base de otra instalación («{(m.get('target') or {}).get('name')}», "
-                        f"{target}); esta es {db.installation_name} ({db.installation_id}). No se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» es el paquete base de otra instalación («{(m.get('target') or {}).get('name')}», "
+            f"{target}); esta es {db.installation_name} ({db.installation_id}). No se importó nada."
+        )
     load_or_create(db)
     with db.connect() as conn:
         peer = _check_headquarters(conn, pkg)
@@ -155,33 +225,53 @@ def import_base(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  
         try:
             _apply_base(conn, db.installation_id, tables, report, seqs, cancel, progress)
         except IntegrityError as exc:
-            raise UserError(f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); "
-                            "no se importó nada.") from exc
+            raise UserError(
+                f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); no se importó nada."
+            ) from exc
         remember_withheld(conn, tables)
         store_evidence(db, pkg, tables, report)
         at = SyncAssignment.__table__
         conn.execute(delete(at).where(at.c.installation_id == db.installation_id))
-        rows = [{"installation_id": db.installation_id, "territory_id": a.get("territory_id"),
-                 "unit_id": a.get("unit_id")} for a in (m.get("assignments") or []) if isinstance(a, dict)]
+        rows = [
+            {"installation_id": db.installation_id, "territory_id": a.get("territory_id"), "unit_id": a.get("unit_id")}
+            for a in (m.get("assignments") or [])
+            if isinstance(a, dict)
+        ]
         if rows:
             conn.execute(insert(at), rows)
         counts = {k: v.as_json() for k, v in report.kinds.items()}
-        conn.execute(insert(SyncPackage.__table__).values(
-            sha256=pkg.sha256, package_id=m["package_id"], direction="in", kind="base", installation_id=author["id"],
-            target_id=db.installation_id, seq=m["seq"], prev_hash=m.get("prev_hash"), file_name=pkg.file_name[:300],
-            created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts), report="{}",
-            local_seq_from=seqs.first, local_seq_to=seqs.last))
+        conn.execute(
+            insert(SyncPackage.__table__).values(
+                sha256=pkg.sha256,
+                package_id=m["package_id"],
+                direction="in",
+                kind="base",
+                installation_id=author["id"],
+                target_id=db.installation_id,
+                seq=m["seq"],
+                prev_hash=m.get("prev_hash"),
+                file_name=pkg.file_name[:300],
+                created_at=utcnow(),
+                processed_at=utcnow(),
+                counts=json.dumps(counts),
+                report="{}",
+                local_seq_from=seqs.first,
+                local_seq_to=seqs.last,
+            )
+        )
     kept = sum(c.conflicts for c in report.kinds.values())
     if kept:
-        report.warnings.append(f"{kept} registro(s) con cambios locales sin enviar se conservaron; la sede los "
-                               "conciliará cuando reciba su próximo paquete.")
+        report.warnings.append(
+            f"{kept} registro(s) con cambios locales sin enviar se conservaron; la sede los "
+            "conciliará cuando reciba su próximo paquete."
+        )
     report.status = ST_IMPORTED
     t = report.total()
     report.message = f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios"
     return report
 
 
-def _check_headquarters(conn, pkg: OpenedPackage) -> RowMapping | None:  # noqa: ANN001
+def _check_headquarters(conn, pkg: OpenedPackage) -> RowMapping | None:
     """Refuse a package already imported, from another or a revoked headquarters, with a key
     other than the pinned one, or older than the last one; returns headquarters' peer row."""
     m = pkg.manifest
@@ -191,48 +281,82 @@ def _check_headquarters(conn, pkg: OpenedPackage) -> RowMapping | None:  # noqa:
     dup = conn.execute(select(pk.c.processed_at).where(pk.c.sha256 == pkg.sha256)).first()
     if dup is not None:
         raise UserError(f"«{pkg.file_name}» ya fue importado el {dup[0]:%d/%m/%Y %H:%M}; no se cambió nada.")
-    other_hq = conn.execute(select(it.c.name).join(pt, pt.c.installation_id == it.c.id).where(
-        it.c.role == ROLE_HQ, it.c.id != hq_id, pt.c.trusted.is_(True))).scalar()
+    other_hq = conn.execute(
+        select(it.c.name)
+        .join(pt, pt.c.installation_id == it.c.id)
+        .where(it.c.role == ROLE_HQ, it.c.id != hq_id, pt.c.trusted.is_(True))
+    ).scalar()
     if other_hq:
-        raise UserError(f"«{pkg.file_name}» viene de otra sede central; esta instalación trabaja con «{other_hq}». "
-                        "No se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» viene de otra sede central; esta instalación trabaja con «{other_hq}». "
+            "No se importó nada."
+        )
     peer = conn.execute(select(pt).where(pt.c.installation_id == hq_id)).mappings().first()
     if peer is not None and peer["revoked"]:
         raise UserError(f"«{pkg.file_name}» está firmado por una sede revocada; no se importó nada.")
     if peer is not None and peer["sign_public"] and peer["sign_public"] != author.get("sign_public"):
-        raise UserError(f"«{pkg.file_name}» dice venir de «{author.get('name')}» pero su clave de firma no es la "
-                        "registrada (posible suplantación); no se importó nada.")
-    last_base = conn.execute(select(func.max(pk.c.seq)).where(
-        pk.c.direction == "in", pk.c.kind == "base", pk.c.installation_id == hq_id)).scalar() or 0
+        raise UserError(
+            f"«{pkg.file_name}» dice venir de «{author.get('name')}» pero su clave de firma no es la "
+            "registrada (posible suplantación); no se importó nada."
+        )
+    last_base = (
+        conn.execute(
+            select(func.max(pk.c.seq)).where(pk.c.direction == "in", pk.c.kind == "base", pk.c.installation_id == hq_id)
+        ).scalar()
+        or 0
+    )
     if m["seq"] <= last_base:
-        raise UserError(f"«{pkg.file_name}» (paquete base n.º {m['seq']}) es anterior al último importado "
-                        f"(n.º {last_base}); no se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» (paquete base n.º {m['seq']}) es anterior al último importado "
+            f"(n.º {last_base}); no se importó nada."
+        )
     return peer
 
 
-def _pin_headquarters(conn, author: dict, peer: RowMapping | None, report: PackageReport) -> None:  # noqa: ANN001
+def _pin_headquarters(conn, author: dict, peer: RowMapping | None, report: PackageReport) -> None:
     """Register headquarters and trust its keys (the first package pins them)."""
     hq_id = author["id"]
     pt, it = SyncPeer.__table__, Installation.__table__
     if conn.execute(select(it.c.id).where(it.c.id == hq_id)).first() is None:
-        conn.execute(insert(it).values(id=hq_id, name=author.get("name") or "Sede central", role=ROLE_HQ,
-                                       is_self=False, created_at=utcnow(), next_seq=1))
+        conn.execute(
+            insert(it).values(
+                id=hq_id,
+                name=author.get("name") or "Sede central",
+                role=ROLE_HQ,
+                is_self=False,
+                created_at=utcnow(),
+                next_seq=1,
+            )
+        )
     else:
-        conn.execute(update(it).where(it.c.id == hq_id).values(name=author.get("name") or "Sede central",
-                                                              role=ROLE_HQ))
+        conn.execute(update(it).where(it.c.id == hq_id).values(name=author.get("name") or "Sede central", role=ROLE_HQ))
     if peer is None:
-        conn.execute(insert(pt).values(installation_id=hq_id, sign_public=author.get("sign_public"),
-                                       enc_public=author.get("enc_public"), trusted=True, revoked=False,
-                                       last_seq=0, changed_at=utcnow()))
-        report.warnings.append("Primera vez que se recibe un paquete de esta sede central: compruebe con la sede "
-                               f"que la huella de su clave es {fingerprint(author.get('sign_public'))}.")
+        conn.execute(
+            insert(pt).values(
+                installation_id=hq_id,
+                sign_public=author.get("sign_public"),
+                enc_public=author.get("enc_public"),
+                trusted=True,
+                revoked=False,
+                last_seq=0,
+                changed_at=utcnow(),
+            )
+        )
+        report.warnings.append(
+            "Primera vez que se recibe un paquete de esta sede central: compruebe con la sede "
+            f"que la huella de su clave es {fingerprint(author.get('sign_public'))}."
+        )
     else:
-        conn.execute(update(pt).where(pt.c.installation_id == hq_id).values(
-            sign_public=author.get("sign_public"), enc_public=author.get("enc_public"), trusted=True))
+        conn.execute(
+            update(pt)
+            .where(pt.c.installation_id == hq_id)
+            .values(sign_public=author.get("sign_public"), enc_public=author.get("enc_public"), trusted=True)
+        )
 
 
-def _apply_base(conn, self_id: str, tables, report: PackageReport, seqs: SeqRange,  # noqa: ANN001
-                cancel: CancelToken, progress: ProgressFn) -> None:
+def _apply_base(
+    conn, self_id: str, tables, report: PackageReport, seqs: SeqRange, cancel: CancelToken, progress: ProgressFn
+) -> None:
     sr = SyncRecord.__table__
     total = sum(len(t.rows) for t in tables)
     done = 0
@@ -241,13 +365,16 @@ def _apply_base(conn, self_id: str, tables, report: PackageReport, seqs: SeqRang
         counts = report.counts(tr.name)
         for k in range(0, len(tr.rows), BATCH):
             cancel.check()
-            batch = [dict(zip(tr.columns, r)) for r in tr.rows[k:k + BATCH]]
+            batch = [dict(zip(tr.columns, r)) for r in tr.rows[k : k + BATCH]]
             ids = [r["id"] for r in batch]
             have = ap.existing(ids)
             state = {}
             for i in range(0, len(ids), 900):
-                for row in conn.execute(select(sr.c.record_id, sr.c.base_version).where(
-                        sr.c.table_name == tr.name, sr.c.record_id.in_(ids[i:i + 900]))):
+                for row in conn.execute(
+                    select(sr.c.record_id, sr.c.base_version).where(
+                        sr.c.table_name == tr.name, sr.c.record_id.in_(ids[i : i + 900])
+                    )
+                ):
                     state[row[0]] = (row[1],)
             ins, upd, synced = [], [], []
             for r in batch:

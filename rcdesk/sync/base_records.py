@@ -6,6 +6,7 @@ batches here), the ids already sent wait in a temporary SQLite table for the evi
 records that follow their owners, and units are written last, once every row that could
 refer to one was seen (`scope.TRIMMED_TABLES`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -32,15 +33,23 @@ from rcdesk.sync.tables import (
 _SENT = "rcdesk_base_sent"  # ids already in the base package being written (connection-local)
 
 
-def write_records(conn, writer: PackageWriter, target: str, assignments: list[dict], everything: bool,  # noqa: ANN001
-                  cancel: CancelToken, progress: ProgressFn) -> tuple:
+def write_records(
+    conn,
+    writer: PackageWriter,
+    target: str,
+    assignments: list[dict],
+    everything: bool,
+    cancel: CancelToken,
+    progress: ProgressFn,
+) -> tuple:
     """Stream every table the base package carries, narrowed to the scope, into its records member:
     (scope, tables of the manifest, counts, evidence hashes to carry).
 
     A trimmed table (units) can only be cut once every row pointing to it has been seen, so it is
     read twice: first to follow the scope, then, after the others, to be written."""
-    scope = build_scope(conn, assignments, {t.name for t in exchange_tables() if not in_base_package(t)},
-                        everything=everything)
+    scope = build_scope(
+        conn, assignments, {t.name for t in exchange_tables() if not in_base_package(t)}, everything=everything
+    )
     tables = [t for t in exchange_tables() if in_base_package(t)]
     # evidence records follow their owners: gather them last
     tables = [t for t in tables if not is_evidence_table(t)] + [t for t in tables if is_evidence_table(t)]
@@ -63,16 +72,16 @@ def write_records(conn, writer: PackageWriter, target: str, assignments: list[di
     for table, cols, kept in deferred:
         rows = _rows(conn, table, cols, target, assignments, cancel)
         id_i, ok = cols.index("id"), wanted[table.name]
-        sent = _write_member(writer, table, cols, ([r for r in b if r[id_i] in kept and r[id_i] in ok]
-                                                   for b in rows), out)
+        sent = _write_member(
+            writer, table, cols, ([r for r in b if r[id_i] in kept and r[id_i] in ok] for b in rows), out
+        )
         if sent != len(kept):
             scope.left_out[table.name] = scope.left_out.get(table.name, 0) + len(kept) - sent
     conn.exec_driver_sql(f"DROP TABLE temp.{_SENT}")
     return (scope, *out)
 
 
-def _rows(conn, table, cols: list[str], target: str, assignments: list[dict],  # noqa: ANN001
-          cancel: CancelToken) -> Iterator[list]:
+def _rows(conn, table, cols: list[str], target: str, assignments: list[dict], cancel: CancelToken) -> Iterator[list]:
     """Batches of the table's rows (values in `cols` order, then the version), after its base filter;
     at least one batch, maybe empty, so an empty table still narrows its children."""
     rt = raw_table(table.name)
@@ -92,8 +101,17 @@ def _rows(conn, table, cols: list[str], target: str, assignments: list[dict],  #
             yield batch
 
 
-def _scoped(conn, scope, table, cols: list[str], target: str, assignments: list[dict],  # noqa: ANN001
-            refs: list[tuple[int, str]], wanted: dict[str, set[str]], cancel: CancelToken) -> Iterator[list]:
+def _scoped(
+    conn,
+    scope,
+    table,
+    cols: list[str],
+    target: str,
+    assignments: list[dict],
+    refs: list[tuple[int, str]],
+    wanted: dict[str, set[str]],
+    cancel: CancelToken,
+) -> Iterator[list]:
     """The table's batches narrowed by `scope.keep`, noting the trimmed tables they refer to."""
     name = table.name
     owner_i = cols.index("owner_id") if is_evidence_table(table) else None
@@ -115,17 +133,21 @@ def _scoped(conn, scope, table, cols: list[str], target: str, assignments: list[
         yield kept
 
 
-def _were_sent(conn, ids: set) -> set:  # noqa: ANN001
+def _were_sent(conn, ids: set) -> set:
     vals = [i for i in ids if i is not None]
     found: set = set()
     for k in range(0, len(vals), 900):
-        part = vals[k:k + 900]
-        found.update(r[0] for r in conn.exec_driver_sql(
-            f"SELECT id FROM temp.{_SENT} WHERE id IN ({', '.join('?' * len(part))})", tuple(part)))
+        part = vals[k : k + 900]
+        found.update(
+            r[0]
+            for r in conn.exec_driver_sql(
+                f"SELECT id FROM temp.{_SENT} WHERE id IN ({', '.join('?' * len(part))})", tuple(part)
+            )
+        )
     return found
 
 
-def _write_member(writer: PackageWriter, table, cols: list[str], batches, out: tuple) -> int:  # noqa: ANN001
+def _write_member(writer: PackageWriter, table, cols: list[str], batches, out: tuple) -> int:
     """Write the batches into the table's records member (none when no row is left); returns the count."""
     tables_meta, counts, hashes = out
     hi = cols.index(EVIDENCE_HASH_COLUMN) if EVIDENCE_HASH_COLUMN in cols else None

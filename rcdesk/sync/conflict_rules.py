@@ -4,6 +4,7 @@ Kept together because the three rules must agree: a field edit based on the vers
 headquarters holds is a clean update there, a headquarters version replaces a laptop's
 copy only when the laptop has nothing newer to send, and a deleted record never comes back.
 """
+
 from __future__ import annotations
 
 from rcdesk.sync.apply import Applier

@@ -5,6 +5,7 @@ field's ("campo"). The result is written as a new version above both versions in
 stamped by headquarters and audited, so neither side's later edit can silently replace the
 decision (it would come with an older base and be queued again).
 """
+
 from __future__ import annotations
 
 import json
@@ -54,10 +55,16 @@ class ConflictRow:
 
     def as_json(self) -> dict:
         return {
-            "conflict_id": self.conflict_id, "table": self.table_name, "record_id": self.record_id,
-            "installation_id": self.installation_id, "installation_name": self.installation_name,
-            "status": self.status, "base_version": self.base_version, "local_version": self.local_version,
-            "incoming_version": self.incoming_version, "created_at": self.created_at.isoformat(timespec="seconds"),
+            "conflict_id": self.conflict_id,
+            "table": self.table_name,
+            "record_id": self.record_id,
+            "installation_id": self.installation_id,
+            "installation_name": self.installation_name,
+            "status": self.status,
+            "base_version": self.base_version,
+            "local_version": self.local_version,
+            "incoming_version": self.incoming_version,
+            "created_at": self.created_at.isoformat(timespec="seconds"),
             "fields": [{"field": d.column, "sede": d.local, "campo": d.incoming} for d in self.diffs],
         }
 
@@ -70,7 +77,7 @@ def _summary(data: dict) -> str:
     return ""
 
 
-def list_conflicts(db, *, status: str | None = CONFLICT_OPEN) -> list[ConflictRow]:  # noqa: ANN001
+def list_conflicts(db, *, status: str | None = CONFLICT_OPEN) -> list[ConflictRow]:
     ct, it = SyncConflict.__table__, Installation.__table__
     with db.connect() as conn:
         names = {r[0]: r[1] for r in conn.execute(select(it.c.id, it.c.name))}
@@ -84,17 +91,31 @@ def list_conflicts(db, *, status: str | None = CONFLICT_OPEN) -> list[ConflictRo
         incoming = json.loads(r["incoming_data"])
         table = table_by_name(r["table_name"])
         pers = set(personal_columns(table)) if table is not None else set()
-        diffs = tuple(FieldDiff(c, from_wire(local.get(c)), from_wire(incoming.get(c)), c in pers)
-                      for c in json.loads(r["fields"]))
-        out.append(ConflictRow(
-            r["id"], r["table_name"], label(r["table_name"]), r["record_id"], r["installation_id"],
-            names.get(r["installation_id"], r["installation_id"][:8]), r["status"], r["base_version"],
-            r["local_version"], r["incoming_version"], r["created_at"], diffs,
-            _summary(local) or _summary(incoming)))
+        diffs = tuple(
+            FieldDiff(c, from_wire(local.get(c)), from_wire(incoming.get(c)), c in pers)
+            for c in json.loads(r["fields"])
+        )
+        out.append(
+            ConflictRow(
+                r["id"],
+                r["table_name"],
+                label(r["table_name"]),
+                r["record_id"],
+                r["installation_id"],
+                names.get(r["installation_id"], r["installation_id"][:8]),
+                r["status"],
+                r["base_version"],
+                r["local_version"],
+                r["incoming_version"],
+                r["created_at"],
+                diffs,
+                _summary(local) or _summary(incoming),
+            )
+        )
     return out
 
 
-def find_conflict(db, prefix: str) -> str:  # noqa: ANN001
+def find_conflict(db, prefix: str) -> str:
     prefix = (prefix or "").strip().lower()
     ct = SyncConflict.__table__
     with db.connect() as conn:
@@ -106,7 +127,7 @@ def find_conflict(db, prefix: str) -> str:  # noqa: ANN001
     return ids[0]
 
 
-def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict:  # noqa: ANN001
+def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict:
     """Apply the reviewer's choice: "sede", "campo", or {field: "sede"|"campo"}."""
     ct = SyncConflict.__table__
     with db.connect() as conn:
@@ -124,8 +145,10 @@ def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict
             unknown = [f for f in choice if f not in fields]
             bad = [v for v in choice.values() if v not in (SEDE, CAMPO)]
             if unknown or bad:
-                raise UserError("Elección no válida: cada campo en conflicto se resuelve con «sede» o «campo».",
-                                details=[f"campo desconocido: {f}" for f in unknown] + [f"valor: {v}" for v in bad])
+                raise UserError(
+                    "Elección no válida: cada campo en conflicto se resuelve con «sede» o «campo».",
+                    details=[f"campo desconocido: {f}" for f in unknown] + [f"valor: {v}" for v in bad],
+                )
             per = {f: choice.get(f, SEDE) for f in fields}
         table = table_by_name(c["table_name"])
         if table is None:
@@ -139,18 +162,49 @@ def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict
         seq = allocate_seq(conn, 1)
         now = utcnow()
         version = max(int(h["version"]), int(c["incoming_version"])) + 1
-        conn.execute(update(rt).where(rt.c.id == c["record_id"]).values(
-            **changed, version=version, updated_at=now.strftime("%Y-%m-%d %H:%M:%S.%f"), modified_by=db.installation_id,
-            change_seq=seq))
+        conn.execute(
+            update(rt)
+            .where(rt.c.id == c["record_id"])
+            .values(
+                **changed,
+                version=version,
+                updated_at=now.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                modified_by=db.installation_id,
+                change_seq=seq,
+            )
+        )
         pers = set(personal_columns(table))
-        conn.execute(insert(AuditLog.__table__).values(
-            at=now, installation_id=db.installation_id, user=db.user[:100], table_name=table.name,
-            record_id=c["record_id"], action="update",
-            changes=json.dumps({f: (["(dato personal)", "(dato personal)"] if f in pers else [h[f], v])
-                                for f, v in changed.items()} | {"conflicto": [None, per]}, ensure_ascii=False,
-                               default=str)))
-        conn.execute(update(ct).where(ct.c.id == conflict_id).values(
-            status=CONFLICT_RESOLVED, resolved_at=now, resolved_by=(db.user or "")[:100],
-            resolution=json.dumps(per)))
-    return {"conflict_id": conflict_id, "record_id": c["record_id"], "table": table.name, "version": version,
-            "changed": sorted(changed), "choices": per}
+        conn.execute(
+            insert(AuditLog.__table__).values(
+                at=now,
+                installation_id=db.installation_id,
+                user=db.user[:100],
+                table_name=table.name,
+                record_id=c["record_id"],
+                action="update",
+                changes=json.dumps(
+                    {
+                        f: (["(dato personal)", "(dato personal)"] if f in pers else [h[f], v])
+                        for f, v in changed.items()
+                    }
+                    | {"conflicto": [None, per]},
+                    ensure_ascii=False,
+                    default=str,
+                ),
+            )
+        )
+        conn.execute(
+            update(ct)
+            .where(ct.c.id == conflict_id)
+            .values(
+                status=CONFLICT_RESOLVED, resolved_at=now, resolved_by=(db.user or "")[:100], resolution=json.dumps(per)
+            )
+        )
+    return {
+        "conflict_id": conflict_id,
+        "record_id": c["record_id"],
+        "table": table.name,
+        "version": version,
+        "changed": sorted(changed),
+        "choices": per,
+    }

@@ -10,6 +10,7 @@ The pieces live in their own modules: `verify` (reading and validating records),
 `conflict_rules` (what an incoming copy does to the local one), `apply` (bulk writes and
 change numbers), `evidence_files`, `import_report` (what came of it).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -68,9 +69,15 @@ def expand(files: Iterable[Path]) -> list[Path]:
 _KIND_ORDER = {"base": 0, "field": 1, "receipt": 2}
 
 
-def import_files(db, files: Iterable[Path], *, kinds: tuple[str, ...] = ("field", "base", "receipt"),  # noqa: ANN001
-                 progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED,
-                 retry_quarantine: bool = True) -> ImportResult:
+def import_files(
+    db,
+    files: Iterable[Path],
+    *,
+    kinds: tuple[str, ...] = ("field", "base", "receipt"),
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+    retry_quarantine: bool = True,
+) -> ImportResult:
     """Import packages (files or folders). Each package is one transaction; a bad package
     is reported and does not stop the others."""
     result = ImportResult()
@@ -82,13 +89,19 @@ def import_files(db, files: Iterable[Path], *, kinds: tuple[str, ...] = ("field"
         try:
             pkg = open_package(p, schema_version=head_version())
         except UserError as exc:
-            result.packages.append(PackageReport(file=p.name, status=ST_REJECTED, message=exc.message,
-                                                 details=exc.details))
+            result.packages.append(
+                PackageReport(file=p.name, status=ST_REJECTED, message=exc.message, details=exc.details)
+            )
             continue
         if pkg.kind not in kinds:
-            result.packages.append(PackageReport(
-                file=p.name, kind=pkg.kind, status=ST_REJECTED,
-                message=f"«{p.name}» es un {_kind_label(pkg.kind)}, no un {' ni un '.join(_kind_label(k) for k in kinds)}."))
+            result.packages.append(
+                PackageReport(
+                    file=p.name,
+                    kind=pkg.kind,
+                    status=ST_REJECTED,
+                    message=f"«{p.name}» es un {_kind_label(pkg.kind)}, no un {' ni un '.join(_kind_label(k) for k in kinds)}.",
+                )
+            )
             pkg.close()
             continue
         opened.append(pkg)
@@ -110,8 +123,9 @@ def _kind_label(kind: str) -> str:
     return KINDS.get(kind, kind)
 
 
-def _import_one(db, pkg: OpenedPackage, *, progress: ProgressFn, cancel: CancelToken,  # noqa: ANN001
-                from_quarantine: bool = False) -> PackageReport:
+def _import_one(
+    db, pkg: OpenedPackage, *, progress: ProgressFn, cancel: CancelToken, from_quarantine: bool = False
+) -> PackageReport:
     try:
         if pkg.kind == "field":
             rep = consolidate_package(db, pkg, progress=progress, cancel=cancel)
@@ -125,15 +139,29 @@ def _import_one(db, pkg: OpenedPackage, *, progress: ProgressFn, cancel: CancelT
     except Quarantine as q:
         if not from_quarantine:
             peers.put_in_quarantine(db, pkg, q.reason)
-        rep = PackageReport(file=pkg.file_name, kind=pkg.kind, status=ST_QUARANTINE, message=q.reason,
-                            installation_id=pkg.author["id"], installation_name=pkg.author.get("name", ""),
-                            seq=pkg.manifest.get("seq"), sha256=pkg.sha256)
+        rep = PackageReport(
+            file=pkg.file_name,
+            kind=pkg.kind,
+            status=ST_QUARANTINE,
+            message=q.reason,
+            installation_id=pkg.author["id"],
+            installation_name=pkg.author.get("name", ""),
+            seq=pkg.manifest.get("seq"),
+            sha256=pkg.sha256,
+        )
         return rep
     except UserError as exc:
-        rep = PackageReport(file=pkg.file_name, kind=pkg.kind, status=ST_REJECTED, message=exc.message,
-                            details=exc.details, installation_id=pkg.author["id"],
-                            installation_name=pkg.author.get("name", ""), seq=pkg.manifest.get("seq"),
-                            sha256=pkg.sha256)
+        rep = PackageReport(
+            file=pkg.file_name,
+            kind=pkg.kind,
+            status=ST_REJECTED,
+            message=exc.message,
+            details=exc.details,
+            installation_id=pkg.author["id"],
+            installation_name=pkg.author.get("name", ""),
+            seq=pkg.manifest.get("seq"),
+            sha256=pkg.sha256,
+        )
         for name, spec in (pkg.manifest.get("tables") or {}).items():
             if isinstance(spec, dict):
                 rep.counts(name).rejected = int(spec.get("count", 0) or 0)
@@ -142,8 +170,7 @@ def _import_one(db, pkg: OpenedPackage, *, progress: ProgressFn, cancel: CancelT
         return rep
 
 
-def retry_quarantined(db, *, progress: ProgressFn = no_progress,  # noqa: ANN001
-                      cancel: CancelToken = NEVER_CANCELLED) -> ImportResult:
+def retry_quarantined(db, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> ImportResult:
     """Try again every package waiting in quarantine (after trusting an installation or
     after the missing packages arrived); the ones that still cannot go in stay there."""
     result = ImportResult()

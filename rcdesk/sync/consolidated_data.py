@@ -8,11 +8,12 @@
 - Plans and activities get a summary sheet with the latest reported progress and its
   CPCCS traffic light when follow-up data exists.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -42,32 +43,112 @@ class SheetSpec:
 
 
 _HEADER_WORDS = {
-    "id": "Identificador", "created_at": "Creado", "updated_at": "Actualizado", "version": "Versión",
-    "description": "Descripción", "name": "Nombre", "title": "Título", "number": "Número", "code": "Código",
-    "year": "Año", "responsible": "Responsable", "indicator": "Indicador", "start_date": "Inicio",
-    "end_date": "Fin", "status": "Estado", "country": "País", "level": "Nivel", "kind": "Tipo",
-    "position": "Posición", "meta": "Meta", "recursos": "Recursos", "percent": "Avance %",
+    "id": "Identificador",
+    "created_at": "Creado",
+    "updated_at": "Actualizado",
+    "version": "Versión",
+    "description": "Descripción",
+    "name": "Nombre",
+    "title": "Título",
+    "number": "Número",
+    "code": "Código",
+    "year": "Año",
+    "responsible": "Responsable",
+    "indicator": "Indicador",
+    "start_date": "Inicio",
+    "end_date": "Fin",
+    "status": "Estado",
+    "country": "País",
+    "level": "Nivel",
+    "kind": "Tipo",
+    "position": "Posición",
+    "meta": "Meta",
+    "recursos": "Recursos",
+    "percent": "Avance %",
 }
 
 
 _TOKENS = {
-    "institution": "institución", "territory": "territorio", "plan": "plan", "group": "grupo", "unit": "unidad",
-    "activity": "actividad", "event": "evento", "kind": "tipo", "type": "tipo", "tax": "RUC/NIT",
-    "address": "dirección", "email": "correo", "phone": "teléfono", "website": "sitio web", "layout": "formato",
-    "period": "periodo", "source": "origen", "header": "encabezado", "lines": "líneas", "stages": "etapas",
-    "scheduled": "programado", "text": "texto", "extra": "adicional", "date": "fecha", "status": "estado",
-    "notes": "notas", "note": "nota", "parent": "superior", "active": "activo", "valid": "vigente",
-    "from": "desde", "to": "hasta", "owner": "propietario", "filename": "archivo", "size": "tamaño",
-    "url": "enlace", "day": "día", "scope": "alcance", "locality": "localidad", "quantity": "cantidad",
-    "target": "meta", "done": "realizado", "difficulties": "dificultades", "justification": "justificación",
-    "reporter": "informante", "reported": "reportado", "on": "el", "reviewer": "revisor", "review": "revisión",
-    "reviewed": "revisado", "at": "en", "fiscal": "fiscal", "approved": "aprobado", "no": "n.º",
-    "question": "pregunta", "answer": "respuesta", "answered": "respondida", "place": "lugar",
-    "starts": "inicio", "ends": "fin", "start": "inicio", "end": "fin", "count": "conteo", "total": "total",
-    "commitment": "compromiso", "deadline": "plazo", "progress": "avance", "report": "reporte",
-    "objective": "objetivo", "amount": "monto", "budget": "presupuesto", "planned": "programado",
-    "executed": "ejecutado", "value": "valor", "mime": "formato", "sha256": "huella SHA-256",
-    "assigned": "asignada", "responsible": "responsable", "description": "descripción", "position": "posición",
+    "institution": "institución",
+    "territory": "territorio",
+    "plan": "plan",
+    "group": "grupo",
+    "unit": "unidad",
+    "activity": "actividad",
+    "event": "evento",
+    "kind": "tipo",
+    "type": "tipo",
+    "tax": "RUC/NIT",
+    "address": "dirección",
+    "email": "correo",
+    "phone": "teléfono",
+    "website": "sitio web",
+    "layout": "formato",
+    "period": "periodo",
+    "source": "origen",
+    "header": "encabezado",
+    "lines": "líneas",
+    "stages": "etapas",
+    "scheduled": "programado",
+    "text": "texto",
+    "extra": "adicional",
+    "date": "fecha",
+    "status": "estado",
+    "notes": "notas",
+    "note": "nota",
+    "parent": "superior",
+    "active": "activo",
+    "valid": "vigente",
+    "from": "desde",
+    "to": "hasta",
+    "owner": "propietario",
+    "filename": "archivo",
+    "size": "tamaño",
+    "url": "enlace",
+    "day": "día",
+    "scope": "alcance",
+    "locality": "localidad",
+    "quantity": "cantidad",
+    "target": "meta",
+    "done": "realizado",
+    "difficulties": "dificultades",
+    "justification": "justificación",
+    "reporter": "informante",
+    "reported": "reportado",
+    "on": "el",
+    "reviewer": "revisor",
+    "review": "revisión",
+    "reviewed": "revisado",
+    "at": "en",
+    "fiscal": "fiscal",
+    "approved": "aprobado",
+    "no": "n.º",
+    "question": "pregunta",
+    "answer": "respuesta",
+    "answered": "respondida",
+    "place": "lugar",
+    "starts": "inicio",
+    "ends": "fin",
+    "start": "inicio",
+    "end": "fin",
+    "count": "conteo",
+    "total": "total",
+    "commitment": "compromiso",
+    "deadline": "plazo",
+    "progress": "avance",
+    "report": "reporte",
+    "objective": "objetivo",
+    "amount": "monto",
+    "budget": "presupuesto",
+    "planned": "programado",
+    "executed": "ejecutado",
+    "value": "valor",
+    "mime": "formato",
+    "sha256": "huella SHA-256",
+    "assigned": "asignada",
+    "responsible": "responsable",
+    "description": "descripción",
+    "position": "posición",
 }
 
 
@@ -81,21 +162,25 @@ def header(col: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _conv(col: sa.Column):  # noqa: ANN202
+def _conv(col: sa.Column):
     t = col.type
     if isinstance(t, sa.DateTime):
-        def f(v):  # noqa: ANN001, ANN202
+
+        def f(v):
             try:
                 return datetime.fromisoformat(v) if isinstance(v, str) else v
             except ValueError:
                 return v
+
         return f
     if isinstance(t, sa.Date):
-        def g(v):  # noqa: ANN001, ANN202
+
+        def g(v):
             try:
                 return date.fromisoformat(v) if isinstance(v, str) else v
             except ValueError:
                 return v
+
         return g
     if isinstance(t, sa.Boolean):
         return lambda v: None if v is None else ("Sí" if v else "No")
@@ -120,22 +205,25 @@ def sheet_specs() -> list[SheetSpec]:
     return out
 
 
-def live_count(conn, table: sa.Table) -> int:  # noqa: ANN001
+def live_count(conn, table: sa.Table) -> int:
     rt = raw_table(table.name)
     return int(conn.execute(select(func.count()).select_from(rt).where(rt.c.deleted == 0)).scalar() or 0)
 
 
-def iter_rows(conn, spec: SheetSpec) -> Iterator[list]:  # noqa: ANN001
+def iter_rows(conn, spec: SheetSpec) -> Iterator[list]:
     """Stored rows of a sheet (live records), with modified_by and change_seq appended."""
     rt = raw_table(spec.table.name)
-    stmt = select(*[rt.c[c] for c in spec.columns], rt.c.modified_by, rt.c.change_seq).where(
-        rt.c.deleted == 0).order_by(rt.c.id)
+    stmt = (
+        select(*[rt.c[c] for c in spec.columns], rt.c.modified_by, rt.c.change_seq)
+        .where(rt.c.deleted == 0)
+        .order_by(rt.c.id)
+    )
     result = conn.execution_options(stream_results=True, yield_per=ROW_CHUNK).execute(stmt)
     for part in result.partitions(ROW_CHUNK):
         yield from part
 
 
-def counts_by_parent(conn, spec: SheetSpec) -> list[tuple]:  # noqa: ANN001
+def counts_by_parent(conn, spec: SheetSpec) -> list[tuple]:
     """(parent id, parent label, count) for a people table, grouped by its parent column."""
     rt = raw_table(spec.table.name)
     if spec.group_column is None:
@@ -150,8 +238,9 @@ def counts_by_parent(conn, spec: SheetSpec) -> list[tuple]:  # noqa: ANN001
         pr = raw_table(ref.name)
         ids = [r[0] for r in rows if r[0] is not None]
         for k in range(0, len(ids), 900):
-            labels.update({r[0]: r[1] for r in conn.execute(
-                select(pr.c.id, pr.c[lcol]).where(pr.c.id.in_(ids[k:k + 900])))})
+            labels.update(
+                {r[0]: r[1] for r in conn.execute(select(pr.c.id, pr.c[lcol]).where(pr.c.id.in_(ids[k : k + 900])))}
+            )
     return [(r[0], labels.get(r[0], ""), int(r[1])) for r in rows]
 
 
@@ -167,15 +256,16 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def plan_profiles(db) -> dict:  # noqa: ANN001
+def plan_profiles(db) -> dict:
     """Traffic-light profile of every plan (its own choice or its country's default).
     Call it before opening the connection the report reads with (it opens its own)."""
     from rcdesk.services.thresholds import ThresholdService
 
     pl, inst = raw_table("plan"), raw_table("institution")
     with db.connect(write=False) as conn:
-        plans = conn.execute(select(pl.c.id, inst.c.country).select_from(
-            pl.outerjoin(inst, inst.c.id == pl.c.institution_id))).all()
+        plans = conn.execute(
+            select(pl.c.id, inst.c.country).select_from(pl.outerjoin(inst, inst.c.id == pl.c.institution_id))
+        ).all()
     svc = ThresholdService(db)
     out = {}
     by_country: dict = {}
@@ -185,7 +275,7 @@ def plan_profiles(db) -> dict:  # noqa: ANN001
             try:
                 out[pid] = svc.profile(code)
                 continue
-            except Exception:  # noqa: BLE001 - a profile removed since: fall back to the country's
+            except Exception:
                 pass
         c = country or "EC"
         if c not in by_country:
@@ -194,14 +284,14 @@ def plan_profiles(db) -> dict:  # noqa: ANN001
     return out
 
 
-def activity_light(profiles: dict, plan_id: str, compliance):  # noqa: ANN001, ANN201
+def activity_light(profiles: dict, plan_id: str, compliance):
     """The traffic light (color, label) of an activity's latest reported compliance."""
     from rcdesk.compliance import EC_POA
 
     return profiles.get(plan_id, EC_POA).classify(compliance)
 
 
-def activity_rows(conn) -> Iterator[tuple]:  # noqa: ANN001
+def activity_rows(conn) -> Iterator[tuple]:
     """(plan title, year, number, description, responsible, indicator, latest percent,
     period, activity modified_by, change_seq, plan id) for live activities of live plans."""
     pa, pl = raw_table("plan_activity"), raw_table("plan")
@@ -209,13 +299,24 @@ def activity_rows(conn) -> Iterator[tuple]:  # noqa: ANN001
     md = sa.MetaData()
     if "progress_report" in {t.name for t in exchange_tables()}:
         pr = raw_table("progress_report")
-        ranked = select(
-            pr.c.activity_id, pr.c.percent, pr.c.period_kind, pr.c.period_no,
-            func.row_number().over(partition_by=pr.c.activity_id,
-                                   order_by=(pr.c.period_no.desc(), pr.c.reported_on.desc())).label("rn"),
-        ).where(pr.c.deleted == 0).subquery()
-        latest = select(ranked.c.activity_id, ranked.c.percent, ranked.c.period_kind, ranked.c.period_no).where(
-            ranked.c.rn == 1).subquery()
+        ranked = (
+            select(
+                pr.c.activity_id,
+                pr.c.percent,
+                pr.c.period_kind,
+                pr.c.period_no,
+                func.row_number()
+                .over(partition_by=pr.c.activity_id, order_by=(pr.c.period_no.desc(), pr.c.reported_on.desc()))
+                .label("rn"),
+            )
+            .where(pr.c.deleted == 0)
+            .subquery()
+        )
+        latest = (
+            select(ranked.c.activity_id, ranked.c.percent, ranked.c.period_kind, ranked.c.period_no)
+            .where(ranked.c.rn == 1)
+            .subquery()
+        )
     del md
     cols = [pl.c.title, pl.c.year, pa.c.number, pa.c.description, pa.c.responsible, pa.c.indicator]
     if latest is not None:
@@ -226,26 +327,36 @@ def activity_rows(conn) -> Iterator[tuple]:  # noqa: ANN001
     j = pa.join(pl, pl.c.id == pa.c.plan_id)
     if latest is not None:
         j = j.outerjoin(latest, latest.c.activity_id == pa.c.id)
-    stmt = select(*cols).select_from(j).where(pa.c.deleted == 0, pl.c.deleted == 0).order_by(
-        pl.c.year, pl.c.title, pa.c.position)
+    stmt = (
+        select(*cols)
+        .select_from(j)
+        .where(pa.c.deleted == 0, pl.c.deleted == 0)
+        .order_by(pl.c.year, pl.c.title, pa.c.position)
+    )
     result = conn.execution_options(stream_results=True, yield_per=ROW_CHUNK).execute(stmt)
     for part in result.partitions(ROW_CHUNK):
         yield from part
 
 
-def installation_summary(conn) -> list[tuple[str, str, int, int]]:  # noqa: ANN001
+def installation_summary(conn) -> list[tuple[str, str, int, int]]:
     """(installation name, role, packages consolidated, live records last written by it)."""
     from rcdesk.models.core import Installation
     from rcdesk.models.sync import SyncPackage
 
     it, pk = Installation.__table__, SyncPackage.__table__
     insts = conn.execute(select(it.c.id, it.c.name, it.c.role)).all()
-    npk = dict(conn.execute(select(pk.c.installation_id, func.count()).where(
-        pk.c.direction == "in", pk.c.kind == "field").group_by(pk.c.installation_id)).all())
+    npk = dict(
+        conn.execute(
+            select(pk.c.installation_id, func.count())
+            .where(pk.c.direction == "in", pk.c.kind == "field")
+            .group_by(pk.c.installation_id)
+        ).all()
+    )
     recs: dict[str, int] = {}
     for t in exchange_tables():
         rt = raw_table(t.name)
-        for mid, n in conn.execute(select(rt.c.modified_by, func.count()).where(rt.c.deleted == 0)
-                                   .group_by(rt.c.modified_by)):
+        for mid, n in conn.execute(
+            select(rt.c.modified_by, func.count()).where(rt.c.deleted == 0).group_by(rt.c.modified_by)
+        ):
             recs[mid] = recs.get(mid, 0) + int(n)
     return [(r[1], r[2], int(npk.get(r[0], 0)), recs.get(r[0], 0)) for r in insts]

@@ -3,6 +3,7 @@
 Charts: records per installation, activities per traffic light, attendance per event
 (anonymous counts). Long tables are built in chunks. No personal data of citizens.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,19 +26,26 @@ from rcdesk.sync.consolidated_data import (
 )
 from rcdesk.sync.tables import label
 
+
 def _styles() -> dict:
     st = report_styles(cell=8)
     st["h1"].keepWithNext = 1
     return st
 
 
-def _table(rows: list[list], widths: list[float], st) -> list:  # noqa: ANN001
+def _table(rows: list[list], widths: list[float], st) -> list:
     """Chunked tables (header repeated) from rows of plain values."""
     return grid_tables(rows[0], rows[1:], widths, st, chunk=50, line="#B0BEC5", zebra="#F5F7F8")
 
 
-def _hbar(items: list[tuple[str, float]], caption: str, width: float = 480, color: str = "#1565C0",  # noqa: ANN202
-          colors_per_bar: list[str] | None = None, value_fmt: str = "%.0f"):
+def _hbar(
+    items: list[tuple[str, float]],
+    caption: str,
+    width: float = 480,
+    color: str = "#1565C0",
+    colors_per_bar: list[str] | None = None,
+    value_fmt: str = "%.0f",
+):
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
@@ -69,13 +77,13 @@ def _hbar(items: list[tuple[str, float]], caption: str, width: float = 480, colo
     ch.barLabels.boxAnchor = "w"
     ch.barLabels.dx = 3
     d.add(ch)
-    d.add(String(width / 2, height - 12, safe(caption), fontSize=9, textAnchor="middle",
-                 fontName="Helvetica-Bold"))
+    d.add(String(width / 2, height - 12, safe(caption), fontSize=9, textAnchor="middle", fontName="Helvetica-Bold"))
     return d
 
 
-def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,  # noqa: ANN001
-                           cancel: CancelToken = NEVER_CANCELLED) -> dict:
+def write_consolidated_pdf(
+    db, out: Path, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+) -> dict:
     from reportlab.platypus import Paragraph, Spacer
 
     out = Path(out)
@@ -89,8 +97,10 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
         progress(0, 5, "Reuniendo datos")
         insts = installation_summary(conn)
         specs = sheet_specs()
-        totals = [(cap(label(s.table.name)) + (" (solo conteo)" if s.count_only else ""), live_count(conn, s.table), s)
-                  for s in specs]
+        totals = [
+            (cap(label(s.table.name)) + (" (solo conteo)" if s.count_only else ""), live_count(conn, s.table), s)
+            for s in specs
+        ]
         totals = sorted((t for t in totals if t[1]), key=lambda t: t[0].lower())
         cancel.check()
         by_light = {k: 0 for k in LIGHT_ORDER}
@@ -105,8 +115,9 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
         attendance = []
         for s in people:
             for gid, glbl, n in counts_by_parent(conn, s):
-                attendance.append((cap(label(s.table.name)), group_label(s),
-                                   glbl or ("(sin dato)" if gid is None else gid[:8]), n))
+                attendance.append(
+                    (cap(label(s.table.name)), group_label(s), glbl or ("(sin dato)" if gid is None else gid[:8]), n)
+                )
         from sqlalchemy import select
 
         from rcdesk.models.sync import SyncPackage
@@ -115,24 +126,38 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
         from rcdesk.sync.provenance import ProvenanceIndex
 
         prov = ProvenanceIndex(conn)
-        packages = conn.execute(select(pk.c.installation_id, pk.c.seq, pk.c.file_name, pk.c.processed_at,
-                                       pk.c.counts).where(pk.c.direction == "in", pk.c.kind == "field")
-                                .order_by(pk.c.processed_at)).all()
+        packages = conn.execute(
+            select(pk.c.installation_id, pk.c.seq, pk.c.file_name, pk.c.processed_at, pk.c.counts)
+            .where(pk.c.direction == "in", pk.c.kind == "field")
+            .order_by(pk.c.processed_at)
+        ).all()
     progress(1, 5, "Componiendo el informe")
     story.append(Paragraph("Informe consolidado de rendición de cuentas y POA", st["title"]))
     story.append(Paragraph(esc(f"{db.installation_name} · generado el {now:%d/%m/%Y %H:%M} UTC"), st["small"]))
     story.append(Spacer(1, 6))
-    story.append(Paragraph("Este informe reúne los datos consolidados en la sede central a partir de los paquetes "
-                           "firmados de las instalaciones de campo. No contiene datos personales de la ciudadanía: "
-                           "la asistencia se presenta solo como conteos anónimos.", st["body"]))
+    story.append(
+        Paragraph(
+            "Este informe reúne los datos consolidados en la sede central a partir de los paquetes "
+            "firmados de las instalaciones de campo. No contiene datos personales de la ciudadanía: "
+            "la asistencia se presenta solo como conteos anónimos.",
+            st["body"],
+        )
+    )
 
     story.append(Paragraph("1. Origen de los datos", st["h1"]))
-    story += _table([["Instalación", "Rol", "Paquetes consolidados", "Registros vigentes"]]
-                    + [[n, "Sede central" if r == "hq" else "Campo", p, c] for n, r, p, c in insts],
-                    [200, 90, 110, 110], st)
+    story += _table(
+        [["Instalación", "Rol", "Paquetes consolidados", "Registros vigentes"]]
+        + [[n, "Sede central" if r == "hq" else "Campo", p, c] for n, r, p, c in insts],
+        [200, 90, 110, 110],
+        st,
+    )
     story.append(Spacer(1, 8))
-    story.append(_hbar([(n, c) for n, _r, _p, c in sorted(insts, key=lambda x: -x[3])],
-                       "Registros vigentes por instalación (último en modificarlos)"))
+    story.append(
+        _hbar(
+            [(n, c) for n, _r, _p, c in sorted(insts, key=lambda x: -x[3])],
+            "Registros vigentes por instalación (último en modificarlos)",
+        )
+    )
 
     story.append(Paragraph("2. Registros por tipo", st["h1"]))
     story += _table([["Tipo de registro", "Registros vigentes"]] + [[n, c] for n, c, _s in totals], [300, 150], st)
@@ -140,8 +165,13 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
     story.append(Paragraph("3. Cumplimiento de las actividades", st["h1"]))
     if plans:
         items = [(COLOR_LABELS.get(k, k), by_light.get(k, 0)) for k in LIGHT_ORDER]
-        story.append(_hbar(items, "Actividades por semáforo (último avance reportado; gris = sin reporte)",
-                           colors_per_bar=[COLOR_HEX[k] for k in LIGHT_ORDER]))
+        story.append(
+            _hbar(
+                items,
+                "Actividades por semáforo (último avance reportado; gris = sin reporte)",
+                colors_per_bar=[COLOR_HEX[k] for k in LIGHT_ORDER],
+            )
+        )
         rows = [["Plan", "Actividades", "Con reporte", "Avance promedio"]]
         for name, vals in plans.items():
             reported = [v for v in vals if v is not None]
@@ -153,10 +183,12 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
     story.append(Paragraph("4. Eventos y asistencia (conteos anónimos)", st["h1"]))
     if attendance:
         att = sorted([a for a in attendance if a[0] == cap(label("attendance"))] or attendance, key=lambda x: -x[3])
-        story.append(_hbar([(a[2], a[3]) for a in att], "Registros de asistencia por evento (15 mayores)",
-                           color="#2E7D32"))
-        story += _table([["Qué se cuenta", "Por", "Grupo", "Cantidad"]] + [list(a) for a in attendance],
-                        [120, 80, 230, 70], st)
+        story.append(
+            _hbar([(a[2], a[3]) for a in att], "Registros de asistencia por evento (15 mayores)", color="#2E7D32")
+        )
+        story += _table(
+            [["Qué se cuenta", "Por", "Grupo", "Cantidad"]] + [list(a) for a in attendance], [120, 80, 230, 70], st
+        )
     else:
         story.append(Paragraph("No hay registros de asistencia consolidados.", st["body"]))
 
@@ -166,8 +198,11 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
     rows = [["Instalación", "N.º", "Archivo", "Consolidado", "Registros"]]
     for iid, seq, fname, at, counts in packages:
         try:
-            n = sum(sum(v.get(k, 0) for k in ("inserted", "updated", "unchanged", "conflicts"))
-                    for v in json.loads(counts).values() if isinstance(v, dict))
+            n = sum(
+                sum(v.get(k, 0) for k in ("inserted", "updated", "unchanged", "conflicts"))
+                for v in json.loads(counts).values()
+                if isinstance(v, dict)
+            )
         except (ValueError, AttributeError):
             n = ""
         rows.append([prov.installation(iid), seq, fname, f"{at:%d/%m/%Y %H:%M}", n])
@@ -177,8 +212,16 @@ def write_consolidated_pdf(db, out: Path, *, progress: ProgressFn = no_progress,
         story.append(Paragraph("Todavía no se ha consolidado ningún paquete de campo en esta instalación.", st["body"]))
     cancel.check()
     progress(3, 5, "Guardando el PDF")
-    build_pdf(out, story, title="Informe consolidado", author=db.installation_name, landscape=False, margin=36,
-              top=36, bottom=40,
-              footer=page_footer(f"Informe consolidado · {db.installation_name}", margin=36, y=20, limit=120))
+    build_pdf(
+        out,
+        story,
+        title="Informe consolidado",
+        author=db.installation_name,
+        landscape=False,
+        margin=36,
+        top=36,
+        bottom=40,
+        footer=page_footer(f"Informe consolidado · {db.installation_name}", margin=36, y=20, limit=120),
+    )
     progress(5, 5, "Informe guardado")
     return {"file": str(out), "installations": len(insts), "packages": len(packages)}

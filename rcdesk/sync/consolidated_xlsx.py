@@ -4,6 +4,7 @@ Every cell, headers included, follows the safe-cell rule (`rcdesk.reports.cells`
 spreadsheet could evaluate is a quote-prefixed string cell. No personal data of citizens is
 written (see `consolidated_data`).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ MAX_ROWS = 1_048_000
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
-def _widths(ws, widths: list[float], *, freeze: bool = True) -> None:  # noqa: ANN001
+def _widths(ws, widths: list[float], *, freeze: bool = True) -> None:
     """Column widths, a frozen header row and the print layout (write-only sheets accept
     all of these before any row): A4 landscape, scaled to one page wide (a few for wide
     sheets), the header row repeated on every printed page, "Página x de y" and the
@@ -60,7 +61,7 @@ def _widths(ws, widths: list[float], *, freeze: bool = True) -> None:  # noqa: A
     ws.oddFooter.right.size = 8
 
 
-def _spec_widths(spec) -> list[float]:  # noqa: ANN001
+def _spec_widths(spec) -> list[float]:
     import sqlalchemy as sa
 
     out = []
@@ -86,14 +87,15 @@ def _sheet_name(title: str, used: set[str]) -> str:
     name, n = base, 2
     while name.lower() in used:
         suffix = f" ({n})"
-        name = base[:31 - len(suffix)] + suffix
+        name = base[: 31 - len(suffix)] + suffix
         n += 1
     used.add(name.lower())
     return name
 
 
-def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress,  # noqa: ANN001
-                            cancel: CancelToken = NEVER_CANCELLED) -> dict:
+def write_consolidated_xlsx(
+    db, out: Path, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+) -> dict:
     from openpyxl import Workbook
 
     out = Path(out)
@@ -118,8 +120,15 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
         ws.append(sc.bold(["Consolidado de rendición de cuentas y POA"]))
         ws.append(sc.row(["Generado", utcnow().strftime("%d/%m/%Y %H:%M UTC")]))
         ws.append(sc.row(["Instalación", f"{db.installation_name} ({db.installation_id})"]))
-        ws.append(sc.row(["Datos personales", "Este libro no contiene datos personales de la ciudadanía: la "
-                          "asistencia y los registros de personas se muestran solo como conteos anónimos."]))
+        ws.append(
+            sc.row(
+                [
+                    "Datos personales",
+                    "Este libro no contiene datos personales de la ciudadanía: la "
+                    "asistencia y los registros de personas se muestran solo como conteos anónimos.",
+                ]
+            )
+        )
         ws.append([])
         ws.append(sc.bold(["Instalación", "Rol", "Paquetes consolidados", "Registros vigentes"]))
         for name, role, npk, nrec in installation_summary(conn):
@@ -139,16 +148,45 @@ def write_consolidated_xlsx(db, out: Path, *, progress: ProgressFn = no_progress
             ws = wb.create_sheet(_sheet_name("Planes y actividades", used))
             _widths(ws, [28, 6, 6, 48, 22, 22, 13, 12, 18, 16, 24])
             sc = SafeCells(ws)
-            ws.append(sc.bold(["Plan", "Año", "N.º", "Actividad", "Responsable", "Indicador", "Último avance %",
-                               "Periodo", "Semáforo", "Registrado por", "Paquete"]))
+            ws.append(
+                sc.bold(
+                    [
+                        "Plan",
+                        "Año",
+                        "N.º",
+                        "Actividad",
+                        "Responsable",
+                        "Indicador",
+                        "Último avance %",
+                        "Periodo",
+                        "Semáforo",
+                        "Registrado por",
+                        "Paquete",
+                    ]
+                )
+            )
             n = 0
             for r in activity_rows(conn):
                 c = from_percent(r[6]) if r[6] is not None else None
                 band = activity_light(profiles, r[11], c).label if c is not None else "Sin reporte"
                 period = f"{r[7]} {r[8]}" if r[7] else ""
-                ws.append(sc.row([r[0], sc.centered(r[1]), sc.centered(r[2]), r[3], r[4], r[5],
-                                  format_pct(c) if c is not None else "", period, band,
-                                  prov.installation(r[9]), prov.package(r[10])]))
+                ws.append(
+                    sc.row(
+                        [
+                            r[0],
+                            sc.centered(r[1]),
+                            sc.centered(r[2]),
+                            r[3],
+                            r[4],
+                            r[5],
+                            format_pct(c) if c is not None else "",
+                            period,
+                            band,
+                            prov.installation(r[9]),
+                            prov.package(r[10]),
+                        ]
+                    )
+                )
                 n += 1
                 if n % 5000 == 0:
                     cancel.check()

@@ -3,6 +3,7 @@
 A record names its file by SHA-256 (`<store>/<sha[:2]>/<sha>[.ext]`); a file that comes in
 a package is hashed while it is copied, so an altered file never enters the store.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,7 @@ from rcdesk.sync.verify import TableRows
 _BLOB_RE = re.compile(r"[0-9a-f]{64}(\.[a-z0-9]{1,8})?")
 
 
-def find_blob(db, sha: str) -> Path | None:  # noqa: ANN001
+def find_blob(db, sha: str) -> Path | None:
     """The stored evidence file `<store>/<sha[:2]>/<sha>[.ext]`, if present."""
     if db.paths is None:
         return None
@@ -34,7 +35,7 @@ def find_blob(db, sha: str) -> Path | None:  # noqa: ANN001
     return None
 
 
-def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: PackageReport) -> None:  # noqa: ANN001
+def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: PackageReport) -> None:
     """Copy the package's evidence files into the content store, checking every hash."""
     names = [n for n in pkg.manifest["members"] if n.startswith("evidence/")]
     store = db.paths.evidence if db.paths is not None else None
@@ -46,8 +47,10 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
         else:
             got = _copy_into_store(db, pkg, n, store / sha[:2] / fname)
         if got != sha:
-            raise UserError(f"«{pkg.file_name}»: el archivo de evidencia «{n}» no coincide con su huella SHA-256 "
-                            "(archivo alterado); no se importó nada.")
+            raise UserError(
+                f"«{pkg.file_name}»: el archivo de evidencia «{n}» no coincide con su huella SHA-256 "
+                "(archivo alterado); no se importó nada."
+            )
     referenced = set()
     for tr in tables:
         if is_evidence_table(tr.table) and EVIDENCE_HASH_COLUMN in tr.columns:  # not an acta's fingerprint
@@ -56,11 +59,13 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
     carried = {n.split("/", 1)[1][:64] for n in names}
     missing = [s for s in referenced - carried if store is None or find_blob(db, s) is None]
     if missing:
-        report.warnings.append(f"{len(missing)} archivo(s) de evidencia no vinieron en el paquete ni están en la "
-                               "sede (evidencia faltante).")
+        report.warnings.append(
+            f"{len(missing)} archivo(s) de evidencia no vinieron en el paquete ni están en la "
+            "sede (evidencia faltante)."
+        )
 
 
-def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:  # noqa: ANN001
+def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:
     """Stream `member` to `dest` through a partial file; returns the hash of what was read."""
     sha = dest.name[:64]
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +80,7 @@ def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:  #
     return got
 
 
-def carry_evidence(db, writer: PackageWriter, hashes: set[str], cancel: CancelToken) -> tuple[int, int]:  # noqa: ANN001
+def carry_evidence(db, writer: PackageWriter, hashes: set[str], cancel: CancelToken) -> tuple[int, int]:
     """Add the stored files of `hashes` to a package being written: (carried, missing)."""
     carried = missing = 0
     for sha in sorted(hashes):

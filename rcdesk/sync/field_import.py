@@ -21,6 +21,7 @@ Core bulk statements, following `conflict_rules.classify_hq`:
 Writes take local change numbers from one contiguous range recorded on the package log
 row, which is how every record keeps its provenance (installation, package).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,22 +51,33 @@ from rcdesk.sync.tables import label, to_wire
 from rcdesk.sync.verify import TableRows, check_references, read_tables
 
 
-def consolidate_package(db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress,  # noqa: ANN001
-                        cancel: CancelToken = NEVER_CANCELLED) -> PackageReport:
+def consolidate_package(
+    db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+) -> PackageReport:
     """Consolidate one verified field package (raises UserError / Quarantine, DB untouched)."""
     m = pkg.manifest
     author = m["installation"]
-    report = PackageReport(file=pkg.file_name, kind="field", installation_id=author["id"],
-                           installation_name=author.get("name", ""), seq=m["seq"], sha256=pkg.sha256)
-    for name in (m.get("tables") or {}):
+    report = PackageReport(
+        file=pkg.file_name,
+        kind="field",
+        installation_id=author["id"],
+        installation_name=author.get("name", ""),
+        seq=m["seq"],
+        sha256=pkg.sha256,
+    )
+    for name in m.get("tables") or {}:
         report.counts(name)
     if db.role != ROLE_HQ:
-        raise UserError(f"«{pkg.file_name}» es un paquete de campo: se consolida en la sede central, no en esta "
-                        "instalación de campo.")
+        raise UserError(
+            f"«{pkg.file_name}» es un paquete de campo: se consolida en la sede central, no en esta "
+            "instalación de campo."
+        )
     target = (m.get("target") or {}).get("id")
     if target != db.installation_id:
-        raise UserError(f"«{pkg.file_name}» está dirigido a otra sede central "
-                        f"(«{(m.get('target') or {}).get('name', '?')}», {target}); no se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» está dirigido a otra sede central "
+            f"(«{(m.get('target') or {}).get('name', '?')}», {target}); no se importó nada."
+        )
     ring = load_or_create(db)
     src = author["id"]
     if src == db.installation_id:
@@ -85,22 +97,24 @@ def consolidate_package(db, pkg: OpenedPackage, *, progress: ProgressFn = no_pro
         try:
             apply_field_tables(conn, pkg, tables, report, src, seqs, cancel, progress)
         except IntegrityError as exc:
-            raise UserError(f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); "
-                            "no se importó nada.") from exc
+            raise UserError(
+                f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); no se importó nada."
+            ) from exc
         store_evidence(db, pkg, tables, report)
         _log_package(db, conn, pkg, report, seqs)
         try:
             conn.exec_driver_sql("PRAGMA defer_foreign_keys = OFF")
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     report.status = ST_DONE
     t = report.total()
-    report.message = (f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios, "
-                      f"{t.conflicts} en conflicto")
+    report.message = (
+        f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios, {t.conflicts} en conflicto"
+    )
     return report
 
 
-def _check_place_in_chain(conn, pkg: OpenedPackage, report: PackageReport) -> None:  # noqa: ANN001
+def _check_place_in_chain(conn, pkg: OpenedPackage, report: PackageReport) -> None:
     """Refuse or quarantine a package that is not the next one its trusted author sent."""
     m = pkg.manifest
     author = m["installation"]
@@ -108,60 +122,97 @@ def _check_place_in_chain(conn, pkg: OpenedPackage, report: PackageReport) -> No
     pk = SyncPackage.__table__
     dup = conn.execute(select(pk.c.processed_at).where(pk.c.sha256 == pkg.sha256)).first()
     if dup is not None:
-        raise UserError(f"«{pkg.file_name}» ya fue consolidado el {dup[0]:%d/%m/%Y %H:%M}; volver a importarlo "
-                        "no cambia nada.")
+        raise UserError(
+            f"«{pkg.file_name}» ya fue consolidado el {dup[0]:%d/%m/%Y %H:%M}; volver a importarlo no cambia nada."
+        )
     peer = conn.execute(select(SyncPeer.__table__).where(SyncPeer.installation_id == src)).mappings().first()
     if peer is not None and peer["revoked"]:
-        raise UserError(f"«{pkg.file_name}» está firmado por «{author.get('name')}», una instalación revocada; "
-                        "no se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» está firmado por «{author.get('name')}», una instalación revocada; no se importó nada."
+        )
     if peer is None or not peer["trusted"] or not peer["sign_public"]:
-        raise Quarantine(f"«{author.get('name')}» ({src}) todavía no es una instalación de confianza. El paquete "
-                         "espera en cuarentena hasta que la sede la acepte (huella de su clave: "
-                         f"{fingerprint(author.get('sign_public'))}).")
+        raise Quarantine(
+            f"«{author.get('name')}» ({src}) todavía no es una instalación de confianza. El paquete "
+            "espera en cuarentena hasta que la sede la acepte (huella de su clave: "
+            f"{fingerprint(author.get('sign_public'))})."
+        )
     if peer["sign_public"] != author.get("sign_public"):
-        raise UserError(f"«{pkg.file_name}» dice venir de «{author.get('name')}» pero su clave de firma no es la "
-                        "registrada para esa instalación (posible suplantación); no se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» dice venir de «{author.get('name')}» pero su clave de firma no es la "
+            "registrada para esa instalación (posible suplantación); no se importó nada."
+        )
     last = int(peer["last_seq"] or 0)
     seq = int(m["seq"])
     if seq <= last:
-        raise UserError(f"«{pkg.file_name}» es el paquete n.º {seq} de «{author.get('name')}», anterior al último "
-                        f"consolidado (n.º {last}): llegó fuera de orden y su contenido ya está incluido en los "
-                        "posteriores. No se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» es el paquete n.º {seq} de «{author.get('name')}», anterior al último "
+            f"consolidado (n.º {last}): llegó fuera de orden y su contenido ya está incluido en los "
+            "posteriores. No se importó nada."
+        )
     if seq > last + 1:
         acked = int(m.get("acked_seq") or 0)
         if acked > last and not m.get("full"):
-            raise Quarantine(f"Faltan los paquetes n.º {last + 1} a {seq - 1} de «{author.get('name')}»; este "
-                             "espera en cuarentena hasta que lleguen.")
-        report.warnings.append(f"No llegaron los paquetes n.º {last + 1} a {seq - 1} de «{author.get('name')}»; "
-                               "su contenido viene incluido en este (cada paquete lleva todo lo no confirmado).")
+            raise Quarantine(
+                f"Faltan los paquetes n.º {last + 1} a {seq - 1} de «{author.get('name')}»; este "
+                "espera en cuarentena hasta que lleguen."
+            )
+        report.warnings.append(
+            f"No llegaron los paquetes n.º {last + 1} a {seq - 1} de «{author.get('name')}»; "
+            "su contenido viene incluido en este (cada paquete lleva todo lo no confirmado)."
+        )
     elif peer["last_hash"] and m.get("prev_hash") != peer["last_hash"]:
-        raise UserError(f"«{pkg.file_name}» no continúa la cadena de paquetes de «{author.get('name')}» (el "
-                        "paquete anterior no es el que tiene la sede). No se importó nada.")
+        raise UserError(
+            f"«{pkg.file_name}» no continúa la cadena de paquetes de «{author.get('name')}» (el "
+            "paquete anterior no es el que tiene la sede). No se importó nada."
+        )
 
 
-def _log_package(db, conn, pkg: OpenedPackage, report: PackageReport, seqs: SeqRange) -> None:  # noqa: ANN001
+def _log_package(db, conn, pkg: OpenedPackage, report: PackageReport, seqs: SeqRange) -> None:
     """The package log row (with the change numbers it took), the author's chain head, the audit entry."""
     m = pkg.manifest
     author = m["installation"]
     src = author["id"]
     seq = int(m["seq"])
     counts = {k: v.as_json() for k, v in report.kinds.items()}
-    conn.execute(insert(SyncPackage.__table__).values(
-        sha256=pkg.sha256, package_id=m["package_id"], direction="in", kind="field", installation_id=src,
-        target_id=db.installation_id, seq=seq, prev_hash=m.get("prev_hash"), file_name=pkg.file_name[:300],
-        created_at=_parse_dt(m.get("created_at")), processed_at=utcnow(), counts=json.dumps(counts),
-        report=json.dumps({"warnings": report.warnings}, ensure_ascii=False),
-        local_seq_from=seqs.first, local_seq_to=seqs.last))
-    conn.execute(update(SyncPeer.__table__).where(SyncPeer.installation_id == src).values(
-        last_seq=seq, last_hash=pkg.sha256))
+    conn.execute(
+        insert(SyncPackage.__table__).values(
+            sha256=pkg.sha256,
+            package_id=m["package_id"],
+            direction="in",
+            kind="field",
+            installation_id=src,
+            target_id=db.installation_id,
+            seq=seq,
+            prev_hash=m.get("prev_hash"),
+            file_name=pkg.file_name[:300],
+            created_at=_parse_dt(m.get("created_at")),
+            processed_at=utcnow(),
+            counts=json.dumps(counts),
+            report=json.dumps({"warnings": report.warnings}, ensure_ascii=False),
+            local_seq_from=seqs.first,
+            local_seq_to=seqs.last,
+        )
+    )
+    conn.execute(
+        update(SyncPeer.__table__).where(SyncPeer.installation_id == src).values(last_seq=seq, last_hash=pkg.sha256)
+    )
     if author.get("name"):
         it = Installation.__table__
         conn.execute(update(it).where(it.c.id == src, it.c.is_self.is_(False)).values(name=author["name"][:200]))
-    conn.execute(insert(AuditLog.__table__).values(
-        at=utcnow(), installation_id=db.installation_id, user=db.user[:100], table_name="sync_package",
-        record_id=m["package_id"], action="import",
-        changes=json.dumps({"archivo": pkg.file_name, "origen": author.get("name"), "n": seq,
-                            "registros": counts}, ensure_ascii=False)))
+    conn.execute(
+        insert(AuditLog.__table__).values(
+            at=utcnow(),
+            installation_id=db.installation_id,
+            user=db.user[:100],
+            table_name="sync_package",
+            record_id=m["package_id"],
+            action="import",
+            changes=json.dumps(
+                {"archivo": pkg.file_name, "origen": author.get("name"), "n": seq, "registros": counts},
+                ensure_ascii=False,
+            ),
+        )
+    )
 
 
 def _parse_dt(text: str | None) -> datetime:
@@ -171,8 +222,16 @@ def _parse_dt(text: str | None) -> datetime:
         return utcnow()
 
 
-def apply_field_tables(conn, pkg: OpenedPackage, tables: list[TableRows], report: PackageReport,  # noqa: ANN001
-                       src: str, seqs: SeqRange, cancel: CancelToken, progress: ProgressFn) -> None:
+def apply_field_tables(
+    conn,
+    pkg: OpenedPackage,
+    tables: list[TableRows],
+    report: PackageReport,
+    src: str,
+    seqs: SeqRange,
+    cancel: CancelToken,
+    progress: ProgressFn,
+) -> None:
     total = sum(len(t.rows) for t in tables)
     done = 0
     now = utcnow()
@@ -186,7 +245,7 @@ def apply_field_tables(conn, pkg: OpenedPackage, tables: list[TableRows], report
         id_i = cols.index("id")
         for k in range(0, len(tr.rows), BATCH):
             cancel.check()
-            batch = tr.rows[k:k + BATCH]
+            batch = tr.rows[k : k + BATCH]
             have = ap.existing([r[id_i] for r in batch])
             new_rows, upd, conflicts = [], [], []
             for r in batch:
@@ -224,28 +283,43 @@ def apply_field_tables(conn, pkg: OpenedPackage, tables: list[TableRows], report
             done += len(batch)
             progress(done, total, f"Consolidando {label(tr.name)}")
         if discarded:
-            report.warnings.append(f"{label(tr.name)}: {discarded} cambio(s) a registros eliminados en la sede no "
-                                   "se aplicaron (un registro eliminado no se revive); quedan archivados en "
-                                   "la revisión de conflictos como «descartados».")
+            report.warnings.append(
+                f"{label(tr.name)}: {discarded} cambio(s) a registros eliminados en la sede no "
+                "se aplicaron (un registro eliminado no se revive); quedan archivados en "
+                "la revisión de conflictos como «descartados»."
+            )
 
 
-def _queue_conflict(conn, table_name: str, r: dict, h: dict, src: str, sha: str, ap: Applier,  # noqa: ANN001
-                    action: str, now) -> None:  # noqa: ANN001
+def _queue_conflict(conn, table_name: str, r: dict, h: dict, src: str, sha: str, ap: Applier, action: str, now) -> None:
     base = r.pop("_base")
     ct = SyncConflict.__table__
     fields = ap.diff(r, h)
     status = CONFLICT_OPEN if action == CONFLICT else CONFLICT_DISCARDED
-    prev = conn.execute(select(ct.c.id).where(
-        ct.c.table_name == table_name, ct.c.record_id == r["id"], ct.c.installation_id == src,
-        ct.c.status == CONFLICT_OPEN)).scalar()
-    values = {"package_sha": sha, "base_version": base, "local_version": h["version"],
-              "incoming_version": r["version"], "local_data": _jsonable_row(h), "incoming_data": _jsonable_row(r),
-              "fields": json.dumps(fields), "status": status, "created_at": now}
+    prev = conn.execute(
+        select(ct.c.id).where(
+            ct.c.table_name == table_name,
+            ct.c.record_id == r["id"],
+            ct.c.installation_id == src,
+            ct.c.status == CONFLICT_OPEN,
+        )
+    ).scalar()
+    values = {
+        "package_sha": sha,
+        "base_version": base,
+        "local_version": h["version"],
+        "incoming_version": r["version"],
+        "local_data": _jsonable_row(h),
+        "incoming_data": _jsonable_row(r),
+        "fields": json.dumps(fields),
+        "status": status,
+        "created_at": now,
+    }
     if prev is not None and status == CONFLICT_OPEN:
         conn.execute(update(ct).where(ct.c.id == prev).values(**values))
     else:
-        conn.execute(insert(ct).values(id=new_id(), table_name=table_name, record_id=r["id"],
-                                       installation_id=src, **values))
+        conn.execute(
+            insert(ct).values(id=new_id(), table_name=table_name, record_id=r["id"], installation_id=src, **values)
+        )
 
 
 def _jsonable_row(d: dict) -> str:

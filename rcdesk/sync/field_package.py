@@ -7,6 +7,7 @@ members for headquarters' public key. The export is one read/write transaction: 
 is written, then the package log and the per-record "sent" marks are stored; a failure or
 a cancel leaves neither a file nor a trace.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,35 +61,55 @@ class ExportResult:
         return sum(self.counts.values())
 
     def as_json(self) -> dict:
-        return {"file": str(self.path), "seq": self.seq, "sha256": self.sha256, "records": self.records,
-                "counts": self.counts, "evidence": self.evidence, "missing_evidence": self.missing_evidence,
-                "full": self.full}
+        return {
+            "file": str(self.path),
+            "seq": self.seq,
+            "sha256": self.sha256,
+            "records": self.records,
+            "counts": self.counts,
+            "evidence": self.evidence,
+            "missing_evidence": self.missing_evidence,
+            "full": self.full,
+        }
 
 
-def headquarters(conn) -> dict | None:  # noqa: ANN001
+def headquarters(conn) -> dict | None:
     it, pt = Installation.__table__, SyncPeer.__table__
-    return conn.execute(
-        select(it.c.id, it.c.name, pt.c.sign_public, pt.c.enc_public, pt.c.last_seq, pt.c.revoked)
-        .join(pt, pt.c.installation_id == it.c.id)
-        .where(it.c.role == ROLE_HQ, it.c.is_self.is_(False), pt.c.trusted.is_(True))
-    ).mappings().first()
+    return (
+        conn.execute(
+            select(it.c.id, it.c.name, pt.c.sign_public, pt.c.enc_public, pt.c.last_seq, pt.c.revoked)
+            .join(pt, pt.c.installation_id == it.c.id)
+            .where(it.c.role == ROLE_HQ, it.c.is_self.is_(False), pt.c.trusted.is_(True))
+        )
+        .mappings()
+        .first()
+    )
 
 
-def export_field_package(db, out: Path, *, full: bool = False, progress: ProgressFn = no_progress,  # noqa: ANN001
-                         cancel: CancelToken = NEVER_CANCELLED) -> ExportResult:
+def export_field_package(
+    db, out: Path, *, full: bool = False, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+) -> ExportResult:
     if db.role == ROLE_HQ:
-        raise UserError("Esta instalación es la sede central: los paquetes de campo se exportan en las "
-                        "instalaciones de campo. Para enviar datos a un técnico use «paquete base».")
+        raise UserError(
+            "Esta instalación es la sede central: los paquetes de campo se exportan en las "
+            "instalaciones de campo. Para enviar datos a un técnico use «paquete base»."
+        )
     ring = load_or_create(db)
     out = Path(out)
     with db.connect() as conn:
         hq = headquarters(conn)
         if hq is None or not hq["enc_public"]:
-            raise UserError("Esta instalación todavía no conoce la sede central: importe primero el paquete base "
-                            "que le entregó la sede (sin su clave pública no se pueden cifrar los datos personales).")
+            raise UserError(
+                "Esta instalación todavía no conoce la sede central: importe primero el paquete base "
+                "que le entregó la sede (sin su clave pública no se pueden cifrar los datos personales)."
+            )
         pk = SyncPackage.__table__
-        last = conn.execute(select(pk.c.seq, pk.c.sha256).where(pk.c.direction == "out", pk.c.kind == "field")
-                            .order_by(pk.c.seq.desc()).limit(1)).first()
+        last = conn.execute(
+            select(pk.c.seq, pk.c.sha256)
+            .where(pk.c.direction == "out", pk.c.kind == "field")
+            .order_by(pk.c.seq.desc())
+            .limit(1)
+        ).first()
         seq = (last[0] if last else 0) + 1
         prev_hash = last[1] if last else None
         writer = PackageWriter(out, "field")
@@ -104,22 +125,47 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
                 progress(ti, len(tables), f"Reuniendo {label(table.name)}")
                 cols = wire_columns(table)
                 personal = personal_columns(table)
-                n = _write_table(conn, writer, sealer, table, cols, personal, full, hashes, cancel,
-                                 lambda k, ti=ti, name=label(table.name): progress(
-                                     ti, len(tables), f"Reuniendo {name}: {k:,} registros".replace(",", ".")))
+                n = _write_table(
+                    conn,
+                    writer,
+                    sealer,
+                    table,
+                    cols,
+                    personal,
+                    full,
+                    hashes,
+                    cancel,
+                    lambda k, ti=ti, name=label(table.name): progress(  # noqa: B008 - bound now
+                        ti, len(tables), f"Reuniendo {name}: {k:,} registros".replace(",", ".")
+                    ),
+                )
                 if not n:
                     continue
-                tables_meta[table.name] = {"columns": cols, "personal": personal, "count": n,
-                                           "withheld": withheld_all.get(table.name, [])}
+                tables_meta[table.name] = {
+                    "columns": cols,
+                    "personal": personal,
+                    "count": n,
+                    "withheld": withheld_all.get(table.name, []),
+                }
                 counts[table.name] = n
             carried, missing = carry_evidence(db, writer, hashes, cancel)
             manifest = {
                 "schema_version": head_version(),
-                "installation": {"id": db.installation_id, "name": db.installation_name, "role": db.role,
-                                 "sign_public": ring.sign_public, "enc_public": ring.enc_public},
+                "installation": {
+                    "id": db.installation_id,
+                    "name": db.installation_name,
+                    "role": db.role,
+                    "sign_public": ring.sign_public,
+                    "enc_public": ring.enc_public,
+                },
                 "target": {"id": hq["id"], "name": hq["name"], "enc_fingerprint": fingerprint(hq["enc_public"])},
-                "seq": seq, "prev_hash": prev_hash, "acked_seq": int(hq["last_seq"] or 0), "full": full,
-                "tables": tables_meta, "counts": counts, "evidence": carried,
+                "seq": seq,
+                "prev_hash": prev_hash,
+                "acked_seq": int(hq["last_seq"] or 0),
+                "full": full,
+                "tables": tables_meta,
+                "counts": counts,
+                "evidence": carried,
                 "encryption": sealed_encryption(sealer, hq["id"], chunk=writer.chunk),
             }
             progress(len(tables), len(tables), "Firmando el paquete")
@@ -129,11 +175,23 @@ def export_field_package(db, out: Path, *, full: bool = False, progress: Progres
             writer.abort()
             raise
         try:
-            conn.execute(insert(pk).values(
-                sha256=sha, package_id=manifest["package_id"], direction="out", kind="field",
-                installation_id=db.installation_id, target_id=hq["id"], seq=seq, prev_hash=prev_hash,
-                file_name=out.name[:300], created_at=utcnow(), processed_at=utcnow(), counts=json.dumps(counts),
-                report="{}"))
+            conn.execute(
+                insert(pk).values(
+                    sha256=sha,
+                    package_id=manifest["package_id"],
+                    direction="out",
+                    kind="field",
+                    installation_id=db.installation_id,
+                    target_id=hq["id"],
+                    seq=seq,
+                    prev_hash=prev_hash,
+                    file_name=out.name[:300],
+                    created_at=utcnow(),
+                    processed_at=utcnow(),
+                    counts=json.dumps(counts),
+                    report="{}",
+                )
+            )
             for name in counts:
                 _mark_sent(conn, table_by_name(name), full, seq)
         except BaseException:
@@ -147,16 +205,26 @@ def _unacknowledged(table: sa.Table, cols: list[str], full: bool) -> sa.Select:
     sr = SyncRecord.__table__
     rt = raw_table(table.name)
     base = func.coalesce(sr.c.base_version, 0)
-    stmt = (select(*[rt.c[c] for c in cols], base)
-            .select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))))
+    stmt = select(*[rt.c[c] for c in cols], base).select_from(
+        rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))
+    )
     if not full:
         stmt = stmt.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
     return stmt.order_by(rt.c.id)
 
 
-def _write_table(conn, writer: PackageWriter, sealer: Sealer, table: sa.Table, cols: list[str],  # noqa: ANN001
-                 personal: list[str], full: bool, hashes: set[str], cancel: CancelToken,
-                 note: Callable[[int], None]) -> int:
+def _write_table(
+    conn,
+    writer: PackageWriter,
+    sealer: Sealer,
+    table: sa.Table,
+    cols: list[str],
+    personal: list[str],
+    full: bool,
+    hashes: set[str],
+    cancel: CancelToken,
+    note: Callable[[int], None],
+) -> int:
     """Stream a table's unacknowledged rows into its records member (and its sealed personal
     member), batch by batch; returns how many rows went, noting the evidence files to carry."""
     pidx = [cols.index(c) for c in personal]
@@ -187,7 +255,7 @@ def _write_table(conn, writer: PackageWriter, sealer: Sealer, table: sa.Table, c
     return n
 
 
-def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:  # noqa: ANN001
+def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:
     """Remember which version of each record travelled in package `seq`: the same rows the export
     read, selected again inside the same write transaction rather than remembered one by one."""
     sr = SyncRecord.__table__
@@ -196,10 +264,15 @@ def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:  # noqa: AN
     if full:  # SQLite's upsert after INSERT…SELECT wants a WHERE clause to parse unambiguously
         rows = rows.where(rt.c.id.is_not(None))
     else:
-        rows = (rows.select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id)))
-                .where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version)))
+        rows = rows.select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))).where(
+            or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version)
+        )
     stmt = sqlite_insert(sr).from_select(
-        ["table_name", "record_id", "base_version", "sent_version", "sent_seq", "hq_conflict"], rows)
-    conn.execute(stmt.on_conflict_do_update(
-        index_elements=[sr.c.table_name, sr.c.record_id],
-        set_={"sent_version": stmt.excluded.sent_version, "sent_seq": stmt.excluded.sent_seq}))
+        ["table_name", "record_id", "base_version", "sent_version", "sent_seq", "hq_conflict"], rows
+    )
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[sr.c.table_name, sr.c.record_id],
+            set_={"sent_version": stmt.excluded.sent_version, "sent_seq": stmt.excluded.sent_seq},
+        )
+    )

@@ -3,6 +3,7 @@
 The same shapes serve field packages, base packages and receipts, the command line's JSON
 and text output, and the sync page's tables.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,12 @@ ST_DONE = "consolidado"
 ST_IMPORTED = "importado"
 ST_REJECTED = "rechazado"
 ST_QUARANTINE = "en cuarentena"
-STATUS_LABELS = {ST_DONE: "Consolidado", ST_IMPORTED: "Importado", ST_REJECTED: "Rechazado",
-                 ST_QUARANTINE: "En cuarentena"}
+STATUS_LABELS = {
+    ST_DONE: "Consolidado",
+    ST_IMPORTED: "Importado",
+    ST_REJECTED: "Rechazado",
+    ST_QUARANTINE: "En cuarentena",
+}
 
 
 class Quarantine(Exception):
@@ -66,9 +71,16 @@ class PackageReport:
 
     def as_json(self) -> dict:
         return {
-            "file": self.file, "kind": self.kind, "status": self.status, "message": self.message,
-            "installation_id": self.installation_id, "installation_name": self.installation_name,
-            "seq": self.seq, "sha256": self.sha256, "warnings": self.warnings, "details": self.details,
+            "file": self.file,
+            "kind": self.kind,
+            "status": self.status,
+            "message": self.message,
+            "installation_id": self.installation_id,
+            "installation_name": self.installation_name,
+            "seq": self.seq,
+            "sha256": self.sha256,
+            "warnings": self.warnings,
+            "details": self.details,
             "kinds": {k: v.as_json() for k, v in self.kinds.items()},
         }
 
@@ -102,7 +114,9 @@ class ImportResult:
         t = self.total()
         return {
             "packages": len([p for p in self.packages if p.status in (ST_DONE, ST_IMPORTED)]),
-            "inserted": t.inserted, "updated": t.updated, "unchanged": t.unchanged,
+            "inserted": t.inserted,
+            "updated": t.updated,
+            "unchanged": t.unchanged,
             "conflicts": t.conflicts,
             "rejected": [{"file": p.file, "reason": p.message} for p in self.rejected],
             "quarantined": [{"file": p.file, "reason": p.message} for p in self.quarantined],
@@ -125,12 +139,16 @@ class ImportResult:
                 lines.append(f"    - {d}")
             for k, c in p.kinds.items():
                 if p.status in (ST_DONE, ST_IMPORTED):
-                    lines.append(f"  {label(k)}: {c.inserted} nuevos, {c.updated} actualizados, "
-                                 f"{c.unchanged} sin cambios, {c.conflicts} en conflicto, {c.rejected} rechazados")
+                    lines.append(
+                        f"  {label(k)}: {c.inserted} nuevos, {c.updated} actualizados, "
+                        f"{c.unchanged} sin cambios, {c.conflicts} en conflicto, {c.rejected} rechazados"
+                    )
             for w in p.warnings:
                 lines.append(f"  Aviso: {w}")
         t = self.total()
-        lines.append(f"Total: {t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios, "
-                     f"{t.conflicts} en conflicto; {len(self.rejected)} paquete(s) rechazado(s), "
-                     f"{len(self.quarantined)} en cuarentena.")
+        lines.append(
+            f"Total: {t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios, "
+            f"{t.conflicts} en conflicto; {len(self.rejected)} paquete(s) rechazado(s), "
+            f"{len(self.quarantined)} en cuarentena."
+        )
         return "\n".join(lines)

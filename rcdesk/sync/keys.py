@@ -7,6 +7,7 @@ as PEM files in `paths.keys` (what an administrator sees and backs up) and in th
 the files back. Export/import uses PKCS#8 with a passphrase (`BestAvailableEncryption`,
 scrypt-based in current `cryptography`). All primitives come from `cryptography`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -50,20 +51,19 @@ def fingerprint(public_b64: str | None) -> str:
     if not public_b64:
         return "—"
     h = hashlib.sha256(unb64(public_b64)).hexdigest()[:32].upper()
-    return " ".join(h[i:i + 4] for i in range(0, 32, 4))
+    return " ".join(h[i : i + 4] for i in range(0, 32, 4))
 
 
-def _raw_public(key) -> bytes:  # noqa: ANN001
+def _raw_public(key) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _pem(key, password: bytes | None = None) -> str:  # noqa: ANN001
-    enc = (serialization.BestAvailableEncryption(password) if password
-           else serialization.NoEncryption())
+def _pem(key, password: bytes | None = None) -> str:
+    enc = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc).decode("ascii")
 
 
-def _load_pem(pem: str, password: bytes | None = None):  # noqa: ANN202
+def _load_pem(pem: str, password: bytes | None = None):
     return serialization.load_pem_private_key(pem.encode("ascii"), password=password)
 
 
@@ -132,17 +132,18 @@ class Opener:
         try:
             return self._aead.decrypt(blob[:12], blob[12:], aad)
         except (InvalidTag, ValueError) as exc:
-            raise UserError("Los datos personales cifrados del paquete no se pueden descifrar con la "
-                            "clave de esta sede central (paquete dañado o cifrado para otra sede).") from exc
+            raise UserError(
+                "Los datos personales cifrados del paquete no se pueden descifrar con la "
+                "clave de esta sede central (paquete dañado o cifrado para otra sede)."
+            ) from exc
 
-    def open_stream(self, sealed: Iterable[bytes], aad: bytes, *, chunk: int, limit: int,
-                    what: str) -> Iterator[bytes]:
+    def open_stream(self, sealed: Iterable[bytes], aad: bytes, *, chunk: int, limit: int, what: str) -> Iterator[bytes]:
         """The plaintext of a format-2 member read as `sealed` pieces, every chunk authenticated."""
         return open_chunks(self._aead, aad, sealed, chunk=chunk, limit=limit, what=what)
 
 
 # -- storage ---------------------------------------------------------------------------
-def load_or_create(db, s=None) -> KeyRing:  # noqa: ANN001
+def load_or_create(db, s=None) -> KeyRing:
     """This installation's keys; created on first use. Pass an open session `s` if any."""
     cached = getattr(db, "_sync_keyring", None)
     if cached is not None:
@@ -156,7 +157,7 @@ def load_or_create(db, s=None) -> KeyRing:  # noqa: ANN001
     return ring
 
 
-def _load_or_create(db, s) -> KeyRing:  # noqa: ANN001
+def _load_or_create(db, s) -> KeyRing:
     from rcdesk.models.sync import SyncKey
 
     rows = {k.kind: k for k in s.scalars(select(SyncKey))}
@@ -200,7 +201,7 @@ def _write_files(folder: Path, ring: KeyRing) -> None:
     (folder / _PUB_FILES[ENCRYPT]).write_text(ring.enc_public + "\n", "ascii")
 
 
-def backup_keys(db, dest_dir: Path) -> bool:  # noqa: ANN001
+def backup_keys(db, dest_dir: Path) -> bool:
     """Copy the key files next to a database backup (called by `rcdesk backup`)."""
     if db.paths is None:
         return False
@@ -216,23 +217,27 @@ def backup_keys(db, dest_dir: Path) -> bool:  # noqa: ANN001
     return True
 
 
-def export_keys(db, passphrase: str) -> bytes:  # noqa: ANN001
+def export_keys(db, passphrase: str) -> bytes:
     """A JSON file with both private keys encrypted with `passphrase` (PKCS#8)."""
     if len(passphrase) < 8:
         raise UserError("La frase de paso debe tener al menos 8 caracteres.")
     ring = load_or_create(db)
     pw = passphrase.encode("utf-8")
     doc = {
-        "format": KEY_EXPORT_FORMAT, "format_version": 1,
-        "installation_id": db.installation_id, "installation_name": db.installation_name,
+        "format": KEY_EXPORT_FORMAT,
+        "format_version": 1,
+        "installation_id": db.installation_id,
+        "installation_name": db.installation_name,
         "role": db.role,
-        "sign_private_pem": _pem(ring.sign_key, pw), "enc_private_pem": _pem(ring.enc_key, pw),
-        "sign_public": ring.sign_public, "enc_public": ring.enc_public,
+        "sign_private_pem": _pem(ring.sign_key, pw),
+        "enc_private_pem": _pem(ring.enc_key, pw),
+        "sign_public": ring.sign_public,
+        "enc_public": ring.enc_public,
     }
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def import_keys(db, data: bytes, passphrase: str) -> KeyRing:  # noqa: ANN001
+def import_keys(db, data: bytes, passphrase: str) -> KeyRing:
     """Replace this installation's keys with exported ones (same installation only)."""
     from rcdesk.models.sync import SyncKey
 

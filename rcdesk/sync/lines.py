@@ -3,6 +3,7 @@
 One JSON array per line, values as SQLite stores them (a blob as `{"$b64": …}`); JSON strings
 never hold a raw newline, so lines split without parsing.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ def parse_lines(data: bytes) -> list:
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(ensure_ascii=False) builds an encoder per call
 
 
-def encode_lines(rows, pidx: list[int]) -> tuple[bytes, bytes]:  # noqa: ANN001
+def encode_lines(rows, pidx: list[int]) -> tuple[bytes, bytes]:
     """JSON lines of `rows` (stored values) with the values at `pidx` moved out into their own
     lines, each block ending in a newline, ready for a records member and its personal member."""
     enc = _ENCODE

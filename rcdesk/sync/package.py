@@ -30,6 +30,7 @@ names (no absolute paths, no `..`, no duplicates, only the members the manifest 
 member count and total uncompressed size (zip bombs), then the signature and each member's
 hash as it is read.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,8 +71,10 @@ MAX_MEMBER_BYTES = 1024**3
 MAX_MANIFEST_BYTES = 64 * 1024**2
 MAX_RATIO = 200  # uncompressed/compressed, for members above 1 MB
 
-_MEMBER_RE = re.compile(r"^(manifest\.json|records/[a-z0-9_]{1,64}\.jsonl|personal/[a-z0-9_]{1,64}\.jsonl\.enc"
-                        r"|evidence/[0-9a-f]{64}(\.[a-z0-9]{1,8})?|acuse\.json)$")
+_MEMBER_RE = re.compile(
+    r"^(manifest\.json|records/[a-z0-9_]{1,64}\.jsonl|personal/[a-z0-9_]{1,64}\.jsonl\.enc"
+    r"|evidence/[0-9a-f]{64}(\.[a-z0-9]{1,8})?|acuse\.json)$"
+)
 _CHUNK = 1024 * 1024
 
 
@@ -133,12 +136,16 @@ class PackageWriter:
     def personal_aad(self, name: str) -> bytes:
         return name.encode("ascii") + b"|" + self.package_id.encode()
 
-    def finish(self, manifest: dict, ring) -> tuple[str, dict]:  # noqa: ANN001
+    def finish(self, manifest: dict, ring) -> tuple[str, dict]:
         """Write the manifest, sign, rename. Returns (package sha256, manifest)."""
         manifest = {
-            "format": FORMAT, "format_version": self.format_version, "kind": self.kind,
-            "package_id": self.package_id, "created_at": utcnow().isoformat(timespec="seconds"),
-            **manifest, "members": self.members,
+            "format": FORMAT,
+            "format_version": self.format_version,
+            "kind": self.kind,
+            "package_id": self.package_id,
+            "created_at": utcnow().isoformat(timespec="seconds"),
+            **manifest,
+            "members": self.members,
         }
         data = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
         self.zf.writestr("manifest.json", data)
@@ -219,7 +226,7 @@ class OpenedPackage:
     def __enter__(self) -> OpenedPackage:
         return self
 
-    def __exit__(self, *exc) -> None:  # noqa: ANN002
+    def __exit__(self, *exc) -> None:
         self.close()
 
     def has(self, name: str) -> bool:
@@ -253,8 +260,10 @@ class OpenedPackage:
             got += len(chunk)
             yield chunk
         if got != expected or h.hexdigest() != info["sha256"]:
-            raise UserError(f"«{self.file_name}»: el componente «{name}» no coincide con su huella SHA-256 "
-                            "del manifiesto (archivo dañado o modificado).")
+            raise UserError(
+                f"«{self.file_name}»: el componente «{name}» no coincide con su huella SHA-256 "
+                "del manifiesto (archivo dañado o modificado)."
+            )
 
     def _stream(self, name: str, expected: int) -> Iterator[bytes]:
         read = 0
@@ -267,7 +276,7 @@ class OpenedPackage:
                     yield chunk
         except UserError:
             raise
-        except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile, CRC errors: the file is damaged
+        except Exception as exc:
             raise UserError(f"«{self.file_name}» está dañado: no se puede leer «{name}» ({exc}).") from exc
 
     def lines(self, name: str) -> list:
@@ -293,32 +302,35 @@ def open_package(path: Path, *, schema_version: int | None = None) -> OpenedPack
         raise UserError(f"No existe el archivo «{path}».")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise UserError(f"«{fname}» es demasiado grande ({size / 1024**2:.0f} MB; el máximo es "
-                        f"{MAX_FILE_BYTES // 1024**2} MB).")
+        raise UserError(
+            f"«{fname}» es demasiado grande ({size / 1024**2:.0f} MB; el máximo es {MAX_FILE_BYTES // 1024**2} MB)."
+        )
     if size < SIG_LEN + 22:
         raise UserError(f"«{fname}» no es un paquete de rcdesk o está incompleto (archivo truncado).")
     with open(path, "rb") as fh:
         fh.seek(size - SIG_LEN - 2)
         tail = fh.read(SIG_LEN + 2)
-    if tail[2:2 + len(SIG_MAGIC)] != SIG_MAGIC or int.from_bytes(tail[:2], "little") != SIG_LEN:
-        raise UserError(f"«{fname}» no es un paquete de rcdesk firmado, o está incompleto (archivo truncado o "
-                        "modificado).")
+    if tail[2 : 2 + len(SIG_MAGIC)] != SIG_MAGIC or int.from_bytes(tail[:2], "little") != SIG_LEN:
+        raise UserError(
+            f"«{fname}» no es un paquete de rcdesk firmado, o está incompleto (archivo truncado o modificado)."
+        )
     try:
-        signature = bytes.fromhex(tail[2 + len(SIG_MAGIC):].decode("ascii"))
+        signature = bytes.fromhex(tail[2 + len(SIG_MAGIC) :].decode("ascii"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UserError(f"«{fname}»: la firma del paquete está dañada.") from exc
     digest = _digest_file(path, size - SIG_LEN)
     try:
         zf = zipfile.ZipFile(path)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise UserError(f"«{fname}» está dañado o incompleto: no es un ZIP válido ({exc}).") from exc
     try:
         manifest = _check_structure(zf, fname, schema_version)
         pkg = OpenedPackage(path, digest, manifest, signature, zf)
         key = manifest["installation"].get("sign_public") or ""
         if not key or not pkg.verify_signature(key):
-            raise UserError(f"«{fname}»: la firma no es válida; el archivo fue modificado o está dañado. "
-                            "No se importó nada.")
+            raise UserError(
+                f"«{fname}»: la firma no es válida; el archivo fue modificado o está dañado. No se importó nada."
+            )
         return pkg
     except BaseException:
         zf.close()
@@ -333,10 +345,15 @@ def _check_structure(zf: zipfile.ZipFile, fname: str, schema_version: int | None
     total = 0
     for info in infos:
         n = info.filename
-        if (n.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", n) or "\\" in n
-                or any(part in ("..", ".", "") for part in n.split("/"))):
-            raise UserError(f"«{fname}» contiene una ruta peligrosa («{n}»: ruta absoluta o con «..»). "
-                            "Se rechazó sin extraer nada.")
+        if (
+            n.startswith(("/", "\\"))
+            or re.match(r"^[A-Za-z]:", n)
+            or "\\" in n
+            or any(part in ("..", ".", "") for part in n.split("/"))
+        ):
+            raise UserError(
+                f"«{fname}» contiene una ruta peligrosa («{n}»: ruta absoluta o con «..»). Se rechazó sin extraer nada."
+            )
         if not _MEMBER_RE.match(n):
             raise UserError(f"«{fname}» contiene un componente desconocido («{n}»).")
         if n in names:
@@ -346,11 +363,15 @@ def _check_structure(zf: zipfile.ZipFile, fname: str, schema_version: int | None
         if info.file_size > MAX_MEMBER_BYTES:
             raise UserError(f"«{fname}»: el componente «{n}» es demasiado grande.")
         if info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UserError(f"«{fname}» parece una «bomba ZIP» (el componente «{n}» se expande "
-                            f"{info.file_size // max(info.compress_size, 1)} veces). Se rechazó.")
+            raise UserError(
+                f"«{fname}» parece una «bomba ZIP» (el componente «{n}» se expande "
+                f"{info.file_size // max(info.compress_size, 1)} veces). Se rechazó."
+            )
     if total > MAX_TOTAL_UNCOMPRESSED:
-        raise UserError(f"«{fname}» ocupa demasiado al descomprimirse ({total / 1024**3:.1f} GB; máximo "
-                        f"{MAX_TOTAL_UNCOMPRESSED // 1024**3} GB). Se rechazó.")
+        raise UserError(
+            f"«{fname}» ocupa demasiado al descomprimirse ({total / 1024**3:.1f} GB; máximo "
+            f"{MAX_TOTAL_UNCOMPRESSED // 1024**3} GB). Se rechazó."
+        )
     if "manifest.json" not in names:
         raise UserError(f"«{fname}» no es un paquete de rcdesk (no tiene manifiesto).")
     info = zf.getinfo("manifest.json")
@@ -360,18 +381,22 @@ def _check_structure(zf: zipfile.ZipFile, fname: str, schema_version: int | None
         with zf.open(info) as fh:
             raw = fh.read(MAX_MANIFEST_BYTES + 1)
         manifest = json.loads(raw.decode("utf-8"))
-    except Exception as exc:  # noqa: BLE001 - zlib.error, BadZipFile, bad JSON…: all mean "damaged"
+    except Exception as exc:
         raise UserError(f"«{fname}» está dañado: el manifiesto no se puede leer ({exc}).") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise UserError(f"«{fname}» no es un paquete de rcdesk.")
     fv = manifest.get("format_version")
     if not isinstance(fv, int) or fv > FORMAT_VERSION:
-        raise UserError(f"«{fname}» fue creado por una versión más reciente de rcdesk (formato {fv}; esta versión "
-                        f"lee hasta el {FORMAT_VERSION}). Actualice rcdesk para importarlo.")
+        raise UserError(
+            f"«{fname}» fue creado por una versión más reciente de rcdesk (formato {fv}; esta versión "
+            f"lee hasta el {FORMAT_VERSION}). Actualice rcdesk para importarlo."
+        )
     sv = manifest.get("schema_version")
     if schema_version is not None and isinstance(sv, int) and sv > schema_version:
-        raise UserError(f"«{fname}» viene de una base de datos más reciente (esquema {sv}; esta versión conoce "
-                        f"hasta el {schema_version}). Actualice rcdesk para importarlo.")
+        raise UserError(
+            f"«{fname}» viene de una base de datos más reciente (esquema {sv}; esta versión conoce "
+            f"hasta el {schema_version}). Actualice rcdesk para importarlo."
+        )
     if manifest.get("kind") not in KINDS:
         raise UserError(f"«{fname}»: tipo de paquete desconocido ({manifest.get('kind')!r}).")
     inst = manifest.get("installation")
@@ -383,8 +408,9 @@ def _check_structure(zf: zipfile.ZipFile, fname: str, schema_version: int | None
     if set(members) != names - {"manifest.json"}:
         extra = sorted((names - {"manifest.json"}) - set(members))
         missing = sorted(set(members) - names)
-        raise UserError(f"«{fname}»: los componentes no coinciden con el manifiesto "
-                        f"(sobran {extra[:3]}, faltan {missing[:3]}).")
+        raise UserError(
+            f"«{fname}»: los componentes no coinciden con el manifiesto (sobran {extra[:3]}, faltan {missing[:3]})."
+        )
     for n, m in members.items():
         if not isinstance(m, dict) or not isinstance(m.get("size"), int) or not isinstance(m.get("sha256"), str):
             raise UserError(f"«{fname}»: el manifiesto no declara tamaño y huella de «{n}».")

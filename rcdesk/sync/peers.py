@@ -5,6 +5,7 @@ is copied into the quarantine folder (`<data>/cuarentena/`) with a small JSON no
 signed it, key fingerprint, why it waits) and the database is left untouched. Accepting
 the installation (`trust`) pins the signing key it presented and consolidates what waits.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,16 +49,24 @@ class InstallationRow:
         return "Pendiente de aceptar"
 
     def as_json(self) -> dict:
-        return {"installation_id": self.installation_id, "name": self.name, "role": self.role,
-                "trusted": self.trusted or self.is_self, "revoked": self.revoked, "is_self": self.is_self,
-                "fingerprint": self.sign_fingerprint, "last_seq": self.last_seq, "pending": self.pending}
+        return {
+            "installation_id": self.installation_id,
+            "name": self.name,
+            "role": self.role,
+            "trusted": self.trusted or self.is_self,
+            "revoked": self.revoked,
+            "is_self": self.is_self,
+            "fingerprint": self.sign_fingerprint,
+            "last_seq": self.last_seq,
+            "pending": self.pending,
+        }
 
 
-def quarantine_dir(db) -> Path | None:  # noqa: ANN001
+def quarantine_dir(db) -> Path | None:
     return db.paths.data / "cuarentena" if db.paths is not None else None
 
 
-def quarantined(db) -> list[dict]:  # noqa: ANN001
+def quarantined(db) -> list[dict]:
     folder = quarantine_dir(db)
     out = []
     if folder is None or not folder.is_dir():
@@ -72,7 +81,7 @@ def quarantined(db) -> list[dict]:  # noqa: ANN001
     return out
 
 
-def put_in_quarantine(db, pkg, reason: str) -> str | None:  # noqa: ANN001
+def put_in_quarantine(db, pkg, reason: str) -> str | None:
     folder = quarantine_dir(db)
     if folder is None:
         return None
@@ -82,17 +91,23 @@ def put_in_quarantine(db, pkg, reason: str) -> str | None:  # noqa: ANN001
         shutil.copyfile(pkg.path, dest)
     author = pkg.author
     note = {
-        "sha256": pkg.sha256, "file": pkg.file_name, "reason": reason,
-        "installation_id": author["id"], "name": author.get("name", ""), "role": author.get("role", "field"),
-        "sign_public": author.get("sign_public"), "enc_public": author.get("enc_public"),
-        "fingerprint": fingerprint(author.get("sign_public")), "seq": pkg.manifest.get("seq"),
+        "sha256": pkg.sha256,
+        "file": pkg.file_name,
+        "reason": reason,
+        "installation_id": author["id"],
+        "name": author.get("name", ""),
+        "role": author.get("role", "field"),
+        "sign_public": author.get("sign_public"),
+        "enc_public": author.get("enc_public"),
+        "fingerprint": fingerprint(author.get("sign_public")),
+        "seq": pkg.manifest.get("seq"),
         "at": utcnow().isoformat(timespec="seconds"),
     }
     dest.with_suffix(".json").write_text(json.dumps(note, ensure_ascii=False, indent=1), "utf-8")
     return str(dest)
 
 
-def release_from_quarantine(db, sha256: str) -> None:  # noqa: ANN001
+def release_from_quarantine(db, sha256: str) -> None:
     folder = quarantine_dir(db)
     if folder is None:
         return
@@ -100,7 +115,7 @@ def release_from_quarantine(db, sha256: str) -> None:  # noqa: ANN001
     (folder / f"{sha256}.json").unlink(missing_ok=True)
 
 
-def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
+def list_installations(db) -> list[InstallationRow]:
     pending: dict[str, int] = {}
     waiting = quarantined(db)
     waiting_fp: dict[str, str] = {}
@@ -111,8 +126,9 @@ def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
     my_fp = fingerprint(load_or_create(db).sign_public)
     out = []
     with db.session() as s:
-        rows = s.execute(select(Installation, SyncPeer).outerjoin(
-            SyncPeer, SyncPeer.installation_id == Installation.id)).all()
+        rows = s.execute(
+            select(Installation, SyncPeer).outerjoin(SyncPeer, SyncPeer.installation_id == Installation.id)
+        ).all()
         known = set()
         for inst, peer in rows:
             known.add(inst.id)
@@ -125,23 +141,42 @@ def list_installations(db) -> list[InstallationRow]:  # noqa: ANN001
             name = inst.name
             if not inst.is_self and name.startswith("Instalación ") and inst.id in waiting_name:
                 name = waiting_name[inst.id]
-            out.append(InstallationRow(
-                inst.id, name, inst.role, bool(inst.is_self),
-                bool(peer and peer.trusted), bool(peer and peer.revoked),
-                fp, peer.last_seq if peer else 0, pending.get(inst.id, 0),
-            ))
+            out.append(
+                InstallationRow(
+                    inst.id,
+                    name,
+                    inst.role,
+                    bool(inst.is_self),
+                    bool(peer and peer.trusted),
+                    bool(peer and peer.revoked),
+                    fp,
+                    peer.last_seq if peer else 0,
+                    pending.get(inst.id, 0),
+                )
+            )
     seen = set()
     for q in waiting:
         if q["installation_id"] in known or q["installation_id"] in seen:
             continue
         seen.add(q["installation_id"])
-        out.append(InstallationRow(q["installation_id"], q.get("name", ""), q.get("role", "field"), False,
-                                   False, False, q.get("fingerprint", "—"), 0, pending[q["installation_id"]]))
+        out.append(
+            InstallationRow(
+                q["installation_id"],
+                q.get("name", ""),
+                q.get("role", "field"),
+                False,
+                False,
+                False,
+                q.get("fingerprint", "—"),
+                0,
+                pending[q["installation_id"]],
+            )
+        )
     out.sort(key=lambda r: (not r.is_self, r.role != ROLE_HQ, r.name.lower()))
     return out
 
 
-def resolve_id(db, prefix: str) -> str:  # noqa: ANN001
+def resolve_id(db, prefix: str) -> str:
     """Full installation id from an id or a unique prefix of one (known or in quarantine)."""
     prefix = (prefix or "").strip().lower()
     if len(prefix) < 4:
@@ -151,16 +186,16 @@ def resolve_id(db, prefix: str) -> str:  # noqa: ANN001
     if not hits:
         raise NotFound(f"No hay ninguna instalación con identificador «{prefix}».")
     if len(hits) > 1:
-        raise UserError(f"«{prefix}» coincide con varias instalaciones; escriba más caracteres.",
-                        details=hits[:10])
+        raise UserError(f"«{prefix}» coincide con varias instalaciones; escriba más caracteres.", details=hits[:10])
     return hits[0]
 
 
-def ensure_installation(s, installation_id: str, name: str, role: str) -> Installation:  # noqa: ANN001
+def ensure_installation(s, installation_id: str, name: str, role: str) -> Installation:
     inst = s.get(Installation, installation_id)
     if inst is None:
-        inst = Installation(id=installation_id, name=name or f"Instalación {installation_id[:8]}",
-                            role=role, is_self=False, next_seq=1)
+        inst = Installation(
+            id=installation_id, name=name or f"Instalación {installation_id[:8]}", role=role, is_self=False, next_seq=1
+        )
         s.add(inst)
         s.flush()
     elif name and inst.name != name and not inst.is_self:
@@ -168,7 +203,7 @@ def ensure_installation(s, installation_id: str, name: str, role: str) -> Instal
     return inst
 
 
-def set_trust(db, installation_id: str, trusted: bool) -> InstallationRow:  # noqa: ANN001
+def set_trust(db, installation_id: str, trusted: bool) -> InstallationRow:
     """Trust (pinning the key of its quarantined packages if needed) or revoke."""
     iid = resolve_id(db, installation_id)
     if iid == db.installation_id:
@@ -187,8 +222,10 @@ def set_trust(db, installation_id: str, trusted: bool) -> InstallationRow:  # no
             if not peer.sign_public:
                 keys = {q.get("sign_public") for q in waiting if q.get("sign_public")}
                 if len(keys) > 1:
-                    raise UserError("Los paquetes en cuarentena de esta instalación están firmados con claves "
-                                    "distintas; no se puede decidir cuál aceptar.")
+                    raise UserError(
+                        "Los paquetes en cuarentena de esta instalación están firmados con claves "
+                        "distintas; no se puede decidir cuál aceptar."
+                    )
                 if keys:
                     peer.sign_public = keys.pop()
                     enc = [q.get("enc_public") for q in waiting if q.get("enc_public")]

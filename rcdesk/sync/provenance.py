@@ -1,6 +1,7 @@
 """Where a record came from: the installation that last wrote it and, when that write
 arrived in a consolidated package, which package (found from the record's `change_seq`
 and the package log's local change ranges; see `rcdesk.models.sync`)."""
+
 from __future__ import annotations
 
 import bisect
@@ -12,12 +13,14 @@ from rcdesk.models.sync import SyncPackage
 
 
 class ProvenanceIndex:
-    def __init__(self, conn_or_session) -> None:  # noqa: ANN001
+    def __init__(self, conn_or_session) -> None:
         it, pk = Installation.__table__, SyncPackage.__table__
         self.names = {r[0]: r[1] for r in conn_or_session.execute(select(it.c.id, it.c.name))}
         rows = conn_or_session.execute(
             select(pk.c.local_seq_from, pk.c.local_seq_to, pk.c.installation_id, pk.c.seq, pk.c.file_name, pk.c.kind)
-            .where(pk.c.direction == "in", pk.c.local_seq_from.is_not(None)).order_by(pk.c.local_seq_from)).all()
+            .where(pk.c.direction == "in", pk.c.local_seq_from.is_not(None))
+            .order_by(pk.c.local_seq_from)
+        ).all()
         self.starts = [r[0] for r in rows]
         self.rows = rows
 

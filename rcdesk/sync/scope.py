@@ -23,6 +23,7 @@ In every case, rows that point to a table left out of base packages (rows about 
 such as the team of a field visit) stay behind with it, and so does the evidence of
 records that are not sent.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -116,7 +117,7 @@ class Scope:
         return out
 
 
-def build_scope(conn, assignments: list[dict], excluded: set[str], *, everything: bool = False) -> Scope:  # noqa: ANN001
+def build_scope(conn, assignments: list[dict], excluded: set[str], *, everything: bool = False) -> Scope:
     """The scope of a technician's assignments (everything when asked or when there are
     none). `excluded` are the tables that never go in base packages (rows about people):
     rows pointing to them stay behind too, whatever the scope."""
@@ -142,6 +143,7 @@ def build_scope(conn, assignments: list[dict], excluded: set[str], *, everything
     if territories:
         units |= set(conn.execute(select(ou.c.id).where(ou.c.territory_id.in_(sorted(territories)))).scalars())
     if units:  # events and visits where an assigned unit sits come along too
-        territories |= below({t for t in conn.execute(select(ou.c.territory_id).where(ou.c.id.in_(sorted(units))))
-                              .scalars() if t})
+        territories |= below(
+            {t for t in conn.execute(select(ou.c.territory_id).where(ou.c.id.in_(sorted(units)))).scalars() if t}
+        )
     return Scope(territories, units, narrowed={t: set() for t in excluded})

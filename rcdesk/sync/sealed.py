@@ -25,6 +25,7 @@ content; the record count in the manifest already says how many people came. The
 stays signed over every byte and each member's SHA-256 stays in the manifest: a chunk is
 only decrypted once both were checked.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -68,8 +69,8 @@ class SealedWriter:
     def _drain(self) -> None:
         # strictly more than one chunk: the last chunk is only known as last at close()
         while len(self._buf) > self._chunk:
-            self._seal(bytes(self._buf[:self._chunk]), False)
-            del self._buf[:self._chunk]
+            self._seal(bytes(self._buf[: self._chunk]), False)
+            del self._buf[: self._chunk]
 
     def _seal(self, plain: bytes, final: bool) -> None:
         nonce = self._prefix + self._i.to_bytes(4, "big")
@@ -85,8 +86,9 @@ class SealedWriter:
         self._buf.clear()
 
 
-def open_chunks(aead: AESGCM, aad: bytes, sealed: Iterable[bytes], *, chunk: int, limit: int,
-                what: str) -> Iterator[bytes]:
+def open_chunks(
+    aead: AESGCM, aad: bytes, sealed: Iterable[bytes], *, chunk: int, limit: int, what: str
+) -> Iterator[bytes]:
     """The plaintext of a sealed member read as `sealed` pieces; `UserError` naming `what` on any
     forged, reordered, truncated or over-long chunk."""
     if not isinstance(chunk, int) or isinstance(chunk, bool) or not MIN_CHUNK <= chunk <= MAX_CHUNK:
@@ -136,10 +138,12 @@ def _decrypt(aead: AESGCM, nonce: bytes, data: bytes, aad: bytes) -> bytes:
     try:
         return aead.decrypt(nonce, data, aad)
     except (InvalidTag, ValueError) as exc:
-        raise UserError("Los datos personales cifrados del paquete no se pueden descifrar con la clave de esta "
-                        "sede central (paquete dañado o modificado, o cifrado para otra sede).") from exc
+        raise UserError(
+            "Los datos personales cifrados del paquete no se pueden descifrar con la clave de esta "
+            "sede central (paquete dañado o modificado, o cifrado para otra sede)."
+        ) from exc
 
 
-def sealed_encryption(sealer, recipient: str, *, chunk: int = CHUNK) -> dict:  # noqa: ANN001
+def sealed_encryption(sealer, recipient: str, *, chunk: int = CHUNK) -> dict:
     """The manifest's `encryption` entry for members written with `sealed_member`."""
     return {"scheme": SCHEME, "chunk": chunk, "recipient": recipient, "ephemeral_public": sealer.ephemeral_public}

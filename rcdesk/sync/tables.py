@@ -6,12 +6,14 @@ per-type conversion costs time on the bulk paths. Tables are visited in foreign-
 dependency order (`metadata.sorted_tables`); nothing here names a table by hand, so the
 tables other capabilities add are exchanged automatically.
 """
+
 from __future__ import annotations
 
 import base64
 import re
-from functools import lru_cache
-from typing import Any, Callable
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -57,7 +59,7 @@ def binary_columns(table: sa.Table) -> set[str]:
     return {c.name for c in table.columns if isinstance(c.type, sa.LargeBinary)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def raw_table(name: str) -> sa.TableClause:
     """A typeless clause for table `name`: values go in and out exactly as stored."""
     t = Base.metadata.tables[name]
@@ -78,19 +80,41 @@ def label(table_name: str) -> str:
 
 
 KIND_LABELS = {
-    "territory": "territorios", "institution": "instituciones", "org_unit": "unidades",
-    "plan": "planes", "plan_group": "grupos del plan", "plan_activity": "actividades",
-    "activity_unit": "responsables de actividades", "holiday": "feriados", "evidence": "evidencias",
-    "progress_report": "reportes de avance", "poa": "POA",
-    "field_visit": "visitas de campo", "field_visit_commitment": "compromisos de visitas",
-    "field_visit_unit": "unidades visitadas", "person": "personas", "document_request": "oficios",
-    "event": "eventos", "acta": "actas", "attendance_tally": "conteos de asistencia",
-    "citizen_question": "preguntas ciudadanas", "consent_record": "consentimientos", "contribution": "aportes",
-    "event_invitation": "invitaciones", "poa_objective": "objetivos del POA", "survey_question": "preguntas de encuesta",
-    "survey_response": "respuestas de encuesta", "attendance": "asistencia", "commitment": "compromisos",
-    "poa_meta": "metas del POA", "commitment_followup": "seguimiento de compromisos",
-    "poa_activity": "actividades del POA", "poa_execution": "ejecución del POA", "poa_indicator": "indicadores del POA",
-    "poa_programming": "programación del POA", "cpccs_form": "formularios del informe CPCCS",
+    "territory": "territorios",
+    "institution": "instituciones",
+    "org_unit": "unidades",
+    "plan": "planes",
+    "plan_group": "grupos del plan",
+    "plan_activity": "actividades",
+    "activity_unit": "responsables de actividades",
+    "holiday": "feriados",
+    "evidence": "evidencias",
+    "progress_report": "reportes de avance",
+    "poa": "POA",
+    "field_visit": "visitas de campo",
+    "field_visit_commitment": "compromisos de visitas",
+    "field_visit_unit": "unidades visitadas",
+    "person": "personas",
+    "document_request": "oficios",
+    "event": "eventos",
+    "acta": "actas",
+    "attendance_tally": "conteos de asistencia",
+    "citizen_question": "preguntas ciudadanas",
+    "consent_record": "consentimientos",
+    "contribution": "aportes",
+    "event_invitation": "invitaciones",
+    "poa_objective": "objetivos del POA",
+    "survey_question": "preguntas de encuesta",
+    "survey_response": "respuestas de encuesta",
+    "attendance": "asistencia",
+    "commitment": "compromisos",
+    "poa_meta": "metas del POA",
+    "commitment_followup": "seguimiento de compromisos",
+    "poa_activity": "actividades del POA",
+    "poa_execution": "ejecución del POA",
+    "poa_indicator": "indicadores del POA",
+    "poa_programming": "programación del POA",
+    "cpccs_form": "formularios del informe CPCCS",
 }
 
 
@@ -100,7 +124,7 @@ def to_wire(value: Any) -> Any:
     return value
 
 
-def wire_row(row, personal_idx: list[int]) -> tuple[list, list | None]:  # noqa: ANN001
+def wire_row(row, personal_idx: list[int]) -> tuple[list, list | None]:
     """Wire values of `row` with its personal values (at `personal_idx`) moved out into their own
     list, to be encrypted apart; the row keeps None in their place."""
     values = [to_wire(v) for v in row]

@@ -4,6 +4,7 @@ Checked a column at a time (one pass over a tuple of values) because the common 
 clean package of many thousands of rows; the slower per-value check only runs to name the
 rows of a column already known to be wrong.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,11 +14,27 @@ import sqlalchemy as sa
 _DT_RE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?$")
 _D_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
 
-_ALLOWED_TYPES = {"bool": {int}, "int": {int}, "num": {int, float, str}, "datetime": {str}, "date": {str},
-                  "bin": {dict, bytes}, "str": {str}}
+_ALLOWED_TYPES = {
+    "bool": {int},
+    "int": {int},
+    "num": {int, float, str},
+    "datetime": {str},
+    "date": {str},
+    "bin": {dict, bytes},
+    "str": {str},
+}
 
-_TYPE_WORDS = {"Boolean": "sí/no", "Integer": "número entero", "Float": "número", "Numeric": "número",
-               "DateTime": "fecha y hora", "Date": "fecha", "String": "texto", "Text": "texto", "JSON": "texto JSON"}
+_TYPE_WORDS = {
+    "Boolean": "sí/no",
+    "Integer": "número entero",
+    "Float": "número",
+    "Numeric": "número",
+    "DateTime": "fecha y hora",
+    "Date": "fecha",
+    "String": "texto",
+    "Text": "texto",
+    "JSON": "texto JSON",
+}
 
 
 def column_kind(col: sa.Column) -> str | None:

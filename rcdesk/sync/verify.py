@@ -6,6 +6,7 @@ line by line), identifiers, base versions, required values and value types are c
 and every foreign key must point to a record that exists here or comes in the same
 package. The first problem refuses the whole package, naming up to 20 rows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -45,8 +46,9 @@ class TableRows:
         return self.table.name
 
 
-def read_tables(pkg: OpenedPackage, opener=None, *, cancel: CancelToken = NEVER_CANCELLED,  # noqa: ANN001
-                progress: ProgressFn = no_progress) -> Iterable[TableRows]:
+def read_tables(
+    pkg: OpenedPackage, opener=None, *, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressFn = no_progress
+) -> Iterable[TableRows]:
     """Yield the validated rows of every table in the package, in dependency order."""
     fname = pkg.file_name
     declared = pkg.manifest.get("tables") or {}
@@ -54,8 +56,10 @@ def read_tables(pkg: OpenedPackage, opener=None, *, cancel: CancelToken = NEVER_
         raise UserError(f"«{fname}»: el manifiesto no describe los registros.")
     unknown = [n for n in declared if table_by_name(n) is None]
     if unknown:
-        raise UserError(f"«{fname}» contiene tipos de registro que esta versión de rcdesk no conoce "
-                        f"({', '.join(unknown)}). Actualice rcdesk para importarlo.")
+        raise UserError(
+            f"«{fname}» contiene tipos de registro que esta versión de rcdesk no conoce "
+            f"({', '.join(unknown)}). Actualice rcdesk para importarlo."
+        )
     total = sum(int((declared[n] or {}).get("count", 0)) for n in declared)
     done = 0
     for table in exchange_tables():
@@ -69,7 +73,7 @@ def read_tables(pkg: OpenedPackage, opener=None, *, cancel: CancelToken = NEVER_
         yield tr
 
 
-def _read_table(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> TableRows:  # noqa: ANN001
+def _read_table(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> TableRows:
     fname = pkg.file_name
     name = table.name
     columns = _declared_columns(fname, table, spec.get("columns"))
@@ -85,8 +89,10 @@ def _read_table(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> Tabl
     plines = _personal_lines(pkg, name, len(rows), opener) if personal and rows else None
     bad_width = [n for n, row in enumerate(rows, 1) if row.__class__ is not list or len(row) != width]
     if bad_width:
-        raise UserError(f"«{fname}»: hay registros no válidos; no se importó nada.",
-                        details=[f"{label(name)}, fila {n}: número de valores incorrecto" for n in bad_width[:20]])
+        raise UserError(
+            f"«{fname}»: hay registros no válidos; no se importó nada.",
+            details=[f"{label(name)}, fila {n}: número de valores incorrecto" for n in bad_width[:20]],
+        )
     if plines is not None:
         for row, pl in zip(rows, plines):
             if pl.__class__ is not list or len(pl) != len(pidx):
@@ -113,16 +119,17 @@ def _declared_columns(fname: str, table: sa.Table, columns: object) -> list[str]
         raise UserError(f"«{fname}»: el manifiesto no describe las columnas de «{label(name)}».")
     extra = [c for c in columns if c not in local or c == "change_seq"]
     if extra:
-        raise UserError(f"«{fname}»: «{label(name)}» trae columnas desconocidas ({', '.join(extra)}); "
-                        "el paquete es de una versión más reciente de rcdesk.")
-    missing = [c.name for c in table.columns
-               if c.name not in columns and c.name != "change_seq" and not c.nullable]
+        raise UserError(
+            f"«{fname}»: «{label(name)}» trae columnas desconocidas ({', '.join(extra)}); "
+            "el paquete es de una versión más reciente de rcdesk."
+        )
+    missing = [c.name for c in table.columns if c.name not in columns and c.name != "change_seq" and not c.nullable]
     if missing:
         raise UserError(f"«{fname}»: a «{label(name)}» le faltan columnas obligatorias ({', '.join(missing)}).")
     return columns
 
 
-def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list:  # noqa: ANN001
+def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list:
     """The decrypted personal values of `name`, one list per record."""
     fname = pkg.file_name
     pmember = f"personal/{name}.jsonl.enc"
@@ -133,8 +140,11 @@ def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list: 
     aad = pmember.encode("ascii") + b"|" + pkg.manifest["package_id"].encode()
     enc = pkg.manifest.get("encryption") or {}
     if enc.get("scheme") == SEALED_SCHEME:
-        plain = b"".join(opener.open_stream(pkg.checked(pmember), aad, chunk=enc.get("chunk"),
-                                            limit=MAX_MEMBER_BYTES, what=f"«{fname}»"))
+        plain = b"".join(
+            opener.open_stream(
+                pkg.checked(pmember), aad, chunk=enc.get("chunk"), limit=MAX_MEMBER_BYTES, what=f"«{fname}»"
+            )
+        )
     else:  # format 1: the whole member sealed at once, uncompressed
         plain = opener.open(pkg.read(pmember), aad)
     try:
@@ -154,20 +164,29 @@ def _row_errors(table: sa.Table, columns: list[str], rows: list[list], width: in
     errors = _id_errors(name, ids)
     bases = by_column[-1]
     if not column_fits("int", bases) or None in bases or any(b < 0 for b in bases):
-        errors += [f"{label(name)}, fila {n}: versión base no válida" for n, b in enumerate(bases, 1)
-                   if not isinstance(b, int) or isinstance(b, bool) or b < 0][:5]
+        errors += [
+            f"{label(name)}, fila {n}: versión base no válida"
+            for n, b in enumerate(bases, 1)
+            if not isinstance(b, int) or isinstance(b, bool) or b < 0
+        ][:5]
     local = {c.name: c for c in table.columns}
     for i, c in enumerate(columns):
         col = local[c]
         kind = column_kind(col)
         values = by_column[i]
         if not col.nullable and None in values:
-            errors += [f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: falta el valor obligatorio"
-                       for n, v in enumerate(values, 1) if v is None][:5]
+            errors += [
+                f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: falta el valor obligatorio"
+                for n, v in enumerate(values, 1)
+                if v is None
+            ][:5]
         if not column_fits(kind, values):
-            errors += [f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: se esperaba {type_word(col)}, "
-                       f"llegó {str(v)[:40]!r}" for n, v in enumerate(values, 1)
-                       if v is not None and bad_value(kind, v)][:5]
+            errors += [
+                f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: se esperaba {type_word(col)}, "
+                f"llegó {str(v)[:40]!r}"
+                for n, v in enumerate(values, 1)
+                if v is not None and bad_value(kind, v)
+            ][:5]
         if len(errors) >= _MAX_ERRORS:
             break
     return errors
@@ -187,7 +206,7 @@ def _id_errors(name: str, ids: tuple) -> list[str]:
     return errors
 
 
-def check_references(conn, fname: str, tables: list[TableRows]) -> None:  # noqa: ANN001
+def check_references(conn, fname: str, tables: list[TableRows]) -> None:
     """Every foreign key points to a record that exists here or comes in the package."""
     in_package: dict[str, set[str]] = {}
     for tr in tables:
@@ -206,11 +225,14 @@ def check_references(conn, fname: str, tables: list[TableRows]) -> None:  # noqa
             found: set[str] = set()
             vals = list(wanted)
             for k in range(0, len(vals), 900):
-                found.update(conn.execute(select(rt.c.id).where(rt.c.id.in_(vals[k:k + 900]))).scalars())
+                found.update(conn.execute(select(rt.c.id).where(rt.c.id.in_(vals[k : k + 900]))).scalars())
             for v in sorted(wanted - found)[:10]:
                 n = next(k for k, r in enumerate(tr.rows, 1) if r[i] == v)
-                errors.append(f"{label(tr.name)}, fila {n}, campo «{col}»: hace referencia a un registro de "
-                              f"{label(ref)} que no existe ({v})")
+                errors.append(
+                    f"{label(tr.name)}, fila {n}, campo «{col}»: hace referencia a un registro de "
+                    f"{label(ref)} que no existe ({v})"
+                )
     if errors:
-        raise UserError(f"«{fname}»: hay registros que hacen referencia a datos inexistentes; no se importó nada.",
-                        details=errors)
+        raise UserError(
+            f"«{fname}»: hay registros que hacen referencia a datos inexistentes; no se importó nada.", details=errors
+        )

@@ -3,6 +3,7 @@
 The laptop remembers them so its field packages can say so: at headquarters a NULL in a
 withheld column means "not known on the laptop", never "erase it" (see `Applier`).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ from rcdesk.sync.verify import TableRows
 WITHHELD_KEY = "sync.withheld"
 
 
-def withheld_columns(conn) -> dict[str, list[str]]:  # noqa: ANN001
+def withheld_columns(conn) -> dict[str, list[str]]:
     """Per table, the personal columns headquarters left out of this laptop's base packages."""
     st = Setting.__table__
     raw = conn.execute(select(st.c.value).where(st.c.key == WITHHELD_KEY)).scalar()
@@ -28,7 +29,7 @@ def withheld_columns(conn) -> dict[str, list[str]]:  # noqa: ANN001
     return data if isinstance(data, dict) else {}
 
 
-def remember_withheld(conn, tables: list[TableRows]) -> None:  # noqa: ANN001
+def remember_withheld(conn, tables: list[TableRows]) -> None:
     data = withheld_columns(conn)
     for tr in tables:
         missing = [c for c in personal_columns(tr.table) if c not in tr.columns]

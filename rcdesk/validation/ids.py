@@ -13,6 +13,7 @@ Statuses:
 - ``invalid``   wrong length, province or check digit (the user decides: keep or reject);
 - ``empty``     nothing typed (the ID number is optional, §9.3 minimisation).
 """
+
 from __future__ import annotations
 
 import re
@@ -46,10 +47,10 @@ _SEPARATORS = re.compile(r"[\s.\-_/]")
 @dataclass(frozen=True)
 class IdCheck:
     raw: str
-    number: str          # normalized (digits; NIT with its DV), "" when empty
-    id_type: str         # key of ID_TYPES, "" when empty
-    status: str          # key of STATUSES
-    message: str = ""    # Spanish, empty when ok
+    number: str  # normalized (digits; NIT with its DV), "" when empty
+    id_type: str  # key of ID_TYPES, "" when empty
+    status: str  # key of STATUSES
+    message: str = ""  # Spanish, empty when ok
 
     @property
     def acceptable(self) -> bool:
@@ -105,8 +106,10 @@ def _ec_ruc(digits: str) -> tuple[str, str | None]:
         return "ok", None
     except stdnum_errors.InvalidChecksum:
         if digits[2] in "69":
-            return "warning", ("el dígito verificador del RUC no corresponde; el SRI no calcula todos los "
-                               "RUC de sociedades y entidades públicas con ese algoritmo, revíselo")
+            return "warning", (
+                "el dígito verificador del RUC no corresponde; el SRI no calcula todos los "
+                "RUC de sociedades y entidades públicas con ese algoritmo, revíselo"
+            )
         return "invalid", "los 10 primeros dígitos no son una cédula válida"
     except stdnum_errors.InvalidComponent:
         return "invalid", "provincia, tercer dígito o establecimiento (001) no válidos"
@@ -127,8 +130,13 @@ def check_id(value: object, country: str = "EC", id_type: str | None = None) -> 
     compact = _SEPARATORS.sub("", raw)
     if not compact.isdigit():
         if re.fullmatch(r"[A-Za-z0-9]{5,20}", compact) and not id_type:
-            return IdCheck(raw, compact.upper(), "PASAPORTE", "warning",
-                           "no es una cédula; se registra como pasaporte u otro documento")
+            return IdCheck(
+                raw,
+                compact.upper(),
+                "PASAPORTE",
+                "warning",
+                "no es una cédula; se registra como pasaporte u otro documento",
+            )
         return IdCheck(raw, compact, id_type or "", "invalid", "contiene caracteres que no son dígitos")
     if country == "CO":
         return _check_co(raw, compact, id_type)
@@ -163,14 +171,15 @@ def _check_co(raw: str, digits: str, id_type: str | None) -> IdCheck:
     looks_nit = "-" in raw or (not id_type and len(digits) == 10 and digits[0] in "89")
     if id_type == "NIT" or (not id_type and looks_nit):
         if len(digits) < 6 or len(digits) > 16:
-            return IdCheck(raw, digits, "NIT", "invalid", "el NIT debe tener de 5 a 15 dígitos más el dígito de verificación")
+            return IdCheck(
+                raw, digits, "NIT", "invalid", "el NIT debe tener de 5 a 15 dígitos más el dígito de verificación"
+            )
         try:
             co_nit.validate(digits)
             return IdCheck(raw, digits, "NIT", "ok")
         except stdnum_errors.ValidationError:
             dv = co_nit.calc_check_digit(digits[:-1])
-            return IdCheck(raw, digits, "NIT", "invalid",
-                           f"el dígito de verificación debería ser {dv}")
+            return IdCheck(raw, digits, "NIT", "invalid", f"el dígito de verificación debería ser {dv}")
     if digits.startswith("0"):
         return IdCheck(raw, digits, "CC_CO", "invalid", "la cédula colombiana no empieza por cero")
     if not 3 <= len(digits) <= 10:
@@ -183,7 +192,7 @@ def format_id(number: str, id_type: str) -> str:
     if id_type == "NIT" and number.isdigit() and len(number) >= 2:
         try:
             return co_nit.format(number)
-        except Exception:  # noqa: BLE001 - display only
+        except Exception:
             return number
     return number
 

@@ -1,4 +1,5 @@
 """The command line is a contract other tools rely on: JSON shapes and exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -47,10 +48,16 @@ def test_plan_import_json_contract(capsys, tmp_path, seed):
     assert out["activities"] > 0 and out["groups"] > 0 and isinstance(out["warnings"], list)
 
     code, listing, _ = run(capsys, db, "plan", "list")
-    assert listing["plans"] == [{
-        "plan_id": out["plan_id"], "entity": listing["plans"][0]["entity"], "year": listing["plans"][0]["year"],
-        "layout": out["layout"], "activities": out["activities"], "title": listing["plans"][0]["title"],
-    }]
+    assert listing["plans"] == [
+        {
+            "plan_id": out["plan_id"],
+            "entity": listing["plans"][0]["entity"],
+            "year": listing["plans"][0]["year"],
+            "layout": out["layout"],
+            "activities": out["activities"],
+            "title": listing["plans"][0]["title"],
+        }
+    ]
     code, shown, _ = run(capsys, db, "plan", "show", out["plan_id"])
     assert code == 0
     acts = [a for g in shown["groups"] for a in g["activities"]]
@@ -64,7 +71,9 @@ def test_export_import_round_trip_keeps_every_activity(capsys, tmp_path):
     _, original, _ = run(capsys, db, "plan", "show", imported["plan_id"])
     for layout in ("original", "generic"):
         out = tmp_path / f"{layout}.xlsx"
-        code, exported, _ = run(capsys, db, "plan", "export", imported["plan_id"], "--out", str(out), "--layout", layout)
+        code, exported, _ = run(
+            capsys, db, "plan", "export", imported["plan_id"], "--out", str(out), "--layout", layout
+        )
         assert code == 0 and out.exists()
         db2 = tmp_path / f"{layout}.db"
         code, again, err = run(capsys, db2, "plan", "import", str(out))
@@ -72,8 +81,7 @@ def test_export_import_round_trip_keeps_every_activity(capsys, tmp_path):
         _, shown, _ = run(capsys, db2, "plan", "show", again["plan_id"])
 
         def fields(plan: dict) -> list:
-            return [{k: v for k, v in a.items() if k != "activity_id"}
-                    for g in plan["groups"] for a in g["activities"]]
+            return [{k: v for k, v in a.items() if k != "activity_id"} for g in plan["groups"] for a in g["activities"]]
 
         assert fields(shown) == fields(original)
         assert [g["name"] for g in shown["groups"]] == [g["name"] for g in original["groups"]]
@@ -124,7 +132,11 @@ def test_backup_and_restore_commands(capsys, tmp_path):
 
 
 def test_python_dash_m_entry_point(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "rcdesk", "--db", str(tmp_path / "m.db"), "--json", "plan", "list"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rcdesk", "--db", str(tmp_path / "m.db"), "--json", "plan", "list"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"plans": []}

@@ -1,5 +1,6 @@
 """Every refusal of the command line exits 2 with a Spanish message; English from the driver or
 from Python never reaches the user, and a refused command changes nothing."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,19 @@ import pytest
 
 from rcdesk.cli import main
 
-ENGLISH = ("file is not a database", "database is locked", "unable to open", "Traceback", "sqlalche.me",
-           "OperationalError", "DatabaseError", "invalid float value", "choose from", "usage:", "Errno")
+ENGLISH = (
+    "file is not a database",
+    "database is locked",
+    "unable to open",
+    "Traceback",
+    "sqlalche.me",
+    "OperationalError",
+    "DatabaseError",
+    "invalid float value",
+    "choose from",
+    "usage:",
+    "Errno",
+)
 
 
 def run(capsys, db: Path, *args: str) -> tuple[int, dict | None, str]:
@@ -24,8 +36,9 @@ def spanish_only(err: str) -> bool:
     return err.startswith(("Error: ", "uso: ")) and not any(e in err for e in ENGLISH)
 
 
-@pytest.mark.parametrize("content", [b"hola, esto es una hoja de notas\n", bytes(range(256)) * 8],
-                         ids=["texto", "binario"])
+@pytest.mark.parametrize(
+    "content", [b"hola, esto es una hoja de notas\n", bytes(range(256)) * 8], ids=["texto", "binario"]
+)
 def test_db_option_on_a_file_that_is_not_a_database(capsys, tmp_path, content):
     notes = tmp_path / "notas.db"
     notes.write_bytes(content)
@@ -78,7 +91,7 @@ def test_missing_input_file_exits_2_in_spanish(capsys, tmp_path, monkeypatch):
     from rcdesk.services.calendar import CalendarService
 
     def missing(*_a, **_k):
-        open(tmp_path / "no-existe.xlsx", "rb")  # noqa: SIM115 - raises FileNotFoundError as a reader would
+        open(tmp_path / "no-existe.xlsx", "rb")
 
     monkeypatch.setattr(CalendarService, "holidays", missing)
     code, _, err = run(capsys, db, "holidays", "list", "--country", "EC", "--year", "2026")
@@ -87,20 +100,25 @@ def test_missing_input_file_exits_2_in_spanish(capsys, tmp_path, monkeypatch):
 
 def test_argument_errors_are_spanish(capsys, tmp_path):
     db = tmp_path / "r.db"
-    for args, expected in ((["holidays", "list", "--country", "PE", "--year", "2026"], "elija entre"),
-                           (["holidays", "list", "--country", "EC", "--year", "dos mil"], "número entero no válido"),
-                           (["commitment", "followup", "abc", "--pct", "mucho"], "número no válido"),
-                           (["progress", "add"], "faltan los argumentos")):
+    for args, expected in (
+        (["holidays", "list", "--country", "PE", "--year", "2026"], "elija entre"),
+        (["holidays", "list", "--country", "EC", "--year", "dos mil"], "número entero no válido"),
+        (["commitment", "followup", "abc", "--pct", "mucho"], "número no válido"),
+        (["progress", "add"], "faltan los argumentos"),
+    ):
         code, out, err = run(capsys, db, *args)
         assert code == 2 and out is None
         assert expected in err and not any(e in err for e in ENGLISH), err
     assert not db.exists()  # nothing was even opened
 
 
-@pytest.mark.parametrize(("args", "field"), [
-    (["poa", "eval", "--year", "2025", "--gap"], "brecha"),
-    (["commitment", "followup", "0" * 36, "--pct"], "Avance del compromiso"),
-])
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["poa", "eval", "--year", "2025", "--gap"], "brecha"),
+        (["commitment", "followup", "0" * 36, "--pct"], "Avance del compromiso"),
+    ],
+)
 def test_other_numbers_from_the_command_line_refuse_nan_and_inf(capsys, tmp_path, args, field):
     db = tmp_path / "r.db"
     assert run(capsys, db, "init")[0] == 0

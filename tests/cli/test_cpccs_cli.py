@@ -1,5 +1,6 @@
 """`rcdesk cpccs set|show` and `rcdesk report cpccs`: exit codes, Spanish refusals naming the valid
 names, nothing written on bad input."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from rcdesk.cli import main
 from tests.core import poa_world as pw
 
 
-def run(capsys, db: Path, *args: str) -> tuple[int, dict | None, str]:  # noqa: ANN001
+def run(capsys, db: Path, *args: str) -> tuple[int, dict | None, str]:
     code = main(["--db", str(db), "--json", *args])
     out, err = capsys.readouterr()
     return code, (json.loads(out) if out.strip() else None), err
@@ -27,9 +28,24 @@ def world(db_path: Path) -> None:
 def test_set_show_and_report(capsys, tmp_path):
     db = tmp_path / "t.db"
     world(db)
-    code, out, _ = run(capsys, db, "cpccs", "set", "transparencia", "--year", "2025",
-                       "--field", "art19.aplica", "si", "--field", "art19.link", "https://gob.ec/lotaip",
-                       "--field", "art29.aplica", "NO")
+    code, out, _ = run(
+        capsys,
+        db,
+        "cpccs",
+        "set",
+        "transparencia",
+        "--year",
+        "2025",
+        "--field",
+        "art19.aplica",
+        "si",
+        "--field",
+        "art19.link",
+        "https://gob.ec/lotaip",
+        "--field",
+        "art29.aplica",
+        "NO",
+    )
     assert code == 0 and out["state"] == "completa"
     assert out["form"] == {"art19": {"aplica": "SI", "link": "https://gob.ec/lotaip"}, "art29": {"aplica": "NO"}}
     answers = tmp_path / "contratacion.json"
@@ -54,16 +70,23 @@ def test_bad_names_and_values_exit_2_and_change_nothing(capsys, tmp_path):
     db = tmp_path / "t.db"
     world(db)
     cases = [
-        (("cpccs", "set", "transparencias", "--year", "2025", "--field", "a", "b"),
-         "Secciones válidas: datos_generales, cobertura"),
-        (("cpccs", "set", "transparencia", "--year", "2025", "--field", "art30.aplica", "si"),
-         "Filas válidas: art19, art29"),
-        (("cpccs", "set", "transparencia", "--year", "2025", "--field", "art19.aplicado", "si"),
-         "Campos válidos: aplica, link"),
-        (("cpccs", "set", "datos_generales", "--year", "2025", "--field", "representante", "Ana"),
-         "Campos válidos: ruc, funcion"),
-        (("cpccs", "set", "transparencia", "--year", "2025", "--field", "art19.link", "www.gob.ec"),
-         "no es un enlace"),
+        (
+            ("cpccs", "set", "transparencias", "--year", "2025", "--field", "a", "b"),
+            "Secciones válidas: datos_generales, cobertura",
+        ),
+        (
+            ("cpccs", "set", "transparencia", "--year", "2025", "--field", "art30.aplica", "si"),
+            "Filas válidas: art19, art29",
+        ),
+        (
+            ("cpccs", "set", "transparencia", "--year", "2025", "--field", "art19.aplicado", "si"),
+            "Campos válidos: aplica, link",
+        ),
+        (
+            ("cpccs", "set", "datos_generales", "--year", "2025", "--field", "representante", "Ana"),
+            "Campos válidos: ruc, funcion",
+        ),
+        (("cpccs", "set", "transparencia", "--year", "2025", "--field", "art19.link", "www.gob.ec"), "no es un enlace"),
         (("cpccs", "set", "transparencia", "--year", "2025"), "Nada que guardar"),
         (("cpccs", "set", "transparencia", "--year", "2025", "--file", str(tmp_path / "no.json")), "No existe"),
         (("cpccs", "show", "nada", "--year", "2025"), "Secciones válidas"),

@@ -1,4 +1,5 @@
 """Command-line contract of the events capability (--json keys, exit codes, DB unchanged on bad input)."""
+
 import json
 
 import pytest
@@ -15,8 +16,20 @@ def run(capsys, db_path, *args):
 
 @pytest.fixture
 def event_id(capsys, tmp_path):
-    code, data, err = run(capsys, tmp_path / "c.db", "event", "create", "--title", "Deliberación pública",
-                          "--date", "2026-05-20", "--territory", "0601", "--type", "DELIBERACION_PUBLICA")
+    code, data, err = run(
+        capsys,
+        tmp_path / "c.db",
+        "event",
+        "create",
+        "--title",
+        "Deliberación pública",
+        "--date",
+        "2026-05-20",
+        "--territory",
+        "0601",
+        "--type",
+        "DELIBERACION_PUBLICA",
+    )
     assert code == 0, err
     return data["event_id"]
 
@@ -58,8 +71,14 @@ def test_attendance_import_json_contract(capsys, tmp_path, event_id):
     assert code == 0, err
     for key in ("rows", "imported", "duplicates", "invalid_ids", "repaired_ids", "rejected"):
         assert key in data
-    assert (data["rows"], data["imported"], data["duplicates"], data["invalid_ids"], data["repaired_ids"],
-            data["rejected"]) == (4, 2, 1, 1, 1, 1)
+    assert (
+        data["rows"],
+        data["imported"],
+        data["duplicates"],
+        data["invalid_ids"],
+        data["repaired_ids"],
+        data["rejected"],
+    ) == (4, 2, 1, 1, 1, 1)
 
 
 def test_attendance_import_without_name_column_changes_nothing(capsys, tmp_path, event_id):
@@ -114,8 +133,20 @@ def test_sheets_and_actas(capsys, tmp_path, event_id):
 
 def test_questions_and_commitments_commands(capsys, tmp_path, event_id):
     db = tmp_path / "c.db"
-    code, q, _ = run(capsys, db, "question", "add", "--event", event_id, "--name", "Ana", "--text", "¿Cuánto?",
-                     "--date", "2026-07-31")
+    code, q, _ = run(
+        capsys,
+        db,
+        "question",
+        "add",
+        "--event",
+        event_id,
+        "--name",
+        "Ana",
+        "--text",
+        "¿Cuánto?",
+        "--date",
+        "2026-07-31",
+    )
     assert code == 0 and q["due_date"] == "2026-08-24"
     code, data, _ = run(capsys, db, "question", "list", "--overdue")
     assert [x["question_id"] for x in data["questions"]] == [q["question_id"]]

@@ -1,4 +1,5 @@
 """Command line of data-subject requests and retention: rcdesk person …"""
+
 import json
 
 import pytest
@@ -20,10 +21,24 @@ def people(capsys, tmp_path):
         code, data, err = run(capsys, db, "event", "create", "--title", title, "--date", day, "--territory", "0601")
         assert code == 0, err
         ids[title[-4:]] = data["event_id"]
-    for ev, name, number in ((ids["2018"], "María García", "1714307103"), (ids["2026"], "María García", "1714307103"),
-                             (ids["2018"], "José Pérez", "0602910945")):
-        code, _, err = run(capsys, db, "attendance", "add", ev, "--name", name, "--id", number,
-                           "--phone", "0991234567" if name.startswith("María") else "")
+    for ev, name, number in (
+        (ids["2018"], "María García", "1714307103"),
+        (ids["2026"], "María García", "1714307103"),
+        (ids["2018"], "José Pérez", "0602910945"),
+    ):
+        code, _, err = run(
+            capsys,
+            db,
+            "attendance",
+            "add",
+            ev,
+            "--name",
+            name,
+            "--id",
+            number,
+            "--phone",
+            "0991234567" if name.startswith("María") else "",
+        )
         assert code == 0, err
     code, data, _ = run(capsys, db, "person", "search", "garcía")
     ids["maria"] = data["people"][0]["person_id"]

@@ -1,5 +1,6 @@
 """`rcdesk poa …`, `report cpccs|poa`, `visit …`, `oficio …`: JSON shapes, exit codes, nothing
 written on bad input."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from rcdesk.cli import main
 from tests.core import poa_world as pw
 
 
-def run(capsys, db: Path, *args: str) -> tuple[int, dict | None, str]:  # noqa: ANN001
+def run(capsys, db: Path, *args: str) -> tuple[int, dict | None, str]:
     code = main(["--db", str(db), "--json", *args])
     out, err = capsys.readouterr()
     return code, (json.loads(out) if out.strip() else None), err
@@ -40,10 +41,22 @@ def test_import_list_export_and_eval(capsys, tmp_path):
     code, out, _ = run(capsys, db, "poa", "import", str(book), "--replace")
     assert code == 0 and len(out["poa_ids"]) == 2 and out["replaced"] == 2
     code, out, _ = run(capsys, db, "poa", "list", "--year", "2025", "--canton", "Guano")
-    assert code == 0 and {p["unit"] for p in out["poas"]} == {"Jefatura Política de Guano",
-                                                              "Tenencia Política de San Andrés"}
-    code, out, _ = run(capsys, db, "poa", "export", "--unit", "Jefatura Política de Chambo", "--year", "2025",
-                       "--out", str(tmp_path / "chambo.xlsx"))
+    assert code == 0 and {p["unit"] for p in out["poas"]} == {
+        "Jefatura Política de Guano",
+        "Tenencia Política de San Andrés",
+    }
+    code, out, _ = run(
+        capsys,
+        db,
+        "poa",
+        "export",
+        "--unit",
+        "Jefatura Política de Chambo",
+        "--year",
+        "2025",
+        "--out",
+        str(tmp_path / "chambo.xlsx"),
+    )
     assert code == 0 and Path(out["out"]).exists() and out["metas"] == 1
     code, out, _ = run(capsys, db, "poa", "eval", "--cut", "2025-06-30", "--level", "unidad")
     assert code == 0 and out["year"] == 2025 and out["cut"] == "2025-06-30"
@@ -57,11 +70,15 @@ def test_bad_workbook_exit_2_spanish_and_db_unchanged(capsys, tmp_path):
     world(db)
     before = dump(db)
     code, out, err = run(capsys, db, "poa", "import", str(pw.bad_workbook(tmp_path / "malo.xlsx")))
-    assert code == 2 and {"sheet": "POA 2025", "row": 3, "column": "E", "header": "Meta anual",
-                          "message": "«doce» no es un número."} in out["errors"]
+    assert (
+        code == 2
+        and {"sheet": "POA 2025", "row": 3, "column": "E", "header": "Meta anual", "message": "«doce» no es un número."}
+        in out["errors"]
+    )
     assert "no se importó nada" in err and "fila 3, columna E («Meta anual»): «doce» no es un número" in err
-    code, _, err = run(capsys, db, "poa", "export", "--unit", "Unidad inexistente", "--year", "2025",
-                       "--out", str(tmp_path / "x.xlsx"))
+    code, _, err = run(
+        capsys, db, "poa", "export", "--unit", "Unidad inexistente", "--year", "2025", "--out", str(tmp_path / "x.xlsx")
+    )
     assert code == 2 and "No existe la unidad «Unidad inexistente»" in err
     code, _, err = run(capsys, db, "poa", "record", "--meta", "nada", "--period", "1", "--executed", "-3")
     assert code == 2 and "no puede ser negativo" in err
@@ -71,8 +88,22 @@ def test_bad_workbook_exit_2_spanish_and_db_unchanged(capsys, tmp_path):
 def test_record_execution_with_warning(capsys, tmp_path):
     db = tmp_path / "t.db"
     w = world(db)
-    code, out, _ = run(capsys, db, "poa", "record", "--meta", w.meta_12, "--period", "3", "--executed", "5",
-                       "--codificado", "100", "--devengado", "120,5")
+    code, out, _ = run(
+        capsys,
+        db,
+        "poa",
+        "record",
+        "--meta",
+        w.meta_12,
+        "--period",
+        "3",
+        "--executed",
+        "5",
+        "--codificado",
+        "100",
+        "--devengado",
+        "120,5",
+    )
     assert code == 0 and out["devengado"] == 120.5
     assert any("supera al codificado" in x for x in out["warnings"])
 
@@ -80,8 +111,20 @@ def test_record_execution_with_warning(capsys, tmp_path):
 def test_reports(capsys, tmp_path):
     db = tmp_path / "t.db"
     world(db)
-    code, out, _ = run(capsys, db, "report", "cpccs", "--year", "2025", "--out", str(tmp_path / "c.xlsx"),
-                       "--cut", "2025-06-30", "--budget-type", "PROGRAMA")
+    code, out, _ = run(
+        capsys,
+        db,
+        "report",
+        "cpccs",
+        "--year",
+        "2025",
+        "--out",
+        str(tmp_path / "c.xlsx"),
+        "--cut",
+        "2025-06-30",
+        "--budget-type",
+        "PROGRAMA",
+    )
     assert code == 0 and out["metas"] == 4 and out["budget_type"] == "PROGRAMA Y/O PROYECTO"
     code, out, _ = run(capsys, db, "report", "poa", "--cut", "2025-06-30", "--out", str(tmp_path / "e.pdf"))
     assert code == 0 and out["pages"] >= 2 and (tmp_path / "e.pdf").read_bytes().startswith(b"%PDF")
@@ -92,15 +135,46 @@ def test_reports(capsys, tmp_path):
 def test_visits_and_oficios(capsys, tmp_path):
     db = tmp_path / "t.db"
     world(db)
-    code, out, _ = run(capsys, db, "visit", "add", "--canton", "Guano", "--date", "2025-06-18", "--team",
-                       "Ing. Ana Pilco", "--unit", "Jefatura Política de Guano", "--unit", "San Andrés",
-                       "--findings", "Sin vehículo", "--commitment", "Remitir actas")
+    code, out, _ = run(
+        capsys,
+        db,
+        "visit",
+        "add",
+        "--canton",
+        "Guano",
+        "--date",
+        "2025-06-18",
+        "--team",
+        "Ing. Ana Pilco",
+        "--unit",
+        "Jefatura Política de Guano",
+        "--unit",
+        "San Andrés",
+        "--findings",
+        "Sin vehículo",
+        "--commitment",
+        "Remitir actas",
+    )
     assert code == 0 and out["units"] == ["Jefatura Política de Guano", "Tenencia Política de San Andrés"]
     assert out["commitments"] == 1 and out["open_commitments"] == 1
     code, out2, _ = run(capsys, db, "visit", "report", out["visit_id"][:13], "--out", str(tmp_path / "v.pdf"))
     assert code == 0 and (tmp_path / "v.pdf").exists()
-    code, out, _ = run(capsys, db, "oficio", "add", "--number", "GCH-PLA-2025-0999-O", "--date", "2025-12-23",
-                       "--unit", "Jefatura Política de Guano", "--subject", "Información T4", "--term", "3")
+    code, out, _ = run(
+        capsys,
+        db,
+        "oficio",
+        "add",
+        "--number",
+        "GCH-PLA-2025-0999-O",
+        "--date",
+        "2025-12-23",
+        "--unit",
+        "Jefatura Política de Guano",
+        "--subject",
+        "Información T4",
+        "--term",
+        "3",
+    )
     assert code == 0 and out["due_date"] == "2025-12-29"
     code, out, _ = run(capsys, db, "oficio", "list", "--overdue", "--today", "2025-12-31")
     assert code == 0 and out["overdue"] == 1 and out["oficios"][0]["days_late"] == 2
@@ -122,13 +196,25 @@ def test_plan_indicativo_into_an_empty_database_needs_and_creates_its_entity(cap
     assert code == 2 and "No hay una entidad registrada" in err and dump(db) == before
     code, out, err = run(capsys, db, "poa", "import", str(book), "--entity", "Municipio de San Isidro")
     assert code == 2 and "indique su país" in err
-    code, out, _ = run(capsys, db, "poa", "import", str(book), "--entity", "Municipio de San Isidro", "--country",
-                       "CO", "--dry-run")
+    code, out, _ = run(
+        capsys, db, "poa", "import", str(book), "--entity", "Municipio de San Isidro", "--country", "CO", "--dry-run"
+    )
     assert code == 0 and out["dry_run"] and out["metas"] == 12 and dump(db) == before
     assert out["values"] == {"planned": 48, "executed": 48}
     assert [c["header"] for c in out["ignored_columns"]] == ["Observación del enlace"]
-    code, real, _ = run(capsys, db, "poa", "import", str(book), "--entity", "Municipio de San Isidro", "--country",
-                        "CO", "--year", "2024")
+    code, real, _ = run(
+        capsys,
+        db,
+        "poa",
+        "import",
+        str(book),
+        "--entity",
+        "Municipio de San Isidro",
+        "--country",
+        "CO",
+        "--year",
+        "2024",
+    )
     assert code == 0 and real["metas"] == 6 and sorted(real["new_units"]) == sorted(out["new_units"])
     code, listing, _ = run(capsys, db, "entity", "list")
     assert [e["name"] for e in listing.get("entities", listing.get("institutions", []))] == ["Municipio de San Isidro"]

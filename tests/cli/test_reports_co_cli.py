@@ -1,4 +1,5 @@
 """Command line of the Colombian documents and the citizen summary (in-process, --json)."""
+
 import json
 
 import pytest
@@ -47,15 +48,18 @@ def test_citizen_summary(world, capsys, tmp_path):
     assert out.read_bytes()[:4] == b"%PDF"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["report", "murc", "no-existe-123", "--out", "{tmp}/x.pdf"], "plan"),
-    (["report", "murc", "{plan}", "--out", "{tmp}/x.docx"], "debe terminar en .pdf o .xlsx"),
-    (["report", "murc", "{plan}", "--cut", "2025-01-31", "--out", "{tmp}/x.pdf"], "fuera de la vigencia 2024"),
-    (["report", "actividades", "{plan}", "--cut", "31/08/2024", "--out", "{tmp}/x.pdf"], "AAAA-MM-DD"),
-    (["report", "ciudadano", "--period", "2024-C4", "--out", "{tmp}/x.pdf"], "El cuatrimestre 4 no existe"),
-    (["report", "ciudadano", "--period", "ayer", "--out", "{tmp}/x.pdf"], "no reconocido"),
-    (["report", "ciudadano", "--period", "2024", "--out", "{tmp}/x.xlsx"], "debe terminar en .pdf"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["report", "murc", "no-existe-123", "--out", "{tmp}/x.pdf"], "plan"),
+        (["report", "murc", "{plan}", "--out", "{tmp}/x.docx"], "debe terminar en .pdf o .xlsx"),
+        (["report", "murc", "{plan}", "--cut", "2025-01-31", "--out", "{tmp}/x.pdf"], "fuera de la vigencia 2024"),
+        (["report", "actividades", "{plan}", "--cut", "31/08/2024", "--out", "{tmp}/x.pdf"], "AAAA-MM-DD"),
+        (["report", "ciudadano", "--period", "2024-C4", "--out", "{tmp}/x.pdf"], "El cuatrimestre 4 no existe"),
+        (["report", "ciudadano", "--period", "ayer", "--out", "{tmp}/x.pdf"], "no reconocido"),
+        (["report", "ciudadano", "--period", "2024", "--out", "{tmp}/x.xlsx"], "debe terminar en .pdf"),
+    ],
+)
 def test_refusals_exit_2_in_spanish_and_write_nothing(world, capsys, tmp_path, args, message):
     path, w = world
     args = [a.format(tmp=tmp_path, plan=w["plan_id"]) for a in args]

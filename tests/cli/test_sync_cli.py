@@ -1,4 +1,5 @@
 """Command line of the field ↔ headquarters exchange: JSON shapes, exit codes, a short season."""
+
 from __future__ import annotations
 
 import json
@@ -34,11 +35,24 @@ def test_season_through_the_command_line(capsys, tmp_path):
     assert code == 2 and "paquete base" in err
 
     base = tmp_path / "base.rcpaq"
-    code, out, _ = run(capsys, hq, "base", "export", "--installation", aid, "--out", str(base),
-                       "--name", "Técnico Guano", "--territory", "0603")
+    code, out, _ = run(
+        capsys,
+        hq,
+        "base",
+        "export",
+        "--installation",
+        aid,
+        "--out",
+        str(base),
+        "--name",
+        "Técnico Guano",
+        "--territory",
+        "0603",
+    )
     assert code == 0 and out["seq"] == 1 and out["assignments"] == 1 and out["scope"] == "asignado"
-    code, out, _ = run(capsys, hq, "base", "export", "--installation", aid, "--out", str(tmp_path / "todo.rcpaq"),
-                       "--todo")
+    code, out, _ = run(
+        capsys, hq, "base", "export", "--installation", aid, "--out", str(tmp_path / "todo.rcpaq"), "--todo"
+    )
     assert code == 0 and out["scope"] == "todo" and out["assignments"] == 1  # assignments kept, not applied
     code, out, _ = run(capsys, a, "base", "import", str(base))
     assert code == 0 and out["packages"] == 1 and out["rejected"] == []
@@ -48,7 +62,7 @@ def test_season_through_the_command_line(capsys, tmp_path):
     from rcdesk.models.reference import Institution
 
     with Database.open(a) as db, db.begin() as s:
-        s.add(Institution(name="=HYPERLINK(\"http://x\")", country="EC", kind="OTRA"))
+        s.add(Institution(name='=HYPERLINK("http://x")', country="EC", kind="OTRA"))
     p1 = tmp_path / "p1.rcpaq"
     code, out, _ = run(capsys, a, "package", "export", "--out", str(p1))
     assert code == 0 and out["seq"] == 1 and out["records"] >= 1

@@ -4,6 +4,7 @@ Everything is built from bytes in a few milliseconds: a zip bomb is a deflate st
 compressed block repeated (each block flushed with Z_FULL_FLUSH, so copies can be concatenated),
 never the gigabytes it inflates to.
 """
+
 from __future__ import annotations
 
 import struct
@@ -13,8 +14,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet '
-              b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet '
+    b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = b"</sheetData></worksheet>"
 
 
@@ -36,8 +39,29 @@ def write_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> Path:
         fn = name.encode()
         offset = len(out)
         out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(data), size, len(fn), 0) + fn + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(data), size,
-                               len(fn), 0, 0, 0, 0, 0, offset) + fn
+        central += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0,
+                crc,
+                len(data),
+                size,
+                len(fn),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + fn
+        )
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(out), 0)
     path.write_bytes(bytes(out + central + end))
     return path
@@ -81,9 +105,15 @@ def sheet_xml(path: Path, rows_xml: bytes) -> Path:
 def _dir_entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
     raw = name.encode("utf-16-le") + b"\x00\x00"
     none = 0xFFFFFFFF
-    return (raw.ljust(64, b"\x00") + struct.pack("<HBB", len(raw), kind, 1)
-            + struct.pack("<III", none, right, child) + b"\x00" * 16 + b"\x00" * 4 + b"\x00" * 16
-            + struct.pack("<IQ", start, size))
+    return (
+        raw.ljust(64, b"\x00")
+        + struct.pack("<HBB", len(raw), kind, 1)
+        + struct.pack("<III", none, right, child)
+        + b"\x00" * 16
+        + b"\x00" * 4
+        + b"\x00" * 16
+        + struct.pack("<IQ", start, size)
+    )
 
 
 def compound_file(path: Path, streams: dict[str, bytes]) -> Path:
@@ -106,10 +136,15 @@ def compound_file(path: Path, streams: dict[str, bytes]) -> Path:
     assert len(fat) <= 128
     directory = _dir_entry("Root Entry", 5, 1, 0xFFFFFFFF, 0xFFFFFFFE, 0) + b"".join(entries)
     directory = directory.ljust(sector, b"\x00")
-    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 16
-              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
-              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
-              + struct.pack("<I", 0) + struct.pack("<108I", *([0xFFFFFFFF] * 108)))
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<108I", *([0xFFFFFFFF] * 108))
+    )
     fat_sector = struct.pack(f"<{len(fat)}I", *fat).ljust(sector, b"\xff")
     path.write_bytes(header + fat_sector + directory + body)
     return path
@@ -132,7 +167,8 @@ def xls_workbook(path: Path, sheet: str, rows: list[list[object]]) -> Path:
             else:
                 cells += _rec(0x0203, struct.pack("<HHHd", r, c, 15, float(v)))
     sst = struct.pack("<II", len(strings), len(strings)) + b"".join(
-        struct.pack("<HB", len(s), 1) + s.encode("utf-16-le") for s in strings)
+        struct.pack("<HB", len(s), 1) + s.encode("utf-16-le") for s in strings
+    )
     bof = lambda dt: _rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6))  # noqa: E731
     name = sheet.encode("utf-16-le")
     globals_ = bof(0x0005) + _rec(0x0042, struct.pack("<H", 1200)) + _rec(0x00FC, sst)
@@ -145,5 +181,6 @@ def xls_workbook(path: Path, sheet: str, rows: list[list[object]]) -> Path:
 
 def encrypted_xlsx(path: Path) -> Path:
     """What Excel saves for «Cifrar con contraseña»: an OLE container, not a zip."""
-    return compound_file(path, {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 200,
-                                "EncryptedPackage": b"\x00" * 300})
+    return compound_file(
+        path, {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 200, "EncryptedPackage": b"\x00" * 300}
+    )

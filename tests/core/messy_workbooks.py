@@ -6,6 +6,7 @@ dates next to d/mm/yyyy text, `X`/`x`/`✓` marks, stray and non-breaking spaces
 and case in headers, reordered and unknown columns. The `bad_*` builders make files that
 must be refused with a Spanish message.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -39,30 +40,166 @@ def messy_murc(path: Path) -> Path:
     _put(ws, 2, [f"Estrategia de rendición de cuentas{NBSP}- vigencia 2023"])
     ws.merge_cells("A2:M2")
     # header in two rows, accents and case lost, responsible BEFORE meta, unknown column
-    _put(ws, 4, ["", "Actividad", "etapas", "", "", "", "", f"Dependencia{NBSP}responsable ", "Observaciones",
-                 "CUATRIMESTRE", "", "", "Meta / Producto"])
-    _put(ws, 5, ["", "", "APRESTAMIENTO", "Diseno", "preparacion", "EJECUCION", "Seguimiento y evaluacion", "", "",
-                 "I", "II", "III", ""])
+    _put(
+        ws,
+        4,
+        [
+            "",
+            "Actividad",
+            "etapas",
+            "",
+            "",
+            "",
+            "",
+            f"Dependencia{NBSP}responsable ",
+            "Observaciones",
+            "CUATRIMESTRE",
+            "",
+            "",
+            "Meta / Producto",
+        ],
+    )
+    _put(
+        ws,
+        5,
+        [
+            "",
+            "",
+            "APRESTAMIENTO",
+            "Diseno",
+            "preparacion",
+            "EJECUCION",
+            "Seguimiento y evaluacion",
+            "",
+            "",
+            "I",
+            "II",
+            "III",
+            "",
+        ],
+    )
     ws.merge_cells("C4:G4")
     ws.merge_cells("J4:L4")
-    _put(ws, 6, ["Información", "  Caracterizar   los grupos de valor ", "x", "", "", "", "", "Planeación",
-                 "ver acta 3", "X", "", "", "Documento de caracterización"])
-    _put(ws, 7, ["", "Publicar el informe de gestión", "", "", "", "X ", "", "Comunicaciones", "", "", "✓", "x",
-                 "Informe publicado"])
+    _put(
+        ws,
+        6,
+        [
+            "Información",
+            "  Caracterizar   los grupos de valor ",
+            "x",
+            "",
+            "",
+            "",
+            "",
+            "Planeación",
+            "ver acta 3",
+            "X",
+            "",
+            "",
+            "Documento de caracterización",
+        ],
+    )
+    _put(
+        ws,
+        7,
+        [
+            "",
+            "Publicar el informe de gestión",
+            "",
+            "",
+            "",
+            "X ",
+            "",
+            "Comunicaciones",
+            "",
+            "",
+            "✓",
+            "x",
+            "Informe publicado",
+        ],
+    )
     ws.merge_cells("A6:A8")
     _put(ws, 8, ["", "Definir la ruta de diálogo", "", "Pendiente", "", "", "", "Planeación", "", "", "", "X", ""])
     # blank rows, a page title and the header repeated at the page break
     _put(ws, 11, ["Estrategia de rendición de cuentas - vigencia 2023"])
     ws.merge_cells("A11:M11")
-    _put(ws, 12, ["DIÁLOGO", "ACTIVIDADES", "ETAPAS", "", "", "", "", "DEPENDENCIA RESPONSABLE", "Observaciones",
-                  "Cuatrimestre", "", "", "META/PRODUCTO"])
-    _put(ws, 13, ["", "", "Aprestamiento", "Diseño", "Preparación", "Ejecución", "Seguimiento y Evaluación", "",
-                  "", "1", "2", "3", ""])
+    _put(
+        ws,
+        12,
+        [
+            "DIÁLOGO",
+            "ACTIVIDADES",
+            "ETAPAS",
+            "",
+            "",
+            "",
+            "",
+            "DEPENDENCIA RESPONSABLE",
+            "Observaciones",
+            "Cuatrimestre",
+            "",
+            "",
+            "META/PRODUCTO",
+        ],
+    )
+    _put(
+        ws,
+        13,
+        [
+            "",
+            "",
+            "Aprestamiento",
+            "Diseño",
+            "Preparación",
+            "Ejecución",
+            "Seguimiento y Evaluación",
+            "",
+            "",
+            "1",
+            "2",
+            "3",
+            "",
+        ],
+    )
     _put(ws, 14, ["", "", "", "", "", "X", "", "Comunicaciones", "", "", "X", "", ""])  # no activity: error
-    _put(ws, 15, ["", "Audiencia pública de rendición de cuentas", "", "", "", "X", "", "Despacho", "", "", "", "X",
-                  "Audiencia realizada"])
-    _put(ws, 16, ["", "Evaluar la estrategia", "", "", "", "", "X", "Control Interno", "", "X", "X", "X",
-                  "Informe de evaluación"])
+    _put(
+        ws,
+        15,
+        [
+            "",
+            "Audiencia pública de rendición de cuentas",
+            "",
+            "",
+            "",
+            "X",
+            "",
+            "Despacho",
+            "",
+            "",
+            "",
+            "X",
+            "Audiencia realizada",
+        ],
+    )
+    _put(
+        ws,
+        16,
+        [
+            "",
+            "Evaluar la estrategia",
+            "",
+            "",
+            "",
+            "",
+            "X",
+            "Control Interno",
+            "",
+            "X",
+            "X",
+            "X",
+            "Informe de evaluación",
+        ],
+    )
     wb.save(path)
     return path
 
@@ -106,17 +243,47 @@ def messy_paac(path: Path) -> Path:
     _put(ws, 1, [title])
     _put(ws, 2, ["COMPONENTE 3: RENDICIÓN DE CUENTAS"])
     _put(ws, 3, header)
-    _put(ws, 4, ["Subcomponente 1: Información de calidad", "=Publicar el informe de gestión", "+1 informe",
-                 "Funcionamiento", "@prensa", "Marzo a junio de 2024"])
-    _put(ws, 5, ["", "Difundir los temas recurrentes de las peticiones, quejas,", "Dos publicaciones",
-                 "Funcionamiento", "Prensa", "Febrero a diciembre de 2024"])
+    _put(
+        ws,
+        4,
+        [
+            "Subcomponente 1: Información de calidad",
+            "=Publicar el informe de gestión",
+            "+1 informe",
+            "Funcionamiento",
+            "@prensa",
+            "Marzo a junio de 2024",
+        ],
+    )
+    _put(
+        ws,
+        5,
+        [
+            "",
+            "Difundir los temas recurrentes de las peticiones, quejas,",
+            "Dos publicaciones",
+            "Funcionamiento",
+            "Prensa",
+            "Febrero a diciembre de 2024",
+        ],
+    )
     ws.merge_cells("A4:A5")
     _put(ws, 7, [title])
     _put(ws, 8, ["COMPONENTE 3: RENDICIÓN DE CUENTAS"])
     _put(ws, 9, header)
     _put(ws, 10, ["", "reclamos y denuncias recibidos.", "", "", "", ""])  # continues row 5
-    _put(ws, 11, ["Subcomponente 2: Diálogo", "Audiencia pública", "-1 audiencia", "Funcionamiento", "Despacho",
-                  "Cada semestre de 2024"])
+    _put(
+        ws,
+        11,
+        [
+            "Subcomponente 2: Diálogo",
+            "Audiencia pública",
+            "-1 audiencia",
+            "Funcionamiento",
+            "Despacho",
+            "Cada semestre de 2024",
+        ],
+    )
     _put(ws, 12, ["", "Mesas de trabajo", "3 mesas", "Funcionamiento", "Planeación", "Cuando se pueda"])
     wb.save(path)
     return path
@@ -169,16 +336,52 @@ def big_murc(path: Path, n: int) -> Path:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Matriz")
     ws.append(["Cronograma de rendición de cuentas vigencia 2024"])
-    ws.append(["INFORMACIÓN", "ACTIVIDADES", "ETAPAS", None, None, None, None, "META/PRODUCTO", "Cuatrimestre",
-               None, None, "DEPENDENCIA RESPONSABLE"])
-    ws.append([None, None, "Aprestamiento", "Diseño", "Preparación", "Ejecución", "Seguimiento y Evaluación",
-               None, 1, 2, 3, None])
+    ws.append(
+        [
+            "INFORMACIÓN",
+            "ACTIVIDADES",
+            "ETAPAS",
+            None,
+            None,
+            None,
+            None,
+            "META/PRODUCTO",
+            "Cuatrimestre",
+            None,
+            None,
+            "DEPENDENCIA RESPONSABLE",
+        ]
+    )
+    ws.append(
+        [
+            None,
+            None,
+            "Aprestamiento",
+            "Diseño",
+            "Preparación",
+            "Ejecución",
+            "Seguimiento y Evaluación",
+            None,
+            1,
+            2,
+            3,
+            None,
+        ]
+    )
     for i in range(n):
         s = i % 5
         marks = [("X" if k == s else None) for k in range(5)]
         cuatri = [("X" if (i + k) % 3 == 0 else None) for k in range(3)]
-        ws.append([None, f"Actividad número {i + 1} del plan de rendición de cuentas", *marks,
-                   f"Producto {i + 1}", *cuatri, f"Dependencia {i % 17}"])
+        ws.append(
+            [
+                None,
+                f"Actividad número {i + 1} del plan de rendición de cuentas",
+                *marks,
+                f"Producto {i + 1}",
+                *cuatri,
+                f"Dependencia {i % 17}",
+            ]
+        )
     wb.save(path)
     return path
 

@@ -8,6 +8,7 @@ World: Gobernación de Chimborazo with
   - Tenencia Política de San Andrés (rural parish of Guano) — meta planned 10/qtr, executed 9 and 9 → 90 %
   - Jefatura Política de Chambo (canton Chambo) — meta planned 4/qtr, executed 2 and 1 → 3/8 = 37.5 %
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ class World:
     poa_chambo: str = ""
 
 
-def make_units(db) -> World:  # noqa: ANN001
+def make_units(db) -> World:
     from rcdesk.services.reference import ReferenceService
 
     ref = ReferenceService(db)
@@ -41,24 +42,38 @@ def make_units(db) -> World:  # noqa: ANN001
     chambo = ref.territory_by_code("0604", "EC")
     san_andres = ref.territory_by_code("060754", "EC")
     jp_g = ref.add_unit(inst.institution_id, "Jefatura Política de Guano", "JEFATURA_POLITICA", guano.territory_id)
-    tp = ref.add_unit(inst.institution_id, "Tenencia Política de San Andrés", "TENENCIA_POLITICA",
-                      san_andres.territory_id)
+    tp = ref.add_unit(
+        inst.institution_id, "Tenencia Política de San Andrés", "TENENCIA_POLITICA", san_andres.territory_id
+    )
     jp_c = ref.add_unit(inst.institution_id, "Jefatura Política de Chambo", "JEFATURA_POLITICA", chambo.territory_id)
-    return World(inst.institution_id, guano.territory_id, chambo.territory_id, jp_g.unit_id, tp.unit_id,
-                 jp_c.unit_id)
+    return World(inst.institution_id, guano.territory_id, chambo.territory_id, jp_g.unit_id, tp.unit_id, jp_c.unit_id)
 
 
-def make_world(db) -> World:  # noqa: ANN001
+def make_world(db) -> World:
     from rcdesk.services.poa import PoaService
 
     w = make_units(db)
     svc = PoaService(db)
     w.poa_guano = svc.create_poa(w.jp_guano, 2025).poa_id
     obj = svc.add_objective(w.poa_guano, "Fortalecer la seguridad ciudadana", "OE1", "PND Objetivo 3")
-    w.meta_11, _ = svc.add_meta(obj, "Mesas de seguridad", number="1.1", indicator="Mesas realizadas",
-                                unit_of_measure="Mesa", annual_target=40, planned=[10, 10, 10, 10])
-    w.meta_12, _ = svc.add_meta(obj, "Operativos conjuntos", number="1.2", unit_of_measure="Operativo",
-                                annual_target=20, planned=[5, 5, 5, 5], codificado=1000)
+    w.meta_11, _ = svc.add_meta(
+        obj,
+        "Mesas de seguridad",
+        number="1.1",
+        indicator="Mesas realizadas",
+        unit_of_measure="Mesa",
+        annual_target=40,
+        planned=[10, 10, 10, 10],
+    )
+    w.meta_12, _ = svc.add_meta(
+        obj,
+        "Operativos conjuntos",
+        number="1.2",
+        unit_of_measure="Operativo",
+        annual_target=20,
+        planned=[5, 5, 5, 5],
+        codificado=1000,
+    )
     svc.save_execution(w.meta_11, 1, executed_qty=8)
     svc.save_execution(w.meta_11, 2, executed_qty=12)
     svc.save_execution(w.meta_12, 1, executed_qty=2, devengado=100)
@@ -87,9 +102,26 @@ def messy_two_row_header(path: Path) -> Path:
     ws.title = "POA consolidado"
     ws["A1"] = "GOBERNACIÓN DE CHIMBORAZO"
     ws["A2"] = "Matriz de seguimiento POA 2025 — Jefaturas y Tenencias"
-    head_top = ["Unidad", "Cantón", "Objetivo", "No. meta", "Meta", "Indicador", "Unidad de medida", "Meta anual",
-                "Programado", None, None, None, "Ejecutado", None, None, None, "Presupuesto codificado",
-                "Presupuesto devengado"]
+    head_top = [
+        "Unidad",
+        "Cantón",
+        "Objetivo",
+        "No. meta",
+        "Meta",
+        "Indicador",
+        "Unidad de medida",
+        "Meta anual",
+        "Programado",
+        None,
+        None,
+        None,
+        "Ejecutado",
+        None,
+        None,
+        None,
+        "Presupuesto codificado",
+        "Presupuesto devengado",
+    ]
     head_low = [None] * 8 + ["T1", "T2", "T3", "T4", "T1", "T2", "T3", "T4", None, None]
     for c, v in enumerate(head_top, start=1):
         ws.cell(4, c, v)
@@ -101,22 +133,75 @@ def messy_two_row_header(path: Path) -> Path:
     ws.merge_cells("I4:L4")
     ws.merge_cells("M4:P4")
     rows = [
-        ["Jefatura Política de Guano", "Guano", "OE1 Seguridad ciudadana", "1.1", "Mesas de seguridad",
-         "Mesas realizadas", "Mesa", 12, 3, 3, 3, 3, 3, 2, None, None, "1.500,00", "600,50"],
-        [None, "Guano", None, "1.2", "Operativos conjuntos", "Operativos", "Operativo", "24", 6, 6, 6, 6, 5, 7,
-         None, None, 2000, 900],
+        [
+            "Jefatura Política de Guano",
+            "Guano",
+            "OE1 Seguridad ciudadana",
+            "1.1",
+            "Mesas de seguridad",
+            "Mesas realizadas",
+            "Mesa",
+            12,
+            3,
+            3,
+            3,
+            3,
+            3,
+            2,
+            None,
+            None,
+            "1.500,00",
+            "600,50",
+        ],
+        [
+            None,
+            "Guano",
+            None,
+            "1.2",
+            "Operativos conjuntos",
+            "Operativos",
+            "Operativo",
+            "24",
+            6,
+            6,
+            6,
+            6,
+            5,
+            7,
+            None,
+            None,
+            2000,
+            900,
+        ],
         [],
-        ["tenencia política de san andres", "Guano", "OE1 Convivencia", "1.1", "Recorridos comunitarios",
-         "Recorridos", "Recorrido", 8, 2, 2, 2, 2, 2, 1, None, None, None, None],
-        ["TOTAL", None, None, None, None, None, None, 44, None, None, None, None, None, None, None, None,
-         3500, 1500.5],
+        [
+            "tenencia política de san andres",
+            "Guano",
+            "OE1 Convivencia",
+            "1.1",
+            "Recorridos comunitarios",
+            "Recorridos",
+            "Recorrido",
+            8,
+            2,
+            2,
+            2,
+            2,
+            2,
+            1,
+            None,
+            None,
+            None,
+            None,
+        ],
+        ["TOTAL", None, None, None, None, None, None, 44, None, None, None, None, None, None, None, None, 3500, 1500.5],
     ]
     for r, values in enumerate(rows, start=6):
         for c, v in enumerate(values, start=1):
             if v is not None:
                 ws.cell(r, c, v)
-    ws.merge_cells("A6:A7")   # unit written once for its two metas
-    ws.merge_cells("C6:C7")   # objective written once for its two metas
+    ws.merge_cells("A6:A7")  # unit written once for its two metas
+    ws.merge_cells("C6:C7")  # objective written once for its two metas
     wb.save(path)
     return path
 
@@ -126,8 +211,19 @@ def sheet_per_unit(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Jefatura Política de Chambo"
-    ws.append(["Objetivo", "Meta", "Indicador", "Meta anual", "Programado C1", "Programado C2", "Programado C3",
-               "Ejecutado C1", "Ejecutado C2"])
+    ws.append(
+        [
+            "Objetivo",
+            "Meta",
+            "Indicador",
+            "Meta anual",
+            "Programado C1",
+            "Programado C2",
+            "Programado C3",
+            "Ejecutado C1",
+            "Ejecutado C2",
+        ]
+    )
     ws.append(["Gobernabilidad", "Reuniones con el GAD", "Reuniones", 12, 4, 4, 4, 4, 3])
     ws.append([None, "Socialización en parroquias", "Eventos", 6, 2, 2, 2, 1, None])
     ws2 = wb.create_sheet("Instrucciones")
@@ -141,8 +237,22 @@ def bad_workbook(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "POA 2025"
-    ws.append(["Unidad", "Cantón", "Objetivo", "Meta", "Meta anual", "Programado T1", "Programado T2",
-               "Programado T3", "Programado T4", "Ejecutado T1", "Presupuesto codificado", "Presupuesto devengado"])
+    ws.append(
+        [
+            "Unidad",
+            "Cantón",
+            "Objetivo",
+            "Meta",
+            "Meta anual",
+            "Programado T1",
+            "Programado T2",
+            "Programado T3",
+            "Programado T4",
+            "Ejecutado T1",
+            "Presupuesto codificado",
+            "Presupuesto devengado",
+        ]
+    )
     ws.append(["Jefatura Política de Guano", "Guano", "OE1", "Mesas", 12, 3, 3, 3, 3, -2, None, None])
     ws.append(["Jefatura Política de Guano", "Guano", "OE1", "Operativos", "doce", 3, 3, 3, 3, 1, None, None])
     ws.append(["Jefatura Política de Atlántida", "Guano", "OE1", "Recorridos", 4, 1, 1, 1, 1, 1, None, None])
@@ -168,8 +278,20 @@ def warnings_workbook(path: Path) -> Path:
     ws = wb.active
     ws.title = "Jefatura Política de Guano"
     ws.append(["POA 2025"])
-    ws.append(["Objetivo", "Meta", "Meta anual", "Programado T1", "Programado T2", "Programado T3", "Programado T4",
-               "Ejecutado T1", "Presupuesto codificado", "Presupuesto devengado"])
+    ws.append(
+        [
+            "Objetivo",
+            "Meta",
+            "Meta anual",
+            "Programado T1",
+            "Programado T2",
+            "Programado T3",
+            "Programado T4",
+            "Ejecutado T1",
+            "Presupuesto codificado",
+            "Presupuesto devengado",
+        ]
+    )
     ws.append(["OE1", "Mesas", 12, 3, 3, 3, 2, 3, 100, 150])
     ws.append(["OE1", "=SUMA(A1:A3) no es fórmula", 4, 1, 1, 1, 1, 1, None, None])
     ws["B4"].data_type = "s"  # typed as text in Excel (a leading apostrophe)

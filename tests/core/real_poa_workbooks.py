@@ -9,6 +9,7 @@
   a title block (organismo, fecha de reporte, vigencia), rows typed by «Clase» D / L / P / I / Pr
   with the product metas under each project, annual values and Colombian budget columns.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -28,8 +29,20 @@ def plan_indicativo(path: Path, *, years: tuple[int, ...] = (2024, 2025), metas:
     ws["A1"] = "PLAN INDICATIVO 2024 - 2027"
     ws.merge_cells("A1:H1")
     ws["A2"] = "Municipio de San Isidro del Monte"
-    head = ["Eje", "Programa", "Subprograma", "Meta de resultado", "Indicador de resultado", "L.B", "Meta de producto",
-            "Indicador de producto", "L.B", "Unidad de medida", "Tendencia", "RESPONSABLE"]
+    head = [
+        "Eje",
+        "Programa",
+        "Subprograma",
+        "Meta de resultado",
+        "Indicador de resultado",
+        "L.B",
+        "Meta de producto",
+        "Indicador de producto",
+        "L.B",
+        "Unidad de medida",
+        "Tendencia",
+        "RESPONSABLE",
+    ]
     for y in years:
         for q in range(1, 5):
             head += [f"T{q}. PLANEADO {y}", f"T{q}. EJECUTADO {y}"]
@@ -40,18 +53,34 @@ def plan_indicativo(path: Path, *, years: tuple[int, ...] = (2024, 2025), metas:
     ws.append(head)  # header on row 4
     expected: dict = {}
     trends = ["I", "M", "D", "Incremento", "Mantenimiento", "Reducción"]
-    units = ["Secretaría de Planeación", "SECRETARIA DE  PLANEACION", "Secretaría de Salud", "secretaría de salud",
-             "Oficina de Cultura", "Secretaría de Planeación"]
+    units = [
+        "Secretaría de Planeación",
+        "SECRETARIA DE  PLANEACION",
+        "Secretaría de Salud",
+        "secretaría de salud",
+        "Oficina de Cultura",
+        "Secretaría de Planeación",
+    ]
     k = 0
     for i in range(metas):
         eje = "1. Desarrollo social" if i < metas // 2 else "2. Desarrollo económico"
         prog = f"Programa {1 + i // 2}"
         sub = f"Subprograma {1 + i // 2}.{1 + i % 2}"
         res = f"Meta de resultado {1 + i // 3}"
-        row = [eje if i % (metas // 2) == 0 else None, prog if i % 2 == 0 else None, sub,
-               res if i % 3 == 0 else None, f"Indicador de resultado {1 + i // 3}" if i % 3 == 0 else None,
-               55.5 if i % 3 == 0 else None, f"Meta de producto {i + 1}", f"Indicador de producto {i + 1}", i * 1.5,
-               "Número", trends[i % len(trends)], units[i % len(units)]]
+        row = [
+            eje if i % (metas // 2) == 0 else None,
+            prog if i % 2 == 0 else None,
+            sub,
+            res if i % 3 == 0 else None,
+            f"Indicador de resultado {1 + i // 3}" if i % 3 == 0 else None,
+            55.5 if i % 3 == 0 else None,
+            f"Meta de producto {i + 1}",
+            f"Indicador de producto {i + 1}",
+            i * 1.5,
+            "Número",
+            trends[i % len(trends)],
+            units[i % len(units)],
+        ]
         per_year = {}
         for y in years:
             planned, executed = [], []
@@ -92,21 +121,92 @@ def plan_accion(path: Path) -> Path:
         ws["A4"] = "Vigencia:"
         ws["B4"] = 2024
         ws.append([])
-        ws.append(["Clase", "Código", "Nombre", "Meta de producto", "Indicador", "Valor de la meta", "Valor ejecutado",
-                   "Presupuesto inicial", "Presupuesto definitivo", "Presupuesto ejecutado", "Pagos",
-                   "Fecha de inicio", "Fecha de fin", "Explicación del avance"])
+        ws.append(
+            [
+                "Clase",
+                "Código",
+                "Nombre",
+                "Meta de producto",
+                "Indicador",
+                "Valor de la meta",
+                "Valor ejecutado",
+                "Presupuesto inicial",
+                "Presupuesto definitivo",
+                "Presupuesto ejecutado",
+                "Pagos",
+                "Fecha de inicio",
+                "Fecha de fin",
+                "Explicación del avance",
+            ]
+        )
         rows = [
             ["D", "1", "Dimensión social", None, None, None, None, None, None, None, None, None, None, None],
             ["L", "1.1", "Línea: convivencia", None, None, None, None, None, None, None, None, None, None, None],
             ["P", "1.1.1", "Programa seguridad", None, None, None, None, None, None, None, None, None, None, None],
-            ["I", "1.1.1.1", "Tasa de hurtos por 100 mil", None, "Tasa", 120.5, 118.25, None, None, None, None, None,
-             None, None],
-            ["Pr", "2024-001", "Proyecto cámaras", None, None, None, None, 500000000, 480000000.5, 300000000,
-             250000000.75, None, None, None],
-            [None, "MP1", None, "Cámaras instaladas", "Número de cámaras", 40, 12.5, None, None, None, None,
-             date(2024, 2, 1), date(2024, 12, 15), "Se instalaron en el centro"],
-            [None, "MP2", None, "Frentes de seguridad", "Frentes", 0.125, 0.001, None, None, None, None, None, None,
-             "=Avance parcial"],
+            [
+                "I",
+                "1.1.1.1",
+                "Tasa de hurtos por 100 mil",
+                None,
+                "Tasa",
+                120.5,
+                118.25,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            [
+                "Pr",
+                "2024-001",
+                "Proyecto cámaras",
+                None,
+                None,
+                None,
+                None,
+                500000000,
+                480000000.5,
+                300000000,
+                250000000.75,
+                None,
+                None,
+                None,
+            ],
+            [
+                None,
+                "MP1",
+                None,
+                "Cámaras instaladas",
+                "Número de cámaras",
+                40,
+                12.5,
+                None,
+                None,
+                None,
+                None,
+                date(2024, 2, 1),
+                date(2024, 12, 15),
+                "Se instalaron en el centro",
+            ],
+            [
+                None,
+                "MP2",
+                None,
+                "Frentes de seguridad",
+                "Frentes",
+                0.125,
+                0.001,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "=Avance parcial",
+            ],
             ["Pr", "2024-002", "Proyecto convivencia", None, None, None, None, 1000, 1000, 10, 5, None, None, None],
             [None, "MP3", None, "Jornadas de convivencia", "Jornadas", 12, 3, None, None, None, None, None, None, ""],
         ]

@@ -1,4 +1,5 @@
 """Three installations on one machine (headquarters + two field laptops) for sync tests."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,7 @@ def dump(db: Database) -> dict:
     """Every row of every table of the database (to prove "nothing changed")."""
     out = {}
     with db.engine.connect() as c:
-        names = [r[0] for r in c.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        names = [r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         for n in names:
             out[n] = sorted(repr(tuple(r)) for r in c.exec_driver_sql(f'SELECT * FROM "{n}"'))
     return out
@@ -59,20 +59,38 @@ class World:
             inst = Institution(name="GAD Municipal de Riobamba", country="EC", kind="GAD_MUNICIPAL")
             s.add(inst)
             s.flush()
-            plan = Plan(institution_id=inst.id, year=2026, layout="cpccs", title="Cronograma de rendición 2026",
-                        header_lines=[])
+            plan = Plan(
+                institution_id=inst.id, year=2026, layout="cpccs", title="Cronograma de rendición 2026", header_lines=[]
+            )
             s.add(plan)
             s.flush()
             acts = []
-            for i, d in enumerate(["Conformar el equipo técnico", "Socializar el informe preliminar",
-                                   "Realizar la deliberación pública"], 1):
-                a = PlanActivity(plan_id=plan.id, number=str(i), position=i, description=d, stages=[],
-                                 cuatrimestres=[1], extra={}, meta="100 %")
+            for i, d in enumerate(
+                ["Conformar el equipo técnico", "Socializar el informe preliminar", "Realizar la deliberación pública"],
+                1,
+            ):
+                a = PlanActivity(
+                    plan_id=plan.id,
+                    number=str(i),
+                    position=i,
+                    description=d,
+                    stages=[],
+                    cuatrimestres=[1],
+                    extra={},
+                    meta="100 %",
+                )
                 s.add(a)
                 acts.append(a)
-            ev = Event(institution_id=inst.id, plan_id=plan.id, title="Deliberación pública en Guano",
-                       event_date=date(2026, 5, 20), moderator="Lcdo. Juan Pérez", activity_ids=[],
-                       stakeholder_groups=[], checklist=[])
+            ev = Event(
+                institution_id=inst.id,
+                plan_id=plan.id,
+                title="Deliberación pública en Guano",
+                event_date=date(2026, 5, 20),
+                moderator="Lcdo. Juan Pérez",
+                activity_ids=[],
+                stakeholder_groups=[],
+                checklist=[],
+            )
             s.add(ev)
             s.flush()
             return {"institution": inst.id, "plan": plan.id, "acts": [a.id for a in acts], "event": ev.id}
@@ -105,7 +123,7 @@ class World:
         assert res.packages[0].status == "importado", res.text()
 
     # -- field work -----------------------------------------------------------------
-    def edit(self, db: Database, model, record_id: str, **values) -> None:  # noqa: ANN001
+    def edit(self, db: Database, model, record_id: str, **values) -> None:
         with db.begin() as s:
             obj = s.get(model, record_id)
             for k, v in values.items():
@@ -117,9 +135,14 @@ class World:
         ids = []
         with db.begin() as s:
             for i in range(n):
-                a = Attendance(event_id=event_id, seq_no=i + 1, full_name=ATTENDEE if i == 0 else f"Asistente {i}",
-                               id_number=ATTENDEE_ID if i == 0 else None, organization="Junta parroquial",
-                               search_text="x")
+                a = Attendance(
+                    event_id=event_id,
+                    seq_no=i + 1,
+                    full_name=ATTENDEE if i == 0 else f"Asistente {i}",
+                    id_number=ATTENDEE_ID if i == 0 else None,
+                    organization="Junta parroquial",
+                    search_text="x",
+                )
                 s.add(a)
                 s.flush()
                 ids.append(a.id)
@@ -133,8 +156,15 @@ class World:
         blob.parent.mkdir(parents=True, exist_ok=True)
         blob.write_bytes(content)
         with db.begin() as s:
-            ev = Evidence(owner_type="event", owner_id=owner_id, kind="FILE", sha256=sha, filename="acta.pdf",
-                          size=len(content), mime="application/pdf")
+            ev = Evidence(
+                owner_type="event",
+                owner_id=owner_id,
+                kind="FILE",
+                sha256=sha,
+                filename="acta.pdf",
+                size=len(content),
+                mime="application/pdf",
+            )
             s.add(ev)
         return sha
 

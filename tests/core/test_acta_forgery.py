@@ -1,5 +1,6 @@
 """Actas that cannot be forged: only an exact copy of an issued PDF verifies, the archive record is
 signed by the issuing installation, and headquarters checks actas issued in the field."""
+
 from datetime import date
 
 import pytest
@@ -16,8 +17,9 @@ NOT_ISSUED = "La copia no coincide con ninguna acta emitida"
 
 @pytest.fixture
 def event(db):
-    return EventService(db).create(EventInput(title="Deliberación pública", event_date=date(2026, 5, 20),
-                                              agenda="Instalación\nInforme\nCierre"))
+    return EventService(db).create(
+        EventInput(title="Deliberación pública", event_date=date(2026, 5, 20), agenda="Instalación\nInforme\nCierre")
+    )
 
 
 @pytest.fixture
@@ -81,8 +83,9 @@ def test_printed_copy_is_compared_by_its_code(db, issued):
 def test_acta_issued_before_pdf_hashes_can_only_be_checked_by_its_code(db, issued):
     acta, out = issued
     with db.begin() as s:
-        s.execute(update(Acta).where(Acta.id == acta.acta_id).values(pdf_sha256=None, signature=None,
-                                                                      signer_public=None))
+        s.execute(
+            update(Acta).where(Acta.id == acta.acta_id).values(pdf_sha256=None, signature=None, signer_public=None)
+        )
     svc = ActaService(db)
     with pytest.raises(UserError, match="solo puede comprobarse por su código") as exc:
         svc.verify_pdf(out)
@@ -99,8 +102,11 @@ def test_a_tampered_archive_record_is_refused(db, issued, tmp_path):
 
     # someone with write access to the database points the acta at a forged file
     with db.begin() as s:
-        s.execute(update(Acta).where(Acta.id == acta.acta_id)
-                  .values(pdf_sha256=hashlib.sha256(forged.read_bytes()).hexdigest()))
+        s.execute(
+            update(Acta)
+            .where(Acta.id == acta.acta_id)
+            .values(pdf_sha256=hashlib.sha256(forged.read_bytes()).hexdigest())
+        )
     svc = ActaService(db)
     with pytest.raises(UserError, match="NO válida"):
         svc.verify_pdf(forged)
@@ -116,11 +122,18 @@ def test_a_signature_by_an_unknown_installation_is_refused(db, issued):
 
     acta, out = issued
     stranger = Ed25519PrivateKey.generate()
-    sig = stranger.sign(signed_message(acta.acta_id, acta.number, acta.kind, acta.event_id, acta.sha256,
-                                       acta.pdf_sha256))
+    sig = stranger.sign(
+        signed_message(acta.acta_id, acta.number, acta.kind, acta.event_id, acta.sha256, acta.pdf_sha256)
+    )
     with db.begin() as s:
-        s.execute(update(Acta).where(Acta.id == acta.acta_id).values(
-            signature=b64(sig), signer_public=b64(stranger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))))
+        s.execute(
+            update(Acta)
+            .where(Acta.id == acta.acta_id)
+            .values(
+                signature=b64(sig),
+                signer_public=b64(stranger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)),
+            )
+        )
     with pytest.raises(UserError, match="ninguna instalación conocida"):
         ActaService(db).verify_pdf(out)
 
@@ -132,8 +145,9 @@ def test_headquarters_verifies_an_acta_issued_in_the_field(tmp_path):
     try:
         w.seed_hq()
         w.join(w.a, w.A)
-        ev = EventService(w.a).create(EventInput(title="Diálogo en Guano", event_date=date(2026, 6, 3),
-                                                 moderator="Lcda. Rosa Yupanqui"))  # a personal column
+        ev = EventService(w.a).create(
+            EventInput(title="Diálogo en Guano", event_date=date(2026, 6, 3), moderator="Lcda. Rosa Yupanqui")
+        )  # a personal column
         out = tmp_path / "acta_campo.pdf"
         acta = ActaService(w.a).write_pdf(ev.event_id, "compromiso", out)
         res = w.H.import_packages([w.send(w.A)])

@@ -1,5 +1,6 @@
 """The attendance tab's filter as you type (issue 14): every keystroke's page and count are the
 event's live rows whose search text holds every typed word, in registration order."""
+
 import random
 from datetime import date
 
@@ -23,12 +24,30 @@ def _fill(db, event_id: str, n: int, rng: random.Random, first_no: int = 1) -> N
             name, org = rng.choice(NAMES), rng.choice(ORGS)
             number = f"06{rng.randint(0, 99_999_999):08d}"
             v = record_values(db.installation_id, seq + i)
-            v.update(event_id=event_id, person_id=None, consent_id=None, seq_no=first_no + i, full_name=name,
-                     id_type="CEDULA_EC", id_number=number, id_status="ok", id_message=None,
-                     organization=org or None, role="CIUDADANO", territory_id=None, territory_text="Riobamba",
-                     phone=None, email=None, is_minor=False, signed_on_paper=True, source="IMPORTACION",
-                     search_text=_search_text(name, number, org, "Riobamba"), gender=None, ethnicity=None,
-                     deleted=i % 13 == 0)
+            v.update(
+                event_id=event_id,
+                person_id=None,
+                consent_id=None,
+                seq_no=first_no + i,
+                full_name=name,
+                id_type="CEDULA_EC",
+                id_number=number,
+                id_status="ok",
+                id_message=None,
+                organization=org or None,
+                role="CIUDADANO",
+                territory_id=None,
+                territory_text="Riobamba",
+                phone=None,
+                email=None,
+                is_minor=False,
+                signed_on_paper=True,
+                source="IMPORTACION",
+                search_text=_search_text(name, number, org, "Riobamba"),
+                gender=None,
+                ethnicity=None,
+                deleted=i % 13 == 0,
+            )
             rows.append(v)
         conn.execute(insert(Attendance), rows)
 
@@ -50,8 +69,11 @@ def test_every_keystroke_gives_the_matching_rows_in_order_and_their_count(db):
     for text_ in [""] + typed:
         words = fold(text_).split()
         expected = [r.seq_no for r in live if all(w in r.search_text for w in words)]
-        got = [r.seq_no for off in range(0, len(expected) + 200, 200)
-               for r in svc.attendance_window(ev.event_id, text_, off, 200)]
+        got = [
+            r.seq_no
+            for off in range(0, len(expected) + 200, 200)
+            for r in svc.attendance_window(ev.event_id, text_, off, 200)
+        ]
         assert got == expected, text_
         assert svc.attendance_count(ev.event_id, text_) == len(expected), text_
         hits += bool(expected)

@@ -1,4 +1,5 @@
 """An office's own attendance list, with headers rcdesk does not know, imported through the column mapping."""
+
 import json
 from datetime import date
 
@@ -21,8 +22,18 @@ from rcdesk.services.events import EventInput, EventService
 # F | M | LGBTIQ+ with X marks in the row below
 OFFICE = [
     ["JUNTA PARROQUIAL DE CACHA — LISTA DE ASISTENCIA"],
-    ["Nro.", "Nombre del asistente", "No. C.I.", "Comunidad / barrio", "Celular", "Género", None, None, "Firma",
-     "Quién firma"],
+    [
+        "Nro.",
+        "Nombre del asistente",
+        "No. C.I.",
+        "Comunidad / barrio",
+        "Celular",
+        "Género",
+        None,
+        None,
+        "Firma",
+        "Quién firma",
+    ],
     [None, None, None, None, None, "F", "M", "LGBTIQ+", None, None],
     [1, "Ana Guamán", "1714307103", "Cacha Obraje", "0991234567", "X", None, None, None, "ella"],
     [2, "LUIS PILCO", 926687856, "Machángara", None, None, "x", None, None, "él"],
@@ -53,15 +64,26 @@ def event(db):
 
 def _counts(db):
     with db.session() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) for m in
-                     (Attendance, Person, ConsentRecord, AttendanceTally, AuditLog))
+        return tuple(
+            s.scalar(select(func.count()).select_from(m))
+            for m in (Attendance, Person, ConsentRecord, AttendanceTally, AuditLog)
+        )
 
 
 def test_the_catalog_offers_no_other_data_for_personal_data():
     assert catalog("attendance") is ATTENDANCE
     keys = [f.key for f in ATTENDANCE.fields]
-    assert {"nombre", "documento", "territorio", "telefono", "genero", "sexo", "rango_edad", "etnia",
-            "discapacidad"} <= set(keys)
+    assert {
+        "nombre",
+        "documento",
+        "territorio",
+        "telefono",
+        "genero",
+        "sexo",
+        "rango_edad",
+        "etnia",
+        "discapacidad",
+    } <= set(keys)
     assert KEEP not in {c.spec for c in field_choices(ATTENDANCE, kinds=["trimestre"], years=[])}
     with pytest.raises(UserError, match="otros datos"):
         profiles.columns_of({"rcdesk_mapeo": 1, "tipo": "attendance", "columnas": {"Firma": "otros"}}, ATTENDANCE)
@@ -77,7 +99,7 @@ def test_office_sheet_proposal_then_mapping_gives_exact_rows_and_tallies(db, eve
     assert by_header["Celular"].target.field == "telefono"
     assert [by_header[f"Género / {c}"].target.field for c in ("F", "M", "LGBTIQ+")] == ["genero"] * 3
     assert "Femenino" in by_header["Género / F"].note
-    assert by_header["No. C.I."].action == "ignorar"   # unknown: proposed as ignored, never guessed
+    assert by_header["No. C.I."].action == "ignorar"  # unknown: proposed as ignored, never guessed
 
     parsed = svc.preview_import(event.event_id, path, overrides=MAP)
     assert parsed.errors == []
@@ -89,8 +111,11 @@ def test_office_sheet_proposal_then_mapping_gives_exact_rows_and_tallies(db, eve
         (8, "Ana Guamán", "1714307103", "Cacha Obraje", "duplicate"),
     ]
     assert parsed.rows[0].phone == "0991234567"
-    assert [(c.column, c.header) for c in parsed.ignored_columns] == [("A", "Nro."), ("I", "Firma"),
-                                                                     ("J", "Quién firma")]
+    assert [(c.column, c.header) for c in parsed.ignored_columns] == [
+        ("A", "Nro."),
+        ("I", "Firma"),
+        ("J", "Quién firma"),
+    ]
     res = svc.save_import(event.event_id, parsed)
     assert (res.rows, res.imported, res.duplicates, res.invalid_ids, res.repaired_ids) == (5, 4, 1, 1, 1)
     assert res.tally_added == {"genero": {"FEMENINO": 2, "MASCULINO": 1, "GLBTI": 1}}
@@ -107,7 +132,7 @@ def test_dry_run_reports_exactly_what_the_import_stores_and_changes_nothing(db, 
     dry = svc.save_import(event.event_id, svc.preview_import(event.event_id, path, overrides=MAP), dry_run=True)
     assert _counts(db) == before
     assert EventService(db).tally(event.event_id).counts == {}
-    assert svc.preview_import(event.event_id, path).profile_name == ""   # a dry run remembers nothing
+    assert svc.preview_import(event.event_id, path).profile_name == ""  # a dry run remembers nothing
     real = svc.save_import(event.event_id, svc.preview_import(event.event_id, path, overrides=MAP))
     assert dry.as_json() == real.as_json() and real.imported == 4
 
@@ -125,7 +150,11 @@ def test_confirmed_mapping_is_offered_next_time_unless_declined(db, event, tmp_p
 
 
 def test_sheet_without_a_known_name_column_is_mapped_by_the_user(db, event, tmp_path):
-    rows = [["Quién asiste", "Celular", "Comunidad"], ["Ana Guamán", "0991234567", "Cacha"], ["Luis Pilco", "", "Guano"]]
+    rows = [
+        ["Quién asiste", "Celular", "Comunidad"],
+        ["Ana Guamán", "0991234567", "Cacha"],
+        ["Luis Pilco", "", "Guano"],
+    ]
     path = _xlsx(tmp_path / "q.xlsx", rows, ())
     svc = AttendanceService(db)
     parsed = svc.preview_import(event.event_id, path)
@@ -133,8 +162,10 @@ def test_sheet_without_a_known_name_column_is_mapped_by_the_user(db, event, tmp_
     with pytest.raises(UserError, match="q.xlsx"):
         svc.save_import(event.event_id, parsed)
     res = svc.import_file(event.event_id, path, overrides={"Quién asiste": "nombre"})
-    assert res.imported == 2 and [r.full_name for r in svc.all_attendance(event.event_id)] == ["Ana Guamán",
-                                                                                               "Luis Pilco"]
+    assert res.imported == 2 and [r.full_name for r in svc.all_attendance(event.event_id)] == [
+        "Ana Guamán",
+        "Luis Pilco",
+    ]
 
 
 # what may differ between a dry run with --map and the real import with the saved profile
@@ -154,7 +185,7 @@ def test_cli_map_dry_run_profile_and_json_refusal(capsys, tmp_path):
     eid, sheet = ev["event_id"], _xlsx(tmp_path / "lista.xlsx")
 
     code, data, err = _cli(capsys, db, "attendance", "import", eid, str(sheet), "--dry-run")
-    assert code == 0, err   # names found; the unknown «No. C.I.» is reported, not guessed
+    assert code == 0, err  # names found; the unknown «No. C.I.» is reported, not guessed
     assert {"sheet": "Lista", "column": "C", "header": "No. C.I."} in data["ignored_columns"]
     # an unknown --map header is refused with the sheet named, and nothing is stored
     code, data, err = _cli(capsys, db, "attendance", "import", eid, str(sheet), "--map", "Cedula X=documento")
@@ -169,12 +200,14 @@ def test_cli_map_dry_run_profile_and_json_refusal(capsys, tmp_path):
     assert dry["tally_added"] == {"genero": {"FEMENINO": 2, "MASCULINO": 1, "GLBTI": 1}}
     assert [c["column"] for c in dry["ignored_columns"]] == ["A", "I", "J"]
     assert _cli(capsys, db, "attendance", "list", eid)[1]["attendees"] == []
-    code, real, err = _cli(capsys, db, "attendance", "import", eid, str(sheet), "--mapping", str(profile),
-                           "--no-remembered")
+    code, real, err = _cli(
+        capsys, db, "attendance", "import", eid, str(sheet), "--mapping", str(profile), "--no-remembered"
+    )
     assert code == 0, err
     assert real["imported"] == dry["importable"] and real["profile"] == "lista.xlsx"
-    assert {k: v for k, v in real.items() if k not in SAME_EXCEPT} == \
-        {k: v for k, v in dry.items() if k not in SAME_EXCEPT}
+    assert {k: v for k, v in real.items() if k not in SAME_EXCEPT} == {
+        k: v for k, v in dry.items() if k not in SAME_EXCEPT
+    }
 
     code, data, err = _cli(capsys, db, "attendance", "import", eid, str(sheet), "--map", "Firma=otros")
     assert code == 2 and "otros datos" in err

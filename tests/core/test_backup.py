@@ -1,4 +1,5 @@
 """Backups survive power cuts and bad USB sticks: consistent copies, rotation, safe restore."""
+
 from __future__ import annotations
 
 import pytest

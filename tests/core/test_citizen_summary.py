@@ -1,5 +1,6 @@
 """Informe en lenguaje claro: periods, figures counted by hand (tests/core/strategy_world.py),
 Spanish sentences and one printed page."""
+
 from datetime import date
 
 import pytest
@@ -15,24 +16,30 @@ def world(db):
     return strategy_world.build(db)
 
 
-@pytest.mark.parametrize("text, start, end", [
-    ("2025", date(2025, 1, 1), date(2025, 12, 31)),
-    ("2025-C2", date(2025, 5, 1), date(2025, 8, 31)),
-    (" 2024-t1 ", date(2024, 1, 1), date(2024, 3, 31)),
-    ("2024-C3", date(2024, 9, 1), date(2024, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2025", date(2025, 1, 1), date(2025, 12, 31)),
+        ("2025-C2", date(2025, 5, 1), date(2025, 8, 31)),
+        (" 2024-t1 ", date(2024, 1, 1), date(2024, 3, 31)),
+        ("2024-C3", date(2024, 9, 1), date(2024, 12, 31)),
+    ],
+)
 def test_periods(text, start, end):
     p = parse_period(text)
     assert (p.start, p.end) == (start, end)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("2025-C4", "El cuatrimestre 4 no existe"),
-    ("2025-T5", "El trimestre 5 no existe"),
-    ("2025-X1", "no reconocido"),
-    ("primer semestre", "no reconocido"),
-    ("1850", "no es válido"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("2025-C4", "El cuatrimestre 4 no existe"),
+        ("2025-T5", "El trimestre 5 no existe"),
+        ("2025-X1", "no reconocido"),
+        ("primer semestre", "no reconocido"),
+        ("1850", "no es válido"),
+    ],
+)
 def test_bad_periods_are_refused_in_spanish(text, message):
     with pytest.raises(UserError, match=message):
         parse_period(text)
@@ -49,13 +56,13 @@ def test_second_cuatrimestre_figures(db, world):
     s = build_citizen_summary(db, "2024-C2")
     # 2.1 and 2.2 are due 31/08; only 2.1 reached 100 %
     assert (s.activities_planned, s.activities_done) == (2, 1)
-    assert str(s.compliance.raw) == "83.33"                     # (100 + 100 + 50) / 3 at 31/08
+    assert str(s.compliance.raw) == "83.33"  # (100 + 100 + 50) / 3 at 31/08
     # audiencia 40 + diálogo 15 + the unlinked deliberación 99 (every plan and event of the year);
     # the team meeting (March) and the planned October dialogue are out
     assert (s.spaces, s.participants) == (3, 154)
     assert s.by_gender == (("Femenino", 22), ("Masculino", 18), ("Sin dato", 114))
     assert (s.contributions, s.incorporated) == (2, 1)
-    assert (s.commitments_due, s.commitments_met) == (2, 1)    # due 30/07 (fulfilled) and 15/08 (pending)
+    assert (s.commitments_due, s.commitments_met) == (2, 1)  # due 30/07 (fulfilled) and 15/08 (pending)
     assert s.sentences == (
         "Para este periodo teníamos dos actividades con fecha de entrega. Cumplimos una.",
         "En promedio, avanzamos el 83,3 % de lo que estaba previsto hasta el último día del periodo.",
@@ -88,9 +95,18 @@ def test_pdf_is_one_page_with_figures_and_sentences(db, world, tmp_path):
 
     out = write_pdf(build_citizen_summary(db, "2024-C2"), tmp_path / "ciudadano.pdf")
     text = pdf_text(out)
-    assert text.count("\f") == 0                                   # a single page
+    assert text.count("\f") == 0  # a single page
     flat = " ".join(text.split())
-    for label in ("Informe en lenguaje claro", "Segundo cuatrimestre de 2024 (mayo a agosto)", "83,3 %",
-                  "154", "personas participaron", "Lo que hicimos", "Cumplimos una.", "Lo previsto y lo logrado",
-                  "¿Quiénes participaron?", "Femenino: 22"):
+    for label in (
+        "Informe en lenguaje claro",
+        "Segundo cuatrimestre de 2024 (mayo a agosto)",
+        "83,3 %",
+        "154",
+        "personas participaron",
+        "Lo que hicimos",
+        "Cumplimos una.",
+        "Lo previsto y lo logrado",
+        "¿Quiénes participaron?",
+        "Femenino: 22",
+    ):
         assert label in flat, label

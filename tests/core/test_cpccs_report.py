@@ -1,5 +1,6 @@
 """The whole CPCCS report: computed sections against hand-computed figures, forms, completeness,
 the workbook and the PDF draft."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from rcdesk.errors import UserError
-from rcdesk.services.cpccs_export import export_report
 from rcdesk.services.cpccs import CpccsService, _class_from_partidas
+from rcdesk.services.cpccs_export import export_report
 from rcdesk.services.cpccs_schema import SECTIONS
 from tests.core.poa_world import make_world
 from tests.pdf_text import pdf_text
@@ -25,7 +26,7 @@ class CpccsWorld:
     c_done: str
 
 
-def make_cpccs_world(db) -> CpccsWorld:  # noqa: ANN001
+def make_cpccs_world(db) -> CpccsWorld:
     """make_world (POA 2025) plus: a second budget line; two deliberations of 2025 held in 2026 with
     anonymous tallies; participation events of 2025; three aportes of the 2024 deliberation."""
     from rcdesk.services.commitments import CommitmentInput, CommitmentService
@@ -35,26 +36,45 @@ def make_cpccs_world(db) -> CpccsWorld:  # noqa: ANN001
     w = make_world(db)
     poa = PoaService(db)
     obj = poa.tree(w.poa_guano)[0].objective_id
-    meta_inv, _ = poa.add_meta(obj, "Equipamiento de la Jefatura", number="1.3", annual_target=1,
-                               planned=[0, 0, 0, 1], codificado=3000)
+    meta_inv, _ = poa.add_meta(
+        obj, "Equipamiento de la Jefatura", number="1.3", annual_target=1, planned=[0, 0, 0, 1], codificado=3000
+    )
     poa.save_execution(meta_inv, 4, executed_qty=1, devengado=1200)
 
     ev = EventService(db)
-    d1 = ev.create(EventInput("Deliberación pública 2025", date(2026, 3, 15), period_label="Enero – diciembre 2025",
-                              institution_id=w.inst_id, status="REALIZADO")).event_id
-    ev.save_tally(d1, 50, {"genero": {"MASCULINO": 20, "FEMENINO": 25, "GLBTI": 2},
-                           "etnia": {"INDIGENA": 30, "MESTIZO": 12, "NEGRO": 2, "AFROECUATORIANO": 1, "BLANCO": 1}})
+    d1 = ev.create(
+        EventInput(
+            "Deliberación pública 2025",
+            date(2026, 3, 15),
+            period_label="Enero – diciembre 2025",
+            institution_id=w.inst_id,
+            status="REALIZADO",
+        )
+    ).event_id
+    ev.save_tally(
+        d1,
+        50,
+        {
+            "genero": {"MASCULINO": 20, "FEMENINO": 25, "GLBTI": 2},
+            "etnia": {"INDIGENA": 30, "MESTIZO": 12, "NEGRO": 2, "AFROECUATORIANO": 1, "BLANCO": 1},
+        },
+    )
     d2 = ev.create(EventInput("Deliberación en Chambo", date(2026, 3, 20), institution_id=w.inst_id)).event_id
-    ev.save_tally(d2, 10, {"genero": {"MASCULINO": 4, "FEMENINO": 6},
-                           "etnia": {"MONTUBIO": 2, "CHOLO": 1, "MESTIZO": 7}})
+    ev.save_tally(
+        d2, 10, {"genero": {"MASCULINO": 4, "FEMENINO": 6}, "etnia": {"MONTUBIO": 2, "CHOLO": 1, "MESTIZO": 7}}
+    )
     # a deliberation of another period and a cancelled one stay out
-    ev.create(EventInput("Deliberación 2024", date(2025, 4, 10), period_label="Periodo 2024",
-                         institution_id=w.inst_id))
-    ev.create(EventInput("Suspendida", date(2026, 3, 1), period_label="2025", status="CANCELADO",
-                         institution_id=w.inst_id))
-    for t, day in (("AUDIENCIA_PUBLICA", date(2025, 5, 5)), ("DIALOGO", date(2025, 6, 1)),
-                   ("MESA_TEMATICA", date(2025, 7, 1)), ("REUNION", date(2025, 1, 10)),
-                   ("AUDIENCIA_PUBLICA", date(2024, 12, 1))):
+    ev.create(EventInput("Deliberación 2024", date(2025, 4, 10), period_label="Periodo 2024", institution_id=w.inst_id))
+    ev.create(
+        EventInput("Suspendida", date(2026, 3, 1), period_label="2025", status="CANCELADO", institution_id=w.inst_id)
+    )
+    for t, day in (
+        ("AUDIENCIA_PUBLICA", date(2025, 5, 5)),
+        ("DIALOGO", date(2025, 6, 1)),
+        ("MESA_TEMATICA", date(2025, 7, 1)),
+        ("REUNION", date(2025, 1, 10)),
+        ("AUDIENCIA_PUBLICA", date(2024, 12, 1)),
+    ):
         ev.create(EventInput(f"{t} {day}", day, event_type=t, institution_id=w.inst_id))
 
     prev = next(e.event_id for e in ev.list_events() if e.title == "Deliberación 2024")
@@ -62,8 +82,17 @@ def make_cpccs_world(db) -> CpccsWorld:  # noqa: ANN001
     ids = []
     for text in ("Más patrullajes nocturnos", "Oficina móvil en Chambo", "Publicar las actas"):
         co = cs.add_contribution(prev, text)
-        ids.append(cs.add(CommitmentInput(text, date(2025, 12, 31), responsible_unit_id=w.jp_guano,
-                                          event_id=prev, contribution_id=co.contribution_id)).commitment_id)
+        ids.append(
+            cs.add(
+                CommitmentInput(
+                    text,
+                    date(2025, 12, 31),
+                    responsible_unit_id=w.jp_guano,
+                    event_id=prev,
+                    contribution_id=co.contribution_id,
+                )
+            ).commitment_id
+        )
     cs.add_followup(ids[0], date(2025, 6, 30), 60, "Patrullajes en 4 barrios", links=["https://gob.ec/c1"])
     cs.add_followup(ids[2], date(2025, 9, 30), 100, "Actas publicadas")
     return CpccsWorld(w.meta_12, meta_inv, ids[0], ids[1], ids[2])
@@ -72,19 +101,33 @@ def make_cpccs_world(db) -> CpccsWorld:  # noqa: ANN001
 def test_deliberation_participants_equal_the_events_tallies(db):
     make_cpccs_world(db)
     s = CpccsService(db).report(2025).section("deliberacion")
-    assert s.headers[:10] == ("FECHA", "NO. DE PARTICIPANTES", "MASCULINO", "FEMENINO", "GLBTI", "MONTUBIOS",
-                              "CHOLOS", "INDIGENAS", "MESTIZOS", "AFROECUATORIANOS")
+    assert s.headers[:10] == (
+        "FECHA",
+        "NO. DE PARTICIPANTES",
+        "MASCULINO",
+        "FEMENINO",
+        "GLBTI",
+        "MONTUBIOS",
+        "CHOLOS",
+        "INDIGENAS",
+        "MESTIZOS",
+        "AFROECUATORIANOS",
+    )
     assert [r[:10] for r in s.rows] == [
-        ("15/03/2026", 50, 20, 25, 2, 0, 0, 30, 12, 3),      # negro + afroecuatoriano → AFROECUATORIANOS
+        ("15/03/2026", 50, 20, 25, 2, 0, 0, 30, 12, 3),  # negro + afroecuatoriano → AFROECUATORIANOS
         ("20/03/2026", 10, 4, 6, 0, 2, 1, 0, 7, 0),
         ("TOTAL", 60, 24, 31, 2, 2, 1, 30, 19, 3),
     ]
     facts = dict(s.facts)
     assert facts["NO. DE PARTICIPANTES"] == 60
-    assert facts["FECHA EN QUE SE REALIZÓ LA DELIBERACIÓN PÚBLICA Y EVALUACIÓN CIUDADANA DE RENDICIÓN DE "
-                 "CUENTAS:"] == "15/03/2026, 20/03/2026"
+    assert (
+        facts["FECHA EN QUE SE REALIZÓ LA DELIBERACIÓN PÚBLICA Y EVALUACIÓN CIUDADANA DE RENDICIÓN DE CUENTAS:"]
+        == "15/03/2026, 20/03/2026"
+    )
     assert s.state == "completa"
-    assert any("género: No responde 3; pueblos y nacionalidades: Blanco/a 1, No responde 4" in n for n in s.notes)      # no CPCCS bucket: reported apart, not lost
+    assert any(
+        "género: No responde 3; pueblos y nacionalidades: Blanco/a 1, No responde 4" in n for n in s.notes
+    )  # no CPCCS bucket: reported apart, not lost
 
 
 def test_budget_corriente_plus_inversion_equals_codificado(db):
@@ -92,16 +135,19 @@ def test_budget_corriente_plus_inversion_equals_codificado(db):
     svc = CpccsService(db)
     s = svc.report(2025).section("presupuesto")
     assert s.state == "incompleta" and "2 línea(s)" in s.missing[0]
-    svc.set_fields(2025, "presupuesto", [(f"clasificacion.{w.meta_12}", "corriente"),
-                                         (f"clasificacion.{w.meta_inv}", "INVERSION")])
+    svc.set_fields(
+        2025, "presupuesto", [(f"clasificacion.{w.meta_12}", "corriente"), (f"clasificacion.{w.meta_inv}", "INVERSION")]
+    )
     s = svc.report(2025).section("presupuesto")
     f = dict(s.facts)
     assert f["TOTAL DE PRESUPUESTO INSTITUCIONAL CODIFICADO"] == 4000
     assert (f["GASTO CORRIENTE PLANIFICADO"], f["GASTO CORRIENTE EJECUTADO"]) == (1000, 250)
     assert (f["GASTO DE INVERSIÓN PLANIFICADO"], f["GASTO DE INVERSIÓN EJECUTADO"]) == (3000, 1200)
-    assert f["GASTO CORRIENTE PLANIFICADO"] + f["GASTO DE INVERSIÓN PLANIFICADO"] == \
-        f["TOTAL DE PRESUPUESTO INSTITUCIONAL CODIFICADO"]
-    assert f["% EJECUCIÓN PRESUPUESTARIA"] == 36.25                # (250 + 1200) / 4000
+    assert (
+        f["GASTO CORRIENTE PLANIFICADO"] + f["GASTO DE INVERSIÓN PLANIFICADO"]
+        == f["TOTAL DE PRESUPUESTO INSTITUCIONAL CODIFICADO"]
+    )
+    assert f["% EJECUCIÓN PRESUPUESTARIA"] == 36.25  # (250 + 1200) / 4000
     assert s.state == "completa"
     with pytest.raises(UserError, match="clasificación «capital» desconocida"):
         svc.set_fields(2025, "presupuesto", [(f"clasificacion.{w.meta_12}", "capital")])
@@ -110,7 +156,7 @@ def test_budget_corriente_plus_inversion_equals_codificado(db):
 def test_budget_class_suggested_from_the_partida():
     assert _class_from_partidas(["530204", "53.08.01"]) == "CORRIENTE"
     assert _class_from_partidas(["730205", "840104"]) == "INVERSION"
-    assert _class_from_partidas(["530204", "730205"]) is None     # mixed: the user decides
+    assert _class_from_partidas(["530204", "730205"]) is None  # mixed: the user decides
     assert _class_from_partidas([]) is None
 
 
@@ -124,8 +170,9 @@ def test_aportes_incorporated_percentage_bands_and_links(db):
     f = dict(s.facts)
     assert (f["Aportes ciudadanos registrados"], f["Aportes incorporados"]) == (3, 2)
     assert f["% de aportes incorporados"] == 66.67
-    assert s.state == "incompleta" and s.missing == ["1 aporte(s) incorporado(s) sin link de verificación en su "
-                                                     "seguimiento"]
+    assert s.state == "incompleta" and s.missing == [
+        "1 aporte(s) incorporado(s) sin link de verificación en su seguimiento"
+    ]
     assert w.c_linked
 
 
@@ -138,8 +185,8 @@ def test_programmatic_average_is_the_rule_over_the_rows_not_the_mean_of_units(db
     assert [r[8] for r in s.rows] == [50, 25, 45, 18.75]
     avg = dict(s.facts)["Cumplimiento promedio provincial (promedio simple de las metas, §4.1)"]
     assert avg == 34.69
-    assert EvaluationService(db).evaluate(2025, date(2025, 12, 31)).province.pct == 33.75   # units: 37,5 45 18,75
-    assert s.rows[0][2] == "PND Objetivo 3"                        # descripción de competencias = alineación
+    assert EvaluationService(db).evaluate(2025, date(2025, 12, 31)).province.pct == 33.75  # units: 37,5 45 18,75
+    assert s.rows[0][2] == "PND Objetivo 3"  # descripción de competencias = alineación
 
 
 def test_mechanisms_counted_from_events_by_type_and_completed_by_the_form(db):
@@ -149,8 +196,11 @@ def test_mechanisms_counted_from_events_by_type_and_completed_by_the_form(db):
     assert rows["AUDIENCIA PÚBLICA"][1:3] == ("SI", 1)
     assert rows["DIÁLOGOS PERIÓDICOS DE DELIBERACIÓN"][1:3] == ("SI", 2)
     assert rows["CONSEJOS CONSULTIVOS"][1:4] == ("NO", 0, "NO APLICA")
-    svc.set_fields(2025, "mecanismos_participacion", [("consejos_consultivos.numero", "3"),
-                                                      ("consejos_consultivos.link", "https://gob.ec/cc")])
+    svc.set_fields(
+        2025,
+        "mecanismos_participacion",
+        [("consejos_consultivos.numero", "3"), ("consejos_consultivos.link", "https://gob.ec/cc")],
+    )
     s = svc.report(2025).section("mecanismos_participacion")
     rows = {r[0]: r for r in s.rows}
     assert rows["CONSEJOS CONSULTIVOS"][1:4] == ("SI", 3, "https://gob.ec/cc")
@@ -170,9 +220,22 @@ def test_coverage_and_alignment_computed(db):
 def test_forms_round_trip_and_refuse_bad_input_without_writing(db):
     make_world(db)
     svc = CpccsService(db)
-    saved = svc.save_form(2025, "contratacion", {"filas": [
-        {"tipo": "infima cuantia", "numero_adjudicados": "12", "valor_adjudicados": "1.234,50",
-         "numero_finalizados": 10, "valor_finalizados": 1000, "link": "https://compras.gob.ec/x"}]})
+    saved = svc.save_form(
+        2025,
+        "contratacion",
+        {
+            "filas": [
+                {
+                    "tipo": "infima cuantia",
+                    "numero_adjudicados": "12",
+                    "valor_adjudicados": "1.234,50",
+                    "numero_finalizados": 10,
+                    "valor_finalizados": 1000,
+                    "link": "https://compras.gob.ec/x",
+                }
+            ]
+        },
+    )
     assert saved["filas"][0]["tipo"] == "ÍNFIMA CUANTÍA" and saved["filas"][0]["valor_adjudicados"] == 1234.5
     assert svc.form(2025, "contratacion") == saved
     assert svc.report(2025).section("contratacion").state == "completa"
@@ -199,8 +262,9 @@ def test_completeness_list_and_not_applicable(db):
     r = svc.report(2025)
     assert [s.key for s in r.sections] == [s.key for s in SECTIONS]
     assert r.section("transparencia").state == "incompleta"
-    svc.set_fields(2025, "transparencia", [("art19.aplica", "si"), ("art19.link", "https://gob.ec/lotaip"),
-                                          ("art29.aplica", "no")])
+    svc.set_fields(
+        2025, "transparencia", [("art19.aplica", "si"), ("art19.link", "https://gob.ec/lotaip"), ("art29.aplica", "no")]
+    )
     svc.set_fields(2025, "enajenacion", [("1.tipo", "ninguna")])
     svc.set_fields(2025, "aportes", [("no_aplica", "si")])
     r = svc.report(2025)

@@ -1,4 +1,5 @@
 """Spanish scheduled-date texts → date ranges; unreadable text gives None (kept verbatim by callers)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Events, door registration, de-duplication, consent, minors, sensitive data, directory search."""
+
 from datetime import date
 
 import pytest
@@ -15,8 +16,11 @@ from rcdesk.services.reference import ReferenceService
 def event(db):
     ReferenceService(db).ensure_builtin_territories()
     rio = ReferenceService(db).territory_by_code("0601", "EC")
-    return EventService(db).create(EventInput(title="Deliberación pública", event_date=date(2026, 5, 20),
-                                              territory_id=rio.territory_id, venue="Coliseo"))
+    return EventService(db).create(
+        EventInput(
+            title="Deliberación pública", event_date=date(2026, 5, 20), territory_id=rio.territory_id, venue="Coliseo"
+        )
+    )
 
 
 def _count(db, model):
@@ -52,8 +56,9 @@ def test_event_outside_plan_vigencia_is_refused(db):
 
 def test_person_seen_before_fills_from_the_directory(db, event):
     svc = AttendanceService(db)
-    svc.register(event.event_id, AttendanceInput(full_name="María García", id_number="1714307103",
-                                                 organization="Barrio La Paz"))
+    svc.register(
+        event.event_id, AttendanceInput(full_name="María García", id_number="1714307103", organization="Barrio La Paz")
+    )
     other = EventService(db).create(EventInput(title="Mesa", event_date=date(2026, 6, 1)))
     known = svc.lookup("171430710-3")
     assert known.full_name == "María García" and known.organization == "Barrio La Paz"
@@ -93,11 +98,14 @@ def test_every_registration_has_a_consent_record(db, event):
 
 def test_minor_without_guardian_consent_keeps_no_identity(db, event):
     svc = AttendanceService(db)
-    row = svc.register(event.event_id, AttendanceInput(full_name="Niño Pilco", id_number="1714307103",
-                                                       phone="0999", is_minor=True))
+    row = svc.register(
+        event.event_id, AttendanceInput(full_name="Niño Pilco", id_number="1714307103", phone="0999", is_minor=True)
+    )
     assert row.is_minor and row.id_number is None and row.phone is None
-    row2 = svc.register(event.event_id, AttendanceInput(full_name="Niña Caiza", id_number="0926687856",
-                                                        is_minor=True, guardian_name="Rosa Caiza"))
+    row2 = svc.register(
+        event.event_id,
+        AttendanceInput(full_name="Niña Caiza", id_number="0926687856", is_minor=True, guardian_name="Rosa Caiza"),
+    )
     assert row2.id_number == "0926687856"
     with db.session() as s:
         c = s.get(ConsentRecord, s.get(Attendance, row2.attendance_id).consent_id)
@@ -117,9 +125,11 @@ def test_gender_on_a_named_row_needs_the_separate_sensitive_consent(db, event):
 def test_personal_columns_are_marked():
     from rcdesk.models.events import Attendance, CitizenQuestion, Person
 
-    for model, cols in ((Person, ("full_name", "id_number", "phone", "email")),
-                        (Attendance, ("full_name", "id_number", "gender", "ethnicity", "search_text")),
-                        (CitizenQuestion, ("asker_name", "contact"))):
+    for model, cols in (
+        (Person, ("full_name", "id_number", "phone", "email")),
+        (Attendance, ("full_name", "id_number", "gender", "ethnicity", "search_text")),
+        (CitizenQuestion, ("asker_name", "contact")),
+    ):
         for c in cols:
             assert model.__table__.c[c].info.get("personal"), (model, c)
     assert not Attendance.__table__.c["organization"].info.get("personal")

@@ -1,4 +1,5 @@
 """Questions (business-day due dates), commitments with follow-ups and evidence, survey, actas."""
+
 from datetime import date
 
 import pytest
@@ -13,19 +14,24 @@ from rcdesk.services.surveys import SurveyService
 
 @pytest.fixture
 def event(db):
-    return EventService(db).create(EventInput(title="Deliberación pública", event_date=date(2026, 5, 20),
-                                              agenda="Instalación\nInforme\nCierre"))
+    return EventService(db).create(
+        EventInput(title="Deliberación pública", event_date=date(2026, 5, 20), agenda="Instalación\nInforme\nCierre")
+    )
 
 
 def test_question_due_dates_in_business_days(db, event):
     qs = QuestionService(db)
     # Friday 2026-07-31: 15 business days, counting from the next day, weekends skipped and
     # Ecuador's 10 de Agosto holiday (Monday 2026-08-10) skipped too.
-    q = qs.add(QuestionInput(asker_name="Ana", text="¿Cuánto se ejecutó?", received_on=date(2026, 7, 31),
-                             event_id=event.event_id))
+    q = qs.add(
+        QuestionInput(
+            asker_name="Ana", text="¿Cuánto se ejecutó?", received_on=date(2026, 7, 31), event_id=event.event_id
+        )
+    )
     assert q.due_date == date(2026, 8, 24)
-    info = qs.add(QuestionInput(asker_name="Ana", text="Copia de contratos", received_on=date(2026, 7, 31),
-                                kind="INFORMACION"))
+    info = qs.add(
+        QuestionInput(asker_name="Ana", text="Copia de contratos", received_on=date(2026, 7, 31), kind="INFORMACION")
+    )
     assert info.due_date == date(2026, 8, 17)
     qs.set_answer_days("CONSULTA", 20)
     c = qs.add(QuestionInput(asker_name="Ana", text="Consulta", received_on=date(2026, 7, 31), kind="CONSULTA"))
@@ -54,24 +60,44 @@ def test_contribution_becomes_commitment_with_followups_and_evidence(db, event, 
     cs = CommitmentService(db)
     c = cs.add_contribution(event.event_id, "Más alumbrado en Licto", mesa="Mesa 1")
     with pytest.raises(UserError):
-        cs.add(CommitmentInput(description="Instalar luminarias", due_date=date(2026, 9, 30),
-                               contribution_id=c.contribution_id))  # no responsible unit
-    cm = cs.add(CommitmentInput(description="Instalar luminarias", due_date=date(2026, 9, 30),
-                                responsible_text="Dirección de Obras", contribution_id=c.contribution_id))
+        cs.add(
+            CommitmentInput(
+                description="Instalar luminarias", due_date=date(2026, 9, 30), contribution_id=c.contribution_id
+            )
+        )  # no responsible unit
+    cm = cs.add(
+        CommitmentInput(
+            description="Instalar luminarias",
+            due_date=date(2026, 9, 30),
+            responsible_text="Dirección de Obras",
+            contribution_id=c.contribution_id,
+        )
+    )
     assert cm.event_id == event.event_id and cm.contribution_text == "Más alumbrado en Licto"
     assert cs.contributions(event.event_id)[0].commitment_id == cm.commitment_id
     with pytest.raises(UserError, match="ya se convirtió"):
-        cs.add(CommitmentInput(description="Otra", due_date=date(2026, 9, 30), responsible_text="X",
-                               contribution_id=c.contribution_id))
+        cs.add(
+            CommitmentInput(
+                description="Otra", due_date=date(2026, 9, 30), responsible_text="X", contribution_id=c.contribution_id
+            )
+        )
     evidence = tmp_path / "foto.jpg"
     evidence.write_bytes(b"\xff\xd8fake jpeg")
-    f = cs.add_followup(cm.commitment_id, date(2026, 7, 1), 40, "Compra realizada", files=[evidence],
-                        links=["https://x.gob.ec/luminarias"])
+    f = cs.add_followup(
+        cm.commitment_id,
+        date(2026, 7, 1),
+        40,
+        "Compra realizada",
+        files=[evidence],
+        links=["https://x.gob.ec/luminarias"],
+    )
     assert f.band == "26-50" and len(f.evidence) == 2
     row = cs.get(cm.commitment_id, today=date(2026, 8, 1))
     assert (row.status, row.progress_pct, row.band, row.overdue) == ("EN_CURSO", 40.0, "26-50", False)
     assert cs.get(cm.commitment_id, today=date(2026, 10, 1)).overdue
-    assert [x.commitment_id for x in cs.list_commitments(overdue_only=True, today=date(2026, 10, 1))] == [cm.commitment_id]
+    assert [x.commitment_id for x in cs.list_commitments(overdue_only=True, today=date(2026, 10, 1))] == [
+        cm.commitment_id
+    ]
     cs.add_followup(cm.commitment_id, date(2026, 9, 15), 100)
     done = cs.get(cm.commitment_id, today=date(2026, 10, 1))
     assert done.status == "CUMPLIDO" and not done.overdue and cs.met_pct() == 100.0
@@ -81,8 +107,9 @@ def test_contribution_becomes_commitment_with_followups_and_evidence(db, event, 
 
 def test_commitment_due_before_event_is_refused(db, event):
     with pytest.raises(UserError, match="anterior al evento"):
-        CommitmentService(db).add(CommitmentInput(description="X", due_date=date(2026, 1, 1), responsible_text="U",
-                                                  event_id=event.event_id))
+        CommitmentService(db).add(
+            CommitmentInput(description="X", due_date=date(2026, 1, 1), responsible_text="U", event_id=event.event_id)
+        )
 
 
 def test_survey_defaults_quick_entry_and_percentages(db, event):
@@ -90,8 +117,18 @@ def test_survey_defaults_quick_entry_and_percentages(db, event):
     qs = sv.questions(event.event_id)
     assert len(qs) == 10 and qs[1].options == ("Clara", "Parcialmente clara", "Confusa")
     clarity, topics = qs[1].question_id, qs[8].question_id
-    assert sv.add_responses(event.event_id, [{clarity: "1"}, {clarity: "clara"}, {clarity: "CONFUSA", topics: "Salud"},
-                                             {clarity: "Parcialmente clara"}]) == 4
+    assert (
+        sv.add_responses(
+            event.event_id,
+            [
+                {clarity: "1"},
+                {clarity: "clara"},
+                {clarity: "CONFUSA", topics: "Salud"},
+                {clarity: "Parcialmente clara"},
+            ],
+        )
+        == 4
+    )
     res = {r.question.question_id: r for r in sv.results(event.event_id)}
     assert res[clarity].counts == (("Clara", 2, 50.0), ("Parcialmente clara", 1, 25.0), ("Confusa", 1, 25.0))
     assert res[topics].texts == ("Salud",)
@@ -161,5 +198,7 @@ def test_pdfs_have_page_x_of_y_and_masked_ids(db, event, tmp_path):
     assert n >= 3 and f"página {n} de {n}" in texts["blank"] and "Aviso de privacidad" in texts["blank"]
     assert "CONTEO ANÓNIMO" in texts["blank"]
     assert "1714307103" in texts["filled"] and "Firma" in texts["filled"]
-    assert "1714307103" not in texts["published"] and re.search("17[\x7f\x95]{5}103", texts["published"])  # WinAnsi bullet
+    assert "1714307103" not in texts["published"] and re.search(
+        "17[\x7f\x95]{5}103", texts["published"]
+    )  # WinAnsi bullet
     assert "Firma" not in texts["published"]

@@ -1,4 +1,5 @@
 """ID numbers (domain.md §8.1): Ecuadorian cédula/RUC, Colombian cédula/NIT, Excel repairs, masking."""
+
 import pytest
 
 from rcdesk.validation.ids import check_id, format_id, mask_id
@@ -10,12 +11,15 @@ def test_valid_ecuadorian_cedula_in_any_typing(value):
     assert (r.status, r.number, r.id_type) == ("ok", "1714307103", "CEDULA_EC")
 
 
-@pytest.mark.parametrize("value, reason", [
-    ("1714307104", "dígito verificador"),
-    ("171430710", "10 dígitos"),
-    ("9914307103", "provincia"),
-    ("17143O7103", "pasaporte"),
-])
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        ("1714307104", "dígito verificador"),
+        ("171430710", "10 dígitos"),
+        ("9914307103", "provincia"),
+        ("17143O7103", "pasaporte"),
+    ],
+)
 def test_invalid_cedula_says_why(value, reason):
     r = check_id(value, "EC", "CEDULA_EC" if "O" not in value else None)
     assert r.status in ("invalid", "warning")

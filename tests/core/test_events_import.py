@@ -1,4 +1,5 @@
 """Importing typed attendance sheets: header variants, repairs, duplicates, invalid IDs, bad input."""
+
 import csv
 from datetime import date
 
@@ -7,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from rcdesk.errors import UserError
-from rcdesk.jobs import CancelToken, Cancelled
+from rcdesk.jobs import Cancelled, CancelToken
 from rcdesk.models.events import Attendance, Person
 from rcdesk.services.attendance import AttendanceInput, AttendanceService
 from rcdesk.services.event_documents import EventDocuments
@@ -66,7 +67,14 @@ def test_import_keep_or_reject_invalid_ids(db, event, tmp_path):
     svc = AttendanceService(db)
     path = _xlsx(tmp_path / "a.xlsx", MESSY)
     res = svc.import_file(event.event_id, path, invalid="reject")
-    assert (res.rows, res.imported, res.duplicates, res.invalid_ids, res.repaired_ids, res.rejected) == (5, 2, 1, 1, 1, 2)
+    assert (res.rows, res.imported, res.duplicates, res.invalid_ids, res.repaired_ids, res.rejected) == (
+        5,
+        2,
+        1,
+        1,
+        1,
+        2,
+    )
     other = EventService(db).create(EventInput(title="Otra", event_date=date(2026, 6, 1)))
     res2 = svc.import_file(other.event_id, path, invalid="keep")
     assert res2.imported == 3 and res2.rejected == 1
@@ -147,7 +155,7 @@ def test_cancel_leaves_the_database_unchanged(db, event, tmp_path):
 def test_formula_looking_text_stays_text_in_the_workbook(db, event, tmp_path):
     svc = AttendanceService(db)
     for name in ("=1+1", "+593999", "-SUM(A1)", "@cmd"):
-        svc.register(event.event_id, AttendanceInput(full_name=name, organization="=HYPERLINK(\"x\")"))
+        svc.register(event.event_id, AttendanceInput(full_name=name, organization='=HYPERLINK("x")'))
     out = tmp_path / "asistencia.xlsx"
     EventDocuments(db).attendance_xlsx(event.event_id, out)
     ws = load_workbook(out).active
@@ -159,8 +167,11 @@ def test_formula_looking_text_stays_text_in_the_workbook(db, event, tmp_path):
 def test_old_xls_sheet_is_imported_and_unused_columns_are_reported(db, event, tmp_path):
     from tests.core import hostile_files as hf
 
-    path = hf.xls_workbook(tmp_path / "registro.xls", "Hoja1", [
-        ["Nombres y apellidos", "Cédula", "Firma", "Color favorito"], ["Ana Pérez", 1714307103, "", "azul"]])
+    path = hf.xls_workbook(
+        tmp_path / "registro.xls",
+        "Hoja1",
+        [["Nombres y apellidos", "Cédula", "Firma", "Color favorito"], ["Ana Pérez", 1714307103, "", "azul"]],
+    )
     res = AttendanceService(db).import_file(event.event_id, path)
     assert res.imported == 1
     assert [(c.column, c.header) for c in res.ignored_columns] == [("C", "Firma"), ("D", "Color favorito")]

@@ -1,4 +1,5 @@
 """What the events PDFs say, read back as text: retention in the privacy notice, totals, plain Spanish plurals."""
+
 from datetime import date
 
 from rcdesk.services.actas import ActaService
@@ -15,8 +16,9 @@ def _text(path) -> str:
 
 
 def _event(db):
-    ev = EventService(db).create(EventInput(title="Deliberación pública", event_date=date(2026, 5, 20),
-                                            venue="Coliseo"))
+    ev = EventService(db).create(
+        EventInput(title="Deliberación pública", event_date=date(2026, 5, 20), venue="Coliseo")
+    )
     att = AttendanceService(db)
     att.register(ev.event_id, AttendanceInput(full_name="María García", id_number="1714307103"))
     att.register(ev.event_id, AttendanceInput(full_name="José Pérez", id_number="0602910945"))
@@ -43,8 +45,9 @@ def test_filled_list_ends_with_the_total(db, tmp_path):
 
 def test_acta_uses_real_plurals(db, tmp_path):
     ev = _event(db)
-    QuestionService(db).add(QuestionInput(asker_name="Ana", text="¿Y la vía?", received_on=date(2026, 5, 20),
-                                          event_id=ev.event_id))
+    QuestionService(db).add(
+        QuestionInput(asker_name="Ana", text="¿Y la vía?", received_on=date(2026, 5, 20), event_id=ev.event_id)
+    )
     out = tmp_path / "acta.pdf"
     ActaService(db).write_pdf(ev.event_id, "deliberacion", out)
     text = _text(out)

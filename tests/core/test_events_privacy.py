@@ -1,4 +1,5 @@
 """Data-subject requests (search, export, rectify, revoke consent, anonymise), retention, after_restore."""
+
 import json
 from datetime import date
 
@@ -24,19 +25,50 @@ def world(db):
     old = ev.create(EventInput(title="Deliberación 2019", event_date=date(2019, 6, 10)))
     new = ev.create(EventInput(title="Deliberación 2026", event_date=date(2026, 5, 20)))
     att = AttendanceService(db)
-    att.register(old.event_id, AttendanceInput(full_name="María García", id_number=MARIA_ID, organization="Barrio La Paz",
-                                               phone="0991234567", email="maria@example.org"))
-    att.register(new.event_id, AttendanceInput(full_name="María García", id_number=MARIA_ID,
-                                               phone="0991234567", sensitive_consent=True, gender="FEMENINO"))
-    att.register(old.event_id, AttendanceInput(full_name="José Pérez", id_number="0602910945", organization="Junta Licto"))
-    QuestionService(db).add(QuestionInput(asker_name="maria garcia", text="¿Cuándo se arregla la vía?",
-                                          received_on=date(2026, 5, 20), event_id=new.event_id, contact="0991234567"))
-    QuestionService(db).add(QuestionInput(asker_name="Otra Persona", text="¿Y el agua?", received_on=date(2019, 6, 10),
-                                          event_id=old.event_id))
+    att.register(
+        old.event_id,
+        AttendanceInput(
+            full_name="María García",
+            id_number=MARIA_ID,
+            organization="Barrio La Paz",
+            phone="0991234567",
+            email="maria@example.org",
+        ),
+    )
+    att.register(
+        new.event_id,
+        AttendanceInput(
+            full_name="María García", id_number=MARIA_ID, phone="0991234567", sensitive_consent=True, gender="FEMENINO"
+        ),
+    )
+    att.register(
+        old.event_id, AttendanceInput(full_name="José Pérez", id_number="0602910945", organization="Junta Licto")
+    )
+    QuestionService(db).add(
+        QuestionInput(
+            asker_name="maria garcia",
+            text="¿Cuándo se arregla la vía?",
+            received_on=date(2026, 5, 20),
+            event_id=new.event_id,
+            contact="0991234567",
+        )
+    )
+    QuestionService(db).add(
+        QuestionInput(
+            asker_name="Otra Persona", text="¿Y el agua?", received_on=date(2019, 6, 10), event_id=old.event_id
+        )
+    )
     cs = CommitmentService(db)
     contrib = cs.add_contribution(new.event_id, "Arreglar la vía a Licto", mesa="Vialidad", submitted_by="María García")
-    cs.add(CommitmentInput(description="Bacheo de la vía Licto", due_date=date(2026, 9, 30), event_id=new.event_id,
-                           contribution_id=contrib.contribution_id, responsible_text="Obras Públicas"))
+    cs.add(
+        CommitmentInput(
+            description="Bacheo de la vía Licto",
+            due_date=date(2026, 9, 30),
+            event_id=new.event_id,
+            contribution_id=contrib.contribution_id,
+            responsible_text="Obras Públicas",
+        )
+    )
     ev.add_invitation(old.event_id, "José Pérez", "Junta Licto", contact="jose@example.org")
     maria = att.lookup(MARIA_ID)
     return {"old": old, "new": new, "maria": maria.person_id, "jose": att.lookup("0602910945").person_id}
@@ -48,8 +80,9 @@ def _all_text(db) -> str:
     with db.session() as s:
         for model in (Person, Attendance, ConsentRecord, CitizenQuestion, Contribution, EventInvitation):
             for o in s.scalars(select(model)):
-                out.append(json.dumps({c.name: str(getattr(o, c.name)) for c in model.__table__.columns},
-                                      ensure_ascii=False))
+                out.append(
+                    json.dumps({c.name: str(getattr(o, c.name)) for c in model.__table__.columns}, ensure_ascii=False)
+                )
         out += [a.changes or "" for a in s.scalars(select(AuditLog))]
     return "\n".join(out)
 
@@ -145,8 +178,10 @@ def test_anonymize_keeps_counts_and_history_without_identity(db, world):
         assert {r.full_name for r in rows} == {ANON_NAME} and all(r.version >= 2 for r in rows)
         audit = s.scalars(select(AuditLog).where(AuditLog.action == "anonymize")).all()
         assert {a.table_name for a in audit} >= {"person", "attendance", "citizen_question", "contribution"}
-        assert all(c.revoked_at is not None for c in s.scalars(
-            select(ConsentRecord).where(ConsentRecord.person_id == world["maria"])))
+        assert all(
+            c.revoked_at is not None
+            for c in s.scalars(select(ConsentRecord).where(ConsentRecord.person_id == world["maria"]))
+        )
     assert [h.person_id for h in svc.search("garcia")] == []
     assert CommitmentService(db).list_commitments()[0].description == "Bacheo de la vía Licto"
     with pytest.raises(UserError):

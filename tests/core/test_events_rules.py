@@ -1,4 +1,5 @@
 """CPCCS band, commitment %, tallies (sums and mapping as data)."""
+
 import pytest
 
 from rcdesk.errors import UserError
@@ -6,9 +7,22 @@ from rcdesk.events import tallies
 from rcdesk.events.rules import commitments_met_pct, cpccs_band, status_for_progress
 
 
-@pytest.mark.parametrize("pct, band", [(0, "0"), (None, "0"), (0.01, "1-25"), (25, "1-25"), (25.004, "1-25"),
-                                       (25.01, "26-50"), (50, "26-50"), (75, "51-75"), (75.5, "76-100"),
-                                       (100, "76-100"), (130, "76-100")])
+@pytest.mark.parametrize(
+    "pct, band",
+    [
+        (0, "0"),
+        (None, "0"),
+        (0.01, "1-25"),
+        (25, "1-25"),
+        (25.004, "1-25"),
+        (25.01, "26-50"),
+        (50, "26-50"),
+        (75, "51-75"),
+        (75.5, "76-100"),
+        (100, "76-100"),
+        (130, "76-100"),
+    ],
+)
 def test_cpccs_band(pct, band):
     assert cpccs_band(pct) == band
 
@@ -45,8 +59,9 @@ def test_tally_rejects_unknown_categories_and_negative_numbers():
 
 
 def test_census_categories_map_to_cpccs_buckets():
-    out = tallies.cpccs_buckets(20, {"etnia": {"NEGRO": 2, "MULATO": 1, "AFROECUATORIANO": 3, "INDIGENA": 5,
-                                               "MESTIZO": 6, "BLANCO": 1}})
+    out = tallies.cpccs_buckets(
+        20, {"etnia": {"NEGRO": 2, "MULATO": 1, "AFROECUATORIANO": 3, "INDIGENA": 5, "MESTIZO": 6, "BLANCO": 1}}
+    )
     assert out["etnia"]["buckets"]["AFROECUATORIANOS"] == 6
     assert out["etnia"]["buckets"]["INDÍGENAS"] == 5
     # no CPCCS bucket for blanco / no responde: reported separately

@@ -1,4 +1,5 @@
 """Business-day calendar across holidays (domain.md §5)."""
+
 from datetime import date
 
 import pytest
@@ -18,22 +19,22 @@ def test_ecuador_carnival_is_skipped(cal):
     # counting starts the day after Friday 9 Feb: Sat, Sun, carnival Mon+Tue skipped → Wed 14
     assert ec.add_business_days(date(2024, 2, 9), 1) == date(2024, 2, 14)
     assert ec.business_days_between(date(2024, 2, 9), date(2024, 2, 14)) == 1
-    assert ec.add_business_days(date(2024, 3, 4), 5) == date(2024, 3, 11)   # plain week, no holiday
+    assert ec.add_business_days(date(2024, 3, 4), 5) == date(2024, 3, 11)  # plain week, no holiday
 
 
 def test_colombian_emiliani_monday_and_holy_week(cal):
     co = cal.business_calendar("CO", years=[2024])
-    assert co.is_business_day(date(2024, 3, 19))          # San José moved (Ley Emiliani) …
-    assert not co.is_business_day(date(2024, 3, 25))      # … to Monday 25 March
+    assert co.is_business_day(date(2024, 3, 19))  # San José moved (Ley Emiliani) …
+    assert not co.is_business_day(date(2024, 3, 25))  # … to Monday 25 March
     # Fri 22 Mar + 3 business days: Mon 25 (San José), Thu 28 and Fri 29 (Semana Santa) skipped
     assert co.add_business_days(date(2024, 3, 22), 3) == date(2024, 4, 1)
 
 
 def test_oci_publication_is_tenth_business_day_of_next_month(cal):
     co = cal.business_calendar("CO", years=[2024, 2025])
-    assert co.nth_business_day_of_month(2024, 5, 10) == date(2024, 5, 16)   # 1 May and Ascensión (13) skipped
+    assert co.nth_business_day_of_month(2024, 5, 10) == date(2024, 5, 16)  # 1 May and Ascensión (13) skipped
     assert co.nth_business_day_of_month(2024, 9, 10) == date(2024, 9, 13)
-    assert co.nth_business_day_of_month(2025, 1, 10) == date(2025, 1, 16)   # 1 Jan and Reyes (6) skipped
+    assert co.nth_business_day_of_month(2025, 1, 10) == date(2025, 1, 16)  # 1 Jan and Reyes (6) skipped
     rule = DeadlineRule("r", "CO", "x", "corte", 10, "nth_business_day_next_month")
     assert rule.apply(co, date(2024, 4, 30)) == date(2024, 5, 16)
 
@@ -48,7 +49,7 @@ def test_plazo_date_to_date_clamps_to_month_end():
 def test_holidays_are_stored_once_and_listed_in_spanish(cal, db):
     names = {h.day: h.name for h in cal.holidays("EC", 2024)}
     assert names[date(2024, 2, 12)] == "Carnaval"
-    assert cal.ensure_seeded("EC", [2024]) == 0            # second time: nothing added
+    assert cal.ensure_seeded("EC", [2024]) == 0  # second time: nothing added
     assert len(cal.holidays("EC", 2024)) == len(names)
 
 
@@ -65,7 +66,7 @@ def test_bridge_day_added_and_library_holiday_removed(cal):
     assert not ec.is_business_day(date(2025, 12, 26))
     carnival = [h for h in cal.holidays("EC", 2025) if h.name == "Carnaval"][0]
     cal.remove_holiday(carnival.holiday_id)
-    cal.ensure_seeded("EC", [2025])                         # re-seeding does not bring it back
+    cal.ensure_seeded("EC", [2025])  # re-seeding does not bring it back
     assert cal.business_calendar("EC", years=[2025]).is_business_day(carnival.day)
     assert carnival.day not in {h.day for h in cal.holidays("EC", 2025)}
 

@@ -1,4 +1,5 @@
 """Compliance and traffic lights against hand-computed cases (domain.md §4.1, §4.3, §4.5)."""
+
 from decimal import Decimal
 
 import pytest
@@ -22,9 +23,9 @@ D = Decimal
 
 def test_compliance_is_executed_over_planned_rounded_half_up():
     assert compliance(45, 60).raw == D("75.00")
-    assert compliance(2, 3).raw == D("66.67")          # 66.666… → 66.67
+    assert compliance(2, 3).raw == D("66.67")  # 66.666… → 66.67
     assert compliance(1, 8).raw == D("12.50")
-    assert compliance("0,5", 3).raw == D("16.67")       # Spanish decimal comma accepted
+    assert compliance("0,5", 3).raw == D("16.67")  # Spanish decimal comma accepted
 
 
 def test_nothing_planned_gives_none_not_zero():
@@ -57,18 +58,33 @@ def test_weighted_mean():
         aggregate([from_percent(1)], weights=[1, 2])
 
 
-@pytest.mark.parametrize("value,color", [
-    (D("0"), "rojo"), (D("59.99"), "rojo"), (D("60"), "amarillo"), (D("79.99"), "amarillo"),
-    (D("80"), "verde"), (D("100"), "verde"), (D("100.01"), "azul"), (None, "gris"),
-])
+@pytest.mark.parametrize(
+    "value,color",
+    [
+        (D("0"), "rojo"),
+        (D("59.99"), "rojo"),
+        (D("60"), "amarillo"),
+        (D("79.99"), "amarillo"),
+        (D("80"), "verde"),
+        (D("100"), "verde"),
+        (D("100.01"), "azul"),
+        (None, "gris"),
+    ],
+)
 def test_co_paac_profile(value, color):
     assert CO_PAAC.classify(value).color == color
 
 
-@pytest.mark.parametrize("value,color", [
-    (D("69.99"), "rojo"), (D("69.995"), "amarillo"),   # boundary on the ROUNDED value: 69.995 → 70.00
-    (D("84.99"), "amarillo"), (D("84.995"), "verde"), (D("85"), "verde"),
-])
+@pytest.mark.parametrize(
+    "value,color",
+    [
+        (D("69.99"), "rojo"),
+        (D("69.995"), "amarillo"),  # boundary on the ROUNDED value: 69.995 → 70.00
+        (D("84.99"), "amarillo"),
+        (D("84.995"), "verde"),
+        (D("85"), "verde"),
+    ],
+)
 def test_ec_poa_profile_boundaries_on_rounded_value(value, color):
     assert EC_POA.classify(value).color == color
 
@@ -86,10 +102,19 @@ def test_profile_round_trips_as_json_and_validates():
     assert any("hueco entre 50 y 60" in p for p in gap.validate())
 
 
-@pytest.mark.parametrize("value,band", [
-    (0, "0"), (D("0.01"), "1-25"), (25, "1-25"), (D("25.01"), "26-50"), (50, "26-50"),
-    (75, "51-75"), (D("75.5"), "76-100"), (120, "76-100"),
-])
+@pytest.mark.parametrize(
+    "value,band",
+    [
+        (0, "0"),
+        (D("0.01"), "1-25"),
+        (25, "1-25"),
+        (D("25.01"), "26-50"),
+        (50, "26-50"),
+        (75, "51-75"),
+        (D("75.5"), "76-100"),
+        (120, "76-100"),
+    ],
+)
 def test_cpccs_band(value, band):
     assert cpccs_band(value) == band
 

@@ -1,4 +1,5 @@
 """Evidence store: de-duplication by content, limits, links, tombstones, integrity."""
+
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def test_same_file_attached_twice_is_stored_once(ev, tmp_path):
     assert r1.sha256 == r2.sha256 and r1.evidence_id != r2.evidence_id
     assert len(_blobs(ev.store)) == 1
     assert ev.file_path(r1.evidence_id) == ev.file_path(r2.evidence_id)
-    assert ev.file_path(r1.evidence_id).suffix == ".pdf"      # the system viewer can open it
+    assert ev.file_path(r1.evidence_id).suffix == ".pdf"  # the system viewer can open it
     assert ev.file_path(r1.evidence_id).read_bytes() == a.read_bytes()
     assert r1.filename == "acta.pdf" and r1.mime == "application/pdf" and r1.size == a.stat().st_size
     assert [e.label for e in ev.list_for("progress_report", "R1")] == ["Acta"]

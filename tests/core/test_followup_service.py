@@ -1,4 +1,5 @@
 """Progress reports, review, compliance per activity/group/plan, deadlines (hand-computed)."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -18,27 +19,79 @@ TODAY = date(2024, 5, 2)
 @pytest.fixture
 def plan(db):
     """PAAC-like plan (Colombia, cuatrimestres), vigencia 2024."""
-    sub1 = ParsedGroup("subcomponente", "Información de calidad", code="Subcomponente 1", activities=[
-        ParsedActivity("Publicar el informe de gestión", number="1.1", responsible="Secretaría de Planeación",
-                       meta="Informe publicado", cuatrimestres=[1]),
-        ParsedActivity("Actualizar la sección de transparencia", number="1.2", responsible="Oficina TIC",
-                       meta="Sección actualizada", cuatrimestres=[2, 3]),
-    ])
-    sub2 = ParsedGroup("subcomponente", "Diálogo de doble vía", code="Subcomponente 2", activities=[
-        ParsedActivity("Audiencia pública de rendición de cuentas", number="2.1", responsible="Despacho",
-                       meta="1 audiencia", start_date=date(2024, 2, 1), end_date=date(2024, 3, 15)),
-        ParsedActivity("Mesa de diálogo con juntas de acción comunal", number="2.2", responsible="Despacho",
-                       meta="1 mesa", start_date=date(2024, 4, 1), end_date=date(2024, 5, 6)),
-    ])
+    sub1 = ParsedGroup(
+        "subcomponente",
+        "Información de calidad",
+        code="Subcomponente 1",
+        activities=[
+            ParsedActivity(
+                "Publicar el informe de gestión",
+                number="1.1",
+                responsible="Secretaría de Planeación",
+                meta="Informe publicado",
+                cuatrimestres=[1],
+            ),
+            ParsedActivity(
+                "Actualizar la sección de transparencia",
+                number="1.2",
+                responsible="Oficina TIC",
+                meta="Sección actualizada",
+                cuatrimestres=[2, 3],
+            ),
+        ],
+    )
+    sub2 = ParsedGroup(
+        "subcomponente",
+        "Diálogo de doble vía",
+        code="Subcomponente 2",
+        activities=[
+            ParsedActivity(
+                "Audiencia pública de rendición de cuentas",
+                number="2.1",
+                responsible="Despacho",
+                meta="1 audiencia",
+                start_date=date(2024, 2, 1),
+                end_date=date(2024, 3, 15),
+            ),
+            ParsedActivity(
+                "Mesa de diálogo con juntas de acción comunal",
+                number="2.2",
+                responsible="Despacho",
+                meta="1 mesa",
+                start_date=date(2024, 4, 1),
+                end_date=date(2024, 5, 6),
+            ),
+        ],
+    )
     comp1 = ParsedGroup("componente", "Rendición de cuentas", code="Componente 3", children=[sub1, sub2])
-    comp2 = ParsedGroup("componente", "Transparencia", code="Componente 5", activities=[
-        ParsedActivity("Caracterizar grupos de valor", number="5.1", responsible="Secretaría de Planeación",
-                       meta="Documento", cuatrimestres=[3]),
-        ParsedActivity("Encuesta de percepción", number="5.2", responsible="Oficina de Control Interno",
-                       meta="Encuesta aplicada"),
-    ])
-    parsed = ParsedPlan(layout="paac", title="PAAC 2024", entity="Alcaldía de Pruebas", year=2024,
-                        groups=[comp1, comp2], source_name="prueba.xlsx")
+    comp2 = ParsedGroup(
+        "componente",
+        "Transparencia",
+        code="Componente 5",
+        activities=[
+            ParsedActivity(
+                "Caracterizar grupos de valor",
+                number="5.1",
+                responsible="Secretaría de Planeación",
+                meta="Documento",
+                cuatrimestres=[3],
+            ),
+            ParsedActivity(
+                "Encuesta de percepción",
+                number="5.2",
+                responsible="Oficina de Control Interno",
+                meta="Encuesta aplicada",
+            ),
+        ],
+    )
+    parsed = ParsedPlan(
+        layout="paac",
+        title="PAAC 2024",
+        entity="Alcaldía de Pruebas",
+        year=2024,
+        groups=[comp1, comp2],
+        source_name="prueba.xlsx",
+    )
     summary = PlanService(db).save_parsed(parsed)
     acts = {a.number: a.activity_id for a in PlanService(db).activities(summary.plan_id)}
     return summary.plan_id, acts
@@ -68,8 +121,8 @@ def test_report_then_validate_changes_compliance(fu, plan):
     assert before["1.1"].pending_review == 1
     fu.review(r.report_id, validate=True, reviewer="Control Interno")
     after = {a.number: a for a in fu.dashboard(plan_id, cut=date(2024, 4, 30), today=TODAY).activities}
-    assert after["1.1"].pct == D("80.00") and after["1.1"].light.color == "verde"   # CO-PAAC: 80 → zona alta
-    assert "Sin medio de verificación" in after["1.1"].flags                       # plan requires evidence
+    assert after["1.1"].pct == D("80.00") and after["1.1"].light.color == "verde"  # CO-PAAC: 80 → zona alta
+    assert "Sin medio de verificación" in after["1.1"].flags  # plan requires evidence
 
 
 def test_compliance_per_group_and_plan_by_hand(fu, plan):
@@ -80,7 +133,7 @@ def test_compliance_per_group_and_plan_by_hand(fu, plan):
     st = {a.number: a for a in d.activities}
     # at the first cut: 1.2 (from May) and 5.1 (cuatrimestre 3) are not programmed yet → grey
     assert st["1.2"].light.color == "gris" and st["5.1"].light.color == "gris"
-    assert st["2.1"].pct == D("0.00") and st["2.2"].pct == D("0.00")   # programmed, nothing validated
+    assert st["2.1"].pct == D("0.00") and st["2.2"].pct == D("0.00")  # programmed, nothing validated
     groups = {g.label: g for g in d.groups}
     assert groups["Subcomponente 1 – Información de calidad"].compliance.raw == D("80.00")
     assert groups["Subcomponente 2 – Diálogo de doble vía"].compliance.raw == D("0.00")
@@ -106,14 +159,17 @@ def test_quantity_against_target_and_over_100_with_justification(fu, plan):
     assert r2.percent == D("120.00")
 
 
-@pytest.mark.parametrize("period,percent,needle", [
-    ("2023-C1", 50, "fuera de la vigencia 2024"),
-    ("2024-T1", 50, "cuatrimestres"),
-    ("4", 50, "fuera de la vigencia"),
-    ("C1", -5, "entre 0 y 100"),
-    ("C1", "mucho", "no es un número"),
-    ("C1", None, "Indique el % de avance"),
-])
+@pytest.mark.parametrize(
+    "period,percent,needle",
+    [
+        ("2023-C1", 50, "fuera de la vigencia 2024"),
+        ("2024-T1", 50, "cuatrimestres"),
+        ("4", 50, "fuera de la vigencia"),
+        ("C1", -5, "entre 0 y 100"),
+        ("C1", "mucho", "no es un número"),
+        ("C1", None, "Indique el % de avance"),
+    ],
+)
 def test_bad_input_is_refused_and_nothing_saved(fu, plan, db, period, percent, needle):
     _, acts = plan
     with pytest.raises(UserError) as e:
@@ -156,25 +212,27 @@ def test_duplicate_period_refused_but_observed_can_be_reported_again(fu, plan, t
     hist = fu.history(acts["2.1"])
     assert [(h.status, h.percent) for h in hist] == [("REPORTADO", D("70.00")), ("OBSERVADO", D("60.00"))]
     assert hist[1].review_note == "El acta no está firmada"
-    assert hist[0].evidence[0].sha256 == r1.evidence[0].sha256           # same photo stored once
+    assert hist[0].evidence[0].sha256 == r1.evidence[0].sha256  # same photo stored once
     assert len([p for p in fu.evidence.store.rglob("*") if p.is_file()]) == 1
     assert [r.report_id for r in fu.reports_to_review(plan[0])] == [r2.report_id]
 
 
 def test_deadlines_cuts_and_pending_by_urgency(fu, plan):
     plan_id, acts = plan
-    fu.review(_report(fu, acts["5.2"], 1, 100).report_id, validate=True)   # done: never pending
+    fu.review(_report(fu, acts["5.2"], 1, 100).report_id, validate=True)  # done: never pending
     d = fu.dashboard(plan_id, today=TODAY)
-    assert [a.number for a in d.overdue] == ["2.1", "1.1"]       # due 15 Mar and 30 Apr, not done
-    assert [a.number for a in d.due_this_week] == ["2.2"]        # due Mon 6 May
+    assert [a.number for a in d.overdue] == ["2.1", "1.1"]  # due 15 Mar and 30 Apr, not done
+    assert [a.number for a in d.due_this_week] == ["2.2"]  # due Mon 6 May
     st = {a.number: a for a in d.activities}
     assert st["2.1"].days_left == -48 and st["2.2"].days_left == 4
-    assert st["2.2"].business_days_left == 2                      # Fri 3, Mon 6 (Colombia)
+    assert st["2.2"].business_days_left == 2  # Fri 3, Mon 6 (Colombia)
     # OCI cuts: 30 Apr / 31 Aug / 31 Dec, publish by the 10th business day of the next month
     cuts = fu.cuts(plan_id, today=TODAY)
     assert [(c.cut, c.publish_by) for c in cuts] == [
-        (date(2024, 4, 30), date(2024, 5, 16)), (date(2024, 8, 31), date(2024, 9, 13)),
-        (date(2024, 12, 31), date(2025, 1, 16))]
+        (date(2024, 4, 30), date(2024, 5, 16)),
+        (date(2024, 8, 31), date(2024, 9, 13)),
+        (date(2024, 12, 31), date(2025, 1, 16)),
+    ]
     assert d.next_cut.no == 1 and d.next_cut.days_to_publish == 14
     pend = [a.number for a in fu.pending(plan_id, today=TODAY)]
     assert pend[:3] == ["2.1", "1.1", "2.2"] and "5.2" not in pend
@@ -190,6 +248,6 @@ def test_latest_validated_report_up_to_the_cut_counts(fu, plan):
     fu.review(add(2, 70, date(2024, 5, 20)).report_id, validate=False, note="Falta el acta")
     pct = lambda cut: {s.number: s.pct for s in fu.dashboard(plan_id, cut=cut, today=cut).activities}["5.2"]  # noqa: E731
     assert pct(date(2024, 4, 30)) == D("40.00")
-    assert pct(date(2024, 8, 31)) == D("40.00")      # period 2 was observed, so period 1 still counts
+    assert pct(date(2024, 8, 31)) == D("40.00")  # period 2 was observed, so period 1 still counts
     assert pct(date(2024, 12, 31)) == D("90.00")
     assert fu.dashboard(plan_id, cut=date(2024, 12, 31), today=TODAY).activities[-1].last_report.period_no == 3

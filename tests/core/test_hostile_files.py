@@ -2,6 +2,7 @@
 
 The workbooks are built from bytes (tests/core/hostile_files.py); a 2 GB bomb is 6 MB on disk.
 """
+
 import os
 import tracemalloc
 import zipfile
@@ -49,22 +50,28 @@ def test_a_highly_compressed_part_is_refused_as_a_zip_bomb(tmp_path):
 
 def test_one_value_far_down_is_refused_naming_the_sheet(tmp_path):
     # calamine would allocate 900 000 × 26 cells (about 1 GB) for these two values
-    far = hf.sheet_xml(tmp_path / "lejos.xlsx", b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nombre</t></is></c></row>'
-                                                b'<row r="900000"><c r="Z900000"><v>1</v></c></row>')
+    far = hf.sheet_xml(
+        tmp_path / "lejos.xlsx",
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nombre</t></is></c></row>'
+        b'<row r="900000"><c r="Z900000"><v>1</v></c></row>',
+    )
     message = _refusal(far)
     assert "fila 900 000" in message and "hoja «Asistencia»" in message
 
 
 def test_a_value_far_right_is_refused_by_cell_area(tmp_path):
-    wide = hf.sheet_xml(tmp_path / "ancho.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                                                 b'<row r="190"><c r="XFD190"><v>1</v></c></row>')
+    wide = hf.sheet_xml(
+        tmp_path / "ancho.xlsx", b'<row r="1"><c r="A1"><v>1</v></c></row><row r="190"><c r="XFD190"><v>1</v></c></row>'
+    )
     assert "190 filas × 16 384 columnas" in _refusal(wide)
 
 
 def test_formatted_empty_cells_far_away_are_not_counted(tmp_path):
-    path = hf.sheet_xml(tmp_path / "formato.xlsx",
-                        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nombre</t></is></c></row>'
-                        b'<row r="1048576"><c r="XFD1048576" s="0"/></row>')
+    path = hf.sheet_xml(
+        tmp_path / "formato.xlsx",
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nombre</t></is></c></row>'
+        b'<row r="1048576"><c r="XFD1048576" s="0"/></row>',
+    )
     (grid,) = read_workbook(path)
     assert grid.rows == [["Nombre"]]
 
@@ -98,13 +105,16 @@ def test_a_word_document_in_an_ole_container_is_named(tmp_path):
     assert "documento de Word" in _refusal(doc)
 
 
-@pytest.mark.parametrize(("build", "expected"), [
-    (lambda p: p.write_bytes(os.urandom(5000)), "no es un libro de Excel"),
-    (lambda p: p.write_bytes(b""), "está vacío"),
-    (lambda p: p.write_bytes(b"PK\x03\x04" + os.urandom(3000)), "dañado o incompleto"),
-    (lambda p: p.write_bytes(b"PK\x05\x06" + b"\x00" * 18), "comprimido vacío"),
-    (lambda p: p.write_bytes(hf.compound_file(p, {"Otra": b"x"}).read_bytes()[:600]), "dañado"),
-])
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda p: p.write_bytes(os.urandom(5000)), "no es un libro de Excel"),
+        (lambda p: p.write_bytes(b""), "está vacío"),
+        (lambda p: p.write_bytes(b"PK\x03\x04" + os.urandom(3000)), "dañado o incompleto"),
+        (lambda p: p.write_bytes(b"PK\x05\x06" + b"\x00" * 18), "comprimido vacío"),
+        (lambda p: p.write_bytes(hf.compound_file(p, {"Otra": b"x"}).read_bytes()[:600]), "dañado"),
+    ],
+)
 def test_garbage_is_refused_naming_the_file(tmp_path, build, expected):
     path = tmp_path / "basura.xlsx"
     build(path)
@@ -135,26 +145,36 @@ def test_too_many_parts_are_refused_before_listing_them(tmp_path, monkeypatch):
     assert "partes" in _refusal(path)
 
 
-ODS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-            '<office:body><office:spreadsheet><table:table table:name="Hoja1">'
-            '<table:table-row><table:table-cell office:value-type="string"><text:p>Nombre</text:p>'
-            '</table:table-cell></table:table-row>')
-ODS_TAIL = ('<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
-            'table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet>'
-            '</office:body></office:document-content>')
+ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="Hoja1">'
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>Nombre</text:p>'
+    "</table:table-cell></table:table-row>"
+)
+ODS_TAIL = (
+    '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+    'table:number-columns-repeated="1024"/></table:table-row></table:table></office:spreadsheet>'
+    "</office:body></office:document-content>"
+)
 
 
 def _ods(path, rows_repeated):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("META-INF/manifest.xml", "<manifest/>")
-        zf.writestr("content.xml", ODS_HEAD + (
-            f'<table:table-row table:number-rows-repeated="{rows_repeated}"><table:table-cell '
-            'table:number-columns-repeated="50" office:value-type="float" office:value="1"><text:p>1</text:p>'
-            '</table:table-cell></table:table-row>') + ODS_TAIL)
+        zf.writestr(
+            "content.xml",
+            ODS_HEAD
+            + (
+                f'<table:table-row table:number-rows-repeated="{rows_repeated}"><table:table-cell '
+                'table:number-columns-repeated="50" office:value-type="float" office:value="1"><text:p>1</text:p>'
+                "</table:table-cell></table:table-row>"
+            )
+            + ODS_TAIL,
+        )
     return path
 
 
@@ -173,8 +193,11 @@ def test_every_reader_error_on_attendance_import_is_a_user_error_and_writes_noth
 
     event = EventService(db).create(EventInput(title="Deliberación", event_date=date(2026, 5, 20)))
     svc = AttendanceService(db)
-    for path in (hf.sheet_bomb(tmp_path / "bomba.xlsx", 2048), hf.encrypted_xlsx(tmp_path / "clave.xlsx"),
-                 hf.sheet_bomb(tmp_path / "mentiroso.xlsx", 600, declared=5000)):
+    for path in (
+        hf.sheet_bomb(tmp_path / "bomba.xlsx", 2048),
+        hf.encrypted_xlsx(tmp_path / "clave.xlsx"),
+        hf.sheet_bomb(tmp_path / "mentiroso.xlsx", 600, declared=5000),
+    ):
         with pytest.raises(UserError, match=path.name):
             svc.import_file(event.event_id, path)
     with db.session() as s:
@@ -187,14 +210,17 @@ from rcdesk.imports.text_files import read_csv_grid, read_text_table  # noqa: E4
 CSV_TEXT = "Nombres y apellidos;Cédula;Organización\r\nJosé Ñaupari;1714307103;Comité «Pro Mejoras» – Guano\r\n"
 
 
-@pytest.mark.parametrize(("encode", "encoding"), [
-    (lambda t: t.encode("utf-8"), "UTF-8"),
-    (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "UTF-8 con BOM"),
-    (lambda t: t.encode("cp1252"), "Windows-1252"),
-    (lambda t: b"\xff\xfe" + t.encode("utf-16-le"), "UTF-16 LE"),
-    (lambda t: b"\xfe\xff" + t.encode("utf-16-be"), "UTF-16 BE"),
-    (lambda t: t.encode("utf-16-le"), "UTF-16 LE"),
-])
+@pytest.mark.parametrize(
+    ("encode", "encoding"),
+    [
+        (lambda t: t.encode("utf-8"), "UTF-8"),
+        (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "UTF-8 con BOM"),
+        (lambda t: t.encode("cp1252"), "Windows-1252"),
+        (lambda t: b"\xff\xfe" + t.encode("utf-16-le"), "UTF-16 LE"),
+        (lambda t: b"\xfe\xff" + t.encode("utf-16-be"), "UTF-16 BE"),
+        (lambda t: t.encode("utf-16-le"), "UTF-16 LE"),
+    ],
+)
 def test_csv_encodings_are_read_and_named(tmp_path, encode, encoding):
     path = tmp_path / "asistencia.csv"
     path.write_bytes(encode(CSV_TEXT))
@@ -215,8 +241,10 @@ def test_latin1_only_stands_in_for_bytes_cp1252_leaves_undefined(tmp_path):
 @pytest.mark.parametrize(("sep", "name"), [(",", "coma"), ("\t", "tabulador"), ("|", "barra vertical")])
 def test_csv_delimiters_are_detected(tmp_path, sep, name):
     path = tmp_path / "d.csv"
-    path.write_text(sep.join(["Nombre", "Cédula", "Cantón"]) + "\n" + sep.join(['"Pérez; Ana"', "1", "Guano"]) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        sep.join(["Nombre", "Cédula", "Cantón"]) + "\n" + sep.join(['"Pérez; Ana"', "1", "Guano"]) + "\n",
+        encoding="utf-8",
+    )
     table = read_text_table(path)
     assert table.delimiter_label == name and table.rows[1] == ["Pérez; Ana", "1", "Guano"]
 
@@ -229,12 +257,15 @@ def test_a_single_column_csv_gets_a_warning_and_becomes_a_grid(tmp_path):
     assert grid.name == "nombres" and grid.rows == [["Nombre"], ["Ana"], ["Luis"]]
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"Nombre\x00;\x00\x00\x01\x02binario" * 50, "datos binarios"),
-    (b"PK\x03\x04\x14\x00\x00\x00" + b"\x00" * 100, "libro de Excel con la extensión cambiada"),
-    (b"%PDF-1.4\n\x00\x00stream", "es un PDF"),
-    (b"", "está vacío"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"Nombre\x00;\x00\x00\x01\x02binario" * 50, "datos binarios"),
+        (b"PK\x03\x04\x14\x00\x00\x00" + b"\x00" * 100, "libro de Excel con la extensión cambiada"),
+        (b"%PDF-1.4\n\x00\x00stream", "es un PDF"),
+        (b"", "está vacío"),
+    ],
+)
 def test_binary_content_in_a_csv_is_refused_naming_the_file(tmp_path, content, expected):
     path = tmp_path / "lista.csv"
     path.write_bytes(content)

@@ -1,4 +1,5 @@
 """The core must run without Qt: a field technician's scripts and the CLI depend on it."""
+
 import subprocess
 import sys
 

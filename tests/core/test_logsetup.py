@@ -1,4 +1,5 @@
 """The log file rotates like logging.handlers.RotatingFileHandler (the GUI's start avoids importing it)."""
+
 import logging
 import subprocess
 import sys
@@ -28,10 +29,12 @@ def test_log_rotates_at_its_size_and_keeps_five_old_files(tmp_path):
 
 
 def test_setting_up_the_log_does_not_import_logging_handlers(tmp_path):
-    code = ("import sys\nfrom pathlib import Path\nfrom rcdesk.logsetup import setup_logging\n"
-            f"setup_logging(Path({str(tmp_path)!r}))\n"
-            "import logging; logging.getLogger('x').warning('hola')\n"
-            "assert 'logging.handlers' not in sys.modules and 'socket' not in sys.modules\n")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom rcdesk.logsetup import setup_logging\n"
+        f"setup_logging(Path({str(tmp_path)!r}))\n"
+        "import logging; logging.getLogger('x').warning('hola')\n"
+        "assert 'logging.handlers' not in sys.modules and 'socket' not in sys.modules\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "hola" in (tmp_path / "rcdesk.log").read_text(encoding="utf-8")

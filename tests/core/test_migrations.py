@@ -1,4 +1,5 @@
 """Schema upgrades: users' databases must survive every new version of rcdesk."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -28,10 +29,11 @@ def test_fresh_database_matches_the_models(db_path):
     Database.open(db_path).close()
     engine = create_engine(f"sqlite:///{db_path}")
     with engine.connect() as conn:
-        virtual = [r[0] for r in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        virtual = [
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
+        ]
 
-        def include(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ARG001
+        def include(obj, name, type_, reflected, compare_to):
             # FTS5 indexes (and their shadow tables) are created by raw SQL, not by the models
             return not (type_ == "table" and any(name == v or name.startswith(v + "_") for v in virtual))
 
@@ -101,7 +103,6 @@ def test_pragmas_wal_and_foreign_keys(db):
     with db.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-
 
 
 def test_ddl_inside_a_failed_step_rolls_back(tmp_path):

@@ -1,5 +1,6 @@
 """MURC strategy evaluation and internal activity report: figures counted by hand from
 tests/core/strategy_world.py, PDF labels, workbooks without formulas."""
+
 from datetime import date
 
 import pytest
@@ -20,8 +21,10 @@ def world(db):
 def test_evaluation_figures_match_the_events_and_the_follow_up(db, world):
     m = build_murc(db, world["plan_id"], CUT)
     # the team meeting is no dialogue space, the planned one is still to hold, the other plan's event is out
-    assert [s.title for s in m.spaces] == ["Audiencia pública de rendición de cuentas 2024",
-                                           "Diálogo con las JAC del norte"]
+    assert [s.title for s in m.spaces] == [
+        "Audiencia pública de rendición de cuentas 2024",
+        "Diálogo con las JAC del norte",
+    ]
     assert (m.planned_spaces, m.cancelled_spaces, m.participants) == (1, 0, 40 + 15)
     assert m.groups == (("Juntas de acción comunal", 2), ("Jóvenes", 1), ("Veedurías ciudadanas", 1))
     assert m.metas == (("2.1 Una audiencia pública", 1), ("2.2 Dos diálogos barriales", 1))
@@ -56,11 +59,19 @@ def test_evaluation_pdf_carries_the_six_points(db, world, tmp_path):
 
     out = write_pdf(build_murc(db, world["plan_id"], CUT), tmp_path / "evaluacion.pdf")
     text = " ".join(pdf_text(out).split())
-    for label in ("Documento de evaluación de los resultados", "1. Número de espacios de participación adelantados",
-                  "2. Grupos de valor involucrados", "3. Metas institucionales priorizadas",
-                  "4. Evaluación y recomendaciones", "5. Estado actual de los compromisos",
-                  "6. Nivel de cumplimiento de las actividades", "Veedurías ciudadanas", "83,33 %",
-                  "Clara (66,7 % de 3 respuestas)", "Pendiente (vencido)"):
+    for label in (
+        "Documento de evaluación de los resultados",
+        "1. Número de espacios de participación adelantados",
+        "2. Grupos de valor involucrados",
+        "3. Metas institucionales priorizadas",
+        "4. Evaluación y recomendaciones",
+        "5. Estado actual de los compromisos",
+        "6. Nivel de cumplimiento de las actividades",
+        "Veedurías ciudadanas",
+        "83,33 %",
+        "Clara (66,7 % de 3 respuestas)",
+        "Pendiente (vencido)",
+    ):
         assert label in text, label
     assert not (tmp_path / "evaluacion.pdf.tmp").exists()
 
@@ -90,9 +101,12 @@ def test_activity_report_rows_per_event_and_activity(db, world, tmp_path):
 
     r = build_activity_report(db, world["plan_id"], CUT)
     # every event of the strategy, the internal meeting and the planned dialogue included, in date order
-    assert [s.title for s in r.spaces] == ["Reunión del equipo de rendición de cuentas",
-                                           "Audiencia pública de rendición de cuentas 2024",
-                                           "Diálogo con las JAC del norte", "Diálogo rural"]
+    assert [s.title for s in r.spaces] == [
+        "Reunión del equipo de rendición de cuentas",
+        "Audiencia pública de rendición de cuentas 2024",
+        "Diálogo con las JAC del norte",
+        "Diálogo rural",
+    ]
     acts = {a.number: a for a in r.activities}
     assert acts["2.2"].pct_text == "50,00 %" and acts["2.2"].done_text == "Avance de 2.2"
     assert acts["2.2"].evidence == "https://alcaldia.gov.co/evidencia/2.2"
@@ -101,9 +115,17 @@ def test_activity_report_rows_per_event_and_activity(db, world, tmp_path):
 
     text = " ".join(pdf_text(write_pdf(r, tmp_path / "actividades.pdf")).split())
     # header cells wrap, so their words are looked for one line at a time
-    for label in ("Formato interno de reporte de las actividades", "Grupos de valor", "Temas / metas", "asociadas",
-                  "Observaciones y propuestas", "Resultado de la participación", "Compromisos",
-                  "Avance de 2.2", "Aporte (Infraestructura):"):
+    for label in (
+        "Formato interno de reporte de las actividades",
+        "Grupos de valor",
+        "Temas / metas",
+        "asociadas",
+        "Observaciones y propuestas",
+        "Resultado de la participación",
+        "Compromisos",
+        "Avance de 2.2",
+        "Aporte (Infraestructura):",
+    ):
         assert label in text, label
     wb, cells = _cells(write_xlsx(r, tmp_path / "actividades.xlsx"))
     assert wb.sheetnames == ["Actividades realizadas", "Avance de la estrategia"]

@@ -1,4 +1,5 @@
 """Numbers typed by people: refused in Spanish when they are not finite, ordinary ones accepted."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +11,25 @@ from rcdesk.compliance import Band, ThresholdProfile
 from rcdesk.errors import UserError
 from rcdesk.numbers import parse_decimal, parse_float
 
-BAD = ["nan", "NaN", "-nan", "sNaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "abc", "1,2,3", "85 %",
-       float("nan"), float("inf"), Decimal("NaN"), Decimal("-Infinity"), True]
+BAD = [
+    "nan",
+    "NaN",
+    "-nan",
+    "sNaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e400",
+    "-1e400",
+    "abc",
+    "1,2,3",
+    "85 %",
+    float("nan"),
+    float("inf"),
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    True,
+]
 
 
 @pytest.mark.parametrize("value", BAD, ids=repr)
@@ -21,9 +39,20 @@ def test_not_a_finite_number_is_refused_naming_the_field(value):
     assert str(exc.value).startswith("Meta anual: «")
 
 
-@pytest.mark.parametrize(("value", "expected"), [("85", Decimal(85)), (" 85,5 ", Decimal("85.5")),
-                                                 ("1e3", Decimal(1000)), (12.25, Decimal("12.25")), (7, Decimal(7)),
-                                                 ("-3", Decimal(-3)), ("", None), ("  ", None), (None, None)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("85", Decimal(85)),
+        (" 85,5 ", Decimal("85.5")),
+        ("1e3", Decimal(1000)),
+        (12.25, Decimal("12.25")),
+        (7, Decimal(7)),
+        ("-3", Decimal(-3)),
+        ("", None),
+        ("  ", None),
+        (None, None),
+    ],
+)
 def test_ordinary_numbers_pass(value, expected):
     assert parse_decimal(value, "x") == expected
     assert parse_float(value, "x") == (None if expected is None else float(expected))

@@ -1,5 +1,6 @@
 """One writer at a time: writers wait for each other, a busy database says so in Spanish,
 and a second GUI on the same file is refused by its lock file."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -50,7 +51,7 @@ def test_two_writers_and_a_long_transaction_never_fail(db, db_path):
                 try:
                     service.create(EventInput(title=f"Evento {slot}", event_date=date(2026, 5, 20)))
                     created[slot] += 1
-                except BaseException as exc:  # noqa: BLE001 - counted and reported below
+                except BaseException as exc:
                     failures.append(exc)
 
     def long_import() -> None:
@@ -62,7 +63,7 @@ def test_two_writers_and_a_long_transaction_never_fail(db, db_path):
                         s.connection().exec_driver_sql("SELECT count(*) FROM event").scalar()
                         time.sleep(0.3)
                         s.connection().exec_driver_sql("UPDATE installation SET name = name")
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     failures.append(exc)
 
     threads = [threading.Thread(target=creator, args=(i,)) for i in (0, 1)]
@@ -85,7 +86,9 @@ def test_read_then_write_waits_for_the_other_writer(db, db_path):
     holding.wait(5)
     threading.Timer(0.5, release.set).start()
     with Database.open(db_path) as mine:
-        row = EventService(mine).update(event.event_id, EventInput(title="Espera su turno", event_date=date(2026, 5, 20)))
+        row = EventService(mine).update(
+            event.event_id, EventInput(title="Espera su turno", event_date=date(2026, 5, 20))
+        )
     other.join(5)
     assert row.title == "Espera su turno"
     assert EventService(db).get(event.event_id).title == "Espera su turno"
@@ -96,7 +99,7 @@ def short_timeout(monkeypatch):
     monkeypatch.setattr(engine_mod, "BUSY_TIMEOUT_MS", 200)
 
 
-def test_writer_blocked_beyond_the_timeout_gets_a_spanish_message(db, db_path, short_timeout):  # noqa: ARG001
+def test_writer_blocked_beyond_the_timeout_gets_a_spanish_message(db, db_path, short_timeout):
     holding, release = threading.Event(), threading.Event()
     other = threading.Thread(target=_hold_write_lock, args=(db_path, holding, release))
     other.start()
@@ -118,7 +121,7 @@ def test_writer_blocked_beyond_the_timeout_gets_a_spanish_message(db, db_path, s
     assert _events(db_path) == 0
 
 
-def test_cli_write_on_a_busy_database_exits_2_with_the_message(db, db_path, short_timeout, capsys):  # noqa: ARG001
+def test_cli_write_on_a_busy_database_exits_2_with_the_message(db, db_path, short_timeout, capsys):
     from rcdesk.cli import main
 
     holding, release = threading.Event(), threading.Event()
@@ -154,8 +157,12 @@ HOLDER = (
 def other_gui(tmp_path):
     """Another process holding the GUI lock on a database file."""
     db_file = tmp_path / "compartida.db"
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_file)], stdout=subprocess.PIPE, text=True,
-                            cwd=str(engine_mod.Path(__file__).resolve().parents[2]))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=str(engine_mod.Path(__file__).resolve().parents[2]),
+    )
     assert proc.stdout.readline().strip() == "held"
     yield db_file, proc
     proc.kill()
@@ -187,7 +194,7 @@ def test_lock_of_a_dead_process_is_taken_over(other_gui):
         pass
 
 
-def test_busy_message_names_the_gui_that_holds_the_file(other_gui, short_timeout):  # noqa: ARG001
+def test_busy_message_names_the_gui_that_holds_the_file(other_gui, short_timeout):
     db_file, proc = other_gui
     Database.open(db_file, name="Compartida").close()
     holding, release = threading.Event(), threading.Event()

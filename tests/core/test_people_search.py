@@ -1,5 +1,6 @@
 """People directory on real-size data (issue 14): the prefix-indexed FTS5 search answers exactly as
 the plain index did, key by key, and people_count() counts live people only."""
+
 import random
 
 import pytest
@@ -11,8 +12,17 @@ from rcdesk.services.attendance import AttendanceService, fts_query
 
 FIRST = ["María", "Mariana", "José", "Josefina", "Ángel", "Ana", "Sisa", "Wayra", "Luis", "Lucía"]
 LAST = ["García", "Garcés", "Guamán", "Guaranga", "Pérez", "Peña", "Núñez", "Quishpe", "Yépez", "Lema"]
-ORGS = [None, "", "Comunidad Cacha", "Comunidades Unidas", "Barrio 10 de Agosto", "Barrio 1ro de Mayo",
-        "Asociación Warmi-Pakari", "Junta Parroquial de Licto", "Cooperativa 24 de Mayo"]
+ORGS = [
+    None,
+    "",
+    "Comunidad Cacha",
+    "Comunidades Unidas",
+    "Barrio 10 de Agosto",
+    "Barrio 1ro de Mayo",
+    "Asociación Warmi-Pakari",
+    "Junta Parroquial de Licto",
+    "Cooperativa 24 de Mayo",
+]
 
 
 def _fill(db, n: int = 3000) -> None:
@@ -22,12 +32,28 @@ def _fill(db, n: int = 3000) -> None:
         rows = []
         for i in range(n):
             v = record_values(db.installation_id, seq + i)
-            number = rng.choice([f"06{rng.randint(0, 99_999_999):08d}", f"17{rng.randint(0, 99_999_999):08d}",
-                                 f"1{i:09d}", f"AB-{i}", None])
-            v.update(id_type="CEDULA_EC", id_number=number, is_minor=False,
-                     full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
-                     organization=rng.choice(ORGS), role="CIUDADANO", territory_id=None,
-                     territory_text="Riobamba", phone=None, email=None, deleted=i % 97 == 0)
+            number = rng.choice(
+                [
+                    f"06{rng.randint(0, 99_999_999):08d}",
+                    f"17{rng.randint(0, 99_999_999):08d}",
+                    f"1{i:09d}",
+                    f"AB-{i}",
+                    None,
+                ]
+            )
+            v.update(
+                id_type="CEDULA_EC",
+                id_number=number,
+                is_minor=False,
+                full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
+                organization=rng.choice(ORGS),
+                role="CIUDADANO",
+                territory_id=None,
+                territory_text="Riobamba",
+                phone=None,
+                email=None,
+                deleted=i % 97 == 0,
+            )
             rows.append(v)
         conn.execute(insert(Person), rows)
 
@@ -35,9 +61,14 @@ def _fill(db, n: int = 3000) -> None:
 def _old_search(db, text_: str) -> list[str]:
     """What search_people answered before migration 0008: the same FTS5 table without prefix indexes."""
     with db.connect() as conn:
-        return [r[0] for r in conn.exec_driver_sql(
-            "SELECT p.id FROM person_fts_plain f JOIN person p ON p.rowid = f.rowid "
-            "WHERE person_fts_plain MATCH ? AND p.deleted = 0", (fts_query(text_),))]
+        return [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT p.id FROM person_fts_plain f JOIN person p ON p.rowid = f.rowid "
+                "WHERE person_fts_plain MATCH ? AND p.deleted = 0",
+                (fts_query(text_),),
+            )
+        ]
 
 
 def _typed(*words: str) -> list[str]:
@@ -50,13 +81,28 @@ def directory(db):
     with db.connect() as conn:
         conn.exec_driver_sql(
             "CREATE VIRTUAL TABLE person_fts_plain USING fts5(full_name, id_number, organization, "
-            "content='person', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')")
+            "content='person', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
+        )
         conn.exec_driver_sql("INSERT INTO person_fts_plain(person_fts_plain) VALUES ('rebuild')")
     return db
 
 
-KEYSTROKES = _typed("1000000123", "0612", "17", "maria garcia", "MARÍA GARCÉS", "garc", "angel", "comunidad c",
-                    "barrio 10", "1ro", "24 de", "ab 12", "warmi pakari", "junta parroquial")
+KEYSTROKES = _typed(
+    "1000000123",
+    "0612",
+    "17",
+    "maria garcia",
+    "MARÍA GARCÉS",
+    "garc",
+    "angel",
+    "comunidad c",
+    "barrio 10",
+    "1ro",
+    "24 de",
+    "ab 12",
+    "warmi pakari",
+    "junta parroquial",
+)
 
 
 def test_every_keystroke_finds_what_the_plain_index_found(directory):
@@ -125,8 +171,9 @@ def test_people_registered_at_the_door_are_counted_and_found(db):
     ev = EventService(db).create(EventInput(title="Deliberación", event_date=date(2026, 5, 20)))
     svc = AttendanceService(db)
     assert svc.people_count() == 0
-    svc.register(ev.event_id, AttendanceInput(full_name="Wayra Quishpe", id_number="1714307103",
-                                              organization="Comunidad Cacha"))
+    svc.register(
+        ev.event_id, AttendanceInput(full_name="Wayra Quishpe", id_number="1714307103", organization="Comunidad Cacha")
+    )
     assert svc.people_count() == 1
     for text_ in _typed("1714307103", "wayra", "comunidad"):
         assert [p.full_name for p in svc.search_people(text_)] == ["Wayra Quishpe"], text_

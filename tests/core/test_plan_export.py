@@ -1,4 +1,5 @@
 """Export to .xlsx (original layout and generic), lossless round trips, and templates."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,6 +22,7 @@ SEED_FILES = sorted(p.name for p in SEEDS.glob("0*.xlsx"))
 
 def snapshot(plan: ParsedPlan):
     """Everything a round trip must keep (not where rows sat in the file)."""
+
     def act(a: ParsedActivity):
         d = dataclasses.asdict(a)
         for k in ("source_sheet", "source_row", "activity_id"):
@@ -31,8 +33,12 @@ def snapshot(plan: ParsedPlan):
         return (g.kind, g.code, g.name, [act(a) for a in g.activities], [group(c) for c in g.children])
 
     return {
-        "layout": plan.layout, "title": plan.title, "entity": plan.entity, "year": plan.year,
-        "header_lines": plan.header_lines, "groups": [group(g) for g in plan.groups],
+        "layout": plan.layout,
+        "title": plan.title,
+        "entity": plan.entity,
+        "year": plan.year,
+        "header_lines": plan.header_lines,
+        "groups": [group(g) for g in plan.groups],
     }
 
 
@@ -66,20 +72,37 @@ def test_messy_round_trip_is_lossless(tmp_path, builder, layout):
 
 def _plan_with_everything() -> ParsedPlan:
     a1 = ParsedActivity(
-        description="=HYPERLINK(\"http://malo\")", number="1.1", responsible="+57 Planeación", meta="-meta",
-        recursos="@recursos", indicator="Indicador 1", stages=["diseno", "seguimiento"], cuatrimestres=[1, 3],
-        start_date=date(2024, 3, 5), end_date=date(2024, 9, 30), scheduled_text="",
+        description='=HYPERLINK("http://malo")',
+        number="1.1",
+        responsible="+57 Planeación",
+        meta="-meta",
+        recursos="@recursos",
+        indicator="Indicador 1",
+        stages=["diseno", "seguimiento"],
+        cuatrimestres=[1, 3],
+        start_date=date(2024, 3, 5),
+        end_date=date(2024, 9, 30),
+        scheduled_text="",
         extra={"Observaciones": "línea 1\nlínea 2", "Presupuesto USD": "1500"},
     )
     a2 = ParsedActivity(description="Sin fechas", scheduled_text="Cuando se requiera")
-    a3 = ParsedActivity(description="Con texto y fechas", scheduled_text="Marzo de 2024",
-                        start_date=date(2024, 3, 1), end_date=date(2024, 3, 31))
+    a3 = ParsedActivity(
+        description="Con texto y fechas",
+        scheduled_text="Marzo de 2024",
+        start_date=date(2024, 3, 1),
+        end_date=date(2024, 3, 31),
+    )
     return ParsedPlan(
-        layout="murc", title="Plan de prueba 2024", entity="Alcaldía de Prueba", year=2024,
+        layout="murc",
+        title="Plan de prueba 2024",
+        entity="Alcaldía de Prueba",
+        year=2024,
         header_lines=["Alcaldía de Prueba", "Plan de prueba 2024"],
-        groups=[ParsedGroup(kind="elemento", code="INFORMACIÓN", name="INFORMACIÓN", activities=[a1, a2]),
-                ParsedGroup(kind="elemento", code="DIÁLOGO", name="DIÁLOGO", activities=[a3]),
-                ParsedGroup(kind="elemento", code="RESPONSABILIDAD", name="RESPONSABILIDAD")],
+        groups=[
+            ParsedGroup(kind="elemento", code="INFORMACIÓN", name="INFORMACIÓN", activities=[a1, a2]),
+            ParsedGroup(kind="elemento", code="DIÁLOGO", name="DIÁLOGO", activities=[a3]),
+            ParsedGroup(kind="elemento", code="RESPONSABILIDAD", name="RESPONSABILIDAD"),
+        ],
     )
 
 
@@ -129,8 +152,7 @@ def test_original_layout_looks_like_the_institutional_file(tmp_path):
     ws = openpyxl.load_workbook(write_plan(plan, tmp_path / "p.xlsx")).active
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert rows[0][0] == "PLAN ANTICORRUPCIÓN Y DE ATENCIÓN AL CIUDADANO"
-    assert ["Subcomponente", "Actividades", "Meta o Producto", "Recursos", "Responsable",
-            "Fecha programada"] in rows
+    assert ["Subcomponente", "Actividades", "Meta o Producto", "Recursos", "Responsable", "Fecha programada"] in rows
     assert any(str(r.coord).startswith("A") and r.max_row > r.min_row for r in ws.merged_cells.ranges)
     assert ws.column_dimensions["B"].width >= 40
 

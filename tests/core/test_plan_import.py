@@ -1,4 +1,5 @@
 """Importing plans from Excel: the five seed layouts, messy real-world files, and bad files."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rcdesk.errors import UserError
-from rcdesk.jobs import CancelToken, Cancelled
+from rcdesk.jobs import Cancelled, CancelToken
 from rcdesk.plans.importer import read_plan
 from tests.core import messy_workbooks as mw
 
@@ -49,7 +50,9 @@ def test_cpccs_phases_sections_and_merged_responsible():
     assert [f[0] for f in fases] == ["FASE 0", "FASE 1", "FASE 2", "FASE 3"]
     f0 = plan.groups[0]
     assert [(s.kind, s.name, len(s.activities)) for s in f0.children] == [
-        ("seccion", "EQUIPO", 4), ("seccion", "DISEÑO DE PROPUESTA", 1)]
+        ("seccion", "EQUIPO", 4),
+        ("seccion", "DISEÑO DE PROPUESTA", 1),
+    ]
     f3 = plan.groups[3]
     # "Unidad de Tic" is one cell merged over both activities of FASE 3
     assert [a.responsible for a in f3.activities] == ["Unidad de Tic", "Unidad de Tic"]
@@ -59,7 +62,10 @@ def test_cpccs_phases_sections_and_merged_responsible():
 def test_murc_marks_and_repeated_headers():
     plan = read_plan(SEEDS / "003_murc_ibague_2022.xlsx")
     assert [(g.kind, g.name, len(g.activities)) for g in plan.groups] == [
-        ("elemento", "INFORMACIÓN", 8), ("elemento", "DIÁLOGO", 6), ("elemento", "RESPONSABILIDAD", 5)]
+        ("elemento", "INFORMACIÓN", 8),
+        ("elemento", "DIÁLOGO", 6),
+        ("elemento", "RESPONSABILIDAD", 5),
+    ]
     descriptions = [a.description for a in plan.activities()]
     assert not any("META/PRODUCTO" in d for d in descriptions)  # the stray header row is skipped
     first = plan.groups[0].activities[0]
@@ -94,17 +100,26 @@ def test_paac_continuation_rows_are_merged_not_new_activities():
     plan = read_plan(SEEDS / "004_paac_narino_2022.xlsx")
     comp = plan.groups[0]
     assert (comp.kind, comp.code, comp.name) == ("componente", "COMPONENTE 3", "RENDICION DE CUENTAS")
-    assert [s.code for s in comp.children] == ["Subcomponente 1", "Subcomponente 2", "Subcomponente 3",
-                                              "Subcomponente 6"]
+    assert [s.code for s in comp.children] == [
+        "Subcomponente 1",
+        "Subcomponente 2",
+        "Subcomponente 3",
+        "Subcomponente 6",
+    ]
     sub1 = comp.children[0].activities
-    assert sub1[3].description.endswith("peticiones, quejas, reclamos o denuncias recibidas en las dependencias, "
-                                        "a través de redes sociales institucionales.")
+    assert sub1[3].description.endswith(
+        "peticiones, quejas, reclamos o denuncias recibidas en las dependencias, "
+        "a través de redes sociales institucionales."
+    )
     paz = comp.children[3].activities[2]
-    assert paz.description.endswith("avances de la entidad respecto a la implementación del Acuerdo de Paz, bajo "
-                                    "los lineamientos del Sistema de Rendición de Cuentas a por parte del DAFP.")
+    assert paz.description.endswith(
+        "avances de la entidad respecto a la implementación del Acuerdo de Paz, bajo "
+        "los lineamientos del Sistema de Rendición de Cuentas a por parte del DAFP."
+    )
     assert paz.responsible.endswith("Paz y Derechos Humanos / Prensa y comunicaciones")
-    assert paz.meta.endswith("divulgación diseñada e implementada, sobre los avances en la implementación de los "
-                             "acuerdos de paz.")
+    assert paz.meta.endswith(
+        "divulgación diseñada e implementada, sobre los avances en la implementación de los acuerdos de paz."
+    )
     assert not any(a.description[0].islower() for a in plan.activities())
     merged = [p for p in plan.warnings if "continúa la actividad" in p.message]
     assert [(p.row, p.sheet) for p in merged] == [(18, "Componente 3"), (66, "Componente 3")]
@@ -116,7 +131,9 @@ def test_paac_scheduled_texts_kept_and_parsed():
     assert by_text["Febrero a diciembre de 2022"] == (date(2022, 2, 1), date(2022, 12, 31))
     assert by_text["Cada trimestre de 2022"] == (date(2022, 1, 1), date(2022, 12, 31))
     assert by_text["Informe elaborado: 30/11/2022, Informe publicado: 31/12/2022"] == (
-        date(2022, 11, 30), date(2022, 12, 31))
+        date(2022, 11, 30),
+        date(2022, 12, 31),
+    )
 
 
 # ---- messy files --------------------------------------------------------------------------
@@ -149,7 +166,11 @@ def test_messy_dated_bad_date_kept_and_end_before_start_warned(tmp_path):
     assert [g.name for g in plan.groups] == ["Etapa de alistamiento", "ETAPA DE DIÁLOGO"]
     a1, a2 = plan.groups[0].activities
     assert (a1.start_date, a1.end_date, a1.responsible, a1.extra) == (
-        date(2021, 3, 1), date(2021, 3, 5), "Planeación", {"Lugar": "Sala 1"})
+        date(2021, 3, 1),
+        date(2021, 3, 5),
+        "Planeación",
+        {"Lugar": "Sala 1"},
+    )
     assert (a2.start_date, a2.end_date, a2.scheduled_text) == (date(2021, 3, 8), None, "pronto")
     bad = [p for p in plan.warnings if "pronto" in p.message]
     assert bad and (bad[0].row, bad[0].column) == (6, "Fecha fin")

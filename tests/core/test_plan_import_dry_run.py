@@ -1,6 +1,7 @@
 """`rcdesk plan import --dry-run` reports exactly what the import stores, flags included; a
 refused import explains itself in JSON; the entity's country comes from its profile, never
 from the file's layout."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,19 @@ def paac_workbook(path, *, bad_row: bool = False):
     return path
 
 
-SAME = ("entity", "new_entity", "country", "year", "layout", "title", "groups", "activities", "linked_units",
-        "ignored_columns", "warnings")
+SAME = (
+    "entity",
+    "new_entity",
+    "country",
+    "year",
+    "layout",
+    "title",
+    "groups",
+    "activities",
+    "linked_units",
+    "ignored_columns",
+    "warnings",
+)
 
 
 def test_dry_run_reports_exactly_what_the_import_stores_with_the_flags_applied(capsys, tmp_path):
@@ -88,10 +100,14 @@ def test_refused_import_prints_json_errors_and_changes_nothing(capsys, tmp_path)
     for extra in ((), ("--dry-run",)):
         code, out, err = run(capsys, db, "plan", "import", str(book), *extra)
         assert code == 2 and "Error:" in err
-        assert out["errors"] == [{
-            "sheet": "Componente 3", "row": 9, "column": "Actividades",
-            "message": out["errors"][0]["message"],
-        }]
+        assert out["errors"] == [
+            {
+                "sheet": "Componente 3",
+                "row": 9,
+                "column": "Actividades",
+                "message": out["errors"][0]["message"],
+            }
+        ]
         assert "no tiene la descripción de la actividad" in out["errors"][0]["message"]
     code, out, err = run(capsys, db, "plan", "import", str(book), as_json=False)
     assert code == 2 and out == "" and "hoja «Componente 3», fila 9" in err  # human output unchanged
@@ -120,16 +136,18 @@ def test_unused_columns_are_listed_as_ignored_or_kept(capsys, tmp_path):
 def test_entity_keeps_the_country_of_its_profile_whatever_the_layout(capsys, tmp_path):
     db = tmp_path / "r.db"
     book = paac_workbook(tmp_path / "paac.xlsx")  # a Colombian layout
-    code, _, err = run(capsys, db, "unit", "add", "--entity", "GAD Municipal de Guano", "--country", "EC",
-                       "--name", "Planeación")
+    code, _, err = run(
+        capsys, db, "unit", "add", "--entity", "GAD Municipal de Guano", "--country", "EC", "--name", "Planeación"
+    )
     assert code == 0, err
     code, out, err = run(capsys, db, "plan", "import", str(book), "--entity", "gad municipal de guano")
     assert code == 0, err
     assert (out["entity"], out["country"], out["new_entity"]) == ("GAD Municipal de Guano", "EC", False)
     assert any("es de Colombia, pero la entidad «GAD Municipal de Guano» es de Ecuador" in w for w in out["warnings"])
     assert out["linked_units"] == 1  # «Planeación» matched the entity's own unit
-    code, out, err = run(capsys, db, "plan", "import", str(book), "--entity", "GAD Municipal de Guano",
-                         "--country", "CO")
+    code, out, err = run(
+        capsys, db, "plan", "import", str(book), "--entity", "GAD Municipal de Guano", "--country", "CO"
+    )
     assert out["country"] == "EC" and any("se conserva ese país" in w for w in out["warnings"])
     _, entities, _ = run(capsys, db, "entity", "list")
     assert [(e["name"], e["country"]) for e in entities["entities"]] == [("GAD Municipal de Guano", "EC")]

@@ -2,6 +2,7 @@
 mapped (values exact, dates read, every column mapped, kept or reported), a known layout reads as
 before unless the user changes a column, the mapping is remembered and reused, and
 `rcdesk import fields` lists what `--map` takes."""
+
 from __future__ import annotations
 
 import json
@@ -32,14 +33,37 @@ def own_cronograma(path):
         ["GAD Municipal de Cotacachi"],
         ["Cronograma de rendición de cuentas 2024"],
         [],
-        ["Bloque", "Acción", "Dependencia a cargo", "Inicia", "Termina", "Etapa MURC", "Observación",
-         "Código interno"],
-        ["Fase 1: Planificación", "Conformar el equipo técnico", "Dirección de Planificación",
-         datetime(2024, 1, 15), datetime(2024, 1, 31), "Aprestamiento", "Con acta", "X-01"],
-        [None, "Elaborar el informe preliminar", "Dirección Financiera", "14-feb-2024", "28/02/2024",
-         "Diseño; Ejecución", None, "X-02"],
-        ["Fase 2: Deliberación", "Deliberación pública", "Alcaldía", datetime(2024, 3, 5), datetime(2024, 3, 5),
-         "Ejecución", "En el coliseo", "X-03"],
+        ["Bloque", "Acción", "Dependencia a cargo", "Inicia", "Termina", "Etapa MURC", "Observación", "Código interno"],
+        [
+            "Fase 1: Planificación",
+            "Conformar el equipo técnico",
+            "Dirección de Planificación",
+            datetime(2024, 1, 15),
+            datetime(2024, 1, 31),
+            "Aprestamiento",
+            "Con acta",
+            "X-01",
+        ],
+        [
+            None,
+            "Elaborar el informe preliminar",
+            "Dirección Financiera",
+            "14-feb-2024",
+            "28/02/2024",
+            "Diseño; Ejecución",
+            None,
+            "X-02",
+        ],
+        [
+            "Fase 2: Deliberación",
+            "Deliberación pública",
+            "Alcaldía",
+            datetime(2024, 3, 5),
+            datetime(2024, 3, 5),
+            "Ejecución",
+            "En el coliseo",
+            "X-03",
+        ],
     ]:
         ws.append(row)
     wb.save(path)
@@ -70,8 +94,14 @@ def test_own_cronograma_imports_once_its_columns_are_mapped(capsys, tmp_path):
     assert code == 0, err
     assert out["activities"] == 3 and out["groups"] == 2 and out["year"] == 2024
     assert out["entity"] == "GAD Municipal de Cotacachi" and out["mapped"] is True
-    assert out["ignored_columns"] == [{"sheet": "Cronograma", "column": "H", "header": "Código interno",
-                                       "reason": "ningún campo corresponde a este encabezado"}]
+    assert out["ignored_columns"] == [
+        {
+            "sheet": "Cronograma",
+            "column": "H",
+            "header": "Código interno",
+            "reason": "ningún campo corresponde a este encabezado",
+        }
+    ]
     assert out["kept_columns"] == [{"sheet": "Cronograma", "column": "G", "header": "Observación"}]
     by_col = {c["column"]: (c["action"], c["field"], c["source"]) for c in out["columns"]}
     assert by_col["A"] == ("campo", "fase", "usuario") and by_col["B"] == ("campo", "actividad", "exacto")
@@ -81,14 +111,35 @@ def test_own_cronograma_imports_once_its_columns_are_mapped(capsys, tmp_path):
     groups = {g.group_id: g for g in svc.groups(out["plan_id"])}
     acts = svc.activities(out["plan_id"])
     assert [(groups[a.group_id].code, groups[a.group_id].name) for a in acts] == [
-        ("Fase 1", "Planificación"), ("Fase 1", "Planificación"), ("Fase 2", "Deliberación")]
+        ("Fase 1", "Planificación"),
+        ("Fase 1", "Planificación"),
+        ("Fase 2", "Deliberación"),
+    ]
     assert [(a.description, a.responsible, a.start_date, a.end_date, a.stages, a.extra) for a in acts] == [
-        ("Conformar el equipo técnico", "Dirección de Planificación", date(2024, 1, 15), date(2024, 1, 31),
-         ("aprestamiento",), {"Observación": "Con acta"}),
-        ("Elaborar el informe preliminar", "Dirección Financiera", date(2024, 2, 14), date(2024, 2, 28),
-         ("diseno", "ejecucion"), {}),
-        ("Deliberación pública", "Alcaldía", date(2024, 3, 5), date(2024, 3, 5), ("ejecucion",),
-         {"Observación": "En el coliseo"}),
+        (
+            "Conformar el equipo técnico",
+            "Dirección de Planificación",
+            date(2024, 1, 15),
+            date(2024, 1, 31),
+            ("aprestamiento",),
+            {"Observación": "Con acta"},
+        ),
+        (
+            "Elaborar el informe preliminar",
+            "Dirección Financiera",
+            date(2024, 2, 14),
+            date(2024, 2, 28),
+            ("diseno", "ejecucion"),
+            {},
+        ),
+        (
+            "Deliberación pública",
+            "Alcaldía",
+            date(2024, 3, 5),
+            date(2024, 3, 5),
+            ("ejecucion",),
+            {"Observación": "En el coliseo"},
+        ),
     ]
 
 
@@ -118,8 +169,9 @@ def test_no_activity_column_is_a_refusal_the_user_fixes_by_mapping(capsys, tmp_p
     code, out, _ = run(capsys, db, "plan", "import", str(book), "--year", "2024", "--entity", "GAD X")
     assert code == 2
     assert "actividad" in out["errors"][0]["message"] and out["columns"][0]["header"] == "Qué haremos"
-    code, out, err = run(capsys, db, "plan", "import", str(book), "--year", "2024", "--entity", "GAD X",
-                         "--map", "Qué haremos=actividad")
+    code, out, err = run(
+        capsys, db, "plan", "import", str(book), "--year", "2024", "--entity", "GAD X", "--map", "Qué haremos=actividad"
+    )
     assert code == 0, err
     assert out["activities"] == 1
 
@@ -128,8 +180,10 @@ def test_a_known_layout_reads_as_before_and_map_changes_one_column(capsys, tmp_p
     book = cpccs_workbook(tmp_path / "cpccs.xlsx")
     before = read_plan(book)
     assert before.layout == "cpccs" and not before.mapped
-    assert [a.extra for a in before.activities()] == [{"Medio de verificación": "Acta 1"},
-                                                      {"Medio de verificación": "Acta 2"}]
+    assert [a.extra for a in before.activities()] == [
+        {"Medio de verificación": "Acta 1"},
+        {"Medio de verificación": "Acta 2"},
+    ]
     after = read_plan(book, overrides={"Medio de verificación": "meta"})
     assert after.layout == "cpccs" and after.mapped
     assert [(a.description, a.responsible, a.meta, a.start_date, a.extra) for a in after.activities()] == [
@@ -154,8 +208,7 @@ def test_mapping_is_remembered_saved_and_reused(capsys, tmp_path):
     db = tmp_path / "r.db"
     book = own_cronograma(tmp_path / "propio.xlsx")
     profile = tmp_path / "perfil.json"
-    code, _, err = run(capsys, db, "plan", "import", str(book), *OWN_MAP, "--dry-run", "--save-mapping",
-                       str(profile))
+    code, _, err = run(capsys, db, "plan", "import", str(book), *OWN_MAP, "--dry-run", "--save-mapping", str(profile))
     assert code == 0, err
     doc = json.loads(profile.read_text(encoding="utf-8"))
     assert doc["tipo"] == "plan" and doc["columnas"]["Inicia"] == "inicio" and doc["columnas"]["Observación"] == "otros"
@@ -189,16 +242,18 @@ def test_month_marks_give_dates_and_group_columns_nest(tmp_path):
     book = tmp_path / "gantt.xlsx"
     wb.save(book)
     as_layout = read_plan(book)  # the PAAC layout keeps the month columns as otros datos
-    assert as_layout.layout == "paac" and {"Ene": "x", "Feb": "x"}.items() <= next(
-        as_layout.activities()).extra.items()
+    assert as_layout.layout == "paac" and {"Ene": "x", "Feb": "x"}.items() <= next(as_layout.activities()).extra.items()
     plan = read_plan(book, overrides={"Ene": "mes:1", "Feb": "mes:2", "Mar": "mes:3", "Abr": "mes:4"})
     (comp,) = plan.groups
     assert (comp.kind, comp.code, comp.name) == ("componente", "Componente 3", "Rendición")
     assert [(g.kind, g.code, g.name, [a.description for a in g.activities]) for g in comp.children] == [
         ("subcomponente", "Subcomponente 1", "Información", ["Publicar datos"]),
-        ("subcomponente", "Subcomponente 2", "Diálogo", ["Audiencia"])]
+        ("subcomponente", "Subcomponente 2", "Diálogo", ["Audiencia"]),
+    ]
     assert [(a.scheduled_text, a.start_date, a.end_date) for a in plan.activities()] == [
-        ("enero a febrero", date(2024, 1, 1), date(2024, 2, 29)), ("marzo", date(2024, 3, 1), date(2024, 3, 31))]
+        ("enero a febrero", date(2024, 1, 1), date(2024, 2, 29)),
+        ("marzo", date(2024, 3, 1), date(2024, 3, 31)),
+    ]
     assert not plan.ignored_columns
 
 
@@ -206,8 +261,22 @@ def test_import_fields_lists_each_catalog(capsys, tmp_path):
     code, out, _ = run(capsys, tmp_path / "r.db", "import", "fields", "plan")
     assert code == 0
     keys = [f["key"] for f in out["fields"]]
-    for key in ("fase", "codigo_fase", "actividad", "responsable", "meta", "indicador", "recursos", "diseno",
-                "etapa_murc", "cuatrimestre", "mes", "inicio", "fin", "fecha"):
+    for key in (
+        "fase",
+        "codigo_fase",
+        "actividad",
+        "responsable",
+        "meta",
+        "indicador",
+        "recursos",
+        "diseno",
+        "etapa_murc",
+        "cuatrimestre",
+        "mes",
+        "inicio",
+        "fin",
+        "fecha",
+    ):
         assert key in keys
     assert next(f for f in out["fields"] if f["key"] == "actividad")["required"] is True
     code, out, _ = run(capsys, tmp_path / "r.db", "import", "fields", "poa")
@@ -271,4 +340,5 @@ def test_a_known_layout_with_month_marks_keeps_its_group_rows(tmp_path):
     assert [(g.kind, g.code, g.name) for g in plan.groups] == [(g.kind, g.code, g.name) for g in as_layout.groups]
     assert [(g.code, a.description, a.start_date, a.end_date, a.extra) for g in plan.groups for a in g.activities] == [
         ("FASE 1", "Conformar el equipo", date(2024, 1, 1), date(2024, 1, 31), {}),
-        ("FASE 2", "Deliberación pública", date(2024, 2, 1), date(2024, 2, 29), {})]
+        ("FASE 2", "Deliberación pública", date(2024, 2, 1), date(2024, 2, 29), {}),
+    ]

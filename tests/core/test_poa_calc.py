@@ -1,4 +1,5 @@
 """POA calculations against hand-computed cases (domain.md §4.1–4.3)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -13,23 +14,44 @@ from tests.core.poa_world import make_world
 
 
 def test_period_and_annual_compliance_budget_and_gap():
-    f = meta_figures(k=2, planned=[10, 10, 10, 10], executed=[8, 9, None, None], annual_target=40,
-                     planned_budget=[100] * 4, devengado=[50, 40, None, None], codificado=[None] * 4,
-                     meta_codificado=400)
+    f = meta_figures(
+        k=2,
+        planned=[10, 10, 10, 10],
+        executed=[8, 9, None, None],
+        annual_target=40,
+        planned_budget=[100] * 4,
+        devengado=[50, 40, None, None],
+        codificado=[None] * 4,
+        meta_codificado=400,
+    )
     assert (f.planned, f.executed) == (20, 17)
-    assert f.period.raw == Decimal("85.00")      # 17 / 20
-    assert f.annual.raw == Decimal("42.50")      # 17 / 40
-    assert f.budget.raw == Decimal("22.50")      # 90 / 400
-    assert f.gap == pytest.approx(20.0)          # 42.5 − 22.5: not above the 20 pp threshold
+    assert f.period.raw == Decimal("85.00")  # 17 / 20
+    assert f.annual.raw == Decimal("42.50")  # 17 / 40
+    assert f.budget.raw == Decimal("22.50")  # 90 / 400
+    assert f.gap == pytest.approx(20.0)  # 42.5 − 22.5: not above the 20 pp threshold
     assert not f.gap_flag
-    assert meta_figures(k=2, planned=[10, 10, 10, 10], executed=[8, 9, None, None], annual_target=40,
-                        devengado=[50, 40], meta_codificado=400, gap_pp=19.99).gap_flag
+    assert meta_figures(
+        k=2,
+        planned=[10, 10, 10, 10],
+        executed=[8, 9, None, None],
+        annual_target=40,
+        devengado=[50, 40],
+        meta_codificado=400,
+        gap_pp=19.99,
+    ).gap_flag
 
 
 def test_latest_codificado_of_the_cut_wins_over_the_annual_one():
-    f = meta_figures(k=3, planned=[1, 1, 1, 1], executed=[1, 1, 1, None], annual_target=4,
-                     codificado=[1000, 800, None, 5000], devengado=[100, 100, 200, 999], meta_codificado=2000)
-    assert f.codificado == 800          # T4 is after the cut
+    f = meta_figures(
+        k=3,
+        planned=[1, 1, 1, 1],
+        executed=[1, 1, 1, None],
+        annual_target=4,
+        codificado=[1000, 800, None, 5000],
+        devengado=[100, 100, 200, 999],
+        meta_codificado=2000,
+    )
+    assert f.codificado == 800  # T4 is after the cut
     assert f.devengado == 400
     assert f.budget.raw == Decimal("50.00")
 
@@ -53,7 +75,7 @@ def test_over_achievement_is_kept_raw_and_capped_for_ratings():
     over = meta_figures(k=1, planned=[10], executed=[12], annual_target=10).period
     assert over.raw == Decimal("120.00") and over.over and over.rated == 100
     half = meta_figures(k=1, planned=[10], executed=[6], annual_target=10).period
-    assert aggregate([over, half]).raw == Decimal("80.00")   # (100 + 60) / 2
+    assert aggregate([over, half]).raw == Decimal("80.00")  # (100 + 60) / 2
 
 
 def test_reduction_polarity_uses_distance_from_baseline():
@@ -65,20 +87,24 @@ def test_reduction_polarity_uses_distance_from_baseline():
 
 
 def test_last_value_accumulation():
-    f = meta_figures(k=3, planned=[50, 60, 70, 80], executed=[40, 66, 63, None], annual_target=80,
-                     accumulation="ULTIMO_VALOR")
+    f = meta_figures(
+        k=3, planned=[50, 60, 70, 80], executed=[40, 66, 63, None], annual_target=80, accumulation="ULTIMO_VALOR"
+    )
     assert (f.planned, f.executed) == (70, 63)
     assert f.period.raw == Decimal("90.00")
 
 
-@pytest.mark.parametrize("kind,cut,expected", [
-    ("trimestre", date(2025, 6, 30), 2),
-    ("trimestre", date(2025, 6, 29), 1),
-    ("trimestre", date(2026, 1, 1), 4),
-    ("trimestre", date(2024, 12, 31), 0),
-    ("cuatrimestre", date(2025, 8, 31), 2),
-    ("mes", date(2025, 3, 15), 2),
-])
+@pytest.mark.parametrize(
+    "kind,cut,expected",
+    [
+        ("trimestre", date(2025, 6, 30), 2),
+        ("trimestre", date(2025, 6, 29), 1),
+        ("trimestre", date(2026, 1, 1), 4),
+        ("trimestre", date(2024, 12, 31), 0),
+        ("cuatrimestre", date(2025, 8, 31), 2),
+        ("mes", date(2025, 3, 15), 2),
+    ],
+)
 def test_closed_periods(kind, cut, expected):
     assert closed_periods(kind, 2025, cut) == expected
 
@@ -95,24 +121,24 @@ def test_evaluation_by_unit_canton_type_and_province(db):
     units = {u.key: u for u in ev.units}
     # Jefatura de Guano: metas at 100 % and 50 % → simple mean 75 %
     assert units[w.jp_guano].pct == 75.0
-    assert units[w.tp_san_andres].pct == 90.0                  # 18 / 20
-    assert units[w.jp_chambo].pct == 37.5                      # 3 / 8
+    assert units[w.tp_san_andres].pct == 90.0  # 18 / 20
+    assert units[w.jp_chambo].pct == 37.5  # 3 / 8
     cantons = {c.key: c for c in ev.cantons}
     # the Tenencia of San Andrés (a rural parish) rolls up to canton Guano; mean of units
     assert cantons[w.guano_id].units == 2
-    assert cantons[w.guano_id].pct == 82.5                     # (75 + 90) / 2
-    assert cantons[w.guano_id].light == "amarillo"             # 70 ≤ 82.5 < 85
+    assert cantons[w.guano_id].pct == 82.5  # (75 + 90) / 2
+    assert cantons[w.guano_id].light == "amarillo"  # 70 ≤ 82.5 < 85
     assert cantons[w.chambo_id].light == "rojo"
-    assert ev.province.pct == 67.5                             # (75 + 90 + 37.5) / 3
+    assert ev.province.pct == 67.5  # (75 + 90 + 37.5) / 3
     assert ev.province.units_red == 1
     types = {t.key: t for t in ev.unit_types}
-    assert types["JEFATURA_POLITICA"].pct == 56.25             # (75 + 37.5) / 2
+    assert types["JEFATURA_POLITICA"].pct == 56.25  # (75 + 37.5) / 2
     # budget: only meta 1.2 has budget: 250 / 1000
     assert units[w.jp_guano].pct_budget == 25.0
     assert units[w.jp_guano].codificado == 1000
     metas = {m.meta_id: m for m in ev.metas}
     assert metas[w.meta_11].pct == 100.0 and metas[w.meta_12].pct == 50.0
-    assert metas[w.meta_12].pct_annual == 25.0                 # 5 / 20
+    assert metas[w.meta_12].pct_annual == 25.0  # 5 / 20
     objectives = [o for o in ev.objectives if o.parent_key == w.jp_guano]
     assert len(objectives) == 1 and objectives[0].pct == 75.0
 
@@ -143,4 +169,4 @@ def test_only_validated_reports_count_when_asked(db):
     PoaService(db).set_validation(w.meta_11, 1, "VALIDADO")
     ev = EvaluationService(db).evaluate(2025, date(2025, 6, 30), settings=EvalSettings(only_validated=True))
     m = {m.meta_id: m for m in ev.metas}[w.meta_11]
-    assert m.executed == 8 and m.pct == 40.0                  # T2 (12) is not validated yet
+    assert m.executed == 8 and m.pct == 40.0  # T2 (12) is not validated yet

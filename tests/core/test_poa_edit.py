@@ -1,5 +1,6 @@
 """Editing a POA by hand: objectives, metas with indicators and programming, validation
 (domain.md §8.3) and tombstone deletes."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,11 +14,19 @@ from tests.core.poa_world import make_units, make_world
 
 
 def _meta(obj: str, **kw) -> MetaInput:
-    base = dict(objective_id=obj, description="Capacitaciones a tenientes políticos", number="2.1",
-                unit_of_measure="Capacitación", annual_target="12", baseline="4", polarity="INCREMENTO",
-                codificado="1.500,00", planned=("3", "3", "3", "3"),
-                planned_budget=("375", "375", "375", "375"),
-                indicators=(IndicatorInput("Capacitaciones realizadas", "Σ capacitaciones", "SUMA", "Actas"),))
+    base = dict(
+        objective_id=obj,
+        description="Capacitaciones a tenientes políticos",
+        number="2.1",
+        unit_of_measure="Capacitación",
+        annual_target="12",
+        baseline="4",
+        polarity="INCREMENTO",
+        codificado="1.500,00",
+        planned=("3", "3", "3", "3"),
+        planned_budget=("375", "375", "375", "375"),
+        indicators=(IndicatorInput("Capacitaciones realizadas", "Σ capacitaciones", "SUMA", "Actas"),),
+    )
     base.update(kw)
     return MetaInput(**base)
 
@@ -54,16 +63,19 @@ def test_programming_that_does_not_add_up_is_a_warning_not_an_error(db):
     assert any("presupuesto programado (1.500) supera al codificado (1.000)" in x for x in res2.warnings)
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("annual_target", "-5", "Meta anual no puede ser negativo"),
-    ("baseline", "abc", "Línea base: «abc» no es un número"),
-    ("codificado", "-1", "Presupuesto codificado no puede ser negativo"),
-    ("planned", ("3", "-3", "3", "3"), "Cantidad programada T2 no puede ser negativo"),
-    ("planned_budget", ("1", "x", "", ""), "Presupuesto programado T2: «x» no es un número"),
-    ("description", "   ", "falta la descripción"),
-    ("polarity", "SUBIR", "Polaridad «SUBIR» desconocida"),
-    ("indicators", (IndicatorInput("", "fórmula sin nombre"),), "Indicador 1: falta el nombre"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("annual_target", "-5", "Meta anual no puede ser negativo"),
+        ("baseline", "abc", "Línea base: «abc» no es un número"),
+        ("codificado", "-1", "Presupuesto codificado no puede ser negativo"),
+        ("planned", ("3", "-3", "3", "3"), "Cantidad programada T2 no puede ser negativo"),
+        ("planned_budget", ("1", "x", "", ""), "Presupuesto programado T2: «x» no es un número"),
+        ("description", "   ", "falta la descripción"),
+        ("polarity", "SUBIR", "Polaridad «SUBIR» desconocida"),
+        ("indicators", (IndicatorInput("", "fórmula sin nombre"),), "Indicador 1: falta el nombre"),
+    ],
+)
 def test_bad_input_names_the_field_and_changes_nothing(db, field, value, message):
     w = make_world(db)
     edit = PoaEditService(db)
@@ -82,22 +94,36 @@ def test_edit_meta_updates_programming_and_indicators_in_place(db):
     edit = PoaEditService(db)
     d = edit.meta(w.meta_11)
     ind = d.indicators[0]
-    res = edit.save_meta(MetaInput(
-        d.objective_id, "Mesas de seguridad ciudadana", number="1.1", unit_of_measure="Mesa", annual_target=48,
-        baseline=None, polarity="MANTENIMIENTO", planned=(12, 12, 12, 12), planned_budget=(0, 0, 0, 0),
-        indicators=(IndicatorInput("Mesas con acta", "", "SUMA", "", ind.indicator_id),
-                    IndicatorInput("Asistentes por mesa", "", "PROMEDIO", ""))), meta_id=w.meta_11)
+    res = edit.save_meta(
+        MetaInput(
+            d.objective_id,
+            "Mesas de seguridad ciudadana",
+            number="1.1",
+            unit_of_measure="Mesa",
+            annual_target=48,
+            baseline=None,
+            polarity="MANTENIMIENTO",
+            planned=(12, 12, 12, 12),
+            planned_budget=(0, 0, 0, 0),
+            indicators=(
+                IndicatorInput("Mesas con acta", "", "SUMA", "", ind.indicator_id),
+                IndicatorInput("Asistentes por mesa", "", "PROMEDIO", ""),
+            ),
+        ),
+        meta_id=w.meta_11,
+    )
     assert res.id == w.meta_11 and res.warnings == ()
     d2 = edit.meta(w.meta_11)
     assert d2.planned == (12, 12, 12, 12) and d2.polarity == "MANTENIMIENTO" and d2.annual_target == 48
     assert [(i.name, i.indicator_id == ind.indicator_id) for i in d2.indicators] == [
-        ("Mesas con acta", True), ("Asistentes por mesa", False)]
+        ("Mesas con acta", True),
+        ("Asistentes por mesa", False),
+    ]
     # the executions already reported stay attached
     assert PoaService(db).execution(w.meta_11, 1).executed_qty == 8
     assert PoaService(db).execution(w.meta_11, 1).planned_qty == 12
     # removing an indicator tombstones it
-    edit.save_meta(MetaInput(d.objective_id, "Mesas", annual_target=48, planned=(12, 12, 12, 12)),
-                   meta_id=w.meta_11)
+    edit.save_meta(MetaInput(d.objective_id, "Mesas", annual_target=48, planned=(12, 12, 12, 12)), meta_id=w.meta_11)
     assert edit.meta(w.meta_11).indicators == ()
     with db.session() as s:
         rows = s.scalars(select(PoaIndicator).where(PoaIndicator.meta_id == w.meta_11)).all()
@@ -110,7 +136,7 @@ def test_edit_meta_updates_programming_and_indicators_in_place(db):
 def test_delete_meta_and_objective_are_tombstones(db):
     w = make_world(db)
     edit = PoaEditService(db)
-    assert edit.delete_meta(w.meta_11) == 2            # two reports went with it
+    assert edit.delete_meta(w.meta_11) == 2  # two reports went with it
     with db.session() as s:
         m = s.get(PoaMeta, w.meta_11)
         assert m is not None and m.deleted
@@ -150,8 +176,17 @@ def test_move_meta_to_another_objective_of_the_same_poa_only(db):
     edit = PoaEditService(db)
     other = edit.save_objective(w.poa_guano, "Convivencia pacífica", "OE2").id
     d = edit.meta(w.meta_12)
-    edit.save_meta(MetaInput(other, d.description, number=d.number, annual_target=d.annual_target,
-                             planned=d.planned, codificado=d.codificado), meta_id=w.meta_12)
+    edit.save_meta(
+        MetaInput(
+            other,
+            d.description,
+            number=d.number,
+            annual_target=d.annual_target,
+            planned=d.planned,
+            codificado=d.codificado,
+        ),
+        meta_id=w.meta_12,
+    )
     tree = PoaService(db).tree(w.poa_guano)
     assert [m.meta_id for m in tree[1].metas] == [w.meta_12] and len(tree[0].metas) == 1
     foreign = PoaService(db).tree(w.poa_chambo)[0].objective_id

@@ -1,5 +1,6 @@
 """The canton overview reads in plain SQL (issue 14): the places, settings and traffic-light
 profile it uses are the ones the ORM services give."""
+
 from datetime import date
 
 from rcdesk.services.poa import PoaService

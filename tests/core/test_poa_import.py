@@ -1,17 +1,18 @@
 """Importing messy POA workbooks, refusing bad ones (nothing half-saved), and exporting back."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
 
 from rcdesk.errors import UserError
-from rcdesk.jobs import CancelToken, Cancelled
+from rcdesk.jobs import Cancelled, CancelToken
 from rcdesk.models.poa import Poa, PoaExecution, PoaMeta
 from rcdesk.services.poa import PoaService
 from tests.core import poa_world as pw
 
 
-def _count(db, model) -> int:  # noqa: ANN001
+def _count(db, model) -> int:
     with db.session() as s:
         return s.scalar(select(func.count()).select_from(model).where(model.deleted.is_(False)))
 
@@ -23,19 +24,19 @@ def test_messy_two_row_header_workbook(db, tmp_path):
     assert prev.ok, prev.errors
     assert not prev.warnings
     by_unit = {p.unit_id: p for p in prev.poas}
-    assert set(by_unit) == {w.jp_guano, w.tp_san_andres}   # "tenencia política de san andres" matched
+    assert set(by_unit) == {w.jp_guano, w.tp_san_andres}  # "tenencia política de san andres" matched
     guano = by_unit[w.jp_guano]
-    assert guano.fiscal_year == 2025 and guano.period_kind == "trimestre"   # year from the title row
-    (obj,) = guano.objectives                   # vertically merged objective carried to both metas
+    assert guano.fiscal_year == 2025 and guano.period_kind == "trimestre"  # year from the title row
+    (obj,) = guano.objectives  # vertically merged objective carried to both metas
     m11, m12 = obj.metas
     assert m11.planned == [3, 3, 3, 3] and m11.executed == [3, 2, None, None]
-    assert m11.codificado == 1500.0 and m11.devengado == [None, 600.5, None, None]   # "600,50" text
-    assert m12.annual_target == 24.0                                                  # "24" text
+    assert m11.codificado == 1500.0 and m11.devengado == [None, 600.5, None, None]  # "600,50" text
+    assert m12.annual_target == 24.0  # "24" text
     res = svc.save_import(prev)
     assert res.poas == 2 and res.metas == 3
     assert _count(db, PoaMeta) == 3
     execs = svc.executions(res.poa_ids[[p.unit_id for p in prev.poas].index(w.jp_guano)])
-    assert sum(1 for rows in execs.values() for e in rows if e.execution_id) == 4   # T1 and T2 of two metas
+    assert sum(1 for rows in execs.values() for e in rows if e.execution_id) == 4  # T1 and T2 of two metas
 
 
 def test_one_sheet_per_unit_with_cuatrimestres_and_year_option(db, tmp_path):
@@ -48,7 +49,7 @@ def test_one_sheet_per_unit_with_cuatrimestres_and_year_option(db, tmp_path):
     assert prev.ok
     (poa,) = prev.poas
     assert (poa.unit_id, poa.fiscal_year, poa.period_kind) == (w.jp_chambo, 2026, "cuatrimestre")
-    assert any("Instrucciones" in x for x in prev.warnings)     # sheet without POA headers is skipped, said so
+    assert any("Instrucciones" in x for x in prev.warnings)  # sheet without POA headers is skipped, said so
 
 
 def test_bad_input_names_sheet_row_and_column_and_saves_nothing(db, tmp_path):
@@ -77,8 +78,10 @@ def test_merged_header_cells_become_a_question_that_the_mapping_answers(db, tmp_
     path = pw.merged_header_workbook(tmp_path / "m.xlsx")
     prev = svc.preview_import(path, year=2025)
     assert prev.ok
-    assert any("las columnas C («Meta anual») y E («Programado») parecen ser «Meta anual" in q and '--map "E=campo"' in q
-               for q in prev.questions)
+    assert any(
+        "las columnas C («Meta anual») y E («Programado») parecen ser «Meta anual" in q and '--map "E=campo"' in q
+        for q in prev.questions
+    )
     answers = {"D": "programado:T1", "E": "programado:T2", "F": "programado:T3", "G": "programado:T4"}
     prev = svc.preview_import(path, year=2025, overrides=answers)
     assert prev.ok and prev.questions == []

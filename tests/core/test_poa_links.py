@@ -1,6 +1,7 @@
 """«Medio de verificación» links in POA workbooks: read into the shared evidence store on
 import (to the period's report or the latest reported one), written back on export, and
 refused with a message naming sheet, row and column when malformed."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,21 @@ def links_workbook(path: Path, cell: str = f"{ACTA}\n{FOTOS}", header: str = "Me
     ws = wb.active
     ws.title = "Jefatura Política de Guano"
     ws.append(["POA 2025"])
-    ws.append(["Objetivo", "No. meta", "Meta", "Meta anual", "Programado T1", "Programado T2", "Programado T3",
-               "Programado T4", "Ejecutado T1", "Ejecutado T2", header])
+    ws.append(
+        [
+            "Objetivo",
+            "No. meta",
+            "Meta",
+            "Meta anual",
+            "Programado T1",
+            "Programado T2",
+            "Programado T3",
+            "Programado T4",
+            "Ejecutado T1",
+            "Ejecutado T2",
+            header,
+        ]
+    )
     ws.append(["OE1", "1.1", "Mesas de seguridad", 12, 3, 3, 3, 3, 3, 2, cell])
     ws.append(["OE1", "1.2", "Operativos", 8, 2, 2, 2, 2, None, None, "Actas firmadas (en físico)"])
     ws.append(["OE1", "1.3", "Recorridos", 4, 1, 1, 1, 1, None, None, "Ver: https://gob.ec/recorridos.pdf."])
@@ -129,10 +143,10 @@ def test_cpccs_workbook_reads_well_formats_wrap_links_and_print_setup(db, tmp_pa
     assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.row_dimensions[1].height == 62 and ws["A1"].alignment.wrap_text
-    assert ws["C2"].alignment.wrap_text and ws["A2"].alignment.wrap_text        # long texts wrap
+    assert ws["C2"].alignment.wrap_text and ws["A2"].alignment.wrap_text  # long texts wrap
     assert ws["G2"].number_format == "0.00" and ws["E2"].number_format == "0.00"
     assert ws["C3"].value == "#N/A en el sistema anterior" and ws["C3"].data_type == "s"
     budget = wb[BUDGET_SHEET]
     assert budget["C2"].value == 1500 and budget["C2"].number_format == "#,##0.00"
     assert budget["D2"].value == 412.5 and budget["E2"].value == 27.5
-    assert budget["F2"].value == ACTA                                             # the published link
+    assert budget["F2"].value == ACTA  # the published link

@@ -1,5 +1,6 @@
 """Real offices' POA-like workbooks through the column mapping: every value exact, every column
 mapped, kept or reported, the mapping remembered and reusable as a profile file."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -18,12 +19,12 @@ from tests.core import poa_world as pw
 from tests.core import real_poa_workbooks as rw
 
 
-def _count(db, model) -> int:  # noqa: ANN001
+def _count(db, model) -> int:
     with db.session() as s:
         return s.scalar(select(func.count()).select_from(model).where(model.deleted.is_(False)))
 
 
-def _dump(db) -> list[str]:  # noqa: ANN001
+def _dump(db) -> list[str]:
     with sqlite3.connect(db.paths.database) as c:
         return [x for x in c.iterdump() if "import_mapping" not in x]
 
@@ -48,7 +49,7 @@ def test_plan_indicativo_two_years_every_value_exact(db, tmp_path):
         for o in parsed.objectives:
             for m in o.metas:
                 exp = expected[(m.description, parsed.fiscal_year)]
-                assert m.planned == exp["planned"]          # exact: no tolerance
+                assert m.planned == exp["planned"]  # exact: no tolerance
                 assert m.executed == exp["executed"]
                 assert m.codificado == exp["codificado"] and m.comprometido == exp["comprometido"]
                 assert m.annual_target == float(f"{sum(exp['planned']):.15g}")
@@ -87,8 +88,12 @@ def test_dry_run_reports_exactly_what_the_import_stores_and_changes_nothing(db, 
     dry = svc.save_import(svc.preview_import(path), dry_run=True)
     assert _dump(db) == before
     real = svc.save_import(svc.preview_import(path))
-    assert (dry.poas, dry.metas, dry.executions, dry.new_units) == (real.poas, real.metas, real.executions,
-                                                                   real.new_units)
+    assert (dry.poas, dry.metas, dry.executions, dry.new_units) == (
+        real.poas,
+        real.metas,
+        real.executions,
+        real.new_units,
+    )
     assert dry.dry_run and not real.dry_run
 
 
@@ -113,13 +118,14 @@ def test_mapping_is_remembered_for_the_same_headers_and_saved_as_a_profile(db, t
     assert name == "Plan indicativo" and cols["Observación del enlace"] == "otros"
     assert cols["T1. PLANEADO 2024"] == "programado:T1@2024"
     prev3 = svc.preview_import(again, replace=True, profile=cols, profile_name=name)
-    assert [d.action for sm in prev3.mappings for d in sm.decisions] == \
-        [d.action for sm in prev2.mappings for d in sm.decisions]
+    assert [d.action for sm in prev3.mappings for d in sm.decisions] == [
+        d.action for sm in prev2.mappings for d in sm.decisions
+    ]
     stored = svc.as_parsed(svc.find_poa(prev.poas[0].unit_id or _unit_id(db, prev.poas[0].unit_name), 2024).poa_id)
     assert any("Observación del enlace" in m.extra for o in stored.objectives for m in o.metas)
 
 
-def _unit_id(db, name: str) -> str:  # noqa: ANN001
+def _unit_id(db, name: str) -> str:
     with db.session() as s:
         return s.scalar(select(OrgUnit.id).where(OrgUnit.name == name))
 
@@ -170,10 +176,30 @@ def test_plan_de_accion_rows_typed_by_class_on_several_sheets(db, tmp_path):
         assert metas["Frentes de seguridad"].annual_target == 0.125
 
 
-def _numbers(poa) -> list:  # noqa: ANN001
-    return [(o.level, o.description, o.indicator, m.description, m.level, m.planned, m.executed, m.planned_budget,
-             m.devengado, m.codificado, m.comprometido, m.initial_budget, m.pagado, m.annual_target, m.baseline,
-             m.polarity, m.extra) for o in poa.objectives for m in o.metas]
+def _numbers(poa) -> list:
+    return [
+        (
+            o.level,
+            o.description,
+            o.indicator,
+            m.description,
+            m.level,
+            m.planned,
+            m.executed,
+            m.planned_budget,
+            m.devengado,
+            m.codificado,
+            m.comprometido,
+            m.initial_budget,
+            m.pagado,
+            m.annual_target,
+            m.baseline,
+            m.polarity,
+            m.extra,
+        )
+        for o in poa.objectives
+        for m in o.metas
+    ]
 
 
 @pytest.mark.parametrize("shape", ["indicativo", "accion"])
@@ -183,9 +209,15 @@ def test_import_export_import_keeps_every_number_and_level(db, tmp_path, shape):
 
     pw.make_units(db)
     svc = PoaService(db)
-    path = rw.plan_indicativo(tmp_path / "in.xlsx")[0] if shape == "indicativo" else rw.plan_accion(tmp_path / "in.xlsx")
-    res = svc.save_import(svc.preview_import(path, overrides={"Observación del enlace": "otros"}
-                                             if shape == "indicativo" else {"Fecha de inicio": "otros"}))
+    path = (
+        rw.plan_indicativo(tmp_path / "in.xlsx")[0] if shape == "indicativo" else rw.plan_accion(tmp_path / "in.xlsx")
+    )
+    res = svc.save_import(
+        svc.preview_import(
+            path,
+            overrides={"Observación del enlace": "otros"} if shape == "indicativo" else {"Fecha de inicio": "otros"},
+        )
+    )
     before = [svc.as_parsed(pid) for pid in res.poa_ids]
     out = export_poas(before, tmp_path / "out.xlsx", country="CO")
     again = svc.preview_import(out, replace=True, remembered=False)
@@ -214,8 +246,10 @@ def test_profile_keeps_other_years_fields_and_names_repeated_headers(db, tmp_pat
 def test_a_cp1252_semicolon_csv_imports_like_a_one_sheet_workbook(db, tmp_path):
     pw.make_units(db)
     path = tmp_path / "poa.csv"
-    path.write_bytes("Objetivo;Meta;Meta anual;Programado T1;Programado T2;Programado T3;Programado T4;Unidad\n"
-                     "OE1;Mesas de diálogo;12;3;3;3,5;2,5;Jefatura Política de Guano\n".encode("cp1252"))
+    path.write_bytes(
+        "Objetivo;Meta;Meta anual;Programado T1;Programado T2;Programado T3;Programado T4;Unidad\n"
+        "OE1;Mesas de diálogo;12;3;3;3,5;2,5;Jefatura Política de Guano\n".encode("cp1252")
+    )
     prev = PoaService(db).preview_import(path, year=2025)
     assert prev.ok, prev.errors
     meta = prev.poas[0].objectives[0].metas[0]

@@ -1,4 +1,5 @@
 """Execution entry, validation, field visits and oficios with business-day terms."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,7 +30,7 @@ def test_execution_warnings_devengado_over_codificado_and_over_achievement(db):
     row = svc.save_execution(w.meta_12, 3, executed_qty=11, codificado=400, devengado=450)
     assert any("el devengado (450) supera al codificado (400)" in x for x in row.warnings)
     assert any("supera el doble de lo programado (5)" in x for x in row.warnings)
-    assert row.executed_qty == 11 and row.devengado == 450   # warnings do not block
+    assert row.executed_qty == 11 and row.devengado == 450  # warnings do not block
 
 
 def test_validation_cycle(db):
@@ -50,7 +51,7 @@ def test_evidence_attaches_to_the_execution_of_a_period(db, tmp_path):
 
     w = make_world(db)
     svc = PoaService(db)
-    exec_id = svc.ensure_execution(w.meta_11, 4)            # creates the empty report of T4
+    exec_id = svc.ensure_execution(w.meta_11, 4)  # creates the empty report of T4
     assert exec_id == svc.ensure_execution(w.meta_11, 4)
     f = tmp_path / "acta.pdf"
     f.write_bytes(b"%PDF-1.4 acta")
@@ -70,16 +71,23 @@ def test_delete_poa_is_a_tombstone_of_everything_below(db):
         assert s.get(PoaMeta, w.meta_11).deleted
         assert all(e.deleted for e in s.query(PoaExecution).filter_by(meta_id=w.meta_11))
     with pytest.raises(UserError):
-        svc.create_poa(w.jp_chambo, 2025)   # Chambo's POA 2025 still exists
+        svc.create_poa(w.jp_chambo, 2025)  # Chambo's POA 2025 still exists
 
 
 def test_visit_with_units_commitments_and_overdue(db):
     w = make_units(db)
     svc = VisitService(db)
-    v = svc.add_visit(w.guano_id, date(2025, 6, 18), team="Ing. Ana Pilco", unit_ids=[w.jp_guano, w.tp_san_andres],
-                      findings="Sin vehículo para recorridos")
-    assert v.canton_name == "Guano" and set(v.unit_names) == {"Jefatura Política de Guano",
-                                                              "Tenencia Política de San Andrés"}
+    v = svc.add_visit(
+        w.guano_id,
+        date(2025, 6, 18),
+        team="Ing. Ana Pilco",
+        unit_ids=[w.jp_guano, w.tp_san_andres],
+        findings="Sin vehículo para recorridos",
+    )
+    assert v.canton_name == "Guano" and set(v.unit_names) == {
+        "Jefatura Política de Guano",
+        "Tenencia Política de San Andrés",
+    }
     c = svc.add_commitment(v.visit_id, "Remitir actas", unit_id=w.jp_guano, due_date=date(2025, 6, 30))
     assert [x.overdue for x in svc.commitments(today=date(2025, 7, 1))] == [True]
     svc.set_commitment_status(c.commitment_id, "CUMPLIDO")
@@ -101,7 +109,7 @@ def test_oficio_term_in_business_days_skips_weekend_and_christmas(db):
     assert o.due_date == date(2025, 12, 29)
     assert svc.oficio(o.oficio_id, today=date(2025, 12, 26)).state == "POR_VENCER"
     late = svc.oficio(o.oficio_id, today=date(2025, 12, 31))
-    assert late.state == "VENCIDO" and late.days_late == 2   # 30 and 31 December
+    assert late.state == "VENCIDO" and late.days_late == 2  # 30 and 31 December
     assert [x.quipux_no for x in svc.oficios(state="VENCIDO", today=date(2025, 12, 31))] == ["GCH-PLA-2025-0999-O"]
     answered = svc.answer_oficio(o.oficio_id, date(2025, 12, 30), "MEM-12")
     assert answered.state == "RESPONDIDO_TARDE" and answered.days_late == 1

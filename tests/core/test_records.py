@@ -1,4 +1,5 @@
 """Every record carries identity, provenance, version and tombstone for offline merging."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,7 @@ def test_edit_bumps_version_and_sequence_and_is_audited(db):
         row = s.get(Institution, inst.institution_id)
         assert row.version == 2
         assert row.change_seq > seq_before
-        audit = s.scalars(select(AuditLog).where(AuditLog.record_id == inst.institution_id)
-                          .order_by(AuditLog.id)).all()
+        audit = s.scalars(select(AuditLog).where(AuditLog.record_id == inst.institution_id).order_by(AuditLog.id)).all()
     assert [a.action for a in audit] == ["insert", "update"]
     assert json.loads(audit[1].changes) == {"tax_id": [None, "0660000010001"]}
     assert audit[1].installation_id == db.installation_id
@@ -81,8 +81,9 @@ def test_builtin_territories_have_stable_ids_and_chimborazo_counts(db, tmp_path)
     assert len(ref.territories(country="EC", level="PARROQUIA_RURAL")) == 45  # Cumandá 060252 is historical
     other = Database.open(tmp_path / "otra.db")
     ReferenceService(other).ensure_builtin_territories()
-    assert {t.territory_id for t in ReferenceService(other).territories(country="EC", level="CANTON")} == \
-        {t.territory_id for t in cantons}
+    assert {t.territory_id for t in ReferenceService(other).territories(country="EC", level="CANTON")} == {
+        t.territory_id for t in cantons
+    }
     other.close()
     assert ref.territory_by_code("73001").name == "Ibagué"
 
@@ -91,12 +92,18 @@ def test_territory_csv_import_validates_everything_first(db, tmp_path):
     ref = ReferenceService(db)
     ref.ensure_builtin_territories()
     good = tmp_path / "tungurahua.csv"
-    good.write_text("country,level,code,name,parent_code\nEC,PROVINCIA,18,Tungurahua,\n"
-                    "EC,CANTON,1801,Ambato,18\nEC,PARROQUIA_RURAL,180151,Ambatillo,1801\n", "utf-8")
+    good.write_text(
+        "country,level,code,name,parent_code\nEC,PROVINCIA,18,Tungurahua,\n"
+        "EC,CANTON,1801,Ambato,18\nEC,PARROQUIA_RURAL,180151,Ambatillo,1801\n",
+        "utf-8",
+    )
     assert ref.import_territories_csv(good) == 3
     bad = tmp_path / "malo.csv"
-    bad.write_text("country,level,code,name,parent_code\nEC,CANTON,1802,Baños,18\n"
-                   "EC,CANTON,1903,Yantzaza,18\nEC,PARROQUIA_RURAL,180251,Lligua,9999\n", "utf-8")
+    bad.write_text(
+        "country,level,code,name,parent_code\nEC,CANTON,1802,Baños,18\n"
+        "EC,CANTON,1903,Yantzaza,18\nEC,PARROQUIA_RURAL,180251,Lligua,9999\n",
+        "utf-8",
+    )
     from rcdesk.errors import UserError
 
     with pytest.raises(UserError) as err:

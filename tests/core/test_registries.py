@@ -4,6 +4,7 @@ The installer (packaging/rcdesk.spec) ships only modules some import statement n
 command or demo step module left out of its registry would be missing from the Windows build
 while every test run from source still found it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -14,7 +15,7 @@ from rcdesk.cli import build_parser, command_modules
 from rcdesk.cli import commands as command_package
 
 
-def _folder(package) -> list[str]:  # noqa: ANN001
+def _folder(package) -> list[str]:
     return sorted(info.name for info in pkgutil.iter_modules(package.__path__))
 
 
@@ -27,7 +28,7 @@ def test_every_command_module_is_registered_core_first() -> None:
 
 def test_every_registered_command_reaches_the_parser() -> None:
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    commands = parser._subparsers._group_actions[0].choices
     help_text = parser.format_help()
     for name in ("init", "demo", "plan", "poa", "report", "export", "package", "acta", "import", "cpccs"):
         assert name in commands

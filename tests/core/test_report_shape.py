@@ -1,6 +1,7 @@
 """One shape for every report: services read the data, renderers in rcdesk/reports only draw it,
 and every report or export file reaches the disk through rcdesk/reports/output.py (temporary
 file in the target folder, then an atomic replace; one Spanish message when it cannot)."""
+
 from __future__ import annotations
 
 import ast
@@ -23,6 +24,7 @@ OWN_WRITERS = {
     "sync/keys.py": "key files with restricted permissions",
     "sync/evidence_files.py": "evidence blobs received in a package",
     "sync/peers.py": "notes next to received packages",
+    "logsetup.py": "rotates its own log files (renames, not reports)",
 }
 
 
@@ -44,11 +46,18 @@ def test_renderers_never_touch_the_database():
     bad = []
     for path in _modules(REPORTS):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        bad += [f"{path.name}: import {name}" for name in _imports(tree)
-                if any(name == f or name.startswith(f + ".") for f in FORBIDDEN)]
+        bad += [
+            f"{path.name}: import {name}"
+            for name in _imports(tree)
+            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+        ]
         # a renderer is given data, not a database to read it from
-        bad += [f"{path.name}: {node.name}(db)" for node in ast.walk(tree)
-                if isinstance(node, ast.FunctionDef) and any(a.arg in ("db", "session") for a in node.args.args + node.args.kwonlyargs)]
+        bad += [
+            f"{path.name}: {node.name}(db)"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef)
+            and any(a.arg in ("db", "session") for a in node.args.args + node.args.kwonlyargs)
+        ]
     assert not bad, bad
 
 
@@ -70,11 +79,16 @@ def _writes_directly(tree: ast.AST) -> list[str]:
             found.append(name)
         elif name in ("write_bytes", "write_text") and isinstance(node.func, ast.Attribute):  # Path's, not output's
             found.append(f"{ast.unparse(node.func.value)}.{name}")
-        elif name == "replace" and isinstance(node.func, ast.Attribute) and (
-                isinstance(node.func.value, ast.Name) and node.func.value.id in ("os", "tmp")):
+        elif (
+            name == "replace"
+            and isinstance(node.func, ast.Attribute)
+            and (isinstance(node.func.value, ast.Name) and node.func.value.id in ("os", "tmp"))
+        ):
             found.append(f"{node.func.value.id}.replace")
-        elif name == "open" and any(isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value[:1] in "wax"
-                                    for a in node.args[1:2] + [k.value for k in node.keywords if k.arg == "mode"]):
+        elif name == "open" and any(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value[:1] in "wax"
+            for a in node.args[1:2] + [k.value for k in node.keywords if k.arg == "mode"]
+        ):
             found.append("open(…, 'w')")
     return found
 
@@ -100,10 +114,19 @@ def test_workbook_and_pdf_writers_hand_their_file_to_the_output_helper():
             continue
         text = path.read_text(encoding="utf-8")
         tree = ast.parse(text)
-        saves = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and (
-            (_call_name(n) == "save" and isinstance(n.func, ast.Attribute)
-             and ast.unparse(n.func.value).split(".")[-1] in ("wb", "workbook"))
-            or _call_name(n) in ("SimpleDocTemplate", "BaseDocTemplate"))]
+        saves = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call)
+            and (
+                (
+                    _call_name(n) == "save"
+                    and isinstance(n.func, ast.Attribute)
+                    and ast.unparse(n.func.value).split(".")[-1] in ("wb", "workbook")
+                )
+                or _call_name(n) in ("SimpleDocTemplate", "BaseDocTemplate")
+            )
+        ]
         # a PDF built in memory (the acta, whose bytes are signed) is written by its service
         saves = [n for n in saves if not (n.args and ast.unparse(n.args[0]) == "buf")]
         helpers = {"rcdesk.reports.output", "rcdesk.reports.pdf_kit"}
@@ -138,12 +161,17 @@ def test_a_real_report_interrupted_keeps_the_last_good_copy(tmp_path, monkeypatc
     good = target.read_bytes()
 
     class Boom(Paragraph):
-        def wrap(self, *a):  # noqa: ANN002, ANN202
+        def wrap(self, *a):
             raise RuntimeError("falla a mitad del PDF")
 
     with pytest.raises(RuntimeError):
-        build_pdf(target, [Paragraph("Segunda", st["body"])] * 50 + [Boom("x", st["body"])], title="t",
-                  author="a", footer=page_footer("x"))
+        build_pdf(
+            target,
+            [Paragraph("Segunda", st["body"])] * 50 + [Boom("x", st["body"])],
+            title="t",
+            author="a",
+            footer=page_footer("x"),
+        )
     assert target.read_bytes() == good
     assert sorted(p.name for p in tmp_path.iterdir()) == ["informe.pdf"]
 
@@ -157,7 +185,7 @@ def test_a_locked_target_gives_the_spanish_message(tmp_path, monkeypatch):
     target = tmp_path / "libro.xlsx"
     target.write_bytes(b"abierto en Excel")
 
-    def locked(src, dst):  # noqa: ANN001, ANN202
+    def locked(src, dst):
         # what Windows answers while Excel holds the file open
         raise PermissionError(13, "Permission denied", str(dst))
 

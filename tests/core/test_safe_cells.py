@@ -1,5 +1,6 @@
 """The safe-cell rule over EVERY workbook rcdesk writes: text a spreadsheet would evaluate
 (= + - @, tab, carriage return) is a quote-prefixed string cell, and no cell is a formula."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -47,8 +48,16 @@ def poa_world(db):
     w = make_world(db)
     svc = PoaService(db)
     obj = svc.add_objective(w.poa_guano, "=1+1", "@usuario", "+593 99 123 4567")
-    meta, _ = svc.add_meta(obj, "-5 personas", number="2.1", indicator="=1+1", unit_of_measure="@usuario",
-                           annual_target=4, planned=[1, 1, 1, 1], codificado=500)
+    meta, _ = svc.add_meta(
+        obj,
+        "-5 personas",
+        number="2.1",
+        indicator="=1+1",
+        unit_of_measure="@usuario",
+        annual_target=4,
+        planned=[1, 1, 1, 1],
+        codificado=500,
+    )
     svc.save_execution(meta, 1, executed_qty=1, devengado=100, narrative="+593 99 123 4567")
     return w
 
@@ -75,15 +84,37 @@ def test_report_cpccs(db, poa_world, tmp_path):
 def _paac_plan():
     from rcdesk.plans.parsed import ParsedActivity, ParsedGroup, ParsedPlan
 
-    acts = [ParsedActivity(description=RISKY[i % 5], number=f"1.{i + 1}", responsible=RISKY[(i + 1) % 5],
-                           meta=RISKY[(i + 2) % 5], recursos=RISKY[(i + 3) % 5], indicator=RISKY[(i + 4) % 5],
-                           cuatrimestres=[1], stages=["diseno"], start_date=date(2024, 3, 1),
-                           end_date=date(2024, 3, 31), extra={"Observaciones": "-5 personas"})
-            for i in range(5)]
-    comp = ParsedGroup(kind="componente", name="=1+1", code="Componente 3", children=[
-        ParsedGroup(kind="subcomponente", name="@usuario", code="Subcomponente 1", activities=acts)])
-    return ParsedPlan(layout="paac", title="=1+1", entity="+593 99 123 4567", year=2024, groups=[comp],
-                      header_lines=["-5 personas", "PAAC 2024"], source_name="prueba.xlsx")
+    acts = [
+        ParsedActivity(
+            description=RISKY[i % 5],
+            number=f"1.{i + 1}",
+            responsible=RISKY[(i + 1) % 5],
+            meta=RISKY[(i + 2) % 5],
+            recursos=RISKY[(i + 3) % 5],
+            indicator=RISKY[(i + 4) % 5],
+            cuatrimestres=[1],
+            stages=["diseno"],
+            start_date=date(2024, 3, 1),
+            end_date=date(2024, 3, 31),
+            extra={"Observaciones": "-5 personas"},
+        )
+        for i in range(5)
+    ]
+    comp = ParsedGroup(
+        kind="componente",
+        name="=1+1",
+        code="Componente 3",
+        children=[ParsedGroup(kind="subcomponente", name="@usuario", code="Subcomponente 1", activities=acts)],
+    )
+    return ParsedPlan(
+        layout="paac",
+        title="=1+1",
+        entity="+593 99 123 4567",
+        year=2024,
+        groups=[comp],
+        header_lines=["-5 personas", "PAAC 2024"],
+        source_name="prueba.xlsx",
+    )
 
 
 def test_report_seguimiento_xlsx(db, tmp_path):
@@ -94,8 +125,10 @@ def test_report_seguimiento_xlsx(db, tmp_path):
 
     pid = PlanService(db).save_parsed(_paac_plan()).plan_id
     first = PlanService(db).activities(pid)[0].activity_id
-    FollowupService(db).add_report(ReportInput(first, 1, 90, done_text="@usuario publicó el informe",
-                                               reported_on=date(2024, 5, 3)), today=date(2024, 5, 3))
+    FollowupService(db).add_report(
+        ReportInput(first, 1, 90, done_text="@usuario publicó el informe", reported_on=date(2024, 5, 3)),
+        today=date(2024, 5, 3),
+    )
     data = build_seguimiento(db, pid, date(2024, 4, 30), published_on=date(2024, 5, 10), signer_name="=1+1")
     out = write_xlsx(data, tmp_path / "seguimiento.xlsx")
     check(out, {"=1+1", "+593 99 123 4567", "-5 personas", "@usuario"})
@@ -109,8 +142,9 @@ def test_plan_export_in_each_layout(tmp_path, layout):
     if layout in ("cpccs", "murc", "dated"):  # the same activities under the layout's own groups
         kind = {"cpccs": "seccion", "murc": "elemento", "dated": "etapa"}[layout]
         plan.layout = layout
-        plan.groups = [type(plan.groups[0])(kind=kind, name="=1+1", code="",
-                                            activities=plan.groups[0].children[0].activities)]
+        plan.groups = [
+            type(plan.groups[0])(kind=kind, name="=1+1", code="", activities=plan.groups[0].children[0].activities)
+        ]
     out = write_plan(plan, tmp_path / f"{layout}.xlsx", "generic" if layout == "generic" else "original")
     check(out, set(RISKY))
 
@@ -121,8 +155,10 @@ def test_attendance_workbook(db, tmp_path):
     from rcdesk.services.events import EventInput, EventService
 
     ev = EventService(db).create(EventInput(title="=1+1", event_date=date(2026, 5, 20), venue="@usuario"))
-    AttendanceService(db).register(ev.event_id, AttendanceInput(
-        full_name="=1+1 Pérez", organization="-5 personas", phone="+593 99 123 4567", email="@usuario"))
+    AttendanceService(db).register(
+        ev.event_id,
+        AttendanceInput(full_name="=1+1 Pérez", organization="-5 personas", phone="+593 99 123 4567", email="@usuario"),
+    )
     for published in (False, True):
         out = tmp_path / f"asistencia{int(published)}.xlsx"
         EventDocuments(db).attendance_xlsx(ev.event_id, out, published=published)
@@ -135,8 +171,9 @@ def test_consolidated_workbook(db, poa_world, tmp_path):
     from rcdesk.sync.consolidated_xlsx import write_consolidated_xlsx
 
     PlanService(db).save_parsed(_paac_plan())
-    EventService(db).create(EventInput(title="@usuario en la audiencia", event_date=date(2026, 5, 20),
-                                       venue="-5 personas"))
+    EventService(db).create(
+        EventInput(title="@usuario en la audiencia", event_date=date(2026, 5, 20), venue="-5 personas")
+    )
     out = tmp_path / "consolidado.xlsx"
     write_consolidated_xlsx(db, out)
     check(out, {"=1+1", "+593 99 123 4567", "-5 personas", "@usuario"})

@@ -4,6 +4,7 @@ The fixtures in tests/fixtures/schemas were written by the commits that shipped 
 (tools/make_schema_fixture.py redoes them); 0005-early and 0005-nosync are stamped 5 by commits
 made before revisions 0004/0005 were edited, so they lack tables and columns their stamp promises.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,9 +51,13 @@ def _counts(path: Path) -> dict[str, int]:
     """Rows per table, FTS shadow tables and Alembic's bookkeeping aside."""
     conn = sqlite3.connect(path)
     try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'person_fts%' AND name != 'alembic_version'")]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE 'person_fts%' AND name != 'alembic_version'"
+            )
+        ]
         return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
     finally:
         conn.close()
@@ -105,8 +110,9 @@ def test_upgrade_keeps_every_row_a_backup_and_ends_with_a_fresh_schema(tmp_path,
             att = AttendanceService(db)
             assert att.search_people("veronica garcia")
             with sqlite3.connect(path) as c:
-                event_id = c.execute("SELECT event_id FROM attendance GROUP BY event_id "
-                                     "ORDER BY count(*) DESC").fetchone()[0]
+                event_id = c.execute(
+                    "SELECT event_id FROM attendance GROUP BY event_id ORDER BY count(*) DESC"
+                ).fetchone()[0]
             assert att.attendance_count(event_id, "Verónica García") >= 1
     finally:
         db.close()
@@ -115,8 +121,12 @@ def test_upgrade_keeps_every_row_a_backup_and_ends_with_a_fresh_schema(tmp_path,
     after = _counts(path)
     assert {t: after[t] for t in before} == before
     assert after["plan"] == plans
-    for table, expected in (("event", events), ("attendance", attendance),
-                            ("progress_report", reports), ("poa_meta", metas)):
+    for table, expected in (
+        ("event", events),
+        ("attendance", attendance),
+        ("progress_report", reports),
+        ("poa_meta", metas),
+    ):
         if expected is not None:
             assert after[table] == expected, table
 
@@ -136,7 +146,8 @@ def test_upgrade_keeps_every_row_a_backup_and_ends_with_a_fresh_schema(tmp_path,
     engine = create_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as conn:
-            def include(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ARG001
+
+            def include(obj, name, type_, reflected, compare_to):
                 # the FTS5 index and its shadow tables are raw SQL, not models
                 return not (type_ == "table" and name.startswith("person_fts"))
 
@@ -182,13 +193,15 @@ def test_repaired_attendance_rows_are_found_by_search(tmp_path):
     from rcdesk.services.attendance import _search_text
 
     with sqlite3.connect(path) as c:
-        got = c.execute("SELECT full_name, id_number, organization, territory_text, search_text FROM attendance").fetchall()
+        got = c.execute(
+            "SELECT full_name, id_number, organization, territory_text, search_text FROM attendance"
+        ).fetchall()
     assert len(got) == rows > 0
     assert all(st == _search_text(n, i, o, t) for n, i, o, t, st in got)
 
 
 def test_a_busy_database_is_reported_as_busy_not_as_unreadable(monkeypatch, tmp_path):
-    def busy(engine):  # noqa: ANN001, ARG001
+    def busy(engine):
         raise DatabaseBusy("La base de datos está ocupada por otro programa.")
 
     monkeypatch.setattr(migrate, "current_version", busy)
@@ -216,11 +229,13 @@ def test_committed_revisions_never_change():
     unlisted = [f"{_digest(p)}  {n}" for n, p in files.items() if n not in listed]
     assert not unlisted, (
         "New revision(s) not in tests/fixtures/schemas/revisions.sha256. Once the revision is final, "
-        "add these lines (and a fixture: tools/make_schema_fixture.py):\n" + "\n".join(unlisted))
+        "add these lines (and a fixture: tools/make_schema_fixture.py):\n" + "\n".join(unlisted)
+    )
     changed = [n for n, p in files.items() if _digest(p) != listed[n]]
     assert not changed, (
         f"Committed revision(s) {', '.join(changed)} changed. Databases already stamped with them keep "
-        "the old schema: restore the file and put the change in a new revision.")
+        "the old schema: restore the file and put the change in a new revision."
+    )
     gone = sorted(set(listed) - set(files))
     assert not gone, f"Revision(s) {', '.join(gone)} were removed; databases stamped with them cannot be upgraded."
 

@@ -1,4 +1,5 @@
 """days_in_month replaces calendar.monthrange on the home page's start-up path: same answers."""
+
 import calendar
 
 from rcdesk.followup.business_days import BusinessCalendar

@@ -1,5 +1,6 @@
 """Bad packages and attacks: each is refused or quarantined with a Spanish message, and the
 headquarters database is exactly as it was (every row of every table compared)."""
+
 from __future__ import annotations
 
 import json
@@ -23,14 +24,14 @@ def world(tmp_path):
     w.close()
 
 
-def fresh_package(w: World) -> "object":
+def fresh_package(w: World) -> object:
     """A legitimate second package from A with attendance (encrypted names) and evidence."""
     w.add_attendance(w.a, w.ids["event"], 3)
     w.add_evidence(w.a, w.ids["event"])
     return w.send(w.A)
 
 
-def rebuild(src, dest, ring, *, members=None, manifest=None):  # noqa: ANN001, ANN201
+def rebuild(src, dest, ring, *, members=None, manifest=None):
     """Re-pack `src` (optionally changing members / manifest) and sign it with `ring`."""
     with zipfile.ZipFile(src) as z:
         m = json.loads(z.read("manifest.json"))
@@ -67,8 +68,27 @@ def test_flipped_byte_anywhere_is_refused(world, tmp_path):
     good = fresh_package(w)
     data = good.read_bytes()
     n = len(data)
-    positions = sorted({0, 5, 14, 30, 60, 200, n // 5, n // 3, n // 2, 2 * n // 3, 4 * n // 5,
-                        n - 400, n - SIG_LEN - 10, n - SIG_LEN - 2, n - SIG_LEN + 3, n - 60, n - 1})
+    positions = sorted(
+        {
+            0,
+            5,
+            14,
+            30,
+            60,
+            200,
+            n // 5,
+            n // 3,
+            n // 2,
+            2 * n // 3,
+            4 * n // 5,
+            n - 400,
+            n - SIG_LEN - 10,
+            n - SIG_LEN - 2,
+            n - SIG_LEN + 3,
+            n - 60,
+            n - 1,
+        }
+    )
     for pos in positions:
         bad = bytearray(data)
         bad[pos] ^= 0x01
@@ -149,8 +169,9 @@ def test_zip_bomb_and_limits_are_refused(world, tmp_path, monkeypatch):
     w = world
     ring = load_or_create(w.a)
     good = fresh_package(w)
-    bomb = rebuild(good, tmp_path / "bomba.rcpaq", ring,
-                   members=lambda d: d | {"evidence/" + "0" * 64: bytes(30 * 1024 * 1024)})
+    bomb = rebuild(
+        good, tmp_path / "bomba.rcpaq", ring, members=lambda d: d | {"evidence/" + "0" * 64: bytes(30 * 1024 * 1024)}
+    )
     assert bomb.stat().st_size < 1024 * 1024
     refused(w, bomb, "bomba ZIP")
     monkeypatch.setattr(pkgmod, "MAX_MEMBERS", 3)
@@ -164,10 +185,16 @@ def test_newer_format_or_schema_is_refused(world, tmp_path):
     w = world
     ring = load_or_create(w.a)
     good = fresh_package(w)
-    refused(w, rebuild(good, tmp_path / "f.rcpaq", ring, manifest=lambda m: m.update(format_version=pkgmod.FORMAT_VERSION + 1)),
-            "versión más reciente")
-    refused(w, rebuild(good, tmp_path / "s.rcpaq", ring, manifest=lambda m: m.update(schema_version=9999)),
-            "más reciente")
+    refused(
+        w,
+        rebuild(
+            good, tmp_path / "f.rcpaq", ring, manifest=lambda m: m.update(format_version=pkgmod.FORMAT_VERSION + 1)
+        ),
+        "versión más reciente",
+    )
+    refused(
+        w, rebuild(good, tmp_path / "s.rcpaq", ring, manifest=lambda m: m.update(schema_version=9999)), "más reciente"
+    )
 
 
 def test_evidence_whose_hash_does_not_match_is_refused(world, tmp_path):
@@ -175,7 +202,7 @@ def test_evidence_whose_hash_does_not_match_is_refused(world, tmp_path):
     ring = load_or_create(w.a)
     good = fresh_package(w)
 
-    def swap(d):  # noqa: ANN001, ANN202
+    def swap(d):
         return {n: (b"%PDF-1.4 acta alterada" if n.startswith("evidence/") else b) for n, b in d.items()}
 
     refused(w, rebuild(good, tmp_path / "ev.rcpaq", ring, members=swap), "evidencia", "SHA-256")
@@ -221,19 +248,29 @@ def test_dangling_reference_and_invalid_values_are_refused(world, tmp_path):
         cols = json.loads(z.read("manifest.json"))["tables"]["attendance"]["columns"]
     ev_i, sq_i = cols.index("event_id"), cols.index("seq_no")
 
-    def edit(i, value):  # noqa: ANN001, ANN202
-        def f(d):  # noqa: ANN001, ANN202
+    def edit(i, value):
+        def f(d):
             lines = [json.loads(x) for x in d["records/attendance.jsonl"].splitlines() if x]
             lines[1][i] = value
             return d | {"records/attendance.jsonl": "\n".join(json.dumps(x) for x in lines).encode() + b"\n"}
+
         return f
 
-    refused(w, rebuild(good, tmp_path / "ref.rcpaq", ring, members=edit(ev_i, str(uuid.uuid4()))),
-            "no existe", "asistencia, fila 2", "event_id")
-    refused(w, rebuild(good, tmp_path / "val.rcpaq", ring, members=edit(sq_i, None)),
-            "asistencia, fila 2", "seq_no", "obligatorio")
-    refused(w, rebuild(good, tmp_path / "tipo.rcpaq", ring, members=edit(sq_i, "tres")),
-            "seq_no", "número entero")
+    refused(
+        w,
+        rebuild(good, tmp_path / "ref.rcpaq", ring, members=edit(ev_i, str(uuid.uuid4()))),
+        "no existe",
+        "asistencia, fila 2",
+        "event_id",
+    )
+    refused(
+        w,
+        rebuild(good, tmp_path / "val.rcpaq", ring, members=edit(sq_i, None)),
+        "asistencia, fila 2",
+        "seq_no",
+        "obligatorio",
+    )
+    refused(w, rebuild(good, tmp_path / "tipo.rcpaq", ring, members=edit(sq_i, "tres")), "seq_no", "número entero")
 
 
 def test_other_key_claiming_a_trusted_installation_is_refused(world, tmp_path):
@@ -242,8 +279,12 @@ def test_other_key_claiming_a_trusted_installation_is_refused(world, tmp_path):
 
     w = world
     fake = KeyRing(Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
-    spoof = rebuild(fresh_package(w), tmp_path / "falso.rcpaq", fake,
-                    manifest=lambda m: m["installation"].update(sign_public=fake.sign_public))
+    spoof = rebuild(
+        fresh_package(w),
+        tmp_path / "falso.rcpaq",
+        fake,
+        manifest=lambda m: m["installation"].update(sign_public=fake.sign_public),
+    )
     refused(w, spoof, "suplantación")
 
 

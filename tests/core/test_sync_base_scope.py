@@ -1,4 +1,5 @@
 """Base packages narrowed to the technician's territories/units, with their evidence files."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,20 +37,34 @@ def seed_cantons(w: World) -> dict:
 
     out = {}
     with w.hq.begin() as s:
-        for key, terr, canton in (("g", w.guamote, "Guamote"), ("p", w.guamote_parish, "Cebadas"),
-                                  ("a", w.alausi, "Alausí")):
-            unit = OrgUnit(institution_id=w.ids["institution"], name=f"Jefatura Política de {canton}",
-                           unit_type="JEFATURA_POLITICA", territory_id=terr)
+        for key, terr, canton in (
+            ("g", w.guamote, "Guamote"),
+            ("p", w.guamote_parish, "Cebadas"),
+            ("a", w.alausi, "Alausí"),
+        ):
+            unit = OrgUnit(
+                institution_id=w.ids["institution"],
+                name=f"Jefatura Política de {canton}",
+                unit_type="JEFATURA_POLITICA",
+                territory_id=terr,
+            )
             s.add(unit)
             s.flush()
-            poa = Poa(institution_id=w.ids["institution"], unit_id=unit.id, fiscal_year=2026,
-                      title=f"POA 2026 {canton}")
+            poa = Poa(
+                institution_id=w.ids["institution"], unit_id=unit.id, fiscal_year=2026, title=f"POA 2026 {canton}"
+            )
             s.add(poa)
             s.flush()
             obj = PoaObjective(poa_id=poa.id, code="OE1", description=f"Mejorar la atención en {canton}")
-            ev = Event(institution_id=w.ids["institution"], title=f"Asamblea ciudadana en {canton}",
-                       event_date=date(2026, 6, 10), territory_id=terr, activity_ids=[], stakeholder_groups=[],
-                       checklist=[])
+            ev = Event(
+                institution_id=w.ids["institution"],
+                title=f"Asamblea ciudadana en {canton}",
+                event_date=date(2026, 6, 10),
+                territory_id=terr,
+                activity_ids=[],
+                stakeholder_groups=[],
+                checklist=[],
+            )
             s.add_all([obj, ev])
             s.flush()
             s.add(AttendanceTally(event_id=ev.id, total=40, counts={"genero": {"mujer": 22, "hombre": 18}}))
@@ -59,7 +74,7 @@ def seed_cantons(w: World) -> dict:
     return out
 
 
-def present(db, table: str, rid: str) -> bool:  # noqa: ANN001
+def present(db, table: str, rid: str) -> bool:
     return bool(row(db, table, rid))
 
 
@@ -69,8 +84,14 @@ def test_technician_of_guamote_gets_guamote_only_and_everything_on_request(world
     info = w.H.export_base(w.a.installation_id, p, territories=[w.guamote], name="Técnico Guamote")
     assert info["scope"] == "asignado" and info["evidence"] == 1
     # what stayed behind, counted over every batch
-    assert info["left_out"] == {"event": 2, "poa": 1, "attendance_tally": 1, "poa_objective": 1, "evidence": 1,
-                                "org_unit": 1}
+    assert info["left_out"] == {
+        "event": 2,
+        "poa": 1,
+        "attendance_tally": 1,
+        "poa_objective": 1,
+        "evidence": 1,
+        "org_unit": 1,
+    }
     res = w.A.import_packages([p])
     assert res.packages[0].status == "importado", res.text()
     g, cp, a = w.rows["g"], w.rows["p"], w.rows["a"]
@@ -123,7 +144,7 @@ def test_base_package_with_an_altered_evidence_file_is_refused(world, tmp_path):
     good = w.path("base")
     w.H.export_base(w.a.installation_id, good)
 
-    def swap(d):  # noqa: ANN001, ANN202
+    def swap(d):
         return {n: (b"%PDF-1.4 acta alterada" if n.startswith("evidence/") else b) for n, b in d.items()}
 
     bad = rebuild(good, tmp_path / "base-alterado.rcpaq", load_or_create(w.hq), members=swap)
@@ -143,8 +164,9 @@ def test_rows_pointing_to_people_tables_stay_behind_even_with_everything(world):
 
     w = world
     with w.hq.begin() as s:
-        v = FieldVisit(territory_id=w.guamote, visit_date=date(2026, 3, 4), team="Ing. Rosa Paguay",
-                       purpose="Seguimiento del POA")
+        v = FieldVisit(
+            territory_id=w.guamote, visit_date=date(2026, 3, 4), team="Ing. Rosa Paguay", purpose="Seguimiento del POA"
+        )
         s.add(v)
         s.flush()
         fvu = FieldVisitUnit(visit_id=v.id, unit_id=w.rows["g"]["unit"])

@@ -1,4 +1,5 @@
 """The consolidated workbook and PDF read well: real traffic lights, print layout, no empty tables."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,11 @@ def _hq_with_reports(tmp_path) -> tuple[World, dict]:
     ids = w.seed_hq()
     with w.hq.begin() as s:
         for act, pct in zip(ids["acts"], (95.0, 20.0)):
-            s.add(ProgressReport(activity_id=act, period_kind="cuatrimestre", period_no=1, percent=pct,
-                                 reported_on=date(2026, 4, 30)))
+            s.add(
+                ProgressReport(
+                    activity_id=act, period_kind="cuatrimestre", period_no=1, percent=pct, reported_on=date(2026, 4, 30)
+                )
+            )
     return w, ids
 
 
@@ -62,5 +66,5 @@ def test_pdf_lights_and_empty_package_list_read_well(tmp_path):
     # the semáforo chart counts real lights: one green (95 %), one red (20 %), one grey (no report)
     import re
 
-    chart = text[text.index("Actividades por semáforo"):text.index("Avance promedio")]
+    chart = text[text.index("Actividades por semáforo") : text.index("Avance promedio")]
     assert re.search(r"Verde\s+1\b", chart) and re.search(r"Rojo\s+1\b", chart), chart

@@ -1,4 +1,5 @@
 """Receipts carry headquarters' decisions back to the field (three data folders)."""
+
 from __future__ import annotations
 
 import zipfile
@@ -20,7 +21,7 @@ def world(tmp_path):
     w.close()
 
 
-def content(db, table: str, rid: str) -> dict:  # noqa: ANN001
+def content(db, table: str, rid: str) -> dict:
     r = row(db, table, rid)
     return {k: v for k, v in r.items() if k not in ("change_seq", "updated_at")}
 

@@ -1,4 +1,5 @@
 """`rcdesk demo` on a headquarters database leaves a genuine exchange to look at."""
+
 from __future__ import annotations
 
 import zipfile
@@ -7,7 +8,7 @@ from rcdesk.db.database import Database
 from rcdesk.services.sync import SyncService
 
 
-def _small_demo(db, monkeypatch) -> dict:  # noqa: ANN001
+def _small_demo(db, monkeypatch) -> dict:
     """The plans demo and the sync demo only (the other steps are not needed here)."""
     import rcdesk.demo as demo
     from rcdesk.demo import plans, sync

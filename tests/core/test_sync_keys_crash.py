@@ -1,4 +1,5 @@
 """Keys (backup, passphrase export/import) and interrupted consolidations."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +10,7 @@ import textwrap
 import pytest
 
 from rcdesk.errors import UserError
-from rcdesk.jobs import CancelToken, Cancelled
+from rcdesk.jobs import Cancelled, CancelToken
 from rcdesk.sync import apply
 from rcdesk.sync.keys import backup_keys, fingerprint, load_or_create
 from tests.core.sync_world import World, dump
@@ -74,7 +75,7 @@ def test_failure_or_cancel_in_the_middle_leaves_the_database_as_it_was(world, mo
     calls = {"n": 0}
     real = apply.Applier.insert
 
-    def boom(self, rows):  # noqa: ANN001, ANN202
+    def boom(self, rows):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("corte de luz simulado")
@@ -89,7 +90,7 @@ def test_failure_or_cancel_in_the_middle_leaves_the_database_as_it_was(world, mo
     token = CancelToken()
     seen = {"n": 0}
 
-    def progress(done, total=None, text=""):  # noqa: ANN001, ANN202
+    def progress(done, total=None, text=""):
         seen["n"] += 1
         if text.startswith("Consolidando"):
             token.cancel()
@@ -122,8 +123,9 @@ def test_killed_process_leaves_database_unchanged_and_rerun_completes(world, tmp
         from rcdesk.cli import main
         main(["--db", {str(hq_path)!r}, "package", "import", {str(p)!r}])
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env=os.environ | {"PYTHONPATH": os.getcwd()})
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=os.environ | {"PYTHONPATH": os.getcwd()}
+    )
     assert proc.returncode == -9, proc.stderr[-2000:]
     from rcdesk.db.database import Database
 
@@ -141,7 +143,7 @@ def test_cancelled_export_leaves_no_file_and_no_trace(world, tmp_path):
     before = dump(w.a)
     token = CancelToken()
 
-    def progress(done, total=None, text=""):  # noqa: ANN001, ANN202
+    def progress(done, total=None, text=""):
         if text.startswith("Firmando"):
             token.cancel()
 

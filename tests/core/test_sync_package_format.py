@@ -3,6 +3,7 @@
 Chunks and row batches are made tiny here (`PackageWriter.chunk`, `field_package._BATCH`) so a
 few attendees already fill many of them: the framing, the counter, the final flag and the
 batch edges are exercised as at real size."""
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,11 @@ from tests.core.test_sync_attacks import rebuild, refused
 
 MEMBER = "personal/attendance.jsonl.enc"
 CHUNK = 64
-PEOPLE = [("María Quishpe Guamán", "0602345678", "0987654321", "maria@correo.ec"),
-          ("José Ñaupari Yépez", "0601234567", None, None),
-          ("Ángel Sagñay Tixi", None, "0991112223", None)] + [
-    (f"Asistente {i} Paucar", f"06{i:08d}", f"09{i:08d}", None) for i in range(60)]
+PEOPLE = [
+    ("María Quishpe Guamán", "0602345678", "0987654321", "maria@correo.ec"),
+    ("José Ñaupari Yépez", "0601234567", None, None),
+    ("Ángel Sagñay Tixi", None, "0991112223", None),
+] + [(f"Asistente {i} Paucar", f"06{i:08d}", f"09{i:08d}", None) for i in range(60)]
 
 
 @pytest.fixture
@@ -40,22 +42,32 @@ def attend(w: World) -> list[str]:
     ids = []
     with w.a.begin() as s:
         for n, (name, ced, phone, email) in enumerate(PEOPLE, 1):
-            a = Attendance(event_id=w.ids["event"], seq_no=n, full_name=name, id_number=ced, phone=phone,
-                           email=email, organization="Junta parroquial", search_text=f"{name} {ced}".lower())
+            a = Attendance(
+                event_id=w.ids["event"],
+                seq_no=n,
+                full_name=name,
+                id_number=ced,
+                phone=phone,
+                email=email,
+                organization="Junta parroquial",
+                search_text=f"{name} {ced}".lower(),
+            )
             s.add(a)
             s.flush()
             ids.append(a.id)
     return ids
 
 
-def people_at(db, ids: list[str]) -> list[tuple]:  # noqa: ANN001
+def people_at(db, ids: list[str]) -> list[tuple]:
     with db.engine.connect() as c:
-        rows = {r[0]: tuple(r[1:]) for r in c.exec_driver_sql(
-            "SELECT id, full_name, id_number, phone, email, search_text FROM attendance")}
+        rows = {
+            r[0]: tuple(r[1:])
+            for r in c.exec_driver_sql("SELECT id, full_name, id_number, phone, email, search_text FROM attendance")
+        }
     return [rows.get(i) for i in ids]
 
 
-def personal_plaintext(w: World, path) -> tuple[dict, bytes]:  # noqa: ANN001
+def personal_plaintext(w: World, path) -> tuple[dict, bytes]:
     """The manifest and the decrypted personal member, read the way headquarters reads it."""
     with pkgmod.open_package(path) as pkg:
         enc = pkg.manifest["encryption"]
@@ -84,8 +96,9 @@ def test_personal_data_travel_compressed_in_sealed_chunks_and_arrive_intact(worl
     res = w.H.import_packages([path])
     assert res.packages[0].status == "consolidado", res.text()
     assert people_at(w.hq, ids) == people_at(w.a, ids)
-    assert people_at(w.hq, ids[:1]) == [("María Quishpe Guamán", "0602345678", "0987654321", "maria@correo.ec",
-                                         "maría quishpe guamán 0602345678")]
+    assert people_at(w.hq, ids[:1]) == [
+        ("María Quishpe Guamán", "0602345678", "0987654321", "maria@correo.ec", "maría quishpe guamán 0602345678")
+    ]
 
 
 def test_a_format_1_package_still_consolidates(world, tmp_path):
@@ -102,8 +115,11 @@ def test_a_format_1_package_still_consolidates(world, tmp_path):
 
     def old_manifest(m: dict) -> None:
         m["format_version"] = 1
-        m["encryption"] = {"scheme": "X25519-HKDF-SHA256/AES-256-GCM", "recipient": w.hq.installation_id,
-                           "ephemeral_public": sealer.ephemeral_public}
+        m["encryption"] = {
+            "scheme": "X25519-HKDF-SHA256/AES-256-GCM",
+            "recipient": w.hq.installation_id,
+            "ephemeral_public": sealer.ephemeral_public,
+        }
 
     old = rebuild(new, tmp_path / "formato1.rcpaq", load_or_create(w.a), members=old_members, manifest=old_manifest)
     with zipfile.ZipFile(old) as z:
@@ -116,12 +132,13 @@ def test_a_format_1_package_still_consolidates(world, tmp_path):
 
 def _chunks(blob: bytes) -> tuple[bytes, list[bytes]]:
     size = CHUNK + 16
-    return blob[:8], [blob[k:k + size] for k in range(8, len(blob), size)]
+    return blob[:8], [blob[k : k + size] for k in range(8, len(blob), size)]
 
 
-def _altered(w: World, new, dest, change) -> object:  # noqa: ANN001
+def _altered(w: World, new, dest, change) -> object:
     """`new` with its personal member changed by `change(prefix, chunks)`, re-signed by the laptop
     itself (so the manifest's hash and the signature hold: only the sealing can tell)."""
+
     def members(d: dict) -> dict:
         prefix, chunks = _chunks(d[MEMBER])
         return d | {MEMBER: change(prefix, chunks)}
@@ -137,7 +154,7 @@ def test_an_altered_reordered_or_cut_chunk_is_refused(world, tmp_path):
     def flip(prefix: bytes, chunks: list[bytes]) -> bytes:
         mid = bytearray(chunks[len(chunks) // 2])
         mid[5] ^= 0x01
-        return prefix + b"".join(chunks[:len(chunks) // 2]) + bytes(mid) + b"".join(chunks[len(chunks) // 2 + 1:])
+        return prefix + b"".join(chunks[: len(chunks) // 2]) + bytes(mid) + b"".join(chunks[len(chunks) // 2 + 1 :])
 
     def swap(prefix: bytes, chunks: list[bytes]) -> bytes:
         return prefix + chunks[1] + chunks[0] + b"".join(chunks[2:])

@@ -1,4 +1,5 @@
 """A season with headquarters and two field laptops (three data folders on one machine)."""
+
 from __future__ import annotations
 
 import zipfile
@@ -47,8 +48,9 @@ def test_season_base_offline_work_conflicts_receipts_and_consolidated_files(worl
     res = w.H.import_packages([w.usb])  # the whole folder as a batch; old packages are refused
     done = [p for p in res.packages if p.status == "consolidado"]
     assert {p.file for p in done} == {pa.name, pb.name}
-    assert all("ya fue" in p.message or "paquete base" in p.message or "acuse" in p.message
-               for p in res.rejected), res.text()
+    assert all("ya fue" in p.message or "paquete base" in p.message or "acuse" in p.message for p in res.rejected), (
+        res.text()
+    )
     # A came first: its edit applied; B edited the same record from the same base: conflict
     assert row(w.hq, "plan_activity", a1)["meta"] == "Equipo conformado con 5 personas"
     conflicts = w.H.conflicts()

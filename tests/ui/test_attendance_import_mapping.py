@@ -1,5 +1,6 @@
 """The attendance import dialog's «Columnas» page: an office's own sheet mapped by the user, re-read off
 the GUI thread, imported with exact rows and tallies; no «otros datos» choice for personal data."""
+
 from datetime import date
 
 import pytest
@@ -58,8 +59,7 @@ def test_mapping_a_column_re_reads_the_sheet_and_imports_what_it_shows(dialog, u
     dlg.import_btn.click()
     res = dlg.result_
     assert (res.imported, res.duplicates, res.invalid_ids) == (4, 1, 1)
-    assert EventService(ui_ctx.db).tally(dlg.event_id).counts == {"genero": {"FEMENINO": 2, "MASCULINO": 1,
-                                                                             "GLBTI": 1}}
+    assert EventService(ui_ctx.db).tally(dlg.event_id).counts == {"genero": {"FEMENINO": 2, "MASCULINO": 1, "GLBTI": 1}}
     # the confirmed mapping is offered for the next sheet with these headers
     again = AttendanceService(ui_ctx.db).preview_import(dlg.event_id, dlg.path)
     assert again.profile_name == "recordado"
@@ -99,4 +99,4 @@ def test_fits_a_1366x768_screen(dialog):
     assert dlg.minimumSizeHint().height() <= 700 and dlg.minimumSizeHint().width() <= 1366
     assert dlg.mapping_page.table.isEnabled()
     assert dlg.import_btn.text() == "&Importar"
-    assert not dlg.import_btn.autoDefault()   # Enter on a row opens its field list, never imports
+    assert not dlg.import_btn.autoDefault()  # Enter on a row opens its field list, never imports

@@ -1,4 +1,5 @@
 """Numbers typed in the GUI's cells and forms: nan, inf and huge values are refused in Spanish."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,8 +33,14 @@ def test_poa_grid_refuses_nan_and_inf_and_saves_nothing(qtbot, demo_ctx):
     grid = None
     for row in range(len(window.specs)):
         window.nav.setCurrentRow(row)
-        grid = next((v.model() for v in window.stack.currentWidget().findChildren(QAbstractItemView)
-                     if isinstance(v.model(), PoaGridModel) and v.model().rowCount()), None)
+        grid = next(
+            (
+                v.model()
+                for v in window.stack.currentWidget().findChildren(QAbstractItemView)
+                if isinstance(v.model(), PoaGridModel) and v.model().rowCount()
+            ),
+            None,
+        )
         if grid is not None:
             break
     assert grid is not None, "the demo's POA grid has rows"

@@ -1,6 +1,7 @@
 """The column-mapping page of «Importar POA»: every column of a real-shaped plan indicativo with its
 proposed field, changes by keyboard re-reading the preview, the year chooser, saving, profiles and
 the remembered mapping."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,11 @@ def plan_indicativo(path: Path) -> Path:
     heads.append("Observaciones internas")
     ws.append(["PLAN INDICATIVO 2024-2027"])
     ws.append(heads)
-    rows = [("Secretaría de Gobierno", "Realizar 4 consejos de seguridad", "Consejos realizados", 2, "I"),
-            ("Secretaría de Salud", "Vacunar 1000 niños", "Niños vacunados", 0.125, "I"),
-            ("Secretaría de Gobierno", "Atender 50 PQRS", "PQRS atendidas", 10, "M")]
+    rows = [
+        ("Secretaría de Gobierno", "Realizar 4 consejos de seguridad", "Consejos realizados", 2, "I"),
+        ("Secretaría de Salud", "Vacunar 1000 niños", "Niños vacunados", 0.125, "I"),
+        ("Secretaría de Gobierno", "Atender 50 PQRS", "PQRS atendidas", 10, "M"),
+    ]
     for i, r in enumerate(rows):
         vals = list(r)
         for y in YEARS:
@@ -55,7 +58,7 @@ def dialog(qtbot, ui_ctx, tmp_path):
     pw.make_units(ui_ctx.db)
     path = plan_indicativo(tmp_path / "pdm.xlsx")
 
-    def make():  # noqa: ANN202
+    def make():
         dlg = PoaImportDialog(ui_ctx)
         qtbot.addWidget(dlg)
         dlg.show()
@@ -66,21 +69,21 @@ def dialog(qtbot, ui_ctx, tmp_path):
     return make
 
 
-def _row(dlg, header: str) -> int:  # noqa: ANN001
+def _row(dlg, header: str) -> int:
     m = dlg.mapping_page.model
     return next(r for r in range(m.rowCount()) if m.index(r, m.COL_HEADER).data() == header)
 
 
-def _specs(dlg) -> dict[str, str]:  # noqa: ANN001
+def _specs(dlg) -> dict[str, str]:
     m = dlg.mapping_page.model
     return {m.index(r, m.COL_HEADER).data(): m.spec(r) for r in range(m.rowCount())}
 
 
-def _details(dlg) -> list[str]:  # noqa: ANN001
+def _details(dlg) -> list[str]:
     return [dlg.problems.item(i).text() for i in range(dlg.problems.count())]
 
 
-def _choose(dlg, column: str, label: str) -> None:  # noqa: ANN001
+def _choose(dlg, column: str, label: str) -> None:
     """Pick a field the way a keyboard user does: F2 on the row, type its first word, arrows, Enter.
     `column` is a header, or a letter for repeated headers."""
     page = dlg.mapping_page
@@ -88,17 +91,17 @@ def _choose(dlg, column: str, label: str) -> None:  # noqa: ANN001
     page.table.setCurrentIndex(page.model.index(row, ColumnMappingModel.COL_HEADER))
     QTest.keyClick(page.table, Qt.Key.Key_F2)
     (editor,) = [w for w in page.table.viewport().findChildren(QComboBox) if w.isVisible()]
-    QTest.keyClicks(editor, label.split()[0])      # (a space would open the list)
+    QTest.keyClicks(editor, label.split()[0])  # (a space would open the list)
     for _ in range(12):
         if editor.currentText() == label:
             break
         QTest.keyClick(editor, Qt.Key.Key_Down)
     assert editor.currentText() == label
     QTest.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()   # the delegate commits on the next turn of the event loop
+    QApplication.processEvents()  # the delegate commits on the next turn of the event loop
 
 
-def _choose_year(dlg, year: int | None) -> None:  # noqa: ANN001
+def _choose_year(dlg, year: int | None) -> None:
     combo = dlg.mapping_page.year_combo
     combo.setCurrentIndex(combo.findData(year))
     combo.activated.emit(combo.currentIndex())
@@ -133,7 +136,7 @@ def test_every_column_is_listed_with_its_proposed_field(dialog, qtmodeltester):
     # the file has two years: the chooser offers both and all of them
     assert page.year_combo.isVisibleTo(dlg)
     assert [page.year_combo.itemText(i) for i in range(page.year_combo.count())] == ["Todos los años", "2024", "2025"]
-    assert not page.sheet_combo.isVisibleTo(dlg)   # one sheet: no sheet chooser
+    assert not page.sheet_combo.isVisibleTo(dlg)  # one sheet: no sheet chooser
     assert "Observaciones internas" in "\n".join(_details(dlg))
 
 
@@ -158,7 +161,7 @@ def test_choices_and_year_change_the_preview_then_import(dialog, ui_ctx):
     m = dlg.mapping_page.model
     r = _row(dlg, "T1. PLANEADO 2025")
     assert m.spec(r) == "ignorar" and "se importa el año 2024" in m.index(r, m.COL_NOTE).data()
-    assert _specs(dlg)["Observaciones internas"] == "otros"   # the choice survived the new preview
+    assert _specs(dlg)["Observaciones internas"] == "otros"  # the choice survived the new preview
     assert dlg.import_button.isEnabled()
     dlg.import_button.click()
     assert dlg.result is not None and dlg.result.poas == 2 and dlg.result.metas == 3
@@ -236,7 +239,9 @@ def test_a_question_row_is_highlighted_with_the_question(qtbot, ui_ctx, tmp_path
     m = dlg.mapping_page.model
     r = m.row_of("E")
     assert m.index(r, 0).data(Qt.ItemDataRole.BackgroundRole).color() == QUESTION_BG
-    assert "las columnas C («Meta anual») y E («Programado»)" in m.index(r, m.COL_NOTE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "las columnas C («Meta anual») y E («Programado»)" in m.index(r, m.COL_NOTE).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
     assert m.index(m.row_of("C"), 0).data(Qt.ItemDataRole.BackgroundRole) is None
     assert any(t.startswith("Pregunta:") for t in _details(dlg))
     for letter, quarter in zip("DEFG", range(1, 5), strict=True):
@@ -251,8 +256,16 @@ def test_sheets_with_the_same_headers_share_one_mapping(qtbot, ui_ctx, tmp_path)
 
     pw.make_units(ui_ctx.db)
     wb = Workbook()
-    heads = ["Objetivo", "Meta", "Meta anual", "Programado T1", "Programado T2", "Programado T3", "Programado T4",
-             "Comentario del técnico"]
+    heads = [
+        "Objetivo",
+        "Meta",
+        "Meta anual",
+        "Programado T1",
+        "Programado T2",
+        "Programado T3",
+        "Programado T4",
+        "Comentario del técnico",
+    ]
     for i, name in enumerate(("Jefatura Política de Guano", "Jefatura Política de Chambo")):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = name
@@ -345,7 +358,7 @@ def test_changes_are_read_off_the_gui_thread_and_the_last_one_wins(dialog, ui_ct
         qtbot.waitUntil(lambda: not dlg._busy and _specs(dlg)["L.B"] == "ignorar", timeout=10_000)
         assert _specs(dlg)["Observaciones internas"] == "otros"
         assert dlg.import_button.isEnabled()
-        dlg.replace_check.setChecked(True)   # an option of the file step reads the file again too
+        dlg.replace_check.setChecked(True)  # an option of the file step reads the file again too
         qtbot.waitUntil(lambda: not dlg._busy and dlg.preview.replace, timeout=10_000)
     finally:
         runner.shutdown()
@@ -360,7 +373,7 @@ def test_a_choice_the_file_cannot_be_read_with_is_taken_back(dialog, monkeypatch
     monkeypatch.setattr(mod, "show_error", lambda parent, exc: shown.append(str(exc)))
     real = dlg.service.preview_import
 
-    def preview(path, **kw):  # noqa: ANN001, ANN003, ANN202
+    def preview(path, **kw):
         if "L.B" in (kw.get("overrides") or {}):
             raise UserError("La columna D no se puede leer así.")
         return real(path, **kw)
@@ -383,6 +396,6 @@ def test_a_fiscal_year_typed_before_reading_shows_on_the_year_chooser(dialog, qt
     dlg.run_preview()
     assert {p.fiscal_year for p in dlg.preview.poas} == {2025}
     assert dlg.mapping_page.year_combo.currentText() == "2025"
-    assert not dlg.year_spin.isEnabled()   # from now on the page's chooser decides
+    assert not dlg.year_spin.isEnabled()  # from now on the page's chooser decides
     _choose_year(dlg, None)
     assert {p.fiscal_year for p in dlg.preview.poas} == set(YEARS)

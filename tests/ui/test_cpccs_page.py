@@ -1,4 +1,5 @@
 """«Informe CPCCS» page: completeness list, a form saved through the worker, exports, 1366×768."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFileDialog
@@ -7,7 +8,7 @@ from rcdesk.services.cpccs import CpccsService
 from tests.core import poa_world as pw
 
 
-def _open(page, key: str) -> None:  # noqa: ANN001
+def _open(page, key: str) -> None:
     keys = [s.key for s in page.report.sections]
     page.sections.setCurrentRow(keys.index(key))
 
@@ -30,7 +31,9 @@ def test_fill_a_section_and_see_it_complete(qtbot, ui_ctx, user_screen):
     yes29.setCurrentIndex(yes29.findData("NO"))
     page.save_button.click()
     assert CpccsService(ui_ctx.db).form(2025, "transparencia") == {
-        "art19": {"aplica": "SI", "link": "https://gob.ec/lotaip"}, "art29": {"aplica": "NO"}}
+        "art19": {"aplica": "SI", "link": "https://gob.ec/lotaip"},
+        "art29": {"aplica": "NO"},
+    }
     assert "Completa" in page.sections.currentItem().text()
     assert page.report.section("transparencia").state == "completa"
 

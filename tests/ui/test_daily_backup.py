@@ -4,6 +4,7 @@ A user opening rcdesk must get the window at once, even when the day's copy of a
 takes seconds; the copy must still be complete when the day's work ends, and a failed copy is
 a warning in the status bar, never a crash or a dialog to dismiss.
 """
+
 from __future__ import annotations
 
 import threading
@@ -12,7 +13,7 @@ import pytest
 
 
 @pytest.fixture
-def quiet_start(monkeypatch):  # noqa: ANN001, ANN201
+def quiet_start(monkeypatch):
     """ui.app.run without the process-wide log file and crash hook (they outlive the test)."""
     import rcdesk.logsetup
     import ui.crash
@@ -21,7 +22,7 @@ def quiet_start(monkeypatch):  # noqa: ANN001, ANN201
     monkeypatch.setattr(rcdesk.logsetup, "setup_logging", lambda *_a: None)
 
 
-def _start(monkeypatch, db_path, during):  # noqa: ANN001, ANN202
+def _start(monkeypatch, db_path, during):
     """Run the real entry point with the copy started at once; `during(window)` runs in its event loop."""
     from PySide6.QtCore import QTimer
 
@@ -31,7 +32,7 @@ def _start(monkeypatch, db_path, during):  # noqa: ANN001, ANN202
     seen: dict = {}
     create = ui.app.create_window
 
-    def create_window(db, settings=None):  # noqa: ANN001, ANN202
+    def create_window(db, settings=None):
         window = create(db, settings)
         seen["window"] = window
         QTimer.singleShot(0, lambda: during(window, seen))
@@ -42,21 +43,20 @@ def _start(monkeypatch, db_path, during):  # noqa: ANN001, ANN202
     return seen
 
 
-def _copies(db_path):  # noqa: ANN001, ANN202
+def _copies(db_path):
     from rcdesk.db.backup import list_backups
     from rcdesk.paths import AppPaths
 
     return [b for b in list_backups(AppPaths.for_database(db_path).backups) if b.kind == "copia"]
 
 
-def test_the_window_is_shown_and_answers_while_the_days_copy_runs(qtbot, quiet_start, demo_db_path,
-                                                                   monkeypatch):  # noqa: ARG001
+def test_the_window_is_shown_and_answers_while_the_days_copy_runs(qtbot, quiet_start, demo_db_path, monkeypatch):
     import rcdesk.db.backup as backup
 
     copying, release = threading.Event(), threading.Event()
     real_copy = backup.copy_database
 
-    def slow_copy(src, dest):  # noqa: ANN001, ANN202 - a large database: the copy outlasts the start
+    def slow_copy(src, dest):
         copying.set()
         assert release.wait(20)
         return real_copy(src, dest)
@@ -64,7 +64,7 @@ def test_the_window_is_shown_and_answers_while_the_days_copy_runs(qtbot, quiet_s
     monkeypatch.setattr(backup, "copy_database", slow_copy)
     assert _copies(demo_db_path) == []
 
-    def during(window, seen) -> None:  # noqa: ANN001
+    def during(window, seen) -> None:
         qtbot.waitUntil(copying.is_set, timeout=10000)
         seen["visible_while_copying"] = window.isVisible()
         window.show_page("plans")  # the user works meanwhile: the GUI thread is free
@@ -87,14 +87,14 @@ def test_the_window_is_shown_and_answers_while_the_days_copy_runs(qtbot, quiet_s
         assert c.execute("SELECT count(*) FROM plan").fetchone()[0] > 0
 
 
-def test_closing_before_the_copy_started_still_takes_it(qtbot, quiet_start, demo_db_path, monkeypatch):  # noqa: ARG001
+def test_closing_before_the_copy_started_still_takes_it(qtbot, quiet_start, demo_db_path, monkeypatch):
     import ui.app
 
     monkeypatch.setattr(ui.app, "BACKUP_AFTER_MS", 60_000)  # the window closes long before
     seen: dict = {}
     create = ui.app.create_window
 
-    def create_window(db, settings=None):  # noqa: ANN001, ANN202
+    def create_window(db, settings=None):
         window = create(db, settings)
         from PySide6.QtCore import QTimer
 
@@ -107,8 +107,8 @@ def test_closing_before_the_copy_started_still_takes_it(qtbot, quiet_start, demo
     assert len(_copies(demo_db_path)) == 1
 
 
-def test_one_copy_a_day(qtbot, quiet_start, demo_db_path, monkeypatch):  # noqa: ARG001
-    def during(window, seen) -> None:  # noqa: ANN001, ARG001
+def test_one_copy_a_day(qtbot, quiet_start, demo_db_path, monkeypatch):
+    def during(window, seen) -> None:
         qtbot.waitUntil(lambda: len(_copies(demo_db_path)) == 1, timeout=20000)
         window.close()
 
@@ -119,11 +119,12 @@ def test_one_copy_a_day(qtbot, quiet_start, demo_db_path, monkeypatch):  # noqa:
     assert _copies(demo_db_path) == first  # the second start of the day copies nothing
 
 
-def test_a_failed_copy_is_logged_and_shown_as_a_warning_without_stopping_work(qtbot, quiet_start, demo_db_path,
-                                                                                monkeypatch, caplog):  # noqa: ARG001
+def test_a_failed_copy_is_logged_and_shown_as_a_warning_without_stopping_work(
+    qtbot, quiet_start, demo_db_path, monkeypatch, caplog
+):
     import rcdesk.db.backup as backup
 
-    def full_disk(src, dest):  # noqa: ANN001, ANN202
+    def full_disk(src, dest):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(backup, "copy_database", full_disk)
@@ -133,7 +134,7 @@ def test_a_failed_copy_is_logged_and_shown_as_a_warning_without_stopping_work(qt
     for name in ("warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, name, lambda *a, **k: boxes.append(a) or 0)
 
-    def during(window, seen) -> None:  # noqa: ANN001
+    def during(window, seen) -> None:
         from PySide6.QtWidgets import QLabel
 
         qtbot.waitUntil(lambda: window.findChild(QLabel, "backup_warning") is not None, timeout=10000)

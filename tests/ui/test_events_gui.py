@@ -1,5 +1,6 @@
 """GUI flows of the events capability: door registration, lazy tables, import preview, tallies,
 survey quick entry, actas, commitments page, people directory."""
+
 from datetime import date
 
 import pytest
@@ -33,7 +34,7 @@ def errors(monkeypatch):
     (these events have no moderator nor attendance; test_events_usability covers the question)."""
     shown = []
 
-    def answer(box):  # noqa: ANN001
+    def answer(box):
         shown.append(box.text())
         go = [b for b in box.buttons() if b.text() == "&Generar de todos modos"]
         if go:
@@ -61,13 +62,16 @@ def test_door_registration_id_first_enter_saves(qtbot, page):
 
 def test_known_person_registers_with_only_the_id(qtbot, ui_ctx, page):
     other = EventService(ui_ctx.db).create(EventInput(title="Mesa", event_date=date(2026, 4, 1)))
-    AttendanceService(ui_ctx.db).register(other.event_id, AttendanceInput(
-        full_name="José Guamán", id_number="0926687856", organization="Comunidad Cacha"))
+    AttendanceService(ui_ctx.db).register(
+        other.event_id, AttendanceInput(full_name="José Guamán", id_number="0926687856", organization="Comunidad Cacha")
+    )
     tab = page.workspace.tab("asistencia")
     qtbot.keyClicks(tab.id_edit, "926687856")  # leading zero lost: repaired
     qtbot.keyClick(tab.id_edit, Qt.Key.Key_Return)
     rows = AttendanceService(ui_ctx.db).all_attendance(page.workspace.ev.event_id)
-    assert [(r.full_name, r.id_number, r.organization) for r in rows] == [("José Guamán", "0926687856", "Comunidad Cacha")]
+    assert [(r.full_name, r.id_number, r.organization) for r in rows] == [
+        ("José Guamán", "0926687856", "Comunidad Cacha")
+    ]
 
 
 def test_lazy_attendance_model_fetches_pages(qtbot, qtmodeltester):
@@ -159,8 +163,12 @@ def test_commitments_page_overdue_filter_and_followup(qtbot, ui_ctx, page, monke
 
     cs = CommitmentService(ui_ctx.db)
     ev = page.workspace.ev
-    late = cs.add(CommitmentInput(description="Vencido", due_date=date(2026, 6, 1), responsible_text="U", event_id=ev.event_id))
-    cs.add(CommitmentInput(description="A tiempo", due_date=date(2099, 1, 1), responsible_text="U", event_id=ev.event_id))
+    late = cs.add(
+        CommitmentInput(description="Vencido", due_date=date(2026, 6, 1), responsible_text="U", event_id=ev.event_id)
+    )
+    cs.add(
+        CommitmentInput(description="A tiempo", due_date=date(2099, 1, 1), responsible_text="U", event_id=ev.event_id)
+    )
     p = CommitmentsPage(ui_ctx)
     qtbot.addWidget(p)
     assert p.model.rowCount() == 2

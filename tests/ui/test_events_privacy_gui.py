@@ -1,4 +1,5 @@
 """GUI flows of invitations (table, combo, directory) and data-subject requests on the directory page."""
+
 import json
 from datetime import date
 
@@ -19,8 +20,12 @@ def world(ui_ctx):
     old = ev.create(EventInput(title="Deliberación 2018", event_date=date(2018, 6, 10)))
     new = ev.create(EventInput(title="Deliberación 2026", event_date=date(2026, 5, 20)))
     att = AttendanceService(ui_ctx.db)
-    att.register(old.event_id, AttendanceInput(full_name="María García", id_number="1714307103",
-                                               organization="Barrio La Paz", phone="0991234567"))
+    att.register(
+        old.event_id,
+        AttendanceInput(
+            full_name="María García", id_number="1714307103", organization="Barrio La Paz", phone="0991234567"
+        ),
+    )
     att.register(old.event_id, AttendanceInput(full_name="José Pérez", id_number="0602910945", organization="Junta"))
     return {"old": old, "new": new}
 

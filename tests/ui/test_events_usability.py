@@ -1,6 +1,7 @@
 """Events as a technician at the door and at the desk uses them: refusals seen in colour, no message
 left over from another event, a question before an incomplete acta, a territory found by typing,
 attendees placed in the event's canton, files named after the event, right-click menus."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,8 +28,14 @@ def world(ui_ctx):
     ref.ensure_builtin_territories()
     guamote = ref.territory_by_code("0606", "EC")
     svc = EventService(ui_ctx.db)
-    a = svc.create(EventInput(title="Deliberación pública", event_date=date(2026, 5, 20),
-                              territory_id=guamote.territory_id, venue="Coliseo"))
+    a = svc.create(
+        EventInput(
+            title="Deliberación pública",
+            event_date=date(2026, 5, 20),
+            territory_id=guamote.territory_id,
+            venue="Coliseo",
+        )
+    )
     b = svc.create(EventInput(title="Audiencia de rendición", event_date=date(2026, 6, 3)))
     return {"a": a, "b": b, "guamote": guamote, "ref": ref}
 
@@ -51,14 +58,14 @@ def boxes(monkeypatch):
     seen: list[tuple[str, str]] = []
     answer: list[str] = []
 
-    def run(box):  # noqa: ANN001
+    def run(box):
         seen.append((box.windowTitle(), box.text()))
         for b in box.buttons():
             if answer and b.text().replace("&", "") == answer[0]:
                 b.click()
         return 0
 
-    def question(parent, title, text, *a, **k):  # noqa: ANN001, ARG001
+    def question(parent, title, text, *a, **k):
         seen.append((title, text))
         yes = any(x == "Yes" for x in answer)
         return QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No
@@ -73,7 +80,7 @@ def save_dialog(monkeypatch):
     starts: list[str] = []
     answer: list[Path] = []
 
-    def fake(parent, title, start, filters):  # noqa: ANN001, ARG001
+    def fake(parent, title, start, filters):
         starts.append(start)
         return (str(answer[0]), "") if answer else ("", "")
 
@@ -181,7 +188,8 @@ def _new_event_dialog(ui_ctx, page, monkeypatch, plan_country: str):
     from ui.dialogs.events_dialogs import NewEventDialog
 
     inst = ReferenceService(ui_ctx.db).find_or_create_institution(
-        "GAD Municipal de Guamote" if plan_country == "EC" else "Alcaldía de Itagüí", plan_country)
+        "GAD Municipal de Guamote" if plan_country == "EC" else "Alcaldía de Itagüí", plan_country
+    )
     with ui_ctx.db.begin() as s:
         plan = Plan(institution_id=inst.institution_id, year=2026, layout="cpccs", title="P", header_lines=[])
         s.add(plan)
@@ -194,7 +202,8 @@ def _new_event_dialog(ui_ctx, page, monkeypatch, plan_country: str):
 
 
 def test_new_event_territories_are_the_entitys_country_grouped_by_province_and_found_by_typing(
-        qtbot, ui_ctx, page, world, monkeypatch):
+    qtbot, ui_ctx, page, world, monkeypatch
+):
     dlg = _new_event_dialog(ui_ctx, page, monkeypatch, "EC")
     qtbot.addWidget(dlg)
     picker = dlg.territory
@@ -249,7 +258,8 @@ def test_attendees_at_the_door_are_placed_in_the_events_canton(qtbot, ui_ctx, pa
 
 # 6. files --------------------------------------------------------------------------------------------
 def test_acta_is_named_after_kind_place_and_date_in_the_export_folder_and_offers_to_open_it(
-        qtbot, ui_ctx, page, save_dialog, boxes, monkeypatch):
+    qtbot, ui_ctx, page, save_dialog, boxes, monkeypatch
+):
     seen, answer = boxes
     answer.append("Generar de todos modos")
     starts, chosen = save_dialog
@@ -280,9 +290,14 @@ def test_acta_is_named_after_kind_place_and_date_in_the_export_folder_and_offers
     assert opened == [str(target), str(target.parent)]
 
 
-@pytest.mark.parametrize("mode,name", [("blank", "hoja-asistencia-guamote-2026-05-20.pdf"),
-                                        ("filled", "lista-asistencia-guamote-2026-05-20.pdf"),
-                                        ("published", "lista-asistencia-publicable-guamote-2026-05-20.pdf")])
+@pytest.mark.parametrize(
+    "mode,name",
+    [
+        ("blank", "hoja-asistencia-guamote-2026-05-20.pdf"),
+        ("filled", "lista-asistencia-guamote-2026-05-20.pdf"),
+        ("published", "lista-asistencia-publicable-guamote-2026-05-20.pdf"),
+    ],
+)
 def test_attendance_sheets_are_named_after_the_event(qtbot, page, save_dialog, tmp_path, mode, name):
     starts, chosen = save_dialog
     tab = page.workspace.tab("asistencia")
@@ -296,8 +311,9 @@ def test_attendance_sheets_are_named_after_the_event(qtbot, page, save_dialog, t
 def test_a_persons_data_is_saved_under_their_name_with_the_banner(qtbot, ui_ctx, world, save_dialog, tmp_path):
     from ui.dialogs.events_people import DossierDialog
 
-    row = AttendanceService(ui_ctx.db).register(world["a"].event_id, AttendanceInput(
-        full_name="María García", id_number="1714307103"))
+    row = AttendanceService(ui_ctx.db).register(
+        world["a"].event_id, AttendanceInput(full_name="María García", id_number="1714307103")
+    )
     person = AttendanceService(ui_ctx.db).lookup(row.id_number)
     dlg = DossierDialog(ui_ctx, person.person_id)
     qtbot.addWidget(dlg)
@@ -309,11 +325,11 @@ def test_a_persons_data_is_saved_under_their_name_with_the_banner(qtbot, ui_ctx,
 
 
 # 7. right-click menus ------------------------------------------------------------------------------------
-def _texts(menu) -> list[str]:  # noqa: ANN001
+def _texts(menu) -> list[str]:
     return [a.text().replace("&", "") for a in menu.actions()]
 
 
-def _trigger(menu, text: str) -> None:  # noqa: ANN001
+def _trigger(menu, text: str) -> None:
     next(a for a in menu.actions() if a.text().replace("&", "") == text).trigger()
 
 
@@ -323,8 +339,16 @@ def test_events_list_menu_opens_tabs_copies_the_row_and_exports_the_table(qtbot,
     view = page.view
     row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).title == "Audiencia de rendición")
     menu = view.table_menu.build(page.model.index(row, 1))
-    assert _texts(menu) == ["Editar datos del evento", "Registrar asistencia", "Actas", "", "Copiar fila", "",
-                            "Exportar tabla a CSV…", "Exportar tabla a Excel…"]
+    assert _texts(menu) == [
+        "Editar datos del evento",
+        "Registrar asistencia",
+        "Actas",
+        "",
+        "Copiar fila",
+        "",
+        "Exportar tabla a CSV…",
+        "Exportar tabla a Excel…",
+    ]
     assert page.workspace.ev.title == "Audiencia de rendición"  # the right click chose the row it acts on
     _trigger(menu, "Actas")
     assert page.workspace.tabs.currentWidget() is page.workspace.pages["actas"]

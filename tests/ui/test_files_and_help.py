@@ -1,5 +1,6 @@
 """Files the user saves (one export folder, names that do not collide, no silent overwrite, a banner
 to open what was saved) and the in-app help (F1, the shortcuts list)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,11 +19,22 @@ YEAR = date.today().year
 
 @pytest.fixture
 def plan_ctx(ui_ctx):
-    group = ParsedGroup("fase", "Planificación", code="Fase 1", activities=[
-        ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15), end_date=date(YEAR, 2, 15)),
-    ])
-    parsed = ParsedPlan(layout="cpccs", title=f"Plan {YEAR}", entity="GAD Municipal de Guamote", year=YEAR,
-                        groups=[group], source_name="ui.xlsx")
+    group = ParsedGroup(
+        "fase",
+        "Planificación",
+        code="Fase 1",
+        activities=[
+            ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15), end_date=date(YEAR, 2, 15)),
+        ],
+    )
+    parsed = ParsedPlan(
+        layout="cpccs",
+        title=f"Plan {YEAR}",
+        entity="GAD Municipal de Guamote",
+        year=YEAR,
+        groups=[group],
+        source_name="ui.xlsx",
+    )
     ui_ctx.select_plan(PlanService(ui_ctx.db).save_parsed(parsed).plan_id)
     return ui_ctx
 
@@ -33,7 +45,7 @@ def save_dialog(monkeypatch):
     calls: list[str] = []
     answer: list[Path] = []
 
-    def fake(parent, title, start, filters):  # noqa: ANN001, ARG001
+    def fake(parent, title, start, filters):
         calls.append(start)
         return (str(answer[0]), "") if answer else ("", "")
 
@@ -42,14 +54,19 @@ def save_dialog(monkeypatch):
 
 
 def test_default_names_carry_what_the_file_is_about_and_its_date():
-    assert default_name("Acta deliberación", "Guamote", on=date(2026, 5, 20), suffix="pdf") == \
-        "acta-deliberacion-guamote-2026-05-20.pdf"
-    assert default_name("Paquete", "Técnico cantón Colta", on=date(2026, 1, 2), suffix=".rcpaq") == \
-        "paquete-tecnico-canton-colta-2026-01-02.rcpaq"
+    assert (
+        default_name("Acta deliberación", "Guamote", on=date(2026, 5, 20), suffix="pdf")
+        == "acta-deliberacion-guamote-2026-05-20.pdf"
+    )
+    assert (
+        default_name("Paquete", "Técnico cantón Colta", on=date(2026, 1, 2), suffix=".rcpaq")
+        == "paquete-tecnico-canton-colta-2026-01-02.rcpaq"
+    )
 
 
-def test_informe_starts_in_the_export_folder_and_offers_to_open_what_was_saved(qtbot, plan_ctx, save_dialog,
-                                                                               tmp_path, monkeypatch):
+def test_informe_starts_in_the_export_folder_and_offers_to_open_what_was_saved(
+    qtbot, plan_ctx, save_dialog, tmp_path, monkeypatch
+):
     from ui.pages.followup import FollowupPage
 
     opened: list[str] = []
@@ -82,8 +99,9 @@ def test_informe_starts_in_the_export_folder_and_offers_to_open_what_was_saved(q
     assert Path(calls[-1]).parent == usb
 
 
-def test_a_name_typed_without_its_extension_never_replaces_a_file_silently(qtbot, plan_ctx, save_dialog,
-                                                                           tmp_path, monkeypatch):
+def test_a_name_typed_without_its_extension_never_replaces_a_file_silently(
+    qtbot, plan_ctx, save_dialog, tmp_path, monkeypatch
+):
     from ui.pages.followup import FollowupPage
 
     page = FollowupPage(plan_ctx)

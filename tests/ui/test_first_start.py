@@ -1,5 +1,6 @@
 """The first-start assistant: shown for a database nobody set up, saves who, what and where, then
 takes the user to the step chosen; «Omitir por ahora» keeps it away without changing anything."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """The dashboard's % bars: a bar image beside the text (no widget per row), the text in the normal
 text colour, so it never sits on a red or green chunk."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,28 +24,49 @@ def test_bar_image_fills_in_proportion_inside_a_frame(qapp):
     full, half, empty = (bar_image(v, RED.name(), 100, 10) for v in (100.0, 50.0, None))
     assert (full.width(), full.height()) == (100, 10)
     middle = 5
-    assert all(full.pixelColor(x, middle) == RED for x in range(1, 99))          # 100 %: the whole track
+    assert all(full.pixelColor(x, middle) == RED for x in range(1, 99))  # 100 %: the whole track
     reds = [x for x in range(100) if half.pixelColor(x, middle) == RED]
-    assert reds and min(reds) == 1 and 48 <= max(reds) <= 50                       # 50 %: the left half
+    assert reds and min(reds) == 1 and 48 <= max(reds) <= 50  # 50 %: the left half
     assert half.pixelColor(80, middle) == QColor(TRACK)
-    assert not any(empty.pixelColor(x, middle) == RED for x in range(100))        # no figure: empty track
-    assert full.pixelColor(0, middle) != RED and full.pixelColor(50, 0) != RED     # framed
-    sharp = bar_image(100.0, RED.name(), 100, 10, 2.0)                              # high-DPI screens
+    assert not any(empty.pixelColor(x, middle) == RED for x in range(100))  # no figure: empty track
+    assert full.pixelColor(0, middle) != RED and full.pixelColor(50, 0) != RED  # framed
+    sharp = bar_image(100.0, RED.name(), 100, 10, 2.0)  # high-DPI screens
     assert (sharp.width(), sharp.height(), sharp.devicePixelRatio()) == (200, 20, 2.0)
 
 
 def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
     from ui.pages.dashboard import DashboardPage
 
-    parsed = ParsedPlan(layout="paac", title=f"PAAC {YEAR}", entity="Alcaldía de Pruebas", year=YEAR, groups=[
-        ParsedGroup("componente", "Rendición de cuentas", code="Componente 3", activities=[
-            ParsedActivity("Publicar el informe de gestión", number="1.1", responsible="Planeación",
-                           start_date=date(YEAR, 1, 15), end_date=date(YEAR, 3, 15))])], source_name="x.xlsx")
+    parsed = ParsedPlan(
+        layout="paac",
+        title=f"PAAC {YEAR}",
+        entity="Alcaldía de Pruebas",
+        year=YEAR,
+        groups=[
+            ParsedGroup(
+                "componente",
+                "Rendición de cuentas",
+                code="Componente 3",
+                activities=[
+                    ParsedActivity(
+                        "Publicar el informe de gestión",
+                        number="1.1",
+                        responsible="Planeación",
+                        start_date=date(YEAR, 1, 15),
+                        end_date=date(YEAR, 3, 15),
+                    )
+                ],
+            )
+        ],
+        source_name="x.xlsx",
+    )
     plan_id = PlanService(ui_ctx.db).save_parsed(parsed).plan_id
     act = PlanService(ui_ctx.db).activities(plan_id)[0].activity_id
     fu = FollowupService(ui_ctx.db)
-    fu.review(fu.add_report(ReportInput(act, 1, 45, reported_on=date(YEAR, 1, 20)), today=date(YEAR, 12, 31)).report_id,
-              validate=True)
+    fu.review(
+        fu.add_report(ReportInput(act, 1, 45, reported_on=date(YEAR, 1, 20)), today=date(YEAR, 12, 31)).report_id,
+        validate=True,
+    )
     ui_ctx.select_plan(plan_id)
     page = DashboardPage(ui_ctx)
     qtbot.addWidget(page)
@@ -61,5 +83,5 @@ def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
     row = [shot.pixelColor(x, rect.center().y()) for x in range(x0, x0 + page.tree.columnWidth(1))]
     red_cols = [x for x, c in enumerate(row) if c == RED]
     dark_cols = [x for x, c in enumerate(row) if _dark(c)]
-    assert red_cols and dark_cols                    # the bar is painted in the light's colour
-    assert max(red_cols) < min(dark_cols)            # and the text is beside it, never on it
+    assert red_cols and dark_cols  # the bar is painted in the light's colour
+    assert max(red_cols) < min(dark_cols)  # and the text is beside it, never on it

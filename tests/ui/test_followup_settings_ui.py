@@ -1,5 +1,6 @@
 """GUI: the «Configuración» tab of Seguimiento (profiles, plan profile, evidence rule, deadline rules,
 size limit) and editing / withdrawing / correcting progress reports from the history."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,13 +18,36 @@ YEAR = date.today().year
 
 @pytest.fixture
 def plan_ctx(ui_ctx):
-    comp = ParsedGroup("componente", "Rendición de cuentas", code="Componente 3", children=[
-        ParsedGroup("subcomponente", "Información", code="Subcomponente 1", activities=[
-            ParsedActivity("Publicar el informe de gestión", number="1.1", responsible="Planeación",
-                           meta="Informe publicado", start_date=date(YEAR, 1, 15), end_date=date(YEAR, 12, 15)),
-        ])])
-    parsed = ParsedPlan(layout="paac", title=f"PAAC {YEAR}", entity="Alcaldía de Pruebas", year=YEAR,
-                        groups=[comp], source_name="ui.xlsx")
+    comp = ParsedGroup(
+        "componente",
+        "Rendición de cuentas",
+        code="Componente 3",
+        children=[
+            ParsedGroup(
+                "subcomponente",
+                "Información",
+                code="Subcomponente 1",
+                activities=[
+                    ParsedActivity(
+                        "Publicar el informe de gestión",
+                        number="1.1",
+                        responsible="Planeación",
+                        meta="Informe publicado",
+                        start_date=date(YEAR, 1, 15),
+                        end_date=date(YEAR, 12, 15),
+                    ),
+                ],
+            )
+        ],
+    )
+    parsed = ParsedPlan(
+        layout="paac",
+        title=f"PAAC {YEAR}",
+        entity="Alcaldía de Pruebas",
+        year=YEAR,
+        groups=[comp],
+        source_name="ui.xlsx",
+    )
     plan_id = PlanService(ui_ctx.db).save_parsed(parsed).plan_id
     ui_ctx.select_plan(plan_id)
     return ui_ctx
@@ -68,7 +92,7 @@ def test_new_profile_with_a_gap_cannot_be_saved_then_is_chosen_for_the_plan(qtbo
 
     def fill(dlg):
         dlg.name.setText("Semáforo municipal")
-        dlg.table.item(1, dlg.COL_FROM).setText("65")             # rojo 0–60, amarillo 65–80: a gap
+        dlg.table.item(1, dlg.COL_FROM).setText("65")  # rojo 0–60, amarillo 65–80: a gap
         problems = dlg.check()
         assert any("hueco entre 60 y 65" in p for p in problems)
         assert not dlg.buttons.button(dlg.buttons.StandardButton.Save).isEnabled()
@@ -89,7 +113,7 @@ def test_new_profile_with_a_gap_cannot_be_saved_then_is_chosen_for_the_plan(qtbo
     tab.save_plan_profile()
     d = fu.dashboard(plan_id, cut=date(YEAR, 4, 30))
     assert d.profile.name == "Semáforo municipal"
-    assert d.activities[0].light.label == "Medio"                 # 65 % is yellow with the plan's own profile
+    assert d.activities[0].light.label == "Medio"  # 65 % is yellow with the plan's own profile
     uses = tab.profile_model.uses
     assert uses["SEMAFORO-MUNICIPAL"] == "este plan" and "Colombia" in uses["CO-PAAC"]
 
@@ -115,7 +139,7 @@ def test_edit_a_deadline_rule(qtbot, plan_ctx, answers, monkeypatch):
     page = _page(qtbot, plan_ctx)
     tab = _settings(page)
     rows = tab.rule_model.rows()
-    assert rows[0].country == "CO"                                # the plan's country first
+    assert rows[0].country == "CO"  # the plan's country first
     row = next(i for i, r in enumerate(rows) if r.code == "co_respuesta_peticion")
     tab.rules.selectRow(row)
 
@@ -154,7 +178,7 @@ def test_edit_then_withdraw_a_report_from_the_history(qtbot, plan_ctx, answers):
     assert dlg.result() == QDialog.DialogCode.Accepted
     states = [(r.status, float(r.percent)) for r in page.history_model.rows()]
     assert states == [("REPORTADO", 45.0), ("SUSTITUIDO", 30.0)]
-    page.history.selectRow(1)                                     # the old version is history only
+    page.history.selectRow(1)  # the old version is history only
     assert not page.withdraw_button.isEnabled() and not page.edit_button.isEnabled()
     page.history.selectRow(0)
     page.withdraw_selected_report()

@@ -1,5 +1,6 @@
 """GUI flows of the follow-up capability: report with evidence (drag-and-drop), review, dashboard,
 informe save/print, calendar editing."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,15 +18,44 @@ YEAR = date.today().year
 
 @pytest.fixture
 def plan_ctx(ui_ctx):
-    comp = ParsedGroup("componente", "Rendición de cuentas", code="Componente 3", children=[
-        ParsedGroup("subcomponente", "Información", code="Subcomponente 1", activities=[
-            ParsedActivity("Publicar el informe de gestión", number="1.1", responsible="Planeación",
-                           meta="Informe publicado", start_date=date(YEAR, 1, 15), end_date=date(YEAR, 12, 15)),
-            ParsedActivity("Audiencia pública", number="1.2", responsible="Despacho", meta="1 audiencia",
-                           start_date=date(YEAR, 2, 1), end_date=date(YEAR, 3, 15)),
-        ])])
-    parsed = ParsedPlan(layout="paac", title=f"PAAC {YEAR}", entity="Alcaldía de Pruebas", year=YEAR,
-                        groups=[comp], source_name="ui.xlsx")
+    comp = ParsedGroup(
+        "componente",
+        "Rendición de cuentas",
+        code="Componente 3",
+        children=[
+            ParsedGroup(
+                "subcomponente",
+                "Información",
+                code="Subcomponente 1",
+                activities=[
+                    ParsedActivity(
+                        "Publicar el informe de gestión",
+                        number="1.1",
+                        responsible="Planeación",
+                        meta="Informe publicado",
+                        start_date=date(YEAR, 1, 15),
+                        end_date=date(YEAR, 12, 15),
+                    ),
+                    ParsedActivity(
+                        "Audiencia pública",
+                        number="1.2",
+                        responsible="Despacho",
+                        meta="1 audiencia",
+                        start_date=date(YEAR, 2, 1),
+                        end_date=date(YEAR, 3, 15),
+                    ),
+                ],
+            )
+        ],
+    )
+    parsed = ParsedPlan(
+        layout="paac",
+        title=f"PAAC {YEAR}",
+        entity="Alcaldía de Pruebas",
+        year=YEAR,
+        groups=[comp],
+        source_name="ui.xlsx",
+    )
     plan_id = PlanService(ui_ctx.db).save_parsed(parsed).plan_id
     ui_ctx.select_plan(plan_id)
     return ui_ctx
@@ -51,8 +81,9 @@ def _page(qtbot, ctx):
 def _drop(widget, path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     widget.dropEvent(event)
 
 
@@ -68,7 +99,7 @@ def test_report_with_dropped_evidence_then_validate(qtbot, plan_ctx, tmp_path, m
     dlg.done_text.setPlainText("Informe publicado en la web")
     _drop(dlg.evidence, acta)
     assert [p.name for p in dlg.evidence.files()] == ["acta.pdf"]
-    qtbot.keyClick(dlg, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)   # Ctrl+Intro saves
+    qtbot.keyClick(dlg, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Intro saves
     assert dlg.result() == QDialog.DialogCode.Accepted and not messages
     assert page.history_model.rowCount() == 1
     report = page.history_model.row(0)
@@ -119,7 +150,8 @@ def test_dashboard_shows_lights_and_builds_charts_on_demand(qtbot, plan_ctx):
     page.tabs.setCurrentIndex(1)
     assert page.component_tab.layout().count() == 1
     assert [label.full_text for label in page.component_tab.layout().itemAt(0).widget().labels] == [
-        "Componente 3 – Rendición de cuentas"]
+        "Componente 3 – Rendición de cuentas"
+    ]
 
 
 def test_save_and_print_informe(qtbot, plan_ctx, tmp_path, monkeypatch):
@@ -150,7 +182,10 @@ def test_save_and_print_informe(qtbot, plan_ctx, tmp_path, monkeypatch):
 def test_informe_menu_saves_the_strategy_documents(qtbot, plan_ctx, tmp_path, monkeypatch):
     page = _page(qtbot, plan_ctx)
     labels = [a.text() for a in page.informe_button.menu().actions()]
-    assert "Evaluación de la estrategia (MURC) en PDF…" in labels and "Informe en lenguaje claro del cuatrimestre (PDF)…" in labels
+    assert (
+        "Evaluación de la estrategia (MURC) en PDF…" in labels
+        and "Informe en lenguaje claro del cuatrimestre (PDF)…" in labels
+    )
     for doc, kind in (("murc", "xlsx"), ("actividades", "pdf"), ("ciudadano", "pdf")):
         out = tmp_path / f"{doc}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, _o=out, **k: (str(_o), ""))
@@ -163,7 +198,7 @@ def test_calendar_tab_adds_a_local_holiday(qtbot, plan_ctx, monkeypatch, message
 
     page = _page(qtbot, plan_ctx)
     cal = page.calendar
-    assert cal.country.currentData() == "CO"                       # follows the plan's country
+    assert cal.country.currentData() == "CO"  # follows the plan's country
     cal.show()
 
     def fake_exec(dlg):

@@ -1,4 +1,5 @@
 """The GUI writes dates, amounts and percentages the way Ecuadorian and Colombian staff read them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,10 +1,11 @@
 """GUI writes run on the one worker, never on the GUI thread; a busy database reaches the user
 as a Spanish dialog; a second window on the same database file is refused by name."""
+
 from __future__ import annotations
 
 import sqlite3
-import traceback
 import threading
+import traceback
 from datetime import date
 
 import pytest
@@ -21,9 +22,11 @@ def gui_thread_writes(db):
     """Write transactions begun on the GUI (main) thread, recorded from the engine."""
     seen: list[str] = []
 
-    def _begin(conn) -> None:  # noqa: ANN001
-        if conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE") == "IMMEDIATE" \
-                and threading.current_thread() is threading.main_thread():
+    def _begin(conn) -> None:
+        if (
+            conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE") == "IMMEDIATE"
+            and threading.current_thread() is threading.main_thread()
+        ):
             seen.append("".join(traceback.format_stack(limit=12)))  # where: to find the culprit
 
     event.listen(db.engine, "begin", _begin)
@@ -32,7 +35,7 @@ def gui_thread_writes(db):
 
 
 @pytest.fixture
-def real_ctx(qtbot, db, tmp_path):  # noqa: ARG001 - qtbot ensures a QApplication
+def real_ctx(qtbot, db, tmp_path):
     from PySide6.QtCore import QSettings
 
     from ui.shell import UiContext
@@ -44,7 +47,7 @@ def real_ctx(qtbot, db, tmp_path):  # noqa: ARG001 - qtbot ensures a QApplicatio
     runner.shutdown()
 
 
-def _event_tab(qtbot, ctx, cls_name: str):  # noqa: ANN202
+def _event_tab(qtbot, ctx, cls_name: str):
     from ui.widgets.events.attendance_tab import AttendanceTab
     from ui.widgets.events.contributions_tab import ContributionsTab
 
@@ -125,7 +128,7 @@ def test_followup_settings_write_on_the_worker(qtbot, real_ctx, gui_thread_write
     assert gui_thread_writes == []
 
 
-def test_second_window_on_the_same_database_is_refused_by_name(qtbot, db_path, monkeypatch):  # noqa: ARG001
+def test_second_window_on_the_same_database_is_refused_by_name(qtbot, db_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     import rcdesk.logsetup
@@ -145,7 +148,7 @@ def test_second_window_on_the_same_database_is_refused_by_name(qtbot, db_path, m
 
 
 # -- every page and dialog that saves does it on the worker ----------------------------------------
-def _small_plan(db, tmp_path) -> str:  # noqa: ANN001
+def _small_plan(db, tmp_path) -> str:
     import openpyxl
 
     from rcdesk.plans.importer import read_plan
@@ -163,8 +166,9 @@ def _small_plan(db, tmp_path) -> str:  # noqa: ANN001
     return PlanService(db).save_parsed(read_plan(tmp_path / "plan.xlsx")).plan_id
 
 
-def test_plans_page_saves_activities_and_deletes_plans_on_the_worker(qtbot, real_ctx, gui_thread_writes,
-                                                                    tmp_path, monkeypatch):
+def test_plans_page_saves_activities_and_deletes_plans_on_the_worker(
+    qtbot, real_ctx, gui_thread_writes, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
 
     from rcdesk.services.plans import PlanService
@@ -226,7 +230,7 @@ def test_reference_page_saves_entities_and_units_on_the_worker(qtbot, real_ctx, 
     monkeypatch.setattr(page_module, "show_error", lambda parent, exc: shown.append(str(exc)))
     names = iter(["", "Jefatura Política de Guamote"])  # the first is refused: the form comes back
 
-    def fake_exec(dlg):  # noqa: ANN001
+    def fake_exec(dlg):
         dlg.name.setText(next(names))
         return QDialog.DialogCode.Accepted
 
@@ -236,12 +240,13 @@ def test_reference_page_saves_entities_and_units_on_the_worker(qtbot, real_ctx, 
     assert len(shown) == 1
 
     page.unit_view.selectRow(0)
-    monkeypatch.setattr(page_module.UnitDialog, "exec", lambda dlg: (dlg.name.setText("Jefatura Política del "
-                                                                                         "cantón Guamote"),
-                                                                     QDialog.DialogCode.Accepted)[1])
+    monkeypatch.setattr(
+        page_module.UnitDialog,
+        "exec",
+        lambda dlg: (dlg.name.setText("Jefatura Política del cantón Guamote"), QDialog.DialogCode.Accepted)[1],
+    )
     page.edit_unit.click()
-    qtbot.waitUntil(lambda: page.unit_model.index(0, 0).data() == "Jefatura Política del cantón Guamote",
-                    timeout=5000)
+    qtbot.waitUntil(lambda: page.unit_model.index(0, 0).data() == "Jefatura Política del cantón Guamote", timeout=5000)
     page.unit_view.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     page.del_unit.click()
@@ -250,8 +255,7 @@ def test_reference_page_saves_entities_and_units_on_the_worker(qtbot, real_ctx, 
     assert gui_thread_writes == []
 
 
-def test_events_and_directory_requests_save_on_the_worker(qtbot, real_ctx, gui_thread_writes, tmp_path,
-                                                         monkeypatch):
+def test_events_and_directory_requests_save_on_the_worker(qtbot, real_ctx, gui_thread_writes, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
     from rcdesk.services.attendance import AttendanceInput, AttendanceService
@@ -263,8 +267,11 @@ def test_events_and_directory_requests_save_on_the_worker(qtbot, real_ctx, gui_t
     qtbot.addWidget(page)
     gui_thread_writes.clear()
     monkeypatch.setattr(events_dialogs.NewEventDialog, "exec", lambda dlg: QDialog.DialogCode.Accepted)
-    monkeypatch.setattr(events_dialogs.NewEventDialog, "values",
-                        lambda dlg: EventInput(title="Audiencia pública 2026", event_date=date(2026, 5, 20)))
+    monkeypatch.setattr(
+        events_dialogs.NewEventDialog,
+        "values",
+        lambda dlg: EventInput(title="Audiencia pública 2026", event_date=date(2026, 5, 20)),
+    )
     page.new_event()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     ev = EventService(real_ctx.db).list_events()[0]
@@ -284,8 +291,11 @@ def test_events_and_directory_requests_save_on_the_worker(qtbot, real_ctx, gui_t
         return directory.model.row_at(0).person_id
 
     maria = choose("garcia")
-    monkeypatch.setattr(events_people.RectifyDialog, "exec", lambda dlg: (dlg.org.setText("Barrio La Paz"),
-                                                                          QDialog.DialogCode.Accepted)[1])
+    monkeypatch.setattr(
+        events_people.RectifyDialog,
+        "exec",
+        lambda dlg: (dlg.org.setText("Barrio La Paz"), QDialog.DialogCode.Accepted)[1],
+    )
     directory.rectify()
     privacy = PrivacyService(real_ctx.db)
     qtbot.waitUntil(lambda: privacy.dossier(maria).person["organization"] == "Barrio La Paz", timeout=5000)

@@ -1,4 +1,5 @@
 """The main window: every discovered section opens, the plan selector follows, geometry is kept."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray

@@ -6,6 +6,7 @@ filled the way users fill them: pages over the demo database, the sync page's ki
 from a real exchange, the import dialogs from real workbooks. A new model class must be added
 to one of the groups below (`test_every_model_class_is_checked` says which is missing).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -17,28 +18,65 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QMessageBox, QTabWidget, QWidget
 
-ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
-         Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
-         Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole,
-         Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1)
+ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.EditRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.CheckStateRole,
+    Qt.ItemDataRole.UserRole,
+    Qt.ItemDataRole.UserRole + 1,
+)
 
 # what the pages of the demo database show (the plan, follow-up, events, POA and sync pages)
 PAGE_MODELS = {
-    "plan_activities.ActivityTableModel", "plan_activities.ActivityFilterProxy", "plan_groups.PlanGroupModel",
-    "followup_tables.ActivityStatusModel", "followup_tables.ReportHistoryModel", "followup_tables.ReviewQueueModel",
-    "followup_tables.HolidayModel", "followup_tables.ProfileModel", "followup_tables.DeadlineRuleModel",
-    "events_tables.EventListModel", "events_tables.QuestionsModel", "events_tables.CommitmentsModel",
-    "events_tables.PeopleModel", "poa_grid.PoaGridModel", "poa_tables.ResultsModel", "poa_tables.VisitsModel",
-    "poa_tables.OficiosModel", "poa_tables.CommitmentsModel", "sync_tables.InstallationsModel",
+    "plan_activities.ActivityTableModel",
+    "plan_activities.ActivityFilterProxy",
+    "plan_groups.PlanGroupModel",
+    "followup_tables.ActivityStatusModel",
+    "followup_tables.ReportHistoryModel",
+    "followup_tables.ReviewQueueModel",
+    "followup_tables.HolidayModel",
+    "followup_tables.ProfileModel",
+    "followup_tables.DeadlineRuleModel",
+    "events_tables.EventListModel",
+    "events_tables.QuestionsModel",
+    "events_tables.CommitmentsModel",
+    "events_tables.PeopleModel",
+    "poa_grid.PoaGridModel",
+    "poa_tables.ResultsModel",
+    "poa_tables.VisitsModel",
+    "poa_tables.OficiosModel",
+    "poa_tables.CommitmentsModel",
+    "sync_tables.InstallationsModel",
     "sync_tables.RecordBrowserModel",
 }
 # the detail tables of one event and one commitment
-EVENT_MODELS = {"events_tables.AttendanceModel", "events_tables.ContributionsModel", "events_tables.ActasModel",
-                "events_tables.FollowUpsModel", "events_tables.InvitationsModel"}
-SYNC_MODELS = {"sync_tables.PackageReportModel", "sync_tables.KindCountsModel", "sync_tables.ConflictsModel",
-               "sync_tables.DiffModel", "sync_tables.PackageLogModel"}
-DIALOG_MODELS = {"plan_import.ParsedActivityModel", "plan_import.ProblemModel", "events_tables.ImportPreviewModel",
-                 "units.UnitTableModel", "column_mapping.ColumnMappingModel"}
+EVENT_MODELS = {
+    "events_tables.AttendanceModel",
+    "events_tables.ContributionsModel",
+    "events_tables.ActasModel",
+    "events_tables.FollowUpsModel",
+    "events_tables.InvitationsModel",
+}
+SYNC_MODELS = {
+    "sync_tables.PackageReportModel",
+    "sync_tables.KindCountsModel",
+    "sync_tables.ConflictsModel",
+    "sync_tables.DiffModel",
+    "sync_tables.PackageLogModel",
+}
+DIALOG_MODELS = {
+    "plan_import.ParsedActivityModel",
+    "plan_import.ProblemModel",
+    "events_tables.ImportPreviewModel",
+    "units.UnitTableModel",
+    "column_mapping.ColumnMappingModel",
+}
 
 
 def _name(model: QAbstractItemModel) -> str:
@@ -108,7 +146,7 @@ def no_dialogs(monkeypatch):
     monkeypatch.setattr(QDialog, "exec", lambda *a: 0)
 
 
-def test_models_behind_every_page_of_the_demo(qtbot, qtmodeltester, demo_ctx, no_dialogs):  # noqa: ARG001
+def test_models_behind_every_page_of_the_demo(qtbot, qtmodeltester, demo_ctx, no_dialogs):
     from rcdesk.services.plans import PlanService
     from ui.main_window import MainWindow
 
@@ -132,7 +170,7 @@ def test_models_behind_every_page_of_the_demo(qtbot, qtmodeltester, demo_ctx, no
     assert PAGE_MODELS <= checked, sorted(PAGE_MODELS - checked)
 
 
-def test_models_of_an_event_and_a_commitment(qtbot, qtmodeltester, demo_ctx):  # noqa: ARG001
+def test_models_of_an_event_and_a_commitment(qtbot, qtmodeltester, demo_ctx):
     from rcdesk.models.events import ACTA_KINDS
     from rcdesk.services.actas import ActaService
     from rcdesk.services.attendance import AttendanceService
@@ -158,7 +196,7 @@ def test_models_of_an_event_and_a_commitment(qtbot, qtmodeltester, demo_ctx):  #
     assert checked == EVENT_MODELS
 
 
-def test_models_of_a_sync_exchange(qtbot, qtmodeltester, tmp_path):  # noqa: ARG001
+def test_models_of_a_sync_exchange(qtbot, qtmodeltester, tmp_path):
     from rcdesk.models.plans import PlanActivity
     from rcdesk.services.sync import SyncService
     from tests.core.sync_world import World
@@ -174,8 +212,13 @@ def test_models_of_a_sync_exchange(qtbot, qtmodeltester, tmp_path):  # noqa: ARG
         w.edit(w.b, PlanActivity, act, meta="Del técnico B", indicator="Actas")
         result = w.H.import_packages([w.send(w.A), w.send(w.B), tmp_path / "no-existe.rcpaq"])
         svc = SyncService(w.hq)
-        report, kinds, conflicts, diffs, log = (st.PackageReportModel(), st.KindCountsModel(), st.ConflictsModel(),
-                                                st.DiffModel(), st.PackageLogModel())
+        report, kinds, conflicts, diffs, log = (
+            st.PackageReportModel(),
+            st.KindCountsModel(),
+            st.ConflictsModel(),
+            st.DiffModel(),
+            st.PackageLogModel(),
+        )
         report.set_rows(result.packages)  # as the sync page fills them (ui/pages/sync.py)
         kinds.set_rows(sorted(result.by_kind().items()))
         conflicts.set_rows(svc.conflicts())
@@ -186,16 +229,16 @@ def test_models_of_a_sync_exchange(qtbot, qtmodeltester, tmp_path):  # noqa: ARG
         w.close()
 
 
-def test_models_of_the_import_dialogs_and_the_reference_page(qtbot, qtmodeltester, ui_ctx, seed_dir, tmp_path,
-                                                            no_dialogs):  # noqa: ARG001
+def test_models_of_the_import_dialogs_and_the_reference_page(
+    qtbot, qtmodeltester, ui_ctx, seed_dir, tmp_path, no_dialogs
+):
     from rcdesk.plans.importer import read_plan
     from rcdesk.services.reference import ReferenceService
     from tests.core import poa_world as pw
+    from tests.core.messy_workbooks import messy_murc
     from ui.models.events_tables import ImportPreviewModel
     from ui.models.plan_import import ParsedActivityModel, ProblemModel
     from ui.models.units import UnitTableModel
-
-    from tests.core.messy_workbooks import messy_murc
 
     activities = ParsedActivityModel(read_plan(next(seed_dir.glob("004_*.xlsx"))))
     problems = ProblemModel(read_plan(messy_murc(tmp_path / "murc.xlsx")).problems)
@@ -220,12 +263,18 @@ def _attendance_preview_rows(tmp_path: Path) -> list:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, delimiter=";")
         w.writerow(["Nombres y apellidos", "Cédula", "Edad"])
-        w.writerows([["Lucía Caiza", "1714307103", "16"], ["  pedro   lema ", "171430710", "40"],
-                     ["", "0602910945", ""], ["Lucía Caiza", "1714307103", "16"]])
+        w.writerows(
+            [
+                ["Lucía Caiza", "1714307103", "16"],
+                ["  pedro   lema ", "171430710", "40"],
+                ["", "0602910945", ""],
+                ["Lucía Caiza", "1714307103", "16"],
+            ]
+        )
     return read_attendance(path).rows
 
 
-def _column_mapping_dialog(qtbot, ctx, tmp_path: Path):  # noqa: ANN001, ANN202
+def _column_mapping_dialog(qtbot, ctx, tmp_path: Path):
     """The column-mapping table of «Importar POA», over a workbook with a two-row header."""
     from tests.core import poa_world as pw
     from ui.dialogs.poa_import import PoaImportDialog
@@ -244,8 +293,11 @@ def test_every_model_class_is_checked():
     classes = {}
     for info in pkgutil.iter_modules(ui.models.__path__):
         mod = importlib.import_module(f"ui.models.{info.name}")
-        classes |= {f"{info.name}.{c.__name__}": c for _, c in inspect.getmembers(mod, inspect.isclass)
-                    if issubclass(c, QAbstractItemModel) and c.__module__ == mod.__name__}
+        classes |= {
+            f"{info.name}.{c.__name__}": c
+            for _, c in inspect.getmembers(mod, inspect.isclass)
+            if issubclass(c, QAbstractItemModel) and c.__module__ == mod.__name__
+        }
     bases = {b for c in classes.values() for b in c.__mro__[1:]}
     concrete = {name for name, c in classes.items() if c not in bases}  # shared bases are checked through these
     missing = concrete - (PAGE_MODELS | EVENT_MODELS | SYNC_MODELS | DIALOG_MODELS)

@@ -1,4 +1,5 @@
 """The main window's section index must match what each page module declares."""
+
 from __future__ import annotations
 
 import importlib

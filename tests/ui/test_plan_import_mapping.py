@@ -1,6 +1,7 @@
 """The plan import dialog's «Columnas» tab: an office's own cronograma is read with the proposed
 mapping, the user's choices re-read it off the GUI thread, «Guardar» stores what the preview shows
 and the mapping is offered again next time; a known layout opens on its activities as before."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,24 +23,24 @@ def page(ui_ctx, qtbot):
     return p
 
 
-def open_dialog(page, monkeypatch, book):  # noqa: ANN001, ANN201
+def open_dialog(page, monkeypatch, book):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(book), ""))
     page.import_dialog = None
     page.import_plan()
     return page.import_dialog
 
 
-def _row(dlg, header: str) -> int:  # noqa: ANN001
+def _row(dlg, header: str) -> int:
     m = dlg.mapping_page.model
     return next(r for r in range(m.rowCount()) if m.index(r, m.COL_HEADER).data() == header)
 
 
-def _specs(dlg) -> dict[str, str]:  # noqa: ANN001
+def _specs(dlg) -> dict[str, str]:
     m = dlg.mapping_page.model
     return {m.index(r, m.COL_HEADER).data(): m.spec(r) for r in range(m.rowCount())}
 
 
-def choose(dlg, header: str, spec: str) -> None:  # noqa: ANN001
+def choose(dlg, header: str, spec: str) -> None:
     m = dlg.mapping_page.model
     m.setData(m.index(_row(dlg, header), m.COL_FIELD), spec)
 
@@ -58,13 +59,19 @@ def test_own_cronograma_is_mapped_in_the_dialog_then_saved_and_remembered(page, 
 
     for header, spec in (("Bloque", "fase"), ("Inicia", "inicio"), ("Termina", "fin"), ("Observación", "otros")):
         choose(dlg, header, spec)
-    assert dlg.mapping_page.overrides == {"Bloque": "fase", "Inicia": "inicio", "Termina": "fin",
-                                          "Observación": "otros"}
+    assert dlg.mapping_page.overrides == {
+        "Bloque": "fase",
+        "Inicia": "inicio",
+        "Termina": "fin",
+        "Observación": "otros",
+    }
     parsed = dlg.parsed
     assert parsed.group_count == 2 and "1 sin importar, 1 como otros datos" in dlg.counts.text()
     assert [(a.start_date, a.end_date) for a in parsed.activities()] == [
-        (date(2024, 1, 15), date(2024, 1, 31)), (date(2024, 2, 14), date(2024, 2, 28)),
-        (date(2024, 3, 5), date(2024, 3, 5))]
+        (date(2024, 1, 15), date(2024, 1, 31)),
+        (date(2024, 2, 14), date(2024, 2, 28)),
+        (date(2024, 3, 5), date(2024, 3, 5)),
+    ]
     assert dlg.groups_tree.topLevelItemCount() == 2
     assert PlanService(ui_ctx.db).list_plans() == []  # nothing stored before «Guardar»
     dlg.save_button.click()

@@ -1,4 +1,5 @@
 """The «Planes» page: import with preview, activity editing, search, templates, export, timeline."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,13 +27,28 @@ def make_workbook(path: Path, *, year: bool = True, bad_row: bool = False, title
     ws.append(["ETAPA 1: ALISTAMIENTO"])
     first = ("1/02/2024", "1/03/2024") if year else (None, None)
     ws.append([1, "Conformar el equipo con la señora García", *first, "Secretaría de Planeación"])
-    ws.append([2, "Elaborar el diagnóstico", "1/03/2024" if year else None, "30/04/2024" if year else None,
-               "Oficina TIC"])
+    ws.append(
+        [2, "Elaborar el diagnóstico", "1/03/2024" if year else None, "30/04/2024" if year else None, "Oficina TIC"]
+    )
     ws.append(["ETAPA 2: DIÁLOGO"])
-    ws.append([3, "Audiencia pública participativa", "15/09/2024" if year else None,
-               "15/09/2024" if year else None, "Despacho del alcalde"])
-    ws.append([4, "Publicar el informe en la página web", "1/10/2024" if year else None,
-               "31/10/2024" if year else None, "Oficina de Comunicaciones"])
+    ws.append(
+        [
+            3,
+            "Audiencia pública participativa",
+            "15/09/2024" if year else None,
+            "15/09/2024" if year else None,
+            "Despacho del alcalde",
+        ]
+    )
+    ws.append(
+        [
+            4,
+            "Publicar el informe en la página web",
+            "1/10/2024" if year else None,
+            "31/10/2024" if year else None,
+            "Oficina de Comunicaciones",
+        ]
+    )
     if bad_row:
         ws.append([5, None, "1/03/2024", "30/04/2024", "Oficina TIC"])
     wb.save(path)
@@ -59,13 +75,13 @@ def plan_id(ui_ctx, tmp_path):
     return PlanService(ui_ctx.db).save_parsed(parsed).plan_id
 
 
-def record_changes(ctx) -> list:  # noqa: ANN001
+def record_changes(ctx) -> list:
     seen = []
     ctx.events.data_changed.connect(lambda changes, initiator: seen.append(changes))
     return seen
 
 
-def shown_descriptions(page) -> list[str]:  # noqa: ANN001
+def shown_descriptions(page) -> list[str]:
     from ui.models.plan_activities import COL_DESCRIPTION
 
     return [page.proxy.index(r, COL_DESCRIPTION).data() for r in range(page.proxy.rowCount())]
@@ -156,11 +172,13 @@ def test_not_an_excel_file_shows_a_spanish_message_and_saves_nothing(page, ui_ct
     assert PlanService(ui_ctx.db).list_plans() == []
 
 
-def _runner_with_default_error(run, shown):  # noqa: ANN001, ANN202
+def _runner_with_default_error(run, shown):
     """The real TaskRunner shows UserErrors itself when no on_error is given; mimic that."""
-    def wrapped(fn, **kw):  # noqa: ANN001, ANN202
+
+    def wrapped(fn, **kw):
         kw.setdefault("on_error", shown.append)
         return run(fn, **kw)
+
     return wrapped
 
 
@@ -314,11 +332,10 @@ def test_delete_plan_asks_first_and_returns_to_the_empty_state(page, ui_ctx, pla
 
 def test_demo_button_loads_example_plans(page, ui_ctx, tmp_path, monkeypatch, qtbot):
     import rcdesk.demo
-
     from rcdesk.plans.importer import read_plan
     from rcdesk.services.plans import PlanService
 
-    def fake_load_all(db, progress):  # noqa: ANN001, ANN202 - the real one loads every capability (slow)
+    def fake_load_all(db, progress):
         progress(0, 1, "…")
         PlanService(db).save_parsed(read_plan(make_workbook(tmp_path / "demo.xlsx")))
         return {"plans": 1}
@@ -345,8 +362,11 @@ def test_page_follows_the_main_window_plan_selector(ui_ctx, plan_id, tmp_path, q
     combo.setCurrentIndex(combo.findData(other))
     assert page.loaded_plan_id == other
     # choosing in the page's list moves the toolbar selector too
-    row = next(r for r in range(page.plan_model.rowCount()) if page.plan_model.item(r, 0).data(
-        Qt.ItemDataRole.UserRole + 1) == plan_id)
+    row = next(
+        r
+        for r in range(page.plan_model.rowCount())
+        if page.plan_model.item(r, 0).data(Qt.ItemDataRole.UserRole + 1) == plan_id
+    )
     page.plans_view.selectRow(row)
     assert ui_ctx.current_plan_id == plan_id
     assert combo.currentData() == plan_id
@@ -394,7 +414,9 @@ def test_timeline_shows_cuatrimestres_when_there_are_no_dates(ui_ctx, qtbot):
     a = ActivityRow("a1", "p", None, "", 0, "1", "Audiencia", "", "", "", "", (), (1, 3), None, None, "")
     s = spans(a, 2022)
     assert [(x.start, x.end, x.kind) for x in s] == [
-        (date(2022, 1, 1), date(2022, 4, 30), "cuatrimestre"), (date(2022, 9, 1), date(2022, 12, 31), "cuatrimestre")]
+        (date(2022, 1, 1), date(2022, 4, 30), "cuatrimestre"),
+        (date(2022, 9, 1), date(2022, 12, 31), "cuatrimestre"),
+    ]
     tl = TimelineWidget()
     qtbot.addWidget(tl)
     tl.resize(1000, 400)
@@ -437,8 +459,11 @@ def test_fast_search_folding_matches_rcdesk_fold_on_the_seed_plans(ui_ctx):
 
     load(ui_ctx.db, lambda *a, **k: None)
     svc = PlanService(ui_ctx.db)
-    raw = [f"{a.description} {a.responsible} {a.meta} {a.scheduled_text}" for p in svc.list_plans()
-           for a in svc.activities(p.plan_id)]
+    raw = [
+        f"{a.description} {a.responsible} {a.meta} {a.scheduled_text}"
+        for p in svc.list_plans()
+        for a in svc.activities(p.plan_id)
+    ]
     assert len(raw) > 100
     assert [search_fold(t) for t in raw] == [fold(t) for t in raw]
     assert search_fold("Diseño y Difusión  GARCÍA") == "diseno y difusion garcia"

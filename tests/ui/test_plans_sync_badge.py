@@ -1,4 +1,5 @@
 """The plan view says whether the selected activity has reached headquarters."""
+
 from __future__ import annotations
 
 from rcdesk.services.plans import PlanService

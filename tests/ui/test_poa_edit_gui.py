@@ -1,5 +1,6 @@
 """Building a POA by hand on the POA page: new POA, objective, meta with programming typed
 in the table, warning when the programming does not add up, edit with F2, delete with Supr."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,11 +14,11 @@ from tests.core import poa_world as pw
 pytestmark = pytest.mark.ui
 
 
-def _run_dialog(monkeypatch, cls, fill):  # noqa: ANN001
+def _run_dialog(monkeypatch, cls, fill):
     """Replace cls.exec: fill the form like a user, press Guardar, return the dialog result."""
     seen = []
 
-    def fake_exec(self):  # noqa: ANN001, ANN202
+    def fake_exec(self):
         seen.append(self)
         self.show()
         fill(self)
@@ -37,7 +38,7 @@ def test_create_poa_objective_and_meta_by_hand(qtbot, ui_ctx, monkeypatch):
     qtbot.addWidget(page)
     assert page.empty.isVisibleTo(page) and "Nuevo POA" in page.empty.text()
 
-    def new_poa(d):  # noqa: ANN001, ANN202
+    def new_poa(d):
         d.unit_combo.setEditText("Jefatura Política de Chambo — Chambo")
         d.year_spin.setValue(2026)
         d.kind_combo.setCurrentIndex(d.kind_combo.findData("cuatrimestre"))
@@ -47,7 +48,7 @@ def test_create_poa_objective_and_meta_by_hand(qtbot, ui_ctx, monkeypatch):
     assert page.poa is not None and page.poa.unit_id == w.jp_chambo and page.poa.period_kind == "cuatrimestre"
     assert page.year_combo.currentData() == 2026
 
-    def objective(d):  # noqa: ANN001, ANN202
+    def objective(d):
         d.code_edit.setText("OE1")
         d.description_edit.setPlainText("Fortalecer la gobernabilidad del cantón")
 
@@ -57,7 +58,7 @@ def test_create_poa_objective_and_meta_by_hand(qtbot, ui_ctx, monkeypatch):
 
     asked = []
 
-    def meta(d):  # noqa: ANN001, ANN202
+    def meta(d):
         d.number_edit.setText("1.1")
         d.description_edit.setPlainText("Reuniones con el GAD municipal")
         d.uom_edit.setText("Reunión")
@@ -67,7 +68,7 @@ def test_create_poa_objective_and_meta_by_hand(qtbot, ui_ctx, monkeypatch):
         d.programming.setFocus()
         for row, text in enumerate(("4", "4", "3")):
             d.programming.setCurrentCell(row, 0)
-            qtbot.keyClicks(d.programming, text)       # any key starts editing the cell
+            qtbot.keyClicks(d.programming, text)  # any key starts editing the cell
             if row < 2:
                 qtbot.keyClick(d.programming.indexWidget(d.programming.currentIndex()), Qt.Key.Key_Return)
         # the last cell is still being edited when the user presses «Guardar» (Ctrl+S): it counts
@@ -75,7 +76,9 @@ def test_create_poa_objective_and_meta_by_hand(qtbot, ui_ctx, monkeypatch):
         d.indicators.item(0, 0).setText("Reuniones realizadas")
 
     # first «Guardar»: the warning is shown and the user goes back (nothing saved)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel
+    )
     seen = _run_dialog(monkeypatch, dialogs.MetaDialog, meta)
     page.new_meta_button.click()
     assert seen[0].result() != QDialog.DialogCode.Accepted
@@ -83,7 +86,7 @@ def test_create_poa_objective_and_meta_by_hand(qtbot, ui_ctx, monkeypatch):
     assert PoaService(ui_ctx.db).tree(page.poa.poa_id)[0].metas == ()
 
     # the user fixes the programming with «Repartir la meta anual» and saves
-    def meta_fixed(d):  # noqa: ANN001, ANN202
+    def meta_fixed(d):
         meta(d)
         d.spread_button.click()
         assert "✓" in d.sum_label.text()
@@ -107,12 +110,13 @@ def test_edit_with_f2_and_delete_with_supr(qtbot, ui_ctx, monkeypatch):
     page = PoaPage(ui_ctx)
     qtbot.addWidget(page)
     page.show()
-    page.unit_combo.setCurrentIndex(page.unit_combo.findText("Jefatura Política de Guano",
-                                                             Qt.MatchFlag.MatchStartsWith))
+    page.unit_combo.setCurrentIndex(
+        page.unit_combo.findText("Jefatura Política de Guano", Qt.MatchFlag.MatchStartsWith)
+    )
     page.select_node(("meta", world.meta_12))
     page.tree.setFocus()
 
-    def edit(d):  # noqa: ANN001, ANN202
+    def edit(d):
         assert d.target_edit.text() == "20" and d.codificado_edit.text() == "1.000"
         d.target_edit.setText("24")
         d.spread_button.click()
@@ -122,15 +126,16 @@ def test_edit_with_f2_and_delete_with_supr(qtbot, ui_ctx, monkeypatch):
     qtbot.keyClick(page.tree, Qt.Key.Key_F2)
     m = PoaEditService(ui_ctx.db).meta(world.meta_12)
     assert m.annual_target == 24 and m.planned == (6, 6, 6, 6) and m.polarity == "REDUCCION"
-    assert PoaService(ui_ctx.db).execution(world.meta_12, 1).executed_qty == 2   # reports kept
+    assert PoaService(ui_ctx.db).execution(world.meta_12, 1).executed_qty == 2  # reports kept
 
     questions = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: questions.append(a[2]) or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: questions.append(a[2]) or QMessageBox.StandardButton.No
+    )
     assert page.selected_node() == ("meta", world.meta_12)
     qtbot.keyClick(page.tree, Qt.Key.Key_Delete)
     assert "y sus 2 reportes de ejecución" in questions[-1]
-    assert len(PoaService(ui_ctx.db).tree(world.poa_guano)[0].metas) == 2      # «No»: nothing deleted
+    assert len(PoaService(ui_ctx.db).tree(world.poa_guano)[0].metas) == 2  # «No»: nothing deleted
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.keyClick(page.tree, Qt.Key.Key_Delete)
     assert [m.meta_id for m in PoaService(ui_ctx.db).tree(world.poa_guano)[0].metas] == [world.meta_11]
@@ -149,12 +154,13 @@ def test_meta_form_refuses_negative_budget_and_stays_open(qtbot, ui_ctx, monkeyp
     world = pw.make_world(ui_ctx.db)
     page = PoaPage(ui_ctx)
     qtbot.addWidget(page)
-    page.unit_combo.setCurrentIndex(page.unit_combo.findText("Jefatura Política de Guano",
-                                                             Qt.MatchFlag.MatchStartsWith))
+    page.unit_combo.setCurrentIndex(
+        page.unit_combo.findText("Jefatura Política de Guano", Qt.MatchFlag.MatchStartsWith)
+    )
     errors = []
     monkeypatch.setattr(dialogs, "show_error", lambda parent, exc: errors.append(str(exc)))
 
-    def bad(d):  # noqa: ANN001, ANN202
+    def bad(d):
         d.description_edit.setPlainText("Meta nueva")
         d.target_edit.setText("4")
         d.spread_button.click()
@@ -182,12 +188,13 @@ def test_evaluation_settings_dialog_on_the_cantons_page(qtbot, ui_ctx, monkeypat
     m = page.canton_model
 
     def guano_pct() -> str:
-        return next(m.index(r, ResultsModel.COL_PCT).data() for r in range(m.rowCount())
-                    if m.index(r, 0).data() == "Guano")
+        return next(
+            m.index(r, ResultsModel.COL_PCT).data() for r in range(m.rowCount()) if m.index(r, 0).data() == "Guano"
+        )
 
     assert guano_pct() == "82,50 %" and "promedio simple; brecha &gt; 20 puntos" in page.summary.text()
 
-    def fill(d):  # noqa: ANN001, ANN202
+    def fill(d):
         assert d.gap_spin.value() == 20 and d.aggregation_combo.currentData() == "simple"
         d.gap_spin.setValue(35.5)
         d.aggregation_combo.setCurrentIndex(d.aggregation_combo.findData("presupuesto"))

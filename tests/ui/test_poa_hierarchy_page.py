@@ -1,5 +1,6 @@
 """A plan de acción imported with its hierarchy reads as a tree on the POA page, and a meta
 shows its level, baseline and «otros datos»."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,7 @@ from tests.core import real_poa_workbooks as rw
 pytestmark = pytest.mark.ui
 
 
-def _items(model, parent=None) -> list:  # noqa: ANN001
+def _items(model, parent=None) -> list:
     out = []
     rows = model.rowCount() if parent is None else parent.rowCount()
     for i in range(rows):
@@ -27,7 +28,9 @@ def test_hierarchy_tree_and_otros_datos(qtbot, ui_ctx, tmp_path, user_screen):
 
     pw.make_units(ui_ctx.db)
     svc = PoaService(ui_ctx.db)
-    svc.save_import(svc.preview_import(rw.plan_accion(tmp_path / "accion.xlsx"), overrides={"Fecha de inicio": "otros"}))
+    svc.save_import(
+        svc.preview_import(rw.plan_accion(tmp_path / "accion.xlsx"), overrides={"Fecha de inicio": "otros"})
+    )
     page = PoaPage(ui_ctx)
     qtbot.addWidget(page)
     page.resize(*user_screen)
@@ -36,12 +39,12 @@ def test_hierarchy_tree_and_otros_datos(qtbot, ui_ctx, tmp_path, user_screen):
     assert i >= 0
     page.unit_combo.setCurrentIndex(i)
     tree = _items(page.tree_model)
-    (root, top), = tree
+    ((root, top),) = tree
     assert root.startswith("Todas las metas (6)")
-    (dimension, under_dim), = top
+    ((dimension, under_dim),) = top
     assert dimension == "Dimensión: 1 Dimensión social"
-    (linea, under_linea), = under_dim
-    (programa, under_prog), = under_linea
+    ((linea, under_linea),) = under_dim
+    ((programa, under_prog),) = under_linea
     assert programa == "Programa: 1.1.1 Programa seguridad"
     names = [t for t, _ in under_prog]
     assert "Proyecto: 2024-001 Proyecto cámaras" in names

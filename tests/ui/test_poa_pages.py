@@ -1,5 +1,6 @@
 """GUI flows of the POA capability: keyboard entry in the execution grid, import with preview,
 canton overview with traffic lights and exports, visits and oficios."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -35,16 +36,17 @@ def test_grid_typing_and_enter_moves_down(qtbot, ui_ctx, world):
     page.show()
     page.activateWindow()
     _select_unit(page, "Jefatura Política de Guano")
-    page.period_combo.setCurrentIndex(2)                      # Trimestre 3
+    page.period_combo.setCurrentIndex(2)  # Trimestre 3
     grid = page.grid
     grid.setFocus()
     grid.setCurrentIndex(page.grid_model.index(0, COL_EXECUTED))
-    qtbot.keyClicks(grid, "7")                                # any key starts editing
+    qtbot.keyClicks(grid, "7")  # any key starts editing
     editor = grid.findChild(QLineEdit)
     assert editor is not None and editor.text() == "7"
     # Intro as the keyboard delivers it (through the delegate's event filter)
-    QApplication.sendEvent(editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier,
-                                             "\r"))
+    QApplication.sendEvent(
+        editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
+    )
     QApplication.processEvents()
     assert grid.currentIndex().row() == 1 and grid.currentIndex().column() == COL_EXECUTED
     assert PoaService(ui_ctx.db).execution(world.meta_11, 3).executed_qty == 7
@@ -109,11 +111,13 @@ def test_canton_overview_traffic_lights_and_exports(qtbot, ui_ctx, world, tmp_pa
     assert set(rows) == {"Guano", "Chambo"}
     assert m.index(rows["Guano"], ResultsModel.COL_PCT).data() == "82,50 %"
     assert m.index(rows["Guano"], ResultsModel.COL_LIGHT).data() == "Amarillo"
-    assert m.index(rows["Chambo"], ResultsModel.COL_LIGHT).data(Qt.ItemDataRole.BackgroundRole).color().name() \
-        == "#d32f2f"
+    assert (
+        m.index(rows["Chambo"], ResultsModel.COL_LIGHT).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#d32f2f"
+    )
     assert "67,50 %" in page.summary.text()
-    page.cantons.selectRow([r for r in range(page.cantons.model().rowCount())
-                            if page.cantons.model().index(r, 0).data() == "Guano"][0])
+    page.cantons.selectRow(
+        [r for r in range(page.cantons.model().rowCount()) if page.cantons.model().index(r, 0).data() == "Guano"][0]
+    )
     assert page.unit_model.rowCount() == 2
     out = tmp_path / "cpccs.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
@@ -133,11 +137,12 @@ def test_new_oficio_and_overdue_alert(qtbot, ui_ctx, world, monkeypatch):
     qtbot.addWidget(page)
     assert "No hay oficios" in page.alert.text()
 
-    def fill(dlg) -> int:  # noqa: ANN001
+    def fill(dlg) -> int:
         dlg.number_edit.setText("GCH-PLA-2025-0001-O")
         dlg.date_edit.setDate(QDate(2025, 1, 6))
-        dlg.unit_combo.setCurrentIndex(dlg.unit_combo.findText("Jefatura Política de Chambo",
-                                                               Qt.MatchFlag.MatchStartsWith))
+        dlg.unit_combo.setCurrentIndex(
+            dlg.unit_combo.findText("Jefatura Política de Chambo", Qt.MatchFlag.MatchStartsWith)
+        )
         dlg.subject_edit.setText("Información del cuarto trimestre")
         dlg.term_spin.setValue(5)
         assert dlg.due_label.text().startswith("13/01/2025")
@@ -147,7 +152,7 @@ def test_new_oficio_and_overdue_alert(qtbot, ui_ctx, world, monkeypatch):
     monkeypatch.setattr(OficioDialog, "exec", fill)
     page.new_button.click()
     assert page.model.rowCount() == 1
-    assert "1 oficio(s) vencido(s)" in page.alert.text()       # 2025 is long past
+    assert "1 oficio(s) vencido(s)" in page.alert.text()  # 2025 is long past
     assert page.model.index(0, page.model.COL_STATE).data().startswith("Vencido")
 
 
@@ -158,7 +163,7 @@ def test_visit_dialog_saves_canton_units_and_the_page_shows_it(qtbot, ui_ctx, wo
     page = VisitsPage(ui_ctx)
     qtbot.addWidget(page)
 
-    def fill(dlg) -> int:  # noqa: ANN001
+    def fill(dlg) -> int:
         dlg.canton_combo.setCurrentIndex(dlg.canton_combo.findText("Guano"))
         dlg.date_edit.setDate(QDate(2025, 6, 18))
         dlg.team_edit.setText("Ing. Ana Pilco")
@@ -180,7 +185,7 @@ def test_missing_canton_in_visit_form_is_a_spanish_message(qtbot, ui_ctx, monkey
 
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
-    dlg = VisitDialog(ui_ctx)          # no units → no canton to choose
+    dlg = VisitDialog(ui_ctx)  # no units → no canton to choose
     qtbot.addWidget(dlg)
     dlg._save()
     assert shown == ["Elija el cantón visitado."] and dlg.result_row is None

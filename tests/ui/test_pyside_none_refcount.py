@@ -7,6 +7,7 @@ with such roles on every repaint, so the app dies within a few thousand repaints
 as a failed test instead of killing pytest. On Python >= 3.12 None is immortal and its
 reference count never changes, so the check passes there too.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Entity profile, units and territories from the GUI."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -37,11 +38,12 @@ def test_profile_saves_and_rejects_a_bad_ruc(qtbot, ui_ctx, monkeypatch):
 def test_add_edit_delete_unit(qtbot, ui_ctx, monkeypatch):
     page = _page(qtbot, ui_ctx)
 
-    def fake_exec(dlg):  # noqa: ANN001
+    def fake_exec(dlg):
         dlg.name.setText("Jefatura Política de Guamote")
         dlg.kind.setCurrentIndex(dlg.kind.findData("JEFATURA_POLITICA"))
-        dlg.territory.setCurrentIndex(dlg.territory.findData(
-            ReferenceService(ui_ctx.db).territory_by_code("0606").territory_id))
+        dlg.territory.setCurrentIndex(
+            dlg.territory.findData(ReferenceService(ui_ctx.db).territory_by_code("0606").territory_id)
+        )
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(page_module.UnitDialog, "exec", fake_exec)
@@ -50,9 +52,11 @@ def test_add_edit_delete_unit(qtbot, ui_ctx, monkeypatch):
     assert page.unit_model.index(0, 2).data() == "Guamote (0606)"
 
     page.unit_view.selectRow(0)
-    monkeypatch.setattr(page_module.UnitDialog, "exec",
-                        lambda dlg: (dlg.name.setText("Jefatura Política del cantón Guamote"),
-                                     QDialog.DialogCode.Accepted)[1])
+    monkeypatch.setattr(
+        page_module.UnitDialog,
+        "exec",
+        lambda dlg: (dlg.name.setText("Jefatura Política del cantón Guamote"), QDialog.DialogCode.Accepted)[1],
+    )
     page.edit_unit.click()
     assert page.unit_model.index(0, 0).data() == "Jefatura Política del cantón Guamote"
 
@@ -67,6 +71,9 @@ def test_territory_tree_shows_chimborazo(qtbot, ui_ctx):
     page = _page(qtbot, ui_ctx)
     tops = [page.tree.topLevelItem(i).text(0) for i in range(page.tree.topLevelItemCount())]
     assert any(t.startswith("Chimborazo") for t in tops)
-    chimborazo = next(page.tree.topLevelItem(i) for i in range(page.tree.topLevelItemCount())
-                      if page.tree.topLevelItem(i).text(0).startswith("Chimborazo"))
+    chimborazo = next(
+        page.tree.topLevelItem(i)
+        for i in range(page.tree.topLevelItemCount())
+        if page.tree.topLevelItem(i).text(0).startswith("Chimborazo")
+    )
     assert chimborazo.childCount() == 10

@@ -1,5 +1,6 @@
 """Layout at 1366×768: maximized on first start, remembered window and splitters, table columns that give
 the width to the text, widths and hidden columns remembered per table."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt

@@ -5,6 +5,7 @@ namespace, ~95 enums) and `QStyle` alone cost more than a fifth of a bare window
 The main window with the dashboard's figures on screen must not touch them (see
 ui/main_window.py); bench/bench_startup.py measures the time itself.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -41,7 +42,9 @@ def test_first_screen_never_builds_the_qt_namespace_or_qstyle(demo_db_path):
 def test_every_section_icon_ships_as_a_png():
     from resources import ICONS
 
-    missing = sorted({icon for _m, _k, _t, _o, icon, _tip in PAGE_INDEX if icon and not (ICONS / f"{icon}.png").exists()})
+    missing = sorted(
+        {icon for _m, _k, _t, _o, icon, _tip in PAGE_INDEX if icon and not (ICONS / f"{icon}.png").exists()}
+    )
     assert not missing, f"add resources/icons/<name>.png for {missing} (a QStyle icon costs start-up time)"
 
 
@@ -57,7 +60,7 @@ def test_while_the_figures_are_computed_the_home_page_does_not_say_there_is_no_p
     pending = []
 
     class LaterRunner:  # a job still running on the worker thread
-        def run(self, fn, *, title, parent=None, on_done=None, **_kw):  # noqa: ANN001, ANN003, ARG002
+        def run(self, fn, *, title, parent=None, on_done=None, **_kw):
             pending.append((fn, on_done))
 
     ui_ctx.runner = LaterRunner()
@@ -72,8 +75,9 @@ def test_while_the_figures_are_computed_the_home_page_does_not_say_there_is_no_p
     assert page.empty.isVisible() and not page.content.isVisible()
 
 
-def test_the_home_page_lists_the_first_overdue_activities_with_the_figures_and_the_rest_after(qtbot, ui_ctx,
-                                                                                              monkeypatch):
+def test_the_home_page_lists_the_first_overdue_activities_with_the_figures_and_the_rest_after(
+    qtbot, ui_ctx, monkeypatch
+):
     """A plan far behind schedule: the figures (and a first screenful) come at once, every overdue
     activity is listed shortly after, in plan order, without a second pass replacing the first."""
     from rcdesk.demo import plans as demo_plans
@@ -90,7 +94,7 @@ def test_the_home_page_lists_the_first_overdue_activities_with_the_figures_and_t
     monkeypatch.setattr(DashboardPage, "SLICE_ROWS", 3)
 
     class NoJobs:  # the figures are handed in below, as the worker's callback does
-        def run(self, *_a, **_kw):  # noqa: ANN002, ANN003
+        def run(self, *_a, **_kw):
             pass
 
     ui_ctx.runner = NoJobs()

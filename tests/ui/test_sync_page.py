@@ -1,4 +1,5 @@
 """The Sincronización page: export, import by chooser and drag-and-drop, report, trust, conflict review."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,29 +13,35 @@ from tests.core.sync_world import World, row
 pytestmark = pytest.mark.ui
 
 
-def _ctx(db, tmp_path, name):  # noqa: ANN001, ANN202
+def _ctx(db, tmp_path, name):
     from PySide6.QtCore import QSettings
 
     from ui.shell import UiContext
     from ui.tasks import SyncTaskRunner
 
-    return UiContext(db=db, runner=SyncTaskRunner(), settings=QSettings(str(tmp_path / f"{name}.ini"),
-                                                                          QSettings.Format.IniFormat))
+    return UiContext(
+        db=db, runner=SyncTaskRunner(), settings=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+    )
 
 
 @pytest.fixture
-def world(tmp_path, qtbot):  # noqa: ARG001
+def world(tmp_path, qtbot):
     w = World(tmp_path)
     w.ids = w.seed_hq()
     yield w
     w.close()
 
 
-def _drop(page, files) -> None:  # noqa: ANN001
+def _drop(page, files) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
-    ev = QDropEvent(QPointF(QPoint(10, 10)), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                    Qt.KeyboardModifier.NoModifier)
+    ev = QDropEvent(
+        QPointF(QPoint(10, 10)),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     page.dropEvent(ev)
 
 
@@ -83,8 +90,9 @@ def test_field_and_headquarters_pages_through_a_season(world, tmp_path, qtbot, m
     hq.inst_view.setCurrentIndex(hq.inst_model.index(i, 0))
     hq.btn_trust.click()
     assert hq.report_model.index(0, 1).data() == "Consolidado"
-    kinds = {hq.kinds_model.index(r, 0).data(): hq.kinds_model.index(r, 2).data()
-             for r in range(hq.kinds_model.rowCount())}
+    kinds = {
+        hq.kinds_model.index(r, 0).data(): hq.kinds_model.index(r, 2).data() for r in range(hq.kinds_model.rowCount())
+    }
     assert kinds["actividades"] == "1"
     assert row(w.hq, "plan_activity", a1)["meta"] == "Del campo"
 
@@ -92,8 +100,10 @@ def test_field_and_headquarters_pages_through_a_season(world, tmp_path, qtbot, m
     w.edit(w.b, PlanActivity, a1, meta="De B", indicator="Informe de B")
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(w.send(w.B))], ""))
     hq.btn_import.click()
-    conflicts = {hq.kinds_model.index(r, 0).data(): hq.kinds_model.index(r, hq.kinds_model.COL_CONFLICTS).data()
-                 for r in range(hq.kinds_model.rowCount())}
+    conflicts = {
+        hq.kinds_model.index(r, 0).data(): hq.kinds_model.index(r, hq.kinds_model.COL_CONFLICTS).data()
+        for r in range(hq.kinds_model.rowCount())
+    }
     assert conflicts["actividades"] == "1"
     assert hq.conflicts_model.rowCount() == 1
     hq.tabs.setCurrentIndex(1)
@@ -101,8 +111,9 @@ def test_field_and_headquarters_pages_through_a_season(world, tmp_path, qtbot, m
     assert hq.diff_model.rowCount() == 2
     fields = [hq.diff_model.row_at(r).column for r in range(2)]
     k = fields.index("indicator")
-    hq.diff_model.setData(hq.diff_model.index(k, hq.diff_model.COL_USE_CAMPO), Qt.CheckState.Checked.value,
-                          Qt.ItemDataRole.CheckStateRole)
+    hq.diff_model.setData(
+        hq.diff_model.index(k, hq.diff_model.COL_USE_CAMPO), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+    )
     hq.grab().save(str(tmp_path / "sync_conflicts.png"))
     hq.btn_per_field.click()
     r1 = row(w.hq, "plan_activity", a1)

@@ -1,4 +1,5 @@
 """Sincronización → Registros: every record with its sync status, and the badge hook other pages use."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
-def world(tmp_path, qtbot):  # noqa: ARG001
+def world(tmp_path, qtbot):
     w = World(tmp_path)
     w.ids = w.seed_hq()
     w.join(w.a, w.A)
@@ -52,14 +53,17 @@ def test_record_browser_shows_status_and_follows_the_selection(world, tmp_path, 
 
 
 def test_install_sync_badge_hook_on_any_table(world, tmp_path, qtbot):
-    from ui.models.sync_tables import RowsModel
+    from ui.models.rows import ListTableModel, columns
     from ui.widgets.sync_badge import install_sync_badge
 
     w = world
     acts = w.ids["acts"]
 
-    class Acts(RowsModel):
-        HEADERS = ("Actividad",)
+    class Acts(ListTableModel):
+        COLUMNS = columns("Actividad")
+
+        def text(self, row, col: int) -> str:
+            return str(row[col])
 
     ctx = _ctx(w.a, tmp_path, "hook")
     host = QWidget()

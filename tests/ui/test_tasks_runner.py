@@ -3,6 +3,7 @@
 Other GUI tests use SyncTaskRunner (inline); these run jobs on the actual worker thread, so
 what the user sees while a long job runs — the dialog, Cancelar, an error box — is covered.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -19,7 +20,7 @@ from ui.tasks import CANCELLED_TEXT, SHOW_AFTER_MS, TaskRunner
 
 
 @pytest.fixture
-def runner(qtbot):  # noqa: ARG001 - qtbot ensures a QApplication
+def runner(qtbot):
     r = TaskRunner()
     yield r
     r.shutdown()
@@ -41,8 +42,11 @@ def boxes(monkeypatch):
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(("aviso", box.text())) or 0)
-    monkeypatch.setattr(QMessageBox, "information",
-                        staticmethod(lambda _parent, _title, text, *a, **k: shown.append(("información", text))))
+    monkeypatch.setattr(
+        QMessageBox,
+        "information",
+        staticmethod(lambda _parent, _title, text, *a, **k: shown.append(("información", text))),
+    )
     monkeypatch.setattr(CrashDialog, "exec", lambda dlg: shown.append(("fallo", dlg.text.toPlainText())) or 0)
     return shown
 
@@ -53,8 +57,14 @@ def _progress_dialog(parent: QWidget) -> QProgressDialog | None:
 
 def _big_plan(n: int = 2_000) -> ParsedPlan:
     acts = [ParsedActivity(f"Actividad {i}", number=str(i), responsible="Planeación") for i in range(n)]
-    return ParsedPlan(layout="paac", title="PAAC grande", entity="Alcaldía de Pasto", year=2022,
-                      groups=[ParsedGroup("componente", "Componente 1", activities=acts)], source_name="grande.xlsx")
+    return ParsedPlan(
+        layout="paac",
+        title="PAAC grande",
+        entity="Alcaldía de Pasto",
+        year=2022,
+        groups=[ParsedGroup("componente", "Componente 1", activities=acts)],
+        source_name="grande.xlsx",
+    )
 
 
 def _dump(path) -> list[str]:
@@ -66,7 +76,7 @@ def test_a_long_job_shows_progress_on_the_worker_thread_then_closes(qtbot, runne
     release = threading.Event()
     seen: dict = {}
 
-    def job(progress, cancel):  # noqa: ANN001, ARG001
+    def job(progress, cancel):
         seen["thread"] = threading.get_ident()
         progress(3, 10, "Leyendo filas…")
         release.wait(10)
@@ -99,8 +109,8 @@ def test_cancelar_leaves_the_database_as_it_was(qtbot, runner, window, db, db_pa
     first_batch_written = threading.Event()
     go_on = threading.Event()
 
-    def job(progress, cancel):  # noqa: ANN001
-        def held(done, total=None, text=""):  # noqa: ANN001
+    def job(progress, cancel):
+        def held(done, total=None, text=""):
             progress(done, total, text)
             first_batch_written.set()
             go_on.wait(10)  # keep the transaction open until the user has pressed Cancelar
@@ -124,7 +134,7 @@ def test_cancelar_leaves_the_database_as_it_was(qtbot, runner, window, db, db_pa
 
 
 def test_a_refusal_in_the_worker_reaches_the_user_as_a_warning(qtbot, runner, window, boxes):
-    def job(progress, cancel):  # noqa: ANN001, ARG001
+    def job(progress, cancel):
         raise UserError("La hoja «POA» no tiene la columna «Meta»; no se importó nada.")
 
     runner.run(job, title="Importando", parent=window, on_done=lambda r: boxes.append(("hecho", r)))
@@ -133,12 +143,12 @@ def test_a_refusal_in_the_worker_reaches_the_user_as_a_warning(qtbot, runner, wi
 
 
 def test_a_bug_in_the_worker_reaches_the_user_as_the_crash_report(qtbot, runner, window, boxes):
-    def job(progress, cancel):  # noqa: ANN001, ARG001
+    def job(progress, cancel):
         return {}["falta"]
 
     runner.run(job, title="Calculando", parent=window)
     qtbot.waitUntil(lambda: bool(boxes), timeout=5000)
-    (kind, report), = boxes
+    ((kind, report),) = boxes
     assert kind == "fallo" and "KeyError" in report and "in job" in report  # the report says where
 
 

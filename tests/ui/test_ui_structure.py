@@ -4,6 +4,7 @@ Every table model derives from `ui.models.rows.ListTableModel` (column specs, `s
 `RowRole` answered with the row), `RowRole` has one definition, and no widget or page module
 grows past what one person can read.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,10 +13,11 @@ import inspect
 import pkgutil
 from pathlib import Path
 
+from tests.code_size import logical_lines
+
 UI = Path(__file__).resolve().parents[2] / "ui"
-MAX_LINES = 600
-# pages issue 12 still asks to split; each may shrink, none may grow past its figure
-OVER_BUDGET = {"pages/poa.py": 740, "pages/followup.py": 730, "pages/plans.py": 660}
+MAX_LINES = 600  # logical lines (tests/code_size.py): formatting never decides
+OVER_BUDGET: dict[str, int] = {}  # a cap for a module while it is being split; none needed now
 
 
 def _modules() -> list[Path]:
@@ -29,8 +31,13 @@ def _tree(path: Path) -> ast.Module:
 def _assigned_names(tree: ast.Module) -> list[str]:
     names = []
     for node in ast.walk(tree):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for t in targets:
             for n in ast.walk(t):
                 if isinstance(n, ast.Name):
@@ -48,10 +55,10 @@ def test_widget_and_page_modules_stay_small():
     for folder in ("widgets", "pages"):
         for path in sorted((UI / folder).rglob("*.py")):
             key = str(path.relative_to(UI))
-            lines = len(path.read_text(encoding="utf-8").splitlines())
+            lines = logical_lines(path.read_text(encoding="utf-8"))
             if lines > OVER_BUDGET.get(key, MAX_LINES):
                 too_long[key] = lines
-    assert not too_long, f"split these modules (at most {MAX_LINES} lines): {too_long}"
+    assert not too_long, f"split these modules (at most {MAX_LINES} logical lines): {too_long}"
 
 
 def test_no_table_model_outside_the_base():
@@ -78,7 +85,10 @@ def test_every_table_model_derives_from_list_table_model():
     for info in pkgutil.iter_modules(ui.models.__path__):
         mod = importlib.import_module(f"ui.models.{info.name}")
         for _, cls in inspect.getmembers(mod, inspect.isclass):
-            if cls.__module__ == mod.__name__ and issubclass(cls, QAbstractTableModel) \
-                    and not issubclass(cls, ListTableModel):
+            if (
+                cls.__module__ == mod.__name__
+                and issubclass(cls, QAbstractTableModel)
+                and not issubclass(cls, ListTableModel)
+            ):
                 outside.append(f"{info.name}.{cls.__name__}")
     assert not outside, outside

@@ -1,6 +1,7 @@
 """Issue 13's listed fixes outside the events pages: Pendientes most urgent first and readable,
 «Reportar avance» starting from what was reported and by whom, Spanish percentages, a readable
 dashboard chart, save dialogs in the export folder with a banner, Tab leaving date fields."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -19,8 +20,9 @@ YEAR = TODAY.year
 
 def _save_plan(ctx, activities, entity="GAD Municipal de Guamote") -> str:
     group = ParsedGroup("fase", "Planificación", code="Fase 1", activities=activities)
-    parsed = ParsedPlan(layout="cpccs", title=f"Plan {YEAR}", entity=entity, year=YEAR, groups=[group],
-                        source_name="ui.xlsx")
+    parsed = ParsedPlan(
+        layout="cpccs", title=f"Plan {YEAR}", entity=entity, year=YEAR, groups=[group], source_name="ui.xlsx"
+    )
     plan_id = PlanService(ctx.db).save_parsed(parsed).plan_id
     ctx.select_plan(plan_id)
     return plan_id
@@ -32,14 +34,22 @@ LONG_B = "Conformación del equipo de trabajo responsable del proceso"
 
 @pytest.fixture
 def urgent_ctx(ui_ctx):
-    _save_plan(ui_ctx, [
-        ParsedActivity("Publicar el informe preliminar", number="1", start_date=TODAY - timedelta(days=60),
-                       end_date=TODAY - timedelta(days=5)),
-        ParsedActivity(LONG_A, number="2"),
-        ParsedActivity(LONG_B, number="3", start_date=TODAY - timedelta(days=90),
-                       end_date=TODAY - timedelta(days=30)),
-        ParsedActivity("Audiencia pública", number="4", start_date=TODAY - timedelta(days=10), end_date=TODAY),
-    ])
+    _save_plan(
+        ui_ctx,
+        [
+            ParsedActivity(
+                "Publicar el informe preliminar",
+                number="1",
+                start_date=TODAY - timedelta(days=60),
+                end_date=TODAY - timedelta(days=5),
+            ),
+            ParsedActivity(LONG_A, number="2"),
+            ParsedActivity(
+                LONG_B, number="3", start_date=TODAY - timedelta(days=90), end_date=TODAY - timedelta(days=30)
+            ),
+            ParsedActivity("Audiencia pública", number="4", start_date=TODAY - timedelta(days=10), end_date=TODAY),
+        ],
+    )
     return ui_ctx
 
 
@@ -75,13 +85,15 @@ def test_a_new_report_starts_at_the_last_reported_percentage_and_reporter(qtbot,
     from rcdesk.services.installation_setup import SetupAnswers, confirm_setup
     from ui.dialogs.followup_report import ReportDialog
 
-    _save_plan(ui_ctx, [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15),
-                                       end_date=date(YEAR, 12, 15))])
+    _save_plan(
+        ui_ctx,
+        [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15), end_date=date(YEAR, 12, 15))],
+    )
     monkeypatch.setattr(ui_ctx.db, "_user", "jperez-pc")  # the computer's login name
     page = _followup_page(qtbot, ui_ctx)
     activity = page.model.row(0)
 
-    def dialog():  # noqa: ANN202
+    def dialog():
         dlg = ReportDialog(ui_ctx, activity, page.periods, period_no=2)
         qtbot.addWidget(dlg)
         return dlg
@@ -90,17 +102,26 @@ def test_a_new_report_starts_at_the_last_reported_percentage_and_reporter(qtbot,
     assert first.percent.value() == 0 and first.reporter.text() == ""  # nothing reported, nobody set up
 
     fu = FollowupService(ui_ctx.db)
-    fu.add_report(ReportInput(activity.activity_id, 1, percent="35", reporter="Ana Pérez",
-                              reported_on=date(YEAR, 4, 20)))
-    fu.add_report(ReportInput(activity.activity_id, 2, percent="62,5", reporter="Ana Pérez",
-                              reported_on=date(YEAR, 8, 20)))
+    fu.add_report(
+        ReportInput(activity.activity_id, 1, percent="35", reporter="Ana Pérez", reported_on=date(YEAR, 4, 20))
+    )
+    fu.add_report(
+        ReportInput(activity.activity_id, 2, percent="62,5", reporter="Ana Pérez", reported_on=date(YEAR, 8, 20))
+    )
     second = dialog()
     assert second.percent.value() == 62.5
     assert second.reporter.text() == "Ana Pérez"
 
-    confirm_setup(ui_ctx.db, SetupAnswers(role="field", installation_name="Técnico cantón Guamote",
-                                          person="María Guamán", entity="GAD Municipal de Guamote",
-                                          country="EC"))
+    confirm_setup(
+        ui_ctx.db,
+        SetupAnswers(
+            role="field",
+            installation_name="Técnico cantón Guamote",
+            person="María Guamán",
+            entity="GAD Municipal de Guamote",
+            country="EC",
+        ),
+    )
     third = dialog()
     assert third.reporter.text() == "María Guamán"
     assert "jperez" not in third.reporter.text()
@@ -114,14 +135,22 @@ def test_tab_leaves_the_date_fields(qtbot, ui_ctx):
     from ui.pages.followup import HolidayDialog
 
     pw.make_world(ui_ctx.db)
-    _save_plan(ui_ctx, [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15),
-                                       end_date=date(YEAR, 12, 15))])
+    _save_plan(
+        ui_ctx,
+        [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15), end_date=date(YEAR, 12, 15))],
+    )
     page = _followup_page(qtbot, ui_ctx)
     report = ReportDialog(ui_ctx, page.model.row(0), page.periods, period_no=1)
     holiday = HolidayDialog(YEAR)
     visit, oficio, cantons = VisitDialog(ui_ctx), OficioDialog(ui_ctx), CantonsPage(ui_ctx)
-    for dlg, field in ((report, report.reported_on), (holiday, holiday.day), (visit, visit.date_edit),
-                       (oficio, oficio.date_edit), (cantons, cantons.cut_edit), (page, page.cut)):
+    for dlg, field in (
+        (report, report.reported_on),
+        (holiday, holiday.day),
+        (visit, visit.date_edit),
+        (oficio, oficio.date_edit),
+        (cantons, cantons.cut_edit),
+        (page, page.cut),
+    ):
         qtbot.addWidget(dlg)
         dlg.show()
         dlg.activateWindow()
@@ -141,8 +170,14 @@ def test_dashboard_unit_chart_shows_what_fits_readably_and_says_how_many(qtbot, 
 
     units = [f"Dirección de Planificación Territorial, sede {n:02d}" for n in range(1, 21)]
     # unit n has n activities, so the chart keeps the last 15 (most activities first)
-    _save_plan(ui_ctx, [ParsedActivity(f"Actividad {u[-2:]}-{k}", responsible=u)
-                        for n, u in enumerate(units, start=1) for k in range(n)])
+    _save_plan(
+        ui_ctx,
+        [
+            ParsedActivity(f"Actividad {u[-2:]}-{k}", responsible=u)
+            for n, u in enumerate(units, start=1)
+            for k in range(n)
+        ],
+    )
     page = DashboardPage(ui_ctx)
     qtbot.addWidget(page)
     page.resize(user_screen[0] - 190, user_screen[1] - 80)  # the window's share at 1366×768
@@ -175,8 +210,10 @@ def test_commitments_summary_writes_the_share_met_the_spanish_way(qtbot, ui_ctx)
     from ui.pages.commitments import CommitmentsPage
 
     cs = CommitmentService(ui_ctx.db)
-    made = [cs.add(CommitmentInput(description=f"Compromiso {n}", due_date=date(2099, 1, n), responsible_text="U"))
-            for n in range(1, 5)]
+    made = [
+        cs.add(CommitmentInput(description=f"Compromiso {n}", due_date=date(2099, 1, n), responsible_text="U"))
+        for n in range(1, 5)
+    ]
     cs.set_status(made[0].commitment_id, "CUMPLIDO")
     page = CommitmentsPage(ui_ctx)
     qtbot.addWidget(page)
@@ -184,6 +221,7 @@ def test_commitments_summary_writes_the_share_met_the_spanish_way(qtbot, ui_ctx)
 
 
 # -- save dialogs: the export folder, names that say what and when, a banner to open the file --------
+
 
 @pytest.fixture
 def save_dialog(monkeypatch):
@@ -193,7 +231,7 @@ def save_dialog(monkeypatch):
     calls: list[str] = []
     answer: list = []
 
-    def fake(parent, title, start, filters):  # noqa: ANN001, ARG001
+    def fake(parent, title, start, filters):
         calls.append(start)
         return (str(answer.pop(0)), "") if answer else ("", "")
 
@@ -210,7 +248,7 @@ def opened(monkeypatch):
     return seen
 
 
-def _saved_with_banner(page, path, opened) -> None:  # noqa: ANN001
+def _saved_with_banner(page, path, opened) -> None:
     assert page.banner.level == "success" and path.name in page.banner.text
     assert page.banner.action_texts() == ["Abrir", "Abrir carpeta"]
     page.banner.trigger("Abrir")
@@ -225,8 +263,9 @@ def poa_world(ui_ctx):
     return pw.make_world(ui_ctx.db)
 
 
-def test_canton_exports_start_in_the_export_folder_with_entity_and_cut(qtbot, ui_ctx, poa_world, save_dialog,
-                                                                         opened, tmp_path):
+def test_canton_exports_start_in_the_export_folder_with_entity_and_cut(
+    qtbot, ui_ctx, poa_world, save_dialog, opened, tmp_path
+):
     from PySide6.QtCore import QDate
 
     from ui.files import export_folder
@@ -260,8 +299,9 @@ def test_visit_report_is_named_after_its_canton_and_date(qtbot, ui_ctx, poa_worl
     from ui.files import export_folder
     from ui.pages.visits import VisitsPage
 
-    VisitService(ui_ctx.db).add_visit(poa_world.guano_id, date(2025, 6, 18), unit_ids=[poa_world.jp_guano],
-                                      findings="Sin vehículo")
+    VisitService(ui_ctx.db).add_visit(
+        poa_world.guano_id, date(2025, 6, 18), unit_ids=[poa_world.jp_guano], findings="Sin vehículo"
+    )
     page = VisitsPage(ui_ctx)
     qtbot.addWidget(page)
     page.show()
@@ -274,8 +314,9 @@ def test_visit_report_is_named_after_its_canton_and_date(qtbot, ui_ctx, poa_worl
     _saved_with_banner(page, tmp_path / "visita.pdf", opened)
 
 
-def test_poa_export_never_replaces_a_file_without_asking(qtbot, ui_ctx, poa_world, save_dialog, opened, tmp_path,
-                                                        monkeypatch):
+def test_poa_export_never_replaces_a_file_without_asking(
+    qtbot, ui_ctx, poa_world, save_dialog, opened, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
 
     from ui.pages.poa import PoaPage
@@ -331,8 +372,7 @@ def test_plan_export_dialog_uses_the_export_folder_and_asks_before_replacing(qtb
     _saved_with_banner(page, target, opened)
 
 
-def test_keys_export_and_import_start_in_the_export_folder(qtbot, ui_ctx, save_dialog, opened, tmp_path,
-                                                           monkeypatch):
+def test_keys_export_and_import_start_in_the_export_folder(qtbot, ui_ctx, save_dialog, opened, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog, QInputDialog
 
     from ui.files import export_folder, slug
@@ -350,8 +390,9 @@ def test_keys_export_and_import_start_in_the_export_folder(qtbot, ui_ctx, save_d
     assert start.name == f"claves-{slug(page.svc.overview().name)}-{TODAY.isoformat()}.json"
     _saved_with_banner(page, tmp_path / "claves.json", opened)
     starts: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda parent, title, start, filters: starts.append(start) or ("", ""))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda parent, title, start, filters: starts.append(start) or ("", "")
+    )
     page.import_keys()
     assert starts == [str(tmp_path)]  # where the keys were just saved, not the home folder
 
@@ -362,16 +403,19 @@ def test_evidence_choosers_start_where_the_last_evidence_came_from(qtbot, ui_ctx
     from ui.dialogs.followup_report import ReportDialog
     from ui.files import export_folder
 
-    _save_plan(ui_ctx, [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15),
-                                       end_date=date(YEAR, 12, 15))])
+    _save_plan(
+        ui_ctx,
+        [ParsedActivity("Conformar el equipo", number="1", start_date=date(YEAR, 1, 15), end_date=date(YEAR, 12, 15))],
+    )
     page = _followup_page(qtbot, ui_ctx)
     photos = tmp_path / "fotos"
     photos.mkdir()
     acta = photos / "acta.pdf"
     acta.write_bytes(b"%PDF-1.4 acta")
     starts: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        lambda parent, title, start, filters: starts.append(start) or ([str(acta)], ""))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda parent, title, start, filters: starts.append(start) or ([str(acta)], "")
+    )
     dlg = ReportDialog(ui_ctx, page.model.row(0), page.periods, period_no=1)
     qtbot.addWidget(dlg)
     dlg.choose_files()

@@ -1,9 +1,10 @@
 """Form to add or edit one activity of a plan, with inline Spanish validation."""
+
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,7 +31,7 @@ CUATRI_LABELS = {1: "1.º (ene–abr)", 2: "2.º (may–ago)", 3: "3.º (sep–d
 class _DateField(QWidget):
     """A date with a "sin fecha" check box (dates are optional in most plans)."""
 
-    def __init__(self, no_date_text: str, default: date, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, no_date_text: str, default: date, parent=None) -> None:
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -61,8 +62,15 @@ class _DateField(QWidget):
 class ActivityFormDialog(QDialog):
     """`groups` is a list of (group_id, label, depth); `row` an ActivityRow to edit, or None to add."""
 
-    def __init__(self, groups: list[tuple[str, str, int]], row=None, *, year: int | None = None,  # noqa: ANN001
-                 default_group: str | None = None, parent=None) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        groups: list[tuple[str, str, int]],
+        row=None,
+        *,
+        year: int | None = None,
+        default_group: str | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.row = row
         self.setWindowTitle("Editar actividad" if row is not None else "Nueva actividad")
@@ -129,7 +137,8 @@ class ActivityFormDialog(QDialog):
         self._add(form, "Fecha &programada:", self.scheduled)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Guardar")  # Enter saves; Alt+G is the group field
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
@@ -176,7 +185,7 @@ class ActivityFormDialog(QDialog):
     def _with_error(self, field: QWidget, error: QLabel) -> QWidget:
         return _Errored(field, error, self)
 
-    def _fill(self, a) -> None:  # noqa: ANN001
+    def _fill(self, a) -> None:
         idx = self.group.findData(a.group_id) if a.group_id else 0
         self.group.setCurrentIndex(max(idx, 0))
         self.number.setText(a.number)
@@ -230,7 +239,7 @@ class ActivityFormDialog(QDialog):
 class _Errored(QWidget):
     """A field with its error message right below it."""
 
-    def __init__(self, inner: QWidget, error: QLabel, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, inner: QWidget, error: QLabel, parent=None) -> None:
         super().__init__(parent)
         self.inner = inner
         lay = QVBoxLayout(self)

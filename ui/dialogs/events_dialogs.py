@@ -1,4 +1,5 @@
 """Dialogs of the events pages: attendance import preview, commitment, follow-up."""
+
 from __future__ import annotations
 
 import html
@@ -57,7 +58,7 @@ class ImportPreviewDialog(QDialog):
 
     TAB_COLUMNS, TAB_PREVIEW = range(2)
 
-    def __init__(self, ctx, event_id: str, path: Path, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, event_id: str, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.events.attendance_fields import ATTENDANCE
         from rcdesk.services.attendance import AttendanceService
@@ -67,9 +68,9 @@ class ImportPreviewDialog(QDialog):
         self.svc = AttendanceService(ctx.db)
         self.parsed = None
         self.result_ = None
-        self.failed = False     # the file cannot be read at all: the dialog closed itself
-        self._busy = False      # a preview is being read
-        self._again = False     # the choices changed meanwhile: read once more when it is done
+        self.failed = False  # the file cannot be read at all: the dialog closed itself
+        self._busy = False  # a preview is being read
+        self._again = False  # the choices changed meanwhile: read once more when it is done
         self.setWindowTitle(f"Importar asistencia – {self.path.name}")
         self.resize(1100, 640)
         self.setMinimumSize(760, 480)
@@ -77,9 +78,11 @@ class ImportPreviewDialog(QDialog):
 
         self.mapping_page = ColumnMappingPage(ATTENDANCE, ctx.settings)
         self.mapping_page.changed.connect(self.run_preview)
-        privacy = QLabel("La asistencia tiene datos personales: una columna sin campo no se importa (no hay "
-                         "«otros datos»). Género, sexo, edad, autoidentificación y discapacidad solo se suman al "
-                         "conteo anónimo del evento.")
+        privacy = QLabel(
+            "La asistencia tiene datos personales: una columna sin campo no se importa (no hay "
+            "«otros datos»). Género, sexo, edad, autoidentificación y discapacidad solo se suman al "
+            "conteo anónimo del evento."
+        )
         privacy.setWordWrap(True)
         self.mapping_page.layout().insertWidget(0, privacy)
 
@@ -87,7 +90,9 @@ class ImportPreviewDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(ImportPreviewModel.COL_MESSAGE, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            ImportPreviewModel.COL_MESSAGE, QHeaderView.ResizeMode.Stretch
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName("Filas de la hoja")
         self.details = QLabel()
@@ -141,10 +146,10 @@ class ImportPreviewDialog(QDialog):
         self.import_btn.setEnabled(False)
         options = self.mapping_page.preview_options()
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             return self.svc.preview_import(self.event_id, self.path, progress=progress, cancel=cancel, **options)
 
-        def done(parsed) -> None:  # noqa: ANN001
+        def done(parsed) -> None:
             self._busy = False
             if self._again:
                 self.run_preview()
@@ -159,14 +164,15 @@ class ImportPreviewDialog(QDialog):
                 return
             self._failed()
 
-        self.ctx.runner.run(job, title="Revisando la hoja…", parent=self, on_done=done, on_error=failed,
-                            on_cancel=self._failed)
+        self.ctx.runner.run(
+            job, title="Revisando la hoja…", parent=self, on_done=done, on_error=failed, on_cancel=self._failed
+        )
 
     def _failed(self) -> None:
         self.failed = True
         QDialog.reject(self)
 
-    def _loaded(self, parsed) -> None:  # noqa: ANN001
+    def _loaded(self, parsed) -> None:
         self.parsed = parsed
         self.mapping_page.show_mappings([parsed.mapping] if parsed.mapping else [], profile_name=parsed.profile_name)
         self.model.set_rows(parsed.rows)
@@ -175,10 +181,18 @@ class ImportPreviewDialog(QDialog):
         labels = {dim: spec["label"] for dim, spec in dimensions().items()}
         demo = "; ".join(f"{labels.get(dim, dim)}: {what}" for dim, what in parsed.demographic_columns.items())
         ignored = ", ".join(f"{c.column} «{c.header or 'sin encabezado'}»" for c in parsed.ignored_columns)
-        self.details.setText("\n".join(filter(None, (
-            f"Conteo anónimo desde {demo}." if demo else "",
-            f"Columnas que no se importan ({len(parsed.ignored_columns)}): {ignored}." if ignored else "",
-            *(f"Aviso: {w}" for w in parsed.warnings)))))
+        self.details.setText(
+            "\n".join(
+                filter(
+                    None,
+                    (
+                        f"Conteo anónimo desde {demo}." if demo else "",
+                        f"Columnas que no se importan ({len(parsed.ignored_columns)}): {ignored}." if ignored else "",
+                        *(f"Aviso: {w}" for w in parsed.warnings),
+                    ),
+                )
+            )
+        )
         if parsed.errors:
             self.summary.setText(f"<b>No se puede importar:</b> {html.escape(parsed.errors[0])}")
             self.tabs.setCurrentIndex(self.TAB_COLUMNS)
@@ -189,7 +203,8 @@ class ImportPreviewDialog(QDialog):
             f"{len(parsed.rows)} filas con datos. Correctas: {c['ok']}; reparadas: {c['repaired']}; con aviso: "
             f"{c['warning']}; documento no válido: {c['invalid']}; duplicadas (no se importan): {c['duplicate']}; "
             f"con error (no se importan): {c['error']}. Filas vacías omitidas: {parsed.blank_rows}. "
-            f"Columnas sin importar: {len(parsed.ignored_columns)}.")
+            f"Columnas sin importar: {len(parsed.ignored_columns)}."
+        )
         self.import_btn.setEnabled(True)
 
     def _save(self) -> None:
@@ -198,10 +213,10 @@ class ImportPreviewDialog(QDialog):
         invalid = "reject" if self.reject.isChecked() else "keep"
         parsed = self.parsed
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             return self.svc.save_import(self.event_id, parsed, invalid=invalid, progress=progress, cancel=cancel)
 
-        def done(res) -> None:  # noqa: ANN001
+        def done(res) -> None:
             self.result_ = res
             self.ctx.changed(Changes(events=True), self)
             self.accept()
@@ -212,8 +227,9 @@ class ImportPreviewDialog(QDialog):
 class CommitmentDialog(QDialog):
     """Turn a contribution into a commitment (or create one directly)."""
 
-    def __init__(self, units: list, aporte: str = "", event_date: date | None = None,
-                 parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self, units: list, aporte: str = "", event_date: date | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Nuevo compromiso")
         form = QFormLayout(self)
@@ -245,11 +261,17 @@ class CommitmentDialog(QDialog):
         form.addRow(bb)
 
     def values(self) -> dict:
-        unit_id = self.unit.currentData() if self.unit.currentText() == self.unit.itemText(self.unit.currentIndex()) else None
-        return {"description": self.description.toPlainText(), "responsible_unit_id": unit_id,
-                "responsible_text": None if unit_id else self.unit.currentText(),
-                "responsible_person": self.person.text(), "due_date": pydate(self.due.date()),
-                "deliverable": self.deliverable.text()}
+        unit_id = (
+            self.unit.currentData() if self.unit.currentText() == self.unit.itemText(self.unit.currentIndex()) else None
+        )
+        return {
+            "description": self.description.toPlainText(),
+            "responsible_unit_id": unit_id,
+            "responsible_text": None if unit_id else self.unit.currentText(),
+            "responsible_person": self.person.text(),
+            "due_date": pydate(self.due.date()),
+            "deliverable": self.deliverable.text(),
+        }
 
 
 class FollowUpDialog(QDialog):
@@ -294,14 +316,25 @@ class FollowUpDialog(QDialog):
             self.files.addItem(path)
 
     def values(self) -> dict:
-        return {"cut_date": pydate(self.cut.date()), "progress_pct": self.pct.value(),
-                "narrative": self.note.toPlainText(),
-                "files": [self.files.item(i).text() for i in range(self.files.count())],
-                "links": [self.link.text().strip()] if self.link.text().strip() else []}
+        return {
+            "cut_date": pydate(self.cut.date()),
+            "progress_pct": self.pct.value(),
+            "narrative": self.note.toPlainText(),
+            "files": [self.files.item(i).text() for i in range(self.files.count())],
+            "links": [self.link.text().strip()] if self.link.text().strip() else [],
+        }
 
 
-__all__ = ["CommitmentDialog", "FollowUpDialog", "ImportPreviewDialog", "NewEventDialog", "Qt", "date_edit", "pydate",
-           "qdate"]
+__all__ = [
+    "CommitmentDialog",
+    "FollowUpDialog",
+    "ImportPreviewDialog",
+    "NewEventDialog",
+    "Qt",
+    "date_edit",
+    "pydate",
+    "qdate",
+]
 
 
 class NewEventDialog(QDialog):
@@ -312,9 +345,16 @@ class NewEventDialog(QDialog):
     municipality never sits among Ecuadorian cantons.
     """
 
-    def __init__(self, plans: list, territories: list, default_plan_id: str | None = None,
-                 parent: QWidget | None = None, *, countries: dict[str, str] | None = None,
-                 default_country: str | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        plans: list,
+        territories: list,
+        default_plan_id: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        countries: dict[str, str] | None = None,
+        default_country: str | None = None,
+    ) -> None:
         super().__init__(parent)
         from rcdesk.models.events import EVENT_TYPES
         from ui.widgets.territory_picker import TerritoryPicker
@@ -370,9 +410,14 @@ class NewEventDialog(QDialog):
         if self.territory.current_id() is None:
             self.territory.set_current(None)  # «(sin territorio)» highlighted: the choice is visible
 
-    def values(self):  # noqa: ANN201
+    def values(self):
         from rcdesk.services.events import EventInput
 
-        return EventInput(title=self.title.text(), event_date=pydate(self.date.date()),
-                          event_type=self.type.currentData(), plan_id=self.plan.currentData(),
-                          territory_id=self.territory.current_id(), venue=self.venue.text())
+        return EventInput(
+            title=self.title.text(),
+            event_date=pydate(self.date.date()),
+            event_type=self.type.currentData(),
+            plan_id=self.plan.currentData(),
+            territory_id=self.territory.current_id(),
+            venue=self.venue.text(),
+        )

@@ -1,5 +1,6 @@
 """Dialogs of the people directory: pick people (invitations), what is held about a person
 (export JSON/PDF), rectification, consent revocation, and retention (preview + confirmation)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
 
 from ui.models.events_tables import PeopleModel
 from ui.tasks import show_error
-from ui.widgets.search_filter import SearchBox
 from ui.widgets.buttons import OK, dialog_buttons
+from ui.widgets.search_filter import SearchBox
 
 
-def _table(model):  # noqa: ANN001, ANN202
+def _table(model):
     from ui.widgets.events.base import table
 
     t = table(model, PeopleModel.COL_ORG)
@@ -40,7 +41,7 @@ def _table(model):  # noqa: ANN001, ANN202
 class PersonPickerDialog(QDialog):
     """Search the directory and choose one or more people (Ctrl/Mayús + clic or Mayús + flechas)."""
 
-    def __init__(self, ctx, title: str, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.attendance import AttendanceService
 
@@ -73,7 +74,7 @@ class PersonPickerDialog(QDialog):
 class DossierDialog(QDialog):
     """What the entity holds about a person (access request), with export to JSON or PDF."""
 
-    def __init__(self, ctx, person_id: str, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, person_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.privacy import PrivacyService
 
@@ -103,53 +104,77 @@ class DossierDialog(QDialog):
 
         filt = "PDF (*.pdf)" if kind == "pdf" else "JSON (*.json)"
         # the person's name: an access request answered for two people gives two files
-        path = ask_save_path(self, self.ctx.settings, kind="datos-personales", title="Guardar datos de la persona",
-                             name=default_name("datos personales", self.person_name, suffix=kind), filters=filt,
-                             suffix=kind)
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="datos-personales",
+            title="Guardar datos de la persona",
+            name=default_name("datos personales", self.person_name, suffix=kind),
+            filters=filt,
+            suffix=kind,
+        )
         if path is None:
             return
         svc, person_id = self.svc, self.person_id
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.saved = str(path)
             announce_saved(self, path, "Datos de la persona guardados")
 
         # the export is logged in the audit trail: a write, so it runs on the worker
-        self.ctx.runner.write(lambda: svc.export(person_id, str(path)), parent=self, on_done=done,
-                              on_user_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.write(
+            lambda: svc.export(person_id, str(path)),
+            parent=self,
+            on_done=done,
+            on_user_error=lambda exc: show_error(self, exc),
+        )
 
 
-def dossier_text(d) -> str:  # noqa: ANN001
+def dossier_text(d) -> str:
     from rcdesk.reports.events_common import short_date
 
     p = d.person
-    lines = [f"{p['full_name']} — documento: {p['id_number'] or 'sin documento'}",
-             f"Organización: {p['organization'] or '—'}   Territorio: {p['territory'] or '—'}",
-             f"Teléfono: {p['phone'] or '—'}   Correo: {p['email'] or '—'}   Menor de edad: "
-             f"{'sí' if p['is_minor'] else 'no'}", ""]
+    lines = [
+        f"{p['full_name']} — documento: {p['id_number'] or 'sin documento'}",
+        f"Organización: {p['organization'] or '—'}   Territorio: {p['territory'] or '—'}",
+        f"Teléfono: {p['phone'] or '—'}   Correo: {p['email'] or '—'}   Menor de edad: "
+        f"{'sí' if p['is_minor'] else 'no'}",
+        "",
+    ]
 
-    def block(title: str, items, fmt) -> None:  # noqa: ANN001
+    def block(title: str, items, fmt) -> None:
         lines.append(f"{title} ({len(items)})")
         lines.extend(f"  • {fmt(x)}" for x in items)
         if not items:
             lines.append("  (ninguno)")
         lines.append("")
 
-    block("Asistencia a eventos", d.attendance,
-          lambda a: f"{short_date(a['event_date'])} {a['event_title']} — Nº {a['seq_no']} (vínculo: {a['match']})")
-    block("Consentimientos", d.consents,
-          lambda c: f"{short_date(c['given_at'])} {c['event_title']}: {', '.join(c['scopes']) or 'ningún alcance vigente'}"
-                    + (f" — revocado {short_date(c['revoked_at'])}" if c["revoked_at"] else ""))
+    block(
+        "Asistencia a eventos",
+        d.attendance,
+        lambda a: f"{short_date(a['event_date'])} {a['event_title']} — Nº {a['seq_no']} (vínculo: {a['match']})",
+    )
+    block(
+        "Consentimientos",
+        d.consents,
+        lambda c: (
+            f"{short_date(c['given_at'])} {c['event_title']}: {', '.join(c['scopes']) or 'ningún alcance vigente'}"
+            + (f" — revocado {short_date(c['revoked_at'])}" if c["revoked_at"] else "")
+        ),
+    )
     block("Preguntas", d.questions, lambda q: f"{short_date(q['received_on'])} {q['text']} (vínculo: {q['match']})")
     block("Aportes", d.contributions, lambda c: f"{c['event_title']}: {c['text']}")
-    block("Compromisos originados en sus aportes", d.commitments,
-          lambda c: f"{c['description']} — {c['status']}, plazo {short_date(c['due_date'])}")
+    block(
+        "Compromisos originados en sus aportes",
+        d.commitments,
+        lambda c: f"{c['description']} — {c['status']}, plazo {short_date(c['due_date'])}",
+    )
     block("Invitaciones", d.invitations, lambda i: f"{short_date(i['event_date'])} {i['event_title']}: {i['status']}")
     return "\n".join(lines)
 
 
 class RectifyDialog(QDialog):
-    def __init__(self, person, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, person, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Rectificar datos")
         self.setMinimumWidth(520)
@@ -177,9 +202,13 @@ class RectifyDialog(QDialog):
             v = w.text().strip()
             return None if v == (old or "") else v
 
-        return {"full_name": changed(self.name, p.full_name), "id_number": changed(self.id_number, p.id_number),
-                "organization": changed(self.org, p.organization), "phone": changed(self.phone, p.phone),
-                "email": changed(self.email, p.email)}
+        return {
+            "full_name": changed(self.name, p.full_name),
+            "id_number": changed(self.id_number, p.id_number),
+            "organization": changed(self.org, p.organization),
+            "phone": changed(self.phone, p.phone),
+            "email": changed(self.email, p.email),
+        }
 
 
 class RevokeConsentDialog(QDialog):
@@ -212,7 +241,7 @@ class RetentionDialog(QDialog):
     """Years to keep identities per record type, the preview of what is past retention, and the
     anonymisation itself after an explicit confirmation (a job with progress and Cancelar)."""
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.privacy import MAX_YEARS, RECORD_TYPES, PrivacyService
 
@@ -221,9 +250,11 @@ class RetentionDialog(QDialog):
         self.setWindowTitle("Conservación de datos personales")
         self.resize(860, 560)
         lay = QVBoxLayout(self)
-        intro = QLabel("Las identidades (nombres, documentos, contactos) se anonimizan cuando pasan los años de "
-                       "conservación contados desde el año del evento. Los conteos, organizaciones, territorios y "
-                       "textos de preguntas y aportes se conservan.")
+        intro = QLabel(
+            "Las identidades (nombres, documentos, contactos) se anonimizan cuando pasan los años de "
+            "conservación contados desde el año del evento. Los conteos, organizaciones, territorios y "
+            "textos de preguntas y aportes se conservan."
+        )
         intro.setWordWrap(True)
         lay.addWidget(intro)
         grid = QGridLayout()
@@ -270,8 +301,12 @@ class RetentionDialog(QDialog):
 
     def save_years(self) -> None:
         svc, years = self.svc, {k: sb.value() for k, sb in self.years.items()}
-        self.ctx.runner.write(lambda: svc.set_retention_years(years), parent=self, on_done=lambda _r: self.preview(),
-                              on_user_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.write(
+            lambda: svc.set_retention_years(years),
+            parent=self,
+            on_done=lambda _r: self.preview(),
+            on_user_error=lambda exc: show_error(self, exc),
+        )
 
     def preview(self) -> None:
         from rcdesk.reports.events_common import short_date
@@ -280,8 +315,9 @@ class RetentionDialog(QDialog):
         t = p.totals()
         self.table.setRowCount(len(p.events))
         for r, e in enumerate(p.events):
-            for c, v in enumerate((short_date(e.event_date), e.title, e.attendance, e.questions, e.contributions,
-                                   e.invitations)):
+            for c, v in enumerate(
+                (short_date(e.event_date), e.title, e.attendance, e.questions, e.contributions, e.invitations)
+            ):
                 it = QTableWidgetItem(str(v))
                 if c >= 2:
                     it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -293,7 +329,8 @@ class RetentionDialog(QDialog):
             self.summary.setText(
                 f"Vencidos al {p.today:%d/%m/%Y}: {t['attendance']} registros de asistencia, {t['questions']} "
                 f"preguntas, {t['contributions']} aportes y {t['invitations']} invitaciones de {len(p.events)} "
-                f"evento(s); {t['people']} persona(s) saldrán del directorio.")
+                f"evento(s); {t['people']} persona(s) saldrán del directorio."
+            )
         self.apply_btn.setEnabled(not p.empty)
 
     def apply(self) -> None:
@@ -301,22 +338,30 @@ class RetentionDialog(QDialog):
 
         t = self.prev.totals()
         n = t["attendance"] + t["questions"] + t["contributions"] + t["invitations"]
-        box = QMessageBox(QMessageBox.Icon.Warning, "Anonimizar identidades vencidas",
-                          f"Se anonimizarán {n} registro(s) y {t['people']} persona(s) del directorio. "
-                          "No se puede deshacer. ¿Continuar?", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Anonimizar identidades vencidas",
+            f"Se anonimizarán {n} registro(s) y {t['people']} persona(s) del directorio. "
+            "No se puede deshacer. ¿Continuar?",
+            parent=self,
+        )
         yes = box.addButton("&Anonimizar", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Cancelar", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not yes:
             return
 
-        def done(res) -> None:  # noqa: ANN001
+        def done(res) -> None:
             self.result = res
             self.ctx.changed(Changes(events=True), self)
             self.ctx.events.status_message.emit("Identidades vencidas anonimizadas.")
             self.preview()
 
         today = self.prev.today
-        self.ctx.runner.run(lambda progress, cancel: self.svc.apply_retention(today, progress=progress, cancel=cancel),
-                            title="Anonimizando identidades vencidas…", parent=self, on_done=done,
-                            on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.run(
+            lambda progress, cancel: self.svc.apply_retention(today, progress=progress, cancel=cancel),
+            title="Anonimizando identidades vencidas…",
+            parent=self,
+            on_done=done,
+            on_error=lambda exc: show_error(self, exc),
+        )

@@ -3,6 +3,7 @@
 The same dialog edits a report not yet validated (a new version replaces it) or registers the
 correction of a validated one (mode "edit" / "supersede", see `FollowupService`).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -34,8 +34,10 @@ from rcdesk.services.changes import Changes
 from ui.widgets.buttons import dialog_buttons
 from ui.widgets.dates import DateEdit
 
-EVIDENCE_FILTER = ("Evidencias (*.pdf *.jpg *.jpeg *.png *.gif *.doc *.docx *.xls *.xlsx *.ppt *.pptx *.odt "
-                   "*.ods *.txt *.csv *.zip *.mp4 *.mp3);;Todos los archivos (*)")
+EVIDENCE_FILTER = (
+    "Evidencias (*.pdf *.jpg *.jpeg *.png *.gif *.doc *.docx *.xls *.xlsx *.ppt *.pptx *.odt "
+    "*.ods *.txt *.csv *.zip *.mp4 *.mp3);;Todos los archivos (*)"
+)
 PathRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -65,7 +67,7 @@ class EvidenceList(QListWidget):
         item.setData(PathRole, ("link", url))
         self.addItem(item)
 
-    def add_kept(self, ev) -> None:  # noqa: ANN001
+    def add_kept(self, ev) -> None:
         """Evidence already attached to the report being corrected (carried over unless removed)."""
         kind = "Enlace" if ev.kind == "LINK" else "Archivo"
         item = QListWidgetItem(f"{kind} ya adjunto: {ev.label}")
@@ -83,19 +85,19 @@ class EvidenceList(QListWidget):
         return [v for k, v in (self.item(i).data(PathRole) for i in range(self.count())) if k == "link"]
 
     # drag-and-drop
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragMoveEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
-    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dropEvent(self, event) -> None:
         if not event.mimeData().hasUrls():
             return super().dropEvent(event)
         for url in event.mimeData().urls():
@@ -110,11 +112,19 @@ class EvidenceList(QListWidget):
 class ReportDialog(QDialog):
     """Report the progress of one activity for one period (save = Ctrl+Enter)."""
 
-    TITLES = {"new": "Reportar avance", "edit": "Editar reporte de avance",
-              "supersede": "Corregir reporte validado"}
+    TITLES = {"new": "Reportar avance", "edit": "Editar reporte de avance", "supersede": "Corregir reporte validado"}
 
-    def __init__(self, ctx, activity, periods: list[tuple[int, str, str]], *, period_no: int | None = None,  # noqa: ANN001
-                 parent: QWidget | None = None, report=None, mode: str = "new") -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        ctx,
+        activity,
+        periods: list[tuple[int, str, str]],
+        *,
+        period_no: int | None = None,
+        parent: QWidget | None = None,
+        report=None,
+        mode: str = "new",
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.activity = activity
@@ -125,9 +135,11 @@ class ReportDialog(QDialog):
         self.setMinimumWidth(580)
         self.setMinimumHeight(640)
 
-        head = QLabel(f"<b>{activity.number + ' ' if activity.number else ''}{_html(activity.description)}</b>"
-                      f"<br><span style='color:#555'>Responsable: {_html(activity.responsible) or '—'} · "
-                      f"Meta: {_html(activity.meta) or '—'}</span>")
+        head = QLabel(
+            f"<b>{activity.number + ' ' if activity.number else ''}{_html(activity.description)}</b>"
+            f"<br><span style='color:#555'>Responsable: {_html(activity.responsible) or '—'} · "
+            f"Meta: {_html(activity.meta) or '—'}</span>"
+        )
         head.setWordWrap(True)
         head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -209,11 +221,13 @@ class ReportDialog(QDialog):
         if self.mode != "new":
             note = QLabel(
                 "Se guardará una nueva versión del reporte; la anterior queda en el historial como «sustituida»."
-                if self.mode == "edit" and report.status == "REPORTADO" else
-                "Se guardará una nueva versión para revisión; el reporte observado queda en el historial con su "
-                "observación." if self.mode == "edit" else
-                "El reporte validado sigue vigente hasta que se valide esta corrección; entonces queda en el "
-                "historial como «sustituido».")
+                if self.mode == "edit" and report.status == "REPORTADO"
+                else "Se guardará una nueva versión para revisión; el reporte observado queda en el historial con su "
+                "observación."
+                if self.mode == "edit"
+                else "El reporte validado sigue vigente hasta que se valide esta corrección; entonces queda en el "
+                "historial como «sustituido»."
+            )
             note.setWordWrap(True)
             note.setStyleSheet("background:#FFF8E1; border:1px solid #FFE082; padding:4px; color:#212121")
             lay.addWidget(note)
@@ -234,13 +248,19 @@ class ReportDialog(QDialog):
             self._start_from_last(activity)
         self.percent.setFocus()
 
-    def _start_from_last(self, activity) -> None:  # noqa: ANN001
+    def _start_from_last(self, activity) -> None:
         """A new report starts at the activity's last reported % (progress accumulates; typing it
         again from 0 invites mistakes) and keeps how it was measured (% or quantity / meta)."""
         from rcdesk.services.followup import FollowupService
 
-        last = next((r for r in FollowupService(self.ctx.db).history(activity.activity_id)
-                     if r.status != "SUSTITUIDO" and r.percent is not None), None)
+        last = next(
+            (
+                r
+                for r in FollowupService(self.ctx.db).history(activity.activity_id)
+                if r.status != "SUSTITUIDO" and r.percent is not None
+            ),
+            None,
+        )
         if last is None:
             return
         if last.quantity is not None and last.target_quantity:
@@ -250,7 +270,7 @@ class ReportDialog(QDialog):
         self.percent.setValue(float(last.percent))
         self.percent.selectAll()  # typing replaces the figure; Tab keeps it
 
-    def _fill_from(self, r) -> None:  # noqa: ANN001
+    def _fill_from(self, r) -> None:
         """Start from the report being corrected."""
         self.period.setCurrentIndex(max(0, self.period.findData(r.period_no)))
         self.period.setEnabled(self.mode != "supersede")  # a correction is for the same period
@@ -275,14 +295,21 @@ class ReportDialog(QDialog):
     def choose_files(self) -> None:
         from ui.files import ask_open_paths
 
-        files = ask_open_paths(self, self.ctx.settings, kind="evidencias", title="Elegir archivos de evidencia",
-                               filters=EVIDENCE_FILTER, many=True)
+        files = ask_open_paths(
+            self,
+            self.ctx.settings,
+            kind="evidencias",
+            title="Elegir archivos de evidencia",
+            filters=EVIDENCE_FILTER,
+            many=True,
+        )
         for f in files:
             self.evidence.add_file(Path(f))
 
     def ask_link(self) -> None:
-        url, ok = QInputDialog.getText(self, "Enlace de evidencia",
-                                       "Dirección publicada (debe empezar por http:// o https://):")
+        url, ok = QInputDialog.getText(
+            self, "Enlace de evidencia", "Dirección publicada (debe empezar por http:// o https://):"
+        )
         if ok and url.strip():
             self.evidence.add_link(url.strip())
 
@@ -290,17 +317,17 @@ class ReportDialog(QDialog):
         for item in self.evidence.selectedItems():
             self.evidence.takeItem(self.evidence.row(item))
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
         if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.save()
             return
         super().keyPressEvent(event)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragEnterEvent(self, event) -> None:
         self.evidence.dragEnterEvent(event)
 
-    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dropEvent(self, event) -> None:
         self.evidence.dropEvent(event)
 
     # -- saving -------------------------------------------------------------------------------
@@ -311,20 +338,24 @@ class ReportDialog(QDialog):
     def _toggle_justification(self) -> None:
         self.justification.setEnabled(self.use_quantity.isChecked() or self.percent.value() > 100)
 
-    def report_input(self):  # noqa: ANN201
+    def report_input(self):
         from rcdesk.services.followup import ReportInput
 
         qd = self.reported_on.date()
         use_q = self.use_quantity.isChecked()
         return ReportInput(
-            self.activity.activity_id, int(self.period.currentData()),
+            self.activity.activity_id,
+            int(self.period.currentData()),
             None if use_q else round(self.percent.value(), 2),
             quantity=self.quantity.value() if use_q else None,
             target_quantity=(self.target.value() or None) if use_q else None,
-            done_text=self.done_text.toPlainText(), difficulties=self.difficulties.toPlainText(),
-            justification=self.justification.toPlainText(), reporter=self.reporter.text(),
+            done_text=self.done_text.toPlainText(),
+            difficulties=self.difficulties.toPlainText(),
+            justification=self.justification.toPlainText(),
+            reporter=self.reporter.text(),
             reported_on=date(qd.year(), qd.month(), qd.day()),
-            evidence_files=tuple(self.evidence.files()), evidence_links=tuple(self.evidence.links()),
+            evidence_files=tuple(self.evidence.files()),
+            evidence_links=tuple(self.evidence.links()),
         )
 
     def save(self) -> None:
@@ -334,7 +365,7 @@ class ReportDialog(QDialog):
         db = self.ctx.db
         mode, original, kept = self.mode, self.original, self.evidence.kept()
 
-        def job(progress, cancel):  # noqa: ANN001, ARG001
+        def job(progress, cancel):
             fu = FollowupService(db)
             if mode == "edit":
                 return fu.edit_report(original.report_id, data, keep_evidence=kept)
@@ -342,7 +373,7 @@ class ReportDialog(QDialog):
                 return fu.supersede_report(original.report_id, data, keep_evidence=kept)
             return fu.add_report(data)
 
-        def done(row) -> None:  # noqa: ANN001
+        def done(row) -> None:
             self.result_row = row
             self.ctx.changed(Changes(followup=True), self)
             self.accept()
@@ -352,11 +383,17 @@ class ReportDialog(QDialog):
 
             show_error(self, exc)  # the dialog stays open with what the user typed
 
-        self.ctx.runner.run(job, title="Guardando el reporte y sus evidencias…", parent=self, on_done=done,
-                            on_error=failed, cancellable=False)
+        self.ctx.runner.run(
+            job,
+            title="Guardando el reporte y sus evidencias…",
+            parent=self,
+            on_done=done,
+            on_error=failed,
+            cancellable=False,
+        )
 
 
-def default_reporter(db) -> str:  # noqa: ANN001
+def default_reporter(db) -> str:
     """Who reports from this installation: the person named in the first-start assistant, else
     whoever signed this installation's last report; never the computer's login name, which
     would end up in the informe under a name nobody recognises."""
@@ -368,7 +405,9 @@ def default_reporter(db) -> str:  # noqa: ANN001
     with db.read() as conn:
         row = conn.execute(
             "SELECT reporter FROM progress_report WHERE deleted = 0 AND reporter <> '' AND modified_by = ? "
-            "ORDER BY created_at DESC LIMIT 1", (db.installation_id,)).fetchone()
+            "ORDER BY created_at DESC LIMIT 1",
+            (db.installation_id,),
+        ).fetchone()
     return row[0] if row else ""
 
 

@@ -1,4 +1,5 @@
 """«Revisar reporte»: see a report with its evidence, then validate it or observe it."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
@@ -23,7 +24,7 @@ from rcdesk.services.changes import Changes
 EvidenceRole = Qt.ItemDataRole.UserRole + 1
 
 
-def open_evidence(ctx, ev, parent: QWidget | None = None) -> bool:  # noqa: ANN001
+def open_evidence(ctx, ev, parent: QWidget | None = None) -> bool:
     """Open a file with the system viewer (after checking its hash) or a link in the browser."""
     from rcdesk.errors import UserError
     from rcdesk.services.evidence import EvidenceService
@@ -37,13 +38,16 @@ def open_evidence(ctx, ev, parent: QWidget | None = None) -> bool:  # noqa: ANN0
         QMessageBox.warning(parent, "Evidencia", exc.message)
         return False
     if not svc.verify(ev.evidence_id):
-        QMessageBox.warning(parent, "Evidencia",
-                            f"El archivo «{ev.filename}» fue modificado después de adjuntarlo (su huella SHA-256 "
-                            "no coincide). Se abrirá igualmente; verifique su contenido.")
+        QMessageBox.warning(
+            parent,
+            "Evidencia",
+            f"El archivo «{ev.filename}» fue modificado después de adjuntarlo (su huella SHA-256 "
+            "no coincide). Se abrirá igualmente; verifique su contenido.",
+        )
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def fill_evidence_list(widget: QListWidget, evidence) -> None:  # noqa: ANN001
+def fill_evidence_list(widget: QListWidget, evidence) -> None:
     widget.clear()
     for ev in evidence:
         text = f"Enlace: {ev.label}" if ev.kind == "LINK" else f"Archivo: {ev.label}  ({ev.size_text})"
@@ -54,7 +58,7 @@ def fill_evidence_list(widget: QListWidget, evidence) -> None:  # noqa: ANN001
 
 
 class ReviewDialog(QDialog):
-    def __init__(self, ctx, report, activity_label: str, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, report, activity_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.report = report
@@ -66,7 +70,8 @@ class ReviewDialog(QDialog):
             f" · reportó {_h(r.reporter) or '—'} el {r.reported_on:%d/%m/%Y}"
             f"<p><b>Qué se hizo:</b> {_h(r.done_text) or '—'}</p>"
             + (f"<p><b>Dificultades:</b> {_h(r.difficulties)}</p>" if r.difficulties else "")
-            + (f"<p><b>Justificación:</b> {_h(r.justification)}</p>" if r.justification else ""))
+            + (f"<p><b>Justificación:</b> {_h(r.justification)}</p>" if r.justification else "")
+        )
         info.setWordWrap(True)
         info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.evidence = QListWidget()
@@ -115,9 +120,14 @@ class ReviewDialog(QDialog):
             self.ctx.changed(Changes(followup=True), self)
             self.accept()
 
-        self.ctx.runner.write(lambda: FollowupService(self.ctx.db).review(
-            self.report.report_id, validate=validate, note=note, reviewer=reviewer), parent=self, on_done=done,
-            on_user_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.write(
+            lambda: FollowupService(self.ctx.db).review(
+                self.report.report_id, validate=validate, note=note, reviewer=reviewer
+            ),
+            parent=self,
+            on_done=done,
+            on_user_error=lambda exc: show_error(self, exc),
+        )
 
 
 def _h(text: str) -> str:

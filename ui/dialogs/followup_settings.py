@@ -4,6 +4,7 @@ the traffic-light profiles themselves, the deadline rules and the evidence size 
 Everything is stored through the services (`ThresholdService`, `FollowupService`,
 `CalendarService`, `EvidenceService`); this module only edits.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -11,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,8 +38,8 @@ from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
 from rcdesk.services.changes import Changes
 from ui.formatting import decimal_text
 from ui.models.followup_tables import DeadlineRuleModel, ProfileModel
-from ui.widgets.tables import row_table
 from ui.widgets.buttons import dialog_buttons
+from ui.widgets.tables import row_table
 
 BAND_COLORS = ("rojo", "amarillo", "verde")
 COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
@@ -49,7 +48,7 @@ COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
 class FollowupSettingsTab(QWidget):
     """Settings of the follow-up, loaded when first shown and after every change."""
 
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         self.ctx = ctx
         self.plan_id: str | None = None
@@ -61,8 +60,10 @@ class FollowupSettingsTab(QWidget):
         self.plan_profile.setAccessibleName("Perfil de semáforo del plan")
         self.plan_profile.setToolTip("Perfil de semáforo con el que se califican las actividades de este plan")
         self.evidence_required = QCheckBox("&Evidencia obligatoria en los reportes de este plan")
-        self.evidence_required.setToolTip("Si está marcada, las actividades cuyo último reporte validado no tiene "
-                                          "evidencia se señalan con la alerta «sin evidencia».")
+        self.evidence_required.setToolTip(
+            "Si está marcada, las actividades cuyo último reporte validado no tiene "
+            "evidencia se señalan con la alerta «sin evidencia»."
+        )
         pf = QFormLayout(self.plan_box)
         lab = QLabel("&Semáforo:")
         lab.setBuddy(self.plan_profile)
@@ -134,8 +135,12 @@ class FollowupSettingsTab(QWidget):
         self.rule_model = DeadlineRuleModel(self)
         self.rules = row_table(self.rule_model)
         self.rules.setAccessibleName("Reglas de plazos")
-        for col, width in ((DeadlineRuleModel.COL_COUNTRY, 70), (DeadlineRuleModel.COL_LABEL, 290),
-                           (DeadlineRuleModel.COL_TRIGGER, 220), (DeadlineRuleModel.COL_OFFSET, 200)):
+        for col, width in (
+            (DeadlineRuleModel.COL_COUNTRY, 70),
+            (DeadlineRuleModel.COL_LABEL, 290),
+            (DeadlineRuleModel.COL_TRIGGER, 220),
+            (DeadlineRuleModel.COL_OFFSET, 200),
+        ):
             self.rules.setColumnWidth(col, width)
         self.rules.doubleClicked.connect(lambda _i: self.edit_rule())
         self.edit_rule_button = QPushButton("Editar re&gla…")
@@ -147,8 +152,10 @@ class FollowupSettingsTab(QWidget):
         rb.addStretch(1)
         rb.addWidget(self.reset_rules_button)
         rl = QVBoxLayout(self.rules_box)
-        note = QLabel("Los días hábiles excluyen sábados, domingos y los feriados de la pestaña «Calendario»; se "
-                      "cuentan desde el día siguiente a la fecha de inicio.")
+        note = QLabel(
+            "Los días hábiles excluyen sábados, domingos y los feriados de la pestaña «Calendario»; se "
+            "cuentan desde el día siguiente a la fecha de inicio."
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color:#555")
         rl.addWidget(note)
@@ -186,13 +193,13 @@ class FollowupSettingsTab(QWidget):
         if self._loaded:
             self.reload()
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         if not self._loaded:
             self._loaded = True
             self.reload()
         super().showEvent(event)
 
-    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_data_changed(self, changes, initiator) -> None:
         if initiator is self or not self._loaded:
             return
         if changes.everything or changes.plans or changes.followup:
@@ -235,8 +242,7 @@ class FollowupSettingsTab(QWidget):
         self.plan_profile.clear()
         if self.plan_id:
             default = next((p for p in profiles if p.code == defaults.get(country)), profiles[0])
-            self.plan_profile.addItem(f"Predeterminado de {COUNTRY_NAMES.get(country, country)}: {default.name}",
-                                      None)
+            self.plan_profile.addItem(f"Predeterminado de {COUNTRY_NAMES.get(country, country)}: {default.name}", None)
             for p in profiles:
                 self.plan_profile.addItem(p.name, p.code)
             idx = self.plan_profile.findData(own) if own and any(p.code == own for p in profiles) else 0
@@ -246,13 +252,13 @@ class FollowupSettingsTab(QWidget):
             self.plan_box.setTitle("Plan actual (elija un plan en la barra superior)")
         self.plan_profile.blockSignals(False)
         self.evidence_required.blockSignals(True)
-        self.evidence_required.setChecked(FollowupService(db).evidence_required(self.plan_id) if self.plan_id
-                                          else True)
+        self.evidence_required.setChecked(FollowupService(db).evidence_required(self.plan_id) if self.plan_id else True)
         self.evidence_required.blockSignals(False)
         self.max_mb.setValue(EvidenceService(db).max_mb())
         current_rule = self._selected_rule_code()
-        self.rule_model.set_rows(sorted(CalendarService(db).deadline_rules(),
-                                        key=lambda r: (r.country != country, r.country, r.label)))
+        self.rule_model.set_rows(
+            sorted(CalendarService(db).deadline_rules(), key=lambda r: (r.country != country, r.country, r.label))
+        )
         for row, r in enumerate(self.rule_model.rows()):
             if r.code == current_rule:
                 self.rules.selectRow(row)
@@ -276,8 +282,9 @@ class FollowupSettingsTab(QWidget):
     def _changed(self) -> None:
         self.ctx.changed(Changes(followup=True), self)
 
-    def _write(self, fn) -> None:  # noqa: ANN001
+    def _write(self, fn) -> None:
         """Save on the worker; the tab shows the new state once it is saved."""
+
         def done(_result: object) -> None:
             self.reload()
             self._changed()
@@ -302,19 +309,23 @@ class FollowupSettingsTab(QWidget):
 
         def done(_result: object) -> None:
             self.ctx.events.status_message.emit(
-                "Evidencia obligatoria en este plan." if on else "La evidencia ya no es obligatoria en este plan.")
+                "Evidencia obligatoria en este plan." if on else "La evidencia ya no es obligatoria en este plan."
+            )
             self._changed()
 
-        self.ctx.runner.write(lambda: FollowupService(self.ctx.db).set_evidence_required(plan_id, on),
-                              parent=self, on_done=done)
+        self.ctx.runner.write(
+            lambda: FollowupService(self.ctx.db).set_evidence_required(plan_id, on), parent=self, on_done=done
+        )
 
     def save_max_mb(self) -> None:
         from rcdesk.services.evidence import EvidenceService
 
         mb = self.max_mb.value()
         self.ctx.runner.write(
-            lambda: EvidenceService(self.ctx.db).set_max_mb(mb), parent=self,
-            on_done=lambda _r: self.ctx.events.status_message.emit(f"Tamaño máximo de evidencias: {mb:.0f} MB."))
+            lambda: EvidenceService(self.ctx.db).set_max_mb(mb),
+            parent=self,
+            on_done=lambda _r: self.ctx.events.status_message.emit(f"Tamaño máximo de evidencias: {mb:.0f} MB."),
+        )
 
     # -- profiles ------------------------------------------------------------------------------
     def new_profile(self) -> None:
@@ -344,8 +355,11 @@ class FollowupSettingsTab(QWidget):
         p = self.profile_model.row(idx.row()) if idx.isValid() else None
         if p is None:
             return
-        answer = QMessageBox.question(self, "Eliminar perfil", f"¿Eliminar el perfil de semáforo «{p.name}»? Los "
-                                      "planes que lo usan pasarán al predeterminado de su país.")
+        answer = QMessageBox.question(
+            self,
+            "Eliminar perfil",
+            f"¿Eliminar el perfil de semáforo «{p.name}»? Los planes que lo usan pasarán al predeterminado de su país.",
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self._write(lambda: ThresholdService(self.ctx.db).delete_profile(p.code))
@@ -353,9 +367,13 @@ class FollowupSettingsTab(QWidget):
     def reset_profiles(self) -> None:
         from rcdesk.services.thresholds import ThresholdService
 
-        answer = QMessageBox.question(self, "Restablecer perfiles", "¿Volver a los perfiles de semáforo de fábrica "
-                                      "(Colombia – PAAC y Ecuador – POA)? Se pierden los perfiles propios y los "
-                                      "cambios de rangos.")
+        answer = QMessageBox.question(
+            self,
+            "Restablecer perfiles",
+            "¿Volver a los perfiles de semáforo de fábrica "
+            "(Colombia – PAAC y Ecuador – POA)? Se pierden los perfiles propios y los "
+            "cambios de rangos.",
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self._write(lambda: ThresholdService(self.ctx.db).reset())
@@ -382,8 +400,11 @@ class FollowupSettingsTab(QWidget):
     def reset_rules(self) -> None:
         from rcdesk.services.calendar import CalendarService
 
-        answer = QMessageBox.question(self, "Restablecer reglas", "¿Volver a las reglas de plazos de fábrica? Se "
-                                      "pierden los cambios hechos a las reglas.")
+        answer = QMessageBox.question(
+            self,
+            "Restablecer reglas",
+            "¿Volver a las reglas de plazos de fábrica? Se pierden los cambios hechos a las reglas.",
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self._write(lambda: CalendarService(self.ctx.db).reset_rules())
@@ -395,7 +416,7 @@ class ProfileDialog(QDialog):
 
     COL_COLOR, COL_FROM, COL_TO, COL_LABEL = range(4)
 
-    def __init__(self, ctx, profile=None, *, new: bool, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, profile=None, *, new: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.new = new
@@ -430,9 +451,11 @@ class ProfileDialog(QDialog):
         form.addRow("&Nombre:", self.name)
         bands = QVBoxLayout()
         bands.addWidget(self.table)
-        hint = QLabel("Cada rango va desde su límite inferior (incluido) hasta el superior (sin incluir); deje "
-                      "«Hasta» vacío en el último. Los rangos deben cubrir de 0 a 100 % sin huecos ni superposiciones; "
-                      "se comparan con el % redondeado a 2 decimales.")
+        hint = QLabel(
+            "Cada rango va desde su límite inferior (incluido) hasta el superior (sin incluir); deje "
+            "«Hasta» vacío en el último. Los rangos deben cubrir de 0 a 100 % sin huecos ni superposiciones; "
+            "se comparan con el % redondeado a 2 decimales."
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#555")
         bands.addWidget(hint)
@@ -490,7 +513,7 @@ class ProfileDialog(QDialog):
         item = self.table.item(r, col)
         return item.text().strip() if item else ""
 
-    def profile(self):  # noqa: ANN201
+    def profile(self):
         """(ThresholdProfile or None, problems) from what is typed."""
         from rcdesk.compliance import Band, ThresholdProfile
 
@@ -517,10 +540,14 @@ class ProfileDialog(QDialog):
             label = self._text(r, self.COL_LABEL)
             bands.append(Band(combo.currentData(), lo, hi, label))
         code = self.original.code if (self.original and not self.new) else self._new_code()
-        profile = ThresholdProfile(code, self.name.text().strip(), tuple(bands),
-                                   grey_label=self.grey_label.text().strip() or "Sin programación",
-                                   blue_label=self.blue_label.text().strip() or "Más de 100 % (revisar)",
-                                   notes=self.notes.text().strip())
+        profile = ThresholdProfile(
+            code,
+            self.name.text().strip(),
+            tuple(bands),
+            grey_label=self.grey_label.text().strip() or "Sin programación",
+            blue_label=self.blue_label.text().strip() or "Más de 100 % (revisar)",
+            notes=self.notes.text().strip(),
+        )
         if not problems:
             problems = profile.validate()
         return profile, problems
@@ -565,7 +592,7 @@ class ProfileDialog(QDialog):
 class RuleDialog(QDialog):
     """Edit one deadline rule: what it counts from, the offset and whether days are business days."""
 
-    def __init__(self, ctx, rule, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, rule, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.calendar import RULE_UNITS
 
@@ -580,8 +607,12 @@ class RuleDialog(QDialog):
         self.offset.setValue(rule.offset)
         self.offset.setToolTip("Negativo = antes de la fecha de inicio (p. ej. −15 para publicar 15 días antes)")
         self.unit = QComboBox()
-        names = {"business_days": "días hábiles", "calendar_days": "días calendario", "months": "meses",
-                 "nth_business_day_next_month": "º día hábil del mes siguiente"}
+        names = {
+            "business_days": "días hábiles",
+            "calendar_days": "días calendario",
+            "months": "meses",
+            "nth_business_day_next_month": "º día hábil del mes siguiente",
+        }
         for code in RULE_UNITS:
             self.unit.addItem(names.get(code, RULE_UNITS[code]), code)
         self.unit.setCurrentIndex(max(0, self.unit.findData(rule.unit)))
@@ -606,11 +637,17 @@ class RuleDialog(QDialog):
         self.unit.currentIndexChanged.connect(lambda _i: self._preview())
         self._preview()
 
-    def value(self):  # noqa: ANN201
+    def value(self):
         from dataclasses import replace
 
-        return replace(self.rule, label=self.label.text().strip(), trigger=self.trigger.text().strip(),
-                       offset=self.offset.value(), unit=self.unit.currentData(), basis=self.basis.text().strip())
+        return replace(
+            self.rule,
+            label=self.label.text().strip(),
+            trigger=self.trigger.text().strip(),
+            offset=self.offset.value(),
+            unit=self.unit.currentData(),
+            basis=self.basis.text().strip(),
+        )
 
     def _preview(self) -> None:
         from ui.models.followup_tables import rule_text
@@ -631,8 +668,9 @@ class RuleDialog(QDialog):
         if problems:
             show_error(self, UserError("La regla de plazo tiene errores.", details=problems))
             return
-        self.ctx.runner.write(lambda: CalendarService(self.ctx.db).save_rule(rule), parent=self,
-                              on_done=lambda _r: self.accept())
+        self.ctx.runner.write(
+            lambda: CalendarService(self.ctx.db).save_rule(rule), parent=self, on_done=lambda _r: self.accept()
+        )
 
 
 def _h(text: str) -> str:

@@ -1,4 +1,5 @@
 """Export a plan to .xlsx, in the layout it came from or in rcdesk's generic layout."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,18 +23,19 @@ XLSX_FILTER = "Libro de Excel (*.xlsx)"
 KIND = "planes"  # ui.files remembers the last folder per kind of file
 
 
-def default_file_name(summary, layout: str) -> str:  # noqa: ANN001
+def default_file_name(summary, layout: str) -> str:
     """«plan-gad-municipal-de-guamote-2026-generico-2026-05-20.xlsx»: entity, vigencia, layout, date."""
     from ui.files import default_name
 
-    return default_name("plan", summary.entity, str(summary.year), "generico" if layout == "generic" else None,
-                        suffix="xlsx")
+    return default_name(
+        "plan", summary.entity, str(summary.year), "generico" if layout == "generic" else None, suffix="xlsx"
+    )
 
 
 class PlanExportDialog(QDialog):
     exported = Signal(str)
 
-    def __init__(self, ctx, plan_id: str, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, plan_id: str, parent=None) -> None:
         super().__init__(parent)
         from rcdesk.services.plans import PlanService
 
@@ -45,8 +47,7 @@ class PlanExportDialog(QDialog):
         s = self.summary
         head = QLabel(f"<b>{s.entity}</b> — vigencia {s.year} ({s.activities} actividades)", self)
         head.setWordWrap(True)
-        self.original = QRadioButton(
-            f"Formato &original: {LAYOUT_LABELS.get(s.layout, s.layout)}", self)
+        self.original = QRadioButton(f"Formato &original: {LAYOUT_LABELS.get(s.layout, s.layout)}", self)
         self.generic = QRadioButton("Formato &genérico de rcdesk (una actividad por fila, todos los campos)", self)
         self.original.setChecked(True)
         from ui.files import start_folder
@@ -114,7 +115,7 @@ class PlanExportDialog(QDialog):
             return
         plan_id, layout, db = self.plan_id, self.layout_key(), self.ctx.db
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             from rcdesk.plans.exporter import write_plan
             from rcdesk.services.plans import PlanService
 
@@ -125,8 +126,9 @@ class PlanExportDialog(QDialog):
             return str(write_plan(parsed, path, layout=layout))
 
         remember_folder(self.ctx.settings, KIND, path)
-        self.ctx.runner.run(job, title=f"Exportando a «{path.name}»…", parent=self, on_done=self._done,
-                            on_cancel=lambda: None)
+        self.ctx.runner.run(
+            job, title=f"Exportando a «{path.name}»…", parent=self, on_done=self._done, on_cancel=lambda: None
+        )
 
     def _done(self, path: str) -> None:
         from ui.files import announce_saved

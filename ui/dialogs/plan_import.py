@@ -7,10 +7,11 @@ import shares); a change there reads the workbook again off the GUI thread, so t
 shows what «Guardar» stores. Nothing is written until the user presses «Guardar», and the save
 runs in one transaction through the task runner (Cancelar leaves the database unchanged).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,7 +41,7 @@ NO_YEAR = 1989  # spin box value shown as "(sin año)"
 FILE_FILTER = "Libros de Excel (*.xlsx);;Todos los archivos (*)"
 
 
-def start_import(ctx, parent: QWidget, on_saved: Callable | None = None) -> None:  # noqa: ANN001
+def start_import(ctx, parent: QWidget, on_saved: Callable | None = None) -> None:
     """Ask for a workbook, read it through ctx.runner, and open the preview (non-modal `open()`)."""
     start_dir = ctx.settings.value("plans/import_dir", str(Path.home()), str)
     path, _ = QFileDialog.getOpenFileName(parent, "Importar un plan desde Excel", start_dir, FILE_FILTER)
@@ -48,20 +49,19 @@ def start_import(ctx, parent: QWidget, on_saved: Callable | None = None) -> None
         return
     ctx.settings.setValue("plans/import_dir", str(Path(path).parent))
 
-    def job(progress, cancel):  # noqa: ANN001, ANN202
+    def job(progress, cancel):
         from rcdesk.services.plans import PlanService
 
         return PlanService(ctx.db).read_file(path, progress=progress, cancel=cancel)
 
-    def done(parsed) -> None:  # noqa: ANN001
+    def done(parsed) -> None:
         dlg = PlanImportDialog(ctx, parsed, path, parent)
         if on_saved is not None:
             dlg.saved.connect(on_saved)
         parent.import_dialog = dlg  # keeps it alive; tests reach it here
         dlg.open()
 
-    ctx.runner.run(job, title=f"Leyendo «{Path(path).name}»…", parent=parent, on_done=done,
-                   on_cancel=lambda: None)
+    ctx.runner.run(job, title=f"Leyendo «{Path(path).name}»…", parent=parent, on_done=done, on_cancel=lambda: None)
 
 
 class PlanImportDialog(QDialog):
@@ -69,14 +69,14 @@ class PlanImportDialog(QDialog):
 
     saved = Signal(object)  # PlanSummary
 
-    def __init__(self, ctx, parsed, path: str, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parsed, path: str, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.parsed = parsed
         self.path = path
         self.summary = None
-        self._busy = False    # the workbook is being read again
-        self._again = False   # the choices changed meanwhile: read once more when it is done
+        self._busy = False  # the workbook is being read again
+        self._again = False  # the choices changed meanwhile: read once more when it is done
         self.setWindowTitle(f"Vista previa de la importación — {Path(path).name}")
         # fits 1366×768 with a taskbar
         self.resize(1180, 680)
@@ -149,11 +149,14 @@ class PlanImportDialog(QDialog):
         self.year.valueChanged.connect(self._update)
         self._show(parsed, first=True)
 
-    def _show(self, parsed, *, first: bool = False) -> None:  # noqa: ANN001
+    def _show(self, parsed, *, first: bool = False) -> None:
         """Fill every tab from `parsed` (the first reading, or one with the user's column choices)."""
         self.parsed = parsed
-        self.layout_label.setText("Propio del archivo: sus columnas se asignan en «Columnas»" if parsed.layout_guessed
-                                  else LAYOUT_LABELS.get(parsed.layout, parsed.layout or "—"))
+        self.layout_label.setText(
+            "Propio del archivo: sus columnas se asignan en «Columnas»"
+            if parsed.layout_guessed
+            else LAYOUT_LABELS.get(parsed.layout, parsed.layout or "—")
+        )
         # what the user typed stays; an empty field takes what this reading found
         if not self.entity.text().strip() and parsed.entity:
             self.entity.setText(parsed.entity)
@@ -168,7 +171,8 @@ class PlanImportDialog(QDialog):
         self.counts.setText(
             f"<b>{parsed.activity_count}</b> actividad(es) en <b>{parsed.group_count}</b> grupo(s) · "
             f"<b>{n_err}</b> error(es) · <b>{n_warn}</b> advertencia(s) · columnas: {ignored} sin importar, "
-            f"{kept} como otros datos")
+            f"{kept} como otros datos"
+        )
         self.problems_view.setModel(ProblemModel(parsed.problems, self))
         self.problems_view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for col, width in ((0, 95), (1, 130), (2, 55), (3, 150)):
@@ -210,12 +214,12 @@ class PlanImportDialog(QDialog):
         options = self.mapping_page.preview_options()
         path, db = self.path, self.ctx.db
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             from rcdesk.services.plans import PlanService
 
             return PlanService(db).read_file(path, progress=progress, cancel=cancel, **options)
 
-        def done(parsed) -> None:  # noqa: ANN001
+        def done(parsed) -> None:
             self._busy = False
             if self._again:
                 self.run_preview()
@@ -237,10 +241,16 @@ class PlanImportDialog(QDialog):
             self._busy = False
             self._update()
 
-        self.ctx.runner.run(job, title=f"Leyendo «{Path(path).name}» con las columnas elegidas…", parent=self,
-                            on_done=done, on_error=failed, on_cancel=cancelled)
+        self.ctx.runner.run(
+            job,
+            title=f"Leyendo «{Path(path).name}» con las columnas elegidas…",
+            parent=self,
+            on_done=done,
+            on_error=failed,
+            on_cancel=cancelled,
+        )
 
-    def _table(self, model) -> QTableView:  # noqa: ANN001
+    def _table(self, model) -> QTableView:
         view = QTableView(self)
         view.setModel(model)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -251,13 +261,13 @@ class PlanImportDialog(QDialog):
         view.horizontalHeader().setDefaultSectionSize(110)
         return view
 
-    def _show_problem(self, current, _previous) -> None:  # noqa: ANN001
+    def _show_problem(self, current, _previous) -> None:
         if current.isValid():
             p = self.problems_view.model().problem(current.row())
             kind = "Error" if p.severity == "error" else "Advertencia"
             self.problem_detail.setText(f"<b>{kind}</b> — {p}")
 
-    def _fill_groups(self, groups, parent_item) -> int:  # noqa: ANN001
+    def _fill_groups(self, groups, parent_item) -> int:
         total = 0
         for g in groups:
             label = g.name if not g.code or g.code == g.name else (f"{g.code} – {g.name}" if g.name else g.code)
@@ -274,8 +284,10 @@ class PlanImportDialog(QDialog):
         if self._busy:
             return "Leyendo el archivo con las columnas elegidas…"
         if n_err:
-            return (f"El archivo tiene {n_err} error(es) (pestaña «Problemas»). Corríjalos en Excel o cambie la "
-                    "asignación en «Columnas»; no se guardará nada mientras haya errores.")
+            return (
+                f"El archivo tiene {n_err} error(es) (pestaña «Problemas»). Corríjalos en Excel o cambie la "
+                "asignación en «Columnas»; no se guardará nada mientras haya errores."
+            )
         if self.parsed.activity_count == 0:
             return "El archivo no contiene actividades."
         if not self.entity.text().strip():
@@ -297,16 +309,25 @@ class PlanImportDialog(QDialog):
 
         entity, year, parsed, db = self.entity.text().strip(), self.year.value(), self.parsed, self.ctx.db
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             # a mapped import is remembered for workbooks with the same headers
-            return PlanService(db).import_parsed(parsed, entity=entity, year=year, progress=progress,
-                                                 cancel=cancel).summary
+            return (
+                PlanService(db)
+                .import_parsed(parsed, entity=entity, year=year, progress=progress, cancel=cancel)
+                .summary
+            )
 
         self.save_button.setEnabled(False)
-        self.ctx.runner.run(job, title=f"Guardando {parsed.activity_count} actividad(es)…", parent=self,
-                            on_done=self._saved, on_error=self._failed, on_cancel=self._cancelled)
+        self.ctx.runner.run(
+            job,
+            title=f"Guardando {parsed.activity_count} actividad(es)…",
+            parent=self,
+            on_done=self._saved,
+            on_error=self._failed,
+            on_cancel=self._cancelled,
+        )
 
-    def _saved(self, summary) -> None:  # noqa: ANN001
+    def _saved(self, summary) -> None:
         self.summary = summary
         self.saved.emit(summary)
         self.accept()

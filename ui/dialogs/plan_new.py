@@ -1,4 +1,5 @@
 """New plan for a vigencia from a built-in template (each seed plan, dates moved to the new year)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,7 +22,13 @@ from PySide6.QtWidgets import (
 from rcdesk.plans.parsed import LAYOUT_LABELS
 
 COUNTRY_LABELS = {"EC": "Ecuador", "CO": "Colombia"}
-LAYOUT_SHORT = {"cpccs": "Fases CPCCS", "murc": "Matriz MURC", "dated": "Con fechas", "paac": "PAAC", "generic": "Genérico"}
+LAYOUT_SHORT = {
+    "cpccs": "Fases CPCCS",
+    "murc": "Matriz MURC",
+    "dated": "Con fechas",
+    "paac": "PAAC",
+    "generic": "Genérico",
+}
 
 
 class NewFromTemplateDialog(QDialog):
@@ -29,7 +36,7 @@ class NewFromTemplateDialog(QDialog):
 
     saved = Signal(object)  # PlanSummary
 
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         from rcdesk.plans.templates import list_templates
 
@@ -42,8 +49,12 @@ class NewFromTemplateDialog(QDialog):
         self.table = QTableWidget(len(self.templates), 4, self)
         self.table.setHorizontalHeaderLabels(["Plantilla", "País", "Formato", "Vigencia de origen"])
         for r, t in enumerate(self.templates):
-            cells = (t.title, COUNTRY_LABELS.get(t.country, t.country), LAYOUT_SHORT.get(t.layout, t.layout),
-                     str(t.year))
+            cells = (
+                t.title,
+                COUNTRY_LABELS.get(t.country, t.country),
+                LAYOUT_SHORT.get(t.layout, t.layout),
+                str(t.year),
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -73,8 +84,11 @@ class NewFromTemplateDialog(QDialog):
         lbl = QLabel("&Entidad:", self)
         lbl.setBuddy(self.entity)
         form.addRow(lbl, self.entity)
-        hint = QLabel("Se copian todas las actividades; las fechas y los años de los textos pasan a la nueva "
-                      "vigencia. Luego puede editar cada actividad.", self)
+        hint = QLabel(
+            "Se copian todas las actividades; las fechas y los años de los textos pasan a la nueva "
+            "vigencia. Luego puede editar cada actividad.",
+            self,
+        )
         hint.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(self)
@@ -114,7 +128,7 @@ class NewFromTemplateDialog(QDialog):
             return
         year, entity, db = self.year.value(), self.entity.text().strip() or None, self.ctx.db
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             from rcdesk.plans.templates import load_template
             from rcdesk.services.plans import PlanService
 
@@ -123,10 +137,15 @@ class NewFromTemplateDialog(QDialog):
             cancel.check()
             return PlanService(db).save_parsed(parsed, entity=entity, year=year, progress=progress, cancel=cancel)
 
-        self.ctx.runner.run(job, title=f"Creando el plan {year} desde la plantilla…", parent=self,
-                            on_done=self._saved, on_cancel=lambda: None)
+        self.ctx.runner.run(
+            job,
+            title=f"Creando el plan {year} desde la plantilla…",
+            parent=self,
+            on_done=self._saved,
+            on_cancel=lambda: None,
+        )
 
-    def _saved(self, summary) -> None:  # noqa: ANN001
+    def _saved(self, summary) -> None:
         self.summary = summary
         self.saved.emit(summary)
         self.accept()

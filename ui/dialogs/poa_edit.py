@@ -4,6 +4,7 @@ its indicators and programming per period (planned quantity and budget).
 Each form calls one `PoaEditService` method; errors are shown and the form stays open.
 The meta form shows the sum of the programming against the annual target while typing and
 asks before saving when they do not match (domain.md §8.3: a warning, not an error)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -40,8 +40,11 @@ from ui.widgets.buttons import dialog_buttons
 
 POLARITY_LABELS = {"INCREMENTO": "Incremento", "REDUCCION": "Reducción", "MANTENIMIENTO": "Mantenimiento"}
 ACCUMULATION_LABELS = {"SUMA": "Suma", "ULTIMO_VALOR": "Último valor", "PROMEDIO": "Promedio"}
-PERIOD_KIND_LABELS = {"trimestre": "Trimestral (4 periodos)", "cuatrimestre": "Cuatrimestral (3 periodos)",
-                      "mes": "Mensual (12 periodos)"}
+PERIOD_KIND_LABELS = {
+    "trimestre": "Trimestral (4 periodos)",
+    "cuatrimestre": "Cuatrimestral (3 periodos)",
+    "mes": "Mensual (12 periodos)",
+}
 COL_QTY, COL_BUDGET = 0, 1
 IND_NAME, IND_FORMULA, IND_ACC, IND_SOURCE = range(4)
 
@@ -59,7 +62,7 @@ class _Form(QDialog):
     (a function without arguments, run on the worker), or None to go back; a UserError from
     either keeps the form open."""
 
-    def __init__(self, title: str, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, title: str, ctx, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.runner = ctx.runner
@@ -73,22 +76,22 @@ class _Form(QDialog):
         except UserError as exc:
             show_error(self, exc)
             return
-        if write is None:   # the user chose to go back and fix something
+        if write is None:  # the user chose to go back and fix something
             return
         self.runner.write(write, parent=self, on_done=self._saved, on_user_error=lambda exc: show_error(self, exc))
 
-    def _saved(self, row) -> None:  # noqa: ANN001
+    def _saved(self, row) -> None:
         self.result_row = row
         self.accept()
 
-    def save(self):  # noqa: ANN201
+    def save(self):
         raise NotImplementedError
 
 
 class NewPoaDialog(_Form):
     """Nuevo POA: unit (type to search), fiscal year and periodicity."""
 
-    def __init__(self, ctx, parent=None, year: int | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None, year: int | None = None) -> None:
         super().__init__("Nuevo POA", ctx, parent)
         from rcdesk.services.poa import PoaService
         from rcdesk.services.poa_edit import PoaEditService
@@ -112,8 +115,12 @@ class NewPoaDialog(_Form):
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("Opcional, p. ej. «POA 2026 Jefatura Política de Guano»")
         form = QFormLayout()
-        for text, w in (("&Unidad:", self.unit_combo), ("&Año fiscal:", self.year_spin),
-                        ("&Periodicidad:", self.kind_combo), ("&Título:", self.title_edit)):
+        for text, w in (
+            ("&Unidad:", self.unit_combo),
+            ("&Año fiscal:", self.year_spin),
+            ("&Periodicidad:", self.kind_combo),
+            ("&Título:", self.title_edit),
+        ):
             form.addRow(text, w)
         hint = QLabel("Después agregue los objetivos y las metas con «Nuevo objetivo…» y «Nueva meta…».")
         hint.setWordWrap(True)
@@ -127,18 +134,24 @@ class NewPoaDialog(_Form):
         if i >= 0:
             self.unit_combo.setCurrentIndex(i)
 
-    def save(self):  # noqa: ANN201
+    def save(self):
         i = self.unit_combo.findText(self.unit_combo.currentText(), Qt.MatchFlag.MatchExactly)
         if i < 0:
-            raise UserError(f"Unidad: «{self.unit_combo.currentText()}» no es una unidad registrada; elíjala de "
-                            "la lista (regístrela antes en la página de la entidad).")
-        args = (self.unit_combo.itemData(i), self.year_spin.value(), self.kind_combo.currentData(),
-                self.title_edit.text())
+            raise UserError(
+                f"Unidad: «{self.unit_combo.currentText()}» no es una unidad registrada; elíjala de "
+                "la lista (regístrela antes en la página de la entidad)."
+            )
+        args = (
+            self.unit_combo.itemData(i),
+            self.year_spin.value(),
+            self.kind_combo.currentData(),
+            self.title_edit.text(),
+        )
         return lambda: self.service.create_poa(*args)
 
 
 class ObjectiveDialog(_Form):
-    def __init__(self, ctx, poa_id: str, objective_id: str | None = None, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, poa_id: str, objective_id: str | None = None, parent=None) -> None:
         super().__init__("Editar objetivo" if objective_id else "Nuevo objetivo", ctx, parent)
         from rcdesk.services.poa_edit import PoaEditService
 
@@ -156,25 +169,33 @@ class ObjectiveDialog(_Form):
             self.description_edit.setPlainText(o.description)
             self.alignment_edit.setPlainText(o.alignment)
         form = QFormLayout()
-        for text, w in (("&Código:", self.code_edit), ("&Objetivo:", self.description_edit),
-                        ("A&lineación:", self.alignment_edit)):
+        for text, w in (
+            ("&Código:", self.code_edit),
+            ("&Objetivo:", self.description_edit),
+            ("A&lineación:", self.alignment_edit),
+        ):
             form.addRow(text, w)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.buttons)
         self.resize(560, self.sizeHint().height())
 
-    def save(self):  # noqa: ANN201
-        args = (self.poa_id, self.description_edit.toPlainText(), self.code_edit.text(),
-                self.alignment_edit.toPlainText())
+    def save(self):
+        args = (
+            self.poa_id,
+            self.description_edit.toPlainText(),
+            self.code_edit.text(),
+            self.alignment_edit.toPlainText(),
+        )
         return lambda: self.service.save_objective(*args, objective_id=self.objective_id)
 
 
 class MetaDialog(_Form):
     """Meta form: data on the left; programming per period and indicators on the right."""
 
-    def __init__(self, ctx, poa, objectives: list[tuple[str, str]], objective_id: str,  # noqa: ANN001
-                 meta_id: str | None = None, parent=None) -> None:  # noqa: ANN001
+    def __init__(
+        self, ctx, poa, objectives: list[tuple[str, str]], objective_id: str, meta_id: str | None = None, parent=None
+    ) -> None:
         super().__init__("Editar meta" if meta_id else "Nueva meta", ctx, parent)
         from rcdesk.services.poa_edit import PoaEditService
 
@@ -208,8 +229,9 @@ class MetaDialog(_Form):
         self.polarity_combo = QComboBox()
         for k, label in POLARITY_LABELS.items():
             self.polarity_combo.addItem(label, k)
-        self.polarity_combo.setToolTip("Incremento: más es mejor; Reducción: menos es mejor; "
-                                       "Mantenimiento: sostener el valor")
+        self.polarity_combo.setToolTip(
+            "Incremento: más es mejor; Reducción: menos es mejor; Mantenimiento: sostener el valor"
+        )
         self.codificado_edit = QLineEdit()
         self.codificado_edit.setPlaceholderText("opcional, USD")
         self.contribution_edit = _text("Cómo aporta al plan de desarrollo (opcional)", 56)
@@ -217,11 +239,17 @@ class MetaDialog(_Form):
             w.setAlignment(Qt.AlignmentFlag.AlignRight)
             w.setMaximumWidth(140)
         form = QFormLayout()
-        for text, w in (("O&bjetivo:", self.objective_combo), ("&No. de meta:", self.number_edit),
-                        ("&Meta:", self.description_edit), ("&Unidad de medida:", self.uom_edit),
-                        ("Meta &anual:", self.target_edit), ("&Línea base:", self.baseline_edit),
-                        ("&Polaridad:", self.polarity_combo), ("Presupuesto &codificado:", self.codificado_edit),
-                        ("Aporte al p&lan:", self.contribution_edit)):
+        for text, w in (
+            ("O&bjetivo:", self.objective_combo),
+            ("&No. de meta:", self.number_edit),
+            ("&Meta:", self.description_edit),
+            ("&Unidad de medida:", self.uom_edit),
+            ("Meta &anual:", self.target_edit),
+            ("&Línea base:", self.baseline_edit),
+            ("&Polaridad:", self.polarity_combo),
+            ("Presupuesto &codificado:", self.codificado_edit),
+            ("Aporte al p&lan:", self.contribution_edit),
+        ):
             form.addRow(text, w)
 
         # -- programming per period --------------------------------------------------------
@@ -229,9 +257,11 @@ class MetaDialog(_Form):
         self.programming.setHorizontalHeaderLabels(["Cantidad programada", "Presupuesto programado (USD)"])
         self.programming.setVerticalHeaderLabels([period_name(self.kind, i) for i in range(1, self.n + 1)])
         self.programming.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.programming.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                                         | QAbstractItemView.EditTrigger.DoubleClicked
-                                         | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.programming.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.programming.setTabKeyNavigation(True)
         for r in range(self.n):
             for c in (COL_QTY, COL_BUDGET):
@@ -307,7 +337,7 @@ class MetaDialog(_Form):
         self.resize(1040, min(640, max(520, self.sizeHint().height())))
 
     # -- programming ---------------------------------------------------------------------------
-    def set_programming(self, planned, budget) -> None:  # noqa: ANN001
+    def set_programming(self, planned, budget) -> None:
         self.programming.blockSignals(True)
         for r in range(self.n):
             self.programming.item(r, COL_QTY).setText(number_as_typed(planned[r]) if r < len(planned) else "")
@@ -352,7 +382,7 @@ class MetaDialog(_Form):
         self.sum_label.setText(text)
 
     # -- indicators --------------------------------------------------------------------------
-    def add_indicator_row(self, ind=None, focus: bool = False) -> None:  # noqa: ANN001
+    def add_indicator_row(self, ind=None, focus: bool = False) -> None:
         r = self.indicators.rowCount()
         self.indicators.insertRow(r)
         name = QTableWidgetItem(ind.name if ind else "")
@@ -383,10 +413,15 @@ class MetaDialog(_Form):
         out = []
         for r in range(self.indicators.rowCount()):
             name = self.indicators.item(r, IND_NAME)
-            out.append(IndicatorInput(
-                name.text(), self.indicators.item(r, IND_FORMULA).text(),
-                self.indicators.cellWidget(r, IND_ACC).currentData(), self.indicators.item(r, IND_SOURCE).text(),
-                name.data(Qt.ItemDataRole.UserRole)))
+            out.append(
+                IndicatorInput(
+                    name.text(),
+                    self.indicators.item(r, IND_FORMULA).text(),
+                    self.indicators.cellWidget(r, IND_ACC).currentData(),
+                    self.indicators.item(r, IND_SOURCE).text(),
+                    name.data(Qt.ItemDataRole.UserRole),
+                )
+            )
         return tuple(out)
 
     # -- saving --------------------------------------------------------------------------------
@@ -399,26 +434,36 @@ class MetaDialog(_Form):
                 t.commitData(editor)
                 t.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
-    def meta_input(self):  # noqa: ANN201
+    def meta_input(self):
         from rcdesk.services.poa_edit import MetaInput
 
         self.commit_editors()
         return MetaInput(
-            objective_id=self.objective_combo.currentData(), description=self.description_edit.toPlainText(),
-            number=self.number_edit.text(), unit_of_measure=self.uom_edit.text(),
-            annual_target=self.target_edit.text().strip() or "0", baseline=self.baseline_edit.text().strip(),
-            polarity=self.polarity_combo.currentData(), codificado=self.codificado_edit.text().strip(),
-            contribution=self.contribution_edit.toPlainText(), planned=self.column_texts(COL_QTY),
-            planned_budget=self.column_texts(COL_BUDGET), indicators=self.indicator_inputs())
+            objective_id=self.objective_combo.currentData(),
+            description=self.description_edit.toPlainText(),
+            number=self.number_edit.text(),
+            unit_of_measure=self.uom_edit.text(),
+            annual_target=self.target_edit.text().strip() or "0",
+            baseline=self.baseline_edit.text().strip(),
+            polarity=self.polarity_combo.currentData(),
+            codificado=self.codificado_edit.text().strip(),
+            contribution=self.contribution_edit.toPlainText(),
+            planned=self.column_texts(COL_QTY),
+            planned_budget=self.column_texts(COL_BUDGET),
+            indicators=self.indicator_inputs(),
+        )
 
-    def save(self):  # noqa: ANN201
+    def save(self):
         inp = self.meta_input()
         *_, warnings = self.service.check_meta(inp, self.kind)
         if warnings:
             answer = QMessageBox.question(
-                self, "Revise la meta", "\n".join(warnings) + "\n\n¿Guardar de todos modos?",
+                self,
+                "Revise la meta",
+                "\n".join(warnings) + "\n\n¿Guardar de todos modos?",
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Save:
                 return None
         return lambda: self.service.save_meta(inp, meta_id=self.meta_id)

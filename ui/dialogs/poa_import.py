@@ -3,6 +3,7 @@ imported and every problem found, then save (all or nothing).
 
 Every change on the «Columnas» page re-reads the workbook with the new choices off the GUI
 thread, so the preview always shows what «Importar» will store."""
+
 from __future__ import annotations
 
 import html
@@ -51,7 +52,7 @@ def _n(count: int, one: str, many: str) -> str:
 class PoaImportDialog(QDialog):
     TAB_COLUMNS, TAB_PREVIEW = range(2)
 
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         from rcdesk.services.poa import PoaService
 
@@ -60,8 +61,8 @@ class PoaImportDialog(QDialog):
         self.preview = None
         self.result = None
         self._path = ""
-        self._busy = False      # a preview is being read
-        self._again = False     # the choices changed meanwhile: read once more when it is done
+        self._busy = False  # a preview is being read
+        self._again = False  # the choices changed meanwhile: read once more when it is done
         self.setWindowTitle("Importar POA desde Excel")
         # fits 1366×768 with a taskbar; the column table grows with the window
         self.resize(1180, 680)
@@ -133,8 +134,12 @@ class PoaImportDialog(QDialog):
         preview_page = QWidget()
         pv = QVBoxLayout(preview_page)
         pv.setContentsMargins(0, 4, 0, 0)
-        pv.addWidget(QLabel("POA que se importarán, y a la derecha: errores (impiden importar), preguntas, "
-                            "advertencias, unidades nuevas y columnas que no se importan."))
+        pv.addWidget(
+            QLabel(
+                "POA que se importarán, y a la derecha: errores (impiden importar), preguntas, "
+                "advertencias, unidades nuevas y columnas que no se importan."
+            )
+        )
         pv.addWidget(split, 1)
 
         self.tabs = QTabWidget()
@@ -161,10 +166,25 @@ class PoaImportDialog(QDialog):
         lay.addWidget(self.buttons)
 
         page = self.mapping_page
-        order = [self.path_edit, self.browse_button, self.check_button, self.unit_combo, self.year_spin,
-                 self.replace_check, self.tabs, page.sheet_combo, page.year_combo, page.load_button,
-                 page.save_button, page.note_button, page.table, self.poa_table, self.problems,
-                 self.import_button, cancel]
+        order = [
+            self.path_edit,
+            self.browse_button,
+            self.check_button,
+            self.unit_combo,
+            self.year_spin,
+            self.replace_check,
+            self.tabs,
+            page.sheet_combo,
+            page.year_combo,
+            page.load_button,
+            page.save_button,
+            page.note_button,
+            page.table,
+            self.poa_table,
+            self.problems,
+            self.import_button,
+            cancel,
+        ]
         for a, b in zip(order, order[1:]):
             self.setTabOrder(a, b)
 
@@ -176,7 +196,7 @@ class PoaImportDialog(QDialog):
             self.ctx.settings.setValue("poa/import_dir", str(Path(path).parent))
             self.run_preview()
 
-    def _options_changed(self, *_args) -> None:  # noqa: ANN002
+    def _options_changed(self, *_args) -> None:
         if self._path and self._path == self.path_edit.text().strip():
             self.run_preview()
 
@@ -201,14 +221,18 @@ class PoaImportDialog(QDialog):
             return
         self._busy, self._again = True, False
         self.import_button.setEnabled(False)
-        kwargs = dict(unit_id=self.unit_combo.currentData(), year=self._year(),
-                      replace=self.replace_check.isChecked(), **self.mapping_page.preview_options())
+        kwargs = dict(
+            unit_id=self.unit_combo.currentData(),
+            year=self._year(),
+            replace=self.replace_check.isChecked(),
+            **self.mapping_page.preview_options(),
+        )
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202, ARG001
+        def job(progress, cancel):
             progress(0, None, "Leyendo el libro…")
             return self.service.preview_import(Path(path), **kwargs)
 
-        def done(preview) -> None:  # noqa: ANN001
+        def done(preview) -> None:
             self._busy = False
             if self._again or path != self._path:
                 self.run_preview()
@@ -229,10 +253,11 @@ class PoaImportDialog(QDialog):
             self._busy = False
             self.summary.setText("Revisión cancelada.")
 
-        self.ctx.runner.run(job, title="Revisando el POA…", parent=self, on_done=done, on_error=failed,
-                            on_cancel=cancelled)
+        self.ctx.runner.run(
+            job, title="Revisando el POA…", parent=self, on_done=done, on_error=failed, on_cancel=cancelled
+        )
 
-    def _show_preview(self, preview, year: int | None) -> None:  # noqa: ANN001
+    def _show_preview(self, preview, year: int | None) -> None:
         self.preview = preview
         self.mapping_page.show_mappings(preview.mappings, profile_name=preview.profile_name)
         self.mapping_page.set_year(year)
@@ -244,8 +269,13 @@ class PoaImportDialog(QDialog):
             planned = sum(1 for o in p.objectives for m in o.metas for v in m.planned if v is not None)
             executed = sum(1 for o in p.objectives for m in o.metas for v in m.executed if v is not None)
             unit = p.unit_name + (" (nueva)" if p.unit_id is None else "")
-            items = [QStandardItem(unit), QStandardItem(p.canton_name), QStandardItem(str(p.fiscal_year)),
-                     QStandardItem(str(p.meta_count)), QStandardItem(f"{planned} / {executed}")]
+            items = [
+                QStandardItem(unit),
+                QStandardItem(p.canton_name),
+                QStandardItem(str(p.fiscal_year)),
+                QStandardItem(str(p.meta_count)),
+                QStandardItem(f"{planned} / {executed}"),
+            ]
             self.poa_model.appendRow(items)
         self._fill_details(preview)
         self.summary.setText(self._summary(preview))
@@ -265,7 +295,7 @@ class PoaImportDialog(QDialog):
             item.setForeground(QBrush(color))
         self.problems.addItem(item)
 
-    def _fill_details(self, preview) -> None:  # noqa: ANN001
+    def _fill_details(self, preview) -> None:
         self.problems.clear()
         ignored = ignored_columns(preview.mappings)
         kept = kept_columns(preview.mappings)
@@ -296,21 +326,25 @@ class PoaImportDialog(QDialog):
                 self._add(f"hoja «{c['sheet']}», {c['column']} «{c['header']}»{reason}")
 
     @staticmethod
-    def _summary(preview) -> str:  # noqa: ANN001
+    def _summary(preview) -> str:
         if not preview.ok:
             first = html.escape(preview.errors[0])
             more = " (los demás, en «Vista previa»)" if len(preview.errors) > 1 else ""
-            return (f"<b>{_n(len(preview.errors), 'error impide', 'errores impiden')} importar; no se guardará "
-                    f"nada.</b> {first}{more}")
+            return (
+                f"<b>{_n(len(preview.errors), 'error impide', 'errores impiden')} importar; no se guardará "
+                f"nada.</b> {first}{more}"
+            )
         values = preview.values_count
         units = {p.unit_name for p in preview.poas}
         ignored = len(ignored_columns(preview.mappings))
         kept = len(kept_columns(preview.mappings))
         new = f" ({len(preview.new_units)} nuevas)" if preview.new_units else ""
-        parts = [f"Se importarán {_n(len(preview.poas), 'POA', 'POA')} de {_n(len(units), 'unidad', 'unidades')}{new} "
-                 f"con {_n(preview.meta_count, 'meta', 'metas')}, {values['planned']} valores programados y "
-                 f"{values['executed']} ejecutados.",
-                 f"Columnas: {ignored} sin importar, {kept} como otros datos."]
+        parts = [
+            f"Se importarán {_n(len(preview.poas), 'POA', 'POA')} de {_n(len(units), 'unidad', 'unidades')}{new} "
+            f"con {_n(preview.meta_count, 'meta', 'metas')}, {values['planned']} valores programados y "
+            f"{values['executed']} ejecutados.",
+            f"Columnas: {ignored} sin importar, {kept} como otros datos.",
+        ]
         if preview.questions:
             parts.append(f"{_n(len(preview.questions), 'pregunta', 'preguntas')} por confirmar (filas en amarillo).")
         if preview.warnings:
@@ -324,19 +358,21 @@ class PoaImportDialog(QDialog):
 
         from rcdesk.services.import_mappings import ImportMappings
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             result = self.service.save_import(preview, progress=progress, cancel=cancel, remember=False)
             if preview.mappings:
                 # remembered as a profile file would be: the block a year chooser set aside keeps
                 # its field, so importing the other year next time needs no new choices
-                ImportMappings(self.ctx.db).remember("poa", preview.signature, profile_document(
-                    "poa", preview.mappings, preview.source_name))
+                ImportMappings(self.ctx.db).remember(
+                    "poa", preview.signature, profile_document("poa", preview.mappings, preview.source_name)
+                )
             return result
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.result = result
             self.ctx.changed(Changes(poa=True), self)
             self.accept()
 
-        self.ctx.runner.run(job, title="Importando el POA…", parent=self, on_done=done,
-                            on_error=lambda exc, *a: show_error(self, exc))
+        self.ctx.runner.run(
+            job, title="Importando el POA…", parent=self, on_done=done, on_error=lambda exc, *a: show_error(self, exc)
+        )

@@ -1,6 +1,7 @@
 """Forms of the field-visit and oficio pages: new visit (canton, date, team, units visited,
 findings), commitment agreed, new oficio (with the due date computed in business days) and
 its answer. Each calls one service method; errors are shown and the dialog stays open."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -48,7 +48,7 @@ def _text(ph: str, height: int = 70) -> QPlainTextEdit:
 class _Form(QDialog):
     """Save/Cancel form: `save()` checks the form and returns the write, which runs on the worker."""
 
-    def __init__(self, title: str, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, title: str, ctx, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.runner = ctx.runner
@@ -68,16 +68,16 @@ class _Form(QDialog):
             return
         self.runner.write(write, parent=self, on_done=self._saved, on_user_error=lambda exc: show_error(self, exc))
 
-    def _saved(self, row) -> None:  # noqa: ANN001
+    def _saved(self, row) -> None:
         self.result_row = row
         self.accept()
 
-    def save(self):  # noqa: ANN201
+    def save(self):
         raise NotImplementedError
 
 
 class VisitDialog(_Form):
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__("Nueva visita de seguimiento", ctx, parent)
         from rcdesk.services.poa import PoaService
         from rcdesk.services.poa_visits import VisitService
@@ -86,8 +86,7 @@ class VisitDialog(_Form):
         self.places = PoaService(ctx.db).unit_places()
         self.resize(620, 600)
         self.canton_combo = QComboBox()
-        for cid, name in sorted({(u.canton_id, u.canton_name) for u in self.places if u.canton_id},
-                                key=lambda x: x[1]):
+        for cid, name in sorted({(u.canton_id, u.canton_name) for u in self.places if u.canton_id}, key=lambda x: x[1]):
             self.canton_combo.addItem(name, cid)
         self.date_edit = _date_edit()
         self.team_edit = QLineEdit()
@@ -125,18 +124,25 @@ class VisitDialog(_Form):
                 out.append(item.data(Qt.ItemDataRole.UserRole))
         return out
 
-    def save(self):  # noqa: ANN201
+    def save(self):
         cid = self.canton_combo.currentData()
         if not cid:
             raise UserError("Elija el cantón visitado.")
-        day, fields = _pydate(self.date_edit), dict(
-            team=self.team_edit.text(), unit_ids=self.checked_units(), purpose=self.purpose_edit.toPlainText(),
-            findings=self.findings_edit.toPlainText(), recommendations=self.recommendations_edit.toPlainText())
+        day, fields = (
+            _pydate(self.date_edit),
+            dict(
+                team=self.team_edit.text(),
+                unit_ids=self.checked_units(),
+                purpose=self.purpose_edit.toPlainText(),
+                findings=self.findings_edit.toPlainText(),
+                recommendations=self.recommendations_edit.toPlainText(),
+            ),
+        )
         return lambda: self.service.add_visit(cid, day, **fields)
 
 
 class CommitmentDialog(_Form):
-    def __init__(self, ctx, visit, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, visit, parent=None) -> None:
         super().__init__("Compromiso acordado en la visita", ctx, parent)
         from rcdesk.services.poa_visits import VisitService
 
@@ -158,15 +164,20 @@ class CommitmentDialog(_Form):
         self.form.addRow("&Responsable:", self.responsible_edit)
         self.form.addRow(self.due_check, self.due_edit)
 
-    def save(self):  # noqa: ANN201
-        desc, fields = self.desc_edit.toPlainText(), dict(
-            unit_id=self.unit_combo.currentData(), responsible=self.responsible_edit.text(),
-            due_date=_pydate(self.due_edit) if self.due_check.isChecked() else None)
+    def save(self):
+        desc, fields = (
+            self.desc_edit.toPlainText(),
+            dict(
+                unit_id=self.unit_combo.currentData(),
+                responsible=self.responsible_edit.text(),
+                due_date=_pydate(self.due_edit) if self.due_check.isChecked() else None,
+            ),
+        )
         return lambda: self.service.add_commitment(self.visit.visit_id, desc, **fields)
 
 
 class OficioDialog(_Form):
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__("Nuevo oficio (Quipux)", ctx, parent)
         from rcdesk.services.poa import PoaService
         from rcdesk.services.poa_visits import VisitService
@@ -205,7 +216,7 @@ class OficioDialog(_Form):
         due = self.service.due_date(uid, _pydate(self.date_edit), self.term_spin.value())
         self.due_label.setText(f"{due:%d/%m/%Y} (sin contar fines de semana ni feriados)")
 
-    def save(self):  # noqa: ANN201
+    def save(self):
         uid = self.unit_combo.currentData()
         if not uid:
             raise UserError("Elija la unidad destinataria.")
@@ -215,7 +226,7 @@ class OficioDialog(_Form):
 
 
 class AnswerDialog(_Form):
-    def __init__(self, ctx, oficio, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, oficio, parent=None) -> None:
         super().__init__(f"Respuesta al oficio {oficio.quipux_no}", ctx, parent)
         from rcdesk.services.poa_visits import VisitService
 
@@ -224,11 +235,12 @@ class AnswerDialog(_Form):
         self.date_edit = _date_edit()
         self.ref_edit = QLineEdit()
         self.ref_edit.setPlaceholderText("Número del documento de respuesta")
-        self.form.addRow(QLabel(f"{oficio.subject}\nDestinatario: {oficio.addressee}; vencía el "
-                                f"{oficio.due_date:%d/%m/%Y}"))
+        self.form.addRow(
+            QLabel(f"{oficio.subject}\nDestinatario: {oficio.addressee}; vencía el {oficio.due_date:%d/%m/%Y}")
+        )
         self.form.addRow("&Fecha de respuesta:", self.date_edit)
         self.form.addRow("&Referencia:", self.ref_edit)
 
-    def save(self):  # noqa: ANN201
+    def save(self):
         day, ref = _pydate(self.date_edit), self.ref_edit.text()
         return lambda: self.service.answer_oficio(self.oficio.oficio_id, day, ref)

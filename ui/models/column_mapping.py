@@ -1,6 +1,7 @@
 """One row per source column of a sheet: letter, header, sample values, the field it goes to,
 why the importer proposed it, and its note. Only «Campo» is editable; a change is announced
 with `spec_chosen(key, spec)` and shown at once, until the next preview replaces the rows."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -11,24 +12,38 @@ from rcdesk.imports.fields import IGNORE, Catalog
 from rcdesk.imports.mapping import Decision
 from ui.models.rows import ListTableModel, RowRole, columns
 
-QUESTION_BG = QColor("#FFF6C7")   # pale yellow: the importer chose between candidates
-IGNORED_FG = QColor("#8A8A8A")    # grey: the column is not imported
-REMEMBERED = "recordado"           # the importer's profile name for a remembered mapping
+QUESTION_BG = QColor("#FFF6C7")  # pale yellow: the importer chose between candidates
+IGNORED_FG = QColor("#8A8A8A")  # grey: the column is not imported
+REMEMBERED = "recordado"  # the importer's profile name for a remembered mapping
 REMEMBERED_NOTE = "asignación recordada para estos encabezados"
 
 
 class ColumnMappingModel(ListTableModel):
     COL_LETTER, COL_HEADER, COL_SAMPLES, COL_FIELD, COL_SOURCE, COL_NOTE = range(6)
-    COLUMNS = columns("Col.", "Encabezado", "Ejemplos", "Campo", "Origen", "Nota", tips=(
-        "", "", "", "", "exacto: el encabezado es un nombre conocido del campo; probable: por sus palabras clave; "
-        "parecido: se escribe casi igual; perfil: de un perfil cargado o de la asignación recordada; "
-        "usuario: elegido por usted", ""))
-    ChoicesRole = Qt.ItemDataRole.UserRole + 4   # list[Choice] for the field editor
-    SpecRole = Qt.ItemDataRole.UserRole + 5      # the spec now chosen («programado:T1@2024», «ignorar»…)
+    COLUMNS = columns(
+        "Col.",
+        "Encabezado",
+        "Ejemplos",
+        "Campo",
+        "Origen",
+        "Nota",
+        tips=(
+            "",
+            "",
+            "",
+            "",
+            "exacto: el encabezado es un nombre conocido del campo; probable: por sus palabras clave; "
+            "parecido: se escribe casi igual; perfil: de un perfil cargado o de la asignación recordada; "
+            "usuario: elegido por usted",
+            "",
+        ),
+    )
+    ChoicesRole = Qt.ItemDataRole.UserRole + 4  # list[Choice] for the field editor
+    SpecRole = Qt.ItemDataRole.UserRole + 5  # the spec now chosen («programado:T1@2024», «ignorar»…)
 
-    spec_chosen = Signal(str, str)   # (column key for the importer, spec)
+    spec_chosen = Signal(str, str)  # (column key for the importer, spec)
 
-    def __init__(self, catalog: Catalog, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, catalog: Catalog, parent=None) -> None:
         super().__init__(parent)
         self.catalog = catalog
         self._choices: list[Choice] = []
@@ -45,19 +60,20 @@ class ColumnMappingModel(ListTableModel):
     def _label(self, row: int) -> str:
         d: Decision = self._rows[row]
         spec = self.spec(row)
-        return next((c.label for c in self.choices(row) if c.spec == spec), None) or \
-            spec_label(spec, self.catalog, d.period_kind)
+        return next((c.label for c in self.choices(row) if c.spec == spec), None) or spec_label(
+            spec, self.catalog, d.period_kind
+        )
 
     def choices(self, row: int) -> list[Choice]:
         return choices_for(self._rows[row], self._choices, self.catalog)
 
-    def flags(self, index: QModelIndex):  # noqa: ANN201
+    def flags(self, index: QModelIndex):
         flags = super().flags(index)
         if index.isValid() and index.column() == self.COL_FIELD:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201, C901
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
@@ -101,9 +117,12 @@ class ColumnMappingModel(ListTableModel):
             return d
         return None
 
-    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001, N802
-        if not index.isValid() or index.column() != self.COL_FIELD or role not in (
-                Qt.ItemDataRole.EditRole, self.SpecRole):
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if (
+            not index.isValid()
+            or index.column() != self.COL_FIELD
+            or role not in (Qt.ItemDataRole.EditRole, self.SpecRole)
+        ):
             return False
         spec = str(value)
         if not any(c.spec == spec for c in self.choices(index.row())) or spec == self.spec(index.row()):

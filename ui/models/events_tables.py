@@ -5,9 +5,10 @@ page of rows at a time (canFetchMore/fetchMore), so an event with 20,000 attende
 1,000,000-person directory opens and filters instantly. The small lists (events, questions,
 commitments) are plain `ListTableModel`s filled with `set_rows()`.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QBrush, QColor
@@ -25,7 +26,7 @@ _OK = QBrush(QColor("#d1e7dd"))
 class LazyTableModel(ListTableModel):
     """Rows come a page at a time from `fetch(offset, limit)` as the view scrolls."""
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._fetch: Callable[[int, int], list] | None = None
         self._more = False
@@ -40,10 +41,10 @@ class LazyTableModel(ListTableModel):
         if fetch is not None:
             self.fetchMore(QModelIndex())
 
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802, B008
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more
 
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: N802, B008
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self._more or self._fetch is None:
             return
         page = self._fetch(len(self._rows), PAGE)
@@ -59,7 +60,7 @@ class AttendanceModel(LazyTableModel):
     COLUMNS = columns("Nº", "Nombres y apellidos", "Documento", "Validación", "Organización", "Territorio", "Rol")
     _STATUS = {"ok": "Válido", "repaired": "Reparado", "warning": "Aviso", "invalid": "No válido", "empty": "—"}
 
-    def text(self, r, col: int) -> str:  # noqa: ANN001
+    def text(self, r, col: int) -> str:
         if col == self.COL_NO:
             return str(r.seq_no)
         if col == self.COL_NAME:
@@ -74,7 +75,7 @@ class AttendanceModel(LazyTableModel):
             return r.territory
         return r.role_label
 
-    def background(self, r, col: int):  # noqa: ANN001, ANN201
+    def background(self, r, col: int):
         if col == self.COL_STATUS:
             return {"invalid": _BAD, "warning": _WARN, "repaired": _WARN}.get(r.id_status)
         return None
@@ -113,7 +114,7 @@ class QuestionsModel(ListTableModel):
         Column("Unidad", lambda q: q.assigned_unit),
     )
 
-    def background(self, q, col: int):  # noqa: ANN001, ANN201, ARG002
+    def background(self, q, col: int):
         if q.overdue:
             return _BAD
         return _OK if q.answered_on and not q.answered_late else None
@@ -141,7 +142,7 @@ class CommitmentsModel(ListTableModel):
         Column("Evento", lambda c: c.event_title),
     )
 
-    def background(self, c, col: int):  # noqa: ANN001, ANN201, ARG002
+    def background(self, c, col: int):
         if c.overdue:
             return _BAD
         return _OK if c.status == "CUMPLIDO" else None
@@ -160,8 +161,14 @@ class FollowUpsModel(ListTableModel):
 
 class ImportPreviewModel(ListTableModel):
     COL_LINE, COL_STATUS, COL_NAME, COL_ID, COL_ORG, COL_MESSAGE = range(6)
-    _LABELS = {"ok": "Correcta", "repaired": "Reparada", "warning": "Con aviso", "invalid": "Documento no válido",
-               "duplicate": "Duplicada", "error": "Con error"}
+    _LABELS = {
+        "ok": "Correcta",
+        "repaired": "Reparada",
+        "warning": "Con aviso",
+        "invalid": "Documento no válido",
+        "duplicate": "Duplicada",
+        "error": "Con error",
+    }
     COLUMNS = (
         Column("Fila", lambda r: str(r.line)),
         Column("Estado", lambda r: ImportPreviewModel._LABELS.get(r.status, r.status)),
@@ -171,7 +178,7 @@ class ImportPreviewModel(ListTableModel):
         Column("Observación", lambda r: r.message),
     )
 
-    def background(self, r, col: int):  # noqa: ANN001, ANN201, ARG002
+    def background(self, r, col: int):
         return {"invalid": _BAD, "error": _BAD, "duplicate": _WARN, "repaired": _WARN, "warning": _WARN}.get(r.status)
 
 

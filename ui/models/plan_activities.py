@@ -1,4 +1,5 @@
 """Table model of a plan's activities, and the proxy that filters by group and search text."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -17,16 +18,41 @@ from rcdesk.services.plan_views import (
 from ui.formatting import date_text
 from ui.models.rows import IdRole, ListTableModel, columns
 
-(COL_NUMBER, COL_GROUP, COL_DESCRIPTION, COL_RESPONSIBLE, COL_META, COL_STAGES, COL_CUATRI, COL_START,
- COL_END, COL_SCHEDULED) = range(10)
-HEADERS = ("N.º", "Grupo", "Actividad", "Responsable", "Meta / producto", "Etapas", "Cuatrim.",
-           "Inicio", "Fin", "Fecha programada")
+(
+    COL_NUMBER,
+    COL_GROUP,
+    COL_DESCRIPTION,
+    COL_RESPONSIBLE,
+    COL_META,
+    COL_STAGES,
+    COL_CUATRI,
+    COL_START,
+    COL_END,
+    COL_SCHEDULED,
+) = range(10)
+HEADERS = (
+    "N.º",
+    "Grupo",
+    "Actividad",
+    "Responsable",
+    "Meta / producto",
+    "Etapas",
+    "Cuatrim.",
+    "Inicio",
+    "Fin",
+    "Fecha programada",
+)
 HEADER_TIPS = (
-    "Número de la actividad en el plan", "Grupo (fase, etapa, componente…) al que pertenece",
-    "Descripción de la actividad", "Dependencia o persona responsable", "Meta o producto esperado",
+    "Número de la actividad en el plan",
+    "Grupo (fase, etapa, componente…) al que pertenece",
+    "Descripción de la actividad",
+    "Dependencia o persona responsable",
+    "Meta o producto esperado",
     "Etapas MURC marcadas: Apr = Aprestamiento, Dis = Diseño, Pre = Preparación, Eje = Ejecución, "
     "Seg = Seguimiento y Evaluación",
-    "Cuatrimestres marcados (1: ene–abr, 2: may–ago, 3: sep–dic)", "Fecha inicial", "Fecha final",
+    "Cuatrimestres marcados (1: ene–abr, 2: may–ago, 3: sep–dic)",
+    "Fecha inicial",
+    "Fecha final",
     "Fecha programada tal como está escrita en el plan",
 )
 ActivityIdRole = IdRole
@@ -39,7 +65,7 @@ class ActivityTableModel(ListTableModel):
     COLUMNS = columns(*HEADERS, tips=HEADER_TIPS, center=(COL_NUMBER, COL_STAGES, COL_CUATRI, COL_START, COL_END))
     CACHE_TEXT = True
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._paths: dict = {}
         self._hay: list[str] = []
@@ -56,15 +82,24 @@ class ActivityTableModel(ListTableModel):
         self._visible = [True] * len(self._rows)
         self.endResetModel()
 
-    def _path(self, a) -> str:  # noqa: ANN001
+    def _path(self, a) -> str:
         return self._paths.get(a.group_id, a.group_label)
 
-    def texts(self, a) -> tuple[str, ...]:  # noqa: ANN001
-        return (a.number, self._path(a), a.description, a.responsible, a.meta, stage_marks(a.stages),
-                cuatrimestre_marks(a.cuatrimestres), date_text(a.start_date), date_text(a.end_date),
-                a.scheduled_text)
+    def texts(self, a) -> tuple[str, ...]:
+        return (
+            a.number,
+            self._path(a),
+            a.description,
+            a.responsible,
+            a.meta,
+            stage_marks(a.stages),
+            cuatrimestre_marks(a.cuatrimestres),
+            date_text(a.start_date),
+            date_text(a.end_date),
+            a.scheduled_text,
+        )
 
-    def text(self, a, col: int) -> str:  # noqa: ANN001
+    def text(self, a, col: int) -> str:
         return self.texts(a)[col]
 
     def empty_columns(self) -> list[int]:
@@ -84,8 +119,7 @@ class ActivityTableModel(ListTableModel):
     def compute_filter(self, query: str, groups: set | None) -> None:
         q = search_fold(query)
         self._visible = [
-            (groups is None or a.group_id in groups) and (not q or matches(h, q))
-            for a, h in zip(self._rows, self._hay)
+            (groups is None or a.group_id in groups) and (not q or matches(h, q)) for a, h in zip(self._rows, self._hay)
         ]
 
     def visible_ids(self) -> set | None:
@@ -98,47 +132,47 @@ class ActivityTableModel(ListTableModel):
         return self._visible[row]
 
     # -- Qt model API ------------------------------------------------------------------------
-    def tooltip(self, a, col: int) -> str | None:  # noqa: ANN001
+    def tooltip(self, a, col: int) -> str | None:
         if col in _LONG:
             return self.text(a, col) or None
         if col == COL_STAGES:
             return stage_names(a.stages) or None
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == ActivityIdRole and index.isValid():
             return self._rows[index.row()].activity_id
         return super().data(index, role)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201, N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
         return super().headerData(section, orientation, role)
 
-    def flags(self, index):  # noqa: ANN001, ANN201
+    def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # noqa: ANN001
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows themselves (fast for 20,000 activities), keeping persistent indexes valid."""
         if not (0 <= column < len(HEADERS)) or not self._rows:
             return
-        if column == COL_NUMBER:
-            keyfn = lambda i: (natural_key(self._rows[i].number), self._rows[i].position)  # noqa: E731
-        elif column == COL_START:
-            keyfn = lambda i: (self._rows[i].start_date is None, self._rows[i].start_date or 0,  # noqa: E731
-                               self._rows[i].position)
-        elif column == COL_END:
-            keyfn = lambda i: (self._rows[i].end_date is None, self._rows[i].end_date or 0,  # noqa: E731
-                               self._rows[i].position)
-        elif column == COL_GROUP:
-            keyfn = lambda i: self._rows[i].position  # noqa: E731 - plan order groups activities
-        else:
-            keyfn = lambda i: (self._text[i][column] == "", search_fold(self._text[i][column]),  # noqa: E731
-                               self._rows[i].position)
-        order_idx = sorted(range(len(self._rows)), key=keyfn,
-                           reverse=order == Qt.SortOrder.DescendingOrder)
+        rows, texts = self._rows, self._text
+
+        def keyfn(i: int) -> tuple:
+            r = rows[i]
+            if column == COL_NUMBER:
+                return (natural_key(r.number), r.position)
+            if column == COL_START:
+                return (r.start_date is None, r.start_date or 0, r.position)
+            if column == COL_END:
+                return (r.end_date is None, r.end_date or 0, r.position)
+            if column == COL_GROUP:
+                return (r.position,)  # plan order groups activities
+            return (texts[i][column] == "", search_fold(texts[i][column]), r.position)
+
+        order_idx = sorted(range(len(self._rows)), key=keyfn, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutAboutToBeChanged.emit()
         new_pos = {old: new for new, old in enumerate(order_idx)}
         old_list = self.persistentIndexList()
@@ -154,7 +188,7 @@ class ActivityTableModel(ListTableModel):
 class ActivityFilterProxy(QSortFilterProxyModel):
     """Shows the rows the source model marked visible; sorting is delegated to the source."""
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._query = ""
         self._groups: set | None = None
@@ -180,13 +214,13 @@ class ActivityFilterProxy(QSortFilterProxyModel):
     def query(self) -> str:
         return self._query
 
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: ANN001, N802
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         return self.source().is_visible(source_row)
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # noqa: ANN001
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.source().sort(column, order)
 
-    def activity_id(self, index) -> str | None:  # noqa: ANN001
+    def activity_id(self, index) -> str | None:
         if isinstance(index, QPersistentModelIndex):
             index = QModelIndex(index)
         if not index.isValid():

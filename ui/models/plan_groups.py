@@ -3,6 +3,7 @@
 The first top-level row is "Todas las actividades"; a "Sin grupo" row appears when some
 activities have no group. Selecting a row filters the activity table (see `group_filter`).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
@@ -18,7 +19,7 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 class _Node:
     __slots__ = ("key", "label", "path", "count", "parent", "children", "row")
 
-    def __init__(self, key: str, label: str, path: str, count: int, parent: "_Node | None", row: int) -> None:
+    def __init__(self, key: str, label: str, path: str, count: int, parent: _Node | None, row: int) -> None:
         self.key = key
         self.label = label
         self.path = path
@@ -29,13 +30,13 @@ class _Node:
 
 
 class PlanGroupModel(QAbstractItemModel):
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._root = _Node("", "", "", 0, None, 0)
         self._by_key: dict[str, _Node] = {}
         self._descendants: dict[str, set] = {}
 
-    def set_view(self, view) -> None:  # noqa: ANN001 - a rcdesk.services.plan_views.PlanView (or None)
+    def set_view(self, view) -> None:
         self.beginResetModel()
         root = _Node("", "", "", 0, None, 0)
         by_key: dict[str, _Node] = {}
@@ -95,7 +96,7 @@ class PlanGroupModel(QAbstractItemModel):
         node = parent.internalPointer() if parent.isValid() else self._root
         return self.createIndex(row, column, node.children[row])
 
-    def parent(self, index=QModelIndex()):  # noqa: ANN201, B008
+    def parent(self, index=QModelIndex()):  # noqa: B008
         if not index.isValid():
             return QModelIndex()
         node = index.internalPointer().parent
@@ -103,17 +104,17 @@ class PlanGroupModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(node.row, 0, node)
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
             if parent.column() != 0:
                 return 0
             return len(parent.internalPointer().children)
         return len(self._root.children)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, ARG002, B008
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return len(HEADERS)
 
-    def data(self, index, role=_DISPLAY):  # noqa: ANN001, ANN201
+    def data(self, index, role=_DISPLAY):
         if not index.isValid():
             return None
         node = index.internalPointer()
@@ -127,12 +128,12 @@ class PlanGroupModel(QAbstractItemModel):
             return node.key
         return None
 
-    def headerData(self, section, orientation, role=_DISPLAY):  # noqa: ANN001, ANN201, N802
+    def headerData(self, section, orientation, role=_DISPLAY):
         if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < len(HEADERS):
             return HEADERS[section]
         return None
 
-    def flags(self, index):  # noqa: ANN001, ANN201
+    def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,5 +1,6 @@
 """Execution grid of one POA for one period: one row per meta, executed and budget cells
 editable. Edits go through `PoaService.save_execution` (the model never touches SQL)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,19 +12,54 @@ from rcdesk.compliance import COLOR_HEX, compliance
 from ui.formatting import number_as_typed, percent
 from ui.models.rows import RIGHT, IdRole, ListTableModel, columns
 
-COL_NUMBER, COL_META, COL_UOM, COL_TARGET, COL_PLANNED, COL_EXECUTED, COL_CODIFICADO, COL_COMPROMETIDO, \
-    COL_DEVENGADO, COL_PCT, COL_PCT_BUDGET, COL_STATE = range(12)
-HEADERS = ("No.", "Meta", "Unidad", "Anual", "Program.", "Ejecutado", "Codificado",
-           "Comprometido", "Devengado", "% cumpl.", "% presup.", "Validación")
-HEADER_TIPS = ("Número de la meta", "Descripción de la meta", "Unidad de medida", "Meta anual",
-               "Cantidad programada en el periodo", "Cantidad ejecutada en el periodo (editable)",
-               "Presupuesto codificado al cierre del periodo, USD (editable; entre paréntesis el anual de la meta)",
-               "Presupuesto comprometido en el periodo, USD (editable)",
-               "Presupuesto devengado en el periodo, USD (editable)",
-               "% de cumplimiento del periodo (color del semáforo)", "% de ejecución presupuestaria del periodo",
-               "Estado de validación del reporte")
-EDITABLE = {COL_EXECUTED: "executed_qty", COL_CODIFICADO: "codificado", COL_COMPROMETIDO: "comprometido",
-            COL_DEVENGADO: "devengado"}
+(
+    COL_NUMBER,
+    COL_META,
+    COL_UOM,
+    COL_TARGET,
+    COL_PLANNED,
+    COL_EXECUTED,
+    COL_CODIFICADO,
+    COL_COMPROMETIDO,
+    COL_DEVENGADO,
+    COL_PCT,
+    COL_PCT_BUDGET,
+    COL_STATE,
+) = range(12)
+HEADERS = (
+    "No.",
+    "Meta",
+    "Unidad",
+    "Anual",
+    "Program.",
+    "Ejecutado",
+    "Codificado",
+    "Comprometido",
+    "Devengado",
+    "% cumpl.",
+    "% presup.",
+    "Validación",
+)
+HEADER_TIPS = (
+    "Número de la meta",
+    "Descripción de la meta",
+    "Unidad de medida",
+    "Meta anual",
+    "Cantidad programada en el periodo",
+    "Cantidad ejecutada en el periodo (editable)",
+    "Presupuesto codificado al cierre del periodo, USD (editable; entre paréntesis el anual de la meta)",
+    "Presupuesto comprometido en el periodo, USD (editable)",
+    "Presupuesto devengado en el periodo, USD (editable)",
+    "% de cumplimiento del periodo (color del semáforo)",
+    "% de ejecución presupuestaria del periodo",
+    "Estado de validación del reporte",
+)
+EDITABLE = {
+    COL_EXECUTED: "executed_qty",
+    COL_CODIFICADO: "codificado",
+    COL_COMPROMETIDO: "comprometido",
+    COL_DEVENGADO: "devengado",
+}
 MetaIdRole = IdRole
 STATE_COLORS = {"VALIDADO": "#2E7D32", "OBSERVADO": "#E65100", "REPORTADO": "#1565C0"}
 
@@ -48,32 +84,32 @@ def parse_cell(text: str) -> float | None:
 
 @dataclass
 class GridRow:
-    meta: object       # rcdesk.services.poa.MetaRow
+    meta: object  # rcdesk.services.poa.MetaRow
     execution: object  # rcdesk.services.poa.ExecutionRow
 
 
 class PoaGridModel(ListTableModel):
     COLUMNS = columns(*HEADERS, tips=HEADER_TIPS)
     edit_failed = Signal(str)
-    saved = Signal(object)   # ExecutionRow (with warnings)
+    saved = Signal(object)  # ExecutionRow (with warnings)
 
-    def __init__(self, service, parent=None, runner=None) -> None:  # noqa: ANN001
+    def __init__(self, service, parent=None, runner=None) -> None:
         super().__init__(parent)
         self.service = service
         self.runner = runner  # the worker that saves edits (ui/tasks.py); never the GUI thread
         self.profile = None
 
-    def set_rows(self, rows: list[GridRow], profile=None) -> None:  # noqa: ANN001
+    def set_rows(self, rows: list[GridRow], profile=None) -> None:
         self.profile = profile
         super().set_rows(rows)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         tip = super().headerData(section, orientation, role)
         if role == Qt.ItemDataRole.ToolTipRole and tip and section in EDITABLE:
             return tip + ". Escriba el valor y pulse Intro para pasar a la fila siguiente"
         return tip
 
-    def flags(self, index):  # noqa: ANN001
+    def flags(self, index):
         if not index.isValid():  # the root is no cell (Qt's model contract)
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -81,14 +117,14 @@ class PoaGridModel(ListTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def _pcts(self, r: GridRow):  # noqa: ANN202
+    def _pcts(self, r: GridRow):
         e = r.execution
         pct = compliance(e.executed_qty, e.planned_qty) if e.executed_qty is not None else compliance(0, e.planned_qty)
         cod = e.codificado if e.codificado is not None else r.meta.codificado
         budget = compliance(e.devengado, cod) if e.devengado is not None and cod else None
         return pct, budget
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, C901
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         r = self._rows[index.row()]
@@ -147,7 +183,7 @@ class PoaGridModel(ListTableModel):
             return m.meta_id
         return None
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001, N802
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() not in EDITABLE:
             return False
         r = self._rows[index.row()]
@@ -169,16 +205,20 @@ class PoaGridModel(ListTableModel):
             return False
         meta_id, period_no = r.meta.meta_id, r.execution.period_no
 
-        def done(row) -> None:  # noqa: ANN001
+        def done(row) -> None:
             if any(x.meta.meta_id == meta_id and x.execution.period_no == period_no for x in self._rows):
                 self.replace_execution(meta_id, row)  # still showing that period
             self.saved.emit(row)
 
-        self.runner.write(lambda: self.service.save_execution(meta_id, period_no, **{field: number}),
-                          parent=None, on_done=done, on_user_error=lambda exc: self.edit_failed.emit(str(exc)))
+        self.runner.write(
+            lambda: self.service.save_execution(meta_id, period_no, **{field: number}),
+            parent=None,
+            on_done=done,
+            on_user_error=lambda exc: self.edit_failed.emit(str(exc)),
+        )
         return True
 
-    def replace_execution(self, meta_id: str, execution) -> None:  # noqa: ANN001
+    def replace_execution(self, meta_id: str, execution) -> None:
         for i, r in enumerate(self._rows):
             if r.meta.meta_id == meta_id:
                 r.execution = execution

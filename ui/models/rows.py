@@ -5,17 +5,19 @@ overrides only what differs: `text()` or `texts()` when a row's cells come toget
 `foreground()` (a colour name or a QBrush), `tooltip()`, `sort_key()`. Every model answers
 `RowRole` with the row itself, so views and pages never keep a second list of rows.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-RowRole = Qt.ItemDataRole.UserRole + 1   # the row object behind a cell
+RowRole = Qt.ItemDataRole.UserRole + 1  # the row object behind a cell
 SortRole = Qt.ItemDataRole.UserRole + 2  # what a QSortFilterProxyModel sorts by (dates, numbers, not text)
-IdRole = Qt.ItemDataRole.UserRole + 3    # the id of the row's record (activity, meta)
+IdRole = Qt.ItemDataRole.UserRole + 3  # the id of the row's record (activity, meta)
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
@@ -32,12 +34,12 @@ class Column:
     align: int | None = None
 
 
-def columns(*headers: str, tips: Sequence[str] = (), right: Sequence[int] = (),
-            center: Sequence[int] = ()) -> tuple[Column, ...]:
+def columns(
+    *headers: str, tips: Sequence[str] = (), right: Sequence[int] = (), center: Sequence[int] = ()
+) -> tuple[Column, ...]:
     """Specs for a model whose `text()` builds a row's cells together."""
     return tuple(
-        Column(h, tip=tips[i] if i < len(tips) else "",
-               align=RIGHT if i in right else CENTER if i in center else None)
+        Column(h, tip=tips[i] if i < len(tips) else "", align=RIGHT if i in right else CENTER if i in center else None)
         for i, h in enumerate(headers)
     )
 
@@ -54,7 +56,7 @@ class ListTableModel(QAbstractTableModel):
     COLUMNS: tuple[Column, ...] = ()
     CACHE_TEXT = False  # compute every cell once in set_rows(), for long lists scrolled often
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list = []
         self._text: list[tuple[str, ...]] = []
@@ -71,44 +73,44 @@ class ListTableModel(QAbstractTableModel):
             self._text = [self.texts(r) for r in self._rows]
         self.endResetModel()
 
-    def row_at(self, row: int):  # noqa: ANN201
+    def row_at(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     # -- what subclasses describe ----------------------------------------------------------
     def headers(self) -> list[str]:
         return [c.header for c in self.COLUMNS]
 
-    def text(self, row, col: int) -> str:  # noqa: ANN001
+    def text(self, row, col: int) -> str:
         getter = self.COLUMNS[col].text
         return getter(row) if getter is not None else ""
 
-    def texts(self, row) -> tuple[str, ...]:  # noqa: ANN001
+    def texts(self, row) -> tuple[str, ...]:
         """Every cell of one row (what CACHE_TEXT keeps)."""
         return tuple(self.text(row, c) for c in range(len(self.COLUMNS)))
 
     def display(self, r: int, col: int) -> str:
         return self._text[r][col] if self.CACHE_TEXT else self.text(self._rows[r], col)
 
-    def background(self, row, col: int) -> str | QBrush | None:  # noqa: ANN001, ARG002
+    def background(self, row, col: int) -> str | QBrush | None:
         return None
 
-    def foreground(self, row, col: int) -> str | QBrush | None:  # noqa: ANN001, ARG002
+    def foreground(self, row, col: int) -> str | QBrush | None:
         return None
 
-    def tooltip(self, row, col: int) -> str | None:  # noqa: ANN001, ARG002
+    def tooltip(self, row, col: int) -> str | None:
         return None
 
-    def sort_key(self, row, col: int):  # noqa: ANN001, ANN201
+    def sort_key(self, row, col: int):
         return self.text(row, col)
 
     # -- Qt --------------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation, role=_DISPLAY):  # noqa: ANN001, ANN201, N802
+    def headerData(self, section: int, orientation, role=_DISPLAY):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
             return None
         if role == _DISPLAY:
@@ -117,7 +119,7 @@ class ListTableModel(QAbstractTableModel):
             return self.COLUMNS[section].tip or None
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=_DISPLAY):  # noqa: ANN001, ANN201
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=_DISPLAY):
         if not index.isValid():
             return None
         r, col = index.row(), index.column()

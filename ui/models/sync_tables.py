@@ -1,7 +1,8 @@
 """Table models of the Sincronización page (small lists held in memory)."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -20,7 +21,7 @@ class PackageReportModel(ListTableModel):
     COL_FILE, COL_STATUS, COL_FROM, COL_MESSAGE = range(4)
     COLUMNS = columns("Archivo", "Resultado", "Origen", "Detalle")
 
-    def text(self, p, col: int) -> str:  # noqa: ANN001
+    def text(self, p, col: int) -> str:
         from rcdesk.sync.consolidate import STATUS_LABELS
 
         if col == self.COL_FILE:
@@ -34,12 +35,12 @@ class PackageReportModel(ListTableModel):
             msg += " · " + " · ".join(p.warnings)
         return msg
 
-    def background(self, p, col: int):  # noqa: ANN001, ANN201
+    def background(self, p, col: int):
         if col != self.COL_STATUS:
             return None
         return {"consolidado": _OK, "importado": _OK, "en cuarentena": _WARN}.get(p.status, _BAD)
 
-    def tooltip(self, p, col: int):  # noqa: ANN001, ANN201
+    def tooltip(self, p, col: int):
         lines = [p.message, *p.details, *p.warnings]
         return "\n".join(x for x in lines if x)
 
@@ -50,7 +51,7 @@ class KindCountsModel(ListTableModel):
     COL_KIND, COL_INSERTED, COL_UPDATED, COL_UNCHANGED, COL_CONFLICTS, COL_REJECTED = range(6)
     COLUMNS = columns("Tipo de registro", "Nuevos", "Actualizados", "Sin cambios", "En conflicto", "Rechazados")
 
-    def text(self, item, col: int) -> str:  # noqa: ANN001
+    def text(self, item, col: int) -> str:
         kind, c = item
         if col == self.COL_KIND:
             from rcdesk.sync.tables import label
@@ -58,7 +59,7 @@ class KindCountsModel(ListTableModel):
             return label(kind)
         return str((c.inserted, c.updated, c.unchanged, c.conflicts, c.rejected)[col - 1])
 
-    def background(self, item, col: int):  # noqa: ANN001, ANN201
+    def background(self, item, col: int):
         _kind, c = item
         if col == self.COL_CONFLICTS and c.conflicts:
             return _WARN
@@ -69,13 +70,24 @@ class KindCountsModel(ListTableModel):
 
 class InstallationsModel(ListTableModel):
     COL_NAME, COL_ROLE, COL_STATE, COL_LAST, COL_PENDING, COL_FP, COL_ID = range(7)
-    COLUMNS = columns("Instalación", "Rol", "Estado", "Último paquete", "En cuarentena", "Huella de la clave", "Identificador")
+    COLUMNS = columns(
+        "Instalación", "Rol", "Estado", "Último paquete", "En cuarentena", "Huella de la clave", "Identificador"
+    )
 
-    def text(self, r, col: int) -> str:  # noqa: ANN001
-        return str((r.name, r.role_label, r.state_label, r.last_seq or "", r.pending or "", r.sign_fingerprint,
-                    r.installation_id)[col])
+    def text(self, r, col: int) -> str:
+        return str(
+            (
+                r.name,
+                r.role_label,
+                r.state_label,
+                r.last_seq or "",
+                r.pending or "",
+                r.sign_fingerprint,
+                r.installation_id,
+            )[col]
+        )
 
-    def background(self, r, col: int):  # noqa: ANN001, ANN201
+    def background(self, r, col: int):
         if col != self.COL_STATE or r.is_self:
             return None
         if r.revoked:
@@ -87,7 +99,7 @@ class ConflictsModel(ListTableModel):
     COL_KIND, COL_RECORD, COL_FROM, COL_FIELDS, COL_STATUS, COL_DATE = range(6)
     COLUMNS = columns("Tipo", "Registro", "Viene de", "Campos distintos", "Estado", "Detectado")
 
-    def text(self, c, col: int) -> str:  # noqa: ANN001
+    def text(self, c, col: int) -> str:
         if col == self.COL_KIND:
             return c.kind_label
         if col == self.COL_RECORD:
@@ -101,7 +113,7 @@ class ConflictsModel(ListTableModel):
         return datetime_text(c.created_at)
 
 
-def _show(value) -> str:  # noqa: ANN001
+def _show(value) -> str:
     if value is None:
         return "(vacío)"
     if isinstance(value, bool):
@@ -119,7 +131,7 @@ class DiffModel(ListTableModel):
         super().set_rows(rows)
         self.use_campo = [False] * len(self._rows)
 
-    def text(self, d, col: int) -> str:  # noqa: ANN001
+    def text(self, d, col: int) -> str:
         from rcdesk.sync.consolidated_data import header
 
         if col == self.COL_FIELD:
@@ -130,18 +142,18 @@ class DiffModel(ListTableModel):
             return "(dato personal: ver en la ficha)" if d.personal else _show(d.incoming)
         return "Campo" if self.use_campo[self._rows.index(d)] else "Sede"
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if index.isValid() and index.column() == self.COL_USE_CAMPO and role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if self.use_campo[index.row()] else Qt.CheckState.Unchecked
         return super().data(index, role)
 
-    def flags(self, index: QModelIndex):  # noqa: ANN201
+    def flags(self, index: QModelIndex):
         f = super().flags(index)
         if index.isValid() and index.column() == self.COL_USE_CAMPO:
             f |= Qt.ItemFlag.ItemIsUserCheckable
         return f
 
-    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001, N802
+    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if index.isValid() and index.column() == self.COL_USE_CAMPO and role == Qt.ItemDataRole.CheckStateRole:
             self.use_campo[index.row()] = Qt.CheckState(value) == Qt.CheckState.Checked
             self.dataChanged.emit(index.siblingAtColumn(0), index)
@@ -161,7 +173,7 @@ class PackageLogModel(ListTableModel):
     COL_DATE, COL_WHAT, COL_SEQ, COL_WHO, COL_RECORDS, COL_FILE = range(6)
     COLUMNS = columns("Fecha", "Movimiento", "N.º", "Instalación", "Registros", "Archivo")
 
-    def text(self, r, col: int) -> str:  # noqa: ANN001
+    def text(self, r, col: int) -> str:
         return str((datetime_text(r.processed_at), r.label, r.seq, r.installation, r.records, r.file_name)[col])
 
 
@@ -171,7 +183,7 @@ class RecordBrowserModel(ListTableModel):
     COL_STATUS, COL_SUMMARY, COL_VERSION, COL_UPDATED, COL_FROM, COL_ID = range(6)
     COLUMNS = columns("Estado", "Registro", "Versión", "Último cambio", "Origen del último cambio", "Identificador")
 
-    def text(self, r, col: int) -> str:  # noqa: ANN001
+    def text(self, r, col: int) -> str:
         if col == self.COL_STATUS:
             return r.status.label
         if col == self.COL_SUMMARY:
@@ -184,21 +196,21 @@ class RecordBrowserModel(ListTableModel):
             return r.status.installation + (f" ({r.status.package})" if r.status.package else "")
         return r.record_id
 
-    def background(self, r, col: int):  # noqa: ANN001, ANN201
+    def background(self, r, col: int):
         if col != self.COL_STATUS:
             return None
         from ui.widgets.sync_badge import status_colors
 
         return QBrush(QColor(status_colors(r.status.code)[0]))
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001, ANN201
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if index.isValid() and index.column() == self.COL_STATUS and role == Qt.ItemDataRole.ForegroundRole:
             from ui.widgets.sync_badge import status_colors
 
             return QBrush(QColor(status_colors(self._rows[index.row()].status.code)[1]))
         return super().data(index, role)
 
-    def tooltip(self, r, col: int):  # noqa: ANN001, ANN201
+    def tooltip(self, r, col: int):
         if col in (self.COL_STATUS, self.COL_FROM) and r.status.package:
             return f"Llegó en: {r.status.package}"
         return None

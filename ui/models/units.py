@@ -1,7 +1,8 @@
 """Table model for an institution's units (dependencias)."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ui.models.rows import Column, ListTableModel
 
@@ -14,7 +15,7 @@ class UnitTableModel(ListTableModel):
         Column("Territorio"),
     )
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._territories: dict[str, str] = {}
 
@@ -22,7 +23,7 @@ class UnitTableModel(ListTableModel):
         self._territories = dict(territories or {})
         super().set_rows(rows)
 
-    def text(self, u, col: int) -> str:  # noqa: ANN001
+    def text(self, u, col: int) -> str:
         if col == self.COL_TERRITORY:
             return self._territories.get(u.territory_id, "") if u.territory_id else ""
         return super().text(u, col)

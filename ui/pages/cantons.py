@@ -1,6 +1,7 @@
 """«Cantones»: map-free overview of POA compliance per canton with traffic lights, the
 units of the selected canton, the provincial consolidation, and the CPCCS workbook and
 PDF evaluation report of the same cut."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -28,14 +29,13 @@ from ui.tasks import show_error
 from ui.widgets.dates import DateEdit
 
 
-def _settings_text(st) -> str:  # noqa: ANN001
+def _settings_text(st) -> str:
     mean = "promedio simple" if st.aggregation == "simple" else "promedio ponderado por codificado"
     gap = f"{st.gap_pp:g}".replace(".", ",")
-    return (f"Metas: {mean}; brecha &gt; {gap} puntos"
-            + ("; solo reportes validados." if st.only_validated else "."))
+    return f"Metas: {mean}; brecha &gt; {gap} puntos" + ("; solo reportes validados." if st.only_validated else ".")
 
 
-def _table(model) -> QTableView:  # noqa: ANN001
+def _table(model) -> QTableView:
     proxy = QSortFilterProxyModel(model)
     proxy.setSourceModel(model)
     proxy.setSortRole(SortRole)
@@ -53,7 +53,7 @@ def _table(model) -> QTableView:  # noqa: ANN001
 
 
 class CantonsPage(QWidget):
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         from rcdesk.services.poa import PoaService
         from rcdesk.services.poa_eval import EvaluationService
@@ -112,8 +112,10 @@ class CantonsPage(QWidget):
         split.addWidget(self.cantons)
         split.addWidget(lower)
         split.setSizes([330, 300])
-        self.empty = QLabel("<h3>No hay POA registrados</h3><p>Importe los POA de las unidades en la página "
-                            "«POA» o cargue los datos de ejemplo.</p>")
+        self.empty = QLabel(
+            "<h3>No hay POA registrados</h3><p>Importe los POA de las unidades en la página "
+            "«POA» o cargue los datos de ejemplo.</p>"
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
@@ -173,7 +175,8 @@ class CantonsPage(QWidget):
             f"<span style='background:{COLOR_HEX.get(p.light)};color:white'>&nbsp;{percent(p.pct, 2)}&nbsp;</span>, "
             f"avance anual {percent(p.pct_annual, 2)}, ejecución presupuestaria {percent(p.pct_budget, 2)} — {p.units} unidades, "
             f"{p.metas} metas (unidades por color: {lights}). Semáforo: {ev.profile.name}. "
-            f"{_settings_text(ev.settings)}")
+            f"{_settings_text(ev.settings)}"
+        )
         selected = self._selected_canton_key()
         self.canton_model.set_rows(ev.cantons)
         self.cantons.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
@@ -201,12 +204,14 @@ class CantonsPage(QWidget):
         units = self.evaluation.units_of(key)
         c = next((c for c in self.evaluation.cantons if c.key == key), None)
         gap = f"{self.evaluation.settings.gap_pp:g}".replace(".", ",")
-        self.units_title.setText(f"<b>Unidades de {c.label if c else ''}</b> ({len(units)}) — * brecha "
-                                 f"físico-financiera mayor a {gap} puntos")
+        self.units_title.setText(
+            f"<b>Unidades de {c.label if c else ''}</b> ({len(units)}) — * brecha "
+            f"físico-financiera mayor a {gap} puntos"
+        )
         self.unit_model.set_rows(units)
         self.units.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # Jefatura first, then the others
 
-    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_changed(self, changes, initiator) -> None:
         if initiator is self:
             return
         if changes.poa or changes.reference or changes.everything:
@@ -227,10 +232,12 @@ class CantonsPage(QWidget):
         from rcdesk.services.poa_reports import entity_names
         from ui.files import ask_save_path, default_name
 
-        name = default_name(what, entity_names(self.ctx.db, self.year_combo.currentData()), on=self.cut(),
-                            suffix=suffix)
-        return ask_save_path(self, self.ctx.settings, kind="informes", title=title, name=name, filters=filters,
-                             suffix=suffix)
+        name = default_name(
+            what, entity_names(self.ctx.db, self.year_combo.currentData()), on=self.cut(), suffix=suffix
+        )
+        return ask_save_path(
+            self, self.ctx.settings, kind="informes", title=title, name=name, filters=filters, suffix=suffix
+        )
 
     def export_pdf(self) -> None:
         year, cut = self.year_combo.currentData(), self.cut()
@@ -240,12 +247,15 @@ class CantonsPage(QWidget):
         from rcdesk.services.poa_reports import write_poa_report
         from ui.files import announce_saved
 
-        self.ctx.runner.run(lambda progress, cancel: write_poa_report(self.ctx.db, year, cut, path,
-                                                                      progress=progress, cancel=cancel),
-                            title="Generando el informe de evaluación…", parent=self,
-                            on_done=lambda res: announce_saved(
-                                self, Path(res["out"]), f"Informe de evaluación guardado ({res['pages']} páginas)"),
-                            on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.run(
+            lambda progress, cancel: write_poa_report(self.ctx.db, year, cut, path, progress=progress, cancel=cancel),
+            title="Generando el informe de evaluación…",
+            parent=self,
+            on_done=lambda res: announce_saved(
+                self, Path(res["out"]), f"Informe de evaluación guardado ({res['pages']} páginas)"
+            ),
+            on_error=lambda exc: show_error(self, exc),
+        )
 
     def export_cpccs(self) -> None:
         year, cut = self.year_combo.currentData(), self.cut()
@@ -256,14 +266,26 @@ class CantonsPage(QWidget):
         from ui.files import announce_saved
 
         btype = self.budget_combo.currentData()
-        self.ctx.runner.run(lambda progress, cancel: export_cpccs(self.ctx.db, year, path, cut=cut,
-                                                                  budget_type=btype, progress=progress,
-                                                                  cancel=cancel),
-                            title="Exportando las secciones CPCCS…", parent=self,
-                            on_done=lambda res: announce_saved(
-                                self, Path(res["out"]), f"Secciones CPCCS guardadas ({res['metas']} metas)"),
-                            on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.run(
+            lambda progress, cancel: export_cpccs(
+                self.ctx.db, year, path, cut=cut, budget_type=btype, progress=progress, cancel=cancel
+            ),
+            title="Exportando las secciones CPCCS…",
+            parent=self,
+            on_done=lambda res: announce_saved(
+                self, Path(res["out"]), f"Secciones CPCCS guardadas ({res['metas']} metas)"
+            ),
+            on_error=lambda exc: show_error(self, exc),
+        )
 
 
-PAGES = [PageSpec(key="poa_cantons", title="Cantones", order=41, factory=lambda ctx: CantonsPage(ctx),
-                  icon="SP_DirHomeIcon", tooltip="Cumplimiento del POA por cantón y unidad, con semáforo")]
+PAGES = [
+    PageSpec(
+        key="poa_cantons",
+        title="Cantones",
+        order=41,
+        factory=lambda ctx: CantonsPage(ctx),
+        icon="SP_DirHomeIcon",
+        tooltip="Cumplimiento del POA por cantón y unidad, con semáforo",
+    )
+]

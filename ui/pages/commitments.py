@@ -1,4 +1,5 @@
 """Commitments across events (overdue filter, follow-ups with evidence) and overdue questions."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -12,7 +13,7 @@ from ui.widgets.events.contributions_tab import record_followup
 
 
 class CommitmentsPage(QWidget):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.models.events import COMMITMENT_STATUSES  # lazily: SQLAlchemy is not loaded at start-up
         from rcdesk.services.commitments import CommitmentService
@@ -48,14 +49,18 @@ class CommitmentsPage(QWidget):
         self.model = CommitmentsModel(self)
         self.view = table(self.model, CommitmentsModel.COL_DESCRIPTION)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
-        for col, w in ((CommitmentsModel.COL_RESPONSIBLE, 200), (CommitmentsModel.COL_STATUS, 150),
-                       (CommitmentsModel.COL_EVENT, 220)):
+        for col, w in (
+            (CommitmentsModel.COL_RESPONSIBLE, 200),
+            (CommitmentsModel.COL_STATUS, 150),
+            (CommitmentsModel.COL_EVENT, 220),
+        ):
             self.view.setColumnWidth(col, w)
         split.addWidget(self.view)
         from ui.widgets.sync_badge import install_sync_badge
 
         self.sync_badge = install_sync_badge(
-            ctx, self.view, "commitment", lambda r: self.model.row_at(r).commitment_id, lay)
+            ctx, self.view, "commitment", lambda r: self.model.row_at(r).commitment_id, lay
+        )
         self.fmodel = FollowUpsModel(self)
         self.fview = table(self.fmodel, FollowUpsModel.COL_NOTE)
         split.addWidget(self.fview)
@@ -75,17 +80,20 @@ class CommitmentsPage(QWidget):
         from rcdesk.services.questions import QuestionService
 
         key = self.filter.currentData()
-        rows = self.svc.list_commitments(overdue_only=key == "overdue", status=key if key not in ("", "overdue") else None)
+        rows = self.svc.list_commitments(
+            overdue_only=key == "overdue", status=key if key not in ("", "overdue") else None
+        )
         self.model.set_rows(rows)
         everything = self.svc.list_commitments()
         met = self.svc.met_pct()
         overdue = sum(1 for c in everything if c.overdue)
-        self.summary.setText(f"{len(everything)} compromiso(s); cumplidos: "
-                             f"{percent(met, none='—')}; vencidos: {overdue}.")
+        self.summary.setText(
+            f"{len(everything)} compromiso(s); cumplidos: {percent(met, none='—')}; vencidos: {overdue}."
+        )
         self.qmodel.set_rows(QuestionService(self.ctx.db).overdue())
         self.fmodel.set_rows([])
 
-    def _selected(self, current, _prev) -> None:  # noqa: ANN001
+    def _selected(self, current, _prev) -> None:
         c = self.model.row_at(current.row())
         self.fmodel.set_rows(self.svc.followups(c.commitment_id) if c else [])
 
@@ -108,12 +116,18 @@ class CommitmentsPage(QWidget):
 
         self.ctx.runner.write(lambda: self.svc.set_status(c.commitment_id, status), parent=self, on_done=done)
 
-    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_data_changed(self, changes, initiator) -> None:
         if initiator is not self and (changes.events or changes.everything):
             self.reload()
 
 
 PAGES = [
-    PageSpec(key="commitments", title="Compromisos", order=55, factory=lambda ctx: CommitmentsPage(ctx),
-             icon="SP_DialogApplyButton", tooltip="Compromisos con la ciudadanía y su seguimiento"),
+    PageSpec(
+        key="commitments",
+        title="Compromisos",
+        order=55,
+        factory=lambda ctx: CommitmentsPage(ctx),
+        icon="SP_DialogApplyButton",
+        tooltip="Compromisos con la ciudadanía y su seguimiento",
+    ),
 ]

@@ -1,5 +1,6 @@
 """«Informe CPCCS»: the state of every section of the year's report, what each one computes, a
 simple form for what the user fills in, and the exports (workbook and PDF draft)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -45,7 +46,7 @@ def _text(v: object) -> str:
 
 
 class CpccsPage(QWidget):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.cpccs import CpccsService
 
@@ -132,8 +133,10 @@ class CpccsPage(QWidget):
             self.sections.addItem(item)
         self.sections.blockSignals(False)
         done = sum(1 for s in self.report.sections if s.state != "incompleta")
-        self.summary.setText(f"  {self.report.institution.name}: {done} de {len(self.report.sections)} secciones "
-                             "completas o que no aplican.")
+        self.summary.setText(
+            f"  {self.report.institution.name}: {done} de {len(self.report.sections)} secciones "
+            "completas o que no aplican."
+        )
         self.sections.setCurrentRow(min(row, self.sections.count() - 1))
         self._show_section(self.sections.currentRow())
 
@@ -149,7 +152,7 @@ class CpccsPage(QWidget):
         self._fill_preview(view)
         self._build_form(view)
 
-    def _fill_preview(self, view) -> None:  # noqa: ANN001
+    def _fill_preview(self, view) -> None:
         t = self.preview
         facts = list(view.facts)
         headers = list(view.headers) or ["Dato", "Valor"]
@@ -170,7 +173,7 @@ class CpccsPage(QWidget):
         t.resizeRowsToContents()
 
     # -- the form of a section -----------------------------------------------------------------
-    def _build_form(self, view) -> None:  # noqa: ANN001
+    def _build_form(self, view) -> None:
         from rcdesk.services import cpccs_schema as schema
 
         sec = schema.BY_KEY[view.key]
@@ -229,8 +232,10 @@ class CpccsPage(QWidget):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     t.setItem(r, c, item)
                 combo = QComboBox()
-                combo.addItem("(sin clasificar)" if not line.klass else
-                              f"(por la partida: {schema.BUDGET_CLASSES[line.klass]})", "")
+                combo.addItem(
+                    "(sin clasificar)" if not line.klass else f"(por la partida: {schema.BUDGET_CLASSES[line.klass]})",
+                    "",
+                )
                 for k, v in schema.BUDGET_CLASSES.items():
                     combo.addItem(v, k)
                 combo.setCurrentIndex(max(combo.findData(chosen.get(line.meta_id, "")), 0))
@@ -239,8 +244,12 @@ class CpccsPage(QWidget):
                 t.setColumnWidth(c, w)
             lay.addWidget(t, 1)
         else:
-            lay.addWidget(QLabel("Esta sección se calcula de los datos de rcdesk: revise la pestaña «Datos del "
-                                 "informe»; corrija los datos de origen (POA, eventos, compromisos) si algo falta."))
+            lay.addWidget(
+                QLabel(
+                    "Esta sección se calcula de los datos de rcdesk: revise la pestaña «Datos del "
+                    "informe»; corrija los datos de origen (POA, eventos, compromisos) si algo falta."
+                )
+            )
         save = QPushButton("&Guardar sección")
         save.clicked.connect(self.save)
         self.save_button = save
@@ -251,11 +260,11 @@ class CpccsPage(QWidget):
         lay.addStretch(0)
         self.form_area.setWidget(box)
 
-    def _editor(self, f, value) -> QWidget:  # noqa: ANN001
+    def _editor(self, f, value) -> QWidget:
         if f.kind in ("choice", "yesno"):
             combo = QComboBox()
             combo.addItem("", "")
-            for c in (f.choices if f.kind == "choice" else ("SI", "NO")):
+            for c in f.choices if f.kind == "choice" else ("SI", "NO"):
                 combo.addItem(c, c)
             combo.setCurrentIndex(max(combo.findData(value or ""), 0))
             combo.setAccessibleName(f.label)
@@ -268,7 +277,7 @@ class CpccsPage(QWidget):
             edit.setPlaceholderText("dd/mm/aaaa")
         return edit
 
-    def _fill_row(self, t: QTableWidget, r: int, sec, label: str, values: dict) -> None:  # noqa: ANN001
+    def _fill_row(self, t: QTableWidget, r: int, sec, label: str, values: dict) -> None:
         offset = 0
         if sec.layout == "grid":
             item = QTableWidgetItem(label)
@@ -282,7 +291,7 @@ class CpccsPage(QWidget):
             else:
                 t.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
 
-    def _add_row(self, t: QTableWidget, sec) -> None:  # noqa: ANN001
+    def _add_row(self, t: QTableWidget, sec) -> None:
         t.insertRow(t.rowCount())
         self._fill_row(t, t.rowCount() - 1, sec, "", {})
 
@@ -306,24 +315,30 @@ class CpccsPage(QWidget):
             offset = 1 if sec.layout == "grid" else 0
             rows = []
             for r in range(t.rowCount()):
-                rows.append({f.key: self._value(t.cellWidget(r, c), t.item(r, c))
-                             for c, f in enumerate(sec.fields, start=offset)})
+                rows.append(
+                    {
+                        f.key: self._value(t.cellWidget(r, c), t.item(r, c))
+                        for c, f in enumerate(sec.fields, start=offset)
+                    }
+                )
             if sec.layout == "grid":
                 data.update({rk: row for (rk, _l), row in zip(sec.rows, rows)})
             else:
                 data["filas"] = [row for row in rows if any(v.strip() for v in row.values())]
         elif sec.key == "presupuesto":
             t, lines = self.editors["lines"]
-            data["clasificacion"] = {line.meta_id: t.cellWidget(r, 3).currentData() or ""
-                                     for r, line in enumerate(lines)}
+            data["clasificacion"] = {
+                line.meta_id: t.cellWidget(r, 3).currentData() or "" for r, line in enumerate(lines)
+            }
         return data
 
     def save(self) -> None:
         sec = self.editors["section"]
         year = self.year.value()
         data = self.collect()
-        self.ctx.runner.write(lambda: self.svc.save_form(year, sec.key, data), parent=self,
-                              on_done=lambda _r: self._saved(sec.title))
+        self.ctx.runner.write(
+            lambda: self.svc.save_form(year, sec.key, data), parent=self, on_done=lambda _r: self._saved(sec.title)
+        )
 
     def _saved(self, title: str) -> None:
         self.reload()
@@ -343,13 +358,15 @@ class CpccsPage(QWidget):
             path += ext
         from rcdesk.services.cpccs_export import export_report
 
-        self.ctx.runner.run(lambda progress, cancel: export_report(self.ctx.db, year, Path(path), progress=progress,
-                                                                   cancel=cancel),
-                            title="Escribiendo el informe CPCCS…", parent=self,
-                            on_done=lambda res: self.ctx.events.status_message.emit(
-                                f"Informe CPCCS guardado en {res['out']} ({res['incompleta']} secciones "
-                                "incompletas)"),
-                            on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.run(
+            lambda progress, cancel: export_report(self.ctx.db, year, Path(path), progress=progress, cancel=cancel),
+            title="Escribiendo el informe CPCCS…",
+            parent=self,
+            on_done=lambda res: self.ctx.events.status_message.emit(
+                f"Informe CPCCS guardado en {res['out']} ({res['incompleta']} secciones incompletas)"
+            ),
+            on_error=lambda exc: show_error(self, exc),
+        )
 
 
 def _wrap_header(t: QTableWidget) -> None:
@@ -367,7 +384,13 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-PAGES = [PageSpec(key="cpccs", title="Informe CPCCS", order=60, factory=lambda ctx: CpccsPage(ctx),
-                  icon="SP_FileDialogInfoView",
-                  tooltip="Informe de rendición de cuentas del CPCCS: estado de cada sección, formularios y "
-                          "exportación")]
+PAGES = [
+    PageSpec(
+        key="cpccs",
+        title="Informe CPCCS",
+        order=60,
+        factory=lambda ctx: CpccsPage(ctx),
+        icon="SP_FileDialogInfoView",
+        tooltip="Informe de rendición de cuentas del CPCCS: estado de cada sección, formularios y exportación",
+    )
+]

@@ -6,6 +6,7 @@ Start-up budget: this is the first screen, so it reads with plain SQL
 opened. The numbers are computed through `ctx.runner`. Nothing here touches `Qt` (the
 namespace) or `QStyle` before the figures are painted (see ui/main_window.py).
 """
+
 from __future__ import annotations
 
 from PySide6.QtGui import QColor
@@ -37,7 +38,7 @@ def _dot(color: str) -> QColor:
 
 
 class DashboardPage(QWidget):
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         self.ctx = ctx
         self.data = None
@@ -99,8 +100,10 @@ class DashboardPage(QWidget):
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
 
-        self.empty = QLabel("<h2>Tablero de seguimiento</h2><p>Elija o importe un plan para ver su cumplimiento, "
-                            "los semáforos, las actividades vencidas y el próximo corte de seguimiento.</p>")
+        self.empty = QLabel(
+            "<h2>Tablero de seguimiento</h2><p>Elija o importe un plan para ver su cumplimiento, "
+            "los semáforos, las actividades vencidas y el próximo corte de seguimiento.</p>"
+        )
         self.empty.setWordWrap(True)
         self.content = QWidget()
         cl = QVBoxLayout(self.content)
@@ -122,7 +125,7 @@ class DashboardPage(QWidget):
         self.refresh()
 
     # -- data ---------------------------------------------------------------------------------------
-    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001, ARG002
+    def _on_data_changed(self, changes, initiator) -> None:
         if changes.everything or changes.plans or changes.activities or changes.followup:
             self.refresh()
 
@@ -133,15 +136,14 @@ class DashboardPage(QWidget):
             return
         db = self.ctx.db
 
-        def job(progress, cancel):  # noqa: ANN001, ARG001
+        def job(progress, cancel):
             from rcdesk.followup.reads import dashboard
 
             return dashboard(db, plan_id, with_reports=False)
 
-        self.ctx.runner.run(job, title="Calculando el tablero…", parent=self, on_done=self.show_data,
-                            cancellable=False)
+        self.ctx.runner.run(job, title="Calculando el tablero…", parent=self, on_done=self.show_data, cancellable=False)
 
-    def show_data(self, d) -> None:  # noqa: ANN001
+    def show_data(self, d) -> None:
         self.data = d
         self.empty.setVisible(d is None)
         self.content.setVisible(d is not None)
@@ -150,34 +152,43 @@ class DashboardPage(QWidget):
         light = d.plan_light
         self.heading.setText(
             f"<h2 style='margin:0'>{_h(d.entity)} — vigencia {d.year}</h2>"
-            f"<span style='color:#555'>Corte al {d.cut:%d/%m/%Y} · semáforo «{_h(d.profile.name)}»</span>")
-        self.plan_bar.set_value(float(d.plan.rated) if d.plan.rated is not None else None, light.hex,
-                                f"{format_pct(d.plan)} — {light.label}")
+            f"<span style='color:#555'>Corte al {d.cut:%d/%m/%Y} · semáforo «{_h(d.profile.name)}»</span>"
+        )
+        self.plan_bar.set_value(
+            float(d.plan.rated) if d.plan.rated is not None else None,
+            light.hex,
+            f"{format_pct(d.plan)} — {light.label}",
+        )
         if d.next_cut:
             c = d.next_cut
-            when = ("hoy" if c.days_to_publish == 0 else f"en {c.days_to_publish} días")
+            when = "hoy" if c.days_to_publish == 0 else f"en {c.days_to_publish} días"
             self.cut_label.setText(
                 f"<b>Próximo corte:</b> {c.label}, al {c.cut:%d/%m/%Y} — publicar el informe de seguimiento a más "
-                f"tardar el <b>{c.publish_by:%d/%m/%Y}</b> ({when}).")
+                f"tardar el <b>{c.publish_by:%d/%m/%Y}</b> ({when})."
+            )
         else:
             self.cut_label.setText("<b>Cortes:</b> todos los cortes de esta vigencia ya pasaron.")
-        parts = [f"<span style='color:{COLOR_HEX[c]}'>■</span> {COLOR_LABELS[c]}: {n}"
-                 for c, n in d.colors.items() if n]
-        self.counts.setText(" &nbsp; ".join(parts) + f" &nbsp; · &nbsp; <b>{d.pending_review}</b> reporte(s) por validar"
-                            f" · <b>{len(d.overdue)}</b> vencida(s)")
+        parts = [
+            f"<span style='color:{COLOR_HEX[c]}'>■</span> {COLOR_LABELS[c]}: {n}" for c, n in d.colors.items() if n
+        ]
+        self.counts.setText(
+            " &nbsp; ".join(parts) + f" &nbsp; · &nbsp; <b>{d.pending_review}</b> reporte(s) por validar"
+            f" · <b>{len(d.overdue)}</b> vencida(s)"
+        )
         self._fill_tree(d)
         self._fill_lists(d)
         self._fill_charts()
 
-    def _fill_tree(self, d) -> None:  # noqa: ANN001
+    def _fill_tree(self, d) -> None:
         self.tree.clear()
         ratio = self.tree.devicePixelRatioF()
         items: dict[str, QTreeWidgetItem] = {}
         for g in d.groups:
             parent = items.get(g.parent_id) if g.parent_id else None
             rated = g.compliance.rated
-            item = QTreeWidgetItem([g.label, format_pct(rated, none="sin programación"),
-                                    COLOR_LABELS[g.light.color], str(g.activities)])
+            item = QTreeWidgetItem(
+                [g.label, format_pct(rated, none="sin programación"), COLOR_LABELS[g.light.color], str(g.activities)]
+            )
             set_bar(item, 1, float(rated) if rated is not None else None, COLOR_HEX[g.light.color], ratio)
             item.setToolTip(1, f"{format_pct(g.compliance)} de avance")
             item.setToolTip(0, g.label)
@@ -195,10 +206,12 @@ class DashboardPage(QWidget):
     FIRST_ROWS = 60
     SLICE_ROWS = 300
 
-    def _fill_lists(self, d) -> None:  # noqa: ANN001
+    def _fill_lists(self, d) -> None:
         self._fill_generation = getattr(self, "_fill_generation", 0) + 1
-        for widget, label, rows, title in ((self.overdue, self.overdue_label, d.overdue, "Vencidas"),
-                                           (self.week, self.week_label, d.due_this_week, "Vencen esta semana")):
+        for widget, label, rows, title in (
+            (self.overdue, self.overdue_label, d.overdue, "Vencidas"),
+            (self.week, self.week_label, d.due_this_week, "Vencen esta semana"),
+        ):
             widget.clear()
             label.setText(f"<b>{title}</b> ({len(rows)})")
             if not rows:
@@ -206,14 +219,15 @@ class DashboardPage(QWidget):
                 continue
             self._add_rows(widget, rows, 0, self.FIRST_ROWS, self._fill_generation)
 
-    def _add_rows(self, widget, rows, start: int, count: int, generation: int) -> None:  # noqa: ANN001
+    def _add_rows(self, widget, rows, start: int, count: int, generation: int) -> None:
         if generation != self._fill_generation:
             return  # newer figures replaced these
-        for a in rows[start:start + count]:
-            when = f"hace {-a.days_left} d" if a.overdue else (
-                "hoy" if a.days_left == 0 else f"en {a.days_left} d")
+        for a in rows[start : start + count]:
+            when = f"hace {-a.days_left} d" if a.overdue else ("hoy" if a.days_left == 0 else f"en {a.days_left} d")
             # day/month by hand: strftime imports `time` per call, through PySide6's import hook
-            item = QListWidgetItem(f"{a.due.day:02d}/{a.due.month:02d} ({when}) · {a.number + ' ' if a.number else ''}{a.description}")
+            item = QListWidgetItem(
+                f"{a.due.day:02d}/{a.due.month:02d} ({when}) · {a.number + ' ' if a.number else ''}{a.description}"
+            )
             item.setToolTip(f"{a.description}\nResponsable: {a.responsible}\n% avance: {format_pct(a.compliance)}")
             item.setData(FOREGROUND_ROLE, _dot("rojo" if a.overdue else "amarillo"))
             item.setData(ActivityRole, a.activity_id)
@@ -240,11 +254,17 @@ class DashboardPage(QWidget):
         from ui.widgets.bar_chart import BarChart
 
         if tab is self.component_tab:
-            view = BarChart("componente", "componentes", list(d.components),
-                            order="primeros", rest="{n} componentes más")
+            view = BarChart(
+                "componente", "componentes", list(d.components), order="primeros", rest="{n} componentes más"
+            )
         else:  # units come with the most activities first
-            view = BarChart("unidad responsable", "unidades", list(d.units), order="con más actividades",
-                            rest="{n} unidades con menos actividades")
+            view = BarChart(
+                "unidad responsable",
+                "unidades",
+                list(d.units),
+                order="con más actividades",
+                rest="{n} unidades con menos actividades",
+            )
         layout.addWidget(view)
         tab.shown_for = d
 
@@ -268,7 +288,12 @@ def _h(text: str) -> str:
 
 
 PAGES = [
-    PageSpec(key="dashboard", title="Tablero", order=5, factory=lambda ctx: DashboardPage(ctx),
-             icon="SP_ComputerIcon",
-             tooltip="Cumplimiento, semáforos, vencimientos y próximo corte del plan actual"),
+    PageSpec(
+        key="dashboard",
+        title="Tablero",
+        order=5,
+        factory=lambda ctx: DashboardPage(ctx),
+        icon="SP_ComputerIcon",
+        tooltip="Cumplimiento, semáforos, vencimientos y próximo corte del plan actual",
+    ),
 ]

@@ -1,4 +1,5 @@
 """Events page (list, month calendar, workspace with tabs) and the people directory page."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,10 +8,10 @@ from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
-    QMessageBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -19,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.services.changes import Changes
 from rcdesk.reports.events_common import MONTHS
+from rcdesk.services.changes import Changes
 from ui.dialogs.events_dialogs import NewEventDialog, qdate
 from ui.models.events_tables import EventListModel, PeopleModel
 from ui.shell import PageSpec
@@ -37,12 +38,18 @@ from ui.widgets.table_menu import install_table_menu
 
 
 class EventWorkspace(QWidget):
-    TABS = (("datos", "&Datos"), ("invitaciones", "&Invitaciones"), ("asistencia", "&Asistencia"),
-            ("estadisticas", "E&stadísticas"),
-            ("preguntas", "&Preguntas"), ("aportes", "Aportes y &compromisos"), ("evaluacion", "E&valuación"),
-            ("actas", "Ac&tas"))
+    TABS = (
+        ("datos", "&Datos"),
+        ("invitaciones", "&Invitaciones"),
+        ("asistencia", "&Asistencia"),
+        ("estadisticas", "E&stadísticas"),
+        ("preguntas", "&Preguntas"),
+        ("aportes", "Aportes y &compromisos"),
+        ("evaluacion", "E&valuación"),
+        ("actas", "Ac&tas"),
+    )
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.ev = None
@@ -58,8 +65,16 @@ class EventWorkspace(QWidget):
         self.tabs = QTabWidget()
         from ui.widgets.events.invitations_tab import InvitationsTab
 
-        classes = {"datos": DataTab, "invitaciones": InvitationsTab, "asistencia": AttendanceTab, "estadisticas": StatsTab, "preguntas": QuestionsTab,
-                   "aportes": ContributionsTab, "evaluacion": EvaluationTab, "actas": ActasTab}
+        classes = {
+            "datos": DataTab,
+            "invitaciones": InvitationsTab,
+            "asistencia": AttendanceTab,
+            "estadisticas": StatsTab,
+            "preguntas": QuestionsTab,
+            "aportes": ContributionsTab,
+            "evaluacion": EvaluationTab,
+            "actas": ActasTab,
+        }
         self.pages: dict[str, QWidget] = {}
         for key, title in self.TABS:
             w = classes[key](ctx)
@@ -71,7 +86,7 @@ class EventWorkspace(QWidget):
         lay.addWidget(self.tabs, 1)
         self._stale: set[str] = set()
 
-    def set_event(self, ev) -> None:  # noqa: ANN001
+    def set_event(self, ev) -> None:
         banner = getattr(self, "banner", None)
         if banner is not None and getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):
             banner.clear()  # «Acta … guardada» belongs to the event it was saved for
@@ -97,7 +112,7 @@ class EventWorkspace(QWidget):
 
 
 class EventsPage(QWidget):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.events import EventService
 
@@ -134,16 +149,20 @@ class EventsPage(QWidget):
         for c in (EventListModel.COL_TYPE, EventListModel.COL_PLACE, EventListModel.COL_STATUS):
             self.view.setColumnHidden(c, True)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
-        install_table_menu(self.view, [("&Editar datos del evento", lambda: self.workspace.tab("datos")),
-                                       ("Registrar &asistencia", lambda: self.workspace.tab("asistencia")),
-                                       ("Ac&tas", lambda: self.workspace.tab("actas"))],
-                           export=("eventos", ctx.settings))
+        install_table_menu(
+            self.view,
+            [
+                ("&Editar datos del evento", lambda: self.workspace.tab("datos")),
+                ("Registrar &asistencia", lambda: self.workspace.tab("asistencia")),
+                ("Ac&tas", lambda: self.workspace.tab("actas")),
+            ],
+            export=("eventos", ctx.settings),
+        )
         ll.addWidget(self.view, 3)
         from ui.widgets.sync_badge import install_sync_badge
 
         # whether the selected event has reached headquarters (issue 6's status badges)
-        self.sync_badge = install_sync_badge(
-            ctx, self.view, "event", lambda r: self.model.row_at(r).event_id, ll)
+        self.sync_badge = install_sync_badge(ctx, self.view, "event", lambda r: self.model.row_at(r).event_id, ll)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
         self.calendar.setLocale(QLocale(QLocale.Language.Spanish, QLocale.Country.Ecuador))
@@ -164,9 +183,11 @@ class EventsPage(QWidget):
 
     def reload(self, keep: str | None = None) -> None:
         keep = keep or (self.workspace.ev.event_id if self.workspace.ev else None)
-        rows = self.svc.list_events(year=self.year.value() or None,
-                                    month=(self.month.currentData() or None) if self.year.value() else None,
-                                    text=self.search.text() or None)
+        rows = self.svc.list_events(
+            year=self.year.value() or None,
+            month=(self.month.currentData() or None) if self.year.value() else None,
+            text=self.search.text() or None,
+        )
         self.model.set_rows(rows)
         self._mark_calendar(rows)
         for i, r in enumerate(rows):
@@ -174,7 +195,7 @@ class EventsPage(QWidget):
                 self.view.selectRow(i)
                 break
 
-    def _mark_calendar(self, rows) -> None:  # noqa: ANN001
+    def _mark_calendar(self, rows) -> None:
         plain, bold = QTextCharFormat(), QTextCharFormat()
         bold.setFontWeight(700)
         bold.setBackground(Qt.GlobalColor.yellow)
@@ -190,7 +211,7 @@ class EventsPage(QWidget):
                 self.view.selectRow(i)
                 return
 
-    def _selected(self, current, _prev) -> None:  # noqa: ANN001
+    def _selected(self, current, _prev) -> None:
         ev = self.model.row_at(current.row())
         if ev is not None:
             self.calendar.setSelectedDate(qdate(ev.event_date))
@@ -209,13 +230,19 @@ class EventsPage(QWidget):
         # without a plan: the entity named in the first-start assistant, else the only country in use
         own = countries.get(saved_setup(self.ctx.db).get("institution_id"))
         default = own or (next(iter(set(countries.values()))) if len(set(countries.values())) == 1 else None)
-        dlg = NewEventDialog(PlanService(self.ctx.db).list_plans(), ref.territories(), self.ctx.current_plan_id, self,
-                             countries=countries, default_country=default)
+        dlg = NewEventDialog(
+            PlanService(self.ctx.db).list_plans(),
+            ref.territories(),
+            self.ctx.current_plan_id,
+            self,
+            countries=countries,
+            default_country=default,
+        )
         if not dlg.exec():
             return
         values = dlg.values()
 
-        def done(ev) -> None:  # noqa: ANN001
+        def done(ev) -> None:
             self.ctx.changed(Changes(events=True), self)
             self.year.setValue(0)
             self.search.clear()
@@ -223,14 +250,16 @@ class EventsPage(QWidget):
 
         self.ctx.runner.write(lambda: self.svc.create(values), parent=self, on_done=done)
 
-    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_data_changed(self, changes, initiator) -> None:
         if initiator is self:
             return
         if changes.events or changes.everything or changes.plans:
             current = self.workspace.ev.event_id if self.workspace.ev else None
-            rows = self.svc.list_events(year=self.year.value() or None,
-                                        month=(self.month.currentData() or None) if self.year.value() else None,
-                                        text=self.search.text() or None)
+            rows = self.svc.list_events(
+                year=self.year.value() or None,
+                month=(self.month.currentData() or None) if self.year.value() else None,
+                text=self.search.text() or None,
+            )
             self.model.set_rows(rows)
             self._mark_calendar(rows)
             for i, r in enumerate(rows):
@@ -253,17 +282,19 @@ class DirectoryPage(QWidget):
     data-subject requests (see and export what is held, rectify, revoke consent, anonymise)
     and the retention of identities."""
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.attendance import AttendanceService
 
         self.ctx = ctx
         self.svc = AttendanceService(ctx.db)
         lay = QVBoxLayout(self)
-        hint = QLabel("Personas registradas en eventos (sin duplicados por número de documento). Escriba parte del "
-                      "nombre, del documento o de la organización; no importan tildes ni mayúsculas. Para atender "
-                      "una solicitud del titular (acceso, rectificación, revocación, anonimización), elija a la "
-                      "persona y use los botones.")
+        hint = QLabel(
+            "Personas registradas en eventos (sin duplicados por número de documento). Escriba parte del "
+            "nombre, del documento o de la organización; no importan tildes ni mayúsculas. Para atender "
+            "una solicitud del titular (acceso, rectificación, revocación, anonimización), elija a la "
+            "persona y use los botones."
+        )
         hint.setWordWrap(True)
         lay.addWidget(hint)
         self.search = SearchBox("Buscar persona…", delay_ms=80)
@@ -277,8 +308,15 @@ class DirectoryPage(QWidget):
         self.view.setAccessibleName("Directorio de personas")
         self.view.doubleClicked.connect(lambda _i: self.show_data())
         # no «Exportar tabla» here: a person's data leaves only through «Ver y exportar datos…»
-        install_table_menu(self.view, [("&Ver y exportar datos…", self.show_data), ("&Rectificar…", self.rectify),
-                                       ("Re&vocar consentimiento…", self.revoke), ("A&nonimizar…", self.anonymize)])
+        install_table_menu(
+            self.view,
+            [
+                ("&Ver y exportar datos…", self.show_data),
+                ("&Rectificar…", self.rectify),
+                ("Re&vocar consentimiento…", self.revoke),
+                ("A&nonimizar…", self.anonymize),
+            ],
+        )
         lay.addWidget(self.view, 1)
         row = QHBoxLayout()
         self.data_btn = QPushButton("&Ver y exportar datos…")
@@ -303,7 +341,7 @@ class DirectoryPage(QWidget):
     def apply(self, text: str) -> None:
         self.model.set_fetch(lambda off, lim: self.svc.search_people(text, off, lim))
 
-    def current(self):  # noqa: ANN201
+    def current(self):
         p = selected(self.view)
         if p is None:
             QMessageBox.information(self, "Directorio de personas", "Elija primero a una persona de la lista.")
@@ -339,10 +377,15 @@ class DirectoryPage(QWidget):
             return
         values, svc = dlg.values(), PrivacyService(self.ctx.db)
         self.ctx.runner.write(
-            lambda: svc.rectify(p.person_id, **values), parent=self,
+            lambda: svc.rectify(p.person_id, **values),
+            parent=self,
             on_done=lambda res: self._done(
-                f"Datos corregidos ({res['attendance_rows']} registro(s) de asistencia)." if res["changed"]
-                else "No había nada que corregir.", p.person_id))
+                f"Datos corregidos ({res['attendance_rows']} registro(s) de asistencia)."
+                if res["changed"]
+                else "No había nada que corregir.",
+                p.person_id,
+            ),
+        )
 
     def revoke(self) -> None:
         from rcdesk.services.privacy import PrivacyService
@@ -364,13 +407,19 @@ class DirectoryPage(QWidget):
             for scope in ["IDENTIFICACION"] if "IDENTIFICACION" in scopes else scopes:
                 svc.revoke_consent(p.person_id, scope)
 
-        self.ctx.runner.write(write, parent=self, on_done=lambda _r: self._done("Consentimiento revocado.", p.person_id))
+        self.ctx.runner.write(
+            write, parent=self, on_done=lambda _r: self._done("Consentimiento revocado.", p.person_id)
+        )
 
-    def _confirm_anonymize(self, p) -> bool:  # noqa: ANN001
-        box = QMessageBox(QMessageBox.Icon.Warning, "Anonimizar",
-                          f"Se reemplazarán el nombre, el documento y los contactos de {p.full_name} en el directorio, "
-                          "en su asistencia, preguntas, aportes e invitaciones. Los conteos de los eventos se "
-                          "conservan. No se puede deshacer. ¿Continuar?", parent=self)
+    def _confirm_anonymize(self, p) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Anonimizar",
+            f"Se reemplazarán el nombre, el documento y los contactos de {p.full_name} en el directorio, "
+            "en su asistencia, preguntas, aportes e invitaciones. Los conteos de los eventos se "
+            "conservan. No se puede deshacer. ¿Continuar?",
+            parent=self,
+        )
         yes = box.addButton("&Anonimizar", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Cancelar", QMessageBox.ButtonRole.RejectRole)
         box.exec()
@@ -383,8 +432,9 @@ class DirectoryPage(QWidget):
         if p is None or not self._confirm_anonymize(p):
             return
         svc = PrivacyService(self.ctx.db)
-        self.ctx.runner.write(lambda: svc.anonymize(p.person_id), parent=self,
-                              on_done=lambda _r: self._done("Persona anonimizada."))
+        self.ctx.runner.write(
+            lambda: svc.anonymize(p.person_id), parent=self, on_done=lambda _r: self._done("Persona anonimizada.")
+        )
 
     def retention(self) -> None:
         from ui.dialogs.events_people import RetentionDialog
@@ -396,8 +446,20 @@ class DirectoryPage(QWidget):
 __all__ = ["DirectoryPage", "EventsPage", "selected"]
 
 PAGES = [
-    PageSpec(key="events", title="Eventos y participación", order=50, factory=lambda ctx: EventsPage(ctx),
-             icon="SP_FileDialogContentsView", tooltip="Deliberaciones, audiencias, asistencia, preguntas y actas"),
-    PageSpec(key="people", title="Directorio de personas", order=58, factory=lambda ctx: DirectoryPage(ctx),
-             icon="SP_DirHomeIcon", tooltip="Personas que asistieron a eventos"),
+    PageSpec(
+        key="events",
+        title="Eventos y participación",
+        order=50,
+        factory=lambda ctx: EventsPage(ctx),
+        icon="SP_FileDialogContentsView",
+        tooltip="Deliberaciones, audiencias, asistencia, preguntas y actas",
+    ),
+    PageSpec(
+        key="people",
+        title="Directorio de personas",
+        order=58,
+        factory=lambda ctx: DirectoryPage(ctx),
+        icon="SP_DirHomeIcon",
+        tooltip="Personas que asistieron a eventos",
+    ),
 ]

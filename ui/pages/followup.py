@@ -3,6 +3,7 @@
 Thin Qt over `FollowupService`, `CalendarService` and the informe writers; writing files
 and computing the informe go through `ctx.runner`.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -12,11 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -39,10 +37,10 @@ from rcdesk.services.changes import Changes
 from ui.dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
 from ui.models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
 from ui.shell import PageSpec
+from ui.widgets.buttons import OK, dialog_buttons
 from ui.widgets.columns import fit_columns
 from ui.widgets.dates import DateEdit
 from ui.widgets.tables import row_table
-from ui.widgets.buttons import OK, dialog_buttons
 
 
 def _qdate(d: date) -> QDate:
@@ -53,7 +51,7 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-def print_pdf(pdf_path: Path, printer) -> int:  # noqa: ANN001
+def print_pdf(pdf_path: Path, printer) -> int:
     """Render each page of a PDF onto a QPrinter (QtPdf); returns pages printed."""
     from PySide6.QtPdf import QPdfDocument
 
@@ -78,23 +76,28 @@ def print_pdf(pdf_path: Path, printer) -> int:  # noqa: ANN001
     return doc.pageCount()
 
 
-def urgent_first(pending: list, plan_order: list) -> list:  # noqa: ANN001
+def urgent_first(pending: list, plan_order: list) -> list:
     """«Pendientes» as the user works through it: overdue first (longest overdue on top), then
     fewest days left; among equal deadlines, and for activities with no date, the least
     advanced first, then the plan's own order (never alphabetical: two «Conformación de…»
     rows are not related because they start alike)."""
     position = {a.activity_id: i for i, a in enumerate(plan_order)}
 
-    def key(a):  # noqa: ANN001, ANN202
+    def key(a):
         pct = a.compliance.raw
-        return (a.days_left is None, a.days_left or 0, pct is None, pct or 0,
-                position.get(a.activity_id, len(position)))
+        return (
+            a.days_left is None,
+            a.days_left or 0,
+            pct is None,
+            pct or 0,
+            position.get(a.activity_id, len(position)),
+        )
 
     return sorted(pending, key=key)
 
 
 class FollowupPage(QWidget):
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         from rcdesk.services.followup import FollowupService
 
@@ -126,10 +129,10 @@ class FollowupPage(QWidget):
         menu.addAction("Evaluación de la estrategia (MURC) en PDF…", lambda: self.save_document("murc", "pdf"))
         menu.addAction("Evaluación de la estrategia (MURC) en Excel…", lambda: self.save_document("murc", "xlsx"))
         menu.addAction("Reporte interno de actividades en PDF…", lambda: self.save_document("actividades", "pdf"))
-        menu.addAction("Reporte interno de actividades en Excel…",
-                       lambda: self.save_document("actividades", "xlsx"))
-        menu.addAction("Informe en lenguaje claro del cuatrimestre (PDF)…",
-                       lambda: self.save_document("ciudadano", "pdf"))
+        menu.addAction("Reporte interno de actividades en Excel…", lambda: self.save_document("actividades", "xlsx"))
+        menu.addAction(
+            "Informe en lenguaje claro del cuatrimestre (PDF)…", lambda: self.save_document("ciudadano", "pdf")
+        )
         self.informe_button.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -146,11 +149,17 @@ class FollowupPage(QWidget):
         self.table.setAccessibleName("Actividades y su avance")
         hdr = self.table.horizontalHeader()
         hdr.setSectionResizeMode(ActivityStatusModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((ActivityStatusModel.COL_NUMBER, 46), (ActivityStatusModel.COL_RESPONSIBLE, 160),
-                           (ActivityStatusModel.COL_DUE, 82), (ActivityStatusModel.COL_DAYS, 130),
-                           (ActivityStatusModel.COL_PCT, 76), (ActivityStatusModel.COL_LIGHT, 76),
-                           (ActivityStatusModel.COL_LAST, 96), (ActivityStatusModel.COL_PENDING, 74),
-                           (ActivityStatusModel.COL_FLAGS, 150)):
+        for col, width in (
+            (ActivityStatusModel.COL_NUMBER, 46),
+            (ActivityStatusModel.COL_RESPONSIBLE, 160),
+            (ActivityStatusModel.COL_DUE, 82),
+            (ActivityStatusModel.COL_DAYS, 130),
+            (ActivityStatusModel.COL_PCT, 76),
+            (ActivityStatusModel.COL_LIGHT, 76),
+            (ActivityStatusModel.COL_LAST, 96),
+            (ActivityStatusModel.COL_PENDING, 74),
+            (ActivityStatusModel.COL_FLAGS, 150),
+        ):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.report_progress())
         self.history_model = ReportHistoryModel(self)
@@ -165,8 +174,10 @@ class FollowupPage(QWidget):
         self.add_evidence_button = QPushButton("Agregar evidencia…")
         self.add_evidence_button.clicked.connect(self.add_evidence)
         self.edit_button = QPushButton("&Editar reporte…")
-        self.edit_button.setToolTip("Corregir el reporte seleccionado del historial (Ctrl+E). Un reporte validado "
-                                    "no se modifica: se registra una corrección que lo sustituye al validarse.")
+        self.edit_button.setToolTip(
+            "Corregir el reporte seleccionado del historial (Ctrl+E). Un reporte validado "
+            "no se modifica: se registra una corrección que lo sustituye al validarse."
+        )
         self.edit_button.clicked.connect(self.edit_selected_report)
         self.withdraw_button = QPushButton("Re&tirar reporte")
         self.withdraw_button.setToolTip("Retirar un reporte que aún no fue validado")
@@ -180,7 +191,8 @@ class FollowupPage(QWidget):
 
         # whether the selected report has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(
-            ctx, self.history, "progress_report", lambda r: self.history_model.row(r).report_id, ev_box)
+            ctx, self.history, "progress_report", lambda r: self.history_model.row(r).report_id, ev_box
+        )
         report_buttons.addWidget(self.edit_button)
         report_buttons.addWidget(self.withdraw_button)
         ev_box.addLayout(report_buttons)
@@ -207,7 +219,9 @@ class FollowupPage(QWidget):
         self.queue_model = ReviewQueueModel(self)
         self.queue = row_table(self.queue_model)
         self.queue.setAccessibleName("Reportes por validar")
-        self.queue.horizontalHeader().setSectionResizeMode(ReviewQueueModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch)
+        self.queue.horizontalHeader().setSectionResizeMode(
+            ReviewQueueModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch
+        )
         self.queue.doubleClicked.connect(lambda _i: self.review_queue_selected())
         fit_columns(self.table, ctx.settings, "followup.activities")
         fit_columns(self.queue, ctx.settings, "followup.queue")
@@ -216,8 +230,9 @@ class FollowupPage(QWidget):
         self.pending_model = ActivityStatusModel(self)
         self.pending = row_table(self.pending_model)
         self.pending.setAccessibleName("Pendientes por urgencia")
-        self.pending.horizontalHeader().setSectionResizeMode(ActivityStatusModel.COL_ACTIVITY,
-                                                             QHeaderView.ResizeMode.Stretch)
+        self.pending.horizontalHeader().setSectionResizeMode(
+            ActivityStatusModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch
+        )
         self.pending.doubleClicked.connect(self._report_from_pending)
         fit_columns(self.pending, ctx.settings, "followup.pending")
         self.tabs.addTab(self.pending, "&Pendientes")
@@ -298,13 +313,13 @@ class FollowupPage(QWidget):
             self.table.selectRow(0)
         self._load_history()
 
-    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001, ARG002
+    def _on_data_changed(self, changes, initiator) -> None:
         if changes.everything or changes.plans:
             self.set_plan(self.ctx.current_plan_id or "")
         elif changes.followup or changes.activities:
             self.reload()
 
-    def current_activity(self):  # noqa: ANN201
+    def current_activity(self):
         idx = self.table.currentIndex()
         return self.model.row(idx.row()) if idx.isValid() else None
 
@@ -329,11 +344,12 @@ class FollowupPage(QWidget):
         self.add_evidence_button.setEnabled(open_report)
         self.withdraw_button.setEnabled(open_report)
         self.edit_button.setEnabled(r is not None and r.status != "SUSTITUIDO")
-        self.edit_button.setText("Corr&egir (sustituir)…" if r is not None and r.status == "VALIDADO"
-                                 else "&Editar reporte…")
+        self.edit_button.setText(
+            "Corr&egir (sustituir)…" if r is not None and r.status == "VALIDADO" else "&Editar reporte…"
+        )
 
     # -- actions --------------------------------------------------------------------------------
-    def report_progress(self, activity=None) -> None:  # noqa: ANN001
+    def report_progress(self, activity=None) -> None:
         from ui.dialogs.followup_report import ReportDialog
 
         a = activity or self.current_activity()
@@ -349,7 +365,7 @@ class FollowupPage(QWidget):
         self.report_dialog = ReportDialog(self.ctx, a, self.periods, period_no=default_no, parent=self)
         self.report_dialog.open()
 
-    def selected_report(self):  # noqa: ANN201
+    def selected_report(self):
         idx = self.history.currentIndex()
         return self.history_model.row(idx.row()) if idx.isValid() else None
 
@@ -362,15 +378,20 @@ class FollowupPage(QWidget):
             QMessageBox.information(self, "Editar reporte", "Seleccione un reporte del historial.")
             return
         if r.status == "SUSTITUIDO":
-            QMessageBox.information(self, "Editar reporte", "Este reporte ya fue sustituido por una versión más "
-                                    "reciente; edite esa versión.")
+            QMessageBox.information(
+                self,
+                "Editar reporte",
+                "Este reporte ya fue sustituido por una versión más reciente; edite esa versión.",
+            )
             return
         mode = "edit"
         if r.status == "VALIDADO":
             answer = QMessageBox.question(
-                self, "Corregir reporte validado",
+                self,
+                "Corregir reporte validado",
                 f"El reporte de {r.period_label} ya está validado y no se puede modificar.\n\n¿Registrar una "
-                "corrección? El reporte validado sigue contando hasta que se valide la corrección.")
+                "corrección? El reporte validado sigue contando hasta que se valide la corrección.",
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
             mode = "supersede"
@@ -384,20 +405,29 @@ class FollowupPage(QWidget):
         if r is None:
             return
         if r.status not in ("REPORTADO", "OBSERVADO"):
-            QMessageBox.information(self, "Retirar reporte", f"Un reporte {r.status_label.lower()} no se puede "
-                                    "retirar; queda en el historial.")
+            QMessageBox.information(
+                self,
+                "Retirar reporte",
+                f"Un reporte {r.status_label.lower()} no se puede retirar; queda en el historial.",
+            )
             return
-        answer = QMessageBox.question(self, "Retirar reporte",
-                                      f"¿Retirar el reporte de {r.period_label} ({r.status_label.lower()}, "
-                                      f"del {r.reported_on:%d/%m/%Y})? El periodo quedará libre para reportarlo "
-                                      "de nuevo.")
+        answer = QMessageBox.question(
+            self,
+            "Retirar reporte",
+            f"¿Retirar el reporte de {r.period_label} ({r.status_label.lower()}, "
+            f"del {r.reported_on:%d/%m/%Y})? El periodo quedará libre para reportarlo "
+            "de nuevo.",
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.ctx.runner.write(lambda: self.fu.withdraw(r.report_id), parent=self,
-                              on_done=lambda _r: self.ctx.changed(Changes(followup=True), self),
-                              on_user_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.write(
+            lambda: self.fu.withdraw(r.report_id),
+            parent=self,
+            on_done=lambda _r: self.ctx.changed(Changes(followup=True), self),
+            on_user_error=lambda exc: show_error(self, exc),
+        )
 
-    def _report_from_pending(self, index) -> None:  # noqa: ANN001
+    def _report_from_pending(self, index) -> None:
         a = self.pending_model.row(index.row())
         if a is not None:
             self.report_progress(a)
@@ -425,7 +455,7 @@ class FollowupPage(QWidget):
             return
         self._open_review(r, self.queue_model.activity_names.get(r.activity_id, ""))
 
-    def _open_review(self, report, label: str) -> None:  # noqa: ANN001
+    def _open_review(self, report, label: str) -> None:
         from ui.dialogs.followup_review import ReviewDialog
 
         if report.status != "REPORTADO":
@@ -443,25 +473,36 @@ class FollowupPage(QWidget):
             return
         from ui.files import ask_open_paths
 
-        files = ask_open_paths(self, self.ctx.settings, kind="evidencias", title="Agregar evidencia al reporte",
-                               filters=EVIDENCE_FILTER, many=True)
+        files = ask_open_paths(
+            self,
+            self.ctx.settings,
+            kind="evidencias",
+            title="Agregar evidencia al reporte",
+            filters=EVIDENCE_FILTER,
+            many=True,
+        )
         if not files:
             return
         fu = self.fu
 
-        def job(progress, cancel):  # noqa: ANN001, ARG001
+        def job(progress, cancel):
             return fu.add_evidence(r.report_id, [Path(f) for f in files])
 
-        self.ctx.runner.run(job, title="Guardando evidencias…", parent=self,
-                            on_done=lambda _x: self.ctx.changed(Changes(followup=True), None), cancellable=False)
+        self.ctx.runner.run(
+            job,
+            title="Guardando evidencias…",
+            parent=self,
+            on_done=lambda _x: self.ctx.changed(Changes(followup=True), None),
+            cancellable=False,
+        )
 
     # -- informe ----------------------------------------------------------------------------------
-    def _informe_job(self, out: Path, kind: str):  # noqa: ANN202
+    def _informe_job(self, out: Path, kind: str):
         from rcdesk.followup.informe import build_seguimiento
 
         db, plan_id, cut = self.ctx.db, self.plan_id, _pydate(self.cut.date())
 
-        def job(progress, cancel):  # noqa: ANN001
+        def job(progress, cancel):
             data = build_seguimiento(db, plan_id, cut, progress=progress, cancel=cancel)
             if kind == "pdf":
                 from rcdesk.reports.seguimiento_pdf import write_pdf
@@ -492,18 +533,26 @@ class FollowupPage(QWidget):
             return
         from ui.files import announce_saved, ask_save_path
 
-        out = ask_save_path(self, self.ctx.settings, kind="informes", title=title,
-                            name=self._suggested("informe seguimiento", kind), filters=filt, suffix=kind)
+        out = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="informes",
+            title=title,
+            name=self._suggested("informe seguimiento", kind),
+            filters=filt,
+            suffix=kind,
+        )
         if out is None:
             return
         out.parent.mkdir(parents=True, exist_ok=True)
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.last_saved = Path(result)
             announce_saved(self, self.last_saved, "Informe de seguimiento guardado")
 
-        self.ctx.runner.run(self._informe_job(out, kind), title="Generando el informe de seguimiento…",
-                            parent=self, on_done=done)
+        self.ctx.runner.run(
+            self._informe_job(out, kind), title="Generando el informe de seguimiento…", parent=self, on_done=done
+        )
 
     # -- the Colombian strategy documents and the citizen summary, at the page's cut ------------
     _DOCUMENTS = {"murc": "evaluacion_estrategia", "actividades": "reporte_actividades", "ciudadano": "lenguaje_claro"}
@@ -515,13 +564,20 @@ class FollowupPage(QWidget):
 
         cut = _pydate(self.cut.date())
         filt = "PDF (*.pdf)" if kind == "pdf" else "Libro de Excel (*.xlsx)"
-        out = ask_save_path(self, self.ctx.settings, kind="informes", title="Guardar el documento",
-                            name=self._suggested(self._DOCUMENTS[doc], kind), filters=filt, suffix=kind)
+        out = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="informes",
+            title="Guardar el documento",
+            name=self._suggested(self._DOCUMENTS[doc], kind),
+            filters=filt,
+            suffix=kind,
+        )
         if out is None:
             return
         db, plan_id = self.ctx.db, self.plan_id
 
-        def job(progress, cancel):  # noqa: ANN001, ARG001
+        def job(progress, cancel):
             if doc == "ciudadano":
                 from rcdesk.reports.citizen_pdf import write_pdf
                 from rcdesk.services.citizen_summary import build_citizen_summary
@@ -540,7 +596,7 @@ class FollowupPage(QWidget):
 
             return (activity_report_pdf.write_pdf if kind == "pdf" else activity_report_xlsx.write_xlsx)(data, out)
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             self.last_saved = Path(result)
             announce_saved(self, self.last_saved, "Documento guardado")
 
@@ -561,18 +617,17 @@ class FollowupPage(QWidget):
             return
         tmp = Path(tempfile.mkdtemp(prefix="rcdesk-")) / "informe.pdf"
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             pages = print_pdf(Path(result), printer)
             self.ctx.events.status_message.emit(f"Informe enviado a la impresora ({pages} páginas).")
 
-        self.ctx.runner.run(self._informe_job(tmp, "pdf"), title="Preparando la impresión…", parent=self,
-                            on_done=done)
+        self.ctx.runner.run(self._informe_job(tmp, "pdf"), title="Preparando la impresión…", parent=self, on_done=done)
 
 
 class CalendarTab(QWidget):
     """Holidays per country and year: add local holidays / bridge days, remove ones that do not apply."""
 
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         from rcdesk.services.calendar import CalendarService
 
@@ -603,9 +658,11 @@ class CalendarTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(add)
         bar.addWidget(remove)
-        note = QLabel("Los feriados nacionales de Ecuador y Colombia ya vienen incluidos. Agregue los "
-                      "feriados locales de su cantón o municipio y los días de descanso decretados; quite los que no "
-                      "apliquen. Los plazos en días hábiles se recalculan de inmediato.")
+        note = QLabel(
+            "Los feriados nacionales de Ecuador y Colombia ya vienen incluidos. Agregue los "
+            "feriados locales de su cantón o municipio y los días de descanso decretados; quite los que no "
+            "apliquen. Los plazos en días hábiles se recalculan de inmediato."
+        )
         note.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
@@ -630,7 +687,7 @@ class CalendarTab(QWidget):
         if self._loaded:
             self.reload()
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         if not self._loaded:
             self._loaded = True
             self.reload()
@@ -659,16 +716,21 @@ class CalendarTab(QWidget):
             self.ctx.changed(Changes(followup=True), self)
 
         self.ctx.runner.write(
-            lambda: self.svc.add_holiday(country, day, name, scope="local" if locality else "nacional",
-                                         locality=locality or None), parent=self, on_done=done)
+            lambda: self.svc.add_holiday(
+                country, day, name, scope="local" if locality else "nacional", locality=locality or None
+            ),
+            parent=self,
+            on_done=done,
+        )
 
     def remove(self) -> None:
         idx = self.table.currentIndex()
         h = self.model.row(idx.row()) if idx.isValid() else None
         if h is None:
             return
-        answer = QMessageBox.question(self, "Quitar feriado",
-                                      f"¿Quitar «{h.name}» del {h.day:%d/%m/%Y}? Ese día pasará a ser hábil.")
+        answer = QMessageBox.question(
+            self, "Quitar feriado", f"¿Quitar «{h.name}» del {h.day:%d/%m/%Y}? Ese día pasará a ser hábil."
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
 
@@ -704,7 +766,12 @@ class HolidayDialog(QDialog):
 
 
 PAGES = [
-    PageSpec(key="followup", title="Seguimiento", order=30, factory=lambda ctx: FollowupPage(ctx),
-             icon="SP_DialogApplyButton",
-             tooltip="Reportar avances con evidencias, validar, pendientes, calendario e informe de seguimiento"),
+    PageSpec(
+        key="followup",
+        title="Seguimiento",
+        order=30,
+        factory=lambda ctx: FollowupPage(ctx),
+        icon="SP_DialogApplyButton",
+        tooltip="Reportar avances con evidencias, validar, pendientes, calendario e informe de seguimiento",
+    ),
 ]

@@ -3,6 +3,7 @@
 Thin Qt code over `PlanService` / `PlanViewService`; long jobs (import, save, export,
 templates, demo data) go through `ctx.runner` so the window never freezes.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
@@ -60,7 +61,7 @@ EMPTY_TEXT = (
 
 
 class PlansPage(QWidget):
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         from rcdesk.services.plan_views import PlanViewService
         from rcdesk.services.plans import PlanService
@@ -157,11 +158,16 @@ class PlansPage(QWidget):
             self.plans_view.setColumnWidth(c, width)
         self.plans_view.selectionModel().currentRowChanged.connect(self._on_plan_row)
         fit_columns(self.plans_view, self.ctx.settings, "plans.list")
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.plans_view, activated=self.delete_plan,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.plans_view,
+            activated=self.delete_plan,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # "open" the plan: go to its activities
-            QShortcut(QKeySequence(key), self.plans_view, activated=self._open_plan,
-                      context=Qt.ShortcutContext.WidgetShortcut)
+            QShortcut(
+                QKeySequence(key), self.plans_view, activated=self._open_plan, context=Qt.ShortcutContext.WidgetShortcut
+            )
         self.plans_view.doubleClicked.connect(lambda _i: self._open_plan())
 
         top = QWidget(w)
@@ -220,16 +226,29 @@ class PlansPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().hide()
         # narrow enough that the marks and dates stay in view on a 1366×768 screen (full text in tooltips)
-        widths = {COL_NUMBER: 44, COL_GROUP: 110, COL_DESCRIPTION: 290, COL_RESPONSIBLE: 140, COL_META: 140,
-                  COL_STAGES: 90, COL_CUATRI: 62, COL_START: 82, COL_END: 82, COL_SCHEDULED: 170}
+        widths = {
+            COL_NUMBER: 44,
+            COL_GROUP: 110,
+            COL_DESCRIPTION: 290,
+            COL_RESPONSIBLE: 140,
+            COL_META: 140,
+            COL_STAGES: 90,
+            COL_CUATRI: 62,
+            COL_START: 82,
+            COL_END: 82,
+            COL_SCHEDULED: 170,
+        }
         for col, width in widths.items():
             self.table.setColumnWidth(col, width)
         # plans whose empty columns are hidden (a CPCCS plan has no dates) leave no dead space
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         fit_columns(self.table, self.ctx.settings, "plans.activities")
-        for key, slot in (((Qt.Key.Key_Return,), self.edit_current), ((Qt.Key.Key_Enter,), self.edit_current),
-                          ((Qt.Key.Key_Delete,), self.delete_current)):
+        for key, slot in (
+            ((Qt.Key.Key_Return,), self.edit_current),
+            ((Qt.Key.Key_Enter,), self.edit_current),
+            ((Qt.Key.Key_Delete,), self.delete_current),
+        ):
             QShortcut(QKeySequence(key[0]), self.table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
 
         self.timeline = TimelineWidget(w)
@@ -253,7 +272,8 @@ class PlansPage(QWidget):
 
         # whether the selected activity has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(
-            self.ctx, self.table, "plan_activity", lambda r: self.model.row_at(r).activity_id, status_row)
+            self.ctx, self.table, "plan_activity", lambda r: self.model.row_at(r).activity_id, status_row
+        )
         self.hsplit = QSplitter(Qt.Orientation.Horizontal, w)
         self.hsplit.addWidget(self.group_view)
         self.hsplit.addWidget(right)
@@ -277,14 +297,34 @@ class PlansPage(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.vsplit)
 
-        QShortcut(QKeySequence.StandardKey.Find, w, activated=self._focus_search,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Insert), w, activated=self.new_activity,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence.StandardKey.Find,
+            w,
+            activated=self._focus_search,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Insert),
+            w,
+            activated=self.new_activity,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.setFocusProxy(self.table)
-        chain = (self.import_button, self.template_button, self.export_button, self.delete_plan_button,
-                 self.plans_view, self.search, self.new_button, self.edit_button, self.delete_button,
-                 self.group_view, self.tabs, self.table, self.timeline.canvas)
+        chain = (
+            self.import_button,
+            self.template_button,
+            self.export_button,
+            self.delete_plan_button,
+            self.plans_view,
+            self.search,
+            self.new_button,
+            self.edit_button,
+            self.delete_button,
+            self.group_view,
+            self.tabs,
+            self.table,
+            self.timeline.canvas,
+        )
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
         return w
@@ -298,9 +338,13 @@ class PlansPage(QWidget):
             title = p.title or ""
             if p.source_name:
                 title = f"{title} ({p.source_name})" if title else p.source_name
-            items = [QStandardItem(p.entity), QStandardItem(str(p.year)),
-                     QStandardItem(LAYOUT_SHORT.get(p.layout, p.layout)), QStandardItem(str(p.activities)),
-                     QStandardItem(title)]
+            items = [
+                QStandardItem(p.entity),
+                QStandardItem(str(p.year)),
+                QStandardItem(LAYOUT_SHORT.get(p.layout, p.layout)),
+                QStandardItem(str(p.activities)),
+                QStandardItem(title),
+            ]
             for it in items:
                 it.setEditable(False)
                 it.setData(p.plan_id, PlanIdRole)
@@ -327,9 +371,10 @@ class PlansPage(QWidget):
             if self.plan_model.item(r, 0).data(PlanIdRole) == plan_id:
                 if sel.currentIndex().row() != r:
                     sel.blockSignals(True)
-                    sel.setCurrentIndex(self.plan_model.index(r, 0),
-                                        QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                        | QItemSelectionModel.SelectionFlag.Rows)
+                    sel.setCurrentIndex(
+                        self.plan_model.index(r, 0),
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                    )
                     sel.blockSignals(False)
                     self.plans_view.viewport().update()
                 return
@@ -345,8 +390,11 @@ class PlansPage(QWidget):
 
     def _open_plan(self) -> None:
         self.tabs.currentWidget().setFocus()
-        if self.tabs.currentWidget() is self.table and not self.table.currentIndex().isValid() \
-                and self.proxy.rowCount():
+        if (
+            self.tabs.currentWidget() is self.table
+            and not self.table.currentIndex().isValid()
+            and self.proxy.rowCount()
+        ):
             self.table.setCurrentIndex(self.proxy.index(0, COL_DESCRIPTION))
 
     def _on_plan_selected(self, plan_id: str) -> None:
@@ -358,7 +406,7 @@ class PlansPage(QWidget):
         if plan_id != self.loaded_plan_id:
             self.load_plan(plan_id)
 
-    def _on_data_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_data_changed(self, changes, initiator) -> None:
         if initiator is self:
             return
         if changes.plans or changes.everything:
@@ -484,8 +532,9 @@ class PlansPage(QWidget):
 
         key = self.group_model.key(self.group_view.currentIndex())
         default_group = key if key not in (None, ALL, NONE) else None
-        dlg = ActivityFormDialog(self._group_choices(), None, year=self.view.summary.year,
-                                 default_group=default_group, parent=self)
+        dlg = ActivityFormDialog(
+            self._group_choices(), None, year=self.view.summary.year, default_group=default_group, parent=self
+        )
         dlg.accepted.connect(lambda: self._save_activity(dlg, None))
         self.form_dialog = dlg
         dlg.open()
@@ -511,16 +560,20 @@ class PlansPage(QWidget):
         self.form_dialog = dlg
         dlg.open()
 
-    def _save_activity(self, dlg, row) -> None:  # noqa: ANN001
+    def _save_activity(self, dlg, row) -> None:
         data, plans, plan_id = dlg.value(), self.plans, self.loaded_plan_id
         if row is None:
-            self._write(lambda: plans.add_activity(plan_id, data),
-                        lambda saved: self._after_activity_change(saved.activity_id, "Actividad agregada."))
+            self._write(
+                lambda: plans.add_activity(plan_id, data),
+                lambda saved: self._after_activity_change(saved.activity_id, "Actividad agregada."),
+            )
         else:
-            self._write(lambda: plans.update_activity(row.activity_id, data, expected_version=row.version),
-                        lambda saved: self._after_activity_change(saved.activity_id, "Actividad guardada."))
+            self._write(
+                lambda: plans.update_activity(row.activity_id, data, expected_version=row.version),
+                lambda saved: self._after_activity_change(saved.activity_id, "Actividad guardada."),
+            )
 
-    def _write(self, fn, on_done) -> None:  # noqa: ANN001
+    def _write(self, fn, on_done) -> None:
         """Save on the worker; `on_done(result)` updates the page once it is saved (a refusal shows a warning)."""
         self.ctx.runner.write(fn, parent=self, on_done=on_done)
 
@@ -531,9 +584,12 @@ class PlansPage(QWidget):
         row = self.plans.activity(aid)
         desc = row.description if len(row.description) <= 160 else row.description[:157] + "…"
         answer = QMessageBox.question(
-            self, "Eliminar actividad",
+            self,
+            "Eliminar actividad",
             f"¿Eliminar la actividad «{desc}»?\n\nSe quitará del plan (queda registrada en el historial).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         # keep the cursor near the deleted row
@@ -545,7 +601,9 @@ class PlansPage(QWidget):
                     nxt = self.proxy.activity_id(self.proxy.index(r, 0))
                     break
         plans = self.plans
-        self._write(lambda: plans.delete_activity(aid), lambda _r: self._after_activity_change(nxt, "Actividad eliminada."))
+        self._write(
+            lambda: plans.delete_activity(aid), lambda _r: self._after_activity_change(nxt, "Actividad eliminada.")
+        )
 
     def _after_activity_change(self, activity_id: str | None, message: str) -> None:
         self.load_plan(self.loaded_plan_id, keep_activity=activity_id)
@@ -575,7 +633,7 @@ class PlansPage(QWidget):
         self.template_dialog = dlg
         dlg.open()
 
-    def _on_plan_created(self, summary) -> None:  # noqa: ANN001
+    def _on_plan_created(self, summary) -> None:
         self.ctx.select_plan(summary.plan_id)
         self.reload_plans()
         self.ctx.changed(Changes(plans=True, activities=True), self)
@@ -599,13 +657,17 @@ class PlansPage(QWidget):
             return
         s = self.view.summary
         answer = QMessageBox.question(
-            self, "Eliminar plan",
+            self,
+            "Eliminar plan",
             f"¿Eliminar el plan de «{s.entity}», vigencia {s.year}, con sus {s.activities} actividades?\n\n"
             "Dejará de verse en rcdesk (queda registrado en el historial).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        def done(_result) -> None:  # noqa: ANN001
+
+        def done(_result) -> None:
             self.ctx.select_plan(None)
             self.reload_plans()
             self.ctx.changed(Changes(plans=True, activities=True), self)
@@ -617,22 +679,26 @@ class PlansPage(QWidget):
     def load_demo(self) -> None:
         db = self.ctx.db
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202, ARG001
+        def job(progress, cancel):
             from rcdesk.demo import load_all
 
             return load_all(db, progress)
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.reload_plans()
             self.ctx.changed(EVERYTHING, self)
             self.ctx.events.status_message.emit("Datos de ejemplo cargados.")
 
-        self.ctx.runner.run(job, title="Cargando los datos de ejemplo…", parent=self, on_done=done,
-                            cancellable=False)
+        self.ctx.runner.run(job, title="Cargando los datos de ejemplo…", parent=self, on_done=done, cancellable=False)
 
 
 PAGES = [
-    PageSpec(key="plans", title="Planes", order=10, factory=lambda ctx: PlansPage(ctx),
-             icon="SP_FileDialogDetailedView",
-             tooltip="Planes de rendición de cuentas: actividades, cronograma, importar y exportar"),
+    PageSpec(
+        key="plans",
+        title="Planes",
+        order=10,
+        factory=lambda ctx: PlansPage(ctx),
+        icon="SP_FileDialogDetailedView",
+        tooltip="Planes de rendición de cuentas: actividades, cronograma, importar y exportar",
+    ),
 ]

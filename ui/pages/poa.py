@@ -1,6 +1,7 @@
 """«POA»: choose a unit (filtered by canton) and a period, browse objectives → metas and
 type the executed quantities and budget per period in a keyboard-friendly grid (Intro goes
 to the next row), with the narrative, validation and evidence of the selected meta."""
+
 from __future__ import annotations
 
 from html import escape
@@ -36,15 +37,16 @@ from rcdesk.poa.periods import period_count, period_name
 from rcdesk.services.changes import Changes
 from ui.models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel, fmt_number
 from ui.shell import PageSpec
-from ui.widgets.columns import fit_columns
 from ui.tasks import show_error
+from ui.widgets.columns import fit_columns
 
 MetaRole = Qt.ItemDataRole.UserRole + 1
 ALL = "__all__"
 
 
-def _meta_facts(m) -> str:  # noqa: ANN001
+def _meta_facts(m) -> str:
     """Level, baseline, initial budget and «otros datos» of a meta, as lines under its title."""
+
     def show(v: object) -> str:
         return fmt_number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
 
@@ -63,7 +65,7 @@ def _meta_facts(m) -> str:  # noqa: ANN001
 class GridView(QTableView):
     """Table where Intro after editing a cell moves to the same column of the next row."""
 
-    def closeEditor(self, editor, hint) -> None:  # noqa: ANN001, N802
+    def closeEditor(self, editor, hint) -> None:
         super().closeEditor(editor, hint)
         if hint in (QAbstractItemDelegate.EndEditHint.NoHint, QAbstractItemDelegate.EndEditHint.SubmitModelCache):
             cur = self.currentIndex()
@@ -73,7 +75,7 @@ class GridView(QTableView):
 
 
 class PoaPage(QWidget):
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         from rcdesk.services.poa import PoaService
         from rcdesk.services.thresholds import ThresholdService
@@ -101,8 +103,12 @@ class PoaPage(QWidget):
         self.import_button.clicked.connect(self.open_import)
         self.export_button.clicked.connect(self.export_current)
         bar = QHBoxLayout()
-        for text, w in (("Añ&o:", self.year_combo), ("&Cantón:", self.canton_combo), ("&Unidad:", self.unit_combo),
-                        ("&Periodo:", self.period_combo)):
+        for text, w in (
+            ("Añ&o:", self.year_combo),
+            ("&Cantón:", self.canton_combo),
+            ("&Unidad:", self.unit_combo),
+            ("&Periodo:", self.period_combo),
+        ):
             lbl = QLabel(text)
             lbl.setBuddy(w)
             bar.addWidget(lbl)
@@ -131,10 +137,14 @@ class PoaPage(QWidget):
         self.delete_node_button.clicked.connect(self.delete_node)
         self.new_meta_button.setToolTip("Nueva meta en el objetivo seleccionado (Ins)")
         self.edit_node_button.setToolTip("Editar el objetivo o la meta seleccionada (F2)")
-        self.delete_node_button.setToolTip("Eliminar el objetivo o la meta seleccionada (Supr); "
-                                           "con «Todas las metas» seleccionado, el POA completo")
-        self._tree_keys = {Qt.Key.Key_Insert: self.new_meta, Qt.Key.Key_F2: self.edit_node,
-                           Qt.Key.Key_Delete: self.delete_node}
+        self.delete_node_button.setToolTip(
+            "Eliminar el objetivo o la meta seleccionada (Supr); con «Todas las metas» seleccionado, el POA completo"
+        )
+        self._tree_keys = {
+            Qt.Key.Key_Insert: self.new_meta,
+            Qt.Key.Key_F2: self.edit_node,
+            Qt.Key.Key_Delete: self.delete_node,
+        }
         self.tree.installEventFilter(self)
         tree_panel = QWidget()
         tp = QVBoxLayout(tree_panel)
@@ -155,9 +165,11 @@ class PoaPage(QWidget):
         self.grid.setModel(self.grid_model)
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
-                                  | QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.grid.verticalHeader().hide()
         self.grid.setWordWrap(False)
         hh = self.grid.horizontalHeader()
@@ -176,9 +188,11 @@ class PoaPage(QWidget):
         self.narrative = QPlainTextEdit()
         self.difficulties = QPlainTextEdit()
         self.corrective = QPlainTextEdit()
-        for w, ph in ((self.narrative, "Descripción de la gestión realizada en el periodo"),
-                      (self.difficulties, "Dificultades encontradas"),
-                      (self.corrective, "Acciones correctivas")):
+        for w, ph in (
+            (self.narrative, "Descripción de la gestión realizada en el periodo"),
+            (self.difficulties, "Dificultades encontradas"),
+            (self.corrective, "Acciones correctivas"),
+        ):
             w.setPlaceholderText(ph)
             w.setTabChangesFocus(True)
             w.setMaximumHeight(58)
@@ -231,9 +245,11 @@ class PoaPage(QWidget):
         split.addWidget(right)
         split.setStretchFactor(1, 3)
         split.setSizes([230, 930])
-        self.empty = QLabel("<h3>No hay POA para los filtros elegidos</h3><p>Cree el POA de una unidad "
-                            "(«Nuevo POA…»), impórtelo de Excel («Importar POA…») o cargue los datos de "
-                            "ejemplo.</p>")
+        self.empty = QLabel(
+            "<h3>No hay POA para los filtros elegidos</h3><p>Cree el POA de una unidad "
+            "(«Nuevo POA…»), impórtelo de Excel («Importar POA…») o cargue los datos de "
+            "ejemplo.</p>"
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
@@ -377,7 +393,7 @@ class PoaPage(QWidget):
                     grew = True
         return out
 
-    def _tree_current(self, cur, _prev) -> None:  # noqa: ANN001
+    def _tree_current(self, cur, _prev) -> None:
         sel = cur.data(MetaRole) if cur.isValid() else None
         if sel and sel[0] == "meta":
             for i, r in enumerate(self.grid_model.rows):
@@ -394,8 +410,16 @@ class PoaPage(QWidget):
     def _show_detail(self) -> None:
         r = self.current_row()
         enabled = r is not None
-        for w in (self.narrative, self.difficulties, self.corrective, self.save_text_button, self.validate_button,
-                  self.observe_button, self.add_file_button, self.add_link_button):
+        for w in (
+            self.narrative,
+            self.difficulties,
+            self.corrective,
+            self.save_text_button,
+            self.validate_button,
+            self.observe_button,
+            self.add_file_button,
+            self.add_link_button,
+        ):
             w.setEnabled(enabled)
         self.evidence_list.clear()
         if r is None:
@@ -406,9 +430,10 @@ class PoaPage(QWidget):
         e = r.execution
         state = e.validation_label if e.execution_id else "sin reporte"
         note = f" — Observación: {e.validation_note}" if e.validation_note else ""
-        self.detail_title.setText(f"<b>{escape(r.meta.number)} {escape(r.meta.description)}</b> — "
-                                  f"{period_name(self.poa.period_kind, e.period_no)} ({state}){escape(note)}"
-                                  + _meta_facts(r.meta))
+        self.detail_title.setText(
+            f"<b>{escape(r.meta.number)} {escape(r.meta.description)}</b> — "
+            f"{period_name(self.poa.period_kind, e.period_no)} ({state}){escape(note)}" + _meta_facts(r.meta)
+        )
         self.narrative.setPlainText(e.narrative)
         self.difficulties.setPlainText(e.difficulties)
         self.corrective.setPlainText(e.corrective_actions)
@@ -424,10 +449,13 @@ class PoaPage(QWidget):
         r = self.current_row()
         if r is None:
             return
-        texts = dict(narrative=self.narrative.toPlainText(), difficulties=self.difficulties.toPlainText(),
-                     corrective_actions=self.corrective.toPlainText())
+        texts = dict(
+            narrative=self.narrative.toPlainText(),
+            difficulties=self.difficulties.toPlainText(),
+            corrective_actions=self.corrective.toPlainText(),
+        )
 
-        def done(row) -> None:  # noqa: ANN001
+        def done(row) -> None:
             self.grid_model.replace_execution(r.meta.meta_id, row)
             self._saved(row)
             self.status.setText("Descripción guardada.")
@@ -440,11 +468,13 @@ class PoaPage(QWidget):
             return
         note = ""
         if status == "OBSERVADO":
-            note, ok = QInputDialog.getMultiLineText(self, "Observar el reporte",
-                                                     "Observación para la unidad (qué falta o qué corregir):")
+            note, ok = QInputDialog.getMultiLineText(
+                self, "Observar el reporte", "Observación para la unidad (qué falta o qué corregir):"
+            )
             if not ok:
                 return
-        def done(row) -> None:  # noqa: ANN001
+
+        def done(row) -> None:
             self.grid_model.replace_execution(r.meta.meta_id, row)
             self.ctx.changed(Changes(poa=True), self)
             self._show_detail()
@@ -457,8 +487,13 @@ class PoaPage(QWidget):
             return
         from ui.files import ask_open_paths
 
-        chosen = ask_open_paths(self, self.ctx.settings, kind="evidencias", title="Adjuntar medio de verificación",
-                                filters="Todos los archivos (*)")
+        chosen = ask_open_paths(
+            self,
+            self.ctx.settings,
+            kind="evidencias",
+            title="Adjuntar medio de verificación",
+            filters="Todos los archivos (*)",
+        )
         path = str(chosen[0]) if chosen else ""
         if not path:
             return
@@ -474,8 +509,9 @@ class PoaPage(QWidget):
         r = self.current_row()
         if r is None:
             return
-        url, ok = QInputDialog.getText(self, "Agregar enlace", "Enlace al medio de verificación publicado "
-                                                               "(http:// o https://):")
+        url, ok = QInputDialog.getText(
+            self, "Agregar enlace", "Enlace al medio de verificación publicado (http:// o https://):"
+        )
         if not ok or not url.strip():
             return
         from rcdesk.services.evidence import EvidenceService
@@ -487,12 +523,11 @@ class PoaPage(QWidget):
         self._write(save, lambda _r: self._after_evidence(r))
 
     def _after_evidence(self, r: GridRow) -> None:
-        self.grid_model.replace_execution(r.meta.meta_id, self.service.execution(r.meta.meta_id,
-                                                                                 r.execution.period_no))
+        self.grid_model.replace_execution(r.meta.meta_id, self.service.execution(r.meta.meta_id, r.execution.period_no))
         self.ctx.changed(Changes(poa=True, followup=True), self)
         self._show_detail()
 
-    def _open_evidence(self, item) -> None:  # noqa: ANN001
+    def _open_evidence(self, item) -> None:
         ev = item.data(Qt.ItemDataRole.UserRole)
         if ev.kind == "LINK" and ev.url:
             QDesktopServices.openUrl(QUrl(ev.url))
@@ -504,7 +539,7 @@ class PoaPage(QWidget):
         except UserError as exc:
             show_error(self, exc)
 
-    def _write(self, fn, on_done) -> None:  # noqa: ANN001
+    def _write(self, fn, on_done) -> None:
         """Save on the worker; `on_done(result)` updates the page once it is saved."""
         self.ctx.runner.write(fn, parent=self, on_done=on_done, on_user_error=lambda exc: show_error(self, exc))
 
@@ -512,25 +547,30 @@ class PoaPage(QWidget):
     def _edit_failed(self, message: str) -> None:
         self.status.setText(f"<span style='color:#C62828'>No se guardó: {message}</span>")
 
-    def _saved(self, row) -> None:  # noqa: ANN001
+    def _saved(self, row) -> None:
         if row.warnings:
-            self.status.setText("<span style='color:#8D6E00'>Guardado con advertencias: "
-                                + " ".join(row.warnings) + "</span>")
+            self.status.setText(
+                "<span style='color:#8D6E00'>Guardado con advertencias: " + " ".join(row.warnings) + "</span>"
+            )
         else:
             self.status.setText("Guardado.")
         self.ctx.changed(Changes(poa=True), self)
 
-    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_changed(self, changes, initiator) -> None:
         if initiator is self:
             return
         if changes.poa or changes.reference or changes.everything:
             self.reload()
 
     # -- structure editing (by hand) -------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
+    def eventFilter(self, obj, event) -> bool:
         """Ins / F2 / Supr on the tree: new meta, edit, delete."""
-        if obj is self.tree and event.type() == QEvent.Type.KeyPress and \
-                event.modifiers() == Qt.KeyboardModifier.NoModifier and event.key() in self._tree_keys:
+        if (
+            obj is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and event.key() in self._tree_keys
+        ):
             self._tree_keys[event.key()]()
             return True
         return super().eventFilter(obj, event)
@@ -543,16 +583,17 @@ class PoaPage(QWidget):
     def _objectives(self) -> list[tuple[str, str]]:
         return [(o.objective_id, f"{o.code + ' ' if o.code else ''}{o.description}") for o in self.nodes]
 
-    def _objective_of(self, node) -> str | None:  # noqa: ANN001
+    def _objective_of(self, node) -> str | None:
         if node and node[0] == "obj":
             return node[1]
         if node and node[0] == "meta":
             return next((o.objective_id for o in self.nodes for m in o.metas if m.meta_id == node[1]), None)
         return self.nodes[0].objective_id if self.nodes else None
 
-    def select_node(self, node) -> None:  # noqa: ANN001
+    def select_node(self, node) -> None:
         """Select an objective or meta in the tree by its (kind, id)."""
-        def walk(parent):  # noqa: ANN001, ANN202
+
+        def walk(parent):
             for r in range(self.tree_model.rowCount(parent)):
                 idx = self.tree_model.index(r, 0, parent)
                 if idx.data(MetaRole) == node:
@@ -566,13 +607,14 @@ class PoaPage(QWidget):
         if idx is not None:
             self.tree.setCurrentIndex(idx)
 
-    def _structure_changed(self, node=None, warnings=()) -> None:  # noqa: ANN001
+    def _structure_changed(self, node=None, warnings=()) -> None:
         self._load_poa()
         self.select_node(node)
         self.tree.setFocus()
         if warnings:
-            self.status.setText("<span style='color:#8D6E00'>Guardado con advertencias: "
-                                + " ".join(warnings) + "</span>")
+            self.status.setText(
+                "<span style='color:#8D6E00'>Guardado con advertencias: " + " ".join(warnings) + "</span>"
+            )
         else:
             self.status.setText("Cambios guardados.")
         self.ctx.changed(Changes(poa=True), self)
@@ -606,8 +648,11 @@ class PoaPage(QWidget):
             return
         objective_id = self._objective_of(self.selected_node())
         if objective_id is None:
-            QMessageBox.information(self, "Nueva meta", "Agregue primero un objetivo («Nuevo objetivo…»); "
-                                                        "cada meta pertenece a un objetivo.")
+            QMessageBox.information(
+                self,
+                "Nueva meta",
+                "Agregue primero un objetivo («Nuevo objetivo…»); cada meta pertenece a un objetivo.",
+            )
             return
         from ui.dialogs.poa_edit import MetaDialog
 
@@ -640,24 +685,32 @@ class PoaPage(QWidget):
         try:
             if node is None:
                 title = "Eliminar POA"
-                question = (f"¿Eliminar el POA {self.poa.fiscal_year} de «{self.poa.unit_name}» completo, con sus "
-                            f"{self.poa.meta_count} metas, su programación y los reportes de ejecución?")
+                question = (
+                    f"¿Eliminar el POA {self.poa.fiscal_year} de «{self.poa.unit_name}» completo, con sus "
+                    f"{self.poa.meta_count} metas, su programación y los reportes de ejecución?"
+                )
             elif node[0] == "obj":
                 o = edit.objective(node[1])
                 title = "Eliminar objetivo"
-                question = (f"¿Eliminar el objetivo «{o.description}» y sus {o.meta_count} metas, con su "
-                            "programación y los reportes de ejecución?")
+                question = (
+                    f"¿Eliminar el objetivo «{o.description}» y sus {o.meta_count} metas, con su "
+                    "programación y los reportes de ejecución?"
+                )
             else:
                 m = edit.meta(node[1])
                 title = "Eliminar meta"
                 question = f"¿Eliminar la meta {m.number} «{m.description}»"
-                question += (f" y sus {m.reports} reportes de ejecución?" if m.reports else "?")
+                question += f" y sus {m.reports} reportes de ejecución?" if m.reports else "?"
         except UserError as exc:
             show_error(self, exc)
             return
-        answer = QMessageBox.question(self, title, question + "\n\nDejará de verse en rcdesk (queda registrado en "
-                                      "el historial).", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
+        answer = QMessageBox.question(
+            self,
+            title,
+            question + "\n\nDejará de verse en rcdesk (queda registrado en el historial).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         poa_id = self.poa.poa_id
@@ -698,25 +751,44 @@ class PoaPage(QWidget):
         from ui.files import announce_saved, ask_save_path, default_name
 
         name = default_name("poa", str(self.poa.fiscal_year), self.poa.unit_name, suffix="xlsx")
-        path = ask_save_path(self, self.ctx.settings, kind="poa", title="Exportar POA", name=name,
-                             filters="Libros de Excel (*.xlsx)", suffix="xlsx")
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="poa",
+            title="Exportar POA",
+            name=name,
+            filters="Libros de Excel (*.xlsx)",
+            suffix="xlsx",
+        )
         if path is None:
             return
         poa_id, unit_id = self.poa.poa_id, self.poa.unit_id
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             from rcdesk.services.poa import institution_country
 
-            return export_poas([self.service.as_parsed(poa_id)], path,
-                               country=institution_country(self.ctx.db, unit_id))
+            return export_poas(
+                [self.service.as_parsed(poa_id)], path, country=institution_country(self.ctx.db, unit_id)
+            )
 
-        self.ctx.runner.run(job, title="Exportando el POA…", parent=self,
-                            on_done=lambda out: announce_saved(self, Path(out), "POA exportado"),
-                            on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.run(
+            job,
+            title="Exportando el POA…",
+            parent=self,
+            on_done=lambda out: announce_saved(self, Path(out), "POA exportado"),
+            on_error=lambda exc: show_error(self, exc),
+        )
 
 
-PAGES = [PageSpec(key="poa", title="POA", order=40, factory=lambda ctx: PoaPage(ctx),
-                  icon="SP_FileDialogContentsView",
-                  tooltip="Seguimiento del POA por unidad: metas, ejecución por periodo y presupuesto")]
+PAGES = [
+    PageSpec(
+        key="poa",
+        title="POA",
+        order=40,
+        factory=lambda ctx: PoaPage(ctx),
+        icon="SP_FileDialogContentsView",
+        tooltip="Seguimiento del POA por unidad: metas, ejecución por periodo y presupuesto",
+    )
+]
 
 __all__ = ["GridView", "PAGES", "PoaPage", "QItemSelectionModel"]

@@ -1,4 +1,5 @@
 """«Entidad y territorio»: institution profile, its units (dependencias) and the territory tree."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -6,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.errors import UserError
 from rcdesk.catalogs import COUNTRIES, INSTITUTION_KINDS, TERRITORY_LEVELS, UNIT_TYPES
+from rcdesk.errors import UserError
 from rcdesk.services.changes import Changes
 from ui.models.units import UnitTableModel
 from ui.shell import PageSpec, UiContext
@@ -36,7 +36,7 @@ from ui.widgets.columns import fit_columns
 _PARENT_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
 
 
-def _services(ctx: UiContext):  # noqa: ANN202
+def _services(ctx: UiContext):
     # imported here: the reference service loads SQLAlchemy, which the first screen avoids
     from rcdesk.services.reference import ReferenceService
 
@@ -45,7 +45,7 @@ def _services(ctx: UiContext):  # noqa: ANN202
     return svc
 
 
-def _territory_combo(svc, country: str, current: str | None, *, levels=None) -> QComboBox:  # noqa: ANN001
+def _territory_combo(svc, country: str, current: str | None, *, levels=None) -> QComboBox:
     combo = QComboBox()
     combo.addItem("(sin territorio)", None)
     for t in svc.territories(country=country):
@@ -59,7 +59,7 @@ def _territory_combo(svc, country: str, current: str | None, *, levels=None) -> 
 
 
 class UnitDialog(QDialog):
-    def __init__(self, svc, country: str, unit=None, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, svc, country: str, unit=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Editar dependencia" if unit else "Nueva dependencia")
         form = QFormLayout(self)
@@ -78,8 +78,11 @@ class UnitDialog(QDialog):
         self.setMinimumWidth(480)
 
     def values(self) -> dict:
-        return {"name": self.name.text(), "unit_type": self.kind.currentData(),
-                "territory_id": self.territory.currentData()}
+        return {
+            "name": self.name.text(),
+            "unit_type": self.kind.currentData(),
+            "territory_id": self.territory.currentData(),
+        }
 
 
 class ReferencePage(QWidget):
@@ -132,10 +135,17 @@ class ReferencePage(QWidget):
         self.f_phone = QLineEdit()
         self.f_web = QLineEdit()
         self.f_web.setPlaceholderText("https://…")
-        for label, widget in (("&Nombre:", self.f_name), ("&País:", self.f_country), ("&Tipo de entidad:", self.f_kind),
-                              ("&RUC / NIT:", self.f_tax), ("&Territorio:", self.f_territory),
-                              ("&Dirección:", self.f_address), ("&Correo:", self.f_email),
-                              ("Te&léfono:", self.f_phone), ("Página &web:", self.f_web)):
+        for label, widget in (
+            ("&Nombre:", self.f_name),
+            ("&País:", self.f_country),
+            ("&Tipo de entidad:", self.f_kind),
+            ("&RUC / NIT:", self.f_tax),
+            ("&Territorio:", self.f_territory),
+            ("&Dirección:", self.f_address),
+            ("&Correo:", self.f_email),
+            ("Te&léfono:", self.f_phone),
+            ("Página &web:", self.f_web),
+        ):
             form.addRow(label, widget)
         self.f_country.currentIndexChanged.connect(lambda _i: self._fill_territories(None))
         self.save_profile = QPushButton("&Guardar perfil")
@@ -265,28 +275,34 @@ class ReferencePage(QWidget):
         code = next(k for k, v in COUNTRIES.items() if v == country)
         svc = self.svc
 
-        def done(inst) -> None:  # noqa: ANN001
+        def done(inst) -> None:
             self.ctx.changed(Changes(reference=True), self)
             self.reload()
             self.entity.setCurrentIndex(self.entity.findData(inst.institution_id))
 
         self._write(lambda: svc.find_or_create_institution(name, code), done)
 
-    def _write(self, fn, on_done, on_user_error=None) -> None:  # noqa: ANN001
+    def _write(self, fn, on_done, on_user_error=None) -> None:
         """Save on the worker; `on_done(result)` updates the page once it is saved."""
-        self.ctx.runner.write(fn, parent=self, on_done=on_done,
-                              on_user_error=on_user_error or (lambda exc: show_error(self, exc)))
+        self.ctx.runner.write(
+            fn, parent=self, on_done=on_done, on_user_error=on_user_error or (lambda exc: show_error(self, exc))
+        )
 
     def _save_profile(self) -> None:
         inst_id, svc = self.entity.currentData(), self.svc
         values = dict(
-            name=self.f_name.text(), country=self.f_country.currentData(),
-            kind=self.f_kind.currentData(), tax_id=self.f_tax.text(),
-            territory_id=self.f_territory.currentData(), address=self.f_address.text(),
-            email=self.f_email.text(), phone=self.f_phone.text(), website=self.f_web.text(),
+            name=self.f_name.text(),
+            country=self.f_country.currentData(),
+            kind=self.f_kind.currentData(),
+            tax_id=self.f_tax.text(),
+            territory_id=self.f_territory.currentData(),
+            address=self.f_address.text(),
+            email=self.f_email.text(),
+            phone=self.f_phone.text(),
+            website=self.f_web.text(),
         )
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.ctx.changed(Changes(reference=True), self)
             self.reload()
             self.ctx.events.status_message.emit("Perfil de la entidad guardado.")
@@ -294,24 +310,28 @@ class ReferencePage(QWidget):
         # a refusal keeps the form as typed so the user can correct the field named
         self._write(lambda: svc.update_institution(inst_id, **values), done)
 
-    def _selected_unit(self):  # noqa: ANN202
+    def _selected_unit(self):
         rows = self.unit_view.selectionModel().selectedRows()
         return self.unit_model.row_at(rows[0].row()) if rows else None
 
     def _add_unit(self) -> None:
         inst_id, svc = self.entity.currentData(), self.svc
-        self._unit_form(UnitDialog(self.svc, self.f_country.currentData(), parent=self),
-                        lambda values: svc.add_unit(inst_id, **values))
+        self._unit_form(
+            UnitDialog(self.svc, self.f_country.currentData(), parent=self),
+            lambda values: svc.add_unit(inst_id, **values),
+        )
 
     def _edit_unit(self) -> None:
         unit = self._selected_unit()
         if unit is None:
             return
         svc = self.svc
-        self._unit_form(UnitDialog(self.svc, self.f_country.currentData(), unit, parent=self),
-                        lambda values: svc.update_unit(unit.unit_id, **values))
+        self._unit_form(
+            UnitDialog(self.svc, self.f_country.currentData(), unit, parent=self),
+            lambda values: svc.update_unit(unit.unit_id, **values),
+        )
 
-    def _unit_form(self, dlg: UnitDialog, save) -> None:  # noqa: ANN001
+    def _unit_form(self, dlg: UnitDialog, save) -> None:
         """Show the unit form and save it on the worker; a refusal brings the form back as typed."""
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
@@ -332,7 +352,8 @@ class ReferencePage(QWidget):
         if unit is None:
             return
         answer = QMessageBox.question(
-            self, "Eliminar dependencia",
+            self,
+            "Eliminar dependencia",
             f"¿Eliminar «{unit.name}»? Las actividades conservan el texto de su responsable.",
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -355,5 +376,13 @@ class ReferencePage(QWidget):
         self._write(lambda: svc.import_territories_csv(Path(path)), done)
 
 
-PAGES = [PageSpec(key="reference", title="Entidad y territorio", order=80, factory=ReferencePage,
-                  icon="SP_DirHomeIcon", tooltip="Perfil de la entidad, dependencias y territorios")]
+PAGES = [
+    PageSpec(
+        key="reference",
+        title="Entidad y territorio",
+        order=80,
+        factory=ReferencePage,
+        icon="SP_DirHomeIcon",
+        tooltip="Perfil de la entidad, dependencias y territorios",
+    )
+]

@@ -3,6 +3,7 @@
 Thin Qt code: everything goes through `rcdesk.services.sync.SyncService`; long jobs run in
 the task runner (progress dialog with a Cancelar button).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,16 +13,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,7 +42,7 @@ PACKAGE_FILTER = "Paquetes de rcdesk (*.rcpaq);;Todos los archivos (*)"
 
 
 class SyncPage(QWidget):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from rcdesk.services.sync import SyncService
 
@@ -114,8 +112,12 @@ class SyncPage(QWidget):
     def _build_conflicts_tab(self) -> None:
         w = QWidget()
         lay = QVBoxLayout(w)
-        lay.addWidget(QLabel("Registros editados a la vez en la sede y en el campo. Nada se sobrescribe hasta que "
-                             "usted elija, campo por campo o para todo el registro."))
+        lay.addWidget(
+            QLabel(
+                "Registros editados a la vez en la sede y en el campo. Nada se sobrescribe hasta que "
+                "usted elija, campo por campo o para todo el registro."
+            )
+        )
         self.conflicts_model = ConflictsModel(self)
         self.conflicts_view = row_table(self.conflicts_model)
         fit_columns(self.conflicts_view, self.ctx.settings, "sync.conflicts")
@@ -173,8 +175,12 @@ class SyncPage(QWidget):
         foot.addStretch(1)
         foot.addWidget(QLabel("Registro seleccionado:"))
         self.record_badge = install_sync_badge(
-            self.ctx, self.records_view, lambda: self.kind_combo.currentData(),
-            lambda r: self.records_model.row_at(r).record_id, foot)
+            self.ctx,
+            self.records_view,
+            lambda: self.kind_combo.currentData(),
+            lambda r: self.records_model.row_at(r).record_id,
+            foot,
+        )
         lay.addLayout(foot)
         self.kind_combo.currentIndexChanged.connect(self._reload_records)
         self.status_combo.currentIndexChanged.connect(self._reload_records)
@@ -214,14 +220,22 @@ class SyncPage(QWidget):
         self.btn_base = QPushButton("Paquete &base para un técnico…")
         self.btn_base.clicked.connect(self.export_base)
         self.chk_base_all = QCheckBox("Paquete base con todo (sin &filtrar por lo asignado)")
-        self.chk_base_all.setToolTip("Sin marcar, el paquete base lleva solo las unidades, POA y eventos de los "
-                                     "territorios y unidades asignados al técnico.")
+        self.chk_base_all.setToolTip(
+            "Sin marcar, el paquete base lleva solo las unidades, POA y eventos de los "
+            "territorios y unidades asignados al técnico."
+        )
         self.btn_receipt = QPushButton("Acuse de reci&bo…")
         self.btn_receipt.clicked.connect(self.export_receipt)
         self.btn_consolidated = QPushButton("Archivos consoli&dados…")
         self.btn_consolidated.clicked.connect(self.export_consolidated)
-        for b in (self.btn_trust, self.btn_revoke, self.btn_base, self.chk_base_all, self.btn_receipt,
-                  self.btn_consolidated):
+        for b in (
+            self.btn_trust,
+            self.btn_revoke,
+            self.btn_base,
+            self.chk_base_all,
+            self.btn_receipt,
+            self.btn_consolidated,
+        ):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
@@ -247,7 +261,7 @@ class SyncPage(QWidget):
         self.tabs.addTab(w, "C&laves")
 
     # -- refresh -------------------------------------------------------------------------
-    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_changed(self, changes, initiator) -> None:
         if initiator is not self and (getattr(changes, "sync", False) or getattr(changes, "everything", False)):
             self.refresh()
 
@@ -275,7 +289,8 @@ class SyncPage(QWidget):
         self.keys_label.setText(
             f"Instalación {ov.name} ({ov.installation_id}).<br>Huella de la clave de firma: <code>{ov.fingerprint}</code>"
             "<br>Las claves se guardan en la carpeta de datos y dentro de la base de datos (se copian con cada copia "
-            "de seguridad). Exporte una copia protegida con frase de paso y guárdela fuera de este equipo.")
+            "de seguridad). Exporte una copia protegida con frase de paso y guárdela fuera de este equipo."
+        )
         self._reload_records()
 
     # -- packages ------------------------------------------------------------------------
@@ -283,8 +298,15 @@ class SyncPage(QWidget):
         from ui.files import ask_save_path, default_name
 
         suffix = "rcpaq" if filters is PACKAGE_FILTER else None
-        return ask_save_path(self, self.ctx.settings, kind="paquetes", title=title, filters=filters, suffix=suffix,
-                             name=default_name(what, who, suffix=suffix or "xlsx"))
+        return ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="paquetes",
+            title=title,
+            filters=filters,
+            suffix=suffix,
+            name=default_name(what, who, suffix=suffix or "xlsx"),
+        )
 
     def export_package(self) -> None:
         from ui.widgets.banner import banner_for
@@ -295,7 +317,8 @@ class SyncPage(QWidget):
             banner_for(self).warning(
                 "Todavía no puede enviar un paquete: primero importe el paquete base que le envió la sede "
                 "(memoria USB, correo o Quipux).",
-                [("Importar paquete base…", self.choose_and_import)])
+                [("Importar paquete base…", self.choose_and_import)],
+            )
             return
         path = self._ask_save("Guardar paquete para la sede", "paquete", ov.name)
         if path is None:
@@ -304,16 +327,18 @@ class SyncPage(QWidget):
 
         from ui.files import announce_saved
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             return self.svc.export_package(Path(path), full=full, progress=progress, cancel=cancel)
 
-        def done(res) -> None:  # noqa: ANN001
+        def done(res) -> None:
             self._changed()
-            QMessageBox.information(self, "Paquete exportado",
-                                    f"Paquete n.º {res.seq} guardado en {res.path}\n{res.records} registro(s), "
-                                    f"{res.evidence} evidencia(s)."
-                                    + (f"\nAviso: faltan {res.missing_evidence} archivo(s) de evidencia."
-                                       if res.missing_evidence else ""))
+            QMessageBox.information(
+                self,
+                "Paquete exportado",
+                f"Paquete n.º {res.seq} guardado en {res.path}\n{res.records} registro(s), "
+                f"{res.evidence} evidencia(s)."
+                + (f"\nAviso: faltan {res.missing_evidence} archivo(s) de evidencia." if res.missing_evidence else ""),
+            )
             announce_saved(self, Path(res.path), f"Paquete n.º {res.seq} guardado; envíelo a la sede")
 
         self.ctx.runner.run(job, title="Exportando el paquete…", parent=self, on_done=done)
@@ -321,8 +346,9 @@ class SyncPage(QWidget):
     def choose_and_import(self) -> None:
         from ui.files import ask_open_paths
 
-        files = ask_open_paths(self, self.ctx.settings, kind="paquetes", title="Importar paquetes",
-                               filters=PACKAGE_FILTER, many=True)
+        files = ask_open_paths(
+            self, self.ctx.settings, kind="paquetes", title="Importar paquetes", filters=PACKAGE_FILTER, many=True
+        )
         if files:
             self.import_files(files)
 
@@ -334,29 +360,29 @@ class SyncPage(QWidget):
             self.import_files([folder])
 
     def import_files(self, files: list[Path]) -> None:
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             return self.svc.import_packages(files, progress=progress, cancel=cancel)
 
         self.ctx.runner.run(job, title="Importando paquetes…", parent=self, on_done=self.show_report)
 
-    def show_report(self, result) -> None:  # noqa: ANN001
+    def show_report(self, result) -> None:
         self.report_model.set_rows(result.packages)
         self.kinds_model.set_rows(sorted(result.by_kind().items()))
         self.tabs.setCurrentIndex(0)
         self._changed()
 
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dropEvent(self, event) -> None:
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
             self.import_files(files)
 
     # -- conflicts -----------------------------------------------------------------------
-    def _show_diff(self, current, _previous=None) -> None:  # noqa: ANN001
+    def _show_diff(self, current, _previous=None) -> None:
         c = self.conflicts_model.row_at(current.row()) if current.isValid() else None
         self.diff_model.set_rows(list(c.diffs) if c else [])
 
@@ -367,11 +393,12 @@ class SyncPage(QWidget):
             QMessageBox.information(self, "Conflictos", "Seleccione primero un conflicto de la lista.")
             return
         chosen = choice if choice else self.diff_model.choices()
-        self.ctx.runner.write(lambda: self.svc.resolve(c.conflict_id, chosen), parent=self,
-                              on_done=lambda _r: self._changed())
+        self.ctx.runner.write(
+            lambda: self.svc.resolve(c.conflict_id, chosen), parent=self, on_done=lambda _r: self._changed()
+        )
 
     # -- installations -------------------------------------------------------------------
-    def _selected_installation(self):  # noqa: ANN202
+    def _selected_installation(self):
         idx = self.inst_view.currentIndex()
         r = self.inst_model.row_at(idx.row()) if idx.isValid() else None
         if r is None or r.is_self:
@@ -384,34 +411,44 @@ class SyncPage(QWidget):
         if r is None:
             return
         ok = QMessageBox.question(
-            self, "Aceptar instalación",
+            self,
+            "Aceptar instalación",
             f"¿Aceptar «{r.name}» como instalación de confianza?\n\nCompruebe por teléfono con el técnico que la "
-            f"huella de su clave es:\n{r.sign_fingerprint}")
+            f"huella de su clave es:\n{r.sign_fingerprint}",
+        )
         if ok != QMessageBox.StandardButton.Yes:
             return
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             return self.svc.trust(r.installation_id, progress=progress, cancel=cancel)[1]
 
-        self.ctx.runner.run(job, title="Consolidando los paquetes en cuarentena…", parent=self,
-                            on_done=self.show_report)
+        self.ctx.runner.run(
+            job, title="Consolidando los paquetes en cuarentena…", parent=self, on_done=self.show_report
+        )
 
     def revoke_selected(self) -> None:
         r = self._selected_installation()
         if r is None:
             return
-        ok = QMessageBox.question(self, "Revocar instalación",
-                                  f"¿Revocar «{r.name}»? Sus paquetes futuros se rechazarán.")
+        ok = QMessageBox.question(
+            self, "Revocar instalación", f"¿Revocar «{r.name}»? Sus paquetes futuros se rechazarán."
+        )
         if ok == QMessageBox.StandardButton.Yes:
-            self.ctx.runner.write(lambda: self.svc.revoke(r.installation_id), parent=self,
-                                  on_done=lambda _r: self._changed())
+            self.ctx.runner.write(
+                lambda: self.svc.revoke(r.installation_id), parent=self, on_done=lambda _r: self._changed()
+            )
 
     def export_base(self) -> None:
         idx = self.inst_view.currentIndex()
         r = self.inst_model.row_at(idx.row()) if idx.isValid() else None
         default_id = r.installation_id if r is not None and not r.is_self else ""
-        iid, ok = QInputDialog.getText(self, "Paquete base", "Identificador de la instalación del técnico "
-                                       "(se ve en su página Sincronización):", QLineEdit.EchoMode.Normal, default_id)
+        iid, ok = QInputDialog.getText(
+            self,
+            "Paquete base",
+            "Identificador de la instalación del técnico (se ve en su página Sincronización):",
+            QLineEdit.EchoMode.Normal,
+            default_id,
+        )
         if not ok or not iid.strip():
             return
         name = r.name if r is not None and r.installation_id == iid.strip() else None
@@ -422,16 +459,20 @@ class SyncPage(QWidget):
         everything = self.chk_base_all.isChecked()
         from ui.files import announce_saved
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
-            return self.svc.export_base(iid.strip(), Path(path), everything=everything, progress=progress,
-                                        cancel=cancel)
+        def job(progress, cancel):
+            return self.svc.export_base(
+                iid.strip(), Path(path), everything=everything, progress=progress, cancel=cancel
+            )
 
-        def done(res) -> None:  # noqa: ANN001
+        def done(res) -> None:
             self._changed()
             scope = "todo" if res["scope"] == "todo" else "solo lo asignado al técnico"
-            announce_saved(self, Path(res["file"]),
-                           f"Paquete base n.º {res['seq']} para «{res['name']}» ({res['records']} registros, "
-                           f"{res['evidence']} archivo(s) de evidencia; alcance: {scope})")
+            announce_saved(
+                self,
+                Path(res["file"]),
+                f"Paquete base n.º {res['seq']} para «{res['name']}» ({res['records']} registros, "
+                f"{res['evidence']} archivo(s) de evidencia; alcance: {scope})",
+            )
 
         self.ctx.runner.run(job, title="Exportando el paquete base…", parent=self, on_done=done)
 
@@ -446,62 +487,92 @@ class SyncPage(QWidget):
 
         def done(res: dict) -> None:
             self._changed()
-            announce_saved(self, Path(res["file"]),
-                           f"Acuse para «{res['name']}»: paquetes hasta el n.º {res['consolidated_seq']}, "
-                           f"{res['conflicts']} en conflicto")
+            announce_saved(
+                self,
+                Path(res["file"]),
+                f"Acuse para «{res['name']}»: paquetes hasta el n.º {res['consolidated_seq']}, "
+                f"{res['conflicts']} en conflicto",
+            )
 
-        self.ctx.runner.write(lambda: self.svc.export_receipt(r.installation_id, Path(path)), parent=self,
-                              on_done=done, title="Guardando el acuse de recibo…")
+        self.ctx.runner.write(
+            lambda: self.svc.export_receipt(r.installation_id, Path(path)),
+            parent=self,
+            on_done=done,
+            title="Guardando el acuse de recibo…",
+        )
 
     def export_consolidated(self) -> None:
-        path = self._ask_save("Guardar archivo consolidado", "consolidado", self.svc.overview().name,
-                              "Libro de Excel (*.xlsx);;Informe PDF (*.pdf)")
+        path = self._ask_save(
+            "Guardar archivo consolidado",
+            "consolidado",
+            self.svc.overview().name,
+            "Libro de Excel (*.xlsx);;Informe PDF (*.pdf)",
+        )
         if path is None:
             return
 
-        def job(progress, cancel):  # noqa: ANN001, ANN202
+        def job(progress, cancel):
             return self.svc.export_consolidated(Path(path), progress=progress, cancel=cancel)
 
         from ui.files import announce_saved
 
-        self.ctx.runner.run(job, title="Generando el archivo consolidado…", parent=self,
-                            on_done=lambda res: announce_saved(self, Path(res["file"]), "Archivo consolidado"))
+        self.ctx.runner.run(
+            job,
+            title="Generando el archivo consolidado…",
+            parent=self,
+            on_done=lambda res: announce_saved(self, Path(res["file"]), "Archivo consolidado"),
+        )
 
     # -- keys ----------------------------------------------------------------------------
     def export_keys(self) -> None:
         from ui.files import announce_saved, ask_save_path, default_name
 
-        path = ask_save_path(self, self.ctx.settings, kind="claves", title="Exportar claves",
-                             name=default_name("claves", self.svc.overview().name, suffix="json"),
-                             filters="Claves (*.json)", suffix="json")
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="claves",
+            title="Exportar claves",
+            name=default_name("claves", self.svc.overview().name, suffix="json"),
+            filters="Claves (*.json)",
+            suffix="json",
+        )
         if path is None:
             return
-        phrase, ok = QInputDialog.getText(self, "Frase de paso", "Frase de paso (al menos 8 caracteres):",
-                                          QLineEdit.EchoMode.Password)
+        phrase, ok = QInputDialog.getText(
+            self, "Frase de paso", "Frase de paso (al menos 8 caracteres):", QLineEdit.EchoMode.Password
+        )
         if not ok:
             return
         # the first export may create this installation's keys: a write, so on the worker
-        self.ctx.runner.write(lambda: self.svc.export_keys(path, phrase), parent=self, title="Exportando las claves…",
-                              on_done=lambda out: announce_saved(
-                                  self, Path(out), "Claves exportadas (sin la frase de paso no se pueden usar)"))
+        self.ctx.runner.write(
+            lambda: self.svc.export_keys(path, phrase),
+            parent=self,
+            title="Exportando las claves…",
+            on_done=lambda out: announce_saved(
+                self, Path(out), "Claves exportadas (sin la frase de paso no se pueden usar)"
+            ),
+        )
 
     def import_keys(self) -> None:
         from ui.files import ask_open_paths
 
-        chosen = ask_open_paths(self, self.ctx.settings, kind="claves", title="Importar claves",
-                                filters="Claves (*.json)")
+        chosen = ask_open_paths(
+            self, self.ctx.settings, kind="claves", title="Importar claves", filters="Claves (*.json)"
+        )
         if not chosen:
             return
         path = chosen[0]
         phrase, ok = QInputDialog.getText(self, "Frase de paso", "Frase de paso:", QLineEdit.EchoMode.Password)
         if not ok:
             return
+
         def done(fp: str) -> None:
             self.refresh()
             QMessageBox.information(self, "Claves", f"Claves importadas. Huella: {fp}")
 
-        self.ctx.runner.write(lambda: self.svc.import_keys(Path(path), phrase), parent=self, on_done=done,
-                              title="Importando las claves…")
+        self.ctx.runner.write(
+            lambda: self.svc.import_keys(Path(path), phrase), parent=self, on_done=done, title="Importando las claves…"
+        )
 
     # -- helpers -------------------------------------------------------------------------
     def _changed(self) -> None:
@@ -511,5 +582,13 @@ class SyncPage(QWidget):
         self.ctx.changed(SYNC_CHANGES, self)
 
 
-PAGES = [PageSpec(key="sync", title="Sincronización", order=70, factory=lambda ctx: SyncPage(ctx),
-                  icon="SP_BrowserReload", tooltip="Paquetes entre el campo y la sede central")]
+PAGES = [
+    PageSpec(
+        key="sync",
+        title="Sincronización",
+        order=70,
+        factory=lambda ctx: SyncPage(ctx),
+        icon="SP_BrowserReload",
+        tooltip="Paquetes entre el campo y la sede central",
+    )
+]

@@ -1,5 +1,6 @@
 """«Visitas» (field visits to the cantons, commitments, evidence, printable report) and
 «Oficios» (document requests by Quipux with business-day due dates and overdue alerts)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,7 +30,7 @@ from ui.shell import PageSpec
 from ui.tasks import show_error
 
 
-def _table(model, stretch: int) -> QTableView:  # noqa: ANN001
+def _table(model, stretch: int) -> QTableView:
     proxy = QSortFilterProxyModel(model)
     proxy.setSourceModel(model)
     proxy.setSortRole(SortRole)
@@ -48,20 +49,20 @@ def _table(model, stretch: int) -> QTableView:  # noqa: ANN001
     return t
 
 
-def _current(table: QTableView, model):  # noqa: ANN001, ANN202
+def _current(table: QTableView, model):
     idx = table.currentIndex()
     if not idx.isValid():
         return None
     return model.row_at(table.model().mapToSource(idx).row())
 
 
-
-def _write(page, fn, on_done) -> None:  # noqa: ANN001
+def _write(page, fn, on_done) -> None:
     """Save on the worker (never the GUI thread); `on_done(result)` updates the page afterwards."""
     page.ctx.runner.write(fn, parent=page, on_done=on_done, on_user_error=lambda exc: show_error(page, exc))
 
+
 class VisitsPage(QWidget):
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         from rcdesk.services.poa_visits import VisitService
 
@@ -112,7 +113,8 @@ class VisitsPage(QWidget):
 
         # whether the selected visit has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(
-            ctx, self.table, "field_visit", lambda r: self.model.row_at(r).visit_id, lay)
+            ctx, self.table, "field_visit", lambda r: self.model.row_at(r).visit_id, lay
+        )
         self.year_combo.currentIndexChanged.connect(lambda *_: self.reload(keep_years=True))
         ctx.events.data_changed.connect(self._on_changed)
         self.reload()
@@ -138,7 +140,7 @@ class VisitsPage(QWidget):
             self.table.selectRow(row)
         self._show_detail()
 
-    def current(self):  # noqa: ANN201
+    def current(self):
         return _current(self.table, self.model)
 
     def _show_detail(self) -> None:
@@ -161,7 +163,8 @@ class VisitsPage(QWidget):
             f"<h3>{escape(v.canton_name)} — {v.visit_date:%d/%m/%Y}</h3><p><b>Equipo:</b> {escape(v.team)}</p>"
             f"<p><b>Objetivo:</b> {escape(v.purpose)}</p><p><b>Unidades visitadas:</b></p><ul>{units}</ul>"
             f"<p><b>Hallazgos:</b> {escape(v.findings)}</p><p><b>Recomendaciones:</b> "
-            f"{escape(v.recommendations)}</p><p><b>Medios de verificación:</b></p><ul>{evid}</ul>")
+            f"{escape(v.recommendations)}</p><p><b>Medios de verificación:</b></p><ul>{evid}</ul>"
+        )
         self.commitments_model.set_rows(self.service.commitments(v.visit_id))
         self.done_button.setEnabled(self.commitments_model.rowCount() > 0)
 
@@ -197,8 +200,13 @@ class VisitsPage(QWidget):
             return
         from ui.files import ask_open_paths
 
-        chosen = ask_open_paths(self, self.ctx.settings, kind="evidencias",
-                                title="Adjuntar evidencia de la visita (fotos, actas…)", filters="Todos los archivos (*)")
+        chosen = ask_open_paths(
+            self,
+            self.ctx.settings,
+            kind="evidencias",
+            title="Adjuntar evidencia de la visita (fotos, actas…)",
+            filters="Todos los archivos (*)",
+        )
         path = str(chosen[0]) if chosen else ""
         if not path:
             return
@@ -221,25 +229,34 @@ class VisitsPage(QWidget):
         from ui.files import announce_saved, ask_save_path, default_name
 
         # the canton and the visit's own date: two visits never share a name
-        path = ask_save_path(self, self.ctx.settings, kind="informes", title="Guardar informe de visita",
-                             name=default_name("informe visita", v.canton_name, on=v.visit_date, suffix="pdf"),
-                             filters="PDF (*.pdf)", suffix="pdf")
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="informes",
+            title="Guardar informe de visita",
+            name=default_name("informe visita", v.canton_name, on=v.visit_date, suffix="pdf"),
+            filters="PDF (*.pdf)",
+            suffix="pdf",
+        )
         if path is None:
             return
         from rcdesk.services.poa_reports import write_visit_report
 
-        self.ctx.runner.run(lambda progress, cancel: write_visit_report(self.ctx.db, v.visit_id, path),
-                            title="Generando el informe de visita…", parent=self,
-                            on_done=lambda out: announce_saved(self, Path(out), "Informe de visita guardado"),
-                            on_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.run(
+            lambda progress, cancel: write_visit_report(self.ctx.db, v.visit_id, path),
+            title="Generando el informe de visita…",
+            parent=self,
+            on_done=lambda out: announce_saved(self, Path(out), "Informe de visita guardado"),
+            on_error=lambda exc: show_error(self, exc),
+        )
 
-    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_changed(self, changes, initiator) -> None:
         if initiator is not self and (changes.poa or changes.reference or changes.everything):
             self.reload()
 
 
 class OficiosPage(QWidget):
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         super().__init__()
         from rcdesk.services.poa_visits import VisitService
 
@@ -272,7 +289,8 @@ class OficiosPage(QWidget):
         from ui.widgets.sync_badge import install_sync_badge
 
         self.sync_badge = install_sync_badge(
-            ctx, self.table, "document_request", lambda r: self.model.row_at(r).oficio_id, lay)
+            ctx, self.table, "document_request", lambda r: self.model.row_at(r).oficio_id, lay
+        )
         self.overdue_only.toggled.connect(lambda *_: self.reload())
         ctx.events.data_changed.connect(self._on_changed)
         self.reload()
@@ -284,22 +302,25 @@ class OficiosPage(QWidget):
         if overdue or soon:
             parts = []
             if overdue:
-                parts.append(f"{len(overdue)} oficio(s) vencido(s) sin respuesta: "
-                             + "; ".join(f"{o.quipux_no} ({o.addressee}, {o.days_late} días hábiles)"
-                                         for o in overdue[:5]))
+                parts.append(
+                    f"{len(overdue)} oficio(s) vencido(s) sin respuesta: "
+                    + "; ".join(f"{o.quipux_no} ({o.addressee}, {o.days_late} días hábiles)" for o in overdue[:5])
+                )
             if soon:
                 parts.append(f"{len(soon)} por vencer en los próximos días")
             self.alert.setText("<span style='color:#C62828'><b>Alerta:</b> " + ". ".join(parts) + ".</span>")
         else:
-            self.alert.setText("Ningún oficio vencido." if rows else
-                               "No hay oficios registrados. Pulse «Nuevo oficio…» para registrar uno enviado por "
-                               "Quipux.")
+            self.alert.setText(
+                "Ningún oficio vencido."
+                if rows
+                else "No hay oficios registrados. Pulse «Nuevo oficio…» para registrar uno enviado por Quipux."
+            )
         self.model.set_rows(overdue if self.overdue_only.isChecked() else rows)
         if self.model.rowCount():
             self.table.selectRow(0)
         self._update_buttons()
 
-    def current(self):  # noqa: ANN201
+    def current(self):
         return _current(self.table, self.model)
 
     def _update_buttons(self) -> None:
@@ -331,25 +352,40 @@ class OficiosPage(QWidget):
         o = self.current()
         if o is None:
             return
-        if QMessageBox.question(self, "Anular oficio", f"¿Anular el oficio {o.quipux_no}? Dejará de generar "
-                                                        "alertas.") != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, "Anular oficio", f"¿Anular el oficio {o.quipux_no}? Dejará de generar alertas.")
+            != QMessageBox.StandardButton.Yes
+        ):
             return
+
         def done(_result: object) -> None:
             self.ctx.changed(Changes(poa=True), self)
             self.reload()
 
         _write(self, lambda: self.service.cancel_oficio(o.oficio_id), done)
 
-    def _on_changed(self, changes, initiator) -> None:  # noqa: ANN001
+    def _on_changed(self, changes, initiator) -> None:
         if initiator is not self and (changes.poa or changes.reference or changes.everything):
             self.reload()
 
 
 PAGES = [
-    PageSpec(key="poa_visits", title="Visitas", order=42, factory=lambda ctx: VisitsPage(ctx),
-             icon="SP_DriveNetIcon", tooltip="Visitas de seguimiento a los cantones y compromisos acordados"),
-    PageSpec(key="poa_oficios", title="Oficios", order=43, factory=lambda ctx: OficiosPage(ctx),
-             icon="SP_FileDialogListView", tooltip="Oficios de solicitud de información (Quipux) y vencimientos"),
+    PageSpec(
+        key="poa_visits",
+        title="Visitas",
+        order=42,
+        factory=lambda ctx: VisitsPage(ctx),
+        icon="SP_DriveNetIcon",
+        tooltip="Visitas de seguimiento a los cantones y compromisos acordados",
+    ),
+    PageSpec(
+        key="poa_oficios",
+        title="Oficios",
+        order=43,
+        factory=lambda ctx: OficiosPage(ctx),
+        icon="SP_FileDialogListView",
+        tooltip="Oficios de solicitud de información (Quipux) y vencimientos",
+    ),
 ]
 
 __all__ = ["OficiosPage", "PAGES", "VisitsPage", "QInputDialog", "date"]

@@ -4,9 +4,10 @@ A dialog box interrupts and is dismissed without being read; a strip at the top 
 stays until the next action, can carry the step that follows («Abrir», «Abrir carpeta») and
 is cleared when what it talked about is no longer on screen (`clear()`).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -46,8 +47,7 @@ class Banner(QFrame):
         row.addWidget(self.close_button)
         self.hide()
 
-    def show_message(self, level: str, text: str,
-                     actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
+    def show_message(self, level: str, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None) -> None:
         background, border, ink, word = _STYLES[level]
         self.level, self.text = level, text
         self.setStyleSheet(

@@ -6,6 +6,7 @@ is a name (shortened in the middle only when it must be, the whole name in its t
 its traffic-light colour and the figure written beside it («58,00 %»). Rows keep a readable
 height: a chart shows at most `MAX_ROWS` and its title says how many of how many it shows.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
@@ -37,13 +38,14 @@ class ElidedLabel(QLabel):
     def shown_text(self) -> str:
         return self.text()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         self._elide()
         super().resizeEvent(event)
 
     def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle,
-                                                   max(self.width() - 4, 20)))
+        self.setText(
+            self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideMiddle, max(self.width() - 4, 20))
+        )
 
 
 class Bar(QWidget):
@@ -57,7 +59,7 @@ class Bar(QWidget):
         self.setFixedHeight(ROW_HEIGHT - 10)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def paintEvent(self, event) -> None:  # noqa: ANN001, ARG002, N802
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         p.setPen(QColor(FRAME))
@@ -79,8 +81,9 @@ class BarChart(QWidget):
     others are («{n} unidades con menos actividades»).
     """
 
-    def __init__(self, what: str, whats: str, rows: list, order: str = "", rest: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, what: str, whats: str, rows: list, order: str = "", rest: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.total = len(rows)
         self.rows = list(rows[:MAX_ROWS])
@@ -104,7 +107,8 @@ class BarChart(QWidget):
             count = row[3] if len(row) > 3 else None
             figure = format_pct(comp, none="sin programación")
             tip = f"{name}\n% de avance: {figure} ({light.label})" + (
-                f"\n{count} actividad(es)" if count is not None else "")
+                f"\n{count} actividad(es)" if count is not None else ""
+            )
             label = ElidedLabel(name, tip)
             label.setFixedHeight(ROW_HEIGHT - 4)
             rated = getattr(comp, "rated", comp)

@@ -1,8 +1,9 @@
 """The accept/Cancelar button row of rcdesk's dialogs, labelled in Spanish whether or not Qt's
 own translations are loaded."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
@@ -10,8 +11,13 @@ SAVE = QDialogButtonBox.StandardButton.Save
 OK = QDialogButtonBox.StandardButton.Ok
 
 
-def dialog_buttons(dialog: QDialog, text: str, on_accept: Callable[[], object] | None = None, *,
-                   accept_button: QDialogButtonBox.StandardButton = SAVE) -> QDialogButtonBox:
+def dialog_buttons(
+    dialog: QDialog,
+    text: str,
+    on_accept: Callable[[], object] | None = None,
+    *,
+    accept_button: QDialogButtonBox.StandardButton = SAVE,
+) -> QDialogButtonBox:
     """`text` labels the accept button (e.g. "&Guardar"); `on_accept` defaults to `dialog.accept`."""
     box = QDialogButtonBox(accept_button | QDialogButtonBox.StandardButton.Cancel)
     box.button(accept_button).setText(text)

@@ -5,6 +5,7 @@ remembered mapping applies, the year) and says `changed` when the next preview s
 the dialog owns reading the file (`preview_options()` are `preview_import`'s keywords) and hands
 each new preview's sheet mappings back through `show_mappings`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +42,7 @@ class _FieldCombo(QComboBox):
 
     picked = Signal()
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._from_popup = False
         self.setMaxVisibleItems(20)
@@ -50,11 +51,11 @@ class _FieldCombo(QComboBox):
         self.setStyleSheet("QComboBox { combobox-popup: 0; }")
         self.activated.connect(self._activated)
 
-    def showPopup(self) -> None:  # noqa: N802
+    def showPopup(self) -> None:
         self._from_popup = True
         super().showPopup()
 
-    def hidePopup(self) -> None:  # noqa: N802
+    def hidePopup(self) -> None:
         super().hidePopup()
         # `activated` follows hidePopup synchronously when an item is picked
         QTimer.singleShot(0, self._popup_gone)
@@ -69,7 +70,7 @@ class _FieldCombo(QComboBox):
 
 
 class FieldDelegate(QStyledItemDelegate):
-    def createEditor(self, parent, option, index):  # noqa: ANN001, ANN201, N802, ARG002
+    def createEditor(self, parent, option, index):
         combo = _FieldCombo(parent)
         for c in index.data(ColumnMappingModel.ChoicesRole) or []:
             combo.addItem(c.label, c.spec)
@@ -83,42 +84,48 @@ class FieldDelegate(QStyledItemDelegate):
         self.commitData.emit(combo)
         self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
 
-    def setEditorData(self, editor: QComboBox, index) -> None:  # noqa: ANN001, N802
+    def setEditorData(self, editor: QComboBox, index) -> None:
         i = editor.findData(index.data(ColumnMappingModel.SpecRole))
         editor.setCurrentIndex(max(i, 0))
 
-    def setModelData(self, editor: QComboBox, model, index) -> None:  # noqa: ANN001, N802
+    def setModelData(self, editor: QComboBox, model, index) -> None:
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
-    def updateEditorGeometry(self, editor, option, index) -> None:  # noqa: ANN001, N802, ARG002
+    def updateEditorGeometry(self, editor, option, index) -> None:
         editor.setGeometry(option.rect)
 
 
 class MappingTable(QTableView):
     """Rows are columns of the workbook; F2, Enter or typing anywhere on a row edits its «Campo»."""
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         # Enter opens the field list: left to the dialog it would press a button instead
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                self.state() != QAbstractItemView.State.EditingState and self.currentIndex().isValid():
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+            and self.currentIndex().isValid()
+        ):
             self.edit(self.currentIndex(), QAbstractItemView.EditTrigger.EditKeyPressed, event)
             event.accept()
             return
         super().keyPressEvent(event)
 
-    def edit(self, index, trigger=None, event=None):  # noqa: ANN001, ANN201
+    def edit(self, index, trigger=None, event=None):
         if trigger is None:  # the one-argument overload (QTableView.edit(index))
             return super().edit(index)
         model = self.model()
-        if index.isValid() and index.column() != ColumnMappingModel.COL_FIELD and trigger in (
-                QAbstractItemView.EditTrigger.EditKeyPressed, QAbstractItemView.EditTrigger.AnyKeyPressed):
+        if (
+            index.isValid()
+            and index.column() != ColumnMappingModel.COL_FIELD
+            and trigger in (QAbstractItemView.EditTrigger.EditKeyPressed, QAbstractItemView.EditTrigger.AnyKeyPressed)
+        ):
             index = model.index(index.row(), ColumnMappingModel.COL_FIELD)
             self.setCurrentIndex(index)
         return super().edit(index, trigger, event)
 
 
 class ColumnMappingPage(QWidget):
-    changed = Signal()   # the options for the next preview changed
+    changed = Signal()  # the options for the next preview changed
 
     def __init__(self, catalog: Catalog, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,8 +138,8 @@ class ColumnMappingPage(QWidget):
         self.mappings: list[SheetMapping] = []
         self._groups: list[tuple[str, SheetMapping]] = []
         self._years: list[int] = []
-        self._applied = ""   # profile_name of the preview on screen
-        self._undo: tuple[str, str | None] | None = None   # the last choice, while it is being read
+        self._applied = ""  # profile_name of the preview on screen
+        self._undo: tuple[str, str | None] | None = None  # the last choice, while it is being read
 
         self.sheet_label = QLabel("&Hoja:")
         self.sheet_combo = QComboBox()
@@ -180,9 +187,11 @@ class ColumnMappingPage(QWidget):
         self.table.setItemDelegateForColumn(ColumnMappingModel.COL_FIELD, FieldDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -192,12 +201,18 @@ class ColumnMappingPage(QWidget):
         head = self.table.horizontalHeader()
         head.setStretchLastSection(True)
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in ((ColumnMappingModel.COL_LETTER, 44), (ColumnMappingModel.COL_HEADER, 230),
-                           (ColumnMappingModel.COL_SAMPLES, 230), (ColumnMappingModel.COL_FIELD, 290),
-                           (ColumnMappingModel.COL_SOURCE, 76)):
+        for col, width in (
+            (ColumnMappingModel.COL_LETTER, 44),
+            (ColumnMappingModel.COL_HEADER, 230),
+            (ColumnMappingModel.COL_SAMPLES, 230),
+            (ColumnMappingModel.COL_FIELD, 290),
+            (ColumnMappingModel.COL_SOURCE, 76),
+        ):
             self.table.setColumnWidth(col, width)
-        table_label = QLabel("Colum&nas del libro (Intro, F2 o escriba para cambiar el campo; amarillo: "
-                             "confirme la elección; gris: no se importa):")
+        table_label = QLabel(
+            "Colum&nas del libro (Intro, F2 o escriba para cambiar el campo; amarillo: "
+            "confirme la elección; gris: no se importa):"
+        )
         table_label.setBuddy(self.table)
         table_label.setWordWrap(True)
 
@@ -211,8 +226,12 @@ class ColumnMappingPage(QWidget):
 
     # -- what the next preview uses ----------------------------------------------------------
     def preview_options(self) -> dict:
-        return {"overrides": dict(self.overrides), "profile": self.profile, "profile_name": self.profile_name,
-                "remembered": self.remembered}
+        return {
+            "overrides": dict(self.overrides),
+            "profile": self.profile,
+            "profile_name": self.profile_name,
+            "remembered": self.remembered,
+        }
 
     def has_years(self) -> bool:
         """The file has blocks of several years (the page's year chooser applies)."""
@@ -278,11 +297,13 @@ class ColumnMappingPage(QWidget):
             return
         sm = self._groups[i][1]
         row = max(self.table.currentIndex().row(), 0)
-        self.model.set_decisions(sm.decisions, field_choices(
-            self.catalog, kinds=period_kinds(sm), years=file_years(self.mappings)))
+        self.model.set_decisions(
+            sm.decisions, field_choices(self.catalog, kinds=period_kinds(sm), years=file_years(self.mappings))
+        )
         if self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(min(row, self.model.rowCount() - 1),
-                                                        ColumnMappingModel.COL_FIELD))
+            self.table.setCurrentIndex(
+                self.model.index(min(row, self.model.rowCount() - 1), ColumnMappingModel.COL_FIELD)
+            )
 
     def _show_note(self) -> None:
         if self._applied == REMEMBERED:
@@ -344,8 +365,9 @@ class ColumnMappingPage(QWidget):
             self.settings.setValue("imports/profile_dir", str(Path(path).parent))
 
     def load_profile(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Cargar perfil de columnas", self._dir(),
-                                              "Perfiles de columnas (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Cargar perfil de columnas", self._dir(), "Perfiles de columnas (*.json)"
+        )
         if not path:
             return
         try:
@@ -363,8 +385,9 @@ class ColumnMappingPage(QWidget):
         if not self.mappings:
             return
         default = str(Path(self._dir()) / "perfil de columnas.json") if self._dir() else "perfil de columnas.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Guardar perfil de columnas", default,
-                                              "Perfiles de columnas (*.json)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Guardar perfil de columnas", default, "Perfiles de columnas (*.json)"
+        )
         if not path:
             return
         if not path.lower().endswith(".json"):

@@ -7,6 +7,7 @@ get their width, long texts share what is left in proportion to their length. A 
 user drags keeps its width from then on, per table (QSettings); the header's context menu
 hides and shows columns and gives the automatic widths back.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -26,7 +27,7 @@ def _header(view: QAbstractItemView) -> QHeaderView:
 class ColumnLayout(QObject):
     """Installed by `fit_columns`; `refit()` measures again, `reset()` forgets the user's widths."""
 
-    def __init__(self, view: QAbstractItemView, settings, key: str) -> None:  # noqa: ANN001
+    def __init__(self, view: QAbstractItemView, settings, key: str) -> None:
         super().__init__(view)
         self.view, self.settings, self.key = view, settings, key
         self.header = _header(view)
@@ -80,11 +81,11 @@ class ColumnLayout(QObject):
         for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.columnsInserted):
             signal.connect(self.schedule)
 
-    def schedule(self, *_args) -> None:  # noqa: ANN002
+    def schedule(self, *_args) -> None:
         if not self.custom:
             self._timer.start()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802 - Qt override
+    def eventFilter(self, obj, event) -> bool:
         kind = event.type()
         if obj is self._header_viewport:
             if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
@@ -144,7 +145,7 @@ class ColumnLayout(QObject):
             self._fitting = False
 
     # -- the user's choices ------------------------------------------------------------------------
-    def _on_resized(self, *_args) -> None:  # noqa: ANN002
+    def _on_resized(self, *_args) -> None:
         if self._pressed and not self._fitting:
             self._save(custom=True)
 
@@ -161,7 +162,7 @@ class ColumnLayout(QObject):
         self.refit()
         self._save()
 
-    def _menu(self, pos) -> None:  # noqa: ANN001
+    def _menu(self, pos) -> None:
         self.menu = self.build_menu()
         self.menu.popup(self.header.mapToGlobal(pos))
 
@@ -180,7 +181,7 @@ class ColumnLayout(QObject):
         return menu
 
 
-def fit_columns(view: QAbstractItemView, settings, key: str) -> ColumnLayout:  # noqa: ANN001
+def fit_columns(view: QAbstractItemView, settings, key: str) -> ColumnLayout:
     """Fit `view`'s columns to their content and remember the user's widths under `key`."""
     existing = getattr(view, "column_layout", None)
     if isinstance(existing, ColumnLayout):

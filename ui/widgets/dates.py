@@ -5,6 +5,7 @@ form is stuck three presses in one field and Shift+Tab walks back through them. 
 Shift+Tab move to the next field like everywhere else; typing the digits still advances from
 day to month to year, and the arrow keys still pick a section.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,5 +25,5 @@ class DateEdit(QDateEdit):
             value = QDate(value.year, value.month, value.day)
         self.setDate(value if value is not None else QDate.currentDate())
 
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002, N802 - Qt's override
+    def focusNextPrevChild(self, next: bool) -> bool:
         return QWidget.focusNextPrevChild(self, next)

@@ -1,21 +1,34 @@
 """Bar charts for event statistics and survey results (QtCharts imported lazily)."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 
-def bar_chart(title: str, pairs: list[tuple[str, float]], *, suffix: str = "", max_value: float | None = None,
-              parent: QWidget | None = None) -> QWidget:
+def bar_chart(
+    title: str,
+    pairs: list[tuple[str, float]],
+    *,
+    suffix: str = "",
+    max_value: float | None = None,
+    parent: QWidget | None = None,
+) -> QWidget:
     """A horizontal bar chart; a plain label when there is nothing to draw."""
     if not pairs or not any(v for _, v in pairs):
         lbl = QLabel(f"{title}: sin datos", parent)
         lbl.setWordWrap(True)
         return lbl
-    from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries, QValueAxis
+    from PySide6.QtCharts import (
+        QAbstractBarSeries,
+        QBarCategoryAxis,
+        QBarSet,
+        QChart,
+        QChartView,
+        QHorizontalBarSeries,
+        QValueAxis,
+    )
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QPainter
-
-    from PySide6.QtCharts import QAbstractBarSeries
 
     labels = [lbl if len(lbl) <= 34 else lbl[:33] + "…" for lbl, _ in pairs][::-1]
     # whole numbers: the bar labels cannot use Spanish decimal commas, and "32 %" reads well enough

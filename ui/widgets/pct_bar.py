@@ -14,6 +14,7 @@ fifth of a bare window's start-up (see ui/main_window.py); painting with QPen/QB
 a style option touches them, an image and a label do not. Roles are their documented integer
 values for the same reason.
 """
+
 from __future__ import annotations
 
 import sys
@@ -40,8 +41,9 @@ def _pixel(color_hex: str) -> bytes:
 
 
 @lru_cache(maxsize=512)
-def bar_image(value: float | None, color_hex: str, width: int = BAR_WIDTH, height: int = BAR_HEIGHT,
-              ratio: float = 1.0) -> QImage:
+def bar_image(
+    value: float | None, color_hex: str, width: int = BAR_WIDTH, height: int = BAR_HEIGHT, ratio: float = 1.0
+) -> QImage:
     """A bar `width`×`height` logical pixels filled to `value` % (0–100; None = empty track),
     drawn for a screen with device pixel `ratio` (sharp on high-DPI screens)."""
     w, h = max(4, round(width * ratio)), max(4, round(height * ratio))
@@ -56,7 +58,7 @@ def bar_image(value: float | None, color_hex: str, width: int = BAR_WIDTH, heigh
     return image
 
 
-def set_bar(item, column: int, value: float | None, color_hex: str, ratio: float = 1.0) -> None:  # noqa: ANN001
+def set_bar(item, column: int, value: float | None, color_hex: str, ratio: float = 1.0) -> None:
     """Show a bar before the text of `column` in a QTreeWidgetItem (the text says the figure)."""
     item.setData(column, BarRole, (value, color_hex))
     item.setData(column, DECORATION_ROLE, bar_image(value, color_hex, ratio=ratio))

@@ -1,4 +1,5 @@
 """A search box that filters as you type (debounced), accent- and case-insensitive downstream."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -10,7 +11,7 @@ class SearchBox(QLineEdit):
 
     search = Signal(str)
 
-    def __init__(self, placeholder: str = "Buscar…", delay_ms: int = 150, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, placeholder: str = "Buscar…", delay_ms: int = 150, parent=None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
@@ -26,7 +27,7 @@ class SearchBox(QLineEdit):
         self._timer.stop()
         self.search.emit(self.text())
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():
             self.clear()
             self.flush()

@@ -13,9 +13,10 @@ For a detail view, create one and tell it which record to show:
 
 `status_brushes(code)` gives the same colours for a status column in a table model.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractProxyModel
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLayout, QWidget
@@ -34,7 +35,7 @@ def status_colors(code: str) -> tuple[str, str]:
 
 
 class SyncBadge(QLabel):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._record: tuple[str, str] | None = None
@@ -51,7 +52,7 @@ class SyncBadge(QLabel):
         st = SyncService(self.ctx.db).status_of(table, record_id)
         self.show_status(st)
 
-    def show_status(self, st) -> None:  # noqa: ANN001
+    def show_status(self, st) -> None:
         """Show an already known `RecordStatus` (e.g. from `SyncService.statuses`)."""
         bg, fg = status_colors(st.code)
         self.setText(st.label)
@@ -70,8 +71,13 @@ class SyncBadge(QLabel):
             self.show_record(*self._record)
 
 
-def install_sync_badge(ctx, view: QAbstractItemView, table: str | Callable[[], str | None],  # noqa: ANN001
-                       record_id_of: Callable[[int], str | None], layout: QLayout | None = None) -> SyncBadge:
+def install_sync_badge(
+    ctx,
+    view: QAbstractItemView,
+    table: str | Callable[[], str | None],
+    record_id_of: Callable[[int], str | None],
+    layout: QLayout | None = None,
+) -> SyncBadge:
     """A badge that shows the sync status of `view`'s current row, a record of `table` (a
     table name, or a function returning it for views that list several kinds);
     `record_id_of(row)` gives the record's id, or None, from a row of the *source* model
@@ -94,13 +100,13 @@ def install_sync_badge(ctx, view: QAbstractItemView, table: str | Callable[[], s
         except (AttributeError, IndexError, TypeError):  # row vanished during a model reset
             return None
 
-    def update(*_args) -> None:  # noqa: ANN002
+    def update(*_args) -> None:
         try:
             badge.show_record(table() if callable(table) else table, current_id())
         except RuntimeError:  # the widget was deleted with its page
             pass
 
-    def hook_selection(*_args) -> None:  # noqa: ANN002
+    def hook_selection(*_args) -> None:
         sm = view.selectionModel()
         if sm is not None:
             sm.currentRowChanged.connect(update)
@@ -116,7 +122,7 @@ def install_sync_badge(ctx, view: QAbstractItemView, table: str | Callable[[], s
     return badge
 
 
-def _disconnect(signal, slot) -> None:  # noqa: ANN001
+def _disconnect(signal, slot) -> None:
     try:
         signal.disconnect(slot)
     except (RuntimeError, TypeError):

@@ -9,9 +9,10 @@ Row actions are the page's existing slots (they act on the selected row, which t
 selects first). «Exportar tabla» writes what the table shows — its visible columns and the rows
 loaded — so it is offered only where that is the whole list and holds no personal data.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMenu, QTableView, QWidget
@@ -22,9 +23,14 @@ Action = tuple[str, Callable[[], None]]
 class TableMenu:
     """The menu of one view; `build(index)` returns it (tests trigger its actions by text)."""
 
-    def __init__(self, view: QTableView, actions: list[Action] | None = None,
-                 export: tuple[str, object] | None = None, open_action: Action | None = None,
-                 host: QWidget | Callable[[], QWidget] | None = None) -> None:
+    def __init__(
+        self,
+        view: QTableView,
+        actions: list[Action] | None = None,
+        export: tuple[str, object] | None = None,
+        open_action: Action | None = None,
+        host: QWidget | Callable[[], QWidget] | None = None,
+    ) -> None:
         self.view = view
         self.host = host
         self.actions = list(actions or [])
@@ -42,8 +48,10 @@ class TableMenu:
 
     def headers(self) -> list[str]:
         model = self.view.model()
-        return [str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
-                for c in self.columns()]
+        return [
+            str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+            for c in self.columns()
+        ]
 
     def row_texts(self, row: int) -> list[str]:
         model = self.view.model()
@@ -71,7 +79,8 @@ class TableMenu:
             menu.addSeparator()
         copy = menu.addAction("&Copiar fila")
         copy.setEnabled(has_row)
-        copy.triggered.connect(lambda _c=False, r=(index.row() if has_row else -1): self.copy_row(r))
+        row = index.row() if has_row else -1
+        copy.triggered.connect(lambda _c=False, r=row: self.copy_row(r))
         if self.export is not None:
             empty = self.view.model().rowCount() == 0
             menu.addSeparator()
@@ -102,8 +111,15 @@ class TableMenu:
         filters = "CSV separado por punto y coma (*.csv)" if suffix == "csv" else "Excel (*.xlsx)"
         host = self.host() if callable(self.host) else self.host
         page = host or _page_of(self.view)
-        path = ask_save_path(page, settings, kind="tablas", title="Exportar tabla",
-                             name=default_name(words, suffix=suffix), filters=filters, suffix=suffix)
+        path = ask_save_path(
+            page,
+            settings,
+            kind="tablas",
+            title="Exportar tabla",
+            name=default_name(words, suffix=suffix),
+            filters=filters,
+            suffix=suffix,
+        )
         if path is None:
             return
         headers, rows = self.headers(), self.all_rows()
@@ -129,9 +145,14 @@ def _page_of(view: QWidget) -> QWidget:
     return w
 
 
-def install_table_menu(view: QTableView, actions: list[Action] | None = None, *,
-                       open_action: Action | None = None, export: tuple[str, object] | None = None,
-                       host: QWidget | Callable[[], QWidget] | None = None) -> TableMenu:
+def install_table_menu(
+    view: QTableView,
+    actions: list[Action] | None = None,
+    *,
+    open_action: Action | None = None,
+    export: tuple[str, object] | None = None,
+    host: QWidget | Callable[[], QWidget] | None = None,
+) -> TableMenu:
     """Give `view` its right-click menu (stored on it as `table_menu`); `host` is the page whose banner
     announces an export (else the page holding the view)."""
     menu = TableMenu(view, actions, export, open_action, host)

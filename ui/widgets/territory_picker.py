@@ -5,6 +5,7 @@ A flat list of a hundred cantons and parishes (with a municipality of the other 
 in) cannot be scanned; a tree under the province, filtered as the user types, can. Used with
 check boxes by the first-start assistant and for one choice by «Nuevo evento».
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -26,8 +27,14 @@ class TerritoryPicker(QWidget):
 
     chosen = Signal(object)  # the territory id picked (None for «sin territorio»)
 
-    def __init__(self, *, checkable: bool = False, levels: tuple[str, ...] | None = None,
-                 none_text: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        checkable: bool = False,
+        levels: tuple[str, ...] | None = None,
+        none_text: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.checkable = checkable
         self.levels = levels
@@ -64,7 +71,7 @@ class TerritoryPicker(QWidget):
         groups: dict[str, QTreeWidgetItem] = {}
         items: dict[str, QTreeWidgetItem] = {}
 
-        def group_of(r) -> QTreeWidgetItem:  # noqa: ANN001
+        def group_of(r) -> QTreeWidgetItem:
             # the province or department above r, however many levels up
             seen, pid = set(), r.parent_id
             while pid in by_id and pid not in seen:
@@ -197,5 +204,8 @@ class TerritoryPicker(QWidget):
         self.tree.scrollToItem(item)
 
     def checked_ids(self) -> list[str]:
-        return [i.data(0, ID_ROLE) for i in self._leaves()
-                if i.data(0, ID_ROLE) and i.checkState(0) == Qt.CheckState.Checked]
+        return [
+            i.data(0, ID_ROLE)
+            for i in self._leaves()
+            if i.data(0, ID_ROLE) and i.checkState(0) == Qt.CheckState.Checked
+        ]

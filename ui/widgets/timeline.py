@@ -6,6 +6,7 @@ stays visible at the top while scrolling, and a red line marks today. Only visib
 painted, so 20,000 activities scroll smoothly. Up/Down move the selection; Enter or a
 double-click emits `activated(activity_id)`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ class _Row:
     spans: tuple = ()
 
 
-def build_rows(year: int, groups, activities, visible_ids: set | None = None) -> list[_Row]:  # noqa: ANN001
+def build_rows(year: int, groups, activities, visible_ids: set | None = None) -> list[_Row]:
     """Group headers followed by their own activities, depth-first; empty groups are left out."""
     by_group: dict = {}
     for a in activities:
@@ -60,8 +61,13 @@ def build_rows(year: int, groups, activities, visible_ids: set | None = None) ->
     for g in groups:
         if not has_any.get(g.group_id):
             continue
-        rows.append(_Row("group", f"{g.label}  ({len(by_group.get(g.group_id, ()))})"
-                         if by_group.get(g.group_id) else g.label, g.depth))
+        rows.append(
+            _Row(
+                "group",
+                f"{g.label}  ({len(by_group.get(g.group_id, ()))})" if by_group.get(g.group_id) else g.label,
+                g.depth,
+            )
+        )
         for a in by_group.get(g.group_id, ()):
             rows.append(_activity_row(a, year, g.depth + 1))
     loose = [a for gid, acts in by_group.items() if gid is None or gid not in known for a in acts]
@@ -71,7 +77,7 @@ def build_rows(year: int, groups, activities, visible_ids: set | None = None) ->
     return rows
 
 
-def _activity_row(a, year: int, depth: int) -> _Row:  # noqa: ANN001
+def _activity_row(a, year: int, depth: int) -> _Row:
     text = f"{a.number}  {a.description}" if a.number else a.description
     return _Row("activity", " ".join(text.split()), depth, a, tuple(spans(a, year)))
 
@@ -118,7 +124,7 @@ class _Canvas(QWidget):
         return r if 0 <= r < len(self.rows) and y >= HEADER_H else -1
 
     # -- painting ------------------------------------------------------------------------------
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         pal = self.palette()
         clip = event.rect()
@@ -130,8 +136,9 @@ class _Canvas(QWidget):
         text_color = pal.color(QPalette.ColorRole.Text)
 
         # month shading and grid
-        xs = [self.x_of(date(y, m, 1)) for y, m in months] + [self.x_of(self.end) + self.chart_width() / max(
-            (self.end - self.start).days + 1, 1)]
+        xs = [self.x_of(date(y, m, 1)) for y, m in months] + [
+            self.x_of(self.end) + self.chart_width() / max((self.end - self.start).days + 1, 1)
+        ]
         for i in range(len(months)):
             if i % 2:
                 p.fillRect(QRectF(xs[i], clip.top(), xs[i + 1] - xs[i], clip.height()), ALT_MONTH)
@@ -146,8 +153,11 @@ class _Canvas(QWidget):
                 p.fillRect(QRect(0, y, self.width(), ROW_H), GROUP_BG)
                 p.setFont(bold)
                 p.setPen(text_color)
-                p.drawText(QRect(6 + row.depth * 12, y, self.width() - 12, ROW_H),
-                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.text)
+                p.drawText(
+                    QRect(6 + row.depth * 12, y, self.width() - 12, ROW_H),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    row.text,
+                )
                 p.setFont(self.font())
                 continue
             if r == self.current:
@@ -155,13 +165,19 @@ class _Canvas(QWidget):
             p.setPen(text_color)
             indent = 6 + row.depth * 12
             label = fm.elidedText(row.text, Qt.TextElideMode.ElideRight, LABEL_W - indent - 6)
-            p.drawText(QRect(indent, y, LABEL_W - indent - 6, ROW_H),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+            p.drawText(
+                QRect(indent, y, LABEL_W - indent - 6, ROW_H),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                label,
+            )
             if not row.spans:
                 p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
                 note = f"sin fecha · {row.activity.scheduled_text}" if row.activity.scheduled_text else "sin fecha"
-                p.drawText(QRect(LABEL_W + 6, y, self.width() - LABEL_W - 12, ROW_H), Qt.AlignmentFlag.AlignVCenter,
-                           fm.elidedText(note, Qt.TextElideMode.ElideRight, self.width() - LABEL_W - 12))
+                p.drawText(
+                    QRect(LABEL_W + 6, y, self.width() - LABEL_W - 12, ROW_H),
+                    Qt.AlignmentFlag.AlignVCenter,
+                    fm.elidedText(note, Qt.TextElideMode.ElideRight, self.width() - LABEL_W - 12),
+                )
                 continue
             for s in row.spans:
                 x0 = self.x_of(max(s.start, self.start))
@@ -195,8 +211,11 @@ class _Canvas(QWidget):
         half = HEADER_H // 2
         if len(years) == 1:
             p.drawText(QRect(6, top, LABEL_W - 12, half), Qt.AlignmentFlag.AlignVCenter, f"Vigencia {years[0]}")
-        p.drawText(QRect(6, top + half, LABEL_W - 12, half), Qt.AlignmentFlag.AlignVCenter,
-                   "Actividad" if len(self.rows) else "Sin actividades para mostrar")
+        p.drawText(
+            QRect(6, top + half, LABEL_W - 12, half),
+            Qt.AlignmentFlag.AlignVCenter,
+            "Actividad" if len(self.rows) else "Sin actividades para mostrar",
+        )
         p.setFont(self.font())
         for i, (y, m) in enumerate(months):
             w = xs[i + 1] - xs[i]
@@ -210,8 +229,11 @@ class _Canvas(QWidget):
             for q, (m0, m1) in enumerate(((1, 4), (5, 8), (9, 12)), start=1):
                 if (years[0], m0) in months and (years[0], m1) in months:
                     i0, i1 = months.index((years[0], m0)), months.index((years[0], m1))
-                    p.drawText(QRectF(xs[i0], top, xs[i1 + 1] - xs[i0], HEADER_H / 2),
-                               Qt.AlignmentFlag.AlignCenter, f"{q}.º cuatrimestre")
+                    p.drawText(
+                        QRectF(xs[i0], top, xs[i1 + 1] - xs[i0], HEADER_H / 2),
+                        Qt.AlignmentFlag.AlignCenter,
+                        f"{q}.º cuatrimestre",
+                    )
         p.setPen(QPen(GRID_COLOR, 1))
         for x in xs:
             p.drawLine(int(x), top + HEADER_H // 2, int(x), top + HEADER_H)
@@ -223,7 +245,7 @@ class _Canvas(QWidget):
         p.end()
 
     # -- interaction ----------------------------------------------------------------------------
-    def event(self, ev) -> bool:  # noqa: ANN001
+    def event(self, ev) -> bool:
         if ev.type() == ev.Type.ToolTip:
             r = self.row_at(ev.pos().y())
             text = self.tooltip(r) if r >= 0 else ""
@@ -267,13 +289,13 @@ class _Canvas(QWidget):
             return self.rows[self.current].activity.activity_id
         return None
 
-    def mousePressEvent(self, ev) -> None:  # noqa: ANN001, N802
+    def mousePressEvent(self, ev) -> None:
         r = self.row_at(int(ev.position().y()))
         if r >= 0:
             self.set_current(r)
         super().mousePressEvent(ev)
 
-    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: ANN001, N802
+    def mouseDoubleClickEvent(self, ev) -> None:
         r = self.row_at(int(ev.position().y()))
         if r >= 0:
             self.set_current(r)
@@ -281,7 +303,7 @@ class _Canvas(QWidget):
             if aid:
                 self.activated.emit(aid)
 
-    def keyPressEvent(self, ev) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, ev) -> None:
         page = max(self.area.viewport().height() // ROW_H - 2, 1)
         moves = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: page, Qt.Key.Key_PageUp: -page}
         if ev.key() in moves:
@@ -299,13 +321,13 @@ class _Canvas(QWidget):
 
 
 class _Area(QScrollArea):
-    def resizeEvent(self, ev) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         canvas = self.widget()
         if isinstance(canvas, _Canvas):
             canvas.relayout()
 
-    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         self.widget().update()  # the sticky header moves with the viewport
 
@@ -315,7 +337,7 @@ class TimelineWidget(QWidget):
 
     activated = Signal(str)
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.area = _Area(self)
         self.area.setWidgetResizable(False)
@@ -326,13 +348,18 @@ class TimelineWidget(QWidget):
         self.canvas.activated.connect(self.activated)
         legend = QHBoxLayout()
         legend.setContentsMargins(4, 0, 4, 0)
-        for color, style, text in ((BAR_COLOR, "solid", "Con fechas"),
-                                   (QUARTER_COLOR, "dashed", "Solo cuatrimestre (sin fechas)"),
-                                   (TODAY_COLOR, "solid", "Hoy")):
+        for color, style, text in (
+            (BAR_COLOR, "solid", "Con fechas"),
+            (QUARTER_COLOR, "dashed", "Solo cuatrimestre (sin fechas)"),
+            (TODAY_COLOR, "solid", "Hoy"),
+        ):
             swatch = QLabel(self)
             swatch.setFixedSize(22, 10 if text != "Hoy" else 3)
-            swatch.setStyleSheet(f"background: {color.name()}; border: 1px {style} {BAR_COLOR.name()};"
-                                 if text != "Hoy" else f"background: {color.name()};")
+            swatch.setStyleSheet(
+                f"background: {color.name()}; border: 1px {style} {BAR_COLOR.name()};"
+                if text != "Hoy"
+                else f"background: {color.name()};"
+            )
             legend.addWidget(swatch)
             legend.addWidget(QLabel(text, self))
             legend.addSpacing(14)
@@ -345,8 +372,9 @@ class TimelineWidget(QWidget):
         lay.addWidget(self.area, 1)
         lay.addLayout(legend)
 
-    def set_plan(self, year: int, groups, activities, visible_ids: set | None = None,  # noqa: ANN001
-                 today: date | None = None) -> None:
+    def set_plan(
+        self, year: int, groups, activities, visible_ids: set | None = None, today: date | None = None
+    ) -> None:
         c = self.canvas
         c.rows = build_rows(year, groups, activities, visible_ids)
         c.start, c.end = timeline_range(year, [r.activity for r in c.rows if r.kind == "activity"])

@@ -1,4 +1,5 @@
 """init, demo, backup, restore: the installation's life cycle."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from rcdesk.errors import UserError
 
 
-def register(cli) -> None:  # noqa: ANN001
+def register(cli) -> None:
     p = cli.command(None, "init", "crear o abrir la base de datos e identificar esta instalación", _init)
     p.add_argument("--name", metavar="NOMBRE", help="nombre de la instalación, p. ej. «Técnico cantón Guamote»")
     p.add_argument("--role", choices=["field", "hq"], help="field (campo, por omisión) o hq (sede central)")
@@ -19,7 +20,7 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("file", metavar="ARCHIVO", help="archivo de copia (.db)")
 
 
-def _init(ctx, args) -> dict:  # noqa: ANN001
+def _init(ctx, args) -> dict:
     existed = ctx.paths.database.exists()
     db = ctx.open_db(name=args.name, role=args.role)
     from rcdesk.services.reference import ReferenceService
@@ -27,22 +28,28 @@ def _init(ctx, args) -> dict:  # noqa: ANN001
     added = ReferenceService(db).ensure_builtin_territories()
     verb = "Abierta" if existed else "Creada"
     return {
-        "installation_id": db.installation_id, "name": db.installation_name, "role": db.role,
-        "database": str(ctx.paths.database), "created": not existed, "territories_added": added,
+        "installation_id": db.installation_id,
+        "name": db.installation_name,
+        "role": db.role,
+        "database": str(ctx.paths.database),
+        "created": not existed,
+        "territories_added": added,
         "_text": f"{verb} la base de datos {ctx.paths.database}\n"
-                 f"Instalación: {db.installation_name} ({db.installation_id}), rol {db.role}",
+        f"Instalación: {db.installation_name} ({db.installation_id}), rol {db.role}",
     }
 
 
-def _demo(ctx, args) -> dict:  # noqa: ANN001, ARG001
+def _demo(ctx, args) -> dict:
     from rcdesk.demo import load_all
 
     result = load_all(ctx.db, progress=ctx.progress)
-    lines = ["Datos de ejemplo cargados:"] + [f"  {k}: {v}" for k, v in result.items() if not isinstance(v, (dict, list))]
+    lines = ["Datos de ejemplo cargados:"] + [
+        f"  {k}: {v}" for k, v in result.items() if not isinstance(v, (dict, list))
+    ]
     return {**result, "_text": "\n".join(lines)}
 
 
-def _backup(ctx, args) -> dict:  # noqa: ANN001, ARG001
+def _backup(ctx, args) -> dict:
     from rcdesk.db.backup import backup_database
 
     if not ctx.paths.database.exists():
@@ -53,7 +60,7 @@ def _backup(ctx, args) -> dict:  # noqa: ANN001, ARG001
     return {"backup": str(dest), **extra, "_text": f"Copia de seguridad guardada en {dest}"}
 
 
-def _backup_companions(db, dest: Path) -> dict:  # noqa: ANN001
+def _backup_companions(db, dest: Path) -> dict:
     """Let capabilities that keep files beside the database (keys) save them with the copy."""
     try:
         from rcdesk.sync.keys import backup_keys  # type: ignore[import-not-found]
@@ -64,17 +71,19 @@ def _backup_companions(db, dest: Path) -> dict:  # noqa: ANN001
     return {"keys_backup": str(folder)} if saved else {}
 
 
-def _backups(ctx, args) -> dict:  # noqa: ANN001, ARG001
+def _backups(ctx, args) -> dict:
     from rcdesk.db.backup import list_backups
 
     items = list_backups(ctx.paths.backups)
-    rows = [{"file": str(b.path), "created": b.created.isoformat(timespec="seconds"), "size": b.size, "kind": b.kind}
-            for b in items]
-    text = "\n".join(f"{b.created:%Y-%m-%d %H:%M}  {b.size/1024:8.0f} KB  {b.kind:<20} {b.path}" for b in items)
+    rows = [
+        {"file": str(b.path), "created": b.created.isoformat(timespec="seconds"), "size": b.size, "kind": b.kind}
+        for b in items
+    ]
+    text = "\n".join(f"{b.created:%Y-%m-%d %H:%M}  {b.size / 1024:8.0f} KB  {b.kind:<20} {b.path}" for b in items)
     return {"backups": rows, "_text": text or "No hay copias de seguridad."}
 
 
-def _restore(ctx, args) -> dict:  # noqa: ANN001
+def _restore(ctx, args) -> dict:
     from rcdesk.db.backup import restore_database
     from rcdesk.db.migrate import head_version
 
@@ -85,8 +94,9 @@ def _restore(ctx, args) -> dict:  # noqa: ANN001
 
     after_restore(db)
     return {
-        "restored_from": str(Path(args.file)), "safety_backup": str(safety) if safety else None,
+        "restored_from": str(Path(args.file)),
+        "safety_backup": str(safety) if safety else None,
         "installation_id": db.installation_id,
         "_text": f"Base de datos restaurada desde {args.file}."
-                 + (f"\nLa base anterior se guardó en {safety}" if safety else ""),
+        + (f"\nLa base anterior se guardó en {safety}" if safety else ""),
     }

@@ -1,4 +1,5 @@
 """cpccs set | show: the sections of the CPCCS report the user fills in, scriptable by headquarters."""
+
 from __future__ import annotations
 
 import json
@@ -7,13 +8,19 @@ from pathlib import Path
 from rcdesk.errors import UserError
 
 
-def register(cli) -> None:  # noqa: ANN001
+def register(cli) -> None:
     g = cli.group("cpccs", "informe de rendición de cuentas del CPCCS: secciones a completar y su estado")
     p = cli.command(g, "set", "guardar respuestas de una sección del formulario", _set)
     p.add_argument("section", metavar="SECCIÓN", help="p. ej. datos_generales, transparencia, contratacion")
     p.add_argument("--year", required=True, type=int, metavar="AÑO")
-    p.add_argument("--field", nargs=2, action="append", default=[], metavar=("CAMPO", "VALOR"),
-                   help="campo y valor (repetible); en filas fijas fila.campo, en tablas N.campo; no_aplica si")
+    p.add_argument(
+        "--field",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("CAMPO", "VALOR"),
+        help="campo y valor (repetible); en filas fijas fila.campo, en tablas N.campo; no_aplica si",
+    )
     p.add_argument("--file", metavar="ARCHIVO.json", help="todas las respuestas de la sección (las reemplaza)")
     p.add_argument("--institution", metavar="ID", help="institución (por omisión, la que tiene POA del año)")
 
@@ -23,7 +30,7 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--institution", metavar="ID")
 
 
-def _set(ctx, args) -> dict:  # noqa: ANN001
+def _set(ctx, args) -> dict:
     from rcdesk.services.cpccs import CpccsService
     from rcdesk.services.cpccs_schema import section
 
@@ -31,8 +38,10 @@ def _set(ctx, args) -> dict:  # noqa: ANN001
     if args.file and args.field:
         raise UserError("Use --file o --field, no ambos: --file reemplaza todas las respuestas de la sección.")
     if not args.file and not args.field:
-        raise UserError(f"Nada que guardar: indique --field CAMPO VALOR o --file ARCHIVO.json. Campos de "
-                        f"«{sec.key}»: {_fields_help(sec)}.")
+        raise UserError(
+            f"Nada que guardar: indique --field CAMPO VALOR o --file ARCHIVO.json. Campos de "
+            f"«{sec.key}»: {_fields_help(sec)}."
+        )
     svc = CpccsService(ctx.db)
     if args.file:
         path = Path(args.file)
@@ -47,12 +56,15 @@ def _set(ctx, args) -> dict:  # noqa: ANN001
         saved = svc.set_fields(args.year, sec.key, [(k, v) for k, v in args.field], args.institution)
     view = svc.report(args.year, institution_id=args.institution).section(sec.key)
     res = {"section": sec.key, "year": args.year, "form": saved, "state": view.state, "missing": view.missing}
-    res["_text"] = (f"Sección «{sec.title}» {args.year} guardada: {view.state_label.lower()}"
-                    + (f"; falta: {'; '.join(view.missing)}" if view.missing else "") + ".")
+    res["_text"] = (
+        f"Sección «{sec.title}» {args.year} guardada: {view.state_label.lower()}"
+        + (f"; falta: {'; '.join(view.missing)}" if view.missing else "")
+        + "."
+    )
     return res
 
 
-def _fields_help(sec) -> str:  # noqa: ANN001
+def _fields_help(sec) -> str:
     names = [f.key for f in sec.fields]
     if sec.layout == "grid":
         return f"filas {', '.join(k for k, _ in sec.rows)} × campos {', '.join(names)} (fila.campo)"
@@ -63,7 +75,7 @@ def _fields_help(sec) -> str:  # noqa: ANN001
     return ", ".join(names) or "solo no_aplica"
 
 
-def _show(ctx, args) -> dict:  # noqa: ANN001
+def _show(ctx, args) -> dict:
     from rcdesk.services.cpccs import CpccsService
     from rcdesk.services.cpccs_schema import section
 
@@ -81,9 +93,13 @@ def _show(ctx, args) -> dict:  # noqa: ANN001
         lines += [f"  Falta: {m}" for m in view.missing]
         res["_text"] = "\n".join(lines)
         return res
-    res = {"year": report.year, "institution": report.institution.name,
-           "sections": [{"section": s.key, "title": s.title, "state": s.state, "missing": s.missing}
-                        for s in report.sections]}
+    res = {
+        "year": report.year,
+        "institution": report.institution.name,
+        "sections": [
+            {"section": s.key, "title": s.title, "state": s.state, "missing": s.missing} for s in report.sections
+        ],
+    }
     lines = [f"Informe CPCCS {report.year} — {report.institution.name}"]
     for s in report.sections:
         lines.append(f"  [{s.state_label}] {s.key}: {s.title}")

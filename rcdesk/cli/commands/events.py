@@ -1,4 +1,5 @@
 """event create|list|show|tally|stats · attendance import|sheet|add|list|export · acta · question · commitment."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,15 +17,19 @@ def _date(text: str | None, field: str = "fecha") -> date | None:
         raise UserError(f"La {field} «{text}» no es válida; use AAAA-MM-DD (por ejemplo 2026-05-20).") from None
 
 
-def register(cli) -> None:  # noqa: ANN001
+def register(cli) -> None:
     from rcdesk.cli.mapping_options import mapping_options
 
     g = cli.group("event", "eventos de participación (deliberación, audiencia, mesas…)")
     p = cli.command(g, "create", "crear un evento", _event_create)
     p.add_argument("--title", required=True, metavar="TEXTO")
     p.add_argument("--date", required=True, metavar="AAAA-MM-DD")
-    p.add_argument("--type", default="DELIBERACION_PUBLICA", metavar="TIPO",
-                   help="DELIBERACION_PUBLICA, AUDIENCIA_PUBLICA, DIALOGO, MESA_TEMATICA, FERIA, ASAMBLEA, VIRTUAL")
+    p.add_argument(
+        "--type",
+        default="DELIBERACION_PUBLICA",
+        metavar="TIPO",
+        help="DELIBERACION_PUBLICA, AUDIENCIA_PUBLICA, DIALOGO, MESA_TEMATICA, FERIA, ASAMBLEA, VIRTUAL",
+    )
     p.add_argument("--territory", metavar="CÓDIGO", help="código DPA/DIVIPOLA del cantón, parroquia o municipio")
     p.add_argument("--plan", metavar="PLAN_ID", help="plan cuya vigencia incluye el evento")
     p.add_argument("--venue", metavar="LUGAR")
@@ -41,8 +46,13 @@ def register(cli) -> None:  # noqa: ANN001
     p = cli.command(g, "tally", "guardar el conteo anónimo (género, autoidentificación, discapacidad, edad)", _tally)
     p.add_argument("event_id", metavar="EVENT_ID")
     p.add_argument("--total", type=int, required=True, metavar="N")
-    p.add_argument("--count", action="append", default=[], metavar="DIMENSIÓN.CATEGORÍA=N",
-                   help="p. ej. genero.FEMENINO=40 etnia.INDIGENA=25 (se puede repetir)")
+    p.add_argument(
+        "--count",
+        action="append",
+        default=[],
+        metavar="DIMENSIÓN.CATEGORÍA=N",
+        help="p. ej. genero.FEMENINO=40 etnia.INDIGENA=25 (se puede repetir)",
+    )
     p = cli.command(g, "stats", "estadísticas de asistencia del evento", _stats)
     p.add_argument("event_id", metavar="EVENT_ID")
 
@@ -50,16 +60,25 @@ def register(cli) -> None:  # noqa: ANN001
     p = cli.command(a, "import", "importar una hoja de asistencia (.xlsx, .xls o .csv)", _att_import)
     p.add_argument("event_id", metavar="EVENT_ID")
     p.add_argument("file", metavar="ARCHIVO")
-    p.add_argument("--invalid", choices=["keep", "reject"], default="keep",
-                   help="documentos no válidos: keep = guardar con aviso (por omisión); reject = no importar esas filas")
-    p.add_argument("--dry-run", action="store_true",
-                   help="hacer la importación completa y deshacerla: informa exactamente lo que se guardaría")
+    p.add_argument(
+        "--invalid",
+        choices=["keep", "reject"],
+        default="keep",
+        help="documentos no válidos: keep = guardar con aviso (por omisión); reject = no importar esas filas",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="hacer la importación completa y deshacerla: informa exactamente lo que se guardaría",
+    )
     mapping_options(p)
     p = cli.command(a, "sheet", "hoja de asistencia en PDF (en blanco, llena o para publicar)", _att_sheet)
     p.add_argument("event_id", metavar="EVENT_ID")
     p.add_argument("--out", required=True, metavar="ARCHIVO.pdf")
     p.add_argument("--blank", action="store_true", help="hoja en blanco numerada para registro en papel")
-    p.add_argument("--published", action="store_true", help="versión para publicar: documentos enmascarados, sin firmas")
+    p.add_argument(
+        "--published", action="store_true", help="versión para publicar: documentos enmascarados, sin firmas"
+    )
     p.add_argument("--rows", type=int, default=60, metavar="N", help="filas de la hoja en blanco (60)")
     p = cli.command(a, "add", "registrar a una persona (registro en puerta)", _att_add)
     p.add_argument("event_id", metavar="EVENT_ID")
@@ -81,14 +100,24 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--out", required=True, metavar="ARCHIVO.xlsx")
     p.add_argument("--published", action="store_true", help="versión para publicar (documentos enmascarados)")
 
-    p = cli.command(None, "acta", "emitir un acta en PDF (rcdesk acta EVENT_ID --kind … --out …) o verificarla "
-                                  "(rcdesk acta verify ARCHIVO.pdf | verify --code CÓDIGO)", _acta)
+    p = cli.command(
+        None,
+        "acta",
+        "emitir un acta en PDF (rcdesk acta EVENT_ID --kind … --out …) o verificarla "
+        "(rcdesk acta verify ARCHIVO.pdf | verify --code CÓDIGO)",
+        _acta,
+    )
     p.add_argument("target", nargs="*", metavar="EVENT_ID | verify ARCHIVO.pdf")
     p.add_argument("--kind", choices=["deliberacion", "compromiso"], default="deliberacion")
     p.add_argument("--out", metavar="ARCHIVO.pdf")
-    p.add_argument("--code", "--hash", dest="code", metavar="CÓDIGO",
-                   help="copia impresa: el código del pie de página (al menos 8 caracteres) o el texto del QR; "
-                        "muestra el acta archivada para compararla")
+    p.add_argument(
+        "--code",
+        "--hash",
+        dest="code",
+        metavar="CÓDIGO",
+        help="copia impresa: el código del pie de página (al menos 8 caracteres) o el texto del QR; "
+        "muestra el acta archivada para compararla",
+    )
 
     q = cli.group("question", "preguntas ciudadanas")
     p = cli.command(q, "add", "registrar una pregunta", _q_add)
@@ -123,7 +152,7 @@ def register(cli) -> None:  # noqa: ANN001
 
 
 # -- event ----------------------------------------------------------------------------------
-def _event_create(ctx, args) -> dict:  # noqa: ANN001
+def _event_create(ctx, args) -> dict:
     from rcdesk.services.events import EventInput, EventService
     from rcdesk.services.plans import PlanService
     from rcdesk.services.reference import ReferenceService
@@ -135,15 +164,28 @@ def _event_create(ctx, args) -> dict:  # noqa: ANN001
         territory_id = ref.territory_by_code(args.territory.strip()).territory_id
     plan_id = PlanService(ctx.db).resolve_plan_id(args.plan) if args.plan else None
     institution_id = ref.find_or_create_institution(args.entity).institution_id if args.entity else None
-    ev = EventService(ctx.db).create(EventInput(
-        title=args.title, event_date=_date(args.date), event_type=args.type.upper(), territory_id=territory_id,
-        plan_id=plan_id, venue=args.venue, start_time=args.start, end_time=args.end, modality=args.modality,
-        stream_url=args.stream_url, institution_id=institution_id))
-    return {**ev.as_json(), "_text": f"Evento creado: {ev.event_id}\n  {ev.type_label}: {ev.title}, "
-                                     f"{ev.event_date:%d/%m/%Y} {ev.place}"}
+    ev = EventService(ctx.db).create(
+        EventInput(
+            title=args.title,
+            event_date=_date(args.date),
+            event_type=args.type.upper(),
+            territory_id=territory_id,
+            plan_id=plan_id,
+            venue=args.venue,
+            start_time=args.start,
+            end_time=args.end,
+            modality=args.modality,
+            stream_url=args.stream_url,
+            institution_id=institution_id,
+        )
+    )
+    return {
+        **ev.as_json(),
+        "_text": f"Evento creado: {ev.event_id}\n  {ev.type_label}: {ev.title}, {ev.event_date:%d/%m/%Y} {ev.place}",
+    }
 
 
-def _event_list(ctx, args) -> dict:  # noqa: ANN001
+def _event_list(ctx, args) -> dict:
     from rcdesk.services.events import EventService
 
     if args.month and not args.year:
@@ -151,26 +193,34 @@ def _event_list(ctx, args) -> dict:  # noqa: ANN001
     if args.month and not 1 <= args.month <= 12:
         raise UserError("El mes debe estar entre 1 y 12.")
     rows = EventService(ctx.db).list_events(year=args.year, month=args.month)
-    text = "\n".join(f"{e.event_id}  {e.event_date:%d/%m/%Y}  {e.attendance:5d} asist.  {e.type_label}: {e.title}"
-                     for e in rows)
-    return {"events": [e.as_json() for e in rows],
-            "_text": text or "No hay eventos. Cree uno con «rcdesk event create --title … --date …»."}
+    text = "\n".join(
+        f"{e.event_id}  {e.event_date:%d/%m/%Y}  {e.attendance:5d} asist.  {e.type_label}: {e.title}" for e in rows
+    )
+    return {
+        "events": [e.as_json() for e in rows],
+        "_text": text or "No hay eventos. Cree uno con «rcdesk event create --title … --date …».",
+    }
 
 
-def _event_show(ctx, args) -> dict:  # noqa: ANN001
+def _event_show(ctx, args) -> dict:
     from rcdesk.services.events import EventService
 
     svc = EventService(ctx.db)
     ev = svc.get(svc.resolve_event_id(args.event_id))
     t = svc.tally(ev.event_id)
-    lines = [f"{ev.type_label}: {ev.title}", f"  Fecha: {ev.event_date:%d/%m/%Y} {ev.start_time or ''}–{ev.end_time or ''}",
-             f"  Lugar: {ev.place}", f"  Modalidad: {ev.modality_label}", f"  Estado: {ev.status_label}",
-             f"  Asistentes registrados: {ev.attendance}; total del conteo anónimo: {t.total}"]
+    lines = [
+        f"{ev.type_label}: {ev.title}",
+        f"  Fecha: {ev.event_date:%d/%m/%Y} {ev.start_time or ''}–{ev.end_time or ''}",
+        f"  Lugar: {ev.place}",
+        f"  Modalidad: {ev.modality_label}",
+        f"  Estado: {ev.status_label}",
+        f"  Asistentes registrados: {ev.attendance}; total del conteo anónimo: {t.total}",
+    ]
     lines += [f"  Aviso: {w}" for w in t.warnings]
     return {**ev.as_json(), "tally": {"total": t.total, "counts": t.counts}, "_text": "\n".join(lines)}
 
 
-def _tally(ctx, args) -> dict:  # noqa: ANN001
+def _tally(ctx, args) -> dict:
     from rcdesk.services.events import EventService
 
     counts: dict[str, dict[str, int]] = {}
@@ -183,11 +233,16 @@ def _tally(ctx, args) -> dict:  # noqa: ANN001
             raise UserError(f"«{item}» no es válido; use DIMENSIÓN.CATEGORÍA=N, p. ej. genero.FEMENINO=40.") from None
     svc = EventService(ctx.db)
     row = svc.save_tally(svc.resolve_event_id(args.event_id), args.total, counts)
-    return {"event_id": row.event_id, "total": row.total, "counts": row.counts, "warnings": list(row.warnings),
-            "_text": "\n".join(["Conteo anónimo guardado.", *row.warnings])}
+    return {
+        "event_id": row.event_id,
+        "total": row.total,
+        "counts": row.counts,
+        "warnings": list(row.warnings),
+        "_text": "\n".join(["Conteo anónimo guardado.", *row.warnings]),
+    }
 
 
-def _stats(ctx, args) -> dict:  # noqa: ANN001
+def _stats(ctx, args) -> dict:
     from rcdesk.services.events import EventService
 
     svc = EventService(ctx.db)
@@ -200,7 +255,7 @@ def _stats(ctx, args) -> dict:  # noqa: ANN001
 
 
 # -- attendance -------------------------------------------------------------------------------
-def _att_import(ctx, args) -> dict:  # noqa: ANN001
+def _att_import(ctx, args) -> dict:
     from rcdesk.events.attendance_fields import ATTENDANCE
     from rcdesk.events.attendance_import import refusal
     from rcdesk.imports import profiles
@@ -215,32 +270,53 @@ def _att_import(ctx, args) -> dict:  # noqa: ANN001
     profile = profile_name = None
     if args.mapping:
         profile_name, profile = profiles.load(args.mapping, ATTENDANCE)
-    parsed = svc.preview_import(event_id, Path(args.file), sheets=args.sheet or None, overrides=overrides,
-                                profile=profile, profile_name=profile_name or "", remembered=not args.no_remembered,
-                                progress=ctx.progress, cancel=ctx.cancel)
+    parsed = svc.preview_import(
+        event_id,
+        Path(args.file),
+        sheets=args.sheet or None,
+        overrides=overrides,
+        profile=profile,
+        profile_name=profile_name or "",
+        remembered=not args.no_remembered,
+        progress=ctx.progress,
+        cancel=ctx.cancel,
+    )
     sm = parsed.mapping
     if args.save_mapping and sm is not None:
         profiles.save(args.save_mapping, profiles.build("attendance", [sm], Path(args.file).name))
-    base = {"event_id": event_id, "file": str(args.file), "dry_run": args.dry_run, "sheet": parsed.sheet,
-            "profile": parsed.profile_name or None,
-            "ignored_columns": [c.as_json() for c in parsed.ignored_columns],
-            "questions": sm.questions if sm else [], "demographic_columns": parsed.demographic_columns,
-            "columns": ledger([sm], ATTENDANCE) if sm else []}
+    base = {
+        "event_id": event_id,
+        "file": str(args.file),
+        "dry_run": args.dry_run,
+        "sheet": parsed.sheet,
+        "profile": parsed.profile_name or None,
+        "ignored_columns": [c.as_json() for c in parsed.ignored_columns],
+        "questions": sm.questions if sm else [],
+        "demographic_columns": parsed.demographic_columns,
+        "columns": ledger([sm], ATTENDANCE) if sm else [],
+    }
     if parsed.errors:
         exc = refusal(parsed)
         if ctx.json:
             return {**base, "errors": problems_json(parsed.errors), "_exit": 2, "_stderr": str(exc)}
         raise exc
-    res = svc.save_import(event_id, parsed, invalid=args.invalid, progress=ctx.progress, cancel=ctx.cancel,
-                          dry_run=args.dry_run)
+    res = svc.save_import(
+        event_id, parsed, invalid=args.invalid, progress=ctx.progress, cancel=ctx.cancel, dry_run=args.dry_run
+    )
     if args.dry_run:
-        text = [f"Se importarían {res.imported} de {res.rows} filas de «{parsed.source}», hoja «{parsed.sheet}» "
-                f"({res.new_people} personas nuevas en el directorio)."]
+        text = [
+            f"Se importarían {res.imported} de {res.rows} filas de «{parsed.source}», hoja «{parsed.sheet}» "
+            f"({res.new_people} personas nuevas en el directorio)."
+        ]
     else:
-        text = [f"Asistencia importada: {res.imported} de {res.rows} filas ({res.new_people} personas nuevas en el "
-                "directorio)."]
-    text.append(f"  Reparados: {res.repaired_ids}; documentos no válidos: {res.invalid_ids}; duplicados: "
-                f"{res.duplicates}; rechazadas: {res.rejected}.")
+        text = [
+            f"Asistencia importada: {res.imported} de {res.rows} filas ({res.new_people} personas nuevas en el "
+            "directorio)."
+        ]
+    text.append(
+        f"  Reparados: {res.repaired_ids}; documentos no válidos: {res.invalid_ids}; duplicados: "
+        f"{res.duplicates}; rechazadas: {res.rejected}."
+    )
     if parsed.profile_name:
         text.append(f"  Asignación de columnas: {parsed.profile_name}.")
     for dim, values in res.tally_added.items():
@@ -259,7 +335,7 @@ def _att_import(ctx, args) -> dict:  # noqa: ANN001
     return out
 
 
-def _att_sheet(ctx, args) -> dict:  # noqa: ANN001
+def _att_sheet(ctx, args) -> dict:
     from rcdesk.services.event_documents import EventDocuments
     from rcdesk.services.events import EventService
 
@@ -270,14 +346,20 @@ def _att_sheet(ctx, args) -> dict:  # noqa: ANN001
         raise UserError("El archivo de salida debe terminar en .pdf")
     event_id = EventService(ctx.db).resolve_event_id(args.event_id)
     mode = "blank" if args.blank else ("published" if args.published else "filled")
-    n = EventDocuments(ctx.db).attendance_pdf(event_id, out, mode=mode, blank_rows=args.rows,
-                                              progress=ctx.progress, cancel=ctx.cancel)
+    n = EventDocuments(ctx.db).attendance_pdf(
+        event_id, out, mode=mode, blank_rows=args.rows, progress=ctx.progress, cancel=ctx.cancel
+    )
     labels = {"blank": "Hoja en blanco", "filled": "Lista de asistencia", "published": "Lista para publicar"}
-    return {"event_id": event_id, "file": str(out), "mode": mode, "rows": n,
-            "_text": f"{labels[mode]} guardada en {out}" + (f" ({n} asistentes)." if mode != "blank" else ".")}
+    return {
+        "event_id": event_id,
+        "file": str(out),
+        "mode": mode,
+        "rows": n,
+        "_text": f"{labels[mode]} guardada en {out}" + (f" ({n} asistentes)." if mode != "blank" else "."),
+    }
 
 
-def _att_add(ctx, args) -> dict:  # noqa: ANN001
+def _att_add(ctx, args) -> dict:
     from rcdesk.services.attendance import AttendanceInput, AttendanceService
     from rcdesk.services.events import EventService
 
@@ -286,30 +368,54 @@ def _att_add(ctx, args) -> dict:  # noqa: ANN001
     name, org, terr = args.name, args.org, args.territory
     known = svc.lookup(args.id) if args.id else None
     if known is not None:
-        name, org, terr = name or known.full_name, org or (known.organization or ""), terr or (known.territory_text or "")
+        name, org, terr = (
+            name or known.full_name,
+            org or (known.organization or ""),
+            terr or (known.territory_text or ""),
+        )
     if not name:
         raise UserError("Falta --name: el documento no está en el directorio.")
-    row = svc.register(event_id, AttendanceInput(
-        full_name=name, id_number=args.id, organization=org, territory_text=terr, role=args.role.upper(),
-        phone=args.phone, email=args.email, is_minor=args.minor, guardian_name=args.guardian,
-        keep_invalid_id=args.keep_invalid))
-    return {**row.as_json(), "attendance_id": row.attendance_id, "from_directory": known is not None,
-            "_text": f"Registrado/a Nº {row.seq_no}: {row.full_name}"
-                     + (" (datos tomados del directorio)" if known else "")}
+    row = svc.register(
+        event_id,
+        AttendanceInput(
+            full_name=name,
+            id_number=args.id,
+            organization=org,
+            territory_text=terr,
+            role=args.role.upper(),
+            phone=args.phone,
+            email=args.email,
+            is_minor=args.minor,
+            guardian_name=args.guardian,
+            keep_invalid_id=args.keep_invalid,
+        ),
+    )
+    return {
+        **row.as_json(),
+        "attendance_id": row.attendance_id,
+        "from_directory": known is not None,
+        "_text": f"Registrado/a Nº {row.seq_no}: {row.full_name}"
+        + (" (datos tomados del directorio)" if known else ""),
+    }
 
 
-def _att_list(ctx, args) -> dict:  # noqa: ANN001
+def _att_list(ctx, args) -> dict:
     from rcdesk.services.attendance import AttendanceService
     from rcdesk.services.events import EventService
 
     event_id = EventService(ctx.db).resolve_event_id(args.event_id)
     rows = AttendanceService(ctx.db).attendance_window(event_id, args.filter, 0, 100_000)
-    return {"event_id": event_id, "attendees": [r.as_json() for r in rows],
-            "_text": "\n".join(f"{r.seq_no:5d}  {r.id_number or '':<13} {r.full_name:<40} {r.organization or ''}"
-                               for r in rows) or "Sin asistentes."}
+    return {
+        "event_id": event_id,
+        "attendees": [r.as_json() for r in rows],
+        "_text": "\n".join(
+            f"{r.seq_no:5d}  {r.id_number or '':<13} {r.full_name:<40} {r.organization or ''}" for r in rows
+        )
+        or "Sin asistentes.",
+    }
 
 
-def _att_export(ctx, args) -> dict:  # noqa: ANN001
+def _att_export(ctx, args) -> dict:
     from rcdesk.services.event_documents import EventDocuments
     from rcdesk.services.events import EventService
 
@@ -317,13 +423,14 @@ def _att_export(ctx, args) -> dict:  # noqa: ANN001
     if out.suffix.lower() != ".xlsx":
         raise UserError("El archivo de salida debe terminar en .xlsx")
     event_id = EventService(ctx.db).resolve_event_id(args.event_id)
-    n = EventDocuments(ctx.db).attendance_xlsx(event_id, out, published=args.published, progress=ctx.progress,
-                                               cancel=ctx.cancel)
+    n = EventDocuments(ctx.db).attendance_xlsx(
+        event_id, out, published=args.published, progress=ctx.progress, cancel=ctx.cancel
+    )
     return {"event_id": event_id, "file": str(out), "rows": n, "_text": f"{n} asistentes exportados a {out}."}
 
 
 # -- acta ---------------------------------------------------------------------------------------
-def _acta(ctx, args) -> dict:  # noqa: ANN001
+def _acta(ctx, args) -> dict:
     from rcdesk.services.actas import ActaService
     from rcdesk.services.events import EventService
 
@@ -348,45 +455,70 @@ def _acta(ctx, args) -> dict:  # noqa: ANN001
         raise UserError("El archivo de salida debe terminar en .pdf")
     event_id = EventService(ctx.db).resolve_event_id(target[0])
     issued = svc.write_pdf(event_id, args.kind, out)
-    return {"event_id": event_id, "acta_id": issued.acta_id, "number": issued.number, "kind": args.kind,
-            "sha256": issued.sha256, "pdf_sha256": issued.pdf_sha256, "file": str(out),
-            "_text": f"Acta No. {issued.number} guardada en {out}\n  Código (huella del contenido): {issued.sha256}"
-                     f"\n  Huella SHA-256 del archivo: {issued.pdf_sha256}"}
+    return {
+        "event_id": event_id,
+        "acta_id": issued.acta_id,
+        "number": issued.number,
+        "kind": args.kind,
+        "sha256": issued.sha256,
+        "pdf_sha256": issued.pdf_sha256,
+        "file": str(out),
+        "_text": f"Acta No. {issued.number} guardada en {out}\n  Código (huella del contenido): {issued.sha256}"
+        f"\n  Huella SHA-256 del archivo: {issued.pdf_sha256}",
+    }
 
 
 # -- questions ------------------------------------------------------------------------------------
-def _q_add(ctx, args) -> dict:  # noqa: ANN001
+def _q_add(ctx, args) -> dict:
     from rcdesk.services.events import EventService
     from rcdesk.services.questions import QuestionInput, QuestionService
 
     event_id = EventService(ctx.db).resolve_event_id(args.event) if args.event else None
-    q = QuestionService(ctx.db).add(QuestionInput(
-        asker_name=args.name, text=args.text, received_on=_date(args.date) or date.today(), kind=args.kind,
-        channel=args.channel, event_id=event_id, contact=args.contact, country=args.country))
-    return {**q.as_json(), "_text": f"Pregunta registrada: {q.question_id}\n  Responder hasta el {q.due_date:%d/%m/%Y}."}
+    q = QuestionService(ctx.db).add(
+        QuestionInput(
+            asker_name=args.name,
+            text=args.text,
+            received_on=_date(args.date) or date.today(),
+            kind=args.kind,
+            channel=args.channel,
+            event_id=event_id,
+            contact=args.contact,
+            country=args.country,
+        )
+    )
+    return {
+        **q.as_json(),
+        "_text": f"Pregunta registrada: {q.question_id}\n  Responder hasta el {q.due_date:%d/%m/%Y}.",
+    }
 
 
-def _q_list(ctx, args) -> dict:  # noqa: ANN001
+def _q_list(ctx, args) -> dict:
     from rcdesk.services.events import EventService
     from rcdesk.services.questions import QuestionService
 
     event_id = EventService(ctx.db).resolve_event_id(args.event) if args.event else None
     rows = QuestionService(ctx.db).list_questions(event_id, overdue_only=args.overdue)
-    return {"questions": [q.as_json() for q in rows],
-            "_text": "\n".join(f"{q.question_id}  vence {q.due_date:%d/%m/%Y}  {q.status_label:<28} {q.asker_name}: "
-                               f"{q.text[:60]}" for q in rows) or "No hay preguntas."}
+    return {
+        "questions": [q.as_json() for q in rows],
+        "_text": "\n".join(
+            f"{q.question_id}  vence {q.due_date:%d/%m/%Y}  {q.status_label:<28} {q.asker_name}: {q.text[:60]}"
+            for q in rows
+        )
+        or "No hay preguntas.",
+    }
 
 
-def _q_answer(ctx, args) -> dict:  # noqa: ANN001
+def _q_answer(ctx, args) -> dict:
     from rcdesk.services.questions import QuestionService
 
-    q = QuestionService(ctx.db).answer(args.question_id, args.text, _date(args.date) or date.today(),
-                                       published_url=args.url)
+    q = QuestionService(ctx.db).answer(
+        args.question_id, args.text, _date(args.date) or date.today(), published_url=args.url
+    )
     return {**q.as_json(), "_text": f"Respuesta registrada ({q.status_label})."}
 
 
 # -- commitments --------------------------------------------------------------------------------------
-def _c_list(ctx, args) -> dict:  # noqa: ANN001
+def _c_list(ctx, args) -> dict:
     from rcdesk.services.commitments import CommitmentService
     from rcdesk.services.events import EventService
 
@@ -394,20 +526,39 @@ def _c_list(ctx, args) -> dict:  # noqa: ANN001
     svc = CommitmentService(ctx.db)
     rows = svc.list_commitments(event_id, overdue_only=args.overdue)
     met = svc.met_pct(event_id)
-    text = [f"{c.commitment_id}  {c.due_date:%d/%m/%Y}  {c.progress_pct:5.1f} % ({c.band:>6})  {c.status_label:<10}"
-            f"{' VENCIDO' if c.overdue else ''}  {c.description[:60]}" for c in rows]
+    text = [
+        f"{c.commitment_id}  {c.due_date:%d/%m/%Y}  {c.progress_pct:5.1f} % ({c.band:>6})  {c.status_label:<10}"
+        f"{' VENCIDO' if c.overdue else ''}  {c.description[:60]}"
+        for c in rows
+    ]
     if met is not None:
         text.append(f"Compromisos cumplidos: {met:.1f} %")
-    return {"commitments": [c.as_json() for c in rows], "met_pct": met, "_text": "\n".join(text) or "No hay compromisos."}
+    return {
+        "commitments": [c.as_json() for c in rows],
+        "met_pct": met,
+        "_text": "\n".join(text) or "No hay compromisos.",
+    }
 
 
-def _c_followup(ctx, args) -> dict:  # noqa: ANN001
+def _c_followup(ctx, args) -> dict:
     from rcdesk.services.commitments import CommitmentService
 
     svc = CommitmentService(ctx.db)
-    f = svc.add_followup(args.commitment_id, _date(args.date) or date.today(), args.pct, args.note,
-                         files=[Path(p) for p in args.evidence], links=args.link)
+    f = svc.add_followup(
+        args.commitment_id,
+        _date(args.date) or date.today(),
+        args.pct,
+        args.note,
+        files=[Path(p) for p in args.evidence],
+        links=args.link,
+    )
     c = svc.get(args.commitment_id)
-    return {"followup_id": f.followup_id, "commitment_id": c.commitment_id, "progress_pct": c.progress_pct,
-            "band": c.band, "status": c.status, "evidence": len(f.evidence),
-            "_text": f"Seguimiento registrado: {c.progress_pct:.1f} % (banda CPCCS {c.band}), estado {c.status_label}."}
+    return {
+        "followup_id": f.followup_id,
+        "commitment_id": c.commitment_id,
+        "progress_pct": c.progress_pct,
+        "band": c.band,
+        "status": c.status,
+        "evidence": len(f.evidence),
+        "_text": f"Seguimiento registrado: {c.progress_pct:.1f} % (banda CPCCS {c.band}), estado {c.status_label}.",
+    }

@@ -1,4 +1,5 @@
 """import fields poa|plan|attendance: the field names `--map "ENCABEZADO=campo"` takes."""
+
 from __future__ import annotations
 
 import importlib
@@ -6,18 +7,21 @@ import importlib
 from rcdesk.errors import UserError
 
 # the module that registers each kind's catalog (imported only when asked for)
-CATALOG_MODULES = {"poa": "rcdesk.imports.fields", "plan": "rcdesk.plans.fields",
-                   "attendance": "rcdesk.events.attendance_fields"}
+CATALOG_MODULES = {
+    "poa": "rcdesk.imports.fields",
+    "plan": "rcdesk.plans.fields",
+    "attendance": "rcdesk.events.attendance_fields",
+}
 KIND_NAMES = {"poa": "POA", "plan": "plan (cronograma)", "attendance": "asistencia"}
 
 
-def register(cli) -> None:  # noqa: ANN001
+def register(cli) -> None:
     g = cli.group("import", "asignación de columnas de las importaciones de Excel")
     p = cli.command(g, "fields", "listar los campos a los que se puede asignar una columna (--map)", _fields)
     p.add_argument("kind", choices=sorted(CATALOG_MODULES), metavar="TIPO", help="poa, plan o attendance")
 
 
-def load_catalog(kind: str):  # noqa: ANN201
+def load_catalog(kind: str):
     """The kind's catalog, or None when this installation does not have it yet."""
     from rcdesk.imports.fields import CATALOGS, KEEP  # noqa: F401
 
@@ -30,17 +34,28 @@ def load_catalog(kind: str):  # noqa: ANN201
     return CATALOGS.get(kind)
 
 
-def _fields(ctx, args) -> dict:  # noqa: ANN001, ARG001
+def _fields(ctx, args) -> dict:
     from rcdesk.imports.fields import IGNORE, KEEP
 
     catalog = load_catalog(args.kind)
     if catalog is None:
-        raise UserError(f"La asignación de columnas para «{args.kind}» ({KIND_NAMES[args.kind]}) no está disponible "
-                        "en esta versión de rcdesk.")
-    fields = [{"key": f.key, "label": f.label, "help": f.help, "per_period": f.periodic, "per_year": f.yearly,
-               "required": f.key in catalog.required} for f in catalog.fields]
+        raise UserError(
+            f"La asignación de columnas para «{args.kind}» ({KIND_NAMES[args.kind]}) no está disponible "
+            "en esta versión de rcdesk."
+        )
+    fields = [
+        {
+            "key": f.key,
+            "label": f.label,
+            "help": f.help,
+            "per_period": f.periodic,
+            "per_year": f.yearly,
+            "required": f.key in catalog.required,
+        }
+        for f in catalog.fields
+    ]
     width = max(len(f.key) for f in catalog.fields) + 2
-    lines = [f"Campos de la importación de {catalog.title} (--map \"ENCABEZADO=campo\"):"]
+    lines = [f'Campos de la importación de {catalog.title} (--map "ENCABEZADO=campo"):']
     for f in catalog.fields:
         spec = f"{f.key}:T1" if f.periodic else f.key
         extra = []
@@ -56,5 +71,11 @@ def _fields(ctx, args) -> dict:  # noqa: ANN001, ARG001
             lines.append(f"  {'':<{width}}  {f.help}")
     lines.append(f"  {KEEP:<{width}}Guardar como otros datos (se muestran y se exportan)")
     lines.append(f"  {IGNORE:<{width}}No importar la columna (se informa)")
-    return {"kind": args.kind, "title": catalog.title, "fields": fields, "keep": KEEP, "ignore": IGNORE,
-            "_text": "\n".join(lines)}
+    return {
+        "kind": args.kind,
+        "title": catalog.title,
+        "fields": fields,
+        "keep": KEEP,
+        "ignore": IGNORE,
+        "_text": "\n".join(lines),
+    }

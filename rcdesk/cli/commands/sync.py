@@ -1,4 +1,5 @@
 """installation | package | base | receipt | keys | conflicts | export consolidated."""
+
 from __future__ import annotations
 
 import getpass
@@ -11,7 +12,7 @@ from rcdesk.errors import UserError
 ENV_PASSPHRASE = "RCDESK_PASSPHRASE"
 
 
-def register(cli) -> None:  # noqa: ANN001
+def register(cli) -> None:
     g = cli.group("installation", "esta instalación y las instalaciones conocidas (campo y sede)")
     cli.command(g, "show", "mostrar esta instalación (identificador, rol, huella de su clave)", _inst_show)
     cli.command(g, "list", "listar las instalaciones conocidas y su estado de confianza", _inst_list)
@@ -35,8 +36,12 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--name", metavar="NOMBRE", help="nombre del técnico o de la instalación")
     p.add_argument("--territory", action="append", metavar="CÓDIGO", help="cantón o parroquia asignado (repetible)")
     p.add_argument("--unit", action="append", metavar="ID", help="unidad asignada (repetible)")
-    p.add_argument("--todo", action="store_true", dest="everything",
-                   help="enviar todo, no solo lo de los territorios y unidades asignados")
+    p.add_argument(
+        "--todo",
+        action="store_true",
+        dest="everything",
+        help="enviar todo, no solo lo de los territorios y unidades asignados",
+    )
     p = cli.command(g, "import", "importar el paquete base recibido de la sede", _base_import)
     p.add_argument("file", metavar="ARCHIVO")
 
@@ -50,8 +55,11 @@ def register(cli) -> None:  # noqa: ANN001
     g = cli.group("keys", "claves de esta instalación")
     p = cli.command(g, "export", "exportar las claves protegidas con una frase de paso", _keys_export)
     p.add_argument("--out", required=True, metavar="ARCHIVO")
-    p.add_argument("--passphrase", metavar="FRASE",
-                   help=f"frase de paso (mejor en la variable {ENV_PASSPHRASE} o escrita al pedirla)")
+    p.add_argument(
+        "--passphrase",
+        metavar="FRASE",
+        help=f"frase de paso (mejor en la variable {ENV_PASSPHRASE} o escrita al pedirla)",
+    )
     p = cli.command(g, "import", "importar las claves exportadas de esta instalación", _keys_import)
     p.add_argument("file", metavar="ARCHIVO")
     p.add_argument("--passphrase", metavar="FRASE")
@@ -69,21 +77,29 @@ def register(cli) -> None:  # noqa: ANN001
     p.add_argument("--out", required=True, metavar="ARCHIVO.xlsx|.pdf")
 
 
-def _svc(ctx):  # noqa: ANN001, ANN202
+def _svc(ctx):
     from rcdesk.services.sync import SyncService
 
     return SyncService(ctx.db)
 
 
 # -- installations --------------------------------------------------------------------
-def _inst_show(ctx, args) -> dict:  # noqa: ANN001, ARG001
+def _inst_show(ctx, args) -> dict:
     svc = _svc(ctx)
     ov = svc.overview()
     me = svc.me()
-    out = me.as_json() | {"headquarters": ov.headquarters, "pending_records": ov.pending_records,
-                          "open_conflicts": ov.open_conflicts, "quarantined": ov.quarantined}
-    lines = [f"Instalación: {me.name}", f"  Identificador: {me.installation_id}", f"  Rol: {me.role_label}",
-             f"  Huella de la clave de firma: {me.sign_fingerprint}"]
+    out = me.as_json() | {
+        "headquarters": ov.headquarters,
+        "pending_records": ov.pending_records,
+        "open_conflicts": ov.open_conflicts,
+        "quarantined": ov.quarantined,
+    }
+    lines = [
+        f"Instalación: {me.name}",
+        f"  Identificador: {me.installation_id}",
+        f"  Rol: {me.role_label}",
+        f"  Huella de la clave de firma: {me.sign_fingerprint}",
+    ]
     if ov.role == "hq":
         lines.append(f"  Conflictos abiertos: {ov.open_conflicts}; paquetes en cuarentena: {ov.quarantined}")
     else:
@@ -93,29 +109,35 @@ def _inst_show(ctx, args) -> dict:  # noqa: ANN001, ARG001
     return out
 
 
-def _inst_list(ctx, args) -> dict:  # noqa: ANN001, ARG001
+def _inst_list(ctx, args) -> dict:
     rows = _svc(ctx).installations()
-    text = [f"{r.installation_id}  {r.role_label:<13} {r.state_label:<20} {r.name}"
-            + (f"  ({r.pending} paquete(s) en cuarentena; huella {r.sign_fingerprint})" if r.pending else "")
-            for r in rows]
+    text = [
+        f"{r.installation_id}  {r.role_label:<13} {r.state_label:<20} {r.name}"
+        + (f"  ({r.pending} paquete(s) en cuarentena; huella {r.sign_fingerprint})" if r.pending else "")
+        for r in rows
+    ]
     return {"installations": [r.as_json() for r in rows], "_text": "\n".join(text)}
 
 
-def _inst_trust(ctx, args) -> dict:  # noqa: ANN001
+def _inst_trust(ctx, args) -> dict:
     row, result = _svc(ctx).trust(args.installation_id, progress=ctx.progress, cancel=ctx.cancel)
-    text = f"«{row.name}» ({row.installation_id}) es ahora una instalación de confianza (huella {row.sign_fingerprint})."
+    text = (
+        f"«{row.name}» ({row.installation_id}) es ahora una instalación de confianza (huella {row.sign_fingerprint})."
+    )
     if result.packages:
         text += "\nPaquetes que esperaban en cuarentena:\n" + result.text()
     return row.as_json() | {"import": result.as_json(), "_text": text, **_refused(result)}
 
 
-def _inst_revoke(ctx, args) -> dict:  # noqa: ANN001
+def _inst_revoke(ctx, args) -> dict:
     row = _svc(ctx).revoke(args.installation_id)
-    return row.as_json() | {"_text": f"«{row.name}» ({row.installation_id}) quedó revocada: sus paquetes se rechazarán."}
+    return row.as_json() | {
+        "_text": f"«{row.name}» ({row.installation_id}) quedó revocada: sus paquetes se rechazarán."
+    }
 
 
 # -- packages -------------------------------------------------------------------------
-def _pkg_export(ctx, args) -> dict:  # noqa: ANN001
+def _pkg_export(ctx, args) -> dict:
     res = _svc(ctx).export_package(Path(args.out), full=args.full, progress=ctx.progress, cancel=ctx.cancel)
     kinds = ", ".join(f"{k}: {v}" for k, v in res.counts.items()) or "ningún registro pendiente"
     text = f"Paquete n.º {res.seq} guardado en {res.path}\n  {res.records} registro(s) ({kinds}); {res.evidence} evidencia(s)"
@@ -124,70 +146,100 @@ def _pkg_export(ctx, args) -> dict:  # noqa: ANN001
     return res.as_json() | {"_text": text}
 
 
-def _report(ctx, result) -> dict:  # noqa: ANN001
+def _report(ctx, result) -> dict:
     for p in result.rejected:
         print(f"Rechazado: {p.file}: {p.message}", file=sys.stderr)
     return result.as_json() | {"_text": result.text(), **_refused(result)}
 
 
-def _refused(result) -> dict:  # noqa: ANN001
+def _refused(result) -> dict:
     """Exit 2 when any package was refused, so a script sees it; the result still lists every package."""
     return {"_exit": 2} if result.rejected else {}
 
 
-def _pkg_import(ctx, args) -> dict:  # noqa: ANN001
+def _pkg_import(ctx, args) -> dict:
     result = _svc(ctx).import_packages([Path(f) for f in args.files], progress=ctx.progress, cancel=ctx.cancel)
     return _report(ctx, result)
 
 
-def _pkg_log(ctx, args) -> dict:  # noqa: ANN001, ARG001
+def _pkg_log(ctx, args) -> dict:
     rows = _svc(ctx).package_log()
-    text = [f"{r.processed_at:%Y-%m-%d %H:%M}  {r.label:<28} n.º {r.seq:<4} {r.installation:<25} {r.records:>7} reg.  "
-            f"{r.file_name}" for r in rows]
-    return {"packages": [{"direction": r.direction, "kind": r.kind, "installation": r.installation, "seq": r.seq,
-                          "file": r.file_name, "at": r.processed_at, "records": r.records, "sha256": r.sha256}
-                         for r in rows], "_text": "\n".join(text) or "Todavía no se ha enviado ni recibido ningún paquete."}
+    text = [
+        f"{r.processed_at:%Y-%m-%d %H:%M}  {r.label:<28} n.º {r.seq:<4} {r.installation:<25} {r.records:>7} reg.  "
+        f"{r.file_name}"
+        for r in rows
+    ]
+    return {
+        "packages": [
+            {
+                "direction": r.direction,
+                "kind": r.kind,
+                "installation": r.installation,
+                "seq": r.seq,
+                "file": r.file_name,
+                "at": r.processed_at,
+                "records": r.records,
+                "sha256": r.sha256,
+            }
+            for r in rows
+        ],
+        "_text": "\n".join(text) or "Todavía no se ha enviado ni recibido ningún paquete.",
+    }
 
 
-def _base_export(ctx, args) -> dict:  # noqa: ANN001
+def _base_export(ctx, args) -> dict:
     territories = None
     if args.territory:
         from rcdesk.services.reference import ReferenceService
 
         ref = ReferenceService(ctx.db)
         territories = [ref.territory_by_code(code).territory_id for code in args.territory]
-    res = _svc(ctx).export_base(args.installation, Path(args.out), territories=territories, units=args.unit,
-                                name=args.name, everything=args.everything, progress=ctx.progress,
-                                cancel=ctx.cancel)
-    scope = ("todo" if res["scope"] == "todo" and not res["assignments"] else
-             "todo (se pidió --todo)" if res["scope"] == "todo" else
-             f"solo lo asignado ({res['assignments']} asignación(es))")
-    text = (f"Paquete base n.º {res['seq']} para «{res['name']}» guardado en {res['file']} "
-            f"({res['records']} registros, {res['evidence']} archivo(s) de evidencia; alcance: {scope}).")
+    res = _svc(ctx).export_base(
+        args.installation,
+        Path(args.out),
+        territories=territories,
+        units=args.unit,
+        name=args.name,
+        everything=args.everything,
+        progress=ctx.progress,
+        cancel=ctx.cancel,
+    )
+    scope = (
+        "todo"
+        if res["scope"] == "todo" and not res["assignments"]
+        else "todo (se pidió --todo)"
+        if res["scope"] == "todo"
+        else f"solo lo asignado ({res['assignments']} asignación(es))"
+    )
+    text = (
+        f"Paquete base n.º {res['seq']} para «{res['name']}» guardado en {res['file']} "
+        f"({res['records']} registros, {res['evidence']} archivo(s) de evidencia; alcance: {scope})."
+    )
     if res.get("missing_evidence"):
         text += f"\nAviso: {res['missing_evidence']} archivo(s) de evidencia no están en esta sede."
     return res | {"_text": text}
 
 
-def _base_import(ctx, args) -> dict:  # noqa: ANN001
+def _base_import(ctx, args) -> dict:
     result = _svc(ctx).import_packages([Path(args.file)], kinds=("base",), progress=ctx.progress, cancel=ctx.cancel)
     return _report(ctx, result)
 
 
-def _rcpt_export(ctx, args) -> dict:  # noqa: ANN001
+def _rcpt_export(ctx, args) -> dict:
     res = _svc(ctx).export_receipt(args.installation, Path(args.out))
-    return res | {"_text": f"Acuse de recibo para «{res['name']}» guardado en {res['file']}: paquetes consolidados "
-                           f"hasta el n.º {res['consolidated_seq']}; {res['conflicts']} registro(s) en conflicto."}
+    return res | {
+        "_text": f"Acuse de recibo para «{res['name']}» guardado en {res['file']}: paquetes consolidados "
+        f"hasta el n.º {res['consolidated_seq']}; {res['conflicts']} registro(s) en conflicto."
+    }
 
 
-def _rcpt_import(ctx, args) -> dict:  # noqa: ANN001
-    result = _svc(ctx).import_packages([Path(args.file)], kinds=("receipt",), progress=ctx.progress,
-                                       cancel=ctx.cancel)
+def _rcpt_import(ctx, args) -> dict:
+    result = _svc(ctx).import_packages([Path(args.file)], kinds=("receipt",), progress=ctx.progress, cancel=ctx.cancel)
     return _report(ctx, result)
 
 
 # -- keys -----------------------------------------------------------------------------
-def _passphrase(args, *, confirm: bool) -> str:  # noqa: ANN001
+def _passphrase(args, *, confirm: bool) -> str:
     value = args.passphrase or os.environ.get(ENV_PASSPHRASE)
     if value:
         return value
@@ -199,24 +251,29 @@ def _passphrase(args, *, confirm: bool) -> str:  # noqa: ANN001
     return value
 
 
-def _keys_export(ctx, args) -> dict:  # noqa: ANN001
+def _keys_export(ctx, args) -> dict:
     out = _svc(ctx).export_keys(Path(args.out), _passphrase(args, confirm=True))
-    return {"file": str(out), "_text": f"Claves exportadas (cifradas con su frase de paso) en {out}. Guárdelas "
-                                       "fuera de este equipo; sin la frase de paso no se pueden recuperar."}
+    return {
+        "file": str(out),
+        "_text": f"Claves exportadas (cifradas con su frase de paso) en {out}. Guárdelas "
+        "fuera de este equipo; sin la frase de paso no se pueden recuperar.",
+    }
 
 
-def _keys_import(ctx, args) -> dict:  # noqa: ANN001
+def _keys_import(ctx, args) -> dict:
     fp = _svc(ctx).import_keys(Path(args.file), _passphrase(args, confirm=False))
     return {"fingerprint": fp, "_text": f"Claves importadas. Huella de la clave de firma: {fp}"}
 
 
 # -- conflicts ------------------------------------------------------------------------
-def _conf_list(ctx, args) -> dict:  # noqa: ANN001
+def _conf_list(ctx, args) -> dict:
     rows = _svc(ctx).conflicts(status=None if args.all else "abierto")
     lines = []
     for c in rows:
-        lines.append(f"{c.conflict_id}  {c.kind_label}: {c.summary or c.record_id}  — de «{c.installation_name}» "
-                     f"({c.status_label})")
+        lines.append(
+            f"{c.conflict_id}  {c.kind_label}: {c.summary or c.record_id}  — de «{c.installation_name}» "
+            f"({c.status_label})"
+        )
         for d in c.diffs:
             sede = "(dato personal)" if d.personal else repr(d.local)
             campo = "(dato personal)" if d.personal else repr(d.incoming)
@@ -224,7 +281,7 @@ def _conf_list(ctx, args) -> dict:  # noqa: ANN001
     return {"conflicts": [c.as_json() for c in rows], "_text": "\n".join(lines) or "No hay conflictos pendientes."}
 
 
-def _conf_resolve(ctx, args) -> dict:  # noqa: ANN001
+def _conf_resolve(ctx, args) -> dict:
     if args.field:
         choice: str | dict = {}
         for item in args.field:
@@ -237,10 +294,12 @@ def _conf_resolve(ctx, args) -> dict:  # noqa: ANN001
     else:
         raise UserError("Indique --choice sede|campo o una elección por campo con --field CAMPO=sede|campo.")
     res = _svc(ctx).resolve(args.conflict_id, choice)
-    return res | {"_text": f"Conflicto resuelto; el registro queda en la versión {res['version']} "
-                           f"(campos tomados del campo: {', '.join(res['changed']) or 'ninguno'})."}
+    return res | {
+        "_text": f"Conflicto resuelto; el registro queda en la versión {res['version']} "
+        f"(campos tomados del campo: {', '.join(res['changed']) or 'ninguno'})."
+    }
 
 
-def _consolidated(ctx, args) -> dict:  # noqa: ANN001
+def _consolidated(ctx, args) -> dict:
     res = _svc(ctx).export_consolidated(Path(args.out), progress=ctx.progress, cancel=ctx.cancel)
     return res | {"_text": f"Archivo consolidado guardado en {res['file']}."}

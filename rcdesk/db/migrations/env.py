@@ -1,11 +1,12 @@
 """Alembic environment: always run on the connection rcdesk hands over (see migrate.py)."""
+
 from alembic import context
 
 config = context.config
 connection = config.attributes["connection"]
 
 
-def _stamp_user_version(ctx, step, heads, run_args):  # noqa: ANN001, ARG001
+def _stamp_user_version(ctx, step, heads, run_args):
     rev = step.up_revision_id if step.is_upgrade else step.down_revision_ids[0] if step.down_revision_ids else "0"
     ctx.connection.exec_driver_sql(f"PRAGMA user_version = {int(rev or 0)}")
 

@@ -1,4 +1,5 @@
 """Layout importers: one `SheetParser` subclass per layout, plus the lossless generic layout."""
+
 from __future__ import annotations
 
 from rcdesk.plans.importers.cpccs import CpccsParser

@@ -7,6 +7,7 @@ and page title rows, carries group labels down, reads X marks and dates, merges 
 continue an activity across a page break, keeps unknown columns in `extra`, and records a
 `Problem` (Spanish, naming sheet, row and column) for anything it cannot use.
 """
+
 from __future__ import annotations
 
 import re
@@ -281,10 +282,15 @@ class SheetParser:
         return None
 
     def close_section(self, section: Section) -> None:
-        self.plan.problems.append(Problem(
-            "warning", f"sección «{section.name}» bajo la tabla; no se importó como actividades",
-            sheet=self.sheet, row=section.first + 1, last_row=section.last + 1,
-        ))
+        self.plan.problems.append(
+            Problem(
+                "warning",
+                f"sección «{section.name}» bajo la tabla; no se importó como actividades",
+                sheet=self.sheet,
+                row=section.first + 1,
+                last_row=section.last + 1,
+            )
+        )
         self.ctx.last_activity = None
 
     # ---- main loop ---------------------------------------------------------------------
@@ -300,8 +306,7 @@ class SheetParser:
                 continue
             blank_before, previous_blank = previous_blank, False
             if section is not None:
-                if not (self.is_header_like(cells) or self.group_row(r, cells) is not None
-                        or self.has_anchor(cells)):
+                if not (self.is_header_like(cells) or self.group_row(r, cells) is not None or self.has_anchor(cells)):
                     name = heading_of(cell_text(cells[0][1])) if len(cells) <= 2 else None
                     if name:
                         self.close_section(section)
@@ -469,8 +474,13 @@ class SheetParser:
             if c not in cmap.ignored:
                 uses.setdefault(c, EXTRA)
         return [
-            SourceColumn(self.sheet, column_letter(c), (cmap.headers.get(c) or "").replace("\n", " "),
-                         uses.get(c, IGNORED), cmap.ignored.get(c, ""))
+            SourceColumn(
+                self.sheet,
+                column_letter(c),
+                (cmap.headers.get(c) or "").replace("\n", " "),
+                uses.get(c, IGNORED),
+                cmap.ignored.get(c, ""),
+            )
             for c in sorted(set(cmap.headers) | self.data_seen | set(cmap.ignored))
         ]
 

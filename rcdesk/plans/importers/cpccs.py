@@ -2,6 +2,7 @@
 labels in the first column ("EQUIPO", "DISEÑO DE PROPUESTA"; merged over their rows),
 activities and RESPONSABLES. Groups: fase > sección.
 """
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 "No. | ACTIVIDAD | FECHA INICIAL | FECHA FINAL | RESPONSABLE" header. Dates come as real Excel
 dates or as d/mm/yyyy text. Groups: etapa.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Above the table, label/value rows keep the plan data ("Formato de origen", "Tít
 "Entidad", "Vigencia", "Encabezado"). Each group level has three columns (type, code,
 name); a row with group columns but no description declares an empty group.
 """
+
 from __future__ import annotations
 
 from rcdesk.plans.datetext import parse_date, parse_schedule
@@ -137,8 +138,9 @@ def parse_generic(grid: Grid, header_row: int, ctx: Context, *, first_sheet: boo
             if kind is None:
                 kind = "seccion"
                 if kind_t:
-                    problem("warning", f"Tipo de grupo desconocido «{kind_t}»; se usa «Sección».", r,
-                            header[lv["kind"]])
+                    problem(
+                        "warning", f"Tipo de grupo desconocido «{kind_t}»; se usa «Sección».", r, header[lv["kind"]]
+                    )
             found = next((g for g in siblings if (g.kind, g.code, g.name) == (kind, code, name)), None)
             if found is None:
                 found = ParsedGroup(kind=kind, code=code, name=name)
@@ -146,12 +148,16 @@ def parse_generic(grid: Grid, header_row: int, ctx: Context, *, first_sheet: boo
             group = found
             siblings = found.children
         description = cell_text(get(r, "description"))
-        others = [c for c, v in enumerate(row) if v != "" and c != desc_col and c not in
-                  {x for lv in levels.values() for x in lv.values()}]
+        others = [
+            c
+            for c, v in enumerate(row)
+            if v != "" and c != desc_col and c not in {x for lv in levels.values() for x in lv.values()}
+        ]
         if not description:
             if others:
-                problem("error", "La fila tiene datos pero no tiene la descripción de la actividad.", r,
-                        header[desc_col])
+                problem(
+                    "error", "La fila tiene datos pero no tiene la descripción de la actividad.", r, header[desc_col]
+                )
             elif group is None:
                 problem("error", "La fila no tiene grupo ni descripción.", r)
             continue
@@ -192,8 +198,12 @@ def parse_generic(grid: Grid, header_row: int, ctx: Context, *, first_sheet: boo
                 continue
             d = parse_date(v)
             if d is None:
-                problem("warning", f"No se pudo leer la fecha «{_short(cell_text(v))}»; se conserva como texto.",
-                        r, header[cols[key]])
+                problem(
+                    "warning",
+                    f"No se pudo leer la fecha «{_short(cell_text(v))}»; se conserva como texto.",
+                    r,
+                    header[cols[key]],
+                )
                 act.scheduled_text = (act.scheduled_text + " " + cell_text(v)).strip()
             else:
                 setattr(act, attr, d)
@@ -208,9 +218,12 @@ def parse_generic(grid: Grid, header_row: int, ctx: Context, *, first_sheet: boo
             if t:
                 act.extra[h] = t
         for c, v in enumerate(row):
-            if v != "" and c not in extra and c not in cols.values() and c not in {
-                x for lv in levels.values() for x in lv.values()
-            }:
+            if (
+                v != ""
+                and c not in extra
+                and c not in cols.values()
+                and c not in {x for lv in levels.values() for x in lv.values()}
+            ):
                 act.extra[f"Columna {column_letter(c)}"] = cell_text(v)
                 seen.add(c)
         group.activities.append(act)

@@ -4,6 +4,7 @@
 The numbered part becomes the group's code and the rest its name, so exports and the
 group list show «Subcomponente 1 – Información de calidad» instead of one long name.
 """
+
 from __future__ import annotations
 
 import re

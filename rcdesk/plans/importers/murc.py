@@ -3,6 +3,7 @@ RESPONSABILIDAD) in the first column, ACTIVIDADES, five ETAPAS columns and three
 Cuatrimestre columns with X marks, META/PRODUCTO, DEPENDENCIA RESPONSABLE. The header
 repeats at each page break, sometimes with stray cells. Groups: elemento.
 """
+
 from __future__ import annotations
 
 from rcdesk.plans.detect import fold

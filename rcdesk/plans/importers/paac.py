@@ -4,6 +4,7 @@ programada"; the subcomponente cell carries down; page titles and headers repeat
 activity cut by a page break continues on the next page's first row (merged back here).
 Groups: componente > subcomponente.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,9 +13,7 @@ from rcdesk.plans.importers.base import SheetParser
 from rcdesk.plans.xlsx_grid import cell_text
 
 COMPONENTE_RE = re.compile(r"^\s*(componente\s*\d+[a-z]?)\s*[:.\-–—]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
-SUBCOMPONENTE_RE = re.compile(
-    r"^\s*(sub\s*-?\s*componente\s*\d+[a-z]?)\s*[:.\-–—]?\s*(.*)$", re.IGNORECASE | re.DOTALL
-)
+SUBCOMPONENTE_RE = re.compile(r"^\s*(sub\s*-?\s*componente\s*\d+[a-z]?)\s*[:.\-–—]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 class PaacParser(SheetParser):

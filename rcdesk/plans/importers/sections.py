@@ -5,6 +5,7 @@ CPCCS cronogramas explain the process below the table; read as rows, those lines
 activities without dates. The parsers stop taking activities at such a heading and report the
 rows as one warning instead (see `SheetParser.parse`).
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """«Actas» tab of the event workspace: numbered, signed actas; printing and verifying a PDF copy."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -51,12 +52,14 @@ def print_pdf(path: str, parent: QWidget) -> bool:
 
 
 class ActasTab(EventTab):
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         lay = QVBoxLayout(self)
-        intro = QLabel("Cada acta lleva un número, un código QR y la huella SHA-256 de su contenido en el pie de "
-                       "página, y queda firmada por esta instalación. Un archivo PDF es válido solo si es una copia "
-                       "exacta del emitido; una copia impresa se compara por su código con el acta archivada.")
+        intro = QLabel(
+            "Cada acta lleva un número, un código QR y la huella SHA-256 de su contenido en el pie de "
+            "página, y queda firmada por esta instalación. Un archivo PDF es válido solo si es una copia "
+            "exacta del emitido; una copia impresa se compara por su código con el acta archivada."
+        )
         intro.setWordWrap(True)
         lay.addWidget(intro)
         for kind, label in (("deliberacion", "Acta de deliberación / audiencia"), ("compromiso", "Acta de compromiso")):
@@ -92,7 +95,7 @@ class ActasTab(EventTab):
         self.result.setWordWrap(True)
         lay.addWidget(self.result)
 
-    def set_event(self, ev) -> None:  # noqa: ANN001
+    def set_event(self, ev) -> None:
         if getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):
             self.result.clear()  # «Acta No. … guardada» was about the last event, not this one
             self.hash.clear()
@@ -104,11 +107,11 @@ class ActasTab(EventTab):
         if self.ev is not None:
             self.model.set_rows(ActaService(self.ctx.db).issued(self.ev.event_id))
 
-    def _write(self, kind: str, path: str, then=None) -> None:  # noqa: ANN001
+    def _write(self, kind: str, path: str, then=None) -> None:
         """Issue the acta (numbered and recorded, so a write) on the worker; then `then()`."""
         from rcdesk.services.actas import ActaService
 
-        def done(issued) -> None:  # noqa: ANN001
+        def done(issued) -> None:
             self.refresh()
             self.result.setText(f"Acta No. {issued.number} guardada. Huella: {issued.sha256}")
             if then is not None:
@@ -124,8 +127,15 @@ class ActasTab(EventTab):
         ev = self._try(svc.get, self.ev.event_id)  # read again: «Datos» may have been saved since
         if ev is None:
             return []
-        out = [label for label, value in (("moderador/a", ev.moderator), ("secretario/a", ev.secretary),
-                                          ("autoridad", ev.authority)) if not (value or "").strip()]
+        out = [
+            label
+            for label, value in (
+                ("moderador/a", ev.moderator),
+                ("secretario/a", ev.secretary),
+                ("autoridad", ev.authority),
+            )
+            if not (value or "").strip()
+        ]
         if svc.tally(ev.event_id).total == 0:
             out.append("asistencia (nadie registrado ni contado)")
         return out
@@ -135,10 +145,14 @@ class ActasTab(EventTab):
         missing = self.missing()
         if not missing:
             return True
-        box = QMessageBox(QMessageBox.Icon.Warning, "Acta incompleta",
-                          "Al acta le falta: " + ", ".join(missing) + ".\n\nUna vez emitida queda numerada y "
-                          "firmada: para completarla habría que emitir otra. Complete los datos en «Datos» (y la "
-                          "asistencia en «Asistencia») o genérela así.", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Acta incompleta",
+            "Al acta le falta: " + ", ".join(missing) + ".\n\nUna vez emitida queda numerada y "
+            "firmada: para completarla habría que emitir otra. Complete los datos en «Datos» (y la "
+            "asistencia en «Asistencia») o genérela así.",
+            parent=self,
+        )
         go = box.addButton("&Generar de todos modos", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("&Completar primero", QMessageBox.ButtonRole.RejectRole)
         box.exec()
@@ -151,13 +165,23 @@ class ActasTab(EventTab):
             return
         ev = self.ev
         # kind, place and the event's own date: a second event's acta never lands on the first's
-        path = ask_save_path(self, self.ctx.settings, kind="actas", title="Guardar acta",
-                             name=default_name(KIND_NAMES[kind], ev.territory_name or ev.venue or ev.title,
-                                               on=ev.event_date, suffix="pdf"),
-                             filters="PDF (*.pdf)", suffix="pdf")
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="actas",
+            title="Guardar acta",
+            name=default_name(
+                KIND_NAMES[kind], ev.territory_name or ev.venue or ev.title, on=ev.event_date, suffix="pdf"
+            ),
+            filters="PDF (*.pdf)",
+            suffix="pdf",
+        )
         if path is not None:
-            self._write(kind, str(path), then=lambda issued: announce_saved(
-                self.notice_host, path, f"Acta No. {issued.number} guardada"))
+            self._write(
+                kind,
+                str(path),
+                then=lambda issued: announce_saved(self.notice_host, path, f"Acta No. {issued.number} guardada"),
+            )
 
     def print_(self, kind: str) -> None:
         import tempfile
@@ -168,7 +192,7 @@ class ActasTab(EventTab):
         path = str(folder / f"acta_{kind}.pdf")
         self._write(kind, path, then=lambda _issued: print_pdf(path, self))
 
-    def _show(self, res) -> None:  # noqa: ANN001
+    def _show(self, res) -> None:
         lines = [res.message, *res.details()]
         if not res.trusted:
             lines.insert(0, "ATENCIÓN: el registro de esta acta no se puede confiar.")
@@ -183,7 +207,6 @@ class ActasTab(EventTab):
 
     def verify_file(self) -> None:
         from rcdesk.services.actas import ActaService
-
         from ui.files import ask_open_paths
 
         paths = ask_open_paths(self, self.ctx.settings, kind="actas", title="Verificar acta", filters="PDF (*.pdf)")

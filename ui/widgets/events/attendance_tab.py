@@ -1,6 +1,6 @@
 """«Asistencia» tab of the event workspace: the attendance list, door registration, sheet import and exports."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -32,14 +32,17 @@ from ui.widgets.search_filter import SearchBox
 from ui.widgets.table_menu import install_table_menu
 
 # background, border, text: the banner's colours (ui/widgets/banner.py), so red and amber mean the same everywhere
-_COLOURS = {"error": ("#fdecea", "#c62828", "#7f1d1d"), "warning": ("#fff6dc", "#b7860b", "#5c4300"),
-            "success": ("#e7f4ea", "#2e7d32", "#1b4d20")}
+_COLOURS = {
+    "error": ("#fdecea", "#c62828", "#7f1d1d"),
+    "warning": ("#fff6dc", "#b7860b", "#5c4300"),
+    "success": ("#e7f4ea", "#2e7d32", "#1b4d20"),
+}
 
 
 class AttendanceTab(EventTab):
     """Fast door registration (ID first, Enter saves) over a lazy list of attendees."""
 
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         from rcdesk.models.events import ROLES
         from rcdesk.services.attendance import AttendanceService
@@ -122,10 +125,14 @@ class AttendanceTab(EventTab):
         tools.addWidget(self.count)
         lay.addLayout(tools)
         tools = QHBoxLayout()
-        for text, slot in (("&Importar hoja…", self.import_sheet), ("Hoja en &blanco (PDF)…", lambda: self.pdf("blank")),
-                           ("&Lista (PDF)…", lambda: self.pdf("filled")),
-                           ("Lista para &publicar (PDF)…", lambda: self.pdf("published")),
-                           ("E&xcel…", self.export_xlsx), ("&Quitar registro", self.remove)):
+        for text, slot in (
+            ("&Importar hoja…", self.import_sheet),
+            ("Hoja en &blanco (PDF)…", lambda: self.pdf("blank")),
+            ("&Lista (PDF)…", lambda: self.pdf("filled")),
+            ("Lista para &publicar (PDF)…", lambda: self.pdf("published")),
+            ("E&xcel…", self.export_xlsx),
+            ("&Quitar registro", self.remove),
+        ):
             b = QPushButton(text)
             b.clicked.connect(slot)
             tools.addWidget(b)
@@ -135,12 +142,17 @@ class AttendanceTab(EventTab):
         self.view = table(self.model, AttendanceModel.COL_NAME)
         # personal data and a lazily loaded list: exported only through «Excel…», the whole list
         install_table_menu(self.view, [("&Quitar registro…", self.remove)])
-        for col, w in ((AttendanceModel.COL_NO, 50), (AttendanceModel.COL_ID, 110), (AttendanceModel.COL_STATUS, 110),
-                       (AttendanceModel.COL_ORG, 200), (AttendanceModel.COL_TERRITORY, 130)):
+        for col, w in (
+            (AttendanceModel.COL_NO, 50),
+            (AttendanceModel.COL_ID, 110),
+            (AttendanceModel.COL_STATUS, 110),
+            (AttendanceModel.COL_ORG, 200),
+            (AttendanceModel.COL_TERRITORY, 130),
+        ):
             self.view.setColumnWidth(col, w)
         lay.addWidget(self.view, 1)
 
-    def set_event(self, ev) -> None:  # noqa: ANN001
+    def set_event(self, ev) -> None:
         if getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):
             self.clear_message()  # what was said about the last event's door is not about this one
             self.territory.setText(ev.territory_name if ev is not None else "")
@@ -190,8 +202,10 @@ class AttendanceTab(EventTab):
         background, border, ink = _COLOURS[self.message_level]
         fill = border if strong else background
         text = "#ffffff" if strong else ink
-        self.message.setStyleSheet(f"QLabel {{ background: {fill}; color: {text}; border: 1px solid {border}; "
-                                   f"border-radius: 3px; padding: 3px 6px; font-weight: bold; }}")
+        self.message.setStyleSheet(
+            f"QLabel {{ background: {fill}; color: {text}; border: 1px solid {border}; "
+            f"border-radius: 3px; padding: 3px 6px; font-weight: bold; }}"
+        )
 
     def _flash_step(self) -> None:
         self._flashes -= 1
@@ -217,16 +231,22 @@ class AttendanceTab(EventTab):
             return False
         check = self.svc.check_id(self.ev.event_id, raw)
         if check.status == "invalid":
-            self.show_message("warning", f"Documento no válido: {check.message}. Corríjalo, déjelo vacío o marque "
-                              "«Guardar aunque el documento no sea válido».", self.id_edit)
+            self.show_message(
+                "warning",
+                f"Documento no válido: {check.message}. Corríjalo, déjelo vacío o marque "
+                "«Guardar aunque el documento no sea válido».",
+                self.id_edit,
+            )
             return False
         if check.number != raw:
             self.id_edit.setText(check.number)
         earlier = self.svc.find_in_event(self.ev.event_id, check.number)
         if earlier is not None:
-            self.show_message("error", f"Ya registrado/a en este evento: Nº {earlier.seq_no} {earlier.full_name}. "
-                              "No se registra de nuevo.",
-                              self.id_edit)
+            self.show_message(
+                "error",
+                f"Ya registrado/a en este evento: Nº {earlier.seq_no} {earlier.full_name}. No se registra de nuevo.",
+                self.id_edit,
+            )
             self.id_edit.selectAll()
             return False
         p = self.svc.lookup(check.number, self.ev.country)
@@ -280,12 +300,18 @@ class AttendanceTab(EventTab):
         # the event's own canton or parish, untouched: linked to the territory, not kept as typed text
         inherited = bool(self.ev.territory_id) and place == self.ev.territory_name
         data = AttendanceInput(
-            full_name=self.name.text(), id_number=self.id_edit.text(), organization=self.org.text(),
-            territory_id=self.ev.territory_id if inherited else None, territory_text="" if inherited else place,
+            full_name=self.name.text(),
+            id_number=self.id_edit.text(),
+            organization=self.org.text(),
+            territory_id=self.ev.territory_id if inherited else None,
+            territory_text="" if inherited else place,
             role=self.role.currentData(),
-            phone="" if "@" in contact else contact, email=contact if "@" in contact else "",
-            is_minor=self.minor.isChecked(), guardian_name=self.guardian.text(),
-            keep_invalid_id=self.keep_invalid.isChecked())
+            phone="" if "@" in contact else contact,
+            email=contact if "@" in contact else "",
+            is_minor=self.minor.isChecked(),
+            guardian_name=self.guardian.text(),
+            keep_invalid_id=self.keep_invalid.isChecked(),
+        )
         fields = (self.id_edit, self.name, self.org, self.territory, self.contact, self.guardian)
         sent = [w.text() for w in fields]
 
@@ -300,19 +326,27 @@ class AttendanceTab(EventTab):
                 field.setFocus()
                 field.selectAll()
 
-        self.ctx.runner.write(lambda: self.svc.register(self.ev.event_id, data), parent=self,
-                              on_done=lambda row: self._registered(row, fields, sent), on_user_error=refused)
+        self.ctx.runner.write(
+            lambda: self.svc.register(self.ev.event_id, data),
+            parent=self,
+            on_done=lambda row: self._registered(row, fields, sent),
+            on_user_error=refused,
+        )
 
     def _field_for(self, reason: str) -> QLineEdit | None:
         """The field a refusal is about, to mark it."""
         low = reason.lower()
-        for words, field in ((("falta el nombre",), self.name), (("documento",), self.id_edit),
-                             (("correo",), self.contact), (("representante",), self.guardian)):
+        for words, field in (
+            (("falta el nombre",), self.name),
+            (("documento",), self.id_edit),
+            (("correo",), self.contact),
+            (("representante",), self.guardian),
+        ):
             if any(w in low for w in words):
                 return field
         return None
 
-    def _registered(self, row, fields, sent) -> None:  # noqa: ANN001
+    def _registered(self, row, fields, sent) -> None:
         self.show_message("success", f"Registrado/a Nº {row.seq_no}: {row.full_name}.")
         for w, text in zip(fields, sent):
             if w.text() == text:  # what was typed for the next person while saving stays
@@ -333,16 +367,24 @@ class AttendanceTab(EventTab):
 
         if self.ev is None:
             return
-        paths = ask_open_paths(self, self.ctx.settings, kind="hojas-asistencia", title="Importar hoja de asistencia",
-                               filters="Hojas de cálculo (*.xlsx *.xls *.ods *.csv);;Todos los archivos (*)")
+        paths = ask_open_paths(
+            self,
+            self.ctx.settings,
+            kind="hojas-asistencia",
+            title="Importar hoja de asistencia",
+            filters="Hojas de cálculo (*.xlsx *.xls *.ods *.csv);;Todos los archivos (*)",
+        )
         if not paths:
             return
         dlg = ImportPreviewDialog(self.ctx, self.ev.event_id, paths[0], self)
         dlg.load()  # reads on the worker: the dialog opens at once and fills in when the sheet is read
         if not dlg.failed and dlg.exec() and dlg.result_ is not None:
             r = dlg.result_
-            self.show_message("success", f"Importados {r.imported} de {r.rows}: reparados {r.repaired_ids}, no "
-                              f"válidos {r.invalid_ids}, duplicados {r.duplicates}, rechazados {r.rejected}.")
+            self.show_message(
+                "success",
+                f"Importados {r.imported} de {r.rows}: reparados {r.repaired_ids}, no "
+                f"válidos {r.invalid_ids}, duplicados {r.duplicates}, rechazados {r.rejected}.",
+            )
             self.reload()
 
     def pdf(self, mode: str) -> None:
@@ -351,18 +393,32 @@ class AttendanceTab(EventTab):
 
         if self.ev is None:
             return
-        what = {"blank": ("hoja asistencia", "Hoja de asistencia en blanco guardada"),
-                "filled": ("lista asistencia", "Lista de asistencia guardada"),
-                "published": ("lista asistencia publicable", "Lista para publicar guardada")}
+        what = {
+            "blank": ("hoja asistencia", "Hoja de asistencia en blanco guardada"),
+            "filled": ("lista asistencia", "Lista de asistencia guardada"),
+            "published": ("lista asistencia publicable", "Lista para publicar guardada"),
+        }
         words, said = what[mode]
-        path = ask_save_path(self, self.ctx.settings, kind="asistencia", title="Guardar PDF",
-                             name=self._file_name(words, "pdf"), filters="PDF (*.pdf)", suffix="pdf")
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="asistencia",
+            title="Guardar PDF",
+            name=self._file_name(words, "pdf"),
+            filters="PDF (*.pdf)",
+            suffix="pdf",
+        )
         if path is None:
             return
         eid = self.ev.event_id
-        self.ctx.runner.run(lambda progress, cancel: EventDocuments(self.ctx.db).attendance_pdf(
-            eid, str(path), mode=mode, progress=progress, cancel=cancel), title="Preparando el PDF…", parent=self,
-            on_done=lambda _n: announce_saved(self.notice_host, path, said))
+        self.ctx.runner.run(
+            lambda progress, cancel: EventDocuments(self.ctx.db).attendance_pdf(
+                eid, str(path), mode=mode, progress=progress, cancel=cancel
+            ),
+            title="Preparando el PDF…",
+            parent=self,
+            on_done=lambda _n: announce_saved(self.notice_host, path, said),
+        )
 
     def export_xlsx(self) -> None:
         from rcdesk.services.event_documents import EventDocuments
@@ -370,13 +426,25 @@ class AttendanceTab(EventTab):
 
         if self.ev is None:
             return
-        path = ask_save_path(self, self.ctx.settings, kind="asistencia", title="Exportar a Excel",
-                             name=self._file_name("asistencia", "xlsx"), filters="Excel (*.xlsx)", suffix="xlsx")
+        path = ask_save_path(
+            self,
+            self.ctx.settings,
+            kind="asistencia",
+            title="Exportar a Excel",
+            name=self._file_name("asistencia", "xlsx"),
+            filters="Excel (*.xlsx)",
+            suffix="xlsx",
+        )
         if path is not None:
             eid = self.ev.event_id
-            self.ctx.runner.run(lambda progress, cancel: EventDocuments(self.ctx.db).attendance_xlsx(
-                eid, str(path), progress=progress, cancel=cancel), title="Exportando…", parent=self,
-                on_done=lambda _n: announce_saved(self.notice_host, path, "Asistencia exportada"))
+            self.ctx.runner.run(
+                lambda progress, cancel: EventDocuments(self.ctx.db).attendance_xlsx(
+                    eid, str(path), progress=progress, cancel=cancel
+                ),
+                title="Exportando…",
+                parent=self,
+                on_done=lambda _n: announce_saved(self.notice_host, path, "Asistencia exportada"),
+            )
 
     def _file_name(self, words: str, suffix: str) -> str:
         from ui.files import default_name
@@ -389,8 +457,11 @@ class AttendanceTab(EventTab):
         r = selected(self.view)
         if r is None:
             return
-        if QMessageBox.question(self, "Quitar registro", f"¿Quitar a {r.full_name} (Nº {r.seq_no}) de la lista?") \
-                == QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, "Quitar registro", f"¿Quitar a {r.full_name} (Nº {r.seq_no}) de la lista?")
+            == QMessageBox.StandardButton.Yes
+        ):
+
             def done(_result: object) -> None:
                 self.reload()
                 self._changed()

@@ -1,5 +1,6 @@
 """What every tab of the event workspace shares: the tab base (reads shown, writes on the worker,
 changes announced), and the small table and combo helpers the tabs and the events pages use."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -17,7 +18,7 @@ from ui.tasks import show_error
 CHANGED = Changes(events=True)
 
 
-def table(model, stretch: int | None = None) -> QTableView:  # noqa: ANN001
+def table(model, stretch: int | None = None) -> QTableView:
     t = QTableView()
     t.setModel(model)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -31,7 +32,7 @@ def table(model, stretch: int | None = None) -> QTableView:  # noqa: ANN001
     return t
 
 
-def selected(view: QTableView):  # noqa: ANN201
+def selected(view: QTableView):
     idx = view.currentIndex()
     return view.model().row_at(idx.row()) if idx.isValid() else None
 
@@ -43,7 +44,7 @@ def combo(items: dict, parent: QWidget | None = None) -> QComboBox:
     return c
 
 
-def set_combo(c: QComboBox, value) -> None:  # noqa: ANN001
+def set_combo(c: QComboBox, value) -> None:
     i = c.findData(value)
     c.setCurrentIndex(max(i, 0))
 
@@ -51,13 +52,13 @@ def set_combo(c: QComboBox, value) -> None:  # noqa: ANN001
 class EventTab(QWidget):
     """One tab of the event workspace: shows `self.ev`, reads through services, saves on the worker."""
 
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.ev = None
         self.notice_host: QWidget = self  # where «guardado» banners go; the workspace sets itself
 
-    def set_event(self, ev) -> None:  # noqa: ANN001
+    def set_event(self, ev) -> None:
         self.ev = ev
         self.refresh()
 
@@ -67,7 +68,7 @@ class EventTab(QWidget):
     def _changed(self) -> None:
         self.ctx.changed(CHANGED, self)
 
-    def _try(self, fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def _try(self, fn, *args, **kwargs):
         """A read on the GUI thread; a refusal is shown and gives None."""
         try:
             return fn(*args, **kwargs)
@@ -75,7 +76,8 @@ class EventTab(QWidget):
             show_error(self, exc)
             return None
 
-    def _save(self, on_done, fn, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def _save(self, on_done, fn, *args, **kwargs) -> None:
         """A write on the worker; `on_done(result)` updates the tab once it is saved."""
-        self.ctx.runner.write(lambda: fn(*args, **kwargs), parent=self, on_done=on_done,
-                              on_user_error=lambda exc: show_error(self, exc))
+        self.ctx.runner.write(
+            lambda: fn(*args, **kwargs), parent=self, on_done=on_done, on_user_error=lambda exc: show_error(self, exc)
+        )

@@ -1,5 +1,6 @@
 """«Aportes y compromisos» tab of the event workspace: contributions, the commitments made from them
 and their follow-ups."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -24,7 +25,7 @@ from ui.widgets.table_menu import install_table_menu
 
 
 class ContributionsTab(EventTab):
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         lay = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -50,12 +51,18 @@ class ContributionsTab(EventTab):
         self.kview = table(self.kmodel, CommitmentsModel.COL_DESCRIPTION)
         split.addWidget(self.kview)
         install_table_menu(self.cview, [("&Convertir en compromiso…", self.to_commitment)])
-        install_table_menu(self.kview, [("&Registrar seguimiento…", self.followup)],
-                           export=("compromisos del evento", ctx.settings), host=lambda: self.notice_host)
+        install_table_menu(
+            self.kview,
+            [("&Registrar seguimiento…", self.followup)],
+            export=("compromisos del evento", ctx.settings),
+            host=lambda: self.notice_host,
+        )
         lay.addWidget(split, 1)
         btns = QHBoxLayout()
-        for text, slot in (("&Convertir en compromiso…", self.to_commitment),
-                           ("&Registrar seguimiento…", self.followup)):
+        for text, slot in (
+            ("&Convertir en compromiso…", self.to_commitment),
+            ("&Registrar seguimiento…", self.followup),
+        ):
             b = QPushButton(text)
             b.clicked.connect(slot)
             btns.addWidget(b)
@@ -74,15 +81,21 @@ class ContributionsTab(EventTab):
     def add(self) -> None:
         from rcdesk.services.commitments import CommitmentService
 
-        def done(_c) -> None:  # noqa: ANN001
+        def done(_c) -> None:
             self.text.clear()
             self.by.clear()
             self.refresh()
             self._changed()
             self.text.setFocus()
 
-        self._save(done, CommitmentService(self.ctx.db).add_contribution, self.ev.event_id, self.text.text(),
-                   self.mesa.text(), self.by.text())
+        self._save(
+            done,
+            CommitmentService(self.ctx.db).add_contribution,
+            self.ev.event_id,
+            self.text.text(),
+            self.mesa.text(),
+            self.by.text(),
+        )
 
     def to_commitment(self) -> None:
         from rcdesk.services.commitments import CommitmentInput, CommitmentService
@@ -92,12 +105,14 @@ class ContributionsTab(EventTab):
         if c is None or c.commitment_id:
             QMessageBox.information(self, "Compromisos", "Seleccione un aporte que aún no sea compromiso.")
             return
-        dlg = CommitmentDialog(ReferenceService(self.ctx.db).units(self.ev.institution_id), c.text,
-                               self.ev.event_date, self)
+        dlg = CommitmentDialog(
+            ReferenceService(self.ctx.db).units(self.ev.institution_id), c.text, self.ev.event_date, self
+        )
         if not dlg.exec():
             return
         v = dlg.values()
-        def done(_k) -> None:  # noqa: ANN001
+
+        def done(_k) -> None:
             self.refresh()
             self._changed()
 
@@ -111,7 +126,7 @@ class ContributionsTab(EventTab):
         record_followup(self, self.ctx, k, self.refresh)
 
 
-def record_followup(parent: QWidget, ctx, k, on_saved) -> None:  # noqa: ANN001
+def record_followup(parent: QWidget, ctx, k, on_saved) -> None:
     """Ask for a follow-up of commitment `k`, save it on the worker, then call `on_saved()`."""
     from rcdesk.services.commitments import CommitmentService
 
@@ -125,6 +140,10 @@ def record_followup(parent: QWidget, ctx, k, on_saved) -> None:  # noqa: ANN001
         on_saved()
 
     ctx.runner.write(
-        lambda: CommitmentService(ctx.db).add_followup(k.commitment_id, v["cut_date"], v["progress_pct"],
-                                                       v["narrative"], files=v["files"], links=v["links"]),
-        parent=parent, on_done=done, on_user_error=lambda exc: show_error(parent, exc))
+        lambda: CommitmentService(ctx.db).add_followup(
+            k.commitment_id, v["cut_date"], v["progress_pct"], v["narrative"], files=v["files"], links=v["links"]
+        ),
+        parent=parent,
+        on_done=done,
+        on_user_error=lambda exc: show_error(parent, exc),
+    )

@@ -1,5 +1,6 @@
 """«Datos» tab of the event workspace: what, when, where and who of the event, its agenda,
 conclusions, logistics and the plan activities it serves."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTime
@@ -22,7 +23,7 @@ from ui.widgets.events.base import EventTab, combo, set_combo
 
 
 class DataTab(EventTab):
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         from rcdesk.models.events import EVENT_STATUSES, EVENT_TYPES, MODALITIES
 
@@ -144,41 +145,58 @@ class DataTab(EventTab):
             self.activities.addItem("(el evento no está vinculado a un plan)")
         self._loading = False
 
-    def _input(self):  # noqa: ANN202
+    def _input(self):
         from rcdesk.services.events import EventInput
 
-        acts = tuple(self.activities.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.activities.count())
-                     if self.activities.item(i).checkState() == Qt.CheckState.Checked
-                     and self.activities.item(i).data(Qt.ItemDataRole.UserRole))
+        acts = tuple(
+            self.activities.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.activities.count())
+            if self.activities.item(i).checkState() == Qt.CheckState.Checked
+            and self.activities.item(i).data(Qt.ItemDataRole.UserRole)
+        )
         st, en = self.start.time().toString("HH:mm"), self.end.time().toString("HH:mm")
         return EventInput(
-            title=self.title.text(), event_date=pydate(self.date.date()), event_type=self.type.currentData(),
-            start_time=None if st == "00:00" else st, end_time=None if en == "00:00" else en,
-            modality=self.modality.currentData(), stream_url=self.stream.text(), venue=self.venue.text(),
-            territory_id=self.territory.currentData(), plan_id=self.ev.plan_id,
-            institution_id=self.ev.institution_id, period_label=self.period.text(),
-            agenda=self.agenda.toPlainText(), moderator=self.moderator.text(), secretary=self.secretary.text(),
-            authority=self.authority.text(), status=self.status.currentData(),
-            activity_ids=acts, stakeholder_groups=tuple(g.strip() for g in self.groups.text().split(",")),
-            conclusions=self.conclusions.toPlainText())
+            title=self.title.text(),
+            event_date=pydate(self.date.date()),
+            event_type=self.type.currentData(),
+            start_time=None if st == "00:00" else st,
+            end_time=None if en == "00:00" else en,
+            modality=self.modality.currentData(),
+            stream_url=self.stream.text(),
+            venue=self.venue.text(),
+            territory_id=self.territory.currentData(),
+            plan_id=self.ev.plan_id,
+            institution_id=self.ev.institution_id,
+            period_label=self.period.text(),
+            agenda=self.agenda.toPlainText(),
+            moderator=self.moderator.text(),
+            secretary=self.secretary.text(),
+            authority=self.authority.text(),
+            status=self.status.currentData(),
+            activity_ids=acts,
+            stakeholder_groups=tuple(g.strip() for g in self.groups.text().split(",")),
+            conclusions=self.conclusions.toPlainText(),
+        )
 
     def save(self) -> None:
         from rcdesk.services.events import EventService
 
-        def done(ev) -> None:  # noqa: ANN001
+        def done(ev) -> None:
             self.ev = ev
             self._changed()
             self.ctx.events.status_message.emit("Datos del evento guardados.")
 
         self._save(done, EventService(self.ctx.db).update, self.ev.event_id, self._input())
 
-    def _checklist_changed(self, _item) -> None:  # noqa: ANN001
+    def _checklist_changed(self, _item) -> None:
         from rcdesk.services.events import EventService
 
         if self._loading or self.ev is None:
             return
-        items = [(self.checklist.item(i).text(), self.checklist.item(i).checkState() == Qt.CheckState.Checked)
-                 for i in range(self.checklist.count())]
+        items = [
+            (self.checklist.item(i).text(), self.checklist.item(i).checkState() == Qt.CheckState.Checked)
+            for i in range(self.checklist.count())
+        ]
         self._save(lambda ev: setattr(self, "ev", ev), EventService(self.ctx.db).set_checklist, self.ev.event_id, items)
 
 

@@ -1,4 +1,5 @@
 """«Evaluación» tab of the event workspace: quick entry of paper surveys and their results."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -21,7 +22,7 @@ from ui.widgets.events.base import EventTab
 class EvaluationTab(EventTab):
     """Quick entry of paper surveys (one combo per question; Ctrl+Enter saves) and results."""
 
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         lay = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -76,15 +77,17 @@ class EvaluationTab(EventTab):
             self.widgets[q.question_id] = w
         self._results(svc)
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         """Ctrl+Enter anywhere in the form saves the survey (child widgets pass it up)."""
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             self.save_response()
             return
         super().keyPressEvent(event)
 
-    def _results(self, svc) -> None:  # noqa: ANN001
+    def _results(self, svc) -> None:
         from ui.widgets.events_charts import bar_chart
 
         while self.results_layout.count():
@@ -95,9 +98,14 @@ class EvaluationTab(EventTab):
         self.count.setText(f"{n} encuesta registrada." if n == 1 else f"{n} encuestas registradas.")
         for r in svc.results(self.ev.event_id):
             if r.question.kind == "choice":
-                self.results_layout.addWidget(bar_chart(
-                    f"{r.question.text} ({r.answered} respuestas)", [(o, pct) for o, _n, pct in r.counts], suffix=" %",
-                    max_value=100))
+                self.results_layout.addWidget(
+                    bar_chart(
+                        f"{r.question.text} ({r.answered} respuestas)",
+                        [(o, pct) for o, _n, pct in r.counts],
+                        suffix=" %",
+                        max_value=100,
+                    )
+                )
             elif r.texts:
                 lbl = QLabel(f"<b>{r.question.text}</b><br>" + "<br>".join(f"• {t}" for t in r.texts[:15]))
                 lbl.setWordWrap(True)
@@ -112,6 +120,7 @@ class EvaluationTab(EventTab):
             answers[qid] = w.currentData() if isinstance(w, QComboBox) else w.text()
         if not any(answers.values()):
             return
+
         def done(_result: object) -> None:
             for w in self.widgets.values():
                 if isinstance(w, QComboBox):
@@ -130,17 +139,28 @@ class EvaluationTab(EventTab):
 
         focus = self.focusWidget()
         qid = next((k for k, w in self.widgets.items() if w is focus), None)
-        q = next((x for x in self.questions if x.question_id == qid), None) or (self.questions[0] if self.questions else None)
+        q = next((x for x in self.questions if x.question_id == qid), None) or (
+            self.questions[0] if self.questions else None
+        )
         if q is None:
             return
         text, ok = QInputDialog.getMultiLineText(
-            self, "Editar pregunta", "Primera línea: la pregunta. Líneas siguientes: las opciones (vacío = texto libre).",
-            "\n".join([q.text, *q.options]))
+            self,
+            "Editar pregunta",
+            "Primera línea: la pregunta. Líneas siguientes: las opciones (vacío = texto libre).",
+            "\n".join([q.text, *q.options]),
+        )
         if not ok:
             return
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         if not lines:
             return
         kind = "choice" if len(lines) > 1 else "text"
-        self._save(lambda _r: self.refresh(), SurveyService(self.ctx.db).update_question, q.question_id, lines[0],
-                   kind, lines[1:])
+        self._save(
+            lambda _r: self.refresh(),
+            SurveyService(self.ctx.db).update_question,
+            q.question_id,
+            lines[0],
+            kind,
+            lines[1:],
+        )

@@ -1,5 +1,6 @@
 """«Invitaciones» tab of the event workspace: a table of invitees with their confirmation status
 (chosen from a combo), counts per status, and invitations by name or from the people directory."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -20,7 +21,7 @@ from ui.widgets.table_menu import install_table_menu
 
 
 class InvitationsTab(EventTab):
-    def __init__(self, ctx, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         from rcdesk.models.events import INVITATION_STATUSES
 
@@ -91,8 +92,9 @@ class InvitationsTab(EventTab):
         rows = svc.invitations(self.ev.event_id)
         self.model.set_rows(rows)
         c = svc.invitation_counts(self.ev.event_id)
-        self.counts.setText(f"{c['total']} invitados/as: " + ", ".join(
-            f"{c[k]} {v.lower()}" for k, v in INVITATION_STATUSES.items()))
+        self.counts.setText(
+            f"{c['total']} invitados/as: " + ", ".join(f"{c[k]} {v.lower()}" for k, v in INVITATION_STATUSES.items())
+        )
         for i, r in enumerate(rows):
             if r.invitation_id == keep:
                 self.view.selectRow(i)
@@ -100,7 +102,7 @@ class InvitationsTab(EventTab):
         else:
             self._current(self.view.currentIndex(), None)
 
-    def _current(self, current, _prev) -> None:  # noqa: ANN001
+    def _current(self, current, _prev) -> None:
         row = self.model.row_at(current.row()) if current.isValid() else None
         self.status.setEnabled(row is not None)
         self.remove_btn.setEnabled(row is not None)
@@ -122,8 +124,14 @@ class InvitationsTab(EventTab):
 
         if self.ev is None:
             return
-        r = self._try(EventService(self.ctx.db).add_invitation, self.ev.event_id, self.name.text(), self.org.text(),
-                      self.group.text(), self.contact.text())
+        r = self._try(
+            EventService(self.ctx.db).add_invitation,
+            self.ev.event_id,
+            self.name.text(),
+            self.org.text(),
+            self.group.text(),
+            self.contact.text(),
+        )
         if r is not None:
             for w in (self.name, self.org, self.contact):
                 w.clear()
@@ -161,8 +169,10 @@ class InvitationsTab(EventTab):
         row = selected(self.view)
         if row is None:
             return
-        if QMessageBox.question(self, "Quitar invitación", f"¿Quitar a {row.name} de la lista de invitados?") \
-                != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, "Quitar invitación", f"¿Quitar a {row.name} de la lista de invitados?")
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self._try(EventService(self.ctx.db).remove_invitation, row.invitation_id)
         self.refresh()

@@ -1,4 +1,5 @@
 """«Preguntas» tab of the event workspace: citizens' questions, their answers and deadlines."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -21,7 +22,7 @@ from ui.widgets.table_menu import install_table_menu
 
 
 class QuestionsTab(EventTab):
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         from rcdesk.models.events import QUESTION_CHANNELS, QUESTION_KINDS
 
@@ -86,19 +87,30 @@ class QuestionsTab(EventTab):
     def add(self) -> None:
         from rcdesk.services.questions import QuestionInput, QuestionService
 
-        def done(_q) -> None:  # noqa: ANN001
+        def done(_q) -> None:
             for w in (self.asker, self.contact, self.org, self.text):
                 w.clear()
             self.refresh()
             self._changed()
             self.asker.setFocus()
 
-        self._save(done, QuestionService(self.ctx.db).add, QuestionInput(
-            asker_name=self.asker.text(), text=self.text.text(), received_on=pydate(self.received.date()),
-            channel=self.channel.currentData(), kind=self.kind.currentData(), event_id=self.ev.event_id,
-            contact=self.contact.text(), organization=self.org.text(), assigned_unit_id=self.unit.currentData()))
+        self._save(
+            done,
+            QuestionService(self.ctx.db).add,
+            QuestionInput(
+                asker_name=self.asker.text(),
+                text=self.text.text(),
+                received_on=pydate(self.received.date()),
+                channel=self.channel.currentData(),
+                kind=self.kind.currentData(),
+                event_id=self.ev.event_id,
+                contact=self.contact.text(),
+                organization=self.org.text(),
+                assigned_unit_id=self.unit.currentData(),
+            ),
+        )
 
-    def _selected(self, current, _prev) -> None:  # noqa: ANN001
+    def _selected(self, current, _prev) -> None:
         q = self.model.row_at(current.row())
         if q is not None:
             self.answer.setPlainText(q.answer or "")
@@ -111,8 +123,14 @@ class QuestionsTab(EventTab):
         if q is None:
             QMessageBox.information(self, "Preguntas", "Seleccione una pregunta de la lista.")
             return
-        self._save(self._saved, QuestionService(self.ctx.db).answer, q.question_id, self.answer.toPlainText(),
-                   pydate(self.answered_on.date()), published_url=self.url.text())
+        self._save(
+            self._saved,
+            QuestionService(self.ctx.db).answer,
+            q.question_id,
+            self.answer.toPlainText(),
+            pydate(self.answered_on.date()),
+            published_url=self.url.text(),
+        )
 
     def _saved(self, _result: object = None) -> None:
         self.refresh()

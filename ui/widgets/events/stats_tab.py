@@ -1,4 +1,5 @@
 """«Estadísticas» tab of the event workspace: attendance tallies by dimension, with charts."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -20,7 +21,7 @@ from ui.widgets.events.base import EventTab
 class StatsTab(EventTab):
     """Anonymous tallies (never linked to names) and charts of the event."""
 
-    def __init__(self, ctx, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
         lay = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -108,7 +109,8 @@ class StatsTab(EventTab):
         for (dim, cat), sp in self.spins.items():
             if sp.value():
                 counts.setdefault(dim, {})[cat] = sp.value()
-        def done(row) -> None:  # noqa: ANN001
+
+        def done(row) -> None:
             self.refresh()
             self.warnings.setText("Conteo guardado.\n" + "\n".join(row.warnings))
             self._changed()

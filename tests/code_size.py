@@ -1,0 +1,31 @@
+"""Code size in logical lines: what a reader reads, whatever the formatter does to line breaks.
+
+A call wrapped over eight physical lines by `ruff format` is one logical line, as it was when it
+fitted on one. Structure tests count these, so formatting never decides whether code is too long.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+
+
+def logical_line_starts(source: str) -> list[int]:
+    """The physical line where each logical line of code starts (comments and blank lines left out)."""
+    starts: list[int] = []
+    start = None
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
+            continue
+        if tok.type == tokenize.NEWLINE:
+            if start is not None:
+                starts.append(start)
+            start = None
+        elif start is None and tok.type != tokenize.ENDMARKER:
+            start = tok.start[0]
+    return starts
+
+
+def logical_lines(source: str, first: int = 1, last: int | None = None) -> int:
+    """How many logical lines start between physical lines `first` and `last` (inclusive)."""
+    return sum(1 for n in logical_line_starts(source) if n >= first and (last is None or n <= last))
