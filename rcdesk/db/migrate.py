@@ -30,7 +30,7 @@ def head_version() -> int:
 def current_version(engine: Engine) -> tuple[int, bool]:
     """(user_version, has_tables) of the database behind `engine`."""
     with engine.connect() as c:
-        version = c.exec_driver_sql("PRAGMA user_version").scalar_one()
+        version: int = c.exec_driver_sql("PRAGMA user_version").scalar_one()
         has_tables = (
             c.exec_driver_sql(
                 "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
