@@ -45,10 +45,25 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "rcdesk.db"
 
 
-@pytest.fixture
-def db(db_path: Path):
+@pytest.fixture(scope="session")
+def _fresh_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated to head for the whole session (running every migration costs ~0.3 s a test)."""
     from rcdesk.db.database import Database
 
+    path = tmp_path_factory.mktemp("template") / "rcdesk.db"
+    Database.open(path, name="Pruebas").close()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path, _fresh_database_file: Path):
+    """A fresh, empty database of the current schema: a copy of the session's template (same content as
+    `Database.open` on a new file; migration tests open their own files)."""
+    import shutil
+
+    from rcdesk.db.database import Database
+
+    shutil.copyfile(_fresh_database_file, db_path)
     database = Database.open(db_path, name="Pruebas")
     yield database
     database.close()
