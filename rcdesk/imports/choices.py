@@ -14,22 +14,9 @@ from dataclasses import dataclass
 from rcdesk.imports.fields import IGNORE, KEEP, Catalog, read_label
 from rcdesk.imports.mapping import ACTION_LABELS, MAP, Decision, SheetMapping, Target, parse_spec
 from rcdesk.imports.profiles import build
+from rcdesk.poa.periods import MONTHS as _MONTHS
 
 PERIODS = {"trimestre": 4, "cuatrimestre": 3, "semestre": 2, "mes": 12}
-_MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 
 
 @dataclass(frozen=True)

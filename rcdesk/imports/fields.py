@@ -14,6 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from rcdesk.poa.periods import MONTHS as _MONTHS
 from rcdesk.text import fold
 
 EXACT, WORDS, NEAR = 100, 80, 60
@@ -32,20 +33,6 @@ _ORDINALS = {
     "cuarto": 4,
     "4to": 4,
 }
-_MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 _MONTH_ABBR = {m[:3]: i for i, m in enumerate(_MONTHS, start=1)}
 _QUARTER_SPANS = {("ene", "mar"): 1, ("abr", "jun"): 2, ("jul", "sep"): 3, ("oct", "dic"): 4}
 _KINDS = {

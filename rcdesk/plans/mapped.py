@@ -31,22 +31,9 @@ from rcdesk.plans.importers.base import Context, SheetParser, is_mark
 from rcdesk.plans.importers.group_labels import split_label
 from rcdesk.plans.parsed import EXTRA, IGNORED, LAYOUT_LABELS, ParsedActivity, ParsedGroup, SourceColumn
 from rcdesk.plans.xlsx_grid import Grid, cell_text
+from rcdesk.poa.periods import MONTHS as _MONTHS
 
 CHOSEN = ("usuario", "perfil")
-_MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 _STAGE_WORDS = {
     "aprestamiento": ("aprestamiento",),
     "diseno": ("diseno",),

@@ -9,22 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from rcdesk.poa.periods import MONTHS
 from rcdesk.reports.pdf_kit import form_table_style as table_style  # noqa: F401 - bench/bench_events.py imports it here
-
-MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
 
 
 def long_date(d: date | str | None) -> str:
