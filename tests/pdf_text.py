@@ -1,7 +1,7 @@
 """Text of a PDF read back in pure Python (pdfminer.six), so report tests need no poppler.
 
 Each page comes out as rows, top to bottom, and each row's pieces left to right — what a reader
-sees, like `pdftotext -layout`: a chart's label and its value («Verde 1») share a row even
+sees, like poppler's layout mode: a chart's label and its value («Verde 1») share a row even
 when they are drawn far apart, and headers drawn once as a form XObject are included.
 """
 
@@ -21,7 +21,7 @@ def _lines(item):
 
 
 def pdf_text(path: Path | str) -> str:
-    """Every page's text in reading order; pages end with a form feed like pdftotext's."""
+    """Every page's text in reading order; pages end with a form feed as poppler's layout mode does."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
 

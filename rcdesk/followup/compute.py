@@ -6,6 +6,7 @@ Fed by `rcdesk/followup/reads.py` (plain SQL) so the home page never loads SQLAl
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -281,7 +282,8 @@ def _statuses(
     return out
 
 
-def _light_report(r, year: int) -> ReportRow:
+def report_row(r, year: int, evidence: Sequence = ()) -> ReportRow:
+    """A progress report as the services and the home page show it (percent from quantity if needed)."""
     return ReportRow(
         r.id,
         r.activity_id,
@@ -301,7 +303,7 @@ def _light_report(r, year: int) -> ReportRow:
         r.reviewer,
         r.review_note,
         r.reviewed_at,
-        (),
+        tuple(evidence),
         r.created_at,
     )
 

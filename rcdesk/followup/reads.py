@@ -23,10 +23,10 @@ from rcdesk.followup.compute import (
     Dashboard,
     _cuts,
     _group_statuses,
-    _light_report,
     _statuses,
     _unit_statuses,
     cut_period,
+    report_row,
 )
 
 _Act = namedtuple(
@@ -220,7 +220,7 @@ def report_details(c, year: int, ids: list[str]) -> dict:
             chunk,
         ):
             row = _Report(*r[:11], _d(r[11]), *r[12:15], _dt(r[15]), _dt(r[16]))
-            out[row.id] = _light_report(row, year)
+            out[row.id] = report_row(row, year)
     return out
 
 

@@ -40,6 +40,7 @@ from rcdesk.followup.compute import (  # noqa: F401 - ActivityStatus, CutRow, Da
     _effective,
     _fmt,
     _short,
+    report_row,
 )
 from rcdesk.followup.periods import PERIOD_COUNTS, parse_period, period_code, period_label, period_range
 from rcdesk.ids import utcnow
@@ -489,25 +490,4 @@ class FollowupService:
 
 
 def _report_row(r: ProgressReport, year: int, evidence: list[EvidenceRow]) -> ReportRow:
-    return ReportRow(
-        r.id,
-        r.activity_id,
-        r.period_kind,
-        r.period_no,
-        period_code(r.period_kind, year, r.period_no),
-        period_label(r.period_kind, year, r.period_no),
-        _effective(r.percent, r.quantity, r.target_quantity),
-        r.quantity,
-        r.target_quantity,
-        r.done_text,
-        r.difficulties,
-        r.justification,
-        r.reporter,
-        r.reported_on,
-        r.status,
-        r.reviewer,
-        r.review_note,
-        r.reviewed_at,
-        tuple(evidence),
-        r.created_at,
-    )
+    return report_row(r, year, evidence)
