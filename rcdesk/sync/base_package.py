@@ -36,6 +36,7 @@ from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_field
 from rcdesk.sync.evidence_files import carry_evidence, store_evidence
 from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import fingerprint, load_or_create
+from rcdesk.sync.outgoing import log_outgoing
 from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.tables import ID_RE, label
 from rcdesk.sync.verify import check_references, read_tables
@@ -119,22 +120,17 @@ def export_base(
             writer.abort()
             raise
         try:
-            conn.execute(
-                insert(pk).values(
-                    sha256=sha,
-                    package_id=manifest["package_id"],
-                    direction="out",
-                    kind="base",
-                    installation_id=db.installation_id,
-                    target_id=target,
-                    seq=seq,
-                    prev_hash=manifest["prev_hash"],
-                    file_name=out.name[:300],
-                    created_at=utcnow(),
-                    processed_at=utcnow(),
-                    counts=json.dumps(counts),
-                    report="{}",
-                )
+            log_outgoing(
+                conn,
+                sha=sha,
+                manifest=manifest,
+                kind="base",
+                installation_id=db.installation_id,
+                target_id=target,
+                seq=seq,
+                prev_hash=manifest["prev_hash"],
+                out=out,
+                counts=counts,
             )
         except BaseException:
             out.unlink(missing_ok=True)

@@ -10,25 +10,24 @@ a cancel leaves neither a file nor a trace.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from rcdesk.db.migrate import head_version
 from rcdesk.errors import UserError
-from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_HQ, Installation
 from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
 from rcdesk.sync.evidence_files import carry_evidence
 from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
 from rcdesk.sync.lines import encode_lines
+from rcdesk.sync.outgoing import log_outgoing
 from rcdesk.sync.package import PackageWriter
 from rcdesk.sync.scope import is_evidence_table
 from rcdesk.sync.sealed import sealed_encryption
@@ -175,22 +174,17 @@ def export_field_package(
             writer.abort()
             raise
         try:
-            conn.execute(
-                insert(pk).values(
-                    sha256=sha,
-                    package_id=manifest["package_id"],
-                    direction="out",
-                    kind="field",
-                    installation_id=db.installation_id,
-                    target_id=hq["id"],
-                    seq=seq,
-                    prev_hash=prev_hash,
-                    file_name=out.name[:300],
-                    created_at=utcnow(),
-                    processed_at=utcnow(),
-                    counts=json.dumps(counts),
-                    report="{}",
-                )
+            log_outgoing(
+                conn,
+                sha=sha,
+                manifest=manifest,
+                kind="field",
+                installation_id=db.installation_id,
+                target_id=hq["id"],
+                seq=seq,
+                prev_hash=prev_hash,
+                out=out,
+                counts=counts,
             )
             for name in counts:
                 _mark_sent(conn, table_by_name(name), full, seq)

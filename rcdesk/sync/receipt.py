@@ -47,6 +47,7 @@ from rcdesk.sync.apply import BATCH, Applier, SeqRange, mark_in_step
 from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_correction
 from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import Opener, Sealer, load_or_create
+from rcdesk.sync.outgoing import log_outgoing
 from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.peers import resolve_id
 from rcdesk.sync.tables import (
@@ -124,28 +125,21 @@ def export_receipt(db, installation_id: str, out: Path) -> dict:
             writer.abort()
             raise
         try:
-            conn.execute(
-                insert(pk).values(
-                    sha256=sha,
-                    package_id=manifest["package_id"],
-                    direction="out",
-                    kind="receipt",
-                    installation_id=db.installation_id,
-                    target_id=iid,
-                    seq=seq,
-                    prev_hash=manifest["prev_hash"],
-                    file_name=out.name[:300],
-                    created_at=utcnow(),
-                    processed_at=utcnow(),
-                    counts=json.dumps(
-                        {
-                            "consolidated_seq": peer["last_seq"],
-                            "conflicts": len(conflicts),
-                            "corrections": sum(counts.values()),
-                        }
-                    ),
-                    report="{}",
-                )
+            log_outgoing(
+                conn,
+                sha=sha,
+                manifest=manifest,
+                kind="receipt",
+                installation_id=db.installation_id,
+                target_id=iid,
+                seq=seq,
+                prev_hash=manifest["prev_hash"],
+                out=out,
+                counts={
+                    "consolidated_seq": peer["last_seq"],
+                    "conflicts": len(conflicts),
+                    "corrections": sum(counts.values()),
+                },
             )
         except BaseException:
             out.unlink(missing_ok=True)
