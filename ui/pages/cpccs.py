@@ -147,7 +147,7 @@ class CpccsPage(QWidget):
         self.title.setText(view.title)
         text = f"<b>{view.state_label}</b>"
         if view.missing:
-            text += ". Falta: " + "; ".join(_esc(m) for m in view.missing)
+            text += ": " + "; ".join(_esc(m) for m in view.missing)
         self.missing.setText(text)
         self._fill_preview(view)
         self._build_form(view)
