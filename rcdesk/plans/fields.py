@@ -8,6 +8,7 @@ readers (`ROLE_OF`), so a known layout and a mapped workbook fill the same `Pars
 from __future__ import annotations
 
 from rcdesk.imports.fields import Catalog, Field, norm, register
+from rcdesk.plans.detect import ROLE_HEADERS
 from rcdesk.plans.labels import GROUP_KINDS, MURC_STAGES
 
 
@@ -42,6 +43,12 @@ _STAGE_EXACT = {
     "seguimiento": ("seguimiento y evaluación", "seguimiento", "evaluación", "seguimiento / evaluación"),
 }
 
+
+def _role(role: str, *more: str) -> tuple[str, ...]:
+    """A field's exact headers: the layout readers' own list for its role, plus what only mapping adds."""
+    return _ex(*ROLE_HEADERS[role], *more)
+
+
 _fields: list[Field] = []
 for _kind in GROUP_FIELDS:
     _fields.append(
@@ -65,113 +72,38 @@ _fields += [
     Field(
         "numero",
         "N.º de actividad",
-        _ex(
-            "no",
-            "n",
-            "nro",
-            "num",
-            "número",
-            "#",
-            "ítem",
-            "no actividad",
-            "n actividad",
-            "código",
-            "cod",
-            "no de actividad",
-            "número de actividad",
-        ),
+        _role("number", "no de actividad", "número de actividad"),
     ),
     Field(
         "actividad",
         "Actividad (descripción)",
-        _ex(
-            "actividad",
-            "actividades",
-            "descripción",
-            "descripción de la actividad",
-            "descripción actividad",
-            "actividad a desarrollar",
-            "actividades a desarrollar",
-            "acción",
-            "acciones",
-            "tarea",
-            "tareas",
-            "actividades programadas",
-            "actividad programada",
-            "nombre de la actividad",
-            "acciones a desarrollar",
-            "acción a realizar",
-            "acciones a realizar",
-            "qué se hará",
-        ),
+        _role("description", "acción a realizar", "acciones a realizar", "qué se hará"),
         (("actividad*",), ("accion", "realizar"), ("accion", "desarrollar")),
         help="obligatorio: cada fila con actividad es una actividad del plan",
     ),
     Field(
         "responsable",
         "Responsable",
-        _ex(
-            "responsable",
-            "responsables",
-            "dependencia responsable",
-            "dependencias responsables",
-            "área responsable",
-            "áreas responsables",
-            "unidad responsable",
-            "unidades responsables",
-            "responsable s",
-            "líder",
-            "líder responsable",
-            "encargado",
-            "encargados",
-            "dependencia",
-            "dependencias",
-            "oficina responsable",
-            "proceso responsable",
-            "a cargo de",
-        ),
+        _role("responsible", "a cargo de"),
         (("responsable*",), ("dependencia*",), ("encargad*",), ("lider",), ("a cargo",)),
         help="texto tal cual; se vincula con las unidades de la entidad",
     ),
     Field(
         "meta",
         "Meta / producto",
-        _ex(
-            "meta",
-            "metas",
-            "producto",
-            "productos",
-            "meta producto",
-            "meta o producto",
-            "metas productos",
-            "producto meta",
-            "entregable",
-            "entregables",
-            "resultado esperado",
-            "meta producto esperado",
-            "meta y producto",
-            "meta producto entregable",
-        ),
+        _role("meta"),
         (("meta",), ("producto*",), ("entregable*",)),
     ),
     Field(
         "indicador",
         "Indicador",
-        _ex("indicador", "indicadores", "indicador de cumplimiento", "indicador de gestión"),
+        _role("indicator"),
         (("indicador*",),),
     ),
     Field(
         "recursos",
         "Recursos",
-        _ex(
-            "recursos",
-            "recurso",
-            "presupuesto",
-            "fuente de recursos",
-            "fuente de financiación",
-            "costo",
-            "financiamiento",
-        ),
+        _role("recursos", "costo", "financiamiento"),
         (("recurso*",), ("presupuest*",)),
     ),
     *(
@@ -188,54 +120,19 @@ _fields += [
     Field(
         "inicio",
         "Fecha inicial",
-        _ex(
-            "fecha inicial",
-            "fecha inicio",
-            "fecha de inicio",
-            "inicio",
-            "desde",
-            "fecha inicio programada",
-            "fecha de inicio programada",
-            "fecha desde",
-        ),
+        _role("start"),
         (("fecha", "inicio"), ("fecha", "inicial")),
     ),
     Field(
         "fin",
         "Fecha final",
-        _ex(
-            "fecha final",
-            "fecha fin",
-            "fecha de finalización",
-            "fecha de terminación",
-            "fin",
-            "hasta",
-            "fecha límite",
-            "fecha final programada",
-            "fecha de fin",
-            "fecha hasta",
-            "fecha de cierre",
-        ),
+        _role("end"),
         (("fecha", "fin*"), ("fecha", "limite"), ("fecha", "termin*"), ("fecha", "cierre")),
     ),
     Field(
         "fecha",
         "Fecha programada (texto)",
-        _ex(
-            "fecha programada",
-            "fecha",
-            "fechas",
-            "plazo",
-            "fecha de ejecución",
-            "tiempo de ejecución",
-            "periodo de ejecución",
-            "cronograma",
-            "fecha de cumplimiento",
-            "fecha programada de ejecución",
-            "periodicidad",
-            "fecha de realización",
-            "cuándo",
-        ),
+        _role("scheduled", "cuándo"),
         (("fecha*",), ("plazo",)),
         help="«Febrero a diciembre de 2022», «22 al 28 de abril»: se guarda el texto y se leen las fechas",
     ),
