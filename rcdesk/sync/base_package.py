@@ -18,7 +18,6 @@ kept (it will travel to headquarters and be reconciled there).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sqlalchemy import RowMapping, delete, func, insert, select, update
@@ -36,8 +35,8 @@ from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_field
 from rcdesk.sync.evidence_files import carry_evidence, store_evidence
 from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import fingerprint, load_or_create
-from rcdesk.sync.outgoing import log_outgoing
 from rcdesk.sync.package import OpenedPackage, PackageWriter
+from rcdesk.sync.package_log import log_incoming, log_outgoing
 from rcdesk.sync.tables import ID_RE, label
 from rcdesk.sync.verify import check_references, read_tables
 from rcdesk.sync.withheld import remember_withheld
@@ -236,24 +235,17 @@ def import_base(
         if rows:
             conn.execute(insert(at), rows)
         counts = {k: v.as_json() for k, v in report.kinds.items()}
-        conn.execute(
-            insert(SyncPackage.__table__).values(
-                sha256=pkg.sha256,
-                package_id=m["package_id"],
-                direction="in",
-                kind="base",
-                installation_id=author["id"],
-                target_id=db.installation_id,
-                seq=m["seq"],
-                prev_hash=m.get("prev_hash"),
-                file_name=pkg.file_name[:300],
-                created_at=utcnow(),
-                processed_at=utcnow(),
-                counts=json.dumps(counts),
-                report="{}",
-                local_seq_from=seqs.first,
-                local_seq_to=seqs.last,
-            )
+        log_incoming(
+            conn,
+            sha=pkg.sha256,
+            manifest=m,
+            kind="base",
+            author_id=author["id"],
+            target_id=db.installation_id,
+            seq=m["seq"],
+            file_name=pkg.file_name,
+            counts=counts,
+            seqs=seqs,
         )
     kept = sum(c.conflicts for c in report.kinds.values())
     if kept:

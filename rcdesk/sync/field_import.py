@@ -47,6 +47,7 @@ from rcdesk.sync.evidence_files import store_evidence
 from rcdesk.sync.import_report import ST_DONE, PackageReport, Quarantine
 from rcdesk.sync.keys import Opener, fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage
+from rcdesk.sync.package_log import log_incoming
 from rcdesk.sync.tables import label, to_wire
 from rcdesk.sync.verify import TableRows, check_references, read_tables
 
@@ -174,24 +175,19 @@ def _log_package(db, conn, pkg: OpenedPackage, report: PackageReport, seqs: SeqR
     src = author["id"]
     seq = int(m["seq"])
     counts = {k: v.as_json() for k, v in report.kinds.items()}
-    conn.execute(
-        insert(SyncPackage.__table__).values(
-            sha256=pkg.sha256,
-            package_id=m["package_id"],
-            direction="in",
-            kind="field",
-            installation_id=src,
-            target_id=db.installation_id,
-            seq=seq,
-            prev_hash=m.get("prev_hash"),
-            file_name=pkg.file_name[:300],
-            created_at=_parse_dt(m.get("created_at")),
-            processed_at=utcnow(),
-            counts=json.dumps(counts),
-            report=json.dumps({"warnings": report.warnings}, ensure_ascii=False),
-            local_seq_from=seqs.first,
-            local_seq_to=seqs.last,
-        )
+    log_incoming(
+        conn,
+        sha=pkg.sha256,
+        manifest=m,
+        kind="field",
+        author_id=src,
+        target_id=db.installation_id,
+        seq=seq,
+        file_name=pkg.file_name,
+        counts=counts,
+        report={"warnings": report.warnings},
+        created_at=_parse_dt(m.get("created_at")),
+        seqs=seqs,
     )
     conn.execute(
         update(SyncPeer.__table__).where(SyncPeer.installation_id == src).values(last_seq=seq, last_hash=pkg.sha256)

@@ -27,8 +27,8 @@ from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
 from rcdesk.sync.evidence_files import carry_evidence
 from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
 from rcdesk.sync.lines import encode_lines
-from rcdesk.sync.outgoing import log_outgoing
 from rcdesk.sync.package import PackageWriter
+from rcdesk.sync.package_log import log_outgoing
 from rcdesk.sync.scope import is_evidence_table
 from rcdesk.sync.sealed import sealed_encryption
 from rcdesk.sync.tables import (

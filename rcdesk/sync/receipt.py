@@ -47,8 +47,8 @@ from rcdesk.sync.apply import BATCH, Applier, SeqRange, mark_in_step
 from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_correction
 from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import Opener, Sealer, load_or_create
-from rcdesk.sync.outgoing import log_outgoing
 from rcdesk.sync.package import OpenedPackage, PackageWriter
+from rcdesk.sync.package_log import log_incoming, log_outgoing
 from rcdesk.sync.peers import resolve_id
 from rcdesk.sync.tables import (
     base_columns,
@@ -255,7 +255,7 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:
             )
         opener = Opener(load_or_create(db).enc_key, str(enc.get("ephemeral_public", "")))
     with db.connect() as conn:
-        pt, pk = SyncPeer.__table__, SyncPackage.__table__
+        pt = SyncPeer.__table__
         peer = _check_receipt(conn, pkg, n, body)
         tables = list(read_tables(pkg, opener))
         acked = _acknowledge(conn, n, conflicts)
@@ -289,24 +289,17 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:
             .where(pt.c.installation_id == author["id"])
             .values(last_seq=max(n, int(peer["last_seq"] or 0)), changed_at=utcnow())
         )
-        conn.execute(
-            insert(pk).values(
-                sha256=pkg.sha256,
-                package_id=m["package_id"],
-                direction="in",
-                kind="receipt",
-                installation_id=author["id"],
-                target_id=db.installation_id,
-                seq=m["seq"],
-                prev_hash=m.get("prev_hash"),
-                file_name=pkg.file_name[:300],
-                created_at=utcnow(),
-                processed_at=utcnow(),
-                counts=json.dumps(
-                    {"consolidated_seq": n, "acknowledged": acked, "conflicts": len(conflicts), "corrections": fixed}
-                ),
-                report=json.dumps({"warnings": report.warnings}, ensure_ascii=False),
-            )
+        log_incoming(
+            conn,
+            sha=pkg.sha256,
+            manifest=m,
+            kind="receipt",
+            author_id=author["id"],
+            target_id=db.installation_id,
+            seq=m["seq"],
+            file_name=pkg.file_name,
+            counts={"consolidated_seq": n, "acknowledged": acked, "conflicts": len(conflicts), "corrections": fixed},
+            report={"warnings": report.warnings},
         )
     report.status = ST_IMPORTED
     report.message = (
