@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,65 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-NAMES = [
-    "María",
-    "José",
-    "Luis",
-    "Ana",
-    "Rosa",
-    "Manuel",
-    "Carmen",
-    "Segundo",
-    "Mercedes",
-    "Juan",
-    "Luz",
-    "Pedro",
-    "Gladys",
-    "Wilson",
-    "Blanca",
-    "Ángel",
-    "Fanny",
-    "Marco",
-    "Nelly",
-    "Jorge",
-]
-SURNAMES = [
-    "Quishpe",
-    "Guamán",
-    "Yépez",
-    "Cepeda",
-    "Paucar",
-    "Tenemaza",
-    "Lema",
-    "Morocho",
-    "Chela",
-    "Inca",
-    "Vallejo",
-    "Naula",
-    "Cando",
-    "Guaranga",
-    "Sagñay",
-    "Tixi",
-    "Orozco",
-    "Pilco",
-    "Caiza",
-    "Allauca",
-]
-ORGS = [
-    "Junta parroquial",
-    "Comuna San Vicente",
-    "Asociación de productores",
-    "Ciudadano independiente",
-    "Cabildo de Cacha",
-    "Unidad educativa",
-    "Club deportivo",
-    "Caja de ahorro",
-]
+# the same people and organisations as bench_sync's packages (run from bench/, like the other benches)
+from bench_sync import NAMES, ORGS, SURNAMES, rss_mb  # noqa: E402
+
 STAMP = "2026-05-20 10:00:00.000000"
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def load() -> str:
