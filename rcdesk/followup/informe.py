@@ -117,7 +117,9 @@ class Seguimiento:
 
     @property
     def late_warning(self) -> str:
-        return _late_text(self.published_on, self.publish_by) if self.late else ""
+        if self.publish_by is None or not self.late:
+            return ""
+        return _late_text(self.published_on, self.publish_by)
 
 
 def build_seguimiento(

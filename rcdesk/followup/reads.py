@@ -46,6 +46,11 @@ def _d(text) -> date | None:
     return date.fromisoformat(str(text)[:10]) if text else None
 
 
+def _day(text) -> date:
+    """A NOT NULL date column's value."""
+    return date.fromisoformat(str(text)[:10])
+
+
 def _dt(text) -> datetime | None:
     return datetime.fromisoformat(str(text)) if text else None
 
@@ -112,7 +117,7 @@ def business_calendar(c, country: str, years: list[int], locality: str | None = 
         "WHERE country = ? AND day >= ? AND day <= ?",
         (country, lo, hi),
     ):
-        d = _d(day)
+        d = _day(day)
         if source == "biblioteca":
             seeded.add(d.year)
         if deleted or not active or (scope == "local" and (loc is None or fold(where) != loc)):
@@ -219,7 +224,7 @@ def report_details(c, year: int, ids: list[str]) -> dict:
             f"created_at FROM progress_report WHERE id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            row = _Report(*r[:11], _d(r[11]), *r[12:15], _dt(r[15]), _dt(r[16]))
+            row = _Report._make((*r[:11], _d(r[11]), *r[12:15], _dt(r[15]), _dt(r[16])))
             out[row.id] = report_row(row, year)
     return out
 
@@ -336,9 +341,10 @@ def _dashboard(
     plan_c = aggregate(
         [a.compliance for a in statuses], [weights.get(a.activity_id, 1) for a in statuses] if weights else None
     )
-    not_done = [a for a in statuses if not a.done and a.due is not None]
-    overdue = sorted((a for a in not_done if a.overdue), key=lambda a: a.due)
-    week = sorted((a for a in not_done if not a.overdue and a.due <= today + timedelta(days=7)), key=lambda a: a.due)
+    # sorted once by due date (a stable sort, so the order is the one each filtered list would get)
+    not_done = sorted(((a.due, a) for a in statuses if not a.done and a.due is not None), key=lambda p: p[0])
+    overdue = [a for _, a in not_done if a.overdue]
+    week = [a for due, a in not_done if not a.overdue and due <= today + timedelta(days=7)]
     cuts = _cuts(kind, year, cal, rule, today)
     return Dashboard(
         plan_id=plan_id,
