@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import overload
 
 HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
@@ -57,10 +58,15 @@ def to_decimal(value: object) -> Decimal | None:
         raise ValueError(f"no es un número: {value!r}") from exc
 
 
+@overload
+def round2(value: None) -> None: ...
+@overload
+def round2(value: Decimal | float | int) -> Decimal: ...
 def round2(value: Decimal | float | int | None) -> Decimal | None:
-    if value is None:
+    d = to_decimal(value)
+    if d is None:
         return None
-    return to_decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return d.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -259,7 +265,7 @@ class ThresholdProfile:
         bands = tuple(
             Band(
                 str(b["color"]),
-                to_decimal(b["min"]),
+                _lower_bound(b),
                 None if b.get("max") in (None, "") else to_decimal(b["max"]),
                 str(b.get("label", "")),
             )
@@ -341,3 +347,11 @@ def format_pct(value: Compliance | Decimal | None, *, none: str = "N/A") -> str:
     if v is None:
         return none
     return f"{v:.2f}".replace(".", ",") + " %"
+
+
+def _lower_bound(band: dict) -> Decimal:
+    """A stored band's lower bound; a band without one would make every classify() fail later."""
+    low = to_decimal(band.get("min"))
+    if low is None:
+        raise ValueError(f"El rango «{band.get('label', '')}» no tiene límite inferior.")
+    return low

@@ -102,6 +102,14 @@ def test_profile_round_trips_as_json_and_validates():
     assert any("hueco entre 50 y 60" in p for p in gap.validate())
 
 
+def test_stored_profile_band_without_lower_bound_is_refused_when_read():
+    # before, the band was built with None and the dashboard failed later comparing a value with it
+    data = CO_PAAC.as_json()
+    data["bands"][1]["min"] = ""
+    with pytest.raises(ValueError, match="no tiene límite inferior"):
+        ThresholdProfile.from_json(data)
+
+
 @pytest.mark.parametrize(
     "value,band",
     [
