@@ -4,9 +4,9 @@ import sys
 
 
 def main() -> int:
-    from ui.app import run
+    from ui.app import main as run_gui
 
-    return run(sys.argv)
+    return run_gui()
 
 
 if __name__ == "__main__":

@@ -71,9 +71,9 @@ def create_window(db, settings=None):
     try:
         from PySide6.QtCore import QSettings
 
-        from ui.main_window import MainWindow
-        from ui.shell import UiContext
-        from ui.tasks import TaskRunner
+        from .main_window import MainWindow
+        from .shell import UiContext
+        from .tasks import TaskRunner
 
         if settings is None:
             ini = (db.paths.data / "interfaz.ini") if db.paths else None
@@ -179,7 +179,8 @@ def run(argv: list[str] | None = None) -> int:
     paths = AppPaths.for_database(Path(args.db)) if args.db else AppPaths.default()
     paths.ensure()
     from rcdesk.logsetup import setup_logging
-    from ui.crash import install_crash_handler
+
+    from .crash import install_crash_handler
 
     setup_logging(paths.logs)
     install_crash_handler(paths.logs)
@@ -235,7 +236,7 @@ def run(argv: list[str] | None = None) -> int:
         from rcdesk.services.installation_setup import needs_setup
 
         if needs_setup(db):
-            from ui.first_start import run_first_start
+            from .first_start import run_first_start
 
             run_first_start(window)
         code = app.exec()
@@ -245,3 +246,8 @@ def run(argv: list[str] | None = None) -> int:
         return code
     finally:
         lock.release()
+
+
+def main() -> int:
+    """The installed `rcdesk-gui` entry point (`main.py` in the source tree calls the same)."""
+    return run(sys.argv)

@@ -77,7 +77,7 @@ def install_crash_handler(log_dir: Path) -> None:
         from rcdesk.errors import UserError
 
         if isinstance(exc, UserError):
-            from ui.tasks import show_error
+            from .tasks import show_error
 
             show_error(QApplication.activeWindow(), exc)
             return

@@ -150,7 +150,7 @@ def open_path(path: Path) -> bool:
 
 def announce_saved(page: QWidget, path: Path, what: str = "Archivo guardado") -> None:
     """A success banner on `page` naming the file, with «Abrir» and «Abrir carpeta»."""
-    from ui.widgets.banner import banner_for
+    from .widgets.banner import banner_for
 
     path = Path(path)
     banner_for(page).success(

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.catalogs import COUNTRIES
-from ui.widgets.territory_picker import TerritoryPicker
+
+from .widgets.territory_picker import TerritoryPicker
 
 # the next step offered at the end, in the order shown; `field` and `hq` pick the default
 NEXT_STEPS = (

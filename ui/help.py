@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-GUIDE = Path(__file__).resolve().parent.parent / "resources" / "guide"
+from .shipped import RESOURCES
+
+GUIDE = RESOURCES / "guide"
 
 # (file, title, the sections it explains): the order of the table of contents
 CHAPTERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.shell import PageSpec, UiContext, discover_pages
+from .shell import PageSpec, UiContext, discover_pages
 
 if TYPE_CHECKING:
     from rcdesk.services.changes import Changes
@@ -45,7 +45,7 @@ def section_icon(name: str | None, widget: QWidget) -> QIcon | None:
     """The sidebar icon `name` (a QStyle.StandardPixmap name): a shipped PNG, else the style's."""
     if not name:
         return None
-    from resources import ICONS
+    from .shipped import ICONS
 
     path = ICONS / f"{name}.png"
     if path.exists():
@@ -294,7 +294,8 @@ class MainWindow(QMainWindow):
         from rcdesk.db.backup import check_backup_file, restore_database
         from rcdesk.db.migrate import head_version
         from rcdesk.errors import UserError
-        from ui.tasks import show_error
+
+        from .tasks import show_error
 
         try:
             check_backup_file(Path(path), head_version())
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
     def choose_export_folder(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from ui.files import export_folder, set_export_folder
+        from .files import export_folder, set_export_folder
 
         folder = QFileDialog.getExistingDirectory(
             self, "Carpeta donde rcdesk guarda lo que exporta", str(export_folder(self.ctx.settings))
@@ -326,17 +327,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Los archivos se guardarán en {folder}", 10000)
 
     def open_first_start(self) -> None:
-        from ui.first_start import run_first_start
+        from .first_start import run_first_start
 
         run_first_start(self)
 
     def open_help(self) -> None:
-        from ui.help import show_guide
+        from .help import show_guide
 
         self.help_window = show_guide(self, self.current_page_key())
 
     def show_shortcuts(self) -> None:
-        from ui.help import ShortcutsDialog
+        from .help import ShortcutsDialog
 
         self.shortcuts_dialog = ShortcutsDialog(self)
         self.shortcuts_dialog.open()

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:  # annotations only: shell loads before the database and the worker exist
     from rcdesk.db.database import Database
-    from ui.tasks import TaskRunner
+
+    from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class PageSpec:
 
 def _lazy_factory(module: str, key: str) -> Callable[[UiContext], QWidget]:
     def build(ctx: UiContext) -> QWidget:
-        mod = importlib.import_module(f"ui.pages.{module}")
+        mod = importlib.import_module(f".pages.{module}", __package__)
         spec = next(s for s in mod.PAGES if s.key == key)
         return spec.factory(ctx)
 
@@ -72,7 +73,7 @@ def _lazy_factory(module: str, key: str) -> Callable[[UiContext], QWidget]:
 
 def discover_pages() -> list[PageSpec]:
     """The sections from `ui/pages/__init__.py`'s index; modules load when first shown."""
-    from ui.pages import PAGE_INDEX
+    from .pages import PAGE_INDEX
 
     specs = [
         PageSpec(key=key, title=title, order=order, factory=_lazy_factory(module, key), icon=icon, tooltip=tip)
@@ -85,6 +86,6 @@ def page_modules() -> list[str]:
     """Every module under ui/pages (for the index consistency test)."""
     import pkgutil
 
-    from ui import pages
+    from . import pages
 
     return sorted(info.name for info in pkgutil.iter_modules(pages.__path__))

@@ -69,7 +69,7 @@ def show_error(parent: QWidget | None, exc: BaseException, report: str = "") -> 
             box.setInformativeText(f"{len(exc.details)} problema(s). Pulse «Mostrar detalles…».")
         box.exec()
         return
-    from ui.crash import CrashDialog
+    from .crash import CrashDialog
 
     CrashDialog(report or "".join(traceback.format_exception(exc)), parent=parent).exec()
 

@@ -40,7 +40,7 @@ def test_first_screen_never_builds_the_qt_namespace_or_qstyle(demo_db_path):
 
 
 def test_every_section_icon_ships_as_a_png():
-    from resources import ICONS
+    from ui.shipped import ICONS
 
     missing = sorted(
         {icon for _m, _k, _t, _o, icon, _tip in PAGE_INDEX if icon and not (ICONS / f"{icon}.png").exists()}

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.services.changes import Changes
-from ui.models.events_tables import ImportPreviewModel
-from ui.tasks import show_error
+
+from ..models.events_tables import ImportPreviewModel
+from ..tasks import show_error
 
 
 def qdate(d: date) -> QDate:
@@ -46,7 +47,7 @@ def pydate(q: QDate) -> date:
 
 def date_edit(d: date | None = None, parent: QWidget | None = None) -> QDateEdit:
     """dd/mm/aaaa with a calendar; Tab leaves it (ui/widgets/dates.py)."""
-    from ui.widgets.dates import DateEdit
+    from ..widgets.dates import DateEdit
 
     return DateEdit(d or date.today(), parent)
 
@@ -62,7 +63,8 @@ class ImportPreviewDialog(QDialog):
         super().__init__(parent)
         from rcdesk.events.attendance_fields import ATTENDANCE
         from rcdesk.services.attendance import AttendanceService
-        from ui.widgets.column_mapping import ColumnMappingPage
+
+        from ..widgets.column_mapping import ColumnMappingPage
 
         self.ctx, self.event_id, self.path = ctx, event_id, Path(path)
         self.svc = AttendanceService(ctx.db)
@@ -357,7 +359,8 @@ class NewEventDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         from rcdesk.models.events import EVENT_TYPES
-        from ui.widgets.territory_picker import TerritoryPicker
+
+        from ..widgets.territory_picker import TerritoryPicker
 
         self.setWindowTitle("Nuevo evento")
         self.resize(620, 600)

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models.events_tables import PeopleModel
-from ui.tasks import show_error
-from ui.widgets.buttons import OK, dialog_buttons
-from ui.widgets.search_filter import SearchBox
+from ..models.events_tables import PeopleModel
+from ..tasks import show_error
+from ..widgets.buttons import OK, dialog_buttons
+from ..widgets.search_filter import SearchBox
 
 
 def _table(model):
-    from ui.widgets.events.base import table
+    from ..widgets.events.base import table
 
     t = table(model, PeopleModel.COL_ORG)
     t.setColumnWidth(PeopleModel.COL_NAME, 260)
@@ -100,7 +100,7 @@ class DossierDialog(QDialog):
         self.saved: str | None = None
 
     def save(self, kind: str) -> None:
-        from ui.files import announce_saved, ask_save_path, default_name
+        from ..files import announce_saved, ask_save_path, default_name
 
         filt = "PDF (*.pdf)" if kind == "pdf" else "JSON (*.json)"
         # the person's name: an access request answered for two people gives two files

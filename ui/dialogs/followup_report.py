@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.services.changes import Changes
-from ui.widgets.buttons import dialog_buttons
-from ui.widgets.dates import DateEdit
+
+from ..widgets.buttons import dialog_buttons
+from ..widgets.dates import DateEdit
 
 EVIDENCE_FILTER = (
     "Evidencias (*.pdf *.jpg *.jpeg *.png *.gif *.doc *.docx *.xls *.xlsx *.ppt *.pptx *.odt "
@@ -293,7 +294,7 @@ class ReportDialog(QDialog):
 
     # -- evidence ---------------------------------------------------------------------------
     def choose_files(self) -> None:
-        from ui.files import ask_open_paths
+        from ..files import ask_open_paths
 
         files = ask_open_paths(
             self,
@@ -379,7 +380,7 @@ class ReportDialog(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
-            from ui.tasks import show_error
+            from ..tasks import show_error
 
             show_error(self, exc)  # the dialog stays open with what the user typed
 

@@ -112,7 +112,8 @@ class ReviewDialog(QDialog):
 
     def decide(self, validate: bool) -> None:
         from rcdesk.services.followup import FollowupService
-        from ui.tasks import show_error
+
+        from ..tasks import show_error
 
         note, reviewer = self.note.toPlainText(), self.reviewer.text()
 

@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
 from rcdesk.services.changes import Changes
-from ui.formatting import decimal_text
-from ui.models.followup_tables import DeadlineRuleModel, ProfileModel
-from ui.widgets.buttons import dialog_buttons
-from ui.widgets.tables import row_table
+
+from ..formatting import decimal_text
+from ..models.followup_tables import DeadlineRuleModel, ProfileModel
+from ..widgets.buttons import dialog_buttons
+from ..widgets.tables import row_table
 
 BAND_COLORS = ("rojo", "amarillo", "verde")
 COUNTRY_NAMES = {"EC": "Ecuador", "CO": "Colombia"}
@@ -575,7 +576,8 @@ class ProfileDialog(QDialog):
     def save(self) -> None:
         from rcdesk.errors import UserError
         from rcdesk.services.thresholds import ThresholdService
-        from ui.tasks import show_error
+
+        from ..tasks import show_error
 
         profile, problems = self.profile()
         if problems:
@@ -650,14 +652,15 @@ class RuleDialog(QDialog):
         )
 
     def _preview(self) -> None:
-        from ui.models.followup_tables import rule_text
+        from ..models.followup_tables import rule_text
 
         self.preview.setText(f"Vence: {rule_text(self.value())}.")
 
     def save(self) -> None:
         from rcdesk.errors import UserError
         from rcdesk.services.calendar import CalendarService
-        from ui.tasks import show_error
+
+        from ..tasks import show_error
 
         rule = self.value()
         problems = []

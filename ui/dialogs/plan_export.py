@@ -25,7 +25,7 @@ KIND = "planes"  # ui.files remembers the last folder per kind of file
 
 def default_file_name(summary, layout: str) -> str:
     """«plan-gad-municipal-de-guamote-2026-generico-2026-05-20.xlsx»: entity, vigencia, layout, date."""
-    from ui.files import default_name
+    from ..files import default_name
 
     return default_name(
         "plan", summary.entity, str(summary.year), "generico" if layout == "generic" else None, suffix="xlsx"
@@ -50,7 +50,7 @@ class PlanExportDialog(QDialog):
         self.original = QRadioButton(f"Formato &original: {LAYOUT_LABELS.get(s.layout, s.layout)}", self)
         self.generic = QRadioButton("Formato &genérico de rcdesk (una actividad por fila, todos los campos)", self)
         self.original.setChecked(True)
-        from ui.files import start_folder
+        from ..files import start_folder
 
         self._confirmed: Path | None = None  # a file the save dialog already asked to replace
         self.path = QLineEdit(str(start_folder(ctx.settings, KIND) / default_file_name(s, "original")), self)
@@ -87,7 +87,7 @@ class PlanExportDialog(QDialog):
             self.path.setText(str(current.with_name(default_file_name(self.summary, self.layout_key()))))
 
     def browse(self) -> None:
-        from ui.files import confirm_overwrite, with_suffix
+        from ..files import confirm_overwrite, with_suffix
 
         path, _ = QFileDialog.getSaveFileName(self, "Guardar el plan como", self.path.text(), XLSX_FILTER)
         if not path:
@@ -101,7 +101,8 @@ class PlanExportDialog(QDialog):
 
     def export(self) -> None:
         from rcdesk.errors import UserError
-        from ui.tasks import show_error
+
+        from ..tasks import show_error
 
         path = Path(self.path.text().strip())
         if path.suffix.lower() != ".xlsx":
@@ -109,7 +110,7 @@ class PlanExportDialog(QDialog):
         if not path.parent.is_dir():
             show_error(self, UserError(f"La carpeta «{path.parent}» no existe."))
             return
-        from ui.files import confirm_overwrite, remember_folder
+        from ..files import confirm_overwrite, remember_folder
 
         if path.exists() and path != self._confirmed and not confirm_overwrite(self, path):
             return
@@ -131,7 +132,7 @@ class PlanExportDialog(QDialog):
         )
 
     def _done(self, path: str) -> None:
-        from ui.files import announce_saved
+        from ..files import announce_saved
 
         self.exported.emit(path)
         page = self.parentWidget()

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 
 from rcdesk.plans.fields import PLAN
 from rcdesk.plans.parsed import LAYOUT_LABELS
-from ui.models.plan_import import PCOL_DESCRIPTION, ParsedActivityModel, ProblemModel
-from ui.widgets.column_mapping import ColumnMappingPage
+
+from ..models.plan_import import PCOL_DESCRIPTION, ParsedActivityModel, ProblemModel
+from ..widgets.column_mapping import ColumnMappingPage
 
 NO_YEAR = 1989  # spin box value shown as "(sin año)"
 FILE_FILTER = "Libros de Excel (*.xlsx);;Todos los archivos (*)"
@@ -227,7 +228,7 @@ class PlanImportDialog(QDialog):
             self._show(parsed)
 
         def failed(exc: BaseException) -> None:
-            from ui.tasks import show_error
+            from ..tasks import show_error
 
             self._busy = False
             show_error(self, exc)
@@ -333,7 +334,7 @@ class PlanImportDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        from ui.tasks import show_error
+        from ..tasks import show_error
 
         self._update()
         show_error(self, exc)
@@ -341,7 +342,7 @@ class PlanImportDialog(QDialog):
     def _cancelled(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from ui.tasks import CANCELLED_TEXT
+        from ..tasks import CANCELLED_TEXT
 
         self._update()
         QMessageBox.information(self, "rcdesk", CANCELLED_TEXT)

@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 
 from rcdesk.errors import UserError
 from rcdesk.poa.periods import PERIOD_COUNTS, period_name
-from ui.formatting import number_as_typed
-from ui.tasks import show_error
-from ui.widgets.buttons import dialog_buttons
+
+from ..formatting import number_as_typed
+from ..tasks import show_error
+from ..widgets.buttons import dialog_buttons
 
 POLARITY_LABELS = {"INCREMENTO": "Incremento", "REDUCCION": "Reducción", "MANTENIMIENTO": "Mantenimiento"}
 ACCUMULATION_LABELS = {"SUMA": "Suma", "ULTIMO_VALOR": "Último valor", "PROMEDIO": "Promedio"}
@@ -350,7 +351,8 @@ class MetaDialog(_Form):
 
     def spread_target(self) -> None:
         from rcdesk.services.poa_edit import spread
-        from ui.models.poa_grid import parse_cell
+
+        from ..models.poa_grid import parse_cell
 
         try:
             target = parse_cell(self.target_edit.text()) or 0.0
@@ -364,7 +366,7 @@ class MetaDialog(_Form):
         self.update_sum()
 
     def update_sum(self) -> None:
-        from ui.models.poa_grid import parse_cell
+        from ..models.poa_grid import parse_cell
 
         try:
             total = sum(parse_cell(t) or 0.0 for t in self.column_texts(COL_QTY))

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ui.tasks import show_error
-from ui.widgets.buttons import dialog_buttons
+from ..tasks import show_error
+from ..widgets.buttons import dialog_buttons
 
 
 class EvalSettingsDialog(QDialog):

@@ -37,8 +37,9 @@ from rcdesk.imports.choices import profile_document
 from rcdesk.imports.fields import POA as POA_FIELDS
 from rcdesk.imports.mapping import ignored_columns, kept_columns
 from rcdesk.services.changes import Changes
-from ui.tasks import show_error
-from ui.widgets.column_mapping import ColumnMappingPage
+
+from ..tasks import show_error
+from ..widgets.column_mapping import ColumnMappingPage
 
 ERROR_FG = QColor("#C62828")
 WARNING_FG = QColor("#8D6E00")

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.errors import UserError
-from ui.tasks import show_error
-from ui.widgets.buttons import dialog_buttons
-from ui.widgets.dates import DateEdit
+
+from ..tasks import show_error
+from ..widgets.buttons import dialog_buttons
+from ..widgets.dates import DateEdit
 
 
 def _date_edit(d: date | None = None) -> QDateEdit:

@@ -10,7 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 from rcdesk.imports.choices import Choice, choices_for, current_spec, override_key, spec_label
 from rcdesk.imports.fields import IGNORE, Catalog
 from rcdesk.imports.mapping import Decision
-from ui.models.rows import ListTableModel, RowRole, columns
+
+from .rows import ListTableModel, RowRole, columns
 
 QUESTION_BG = QColor("#FFF6C7")  # pale yellow: the importer chose between candidates
 IGNORED_FG = QColor("#8A8A8A")  # grey: the column is not imported

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QBrush, QColor
 
-from ui.formatting import date_text, percent
-from ui.models.rows import Column, ListTableModel, columns
+from ..formatting import date_text, percent
+from .rows import Column, ListTableModel, columns
 
 PAGE = 200
 

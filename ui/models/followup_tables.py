@@ -8,8 +8,9 @@ from __future__ import annotations
 from PySide6.QtGui import QBrush, QColor
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, format_pct
-from ui.formatting import date_text, decimal_text
-from ui.models.rows import ListTableModel, columns
+
+from ..formatting import date_text, decimal_text
+from .rows import ListTableModel, columns
 
 WEEKDAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
 

@@ -15,8 +15,9 @@ from rcdesk.services.plan_views import (
     stage_marks,
     stage_names,
 )
-from ui.formatting import date_text
-from ui.models.rows import IdRole, ListTableModel, columns
+
+from ..formatting import date_text
+from .rows import IdRole, ListTableModel, columns
 
 (
     COL_NUMBER,

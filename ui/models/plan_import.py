@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from rcdesk.services.plan_views import cuatrimestre_marks, stage_marks
-from ui.formatting import date_text
-from ui.models.rows import ListTableModel, columns
+
+from ..formatting import date_text
+from .rows import ListTableModel, columns
 
 COL_SEVERITY, COL_SHEET, COL_ROW, COL_COLUMN, COL_MESSAGE = range(5)
 PROBLEM_HEADERS = ("Tipo", "Hoja", "Fila", "Columna", "Mensaje")

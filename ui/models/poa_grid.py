@@ -9,8 +9,9 @@ from PySide6.QtCore import QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from rcdesk.compliance import COLOR_HEX, compliance
-from ui.formatting import number_as_typed, percent
-from ui.models.rows import RIGHT, IdRole, ListTableModel, columns
+
+from ..formatting import number_as_typed, percent
+from .rows import RIGHT, IdRole, ListTableModel, columns
 
 (
     COL_NUMBER,

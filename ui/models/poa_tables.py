@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
-from ui.formatting import date_text, percent, signed
-from ui.models.rows import ListTableModel, SortRole, columns
+
+from ..formatting import date_text, percent, signed
+from .rows import ListTableModel, SortRole, columns
 
 __all__ = ["CommitmentsModel", "OficiosModel", "ResultsModel", "SortRole", "VisitsModel"]
 

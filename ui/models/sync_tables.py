@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ui.formatting import datetime_text
-from ui.models.rows import ListTableModel, columns
+from ..formatting import datetime_text
+from .rows import ListTableModel, columns
 
 _OK = QBrush(QColor("#d1e7dd"))
 _WARN = QBrush(QColor("#fff3cd"))
@@ -199,13 +199,13 @@ class RecordBrowserModel(ListTableModel):
     def background(self, r, col: int):
         if col != self.COL_STATUS:
             return None
-        from ui.widgets.sync_badge import status_colors
+        from ..widgets.sync_badge import status_colors
 
         return QBrush(QColor(status_colors(r.status.code)[0]))
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if index.isValid() and index.column() == self.COL_STATUS and role == Qt.ItemDataRole.ForegroundRole:
-            from ui.widgets.sync_badge import status_colors
+            from ..widgets.sync_badge import status_colors
 
             return QBrush(QColor(status_colors(self._rows[index.row()].status.code)[1]))
         return super().data(index, role)

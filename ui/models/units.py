@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ui.models.rows import Column, ListTableModel
+from .rows import Column, ListTableModel
 
 
 class UnitTableModel(ListTableModel):

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
-from ui.formatting import percent
-from ui.models.poa_tables import ResultsModel, SortRole
-from ui.shell import PageSpec
-from ui.tasks import show_error
-from ui.widgets.dates import DateEdit
+
+from ..formatting import percent
+from ..models.poa_tables import ResultsModel, SortRole
+from ..shell import PageSpec
+from ..tasks import show_error
+from ..widgets.dates import DateEdit
 
 
 def _settings_text(st) -> str:
@@ -219,7 +220,8 @@ class CantonsPage(QWidget):
 
     def edit_settings(self) -> None:
         from rcdesk.services.changes import Changes
-        from ui.dialogs.poa_eval_settings import EvalSettingsDialog
+
+        from ..dialogs.poa_eval_settings import EvalSettingsDialog
 
         dlg = EvalSettingsDialog(self.ctx, self)
         if dlg.exec() and dlg.saved is not None:
@@ -230,7 +232,8 @@ class CantonsPage(QWidget):
         """Where to save an export of the year on screen: the export folder, a name with the
         entity and the cut («evaluacion-poa-gobernacion-de-chimborazo-2026-04-30.pdf»)."""
         from rcdesk.services.poa_reports import entity_names
-        from ui.files import ask_save_path, default_name
+
+        from ..files import ask_save_path, default_name
 
         name = default_name(
             what, entity_names(self.ctx.db, self.year_combo.currentData()), on=self.cut(), suffix=suffix
@@ -245,7 +248,8 @@ class CantonsPage(QWidget):
         if path is None:
             return
         from rcdesk.services.poa_reports import write_poa_report
-        from ui.files import announce_saved
+
+        from ..files import announce_saved
 
         self.ctx.runner.run(
             lambda progress, cancel: write_poa_report(self.ctx.db, year, cut, path, progress=progress, cancel=cancel),
@@ -263,7 +267,8 @@ class CantonsPage(QWidget):
         if path is None:
             return
         from rcdesk.services.cpccs_export import export_cpccs
-        from ui.files import announce_saved
+
+        from ..files import announce_saved
 
         btype = self.budget_combo.currentData()
         self.ctx.runner.run(

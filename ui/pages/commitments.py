@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from ui.formatting import percent
-from ui.models.events_tables import CommitmentsModel, FollowUpsModel, QuestionsModel
-from ui.shell import PageSpec
-from ui.widgets.events.base import selected, table
-from ui.widgets.events.contributions_tab import record_followup
+from ..formatting import percent
+from ..models.events_tables import CommitmentsModel, FollowUpsModel, QuestionsModel
+from ..shell import PageSpec
+from ..widgets.events.base import selected, table
+from ..widgets.events.contributions_tab import record_followup
 
 
 class CommitmentsPage(QWidget):
@@ -56,7 +56,7 @@ class CommitmentsPage(QWidget):
         ):
             self.view.setColumnWidth(col, w)
         split.addWidget(self.view)
-        from ui.widgets.sync_badge import install_sync_badge
+        from ..widgets.sync_badge import install_sync_badge
 
         self.sync_badge = install_sync_badge(
             ctx, self.view, "commitment", lambda r: self.model.row_at(r).commitment_id, lay

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.formatting import number
-from ui.shell import PageSpec
+from ..formatting import number
+from ..shell import PageSpec
 
 STATE_COLORS = {"completa": "#C8E6C9", "incompleta": "#FFE0B2", "no_aplica": "#E0E0E0"}
 
@@ -346,7 +346,7 @@ class CpccsPage(QWidget):
 
     # -- exports -------------------------------------------------------------------------------
     def export(self, ext: str) -> None:
-        from ui.tasks import show_error
+        from ..tasks import show_error
 
         year = self.year.value()
         kind = "Libros de Excel (*.xlsx)" if ext == ".xlsx" else "Documentos PDF (*.pdf)"

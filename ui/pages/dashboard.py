@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, format_pct
-from ui.shell import PageSpec
-from ui.widgets.pct_bar import FOREGROUND_ROLE, USER_ROLE, PctBar, set_bar
+
+from ..shell import PageSpec
+from ..widgets.pct_bar import FOREGROUND_ROLE, USER_ROLE, PctBar, set_bar
 
 ActivityRole = USER_ROLE + 1
 
@@ -251,7 +252,7 @@ class DashboardPage(QWidget):
             if old is not None:
                 old.hide()  # deleted later: it must not show under the new chart meanwhile
                 old.deleteLater()
-        from ui.widgets.bar_chart import BarChart
+        from ..widgets.bar_chart import BarChart
 
         if tab is self.component_tab:
             view = BarChart(

@@ -22,19 +22,20 @@ from PySide6.QtWidgets import (
 
 from rcdesk.reports.events_common import MONTHS
 from rcdesk.services.changes import Changes
-from ui.dialogs.events_dialogs import NewEventDialog, qdate
-from ui.models.events_tables import EventListModel, PeopleModel
-from ui.shell import PageSpec
-from ui.widgets.events.actas_tab import ActasTab
-from ui.widgets.events.attendance_tab import AttendanceTab
-from ui.widgets.events.base import selected, table
-from ui.widgets.events.contributions_tab import ContributionsTab
-from ui.widgets.events.data_tab import DataTab
-from ui.widgets.events.evaluation_tab import EvaluationTab
-from ui.widgets.events.questions_tab import QuestionsTab
-from ui.widgets.events.stats_tab import StatsTab
-from ui.widgets.search_filter import SearchBox
-from ui.widgets.table_menu import install_table_menu
+
+from ..dialogs.events_dialogs import NewEventDialog, qdate
+from ..models.events_tables import EventListModel, PeopleModel
+from ..shell import PageSpec
+from ..widgets.events.actas_tab import ActasTab
+from ..widgets.events.attendance_tab import AttendanceTab
+from ..widgets.events.base import selected, table
+from ..widgets.events.contributions_tab import ContributionsTab
+from ..widgets.events.data_tab import DataTab
+from ..widgets.events.evaluation_tab import EvaluationTab
+from ..widgets.events.questions_tab import QuestionsTab
+from ..widgets.events.stats_tab import StatsTab
+from ..widgets.search_filter import SearchBox
+from ..widgets.table_menu import install_table_menu
 
 
 class EventWorkspace(QWidget):
@@ -63,7 +64,7 @@ class EventWorkspace(QWidget):
         self.header.setFont(f)
         lay.addWidget(self.header)
         self.tabs = QTabWidget()
-        from ui.widgets.events.invitations_tab import InvitationsTab
+        from ..widgets.events.invitations_tab import InvitationsTab
 
         classes = {
             "datos": DataTab,
@@ -159,7 +160,7 @@ class EventsPage(QWidget):
             export=("eventos", ctx.settings),
         )
         ll.addWidget(self.view, 3)
-        from ui.widgets.sync_badge import install_sync_badge
+        from ..widgets.sync_badge import install_sync_badge
 
         # whether the selected event has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(ctx, self.view, "event", lambda r: self.model.row_at(r).event_id, ll)
@@ -359,7 +360,7 @@ class DirectoryPage(QWidget):
         self.ctx.events.status_message.emit(message)
 
     def show_data(self) -> None:
-        from ui.dialogs.events_people import DossierDialog
+        from ..dialogs.events_people import DossierDialog
 
         p = self.current()
         if p is not None:
@@ -367,7 +368,8 @@ class DirectoryPage(QWidget):
 
     def rectify(self) -> None:
         from rcdesk.services.privacy import PrivacyService
-        from ui.dialogs.events_people import RectifyDialog
+
+        from ..dialogs.events_people import RectifyDialog
 
         p = self.current()
         if p is None:
@@ -389,7 +391,8 @@ class DirectoryPage(QWidget):
 
     def revoke(self) -> None:
         from rcdesk.services.privacy import PrivacyService
-        from ui.dialogs.events_people import RevokeConsentDialog
+
+        from ..dialogs.events_people import RevokeConsentDialog
 
         p = self.current()
         if p is None:
@@ -437,7 +440,7 @@ class DirectoryPage(QWidget):
         )
 
     def retention(self) -> None:
-        from ui.dialogs.events_people import RetentionDialog
+        from ..dialogs.events_people import RetentionDialog
 
         RetentionDialog(self.ctx, self).exec()
         self.apply(self.search.text())

@@ -34,13 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.services.changes import Changes
-from ui.dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
-from ui.models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
-from ui.shell import PageSpec
-from ui.widgets.buttons import OK, dialog_buttons
-from ui.widgets.columns import fit_columns
-from ui.widgets.dates import DateEdit
-from ui.widgets.tables import row_table
+
+from ..dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
+from ..models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
+from ..shell import PageSpec
+from ..widgets.buttons import OK, dialog_buttons
+from ..widgets.columns import fit_columns
+from ..widgets.dates import DateEdit
+from ..widgets.tables import row_table
 
 
 def _qdate(d: date) -> QDate:
@@ -187,7 +188,7 @@ class FollowupPage(QWidget):
         ev_box.addWidget(self.history_evidence)
         ev_box.addWidget(self.add_evidence_button)
         report_buttons = QHBoxLayout()
-        from ui.widgets.sync_badge import install_sync_badge
+        from ..widgets.sync_badge import install_sync_badge
 
         # whether the selected report has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(
@@ -240,7 +241,7 @@ class FollowupPage(QWidget):
         self.calendar = CalendarTab(ctx)
         self.tabs.addTab(self.calendar, "Ca&lendario")
 
-        from ui.dialogs.followup_settings import FollowupSettingsTab
+        from ..dialogs.followup_settings import FollowupSettingsTab
 
         self.settings_tab = FollowupSettingsTab(ctx)
         self.tabs.addTab(self.settings_tab, "Con&figuración")
@@ -350,7 +351,7 @@ class FollowupPage(QWidget):
 
     # -- actions --------------------------------------------------------------------------------
     def report_progress(self, activity=None) -> None:
-        from ui.dialogs.followup_report import ReportDialog
+        from ..dialogs.followup_report import ReportDialog
 
         a = activity or self.current_activity()
         if a is None or not self.plan_id:
@@ -371,7 +372,7 @@ class FollowupPage(QWidget):
 
     def edit_selected_report(self) -> None:
         """Edit a report not yet validated, or register the correction of a validated one."""
-        from ui.dialogs.followup_report import ReportDialog
+        from ..dialogs.followup_report import ReportDialog
 
         r, a = self.selected_report(), self.current_activity()
         if r is None or a is None:
@@ -399,7 +400,7 @@ class FollowupPage(QWidget):
         self.report_dialog.open()
 
     def withdraw_selected_report(self) -> None:
-        from ui.tasks import show_error
+        from ..tasks import show_error
 
         r = self.selected_report()
         if r is None:
@@ -456,7 +457,7 @@ class FollowupPage(QWidget):
         self._open_review(r, self.queue_model.activity_names.get(r.activity_id, ""))
 
     def _open_review(self, report, label: str) -> None:
-        from ui.dialogs.followup_review import ReviewDialog
+        from ..dialogs.followup_review import ReviewDialog
 
         if report.status != "REPORTADO":
             QMessageBox.information(self, "Revisar", f"Este reporte ya está {report.status_label.lower()}.")
@@ -465,13 +466,13 @@ class FollowupPage(QWidget):
         self.review_dialog.open()
 
     def add_evidence(self) -> None:
-        from ui.dialogs.followup_report import EVIDENCE_FILTER
+        from ..dialogs.followup_report import EVIDENCE_FILTER
 
         idx = self.history.currentIndex()
         r = self.history_model.row(idx.row()) if idx.isValid() else None
         if r is None:
             return
-        from ui.files import ask_open_paths
+        from ..files import ask_open_paths
 
         files = ask_open_paths(
             self,
@@ -517,7 +518,8 @@ class FollowupPage(QWidget):
     def _suggested(self, what: str, suffix: str) -> str:
         """«informe-seguimiento-gobernacion-de-chimborazo-2022-04-30.pdf»: entity and cut date."""
         from rcdesk.services.plan_reads import list_plans
-        from ui.files import default_name
+
+        from ..files import default_name
 
         entity = next((p.entity for p in list_plans(self.ctx.db) if p.plan_id == self.plan_id), "")
         return default_name(what, entity, on=_pydate(self.cut.date()), suffix=suffix)
@@ -531,7 +533,7 @@ class FollowupPage(QWidget):
     def _save(self, kind: str, title: str, filt: str) -> None:
         if not self.plan_id:
             return
-        from ui.files import announce_saved, ask_save_path
+        from ..files import announce_saved, ask_save_path
 
         out = ask_save_path(
             self,
@@ -560,7 +562,7 @@ class FollowupPage(QWidget):
     def save_document(self, doc: str, kind: str) -> None:
         if not self.plan_id:
             return
-        from ui.files import announce_saved, ask_save_path
+        from ..files import announce_saved, ask_save_path
 
         cut = _pydate(self.cut.date())
         filt = "PDF (*.pdf)" if kind == "pdf" else "Libro de Excel (*.xlsx)"
@@ -701,7 +703,8 @@ class CalendarTab(QWidget):
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
         from rcdesk.errors import UserError
-        from ui.tasks import show_error
+
+        from ..tasks import show_error
 
         try:
             day, name, locality = dlg.values()

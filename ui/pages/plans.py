@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from rcdesk.errors import UserError
 from rcdesk.services.changes import EVERYTHING, Changes
-from ui.models.plan_activities import (
+
+from ..models.plan_activities import (
     COL_CUATRI,
     COL_DESCRIPTION,
     COL_END,
@@ -40,11 +41,11 @@ from ui.models.plan_activities import (
     ActivityFilterProxy,
     ActivityTableModel,
 )
-from ui.models.plan_groups import ALL, NONE, PlanGroupModel
-from ui.shell import PageSpec
-from ui.widgets.columns import fit_columns
-from ui.widgets.search_filter import SearchBox
-from ui.widgets.timeline import TimelineWidget
+from ..models.plan_groups import ALL, NONE, PlanGroupModel
+from ..shell import PageSpec
+from ..widgets.columns import fit_columns
+from ..widgets.search_filter import SearchBox
+from ..widgets.timeline import TimelineWidget
 
 LAYOUT_SHORT = {"cpccs": "CPCCS", "murc": "MURC", "dated": "Con fechas", "paac": "PAAC", "generic": "Genérico"}
 PLAN_HEADERS = ("Entidad", "Vigencia", "Formato", "Actividades", "Título / archivo de origen")
@@ -268,7 +269,7 @@ class PlansPage(QWidget):
         status_row = QHBoxLayout()
         status_row.addWidget(self.count_label, 1)
         rl.addLayout(status_row)
-        from ui.widgets.sync_badge import install_sync_badge
+        from ..widgets.sync_badge import install_sync_badge
 
         # whether the selected activity has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(
@@ -528,7 +529,7 @@ class PlansPage(QWidget):
     def new_activity(self) -> None:
         if self.view is None:
             return
-        from ui.dialogs.activity_form import ActivityFormDialog
+        from ..dialogs.activity_form import ActivityFormDialog
 
         key = self.group_model.key(self.group_view.currentIndex())
         default_group = key if key not in (None, ALL, NONE) else None
@@ -547,8 +548,8 @@ class PlansPage(QWidget):
     def edit_activity(self, activity_id: str) -> None:
         if self.view is None:
             return
-        from ui.dialogs.activity_form import ActivityFormDialog
-        from ui.tasks import show_error
+        from ..dialogs.activity_form import ActivityFormDialog
+        from ..tasks import show_error
 
         try:
             row = self.plans.activity(activity_id)
@@ -621,12 +622,12 @@ class PlansPage(QWidget):
 
     # -- plan actions ------------------------------------------------------------------------------
     def import_plan(self) -> None:
-        from ui.dialogs.plan_import import start_import
+        from ..dialogs.plan_import import start_import
 
         start_import(self.ctx, self, on_saved=self._on_plan_created)
 
     def new_from_template(self) -> None:
-        from ui.dialogs.plan_new import NewFromTemplateDialog
+        from ..dialogs.plan_new import NewFromTemplateDialog
 
         dlg = NewFromTemplateDialog(self.ctx, self)
         dlg.saved.connect(self._on_plan_created)
@@ -646,7 +647,7 @@ class PlansPage(QWidget):
     def export_plan(self) -> None:
         if not self.loaded_plan_id:
             return
-        from ui.dialogs.plan_export import PlanExportDialog
+        from ..dialogs.plan_export import PlanExportDialog
 
         dlg = PlanExportDialog(self.ctx, self.loaded_plan_id, self)
         self.export_dialog = dlg

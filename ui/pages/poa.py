@@ -35,10 +35,11 @@ from rcdesk.errors import UserError
 from rcdesk.poa.importer import LEVEL_LABELS, META_LEVEL_LABELS
 from rcdesk.poa.periods import period_count, period_name
 from rcdesk.services.changes import Changes
-from ui.models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel, fmt_number
-from ui.shell import PageSpec
-from ui.tasks import show_error
-from ui.widgets.columns import fit_columns
+
+from ..models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel, fmt_number
+from ..shell import PageSpec
+from ..tasks import show_error
+from ..widgets.columns import fit_columns
 
 MetaRole = Qt.ItemDataRole.UserRole + 1
 ALL = "__all__"
@@ -485,7 +486,7 @@ class PoaPage(QWidget):
         r = self.current_row()
         if r is None:
             return
-        from ui.files import ask_open_paths
+        from ..files import ask_open_paths
 
         chosen = ask_open_paths(
             self,
@@ -620,7 +621,7 @@ class PoaPage(QWidget):
         self.ctx.changed(Changes(poa=True), self)
 
     def new_poa(self) -> None:
-        from ui.dialogs.poa_edit import NewPoaDialog
+        from ..dialogs.poa_edit import NewPoaDialog
 
         dlg = NewPoaDialog(self.ctx, self, year=self.year_combo.currentData())
         if not dlg.exec() or dlg.result_row is None:
@@ -637,7 +638,7 @@ class PoaPage(QWidget):
     def new_objective(self) -> None:
         if self.poa is None:
             return
-        from ui.dialogs.poa_edit import ObjectiveDialog
+        from ..dialogs.poa_edit import ObjectiveDialog
 
         dlg = ObjectiveDialog(self.ctx, self.poa.poa_id, parent=self)
         if dlg.exec() and dlg.result_row is not None:
@@ -654,7 +655,7 @@ class PoaPage(QWidget):
                 "Agregue primero un objetivo («Nuevo objetivo…»); cada meta pertenece a un objetivo.",
             )
             return
-        from ui.dialogs.poa_edit import MetaDialog
+        from ..dialogs.poa_edit import MetaDialog
 
         dlg = MetaDialog(self.ctx, self.poa, self._objectives(), objective_id, parent=self)
         if dlg.exec() and dlg.result_row is not None:
@@ -665,11 +666,11 @@ class PoaPage(QWidget):
         if self.poa is None or node is None:
             return
         if node[0] == "obj":
-            from ui.dialogs.poa_edit import ObjectiveDialog
+            from ..dialogs.poa_edit import ObjectiveDialog
 
             dlg = ObjectiveDialog(self.ctx, self.poa.poa_id, node[1], parent=self)
         else:
-            from ui.dialogs.poa_edit import MetaDialog
+            from ..dialogs.poa_edit import MetaDialog
 
             dlg = MetaDialog(self.ctx, self.poa, self._objectives(), self._objective_of(node), node[1], parent=self)
         if dlg.exec() and dlg.result_row is not None:
@@ -736,7 +737,7 @@ class PoaPage(QWidget):
 
     # -- import / export ----------------------------------------------------------------------
     def open_import(self) -> None:
-        from ui.dialogs.poa_import import PoaImportDialog
+        from ..dialogs.poa_import import PoaImportDialog
 
         self.import_dialog = PoaImportDialog(self.ctx, self)
         if self.import_dialog.exec() and self.import_dialog.result is not None:
@@ -748,7 +749,8 @@ class PoaPage(QWidget):
         if self.poa is None:
             return
         from rcdesk.poa.exporter import export_poas
-        from ui.files import announce_saved, ask_save_path, default_name
+
+        from ..files import announce_saved, ask_save_path, default_name
 
         name = default_name("poa", str(self.poa.fiscal_year), self.poa.unit_name, suffix="xlsx")
         path = ask_save_path(

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 from rcdesk.catalogs import COUNTRIES, INSTITUTION_KINDS, TERRITORY_LEVELS, UNIT_TYPES
 from rcdesk.errors import UserError
 from rcdesk.services.changes import Changes
-from ui.models.units import UnitTableModel
-from ui.shell import PageSpec, UiContext
-from ui.tasks import show_error
-from ui.widgets.buttons import OK, dialog_buttons
-from ui.widgets.columns import fit_columns
+
+from ..models.units import UnitTableModel
+from ..shell import PageSpec, UiContext
+from ..tasks import show_error
+from ..widgets.buttons import OK, dialog_buttons
+from ..widgets.columns import fit_columns
 
 _PARENT_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models.sync_tables import (
+from ..models.sync_tables import (
     ConflictsModel,
     DiffModel,
     InstallationsModel,
@@ -34,9 +34,9 @@ from ui.models.sync_tables import (
     PackageReportModel,
     RecordBrowserModel,
 )
-from ui.shell import PageSpec
-from ui.widgets.columns import fit_columns
-from ui.widgets.tables import row_table
+from ..shell import PageSpec
+from ..widgets.columns import fit_columns
+from ..widgets.tables import row_table
 
 PACKAGE_FILTER = "Paquetes de rcdesk (*.rcpaq);;Todos los archivos (*)"
 
@@ -144,7 +144,7 @@ class SyncPage(QWidget):
         self.tabs.addTab(w, "C&onflictos")
 
     def _build_records_tab(self) -> None:
-        from ui.widgets.sync_badge import install_sync_badge
+        from ..widgets.sync_badge import install_sync_badge
 
         w = QWidget()
         lay = QVBoxLayout(w)
@@ -295,7 +295,7 @@ class SyncPage(QWidget):
 
     # -- packages ------------------------------------------------------------------------
     def _ask_save(self, title: str, what: str, who: str | None, filters: str = PACKAGE_FILTER) -> Path | None:
-        from ui.files import ask_save_path, default_name
+        from ..files import ask_save_path, default_name
 
         suffix = "rcpaq" if filters is PACKAGE_FILTER else None
         return ask_save_path(
@@ -309,7 +309,7 @@ class SyncPage(QWidget):
         )
 
     def export_package(self) -> None:
-        from ui.widgets.banner import banner_for
+        from ..widgets.banner import banner_for
 
         ov = self.svc.overview()
         if not ov.headquarters:
@@ -325,7 +325,7 @@ class SyncPage(QWidget):
             return
         full = self.chk_full.isChecked()
 
-        from ui.files import announce_saved
+        from ..files import announce_saved
 
         def job(progress, cancel):
             return self.svc.export_package(Path(path), full=full, progress=progress, cancel=cancel)
@@ -344,7 +344,7 @@ class SyncPage(QWidget):
         self.ctx.runner.run(job, title="Exportando el paquete…", parent=self, on_done=done)
 
     def choose_and_import(self) -> None:
-        from ui.files import ask_open_paths
+        from ..files import ask_open_paths
 
         files = ask_open_paths(
             self, self.ctx.settings, kind="paquetes", title="Importar paquetes", filters=PACKAGE_FILTER, many=True
@@ -353,7 +353,7 @@ class SyncPage(QWidget):
             self.import_files(files)
 
     def choose_folder_and_import(self) -> None:
-        from ui.files import ask_folder
+        from ..files import ask_folder
 
         folder = ask_folder(self, self.ctx.settings, kind="paquetes", title="Carpeta con paquetes")
         if folder:
@@ -457,7 +457,7 @@ class SyncPage(QWidget):
             return
 
         everything = self.chk_base_all.isChecked()
-        from ui.files import announce_saved
+        from ..files import announce_saved
 
         def job(progress, cancel):
             return self.svc.export_base(
@@ -483,7 +483,7 @@ class SyncPage(QWidget):
         path = self._ask_save("Guardar acuse de recibo", "acuse de recibo", r.name)
         if path is None:
             return
-        from ui.files import announce_saved
+        from ..files import announce_saved
 
         def done(res: dict) -> None:
             self._changed()
@@ -514,7 +514,7 @@ class SyncPage(QWidget):
         def job(progress, cancel):
             return self.svc.export_consolidated(Path(path), progress=progress, cancel=cancel)
 
-        from ui.files import announce_saved
+        from ..files import announce_saved
 
         self.ctx.runner.run(
             job,
@@ -525,7 +525,7 @@ class SyncPage(QWidget):
 
     # -- keys ----------------------------------------------------------------------------
     def export_keys(self) -> None:
-        from ui.files import announce_saved, ask_save_path, default_name
+        from ..files import announce_saved, ask_save_path, default_name
 
         path = ask_save_path(
             self,
@@ -554,7 +554,7 @@ class SyncPage(QWidget):
         )
 
     def import_keys(self) -> None:
-        from ui.files import ask_open_paths
+        from ..files import ask_open_paths
 
         chosen = ask_open_paths(
             self, self.ctx.settings, kind="claves", title="Importar claves", filters="Claves (*.json)"

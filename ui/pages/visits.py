@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.services.changes import Changes
-from ui.models.poa_tables import CommitmentsModel, OficiosModel, SortRole, VisitsModel
-from ui.shell import PageSpec
-from ui.tasks import show_error
+
+from ..models.poa_tables import CommitmentsModel, OficiosModel, SortRole, VisitsModel
+from ..shell import PageSpec
+from ..tasks import show_error
 
 
 def _table(model, stretch: int) -> QTableView:
@@ -109,7 +110,7 @@ class VisitsPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
-        from ui.widgets.sync_badge import install_sync_badge
+        from ..widgets.sync_badge import install_sync_badge
 
         # whether the selected visit has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(
@@ -169,7 +170,7 @@ class VisitsPage(QWidget):
         self.done_button.setEnabled(self.commitments_model.rowCount() > 0)
 
     def new_visit(self) -> None:
-        from ui.dialogs.poa_visit import VisitDialog
+        from ..dialogs.poa_visit import VisitDialog
 
         self.dialog = VisitDialog(self.ctx, self)
         if self.dialog.exec() and self.dialog.result_row is not None:
@@ -180,7 +181,7 @@ class VisitsPage(QWidget):
         v = self.current()
         if v is None:
             return
-        from ui.dialogs.poa_visit import CommitmentDialog
+        from ..dialogs.poa_visit import CommitmentDialog
 
         self.dialog = CommitmentDialog(self.ctx, v, self)
         if self.dialog.exec():
@@ -198,7 +199,7 @@ class VisitsPage(QWidget):
         v = self.current()
         if v is None:
             return
-        from ui.files import ask_open_paths
+        from ..files import ask_open_paths
 
         chosen = ask_open_paths(
             self,
@@ -226,7 +227,7 @@ class VisitsPage(QWidget):
         v = self.current()
         if v is None:
             return
-        from ui.files import announce_saved, ask_save_path, default_name
+        from ..files import announce_saved, ask_save_path, default_name
 
         # the canton and the visit's own date: two visits never share a name
         path = ask_save_path(
@@ -286,7 +287,7 @@ class OficiosPage(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.alert)
         lay.addWidget(self.table, 1)
-        from ui.widgets.sync_badge import install_sync_badge
+        from ..widgets.sync_badge import install_sync_badge
 
         self.sync_badge = install_sync_badge(
             ctx, self.table, "document_request", lambda r: self.model.row_at(r).oficio_id, lay
@@ -330,7 +331,7 @@ class OficiosPage(QWidget):
         self.cancel_button.setEnabled(open_)
 
     def new_oficio(self) -> None:
-        from ui.dialogs.poa_visit import OficioDialog
+        from ..dialogs.poa_visit import OficioDialog
 
         self.dialog = OficioDialog(self.ctx, self)
         if self.dialog.exec():
@@ -341,7 +342,7 @@ class OficiosPage(QWidget):
         o = self.current()
         if o is None:
             return
-        from ui.dialogs.poa_visit import AnswerDialog
+        from ..dialogs.poa_visit import AnswerDialog
 
         self.dialog = AnswerDialog(self.ctx, o, self)
         if self.dialog.exec():

@@ -14,7 +14,8 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from rcdesk.compliance import COLOR_HEX, format_pct
-from ui.widgets.pct_bar import FRAME, TRACK
+
+from .pct_bar import FRAME, TRACK
 
 # 15 rows of 26 px plus the title fit the dashboard's chart tab at 1366×768 with room to spare
 MAX_ROWS = 15

@@ -31,8 +31,9 @@ from rcdesk.imports import profiles
 from rcdesk.imports.choices import field_choices, file_years, period_kinds, profile_document, sheet_groups
 from rcdesk.imports.fields import Catalog
 from rcdesk.imports.mapping import SheetMapping, unknown_overrides
-from ui.models.column_mapping import REMEMBERED, ColumnMappingModel
-from ui.tasks import show_error
+
+from ..models.column_mapping import REMEMBERED, ColumnMappingModel
+from ..tasks import show_error
 
 
 class _FieldCombo(QComboBox):

@@ -104,8 +104,9 @@ class TableMenu:
     def export_table(self, suffix: str) -> None:
         from rcdesk.errors import UserError
         from rcdesk.reports.table_file import write_table_csv, write_table_xlsx
-        from ui.files import announce_saved, ask_save_path, default_name
-        from ui.tasks import show_error
+
+        from ..files import announce_saved, ask_save_path, default_name
+        from ..tasks import show_error
 
         words, settings = self.export
         filters = "CSV separado por punto y coma (*.csv)" if suffix == "csv" else "Excel (*.xlsx)"
@@ -134,12 +135,16 @@ class TableMenu:
         announce_saved(page, path, "Tabla exportada")
 
 
+# `ui.pages` in the source tree, `rcdesk_gui.pages` when installed from the wheel
+_PAGES_PACKAGE = __package__.rsplit(".", 1)[0] + ".pages"
+
+
 def _page_of(view: QWidget) -> QWidget:
     """The page (or dialog) holding the view: where the «Tabla exportada» banner goes."""
     w = view
     while w.parentWidget() is not None and not w.isWindow():
         parent = w.parentWidget()
-        if parent.isWindow() or type(parent).__module__.startswith("ui.pages"):
+        if parent.isWindow() or type(parent).__module__.startswith(_PAGES_PACKAGE):
             return parent
         w = parent
     return w

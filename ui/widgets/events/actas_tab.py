@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models.events_tables import (
+from ...models.events_tables import (
     ActasModel,
 )
-from ui.widgets.events.base import EventTab, table
-from ui.widgets.table_menu import install_table_menu
+from ..table_menu import install_table_menu
+from .base import EventTab, table
 
 KIND_NAMES = {"deliberacion": "acta deliberacion", "compromiso": "acta compromiso"}
 
@@ -159,7 +159,7 @@ class ActasTab(EventTab):
         return box.clickedButton() is go
 
     def save(self, kind: str) -> None:
-        from ui.files import announce_saved, ask_save_path, default_name
+        from ...files import announce_saved, ask_save_path, default_name
 
         if self.ev is None or not self.confirm_complete():
             return
@@ -207,7 +207,8 @@ class ActasTab(EventTab):
 
     def verify_file(self) -> None:
         from rcdesk.services.actas import ActaService
-        from ui.files import ask_open_paths
+
+        from ...files import ask_open_paths
 
         paths = ask_open_paths(self, self.ctx.settings, kind="actas", title="Verificar acta", filters="PDF (*.pdf)")
         if paths:

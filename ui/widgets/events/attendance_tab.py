@@ -17,19 +17,20 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.errors import UserError
-from ui.dialogs.events_dialogs import ImportPreviewDialog
-from ui.models.events_tables import (
+
+from ...dialogs.events_dialogs import ImportPreviewDialog
+from ...models.events_tables import (
     AttendanceModel,
 )
-from ui.widgets.events.base import (
+from ..search_filter import SearchBox
+from ..table_menu import install_table_menu
+from .base import (
     EventTab,
     combo,
     selected,
     set_combo,
     table,
 )
-from ui.widgets.search_filter import SearchBox
-from ui.widgets.table_menu import install_table_menu
 
 # background, border, text: the banner's colours (ui/widgets/banner.py), so red and amber mean the same everywhere
 _COLOURS = {
@@ -363,7 +364,7 @@ class AttendanceTab(EventTab):
 
     # actions --------------------------------------------------------------------------------
     def import_sheet(self) -> None:
-        from ui.files import ask_open_paths
+        from ...files import ask_open_paths
 
         if self.ev is None:
             return
@@ -389,7 +390,8 @@ class AttendanceTab(EventTab):
 
     def pdf(self, mode: str) -> None:
         from rcdesk.services.event_documents import EventDocuments
-        from ui.files import announce_saved, ask_save_path
+
+        from ...files import announce_saved, ask_save_path
 
         if self.ev is None:
             return
@@ -422,7 +424,8 @@ class AttendanceTab(EventTab):
 
     def export_xlsx(self) -> None:
         from rcdesk.services.event_documents import EventDocuments
-        from ui.files import announce_saved, ask_save_path
+
+        from ...files import announce_saved, ask_save_path
 
         if self.ev is None:
             return
@@ -447,7 +450,7 @@ class AttendanceTab(EventTab):
             )
 
     def _file_name(self, words: str, suffix: str) -> str:
-        from ui.files import default_name
+        from ...files import default_name
 
         ev = self.ev
         # the place and the event's date: the lists of two events never share a name

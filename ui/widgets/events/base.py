@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 
 from rcdesk.errors import UserError
 from rcdesk.services.changes import Changes
-from ui.tasks import show_error
+
+from ...tasks import show_error
 
 CHANGED = Changes(events=True)
 

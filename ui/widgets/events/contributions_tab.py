@@ -14,14 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.events_dialogs import CommitmentDialog, FollowUpDialog
-from ui.models.events_tables import (
+from ...dialogs.events_dialogs import CommitmentDialog, FollowUpDialog
+from ...models.events_tables import (
     CommitmentsModel,
     ContributionsModel,
 )
-from ui.tasks import show_error
-from ui.widgets.events.base import CHANGED, EventTab, selected, table
-from ui.widgets.table_menu import install_table_menu
+from ...tasks import show_error
+from ..table_menu import install_table_menu
+from .base import CHANGED, EventTab, selected, table
 
 
 class ContributionsTab(EventTab):

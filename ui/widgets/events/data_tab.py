@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ui.dialogs.events_dialogs import date_edit, pydate, qdate
-from ui.widgets.events.base import EventTab, combo, set_combo
+from ...dialogs.events_dialogs import date_edit, pydate, qdate
+from .base import EventTab, combo, set_combo
 
 
 class DataTab(EventTab):

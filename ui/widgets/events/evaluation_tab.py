@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.events.base import EventTab
+from .base import EventTab
 
 
 class EvaluationTab(EventTab):
@@ -88,7 +88,7 @@ class EvaluationTab(EventTab):
         super().keyPressEvent(event)
 
     def _results(self, svc) -> None:
-        from ui.widgets.events_charts import bar_chart
+        from ..events_charts import bar_chart
 
         while self.results_layout.count():
             w = self.results_layout.takeAt(0).widget()

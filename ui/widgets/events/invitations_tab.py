@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.errors import UserError
-from ui.models.events_tables import InvitationsModel
-from ui.widgets.events.base import EventTab, selected, set_combo, table
-from ui.widgets.table_menu import install_table_menu
+
+from ...models.events_tables import InvitationsModel
+from ..table_menu import install_table_menu
+from .base import EventTab, selected, set_combo, table
 
 
 class InvitationsTab(EventTab):
@@ -142,7 +143,8 @@ class InvitationsTab(EventTab):
 
     def add_from_directory(self) -> None:
         from rcdesk.services.events import EventService
-        from ui.dialogs.events_people import PersonPickerDialog
+
+        from ...dialogs.events_people import PersonPickerDialog
 
         if self.ev is None:
             return

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ui.dialogs.events_dialogs import date_edit, pydate
-from ui.models.events_tables import (
+from ...dialogs.events_dialogs import date_edit, pydate
+from ...models.events_tables import (
     QuestionsModel,
 )
-from ui.widgets.events.base import EventTab, combo, selected, table
-from ui.widgets.table_menu import install_table_menu
+from ..table_menu import install_table_menu
+from .base import EventTab, combo, selected, table
 
 
 class QuestionsTab(EventTab):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.events.base import EventTab
+from .base import EventTab
 
 
 class StatsTab(EventTab):
@@ -93,7 +93,7 @@ class StatsTab(EventTab):
         self._draw(svc.statistics(self.ev.event_id))
 
     def _draw(self, stats: dict) -> None:
-        from ui.widgets.events_charts import bar_chart
+        from ..events_charts import bar_chart
 
         while self.charts_layout.count():
             w = self.charts_layout.takeAt(0).widget()
