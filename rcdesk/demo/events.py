@@ -367,7 +367,7 @@ def load(db, progress) -> dict:
     ]
     for mesa, text, commitment, unit, deliverable, follows in aportes:
         c = cs.add_contribution(ev.event_id, text, mesa)
-        if commitment:
+        if commitment and unit:
             cm = cs.add(
                 CommitmentInput(
                     description=commitment,
@@ -411,11 +411,11 @@ def load(db, progress) -> dict:
     responses = []
     for _ in range(124):
         r = {}
-        for i, q in enumerate(qlist):
-            if q.kind == "choice" and i in weights:
-                r[q.question_id] = rng.choices(q.options, weights=weights[i])[0]
-            elif q.kind == "text" and rng.random() < 0.3:
-                r[q.question_id] = rng.choice(topics)
+        for i, sq in enumerate(qlist):
+            if sq.kind == "choice" and i in weights:
+                r[sq.question_id] = rng.choices(sq.options, weights=weights[i])[0]
+            elif sq.kind == "text" and rng.random() < 0.3:
+                r[sq.question_id] = rng.choice(topics)
         responses.append(r)
     sv.add_responses(ev.event_id, responses)
     progress(6, 6, "Eventos de ejemplo listos")

@@ -227,11 +227,11 @@ def load(db, progress) -> dict:
                 if u.unit_type == "TENENCIA_POLITICA":
                     target = max(4, round(target * rnd.uniform(0.7, 1.2)))
                 planned = _split(target, 4, rnd)
-                executed = [max(0.0, round(p * factor * rnd.uniform(0.85, 1.15))) for p in planned]
+                executed: list[float | None] = [max(0.0, round(p * factor * rnd.uniform(0.85, 1.15))) for p in planned]
                 cod = round(budget * rnd.uniform(0.9, 1.2), 2) if budget else None
                 pbud = [round(cod / 4, 2)] * 4 if cod else [0.0] * 4
                 fin = factor * rnd.uniform(0.55, 1.0) if cod else 0
-                dev = [round(b * fin, 2) for b in pbud] if cod else [None] * 4
+                dev: list[float | None] = [round(b * fin, 2) for b in pbud] if cod else [None] * 4
                 po.metas.append(
                     ParsedMeta(
                         number=f"{o_no}.{len(po.metas) + 1}",

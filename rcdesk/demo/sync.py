@@ -77,14 +77,18 @@ def _season(db, tmp: Path, progress) -> dict:
     if len(acts) < 3:
         return {}
     field = Database.open(tmp / "campo" / "rcdesk.db", name=FIELD_NAME, role="field")
+    field_id = field.installation_id
+    assert field_id is not None  # Database.open() always names the installation it opened
     try:
         laptop = SyncService(field)
         base = folder / "01-paquete-base-colta.rcpaq"
-        hq.export_base(field.installation_id, base, territories=[colta] if colta else None, name=FIELD_NAME)
+        hq.export_base(field_id, base, territories=[colta] if colta else None, name=FIELD_NAME)
         laptop.import_packages([base])
         progress(1, 5, "Sincronización de ejemplo: trabajo en el campo")
         with field.begin() as s:
             a0, a1, a2 = (s.get(PlanActivity, i) for i in acts)
+            # a base package carries every plan activity (no base filter narrows plans)
+            assert a0 is not None and a1 is not None and a2 is not None
             a0.meta = "Equipo técnico conformado con 6 personas (acta n.º 12)"
             a1.indicator = "Informe preliminar socializado en Colta"
             s.add(
@@ -104,9 +108,9 @@ def _season(db, tmp: Path, progress) -> dict:
         laptop.export_package(pkg)
         progress(2, 5, "Sincronización de ejemplo: consolidación en la sede")
         hq.import_packages([pkg])  # an unknown installation: waits in quarantine
-        _row, result = hq.trust(field.installation_id)  # the fingerprint was checked by phone
+        _row, result = hq.trust(field_id)  # the fingerprint was checked by phone
         progress(4, 5, "Sincronización de ejemplo: acuse de recibo")
-        hq.export_receipt(field.installation_id, folder / "03-acuse-colta.rcpaq")
+        hq.export_receipt(field_id, folder / "03-acuse-colta.rcpaq")
         t = result.total()
     finally:
         field.close()
