@@ -89,7 +89,8 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         "--db",
         metavar="RUTA",
         default=default,
-        help="archivo de base de datos (por omisión, el de la carpeta de datos del usuario)",
+        help="archivo de base de datos (por omisión, el de la carpeta de datos del usuario) o servidor "
+        "PostgreSQL de la sede central (postgresql+psycopg://usuario@servidor/base)",
     )
     parser.add_argument(
         "--json",
@@ -101,7 +102,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 @dataclass
 class CliContext:
-    db_path: Path | None
+    db_path: Path | str | None  # a file, or a server URL as typed (see rcdesk.paths.parse_target)
     json: bool
     cancel: CancelToken = field(default_factory=CancelToken)
     _db: Any = None
@@ -112,7 +113,7 @@ class CliContext:
         if self._paths is None:
             from rcdesk.paths import AppPaths
 
-            self._paths = AppPaths.for_database(self.db_path) if self.db_path else AppPaths.default()
+            self._paths = AppPaths.for_target(self.db_path) if self.db_path else AppPaths.default()
         return self._paths
 
     @property
@@ -238,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
-    ctx = CliContext(db_path=Path(args.db) if getattr(args, "db", None) else None, json=bool(args.json))
+    # kept as typed: Path() would turn «postgresql://h/db» into «postgresql:/h/db», an SQLite file
+    ctx = CliContext(db_path=getattr(args, "db", None) or None, json=bool(args.json))
     try:
         from rcdesk.logsetup import setup_logging
 
@@ -293,9 +295,9 @@ def _known_problem(exc: Exception, ctx: CliContext) -> str | None:
     from rcdesk.db.driver_errors import storage_message
 
     try:
-        db_file = ctx.paths.database
+        db_file = ctx.paths.display
     except Exception:
-        db_file = ctx.db_path
+        db_file = None
     message = storage_message(exc, db_file)
     if message is not None:
         return message

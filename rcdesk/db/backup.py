@@ -3,6 +3,10 @@
 Automatic and manual backups rotate (the newest `KEEP` are kept); the copy taken before a
 schema upgrade is kept apart so it survives rotation. The daily automatic copy runs on its own
 thread with its own connections (`DailyBackup`), so the window never waits for it.
+
+A server database (PostgreSQL) is copied with `pg_dump` (custom format, `*.dump` in the same
+folder) when that program is installed; otherwise a copy asked for gets a Spanish message saying
+backups are the server's job, and the copy before an upgrade is skipped with a warning in the log.
 """
 
 from __future__ import annotations
@@ -59,8 +63,70 @@ def backup_database(db_path: Path, backups_dir: Path, *, pre_upgrade_from: int |
     return dest
 
 
+SERVER_BACKUP_MISSING = (
+    "Esta base de datos está en un servidor PostgreSQL y este equipo no tiene «pg_dump»: las copias de "
+    "seguridad las hace el servidor (pida al área de sistemas que confirme su copia diaria), o instale las "
+    "herramientas cliente de PostgreSQL para que rcdesk pueda hacerlas."
+)
+
+
+def pg_dump_program() -> str | None:
+    import shutil
+
+    return shutil.which("pg_dump")
+
+
+def backup_server(paths, *, pre_upgrade_from: int | None = None) -> Path | None:
+    """A `pg_dump` copy of the server database in `paths.backups` (see the module docstring)."""
+    import os
+    import subprocess
+
+    from sqlalchemy.engine import make_url
+
+    program = pg_dump_program()
+    if program is None:
+        if pre_upgrade_from is None:
+            raise UserError(SERVER_BACKUP_MISSING)
+        log.warning("no pg_dump on this machine: schema upgrade of %s without a copy", paths.display)
+        return None
+    url = make_url(paths.url)
+    name = (
+        f"{PRE_UPGRADE_PREFIX}v{pre_upgrade_from}-{_stamp()}" if pre_upgrade_from is not None else f"{PREFIX}{_stamp()}"
+    )
+    dest = paths.backups / f"{name}.dump"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".parcial")
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)  # never on the command line, where other users could read it
+    args = [program, "--format=custom", "--no-owner", "-f", str(tmp), "-d", str(url.database or "")]
+    if url.host:
+        args += ["-h", url.host]
+    if url.port:
+        args += ["-p", str(url.port)]
+    if url.username:
+        args += ["-U", url.username]
+    done = subprocess.run(args, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        log.error("pg_dump failed: %s", done.stderr.strip())
+        raise StorageError(
+            f"No se pudo copiar la base de datos del servidor {paths.display} con pg_dump "
+            f"(código {done.returncode}); los detalles quedaron en el registro."
+        )
+    tmp.replace(dest)
+    log.info("server backup written to %s", dest)
+    if pre_upgrade_from is None:
+        rotate(paths.backups)
+    return dest
+
+
 def rotate(backups_dir: Path, keep: int = KEEP) -> None:
-    files = sorted(backups_dir.glob(f"{PREFIX}*.db"))
+    for suffix in (".db", ".dump"):
+        _rotate(sorted(backups_dir.glob(f"{PREFIX}*{suffix}")), keep)
+
+
+def _rotate(files: list[Path], keep: int) -> None:
     for old in files[:-keep] if keep else files:
         old.unlink(missing_ok=True)
 
@@ -69,7 +135,7 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
     out: list[BackupInfo] = []
     if not backups_dir.exists():
         return out
-    for p in backups_dir.glob("rcdesk-*.db"):
+    for p in [*backups_dir.glob("rcdesk-*.db"), *backups_dir.glob("rcdesk-*.dump")]:
         st = p.stat()
         kind = "antes de actualizar" if p.name.startswith(PRE_UPGRADE_PREFIX) else "copia"
         out.append(BackupInfo(p, datetime.fromtimestamp(st.st_mtime), st.st_size, kind))

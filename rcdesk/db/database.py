@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rcdesk.db import BUSY_TIMEOUT_MS, migrate
 from rcdesk.ids import new_id
@@ -63,7 +63,7 @@ def _probe(path: Path) -> tuple[int, tuple | None]:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         row = None
         if version:
-            row = conn.execute("SELECT id, name, role FROM installation WHERE is_self = 1").fetchone()
+            row = conn.execute("SELECT id, name, role FROM installation WHERE is_self = TRUE").fetchone()
         return int(version), row
     finally:
         conn.close()
@@ -75,7 +75,7 @@ class Database:
         self._engine = engine
         self._sessions: dict[bool, Any] | None = None
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: list[Any] = []
         self._lock = threading.Lock()
         self._user: str | None = None
         self.installation_id: str | None = None
@@ -93,28 +93,28 @@ class Database:
     @classmethod
     def open(
         cls,
-        path: Path | None = None,
+        path: Path | str | None = None,
         *,
         paths: AppPaths | None = None,
         create: bool = True,
         name: str | None = None,
         role: str | None = None,
     ) -> Database:
-        """Open (and create or upgrade) a database.
+        """Open (and create or upgrade) a database: an SQLite file or a server URL (`str`).
 
         `path=None` and `paths=None` gives a throw-away in-memory database (tests).
         Upgrading an existing database takes a backup first; a database from a newer
         rcdesk is refused untouched (`DatabaseTooNew`).
         """
         if paths is None and path is not None:
-            paths = AppPaths.for_database(Path(path))
+            paths = AppPaths.for_target(path)
         if paths is not None:
             paths.ensure()
-            if not create and not paths.database.exists():
+            if not paths.is_server and not create and not paths.database.exists():
                 from rcdesk.errors import StorageError
 
                 raise StorageError(f"No existe la base de datos «{paths.database}».")
-            if paths.database.exists() and not name and not role:
+            if not paths.is_server and paths.database.exists() and not name and not role:
                 try:
                     version, me = _probe(paths.database)
                 except sqlite3.Error:
@@ -125,15 +125,24 @@ class Database:
                     return db
         from rcdesk.db.engine import make_engine
 
-        engine = make_engine(paths.database if paths else None)
+        engine = make_engine(paths.target if paths else None)
         try:
             migrate.upgrade(engine, paths)
         except BaseException:
             engine.dispose()
             raise
         db = cls(paths, engine)
-        db._ensure_installation(name=name, role=role)
+        try:
+            db._ensure_installation(name=name, role=role)
+        except BaseException:
+            engine.dispose()
+            raise
         return db
+
+    @property
+    def is_server(self) -> bool:
+        """A server database (PostgreSQL at headquarters) rather than an SQLite file."""
+        return self.paths is not None and self.paths.is_server
 
     @property
     def engine(self) -> Engine:
@@ -142,7 +151,7 @@ class Database:
 
             with self._lock:
                 if self._engine is None:
-                    self._engine = make_engine(self.paths.database if self.paths else None)
+                    self._engine = make_engine(self.paths.target if self.paths else None)
         return self._engine
 
     def close(self) -> None:
@@ -150,7 +159,7 @@ class Database:
             for conn in self._readers:
                 try:
                     conn.close()
-                except sqlite3.Error:
+                except Exception:  # sqlite3 or psycopg: closing a broken reader must not stop closing
                     pass
             self._readers.clear()
             self._local = threading.local()
@@ -166,7 +175,22 @@ class Database:
     # -- fast reads --------------------------------------------------------------------
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        """A plain sqlite3 connection for read-only queries (one per thread, reused)."""
+        """A plain sqlite3 connection for read-only queries (one per thread, reused).
+
+        On a server database, a psycopg connection that answers the same SQL the same way
+        (`rcdesk/db/server_reads.py`)."""
+        if self.paths is not None and self.paths.url is not None:
+            reader = getattr(self._local, "conn", None)
+            if reader is None:
+                from rcdesk.db import server_reads
+
+                reader = server_reads.connect(self.paths.url)
+                self._local.conn = reader
+                with self._lock:
+                    self._readers.append(reader)
+            # typed as what the callers program against: the same calls, answered the same way
+            yield cast(sqlite3.Connection, reader)
+            return
         if self.paths is None:  # in-memory: the engine's single shared connection
             raw = self.engine.raw_connection()
             try:

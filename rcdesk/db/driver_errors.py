@@ -40,11 +40,51 @@ def driver_error(exc: BaseException) -> sqlite3.Error | None:
     return None
 
 
+def _server_error(exc: BaseException) -> BaseException | None:
+    """The psycopg error behind `exc`, if any (found by module, so psycopg is never imported here)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        for candidate in (cur, getattr(cur, "orig", None)):
+            if isinstance(candidate, BaseException) and type(candidate).__module__.startswith("psycopg"):
+                return candidate
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def server_message(exc: BaseException, where: str = "") -> str | None:
+    """Spanish message for a PostgreSQL server the user (or IT) can fix; None for a bug."""
+    err = _server_error(exc)
+    if err is None:
+        return None
+    state = getattr(err, "sqlstate", None) or ""
+    text = str(err).lower()
+    at = f" «{where}»" if where else ""
+    if state in ("28P01", "28000") or "password authentication failed" in text or "no password supplied" in text:
+        return f"El servidor de base de datos{at} rechazó el usuario o la contraseña. Revise los datos de conexión."
+    if state == "3D000" or ("database" in text and "does not exist" in text):
+        return (
+            f"No existe esa base de datos en el servidor{at}: pida al área de sistemas que la cree "
+            "(CREATE DATABASE) y vuelva a intentarlo."
+        )
+    if state == "42501" or "permission denied" in text:
+        return f"El usuario no tiene permiso para esta operación en el servidor{at}. No se guardó nada."
+    if state.startswith("08") or "connection" in text or "could not" in text or "timeout" in text:
+        return (
+            f"No se puede conectar con el servidor de base de datos{at}: compruebe la dirección, el puerto, "
+            "que el servidor esté encendido y la red. No se guardó nada."
+        )
+    if state == "53100":
+        return f"El disco del servidor de base de datos{at} está lleno. No se guardó nada."
+    return None
+
+
 def storage_message(exc: BaseException, path: Path | str | None = None) -> str | None:
     """Spanish message for a storage problem the user can fix, or None when `exc` is not one."""
     err = driver_error(exc)
     if err is None:
-        return None
+        return server_message(exc, str(path or ""))
     code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(err).lower()
     where = f" «{path}»" if path else ""

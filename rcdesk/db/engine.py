@@ -13,6 +13,14 @@ users in 0.00 s despite the timeout. Only SQLite needs this; the option is ignor
 
 A database that stays busy beyond the timeout raises `DatabaseBusy` (a `UserError`, exit 2 on
 the command line, a dialog in the GUI), never the driver's OperationalError.
+
+PostgreSQL (headquarters on a server, `postgresql+psycopg://…`) gets none of the SQLite set-up:
+several operators write at once, each transaction at READ COMMITTED. What the one-writer rule
+guarantees on SQLite comes from the rows themselves there: the change sequence is taken with
+`UPDATE installation … RETURNING` (a row lock held to commit, so packages never skip a change),
+decisions and edits check the row's version or status in their UPDATE (`row_versions.py`), and a
+lock held longer than the busy timeout (`lock_timeout`) or a deadlock gives the same
+`DatabaseBusy` message.
 """
 
 from __future__ import annotations
@@ -69,7 +77,56 @@ class _WriteHolders(threading.local):
         self.ids: set[int] = set()
 
 
-def make_engine(path: Path | None) -> Engine:
+def is_sqlite(engine_or_conn) -> bool:
+    return bool(engine_or_conn.dialect.name == "sqlite")
+
+
+def make_engine(target: Path | str | None) -> Engine:
+    """An engine for an SQLite file (`Path`), a server URL (`str`, see `rcdesk.paths.parse_target`)
+    or, with None, one shared in-memory SQLite connection (tests)."""
+    if isinstance(target, str):
+        from rcdesk.paths import parse_target
+
+        parsed = parse_target(target)  # a path typed as sqlite:///… or a refused scheme
+        if isinstance(parsed, str):
+            return _server_engine(parsed)
+        target = parsed
+    return _sqlite_engine(target)
+
+
+def _server_engine(url: str) -> Engine:
+    from sqlalchemy.engine import make_url
+
+    timeout_ms = BUSY_TIMEOUT_MS
+    engine = create_engine(
+        make_url(url),
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": 10,
+            "application_name": "rcdesk",
+            # waits for another operator's row lock as long as SQLite waits for the file
+            "options": f"-c lock_timeout={timeout_ms} -c TimeZone=UTC",
+        },
+    )
+
+    @event.listens_for(engine, "handle_error")
+    def _busy(ctx):
+        if server_busy(ctx.original_exception):
+            raise busy_error(None, timeout_ms) from ctx.original_exception
+
+    return engine
+
+
+# SQLSTATEs meaning "another transaction is in the way; try again": lock_not_available,
+# deadlock_detected, serialization_failure
+_SERVER_BUSY = {"55P03", "40P01", "40001"}
+
+
+def server_busy(exc: BaseException) -> bool:
+    return getattr(exc, "sqlstate", None) in _SERVER_BUSY
+
+
+def _sqlite_engine(path: Path | None) -> Engine:
     timeout_ms = BUSY_TIMEOUT_MS
     if path is None:  # tests: one shared in-memory connection
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})

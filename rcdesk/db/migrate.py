@@ -28,7 +28,17 @@ def head_version() -> int:
 
 
 def current_version(engine: Engine) -> tuple[int, bool]:
-    """(user_version, has_tables) of the database behind `engine`."""
+    """(user_version, has_tables) of the database behind `engine`.
+
+    On a server database (no `user_version`) the number is Alembic's own revision."""
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as c:
+            stamped: bool = c.exec_driver_sql("SELECT to_regclass('alembic_version') IS NOT NULL").scalar_one()
+            rev = c.exec_driver_sql("SELECT max(version_num) FROM alembic_version").scalar() if stamped else None
+            tables: int = c.exec_driver_sql(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+            ).scalar_one()
+        return int(rev or 0), bool(tables)
     with engine.connect() as c:
         version: int = c.exec_driver_sql("PRAGMA user_version").scalar_one()
         has_tables = (
@@ -65,7 +75,7 @@ def upgrade(engine: Engine, paths=None) -> int:
     except Exception as exc:
         from rcdesk.db.driver_errors import storage_message
 
-        where = paths.database if paths is not None else None
+        where = paths.display if paths is not None else None
         raise StorageError(storage_message(exc, where) or "No se puede abrir la base de datos.") from exc
     if found > latest:
         raise DatabaseTooNew(found, latest)
@@ -73,11 +83,15 @@ def upgrade(engine: Engine, paths=None) -> int:
         return latest
     if found == 0 and has_tables:
         raise StorageError("El archivo no es una base de datos de rcdesk; no se ha modificado.")
-    if found > 0 and paths is not None and paths.database.exists():
+    if found > 0 and paths is not None and paths.is_server:
+        from rcdesk.db.backup import backup_server
+
+        backup_server(paths, pre_upgrade_from=found)  # pg_dump, or a logged note that it is the server's job
+    elif found > 0 and paths is not None and paths.database.exists():
         from rcdesk.db.backup import backup_database
 
         backup_database(paths.database, paths.backups, pre_upgrade_from=found)
-    if found > 0:
+    if found > 0 and engine.dialect.name == "sqlite":
         from rcdesk.db import schema_repair
 
         schema_repair.repair(engine, found)

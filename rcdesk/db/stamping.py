@@ -46,7 +46,7 @@ def allocate_seq(conn_or_session, count: int) -> int:
     if count <= 0:
         return 0
     row = conn_or_session.execute(
-        text("UPDATE installation SET next_seq = next_seq + :n WHERE is_self = 1 RETURNING next_seq"),
+        text("UPDATE installation SET next_seq = next_seq + :n WHERE is_self = TRUE RETURNING next_seq"),
         {"n": count},
     ).first()
     if row is None:  # database without its own installation yet (during `init`)

@@ -73,7 +73,7 @@ def plan_facts(c, plan_id: str) -> tuple[str, str, int, str]:
     """(entity, country, year, period_kind) of a plan."""
     row = c.execute(
         "SELECT i.name, i.country, p.year, p.period_kind FROM plan p JOIN institution i "
-        "ON i.id = p.institution_id WHERE p.id = ? AND p.deleted = 0",
+        "ON i.id = p.institution_id WHERE p.id = ? AND p.deleted = FALSE",
         (plan_id,),
     ).fetchone()
     if row is None:
@@ -148,32 +148,32 @@ def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:
         for r in c.execute(
             "SELECT id, number, description, responsible, meta, group_id, cuatrimestres, start_date, end_date, "
             f"scheduled_text, {'extra' if weighted else 'NULL'} FROM plan_activity "
-            "WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+            "WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
             (plan_id,),
         )
     ]
     groups = [
         _Group(*r)
         for r in c.execute(
-            "SELECT id, parent_id, kind, code, name FROM plan_group WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+            "SELECT id, parent_id, kind, code, name FROM plan_group WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
             (plan_id,),
         )
     ]
-    in_plan = "SELECT id FROM plan_activity WHERE plan_id = ? AND deleted = 0"
+    in_plan = "SELECT id FROM plan_activity WHERE plan_id = ? AND deleted = FALSE"
     # The report that counts: VALIDADO with the highest period ≤ the cut (one VALIDADO per period).
     # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum.
     latest = [
         _Latest(*r)
         for r in c.execute(
             "SELECT activity_id, max(period_no), id, percent, quantity, target_quantity FROM progress_report "
-            f"WHERE activity_id IN ({in_plan}) AND deleted = 0 AND status = 'VALIDADO' AND period_no <= ? "
+            f"WHERE activity_id IN ({in_plan}) AND deleted = FALSE AND status = 'VALIDADO' AND period_no <= ? "
             "GROUP BY activity_id",
             (plan_id, cut_no),
         )
     ]
     pending = dict(
         c.execute(
-            f"SELECT activity_id, count(*) FROM progress_report WHERE activity_id IN ({in_plan}) AND deleted = 0 "
+            f"SELECT activity_id, count(*) FROM progress_report WHERE activity_id IN ({in_plan}) AND deleted = FALSE "
             "AND status = 'REPORTADO' GROUP BY activity_id",
             (plan_id,),
         ).fetchall()
@@ -185,14 +185,14 @@ def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:
         with_evidence.update(
             r[0]
             for r in c.execute(
-                "SELECT DISTINCT owner_id FROM evidence WHERE owner_type = 'progress_report' AND deleted = 0 "
+                "SELECT DISTINCT owner_id FROM evidence WHERE owner_type = 'progress_report' AND deleted = FALSE "
                 f"AND owner_id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
         )
     units = c.execute(
         "SELECT au.activity_id, u.name FROM activity_unit au JOIN org_unit u ON u.id = au.unit_id "
-        f"WHERE au.deleted = 0 AND au.activity_id IN ({in_plan})",
+        f"WHERE au.deleted = FALSE AND au.activity_id IN ({in_plan})",
         (plan_id,),
     ).fetchall()
     weights = {}

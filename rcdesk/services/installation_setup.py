@@ -38,7 +38,7 @@ def needs_setup(db) -> bool:
         done = conn.execute("SELECT 1 FROM setting WHERE key = ?", (SETUP_KEY,)).fetchone()
         if done:
             return False
-        entity = conn.execute("SELECT 1 FROM institution WHERE deleted = 0 LIMIT 1").fetchone()
+        entity = conn.execute("SELECT 1 FROM institution WHERE deleted = FALSE LIMIT 1").fetchone()
     return entity is None
 
 

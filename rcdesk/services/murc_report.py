@@ -242,12 +242,12 @@ def build_activity_report(db, plan_id: str, cut: date | None = None) -> Activity
     report_ids = [st.last_report.report_id for st in status.values() if st.last_report]
     with db.read() as c:
         linked = c.execute(
-            "SELECT title, activity_ids FROM event WHERE deleted = 0 AND status != 'CANCELADO' ORDER BY event_date"
+            "SELECT title, activity_ids FROM event WHERE deleted = FALSE AND status != 'CANCELADO' ORDER BY event_date"
         ).fetchall()
         for i in range(0, len(report_ids), 900):
             chunk = report_ids[i : i + 900]
             for owner, url, name in c.execute(
-                "SELECT owner_id, url, filename FROM evidence WHERE deleted = 0 AND owner_type = 'progress_report'"
+                "SELECT owner_id, url, filename FROM evidence WHERE deleted = FALSE AND owner_type = 'progress_report'"
                 f" AND owner_id IN ({','.join('?' * len(chunk))}) ORDER BY created_at",
                 chunk,
             ):

@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 
 _PLANS_SQL = """
 SELECT p.id, i.name, p.institution_id, p.year, p.layout, p.title,
-       (SELECT count(*) FROM plan_activity a WHERE a.plan_id = p.id AND a.deleted = 0),
-       (SELECT count(*) FROM plan_group g WHERE g.plan_id = p.id AND g.deleted = 0),
+       (SELECT count(*) FROM plan_activity a WHERE a.plan_id = p.id AND a.deleted = FALSE),
+       (SELECT count(*) FROM plan_group g WHERE g.plan_id = p.id AND g.deleted = FALSE),
        p.source_name
 FROM plan p JOIN institution i ON i.id = p.institution_id
-WHERE p.deleted = 0 {extra}
+WHERE p.deleted = FALSE {extra}
 ORDER BY p.year DESC, i.name, p.title
 """
 
@@ -65,13 +65,13 @@ def resolve_plan_id(db, text: str) -> str:
     """A full plan id, or an unambiguous prefix of at least 6 characters."""
     text = text.strip()
     with db.read() as c:
-        if c.execute("SELECT 1 FROM plan WHERE id = ? AND deleted = 0", (text,)).fetchone():
+        if c.execute("SELECT 1 FROM plan WHERE id = ? AND deleted = FALSE", (text,)).fetchone():
             return text
         if len(text) >= 6:
             ids = [
                 r[0]
                 for r in c.execute(
-                    "SELECT id FROM plan WHERE id LIKE ? AND deleted = 0", (text.replace("%", "") + "%",)
+                    "SELECT id FROM plan WHERE id LIKE ? AND deleted = FALSE", (text.replace("%", "") + "%",)
                 )
             ]
             if len(ids) == 1:
@@ -87,7 +87,7 @@ def groups(db, plan_id: str) -> list[GroupRow]:
             GroupRow(*row)
             for row in c.execute(
                 "SELECT id, parent_id, kind, code, name, position FROM plan_group "
-                "WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+                "WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
                 (plan_id,),
             )
         ]
@@ -143,7 +143,7 @@ def activities(db, plan_id: str) -> list[ActivityRow]:
         return [
             _activity(row, labels)
             for row in c.execute(
-                f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE plan_id = ? AND deleted = 0 ORDER BY position",
+                f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
                 (plan_id,),
             )
         ]
@@ -152,7 +152,7 @@ def activities(db, plan_id: str) -> list[ActivityRow]:
 def activity(db, activity_id: str) -> ActivityRow:
     with db.read() as c:
         row = c.execute(
-            f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE id = ? AND deleted = 0", (activity_id,)
+            f"SELECT {_ACTIVITY_COLUMNS} FROM plan_activity WHERE id = ? AND deleted = FALSE", (activity_id,)
         ).fetchone()
     if row is None:
         raise NotFound(f"No existe la actividad «{activity_id}».")
@@ -178,7 +178,7 @@ def linked_units(db, activity_id: str) -> list[str]:
         return [
             r[0]
             for r in c.execute(
-                "SELECT unit_id FROM activity_unit WHERE activity_id = ? AND deleted = 0", (activity_id,)
+                "SELECT unit_id FROM activity_unit WHERE activity_id = ? AND deleted = FALSE", (activity_id,)
             )
         ]
 

@@ -166,7 +166,7 @@ class EvaluationService:
             places = {u.unit_id: u for u in _unit_places(raw)}
             y = (int(year),)
             poas = raw.execute(
-                "SELECT id, unit_id, period_kind, institution_id FROM poa WHERE fiscal_year = ? AND deleted = 0", y
+                "SELECT id, unit_id, period_kind, institution_id FROM poa WHERE fiscal_year = ? AND deleted = FALSE", y
             ).fetchall()
             if unit_ids is not None:
                 wanted = set(unit_ids)
@@ -181,7 +181,7 @@ class EvaluationService:
             objectives = dict(
                 raw.execute(
                     "SELECT o.id, o.description FROM poa_objective o JOIN poa p ON p.id = o.poa_id "
-                    "WHERE p.fiscal_year = ? AND p.deleted = 0 AND o.deleted = 0",
+                    "WHERE p.fiscal_year = ? AND p.deleted = FALSE AND o.deleted = FALSE",
                     y,
                 ).fetchall()
             )
@@ -192,7 +192,7 @@ class EvaluationService:
                     "m.annual_target, m.baseline, m.polarity, m.codificado, "
                     + ("m.contribution" if with_text else "''")
                     + ", m.position FROM poa_meta m "
-                    "JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND p.deleted = 0 AND m.deleted = 0",
+                    "JOIN poa p ON p.id = m.poa_id WHERE p.fiscal_year = ? AND p.deleted = FALSE AND m.deleted = FALSE",
                     y,
                 ).fetchall()
                 if m[1] in poa_info
@@ -201,7 +201,7 @@ class EvaluationService:
             for mid, name, acc in raw.execute(
                 "SELECT i.meta_id, i.name, i.accumulation FROM poa p CROSS JOIN poa_meta m ON m.poa_id = p.id "
                 "CROSS JOIN poa_indicator i ON i.meta_id = m.id "
-                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND i.deleted = 0",
+                "WHERE p.fiscal_year = ? AND p.deleted = FALSE AND i.deleted = FALSE",
                 y,
             ).fetchall():
                 indicators.setdefault(mid, (name, acc))
@@ -209,7 +209,7 @@ class EvaluationService:
             for mid, no, qty, bud in raw.execute(
                 "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa p "
                 "CROSS JOIN poa_meta m ON m.poa_id = p.id CROSS JOIN poa_programming g ON g.meta_id = m.id "
-                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND g.deleted = 0",
+                "WHERE p.fiscal_year = ? AND p.deleted = FALSE AND g.deleted = FALSE",
                 y,
             ).fetchall():
                 prog.setdefault(mid, []).append((no, qty, bud))
@@ -219,7 +219,7 @@ class EvaluationService:
                 "SELECT e.meta_id, e.period_no, e.executed_qty, e.codificado, e.devengado, e.validation_status, "
                 f"{text_col} FROM poa p CROSS JOIN poa_meta m ON m.poa_id = p.id "
                 "CROSS JOIN poa_execution e ON e.meta_id = m.id "
-                "WHERE p.fiscal_year = ? AND p.deleted = 0 AND e.deleted = 0",
+                "WHERE p.fiscal_year = ? AND p.deleted = FALSE AND e.deleted = FALSE",
                 y,
             ).fetchall():
                 if st.only_validated and row[5] != "VALIDADO":
@@ -453,7 +453,7 @@ def _unit_places(raw) -> list[UnitPlace]:
             cmap[tid] = (None, "Nivel provincial")
     out = []
     for uid, inst, name, utype, tid in raw.execute(
-        "SELECT id, institution_id, name, unit_type, territory_id FROM org_unit WHERE deleted = 0 ORDER BY name"
+        "SELECT id, institution_id, name, unit_type, territory_id FROM org_unit WHERE deleted = FALSE ORDER BY name"
     ).fetchall():
         canton_id, canton_name = cmap.get(tid, (None, "Sin territorio")) if tid else (None, "Sin territorio")
         out.append(UnitPlace(uid, inst, name, utype, tid, canton_id, canton_name))

@@ -21,7 +21,7 @@ def register(cli) -> None:
 
 
 def _init(ctx, args) -> dict:
-    existed = ctx.paths.database.exists()
+    existed = _server_schema_exists(ctx.paths) if ctx.paths.is_server else ctx.paths.database.exists()
     db = ctx.open_db(name=args.name, role=args.role)
     from rcdesk.services.reference import ReferenceService
 
@@ -31,12 +31,23 @@ def _init(ctx, args) -> dict:
         "installation_id": db.installation_id,
         "name": db.installation_name,
         "role": db.role,
-        "database": str(ctx.paths.database),
+        "database": ctx.paths.display,
         "created": not existed,
         "territories_added": added,
-        "_text": f"{verb} la base de datos {ctx.paths.database}\n"
+        "_text": f"{verb} la base de datos {ctx.paths.display}\n"
         f"Instalación: {db.installation_name} ({db.installation_id}), rol {db.role}",
     }
+
+
+def _server_schema_exists(paths) -> bool:
+    from rcdesk.db.engine import make_engine
+    from rcdesk.db.migrate import current_version
+
+    engine = make_engine(paths.target)
+    try:
+        return current_version(engine)[0] > 0
+    finally:
+        engine.dispose()
 
 
 def _demo(ctx, args) -> dict:
@@ -50,8 +61,14 @@ def _demo(ctx, args) -> dict:
 
 
 def _backup(ctx, args) -> dict:
-    from rcdesk.db.backup import backup_database
+    from rcdesk.db.backup import backup_database, backup_server
 
+    if ctx.paths.is_server:
+        db = ctx.db
+        dest = backup_server(ctx.paths)
+        assert dest is not None  # a copy asked for raises instead of returning None
+        extra = _backup_companions(db, dest)
+        return {"backup": str(dest), **extra, "_text": f"Copia de seguridad guardada en {dest}"}
     if not ctx.paths.database.exists():
         raise UserError(f"No existe la base de datos «{ctx.paths.database}».")
     db = ctx.db  # opening validates and migrates first
@@ -87,6 +104,11 @@ def _restore(ctx, args) -> dict:
     from rcdesk.db.backup import restore_database
     from rcdesk.db.migrate import head_version
 
+    if ctx.paths.is_server:
+        raise UserError(
+            "La base de datos está en un servidor PostgreSQL: se restaura en el servidor (pg_restore), "
+            "no desde rcdesk. No se ha modificado nada."
+        )
     ctx.close()
     safety = restore_database(Path(args.file), ctx.paths.database, ctx.paths.backups, head_version())
     db = ctx.db  # reopen: upgrades an older copy (taking its own backup first)
