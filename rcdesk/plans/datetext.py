@@ -247,18 +247,18 @@ def parse_schedule(value: object, default_year: int | None = None) -> tuple[date
     taken += [
         m.span() for rx in (_ISO_DATE, _NUMERIC_DATE, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR) for m in rx.finditer(text)
     ]
-    for m in _DAY_MONTH.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in taken):
+    for dm in _DAY_MONTH.finditer(text):
+        if any(a < dm.end() and dm.start() < b for a, b in taken):
             continue
-        y = _year_after(text, m.end(), default_year)
+        y = _year_after(text, dm.end(), default_year)
         if y is None:
             continue
-        d = _ymd(y, MONTHS[m[2]], int(m[1]))
-        later = [x for pos, x in found if pos > m.start()]
+        d = _ymd(y, MONTHS[dm[2]], int(dm[1]))
+        later = [x for pos, x in found if pos > dm.start()]
         if d and later and d > min(later):
-            d = _ymd(y - 1, MONTHS[m[2]], int(m[1]))
+            d = _ymd(y - 1, MONTHS[dm[2]], int(dm[1]))
         if d:
-            found.append((m.start(), d))
+            found.append((dm.start(), d))
     if found:
         ds = [d for _, d in found]
         return min(ds), max(ds)

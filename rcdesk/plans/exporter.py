@@ -141,6 +141,7 @@ def _scheduled_value(act: ParsedActivity, with_date_columns: bool) -> object:
 def _schedule_roundtrips(act: ParsedActivity, year: int | None) -> bool:
     """Would the scheduled cell alone give back this activity's start and end dates?"""
     v = _scheduled_value(act, False)
+    got: tuple[date | None, date | None]
     if v == "":
         got = (None, None)
     elif isinstance(v, date):
@@ -320,6 +321,7 @@ class _LayoutWriter:
 
     def activity(self, act: ParsedActivity, group_label: str | None = None) -> None:
         for i, col in enumerate(self.cols, start=1):
+            v: object
             if col.key == "group":
                 v = group_label or ""
             else:

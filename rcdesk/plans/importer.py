@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rcdesk.errors import UserError
 from rcdesk.imports import profiles
+from rcdesk.imports.headers import Table
 from rcdesk.imports.mapping import SheetMapping, unknown_overrides
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.plans.detect import ColumnMap, find_header, fold
@@ -31,7 +32,7 @@ from rcdesk.plans.mapped import (
     proposed_mapping,
     sheet_cmap,
 )
-from rcdesk.plans.parsed import LAYOUT_LABELS, ParsedGroup, ParsedPlan, Problem
+from rcdesk.plans.parsed import LAYOUT_LABELS, ParsedGroup, ParsedPlan, Problem, Severity
 from rcdesk.plans.xlsx_grid import Grid, cell_text, read_layout_hint, read_workbook
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -78,26 +79,28 @@ def read_plan(
     # a file rcdesk exported says which layout it is, even when extra columns were added
     hint = read_layout_hint(path)
     named = {**(profile or {}), **(overrides or {})}
-    found: list[tuple[Grid, str, object]] = []  # (sheet, "generic" | "layout" | "table", what was found)
+    # what each sheet holds: the generic format's header row, a known layout's header, a table found by its
+    # headers, or nothing recognisable (None)
+    found: list[tuple[Grid, int | ColumnMap | Table | None]] = []
     for grid in grids:
         if not grid.rows or all(grid.row_is_blank(r) for r in range(grid.height)):
             continue
         generic_row = find_generic_header(grid)
         if generic_row is not None:
-            found.append((grid, "generic", generic_row))
+            found.append((grid, generic_row))
             continue
         cmap = find_header(grid)
         if cmap is not None:
             if hint in PARSERS:
                 cmap.layout = hint
-            found.append((grid, "layout", cmap))
+            found.append((grid, cmap))
         else:
-            found.append((grid, "table", find_sheet_table(grid, named)))
+            found.append((grid, find_sheet_table(grid, named)))
 
     def mappings(prof: dict[str, str] | None, prof_name: str, over: dict[str, str] | None) -> dict[str, SheetMapping]:
         out = {}
-        for grid, kind, what in found:
-            if kind == "layout":
+        for grid, what in found:
+            if isinstance(what, ColumnMap):
                 out[grid.name] = layout_mapping(
                     grid,
                     what,
@@ -106,7 +109,7 @@ def read_plan(
                     overrides=over,
                     profile_name=prof_name,
                 )
-            elif kind == "table" and what is not None:
+            elif isinstance(what, Table):
                 out[grid.name] = proposed_mapping(what, profile=prof, overrides=over, profile_name=prof_name)
         return out
 
@@ -127,9 +130,9 @@ def read_plan(
     parsed_any = False
     skipped: list[str] = []
     no_activity: list[str] = []
-    for grid, kind, what in found:
+    for grid, what in found:
         cancel.check()
-        if kind == "generic":
+        if isinstance(what, int):
             if not plan.layout:
                 plan.layout = "generic"
             parse_generic(grid, what, ctx, first_sheet=not parsed_any)
@@ -140,27 +143,29 @@ def read_plan(
             skipped.append(grid.name)
             ctx.tick(grid.height)
             continue
-        if kind == "layout" and not chosen(sm):
-            cmap = what
+        layout = what if isinstance(what, ColumnMap) else None  # None: a table found by its headers
+        if layout is not None and not chosen(sm):
+            cmap = layout
             parser: SheetParser = PARSERS[cmap.layout](grid, cmap, ctx)
         else:
-            cmap = sheet_cmap(sm, what.layout if kind == "layout" else "")
-            if cmap is None:
+            mapped_cmap = sheet_cmap(sm, layout.layout if layout is not None else "")
+            if mapped_cmap is None:
                 no_activity.append(grid.name)
                 ctx.tick(grid.height)
                 continue
+            cmap = mapped_cmap
             plan.mapped = True
             plan.questions.extend(sm.questions)
-            if kind == "layout":
+            if layout is not None:
                 # the texts of the layout's header rows, so repeated headers are still recognised
-                cmap.headers = {**cmap.headers, **what.headers}
-            if kind == "layout" and not needs_mapped_reader(sm, what):
+                cmap.headers = {**cmap.headers, **layout.headers}
+            if layout is not None and not needs_mapped_reader(sm, layout):
                 parser = PARSERS[cmap.layout](grid, cmap, ctx)
             else:
-                parser = mapped_parser(PARSERS[cmap.layout] if kind == "layout" else None)(grid, cmap, ctx, sm)
+                parser = mapped_parser(PARSERS[cmap.layout] if layout is not None else None)(grid, cmap, ctx, sm)
         if not plan.layout:
             plan.layout = cmap.layout
-            plan.layout_guessed = kind == "table"
+            plan.layout_guessed = layout is None
         elif plan.layout != cmap.layout and plan.layout != "generic":
             plan.problems.append(
                 Problem(
@@ -216,7 +221,7 @@ def read_plan(
             )
         )
     if parsed_any and plan.activity_count == 0:
-        sev = "warning" if plan.group_count else "error"
+        sev: Severity = "warning" if plan.group_count else "error"
         plan.problems.append(Problem(sev, f"No se encontró ninguna actividad en «{path.name}»."))
     elif parsed_any:
         _warn_without_dates(plan)
@@ -312,7 +317,7 @@ def _describe(plan: ParsedPlan, lines: list[str]) -> None:
         sub = [s.strip().strip("*").strip() for s in line.split("\n") if s.strip()]
         if not any(_TITLE_WORDS.search(s) for s in sub):
             continue
-        kept = []
+        kept: list[str] = []
         for s in sub:
             if kept and (_ENTITY.match(s) or _YEAR.search(s) and len(s) < 40):
                 break

@@ -187,13 +187,14 @@ def sheet_cmap(sm: SheetMapping, layout: str = "") -> ColumnMap | None:
         if d.action == IGNORE:
             cmap.ignored[c] = d.note
             continue
-        f = d.target.field
+        target = d.field_target
+        f = target.field
         if f in ROLE_OF:
             cmap.roles.setdefault(ROLE_OF[f], c)
         elif f in STAGE_FIELDS:
             cmap.stages.setdefault(f, c)
-        elif f == "cuatrimestre" and d.target.period in (1, 2, 3):
-            cmap.cuatrimestres.setdefault(d.target.period, c)
+        elif f == "cuatrimestre" and target.period is not None and target.period in (1, 2, 3):
+            cmap.cuatrimestres.setdefault(target.period, c)
         elif f in GROUP_FIELDS:
             cmap.roles.setdefault(f, c)
     if "description" not in cmap.roles:
@@ -231,7 +232,7 @@ class MappedParser(SheetParser):
         self.sm = sm
         self.levels = _levels(sm)
         self.group_cols = {c for lv in self.levels for c in (lv.name_col, lv.code_col) if c is not None}
-        self.months = {d.target.period: d.column.index for d in sm.mapped("mes") if d.target.period}
+        self.months = {d.field_target.period: d.column.index for d in sm.mapped("mes") if d.field_target.period}
         self.stage_text = [d.column.index for d in sm.mapped("etapa_murc")]
         self.top_kind = self.levels[0].kind if self.levels else "seccion"
         self.group_col_kind = self.top_kind

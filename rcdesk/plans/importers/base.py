@@ -27,7 +27,7 @@ from rcdesk.plans.detect import (
 )
 from rcdesk.plans.importers.group_labels import split_label
 from rcdesk.plans.importers.sections import BULLET_LIST, Section, heading_of, is_bullet
-from rcdesk.plans.parsed import EXTRA, IGNORED, ParsedActivity, ParsedGroup, ParsedPlan, Problem, SourceColumn
+from rcdesk.plans.parsed import EXTRA, IGNORED, ParsedActivity, ParsedGroup, ParsedPlan, Problem, Severity, SourceColumn
 from rcdesk.plans.xlsx_grid import Grid, cell_text
 
 PROGRESS_EVERY = 200
@@ -142,7 +142,7 @@ class SheetParser:
         return bool(text) and len(text) <= 120 and not _BULLET.match(text)
 
     # ---- problems ----------------------------------------------------------------------
-    def problem(self, severity: str, message: str, r: int | None, column: int | None = None) -> None:
+    def problem(self, severity: Severity, message: str, r: int | None, column: int | None = None) -> None:
         col = None
         if column is not None:
             col = self.cmap.headers.get(column) or f"columna {column_letter(column)}"
@@ -244,9 +244,10 @@ class SheetParser:
         """Row `r` is followed (within a few rows of titles) by a repeated header or group row."""
         k = r
         for _ in range(4):
-            k = self.next_nonblank(k)
-            if k is None:
+            nxt = self.next_nonblank(k)
+            if nxt is None:
                 return False
+            k = nxt
             cells = self.cells(k)
             if self.is_header_like(cells) or self.group_row(k, cells) is not None:
                 return True
@@ -372,7 +373,7 @@ class SheetParser:
             if raw != "" and not grid.is_vertical_copy(r, gc):
                 group_text = cell_text(raw)
         non_group = [(c, v) for c, v in cells if c != gc]
-        if len(cells) == 1 and not non_group:
+        if gc is not None and len(cells) == 1 and not non_group:  # the row's one cell is the group column
             self.lone_text_row(r, gc, group_text)
             return
         if len(non_group) == 1 and non_group[0][0] != desc_col and not group_text:

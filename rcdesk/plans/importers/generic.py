@@ -18,6 +18,7 @@ from rcdesk.plans.parsed import (
     ParsedActivity,
     ParsedGroup,
     Problem,
+    Severity,
     SourceColumn,
 )
 from rcdesk.plans.xlsx_grid import Grid, cell_text
@@ -62,7 +63,7 @@ def parse_generic(grid: Grid, header_row: int, ctx: Context, *, first_sheet: boo
     plan = ctx.plan
     sheet = grid.name
 
-    def problem(sev: str, msg: str, r: int | None, col: str | None = None) -> None:
+    def problem(sev: Severity, msg: str, r: int | None, col: str | None = None) -> None:
         plan.problems.append(Problem(sev, msg, sheet=sheet, row=None if r is None else r + 1, column=col))
 
     # plan data above the table
