@@ -174,6 +174,19 @@ def fts_query(text_: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words[:8])
 
 
+def _server_people(s, cols: str, text_: str, offset: int, limit: int) -> list:
+    """The FTS5 search's answers on PostgreSQL (revision 0010): each typed word starts a word of
+    the name, ID number or organization, accents and case aside; in creation order (UUIDv7 ids),
+    as SQLite's rowid order is for people created here."""
+    words = re.findall(r"[^\W_]+", fold(text_))[:8]
+    where, params = ["p.deleted = FALSE"], {"lim": limit, "off": offset}
+    for i, w in enumerate(words):
+        where.append(f"rcdesk_person_words(p.full_name, p.id_number, p.organization) LIKE :w{i}")
+        params[f"w{i}"] = "% " + w + "%"  # \w has no % or _ left to escape
+    sql = f"SELECT {cols} FROM person p WHERE {' AND '.join(where)} ORDER BY p.id LIMIT :lim OFFSET :off"
+    return list(s.execute(text(sql), params).all())
+
+
 _FOLD_TABLE = {c: fold(chr(c)) or " " for c in range(0x41, 0x250) if fold(chr(c)) != chr(c)}
 
 
@@ -249,16 +262,20 @@ class AttendanceService:
             "p.territory_text, p.phone, p.email, p.is_minor"
         )
         with self.db.session() as s:
-            if q is None:
+            if s.get_bind().dialect.name != "sqlite":
+                rows = _server_people(s, cols, text_, offset, limit)
+            elif q is None:
                 rows = s.execute(
-                    text(f"SELECT {cols} FROM person p WHERE p.deleted = 0 ORDER BY p.rowid LIMIT :lim OFFSET :off"),
+                    text(
+                        f"SELECT {cols} FROM person p WHERE p.deleted = FALSE ORDER BY p.rowid LIMIT :lim OFFSET :off"
+                    ),
                     {"lim": limit, "off": offset},
                 ).all()
             else:
                 rows = s.execute(
                     text(
                         f"SELECT {cols} FROM person_fts f JOIN person p ON p.rowid = f.rowid "
-                        "WHERE person_fts MATCH :q AND p.deleted = 0 ORDER BY f.rowid LIMIT :lim OFFSET :off"
+                        "WHERE person_fts MATCH :q AND p.deleted = FALSE ORDER BY f.rowid LIMIT :lim OFFSET :off"
                     ),
                     {"q": q, "lim": limit, "off": offset},
                 ).all()
@@ -271,9 +288,10 @@ class AttendanceService:
         """Rebuild the FTS5 index and the people counter from `person` (e.g. after restoring a
         VACUUMed copy)."""
         with self.db.connect() as conn:
-            conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
+            if conn.dialect.name == "sqlite":  # PostgreSQL's trigram index needs no rebuild
+                conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
             conn.exec_driver_sql(
-                "UPDATE person_count SET live = (SELECT count(*) FROM person WHERE deleted = 0) WHERE id = 1"
+                "UPDATE person_count SET live = (SELECT count(*) FROM person WHERE deleted = FALSE) WHERE id = 1"
             )
 
     # -- attendance reads ------------------------------------------------------------------
