@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,54 @@ def db(db_path: Path, _fresh_database_file: Path):
     database = Database.open(db_path, name="Pruebas")
     yield database
     database.close()
+
+
+# -- PostgreSQL (headquarters on a server): tests/pg_server.py ----------------------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """This test process's PostgreSQL server; no server is a failure with instructions, never a skip."""
+    from tests import pg_server
+
+    try:
+        srv = pg_server.server()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_server) -> str:
+    """A database migrated to head once per session, copied by `pg_url` for every test."""
+    from rcdesk.db.database import Database
+    from rcdesk.paths import AppPaths
+    from tests import pg_server as pgs
+
+    name = pg_server.new_name()
+    pg_server.admin(f'CREATE DATABASE "{name}"')
+    url = pg_server.url(name)
+    data = Path(tempfile.mkdtemp(prefix="rcdesk-pg-template-"))
+    Database.open(paths=AppPaths(database=data / "servidor", data=data, url=url), name="Pruebas").close()
+    pgs.wait_closed(pg_server, name)
+    return name
+
+
+@pytest.fixture
+def pg_url(pg_server, _pg_template, tmp_path, monkeypatch) -> str:
+    """A fresh PostgreSQL database of the current schema (a copy of the session's template); the
+    companion folder of every server database goes under this test's temporary folder."""
+    name = pg_server.new_name()
+    pg_server.admin(f'CREATE DATABASE "{name}" TEMPLATE "{_pg_template}"')
+    monkeypatch.setattr("rcdesk.paths._user_data", lambda: tmp_path / "datos-usuario")
+    return pg_server.url(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hq_target(request, tmp_path) -> Path | str:
+    """Where headquarters' database lives, once per engine: an SQLite file or a server URL."""
+    if request.param == "sqlite":
+        return tmp_path / "sede" / "rcdesk.db"
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture
