@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from rcdesk.services.cpccs import CpccsReport
-from rcdesk.services.cpccs_schema import SectionView
+from rcdesk.services.cpccs_schema import MISSING_HEAD, NA_LABEL, NOTES_HEAD, SectionView
 
 STATUS_SHEET = "Estado del informe"
 SOURCES = {"form": "Formulario", "computed": "Calculada", "mixed": "Calculada y formulario"}
 STATE_FILL = {"completa": "C8E6C9", "incompleta": "FFE0B2", "no_aplica": "E0E0E0"}
+INPUT_FILL = "FFF9C4"  # cells read back by `rcdesk cpccs import`
+BLANK_ROWS = 10  # empty rows offered under a table of the form, for new rows
 
 
 def write_workbook(out: Path, report: CpccsReport) -> Path:
@@ -76,6 +78,16 @@ def write_workbook(out: Path, report: CpccsReport) -> Path:
     for c, w in enumerate((5, 50, 16, 12, 72, 26), start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = "A5"
+    legend = 5 + len(report.sections) + 1
+    cell(
+        ws,
+        legend,
+        2,
+        "Las celdas amarillas de cada hoja son las respuestas del formulario: llénelas aquí y cárguelas con "
+        "«Importar libro llenado…» (página Informe CPCCS) o `rcdesk cpccs import`. Lo demás lo calcula rcdesk.",
+        fill=PatternFill("solid", fgColor=INPUT_FILL),
+    )
+    ws.row_dimensions[legend].height = 30
 
     for s in report.sections:
         _section_sheet(wb.create_sheet(s.sheet), s, cell, head_font, head_fill, head_align, bold, title_font)
@@ -100,27 +112,40 @@ def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, b
         align=Alignment(vertical="top"),
         fill=PatternFill("solid", fgColor=STATE_FILL[s.state]),
     )
+    na = (s.form or {}).get("no_aplica")
+    editable = PatternFill("solid", fgColor=INPUT_FILL)
     r = 4
-    for label, value in s.facts:
+    for i, (label, value) in enumerate(s.facts):
         cell(ws, r, 1, label, font=bold)
-        cell(ws, r, 2, value)
+        cell(ws, r, 2, value, fill=editable if i in s.fact_paths else None)
         r += 1
+    cell(ws, r, 1, NA_LABEL, font=bold)
+    cell(ws, r, 2, "SI" if na else None, fill=editable)
+    r += 1
     ncols = max(len(s.headers), 2)
-    widths = [0] * ncols
+    widths: list[float] = [0.0] * ncols
+    widths[0] = 36
     if s.facts:
-        widths[0] = max(30, min(60, max(len(str(k)) for k, _ in s.facts) * 0.9))
+        widths[0] = max(36, min(60, max(len(str(k)) for k, _ in s.facts) * 0.9))
         widths[1] = max(widths[1], min(50, max(len(str(v)) for _, v in s.facts)))
-        r += 1
+    r += 1
     if s.headers:
         head_row = r
         for c, h in enumerate(s.headers, start=1):
             cell(ws, r, c, h, font=head_font, fill=head_fill, align=head_align)
         r += 1
-        for row in s.rows:
+        for i, row in enumerate(s.rows):
+            has_path = i < len(s.row_paths) and s.row_paths[i] is not None
             for c, v in enumerate(row, start=1):
-                if v is not None and v != "":
-                    cell(ws, r, c, v)
+                fill = editable if has_path and (c - 1) in s.col_fields else None
+                if (v is not None and v != "") or fill is not None:
+                    cell(ws, r, c, None if v == "" else v, fill=fill)
             r += 1
+        if s.open_rows:
+            for _ in range(BLANK_ROWS):
+                for c in s.col_fields:
+                    cell(ws, r, c + 1, None, fill=editable)
+                r += 1
         for c, h in enumerate(s.headers):
             longest = max([len(str(row[c])) for row in s.rows if c < len(row) and row[c] is not None] or [0])
             widths[c] = max(widths[c], min(48, max(12, len(h) * 0.45, longest * 0.9)))
@@ -132,13 +157,13 @@ def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, b
         ws.column_dimensions[get_column_letter(c)].width = w or 14
     if s.missing:
         r += 1
-        cell(ws, r, 1, "Lo que falta", font=bold)
+        cell(ws, r, 1, MISSING_HEAD, font=bold)
         for m in s.missing:
             r += 1
             cell(ws, r, 1, f"• {m}", align=Alignment(vertical="top"))
     if s.notes:
         r += 2
-        cell(ws, r, 1, "Notas", font=bold)
+        cell(ws, r, 1, NOTES_HEAD, font=bold)
         for n in s.notes:
             r += 1
             cell(ws, r, 1, n, align=Alignment(vertical="top"))

@@ -108,7 +108,7 @@ def write_workbook(out: str | Path, rows: CpccsRows, *, cancel: CancelToken = NE
             c.font, c.fill, c.alignment = bold, fill, wrap
             head.append(c)
         ws.append(head)
-        templates = []
+        templates: list = []
         for f in formats:
             if f is None:
                 templates.append(None)

@@ -170,25 +170,32 @@ class CpccsService:
 
     def save_form(self, year: int, section: str, data: object, institution_id: str | None = None) -> dict:
         """Replace the answers of `section` (validated first: nothing is written on bad input)."""
-        from rcdesk.models.cpccs import CpccsForm
-
         sec = schema.section(section)
         _check_year(year)
         clean = schema.clean_data(sec, data)
-        inst = self.institution(year, institution_id)
-        rid = form_id(inst.institution_id, year, section)
-        with self.db.begin() as s:
-            row = s.get(CpccsForm, rid)
-            if row is None:
-                s.add(
-                    CpccsForm(
-                        id=rid, institution_id=inst.institution_id, fiscal_year=int(year), section=section, data=clean
-                    )
-                )
-            else:
-                row.data = clean
-                row.deleted = False
+        self.save_forms(year, {section: clean}, institution_id)
         return clean
+
+    def save_forms(self, year: int, forms: dict[str, dict], institution_id: str | None = None) -> None:
+        """Replace the answers of several sections in one transaction (all validated before any write)."""
+        from rcdesk.models.cpccs import CpccsForm
+
+        _check_year(year)
+        clean = {key: schema.clean_data(schema.section(key), data) for key, data in forms.items()}
+        inst = self.institution(year, institution_id)
+        with self.db.begin() as s:
+            for key, data in clean.items():
+                rid = form_id(inst.institution_id, year, key)
+                row = s.get(CpccsForm, rid)
+                if row is None:
+                    s.add(
+                        CpccsForm(
+                            id=rid, institution_id=inst.institution_id, fiscal_year=int(year), section=key, data=data
+                        )
+                    )
+                else:
+                    row.data = data
+                    row.deleted = False
 
     def set_fields(
         self, year: int, section: str, pairs: list[tuple[str, str]], institution_id: str | None = None
@@ -222,6 +229,8 @@ class CpccsService:
             "cobertura": lambda f: self._coverage(inst, f),
             "articulacion": lambda f: self._alignment(year, f),
             "mecanismos_participacion": lambda f: self._mechanisms(inst, year, f),
+            "fases": lambda f: self._phases(inst, year, f, forms.get("difusion", {})),
+            "difusion": lambda f: self._dissemination(inst, year, f),
             "deliberacion": lambda f: self._deliberation(inst, year),
             "aportes": lambda f: self._contributions(inst, year),
             "ejecucion_programatica": lambda f: self._programmatic(year, ev, f),
@@ -267,7 +276,8 @@ class CpccsService:
         facts: list[tuple[str, object]] = [("Nombre de la Institución:", inst.name)]
         facts += [(f.label, data.get(f.key) or "") for f in sec.fields]
         missing = schema.missing_in_form(sec, {k: v for k, v in data.items() if v})
-        return _Part(facts=facts, missing=missing)
+        paths = {i: (f.key,) for i, f in enumerate(sec.fields, start=1)}
+        return _Part(facts=facts, missing=missing, fact_paths=paths)
 
     def _coverage(self, inst: Institution, form: dict) -> _Part:
         from rcdesk.models.reference import Institution as Inst
@@ -285,7 +295,7 @@ class CpccsService:
                 .where(OrgUnit.institution_id == inst.institution_id, OrgUnit.deleted.is_(False))
             ).all()
         by_level: dict[str, list[str]] = {}
-        nowhere = []
+        nowhere: list[str] = []
         for name, utype, level, place in units:
             if utype in INTERNAL_UNIT_TYPES:
                 continue
@@ -296,9 +306,11 @@ class CpccsService:
                 continue
             by_level.setdefault(COVERAGE_LEVELS.get(level, level), []).append(place)
         link = form.get("link") or ""
-        rows = []
+        rows: list[tuple] = []
+        total = 0
         for level in sorted(by_level, key=lambda x: LEVEL_ORDER.index(x) if x in LEVEL_ORDER else 99):
             places = sorted(set(by_level[level]))
+            total += len(by_level[level])
             rows.append((level, len(by_level[level]), ", ".join(places), *([None] * 9), link))
         missing = []
         if not rows:
@@ -317,7 +329,12 @@ class CpccsService:
             "LINK AL MEDIO DE VERIFICACIÓN",
         )
         return _Part(
-            headers=headers, rows=rows, missing=missing, facts=[("Unidades de atención", sum(r[1] for r in rows))]
+            headers=headers,
+            rows=rows,
+            missing=missing,
+            facts=[("Unidades de atención", total)],
+            col_fields={len(headers) - 1: "link"},
+            row_paths=[() for _r in rows],
         )
 
     def _alignment(self, year: int, form: dict) -> _Part:
@@ -349,6 +366,8 @@ class CpccsService:
             headers=(sec.row_header, "PONGA SI O NO", schema.LINK_LABEL, "OBJETIVOS DEL POA ALINEADOS (referencia)"),
             rows=rows,
             missing=missing,
+            col_fields={1: "aplica", 2: "link"},
+            row_paths=[(rk,) for rk, _label in sec.rows],
         )
 
     def _mechanisms(self, inst: Institution, year: int, form: dict) -> _Part:
@@ -391,6 +410,8 @@ class CpccsService:
             ),
             rows=rows,
             missing=missing,
+            col_fields={1: "aplica", 2: "numero", 3: "link"},
+            row_paths=[(rk,) for rk, _label in sec.rows],
         )
 
     def _period_events(self, inst: Institution, year: int, types: tuple[str, ...] | None = None) -> list:
@@ -413,6 +434,236 @@ class CpccsService:
             if (e.period_label and re.search(rf"\b{y}\b", e.period_label))
             or (not (e.period_label or "").strip() and e.event_date.year == int(year) + 1)
         ]
+
+    def _process_plan(self, inst: Institution, year: int, events: list) -> tuple[str, str] | None:
+        """(id, title) of the accountability plan of period `year`: the one its deliberation is linked
+        to, else a plan of phases whose title names the year, else one of year + 1, else of `year`."""
+        from rcdesk.models.plans import Plan, PlanGroup
+
+        linked = [e.plan_id for e in events if e.plan_id]
+        with self.db.session() as s:
+            plans = s.execute(
+                select(Plan.id, Plan.title, Plan.year, Plan.layout)
+                .where(
+                    Plan.deleted.is_(False),
+                    Plan.institution_id == inst.institution_id,
+                    Plan.year.in_((int(year), int(year) + 1)) | Plan.id.in_(linked),
+                )
+                .order_by(Plan.created_at)
+            ).all()
+            phased = set(
+                s.scalars(
+                    select(PlanGroup.plan_id).where(
+                        PlanGroup.plan_id.in_([p[0] for p in plans]),
+                        PlanGroup.kind == "fase",
+                        PlanGroup.deleted.is_(False),
+                    )
+                )
+            )
+        y = str(int(year))
+
+        def rank(p) -> tuple:
+            pid, title, pyear, layout = p
+            return (
+                pid not in linked,
+                not (layout == "cpccs" or pid in phased),
+                not re.search(rf"\b{y}\b", title or ""),
+                pyear != int(year) + 1,
+            )
+
+        candidates = [p for p in plans if p[0] in linked or p[3] == "cpccs" or p[0] in phased]
+        if not candidates:
+            return None
+        best = min(candidates, key=rank)
+        return best[0], best[1] or "(plan sin título)"
+
+    def _activity_links(self, activity_ids: list[str]) -> dict[str, str]:
+        """activity -> the web link among the evidence of its latest report (superseded ones left out)."""
+        from rcdesk.models.followup import Evidence, ProgressReport
+        from rcdesk.services.followup import OWNER
+
+        out: dict[str, str] = {}
+        with self.db.session() as s:
+            for aid, url in s.execute(
+                select(ProgressReport.activity_id, Evidence.url)
+                .join(Evidence, Evidence.owner_id == ProgressReport.id)
+                .where(
+                    ProgressReport.activity_id.in_(activity_ids),
+                    ProgressReport.deleted.is_(False),
+                    ProgressReport.status != "SUSTITUIDO",
+                    Evidence.owner_type == OWNER,
+                    Evidence.kind == "LINK",
+                    Evidence.deleted.is_(False),
+                )
+                .order_by(ProgressReport.reported_on.desc(), ProgressReport.created_at.desc())
+            ):
+                if url:
+                    out.setdefault(aid, url)
+        return out
+
+    def _phases(self, inst: Institution, year: int, form: dict, dissemination: dict) -> _Part:
+        """«RENDICIÓN DE CUENTAS» (the process phases): each of the twelve steps proposed from the
+        activities of the accountability plan that match it and from the period's deliberations."""
+        from rcdesk.followup import reads
+        from rcdesk.models.events import Contribution
+        from rcdesk.plans.rows import GroupRow
+        from rcdesk.services.plans import PlanService
+
+        sec = schema.BY_KEY["fases"]
+        events = self._period_events(inst, year, ("DELIBERACION_PUBLICA",))
+        today = date.today()
+        held = [e for e in events if e.status == "REALIZADO" or e.event_date <= today]
+        with self.db.session() as s:
+            aportes = list(
+                s.scalars(
+                    select(Contribution.text)
+                    .where(Contribution.event_id.in_([e.id for e in events]), Contribution.deleted.is_(False))
+                    .order_by(Contribution.event_id, Contribution.position, Contribution.created_at)
+                )
+            )
+        plan = self._process_plan(inst, year, events)
+        matched: dict[str, list] = {k: [] for k, _ in sec.rows}
+        unmatched = 0
+        if plan is not None:
+            groups: dict[str, GroupRow] = {g.group_id: g for g in PlanService(self.db).groups(plan[0])}
+            dash = reads.dashboard(self.db, plan[0])
+            links = self._activity_links([a.activity_id for a in dash.activities])
+            for a in dash.activities:
+                phase, names = _phase_of(a.group_id, groups)
+                key = _step_of(a.description, names, phase)
+                if key is None:
+                    unmatched += 1
+                else:
+                    matched[key].append(a)
+        rows, missing = [], []
+        for rk, label in sec.rows:
+            answer = form.get(rk, {})
+            acts = matched[rk]
+            name = label.rstrip(":")
+            done = [a for a in acts if a.done]
+            yes, text, link = None, "", ""
+            if acts:
+                yes = "SI" if len(done) == len(acts) else None
+                text = (
+                    f"{len(done)} de {len(acts)} actividad(es) del plan cumplidas: "
+                    + "; ".join(a.description.strip() + _when_done(a) for a in acts[:6])
+                    + (" …" if len(acts) > 6 else "")
+                )
+                link = next((links[a.activity_id] for a in acts if a.activity_id in links), "")
+            if rk == "evento" and held:
+                yes = "SI"
+                text = "; ".join(f"«{e.title}», {e.event_date.strftime('%d/%m/%Y')}" for e in held)
+                link = link or next((e.stream_url for e in held if e.stream_url), "")
+            elif rk == "planificacion" and not acts and events:
+                yes = "SI"
+                text = "Eventos planificados: " + "; ".join(
+                    f"«{e.title}», {e.event_date.strftime('%d/%m/%Y')}" for e in events
+                )
+            elif rk == "plazo" and held:
+                text = "Deliberación realizada el " + ", ".join(e.event_date.strftime("%d/%m/%Y") for e in held)
+            elif rk == "aportes" and aportes and not acts:
+                yes = "SI"
+                text = f"{len(aportes)} aporte(s) ciudadano(s) registrados en la deliberación"
+            elif (
+                rk == "difusion"
+                and not acts
+                and any((v or {}).get("numero") for k, v in dissemination.items() if isinstance(v, dict))
+            ):
+                yes = "SI"
+                text = "Ver la sección «Difusión y comunicación»."
+            yes = answer.get("aplica") or yes
+            if yes == "NO":
+                text = answer.get("descripcion") or "S/N"
+                link = answer.get("link") or NO_APLICA
+            else:
+                text = answer.get("descripcion") or text
+                link = answer.get("link") or link
+            rows.append((schema.PHASE_OF[rk], label, yes or "", text, link, f"{len(done)} de {len(acts)}"))
+            if yes is None:
+                if acts:
+                    missing.append(f"{name}: {len(done)} de {len(acts)} actividades cumplidas; falta «PONGA SI O NO»")
+                else:
+                    missing.append(f"{name}: falta «PONGA SI O NO» (sin actividades del plan)")
+            elif yes == "SI":
+                lacks = [
+                    x for x, v in (("DESCRIBA LA EJECUCIÓN DE LOS PASOS", text), (sec.fields[2].label, link)) if not v
+                ]
+                if lacks:
+                    missing.append(f"{name}: falta {', '.join('«' + x + '»' for x in lacks)}")
+        summary = form.get("aportes_recibidos") or "; ".join(a.strip() for a in aportes).upper()
+        facts: list[tuple[str, object]] = [
+            ("Plan de rendición de cuentas (referencia)", plan[1] if plan else "ninguno"),
+            (sec.extra[0].label, summary),
+        ]
+        if not summary:
+            missing.append(f"falta «{sec.extra[0].label.rstrip(':')}» (no hay aportes registrados en la deliberación)")
+        notes = []
+        if plan is None:
+            notes.append(
+                f"No hay un plan de rendición de cuentas con fases para el periodo {year}: cada paso se responde "
+                "en el formulario."
+            )
+        elif unmatched:
+            notes.append(f"{unmatched} actividad(es) del plan no corresponden a ningún paso del formulario.")
+        headers = (
+            "FASES",
+            sec.row_header,
+            "PONGA SI O NO",
+            "DESCRIBA LA EJECUCIÓN DE LOS PASOS",
+            "LINK AL MEDIO DE VERIFICACIÓN",
+            "ACTIVIDADES CUMPLIDAS (referencia)",
+        )
+        return _Part(
+            facts=facts,
+            headers=headers,
+            rows=rows,
+            missing=missing,
+            notes=notes,
+            fact_paths={1: ("aportes_recibidos",)},
+            col_fields={2: "aplica", 3: "descripcion", 4: "link"},
+            row_paths=[(rk,) for rk, _label in sec.rows],
+            key_col=1,
+        )
+
+    def _dissemination(self, inst: Institution, year: int, form: dict) -> _Part:
+        """«DIFUSIÓN Y COMUNICACIÓN»: typed, except «Medios digitales», proposed from the live streams
+        of the period's events (rcdesk has no dissemination event type)."""
+        from urllib.parse import urlparse
+
+        sec = schema.BY_KEY["difusion"]
+        streams = [e.stream_url for e in self._period_events(inst, year) if (e.stream_url or "").strip()]
+        hosts = sorted({urlparse(u).netloc.lower().removeprefix("www.") for u in streams} - {""})
+        rows, missing = [], []
+        answered = 0
+        for rk, label in sec.rows:
+            answer = dict(form.get(rk, {}))
+            proposed = rk == "digitales" and hosts
+            number = answer.get("numero")
+            if number is None and proposed:
+                number = len(hosts)
+            link = answer.get("link") or (streams[0] if proposed else "")
+            pcts = [answer.get(k) for k in ("pct_local", "pct_nacional", "pct_internacional")]
+            if number == 0:
+                pcts, link = [p if p is not None else 0 for p in pcts], answer.get("link") or NO_APLICA
+            rows.append((label, number, *pcts, link, ", ".join(hosts) if rk == "digitales" else ""))
+            if number is None:
+                missing.append(f"{label}: falta «NO. DE MEDIOS» (0 si no se usó)")
+                continue
+            answered += 1
+            lacks = [f.label for f, v in zip(sec.fields[1:4], pcts) if v is None]
+            if not link:
+                lacks.append(sec.fields[4].label)
+            if lacks:
+                missing.append(f"{label}: falta {', '.join('«' + x + '»' for x in lacks)}")
+        headers = (sec.row_header, *(f.label for f in sec.fields), "TRANSMISIONES DE LOS EVENTOS (referencia)")
+        return _Part(
+            headers=headers,
+            rows=rows,
+            missing=missing,
+            facts=[("Medios con respuesta", f"{answered} de {len(sec.rows)}")],
+            col_fields={c: f.key for c, f in enumerate(sec.fields, start=1)},
+            row_paths=[(rk,) for rk, _label in sec.rows],
+        )
 
     def _deliberation(self, inst: Institution, year: int) -> _Part:
         from rcdesk.events.tallies import cpccs_buckets
@@ -621,7 +872,15 @@ class CpccsService:
             "LINK AL MEDIO DE VERIFICACIÓN",
             "UNIDAD (referencia)",
         )
-        return _Part(facts=facts, headers=headers, rows=rows, missing=missing)
+        return _Part(
+            facts=facts,
+            headers=headers,
+            rows=rows,
+            missing=missing,
+            col_fields={0: "tipo"},
+            row_paths=[() for _r in rows],
+            key_col=4,
+        )
 
     def _lines(self, ev, form: dict) -> list[BudgetLine]:
         from rcdesk.models.poa import PoaActivity
@@ -706,7 +965,14 @@ class CpccsService:
             "CLASIFICACIÓN",
             "ORIGEN DE LA CLASIFICACIÓN",
         )
-        return _Part(facts=facts, headers=headers, rows=rows, missing=missing)
+        return _Part(
+            facts=facts,
+            headers=headers,
+            rows=rows,
+            missing=missing,
+            col_fields={5: ""},
+            row_paths=[("clasificacion", x.meta_id) for x in lines],
+        )
 
     def _budget_compliance(self, year: int, ev, budget_type: str) -> _Part:
         from rcdesk.reports.cpccs_xlsx import BUDGET_HEADERS, BUDGET_TYPES, build_rows
@@ -745,16 +1011,24 @@ class _Part:
     rows: list = field(default_factory=list)
     missing: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    fact_paths: dict = field(default_factory=dict)
+    col_fields: dict = field(default_factory=dict)
+    row_paths: list = field(default_factory=list)
+    key_col: int = 0
 
     def fill(self, view: SectionView) -> None:
         view.facts, view.headers, view.rows = self.facts, self.headers, self.rows
         view.missing, view.notes = self.missing, self.notes
+        view.fact_paths, view.col_fields, view.row_paths = self.fact_paths, self.col_fields, self.row_paths
+        view.key_col = self.key_col
 
 
 def _form_rows(sec, data: dict, view: SectionView) -> None:
     """Rows of a section typed entirely by the user, in the form's columns."""
     if sec.layout == "grid":
         view.headers = (sec.row_header, *(f.label for f in sec.fields))
+        view.col_fields = {c: f.key for c, f in enumerate(sec.fields, start=1)}
+        view.row_paths = [(rk,) for rk, _label in sec.rows]
         for rk, label in sec.rows:
             row = data.get(rk, {})
             yes = row.get("aplica")
@@ -768,8 +1042,70 @@ def _form_rows(sec, data: dict, view: SectionView) -> None:
     elif sec.layout == "table":
         view.headers = tuple(f.label for f in sec.fields)
         view.rows = [tuple(r.get(f.key) for f in sec.fields) for r in data.get("filas", [])]
+        view.col_fields = {c: f.key for c, f in enumerate(sec.fields)}
+        view.row_paths = [("filas", i) for i in range(len(view.rows))]
+        view.open_rows = True
     elif sec.layout == "fields":
         view.facts = [(f.label, data.get(f.key) or "") for f in sec.fields]
+        view.fact_paths = {i: (f.key,) for i, f in enumerate(sec.fields)}
+
+
+# which step of the process an activity of the plan is: (phase or None for any, step, words), the
+# first match wins, the activity's own description before the names of its groups
+_STEP_RULES: tuple[tuple[str | None, str, tuple[str, ...]], ...] = (
+    ("FASE 0", "diseno", ("diseno", "propuesta", "programacion", "lineamiento", "cronograma")),
+    ("FASE 0", "equipo", ("equipo", "conforma", "designa", "capacita")),
+    ("FASE 1", "formulario", ("formulario",)),
+    ("FASE 1", "redaccion", ("redacc",)),
+    ("FASE 1", "socializacion", ("socializ", "aprob")),
+    ("FASE 1", "evaluacion", ("evaluac", "levantamiento", "consolidac", "validac", "gestion")),
+    ("FASE 2", "difusion", ("difusi", "distintos medios")),
+    ("FASE 2", "aportes", ("aporte", "sugerencia", "sistematiza")),
+    ("FASE 2", "evento", ("realizacion del evento", "evento publico", "deliberacion", "acta")),
+    (
+        "FASE 2",
+        "planificacion",
+        ("planific", "panific", "convocatoria", "logistic", "agenda", "facilitador", "invitac", "participantes"),
+    ),
+    ("FASE 2", "plazo", ("plazo",)),
+    ("FASE 3", "entrega", ("entrega", "sistema", "ingreso", "registro", "cpccs", "informe")),
+)
+_PHASE_CODE = re.compile(r"^fase\s*(\d|i{1,3}|iv)\b")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+
+
+def _phase_of(group_id: str | None, groups: dict) -> tuple[str | None, list[str]]:
+    """(«FASE n» or None, names of the activity's groups from the nearest up) of an activity."""
+    names: list[str] = []
+    phase = None
+    seen: set[str] = set()
+    while group_id and group_id in groups and group_id not in seen:
+        seen.add(group_id)
+        g = groups[group_id]
+        names.append(f"{g.code} {g.name}")
+        m = _PHASE_CODE.match(fold(g.code) or fold(g.name))
+        if m and phase is None:
+            phase = "FASE " + _ROMAN.get(m[1], m[1])
+        group_id = g.parent_id
+    return phase, names
+
+
+def _step_of(description: str, group_names: list[str], phase: str | None) -> str | None:
+    """The step of the form an activity belongs to (None: none of them)."""
+    rules = [r for r in _STEP_RULES if phase is None or r[0] == phase]
+    for text in (description, *group_names):
+        t = fold(text)
+        for _phase, key, words in rules:
+            if any(w in t for w in words):
+                return key
+    if phase is not None and len(rules) == 1:
+        return rules[0][1]
+    return None
+
+
+def _when_done(a) -> str:
+    parts = [x for x in ((a.scheduled or "").strip(), "cumplida" if a.done else "") if x]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _mentions_pnd(text: str) -> bool:

@@ -15,12 +15,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from rcdesk.errors import UserError
 from rcdesk.text import fold
 
 NO_APLICA = "NO APLICA"
 LINK_LABEL = "LINK AL MEDIO DE VERIFICACIÓN PUBLICADO EN LA PÁG. WEB DE LA INSTITUCIÓN"
+# labels of the report's workbook that its import looks for
+NA_LABEL = "¿ESTA SECCIÓN NO APLICA? (SI / NO)"
+MISSING_HEAD = "Lo que falta"
+NOTES_HEAD = "Notas"
 
 
 @dataclass(frozen=True)
@@ -44,9 +49,13 @@ class Section:
     rows: tuple[tuple[str, str], ...] = ()  # grid rows: (key, label)
     row_header: str = ""  # label of the grid's first column
     note: str = ""
+    extra: tuple[Field, ...] = ()  # a grid's fields outside its rows (one value for the section)
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
+
+    def extra_field(self, key: str) -> Field | None:
+        return next((f for f in self.extra if f.key == key), None)
 
 
 YESNO = Field("aplica", "PONGA SI O NO", "yesno")
@@ -55,6 +64,31 @@ YESNO = Field("aplica", "PONGA SI O NO", "yesno")
 def _link(required: bool = True, when_yes: bool = True) -> Field:
     return Field("link", LINK_LABEL, "link", required=required, when_yes=when_yes)
 
+
+# Section «RENDICIÓN DE CUENTAS» (the process phases): (phase, row key, row label as the form words it)
+PHASE_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("FASE 0", "equipo", "CONFORMACIÓN DEL EQUIPO DE RENDICIÓN DE CUENTAS"),
+    ("FASE 0", "diseno", "DISEÑO DE LA PROPUESTA DEL PROCESO DE RENDICIÓN DE CUENTAS"),
+    ("FASE 1", "evaluacion", "EVALUACIÓN DE LA GESTIÓN INSTITUCIONAL:"),
+    ("FASE 1", "formulario", "LLENADO DEL FORMULARIO DE INFORME DE RENDICIÓN DE CUENTAS ESTABLECIDO POR EL CPCCS"),
+    ("FASE 1", "redaccion", "REDACCIÓN DEL INFORME DE RENDICIÓN DE CUENTAS"),
+    (
+        "FASE 1",
+        "socializacion",
+        "SOCIALIZACIÓN INTERNA Y APROBACIÓN DEL INFORME DE RENDICIÓN DE CUENTAS POR PARTE DE LOS RESPONSABLES",
+    ),
+    ("FASE 2", "difusion", "DIFUSIÓN DEL INFORME DE RENDICIÓN DE CUENTAS A TRAVÉS DE DISTINTOS MEDIOS"),
+    ("FASE 2", "planificacion", "PLANIFICACIÓN DE LOS EVENTOS PARTICIPATIVOS"),
+    ("FASE 2", "evento", "REALIZACIÓN DEL EVENTO DE RENDICIÓN DE CUENTAS A LA CIUDADANÍA"),
+    ("FASE 2", "plazo", "RINDIÓ CUENTAS A LA CIUDADANÍA EN LA PLAZO ESTABLECIDO"),
+    ("FASE 2", "aportes", "INCORPORACIÓN DE LOS APORTES CIUDADANOS EN EL INFORME DE RENDICIÓN DE CUENTAS"),
+    (
+        "FASE 3",
+        "entrega",
+        "ENTREGA DEL INFORME DE RENDICIÓN DE CUENTAS AL CPCCS, A TRAVÉS DEL INGRESO DEL INFORME EN EL SISTEMA VIRTUAL",
+    ),
+)
+PHASE_OF = {key: phase for phase, key, _label in PHASE_ROWS}
 
 SECTIONS: tuple[Section, ...] = (
     Section(
@@ -197,6 +231,25 @@ SECTIONS: tuple[Section, ...] = (
         "MECANISMOS DE CONTROL SOCIAL GENERADOS POR LA COMUNIDAD",
     ),
     Section(
+        "fases",
+        "RENDICIÓN DE CUENTAS",
+        "Fases del proceso",
+        "mixed",
+        "grid",
+        (
+            Field("aplica", "PONGA SI O NO", "yesno", required=False),
+            Field("descripcion", "DESCRIBA LA EJECUCIÓN DE LOS PASOS", required=False),
+            Field("link", "LINK AL MEDIO DE VERIFICACIÓN", "link", required=False),
+        ),
+        tuple((key, label) for _phase, key, label in PHASE_ROWS),
+        "PROCESO DE RENDICIÓN DE CUENTAS",
+        note="Propuesta de las actividades del plan de rendición de cuentas (fases y secciones, cumplidas al "
+        "día de hoy, con las evidencias de sus reportes) y de los eventos de deliberación pública del periodo "
+        "y sus aportes; lo escrito en el formulario prevalece. «RINDIÓ CUENTAS… EN LA PLAZO ESTABLECIDO» se "
+        "responde con el cronograma del CPCCS de ese año.",
+        extra=(Field("aportes_recibidos", "DESCRIBA LOS PRINCIPALES APORTES CIUDADANOS RECIBIDOS:", required=False),),
+    ),
+    Section(
         "deliberacion",
         "DATOS DE LA DELIBERACIÓN PÚBLICA Y EVALUACIÓN CIUDADANA DE RENDICIÓN DE CUENTAS",
         "Deliberación pública",
@@ -211,6 +264,41 @@ SECTIONS: tuple[Section, ...] = (
         "computed",
         note="Calculada de los compromisos nacidos de aportes ciudadanos de la rendición del año anterior "
         "(sus seguimientos y evidencias).",
+    ),
+    Section(
+        "difusion",
+        "DIFUSIÓN Y COMUNICACIÓN DE LA GESTIÓN INSTITUCIONAL:",
+        "Difusión y comunicación",
+        "mixed",
+        "grid",
+        (
+            Field("numero", "NO. DE MEDIOS", "int", required=False),
+            Field(
+                "pct_local",
+                "PORCENTAJE DEL PPTO. DEL PAUTAJE QUE SE DESTINÓ A MEDIOS LOCALES Y REGIONALES",
+                "pct",
+                required=False,
+            ),
+            Field(
+                "pct_nacional",
+                "PORCENTAJE DEL PPTO. DEL PAUTAJE QUE SE DESTINÓ A MEDIOS NACIONAL",
+                "pct",
+                required=False,
+            ),
+            Field(
+                "pct_internacional",
+                "PORCENTAJE DEL PPTO DEL PAUTAJE QUE SE DESTINÓ A MEDIOS INTERNACIONALES",
+                "pct",
+                required=False,
+            ),
+            Field("link", LINK_LABEL, "link", required=False),
+        ),
+        (("radio", "Radio"), ("prensa", "Prensa"), ("television", "Televisión"), ("digitales", "Medios digitales")),
+        "MEDIOS DE COMUNICACIÓN",
+        note="NO. DE MEDIOS 0 deja los porcentajes en 0 y el link en «NO APLICA», como el formulario del CPCCS. "
+        "«Medios digitales» se propone de las transmisiones en vivo (enlaces) de los eventos del periodo; "
+        "lo escrito en el formulario prevalece. El detalle por medio (nombre, monto, minutos) se ingresa "
+        "en el sistema del CPCCS.",
     ),
     Section(
         "recomendaciones",
@@ -487,8 +575,15 @@ def clean_data(s: Section, data: object) -> dict:
     elif s.layout == "grid":
         rows = dict(s.rows)
         for rk, values in data.items():
+            ef = s.extra_field(rk)
+            if ef is not None:
+                nv = normalise(values, ef, f"{where}, campo «{ef.label.rstrip(':')}»")
+                if nv is not None:
+                    out[rk] = nv
+                continue
             if rk not in rows:
-                raise UserError(f"{where}: fila «{rk}» desconocida. Filas válidas: {', '.join(rows)}.")
+                valid = ", ".join([*rows, *(f.key for f in s.extra)])
+                raise UserError(f"{where}: fila «{rk}» desconocida. Filas válidas: {valid}.")
             if not isinstance(values, dict):
                 raise UserError(f"{where}, fila «{rows[rk]}»: se esperaba un objeto con los campos {_fields_help(s)}.")
             row = {}
@@ -532,7 +627,9 @@ def clean_data(s: Section, data: object) -> dict:
 
 def merge_fields(s: Section, current: dict, pairs: list[tuple[str, str]]) -> dict:
     """`current` answers with CAMPO=VALOR pairs applied (grid: fila.campo; table: N.campo, N from 1)."""
-    data = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in current.items()}
+    data: dict[str, Any] = {
+        k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in current.items()
+    }
     if "filas" in data:
         data["filas"] = [dict(r) for r in data["filas"]]
     for name, value in pairs:
@@ -546,6 +643,9 @@ def merge_fields(s: Section, current: dict, pairs: list[tuple[str, str]]) -> dic
             data[name] = value
         elif s.layout == "grid":
             row, _, col = name.partition(".")
+            if not col and s.extra_field(name) is not None:
+                data[name] = value
+                continue
             if not col:
                 raise UserError(
                     f"{_label(s)}: escriba el campo como fila.campo (p. ej. "
@@ -618,6 +718,12 @@ class SectionView:
     rows: list[tuple] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     form: dict = field(default_factory=dict)
+    # where the user's answers sit, for the workbook (highlighted cells) and its import:
+    fact_paths: dict[int, tuple] = field(default_factory=dict)  # facts[i] -> path in `form`
+    col_fields: dict[int, str] = field(default_factory=dict)  # column -> field ("": the row's path is the field)
+    row_paths: list[tuple | None] = field(default_factory=list)  # rows[i] -> path of its answers in `form`
+    key_col: int = 0  # the column that names a row (checked on import)
+    open_rows: bool = False  # a table of the form: the user adds and removes rows
 
     @property
     def state_label(self) -> str:

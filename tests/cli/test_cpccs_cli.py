@@ -99,3 +99,33 @@ def test_bad_names_and_values_exit_2_and_change_nothing(capsys, tmp_path):
         assert "Traceback" not in err
     code, out, _ = run(capsys, db, "cpccs", "show", "transparencia", "--year", "2025")
     assert out["form"] == {}
+
+
+def test_import_filled_workbook(capsys, tmp_path):
+    db = tmp_path / "t.db"
+    world(db)
+    book = tmp_path / "informe.xlsx"
+    code, _, _ = run(capsys, db, "report", "cpccs", "--year", "2025", "--out", str(book))
+    assert code == 0
+    wb = load_workbook(book)
+    ws = wb["Transparencia"]
+    r = next(c.row for row in ws.iter_rows() for c in row if c.value and "ART. 19" in str(c.value))
+    ws.cell(r, 2, "SI")
+    ws.cell(r, 3, "https://gob.ec/lotaip")
+    wb.save(book)
+    code, out, _ = run(capsys, db, "cpccs", "import", str(book), "--year", "2025", "--dry-run")
+    assert code == 0 and out["dry_run"] and [c["cell"] for c in out["changes"]] == [f"B{r}", f"C{r}"]
+    code, out, _ = run(capsys, db, "cpccs", "show", "transparencia", "--year", "2025")
+    assert out["form"] == {}
+    code, out, _ = run(capsys, db, "cpccs", "import", str(book), "--year", "2025")
+    assert code == 0 and out["sections"] == ["transparencia"] and out["states"] == {"transparencia": "incompleta"}
+    code, out, _ = run(capsys, db, "cpccs", "show", "transparencia", "--year", "2025")
+    assert out["form"] == {"art19": {"aplica": "SI", "link": "https://gob.ec/lotaip"}}
+
+    ws.cell(r, 3, "gob.ec")
+    wb.save(book)
+    code, _, err = run(capsys, db, "cpccs", "import", str(book), "--year", "2025")
+    assert code == 2 and f"Hoja «Transparencia», fila {r}, campo «LINK AL MEDIO DE VERIFICACIÓN" in err
+    assert "Traceback" not in err
+    code, out, _ = run(capsys, db, "cpccs", "show", "transparencia", "--year", "2025")
+    assert out["form"]["art19"]["link"] == "https://gob.ec/lotaip"

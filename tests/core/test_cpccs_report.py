@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -283,7 +284,9 @@ def test_workbook_one_sheet_per_section_no_formulas(db, tmp_path):
     wb = load_workbook(tmp_path / "cpccs.xlsx")
     assert wb.sheetnames == ["Estado del informe", *(s.sheet for s in SECTIONS)]
     status = list(wb["Estado del informe"].iter_rows(min_row=5, values_only=True))
-    assert [r[1] for r in status] == [s.title for s in SECTIONS]
+    assert [r[1] for r in status[: len(SECTIONS)]] == [s.title for s in SECTIONS]
+    assert status[-1][1].startswith("Las celdas amarillas de cada hoja son las respuestas del formulario")
+    status = status[: len(SECTIONS)]
     assert {r[3] for r in status} <= {"Completa", "Incompleta", "No aplica"}
     assert res["completa"] + res["incompleta"] + res["no_aplica"] == len(SECTIONS)
     for ws in wb.worksheets:
@@ -304,3 +307,138 @@ def test_pdf_draft_has_every_section_title(db, tmp_path):
         assert " ".join(s.title.split()[:4]) in text, s.title
     with pytest.raises(UserError, match="se escribe como .xlsx"):
         export_report(db, 2025, tmp_path / "x.docx")
+
+
+def _seed_process_plan(db, year: int = 2026) -> str:
+    """The Chimborazo CPCCS phases seed stored as the institution's accountability plan of `year`."""
+    from rcdesk.data.seeds import __file__ as seeds_init
+    from rcdesk.services.plans import PlanService
+
+    svc = PlanService(db)
+    parsed = svc.read_file(Path(seeds_init).parent / "000_cpccs_chimborazo_2021.xlsx", remembered=False)
+    return svc.save_parsed(parsed, entity="Gobernación de Chimborazo", year=year, country="EC").plan_id
+
+
+def _report_done(db, plan_id: str, description: str, link: str) -> None:
+    from rcdesk.services.followup import FollowupService, ReportInput
+    from rcdesk.services.plans import PlanService
+
+    act = next(a for a in PlanService(db).activities(plan_id) if a.description.startswith(description))
+    fs = FollowupService(db)
+    r = fs.add_report(
+        ReportInput(act.activity_id, 1, percent=100, reported_on=date(2026, 2, 10), evidence_links=(link,)),
+        today=date(2026, 2, 10),
+    )
+    fs.review(r.report_id, validate=True)
+
+
+def test_phases_proposed_from_the_plan_activities_and_the_deliberation(db):
+    from rcdesk.services.commitments import CommitmentService
+    from rcdesk.services.events import EventService
+
+    make_cpccs_world(db)
+    d1 = next(e.event_id for e in EventService(db).list_events() if e.title == "Deliberación pública 2025")
+    CommitmentService(db).add_contribution(d1, "Más alumbrado en Guano")
+    plan_id = _seed_process_plan(db)
+    _report_done(db, plan_id, "Redacción del Informe", "https://gob.ec/informe-2025")
+    svc = CpccsService(db)
+    s = svc.report(2025).section("fases")
+    assert s.headers[:5] == (
+        "FASES",
+        "PROCESO DE RENDICIÓN DE CUENTAS",
+        "PONGA SI O NO",
+        "DESCRIBA LA EJECUCIÓN DE LOS PASOS",
+        "LINK AL MEDIO DE VERIFICACIÓN",
+    )
+    assert [r[0] for r in s.rows] == ["FASE 0"] * 2 + ["FASE 1"] * 4 + ["FASE 2"] * 5 + ["FASE 3"]
+    rows = {r[1]: r for r in s.rows}
+    red = rows["REDACCIÓN DEL INFORME DE RENDICIÓN DE CUENTAS"]
+    assert red[2] == "SI" and red[3].startswith("1 de 1 actividad(es) del plan cumplidas: Redacción del Informe")
+    assert (red[4], red[5]) == ("https://gob.ec/informe-2025", "1 de 1")
+    team = rows["CONFORMACIÓN DEL EQUIPO DE RENDICIÓN DE CUENTAS"]
+    assert team[2] == "" and team[5] == "0 de 4"
+    assert "CONFORMACIÓN DEL EQUIPO DE RENDICIÓN DE CUENTAS: 0 de 4 actividades cumplidas; falta «PONGA SI O NO»" in (
+        s.missing
+    )
+    event = rows["REALIZACIÓN DEL EVENTO DE RENDICIÓN DE CUENTAS A LA CIUDADANÍA"]
+    assert event[2] == "SI" and "«Deliberación pública 2025», 15/03/2026" in event[3]
+    assert rows["RINDIÓ CUENTAS A LA CIUDADANÍA EN LA PLAZO ESTABLECIDO"][3].startswith(
+        "Deliberación realizada el 15/03"
+    )
+    facts = dict(s.facts)
+    assert facts["DESCRIBA LOS PRINCIPALES APORTES CIUDADANOS RECIBIDOS:"] == "MÁS ALUMBRADO EN GUANO"
+    assert s.state == "incompleta"
+
+    svc.set_fields(2025, "fases", [("equipo.aplica", "no"), ("aportes_recibidos", "Alumbrado y seguridad")])
+    s = svc.report(2025).section("fases")
+    team = next(r for r in s.rows if r[1] == "CONFORMACIÓN DEL EQUIPO DE RENDICIÓN DE CUENTAS")
+    assert team[2:5] == ("NO", "S/N", "NO APLICA")
+    assert dict(s.facts)["DESCRIBA LOS PRINCIPALES APORTES CIUDADANOS RECIBIDOS:"] == "Alumbrado y seguridad"
+    with pytest.raises(UserError, match="Filas válidas: equipo, diseno"):
+        svc.set_fields(2025, "fases", [("equipos.aplica", "si")])
+
+
+def test_phases_without_a_plan_are_typed(db):
+    make_world(db)
+    s = CpccsService(db).report(2025).section("fases")
+    assert dict(s.facts)["Plan de rendición de cuentas (referencia)"] == "ninguno"
+    assert all(r[2] == "" for r in s.rows) and len(s.missing) == 13  # 12 steps + the aportes text
+    assert any("No hay un plan de rendición de cuentas" in n for n in s.notes)
+
+
+def test_dissemination_typed_and_digital_media_proposed_from_live_streams(db):
+    from rcdesk.services.events import EventInput, EventService
+
+    w = make_world(db)
+    EventService(db).create(
+        EventInput(
+            "Deliberación 2025",
+            date(2026, 3, 15),
+            period_label="2025",
+            institution_id=w.inst_id,
+            stream_url="https://www.facebook.com/gob/live",
+        )
+    )
+    svc = CpccsService(db)
+    s = svc.report(2025).section("difusion")
+    assert s.headers[:6] == (
+        "MEDIOS DE COMUNICACIÓN",
+        "NO. DE MEDIOS",
+        "PORCENTAJE DEL PPTO. DEL PAUTAJE QUE SE DESTINÓ A MEDIOS LOCALES Y REGIONALES",
+        "PORCENTAJE DEL PPTO. DEL PAUTAJE QUE SE DESTINÓ A MEDIOS NACIONAL",
+        "PORCENTAJE DEL PPTO DEL PAUTAJE QUE SE DESTINÓ A MEDIOS INTERNACIONALES",
+        "LINK AL MEDIO DE VERIFICACIÓN PUBLICADO EN LA PÁG. WEB DE LA INSTITUCIÓN",
+    )
+    rows = {r[0]: r for r in s.rows}
+    assert [r[0] for r in s.rows] == ["Radio", "Prensa", "Televisión", "Medios digitales"]
+    assert rows["Medios digitales"][1] == 1 and rows["Medios digitales"][5] == "https://www.facebook.com/gob/live"
+    assert "Radio: falta «NO. DE MEDIOS» (0 si no se usó)" in s.missing
+    svc.set_fields(
+        2025,
+        "difusion",
+        [
+            ("radio.numero", "0"),
+            ("prensa.numero", "0"),
+            ("television.numero", "2"),
+            ("television.pct_local", "60"),
+            ("television.pct_nacional", "40"),
+            ("television.pct_internacional", "0"),
+            ("television.link", "https://gob.ec/pautaje"),
+        ],
+    )
+    s = svc.report(2025).section("difusion")
+    rows = {r[0]: r for r in s.rows}
+    assert rows["Radio"][1:6] == (0, 0, 0, 0, "NO APLICA")
+    assert rows["Televisión"][1:6] == (2, 60, 40, 0, "https://gob.ec/pautaje")
+    assert s.state == "incompleta" and len(s.missing) == 1 and s.missing[0].startswith("Medios digitales: falta")
+    svc.set_fields(
+        2025,
+        "difusion",
+        [
+            (f"digitales.{k}", "0" if k != "pct_local" else "100")
+            for k in ("pct_local", "pct_nacional", "pct_internacional")
+        ],
+    )
+    assert svc.report(2025).section("difusion").state == "completa"
+    with pytest.raises(UserError, match="entre 0 y 100"):
+        svc.set_fields(2025, "difusion", [("radio.pct_local", "120")])

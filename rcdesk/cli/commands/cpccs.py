@@ -1,4 +1,4 @@
-"""cpccs set | show: the sections of the CPCCS report the user fills in, scriptable by headquarters."""
+"""cpccs set | import | show: the sections of the CPCCS report the user fills in, scriptable by headquarters."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ def register(cli) -> None:
     )
     p.add_argument("--file", metavar="ARCHIVO.json", help="todas las respuestas de la sección (las reemplaza)")
     p.add_argument("--institution", metavar="ID", help="institución (por omisión, la que tiene POA del año)")
+
+    p = cli.command(g, "import", "cargar las respuestas de un libro del informe llenado en Excel/LibreOffice", _import)
+    p.add_argument("file", metavar="ARCHIVO.xlsx", help="libro escrito por «rcdesk report cpccs», ya llenado")
+    p.add_argument("--year", required=True, type=int, metavar="AÑO")
+    p.add_argument("--dry-run", action="store_true", help="solo revisar: mostrar qué se guardaría, sin guardar")
+    p.add_argument("--institution", metavar="ID")
 
     p = cli.command(g, "show", "estado de las secciones del informe, o el detalle de una", _show)
     p.add_argument("section", nargs="?", metavar="SECCIÓN")
@@ -62,6 +68,19 @@ def _set(ctx, args) -> dict:
         + "."
     )
     return res
+
+
+def _import(ctx, args) -> dict:
+    from rcdesk.services.cpccs import CpccsService
+    from rcdesk.services.cpccs_import import import_workbook
+
+    res = import_workbook(ctx.db, args.file, args.year, institution_id=args.institution, dry_run=args.dry_run)
+    out = res.as_json()
+    if res.forms and not args.dry_run:
+        report = CpccsService(ctx.db).report(args.year, institution_id=args.institution)
+        out["states"] = {k: report.section(k).state for k in res.forms}
+    out["_text"] = res.summary()
+    return out
 
 
 def _fields_help(sec) -> str:
