@@ -20,7 +20,7 @@ def test_fill_a_section_and_see_it_complete(qtbot, ui_ctx, user_screen):
     page = CpccsPage(ui_ctx)
     qtbot.addWidget(page)
     page.resize(*user_screen)
-    assert page.year.value() == 2025 and page.sections.count() == 16
+    assert page.year.value() == 2025 and page.sections.count() == 18
     _open(page, "transparencia")
     assert "Incompleta" in page.sections.currentItem().text()
     t = page.editors["table"]
@@ -68,3 +68,54 @@ def test_exports_and_fits_the_screen(qtbot, ui_ctx, user_screen, tmp_path, monke
         button.click()
         assert out.exists() and out.stat().st_size > 0
     assert page.sizeHint().width() <= user_screen[0] and page.minimumSizeHint().height() <= user_screen[1]
+
+
+def test_import_a_filled_workbook_through_the_worker(qtbot, ui_ctx, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from rcdesk.services.cpccs_export import export_report
+    from ui.pages.cpccs import CpccsPage
+
+    pw.make_world(ui_ctx.db)
+    book = tmp_path / "informe.xlsx"
+    export_report(ui_ctx.db, 2025, book)
+    wb = load_workbook(book)
+    ws = wb["Fases del proceso"]
+    r = next(c.row for row in ws.iter_rows() for c in row if c.value == "REDACCIÓN DEL INFORME DE RENDICIÓN DE CUENTAS")
+    ws.cell(r, 3, "SI")
+    ws.cell(r, 4, "Informe redactado por la Unidad de Planificación")
+    ws.cell(r, 5, "https://gob.ec/informe")
+    wb.create_sheet("Borrador")["A1"] = "pendiente"
+    wb.save(book)
+    page = CpccsPage(ui_ctx)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(book), ""))
+    page.import_button.click()
+    assert CpccsService(ui_ctx.db).form(2025, "fases") == {
+        "redaccion": {
+            "aplica": "SI",
+            "descripcion": "Informe redactado por la Unidad de Planificación",
+            "link": "https://gob.ec/informe",
+        }
+    }
+    assert [n.sheet for n in page.last_import.not_imported] == ["Borrador"]
+    _open(page, "fases")
+    row = next(x for x in page.report.section("fases").rows if x[1].startswith("REDACCIÓN"))
+    assert row[2:5] == ("SI", "Informe redactado por la Unidad de Planificación", "https://gob.ec/informe")
+
+
+def test_phases_form_keeps_the_section_wide_text(qtbot, ui_ctx):
+    from ui.pages.cpccs import CpccsPage
+
+    pw.make_world(ui_ctx.db)
+    page = CpccsPage(ui_ctx)
+    qtbot.addWidget(page)
+    _open(page, "fases")
+    page.editors["aportes_recibidos"][1].setText("Más alumbrado")
+    t = page.editors["table"]
+    t.cellWidget(0, 1).setCurrentIndex(t.cellWidget(0, 1).findData("NO"))
+    page.save_button.click()
+    assert CpccsService(ui_ctx.db).form(2025, "fases") == {
+        "aportes_recibidos": "Más alumbrado",
+        "equipo": {"aplica": "NO"},
+    }

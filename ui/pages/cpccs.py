@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -53,6 +54,7 @@ class CpccsPage(QWidget):
         self.ctx = ctx
         self.svc = CpccsService(ctx.db)
         self.report = None
+        self.last_import = None  # the result of the last «Importar libro llenado…»
         self.editors: dict = {}
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -70,8 +72,14 @@ class CpccsPage(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.export(".xlsx"))
         self.pdf_button = QPushButton("&Borrador del informe (PDF)…")
         self.pdf_button.clicked.connect(lambda: self.export(".pdf"))
+        self.import_button = QPushButton("&Importar libro llenado…")
+        self.import_button.setToolTip(
+            "Cargar las respuestas escritas en las celdas amarillas de un libro exportado y llenado en Excel"
+        )
+        self.import_button.clicked.connect(self.import_workbook)
         top.addWidget(self.xlsx_button)
         top.addWidget(self.pdf_button)
+        top.addWidget(self.import_button)
         lay.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -197,6 +205,13 @@ class CpccsPage(QWidget):
                 self.editors[f.key] = (f, w)
             lay.addLayout(fl)
         elif sec.layout in ("grid", "table"):
+            if sec.extra:
+                fl = QFormLayout()
+                for f in sec.extra:
+                    w = self._editor(f, form.get(f.key))
+                    fl.addRow(f.label, w)
+                    self.editors[f.key] = (f, w)
+                lay.addLayout(fl)
             rows = sec.rows if sec.layout == "grid" else [(str(i), "") for i in range(len(form.get("filas", [])))]
             t = QTableWidget(len(rows), len(sec.fields) + (1 if sec.layout == "grid" else 0))
             heads = ([sec.row_header] if sec.layout == "grid" else []) + [f.label for f in sec.fields]
@@ -311,6 +326,8 @@ class CpccsPage(QWidget):
             for f in sec.fields:
                 data[f.key] = self._value(self.editors[f.key][1])
         elif sec.layout in ("grid", "table"):
+            for f in sec.extra:
+                data[f.key] = self._value(self.editors[f.key][1])
             t = self.editors["table"]
             offset = 1 if sec.layout == "grid" else 0
             rows = []
@@ -367,6 +384,40 @@ class CpccsPage(QWidget):
             ),
             on_error=lambda exc: show_error(self, exc),
         )
+
+    def import_workbook(self) -> None:
+        """Read back a workbook exported here and filled in Excel/LibreOffice (its yellow cells)."""
+        year = self.year.value()
+        path, _ = QFileDialog.getOpenFileName(
+            self, f"Importar el libro del informe CPCCS {year} llenado", "", "Libros de Excel (*.xlsx)"
+        )
+        if not path:
+            return
+        from rcdesk.services.cpccs_import import import_workbook
+
+        self.ctx.runner.write(
+            lambda: import_workbook(self.ctx.db, Path(path), year),
+            parent=self,
+            title="Importando el libro del informe CPCCS…",
+            on_done=self._imported,
+        )
+
+    def _imported(self, res) -> None:
+        self.reload()
+        self.last_import = res
+        box = QMessageBox(self)
+        box.setWindowTitle("Libro del informe CPCCS importado")
+        box.setIcon(QMessageBox.Icon.Warning if res.not_imported else QMessageBox.Icon.Information)
+        text = f"{len(res.changes)} respuesta(s) guardada(s) en {len(res.forms)} sección(es)."
+        if res.not_imported:
+            text += (
+                f"\n{len(res.not_imported)} celda(s) no se importaron (datos que calcula rcdesk, hojas o "
+                "textos desconocidos): vea el detalle."
+            )
+        box.setText(text)
+        box.setDetailedText(res.summary())
+        self.ctx.events.status_message.emit(text.split("\n")[0])
+        box.open()
 
 
 def _wrap_header(t: QTableWidget) -> None:
