@@ -232,7 +232,7 @@ class CpccsService:
             "fases": lambda f: self._phases(inst, year, f, forms.get("difusion", {})),
             "difusion": lambda f: self._dissemination(inst, year, f),
             "deliberacion": lambda f: self._deliberation(inst, year),
-            "aportes": lambda f: self._contributions(inst, year),
+            "aportes": lambda f: self._contributions(inst, year, cut),
             "ejecucion_programatica": lambda f: self._programmatic(year, ev, f),
             "presupuesto": lambda f: self._budget(ev, f),
             "cumplimiento_presupuestario": lambda f: self._budget_compliance(year, ev, budget_type),
@@ -724,7 +724,12 @@ class CpccsService:
         headers = ("FECHA", "NO. DE PARTICIPANTES", *GENDER_HEADERS, *PEOPLES_HEADERS, "EVENTO (referencia)")
         return _Part(facts=facts, headers=headers, rows=rows, missing=missing, notes=notes)
 
-    def _contributions(self, inst: Institution, year: int) -> _Part:
+    def _contributions(self, inst: Institution, year: int, cut: date) -> _Part:
+        """Each aporte as of the report's cut: its progress is the latest follow-up dated on or before the
+        cut (later ones are left out), its status the one that progress implies. Statuses set by hand
+        («no aplica», «incumplido», or any status of an aporte never followed up) carry no date in
+        rcdesk and count as they stand today."""
+        from rcdesk.events.rules import status_for_progress
         from rcdesk.models.events import Commitment, CommitmentFollowUp, Contribution
         from rcdesk.models.followup import Evidence
 
@@ -739,6 +744,7 @@ class CpccsService:
                         Commitment.progress_pct,
                         Commitment.results,
                         Contribution.text,
+                        Commitment.last_followup_on,
                     )
                     .outerjoin(Contribution, Contribution.id == Commitment.contribution_id)
                     .where(
@@ -753,8 +759,14 @@ class CpccsService:
             ids = [i[0] for i in items]
             links: dict[str, str] = {}
             narratives: dict[str, str] = {}
-            for cid, url, narrative in s.execute(
-                select(CommitmentFollowUp.commitment_id, Evidence.url, CommitmentFollowUp.narrative)
+            at_cut: dict[str, float] = {}
+            for cid, url, narrative, fpct in s.execute(
+                select(
+                    CommitmentFollowUp.commitment_id,
+                    Evidence.url,
+                    CommitmentFollowUp.narrative,
+                    CommitmentFollowUp.progress_pct,
+                )
                 .outerjoin(
                     Evidence,
                     (Evidence.owner_id == CommitmentFollowUp.id)
@@ -762,17 +774,29 @@ class CpccsService:
                     & (Evidence.kind == "LINK")
                     & Evidence.deleted.is_(False),
                 )
-                .where(CommitmentFollowUp.commitment_id.in_(ids), CommitmentFollowUp.deleted.is_(False))
-                .order_by(CommitmentFollowUp.cut_date.desc())
+                .where(
+                    CommitmentFollowUp.commitment_id.in_(ids),
+                    CommitmentFollowUp.deleted.is_(False),
+                    CommitmentFollowUp.cut_date <= cut,
+                )
+                .order_by(CommitmentFollowUp.cut_date.desc(), CommitmentFollowUp.created_at.desc())
             ):
+                at_cut.setdefault(cid, float(fpct or 0))
                 if url:
                     links.setdefault(cid, url)
                 if narrative:
                     narratives.setdefault(cid, narrative)
         rows, no_link = [], 0
         incorporated = 0
-        for cid, desc, status, pct, results, text in items:
-            yes = "SI" if (pct or 0) > 0 or status in ("EN_CURSO", "CUMPLIDO") else "NO"
+        for cid, desc, now, pct_now, results_now, text, followed in items:
+            if followed is None:  # never followed up: its status was set by hand, undated
+                pct, status, results = float(pct_now or 0), now, results_now
+            else:
+                pct = at_cut.get(cid, 0.0)
+                status = status_for_progress(pct, now if now == "INCUMPLIDO" else "PENDIENTE")
+                # the results text is today's: shown only when the aporte had progressed by the cut
+                results = results_now if pct > 0 else None
+            yes = "SI" if pct > 0 or status in ("EN_CURSO", "CUMPLIDO") else "NO"
             incorporated += yes == "SI"
             link = links.get(cid) or (NO_APLICA if yes == "NO" else "")
             if yes == "SI" and not link:

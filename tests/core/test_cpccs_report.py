@@ -442,3 +442,21 @@ def test_dissemination_typed_and_digital_media_proposed_from_live_streams(db):
     assert svc.report(2025).section("difusion").state == "completa"
     with pytest.raises(UserError, match="entre 0 y 100"):
         svc.set_fields(2025, "difusion", [("radio.pct_local", "120")])
+
+
+def test_aportes_as_of_the_cut_leave_out_later_follow_ups(db):
+    from rcdesk.services.commitments import CommitmentService
+
+    w = make_cpccs_world(db)
+    cs = CommitmentService(db)
+    # after the report's cut (31/12/2025): the office móvil starts and the patrols are completed
+    cs.add_followup(w.c_none, date(2026, 2, 1), 40, "Oficina abierta", links=["https://gob.ec/c2"])
+    cs.add_followup(w.c_linked, date(2026, 2, 1), 100, "Completado")
+    svc = CpccsService(db)
+    rows = {r[0]: r for r in svc.report(2025).section("aportes").rows}
+    assert rows["Oficina móvil en Chambo"][1:5] == ("NO", "0", "", "NO APLICA")
+    assert rows["Más patrullajes nocturnos"][1:5] == ("SI", "51-75", "Patrullajes en 4 barrios", "https://gob.ec/c1")
+    assert rows["Más patrullajes nocturnos"][5] == 60
+    later = {r[0]: r for r in svc.report(2025, cut=date(2026, 3, 1)).section("aportes").rows}
+    assert later["Oficina móvil en Chambo"][1:3] == ("SI", "26-50")
+    assert later["Más patrullajes nocturnos"][1:3] == ("SI", "76-100")
