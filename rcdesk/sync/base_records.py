@@ -14,6 +14,7 @@ from contextlib import ExitStack
 
 from sqlalchemy import select
 
+from rcdesk.db.portable import mark, marks
 from rcdesk.jobs import CancelToken, ProgressFn
 from rcdesk.sync.apply import BATCH
 from rcdesk.sync.lines import encode_lines
@@ -57,7 +58,7 @@ def write_records(
     out = ({}, {}, set())
     deferred = []
     conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_SENT} (id TEXT PRIMARY KEY)")
-    conn.exec_driver_sql(f"DELETE FROM temp.{_SENT}")
+    conn.exec_driver_sql(f"DELETE FROM {_SENT}")  # unqualified: both engines look in temp first
     for ti, table in enumerate(tables):
         cancel.check()
         progress(ti, len(tables) + 1, f"Reuniendo {label(table.name)}")
@@ -77,7 +78,7 @@ def write_records(
         )
         if sent != len(kept):
             scope.left_out[table.name] = scope.left_out.get(table.name, 0) + len(kept) - sent
-    conn.exec_driver_sql(f"DROP TABLE temp.{_SENT}")
+    conn.exec_driver_sql(f"DROP TABLE {_SENT}")
     return (scope, *out)
 
 
@@ -122,7 +123,9 @@ def _scoped(
         narrowed, left = scope.narrowed.get(name), scope.left_out.get(name, 0)
         kept = scope.keep(table, cols, batch)
         if scope.sent:  # every id sent so far would grow with the package: SQLite keeps them
-            conn.exec_driver_sql(f"INSERT OR IGNORE INTO temp.{_SENT} (id) VALUES (?)", [(i,) for i in scope.sent])
+            conn.exec_driver_sql(
+                f"INSERT INTO {_SENT} (id) VALUES ({mark(conn)}) ON CONFLICT DO NOTHING", [(i,) for i in scope.sent]
+            )
             scope.sent = set()
         if narrowed is not None and name in scope.narrowed:
             scope.narrowed[name] |= narrowed
@@ -140,9 +143,7 @@ def _were_sent(conn, ids: set) -> set:
         part = vals[k : k + 900]
         found.update(
             r[0]
-            for r in conn.exec_driver_sql(
-                f"SELECT id FROM temp.{_SENT} WHERE id IN ({', '.join('?' * len(part))})", tuple(part)
-            )
+            for r in conn.exec_driver_sql(f"SELECT id FROM {_SENT} WHERE id IN ({marks(conn, len(part))})", tuple(part))
         )
     return found
 

@@ -61,9 +61,12 @@ def binary_columns(table: sa.Table) -> set[str]:
 
 @cache
 def raw_table(name: str) -> sa.TableClause:
-    """A typeless clause for table `name`: values go in and out exactly as stored."""
+    """A clause for table `name` whose values go in and out in the package's wire form: exactly as
+    stored on SQLite, converted to and from that form on a server (`rcdesk/sync/wire.py`)."""
+    from rcdesk.sync.wire import wire_type
+
     t = Base.metadata.tables[name]
-    return sa.table(name, *[sa.column(c.name) for c in t.columns])
+    return sa.table(name, *[sa.column(c.name, wire_type(c.type)) for c in t.columns])
 
 
 def fk_columns(table: sa.Table) -> list[tuple[str, str]]:
