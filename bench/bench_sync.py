@@ -362,12 +362,12 @@ def step_raw(work: Path) -> dict:
 
 def step_xlsx(work: Path) -> dict:
     from rcdesk.db.database import Database
-    from rcdesk.sync.consolidated_xlsx import write_consolidated_xlsx
+    from rcdesk.services.consolidated_report import export_xlsx
 
     hq = Database.open(work / "sede" / "rcdesk.db")
     before = rss_mb()
     t = time.perf_counter()
-    info = write_consolidated_xlsx(hq, work / "consolidado.xlsx")
+    info = export_xlsx(hq, work / "consolidado.xlsx")
     dt = time.perf_counter() - t
     hq.close()
     rows = sum(info["sheets"].values())

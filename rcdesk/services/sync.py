@@ -120,7 +120,7 @@ class SyncService:
             ).first()
         pending = self.pending_count() if self.db.role != ROLE_HQ else 0
         return SyncOverview(
-            self.db.installation_id,
+            self.db.installation_id or "",  # set once the database is open
             self.db.installation_name,
             self.db.role,
             hq["name"] if hq else None,
@@ -297,7 +297,7 @@ class SyncService:
                         select(rt.c.id, rt.c.version, rt.c.modified_by, rt.c.change_seq).where(rt.c.id.in_(ids))
                     )
                 }
-                conflicted = set(
+                conflicted: set[str] = set(
                     conn.execute(
                         select(ct.c.record_id).where(
                             ct.c.table_name == table, ct.c.status == CONFLICT_OPEN, ct.c.record_id.in_(ids)
@@ -407,13 +407,13 @@ class SyncService:
         out = Path(out)
         suffix = out.suffix.lower()
         if suffix == ".xlsx":
-            from rcdesk.sync.consolidated_xlsx import write_consolidated_xlsx
+            from rcdesk.services.consolidated_report import export_xlsx
 
-            return write_consolidated_xlsx(self.db, out, progress=progress, cancel=cancel)
+            return export_xlsx(self.db, out, progress=progress, cancel=cancel)
         if suffix == ".pdf":
-            from rcdesk.sync.consolidated_pdf import write_consolidated_pdf
+            from rcdesk.services.consolidated_report import export_pdf
 
-            return write_consolidated_pdf(self.db, out, progress=progress, cancel=cancel)
+            return export_pdf(self.db, out, progress=progress, cancel=cancel)
         raise UserError(f"«{out.name}»: el archivo consolidado debe terminar en .xlsx o .pdf.")
 
 

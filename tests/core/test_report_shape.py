@@ -5,10 +5,14 @@ file in the target folder, then an atomic replace; one Spanish message when it c
 from __future__ import annotations
 
 import ast
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from rcdesk.compliance import Compliance, Light
 from rcdesk.errors import UserError
 from rcdesk.reports import output
 
@@ -231,3 +235,72 @@ def test_a_workbook_export_goes_through_the_helper(tmp_path, monkeypatch):
     with pytest.raises(UserError, match="abierto en otro programa"):
         output.save_workbook(wb, target)
     assert target.read_bytes() == before
+
+
+# -- the consolidated headquarters reports: a service's plain data, drawn by two renderers ----------
+def test_package_exchange_leaves_report_drawing_to_the_renderers():
+    """rcdesk/sync moves records; the consolidated workbook and PDF are read by
+    services/consolidated_report.py and drawn in rcdesk/reports."""
+    bad = []
+    for path in _modules(ROOT / "sync"):
+        for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if name.split(".")[0] in ("openpyxl", "reportlab") or (
+                name.startswith("rcdesk.reports") and name != "rcdesk.reports.output"
+            ):
+                bad.append(f"{path.name}: import {name}")
+    assert not bad, bad
+
+
+_PLAIN = (str, int, float, Decimal, date, datetime, Compliance, Light, type(None))
+
+
+def _not_plain(value: object, where: str) -> list[str]:
+    """Where a report's data holds something other than plain values (a row, a session, a table…)."""
+    from rcdesk.services.consolidated_report import Stream
+
+    if isinstance(value, _PLAIN):
+        return []
+    if isinstance(value, Stream):
+        value = list(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        items = [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
+    elif isinstance(value, tuple) and hasattr(value, "_fields"):
+        items = list(zip(value._fields, value))
+    elif isinstance(value, (list, tuple)):
+        items = list(enumerate(value))
+    elif isinstance(value, dict):
+        items = list(value.items())
+    else:
+        return [f"{where}: {type(value).__module__}.{type(value).__name__}"]
+    return [bad for k, v in items for bad in _not_plain(v, f"{where}.{k}")]
+
+
+def test_the_consolidated_reports_are_read_as_plain_data_without_names(db):
+    from types import SimpleNamespace
+
+    from rcdesk.models.followup import ProgressReport
+    from rcdesk.services.consolidated_report import RecordSheet, open_workbook, read_summary
+    from tests.core.sync_world import ATTENDEE, ATTENDEE_ID, World
+
+    ids = World.seed_hq(SimpleNamespace(hq=db))  # the same headquarters the sync tests build, on `db`
+    World.add_attendance(SimpleNamespace(), db, ids["event"], 3)
+    with db.begin() as s:
+        s.add(
+            ProgressReport(
+                activity_id=ids["acts"][0],
+                period_kind="cuatrimestre",
+                period_no=1,
+                percent=95.0,
+                reported_on=date(2026, 4, 30),
+            )
+        )
+
+    summary = read_summary(db)
+    assert not _not_plain(summary, "summary")
+    assert [(g.group, g.count) for p in summary.people for g in p.groups] == [("Deliberación pública en Guano", 3)]
+    assert sum(summary.by_light.values()) == 3 and summary.by_light["gris"] == 2
+    with open_workbook(db) as book:
+        assert not _not_plain(book, "workbook")  # its streams are read inside the block
+        cells = repr([list(s.rows) for s in book.sheets if isinstance(s, RecordSheet)])
+    assert ATTENDEE not in repr(summary) + cells and ATTENDEE_ID not in repr(summary) + cells
+    assert "attendance" not in {s.kind.table for s in book.sheets if isinstance(s, RecordSheet)}

@@ -166,14 +166,14 @@ def test_attendance_workbook(db, tmp_path):
 
 
 def test_consolidated_workbook(db, poa_world, tmp_path):
+    from rcdesk.services.consolidated_report import export_xlsx
     from rcdesk.services.events import EventInput, EventService
     from rcdesk.services.plans import PlanService
-    from rcdesk.sync.consolidated_xlsx import write_consolidated_xlsx
 
     PlanService(db).save_parsed(_paac_plan())
     EventService(db).create(
         EventInput(title="@usuario en la audiencia", event_date=date(2026, 5, 20), venue="-5 personas")
     )
     out = tmp_path / "consolidado.xlsx"
-    write_consolidated_xlsx(db, out)
+    export_xlsx(db, out)
     check(out, {"=1+1", "+593 99 123 4567", "-5 personas", "@usuario"})

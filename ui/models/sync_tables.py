@@ -132,7 +132,7 @@ class DiffModel(ListTableModel):
         self.use_campo = [False] * len(self._rows)
 
     def text(self, d, col: int) -> str:
-        from rcdesk.sync.consolidated_data import header
+        from rcdesk.sync.column_labels import header
 
         if col == self.COL_FIELD:
             return header(d.column) + (" (dato personal)" if d.personal else "")
