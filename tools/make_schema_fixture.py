@@ -8,6 +8,7 @@ throw-away git worktree and run with this venv's packages (PYTHONPATH points at 
   then filled by the demo steps whose tables exist at that revision;
 - 0005: the first landing's own `rcdesk demo`;
 - 0006: `rcdesk demo` of the commit that added revision 0006;
+- 0009: `rcdesk demo` of the second landing (6edc367), which shipped 0007-0009 together;
 - 0005-early: `rcdesk demo` of 3426b94, the last commit before revisions 0004
   and 0005 were edited: its database is stamped 5 yet lacks
   attendance.search_text and sync_record.hq_conflict;
@@ -98,6 +99,8 @@ RECIPES: dict[str, Recipe] = {
     ),
     "0005": Recipe(FIRST_LANDING, _CLI_DEMO, "first landing: rcdesk demo"),
     "0006": Recipe("6f36038", _CLI_DEMO, "revision 0006: rcdesk demo"),
+    # the second landing shipped 0007, 0008 and 0009 together: 0009 is the released schema
+    "0009": Recipe("6edc367", _CLI_DEMO, "second landing (revisions 0007-0009): rcdesk demo"),
     "0005-early": Recipe("3426b94", _CLI_DEMO, "last commit before 0004 and 0005 were edited"),
     "0005-nosync": Recipe("ee35348", _OPEN_ONLY, "stamped 5 while revision 0005 was still empty"),
 }

@@ -34,6 +34,7 @@ KNOWN = {
     "0005-early": (5, 5, "Municipio de Itagüí", 0, 0, 0, 0),
     "0005-nosync": (5, 0, "GAD Municipal de Guamote", 0, 0, 0, 0),
     "0006": (6, 7, "Gobernación de Chimborazo", 2, 202, 578, 213),
+    "0009": (9, 7, "Gobernación de Chimborazo", 2, 202, 578, 213),
 }
 
 
