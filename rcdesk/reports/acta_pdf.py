@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from typing import Any
 
 from rcdesk.reports.events_common import long_date, short_date
 from rcdesk.reports.pdf_kit import esc, numbered_canvas
@@ -315,7 +316,7 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
     sig = Table([cells[0:2], cells[2:4]], colWidths=[width / 2, width / 2])
     sig.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
     story.append(KeepTogether([Paragraph("Firmas", st["h2"]), sig]))
-    base = numbered_canvas(footer)
+    base: Any = numbered_canvas(footer)  # a reportlab Canvas subclass (reportlab has no types)
     stamp = f"D:{issued_at:%Y%m%d%H%M%S}+00'00'"  # issued_at is UTC
 
     class ActaCanvas(base):

@@ -31,7 +31,7 @@ def write_xlsx(data: ActivityReport, path: Path) -> Path:
     ws.blank()
     rows = []
     for s in data.spaces:
-        cells = space_cells(s)
+        cells: list[str | int] = list(space_cells(s))
         cells[3] = s.participants if not s.breakdown else cells[3]
         rows.append(cells)
     ws.table(list(SPACE_COLUMNS), rows, centered=(3,))

@@ -186,7 +186,7 @@ def build_attendance_pdf(
         style.add("FONT", (0, 1), (0, -1), "Helvetica", 9)
         style.add("ALIGN", (0, 1), (0, -1), "CENTER")
 
-    story = []
+    story: list = []
     cs = st["cell"]
     n = len(rows) if mode != "blank" else blank_rows
     room = usable - head_h - 4

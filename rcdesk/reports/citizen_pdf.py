@@ -14,7 +14,8 @@ UNKNOWN = "#9E9E9E"
 
 
 def _figures(s: CitizenSummary) -> list[tuple[str, str]]:
-    pct = "—" if s.compliance.raw is None else number_text(float(s.compliance.rated), decimals=1) + " %"
+    rated = s.compliance.rated
+    pct = "—" if rated is None else number_text(float(rated), decimals=1) + " %"
     return [
         (f"{number_text(s.activities_done)} de {number_text(s.activities_planned)}", "actividades cumplidas"),
         (pct, "de avance promedio"),

@@ -86,7 +86,7 @@ REASONS = {
 def _user_error(path: Path, exc: OSError) -> UserError:
     if isinstance(exc, PermissionError):
         return UserError(LOCKED.format(name=path.name))
-    reason = REASONS.get(exc.errno, f"error del sistema {exc.errno}" if exc.errno else "error del sistema")
+    reason = REASONS.get(exc.errno, f"error del sistema {exc.errno}") if exc.errno else "error del sistema"
     return UserError(f"No se puede escribir «{path}»: {reason.format(parent=_first_file(path.parent))}.")
 
 

@@ -7,7 +7,7 @@ modules at start-up, and reportlab costs ~100 ms to import.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 # characters the standard PDF fonts (Helvetica, WinAnsi encoding) lack: reportlab would draw a
@@ -54,7 +54,7 @@ def numbered_canvas(footer: Callable) -> type:
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
-            self._saved = []
+            self._saved: list[dict[str, object]] = []
 
         def showPage(self) -> None:
             self._saved.append(dict(self.__dict__))
@@ -201,7 +201,7 @@ def form_table_style(header_rows: int = 1, font_size: float = 8, pad: float = 3)
 
 def grid_style(
     n_rows: int,
-    fills: list[tuple[int, int, str]] = (),
+    fills: Sequence[tuple[int, int, str]] = (),
     *,
     head: str | None = HEAD,
     line: str = LINE,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, LIGHT_ORDER
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
@@ -218,7 +219,7 @@ def write_pdf(
         ),
         Spacer(1, 6),
     ]
-    summary = [
+    summary: list[list[Any]] = [
         ["Indicador", "Valor"],
         ["Cumplimiento físico (periodo)", num(pct_text(p.pct), st)],
         ["Avance anual", num(pct_text(p.pct_annual), st)],

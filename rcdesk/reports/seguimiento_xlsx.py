@@ -316,8 +316,8 @@ def write_xlsx(
         text_row(a)
     append(ws3, [])
     append(ws3, [c3("Recomendaciones", font=Font(bold=True, size=12))], 18)
-    for r in data.recommendations:
-        text_row(f"• {r}")
+    for rec in data.recommendations:
+        text_row(f"• {rec}")
     append(ws3, [])
     append(ws3, [])
     append(ws3, [c3(data.signer_name or "______________________________")])
