@@ -13,3 +13,25 @@ def mark(conn: Any) -> str:
 def marks(conn: Any, n: int) -> str:
     """`n` placeholders separated by commas."""
     return ", ".join([mark(conn)] * n)
+
+
+def defer_foreign_keys(conn: Any, on: bool = True) -> None:
+    """Check foreign keys at commit (on) or per statement again (off), in this transaction.
+
+    PostgreSQL's keys are DEFERRABLE INITIALLY IMMEDIATE from revision 0011."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA defer_foreign_keys = {'ON' if on else 'OFF'}")
+    else:
+        conn.exec_driver_sql(f"SET CONSTRAINTS ALL {'DEFERRED' if on else 'IMMEDIATE'}")
+
+
+def upsert_insert(conn: Any, table: Any) -> Any:
+    """`insert(table)` of the connection's dialect, with `on_conflict_do_update`/`do_nothing`
+    (SQLite and PostgreSQL spell them alike in SQLAlchemy)."""
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert(table)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from rcdesk.db.portable import upsert_insert
 from rcdesk.db.stamping import allocate_seq
 from rcdesk.models.sync import SyncRecord
 from rcdesk.sync.tables import content_columns, raw_table
@@ -29,7 +29,8 @@ def _statements(name: str, columns: tuple, dialect) -> tuple:
         rt = raw_table(name)
         ins_cols = [c for c in columns if c != "change_seq"] + ["change_seq"]
         compiled = insert(rt).values({c: bindparam(c) for c in ins_cols}).compile(dialect=dialect)
-        assert list(compiled.positiontup) == ins_cols
+        # SQLite's positional SQL takes the tuples as they are; a server's named parameters get dicts
+        assert compiled.positiontup is None or list(compiled.positiontup) == ins_cols
         sets = {c: bindparam(f"p_{c}") for c in columns if c != "id"}
         sets["change_seq"] = bindparam("p_change_seq")
         upd = update(rt).where(rt.c.id == bindparam("p_id")).values(sets)
@@ -80,8 +81,11 @@ class Applier:
             return
         if isinstance(rows[0], dict):
             self.conn.execute(self.ins, rows)
-        else:  # the bulk path: the compiled insert through the driver's executemany
+        elif self.conn.dialect.name == "sqlite":  # the bulk path: the compiled insert through executemany
             self.conn.exec_driver_sql(self.ins_sql, rows)
+        else:  # on a server the values pass the wire columns' conversion (rcdesk/sync/wire.py)
+            cols = [c for c in self.columns if c != "change_seq"] + ["change_seq"]
+            self.conn.execute(self.ins, [dict(zip(cols, r)) for r in rows])
 
     def update(self, rows: list[dict]) -> None:
         if rows:
@@ -120,7 +124,7 @@ def mark_in_step(conn, table_name: str, rows: list[dict]) -> None:
         }
         for r in rows
     ]
-    stmt = sqlite_insert(sr)
+    stmt = upsert_insert(conn, sr)
     conn.execute(
         stmt.on_conflict_do_update(
             index_elements=[sr.c.table_name, sr.c.record_id],

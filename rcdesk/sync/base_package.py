@@ -24,6 +24,7 @@ from sqlalchemy import RowMapping, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rcdesk.db.migrate import head_version
+from rcdesk.db.portable import defer_foreign_keys
 from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
@@ -215,7 +216,7 @@ def import_base(
         tables = list(read_tables(pkg, None, cancel=cancel, progress=progress))
         check_references(conn, pkg.file_name, tables)
         _pin_headquarters(conn, author, peer, report)
-        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        defer_foreign_keys(conn)
         seqs = SeqRange(conn)
         try:
             _apply_base(conn, db.installation_id, tables, report, seqs, cancel, progress)

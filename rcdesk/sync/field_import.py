@@ -30,6 +30,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rcdesk.db.portable import defer_foreign_keys
 from rcdesk.errors import UserError
 from rcdesk.ids import new_id, utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
@@ -93,7 +94,7 @@ def consolidate_package(
             opener = Opener(ring.enc_key, enc["ephemeral_public"])
         tables = list(read_tables(pkg, opener, cancel=cancel, progress=progress))
         check_references(conn, pkg.file_name, tables)
-        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        defer_foreign_keys(conn)
         seqs = SeqRange(conn)
         try:
             apply_field_tables(conn, pkg, tables, report, src, seqs, cancel, progress)
@@ -104,7 +105,7 @@ def consolidate_package(
         store_evidence(db, pkg, tables, report)
         _log_package(db, conn, pkg, report, seqs)
         try:
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys = OFF")
+            defer_foreign_keys(conn, False)
         except Exception:
             pass
     report.status = ST_DONE

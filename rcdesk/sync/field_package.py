@@ -17,9 +17,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from rcdesk.db.migrate import head_version
+from rcdesk.db.portable import upsert_insert
 from rcdesk.errors import UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_HQ, Installation
@@ -261,7 +261,7 @@ def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:
         rows = rows.select_from(rt.outerjoin(sr, and_(sr.c.table_name == table.name, sr.c.record_id == rt.c.id))).where(
             or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version)
         )
-    stmt = sqlite_insert(sr).from_select(
+    stmt = upsert_insert(conn, sr).from_select(
         ["table_name", "record_id", "base_version", "sent_version", "sent_seq", "hq_conflict"], rows
     )
     conn.execute(

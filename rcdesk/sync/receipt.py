@@ -31,6 +31,7 @@ from sqlalchemy import RowMapping, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from rcdesk.db.migrate import head_version
+from rcdesk.db.portable import defer_foreign_keys
 from rcdesk.errors import UserError
 from rcdesk.ids import utcnow
 from rcdesk.models.core import ROLE_HQ, AuditLog, Installation
@@ -263,7 +264,7 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:
         if tables:
             conflict_set = set(conflicts)
             tables = _drop_unreachable(conn, tables, report)
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            defer_foreign_keys(conn)
             seqs = SeqRange(conn)
             try:
                 fixed = _apply_corrections(conn, tables, report, seqs, n, conflict_set)

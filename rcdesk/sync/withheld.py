@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from rcdesk.db.portable import upsert_insert
 from rcdesk.models.core import Setting
 from rcdesk.sync.tables import personal_columns
 from rcdesk.sync.verify import TableRows
@@ -36,5 +36,5 @@ def remember_withheld(conn, tables: list[TableRows]) -> None:
         if missing:
             data[tr.name] = sorted(set(data.get(tr.name, [])) | set(missing))
     st = Setting.__table__
-    stmt = sqlite_insert(st).values(key=WITHHELD_KEY, value=json.dumps(data))
+    stmt = upsert_insert(conn, st).values(key=WITHHELD_KEY, value=json.dumps(data))
     conn.execute(stmt.on_conflict_do_update(index_elements=[st.c.key], set_={"value": stmt.excluded.value}))

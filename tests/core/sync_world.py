@@ -16,9 +16,11 @@ ATTENDEE_ID = "0602345678"
 
 def dump(db: Database) -> dict:
     """Every row of every table of the database (to prove "nothing changed")."""
+    from sqlalchemy import inspect
+
     out = {}
     with db.engine.connect() as c:
-        names = [r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        names = sorted(inspect(c).get_table_names())
         for n in names:
             out[n] = sorted(repr(tuple(r)) for r in c.exec_driver_sql(f'SELECT * FROM "{n}"'))
     return out
@@ -31,11 +33,12 @@ def files_of(folder: Path) -> dict:
 
 
 class World:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, hq_target: Path | str | None = None) -> None:
+        """`hq_target`: headquarters' SQLite file or server URL (default: a file under `tmp`)."""
         self.tmp = tmp
         self.usb = tmp / "usb"
         self.usb.mkdir()
-        self.hq = Database.open(tmp / "sede" / "rcdesk.db", name="Sede Riobamba", role="hq")
+        self.hq = Database.open(hq_target or tmp / "sede" / "rcdesk.db", name="Sede Riobamba", role="hq")
         self.a = Database.open(tmp / "campo_a" / "rcdesk.db", name="Técnico Guano", role="field")
         self.b = Database.open(tmp / "campo_b" / "rcdesk.db", name="Técnica Alausí", role="field")
         self.H, self.A, self.B = SyncService(self.hq), SyncService(self.a), SyncService(self.b)
@@ -170,8 +173,14 @@ class World:
 
 
 def row(db: Database, table: str, record_id: str) -> dict:
+    """The stored row in the packages' wire form, whichever engine holds it (rcdesk/sync/wire.py)."""
+    from sqlalchemy import select
+
+    from rcdesk.sync.tables import raw_table
+
+    rt = raw_table(table)
     with db.engine.connect() as c:
-        r = c.exec_driver_sql(f'SELECT * FROM "{table}" WHERE id = ?', (record_id,)).mappings().first()
+        r = c.execute(select(rt).where(rt.c.id == record_id)).mappings().first()
         return dict(r) if r else {}
 
 

@@ -11,8 +11,9 @@ from tests.core.sync_world import ATTENDEE, ATTENDEE_ID, World, dump, row
 
 
 @pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
+def world(tmp_path, hq_target):
+    """Field laptops on SQLite; headquarters on SQLite, then on PostgreSQL."""
+    w = World(tmp_path, hq_target)
     yield w
     w.close()
 
