@@ -17,10 +17,10 @@ the command line, a dialog in the GUI), never the driver's OperationalError.
 PostgreSQL (headquarters on a server, `postgresql+psycopg://…`) gets none of the SQLite set-up:
 several operators write at once, each transaction at READ COMMITTED. What the one-writer rule
 guarantees on SQLite comes from the rows themselves there: the change sequence is taken with
-`UPDATE installation … RETURNING` (a row lock held to commit, so packages never skip a change),
-decisions and edits check the row's version or status in their UPDATE (`row_versions.py`), and a
-lock held longer than the busy timeout (`lock_timeout`) or a deadlock gives the same
-`DatabaseBusy` message.
+`UPDATE installation … RETURNING` (a row lock held to commit, so every writer of Records is
+serialized there and packages never skip a change), and a lock held longer than the busy timeout
+(`lock_timeout`) or a deadlock gives the same `DatabaseBusy` message. (Row-version checks for two
+operators deciding the same conflict are issue 11's item 5, not done yet.)
 """
 
 from __future__ import annotations
@@ -89,9 +89,16 @@ def make_engine(target: Path | str | None) -> Engine:
 
         parsed = parse_target(target)  # a path typed as sqlite:///… or a refused scheme
         if isinstance(parsed, str):
-            return _server_engine(parsed)
+            return _tracked(_server_engine(parsed))
         target = parsed
-    return _sqlite_engine(target)
+    return _tracked(_sqlite_engine(target))
+
+
+def _tracked(engine: Engine) -> Engine:
+    from rcdesk.db import write_tracking
+
+    write_tracking.install(engine)  # what a write changed, for the GUI's refreshes
+    return engine
 
 
 def _server_engine(url: str) -> Engine:
