@@ -116,13 +116,13 @@ class GuideWindow(QDialog):
             QDesktopServices.openUrl(url)
 
 
-def show_guide(parent: QWidget, page_key: str = "") -> GuideWindow:
-    """The guide window (one per main window), raised at the chapter of `page_key`."""
+def show_guide(parent: QWidget, page_key: str = "", *, chapter: str = "") -> GuideWindow:
+    """The guide window (one per main window), raised at `chapter` or at the chapter of `page_key`."""
     window = getattr(parent, "_guide", None)
     if window is None:
         window = GuideWindow(parent)
         parent._guide = window
-    window.show_chapter(chapter_for(page_key))
+    window.show_chapter(chapter or chapter_for(page_key))
     window.show()
     window.raise_()
     window.activateWindow()

@@ -344,6 +344,7 @@ def test_events_list_menu_opens_tabs_copies_the_row_and_exports_the_table(qtbot,
         "Registrar asistencia",
         "Actas",
         "",
+        "Copiar celda",
         "Copiar fila",
         "",
         "Exportar tabla a CSV…",
@@ -379,7 +380,7 @@ def test_tables_with_personal_data_offer_no_export(qtbot, ui_ctx, page):
     door.name.setText("Rosa Caiza")
     door.register()
     menu = door.view.table_menu.build(door.model.index(0, 1))
-    assert _texts(menu) == ["Quitar registro…", "", "Copiar fila"]
+    assert _texts(menu) == ["Quitar registro…", "", "Copiar celda", "Copiar fila"]
     invitations = page.workspace.tab("invitaciones")
     assert not any("Exportar" in t for t in _texts(invitations.view.table_menu.build()))
     directory = DirectoryPage(ui_ctx)

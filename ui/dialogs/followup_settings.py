@@ -40,6 +40,7 @@ from rcdesk.services.changes import Changes
 from ..formatting import decimal_text
 from ..models.followup_tables import DeadlineRuleModel, ProfileModel
 from ..widgets.buttons import dialog_buttons
+from ..widgets.table_menu import install_table_menu
 from ..widgets.tables import row_table
 
 BAND_COLORS = ("rojo", "amarillo", "verde")
@@ -100,7 +101,11 @@ class FollowupSettingsTab(QWidget):
         self.profiles.setColumnWidth(ProfileModel.COL_NAME, 230)
         self.profiles.setColumnWidth(ProfileModel.COL_USE, 260)
         self.profiles.horizontalHeader().setStretchLastSection(False)
-        self.profiles.doubleClicked.connect(lambda _i: self.edit_profile())
+        install_table_menu(
+            self.profiles,
+            [("Eliminar perfil…", self.delete_profile)],
+            open_action=("Edi&tar perfil…", self.edit_profile),
+        )
         self.new_profile_button = QPushButton("&Nuevo perfil…")
         self.edit_profile_button = QPushButton("Edi&tar perfil…")
         self.delete_profile_button = QPushButton("Eliminar perfil")
@@ -143,7 +148,7 @@ class FollowupSettingsTab(QWidget):
             (DeadlineRuleModel.COL_OFFSET, 200),
         ):
             self.rules.setColumnWidth(col, width)
-        self.rules.doubleClicked.connect(lambda _i: self.edit_rule())
+        install_table_menu(self.rules, open_action=("Editar re&gla…", self.edit_rule))
         self.edit_rule_button = QPushButton("Editar re&gla…")
         self.reset_rules_button = QPushButton("Restablecer reglas de fábrica")
         self.edit_rule_button.clicked.connect(self.edit_rule)

@@ -28,6 +28,8 @@ from ..models.poa_tables import ResultsModel, SortRole
 from ..shell import PageSpec
 from ..tasks import show_error
 from ..widgets.dates import DateEdit
+from ..widgets.empty_hint import EmptyHint, go_to, load_example
+from ..widgets.table_menu import install_table_menu
 
 
 def _settings_text(st) -> str:
@@ -104,6 +106,8 @@ class CantonsPage(QWidget):
         self.units = _table(self.unit_model)
         self.units.setColumnHidden(ResultsModel.COL_UNITS, True)
         self.units_title = QLabel("")
+        install_table_menu(self.cantons, export=("cumplimiento por canton", ctx.settings))
+        install_table_menu(self.units, export=("cumplimiento por unidad", ctx.settings))
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -113,11 +117,14 @@ class CantonsPage(QWidget):
         split.addWidget(self.cantons)
         split.addWidget(lower)
         split.setSizes([330, 300])
-        self.empty = QLabel(
-            "<h3>No hay POA registrados</h3><p>Importe los POA de las unidades en la página "
-            "«POA» o cargue los datos de ejemplo.</p>"
+        self.empty = EmptyHint(
+            "No hay POA registrados",
+            "Esta página consolida el cumplimiento de los POA por cantón y por unidad, con su semáforo, y "
+            "produce el informe y las secciones del CPCCS. Primero registre o importe los POA de las "
+            "unidades en la página «POA», o cargue los datos de ejemplo.",
+            [("Ir a &POA", go_to(self, "poa")), ("Cargar datos de &ejemplo", load_example(self))],
+            chapter="cantones",
         )
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.summary)

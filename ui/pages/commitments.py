@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpli
 from ..formatting import percent
 from ..models.events_tables import CommitmentsModel, FollowUpsModel, QuestionsModel
 from ..shell import PageSpec
+from ..widgets.empty_hint import EmptyHint, EmptyState, go_to, load_example
 from ..widgets.events.base import selected, table
 from ..widgets.events.contributions_tab import record_followup
+from ..widgets.table_menu import install_table_menu
 
 
 class CommitmentsPage(QWidget):
@@ -55,7 +57,26 @@ class CommitmentsPage(QWidget):
             (CommitmentsModel.COL_EVENT, 220),
         ):
             self.view.setColumnWidth(col, w)
-        split.addWidget(self.view)
+        install_table_menu(
+            self.view,
+            [("&Registrar seguimiento…", self.followup), ("Cambiar al &estado elegido", self.change_status)],
+            export=("compromisos", ctx.settings),
+        )
+        self._all_count = 0
+        self.commitments_area = EmptyState(
+            self.view,
+            EmptyHint(
+                "Todavía no hay compromisos",
+                "Aquí se siguen los compromisos asumidos con la ciudadanía en deliberaciones y audiencias: "
+                "responsable, plazo, estado y cada seguimiento con su evidencia. Los compromisos nacen en "
+                "«Eventos y participación» › «Aportes y compromisos», al convertir un aporte ciudadano.",
+                [("Ir a &Eventos", go_to(self, "events")), ("Cargar datos de &ejemplo", load_example(self))],
+                chapter="eventos",
+            ),
+            model=self.model,
+            is_empty=lambda: self._all_count == 0,
+        )
+        split.addWidget(self.commitments_area)
         from ..widgets.sync_badge import install_sync_badge
 
         self.sync_badge = install_sync_badge(
@@ -63,13 +84,16 @@ class CommitmentsPage(QWidget):
         )
         self.fmodel = FollowUpsModel(self)
         self.fview = table(self.fmodel, FollowUpsModel.COL_NOTE)
+        install_table_menu(self.fview, export=("seguimientos de compromisos", ctx.settings))
         split.addWidget(self.fview)
         box = QWidget()
         bl = QVBoxLayout(box)
         bl.setContentsMargins(0, 0, 0, 0)
         bl.addWidget(QLabel("Preguntas ciudadanas vencidas sin respuesta:"))
         self.qmodel = QuestionsModel(self)
-        bl.addWidget(table(self.qmodel, QuestionsModel.COL_TEXT))
+        self.qview = table(self.qmodel, QuestionsModel.COL_TEXT)
+        install_table_menu(self.qview)  # askers' names and contacts: copied one row at a time, never exported
+        bl.addWidget(self.qview)
         split.addWidget(box)
         split.setSizes([380, 160, 160])
         lay.addWidget(split, 1)
@@ -85,6 +109,8 @@ class CommitmentsPage(QWidget):
         )
         self.model.set_rows(rows)
         everything = self.svc.list_commitments()
+        self._all_count = len(everything)
+        self.commitments_area.refresh()
         met = self.svc.met_pct()
         overdue = sum(1 for c in everything if c.overdue)
         self.summary.setText(

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS, format_pct
 
 from ..shell import PageSpec
+from ..widgets.empty_hint import EmptyHint, go_to, load_example
 from ..widgets.pct_bar import FOREGROUND_ROLE, USER_ROLE, PctBar, set_bar
 
 ActivityRole = USER_ROLE + 1
+_CUSTOM_CONTEXT_MENU = 3  # Qt.ContextMenuPolicy.CustomContextMenu, set by property name (start-up budget)
 
 
 def _dot(color: str) -> QColor:
@@ -69,6 +71,9 @@ class DashboardPage(QWidget):
         self.tree.setColumnWidth(2, 80)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
+        # the right-click menu is built on the first right click: table_menu touches `Qt` (start-up budget)
+        self.tree.setProperty("contextMenuPolicy", _CUSTOM_CONTEXT_MENU)
+        self.tree.customContextMenuRequested.connect(self._first_menu)
 
         self.overdue = QListWidget()
         self.overdue.setAccessibleName("Actividades vencidas")
@@ -101,11 +106,17 @@ class DashboardPage(QWidget):
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
 
-        self.empty = QLabel(
-            "<h2>Tablero de seguimiento</h2><p>Elija o importe un plan para ver su cumplimiento, "
-            "los semáforos, las actividades vencidas y el próximo corte de seguimiento.</p>"
+        self.empty = EmptyHint(
+            "Tablero de seguimiento",
+            "Aquí verá el cumplimiento del plan actual, los semáforos, las actividades vencidas y el próximo "
+            "corte de seguimiento. Elija un plan en la barra superior o, si todavía no hay ninguno, "
+            "importe su cronograma o cargue los datos de ejemplo.",
+            [
+                ("&Importar un plan…", go_to(self, "plans", "import_plan")),
+                ("Cargar datos de &ejemplo", load_example(self)),
+            ],
+            chapter="inicio",
         )
-        self.empty.setWordWrap(True)
         self.content = QWidget()
         cl = QVBoxLayout(self.content)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -268,6 +279,12 @@ class DashboardPage(QWidget):
             )
         layout.addWidget(view)
         tab.shown_for = d
+
+    def _first_menu(self, pos) -> None:
+        from ..widgets.table_menu import install_table_menu
+
+        self.tree.customContextMenuRequested.disconnect(self._first_menu)
+        install_table_menu(self.tree, export=("cumplimiento por grupo", self.ctx.settings))._show(pos)
 
     def _go_followup(self, item: QListWidgetItem) -> None:
         activity_id = item.data(ActivityRole)

@@ -26,6 +26,7 @@ from rcdesk.services.changes import Changes
 from ..dialogs.events_dialogs import NewEventDialog, qdate
 from ..models.events_tables import EventListModel, PeopleModel
 from ..shell import PageSpec
+from ..widgets.empty_hint import EmptyHint, EmptyState, go_to, load_example
 from ..widgets.events.actas_tab import ActasTab
 from ..widgets.events.attendance_tab import AttendanceTab
 from ..widgets.events.base import selected, table
@@ -173,7 +174,20 @@ class EventsPage(QWidget):
         ll.addWidget(self.calendar, 2)
         split.addWidget(left)
         self.workspace = EventWorkspace(ctx)
-        split.addWidget(self.workspace)
+        self._any_events = False
+        self.workspace_area = EmptyState(
+            self.workspace,
+            EmptyHint(
+                "Todavía no hay eventos",
+                "Aquí se preparan y documentan las deliberaciones, audiencias públicas y demás espacios de "
+                "participación: datos del evento, invitaciones, asistencia en la puerta, preguntas y aportes "
+                "ciudadanos, compromisos y actas en PDF. Empiece por crear el primer evento.",
+                [("&Nuevo evento…", self.new_event), ("Cargar datos de &ejemplo", load_example(self))],
+                chapter="eventos",
+            ),
+            is_empty=lambda: not self._any_events,
+        )
+        split.addWidget(self.workspace_area)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 5)
         split.setSizes([380, 960])
@@ -190,11 +204,17 @@ class EventsPage(QWidget):
             text=self.search.text() or None,
         )
         self.model.set_rows(rows)
+        self._note_any(rows)
         self._mark_calendar(rows)
         for i, r in enumerate(rows):
             if r.event_id == keep:
                 self.view.selectRow(i)
                 break
+
+    def _note_any(self, rows) -> None:
+        """Whether any event exists (a search that finds none is not «no events»): hint or workspace."""
+        self._any_events = bool(rows) or bool(self.svc.list_events())
+        self.workspace_area.refresh()
 
     def _mark_calendar(self, rows) -> None:
         plain, bold = QTextCharFormat(), QTextCharFormat()
@@ -262,6 +282,7 @@ class EventsPage(QWidget):
                 text=self.search.text() or None,
             )
             self.model.set_rows(rows)
+            self._note_any(rows)
             self._mark_calendar(rows)
             for i, r in enumerate(rows):
                 if r.event_id == current:
@@ -318,7 +339,22 @@ class DirectoryPage(QWidget):
                 ("A&nonimizar…", self.anonymize),
             ],
         )
-        lay.addWidget(self.view, 1)
+        lay.addWidget(
+            EmptyState(
+                self.view,
+                EmptyHint(
+                    "El directorio está vacío",
+                    "Cada persona registrada en la asistencia de un evento entra una sola vez a este directorio "
+                    "(por su número de documento), para reconocerla en el próximo evento y atender sus "
+                    "solicitudes sobre sus datos. Registre asistentes en «Eventos y participación» › «Asistencia».",
+                    [("Ir a &Eventos", go_to(self, "events"))],
+                    chapter="eventos",
+                ),
+                model=self.model,
+                is_empty=lambda: self.model.rowCount() == 0 and not self.search.text(),
+            ),
+            1,
+        )
         row = QHBoxLayout()
         self.data_btn = QPushButton("&Ver y exportar datos…")
         self.data_btn.clicked.connect(self.show_data)

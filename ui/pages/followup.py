@@ -41,6 +41,8 @@ from ..shell import PageSpec
 from ..widgets.buttons import OK, dialog_buttons
 from ..widgets.columns import fit_columns
 from ..widgets.dates import DateEdit
+from ..widgets.empty_hint import EmptyHint, EmptyState, go_to, load_example
+from ..widgets.table_menu import install_table_menu
 from ..widgets.tables import row_table
 
 
@@ -162,11 +164,21 @@ class FollowupPage(QWidget):
             (ActivityStatusModel.COL_FLAGS, 150),
         ):
             self.table.setColumnWidth(col, width)
-        self.table.doubleClicked.connect(lambda _i: self.report_progress())
+        install_table_menu(
+            self.table,
+            [("Re&visar reportes…", self.review_current)],
+            open_action=("&Reportar avance…", self.report_progress),
+            export=("seguimiento de actividades", ctx.settings),
+        )
         self.history_model = ReportHistoryModel(self)
         self.history = row_table(self.history_model)
         self.history.setAccessibleName("Historial de reportes de la actividad")
-        self.history.doubleClicked.connect(lambda _i: self.review_selected_history())
+        install_table_menu(
+            self.history,
+            [("&Editar reporte…", self.edit_selected_report), ("Re&tirar reporte", self.withdraw_selected_report)],
+            open_action=("Re&visar el reporte…", self.review_selected_history),
+            export=("historial de reportes", ctx.settings),
+        )
         fit_columns(self.history, ctx.settings, "followup.history")
         self.history_evidence = QListWidget()
         self.history_evidence.setAccessibleName("Evidencias del reporte")
@@ -215,7 +227,9 @@ class FollowupPage(QWidget):
         split.addWidget(hist_w)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        self.tabs.addTab(split, "&Actividades")
+        self.activities_hint = EmptyHint("", "", chapter="seguimiento")
+        self.activities_area = EmptyState(split, self.activities_hint, model=self.model)
+        self.tabs.addTab(self.activities_area, "&Actividades")
 
         self.queue_model = ReviewQueueModel(self)
         self.queue = row_table(self.queue_model)
@@ -223,10 +237,25 @@ class FollowupPage(QWidget):
         self.queue.horizontalHeader().setSectionResizeMode(
             ReviewQueueModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch
         )
-        self.queue.doubleClicked.connect(lambda _i: self.review_queue_selected())
+        install_table_menu(
+            self.queue,
+            open_action=("Re&visar el reporte…", self.review_queue_selected),
+            export=("reportes por validar", ctx.settings),
+        )
         fit_columns(self.table, ctx.settings, "followup.activities")
         fit_columns(self.queue, ctx.settings, "followup.queue")
-        self.tabs.addTab(self.queue, "Por &validar")
+        self.queue_area = EmptyState(
+            self.queue,
+            EmptyHint(
+                "Nada por validar",
+                "Aquí llegan los reportes de avance que esperan ser validados u observados. Cuando alguien "
+                "reporte un avance («Reportar avance…» en la pestaña Actividades), aparecerá en esta lista.",
+                [("Ir a &Actividades", lambda: self.tabs.setCurrentIndex(0))],
+                chapter="seguimiento",
+            ),
+            model=self.queue_model,
+        )
+        self.tabs.addTab(self.queue_area, "Por &validar")
 
         self.pending_model = ActivityStatusModel(self)
         self.pending = row_table(self.pending_model)
@@ -234,9 +263,25 @@ class FollowupPage(QWidget):
         self.pending.horizontalHeader().setSectionResizeMode(
             ActivityStatusModel.COL_ACTIVITY, QHeaderView.ResizeMode.Stretch
         )
-        self.pending.doubleClicked.connect(self._report_from_pending)
+        install_table_menu(
+            self.pending,
+            open_action=("&Reportar avance…", lambda: self._report_from_pending(self.pending.currentIndex())),
+            export=("pendientes", ctx.settings),
+        )
         fit_columns(self.pending, ctx.settings, "followup.pending")
-        self.tabs.addTab(self.pending, "&Pendientes")
+        self.pending_area = EmptyState(
+            self.pending,
+            EmptyHint(
+                "No hay actividades pendientes",
+                "Esta lista muestra, la más urgente primero, las actividades del plan que aún no se han "
+                "cumplido: las vencidas arriba y luego las de plazo más cercano. Elija un plan con "
+                "actividades por cumplir para verlas aquí.",
+                [("Ir a &Actividades", lambda: self.tabs.setCurrentIndex(0))],
+                chapter="seguimiento",
+            ),
+            model=self.pending_model,
+        )
+        self.tabs.addTab(self.pending_area, "&Pendientes")
 
         self.calendar = CalendarTab(ctx)
         self.tabs.addTab(self.calendar, "Ca&lendario")
@@ -264,6 +309,7 @@ class FollowupPage(QWidget):
     # -- loading ----------------------------------------------------------------------------------
     def set_plan(self, plan_id: str) -> None:
         self.plan_id = plan_id or None
+        self._explain_empty_activities()
         enabled = self.plan_id is not None
         for w in (self.report_button, self.review_button, self.informe_button, self.cut):
             w.setEnabled(enabled)
@@ -291,6 +337,29 @@ class FollowupPage(QWidget):
         self.title.setText(f"<b>{summary.entity}</b> — vigencia {summary.year}")
         self.calendar.follow_plan(self.plan_id, summary.year)
         self.reload()
+
+    def _explain_empty_activities(self) -> None:
+        hint = self.activities_hint
+        if self.plan_id:
+            hint.set_text(
+                "El plan todavía no tiene actividades",
+                "Agregue las actividades del plan en «Planes» («Nueva actividad…») o importe su cronograma; "
+                "después podrá reportar aquí el avance de cada una.",
+            )
+            hint.set_actions([("Ir a &Planes", go_to(self, "plans"))])
+            return
+        hint.set_text(
+            "Ningún plan elegido",
+            "Seguimiento sirve para reportar el avance de cada actividad del plan con sus evidencias, "
+            "validarlo y producir el informe de seguimiento de cada corte. Elija un plan en la barra "
+            "superior o, si todavía no hay ninguno, importe su cronograma o cargue los datos de ejemplo.",
+        )
+        hint.set_actions(
+            [
+                ("&Importar un plan…", go_to(self, "plans", "import_plan")),
+                ("Cargar datos de &ejemplo", load_example(self)),
+            ]
+        )
 
     def reload(self) -> None:
         if not self.plan_id:
@@ -646,6 +715,7 @@ class CalendarTab(QWidget):
         self.table.setAccessibleName("Feriados")
         self.table.horizontalHeader().setSectionResizeMode(HolidayModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
         fit_columns(self.table, ctx.settings, "followup.holidays")
+        install_table_menu(self.table, [("&Quitar feriado", self.remove)], export=("feriados", ctx.settings))
         add = QPushButton("A&gregar feriado…")
         remove = QPushButton("&Quitar feriado")
         add.clicked.connect(self.add)

@@ -44,20 +44,20 @@ from ..models.plan_activities import (
 from ..models.plan_groups import ALL, NONE, PlanGroupModel
 from ..shell import PageSpec
 from ..widgets.columns import fit_columns
+from ..widgets.empty_hint import EmptyHint
 from ..widgets.search_filter import SearchBox
+from ..widgets.table_menu import install_table_menu
 from ..widgets.timeline import TimelineWidget
 
 LAYOUT_SHORT = {"cpccs": "CPCCS", "murc": "MURC", "dated": "Con fechas", "paac": "PAAC", "generic": "Genérico"}
 PLAN_HEADERS = ("Entidad", "Vigencia", "Formato", "Actividades", "Título / archivo de origen")
 PlanIdRole = Qt.ItemDataRole.UserRole + 1
+EMPTY_TITLE = "Todavía no hay planes"
 EMPTY_TEXT = (
-    "<h2>Todavía no hay planes</h2>"
-    "<p>Un plan de rendición de cuentas (cronograma) reúne las actividades de una vigencia, "
-    "agrupadas en fases, etapas o componentes. Para empezar puede:</p>"
-    "<ul><li><b>Importar</b> la matriz en Excel que ya usa su institución (fases CPCCS, matriz MURC, "
-    "cronograma con fechas o PAAC). Antes de guardar verá una vista previa con cada problema encontrado.</li>"
-    "<li>Crear un plan <b>nuevo desde una plantilla</b> incorporada, con las fechas pasadas a la nueva vigencia.</li>"
-    "<li><b>Cargar los datos de ejemplo</b> (cinco planes reales de Ecuador y Colombia) para conocer rcdesk.</li></ul>"
+    "Un plan de rendición de cuentas (cronograma) reúne las actividades de una vigencia, agrupadas en "
+    "fases, etapas o componentes; con él se reportan los avances y se arma el informe. Importe la matriz "
+    "en Excel que ya usa su institución (verá una vista previa antes de guardar), cree uno nuevo desde "
+    "una plantilla incorporada o cargue los datos de ejemplo para conocer rcdesk."
 )
 
 
@@ -91,34 +91,20 @@ class PlansPage(QWidget):
 
     # -- building ----------------------------------------------------------------------------------
     def _build_empty(self) -> QWidget:
-        w = QWidget(self)
-        text = QLabel(EMPTY_TEXT, w)
-        text.setWordWrap(True)
-        text.setMaximumWidth(720)
-        text.setTextFormat(Qt.TextFormat.RichText)
-        self.empty_import = QPushButton("&Importar desde Excel…", w)
-        self.empty_template = QPushButton("&Nuevo desde plantilla…", w)
-        self.empty_demo = QPushButton("Cargar datos de &ejemplo", w)
-        self.empty_import.clicked.connect(self.import_plan)
-        self.empty_template.clicked.connect(self.new_from_template)
-        self.empty_demo.clicked.connect(self.load_demo)
-        buttons = QHBoxLayout()
-        for b in (self.empty_import, self.empty_template, self.empty_demo):
-            b.setMinimumHeight(34)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        inner = QVBoxLayout()
-        inner.addWidget(text)
-        inner.addLayout(buttons)
-        outer = QHBoxLayout(w)
-        outer.addStretch(1)
-        box = QVBoxLayout()
-        box.addStretch(1)
-        box.addLayout(inner)
-        box.addStretch(2)
-        outer.addLayout(box, 4)
-        outer.addStretch(1)
-        return w
+        hint = EmptyHint(
+            EMPTY_TITLE,
+            EMPTY_TEXT,
+            [
+                ("&Importar desde Excel…", self.import_plan),
+                ("&Nuevo desde plantilla…", self.new_from_template),
+                ("Cargar datos de &ejemplo", self.load_demo),
+            ],
+            chapter="planes",
+            parent=self,
+        )
+        self.empty_hint = hint
+        self.empty_import, self.empty_template, self.empty_demo = hint.buttons()[:3]
+        return hint
 
     def _build_main(self) -> QWidget:
         w = QWidget(self)
@@ -159,6 +145,12 @@ class PlansPage(QWidget):
             self.plans_view.setColumnWidth(c, width)
         self.plans_view.selectionModel().currentRowChanged.connect(self._on_plan_row)
         fit_columns(self.plans_view, self.ctx.settings, "plans.list")
+        install_table_menu(
+            self.plans_view,
+            [("E&xportar a Excel…", self.export_plan), ("Eli&minar plan…", self.delete_plan)],
+            open_action=("&Abrir el plan", self._open_plan),
+            export=("planes", self.ctx.settings),
+        )
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
             self.plans_view,
@@ -169,7 +161,6 @@ class PlansPage(QWidget):
             QShortcut(
                 QKeySequence(key), self.plans_view, activated=self._open_plan, context=Qt.ShortcutContext.WidgetShortcut
             )
-        self.plans_view.doubleClicked.connect(lambda _i: self._open_plan())
 
         top = QWidget(w)
         tl = QVBoxLayout(top)
@@ -208,6 +199,7 @@ class PlansPage(QWidget):
         self.group_view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.group_view.selectionModel().currentChanged.connect(self._on_group)
         fit_columns(self.group_view, self.ctx.settings, "plans.groups")
+        install_table_menu(self.group_view, export=("grupos del plan", self.ctx.settings))
 
         self.model = ActivityTableModel(self)
         self.proxy = ActivityFilterProxy(self)
@@ -243,8 +235,13 @@ class PlansPage(QWidget):
             self.table.setColumnWidth(col, width)
         # plans whose empty columns are hidden (a CPCCS plan has no dates) leave no dead space
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _i: self.edit_current())
         fit_columns(self.table, self.ctx.settings, "plans.activities")
+        install_table_menu(
+            self.table,
+            [("&Nueva actividad", self.new_activity), ("Eli&minar actividad…", self.delete_current)],
+            open_action=("&Editar actividad…", self.edit_current),
+            export=("actividades del plan", self.ctx.settings),
+        )
         for key, slot in (
             ((Qt.Key.Key_Return,), self.edit_current),
             ((Qt.Key.Key_Enter,), self.edit_current),

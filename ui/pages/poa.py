@@ -40,6 +40,8 @@ from ..models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridM
 from ..shell import PageSpec
 from ..tasks import show_error
 from ..widgets.columns import fit_columns
+from ..widgets.empty_hint import EmptyHint, load_example
+from ..widgets.table_menu import install_table_menu
 
 MetaRole = Qt.ItemDataRole.UserRole + 1
 ALL = "__all__"
@@ -147,6 +149,15 @@ class PoaPage(QWidget):
             Qt.Key.Key_Delete: self.delete_node,
         }
         self.tree.installEventFilter(self)
+        install_table_menu(
+            self.tree,
+            [
+                ("Nueva &meta…", self.new_meta),
+                ("Nuevo ob&jetivo…", self.new_objective),
+                ("Elimina&r…", self.delete_node),
+            ],
+            open_action=("Edi&tar…", self.edit_node),
+        )
         tree_panel = QWidget()
         tp = QVBoxLayout(tree_panel)
         tp.setContentsMargins(0, 0, 0, 0)
@@ -180,6 +191,14 @@ class PoaPage(QWidget):
         self.grid.setColumnHidden(COL_UOM, True)  # shown in the meta's tooltip; keeps 1366×768 without scrolling
         self.grid.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         fit_columns(self.grid, self.ctx.settings, "poa.grid")
+        install_table_menu(
+            self.grid,
+            [
+                ("&Validar", lambda: self.set_validation("VALIDADO")),
+                ("&Observar…", lambda: self.set_validation("OBSERVADO")),
+            ],
+            export=("ejecucion del poa", self.ctx.settings),
+        )
         self.status = QLabel("")
         self.status.setWordWrap(True)
 
@@ -246,12 +265,18 @@ class PoaPage(QWidget):
         split.addWidget(right)
         split.setStretchFactor(1, 3)
         split.setSizes([230, 930])
-        self.empty = QLabel(
-            "<h3>No hay POA para los filtros elegidos</h3><p>Cree el POA de una unidad "
-            "(«Nuevo POA…»), impórtelo de Excel («Importar POA…») o cargue los datos de "
-            "ejemplo.</p>"
+        self.empty = EmptyHint(
+            "Todavía no hay POA registrados",
+            "El POA de cada unidad reúne sus objetivos y metas con lo programado y ejecutado por periodo "
+            "y el presupuesto; aquí se registra la ejecución y se validan los avances. Cree el POA de una "
+            "unidad a mano («Nuevo POA…»), impórtelo de Excel («Importar POA…») o cargue los datos de ejemplo.",
+            [
+                ("&Nuevo POA…", self.new_poa),
+                ("&Importar POA…", self.open_import),
+                ("Cargar datos de &ejemplo", load_example(self)),
+            ],
+            chapter="poa",
         )
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.empty)

@@ -33,6 +33,8 @@ from ..shell import PageSpec, UiContext
 from ..tasks import show_error
 from ..widgets.buttons import OK, dialog_buttons
 from ..widgets.columns import fit_columns
+from ..widgets.empty_hint import hinted
+from ..widgets.table_menu import install_table_menu
 
 _PARENT_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
 
@@ -172,9 +174,26 @@ class ReferencePage(QWidget):
         self.unit_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.unit_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.unit_view.verticalHeader().hide()
-        self.unit_view.doubleClicked.connect(lambda _i: self._edit_unit())
         fit_columns(self.unit_view, self.ctx.settings, "reference.units")
-        lay.addWidget(self.unit_view, 1)
+        install_table_menu(
+            self.unit_view,
+            [("E&liminar", self._delete_unit)],
+            open_action=("&Editar…", self._edit_unit),
+            export=("dependencias", self.ctx.settings),
+        )
+        lay.addWidget(
+            hinted(
+                self.unit_view,
+                self.unit_model,
+                "Todavía no hay dependencias",
+                "Las dependencias (jefaturas políticas, tenencias, direcciones, unidades) son las responsables "
+                "de los POA y de las actividades, cada una en su territorio. Elija o cree la entidad arriba "
+                "(«Nueva entidad…») y agregue sus dependencias; también llegan con el paquete base de la sede.",
+                [("&Agregar dependencia…", self._add_unit), ("Nueva entidad…", self._new_entity)],
+                chapter="entidad-territorio",
+            ),
+            1,
+        )
         self.add_unit.clicked.connect(self._add_unit)
         self.edit_unit.clicked.connect(self._edit_unit)
         self.del_unit.clicked.connect(self._delete_unit)
@@ -193,6 +212,7 @@ class ReferencePage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Territorio", "Código", "Nivel"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        install_table_menu(self.tree, export=("territorios", self.ctx.settings))
         lay.addWidget(self.tree, 1)
         return w
 

@@ -36,6 +36,8 @@ from ..models.sync_tables import (
 )
 from ..shell import PageSpec
 from ..widgets.columns import fit_columns
+from ..widgets.empty_hint import hinted
+from ..widgets.table_menu import install_table_menu
 from ..widgets.tables import row_table
 
 PACKAGE_FILTER = "Paquetes de rcdesk (*.rcpaq);;Todos los archivos (*)"
@@ -61,8 +63,29 @@ class SyncPage(QWidget):
         self._build_records_tab()
         self._build_installations_tab()
         self._build_keys_tab()
+        self._install_menus()
         ctx.events.data_changed.connect(self._on_changed)
         self.refresh()
+
+    def _install_menus(self) -> None:
+        settings = self.ctx.settings
+        install_table_menu(self.report_view, export=("resultado de la importacion", settings))
+        install_table_menu(self.kinds_view, export=("registros importados por tipo", settings))
+        install_table_menu(self.log_view, export=("historial de paquetes", settings))
+        install_table_menu(
+            self.conflicts_view,
+            [
+                ("Conservar lo de la &sede", lambda: self.resolve("sede")),
+                ("Tomar lo del ca&mpo", lambda: self.resolve("campo")),
+            ],
+        )
+        install_table_menu(self.diff_view)
+        install_table_menu(self.records_view, export=("registros", settings))
+        install_table_menu(
+            self.inst_view,
+            [("Aceptar como de &confianza", self.trust_selected), ("&Revocar", self.revoke_selected)],
+            export=("instalaciones", settings),
+        )
 
     # -- tabs ----------------------------------------------------------------------------
     def _build_packages_tab(self) -> None:
@@ -104,7 +127,17 @@ class SyncPage(QWidget):
         b2 = QVBoxLayout(box2)
         b2.setContentsMargins(0, 0, 0, 0)
         b2.addWidget(QLabel("Historial de paquetes enviados y recibidos:"))
-        b2.addWidget(self.log_view)
+        self.log_area = hinted(
+            self.log_view,
+            self.log_model,
+            "Todavía no hay paquetes",
+            "Los paquetes (.rcpaq) llevan lo registrado en el campo a la sede central y traen de la sede el "
+            "paquete base con las unidades, POA y eventos asignados. Un técnico de campo empieza importando "
+            "el paquete base que le envió la sede; la sede, importando los paquetes de sus técnicos.",
+            [("&Importar paquetes…", self.choose_and_import), ("&Exportar paquete para la sede…", self.export_package)],
+            chapter="sincronizacion",
+        )
+        b2.addWidget(self.log_area)
         split.addWidget(box2)
         lay.addWidget(split, 1)
         self.tabs.addTab(w, "&Paquetes")
@@ -127,7 +160,16 @@ class SyncPage(QWidget):
         fit_columns(self.diff_view, self.ctx.settings, "sync.diff")
         self.diff_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.conflicts_view)
+        split.addWidget(
+            hinted(
+                self.conflicts_view,
+                self.conflicts_model,
+                "Sin conflictos",
+                "Cuando un paquete trae un registro que aquí también se cambió, aparece en esta lista para que "
+                "usted elija qué conservar. Ahora no hay nada que decidir.",
+                chapter="sincronizacion",
+            )
+        )
         split.addWidget(self.diff_view)
         lay.addWidget(split, 1)
         row = QHBoxLayout()
@@ -211,7 +253,19 @@ class SyncPage(QWidget):
         self.inst_model = InstallationsModel(self)
         self.inst_view = row_table(self.inst_model)
         fit_columns(self.inst_view, self.ctx.settings, "sync.inst")
-        lay.addWidget(self.inst_view, 1)
+        lay.addWidget(
+            hinted(
+                self.inst_view,
+                self.inst_model,
+                "Ninguna otra instalación conocida",
+                "Aquí aparecen las computadoras con las que esta instalación intercambió paquetes: los técnicos "
+                "de campo (en la sede) o la sede central (en el campo), con su clave y si son de confianza. Se "
+                "agregan solas al importar su primer paquete.",
+                [("&Importar paquetes…", self.choose_and_import)],
+                chapter="sincronizacion",
+            ),
+            1,
+        )
         row = QHBoxLayout()
         self.btn_trust = QPushButton("Aceptar como de &confianza")
         self.btn_trust.clicked.connect(self.trust_selected)

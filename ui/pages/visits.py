@@ -29,6 +29,8 @@ from rcdesk.services.changes import Changes
 from ..models.poa_tables import CommitmentsModel, OficiosModel, SortRole, VisitsModel
 from ..shell import PageSpec
 from ..tasks import show_error
+from ..widgets.empty_hint import EmptyHint, EmptyState, load_example
+from ..widgets.table_menu import install_table_menu
 
 
 def _table(model, stretch: int) -> QTableView:
@@ -103,8 +105,34 @@ class VisitsPage(QWidget):
         lower.addWidget(self.detail)
         lower.addWidget(self.commitments)
         lower.setSizes([430, 730])
+        install_table_menu(
+            self.table,
+            [
+                ("&Compromiso…", self.add_commitment),
+                ("Adjuntar &evidencia…", self.add_evidence),
+                ("Informe &PDF…", self.export_pdf),
+            ],
+            export=("visitas", ctx.settings),
+        )
+        install_table_menu(
+            self.commitments, [("Marcar c&umplido", self.mark_done)], export=("compromisos de visitas", ctx.settings)
+        )
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
+        split.addWidget(
+            EmptyState(
+                self.table,
+                EmptyHint(
+                    "Todavía no hay visitas",
+                    "Registre aquí cada visita de seguimiento a un cantón: el equipo, el objetivo, las unidades "
+                    "visitadas, los hallazgos y recomendaciones, los medios de verificación y los compromisos "
+                    "que se acordaron, para seguirlos hasta cumplirlos e imprimir el informe de la visita.",
+                    [("&Nueva visita…", self.new_visit), ("Cargar datos de &ejemplo", load_example(self))],
+                    chapter="cantones",
+                ),
+                model=self.model,
+                is_empty=lambda: self.model.rowCount() == 0 and self.year_combo.currentData() is None,
+            )
+        )
         split.addWidget(lower)
         split.setSizes([300, 300])
         lay = QVBoxLayout(self)
@@ -286,7 +314,27 @@ class OficiosPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(self.alert)
-        lay.addWidget(self.table, 1)
+        install_table_menu(
+            self.table,
+            [("Registrar &respuesta…", self.answer), ("&Anular", self.cancel_oficio)],
+            export=("oficios", ctx.settings),
+        )
+        lay.addWidget(
+            EmptyState(
+                self.table,
+                EmptyHint(
+                    "Todavía no hay oficios",
+                    "Lleve aquí los oficios de solicitud de información enviados por Quipux a las unidades: "
+                    "número, destinatario, fecha y plazo en días hábiles. rcdesk avisa cuáles vencieron sin "
+                    "respuesta y cuáles están por vencer.",
+                    [("&Nuevo oficio…", self.new_oficio)],
+                    chapter="cantones",
+                ),
+                model=self.model,
+                is_empty=lambda: self.model.rowCount() == 0 and not self.overdue_only.isChecked(),
+            ),
+            1,
+        )
         from ..widgets.sync_badge import install_sync_badge
 
         self.sync_badge = install_sync_badge(

@@ -15,17 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QTableView, QTreeView, QWidget
 
 Action = tuple[str, Callable[[], None]]
 
 
 class TableMenu:
-    """The menu of one view; `build(index)` returns it (tests trigger its actions by text)."""
+    """The menu of one view; `build(index)` returns it (tests trigger its actions by text).
+
+    Works for tables and trees: a row is read through its index's siblings, and a tree's export
+    lists every row, parents before their children.
+    """
 
     def __init__(
         self,
-        view: QTableView,
+        view: QAbstractItemView,
         actions: list[Action] | None = None,
         export: tuple[str, object] | None = None,
         open_action: Action | None = None,
@@ -42,9 +46,15 @@ class TableMenu:
             view.doubleClicked.connect(lambda _i: open_action[1]())
 
     # -- what the table shows ---------------------------------------------------------------------
+    def _hidden(self, column: int) -> bool:
+        view = self.view
+        if isinstance(view, QTableView | QTreeView):
+            return view.isColumnHidden(column)
+        return False
+
     def columns(self) -> list[int]:
         model = self.view.model()
-        return [c for c in range(model.columnCount()) if not self.view.isColumnHidden(c)]
+        return [c for c in range(model.columnCount()) if not self._hidden(c)]
 
     def headers(self) -> list[str]:
         model = self.view.model()
@@ -53,23 +63,40 @@ class TableMenu:
             for c in self.columns()
         ]
 
-    def row_texts(self, row: int) -> list[str]:
+    def _index(self, row: int | QModelIndex) -> QModelIndex:
+        return row if isinstance(row, QModelIndex) else self.view.model().index(row, 0)
+
+    def row_texts(self, row: int | QModelIndex) -> list[str]:
+        index = self._index(row)
         model = self.view.model()
         out = []
         for c in self.columns():
-            v = model.data(model.index(row, c), Qt.ItemDataRole.DisplayRole)
+            v = model.data(index.sibling(index.row(), c), Qt.ItemDataRole.DisplayRole)
             out.append("" if v is None else str(v))
         return out
 
     def all_rows(self) -> list[list[str]]:
-        return [self.row_texts(r) for r in range(self.view.model().rowCount())]
+        model = self.view.model()
+        rows: list[list[str]] = []
+        tree = isinstance(self.view, QTreeView)
+
+        def walk(parent: QModelIndex) -> None:
+            for r in range(model.rowCount(parent)):
+                index = model.index(r, 0, parent)
+                rows.append(self.row_texts(index))
+                if tree and model.rowCount(index):
+                    walk(index)
+
+        walk(QModelIndex())
+        return rows
 
     # -- the menu ----------------------------------------------------------------------------------
     def build(self, index: QModelIndex | None = None) -> QMenu:
         menu = QMenu(self.view)
         has_row = index is not None and index.isValid()
         if has_row:
-            self.view.selectRow(index.row())
+            if isinstance(self.view, QTableView):
+                self.view.selectRow(index.row())
             self.view.setCurrentIndex(index)
         for caption, slot in ([self.open_action] if self.open_action else []) + self.actions:
             a = menu.addAction(caption)
@@ -77,10 +104,12 @@ class TableMenu:
             a.triggered.connect(lambda _c=False, s=slot: s())
         if self.open_action or self.actions:
             menu.addSeparator()
+        cell = menu.addAction("Copiar &celda")
+        cell.setEnabled(has_row)
+        cell.triggered.connect(lambda _c=False, i=index: self.copy_cell(i))
         copy = menu.addAction("&Copiar fila")
         copy.setEnabled(has_row)
-        row = index.row() if has_row else -1
-        copy.triggered.connect(lambda _c=False, r=row: self.copy_row(r))
+        copy.triggered.connect(lambda _c=False, i=index: self.copy_row(i if has_row else -1))
         if self.export is not None:
             empty = self.view.model().rowCount() == 0
             menu.addSeparator()
@@ -94,8 +123,14 @@ class TableMenu:
         menu = self.build(self.view.indexAt(pos))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
-    def copy_row(self, row: int) -> None:
-        if row < 0:
+    def copy_cell(self, index: QModelIndex | None) -> None:
+        if index is None or not index.isValid():
+            return
+        v = index.data(Qt.ItemDataRole.DisplayRole)
+        QApplication.clipboard().setText("" if v is None else str(v))
+
+    def copy_row(self, row: int | QModelIndex) -> None:
+        if isinstance(row, int) and row < 0:
             return
         # tab-separated with the headers: pasted into Excel or a document it lands in columns
         text = "\t".join(self.headers()) + "\n" + "\t".join(self.row_texts(row))
@@ -151,7 +186,7 @@ def _page_of(view: QWidget) -> QWidget:
 
 
 def install_table_menu(
-    view: QTableView,
+    view: QAbstractItemView,
     actions: list[Action] | None = None,
     *,
     open_action: Action | None = None,

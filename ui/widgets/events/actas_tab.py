@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ...models.events_tables import (
     ActasModel,
 )
+from ..empty_hint import hinted
 from ..table_menu import install_table_menu
 from .base import EventTab, table
 
@@ -78,7 +79,19 @@ class ActasTab(EventTab):
         self.view = table(self.model, ActasModel.COL_SHA)
         install_table_menu(self.view, export=("actas emitidas", ctx.settings), host=lambda: self.notice_host)
         lay.addWidget(QLabel("Actas emitidas:"))
-        lay.addWidget(self.view, 1)
+        lay.addWidget(
+            hinted(
+                self.view,
+                self.model,
+                "Todavía no se emitió ninguna acta",
+                "Con los datos, la asistencia y los aportes registrados, guarde el acta de deliberación o de "
+                "compromiso en PDF con los botones de arriba; cada acta emitida queda en esta lista con su "
+                "número y su huella para verificarla después.",
+                [("Guardar acta de &deliberación…", lambda: self.save("deliberacion"))],
+                chapter="eventos",
+            ),
+            1,
+        )
         ver = QHBoxLayout()
         self.hash = QLineEdit()
         self.hash.setPlaceholderText("Código impreso en el pie de página (al menos 8 caracteres) o texto del QR")

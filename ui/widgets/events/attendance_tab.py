@@ -22,6 +22,7 @@ from ...dialogs.events_dialogs import ImportPreviewDialog
 from ...models.events_tables import (
     AttendanceModel,
 )
+from ..empty_hint import EmptyHint, EmptyState
 from ..search_filter import SearchBox
 from ..table_menu import install_table_menu
 from .base import (
@@ -151,7 +152,23 @@ class AttendanceTab(EventTab):
             (AttendanceModel.COL_TERRITORY, 130),
         ):
             self.view.setColumnWidth(col, w)
-        lay.addWidget(self.view, 1)
+        self.view_area = EmptyState(
+            self.view,
+            EmptyHint(
+                "Nadie registrado todavía",
+                "Aquí aparece la lista de asistencia del evento. Registre a cada persona en la puerta: escriba "
+                "su documento y pulse Enter (si ya vino antes, sus datos se completan solos). También puede "
+                "importar una hoja de asistencia de Excel o imprimir una hoja en blanco para llenarla a mano.",
+                [
+                    ("Escribir el &primer documento", lambda: self.id_edit.setFocus()),
+                    ("&Importar hoja…", self.import_sheet),
+                ],
+                chapter="eventos",
+            ),
+            model=self.model,
+            is_empty=lambda: self.model.rowCount() == 0 and not self.filter.text(),
+        )
+        lay.addWidget(self.view_area, 1)
 
     def set_event(self, ev) -> None:
         if getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):

@@ -20,6 +20,7 @@ from ...models.events_tables import (
     ContributionsModel,
 )
 from ...tasks import show_error
+from ..empty_hint import hinted
 from ..table_menu import install_table_menu
 from .base import CHANGED, EventTab, selected, table
 
@@ -46,10 +47,29 @@ class ContributionsTab(EventTab):
         split = QSplitter(Qt.Orientation.Vertical)
         self.cmodel = ContributionsModel(self)
         self.cview = table(self.cmodel, ContributionsModel.COL_TEXT)
-        split.addWidget(self.cview)
+        split.addWidget(
+            hinted(
+                self.cview,
+                self.cmodel,
+                "Sin aportes todavía",
+                "Anote aquí los aportes y sugerencias de las mesas de trabajo del evento (línea de arriba). Un "
+                "aporte que la entidad acepta se convierte en compromiso, con responsable y plazo.",
+                [("Escribir un &aporte", lambda: self.text.setFocus())],
+                chapter="eventos",
+            )
+        )
         self.kmodel = CommitmentsModel(self)
         self.kview = table(self.kmodel, CommitmentsModel.COL_DESCRIPTION)
-        split.addWidget(self.kview)
+        split.addWidget(
+            hinted(
+                self.kview,
+                self.kmodel,
+                "Sin compromisos de este evento",
+                "Los compromisos nacen de los aportes: elija un aporte de la lista de arriba y pulse "
+                "«Convertir en compromiso…». Después registre su seguimiento hasta cumplirlo.",
+                chapter="eventos",
+            )
+        )
         install_table_menu(self.cview, [("&Convertir en compromiso…", self.to_commitment)])
         install_table_menu(
             self.kview,

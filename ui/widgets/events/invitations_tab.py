@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from rcdesk.errors import UserError
 
 from ...models.events_tables import InvitationsModel
+from ..empty_hint import hinted
 from ..table_menu import install_table_menu
 from .base import EventTab, selected, set_combo, table
 
@@ -62,7 +63,22 @@ class InvitationsTab(EventTab):
         self.view.setAccessibleName("Invitaciones")
         install_table_menu(self.view, [("&Quitar invitación…", self.remove)])  # names and contacts: not exported
         self.view.selectionModel().currentRowChanged.connect(self._current)
-        lay.addWidget(self.view, 1)
+        lay.addWidget(
+            hinted(
+                self.view,
+                self.model,
+                "Nadie invitado todavía",
+                "Lleve aquí la lista de invitados al evento y su confirmación. Escriba arriba el nombre, la "
+                "organización y el contacto de cada persona y pulse «Agregar», o invite a quienes ya asistieron "
+                "a otros eventos.",
+                [
+                    ("Desde el &directorio…", self.add_from_directory),
+                    ("Escribir un &nombre", lambda: self.name.setFocus()),
+                ],
+                chapter="eventos",
+            ),
+            1,
+        )
         bottom = QHBoxLayout()
         self.status = QComboBox()
         for k, v in INVITATION_STATUSES.items():

@@ -17,6 +17,7 @@ from ...dialogs.events_dialogs import date_edit, pydate
 from ...models.events_tables import (
     QuestionsModel,
 )
+from ..empty_hint import hinted
 from ..table_menu import install_table_menu
 from .base import EventTab, combo, selected, table
 
@@ -55,7 +56,19 @@ class QuestionsTab(EventTab):
         self.view = table(self.model, QuestionsModel.COL_TEXT)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         install_table_menu(self.view, [("&Responder", lambda: self.answer.setFocus())])  # askers' names: not exported
-        lay.addWidget(self.view, 1)
+        lay.addWidget(
+            hinted(
+                self.view,
+                self.model,
+                "Sin preguntas ciudadanas",
+                "Registre aquí las preguntas que la ciudadanía hace antes o durante el evento, por el canal que "
+                "llegaron, para responderlas y publicar la respuesta. Llene «Nueva pregunta ciudadana» arriba y "
+                "pulse «Agregar pregunta».",
+                [("Escribir una &pregunta", lambda: self.text.setFocus())],
+                chapter="eventos",
+            ),
+            1,
+        )
         ans = QGroupBox("Respuesta a la pregunta seleccionada")
         g = QGridLayout(ans)
         self.answer = QPlainTextEdit()
