@@ -229,6 +229,24 @@ def test_a_colombian_entitys_event_lists_municipalities_only(qtbot, ui_ctx, page
     assert "Itagüí" in names and "Guamote" not in names and "Riobamba" not in names
 
 
+def test_the_data_tab_picks_the_territory_in_the_searchable_tree(qtbot, ui_ctx, page, world):
+    data = page.workspace.tab("datos")
+    assert data.territory.line.text() == "Guamote (0606)"
+    dlg = data.territory.picker_dialog()
+    qtbot.addWidget(dlg)
+    picker = dlg.picker
+    assert picker.current_id() == world["guamote"].territory_id  # opens on the event's canton
+    assert "Itagüí" not in picker.names()  # only the event's country
+    qtbot.keyClicks(picker.search, "riobamba")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    riobamba = world["ref"].territory_by_code("0601", "EC")
+    assert picker.current_id() == riobamba.territory_id
+    data.territory.accept_choice(picker.current_id())
+    assert data.territory.line.text() == "Riobamba (0601)"
+    data.save()
+    assert EventService(ui_ctx.db).get(world["a"].event_id).territory_id == riobamba.territory_id
+
+
 def test_tab_leaves_the_date_field_of_a_new_event(qtbot, ui_ctx, page, monkeypatch):
     dlg = _new_event_dialog(ui_ctx, page, monkeypatch, "EC")
     qtbot.addWidget(dlg)

@@ -9,7 +9,17 @@ check boxes by the first-start assistant and for one choice by «Nuevo evento».
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rcdesk.text import fold
 
@@ -209,3 +219,83 @@ class TerritoryPicker(QWidget):
             for i in self._leaves()
             if i.data(0, ID_ROLE) and i.checkState(0) == Qt.CheckState.Checked
         ]
+
+
+class TerritoryField(QWidget):
+    """One territory in a form: the choice in a line and «Cambiar…», which opens the searchable picker.
+
+    A form has no room for a tree, and a flat dropdown of a hundred cantons and parishes cannot be
+    scanned; this keeps one line and searches in a small window. `currentData()` reads it like the
+    combo it replaces.
+    """
+
+    chosen = Signal(object)
+
+    def __init__(self, *, levels: tuple[str, ...] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.levels = levels
+        self._rows: list = []
+        self._id: str | None = None
+        self.line = QLineEdit()
+        self.line.setReadOnly(True)
+        self.line.setPlaceholderText("(sin territorio)")
+        self.line.setAccessibleName("Territorio elegido")
+        self.button = QPushButton("Cam&biar…")
+        self.button.setToolTip("Buscar el territorio por nombre o código, agrupado por provincia o departamento")
+        self.button.clicked.connect(self.choose)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.line, 1)
+        lay.addWidget(self.button)
+        self.setFocusProxy(self.button)
+        self.dialog: QDialog | None = None
+
+    def set_territories(self, rows: list) -> None:
+        self._rows = list(rows)
+        self._show_name()
+
+    def current_id(self) -> str | None:
+        return self._id
+
+    currentData = current_id  # the QComboBox spelling the forms used
+
+    def set_current(self, territory_id: str | None) -> None:
+        known = {r.territory_id for r in self._rows}
+        self._id = territory_id if territory_id in known else None
+        self._show_name()
+
+    def _show_name(self) -> None:
+        row = next((r for r in self._rows if r.territory_id == self._id), None)
+        self.line.setText(f"{row.name} ({row.code})" if row is not None else "")
+
+    def picker_dialog(self) -> QDialog:
+        """The window «Cambiar…» opens (built each time: the territories may have changed)."""
+        dlg = QDialog(self)
+        dlg.setWindowTitle("Elegir territorio")
+        picker = TerritoryPicker(levels=self.levels, none_text="(sin territorio)", parent=dlg)
+        picker.set_territories(self._rows)
+        picker.set_current(self._id)
+        picker.search.setPlaceholderText("Buscar cantón o parroquia por nombre o código…")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dlg)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Elegir")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
+        buttons.accepted.connect(dlg.accept)
+        buttons.rejected.connect(dlg.reject)
+        picker.tree.itemActivated.connect(lambda *_: dlg.accept())
+        lay = QVBoxLayout(dlg)
+        lay.addWidget(picker, 1)
+        lay.addWidget(buttons)
+        dlg.resize(520, 480)
+        dlg.picker = picker
+        picker.search.setFocus()
+        return dlg
+
+    def choose(self) -> None:
+        self.dialog = dlg = self.picker_dialog()
+        if dlg.exec():
+            self.accept_choice(dlg.picker.current_id())
+
+    def accept_choice(self, territory_id: str | None) -> None:
+        self._id = territory_id
+        self._show_name()
+        self.chosen.emit(territory_id)

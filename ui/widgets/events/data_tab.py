@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...dialogs.events_dialogs import date_edit, pydate, qdate
+from ..territory_picker import TerritoryField
 from .base import EventTab, combo, set_combo
 
 
@@ -54,8 +54,10 @@ class DataTab(EventTab):
         form.addRow("&Enlace:", self.stream)
         self.venue = QLineEdit()
         form.addRow("&Lugar:", self.venue)
-        self.territory = QComboBox()
-        form.addRow("&Cantón/parroquia:", self.territory)
+        self.territory = TerritoryField()
+        lbl = QLabel("&Cantón/parroquia:")
+        lbl.setBuddy(self.territory.button)
+        form.addRow(lbl, self.territory)
         self.period = QLineEdit()
         form.addRow("&Periodo que se rinde:", self.period)
         self.moderator = QLineEdit()
@@ -113,12 +115,8 @@ class DataTab(EventTab):
         self.venue.setText(ev.venue or "")
         if self._territory_country != ev.country:  # only the event's country: no municipality among cantons
             self._territory_country = ev.country
-            self.territory.clear()
-            self.territory.addItem("(sin territorio)", None)
-            for t in ReferenceService(self.ctx.db).territories(ev.country):
-                if t.level not in ("PROVINCIA", "DEPARTAMENTO"):
-                    self.territory.addItem(f"{t.name} ({t.code})", t.territory_id)
-        set_combo(self.territory, ev.territory_id)
+            self.territory.set_territories(ReferenceService(self.ctx.db).territories(ev.country))
+        self.territory.set_current(ev.territory_id)
         self.period.setText(ev.period_label or "")
         self.moderator.setText(ev.moderator or "")
         self.secretary.setText(ev.secretary or "")
