@@ -3,8 +3,8 @@
 The fast reads (`services/plan_reads.py`, `followup/reads.py`…) are written for `sqlite3`: `?`
 placeholders, dates and times read back as ISO text, flags as numbers. Rather than a second copy
 of every query, a server connection here speaks the same dialect to them: placeholders are
-rewritten to psycopg's, dates and timestamps are loaded as the text SQLite would hold
-(`2024-03-01`, `2024-03-01 10:00:00.123`), and the connection is in autocommit, as the sqlite3
+rewritten to psycopg's, dates, timestamps and JSON are loaded as the text SQLite would hold
+(`2024-03-01`, `2024-03-01 10:00:00.123`, `["a"]`), and the connection is in autocommit, as the sqlite3
 readers are (each read sees the latest committed data and holds no transaction).
 
 Written SQL must stay portable: booleans compared with `TRUE`/`FALSE` (SQLite reads them as 1/0),
@@ -90,6 +90,6 @@ def connect(url: str) -> ServerReader:
         options=f"-c lock_timeout={BUSY_TIMEOUT_MS} -c TimeZone=UTC -c DateStyle=ISO",
     )
     conn = psycopg.connect(autocommit=True, **params)
-    for name in ("date", "timestamp", "timestamptz"):
+    for name in ("date", "timestamp", "timestamptz", "json", "jsonb"):
         conn.adapters.register_loader(name, TextLoader)
     return ServerReader(conn)
