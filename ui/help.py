@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -75,7 +76,9 @@ class GuideWindow(QDialog):
         self.toc.setAccessibleName("Capítulos")
         for _name, title, _keys in CHAPTERS:
             self.toc.addItem(title)
-        self.toc.setMaximumWidth(300)
+        self.toc.setMaximumWidth(250)
+        self.toc.setWordWrap(True)  # long chapter titles wrap instead of scrolling sideways
+        self.toc.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.browser = QTextBrowser(self)
         self.browser.setSearchPaths([str(GUIDE)])
         self.browser.anchorClicked.connect(self._follow)
@@ -90,7 +93,7 @@ class GuideWindow(QDialog):
         lay.addLayout(row, 1)
         lay.addWidget(buttons)
         self.toc.currentRowChanged.connect(self._show_row)
-        self.resize(980, 640)
+        self.resize(1040, 660)  # the pictures (720 px, tools/screenshots.py) fit the text column
         self.chapter = ""
 
     def show_chapter(self, name: str) -> None:

@@ -159,6 +159,29 @@ def test_every_section_has_its_own_chapter_in_spanish():
         assert text.startswith("# ") and len(text) > 300, name
 
 
+def test_the_guide_shows_its_pictures_of_the_pages_within_the_installers_budget(qtbot):
+    import re
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
+    from ui.help import CHAPTERS, GUIDE, GuideWindow
+
+    pictures = sorted(GUIDE.glob("*.png"))
+    assert len(pictures) >= 8 and sum(p.stat().st_size for p in pictures) < 1_500_000
+    guide = GuideWindow()
+    qtbot.addWidget(guide)
+    named: set[str] = set()
+    for name, _title, _keys in CHAPTERS:
+        guide.show_chapter(name)
+        for src in re.findall(r"!\[[^]]+\]\(([^)]+)\)", (GUIDE / f"{name}.md").read_text("utf-8")):
+            named.add(src)
+            image = guide.browser.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(src))
+            assert image is not None and not image.isNull(), f"{name}: {src} does not show"
+            assert image.width() <= 720, f"{src}: wider than the guide's text column"
+    assert named == {p.name for p in pictures}  # every picture is shown by some chapter, none is missing
+
+
 def test_the_shortcuts_list_names_the_keys_pages_answer_to(qtbot, ui_ctx):
     from ui.help import ShortcutsDialog
 
