@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rcdesk.errors import UserError
 from rcdesk.jobs import CancelToken
@@ -36,7 +36,7 @@ EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 class _SpanishParser(argparse.ArgumentParser):
     """argparse with Spanish usage errors that exit with code 2 (bad input)."""
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         for english, spanish in _ARGPARSE_SPANISH:
             message = message.replace(english, spanish)
         self.print_usage(sys.stderr)

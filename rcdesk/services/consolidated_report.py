@@ -293,15 +293,13 @@ def plan_profiles(db: Database) -> dict[str, ThresholdProfile]:
 
     pl, inst = raw_table("plan"), raw_table("institution")
     with db.connect(write=False) as conn:
-        plans = list(
-            conn.execute(
-                select(pl.c.id, inst.c.country).select_from(pl.outerjoin(inst, inst.c.id == pl.c.institution_id))
-            ).tuples()
-        )
+        plans = conn.execute(
+            select(pl.c.id, inst.c.country).select_from(pl.outerjoin(inst, inst.c.id == pl.c.institution_id))
+        ).all()
     svc = ThresholdService(db)
     out: dict[str, ThresholdProfile] = {}
     by_country: dict[str, ThresholdProfile] = {}
-    for pid, country in plans:
+    for pid, country in ((r[0], r[1]) for r in plans):
         code = svc.plan_profile_code(pid)
         if code is not None:
             try:
@@ -385,24 +383,21 @@ def _installations(conn: sa.Connection) -> list[InstallationLine]:
     from rcdesk.models.core import Installation
     from rcdesk.models.sync import SyncPackage
 
-    it, pk = Installation.__table__, SyncPackage.__table__
-    insts = conn.execute(select(it.c.id, it.c.name, it.c.role)).tuples().all()
-    npk: dict[str, int] = dict(
+    insts = conn.execute(select(Installation.id, Installation.name, Installation.role)).all()
+    npk = dict(
         conn.execute(
-            select(pk.c.installation_id, func.count())
-            .where(pk.c.direction == "in", pk.c.kind == "field")
-            .group_by(pk.c.installation_id)
-        )
-        .tuples()
-        .all()
+            select(SyncPackage.installation_id, func.count())
+            .where(SyncPackage.direction == "in", SyncPackage.kind == "field")
+            .group_by(SyncPackage.installation_id)
+        ).all()
     )
     recs: dict[str, int] = {}
     for t in exchange_tables():
         rt = raw_table(t.name)
-        for mid, n in conn.execute(
+        for r in conn.execute(
             select(rt.c.modified_by, func.count()).where(rt.c.deleted == 0).group_by(rt.c.modified_by)
-        ).tuples():
-            recs[mid] = recs.get(mid, 0) + int(n)
+        ):
+            recs[r[0]] = recs.get(r[0], 0) + int(r[1])
     return [
         InstallationLine(name, "Sede central" if role == "hq" else "Campo", int(npk.get(iid, 0)), recs.get(iid, 0))
         for iid, name, role in insts
@@ -424,12 +419,12 @@ def _package_records(counts: str) -> int | None:
 def _packages(conn: sa.Connection, prov: ProvenanceIndex) -> list[PackageLine]:
     from rcdesk.models.sync import SyncPackage
 
-    pk = SyncPackage.__table__
+    pk = SyncPackage
     rows = conn.execute(
-        select(pk.c.installation_id, pk.c.seq, pk.c.file_name, pk.c.processed_at, pk.c.counts)
-        .where(pk.c.direction == "in", pk.c.kind == "field")
-        .order_by(pk.c.processed_at)
-    ).tuples()
+        select(pk.installation_id, pk.seq, pk.file_name, pk.processed_at, pk.counts)
+        .where(pk.direction == "in", pk.kind == "field")
+        .order_by(pk.processed_at)
+    ).all()
     return [PackageLine(prov.installation(iid), seq, f, at, _package_records(n)) for iid, seq, f, at, n in rows]
 
 

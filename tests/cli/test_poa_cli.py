@@ -218,3 +218,21 @@ def test_plan_indicativo_into_an_empty_database_needs_and_creates_its_entity(cap
     assert code == 0 and real["metas"] == 6 and sorted(real["new_units"]) == sorted(out["new_units"])
     code, listing, _ = run(capsys, db, "entity", "list")
     assert [e["name"] for e in listing.get("entities", listing.get("institutions", []))] == ["Municipio de San Isidro"]
+
+
+def test_an_empty_required_date_is_refused_in_spanish_and_changes_nothing(capsys, tmp_path):
+    """`--cut ""` / `--date ""` (an empty cell pasted into a script) once crashed with an
+    AttributeError or reached the service without a date."""
+    db = tmp_path / "t.db"
+    world(db)
+    before = dump(db)
+    code, _, err = run(capsys, db, "report", "poa", "--cut", "", "--out", str(tmp_path / "poa.pdf"))
+    assert code == 2 and "Fecha de corte: falta la fecha" in err and "Traceback" not in err
+    assert not (tmp_path / "poa.pdf").exists()
+    code, _, err = run(
+        capsys, db, "oficio", "add", "--number", "X-1", "--date", " ", "--unit", "San Andrés", "--subject", "Informe"
+    )
+    assert code == 2 and "Fecha de envío: falta la fecha" in err
+    code, _, err = run(capsys, db, "visit", "add", "--canton", "Guano", "--date", "", "--unit", "San Andrés")
+    assert code == 2 and "Fecha de la visita: falta la fecha" in err
+    assert dump(db) == before

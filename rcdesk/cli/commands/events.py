@@ -8,9 +8,11 @@ from pathlib import Path
 from rcdesk.errors import UserError
 
 
-def _date(text: str | None, field: str = "fecha") -> date | None:
-    if text is None:
-        return None
+def _optional_date(text: str | None, field: str = "fecha") -> date | None:
+    return None if text is None else _date(text, field)
+
+
+def _date(text: str, field: str = "fecha") -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
@@ -478,7 +480,7 @@ def _q_add(ctx, args) -> dict:
         QuestionInput(
             asker_name=args.name,
             text=args.text,
-            received_on=_date(args.date) or date.today(),
+            received_on=_optional_date(args.date) or date.today(),
             kind=args.kind,
             channel=args.channel,
             event_id=event_id,
@@ -512,7 +514,7 @@ def _q_answer(ctx, args) -> dict:
     from rcdesk.services.questions import QuestionService
 
     q = QuestionService(ctx.db).answer(
-        args.question_id, args.text, _date(args.date) or date.today(), published_url=args.url
+        args.question_id, args.text, _optional_date(args.date) or date.today(), published_url=args.url
     )
     return {**q.as_json(), "_text": f"Respuesta registrada ({q.status_label})."}
 
@@ -546,7 +548,7 @@ def _c_followup(ctx, args) -> dict:
     svc = CommitmentService(ctx.db)
     f = svc.add_followup(
         args.commitment_id,
-        _date(args.date) or date.today(),
+        _optional_date(args.date) or date.today(),
         args.pct,
         args.note,
         files=[Path(p) for p in args.evidence],

@@ -248,7 +248,7 @@ def _deadlines(ctx, args) -> dict:
         for a in pending[:50]:
             when = (
                 "sin fecha"
-                if a.due is None
+                if a.days_left is None
                 else (
                     f"vencida hace {-a.days_left} días"
                     if a.overdue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from rcdesk.cli.mapping_options import mapping_options
 from rcdesk.errors import UserError
@@ -185,7 +186,7 @@ def _show(ctx, args) -> dict:
     by_group: dict = {}
     for a in acts:
         by_group.setdefault(a.group_id, []).append(a)
-    groups = [
+    groups: list[dict[str, Any]] = [
         {
             "group_id": g.group_id,
             "parent_id": g.parent_id,

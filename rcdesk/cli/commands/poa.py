@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rcdesk.cli.mapping_options import mapping_options
 from rcdesk.errors import NotFound, UserError
@@ -112,9 +113,15 @@ def register(cli) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _date(text: str | None, label: str) -> date | None:
-    if not text:
-        return None
+def _optional_date(text: str | None, label: str) -> date | None:
+    """An optional date option: empty means its default."""
+    return _date(text, label) if text else None
+
+
+def _date(text: str | None, label: str) -> date:
+    """A required date option: an empty value (`--date ""`) is refused like a wrong one."""
+    if not text or not text.strip():
+        raise UserError(f"{label}: falta la fecha (use AAAA-MM-DD).")
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
@@ -354,7 +361,7 @@ def _eval(ctx, args) -> dict:
     from rcdesk.services.poa import PoaService
     from rcdesk.services.poa_eval import EvaluationService
 
-    cut = _date(args.cut, "Fecha de corte")
+    cut = _optional_date(args.cut, "Fecha de corte")
     year = args.year or (cut.year if cut else (PoaService(ctx.db).years() or [date.today().year])[0])
     svc = EvaluationService(ctx.db)
     settings = svc.settings()
@@ -386,7 +393,7 @@ def _eval(ctx, args) -> dict:
         }
 
     if args.level == "meta":
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "meta_id": m.meta_id,
                 "unit_id": m.unit_id,
@@ -470,7 +477,7 @@ def _report_cpccs(ctx, args) -> dict:
         ctx.db,
         args.year,
         Path(args.out),
-        cut=_date(args.cut, "Fecha de corte"),
+        cut=_optional_date(args.cut, "Fecha de corte"),
         budget_type=args.budget_type,
         progress=ctx.progress,
         cancel=ctx.cancel,
@@ -605,7 +612,7 @@ def _oficio_add(ctx, args) -> dict:
 def _oficio_list(ctx, args) -> dict:
     from rcdesk.services.poa_visits import VisitService
 
-    today = _date(args.today, "Fecha de referencia")
+    today = _optional_date(args.today, "Fecha de referencia")
     rows = VisitService(ctx.db).oficios(state="VENCIDO" if args.overdue else None, today=today)
     lines = []
     for o in rows:

@@ -138,7 +138,7 @@ def _ciudadano(ctx, args) -> dict:
         "end": period.end,
         "activities_planned": data.activities_planned,
         "activities_done": data.activities_done,
-        "compliance": None if data.compliance.raw is None else float(data.compliance.rated),
+        "compliance": None if data.compliance.rated is None else float(data.compliance.rated),
         "spaces": data.spaces,
         "participants": data.participants,
         "contributions": data.contributions,

@@ -283,12 +283,13 @@ def _conf_list(ctx, args) -> dict:
 
 def _conf_resolve(ctx, args) -> dict:
     if args.field:
-        choice: str | dict = {}
+        fields: dict[str, str] = {}
         for item in args.field:
             name, _, value = item.partition("=")
             if value not in ("sede", "campo"):
                 raise UserError(f"«{item}»: use CAMPO=sede o CAMPO=campo.")
-            choice[name.strip()] = value
+            fields[name.strip()] = value
+        choice: str | dict[str, str] = fields
     elif args.choice:
         choice = args.choice
     else:
