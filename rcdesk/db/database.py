@@ -14,7 +14,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,6 +25,8 @@ from rcdesk.paths import AppPaths
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
+
+    from rcdesk.db.write_tracking import Tracked
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +251,13 @@ class Database:
         """A session inside one write transaction: commit on success, roll back on any error."""
         with self._new_session(True, info) as s, s.begin():
             yield s
+
+    def tracking(self) -> AbstractContextManager[Tracked]:
+        """`with db.tracking() as tracked:` … `tracked.changes`: what this thread's writes committed
+        to this database changed meanwhile (rcdesk/db/write_tracking.py)."""
+        from rcdesk.db.write_tracking import tracking
+
+        return tracking(lambda: self._engine)
 
     @contextmanager
     def connect(self, *, write: bool = True) -> Iterator[Connection]:
