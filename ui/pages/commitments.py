@@ -69,7 +69,7 @@ class CommitmentsPage(QWidget):
                 "Todavía no hay compromisos",
                 "Aquí se siguen los compromisos asumidos con la ciudadanía en deliberaciones y audiencias: "
                 "responsable, plazo, estado y cada seguimiento con su evidencia. Los compromisos nacen en "
-                "«Eventos y participación» › «Aportes y compromisos», al convertir un aporte ciudadano.",
+                "«Eventos y participación» › «Aportes», al convertir un aporte ciudadano.",
                 [("Ir a &Eventos", go_to(self, "events")), ("Cargar datos de &ejemplo", load_example(self))],
                 chapter="eventos",
             ),

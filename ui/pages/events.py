@@ -46,7 +46,7 @@ class EventWorkspace(QWidget):
         ("asistencia", "&Asistencia"),
         ("estadisticas", "E&stadísticas"),
         ("preguntas", "&Preguntas"),
-        ("aportes", "Aportes y &compromisos"),
+        ("aportes", "Apo&rtes"),
         ("evaluacion", "E&valuación"),
         ("actas", "Ac&tas"),
     )
@@ -83,6 +83,11 @@ class EventWorkspace(QWidget):
             w.notice_host = self  # one banner above the tabs, cleared when another event is chosen
             self.pages[key] = w
             self.tabs.addTab(w, title.replace("&", ""))
+        self.tabs.setTabToolTip(
+            [k for k, _ in self.TABS].index("aportes"), "Aportes ciudadanos y los compromisos que nacen de ellos"
+        )
+        # every tab in sight (none behind scroll arrows on a 1280-pixel screen): the splitter makes room
+        self.tabs.setUsesScrollButtons(False)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.setEnabled(False)
         lay.addWidget(self.tabs, 1)

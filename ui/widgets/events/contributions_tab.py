@@ -1,4 +1,4 @@
-"""«Aportes y compromisos» tab of the event workspace: contributions, the commitments made from them
+"""«Aportes» tab of the event workspace: contributions, the commitments made from them
 and their follow-ups."""
 
 from __future__ import annotations
