@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 from rcdesk.db.portable import upsert_insert
 from rcdesk.db.stamping import allocate_seq
 from rcdesk.models.sync import SyncRecord
-from rcdesk.sync.tables import content_columns, raw_table
+from rcdesk.sync.tables import content_columns, model_table, raw_table
 
 BATCH = 2000
 
@@ -31,7 +31,7 @@ def _statements(name: str, columns: tuple, dialect) -> tuple:
         compiled = insert(rt).values({c: bindparam(c) for c in ins_cols}).compile(dialect=dialect)
         # SQLite's positional SQL takes the tuples as they are; a server's named parameters get dicts
         assert compiled.positiontup is None or list(compiled.positiontup) == ins_cols
-        sets = {c: bindparam(f"p_{c}") for c in columns if c != "id"}
+        sets: dict[str, sa.BindParameter] = {c: bindparam(f"p_{c}") for c in columns if c != "id"}
         sets["change_seq"] = bindparam("p_change_seq")
         upd = update(rt).where(rt.c.id == bindparam("p_id")).values(sets)
         got = _STATEMENTS[key] = (insert(rt), str(compiled), upd)
@@ -112,7 +112,7 @@ def mark_in_step(conn, table_name: str, rows: list[dict]) -> None:
     """Record that this installation now holds headquarters' version of `rows` (on the field)."""
     if not rows:
         return
-    sr = SyncRecord.__table__
+    sr = model_table(SyncRecord)
     marks = [
         {
             "table_name": table_name,

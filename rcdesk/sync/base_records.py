@@ -54,8 +54,8 @@ def write_records(
     tables = [t for t in exchange_tables() if in_base_package(t)]
     # evidence records follow their owners: gather them last
     tables = [t for t in tables if not is_evidence_table(t)] + [t for t in tables if is_evidence_table(t)]
-    wanted = {} if scope.everything else {n: set(scope.units) for n in TRIMMED_TABLES}
-    out = ({}, {}, set())
+    wanted = {} if scope.units is None else {n: set(scope.units) for n in TRIMMED_TABLES}  # None: everything
+    out: tuple[dict[str, dict], dict[str, int], set[str]] = ({}, {}, set())
     deferred = []
     conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_SENT} (id TEXT PRIMARY KEY)")
     conn.exec_driver_sql(f"DELETE FROM {_SENT}")  # unqualified: both engines look in temp first

@@ -51,7 +51,7 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
                 f"«{pkg.file_name}»: el archivo de evidencia «{n}» no coincide con su huella SHA-256 "
                 "(archivo alterado); no se importó nada."
             )
-    referenced = set()
+    referenced: set[str] = set()
     for tr in tables:
         if is_evidence_table(tr.table) and EVIDENCE_HASH_COLUMN in tr.columns:  # not an acta's fingerprint
             i = tr.columns.index(EVIDENCE_HASH_COLUMN)

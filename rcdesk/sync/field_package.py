@@ -35,9 +35,9 @@ from rcdesk.sync.tables import (
     EVIDENCE_HASH_COLUMN,
     exchange_tables,
     label,
+    model_table,
     personal_columns,
     raw_table,
-    table_by_name,
     wire_columns,
 )
 from rcdesk.sync.withheld import withheld_columns
@@ -73,7 +73,7 @@ class ExportResult:
 
 
 def headquarters(conn) -> dict | None:
-    it, pt = Installation.__table__, SyncPeer.__table__
+    it, pt = model_table(Installation), model_table(SyncPeer)
     return (
         conn.execute(
             select(it.c.id, it.c.name, pt.c.sign_public, pt.c.enc_public, pt.c.last_seq, pt.c.revoked)
@@ -102,7 +102,7 @@ def export_field_package(
                 "Esta instalación todavía no conoce la sede central: importe primero el paquete base "
                 "que le entregó la sede (sin su clave pública no se pueden cifrar los datos personales)."
             )
-        pk = SyncPackage.__table__
+        pk = model_table(SyncPackage)
         last = conn.execute(
             select(pk.c.seq, pk.c.sha256)
             .where(pk.c.direction == "out", pk.c.kind == "field")
@@ -134,9 +134,7 @@ def export_field_package(
                     full,
                     hashes,
                     cancel,
-                    lambda k, ti=ti, name=label(table.name): progress(  # noqa: B008 - bound now
-                        ti, len(tables), f"Reuniendo {name}: {k:,} registros".replace(",", ".")
-                    ),
+                    _rows_progress(progress, ti, len(tables), label(table.name)),
                 )
                 if not n:
                     continue
@@ -186,8 +184,9 @@ def export_field_package(
                 out=out,
                 counts=counts,
             )
-            for name in counts:
-                _mark_sent(conn, table_by_name(name), full, seq)
+            for table in tables:
+                if table.name in counts:
+                    _mark_sent(conn, table, full, seq)
         except BaseException:
             out.unlink(missing_ok=True)
             raise
@@ -196,7 +195,7 @@ def export_field_package(
 
 def _unacknowledged(table: sa.Table, cols: list[str], full: bool) -> sa.Select:
     """Rows of `table` headquarters has not acknowledged (every row when `full`), with their base version."""
-    sr = SyncRecord.__table__
+    sr = model_table(SyncRecord)
     rt = raw_table(table.name)
     base = func.coalesce(sr.c.base_version, 0)
     stmt = select(*[rt.c[c] for c in cols], base).select_from(
@@ -205,6 +204,11 @@ def _unacknowledged(table: sa.Table, cols: list[str], full: bool) -> sa.Select:
     if not full:
         stmt = stmt.where(or_(sr.c.base_version.is_(None), sr.c.base_version < rt.c.version))
     return stmt.order_by(rt.c.id)
+
+
+def _rows_progress(progress: ProgressFn, ti: int, total: int, name: str) -> Callable[[int], None]:
+    """Progress inside one table: «Reuniendo actividades: 12.000 registros»."""
+    return lambda k: progress(ti, total, f"Reuniendo {name}: {k:,} registros".replace(",", "."))
 
 
 def _write_table(
@@ -252,7 +256,7 @@ def _write_table(
 def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:
     """Remember which version of each record travelled in package `seq`: the same rows the export
     read, selected again inside the same write transaction rather than remembered one by one."""
-    sr = SyncRecord.__table__
+    sr = model_table(SyncRecord)
     rt = raw_table(table.name)
     rows = select(sa.literal(table.name), rt.c.id, sa.literal(0), rt.c.version, sa.literal(seq), sa.false())
     if full:  # SQLite's upsert after INSERT…SELECT wants a WHERE clause to parse unambiguously

@@ -14,10 +14,10 @@ import base64
 import hashlib
 import json
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -54,17 +54,35 @@ def fingerprint(public_b64: str | None) -> str:
     return " ".join(h[i : i + 4] for i in range(0, 32, 4))
 
 
-def _raw_public(key) -> bytes:
+PrivateKey = TypeVar("PrivateKey", Ed25519PrivateKey, X25519PrivateKey)
+_KEY_WORDS = {SIGN: "de firma (Ed25519)", ENCRYPT: "de cifrado (X25519)"}
+
+
+def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def _pem(key, password: bytes | None = None) -> str:
+def _pem(key: Ed25519PrivateKey | X25519PrivateKey, password: bytes | None = None) -> str:
     enc = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc).decode("ascii")
 
 
-def _load_pem(pem: str, password: bytes | None = None):
+def _load_pem(pem: str, password: bytes | None = None) -> object:
     return serialization.load_pem_private_key(pem.encode("ascii"), password=password)
+
+
+# a PEM file may hold any kind of key, the other key of the pair included: it would sign nothing
+# (or encrypt to nobody), so it is refused before it can replace the stored key
+def _sign_key(key: object) -> Ed25519PrivateKey:
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("not an Ed25519 signing key")
+    return key
+
+
+def _enc_key(key: object) -> X25519PrivateKey:
+    if not isinstance(key, X25519PrivateKey):
+        raise ValueError("not an X25519 encryption key")
+    return key
 
 
 @dataclass
@@ -161,27 +179,38 @@ def _load_or_create(db, s) -> KeyRing:
     from rcdesk.models.sync import SyncKey
 
     rows = {k.kind: k for k in s.scalars(select(SyncKey))}
-    keys = {}
     folder: Path | None = db.paths.keys if db.paths is not None else None
-    for kind, cls in ((SIGN, Ed25519PrivateKey), (ENCRYPT, X25519PrivateKey)):
-        key = None
-        if folder is not None and (folder / _FILES[kind]).is_file():
-            key = _load_pem((folder / _FILES[kind]).read_text("ascii"))
-        elif kind in rows:
-            key = _load_pem(rows[kind].private_pem)
-        if key is None:
-            key = cls.generate()
-        keys[kind] = key
+    ring = KeyRing(
+        _stored_key(rows, folder, SIGN, _sign_key) or Ed25519PrivateKey.generate(),
+        _stored_key(rows, folder, ENCRYPT, _enc_key) or X25519PrivateKey.generate(),
+    )
+    for kind, key in ((SIGN, ring.sign_key), (ENCRYPT, ring.enc_key)):
         pub = b64(_raw_public(key))
         if kind not in rows:
             s.add(SyncKey(kind=kind, private_pem=_pem(key), public_b64=pub))
         elif rows[kind].public_b64 != pub:  # the files win (an administrator replaced them)
             rows[kind].private_pem = _pem(key)
             rows[kind].public_b64 = pub
-    ring = KeyRing(keys[SIGN], keys[ENCRYPT])
     if folder is not None:
         _write_files(folder, ring)
     return ring
+
+
+def _stored_key(rows: dict, folder: Path | None, kind: str, check: Callable[[object], PrivateKey]) -> PrivateKey | None:
+    """The key from its file (which wins), else from the database; None when there is none yet."""
+    path = folder / _FILES[kind] if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            return check(_load_pem(path.read_text("ascii")))
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"«{path}» no es la clave privada {_KEY_WORDS[kind]} de esta instalación (archivo dañado o "
+                "intercambiado). No se ha modificado nada: devuelva a la carpeta de claves la copia correcta, "
+                "o retire el archivo para usar la clave guardada en la base de datos."
+            ) from exc
+    if kind in rows:
+        return check(_load_pem(rows[kind].private_pem))
+    return None
 
 
 def _write_files(folder: Path, ring: KeyRing) -> None:
@@ -255,8 +284,8 @@ def import_keys(db, data: bytes, passphrase: str) -> KeyRing:
         )
     pw = passphrase.encode("utf-8")
     try:
-        sign_key = _load_pem(doc["sign_private_pem"], pw)
-        enc_key = _load_pem(doc["enc_private_pem"], pw)
+        sign_key = _sign_key(_load_pem(doc["sign_private_pem"], pw))
+        enc_key = _enc_key(_load_pem(doc["enc_private_pem"], pw))
     except (ValueError, TypeError, KeyError) as exc:
         raise UserError("La frase de paso no es correcta o el archivo de claves está dañado.") from exc
     ring = KeyRing(sign_key, enc_key)

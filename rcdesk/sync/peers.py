@@ -68,7 +68,7 @@ def quarantine_dir(db) -> Path | None:
 
 def quarantined(db) -> list[dict]:
     folder = quarantine_dir(db)
-    out = []
+    out: list[dict] = []
     if folder is None or not folder.is_dir():
         return out
     for note in sorted(folder.glob("*.json")):

@@ -73,8 +73,8 @@ class Scope:
         kept = rows
         narrowed = False
         root = SCOPE_ROOTS.get(table.name)
-        if root is not None and root[1] in cols and not self.everything:
-            allowed = self.territories if root[0] == TERRITORY else self.units
+        allowed = None if root is None else self.territories if root[0] == TERRITORY else self.units
+        if root is not None and root[1] in cols and allowed is not None:  # None: everything
             i = cols.index(root[1])
             kept = [r for r in kept if r[i] in allowed]
             narrowed = True
@@ -97,7 +97,7 @@ class Scope:
 
     def trim(self, collected: list[tuple[sa.Table, list[str], list]]) -> list[tuple[sa.Table, list[str], list]]:
         """Cut `TRIMMED_TABLES` to the scope units plus whatever the other rows refer to."""
-        if self.everything:
+        if self.units is None:  # everything
             return collected
         out = []
         for table, cols, rows in collected:

@@ -96,11 +96,11 @@ def open_chunks(
     block = chunk + _TAG
     z = zlib.decompressobj()
     buf = bytearray()
-    prefix = None
+    prefix: bytes | None = None
     i = 0
     total = 0
 
-    def plain(data: bytes, final: bool) -> bytes:
+    def plain(prefix: bytes, data: bytes, final: bool) -> bytes:
         nonlocal i, total
         try:
             pt = _decrypt(aead, prefix + i.to_bytes(4, "big"), data, _aad(aad, final))
@@ -121,13 +121,13 @@ def open_chunks(
             prefix = bytes(buf[:_PREFIX])
             del buf[:_PREFIX]
         while len(buf) > block:
-            out = plain(bytes(buf[:block]), False)
+            out = plain(prefix, bytes(buf[:block]), False)
             del buf[:block]
             if out:
                 yield out
     if prefix is None or not _TAG <= len(buf) <= block:
         raise UserError(f"{what}: los datos personales cifrados están incompletos.")
-    out = plain(bytes(buf), True)
+    out = plain(prefix, bytes(buf), True)
     if not z.eof or z.unused_data:
         raise UserError(f"{what}: los datos personales cifrados están incompletos.")
     if out:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 _DT_RE = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?$")
 _D_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
 
-_ALLOWED_TYPES = {
+_ALLOWED_TYPES: dict[str, set[type]] = {
     "bool": {int},
     "int": {int},
     "num": {int, float, str},
@@ -63,9 +63,9 @@ def bad_value(kind: str, v: object) -> bool:
     if kind == "bool":
         return v not in (0, 1)
     if kind == "datetime":
-        return _DT_RE.match(v) is None
+        return not isinstance(v, str) or _DT_RE.match(v) is None
     if kind == "date":
-        return _D_RE.match(v) is None
+        return not isinstance(v, str) or _D_RE.match(v) is None
     return False
 
 

@@ -180,7 +180,7 @@ def _row_errors(table: sa.Table, columns: list[str], rows: list[list], width: in
                 for n, v in enumerate(values, 1)
                 if v is None
             ][:5]
-        if not column_fits(kind, values):
+        if kind is not None and not column_fits(kind, values):
             errors += [
                 f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: se esperaba {type_word(col)}, "
                 f"llegó {str(v)[:40]!r}"

@@ -158,3 +158,28 @@ def test_cancelled_export_leaves_no_file_and_no_trace(world, tmp_path):
 def row_id(w: World) -> str:
     with w.a.engine.connect() as c:
         return c.exec_driver_sql("SELECT id FROM attendance LIMIT 1").scalar_one()
+
+
+def test_a_swapped_key_file_is_refused_and_replaces_nothing(tmp_path):
+    """An administrator copying the encryption key over the signing key's file: the files win over the
+    database, so the wrong key would have replaced the stored signing key and signed nothing."""
+    import shutil
+
+    from rcdesk.db.database import Database
+
+    path = tmp_path / "campo" / "rcdesk.db"
+    db = Database.open(path, name="Campo", role="field")
+    fp = fingerprint(load_or_create(db).sign_public)
+    keys = db.paths.keys
+    db.close()
+    shutil.copyfile(keys / "cifrado-privada.pem", keys / "firma-privada.pem")
+    swapped = (keys / "firma-privada.pem").read_bytes()
+    db = Database.open(path)
+    try:
+        with pytest.raises(UserError, match="«.*firma-privada.pem» no es la clave privada de firma"):
+            load_or_create(db)
+        assert (keys / "firma-privada.pem").read_bytes() == swapped  # left for the administrator to see
+        (keys / "firma-privada.pem").unlink()  # the stored signing key is still the installation's own
+        assert fingerprint(load_or_create(db).sign_public) == fp
+    finally:
+        db.close()
