@@ -264,6 +264,20 @@ class CommitmentFollowUp(Record, Base):
     reviewer: Mapped[str | None] = mapped_column(String(200), nullable=True, info=PERSONAL)
 
 
+class CommitmentStatusChange(Record, Base):
+    """One change of a commitment's status, dated from when it holds: reports as of a cut read the
+    status in force that day (the latest change on or before it), not today's."""
+
+    __tablename__ = "commitment_status_change"
+
+    commitment_id: Mapped[str] = mapped_column(ForeignKey("commitment.id"), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    effective_on: Mapped[date] = mapped_column(Date, nullable=False)
+    # MANUAL (set by hand), SEGUIMIENTO (implied by a follow-up), ALTA (created), HISTORIAL (revision 0012)
+    cause: Mapped[str] = mapped_column(String(12), nullable=False, default="MANUAL")
+    changed_by: Mapped[str | None] = mapped_column(String(100), nullable=True, info=PERSONAL)
+
+
 class SurveyQuestion(Record, Base):
     """One question of an event's evaluation survey (editable; defaults from domain.md §7.4)."""
 

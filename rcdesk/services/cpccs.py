@@ -726,12 +726,12 @@ class CpccsService:
 
     def _contributions(self, inst: Institution, year: int, cut: date) -> _Part:
         """Each aporte as of the report's cut: its progress is the latest follow-up dated on or before the
-        cut (later ones are left out), its status the one that progress implies. Statuses set by hand
-        («no aplica», «incumplido», or any status of an aporte never followed up) carry no date in
-        rcdesk and count as they stand today."""
-        from rcdesk.events.rules import status_for_progress
+        cut (later ones are left out), its status the one in force on the cut in its dated history
+        (`services/commitment_status.py`: set by hand or implied by a follow-up); an aporte «no aplica»
+        on the cut is left out."""
         from rcdesk.models.events import Commitment, CommitmentFollowUp, Contribution
         from rcdesk.models.followup import Evidence
+        from rcdesk.services.commitment_status import statuses_at
 
         events = {e.id: e for e in self._period_events(inst, int(year) - 1)}
         with self.db.session() as s:
@@ -750,13 +750,13 @@ class CpccsService:
                     .where(
                         Commitment.deleted.is_(False),
                         Commitment.source == "APORTE_CIUDADANO",
-                        Commitment.status != "NO_APLICA",
                         Commitment.event_id.in_(list(events)),
                     )
                     .order_by(Commitment.due_date, Commitment.created_at)
                 ).all()
             )
             ids = [i[0] for i in items]
+            statuses = statuses_at(s, ids, cut)
             links: dict[str, str] = {}
             narratives: dict[str, str] = {}
             at_cut: dict[str, float] = {}
@@ -789,13 +789,12 @@ class CpccsService:
         rows, no_link = [], 0
         incorporated = 0
         for cid, desc, now, pct_now, results_now, text, followed in items:
-            if followed is None:  # never followed up: its status was set by hand, undated
-                pct, status, results = float(pct_now or 0), now, results_now
-            else:
-                pct = at_cut.get(cid, 0.0)
-                status = status_for_progress(pct, now if now == "INCUMPLIDO" else "PENDIENTE")
-                # the results text is today's: shown only when the aporte had progressed by the cut
-                results = results_now if pct > 0 else None
+            status = statuses.get(cid, now)  # no history: a record from before it, taken as it stands
+            if status == "NO_APLICA":
+                continue
+            pct = at_cut.get(cid, 0.0)
+            # the results text is today's: shown only when the aporte had progressed by the cut
+            results = results_now if pct > 0 or status in ("EN_CURSO", "CUMPLIDO") else None
             yes = "SI" if pct > 0 or status in ("EN_CURSO", "CUMPLIDO") else "NO"
             incorporated += yes == "SI"
             link = links.get(cid) or (NO_APLICA if yes == "NO" else "")

@@ -26,6 +26,9 @@ _HEADER_WORDS = {
     "meta": "Meta",
     "recursos": "Recursos",
     "percent": "Avance %",
+    "effective_on": "Vigente desde",
+    "changed_by": "Cambiado por",
+    "cause": "Causa",
 }
 
 

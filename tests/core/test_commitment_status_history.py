@@ -1,0 +1,105 @@
+"""Commitment statuses are kept with their dates: a report as of a cut reads the status in force
+that day, so a status changed after the cut leaves that report as it was."""
+
+from __future__ import annotations
+
+import lzma
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+from rcdesk.db.database import Database
+from rcdesk.services.commitment_status import statuses_at
+from rcdesk.services.commitments import CommitmentService
+from rcdesk.services.cpccs import CpccsService
+from rcdesk.services.murc_report import build_murc
+from tests.core import strategy_world
+from tests.core.test_cpccs_report import make_cpccs_world
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "schemas"
+
+
+def _aportes(db, cut: date | None = None) -> dict[str, tuple]:
+    return {r[0]: r for r in CpccsService(db).report(2025, cut=cut).section("aportes").rows}
+
+
+def test_a_status_set_by_hand_after_the_cut_leaves_the_report_for_that_cut_unchanged(db):
+    w = make_cpccs_world(db)
+    before = _aportes(db)
+    cs = CommitmentService(db)
+    # in February 2026, after the report's cut (31/12/2025): one aporte marked done, one «no aplica»
+    cs.set_status(w.c_none, "CUMPLIDO", on=date(2026, 2, 1))
+    cs.set_status(w.c_linked, "NO_APLICA", on=date(2026, 2, 1))
+
+    assert _aportes(db) == before
+    assert before["Oficina móvil en Chambo"][1:5] == ("NO", "0", "", "NO APLICA")
+    assert before["Más patrullajes nocturnos"][1:3] == ("SI", "51-75")
+    later = _aportes(db, cut=date(2026, 3, 1))
+    assert later["Oficina móvil en Chambo"][1] == "SI"
+    assert "Más patrullajes nocturnos" not in later  # «no aplica» from February on
+
+
+def test_a_status_set_today_counts_from_today_only(db):
+    w = make_cpccs_world(db)
+    cs = CommitmentService(db)
+    cs.set_status(w.c_none, "INCUMPLIDO")
+    with db.session() as s:
+        assert statuses_at(s, [w.c_none], date.today())[w.c_none] == "INCUMPLIDO"
+        assert statuses_at(s, [w.c_none], date.today() - timedelta(days=1))[w.c_none] == "PENDIENTE"
+    history = cs.status_history(w.c_none)
+    assert [(h.status, h.cause) for h in history] == [("PENDIENTE", "ALTA"), ("INCUMPLIDO", "MANUAL")]
+    assert history[-1].changed_by == db.user and history[-1].effective_on == date.today()
+
+
+def test_follow_ups_date_the_statuses_they_imply(db):
+    w = make_cpccs_world(db)
+    history = CommitmentService(db).status_history(w.c_done)
+    # created from the 10/04/2025 deliberation; 100 % in the follow-up cut on 30/09/2025
+    assert [(h.status, h.effective_on, h.cause) for h in history] == [
+        ("PENDIENTE", date(2025, 4, 10), "ALTA"),
+        ("CUMPLIDO", date(2025, 9, 30), "SEGUIMIENTO"),
+    ]
+
+
+def test_murc_reads_each_commitment_as_of_its_cut(db):
+    world = strategy_world.build(db)
+    cut = date(2024, 8, 31)
+    before = [(c.status, c.progress, c.overdue) for c in build_murc(db, world["plan_id"], cut).commitments]
+    assert before == [("CUMPLIDO", 100.0, False), ("PENDIENTE", 0.0, True)]
+    cs = CommitmentService(db)
+    for c in cs.list_commitments():
+        cs.set_status(c.commitment_id, "NO_APLICA", on=date(2024, 9, 15))
+        cs.add_followup(c.commitment_id, date(2024, 9, 20), 40, "Después del corte")
+    assert [(c.status, c.progress, c.overdue) for c in build_murc(db, world["plan_id"], cut).commitments] == before
+    after = build_murc(db, world["plan_id"], date(2024, 9, 30)).commitments
+    assert [c.status for c in after] == ["NO_APLICA", "NO_APLICA"]
+
+
+def test_upgrade_backfills_the_history_so_reports_keep_their_answers(tmp_path):
+    path = tmp_path / "rcdesk.db"
+    path.write_bytes(lzma.decompress((FIXTURES / "rcdesk-0009.db.xz").read_bytes()))
+    with sqlite3.connect(path) as c:
+        current = dict(c.execute("SELECT id, status FROM commitment"))
+        first_cut = dict(
+            c.execute("SELECT commitment_id, min(cut_date) FROM commitment_followup WHERE deleted = 0 GROUP BY 1")
+        )
+    assert len(current) == 4 and len(first_cut) == 3
+
+    db = Database.open(path)
+    try:
+        with db.session() as s:
+            # today every commitment reads as it stood before the upgrade
+            assert statuses_at(s, current, date.today()) == current
+            # before its first follow-up a followed commitment was pending, as the CPCCS report said
+            for cid, day in first_cut.items():
+                before = date.fromisoformat(day) - timedelta(days=1)
+                assert statuses_at(s, [cid], before) == {cid: "PENDIENTE"}
+        never_followed = next(cid for cid in current if cid not in first_cut)
+        assert statuses_at_any_cut(db, never_followed) == {current[never_followed]}
+    finally:
+        db.close()
+
+
+def statuses_at_any_cut(db, cid: str) -> set[str]:
+    with db.session() as s:
+        return {statuses_at(s, [cid], d)[cid] for d in (date(2020, 1, 1), date.today(), date(2100, 1, 1))}
