@@ -85,6 +85,7 @@ TABLE_AREAS: dict[str, Changes] = {
     "contribution": _EVENTS,
     "commitment": _EVENTS,
     "commitment_followup": _EVENTS,
+    "commitment_status_change": _EVENTS,
     "survey_question": _EVENTS,
     "survey_response": _EVENTS,
     "acta": _EVENTS,
