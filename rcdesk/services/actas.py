@@ -103,7 +103,8 @@ class VerifyResult:
         """The archived acta, line by line, to compare with a printed copy."""
         from rcdesk.reports.events_common import long_date
 
-        out = [f"Acta No. {self.number} ({ACTA_KINDS.get(self.kind, self.kind)})", f"Evento: {self.event_title}"]
+        kind = self.kind or ""
+        out = [f"Acta No. {self.number} ({ACTA_KINDS.get(kind, kind)})", f"Evento: {self.event_title}"]
         if self.event_date:
             out.append(f"Fecha del evento: {long_date(self.event_date)}")
         if self.entity:
@@ -326,7 +327,7 @@ class ActaService:
 
     def _issued(self, acta_id: str) -> IssuedActa:
         with self.db.session() as s:
-            return _issued_row(s.get(Acta, acta_id))
+            return _issued_row(s.get_one(Acta, acta_id))
 
     def issued(self, event_id: str) -> list[IssuedActa]:
         with self.db.session() as s:

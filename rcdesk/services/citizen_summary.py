@@ -16,10 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rcdesk.compliance import Compliance, aggregate
 from rcdesk.errors import UserError
 from rcdesk.followup.periods import MONTHS_LONG, days_in_month
+
+if TYPE_CHECKING:
+    from rcdesk.followup.compute import ActivityStatus
 
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:[-/ ]\s*([A-Za-z])\s*(\d{1,2}))?\s*$")
 _KINDS = {"C": ("cuatrimestre", 4, 3), "T": ("trimestre", 3, 4)}
@@ -100,7 +104,8 @@ def build_citizen_summary(db, period: str | Period, *, plan_id: str | None = Non
     else:
         chosen = [s for s in plans.list_plans() if s.year == p.start.year]
     fu = FollowupService(db)
-    statuses, activity_ids = [], set()
+    statuses: list[ActivityStatus] = []
+    activity_ids: set[str] = set()
     for s in chosen:
         d = fu.dashboard(s.plan_id, cut=p.end, today=p.end, with_reports=False)
         statuses += d.activities
@@ -197,7 +202,6 @@ def _aportes_and_commitments(db, p: Period, plan_id: str | None, event_ids: list
     from sqlalchemy import select
 
     from rcdesk.models.events import Commitment, Contribution, Event
-    from rcdesk.services.commitment_status import statuses_at
 
     with db.session() as s:
         contributions = list(
@@ -209,23 +213,21 @@ def _aportes_and_commitments(db, p: Period, plan_id: str | None, event_ids: list
             s.scalars(select(Commitment).where(Commitment.event_id.in_(event_ids), Commitment.deleted.is_(False)))
         )
         incorporated = {c.contribution_id for c in made if c.contribution_id}
-        stmt = select(Commitment.id, Commitment.status).where(
+        stmt = select(Commitment).where(
             Commitment.deleted.is_(False),
             Commitment.due_date >= p.start,
             Commitment.due_date <= p.end,
+            Commitment.status != "NO_APLICA",
         )
         if plan_id:
             stmt = stmt.join(Event, Event.id == Commitment.event_id).where(Event.plan_id == plan_id)
-        rows = s.execute(stmt).all()
-        # statuses as of the period's last day (their dated history), not as they stand today
-        then = statuses_at(s, [cid for cid, _ in rows], p.end)
-        due = [st for st in (then.get(cid, now) for cid, now in rows) if st != "NO_APLICA"]
+        due = list(s.scalars(stmt))
     return {
         "contributions": len(contributions),
         "incorporated": sum(1 for c in contributions if c in incorporated),
         "commitments_made": len(made),
         "commitments_due": len(due),
-        "commitments_met": sum(1 for st in due if st == "CUMPLIDO"),
+        "commitments_met": sum(1 for c in due if c.status == "CUMPLIDO"),
     }
 
 
@@ -271,8 +273,9 @@ def sentences(s: CitizenSummary) -> list[str]:
         )
     else:
         out.append("Ninguna actividad del plan tenía fecha de entrega en este periodo.")
-    if s.compliance.raw is not None:
-        pct = number_text(float(s.compliance.rated), decimals=1)
+    rated = s.compliance.rated  # None exactly when nothing was planned
+    if rated is not None:
+        pct = number_text(float(rated), decimals=1)
         out.append(f"En promedio, avanzamos el {pct} % de lo que estaba previsto hasta el último día del periodo.")
     if s.spaces:
         out.append(

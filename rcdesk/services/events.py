@@ -229,9 +229,10 @@ class EventService:
         if event_type:
             stmt = stmt.where(Event.event_type == event_type)
         with self.db.session() as s:
+            # indexed, not unpacked: the count column is untyped, so mypy sees the rows as plain sequences
             rows = [
-                self._row(e, t, i, n)
-                for e, t, i, n in s.execute(stmt.order_by(Event.event_date.desc(), Event.start_time))
+                self._row(r[0], r[1], r[2], r[3])
+                for r in s.execute(stmt.order_by(Event.event_date.desc(), Event.start_time))
             ]
         if text:
             from rcdesk.text import fold
@@ -256,7 +257,7 @@ class EventService:
             ).first()
             if row is None or row[0].deleted:
                 raise NotFound(f"No existe el evento «{event_id}».")
-            return self._row(*row)
+            return self._row(row[0], row[1], row[2], row[3])
 
     def resolve_event_id(self, text: str) -> str:
         """Full id or an unambiguous prefix (≥ 6 characters), for the command line."""
@@ -541,9 +542,10 @@ class EventService:
             by_role = s.execute(
                 base.add_columns(Attendance.role, func.count()).group_by(Attendance.role).order_by(func.count().desc())
             ).all()
-        out["Por territorio"] = _top([(str(a), int(b)) for a, b in by_terr])
-        out["Por organización"] = _top([(str(a), int(b)) for a, b in by_org])
-        out["Por rol"] = [(ROLES.get(a, a), int(b)) for a, b in by_role]
+        # rows of columns added to an empty select() are untyped: indexed, not unpacked
+        out["Por territorio"] = _top([(str(r[0]), int(r[1])) for r in by_terr])
+        out["Por organización"] = _top([(str(r[0]), int(r[1])) for r in by_org])
+        out["Por rol"] = [(ROLES.get(r[0]) or str(r[0]), int(r[1])) for r in by_role]
         return out
 
 

@@ -163,9 +163,10 @@ def activity(db, activity_id: str) -> ActivityRow:
 def group_path(db, plan_id: str) -> dict[str, str]:
     """group id -> "FASE 0 – … › EQUIPO" path, for tables and reports."""
     by_id = {g.group_id: g for g in groups(db, plan_id)}
-    out = {}
+    out: dict[str, str] = {}
     for gid, g in by_id.items():
-        parts, cur = [], g
+        parts: list[str] = []
+        cur: GroupRow | None = g
         while cur is not None:
             parts.append(cur.label)
             cur = by_id.get(cur.parent_id) if cur.parent_id else None

@@ -245,7 +245,7 @@ class PlanStore:
             for k, v in _input_values(data).items():
                 if getattr(a, k) != v:
                     setattr(a, k, v)
-            plan = s.get(Plan, a.plan_id)
+            plan = s.get_one(Plan, a.plan_id)
             self._link_units(s, a, plan.institution_id)
         return self.activity(activity_id)
 
@@ -267,9 +267,12 @@ class PlanStore:
             if plan is None or plan.deleted:
                 raise NotFound(f"No existe el plan «{plan_id}».")
             plan.deleted = True
-            for model in (PlanActivity, PlanGroup):
-                for row in s.scalars(select(model).where(model.plan_id == plan_id, model.deleted.is_(False))):
-                    row.deleted = True
+            for act in s.scalars(
+                select(PlanActivity).where(PlanActivity.plan_id == plan_id, PlanActivity.deleted.is_(False))
+            ):
+                act.deleted = True
+            for group in s.scalars(select(PlanGroup).where(PlanGroup.plan_id == plan_id, PlanGroup.deleted.is_(False))):
+                group.deleted = True
 
     def rename_plan(self, plan_id: str, title: str) -> None:
         with self.db.begin() as s:

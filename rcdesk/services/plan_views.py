@@ -180,9 +180,9 @@ def natural_key(number: str) -> tuple:
 # -- timeline -------------------------------------------------------------------------------
 def spans(a: ActivityRow, year: int) -> list[Span]:
     """Where an activity sits on the vigencia's calendar: its dates, else its cuatrimestres."""
-    if a.start_date or a.end_date:
-        start = a.start_date or a.end_date
-        end = a.end_date or a.start_date
+    start = a.start_date or a.end_date
+    end = a.end_date or a.start_date
+    if start is not None and end is not None:  # one given date stands for both
         if end < start:
             start, end = end, start
         return [Span(start, end, "fechas")]

@@ -186,7 +186,7 @@ class PoaEditService:
     def meta(self, meta_id: str) -> MetaDetail:
         with self.db.session() as s:
             m = _live(s, PoaMeta, meta_id, "La meta no existe.")
-            p = s.get(Poa, m.poa_id)
+            p = s.get_one(Poa, m.poa_id)
             n = PERIOD_COUNTS[p.period_kind]
             prog = {
                 g.period_no: g

@@ -20,6 +20,7 @@ from rcdesk.compliance import (
     GREY,
     LIGHT_ORDER,
     Compliance,
+    Light,
     ThresholdProfile,
     aggregate,
     compliance,
@@ -233,7 +234,7 @@ class EvaluationService:
         self, year, cut, st, profile, places, poa_info, objectives, metas, indicators, prog, execs
     ) -> Evaluation:
         classify = profile.classify
-        lights: dict[Compliance, object] = {}  # a province repeats few percentages: classify each once
+        lights: dict[Compliance, Light] = {}  # a province repeats few percentages: classify each once
         meta_rows: list[MetaEval] = []
         comp: dict[str, tuple[Compliance, Compliance, str]] = {}  # meta id -> (period, annual, colour)
         closed: dict[str, tuple[int, int, str]] = {}  # kind -> (periods, closed, label)
@@ -486,8 +487,9 @@ def _group_row(
     budget = compliance(dev, cod)
     gap = None
     flag = False
-    if annual.raw is not None and budget.raw is not None:
-        gap = round(float(annual.rated) - float(budget.rated), 2)
+    annual_rated, budget_rated = annual.rated, budget.rated  # None exactly when nothing was planned
+    if annual_rated is not None and budget_rated is not None:
+        gap = round(float(annual_rated) - float(budget_rated), 2)
         flag = abs(gap) > gap_pp
     light = classify(pct)
     return GroupEval(

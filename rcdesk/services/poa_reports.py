@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -14,14 +15,18 @@ from rcdesk.errors import UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.reference import UNIT_TYPES
 
+if TYPE_CHECKING:
+    from rcdesk.services.poa_eval import Evaluation
+    from rcdesk.services.poa_visits import OficioRow
+
 
 @dataclass(frozen=True)
 class PoaReportData:
     year: int
     cut: date
     entity: str
-    evaluation: object  # rcdesk.services.poa_eval.Evaluation
-    overdue: list  # rcdesk.services.poa_visits oficios past their due date, unanswered
+    evaluation: Evaluation
+    overdue: list[OficioRow]  # oficios past their due date, unanswered
     unit_types: dict[str, str]
 
 
@@ -31,7 +36,7 @@ class VisitReportData:
     commitments: list
     evidence: list
     places: dict  # unit id -> rcdesk.services.poa unit place
-    evaluation: object | None  # at the visit date, over the units visited
+    evaluation: Evaluation | None  # at the visit date, over the units visited
     unit_types: dict[str, str]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
+from rcdesk.followup.business_days import BusinessCalendar
 from rcdesk.models.poa import (
     OFICIO_STATES,
     VISIT_COMMITMENT_STATES,
@@ -275,7 +276,7 @@ class VisitService:
             ]
 
     # -- oficios -----------------------------------------------------------------------------
-    def _calendar(self, country: str, years: list[int]):
+    def _calendar(self, country: str, years: list[int]) -> BusinessCalendar:
         from rcdesk.services.calendar import CalendarService
 
         return CalendarService(self.db).business_calendar(country, years=years)
@@ -385,9 +386,9 @@ class VisitService:
                 stmt = stmt.where(DocumentRequest.addressee_unit_id == unit_id)
             rows = list(s.scalars(stmt.order_by(DocumentRequest.date_sent.desc())))
             units = {u.id: (u.name, u.territory_id, u.institution_id) for u in s.scalars(select(OrgUnit))}
-            countries = dict(s.execute(select(Institution.id, Institution.country)).all())
+            countries: dict[str | None, str] = dict(s.execute(select(Institution.id, Institution.country)).all())
             cmap = canton_map(s)
-        cals: dict[str, object] = {}
+        cals: dict[str, BusinessCalendar] = {}
         out = []
         for o in rows:
             name, tid, inst = units.get(o.addressee_unit_id, ("", None, None))

@@ -186,7 +186,7 @@ class ReferenceService:
         if updates:
             with self.db.begin() as s:
                 for i, country, level, code, name, parent, active in updates:
-                    t = s.get(Territory, existing[(country, code)][0])
+                    t = s.get_one(Territory, existing[(country, code)][0])
                     t.name, t.level, t.active = name, level, active
                     t.parent_id = known[(country, parent)][0] if parent else None
         return len(new_rows)

@@ -108,9 +108,9 @@ class SurveyService:
         with self.db.connect() as conn:
             seq = allocate_seq(conn, len(cleaned))
             rows = []
-            for i, ans in enumerate(cleaned):
+            for i, answers in enumerate(cleaned):
                 v = record_values(self.db.installation_id, seq + i)
-                v.update(event_id=event_id, answers=ans)
+                v.update(event_id=event_id, answers=answers)
                 rows.append(v)
             conn.execute(insert(SurveyResponse), rows)
         return len(cleaned)
@@ -123,6 +123,7 @@ class SurveyService:
                     .select_from(SurveyResponse)
                     .where(SurveyResponse.event_id == event_id, SurveyResponse.deleted.is_(False))
                 )
+                or 0
             )
 
     def results(self, event_id: str) -> list[QuestionResult]:
