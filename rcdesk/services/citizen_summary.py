@@ -202,6 +202,7 @@ def _aportes_and_commitments(db, p: Period, plan_id: str | None, event_ids: list
     from sqlalchemy import select
 
     from rcdesk.models.events import Commitment, Contribution, Event
+    from rcdesk.services.commitment_status import statuses_at
 
     with db.session() as s:
         contributions = list(
@@ -213,21 +214,23 @@ def _aportes_and_commitments(db, p: Period, plan_id: str | None, event_ids: list
             s.scalars(select(Commitment).where(Commitment.event_id.in_(event_ids), Commitment.deleted.is_(False)))
         )
         incorporated = {c.contribution_id for c in made if c.contribution_id}
-        stmt = select(Commitment).where(
+        stmt = select(Commitment.id, Commitment.status).where(
             Commitment.deleted.is_(False),
             Commitment.due_date >= p.start,
             Commitment.due_date <= p.end,
-            Commitment.status != "NO_APLICA",
         )
         if plan_id:
             stmt = stmt.join(Event, Event.id == Commitment.event_id).where(Event.plan_id == plan_id)
-        due = list(s.scalars(stmt))
+        rows = s.execute(stmt).all()
+        # statuses as of the period's last day (their dated history), not as they stand today
+        then = statuses_at(s, [cid for cid, _ in rows], p.end)
+        due = [st for st in (then.get(cid, now) for cid, now in rows) if st != "NO_APLICA"]
     return {
         "contributions": len(contributions),
         "incorporated": sum(1 for c in contributions if c in incorporated),
         "commitments_made": len(made),
         "commitments_due": len(due),
-        "commitments_met": sum(1 for c in due if c.status == "CUMPLIDO"),
+        "commitments_met": sum(1 for st in due if st == "CUMPLIDO"),
     }
 
 

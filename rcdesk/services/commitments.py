@@ -21,6 +21,7 @@ from rcdesk.models.events import (
     Event,
 )
 from rcdesk.models.reference import OrgUnit
+from rcdesk.services.commitment_status import StatusChange, history, record_change
 from rcdesk.text import clean
 
 EVIDENCE_OWNER = "commitment_followup"
@@ -180,10 +181,13 @@ class CommitmentService:
                 ):
                     raise UserError("Este aporte ya se convirtió en compromiso.")
                 event_id = event_id or c.event_id
+            # pending from the event on: a report as of a cut between the event and today finds it so
+            since = date.today()
             if event_id:
                 e = s.get(Event, event_id)
                 if e is None or e.deleted:
                     raise NotFound(f"No existe el evento «{event_id}».")
+                since = min(e.event_date, since)
                 if data.due_date < e.event_date:
                     raise UserError(
                         f"La fecha límite ({data.due_date:%d/%m/%Y}) es anterior al evento ({e.event_date:%d/%m/%Y})."
@@ -209,14 +213,25 @@ class CommitmentService:
             s.add(cm)
             s.flush()
             cid = cm.id
+            record_change(s, cid, "PENDIENTE", since, "ALTA", self.db.user)
         return self.get(cid)
 
-    def set_status(self, commitment_id: str, status: str) -> CommitmentRow:
+    def set_status(self, commitment_id: str, status: str, on: date | None = None) -> CommitmentRow:
+        """Set the status by hand, in force from `on` (today by default; never before its latest change)."""
         if status not in COMMITMENT_STATUSES:
             raise UserError(f"Estado «{status}» desconocido.")
         with self.db.begin() as s:
-            self._c(s, commitment_id).status = status
+            c = self._c(s, commitment_id)
+            if c.status != status:
+                c.status = status
+                record_change(s, commitment_id, status, on or date.today(), "MANUAL", self.db.user)
         return self.get(commitment_id)
+
+    def status_history(self, commitment_id: str) -> list[StatusChange]:
+        """Every status the commitment has had, oldest first, with the date it held from and who set it."""
+        with self.db.session() as s:
+            self._c(s, commitment_id)
+            return history(s, commitment_id)
 
     def delete(self, commitment_id: str) -> None:
         with self.db.begin() as s:
@@ -272,7 +287,10 @@ class CommitmentService:
             )
             cm.progress_pct = latest.progress_pct
             cm.last_followup_on = latest.cut_date
-            cm.status = status_for_progress(latest.progress_pct, cm.status)
+            implied = status_for_progress(latest.progress_pct, cm.status)
+            if implied != cm.status:
+                record_change(s, commitment_id, implied, latest.cut_date, "SEGUIMIENTO", self.db.user)
+                cm.status = implied
             fid = f.id
         return next(x for x in self.followups(commitment_id) if x.followup_id == fid)
 

@@ -315,6 +315,7 @@ def _spaces(db, plan_id: str, activity_ids: set[str], cut: date, plans) -> list[
     from rcdesk.models.plans import PlanActivity
     from rcdesk.models.reference import Institution, OrgUnit, Territory
     from rcdesk.plans.rows import STAGE_LABELS
+    from rcdesk.services.commitment_status import progress_at, statuses_at
 
     tops = _top_groups(plans, plan_id)
     with db.session() as s:
@@ -352,6 +353,10 @@ def _spaces(db, plan_id: str, activity_ids: set[str], cut: date, plans) -> list[
         questions = by_event(CitizenQuestion)
         contributions = by_event(Contribution)
         commitments = by_event(Commitment)
+        # each commitment as of the cut: its status then (dated history) and its latest follow-up by then
+        cm_ids = [c.id for cms in commitments.values() for c in cms]
+        status_then = statuses_at(s, cm_ids, cut)
+        progress_then = progress_at(s, cm_ids, cut)
         survey_q = by_event(SurveyQuestion)
         survey_r = by_event(SurveyResponse)
         linked = {a for e in events for a in (e.activity_ids or ())}
@@ -410,13 +415,14 @@ def _spaces(db, plan_id: str, activity_ids: set[str], cut: date, plans) -> list[
                     c.description,
                     units.get(c.responsible_unit_id) or c.responsible_text or "",
                     c.due_date,
-                    c.status,
-                    COMMITMENT_STATUSES.get(c.status, c.status),
-                    float(c.progress_pct or 0),
-                    commitment_overdue(c.status, c.due_date, cut),
+                    st,
+                    COMMITMENT_STATUSES.get(st, st),
+                    progress_then.get(c.id, 0.0),
+                    commitment_overdue(st, c.due_date, cut),
                     e.title,
                 )
                 for c in sorted(cms, key=lambda c: c.due_date)
+                for st in (status_then.get(c.id, c.status),)
             )
             out.append(
                 SpaceRow(
