@@ -13,6 +13,7 @@ from rcdesk.services.cpccs_schema import SectionView
 
 CHUNK = 50
 PAGE_WIDTH = 782  # landscape A4 less both margins, in points
+CELL_PADDING = 3  # left and right padding of a grid cell (pdf_kit.grid_style)
 STATE_HEX = {"completa": "#C8E6C9", "incompleta": "#FFE0B2", "no_aplica": "#E0E0E0"}
 
 
@@ -24,21 +25,32 @@ def _text(v: object) -> str:
     return str(v)
 
 
-def _widths(headers: tuple, rows: list) -> list[float]:
-    """Column widths shared out by how much each column holds (capped, so one long text cannot starve the rest)."""
-    weights = []
+def _widths(headers: tuple, rows: list, st: dict) -> list[float]:
+    """Column widths shared out by how much each column holds (capped, so one long text cannot starve the rest),
+    each at least as wide as the longest word of its header: «PONGA SI O NO» must not break inside «PONGA»."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    head = st["head"]
+    weights, floors = [], []
     for c, h in enumerate(headers):
         longest = max([len(_text(r[c])) for r in rows if c < len(r)] or [0])
         weights.append(min(40, max(6, len(h) / 3, longest)))
+        word = max(str(h).split() or [""], key=lambda w: stringWidth(w, head.fontName, head.fontSize))
+        floors.append(stringWidth(word, head.fontName, head.fontSize) + 2 * CELL_PADDING + 1)
     total = sum(weights)
-    return [PAGE_WIDTH * w / total for w in weights]
+    widths = [PAGE_WIDTH * w / total for w in weights]
+    short = sum(max(0.0, f - w) for f, w in zip(floors, widths))
+    slack = sum(max(0.0, w - f) for f, w in zip(floors, widths))
+    if short and slack > short:  # raise the narrow columns, taken from the others' room above their floor
+        widths = [f if w <= f else w - (w - f) * short / slack for f, w in zip(floors, widths)]
+    return widths
 
 
 def _table(headers: tuple, rows: list, st: dict, widths: list[float] | None = None, fills: dict | None = None) -> list:
     return grid_tables(
         list(headers),
         [[_text(v) for v in r] for r in rows],
-        widths or _widths(headers, rows),
+        widths or _widths(headers, rows, st),
         st,
         chunk=CHUNK,
         fills=fills,

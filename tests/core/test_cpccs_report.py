@@ -309,6 +309,20 @@ def test_pdf_draft_has_every_section_title(db, tmp_path):
         export_report(db, 2025, tmp_path / "x.docx")
 
 
+def test_pdf_draft_headers_break_between_words_only(db, tmp_path):
+    """Narrow columns («PONGA SI O NO», the tallies' «MASCULINO», «AFROECUATORIANOS») are widened to
+    their header's longest word, so no header word is cut across two lines."""
+    import re
+
+    make_cpccs_world(db)
+    export_report(db, 2025, tmp_path / "borrador.pdf")
+    words = set(re.findall(r"\w+", pdf_text(tmp_path / "borrador.pdf")))
+    for key in ("cobertura", "politicas_igualdad", "control_social", "fases", "deliberacion", "transparencia"):
+        view = CpccsService(db).report(2025).section(key)
+        for header in view.headers:
+            assert set(re.findall(r"\w+", header)) <= words, header
+
+
 def _seed_process_plan(db, year: int = 2026) -> str:
     """The Chimborazo CPCCS phases seed stored as the institution's accountability plan of `year`."""
     from rcdesk.data.seeds import __file__ as seeds_init
