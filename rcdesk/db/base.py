@@ -9,9 +9,9 @@ a version number, a tombstone instead of deletion, and a local change sequence n
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from rcdesk.ids import new_id, utcnow
@@ -27,6 +27,9 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:  # every model here is a plain table (SQLAlchemy types it as any FROM clause)
+        __table__: ClassVar[Table]
 
 
 class Record:
