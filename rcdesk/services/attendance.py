@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 
@@ -261,6 +263,7 @@ class AttendanceService:
             "p.id, p.full_name, p.id_type, p.id_number, p.organization, p.role, p.territory_id, "
             "p.territory_text, p.phone, p.email, p.is_minor"
         )
+        rows: Sequence[Any]
         with self.db.session() as s:
             if s.get_bind().dialect.name != "sqlite":
                 rows = _server_people(s, cols, text_, offset, limit)
@@ -338,7 +341,8 @@ class AttendanceService:
             .limit(limit)
         )
         with self.db.session() as s:  # plain columns, no ORM identity map: 20,000 rows stay cheap
-            return [AttendanceRow(*r[:13], bool(r[13]), r[14], r[15]) for r in s.execute(stmt)]
+            # one tuple spread: the type checker cannot count the fields a row's slice fills
+            return [AttendanceRow(*(*r[:13], bool(r[13]), r[14], r[15])) for r in s.execute(stmt)]
 
     def all_attendance(self, event_id: str) -> list[AttendanceRow]:
         return self.attendance_window(event_id, "", 0, 10_000_000)
@@ -376,6 +380,12 @@ class AttendanceService:
             raise UserError("No se registró la asistencia.", details=problems)
         with self.db.begin() as s:
             e = self._event(s, event_id)
+            terr_name = None
+            if data.territory_id:
+                terr = s.get(Territory, data.territory_id)
+                if terr is None:
+                    raise UserError(f"No existe el territorio «{data.territory_id}»; no se registró la asistencia.")
+                terr_name = terr.name
             country = self.event_country(s, e)
             idc = check_id(data.id_number, country, data.id_type)
             if idc.status == "invalid" and not data.keep_invalid_id:
@@ -455,7 +465,6 @@ class AttendanceService:
             s.add(consent)
             s.flush()
             seq = (s.scalar(select(func.max(Attendance.seq_no)).where(Attendance.event_id == event_id)) or 0) + 1
-            terr_name = s.get(Territory, data.territory_id).name if data.territory_id else None
             a = Attendance(
                 event_id=event_id,
                 person_id=person.id if person else None,
@@ -607,7 +616,8 @@ class AttendanceService:
                         Attendance.deleted.is_(False),
                     )
                 ):
-                    out[num] = (seq, name)
+                    if num is not None:  # asked by number: never None, but the column allows it
+                        out[num] = (seq, name)
         return out
 
     def import_file(
@@ -675,18 +685,21 @@ class AttendanceService:
                 problems.append(r.message)
             else:
                 to_save.append(r)
-        counts = dict(
+        nothing_saved = ImportResult(
             rows=len(parsed.rows),
+            imported=0,
             duplicates=parsed.count("duplicate"),
             invalid_ids=parsed.count("invalid"),
             repaired_ids=parsed.count("repaired"),
-            warnings=parsed.count("warning"),
             rejected=rejected,
+            warnings=parsed.count("warning"),
+            new_people=0,
+            problems=tuple(problems),
             ignored_columns=tuple(parsed.ignored_columns),
             notes=tuple(parsed.warnings),
         )
         if not to_save:  # e.g. the same sheet imported twice: report, write nothing
-            return ImportResult(imported=0, new_people=0, problems=tuple(problems), **counts)
+            return nothing_saved
         # only the rows saved are counted: a duplicate is a person already counted
         added = parsed.tally(to_save)
         installation = self.db.installation_id
@@ -713,7 +726,8 @@ class AttendanceService:
                         Person.id_number.in_(numbers[i : i + 500]), Person.deleted.is_(False)
                     )
                 ):
-                    people.setdefault(num, pid)
+                    if num is not None:  # asked by number: never None, but the column allows it
+                        people.setdefault(num, pid)
             new_people = [r for r in _unique_by_number(to_save) if r.id_check.number not in people]
             seq0 = allocate_seq(conn, len(new_people) + 2 * total)
             seq = seq0
@@ -745,11 +759,11 @@ class AttendanceService:
             consent_batch, att_batch = [], []
             done = 0
             for r in to_save:
-                pid = people.get(r.id_check.number) if _directory_number(r) else None
+                person_id = people.get(r.id_check.number) if _directory_number(r) else None
                 c = record_values(installation, seq, now=now)
                 seq += 1
                 c.update(
-                    person_id=pid,
+                    person_id=person_id,
                     event_id=event_id,
                     form="ASISTENCIA",
                     notice_version=NOTICE_VERSION,
@@ -764,7 +778,7 @@ class AttendanceService:
                 tid = territories.get(fast_fold(r.territory)) if r.territory else None
                 a.update(
                     event_id=event_id,
-                    person_id=pid,
+                    person_id=person_id,
                     consent_id=c["id"],
                     seq_no=next_no,
                     full_name=r.name,
@@ -819,9 +833,7 @@ class AttendanceService:
                 ],
             )
             cancel.check()
-            result = ImportResult(
-                imported=total, new_people=len(new_people), problems=tuple(problems), tally_added=added, **counts
-            )
+            result = replace(nothing_saved, imported=total, new_people=len(new_people), tally_added=added)
             if dry_run:
                 raise _DryRun(result)  # leaves the transaction: everything above is rolled back
         progress(total, total, "Asistencia importada")

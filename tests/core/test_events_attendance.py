@@ -77,6 +77,16 @@ def test_duplicate_in_the_same_event_is_refused_showing_the_earlier_row(db, even
     assert _count(db, Attendance) == 1
 
 
+def test_unknown_territory_is_refused_in_spanish_and_nothing_is_kept(db, event):
+    # before, the directory row was written first and the save failed on the foreign key
+    with pytest.raises(UserError, match="No existe el territorio «no-such-id»"):
+        AttendanceService(db).register(
+            event.event_id,
+            AttendanceInput(full_name="Rosa Tenemaza", id_number="0926687856", territory_id="no-such-id"),
+        )
+    assert _count(db, Attendance) == 0 and _count(db, ConsentRecord) == 0 and _count(db, Person) == 0
+
+
 def test_invalid_id_is_refused_unless_kept_with_warning(db, event):
     svc = AttendanceService(db)
     with pytest.raises(UserError):
