@@ -29,3 +29,18 @@ def logical_line_starts(source: str) -> list[int]:
 def logical_lines(source: str, first: int = 1, last: int | None = None) -> int:
     """How many logical lines start between physical lines `first` and `last` (inclusive)."""
     return sum(1 for n in logical_line_starts(source) if n >= first and (last is None or n <= last))
+
+
+def long_functions(paths, limit: int = 80) -> dict[str, int]:
+    """`module.function` -> logical lines, for every function of `paths` longer than `limit`."""
+    import ast
+
+    out = {}
+    for path in paths:
+        source = path.read_text("utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = logical_lines(source, node.lineno, node.end_lineno)
+                if n > limit:
+                    out[f"{path.stem}.{node.name}"] = n
+    return out

@@ -12,6 +12,7 @@ archive has the SHA-256 stored at issue time and `acta verify FILE` can demand a
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -45,26 +46,60 @@ CONSIDERANDOS_CO = [
 
 def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetime) -> bytes:
     """The acta's PDF bytes; a pure function of its arguments (see the module docstring)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    ev = content["event"]
+    heading = _heading(content)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=36,
+        bottomMargin=FOOTER_H + 8,
+        title=f"{heading} No. {content['number']}",
+        author=content["entity"],
+        subject=ev["title"],
+        creator="rcdesk",
+        keywords=f"{'rcdesk-acta'}:{acta_id}:{sha256}",
+        invariant=1,
+    )
+    w = _Story(A4[0] - 2 * MARGIN)
+    _opening(w, content, heading)
+    if content["kind"] == "deliberacion":
+        _deliberacion(w, content)
+    else:
+        _compromiso(w, content)
+    _signatures(w, ev)
+    footer = _footer(content, heading, f"RCDESK-ACTA;{content['number']};{acta_id};{sha256}", sha256, A4[0])
+    base: Any = numbered_canvas(footer)  # a reportlab Canvas subclass (reportlab has no types)
+    stamp = f"D:{issued_at:%Y%m%d%H%M%S}+00'00'"  # issued_at is UTC
+
+    class ActaCanvas(base):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            # invariant mode would date the file 2000-01-01; the issue time is just as fixed
+            self.setDateFormatter(lambda *_: stamp)
+
+    doc.build(w.story, canvasmaker=ActaCanvas)
+    return buf.getvalue()
+
+
+def _heading(content: dict) -> str:
+    if content["kind"] == "compromiso":
+        return "ACTA DE COMPROMISO"
+    if content["event"]["type"].lower().startswith("audiencia"):
+        return "ACTA DE AUDIENCIA PÚBLICA"
+    return "ACTA DE DELIBERACIÓN PÚBLICA"
+
+
+def _footer(content: dict, heading: str, qr_payload: str, sha256: str, page_w: float) -> Callable:
+    """Every page: the QR code, the entity and acta number, the verification code, «página x de y»."""
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
-
-    st = styles()
-    page_w, page_h = A4
-    ev = content["event"]
-    kind = content["kind"]
-    heading = (
-        "ACTA DE COMPROMISO"
-        if kind == "compromiso"
-        else (
-            "ACTA DE AUDIENCIA PÚBLICA"
-            if ev["type"].lower().startswith("audiencia")
-            else "ACTA DE DELIBERACIÓN PÚBLICA"
-        )
-    )
-    qr_payload = f"RCDESK-ACTA;{content['number']};{acta_id};{sha256}"
 
     def footer(c, page: int, total: int) -> None:
         w = QrCodeWidget(qr_payload)
@@ -86,29 +121,60 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
         c.setFont("Helvetica", 7.5)
         c.drawRightString(page_w - MARGIN, 44, f"página {page} de {total}")
 
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=36,
-        bottomMargin=FOOTER_H + 8,
-        title=f"{heading} No. {content['number']}",
-        author=content["entity"],
-        subject=ev["title"],
-        creator="rcdesk",
-        keywords=f"{'rcdesk-acta'}:{acta_id}:{sha256}",
-        invariant=1,
-    )
-    width = page_w - 2 * MARGIN
-    body, small, cell = st["body"], st["small"], st["cell"]
-    story = [
+    return footer
+
+
+class _Story:
+    """The acta's flowables and the few ways it adds to them."""
+
+    def __init__(self, width: float) -> None:
+        from reportlab.lib.styles import ParagraphStyle
+
+        self.st = styles()
+        self.width = width
+        self.body, self.small, self.cell = self.st["body"], self.st["small"], self.st["cell"]
+        self.bullet = ParagraphStyle("bullet", parent=self.body, leftIndent=14, bulletIndent=4)
+        self.story: list = []
+
+    def h2(self, text: str) -> None:
+        from reportlab.platypus import Paragraph
+
+        self.story.append(Paragraph(esc(text), self.st["h2"]))
+
+    def para(self, text: str) -> None:
+        from reportlab.platypus import Paragraph
+
+        self.story.append(Paragraph(esc(text), self.body))
+
+    def grid(self, header: list[str], rows: list[list[str]], widths: list[float], empty: str) -> None:
+        from reportlab.platypus import Paragraph, Table
+
+        if not rows:
+            self.para(empty)
+            return
+        data = [[Paragraph(f"<b>{esc(h)}</b>", self.cell) for h in header]]
+        data += [[Paragraph(esc(v), self.cell) for v in r] for r in rows]
+        tb = Table(data, colWidths=widths, repeatRows=1)
+        tb.setStyle(table_style(1, 8, 2.5))
+        self.story.append(tb)
+
+
+def _place(ev: dict) -> str:
+    return ", ".join(p for p in (ev["venue"], ev["territory"]) if p)
+
+
+def _opening(w: _Story, content: dict, heading: str) -> None:
+    """Entity, acta number and the event's particulars."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    ev, st, cell, width = content["event"], w.st, w.cell, w.width
+    w.story += [
         Paragraph(esc(content["entity"].upper()), st["title"]),
         Paragraph(f"{heading} No. {esc(content['number'])}", st["subtitle"]),
         Spacer(1, 4),
     ]
-    place = ", ".join(p for p in (ev["venue"], ev["territory"]) if p)
+    place = _place(ev)
     times = " a ".join(t for t in (ev["start_time"], ev["end_time"]) if t)
     info = [
         ["Evento", ev["title"]],
@@ -125,177 +191,182 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
     s.add("BACKGROUND", (0, 0), (-1, -1), colors.white)  # no header row: values on white
     s.add("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef1f5"))
     t.setStyle(s)
-    story += [t, Spacer(1, 8)]
+    w.story += [t, Spacer(1, 8)]
 
-    from reportlab.lib.styles import ParagraphStyle
 
-    bullet = ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=4)
+def _deliberacion(w: _Story, content: dict) -> None:
+    """The ten points of the acta de deliberación pública / audiencia."""
+    from reportlab.platypus import Paragraph
 
-    def h2(text: str) -> None:
-        story.append(Paragraph(esc(text), st["h2"]))
-
-    def para(text: str) -> None:
-        story.append(Paragraph(esc(text), body))
-
-    def grid(header: list[str], rows: list[list[str]], widths: list[float], empty: str) -> None:
-        if not rows:
-            para(empty)
-            return
-        data = [[Paragraph(f"<b>{esc(h)}</b>", cell) for h in header]]
-        data += [[Paragraph(esc(v), cell) for v in r] for r in rows]
-        tb = Table(data, colWidths=widths, repeatRows=1)
-        tb.setStyle(table_style(1, 8, 2.5))
-        story.append(tb)
-
-    if kind == "deliberacion":
-        att = content["attendance"]
-        h2("1. Instalación y verificación de asistencia")
-        para(
-            f"Se instaló la sesión con la asistencia de {_n(att['total'], 'persona', 'personas')}; "
-            f"{att['registered']} {'consta' if att['registered'] == 1 else 'constan'} en la lista de asistencia, "
-            "que se adjunta como anexo. Desagregación agregada y anónima:"
-        )
-        rows = []
-        if att["genero"]:
-            rows.append(["Género", "; ".join(f"{k}: {v}" for k, v in att["genero"].items())])
-        if any(att["pueblos_cpccs"].values()):
-            rows.append(
-                [
-                    "Pueblos y nacionalidades (CPCCS)",
-                    "; ".join(f"{k.capitalize()}: {v}" for k, v in att["pueblos_cpccs"].items() if v),
-                ]
-            )
-        if att["etnia_aparte"]:
-            rows.append(
-                [
-                    "Otras respuestas de autoidentificación",
-                    "; ".join(f"{k}: {v}" for k, v in att["etnia_aparte"].items()),
-                ]
-            )
-        if rows:
-            grid(["Desagregación", "Conteo"], rows, [150, width - 150], "")
-        h2("2. Lectura del orden del día y de las reglas de la deliberación")
-        if ev["agenda"]:
-            for i, item in enumerate(ev["agenda"], start=1):
-                story.append(Paragraph(f"{i}. {esc(item)}", body))
-        else:
-            para("Se dio lectura al orden del día y a las reglas de intervención (tiempos e inscripción).")
-        h2("3. Designación de moderador/a y secretario/a")
-        para(
-            f"Moderador/a: {ev['moderator'] or '________________'}.  Secretario/a: "
-            f"{ev['secretary'] or '________________'}."
-        )
-        h2("4. Intervención de la ciudadanía")
-        n_q, n_a = len(content["questions"]), sum(len(m["aportes"]) for m in content["mesas"])
-        para(
-            "La ciudadanía intervino con "
-            + (
-                f"{_n(n_q, 'pregunta', 'preguntas')} y {_n(n_a, 'aporte', 'aportes')} registrados en esta acta."
-                if n_q or n_a
-                else "intervenciones que no se registraron como preguntas ni aportes."
-            )
-        )
-        h2("5. Presentación del informe de rendición de cuentas")
-        para(
-            f"La máxima autoridad o su delegado/a ({ev['authority'] or '________________'}) presentó el "
-            "informe con el resumen de la ejecución programática y presupuestaria del periodo."
-        )
-        h2("6. Preguntas y respuestas")
-        grid(
-            [
-                "Nº",
-                "Ciudadano/a u organización",
-                "Pregunta",
-                "Respuesta en el evento o compromiso de respuesta escrita",
-            ],
-            [
-                [
-                    str(q["n"]),
-                    q["asker"] + (f" ({q['organization']})" if q["organization"] else ""),
-                    q["text"],
-                    q["answer"] or f"Respuesta escrita hasta el {short_date(q['due_date'])}",
-                ]
-                for q in content["questions"]
-            ],
-            [22, 110, (width - 132) / 2, (width - 132) / 2],
-            "No se registraron preguntas.",
-        )
-        h2("7. Mesas de trabajo: aportes y sugerencias")
-        if content["mesas"]:
-            for m in content["mesas"]:
-                story.append(Paragraph(f"<b>{esc(m['mesa'])}</b>", body))
-                for a in m["aportes"]:
-                    story.append(Paragraph(esc(a), bullet, bulletText="•"))
-        else:
-            para("No se registraron aportes por mesa.")
-        h2("8. Aportes ciudadanos y compromisos asumidos")
-        grid(
-            ["Nº", "Aporte ciudadano", "Compromiso", "Responsable", "Fecha"],
-            [
-                [str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"])]
-                for c in content["commitments"]
-            ],
-            [22, (width - 172) / 2, (width - 172) / 2, 90, 60],
-            "No se asumieron compromisos.",
-        )
-        h2("9. Evaluación del evento")
-        evaluation = content["evaluation"]
-        if evaluation["responses"]:
-            para(
-                f"Se recibieron {_n(evaluation['responses'], 'encuesta', 'encuestas')} de evaluación. "
-                "Resultados por pregunta:"
-            )
-            grid(
-                ["Pregunta", "Respuestas (porcentaje sobre quienes respondieron)"],
-                [
-                    [it["question"], "; ".join(f"{o}: {p:.0f} %" for o, n, p in it["options"] if n)]
-                    for it in evaluation["items"]
-                ],
-                [width * 0.42, width * 0.58],
-                "",
-            )
-        else:
-            para("No se registraron encuestas de evaluación.")
-        h2("10. Conclusiones y cierre")
-        para(ev["conclusions"] or "Sin más puntos que tratar, se clausuró la sesión.")
-        if ev["end_time"]:
-            para(f"Hora de cierre: {ev['end_time']}.")
+    ev, width = content["event"], w.width
+    _attendance(w, content["attendance"])
+    w.h2("2. Lectura del orden del día y de las reglas de la deliberación")
+    if ev["agenda"]:
+        for i, item in enumerate(ev["agenda"], start=1):
+            w.story.append(Paragraph(f"{i}. {esc(item)}", w.body))
     else:
-        h2("Considerando:")
-        for c in CONSIDERANDOS_CO if content["country"] == "CO" else CONSIDERANDOS_EC:
-            story.append(Paragraph(esc(c), body))
-            story.append(Spacer(1, 2))
-        para(
-            f"En la {ev['type'].lower()} realizada el {long_date(ev['date'])}"
-            f"{' (' + place + ')' if place else ''}, la entidad asume ante la ciudadanía los siguientes "
-            "compromisos:"
+        w.para("Se dio lectura al orden del día y a las reglas de intervención (tiempos e inscripción).")
+    w.h2("3. Designación de moderador/a y secretario/a")
+    w.para(
+        f"Moderador/a: {ev['moderator'] or '________________'}.  Secretario/a: {ev['secretary'] or '________________'}."
+    )
+    w.h2("4. Intervención de la ciudadanía")
+    n_q, n_a = len(content["questions"]), sum(len(m["aportes"]) for m in content["mesas"])
+    w.para(
+        "La ciudadanía intervino con "
+        + (
+            f"{_n(n_q, 'pregunta', 'preguntas')} y {_n(n_a, 'aporte', 'aportes')} registrados en esta acta."
+            if n_q or n_a
+            else "intervenciones que no se registraron como preguntas ni aportes."
         )
-        story.append(Spacer(1, 4))
-        grid(
+    )
+    w.h2("5. Presentación del informe de rendición de cuentas")
+    w.para(
+        f"La máxima autoridad o su delegado/a ({ev['authority'] or '________________'}) presentó el "
+        "informe con el resumen de la ejecución programática y presupuestaria del periodo."
+    )
+    w.h2("6. Preguntas y respuestas")
+    w.grid(
+        [
+            "Nº",
+            "Ciudadano/a u organización",
+            "Pregunta",
+            "Respuesta en el evento o compromiso de respuesta escrita",
+        ],
+        [
             [
-                "Nº",
-                "Aporte / sugerencia ciudadana",
-                "Compromiso institucional",
-                "Unidad responsable",
-                "Plazo",
-                "Indicador / medio de verificación",
-            ],
-            [
-                [str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"]), c["indicador"]]
-                for c in content["commitments"]
-            ],
-            [20, 100, 120, 80, 52, width - 372],
-            "No se asumieron compromisos.",
-        )
-        story.append(Spacer(1, 6))
-        para(
-            "La entidad incorporará estos compromisos en su plan de trabajo, informará periódicamente su avance "
-            "a la ciudadanía y reportará su cumplimiento en el informe de rendición de cuentas del próximo periodo "
-            "(sección «Incorporación de los aportes ciudadanos»)."
-        )
+                str(q["n"]),
+                q["asker"] + (f" ({q['organization']})" if q["organization"] else ""),
+                q["text"],
+                q["answer"] or f"Respuesta escrita hasta el {short_date(q['due_date'])}",
+            ]
+            for q in content["questions"]
+        ],
+        [22, 110, (width - 132) / 2, (width - 132) / 2],
+        "No se registraron preguntas.",
+    )
+    _mesas_and_commitments(w, content)
+    _evaluation(w, content["evaluation"])
+    w.h2("10. Conclusiones y cierre")
+    w.para(ev["conclusions"] or "Sin más puntos que tratar, se clausuró la sesión.")
+    if ev["end_time"]:
+        w.para(f"Hora de cierre: {ev['end_time']}.")
 
-    # signatures
-    story.append(Spacer(1, 18))
+
+def _attendance(w: _Story, att: dict) -> None:
+    w.h2("1. Instalación y verificación de asistencia")
+    w.para(
+        f"Se instaló la sesión con la asistencia de {_n(att['total'], 'persona', 'personas')}; "
+        f"{att['registered']} {'consta' if att['registered'] == 1 else 'constan'} en la lista de asistencia, "
+        "que se adjunta como anexo. Desagregación agregada y anónima:"
+    )
+    rows = []
+    if att["genero"]:
+        rows.append(["Género", "; ".join(f"{k}: {v}" for k, v in att["genero"].items())])
+    if any(att["pueblos_cpccs"].values()):
+        rows.append(
+            [
+                "Pueblos y nacionalidades (CPCCS)",
+                "; ".join(f"{k.capitalize()}: {v}" for k, v in att["pueblos_cpccs"].items() if v),
+            ]
+        )
+    if att["etnia_aparte"]:
+        rows.append(
+            [
+                "Otras respuestas de autoidentificación",
+                "; ".join(f"{k}: {v}" for k, v in att["etnia_aparte"].items()),
+            ]
+        )
+    if rows:
+        w.grid(["Desagregación", "Conteo"], rows, [150, w.width - 150], "")
+
+
+def _mesas_and_commitments(w: _Story, content: dict) -> None:
+    from reportlab.platypus import Paragraph
+
+    width = w.width
+    w.h2("7. Mesas de trabajo: aportes y sugerencias")
+    if content["mesas"]:
+        for m in content["mesas"]:
+            w.story.append(Paragraph(f"<b>{esc(m['mesa'])}</b>", w.body))
+            for a in m["aportes"]:
+                w.story.append(Paragraph(esc(a), w.bullet, bulletText="•"))
+    else:
+        w.para("No se registraron aportes por mesa.")
+    w.h2("8. Aportes ciudadanos y compromisos asumidos")
+    w.grid(
+        ["Nº", "Aporte ciudadano", "Compromiso", "Responsable", "Fecha"],
+        [
+            [str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"])]
+            for c in content["commitments"]
+        ],
+        [22, (width - 172) / 2, (width - 172) / 2, 90, 60],
+        "No se asumieron compromisos.",
+    )
+
+
+def _evaluation(w: _Story, evaluation: dict) -> None:
+    w.h2("9. Evaluación del evento")
+    if not evaluation["responses"]:
+        w.para("No se registraron encuestas de evaluación.")
+        return
+    w.para(
+        f"Se recibieron {_n(evaluation['responses'], 'encuesta', 'encuestas')} de evaluación. Resultados por pregunta:"
+    )
+    w.grid(
+        ["Pregunta", "Respuestas (porcentaje sobre quienes respondieron)"],
+        [
+            [it["question"], "; ".join(f"{o}: {p:.0f} %" for o, n, p in it["options"] if n)]
+            for it in evaluation["items"]
+        ],
+        [w.width * 0.42, w.width * 0.58],
+        "",
+    )
+
+
+def _compromiso(w: _Story, content: dict) -> None:
+    """The acta de compromiso: the legal grounds, then the commitments the entity takes on."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    ev, width, place = content["event"], w.width, _place(content["event"])
+    w.h2("Considerando:")
+    for c in CONSIDERANDOS_CO if content["country"] == "CO" else CONSIDERANDOS_EC:
+        w.story.append(Paragraph(esc(c), w.body))
+        w.story.append(Spacer(1, 2))
+    w.para(
+        f"En la {ev['type'].lower()} realizada el {long_date(ev['date'])}"
+        f"{' (' + place + ')' if place else ''}, la entidad asume ante la ciudadanía los siguientes "
+        "compromisos:"
+    )
+    w.story.append(Spacer(1, 4))
+    w.grid(
+        [
+            "Nº",
+            "Aporte / sugerencia ciudadana",
+            "Compromiso institucional",
+            "Unidad responsable",
+            "Plazo",
+            "Indicador / medio de verificación",
+        ],
+        [
+            [str(c["n"]), c["aporte"], c["compromiso"], c["responsable"], short_date(c["plazo"]), c["indicador"]]
+            for c in content["commitments"]
+        ],
+        [20, 100, 120, 80, 52, width - 372],
+        "No se asumieron compromisos.",
+    )
+    w.story.append(Spacer(1, 6))
+    w.para(
+        "La entidad incorporará estos compromisos en su plan de trabajo, informará periódicamente su avance "
+        "a la ciudadanía y reportará su cumplimiento en el informe de rendición de cuentas del próximo periodo "
+        "(sección «Incorporación de los aportes ciudadanos»)."
+    )
+
+
+def _signatures(w: _Story, ev: dict) -> None:
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+
+    w.story.append(Spacer(1, 18))
     signers = [
         ("Máxima autoridad o delegado/a", ev["authority"]),
         ("Secretario/a", ev["secretary"]),
@@ -307,26 +378,15 @@ def render_acta_pdf(content: dict, sha256: str, acta_id: str, issued_at: datetim
         cells.append(
             [
                 Spacer(1, 26),
-                Paragraph("_______________________________", body),
-                Paragraph(esc(name) if name else "Nombre: ______________________", small),
-                Paragraph("C.I.: ______________________", small),
-                Paragraph(f"<b>{esc(role)}</b>", small),
+                Paragraph("_______________________________", w.body),
+                Paragraph(esc(name) if name else "Nombre: ______________________", w.small),
+                Paragraph("C.I.: ______________________", w.small),
+                Paragraph(f"<b>{esc(role)}</b>", w.small),
             ]
         )
-    sig = Table([cells[0:2], cells[2:4]], colWidths=[width / 2, width / 2])
+    sig = Table([cells[0:2], cells[2:4]], colWidths=[w.width / 2, w.width / 2])
     sig.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])
-    story.append(KeepTogether([Paragraph("Firmas", st["h2"]), sig]))
-    base: Any = numbered_canvas(footer)  # a reportlab Canvas subclass (reportlab has no types)
-    stamp = f"D:{issued_at:%Y%m%d%H%M%S}+00'00'"  # issued_at is UTC
-
-    class ActaCanvas(base):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            # invariant mode would date the file 2000-01-01; the issue time is just as fixed
-            self.setDateFormatter(lambda *_: stamp)
-
-    doc.build(story, canvasmaker=ActaCanvas)
-    return buf.getvalue()
+    w.story.append(KeepTogether([Paragraph("Firmas", w.st["h2"]), sig]))
 
 
 def _n(n: int, one: str, many: str) -> str:

@@ -12,7 +12,7 @@ Long lists are built as tables of one page each (reportlab tables grow worse tha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +73,17 @@ def _columns(mode: str) -> list[tuple[str, float]]:
     ]
 
 
+TITLES = {
+    "blank": "REGISTRO DE ASISTENCIA",
+    "filled": "LISTA DE ASISTENCIA",
+    "published": "LISTA DE ASISTENCIA — VERSIÓN PARA PUBLICACIÓN",
+}
+PUBLISHED_NOTICE = (
+    "Versión para publicación: los números de documento están enmascarados y no se incluyen "
+    "firmas ni datos de contacto, para proteger los datos personales de los asistentes."
+)
+
+
 def build_attendance_pdf(
     out: Path | str,
     header: SheetHeader,
@@ -84,35 +95,41 @@ def build_attendance_pdf(
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> int:
     """Write the PDF; returns the number of attendee rows printed."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table
+    from reportlab.platypus import PageBreak, Paragraph, Spacer
 
     if mode not in MODES:
         raise ValueError(mode)
     st = styles()
     page_w, page_h = landscape(A4)
-    cols = _columns(mode)
-    widths = [w for _, w in cols]
-    head = [_wrap_header(t, w) for t, w in cols]
-    head_h = 5 + 9.6 * max(h.count("\n") + 1 for h in head)
-    row_h = 23 if mode == "blank" else None
     usable = page_h - 2 * MARGIN - HEADER_H - FOOTER_H
+    doc = _document(out, header, mode, (page_w, page_h), usable, st)
+    n = len(rows) if mode != "blank" else blank_rows
+    story = _tables(rows, mode, blank_rows, usable, st["cell"], progress, cancel)
+    progress(n, n, "Escribiendo el PDF…")
+    if mode != "blank" and not rows:
+        story.append(Paragraph("No hay asistentes registrados.", st["body"]))
+    if mode == "blank" and header.tally_dimensions:
+        story += [PageBreak(), *_tally_page(header, st, page_w)]
+    elif mode == "blank":
+        story.append(Spacer(1, 1))
+    footer = _footer(header, mode, len(rows), page_w)
 
-    titles = {
-        "blank": "REGISTRO DE ASISTENCIA",
-        "filled": "LISTA DE ASISTENCIA",
-        "published": "LISTA DE ASISTENCIA — VERSIÓN PARA PUBLICACIÓN",
-    }
+    def write(tmp: Path) -> None:
+        doc.filename = str(tmp)
+        doc.build(story, canvasmaker=numbered_canvas(footer))
 
-    if mode == "published":
-        text = (
-            "Versión para publicación: los números de documento están enmascarados y no se incluyen "
-            "firmas ni datos de contacto, para proteger los datos personales de los asistentes."
-        )
-    else:
-        text = header.notice
-    para = Paragraph(esc(text), st["notice"])
+    write_file(out, write)
+    return 0 if mode == "blank" else len(rows)
+
+
+def _document(out: Path | str, header: SheetHeader, mode: str, size: tuple[float, float], usable: float, st: dict):
+    """The page template: one body frame under the sheet's header, drawn once and reused on every page."""
+    from reportlab.lib import colors
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    page_w, page_h = size
+    para = Paragraph(esc(PUBLISHED_NOTICE if mode == "published" else header.notice), st["notice"])
     notice = (para, para.wrap(page_w - 2 * MARGIN - 12, 80)[1])
 
     def on_page(c, doc) -> None:
@@ -130,7 +147,7 @@ def build_attendance_pdf(
         c.setFont("Helvetica-Bold", 12)
         c.drawCentredString(page_w / 2, top - 10, header.entity.upper()[:110])
         c.setFont("Helvetica-Bold", 11)
-        c.drawCentredString(page_w / 2, top - 25, titles[mode])
+        c.drawCentredString(page_w / 2, top - 25, TITLES[mode])
         c.setFont("Helvetica", 9)
         c.drawString(MARGIN, top - 42, f"Evento: {header.event_type} — {header.event_title}"[:150])
         c.drawString(
@@ -147,16 +164,6 @@ def build_attendance_pdf(
         c.setFillColor(colors.black)
         p.drawOn(c, MARGIN + 6, box_top - h - 4)
 
-    def footer(c, page: int, total: int) -> None:
-        c.setFont("Helvetica", 8)
-        c.setFillColor(colors.HexColor("#333333"))
-        c.drawString(MARGIN, MARGIN - 8, f"{header.entity} — {header.event_title}"[:120])
-        c.drawRightString(page_w - MARGIN, MARGIN - 8, f"página {page} de {total}")
-        if page == total and mode != "blank" and rows:  # below the last table, above the footer line
-            c.setFont("Helvetica-Bold", 9)
-            c.setFillColor(colors.black)
-            c.drawString(MARGIN, MARGIN + 6, f"Total de asistentes registrados: {len(rows)}")
-
     doc = BaseDocTemplate(
         str(out),
         pagesize=(page_w, page_h),
@@ -164,7 +171,7 @@ def build_attendance_pdf(
         rightMargin=MARGIN,
         topMargin=MARGIN + HEADER_H,
         bottomMargin=MARGIN + FOOTER_H,
-        title=f"{titles[mode].title()} – {header.event_title}",
+        title=f"{TITLES[mode].title()} – {header.event_title}",
         author=header.entity,
         subject="Registro de asistencia",
         creator="rcdesk",
@@ -181,75 +188,99 @@ def build_attendance_pdf(
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame], onPage=on_page)])
+    return doc
+
+
+def _footer(header: SheetHeader, mode: str, attendees: int, page_w: float) -> Callable:
+    from reportlab.lib import colors
+
+    def footer(c, page: int, total: int) -> None:
+        c.setFont("Helvetica", 8)
+        c.setFillColor(colors.HexColor("#333333"))
+        c.drawString(MARGIN, MARGIN - 8, f"{header.entity} — {header.event_title}"[:120])
+        c.drawRightString(page_w - MARGIN, MARGIN - 8, f"página {page} de {total}")
+        if page == total and mode != "blank" and attendees:  # below the last table, above the footer line
+            c.setFont("Helvetica-Bold", 9)
+            c.setFillColor(colors.black)
+            c.drawString(MARGIN, MARGIN + 6, f"Total de asistentes registrados: {attendees}")
+
+    return footer
+
+
+def _row_cells(r: SheetRow, mode: str, widths: list[float], cs) -> list:
+    if mode == "published":
+        return [
+            str(r.seq_no),
+            fit(r.full_name, widths[1], cs),
+            mask_id(r.id_number),
+            fit(r.organization or "Ciudadano/a", widths[3], cs),
+            fit(r.territory, widths[4], cs),
+        ]
+    return [
+        str(r.seq_no),
+        fit(r.full_name, widths[1], cs),
+        r.id_number or "",
+        fit(r.organization or "Ciudadano/a", widths[3], cs),
+        fit(r.territory, widths[4], cs),
+        fit(r.contact, widths[5], cs),
+        "",
+    ]
+
+
+def _tables(
+    rows: Sequence[SheetRow],
+    mode: str,
+    blank_rows: int,
+    usable: float,
+    cs,
+    progress: ProgressFn,
+    cancel: CancelToken,
+) -> list:
+    """The attendee tables, one per page (sized to it: no failed fit attempts, no splitting)."""
+    from reportlab.platypus import PageBreak, Table
+
+    cols = _columns(mode)
+    widths = [w for _, w in cols]
+    head = [_wrap_header(t, w) for t, w in cols]
+    head_h = 5 + 9.6 * max(h.count("\n") + 1 for h in head)
+    row_h = 23 if mode == "blank" else None
     style = table_style(1, 8, 2)
     if mode == "blank":
         style.add("FONT", (0, 1), (0, -1), "Helvetica", 9)
         style.add("ALIGN", (0, 1), (0, -1), "CENTER")
-
     story: list = []
-    cs = st["cell"]
     n = len(rows) if mode != "blank" else blank_rows
     room = usable - head_h - 4
 
     def flush(data: list) -> None:
         if story:
-            story.append(PageBreak())  # each table is sized to one page: no failed fit attempts
+            story.append(PageBreak())
         t = Table(
             data, colWidths=widths, rowHeights=[None] + [row_h] * (len(data) - 1) if row_h else None, repeatRows=1
         )
         t.setStyle(style)
         story.append(t)
 
-    data, used = [head], 0.0
-    if mode == "blank":
+    if row_h is not None:  # blank sheet: numbered empty rows
         per_page = max(5, int(room // row_h))
         for start in range(0, n, per_page):
             flush([head] + [[str(i + 1), "", "", "", "", "", ""] for i in range(start, min(n, start + per_page))])
-    else:
-        for i, r in enumerate(rows):
-            if i % 500 == 0:
-                cancel.check()
-                progress(i, n, "Preparando el PDF…")
-            if mode == "published":
-                cells = [
-                    str(r.seq_no),
-                    fit(r.full_name, widths[1], cs),
-                    mask_id(r.id_number),
-                    fit(r.organization or "Ciudadano/a", widths[3], cs),
-                    fit(r.territory, widths[4], cs),
-                ]
-            else:
-                cells = [
-                    str(r.seq_no),
-                    fit(r.full_name, widths[1], cs),
-                    r.id_number or "",
-                    fit(r.organization or "Ciudadano/a", widths[3], cs),
-                    fit(r.territory, widths[4], cs),
-                    fit(r.contact, widths[5], cs),
-                    "",
-                ]
-            h = _row_height(cells, widths)
-            if used + h > room and len(data) > 1:  # one table per page: no splitting
-                flush(data)
-                data, used = [head], 0.0
-            data.append(cells)
-            used += h
-        if len(data) > 1:
+        return story
+    data, used = [head], 0.0
+    for i, r in enumerate(rows):
+        if i % 500 == 0:
+            cancel.check()
+            progress(i, n, "Preparando el PDF…")
+        cells = _row_cells(r, mode, widths, cs)
+        h = _row_height(cells, widths)
+        if used + h > room and len(data) > 1:  # one table per page: no splitting
             flush(data)
-    progress(n, n, "Escribiendo el PDF…")
-    if mode != "blank" and not rows:
-        story.append(Paragraph("No hay asistentes registrados.", st["body"]))
-    if mode == "blank" and header.tally_dimensions:
-        story += [PageBreak(), *_tally_page(header, st, page_w)]
-    elif mode == "blank":
-        story.append(Spacer(1, 1))
-
-    def write(tmp: Path) -> None:
-        doc.filename = str(tmp)
-        doc.build(story, canvasmaker=numbered_canvas(footer))
-
-    write_file(out, write)
-    return 0 if mode == "blank" else len(rows)
+            data, used = [head], 0.0
+        data.append(cells)
+        used += h
+    if len(data) > 1:
+        flush(data)
+    return story
 
 
 def _wrap_header(text: str, width: float) -> str:

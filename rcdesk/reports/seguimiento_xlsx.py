@@ -56,40 +56,59 @@ def _print_setup(ws, *, landscape: bool) -> None:
 def write_xlsx(
     data: Seguimiento, path: Path, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
 ) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    from rcdesk.reports.cells import put
     from rcdesk.reports.output import save_workbook
 
     path = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Seguimiento")
-    for i, w in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[_col(i)].width = w
-    _print_setup(ws, landscape=True)
-    thin = Side(style="thin", color="9E9E9E")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    center = Alignment(wrap_text=True, vertical="top", horizontal="center")
-    right = Alignment(horizontal="right", vertical="top")
-    body = Font(size=BODY_PT)
-    bold = Font(bold=True, size=BODY_PT)
-    head_fill = PatternFill("solid", fgColor="37474F")
-    head_font = Font(bold=True, color="FFFFFF", size=BODY_PT)
-    comp_fill = PatternFill("solid", fgColor="CFD8DC")
-    counts: dict[str, int] = {}  # rows written per sheet (write-only sheets set heights by row number)
+    w = _Book()
+    _title_block(w, data)
+    _components(w, data, progress, cancel)
+    _summary_sheet(w, data)
+    _alerts_sheet(w, data)
+    cancel.check()
+    save_workbook(w.wb, path)
+    total = data.activity_count
+    progress(total + 1, total + 1, "Libro listo")
+    return path
 
-    def append(sheet, row: list, height: float | None = None) -> None:
-        counts[sheet.title] = counts.get(sheet.title, 0) + 1
+
+class _Book:
+    """The workbook, its shared styles and the rows written per sheet (write-only sheets set
+    heights by row number)."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.wb = Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("Seguimiento")
+        for i, w in enumerate(WIDTHS, start=1):
+            self.ws.column_dimensions[_col(i)].width = w
+        _print_setup(self.ws, landscape=True)
+        thin = Side(style="thin", color="9E9E9E")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.center = Alignment(wrap_text=True, vertical="top", horizontal="center")
+        self.right = Alignment(horizontal="right", vertical="top")
+        self.body = Font(size=BODY_PT)
+        self.bold = Font(bold=True, size=BODY_PT)
+        self.head_fill = PatternFill("solid", fgColor="37474F")
+        self.head_font = Font(bold=True, color="FFFFFF", size=BODY_PT)
+        self.comp_fill = PatternFill("solid", fgColor="CFD8DC")
+        self.counts: dict[str, int] = {}
+
+    def append(self, sheet, row: list, height: float | None = None) -> None:
+        self.counts[sheet.title] = self.counts.get(sheet.title, 0) + 1
         if height is not None:
-            sheet.row_dimensions[counts[sheet.title]].height = height
+            sheet.row_dimensions[self.counts[sheet.title]].height = height
         sheet.append(row)
 
-    def cell(value, *, font=None, fill=None, align=None, brd=None, fmt=None, sheet=None):
-        c = put(WriteOnlyCell(sheet or ws), value)
-        c.font = font or body
+    def cell(self, value, *, font=None, fill=None, align=None, brd=None, fmt=None, sheet=None):
+        from openpyxl.cell import WriteOnlyCell
+
+        from rcdesk.reports.cells import put
+
+        c = put(WriteOnlyCell(sheet or self.ws), value)
+        c.font = font or self.body
         if fill:
             c.fill = fill
         if align:
@@ -100,12 +119,34 @@ def write_xlsx(
             c.number_format = fmt
         return c
 
-    append(
+    def light(self, color: str, *, sheet=None, border: bool = True):
+        """A Semáforo cell: the colour's name on its colour."""
+        from openpyxl.styles import Font, PatternFill
+
+        return self.cell(
+            COLOR_LABELS.get(color, color),
+            fill=_fill(PatternFill, color),
+            font=_light_font(Font, color, True),
+            align=self.center,
+            brd=self.border if border else None,
+            sheet=sheet,
+        )
+
+
+def _pct(raw) -> float | str:
+    return float(raw) / 100 if raw is not None else "N/A"
+
+
+def _title_block(w: _Book, data: Seguimiento) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws, cell, bold, wrap = w.ws, w.cell, w.bold, w.wrap
+    w.append(
         ws, [cell(f"INFORME DE SEGUIMIENTO — {data.plan_title or 'PLAN'}".upper(), font=Font(bold=True, size=13))], 20
     )
     period = f"{data.period_span} · {data.period_label}"
     # labels in A, values in B (wide) and labels in D, values in E
-    append(
+    w.append(
         ws,
         [
             cell("Entidad:", font=bold),
@@ -116,7 +157,7 @@ def write_xlsx(
         ],
         _height([None, data.entity], WIDTHS),
     )
-    append(
+    w.append(
         ws,
         [
             cell("Periodo:", font=bold),
@@ -127,7 +168,7 @@ def write_xlsx(
         ],
         _height([None, period], WIDTHS),
     )
-    append(
+    w.append(
         ws,
         [
             cell("Fecha de publicación:", font=bold),
@@ -137,63 +178,48 @@ def write_xlsx(
             cell(date_text(data.publish_by) if data.publish_by else ""),
         ],
     )
-    append(
+    w.append(
         ws,
         [
             cell("Avance del plan:", font=bold),
-            cell(
-                float(data.plan.raw) / 100 if data.plan.raw is not None else "N/A",
-                fmt="0.00%",
-                align=Alignment(horizontal="left"),
-            ),
+            cell(_pct(data.plan.raw), fmt="0.00%", align=Alignment(horizontal="left")),
             None,
             cell("Semáforo:", font=bold),
-            cell(
-                COLOR_LABELS[data.plan_light.color],
-                font=_light_font(Font, data.plan_light.color, True),
-                fill=_fill(PatternFill, data.plan_light.color),
-                align=center,
-            ),
+            w.light(data.plan_light.color, border=False),
         ],
     )
     if data.late:
-        append(ws, [cell(f"ATENCIÓN: {data.late_warning}", font=Font(bold=True, size=BODY_PT, color="C62828"))], 16)
-    append(ws, [])
+        w.append(ws, [cell(f"ATENCIÓN: {data.late_warning}", font=Font(bold=True, size=BODY_PT, color="C62828"))], 16)
+    w.append(ws, [])
+
+
+def _components(w: _Book, data: Seguimiento, progress: ProgressFn, cancel: CancelToken) -> None:
+    """Per component: its band, the header row, one row per activity and the component's average."""
+    ws, cell, border, wrap, center = w.ws, w.cell, w.border, w.wrap, w.center
     total = data.activity_count
     done = 0
     for block in data.components:
         cancel.check()
-        append(
+        w.append(
             ws,
-            [cell(f"Componente: {block.label}", font=bold, fill=comp_fill)]
-            + [cell("", fill=comp_fill) for _ in data.columns[1:]],
+            [cell(f"Componente: {block.label}", font=w.bold, fill=w.comp_fill)]
+            + [cell("", fill=w.comp_fill) for _ in data.columns[1:]],
             18,
         )
-        append(
+        w.append(
             ws,
-            [cell(h, font=head_font, fill=head_fill, align=center, brd=border) for h in data.columns],
+            [cell(h, font=w.head_font, fill=w.head_fill, align=center, brd=border) for h in data.columns],
             max(_height(list(data.columns), WIDTHS), 2 * LINE_PT + 3),
         )  # bold headers wrap sooner
         for r in block.rows:
             cells = r.cells()
-            pct = float(r.pct) / 100 if r.pct is not None else "N/A"
-            append(
+            w.append(
                 ws,
-                [
-                    cell(cells[0], align=wrap, brd=border),
-                    cell(cells[1], align=wrap, brd=border),
-                    cell(cells[2], align=wrap, brd=border),
-                    cell(cells[3], align=wrap, brd=border),
-                    cell(cells[4], align=wrap, brd=border),
+                [cell(cells[i], align=wrap, brd=border) for i in range(5)]
+                + [
                     cell(cells[5], align=center, brd=border),
-                    cell(pct, align=center, brd=border, fmt="0.00%"),
-                    cell(
-                        cells[7],
-                        align=center,
-                        brd=border,
-                        fill=_fill(PatternFill, r.light.color),
-                        font=_light_font(Font, r.light.color, True),
-                    ),
+                    cell(_pct(r.pct), align=center, brd=border, fmt="0.00%"),
+                    _activity_light(w, cells[7], r.light.color),
                     cell(cells[8], align=wrap, brd=border),
                 ],
                 _height(cells, WIDTHS),
@@ -201,133 +227,98 @@ def write_xlsx(
         done += len(block.rows)
         progress(done, total + 1, "Escribiendo el libro…")
         # the label is right-aligned so it runs over the empty cells on its left
-        append(
+        w.append(
             ws,
             [None] * 5
             + [
-                cell("Promedio del componente:", font=bold, align=right),
-                cell(
-                    float(block.compliance.raw) / 100 if block.compliance.raw is not None else "N/A",
-                    font=bold,
-                    fmt="0.00%",
-                    align=center,
-                    brd=border,
-                ),
-                cell(
-                    COLOR_LABELS[block.light.color],
-                    fill=_fill(PatternFill, block.light.color),
-                    font=_light_font(Font, block.light.color, True),
-                    align=center,
-                    brd=border,
-                ),
+                cell("Promedio del componente:", font=w.bold, align=w.right),
+                cell(_pct(block.compliance.raw), font=w.bold, fmt="0.00%", align=center, brd=border),
+                w.light(block.light.color),
             ],
             16,
         )
-        append(ws, [])
+        w.append(ws, [])
 
-    ws2 = wb.create_sheet("Resumen")
+
+def _activity_light(w: _Book, text: str, color: str):
+    from openpyxl.styles import Font, PatternFill
+
+    return w.cell(
+        text, align=w.center, brd=w.border, fill=_fill(PatternFill, color), font=_light_font(Font, color, True)
+    )
+
+
+def _summary_sheet(w: _Book, data: Seguimiento) -> None:
+    from openpyxl.styles import Font
+
+    ws2 = w.wb.create_sheet("Resumen")
     widths2 = (46, 12, 12, 12) + (10,) * len(LIGHT_ORDER)
-    for i, w in enumerate(widths2, start=1):
-        ws2.column_dimensions[_col(i)].width = w
+    for i, width in enumerate(widths2, start=1):
+        ws2.column_dimensions[_col(i)].width = width
     _print_setup(ws2, landscape=True)
+    border, center, bold = w.border, w.center, w.bold
 
     def c2(value, **kw):
-        return cell(value, sheet=ws2, **kw)
+        return w.cell(value, sheet=ws2, **kw)
 
-    append(ws2, [c2("Resumen por componente", font=Font(bold=True, size=12))], 18)
+    w.append(ws2, [c2("Resumen por componente", font=Font(bold=True, size=12))], 18)
     heads = ["Componente", "Actividades", "% de avance", "Semáforo"] + [COLOR_LABELS[c] for c in LIGHT_ORDER]
-    append(ws2, [c2(h, font=head_font, fill=head_fill, align=center, brd=border) for h in heads])
+    w.append(ws2, [c2(h, font=w.head_font, fill=w.head_fill, align=center, brd=border) for h in heads])
     for b in data.components:
-        append(
+        w.append(
             ws2,
             [
-                c2(b.label, align=wrap, brd=border),
+                c2(b.label, align=w.wrap, brd=border),
                 c2(len(b.rows), align=center, brd=border),
-                c2(
-                    float(b.compliance.raw) / 100 if b.compliance.raw is not None else "N/A",
-                    fmt="0.00%",
-                    align=center,
-                    brd=border,
-                ),
-                c2(
-                    COLOR_LABELS[b.light.color],
-                    fill=_fill(PatternFill, b.light.color),
-                    font=_light_font(Font, b.light.color, True),
-                    align=center,
-                    brd=border,
-                ),
+                c2(_pct(b.compliance.raw), fmt="0.00%", align=center, brd=border),
+                w.light(b.light.color, sheet=ws2),
             ]
             + [c2(b.colors.get(c, 0), align=center, brd=border) for c in LIGHT_ORDER],
             _height([b.label], widths2),
         )
-    append(
+    w.append(
         ws2,
         [
             c2("Total del plan", font=bold, brd=border),
-            c2(total, font=bold, align=center, brd=border),
-            c2(
-                float(data.plan.raw) / 100 if data.plan.raw is not None else "N/A",
-                font=bold,
-                fmt="0.00%",
-                align=center,
-                brd=border,
-            ),
-            c2(
-                COLOR_LABELS[data.plan_light.color],
-                fill=_fill(PatternFill, data.plan_light.color),
-                font=_light_font(Font, data.plan_light.color, True),
-                align=center,
-                brd=border,
-            ),
+            c2(data.activity_count, font=bold, align=center, brd=border),
+            c2(_pct(data.plan.raw), font=bold, fmt="0.00%", align=center, brd=border),
+            w.light(data.plan_light.color, sheet=ws2),
         ]
         + [c2(data.colors.get(c, 0), font=bold, align=center, brd=border) for c in LIGHT_ORDER],
     )
-    append(ws2, [])
-    append(ws2, [c2(f"Convenciones del semáforo: {data.profile_name}", font=bold)])
+    w.append(ws2, [])
+    w.append(ws2, [c2(f"Convenciones del semáforo: {data.profile_name}", font=bold)])
     for color, label in data.profile_bands:
-        append(
-            ws2,
-            [
-                c2(label, brd=border),
-                c2(
-                    COLOR_LABELS.get(color, color),
-                    fill=_fill(PatternFill, color),
-                    font=_light_font(Font, color, True),
-                    align=center,
-                    brd=border,
-                ),
-            ],
-        )
+        w.append(ws2, [c2(label, brd=border), w.light(color, sheet=ws2)])
 
-    ws3 = wb.create_sheet("Alertas")
+
+def _alerts_sheet(w: _Book, data: Seguimiento) -> None:
+    from openpyxl.styles import Font
+
+    ws3 = w.wb.create_sheet("Alertas")
     width3 = 75  # fits a portrait A4 page without scaling (also with wider substitute fonts)
     ws3.column_dimensions["A"].width = width3
     _print_setup(ws3, landscape=False)
 
     def c3(value, **kw):
-        return cell(value, sheet=ws3, **kw)
+        return w.cell(value, sheet=ws3, **kw)
 
     def text_row(text: str) -> None:
         for line in text.split("\n"):  # one row per line: a tall multi-line cell prints badly
-            append(ws3, [c3(line, align=wrap)], _height([line], (width3,)))
+            w.append(ws3, [c3(line, align=w.wrap)], _height([line], (width3,)))
 
-    append(ws3, [c3("Alertas", font=Font(bold=True, size=12))], 18)
+    w.append(ws3, [c3("Alertas", font=Font(bold=True, size=12))], 18)
     for a in data.alerts:
         text_row(a)
-    append(ws3, [])
-    append(ws3, [c3("Recomendaciones", font=Font(bold=True, size=12))], 18)
+    w.append(ws3, [])
+    w.append(ws3, [c3("Recomendaciones", font=Font(bold=True, size=12))], 18)
     for rec in data.recommendations:
         text_row(f"• {rec}")
-    append(ws3, [])
-    append(ws3, [])
-    append(ws3, [c3(data.signer_name or "______________________________")])
-    append(ws3, [c3(data.signer_role, font=bold)])
-    append(ws3, [c3(data.entity)])
-
-    cancel.check()
-    save_workbook(wb, path)
-    progress(total + 1, total + 1, "Libro listo")
-    return path
+    w.append(ws3, [])
+    w.append(ws3, [])
+    w.append(ws3, [c3(data.signer_name or "______________________________")])
+    w.append(ws3, [c3(data.signer_role, font=w.bold)])
+    w.append(ws3, [c3(data.entity)])
 
 
 def _light_font(Font, color: str, bold: bool):

@@ -20,8 +20,14 @@ def _date(text: str, field: str = "fecha") -> date:
 
 
 def register(cli) -> None:
-    from rcdesk.cli.mapping_options import mapping_options
+    _register_events(cli)
+    _register_attendance(cli)
+    _register_acta(cli)
+    _register_questions(cli)
+    _register_commitments(cli)
 
+
+def _register_events(cli) -> None:
     g = cli.group("event", "eventos de participación (deliberación, audiencia, mesas…)")
     p = cli.command(g, "create", "crear un evento", _event_create)
     p.add_argument("--title", required=True, metavar="TEXTO")
@@ -57,6 +63,10 @@ def register(cli) -> None:
     )
     p = cli.command(g, "stats", "estadísticas de asistencia del evento", _stats)
     p.add_argument("event_id", metavar="EVENT_ID")
+
+
+def _register_attendance(cli) -> None:
+    from rcdesk.cli.mapping_options import mapping_options
 
     a = cli.group("attendance", "registro de asistencia")
     p = cli.command(a, "import", "importar una hoja de asistencia (.xlsx, .xls o .csv)", _att_import)
@@ -102,6 +112,8 @@ def register(cli) -> None:
     p.add_argument("--out", required=True, metavar="ARCHIVO.xlsx")
     p.add_argument("--published", action="store_true", help="versión para publicar (documentos enmascarados)")
 
+
+def _register_acta(cli) -> None:
     p = cli.command(
         None,
         "acta",
@@ -121,6 +133,8 @@ def register(cli) -> None:
         "muestra el acta archivada para compararla",
     )
 
+
+def _register_questions(cli) -> None:
     q = cli.group("question", "preguntas ciudadanas")
     p = cli.command(q, "add", "registrar una pregunta", _q_add)
     p.add_argument("--event", metavar="EVENT_ID")
@@ -140,6 +154,8 @@ def register(cli) -> None:
     p.add_argument("--date", metavar="AAAA-MM-DD")
     p.add_argument("--url", metavar="ENLACE", help="enlace publicado")
 
+
+def _register_commitments(cli) -> None:
     c = cli.group("commitment", "compromisos asumidos con la ciudadanía")
     p = cli.command(c, "list", "listar compromisos", _c_list)
     p.add_argument("--event", metavar="EVENT_ID")
