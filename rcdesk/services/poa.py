@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import SupportsFloat
 
 from sqlalchemy import bindparam, func, insert, select, update
 
@@ -188,7 +189,12 @@ def check_amount(value: object, label: str, where: str = "") -> float | None:
     from rcdesk.poa.importer import parse_number
 
     try:  # what people type: "1.234,50", "1,234.50", "85", "$ 200"
-        v = parse_number(value) if isinstance(value, str) else float(value)
+        if isinstance(value, str):
+            v = parse_number(value)
+        elif isinstance(value, SupportsFloat):
+            v = float(value)
+        else:
+            raise TypeError(value)
     except (TypeError, ValueError):
         raise UserError(f"{where}{label}: «{value}» no es un número.") from None
     if v is None:
@@ -449,7 +455,7 @@ class PoaService:
             meta = s.get(PoaMeta, meta_id)
             if meta is None or meta.deleted:
                 raise NotFound("La meta no existe.")
-            poa = s.get(Poa, meta.poa_id)
+            poa = s.get_one(Poa, meta.poa_id)
             n = PERIOD_COUNTS[poa.period_kind]
             if not 1 <= int(period_no) <= n:
                 raise UserError(f"Periodo {period_no} fuera de rango (1 a {n}).")
@@ -500,7 +506,9 @@ class PoaService:
         row = self.execution(meta_id, period_no)
         if row.execution_id:
             return row.execution_id
-        return self.save_execution(meta_id, period_no, narrative="").execution_id
+        saved = self.save_execution(meta_id, period_no, narrative="").execution_id
+        assert saved is not None  # a saved period has its row
+        return saved
 
     def set_validation(self, meta_id: str, period_no: int, status: str, note: str = "") -> ExecutionRow:
         if status not in VALIDATION_STATES:
@@ -600,7 +608,7 @@ class PoaService:
             o = s.get(PoaObjective, objective_id)
             if o is None or o.deleted:
                 raise NotFound("El objetivo no existe.")
-            p = s.get(Poa, o.poa_id)
+            p = s.get_one(Poa, o.poa_id)
             n = PERIOD_COUNTS[p.period_kind]
             qty = [
                 check_amount(v, f"Programado {period_code(p.period_kind, i + 1)}") or 0.0
@@ -906,7 +914,7 @@ class PoaService:
             counts: dict[str, int] = {}
             for inst in institutions.values():
                 counts[inst] = counts.get(inst, 0) + 1
-            inst_id = max(counts, key=counts.get) if counts else None
+            inst_id = max(counts, key=lambda i: counts[i]) if counts else None
         if inst_id is None:
             inst_id = conn.scalar(
                 select(Institution.id).where(Institution.deleted.is_(False)).order_by(Institution.created_at)
@@ -971,7 +979,8 @@ class PoaService:
                 .join(PoaMeta, PoaMeta.id == PoaExecution.meta_id)
                 .where(PoaMeta.poa_id == poa_id, PoaExecution.deleted.is_(False), PoaExecution.pagado.is_not(None))
             ):
-                pagado.setdefault(mid, []).append(paid)
+                if paid is not None:  # filtered in SQL; the column allows it
+                    pagado.setdefault(mid, []).append(paid)
         with self.db.session() as s:
             poa = s.get(Poa, poa_id)
             report_date, poa_extra = (poa.report_date, dict(poa.extra or {})) if poa else (None, {})
@@ -991,7 +1000,7 @@ class PoaService:
                 ers = execs.get(m.meta_id, [])
                 cod = next((e.codificado for e in reversed(ers) if e.codificado is not None), m.codificado)
                 comp_vals = [e.comprometido for e in ers if e.comprometido is not None]
-                paid = pagado.get(m.meta_id, [])
+                paid_amounts = pagado.get(m.meta_id, [])
                 narrative = next((e.narrative for e in reversed(ers) if e.narrative), "")
                 po.metas.append(
                     ParsedMeta(
@@ -1014,7 +1023,7 @@ class PoaService:
                         links=[(None, u) for u in links.get(m.meta_id, ())],
                         level=m.level,
                         initial_budget=m.initial_budget,
-                        pagado=sum(paid) if paid else None,
+                        pagado=sum(paid_amounts) if paid_amounts else None,
                         extra=dict(m.extra),
                     )
                 )
@@ -1075,7 +1084,7 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
         period_kind=parsed.period_kind,
         status="BORRADOR",
         title="",
-        source_name=(parsed.source_name or None)[:300] if parsed.source_name else None,
+        source_name=parsed.source_name[:300] if parsed.source_name else None,
         approved_at=None,
         report_date=parsed.report_date,
         extra=(parsed.extra or None),
@@ -1151,7 +1160,11 @@ def _poa_rows(parsed: ParsedPoa, institution_id: str, unit_id: str | None = None
                 last = n - 1
                 reported = [last]
             # links go to their period's report, or to the latest reported period
-            link_period = {u: (p - 1 if p else last) for p, u in m.links}
+            link_period: dict[str, int] = {}
+            for p, u in m.links:
+                period = p - 1 if p else last
+                if period is not None:  # a link without a period made `last` a period above
+                    link_period[u] = period
             reported = sorted(set(reported) | set(link_period.values()))
             exec_ids = {}
             for i in reported:
