@@ -30,6 +30,34 @@ def register(cli) -> None:
     p.add_argument("--dry-run", action="store_true", help="solo revisar: mostrar qué se guardaría, sin guardar")
     p.add_argument("--institution", metavar="ID")
 
+    from rcdesk.cli.mapping_options import mapping_options
+
+    p = cli.command(
+        g,
+        "contratacion",
+        "llenar «Contratación pública» desde la lista de procesos exportada del sistema de compras (SERCOP/SECOP)",
+        _contratacion,
+    )
+    p.add_argument("file", metavar="ARCHIVO", help="lista de procesos (.xlsx, .xls, .ods o .csv), un proceso por fila")
+    p.add_argument("--year", required=True, type=int, metavar="AÑO")
+    p.add_argument("--dry-run", action="store_true", help="solo revisar: mostrar qué se guardaría, sin guardar")
+    p.add_argument(
+        "--tipo",
+        action="append",
+        default=[],
+        metavar="PROCEDIMIENTO=TIPO",
+        help="tipo de contratación del CPCCS de un procedimiento que no se reconoce (repetible)",
+    )
+    p.add_argument(
+        "--estado",
+        action="append",
+        default=[],
+        metavar="ESTADO=adjudicado|finalizado|no",
+        help="cómo cuenta un estado que no se reconoce (repetible)",
+    )
+    p.add_argument("--institution", metavar="ID")
+    mapping_options(p)
+
     p = cli.command(g, "show", "estado de las secciones del informe, o el detalle de una", _show)
     p.add_argument("section", nargs="?", metavar="SECCIÓN")
     p.add_argument("--year", required=True, type=int, metavar="AÑO")
@@ -79,6 +107,34 @@ def _import(ctx, args) -> dict:
     if res.forms and not args.dry_run:
         report = CpccsService(ctx.db).report(args.year, institution_id=args.institution)
         out["states"] = {k: report.section(k).state for k in res.forms}
+    out["_text"] = res.summary()
+    return out
+
+
+def _contratacion(ctx, args) -> dict:
+    from rcdesk.imports.mapping import parse_overrides
+    from rcdesk.services.cpccs import CpccsService
+    from rcdesk.services.cpccs_procurement import import_processes
+
+    res = import_processes(
+        ctx.db,
+        args.file,
+        args.year,
+        institution_id=args.institution,
+        dry_run=args.dry_run,
+        sheets=args.sheet or None,
+        overrides=parse_overrides(args.map),
+        profile_path=args.mapping,
+        use_remembered=not args.no_remembered,
+        types=args.tipo,
+        states=args.estado,
+        save_mapping=args.save_mapping,
+    )
+    out = res.as_json()
+    if res.saved:
+        out["state"] = (
+            CpccsService(ctx.db).report(args.year, institution_id=args.institution).section("contratacion").state
+        )
     out["_text"] = res.summary()
     return out
 

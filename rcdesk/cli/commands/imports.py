@@ -1,4 +1,4 @@
-"""import fields poa|plan|attendance: the field names `--map "ENCABEZADO=campo"` takes."""
+"""import fields poa|plan|attendance|contratacion: the field names `--map "ENCABEZADO=campo"` takes."""
 
 from __future__ import annotations
 
@@ -11,14 +11,20 @@ CATALOG_MODULES = {
     "poa": "rcdesk.imports.fields",
     "plan": "rcdesk.plans.fields",
     "attendance": "rcdesk.events.attendance_fields",
+    "contratacion": "rcdesk.services.cpccs_procurement",
 }
-KIND_NAMES = {"poa": "POA", "plan": "plan (cronograma)", "attendance": "asistencia"}
+KIND_NAMES = {
+    "poa": "POA",
+    "plan": "plan (cronograma)",
+    "attendance": "asistencia",
+    "contratacion": "contratación pública (informe CPCCS)",
+}
 
 
 def register(cli) -> None:
     g = cli.group("import", "asignación de columnas de las importaciones de Excel")
     p = cli.command(g, "fields", "listar los campos a los que se puede asignar una columna (--map)", _fields)
-    p.add_argument("kind", choices=sorted(CATALOG_MODULES), metavar="TIPO", help="poa, plan o attendance")
+    p.add_argument("kind", choices=sorted(CATALOG_MODULES), metavar="TIPO", help="poa, plan, attendance o contratacion")
 
 
 def load_catalog(kind: str):
