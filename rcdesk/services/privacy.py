@@ -30,8 +30,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy import Table, bindparam, or_, select, text, update
 
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
@@ -118,6 +119,10 @@ class RetentionEvent:
     @property
     def total(self) -> int:
         return self.attendance + self.questions + self.contributions + self.invitations
+
+
+# the title and date a retention line shows for questions received outside any event
+_NO_EVENT: tuple[str, date | None] = ("Preguntas recibidas fuera de eventos", None)
 
 
 @dataclass(frozen=True)
@@ -288,7 +293,7 @@ class PrivacyService:
         with self.db.session() as s:
             p = self._person(s, person_id)
             m = self._matches(s, p)
-            events: dict[str, Event] = {}
+            events: dict[str, Event | None] = {}
 
             def ev(eid: str | None) -> dict:
                 if not eid:
@@ -490,19 +495,19 @@ class PrivacyService:
                     changes[k] = clean(v) or None
             if not changes:
                 return {"person_id": p.id, "changed": [], "attendance_rows": 0}
-            for k, v in changes.items():
-                setattr(p, k, v)
+            for k, new in changes.items():
+                setattr(p, k, new)
             n = 0
             for a in rows:
                 touched = False
-                for k, v in changes.items():
+                for k, new in changes.items():
                     if k in ("phone", "email") and getattr(a, k) is None:
                         continue  # not given at that event: nothing to correct
                     if k == "id_number":
-                        a.id_status = id_status if v else "empty"
+                        a.id_status = id_status if new else "empty"
                         a.id_message = None
-                    if getattr(a, k) != v:
-                        setattr(a, k, v)
+                    if getattr(a, k) != new:
+                        setattr(a, k, new)
                         touched = True
                 if touched:
                     a.search_text = _search_text(a.full_name, a.id_number, a.organization, a.territory_text)
@@ -737,7 +742,7 @@ class PrivacyService:
         from rcdesk.models.events import Attendance, CitizenQuestion, Contribution, Event, EventInvitation
 
         ys = self.retention_years()
-        out: dict[str, list] = {}
+        out: dict[str, Any] = {}  # row lists per kind, the people's ids and the years applied
 
         def old_events(kind: str):
             last = self._last_kept_year(today, ys[kind])
@@ -813,24 +818,26 @@ class PrivacyService:
                     d = per.setdefault(r[1], {})
                     d[key] = d.get(key, 0) + 1
             ids = [e for e in per if e]
-            info = {}
+            info: dict[str, tuple[str, date | None]] = {}
             for k in range(0, len(ids), _CHUNK):
-                for eid, title, d in conn.execute(
+                for eid, title, day in conn.execute(
                     select(Event.id, Event.title, Event.event_date).where(Event.id.in_(ids[k : k + _CHUNK]))
                 ):
-                    info[eid] = (title, d)
-        events = [
-            RetentionEvent(
-                eid,
-                *(
-                    info.get(eid, ("Preguntas recibidas fuera de eventos", None))
-                    if eid
-                    else ("Preguntas recibidas fuera de eventos", None)
-                ),
-                **counts,
+                    info[eid] = (title, day)
+        events = []
+        for event_id, counts in per.items():
+            shown_title, shown_date = info.get(event_id, _NO_EVENT) if event_id else _NO_EVENT
+            events.append(
+                RetentionEvent(
+                    event_id,
+                    shown_title,
+                    shown_date,
+                    attendance=counts.get("attendance", 0),
+                    questions=counts.get("questions", 0),
+                    contributions=counts.get("contributions", 0),
+                    invitations=counts.get("invitations", 0),
+                )
             )
-            for eid, counts in per.items()
-        ]
         events.sort(key=lambda e: (e.event_date or date.min, e.title))
         return RetentionPreview(today, exp["years"], tuple(events), len(exp["people"]))
 
@@ -855,7 +862,8 @@ class PrivacyService:
         now = utcnow()
         with self.db.connect() as conn:
             exp = self._expired(conn, today)
-            plan = [
+            # (table, ids of its rows to blank, the values they get)
+            plan: list[tuple[Table, list[str], dict[str, object]]] = [
                 (
                     Attendance.__table__,
                     [r[0] for r in exp["attendance"]],
@@ -887,7 +895,7 @@ class PrivacyService:
             att_ids = [r[0] for r in exp["attendance"]]
             # the anonymous row can still be filtered by organization and territory
             search_texts = {r[0]: _search_text("", None, r[3], r[4]) for r in exp["attendance"]}
-            consent_ids = []
+            consent_ids: list[str] = []
             for k in range(0, len(att_ids), _CHUNK):
                 consent_ids += [
                     c
@@ -896,6 +904,7 @@ class PrivacyService:
                             Attendance.id.in_(att_ids[k : k + _CHUNK]), Attendance.consent_id.is_not(None)
                         )
                     ).scalars()
+                    if c is not None  # filtered in SQL; the column allows it
                 ]
             plan.append((ConsentRecord.__table__, consent_ids, {"guardian_name": None, "person_id": None}))
             total = sum(len(ids) for _, ids, _ in plan)
@@ -907,7 +916,7 @@ class PrivacyService:
                 counts[table.name] = len(ids)
                 if not ids:
                     continue
-                extra = {"search_text": bindparam("b_st")} if table.name == "attendance" else {}
+                extra: dict[str, object] = {"search_text": bindparam("b_st")} if table.name == "attendance" else {}
                 stmt = (
                     update(table)
                     .where(table.c.id == bindparam("b_id"))
