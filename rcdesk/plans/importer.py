@@ -77,11 +77,43 @@ def read_plan(
     ctx = Context(plan=plan, progress=progress, cancel=cancel, total_rows=total)
 
     # a file rcdesk exported says which layout it is, even when extra columns were added
-    hint = read_layout_hint(path)
-    named = {**(profile or {}), **(overrides or {})}
-    # what each sheet holds: the generic format's header row, a known layout's header, a table found by its
-    # headers, or nothing recognisable (None)
-    found: list[tuple[Grid, int | ColumnMap | Table | None]] = []
+    found = _find_tables(grids, read_layout_hint(path), {**(profile or {}), **(overrides or {})})
+    maps = _mappings(found, None, "", None)
+    plan.signature = profiles.signature("plan", list(maps.values()))
+    if profile is None and remembered is not None and maps:
+        profile = remembered(plan.signature)
+        if profile is not None:
+            profile_name = REMEMBERED
+    if profile or overrides:
+        maps = _mappings(found, profile, profile_name, overrides)
+        plan.profile_name = profile_name if profile else ""
+    plan.mappings = list(maps.values())
+    if overrides:
+        for head in unknown_overrides(plan.mappings, overrides):
+            plan.problems.append(Problem("error", f"--map «{head}»: ninguna hoja tiene esa columna."))
+
+    parsed_any, skipped, no_activity = _read_sheets(found, maps, ctx)
+    _sheets_left_out(plan, path.name, grids, parsed_any, skipped, no_activity)
+    _drop_header_groups(plan.groups, ctx.title_lines_folded)
+    _ignored_columns(plan)
+    if parsed_any and plan.activity_count == 0:
+        sev: Severity = "warning" if plan.group_count else "error"
+        plan.problems.append(Problem(sev, f"No se encontró ninguna actividad en «{path.name}»."))
+    elif parsed_any:
+        _warn_without_dates(plan)
+    if plan.year is None:
+        plan.year = _year_from_activities(plan)
+    progress(total, total, "Lectura terminada")
+    return plan
+
+
+# What each sheet holds: the generic format's header row, a known layout's header, a table found by its
+# headers, or nothing recognisable (None).
+_Found = list[tuple[Grid, int | ColumnMap | Table | None]]
+
+
+def _find_tables(grids: list[Grid], hint: str, named: dict[str, str]) -> _Found:
+    found: _Found = []
     for grid in grids:
         if not grid.rows or all(grid.row_is_blank(r) for r in range(grid.height)):
             continue
@@ -96,42 +128,37 @@ def read_plan(
             found.append((grid, cmap))
         else:
             found.append((grid, find_sheet_table(grid, named)))
+    return found
 
-    def mappings(prof: dict[str, str] | None, prof_name: str, over: dict[str, str] | None) -> dict[str, SheetMapping]:
-        out = {}
-        for grid, what in found:
-            if isinstance(what, ColumnMap):
-                out[grid.name] = layout_mapping(
-                    grid,
-                    what,
-                    PARSERS[what.layout].group_col_kind,
-                    profile=prof,
-                    overrides=over,
-                    profile_name=prof_name,
-                )
-            elif isinstance(what, Table):
-                out[grid.name] = proposed_mapping(what, profile=prof, overrides=over, profile_name=prof_name)
-        return out
 
-    maps = mappings(None, "", None)
-    plan.signature = profiles.signature("plan", list(maps.values()))
-    if profile is None and remembered is not None and maps:
-        profile = remembered(plan.signature)
-        if profile is not None:
-            profile_name = REMEMBERED
-    if profile or overrides:
-        maps = mappings(profile, profile_name, overrides)
-        plan.profile_name = profile_name if profile else ""
-    plan.mappings = list(maps.values())
-    if overrides:
-        for head in unknown_overrides(plan.mappings, overrides):
-            plan.problems.append(Problem("error", f"--map «{head}»: ninguna hoja tiene esa columna."))
+def _mappings(
+    found: _Found, prof: dict[str, str] | None, prof_name: str, over: dict[str, str] | None
+) -> dict[str, SheetMapping]:
+    out = {}
+    for grid, what in found:
+        if isinstance(what, ColumnMap):
+            out[grid.name] = layout_mapping(
+                grid,
+                what,
+                PARSERS[what.layout].group_col_kind,
+                profile=prof,
+                overrides=over,
+                profile_name=prof_name,
+            )
+        elif isinstance(what, Table):
+            out[grid.name] = proposed_mapping(what, profile=prof, overrides=over, profile_name=prof_name)
+    return out
 
+
+def _read_sheets(found: _Found, maps: dict[str, SheetMapping], ctx: Context) -> tuple[bool, list[str], list[str]]:
+    """Parse every sheet into `ctx.plan`: (whether any was read, sheets without a table, sheets whose
+    mapping has no activity column)."""
+    plan = ctx.plan
     parsed_any = False
     skipped: list[str] = []
     no_activity: list[str] = []
     for grid, what in found:
-        cancel.check()
+        ctx.cancel.check()
         if isinstance(what, int):
             if not plan.layout:
                 plan.layout = "generic"
@@ -144,25 +171,12 @@ def read_plan(
             ctx.tick(grid.height)
             continue
         layout = what if isinstance(what, ColumnMap) else None  # None: a table found by its headers
-        if layout is not None and not chosen(sm):
-            cmap = layout
-            parser: SheetParser = PARSERS[cmap.layout](grid, cmap, ctx)
-        else:
-            mapped_cmap = sheet_cmap(sm, layout.layout if layout is not None else "")
-            if mapped_cmap is None:
-                no_activity.append(grid.name)
-                ctx.tick(grid.height)
-                continue
-            cmap = mapped_cmap
-            plan.mapped = True
-            plan.questions.extend(sm.questions)
-            if layout is not None:
-                # the texts of the layout's header rows, so repeated headers are still recognised
-                cmap.headers = {**cmap.headers, **layout.headers}
-            if layout is not None and not needs_mapped_reader(sm, layout):
-                parser = PARSERS[cmap.layout](grid, cmap, ctx)
-            else:
-                parser = mapped_parser(PARSERS[cmap.layout] if layout is not None else None)(grid, cmap, ctx, sm)
+        reader = _sheet_reader(grid, layout, sm, ctx)
+        if reader is None:
+            no_activity.append(grid.name)
+            ctx.tick(grid.height)
+            continue
+        parser, cmap = reader
         if not plan.layout:
             plan.layout = cmap.layout
             plan.layout_guessed = layout is None
@@ -179,7 +193,32 @@ def read_plan(
         parser.parse(cmap.header_row + cmap.header_rows)
         plan.columns += parser.ledger()
         parsed_any = True
+    return parsed_any, skipped, no_activity
 
+
+def _sheet_reader(
+    grid: Grid, layout: ColumnMap | None, sm: SheetMapping, ctx: Context
+) -> tuple[SheetParser, ColumnMap] | None:
+    """The parser for a sheet and the columns it reads; None when the mapping has no activity column."""
+    if layout is not None and not chosen(sm):
+        return PARSERS[layout.layout](grid, layout, ctx), layout
+    cmap = sheet_cmap(sm, layout.layout if layout is not None else "")
+    if cmap is None:
+        return None
+    ctx.plan.mapped = True
+    ctx.plan.questions.extend(sm.questions)
+    if layout is not None:
+        # the texts of the layout's header rows, so repeated headers are still recognised
+        cmap.headers = {**cmap.headers, **layout.headers}
+    if layout is not None and not needs_mapped_reader(sm, layout):
+        return PARSERS[cmap.layout](grid, cmap, ctx), cmap
+    return mapped_parser(PARSERS[cmap.layout] if layout is not None else None)(grid, cmap, ctx, sm), cmap
+
+
+def _sheets_left_out(
+    plan: ParsedPlan, source: str, grids: list[Grid], parsed_any: bool, skipped: list[str], no_activity: list[str]
+) -> None:
+    """Say which sheets were not read; refuse the file when no sheet was."""
     for name in no_activity:
         plan.problems.append(
             Problem(
@@ -192,7 +231,7 @@ def read_plan(
         )
     if not parsed_any and not no_activity:
         raise UserError(
-            f"No se encontró la tabla de actividades en «{path.name}»: ninguna hoja tiene una fila de "
+            f"No se encontró la tabla de actividades en «{source}»: ninguna hoja tiene una fila de "
             "encabezados con una columna «Actividad» o «Actividades» (junto a «Responsable», "
             "«Fecha», «Meta», etapas o cuatrimestres). Si la tabla usa otros nombres, asígnelos: "
             '--map "ENCABEZADO=actividad" («rcdesk import fields plan» lista los campos).',
@@ -206,7 +245,9 @@ def read_plan(
                 sheet=name,
             )
         )
-    _drop_header_groups(plan.groups, ctx.title_lines_folded)
+
+
+def _ignored_columns(plan: ParsedPlan) -> None:
     for col in plan.ignored_columns:
         head = col.header or "sin encabezado"
         plan.problems.append(
@@ -220,15 +261,6 @@ def read_plan(
                 column=col.column,
             )
         )
-    if parsed_any and plan.activity_count == 0:
-        sev: Severity = "warning" if plan.group_count else "error"
-        plan.problems.append(Problem(sev, f"No se encontró ninguna actividad en «{path.name}»."))
-    elif parsed_any:
-        _warn_without_dates(plan)
-    if plan.year is None:
-        plan.year = _year_from_activities(plan)
-    progress(total, total, "Lectura terminada")
-    return plan
 
 
 def _selected(grids: list[Grid], sheets: list[str] | None, source: str) -> list[Grid]:
