@@ -197,7 +197,6 @@ class FirstStartWizard(QWizard):
 
 def run_first_start(window) -> FirstStartWizard:
     """Open the assistant over `window`; on Terminar save the answers and take the chosen step."""
-    from rcdesk.services.changes import EVERYTHING
     from rcdesk.services.installation_setup import confirm_setup, skip_setup
 
     ctx = window.ctx
@@ -205,7 +204,6 @@ def run_first_start(window) -> FirstStartWizard:
 
     def saved(_result) -> None:
         window.setWindowTitle(f"rcdesk — {ctx.db.installation_name}")
-        ctx.changed(EVERYTHING, wizard)
         ctx.events.status_message.emit(f"Instalación «{ctx.db.installation_name}» configurada.")
         take_step(window, wizard.next_step)
 

@@ -46,7 +46,14 @@ class UiContext:
             self.current_plan_id = plan_id
             self.events.plan_selected.emit(plan_id or "")
 
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if name == "runner":  # tests swap the runner: the new one announces to this context too
+            value.context = self
+
     def changed(self, changes, initiator: object = None) -> None:
+        """Tell every page what changed; `initiator` (the page or dialog that wrote) may skip its
+        own refresh. The task runner calls it after every job that committed a change."""
         self.events.data_changed.emit(changes, initiator)
 
 

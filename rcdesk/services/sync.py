@@ -17,7 +17,6 @@ from rcdesk.errors import UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_HQ, ROLE_LABELS
 from rcdesk.models.sync import CONFLICT_OPEN, SyncConflict, SyncPackage, SyncRecord
-from rcdesk.services.changes import Changes
 from rcdesk.sync import conflicts as _conflicts
 from rcdesk.sync import peers
 from rcdesk.sync.conflicts import ConflictRow
@@ -35,8 +34,6 @@ STATUS_LABELS = {
     ST_DONE: "Consolidado en la sede",
     ST_CONFLICT: "En conflicto en la sede",
 }
-
-SYNC_CHANGES = Changes(sync=True, everything=True)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.services.changes import Changes
-
 from ..models.events_tables import ImportPreviewModel
 from ..tasks import show_error
 
@@ -220,7 +218,6 @@ class ImportPreviewDialog(QDialog):
 
         def done(res) -> None:
             self.result_ = res
-            self.ctx.changed(Changes(events=True), self)
             self.accept()
 
         self.ctx.runner.run(job, title="Guardando la asistencia…", parent=self, on_done=done)

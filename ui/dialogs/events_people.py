@@ -334,8 +334,6 @@ class RetentionDialog(QDialog):
         self.apply_btn.setEnabled(not p.empty)
 
     def apply(self) -> None:
-        from rcdesk.services.changes import Changes
-
         t = self.prev.totals()
         n = t["attendance"] + t["questions"] + t["contributions"] + t["invitations"]
         box = QMessageBox(
@@ -353,7 +351,6 @@ class RetentionDialog(QDialog):
 
         def done(res) -> None:
             self.result = res
-            self.ctx.changed(Changes(events=True), self)
             self.ctx.events.status_message.emit("Identidades vencidas anonimizadas.")
             self.preview()
 

@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.services.changes import Changes
-
 from ..widgets.buttons import dialog_buttons
 from ..widgets.dates import DateEdit
 
@@ -376,7 +374,6 @@ class ReportDialog(QDialog):
 
         def done(row) -> None:
             self.result_row = row
-            self.ctx.changed(Changes(followup=True), self)
             self.accept()
 
         def failed(exc: BaseException) -> None:

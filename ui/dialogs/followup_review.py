@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.compliance import format_pct
-from rcdesk.services.changes import Changes
 
 EvidenceRole = Qt.ItemDataRole.UserRole + 1
 
@@ -118,7 +117,6 @@ class ReviewDialog(QDialog):
         note, reviewer = self.note.toPlainText(), self.reviewer.text()
 
         def done(_result: object) -> None:
-            self.ctx.changed(Changes(followup=True), self)
             self.accept()
 
         self.ctx.runner.write(

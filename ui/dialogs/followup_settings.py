@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.compliance import COLOR_HEX, COLOR_LABELS
-from rcdesk.services.changes import Changes
 
 from ..formatting import decimal_text
 from ..models.followup_tables import DeadlineRuleModel, ProfileModel
@@ -285,15 +284,11 @@ class FollowupSettingsTab(QWidget):
         r = self.rule_model.row(idx.row()) if idx.isValid() else None
         return r.code if r else None
 
-    def _changed(self) -> None:
-        self.ctx.changed(Changes(followup=True), self)
-
     def _write(self, fn) -> None:
         """Save on the worker; the tab shows the new state once it is saved."""
 
         def done(_result: object) -> None:
             self.reload()
-            self._changed()
 
         self.ctx.runner.write(fn, parent=self, on_done=done)
 
@@ -317,7 +312,6 @@ class FollowupSettingsTab(QWidget):
             self.ctx.events.status_message.emit(
                 "Evidencia obligatoria en este plan." if on else "La evidencia ya no es obligatoria en este plan."
             )
-            self._changed()
 
         self.ctx.runner.write(
             lambda: FollowupService(self.ctx.db).set_evidence_required(plan_id, on), parent=self, on_done=done
@@ -341,7 +335,6 @@ class FollowupSettingsTab(QWidget):
         if self.profile_dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
             self._select_profile(self.profile_dialog.saved_code)
-            self._changed()
 
     def edit_profile(self) -> None:
         idx = self.profiles.currentIndex()
@@ -352,7 +345,6 @@ class FollowupSettingsTab(QWidget):
         self.profile_dialog = ProfileDialog(self.ctx, p, new=False, parent=self)
         if self.profile_dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
-            self._changed()
 
     def delete_profile(self) -> None:
         from rcdesk.services.thresholds import ThresholdService
@@ -401,7 +393,6 @@ class FollowupSettingsTab(QWidget):
         self.rule_dialog = RuleDialog(self.ctx, r, parent=self)
         if self.rule_dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
-            self._changed()
 
     def reset_rules(self) -> None:
         from rcdesk.services.calendar import CalendarService
@@ -593,7 +584,12 @@ class ProfileDialog(QDialog):
             self.saved_code = profile.code
             self.accept()
 
-        self.ctx.runner.write(lambda: ThresholdService(self.ctx.db).save_profile(profile), parent=self, on_done=done)
+        self.ctx.runner.write(
+            lambda: ThresholdService(self.ctx.db).save_profile(profile),
+            parent=self,
+            on_done=done,
+            source=self.parentWidget(),  # the tab that opened it reloads once it closes
+        )
 
 
 class RuleDialog(QDialog):
@@ -677,7 +673,10 @@ class RuleDialog(QDialog):
             show_error(self, UserError("La regla de plazo tiene errores.", details=problems))
             return
         self.ctx.runner.write(
-            lambda: CalendarService(self.ctx.db).save_rule(rule), parent=self, on_done=lambda _r: self.accept()
+            lambda: CalendarService(self.ctx.db).save_rule(rule),
+            parent=self,
+            on_done=lambda _r: self.accept(),
+            source=self.parentWidget(),  # the tab that opened it reloads once it closes
         )
 
 

@@ -326,6 +326,7 @@ class PlanImportDialog(QDialog):
             on_done=self._saved,
             on_error=self._failed,
             on_cancel=self._cancelled,
+            source=self.parentWidget(),  # the page told by `saved` shows the new plan itself
         )
 
     def _saved(self, summary) -> None:

@@ -143,6 +143,7 @@ class NewFromTemplateDialog(QDialog):
             parent=self,
             on_done=self._saved,
             on_cancel=lambda: None,
+            source=self.parentWidget(),  # the page told by `saved` shows the new plan itself
         )
 
     def _saved(self, summary) -> None:

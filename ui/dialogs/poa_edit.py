@@ -79,7 +79,13 @@ class _Form(QDialog):
             return
         if write is None:  # the user chose to go back and fix something
             return
-        self.runner.write(write, parent=self, on_done=self._saved, on_user_error=lambda exc: show_error(self, exc))
+        self.runner.write(
+            write,
+            parent=self,
+            on_done=self._saved,
+            on_user_error=lambda exc: show_error(self, exc),
+            source=self.parentWidget(),  # the page that opened the form reloads once it closes
+        )
 
     def _saved(self, row) -> None:
         self.result_row = row

@@ -81,6 +81,7 @@ class EvalSettingsDialog(QDialog):
             parent=self,
             on_done=done,
             on_user_error=lambda exc: show_error(self, exc),
+            source=self.parentWidget(),  # the page that opened it recomputes once it closes
         )
 
 

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 from rcdesk.imports.choices import profile_document
 from rcdesk.imports.fields import POA as POA_FIELDS
 from rcdesk.imports.mapping import ignored_columns, kept_columns
-from rcdesk.services.changes import Changes
 
 from ..tasks import show_error
 from ..widgets.column_mapping import ColumnMappingPage
@@ -371,7 +370,6 @@ class PoaImportDialog(QDialog):
 
         def done(result) -> None:
             self.result = result
-            self.ctx.changed(Changes(poa=True), self)
             self.accept()
 
         self.ctx.runner.run(

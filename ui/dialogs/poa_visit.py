@@ -67,7 +67,13 @@ class _Form(QDialog):
         except UserError as exc:
             show_error(self, exc)
             return
-        self.runner.write(write, parent=self, on_done=self._saved, on_user_error=lambda exc: show_error(self, exc))
+        self.runner.write(
+            write,
+            parent=self,
+            on_done=self._saved,
+            on_user_error=lambda exc: show_error(self, exc),
+            source=self.parentWidget(),  # the page that opened the form reloads once it closes
+        )
 
     def _saved(self, row) -> None:
         self.result_row = row

@@ -216,6 +216,7 @@ class PoaGridModel(ListTableModel):
             parent=None,
             on_done=done,
             on_user_error=lambda exc: self.edit_failed.emit(str(exc)),
+            source=self.parent(),  # the page showing the grid: it updates the row itself
         )
         return True
 

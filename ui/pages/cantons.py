@@ -235,14 +235,11 @@ class CantonsPage(QWidget):
             self.reload()
 
     def edit_settings(self) -> None:
-        from rcdesk.services.changes import Changes
-
         from ..dialogs.poa_eval_settings import EvalSettingsDialog
 
         dlg = EvalSettingsDialog(self.ctx, self)
         if dlg.exec() and dlg.saved is not None:
             self.recompute()
-            self.ctx.changed(Changes(poa=True), self)
 
     def _ask(self, title: str, what: str, suffix: str, filters: str) -> Path | None:
         """Where to save an export of the year on screen: the export folder, a name with the

@@ -129,15 +129,12 @@ class CommitmentsPage(QWidget):
             record_followup(self, self.ctx, c, self.reload)
 
     def change_status(self) -> None:
-        from rcdesk.services.changes import Changes
-
         c = selected(self.view)
         if c is None:
             return
         status = self.status.currentData()
 
         def done(_result: object) -> None:
-            self.ctx.changed(Changes(events=True), self)
             self.reload()
 
         self.ctx.runner.write(lambda: self.svc.set_status(c.commitment_id, status), parent=self, on_done=done)

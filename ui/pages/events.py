@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.reports.events_common import MONTHS
-from rcdesk.services.changes import Changes
 
 from ..dialogs.events_dialogs import NewEventDialog, qdate
 from ..models.events_tables import EventListModel, PeopleModel
@@ -269,7 +268,6 @@ class EventsPage(QWidget):
         values = dlg.values()
 
         def done(ev) -> None:
-            self.ctx.changed(Changes(events=True), self)
             self.year.setValue(0)
             self.search.clear()
             self.reload(keep=ev.event_id)
@@ -377,7 +375,9 @@ class DirectoryPage(QWidget):
         row.addStretch(1)
         row.addWidget(self.retention_btn)
         lay.addLayout(row)
-        ctx.events.data_changed.connect(lambda ch, ini: self.apply(self.search.text()) if ch.events else None)
+        ctx.events.data_changed.connect(
+            lambda ch, ini: self.apply(self.search.text()) if ch.events and ini is not self else None
+        )
         self.apply("")
 
     def apply(self, text: str) -> None:
@@ -390,9 +390,6 @@ class DirectoryPage(QWidget):
         return p
 
     def _done(self, message: str, person_id: str | None = None) -> None:
-        from rcdesk.services.changes import Changes
-
-        self.ctx.changed(Changes(events=True), self)
         self.apply(self.search.text())
         for i in range(self.model.rowCount()):  # keep the person selected (first loaded page)
             if self.model.row_at(i).person_id == person_id:

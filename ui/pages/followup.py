@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.services.changes import Changes
-
 from ..dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
 from ..models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
 from ..shell import PageSpec
@@ -493,7 +491,6 @@ class FollowupPage(QWidget):
         self.ctx.runner.write(
             lambda: self.fu.withdraw(r.report_id),
             parent=self,
-            on_done=lambda _r: self.ctx.changed(Changes(followup=True), self),
             on_user_error=lambda exc: show_error(self, exc),
         )
 
@@ -562,7 +559,7 @@ class FollowupPage(QWidget):
             job,
             title="Guardando evidencias…",
             parent=self,
-            on_done=lambda _x: self.ctx.changed(Changes(followup=True), None),
+            source=None,  # this page too reloads the report's history
             cancellable=False,
         )
 
@@ -786,7 +783,6 @@ class CalendarTab(QWidget):
         def done(_result: object) -> None:
             self.year.setValue(day.year)
             self.reload()
-            self.ctx.changed(Changes(followup=True), self)
 
         self.ctx.runner.write(
             lambda: self.svc.add_holiday(
@@ -809,7 +805,6 @@ class CalendarTab(QWidget):
 
         def done(_result: object) -> None:
             self.reload()
-            self.ctx.changed(Changes(followup=True), self)
 
         self.ctx.runner.write(lambda: self.svc.remove_holiday(h.holiday_id), parent=self, on_done=done)
 

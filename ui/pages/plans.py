@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.errors import UserError
-from rcdesk.services.changes import EVERYTHING, Changes
+from rcdesk.services.changes import Changes
 
 from ..models.plan_activities import (
     COL_CUATRI,
@@ -606,7 +606,6 @@ class PlansPage(QWidget):
     def _after_activity_change(self, activity_id: str | None, message: str) -> None:
         self.load_plan(self.loaded_plan_id, keep_activity=activity_id)
         self._refresh_plan_counts()
-        self.ctx.changed(Changes(activities=True), self)
         self.ctx.events.status_message.emit(message)
         self.table.setFocus()
 
@@ -634,7 +633,6 @@ class PlansPage(QWidget):
     def _on_plan_created(self, summary) -> None:
         self.ctx.select_plan(summary.plan_id)
         self.reload_plans()
-        self.ctx.changed(Changes(plans=True, activities=True), self)
         text = f"Plan guardado: {summary.entity}, vigencia {summary.year}, {summary.activities} actividades."
         if summary.warnings:
             text += f" {len(summary.warnings)} advertencia(s)."
@@ -668,7 +666,6 @@ class PlansPage(QWidget):
         def done(_result) -> None:
             self.ctx.select_plan(None)
             self.reload_plans()
-            self.ctx.changed(Changes(plans=True, activities=True), self)
             self.ctx.events.status_message.emit(f"Plan de «{s.entity}» ({s.year}) eliminado.")
 
         plans = self.plans
@@ -684,7 +681,6 @@ class PlansPage(QWidget):
 
         def done(_result) -> None:
             self.reload_plans()
-            self.ctx.changed(EVERYTHING, self)
             self.ctx.events.status_message.emit("Datos de ejemplo cargados.")
 
         self.ctx.runner.run(job, title="Cargando los datos de ejemplo…", parent=self, on_done=done, cancellable=False)

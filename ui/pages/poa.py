@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from rcdesk.errors import UserError
 from rcdesk.poa.importer import LEVEL_LABELS, META_LEVEL_LABELS
 from rcdesk.poa.periods import period_count, period_name
-from rcdesk.services.changes import Changes
 
 from ..models.poa_grid import COL_EXECUTED, COL_META, COL_UOM, GridRow, PoaGridModel, fmt_number
 from ..shell import PageSpec
@@ -502,7 +501,6 @@ class PoaPage(QWidget):
 
         def done(row) -> None:
             self.grid_model.replace_execution(r.meta.meta_id, row)
-            self.ctx.changed(Changes(poa=True), self)
             self._show_detail()
 
         self._write(lambda: self.service.set_validation(r.meta.meta_id, r.execution.period_no, status, note), done)
@@ -550,7 +548,6 @@ class PoaPage(QWidget):
 
     def _after_evidence(self, r: GridRow) -> None:
         self.grid_model.replace_execution(r.meta.meta_id, self.service.execution(r.meta.meta_id, r.execution.period_no))
-        self.ctx.changed(Changes(poa=True, followup=True), self)
         self._show_detail()
 
     def _open_evidence(self, item) -> None:
@@ -580,7 +577,6 @@ class PoaPage(QWidget):
             )
         else:
             self.status.setText("Guardado.")
-        self.ctx.changed(Changes(poa=True), self)
 
     def _on_changed(self, changes, initiator) -> None:
         if initiator is self:
@@ -643,7 +639,6 @@ class PoaPage(QWidget):
             )
         else:
             self.status.setText("Cambios guardados.")
-        self.ctx.changed(Changes(poa=True), self)
 
     def new_poa(self) -> None:
         from ..dialogs.poa_edit import NewPoaDialog
@@ -657,7 +652,6 @@ class PoaPage(QWidget):
         self.canton_combo.setCurrentIndex(0)
         self.unit_combo.setCurrentIndex(max(self.unit_combo.findData(row.poa_id), 0))
         self.status.setText(f"POA {row.fiscal_year} de «{row.unit_name}» creado. Agregue sus objetivos y metas.")
-        self.ctx.changed(Changes(poa=True), self)
         self.new_objective_button.setFocus()
 
     def new_objective(self) -> None:
@@ -753,7 +747,6 @@ class PoaPage(QWidget):
             if node is None:
                 self.reload()
                 self.status.setText("POA eliminado.")
-                self.ctx.changed(Changes(poa=True), self)
             else:
                 self._structure_changed(None)
                 self.status.setText("Meta eliminada." if node[0] == "meta" else "Objetivo eliminado.")

@@ -297,7 +297,6 @@ class ReferencePage(QWidget):
         svc = self.svc
 
         def done(inst) -> None:
-            self.ctx.changed(Changes(reference=True), self)
             self.reload()
             self.entity.setCurrentIndex(self.entity.findData(inst.institution_id))
 
@@ -324,7 +323,6 @@ class ReferencePage(QWidget):
         )
 
         def done(_result) -> None:
-            self.ctx.changed(Changes(reference=True), self)
             self.reload()
             self.ctx.events.status_message.emit("Perfil de la entidad guardado.")
 
@@ -365,7 +363,6 @@ class ReferencePage(QWidget):
         self._write(lambda: save(values), lambda _r: self._units_changed(), refused)
 
     def _units_changed(self) -> None:
-        self.ctx.changed(Changes(reference=True), self)
         self._load_units()
 
     def _delete_unit(self) -> None:
@@ -391,7 +388,6 @@ class ReferencePage(QWidget):
 
         def done(n: int) -> None:
             self._load_tree()
-            self.ctx.changed(Changes(reference=True), self)
             QMessageBox.information(self, "Territorios", f"Se importaron {n} territorio(s) nuevo(s).")
 
         self._write(lambda: svc.import_territories_csv(Path(path)), done)

@@ -630,10 +630,8 @@ class SyncPage(QWidget):
 
     # -- helpers -------------------------------------------------------------------------
     def _changed(self) -> None:
-        from rcdesk.services.sync import SYNC_CHANGES
-
+        # what the write changed is announced by the task runner; this page shows its own result
         self.refresh()
-        self.ctx.changed(SYNC_CHANGES, self)
 
 
 PAGES = [

@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcdesk.services.changes import Changes
-
 from ..models.poa_tables import CommitmentsModel, OficiosModel, SortRole, VisitsModel
 from ..shell import PageSpec
 from ..tasks import show_error
@@ -202,7 +200,6 @@ class VisitsPage(QWidget):
 
         self.dialog = VisitDialog(self.ctx, self)
         if self.dialog.exec() and self.dialog.result_row is not None:
-            self.ctx.changed(Changes(poa=True), self)
             self.reload()
 
     def add_commitment(self) -> None:
@@ -213,7 +210,6 @@ class VisitsPage(QWidget):
 
         self.dialog = CommitmentDialog(self.ctx, v, self)
         if self.dialog.exec():
-            self.ctx.changed(Changes(poa=True), self)
             self.reload()
 
     def mark_done(self) -> None:
@@ -242,13 +238,11 @@ class VisitsPage(QWidget):
         from rcdesk.services.evidence import EvidenceService
 
         def done(_result: object) -> None:
-            self.ctx.changed(Changes(poa=True, followup=True), self)
             self._show_detail()
 
         _write(self, lambda: EvidenceService(self.ctx.db).add_file(Path(path), "field_visit", v.visit_id), done)
 
     def _poa_changed(self, _result: object = None) -> None:
-        self.ctx.changed(Changes(poa=True), self)
         self.reload()
 
     def export_pdf(self) -> None:
@@ -383,7 +377,6 @@ class OficiosPage(QWidget):
 
         self.dialog = OficioDialog(self.ctx, self)
         if self.dialog.exec():
-            self.ctx.changed(Changes(poa=True), self)
             self.reload()
 
     def answer(self) -> None:
@@ -394,7 +387,6 @@ class OficiosPage(QWidget):
 
         self.dialog = AnswerDialog(self.ctx, o, self)
         if self.dialog.exec():
-            self.ctx.changed(Changes(poa=True), self)
             self.reload()
 
     def cancel_oficio(self) -> None:
@@ -408,7 +400,6 @@ class OficiosPage(QWidget):
             return
 
         def done(_result: object) -> None:
-            self.ctx.changed(Changes(poa=True), self)
             self.reload()
 
         _write(self, lambda: self.service.cancel_oficio(o.oficio_id), done)

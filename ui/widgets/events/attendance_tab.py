@@ -376,7 +376,6 @@ class AttendanceTab(EventTab):
         set_combo(self.role, "CIUDADANO")
         self._known = None
         self.reload()
-        self._changed()
         self.id_edit.setFocus()
 
     # actions --------------------------------------------------------------------------------
@@ -484,7 +483,6 @@ class AttendanceTab(EventTab):
 
             def done(_result: object) -> None:
                 self.reload()
-                self._changed()
 
             self._save(done, self.svc.remove, r.attendance_id)
 

@@ -12,11 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.errors import UserError
-from rcdesk.services.changes import Changes
 
 from ...tasks import show_error
-
-CHANGED = Changes(events=True)
 
 
 def table(model, stretch: int | None = None) -> QTableView:
@@ -65,9 +62,6 @@ class EventTab(QWidget):
 
     def refresh(self) -> None:
         pass
-
-    def _changed(self) -> None:
-        self.ctx.changed(CHANGED, self)
 
     def _try(self, fn, *args, **kwargs):
         """A read on the GUI thread; a refusal is shown and gives None."""

@@ -22,7 +22,7 @@ from ...models.events_tables import (
 from ...tasks import show_error
 from ..empty_hint import hinted
 from ..table_menu import install_table_menu
-from .base import CHANGED, EventTab, selected, table
+from .base import EventTab, selected, table
 
 
 class ContributionsTab(EventTab):
@@ -105,7 +105,6 @@ class ContributionsTab(EventTab):
             self.text.clear()
             self.by.clear()
             self.refresh()
-            self._changed()
             self.text.setFocus()
 
         self._save(
@@ -134,7 +133,6 @@ class ContributionsTab(EventTab):
 
         def done(_k) -> None:
             self.refresh()
-            self._changed()
 
         self._save(done, CommitmentService(self.ctx.db).add, CommitmentInput(contribution_id=c.contribution_id, **v))
 
@@ -156,7 +154,6 @@ def record_followup(parent: QWidget, ctx, k, on_saved) -> None:
     v = dlg.values()
 
     def done(_result: object) -> None:
-        ctx.changed(CHANGED, parent)
         on_saved()
 
     ctx.runner.write(

@@ -181,7 +181,6 @@ class DataTab(EventTab):
 
         def done(ev) -> None:
             self.ev = ev
-            self._changed()
             self.ctx.events.status_message.emit("Datos del evento guardados.")
 
         self._save(done, EventService(self.ctx.db).update, self.ev.event_id, self._input())

@@ -132,16 +132,28 @@ class InvitationsTab(EventTab):
         row = selected(self.view)
         if row is None or row.status == self.status.currentData():
             return
-        self._try(EventService(self.ctx.db).set_invitation_status, row.invitation_id, self.status.currentData())
-        self.refresh()
-        self._changed()
+        self._save(
+            lambda _r: self.refresh(),
+            EventService(self.ctx.db).set_invitation_status,
+            row.invitation_id,
+            self.status.currentData(),
+        )
 
     def add_by_name(self) -> None:
         from rcdesk.services.events import EventService
 
         if self.ev is None:
             return
-        r = self._try(
+
+        def done(r) -> None:
+            for w in (self.name, self.org, self.contact):
+                w.clear()
+            self.refresh()
+            self._select(r.invitation_id)
+            self.name.setFocus()
+
+        self._save(
+            done,
             EventService(self.ctx.db).add_invitation,
             self.ev.event_id,
             self.name.text(),
@@ -149,13 +161,6 @@ class InvitationsTab(EventTab):
             self.group.text(),
             self.contact.text(),
         )
-        if r is not None:
-            for w in (self.name, self.org, self.contact):
-                w.clear()
-            self.refresh()
-            self._select(r.invitation_id)
-            self.name.setFocus()
-            self._changed()
 
     def add_from_directory(self) -> None:
         from rcdesk.services.events import EventService
@@ -167,19 +172,32 @@ class InvitationsTab(EventTab):
         dlg = PersonPickerDialog(self.ctx, "Invitar desde el directorio", self)
         if not dlg.exec():
             return
-        svc = EventService(self.ctx.db)
-        added, problems = 0, []
-        for p in dlg.chosen():
-            try:
-                svc.invite_person(self.ev.event_id, p.person_id, self.group.text() or None)
-                added += 1
-            except UserError as exc:  # e.g. already invited: listed together below
-                problems.append(str(exc))
-        self.refresh()
-        if added:
-            self._changed()
-        if problems:
-            QMessageBox.information(self, "Invitaciones", f"Se invitó a {added} persona(s).\n" + "\n".join(problems))
+        svc, event_id, group, chosen = (
+            EventService(self.ctx.db),
+            self.ev.event_id,
+            self.group.text() or None,
+            dlg.chosen(),
+        )
+
+        def invite() -> tuple[int, list[str]]:
+            added, problems = 0, []
+            for p in chosen:
+                try:
+                    svc.invite_person(event_id, p.person_id, group)
+                    added += 1
+                except UserError as exc:  # e.g. already invited: listed together below
+                    problems.append(str(exc))
+            return added, problems
+
+        def done(result: tuple[int, list[str]]) -> None:
+            added, problems = result
+            self.refresh()
+            if problems:
+                QMessageBox.information(
+                    self, "Invitaciones", f"Se invitó a {added} persona(s).\n" + "\n".join(problems)
+                )
+
+        self._save(done, invite)
 
     def remove(self) -> None:
         from rcdesk.services.events import EventService
@@ -192,9 +210,7 @@ class InvitationsTab(EventTab):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        self._try(EventService(self.ctx.db).remove_invitation, row.invitation_id)
-        self.refresh()
-        self._changed()
+        self._save(lambda _r: self.refresh(), EventService(self.ctx.db).remove_invitation, row.invitation_id)
 
     def _select(self, invitation_id: str) -> None:
         for i in range(self.model.rowCount()):

@@ -104,7 +104,6 @@ class QuestionsTab(EventTab):
             for w in (self.asker, self.contact, self.org, self.text):
                 w.clear()
             self.refresh()
-            self._changed()
             self.asker.setFocus()
 
         self._save(
@@ -147,7 +146,6 @@ class QuestionsTab(EventTab):
 
     def _saved(self, _result: object = None) -> None:
         self.refresh()
-        self._changed()
 
 
 # -- aportes y compromisos -------------------------------------------------------------------------

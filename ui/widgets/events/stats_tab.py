@@ -113,7 +113,6 @@ class StatsTab(EventTab):
         def done(row) -> None:
             self.refresh()
             self.warnings.setText("Conteo guardado.\n" + "\n".join(row.warnings))
-            self._changed()
 
         self._save(done, EventService(self.ctx.db).save_tally, self.ev.event_id, self.total.value(), counts)
 
