@@ -706,28 +706,9 @@ class AttendanceService:
         now = utcnow()
         total = len(to_save)
         with self.db.connect() as conn:
-            e = conn.execute(
-                select(Event.id, Event.territory_id, Event.institution_id, Event.deleted).where(Event.id == event_id)
-            ).first()
-            if e is None or e.deleted:
-                raise NotFound(f"No existe el evento «{event_id}».")
-            country = None
-            if e.territory_id:
-                country = conn.execute(select(Territory.country).where(Territory.id == e.territory_id)).scalar()
-            if country is None and e.institution_id:
-                country = conn.execute(select(Institution.country).where(Institution.id == e.institution_id)).scalar()
-            country = country or "EC"
+            country = _import_country(conn, event_id)
             territories = _territory_index(conn, country)
-            numbers = sorted({r.id_check.number for r in to_save if _directory_number(r)})
-            people: dict[str, str] = {}
-            for i in range(0, len(numbers), 500):
-                for pid, num in conn.execute(
-                    select(Person.id, Person.id_number).where(
-                        Person.id_number.in_(numbers[i : i + 500]), Person.deleted.is_(False)
-                    )
-                ):
-                    if num is not None:  # asked by number: never None, but the column allows it
-                        people.setdefault(num, pid)
+            people = _people_by_number(conn, sorted({r.id_check.number for r in to_save if _directory_number(r)}))
             new_people = [r for r in _unique_by_number(to_save) if r.id_check.number not in people]
             seq0 = allocate_seq(conn, len(new_people) + 2 * total)
             seq = seq0
@@ -894,6 +875,36 @@ def _add_to_tally(
                 change_seq=seq,
             )
         )
+
+
+def _import_country(conn, event_id: str) -> str:
+    """The country whose ID rules an import into the event follows (its territory's, else its
+    institution's, else Ecuador); NotFound for an event that does not exist."""
+    e = conn.execute(
+        select(Event.id, Event.territory_id, Event.institution_id, Event.deleted).where(Event.id == event_id)
+    ).first()
+    if e is None or e.deleted:
+        raise NotFound(f"No existe el evento «{event_id}».")
+    country = None
+    if e.territory_id:
+        country = conn.execute(select(Territory.country).where(Territory.id == e.territory_id)).scalar()
+    if country is None and e.institution_id:
+        country = conn.execute(select(Institution.country).where(Institution.id == e.institution_id)).scalar()
+    return country or "EC"
+
+
+def _people_by_number(conn, numbers: list[str]) -> dict[str, str]:
+    """ID number -> id of the directory's person with it (the first found)."""
+    people: dict[str, str] = {}
+    for i in range(0, len(numbers), 500):
+        for pid, num in conn.execute(
+            select(Person.id, Person.id_number).where(
+                Person.id_number.in_(numbers[i : i + 500]), Person.deleted.is_(False)
+            )
+        ):
+            if num is not None:  # asked by number: never None, but the column allows it
+                people.setdefault(num, pid)
+    return people
 
 
 def _directory_number(r: SheetRow) -> bool:
