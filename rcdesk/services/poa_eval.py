@@ -247,24 +247,8 @@ class EvaluationService:
                 kk = closed_periods(kind, year, cut)
                 shape = closed[kind] = (PERIOD_COUNTS[kind], kk, period_code(kind, kk) if kk else "—")
             n, k, k_label = shape
-            planned = [0.0] * n
-            budget = [0.0] * n
-            for no, qty, bud in prog.get(mid, ()):
-                if 1 <= no <= n:
-                    planned[no - 1] = qty or 0.0
-                    budget[no - 1] = bud or 0.0
-            executed: list[float | None] = [None] * n
-            cod: list[float | None] = [None] * n
-            dev: list[float | None] = [None] * n
-            notes = []
-            # rows in read order: for a repeated period the last one wins, as a stable sort by period
-            for no, qty, c, d, _status, narrative in execs.get(mid, ()):
-                if 1 <= no <= n:
-                    executed[no - 1], cod[no - 1], dev[no - 1] = qty, c, d
-                    if narrative and no <= k:
-                        notes.append((no, narrative))
-            if notes:
-                notes.sort(key=lambda e: e[0])
+            planned, budget = _programmed(n, prog.get(mid, ()))
+            executed, cod, dev, notes = _reported(n, k, execs.get(mid, ()))
             ind_name, acc = indicators.get(mid, ("", "SUMA"))
             f = meta_figures(
                 k=k,
@@ -479,6 +463,37 @@ _TYPE_ORDER = (
 
 def _type_order(t: str) -> int:
     return _TYPE_ORDER.index(t) if t in _TYPE_ORDER else len(_TYPE_ORDER)
+
+
+def _programmed(n: int, rows) -> tuple[list[float], list[float]]:
+    """A meta's programmed quantity and budget for each of its `n` periods (0 where none)."""
+    planned = [0.0] * n
+    budget = [0.0] * n
+    for no, qty, bud in rows:
+        if 1 <= no <= n:
+            planned[no - 1] = qty or 0.0
+            budget[no - 1] = bud or 0.0
+    return planned, budget
+
+
+def _reported(
+    n: int, k: int, rows
+) -> tuple[list[float | None], list[float | None], list[float | None], list[tuple[int, str]]]:
+    """A meta's executed quantity, codificado and devengado per period (None where not reported), and the
+    narratives of the `k` closed periods in period order."""
+    executed: list[float | None] = [None] * n
+    cod: list[float | None] = [None] * n
+    dev: list[float | None] = [None] * n
+    notes = []
+    # rows in read order: for a repeated period the last one wins, as a stable sort by period
+    for no, qty, c, d, _status, narrative in rows:
+        if 1 <= no <= n:
+            executed[no - 1], cod[no - 1], dev[no - 1] = qty, c, d
+            if narrative and no <= k:
+                notes.append((no, narrative))
+    if notes:
+        notes.sort(key=lambda e: e[0])
+    return executed, cod, dev, notes
 
 
 def _group_row(
