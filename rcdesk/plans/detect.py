@@ -290,35 +290,54 @@ def map_header(grid: Grid, r: int) -> ColumnMap | None:
         return None  # a lone "Actividades" cell is not enough to be sure it is the header
     cmap = ColumnMap(header_row=r, roles=roles, stages=stages, cuatrimestres=cuatri, headers=headers)
 
-    # A second header row naming the stages and/or the cuatrimestres 1, 2, 3
     if r + 1 < grid.height and (stage_group_col is not None or cuatri_group_col is not None or len(stages) < 3):
-        sub = _row_texts(grid, r + 1)
-        sub_stages: dict[str, int] = {}
-        sub_cuatri: dict[int, int] = {}
-        other = 0
+        _second_header_row(grid, cmap, cuatri_group_col)
+    _group_column(cmap, group_candidates, unknown)
+    stage_cols = set(cmap.stages.values()) | set(cmap.cuatrimestres.values())
+    for c, text in unknown.items():
+        if c in stage_cols or c == cmap.group_col:
+            continue
+        if c == stage_group_col or c == cuatri_group_col:
+            continue
+        cmap.extra[c] = text
+    # unlabelled columns that hold data are picked up later as extra by the parsers
+    cmap.layout = classify(cmap)
+    return cmap
+
+
+def _second_header_row(grid: Grid, cmap: ColumnMap, cuatri_group_col: int | None) -> None:
+    """A second header row naming the stages and/or the cuatrimestres 1, 2, 3 joins the header."""
+    sub = _row_texts(grid, cmap.header_row + 1)
+    sub_stages: dict[str, int] = {}
+    sub_cuatri: dict[int, int] = {}
+    other = 0
+    for c, text in enumerate(sub):
+        if not text:
+            continue
+        role = header_role(text)
+        if role and role.startswith("stage:"):
+            sub_stages.setdefault(role[6:], c)
+        elif fold(text) in ("1", "2", "3", "i", "ii", "iii") or cuatrimestre_number(text):
+            n = cuatrimestre_number(text)
+            if n and (cuatri_group_col is None or c >= cuatri_group_col):
+                sub_cuatri.setdefault(n, c)
+        elif role is None:
+            other += 1
+    if (len(sub_stages) >= 2 or len(sub_cuatri) >= 2) and other <= 1:
+        cmap.header_rows = 2
+        for code, c in sub_stages.items():
+            cmap.stages.setdefault(code, c)
+        for n, c in sub_cuatri.items():
+            cmap.cuatrimestres.setdefault(n, c)
         for c, text in enumerate(sub):
-            if not text:
-                continue
-            role = header_role(text)
-            if role and role.startswith("stage:"):
-                sub_stages.setdefault(role[6:], c)
-            elif fold(text) in ("1", "2", "3", "i", "ii", "iii") or cuatrimestre_number(text):
-                n = cuatrimestre_number(text)
-                if n and (cuatri_group_col is None or c >= cuatri_group_col):
-                    sub_cuatri.setdefault(n, c)
-            elif role is None:
-                other += 1
-        if (len(sub_stages) >= 2 or len(sub_cuatri) >= 2) and other <= 1:
-            cmap.header_rows = 2
-            for code, c in sub_stages.items():
-                cmap.stages.setdefault(code, c)
-            for n, c in sub_cuatri.items():
-                cmap.cuatrimestres.setdefault(n, c)
-            for c, text in enumerate(sub):
-                if text and c not in headers:
-                    headers[c] = text
-    # Group column: a labelled group column, or the unlabelled / element-named column left of
-    # the activities ("INFORMACIÓN" heads column A in Ibagué's matrix).
+            if text and c not in cmap.headers:
+                cmap.headers[c] = text
+
+
+def _group_column(cmap: ColumnMap, group_candidates: dict[int, str], unknown: dict[int, str]) -> None:
+    """A labelled group column, or the unlabelled / element-named column left of the activities
+    ("INFORMACIÓN" heads column A in Ibagué's matrix); other group-like columns become unknown."""
+    roles, headers = cmap.roles, cmap.headers
     desc = roles["description"]
     for c, role in sorted(group_candidates.items()):
         if c < desc:
@@ -339,16 +358,6 @@ def map_header(grid: Grid, r: int) -> ColumnMap | None:
         if left and left[0] == 0 and (0 not in headers or 0 in unknown):
             cmap.group_col = 0
             unknown.pop(0, None)
-    stage_cols = set(cmap.stages.values()) | set(cmap.cuatrimestres.values())
-    for c, text in unknown.items():
-        if c in stage_cols or c == cmap.group_col:
-            continue
-        if c == stage_group_col or c == cuatri_group_col:
-            continue
-        cmap.extra[c] = text
-    # unlabelled columns that hold data are picked up later as extra by the parsers
-    cmap.layout = classify(cmap)
-    return cmap
 
 
 def classify(cmap: ColumnMap) -> str:
