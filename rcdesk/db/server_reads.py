@@ -13,29 +13,41 @@ no SQLite-only functions.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
 
+_CROSS_JOIN = re.compile(r"\bCROSS\s+JOIN\b", re.IGNORECASE)
+
 
 def to_pyformat(sql: str) -> str:
-    """`?` → `%s` and a literal `%` → `%%`, outside quoted strings and identifiers."""
+    """`?` → `%s` and a literal `%` → `%%`, outside quoted strings and identifiers; SQLite's
+    `CROSS JOIN … ON` (a join-order hint there, a syntax error on PostgreSQL) → `JOIN … ON`."""
     out: list[str] = []
+    plain: list[str] = []  # the current stretch outside quotes
     quote: str | None = None
+
+    def flush() -> None:
+        out.append(_CROSS_JOIN.sub("JOIN", "".join(plain)))
+        plain.clear()
+
     for ch in sql:
         if quote is not None:
             if ch == quote:
                 quote = None
             out.append("%%" if ch == "%" else ch)
         elif ch in ("'", '"'):
+            flush()
             quote = ch
             out.append(ch)
         elif ch == "?":
-            out.append("%s")
+            plain.append("%s")
         elif ch == "%":
-            out.append("%%")
+            plain.append("%%")
         else:
-            out.append(ch)
+            plain.append(ch)
+    flush()
     return "".join(out)
 
 

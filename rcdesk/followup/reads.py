@@ -161,13 +161,16 @@ def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:
     ]
     in_plan = "SELECT id FROM plan_activity WHERE plan_id = ? AND deleted = FALSE"
     # The report that counts: VALIDADO with the highest period ≤ the cut (one VALIDADO per period).
-    # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum.
+    # Each activity's row with the highest period, numbered by a window (portable: PostgreSQL has
+    # no bare columns beside a MAX() aggregate, which SQLite takes from the row holding it).
     latest = [
         _Latest(*r)
         for r in c.execute(
-            "SELECT activity_id, max(period_no), id, percent, quantity, target_quantity FROM progress_report "
-            f"WHERE activity_id IN ({in_plan}) AND deleted = FALSE AND status = 'VALIDADO' AND period_no <= ? "
-            "GROUP BY activity_id",
+            "SELECT activity_id, period_no, id, percent, quantity, target_quantity FROM ("
+            "SELECT activity_id, period_no, id, percent, quantity, target_quantity, row_number() OVER "
+            "(PARTITION BY activity_id ORDER BY period_no DESC, id DESC) AS rn FROM progress_report "
+            f"WHERE activity_id IN ({in_plan}) AND deleted = FALSE AND status = 'VALIDADO' AND period_no <= ?"
+            ") latest WHERE rn = 1",
             (plan_id, cut_no),
         )
     ]

@@ -272,7 +272,8 @@ def _people_counts(conn: sa.Connection, table: sa.Table, kind: RecordKind, peopl
         n = conn.execute(select(func.count()).select_from(rt).where(rt.c.deleted == 0)).scalar()
         return PeopleCounts(kind, "", [GroupCount(None, "Total", int(n or 0))])
     g = rt.c[column]
-    rows = conn.execute(select(g, func.count()).where(rt.c.deleted == 0).group_by(g).order_by(g)).all()
+    # «(sin dato)» first on both engines (SQLite sorts NULL first, PostgreSQL last)
+    rows = conn.execute(select(g, func.count()).where(rt.c.deleted == 0).group_by(g).order_by(g.nulls_first())).all()
     ref = next(fk.column.table for fk in table.foreign_keys if fk.parent.name == column)
     labels: dict[str, str] = {}
     lcol = next((c for c in ("title", "name", "description", "code") if c in ref.c), None)
@@ -383,7 +384,11 @@ def _installations(conn: sa.Connection) -> list[InstallationLine]:
     from rcdesk.models.core import Installation
     from rcdesk.models.sync import SyncPackage
 
-    insts = conn.execute(select(Installation.id, Installation.name, Installation.role)).all()
+    insts = conn.execute(
+        select(Installation.id, Installation.name, Installation.role).order_by(
+            Installation.is_self.desc(), Installation.name, Installation.id
+        )
+    ).all()
     npk = dict(
         conn.execute(
             select(SyncPackage.installation_id, func.count())

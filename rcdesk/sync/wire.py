@@ -20,6 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -71,6 +73,25 @@ def _write(kind: str) -> Callable[[Any], Any] | None:
     return None  # text, numbers: the driver sends them as they are
 
 
+class _JsonText(FunctionElement):
+    """A JSON column read as its stored text: the column itself on SQLite (where it is text), a
+    cast on a server, whose `json` type keeps the text as written. Decoding there would make a
+    JSON `null` indistinguishable from SQL NULL (both None) and reorder nothing but lose that."""
+
+    inherit_cache = True
+    name = "json_text"
+
+
+@compiles(_JsonText)
+def _json_text(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_JsonText, "postgresql")
+def _json_text_server(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
 class Wire(TypeDecorator):
     """A column of `raw_table`: stored values untouched on SQLite, wire form on other engines."""
 
@@ -88,6 +109,17 @@ class Wire(TypeDecorator):
         return None if dialect.name == "sqlite" else _read(self.kind)
 
 
+class _WireJson(Wire):
+    """A JSON column of `raw_table`: read as the text it holds on either engine (`_JsonText`)."""
+
+    cache_ok = True
+
+    def column_expression(self, colexpr):
+        fn = _JsonText(colexpr)
+        fn.type = self
+        return fn
+
+
 _TYPES: dict[str, Wire] = {}
 
 
@@ -95,5 +127,5 @@ def wire_type(column_type: sa.types.TypeEngine) -> Wire:
     kind = _kind(column_type)
     got = _TYPES.get(kind)
     if got is None:
-        got = _TYPES[kind] = Wire(kind)
+        got = _TYPES[kind] = _WireJson(kind) if kind == "json" else Wire(kind)
     return got

@@ -402,7 +402,7 @@ def default_reporter(db) -> str:
         return person
     with db.read() as conn:
         row = conn.execute(
-            "SELECT reporter FROM progress_report WHERE deleted = 0 AND reporter <> '' AND modified_by = ? "
+            "SELECT reporter FROM progress_report WHERE deleted = FALSE AND reporter <> '' AND modified_by = ? "
             "ORDER BY created_at DESC LIMIT 1",
             (db.installation_id,),
         ).fetchone()
