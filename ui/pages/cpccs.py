@@ -94,7 +94,19 @@ class CpccsPage(QWidget):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: bold; font-size: 11pt;")
-        rl.addWidget(self.title)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        # shown with «Contratación pública» only: fills it from the procurement system's export
+        self.procurement_button = QPushButton("Importar procesos de &contratación…")
+        self.procurement_button.setToolTip(
+            "Contar los procesos adjudicados y finalizados del año por tipo de contratación desde la lista "
+            "exportada del sistema de compras públicas (SERCOP / SECOP): .xlsx, .xls, .ods o .csv"
+        )
+        self.procurement_button.clicked.connect(lambda: self.import_procurement())
+        self.procurement_button.hide()
+        self.procurement_box: QMessageBox | None = None
+        head.addWidget(self.procurement_button)
+        rl.addLayout(head)
         self.missing = QLabel()
         self.missing.setWordWrap(True)
         self.missing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -153,6 +165,7 @@ class CpccsPage(QWidget):
             return
         view = self.report.sections[row]
         self.title.setText(view.title)
+        self.procurement_button.setVisible(view.key == "contratacion")
         text = f"<b>{view.state_label}</b>"
         if view.missing:
             text += ": " + "; ".join(_esc(m) for m in view.missing)
@@ -418,6 +431,69 @@ class CpccsPage(QWidget):
         box.setDetailedText(res.summary())
         self.ctx.events.status_message.emit(text.split("\n")[0])
         box.open()
+
+    def import_procurement(self, path: str | None = None) -> None:
+        """Read the procurement list, show what «Contratación pública» would hold, and store it on «Guardar»."""
+        from ..tasks import show_error
+
+        year = self.year.value()
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                f"Lista de procesos de contratación {year}",
+                "",
+                "Listas de procesos (*.xlsx *.xls *.ods *.csv);;Todos los archivos (*)",
+            )
+        if not path:
+            return
+        from rcdesk.services.cpccs_procurement import read_processes
+
+        chosen = Path(path)
+        self.ctx.runner.run(
+            lambda progress, cancel: read_processes(self.ctx.db, chosen, year, dry_run=True),
+            title="Leyendo la lista de procesos…",
+            parent=self,
+            cancellable=False,
+            on_done=lambda res: self._procurement_preview(chosen, year, res),
+            on_error=lambda exc: show_error(self, exc),
+        )
+
+    def _procurement_preview(self, path: Path, year: int, res) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("Contratación pública desde el sistema de compras")
+        if res.errors:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setText(f"No se puede guardar: {len(res.errors)} problema(s) en «{path.name}». Vea el detalle.")
+            box.setStandardButtons(QMessageBox.StandardButton.Close)
+        else:
+            box.setIcon(QMessageBox.Icon.Question)
+            lines = res.summary().splitlines()
+            text = "\n".join(ln for ln in lines if not ln.startswith(("Pregunta:", "Aviso:", "(prueba")))
+            if res.questions:
+                text += f"\n\n{len(res.questions)} pregunta(s): vea el detalle (se cuentan en «OTRAS»)."
+            box.setText(text + "\n\n¿Guardar estas filas en la sección?")
+            box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+            box.accepted.connect(lambda: self._store_procurement(path, year))
+        box.setDetailedText(res.summary())
+        self.procurement_box = box
+        box.open()
+
+    def _store_procurement(self, path: Path, year: int) -> None:
+        from rcdesk.services.cpccs_procurement import import_processes
+
+        self.ctx.runner.write(
+            lambda: import_processes(self.ctx.db, path, year),
+            parent=self,
+            title="Guardando la contratación pública…",
+            on_done=self._procurement_saved,
+        )
+
+    def _procurement_saved(self, res) -> None:
+        self.reload()
+        n = sum(t.adjudicados for t in res.totals)
+        self.ctx.events.status_message.emit(
+            f"Contratación pública {res.year} guardada: {n} proceso(s) adjudicado(s) en {len(res.totals)} tipo(s)."
+        )
 
 
 def _wrap_header(t: QTableWidget) -> None:
