@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 from rcdesk.db.portable import upsert_insert
 from rcdesk.db.stamping import allocate_seq
 from rcdesk.models.sync import SyncRecord
-from rcdesk.sync.tables import content_columns, model_table, raw_table
+from rcdesk.sync.tables import content_columns, raw_table
 
 BATCH = 2000
 
@@ -93,15 +93,27 @@ class Applier:
 
 
 class SeqRange:
-    """The local change numbers one package's writes took (first..last), for its log row."""
+    """The local change numbers one package's writes took (first..last), for its log row.
 
-    def __init__(self, conn) -> None:
+    On a server other operators take numbers at the same time, so `reserve` (at most the rows
+    the package can write) is taken in one piece at the first `take`: the package's range then
+    holds no other writer's numbers; the unused rest is a gap."""
+
+    def __init__(self, conn, reserve: int = 0) -> None:
         self.conn = conn
         self.first: int | None = None
         self.last: int | None = None
+        self._reserve = reserve if conn.dialect.name != "sqlite" else 0
+        self._next = self._end = 0
 
     def take(self, n: int) -> int:
-        start = allocate_seq(self.conn, n)
+        if n and self._reserve and not self._end:
+            self._next = allocate_seq(self.conn, max(n, self._reserve))
+            self._end = self._next + max(n, self._reserve)
+        if n and self._next + n <= self._end:
+            start, self._next = self._next, self._next + n
+        else:
+            start = allocate_seq(self.conn, n)
         if n:
             self.first = start if self.first is None else self.first
             self.last = start + n - 1
@@ -112,7 +124,7 @@ def mark_in_step(conn, table_name: str, rows: list[dict]) -> None:
     """Record that this installation now holds headquarters' version of `rows` (on the field)."""
     if not rows:
         return
-    sr = model_table(SyncRecord)
+    sr = SyncRecord.__table__
     marks = [
         {
             "table_name": table_name,

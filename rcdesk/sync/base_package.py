@@ -38,7 +38,7 @@ from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.package_log import log_incoming, log_outgoing
-from rcdesk.sync.tables import ID_RE, label, model_table
+from rcdesk.sync.tables import ID_RE, label
 from rcdesk.sync.verify import check_references, read_tables
 from rcdesk.sync.withheld import remember_withheld
 
@@ -78,7 +78,7 @@ def export_base(
     with db.connect() as conn:
         inst_name = _ensure_field_installation(conn, target, name)
         assignments = _assignments(conn, target, territories, units)
-        pk = model_table(SyncPackage)
+        pk = SyncPackage.__table__
         last = conn.execute(
             select(pk.c.seq, pk.c.sha256)
             .where(pk.c.direction == "out", pk.c.kind == "base", pk.c.target_id == target)
@@ -153,7 +153,7 @@ def export_base(
 
 def _ensure_field_installation(conn, target: str, name: str | None) -> str:
     """Register the technician's installation (or rename it); returns its name."""
-    it = model_table(Installation)
+    it = Installation.__table__
     if conn.execute(select(it.c.id).where(it.c.id == target)).first() is None:
         conn.execute(
             insert(it).values(
@@ -172,7 +172,7 @@ def _ensure_field_installation(conn, target: str, name: str | None) -> str:
 
 def _assignments(conn, target: str, territories: list[str] | None, units: list[str] | None) -> list[dict]:
     """The technician's territories and units, replaced first when new ones are given."""
-    at = model_table(SyncAssignment)
+    at = SyncAssignment.__table__
     if territories is not None or units is not None:
         conn.execute(delete(at).where(at.c.installation_id == target))
         rows = [{"installation_id": target, "territory_id": t, "unit_id": None} for t in territories or []]
@@ -226,7 +226,7 @@ def import_base(
             ) from exc
         remember_withheld(conn, tables)
         store_evidence(db, pkg, tables, report)
-        at = model_table(SyncAssignment)
+        at = SyncAssignment.__table__
         conn.execute(delete(at).where(at.c.installation_id == db.installation_id))
         rows = [
             {"installation_id": db.installation_id, "territory_id": a.get("territory_id"), "unit_id": a.get("unit_id")}
@@ -266,7 +266,7 @@ def _check_headquarters(conn, pkg: OpenedPackage) -> RowMapping | None:
     m = pkg.manifest
     author = m["installation"]
     hq_id = author["id"]
-    pk, pt, it = model_table(SyncPackage), model_table(SyncPeer), model_table(Installation)
+    pk, pt, it = SyncPackage.__table__, SyncPeer.__table__, Installation.__table__
     dup = conn.execute(select(pk.c.processed_at).where(pk.c.sha256 == pkg.sha256)).first()
     if dup is not None:
         raise UserError(f"«{pkg.file_name}» ya fue importado el {dup[0]:%d/%m/%Y %H:%M}; no se cambió nada.")
@@ -305,7 +305,7 @@ def _check_headquarters(conn, pkg: OpenedPackage) -> RowMapping | None:
 def _pin_headquarters(conn, author: dict, peer: RowMapping | None, report: PackageReport) -> None:
     """Register headquarters and trust its keys (the first package pins them)."""
     hq_id = author["id"]
-    pt, it = model_table(SyncPeer), model_table(Installation)
+    pt, it = SyncPeer.__table__, Installation.__table__
     if conn.execute(select(it.c.id).where(it.c.id == hq_id)).first() is None:
         conn.execute(
             insert(it).values(
@@ -346,7 +346,7 @@ def _pin_headquarters(conn, author: dict, peer: RowMapping | None, report: Packa
 def _apply_base(
     conn, self_id: str, tables, report: PackageReport, seqs: SeqRange, cancel: CancelToken, progress: ProgressFn
 ) -> None:
-    sr = model_table(SyncRecord)
+    sr = SyncRecord.__table__
     total = sum(len(t.rows) for t in tables)
     done = 0
     for tr in tables:

@@ -19,7 +19,7 @@ from rcdesk.errors import NotFound, UserError
 from rcdesk.ids import utcnow
 from rcdesk.models.core import AuditLog, Installation
 from rcdesk.models.sync import CONFLICT_OPEN, CONFLICT_RESOLVED, CONFLICT_STATES, SyncConflict
-from rcdesk.sync.tables import from_wire, label, model_table, personal_columns, raw_table, table_by_name
+from rcdesk.sync.tables import from_wire, label, personal_columns, raw_table, table_by_name
 
 SEDE, CAMPO = "sede", "campo"
 CHOICE_LABELS = {SEDE: "Valor de la sede", CAMPO: "Valor del campo"}
@@ -78,7 +78,7 @@ def _summary(data: dict) -> str:
 
 
 def list_conflicts(db, *, status: str | None = CONFLICT_OPEN) -> list[ConflictRow]:
-    ct, it = model_table(SyncConflict), model_table(Installation)
+    ct, it = SyncConflict.__table__, Installation.__table__
     with db.connect() as conn:
         names = {r[0]: r[1] for r in conn.execute(select(it.c.id, it.c.name))}
         stmt = select(ct).order_by(ct.c.created_at, ct.c.id)
@@ -117,7 +117,7 @@ def list_conflicts(db, *, status: str | None = CONFLICT_OPEN) -> list[ConflictRo
 
 def find_conflict(db, prefix: str) -> str:
     prefix = (prefix or "").strip().lower()
-    ct = model_table(SyncConflict)
+    ct = SyncConflict.__table__
     with db.connect() as conn:
         ids = [r[0] for r in conn.execute(select(ct.c.id).where(ct.c.id.like(f"{prefix}%")))] if prefix else []
     if not ids:
@@ -129,7 +129,7 @@ def find_conflict(db, prefix: str) -> str:
 
 def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict:
     """Apply the reviewer's choice: "sede", "campo", or {field: "sede"|"campo"}."""
-    ct = model_table(SyncConflict)
+    ct = SyncConflict.__table__
     with db.connect() as conn:
         c = conn.execute(select(ct).where(ct.c.id == conflict_id)).mappings().first()
         if c is None:
@@ -175,7 +175,7 @@ def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict
         )
         pers = set(personal_columns(table))
         conn.execute(
-            insert(model_table(AuditLog)).values(
+            insert(AuditLog.__table__).values(
                 at=now,
                 installation_id=db.installation_id,
                 user=db.user[:100],

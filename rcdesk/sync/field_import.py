@@ -49,7 +49,7 @@ from rcdesk.sync.import_report import ST_DONE, PackageReport, Quarantine
 from rcdesk.sync.keys import Opener, fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage
 from rcdesk.sync.package_log import log_incoming
-from rcdesk.sync.tables import label, model_table, to_wire
+from rcdesk.sync.tables import label, to_wire
 from rcdesk.sync.verify import TableRows, check_references, read_tables
 
 
@@ -95,7 +95,7 @@ def consolidate_package(
         tables = list(read_tables(pkg, opener, cancel=cancel, progress=progress))
         check_references(conn, pkg.file_name, tables)
         defer_foreign_keys(conn)
-        seqs = SeqRange(conn)
+        seqs = SeqRange(conn, reserve=sum(len(t.rows) for t in tables))
         try:
             apply_field_tables(conn, pkg, tables, report, src, seqs, cancel, progress)
         except IntegrityError as exc:
@@ -121,13 +121,13 @@ def _check_place_in_chain(conn, pkg: OpenedPackage, report: PackageReport) -> No
     m = pkg.manifest
     author = m["installation"]
     src = author["id"]
-    pk = model_table(SyncPackage)
+    pk = SyncPackage.__table__
     dup = conn.execute(select(pk.c.processed_at).where(pk.c.sha256 == pkg.sha256)).first()
     if dup is not None:
         raise UserError(
             f"«{pkg.file_name}» ya fue consolidado el {dup[0]:%d/%m/%Y %H:%M}; volver a importarlo no cambia nada."
         )
-    peer = conn.execute(select(model_table(SyncPeer)).where(SyncPeer.installation_id == src)).mappings().first()
+    peer = conn.execute(select(SyncPeer.__table__).where(SyncPeer.installation_id == src)).mappings().first()
     if peer is not None and peer["revoked"]:
         raise UserError(
             f"«{pkg.file_name}» está firmado por «{author.get('name')}», una instalación revocada; no se importó nada."
@@ -191,13 +191,13 @@ def _log_package(db, conn, pkg: OpenedPackage, report: PackageReport, seqs: SeqR
         seqs=seqs,
     )
     conn.execute(
-        update(model_table(SyncPeer)).where(SyncPeer.installation_id == src).values(last_seq=seq, last_hash=pkg.sha256)
+        update(SyncPeer.__table__).where(SyncPeer.installation_id == src).values(last_seq=seq, last_hash=pkg.sha256)
     )
     if author.get("name"):
-        it = model_table(Installation)
+        it = Installation.__table__
         conn.execute(update(it).where(it.c.id == src, it.c.is_self.is_(False)).values(name=author["name"][:200]))
     conn.execute(
-        insert(model_table(AuditLog)).values(
+        insert(AuditLog.__table__).values(
             at=utcnow(),
             installation_id=db.installation_id,
             user=db.user[:100],
@@ -289,7 +289,7 @@ def apply_field_tables(
 
 def _queue_conflict(conn, table_name: str, r: dict, h: dict, src: str, sha: str, ap: Applier, action: str, now) -> None:
     base = r.pop("_base")
-    ct = model_table(SyncConflict)
+    ct = SyncConflict.__table__
     fields = ap.diff(r, h)
     status = CONFLICT_OPEN if action == CONFLICT else CONFLICT_DISCARDED
     prev = conn.execute(

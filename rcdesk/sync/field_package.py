@@ -35,7 +35,6 @@ from rcdesk.sync.tables import (
     EVIDENCE_HASH_COLUMN,
     exchange_tables,
     label,
-    model_table,
     personal_columns,
     raw_table,
     wire_columns,
@@ -73,7 +72,7 @@ class ExportResult:
 
 
 def headquarters(conn) -> dict | None:
-    it, pt = model_table(Installation), model_table(SyncPeer)
+    it, pt = Installation.__table__, SyncPeer.__table__
     return (
         conn.execute(
             select(it.c.id, it.c.name, pt.c.sign_public, pt.c.enc_public, pt.c.last_seq, pt.c.revoked)
@@ -102,7 +101,7 @@ def export_field_package(
                 "Esta instalación todavía no conoce la sede central: importe primero el paquete base "
                 "que le entregó la sede (sin su clave pública no se pueden cifrar los datos personales)."
             )
-        pk = model_table(SyncPackage)
+        pk = SyncPackage.__table__
         last = conn.execute(
             select(pk.c.seq, pk.c.sha256)
             .where(pk.c.direction == "out", pk.c.kind == "field")
@@ -195,7 +194,7 @@ def export_field_package(
 
 def _unacknowledged(table: sa.Table, cols: list[str], full: bool) -> sa.Select:
     """Rows of `table` headquarters has not acknowledged (every row when `full`), with their base version."""
-    sr = model_table(SyncRecord)
+    sr = SyncRecord.__table__
     rt = raw_table(table.name)
     base = func.coalesce(sr.c.base_version, 0)
     stmt = select(*[rt.c[c] for c in cols], base).select_from(
@@ -256,7 +255,7 @@ def _write_table(
 def _mark_sent(conn, table: sa.Table, full: bool, seq: int) -> None:
     """Remember which version of each record travelled in package `seq`: the same rows the export
     read, selected again inside the same write transaction rather than remembered one by one."""
-    sr = model_table(SyncRecord)
+    sr = SyncRecord.__table__
     rt = raw_table(table.name)
     rows = select(sa.literal(table.name), rt.c.id, sa.literal(0), rt.c.version, sa.literal(seq), sa.false())
     if full:  # SQLite's upsert after INSERT…SELECT wants a WHERE clause to parse unambiguously

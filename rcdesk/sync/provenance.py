@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from rcdesk.models.core import Installation
 from rcdesk.models.sync import SyncPackage
-from rcdesk.sync.tables import model_table
 
 
 class ProvenanceIndex:
     def __init__(self, conn_or_session) -> None:
-        it, pk = model_table(Installation), model_table(SyncPackage)
+        it, pk = Installation.__table__, SyncPackage.__table__
         self.names = {r[0]: r[1] for r in conn_or_session.execute(select(it.c.id, it.c.name))}
         rows = conn_or_session.execute(
             select(pk.c.local_seq_from, pk.c.local_seq_to, pk.c.installation_id, pk.c.seq, pk.c.file_name, pk.c.kind)

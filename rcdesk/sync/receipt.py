@@ -57,7 +57,6 @@ from rcdesk.sync.tables import (
     fk_columns,
     in_base_package,
     label,
-    model_table,
     personal_columns,
     raw_table,
     wire_columns,
@@ -74,10 +73,10 @@ def export_receipt(db, installation_id: str, out: Path) -> dict:
     out = Path(out)
     with db.connect() as conn:
         pt, it, ct, pk = (
-            model_table(SyncPeer),
-            model_table(Installation),
-            model_table(SyncConflict),
-            model_table(SyncPackage),
+            SyncPeer.__table__,
+            Installation.__table__,
+            SyncConflict.__table__,
+            SyncPackage.__table__,
         )
         peer = conn.execute(select(pt).where(pt.c.installation_id == iid)).mappings().first()
         name = conn.execute(select(it.c.name).where(it.c.id == iid)).scalar() or iid
@@ -166,7 +165,7 @@ def export_receipt(db, installation_id: str, out: Path) -> dict:
 def _write_corrections(conn, writer: PackageWriter, iid: str, field_enc_public: str | None):
     """Add headquarters' current copy of every record of `iid` settled differently (reviewed
     or discarded conflicts with no newer open conflict). Returns (tables, counts, extra manifest)."""
-    ct = model_table(SyncConflict)
+    ct = SyncConflict.__table__
     settled = conn.execute(
         select(ct.c.table_name, ct.c.record_id)
         .where(ct.c.installation_id == iid, ct.c.status.in_([CONFLICT_RESOLVED, CONFLICT_DISCARDED]))
@@ -263,7 +262,7 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:
             )
         opener = Opener(load_or_create(db).enc_key, str(enc.get("ephemeral_public", "")))
     with db.connect() as conn:
-        pt = model_table(SyncPeer)
+        pt = SyncPeer.__table__
         peer = _check_receipt(conn, pkg, n, body)
         tables = list(read_tables(pkg, opener))
         acked = _acknowledge(conn, n, conflicts)
@@ -282,7 +281,7 @@ def import_receipt(db, pkg: OpenedPackage) -> PackageReport:
                 ) from exc
             if fixed:
                 conn.execute(
-                    insert(model_table(AuditLog)).values(
+                    insert(AuditLog.__table__).values(
                         at=utcnow(),
                         installation_id=db.installation_id,
                         user=db.user[:100],
@@ -324,7 +323,7 @@ def _check_receipt(conn, pkg: OpenedPackage, n: int, body: dict) -> RowMapping:
     than the last one, or acknowledging a package this installation never sent."""
     m = pkg.manifest
     author = m["installation"]
-    pt, pk = model_table(SyncPeer), model_table(SyncPackage)
+    pt, pk = SyncPeer.__table__, SyncPackage.__table__
     peer = conn.execute(select(pt).where(pt.c.installation_id == author["id"])).mappings().first()
     if peer is None or not peer["trusted"] or peer["revoked"]:
         raise UserError(
@@ -359,7 +358,7 @@ def _check_receipt(conn, pkg: OpenedPackage, n: int, body: dict) -> RowMapping:
 
 def _acknowledge(conn, n: int, conflicts: list[tuple[str, str]]) -> int:
     """Mark what travelled up to package `n` as consolidated, except the records in conflict."""
-    sr = model_table(SyncRecord)
+    sr = SyncRecord.__table__
     conn.execute(update(sr).where(sr.c.sent_seq > 0, sr.c.sent_seq <= n).values(hq_conflict=False))
     for k in range(0, len(conflicts), 400):
         conn.execute(
@@ -409,7 +408,7 @@ def _drop_unreachable(conn, tables: list[TableRows], report: PackageReport) -> l
 def _apply_corrections(
     conn, tables: list[TableRows], report: PackageReport, seqs: SeqRange, n: int, in_conflict: set
 ) -> int:
-    sr = model_table(SyncRecord)
+    sr = SyncRecord.__table__
     fixed = 0
     for tr in tables:
         ap = Applier(conn, tr.table, tr.columns)

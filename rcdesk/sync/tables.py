@@ -35,12 +35,6 @@ def exchange_tables() -> list[sa.Table]:
     return [t for t in Base.metadata.sorted_tables if t.name in wanted]
 
 
-def model_table(model: type[Base]) -> sa.Table:
-    """A mapped class's Table, typed as one (SQLAlchemy types `__table__` as any FROM clause,
-    which Core's insert/update/delete do not accept)."""
-    return Base.metadata.tables[model.__tablename__]
-
-
 def table_by_name(name: str) -> sa.Table | None:
     t = Base.metadata.tables.get(name)
     if t is None or t.name not in {x.name for x in record_tables()}:

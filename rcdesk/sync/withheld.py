@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from rcdesk.db.portable import upsert_insert
 from rcdesk.models.core import Setting
-from rcdesk.sync.tables import model_table, personal_columns
+from rcdesk.sync.tables import personal_columns
 from rcdesk.sync.verify import TableRows
 
 WITHHELD_KEY = "sync.withheld"
@@ -20,7 +20,7 @@ WITHHELD_KEY = "sync.withheld"
 
 def withheld_columns(conn) -> dict[str, list[str]]:
     """Per table, the personal columns headquarters left out of this laptop's base packages."""
-    st = model_table(Setting)
+    st = Setting.__table__
     raw = conn.execute(select(st.c.value).where(st.c.key == WITHHELD_KEY)).scalar()
     try:
         data = json.loads(raw) if raw else {}
@@ -35,6 +35,6 @@ def remember_withheld(conn, tables: list[TableRows]) -> None:
         missing = [c for c in personal_columns(tr.table) if c not in tr.columns]
         if missing:
             data[tr.name] = sorted(set(data.get(tr.name, [])) | set(missing))
-    st = model_table(Setting)
+    st = Setting.__table__
     stmt = upsert_insert(conn, st).values(key=WITHHELD_KEY, value=json.dumps(data))
     conn.execute(stmt.on_conflict_do_update(index_elements=[st.c.key], set_={"value": stmt.excluded.value}))
