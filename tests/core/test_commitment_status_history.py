@@ -8,6 +8,8 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from rcdesk.db.database import Database
 from rcdesk.services.commitment_status import statuses_at
 from rcdesk.services.commitments import CommitmentService
@@ -103,3 +105,73 @@ def test_upgrade_backfills_the_history_so_reports_keep_their_answers(tmp_path):
 def statuses_at_any_cut(db, cid: str) -> set[str]:
     with db.session() as s:
         return {statuses_at(s, [cid], d)[cid] for d in (date(2020, 1, 1), date.today(), date(2100, 1, 1))}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_target(request, tmp_path) -> Path | str:
+    """An empty database on each engine, to be migrated step by step."""
+    if request.param == "sqlite":
+        return tmp_path / "vieja.db"
+    srv = request.getfixturevalue("pg_server")
+    name = srv.new_name()
+    srv.admin(f'CREATE DATABASE "{name}"')
+    return srv.url(name)
+
+
+def test_revision_0012_backfills_on_sqlite_and_postgresql(blank_target):
+    """The backfill is portable SQL: a commitment followed up to 50 % then to 100 %, and one never followed."""
+    from sqlalchemy import text
+
+    from rcdesk.db import migrate
+    from rcdesk.db.engine import make_engine
+
+    engine = make_engine(blank_target)
+    try:
+        migrate.upgrade_to(engine, "0011")
+        rec = "created_at, updated_at, modified_by, version, deleted, change_seq"
+        with engine.begin() as c:
+            c.execute(
+                text(
+                    "INSERT INTO installation (id, name, role, is_self, created_at, next_seq) "
+                    "VALUES ('i1', 'Sede', 'hq', TRUE, '2025-01-01 00:00:00', 40)"
+                )
+            )
+            for cid, status, updated in (
+                ("c1", "CUMPLIDO", "2025-09-01 10:00:00"),
+                ("c2", "NO_APLICA", "2025-05-05 10:00:00"),
+            ):
+                c.execute(
+                    text(
+                        f"INSERT INTO commitment (id, {rec}, source, description, due_date, status, progress_pct) "
+                        f"VALUES (:id, '2025-01-10 00:00:00', :u, 'i1', 1, FALSE, 1, 'APORTE_CIUDADANO', 'x', "
+                        "'2025-12-31', :s, 0)"
+                    ),
+                    {"id": cid, "u": updated, "s": status},
+                )
+            for fid, cut, pct in (("f1", "2025-03-31", 50), ("f2", "2025-06-30", 100)):
+                c.execute(
+                    text(
+                        f"INSERT INTO commitment_followup (id, {rec}, commitment_id, cut_date, progress_pct) "
+                        f"VALUES (:id, '2025-07-01 00:00:00', '2025-07-01 00:00:00', 'i1', 1, FALSE, 2, 'c1', :cut, :pct)"
+                    ),
+                    {"id": fid, "cut": cut, "pct": pct},
+                )
+        migrate.upgrade_to(engine, "0012")
+        with engine.connect() as c:
+            rows = c.execute(
+                text(
+                    "SELECT commitment_id, status, effective_on, cause, change_seq FROM commitment_status_change "
+                    "ORDER BY commitment_id, effective_on"
+                )
+            ).all()
+            next_seq = c.execute(text("SELECT next_seq FROM installation WHERE id = 'i1'")).scalar_one()
+    finally:
+        engine.dispose()
+    got = [(r[0], r[1], str(r[2])[:10], r[3]) for r in rows]
+    assert got == [
+        ("c1", "PENDIENTE", "2025-01-10", "HISTORIAL"),
+        ("c1", "EN_CURSO", "2025-03-31", "HISTORIAL"),
+        ("c1", "CUMPLIDO", "2025-06-30", "HISTORIAL"),
+        ("c2", "NO_APLICA", "2025-05-05", "HISTORIAL"),
+    ]
+    assert sorted(r[4] for r in rows) == [40, 41, 42, 43] and next_seq == 44
