@@ -111,12 +111,9 @@ def fake_cedula(rng: random.Random, province: str = "06") -> str:
 def load(db, progress) -> dict:
     from rcdesk.events.attendance_import import ParsedSheet, SheetRow
     from rcdesk.services.attendance import AttendanceInput, AttendanceService
-    from rcdesk.services.commitments import CommitmentInput, CommitmentService
     from rcdesk.services.events import EventInput, EventService
     from rcdesk.services.plans import PlanService
-    from rcdesk.services.questions import QuestionInput, QuestionService
     from rcdesk.services.reference import ReferenceService
-    from rcdesk.services.surveys import SurveyService
     from rcdesk.validation.ids import check_id
 
     events = EventService(db)
@@ -271,6 +268,27 @@ def load(db, progress) -> dict:
     )
 
     progress(2, 6, "Preguntas ciudadanas…")
+    n_questions = _questions(db, ev, day, units)
+
+    progress(3, 6, "Aportes y compromisos…")
+    _contributions(db, ev, day, units)
+
+    progress(4, 6, "Encuestas de evaluación…")
+    n_responses = _survey_responses(db, ev, rng)
+    progress(6, 6, "Eventos de ejemplo listos")
+    return {
+        "events": 2,
+        "attendees": total - 14,
+        "questions": n_questions,
+        "commitments": 4,
+        "survey_responses": n_responses,
+    }
+
+
+def _questions(db, ev, day: date, units: dict[str, str]) -> int:
+    """Citizens' questions at the event, some answered; how many."""
+    from rcdesk.services.questions import QuestionInput, QuestionService
+
     qs = QuestionService(db)
     questions = [
         (
@@ -320,8 +338,13 @@ def load(db, progress) -> dict:
                 day + timedelta(days=9),
                 published_url="https://www.gobernacionchimborazo.gob.ec/rendicion-2020",
             )
+    return len(questions)
 
-    progress(3, 6, "Aportes y compromisos…")
+
+def _contributions(db, ev, day: date, units: dict[str, str]) -> None:
+    """The mesas' contributions, the commitments made from them and their follow-ups."""
+    from rcdesk.services.commitments import CommitmentInput, CommitmentService
+
     cs = CommitmentService(db)
     aportes = [
         (
@@ -388,7 +411,11 @@ def load(db, progress) -> dict:
                     links=[f"https://www.gobernacionchimborazo.gob.ec/compromisos/{cm.commitment_id[:8]}"],
                 )
 
-    progress(4, 6, "Encuestas de evaluación…")
+
+def _survey_responses(db, ev, rng: random.Random) -> int:
+    """The evaluation survey filled in by attendees; how many responses."""
+    from rcdesk.services.surveys import SurveyService
+
     sv = SurveyService(db)
     qlist = sv.questions(ev.event_id)
     weights = {
@@ -418,11 +445,4 @@ def load(db, progress) -> dict:
                 r[sq.question_id] = rng.choice(topics)
         responses.append(r)
     sv.add_responses(ev.event_id, responses)
-    progress(6, 6, "Eventos de ejemplo listos")
-    return {
-        "events": 2,
-        "attendees": total - 14,
-        "questions": len(questions),
-        "commitments": 4,
-        "survey_responses": len(responses),
-    }
+    return len(responses)

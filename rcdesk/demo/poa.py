@@ -275,6 +275,21 @@ def load(db, progress) -> dict:
     # field visits and oficios
     visits = VisitService(db)
     by_name = {u.name: u for u in units}
+    n_visits = _field_visits(visits, by_name, {c.name: c.territory_id for c in cantons}, year)
+    n_oficios = _oficios(visits, by_name)
+    progress(1, 1, "POA de ejemplo cargados")
+    return {
+        "poa": saved.poas,
+        "poa_metas": saved.metas,
+        "poa_executions": saved.executions,
+        "poa_validated": validated,
+        "field_visits": n_visits,
+        "oficios": n_oficios,
+    }
+
+
+def _field_visits(visits, by_name: dict, canton_ids: dict[str, str], year: int) -> int:
+    """Visits to cantons with their findings and the commitments the visited units made; how many."""
     n_visits = 0
     plan = [
         (
@@ -332,7 +347,6 @@ def load(db, progress) -> dict:
             ],
         ),
     ]
-    canton_ids = {c.name: c.territory_id for c in cantons}
     for canton, day, unit_names, findings, commitments in plan:
         ids = [by_name[n].unit_id for n in unit_names if n in by_name]
         v = visits.add_visit(
@@ -353,6 +367,11 @@ def load(db, progress) -> dict:
                 due_date=day + timedelta(days=days),
             )
         n_visits += 1
+    return n_visits
+
+
+def _oficios(visits, by_name: dict) -> int:
+    """Oficios asking units for their verification documents, some answered; how many."""
     today = date.today()
     oficios = [  # relative to today so that the alerts look like a live desk
         (
@@ -411,12 +430,4 @@ def load(db, progress) -> dict:
         if answered:
             visits.answer_oficio(o.oficio_id, answered, response_ref=f"Memorando de respuesta {n_oficios + 1}")
         n_oficios += 1
-    progress(1, 1, "POA de ejemplo cargados")
-    return {
-        "poa": saved.poas,
-        "poa_metas": saved.metas,
-        "poa_executions": saved.executions,
-        "poa_validated": validated,
-        "field_visits": n_visits,
-        "oficios": n_oficios,
-    }
+    return n_oficios
