@@ -175,3 +175,29 @@ def test_revision_0012_backfills_on_sqlite_and_postgresql(blank_target):
         ("c2", "NO_APLICA", "2025-05-05", "HISTORIAL"),
     ]
     assert sorted(r[4] for r in rows) == [40, 41, 42, 43] and next_seq == 44
+
+
+def test_the_history_travels_to_headquarters_in_the_field_package(tmp_path):
+    from rcdesk.services.commitments import CommitmentInput
+    from tests.core.sync_world import World
+
+    w = World(tmp_path)
+    try:
+        ids = w.seed_hq()
+        w.join(w.a, w.A)
+        cs = CommitmentService(w.a)
+        cid = cs.add(
+            CommitmentInput("Arreglar la vía", date(2026, 8, 31), responsible_text="Obras", event_id=ids["event"])
+        ).commitment_id
+        cs.set_status(cid, "INCUMPLIDO", on=date(2026, 9, 15))
+        res = w.H.import_packages([w.send(w.A)])
+        assert res.packages[0].status == "consolidado", res.text()
+        hq = CommitmentService(w.hq)
+        assert [(h.status, h.effective_on) for h in hq.status_history(cid)] == [
+            ("PENDIENTE", date(2026, 5, 20)),
+            ("INCUMPLIDO", date(2026, 9, 15)),
+        ]
+        with w.hq.session() as s:
+            assert statuses_at(s, [cid], date(2026, 8, 31)) == {cid: "PENDIENTE"}
+    finally:
+        w.close()
