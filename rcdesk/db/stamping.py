@@ -42,9 +42,16 @@ def _jsonable(value: Any) -> Any:
 
 
 def allocate_seq(conn_or_session, count: int) -> int:
-    """Reserve `count` change sequence numbers; returns the first one."""
+    """Reserve `count` consecutive change sequence numbers; returns the first one.
+
+    SQLite bumps this installation's counter row inside the write transaction (one writer at a
+    time anyway). A server takes them from a sequence outside any transaction (revision 0013), so
+    operators writing at once never wait for each other's commit here."""
     if count <= 0:
         return 0
+    bind = conn_or_session.get_bind() if isinstance(conn_or_session, Session) else conn_or_session
+    if bind.dialect.name != "sqlite":
+        return int(conn_or_session.execute(text("SELECT rcdesk_take_seq(:n)"), {"n": count}).scalar_one())
     row = conn_or_session.execute(
         text("UPDATE installation SET next_seq = next_seq + :n WHERE is_self = TRUE RETURNING next_seq"),
         {"n": count},
