@@ -35,8 +35,11 @@ from ..widgets.buttons import OK, dialog_buttons
 from ..widgets.columns import fit_columns
 from ..widgets.empty_hint import hinted
 from ..widgets.table_menu import install_table_menu
+from ..widgets.territory_picker import TerritoryField
 
-_PARENT_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
+# an entity governs a province or a canton (a department or a municipality); a unit may sit anywhere
+_ENTITY_LEVELS = ("PROVINCIA", "CANTON", "DEPARTAMENTO", "MUNICIPIO")
+_UNIT_LEVELS = tuple(TERRITORY_LEVELS)
 
 
 def _services(ctx: UiContext):
@@ -46,19 +49,6 @@ def _services(ctx: UiContext):
     svc = ReferenceService(ctx.db)
     svc.ensure_builtin_territories()
     return svc
-
-
-def _territory_combo(svc, country: str, current: str | None, *, levels=None) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem("(sin territorio)", None)
-    for t in svc.territories(country=country):
-        if levels and t.level not in levels:
-            continue
-        indent = "    " if t.level in ("CANTON", "MUNICIPIO") else ("        " if len(t.code) >= 6 else "")
-        combo.addItem(f"{indent}{t.name} ({t.code}) · {TERRITORY_LEVELS.get(t.level, t.level)}", t.territory_id)
-    idx = combo.findData(current) if current else 0
-    combo.setCurrentIndex(max(idx, 0))
-    return combo
 
 
 class UnitDialog(QDialog):
@@ -72,7 +62,9 @@ class UnitDialog(QDialog):
         for key, label in UNIT_TYPES.items():
             self.kind.addItem(label, key)
         self.kind.setCurrentIndex(max(self.kind.findData(unit.unit_type if unit else "JEFATURA_POLITICA"), 0))
-        self.territory = _territory_combo(svc, country, unit.territory_id if unit else None)
+        self.territory = TerritoryField(levels=_UNIT_LEVELS)
+        self.territory.set_territories(svc.territories(country=country))
+        self.territory.set_current(unit.territory_id if unit else None)
         form.addRow("&Nombre:", self.name)
         form.addRow("&Tipo:", self.kind)
         form.addRow("T&erritorio:", self.territory)
@@ -132,7 +124,7 @@ class ReferencePage(QWidget):
             self.f_kind.addItem(label, key)
         self.f_tax = QLineEdit()
         self.f_tax.setPlaceholderText("RUC (13 dígitos) o NIT con dígito de verificación")
-        self.f_territory = QComboBox()
+        self.f_territory = TerritoryField(levels=_ENTITY_LEVELS)
         self.f_address = QLineEdit()
         self.f_email = QLineEdit()
         self.f_phone = QLineEdit()
@@ -252,12 +244,8 @@ class ReferencePage(QWidget):
         self._load_units()
 
     def _fill_territories(self, current: str | None) -> None:
-        country = self.f_country.currentData()
-        fresh = _territory_combo(self.svc, country, current, levels=_PARENT_LEVELS)
-        self.f_territory.clear()
-        for i in range(fresh.count()):
-            self.f_territory.addItem(fresh.itemText(i), fresh.itemData(i))
-        self.f_territory.setCurrentIndex(fresh.currentIndex())
+        self.f_territory.set_territories(self.svc.territories(country=self.f_country.currentData()))
+        self.f_territory.set_current(current)
 
     def _load_units(self) -> None:
         inst_id = self.entity.currentData()

@@ -3,7 +3,9 @@
 
 A flat list of a hundred cantons and parishes (with a municipality of the other country mixed
 in) cannot be scanned; a tree under the province, filtered as the user types, can. Used with
-check boxes by the first-start assistant and for one choice by «Nuevo evento».
+check boxes by the first-start assistant, for one choice by «Nuevo evento», and in one line with
+«Cambiar…» (`TerritoryField`) by the event's data, the entity's profile and its units, where the
+province itself may be the answer.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ class TerritoryPicker(QWidget):
     """`set_territories(rows)` fills it; `current_id()`/`set_current()` or `checked_ids()` read it.
 
     `levels` limits what is listed (None: everything below the province or department); a row whose
-    parent is listed hangs under it (a parish under its canton), the rest under its province.
+    parent is listed hangs under it (a parish under its canton), the rest under its province. When
+    `levels` names PROVINCIA or DEPARTAMENTO, those headings can be chosen too (an entity's territory
+    may be its whole province); otherwise they only group.
     """
 
     chosen = Signal(object)  # the territory id picked (None for «sin territorio»)
@@ -75,6 +79,7 @@ class TerritoryPicker(QWidget):
         self.tree.clear()
         tops = {r.territory_id: r for r in rows if r.level in TOP_LEVELS}
         listed = [r for r in rows if r.level not in TOP_LEVELS and (self.levels is None or r.level in self.levels)]
+        choosable = {t.territory_id for t in tops.values() if self.levels is not None and t.level in self.levels}
         by_id = {r.territory_id: r for r in listed}
         if self.none_text:
             self.tree.addTopLevelItem(self._leaf(None, self.none_text, ""))
@@ -87,16 +92,24 @@ class TerritoryPicker(QWidget):
             while pid in by_id and pid not in seen:
                 seen.add(pid)
                 pid = by_id[pid].parent_id
-            key = pid or ""
+            return heading(pid or "")
+
+        def heading(key: str) -> QTreeWidgetItem:
             if key not in groups:
                 top = tops.get(key)
-                g = QTreeWidgetItem([top.name if top else NO_GROUP, top.code if top else ""])
-                g.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not chosen, not checked
+                if top is not None and key in choosable:
+                    g = self._leaf(top.territory_id, top.name, top.code or "")
+                else:
+                    g = QTreeWidgetItem([top.name if top else NO_GROUP, top.code if top else ""])
+                    g.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not chosen, not checked
                 f = g.font(0)
                 f.setBold(True)
                 g.setFont(0, f)
                 groups[key] = g
             return groups[key]
+
+        for key in choosable:  # a province with nothing listed under it is still an answer
+            heading(key)
 
         for r in sorted(listed, key=lambda r: (r.code or "", fold(r.name))):
             items[r.territory_id] = self._leaf(r.territory_id, r.name, r.code or "")
@@ -112,7 +125,7 @@ class TerritoryPicker(QWidget):
         self.filter(self.search.text())
         if keep:
             self.set_current(keep)
-        return len(items)
+        return len(items) + len(choosable)
 
     def _leaf(self, territory_id: str | None, name: str, code: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem([name, code])
@@ -146,15 +159,19 @@ class TerritoryPicker(QWidget):
         return shown
 
     def _pick_first_shown(self) -> None:
-        """Enter in the search box takes the first match (the search already narrowed the list)."""
-        for item in self._leaves():
-            if self._visible(item) and item.data(0, ID_ROLE) is not None:
-                if self.checkable:
-                    item.setCheckState(0, Qt.CheckState.Checked)
-                else:
-                    self.tree.setCurrentItem(item)
-                self.tree.setFocus()
-                return
+        """Enter in the search box takes the first match (the search already narrowed the list).
+
+        A choosable province is on screen above every canton that matched, so the first territory
+        whose own name or code matches wins over one shown only for what it holds."""
+        key = fold(self.search.text().strip())
+        shown = [i for i in self._leaves() if self._visible(i) and i.data(0, ID_ROLE) is not None]
+        matched = [i for i in shown if not key or key in fold(i.text(0)) or key in i.text(1)]
+        for item in matched[:1] or shown[:1]:
+            if self.checkable:
+                item.setCheckState(0, Qt.CheckState.Checked)
+            else:
+                self.tree.setCurrentItem(item)
+            self.tree.setFocus()
 
     # -- reading ---------------------------------------------------------------------------------
     def _leaves(self) -> list[QTreeWidgetItem]:
@@ -226,7 +243,7 @@ class TerritoryField(QWidget):
 
     A form has no room for a tree, and a flat dropdown of a hundred cantons and parishes cannot be
     scanned; this keeps one line and searches in a small window. `currentData()` reads it like the
-    combo it replaces.
+    combo it replaces. `levels` is the picker's: name PROVINCIA/DEPARTAMENTO to let the province be chosen.
     """
 
     chosen = Signal(object)
@@ -275,7 +292,10 @@ class TerritoryField(QWidget):
         picker = TerritoryPicker(levels=self.levels, none_text="(sin territorio)", parent=dlg)
         picker.set_territories(self._rows)
         picker.set_current(self._id)
-        picker.search.setPlaceholderText("Buscar cantón o parroquia por nombre o código…")
+        if self.levels is not None and any(level in TOP_LEVELS for level in self.levels):
+            picker.search.setPlaceholderText("Buscar territorio por nombre o código…")
+        else:
+            picker.search.setPlaceholderText("Buscar cantón o parroquia por nombre o código…")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dlg)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Elegir")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancelar")
