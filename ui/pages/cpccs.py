@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ..formatting import number
 from ..shell import PageSpec
+from ..widgets.table_menu import install_table_menu
 
 STATE_COLORS = {"completa": "#C8E6C9", "incompleta": "#FFE0B2", "no_aplica": "#E0E0E0"}
 
@@ -115,6 +116,8 @@ class CpccsPage(QWidget):
         self.preview = QTableWidget()
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.setWordWrap(True)
+        # what the report will say: figures and public records, no personal data, so it can be exported
+        install_table_menu(self.preview, export=("informe CPCCS", ctx.settings))
         self.tabs.addTab(self.preview, "Datos del informe")
         self.form_area = QScrollArea()
         self.form_area.setWidgetResizable(True)
@@ -175,6 +178,10 @@ class CpccsPage(QWidget):
 
     def _fill_preview(self, view) -> None:
         t = self.preview
+        t.table_menu.export = (
+            f"informe CPCCS {self.year.value()} sección {self.sections.currentRow() + 1}",
+            self.ctx.settings,
+        )
         facts = list(view.facts)
         headers = list(view.headers) or ["Dato", "Valor"]
         t.clear()
@@ -231,6 +238,8 @@ class CpccsPage(QWidget):
             t.setHorizontalHeaderLabels(heads)
             t.setWordWrap(True)
             self.editors["table"] = t
+            remove_row = [("&Quitar fila", lambda: t.removeRow(t.currentRow()))] if sec.layout == "table" else []
+            install_table_menu(t, remove_row)
             for r, (rk, label) in enumerate(rows):
                 values = form.get(rk, {}) if sec.layout == "grid" else form["filas"][r]
                 self._fill_row(t, r, sec, label, values)
@@ -253,6 +262,7 @@ class CpccsPage(QWidget):
             t = QTableWidget(len(lines), 4)
             t.setHorizontalHeaderLabels(["Línea presupuestaria (meta)", "Unidad", "Codificado", "Clasificación"])
             self.editors["lines"] = (t, lines)
+            install_table_menu(t)
             chosen = form.get("clasificacion", {})
             for r, line in enumerate(lines):
                 for c, v in enumerate((line.label, line.unit, _text(line.codificado))):

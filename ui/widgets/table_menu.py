@@ -15,7 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QTableView, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QTreeView,
+    QWidget,
+)
 
 Action = tuple[str, Callable[[], None]]
 
@@ -66,14 +75,20 @@ class TableMenu:
     def _index(self, row: int | QModelIndex) -> QModelIndex:
         return row if isinstance(row, QModelIndex) else self.view.model().index(row, 0)
 
+    def shown_text(self, index: QModelIndex) -> str:
+        """The cell as the user sees it: a form table's combo or line edit sits over an empty item."""
+        v = index.data(Qt.ItemDataRole.DisplayRole)
+        if v is None or v == "":
+            editor = self.view.indexWidget(index)
+            if isinstance(editor, QComboBox):
+                return editor.currentText()
+            if isinstance(editor, QLineEdit):
+                return editor.text()
+        return "" if v is None else str(v)
+
     def row_texts(self, row: int | QModelIndex) -> list[str]:
         index = self._index(row)
-        model = self.view.model()
-        out = []
-        for c in self.columns():
-            v = model.data(index.sibling(index.row(), c), Qt.ItemDataRole.DisplayRole)
-            out.append("" if v is None else str(v))
-        return out
+        return [self.shown_text(index.sibling(index.row(), c)) for c in self.columns()]
 
     def all_rows(self) -> list[list[str]]:
         model = self.view.model()
@@ -126,8 +141,7 @@ class TableMenu:
     def copy_cell(self, index: QModelIndex | None) -> None:
         if index is None or not index.isValid():
             return
-        v = index.data(Qt.ItemDataRole.DisplayRole)
-        QApplication.clipboard().setText("" if v is None else str(v))
+        QApplication.clipboard().setText(self.shown_text(index))
 
     def copy_row(self, row: int | QModelIndex) -> None:
         if isinstance(row, int) and row < 0:
