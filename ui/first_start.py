@@ -8,6 +8,7 @@ choice; Archivo › «Asistente de configuración…» opens it again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from rcdesk.catalogs import COUNTRIES
 
-from .widgets.territory_picker import TerritoryPicker
+if TYPE_CHECKING:
+    from .widgets.territory_picker import TerritoryPicker
 
 # the next step offered at the end, in the order shown; `field` and `hq` pick the default
 NEXT_STEPS = (
@@ -96,14 +98,24 @@ class TerritoriesPage(QWizardPage):
         self._country = ""
         self.setTitle("Territorios de trabajo")
         self.setSubTitle("Marque los cantones o municipios donde trabaja (puede dejarlo para después).")
-        self.picker = TerritoryPicker(checkable=True, levels=("CANTON", "MUNICIPIO"))
-        self.search, self.tree = self.picker.search, self.picker.tree
+        self.picker: TerritoryPicker | None = None  # with `search` and `tree`, built when first shown
         self.status = _hint("")
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.picker, 1)
-        lay.addWidget(self.status)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.status)
+
+    def _build_picker(self) -> TerritoryPicker:
+        """Built when the page is first shown: the picker touches the `Qt` enums, which the
+        assistant's first page, painted at start-up, does not need (start-up budget)."""
+        from .widgets.territory_picker import TerritoryPicker
+
+        picker = TerritoryPicker(checkable=True, levels=("CANTON", "MUNICIPIO"))
+        self.search, self.tree = picker.search, picker.tree
+        self._layout.insertWidget(0, picker, 1)
+        return picker
 
     def initializePage(self) -> None:
+        if self.picker is None:
+            self.picker = self._build_picker()
         country = self.wizard().identity.country.currentData()
         if country != self._country:
             self._country = country
@@ -119,7 +131,7 @@ class TerritoriesPage(QWizardPage):
         )
 
     def checked_ids(self) -> list[str]:
-        return self.picker.checked_ids()
+        return self.picker.checked_ids() if self.picker is not None else []
 
 
 class NextStepPage(QWizardPage):

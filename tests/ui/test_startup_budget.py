@@ -39,6 +39,34 @@ def test_first_screen_never_builds_the_qt_namespace_or_qstyle(demo_db_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
+def test_a_database_nobody_set_up_opens_on_the_hint_and_the_assistant_without_them(db):
+    """The first screen of a new installation: «Planes» with its hint, the assistant's first page over it.
+    The plan view (and `Qt`) come with the first plan, the territory picker with its page."""
+    code = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6 import QtCore, QtWidgets\n"
+        "app = QtWidgets.QApplication([])\n"
+        "from rcdesk.db.database import Database\n"
+        "from ui.app import create_window\n"
+        "from ui.first_start import run_first_start\n"
+        f"w = create_window(Database.open({str(db.paths.database)!r}))\n"
+        "w.show(); wizard = run_first_start(w); app.processEvents()\n"
+        "page = w.stack.currentWidget()\n"
+        "assert page.objectName() == 'page_plans' and page.stack.currentWidget() is page.empty_hint\n"
+        "assert wizard.isVisible() and wizard.currentPage() is wizard.role_page\n"
+        "built = [n for n, mod in (('Qt', QtCore), ('QStyle', QtWidgets)) if n in vars(mod)]\n"
+        "assert not built, f'the first screen built the enums of {built}'\n"
+        "wizard.next(); wizard.identity.entity.setText('GAD Municipal de Guamote'); wizard.next()\n"
+        "assert wizard.territories.tree is not None\n"
+        "assert page.table.model() is page.proxy and page.stack.count() == 2  # the plan view, when asked for\n"
+        "assert page.stack.currentWidget() is page.empty_hint\n"
+        "wizard.reject(); w.ctx.runner.wait(); w.close()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+
 def test_every_section_icon_ships_as_a_png():
     from ui.shipped import ICONS
 

@@ -2,56 +2,26 @@
 
 Thin Qt code over `PlanService` / `PlanViewService`; long jobs (import, save, export,
 templates, demo data) go through `ctx.runner` so the window never freezes.
+
+Start-up budget: a database without plans opens on this page (under the first-start assistant),
+so until there is a plan the page is only its «¿Qué hago ahora?» hint. The plan view, its models
+and widgets, and `Qt` (the namespace) come with the first plan (`_ensure_main`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QTabWidget,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from rcdesk.errors import UserError
 from rcdesk.services.changes import Changes
 
-from ..models.plan_activities import (
-    COL_CUATRI,
-    COL_DESCRIPTION,
-    COL_END,
-    COL_GROUP,
-    COL_META,
-    COL_NUMBER,
-    COL_RESPONSIBLE,
-    COL_SCHEDULED,
-    COL_STAGES,
-    COL_START,
-    ActivityFilterProxy,
-    ActivityTableModel,
-)
-from ..models.plan_groups import ALL, NONE, PlanGroupModel
 from ..shell import PageSpec
-from ..widgets.columns import fit_columns
 from ..widgets.empty_hint import EmptyHint
-from ..widgets.search_filter import SearchBox
-from ..widgets.table_menu import install_table_menu
-from ..widgets.timeline import TimelineWidget
 
 LAYOUT_SHORT = {"cpccs": "CPCCS", "murc": "MURC", "dated": "Con fechas", "paac": "PAAC", "generic": "Genérico"}
 PLAN_HEADERS = ("Entidad", "Vigencia", "Formato", "Actividades", "Título / archivo de origen")
-PlanIdRole = Qt.ItemDataRole.UserRole + 1
+PlanIdRole = 0x0101  # Qt.ItemDataRole.UserRole + 1, by number: naming it builds the `Qt` enums
 EMPTY_TITLE = "Todavía no hay planes"
 EMPTY_TEXT = (
     "Un plan de rendición de cuentas (cronograma) reúne las actividades de una vigencia, agrupadas en "
@@ -64,12 +34,8 @@ EMPTY_TEXT = (
 class PlansPage(QWidget):
     def __init__(self, ctx) -> None:
         super().__init__()
-        from rcdesk.services.plan_views import PlanViewService
-        from rcdesk.services.plans import PlanService
-
         self.ctx = ctx
-        self.plans = PlanService(ctx.db)
-        self.views = PlanViewService(ctx.db)
+        self._plans = self._views = None
         self.view = None  # PlanView of the loaded plan
         self.loaded_plan_id: str | None = None
         self.import_dialog = None
@@ -78,9 +44,10 @@ class PlansPage(QWidget):
         self.export_dialog = None
         self._timeline_dirty = True
 
+        self._main: QWidget | None = None  # the plan view, built with the first plan (_ensure_main)
+        self._building = False
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._build_empty())
-        self.stack.addWidget(self._build_main())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(self.stack)
@@ -88,6 +55,40 @@ class PlansPage(QWidget):
         ctx.events.plan_selected.connect(self._on_plan_selected)
         ctx.events.data_changed.connect(self._on_data_changed)
         self.reload_plans()
+
+    @property
+    def plans(self):
+        if self._plans is None:
+            from rcdesk.services.plans import PlanService
+
+            self._plans = PlanService(self.ctx.db)
+        return self._plans
+
+    @property
+    def views(self):
+        if self._views is None:
+            from rcdesk.services.plan_views import PlanViewService
+
+            self._views = PlanViewService(self.ctx.db)
+        return self._views
+
+    def __getattr__(self, name: str):
+        # Reached only for an attribute not set yet: the plan view's widgets and models, built the
+        # first time anything asks for them (a test, a link from another page, the first plan).
+        if name.startswith("__") or self.__dict__.get("_main", 0) is not None or self.__dict__["_building"]:
+            raise AttributeError(name)
+        self._ensure_main()
+        return getattr(self, name)
+
+    def _ensure_main(self) -> QWidget:
+        if self._main is None:
+            self._building = True
+            try:
+                self._main = self._build_main()
+            finally:
+                self._building = False
+            self.stack.addWidget(self._main)
+        return self._main
 
     # -- building ----------------------------------------------------------------------------------
     def _build_empty(self) -> QWidget:
@@ -107,6 +108,40 @@ class PlansPage(QWidget):
         return hint
 
     def _build_main(self) -> QWidget:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
+        from PySide6.QtWidgets import (
+            QAbstractItemView,
+            QHBoxLayout,
+            QHeaderView,
+            QLabel,
+            QPushButton,
+            QSplitter,
+            QTableView,
+            QTabWidget,
+            QTreeView,
+        )
+
+        from ..models.plan_activities import (
+            COL_CUATRI,
+            COL_DESCRIPTION,
+            COL_END,
+            COL_GROUP,
+            COL_META,
+            COL_NUMBER,
+            COL_RESPONSIBLE,
+            COL_SCHEDULED,
+            COL_STAGES,
+            COL_START,
+            ActivityFilterProxy,
+            ActivityTableModel,
+        )
+        from ..models.plan_groups import PlanGroupModel
+        from ..widgets.columns import fit_columns
+        from ..widgets.search_filter import SearchBox
+        from ..widgets.table_menu import install_table_menu
+        from ..widgets.timeline import TimelineWidget
+
         w = QWidget(self)
         # plan actions
         self.import_button = QPushButton("&Importar desde Excel…", w)
@@ -329,7 +364,17 @@ class PlansPage(QWidget):
 
     # -- plans list -------------------------------------------------------------------------------
     def reload_plans(self) -> None:
-        plans = self.plans.list_plans()
+        from rcdesk.services.plan_reads import list_plans
+
+        plans = list_plans(self.ctx.db)  # PlanService's, without loading the service (start-up)
+        if not plans and self._main is None:  # the hint alone until there is a plan to view
+            self.stack.setCurrentIndex(0)
+            self.ctx.select_plan(None)
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QStandardItem
+
+        self._ensure_main()
         self.stack.setCurrentIndex(0 if not plans else 1)
         self.plan_model.removeRows(0, self.plan_model.rowCount())
         for p in plans:
@@ -364,6 +409,8 @@ class PlansPage(QWidget):
         return [self.plan_model.item(r, 0).data(PlanIdRole) for r in range(self.plan_model.rowCount())]
 
     def _select_plan_row(self, plan_id: str | None) -> None:
+        from PySide6.QtCore import QItemSelectionModel
+
         sel = self.plans_view.selectionModel()
         for r in range(self.plan_model.rowCount()):
             if self.plan_model.item(r, 0).data(PlanIdRole) == plan_id:
@@ -387,6 +434,8 @@ class PlansPage(QWidget):
             self.ctx.changed(Changes(plans=True), self)  # the toolbar's plan selector follows
 
     def _open_plan(self) -> None:
+        from ..models.plan_activities import COL_DESCRIPTION
+
         self.tabs.currentWidget().setFocus()
         if (
             self.tabs.currentWidget() is self.table
@@ -397,6 +446,8 @@ class PlansPage(QWidget):
 
     def _on_plan_selected(self, plan_id: str) -> None:
         plan_id = plan_id or None
+        if plan_id is None and self._main is None:
+            return  # nothing shown yet to clear
         if plan_id and plan_id not in self._listed_ids():  # created elsewhere (CLI, another page)
             self.reload_plans()
             return
@@ -419,6 +470,9 @@ class PlansPage(QWidget):
     # -- plan view --------------------------------------------------------------------------------
     def load_plan(self, plan_id: str | None, keep_activity: str | None = None) -> None:
         from rcdesk.errors import NotFound
+
+        from ..models.plan_activities import COL_DESCRIPTION, COL_GROUP
+        from ..models.plan_groups import ALL
 
         group_key = self.group_model.key(self.group_view.currentIndex()) if plan_id == self.loaded_plan_id else None
         try:
@@ -472,6 +526,8 @@ class PlansPage(QWidget):
         self._refresh_after_filter()
 
     def _refresh_after_filter(self) -> None:
+        from ..models.plan_groups import ALL, NONE
+
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         key = self.group_model.key(self.group_view.currentIndex())
@@ -511,6 +567,8 @@ class PlansPage(QWidget):
         return self.proxy.activity_id(idx) if idx.isValid() else None
 
     def select_activity(self, activity_id: str) -> None:
+        from ..models.plan_activities import COL_DESCRIPTION
+
         row = self.model.row_of(activity_id)
         if row < 0:
             return
@@ -527,6 +585,7 @@ class PlansPage(QWidget):
         if self.view is None:
             return
         from ..dialogs.activity_form import ActivityFormDialog
+        from ..models.plan_groups import ALL, NONE
 
         key = self.group_model.key(self.group_view.currentIndex())
         default_group = key if key not in (None, ALL, NONE) else None
