@@ -51,3 +51,13 @@ class DatabaseBusy(StorageError):
 
 class DatabaseInUse(StorageError):
     """Another rcdesk window holds the database file (its lock file)."""
+
+
+class ConcurrentEdit(UserError):
+    """Another operator changed the record after this write read it (a server database)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Otra persona modificó este registro mientras se guardaban sus cambios. "
+            "No se guardó nada; vuelva a abrirlo para ver la versión actual y repita el cambio."
+        )

@@ -49,6 +49,13 @@ class Record:
     def change_seq(cls) -> Mapped[int]:
         return mapped_column(Integer, default=0, nullable=False, index=True)
 
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # Row versions: an ORM update says `WHERE version = <the version read>`, so a write that
+        # read a record before another operator's committed change fails (StaleDataError →
+        # `ConcurrentEdit`) instead of overwriting it. Stamping sets the new version itself.
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+
 
 RECORD_COLUMNS = ("id", "created_at", "updated_at", "modified_by", "version", "deleted", "change_seq")
 

@@ -248,9 +248,19 @@ class Database:
 
     @contextmanager
     def begin(self, **info) -> Iterator[Session]:
-        """A session inside one write transaction: commit on success, roll back on any error."""
-        with self._new_session(True, info) as s, s.begin():
-            yield s
+        """A session inside one write transaction: commit on success, roll back on any error.
+
+        A record another operator changed after this transaction read it (row versions, see
+        `Record`) rolls the whole transaction back with `ConcurrentEdit`."""
+        from sqlalchemy.orm.exc import StaleDataError
+
+        try:
+            with self._new_session(True, info) as s, s.begin():
+                yield s
+        except StaleDataError as exc:
+            from rcdesk.errors import ConcurrentEdit
+
+            raise ConcurrentEdit() from exc
 
     def tracking(self) -> AbstractContextManager[Tracked]:
         """`with db.tracking() as tracked:` … `tracked.changes`: what this thread's writes committed

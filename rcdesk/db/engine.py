@@ -16,11 +16,13 @@ the command line, a dialog in the GUI), never the driver's OperationalError.
 
 PostgreSQL (headquarters on a server, `postgresql+psycopg://…`) gets none of the SQLite set-up:
 several operators write at once, each transaction at READ COMMITTED. What the one-writer rule
-guarantees on SQLite comes from the rows themselves there: the change sequence is taken with
-`UPDATE installation … RETURNING` (a row lock held to commit, so every writer of Records is
-serialized there and packages never skip a change), and a lock held longer than the busy timeout
-(`lock_timeout`) or a deadlock gives the same `DatabaseBusy` message. (Row-version checks for two
-operators deciding the same conflict are issue 11's item 5, not done yet.)
+guarantees on SQLite comes from the rows themselves there: change numbers come from a sequence
+outside any transaction (revision 0013; nobody waits for another's commit to take them); an ORM
+update says `WHERE version = <version read>` (`Record`'s row versions), so an edit made on a stale
+read fails with `ConcurrentEdit` instead of overwriting another operator's; a conflict decision
+and a consolidation lock the rows they decide on (`SELECT … FOR UPDATE`), so the second reviewer
+reads the first one's decision and nothing is applied twice. A lock held longer than the busy
+timeout (`lock_timeout`) or a deadlock gives the same `DatabaseBusy` message.
 """
 
 from __future__ import annotations

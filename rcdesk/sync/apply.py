@@ -58,9 +58,15 @@ class Applier:
                 r[c] = h[c]
 
     def existing(self, ids: list[str]) -> dict[str, dict]:
+        """The stored rows of `ids`. On a server they stay locked to the commit (in id order, so two
+        consolidations meet in one order): a record is classified against the version it will be
+        written over, never one another operator replaces meanwhile."""
         out = {}
         for k in range(0, len(ids), 900):
-            for row in self.conn.execute(select(self.rt).where(self.rt.c.id.in_(ids[k : k + 900]))):
+            stmt = select(self.rt).where(self.rt.c.id.in_(ids[k : k + 900]))
+            if self.conn.dialect.name != "sqlite":
+                stmt = stmt.order_by(self.rt.c.id).with_for_update()
+            for row in self.conn.execute(stmt):
                 m = row._mapping
                 out[m["id"]] = dict(m)
         return out

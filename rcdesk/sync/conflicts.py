@@ -131,11 +131,14 @@ def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict
     """Apply the reviewer's choice: "sede", "campo", or {field: "sede"|"campo"}."""
     ct = SyncConflict.__table__
     with db.connect() as conn:
-        c = conn.execute(select(ct).where(ct.c.id == conflict_id)).mappings().first()
+        # FOR UPDATE (a server; SQLite has one writer anyway): a second reviewer deciding the same
+        # conflict waits here for the first one's commit, then reads its decision below
+        c = conn.execute(select(ct).where(ct.c.id == conflict_id).with_for_update()).mappings().first()
         if c is None:
             raise NotFound(f"No existe el conflicto «{conflict_id}».")
         if c["status"] != CONFLICT_OPEN:
-            raise UserError("Ese conflicto ya no está abierto (ya fue resuelto o descartado).")
+            who = f" por {c['resolved_by']}" if c["resolved_by"] else ""
+            raise UserError(f"Ese conflicto ya no está abierto: ya fue resuelto o descartado{who}. No se cambió nada.")
         fields = json.loads(c["fields"])
         if isinstance(choice, str):
             if choice not in (SEDE, CAMPO):
@@ -154,7 +157,7 @@ def resolve_conflict(db, conflict_id: str, choice: str | dict[str, str]) -> dict
         if table is None:
             raise UserError(f"Tipo de registro desconocido: {c['table_name']}.")
         rt = raw_table(table.name)
-        h = conn.execute(select(rt).where(rt.c.id == c["record_id"])).mappings().first()
+        h = conn.execute(select(rt).where(rt.c.id == c["record_id"]).with_for_update()).mappings().first()
         if h is None:
             raise NotFound("El registro en conflicto ya no existe.")
         incoming = {k: from_wire(v) for k, v in json.loads(c["incoming_data"]).items()}

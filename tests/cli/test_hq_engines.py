@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -77,12 +78,18 @@ def both(engines: dict[str, Path | str], *args: str) -> tuple:
     return a
 
 
+_STAMP = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")  # «generado 02/12/2026 08:39»: when, not what
+
+
 def workbook(path: Path) -> dict[str, list[tuple]]:
     import openpyxl
 
+    def cell(v: object) -> object:
+        return _STAMP.sub("(hora)", v) if isinstance(v, str) else v
+
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
-        return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+        return {ws.title: [tuple(map(cell, r)) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
     finally:
         wb.close()
 
