@@ -37,6 +37,7 @@ class Record:
 
     if TYPE_CHECKING:  # every Record is also a mapped Base class with its own table name
         __tablename__: str
+        __table__: ClassVar[Table]
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
