@@ -37,7 +37,6 @@ class Record:
 
     if TYPE_CHECKING:  # every Record is also a mapped Base class with its own table name
         __tablename__: str
-        __table__: ClassVar[Table]
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
@@ -55,7 +54,7 @@ class Record:
         # Row versions: an ORM update says `WHERE version = <the version read>`, so a write that
         # read a record before another operator's committed change fails (StaleDataError →
         # `ConcurrentEdit`) instead of overwriting it. Stamping sets the new version itself.
-        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+        return {"version_id_col": cls.version, "version_id_generator": False}
 
 
 RECORD_COLUMNS = ("id", "created_at", "updated_at", "modified_by", "version", "deleted", "change_seq")
