@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from rcdesk.compliance import DEFAULT_PROFILE_BY_COUNTRY, DEFAULT_PROFILES, ThresholdProfile, aggregate, distribution
 from rcdesk.errors import NotFound
@@ -64,7 +65,8 @@ def _json(text, default):
         return default
 
 
-def setting(c, key: str, default):
+def setting(c, key: str, default: Any) -> Any:
+    """A setting's JSON value, `default` when it is missing or unreadable."""
     row = c.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
     return _json(row[0], default) if row else default
 

@@ -275,7 +275,7 @@ class MappedParser(SheetParser):
     def header_group_value(self, r: int) -> str:
         return ""  # the header band holds headers, never a group's name
 
-    def group_row(self, r: int, cells: list[tuple[int, object]]):
+    def group_row(self, r: int, cells: list[tuple[int, object]]) -> tuple[str, str, str] | None:
         """A lone «FASE 1: Planificación» / «Componente 3 …» row between activities (or a group row
         of the sheet's layout, when a known layout is read with the user's columns)."""
         g = super().group_row(r, cells)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rcdesk.db.database import Database
 from rcdesk.errors import UserError
@@ -14,8 +15,11 @@ from rcdesk.services.attendance import AttendanceRow, AttendanceService
 from rcdesk.services.events import EventRow, EventService
 from rcdesk.validation.ids import mask_id
 
+if TYPE_CHECKING:
+    from rcdesk.reports.attendance_pdf import SheetHeader
 
-def sheet_header(ev: EventRow, retention_years: int | None = None):
+
+def sheet_header(ev: EventRow, retention_years: int | None = None) -> SheetHeader:
     from rcdesk.reports.attendance_pdf import SheetHeader
 
     entity = ev.institution_name or "Entidad"

@@ -18,7 +18,7 @@ class CpccsParser(SheetParser):
     top_kind = "fase"
     group_col_kind = "seccion"
 
-    def group_row(self, r, cells):
+    def group_row(self, r: int, cells: list[tuple[int, object]]) -> tuple[str, str, str] | None:
         if not cells or len(cells) > 3:
             return None
         c0, v0 = cells[0]

@@ -26,7 +26,7 @@ class DatedParser(SheetParser):
     group_col_kind = "etapa"
     group_col_is_top = True
 
-    def group_row(self, r, cells):
+    def group_row(self, r: int, cells: list[tuple[int, object]]) -> tuple[str, str, str] | None:
         if not cells or len(cells) > 2:
             return None
         c0, v0 = cells[0]

@@ -19,10 +19,10 @@ class MurcParser(SheetParser):
     group_col_kind = "elemento"
     group_col_is_top = True
 
-    def split_group_label(self, text):
+    def split_group_label(self, text: str) -> tuple[str, str]:
         return text, text
 
-    def group_row(self, r, cells):
+    def group_row(self, r: int, cells: list[tuple[int, object]]) -> tuple[str, str, str] | None:
         # an element named on a row of its own, in whatever column the merge starts
         if len(cells) != 1:
             return None

@@ -21,7 +21,7 @@ class PaacParser(SheetParser):
     top_kind = "componente"
     group_col_kind = "subcomponente"
 
-    def group_row(self, r, cells):
+    def group_row(self, r: int, cells: list[tuple[int, object]]) -> tuple[str, str, str] | None:
         if not cells or len(cells) > 2:
             return None
         c0, v0 = cells[0]
@@ -35,5 +35,5 @@ class PaacParser(SheetParser):
             return None
         return "componente", m[1].strip(), name
 
-    def looks_like_group_label(self, text):
+    def looks_like_group_label(self, text: str) -> bool:
         return bool(SUBCOMPONENTE_RE.match(text)) or super().looks_like_group_label(text)
