@@ -77,9 +77,7 @@ class IdentityPage(QWizardPage):
         self.person.setPlaceholderText("Nombre y apellido de quien usa esta instalación")
         self.entity = QLineEdit()
         self.entity.setPlaceholderText("p. ej. GAD Municipal de Guamote o Alcaldía de Pasto")
-        self.country = QComboBox()
-        for code, label in COUNTRIES.items():
-            self.country.addItem(label, code)
+        self.country = QComboBox()  # filled when the page is first shown (initializePage)
         form = QFormLayout(self)
         form.addRow("&Nombre de esta instalación:", self.installation)
         form.addRow("&Su nombre:", self.person)
@@ -87,6 +85,13 @@ class IdentityPage(QWizardPage):
         form.addRow("&País:", self.country)
         self.registerField("installation*", self.installation)
         self.registerField("entity*", self.entity)
+
+    def initializePage(self) -> None:
+        # Not in the constructor: a combo's first item builds its popup, which the assistant's
+        # first page, painted at start-up, does not need.
+        if not self.country.count():
+            for code, label in COUNTRIES.items():
+                self.country.addItem(label, code)
 
 
 class TerritoriesPage(QWizardPage):
