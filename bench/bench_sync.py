@@ -464,7 +464,7 @@ def main() -> None:
     )
     print(
         f"  ratio rcdesk/openpyxl = {(xr['seconds'] / xr['rows']) / (xo['seconds'] / xo['rows']):.2f} "
-        "(target >= 0.7, per row)"
+        "(target >= 0.9, per row)"
     )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
