@@ -24,6 +24,7 @@ already typed is kept. A bad amount or date names sheet, row and field, and noth
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -445,9 +446,7 @@ def read_processes(
     states: list[str] | None = None,
 ) -> ProcurementImport:
     """Read, map, parse and aggregate the list (no write): the preview of `import_processes`."""
-    from rcdesk.poa.importer import parse_number
     from rcdesk.services.cpccs import CpccsService
-    from rcdesk.services.import_mappings import ImportMappings
 
     p = Path(path)
     type_choice, state_choice = _type_choices(types), _state_choices(states)
@@ -455,6 +454,31 @@ def read_processes(
     inst = svc.institution(year, institution_id)
     res = ProcurementImport(str(p), int(year), inst.name, dry_run)
     table = _table(_read(p), sheets, p.name)
+    sm = _mapping(db, table, res, overrides, profile_path, use_remembered)
+    _aggregate(res, table, sm, type_choice, state_choice)
+    if not res.errors and not res.counted:
+        res.errors.append(
+            f"«{p.name}»: ningún proceso adjudicado o finalizado del año {year} "
+            f"({res.rows_read} leído(s), {res.other_years} de otros años, {res.not_counted} en otros estados)."
+        )
+    if not res.errors:
+        res.form = _form(svc.form(year, SECTION, institution_id), res.totals)
+        schema.clean_data(schema.section(SECTION), res.form)  # the same check the save makes
+    return res
+
+
+def _mapping(
+    db: Database,
+    table: Table,
+    res: ProcurementImport,
+    overrides: dict[str, str] | None,
+    profile_path: str | None,
+    use_remembered: bool,
+) -> SheetMapping:
+    """The column decisions: proposed, then a profile file or the mapping remembered for these headers,
+    then --map; refuses (naming the file and sheet) a list without its type, state or amount column."""
+    from rcdesk.services.import_mappings import ImportMappings
+
     profile: dict[str, str] | None = None
     if profile_path:
         res.profile_name, profile = profiles.load(profile_path, PROCUREMENT)
@@ -475,97 +499,115 @@ def read_processes(
         missing.append("Valor adjudicado (o Presupuesto referencial)")
     if missing:
         raise UserError(
-            f"«{p.name}», hoja «{res.sheet}»: falta la columna de {', '.join(missing)}. "
+            f"«{Path(res.source).name}», hoja «{res.sheet}»: falta la columna de {', '.join(missing)}. "
             "Asígnela con --map «ENCABEZADO=campo» (rcdesk import fields contratacion lista los campos)."
         )
-    value_col = sm.one("valor_adjudicado") or sm.one("presupuesto")
     if not sm.mapped("valor_adjudicado"):
         res.warnings.append("sin columna de monto adjudicado: se usa el presupuesto referencial")
-    final_col = sm.one("valor_final")
-    date_col = sm.one("fecha")
-    if date_col is None:
-        res.warnings.append(f"sin columna de fecha: se cuentan todos los procesos como del año {year}")
+    if sm.one("fecha") is None:
+        res.warnings.append(f"sin columna de fecha: se cuentan todos los procesos como del año {res.year}")
+    return sm
 
-    grid = table.grid
-    totals: dict[str, TypeTotal] = {}
 
-    def cell(r: int, d: Decision | None) -> object:
-        return grid.get(r, d.column.index) if d is not None else ""
+@dataclass(frozen=True)
+class _Process:
+    name: str
+    kind: str  # ADJ | FIN
+    value: float
+    final: float | None
+    link: str
 
-    def where(r: int, d: Decision) -> str:
-        return f"hoja «{grid.name}», fila {r + 1}, columna {d.letter} («{d.header}»)"
 
-    tipo_col, estado_col = sm.one("tipo"), sm.one("estado")
-    link_col = sm.one("link")
-    for r in range(table.first_data_row, grid.height):
-        if grid.row_is_blank(r):
-            continue
-        name = clean(cell(r, tipo_col))
-        state = clean(cell(r, estado_col))
-        if not name and not state:
-            continue  # a total or note row under the list
-        res.rows_read += 1
-        errors_before = len(res.errors)
-        if date_col is not None:
-            raw = cell(r, date_col)
+class _Rows:
+    """The mapped cells of the list's data rows, read one process at a time."""
+
+    def __init__(self, table: Table, sm: SheetMapping, res: ProcurementImport, state_choice: dict[str, str]) -> None:
+        self.grid, self.res, self.states = table.grid, res, state_choice
+        self.first = table.first_data_row
+        self.tipo, self.estado, self.link = sm.one("tipo"), sm.one("estado"), sm.one("link")
+        self.value, self.final = sm.one("valor_adjudicado") or sm.one("presupuesto"), sm.one("valor_final")
+        self.date = sm.one("fecha")
+
+    def cell(self, r: int, d: Decision | None) -> object:
+        return self.grid.get(r, d.column.index) if d is not None else ""
+
+    def where(self, r: int, d: Decision) -> str:
+        return f"hoja «{self.grid.name}», fila {r + 1}, columna {d.letter} («{d.header}»)"
+
+    def processes(self) -> Iterator[_Process]:
+        """Each data row counted for the year (adjudicated or finalised), tallying the rest in `res`."""
+        for r in range(self.first, self.grid.height):
+            if self.grid.row_is_blank(r):
+                continue
+            name, state = clean(self.cell(r, self.tipo)), clean(self.cell(r, self.estado))
+            if not name and not state:
+                continue  # a total or note row under the list
+            self.res.rows_read += 1
+            process = self._process(r, name, state)
+            if process is not None:
+                yield process
+
+    def _process(self, r: int, name: str, state: str) -> _Process | None:
+        from rcdesk.poa.importer import parse_number
+
+        res = self.res
+        if self.date is not None:
+            raw = self.cell(r, self.date)
             day = _as_date(raw)
             if day is None:
-                res.errors.append(f"{where(r, date_col)}: «{clean(raw)}» no es una fecha (dd/mm/aaaa).")
-                continue
-            if day.year != int(year):
+                res.errors.append(f"{self.where(r, self.date)}: «{clean(raw)}» no es una fecha (dd/mm/aaaa).")
+                return None
+            if day.year != res.year:
                 res.other_years += 1
-                continue
+                return None
         amounts: list[float | None] = []
-        for d in (value_col, final_col):
+        for d in (self.value, self.final):
             if d is None:
                 amounts.append(None)
                 continue
             try:
-                amounts.append(parse_number(cell(r, d)))
+                amounts.append(parse_number(self.cell(r, d)))
             except ValueError:
-                amounts.append(None)
-                res.errors.append(f"{where(r, d)}: «{clean(cell(r, d))}» no es un valor en dólares.")
-        if len(res.errors) > errors_before:
-            continue
+                res.errors.append(f"{self.where(r, d)}: «{clean(self.cell(r, d))}» no es un valor en dólares.")
+                return None
         value, final = amounts[0] or 0.0, amounts[1]
         if value < 0 or (final is not None and final < 0):
-            res.errors.append(f"hoja «{grid.name}», fila {r + 1}: un valor negativo no es un monto de contratación.")
-            continue
-        kind = state_kind(state, state_choice)
+            res.errors.append(
+                f"hoja «{self.grid.name}», fila {r + 1}: un valor negativo no es un monto de contratación."
+            )
+            return None
+        kind = state_kind(state, self.states)
         if kind is None:
             res.unknown_states[state or "(vacío)"] = res.unknown_states.get(state or "(vacío)", 0) + 1
+        if kind is None or kind == "NO":
             res.not_counted += 1
-            continue
-        if kind == "NO":
-            res.not_counted += 1
-            continue
-        tipo = procedure_type(name, type_choice)
+            return None
+        return _Process(name, kind, value, final, clean(self.cell(r, self.link)))
+
+
+def _aggregate(
+    res: ProcurementImport, table: Table, sm: SheetMapping, type_choice: dict[str, str], state_choice: dict[str, str]
+) -> None:
+    """The year's processes added up per CPCCS type into `res.totals` (form order)."""
+    totals: dict[str, TypeTotal] = {}
+    for p in _Rows(table, sm, res, state_choice).processes():
+        tipo = procedure_type(p.name, type_choice)
         if tipo is None:
-            res.unknown_types[name or "(vacío)"] = res.unknown_types.get(name or "(vacío)", 0) + 1
+            res.unknown_types[p.name or "(vacío)"] = res.unknown_types.get(p.name or "(vacío)", 0) + 1
             tipo = OTHER
         t = totals.setdefault(tipo, TypeTotal(tipo))
-        if name and name not in t.names:
-            t.names.append(name)
+        if p.name and p.name not in t.names:
+            t.names.append(p.name)
         t.adjudicados += 1
-        t.valor_adjudicados += value
-        if kind == "FIN":
+        t.valor_adjudicados += p.value
+        if p.kind == "FIN":
             t.finalizados += 1
-            t.valor_finalizados += final if final is not None else value
-        link = clean(cell(r, link_col))
-        if not t.link and link.lower().startswith(("http://", "https://")):
-            t.link = link
+            t.valor_finalizados += p.final if p.final is not None else p.value
+        if not t.link and p.link.lower().startswith(("http://", "https://")):
+            t.link = p.link
         res.counted += 1
     order = {o: i for i, o in enumerate(_options())}
     res.totals = sorted(totals.values(), key=lambda t: order.get(t.tipo, len(order)))
-    if not res.errors and not res.counted:
-        res.errors.append(
-            f"«{p.name}»: ningún proceso adjudicado o finalizado del año {year} "
-            f"({res.rows_read} leído(s), {res.other_years} de otros años, {res.not_counted} en otros estados)."
-        )
-    if not res.errors:
-        res.form = _form(svc.form(year, SECTION, institution_id), res.totals)
-        schema.clean_data(schema.section(SECTION), res.form)  # the same check the save makes
-    return res
 
 
 def _form(current: dict, totals: list[TypeTotal]) -> dict:
