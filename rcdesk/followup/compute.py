@@ -216,6 +216,9 @@ def _schedule(a, kind: str, year: int) -> tuple[date, date | None, str]:
     return start or date(year, 1, 1), due, text
 
 
+_NONE_REPORTED = Compliance(Decimal("0.00"))
+
+
 def _statuses(
     data: dict,
     kind: str,
@@ -233,26 +236,42 @@ def _statuses(
     pending_by = data["pending"]
     with_ev = data["with_evidence"]
     out = []
+    # A plan of thousands of activities repeats a few reported values, lights and due dates
+    # (cuatrimestre ends): each is computed once (the home page computes this at start-up).
+    reported: dict[tuple, Compliance] = {}
+    lights: dict[Compliance, Light] = {}
+    business_days: dict[date, int] = {}
     for a in data["activities"]:
         last = latest.get(a.id)
         pending = pending_by.get(a.id, 0)
         start, due, sched = _schedule(a, kind, year)
         flags = []
         if last is not None:
-            pct = _effective(last.percent, last.quantity, last.target_quantity)
-            c = Compliance(pct, over=pct is not None and pct > 100)
+            key = (last.percent, last.quantity, last.target_quantity)
+            if key not in reported:
+                pct = _effective(*key)
+                reported[key] = Compliance(pct, over=pct is not None and pct > 100)
+            c = reported[key]
             if c.over:
                 flags.append("Más de 100 %: revisar")
             if require_evidence and last.id not in with_ev:
                 flags.append("Sin medio de verificación")
         elif start <= cut:
-            c = Compliance(Decimal("0.00"))
+            c = _NONE_REPORTED
             flags.append("Sin reporte validado")
         else:
             c = NOT_PROGRAMMED
         done = c.raw is not None and last is not None and c.raw >= 100
         days_left = (due - today).days if due else None
-        bdays = cal.business_days_between(today, due) if due else None
+        if due:
+            bdays = business_days.get(due)
+            if bdays is None:
+                bdays = business_days[due] = cal.business_days_between(today, due)
+        else:
+            bdays = None
+        light = lights.get(c)
+        if light is None:
+            light = lights[c] = profile.classify(c)
         overdue = bool(due and due < today and not done)
         if overdue:
             flags.append("Vencida")
@@ -267,7 +286,7 @@ def _statuses(
                 sched,
                 due,
                 c,
-                profile.classify(c),
+                light,
                 done,
                 overdue,
                 days_left,
@@ -373,8 +392,13 @@ def _unit_statuses(data: dict, by_id: dict[str, ActivityStatus], profile: Thresh
     for activity_id, unit_name in data["units"]:
         linked[activity_id].append(unit_name)
     per_unit: dict[str, list[ActivityStatus]] = defaultdict(list)
+    responsible: dict[str, str] = {}  # many activities name the same responsible
     for a in by_id.values():
-        names = linked.get(a.activity_id) or [_short(a.responsible, 50) or "Sin responsable"]
+        names = linked.get(a.activity_id)
+        if not names:
+            if a.responsible not in responsible:
+                responsible[a.responsible] = _short(a.responsible, 50) or "Sin responsable"
+            names = [responsible[a.responsible]]
         for n in names:
             per_unit[n].append(a)
     out = []

@@ -8,6 +8,7 @@ into the database use the `holidays` library directly (nothing is written here).
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections import namedtuple
 from concurrent.futures import Future
@@ -132,39 +133,29 @@ def business_calendar(c, country: str, years: list[int], locality: str | None = 
     return BusinessCalendar(country, days, years, locality=locality)
 
 
-def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:
-    acts = [
-        _Act(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            _json(r[6], []),
-            _d(r[7]),
-            _d(r[8]),
-            r[9],
-            _json(r[10], {}) if weighted else {},
-        )
+def _reports(c, plan_id: str, cut_no: int, in_plan: str) -> tuple[list[_Latest], dict[str, int]]:
+    """Each activity's report that counts and its count of reports awaiting review.
+
+    The report that counts: VALIDADO with the highest period ≤ the cut (one VALIDADO per period;
+    a tie would go to the highest id). On SQLite one pass over the plan's reports gives both: the
+    bare columns of a GROUP BY come from the row holding its single max(), here period then id as
+    one text. PostgreSQL has no bare columns: a window numbers each activity's rows instead.
+    """
+    if isinstance(c, sqlite3.Connection):
+        latest, pending = [], {}
         for r in c.execute(
-            "SELECT id, number, description, responsible, meta, group_id, cuatrimestres, start_date, end_date, "
-            f"scheduled_text, {'extra' if weighted else 'NULL'} FROM plan_activity "
-            "WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
-            (plan_id,),
-        )
-    ]
-    groups = [
-        _Group(*r)
-        for r in c.execute(
-            "SELECT id, parent_id, kind, code, name FROM plan_group WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
-            (plan_id,),
-        )
-    ]
-    in_plan = "SELECT id FROM plan_activity WHERE plan_id = ? AND deleted = FALSE"
-    # The report that counts: VALIDADO with the highest period ≤ the cut (one VALIDADO per period).
-    # Each activity's row with the highest period, numbered by a window (portable: PostgreSQL has
-    # no bare columns beside a MAX() aggregate, which SQLite takes from the row holding it).
+            "SELECT activity_id, period_no, id, percent, quantity, target_quantity, "
+            "max(CASE WHEN status = 'VALIDADO' AND period_no <= ? THEN printf('%04d', period_no) || id END), "
+            "sum(status = 'REPORTADO') FROM progress_report "
+            f"WHERE activity_id IN ({in_plan}) AND deleted = FALSE AND status IN ('VALIDADO', 'REPORTADO') "
+            "GROUP BY activity_id",
+            (cut_no, plan_id),
+        ):
+            if r[6] is not None:
+                latest.append(_Latest(*r[:6]))
+            if r[7]:
+                pending[r[0]] = r[7]
+        return latest, pending
     latest = [
         _Latest(*r)
         for r in c.execute(
@@ -183,6 +174,55 @@ def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:
             (plan_id,),
         ).fetchall()
     )
+    return latest, pending
+
+
+def _load(c, plan_id: str, cut_no: int, *, weighted: bool) -> dict:
+    # thousands of activities share a few cuatrimestre lists and dates: each text is read once
+    # (the values are only read, never changed, by the computation)
+    marks: dict[str | None, Any] = {}
+    days: dict[str | None, date | None] = {}
+
+    def mark(text: str | None) -> Any:
+        if text not in marks:
+            marks[text] = _json(text, [])
+        return marks[text]
+
+    def day(text: str | None) -> date | None:
+        if text not in days:
+            days[text] = _d(text)
+        return days[text]
+
+    acts = [
+        _Act(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            mark(r[6]),
+            day(r[7]),
+            day(r[8]),
+            r[9],
+            _json(r[10], {}) if weighted else {},
+        )
+        for r in c.execute(
+            "SELECT id, number, description, responsible, meta, group_id, cuatrimestres, start_date, end_date, "
+            f"scheduled_text, {'extra' if weighted else 'NULL'} FROM plan_activity "
+            "WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
+            (plan_id,),
+        )
+    ]
+    groups = [
+        _Group(*r)
+        for r in c.execute(
+            "SELECT id, parent_id, kind, code, name FROM plan_group WHERE plan_id = ? AND deleted = FALSE ORDER BY position",
+            (plan_id,),
+        )
+    ]
+    in_plan = "SELECT id FROM plan_activity WHERE plan_id = ? AND deleted = FALSE"
+    latest, pending = _reports(c, plan_id, cut_no, in_plan)
     ids = [r.id for r in latest]
     with_evidence: set[str] = set()
     for i in range(0, len(ids), 900):
