@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rcdesk.db.base import Base, Record
+from rcdesk.ids import utcnow
 
 HOLIDAY_SCOPES = {"nacional": "Nacional", "local": "Local"}
 HOLIDAY_SOURCES = {"biblioteca": "Calendario oficial (biblioteca holidays)", "usuario": "Agregado por el usuario"}
@@ -53,6 +54,19 @@ class Evidence(Record, Base):
     mime: Mapped[str | None] = mapped_column(String(120), nullable=True)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class EvidenceBlob(Base):
+    """An evidence file's bytes, kept in a server database so every operator's desktop can open it
+    (`rcdesk/db/shared_blobs.py`); empty on SQLite, whose files stay in the store folder."""
+
+    __tablename__ = "evidence_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(300), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
 
 
 class ProgressReport(Record, Base):

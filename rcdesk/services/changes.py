@@ -57,6 +57,7 @@ TABLE_AREAS: dict[str, Changes] = {
     "holiday": _FOLLOWUP,
     # evidence belongs to follow-up reports, POA executions and field visits alike
     "evidence": _FOLLOWUP | _POA,
+    "evidence_blob": NOTHING,  # a copy of a stored file's bytes for other desktops (a server)
     # settings: the follow-up's traffic-light profiles and deadline rules, the POA evaluation's, the
     # events' answer days and retention periods (one table, so a change reaches every reader)
     "setting": _FOLLOWUP | _POA | _EVENTS,

@@ -220,6 +220,10 @@ class EvidenceService:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        if self._shared():
+            from rcdesk.db import shared_blobs
+
+            shared_blobs.upload(self.db, blob)  # other operators' desktops open it too
         mime = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
         return StagedFile(sha, p.name[:300], size, mime, blob)
 
@@ -356,12 +360,18 @@ class EvidenceService:
         if len(sha) != 64:
             return None
         shard = self.store / sha[:2]
-        if not shard.is_dir():
-            return None
-        for cand in shard.glob(f"{sha}*"):
+        for cand in shard.glob(f"{sha}*") if shard.is_dir() else ():
             if cand.is_file():
                 return cand
+        if self._shared():  # stored at another operator's desktop: from the server database
+            from rcdesk.db import shared_blobs
+
+            return shared_blobs.fetch(self.db, sha)
         return None
+
+    def _shared(self) -> bool:
+        """This store is a server database's (its files are kept in the database too)."""
+        return self.db.is_server and self.db.paths is not None and self._store == self.db.paths.evidence
 
 
 def _safe_ext(suffix: str) -> str:

@@ -27,12 +27,12 @@ def find_blob(db, sha: str) -> Path | None:
     if db.paths is None:
         return None
     shard = db.paths.evidence / sha[:2]
-    if not shard.is_dir():
-        return None
-    for cand in sorted(shard.glob(f"{sha}*")):
+    for cand in sorted(shard.glob(f"{sha}*")) if shard.is_dir() else ():
         if cand.is_file() and _BLOB_RE.fullmatch(cand.name.lower()):
             return cand
-    return None
+    from rcdesk.db import shared_blobs
+
+    return shared_blobs.fetch(db, sha)  # a server's file stored at another operator's desktop
 
 
 def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: PackageReport) -> None:
@@ -75,6 +75,9 @@ def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:
             got = pkg.copy_to(member, fh)
         if got == sha and find_blob(db, sha) is None:
             os.replace(tmp, dest)
+            from rcdesk.db import shared_blobs
+
+            shared_blobs.upload(db, dest)  # every operator of a server database sees it
     finally:
         tmp.unlink(missing_ok=True)
     return got

@@ -179,7 +179,7 @@ def _load_or_create(db, s) -> KeyRing:
     from rcdesk.models.sync import SyncKey
 
     rows = {k.kind: k for k in s.scalars(select(SyncKey))}
-    folder: Path | None = db.paths.keys if db.paths is not None else None
+    folder = key_folder(db)
     ring = KeyRing(
         _stored_key(rows, folder, SIGN, _sign_key) or Ed25519PrivateKey.generate(),
         _stored_key(rows, folder, ENCRYPT, _enc_key) or X25519PrivateKey.generate(),
@@ -194,6 +194,15 @@ def _load_or_create(db, s) -> KeyRing:
     if folder is not None:
         _write_files(folder, ring)
     return ring
+
+
+def key_folder(db) -> Path | None:
+    """Where this installation's key files live, if anywhere. A server database has none: every
+    operator's desktop reads the keys from the database, the one copy they share, so a stale file
+    at one desktop (which would win, see `_stored_key`) can never replace headquarters' key."""
+    if db.paths is None or getattr(db, "is_server", False):
+        return None
+    return Path(db.paths.keys)
 
 
 def _stored_key(rows: dict, folder: Path | None, kind: str, check: Callable[[object], PrivateKey]) -> PrivateKey | None:
@@ -232,10 +241,10 @@ def _write_files(folder: Path, ring: KeyRing) -> None:
 
 def backup_keys(db, dest_dir: Path) -> bool:
     """Copy the key files next to a database backup (called by `rcdesk backup`)."""
-    if db.paths is None:
+    if key_folder(db) is None:
         return False
     load_or_create(db)
-    src = db.paths.keys
+    src = Path(db.paths.keys)
     if not src.is_dir() or not any(src.iterdir()):
         return False
     dest = Path(dest_dir)
@@ -297,9 +306,10 @@ def import_keys(db, data: bytes, passphrase: str) -> KeyRing:
             else:
                 row.private_pem = _pem(key)
                 row.public_b64 = b64(_raw_public(key))
-    if db.paths is not None:
+    folder = key_folder(db)
+    if folder is not None:
         for kind in (SIGN, ENCRYPT):
-            (db.paths.keys / _FILES[kind]).unlink(missing_ok=True)
-        _write_files(db.paths.keys, ring)
+            (folder / _FILES[kind]).unlink(missing_ok=True)
+        _write_files(folder, ring)
     db._sync_keyring = ring
     return ring
