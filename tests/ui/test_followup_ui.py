@@ -177,6 +177,16 @@ def test_save_and_print_informe(qtbot, plan_ctx, tmp_path, monkeypatch):
     page.print_informe()
     assert printed.exists() and printed.stat().st_size > 1000
     assert status and "impresora" in status[-1]
+    from PySide6.QtPdf import QPdfDocument
+
+    copies = []
+    for pdf in (tmp_path / "informe.pdf", printed):
+        doc = QPdfDocument()
+        doc.load(str(pdf))
+        copies.append(doc.pageCount())
+        doc.close()
+    assert copies[0] >= 1 and copies[1] == copies[0]  # every page reached the printer
+    assert f"({copies[0]} páginas)" in status[-1]
 
 
 def test_informe_menu_saves_the_strategy_documents(qtbot, plan_ctx, tmp_path, monkeypatch):

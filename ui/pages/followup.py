@@ -10,8 +10,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QShortcut
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from ..dialogs.followup_review import EvidenceRole, fill_evidence_list, open_evidence
 from ..models.followup_tables import ActivityStatusModel, HolidayModel, ReportHistoryModel, ReviewQueueModel
+from ..printing import print_pdf_pages
 from ..shell import PageSpec
 from ..widgets.buttons import OK, dialog_buttons
 from ..widgets.columns import fit_columns
@@ -50,31 +51,6 @@ def _qdate(d: date) -> QDate:
 
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
-
-
-def print_pdf(pdf_path: Path, printer) -> int:
-    """Render each page of a PDF onto a QPrinter (QtPdf); returns pages printed."""
-    from PySide6.QtPdf import QPdfDocument
-
-    doc = QPdfDocument()
-    doc.load(str(pdf_path))
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        for i in range(doc.pageCount()):
-            if i:
-                printer.newPage()
-            target = painter.viewport()
-            size = doc.pagePointSize(i)
-            scale = min(target.width() / size.width(), target.height() / size.height())
-            w, h = int(size.width() * scale), int(size.height() * scale)
-            image = doc.render(i, QSize(w, h))
-            painter.drawImage(target.x() + (target.width() - w) // 2, target.y(), image)
-    finally:
-        painter.end()
-        doc.close()
-    return doc.pageCount()
 
 
 def urgent_first(pending: list, plan_order: list) -> list:
@@ -686,7 +662,7 @@ class FollowupPage(QWidget):
         tmp = Path(tempfile.mkdtemp(prefix="rcdesk-")) / "informe.pdf"
 
         def done(result) -> None:
-            pages = print_pdf(Path(result), printer)
+            pages = print_pdf_pages(Path(result), printer)
             self.ctx.events.status_message.emit(f"Informe enviado a la impresora ({pages} páginas).")
 
         self.ctx.runner.run(self._informe_job(tmp, "pdf"), title="Preparando la impresión…", parent=self, on_done=done)

@@ -26,29 +26,15 @@ KIND_NAMES = {"deliberacion": "acta deliberacion", "compromiso": "acta compromis
 
 def print_pdf(path: str, parent: QWidget) -> bool:
     """Send a PDF to a printer chosen in the system print dialog (pages rendered with QtPdf)."""
-    from PySide6.QtCore import QRect, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    from ...printing import print_pdf_pages
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dlg = QPrintDialog(printer, parent)
     if dlg.exec() != QPrintDialog.DialogCode.Accepted:
         return False
-    doc = QPdfDocument(parent)
-    doc.load(path)
-    painter = QPainter(printer)
-    try:
-        for i in range(doc.pageCount()):
-            if i:
-                printer.newPage()
-            vp = painter.viewport()
-            pt = doc.pagePointSize(i)
-            scale = min(vp.width() / pt.width(), vp.height() / pt.height())
-            size = QSize(int(pt.width() * scale), int(pt.height() * scale))
-            painter.drawImage(QRect(vp.topLeft(), size), doc.render(i, size))
-    finally:
-        painter.end()
+    print_pdf_pages(path, printer)
     return True
 
 
