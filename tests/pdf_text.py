@@ -20,14 +20,24 @@ def _lines(item):
         yield from _lines(child)
 
 
-def pdf_text(path: Path | str) -> str:
-    """Every page's text in reading order; pages end with a form feed as poppler's layout mode does."""
+def pdf_text(path: Path | str, *, last: int | None = None) -> str:
+    """Every page's text in reading order; pages end with a form feed as poppler's layout mode does.
+
+    `last=n` reads only the last n pages: laying a page out is what costs, and a test about how a
+    document ends need not lay out its beginning."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
 
+    numbers = None
+    if last is not None:
+        from pdfminer.pdfpage import PDFPage
+
+        with open(path, "rb") as fp:
+            count = sum(1 for _ in PDFPage.get_pages(fp))
+        numbers = set(range(max(count - last, 0), count))
     pages = []
     # all_texts: lay out text inside form XObjects too (the sheets' header is one)
-    for page in extract_pages(str(path), laparams=LAParams(all_texts=True)):
+    for page in extract_pages(str(path), page_numbers=numbers, laparams=LAParams(all_texts=True)):
         rows: list[tuple[float, float, list]] = []  # (top, bottom, [(x0, text)])
         for line in sorted(_lines(page), key=lambda ln: -ln.y1):
             text = line.get_text().strip()
