@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,9 @@ class _SpanishHelp(argparse.ArgumentParser):
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = _SpanishHelp(prog="rcdesk-gui", description="rcdesk (interfaz gráfica)", add_help=False)
     p.add_argument("-h", "--help", action="help", help="mostrar esta ayuda y salir")
-    p.add_argument("--db", metavar="RUTA", help="archivo de base de datos")
+    p.add_argument(
+        "--db", metavar="RUTA", help="archivo de base de datos o servidor PostgreSQL (postgresql+psycopg://…)"
+    )
     return p.parse_known_args(argv)[0]
 
 
@@ -176,7 +178,18 @@ def run(argv: list[str] | None = None) -> int:
 
     from rcdesk.paths import AppPaths
 
-    paths = AppPaths.for_database(Path(args.db)) if args.db else AppPaths.default()
+    target = args.db
+    if target is None and not os.environ.get("RCDESK_DB"):
+        from rcdesk.db import server_profile
+
+        if server_profile.load() is not None:  # «Conectar a un servidor…» remembered one
+            from PySide6.QtWidgets import QApplication
+
+            from .dialogs.server_connect import remembered_server_url
+
+            QApplication.instance() or QApplication(argv)
+            target = remembered_server_url()
+    paths = AppPaths.for_target(target) if target else AppPaths.default()
     paths.ensure()
     from rcdesk.logsetup import setup_logging
 
@@ -232,7 +245,7 @@ def run(argv: list[str] | None = None) -> int:
         qt_app()
         window = create_window(db)
         window.show_at_start()
-        backup = start_daily_backup(window, paths)
+        backup = None if paths.is_server else start_daily_backup(window, paths)  # a server's are its own
         from rcdesk.services.installation_setup import needs_setup
 
         if needs_setup(db):
@@ -241,7 +254,8 @@ def run(argv: list[str] | None = None) -> int:
             run_first_start(window)
         code = app.exec()
         window.ctx.runner.shutdown()  # a write still running must finish before the file is let go
-        backup.finish()  # closed before the copy started: it is taken now, the window already gone
+        if backup is not None:
+            backup.finish()  # closed before the copy started: it is taken now, the window already gone
         db.close()
         return code
     finally:

@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         m.addAction(QAction("&Restaurar una copia…", self, triggered=self.restore_backup))
         m.addAction(QAction("Abrir la carpeta de &datos", self, triggered=self.open_data_folder))
         m.addAction(QAction("Carpeta de &exportación…", self, triggered=self.choose_export_folder))
+        m.addAction(QAction("Conectar a un ser&vidor…", self, triggered=self.connect_to_server))
         m.addAction(QAction("Asistente de &configuración…", self, triggered=self.open_first_start))
         m.addSeparator()
         quit_action = QAction("&Salir", self, triggered=self.close)
@@ -313,6 +314,13 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "rcdesk", "La copia se restauró. rcdesk se reiniciará ahora.")
         QProcess.startDetached(sys.executable, sys.argv)
         QApplication.quit()
+
+    def connect_to_server(self) -> None:
+        """Headquarters on a PostgreSQL server (or back to this desktop's file); restarts rcdesk."""
+        from .dialogs.server_connect import connect_and_restart
+
+        self.ctx.runner.wait()  # a write still running finishes on the database it started on
+        connect_and_restart(self)
 
     def choose_export_folder(self) -> None:
         from PySide6.QtWidgets import QFileDialog
