@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class World:
         """`hq_target`: headquarters' SQLite file or server URL (default: a file under `tmp`)."""
         self.tmp = tmp
         self.usb = tmp / "usb"
-        self.usb.mkdir()
+        self.usb.mkdir(exist_ok=True)
         self.hq = Database.open(hq_target or tmp / "sede" / "rcdesk.db", name="Sede Riobamba", role="hq")
         self.a = Database.open(tmp / "campo_a" / "rcdesk.db", name="Técnico Guano", role="field")
         self.b = Database.open(tmp / "campo_b" / "rcdesk.db", name="Técnica Alausí", role="field")
@@ -47,6 +48,27 @@ class World:
     def close(self) -> None:
         for d in (self.hq, self.a, self.b):
             d.close()
+
+    @classmethod
+    def joined_template(cls, root: Path) -> dict:
+        """Headquarters seeded and laptop A joined under `root`, then closed, for `copy_of`: opening
+        three new databases runs every migration three times, a second or more a test."""
+        w = cls(root)
+        try:
+            w.ids = w.seed_hq()
+            w.join(w.a, w.A)
+            return {"root": root, "ids": w.ids, "n": w._n}
+        finally:
+            w.close()
+
+    @classmethod
+    def copy_of(cls, template: dict, tmp: Path) -> World:
+        """A private copy of a `joined_template` world in `tmp` (databases, keys, packages sent)."""
+        shutil.copytree(template["root"], tmp, dirs_exist_ok=True)
+        w = cls(tmp)
+        w.ids = dict(template["ids"])
+        w._n = template["n"]  # the next package gets a new file name on the copied «USB»
+        return w
 
     def path(self, stem: str) -> Path:
         self._n += 1

@@ -15,11 +15,15 @@ from rcdesk.sync.package import SIG_LEN, PackageWriter
 from tests.core.sync_world import World, dump, files_of
 
 
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory) -> dict:
+    return World.joined_template(tmp_path_factory.mktemp("joined"))
+
+
 @pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
-    w.ids = w.seed_hq()
-    w.join(w.a, w.A)
+def world(joined, tmp_path):
+    """Headquarters and laptop A joined (a copy of the module's: each test changes its own)."""
+    w = World.copy_of(joined, tmp_path)
     yield w
     w.close()
 

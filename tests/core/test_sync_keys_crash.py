@@ -16,11 +16,15 @@ from rcdesk.sync.keys import backup_keys, fingerprint, load_or_create
 from tests.core.sync_world import World, dump
 
 
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory) -> dict:
+    return World.joined_template(tmp_path_factory.mktemp("joined"))
+
+
 @pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
-    w.ids = w.seed_hq()
-    w.join(w.a, w.A)
+def world(joined, tmp_path):
+    """Headquarters and laptop A joined (a copy of the module's: each test changes its own)."""
+    w = World.copy_of(joined, tmp_path)
     yield w
     w.close()
 
