@@ -19,6 +19,7 @@ from typing import overload
 
 HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
+_ZERO = Decimal(0)
 
 GREY = "gris"
 BLUE = "azul"
@@ -46,6 +47,8 @@ LIGHT_ORDER = (RED, YELLOW, GREEN, BLUE, GREY)
 
 def to_decimal(value: object) -> Decimal | None:
     """Decimal from int/float/str/Decimal (None and '' stay None)."""
+    if value.__class__ is float:  # the common case first: stored quantities and money
+        return Decimal(repr(value))
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
@@ -78,9 +81,10 @@ class Compliance:
 
     @property
     def rated(self) -> Decimal | None:
-        if self.raw is None:
+        raw = self.raw
+        if raw is None:
             return None
-        return min(self.raw, HUNDRED)
+        return raw if raw <= HUNDRED else HUNDRED  # min(raw, HUNDRED), without the call
 
     @property
     def programmed(self) -> bool:
@@ -95,8 +99,8 @@ def compliance(executed: object, planned: object) -> Compliance:
     p = to_decimal(planned)
     if p is None or p == 0:
         return NOT_PROGRAMMED
-    e = to_decimal(executed) or Decimal(0)
-    raw = round2(e / p * HUNDRED)
+    e = to_decimal(executed) or _ZERO
+    raw = (e / p * HUNDRED).quantize(_CENT, rounding=ROUND_HALF_UP)  # round2() of a Decimal
     return Compliance(raw, over=raw > HUNDRED)
 
 
@@ -116,7 +120,7 @@ def aggregate(
 
     Returns `Compliance(None)` when no value takes part (all not programmed, or all weights 0).
     """
-    vals = [_rated(v) for v in values]
+    vals = [v.rated if v.__class__ is Compliance else _rated(v) for v in values]
     if weights is None:
         used = [v for v in vals if v is not None]
         if not used:

@@ -21,15 +21,17 @@ use the value capped at 100.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
 from rcdesk.compliance import NOT_PROGRAMMED, Compliance, compliance, from_percent
 
 DEFAULT_GAP_PP = 20.0
 
 
-@dataclass(frozen=True)
-class MetaFigures:
+class MetaFigures(NamedTuple):
+    """One meta's figures at the cut (a tuple: a province evaluates thousands)."""
+
     planned: float  # programmed up to the cut
     executed: float  # executed up to the cut
     reported: bool  # any execution reported up to the cut
@@ -81,6 +83,10 @@ def physical_compliance(
     """% cumplimiento of one figure; reduction metas measure distance travelled from the baseline."""
     if polarity != "REDUCCION":
         return cached_compliance(executed, planned)
+    return _reduction(baseline, executed, planned)
+
+
+def _reduction(baseline: float | None, executed: float, planned: float) -> Compliance:
     if baseline is not None and baseline != planned:
         pct = (baseline - executed) / (baseline - planned) * 100.0
         return from_percent(max(pct, 0.0))
@@ -91,6 +97,9 @@ def physical_compliance(
     if planned == 0:
         return from_percent(0)
     return from_percent(planned / executed * 100.0)
+
+
+_NONE_DONE = from_percent(0)  # 0 % (programmed, nothing reported yet): shared, immutable
 
 
 def meta_figures(
@@ -112,18 +121,21 @@ def meta_figures(
         plan_k = _last_nonzero(planned, k)
     else:
         plan_k = accumulate(planned, k, accumulation)
-    reported = any(v is not None for v in executed[:k])
+    upto = executed[:k]
+    reported = upto.count(None) < len(upto)  # any period up to the cut reported
     exec_k = accumulate(executed, k, accumulation)
+    # the common increasing metas go straight to the memoized figure
+    measure = cached_compliance if polarity != "REDUCCION" else partial(_reduction, baseline)
     if k == 0 or (plan_k == 0 and polarity != "REDUCCION"):
         period = NOT_PROGRAMMED
     elif not reported:
-        period = from_percent(0)
+        period = _NONE_DONE
     else:
-        period = physical_compliance(exec_k, plan_k, polarity=polarity, baseline=baseline)
+        period = measure(exec_k, plan_k)
     if k == 0 or not reported:
-        annual = from_percent(0) if (annual_target or polarity == "REDUCCION") else NOT_PROGRAMMED
+        annual = _NONE_DONE if (annual_target or polarity == "REDUCCION") else NOT_PROGRAMMED
     else:
-        annual = physical_compliance(exec_k, annual_target, polarity=polarity, baseline=baseline)
+        annual = measure(exec_k, annual_target)
 
     cod = None
     for v in reversed(codificado[:k]):
@@ -131,20 +143,15 @@ def meta_figures(
             cod = float(v)
             break
     if cod is None:
-        cod = float(meta_codificado) if meta_codificado is not None else float(sum(v or 0 for v in planned_budget))
-    dev = float(sum(v or 0 for v in devengado[:k]))
+        cod = float(meta_codificado) if meta_codificado is not None else float(sum([v for v in planned_budget if v]))
+    dev = float(sum([v for v in devengado[:k] if v]))  # None and zeros left out: the same sum
     budget = cached_compliance(dev, cod)
 
     gap = None
     flag = False
-    if (
-        annual.rated is not None
-        and budget.rated is not None
-        and annual.raw is not None
-        and budget.raw is not None
-        and k > 0
-    ):
-        gap = float(annual.rated) - float(budget.rated)
+    annual_rated, budget_rated = annual.rated, budget.rated  # None exactly when nothing was planned
+    if annual_rated is not None and budget_rated is not None and k > 0:
+        gap = float(annual_rated) - float(budget_rated)
         flag = abs(gap) > gap_pp
     return MetaFigures(plan_k, exec_k, reported, period, annual, cod, dev, budget, gap, flag)
 

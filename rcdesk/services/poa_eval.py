@@ -12,8 +12,11 @@ of a province must compute in well under a second on a modest laptop).
 
 from __future__ import annotations
 
+import gc
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from rcdesk.compliance import (
@@ -117,6 +120,18 @@ class Evaluation:
         return [u for u in self.units if u.parent_key == canton_key]
 
 
+_META_FIELDS = tuple(f.name for f in fields(MetaEval))
+
+
+def _meta_eval(*values: object) -> MetaEval:
+    """`MetaEval(*values)` for a province's thousands of metas: a frozen dataclass's `__init__`
+    sets each of its 26 fields through `object.__setattr__`, a tenth of the evaluation; filling
+    the instance's dict gives the same object (same fields, equality, hash and repr)."""
+    m = object.__new__(MetaEval)
+    m.__dict__.update(zip(_META_FIELDS, values, strict=True))
+    return m
+
+
 def _f(x: float | None) -> float | None:
     return None if x is None else round(float(x), 2)
 
@@ -158,6 +173,10 @@ class EvaluationService:
     ) -> Evaluation:
         """Evaluate every POA of `year` at `cut`; `with_text=False` skips the narratives
         (`MetaEval.narrative`), which only the CPCCS export needs."""
+        with _collector_paused():
+            return self._evaluate(year, cut, settings, canton_id, unit_ids, with_text)
+
+    def _evaluate(self, year, cut, settings, canton_id, unit_ids, with_text) -> Evaluation:
         cut = cut or date(int(year), 12, 31)
         # Everything in plain SQL on `db.read()`: the overview is often the first thing computed
         # after start-up, and configuring the ORM mappers and compiling statements there costs
@@ -206,26 +225,25 @@ class EvaluationService:
                 y,
             ).fetchall():
                 indicators.setdefault(mid, (name, acc))
-            prog: dict[str, list] = {}
-            for mid, no, qty, bud in raw.execute(
-                "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa p "
-                "CROSS JOIN poa_meta m ON m.poa_id = p.id CROSS JOIN poa_programming g ON g.meta_id = m.id "
-                "WHERE p.fiscal_year = ? AND p.deleted = FALSE AND g.deleted = FALSE",
-                y,
-            ).fetchall():
-                prog.setdefault(mid, []).append((no, qty, bud))
-            execs: dict[str, list] = {}
+            prog = _by_meta(
+                raw.execute(
+                    "SELECT g.meta_id, g.period_no, g.planned_qty, g.planned_budget FROM poa p "
+                    "CROSS JOIN poa_meta m ON m.poa_id = p.id CROSS JOIN poa_programming g ON g.meta_id = m.id "
+                    "WHERE p.fiscal_year = ? AND p.deleted = FALSE AND g.deleted = FALSE",
+                    y,
+                ).fetchall()
+            )
             text_col = "e.narrative" if with_text else "''"
-            for row in raw.execute(
+            reported = raw.execute(
                 "SELECT e.meta_id, e.period_no, e.executed_qty, e.codificado, e.devengado, e.validation_status, "
                 f"{text_col} FROM poa p CROSS JOIN poa_meta m ON m.poa_id = p.id "
                 "CROSS JOIN poa_execution e ON e.meta_id = m.id "
                 "WHERE p.fiscal_year = ? AND p.deleted = FALSE AND e.deleted = FALSE",
                 y,
-            ).fetchall():
-                if st.only_validated and row[5] != "VALIDADO":
-                    continue
-                execs.setdefault(row[0], []).append(row[1:])
+            ).fetchall()
+            if st.only_validated:
+                reported = [r for r in reported if r[5] == "VALIDADO"]
+            execs = _by_meta(reported)
             country = "CO" if countries == {"CO"} else "EC"
             profile = profile_for(raw, country)
         return self._compute(int(year), cut, st, profile, places, poa_info, objectives, metas, indicators, prog, execs)
@@ -270,7 +288,7 @@ class EvaluationService:
                 light = lights[period] = classify(period)
             comp[mid] = (period, f.annual, light.color)
             meta_rows.append(
-                MetaEval(
+                _meta_eval(
                     mid,
                     poa_id,
                     unit_id,
@@ -295,7 +313,7 @@ class EvaluationService:
                     light.color,
                     light.label,
                     period.over,
-                    " ".join(f"{period_code(kind, no)}: {t}" for no, t in notes),
+                    " ".join(f"{period_code(kind, no)}: {t}" for no, t in notes) if notes else "",
                     contrib,
                 )
             )
@@ -409,6 +427,20 @@ class EvaluationService:
         )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while an evaluation builds its rows: it allocates tens of thousands
+    of objects that all stay alive, so the collector's passes over them find nothing and cost
+    15-20 % of a province's evaluation. The collector runs again afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _settings(raw) -> EvalSettings:
     data = setting(raw, SETTINGS_KEY, None)
     if data is None:
@@ -465,11 +497,24 @@ def _type_order(t: str) -> int:
     return _TYPE_ORDER.index(t) if t in _TYPE_ORDER else len(_TYPE_ORDER)
 
 
+def _by_meta(rows: list) -> dict[str, list]:
+    """Rows grouped by their first column (the meta's id), each group in read order."""
+    out: dict[str, list] = {}
+    get = out.get
+    for row in rows:
+        group = get(row[0])
+        if group is None:
+            out[row[0]] = [row]
+        else:
+            group.append(row)
+    return out
+
+
 def _programmed(n: int, rows) -> tuple[list[float], list[float]]:
     """A meta's programmed quantity and budget for each of its `n` periods (0 where none)."""
     planned = [0.0] * n
     budget = [0.0] * n
-    for no, qty, bud in rows:
+    for _meta, no, qty, bud in rows:
         if 1 <= no <= n:
             planned[no - 1] = qty or 0.0
             budget[no - 1] = bud or 0.0
@@ -486,7 +531,7 @@ def _reported(
     dev: list[float | None] = [None] * n
     notes = []
     # rows in read order: for a repeated period the last one wins, as a stable sort by period
-    for no, qty, c, d, _status, narrative in rows:
+    for _meta, no, qty, c, d, _status, narrative in rows:
         if 1 <= no <= n:
             executed[no - 1], cod[no - 1], dev[no - 1] = qty, c, d
             if narrative and no <= k:

@@ -35,3 +35,22 @@ def test_overview_uses_the_country_default_profile_and_saved_settings(db):
     svc.save_settings(EvalSettings(gap_pp=12.5, aggregation="presupuesto", only_validated=True))
     assert svc.evaluate(2025, date(2025, 6, 30)).settings == svc.settings()
     assert svc.settings().gap_pp == 12.5 and svc.settings().aggregation == "presupuesto"
+
+
+def test_metas_built_fast_are_the_same_objects_as_built_plainly(db):
+    import gc
+    import pickle
+
+    from rcdesk.services.poa_eval import MetaEval, _meta_eval
+
+    make_world(db)
+    gc.enable()
+    ev = EvaluationService(db).evaluate(2025, date(2025, 6, 30))
+    assert gc.isenabled(), "the evaluation must give the garbage collector back"
+    assert ev.metas
+    for m in ev.metas:
+        plain = MetaEval(*(getattr(m, f) for f in m.__dataclass_fields__))
+        assert m == plain and hash(m) == hash(plain) and repr(m) == repr(plain)
+        assert pickle.loads(pickle.dumps(m)) == plain
+    fast = _meta_eval(*(getattr(ev.metas[0], f) for f in ev.metas[0].__dataclass_fields__))
+    assert type(fast) is MetaEval
