@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import zipfile
@@ -13,19 +14,34 @@ from rcdesk.services.reference import ReferenceService
 from rcdesk.sync.keys import load_or_create
 from tests.core.sync_world import World, dump, files_of, row
 
+_SEEDED = ("guamote", "guamote_parish", "alausi", "rows")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> dict:
+    """Headquarters with three cantons' units, POAs, events and evidence, built once per module."""
+    root = tmp_path_factory.mktemp("seeded")
+    w = World(root)
+    try:
+        w.ids = w.seed_hq()
+        ref = ReferenceService(w.hq)
+        ref.ensure_builtin_territories()
+        w.guamote = ref.territory_by_code("0606", "EC").territory_id
+        w.guamote_parish = ref.territory_by_code("060651", "EC").territory_id  # Cebadas, a parish of Guamote
+        w.alausi = ref.territory_by_code("0602", "EC").territory_id
+        w.rows = seed_cantons(w)
+        return {"root": root, "ids": w.ids, "n": w._n, "attrs": {k: getattr(w, k) for k in _SEEDED}}
+    finally:
+        w.close()
+
 
 @pytest.fixture(params=[None, 1], ids=["batches", "row-by-row"])
-def world(tmp_path, monkeypatch, request):
+def world(seeded, tmp_path, monkeypatch, request):
     if request.param:  # the export streams in batches: the scope must hold across them
         monkeypatch.setattr("rcdesk.sync.base_records.BATCH", request.param)
-    w = World(tmp_path)
-    w.ids = w.seed_hq()
-    ref = ReferenceService(w.hq)
-    ref.ensure_builtin_territories()
-    w.guamote = ref.territory_by_code("0606", "EC").territory_id
-    w.guamote_parish = ref.territory_by_code("060651", "EC").territory_id  # Cebadas, a parish of Guamote
-    w.alausi = ref.territory_by_code("0602", "EC").territory_id
-    w.rows = seed_cantons(w)
+    w = World.copy_of(seeded, tmp_path)  # each test exports and changes its own copy
+    for key, value in seeded["attrs"].items():
+        setattr(w, key, copy.deepcopy(value))
     yield w
     w.close()
 
