@@ -94,8 +94,10 @@ class PgServer:
             self.admin(*(f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in reversed(self._created)))
 
 
-def start_cluster(root: Path) -> PgServer:
-    """initdb + pg_ctl start into `root` (see the module docstring); the server stops on `close()`."""
+def start_cluster(root: Path, *, durable: bool = False) -> PgServer:
+    """initdb + pg_ctl start into `root` (see the module docstring); the server stops on `close()`.
+
+    `durable`: fsync and synchronous commits on, as a real server (benchmarks); off for the tests."""
     bins = bindir()
     if bins is None or not (bins / "initdb").exists():
         raise RuntimeError(MISSING)
@@ -116,9 +118,10 @@ def start_cluster(root: Path) -> PgServer:
     )
     port = _free_port()
     # durability is worthless for a throw-away cluster: no fsync, no full pages, commits not waited for
-    opts = (
-        f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-        "-c max_connections=60 -c shared_buffers=32MB"
+    opts = f"-h 127.0.0.1 -p {port} -k {root} -c max_connections=60 " + (
+        "-c shared_buffers=128MB"
+        if durable
+        else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB"
     )
     subprocess.run(
         [*run_as, str(bins / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(log), "-w", "-t", "60", "start"],

@@ -113,6 +113,12 @@ def _before_execute(conn: Connection, _cursor, statement: str, *_args: Any) -> N
         _stack(conn)[-1].add(table)
 
 
+def note_written(conn: Connection, table: str) -> None:
+    """Count a write SQLAlchemy does not see (a driver's COPY on a server) as one to `table`."""
+    if _local.open:
+        _stack(conn)[-1].add(table.lower())
+
+
 def _commit(conn: Connection) -> None:
     stack = conn.info.pop(_PENDING, None)
     if not stack or not _local.open:

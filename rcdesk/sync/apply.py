@@ -62,13 +62,20 @@ class Applier:
         consolidations meet in one order): a record is classified against the version it will be
         written over, never one another operator replaces meanwhile."""
         out = {}
+        server = self.conn.dialect.name != "sqlite"
+        if server:
+            # A table filled moments ago has no statistics yet (autovacuum analyzes it a minute
+            # later), and the planner then reads all of it for every batch: a key lookup only.
+            self.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         for k in range(0, len(ids), 900):
             stmt = select(self.rt).where(self.rt.c.id.in_(ids[k : k + 900]))
-            if self.conn.dialect.name != "sqlite":
+            if server:
                 stmt = stmt.order_by(self.rt.c.id).with_for_update()
             for row in self.conn.execute(stmt):
                 m = row._mapping
                 out[m["id"]] = dict(m)
+        if server:
+            self.conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
         return out
 
     def same(self, r: dict, h: dict) -> bool:
@@ -89,9 +96,27 @@ class Applier:
             self.conn.execute(self.ins, rows)
         elif self.conn.dialect.name == "sqlite":  # the bulk path: the compiled insert through executemany
             self.conn.exec_driver_sql(self.ins_sql, rows)
-        else:  # on a server the values pass the wire columns' conversion (rcdesk/sync/wire.py)
-            cols = [c for c in self.columns if c != "change_seq"] + ["change_seq"]
-            self.conn.execute(self.ins, [dict(zip(cols, r)) for r in rows])
+        else:
+            self._copy(rows)
+
+    def _copy(self, rows: list) -> None:
+        """A server's bulk insert: the driver's COPY, in the caller's transaction. The wire form
+        is what COPY's text format reads (dates and times as ISO text, flags 1/0, JSON as its
+        text), so the rows go as they came; several times faster than one INSERT per row."""
+        import psycopg
+        from sqlalchemy.exc import IntegrityError
+
+        from rcdesk.db.write_tracking import note_written
+
+        cols = [c for c in self.columns if c != "change_seq"] + ["change_seq"]
+        sql = f'COPY "{self.table.name}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) FROM STDIN'
+        try:
+            with self.conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as cp:
+                for r in rows:
+                    cp.write_row(r)
+        except psycopg.IntegrityError as exc:  # as the INSERT path reports it
+            raise IntegrityError(sql, None, exc) from exc
+        note_written(self.conn, self.table.name)
 
     def update(self, rows: list[dict]) -> None:
         if rows:
