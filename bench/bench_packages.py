@@ -10,7 +10,11 @@ measures, each step in a fresh process (first hit, never best-of-N):
      member: time, peak memory, file size;
   2. base package export (`export_base`, everything) vs plain Python writing the same progress
      reports the same way;
-  3. headquarters consolidating the field package (it must verify and go in).
+  3. headquarters consolidating the field package (verify, decrypt, check, apply: one
+     transaction, records read and applied in parts) vs plain sqlite3 inserting the same
+     attendance rows (read from the laptop's database with a plain cursor, executemany into a
+     copy of headquarters' database, foreign keys on, one transaction): rate and peak memory
+     (target: rate >= 0.5, peak < 500 MB at 1M rows).
 
 Peak memory is the process's maximum resident set size (resource.getrusage), also printed
 before the export starts (interpreter + imports + open database) so the growth is visible;
@@ -270,6 +274,7 @@ def step_consolidate(work: Path) -> dict:
     from rcdesk.sync.consolidate import import_files
 
     db = Database.open(work / "sede" / "rcdesk.db")
+    before = rss_mb()
     t = time.perf_counter()
     res = import_files(db, [work / "usb" / "campo.rcpaq"], retry_quarantine=False)
     dt = time.perf_counter() - t
@@ -281,7 +286,33 @@ def step_consolidate(work: Path) -> dict:
         "message": p.message,
         "inserted": res.total().inserted,
         "peak_mb": rss_mb(),
+        "before_mb": before,
     }
+
+
+def step_raw_consolidate(work: Path) -> dict:
+    """Plain sqlite3: the laptop's attendance rows into a copy of headquarters' database."""
+    import sqlite3
+
+    shutil.copyfile(work / "sede" / "rcdesk.db", work / "raw-sede.db")
+    before = rss_mb()
+    t = time.perf_counter()
+    src = sqlite3.connect(work / "campo" / "rcdesk.db")
+    dst = sqlite3.connect(work / "raw-sede.db", isolation_level=None)
+    dst.execute("PRAGMA journal_mode=WAL")
+    dst.execute("PRAGMA synchronous=NORMAL")
+    dst.execute("PRAGMA foreign_keys=ON")
+    cols = [r[1] for r in src.execute('PRAGMA table_info("attendance")')]
+    sql = f"INSERT INTO attendance ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    dst.execute("BEGIN")
+    cur = src.execute(f"SELECT {', '.join(cols)} FROM attendance ORDER BY id")
+    n = 0
+    while rows := cur.fetchmany(5000):
+        dst.executemany(sql, rows)
+        n += len(rows)
+    dst.execute("COMMIT")
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "rows": n, "peak_mb": rss_mb(), "before_mb": before}
 
 
 def step_generate(work: Path) -> dict:
@@ -295,6 +326,7 @@ STEPS = {
     "field": step_field,
     "base": step_base,
     "consolidate": step_consolidate,
+    "raw_consolidate": step_raw_consolidate,
 }
 
 
@@ -351,10 +383,18 @@ def main() -> None:
     compare("field package", run_step("field", work), run_step("raw_field", work))
     base, raw_base = run_step("base", work), run_step("raw_base", work)
     compare(f"base package ({base['reports']:,} progress reports of {base['rows']:,} records)", base, raw_base)
+    raw_c = run_step("raw_consolidate", work)
     c = run_step("consolidate", work)
+    rate, raw_rate = c["inserted"] / c["seconds"], raw_c["rows"] / raw_c["seconds"]
     print(
         f"consolidating the field package at headquarters: {c['status']} in {c['seconds']:.1f} s "
-        f"({c['inserted']:,} inserted, peak RSS {c['peak_mb']:.0f} MB) {c['message']}   [load {load()}]"
+        f"({c['inserted']:,} inserted, {rate:,.0f} rows/s, peak RSS {c['peak_mb']:.0f} MB, "
+        f"{c['before_mb']:.0f} MB before) {c['message']}\n"
+        f"  plain sqlite3 insert of the same {raw_c['rows']:,} rows in {raw_c['seconds']:.1f} s "
+        f"({raw_rate:,.0f} rows/s, peak RSS {raw_c['peak_mb']:.0f} MB)\n"
+        f"  rate ratio rcdesk/plain = {rate / raw_rate:.2f} (target >= 0.5); peak {c['peak_mb']:.0f} MB "
+        f"(target < 500 MB)   [load {load()}]",
+        flush=True,
     )
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

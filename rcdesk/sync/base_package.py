@@ -33,7 +33,7 @@ from rcdesk.models.sync import SyncAssignment, SyncPackage, SyncPeer, SyncRecord
 from rcdesk.sync.apply import BATCH, Applier, SeqRange, mark_in_step
 from rcdesk.sync.base_records import write_records
 from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_field
-from rcdesk.sync.evidence_files import carry_evidence, store_evidence
+from rcdesk.sync.evidence_files import carry_evidence, evidence_hashes, store_evidence
 from rcdesk.sync.import_report import ST_IMPORTED, PackageReport
 from rcdesk.sync.keys import fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage, PackageWriter
@@ -225,7 +225,7 @@ def import_base(
                 f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); no se importó nada."
             ) from exc
         remember_withheld(conn, tables)
-        store_evidence(db, pkg, tables, report)
+        store_evidence(db, pkg, evidence_hashes(tables), report)
         at = SyncAssignment.__table__
         conn.execute(delete(at).where(at.c.installation_id == db.installation_id))
         rows = [

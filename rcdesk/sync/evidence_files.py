@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from rcdesk.errors import UserError
@@ -35,8 +36,9 @@ def find_blob(db, sha: str) -> Path | None:
     return shared_blobs.fetch(db, sha)  # a server's file stored at another operator's desktop
 
 
-def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: PackageReport) -> None:
-    """Copy the package's evidence files into the content store, checking every hash."""
+def store_evidence(db, pkg: OpenedPackage, referenced: set[str], report: PackageReport) -> None:
+    """Copy the package's evidence files into the content store, checking every hash; warn about
+    the files its records name (`referenced`, see `evidence_hashes`) that neither came nor are here."""
     names = [n for n in pkg.manifest["members"] if n.startswith("evidence/")]
     store = db.paths.evidence if db.paths is not None else None
     for n in names:
@@ -51,11 +53,6 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
                 f"«{pkg.file_name}»: el archivo de evidencia «{n}» no coincide con su huella SHA-256 "
                 "(archivo alterado); no se importó nada."
             )
-    referenced: set[str] = set()
-    for tr in tables:
-        if is_evidence_table(tr.table) and EVIDENCE_HASH_COLUMN in tr.columns:  # not an acta's fingerprint
-            i = tr.columns.index(EVIDENCE_HASH_COLUMN)
-            referenced.update(r[i] for r in tr.rows if isinstance(r[i], str) and len(r[i]) == 64)
     carried = {n.split("/", 1)[1][:64] for n in names}
     missing = [s for s in referenced - carried if store is None or find_blob(db, s) is None]
     if missing:
@@ -63,6 +60,16 @@ def store_evidence(db, pkg: OpenedPackage, tables: list[TableRows], report: Pack
             f"{len(missing)} archivo(s) de evidencia no vinieron en el paquete ni están en la "
             "sede (evidencia faltante)."
         )
+
+
+def evidence_hashes(tables: Iterable[TableRows]) -> set[str]:
+    """The evidence files (SHA-256) that the records of `tables` name."""
+    referenced: set[str] = set()
+    for tr in tables:
+        if is_evidence_table(tr.table) and EVIDENCE_HASH_COLUMN in tr.columns:  # not an acta's fingerprint
+            i = tr.columns.index(EVIDENCE_HASH_COLUMN)
+            referenced.update(r[i] for r in tr.rows if isinstance(r[i], str) and len(r[i]) == 64)
+    return referenced
 
 
 def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -44,13 +45,14 @@ from rcdesk.models.sync import (
 )
 from rcdesk.sync.apply import BATCH, Applier, SeqRange
 from rcdesk.sync.conflict_rules import CONFLICT, SAME, UPDATE, classify_hq
-from rcdesk.sync.evidence_files import store_evidence
+from rcdesk.sync.evidence_files import evidence_hashes, store_evidence
 from rcdesk.sync.import_report import ST_DONE, PackageReport, Quarantine
 from rcdesk.sync.keys import Opener, fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage
 from rcdesk.sync.package_log import log_incoming
+from rcdesk.sync.streamed import References, table_parts
 from rcdesk.sync.tables import label, to_wire
-from rcdesk.sync.verify import TableRows, check_references, read_tables
+from rcdesk.sync.verify import TableRows, declared_tables
 
 
 def consolidate_package(
@@ -92,17 +94,16 @@ def consolidate_package(
             if enc.get("recipient") != db.installation_id:
                 raise UserError(f"«{pkg.file_name}»: los datos personales están cifrados para otra sede central.")
             opener = Opener(ring.enc_key, enc["ephemeral_public"])
-        tables = list(read_tables(pkg, opener, cancel=cancel, progress=progress))
-        check_references(conn, pkg.file_name, tables)
+        declared = declared_tables(pkg)
         defer_foreign_keys(conn)
-        seqs = SeqRange(conn, reserve=sum(len(t.rows) for t in tables))
+        seqs = SeqRange(conn, reserve=sum(spec.get("count", 0) for _, spec in declared))
         try:
-            apply_field_tables(conn, pkg, tables, report, src, seqs, cancel, progress)
+            referenced = apply_field_tables(conn, pkg, declared, opener, report, src, seqs, cancel, progress)
         except IntegrityError as exc:
             raise UserError(
                 f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); no se importó nada."
             ) from exc
-        store_evidence(db, pkg, tables, report)
+        store_evidence(db, pkg, referenced, report)
         _log_package(db, conn, pkg, report, seqs)
         try:
             defer_foreign_keys(conn, False)
@@ -222,69 +223,86 @@ def _parse_dt(text: str | None) -> datetime:
 def apply_field_tables(
     conn,
     pkg: OpenedPackage,
-    tables: list[TableRows],
+    declared: list[tuple[sa.Table, dict]],
+    opener,
     report: PackageReport,
     src: str,
     seqs: SeqRange,
     cancel: CancelToken,
     progress: ProgressFn,
-) -> None:
-    total = sum(len(t.rows) for t in tables)
+) -> set[str]:
+    """Read, check and apply the package's records part by part (`streamed.table_parts`), all in
+    the caller's transaction; returns the evidence files its records name."""
+    total = sum(spec.get("count", 0) for _, spec in declared)
     done = 0
     now = utcnow()
-    declared = pkg.manifest.get("tables") or {}
-    for tr in tables:
-        withheld = (declared.get(tr.name) or {}).get("withheld") or []
-        ap = Applier(conn, tr.table, tr.columns, withheld if isinstance(withheld, list) else [])
-        counts = report.counts(tr.name)
-        cols = tr.columns
+    refs = References(conn, pkg.file_name, [t.name for t, _ in declared])
+    referenced: set[str] = set()
+    for table, spec in declared:
+        withheld = spec.get("withheld") or []
+        ap: Applier | None = None
+        counts = report.counts(table.name)
         discarded = 0
-        id_i = cols.index("id")
-        for k in range(0, len(tr.rows), BATCH):
+        for first, tr in table_parts(pkg, table, spec, opener):
             cancel.check()
-            batch = tr.rows[k : k + BATCH]
-            have = ap.existing([r[id_i] for r in batch])
-            new_rows, upd, conflicts = [], [], []
-            for r in batch:
-                h = have.get(r[id_i]) if have else None
-                if h is None:
-                    new_rows.append(r)
-                    continue
-                rd = dict(zip(cols, r))
-                rd["_base"] = r[-1]
-                action = classify_hq(rd, h, src, ap)
-                if action == UPDATE:
-                    upd.append(rd)
-                elif action == SAME:
-                    counts.unchanged += 1
-                else:
-                    conflicts.append((action, rd, h))
-            start = seqs.take(len(new_rows) + len(upd))
-            ins = [(*r[:-1], start + i) for i, r in enumerate(new_rows)]
-            start += len(ins)
-            for rd in upd:
-                del rd["_base"]
-                rd["change_seq"] = start
-                start += 1
-            ap.insert(ins)
-            ap.update(upd)
-            counts.inserted += len(ins)
-            counts.updated += len(upd)
-            for action, rd, h in conflicts:
-                _queue_conflict(conn, tr.name, rd, h, src, pkg.sha256, ap, action, now)
-                if action == CONFLICT:
-                    counts.conflicts += 1
-                else:
-                    counts.rejected += 1
-                    discarded += 1
-            done += len(batch)
-            progress(done, total, f"Consolidando {label(tr.name)}")
+            refs.check(tr, first)
+            if ap is None:
+                ap = Applier(conn, table, tr.columns, withheld if isinstance(withheld, list) else [])
+            for k in range(0, len(tr.rows), BATCH):
+                discarded += _apply_batch(conn, tr, tr.rows[k : k + BATCH], ap, counts, src, seqs, pkg.sha256, now)
+            referenced |= evidence_hashes([tr])
+            done += len(tr.rows)
+            progress(done, total, f"Consolidando {label(table.name)}")
         if discarded:
             report.warnings.append(
-                f"{label(tr.name)}: {discarded} cambio(s) a registros eliminados en la sede no "
+                f"{label(table.name)}: {discarded} cambio(s) a registros eliminados en la sede no "
                 "se aplicaron (un registro eliminado no se revive); quedan archivados en "
                 "la revisión de conflictos como «descartados»."
             )
+    refs.finish()
+    return referenced
+
+
+def _apply_batch(conn, tr: TableRows, batch: list, ap: Applier, counts, src: str, seqs: SeqRange, sha: str, now) -> int:
+    """Insert, update or queue as conflicts one batch of checked rows; returns how many were discarded."""
+    cols = tr.columns
+    id_i = cols.index("id")
+    have = ap.existing([r[id_i] for r in batch])
+    new_rows, upd, conflicts = [], [], []
+    for r in batch:
+        h = have.get(r[id_i]) if have else None
+        if h is None:
+            new_rows.append(r)
+            continue
+        rd = dict(zip(cols, r))
+        rd["_base"] = r[-1]
+        action = classify_hq(rd, h, src, ap)
+        if action == UPDATE:
+            upd.append(rd)
+        elif action == SAME:
+            counts.unchanged += 1
+        else:
+            conflicts.append((action, rd, h))
+    start = seqs.take(len(new_rows) + len(upd))
+    ins = [(*r[:-1], start + i) for i, r in enumerate(new_rows)]
+    start += len(ins)
+    for rd in upd:
+        del rd["_base"]
+        rd["change_seq"] = start
+        start += 1
+    ap.insert(ins)
+    ap.update(upd)
+    counts.inserted += len(ins)
+    counts.updated += len(upd)
+    discarded = 0
+    for action, rd, h in conflicts:
+        _queue_conflict(conn, tr.name, rd, h, src, sha, ap, action, now)
+        if action == CONFLICT:
+            counts.conflicts += 1
+        else:
+            counts.rejected += 1
+            discarded += 1
+    return discarded
 
 
 def _queue_conflict(conn, table_name: str, r: dict, h: dict, src: str, sha: str, ap: Applier, action: str, now) -> None:

@@ -50,6 +50,20 @@ def read_tables(
     pkg: OpenedPackage, opener=None, *, cancel: CancelToken = NEVER_CANCELLED, progress: ProgressFn = no_progress
 ) -> Iterable[TableRows]:
     """Yield the validated rows of every table in the package, in dependency order."""
+    declared = declared_tables(pkg)
+    total = sum(int(spec.get("count", 0)) for _, spec in declared)
+    done = 0
+    for table, spec in declared:
+        cancel.check()
+        tr = _read_table(pkg, table, spec, opener)
+        done += len(tr.rows)
+        progress(done, total, f"Verificando {label(table.name)}")
+        yield tr
+
+
+def declared_tables(pkg: OpenedPackage) -> list[tuple[sa.Table, dict]]:
+    """The tables the manifest declares, with their entries, in dependency order; refused when the
+    manifest does not describe them or names a table this version does not know."""
     fname = pkg.file_name
     declared = pkg.manifest.get("tables") or {}
     if not isinstance(declared, dict):
@@ -60,17 +74,19 @@ def read_tables(
             f"«{fname}» contiene tipos de registro que esta versión de rcdesk no conoce "
             f"({', '.join(unknown)}). Actualice rcdesk para importarlo."
         )
-    total = sum(int((declared[n] or {}).get("count", 0)) for n in declared)
-    done = 0
+    out = []
     for table in exchange_tables():
         spec = declared.get(table.name)
         if spec is None:
             continue
-        cancel.check()
-        tr = _read_table(pkg, table, spec, opener)
-        done += len(tr.rows)
-        progress(done, total, f"Verificando {label(table.name)}")
-        yield tr
+        if not isinstance(spec, dict) or not _is_count(spec.get("count", 0)):
+            raise UserError(f"«{fname}»: el manifiesto no describe los registros de «{label(table.name)}».")
+        out.append((table, spec))
+    return out
+
+
+def _is_count(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
 
 
 def _read_table(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> TableRows:
@@ -156,17 +172,21 @@ def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list:
     return plines
 
 
-def _row_errors(table: sa.Table, columns: list[str], rows: list[list], width: int) -> list[str]:
-    """Messages for bad identifiers, base versions, missing required values and wrong types."""
+def _row_errors(
+    table: sa.Table, columns: list[str], rows: list[list], width: int, first: int = 1, seen: set | None = None
+) -> list[str]:
+    """Messages for bad identifiers, base versions, missing required values and wrong types
+    (`first`: the number of the first row, when `rows` is one part of a table; `seen`: the ids
+    of the table's earlier parts, which this part's ids join)."""
     name = table.name
     by_column = list(zip(*rows)) if rows else [()] * width
     ids = by_column[columns.index("id")]
-    errors = _id_errors(name, ids)
+    errors = _id_errors(name, ids, first, seen)
     bases = by_column[-1]
     if not column_fits("int", bases) or None in bases or any(b < 0 for b in bases):
         errors += [
             f"{label(name)}, fila {n}: versión base no válida"
-            for n, b in enumerate(bases, 1)
+            for n, b in enumerate(bases, first)
             if not isinstance(b, int) or isinstance(b, bool) or b < 0
         ][:5]
     local = {c.name: c for c in table.columns}
@@ -176,15 +196,15 @@ def _row_errors(table: sa.Table, columns: list[str], rows: list[list], width: in
         values = by_column[i]
         if not col.nullable and None in values:
             errors += [
-                f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: falta el valor obligatorio"
-                for n, v in enumerate(values, 1)
+                f"{label(name)}, fila {n} ({ids[n - first]}), campo «{c}»: falta el valor obligatorio"
+                for n, v in enumerate(values, first)
                 if v is None
             ][:5]
         if kind is not None and not column_fits(kind, values):
             errors += [
-                f"{label(name)}, fila {n} ({ids[n - 1]}), campo «{c}»: se esperaba {type_word(col)}, "
+                f"{label(name)}, fila {n} ({ids[n - first]}), campo «{c}»: se esperaba {type_word(col)}, "
                 f"llegó {str(v)[:40]!r}"
-                for n, v in enumerate(values, 1)
+                for n, v in enumerate(values, first)
                 if v is not None and bad_value(kind, v)
             ][:5]
         if len(errors) >= _MAX_ERRORS:
@@ -192,12 +212,19 @@ def _row_errors(table: sa.Table, columns: list[str], rows: list[list], width: in
     return errors
 
 
-def _id_errors(name: str, ids: tuple) -> list[str]:
-    if len(set(ids)) == len(ids) and all(isinstance(r, str) and ID_RE.match(r) for r in ids):
+def _id_errors(name: str, ids: tuple, first: int = 1, seen: set | None = None) -> list[str]:
+    unique = set(ids)
+    if (
+        len(unique) == len(ids)
+        and all(isinstance(r, str) and ID_RE.match(r) for r in ids)
+        and (not seen or unique.isdisjoint(seen))
+    ):
+        if seen is not None:
+            seen |= unique
         return []
     errors = []
-    seen: set = set()
-    for n, rid in enumerate(ids, 1):
+    seen = set(seen or ())
+    for n, rid in enumerate(ids, first):
         if not isinstance(rid, str) or not ID_RE.match(rid):
             errors.append(f"{label(name)}, fila {n}: identificador no válido ({str(rid)[:40]!r})")
         elif rid in seen:

@@ -1,0 +1,110 @@
+"""Headquarters reads a field package's records in parts and applies each in the package's one
+transaction (issue 14: a million records with flat memory). With parts of two rows: a package
+still goes in whole, and a problem in a later part — after earlier parts were written in the
+transaction — still leaves headquarters exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from rcdesk.models.events import Attendance
+from rcdesk.sync import streamed
+from rcdesk.sync.keys import load_or_create
+from tests.core.sync_world import ATTENDEE, World
+from tests.core.test_sync_attacks import rebuild, refused
+
+
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory) -> dict:
+    return World.joined_template(tmp_path_factory.mktemp("joined-streamed"))
+
+
+@pytest.fixture
+def world(joined, tmp_path, monkeypatch):
+    monkeypatch.setattr(streamed, "PART_ROWS", 2)
+    w = World.copy_of(joined, tmp_path)
+    yield w
+    w.close()
+
+
+def _package(w: World, n: int = 5):
+    ids = w.add_attendance(w.a, w.ids["event"], n)
+    return w.send(w.A), ids
+
+
+def _lines(d: dict) -> list:
+    return [json.loads(x) for x in d["records/attendance.jsonl"].splitlines() if x]
+
+
+def _put(d: dict, lines: list) -> dict:
+    return d | {"records/attendance.jsonl": "\n".join(json.dumps(x) for x in lines).encode() + b"\n"}
+
+
+def test_a_package_read_in_parts_goes_in_whole(world):
+    w = world
+    path, ids = _package(w)
+    res = w.H.import_packages([path])
+    assert res.packages[0].status == "consolidado", res.text()
+    with w.hq.session() as s:
+        got = {a.id: a.full_name for a in s.scalars(select(Attendance).where(Attendance.id.in_(ids)))}
+    assert sorted(got) == sorted(ids) and ATTENDEE in got.values()  # names decrypted part by part
+    assert res.total().inserted >= len(ids)
+
+
+def test_a_bad_row_in_the_last_part_changes_nothing(world, tmp_path):
+    w = world
+    path, _ = _package(w)
+    ring = load_or_create(w.a)
+    with zipfile.ZipFile(path) as z:
+        cols = json.loads(z.read("manifest.json"))["tables"]["attendance"]["columns"]
+    sq = cols.index("seq_no")
+
+    def last_row_bad(d):
+        lines = _lines(d)
+        lines[-1][sq] = None
+        return _put(d, lines)
+
+    n = len(_lines({"records/attendance.jsonl": zipfile.ZipFile(path).read("records/attendance.jsonl")}))
+    refused(
+        w,
+        rebuild(path, tmp_path / "malo.rcpaq", ring, members=last_row_bad),
+        f"asistencia, fila {n}",
+        "obligatorio",
+    )
+
+
+def test_an_id_repeated_in_a_later_part_changes_nothing(world, tmp_path):
+    w = world
+    path, _ = _package(w)
+    ring = load_or_create(w.a)
+    with zipfile.ZipFile(path) as z:
+        cols = json.loads(z.read("manifest.json"))["tables"]["attendance"]["columns"]
+    i = cols.index("id")
+
+    def repeat_first(d):
+        lines = _lines(d)
+        lines[-1][i] = lines[0][i]
+        return _put(d, lines)
+
+    refused(w, rebuild(path, tmp_path / "doble.rcpaq", ring, members=repeat_first), "aparece dos veces")
+
+
+def test_a_count_that_does_not_match_changes_nothing(world, tmp_path):
+    w = world
+    path, _ = _package(w)
+    ring = load_or_create(w.a)
+
+    def one_more(m):
+        m["tables"]["attendance"]["count"] += 1
+        m["counts"]["attendance"] += 1
+
+    refused(w, rebuild(path, tmp_path / "cuenta.rcpaq", ring, manifest=one_more), "declara", "registros pero trae")
+
+    def drop_last(d):
+        return _put(d, _lines(d)[:-1])  # the personal lines are one more than the records
+
+    refused(w, rebuild(path, tmp_path / "corto.rcpaq", ring, members=drop_last), "declara")
