@@ -68,9 +68,12 @@ class Applier:
             # later), and the planner then reads all of it for every batch: a key lookup only.
             self.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         for k in range(0, len(ids), 900):
-            stmt = select(self.rt).where(self.rt.c.id.in_(ids[k : k + 900]))
-            if server:
-                stmt = stmt.order_by(self.rt.c.id).with_for_update()
+            chunk = ids[k : k + 900]
+            if server:  # one array parameter: the same statement every time, parsed and planned once
+                wanted = sa.any_(sa.bindparam("ids", chunk, type_=sa.ARRAY(sa.String)))
+                stmt = select(self.rt).where(self.rt.c.id == wanted).order_by(self.rt.c.id).with_for_update()
+            else:
+                stmt = select(self.rt).where(self.rt.c.id.in_(chunk))
             for row in self.conn.execute(stmt):
                 m = row._mapping
                 out[m["id"]] = dict(m)
