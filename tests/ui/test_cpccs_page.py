@@ -119,3 +119,22 @@ def test_phases_form_keeps_the_section_wide_text(qtbot, ui_ctx):
         "aportes_recibidos": "Más alumbrado",
         "equipo": {"aplica": "NO"},
     }
+
+
+def test_budget_lines_are_classified_on_the_page(qtbot, ui_ctx):
+    """«Presupuesto institucional»: each POA budget line gets corriente / inversión from a combo and it is stored."""
+    from ui.pages.cpccs import CpccsPage
+
+    pw.make_world(ui_ctx.db)
+    page = CpccsPage(ui_ctx)
+    qtbot.addWidget(page)
+    _open(page, "presupuesto")
+    t, lines = page.editors["lines"]
+    assert lines and t.rowCount() == len(lines)
+    combo = t.cellWidget(0, 3)
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(combo.findData("INVERSION"))
+    page.save_button.click()
+    stored = CpccsService(ui_ctx.db).form(2025, "presupuesto")
+    assert stored["clasificacion"] == {lines[0].meta_id: "INVERSION"}
+    assert CpccsService(ui_ctx.db).budget_lines(2025)[0].klass == "INVERSION"

@@ -217,7 +217,8 @@ class CpccsPage(QWidget):
         self.na = QCheckBox("Esta sección &no aplica a la institución este año")
         self.na.setChecked(bool(form.get("no_aplica")))
         lay.addWidget(self.na)
-        if sec.layout == "fields":
+        # «presupuesto» is declared a fields section without fields: its editor is the budget lines' table below
+        if sec.layout == "fields" and sec.key != "presupuesto":
             fl = QFormLayout()
             for f in sec.fields:
                 w = self._editor(f, form.get(f.key))
@@ -345,7 +346,7 @@ class CpccsPage(QWidget):
         """The section's answers as typed (validated by the service when saved)."""
         sec = self.editors["section"]
         data: dict = {"no_aplica": "SI" if self.na.isChecked() else ""}
-        if sec.layout == "fields":
+        if sec.layout == "fields" and sec.key != "presupuesto":
             for f in sec.fields:
                 data[f.key] = self._value(self.editors[f.key][1])
         elif sec.layout in ("grid", "table"):
