@@ -76,12 +76,9 @@ def load(folder: Path | None = None) -> ServerProfile | None:
 
 def save(profile: ServerProfile, folder: Path | None = None) -> Path:
     """Remember `profile` (no password: the dataclass has none)."""
-    path = _file(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(profile), ensure_ascii=False, indent=1), "utf-8")
-    tmp.replace(path)
-    return path
+    from rcdesk.reports.output import write_text
+
+    return write_text(_file(folder), json.dumps(asdict(profile), ensure_ascii=False, indent=1))
 
 
 def forget(folder: Path | None = None) -> None:

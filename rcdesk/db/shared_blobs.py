@@ -10,7 +10,6 @@ fetches it into its own store the first time it is needed (`fetch`), checking it
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +57,6 @@ def fetch(db: Any, sha: str) -> Path | None:
     if hashlib.sha256(data).hexdigest() != sha.lower() or "/" in name or "\\" in name or not name.startswith(sha):
         return None  # never write what does not match its name
     dest = db.paths.evidence / sha[:2] / name
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{name}.{os.getpid()}.parcial")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
+    from rcdesk.reports.output import write_bytes
+
+    return write_bytes(dest, data)
