@@ -560,7 +560,7 @@ def _parse_sheet(
     if sheet_unit is False:
         return
     extra_title = {k: cell_text(v) if not isinstance(v, str) else v for k, v in table.title.items()}
-    _rows(sh, known, poas, years, sheet_unit, report_date, extra_title, source_name)
+    _RowWalk(sh, known, _PoaTarget(poas, sheet_unit, report_date, extra_title, source_name)).read(years)
 
 
 def _sheet_unit(sm: SheetMapping, prev: ImportPreview, known: Units, fixed_unit, multi_sheet: bool):
@@ -594,239 +594,349 @@ def _level_of_class(text: str) -> tuple[str, int] | None:
     return _CLASSES.get(t)
 
 
-def _rows(
-    sh: _Sheet, known: Units, poas: dict, years: list[int], sheet_unit, report_date, extra_title: dict, source_name: str
-) -> None:
-    sm, prev, grid, n = sh.sm, sh.prev, sh.grid, sh.n
-    one = sm.one
-    c_meta, c_name, c_class, c_code = one("meta"), one("nombre"), one("clase"), one("codigo")
-    c_unit, c_canton = one("unidad"), one("canton")
-    c_num, c_ind, c_uom = one("numero"), one("indicador"), one("unidad_medida")
-    c_base, c_trend, c_acts = one("linea_base"), one("tendencia"), one("actividades")
-    c_narr, c_contrib, c_year = one("gestion"), one("aporte"), one("anio")
-    c_code_obj, c_align, c_res_ind = one("codigo_objetivo"), one("alineacion"), one("indicador_resultado")
-    c_level = one("nivel_meta")
-    level_cols: list[tuple[str, Decision]] = []
-    for f, lvl in _LEVEL_FIELDS:
-        col = one(f)
-        if col is not None:
-            level_cols.append(("dimension" if lvl == "eje" and fold(col.header).startswith("dimension") else lvl, col))
-    kept = sm.kept()
-    header_cells = list(grid.rows[sm.table.bottom])
-    # a repeated header shows in its first named column: only such rows get the full comparison
-    probe = next((c for c, v in enumerate(header_cells) if isinstance(v, str) and v), None)
-    code_levels = _code_levels(sh, c_code, c_meta, c_class)
-    exec_annual_period = None
-    if sm.mapped("ejecutado_anual"):
-        exec_annual_period = n
+class _Cols:
+    """The column of each field a POA row reads (None when the sheet has none), decided once per sheet."""
+
+    def __init__(self, sm: SheetMapping) -> None:
+        one = sm.one
+        self.meta, self.name, self.klass, self.code = one("meta"), one("nombre"), one("clase"), one("codigo")
+        self.unit, self.canton = one("unidad"), one("canton")
+        self.num, self.ind, self.uom = one("numero"), one("indicador"), one("unidad_medida")
+        self.base, self.trend, self.acts = one("linea_base"), one("tendencia"), one("actividades")
+        self.narr, self.contrib, self.year = one("gestion"), one("aporte"), one("anio")
+        self.code_obj, self.align, self.res_ind = one("codigo_objetivo"), one("alineacion"), one("indicador_resultado")
+        self.level = one("nivel_meta")
+        # hierarchy columns, outermost first
+        self.levels: list[tuple[str, Decision]] = []
+        for f, lvl in _LEVEL_FIELDS:
+            col = one(f)
+            if col is not None:
+                self.levels.append(
+                    ("dimension" if lvl == "eje" and fold(col.header).startswith("dimension") else lvl, col)
+                )
+
+
+@dataclass
+class _PoaTarget:
+    """Where the metas of one sheet go, and what every POA made from it carries."""
+
+    poas: dict
+    sheet_unit: tuple[str | None, str, str] | None  # None: each row names its unit
+    report_date: date | None
+    extra_title: dict
+    source_name: str
+
+
+class _RowWalk:
+    """The rows of one sheet read top to bottom: the hierarchy written once per block is carried down
+    from row to row, and each meta row becomes a meta of the POA of its unit and year."""
+
+    def __init__(self, sh: _Sheet, known: Units, to: _PoaTarget) -> None:
+        self.sh, self.known, self.to = sh, known, to
+        sm, grid = sh.sm, sh.grid
+        self.c = _Cols(sm)
+        self.kept = sm.kept()
+        self.header_cells = list(grid.rows[sm.table.bottom])
+        # a repeated header shows in its first named column: only such rows get the full comparison
+        self.probe = next((c for c, v in enumerate(self.header_cells) if isinstance(v, str) and v), None)
+        self.code_levels = _code_levels(sh, self.c.code, self.c.meta, self.c.klass)
+        self.exec_annual_period = self._exec_annual_period()
+        self.obj_index: dict = {}
+        self.meta_counts: dict[int, int] = {}
+        self.filled: dict[str, str] = {}  # hierarchy columns carried down
+        self.stack: list[tuple[int, str, str, str]] = []  # class-typed rows: (rank, level, name, code)
+
+    def _exec_annual_period(self) -> int | None:
+        """The period an executed value without period is stored in (None when no column has one)."""
+        sh, report_date = self.sh, self.to.report_date
+        if not sh.sm.mapped("ejecutado_anual"):
+            return None
+        n = sh.n
+        period = n
         if report_date is not None:
-            exec_annual_period = min(n, (report_date.month - 1) // (12 // n) + 1)
+            period = min(n, (report_date.month - 1) // (12 // n) + 1)
         when = f"la fecha de reporte {report_date:%d/%m/%Y}" if report_date else "sin fecha de reporte: el último"
-        prev.warnings.append(
-            f"hoja «{grid.name}»: el valor ejecutado sin periodo se guarda en el periodo {exec_annual_period} ({when})."
+        sh.prev.warnings.append(
+            f"hoja «{sh.grid.name}»: el valor ejecutado sin periodo se guarda en el periodo {period} ({when})."
         )
-    obj_index: dict = {}
-    meta_counts: dict[int, int] = {}
-    filled: dict[str, str] = {}  # hierarchy columns carried down
-    stack: list[tuple[int, str, str, str]] = []  # class-typed rows: (rank, level, name, code)
-    for r in range(sm.table.first_data_row, grid.height):
-        if grid.row_is_blank(r):
-            continue
-        cells = grid.rows[r]
+        return period
+
+    def read(self, years: list[int]) -> None:
+        sh = self.sh
+        for r in range(sh.sm.table.first_data_row, sh.grid.height):
+            if sh.grid.row_is_blank(r) or self._not_data(r):
+                continue
+            self._read_row(r, years)
+
+    def _not_data(self, r: int) -> bool:
+        """The header repeated after a page break, or a totals row."""
+        sh, c, cells, header = self.sh, self.c, self.sh.grid.rows[r], self.header_cells
+        probe = self.probe
         if (
             probe is not None
             and probe < len(cells)
-            and cells[probe] == header_cells[probe]
-            and sum(1 for a, b in zip(cells, header_cells, strict=False) if isinstance(a, str) and a and a == b) >= 3
+            and cells[probe] == header[probe]
+            and sum(1 for a, b in zip(cells, header, strict=False) if isinstance(a, str) and a and a == b) >= 3
         ):
-            continue  # the header repeated after a page break
+            return True
         first = fold(next((cell_text(v) for v in cells if v != ""), ""))
-        meta_text = sh.text(r, c_meta)
-        if first.startswith(_TOTALS) and not sh.text(r, c_num) and (not meta_text or fold(meta_text) == first):
-            continue
+        meta_text = sh.text(r, c.meta)
+        return first.startswith(_TOTALS) and not sh.text(r, c.num) and (not meta_text or fold(meta_text) == first)
+
+    def _read_row(self, r: int, years: list[int]) -> None:
+        sh, c = self.sh, self.c
+        self._carry_levels(r)
+        row_level = self._row_level(r)
+        meta_text = sh.text(r, c.meta)
+        name = sh.text(r, c.name) or meta_text
+        if row_level is not None and row_level[0] != "resultado":
+            rank, lvl = row_level[1], row_level[0]
+            while self.stack and self.stack[-1][0] >= rank:
+                self.stack.pop()
+            self.stack.append((rank, lvl, name or f"({LEVEL_LABELS.get(lvl, lvl)} sin nombre)", sh.text(r, c.code)))
+            if not _has_values(sh, r):
+                return  # a hierarchy row: its values, if any, are kept as a meta of that level below
+        path = [
+            (lvl, self.filled[lvl], "", self.filled.get("resultado_ind", "") if lvl == "resultado" else "")
+            for lvl, _ in c.levels
+            if self.filled.get(lvl)
+        ]
+        path += [(lvl, nm, code, "") for _, lvl, nm, code in self.stack]
+        level = self._meta_level(r, row_level)
+        meta_text = meta_text or name
+        if not meta_text:
+            if _has_values(sh, r):
+                sh.prev.errors.append(f"{sh.where(r, c.meta)}: hay cifras pero falta la descripción de la meta.")
+            return
+        placed = self._unit_canton(r)
+        if placed is None:
+            return
+        row_years = self._row_years(r, years)
+        polarity = self._trend(r)
+        if row_years is None or polarity is None:
+            return
         problems: list[str] = []
-        # hierarchy from columns (written once per block, or merged vertically)
-        for lvl, d in level_cols:
+        baseline = sh.number(r, c.base, problems, negative=True)
+        links, link_problems, link_warnings = _links(sh, r)
+        extra = {d.kept_name: _keep_value(sh.raw(r, d)) for d in self.kept if sh.raw(r, d) != ""}
+        meta = _MetaRow(r, path, level, meta_text, baseline, polarity, links, placed[0], placed[1], extra)
+        made_any = False
+        for fy in row_years:
+            made_any = self._add_meta(meta, fy, len(row_years) > 1, problems) or made_any
+        if problems or link_problems:
+            sh.prev.errors.extend(problems + link_problems)
+        elif made_any:
+            sh.prev.warnings.extend(link_warnings)
+            _value_warnings(sh, r, sh.prev)
+
+    def _carry_levels(self, r: int) -> None:
+        """Hierarchy from columns (written once per block, or merged vertically): a new value clears the deeper ones."""
+        sh, levels, filled = self.sh, self.c.levels, self.filled
+        for lvl, d in levels:
             t = sh.text(r, d)
             if t:
                 filled[lvl] = t
                 deeper = False
-                for lvl2, _ in level_cols:
+                for lvl2, _ in levels:
                     if deeper:
                         filled.pop(lvl2, None)
                     if lvl2 == lvl:
                         deeper = True
                 if lvl == "resultado":
-                    filled["resultado_ind"] = sh.text(r, c_res_ind)
-        # rows typed by class or by code length
-        row_level = None
-        ctext = sh.text(r, c_class)
-        if c_class is not None and ctext:
+                    filled["resultado_ind"] = sh.text(r, self.c.res_ind)
+
+    def _row_level(self, r: int) -> tuple[str, int] | None:
+        """(level, rank) of a row typed by its class or by the length of its code."""
+        sh, c = self.sh, self.c
+        ctext = sh.text(r, c.klass)
+        if c.klass is not None and ctext:
             row_level = _level_of_class(ctext)
             if row_level is None and fold(ctext) not in _META_CLASSES:
-                prev.warnings.append(f"{sh.where(r, c_class)}: clase «{ctext}» desconocida; la fila se leyó como meta.")
-        elif code_levels and sh.text(r, c_code) in code_levels:
-            row_level = code_levels[sh.text(r, c_code)]
-        name = sh.text(r, c_name) or meta_text
-        if row_level is not None and row_level[0] != "resultado":
-            rank, lvl = row_level[1], row_level[0]
-            while stack and stack[-1][0] >= rank:
-                stack.pop()
-            stack.append((rank, lvl, name or f"({LEVEL_LABELS.get(lvl, lvl)} sin nombre)", sh.text(r, c_code)))
-            if not _has_values(sh, r):
-                continue  # a hierarchy row: its values, if any, are kept as a meta of that level below
-        path = [
-            (lvl, filled[lvl], "", filled.get("resultado_ind", "") if lvl == "resultado" else "")
-            for lvl, _ in level_cols
-            if filled.get(lvl)
-        ]
-        path += [(lvl, nm, code, "") for _, lvl, nm, code in stack]
-        level = ""
+                sh.prev.warnings.append(
+                    f"{sh.where(r, c.klass)}: clase «{ctext}» desconocida; la fila se leyó como meta."
+                )
+            return row_level
+        if self.code_levels and sh.text(r, c.code) in self.code_levels:
+            return self.code_levels[sh.text(r, c.code)]
+        return None
+
+    def _meta_level(self, r: int, row_level: tuple[str, int] | None) -> str:
+        sh, c = self.sh, self.c
         if row_level is not None:
-            level = row_level[0]  # a level row's own figures: a meta of that level inside its objective
-        elif c_level is not None and sh.text(r, c_level):
-            level = _LEVEL_NAMES.get(fold(sh.text(r, c_level)), fold(sh.text(r, c_level)))[:20]
-        elif c_class is not None or code_levels or any(lvl == "resultado" for lvl, _ in level_cols):
-            level = "producto"
-        if not meta_text:
-            meta_text = name
-        if not meta_text:
-            if _has_values(sh, r):
-                prev.errors.append(f"{sh.where(r, c_meta)}: hay cifras pero falta la descripción de la meta.")
-            continue
-        # unit and canton
+            return row_level[0]  # a level row's own figures: a meta of that level inside its objective
+        if c.level is not None and sh.text(r, c.level):
+            return _LEVEL_NAMES.get(fold(sh.text(r, c.level)), fold(sh.text(r, c.level)))[:20]
+        if c.klass is not None or self.code_levels or any(lvl == "resultado" for lvl, _ in c.levels):
+            return "producto"
+        return ""
+
+    def _unit_canton(self, r: int) -> tuple[tuple, tuple | None] | None:
+        """(unit, canton) of a row, None (error reported) when they are unknown or do not fit."""
+        sh, c, known, prev = self.sh, self.c, self.known, self.sh.prev
         canton = None
-        cantext = sh.text(r, c_canton)
+        cantext = sh.text(r, c.canton)
         if cantext and fold(cantext) not in _NO_CANTON:
             canton = known.canton(cantext)
             if canton is None:
                 prev.errors.append(
-                    f"{sh.where(r, c_canton)}: el cantón «{cantext}» no existe en el catálogo de territorios."
+                    f"{sh.where(r, c.canton)}: el cantón «{cantext}» no existe en el catálogo de territorios."
                 )
-                continue
-        unit = sheet_unit
-        utext = sh.text(r, c_unit)
-        if c_unit is not None and utext and not sh.fixed_unit:
+                return None
+        unit = self.to.sheet_unit
+        utext = sh.text(r, c.unit)
+        if c.unit is not None and utext and not sh.fixed_unit:
             unit = known.resolve(utext, canton[0] if canton else None)
         if unit is None:
-            prev.errors.append(f"{sh.where(r, c_unit)}: falta la unidad.")
-            continue
+            prev.errors.append(f"{sh.where(r, c.unit)}: falta la unidad.")
+            return None
         if canton and unit[0] is not None:
             u = next(x for x in known.units if x.unit_id == unit[0])
             if u.canton_id and u.canton_id != canton[0]:
                 prev.errors.append(
-                    f"{sh.where(r, c_unit or c_canton)}: la unidad «{u.name}» no pertenece al cantón «{canton[1]}»."
+                    f"{sh.where(r, c.unit or c.canton)}: la unidad «{u.name}» no pertenece al cantón «{canton[1]}»."
                 )
-                continue
-        # the fiscal year of a row, when a column says it
-        row_years = years
-        if c_year is not None and sh.text(r, c_year):
-            try:
-                fy = int(parse_number(sh.raw(r, c_year)) or 0)
-            except ValueError:
-                prev.errors.append(f"{sh.where(r, c_year)}: «{sh.text(r, c_year)}» no es un año.")
-                continue
-            if not 1990 <= fy <= 2100:
-                prev.errors.append(f"{sh.where(r, c_year)}: año fiscal {fy} fuera de rango.")
-                continue
-            row_years = [fy]
-        polarity = "INCREMENTO"
-        ptext = fold(sh.text(r, c_trend))
-        if ptext:
-            read = _polarity(ptext)
-            if read is not None:
-                polarity = read
-            else:
-                prev.errors.append(
-                    f"{sh.where(r, c_trend)}: tendencia «{sh.text(r, c_trend)}» desconocida "
-                    "(Incremento, Reducción o Mantenimiento; I, D o M)."
-                )
-                continue
-        baseline = sh.number(r, c_base, problems, negative=True)
-        links, link_problems, link_warnings = _links(sh, r)
-        extra = {d.kept_name: _keep_value(sh.raw(r, d)) for d in kept if sh.raw(r, d) != ""}
-        made_any = False
-        for fy in row_years:
-            values = _year_values(sh, r, fy, problems, exec_annual_period)
-            if len(row_years) > 1 and not values["any"]:
-                continue  # this year's block is empty for the row
-            key = ((unit[0] or "new:" + unit_key(unit[1])), fy)
-            poa = poas.get(key)
-            if poa is None:
-                poa = poas[key] = ParsedPoa(
-                    unit[0],
-                    unit[1],
-                    fy,
-                    sh.kind,
-                    (canton[1] if canton else unit[2]),
-                    source_name,
-                    grid.name,
-                    report_date=report_date,
-                    extra={k: v for k, v in extra_title.items()},
-                )
-            elif poa.period_kind != sh.kind:
-                prev.errors.append(
-                    f"hoja «{grid.name}»: la unidad «{unit[1]}» aparece con otra periodicidad en otra hoja."
-                )
-                continue
-            obj = _objective(poa, path, sh.text(r, c_code_obj), sh.text(r, c_align), obj_index)
-            planned = values["planned"]
-            target = values["target"]
-            if not values["has_planned"]:
-                planned = [0.0] * (n - 1) + [target or 0.0]
-            if target is None:
-                # a computed total without binary noise (0.1 + 0.2): written and read back the same
-                target = float(f"{math.fsum(planned):.15g}")
-            elif (
-                values["has_planned"]
-                and abs(sum(planned) - target) > 1e-9 * max(1.0, abs(target))
-                and abs(sum(planned) - target) > 0.005
-            ):
-                which = f"la programación {fy}" if len(row_years) > 1 else "la programación"
-                prev.warnings.append(
-                    f"{sh.where(r)}: {which} suma {es_num(sum(planned))} y la meta anual es {es_num(target)}."
-                )
-            dev_sum = sum(v or 0 for v in values["devengado"])
-            if values["codificado"] is not None and dev_sum > values["codificado"] + 0.005:
-                prev.warnings.append(
-                    f"{sh.where(r)}: el devengado ({es_num(dev_sum)}) supera al codificado "
-                    f"({es_num(values['codificado'])})."
-                )
-            acts = [a.strip(" -•·\t") for a in sh.text(r, c_acts).split("\n")]
-            obj.metas.append(
-                ParsedMeta(
-                    number=sh.text(r, c_num) or sh.text(r, c_code) or str(meta_counts.get(id(poa), 0) + 1),
-                    description=meta_text,
-                    indicator=sh.text(r, c_ind),
-                    unit_of_measure=sh.text(r, c_uom),
-                    annual_target=target,
-                    baseline=baseline,
-                    polarity=polarity,
-                    planned=planned,
-                    executed=values["executed"],
-                    planned_budget=values["budget"],
-                    devengado=values["devengado"],
-                    codificado=values["codificado"],
-                    comprometido=values["comprometido"],
-                    activities=[a for a in acts if a],
-                    narrative=sh.text(r, c_narr),
-                    contribution=sh.text(r, c_contrib),
-                    links=links,
-                    where=sh.where(r),
-                    level=level,
-                    initial_budget=values["inicial"],
-                    pagado=values["pagado"],
-                    extra=dict(extra),
-                )
+                return None
+        return unit, canton
+
+    def _row_years(self, r: int, years: list[int]) -> list[int] | None:
+        """The fiscal year of a row when a column says it, else the sheet's; None on error (reported)."""
+        sh, d = self.sh, self.c.year
+        if d is None or not sh.text(r, d):
+            return years
+        try:
+            fy = int(parse_number(sh.raw(r, d)) or 0)
+        except ValueError:
+            sh.prev.errors.append(f"{sh.where(r, d)}: «{sh.text(r, d)}» no es un año.")
+            return None
+        if not 1990 <= fy <= 2100:
+            sh.prev.errors.append(f"{sh.where(r, d)}: año fiscal {fy} fuera de rango.")
+            return None
+        return [fy]
+
+    def _trend(self, r: int) -> str | None:
+        """The polarity a row's trend cell says (INCREMENTO when empty); None on error (reported)."""
+        sh, d = self.sh, self.c.trend
+        ptext = fold(sh.text(r, d))
+        if not ptext:
+            return "INCREMENTO"
+        read = _polarity(ptext)
+        if read is None:
+            sh.prev.errors.append(
+                f"{sh.where(r, d)}: tendencia «{sh.text(r, d)}» desconocida "
+                "(Incremento, Reducción o Mantenimiento; I, D o M)."
             )
-            meta_counts[id(poa)] = meta_counts.get(id(poa), 0) + 1
-            made_any = True
-        if problems or link_problems:
-            prev.errors.extend(problems + link_problems)
-            continue
-        if made_any:
-            prev.warnings.extend(link_warnings)
-            _value_warnings(sh, r, prev)
+        return read
+
+    def _poa(self, unit: tuple, canton: tuple | None, fy: int) -> ParsedPoa | None:
+        """The POA of a unit and year, made on first use; None (error reported) if another sheet made it
+        with another periodicity."""
+        sh, to = self.sh, self.to
+        key = ((unit[0] or "new:" + unit_key(unit[1])), fy)
+        poa = to.poas.get(key)
+        if poa is None:
+            poa = to.poas[key] = ParsedPoa(
+                unit[0],
+                unit[1],
+                fy,
+                sh.kind,
+                (canton[1] if canton else unit[2]),
+                to.source_name,
+                sh.grid.name,
+                report_date=to.report_date,
+                extra={k: v for k, v in to.extra_title.items()},
+            )
+        elif poa.period_kind != sh.kind:
+            sh.prev.errors.append(
+                f"hoja «{sh.grid.name}»: la unidad «{unit[1]}» aparece con otra periodicidad en otra hoja."
+            )
+            return None
+        return poa
+
+    def _add_meta(self, m: _MetaRow, fy: int, several_years: bool, problems: list[str]) -> bool:
+        """One year's meta of a row; False when that year gives none."""
+        sh, c, r = self.sh, self.c, m.r
+        values = _year_values(sh, r, fy, problems, self.exec_annual_period)
+        if several_years and not values["any"]:
+            return False  # this year's block is empty for the row
+        poa = self._poa(m.unit, m.canton, fy)
+        if poa is None:
+            return False
+        obj = _objective(poa, m.path, sh.text(r, c.code_obj), sh.text(r, c.align), self.obj_index)
+        planned, target = self._planned_target(
+            r, values, f"la programación {fy}" if several_years else "la programación"
+        )
+        acts = [a.strip(" -•·\t") for a in sh.text(r, c.acts).split("\n")]
+        obj.metas.append(
+            ParsedMeta(
+                number=sh.text(r, c.num) or sh.text(r, c.code) or str(self.meta_counts.get(id(poa), 0) + 1),
+                description=m.description,
+                indicator=sh.text(r, c.ind),
+                unit_of_measure=sh.text(r, c.uom),
+                annual_target=target,
+                baseline=m.baseline,
+                polarity=m.polarity,
+                planned=planned,
+                executed=values["executed"],
+                planned_budget=values["budget"],
+                devengado=values["devengado"],
+                codificado=values["codificado"],
+                comprometido=values["comprometido"],
+                activities=[a for a in acts if a],
+                narrative=sh.text(r, c.narr),
+                contribution=sh.text(r, c.contrib),
+                links=m.links,
+                where=sh.where(r),
+                level=m.level,
+                initial_budget=values["inicial"],
+                pagado=values["pagado"],
+                extra=dict(m.extra),
+            )
+        )
+        self.meta_counts[id(poa)] = self.meta_counts.get(id(poa), 0) + 1
+        return True
+
+    def _planned_target(self, r: int, values: dict, which: str) -> tuple[list[float], float]:
+        """The planned periods and annual target of one year's meta, each worked out from the other when
+        missing; a warning when they disagree, or when more is spent than allotted."""
+        sh, n = self.sh, self.sh.n
+        planned = values["planned"]
+        target = values["target"]
+        if not values["has_planned"]:
+            planned = [0.0] * (n - 1) + [target or 0.0]
+        if target is None:
+            # a computed total without binary noise (0.1 + 0.2): written and read back the same
+            target = float(f"{math.fsum(planned):.15g}")
+        elif (
+            values["has_planned"]
+            and abs(sum(planned) - target) > 1e-9 * max(1.0, abs(target))
+            and abs(sum(planned) - target) > 0.005
+        ):
+            sh.prev.warnings.append(
+                f"{sh.where(r)}: {which} suma {es_num(sum(planned))} y la meta anual es {es_num(target)}."
+            )
+        dev_sum = sum(v or 0 for v in values["devengado"])
+        if values["codificado"] is not None and dev_sum > values["codificado"] + 0.005:
+            sh.prev.warnings.append(
+                f"{sh.where(r)}: el devengado ({es_num(dev_sum)}) supera al codificado "
+                f"({es_num(values['codificado'])})."
+            )
+        return planned, target
+
+
+@dataclass
+class _MetaRow:
+    """What a meta row gives every year's meta it makes."""
+
+    r: int
+    path: list[tuple[str, str, str, str]]
+    level: str
+    description: str
+    baseline: float | None
+    polarity: str
+    links: list[tuple[int | None, str]]
+    unit: tuple
+    canton: tuple | None
+    extra: dict  # kept columns: copied into each year's meta
 
 
 def _keep_value(v: object) -> object:
