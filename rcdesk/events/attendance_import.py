@@ -529,21 +529,7 @@ def _read_rows(
     sheet, rows = grid.name, grid.rows
     col, text_demo, marks = _reading_plan(sm, country)
     headers = {d.column.index: d.header for d in sm.decisions}
-    parsed.columns = {fld: headers[j] for fld, j in col.items()}
-    for fld, j in text_demo.items():
-        dim = DEMOGRAPHIC[fld]
-        parsed.demographic_columns[dim] = " y ".join(
-            filter(None, (parsed.demographic_columns.get(dim), f"«{headers[j]}» (texto)"))
-        )
-    for fld, cols in marks.items():
-        dim = DEMOGRAPHIC[fld]
-        groups: dict[str, list[str]] = {}
-        for j in cols:
-            path = sm.decisions[j].column.path
-            groups.setdefault(path[0] if len(path) > 1 else "", []).append(path[-1])
-        for group, labels in groups.items():
-            desc = f"«{group}»: {' | '.join(labels)} (marcas X)" if group else f"{' | '.join(labels)} (marcas X)"
-            parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim), desc)))
+    _describe_columns(parsed, sm, headers, col, text_demo, marks)
     data_start = sm.table.first_data_row
     if "nombre" not in col and not ("nombres" in col and "apellidos" in col):
         parsed.errors.insert(
@@ -559,8 +545,7 @@ def _read_rows(
     if parsed.errors:
         _ignored(parsed, sm, used_cols)
         return
-    unknown: dict[tuple[str, str], int] = {}
-    ambiguous: list[int] = []
+    demo = _DemoReader(text_demo, marks, headers, country)
     seen: dict[str, int] = {}
     total = len(rows) - data_start
     for n, row in enumerate(rows[data_start:], start=data_start + 1):
@@ -568,110 +553,166 @@ def _read_rows(
             cancel.check()
             progress(n - data_start, total, "Revisando filas…")
         used_cols.update(j for j, v in enumerate(row) if v != "")
-
-        def get(fld: str) -> object:
-            j = col.get(fld)
-            return row[j] if j is not None and j < len(row) else None  # noqa: B023 - used in this iteration only
-
-        if "nombre" in col:
-            name = _text(get("nombre"))
-        else:
-            name = clean(f"{_text(get('nombres'))} {_text(get('apellidos'))}")
-        id_raw = get("documento")
-        org, terr = _text(get("organizacion")), _text(get("territorio"))
-        phone, email = _text(get("telefono")), _text(get("correo"))
-        contact = _text(get("contacto"))
-        if contact:
-            if "@" in contact:
-                email = email or contact
-            else:
-                phone = phone or contact
-        if not any((name, _text(id_raw), org, terr, phone, email)):
+        r = _sheet_row(n, row, col, demo, country)
+        if r is None:
             parsed.blank_rows += 1
             continue
-        minor = fold(_text(get("menor"))) in _YES
-        age = get("edad")
-        try:
-            if age not in (None, "") and float(str(age).replace(",", ".")) < 18:
-                minor = True
-        except ValueError:
-            pass
-        found_codes: dict[str, str] = {}
-        for fld, j in text_demo.items():
-            value = _text(row[j]) if j < len(row) else ""
-            if not value:
-                continue
-            code = tallies.category(DEMOGRAPHIC[fld], value, country)
-            if code is None:
-                key = (headers[j], value)
-                unknown[key] = unknown.get(key, 0) + 1
-            else:
-                found_codes.setdefault(fld, code)
-        for fld, cols in marks.items():
-            hits = {code for j, code in cols.items() if j < len(row) and _marked(row[j])}
-            if len(hits) == 1:
-                found_codes.setdefault(fld, hits.pop())
-            elif hits:
-                ambiguous.append(n)
-        if "rango_edad" not in found_codes and age not in (None, ""):
-            code = tallies.age_category(age, country)
-            if code:
-                found_codes["rango_edad"] = code
-        demo: dict[str, str] = {}
-        for fld in _DEMO_ORDER:
-            if fld in found_codes:
-                demo.setdefault(DEMOGRAPHIC[fld], found_codes[fld])
-        idc = check_id(id_raw, country)
-        r = SheetRow(
-            n,
-            smart_case(name),
-            idc,
-            org,
-            role_code(_text(get("cargo"))),
-            terr,
-            phone,
-            email,
-            minor,
-            demographics=tuple(demo.items()),
-        )
-        if not name:
-            r = replace(r, status="error", message=f"fila {n}: falta el nombre")
-        elif idc.status == "invalid":
-            r = replace(
-                r,
-                status="invalid",
-                message=f"fila {n}, columna «{parsed.columns.get('documento', 'documento')}»: "
-                f"{idc.raw} – {idc.message}",
-            )
-        elif idc.number and idc.number in seen:
-            r = replace(
-                r,
-                status="duplicate",
-                duplicate_of=f"fila {seen[idc.number]}",
-                message=f"fila {n}: documento {idc.number} repetido (ya está en la fila {seen[idc.number]})",
-            )
-        elif idc.status in ("repaired", "warning"):
-            r = replace(r, status=idc.status, message=f"fila {n}: {idc.raw} → {idc.number}: {idc.message}")
-        if idc.number and r.status != "duplicate" and idc.status != "invalid":
-            seen.setdefault(idc.number, n)
-        parsed.rows.append(r)
+        parsed.rows.append(_row_status(r, parsed.columns, seen))
     _ignored(parsed, sm, used_cols)
     if not parsed.rows:
         parsed.errors.append(
             f"hoja «{sheet}»: no hay filas con datos debajo del encabezado "
             f"(fila {parsed.header_line}). No se importó nada."
         )
-    for (head, value), k in sorted(unknown.items()):
-        parsed.warnings.append(
-            f"hoja «{sheet}», columna «{head}»: valor «{value}» no reconocido en {k} fila(s); "
-            "se cuenta como «No responde»."
-        )
-    if ambiguous:
-        shown = ", ".join(map(str, ambiguous[:10])) + (" …" if len(ambiguous) > 10 else "")
-        parsed.warnings.append(
-            f"hoja «{sheet}»: filas con más de una X en el mismo grupo ({shown}); no se cuentan en ese grupo."
-        )
+    demo.warn(parsed, sheet)
     progress(total, total, "Hoja revisada")
+
+
+def _describe_columns(
+    parsed: ParsedSheet,
+    sm: SheetMapping,
+    headers: dict[int, str],
+    col: dict[str, int],
+    text_demo: dict[str, int],
+    marks: dict[str, dict[int, str]],
+) -> None:
+    """The preview's account of which columns give each field and each demographic dimension."""
+    parsed.columns = {fld: headers[j] for fld, j in col.items()}
+    for fld, j in text_demo.items():
+        dim = DEMOGRAPHIC[fld]
+        parsed.demographic_columns[dim] = " y ".join(
+            filter(None, (parsed.demographic_columns.get(dim), f"«{headers[j]}» (texto)"))
+        )
+    for fld, cols in marks.items():
+        dim = DEMOGRAPHIC[fld]
+        groups: dict[str, list[str]] = {}
+        for j in cols:
+            path = sm.decisions[j].column.path
+            groups.setdefault(path[0] if len(path) > 1 else "", []).append(path[-1])
+        for group, labels in groups.items():
+            desc = f"«{group}»: {' | '.join(labels)} (marcas X)" if group else f"{' | '.join(labels)} (marcas X)"
+            parsed.demographic_columns[dim] = " y ".join(filter(None, (parsed.demographic_columns.get(dim), desc)))
+
+
+def _sheet_row(n: int, row: list, col: dict[str, int], demo: _DemoReader, country: str) -> SheetRow | None:
+    """The person on sheet row `n` as written (no status yet); None for a row that names nobody."""
+
+    def get(fld: str) -> object:
+        j = col.get(fld)
+        return row[j] if j is not None and j < len(row) else None
+
+    if "nombre" in col:
+        name = _text(get("nombre"))
+    else:
+        name = clean(f"{_text(get('nombres'))} {_text(get('apellidos'))}")
+    id_raw = get("documento")
+    org, terr = _text(get("organizacion")), _text(get("territorio"))
+    phone, email = _text(get("telefono")), _text(get("correo"))
+    contact = _text(get("contacto"))
+    if contact:
+        if "@" in contact:
+            email = email or contact
+        else:
+            phone = phone or contact
+    if not any((name, _text(id_raw), org, terr, phone, email)):
+        return None
+    minor = fold(_text(get("menor"))) in _YES
+    age = get("edad")
+    try:
+        if age not in (None, "") and float(str(age).replace(",", ".")) < 18:
+            minor = True
+    except ValueError:
+        pass
+    return SheetRow(
+        n,
+        smart_case(name),
+        check_id(id_raw, country),
+        org,
+        role_code(_text(get("cargo"))),
+        terr,
+        phone,
+        email,
+        minor,
+        demographics=demo.read(n, row, age),
+    )
+
+
+def _row_status(r: SheetRow, columns: dict[str, str], seen: dict[str, int]) -> SheetRow:
+    """A row with its status: no name, invalid or repeated document (`seen`: document -> first row), or repaired."""
+    n, idc = r.line, r.id_check
+    if not r.name:
+        r = replace(r, status="error", message=f"fila {n}: falta el nombre")
+    elif idc.status == "invalid":
+        r = replace(
+            r,
+            status="invalid",
+            message=f"fila {n}, columna «{columns.get('documento', 'documento')}»: {idc.raw} – {idc.message}",
+        )
+    elif idc.number and idc.number in seen:
+        r = replace(
+            r,
+            status="duplicate",
+            duplicate_of=f"fila {seen[idc.number]}",
+            message=f"fila {n}: documento {idc.number} repetido (ya está en la fila {seen[idc.number]})",
+        )
+    elif idc.status in ("repaired", "warning"):
+        r = replace(r, status=idc.status, message=f"fila {n}: {idc.raw} → {idc.number}: {idc.message}")
+    if idc.number and r.status != "duplicate" and idc.status != "invalid":
+        seen.setdefault(idc.number, n)
+    return r
+
+
+class _DemoReader:
+    """The demographic categories of each row, from text columns, X marks or the age; what it could not
+    read is counted for one warning per value, not one per row."""
+
+    def __init__(
+        self, text_demo: dict[str, int], marks: dict[str, dict[int, str]], headers: dict[int, str], country: str
+    ) -> None:
+        self.text_demo, self.marks, self.headers, self.country = text_demo, marks, headers, country
+        self.unknown: dict[tuple[str, str], int] = {}
+        self.ambiguous: list[int] = []
+
+    def read(self, n: int, row: list, age: object) -> tuple[tuple[str, str], ...]:
+        found_codes: dict[str, str] = {}
+        for fld, j in self.text_demo.items():
+            value = _text(row[j]) if j < len(row) else ""
+            if not value:
+                continue
+            code = tallies.category(DEMOGRAPHIC[fld], value, self.country)
+            if code is None:
+                key = (self.headers[j], value)
+                self.unknown[key] = self.unknown.get(key, 0) + 1
+            else:
+                found_codes.setdefault(fld, code)
+        for fld, cols in self.marks.items():
+            hits = {code for j, code in cols.items() if j < len(row) and _marked(row[j])}
+            if len(hits) == 1:
+                found_codes.setdefault(fld, hits.pop())
+            elif hits:
+                self.ambiguous.append(n)
+        if "rango_edad" not in found_codes and age not in (None, ""):
+            code = tallies.age_category(age, self.country)
+            if code:
+                found_codes["rango_edad"] = code
+        demo: dict[str, str] = {}
+        for fld in _DEMO_ORDER:
+            if fld in found_codes:
+                demo.setdefault(DEMOGRAPHIC[fld], found_codes[fld])
+        return tuple(demo.items())
+
+    def warn(self, parsed: ParsedSheet, sheet: str) -> None:
+        for (head, value), k in sorted(self.unknown.items()):
+            parsed.warnings.append(
+                f"hoja «{sheet}», columna «{head}»: valor «{value}» no reconocido en {k} fila(s); "
+                "se cuenta como «No responde»."
+            )
+        if self.ambiguous:
+            ambiguous = self.ambiguous
+            shown = ", ".join(map(str, ambiguous[:10])) + (" …" if len(ambiguous) > 10 else "")
+            parsed.warnings.append(
+                f"hoja «{sheet}»: filas con más de una X en el mismo grupo ({shown}); no se cuentan en ese grupo."
+            )
 
 
 def _ignored(parsed: ParsedSheet, sm: SheetMapping, used_cols: set[int]) -> None:
