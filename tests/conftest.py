@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -95,7 +96,10 @@ def _pg_template(pg_server) -> str:
     pg_server.admin(f'CREATE DATABASE "{name}"')
     url = pg_server.url(name)
     data = Path(tempfile.mkdtemp(prefix="rcdesk-pg-template-"))
-    Database.open(paths=AppPaths(database=data / "servidor", data=data, url=url), name="Pruebas").close()
+    try:
+        Database.open(paths=AppPaths(database=data / "servidor", data=data, url=url), name="Pruebas").close()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)  # only the server database is kept; its companion folder is not needed
     pgs.wait_closed(pg_server, name)
     return name
 

@@ -138,11 +138,51 @@ def start_cluster(root: Path, *, durable: bool = False) -> PgServer:
     return PgServer(f"postgresql://postgres@127.0.0.1:{port}/postgres", stop)
 
 
+OWNER = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def sweep_orphans() -> list[Path]:
+    """Stop and delete the clusters of test processes that died without stopping theirs (a worker killed by a
+    timeout or Ctrl+C never reaches the session's teardown): each would keep a postgres running and ~80 MB on disk."""
+    bins = bindir()
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    run_as: list[str] = ["runuser", "-u", "postgres", "--"] if as_root else []
+    swept = []
+    for root in Path(tempfile.gettempdir()).glob("rcdesk-pg-*"):
+        owner = root / OWNER
+        try:
+            pid = int(owner.read_text())
+        except (OSError, ValueError):
+            continue  # not started by server(): a benchmark's, or a template folder (no cluster inside)
+        if _alive(pid):
+            continue
+        if bins is not None and (root / "data" / "postmaster.pid").exists():
+            subprocess.run(
+                [*run_as, str(bins / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+            )
+        shutil.rmtree(root, ignore_errors=True)
+        swept.append(root)
+    return swept
+
+
 def server() -> PgServer:
     """The server of this test process: the one named by the environment, or a new cluster."""
     if os.environ.get(ENV_URL):
         return PgServer(os.environ[ENV_URL])
+    sweep_orphans()
     root = Path(tempfile.mkdtemp(prefix="rcdesk-pg-"))
+    (root / OWNER).write_text(str(os.getpid()))
     try:
         return start_cluster(root)
     except subprocess.CalledProcessError as exc:
