@@ -547,82 +547,97 @@ def clean_data(s: Section, data: object) -> dict:
         if na == "SI":
             out["no_aplica"] = True
     if s.key == "presupuesto":
-        cls = data.pop("clasificacion", {}) or {}
-        if not isinstance(cls, dict):
-            raise UserError(f"{where}: «clasificacion» debe ser un objeto {{meta: CORRIENTE|INVERSION}}.")
-        clean_cls = {}
-        for meta_id, v in cls.items():
-            code = fold(str(v or "")).upper()
-            if not code:
-                continue
-            if code not in BUDGET_CLASSES:
-                raise UserError(
-                    f"{where}, línea «{meta_id}»: clasificación «{v}» desconocida (use {' o '.join(BUDGET_CLASSES)})."
-                )
-            clean_cls[str(meta_id)] = code
+        clean_cls = _clean_classification(data.pop("clasificacion", {}) or {}, where)
         if clean_cls:
             out["clasificacion"] = clean_cls
     if s.layout == "fields":
-        for k, v in data.items():
-            f = s.field(k)
-            if f is None:
-                raise UserError(
-                    f"{where}: campo «{k}» desconocido. Campos válidos: {_fields_help(s) or 'ninguno'}, no_aplica."
-                )
-            nv = normalise(v, f, f"{where}, campo «{f.label.rstrip(':')}»")
-            if nv is not None:
-                out[k] = nv
+        out.update(_clean_fields(s, data, where))
     elif s.layout == "grid":
-        rows = dict(s.rows)
-        for rk, values in data.items():
-            ef = s.extra_field(rk)
-            if ef is not None:
-                nv = normalise(values, ef, f"{where}, campo «{ef.label.rstrip(':')}»")
-                if nv is not None:
-                    out[rk] = nv
-                continue
-            if rk not in rows:
-                valid = ", ".join([*rows, *(f.key for f in s.extra)])
-                raise UserError(f"{where}: fila «{rk}» desconocida. Filas válidas: {valid}.")
-            if not isinstance(values, dict):
-                raise UserError(f"{where}, fila «{rows[rk]}»: se esperaba un objeto con los campos {_fields_help(s)}.")
-            row = {}
-            for k, v in values.items():
-                f = s.field(k)
-                if f is None:
-                    raise UserError(
-                        f"{where}, fila «{rows[rk]}»: campo «{k}» desconocido. Campos válidos: {_fields_help(s)}."
-                    )
-                nv = normalise(v, f, f"{where}, fila «{rows[rk]}», campo «{f.label}»")
-                if nv is not None:
-                    row[k] = nv
-            if row:
-                out[rk] = row
+        out.update(_clean_grid(s, data, where))
     elif s.layout == "table":
-        rows_in = data.pop("filas", [])
-        if data:
-            raise UserError(f"{where}: clave «{next(iter(data))}» desconocida; las filas van en «filas».")
-        if not isinstance(rows_in, list):
-            raise UserError(f"{where}: «filas» debe ser una lista de filas.")
-        rows_out = []
-        for n, values in enumerate(rows_in, start=1):
-            if not isinstance(values, dict):
-                raise UserError(f"{where}, fila {n}: se esperaba un objeto con los campos {_fields_help(s)}.")
-            row = {}
-            for k, v in values.items():
-                f = s.field(k)
-                if f is None:
-                    raise UserError(f"{where}, fila {n}: campo «{k}» desconocido. Campos válidos: {_fields_help(s)}.")
-                nv = normalise(v, f, f"{where}, fila {n}, campo «{f.label}»")
-                if nv is not None:
-                    row[k] = nv
-            if row:
-                rows_out.append(row)
-        if rows_out:
-            out["filas"] = rows_out
+        out.update(_clean_table(s, data, where))
     elif data:
         raise UserError(f"{where}: esta sección se calcula de los datos de rcdesk; solo admite «no_aplica».")
     return out
+
+
+def _clean_classification(cls: object, where: str) -> dict[str, str]:
+    """The budget section's {meta: CORRIENTE|INVERSION}, blanks left out."""
+    if not isinstance(cls, dict):
+        raise UserError(f"{where}: «clasificacion» debe ser un objeto {{meta: CORRIENTE|INVERSION}}.")
+    clean_cls = {}
+    for meta_id, v in cls.items():
+        code = fold(str(v or "")).upper()
+        if not code:
+            continue
+        if code not in BUDGET_CLASSES:
+            raise UserError(
+                f"{where}, línea «{meta_id}»: clasificación «{v}» desconocida (use {' o '.join(BUDGET_CLASSES)})."
+            )
+        clean_cls[str(meta_id)] = code
+    return clean_cls
+
+
+def _clean_fields(s: Section, data: dict, where: str) -> dict:
+    out = {}
+    for k, v in data.items():
+        f = s.field(k)
+        if f is None:
+            raise UserError(
+                f"{where}: campo «{k}» desconocido. Campos válidos: {_fields_help(s) or 'ninguno'}, no_aplica."
+            )
+        nv = normalise(v, f, f"{where}, campo «{f.label.rstrip(':')}»")
+        if nv is not None:
+            out[k] = nv
+    return out
+
+
+def _clean_grid(s: Section, data: dict, where: str) -> dict:
+    """Answers by fixed row (plus the section's extra fields); empty rows left out."""
+    out: dict = {}
+    rows = dict(s.rows)
+    for rk, values in data.items():
+        ef = s.extra_field(rk)
+        if ef is not None:
+            nv = normalise(values, ef, f"{where}, campo «{ef.label.rstrip(':')}»")
+            if nv is not None:
+                out[rk] = nv
+            continue
+        if rk not in rows:
+            valid = ", ".join([*rows, *(f.key for f in s.extra)])
+            raise UserError(f"{where}: fila «{rk}» desconocida. Filas válidas: {valid}.")
+        row = _clean_row(s, values, f"{where}, fila «{rows[rk]}»")
+        if row:
+            out[rk] = row
+    return out
+
+
+def _clean_table(s: Section, data: dict, where: str) -> dict:
+    """Free rows under «filas»; empty rows left out."""
+    rows_in = data.pop("filas", [])
+    if data:
+        raise UserError(f"{where}: clave «{next(iter(data))}» desconocida; las filas van en «filas».")
+    if not isinstance(rows_in, list):
+        raise UserError(f"{where}: «filas» debe ser una lista de filas.")
+    rows_out = [
+        row for n, values in enumerate(rows_in, start=1) if (row := _clean_row(s, values, f"{where}, fila {n}"))
+    ]
+    return {"filas": rows_out} if rows_out else {}
+
+
+def _clean_row(s: Section, values: object, at: str) -> dict:
+    """One row of a grid or table section; `at` names it in messages."""
+    if not isinstance(values, dict):
+        raise UserError(f"{at}: se esperaba un objeto con los campos {_fields_help(s)}.")
+    row = {}
+    for k, v in values.items():
+        f = s.field(k)
+        if f is None:
+            raise UserError(f"{at}: campo «{k}» desconocido. Campos válidos: {_fields_help(s)}.")
+        nv = normalise(v, f, f"{at}, campo «{f.label}»")
+        if nv is not None:
+            row[k] = nv
+    return row
 
 
 def merge_fields(s: Section, current: dict, pairs: list[tuple[str, str]]) -> dict:
