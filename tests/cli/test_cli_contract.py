@@ -140,13 +140,3 @@ def test_python_dash_m_entry_point(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"plans": []}
-
-
-def test_no_command_function_is_too_long_to_read():
-    """Each command group registers its options in its own function; no function of the command line
-    runs over 80 logical lines."""
-    from tests.code_size import long_functions
-
-    cli = Path(__file__).resolve().parents[2] / "rcdesk" / "cli"
-    long = long_functions(sorted(cli.rglob("*.py")))
-    assert not long, f"functions over 80 logical lines: {long}"

@@ -304,12 +304,3 @@ def test_the_consolidated_reports_are_read_as_plain_data_without_names(db):
         cells = repr([list(s.rows) for s in book.sheets if isinstance(s, RecordSheet)])
     assert ATTENDEE not in repr(summary) + cells and ATTENDEE_ID not in repr(summary) + cells
     assert "attendance" not in {s.kind.table for s in book.sheets if isinstance(s, RecordSheet)}
-
-
-def test_no_renderer_function_is_too_long_to_read():
-    """A report is drawn section by section: no function of a renderer (or of the consolidated
-    report's service) runs over 80 logical lines."""
-    from tests.code_size import long_functions
-
-    long = long_functions([*_modules(REPORTS), ROOT / "services" / "consolidated_report.py"])
-    assert not long, f"functions over 80 logical lines: {long}"

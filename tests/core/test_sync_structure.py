@@ -95,18 +95,3 @@ def test_the_batch_import_sits_above_the_package_kinds():
 def test_no_sync_module_is_too_long_to_read():
     long = {m: n for m, p in _modules().items() if (n := logical_lines(p.read_text("utf-8"))) > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} logical lines: {long}"
-
-
-MAX_FUNCTION_LINES = 80
-
-
-def test_no_sync_function_is_too_long_to_read():
-    long = {}
-    for m, p in _modules().items():
-        source = p.read_text("utf-8")
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                n = logical_lines(source, node.lineno, node.end_lineno)
-                if n > MAX_FUNCTION_LINES:
-                    long[f"{m}.{node.name}"] = n
-    assert not long, f"functions over {MAX_FUNCTION_LINES} logical lines: {long}"
