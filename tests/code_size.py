@@ -12,27 +12,34 @@ import io
 import tokenize
 
 
-# structure tests ask about every function of a module in turn: tokenizing the module once, not once
-# per function, keeps a walk over a few hundred files under a second
-@functools.lru_cache(maxsize=16)
-def _starts(source: str) -> tuple[int, ...]:
-    return tuple(logical_line_starts(source))
-
-
-def logical_line_starts(source: str) -> list[int]:
-    """The physical line where each logical line of code starts (comments and blank lines left out)."""
-    starts: list[int] = []
-    start = None
+def _logical(source: str) -> list[tuple[int, int, list[str]]]:
+    """(physical line, column, its first three tokens) of each logical line of code (comments and
+    blank lines left out)."""
+    lines: list[tuple[int, int, list[str]]] = []
+    current: list[str] | None = None
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
             continue
         if tok.type == tokenize.NEWLINE:
-            if start is not None:
-                starts.append(start)
-            start = None
-        elif start is None and tok.type != tokenize.ENDMARKER:
-            start = tok.start[0]
-    return starts
+            current = None
+        elif current is None and tok.type != tokenize.ENDMARKER:
+            current = [tok.string]
+            lines.append((tok.start[0], tok.start[1], current))
+        elif current is not None and len(current) < 3:
+            current.append(tok.string)
+    return lines
+
+
+# structure tests ask about every function of a module in turn, or about every module of the tree:
+# tokenizing a module once, not once per question, keeps a walk over a few hundred files fast
+@functools.lru_cache(maxsize=16)
+def _starts(source: str) -> tuple[int, ...]:
+    return tuple(line for line, _col, _toks in _logical(source))
+
+
+def logical_line_starts(source: str) -> list[int]:
+    """The physical line where each logical line of code starts (comments and blank lines left out)."""
+    return list(_starts(source))
 
 
 def logical_lines(source: str, first: int = 1, last: int | None = None) -> int:
@@ -42,16 +49,30 @@ def logical_lines(source: str, first: int = 1, last: int | None = None) -> int:
     return max(end - bisect.bisect_left(starts, first), 0)
 
 
+def function_sizes(source: str) -> list[tuple[str, int]]:
+    """(name, logical lines) of every function of `source`, nested ones included, from one tokenizer pass.
+
+    A function runs from its `def` line (decorators left out) to the last logical line indented
+    deeper than that `def`: the count `ast` start and end lines give, without parsing the module
+    a second time (a walk over the whole tree is one tokenizer pass per file)."""
+    lines = _logical(source)
+    out = []
+    for i, (_line, col, toks) in enumerate(lines):
+        k = 1 if toks[0] == "async" and len(toks) > 1 else 0
+        if toks[k] != "def" or len(toks) <= k + 1:
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j][1] > col:
+            j += 1
+        out.append((toks[k + 1], j - i))
+    return out
+
+
 def long_functions(paths, limit: int = 80) -> dict[str, int]:
     """`module.function` -> logical lines, for every function of `paths` longer than `limit`."""
-    import ast
-
     out = {}
     for path in paths:
-        source = path.read_text("utf-8")
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                n = logical_lines(source, node.lineno, node.end_lineno)
-                if n > limit:
-                    out[f"{path.stem}.{node.name}"] = n
+        for name, n in function_sizes(path.read_text("utf-8")):
+            if n > limit:
+                out[f"{path.stem}.{name}"] = n
     return out
