@@ -90,7 +90,51 @@ class PoaPage(QWidget):
         self.import_dialog = None
         self._loading = False
 
-        # -- filter bar -----------------------------------------------------------------
+        bar = self._build_filter_bar()
+        tree_panel = self._build_tree_panel()
+        self._build_grid()
+        detail = self._build_detail()
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.grid, 3)
+        rl.addWidget(self.status)
+        rl.addWidget(detail, 0)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(tree_panel)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        split.setSizes([230, 930])
+        self.empty = EmptyHint(
+            "Todavía no hay POA registrados",
+            "El POA de cada unidad reúne sus objetivos y metas con lo programado y ejecutado por periodo "
+            "y el presupuesto; aquí se registra la ejecución y se validan los avances. Cree el POA de una "
+            "unidad a mano («Nuevo POA…»), impórtelo de Excel («Importar POA…») o cargue los datos de ejemplo.",
+            [
+                ("&Nuevo POA…", self.new_poa),
+                ("&Importar POA…", self.open_import),
+                ("Cargar datos de &ejemplo", load_example(self)),
+            ],
+            chapter="poa",
+        )
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.empty)
+        lay.addWidget(split, 1)
+        self.split = split
+
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_texts)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.grid.setFocus())
+        self.year_combo.currentIndexChanged.connect(lambda *_: self._fill_units())
+        self.canton_combo.currentIndexChanged.connect(lambda *_: self._fill_units(keep_cantons=True))
+        self.unit_combo.currentIndexChanged.connect(lambda *_: self._load_poa())
+        self.period_combo.currentIndexChanged.connect(lambda *_: self._load_grid())
+        ctx.events.data_changed.connect(self._on_changed)
+        self.reload()
+
+    def _build_filter_bar(self) -> QHBoxLayout:
+        """Year, canton, unit and period, and the buttons that make or move a whole POA."""
         self.year_combo = QComboBox()
         self.canton_combo = QComboBox()
         self.unit_combo = QComboBox()
@@ -119,8 +163,10 @@ class PoaPage(QWidget):
         bar.addWidget(self.new_poa_button)
         bar.addWidget(self.import_button)
         bar.addWidget(self.export_button)
+        return bar
 
-        # -- tree and grid ----------------------------------------------------------------
+    def _build_tree_panel(self) -> QWidget:
+        """The POA's objectives and metas, with the buttons and keys that edit them."""
         self.tree_model = QStandardItemModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.tree_model)
@@ -169,6 +215,10 @@ class PoaPage(QWidget):
         tree_buttons2.addWidget(self.edit_node_button)
         tree_buttons2.addWidget(self.delete_node_button)
         tp.addLayout(tree_buttons2)
+        return tree_panel
+
+    def _build_grid(self) -> None:
+        """The period grid of the selected metas (edited in place) and its status line."""
         self.grid_model = PoaGridModel(self.service, self, runner=self.ctx.runner)
         self.grid_model.edit_failed.connect(self._edit_failed)
         self.grid_model.saved.connect(self._saved)
@@ -201,7 +251,8 @@ class PoaPage(QWidget):
         self.status = QLabel("")
         self.status.setWordWrap(True)
 
-        # -- detail of the selected meta/period ---------------------------------------------
+    def _build_detail(self) -> QGroupBox:
+        """The report of the selected meta and period: texts, validation and evidence."""
         self.detail_title = QLabel("")
         self.detail_title.setWordWrap(True)
         self.narrative = QPlainTextEdit()
@@ -252,44 +303,7 @@ class PoaPage(QWidget):
         left.addLayout(actions)
         dl.addLayout(left, 3)
         dl.addLayout(ev_box, 2)
-
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.grid, 3)
-        rl.addWidget(self.status)
-        rl.addWidget(detail, 0)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(tree_panel)
-        split.addWidget(right)
-        split.setStretchFactor(1, 3)
-        split.setSizes([230, 930])
-        self.empty = EmptyHint(
-            "Todavía no hay POA registrados",
-            "El POA de cada unidad reúne sus objetivos y metas con lo programado y ejecutado por periodo "
-            "y el presupuesto; aquí se registra la ejecución y se validan los avances. Cree el POA de una "
-            "unidad a mano («Nuevo POA…»), impórtelo de Excel («Importar POA…») o cargue los datos de ejemplo.",
-            [
-                ("&Nuevo POA…", self.new_poa),
-                ("&Importar POA…", self.open_import),
-                ("Cargar datos de &ejemplo", load_example(self)),
-            ],
-            chapter="poa",
-        )
-        lay = QVBoxLayout(self)
-        lay.addLayout(bar)
-        lay.addWidget(self.empty)
-        lay.addWidget(split, 1)
-        self.split = split
-
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_texts)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.grid.setFocus())
-        self.year_combo.currentIndexChanged.connect(lambda *_: self._fill_units())
-        self.canton_combo.currentIndexChanged.connect(lambda *_: self._fill_units(keep_cantons=True))
-        self.unit_combo.currentIndexChanged.connect(lambda *_: self._load_poa())
-        self.period_combo.currentIndexChanged.connect(lambda *_: self._load_grid())
-        ctx.events.data_changed.connect(self._on_changed)
-        self.reload()
+        return detail
 
     # -- loading --------------------------------------------------------------------------------
     def reload(self) -> None:
