@@ -54,18 +54,10 @@ def row_height(values, widths, wrap_cols) -> float | None:
 
 def print_setup(ws, *, fit_width: int = 1, title_rows: str | None = "1:1") -> None:
     """A4 landscape, `fit_width` pages wide (as many tall as needed), header rows repeated,
-    «Página x de y» in the footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = fit_width
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "Página &P de &N"
-    ws.oddFooter.center.size = 8
+    «Página x de y» in the footer (the one rule: `rcdesk.reports.cells.print_layout`)."""
+    from rcdesk.reports.cells import print_layout
+
+    print_layout(ws, fit_width=fit_width, title_rows=title_rows)
 
 
 __all__ = ["print_setup", "row_height", "text_lines"]

@@ -104,3 +104,33 @@ def _clip(value):
     if value.__class__ is str and len(value) > MAX_TEXT:
         return value[:MAX_TEXT] + "…"
     return value
+
+
+def print_layout(
+    ws,
+    *,
+    landscape: bool = True,
+    fit_width: int = 1,
+    title_rows: str | None = None,
+    sheet_name_footer: bool = False,
+) -> None:
+    """The print setup of every sheet rcdesk writes (normal or write-only sheets, set before
+    any row): A4, `fit_width` pages wide and as many tall as needed, `title_rows` («4:4»)
+    repeated on every printed page, narrow margins and «Página x de y» in the footer (with
+    the sheet's name on the left when `sheet_name_footer`). Without it LibreOffice and Excel
+    print at 100 % on Letter and the right-hand columns land on pages of their own."""
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = fit_width
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.25)
+    ws.print_title_rows = title_rows
+    page = ws.oddFooter.right if sheet_name_footer else ws.oddFooter.center
+    page.text = "Página &P de &N"
+    page.size = 8
+    if sheet_name_footer:
+        ws.oddFooter.left.text = "&A"
+        ws.oddFooter.left.size = 8

@@ -40,17 +40,10 @@ def _height(texts: list, widths: tuple) -> float:
     return round(n * LINE_PT + 3, 1)
 
 
-def _print_setup(ws, *, landscape: bool) -> None:
-    from openpyxl.worksheet.page import PageMargins
+def _print_setup(ws, *, landscape: bool, title_rows: str | None = None) -> None:
+    from rcdesk.reports.cells import print_layout
 
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.25)
-    ws.oddFooter.center.text = "Página &P de &N"
-    ws.oddFooter.center.size = 8
+    print_layout(ws, landscape=landscape, title_rows=title_rows)
 
 
 def write_xlsx(
@@ -255,7 +248,7 @@ def _summary_sheet(w: _Book, data: Seguimiento) -> None:
     widths2 = (46, 12, 12, 12) + (10,) * len(LIGHT_ORDER)
     for i, width in enumerate(widths2, start=1):
         ws2.column_dimensions[_col(i)].width = width
-    _print_setup(ws2, landscape=True)
+    _print_setup(ws2, landscape=True, title_rows="2:2")
     border, center, bold = w.border, w.center, w.bold
 
     def c2(value, **kw):

@@ -30,6 +30,7 @@ class SheetWriter:
         self.head_font = Font(bold=True, color="FFFFFF", size=BODY_PT)
         self._Font, self._Fill = Font, PatternFill
         self.rows = 0
+        self.tables = 0
 
     def cell(self, value, *, font=None, fill=None, align=None, border=False, fmt=None):
         from openpyxl.cell import WriteOnlyCell
@@ -57,19 +58,32 @@ class SheetWriter:
     def title(self, text: str, size: int = 13) -> None:
         self.append([self.cell(text, font=self._Font(bold=True, size=size))], size + 7)
 
+    def _merge(self, first: int) -> None:
+        """Merge the row being written from column `first` to the last one: wrapped text then
+        runs over the sheet's width (and its height is estimated over that width) instead of
+        a narrow first column, where LibreOffice clips it."""
+        from openpyxl.worksheet.cell_range import CellRange
+
+        if first < len(self.widths):
+            r = self.rows + 1
+            self.ws.merged_cells.add(CellRange(min_col=first, min_row=r, max_col=len(self.widths), max_row=r))
+
     def text(self, text: str, *, bold: bool = False) -> None:
-        """A line of prose over the whole width (merged cells are not available in write-only mode)."""
-        width = sum(self.widths)
+        """A line of prose over the whole width."""
+        self._merge(1)
         self.append(
             [self.cell(text, font=self.bold if bold else self.body, align=self.wrap)],
-            _height([text], (width * 0.9,)) if len(text) > self.widths[0] else None,
+            _height([text], (sum(self.widths),)),
         )
 
     def pairs(self, items: list[tuple[str, str]]) -> None:
+        """Label in the first column, its value over the rest of the width."""
+        rest = sum(self.widths[1:])
         for label, value in items:
+            self._merge(2)
             self.append(
-                [self.cell(label, font=self.bold), self.cell(value, align=self.wrap)],
-                _height([label, value], self.widths),
+                [self.cell(label, font=self.bold, align=self.wrap), self.cell(value, align=self.wrap)],
+                _height([label, value], (self.widths[0], rest)),
             )
 
     def blank(self) -> None:
@@ -79,7 +93,12 @@ class SheetWriter:
         self, head: list[str], rows: list[list], *, centered: tuple[int, ...] = (), percent: tuple[int, ...] = ()
     ) -> None:
         """Header row, then one row per item; a Semáforo cell is given as `light(colour, label)`,
-        `percent` columns hold fractions shown as 0.00 %."""
+        `percent` columns hold fractions shown as 0.00 %.
+
+        The header of a sheet's only table repeats on every printed page; a sheet of several
+        tables repeats none (one table's header over another's rows would mislead)."""
+        self.tables += 1
+        self.ws.print_title_rows = f"{self.rows + 1}:{self.rows + 1}" if self.tables == 1 else None
         self.append(
             [self.cell(h, font=self.head_font, fill=self.head_fill, align=self.center, border=True) for h in head],
             _height(head, self.widths) + 4,
