@@ -109,180 +109,16 @@ class PlansPage(QWidget):
 
     def _build_main(self) -> QWidget:
         from PySide6.QtCore import Qt
-        from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
-        from PySide6.QtWidgets import (
-            QAbstractItemView,
-            QHBoxLayout,
-            QHeaderView,
-            QLabel,
-            QPushButton,
-            QSplitter,
-            QTableView,
-            QTabWidget,
-            QTreeView,
-        )
+        from PySide6.QtGui import QKeySequence, QShortcut
+        from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTabWidget
 
-        from ..models.plan_activities import (
-            COL_CUATRI,
-            COL_DESCRIPTION,
-            COL_END,
-            COL_GROUP,
-            COL_META,
-            COL_NUMBER,
-            COL_RESPONSIBLE,
-            COL_SCHEDULED,
-            COL_STAGES,
-            COL_START,
-            ActivityFilterProxy,
-            ActivityTableModel,
-        )
-        from ..models.plan_groups import PlanGroupModel
-        from ..widgets.columns import fit_columns
-        from ..widgets.search_filter import SearchBox
-        from ..widgets.table_menu import install_table_menu
         from ..widgets.timeline import TimelineWidget
 
         w = QWidget(self)
-        # plan actions
-        self.import_button = QPushButton("&Importar desde Excel…", w)
-        self.template_button = QPushButton("&Nuevo desde plantilla…", w)
-        self.export_button = QPushButton("E&xportar a Excel…", w)
-        self.delete_plan_button = QPushButton("Eliminar p&lan…", w)
-        self.import_button.clicked.connect(self.import_plan)
-        self.template_button.clicked.connect(self.new_from_template)
-        self.export_button.clicked.connect(self.export_plan)
-        self.delete_plan_button.clicked.connect(self.delete_plan)
-        actions = QHBoxLayout()
-        plans_label = QLabel("<b>Planes</b>", w)
-        actions.addWidget(plans_label)
-        actions.addStretch(1)
-        for b in (self.import_button, self.template_button, self.export_button, self.delete_plan_button):
-            actions.addWidget(b)
-
-        self.plan_model = QStandardItemModel(0, len(PLAN_HEADERS), self)
-        self.plan_model.setHorizontalHeaderLabels(list(PLAN_HEADERS))
-        self.plans_view = QTableView(w)
-        self.plans_view.setObjectName("plans_table")
-        self.plans_view.setAccessibleName("Lista de planes")
-        self.plans_view.setModel(self.plan_model)
-        self.plans_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.plans_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.plans_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.plans_view.setTabKeyNavigation(False)
-        self.plans_view.verticalHeader().hide()
-        self.plans_view.verticalHeader().setDefaultSectionSize(22)
-        self.plans_view.setWordWrap(False)
-        hh = self.plans_view.horizontalHeader()
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
-        self.plans_view.setColumnWidth(0, 300)
-        for c, width in ((1, 70), (2, 90), (3, 85)):
-            self.plans_view.setColumnWidth(c, width)
-        self.plans_view.selectionModel().currentRowChanged.connect(self._on_plan_row)
-        fit_columns(self.plans_view, self.ctx.settings, "plans.list")
-        install_table_menu(
-            self.plans_view,
-            [("E&xportar a Excel…", self.export_plan), ("Eli&minar plan…", self.delete_plan)],
-            open_action=("&Abrir el plan", self._open_plan),
-            export=("planes", self.ctx.settings),
-        )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Delete),
-            self.plans_view,
-            activated=self.delete_plan,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # "open" the plan: go to its activities
-            QShortcut(
-                QKeySequence(key), self.plans_view, activated=self._open_plan, context=Qt.ShortcutContext.WidgetShortcut
-            )
-
-        top = QWidget(w)
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addLayout(actions)
-        tl.addWidget(self.plans_view)
-
-        # plan view
-        self.plan_title = QLabel(w)
-        self.plan_title.setWordWrap(False)
-        self.plan_title.setTextFormat(Qt.TextFormat.RichText)
-        self.search = SearchBox("Buscar actividad, responsable, meta… (Ctrl+F)", parent=w)
-        self.search.setMinimumWidth(260)
-        self.search.search.connect(self._on_search)
-        self.new_button = QPushButton("Nueva acti&vidad (Insert)", w)
-        self.edit_button = QPushButton("E&ditar", w)
-        self.delete_button = QPushButton("Eli&minar actividad", w)
-        self.new_button.clicked.connect(self.new_activity)
-        self.edit_button.clicked.connect(self.edit_current)
-        self.delete_button.clicked.connect(self.delete_current)
-        bar = QHBoxLayout()
-        bar.addWidget(self.plan_title, 1)
-        bar.addWidget(self.search)
-        bar.addWidget(self.new_button)
-        bar.addWidget(self.edit_button)
-        bar.addWidget(self.delete_button)
-
-        self.group_model = PlanGroupModel(self)
-        self.group_view = QTreeView(w)
-        self.group_view.setObjectName("group_tree")
-        self.group_view.setAccessibleName("Grupos del plan")
-        self.group_view.setModel(self.group_model)
-        self.group_view.setUniformRowHeights(True)
-        self.group_view.header().setStretchLastSection(False)
-        self.group_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.group_view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.group_view.selectionModel().currentChanged.connect(self._on_group)
-        fit_columns(self.group_view, self.ctx.settings, "plans.groups")
-        install_table_menu(self.group_view, export=("grupos del plan", self.ctx.settings))
-
-        self.model = ActivityTableModel(self)
-        self.proxy = ActivityFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView(w)
-        self.table.setObjectName("activity_table")
-        self.table.setAccessibleName("Actividades del plan")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.verticalHeader().hide()
-        # narrow enough that the marks and dates stay in view on a 1366×768 screen (full text in tooltips)
-        widths = {
-            COL_NUMBER: 44,
-            COL_GROUP: 110,
-            COL_DESCRIPTION: 290,
-            COL_RESPONSIBLE: 140,
-            COL_META: 140,
-            COL_STAGES: 90,
-            COL_CUATRI: 62,
-            COL_START: 82,
-            COL_END: 82,
-            COL_SCHEDULED: 170,
-        }
-        for col, width in widths.items():
-            self.table.setColumnWidth(col, width)
-        # plans whose empty columns are hidden (a CPCCS plan has no dates) leave no dead space
-        self.table.horizontalHeader().setStretchLastSection(True)
-        fit_columns(self.table, self.ctx.settings, "plans.activities")
-        install_table_menu(
-            self.table,
-            [("&Nueva actividad", self.new_activity), ("Eli&minar actividad…", self.delete_current)],
-            open_action=("&Editar actividad…", self.edit_current),
-            export=("actividades del plan", self.ctx.settings),
-        )
-        for key, slot in (
-            ((Qt.Key.Key_Return,), self.edit_current),
-            ((Qt.Key.Key_Enter,), self.edit_current),
-            ((Qt.Key.Key_Delete,), self.delete_current),
-        ):
-            QShortcut(QKeySequence(key[0]), self.table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
+        top = self._build_plan_list(w)
+        bar = self._build_plan_bar(w)
+        self._build_group_tree(w)
+        self._build_activity_table(w)
 
         self.timeline = TimelineWidget(w)
         self.timeline.setObjectName("timeline")
@@ -361,6 +197,195 @@ class PlansPage(QWidget):
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
         return w
+
+    def _build_plan_list(self, w: QWidget) -> QWidget:
+        """The plans, with the buttons that import, make, export or delete one."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
+        from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView
+
+        from ..widgets.columns import fit_columns
+        from ..widgets.table_menu import install_table_menu
+
+        # plan actions
+        self.import_button = QPushButton("&Importar desde Excel…", w)
+        self.template_button = QPushButton("&Nuevo desde plantilla…", w)
+        self.export_button = QPushButton("E&xportar a Excel…", w)
+        self.delete_plan_button = QPushButton("Eliminar p&lan…", w)
+        self.import_button.clicked.connect(self.import_plan)
+        self.template_button.clicked.connect(self.new_from_template)
+        self.export_button.clicked.connect(self.export_plan)
+        self.delete_plan_button.clicked.connect(self.delete_plan)
+        actions = QHBoxLayout()
+        plans_label = QLabel("<b>Planes</b>", w)
+        actions.addWidget(plans_label)
+        actions.addStretch(1)
+        for b in (self.import_button, self.template_button, self.export_button, self.delete_plan_button):
+            actions.addWidget(b)
+
+        self.plan_model = QStandardItemModel(0, len(PLAN_HEADERS), self)
+        self.plan_model.setHorizontalHeaderLabels(list(PLAN_HEADERS))
+        self.plans_view = QTableView(w)
+        self.plans_view.setObjectName("plans_table")
+        self.plans_view.setAccessibleName("Lista de planes")
+        self.plans_view.setModel(self.plan_model)
+        self.plans_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.plans_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.plans_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.plans_view.setTabKeyNavigation(False)
+        self.plans_view.verticalHeader().hide()
+        self.plans_view.verticalHeader().setDefaultSectionSize(22)
+        self.plans_view.setWordWrap(False)
+        hh = self.plans_view.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        self.plans_view.setColumnWidth(0, 300)
+        for c, width in ((1, 70), (2, 90), (3, 85)):
+            self.plans_view.setColumnWidth(c, width)
+        self.plans_view.selectionModel().currentRowChanged.connect(self._on_plan_row)
+        fit_columns(self.plans_view, self.ctx.settings, "plans.list")
+        install_table_menu(
+            self.plans_view,
+            [("E&xportar a Excel…", self.export_plan), ("Eli&minar plan…", self.delete_plan)],
+            open_action=("&Abrir el plan", self._open_plan),
+            export=("planes", self.ctx.settings),
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.plans_view,
+            activated=self.delete_plan,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):  # "open" the plan: go to its activities
+            QShortcut(
+                QKeySequence(key), self.plans_view, activated=self._open_plan, context=Qt.ShortcutContext.WidgetShortcut
+            )
+
+        top = QWidget(w)
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(actions)
+        tl.addWidget(self.plans_view)
+        return top
+
+    def _build_plan_bar(self, w: QWidget):
+        """The open plan's title, the activity search and the buttons that edit its activities."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+
+        from ..widgets.search_filter import SearchBox
+
+        self.plan_title = QLabel(w)
+        self.plan_title.setWordWrap(False)
+        self.plan_title.setTextFormat(Qt.TextFormat.RichText)
+        self.search = SearchBox("Buscar actividad, responsable, meta… (Ctrl+F)", parent=w)
+        self.search.setMinimumWidth(260)
+        self.search.search.connect(self._on_search)
+        self.new_button = QPushButton("Nueva acti&vidad (Insert)", w)
+        self.edit_button = QPushButton("E&ditar", w)
+        self.delete_button = QPushButton("Eli&minar actividad", w)
+        self.new_button.clicked.connect(self.new_activity)
+        self.edit_button.clicked.connect(self.edit_current)
+        self.delete_button.clicked.connect(self.delete_current)
+        bar = QHBoxLayout()
+        bar.addWidget(self.plan_title, 1)
+        bar.addWidget(self.search)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
+        return bar
+
+    def _build_group_tree(self, w: QWidget) -> None:
+        """The open plan's groups: choosing one filters the activities."""
+        from PySide6.QtWidgets import QHeaderView, QTreeView
+
+        from ..models.plan_groups import PlanGroupModel
+        from ..widgets.columns import fit_columns
+        from ..widgets.table_menu import install_table_menu
+
+        self.group_model = PlanGroupModel(self)
+        self.group_view = QTreeView(w)
+        self.group_view.setObjectName("group_tree")
+        self.group_view.setAccessibleName("Grupos del plan")
+        self.group_view.setModel(self.group_model)
+        self.group_view.setUniformRowHeights(True)
+        self.group_view.header().setStretchLastSection(False)
+        self.group_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.group_view.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.group_view.selectionModel().currentChanged.connect(self._on_group)
+        fit_columns(self.group_view, self.ctx.settings, "plans.groups")
+        install_table_menu(self.group_view, export=("grupos del plan", self.ctx.settings))
+
+    def _build_activity_table(self, w: QWidget) -> None:
+        """The open plan's activities, sortable and filtered by group and search."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+        from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+        from ..models.plan_activities import (
+            COL_CUATRI,
+            COL_DESCRIPTION,
+            COL_END,
+            COL_GROUP,
+            COL_META,
+            COL_NUMBER,
+            COL_RESPONSIBLE,
+            COL_SCHEDULED,
+            COL_STAGES,
+            COL_START,
+            ActivityFilterProxy,
+            ActivityTableModel,
+        )
+        from ..widgets.columns import fit_columns
+        from ..widgets.table_menu import install_table_menu
+
+        self.model = ActivityTableModel(self)
+        self.proxy = ActivityFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(w)
+        self.table.setObjectName("activity_table")
+        self.table.setAccessibleName("Actividades del plan")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().hide()
+        # narrow enough that the marks and dates stay in view on a 1366×768 screen (full text in tooltips)
+        widths = {
+            COL_NUMBER: 44,
+            COL_GROUP: 110,
+            COL_DESCRIPTION: 290,
+            COL_RESPONSIBLE: 140,
+            COL_META: 140,
+            COL_STAGES: 90,
+            COL_CUATRI: 62,
+            COL_START: 82,
+            COL_END: 82,
+            COL_SCHEDULED: 170,
+        }
+        for col, width in widths.items():
+            self.table.setColumnWidth(col, width)
+        # plans whose empty columns are hidden (a CPCCS plan has no dates) leave no dead space
+        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, self.ctx.settings, "plans.activities")
+        install_table_menu(
+            self.table,
+            [("&Nueva actividad", self.new_activity), ("Eli&minar actividad…", self.delete_current)],
+            open_action=("&Editar actividad…", self.edit_current),
+            export=("actividades del plan", self.ctx.settings),
+        )
+        for key, slot in (
+            ((Qt.Key.Key_Return,), self.edit_current),
+            ((Qt.Key.Key_Enter,), self.edit_current),
+            ((Qt.Key.Key_Delete,), self.delete_current),
+        ):
+            QShortcut(QKeySequence(key[0]), self.table, activated=slot, context=Qt.ShortcutContext.WidgetShortcut)
 
     # -- plans list -------------------------------------------------------------------------------
     def reload_plans(self) -> None:
