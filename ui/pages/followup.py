@@ -85,7 +85,36 @@ class FollowupPage(QWidget):
         self.periods: list = []
         self.last_saved: Path | None = None
 
-        # top bar -------------------------------------------------------------------------
+        top = self._build_toolbar()
+        self.tabs = QTabWidget()
+        self._build_activities_tab()
+        self._build_queue_tab()
+        self._build_pending_tab()
+        self.calendar = CalendarTab(ctx)
+        self.tabs.addTab(self.calendar, "Ca&lendario")
+
+        from ..dialogs.followup_settings import FollowupSettingsTab
+
+        self.settings_tab = FollowupSettingsTab(ctx)
+        self.tabs.addTab(self.settings_tab, "Con&figuración")
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.tabs)
+
+        self.report_button.clicked.connect(self.report_progress)
+        self.review_button.clicked.connect(self.review_current)
+        self.cut.dateChanged.connect(lambda _d: self.reload())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._load_history())
+        self.history.selectionModel().currentRowChanged.connect(lambda *_: self._show_history_evidence())
+        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.report_progress)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_selected_report)
+        ctx.events.plan_selected.connect(self.set_plan)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.set_plan(ctx.current_plan_id or "")
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        """The plan's title, the cut date and the buttons that report, review and print."""
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.cut = DateEdit()
@@ -118,9 +147,10 @@ class FollowupPage(QWidget):
         top.addWidget(self.report_button)
         top.addWidget(self.review_button)
         top.addWidget(self.informe_button)
+        return top
 
-        # tabs ------------------------------------------------------------------------------
-        self.tabs = QTabWidget()
+    def _build_activities_tab(self) -> None:
+        """Each activity with its progress; below, the selected one's report history and evidence."""
         self.model = ActivityStatusModel(self)
         self.table = row_table(self.model)
         self.table.setAccessibleName("Actividades y su avance")
@@ -142,7 +172,7 @@ class FollowupPage(QWidget):
             self.table,
             [("Re&visar reportes…", self.review_current)],
             open_action=("&Reportar avance…", self.report_progress),
-            export=("seguimiento de actividades", ctx.settings),
+            export=("seguimiento de actividades", self.ctx.settings),
         )
         self.history_model = ReportHistoryModel(self)
         self.history = row_table(self.history_model)
@@ -151,12 +181,12 @@ class FollowupPage(QWidget):
             self.history,
             [("&Editar reporte…", self.edit_selected_report), ("Re&tirar reporte", self.withdraw_selected_report)],
             open_action=("Re&visar el reporte…", self.review_selected_history),
-            export=("historial de reportes", ctx.settings),
+            export=("historial de reportes", self.ctx.settings),
         )
-        fit_columns(self.history, ctx.settings, "followup.history")
+        fit_columns(self.history, self.ctx.settings, "followup.history")
         self.history_evidence = QListWidget()
         self.history_evidence.setAccessibleName("Evidencias del reporte")
-        self.history_evidence.itemActivated.connect(lambda it: open_evidence(ctx, it.data(EvidenceRole), self))
+        self.history_evidence.itemActivated.connect(lambda it: open_evidence(self.ctx, it.data(EvidenceRole), self))
         self.history_evidence.setMaximumWidth(320)
         self.add_evidence_button = QPushButton("Agregar evidencia…")
         self.add_evidence_button.clicked.connect(self.add_evidence)
@@ -178,7 +208,7 @@ class FollowupPage(QWidget):
 
         # whether the selected report has reached headquarters (issue 6's status badges)
         self.sync_badge = install_sync_badge(
-            ctx, self.history, "progress_report", lambda r: self.history_model.row(r).report_id, ev_box
+            self.ctx, self.history, "progress_report", lambda r: self.history_model.row(r).report_id, ev_box
         )
         report_buttons.addWidget(self.edit_button)
         report_buttons.addWidget(self.withdraw_button)
@@ -205,6 +235,10 @@ class FollowupPage(QWidget):
         self.activities_area = EmptyState(split, self.activities_hint, model=self.model)
         self.tabs.addTab(self.activities_area, "&Actividades")
 
+        fit_columns(self.table, self.ctx.settings, "followup.activities")
+
+    def _build_queue_tab(self) -> None:
+        """The reports waiting to be validated or observed."""
         self.queue_model = ReviewQueueModel(self)
         self.queue = row_table(self.queue_model)
         self.queue.setAccessibleName("Reportes por validar")
@@ -214,10 +248,9 @@ class FollowupPage(QWidget):
         install_table_menu(
             self.queue,
             open_action=("Re&visar el reporte…", self.review_queue_selected),
-            export=("reportes por validar", ctx.settings),
+            export=("reportes por validar", self.ctx.settings),
         )
-        fit_columns(self.table, ctx.settings, "followup.activities")
-        fit_columns(self.queue, ctx.settings, "followup.queue")
+        fit_columns(self.queue, self.ctx.settings, "followup.queue")
         self.queue_area = EmptyState(
             self.queue,
             EmptyHint(
@@ -231,6 +264,8 @@ class FollowupPage(QWidget):
         )
         self.tabs.addTab(self.queue_area, "Por &validar")
 
+    def _build_pending_tab(self) -> None:
+        """The activities not yet done, the most urgent first."""
         self.pending_model = ActivityStatusModel(self)
         self.pending = row_table(self.pending_model)
         self.pending.setAccessibleName("Pendientes por urgencia")
@@ -240,9 +275,9 @@ class FollowupPage(QWidget):
         install_table_menu(
             self.pending,
             open_action=("&Reportar avance…", lambda: self._report_from_pending(self.pending.currentIndex())),
-            export=("pendientes", ctx.settings),
+            export=("pendientes", self.ctx.settings),
         )
-        fit_columns(self.pending, ctx.settings, "followup.pending")
+        fit_columns(self.pending, self.ctx.settings, "followup.pending")
         self.pending_area = EmptyState(
             self.pending,
             EmptyHint(
@@ -256,29 +291,6 @@ class FollowupPage(QWidget):
             model=self.pending_model,
         )
         self.tabs.addTab(self.pending_area, "&Pendientes")
-
-        self.calendar = CalendarTab(ctx)
-        self.tabs.addTab(self.calendar, "Ca&lendario")
-
-        from ..dialogs.followup_settings import FollowupSettingsTab
-
-        self.settings_tab = FollowupSettingsTab(ctx)
-        self.tabs.addTab(self.settings_tab, "Con&figuración")
-
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.tabs)
-
-        self.report_button.clicked.connect(self.report_progress)
-        self.review_button.clicked.connect(self.review_current)
-        self.cut.dateChanged.connect(lambda _d: self.reload())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._load_history())
-        self.history.selectionModel().currentRowChanged.connect(lambda *_: self._show_history_evidence())
-        QShortcut(QKeySequence("Ctrl+R"), self, activated=self.report_progress)
-        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.edit_selected_report)
-        ctx.events.plan_selected.connect(self.set_plan)
-        ctx.events.data_changed.connect(self._on_data_changed)
-        self.set_plan(ctx.current_plan_id or "")
 
     # -- loading ----------------------------------------------------------------------------------
     def set_plan(self, plan_id: str) -> None:
