@@ -21,6 +21,7 @@ from rcdesk.plans.datetext import parse_schedule
 from rcdesk.plans.detect import header_role
 from rcdesk.plans.importers.generic import FIELD_HEADERS, GROUP_HEADERS, MARKER, META_LABELS
 from rcdesk.plans.parsed import GROUP_KINDS, LAYOUTS, MURC_STAGES, ParsedActivity, ParsedGroup, ParsedPlan
+from rcdesk.reports.cells import print_layout
 from rcdesk.reports.cells import put as put_safe
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -233,6 +234,7 @@ class _LayoutWriter:
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.group_fill = PatternFill("solid", fgColor=GROUP_FILL)
         self.header_written = False
+        self.title_rows: str | None = None  # the first header row(s), repeated on printed pages
 
     # cells
     def put(self, r: int, c: int, value: object, *, style: str = "data") -> None:
@@ -288,6 +290,8 @@ class _LayoutWriter:
     def header(self, group_label: str = "") -> None:
         r = self.row
         two_rows = self.layout == "murc"
+        if self.title_rows is None:
+            self.title_rows = f"{r}:{r + 1}" if two_rows else f"{r}:{r}"
         for i, col in enumerate(self.cols, start=1):
             text = col.header
             if col.key == "group" and self.layout == "murc":
@@ -353,10 +357,7 @@ class _LayoutWriter:
 
             self.ws.column_dimensions[get_column_letter(i)].width = col.width
         self.ws.sheet_view.zoomScale = 90
-        self.ws.page_setup.orientation = "landscape"
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.ws.page_setup.fitToHeight = 0
+        print_layout(self.ws, title_rows=self.title_rows)
 
     def _write_cpccs(self) -> None:
         from rcdesk.plans.importers.cpccs import FASE_RE
@@ -511,6 +512,8 @@ def _write_generic(parsed: ParsedPlan, path: Path) -> None:
             c.alignment = wrap
         return c
 
+    head_row = 6 + len(parsed.header_lines)  # under the metadata lines and a blank row
+    print_layout(ws, title_rows=f"{head_row}:{head_row}")  # write-only: before the first row
     ws.append([cell(MARKER, header=True), cell(META_LABELS["layout"]), cell(parsed.layout or "generic")])
     ws.append([cell(META_LABELS["title"]), cell(parsed.title)])
     ws.append([cell(META_LABELS["entity"]), cell(parsed.entity)])

@@ -57,24 +57,16 @@ def _widths(ws: Any, widths: Sequence[float], *, freeze: bool = True) -> None:
     sheet's name in the footer."""
     from openpyxl.utils import get_column_letter
 
+    from rcdesk.reports.cells import print_layout
+
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     if freeze:
         ws.freeze_panes = "A2"
-        ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
     # about 150 character widths fit across a landscape page at 100 %; up to 220 still print
     # at a readable size (~7.5 pt), wider data sheets go over a few pages across instead
-    ws.page_setup.fitToWidth = max(1, -(-int(sum(widths)) // 220))
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.left.size = 8
-    ws.oddFooter.right.text = "Página &P de &N"
-    ws.oddFooter.right.size = 8
+    fit = max(1, -(-int(sum(widths)) // 220))
+    print_layout(ws, fit_width=fit, title_rows="1:1" if freeze else None, sheet_name_footer=True)
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

@@ -22,7 +22,7 @@ def write_workbook(out: Path, report: CpccsReport) -> Path:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from rcdesk.reports.cells import put
+    from rcdesk.reports.cells import print_layout, put
     from rcdesk.reports.output import save_workbook
 
     wb = Workbook()
@@ -78,6 +78,7 @@ def write_workbook(out: Path, report: CpccsReport) -> Path:
     for c, w in enumerate((5, 50, 16, 12, 72, 26), start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = "A5"
+    print_layout(ws, title_rows="4:4")
     legend = 5 + len(report.sections) + 1
     cell(
         ws,
@@ -101,6 +102,8 @@ def _lines(text: str, width: int) -> int:
 def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, bold, title_font) -> None:
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
+
+    from rcdesk.reports.cells import print_layout
 
     cell(ws, 1, 1, s.title, font=title_font, align=Alignment(vertical="top"))
     cell(
@@ -153,6 +156,7 @@ def _section_sheet(ws, s: SectionView, cell, head_font, head_fill, head_align, b
             110, 15 * max(_lines(h, max(8, int(widths[c]))) for c, h in enumerate(s.headers))
         )
         ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
+    print_layout(ws, landscape=len(s.headers) > 2, title_rows=f"{head_row}:{head_row}" if s.headers else None)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w or 14
     if s.missing:

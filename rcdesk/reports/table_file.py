@@ -12,7 +12,7 @@ import io
 import re
 from pathlib import Path
 
-from rcdesk.reports.cells import DANGEROUS, put
+from rcdesk.reports.cells import DANGEROUS, print_layout, put
 from rcdesk.reports.output import save_workbook, write_bytes
 
 
@@ -32,6 +32,7 @@ def write_table_xlsx(path: Path | str, title: str, headers: list[str], rows: lis
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", title or "Tabla")[:31])
+    print_layout(ws, landscape=len(headers) > 4, title_rows="1:1")
     bold = Font(bold=True)
     head = []
     for h in headers:

@@ -98,7 +98,10 @@ class SheetWriter:
         The header of a sheet's only table repeats on every printed page; a sheet of several
         tables repeats none (one table's header over another's rows would mislead)."""
         self.tables += 1
-        self.ws.print_title_rows = f"{self.rows + 1}:{self.rows + 1}" if self.tables == 1 else None
+        if self.tables == 1:
+            self.ws.print_title_rows = f"{self.rows + 1}:{self.rows + 1}"
+        else:
+            self.ws._print_rows = None  # openpyxl's setter ignores None: the only way to clear it
         self.append(
             [self.cell(h, font=self.head_font, fill=self.head_fill, align=self.center, border=True) for h in head],
             _height(head, self.widths) + 4,

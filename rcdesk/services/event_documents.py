@@ -104,13 +104,14 @@ class EventDocuments:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
 
-        from rcdesk.reports.cells import put
+        from rcdesk.reports.cells import print_layout, put
         from rcdesk.reports.output import save_workbook
 
         ev = EventService(self.db).get(event_id)
         rows = AttendanceService(self.db).all_attendance(event_id)
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("Asistencia")
+        print_layout(ws, title_rows="5:5")  # the column headers under the event's three lines
         bold = Font(bold=True)
 
         def cell(value, font=None):

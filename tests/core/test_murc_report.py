@@ -85,8 +85,12 @@ def _cells(path):
 
 def test_evaluation_workbook_has_values_only(db, world, tmp_path):
     from rcdesk.reports.murc_xlsx import write_xlsx
+    from tests.core.test_safe_cells import printable
 
-    wb, cells = _cells(write_xlsx(build_murc(db, world["plan_id"], CUT), tmp_path / "evaluacion.xlsx"))
+    out = write_xlsx(build_murc(db, world["plan_id"], CUT), tmp_path / "evaluacion.xlsx")
+    # «Evaluación» and «Grupos y metas» hold two tables each: neither header repeats over the other
+    printable(out, frozenset({"Evaluación", "Grupos y metas"}))
+    wb, cells = _cells(out)
     assert wb.sheetnames == ["Evaluación", "Espacios", "Grupos y metas", "Compromisos"]
     assert not [c for c in cells if c.data_type == "f"]
     spaces = list(wb["Espacios"].iter_rows(min_row=2, values_only=True))

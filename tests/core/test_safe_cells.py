@@ -33,7 +33,27 @@ def evaluable_cells(path: Path) -> tuple[list[str], set[str]]:
     return bad, safe
 
 
-def check(path: Path, expected: set[str]) -> None:
+def printable(path: Path, untitled: frozenset[str] = frozenset()) -> None:
+    """Every sheet prints on A4 fitted to the page width (as many pages tall as needed), and
+    every sheet but `untitled` (no single header row) repeats its header row on each page."""
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        where = f"{path.name}!{ws.title}"
+        setup = ws.page_setup
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, where
+        assert setup.fitToHeight == 0 and 1 <= setup.fitToWidth <= 3, where
+        assert str(setup.paperSize) == "9", where
+        if ws.title in untitled:
+            assert not ws.print_title_rows, where
+            continue
+        assert ws.print_title_rows, f"{where}: the header row is not repeated on printed pages"
+        head = int(ws.print_title_rows.split(":")[0].strip("$"))
+        cells = [c for c in ws[head] if c.value is not None]
+        assert cells and all(c.font.b for c in cells), f"{where}: row {head} is not the header row"
+
+
+def check(path: Path, expected: set[str], untitled: frozenset[str] = frozenset()) -> None:
+    printable(path, untitled)
     bad, safe = evaluable_cells(path)
     assert not bad, bad
     missing = {t for t in expected if not any(t in s for s in safe)}
@@ -78,7 +98,26 @@ def test_report_cpccs(db, poa_world, tmp_path):
 
     out = tmp_path / "cpccs.xlsx"
     export_cpccs(db, 2025, out, cut=date(2025, 6, 30))
-    check(out, {"=1+1", "-5 personas"})
+    check(out, {"=1+1", "-5 personas"}, frozenset({"Notas"}))
+
+
+def test_report_cpccs_whole_form(db, poa_world, tmp_path):
+    from rcdesk.services.cpccs_export import export_report
+
+    out = tmp_path / "informe.xlsx"
+    export_report(db, 2025, out, cut=date(2025, 6, 30))
+    wb = load_workbook(out)
+    # a section of facts only (no table) has no header row to repeat
+    check(out, set(), frozenset(ws.title for ws in wb.worksheets if ws.max_column <= 2))
+    status = wb["Estado del informe"]
+    assert status.page_setup.orientation == "landscape" and status.page_setup.fitToWidth == 1
+
+
+def test_table_file(tmp_path):
+    from rcdesk.reports.table_file import write_table_xlsx
+
+    out = write_table_xlsx(tmp_path / "tabla.xlsx", "Eventos", ["Evento", "Lugar"], [["=1+1", "@usuario"]])
+    check(out, {"=1+1", "@usuario"})
 
 
 def _paac_plan():
@@ -131,7 +170,8 @@ def test_report_seguimiento_xlsx(db, tmp_path):
     )
     data = build_seguimiento(db, pid, date(2024, 4, 30), published_on=date(2024, 5, 10), signer_name="=1+1")
     out = write_xlsx(data, tmp_path / "seguimiento.xlsx")
-    check(out, {"=1+1", "+593 99 123 4567", "-5 personas", "@usuario"})
+    # «Seguimiento» repeats each component's headers itself; «Alertas» is prose
+    check(out, {"=1+1", "+593 99 123 4567", "-5 personas", "@usuario"}, frozenset({"Seguimiento", "Alertas"}))
 
 
 @pytest.mark.parametrize("layout", ["cpccs", "murc", "dated", "paac", "generic"])
@@ -176,4 +216,5 @@ def test_consolidated_workbook(db, poa_world, tmp_path):
     )
     out = tmp_path / "consolidado.xlsx"
     export_xlsx(db, out)
-    check(out, {"=1+1", "+593 99 123 4567", "-5 personas", "@usuario"})
+    # «Resumen» is a few small tables, each under its own header
+    check(out, {"=1+1", "+593 99 123 4567", "-5 personas", "@usuario"}, frozenset({"Resumen"}))
