@@ -84,6 +84,12 @@ OTHER_EXCLUDES = [
     "IPython",
     "setuptools",
     "pip",
+    # collected by their packages' hooks, imported by nothing rcdesk runs: lxml's objectify (2.8 MB; openpyxl
+    # uses etree) and Pillow's AVIF codec (libavif, 4.8 MB; reportlab draws PNG/JPEG). They make room for
+    # psycopg's libpq, which headquarters needs to reach a PostgreSQL server.
+    "lxml.objectify",
+    "PIL.AvifImagePlugin",
+    "PIL._avif",
 ]
 
 # Qt plugin folders the app needs; the others pull in QML, multimedia or network stacks.
