@@ -54,8 +54,17 @@ class FollowupSettingsTab(QWidget):
         self.ctx = ctx
         self.plan_id: str | None = None
         self._loaded = False
+        self._build_plan_box()
+        self._build_evidence_box()
+        self._build_profiles_box()
+        self._build_rules_box()
+        self._build_layout()
+        ctx.events.plan_selected.connect(self.set_plan)
+        ctx.events.data_changed.connect(self._on_data_changed)
+        self.set_plan(ctx.current_plan_id or "")
 
-        # -- this plan ------------------------------------------------------------------------
+    def _build_plan_box(self) -> None:
+        """The current plan's traffic-light profile and evidence rule."""
         self.plan_box = QGroupBox("Plan actual")
         self.plan_profile = QComboBox()
         self.plan_profile.setAccessibleName("Perfil de semáforo del plan")
@@ -73,7 +82,8 @@ class FollowupSettingsTab(QWidget):
         self.plan_profile.activated.connect(lambda _i: self.save_plan_profile())
         self.evidence_required.toggled.connect(self.save_evidence_required)
 
-        # -- evidence size limit ----------------------------------------------------------------
+    def _build_evidence_box(self) -> None:
+        """The size limit of each evidence file."""
         self.evidence_box = QGroupBox("Evidencias")
         self.max_mb = QDoubleSpinBox()
         self.max_mb.setRange(1, 2048)
@@ -91,7 +101,8 @@ class FollowupSettingsTab(QWidget):
         ef.addWidget(self.apply_mb)
         ef.addStretch(1)
 
-        # -- profiles ---------------------------------------------------------------------------
+    def _build_profiles_box(self) -> None:
+        """The traffic-light profiles, their buttons and each country's default."""
         self.profiles_box = QGroupBox("Perfiles de semáforo")
         self.profile_model = ProfileModel(self)
         self.profiles = row_table(self.profile_model)
@@ -105,6 +116,12 @@ class FollowupSettingsTab(QWidget):
             [("Eliminar perfil…", self.delete_profile)],
             open_action=("Edi&tar perfil…", self.edit_profile),
         )
+        pl = QVBoxLayout(self.profiles_box)
+        pl.addWidget(self.profiles)
+        pl.addLayout(self._profile_buttons())
+        pl.addLayout(self._country_defaults())
+
+    def _profile_buttons(self) -> QHBoxLayout:
         self.new_profile_button = QPushButton("&Nuevo perfil…")
         self.edit_profile_button = QPushButton("Edi&tar perfil…")
         self.delete_profile_button = QPushButton("Eliminar perfil")
@@ -113,6 +130,15 @@ class FollowupSettingsTab(QWidget):
         self.edit_profile_button.clicked.connect(self.edit_profile)
         self.delete_profile_button.clicked.connect(self.delete_profile)
         self.reset_profiles_button.clicked.connect(self.reset_profiles)
+        pb = QHBoxLayout()
+        for b in (self.new_profile_button, self.edit_profile_button, self.delete_profile_button):
+            pb.addWidget(b)
+        pb.addStretch(1)
+        pb.addWidget(self.reset_profiles_button)
+        return pb
+
+    def _country_defaults(self) -> QHBoxLayout:
+        """One combo per country choosing the profile its plans use unless they name their own."""
         self.country_default: dict[str, QComboBox] = {}
         defaults = QHBoxLayout()
         defaults.addWidget(QLabel("Predeterminado por país:"))
@@ -125,17 +151,10 @@ class FollowupSettingsTab(QWidget):
             lab.setBuddy(combo)
             defaults.addWidget(lab)
             defaults.addWidget(combo, 1)
-        pb = QHBoxLayout()
-        for b in (self.new_profile_button, self.edit_profile_button, self.delete_profile_button):
-            pb.addWidget(b)
-        pb.addStretch(1)
-        pb.addWidget(self.reset_profiles_button)
-        pl = QVBoxLayout(self.profiles_box)
-        pl.addWidget(self.profiles)
-        pl.addLayout(pb)
-        pl.addLayout(defaults)
+        return defaults
 
-        # -- deadline rules ----------------------------------------------------------------------
+    def _build_rules_box(self) -> None:
+        """The deadline rules, with a note on how business days are counted."""
         self.rules_box = QGroupBox("Reglas de plazos")
         self.rule_model = DeadlineRuleModel(self)
         self.rules = row_table(self.rule_model)
@@ -167,6 +186,8 @@ class FollowupSettingsTab(QWidget):
         rl.addWidget(self.rules)
         rl.addLayout(rb)
 
+    def _build_layout(self) -> None:
+        """The boxes stacked in a scroll area, so a small window still reaches the rules."""
         top = QHBoxLayout()
         top.addWidget(self.plan_box, 3)
         top.addWidget(self.evidence_box, 2)
@@ -187,10 +208,6 @@ class FollowupSettingsTab(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(scroll)
-
-        ctx.events.plan_selected.connect(self.set_plan)
-        ctx.events.data_changed.connect(self._on_data_changed)
-        self.set_plan(ctx.current_plan_id or "")
 
     # -- loading ------------------------------------------------------------------------------
     def set_plan(self, plan_id: str) -> None:
