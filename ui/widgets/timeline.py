@@ -128,71 +128,93 @@ class _Canvas(QWidget):
         p = QPainter(self)
         pal = self.palette()
         clip = event.rect()
-        visible = self.visibleRegion().boundingRect()
-        top = visible.top()
+        top = self.visibleRegion().boundingRect().top()
         p.fillRect(clip, pal.color(QPalette.ColorRole.Base))
         months = self.months()
         fm = p.fontMetrics()
-        text_color = pal.color(QPalette.ColorRole.Text)
-
-        # month shading and grid
-        xs = [self.x_of(date(y, m, 1)) for y, m in months] + [
-            self.x_of(self.end) + self.chart_width() / max((self.end - self.start).days + 1, 1)
-        ]
-        for i in range(len(months)):
-            if i % 2:
-                p.fillRect(QRectF(xs[i], clip.top(), xs[i + 1] - xs[i], clip.height()), ALT_MONTH)
-        first = max(self.row_at(clip.top()), 0) if self.rows else 0
-        last = min((clip.bottom() - HEADER_H) // ROW_H + 1, len(self.rows))
         bold = QFont(self.font())
         bold.setBold(True)
+        xs = self._month_edges(months)
+        self._paint_month_shading(p, clip, xs)
+        self._paint_rows(p, clip, fm, bold)
+        self._paint_grid_and_today(p, clip, xs, top)
+        self._paint_header(p, top, months, xs, fm, bold)
+        p.end()
+
+    def _month_edges(self, months: list[tuple[int, int]]) -> list[float]:
+        """x of each month's first day, then of the day after the vigencia ends."""
+        return [self.x_of(date(y, m, 1)) for y, m in months] + [
+            self.x_of(self.end) + self.chart_width() / max((self.end - self.start).days + 1, 1)
+        ]
+
+    def _paint_month_shading(self, p: QPainter, clip: QRect, xs: list[float]) -> None:
+        for i in range(len(xs) - 1):
+            if i % 2:
+                p.fillRect(QRectF(xs[i], clip.top(), xs[i + 1] - xs[i], clip.height()), ALT_MONTH)
+
+    def _paint_rows(self, p: QPainter, clip: QRect, fm, bold: QFont) -> None:
+        """Only the rows the clip touches: what keeps 20,000 activities smooth."""
+        first = max(self.row_at(clip.top()), 0) if self.rows else 0
+        last = min((clip.bottom() - HEADER_H) // ROW_H + 1, len(self.rows))
         for r in range(first, last):
             row = self.rows[r]
             y = HEADER_H + r * ROW_H
             if row.kind == "group":
-                p.fillRect(QRect(0, y, self.width(), ROW_H), GROUP_BG)
-                p.setFont(bold)
-                p.setPen(text_color)
-                p.drawText(
-                    QRect(6 + row.depth * 12, y, self.width() - 12, ROW_H),
-                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                    row.text,
-                )
-                p.setFont(self.font())
-                continue
-            if r == self.current:
-                p.fillRect(QRect(0, y, self.width(), ROW_H), SELECT_BG)
-            p.setPen(text_color)
-            indent = 6 + row.depth * 12
-            label = fm.elidedText(row.text, Qt.TextElideMode.ElideRight, LABEL_W - indent - 6)
-            p.drawText(
-                QRect(indent, y, LABEL_W - indent - 6, ROW_H),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                label,
-            )
-            if not row.spans:
-                p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-                note = f"sin fecha · {row.activity.scheduled_text}" if row.activity.scheduled_text else "sin fecha"
-                p.drawText(
-                    QRect(LABEL_W + 6, y, self.width() - LABEL_W - 12, ROW_H),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    fm.elidedText(note, Qt.TextElideMode.ElideRight, self.width() - LABEL_W - 12),
-                )
-                continue
-            for s in row.spans:
-                x0 = self.x_of(max(s.start, self.start))
-                x1 = self.x_of(min(s.end, self.end)) + self.chart_width() / max((self.end - self.start).days + 1, 1)
-                bar = QRectF(x0, y + 5, max(x1 - x0, 3), ROW_H - 10)
-                if s.kind == "fechas":
-                    p.setPen(Qt.PenStyle.NoPen)
-                    p.setBrush(BAR_COLOR)
-                else:
-                    p.setPen(QPen(BAR_COLOR, 1))
-                    p.setBrush(QBrush(QUARTER_COLOR, Qt.BrushStyle.BDiagPattern))
-                p.drawRoundedRect(bar, 3, 3)
-            p.setBrush(Qt.BrushStyle.NoBrush)
+                self._paint_group_row(p, row, y, bold)
+            else:
+                self._paint_activity_row(p, row, y, fm, selected=r == self.current)
 
-        # vertical grid and today line over the rows
+    def _paint_group_row(self, p: QPainter, row: _Row, y: int, bold: QFont) -> None:
+        p.fillRect(QRect(0, y, self.width(), ROW_H), GROUP_BG)
+        p.setFont(bold)
+        p.setPen(self.palette().color(QPalette.ColorRole.Text))
+        p.drawText(
+            QRect(6 + row.depth * 12, y, self.width() - 12, ROW_H),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            row.text,
+        )
+        p.setFont(self.font())
+
+    def _paint_activity_row(self, p: QPainter, row: _Row, y: int, fm, selected: bool) -> None:
+        pal = self.palette()
+        if selected:
+            p.fillRect(QRect(0, y, self.width(), ROW_H), SELECT_BG)
+        p.setPen(pal.color(QPalette.ColorRole.Text))
+        indent = 6 + row.depth * 12
+        label = fm.elidedText(row.text, Qt.TextElideMode.ElideRight, LABEL_W - indent - 6)
+        p.drawText(
+            QRect(indent, y, LABEL_W - indent - 6, ROW_H),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            label,
+        )
+        if not row.spans:
+            p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+            note = f"sin fecha · {row.activity.scheduled_text}" if row.activity.scheduled_text else "sin fecha"
+            p.drawText(
+                QRect(LABEL_W + 6, y, self.width() - LABEL_W - 12, ROW_H),
+                Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(note, Qt.TextElideMode.ElideRight, self.width() - LABEL_W - 12),
+            )
+            return
+        self._paint_bars(p, row, y)
+
+    def _paint_bars(self, p: QPainter, row: _Row, y: int) -> None:
+        """A solid bar for dated spans, a hatched one for cuatrimestre marks."""
+        for s in row.spans:
+            x0 = self.x_of(max(s.start, self.start))
+            x1 = self.x_of(min(s.end, self.end)) + self.chart_width() / max((self.end - self.start).days + 1, 1)
+            bar = QRectF(x0, y + 5, max(x1 - x0, 3), ROW_H - 10)
+            if s.kind == "fechas":
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(BAR_COLOR)
+            else:
+                p.setPen(QPen(BAR_COLOR, 1))
+                p.setBrush(QBrush(QUARTER_COLOR, Qt.BrushStyle.BDiagPattern))
+            p.drawRoundedRect(bar, 3, 3)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _paint_grid_and_today(self, p: QPainter, clip: QRect, xs: list[float], top: int) -> None:
+        """Vertical grid and today line over the rows (the header paints its own part)."""
         p.setPen(QPen(GRID_COLOR, 1))
         for x in xs:
             p.drawLine(int(x), clip.top(), int(x), clip.bottom())
@@ -202,10 +224,11 @@ class _Canvas(QWidget):
             p.setPen(QPen(TODAY_COLOR, 2))
             p.drawLine(tx, max(clip.top(), top + HEADER_H), tx, clip.bottom())
 
-        # sticky header
+    def _paint_header(self, p: QPainter, top: int, months: list, xs: list[float], fm, bold: QFont) -> None:
+        """The sticky header, painted at the visible top so it stays in view while scrolling."""
         header = QRect(0, top, self.width(), HEADER_H)
-        p.fillRect(header, pal.color(QPalette.ColorRole.Window))
-        p.setPen(text_color)
+        p.fillRect(header, self.palette().color(QPalette.ColorRole.Window))
+        p.setPen(self.palette().color(QPalette.ColorRole.Text))
         p.setFont(bold)
         years = sorted({y for y, _ in months})
         half = HEADER_H // 2
@@ -217,23 +240,36 @@ class _Canvas(QWidget):
             "Actividad" if len(self.rows) else "Sin actividades para mostrar",
         )
         p.setFont(self.font())
+        self._paint_month_names(p, top, months, xs, fm, bold, several_years=len(years) > 1)
+        if len(years) == 1:
+            self._paint_quarters(p, top, months, xs, years[0])
+        self._paint_header_grid(p, top, xs)
+
+    def _paint_month_names(
+        self, p: QPainter, top: int, months: list, xs: list[float], fm, bold: QFont, several_years: bool
+    ) -> None:
+        half = HEADER_H // 2
         for i, (y, m) in enumerate(months):
             w = xs[i + 1] - xs[i]
             name = MONTH_NAMES[m - 1] if w >= fm.horizontalAdvance("septiembre") + 8 else MONTH_SHORT[m - 1]
             p.drawText(QRectF(xs[i], top + half, w, half), Qt.AlignmentFlag.AlignCenter, name)
-            if len(years) > 1 and (m == 1 or i == 0):
+            if several_years and (m == 1 or i == 0):
                 p.setFont(bold)
                 p.drawText(QRectF(xs[i] + 4, top, 200, half), Qt.AlignmentFlag.AlignVCenter, str(y))
                 p.setFont(self.font())
-        if len(years) == 1:  # cuatrimestre bands for a one-year vigencia
-            for q, (m0, m1) in enumerate(((1, 4), (5, 8), (9, 12)), start=1):
-                if (years[0], m0) in months and (years[0], m1) in months:
-                    i0, i1 = months.index((years[0], m0)), months.index((years[0], m1))
-                    p.drawText(
-                        QRectF(xs[i0], top, xs[i1 + 1] - xs[i0], HEADER_H / 2),
-                        Qt.AlignmentFlag.AlignCenter,
-                        f"{q}.º cuatrimestre",
-                    )
+
+    def _paint_quarters(self, p: QPainter, top: int, months: list, xs: list[float], year: int) -> None:
+        """Cuatrimestre bands for a one-year vigencia."""
+        for q, (m0, m1) in enumerate(((1, 4), (5, 8), (9, 12)), start=1):
+            if (year, m0) in months and (year, m1) in months:
+                i0, i1 = months.index((year, m0)), months.index((year, m1))
+                p.drawText(
+                    QRectF(xs[i0], top, xs[i1 + 1] - xs[i0], HEADER_H / 2),
+                    Qt.AlignmentFlag.AlignCenter,
+                    f"{q}.º cuatrimestre",
+                )
+
+    def _paint_header_grid(self, p: QPainter, top: int, xs: list[float]) -> None:
         p.setPen(QPen(GRID_COLOR, 1))
         for x in xs:
             p.drawLine(int(x), top + HEADER_H // 2, int(x), top + HEADER_H)
@@ -242,7 +278,6 @@ class _Canvas(QWidget):
             tx = int(self.x_of(self.today))
             p.setPen(QPen(TODAY_COLOR, 2))
             p.drawLine(tx, top + HEADER_H // 2, tx, top + HEADER_H)
-        p.end()
 
     # -- interaction ----------------------------------------------------------------------------
     def event(self, ev) -> bool:
