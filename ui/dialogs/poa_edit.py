@@ -213,8 +213,22 @@ class MetaDialog(_Form):
         self.n = PERIOD_COUNTS[self.kind]
         detail = self.service.meta(meta_id) if meta_id else None
         self.detail = detail
+        form = self._build_form(objectives, objective_id)
+        right = QVBoxLayout()
+        right.addWidget(self._build_programming(), 3)
+        right.addWidget(self._build_indicators(), 2)
+        body = QHBoxLayout()
+        body.addLayout(form, 5)
+        body.addLayout(right, 5)
+        lay = QVBoxLayout(self)
+        lay.addLayout(body)
+        lay.addWidget(self.buttons)
+        self._load(detail)
+        self.update_sum()
+        self.resize(1040, min(640, max(520, self.sizeHint().height())))
 
-        # -- data of the meta -------------------------------------------------------------
+    def _build_form(self, objectives: list[tuple[str, str]], objective_id: str) -> QFormLayout:
+        """The data of the meta, on the left."""
         self.objective_combo = QComboBox()
         for oid, label in objectives:
             self.objective_combo.addItem(label if len(label) < 70 else label[:67] + "…", oid)
@@ -258,8 +272,10 @@ class MetaDialog(_Form):
             ("Aporte al p&lan:", self.contribution_edit),
         ):
             form.addRow(text, w)
+        return form
 
-        # -- programming per period --------------------------------------------------------
+    def _build_programming(self) -> QGroupBox:
+        """Quantity and budget per period, with their sums against the annual target."""
         self.programming = QTableWidget(self.n, 2)
         self.programming.setHorizontalHeaderLabels(["Cantidad programada", "Presupuesto programado (USD)"])
         self.programming.setVerticalHeaderLabels([period_name(self.kind, i) for i in range(1, self.n + 1)])
@@ -291,8 +307,9 @@ class MetaDialog(_Form):
         self.programming.itemChanged.connect(lambda *_: self.update_sum())
         self.target_edit.textChanged.connect(lambda *_: self.update_sum())
         self.codificado_edit.textChanged.connect(lambda *_: self.update_sum())
+        return prog_box
 
-        # -- indicators -------------------------------------------------------------------
+    def _build_indicators(self) -> QGroupBox:
         self.indicators = QTableWidget(0, 4)
         self.indicators.setHorizontalHeaderLabels(["Indicador", "Fórmula o método", "Acumulación", "Fuente"])
         ih = self.indicators.horizontalHeader()
@@ -315,17 +332,10 @@ class MetaDialog(_Form):
         ib.addWidget(self.remove_indicator_button)
         ib.addStretch(1)
         il.addLayout(ib)
+        return ind_box
 
-        right = QVBoxLayout()
-        right.addWidget(prog_box, 3)
-        right.addWidget(ind_box, 2)
-        body = QHBoxLayout()
-        body.addLayout(form, 5)
-        body.addLayout(right, 5)
-        lay = QVBoxLayout(self)
-        lay.addLayout(body)
-        lay.addWidget(self.buttons)
-
+    def _load(self, detail) -> None:
+        """Fill the form from the meta being edited; a new meta starts with one empty indicator."""
         if detail is not None:
             self.number_edit.setText(detail.number)
             self.description_edit.setPlainText(detail.description)
@@ -340,8 +350,6 @@ class MetaDialog(_Form):
                 self.add_indicator_row(ind)
         else:
             self.add_indicator_row()
-        self.update_sum()
-        self.resize(1040, min(640, max(520, self.sizeHint().height())))
 
     # -- programming ---------------------------------------------------------------------------
     def set_programming(self, planned, budget) -> None:
