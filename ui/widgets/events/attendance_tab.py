@@ -46,15 +46,33 @@ class AttendanceTab(EventTab):
 
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(ctx, parent)
-        from rcdesk.models.events import ROLES
         from rcdesk.services.attendance import AttendanceService
 
         self.svc = AttendanceService(ctx.db)
         self._known = None
         self._suggestions: dict[str, object] = {}
         lay = QVBoxLayout(self)
+        lay.addWidget(self._door_box())
+        self._connect_door()
+        lay.addLayout(self._filter_bar())
+        lay.addLayout(self._action_bar())
+        self._build_list()
+        lay.addWidget(self.view_area, 1)
+
+    def _door_box(self) -> QGroupBox:
+        """The door registration form: document first, Enter saves, a message line under it."""
         box = QGroupBox("Registro en puerta: escriba el documento y pulse Enter")
         grid = QGridLayout(box)
+        self._build_door_fields()
+        self._place_door_fields(grid)
+        self._build_message(grid)
+        for col, stretch in ((1, 2), (3, 3), (4, 1), (5, 2)):
+            grid.setColumnStretch(col, stretch)
+        return box
+
+    def _build_door_fields(self) -> None:
+        from rcdesk.models.events import ROLES
+
         self.id_edit = QLineEdit()
         self.id_edit.setPlaceholderText("Cédula / documento (opcional)")
         self.id_edit.setAccessibleName("Documento")
@@ -82,6 +100,8 @@ class AttendanceTab(EventTab):
         self.keep_invalid = QCheckBox("Guardar aunque el documento no sea válido")
         self.register_btn = QPushButton("&Registrar (Enter)")
         self.register_btn.clicked.connect(self.register)
+
+    def _place_door_fields(self, grid: QGridLayout) -> None:
         grid.addWidget(QLabel("&Documento:"), 0, 0)
         grid.itemAtPosition(0, 0).widget().setBuddy(self.id_edit)
         grid.addWidget(self.id_edit, 0, 1)
@@ -96,6 +116,8 @@ class AttendanceTab(EventTab):
         grid.addWidget(self.guardian, 2, 3)
         grid.addWidget(self.keep_invalid, 2, 4)
         grid.addWidget(self.register_btn, 2, 5)
+
+    def _build_message(self, grid: QGridLayout) -> None:
         self.message = QLabel(" ")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Resultado del registro")
@@ -106,9 +128,8 @@ class AttendanceTab(EventTab):
         self._flash_timer.setInterval(180)
         self._flash_timer.timeout.connect(self._flash_step)
         grid.addWidget(self.message, 3, 0, 1, 6)
-        for col, stretch in ((1, 2), (3, 3), (4, 1), (5, 2)):
-            grid.setColumnStretch(col, stretch)
-        lay.addWidget(box)
+
+    def _connect_door(self) -> None:
         self.id_edit.returnPressed.connect(self._id_entered)
         self.id_edit.editingFinished.connect(self._lookup)
         for w in (self.name, self.org, self.territory, self.contact, self.guardian):
@@ -119,13 +140,17 @@ class AttendanceTab(EventTab):
         self.name.textEdited.connect(lambda _t: self._clear_if_flagged(self.name))
         for w in (self.contact, self.guardian):
             w.textEdited.connect(lambda _t, w=w: self._clear_if_flagged(w))
+
+    def _filter_bar(self) -> QHBoxLayout:
         tools = QHBoxLayout()
         self.filter = SearchBox("Filtrar asistentes (nombre, documento, organización, lugar)…")
         self.filter.search.connect(lambda _t: self.reload())
         tools.addWidget(self.filter, 1)
         self.count = QLabel()
         tools.addWidget(self.count)
-        lay.addLayout(tools)
+        return tools
+
+    def _action_bar(self) -> QHBoxLayout:
         tools = QHBoxLayout()
         for text, slot in (
             ("&Importar hoja…", self.import_sheet),
@@ -139,7 +164,9 @@ class AttendanceTab(EventTab):
             b.clicked.connect(slot)
             tools.addWidget(b)
         tools.addStretch(1)
-        lay.addLayout(tools)
+        return tools
+
+    def _build_list(self) -> None:
         self.model = AttendanceModel(self)
         self.view = table(self.model, AttendanceModel.COL_NAME)
         # personal data and a lazily loaded list: exported only through «Excel…», the whole list
@@ -168,7 +195,6 @@ class AttendanceTab(EventTab):
             model=self.model,
             is_empty=lambda: self.model.rowCount() == 0 and not self.filter.text(),
         )
-        lay.addWidget(self.view_area, 1)
 
     def set_event(self, ev) -> None:
         if getattr(self.ev, "event_id", None) != getattr(ev, "event_id", None):
