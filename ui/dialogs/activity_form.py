@@ -79,6 +79,25 @@ class ActivityFormDialog(QDialog):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
+        self._add_text_fields(form, groups)
+        self._add_mark_boxes(form)
+        self._add_date_fields(form, year)
+        self._build_buttons()
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        note = QLabel("* campo obligatorio", self)
+        note.setStyleSheet("color: palette(mid);")
+        lay.addWidget(note)
+        lay.addWidget(self.buttons)
+
+        self._prefill(row, default_group)
+        self._connect_validation()
+        self.validate()
+        self.description.setFocus()
+
+    # -- building helpers ----------------------------------------------------------------
+    def _add_text_fields(self, form: QFormLayout, groups: list[tuple[str, str, int]]) -> None:
         self.group = QComboBox(self)
         self.group.addItem("(sin grupo)", None)
         for gid, label, depth in groups:
@@ -108,6 +127,8 @@ class ActivityFormDialog(QDialog):
         self.indicator = QLineEdit(self)
         self._add(form, "Indicad&or:", self.indicator)
 
+    def _add_mark_boxes(self, form: QFormLayout) -> None:
+        """The MURC stages and cuatrimestres the activity is marked in, as rows of checkboxes."""
         stages_box = QGroupBox("Etapas MURC", self)
         sl = QHBoxLayout(stages_box)
         self.stages: dict[str, QCheckBox] = {}
@@ -127,6 +148,7 @@ class ActivityFormDialog(QDialog):
         form.addRow(stages_box)
         form.addRow(quarters_box)
 
+    def _add_date_fields(self, form: QFormLayout, year: int) -> None:
         self.start = _DateField("&sin fecha", date(year, 1, 1), self)
         self._add(form, "Fecha &inicial:", self.start)
         self.end = _DateField("sin f&echa", date(year, 12, 31), self)
@@ -136,6 +158,7 @@ class ActivityFormDialog(QDialog):
         self.scheduled.setPlaceholderText("Texto libre, p. ej. «Febrero a diciembre de 2024»")
         self._add(form, "Fecha &programada:", self.scheduled)
 
+    def _build_buttons(self) -> None:
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -145,13 +168,7 @@ class ActivityFormDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        note = QLabel("* campo obligatorio", self)
-        note.setStyleSheet("color: palette(mid);")
-        lay.addWidget(note)
-        lay.addWidget(self.buttons)
-
+    def _prefill(self, row, default_group: str | None) -> None:
         if row is not None:
             self._fill(row)
         else:
@@ -159,6 +176,8 @@ class ActivityFormDialog(QDialog):
             self.group.setCurrentIndex(max(idx, 0))
             self.start.set_value(None)
             self.end.set_value(None)
+
+    def _connect_validation(self) -> None:
         for w in (self.number, self.responsible, self.recursos, self.indicator, self.scheduled):
             w.textChanged.connect(self.validate)
         self.description.textChanged.connect(self.validate)
@@ -166,10 +185,7 @@ class ActivityFormDialog(QDialog):
         for f in (self.start, self.end):
             f.edit.dateChanged.connect(self.validate)
             f.none.toggled.connect(self.validate)
-        self.validate()
-        self.description.setFocus()
 
-    # -- building helpers ----------------------------------------------------------------
     def _add(self, form: QFormLayout, text: str, field: QWidget) -> None:
         label = QLabel(text, self)
         label.setBuddy(field)  # focus proxies lead to the actual editor
