@@ -133,7 +133,31 @@ class ReportDialog(QDialog):
         self.setWindowTitle(self.TITLES[self.mode])
         self.setMinimumWidth(580)
         self.setMinimumHeight(640)
+        head = self._build_head(activity)
+        form = self._build_form(periods, period_no)
+        self.buttons = dialog_buttons(self, "&Guardar (Ctrl+Intro)", self.save)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        if self.mode != "new":
+            self._add_version_note(lay, report)
+        lay.addLayout(form)
+        lay.addWidget(self.buttons)
+        self.use_quantity.toggled.connect(self._toggle_quantity)
+        self.percent.valueChanged.connect(self._toggle_justification)
+        self._toggle_quantity(False)
+        self._toggle_justification()
+        self.setAcceptDrops(True)
+        if report is not None:
+            self._fill_from(report)
+        else:
+            self._start_from_last(activity)
+        self.percent.setFocus()
 
+    @staticmethod
+    def _build_head(activity) -> QLabel:
+        """The activity being reported: number, description, responsible and meta."""
         head = QLabel(
             f"<b>{activity.number + ' ' if activity.number else ''}{_html(activity.description)}</b>"
             f"<br><span style='color:#555'>Responsable: {_html(activity.responsible) or '—'} · "
@@ -141,7 +165,26 @@ class ReportDialog(QDialog):
         )
         head.setWordWrap(True)
         head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return head
 
+    def _build_form(self, periods: list[tuple[int, str, str]], period_no: int | None) -> QFormLayout:
+        self._build_progress_fields(periods, period_no)
+        self._build_text_fields()
+        form = QFormLayout()
+        form.addRow("&Periodo:", self.period)
+        form.addRow("% de a&vance:", self.percent)
+        form.addRow("", self.use_quantity)
+        form.addRow("Cantidad:", self.qbox)
+        form.addRow("&Qué se hizo:", self.done_text)
+        form.addRow("&Dificultades:", self.difficulties)
+        form.addRow("&Justificación:", self.justification)
+        form.addRow("&Reporta:", self.reporter)
+        form.addRow("&Fecha del reporte:", self.reported_on)
+        form.addRow("Evidencias:", self._build_evidence())
+        return form
+
+    def _build_progress_fields(self, periods: list[tuple[int, str, str]], period_no: int | None) -> None:
+        """Period, percent and the optional quantity achieved against the period's target."""
         self.period = QComboBox()
         for no, code, label in periods:
             self.period.addItem(f"{label}", no)
@@ -167,6 +210,9 @@ class ReportDialog(QDialog):
         self.qbox = QWidget()
         self.qbox.setLayout(qrow)
         qrow.setContentsMargins(0, 0, 0, 0)
+
+    def _build_text_fields(self) -> None:
+        """What was done, difficulties, justification, who reports and when."""
         self.done_text = QPlainTextEdit()
         self.done_text.setTabChangesFocus(True)
         self.done_text.setPlaceholderText("Actividades realizadas en el periodo")
@@ -178,9 +224,12 @@ class ReportDialog(QDialog):
         self.justification.setTabChangesFocus(True)
         self.justification.setFixedHeight(48)
         self.justification.setPlaceholderText("Obligatoria si el avance supera el 100 %")
-        self.reporter = QLineEdit(default_reporter(ctx.db))
+        self.reporter = QLineEdit(default_reporter(self.ctx.db))
         self.reporter.setPlaceholderText("Nombre de quien reporta")
         self.reported_on = DateEdit()
+
+    def _build_evidence(self) -> QVBoxLayout:
+        """The evidence list (files dropped from the explorer land here) and its buttons."""
         self.evidence = EvidenceList()
         add_file = QPushButton("Agregar &archivo…")
         add_link = QPushButton("Agregar &enlace…")
@@ -192,60 +241,33 @@ class ReportDialog(QDialog):
         for b in (add_file, add_link, remove):
             ev_buttons.addWidget(b)
         ev_buttons.addStretch(1)
-
-        form = QFormLayout()
-        form.addRow("&Periodo:", self.period)
-        form.addRow("% de a&vance:", self.percent)
-        form.addRow("", self.use_quantity)
-        form.addRow("Cantidad:", self.qbox)
-        form.addRow("&Qué se hizo:", self.done_text)
-        form.addRow("&Dificultades:", self.difficulties)
-        form.addRow("&Justificación:", self.justification)
-        form.addRow("&Reporta:", self.reporter)
-        form.addRow("&Fecha del reporte:", self.reported_on)
         ev_box = QVBoxLayout()
         ev_box.addWidget(self.evidence)
         hint = QLabel("Puede arrastrar archivos a esta lista desde el explorador.")
         hint.setStyleSheet("color:#666")
         ev_box.addWidget(hint)
         ev_box.addLayout(ev_buttons)
-        form.addRow("Evidencias:", ev_box)
+        return ev_box
 
-        self.buttons = dialog_buttons(self, "&Guardar (Ctrl+Intro)", self.save)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.save)
-
-        lay = QVBoxLayout(self)
-        lay.addWidget(head)
-        if self.mode != "new":
-            note = QLabel(
-                "Se guardará una nueva versión del reporte; la anterior queda en el historial como «sustituida»."
-                if self.mode == "edit" and report.status == "REPORTADO"
-                else "Se guardará una nueva versión para revisión; el reporte observado queda en el historial con su "
-                "observación."
-                if self.mode == "edit"
-                else "El reporte validado sigue vigente hasta que se valide esta corrección; entonces queda en el "
-                "historial como «sustituido»."
-            )
-            note.setWordWrap(True)
-            note.setStyleSheet("background:#FFF8E1; border:1px solid #FFE082; padding:4px; color:#212121")
-            lay.addWidget(note)
-            if report.review_note:
-                obs = QLabel(f"<b>Observación del revisor:</b> {_html(report.review_note)}")
-                obs.setWordWrap(True)
-                lay.addWidget(obs)
-        lay.addLayout(form)
-        lay.addWidget(self.buttons)
-        self.use_quantity.toggled.connect(self._toggle_quantity)
-        self.percent.valueChanged.connect(self._toggle_justification)
-        self._toggle_quantity(False)
-        self._toggle_justification()
-        self.setAcceptDrops(True)
-        if report is not None:
-            self._fill_from(report)
-        else:
-            self._start_from_last(activity)
-        self.percent.setFocus()
+    def _add_version_note(self, lay: QVBoxLayout, report) -> None:
+        """Editing or correcting saves a new version: say what happens to the old one, and show the
+        reviewer's observation being answered."""
+        note = QLabel(
+            "Se guardará una nueva versión del reporte; la anterior queda en el historial como «sustituida»."
+            if self.mode == "edit" and report.status == "REPORTADO"
+            else "Se guardará una nueva versión para revisión; el reporte observado queda en el historial con su "
+            "observación."
+            if self.mode == "edit"
+            else "El reporte validado sigue vigente hasta que se valide esta corrección; entonces queda en el "
+            "historial como «sustituido»."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("background:#FFF8E1; border:1px solid #FFE082; padding:4px; color:#212121")
+        lay.addWidget(note)
+        if report.review_note:
+            obs = QLabel(f"<b>Observación del revisor:</b> {_html(report.review_note)}")
+            obs.setWordWrap(True)
+            lay.addWidget(obs)
 
     def _start_from_last(self, activity) -> None:
         """A new report starts at the activity's last reported % (progress accumulates; typing it
