@@ -219,69 +219,13 @@ class CpccsPage(QWidget):
         lay.addWidget(self.na)
         # «presupuesto» is declared a fields section without fields: its editor is the budget lines' table below
         if sec.layout == "fields" and sec.key != "presupuesto":
-            fl = QFormLayout()
-            for f in sec.fields:
-                w = self._editor(f, form.get(f.key))
-                fl.addRow(f.label, w)
-                self.editors[f.key] = (f, w)
-            lay.addLayout(fl)
+            self._form_fields(lay, sec.fields, form)
         elif sec.layout in ("grid", "table"):
             if sec.extra:
-                fl = QFormLayout()
-                for f in sec.extra:
-                    w = self._editor(f, form.get(f.key))
-                    fl.addRow(f.label, w)
-                    self.editors[f.key] = (f, w)
-                lay.addLayout(fl)
-            rows = sec.rows if sec.layout == "grid" else [(str(i), "") for i in range(len(form.get("filas", [])))]
-            t = QTableWidget(len(rows), len(sec.fields) + (1 if sec.layout == "grid" else 0))
-            heads = ([sec.row_header] if sec.layout == "grid" else []) + [f.label for f in sec.fields]
-            t.setHorizontalHeaderLabels(heads)
-            t.setWordWrap(True)
-            self.editors["table"] = t
-            remove_row = [("&Quitar fila", lambda: t.removeRow(t.currentRow()))] if sec.layout == "table" else []
-            install_table_menu(t, remove_row)
-            for r, (rk, label) in enumerate(rows):
-                values = form.get(rk, {}) if sec.layout == "grid" else form["filas"][r]
-                self._fill_row(t, r, sec, label, values)
-            for c in range(t.columnCount()):
-                t.setColumnWidth(c, 320 if c == 0 and sec.layout == "grid" else 170)
-            _wrap_header(t)
-            lay.addWidget(t, 1)
-            if sec.layout == "table":
-                buttons = QHBoxLayout()
-                add = QPushButton("&Agregar fila")
-                add.clicked.connect(lambda: self._add_row(t, sec))
-                remove = QPushButton("&Quitar fila")
-                remove.clicked.connect(lambda: t.removeRow(t.currentRow()) if t.currentRow() >= 0 else None)
-                buttons.addWidget(add)
-                buttons.addWidget(remove)
-                buttons.addStretch(1)
-                lay.addLayout(buttons)
+                self._form_fields(lay, sec.extra, form)
+            self._form_table(lay, sec, form)
         elif sec.key == "presupuesto":
-            lines = self.svc.budget_lines(self.year.value())
-            t = QTableWidget(len(lines), 4)
-            t.setHorizontalHeaderLabels(["Línea presupuestaria (meta)", "Unidad", "Codificado", "Clasificación"])
-            self.editors["lines"] = (t, lines)
-            install_table_menu(t)
-            chosen = form.get("clasificacion", {})
-            for r, line in enumerate(lines):
-                for c, v in enumerate((line.label, line.unit, _text(line.codificado))):
-                    item = QTableWidgetItem(v)
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                    t.setItem(r, c, item)
-                combo = QComboBox()
-                combo.addItem(
-                    "(sin clasificar)" if not line.klass else f"(por la partida: {schema.BUDGET_CLASSES[line.klass]})",
-                    "",
-                )
-                for k, v in schema.BUDGET_CLASSES.items():
-                    combo.addItem(v, k)
-                combo.setCurrentIndex(max(combo.findData(chosen.get(line.meta_id, "")), 0))
-                t.setCellWidget(r, 3, combo)
-            for c, w in enumerate((420, 260, 110, 230)):
-                t.setColumnWidth(c, w)
-            lay.addWidget(t, 1)
+            self._form_budget(lay, form)
         else:
             lay.addWidget(
                 QLabel(
@@ -298,6 +242,77 @@ class CpccsPage(QWidget):
         lay.addLayout(row)
         lay.addStretch(0)
         self.form_area.setWidget(box)
+
+    def _form_fields(self, lay: QVBoxLayout, fields, form: dict) -> None:
+        """One editor per field in a form layout, each registered in `self.editors` under its key."""
+        fl = QFormLayout()
+        for f in fields:
+            w = self._editor(f, form.get(f.key))
+            fl.addRow(f.label, w)
+            self.editors[f.key] = (f, w)
+        lay.addLayout(fl)
+
+    def _form_table(self, lay: QVBoxLayout, sec, form: dict) -> None:
+        """A grid section's fixed rows, or a table section's free rows with add and remove buttons."""
+        rows = sec.rows if sec.layout == "grid" else [(str(i), "") for i in range(len(form.get("filas", [])))]
+        t = QTableWidget(len(rows), len(sec.fields) + (1 if sec.layout == "grid" else 0))
+        heads = ([sec.row_header] if sec.layout == "grid" else []) + [f.label for f in sec.fields]
+        t.setHorizontalHeaderLabels(heads)
+        t.setWordWrap(True)
+        self.editors["table"] = t
+        remove_row = [("&Quitar fila", lambda: t.removeRow(t.currentRow()))] if sec.layout == "table" else []
+        install_table_menu(t, remove_row)
+        for r, (rk, label) in enumerate(rows):
+            values = form.get(rk, {}) if sec.layout == "grid" else form["filas"][r]
+            self._fill_row(t, r, sec, label, values)
+        for c in range(t.columnCount()):
+            t.setColumnWidth(c, 320 if c == 0 and sec.layout == "grid" else 170)
+        _wrap_header(t)
+        lay.addWidget(t, 1)
+        if sec.layout == "table":
+            lay.addLayout(self._row_buttons(t, sec))
+
+    def _row_buttons(self, t: QTableWidget, sec) -> QHBoxLayout:
+        buttons = QHBoxLayout()
+        add = QPushButton("&Agregar fila")
+        add.clicked.connect(lambda: self._add_row(t, sec))
+        remove = QPushButton("&Quitar fila")
+        remove.clicked.connect(lambda: t.removeRow(t.currentRow()) if t.currentRow() >= 0 else None)
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        return buttons
+
+    def _form_budget(self, lay: QVBoxLayout, form: dict) -> None:
+        """The year's budget lines, read-only, each with a classification to choose."""
+        lines = self.svc.budget_lines(self.year.value())
+        t = QTableWidget(len(lines), 4)
+        t.setHorizontalHeaderLabels(["Línea presupuestaria (meta)", "Unidad", "Codificado", "Clasificación"])
+        self.editors["lines"] = (t, lines)
+        install_table_menu(t)
+        chosen = form.get("clasificacion", {})
+        for r, line in enumerate(lines):
+            for c, v in enumerate((line.label, line.unit, _text(line.codificado))):
+                item = QTableWidgetItem(v)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                t.setItem(r, c, item)
+            t.setCellWidget(r, 3, self._budget_class_combo(line, chosen.get(line.meta_id, "")))
+        for c, w in enumerate((420, 260, 110, 230)):
+            t.setColumnWidth(c, w)
+        lay.addWidget(t, 1)
+
+    def _budget_class_combo(self, line, chosen: str) -> QComboBox:
+        from rcdesk.services import cpccs_schema as schema
+
+        combo = QComboBox()
+        combo.addItem(
+            "(sin clasificar)" if not line.klass else f"(por la partida: {schema.BUDGET_CLASSES[line.klass]})",
+            "",
+        )
+        for k, v in schema.BUDGET_CLASSES.items():
+            combo.addItem(v, k)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        return combo
 
     def _editor(self, f, value) -> QWidget:
         if f.kind in ("choice", "yesno"):
