@@ -67,7 +67,24 @@ class PoaImportDialog(QDialog):
         # fits 1366×768 with a taskbar; the column table grows with the window
         self.resize(1180, 680)
         self.setMinimumSize(760, 520)
+        form = self._build_form()
+        self.mapping_page = ColumnMappingPage(POA_FIELDS, ctx.settings)
+        self.mapping_page.changed.connect(self.run_preview)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.mapping_page, "1. &Columnas")
+        self.tabs.addTab(self._build_preview_page(), "2. Vista &previa")
+        self.summary = QLabel("Elija un archivo: se propondrá un campo para cada columna.")
+        self.summary.setWordWrap(True)
+        cancel = self._build_buttons()
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.buttons)
+        self._set_tab_order(cancel)
 
+    def _build_form(self) -> QFormLayout:
+        """The file to read and the choices that override the workbook: unit, fiscal year, replace."""
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("Libro de Excel (.xlsx) con el POA de una o varias unidades")
         self.browse_button = QPushButton("&Examinar…")
@@ -106,10 +123,10 @@ class PoaImportDialog(QDialog):
         self.replace_check.toggled.connect(self._options_changed)
         self.unit_combo.activated.connect(self._options_changed)
         self.year_spin.editingFinished.connect(self._options_changed)
+        return form
 
-        self.mapping_page = ColumnMappingPage(POA_FIELDS, ctx.settings)
-        self.mapping_page.changed.connect(self.run_preview)
-
+    def _build_preview_page(self) -> QWidget:
+        """The POA that would be imported, beside the review's errors, questions and warnings."""
         self.poa_model = QStandardItemModel(0, 5, self)
         self.poa_model.setHorizontalHeaderLabels(["Unidad", "Cantón", "Año", "Metas", "Valores (prog. / ejec.)"])
         self.poa_table = QTableView()
@@ -141,13 +158,10 @@ class PoaImportDialog(QDialog):
             )
         )
         pv.addWidget(split, 1)
+        return preview_page
 
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.mapping_page, "1. &Columnas")
-        self.tabs.addTab(preview_page, "2. Vista &previa")
-
-        self.summary = QLabel("Elija un archivo: se propondrá un campo para cada columna.")
-        self.summary.setWordWrap(True)
+    def _build_buttons(self) -> QPushButton:
+        """Import and Cancel; returns Cancel, the last stop of the tab order."""
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("&Importar", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
@@ -158,13 +172,9 @@ class PoaImportDialog(QDialog):
         cancel.setText("Cancelar")
         self.buttons.accepted.connect(self.run_save)
         self.buttons.rejected.connect(self.reject)
+        return cancel
 
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.tabs, 1)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.buttons)
-
+    def _set_tab_order(self, cancel: QPushButton) -> None:
         page = self.mapping_page
         order = [
             self.path_edit,
