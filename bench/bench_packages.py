@@ -32,7 +32,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # the same people and organisations as bench_sync's packages (run from bench/, like the other benches)
+import bench_sync  # noqa: E402
 from bench_sync import NAMES, ORGS, SURNAMES, rss_mb  # noqa: E402
 
 STAMP = "2026-05-20 10:00:00.000000"
@@ -331,16 +331,7 @@ STEPS = {
 
 
 def run_step(name: str, work: Path) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--step", name, "--work", str(work)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"step {name} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return bench_sync.run_step(name, work, __file__)
 
 
 def compare(what: str, ours: dict, raw: dict) -> None:

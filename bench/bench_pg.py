@@ -342,12 +342,7 @@ def stress(work: Path, seconds: float) -> dict:
 
 
 def run_step(name: str, work: Path) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--step", name, "--work", str(work)], capture_output=True, text=True, cwd=ROOT
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"step {name} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return bench_sync.run_step(name, work, __file__)
 
 
 def main() -> None:

@@ -413,9 +413,11 @@ STEPS = {
 }
 
 
-def run_step(name: str, work: Path) -> dict:
+def run_step(name: str, work: Path, script: str = __file__) -> dict:
+    """Run step `name` of `script` (this benchmark or one built on its packages) in a fresh interpreter, so every
+    figure is a first hit, and return the JSON its last line prints."""
     proc = subprocess.run(
-        [sys.executable, __file__, "--step", name, "--work", str(work)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, script, "--step", name, "--work", str(work)], capture_output=True, text=True, cwd=ROOT
     )
     if proc.returncode != 0:
         raise SystemExit(f"step {name} failed:\n{proc.stderr[-3000:]}")
