@@ -9,6 +9,7 @@ throw-away git worktree and run with this venv's packages (PYTHONPATH points at 
 - 0005: the first landing's own `rcdesk demo`;
 - 0006: `rcdesk demo` of the commit that added revision 0006;
 - 0009: `rcdesk demo` of the second landing (6edc367), which shipped 0007-0009 together;
+- 0014: `rcdesk demo` of the third landing (7b561b6), which shipped 0010-0014 together;
 - 0005-early: `rcdesk demo` of 3426b94, the last commit before revisions 0004
   and 0005 were edited: its database is stamped 5 yet lacks
   attendance.search_text and sync_record.hq_conflict;
@@ -101,6 +102,8 @@ RECIPES: dict[str, Recipe] = {
     "0006": Recipe("6f36038", _CLI_DEMO, "revision 0006: rcdesk demo"),
     # the second landing shipped 0007, 0008 and 0009 together: 0009 is the released schema
     "0009": Recipe("6edc367", _CLI_DEMO, "second landing (revisions 0007-0009): rcdesk demo"),
+    # the third landing (session 3) shipped 0010-0014 together: 0014 is the released schema
+    "0014": Recipe("7b561b6", _CLI_DEMO, "third landing (revisions 0010-0014): rcdesk demo"),
     "0005-early": Recipe("3426b94", _CLI_DEMO, "last commit before 0004 and 0005 were edited"),
     "0005-nosync": Recipe("ee35348", _OPEN_ONLY, "stamped 5 while revision 0005 was still empty"),
 }
