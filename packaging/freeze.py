@@ -90,6 +90,15 @@ OTHER_EXCLUDES = [
     "lxml.objectify",
     "PIL.AvifImagePlugin",
     "PIL._avif",
+    # Mako's syntax-highlighting plugin (Alembic templates are never rendered at run time) drags all of Pygments
+    # (1.8 MB compressed per executable), and SQLAlchemy's dialects other than SQLite and PostgreSQL are never
+    # loaded; leaving them out makes room for SQLCipher's driver (encryption at rest, issue 16).
+    "mako.ext.pygmentplugin",
+    "pygments",
+    "sqlalchemy.dialects.mysql",
+    "sqlalchemy.dialects.oracle",
+    "sqlalchemy.dialects.mssql",
+    "xmlrpc",
 ]
 
 # Qt plugin folders the app needs; the others pull in QML, multimedia or network stacks.
@@ -128,6 +137,16 @@ def keep_qt_entry(dest: str) -> bool:
         # Qt's own dialog texts: ui/app.py installs qtbase_es only
         return parts[-1] == "qtbase_es.qm"
     return True
+
+
+def keep_data_entry(dest: str) -> bool:
+    """False for a collected data file nothing rcdesk runs reads: Qt's unused plugins and translations, and
+    python-stdnum's registries (MAC vendors, IMSI, ISBN ranges…: 1.7 MB) that the Ecuadorian and Colombian
+    ID checks rcdesk uses (stdnum.ec.ci, stdnum.ec.ruc, stdnum.co.nit) never open."""
+    parts = dest.replace("\\", "/").split("/")
+    if parts[0] == "stdnum" and parts[-1].endswith(".dat"):
+        return False
+    return keep_qt_entry(dest)
 
 
 def page_modules() -> list[str]:
