@@ -207,10 +207,11 @@ def command_modules() -> list:
         poa,
         reference,
         reports_co,
+        server,
         sync,
     )
 
-    return [core, cpccs, events, followup, imports, person, plan, poa, reference, reports_co, sync]
+    return [core, cpccs, events, followup, imports, person, plan, poa, reference, reports_co, server, sync]
 
 
 def _default(o: Any) -> Any:

@@ -66,6 +66,14 @@ def upgrade_to(engine: Engine, target: str = "head") -> None:
         command.upgrade(_alembic_config(conn), target)
 
 
+def upgrade_connection(conn) -> None:
+    """Migrate to head on `conn`; begun by the caller, the migrations run inside its transaction and
+    commit (or roll back) with it (moving a headquarters to a server: all or nothing)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(conn), "head")
+
+
 def upgrade(engine: Engine, paths=None) -> int:
     latest = head_version()
     try:
