@@ -36,7 +36,9 @@ TITLE = "Conectar a un servidor"
 class ServerConnectDialog(QDialog):
     """The server's fields and the password; `profile` and `password` once accepted."""
 
-    def __init__(self, parent: QWidget | None = None, current: ServerProfile | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, current: ServerProfile | None = None, *, can_move: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setMinimumWidth(520)
@@ -80,6 +82,16 @@ class ServerConnectDialog(QDialog):
             self.local_button.setToolTip("Olvidar el servidor y volver a la base de datos de este computador")
             buttons.addButton(self.local_button, QDialogButtonBox.ButtonRole.ResetRole)
             self.local_button.clicked.connect(self._use_local)
+        self.move_button: QPushButton | None = None
+        self.move_requested = False
+        if can_move:  # a headquarters on this desktop's file: its whole history can go to the server
+            self.move_button = QPushButton("&Mover esta sede a un servidor…", self)
+            self.move_button.setToolTip(
+                "Copiar esta sede (historial, evidencias y claves) a una base vacía del servidor indicado; "
+                "el archivo de este equipo no se modifica"
+            )
+            buttons.addButton(self.move_button, QDialogButtonBox.ButtonRole.ActionRole)
+            self.move_button.clicked.connect(self._move)
         buttons.accepted.connect(self._try)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -107,6 +119,12 @@ class ServerConnectDialog(QDialog):
         self.profile, self.password = profile, self.secret.text()
         self.accept()
 
+    def _move(self) -> None:
+        self.move_requested = True
+        self._try()
+        if self.result() != QDialog.DialogCode.Accepted:
+            self.move_requested = False
+
     def _use_local(self) -> None:
         self.use_local = True
         self.accept()
@@ -118,9 +136,14 @@ def connect_and_restart(parent: QWidget, current_url: str | None = None) -> bool
     from PySide6.QtCore import QProcess
 
     remembered = server_profile.load()
-    dlg = ServerConnectDialog(parent, remembered)
+    ctx = getattr(parent, "ctx", None)
+    dlg = ServerConnectDialog(parent, remembered, can_move=ctx is not None and can_move_to_server(ctx.db))
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return False
+    if dlg.move_requested:
+        assert dlg.profile is not None and ctx is not None
+        move_to_server(parent, ctx, dlg.profile, dlg.password, remember=dlg.remember.isChecked())
+        return True
     args = _without_db(sys.argv[1:])
     if dlg.use_local:
         server_profile.forget()
@@ -134,6 +157,67 @@ def connect_and_restart(parent: QWidget, current_url: str | None = None) -> bool
     QProcess.startDetached(sys.executable, [sys.argv[0], *args])
     QApplication.quit()
     return True
+
+
+def can_move_to_server(db) -> bool:
+    """A headquarters kept in this desktop's SQLite file (not a field laptop, not already a server)."""
+    return db.paths is not None and not db.is_server and db.role == "hq"
+
+
+MOVE_TITLE = "Mover esta sede a un servidor"
+
+
+def move_to_server(parent: QWidget, ctx, profile: ServerProfile, password: str, *, remember: bool) -> None:
+    """Copy this headquarters into the server's empty database through the task runner (progress and
+    Cancelar; a cancel or a failure leaves the server database empty and this file untouched), then
+    offer to restart on the server."""
+    from rcdesk.db.move_to_server import move
+
+    answer = QMessageBox.question(
+        parent,
+        MOVE_TITLE,
+        f"Se copiará esta sede completa (registros, historial, evidencias y claves) a {profile.label}.\n"
+        "La base del servidor debe estar vacía. El archivo de este equipo no se modifica.\n\n¿Continuar?",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    source = ctx.db.paths.database
+    server_profile.use_password(password)  # the driver reads it from the environment, nothing written
+
+    def job(progress, cancel):
+        return move(source, profile.url, progress=progress, cancel=cancel)
+
+    def done(result) -> None:
+        missing = len(result.missing_evidence)
+        note = (
+            f"\nFaltan {missing} archivo(s) de evidencia en este equipo; sus registros sí se copiaron."
+            if missing
+            else ""
+        )
+        go = QMessageBox.question(
+            parent,
+            MOVE_TITLE,
+            f"La sede se copió al servidor: {result.total_rows} registros, iguales en ambos lados, y "
+            f"{result.evidence_files} archivo(s) de evidencia.{note}\n\n¿Abrir rcdesk ahora en el servidor?",
+        )
+        if go == QMessageBox.StandardButton.Yes:
+            _restart_on(profile, remember)
+
+    def cancelled() -> None:
+        QMessageBox.information(
+            parent, MOVE_TITLE, "Traslado cancelado: la base del servidor quedó vacía y este archivo no se modificó."
+        )
+
+    ctx.runner.run(job, title="Copiando la sede al servidor…", parent=parent, on_done=done, on_cancel=cancelled)
+
+
+def _restart_on(profile: ServerProfile, remember: bool) -> None:
+    from PySide6.QtCore import QProcess
+
+    if remember:
+        server_profile.save(profile)
+    QProcess.startDetached(sys.executable, [sys.argv[0], *_without_db(sys.argv[1:]), "--db", profile.url])
+    QApplication.quit()
 
 
 def _without_db(argv: list[str]) -> list[str]:
