@@ -43,6 +43,7 @@ def copy_sqlite_to_server(source: Path, url: str, *, batch: int = 2000) -> dict[
                     if name:
                         d.execute(text(f'SELECT setval(:s, (SELECT max("{pk[0].name}") FROM "{t.name}"))'), {"s": name})
             d.exec_driver_sql("UPDATE person_count SET live = (SELECT count(*) FROM person WHERE deleted = FALSE)")
+            d.exec_driver_sql("DELETE FROM person_count_delta")  # the copy's own inserts, now in `live`
     finally:
         src.dispose()
         dst.dispose()

@@ -55,6 +55,12 @@ PEOPLE_FTS_OBJECTS = (
 _BATCH = 1000
 
 
+_LIVE_PEOPLE = "SELECT live FROM person_count WHERE id = 1"
+_LIVE_PEOPLE_SERVER = (
+    "SELECT live + COALESCE((SELECT sum(delta) FROM person_count_delta), 0) FROM person_count WHERE id = 1"
+)
+
+
 @dataclass(frozen=True)
 class PersonRow:
     person_id: str
@@ -249,9 +255,12 @@ class AttendanceService:
     def people_count(self) -> int:
         """People in the directory, deleted and anonymised ones (tombstones) aside. Read from the
         counter the triggers of migration 0008 keep, since counting a million rows takes 100-300 ms;
-        without it (a database those triggers never ran on) the same figure is counted."""
+        without it (a database those triggers never ran on) the same figure is counted. On a server
+        the counter is its row plus the changes still pending beside it (revision 0015), read in
+        one statement so both come from one snapshot."""
         with self.db.session() as s:
-            n = s.scalar(text("SELECT live FROM person_count WHERE id = 1"))  # plain SQL: no ORM set-up on first use
+            sql = _LIVE_PEOPLE if s.get_bind().dialect.name == "sqlite" else _LIVE_PEOPLE_SERVER
+            n = s.scalar(text(sql))  # plain SQL: no ORM set-up on first use
             if n is None:
                 n = s.scalar(select(func.count()).select_from(Person).where(Person.deleted.is_(False)))
             return int(n)
@@ -293,6 +302,9 @@ class AttendanceService:
         with self.db.connect() as conn:
             if conn.dialect.name == "sqlite":  # PostgreSQL's trigram index needs no rebuild
                 conn.exec_driver_sql("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
+            else:  # the counter's row first, as its triggers take it, then the pending changes it replaces
+                conn.exec_driver_sql("SELECT live FROM person_count WHERE id = 1 FOR UPDATE")
+                conn.exec_driver_sql("DELETE FROM person_count_delta")
             conn.exec_driver_sql(
                 "UPDATE person_count SET live = (SELECT count(*) FROM person WHERE deleted = FALSE) WHERE id = 1"
             )

@@ -158,3 +158,62 @@ def test_an_edit_on_a_stale_read_is_refused_not_written_over(world, pg_url):
         other.close()
     saved = row(w.hq, "plan_activity", a1)
     assert saved["meta"] == "80 %" and saved["version"] == 2
+
+
+def _add_people(db: Database, names: list[str], tombstones: int = 0) -> None:
+    from rcdesk.models.events import Person
+
+    with db.begin() as s:
+        for i, name in enumerate(names):
+            s.add(Person(full_name=name, id_type="CEDULA_EC", id_number=f"06{i:08d}", is_minor=False))
+            s.flush()
+        for p in s.scalars(select(Person).limit(tombstones)):
+            p.deleted = True
+
+
+def test_consolidations_bringing_people_do_not_wait_for_the_people_counter(world, pg_url):
+    """The directory's counter is one row; an operator's open transaction that added a person, and
+    two consolidations bringing people, all change it, and none waits for another's commit
+    (revision 0015: before, each waited for the other's commit and failed on the lock timeout).
+    The count stays the true count throughout."""
+    from rcdesk.services.attendance import AttendanceService
+
+    w = world
+    w.seed_hq()
+    w.join(w.a, w.A)
+    w.join(w.b, w.B)
+    _add_people(w.a, [f"Persona A{i}" for i in range(6)], tombstones=1)
+    _add_people(w.b, [f"Persona B{i}" for i in range(4)])
+    pa, pb = w.send(w.A), w.send(w.B)
+    counter = AttendanceService(w.hq)
+    start = counter.people_count()
+    ana, luis = Database.open(pg_url), Database.open(pg_url)
+    results: list = []
+    errors: list = []
+    try:
+        with w.hq.begin() as third:  # an operator added a person and has not committed yet
+            _add_person_in(third, "Persona de la sede")
+            threads = [
+                _run(lambda d=d, p=p: SyncService(d).import_packages([p]), results, errors)
+                for d, p in ((ana, pa), (luis, pb))
+            ]
+            for t in threads:
+                t.join()
+            assert not errors, errors
+            assert counter.people_count() == start + 9
+    finally:
+        ana.close()
+        luis.close()
+    assert sorted(p.status for r in results for p in r.packages) == ["consolidado", "consolidado"]
+    with w.hq.connect(write=False) as conn:
+        true = conn.execute(text("SELECT count(*) FROM person WHERE deleted = FALSE")).scalar()
+    assert counter.people_count() == true == start + 10
+    counter.reindex_people()
+    assert counter.people_count() == true
+
+
+def _add_person_in(session, name: str) -> None:
+    from rcdesk.models.events import Person
+
+    session.add(Person(full_name=name, id_type="CEDULA_EC", id_number="0699999999", is_minor=False))
+    session.flush()
