@@ -1,0 +1,194 @@
+"""Encryption at rest in the GUI (issue 16): what the start-up, the assistant and the Archivo menu do.
+
+- `unlock_at_start`: before the database is opened, its passphrase (remembered, `RCDESK_PASSPHRASE`,
+  or the dialog of ui/dialogs/unlock.py). Without Qt when the environment gives it (scripts,
+  benchmarks): PySide6 is imported only for a dialog.
+- `offer_protection`: a plain database of a field installation is offered the conversion once
+  the window is on screen, at every start until it is done («Más tarde»).
+- `encrypt_open_database`: the conversion of the database the window works on. The task runner
+  runs one job at a time, so once `prepare` runs on it no write is in flight; it lets the day's
+  copy finish (the conversion then encrypts it too) and closes every connection, which reopen on
+  the encrypted file with the key remembered for this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rcdesk.paths import AppPaths
+
+# the offer waits until the first screen is painted: nothing on it needs the dialog sooner
+OFFER_AFTER_MS = 600
+
+
+def can_encrypt(db) -> bool:
+    """An SQLite file (a server database is protected by its server), not encrypted yet."""
+    if db.paths is None or db.is_server:
+        return False
+    from rcdesk.security import vault
+
+    return not vault.is_encrypted(db.paths.database)
+
+
+def is_encrypted(db) -> bool:
+    if db.paths is None or db.is_server:
+        return False
+    from rcdesk.security import vault
+
+    return vault.is_encrypted(db.paths.database)
+
+
+def unlock_at_start(paths: AppPaths, qt_app: Callable[[], object]) -> bool:
+    """True when the database can be opened: not encrypted, a server, or its key now known.
+    False when the user cancelled the passphrase (the application then closes cleanly)."""
+    if paths.is_server:
+        return True
+    from rcdesk.security import unlocked, vault
+
+    path = paths.database
+    if not vault.is_encrypted(path) or unlocked.key_for(path) is not None:
+        return True
+    import os
+
+    from .dialogs.unlock import ENV_WRONG_TEXT, PASSPHRASE_ENV
+
+    env = os.environ.get(PASSPHRASE_ENV)
+    message = ""
+    if env:
+        try:
+            unlocked.remember(path, vault.unlock(path, env))
+            return True
+        except vault.WrongPassphrase:
+            message = ENV_WRONG_TEXT
+    qt_app()
+    from .dialogs.unlock import ask_passphrase
+
+    return ask_passphrase(path, message=message)
+
+
+def offer_protection(window, *, after_ms: int = OFFER_AFTER_MS) -> bool:
+    """At start, on a field installation's plain file that was set up (a new one is asked by the
+    assistant): «Proteja los datos de este equipo» over the window, shortly after it is shown."""
+    db = window.ctx.db
+    if db.role != "field" or not can_encrypt(db):
+        return False
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(after_ms, lambda: open_protect_dialog(window))
+    return True
+
+
+def open_protect_dialog(window, *, later_text: str = "Más &tarde"):
+    """The conversion offer over `window` (window-modal, not blocking); returns the dialog."""
+    from .dialogs.passphrase import ProtectDialog
+
+    db = window.ctx.db
+    dialog = ProtectDialog(
+        db.paths.database,
+        window.ctx.runner,
+        window,
+        prepare=lambda: prepare_conversion(window),
+        later_text=later_text,
+    )
+    dialog.accepted.connect(lambda: converted(window))
+    window.protect_dialog = dialog  # kept alive while open
+    dialog.open()
+    return dialog
+
+
+def prepare_conversion(window) -> None:
+    """On the worker, before the file is converted: no copy running, no connection open."""
+    backup = getattr(window, "daily_backup", None)
+    if backup is not None:
+        backup.start()  # the day's copy, if due, is taken now and encrypted with the database
+        backup.finished.wait()
+    window.ctx.db.close()
+
+
+def converted(window) -> None:
+    """Back on the GUI thread: connections opened meanwhile still point at the plain file."""
+    window.ctx.db.close()
+    window.statusBar().showMessage("La base de datos está cifrada. Recuerde su contraseña.", 15000)
+    refresh_security_menu(window)
+
+
+def encrypt_open_database(window, passphrase: str, on_done: Callable[[], None] | None = None) -> None:
+    """The assistant's conversion: the passphrase is already chosen, only the progress is shown."""
+    from rcdesk.security import unlocked
+
+    from .dialogs.passphrase import CONVERTING_TITLE
+
+    path = window.ctx.db.paths.database
+
+    def job(progress, _cancel):
+        from rcdesk.security import convert
+
+        prepare_conversion(window)
+        return convert.encrypt_database(path, passphrase, progress=progress)
+
+    def done(data_key: bytes) -> None:
+        unlocked.remember(path, data_key)
+        converted(window)
+        if on_done is not None:
+            on_done()
+
+    def failed(exc: BaseException) -> None:
+        # the conversion leaves the database as it was (plain): say why, then go on with the step;
+        # the next start offers it again
+        from .tasks import show_error
+
+        window.ctx.db.close()
+        show_error(window, exc)
+        if on_done is not None:
+            on_done()
+
+    window.ctx.runner.run(job, title=CONVERTING_TITLE, parent=window, cancellable=False, on_done=done, on_error=failed)
+
+
+# -- Archivo › «Cambiar contraseña…» / «Cifrar la base de datos…» ------------------------------
+def add_security_action(window, menu) -> None:
+    """One entry whose text follows the database: change its passphrase, or encrypt it."""
+    from PySide6.QtGui import QAction
+
+    action = QAction("Cifrar la &base de datos…", window, triggered=lambda: security_action(window))
+    action.setObjectName("security_action")
+    menu.addAction(action)
+    window.security_action = action
+    # its text is decided when the menu opens: reading the file's first bytes (and importing the
+    # key-file module with its cryptography) is not for the first screen
+    menu.aboutToShow.connect(lambda: refresh_security_menu(window))
+
+
+def refresh_security_menu(window) -> None:
+    action = getattr(window, "security_action", None)
+    if action is None:
+        return
+    db = window.ctx.db
+    action.setVisible(db.paths is not None and not db.is_server)
+    action.setText("Cambiar la con&traseña…" if is_encrypted(db) else "Cifrar la &base de datos…")
+
+
+def security_action(window):
+    """Change the passphrase of an encrypted database, or offer to encrypt a plain one."""
+    db = window.ctx.db
+    if is_encrypted(db):
+        return change_passphrase(window, db.paths.database)
+    if can_encrypt(db):
+        return open_protect_dialog(window, later_text="&Cancelar")
+    return None
+
+
+def change_passphrase(window, path: Path):
+    from .dialogs.passphrase import ChangePassphraseDialog
+
+    dialog = ChangePassphraseDialog(path, window)
+    dialog.accepted.connect(
+        lambda: window.statusBar().showMessage("Contraseña cambiada. La anterior ya no abre la base.", 15000)
+    )
+    window.passphrase_dialog = dialog
+    dialog.open()
+    return dialog
