@@ -18,8 +18,10 @@ import json
 import mimetypes
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlparse
 
 from sqlalchemy import select
@@ -28,6 +30,7 @@ from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
 from rcdesk.models.core import Setting
 from rcdesk.models.followup import Evidence
+from rcdesk.security import files
 from rcdesk.text import clean
 
 MAX_MB_KEY = "evidence.max_mb"
@@ -194,17 +197,14 @@ class EvidenceService:
         p = Path(path)
         store = self.store
         store.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
         fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=store)
         tmp = Path(tmp_name)
-        size = 0
         try:
             with os.fdopen(fd, "wb") as out, p.open("rb") as src:
-                while chunk := src.read(_CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-            sha = digest.hexdigest()
+                sha, size = _copy_in(src, out, self.key)
+                if self.key is not None:
+                    out.flush()
+                    os.fsync(out.fileno())  # the plain original may be deleted by the user next
             existing = self._blob(sha)
             if existing is not None:
                 tmp.unlink()
@@ -334,6 +334,45 @@ class EvidenceService:
             )
         return blob
 
+    @property
+    def key(self) -> bytes | None:
+        """The key of this store's files when the database is encrypted (None: plain files)."""
+        if not hasattr(self, "_key"):
+            self._key = files.evidence_key(self.db)
+        return self._key
+
+    def chunks(self, evidence_id: str) -> Iterator[bytes]:
+        """The bytes of a FILE evidence as attached (decrypted when the store is encrypted)."""
+        ev = self.get(evidence_id)
+        return files.evidence_chunks(self.file_path(evidence_id), self.key, ev.filename or ev.label)
+
+    def read_bytes(self, evidence_id: str) -> bytes:
+        return b"".join(self.chunks(evidence_id))
+
+    def export_to(self, evidence_id: str, dest: Path) -> Path:
+        """Write the evidence file, readable (decrypted), to `dest`."""
+        from rcdesk.reports.output import write_file
+
+        chunks = self.chunks(evidence_id)
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as out:
+                for data in chunks:
+                    out.write(data)
+
+        return write_file(dest, write)
+
+    def viewable_path(self, evidence_id: str) -> Path:
+        """A path the system viewer can open: the stored file when it is plain, else a decrypted
+        copy in this process's private view folder (removed at exit, see rcdesk.security.files)."""
+        blob = self.file_path(evidence_id)
+        if self.key is None and not files.is_encrypted(blob):
+            return blob
+        ev = self.get(evidence_id)
+        name = ev.filename or f"{blob.name[:64]}{blob.suffix}"
+        chunks = files.evidence_chunks(blob, self.key, ev.filename or ev.label)
+        return files.view_copy(chunks, self.db.paths.data if self.db.paths else self.store, name)
+
     def remove(self, evidence_id: str) -> None:
         """Tombstone the link; the stored file stays (other records may share it)."""
         with self.db.begin() as s:
@@ -351,9 +390,11 @@ class EvidenceService:
         if blob is None:
             return False
         digest = hashlib.sha256()
-        with blob.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
+        try:
+            for chunk in files.evidence_chunks(blob, self.key, ev.filename or ev.label):
                 digest.update(chunk)
+        except UserError:  # an encrypted file damaged or altered
+            return False
         return digest.hexdigest() == ev.sha256
 
     def _blob(self, sha: str) -> Path | None:
@@ -372,6 +413,20 @@ class EvidenceService:
     def _shared(self) -> bool:
         """This store is a server database's (its files are kept in the database too)."""
         return self.db.is_server and self.db.paths is not None and self._store == self.db.paths.evidence
+
+
+def _copy_in(src: IO[bytes], out: IO[bytes], key: bytes | None) -> tuple[str, int]:
+    """Copy `src` into `out` (sealed when `key`): SHA-256 and size of the plaintext."""
+    digest = hashlib.sha256()
+    size = 0
+    sink = files.EncryptingWriter(out, key) if key is not None else out
+    while chunk := src.read(_CHUNK):
+        digest.update(chunk)
+        sink.write(chunk)
+        size += len(chunk)
+    if isinstance(sink, files.EncryptingWriter):
+        sink.close()
+    return digest.hexdigest(), size
 
 
 def _safe_ext(suffix: str) -> str:

@@ -1,7 +1,9 @@
 """Evidence files travelling in packages: finding them in the content store, storing them.
 
 A record names its file by SHA-256 (`<store>/<sha[:2]>/<sha>[.ext]`); a file that comes in
-a package is hashed while it is copied, so an altered file never enters the store.
+a package is hashed while it is copied, so an altered file never enters the store. On an
+encrypted database the store's files are encrypted (`rcdesk.security.files`): they are
+decrypted into the package being written and encrypted as they come out of one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from rcdesk.errors import UserError
 from rcdesk.jobs import CancelToken
+from rcdesk.security import files
 from rcdesk.sync.import_report import PackageReport
 from rcdesk.sync.package import OpenedPackage, PackageWriter
 from rcdesk.sync.scope import is_evidence_table
@@ -77,9 +80,15 @@ def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:
     sha = dest.name[:64]
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.parcial")
+    key = files.evidence_key(db)
     try:
         with open(tmp, "wb") as fh:
-            got = pkg.copy_to(member, fh)
+            if key is None:
+                got = pkg.copy_to(member, fh)
+            else:  # an encrypted database's evidence is stored encrypted, as it comes
+                sealed = files.EncryptingWriter(fh, key)
+                got = pkg.copy_to(member, sealed)  # type: ignore[arg-type]
+                sealed.close()
         if got == sha and find_blob(db, sha) is None:
             os.replace(tmp, dest)
             from rcdesk.db import shared_blobs
@@ -93,12 +102,16 @@ def _copy_into_store(db, pkg: OpenedPackage, member: str, dest: Path) -> str:
 def carry_evidence(db, writer: PackageWriter, hashes: set[str], cancel: CancelToken) -> tuple[int, int]:
     """Add the stored files of `hashes` to a package being written: (carried, missing)."""
     carried = missing = 0
+    key = files.evidence_key(db)
     for sha in sorted(hashes):
         cancel.check()
         src = find_blob(db, sha)
         if src is None:
             missing += 1
             continue
-        writer.add_file(f"evidence/{src.name.lower()}", src)
+        # the package carries the file as attached: its member hash is the record's SHA-256
+        with writer.member(f"evidence/{src.name.lower()}") as out:
+            for data in files.evidence_chunks(src, key):
+                out.write(data)
         carried += 1
     return carried, missing

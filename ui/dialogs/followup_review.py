@@ -32,11 +32,14 @@ def open_evidence(ctx, ev, parent: QWidget | None = None) -> bool:
         return QDesktopServices.openUrl(QUrl(ev.url))
     svc = EvidenceService(ctx.db)
     try:
-        path = svc.file_path(ev.evidence_id)
+        svc.file_path(ev.evidence_id)  # missing: said before anything else
+        intact = svc.verify(ev.evidence_id)
+        # an encrypted database's file is decrypted into a private folder removed at exit
+        path = svc.viewable_path(ev.evidence_id)
     except UserError as exc:
         QMessageBox.warning(parent, "Evidencia", exc.message)
         return False
-    if not svc.verify(ev.evidence_id):
+    if not intact:
         QMessageBox.warning(
             parent,
             "Evidencia",

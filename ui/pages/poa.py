@@ -572,7 +572,8 @@ class PoaPage(QWidget):
         from rcdesk.services.evidence import EvidenceService
 
         try:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(EvidenceService(self.ctx.db).file_path(ev.evidence_id))))
+            path = EvidenceService(self.ctx.db).viewable_path(ev.evidence_id)  # decrypted copy if encrypted
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         except UserError as exc:
             show_error(self, exc)
 
