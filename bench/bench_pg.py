@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -38,6 +39,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import bench_sync  # noqa: E402  (the same generated packages)
 
 CONSOLIDATORS, REVIEWERS = 4, 2
+# headquarters' keys on a server are sealed under a passphrase (rcdesk/sync/hq_keys.py): every
+# step (a process of its own) opens them with this one, as an operator with the variable set would
+os.environ.setdefault("RCDESK_HQ_PASSPHRASE", "frase de la sede del banco de pruebas")
 CONFLICTS = 60  # progress reports two extra installations both edit from the same base
 
 

@@ -249,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
             setup_logging(ctx.paths.logs)
         except OSError:
             pass  # a read-only data folder must not stop a read-only command
+        if ctx.paths.is_server:  # headquarters' keys there are asked for at the terminal (hq_keys.py)
+            from rcdesk.cli.commands.sync import ask_hq_passphrase
+            from rcdesk.sync.hq_keys import set_asker
+
+            set_asker(ask_hq_passphrase)
         result = handler(ctx, args) or {}
         text = result.pop("_text", None)
         code = result.pop("_exit", EXIT_OK)

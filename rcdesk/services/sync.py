@@ -102,9 +102,9 @@ class SyncService:
     # -- overview ----------------------------------------------------------------------
     def overview(self) -> SyncOverview:
         from rcdesk.sync.field_package import headquarters
-        from rcdesk.sync.keys import fingerprint, load_or_create
+        from rcdesk.sync.keys import fingerprint, public_keys
 
-        ring = load_or_create(self.db)
+        sign_public, _ = public_keys(self.db)  # no passphrase asked to show a fingerprint
         with self.db.connect() as conn:
             hq = headquarters(conn) if self.db.role != ROLE_HQ else None
             ct, pk = SyncConflict.__table__, SyncPackage.__table__
@@ -121,7 +121,7 @@ class SyncService:
             self.db.installation_name,
             self.db.role,
             hq["name"] if hq else None,
-            fingerprint(ring.sign_public),
+            fingerprint(sign_public),
             pending,
             int(open_c or 0),
             len(peers.quarantined(self.db)),
@@ -172,7 +172,17 @@ class SyncService:
     ) -> ImportResult:
         from rcdesk.sync.consolidate import import_files
 
+        if "field" in kinds:
+            self._unlock_server_keys()
         return import_files(self.db, [Path(f) for f in files], kinds=kinds, progress=progress, cancel=cancel)
+
+    def _unlock_server_keys(self) -> None:
+        """On a server headquarters, ask the passphrase once before a batch of packages: a wrong
+        one refuses the whole command before anything is written, not each package in turn."""
+        if self.db.is_server and self.db.role == ROLE_HQ:
+            from rcdesk.sync.keys import load_or_create
+
+            load_or_create(self.db)
 
     def export_base(
         self,
@@ -253,6 +263,7 @@ class SyncService:
     ) -> tuple[InstallationRow, ImportResult]:
         from rcdesk.sync.consolidate import retry_quarantined
 
+        self._unlock_server_keys()
         row = peers.set_trust(self.db, installation_id, True)
         result = retry_quarantined(self.db, progress=progress, cancel=cancel)
         return row, result

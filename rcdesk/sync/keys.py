@@ -4,7 +4,8 @@ Every installation gets both pairs when first needed (only headquarters' encrypt
 used, but a field laptop can later become headquarters). Private keys are stored twice:
 as PEM files in `paths.keys` (what an administrator sees and backs up) and in the
 `sync_key` table, so that every database backup carries them and a restored backup puts
-the files back. Export/import uses PKCS#8 with a passphrase (`BestAvailableEncryption`,
+the files back. A server database (headquarters on PostgreSQL) has no key files: its keys live
+only in `sync_key`, sealed under headquarters' passphrase (`rcdesk.sync.hq_keys`). Export/import uses PKCS#8 with a passphrase (`BestAvailableEncryption`,
 scrypt-based in current `cryptography`). All primitives come from `cryptography`.
 """
 
@@ -166,13 +167,33 @@ def load_or_create(db, s=None) -> KeyRing:
     cached = getattr(db, "_sync_keyring", None)
     if cached is not None:
         return cached
-    if s is None:
+    if getattr(db, "is_server", False):  # sealed under headquarters' passphrase (hq_keys.py)
+        from rcdesk.sync.hq_keys import unlock
+
+        ring = unlock(db)
+    elif s is None:
         with db.begin(stamp="off") as s2:
             ring = _load_or_create(db, s2)
     else:
         ring = _load_or_create(db, s)
     db._sync_keyring = ring
     return ring
+
+
+def public_keys(db) -> tuple[str | None, str | None]:
+    """(signing, encryption) public keys, without opening the private ones: showing a fingerprint
+    asks no passphrase on a server (None there while headquarters has no keys yet)."""
+    cached = getattr(db, "_sync_keyring", None)
+    if cached is None and not getattr(db, "is_server", False):
+        cached = load_or_create(db)
+    if cached is not None:
+        return cached.sign_public, cached.enc_public
+    from rcdesk.models.sync import SyncKey
+
+    t = SyncKey.__table__
+    with db.connect(write=False) as conn:
+        rows = {kind: public for kind, public in conn.execute(select(t.c.kind, t.c.public_b64))}
+    return rows.get(SIGN), rows.get(ENCRYPT)
 
 
 def _load_or_create(db, s) -> KeyRing:
@@ -298,6 +319,12 @@ def import_keys(db, data: bytes, passphrase: str) -> KeyRing:
     except (ValueError, TypeError, KeyError) as exc:
         raise UserError("La frase de paso no es correcta o el archivo de claves está dañado.") from exc
     ring = KeyRing(sign_key, enc_key)
+    if getattr(db, "is_server", False):
+        from rcdesk.sync.hq_keys import replace
+
+        replace(db, ring)
+        db._sync_keyring = ring
+        return ring
     with db.begin(stamp="off") as s:
         for kind, key in ((SIGN, sign_key), (ENCRYPT, enc_key)):
             row = s.get(SyncKey, kind)

@@ -19,7 +19,7 @@ from rcdesk.errors import NotFound, UserError
 from rcdesk.ids import utcnow
 from rcdesk.models.core import ROLE_HQ, ROLE_LABELS, Installation
 from rcdesk.models.sync import SyncPeer
-from rcdesk.sync.keys import fingerprint, load_or_create
+from rcdesk.sync.keys import fingerprint, public_keys
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def list_installations(db) -> list[InstallationRow]:
         pending[q["installation_id"]] = pending.get(q["installation_id"], 0) + 1
         waiting_fp[q["installation_id"]] = q.get("fingerprint", "—")
     waiting_name = {q["installation_id"]: q.get("name") for q in waiting if q.get("name")}
-    my_fp = fingerprint(load_or_create(db).sign_public)
+    my_fp = fingerprint(public_keys(db)[0])
     out = []
     with db.session() as s:
         rows = s.execute(

@@ -63,6 +63,12 @@ def register(cli) -> None:
     p = cli.command(g, "import", "importar las claves exportadas de esta instalación", _keys_import)
     p.add_argument("file", metavar="ARCHIVO")
     p.add_argument("--passphrase", metavar="FRASE")
+    cli.command(
+        g,
+        "passphrase",
+        "cambiar la frase de paso que protege las claves de la sede en el servidor (o protegerlas si no la tienen)",
+        _keys_passphrase,
+    )
 
     g = cli.group("conflicts", "conflictos de edición pendientes de revisión (sede)")
     p = cli.command(g, "list", "listar los conflictos con la diferencia campo por campo", _conf_list)
@@ -263,6 +269,46 @@ def _keys_export(ctx, args) -> dict:
 def _keys_import(ctx, args) -> dict:
     fp = _svc(ctx).import_keys(Path(args.file), _passphrase(args, confirm=False))
     return {"fingerprint": fp, "_text": f"Claves importadas. Huella de la clave de firma: {fp}"}
+
+
+def _keys_passphrase(ctx, args) -> dict:
+    from rcdesk.sync.hq_keys import change_passphrase
+    from rcdesk.sync.keys import fingerprint, public_keys
+
+    db = ctx.db
+    if not db.is_server:
+        raise UserError(
+            "Esta base de datos es un archivo de este equipo: sus claves no llevan frase de paso de la sede. "
+            "La frase de paso protege las claves de una sede central en un servidor PostgreSQL."
+        )
+    change_passphrase(db)
+    fp = fingerprint(public_keys(db)[0])
+    return {
+        "fingerprint": fp,
+        "_text": "Las claves de la sede quedan protegidas con la nueva frase de paso; compártala solo con "
+        f"quienes consolidan paquetes. Huella de la clave de firma (sin cambios): {fp}",
+    }
+
+
+def ask_hq_passphrase(request) -> str | None:
+    """How the command line asks headquarters' passphrase (`rcdesk.sync.hq_keys`): typed at the
+    terminal, never echoed; None (refused with a message naming the variable) when there is none."""
+    from rcdesk.sync.hq_keys import MISMATCH, TRIES, problem
+
+    if not sys.stdin.isatty():
+        return None
+    if request.error:
+        print(request.error, file=sys.stderr)
+    if not request.new:
+        return getpass.getpass("Frase de paso de la sede: ")
+    print(f"Para {request.why} elija una frase de paso (al menos 8 caracteres).", file=sys.stderr)
+    for _ in range(TRIES):
+        value = getpass.getpass("Nueva frase de paso de la sede: ")
+        why = problem(value) or (MISMATCH if getpass.getpass("Repítala: ") != value else None)
+        if why is None:
+            return value
+        print(why, file=sys.stderr)
+    return None
 
 
 # -- conflicts ------------------------------------------------------------------------
