@@ -12,7 +12,6 @@ backups are the server's job, and the copy before an upgrade is skipped with a w
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import closing
@@ -43,12 +42,37 @@ def _stamp() -> str:
 
 
 def copy_database(src: Path, dest: Path) -> Path:
+    """A consistent copy of `src` at `dest`. An encrypted database's copy is encrypted with the same
+    key (SQLCipher's backup API copies the encrypted pages) and gets a copy of the key file
+    (`<dest>.llave`), so it opens with the passphrase the key file had at the time of the copy."""
+    from rcdesk.db import driver
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(dest.suffix + ".parcial")
-    with closing(sqlite3.connect(str(src))) as s, closing(sqlite3.connect(str(tmp))) as d:
+    tmp.unlink(missing_ok=True)  # a partial copy left by a crash, maybe in another format
+    key = driver.data_key_for(src)
+    with closing(driver.connect(src, data_key=key)) as s, closing(driver.connect(tmp, data_key=key)) as d:
         s.backup(d)
+    if key is not None:
+        copy_key_file(src, dest)
     tmp.replace(dest)
     return dest
+
+
+def copy_key_file(src_db: Path, dest_db: Path) -> None:
+    """Copy the key file of `src_db` to that of `dest_db` (atomically, then durable)."""
+    import os
+    import shutil
+
+    from rcdesk.security import vault
+
+    src, dest = vault.key_file(src_db), vault.key_file(dest_db)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    shutil.copyfile(src, tmp)
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest)
+    vault.fsync_dir(dest.parent)
 
 
 def backup_database(db_path: Path, backups_dir: Path, *, pre_upgrade_from: int | None = None) -> Path:
@@ -129,6 +153,7 @@ def rotate(backups_dir: Path, keep: int = KEEP) -> None:
 def _rotate(files: list[Path], keep: int) -> None:
     for old in files[:-keep] if keep else files:
         old.unlink(missing_ok=True)
+        old.with_name(old.name + ".llave").unlink(missing_ok=True)  # an encrypted copy's key file
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
@@ -207,19 +232,24 @@ class DailyBackup:
         return self.finished.is_set()
 
 
-def check_backup_file(path: Path, supported: int) -> int:
-    """Validate a file offered for restore; returns its schema version."""
+def check_backup_file(path: Path, supported: int, data_key: bytes | None = None) -> int:
+    """Validate a file offered for restore; returns its schema version. An encrypted copy is read
+    with `data_key` or with a key unlocked in this process (the database it was copied from)."""
+    from rcdesk.db import driver
+
     if not path.is_file():
         raise UserError(f"No existe el archivo de copia «{path}».")
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise UserError(f"«{path.name}» no es una copia de seguridad de rcdesk (no es una base SQLite).")
+    key = None
+    if driver.is_encrypted(path):
+        key = backup_key(path, data_key)
+    elif not _has_sqlite_header(path):
+        raise UserError(f"«{path.name}» no es una copia de seguridad de rcdesk (no es una base SQLite).")
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as c:
+        with closing(driver.connect(path, read_only=True, data_key=key)) as c:
             version = c.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             ok = c.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except driver.errors("DatabaseError") as exc:
         raise UserError(f"«{path.name}» está dañado y no se puede restaurar ({exc}).") from exc
     if ok != "ok":
         raise UserError(f"«{path.name}» está dañado y no se puede restaurar ({ok}).")
@@ -233,16 +263,78 @@ def check_backup_file(path: Path, supported: int) -> int:
     return version
 
 
+def _has_sqlite_header(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
+def backup_key(path: Path, data_key: bytes | None = None) -> bytes:
+    """The data key that opens the encrypted copy `path`: `data_key`, else one unlocked in this process."""
+    from rcdesk.db import driver
+    from rcdesk.security import unlocked
+
+    candidates = [data_key] if data_key is not None else unlocked.remembered()
+    for key in candidates:
+        try:
+            with closing(driver.connect(path, read_only=True, data_key=key)):
+                return key
+        except driver.WrongDatabaseKey:
+            continue
+        except driver.errors() as exc:
+            raise UserError(f"«{path.name}» está dañado y no se puede restaurar ({exc}).") from exc
+    raise UserError(
+        f"«{path.name}» no es una copia de seguridad de rcdesk, o está cifrada con la llave de otra base de "
+        "datos: abra primero la base de datos de la que se copió (con su contraseña) y restáurela desde ella."
+    )
+
+
 def restore_database(backup: Path, db_path: Path, backups_dir: Path, supported: int) -> Path | None:
     """Replace the database with `backup`; the current one is saved first. Returns that safety copy.
 
+    An encrypted database stays encrypted: a plain copy is encrypted on the way in. An encrypted
+    copy is not restored over a plain database (that would need its key file and passphrase).
     The caller must have closed every connection to `db_path`.
     """
-    check_backup_file(backup, supported)
+    from rcdesk.db import driver
+
+    db_key = driver.data_key_for(db_path)
+    encrypted_copy = driver.is_encrypted(backup)
+    if encrypted_copy and db_key is None and db_path.exists() and db_path.stat().st_size:
+        raise UserError(
+            f"«{backup.name}» es una copia cifrada y la base de datos actual no lo está: no se puede "
+            "restaurar sobre ella. Nada ha cambiado."
+        )
+    check_backup_file(backup, supported, db_key if encrypted_copy else None)
+    if encrypted_copy and db_key is None:  # no database there yet: it comes back encrypted, with the copy's key file
+        from rcdesk.security import unlocked, vault
+
+        db_key = backup_key(backup)
+        if not vault.key_file(db_path).exists():
+            copy_key_file(backup, db_path)
+        unlocked.remember(db_path, db_key)
     safety = None
     if db_path.exists():
         safety = backup_database(db_path, backups_dir)
-    with closing(sqlite3.connect(str(backup))) as s, closing(sqlite3.connect(str(db_path))) as d:
-        s.backup(d)
+    if db_key is not None and not encrypted_copy:
+        _restore_plain_into_encrypted(backup, db_path, db_key)
+    else:
+        with (
+            closing(driver.connect(backup, data_key=db_key)) as s,
+            closing(driver.connect(db_path, data_key=db_key)) as d,
+        ):
+            s.backup(d)
     log.info("database restored from %s (safety copy %s)", backup, safety)
     return safety
+
+
+def _restore_plain_into_encrypted(backup: Path, db_path: Path, db_key: bytes) -> None:
+    from rcdesk.db import driver
+
+    tmp = db_path.with_name(db_path.name + ".restaurando")
+    tmp.unlink(missing_ok=True)
+    try:
+        driver.export_encrypted(backup, tmp, db_key)
+        with closing(driver.connect(tmp, data_key=db_key)) as s, closing(driver.connect(db_path, data_key=db_key)) as d:
+            s.backup(d)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -58,9 +58,17 @@ def _os_user() -> str:
         return ""
 
 
+def _driver_errors(name: str = "Error") -> tuple[type[BaseException], ...]:
+    from rcdesk.db.driver import errors
+
+    return errors(name)
+
+
 def _probe(path: Path) -> tuple[int, tuple | None]:
     """(user_version, own installation row or None) read with plain sqlite3, read-only."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    from rcdesk.db import driver
+
+    conn = driver.connect(path, read_only=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         row = None
@@ -119,7 +127,7 @@ class Database:
             if not paths.is_server and paths.database.exists() and not name and not role:
                 try:
                     version, me = _probe(paths.database)
-                except sqlite3.Error:
+                except _driver_errors():
                     version, me = -1, None  # let the full path report what is wrong
                 if version == migrate.head_version() and me is not None:
                     db = cls(paths)
@@ -204,8 +212,10 @@ class Database:
             return
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(
-                str(self.paths.database), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
+            from rcdesk.db import driver
+
+            conn = driver.connect(
+                self.paths.database, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None
             )
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._local.conn = conn
@@ -213,7 +223,7 @@ class Database:
                 self._readers.append(conn)
         try:
             yield conn
-        except sqlite3.OperationalError as exc:
+        except _driver_errors("OperationalError") as exc:
             from rcdesk.db.engine import busy_error, is_busy
 
             if is_busy(exc):

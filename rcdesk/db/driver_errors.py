@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 # primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte
 _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _AUTH, _NOTADB = (
@@ -26,16 +27,20 @@ _PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _AUTH, _NO
 
 
 def driver_error(exc: BaseException) -> sqlite3.Error | None:
-    """The sqlite3 error behind `exc` (SQLAlchemy keeps it in `.orig`, others chain it)."""
+    """The sqlite3 or sqlcipher3 error behind `exc` (SQLAlchemy keeps it in `.orig`, others chain it);
+    typed as sqlite3's: both carry the same `sqlite_errorcode` and messages."""
+    from rcdesk.db.driver import errors
+
+    kinds = errors()
     seen: set[int] = set()
     cur: BaseException | None = exc
     while cur is not None and id(cur) not in seen:
         seen.add(id(cur))
-        if isinstance(cur, sqlite3.Error):
-            return cur
+        if isinstance(cur, kinds):
+            return cast(sqlite3.Error, cur)
         orig = getattr(cur, "orig", None)
-        if isinstance(orig, sqlite3.Error):
-            return orig
+        if isinstance(orig, kinds):
+            return cast(sqlite3.Error, orig)
         cur = cur.__cause__ or cur.__context__
     return None
 

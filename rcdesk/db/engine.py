@@ -28,7 +28,6 @@ timeout (`lock_timeout`) or a deadlock gives the same `DatabaseBusy` message.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -50,8 +49,10 @@ _BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (extended codes keep these in
 
 
 def is_busy(exc: BaseException) -> bool:
-    """True when a sqlite3 error means another connection holds the database."""
-    if not isinstance(exc, sqlite3.OperationalError):
+    """True when a sqlite3 (or sqlcipher3) error means another connection holds the database."""
+    from rcdesk.db.driver import errors
+
+    if not isinstance(exc, errors("OperationalError")):
         return False
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
@@ -135,15 +136,30 @@ def server_busy(exc: BaseException) -> bool:
     return getattr(exc, "sqlstate", None) in _SERVER_BUSY
 
 
+def _file_engine(path: Path, timeout_ms: int) -> Engine:
+    """A plain file through stdlib sqlite3; an encrypted one (or one to be created encrypted, see
+    rcdesk/db/driver.py) through sqlcipher3, each connection keyed before anything else runs on it.
+    `DatabaseLocked` when the file is encrypted and its key was not unlocked in this process."""
+    from rcdesk.db import driver
+
+    url = URL.create("sqlite", database=str(path))
+    connect_args = {"check_same_thread": False, "timeout": timeout_ms / 1000}
+    data_key = driver.data_key_for(path)
+    if data_key is None:
+        return create_engine(url, connect_args=connect_args)
+
+    def creator():
+        return driver.connect(path, data_key=data_key, **connect_args)
+
+    return create_engine(url, module=driver.cipher_module(), creator=creator)
+
+
 def _sqlite_engine(path: Path | None) -> Engine:
     timeout_ms = BUSY_TIMEOUT_MS
     if path is None:  # tests: one shared in-memory connection
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        engine = create_engine(
-            URL.create("sqlite", database=str(path)),
-            connect_args={"check_same_thread": False, "timeout": timeout_ms / 1000},
-        )
+        engine = _file_engine(path, timeout_ms)
     holders = _WriteHolders()
 
     @event.listens_for(engine, "connect")

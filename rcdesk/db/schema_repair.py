@@ -19,8 +19,9 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from rcdesk.db import driver
 from rcdesk.errors import StorageError
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def repair(engine: Engine, version: int) -> list[str]:
     raw = engine.raw_connection()
     try:
         return _repair(_sqlite(raw.driver_connection), version)
-    except sqlite3.OperationalError as exc:
+    except driver.errors("OperationalError") as exc:
         from rcdesk.db.engine import busy_error, is_busy
 
         if is_busy(exc):
@@ -124,8 +125,8 @@ def repair(engine: Engine, version: int) -> list[str]:
 
 def _sqlite(conn: object) -> sqlite3.Connection:
     """The driver connection under a pooled one: the repair only ever runs on SQLite files."""
-    assert isinstance(conn, sqlite3.Connection)
-    return conn
+    assert driver.is_connection(conn)
+    return cast(sqlite3.Connection, conn)  # sqlcipher3's connection (an encrypted file) has the same API
 
 
 def _repair(conn: sqlite3.Connection, version: int) -> list[str]:

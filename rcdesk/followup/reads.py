@@ -8,7 +8,6 @@ into the database use the `holidays` library directly (nothing is written here).
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections import namedtuple
 from concurrent.futures import Future
@@ -18,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from rcdesk.compliance import DEFAULT_PROFILE_BY_COUNTRY, DEFAULT_PROFILES, ThresholdProfile, aggregate, distribution
+from rcdesk.db.driver import is_connection
 from rcdesk.errors import NotFound
 from rcdesk.followup.business_days import DEFAULT_RULES, BusinessCalendar, DeadlineRule, library_holidays
 from rcdesk.followup.compute import (
@@ -141,7 +141,7 @@ def _reports(c, plan_id: str, cut_no: int, in_plan: str) -> tuple[list[_Latest],
     bare columns of a GROUP BY come from the row holding its single max(), here period then id as
     one text. PostgreSQL has no bare columns: a window numbers each activity's rows instead.
     """
-    if isinstance(c, sqlite3.Connection):
+    if is_connection(c):  # either SQLite driver (a plain or an encrypted file)
         latest, pending = [], {}
         for r in c.execute(
             "SELECT activity_id, period_no, id, percent, quantity, target_quantity, "

@@ -44,6 +44,12 @@ def key_for(db_path: Path) -> bytes | None:
         return _keys.get(_name(db_path))
 
 
+def remembered() -> list[bytes]:
+    """Every data key unlocked in this process (to find which one opens a backup copy)."""
+    with _lock:
+        return list(dict.fromkeys(_keys.values()))
+
+
 def forget(db_path: Path) -> None:
     with _lock:
         _keys.pop(_name(db_path), None)

@@ -1,0 +1,163 @@
+"""The one way rcdesk opens a raw connection to an SQLite file: stdlib `sqlite3` for a plain file,
+`sqlcipher3` (SQLCipher, same DB-API) keyed with the database's raw key for an encrypted one.
+
+The key is the "base-de-datos" subkey of the data key unlocked in this process
+(`rcdesk.security.unlocked`); `PRAGMA key` is the first statement on every connection, so nothing
+is read from the file before it is keyed. A file that is encrypted and whose key is unknown raises
+`DatabaseLocked` (Spanish, exit 2 on the command line). A file that does not exist yet (or is empty)
+while a key is remembered for its path is created encrypted: that is how a new encrypted database is
+made (`rcdesk.security.setup.create_encrypted`). A plain file next to a key file is a conversion that
+never finished (`rcdesk.security.convert`): it is opened plain.
+
+sqlcipher3 is imported only when an encrypted file is opened, so a plain database's start-up does
+not pay for it; the errors of both drivers are recognised through `errors()` (a sqlcipher3 error can
+only exist once its module was imported).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+from rcdesk.errors import StorageError
+
+KEY_PURPOSE = "base-de-datos"
+_CIPHER_MODULE = "sqlcipher3.dbapi2"
+_NOTADB = 26
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class WrongDatabaseKey(StorageError):
+    """The key file opens but its key does not decrypt the database (another database's key file)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"La llave de «{path.name}» no corresponde a esa base de datos (el archivo «.llave» es de otra "
+            "base, o la base está dañada). No se ha modificado nada. Restaure el archivo «.llave» correcto "
+            "desde una copia de seguridad o pida a la sede central que recupere la base de datos."
+        )
+        self.path = path
+
+
+def cipher_module() -> Any:
+    """sqlcipher3's DB-API module (imported on first use)."""
+    import sqlcipher3.dbapi2 as mod  # type: ignore[import-not-found, unused-ignore]
+
+    return mod
+
+
+def errors(name: str = "Error") -> tuple[type[BaseException], ...]:
+    """The exception class `name` (Error, OperationalError, DatabaseError…) of both drivers, for
+    `except driver.errors("OperationalError"):` and isinstance checks."""
+    out: tuple[type[BaseException], ...] = (getattr(sqlite3, name),)
+    mod = sys.modules.get(_CIPHER_MODULE)
+    if mod is not None:
+        out += (getattr(mod, name),)
+    return out
+
+
+def is_connection(conn: object) -> bool:
+    """A raw SQLite connection of either driver."""
+    if isinstance(conn, sqlite3.Connection):
+        return True
+    mod = sys.modules.get(_CIPHER_MODULE)
+    return mod is not None and isinstance(conn, mod.Connection)
+
+
+def raw_key(data_key: bytes) -> str:
+    """The SQLCipher raw key (64 hex digits) of a database's data key."""
+    from rcdesk.security import vault
+
+    return vault.subkey(data_key, KEY_PURPOSE).hex()
+
+
+def is_encrypted(path: Path) -> bool:
+    """Same as `rcdesk.security.vault.is_encrypted` (SQLCipher files have no "SQLite format 3" header)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return False
+    return len(head) > 0 and head != _SQLITE_MAGIC
+
+
+def _is_new(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+
+
+def data_key_for(path: Path) -> bytes | None:
+    """The data key the file at `path` is (or will be created) encrypted with; None for a plain file.
+    `DatabaseLocked` for an encrypted file whose key was not unlocked in this process."""
+    from rcdesk.security import unlocked  # not vault: a plain database's start-up skips `cryptography`
+
+    path = Path(path)
+    if is_encrypted(path):
+        key = unlocked.key_for(path)
+        if key is None:
+            raise unlocked.DatabaseLocked(path)
+        return key
+    if _is_new(path):
+        return unlocked.key_for(path)
+    return None
+
+
+def uses_cipher(path: Path) -> bool:
+    """The file at `path` is opened with SQLCipher (encrypted, or to be created encrypted)."""
+    return data_key_for(path) is not None
+
+
+def connect(path: Path, *, read_only: bool = False, data_key: bytes | None = None, **kw: Any) -> sqlite3.Connection:
+    """A raw connection to the SQLite file `path` (`read_only`: URI mode=ro), keyed when the file is
+    encrypted. `data_key` forces the key (a backup being checked, a conversion's new file); otherwise
+    it comes from `data_key_for`. Typed as sqlite3's connection: sqlcipher3's has the same API."""
+    path = Path(path)
+    key = data_key if data_key is not None else data_key_for(path)
+    target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
+    if read_only:
+        kw["uri"] = True
+    if key is None:
+        return sqlite3.connect(target, **kw)
+    conn = cipher_module().connect(target, **kw)
+    try:
+        apply_key(conn, raw_key(key), path)
+    except BaseException:
+        conn.close()
+        raise
+    return cast(sqlite3.Connection, conn)
+
+
+def apply_key(conn: Any, hex_key: str, path: Path, *, check: bool = True) -> None:
+    """Key a fresh sqlcipher3 connection (first statements) and, with `check`, prove the key opens
+    the file (`WrongDatabaseKey` otherwise). SQLCipher's own error log is silenced: a wrong key is
+    reported in Spanish here, not as English lines on stderr."""
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = \"x'{hex_key}'\"")
+    if not check:
+        return
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except cipher_module().DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == _NOTADB or "not a database" in str(exc):
+            raise WrongDatabaseKey(path) from exc
+        raise
+
+
+def export_encrypted(src: Path, dest: Path, data_key: bytes) -> None:
+    """Write the plain database `src` as a new encrypted file `dest` (sqlcipher_export keeps tables,
+    indexes, triggers and FTS tables; the schema version is copied by hand). `dest` must not exist."""
+    mod = cipher_module()
+    conn = mod.connect(str(src), isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("ATTACH DATABASE ? AS enc KEY ?", (str(dest), f"x'{raw_key(data_key)}'"))
+        conn.execute("SELECT sqlcipher_export('enc')")
+        conn.execute(f"PRAGMA enc.user_version = {int(version)}")
+        conn.execute("DETACH DATABASE enc")
+    finally:
+        conn.close()
