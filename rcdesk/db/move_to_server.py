@@ -238,6 +238,8 @@ def _move_counters(dst: sa.Connection, tables: list[sa.Table]) -> None:
         f"COALESCE((SELECT max(n) FROM ({highest}) AS copied), 1)), false)"
     )
     dst.exec_driver_sql("UPDATE person_count SET live = (SELECT count(*) FROM person WHERE NOT deleted) WHERE id = 1")
+    if dst.exec_driver_sql("SELECT to_regclass('person_count_delta') IS NOT NULL").scalar():
+        dst.exec_driver_sql("DELETE FROM person_count_delta")  # pending changes of the copy's own inserts (rev. 0015)
 
 
 def _move_evidence(dst: sa.Connection, folder: Path, cancel: CancelToken, result: MoveResult) -> None:
