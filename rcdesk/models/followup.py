@@ -71,6 +71,20 @@ class EvidenceBlob(Base):
 
 class ProgressReport(Record, Base):
     __tablename__ = "progress_report"
+    # the home page's report that counts and pending count, answered from the index (revision 0016)
+    __table_args__ = (
+        Index(
+            "ix_progress_report_latest",
+            "activity_id",
+            "deleted",
+            "status",
+            "period_no",
+            "id",
+            "percent",
+            "quantity",
+            "target_quantity",
+        ),
+    )
 
     activity_id: Mapped[str] = mapped_column(ForeignKey("plan_activity.id"), nullable=False, index=True)
     period_kind: Mapped[str] = mapped_column(String(15), nullable=False)
