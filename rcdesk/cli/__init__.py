@@ -121,6 +121,7 @@ class CliContext:
         if self._db is None:
             from rcdesk.db.database import Database
 
+            self.unlock()
             self._db = Database.open(paths=self.paths)
         return self._db
 
@@ -129,7 +130,23 @@ class CliContext:
         from rcdesk.db.database import Database
 
         if self._db is None:
+            self.unlock()
             self._db = Database.open(paths=self.paths, **kwargs)
+        return self._db
+
+    def unlock(self) -> None:
+        """The one place the command line unlocks an encrypted database: RCDESK_PASSPHRASE, a prompt
+        at a terminal, or exit 2 (rcdesk/cli/passphrase.py). A plain database or a server: nothing."""
+        from rcdesk.cli.passphrase import unlock_database
+
+        unlock_database(self.paths, self.progress)
+
+    def create_encrypted(self, passphrase: str, **kwargs):
+        """Create this context's NEW database encrypted with `passphrase` (init)."""
+        from rcdesk.security.setup import create_encrypted
+
+        if self._db is None:
+            self._db = create_encrypted(self.paths.database, passphrase, paths=self.paths, **kwargs)
         return self._db
 
     def close(self) -> None:
@@ -205,13 +222,14 @@ def command_modules() -> list:
         person,
         plan,
         poa,
+        recover,
         reference,
         reports_co,
         server,
         sync,
     )
 
-    return [core, cpccs, events, followup, imports, person, plan, poa, reference, reports_co, server, sync]
+    return [core, cpccs, events, followup, imports, person, plan, poa, recover, reference, reports_co, server, sync]
 
 
 def _default(o: Any) -> Any:

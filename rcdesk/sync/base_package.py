@@ -30,6 +30,7 @@ from rcdesk.ids import utcnow
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_FIELD, ROLE_HQ, Installation
 from rcdesk.models.sync import SyncAssignment, SyncPackage, SyncPeer, SyncRecord
+from rcdesk.security.recovery import seal_after_base_package
 from rcdesk.sync.apply import BATCH, Applier, SeqRange, mark_in_step
 from rcdesk.sync.base_records import write_records
 from rcdesk.sync.conflict_rules import INSERT, SAME, UPDATE, classify_field
@@ -248,6 +249,7 @@ def import_base(
             counts=counts,
             seqs=seqs,
         )
+    seal_after_base_package(db, report.warnings)
     kept = sum(c.conflicts for c in report.kinds.values())
     if kept:
         report.warnings.append(

@@ -43,6 +43,7 @@ from rcdesk.models.sync import (
     SyncPackage,
     SyncPeer,
 )
+from rcdesk.security.recovery import incoming_entry
 from rcdesk.sync.apply import BATCH, Applier, SeqRange
 from rcdesk.sync.conflict_rules import CONFLICT, SAME, UPDATE, classify_hq
 from rcdesk.sync.evidence_files import evidence_hashes, store_evidence
@@ -103,7 +104,7 @@ def consolidate_package(
             raise UserError(
                 f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); no se importó nada."
             ) from exc
-        store_evidence(db, pkg, referenced, report)
+        store_evidence(db, pkg, referenced, report, opener=opener)
         _log_package(db, conn, pkg, report, seqs)
         try:
             defer_foreign_keys(conn, False)
@@ -187,7 +188,7 @@ def _log_package(db, conn, pkg: OpenedPackage, report: PackageReport, seqs: SeqR
         seq=seq,
         file_name=pkg.file_name,
         counts=counts,
-        report={"warnings": report.warnings},
+        report={"warnings": report.warnings, **incoming_entry(m)},  # the author's sealed key, kept for recovery
         created_at=_parse_dt(m.get("created_at")),
         seqs=seqs,
     )

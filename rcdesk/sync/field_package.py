@@ -24,6 +24,8 @@ from rcdesk.errors import UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.models.core import ROLE_HQ, Installation
 from rcdesk.models.sync import SyncPackage, SyncPeer, SyncRecord
+from rcdesk.security.recovery import ENTRY as RECOVERY_ENTRY
+from rcdesk.security.recovery import outgoing_entry
 from rcdesk.sync.evidence_files import carry_evidence
 from rcdesk.sync.keys import Sealer, fingerprint, load_or_create
 from rcdesk.sync.lines import encode_lines
@@ -144,7 +146,7 @@ def export_field_package(
                     "withheld": withheld_all.get(table.name, []),
                 }
                 counts[table.name] = n
-            carried, missing = carry_evidence(db, writer, hashes, cancel)
+            carried, missing = carry_evidence(db, writer, hashes, cancel, sealer=sealer)
             manifest = {
                 "schema_version": head_version(),
                 "installation": {
@@ -164,6 +166,9 @@ def export_field_package(
                 "evidence": carried,
                 "encryption": sealed_encryption(sealer, hq["id"], chunk=writer.chunk),
             }
+            recovery = outgoing_entry(db, hq["enc_public"])
+            if recovery is not None:  # the data key sealed for headquarters: nothing readable here
+                manifest[RECOVERY_ENTRY] = recovery
             progress(len(tables), len(tables), "Firmando el paquete")
             cancel.check()
             sha, manifest = writer.finish(manifest, ring)
