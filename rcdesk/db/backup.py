@@ -95,9 +95,10 @@ SERVER_BACKUP_MISSING = (
 
 
 def pg_dump_program() -> str | None:
-    import shutil
+    """pg_dump on the program path or in PostgreSQL's own versioned folders (`rcdesk.db.pg_tools`)."""
+    from rcdesk.db.pg_tools import find_program
 
-    return shutil.which("pg_dump")
+    return find_program("pg_dump")
 
 
 def backup_server(paths, *, pre_upgrade_from: int | None = None) -> Path | None:
@@ -134,6 +135,12 @@ def backup_server(paths, *, pre_upgrade_from: int | None = None) -> Path | None:
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         log.error("pg_dump failed: %s", done.stderr.strip())
+        if "version mismatch" in done.stderr:  # pg_dump never copies a server newer than itself
+            raise StorageError(
+                f"El programa pg_dump de este equipo ({program}) es de una versión de PostgreSQL anterior a la "
+                f"del servidor {paths.display}: instale las herramientas cliente de la versión del servidor (o "
+                "una más reciente) para que rcdesk pueda hacer la copia."
+            )
         raise StorageError(
             f"No se pudo copiar la base de datos del servidor {paths.display} con pg_dump "
             f"(código {done.returncode}); los detalles quedaron en el registro."
