@@ -307,10 +307,18 @@ class SyncPage(QWidget):
         b1.clicked.connect(self.export_keys)
         b2 = QPushButton("Im&portar claves…")
         b2.clicked.connect(self.import_keys)
+        self.btn_recover = QPushButton("&Recuperar base de un técnico…")
+        self.btn_recover.setToolTip("Dar una contraseña nueva a la base cifrada de un técnico que olvidó la suya")
+        self.btn_recover.clicked.connect(self.recover_database)
         row.addWidget(b1)
         row.addWidget(b2)
+        row.addWidget(self.btn_recover)
         row.addStretch(1)
         lay.addLayout(row)
+        # a field laptop: is its passphrase recoverable by headquarters yet?
+        self.recovery_label = QLabel()
+        self.recovery_label.setWordWrap(True)
+        lay.addWidget(self.recovery_label)
         lay.addStretch(1)
         self.tabs.addTab(w, "C&laves")
 
@@ -345,7 +353,15 @@ class SyncPage(QWidget):
             "<br>Las claves se guardan en la carpeta de datos y dentro de la base de datos (se copian con cada copia "
             "de seguridad). Exporte una copia protegida con frase de paso y guárdela fuera de este equipo."
         )
+        self._refresh_recovery()
         self._reload_records()
+
+    def _refresh_recovery(self) -> None:
+        from rcdesk.security.recovery import status
+
+        text = status(self.ctx.db).text
+        self.recovery_label.setText(text)
+        self.recovery_label.setVisible(bool(text))
 
     # -- packages ------------------------------------------------------------------------
     def _ask_save(self, title: str, what: str, who: str | None, filters: str = PACKAGE_FILTER) -> Path | None:
@@ -627,6 +643,11 @@ class SyncPage(QWidget):
         self.ctx.runner.write(
             lambda: self.svc.import_keys(Path(path), phrase), parent=self, on_done=done, title="Importando las claves…"
         )
+
+    def recover_database(self) -> None:
+        from ..dialogs.recover_database import RecoverDatabaseDialog
+
+        RecoverDatabaseDialog(self.ctx, self).exec()
 
     # -- helpers -------------------------------------------------------------------------
     def _changed(self) -> None:
