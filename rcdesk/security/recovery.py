@@ -71,6 +71,8 @@ def seal_for_headquarters(db, hq_enc_public: str | None = None) -> bool:
     public = hq_enc_public or _hq_public(db)
     if not public:
         return False
+    if db.installation_id and vault.installation_of(path) is None:  # a database converted from plain
+        vault.set_installation(path, db.installation_id)  # names it even if the key file is damaged later
     return vault.seal_for_headquarters(path, data_key, public)
 
 
@@ -88,8 +90,13 @@ def seal_after_base_package(db, warnings: list[str]) -> None:
 
 
 def outgoing_entry(db, hq_enc_public: str) -> dict | None:
-    """What the next field package carries (sealing first if needed): None for a plain database."""
-    seal_for_headquarters(db, hq_enc_public)
+    """What the next field package carries (sealing first if needed): None for a plain database.
+    A key file that cannot be written does not stop the package (its records matter more); the
+    seal is tried again with the next one and the Claves tab keeps saying it is pending."""
+    try:
+        seal_for_headquarters(db, hq_enc_public)
+    except (OSError, UserError):
+        pass
     path = local_database(db)
     if path is None or not vault.is_encrypted(path):
         return None

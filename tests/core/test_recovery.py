@@ -183,6 +183,40 @@ def test_recovery_is_refused_without_the_right_headquarters(season, tmp_path, mo
     assert vault.unlock(s.path, FIELD_PASSPHRASE)
 
 
+def test_a_database_encrypted_after_joining_seals_at_the_next_package(tmp_path, hq_target):
+    from rcdesk.security import convert
+
+    hq = Database.open(hq_target, name="Sede Riobamba", role="hq")
+    path = tmp_path / "campo" / "rcdesk.db"
+    field = Database.open(path, name="Técnico Guano", role="field")
+    try:
+        H = SyncService(hq)
+        base = tmp_path / "base.rcpaq"
+        H.export_base(field.installation_id, base)
+        assert SyncService(field).import_packages([base]).packages[0].status == "importado"
+        first = tmp_path / "campo-1.rcpaq"
+        SyncService(field).export_package(first)  # still plain: nothing to seal, nothing carried
+        field.close()
+        convert.encrypt_database(path, FIELD_PASSPHRASE)
+        doc = vault.read_key_file(vault.key_file(path))
+        assert doc["recuperacion"] is None
+        field = Database.open(path)
+        assert recovery.status(field).text == "Copia de recuperación: pendiente: se enviará con el próximo paquete."
+        second = tmp_path / "campo-2.rcpaq"
+        SyncService(field).export_package(second)
+        doc = vault.read_key_file(vault.key_file(path))
+        assert doc["recuperacion"]["sede_cifrado_publica"] == load_or_create(hq).enc_public
+        assert doc["instalacion"] == field.installation_id
+        res = H.import_packages([first, second])
+        assert [p.status for p in res.packages] == ["en cuarentena", "en cuarentena"], res.text()
+        H.trust(field.installation_id)
+        assert recovery.stored_copy(hq, field.installation_id)["sellada"] == doc["recuperacion"]["sellada"]
+    finally:
+        hq.close()
+        field.close()
+        unlocked.forget_all()
+
+
 def test_a_malformed_recovery_entry_is_not_kept():
     author = {"id": "a" * 32}
     good = {"instalacion": "a" * 32, "sede_cifrado_publica": "x", "efimera": "y", "sellada": "z", "fecha": "f"}
