@@ -57,6 +57,18 @@ class Record:
         return {"version_id_col": cls.version, "version_id_generator": False}
 
 
+def check_version(record: Record, expected: int | None) -> None:
+    """Refuse a save made from a form when the record changed since the form read it.
+
+    `expected` is the version the form loaded (None: not from a form, nothing to compare). The ORM's
+    `WHERE version = …` covers the moment between a write transaction's read and its update; this
+    covers the minutes a form stays open while another operator saves the same record."""
+    if expected is not None and record.version != expected:
+        from rcdesk.errors import ConcurrentEdit
+
+        raise ConcurrentEdit()
+
+
 RECORD_COLUMNS = ("id", "created_at", "updated_at", "modified_by", "version", "deleted", "change_seq")
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from rcdesk.db.base import check_version
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
 from rcdesk.events import tallies as tally_rules
@@ -317,8 +318,7 @@ class EventService:
             raise UserError("El evento tiene errores; no se guardó.", details=problems)
         with self.db.begin() as s:
             e = self._event(s, event_id)
-            if expected_version is not None and e.version != expected_version:
-                raise UserError("El evento fue modificado por otra operación; vuelva a abrirlo.")
+            check_version(e, expected_version)
             for k, v in self._checked_values(s, data).items():
                 if getattr(e, k) != v:
                     setattr(e, k, v)

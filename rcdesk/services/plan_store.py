@@ -9,6 +9,7 @@ import json
 
 from sqlalchemy import func, insert, select
 
+from rcdesk.db.base import check_version
 from rcdesk.db.database import Database
 from rcdesk.db.stamping import allocate_seq, record_values
 from rcdesk.errors import NotFound, UserError
@@ -239,8 +240,7 @@ class PlanStore:
             a = s.get(PlanActivity, activity_id)
             if a is None or a.deleted:
                 raise NotFound(f"No existe la actividad «{activity_id}».")
-            if expected_version is not None and a.version != expected_version:
-                raise UserError("La actividad fue modificada por otra operación; vuelva a abrirla.")
+            check_version(a, expected_version)
             self._check_group(s, a.plan_id, data.group_id)
             for k, v in _input_values(data).items():
                 if getattr(a, k) != v:

@@ -13,6 +13,7 @@ from typing import SupportsFloat
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from rcdesk.db.base import check_version
 from rcdesk.db.bulk import bulk_insert
 from rcdesk.db.database import Database
 from rcdesk.db.stamping import allocate_seq, record_values
@@ -477,8 +478,8 @@ class PoaService:
                     validation_note="",
                 )
                 s.add(e)
-            elif expected_version is not None and e.version != expected_version:
-                raise UserError("Este reporte fue modificado por otra operación; vuelva a cargarlo.")
+            else:  # a report someone else created since the form read «no report» (0) is refused too
+                check_version(e, expected_version)
             changed = False
             for k, v in values.items():
                 if getattr(e, k) != v:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from rcdesk.db.base import check_version
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
 from rcdesk.models.poa import (
@@ -70,6 +71,7 @@ class ObjectiveDetail:
     description: str
     alignment: str
     meta_count: int
+    version: int = 0  # what a form read; given back when it saves (`check_version`)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class MetaDetail:
     planned_budget: tuple[float, ...]
     indicators: tuple[IndicatorInput, ...]
     reports: int  # execution rows already reported (deleting the meta removes them too)
+    version: int = 0  # what a form read; given back when it saves (`check_version`)
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,17 @@ class PoaEditService:
                 .select_from(PoaMeta)
                 .where(PoaMeta.objective_id == objective_id, PoaMeta.deleted.is_(False))
             )
-            return ObjectiveDetail(o.id, o.poa_id, o.code, o.description, o.alignment, n or 0)
+            return ObjectiveDetail(o.id, o.poa_id, o.code, o.description, o.alignment, n or 0, o.version)
 
     def save_objective(
-        self, poa_id: str, description: str, code: str = "", alignment: str = "", objective_id: str | None = None
+        self,
+        poa_id: str,
+        description: str,
+        code: str = "",
+        alignment: str = "",
+        objective_id: str | None = None,
+        *,
+        expected_version: int | None = None,
     ) -> EditResult:
         """Create (objective_id None) or update an objective; returns its id."""
         desc = clean(description)
@@ -163,6 +173,7 @@ class PoaEditService:
                 s.add(o)
             else:
                 o = _live(s, PoaObjective, objective_id, "El objetivo no existe.")
+                check_version(o, expected_version)
                 if o.poa_id != poa_id:
                     raise UserError("El objetivo pertenece a otro POA.")
                 o.code, o.description, o.alignment = code, desc, clean(alignment)
@@ -224,6 +235,7 @@ class PoaEditService:
                 tuple(prog[i].planned_budget if i in prog else 0.0 for i in range(1, n + 1)),
                 tuple(IndicatorInput(i.name, i.formula, i.accumulation, i.source, i.id) for i in inds),
                 reports,
+                m.version,
             )
 
     def check_meta(
@@ -293,8 +305,11 @@ class PoaEditService:
         )
         return values, planned, budget, indicators, warnings
 
-    def save_meta(self, inp: MetaInput, meta_id: str | None = None) -> EditResult:
-        """Create (meta_id None) or update a meta with its indicators and programming."""
+    def save_meta(
+        self, inp: MetaInput, meta_id: str | None = None, *, expected_version: int | None = None
+    ) -> EditResult:
+        """Create (meta_id None) or update a meta with its indicators and programming; an update from
+        a form gives the version it loaded (`MetaDetail.version`)."""
         with self.db.begin() as s:
             o = _live(s, PoaObjective, inp.objective_id, "El objetivo no existe.")
             p = _live(s, Poa, o.poa_id, "El POA no existe.")
@@ -306,6 +321,7 @@ class PoaEditService:
                 s.flush()
             else:
                 m = _live(s, PoaMeta, meta_id, "La meta no existe.")
+                check_version(m, expected_version)
                 if m.poa_id != p.id:
                     raise UserError("No se puede mover una meta a un objetivo de otro POA.")
                 m.objective_id = o.id

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from rcdesk.db.base import check_version
 from rcdesk.db.database import Database
 from rcdesk.errors import NotFound, UserError
 from rcdesk.events.rules import ANSWER_DAYS_SETTING, DEFAULT_ANSWER_DAYS
@@ -54,6 +55,7 @@ class QuestionRow:
     published_url: str | None
     overdue: bool
     answered_late: bool
+    version: int = 0  # what the answer form read; given back when it saves (`check_version`)
 
     @property
     def status_label(self) -> str:
@@ -163,6 +165,7 @@ class QuestionService:
         *,
         channel: str | None = None,
         published_url: str | None = None,
+        expected_version: int | None = None,
     ) -> QuestionRow:
         if not clean(answer):
             raise UserError("Escriba la respuesta.")
@@ -170,6 +173,7 @@ class QuestionService:
             raise UserError("El enlace publicado debe empezar por http:// o https://.")
         with self.db.begin() as s:
             q = self._q(s, question_id)
+            check_version(q, expected_version)
             if answered_on < q.received_on:
                 raise UserError(
                     f"La fecha de respuesta ({answered_on:%d/%m/%Y}) es anterior a la de recepción "
@@ -235,6 +239,7 @@ class QuestionService:
                     q.published_url,
                     overdue=q.answered_on is None and today > q.due_date,
                     answered_late=q.answered_on is not None and q.answered_on > q.due_date,
+                    version=q.version,
                 )
                 for q in s.scalars(stmt)
             ]

@@ -170,8 +170,10 @@ class ObjectiveDialog(_Form):
         self.code_edit.setPlaceholderText("p. ej. OE1")
         self.description_edit = _text("Objetivo estratégico / competencia / función", 80)
         self.alignment_edit = _text("Alineación al PND, PEI o PDOT (opcional)", 60)
+        self.version: int | None = None  # what this form read: another operator's save meanwhile is refused
         if objective_id:
             o = self.service.objective(objective_id)
+            self.version = o.version
             self.code_edit.setText(o.code)
             self.description_edit.setPlainText(o.description)
             self.alignment_edit.setPlainText(o.alignment)
@@ -194,7 +196,8 @@ class ObjectiveDialog(_Form):
             self.code_edit.text(),
             self.alignment_edit.toPlainText(),
         )
-        return lambda: self.service.save_objective(*args, objective_id=self.objective_id)
+        version = self.version
+        return lambda: self.service.save_objective(*args, objective_id=self.objective_id, expected_version=version)
 
 
 class MetaDialog(_Form):
@@ -482,7 +485,9 @@ class MetaDialog(_Form):
             )
             if answer != QMessageBox.StandardButton.Save:
                 return None
-        return lambda: self.service.save_meta(inp, meta_id=self.meta_id)
+        # the version this form read: another operator's save meanwhile is refused, never overwritten
+        version = self.detail.version if self.detail is not None else None
+        return lambda: self.service.save_meta(inp, meta_id=self.meta_id, expected_version=version)
 
 
 __all__ = ["MetaDialog", "NewPoaDialog", "ObjectiveDialog"]

@@ -499,7 +499,14 @@ class PoaPage(QWidget):
             self._saved(row)
             self.status.setText("Descripción guardada.")
 
-        self._write(lambda: self.service.save_execution(r.meta.meta_id, r.execution.period_no, **texts), done)
+        # the version the form shows: another operator's report meanwhile is refused, never overwritten
+        version = r.execution.version
+        self._write(
+            lambda: self.service.save_execution(
+                r.meta.meta_id, r.execution.period_no, expected_version=version, **texts
+            ),
+            done,
+        )
 
     def set_validation(self, status: str) -> None:
         r = self.current_row()

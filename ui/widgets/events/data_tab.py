@@ -183,7 +183,9 @@ class DataTab(EventTab):
             self.ev = ev
             self.ctx.events.status_message.emit("Datos del evento guardados.")
 
-        self._save(done, EventService(self.ctx.db).update, self.ev.event_id, self._input())
+        # the version this form shows: another operator's save meanwhile is refused, never overwritten
+        version = self.ev.version
+        self._save(done, EventService(self.ctx.db).update, self.ev.event_id, self._input(), expected_version=version)
 
     def _checklist_changed(self, _item) -> None:
         from rcdesk.services.events import EventService

@@ -142,6 +142,7 @@ class QuestionsTab(EventTab):
             self.answer.toPlainText(),
             pydate(self.answered_on.date()),
             published_url=self.url.text(),
+            expected_version=q.version,  # another operator's answer meanwhile is refused, never overwritten
         )
 
     def _saved(self, _result: object = None) -> None:
