@@ -15,7 +15,10 @@ A package is a ZIP file:
   are deflated and sealed in chunks as they are written (`rcdesk.sync.sealed`; the manifest's
   `encryption.scheme` and `encryption.chunk` say so); format 1 sealed the whole member at
   once, uncompressed, and is still read;
-- `evidence/<sha256>`: evidence files referenced by the records;
+- `evidence/<sha256>`: evidence files referenced by the records; from a laptop whose database
+  is encrypted (issue 16) they travel as `evidence-sealed/<sha256>` instead, sealed for
+  headquarters in chunks like the personal members (format 3), so a package waiting to be
+  sent shows no evidence file either;
 - the ZIP comment holds a detached Ed25519 signature (`RCSIG1:` + 128 hex digits) over
   SHA-256 of every byte before it, so a change to any byte of the file, including ZIP
   headers, is detected. That digest is also the package's identity (`sha256`) and the link
@@ -55,7 +58,9 @@ from rcdesk.sync.tables import ID_RE
 __all__ = ["encode_lines", "parse_lines"]  # the records' line format, re-exported for its readers
 
 FORMAT = "rcdesk-paquete"
-FORMAT_VERSION = 2  # 2: personal members compressed and sealed in chunks (rcdesk.sync.sealed)
+FORMAT_VERSION = 3  # 2: personal members compressed and sealed in chunks (rcdesk.sync.sealed)
+# 3: an encrypted laptop's evidence files sealed for headquarters as well (`SEALED_EVIDENCE`)
+SEALED_EVIDENCE = "evidence-sealed/"
 EXTENSION = ".rcpaq"
 KINDS = {"field": "paquete de campo", "base": "paquete base", "receipt": "acuse de recibo"}
 
@@ -73,7 +78,7 @@ MAX_RATIO = 200  # uncompressed/compressed, for members above 1 MB
 
 _MEMBER_RE = re.compile(
     r"^(manifest\.json|records/[a-z0-9_]{1,64}\.jsonl|personal/[a-z0-9_]{1,64}\.jsonl\.enc"
-    r"|evidence/[0-9a-f]{64}(\.[a-z0-9]{1,8})?|acuse\.json)$"
+    r"|evidence(-sealed)?/[0-9a-f]{64}(\.[a-z0-9]{1,8})?|acuse\.json)$"
 )
 _CHUNK = 1024 * 1024
 

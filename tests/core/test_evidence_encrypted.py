@@ -5,6 +5,7 @@ damaged file named in Spanish. A plain database keeps plain files."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import zipfile
 from datetime import date
@@ -19,7 +20,9 @@ from rcdesk.security import convert, files, setup, unlocked
 from rcdesk.services.attendance import AttendanceInput, AttendanceService
 from rcdesk.services.events import EventInput, EventService
 from rcdesk.services.evidence import EvidenceService
+from rcdesk.sync.keys import load_or_create
 from tests.core.sync_world import World
+from tests.core.test_sync_attacks import rebuild, refused
 
 PASS = "río Napo 2026"
 PEOPLE = [
@@ -174,7 +177,7 @@ def enc_world(tmp_path):
     w.close()
 
 
-def test_a_package_from_an_encrypted_laptop_carries_its_evidence_and_no_personal_data_in_clear(enc_world, tmp_path):
+def test_a_package_from_an_encrypted_laptop_seals_its_evidence_and_shows_no_personal_data(enc_world, tmp_path):
     w = enc_world
     with w.a.begin() as s:
         for n, (name, cedula, phone) in enumerate(PEOPLE, 1):
@@ -188,8 +191,8 @@ def test_a_package_from_an_encrypted_laptop_carries_its_evidence_and_no_personal
                     search_text=f"{name} {cedula}".lower(),
                 )
             )
-    informe = b"%PDF-1.4 informe de la asamblea barrial, 20 de mayo\n" + os.urandom(1536 * 1024)  # a photo
-    src = tmp_path / "informe.pdf"
+    informe = b"%PDF-1.4 lista firmada: " + ACTA[:4000] + os.urandom(1536 * 1024)  # a scan with names on it
+    src = tmp_path / "lista.pdf"
     src.write_bytes(informe)
     row = EvidenceService(w.a).add_file(src, "event", w.ids["event"])
     assert files.is_encrypted(EvidenceService(w.a).file_path(row.evidence_id))
@@ -197,12 +200,29 @@ def test_a_package_from_an_encrypted_laptop_carries_its_evidence_and_no_personal
     raw = path.read_bytes()
     with zipfile.ZipFile(path) as z:
         members = {n: z.read(n) for n in z.namelist()}
-    evidence = [n for n in members if n.startswith("evidence/")]
-    assert evidence == [f"evidence/{row.sha256}.pdf"] and members[evidence[0]] == informe  # as attached
-    readable = raw + b"".join(data for n, data in members.items() if not n.endswith(".enc"))
-    assert _leaks(readable) == []  # names, cédulas and phones only in the sealed personal members
+    assert [n for n in members if n.startswith("evidence")] == [f"evidence-sealed/{row.sha256}.pdf"]
+    assert json.loads(members["manifest.json"])["format_version"] == 3
+    readable = raw + b"".join(members.values())
+    assert _leaks(readable) == [] and b"lista firmada" not in readable  # only sealed for headquarters
     res = w.H.import_packages([path])
     assert res.packages[0].status == "consolidado", res.text()
     at_hq = EvidenceService(w.hq)
     hq_row = [r for r in at_hq.list_for("event", w.ids["event"]) if r.sha256 == row.sha256][0]
-    assert at_hq.read_bytes(hq_row.evidence_id) == informe and at_hq.verify(hq_row.evidence_id)
+    assert at_hq.read_bytes(hq_row.evidence_id) == informe and at_hq.verify(hq_row.evidence_id)  # as attached
+
+
+def test_sealed_evidence_altered_in_a_package_is_refused(enc_world, tmp_path):
+    w = enc_world
+    src = tmp_path / "foto.jpg"
+    src.write_bytes(b"\xff\xd8 foto de la asamblea" + os.urandom(200_000))
+    EvidenceService(w.a).add_file(src, "event", w.ids["event"])
+    good = w.send(w.A)
+    ring = load_or_create(w.a)
+
+    def swap(d):
+        return {
+            n: (b"%PDF-1.4 acta alterada" + b[22:] if n.startswith("evidence-sealed/") else b) for n, b in d.items()
+        }
+
+    refused(w, rebuild(good, tmp_path / "ev.rcpaq", ring, members=swap), "evidencia", "alterado")
+    assert EvidenceService(w.hq).list_for("event", w.ids["event"]) == []
