@@ -16,6 +16,7 @@ only exist once its module was imported).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -74,13 +75,19 @@ def raw_key(data_key: bytes) -> str:
 
 
 def is_encrypted(path: Path) -> bool:
-    """Same as `rcdesk.security.vault.is_encrypted` (SQLCipher files have no "SQLite format 3" header)."""
+    """An SQLCipher file: not empty, no "SQLite format 3" header, and either its key file is there or
+    its size is whole 4 KiB pages (the page size rcdesk creates them with), so a text or other file given
+    as a database is still reported as "not a database" rather than as locked."""
+    path = Path(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(_SQLITE_MAGIC))
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            size = os.fstat(fh.fileno()).st_size
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
         return False
-    return len(head) > 0 and head != _SQLITE_MAGIC
+    if not head or head == _SQLITE_MAGIC:
+        return False
+    return size % 4096 == 0 or path.with_name(path.name + ".llave").exists()
 
 
 def _is_new(path: Path) -> bool:

@@ -42,7 +42,6 @@ MIN_PASSPHRASE = 8
 _AAD = b"rcdesk-llave-v1"
 _RECOVERY_AAD = b"rcdesk-llave-recuperacion-v1"
 _SUBKEY_INFO = b"rcdesk-reposo-v1 "
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 PURPOSES = ("base-de-datos", "evidencias", "archivos")
 
 
@@ -82,13 +81,10 @@ def key_file(db_path: Path) -> Path:
 
 
 def is_encrypted(db_path: Path) -> bool:
-    """The file exists, is not empty and is not a plain SQLite database (SQLCipher files have no header)."""
-    try:
-        with open(db_path, "rb") as fh:
-            head = fh.read(len(_SQLITE_MAGIC))
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return False
-    return len(head) > 0 and head != _SQLITE_MAGIC
+    """The file is an SQLCipher database: not empty, no plain SQLite header (see rcdesk/db/driver.py)."""
+    from rcdesk.db.driver import is_encrypted as encrypted
+
+    return encrypted(Path(db_path))
 
 
 def check_passphrase_strength(p: str) -> str | None:

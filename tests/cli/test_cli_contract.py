@@ -29,7 +29,7 @@ def dump(db: Path) -> list:
 
 def test_init_names_the_installation(capsys, tmp_path):
     db = tmp_path / "campo.db"
-    code, out, _ = run(capsys, db, "init", "--name", "Técnico cantón Guamote")
+    code, out, _ = run(capsys, db, "init", "--no-encrypt", "--name", "Técnico cantón Guamote")
     assert code == 0
     assert out["name"] == "Técnico cantón Guamote" and out["role"] == "field"
     assert len(out["installation_id"]) == 36 and out["created"] is True
@@ -119,7 +119,7 @@ def test_demo_loads_the_five_seed_plans(capsys, demo_template, demo_db_path):
 
 def test_backup_and_restore_commands(capsys, tmp_path):
     db = tmp_path / "r.db"
-    run(capsys, db, "init")
+    run(capsys, db, "init", "--no-encrypt")
     code, out, _ = run(capsys, db, "backup")
     assert code == 0 and Path(out["backup"]).exists()
     run(capsys, db, "plan", "import", str(SEEDS[0]))

@@ -56,7 +56,7 @@ def test_db_option_on_a_folder(capsys, tmp_path):
 
 def test_busy_database_gets_a_spanish_message_and_exit_2(capsys, tmp_path, monkeypatch):
     db = tmp_path / "r.db"
-    assert run(capsys, db, "init")[0] == 0
+    assert run(capsys, db, "init", "--no-encrypt")[0] == 0
     from rcdesk.services.calendar import CalendarService
 
     def locked(*_a, **_k):
@@ -69,7 +69,7 @@ def test_busy_database_gets_a_spanish_message_and_exit_2(capsys, tmp_path, monke
 
 def test_a_bug_is_reported_without_english_and_logged_without_its_text(capsys, tmp_path, monkeypatch):
     db = tmp_path / "r.db"
-    assert run(capsys, db, "init")[0] == 0
+    assert run(capsys, db, "init", "--no-encrypt")[0] == 0
     from rcdesk.services.calendar import CalendarService
 
     def broken(*_a, **_k):
@@ -90,7 +90,7 @@ def test_a_bug_is_reported_without_english_and_logged_without_its_text(capsys, t
 
 def test_missing_input_file_exits_2_in_spanish(capsys, tmp_path, monkeypatch):
     db = tmp_path / "r.db"
-    assert run(capsys, db, "init")[0] == 0
+    assert run(capsys, db, "init", "--no-encrypt")[0] == 0
     from rcdesk.services.calendar import CalendarService
 
     def missing(*_a, **_k):
@@ -124,7 +124,7 @@ def test_argument_errors_are_spanish(capsys, tmp_path):
 )
 def test_other_numbers_from_the_command_line_refuse_nan_and_inf(capsys, tmp_path, args, field):
     db = tmp_path / "r.db"
-    assert run(capsys, db, "init")[0] == 0
+    assert run(capsys, db, "init", "--no-encrypt")[0] == 0
     before = sqlite3.connect(db).execute("SELECT count(*) FROM audit_log").fetchone()
     for value in ("nan", "inf", "-inf", "1e400"):
         code, out, err = run(capsys, db, *args[:-1], f"{args[-1]}={value}")
@@ -135,7 +135,7 @@ def test_other_numbers_from_the_command_line_refuse_nan_and_inf(capsys, tmp_path
 def test_package_import_with_a_refused_package_exits_2_and_lists_every_package(capsys, tmp_path):
     hq, field = tmp_path / "sede.db", tmp_path / "campo.db"
     run(capsys, hq, "init", "--role", "hq", "--name", "Sede")
-    _, me, _ = run(capsys, field, "init", "--name", "Técnico")
+    _, me, _ = run(capsys, field, "init", "--no-encrypt", "--name", "Técnico")
     base = tmp_path / "base.rcpaq"
     assert run(capsys, hq, "base", "export", "--installation", me["installation_id"], "--out", str(base))[0] == 0
     assert run(capsys, field, "base", "import", str(base))[0] == 0

@@ -188,7 +188,7 @@ def test_plan_indicativo_into_an_empty_database_needs_and_creates_its_entity(cap
     from tests.core import real_poa_workbooks as rw
 
     db = tmp_path / "t.db"
-    assert main(["--db", str(db), "init", "--name", "Prueba"]) == 0
+    assert main(["--db", str(db), "init", "--no-encrypt", "--name", "Prueba"]) == 0
     capsys.readouterr()
     book, _ = rw.plan_indicativo(tmp_path / "pdm.xlsx")
     before = dump(db)

@@ -24,7 +24,7 @@ def test_season_through_the_command_line(capsys, tmp_path):
     hq, a = tmp_path / "sede.db", tmp_path / "campo.db"
     code, out, _ = run(capsys, hq, "init", "--role", "hq", "--name", "Sede Riobamba")
     assert code == 0 and out["role"] == "hq"
-    code, out, _ = run(capsys, a, "init", "--name", "Técnico Guano")
+    code, out, _ = run(capsys, a, "init", "--no-encrypt", "--name", "Técnico Guano")
     assert code == 0 and out["role"] == "field"
     code, me, _ = run(capsys, a, "installation", "show")
     assert {"installation_id", "name", "role", "trusted"} <= set(me) and me["role"] == "field"
@@ -153,7 +153,7 @@ def test_conflict_resolution_and_bad_input(capsys, tmp_path):
 
 def test_keys_export_import_cli(capsys, tmp_path, monkeypatch):
     db = tmp_path / "campo.db"
-    run(capsys, db, "init")
+    run(capsys, db, "init", "--no-encrypt")
     out_file = tmp_path / "claves.json"
     monkeypatch.setenv("RCDESK_PASSPHRASE", "una frase larga")
     code, out, _ = run(capsys, db, "keys", "export", "--out", str(out_file))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rcdesk.cli.passphrase import SERVER_REFUSED, init_options, open_for_init
+from rcdesk.cli.passphrase import register as register_passphrase
 from rcdesk.errors import UserError
 
 
@@ -11,23 +13,33 @@ def register(cli) -> None:
     p = cli.command(None, "init", "crear o abrir la base de datos e identificar esta instalación", _init)
     p.add_argument("--name", metavar="NOMBRE", help="nombre de la instalación, p. ej. «Técnico cantón Guamote»")
     p.add_argument("--role", choices=["field", "hq"], help="field (campo, por omisión) o hq (sede central)")
+    init_options(p)
 
-    cli.command(None, "demo", "cargar datos de ejemplo (los cinco planes semilla y más)", _demo)
+    p = cli.command(None, "demo", "cargar datos de ejemplo (los cinco planes semilla y más)", _demo)
+    p.add_argument(
+        "--encrypt", action="store_true", help="crear la base de datos de ejemplo cifrada (por omisión, sin cifrar)"
+    )
 
     cli.command(None, "backup", "hacer una copia de seguridad de la base de datos", _backup)
     cli.command(None, "backups", "listar las copias de seguridad disponibles", _backups)
     p = cli.command(None, "restore", "restaurar la base de datos desde una copia", _restore)
     p.add_argument("file", metavar="ARCHIVO", help="archivo de copia (.db)")
 
+    register_passphrase(cli)  # `passphrase change|set`: the encrypted database's life cycle
+
 
 def _init(ctx, args) -> dict:
+    if ctx.paths.is_server and args.encrypt:
+        raise UserError(SERVER_REFUSED)  # before anything is asked of the server
     existed = _server_schema_exists(ctx.paths) if ctx.paths.is_server else ctx.paths.database.exists()
-    db = ctx.open_db(name=args.name, role=args.role)
+    db = open_for_init(ctx, args)
     from rcdesk.services.reference import ReferenceService
 
     added = ReferenceService(db).ensure_builtin_territories()
     verb = "Abierta" if existed else "Creada"
+    encrypted = driver_encrypted(ctx.paths)
     return {
+        "encrypted": encrypted,
         "installation_id": db.installation_id,
         "name": db.installation_name,
         "role": db.role,
@@ -35,8 +47,15 @@ def _init(ctx, args) -> dict:
         "created": not existed,
         "territories_added": added,
         "_text": f"{verb} la base de datos {ctx.paths.display}\n"
-        f"Instalación: {db.installation_name} ({db.installation_id}), rol {db.role}",
+        f"Instalación: {db.installation_name} ({db.installation_id}), rol {db.role}"
+        + ("\nCifrada: sí (llave en el archivo «.llave» junto a la base)" if encrypted else ""),
     }
+
+
+def driver_encrypted(paths) -> bool:
+    from rcdesk.db.driver import is_encrypted
+
+    return not paths.is_server and is_encrypted(paths.database)
 
 
 def _server_schema_exists(paths) -> bool:
@@ -53,7 +72,12 @@ def _server_schema_exists(paths) -> bool:
 def _demo(ctx, args) -> dict:
     from rcdesk.demo import load_all
 
-    result = load_all(ctx.db, progress=ctx.progress)
+    if args.encrypt:
+        args.name, args.role = None, None
+        db = open_for_init(ctx, args)
+    else:
+        db = ctx.db
+    result = load_all(db, progress=ctx.progress)
     lines = ["Datos de ejemplo cargados:"] + [
         f"  {k}: {v}" for k, v in result.items() if not isinstance(v, (dict, list))
     ]
@@ -110,6 +134,7 @@ def _restore(ctx, args) -> dict:
             "no desde rcdesk. No se ha modificado nada."
         )
     ctx.close()
+    ctx.unlock()  # an encrypted database is restored with its key (an encrypted copy needs it too)
     safety = restore_database(Path(args.file), ctx.paths.database, ctx.paths.backups, head_version())
     db = ctx.db  # reopen: upgrades an older copy (taking its own backup first)
     from rcdesk.services.maintenance import after_restore
