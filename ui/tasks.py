@@ -129,6 +129,11 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(1)
         self._live: set[_Job] = set()
         self.context: UiContext | None = None  # set by the UiContext it serves: whose writes, told to whom
+        # a job on a server database may need headquarters' passphrase: asked in a dialog on the GUI
+        # thread, where this runner is made, while the job waits (ui/hq_passphrase.py)
+        from .hq_passphrase import install
+
+        install()
 
     def run(
         self,

@@ -180,7 +180,7 @@ def existing(why: str, opens: Callable[[bytes], T]) -> T:
             return opens(typed.encode("utf-8"))
         except WrongPassphrase:
             error = WRONG
-    raise UserError(f"{WRONG} Se intentó {TRIES} veces; no se ha modificado nada.")
+    raise UserError(f"{WRONG} Se intentó {TRIES} veces. No se ha modificado nada.")
 
 
 def chosen(why: str) -> bytes:
@@ -325,6 +325,33 @@ def replace(db, ring: KeyRing) -> None:
         if _write(db, ring, passphrase, rows):
             return
     raise UserError(RACED)
+
+
+def server_keys_state(profile, password: str) -> str:
+    """ "none", "clear" or "sealed": headquarters' keys on the server of a connection profile
+    (`rcdesk.db.server_profile.ServerProfile`), read before rcdesk opens it there, so the GUI's
+    «Conectar a un servidor…» can have the passphrase chosen right away. "none" too when the server
+    cannot say (a new database, no tables yet, or no connection: the keys are then made at first use)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host=profile.host,
+            port=profile.port,
+            dbname=profile.database,
+            user=profile.user,
+            password=password or None,
+            connect_timeout=10,
+            application_name="rcdesk",
+        ) as conn:
+            if conn.execute("SELECT to_regclass('sync_key') IS NOT NULL").fetchone() != (True,):
+                return "none"
+            stored = [r[0] for r in conn.execute("SELECT private_pem FROM sync_key")]
+    except psycopg.Error:
+        return "none"
+    if not stored:
+        return "none"
+    return "sealed" if all(is_sealed(x) for x in stored) else "clear"
 
 
 def change_passphrase(db) -> None:

@@ -2,8 +2,10 @@
 
 The dialog asks for the server (host, port, database, user) and the password, checks them by
 connecting once, remembers the server (never the password: `rcdesk/db/server_profile.py`) and
-restarts rcdesk on it. At the next start the remembered server opens after asking the password
-again (`remembered_server_url`); «Usar la base de este equipo» forgets it.
+restarts rcdesk on it; a server whose headquarters' keys are not yet sealed under a passphrase
+asks here for the one that will seal them (ui/hq_passphrase.py). At the next start the
+remembered server opens after asking the password again (`remembered_server_url`); «Usar la
+base de este equipo» forgets it.
 """
 
 from __future__ import annotations
@@ -152,6 +154,9 @@ def connect_and_restart(parent: QWidget, current_url: str | None = None) -> bool
         if dlg.remember.isChecked():
             server_profile.save(dlg.profile)
         server_profile.use_password(dlg.password)  # the restarted program inherits it, nothing written
+        from ..hq_passphrase import choose_on_connect
+
+        choose_on_connect(parent, dlg.profile, dlg.password)  # headquarters' keys not sealed yet
         args += ["--db", dlg.profile.url]
     QMessageBox.information(parent, TITLE, "rcdesk se reiniciará ahora.")
     QProcess.startDetached(sys.executable, [sys.argv[0], *args])
