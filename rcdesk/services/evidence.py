@@ -201,8 +201,9 @@ class EvidenceService:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out, p.open("rb") as src:
-                sha, size = _copy_in(src, out, self.key)
-                if self.key is not None:
+                key = self.key
+                sha, size = _copy_in(src, out, key)
+                if key is not None:
                     out.flush()
                     os.fsync(out.fileno())  # the plain original may be deleted by the user next
             existing = self._blob(sha)
@@ -336,10 +337,9 @@ class EvidenceService:
 
     @property
     def key(self) -> bytes | None:
-        """The key of this store's files when the database is encrypted (None: plain files)."""
-        if not hasattr(self, "_key"):
-            self._key = files.evidence_key(self.db)
-        return self._key
+        """The key of this store's files when the database is encrypted (None: plain files). Not
+        cached: a plain database converted while the GUI runs stores its next files encrypted."""
+        return files.evidence_key(self.db)
 
     def chunks(self, evidence_id: str) -> Iterator[bytes]:
         """The bytes of a FILE evidence as attached (decrypted when the store is encrypted)."""
@@ -366,11 +366,12 @@ class EvidenceService:
         """A path the system viewer can open: the stored file when it is plain, else a decrypted
         copy in this process's private view folder (removed at exit, see rcdesk.security.files)."""
         blob = self.file_path(evidence_id)
-        if self.key is None and not files.is_encrypted(blob):
+        key = self.key
+        if key is None and not files.is_encrypted(blob):
             return blob
         ev = self.get(evidence_id)
         name = ev.filename or f"{blob.name[:64]}{blob.suffix}"
-        chunks = files.evidence_chunks(blob, self.key, ev.filename or ev.label)
+        chunks = files.evidence_chunks(blob, key, ev.filename or ev.label)
         return files.view_copy(chunks, self.db.paths.data if self.db.paths else self.store, name)
 
     def remove(self, evidence_id: str) -> None:
