@@ -140,6 +140,15 @@ def test_headquarters_recovers_a_forgotten_passphrase(season, tmp_path, monkeypa
     assert vault.read_key_file(vault.key_file(s.path))["instalacion"] == s.field.installation_id
     assert attendees(s.path, "otra contraseña 77") == expected
 
+    # a damaged key file (its wrapped key and seal gone): its installation id, in clear, is enough
+    doc = json.loads(vault.key_file(s.path).read_text("utf-8"))
+    doc.update(clave_envuelta="dañada", recuperacion=None)
+    vault.key_file(s.path).write_text(json.dumps(doc), "utf-8")
+    monkeypatch.setenv("RCDESK_NEW_PASSPHRASE", "tercera contraseña 3")
+    code, out, err = run("--db", str(s.target), "recover", "--key", str(claves), str(s.path))
+    assert code == 0 and out["source"] == "base de la sede", err
+    assert attendees(s.path, "tercera contraseña 3") == expected
+
 
 def test_recovery_is_refused_without_the_right_headquarters(season, tmp_path, monkeypatch):
     s = season
@@ -158,6 +167,9 @@ def test_recovery_is_refused_without_the_right_headquarters(season, tmp_path, mo
 
     # another headquarters' keys: the seal is not theirs
     code, _, err = run("recover", "--key", str(other_claves), str(s.path))
+    assert code == 2 and "otra sede central" in err
+    # without --key the keys are those of the database named by --db: another headquarters' too
+    code, _, err = run("--db", str(tmp_path / "otra" / "rcdesk.db"), "recover", str(s.path))
     assert code == 2 and "otra sede central" in err
     # the right keys with a wrong passphrase
     monkeypatch.setenv("RCDESK_KEYS_PASSPHRASE", "no es la frase")
