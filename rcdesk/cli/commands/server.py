@@ -32,6 +32,7 @@ def _move(ctx, args) -> dict:
     target = parse_target(args.to)
     if not isinstance(target, str):
         raise UserError(f"--to «{args.to}» no es un servidor: indique postgresql+psycopg://usuario@servidor:5432/base.")
+    ctx.unlock()  # an encrypted headquarters file is read with its key
     result = move(ctx.paths.database, target, progress=ctx.progress, cancel=ctx.cancel)
     shown = mask_password(target)
     lines = [
