@@ -206,3 +206,36 @@ def test_a_sealed_row_moved_onto_the_other_key_does_not_open(world, pg_url):
             load_or_create(other)
     finally:
         other.close()
+
+
+def test_another_operators_program_consolidates_with_the_passphrase(world, pg_url, tmp_path):
+    """A second operator's own process (its own desktop folder, the variable set) opens the keys the
+    first operator sealed on the server."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, ENV: PG_HQ_PASSPHRASE, "XDG_DATA_HOME": str(tmp_path / "escritorio-luis")}
+    args = [sys.executable, "-m", "rcdesk", "--db", pg_url, "--json", "package", "import", str(world.pending)]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert [p["status"] for p in json.loads(done.stdout)["reports"]] == ["consolidado"]
+    assert fingerprint(load_or_create(world.hq).sign_public) == SyncService(world.hq).overview().fingerprint
+
+
+def test_imported_keys_are_sealed_under_the_headquarters_passphrase(world, pg_url, tmp_path):
+    ring = load_or_create(world.hq)
+    out = tmp_path / "claves.json"
+    world.H.export_keys(out, "frase de la exportación")
+    other = Database.open(pg_url)
+    try:
+        SyncService(other).import_keys(out, "frase de la exportación")
+        data = stored_bytes(other)
+        assert all(secret not in data for secret in key_secrets(ring))
+    finally:
+        other.close()
+    third = Database.open(pg_url)
+    try:
+        assert load_or_create(third).sign_public == ring.sign_public
+    finally:
+        third.close()
