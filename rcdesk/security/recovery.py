@@ -123,7 +123,8 @@ class RecoveryStatus:
         if not self.encrypted:
             return ""
         if self.sent_at is not None:
-            return f"Copia de recuperación: enviada a la sede el {self.sent_at:%d/%m/%Y %H:%M} (UTC)."
+            # the day only: stored times are UTC, and the hour would read five hours off in Ecuador
+            return f"Copia de recuperación: enviada a la sede el {self.sent_at:%d/%m/%Y}."
         if not self.hq_known:
             return (
                 "Copia de recuperación: pendiente: se preparará al importar el paquete base de la sede "
