@@ -310,7 +310,7 @@ class Database:
                     next_seq=1,
                 )
                 s.add(me)
-                log.info("created installation %s (%s)", me.id, me.name)
+                log.info("created installation %s", me.id)  # not its name: it may be a technician's (issue 16)
             else:
                 if name:
                     me.name = name
