@@ -136,37 +136,31 @@ def business_calendar(c, country: str, years: list[int], locality: str | None = 
 def _reports(c, plan_id: str, cut_no: int, in_plan: str) -> tuple[list[_Latest], dict[str, int]]:
     """Each activity's report that counts and its count of reports awaiting review.
 
-    The report that counts: VALIDADO with the highest period ≤ the cut (one VALIDADO per period;
-    a tie would go to the highest id). On SQLite one pass over the plan's reports gives both: the
-    bare columns of a GROUP BY come from the row holding its single max(), here period then id as
-    one text. PostgreSQL has no bare columns: a window numbers each activity's rows instead.
+    The report that counts: VALIDADO with the highest period <= the cut (one VALIDADO per period;
+    a tie would go to the highest id). Both reads are answered from ix_progress_report_latest
+    (revision 0016) without scanning the table: on SQLite one index seek per activity finds its
+    report (the rowid then reads that one row), so the cost does not grow with the reports of
+    the periods before the cut; PostgreSQL numbers each activity's rows with a window.
     """
     if is_connection(c):  # either SQLite driver (a plain or an encrypted file)
-        latest, pending = [], {}
-        for r in c.execute(
-            "SELECT activity_id, period_no, id, percent, quantity, target_quantity, "
-            "max(CASE WHEN status = 'VALIDADO' AND period_no <= ? THEN printf('%04d', period_no) || id END), "
-            "sum(status = 'REPORTADO') FROM progress_report "
-            f"WHERE activity_id IN ({in_plan}) AND deleted = FALSE AND status IN ('VALIDADO', 'REPORTADO') "
-            "GROUP BY activity_id",
-            (cut_no, plan_id),
-        ):
-            if r[6] is not None:
-                latest.append(_Latest(*r[:6]))
-            if r[7]:
-                pending[r[0]] = r[7]
-        return latest, pending
-    latest = [
-        _Latest(*r)
-        for r in c.execute(
+        latest_sql = (
+            "SELECT r.activity_id, r.period_no, r.id, r.percent, r.quantity, r.target_quantity "
+            "FROM plan_activity a JOIN progress_report r ON r.rowid = ("
+            "SELECT l.rowid FROM progress_report l WHERE l.activity_id = a.id AND l.deleted = FALSE "
+            "AND l.status = 'VALIDADO' AND l.period_no <= ? ORDER BY l.period_no DESC, l.id DESC LIMIT 1) "
+            "WHERE a.plan_id = ? AND a.deleted = FALSE"
+        )
+        args: tuple = (cut_no, plan_id)
+    else:
+        latest_sql = (
             "SELECT activity_id, period_no, id, percent, quantity, target_quantity FROM ("
             "SELECT activity_id, period_no, id, percent, quantity, target_quantity, row_number() OVER "
             "(PARTITION BY activity_id ORDER BY period_no DESC, id DESC) AS rn FROM progress_report "
             f"WHERE activity_id IN ({in_plan}) AND deleted = FALSE AND status = 'VALIDADO' AND period_no <= ?"
-            ") latest WHERE rn = 1",
-            (plan_id, cut_no),
+            ") latest WHERE rn = 1"
         )
-    ]
+        args = (plan_id, cut_no)
+    latest = [_Latest(*r) for r in c.execute(latest_sql, args)]
     pending = dict(
         c.execute(
             f"SELECT activity_id, count(*) FROM progress_report WHERE activity_id IN ({in_plan}) AND deleted = FALSE "

@@ -251,3 +251,42 @@ def test_latest_validated_report_up_to_the_cut_counts(fu, plan):
     assert pct(date(2024, 8, 31)) == D("40.00")  # period 2 was observed, so period 1 still counts
     assert pct(date(2024, 12, 31)) == D("90.00")
     assert fu.dashboard(plan_id, cut=date(2024, 12, 31), today=TODAY).activities[-1].last_report.period_no == 3
+
+
+def test_a_tie_in_one_period_goes_to_the_highest_id_and_deleted_reports_never_count(fu, plan, db):
+    """Services keep one VALIDADO per period, but a merged or repaired database may hold two:
+    the home page then takes the highest id, as headquarters' server does; a deleted report
+    counts for nothing even when it is the latest."""
+    plan_id, acts = plan
+    a = acts["5.2"]
+    late = date(2024, 12, 31)
+    first = fu.add_report(ReportInput(a, 2, 30, reported_on=date(2024, 5, 20)), today=late)
+    fu.review(first.report_id, validate=True)
+    with db.begin() as s:
+        kind = s.get(ProgressReport, first.report_id).period_kind
+        twins = [
+            ProgressReport(
+                activity_id=a,
+                period_kind=kind,
+                period_no=2,
+                percent=p,
+                reported_on=date(2024, 5, 21),
+                status="VALIDADO",
+            )
+            for p in (60, 45)
+        ]
+        gone = ProgressReport(
+            activity_id=a, period_kind=kind, period_no=3, percent=99, reported_on=date(2024, 9, 2), status="VALIDADO"
+        )
+        s.add_all([*twins, gone])
+        s.flush()
+        gone.deleted = True
+        percent = {r.id: r.percent for r in twins}
+    percent[first.report_id] = 30
+    winner = max(percent)
+    d = fu.dashboard(plan_id, cut=late, today=late)
+    got = {s.number: s for s in d.activities}["5.2"]
+    assert got.last_report.report_id == winner and got.last_report.period_no == 2
+    assert got.pct == D(percent[winner]).quantize(D("0.01"))
+    home = {s.number: s for s in fu.dashboard(plan_id, cut=late, today=late, with_reports=False).activities}["5.2"]
+    assert home.pct == got.pct
