@@ -54,10 +54,12 @@ class MoveResult:
 def _source_engine(path: Path) -> sa.Engine:
     from sqlalchemy.pool import StaticPool
 
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    path = path.resolve()
 
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        from rcdesk.db import driver  # an encrypted file is read keyed (its key unlocked first)
+
+        conn = driver.connect(path, read_only=True, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA busy_timeout=10000")
         return conn
 
@@ -70,14 +72,16 @@ def check_source(path: Path) -> None:
 
     if not path.is_file():
         raise UserError(f"No existe la base de datos «{path}».")
+    from rcdesk.db import driver
+
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = driver.connect(path.resolve(), read_only=True)
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             me = conn.execute("SELECT role FROM installation WHERE is_self = TRUE").fetchone() if version else None
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except driver.errors() as exc:
         raise UserError(f"«{path}» no es una base de datos de rcdesk que se pueda leer.") from exc
     if version != head_version():
         raise UserError(
@@ -242,10 +246,14 @@ def _move_counters(dst: sa.Connection, tables: list[sa.Table]) -> None:
         dst.exec_driver_sql("DELETE FROM person_count_delta")  # pending changes of the copy's own inserts (rev. 0015)
 
 
-def _move_evidence(dst: sa.Connection, folder: Path, cancel: CancelToken, result: MoveResult) -> None:
-    """The evidence folder's files into the shared blobs, one file in memory at a time."""
+def _move_evidence(
+    dst: sa.Connection, folder: Path, cancel: CancelToken, result: MoveResult, key: bytes | None = None
+) -> None:
+    """The evidence folder's files into the shared blobs, one file in memory at a time (decrypted
+    with `key`, the "evidencias" key, when the file was an encrypted database's)."""
     from rcdesk.ids import utcnow
     from rcdesk.models.followup import EvidenceBlob
+    from rcdesk.security.files import read_bytes as read_evidence
 
     t = EvidenceBlob.__table__
     stored = {r[0] for r in dst.execute(sa.select(t.c.sha256))}
@@ -256,7 +264,7 @@ def _move_evidence(dst: sa.Connection, folder: Path, cancel: CancelToken, result
         if sha in stored:
             continue
         cancel.check()
-        data = path.read_bytes()
+        data = read_evidence(path, key, what=path.name)
         if hashlib.sha256(data).hexdigest() != sha:
             continue  # a damaged file: never stored under a hash it does not have
         dst.execute(sa.insert(t).values(sha256=sha, filename=path.name, size=len(data), data=data, created_at=utcnow()))
@@ -293,10 +301,13 @@ def move(
     *,
     progress: ProgressFn = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
+    passphrase: bytes | None = None,
 ) -> MoveResult:
     """Move the headquarters database `source` (an SQLite file) into the empty server database `url`.
 
-    All or nothing (see the module docstring); `Cancelled` from `cancel` rolls back like any failure."""
+    All or nothing (see the module docstring); `Cancelled` from `cancel` rolls back like any failure.
+    With `passphrase`, headquarters' private keys arrive sealed under it (`rcdesk.sync.hq_keys`);
+    without, as the file stores them, and the server seals them the first time they are used."""
     from rcdesk.db.engine import make_engine
     from rcdesk.paths import AppPaths, mask_password, parse_target
 
@@ -316,14 +327,22 @@ def move(
                 _prepare_target(dst, mask_password(target), progress)
                 _copy_all(src, dst, tables, totals, progress, cancel, result)
                 progress(0, None, "Archivos de evidencia…")
-                _move_evidence(dst, AppPaths.for_database(source).evidence, cancel, result)
-                result.keys = int(dst.exec_driver_sql("SELECT count(*) FROM sync_key").scalar_one())
+                _move_evidence(dst, AppPaths.for_database(source).evidence, cancel, result, _evidence_key(source))
+                result.keys = _move_keys(dst, AppPaths.for_database(source).keys, passphrase)
                 cancel.check()
             src.exec_driver_sql("ROLLBACK")
     finally:
         src_engine.dispose()
         dst_engine.dispose()
     return result
+
+
+def _evidence_key(source: Path) -> bytes | None:
+    from rcdesk.security import unlocked, vault
+    from rcdesk.security.files import EVIDENCE_PURPOSE
+
+    data_key = unlocked.key_for(source)
+    return vault.subkey(data_key, EVIDENCE_PURPOSE) if data_key is not None else None
 
 
 def _prepare_target(dst: sa.Connection, display: str, progress: ProgressFn) -> None:
@@ -368,3 +387,44 @@ def _copy_all(
         step(copied.count, f"Comparando {label(t.name)}…")
         result.rows[t.name] = copied.count
     _move_counters(dst, tables)
+
+
+def source_has_keys(source: Path) -> bool:
+    """Whether the headquarters in `source` has private keys (then a passphrase seals them on the server)."""
+    conn = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return bool(conn.execute("SELECT count(*) FROM sync_key").fetchone()[0])
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _move_keys(dst: sa.Connection, folder: Path, passphrase: bytes | None) -> int:
+    """The copied `sync_key` rows sealed under `passphrase` (a key file of the source, which wins
+    over its row on SQLite, is the key taken); returns how many keys the server holds."""
+    from types import SimpleNamespace
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from rcdesk.models.sync import SyncKey
+    from rcdesk.sync import hq_keys, keys
+
+    t = SyncKey.__table__
+    rows = {
+        r.kind: SimpleNamespace(private_pem=r.private_pem) for r in dst.execute(sa.select(t.c.kind, t.c.private_pem))
+    }
+    if passphrase is None or not rows:
+        return len(rows)
+    found: list[tuple[str, Ed25519PrivateKey | X25519PrivateKey | None]] = [
+        (keys.SIGN, keys._stored_key(rows, folder, keys.SIGN, keys._sign_key)),
+        (keys.ENCRYPT, keys._stored_key(rows, folder, keys.ENCRYPT, keys._enc_key)),
+    ]
+    for kind, key in found:
+        if key is None or kind not in rows:
+            continue
+        public = keys.b64(keys._raw_public(key))
+        sealed = hq_keys.seal(key, kind, public, passphrase)
+        dst.execute(sa.update(t).where(t.c.kind == kind).values(private_pem=sealed, public_b64=public))
+    return len(rows)

@@ -48,6 +48,16 @@ def _tables(url: str) -> list[str]:
         engine.dispose()
 
 
+PASSPHRASE = "frase de la sede de pruebas"
+
+
+@pytest.fixture(autouse=True)
+def hq_passphrase(monkeypatch) -> str:
+    """Headquarters' passphrase, as an operator's script gives it (rcdesk.sync.hq_keys)."""
+    monkeypatch.setenv("RCDESK_HQ_PASSPHRASE", PASSPHRASE)
+    return PASSPHRASE
+
+
 @pytest.fixture
 def moved(hq_demo, blank_url, tmp_path) -> dict[str, Path | str]:
     path = hq.copy_file_database(hq_demo[0], tmp_path / "sqlite" / "sede.db")
@@ -55,6 +65,7 @@ def moved(hq_demo, blank_url, tmp_path) -> dict[str, Path | str]:
     code, out, err = hq.run(path, "server", "move", "--to", blank_url)
     assert code == 0, err
     assert out["total_rows"] > 5000 and out["rows"]["plan_activity"] > 100 and out["keys"] == 2
+    assert out["keys_sealed"]
     assert _digest(path) == before, "the SQLite file must stay untouched"
     return {"sqlite": path, "postgresql": blank_url}
 
@@ -155,3 +166,27 @@ def test_evidence_files_move_into_the_shared_blobs(hq_demo, blank_url, tmp_path)
         assert shared_blobs.fetch(db, bad) is None
     finally:
         db.close()
+
+
+def test_the_keys_arrive_sealed_under_the_passphrase_and_open_with_it(moved):
+    from rcdesk.db.database import Database
+    from rcdesk.sync import hq_keys, keys
+
+    on_file = Database.open(moved["sqlite"])
+    on_server = Database.open(moved["postgresql"])
+    try:
+        ring = keys.load_or_create(on_file)
+        assert all(hq_keys.is_sealed(pem) for pem, _public in hq_keys._rows(on_server).values())
+        opened = keys.load_or_create(on_server)  # with RCDESK_HQ_PASSPHRASE
+        assert (opened.sign_public, opened.enc_public) == (ring.sign_public, ring.enc_public)
+    finally:
+        on_file.close()
+        on_server.close()
+
+
+def test_without_a_passphrase_the_move_is_refused_before_writing(hq_demo, blank_url, tmp_path, monkeypatch):
+    monkeypatch.delenv("RCDESK_HQ_PASSPHRASE")
+    path = hq.copy_file_database(hq_demo[0], tmp_path / "sede.db")
+    code, _, err = hq.run(path, "server", "move", "--to", blank_url)
+    assert code == 2 and "RCDESK_HQ_PASSPHRASE" in err and "No se ha modificado nada" in err
+    assert _tables(blank_url) == []

@@ -24,7 +24,7 @@ def register(cli) -> None:
 
 
 def _move(ctx, args) -> dict:
-    from rcdesk.db.move_to_server import move
+    from rcdesk.db.move_to_server import check_source, move, source_has_keys
     from rcdesk.paths import mask_password, parse_target
 
     if ctx.paths.is_server:
@@ -33,12 +33,15 @@ def _move(ctx, args) -> dict:
     if not isinstance(target, str):
         raise UserError(f"--to «{args.to}» no es un servidor: indique postgresql+psycopg://usuario@servidor:5432/base.")
     ctx.unlock()  # an encrypted headquarters file is read with its key
-    result = move(ctx.paths.database, target, progress=ctx.progress, cancel=ctx.cancel)
+    check_source(ctx.paths.database)  # a refusal before the passphrase is asked
+    passphrase = _passphrase() if source_has_keys(ctx.paths.database) else None
+    result = move(ctx.paths.database, target, progress=ctx.progress, cancel=ctx.cancel, passphrase=passphrase)
     shown = mask_password(target)
     lines = [
         f"Sede trasladada de {ctx.paths.database} a {shown}: {result.total_rows} registros en "
         f"{sum(1 for n in result.rows.values() if n)} tablas, iguales en ambos lados (conteo y contenido).",
-        f"Archivos de evidencia guardados en el servidor: {result.evidence_files}. Claves: {result.keys}.",
+        f"Archivos de evidencia guardados en el servidor: {result.evidence_files}. Claves privadas de la sede: "
+        f"{result.keys}" + (", protegidas con su frase de paso." if passphrase else "."),
     ]
     if result.missing_evidence:
         lines.append(
@@ -54,5 +57,19 @@ def _move(ctx, args) -> dict:
         "evidence_files": result.evidence_files,
         "missing_evidence": result.missing_evidence,
         "keys": result.keys,
+        "keys_sealed": bool(passphrase and result.keys),
         "_text": "\n".join(lines),
     }
+
+
+def _passphrase() -> bytes:
+    """Headquarters' passphrase that seals its private keys on the server (`rcdesk.sync.hq_keys`):
+    RCDESK_HQ_PASSPHRASE, else chosen at the terminal; none is a refusal before anything is written."""
+    from rcdesk.cli.commands.sync import ask_hq_passphrase
+    from rcdesk.sync import hq_keys
+
+    previous = hq_keys.set_asker(ask_hq_passphrase)
+    try:
+        return hq_keys.chosen("proteger en el servidor las claves privadas de la sede")
+    finally:
+        hq_keys.set_asker(previous)
