@@ -1,0 +1,198 @@
+"""Benchmark: an encrypted database (SQLCipher, issue 16) against the same plain database, same run.
+
+Goal: consolidation, attendance import and start-up on an encrypted database at least 0.75× as fast
+as on the plain one (ratio = plain time / encrypted time). Each figure is a first hit in a fresh
+process; the plain and encrypted runs use the same data (the encrypted database is the plain one
+converted by `rcdesk.security.convert.encrypt_database`).
+
+1. consolidation at headquarters of bench_sync's packages (20 installations × 10 packages, 1,000,000
+   attendance + 100,000 progress reports at --scale 1): `import_files` into each database;
+2. import of an attendance sheet (bench_events' generator, 20,000 rows at --scale 1) into an event:
+   `AttendanceService.import_file`;
+3. start-up through the real entry point: `python -m rcdesk --db DB --json deadlines` (open the
+   database, unlock it with RCDESK_PASSPHRASE when encrypted, Argon2id included, read the deadlines
+   of every plan) on the demo database; wall time of the whole process, alternating plain and
+   encrypted, --runs of each (all printed, the median compared).
+
+    .venv/bin/python bench/bench_encryption.py [--scale 0.1] [--runs 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PASS = "banco de pruebas 2026"
+GOAL = 0.75
+
+
+def _encrypted_copy(src_db: Path, dest_db: Path) -> None:
+    """`dest_db` (and its companion folder) = `src_db`'s, then converted to an encrypted database."""
+    from rcdesk.paths import AppPaths
+    from rcdesk.security import convert
+
+    src_paths, dest_paths = AppPaths.for_database(src_db), AppPaths.for_database(dest_db)
+    dest_db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src_db, dest_db)
+    if src_paths.data.exists():
+        shutil.copytree(src_paths.data, dest_paths.data, dirs_exist_ok=True)
+    convert.encrypt_database(dest_db, PASS, paths=dest_paths)
+
+
+def step_generate(work: Path) -> dict:
+    from datetime import date
+
+    from bench_events import sheet_rows, write_xlsx
+    from bench_sync import generate
+
+    from rcdesk.db.database import Database
+    from rcdesk.services.events import EventInput, EventService
+
+    scale = json.loads((work / "scale.json").read_text())
+    gen = generate(work / "sync", scale)
+    _encrypted_copy(work / "sync" / "sede" / "rcdesk.db", work / "sync" / "sede_cifrada" / "rcdesk.db")
+    rows = max(200, int(20_000 * scale))
+    write_xlsx(work / "asistencia.xlsx", sheet_rows(rows, seed=11))
+    db = Database.open(work / "att" / "plano.db", name="Técnico")
+    event = EventService(db).create(EventInput(title="Deliberación", event_date=date(2026, 5, 20)))
+    db.close()
+    _encrypted_copy(work / "att" / "plano.db", work / "att" / "cifrado.db")
+    env = {**os.environ, "RCDESK_PASSPHRASE": PASS}
+    demo = work / "inicio" / "plano.db"
+    subprocess.run(
+        [sys.executable, "-m", "rcdesk", "--db", str(demo), "--json", "demo"], check=True, capture_output=True, env=env
+    )
+    _encrypted_copy(demo, work / "inicio" / "cifrado.db")
+    return {**gen, "sheet_rows": rows, "event_id": event.event_id}
+
+
+def _open(db_path: Path):
+    from rcdesk.db.database import Database
+    from rcdesk.security import setup
+
+    if setup.needs_unlock(db_path):
+        setup.unlock(db_path, PASS)
+    return Database.open(db_path)
+
+
+def step_consolidate(work: Path, folder: str) -> dict:
+    from rcdesk.sync.consolidate import import_files
+
+    hq = _open(work / "sync" / folder / "rcdesk.db")
+    t = time.perf_counter()
+    res = import_files(hq, [work / "sync" / "paquetes"], retry_quarantine=False)
+    dt = time.perf_counter() - t
+    hq.close()
+    bad = [p.message for p in res.packages if p.status != "consolidado"]
+    return {"seconds": dt, "inserted": res.total().inserted, "rejected": bad[:3]}
+
+
+def step_attendance(work: Path, name: str) -> dict:
+    from rcdesk.services.attendance import AttendanceService
+
+    event_id = json.loads((work / "generated.json").read_text())["event_id"]
+    db = _open(work / "att" / name)
+    t = time.perf_counter()
+    res = AttendanceService(db).import_file(event_id, work / "asistencia.xlsx")
+    dt = time.perf_counter() - t
+    db.close()
+    return {"seconds": dt, "imported": res.imported}
+
+
+STEPS = {
+    "generate": step_generate,
+    "consolidate_plain": lambda w: step_consolidate(w, "sede"),
+    "consolidate_enc": lambda w: step_consolidate(w, "sede_cifrada"),
+    "attendance_plain": lambda w: step_attendance(w, "plano.db"),
+    "attendance_enc": lambda w: step_attendance(w, "cifrado.db"),
+}
+
+
+def run_step(name: str, work: Path) -> dict:
+    from bench_sync import run_step as run
+
+    return run(name, work, __file__)
+
+
+def startup(db: Path, encrypted: bool) -> float:
+    env = {k: v for k, v in os.environ.items() if k != "RCDESK_PASSPHRASE"}
+    if encrypted:
+        env["RCDESK_PASSPHRASE"] = PASS
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "rcdesk", "--db", str(db), "--json", "deadlines"], capture_output=True, env=env, cwd=ROOT
+    )
+    dt = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"start-up on {db} failed: {done.stderr.decode()[-2000:]}")
+    return dt
+
+
+def _ratio(label: str, plain: float, enc: float, extra: str = "") -> float:
+    ratio = plain / enc
+    verdict = "ok" if ratio >= GOAL else "BELOW GOAL"
+    print(f"{label}: plain {plain:.2f} s, encrypted {enc:.2f} s{extra}; ratio {ratio:.2f} (goal >= {GOAL}) {verdict}")
+    return ratio
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 attendance rows consolidated")
+    ap.add_argument("--runs", type=int, default=5, help="fresh start-up processes of each kind")
+    ap.add_argument("--keep", type=Path)
+    ap.add_argument("--step")
+    ap.add_argument("--work", type=Path)
+    args = ap.parse_args()
+    if args.step:
+        print(json.dumps(STEPS[args.step](args.work)))
+        return 0
+    work = args.keep or Path(tempfile.mkdtemp(prefix="rcdesk-bench-cifrado-"))
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "scale.json").write_text(json.dumps(args.scale))
+    t = time.perf_counter()
+    gen = run_step("generate", work)
+    (work / "generated.json").write_text(json.dumps(gen))
+    print(f"generated {gen} in {time.perf_counter() - t:.1f} s", flush=True)
+    ratios = []
+    plain, enc = run_step("consolidate_plain", work), run_step("consolidate_enc", work)
+    if plain["rejected"] or enc["rejected"]:
+        print("REJECTED:", plain["rejected"], enc["rejected"])
+    rows = gen["attendance"] + gen["reports"]
+    ratios.append(
+        _ratio(f"consolidation of {rows:,} rows", plain["seconds"], enc["seconds"], f" ({enc['inserted']:,} inserted)")
+    )
+    plain, enc = run_step("attendance_plain", work), run_step("attendance_enc", work)
+    ratios.append(_ratio(f"attendance import of {gen['sheet_rows']:,} rows", plain["seconds"], enc["seconds"]))
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(args.runs):
+        for encrypted in (False, True):
+            db = work / "inicio" / ("cifrado.db" if encrypted else "plano.db")
+            times[encrypted].append(startup(db, encrypted))
+    runs = " / ".join(" ".join(f"{x:.2f}" for x in times[k]) for k in (False, True))
+    ratios.append(
+        _ratio(
+            "start-up (python -m rcdesk … deadlines, median)",
+            statistics.median(times[False]),
+            statistics.median(times[True]),
+            f" (runs plain / encrypted: {runs})",
+        )
+    )
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if min(ratios) >= GOAL else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
