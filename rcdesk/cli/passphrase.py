@@ -52,10 +52,13 @@ def _ask(prompt: str) -> str:
 def unlock_database(paths, progress=None) -> None:
     """Unlock the encrypted database of `paths` for this process, if it is one and is still locked:
     `RCDESK_PASSPHRASE`, else up to three prompts at a terminal, else `DatabaseLocked` (exit 2)."""
-    from rcdesk.security import setup, unlocked, vault
+    from rcdesk.db.driver import is_encrypted
+    from rcdesk.security import unlocked
 
-    if paths.is_server or not setup.needs_unlock(paths.database):
-        return
+    if paths.is_server or not is_encrypted(paths.database) or unlocked.key_for(paths.database) is not None:
+        return  # a plain database's commands never import the KDF and cipher libraries
+    from rcdesk.security import setup, vault
+
     db_path = paths.database
     env = os.environ.get(ENV_PASSPHRASE)
     if env is not None:

@@ -143,6 +143,11 @@ def test_is_encrypted_tells_a_plain_database_from_an_encrypted_one(tmp_path):
     assert vault.is_encrypted(tmp_path / "vacio.db") is False
     (tmp_path / "cifrado.db").write_bytes(os.urandom(4096))
     assert vault.is_encrypted(tmp_path / "cifrado.db") is True
+    # a text or other file given as a database is "not a database", not a locked one
+    (tmp_path / "notas.db").write_bytes(b"hola, esto es una hoja de notas\n" * 100)
+    assert vault.is_encrypted(tmp_path / "notas.db") is False
+    vault.key_file(tmp_path / "notas.db").write_text("{}")
+    assert vault.is_encrypted(tmp_path / "notas.db") is True  # with a key file next to it, it is one
 
 
 def test_creating_over_an_encrypted_database_is_refused(tmp_path):
