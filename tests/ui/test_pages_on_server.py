@@ -123,7 +123,7 @@ def test_every_page_and_tab_shows_the_same_on_the_server(qtbot, hq_demo, blank_u
     from rcdesk.db.move_to_server import move
 
     path = hq.copy_file_database(hq_demo[0], tmp_path / "sede.db")
-    move(path, blank_url)
+    move(path, blank_url, passphrase=b"frase de la sede de pruebas")  # keys sealed, as after a real move
     on_file = _context(qtbot, path, tmp_path, "archivo")
     on_server = _context(qtbot, blank_url, tmp_path, "servidor")
     try:

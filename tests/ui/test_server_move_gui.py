@@ -32,6 +32,23 @@ def hq_ctx(qtbot, hq_demo, tmp_path):
     server_profile.use_password("")
 
 
+PASSPHRASE = "frase de la sede de pruebas"
+
+
+@pytest.fixture
+def chosen(monkeypatch) -> list:
+    """The passphrase dialog (ui/hq_passphrase.py) answers PASSPHRASE; what it was asked, kept."""
+    asked: list = []
+    monkeypatch.delenv("RCDESK_HQ_PASSPHRASE", raising=False)
+
+    def ask(request, parent=None):
+        asked.append(request)
+        return PASSPHRASE
+
+    monkeypatch.setattr("ui.hq_passphrase.ask_in_dialog", ask)
+    return asked
+
+
 @pytest.fixture
 def answers(monkeypatch):
     """Every question answered Yes except «¿Abrir rcdesk ahora en el servidor?»; what was said, kept."""
@@ -73,7 +90,8 @@ def test_the_dialog_offers_the_move_only_to_a_headquarters_file(qtbot, hq_ctx, d
     assert not dlg.move_requested and "Falta" in dlg.error.text()
 
 
-def test_moving_through_the_task_runner_copies_the_whole_headquarters(qtbot, hq_ctx, blank_url, answers):
+def test_moving_through_the_task_runner_copies_the_whole_headquarters(qtbot, hq_ctx, blank_url, answers, chosen):
+    from rcdesk.sync import hq_keys
     from ui.dialogs.server_connect import move_to_server
 
     parent = QWidget()
@@ -83,9 +101,17 @@ def test_moving_through_the_task_runner_copies_the_whole_headquarters(qtbot, hq_
     move_to_server(parent, hq_ctx, _profile(blank_url), "", remember=False)
     assert _count(blank_url, "plan_activity") == activities
     assert "La sede se copió al servidor" in answers[-1]
+    assert len(chosen) == 1 and chosen[0].new  # a new passphrase, asked twice by the dialog
+    engine = create_engine(blank_url)
+    try:
+        with engine.connect() as c:
+            stored = [r[0] for r in c.execute(text("SELECT private_pem FROM sync_key"))]
+    finally:
+        engine.dispose()
+    assert len(stored) == 2 and all(hq_keys.is_sealed(x) for x in stored)
 
 
-def test_cancelar_leaves_the_server_empty(qtbot, hq_ctx, blank_url, answers):
+def test_cancelar_leaves_the_server_empty(qtbot, hq_ctx, blank_url, answers, chosen):
     from ui.dialogs.server_connect import move_to_server
 
     parent = QWidget()
@@ -94,3 +120,14 @@ def test_cancelar_leaves_the_server_empty(qtbot, hq_ctx, blank_url, answers):
     move_to_server(parent, hq_ctx, _profile(blank_url), "", remember=False)
     assert "Traslado cancelado" in answers[-1]
     assert _count(blank_url, "plan_activity") is None  # no table at all: the server database is as it was
+
+
+def test_no_passphrase_no_move(qtbot, hq_ctx, blank_url, answers, monkeypatch):
+    from ui.dialogs.server_connect import move_to_server
+
+    monkeypatch.delenv("RCDESK_HQ_PASSPHRASE", raising=False)
+    monkeypatch.setattr("ui.hq_passphrase.ask_in_dialog", lambda request, parent=None: None)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    move_to_server(parent, hq_ctx, _profile(blank_url), "", remember=False)
+    assert _count(blank_url, "plan_activity") is None

@@ -187,10 +187,13 @@ def move_to_server(parent: QWidget, ctx, profile: ServerProfile, password: str, 
     if answer != QMessageBox.StandardButton.Yes:
         return
     source = ctx.db.paths.database
+    go_on, passphrase = _sealing_passphrase(parent, source)
+    if not go_on:
+        return
     server_profile.use_password(password)  # the driver reads it from the environment, nothing written
 
     def job(progress, cancel):
-        return move(source, profile.url, progress=progress, cancel=cancel)
+        return move(source, profile.url, progress=progress, cancel=cancel, passphrase=passphrase)
 
     def done(result) -> None:
         missing = len(result.missing_evidence)
@@ -206,7 +209,7 @@ def move_to_server(parent: QWidget, ctx, profile: ServerProfile, password: str, 
             f"{result.evidence_files} archivo(s) de evidencia.{note}\n\n¿Abrir rcdesk ahora en el servidor?",
         )
         if go == QMessageBox.StandardButton.Yes:
-            _restart_on(profile, remember)
+            _restart_on(profile, remember, passphrase)
 
     def cancelled() -> None:
         QMessageBox.information(
@@ -216,11 +219,40 @@ def move_to_server(parent: QWidget, ctx, profile: ServerProfile, password: str, 
     ctx.runner.run(job, title="Copiando la sede al servidor…", parent=parent, on_done=done, on_cancel=cancelled)
 
 
-def _restart_on(profile: ServerProfile, remember: bool) -> None:
+def _sealing_passphrase(parent: QWidget, source) -> tuple[bool, bytes | None]:
+    """(go on, the passphrase sealing headquarters' private keys on the server): the keys never
+    reach the server in clear; None when the headquarters has no keys yet (made at first use)."""
+    import os
+
+    from rcdesk.db.move_to_server import source_has_keys
+    from rcdesk.sync import hq_keys
+
+    from ..hq_passphrase import ask_in_dialog
+
+    if not source_has_keys(source):
+        return True, None
+    why = "proteger en el servidor las claves privadas de la sede"
+    if os.environ.get(hq_keys.PASSPHRASE_ENV) is not None:
+        try:
+            return True, hq_keys.chosen(why)
+        except UserError as exc:
+            QMessageBox.warning(parent, MOVE_TITLE, str(exc))
+            return False, None
+    typed = ask_in_dialog(hq_keys.Request(True, why), parent)
+    return (typed is not None), (typed.encode("utf-8") if typed is not None else None)
+
+
+def _restart_on(profile: ServerProfile, remember: bool, passphrase: bytes | None) -> None:
+    import os
+
     from PySide6.QtCore import QProcess
+
+    from rcdesk.sync import hq_keys
 
     if remember:
         server_profile.save(profile)
+    if passphrase is not None:  # as «Conectar a un servidor…» does: the restarted program receives it, never written
+        os.environ[hq_keys.PASSPHRASE_ENV] = passphrase.decode("utf-8")
     QProcess.startDetached(sys.executable, [sys.argv[0], *_without_db(sys.argv[1:]), "--db", profile.url])
     QApplication.quit()
 
