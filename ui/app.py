@@ -227,6 +227,10 @@ def run(argv: list[str] | None = None) -> int:
         return 2
     backup = None
     try:
+        from .security import unlock_at_start
+
+        if not unlock_at_start(paths, qt_app):
+            return 0  # the passphrase was not given: nothing was opened
         try:
             db = Database.open(paths=paths)
         except UserError as exc:
@@ -246,12 +250,17 @@ def run(argv: list[str] | None = None) -> int:
         window = create_window(db)
         window.show_at_start()
         backup = None if paths.is_server else start_daily_backup(window, paths)  # a server's are its own
+        window.daily_backup = backup  # an encryption waits for it (ui/security.py)
         from rcdesk.services.installation_setup import needs_setup
 
         if needs_setup(db):
             from .first_start import run_first_start
 
             run_first_start(window)
+        else:
+            from .security import offer_protection
+
+            offer_protection(window)
         code = app.exec()
         window.ctx.runner.shutdown()  # a write still running must finish before the file is let go
         if backup is not None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from rcdesk.catalogs import COUNTRIES
+
+from .dialogs.passphrase import NewPassphraseFields
 
 if TYPE_CHECKING:
     from .widgets.territory_picker import TerritoryPicker
@@ -139,6 +142,59 @@ class TerritoriesPage(QWizardPage):
         return self.picker.checked_ids() if self.picker is not None else []
 
 
+class ProtectPage(QWizardPage):
+    """The database's passphrase (issue 16): required on a field laptop, optional at headquarters.
+
+    Only added for a plain SQLite file (a server protects its own data; an encrypted file has one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Proteja los datos de este equipo")
+        self.setSubTitle(
+            "rcdesk guarda datos personales (nombres, cédulas, teléfonos) que la LOPDP y la Ley 1581 "
+            "obligan a proteger. Con una contraseña, la base de datos queda cifrada en el disco."
+        )
+        self.why = _hint("")
+        self.encrypt = QCheckBox("&Cifrar esta base de datos")
+        self.fields = NewPassphraseFields(self)
+        self.fields.changed.connect(self.completeChanged)
+        self.encrypt.toggled.connect(self._follow_choice)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.why)
+        lay.addWidget(self.encrypt)
+        lay.addWidget(self.fields)
+        lay.addStretch(1)
+
+    def initializePage(self) -> None:
+        field = self.wizard().role_page.role == "field"
+        self.encrypt.setVisible(not field)
+        self.why.setText(
+            "Un portátil de campo se puede perder: escriba una contraseña que recuerde. No se guarda en "
+            "ninguna parte; si la olvida, la sede central puede recuperar la base de datos."
+            if field
+            else "En la sede es opcional: actívelo si este computador es portátil o lo usan otras personas. "
+            "La contraseña no se guarda en ninguna parte; anótela en un lugar seguro."
+        )
+        self._follow_choice()
+
+    @property
+    def wants_encryption(self) -> bool:
+        return self.wizard().role_page.role == "field" or self.encrypt.isChecked()
+
+    def _follow_choice(self, *_args) -> None:
+        self.fields.setEnabled(self.wants_encryption)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.wants_encryption or self.fields.problem() is None
+
+    def passphrase(self) -> str | None:
+        """The passphrase to encrypt with, None to leave the database as it is."""
+        if self.wizard() is None or not self.wants_encryption or self.fields.problem() is not None:
+            return None
+        return self.fields.passphrase()
+
+
 class NextStepPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -180,8 +236,13 @@ class FirstStartWizard(QWizard):
         self.identity = IdentityPage(suggested, "")
         self.territories = TerritoriesPage(self._load_territories)
         self.next_page = NextStepPage()
-        for page in (self.role_page, self.identity, self.territories, self.next_page):
-            self.addPage(page)
+        from .security import can_encrypt
+
+        # None once the database is encrypted or on a server: nothing to choose
+        self.protect = ProtectPage() if can_encrypt(ctx.db) else None
+        for page in (self.role_page, self.identity, self.territories, self.protect, self.next_page):
+            if page is not None:
+                self.addPage(page)
         self.resize(720, 520)
 
     def _load_territories(self, country: str, show: Callable[[list], None]) -> None:
@@ -211,6 +272,10 @@ class FirstStartWizard(QWizard):
     def next_step(self) -> str:
         return self.next_page.choice
 
+    def passphrase(self) -> str | None:
+        """The passphrase chosen to encrypt the database (None: it stays as it is)."""
+        return self.protect.passphrase() if self.protect is not None else None
+
 
 def run_first_start(window) -> FirstStartWizard:
     """Open the assistant over `window`; on Terminar save the answers and take the chosen step."""
@@ -219,18 +284,23 @@ def run_first_start(window) -> FirstStartWizard:
     ctx = window.ctx
     wizard = FirstStartWizard(ctx, window)
 
-    def saved(_result) -> None:
+    def saved(_result, passphrase: str | None, step: str) -> None:
         window.setWindowTitle(f"rcdesk — {ctx.db.installation_name}")
         ctx.events.status_message.emit(f"Instalación «{ctx.db.installation_name}» configurada.")
-        take_step(window, wizard.next_step)
+        if passphrase is None:
+            take_step(window, step)
+            return
+        from .security import encrypt_open_database
+
+        encrypt_open_database(window, passphrase, on_done=lambda: take_step(window, step))
 
     def finished(result: int) -> None:
         if result == QWizard.DialogCode.Accepted.value:
-            answers = wizard.answers()
+            answers, passphrase, step = wizard.answers(), wizard.passphrase(), wizard.next_step
             ctx.runner.write(
                 lambda: confirm_setup(ctx.db, answers),
                 parent=window,
-                on_done=saved,
+                on_done=lambda result: saved(result, passphrase, step),
                 title="Guardando la configuración…",
             )
         else:

@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         m.addAction(QAction("Carpeta de &exportación…", self, triggered=self.choose_export_folder))
         m.addAction(QAction("Conectar a un ser&vidor…", self, triggered=self.connect_to_server))
         m.addAction(QAction("Asistente de &configuración…", self, triggered=self.open_first_start))
+        from .security import add_security_action
+
+        add_security_action(self, m)  # «Cambiar la contraseña…» or «Cifrar la base de datos…»
         m.addSeparator()
         quit_action = QAction("&Salir", self, triggered=self.close)
         quit_action.setShortcuts([QKeySequence("Ctrl+Q")])  # setShortcut(…) would build the Qt enums

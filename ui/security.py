@@ -59,15 +59,17 @@ def unlock_at_start(paths: AppPaths, qt_app: Callable[[], object]) -> bool:
     env = os.environ.get(PASSPHRASE_ENV)
     message = ""
     if env:
+        from rcdesk.security import setup
+
         try:
-            unlocked.remember(path, vault.unlock(path, env))
+            setup.unlock(path, env, paths=paths)
             return True
         except vault.WrongPassphrase:
             message = ENV_WRONG_TEXT
     qt_app()
     from .dialogs.unlock import ask_passphrase
 
-    return ask_passphrase(path, message=message)
+    return ask_passphrase(path, message=message, paths=paths)
 
 
 def offer_protection(window, *, after_ms: int = OFFER_AFTER_MS) -> bool:
@@ -86,9 +88,8 @@ def open_protect_dialog(window, *, later_text: str = "Más &tarde"):
     """The conversion offer over `window` (window-modal, not blocking); returns the dialog."""
     from .dialogs.passphrase import ProtectDialog
 
-    db = window.ctx.db
     dialog = ProtectDialog(
-        db.paths.database,
+        window.ctx.db,
         window.ctx.runner,
         window,
         prepare=lambda: prepare_conversion(window),
@@ -106,12 +107,35 @@ def prepare_conversion(window) -> None:
     if backup is not None:
         backup.start()  # the day's copy, if due, is taken now and encrypted with the database
         backup.finished.wait()
-    window.ctx.db.close()
+    reconnect(window.ctx.db)
+
+
+def reconnect(db) -> None:
+    """Close every connection of `db` and let its next use build a new engine.
+
+    The engine factory chooses the driver (sqlite3 or SQLCipher with the key) when the engine is
+    made (rcdesk/db/engine.py), so after the file changed from plain to encrypted the disposed
+    engine must not be reused: it would reconnect with the plain driver. Pages and services keep
+    their `Database`, which stays the same object."""
+    db.close()
+    db._engine = None
+    db._sessions = None
+
+
+def convert_file(db, passphrase: str, progress) -> bytes:
+    """`db`'s file (its connections closed) encrypted; its key file names the installation, which
+    lets headquarters find the sealed key by installation when the key file itself is lost."""
+    from rcdesk.security import convert, vault
+
+    data_key = convert.encrypt_database(db.paths.database, passphrase, progress=progress, paths=db.paths)
+    if db.installation_id:
+        vault.set_installation(db.paths.database, db.installation_id)
+    return data_key
 
 
 def converted(window) -> None:
     """Back on the GUI thread: connections opened meanwhile still point at the plain file."""
-    window.ctx.db.close()
+    reconnect(window.ctx.db)
     window.statusBar().showMessage("La base de datos está cifrada. Recuerde su contraseña.", 15000)
     refresh_security_menu(window)
 
@@ -122,13 +146,12 @@ def encrypt_open_database(window, passphrase: str, on_done: Callable[[], None] |
 
     from .dialogs.passphrase import CONVERTING_TITLE
 
-    path = window.ctx.db.paths.database
+    db = window.ctx.db
+    path = db.paths.database
 
     def job(progress, _cancel):
-        from rcdesk.security import convert
-
         prepare_conversion(window)
-        return convert.encrypt_database(path, passphrase, progress=progress)
+        return convert_file(db, passphrase, progress)
 
     def done(data_key: bytes) -> None:
         unlocked.remember(path, data_key)
@@ -141,7 +164,7 @@ def encrypt_open_database(window, passphrase: str, on_done: Callable[[], None] |
         # the next start offers it again
         from .tasks import show_error
 
-        window.ctx.db.close()
+        reconnect(window.ctx.db)
         show_error(window, exc)
         if on_done is not None:
             on_done()

@@ -172,3 +172,195 @@ def test_a_plain_database_is_never_asked(qtbot, db, monkeypatch):
 
     monkeypatch.setattr(ui.dialogs.unlock, "ask_passphrase", _never_asked)
     assert unlock_at_start(db.paths, lambda: None)
+
+
+@pytest.fixture
+def quiet_start(monkeypatch):
+    """ui.app.run without the process-wide log file and crash hook (they outlive the test)."""
+    import rcdesk.logsetup
+    import ui.crash
+
+    monkeypatch.setattr(ui.crash, "install_crash_handler", lambda *_a: None)
+    monkeypatch.setattr(rcdesk.logsetup, "setup_logging", lambda *_a: None)
+
+
+def _run_app(monkeypatch, db_path: Path, during) -> dict:
+    """The real entry point on `db_path`; `during(window, seen)` runs in its event loop."""
+    from PySide6.QtCore import QTimer
+
+    import ui.app
+
+    seen: dict = {}
+    create = ui.app.create_window
+
+    def create_window(db, settings=None):
+        window = create(db, settings)
+        seen["window"] = window
+        QTimer.singleShot(0, lambda: during(window, seen))
+        return window
+
+    monkeypatch.setattr(ui.app, "create_window", create_window)
+    seen["code"] = ui.app.run(["rcdesk-gui", "--db", str(db_path)])
+    return seen
+
+
+def _type_passphrase(passphrase: str, asked: list):
+    """Stands for the user at the unlock dialog: the real dialog, the passphrase typed, «Abrir»."""
+    from ui.dialogs.unlock import UnlockDialog
+
+    def ask(path, parent=None, *, message="", paths=None):
+        dialog = UnlockDialog(path, parent, message=message, paths=paths)
+        dialog.secret.setText(passphrase)
+        dialog.open_button.click()
+        asked.append(dialog.error.text())
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    return ask
+
+
+def test_the_right_passphrase_opens_the_main_window(qtbot, quiet_start, encrypted_db, monkeypatch):
+    import ui.dialogs.unlock
+
+    asked: list[str] = []
+    monkeypatch.setattr(ui.dialogs.unlock, "ask_passphrase", _type_passphrase(RIGHT, asked))
+
+    def during(window, seen) -> None:
+        seen["title"] = window.windowTitle()
+        seen["offered"] = hasattr(window, "protect_dialog")
+        window.close()
+
+    seen = _run_app(monkeypatch, encrypted_db, during)
+    assert asked == [""] and seen["code"] == 0
+    assert seen["title"] == "rcdesk — Pruebas" and not seen["offered"]
+
+
+def test_cancel_at_the_passphrase_closes_rcdesk_and_frees_the_database(qtbot, quiet_start, encrypted_db, monkeypatch):
+    import ui.dialogs.unlock
+    from rcdesk.db.lock import ProcessLock
+
+    monkeypatch.setattr(ui.dialogs.unlock, "ask_passphrase", lambda *_a, **_k: False)
+    seen = _run_app(monkeypatch, encrypted_db, lambda window, seen: window.close())
+    assert seen == {"code": 0}  # no window was built
+    with ProcessLock(encrypted_db):  # the next start can take the database
+        pass
+
+
+# -- «Proteja los datos de este equipo» and «Cambiar la contraseña…» --------------------------------
+def _window(qtbot, ctx):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _people(db) -> int:
+    with db.read() as conn:
+        return conn.execute("SELECT count(*) FROM person").fetchone()[0]
+
+
+def test_a_plain_field_database_is_offered_protection_and_converted(qtbot, demo_ctx):
+    from rcdesk.db.backup import backup_database
+    from rcdesk.security import unlocked, vault
+    from rcdesk.services.reference import ReferenceService
+    from ui.security import offer_protection
+
+    db = demo_ctx.db
+    path = db.paths.database
+    backup_database(path, db.paths.backups)  # a plain copy of the day, made before the upgrade
+    people = _people(db)
+    window = _window(qtbot, demo_ctx)
+    assert offer_protection(window, after_ms=0)
+    qtbot.waitUntil(lambda: getattr(window, "protect_dialog", None) is not None and window.protect_dialog.isVisible())
+    dialog = window.protect_dialog
+    assert dialog.later.text() == "Más &tarde" and "LOPDP" in dialog.why.text()
+    dialog.fields.first.setText(RIGHT)
+    dialog.fields.second.setText(RIGHT + "x")
+    dialog.encrypt_button.click()
+    assert "no coinciden" in dialog.error.text() and path.read_bytes().startswith(PLAIN_HEADER)
+    dialog.fields.second.setText(RIGHT)
+    dialog.encrypt_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert not path.read_bytes().startswith(PLAIN_HEADER)
+    assert vault.unlock(path, RIGHT) == unlocked.key_for(path)
+    assert vault.installation_of(path) == db.installation_id  # headquarters finds its sealed key by it
+    # the window goes on reading and writing the same data, now through SQLCipher
+    assert _people(db) == people
+    ReferenceService(db).ensure_builtin_territories()
+    window.menuBar().actions()[0].menu().aboutToShow.emit()
+    assert window.security_action.text() == "Cambiar la con&traseña…"
+
+
+def test_later_leaves_the_database_as_it_was_and_headquarters_is_not_asked(qtbot, demo_ctx, ui_ctx):
+    from ui.security import offer_protection
+
+    path = demo_ctx.db.paths.database
+    before = _digest(path)
+    window = _window(qtbot, demo_ctx)
+    assert offer_protection(window, after_ms=0)
+    qtbot.waitUntil(lambda: getattr(window, "protect_dialog", None) is not None)
+    window.protect_dialog.later.click()
+    assert _digest(path) == before and not window.protect_dialog.isVisible()
+    ui_ctx.db.role = "hq"  # headquarters chooses in the assistant or the Archivo menu
+    assert not offer_protection(_window(qtbot, ui_ctx), after_ms=0)
+
+
+def test_change_passphrase_from_the_archivo_menu(qtbot, encrypted_db, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from rcdesk.db.database import Database
+    from rcdesk.security import unlocked, vault
+    from ui.security import security_action
+    from ui.shell import UiContext
+    from ui.tasks import SyncTaskRunner
+
+    unlocked.remember(encrypted_db, vault.unlock(encrypted_db, RIGHT))
+    db = Database.open(encrypted_db)
+    ctx = UiContext(
+        db=db, runner=SyncTaskRunner(), settings=QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    )
+    window = _window(qtbot, ctx)
+    window.menuBar().actions()[0].menu().aboutToShow.emit()
+    assert window.security_action.text() == "Cambiar la con&traseña…"
+    dialog = security_action(window)
+    key_file = vault.key_file(encrypted_db)
+    before = _digest(key_file)
+    dialog.old.setText("no es esta")
+    dialog.new.first.setText(NEW)
+    dialog.new.second.setText(NEW)
+    dialog.change_button.click()
+    assert dialog.error.text() == "La contraseña no es correcta." and _digest(key_file) == before
+    dialog.old.setText(RIGHT)
+    dialog.change_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with pytest.raises(vault.WrongPassphrase):
+        vault.unlock(encrypted_db, RIGHT)
+    assert vault.unlock(encrypted_db, NEW) == unlocked.key_for(encrypted_db)
+    window.close()
+    db.close()
+
+
+def test_at_start_a_plain_field_database_is_converted_on_the_worker(qtbot, quiet_start, demo_db_path, monkeypatch):
+    """The real start-up and task runner: the offer comes over the window, the conversion runs on the
+    worker with the day's copy taken first (and encrypted with the database), the window goes on."""
+    from rcdesk.db.backup import list_backups
+    from rcdesk.paths import AppPaths
+    from rcdesk.security import unlocked
+
+    def during(window, seen) -> None:
+        qtbot.waitUntil(lambda: getattr(window, "protect_dialog", None) is not None, timeout=10000)
+        dialog = window.protect_dialog
+        dialog.fields.first.setText(RIGHT)
+        dialog.fields.second.setText(RIGHT)
+        dialog.encrypt_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=60000)
+        seen["people"] = _people(window.ctx.db)
+        window.close()
+
+    seen = _run_app(monkeypatch, demo_db_path, during)
+    assert seen["code"] == 0 and seen["people"] > 0
+    assert not demo_db_path.read_bytes().startswith(PLAIN_HEADER)
+    copies = list_backups(AppPaths.for_database(demo_db_path).backups)
+    assert copies and all(not c.path.read_bytes().startswith(PLAIN_HEADER) for c in copies)
+    assert unlocked.key_for(demo_db_path) is not None

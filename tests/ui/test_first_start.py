@@ -59,6 +59,10 @@ def test_headquarters_set_up_then_the_chosen_step_opens(qtbot, window, ui_ctx, m
     assert not guamote.isHidden() and _territory(wizard, "Riobamba").isHidden()
     guamote.setCheckState(0, Qt.CheckState.Checked)
     wizard.next()
+    # at headquarters encrypting the file is a choice, off unless asked for
+    assert wizard.currentPage() is wizard.protect and not wizard.protect.encrypt.isChecked()
+    assert not wizard.protect.fields.isEnabled() and next_button.isEnabled()
+    wizard.next()
     assert wizard.next_page.choice == "import"  # headquarters usually starts from its cronograma
     wizard.accept()
 
@@ -88,10 +92,28 @@ def test_a_field_technician_is_offered_the_base_package_first(qtbot, window, mon
     assert wizard.territories.tree.topLevelItemCount() > 0
     assert "municipios" in wizard.territories.status.text()
     wizard.next()
+    # a field laptop cannot go on without a passphrase (typed twice, strong enough)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert wizard.currentPage() is wizard.protect and wizard.protect.encrypt.isHidden()
+    assert not next_button.isEnabled()
+    wizard.protect.fields.first.setText("corta")
+    assert "8 caracteres" in wizard.protect.fields.message.text() and not next_button.isEnabled()
+    wizard.protect.fields.first.setText("montaña azul 42")
+    wizard.protect.fields.second.setText("montaña azul 42")
+    assert next_button.isEnabled()
+    wizard.next()
     assert wizard.next_page.choice == "base"
     wizard.accept()
     assert window.current_page_key() == "sync" and asked == ["Importar paquetes"]
     assert window.ctx.db.role == "field"
+    # the database is now an SQLCipher file; the window goes on working on it with the key in memory
+    path = window.ctx.db.paths.database
+    assert not path.read_bytes().startswith(b"SQLite format 3\x00")
+    from rcdesk.security import unlocked, vault
+
+    assert vault.unlock(path, "montaña azul 42") == unlocked.key_for(path)
+    assert saved_setup(window.ctx.db)["person"] == "" and not needs_setup(window.ctx.db)
+    unlocked.forget(path)
 
 
 def test_skipping_changes_nothing_and_is_not_asked_again(qtbot, window, ui_ctx):

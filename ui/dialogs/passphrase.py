@@ -172,12 +172,12 @@ class ChangePassphraseDialog(QDialog):
 class ProtectDialog(QDialog):
     """Offer to encrypt a plain database: why, the passphrase twice, «Cifrar ahora» or «Más tarde».
 
-    `prepare()` runs on the worker before the conversion (close the database's connections, let a
+    `db` is the (plain, SQLite) database; `prepare()` runs on the worker before the conversion (close the database's connections, let a
     running copy finish); `data_key` is set once converted (and remembered for this process)."""
 
     def __init__(
         self,
-        db_path: Path,
+        db,
         runner,
         parent: QWidget | None = None,
         *,
@@ -185,7 +185,8 @@ class ProtectDialog(QDialog):
         later_text: str = "Más &tarde",
     ) -> None:
         super().__init__(parent)
-        self.db_path = Path(db_path)
+        self.db = db
+        self.db_path = Path(db.paths.database)
         self.runner = runner
         self.prepare = prepare
         self.data_key: bytes | None = None
@@ -212,7 +213,8 @@ class ProtectDialog(QDialog):
         )
         lay = QVBoxLayout(self)
         lay.addWidget(head)
-        lay.addWidget(_hint(WHY_TEXT, self))
+        self.why = _hint(WHY_TEXT, self)
+        lay.addWidget(self.why)
         lay.addWidget(self.fields)
         lay.addWidget(when)
         lay.addWidget(self.error)
@@ -226,14 +228,14 @@ class ProtectDialog(QDialog):
         _say(self.error, "")
         self.buttons.setEnabled(False)
         self.fields.setEnabled(False)
-        path, passphrase, prepare = self.db_path, self.fields.passphrase(), self.prepare
+        db, passphrase, prepare = self.db, self.fields.passphrase(), self.prepare
 
         def job(progress, _cancel):
-            from rcdesk.security import convert
+            from ..security import convert_file
 
             if prepare is not None:
                 prepare()
-            return convert.encrypt_database(path, passphrase, progress=progress)
+            return convert_file(db, passphrase, progress)
 
         self.runner.run(
             job,

@@ -69,9 +69,10 @@ def forgot_text(db_path: Path, key_doc: dict | None) -> str:
 class UnlockDialog(QDialog):
     """Asks the passphrase of `db_path`; `data_key` once accepted (also remembered for this process)."""
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None, *, message: str = "") -> None:
+    def __init__(self, db_path: Path, parent: QWidget | None = None, *, message: str = "", paths=None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
+        self.paths = paths  # its companion folders (backups, evidence): a crashed conversion is finished there
         self.data_key: bytes | None = None
         self.failures = 0
         self.wait_left = 0
@@ -133,7 +134,7 @@ class UnlockDialog(QDialog):
         if not self.open_button.isEnabled():
             return  # Enter pressed while waiting
         from rcdesk.errors import UserError
-        from rcdesk.security import unlocked, vault
+        from rcdesk.security import setup, vault
 
         passphrase = self.secret.text()
         if not passphrase:
@@ -141,7 +142,8 @@ class UnlockDialog(QDialog):
             return
         QApplication.setOverrideCursor(self.cursor())
         try:
-            key = vault.unlock(self.db_path, passphrase)
+            # remembers the key, and finishes a conversion a crash interrupted (its backups, evidence)
+            key = setup.unlock(self.db_path, passphrase, paths=self.paths)
         except vault.WrongPassphrase as exc:
             self._wrong(str(exc))
             return
@@ -150,7 +152,6 @@ class UnlockDialog(QDialog):
             return
         finally:
             QApplication.restoreOverrideCursor()
-        unlocked.remember(self.db_path, key)
         self.data_key = key
         self.accept()
 
@@ -209,7 +210,7 @@ def _open_folder(folder: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
 
-def ask_passphrase(db_path: Path, parent: QWidget | None = None, *, message: str = "") -> bool:
+def ask_passphrase(db_path: Path, parent: QWidget | None = None, *, message: str = "", paths=None) -> bool:
     """The dialog until the right passphrase (True, its key remembered) or giving up (False)."""
-    dialog = UnlockDialog(db_path, parent, message=message)
+    dialog = UnlockDialog(db_path, parent, message=message, paths=paths)
     return dialog.exec() == QDialog.DialogCode.Accepted
