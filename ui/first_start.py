@@ -182,7 +182,10 @@ class ProtectPage(QWizardPage):
         return self.wizard().role_page.role == "field" or self.encrypt.isChecked()
 
     def _follow_choice(self, *_args) -> None:
-        self.fields.setEnabled(self.wants_encryption)
+        wanted = self.wants_encryption
+        if not wanted:
+            self.fields.clear()  # a passphrase typed and then declined is not kept around
+        self.fields.setEnabled(wanted)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

@@ -14,11 +14,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rcdesk.paths import AppPaths
 
 # the offer waits until the first screen is painted: nothing on it needs the dialog sooner
@@ -29,17 +28,21 @@ def can_encrypt(db) -> bool:
     """An SQLite file (a server database is protected by its server), not encrypted yet."""
     if db.paths is None or db.is_server:
         return False
-    from rcdesk.security import vault
-
-    return not vault.is_encrypted(db.paths.database)
+    return not _encrypted_file(db.paths.database)
 
 
 def is_encrypted(db) -> bool:
     if db.paths is None or db.is_server:
         return False
-    from rcdesk.security import vault
+    return _encrypted_file(db.paths.database)
 
-    return vault.is_encrypted(db.paths.database)
+
+def _encrypted_file(path: Path) -> bool:
+    """`vault.is_encrypted` without importing the key-file module: a plain database's start-up does
+    not pay for `cryptography` (the driver's copy of the check exists for that)."""
+    from rcdesk.db import driver
+
+    return driver.is_encrypted(path)
 
 
 def unlock_at_start(paths: AppPaths, qt_app: Callable[[], object]) -> bool:
@@ -47,12 +50,14 @@ def unlock_at_start(paths: AppPaths, qt_app: Callable[[], object]) -> bool:
     False when the user cancelled the passphrase (the application then closes cleanly)."""
     if paths.is_server:
         return True
-    from rcdesk.security import unlocked, vault
+    from rcdesk.security import unlocked
 
     path = paths.database
-    if not vault.is_encrypted(path) or unlocked.key_for(path) is not None:
+    if not _encrypted_file(path) or unlocked.key_for(path) is not None:
         return True
     import os
+
+    from rcdesk.security import vault
 
     from .dialogs.unlock import ENV_WRONG_TEXT, PASSPHRASE_ENV
 

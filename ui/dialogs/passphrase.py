@@ -31,7 +31,7 @@ WHY_TEXT = (
     "contraseña, la base de datos y sus copias quedan cifradas en el disco; la contraseña no se guarda "
     "en ninguna parte y, si la olvida, la sede central puede recuperar la base."
 )
-CONVERTING_TITLE = "Cifrando la base de datos… No apague el equipo ni cierre rcdesk."
+CONVERTING_TITLE = "Protegiendo los datos de este equipo: no lo apague ni cierre rcdesk."
 MISMATCH_TEXT = "Las dos contraseñas no coinciden."
 ERROR_STYLE = "color: #a00000"
 
@@ -189,6 +189,7 @@ class ProtectDialog(QDialog):
         self.db_path = Path(db.paths.database)
         self.runner = runner
         self.prepare = prepare
+        self.busy = False  # converting: Esc and the close box wait for the end (the file is being swapped)
         self.data_key: bytes | None = None
         self.setWindowTitle("Proteja los datos de este equipo")
         self.setMinimumWidth(620)
@@ -228,6 +229,7 @@ class ProtectDialog(QDialog):
         _say(self.error, "")
         self.buttons.setEnabled(False)
         self.fields.setEnabled(False)
+        self.busy = True
         db, passphrase, prepare = self.db, self.fields.passphrase(), self.prepare
 
         def job(progress, _cancel):
@@ -246,9 +248,14 @@ class ProtectDialog(QDialog):
             on_error=self._failed,
         )
 
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()
+
     def _converted(self, data_key: bytes) -> None:
         from rcdesk.security import unlocked
 
+        self.busy = False
         unlocked.remember(self.db_path, data_key)
         self.data_key = data_key
         self.accept()
@@ -256,6 +263,7 @@ class ProtectDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         from rcdesk.errors import UserError
 
+        self.busy = False
         self.buttons.setEnabled(True)
         self.fields.setEnabled(True)
         if isinstance(exc, UserError):
