@@ -120,6 +120,38 @@ def pg_url(pg_server, _pg_template, tmp_path, monkeypatch) -> str:
     return pg_server.url(name)
 
 
+@pytest.fixture
+def blank_pg_url(pg_server, tmp_path, monkeypatch) -> str:
+    """A new server database with nothing in it, as IT hands one over (`rcdesk server move` builds
+    its schema); the companion folder of every server database goes under this test's folder."""
+    name = pg_server.new_name()
+    pg_server.admin(f'CREATE DATABASE "{name}"')
+    monkeypatch.setattr("rcdesk.paths._user_data", lambda: tmp_path / "datos-usuario")
+    return pg_server.url(name)
+
+
+@pytest.fixture(scope="session")
+def hq_demo(demo_template, tmp_path_factory) -> tuple[Path, dict]:
+    """The demo as a headquarters after the demo's exchange step (base package, a laptop's
+    package consolidated, one conflict left open), on SQLite: (file, the step's counts). Built once
+    per session; tests copy it (`tests/cli/test_hq_engines.copy_file_database`)."""
+    from rcdesk.db.database import Database
+    from rcdesk.demo import sync as demo_sync
+    from rcdesk.jobs import no_progress
+    from tests.cli.test_hq_engines import copy_file_database, run
+
+    path = copy_file_database(demo_template[0], tmp_path_factory.mktemp("hq-demo") / "sede.db")
+    db = Database.open(path, role="hq")
+    try:
+        counts = demo_sync.load(db, no_progress)
+    finally:
+        db.close()
+    assert counts.get("sync_conflicts") == 1, counts
+    # the holidays of this year are stored on first use: store them before the copies part ways
+    assert run(path, "deadlines")[0] == 0
+    return path, counts
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def hq_target(request, tmp_path) -> Path | str:
     """Where headquarters' database lives, once per engine: an SQLite file or a server URL."""

@@ -1,7 +1,7 @@
 """Headquarters answers the same on SQLite and on PostgreSQL (issue 11).
 
 The session's demo, turned into a headquarters that went through the demo's exchange with a
-field laptop, is copied row for row into a server database (`tests/pg_copy.py`); every command
+field laptop, is moved into a server database with `rcdesk server move`; every command
 a headquarters operator runs — lists, compliance, people search, conflict review, the follow-up,
 CPCCS and consolidated workbooks — must then answer the same on both, byte for byte in JSON and
 cell for cell in the workbooks.
@@ -41,34 +41,16 @@ def copy_file_database(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def hq_demo(demo_template, tmp_path_factory) -> tuple[Path, dict]:
-    """The demo as a headquarters after the demo's exchange step (base package, a laptop's
-    package consolidated, one conflict left open), on SQLite: (file, the step's counts)."""
-    from rcdesk.db.database import Database
-    from rcdesk.demo import sync as demo_sync
-    from rcdesk.jobs import no_progress
-
-    path = copy_file_database(demo_template[0], tmp_path_factory.mktemp("hq-demo") / "sede.db")
-    db = Database.open(path, role="hq")
-    try:
-        counts = demo_sync.load(db, no_progress)
-    finally:
-        db.close()
-    assert counts.get("sync_conflicts") == 1, counts
-    # the holidays of this year are stored on first use: store them before the copies part ways
-    assert run(path, "deadlines")[0] == 0
-    return path, counts
-
-
 @pytest.fixture
-def engines(hq_demo, pg_url, tmp_path) -> dict[str, Path | str]:
-    """The same headquarters on each engine."""
-    from tests.pg_copy import copy_sqlite_to_server
+def engines(hq_demo, blank_pg_url, tmp_path, monkeypatch) -> dict[str, Path | str]:
+    """The same headquarters on each engine: the file, and the server it was moved to with
+    `rcdesk server move` (tests/cli/test_server_move.py), its keys sealed under a passphrase."""
+    from rcdesk.db.move_to_server import move
 
+    monkeypatch.setenv("RCDESK_HQ_PASSPHRASE", "frase de la sede de pruebas")
     path = copy_file_database(hq_demo[0], tmp_path / "sqlite" / "sede.db")
-    copy_sqlite_to_server(path, pg_url)
-    return {"sqlite": path, "postgresql": pg_url}
+    move(path, blank_pg_url, passphrase=b"frase de la sede de pruebas")
+    return {"sqlite": path, "postgresql": blank_pg_url}
 
 
 def both(engines: dict[str, Path | str], *args: str) -> tuple:

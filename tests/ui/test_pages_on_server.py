@@ -14,10 +14,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox, QTableView, QTabWidget, QTreeView
 
 import tests.cli.test_hq_engines as hq
-import tests.cli.test_server_move as sm
 from ui.widgets.search_filter import SearchBox
-
-hq_demo, blank_url = sm.hq_demo, sm.blank_url
 
 
 @pytest.fixture
@@ -119,13 +116,13 @@ def _walk(qtbot, ctx) -> dict[str, int]:
     return counts
 
 
-def test_every_page_and_tab_shows_the_same_on_the_server(qtbot, hq_demo, blank_url, tmp_path, errors, caplog):
+def test_every_page_and_tab_shows_the_same_on_the_server(qtbot, hq_demo, blank_pg_url, tmp_path, errors, caplog):
     from rcdesk.db.move_to_server import move
 
     path = hq.copy_file_database(hq_demo[0], tmp_path / "sede.db")
-    move(path, blank_url, passphrase=b"frase de la sede de pruebas")  # keys sealed, as after a real move
+    move(path, blank_pg_url, passphrase=b"frase de la sede de pruebas")  # keys sealed, as after a real move
     on_file = _context(qtbot, path, tmp_path, "archivo")
-    on_server = _context(qtbot, blank_url, tmp_path, "servidor")
+    on_server = _context(qtbot, blank_pg_url, tmp_path, "servidor")
     try:
         file_counts = _walk(qtbot, on_file)
         assert not errors, errors

@@ -9,10 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import tests.cli.test_hq_engines as hq
-import tests.cli.test_server_move as sm
 from rcdesk.db import server_profile
-
-hq_demo, blank_url = sm.hq_demo, sm.blank_url
 
 
 @pytest.fixture
@@ -90,7 +87,7 @@ def test_the_dialog_offers_the_move_only_to_a_headquarters_file(qtbot, hq_ctx, d
     assert not dlg.move_requested and "Falta" in dlg.error.text()
 
 
-def test_moving_through_the_task_runner_copies_the_whole_headquarters(qtbot, hq_ctx, blank_url, answers, chosen):
+def test_moving_through_the_task_runner_copies_the_whole_headquarters(qtbot, hq_ctx, blank_pg_url, answers, chosen):
     from rcdesk.sync import hq_keys
     from ui.dialogs.server_connect import move_to_server
 
@@ -98,11 +95,11 @@ def test_moving_through_the_task_runner_copies_the_whole_headquarters(qtbot, hq_
     qtbot.addWidget(parent)
     with hq_ctx.db.read() as conn:
         activities = conn.execute("SELECT count(*) FROM plan_activity").fetchone()[0]
-    move_to_server(parent, hq_ctx, _profile(blank_url), "", remember=False)
-    assert _count(blank_url, "plan_activity") == activities
+    move_to_server(parent, hq_ctx, _profile(blank_pg_url), "", remember=False)
+    assert _count(blank_pg_url, "plan_activity") == activities
     assert "La sede se copió al servidor" in answers[-1]
     assert len(chosen) == 1 and chosen[0].new  # a new passphrase, asked twice by the dialog
-    engine = create_engine(blank_url)
+    engine = create_engine(blank_pg_url)
     try:
         with engine.connect() as c:
             stored = [r[0] for r in c.execute(text("SELECT private_pem FROM sync_key"))]
@@ -111,23 +108,23 @@ def test_moving_through_the_task_runner_copies_the_whole_headquarters(qtbot, hq_
     assert len(stored) == 2 and all(hq_keys.is_sealed(x) for x in stored)
 
 
-def test_cancelar_leaves_the_server_empty(qtbot, hq_ctx, blank_url, answers, chosen):
+def test_cancelar_leaves_the_server_empty(qtbot, hq_ctx, blank_pg_url, answers, chosen):
     from ui.dialogs.server_connect import move_to_server
 
     parent = QWidget()
     qtbot.addWidget(parent)
     hq_ctx.runner.cancel_next = True
-    move_to_server(parent, hq_ctx, _profile(blank_url), "", remember=False)
+    move_to_server(parent, hq_ctx, _profile(blank_pg_url), "", remember=False)
     assert "Traslado cancelado" in answers[-1]
-    assert _count(blank_url, "plan_activity") is None  # no table at all: the server database is as it was
+    assert _count(blank_pg_url, "plan_activity") is None  # no table at all: the server database is as it was
 
 
-def test_no_passphrase_no_move(qtbot, hq_ctx, blank_url, answers, monkeypatch):
+def test_no_passphrase_no_move(qtbot, hq_ctx, blank_pg_url, answers, monkeypatch):
     from ui.dialogs.server_connect import move_to_server
 
     monkeypatch.delenv("RCDESK_HQ_PASSPHRASE", raising=False)
     monkeypatch.setattr("ui.hq_passphrase.ask_in_dialog", lambda request, parent=None: None)
     parent = QWidget()
     qtbot.addWidget(parent)
-    move_to_server(parent, hq_ctx, _profile(blank_url), "", remember=False)
-    assert _count(blank_url, "plan_activity") is None
+    move_to_server(parent, hq_ctx, _profile(blank_pg_url), "", remember=False)
+    assert _count(blank_pg_url, "plan_activity") is None
