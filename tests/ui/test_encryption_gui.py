@@ -133,7 +133,7 @@ def test_forgotten_passphrase_says_what_to_send_to_headquarters(qtbot, locked_fi
     dialog = UnlockDialog(locked_file)
     qtbot.addWidget(dialog)
     dialog.forgot.click()
-    assert "rcdesk.db.llave" in shown[0] and str(locked_file.parent) in shown[0]
+    assert "<b>rcdesk.db</b>" in shown[0] and "rcdesk.db.llave" in shown[0] and str(locked_file.parent) in shown[0]
     assert "Recuperar base de un técnico" in shown[0] and "sede" in shown[0]
 
 
@@ -232,6 +232,15 @@ def test_the_right_passphrase_opens_the_main_window(qtbot, quiet_start, encrypte
     seen = _run_app(monkeypatch, encrypted_db, during)
     assert asked == [""] and seen["code"] == 0
     assert seen["title"] == "rcdesk — Pruebas" and not seen["offered"]
+
+
+def test_rcdesk_passphrase_opens_the_window_without_the_dialog(qtbot, quiet_start, encrypted_db, monkeypatch):
+    import ui.dialogs.unlock
+
+    monkeypatch.setattr(ui.dialogs.unlock, "ask_passphrase", _never_asked)
+    monkeypatch.setenv("RCDESK_PASSPHRASE", RIGHT)
+    seen = _run_app(monkeypatch, encrypted_db, lambda window, seen: window.close())
+    assert seen["code"] == 0 and "window" in seen
 
 
 def test_cancel_at_the_passphrase_closes_rcdesk_and_frees_the_database(qtbot, quiet_start, encrypted_db, monkeypatch):

@@ -40,29 +40,31 @@ ENV_WRONG_TEXT = f"La contraseña de la variable {PASSPHRASE_ENV} no es correcta
 
 
 def forgot_text(db_path: Path, key_doc: dict | None) -> str:
-    """What «¿Olvidó su contraseña?» says: who can help, what to send them, what comes back."""
+    """What «¿Olvidó su contraseña?» says: who can help, what to send them, what comes back.
+
+    Headquarters' recovery (rcdesk/security/recovery.py) checks the recovered key against the
+    database itself and writes a new key file next to it: it needs both files."""
     from rcdesk.security import vault
 
     key_file = vault.key_file(db_path)
     installation = (key_doc or {}).get("instalacion")
     who = f"<br>Identificador de esta instalación: <b>{installation}</b>" if installation else ""
-    sealed = isinstance((key_doc or {}).get("recuperacion"), dict)
     how = (
         "Pero los datos no se pierden: la llave de esta base de datos está sellada para la <b>sede central</b>, "
         "que puede recuperarla con su clave privada"
-        if sealed
-        else "La llave de esta base de datos todavía no se ha sellado para la sede (se sella cuando este equipo "
-        "conoce la clave de la sede, al importar su paquete base). Si la sede ya recibió un paquete de esta "
-        "instalación, puede recuperarla con su clave privada"
+        if isinstance((key_doc or {}).get("recuperacion"), dict)
+        else "La llave de esta base de datos todavía no está sellada para la sede: se sella cuando este equipo "
+        "tiene la clave de la sede (su paquete base) y viaja con el siguiente paquete que envíe. Si la sede ya "
+        "la recibió, puede recuperar la base con su clave privada"
     )
     return (
         "<p>La contraseña no se guarda en ninguna parte: rcdesk no puede mostrarla ni cambiarla sin ella.</p>"
         f"<p>{how} (en el rcdesk de la sede: «Sincronización › Claves › Recuperar base de un técnico…»).</p>"
-        "<p><b>Qué enviar a la sede:</b> el archivo de llave "
-        f"<b>{key_file.name}</b>, que está en la carpeta<br><tt>{key_file.parent}</tt>{who}</p>"
-        "<p>El archivo de llave no contiene datos personales y sin la clave de la sede no sirve para abrir "
-        "nada. La sede le devolverá un archivo de llave nuevo con una contraseña nueva: cierre rcdesk, "
-        "póngalo en la misma carpeta en lugar del anterior y abra rcdesk con la contraseña nueva.</p>"
+        f"<p><b>Qué enviar a la sede:</b> la base de datos <b>{db_path.name}</b> y su archivo de llave "
+        f"<b>{key_file.name}</b>, los dos de la carpeta<br><tt>{key_file.parent}</tt>{who}</p>"
+        "<p>Siguen cifrados: nadie puede leerlos por el camino. La sede le devolverá un archivo de llave "
+        "nuevo con una contraseña nueva: cierre rcdesk, póngalo en la misma carpeta en lugar del anterior y "
+        "abra rcdesk con la contraseña nueva. Sus datos no cambian.</p>"
     )
 
 
@@ -95,7 +97,6 @@ class UnlockDialog(QDialog):
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.secret.setAccessibleName("Contraseña")
-        self.secret.setPlaceholderText("Contraseña")
         self.show_secret = QCheckBox("&Mostrar la contraseña", self)
         self.show_secret.toggled.connect(self._toggle_echo)
         self.error = QLabel(self)
