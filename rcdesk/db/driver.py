@@ -124,7 +124,7 @@ def connect(path: Path, *, read_only: bool = False, data_key: bytes | None = Non
     it comes from `data_key_for`. Typed as sqlite3's connection: sqlcipher3's has the same API."""
     path = Path(path)
     key = data_key if data_key is not None else data_key_for(path)
-    target = f"file:{path.as_posix()}?mode=ro" if read_only else str(path)
+    target = f"{path.absolute().as_uri()}?mode=ro" if read_only else str(path)
     if read_only:
         kw["uri"] = True
     if key is None:

@@ -232,3 +232,13 @@ def test_both_drivers_errors_are_recognised_as_storage_problems(tmp_path):
     assert is_busy(busy) and is_busy(sqlite3.OperationalError("database is locked"))
     assert "ocupada" in (storage_message(busy, tmp_path / "x.db") or "")
     assert driver.is_connection(cipher.connect(":memory:"))
+
+
+def test_a_folder_name_with_uri_characters_opens_read_only_both_ways(tmp_path):
+    folder = tmp_path / "Técnico #2 50%"
+    folder.mkdir()
+    setup.create_encrypted(folder / "campo?.db", PASS).close()
+    Database.open(folder / "plano.db").close()
+    for name in ("campo?.db", "plano.db"):
+        with driver.connect(folder / name, read_only=True) as c:
+            assert c.execute("PRAGMA user_version").fetchone()[0] == head_version()
