@@ -29,6 +29,9 @@ OWN_WRITERS = {
     "sync/evidence_files.py": "evidence blobs received in a package",
     "sync/peers.py": "notes next to received packages",
     "logsetup.py": "rotates its own log files (renames, not reports)",
+    "security/files.py": "evidence encrypted in place (temp, fsync, replace) and the viewer's decrypted copies",
+    "security/vault.py": "key files written atomically with fsync",
+    "security/convert.py": "the database re-written encrypted in place, its plain bytes blanked",
 }
 
 
