@@ -63,7 +63,11 @@ def _source_engine(path: Path) -> sa.Engine:
         conn.execute("PRAGMA busy_timeout=10000")
         return conn
 
-    return sa.create_engine("sqlite://", creator=connect, poolclass=StaticPool)
+    from rcdesk.db import driver
+
+    # the dialect wraps the errors of the driver that made the connection (sqlcipher3's for an encrypted file)
+    module = driver.cipher_module() if driver.uses_cipher(path) else sqlite3
+    return sa.create_engine("sqlite://", creator=connect, poolclass=StaticPool, module=module)
 
 
 def check_source(path: Path) -> None:
@@ -391,10 +395,12 @@ def _copy_all(
 
 def source_has_keys(source: Path) -> bool:
     """Whether the headquarters in `source` has private keys (then a passphrase seals them on the server)."""
-    conn = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    from rcdesk.db import driver
+
+    conn = driver.connect(Path(source).resolve(), read_only=True)
     try:
         return bool(conn.execute("SELECT count(*) FROM sync_key").fetchone()[0])
-    except sqlite3.Error:
+    except driver.errors():
         return False
     finally:
         conn.close()

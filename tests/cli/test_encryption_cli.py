@@ -222,3 +222,38 @@ def test_init_encrypt_on_an_existing_plain_database_points_to_passphrase_set(cap
     before = db.read_bytes()
     code, _, err = run(capsys, db, "init", "--encrypt")
     assert code == 2 and "rcdesk passphrase set" in err and db.read_bytes() == before
+
+
+def test_an_encrypted_headquarters_file_moves_to_a_server_decrypted(hq_demo, blank_pg_url, tmp_path, monkeypatch):
+    """`server move` reads an encrypted file with its key and stores its evidence in clear on the
+    server (the server's own protection applies there)."""
+    import hashlib
+
+    from rcdesk.db import shared_blobs
+    from rcdesk.db.database import Database
+    from rcdesk.paths import AppPaths
+    from rcdesk.security import convert
+    from tests.cli.test_hq_engines import copy_file_database
+    from tests.cli.test_hq_engines import run as run_quiet
+
+    path = copy_file_database(hq_demo[0], tmp_path / "sede.db")
+    store = AppPaths.for_database(path).evidence
+    good = b"%PDF-1.4 acta firmada por la asamblea"
+    sha = hashlib.sha256(good).hexdigest()
+    (store / sha[:2]).mkdir(parents=True, exist_ok=True)
+    (store / sha[:2] / f"{sha}.pdf").write_bytes(good)
+    convert.encrypt_database(path, PASS)
+    assert driver.is_encrypted(path) and good not in (store / sha[:2] / f"{sha}.pdf").read_bytes()
+    unlocked.forget_all()
+    monkeypatch.setenv("RCDESK_HQ_PASSPHRASE", "frase de la sede de pruebas")
+    assert run_quiet(path, "server", "move", "--to", blank_pg_url)[0] == 2  # locked: nothing moved
+    monkeypatch.setenv("RCDESK_PASSPHRASE", PASS)
+    code, out, err = run_quiet(path, "server", "move", "--to", blank_pg_url)
+    assert code == 0, err
+    assert out["evidence_files"] == 1 and out["total_rows"] > 5000
+    db = Database.open(blank_pg_url)
+    try:
+        fetched = shared_blobs.fetch(db, sha)
+        assert fetched is not None and fetched.read_bytes() == good
+    finally:
+        db.close()
