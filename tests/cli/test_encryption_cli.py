@@ -257,3 +257,20 @@ def test_an_encrypted_headquarters_file_moves_to_a_server_decrypted(hq_demo, bla
         assert fetched is not None and fetched.read_bytes() == good
     finally:
         db.close()
+
+
+def test_backup_and_restore_of_an_encrypted_database(capsys, monkeypatch, tmp_path):
+    db = tmp_path / "campo.db"
+    _init(capsys, monkeypatch, db)
+    monkeypatch.setenv("RCDESK_PASSPHRASE", PASS)
+    code, out, err = run(capsys, db, "backup")
+    assert code == 0, err
+    copy = Path(out["backup"])
+    assert driver.is_encrypted(copy) and vault.key_file(copy).exists()
+    code, created, _ = run(capsys, db, "event", "create", "--title", "Asamblea", "--date", "2026-05-20")
+    assert code == 0
+    code, out, err = run(capsys, db, "restore", str(copy))
+    assert code == 0, err
+    code, events, _ = run(capsys, db, "event", "list")
+    assert code == 0 and events["events"] == []
+    assert driver.is_encrypted(db) and driver.is_encrypted(Path(out["safety_backup"]))

@@ -242,3 +242,16 @@ def test_a_folder_name_with_uri_characters_opens_read_only_both_ways(tmp_path):
     for name in ("campo?.db", "plano.db"):
         with driver.connect(folder / name, read_only=True) as c:
             assert c.execute("PRAGMA user_version").fetchone()[0] == head_version()
+
+
+def test_rotation_removes_an_old_copy_with_its_key_file(tmp_path):
+    from rcdesk.db.backup import rotate
+
+    path = tmp_path / "campo.db"
+    db = setup.create_encrypted(path, PASS)
+    paths = db.paths
+    db.close()
+    copies = [backup_database(path, paths.backups) for _ in range(3)]
+    rotate(paths.backups, keep=1)
+    assert [c.exists() for c in copies] == [False, False, True]
+    assert [vault.key_file(c).exists() for c in copies] == [False, False, True]
