@@ -95,7 +95,20 @@ def _key_for_conversion(db_path: Path, passphrase: str) -> bytes:
             return vault.unlock(db_path, passphrase)
         except UserError:
             pass  # another passphrase, or a damaged file: the database is plain, nothing depends on it
-    return vault.create(db_path, passphrase)
+    return vault.create(db_path, passphrase, installation_id=_installation_id(db_path))
+
+
+def _installation_id(db_path: Path) -> str | None:
+    """This installation's id, recorded in the key file: headquarters finds the sealed key by it when
+    the key file itself is lost (rcdesk recover)."""
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(f"{db_path.absolute().as_uri()}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT id FROM installation WHERE is_self = 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
 
 
 def _write_marker(db_path: Path) -> None:

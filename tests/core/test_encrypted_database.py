@@ -161,6 +161,7 @@ def test_a_plain_database_is_converted_and_no_plain_copy_is_left(tmp_path):
     seen = []
     convert.encrypt_database(path, PASS, evidence=lambda p, k, progress: seen.append(k))
     assert driver.is_encrypted(path) and not convert.is_pending(path)
+    assert vault.installation_of(path) is not None  # headquarters can find the sealed key by it
     assert len(seen) == 1 and seen[0] == unlocked.key_for(path)
     assert _leaks(_all_files(tmp_path)) == []
     copies = list_backups(paths.backups)
