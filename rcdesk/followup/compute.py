@@ -236,15 +236,20 @@ def _statuses(
     pending_by = data["pending"]
     with_ev = data["with_evidence"]
     out = []
-    # A plan of thousands of activities repeats a few reported values, lights and due dates
-    # (cuatrimestre ends): each is computed once (the home page computes this at start-up).
+    # A plan of thousands of activities repeats a few reported values, lights, schedules and due
+    # dates (cuatrimestre ends): each is computed once (the home page computes this at start-up).
     reported: dict[tuple, Compliance] = {}
     lights: dict[Compliance, Light] = {}
     business_days: dict[date, int] = {}
+    schedules: dict[tuple, tuple[date, date | None, str]] = {}
     for a in data["activities"]:
         last = latest.get(a.id)
         pending = pending_by.get(a.id, 0)
-        start, due, sched = _schedule(a, kind, year)
+        key = (tuple(a.cuatrimestres or ()), a.start_date, a.end_date, a.scheduled_text)
+        when = schedules.get(key)
+        if when is None:
+            when = schedules[key] = _schedule(a, kind, year)
+        start, due, sched = when
         flags = []
         if last is not None:
             key = (last.percent, last.quantity, last.target_quantity)
