@@ -245,10 +245,10 @@ def _statuses(
     for a in data["activities"]:
         last = latest.get(a.id)
         pending = pending_by.get(a.id, 0)
-        key = (tuple(a.cuatrimestres or ()), a.start_date, a.end_date, a.scheduled_text)
-        when = schedules.get(key)
+        plan_key = (tuple(a.cuatrimestres or ()), a.start_date, a.end_date, a.scheduled_text)
+        when = schedules.get(plan_key)
         if when is None:
-            when = schedules[key] = _schedule(a, kind, year)
+            when = schedules[plan_key] = _schedule(a, kind, year)
         start, due, sched = when
         flags = []
         if last is not None:
