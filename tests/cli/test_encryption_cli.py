@@ -274,3 +274,14 @@ def test_backup_and_restore_of_an_encrypted_database(capsys, monkeypatch, tmp_pa
     code, events, _ = run(capsys, db, "event", "list")
     assert code == 0 and events["events"] == []
     assert driver.is_encrypted(db) and driver.is_encrypted(Path(out["safety_backup"]))
+
+
+def test_a_lost_key_file_is_named_and_nothing_is_touched(capsys, monkeypatch, tmp_path):
+    db = tmp_path / "campo.db"
+    _init(capsys, monkeypatch, db)
+    vault.key_file(db).rename(tmp_path / "guardada.llave")
+    before = _files(tmp_path)
+    monkeypatch.setenv("RCDESK_PASSPHRASE", PASS)
+    code, out, err = run(capsys, db, "event", "list")
+    assert code == 2 and out is None and "Falta el archivo de llave" in err and "campo.db.llave" in err
+    assert _files(tmp_path) == before
