@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
 
 from rcdesk.errors import UserError
+from rcdesk.models.core import ROLE_HQ
 from rcdesk.security import unlocked, vault
 from rcdesk.sync.keys import KEY_EXPORT_FORMAT, b64, fingerprint
 
@@ -146,7 +147,6 @@ def _naive_utc(text: object) -> datetime | None:
 def status(db) -> RecoveryStatus:
     """This installation's recovery copy: sealed? sent (the first field package exported after
     it was sealed carried it: every package carries the current seal)?"""
-    from rcdesk.models.core import ROLE_HQ
     from rcdesk.models.sync import SyncPackage
 
     path = local_database(db)
@@ -264,7 +264,6 @@ def key_from_export(path: Path, passphrase: str) -> HeadquartersKey:
 
 def key_of_this_installation(db) -> HeadquartersKey:
     """This installation's own key, when it is headquarters."""
-    from rcdesk.models.core import ROLE_HQ
     from rcdesk.sync.keys import load_or_create
 
     if db.role != ROLE_HQ:
@@ -407,6 +406,11 @@ def _sealed_copy(
             if not isinstance(rec, dict):  # the database's problem is the one to tell
                 raise
             db = None  # the key file's copy, sealed for another headquarters, is refused below
+        if db is not None and db.role != ROLE_HQ:
+            raise UserError(
+                f"La base de datos «{db.installation_name}» no es la de la sede central: indique con --db la base "
+                "de la sede que recibe los paquetes del técnico. No se ha modificado nada."
+            )
         stored = stored_copy(db, iid, hq.enc_public) if db is not None else None
         if stored is not None:
             return stored, "base de la sede"

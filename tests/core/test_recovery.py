@@ -59,6 +59,9 @@ def season(tmp_path, hq_target, monkeypatch):
     """Headquarters (on `hq_target`) and an encrypted field laptop that joined it and sent one
     package with attendance; headquarters' keys exported to «claves.json»."""
     monkeypatch.setenv("RCDESK_KEYS_PASSPHRASE", KEYS_PASSPHRASE)
+    # a command without --db looks for the configured database: none here, never the user's own
+    monkeypatch.delenv("RCDESK_DB", raising=False)
+    monkeypatch.setattr("rcdesk.paths._user_data", lambda: tmp_path / "datos-usuario")
     usb = tmp_path / "usb"
     usb.mkdir()
     hq = Database.open(hq_target, name="Sede Riobamba", role="hq")
@@ -190,6 +193,12 @@ def test_recovery_is_refused_without_the_right_headquarters(season, tmp_path, mo
     key_file.rename(tmp_path / "guardada.llave")
     code, _, err = run("--db", str(s.target), "recover", "--key", str(claves), "--instalacion", "0" * 32, str(s.path))
     assert code == 2 and "No hay copia de recuperación" in err
+    # headquarters' database is looked up, never created, and must be headquarters'
+    missing = tmp_path / "no-existe" / "sede.db"
+    code, _, err = run("--db", str(missing), "recover", "--key", str(claves), "--instalacion", "0" * 32, str(s.path))
+    assert code == 2 and "No existe la base de datos" in err and not missing.exists()
+    code, _, err = run("--db", str(plain), "recover", "--key", str(claves), "--instalacion", "0" * 32, str(s.path))
+    assert code == 2 and "no es la de la sede central" in err
     (tmp_path / "guardada.llave").rename(key_file)
     assert key_file.read_bytes() == before  # nothing was written by any refusal
     assert vault.unlock(s.path, FIELD_PASSPHRASE)

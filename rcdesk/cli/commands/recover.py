@@ -60,12 +60,17 @@ def _recover(ctx, args) -> dict:
         )
         hq = recovery.key_from_export(Path(args.key), phrase)
     else:
-        hq = recovery.key_of_this_installation(ctx.db)
+        hq = recovery.key_of_this_installation(_hq_database(ctx))
     new = _secret(
         NEW_PASSPHRASE_ENV,
         f"Contraseña nueva para «{file.name}»: ",
         f"Indique la contraseña nueva en la variable {NEW_PASSPHRASE_ENV}.",
         twice=True,
     )
-    res = recovery.recover_database(file, hq, new, hq_db=lambda: ctx.db, installation_id=args.instalacion)
+    res = recovery.recover_database(file, hq, new, hq_db=lambda: _hq_database(ctx), installation_id=args.instalacion)
     return res.as_json() | {"_text": res.text}
+
+
+def _hq_database(ctx):
+    """Headquarters' database (--db, else the configured one), never created by a recovery."""
+    return ctx.open_db(create=False)
