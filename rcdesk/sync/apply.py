@@ -67,10 +67,13 @@ class Applier:
             # A table filled moments ago has no statistics yet (autovacuum analyzes it a minute
             # later), and the planner then reads all of it for every batch: a key lookup only.
             self.conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        for k in range(0, len(ids), 900):
-            chunk = ids[k : k + 900]
-            if server:  # one array parameter: the same statement every time, parsed and planned once
-                wanted = sa.any_(sa.bindparam("ids", chunk, type_=sa.ARRAY(sa.String)))
+        step = 900 if not server else max(len(ids), 1)
+        for k in range(0, len(ids), step):
+            chunk = ids[k : k + step]
+            if server:
+                # one text parameter split by the server: the same statement every time, parsed and
+                # planned once, and no array to build value by value (ids are checked UUIDs: no commas)
+                wanted = sa.any_(sa.func.string_to_array(sa.bindparam("ids", ",".join(chunk)), ","))
                 stmt = select(self.rt).where(self.rt.c.id == wanted).order_by(self.rt.c.id).with_for_update()
             else:
                 stmt = select(self.rt).where(self.rt.c.id.in_(chunk))
@@ -92,13 +95,13 @@ class Applier:
         return [c for c in self.content if r[c] != h[c]]
 
     def insert(self, rows: list) -> None:
-        """Insert dicts (column -> value) or tuples (columns in order, then change_seq)."""
+        """Insert dicts (column -> value) or sequences (columns in order, then change_seq)."""
         if not rows:
             return
         if isinstance(rows[0], dict):
             self.conn.execute(self.ins, rows)
         elif self.conn.dialect.name == "sqlite":  # the bulk path: the compiled insert through executemany
-            self.conn.exec_driver_sql(self.ins_sql, rows)
+            self.conn.exec_driver_sql(self.ins_sql, rows if isinstance(rows[0], tuple) else list(map(tuple, rows)))
         else:
             self._copy(rows)
 

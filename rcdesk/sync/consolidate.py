@@ -13,14 +13,15 @@ change numbers), `evidence_files`, `import_report` (what came of it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from rcdesk.db.migrate import head_version
 from rcdesk.errors import UserError
 from rcdesk.jobs import NEVER_CANCELLED, CancelToken, ProgressFn, no_progress
 from rcdesk.sync import base_package, peers, receipt
-from rcdesk.sync.field_import import consolidate_package
+from rcdesk.sync.field_import import consolidate_package, read_early
 from rcdesk.sync.import_report import (
     ST_DONE,
     ST_IMPORTED,
@@ -33,6 +34,7 @@ from rcdesk.sync.import_report import (
     Quarantine,
 )
 from rcdesk.sync.package import EXTENSION, KINDS, OpenedPackage, open_package
+from rcdesk.sync.streamed import stop_early
 
 # What callers of the batch import see (the command line, the sync service and page).
 __all__ = [
@@ -110,9 +112,12 @@ def import_files(
         for i, pkg in enumerate(opened):
             cancel.check()
             progress(i, len(opened), f"Importando {pkg.file_name}")
-            result.packages.append(_import_one(db, pkg, progress=progress, cancel=cancel))
+            # on a server the next package is read while this one's commit runs
+            after = partial(read_early, db, opened[i + 1]) if i + 1 < len(opened) else None
+            result.packages.append(_import_one(db, pkg, progress=progress, cancel=cancel, records_applied=after))
     finally:
         for pkg in opened:
+            stop_early(pkg)
             pkg.close()
     if retry_quarantine and any(p.status == ST_DONE for p in result.packages):
         result.packages.extend(retry_quarantined(db, progress=progress, cancel=cancel).packages)
@@ -124,11 +129,17 @@ def _kind_label(kind: str) -> str:
 
 
 def _import_one(
-    db, pkg: OpenedPackage, *, progress: ProgressFn, cancel: CancelToken, from_quarantine: bool = False
+    db,
+    pkg: OpenedPackage,
+    *,
+    progress: ProgressFn,
+    cancel: CancelToken,
+    from_quarantine: bool = False,
+    records_applied: Callable[[], None] | None = None,
 ) -> PackageReport:
     try:
         if pkg.kind == "field":
-            rep = consolidate_package(db, pkg, progress=progress, cancel=cancel)
+            rep = consolidate_package(db, pkg, progress=progress, cancel=cancel, records_applied=records_applied)
         elif pkg.kind == "base":
             rep = base_package.import_base(db, pkg, progress=progress, cancel=cancel)
         else:

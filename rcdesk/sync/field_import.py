@@ -25,6 +25,7 @@ row, which is how every record keeps its provenance (installation, package).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -51,15 +52,22 @@ from rcdesk.sync.import_report import ST_DONE, PackageReport, Quarantine
 from rcdesk.sync.keys import Opener, fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage
 from rcdesk.sync.package_log import log_incoming
-from rcdesk.sync.streamed import References, table_parts
+from rcdesk.sync.streamed import PART_ROWS, References, reader, start_early
 from rcdesk.sync.tables import label, to_wire
 from rcdesk.sync.verify import TableRows, declared_tables
 
 
 def consolidate_package(
-    db, pkg: OpenedPackage, *, progress: ProgressFn = no_progress, cancel: CancelToken = NEVER_CANCELLED
+    db,
+    pkg: OpenedPackage,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+    records_applied: Callable[[], None] | None = None,
 ) -> PackageReport:
-    """Consolidate one verified field package (raises UserError / Quarantine, DB untouched)."""
+    """Consolidate one verified field package (raises UserError / Quarantine, DB untouched).
+    `records_applied`: called once the records are written, before the commit (the batch
+    driver starts reading the next package there)."""
     m = pkg.manifest
     author = m["installation"]
     report = PackageReport(
@@ -104,6 +112,8 @@ def consolidate_package(
             raise UserError(
                 f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); no se importó nada."
             ) from exc
+        if records_applied is not None:
+            records_applied()
         store_evidence(db, pkg, referenced, report, opener=opener)
         _log_package(db, conn, pkg, report, seqs)
         try:
@@ -116,6 +126,24 @@ def consolidate_package(
         f"{t.inserted} nuevos, {t.updated} actualizados, {t.unchanged} sin cambios, {t.conflicts} en conflicto"
     )
     return report
+
+
+def read_early(db, pkg: OpenedPackage) -> None:
+    """On a server, begin reading a field package's records before its turn (`streamed.start_early`),
+    when it is plainly readable here; anything else is left to `consolidate_package` to refuse."""
+    if db.engine.dialect.name == "sqlite" or pkg.kind != "field" or db.role != ROLE_HQ:
+        return
+    enc = pkg.manifest.get("encryption")
+    try:
+        declared = declared_tables(pkg)
+        opener = None
+        if enc:
+            if enc.get("recipient") != db.installation_id:
+                return
+            opener = Opener(load_or_create(db).enc_key, enc["ephemeral_public"])
+    except (UserError, KeyError, TypeError, ValueError):
+        return
+    start_early(pkg, declared, opener)
 
 
 def _check_place_in_chain(conn, pkg: OpenedPackage, report: PackageReport) -> None:
@@ -239,27 +267,33 @@ def apply_field_tables(
     now = utcnow()
     refs = References(conn, pkg.file_name, [t.name for t, _ in declared])
     referenced: set[str] = set()
-    for table, spec in declared:
-        withheld = spec.get("withheld") or []
-        ap: Applier | None = None
-        counts = report.counts(table.name)
-        discarded = 0
-        for first, tr in table_parts(pkg, table, spec, opener):
-            cancel.check()
-            refs.check(tr, first)
-            if ap is None:
-                ap = Applier(conn, table, tr.columns, withheld if isinstance(withheld, list) else [])
-            for k in range(0, len(tr.rows), BATCH):
-                discarded += _apply_batch(conn, tr, tr.rows[k : k + BATCH], ap, counts, src, seqs, pkg.sha256, now)
-            referenced |= evidence_hashes([tr])
-            done += len(tr.rows)
-            progress(done, total, f"Consolidando {label(table.name)}")
-        if discarded:
-            report.warnings.append(
-                f"{label(table.name)}: {discarded} cambio(s) a registros eliminados en la sede no "
-                "se aplicaron (un registro eliminado no se revive); quedan archivados en "
-                "la revisión de conflictos como «descartados»."
-            )
+    # a server takes a whole part per lookup and per COPY: each is a round trip
+    batch = BATCH if conn.dialect.name == "sqlite" else PART_ROWS
+    parts = reader(conn, pkg, declared, opener)
+    try:
+        for i, (table, spec) in enumerate(declared):
+            withheld = spec.get("withheld") or []
+            ap: Applier | None = None
+            counts = report.counts(table.name)
+            discarded = 0
+            for first, tr in parts.parts(i):
+                cancel.check()
+                refs.check(tr, first)
+                if ap is None:
+                    ap = Applier(conn, table, tr.columns, withheld if isinstance(withheld, list) else [])
+                for k in range(0, len(tr.rows), batch):
+                    discarded += _apply_batch(conn, tr, tr.rows[k : k + batch], ap, counts, src, seqs, pkg.sha256, now)
+                referenced |= evidence_hashes([tr])
+                done += len(tr.rows)
+                progress(done, total, f"Consolidando {label(table.name)}")
+            if discarded:
+                report.warnings.append(
+                    f"{label(table.name)}: {discarded} cambio(s) a registros eliminados en la sede no "
+                    "se aplicaron (un registro eliminado no se revive); quedan archivados en "
+                    "la revisión de conflictos como «descartados»."
+                )
+    finally:
+        parts.close()
     refs.finish()
     return referenced
 
@@ -285,7 +319,9 @@ def _apply_batch(conn, tr: TableRows, batch: list, ap: Applier, counts, src: str
         else:
             conflicts.append((action, rd, h))
     start = seqs.take(len(new_rows) + len(upd))
-    ins = [(*r[:-1], start + i) for i, r in enumerate(new_rows)]
+    for i, r in enumerate(new_rows):  # the base version's place takes the change number
+        r[-1] = start + i
+    ins = new_rows
     start += len(ins)
     for rd in upd:
         del rd["_base"]

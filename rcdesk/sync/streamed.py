@@ -16,7 +16,9 @@ package, which `References.finish` checks once everything is applied.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import queue
+import threading
+from collections.abc import Generator, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -51,14 +53,23 @@ def _line_parts(pieces: Iterable[bytes], bad: str) -> Iterator[list]:
         yield _parse(lines, bad)
 
 
+_PARSE_LINES = 1000
+Parts = Generator[tuple[int, TableRows], None, None]
+
+
 def _parse(lines: list[bytes], bad: str) -> list:
+    # a thousand lines at a time: json.loads holds the GIL throughout, and a writer thread waiting
+    # for the server's answer (`ReadAhead`) then waits a few milliseconds at most to go on
     try:
-        return json.loads(b"[" + b",".join(lines) + b"]")
+        out: list = []
+        for k in range(0, len(lines), _PARSE_LINES):
+            out += json.loads(b"[" + b",".join(lines[k : k + _PARSE_LINES]) + b"]")
+        return out
     except (ValueError, UnicodeDecodeError) as exc:
         raise UserError(bad.format(exc=exc)) from exc
 
 
-def table_parts(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> Iterator[tuple[int, TableRows]]:
+def table_parts(pkg: OpenedPackage, table: sa.Table, spec: dict, opener) -> Parts:
     """(number of the first row, rows) of one declared table, part by part, each part checked;
     `UserError` on the first problem (the count is known to match only once the last part is read)."""
     fname, name = pkg.file_name, table.name
@@ -155,15 +166,20 @@ class References:
                 continue
             i = tr.columns.index(col)
             known = self.known.setdefault(ref, set())
-            wanted: dict[str, int] = {}
-            for n, r in enumerate(tr.rows, first):
-                v = r[i]
-                if v is not None and v not in known and v not in wanted:
-                    wanted[v] = n
+            # set operations over the part (a handful of distinct values in thousands of rows);
+            # row numbers are looked for only for the values not known yet
+            values = {r[i] for r in tr.rows}
+            values.discard(None)
+            values -= known
             if ref == tr.name:  # rows of this very part
                 id_i = tr.columns.index("id")
-                for r in tr.rows:
-                    wanted.pop(r[id_i], None)
+                values -= {r[id_i] for r in tr.rows}
+            wanted: dict[str, int] = {}
+            if values:
+                for n, r in enumerate(tr.rows, first):
+                    v = r[i]
+                    if v in values and v not in wanted:
+                        wanted[v] = n
             missing = self._absent(ref, wanted)
             if not missing:
                 continue
@@ -206,3 +222,118 @@ class References:
                 f"«{self.fname}»: hay registros que hacen referencia a datos inexistentes; no se importó nada.",
                 details=errors,
             )
+
+
+_END = object()
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+class Reader:
+    """The checked parts of a package's declared tables, in order, read as they are asked for
+    (`parts(i)`: those of the i-th declared table)."""
+
+    def __init__(self, pkg: OpenedPackage, declared: list[tuple[sa.Table, dict]], opener) -> None:
+        self.pkg, self.declared, self.opener = pkg, declared, opener
+
+    def parts(self, i: int) -> Parts:
+        table, spec = self.declared[i]
+        return table_parts(self.pkg, table, spec, self.opener)
+
+    def close(self) -> None:
+        pass
+
+
+class ReadAhead(Reader):
+    """A `Reader` whose parts a worker thread reads, decrypts and checks one part ahead of the
+    caller. On a server the caller spends much of a part waiting for the server (its COPY, its
+    lookups, the commit) with the GIL released; the next part is parsed meanwhile. Nothing is
+    shared but the package (read by the worker alone until `close`) and the queue. Errors reach
+    the caller at the point the sequential reading would have raised them. Not for SQLite, whose
+    driver releases the GIL for every row written: each row would then wait for the worker."""
+
+    def __init__(self, pkg: OpenedPackage, declared: list[tuple[sa.Table, dict]], opener, depth: int = 1) -> None:
+        super().__init__(pkg, declared, opener)
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._next: object = None
+        self._thread = threading.Thread(target=self._work, name="rcdesk-lectura-paquete", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            for i in range(len(self.declared)):
+                parts = super().parts(i)
+                try:
+                    for item in parts:
+                        if not self._put((i, item)):
+                            return
+                finally:
+                    parts.close()
+            self._put(_END)
+        except BaseException as exc:  # handed to the caller, raised there
+            self._put(_Failed(exc))
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def parts(self, i: int) -> Parts:
+        while True:
+            if self._next is None:
+                self._next = self._queue.get()
+            item = self._next
+            if isinstance(item, _Failed):
+                raise item.exc
+            if item is _END or item[0] != i:  # type: ignore[index]
+                return
+            self._next = None
+            yield item[1]  # type: ignore[index]
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self._thread.join()
+
+
+# readers started before their package's turn (`start_early`), by id of the package object
+_EARLY: dict[int, ReadAhead] = {}
+_EARLY_LOCK = threading.Lock()
+
+
+def start_early(pkg: OpenedPackage, declared: list[tuple[sa.Table, dict]], opener) -> None:
+    """Begin reading `pkg`'s first part now, while the package before it finishes on the server
+    (its key checks and commit); `reader` hands it over when the package's turn comes. Reading
+    changes nothing, so a package refused before its records are read just has it stopped."""
+    with _EARLY_LOCK:
+        if id(pkg) not in _EARLY:
+            _EARLY[id(pkg)] = ReadAhead(pkg, declared, opener)
+
+
+def stop_early(pkg: OpenedPackage) -> None:
+    """Stop a reader `start_early` began for `pkg` and nobody took (before the package closes)."""
+    with _EARLY_LOCK:
+        early = _EARLY.pop(id(pkg), None)
+    if early is not None:
+        early.close()
+
+
+def reader(conn, pkg: OpenedPackage, declared: list[tuple[sa.Table, dict]], opener) -> Reader:
+    """The package's parts read ahead by a worker on a server, in turn on SQLite."""
+    if conn.dialect.name == "sqlite":
+        return Reader(pkg, declared, opener)
+    with _EARLY_LOCK:
+        early = _EARLY.pop(id(pkg), None)
+    return early if early is not None else ReadAhead(pkg, declared, opener)

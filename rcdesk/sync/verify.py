@@ -212,13 +212,16 @@ def _row_errors(
     return errors
 
 
+def _all_ids(ids: tuple) -> bool:
+    try:  # one C-level pass; a value that is not text stops it with TypeError
+        return all(map(ID_RE.match, ids))
+    except TypeError:
+        return False
+
+
 def _id_errors(name: str, ids: tuple, first: int = 1, seen: set | None = None) -> list[str]:
     unique = set(ids)
-    if (
-        len(unique) == len(ids)
-        and all(isinstance(r, str) and ID_RE.match(r) for r in ids)
-        and (not seen or unique.isdisjoint(seen))
-    ):
+    if len(unique) == len(ids) and _all_ids(ids) and (not seen or unique.isdisjoint(seen)):
         if seen is not None:
             seen |= unique
         return []

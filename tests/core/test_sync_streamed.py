@@ -108,3 +108,50 @@ def test_a_count_that_does_not_match_changes_nothing(world, tmp_path):
         return _put(d, _lines(d)[:-1])  # the personal lines are one more than the records
 
     refused(w, rebuild(path, tmp_path / "corto.rcpaq", ring, members=drop_last), "declara")
+
+
+@pytest.fixture
+def server_world(tmp_path, pg_url, monkeypatch):
+    monkeypatch.setattr(streamed, "PART_ROWS", 2)
+    w = World(tmp_path, pg_url)
+    w.ids = w.seed_hq()
+    w.join(w.a, w.A)
+    yield w
+    w.close()
+
+
+def _readers() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "rcdesk-lectura-paquete"]
+
+
+def test_on_a_server_parts_read_ahead_go_in_whole_or_not_at_all(server_world, tmp_path):
+    """A server's consolidation reads the next part, and the next package, in a worker thread
+    while it writes this one (`streamed.ReadAhead`): a package still goes in whole, and one with a
+    bad row in a later part, read while the package before it was committing, still changes
+    nothing and is reported by its row number; no reader is left behind."""
+    w = server_world
+    good, ids = _package(w)
+    path, later = _package(w, 7)
+    ring = load_or_create(w.a)
+    with zipfile.ZipFile(path) as z:
+        cols = json.loads(z.read("manifest.json"))["tables"]["attendance"]["columns"]
+        n = len(_lines({"records/attendance.jsonl": z.read("records/attendance.jsonl")}))
+    sq = cols.index("seq_no")
+
+    def last_row_bad(d):
+        lines = _lines(d)
+        lines[-1][sq] = None
+        return _put(d, lines)
+
+    bad = rebuild(path, tmp_path / "malo.rcpaq", ring, members=last_row_bad)
+    res = w.H.import_packages([good, bad])
+    assert [p.status for p in res.packages] == ["consolidado", "rechazado"], res.text()
+    assert f"asistencia, fila {n}" in " ".join(res.packages[1].details) and "obligatorio" in res.text()
+    with w.hq.session() as s:
+        got = {a.id: a.full_name for a in s.scalars(select(Attendance).where(Attendance.id.in_(ids + later)))}
+    assert sorted(got) == sorted(ids) and ATTENDEE in got.values()  # the first whole, nothing of the second
+    assert _readers() == []
+    refused(w, bad, f"asistencia, fila {n}", "obligatorio")  # alone, the same refusal
+    assert _readers() == []
