@@ -148,6 +148,7 @@ def install() -> None:
     global _installed
     if _installed is None:
         _installed = GuiAsker()
+    _installed._closing = False  # a new runner: the application is running (again, in tests)
     hq_keys.set_asker(_installed)
 
 

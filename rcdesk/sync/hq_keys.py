@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-    from rcdesk.sync.keys import KeyRing
+    from rcdesk.sync.keyring import KeyRing
 
 PASSPHRASE_ENV = "RCDESK_HQ_PASSPHRASE"
 TRIES = 3
@@ -218,7 +218,7 @@ def _rows(db) -> dict[str, tuple[str, str]]:
 
 def _open_all(rows: dict[str, tuple[str, str]], passphrase: bytes | None) -> KeyRing:
     """The KeyRing in `rows` (sealed ones opened with `passphrase`, clear ones read as PEM)."""
-    from rcdesk.sync import keys
+    from rcdesk.sync import keyring as keys
 
     def one(kind: str, check):
         stored, public = rows[kind]
@@ -243,7 +243,7 @@ def _write(db, ring: KeyRing, passphrase: bytes, before: dict[str, tuple[str, st
     from sqlalchemy.exc import IntegrityError
 
     from rcdesk.models.sync import SyncKey
-    from rcdesk.sync import keys
+    from rcdesk.sync import keyring as keys
 
     t = SyncKey.__table__
     try:
@@ -289,7 +289,7 @@ def _unlock_once(db, rows: dict[str, tuple[str, str]]) -> KeyRing | None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-    from rcdesk.sync import keys
+    from rcdesk.sync import keyring as keys
 
     sealed = [is_sealed(stored) for stored, _ in rows.values()]
     if set(rows) != {keys.SIGN, keys.ENCRYPT}:

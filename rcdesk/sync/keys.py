@@ -11,17 +11,15 @@ scrypt-based in current `cryptography`). All primitives come from `cryptography`
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -29,22 +27,24 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 
 from rcdesk.errors import UserError
+from rcdesk.sync.keyring import (  # also where callers of keys find them
+    ENCRYPT,
+    SIGN,
+    KeyRing,
+    _enc_key,
+    _load_pem,
+    _pem,
+    _raw_public,
+    _sign_key,
+    b64,
+    unb64,
+)
 from rcdesk.sync.sealed import CHUNK, SealedWriter, open_chunks
 
-SIGN = "sign"
-ENCRYPT = "encrypt"
 _FILES = {SIGN: "firma-privada.pem", ENCRYPT: "cifrado-privada.pem"}
 _PUB_FILES = {SIGN: "firma-publica.txt", ENCRYPT: "cifrado-publica.txt"}
 KEY_EXPORT_FORMAT = "rcdesk-claves"
 _HKDF_INFO = b"rcdesk-paquete-v1 x25519-hkdf-sha256-aes256gcm"
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
 
 
 def fingerprint(public_b64: str | None) -> str:
@@ -57,52 +57,6 @@ def fingerprint(public_b64: str | None) -> str:
 
 PrivateKey = TypeVar("PrivateKey", Ed25519PrivateKey, X25519PrivateKey)
 _KEY_WORDS = {SIGN: "de firma (Ed25519)", ENCRYPT: "de cifrado (X25519)"}
-
-
-def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
-    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def _pem(key: Ed25519PrivateKey | X25519PrivateKey, password: bytes | None = None) -> str:
-    enc = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc).decode("ascii")
-
-
-def _load_pem(pem: str, password: bytes | None = None) -> object:
-    return serialization.load_pem_private_key(pem.encode("ascii"), password=password)
-
-
-# a PEM file may hold any kind of key, the other key of the pair included: it would sign nothing
-# (or encrypt to nobody), so it is refused before it can replace the stored key
-def _sign_key(key: object) -> Ed25519PrivateKey:
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError("not an Ed25519 signing key")
-    return key
-
-
-def _enc_key(key: object) -> X25519PrivateKey:
-    if not isinstance(key, X25519PrivateKey):
-        raise ValueError("not an X25519 encryption key")
-    return key
-
-
-@dataclass
-class KeyRing:
-    """The loaded private keys of this installation."""
-
-    sign_key: Ed25519PrivateKey
-    enc_key: X25519PrivateKey
-
-    @property
-    def sign_public(self) -> str:
-        return b64(_raw_public(self.sign_key))
-
-    @property
-    def enc_public(self) -> str:
-        return b64(_raw_public(self.enc_key))
-
-    def sign(self, data: bytes) -> bytes:
-        return self.sign_key.sign(data)
 
 
 def verify(public_b64: str, signature: bytes, data: bytes) -> bool:
