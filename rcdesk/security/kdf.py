@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
 ALG = "argon2id"
 # OWASP's first Argon2id option (m=46 MiB, t=1, p=1): ~40 ms here, inside the start-up budget
 DEFAULT_MEMORY_KIB = 47104
@@ -56,6 +54,8 @@ def derive(passphrase: str, params: KdfParams) -> bytes:
     """The 32-byte key-encryption key of `passphrase` (NFC-normalised, so the same typed text on
     Windows and Linux keyboards gives the same key)."""
     import unicodedata
+
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # here, not at start-up (see vault.py)
 
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     kdf = Argon2id(

@@ -26,11 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
+# `cryptography` is imported where a key is wrapped, unwrapped or derived: every start-up asks
+# `is_encrypted`, and a plain database's start-up must not pay ~10 ms for it (issue 14)
 from rcdesk.errors import UserError
 from rcdesk.security import kdf
 
@@ -188,6 +185,8 @@ def _wrap(data_key: bytes, passphrase: str) -> dict[str, Any]:
     params = kdf.KdfParams.fresh()
     kek = kdf.derive(passphrase, params)
     nonce = os.urandom(12)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return {
         "kdf": {
             "alg": kdf.ALG,
@@ -228,6 +227,9 @@ def unwrap(doc: dict[str, Any], passphrase: str, path: Path) -> bytes:
     """The data key of an already-read key file `doc` (read from `path`), or WrongPassphrase."""
     kek = kdf.derive(passphrase, _params(doc, path))
     nonce = _unb64(doc["nonce"], path, "nonce")
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         data_key = AESGCM(kek).decrypt(nonce, _unb64(doc["clave_envuelta"], path, "clave_envuelta"), _AAD)
     except InvalidTag as exc:
@@ -328,5 +330,8 @@ def subkey(data_key: bytes, purpose: str) -> bytes:
     """The 32-byte key of one purpose ("base-de-datos", "evidencias", "archivos"), independent of the others."""
     if not purpose:
         raise ValueError("empty key purpose")
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_SUBKEY_INFO + purpose.encode("ascii"))
     return hkdf.derive(data_key)
