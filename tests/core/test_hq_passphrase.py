@@ -239,3 +239,26 @@ def test_imported_keys_are_sealed_under_the_headquarters_passphrase(world, pg_ur
         assert load_or_create(third).sign_public == ring.sign_public
     finally:
         third.close()
+
+
+def test_two_operators_creating_the_keys_at_once_end_with_one_pair(pg_url, monkeypatch):
+    """Both desktops found no keys; the second one's insert loses, and it opens the first one's."""
+    first, second = Database.open(pg_url, name="Sede", role="hq"), Database.open(pg_url)
+    try:
+        real = hq_keys._rows
+        calls = []
+
+        def stale_then_real(db):
+            calls.append(db)
+            if len(calls) == 1:  # read before the first operator's keys were committed
+                load_or_create(first)
+                return {}
+            return real(db)
+
+        monkeypatch.setattr(hq_keys, "_rows", stale_then_real)
+        ring = load_or_create(second)
+        assert (ring.sign_public, ring.enc_public) == (first._sync_keyring.sign_public, first._sync_keyring.enc_public)
+        assert len(calls) == 3  # the stale read, the first operator's own read, the re-read after losing
+    finally:
+        first.close()
+        second.close()
