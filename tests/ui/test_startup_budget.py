@@ -160,3 +160,20 @@ def test_figures_computed_ahead_at_start_are_used_once_and_never_after_a_change(
     reads._ahead["home"][2].result(timeout=10)
     reads.dashboard(ui_ctx.db, other, with_reports=False)  # another plan was opened first
     assert "home" not in reads._ahead  # dropped: a later visit to `first` computes fresh figures
+
+
+def test_a_plain_database_starts_without_loading_cryptography(demo_db_path):
+    """Every start asks whether the file is encrypted; for a plain one that reads its header, not
+    the ~10 ms `cryptography` package (issue 14: start-up within 1.5x a bare window)."""
+    code = (
+        "import sys\n"
+        "from rcdesk.db.database import Database\n"
+        "from rcdesk.paths import AppPaths\n"
+        "from ui.security import unlock_at_start\n"
+        f"paths = AppPaths.for_target({str(demo_db_path)!r})\n"
+        "assert unlock_at_start(paths, lambda: None)\n"
+        "Database.open(paths=paths).close()\n"
+        "assert 'cryptography' not in sys.modules, 'a plain database loaded cryptography at start'\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
