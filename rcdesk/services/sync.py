@@ -398,6 +398,20 @@ class SyncService:
 
         return write_bytes(out, export_keys(self.db, passphrase))
 
+    def change_hq_passphrase(self) -> str:
+        """A server headquarters' passphrase changed (the current one, then the new one, asked the
+        way `rcdesk.sync.hq_keys` asks); keys kept in clear are sealed. The unchanged fingerprint."""
+        from rcdesk.sync.hq_keys import change_passphrase
+        from rcdesk.sync.keys import fingerprint, public_keys
+
+        if not self.db.is_server:
+            raise UserError(
+                "Esta base de datos es un archivo de este equipo: sus claves no llevan frase de paso de la sede. "
+                "La frase de paso protege las claves de una sede central en un servidor PostgreSQL."
+            )
+        change_passphrase(self.db)
+        return fingerprint(public_keys(self.db)[0])
+
     def import_keys(self, path: Path, passphrase: str) -> str:
         from rcdesk.sync.keys import fingerprint, import_keys
 

@@ -131,3 +131,46 @@ def test_connecting_to_a_server_whose_keys_are_sealed_asks_nothing_yet(qtbot, se
     operator = Operator(monkeypatch)
     choose_on_connect(None, _profile(server_hq), "")
     assert operator.seen == []
+
+
+def test_the_keys_tab_of_a_server_changes_the_passphrase(qtbot, server_hq, monkeypatch, tmp_path):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from ui.hq_passphrase import install
+    from ui.pages.sync import SyncPage
+    from ui.shell import UiContext
+    from ui.tasks import SyncTaskRunner
+
+    install()  # what the application's task runner does
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    db = Database.open(server_hq)
+    try:
+        settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+        ctx = UiContext(db=db, runner=SyncTaskRunner(), settings=settings)
+        page = SyncPage(ctx)
+        qtbot.addWidget(page)
+        (button,) = [b for b in page.findChildren(QPushButton) if "frase de paso de la sede" in b.text()]
+        operator = Operator(monkeypatch, PG_HQ_PASSPHRASE, "la frase nueva de la sede")
+        button.click()
+        assert [r.new for r, _ in operator.seen] == [False, True]
+        assert told and "nueva frase de paso" in told[0]
+    finally:
+        db.close()
+    monkeypatch.setenv(hq_keys.PASSPHRASE_ENV, "la frase nueva de la sede")
+    other = Database.open(server_hq)
+    try:
+        load_or_create(other)
+    finally:
+        other.close()
+
+
+def test_a_file_database_has_no_headquarters_passphrase_button(qtbot, ui_ctx):
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.pages.sync import SyncPage
+
+    page = SyncPage(ui_ctx)
+    qtbot.addWidget(page)
+    assert not [b for b in page.findChildren(QPushButton) if "frase de paso de la sede" in b.text()]

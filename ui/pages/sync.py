@@ -313,6 +313,11 @@ class SyncPage(QWidget):
         row.addWidget(b1)
         row.addWidget(b2)
         row.addWidget(self.btn_recover)
+        if self.ctx.db.is_server:  # headquarters' keys sealed on the server (rcdesk/sync/hq_keys.py)
+            b3 = QPushButton("Cambiar la &frase de paso de la sede…")
+            b3.setToolTip("La frase de paso que protege las claves privadas de la sede guardadas en el servidor")
+            b3.clicked.connect(self.change_hq_passphrase)
+            row.addWidget(b3)
         row.addStretch(1)
         lay.addLayout(row)
         # a field laptop: is its passphrase recoverable by headquarters yet?
@@ -642,6 +647,20 @@ class SyncPage(QWidget):
 
         self.ctx.runner.write(
             lambda: self.svc.import_keys(Path(path), phrase), parent=self, on_done=done, title="Importando las claves…"
+        )
+
+    def change_hq_passphrase(self) -> None:
+        """Asks the current passphrase, then the new one twice (ui/hq_passphrase.py), on the worker."""
+        self.ctx.runner.write(
+            self.svc.change_hq_passphrase,
+            parent=self,
+            title="Cambiando la frase de paso de la sede…",
+            on_done=lambda fp: QMessageBox.information(
+                self,
+                "Claves",
+                "Las claves de la sede quedan protegidas con la nueva frase de paso; compártala solo con "
+                f"quienes consolidan paquetes. Huella de la clave de firma (sin cambios): {fp}",
+            ),
         )
 
     def recover_database(self) -> None:

@@ -272,17 +272,7 @@ def _keys_import(ctx, args) -> dict:
 
 
 def _keys_passphrase(ctx, args) -> dict:
-    from rcdesk.sync.hq_keys import change_passphrase
-    from rcdesk.sync.keys import fingerprint, public_keys
-
-    db = ctx.db
-    if not db.is_server:
-        raise UserError(
-            "Esta base de datos es un archivo de este equipo: sus claves no llevan frase de paso de la sede. "
-            "La frase de paso protege las claves de una sede central en un servidor PostgreSQL."
-        )
-    change_passphrase(db)
-    fp = fingerprint(public_keys(db)[0])
+    fp = _svc(ctx).change_hq_passphrase()
     return {
         "fingerprint": fp,
         "_text": "Las claves de la sede quedan protegidas con la nueva frase de paso; compártala solo con "
