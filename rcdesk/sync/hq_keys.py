@@ -9,10 +9,12 @@ onto another key's public half, does not open). The sealed text lives in `privat
 table keeps its shape and SQLite installations (whose keys stay PEM, see `keys.py`) are unchanged.
 
 The passphrase is chosen by the operator who first needs the keys on that server (they are created
-then), typed again the first time a process needs them (consolidation, receipts, base packages,
-signed actas, export of the keys) and kept in memory only: the unlocked `KeyRing` is cached on
-the `Database` object. A server whose keys are still stored in clear (made before this) is
-protected the first time a process unlocks them: the operator is asked to choose a passphrase.
+then; the GUI asks already in «Conectar a un servidor…»), typed again the first time a process
+needs them (consolidation, receipts, base packages, signed actas, export of the keys) and kept in
+memory only: the unlocked `KeyRing` is cached on the `Database` object. A server whose keys are
+still stored in clear (made before this) is protected the first time a process unlocks them: the
+operator is asked to choose a passphrase (or `rcdesk keys passphrase` does it on purpose; that
+command, and «Cambiar la frase de paso de la sede…», change it later).
 
 How the passphrase is asked is the caller's: `RCDESK_HQ_PASSPHRASE` if set, else the asker
 installed with `set_asker` (the command line prompts, the GUI shows a dialog); with neither the
