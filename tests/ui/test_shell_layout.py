@@ -98,3 +98,25 @@ def test_splitters_come_back_as_the_user_left_them(qtbot, demo_ctx, user_screen)
     again.resize(*user_screen)
     again.show()
     assert again.show_page("followup").findChildren(QSplitter)[0].sizes() == kept
+
+
+def test_the_home_pages_splitter_comes_back_under_the_name_it_always_had(qtbot, demo_ctx, user_screen):
+    """The home page lists its splitter itself (no search of the page at start-up); the setting
+    keeps its name, so a state saved before that still applies."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.resize(*user_screen)
+    window.show()
+    split = window.show_page("dashboard").findChildren(QSplitter)[0]
+    assert window.page("dashboard").splitters == [split]
+    split.setSizes([700, 400])
+    split.splitterMoved.emit(700, 1)
+    kept = split.sizes()
+    assert demo_ctx.settings.value("splitters/dashboard/0") is not None
+    again = MainWindow(demo_ctx)
+    qtbot.addWidget(again)
+    again.resize(*user_screen)
+    again.show()
+    assert again.show_page("dashboard").findChildren(QSplitter)[0].sizes() == kept

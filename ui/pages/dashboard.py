@@ -105,6 +105,7 @@ class DashboardPage(QWidget):
         body.addWidget(self.tabs)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
+        self.splitters = [body]  # the main window remembers it without searching the page (start-up)
 
         self.empty = EmptyHint(
             "Tablero de seguimiento",
