@@ -33,6 +33,7 @@ from rcdesk.sync.import_report import (
     PackageReport,
     Quarantine,
 )
+from rcdesk.sync.keys import KeyRing
 from rcdesk.sync.package import EXTENSION, KINDS, OpenedPackage, open_package
 from rcdesk.sync.streamed import stop_early
 
@@ -135,7 +136,7 @@ def _import_one(
     progress: ProgressFn,
     cancel: CancelToken,
     from_quarantine: bool = False,
-    records_applied: Callable[[], None] | None = None,
+    records_applied: Callable[[KeyRing], None] | None = None,
 ) -> PackageReport:
     try:
         if pkg.kind == "field":

@@ -49,7 +49,7 @@ from rcdesk.sync.apply import BATCH, Applier, SeqRange
 from rcdesk.sync.conflict_rules import CONFLICT, SAME, UPDATE, classify_hq
 from rcdesk.sync.evidence_files import evidence_hashes, store_evidence
 from rcdesk.sync.import_report import ST_DONE, PackageReport, Quarantine
-from rcdesk.sync.keys import Opener, fingerprint, load_or_create
+from rcdesk.sync.keys import KeyRing, Opener, fingerprint, load_or_create
 from rcdesk.sync.package import OpenedPackage
 from rcdesk.sync.package_log import log_incoming
 from rcdesk.sync.streamed import PART_ROWS, References, reader, start_early
@@ -63,11 +63,11 @@ def consolidate_package(
     *,
     progress: ProgressFn = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
-    records_applied: Callable[[], None] | None = None,
+    records_applied: Callable[[KeyRing], None] | None = None,
 ) -> PackageReport:
     """Consolidate one verified field package (raises UserError / Quarantine, DB untouched).
-    `records_applied`: called once the records are written, before the commit (the batch
-    driver starts reading the next package there)."""
+    `records_applied`: called with headquarters' keys once the records are written, before the
+    commit (the batch driver starts reading the next package there)."""
     m = pkg.manifest
     author = m["installation"]
     report = PackageReport(
@@ -113,7 +113,7 @@ def consolidate_package(
                 f"«{pkg.file_name}»: los registros chocan con datos existentes ({exc.orig}); no se importó nada."
             ) from exc
         if records_applied is not None:
-            records_applied()
+            records_applied(ring)
         store_evidence(db, pkg, referenced, report, opener=opener)
         _log_package(db, conn, pkg, report, seqs)
         try:
@@ -128,7 +128,7 @@ def consolidate_package(
     return report
 
 
-def read_early(db, pkg: OpenedPackage) -> None:
+def read_early(db, pkg: OpenedPackage, ring: KeyRing) -> None:
     """On a server, begin reading a field package's records before its turn (`streamed.start_early`),
     when it is plainly readable here; anything else is left to `consolidate_package` to refuse."""
     if db.engine.dialect.name == "sqlite" or pkg.kind != "field" or db.role != ROLE_HQ:
@@ -140,7 +140,7 @@ def read_early(db, pkg: OpenedPackage) -> None:
         if enc:
             if enc.get("recipient") != db.installation_id:
                 return
-            opener = Opener(load_or_create(db).enc_key, enc["ephemeral_public"])
+            opener = Opener(ring.enc_key, enc["ephemeral_public"])
     except (UserError, KeyError, TypeError, ValueError):
         return
     start_early(pkg, declared, opener)
