@@ -138,7 +138,9 @@ class Person(Record, Base):
 
 class PersonCount(Base):
     """One row (id 1): how many people the directory holds, deleted and anonymised ones aside.
-    Kept by triggers on `person` (migration 0008); local, never synchronised (not a Record)."""
+    Kept by triggers on `person` (migration 0008); local, never synchronised (not a Record). On a
+    server, changes made while another transaction holds this row wait beside it in
+    `person_count_delta` (migration 0015), so writers of `person` never wait for each other."""
 
     __tablename__ = "person_count"
 
