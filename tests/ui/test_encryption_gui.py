@@ -373,3 +373,31 @@ def test_at_start_a_plain_field_database_is_converted_on_the_worker(qtbot, quiet
     copies = list_backups(AppPaths.for_database(demo_db_path).backups)
     assert copies and all(not c.path.read_bytes().startswith(PLAIN_HEADER) for c in copies)
     assert unlocked.key_for(demo_db_path) is not None
+
+
+def test_headquarters_encrypts_only_when_it_ticks_the_box(qtbot, ui_ctx):
+    from PySide6.QtWidgets import QWizard
+
+    from rcdesk.security import vault
+    from ui.first_start import run_first_start
+
+    window = _window(qtbot, ui_ctx)
+    path = ui_ctx.db.paths.database
+    wizard = run_first_start(window)
+    wizard.role_page.hq.setChecked(True)
+    wizard.next()
+    wizard.identity.entity.setText("Gobernación de Chimborazo")
+    wizard.next()
+    wizard.next()
+    page, next_button = wizard.protect, wizard.button(QWizard.WizardButton.NextButton)
+    assert wizard.currentPage() is page and page.encrypt.isVisible() and next_button.isEnabled()
+    page.encrypt.setChecked(True)
+    assert page.fields.isEnabled() and not next_button.isEnabled()  # ticked: a passphrase is needed
+    page.fields.first.setText(NEW)
+    page.fields.second.setText(NEW)
+    assert next_button.isEnabled()
+    wizard.next()
+    wizard.next_page.buttons["nothing"].setChecked(True)
+    wizard.accept()
+    assert ui_ctx.db.role == "hq" and not path.read_bytes().startswith(PLAIN_HEADER)
+    assert vault.unlock(path, NEW)
