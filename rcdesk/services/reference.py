@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from rcdesk.db.base import check_version
 from rcdesk.db.database import Database
 from rcdesk.db.stamping import allocate_seq, record_values
 from rcdesk.errors import NotFound, UserError
@@ -71,6 +72,7 @@ class UnitRow:
     name: str
     unit_type: str
     territory_id: str | None
+    version: int = 0  # what the unit form read; given back when it saves (`check_version`)
 
     @property
     def type_label(self) -> str:
@@ -247,7 +249,10 @@ class ReferenceService:
             s.flush()
             return InstitutionRow(inst.id, inst.name, inst.country, inst.kind, inst.tax_id, inst.territory_id)
 
-    def update_institution(self, institution_id: str, **fields) -> InstitutionRow:
+    def update_institution(
+        self, institution_id: str, *, expected_version: int | None = None, **fields
+    ) -> InstitutionRow:
+        """Save the profile form's fields; `expected_version`: the version the form read (`institution()`)."""
         allowed = {"name", "country", "kind", "tax_id", "territory_id", "address", "email", "phone", "website"}
         bad = set(fields) - allowed
         if bad:
@@ -267,6 +272,7 @@ class ReferenceService:
             inst = s.get(Institution, institution_id)
             if inst is None or inst.deleted:
                 raise NotFound("La entidad no existe.")
+            check_version(inst, expected_version)
             if fields.get("tax_id"):
                 fields["tax_id"] = _checked_tax_id(fields["tax_id"], fields.get("country", inst.country))
             if fields.get("territory_id") and s.get(Territory, fields["territory_id"]) is None:
@@ -283,7 +289,7 @@ class ReferenceService:
             stmt = stmt.where(OrgUnit.institution_id == institution_id)
         with self.db.session() as s:
             return [
-                UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+                UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id, u.version)
                 for u in s.scalars(stmt.order_by(OrgUnit.name))
             ]
 
@@ -314,9 +320,11 @@ class ReferenceService:
             u = OrgUnit(institution_id=institution_id, name=name, unit_type=unit_type, territory_id=territory_id)
             s.add(u)
             s.flush()
-            return UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+            return UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id, u.version)
 
-    def update_unit(self, unit_id: str, *, name: str, unit_type: str, territory_id: str | None) -> UnitRow:
+    def update_unit(
+        self, unit_id: str, *, name: str, unit_type: str, territory_id: str | None, expected_version: int | None = None
+    ) -> UnitRow:
         name = clean(name)
         if not name:
             raise UserError("Falta el nombre de la dependencia.")
@@ -326,6 +334,7 @@ class ReferenceService:
             u = s.get(OrgUnit, unit_id)
             if u is None or u.deleted:
                 raise NotFound("La dependencia no existe.")
+            check_version(u, expected_version)
             if territory_id and s.get(Territory, territory_id) is None:
                 raise NotFound("El territorio no existe.")
             dup = s.scalar(
@@ -343,7 +352,7 @@ class ReferenceService:
             for k, v in (("name", name), ("unit_type", unit_type), ("territory_id", territory_id)):
                 if getattr(u, k) != v:
                     setattr(u, k, v)
-            return UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id)
+            return UnitRow(u.id, u.institution_id, u.name, u.unit_type, u.territory_id, u.version)
 
     def delete_unit(self, unit_id: str) -> None:
         """Tombstone a unit; activities keep their free-text responsible."""
@@ -378,6 +387,7 @@ class ReferenceService:
                     "email",
                     "phone",
                     "website",
+                    "version",  # given back by the form when it saves
                 )
             }
 

@@ -122,6 +122,36 @@ def _execution(db):
     return (lambda: svc.execution(mid, 1)), save, lambda: svc.execution(mid, 1).narrative
 
 
+def _institution(db):
+    from rcdesk.services.reference import ReferenceService
+
+    svc = ReferenceService(db)
+    iid = _first(db, "SELECT id FROM institution WHERE NOT deleted ORDER BY id LIMIT 1")
+
+    def save(row, value):
+        svc.update_institution(iid, expected_version=row["version"], address=value)
+
+    return (lambda: svc.institution(iid)), save, lambda: svc.institution(iid)["address"]
+
+
+def _unit(db):
+    from rcdesk.services.reference import ReferenceService
+
+    svc = ReferenceService(db)
+    uid = _first(db, "SELECT id FROM org_unit WHERE NOT deleted ORDER BY id LIMIT 1")
+    iid = _first(db, f"SELECT institution_id FROM org_unit WHERE id = '{uid}'")
+
+    def read():
+        return next(u for u in svc.units(iid) if u.unit_id == uid)
+
+    def save(row, value):
+        svc.update_unit(
+            uid, name=value, unit_type=row.unit_type, territory_id=row.territory_id, expected_version=row.version
+        )
+
+    return read, save, lambda: read().name
+
+
 FORMS = {
     "evento": _event,
     "actividad del plan": _activity,
@@ -129,6 +159,8 @@ FORMS = {
     "meta del POA": _meta,
     "objetivo del POA": _objective,
     "reporte del POA": _execution,
+    "perfil de la entidad": _institution,
+    "dependencia": _unit,
 }
 
 

@@ -230,6 +230,7 @@ class ReferencePage(QWidget):
             self.unit_model.set_rows([], {})
             return
         data = self.svc.institution(inst_id)
+        self._profile_version = data["version"]  # another operator's save meanwhile is refused, never overwritten
         self.f_name.setText(data["name"])
         self.f_country.blockSignals(True)
         self.f_country.setCurrentIndex(max(self.f_country.findData(data["country"]), 0))
@@ -315,7 +316,8 @@ class ReferencePage(QWidget):
             self.ctx.events.status_message.emit("Perfil de la entidad guardado.")
 
         # a refusal keeps the form as typed so the user can correct the field named
-        self._write(lambda: svc.update_institution(inst_id, **values), done)
+        version = getattr(self, "_profile_version", None)
+        self._write(lambda: svc.update_institution(inst_id, expected_version=version, **values), done)
 
     def _selected_unit(self):
         rows = self.unit_view.selectionModel().selectedRows()
@@ -335,7 +337,7 @@ class ReferencePage(QWidget):
         svc = self.svc
         self._unit_form(
             UnitDialog(self.svc, self.f_country.currentData(), unit, parent=self),
-            lambda values: svc.update_unit(unit.unit_id, **values),
+            lambda values: svc.update_unit(unit.unit_id, expected_version=unit.version, **values),
         )
 
     def _unit_form(self, dlg: UnitDialog, save) -> None:
