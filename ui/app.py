@@ -225,6 +225,9 @@ def run(argv: list[str] | None = None) -> int:
 
         QMessageBox.warning(None, "rcdesk — la base de datos ya está abierta", str(exc))
         return 2
+    from rcdesk.security.files import remove_stale_views
+
+    remove_stale_views(paths.data)  # decrypted evidence copies a crash left behind (this lock is ours now)
     backup = None
     try:
         from .security import unlock_at_start
