@@ -28,6 +28,7 @@ KEY_PURPOSE = "base-de-datos"
 _CIPHER_MODULE = "sqlcipher3.dbapi2"
 _NOTADB = 26
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+CACHE_KIB = 32 * 1024  # page cache of an encrypted connection (see apply_key)
 
 
 class WrongDatabaseKey(StorageError):
@@ -144,14 +145,18 @@ def apply_key(conn: Any, hex_key: str, path: Path, *, check: bool = True) -> Non
     reported in Spanish here, not as English lines on stderr."""
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{hex_key}'\"")
-    if not check:
-        return
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except cipher_module().DatabaseError as exc:
-        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == _NOTADB or "not a database" in str(exc):
-            raise WrongDatabaseKey(path) from exc
-        raise
+    if check:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except cipher_module().DatabaseError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == _NOTADB or "not a database" in str(exc):
+                raise WrongDatabaseKey(path) from exc
+            raise
+    # A page read from the OS cache costs a decryption and an HMAC check here, not just a copy: a
+    # larger page cache (grown only as used) keeps a consolidation's index pages decrypted. Measured
+    # on 110,000 consolidated rows (63 MB file): CPU 10.8 s with 2 MiB, 9.3 s with 8 MiB (SQLCipher's
+    # default), 8.5 s with 32 MiB, no better with 64-256 MiB; 6.3-6.8 s on the plain file.
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def export_encrypted(src: Path, dest: Path, data_key: bytes) -> None:
