@@ -154,23 +154,24 @@ def _kind(column: sa.Column) -> str:
     return "plain"
 
 
-def _canonical(kind: str, v: Any) -> Any:
-    """One value as compared between the engines: its wire form, spelled one way only."""
-    if v is None:
-        return None
-    if kind == "datetime":
-        from rcdesk.sync.wire import datetime_text
+def _datetime(v: Any) -> str:
+    from rcdesk.sync.wire import datetime_text
 
-        return datetime_text(datetime.fromisoformat(v) if isinstance(v, str) else v)
-    if kind == "date":
-        return str(v)[:10]
-    if kind == "bool":
-        return int(v)
-    if kind == "number":
-        return float(v)
-    if kind == "bytes":
-        return bytes(v)
-    return v
+    if isinstance(v, str):
+        if len(v) == 26 and v[10] == " " and v[19] == ".":
+            return v  # already the wire form (what SQLAlchemy stores and the server's reads give)
+        v = datetime.fromisoformat(v)
+    return datetime_text(v)
+
+
+# each kind's value as compared between the engines: its wire form, spelled one way only
+_CANONICAL: dict[str, Callable[[Any], Any]] = {
+    "datetime": _datetime,
+    "date": lambda v: str(v)[:10],
+    "bool": int,
+    "number": float,
+    "bytes": bytes,
+}
 
 
 class _Checksum:
@@ -178,16 +179,20 @@ class _Checksum:
     text differently, and nothing needs to be held to compare."""
 
     def __init__(self, table: sa.Table) -> None:
-        self.kinds = [_kind(c) for c in table.columns]
+        self.convert = [(i, _CANONICAL[k]) for i, k in enumerate(_kind(c) for c in table.columns) if k in _CANONICAL]
         self.count = 0
         self.total = 0
 
     def add(self, rows: Iterable[Iterable[Any]]) -> None:
-        kinds = self.kinds
+        total, sha = self.total, hashlib.sha256
         for row in rows:
-            text = repr(tuple(_canonical(k, v) for k, v in zip(kinds, row, strict=True)))
-            self.total = (self.total + int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")) % _MOD
+            values = list(row)
+            for i, canonical in self.convert:
+                if values[i] is not None:
+                    values[i] = canonical(values[i])
+            total += int.from_bytes(sha(repr(values).encode()).digest(), "big")
             self.count += 1
+        self.total = total % _MOD
 
 
 def _copy_table(src: sa.Connection, dst: sa.Connection, table: sa.Table, step: Callable[[int], None]) -> _Checksum:
