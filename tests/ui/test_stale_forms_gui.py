@@ -53,6 +53,28 @@ def test_the_event_form_held_open_is_refused(qtbot, ui_ctx, other_desktop, shown
     assert EventService(ui_ctx.db).get(ev.event_id).title == "Título de la otra operadora"
 
 
+def test_the_answer_form_held_open_is_refused(qtbot, ui_ctx, other_desktop, shown):
+    from rcdesk.services.questions import QuestionInput, QuestionService
+    from ui.pages.events import EventsPage
+
+    ev = EventService(ui_ctx.db).create(EventInput(title="Deliberación pública", event_date=date(2026, 5, 20)))
+    q = QuestionService(ui_ctx.db).add(
+        QuestionInput(
+            asker_name="Rosa", text="¿Cuándo se arregla la vía?", received_on=date(2026, 5, 20), event_id=ev.event_id
+        )
+    )
+    page = EventsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.select_event(ev.event_id)
+    tab = page.workspace.tab("preguntas")
+    tab.view.selectRow(0)
+    QuestionService(other_desktop).answer(q.question_id, "Respuesta de la otra operadora", date(2026, 5, 21))
+    tab.answer.setPlainText("Respuesta desde el formulario abierto")
+    tab.save_answer()
+    assert shown and STALE in shown[-1]
+    assert QuestionService(ui_ctx.db).get(q.question_id).answer == "Respuesta de la otra operadora"
+
+
 def test_the_entity_profile_held_open_is_refused(qtbot, ui_ctx, other_desktop, monkeypatch):
     from ui.pages import reference as page_module
 
