@@ -73,17 +73,18 @@ def column_fits(kind: str | None, values: tuple) -> bool:
     """True when every non-NULL stored value fits the column (fast, column at a time)."""
     if kind is None:
         return True
-    present = [v for v in values if v is not None]
+    # `None in` is one C-level scan: most columns have no NULL and need no filtered copy
+    present = [v for v in values if v is not None] if None in values else values
     if not present:
         return True
     if not set(map(type, present)) <= _ALLOWED_TYPES[kind]:
         return False
     if kind == "bool":
         return set(present) <= {0, 1}
-    if kind == "datetime":
-        return all(map(_DT_RE.match, present))
+    if kind == "datetime":  # dates and times repeat across a package: each distinct one matched once
+        return all(map(_DT_RE.match, set(present)))
     if kind == "date":
-        return all(map(_D_RE.match, present))
+        return all(map(_D_RE.match, set(present)))
     return True
 
 
