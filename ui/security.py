@@ -85,7 +85,13 @@ def offer_protection(window, *, after_ms: int = OFFER_AFTER_MS) -> bool:
         return False
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(after_ms, lambda: open_protect_dialog(window))
+    def offer() -> None:
+        # a window closed meanwhile (rcdesk is quitting) gets no dialog: it would keep the
+        # application alive with no window behind it
+        if window.isVisible():
+            open_protect_dialog(window)
+
+    QTimer.singleShot(after_ms, offer)
     return True
 
 

@@ -311,6 +311,13 @@ def test_later_leaves_the_database_as_it_was_and_headquarters_is_not_asked(qtbot
     qtbot.waitUntil(lambda: getattr(window, "protect_dialog", None) is not None)
     window.protect_dialog.later.click()
     assert _digest(path) == before and not window.protect_dialog.isVisible()
+    closing = _window(qtbot, demo_ctx)
+    assert offer_protection(closing, after_ms=0)
+    closing.close()  # rcdesk closed before the offer came: no dialog to keep it alive windowless
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # the offer's timer fires
+    assert not hasattr(closing, "protect_dialog")
     ui_ctx.db.role = "hq"  # headquarters chooses in the assistant or the Archivo menu
     assert not offer_protection(_window(qtbot, ui_ctx), after_ms=0)
 
