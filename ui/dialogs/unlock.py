@@ -120,6 +120,7 @@ class UnlockDialog(QDialog):
         label.setBuddy(self.secret)
         for w in (intro, label, self.secret, self.show_secret, self.error, self.forgot):
             lay.addWidget(w)
+        lay.addStretch(1)  # spare height under the text, not between its lines
         lay.addWidget(self.buttons)
         self.secret.setFocus()
 
