@@ -318,6 +318,14 @@ def test_later_leaves_the_database_as_it_was_and_headquarters_is_not_asked(qtbot
 
     QApplication.processEvents()  # the offer's timer fires
     assert not hasattr(closing, "protect_dialog")
+    from ui.security import security_action
+
+    window.menuBar().actions()[0].menu().aboutToShow.emit()
+    assert window.security_action.text() == "Cifrar la &base de datos…"
+    from_menu = security_action(window)  # Archivo › «Cifrar la base de datos…»: the same dialog
+    assert from_menu is window.protect_dialog and from_menu.later.text() == "&Cancelar"
+    from_menu.later.click()
+    assert _digest(path) == before
     ui_ctx.db.role = "hq"  # headquarters chooses in the assistant or the Archivo menu
     assert not offer_protection(_window(qtbot, ui_ctx), after_ms=0)
 
