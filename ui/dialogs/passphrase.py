@@ -146,6 +146,7 @@ class ChangePassphraseDialog(QDialog):
         )
         lay.addWidget(self.new)
         lay.addWidget(self.error)
+        lay.addStretch(1)  # spare height above the buttons, not between the lines of text
         lay.addWidget(buttons)
 
     def change(self) -> None:
@@ -219,6 +220,7 @@ class ProtectDialog(QDialog):
         lay.addWidget(self.fields)
         lay.addWidget(when)
         lay.addWidget(self.error)
+        lay.addStretch(1)
         lay.addWidget(self.buttons)
 
     def encrypt(self) -> None:
