@@ -128,9 +128,7 @@ def reconnect(db) -> None:
     made (rcdesk/db/engine.py), so after the file changed from plain to encrypted the disposed
     engine must not be reused: it would reconnect with the plain driver. Pages and services keep
     their `Database`, which stays the same object."""
-    db.close()
-    db._engine = None
-    db._sessions = None
+    db.reopen()
 
 
 def convert_file(db, passphrase: str, progress) -> bytes:

@@ -176,6 +176,15 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
 
+    def reopen(self) -> None:
+        """Close every connection and let the next use build a new engine. The engine factory picks
+        the driver (sqlite3, or SQLCipher with the key) when it makes the engine, so after the file
+        changed from plain to encrypted the old engine must not reconnect; callers keep this object."""
+        self.close()
+        with self._lock:
+            self._engine = None
+            self._sessions = None
+
     def __enter__(self) -> Database:
         return self
 

@@ -168,8 +168,16 @@ def export_encrypted(src: Path, dest: Path, data_key: bytes) -> None:
         conn.execute("PRAGMA cipher_log_level = NONE")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute("ATTACH DATABASE ? AS enc KEY ?", (str(dest), f"x'{raw_key(data_key)}'"))
-        conn.execute("SELECT sqlcipher_export('enc')")
-        conn.execute(f"PRAGMA enc.user_version = {int(version)}")
+        # one transaction: in autocommit every table's copy commits (and syncs) on its own, 4.5 s instead
+        # of 0.12 s for the demo database; the caller syncs the finished file before swapping it in
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT sqlcipher_export('enc')")
+            conn.execute(f"PRAGMA enc.user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
         conn.execute("DETACH DATABASE enc")
     finally:
         conn.close()

@@ -183,6 +183,8 @@ def _encrypt_file(db_path: Path, data_key: bytes) -> None:
     _blank_and_remove(tmp)  # an earlier attempt's export
     driver.export_encrypted(db_path, tmp, data_key)
     _verify_copy(db_path, tmp, data_key)
+    with open(tmp, "rb+") as fh:  # on disk before it replaces the only other copy of the data
+        os.fsync(fh.fileno())
     _replace_blanking(tmp, db_path)
     for side in ("-wal", "-shm", "-journal"):
         db_path.with_name(db_path.name + side).unlink(missing_ok=True)

@@ -32,6 +32,7 @@ def prepare_new(db_path: Path, passphrase: str) -> bytes:
     why = vault.check_passphrase_strength(passphrase)
     if why is not None:
         raise UserError(why)
+    db_path.parent.mkdir(parents=True, exist_ok=True)  # a first start: the data folder may not exist yet
     data_key = vault.create(db_path, passphrase)
     unlocked.remember(db_path, data_key)
     return data_key

@@ -155,7 +155,7 @@ def test_keys_export_import_cli(capsys, tmp_path, monkeypatch):
     db = tmp_path / "campo.db"
     run(capsys, db, "init", "--no-encrypt")
     out_file = tmp_path / "claves.json"
-    monkeypatch.setenv("RCDESK_PASSPHRASE", "una frase larga")
+    monkeypatch.setenv("RCDESK_KEYS_PASSPHRASE", "una frase larga")
     code, out, _ = run(capsys, db, "keys", "export", "--out", str(out_file))
     assert code == 0 and out_file.is_file()
     code, out, _ = run(capsys, db, "keys", "import", str(out_file))

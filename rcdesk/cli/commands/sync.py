@@ -9,7 +9,8 @@ from pathlib import Path
 
 from rcdesk.errors import UserError
 
-ENV_PASSPHRASE = "RCDESK_PASSPHRASE"
+# not RCDESK_PASSPHRASE: that one unlocks an encrypted database, and a script may need both
+ENV_PASSPHRASE = "RCDESK_KEYS_PASSPHRASE"
 
 
 def register(cli) -> None:
