@@ -8,7 +8,7 @@
 
 Checks, each failing the run: the bundle fits the size budget; every first-party module imports
 inside the frozen programs (the console one: all of rcdesk; the windowed one: ui and what it
-uses); the frozen `rcdesk` runs init, demo, report seguimiento and export consolidated and writes
+uses); the frozen `rcdesk` runs init (encrypted), demo, report seguimiento and export consolidated and writes
 real files; holiday names come out in Spanish (the `holidays` translations are bundled); the
 frozen `rcdesk-gui` starts offscreen on the demo database, opens every page and the guide, and
 reports no error. On success the fingerprint of the inputs is written to packaging/smoke.sha256
@@ -97,6 +97,9 @@ class Smoke:
             APPDATA=str(tmp / "home"),
             XDG_DATA_HOME=str(tmp / "home" / "data"),
             XDG_CONFIG_HOME=str(tmp / "home" / "config"),
+            # the database is encrypted (init --encrypt): SQLCipher's driver, the key file and Argon2id
+            # must all work frozen; every later command and the window unlock with this
+            RCDESK_PASSPHRASE="prueba de humo 2026",
         )
 
     def check(self, ok: bool, what: str) -> None:
@@ -135,7 +138,11 @@ class Smoke:
 
     def command_line(self) -> None:
         db = ["--db", str(self.db)]
-        self.run(self.cli, *db, "init", "--role", "hq", "--name", "Sede de prueba")
+        self.run(self.cli, *db, "init", "--role", "hq", "--name", "Sede de prueba", "--encrypt")
+        self.check(
+            self.db.exists() and not self.db.read_bytes().startswith(b"SQLite format 3"),
+            "the database is encrypted (SQLCipher in the bundle)",
+        )
         self.run(self.cli, *db, "demo")
         rows = json.loads(self.run(self.cli, *db, "--json", "plan", "list").stdout or "{}").get("plans", [])
         # a Colombian MURC plan of 2022: the cut of 30 April falls inside its year
