@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 # The daily copy waits this long after the window is shown: copying a large database competes
 # for the disk and the processor with the home page's first figures, and nothing needs it sooner.
 BACKUP_AFTER_MS = 3000
-# The window is built after the home page's figures when they take less than this (measured:
-# computing them while the window is built costs more, both compete for the interpreter).
-HOME_FIGURES_WAIT_S = 0.4
+# The home page's figures are computed once the window has been painted (the window is not kept
+# waiting for them); should the window get no paint event (started minimized), after this long.
+HOME_FIGURES_AT_LATEST_MS = 300
 BACKUP_FAILED_TEXT = (
     "No se pudo hacer la copia de seguridad diaria (el detalle quedó en el registro). "
     "Pruebe «Archivo › Hacer copia de seguridad» y revise el espacio libre del disco."
@@ -94,8 +94,8 @@ def _import_core_first(has_plan: bool) -> None:
 
     PySide6's import hook reads the whole source file of every module imported after it (to
     look for `from __feature__ import …`); core modules never use Qt, so importing them first
-    skips that. The home page's figures are computed on the worker from rcdesk.followup.reads:
-    imported here, before the worker and the window compete for the interpreter.
+    skips that. The home page's figures are computed from rcdesk.followup.reads once the window
+    is on screen: imported here all the same, not by the worker while the window is built.
     """
     import rcdesk.db.backup
     import rcdesk.services.installation_setup
@@ -124,6 +124,51 @@ def _home_plan(db) -> str | None:
     except (OSError, UnicodeError):
         pass
     return remembered if remembered in plans else plans[0]
+
+
+def _remove_stale_views(paths) -> None:
+    """Decrypted evidence copies a crashed run left behind (this process holds the lock now)."""
+    from rcdesk.security.files import remove_stale_views
+
+    remove_stale_views(paths.data)
+
+
+def after_first_paint(window, calls, at_latest_ms: int):
+    """Run `calls` (None entries skipped) once `window` has been painted and its paint flushed to
+    the screen, or after `at_latest_ms` if it gets no paint event; each runs once.
+
+    Start-up budget: what the first screen does not show waits until it is on screen. A window
+    closed before that runs them as it closes (the home page's job waits for its figures, and
+    closing waits for the job); the returned function runs whatever has not run yet.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    pending = [c for c in calls if c is not None]
+
+    def run_all() -> None:
+        if watcher.watching:
+            watcher.watching = False
+            window.removeEventFilter(watcher)
+        while pending:
+            pending.pop(0)()
+
+    class FirstPaint(QObject):
+        watching = True
+        painted = False
+
+        def eventFilter(self, obj, event) -> bool:
+            kind = event.type()
+            if kind == QEvent.Type.Close:
+                run_all()
+            elif kind == QEvent.Type.Paint and not self.painted:
+                self.painted = True
+                QTimer.singleShot(0, run_all)  # after this paint has been flushed
+            return False
+
+    watcher = FirstPaint(window)
+    window.installEventFilter(watcher)
+    QTimer.singleShot(at_latest_ms, run_all)
+    return run_all
 
 
 _bridge_class = None
@@ -225,9 +270,6 @@ def run(argv: list[str] | None = None) -> int:
 
         QMessageBox.warning(None, "rcdesk — la base de datos ya está abierta", str(exc))
         return 2
-    from rcdesk.security.files import remove_stale_views
-
-    remove_stale_views(paths.data)  # decrypted evidence copies a crash left behind (this lock is ours now)
     backup = None
     try:
         from .security import unlock_at_start
@@ -244,14 +286,16 @@ def run(argv: list[str] | None = None) -> int:
             return 2
         home_plan = _home_plan(db)
         _import_core_first(home_plan is not None)
+        start_home = None
         if home_plan is not None:
-            from rcdesk.followup.reads import prefetch_home, wait_for_home
+            from rcdesk.followup.reads import prefetch_home
 
-            prefetch_home(db, home_plan)
-            wait_for_home(HOME_FIGURES_WAIT_S)  # a larger plan goes on while the window is built
+            # the home page asks for these figures as it is built and fills them in when they come
+            start_home = prefetch_home(db, home_plan, later=True)
         qt_app()
         window = create_window(db)
         window.show_at_start()
+        started = after_first_paint(window, [start_home, lambda: _remove_stale_views(paths)], HOME_FIGURES_AT_LATEST_MS)
         backup = None if paths.is_server else start_daily_backup(window, paths)  # a server's are its own
         window.daily_backup = backup  # an encryption waits for it (ui/security.py)
         from rcdesk.services.installation_setup import needs_setup
@@ -265,6 +309,7 @@ def run(argv: list[str] | None = None) -> int:
 
             offer_protection(window)
         code = app.exec()
+        started()  # closed before its first paint: the waiting job must be able to finish
         window.ctx.runner.shutdown()  # a write still running must finish before the file is let go
         if backup is not None:
             backup.finish()  # closed before the copy started: it is taken now, the window already gone

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import namedtuple
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -273,13 +274,15 @@ _ahead: dict[str, tuple[object, str, Future]] = {}
 _ahead_lock = threading.Lock()
 
 
-def prefetch_home(db, plan_id: str) -> None:
-    """Start computing the home page's figures for `plan_id` on a thread of its own.
+def prefetch_home(db, plan_id: str, *, later: bool = False) -> Callable[[], None]:
+    """Compute the home page's figures for `plan_id` on a thread of its own.
 
-    The GUI calls this as soon as the database is open: the window is built meanwhile, and the
-    reads spend much of their time in SQLite, which lets the window's thread run. The next
-    `dashboard(db, plan_id, with_reports=False)` with default arguments takes the result; any
-    other call drops it, so a result computed before a change is never shown after it.
+    The next `dashboard(db, plan_id, with_reports=False)` with default arguments takes the
+    result (waiting for it if need be); any other call drops it, so a result computed before a
+    change is never shown after it. With `later` the thread starts only when the returned
+    function is first called: the GUI calls it once the window is on screen, so that building
+    and painting the window does not share the interpreter with the figures. The caller must
+    call it (a `dashboard` call meanwhile waits for it); calling it again does nothing.
     """
     fut: Future = Future()
 
@@ -289,27 +292,18 @@ def prefetch_home(db, plan_id: str) -> None:
         except BaseException as exc:
             fut.set_exception(exc)
 
+    thread = threading.Thread(target=work, name="tablero-inicial", daemon=True)
+    started = threading.Lock()
+
+    def start() -> None:
+        if started.acquire(blocking=False):
+            thread.start()
+
     with _ahead_lock:
         _ahead["home"] = (db, plan_id, fut)
-    threading.Thread(target=work, name="tablero-inicial", daemon=True).start()
-
-
-def wait_for_home(timeout: float) -> bool:
-    """Wait up to `timeout` seconds for the figures `prefetch_home` computes; True when ready.
-
-    Computing them while the window is built costs more than computing them first: both are
-    Python and take turns on the interpreter. Waiting a bounded time lets a usual plan be ready
-    before the window is built; a very large one goes on while the window is built.
-    """
-    with _ahead_lock:
-        entry = _ahead.get("home")
-    if entry is None:
-        return False
-    try:
-        entry[2].exception(timeout=timeout)
-    except TimeoutError:
-        return False
-    return True
+    if not later:
+        start()
+    return start
 
 
 def _take_ahead(db, plan_id: str, plain: bool) -> Dashboard | None:
