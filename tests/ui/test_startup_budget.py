@@ -177,3 +177,28 @@ def test_a_plain_database_starts_without_loading_cryptography(demo_db_path):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_figures_held_for_the_first_paint_are_computed_only_when_started_and_the_home_page_waits(ui_ctx):
+    """At start the window is painted before the home page's figures are computed; the page's job,
+    asking for them meanwhile, gets them once they are (ui/app.py after_first_paint)."""
+    import threading
+
+    import rcdesk.followup.reads as reads
+    from rcdesk.demo import plans as demo_plans
+    from rcdesk.jobs import no_progress
+    from rcdesk.services.plan_reads import list_plans
+
+    demo_plans.load(ui_ctx.db, no_progress)
+    first = list_plans(ui_ctx.db)[0].plan_id
+    start = reads.prefetch_home(ui_ctx.db, first, later=True)
+    ahead = reads._ahead["home"][2]
+    got: list = []
+    job = threading.Thread(target=lambda: got.append(reads.dashboard(ui_ctx.db, first, with_reports=False)))
+    job.start()
+    job.join(0.3)
+    assert job.is_alive() and not got and not ahead.done()  # nothing computed before the start
+    start()
+    start()  # a second call (the close after the paint) computes nothing again
+    job.join(20)
+    assert got and got[0] is ahead.result()
