@@ -2,7 +2,8 @@
 
 Every file is opened and verified first (`package.open_package`); then the packages are
 imported base first, field next, receipts last, each author's in sequence order, one
-transaction per package (`field_import`, `base_package`, `receipt`). A bad package is
+transaction per package (`field_import`, `base_package`, `receipt`; on SQLite consecutive
+packages share one transaction, each in its own savepoint: `write_group`). A bad package is
 reported and does not stop the others; a package that cannot go in yet waits in
 quarantine and is tried again after any package went in.
 
@@ -36,6 +37,7 @@ from rcdesk.sync.import_report import (
 from rcdesk.sync.keys import KeyRing
 from rcdesk.sync.package import EXTENSION, KINDS, OpenedPackage, open_package
 from rcdesk.sync.streamed import stop_early
+from rcdesk.sync.write_group import WriteGroup
 
 # What callers of the batch import see (the command line, the sync service and page).
 __all__ = [
@@ -81,8 +83,8 @@ def import_files(
     cancel: CancelToken = NEVER_CANCELLED,
     retry_quarantine: bool = True,
 ) -> ImportResult:
-    """Import packages (files or folders). Each package is one transaction; a bad package
-    is reported and does not stop the others."""
+    """Import packages (files or folders). Each package is one transaction (on SQLite one
+    savepoint of a group, `write_group`); a bad package is reported and does not stop the others."""
     result = ImportResult()
     opened: list[OpenedPackage] = []
     paths = expand(files)
@@ -110,12 +112,15 @@ def import_files(
         opened.append(pkg)
     opened.sort(key=lambda k: (_KIND_ORDER.get(k.kind, 9), k.author["id"], k.manifest["seq"]))
     try:
-        for i, pkg in enumerate(opened):
-            cancel.check()
-            progress(i, len(opened), f"Importando {pkg.file_name}")
-            # on a server the next package is read while this one's commit runs
-            after = partial(read_early, db, opened[i + 1]) if i + 1 < len(opened) else None
-            result.packages.append(_import_one(db, pkg, progress=progress, cancel=cancel, records_applied=after))
+        with WriteGroup(db) as group:
+            for i, pkg in enumerate(opened):
+                cancel.check()
+                progress(i, len(opened), f"Importando {pkg.file_name}")
+                # on a server the next package is read while this one's commit runs
+                after = partial(read_early, db, opened[i + 1]) if i + 1 < len(opened) else None
+                rep = _import_one(group.db(), pkg, progress=progress, cancel=cancel, records_applied=after)
+                result.packages.append(rep)
+                group.done()
     finally:
         for pkg in opened:
             stop_early(pkg)

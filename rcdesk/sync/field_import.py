@@ -1,11 +1,12 @@
 """Consolidating one field package at headquarters.
 
-One package = one transaction. Before anything is written the package is verified
-(structure, limits, signature, member hashes: `package.open_package`), its author checked
-(registered and trusted, key matching the pinned one, not revoked; an unknown author sends
-the package to quarantine), its place in the author's chain checked (sequence number and
-previous-package hash), personal data decrypted and every record validated
-(`verify.read_tables`, `verify.check_references`). Only then are records applied, with
+One package = one transaction (on SQLite, a savepoint in a batch's transaction:
+`write_group`). Before anything is written the package is verified (structure, limits,
+signature, member hashes: `package.open_package`), its author checked (registered and
+trusted, key matching the pinned one, not revoked; an unknown author sends the package to
+quarantine), its place in the author's chain checked (sequence number and previous-package
+hash), personal data decrypted and every record validated (`verify.read_tables`,
+`verify.check_references`). Only then are records applied, with
 Core bulk statements, following `conflict_rules.classify_hq`:
 
 - a record headquarters does not have is inserted (tombstones too, so it can never be
