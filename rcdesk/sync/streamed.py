@@ -24,10 +24,9 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from rcdesk.errors import UserError
-from rcdesk.sync.package import MAX_MEMBER_BYTES, OpenedPackage
-from rcdesk.sync.sealed import SCHEME as SEALED_SCHEME
+from rcdesk.sync.package import OpenedPackage
 from rcdesk.sync.tables import binary_columns, fk_columns, from_wire, label, raw_table
-from rcdesk.sync.verify import _MAX_ERRORS, TableRows, _declared_columns, _row_errors
+from rcdesk.sync.verify import _MAX_ERRORS, TableRows, _declared_columns, _row_errors, personal_plain
 
 PART_ROWS = 10_000
 _KNOWN_CAP = 200_000  # referenced ids remembered as present, per table (then forgotten and asked again)
@@ -131,21 +130,8 @@ def _merge_personal(fname: str, name: str, rows: list, plines: list | None, pidx
 
 def _personal_parts(pkg: OpenedPackage, name: str, opener) -> Iterator[list]:
     """The decrypted personal values of `name`, `PART_ROWS` lines at a time."""
-    fname = pkg.file_name
-    pmember = f"personal/{name}.jsonl.enc"
-    if opener is None:
-        raise UserError(f"«{fname}» trae datos personales cifrados y esta instalación no puede descifrarlos.")
-    if not pkg.has(pmember):
-        raise UserError(f"«{fname}»: faltan los datos personales de «{label(name)}».")
-    aad = pmember.encode("ascii") + b"|" + pkg.manifest["package_id"].encode()
-    enc = pkg.manifest.get("encryption") or {}
-    if enc.get("scheme") == SEALED_SCHEME:
-        plain: Iterable[bytes] = opener.open_stream(
-            pkg.checked(pmember), aad, chunk=enc.get("chunk"), limit=MAX_MEMBER_BYTES, what=f"«{fname}»"
-        )
-    else:  # format 1: the whole member sealed at once
-        plain = [opener.open(pkg.read(pmember), aad)]
-    return _line_parts(plain, f"«{fname}»: los datos personales de «{label(name)}» están dañados.")
+    plain = personal_plain(pkg, name, opener)
+    return _line_parts(plain, f"«{pkg.file_name}»: los datos personales de «{label(name)}» están dañados.")
 
 
 class References:

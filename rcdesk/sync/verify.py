@@ -145,8 +145,8 @@ def _declared_columns(fname: str, table: sa.Table, columns: object) -> list[str]
     return columns
 
 
-def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list:
-    """The decrypted personal values of `name`, one list per record."""
+def personal_plain(pkg: OpenedPackage, name: str, opener) -> Iterable[bytes]:
+    """The decrypted bytes of `name`'s personal member, in chunks (sealed packages) or whole (format 1)."""
     fname = pkg.file_name
     pmember = f"personal/{name}.jsonl.enc"
     if opener is None:
@@ -156,13 +156,16 @@ def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list:
     aad = pmember.encode("ascii") + b"|" + pkg.manifest["package_id"].encode()
     enc = pkg.manifest.get("encryption") or {}
     if enc.get("scheme") == SEALED_SCHEME:
-        plain = b"".join(
-            opener.open_stream(
-                pkg.checked(pmember), aad, chunk=enc.get("chunk"), limit=MAX_MEMBER_BYTES, what=f"«{fname}»"
-            )
+        return opener.open_stream(
+            pkg.checked(pmember), aad, chunk=enc.get("chunk"), limit=MAX_MEMBER_BYTES, what=f"«{fname}»"
         )
-    else:  # format 1: the whole member sealed at once, uncompressed
-        plain = opener.open(pkg.read(pmember), aad)
+    return [opener.open(pkg.read(pmember), aad)]  # format 1: the whole member sealed at once, uncompressed
+
+
+def _personal_lines(pkg: OpenedPackage, name: str, count: int, opener) -> list:
+    """The decrypted personal values of `name`, one list per record."""
+    fname = pkg.file_name
+    plain = b"".join(personal_plain(pkg, name, opener))
     try:
         plines = parse_lines(plain)
     except ValueError as exc:
