@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from rcdesk.errors import UserError
+from rcdesk.security.kdf import ALG, KdfParams, derive
 
 # cryptography is imported where a key is sealed or opened: the GUI installs its asker at start-up
 # (ui/hq_passphrase.py), before anything needs a key
@@ -45,7 +46,6 @@ TRIES = 3
 MIN_LENGTH = 8
 SEALED_PREFIX = "rcdesk-clave-sellada"
 _VERSION = "1"
-_MEMORY_KIB, _PASSES, _LANES = 47104, 1, 1
 _AAD = b"rcdesk-sede-clave-v1"
 
 WRONG = "La frase de paso de la sede no es correcta."
@@ -96,10 +96,9 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _derive(passphrase: bytes, salt: bytes) -> bytes:
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
-    return Argon2id(salt=salt, length=32, iterations=_PASSES, lanes=_LANES, memory_cost=_MEMORY_KIB).derive(passphrase)
+def _derive(passphrase: bytes, params: KdfParams) -> bytes:
+    # the one Argon2id of rcdesk (security/kdf.py: NFC-normalised text, parameters bounded when read)
+    return derive(passphrase.decode("utf-8"), params)
 
 
 def _aad(kind: str, public_b64: str) -> bytes:
@@ -112,10 +111,10 @@ def seal(key: Ed25519PrivateKey | X25519PrivateKey, kind: str, public_b64: str, 
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    salt, nonce = os.urandom(16), os.urandom(12)
-    sealed = AESGCM(_derive(passphrase, salt)).encrypt(nonce, der, _aad(kind, public_b64))
-    params = f"argon2id:{_MEMORY_KIB}:{_PASSES}:{_LANES}"
-    return ":".join((SEALED_PREFIX, _VERSION, params, _b64(salt), _b64(nonce), _b64(sealed)))
+    kdf, nonce = KdfParams.fresh(), os.urandom(12)
+    sealed = AESGCM(_derive(passphrase, kdf)).encrypt(nonce, der, _aad(kind, public_b64))
+    params = f"{ALG}:{kdf.memory_kib}:{kdf.iterations}:{kdf.lanes}"
+    return ":".join((SEALED_PREFIX, _VERSION, params, _b64(kdf.salt), _b64(nonce), _b64(sealed)))
 
 
 class WrongPassphrase(Exception):
@@ -128,21 +127,22 @@ def unseal(stored: str, kind: str, public_b64: str, passphrase: bytes) -> object
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
     try:
         _prefix, version, algo, memory, passes, lanes, salt, nonce, sealed = stored.split(":")
-        if version != _VERSION or algo != "argon2id":
+        if version != _VERSION or algo != ALG:
             raise ValueError(version)
         raw = [base64.b64decode(x, validate=True) for x in (salt, nonce, sealed)]
-        kdf = Argon2id(salt=raw[0], length=32, iterations=int(passes), lanes=int(lanes), memory_cost=int(memory))
+        kdf = KdfParams(salt=raw[0], memory_kib=int(memory), iterations=int(passes), lanes=int(lanes))
+        if kdf.check() is not None:  # a crafted row must not make the unlock allocate gigabytes
+            raise ValueError(kdf.check())
     except ValueError as exc:
         raise UserError(
             f"La clave privada de la sede guardada en el servidor («{kind}») está dañada o la guardó una "
             "versión más reciente de rcdesk. No se ha modificado nada."
         ) from exc
     try:
-        der = AESGCM(kdf.derive(passphrase)).decrypt(raw[1], raw[2], _aad(kind, public_b64))
+        der = AESGCM(_derive(passphrase, kdf)).decrypt(raw[1], raw[2], _aad(kind, public_b64))
     except InvalidTag as exc:
         raise WrongPassphrase from exc
     return serialization.load_der_private_key(der, password=None)

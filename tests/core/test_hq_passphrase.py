@@ -262,3 +262,18 @@ def test_two_operators_creating_the_keys_at_once_end_with_one_pair(pg_url, monke
     finally:
         first.close()
         second.close()
+
+
+def test_a_sealed_row_asking_for_absurd_key_derivation_costs_is_refused_before_deriving():
+    """A row altered to ask Argon2id for 64 GiB (or 10,000 passes) must be a Spanish refusal, not a
+    desktop that freezes or runs out of memory when an operator types the passphrase."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    stored = hq_keys.seal(key, "sign", "cHVibGlj", b"una frase larga")
+    parts = stored.split(":")
+    assert hq_keys.unseal(stored, "sign", "cHVibGlj", b"una frase larga") is not None
+    for index, value in ((4, str(64 * 1024 * 1024)), (5, "10000")):  # memory (KiB), passes
+        crafted = ":".join(parts[:index] + [value] + parts[index + 1 :])
+        with pytest.raises(hq_keys.UserError, match="dañada"):
+            hq_keys.unseal(crafted, "sign", "cHVibGlj", b"una frase larga")
