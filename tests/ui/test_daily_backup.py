@@ -9,38 +9,15 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
-
-@pytest.fixture
-def quiet_start(monkeypatch):
-    """ui.app.run without the process-wide log file and crash hook (they outlive the test)."""
-    import rcdesk.logsetup
-    import ui.crash
-
-    monkeypatch.setattr(ui.crash, "install_crash_handler", lambda *_a: None)
-    monkeypatch.setattr(rcdesk.logsetup, "setup_logging", lambda *_a: None)
+from tests.ui.real_start import run_app
 
 
 def _start(monkeypatch, db_path, during):
-    """Run the real entry point with the copy started at once; `during(window)` runs in its event loop."""
-    from PySide6.QtCore import QTimer
-
+    """Run the real entry point with the copy started at once; `during(window, seen)` runs in its event loop."""
     import ui.app
 
     monkeypatch.setattr(ui.app, "BACKUP_AFTER_MS", 0)
-    seen: dict = {}
-    create = ui.app.create_window
-
-    def create_window(db, settings=None):
-        window = create(db, settings)
-        seen["window"] = window
-        QTimer.singleShot(0, lambda: during(window, seen))
-        return window
-
-    monkeypatch.setattr(ui.app, "create_window", create_window)
-    seen["code"] = ui.app.run(["rcdesk-gui", "--db", str(db_path)])
-    return seen
+    return run_app(monkeypatch, db_path, during)
 
 
 def _copies(db_path):
@@ -91,19 +68,7 @@ def test_closing_before_the_copy_started_still_takes_it(qtbot, quiet_start, demo
     import ui.app
 
     monkeypatch.setattr(ui.app, "BACKUP_AFTER_MS", 60_000)  # the window closes long before
-    seen: dict = {}
-    create = ui.app.create_window
-
-    def create_window(db, settings=None):
-        window = create(db, settings)
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, window.close)
-        seen["window"] = window
-        return window
-
-    monkeypatch.setattr(ui.app, "create_window", create_window)
-    assert ui.app.run(["rcdesk-gui", "--db", str(demo_db_path)]) == 0
+    assert run_app(monkeypatch, demo_db_path, lambda window, _seen: window.close())["code"] == 0
     assert len(_copies(demo_db_path)) == 1
 
 

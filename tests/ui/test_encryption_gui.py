@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
+from tests.ui.real_start import run_app
+
 RIGHT = "montaña azul 42"
 NEW = "río verde 2026"
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -174,36 +176,6 @@ def test_a_plain_database_is_never_asked(qtbot, db, monkeypatch):
     assert unlock_at_start(db.paths, lambda: None)
 
 
-@pytest.fixture
-def quiet_start(monkeypatch):
-    """ui.app.run without the process-wide log file and crash hook (they outlive the test)."""
-    import rcdesk.logsetup
-    import ui.crash
-
-    monkeypatch.setattr(ui.crash, "install_crash_handler", lambda *_a: None)
-    monkeypatch.setattr(rcdesk.logsetup, "setup_logging", lambda *_a: None)
-
-
-def _run_app(monkeypatch, db_path: Path, during) -> dict:
-    """The real entry point on `db_path`; `during(window, seen)` runs in its event loop."""
-    from PySide6.QtCore import QTimer
-
-    import ui.app
-
-    seen: dict = {}
-    create = ui.app.create_window
-
-    def create_window(db, settings=None):
-        window = create(db, settings)
-        seen["window"] = window
-        QTimer.singleShot(0, lambda: during(window, seen))
-        return window
-
-    monkeypatch.setattr(ui.app, "create_window", create_window)
-    seen["code"] = ui.app.run(["rcdesk-gui", "--db", str(db_path)])
-    return seen
-
-
 def _type_passphrase(passphrase: str, asked: list):
     """Stands for the user at the unlock dialog: the real dialog, the passphrase typed, «Abrir»."""
     from ui.dialogs.unlock import UnlockDialog
@@ -229,7 +201,7 @@ def test_the_right_passphrase_opens_the_main_window(qtbot, quiet_start, encrypte
         seen["offered"] = hasattr(window, "protect_dialog")
         window.close()
 
-    seen = _run_app(monkeypatch, encrypted_db, during)
+    seen = run_app(monkeypatch, encrypted_db, during)
     assert asked == [""] and seen["code"] == 0
     assert seen["title"] == "rcdesk — Pruebas" and not seen["offered"]
 
@@ -239,7 +211,7 @@ def test_rcdesk_passphrase_opens_the_window_without_the_dialog(qtbot, quiet_star
 
     monkeypatch.setattr(ui.dialogs.unlock, "ask_passphrase", _never_asked)
     monkeypatch.setenv("RCDESK_PASSPHRASE", RIGHT)
-    seen = _run_app(monkeypatch, encrypted_db, lambda window, seen: window.close())
+    seen = run_app(monkeypatch, encrypted_db, lambda window, seen: window.close())
     assert seen["code"] == 0 and "window" in seen
 
 
@@ -248,7 +220,7 @@ def test_cancel_at_the_passphrase_closes_rcdesk_and_frees_the_database(qtbot, qu
     from rcdesk.db.lock import ProcessLock
 
     monkeypatch.setattr(ui.dialogs.unlock, "ask_passphrase", lambda *_a, **_k: False)
-    seen = _run_app(monkeypatch, encrypted_db, lambda window, seen: window.close())
+    seen = run_app(monkeypatch, encrypted_db, lambda window, seen: window.close())
     assert seen == {"code": 0}  # no window was built
     with ProcessLock(encrypted_db):  # the next start can take the database
         pass
@@ -382,7 +354,7 @@ def test_at_start_a_plain_field_database_is_converted_on_the_worker(qtbot, quiet
         seen["people"] = _people(window.ctx.db)
         window.close()
 
-    seen = _run_app(monkeypatch, demo_db_path, during)
+    seen = run_app(monkeypatch, demo_db_path, during)
     assert seen["code"] == 0 and seen["people"] > 0
     assert not demo_db_path.read_bytes().startswith(PLAIN_HEADER)
     copies = list_backups(AppPaths.for_database(demo_db_path).backups)
