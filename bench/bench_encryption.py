@@ -23,14 +23,12 @@ COMMIT on each side: an encrypted page is encrypted and signed when the commit w
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -218,18 +216,14 @@ def _ratio(label: str, plain: dict, enc: dict, extra: str = "") -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 attendance rows consolidated")
-    ap.add_argument("--runs", type=int, default=5, help="fresh start-up processes of each kind")
-    ap.add_argument("--keep", type=Path)
-    ap.add_argument("--step")
-    ap.add_argument("--work", type=Path)
-    args = ap.parse_args()
-    if args.step:
-        print(json.dumps(STEPS[args.step](args.work)))
+    # --scale 1.0 = 1,000,000 attendance rows consolidated
+    runs = (("--runs",), {"type": int, "default": 5, "help": "fresh start-up processes of each kind"})
+    from bench_sync import command_line
+
+    parsed = command_line(STEPS, "rcdesk-bench-cifrado-", extra=(runs,))
+    if parsed is None:
         return 0
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rcdesk-bench-cifrado-"))
-    work.mkdir(parents=True, exist_ok=True)
+    args, work = parsed
     (work / "scale.json").write_text(json.dumps(args.scale))
     t = time.perf_counter()
     gen = run_step("generate", work)

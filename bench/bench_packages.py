@@ -27,13 +27,11 @@ The load average is printed with the figures: the machine may be shared.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -349,17 +347,10 @@ def compare(what: str, ours: dict, raw: dict) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=0.1)
-    ap.add_argument("--keep", type=Path)
-    ap.add_argument("--step")
-    ap.add_argument("--work", type=Path)
-    args = ap.parse_args()
-    if args.step:
-        print(json.dumps(STEPS[args.step](args.work)))
+    parsed = bench_sync.command_line(STEPS, "rcdesk-bench-packages-", scale=0.1)
+    if parsed is None:
         return
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rcdesk-bench-packages-"))
-    work.mkdir(parents=True, exist_ok=True)
+    args, work = parsed
     t = time.perf_counter()
     # generation runs in its own process too: Linux carries a parent's peak RSS into the
     # ru_maxrss of the children it starts, so this process must stay small

@@ -424,18 +424,34 @@ def run_step(name: str, work: Path, script: str = __file__) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def command_line(
+    steps: dict, prefix: str, *, scale: float = 1.0, extra: tuple = ()
+) -> tuple[argparse.Namespace, Path] | None:
+    """The benchmarks' shared command line: `--scale`, `--keep FOLDER`, the options in `extra`
+    (`((flags…), {argparse keywords})` pairs) and the `--step NAME --work FOLDER` a benchmark runs
+    itself with in a fresh process (see `run_step`): that step runs here, prints its JSON result and
+    None is returned. Otherwise (the options, the work folder)."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--scale", type=float, default=scale)
+    for flags, options in extra:
+        ap.add_argument(*flags, **options)
     ap.add_argument("--keep", type=Path)
     ap.add_argument("--step")
     ap.add_argument("--work", type=Path)
     args = ap.parse_args()
     if args.step:
-        print(json.dumps(STEPS[args.step](args.work)))
-        return
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rcdesk-bench-sync-"))
+        print(json.dumps(steps[args.step](args.work), default=str))
+        return None
+    work = args.keep or Path(tempfile.mkdtemp(prefix=prefix))
     work.mkdir(parents=True, exist_ok=True)
+    return args, work
+
+
+def main() -> None:
+    parsed = command_line(STEPS, "rcdesk-bench-sync-")
+    if parsed is None:
+        return
+    args, work = parsed
     t = time.perf_counter()
     # generation runs in its own process too: Linux carries a parent's peak RSS into the
     # ru_maxrss of the children it starts, so this process must stay small
