@@ -117,3 +117,19 @@ def test_headquarters_recovers_a_technicians_database_from_the_claves_tab(pair, 
     dlg.recover()
     assert infos and infos[-1].startswith("Base recuperada") and "copia guardada en la sede" in infos[-1]
     assert len(attendees(s.path, NEW_PASSPHRASE)) == 3
+
+
+def test_every_shortcut_label_of_the_recovery_dialog_names_its_field(db, qtbot):
+    """A label written with «&» and no field behind it shows the «&» to the user (it did beside the
+    two file rows) and its Alt shortcut goes nowhere."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QLabel
+
+    from ui.dialogs.recover_database import RecoverDatabaseDialog
+
+    dialog = RecoverDatabaseDialog(SimpleNamespace(db=db))
+    qtbot.addWidget(dialog)
+    labels = [w for w in dialog.findChildren(QLabel) if "&" in w.text()]
+    assert len(labels) >= 6
+    assert all(w.buddy() is not None for w in labels), [w.text() for w in labels if w.buddy() is None]

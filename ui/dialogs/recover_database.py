@@ -76,7 +76,10 @@ class RecoverDatabaseDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(edit, 1)
         row.addWidget(button)
-        form.addRow(label, row)
+        # a row whose field is a layout gets no buddy from addRow: without one, «&» shows as text
+        caption = QLabel(label)
+        caption.setBuddy(edit)
+        form.addRow(caption, row)
         return edit
 
     @staticmethod
