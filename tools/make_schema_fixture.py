@@ -10,6 +10,8 @@ throw-away git worktree and run with this venv's packages (PYTHONPATH points at 
 - 0006: `rcdesk demo` of the commit that added revision 0006;
 - 0009: `rcdesk demo` of the second landing (6edc367), which shipped 0007-0009 together;
 - 0014: `rcdesk demo` of the third landing (7b561b6), which shipped 0010-0014 together;
+- 0017: `rcdesk demo` of the fourth landing (03a8523), which shipped 0015-0017 together (its
+  `init` told `--no-encrypt`: from then on a field database is encrypted by default);
 - 0005-early: `rcdesk demo` of 3426b94, the last commit before revisions 0004
   and 0005 were edited: its database is stamped 5 yet lacks
   attendance.search_text and sync_record.hq_conflict;
@@ -82,6 +84,10 @@ _CLI_DEMO = textwrap.dedent("""
             raise SystemExit(code)
 """)
 
+# From the fourth landing on, `init` encrypts a field database unless told not to: the fixtures
+# are plain files (the upgrade tests read them with sqlite3).
+_CLI_DEMO_PLAIN = _CLI_DEMO.replace('"Técnico Guamote"]', '"Técnico Guamote", "--no-encrypt"]')
+
 _OPEN_ONLY = textwrap.dedent("""
     import sys
     from rcdesk.db.database import Database
@@ -104,6 +110,7 @@ RECIPES: dict[str, Recipe] = {
     "0009": Recipe("6edc367", _CLI_DEMO, "second landing (revisions 0007-0009): rcdesk demo"),
     # the third landing (session 3) shipped 0010-0014 together: 0014 is the released schema
     "0014": Recipe("7b561b6", _CLI_DEMO, "third landing (revisions 0010-0014): rcdesk demo"),
+    "0017": Recipe("03a8523", _CLI_DEMO_PLAIN, "fourth landing (revisions 0015-0017): rcdesk demo"),
     "0005-early": Recipe("3426b94", _CLI_DEMO, "last commit before 0004 and 0005 were edited"),
     "0005-nosync": Recipe("ee35348", _OPEN_ONLY, "stamped 5 while revision 0005 was still empty"),
 }

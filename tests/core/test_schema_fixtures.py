@@ -36,6 +36,7 @@ KNOWN = {
     "0006": (6, 7, "Gobernación de Chimborazo", 2, 202, 578, 213),
     "0009": (9, 7, "Gobernación de Chimborazo", 2, 202, 578, 213),
     "0014": (14, 7, "Gobernación de Chimborazo", 2, 202, 578, 213),
+    "0017": (17, 7, "Gobernación de Chimborazo", 2, 202, 578, 213),
 }
 
 
