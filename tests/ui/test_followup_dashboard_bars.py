@@ -85,3 +85,40 @@ def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
     dark_cols = [x for x, c in enumerate(row) if _dark(c)]
     assert red_cols and dark_cols  # the bar is painted in the light's colour
     assert max(red_cols) < min(dark_cols)  # and the text is beside it, never on it
+
+
+def test_an_overdue_activity_typed_on_several_lines_is_listed_on_one_and_kept_whole_in_its_tooltip(qtbot, ui_ctx):
+    """The overdue list lays its rows out at one height: a description with line breaks (Alt+Enter
+    in an Excel cell) is joined onto one line there, never cut to its first line."""
+    from rcdesk.followup.reads import dashboard
+    from ui.pages.dashboard import DashboardPage
+
+    description = "Publicar el informe\nde gestión en la web"
+    parsed = ParsedPlan(
+        layout="paac",
+        title=f"PAAC {YEAR}",
+        entity="Alcaldía de Pruebas",
+        year=YEAR,
+        groups=[
+            ParsedGroup(
+                "componente",
+                "Rendición de cuentas",
+                activities=[
+                    ParsedActivity(description, number="1.1", responsible="Planeación", end_date=date(YEAR, 3, 15)),
+                    ParsedActivity("Convocar la audiencia", number="1.2", end_date=date(YEAR, 4, 15)),
+                ],
+            )
+        ],
+        source_name="x.xlsx",
+    )
+    plan_id = PlanService(ui_ctx.db).save_parsed(parsed).plan_id
+    ui_ctx.select_plan(plan_id)
+    page = DashboardPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show_data(dashboard(ui_ctx.db, plan_id, today=date(YEAR, 6, 1), with_reports=False))
+    texts = [page.overdue.item(i).text() for i in range(page.overdue.count())]
+    assert texts == [
+        "15/03 (hace 78 d) · 1.1 Publicar el informe de gestión en la web",
+        "15/04 (hace 47 d) · 1.2 Convocar la audiencia",
+    ]
+    assert page.overdue.item(0).toolTip().startswith(f"{description}\nResponsable: Planeación")
