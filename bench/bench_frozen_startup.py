@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_startup import user_screen
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work" / "frozen_bare"
 EXE = ".exe" if sys.platform == "win32" else ""
@@ -111,7 +113,7 @@ def main() -> int:
         return 2
     bare = build_bare()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("QT_QPA_PLATFORM", user_screen())
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         subprocess.run(
