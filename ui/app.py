@@ -296,6 +296,7 @@ def run(argv: list[str] | None = None) -> int:
         window = create_window(db)
         window.show_at_start()
         started = after_first_paint(window, [start_home, lambda: _remove_stale_views(paths)], HOME_FIGURES_AT_LATEST_MS)
+        window.ctx.runner.before_blocking(started)  # the home page's job waits for `start_home`
         backup = None if paths.is_server else start_daily_backup(window, paths)  # a server's are its own
         window.daily_backup = backup  # an encryption waits for it (ui/security.py)
         from rcdesk.services.installation_setup import needs_setup
@@ -309,8 +310,8 @@ def run(argv: list[str] | None = None) -> int:
 
             offer_protection(window)
         code = app.exec()
-        started()  # closed before its first paint: the waiting job must be able to finish
-        window.ctx.runner.shutdown()  # a write still running must finish before the file is let go
+        window.ctx.runner.shutdown()  # a write still running must finish before the file is let go (it
+        # first runs `started`, should the window have closed before its first paint)
         if backup is not None:
             backup.finish()  # closed before the copy started: it is taken now, the window already gone
         db.close()

@@ -128,6 +128,7 @@ class TaskRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._live: set[_Job] = set()
+        self._before_blocking: list[Callable[[], None]] = []
         self.context: UiContext | None = None  # set by the UiContext it serves: whose writes, told to whom
         # a job on a server database may need headquarters' passphrase: asked in a dialog on the GUI
         # thread, where this runner is made, while the job waits (ui/hq_passphrase.py)
@@ -278,10 +279,25 @@ class TaskRunner(QObject):
             source=source,
         )
 
+    def before_blocking(self, fn: Callable[[], None]) -> None:
+        """Run `fn` (once) before the GUI thread first blocks on this runner's jobs.
+
+        At start-up the home page's job waits for figures whose computation starts after the
+        window's first paint (ui/app.py): should the GUI thread wait for the jobs before that
+        paint (a restore, a server switch, a script driving the window), it would wait forever
+        unless that start is released first."""
+        self._before_blocking.append(fn)
+
+    def _release(self) -> None:
+        while self._before_blocking:
+            self._before_blocking.pop(0)()
+
     def wait(self, msecs: int = -1) -> bool:
+        self._release()
         return self.pool.waitForDone(msecs)
 
     def shutdown(self) -> None:
+        self._release()
         self.pool.waitForDone()
 
 
@@ -349,6 +365,9 @@ class SyncTaskRunner:
         self.run(
             lambda _progress, _cancel: fn(), title=title, parent=parent, on_done=on_done, on_error=_error, source=source
         )
+
+    def before_blocking(self, fn: Callable[[], None]) -> None:
+        fn()  # jobs run inline: nothing ever waits for what `fn` starts
 
     def wait(self, msecs: int = -1) -> bool:
         return True

@@ -202,3 +202,43 @@ def test_figures_held_for_the_first_paint_are_computed_only_when_started_and_the
     start()  # a second call (the close after the paint) computes nothing again
     job.join(20)
     assert got and got[0] is ahead.result()
+
+
+def test_waiting_for_the_jobs_before_the_first_paint_starts_the_figures_instead_of_hanging(demo_db_path, tmp_path):
+    """The home page's job waits for figures that start after the window's first paint; the GUI
+    thread waiting for the jobs before that paint (a restore, a switch of server, the frozen
+    smoke test) must release them, not wait forever (the frozen smoke test hung on this)."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QEvent, QObject, QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "import ui.app\n"
+        "create, seen = ui.app.create_window, {'painted': False}\n"
+        "class Paint(QObject):\n"
+        "    def eventFilter(self, obj, event):\n"
+        "        if event.type() == QEvent.Type.Paint:\n"
+        "            seen['painted'] = True\n"
+        "        return False\n"
+        "def during(window):\n"
+        "    seen['painted_before'] = seen['painted']\n"
+        "    window.ctx.runner.wait()\n"
+        "    seen['figures'] = window._built['dashboard'].data is not None or None\n"
+        "    QApplication.quit()\n"
+        "def create_window(db, settings=None):\n"
+        "    window = create(db, settings)\n"
+        "    seen['filter'] = Paint()\n"
+        "    window.installEventFilter(seen['filter'])\n"
+        "    QTimer.singleShot(0, lambda: during(window))\n"
+        "    return window\n"
+        "ui.app.create_window = create_window\n"
+        f"code = ui.app.run(['rcdesk-gui', '--db', {str(demo_db_path)!r}])\n"
+        "print('RESULT', code, seen['painted_before'], 'figures' in seen, flush=True)\n"
+    )
+    env = dict(__import__("os").environ, HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("the GUI thread waited for the home page's job forever") from None
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    # the wait came before the window's first paint (the case that hung), and then returned
+    assert "RESULT 0 False True" in proc.stdout, proc.stdout + proc.stderr[-2000:]
