@@ -5,7 +5,9 @@ It lives in the shipped bundle on purpose: the smoke test must exercise the very
 installer ships, and a lazily imported page or Qt module fails only when first used.
   RCDESK_SMOKE_IMPORTS=FILE  import every module named in FILE (one a line) before the program
                              starts; failures go to RCDESK_SMOKE_OUT as JSON
-  RCDESK_SMOKE_GUI=ready     (rcdesk-gui) quit once the first page has painted its figures
+  RCDESK_SMOKE_GUI=ready     (rcdesk-gui) print the moments (time.time()) the window and then
+                             the home page's figures were first painted, then quit: what
+                             bench/bench_frozen_startup.py times
   RCDESK_SMOKE_GUI=pages     (rcdesk-gui) also open every page and the guide, then quit
 """
 
@@ -97,7 +99,51 @@ def _smoke_gui(mode: str) -> None:
     app_module.create_window = create_window
 
 
+def _smoke_timing() -> None:
+    """Watch the home page's heading (the window when there is no home page): its first paint is
+    the window on screen, its first paint with figures the figures on screen; each moment is
+    printed once that paint has been flushed, as bench/bench_startup.py's probe does."""
+    import time
+
+    import ui.app as app_module
+
+    real_create = app_module.create_window
+
+    def create_window(db, settings=None):
+        from PySide6.QtCore import QEvent, QObject, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        window = real_create(db, settings=settings) if settings is not None else real_create(db)
+        page = window._built.get("dashboard")
+
+        def finish() -> None:
+            print("RCDESK_SMOKE_FIGURES", time.time(), flush=True)
+            print("RCDESK_SMOKE_READY", flush=True)
+            QApplication.instance().quit()
+
+        class Probe(QObject):
+            framed = done = False
+
+            def eventFilter(self, obj, event) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    if not self.framed:
+                        self.framed = True
+                        QTimer.singleShot(0, lambda: print("RCDESK_SMOKE_FRAME", time.time(), flush=True))
+                    if not self.done and (page is None or page.data is not None):
+                        self.done = True
+                        QTimer.singleShot(0, finish)
+                return False
+
+        window.smoke_probe = Probe(window)
+        (page.heading if page is not None else window).installEventFilter(window.smoke_probe)
+        return window
+
+    app_module.create_window = create_window
+
+
 if os.environ.get("RCDESK_SMOKE_IMPORTS"):
     _smoke_imports()
-if os.environ.get("RCDESK_SMOKE_GUI"):
+if os.environ.get("RCDESK_SMOKE_GUI") == "ready":
+    _smoke_timing()
+elif os.environ.get("RCDESK_SMOKE_GUI"):
     _smoke_gui(os.environ["RCDESK_SMOKE_GUI"])
