@@ -34,33 +34,35 @@ def test_bar_image_fills_in_proportion_inside_a_frame(qapp):
     assert (sharp.width(), sharp.height(), sharp.devicePixelRatio()) == (200, 20, 2.0)
 
 
-def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
-    from ui.pages.dashboard import DashboardPage
-
+def _component_plan(ui_ctx, activities: list[ParsedActivity], code: str = "") -> str:
+    """A PAAC of this year with one component holding `activities`; its id."""
     parsed = ParsedPlan(
         layout="paac",
         title=f"PAAC {YEAR}",
         entity="Alcaldía de Pruebas",
         year=YEAR,
-        groups=[
-            ParsedGroup(
-                "componente",
-                "Rendición de cuentas",
-                code="Componente 3",
-                activities=[
-                    ParsedActivity(
-                        "Publicar el informe de gestión",
-                        number="1.1",
-                        responsible="Planeación",
-                        start_date=date(YEAR, 1, 15),
-                        end_date=date(YEAR, 3, 15),
-                    )
-                ],
-            )
-        ],
+        groups=[ParsedGroup("componente", "Rendición de cuentas", code=code, activities=activities)],
         source_name="x.xlsx",
     )
-    plan_id = PlanService(ui_ctx.db).save_parsed(parsed).plan_id
+    return PlanService(ui_ctx.db).save_parsed(parsed).plan_id
+
+
+def test_dashboard_tree_uses_the_delegate(qtbot, ui_ctx):
+    from ui.pages.dashboard import DashboardPage
+
+    plan_id = _component_plan(
+        ui_ctx,
+        [
+            ParsedActivity(
+                "Publicar el informe de gestión",
+                number="1.1",
+                responsible="Planeación",
+                start_date=date(YEAR, 1, 15),
+                end_date=date(YEAR, 3, 15),
+            )
+        ],
+        code="Componente 3",
+    )
     act = PlanService(ui_ctx.db).activities(plan_id)[0].activity_id
     fu = FollowupService(ui_ctx.db)
     fu.review(
@@ -94,24 +96,13 @@ def test_an_overdue_activity_typed_on_several_lines_is_listed_on_one_and_kept_wh
     from ui.pages.dashboard import DashboardPage
 
     description = "Publicar el informe\nde gestión en la web"
-    parsed = ParsedPlan(
-        layout="paac",
-        title=f"PAAC {YEAR}",
-        entity="Alcaldía de Pruebas",
-        year=YEAR,
-        groups=[
-            ParsedGroup(
-                "componente",
-                "Rendición de cuentas",
-                activities=[
-                    ParsedActivity(description, number="1.1", responsible="Planeación", end_date=date(YEAR, 3, 15)),
-                    ParsedActivity("Convocar la audiencia", number="1.2", end_date=date(YEAR, 4, 15)),
-                ],
-            )
+    plan_id = _component_plan(
+        ui_ctx,
+        [
+            ParsedActivity(description, number="1.1", responsible="Planeación", end_date=date(YEAR, 3, 15)),
+            ParsedActivity("Convocar la audiencia", number="1.2", end_date=date(YEAR, 4, 15)),
         ],
-        source_name="x.xlsx",
     )
-    plan_id = PlanService(ui_ctx.db).save_parsed(parsed).plan_id
     ui_ctx.select_plan(plan_id)
     page = DashboardPage(ui_ctx)
     qtbot.addWidget(page)
