@@ -113,3 +113,25 @@ def test_an_overdue_activity_typed_on_several_lines_is_listed_on_one_and_kept_wh
         "15/04 (hace 47 d) · 1.2 Convocar la audiencia",
     ]
     assert page.overdue.item(0).toolTip().startswith(f"{description}\nResponsable: Planeación")
+
+
+def test_the_longer_of_the_two_lists_gets_the_room(qtbot, ui_ctx):
+    """At 1366×768 a plan far behind schedule lists its overdue activities in most of the tab, not
+    in half of it beside an empty «Vencen esta semana»."""
+    from rcdesk.followup.reads import dashboard
+    from ui.pages.dashboard import DashboardPage
+
+    plan_id = _component_plan(
+        ui_ctx, [ParsedActivity(f"Actividad {i}", number=f"1.{i}", end_date=date(YEAR, 3, i)) for i in range(1, 21)]
+    )
+    ui_ctx.select_plan(plan_id)
+    page = DashboardPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 650)
+    page.show()
+    page.show_data(dashboard(ui_ctx.db, plan_id, today=date(YEAR, 6, 1), with_reports=False))
+    qtbot.waitUntil(lambda: page.week.height() > 0)
+    assert page.overdue.count() == 20 and page.week.item(0).text() == "(ninguna)"
+    assert page.overdue.height() >= 2 * page.week.height()
+    page.show_data(dashboard(ui_ctx.db, plan_id, today=date(YEAR, 3, 1), with_reports=False))  # none overdue yet
+    qtbot.waitUntil(lambda: page.week.height() >= page.overdue.height())

@@ -90,7 +90,8 @@ class DashboardPage(QWidget):
         lists = QVBoxLayout(lists_w)
         for lab, w in ((self.overdue_label, self.overdue), (self.week_label, self.week)):
             lists.addWidget(lab)
-            lists.addWidget(w)
+            lists.addWidget(w, 1)
+        self._lists = lists
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Vencimientos y gráficos")
         self.tabs.addTab(lists_w, "Vencimientos")
@@ -230,6 +231,9 @@ class DashboardPage(QWidget):
         ):
             widget.clear()
             label.setText(f"<b>{title}</b> ({len(rows)})")
+            # the longer list gets the room (up to 3 to 1): 1,752 overdue activities should not
+            # share the tab half and half with an empty «this week»
+            self._lists.setStretchFactor(widget, min(3, max(1, len(rows))))
             if not rows:
                 widget.addItem("(ninguna)")
                 continue
