@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QTableView, QTabWidget, QTreeView
+from PySide6.QtWidgets import QDialog, QMessageBox, QTreeView
 
 import tests.cli.test_hq_engines as hq
+from tests.ui.page_walk import data_views, walk_pages
 from ui.widgets.search_filter import SearchBox
 
 
@@ -52,14 +53,6 @@ def _context(qtbot, target, tmp_path, name: str):
     return ctx
 
 
-def _views(page) -> list:
-    return [
-        v
-        for v in page.findChildren(QTableView) + page.findChildren(QTreeView)
-        if not v.objectName().startswith("qt_calendar")
-    ]
-
-
 def _rows(model, tree: bool, parent=None) -> int:
     """Rows of a table, or of a tree with its children (a tree's top level alone hides a lost branch)."""
     from PySide6.QtCore import QModelIndex
@@ -82,36 +75,23 @@ def _walk(qtbot, ctx) -> dict[str, int]:
     counts: dict[str, int] = {}
 
     def take(key: str, page) -> None:
-        for i, view in enumerate(_views(page)):
+        for i, view in enumerate(data_views(page)):
             name = view.accessibleName() or view.objectName() or type(view.model()).__name__
             counts[f"{key} #{i} {name}"] = (
                 _rows(view.model(), isinstance(view, QTreeView)) if view.model() is not None else -1
             )
 
-    for spec in window.specs:
-        page = window.show_page(spec.key)
-        if spec.key == "cpccs":
-            for row in range(page.sections.count()):
-                page.sections.setCurrentRow(row)
-                take(f"cpccs {page.report.sections[row].key}", page)
-            continue
-        for tabs in page.findChildren(QTabWidget):
-            for i in range(tabs.count()):
-                tabs.setCurrentIndex(i)
-        events = getattr(page, "workspace", None)
-        if events is not None and page.model.rowCount():
-            page.view.selectRow(0)
-            for i in range(events.tabs.count()):
-                events.tabs.setCurrentIndex(i)
+    def search_and_choose(key: str, page) -> None:
         for i, box in enumerate(page.findChildren(SearchBox)):  # people search, filters: the server's own SQL
             for typed in ("mar", "06", ""):
                 box.setText(typed)
                 box.flush()
-                take(f"{spec.key} buscar{i} «{typed}»", page)
-        for view in _views(page):  # a chosen row fills the page's detail panes from the database too
+                take(f"{key} buscar{i} «{typed}»", page)
+        for view in data_views(page):  # a chosen row fills the page's detail panes from the database too
             if view.model() is not None and view.model().rowCount() and view.isVisible():
                 view.setCurrentIndex(view.model().index(0, 0))
-        take(spec.key, page)
+
+    walk_pages(window, take, search_and_choose)
     window.close()
     return counts
 

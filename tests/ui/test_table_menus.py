@@ -4,18 +4,11 @@ the table holds no personal data, the row's own actions); the menu copies what t
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QTableView, QTabWidget, QTreeView
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.page_walk import data_views, walk_pages
 
 _MENU_POLICIES = {Qt.ContextMenuPolicy.CustomContextMenu, Qt.ContextMenuPolicy.ActionsContextMenu}
-
-
-def _views(page) -> list:
-    # a QCalendarWidget's own day grid is a QTableView: the calendar is not a table of data
-    return [
-        v
-        for v in page.findChildren(QTableView) + page.findChildren(QTreeView)
-        if not v.objectName().startswith("qt_calendar")
-    ]
 
 
 def test_every_table_and_tree_of_every_page_has_a_context_menu(qtbot, demo_ctx):
@@ -32,28 +25,13 @@ def test_every_table_and_tree_of_every_page_has_a_context_menu(qtbot, demo_ctx):
 
     def check(key: str, page) -> None:
         nonlocal walked
-        for view in _views(page):
+        for view in data_views(page):
             walked += 1
             if view.contextMenuPolicy() not in _MENU_POLICIES:
                 name = view.accessibleName() or view.objectName() or type(view.model()).__name__
                 missing.append(f"{key}: {name}")
 
-    for spec in window.specs:
-        page = window.show_page(spec.key)
-        if spec.key == "cpccs":  # each section builds its own form table when chosen
-            for row in range(page.sections.count()):
-                page.sections.setCurrentRow(row)
-                check(f"cpccs {page.report.sections[row].key}", page)
-            continue
-        for tabs in page.findChildren(QTabWidget):  # tabs that build their tables when first shown
-            for i in range(tabs.count()):
-                tabs.setCurrentIndex(i)
-        events = getattr(page, "workspace", None)
-        if events is not None and page.model.rowCount():
-            page.view.selectRow(0)
-            for i in range(events.tabs.count()):
-                events.tabs.setCurrentIndex(i)
-        check(spec.key, page)
+    walk_pages(window, check)
     assert walked > 50
     assert not missing, "tables without a right-click menu:\n" + "\n".join(missing)
 
