@@ -375,10 +375,13 @@ def bench_db(name: str, db: Path, expect: str, runs: int, env: dict) -> list[tup
 
 
 def user_screen() -> str:
-    """Qt's offscreen platform on the users' 1366×768 screen (the tests' own, tests/offscreen_screen.json):
-    its default screen is 800×800, where the maximized main window would paint less than users see."""
-    config = ROOT / "tests" / "offscreen_screen.json"
-    return "offscreen" if ":" in str(config) or "," in str(config) else f"offscreen:configfile={config}"
+    """Qt's offscreen platform on the users' 1366×768 screen (the tests' own): its default screen is
+    800×800, where the maximized main window would paint less than users see."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.offscreen import user_screen_platform
+
+    return user_screen_platform()
 
 
 def _runs(times: list[float]) -> str:

@@ -12,23 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# Users have 1366×768 laptops; Qt's offscreen screen is 800×800 unless told otherwise.
-USER_SCREEN = (1366, 768)
-
-
-def _offscreen_platform() -> str:
-    config = ROOT / "tests" / "offscreen_screen.json"
-    path = str(config)
-    if ":" in path or "," in path:  # Qt splits platform options on these (a Windows drive letter)
-        try:
-            path = os.path.relpath(config)
-        except ValueError:  # another drive: keep the default screen rather than break Qt
-            return "offscreen"
-    return f"offscreen:configfile={path}" if ":" not in path and "," not in path else "offscreen"
-
+from tests.offscreen import USER_SCREEN, user_screen_platform  # noqa: E402
 
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
-    os.environ["QT_QPA_PLATFORM"] = _offscreen_platform()
+    os.environ["QT_QPA_PLATFORM"] = user_screen_platform()
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 # keep tests away from the real user's data folder
 os.environ.pop("RCDESK_DB", None)
