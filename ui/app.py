@@ -137,9 +137,10 @@ def after_first_paint(window, calls, at_latest_ms: int):
     """Run `calls` (None entries skipped) once `window` has been painted and its paint flushed to
     the screen, or after `at_latest_ms` if it gets no paint event; each runs once.
 
-    Start-up budget: what the first screen does not show waits until it is on screen. A window
-    closed before that runs them as it closes (the home page's job waits for its figures, and
-    closing waits for the job); the returned function runs whatever has not run yet.
+    Start-up budget: what the first screen does not show waits until it is on screen. The
+    returned function runs whatever has not run yet: the caller hands it to the task runner
+    (`TaskRunner.before_blocking`), so that a wait for the jobs before that paint (closing the
+    window, a restore) starts what the home page's job waits for instead of hanging.
     """
     from PySide6.QtCore import QEvent, QObject, QTimer
 
@@ -157,10 +158,7 @@ def after_first_paint(window, calls, at_latest_ms: int):
         painted = False
 
         def eventFilter(self, obj, event) -> bool:
-            kind = event.type()
-            if kind == QEvent.Type.Close:
-                run_all()
-            elif kind == QEvent.Type.Paint and not self.painted:
+            if event.type() == QEvent.Type.Paint and not self.painted:
                 self.painted = True
                 QTimer.singleShot(0, run_all)  # after this paint has been flushed
             return False
