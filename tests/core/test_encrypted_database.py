@@ -175,17 +175,24 @@ def test_a_plain_database_is_converted_and_no_plain_copy_is_left(tmp_path):
         assert check_backup_file(c.path, head_version()) == head_version()
 
 
-def test_a_conversion_that_crashes_before_the_swap_leaves_the_plain_database_working(tmp_path, monkeypatch):
-    path, _paths = _plain_with_backups(tmp_path)
+def _power_cut_at(monkeypatch, step: str, path) -> None:
+    """Convert `path`, the process dying when the conversion reaches `convert.<step>`; then forget
+    the unlocked keys, as a new process would."""
 
     def crash(*a, **k):
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr(convert, "_replace_blanking", crash)
+    monkeypatch.setattr(convert, step, crash)
     with pytest.raises(KeyboardInterrupt):
         convert.encrypt_database(path, PASS)
     monkeypatch.undo()
     unlocked.forget_all()
+
+
+def test_a_conversion_that_crashes_before_the_swap_leaves_the_plain_database_working(tmp_path, monkeypatch):
+    path, _paths = _plain_with_backups(tmp_path)
+
+    _power_cut_at(monkeypatch, "_replace_blanking", path)
     assert not driver.is_encrypted(path) and vault.key_file(path).exists()
     with Database.open(path) as db, db.read() as c:  # plain + key file = not converted yet: opens plain
         assert c.execute("SELECT count(*) FROM person").fetchone()[0] == 2
@@ -200,14 +207,7 @@ def test_a_conversion_that_crashes_before_the_swap_leaves_the_plain_database_wor
 def test_a_conversion_that_crashes_after_the_swap_is_finished_by_the_next_unlock(tmp_path, monkeypatch):
     path, paths = _plain_with_backups(tmp_path)
 
-    def crash(*a, **k):
-        raise KeyboardInterrupt("power cut")
-
-    monkeypatch.setattr(convert, "encrypt_backups", crash)
-    with pytest.raises(KeyboardInterrupt):
-        convert.encrypt_database(path, PASS)
-    monkeypatch.undo()
-    unlocked.forget_all()
+    _power_cut_at(monkeypatch, "encrypt_backups", path)
     assert driver.is_encrypted(path) and convert.is_pending(path)
     assert _leaks(list(paths.backups.iterdir()))  # the plain copies were not reached yet
     setup.unlock(path, PASS, paths=paths)
